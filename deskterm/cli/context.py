@@ -1,0 +1,84 @@
+"""What every command needs: the shared options, the engine, the clock, and who is acting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskterm.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from deskterm.clock import Clock
+    from deskterm.config import Settings
+    from deskterm.services.actor import Actor
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="DESKTERM_DB",
+        help=_("Database: a file path or a SQLAlchemy URL (default: the user data folder)."),
+        show_default=False,
+    ),
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        envvar="DESKTERM_USER",
+        help=_("Staff code to act as (the password is asked, or read from DESKTERM_PASSWORD)."),
+        show_default=False,
+    ),
+]
+
+
+@dataclass
+class Desk:
+    engine: Engine
+    settings: Settings
+    clock: Clock
+
+
+def open_desk(db: str | None, *, check_schema: bool = True) -> Desk:
+    """The engine for --db with the settings and the system clock; refuses an old schema."""
+    from deskterm.clock import SystemClock
+    from deskterm.config import load_settings
+    from deskterm.db import make_engine
+
+    settings = load_settings(db=db)
+    engine = make_engine(settings.db)
+    if check_schema:
+        from deskterm import schema
+
+        schema.ensure_current(engine)
+    return Desk(engine=engine, settings=settings, clock=SystemClock())
+
+
+def act_as(desk: Desk, user: str | None, action: str) -> Actor:
+    """Sign in as --user and check that the role may run `action`; a denial is audited."""
+    from deskterm.db import run_write
+    from deskterm.errors import AuthFailed
+    from deskterm.services import permissions, users
+    from deskterm.services.actor import Actor
+
+    if not user:
+        raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
+    password = os.environ.get("DESKTERM_PASSWORD")
+    if password is None:
+        password = typer.prompt(_("Password"), hide_input=True)
+    account = users.sign_in(
+        engine=desk.engine, clock=desk.clock, settings=desk.settings, code=user, password=password
+    )
+    actor = Actor.from_user(account)
+    if not permissions.allowed(actor, action):
+        run_write(
+            desk.engine,
+            lambda s: permissions.deny(session=s, actor=actor, clock=desk.clock, action=action),
+        )
+        permissions.require(actor, action)
+    return actor

@@ -1,0 +1,96 @@
+"""Commands that set a desk up and open it: run, init, demo."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from deskterm.cli.context import DbOption
+from deskterm.i18n import _
+
+
+def register(app: typer.Typer) -> None:
+    @app.callback()
+    def root(ctx: typer.Context, db: DbOption = None) -> None:
+        if ctx.invoked_subcommand is None:
+            run_app(db)
+
+    @app.command("run", help=_("Open the desk app (the same as `deskterm` alone)."))
+    def run_cmd(db: DbOption = None) -> None:
+        run_app(db)
+
+    @app.command("init", help=_("Create or upgrade the database, load the reference data and create the first admin."))
+    def init_cmd(
+        db: DbOption = None,
+        admin: Annotated[str | None, typer.Option(help=_("Staff code of the first admin (unattended: the password comes from DESKTERM_PASSWORD)."))] = None,
+        admin_name: Annotated[str | None, typer.Option(help=_("Name of the first admin."))] = None,
+    ) -> None:
+        from deskterm.services import setup
+
+        desk = _open_unchecked(db)
+        summary = setup.initialise(engine=desk.engine, clock=desk.clock, settings=desk.settings)
+        typer.echo(_("Schema at revision {rev}; reference data: {cats} repair categories, {fees} fee items, {dirs} directory entries.").format(
+            rev=summary.revision, cats=summary.categories, fees=summary.fee_items, dirs=summary.directory))
+        if summary.users_exist:
+            return
+        code = admin or typer.prompt(_("Staff code of the first admin"))
+        name = admin_name or (code if admin else typer.prompt(_("Name of the first admin")))
+        password = os.environ.get("DESKTERM_PASSWORD")
+        if password is None:
+            if admin:
+                from deskterm.errors import InvalidInput
+
+                raise InvalidInput(_("Set DESKTERM_PASSWORD to give the admin's password unattended."))
+            password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+        setup.create_first_admin(engine=desk.engine, clock=desk.clock, settings=desk.settings,
+                                 code=code, name=name, password=password)
+        typer.echo(_("Admin {code} created.").format(code=code))
+
+    @app.command("demo", help=_("Fill a database with realistic, reproducible sample data (demo accounts use the password demo1234)."))
+    def demo_cmd(
+        db: DbOption = None,
+        scale: Annotated[int, typer.Option(min=1, help=_("How much data: 1 is a small estate; visitor slips grow by 20,000 per step."))] = 1,
+        seed: Annotated[int, typer.Option(help=_("Random seed: the same seed gives the same data."))] = 7,
+        visitors: Annotated[int | None, typer.Option(min=0, help=_("Exact number of visitor slips (overrides the scale's)."))] = None,
+    ) -> None:
+        from deskterm.demo import build_demo
+
+        desk = _open_unchecked(db)
+        report = build_demo(engine=desk.engine, settings=desk.settings, scale=scale, seed=seed,
+                            visitors=visitors, progress=_progress_printer())
+        for line in report.lines():
+            typer.echo(line)
+
+
+def _open_unchecked(db):
+    from deskterm.cli.context import open_desk
+
+    return open_desk(db, check_schema=False)
+
+
+def _progress_printer():
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, what: str) -> None:
+        sys.stderr.write(f"\r{what}: {done:,}/{total:,}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def run_app(db: str | None) -> None:
+    from deskterm.cli.context import open_desk
+    from deskterm.i18n import current_language
+
+    desk = open_desk(db)
+    from deskterm.tui.app import make_app  # Textual is imported only here
+
+    make_app(settings=desk.settings, engine=desk.engine, clock=desk.clock,
+             lang=current_language()).run()

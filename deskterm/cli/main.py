@@ -1,0 +1,64 @@
+"""The `deskterm` command: the root Typer app, the language switch and the error boundary."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from deskterm.i18n import _, set_language
+
+
+def _take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Find `--lang X` / `--lang=X` anywhere in argv (it must apply before help is built)."""
+    lang = None
+    rest: list[str] = []
+    skip = False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+            skip = True
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return lang, rest
+
+
+def build_app() -> typer.Typer:
+    from deskterm.cli import admin, desk
+
+    app = typer.Typer(
+        name="deskterm",
+        help=_(
+            "deskterm: the front desk of a property-management office. "
+            "Without a command it opens the desk app. Use --lang zh|en to choose the language."
+        ),
+        no_args_is_help=False,
+        invoke_without_command=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    desk.register(app)
+    admin.register(app)
+    return app
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point of the console script: never lets a traceback reach the user."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang, argv = _take_lang(argv)
+    try:
+        set_language(lang)
+    except ValueError:
+        sys.stderr.write(f"Unknown language {lang!r}: use zh or en.\n")
+        raise SystemExit(2) from None
+    app = build_app()
+    from deskterm.cli.errors import guarded
+
+    raise SystemExit(guarded(lambda: app(args=argv, prog_name="deskterm", standalone_mode=False)))

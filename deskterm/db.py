@@ -1,0 +1,174 @@
+"""The engine and transactions: one way to reach the database for the CLI, the TUI and tests.
+
+SQLite (default) gets WAL, foreign keys, synchronous=FULL and a busy timeout on every
+connection; write transactions start with BEGIN IMMEDIATE so that two desks never deadlock
+on a lock upgrade, and a write that still meets a busy database is retried a bounded number
+of times. PostgreSQL runs the same code through `postgresql+psycopg://...`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Session, create_engine
+
+from deskterm.paths import default_db_path
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 5000
+WRITE_RETRIES = 8
+
+
+class DatabaseUrlError(ValueError):
+    """The --db value is neither a usable path nor a SQLAlchemy URL."""
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware instant stored in UTC (SQLite keeps no zone; we add it back on load)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware instant is required")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def resolve_url(db: str | None) -> str:
+    """A SQLAlchemy URL from --db / DESKTERM_DB: a URL is kept, a path becomes sqlite:///path."""
+    if not db:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" in db:
+        try:
+            url = make_url(db)
+        except ArgumentError as exc:
+            raise DatabaseUrlError(db) from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise DatabaseUrlError(db)
+        return db
+    path = Path(db).expanduser()
+    if path.is_dir():
+        raise DatabaseUrlError(db)
+    if not path.parent.exists():
+        raise DatabaseUrlError(db)
+    return f"sqlite:///{path.resolve()}"
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # We issue BEGIN ourselves (deferred or IMMEDIATE); the driver must not.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        if conn.get_execution_options().get("deskterm_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(db: str | None = None, *, echo: bool = False) -> Engine:
+    """The engine for --db (path or URL) with deskterm's connection settings."""
+    url = resolve_url(db)
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        _install_sqlite_pragmas(engine)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig else str(exc).lower()
+    return (
+        "database is locked" in text
+        or "database is busy" in text
+        or "could not serialize" in text
+        or "deadlock detected" in text
+    )
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One write transaction: the write lock is taken at its start; commit on success."""
+    with Session(engine.execution_options(deskterm_write=True), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A short deferred transaction for reads (reports, exports, screens)."""
+    # Closing (not rolling back) ends the transaction and keeps loaded objects readable.
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WRITE_RETRIES) -> T:
+    """Run `work` in a write transaction, retrying the whole of it while the database is busy.
+
+    Busy here means another desk held the lock past the busy timeout; the transaction did not
+    commit, so running it again can neither double nor lose a record.
+    """
+    attempt = 0
+    while True:
+        try:
+            with write_session(engine) as session:
+                return work(session)
+        except OperationalError as exc:
+            attempt += 1
+            if not _is_busy(exc) or attempt > retries:
+                raise
+            time.sleep(min(0.05 * 2**attempt, 1.0) * random.uniform(0.5, 1.0))
+
+
+def run_read(engine: Engine, work: Callable[[Session], T]) -> T:
+    with read_session(engine) as session:
+        return work(session)

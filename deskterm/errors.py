@@ -1,0 +1,55 @@
+"""Errors a user can meet: each carries one clear, translated sentence and never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DeskError(Exception):
+    """Base of every expected failure. `str(err)` is the sentence shown to the user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(DeskError):
+    """A value the user gave is not acceptable; `field` names the form field, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None, **context: Any) -> None:
+        super().__init__(message, **context)
+        self.field = field
+
+
+class NotFound(DeskError):
+    pass
+
+
+class StaleEdit(DeskError):
+    """Another desk saved this record since it was opened; `changes` says what they changed."""
+
+    def __init__(self, message: str, *, changes: dict[str, tuple[Any, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.changes = changes or {}
+
+
+class PermissionDenied(DeskError):
+    pass
+
+
+class AuthFailed(DeskError):
+    """Sign-in failed; the message never says whether the staff code exists."""
+
+
+class SchemaOutdated(DeskError):
+    """The database was made by another release; the message names the command to run."""
+
+
+class StorageFull(DeskError):
+    """The disk (or the database's size limit) is full; nothing was written."""

@@ -1,0 +1,89 @@
+"""Translations through gettext catalogs compiled by Babel.
+
+Source strings are English. `zh_CN` catalogs live in locale/zh_CN/LC_MESSAGES/ as one .po/.mo
+pair per area (core.po, visitors.po, ...) so that areas can be translated independently; they
+are chained into one translation at start-up. `_()` translates now; `N_()` only marks a string
+for extraction (translate it later with `_()` at display time).
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("zh_CN", "en")
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_current = "en"
+
+
+def normalise_language(value: str | None) -> str | None:
+    """Map what people type (`zh`, `zh_CN.UTF-8`, `cn`, `en_US`) to a shipped language."""
+    if not value:
+        return None
+    v = value.strip().lower().replace("-", "_")
+    if v.startswith(("zh", "cn")):
+        return "zh_CN"
+    if v.startswith(("en", "c", "posix")):
+        return "en"
+    return None
+
+
+def detect_language(explicit: str | None = None) -> str:
+    """Explicit choice, else DESKTERM_LANG, else the locale; English when nothing matches."""
+    for candidate in (
+        explicit,
+        os.environ.get("DESKTERM_LANG"),
+        os.environ.get("LC_ALL"),
+        os.environ.get("LC_MESSAGES"),
+        os.environ.get("LANG"),
+    ):
+        lang = normalise_language(candidate)
+        if lang:
+            return lang
+    return "en"
+
+
+def load_translation(lang: str) -> gettext.NullTranslations:
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    translation: gettext.NullTranslations = gettext.NullTranslations()
+    if lang == "en" or not folder.is_dir():
+        return translation
+    chain: gettext.NullTranslations | None = None
+    for mo in sorted(folder.glob("*.mo")):
+        with mo.open("rb") as fh:
+            part = gettext.GNUTranslations(fh)
+        if chain is None:
+            chain = part
+        else:
+            chain.add_fallback(part)
+    return chain or translation
+
+
+def set_language(lang: str | None) -> str:
+    """Switch every later `_()` call to `lang` (a shipped language, or detected)."""
+    global _translation, _current
+    chosen = normalise_language(lang) if lang else detect_language()
+    if chosen is None:
+        raise ValueError(f"unknown language: {lang}")
+    _current = chosen
+    _translation = load_translation(chosen)
+    return chosen
+
+
+def current_language() -> str:
+    return _current
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    return message

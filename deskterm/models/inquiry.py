@@ -1,0 +1,114 @@
+"""Inquiries, contact attempts, messages (留言) and promised replies (D-20 to D-27).
+
+No phone number of a resident is ever copied into these records (D-21).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from deskterm.models.types import instant
+
+
+class Channel(StrEnum):
+    phone = "phone"
+    walk_in = "walk_in"
+
+
+class ContactOutcome(StrEnum):
+    transferred = "transferred"  # reached and agreed to take the call (D-20)
+    declined = "declined"
+    absent = "absent"
+    no_answer = "no_answer"
+
+
+class InquiryOutcome(StrEnum):
+    answered = "answered"
+    transferred = "transferred"
+    message_taken = "message_taken"
+    promised = "promised"  # promise to answer later (D-25)
+    declined = "declined"  # unreasonable request declined politely (D-27)
+    not_found = "not_found"
+
+
+class InquiryBase(SQLModel):
+    channel: Channel = Field(sa_type=String(16), default=Channel.phone, max_length=16)
+    topic: str = Field(default="", max_length=256)
+    inquirer: str = Field(default="", max_length=64)
+    target_kind: str | None = Field(default=None, max_length=16)  # resident, company, directory
+    target_id: int | None = None
+    target_text: str = Field(default="", max_length=128)
+    outcome: InquiryOutcome | None = Field(sa_type=String(16), default=None, max_length=16)
+
+
+class InquiryCreate(InquiryBase):
+    pass
+
+
+class Inquiry(InquiryBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = instant(nullable=False, index=True)
+    user_id: int = Field(foreign_key="user.id")
+    shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
+
+
+class ContactAttempt(SQLModel, table=True):
+    __tablename__ = "contact_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int = Field(foreign_key="inquiry.id", index=True)
+    at: datetime = instant(nullable=False)
+    outcome: ContactOutcome = Field(sa_type=String(16), max_length=16)
+    user_id: int = Field(foreign_key="user.id")
+
+
+class MessageBase(SQLModel):
+    for_kind: str = Field(default="resident", max_length=16)  # resident, company, staff, other
+    for_id: int | None = None
+    for_name: str = Field(min_length=1, max_length=128)
+    from_name: str = Field(min_length=1, max_length=64)
+    from_contact: str = Field(default="", max_length=64)  # the sender's own, theirs to give
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class MessageCreate(MessageBase):
+    inquiry_id: int | None = None
+
+
+class Message(MessageBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int | None = Field(default=None, foreign_key="inquiry.id")
+    taken_at: datetime = instant(nullable=False, index=True)
+    taken_by: int = Field(foreign_key="user.id")
+    delivered_at: datetime | None = instant(index=True)
+    delivered_by: int | None = Field(default=None, foreign_key="user.id")
+    delivered_how: str | None = Field(default=None, max_length=64)
+    version: int = 1
+
+
+class PromisedReplyBase(SQLModel):
+    question: str = Field(min_length=1, max_length=2000)
+    asked_by: str = Field(min_length=1, max_length=64)
+    contact: str = Field(default="", max_length=64)
+    due_at: datetime = instant(nullable=False, index=True)
+
+
+class PromisedReplyCreate(PromisedReplyBase):
+    inquiry_id: int | None = None
+
+
+class PromisedReply(PromisedReplyBase, table=True):
+    """A promise to answer later (D-25): recorded with a deadline and followed up until kept."""
+
+    __tablename__ = "promised_reply"
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int | None = Field(default=None, foreign_key="inquiry.id")
+    created_at: datetime = instant(nullable=False)
+    created_by: int = Field(foreign_key="user.id")
+    answered_at: datetime | None = instant(index=True)
+    answered_by: int | None = Field(default=None, foreign_key="user.id")
+    answer: str | None = Field(default=None, max_length=2000)
+    version: int = 1

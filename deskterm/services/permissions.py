@@ -1,0 +1,90 @@
+"""Who may do what: one table of actions and the roles allowed, used by the app and the CLI.
+
+A denial raises PermissionDenied; callers that deny record it in the audit (`deny`).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from deskterm.clock import Clock
+from deskterm.errors import PermissionDenied
+from deskterm.i18n import _
+from deskterm.models.user import Role
+from deskterm.services.actor import Actor
+
+OPERATOR = frozenset({Role.operator, Role.supervisor, Role.admin})
+SUPERVISOR = frozenset({Role.supervisor, Role.admin})
+ADMIN = frozenset({Role.admin})
+
+# action id -> roles allowed. Screens' key actions and CLI commands use the same ids.
+POLICY: dict[str, frozenset[Role]] = {
+    # desk work (every signed-in role may staff the desk)
+    "shift.checkin": OPERATOR,
+    "handover.sign": OPERATOR,
+    "handover.accept": OPERATOR,
+    "logbook.add": OPERATOR,
+    "visitors.register": OPERATOR,
+    "visitors.checkout": OPERATOR,
+    "visitors.expect": OPERATOR,
+    "inquiries.search": OPERATOR,
+    "inquiries.contact": OPERATOR,
+    "messages.take": OPERATOR,
+    "messages.deliver": OPERATOR,
+    "promises.make": OPERATOR,
+    "promises.answer": OPERATOR,
+    "residents.reveal_phone": OPERATOR,
+    "repairs.intake": OPERATOR,
+    "repairs.update": OPERATOR,
+    "repairs.add_fee": OPERATOR,
+    "callbacks.record": OPERATOR,
+    "complaints.intake": OPERATOR,
+    "complaints.handle": OPERATOR,
+    "communications.record": OPERATOR,
+    # supervisors
+    "visitors.deny_list": SUPERVISOR,
+    "visitors.deny_override": SUPERVISOR,
+    "repairs.review_fee": SUPERVISOR,
+    "complaints.sign_off": SUPERVISOR,
+    "report.run": SUPERVISOR,
+    # admins
+    "export.run": ADMIN,
+    "export.include_pii": ADMIN,
+    "import.run": ADMIN,
+    "users.manage": ADMIN,
+    "db.manage": ADMIN,
+    "purge.run": ADMIN,
+    "audit.verify": SUPERVISOR,
+}
+
+
+def allowed(actor: Actor, action: str) -> bool:
+    roles = POLICY.get(action)
+    if roles is None:
+        raise KeyError(f"no policy for action {action!r}")
+    return actor.role in roles
+
+
+def require(actor: Actor, action: str) -> None:
+    if not allowed(actor, action):
+        raise PermissionDenied(
+            _("Your role ({role}) may not do this: {action}.").format(
+                role=actor.role.value, action=action
+            ),
+            action=action,
+        )
+
+
+def deny(*, session: Session, actor: Actor, clock: Clock, action: str) -> None:
+    """Record a denial in the audit (its own transaction, so it survives the refusal)."""
+    from deskterm.services import audit
+
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="permission.denied",
+        entity="user",
+        entity_id=actor.user_id,
+        detail={"action": action, "role": actor.role.value},
+    )

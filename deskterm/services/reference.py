@@ -1,0 +1,85 @@
+"""Reference data shipped in data/: repair categories (D-30), the fee schedule, the directory.
+
+Loading is idempotent: categories are upserted by code, fee items and directory entries are
+added only when their table is empty (an admin's imports are never overwritten).
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from deskterm.models.directory import DirectoryEntry, DirectoryKind
+from deskterm.models.repair import FeeScheduleItem, RepairCategory
+from deskterm.paths import reference_data_dir
+from deskterm.rules.money import parse_yuan
+from deskterm.rules.pinyin import pinyin_keys
+from deskterm.rules.repair_class import load_categories
+
+
+def load_repair_categories(session: Session, path: Path | None = None) -> int:
+    count = 0
+    for cat in load_categories(path):
+        row = session.get(RepairCategory, cat.code) or RepairCategory(code=cat.code)
+        row.name_zh = cat.name_zh
+        row.name_en = cat.name_en
+        row.repair_class = cat.repair_class
+        row.scope = cat.scope
+        row.sort = cat.sort
+        session.add(row)
+        count += 1
+    session.flush()
+    return count
+
+
+def _rows(path: Path):
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        yield from csv.DictReader(fh)
+
+
+def load_fee_schedule(session: Session, path: Path | None = None) -> int:
+    if session.exec(select(func.count()).select_from(FeeScheduleItem)).one():
+        return 0
+    path = path or reference_data_dir() / "fee_schedule.csv"
+    count = 0
+    for row in _rows(path):
+        session.add(
+            FeeScheduleItem(
+                code=row["code"],
+                name=row["name"],
+                unit=row["unit"],
+                labour_fen=parse_yuan(row["labour_yuan"]),
+                materials_fen=parse_yuan(row["materials_yuan"]),
+                valid_from=date.fromisoformat(row["valid_from"]),
+            )
+        )
+        count += 1
+    session.flush()
+    return count
+
+
+def load_directory(session: Session, path: Path | None = None) -> int:
+    if session.exec(select(func.count()).select_from(DirectoryEntry)).one():
+        return 0
+    path = path or reference_data_dir() / "directory.csv"
+    count = 0
+    for row in _rows(path):
+        full, initials = pinyin_keys(row["name"])
+        session.add(
+            DirectoryEntry(
+                kind=DirectoryKind(row["kind"]),
+                name=row["name"],
+                name_pinyin=full,
+                name_initials=initials,
+                location=row.get("location") or None,
+                phone=row.get("phone") or None,
+                hours=row.get("hours") or None,
+                notes=row.get("notes") or None,
+            )
+        )
+        count += 1
+    session.flush()
+    return count

@@ -1,0 +1,38 @@
+"""Small builders for test data, through the same services the app uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deskterm.db import run_write
+from deskterm.models.user import Role
+from deskterm.services import users
+from deskterm.services.actor import Actor
+
+PASSWORD = "secret-pass"
+
+
+@dataclass
+class Staff:
+    operator: Actor
+    supervisor: Actor
+    admin: Actor
+
+
+def make_user(engine, clock, settings, code: str, role: Role, name: str | None = None) -> Actor:
+    user = run_write(
+        engine,
+        lambda s: users.add_user(
+            session=s, actor=None, clock=clock, settings=settings,
+            code=code, name=name or code, role=role, password=PASSWORD,
+        ),
+    )
+    return Actor.from_user(user)
+
+
+def make_staff(engine, clock, settings) -> Staff:
+    return Staff(
+        operator=make_user(engine, clock, settings, "op1", Role.operator, "李静"),
+        supervisor=make_user(engine, clock, settings, "sup1", Role.supervisor, "王强"),
+        admin=make_user(engine, clock, settings, "admin1", Role.admin, "赵敏"),
+    )

@@ -1,0 +1,74 @@
+"""Accounts and sign-in: argon2id, minimum length, throttling, no user enumeration."""
+
+import pytest
+from sqlmodel import select
+
+from deskterm.db import read_session, run_write
+from deskterm.errors import AuthFailed, InvalidInput
+from deskterm.models.audit import AuditEvent
+from deskterm.models.user import Role, User
+from deskterm.services import users
+from tests.factories import PASSWORD
+
+
+def test_password_is_stored_as_argon2id(engine, staff):
+    with read_session(engine) as session:
+        user = session.exec(select(User).where(User.code == "op1")).one()
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_sign_in(engine, clock, settings, staff):
+    user = users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
+    assert user.role == Role.operator
+
+
+def test_wrong_password_and_unknown_code_say_the_same(engine, clock, settings, staff):
+    with pytest.raises(AuthFailed) as wrong:
+        users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password="nope-nope")
+    with pytest.raises(AuthFailed) as unknown:
+        users.sign_in(engine=engine, clock=clock, settings=settings, code="ghost", password="nope-nope")
+    assert str(wrong.value) == str(unknown.value) == "Wrong staff code or password."
+
+
+def test_burst_of_failures_locks_then_unlocks(engine, clock, settings, staff):
+    for _ in range(settings.failed_login_limit):
+        with pytest.raises(AuthFailed):
+            users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password="bad-password")
+    with pytest.raises(AuthFailed):  # right password, but locked
+        users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
+    clock.advance(minutes=settings.failed_login_lock_minutes + 1)
+    assert users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
+    with read_session(engine) as session:
+        actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.seq))]
+    assert actions.count("auth.failed") == settings.failed_login_limit
+    assert "auth.locked_out" in actions and actions[-1] == "auth.signin"
+
+
+def test_short_password_refused(engine, clock, settings):
+    with pytest.raises(InvalidInput, match="at least 8"):
+        run_write(engine, lambda s: users.add_user(session=s, actor=None, clock=clock, settings=settings,
+                                                   code="x1", name="X", role="operator", password="short"))
+
+
+def test_weak_hash_upgraded_on_sign_in(engine, clock, settings, staff):
+    from argon2 import PasswordHasher
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+
+    def set_weak(session):
+        u = session.exec(select(User).where(User.code == "op1")).one()
+        u.password_hash = weak
+        session.add(u)
+
+    run_write(engine, set_weak)
+    users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
+    with read_session(engine) as session:
+        h = session.exec(select(User).where(User.code == "op1")).one().password_hash
+    assert h != weak and "m=19456,t=2,p=1" in h
+
+
+def test_disabled_user_cannot_sign_in(engine, clock, settings, staff):
+    run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock, code="op1", active=False))
+    with pytest.raises(AuthFailed):
+        users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
