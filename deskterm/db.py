@@ -131,6 +131,11 @@ def _is_busy(exc: OperationalError) -> bool:
     )
 
 
+def _is_full(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig else str(exc).lower()
+    return "disk is full" in text or "no space left" in text or "disk full" in text
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: the write lock is taken at its start; commit on success."""
@@ -163,6 +168,13 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
             with write_session(engine) as session:
                 return work(session)
         except OperationalError as exc:
+            if _is_full(exc):
+                from deskterm.errors import StorageFull
+                from deskterm.i18n import _
+
+                raise StorageFull(
+                    _("The disk is full: nothing was saved. Free some space and try again.")
+                ) from exc
             attempt += 1
             if not _is_busy(exc) or attempt > retries:
                 raise
