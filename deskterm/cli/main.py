@@ -46,6 +46,13 @@ def build_app() -> typer.Typer:
     )
     desk.register(app)
     admin.register(app)
+    from deskterm.cli import purge
+
+    purge.register(app)
+    from deskterm.cli import export, report
+
+    export.register(app)
+    report.register(app)
     return app
 
 

@@ -6,18 +6,18 @@ Pools are built once per demo so that the hot loops only index into lists.
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 # The common surnames, roughly by frequency (the first ones repeat to weigh them up).
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
     "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
 )
-_SURNAME_WEIGHTS = [12 if i < 10 else 5 if i < 30 else 2 for i in range(len(SURNAMES))]
+_SURNAME_CUMULATIVE = list(accumulate(12 if i < 10 else 5 if i < 30 else 2 for i in range(len(SURNAMES))))
 
-GIVEN_ONE = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲丹萍鹏辉健飞斌宇浩凯秀兰琳晨"
-    "欣怡婷雪梅倩颖蕾佳琪瑶鑫峰波昊然宁博文浩洁燕彬鹏"
-)
+# Given-name characters and pairs, by the gender they usually go with.
+GIVEN_MALE = "伟强磊军洋勇杰涛明超平刚鹏辉健斌宇浩凯峰波昊然宁博文彬俊毅帅亮晨阳"
+GIVEN_FEMALE = "芳娜敏静丽艳娟秀霞桂英华玲丹萍琳欣怡婷雪梅倩颖蕾佳琪瑶洁燕慧莉"
 GIVEN_TWO = (
     "建国", "建华", "国强", "志强", "海燕", "秀英", "桂兰", "晓东", "晓明", "晓燕", "文博",
     "子涵", "梓萱", "浩然", "宇轩", "欣怡", "思远", "一鸣", "雨婷", "佳怡", "俊杰", "建军",
@@ -45,16 +45,18 @@ MOBILE_PREFIXES = (
     "180", "181", "182", "183", "185", "186", "187", "188", "189",
 )
 PLATE_PREFIXES = ("浙A", "浙A", "浙A", "浙A", "浙B", "浙C", "浙D", "浙F", "沪A", "苏E", "皖A")
-PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def person_name(rng: random.Random) -> str:
-    surname = rng.choices(SURNAMES, weights=_SURNAME_WEIGHTS)[0]
-    if rng.random() < 0.35:
-        return surname + rng.choice(GIVEN_ONE)
-    if rng.random() < 0.5:
+    surname = rng.choices(SURNAMES, cum_weights=_SURNAME_CUMULATIVE)[0]
+    given = GIVEN_MALE if rng.random() < 0.5 else GIVEN_FEMALE
+    roll = rng.random()
+    if roll < 0.35:
+        return surname + rng.choice(given)
+    if roll < 0.65:
         return surname + rng.choice(GIVEN_TWO)
-    return surname + rng.choice(GIVEN_ONE) + rng.choice(GIVEN_ONE)
+    return surname + rng.choice(given) + rng.choice(given)
 
 
 def mobile(rng: random.Random) -> str:
@@ -63,8 +65,12 @@ def mobile(rng: random.Random) -> str:
 
 
 def plate(rng: random.Random) -> str:
-    tail = "".join(rng.choice(PLATE_CHARS) for _ in range(5))
-    return rng.choice(PLATE_PREFIXES) + tail
+    """"浙A3K582": a letter or digit, then four digits (one may be a letter)."""
+    head = rng.choice(PLATE_LETTERS) if rng.random() < 0.6 else str(rng.randrange(10))
+    digits = [str(rng.randrange(10)) for _ in range(4)]
+    if rng.random() < 0.3:
+        digits[rng.randrange(4)] = rng.choice(PLATE_LETTERS)
+    return rng.choice(PLATE_PREFIXES) + head + "".join(digits)
 
 
 def company_names(rng: random.Random, count: int) -> list[str]:

@@ -3,13 +3,21 @@
 from deskterm.models.audit import AuditEvent, AuditHead, Counter
 from deskterm.models.complaint import (
     Callback,
+    CallbackKind,
+    CallbackMethod,
     CallbackResult,
     Communication,
     CommunicationCreate,
+    CommunicationHow,
     Complaint,
+    ComplaintCategory,
+    ComplaintChannel,
     ComplaintCreate,
     ComplaintStatus,
     ComplaintStep,
+    PartyKind,
+    Severity,
+    StepKind,
 )
 from deskterm.models.directory import DirectoryEntry, DirectoryKind, Event
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, ResidentCreate, Unit
@@ -26,15 +34,18 @@ from deskterm.models.inquiry import (
     PromisedReplyCreate,
 )
 from deskterm.models.repair import (
+    DONE_REPAIR_STATUSES,
     OPEN_REPAIR_STATUSES,
     FeeReview,
     FeeScheduleItem,
     RepairCategory,
+    RepairChannel,
     RepairClass,
     RepairEvent,
     RepairFeeLine,
     RepairOrder,
     RepairOrderCreate,
+    RepairOrderUpdate,
     RepairScope,
     RepairStatus,
 )
@@ -53,10 +64,14 @@ from deskterm.models.visitor import (
     DenyEntry,
     DocType,
     ExpectedVisitor,
+    ExpectedVisitorCreate,
+    HostCallMethod,
     HostCallResult,
+    Purpose,
     SlipStatus,
     VisitorSlip,
     VisitorSlipCreate,
+    VisitorSlipUpdate,
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,4 +1,10 @@
-"""Complaints with their handling steps, callbacks (回访) and the communication log (D-40 to D-44)."""
+"""Complaints with their handling steps, callbacks (回访) and the communication log (D-40 to D-44).
+
+A complaint is open while no reply has reached the complainant: `replied_at IS NULL` and
+status `open` or `referred`; `reply_due_at` is the deadline for that reply (D-44). Closing
+records the answer and how it was given, and a callback falls due. Callbacks serve repairs and
+complaints alike (one queue). Phone numbers typed here are shown masked, like residents'.
+"""
 
 from __future__ import annotations
 
@@ -12,29 +18,96 @@ from deskterm.models.types import instant
 
 
 class ComplaintStatus(StrEnum):
-    open = "open"
+    open = "open"  # received, not yet answered
+    referred = "referred"  # passed to a named person with a reply deadline (D-44)
+    replied = "replied"  # the complainant has an answer; the matter is still being dealt with
+    closed = "closed"  # answer given and the matter settled; callback falls due
+    signed_off = "signed_off"  # a supervisor signed it off
+
+
+OPEN_COMPLAINT_STATUSES = (ComplaintStatus.open, ComplaintStatus.referred)
+
+
+class ComplainantKind(StrEnum):
+    resident = "resident"
+    company = "company"  # a tenant company of an office tower
+    other = "other"
+
+
+class ComplaintChannel(StrEnum):
+    phone = "phone"
+    walk_in = "walk_in"
+    letter = "letter"
+    passed_down = "passed_down"  # passed down by a superior (record whose opinion)
+
+
+class Severity(StrEnum):
+    normal = "normal"  # 一般
+    important = "important"  # 重要
+    severe = "severe"  # 重大: flagged to supervisors at once
+
+
+class StepKind(StrEnum):
+    """D-42: listen, clarify, sympathise, act, follow up; and what the record itself adds."""
+
+    listened = "listened"
+    clarified = "clarified"
+    sympathy = "sympathy"
+    action = "action"
+    followed_up = "followed_up"
     referred = "referred"
     replied = "replied"
-    closed = "closed"  # answer given; callback falls due
-    signed_off = "signed_off"  # supervisor signed it off
+    closed = "closed"
+    reopened = "reopened"
+    signed_off = "signed_off"
+    note = "note"
+
+
+D42_STEPS = (
+    StepKind.listened,
+    StepKind.clarified,
+    StepKind.sympathy,
+    StepKind.action,
+    StepKind.followed_up,
+)
+
+
+class AnswerHow(StrEnum):
+    on_the_spot = "on_the_spot"
+    phone = "phone"
+    in_writing = "in_writing"
+    in_person = "in_person"  # a meeting or a visit
 
 
 class ComplaintBase(SQLModel):
-    who_kind: str = Field(default="resident", max_length=16)  # resident, company, other
-    who_name: str = Field(min_length=1, max_length=64)
+    who_kind: ComplainantKind = Field(sa_type=String(16), default=ComplainantKind.resident, max_length=16)
+    who_name: str = Field(max_length=64)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    resident_id: int | None = Field(default=None, foreign_key="resident.id")
     company_id: int | None = Field(default=None, foreign_key="company.id")
-    contact: str = Field(default="", max_length=64)
-    channel: str = Field(default="phone", max_length=16)  # phone, walk_in, letter, passed_down
+    contact: str = Field(default="", max_length=64)  # shown masked; never in reports or exports
+    channel: ComplaintChannel = Field(sa_type=String(16), default=ComplaintChannel.phone, max_length=16)
+    passed_down_by: str = Field(default="", max_length=64)  # whose opinion came with it
     category: str = Field(default="other", max_length=32, index=True)
-    content: str = Field(min_length=1, max_length=4000)
-    severity: str = Field(default="normal", max_length=16)  # low, normal, severe
-    valid: bool | None = None  # within the company's rules and promises
-    department: str = Field(default="", max_length=64)
+    content: str = Field(max_length=4000)
+    severity: Severity = Field(sa_type=String(16), default=Severity.normal, max_length=16)
+    valid: bool | None = None  # within the company's rules and promises; None = not judged yet
+    department: str = Field(default="", max_length=64)  # the department (or staff) concerned
 
 
 class ComplaintCreate(ComplaintBase):
-    pass
+    repair_id: int | None = None  # when a repair callback turned into this complaint
+
+
+class ComplaintUpdate(SQLModel):
+    """Intake details corrected or judged later; None leaves a field as it is."""
+
+    category: str | None = None
+    severity: Severity | None = None
+    valid: bool | None = None
+    department: str | None = None
+    content: str | None = None
+    contact: str | None = None
 
 
 class Complaint(ComplaintBase, table=True):
@@ -43,60 +116,114 @@ class Complaint(ComplaintBase, table=True):
     received_at: datetime = instant(nullable=False, index=True)
     received_by: int = Field(foreign_key="user.id")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
+    repair_id: int | None = Field(default=None, foreign_key="repair_order.id")
     status: ComplaintStatus = Field(sa_type=String(16), default=ComplaintStatus.open, max_length=16, index=True)
     referred_to: str | None = Field(default=None, max_length=64)
+    referred_at: datetime | None = instant()
     reply_due_at: datetime | None = instant(index=True)
     replied_at: datetime | None = instant()
     answer: str | None = Field(default=None, max_length=4000)
-    answer_how: str | None = Field(default=None, max_length=32)
+    answer_how: AnswerHow | None = Field(sa_type=String(16), default=None, max_length=16)
     closed_at: datetime | None = instant()
     signed_off_by: int | None = Field(default=None, foreign_key="user.id")
     signed_off_at: datetime | None = instant()
+    severe_ack_by: int | None = Field(default=None, foreign_key="user.id")
+    severe_ack_at: datetime | None = instant()
+    reopen_count: int = 0
     version: int = 1
 
 
 class ComplaintStep(SQLModel, table=True):
-    """A handling step of D-42: listened, clarified, sympathy, action, followed up, referred ..."""
+    """A handling step of D-42 (listened, clarified, sympathy, action, followed up) or a
+    record step (referred, replied, closed, reopened, signed off), with who and when."""
 
     __tablename__ = "complaint_step"
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     at: datetime = instant(nullable=False)
     user_id: int = Field(foreign_key="user.id")
-    step: str = Field(max_length=32)
+    step: StepKind = Field(sa_type=String(32), max_length=32)
     note: str = Field(default="", max_length=4000)
 
 
+class ComplaintCategory(SQLModel, table=True):
+    """An admin's change to the complaint category list: a new code, a rename, or a code
+    withdrawn (active=False). The built-in list (services.complaints) applies otherwise."""
+
+    __tablename__ = "complaint_category"
+    code: str = Field(primary_key=True, max_length=32)
+    name_zh: str = Field(max_length=64)
+    name_en: str = Field(max_length=128)
+    sort: int = 0
+    active: bool = True
+
+
+class CallbackKind(StrEnum):
+    repair = "repair"
+    complaint = "complaint"
+
+
+class CallbackMethod(StrEnum):
+    phone = "phone"
+    visit = "visit"
+
+
 class CallbackResult(StrEnum):
-    satisfied = "satisfied"
-    fairly_satisfied = "fairly_satisfied"
-    dissatisfied = "dissatisfied"
+    satisfied = "satisfied"  # A 满意
+    fairly_satisfied = "fairly_satisfied"  # B 较满意
+    dissatisfied = "dissatisfied"  # C 不满意: back to the order, or a complaint
+    not_reached = "not_reached"  # given up after several attempts
 
 
 class Callback(SQLModel, table=True):
     """One callback (回访) due for a repair or a complaint."""
 
     id: int | None = Field(default=None, primary_key=True)
-    subject_kind: str = Field(max_length=16, index=True)  # repair | complaint
+    subject_kind: CallbackKind = Field(sa_type=String(16), max_length=16, index=True)
     subject_id: int = Field(index=True)
+    created_at: datetime | None = instant()
     due_at: datetime = instant(nullable=False, index=True)
     attempts: int = 0
-    method: str | None = Field(default=None, max_length=16)  # phone, visit
+    last_attempt_at: datetime | None = instant()
+    method: CallbackMethod | None = Field(sa_type=String(16), default=None, max_length=16)
+    person: str = Field(default="", max_length=64)  # who was spoken to (受访人)
     result: CallbackResult | None = Field(sa_type=String(24), default=None, max_length=24)
     comment: str | None = Field(default=None, max_length=2000)
     done_at: datetime | None = instant(index=True)
     done_by: int | None = Field(default=None, foreign_key="user.id")
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")  # what C became
     version: int = 1
+
+
+class PartyKind(StrEnum):
+    developer = "developer"
+    government = "government"
+    utility = "utility"
+    owners_assembly = "owners_assembly"
+    owners_committee = "owners_committee"
+    owner = "owner"
+    tenant = "tenant"
+    other = "other"
+
+
+class CommunicationHow(StrEnum):
+    meeting = "meeting"
+    phone = "phone"
+    letter = "letter"
+    notice = "notice"
+    other = "other"
 
 
 class CommunicationBase(SQLModel):
     at: datetime = instant(nullable=False, index=True)
-    party_kind: str = Field(max_length=24)  # developer, government, utility, owners_assembly, owners_committee, owner
-    party_name: str = Field(min_length=1, max_length=128)
-    subject: str = Field(min_length=1, max_length=256)
+    party_kind: PartyKind = Field(sa_type=String(24), max_length=24)
+    party_name: str = Field(max_length=128)
+    how: CommunicationHow = Field(sa_type=String(16), default=CommunicationHow.meeting, max_length=16)
+    subject: str = Field(max_length=256)
     agreed: str = Field(default="", max_length=4000)
     follow_up: str = Field(default="", max_length=1000)
     follow_up_due: datetime | None = instant(index=True)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
 
 
 class CommunicationCreate(CommunicationBase):
@@ -106,5 +233,8 @@ class CommunicationCreate(CommunicationBase):
 class Communication(CommunicationBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id")
+    recorded_at: datetime = instant(nullable=False)
     follow_up_done_at: datetime | None = instant()
+    follow_up_done_by: int | None = Field(default=None, foreign_key="user.id")
+    follow_up_note: str = Field(default="", max_length=1000)
     version: int = 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import String, event
 from sqlmodel import Field, SQLModel
 
 
@@ -33,7 +33,7 @@ class Unit(SQLModel, table=True):
 
 
 class ResidentBase(SQLModel):
-    name: str = Field(max_length=64)
+    name: str = Field(max_length=64, index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     relation: str = Field(default="owner", max_length=16)  # owner, tenant, family
     phone: str | None = Field(default=None, max_length=32)
@@ -45,10 +45,42 @@ class ResidentCreate(ResidentBase):
 
 
 class Resident(ResidentBase, table=True):
+    """A person living in a unit.
+
+    Search (services/search.py) finds a resident as the operator types, each way by one
+    indexed range scan: the start of the name (张 / 张建), the name after its first or
+    first two characters (建国 finds 张建国 and 欧阳建国, 国 finds 张建国), and the
+    pinyin, full or initials (zhangjianguo / zjg), stored lower case by create_resident.
+
+    `name_after_1` / `name_after_2` are derived from `name` here, whoever builds the row
+    (the constructor, an ORM flush or a bulk insert of constructed rows): see the listeners
+    below. They are never edited by hand.
+    """
+
     id: int | None = Field(default=None, primary_key=True)
     name_pinyin: str = Field(default="", max_length=256, index=True)  # "zhangsan"
     name_initials: str = Field(default="", max_length=64, index=True)  # "zs"
+    name_after_1: str = Field(default="", max_length=64, index=True)  # 张建国 -> 建国
+    name_after_2: str = Field(default="", max_length=64, index=True)  # 张建国 -> 国
     active: bool = True
+
+
+def name_tails(name: str | None) -> tuple[str, str]:
+    """The name after its first and after its first two characters (search keys)."""
+    text = (name or "").strip()
+    return text[1:], text[2:]
+
+
+@event.listens_for(Resident, "init")
+def _fill_tails_on_init(_target, _args, kwargs) -> None:
+    if "name" in kwargs:
+        kwargs["name_after_1"], kwargs["name_after_2"] = name_tails(kwargs["name"])
+
+
+@event.listens_for(Resident, "before_insert")
+@event.listens_for(Resident, "before_update")
+def _fill_tails_on_flush(_mapper, _connection, target: Resident) -> None:
+    target.name_after_1, target.name_after_2 = name_tails(target.name)
 
 
 class Company(SQLModel, table=True):

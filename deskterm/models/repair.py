@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
-from deskterm.models.types import instant
+from deskterm.models.types import instant, json_field
 
 
 class RepairClass(StrEnum):
@@ -17,8 +18,17 @@ class RepairClass(StrEnum):
 
 
 class RepairScope(StrEnum):
-    household = "household"
-    public = "public"
+    household = "household"  # 住户家庭
+    public = "public"  # 公共设施设备
+
+
+class RepairChannel(StrEnum):
+    """How the request reached the desk (报修方式)."""
+
+    phone = "phone"
+    walk_in = "walk_in"
+    app = "app"
+    patrol = "patrol"  # found on a round (巡查发现)
 
 
 class RepairStatus(StrEnum):
@@ -33,11 +43,19 @@ class RepairStatus(StrEnum):
     on_hold = "on_hold"
 
 
+# Not yet repaired: these carry live deadlines and stay on the deadline board (D-31).
 OPEN_REPAIR_STATUSES = (
     RepairStatus.reported,
     RepairStatus.dispatched,
     RepairStatus.on_site,
     RepairStatus.on_hold,
+)
+# Repaired: the fee and the warranty (D-35) count from repaired_at.
+DONE_REPAIR_STATUSES = (
+    RepairStatus.repaired,
+    RepairStatus.accepted,
+    RepairStatus.called_back,
+    RepairStatus.closed,
 )
 
 
@@ -54,7 +72,11 @@ class RepairCategory(SQLModel, table=True):
 
 
 class FeeScheduleItem(SQLModel, table=True):
-    """One line of 《维修项目收费标准》; versions by validity period, prices in fen."""
+    """One line of 《维修项目收费标准》 in one version: valid from a day until the next version.
+
+    Prices are per unit in fen. A new version of an item closes the old one (valid_to), so an
+    order keeps the price that was in force when its line was added.
+    """
 
     __tablename__ = "fee_schedule_item"
     id: int | None = Field(default=None, primary_key=True)
@@ -64,15 +86,16 @@ class FeeScheduleItem(SQLModel, table=True):
     labour_fen: int = Field(default=0, ge=0)
     materials_fen: int = Field(default=0, ge=0)
     valid_from: date = Field(index=True)
-    valid_to: date | None = None
+    valid_to: date | None = None  # exclusive; None = still in force
 
 
 class RepairOrderBase(SQLModel):
     scope: RepairScope = Field(sa_type=String(16), default=RepairScope.household, max_length=16)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     location: str = Field(default="", max_length=128)  # public facility / equipment
+    channel: RepairChannel = Field(sa_type=String(16), default=RepairChannel.phone, max_length=16)
     reporter_name: str = Field(min_length=1, max_length=64)
-    reporter_contact: str = Field(default="", max_length=64)
+    reporter_contact: str = Field(default="", max_length=64)  # shown masked (rules.phone)
     category_code: str = Field(foreign_key="repair_category.code", max_length=32, index=True)
     description: str = Field(min_length=1, max_length=4000)
     appointment_at: datetime | None = instant()
@@ -84,8 +107,22 @@ class RepairOrderCreate(RepairOrderBase):
     warranty_of_id: int | None = None
 
 
+class RepairOrderUpdate(SQLModel):
+    """What a desk may correct on an open order; None leaves a field as it is."""
+
+    location: str | None = None
+    reporter_name: str | None = None
+    reporter_contact: str | None = None
+    description: str | None = None
+    appointment_at: datetime | None = None
+
+
 class RepairOrder(RepairOrderBase, table=True):
     __tablename__ = "repair_order"
+    __table_args__ = (
+        # The deadline board: open orders by status, soonest deadline first.
+        Index("ix_repair_order_status_fix_due_at", "status", "fix_due_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)  # R20261128-0003
     repair_class: RepairClass = Field(sa_type=String(16), max_length=16, index=True)
@@ -96,6 +133,7 @@ class RepairOrder(RepairOrderBase, table=True):
     onsite_due_at: datetime | None = instant()
     fix_due_at: datetime = instant(nullable=False, index=True)
     status: RepairStatus = Field(sa_type=String(16), default=RepairStatus.reported, max_length=16, index=True)
+    resume_status: str | None = Field(default=None, max_length=16)  # where "on hold" returns to
     assignee: str | None = Field(default=None, max_length=64)
     dispatched_at: datetime | None = instant()
     arrived_at: datetime | None = instant()
@@ -104,45 +142,60 @@ class RepairOrder(RepairOrderBase, table=True):
     materials: str | None = Field(default=None, max_length=2000)
     accepted_at: datetime | None = instant()
     accepted_by_name: str | None = Field(default=None, max_length=64)
-    fee_form_no: str | None = Field(default=None, max_length=32)
+    fee_form_no: str | None = Field(default=None, max_length=32)  # the paper form signed
     fee_accepted_at: datetime | None = instant()
+    fee_accepted_by_name: str | None = Field(default=None, max_length=64)
+    fee_accepted_fen: int | None = None  # the total the reporter accepted
     closed_at: datetime | None = instant()
     status_reason: str | None = Field(default=None, max_length=500)  # cancelled / on hold
     warranty_of_id: int | None = Field(default=None, foreign_key="repair_order.id")
     reopen_count: int = 0
+    reopened_at: datetime | None = instant()
     version: int = 1
 
 
 class RepairEvent(SQLModel, table=True):
-    """The status history of an order."""
+    """The status history of an order: one row per change, with the fields it changed."""
 
     __tablename__ = "repair_event"
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="repair_order.id", index=True)
     at: datetime = instant(nullable=False)
     user_id: int = Field(foreign_key="user.id")
+    action: str = Field(default="", max_length=24)  # create, dispatch, fee_add, reopen ...
     from_status: str | None = Field(default=None, max_length=16)
     to_status: str = Field(max_length=16)
     note: str = Field(default="", max_length=2000)
+    version: int = 1  # the order's version after this change
+    changes: dict[str, Any] = json_field()  # field -> [before, after]
 
 
 class FeeReview(StrEnum):
-    not_needed = "not_needed"
-    pending = "pending"
+    not_needed = "not_needed"  # on the schedule
+    pending = "pending"  # off the schedule: waits for the engineering supervisor (D-36)
     approved = "approved"
     rejected = "rejected"
 
 
 class RepairFeeLine(SQLModel, table=True):
+    """One fee line of an order, its prices copied from the schedule version in force."""
+
     __tablename__ = "repair_fee_line"
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="repair_order.id", index=True)
     schedule_item_id: int | None = Field(default=None, foreign_key="fee_schedule_item.id")
+    code: str = Field(default="", max_length=32)  # schedule code; "" when off the schedule
     description: str = Field(max_length=128)
+    unit: str = Field(default="", max_length=16)
     quantity: int = Field(default=1, ge=1)
-    unit_price_fen: int = Field(ge=0)
-    amount_fen: int = Field(ge=0)
+    unit_labour_fen: int = Field(default=0, ge=0)
+    unit_materials_fen: int = Field(default=0, ge=0)
+    unit_price_fen: int = Field(ge=0)  # labour + materials
+    amount_fen: int = Field(ge=0)  # unit price x quantity
+    waived: bool = False  # warranty work (D-35): recorded, charged nothing
     review: FeeReview = Field(sa_type=String(16), default=FeeReview.not_needed, max_length=16, index=True)
+    review_note: str | None = Field(default=None, max_length=500)
     reviewed_by: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = instant()
     added_at: datetime = instant(nullable=False)
+    added_by: int | None = Field(default=None, foreign_key="user.id")

@@ -1,6 +1,8 @@
 """Visitor slips, expected visitors and the deny list (D-4 to D-8).
 
-Identity numbers are never stored whole: only the document type and the last four characters.
+Identity numbers are never stored whole: only the document type and the last four characters
+(`doc_masked`). Audit events about slips carry the slip number only, never a name, so that a
+purge of old slips leaves no personal data behind.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
 from deskterm.models.types import instant
@@ -20,12 +22,29 @@ class DocType(StrEnum):
     driving_licence = "driving_licence"
     residence_permit = "residence_permit"
     other = "other"
-    sighted = "sighted"  # document seen, no number taken
+    sighted = "sighted"  # document seen, no number taken (D-5)
+    none = "none"  # no document: identity unknown, the host must agree (D-7)
 
 
 class SlipStatus(StrEnum):
     on_site = "on_site"
     left = "left"
+
+
+class Purpose(StrEnum):
+    visit = "visit"
+    delivery = "delivery"
+    renovation = "renovation"
+    maintenance = "maintenance"
+    business = "business"
+    viewing = "viewing"
+    other = "other"
+
+
+class HostCallMethod(StrEnum):
+    phone = "phone"
+    intercom = "intercom"
+    in_person = "in_person"  # the host came down to the desk
 
 
 class HostCallResult(StrEnum):
@@ -55,29 +74,40 @@ class VisitorSlipCreate(VisitorSlipBase):
     expected_id: int | None = None
 
 
+class VisitorSlipUpdate(SQLModel):
+    """A correction of a slip's details (typos); None leaves a field as it is."""
+
+    visitor_name: str | None = Field(default=None, min_length=1, max_length=64)
+    headcount: int | None = Field(default=None, ge=1, le=200)
+    phone: str | None = Field(default=None, max_length=32)
+    purpose: str | None = Field(default=None, max_length=32)
+    purpose_text: str | None = Field(default=None, max_length=256)
+    plate: str | None = Field(default=None, max_length=16)
+
+
 class VisitorSlip(VisitorSlipBase, table=True):
     __tablename__ = "visitor_slip"
+    # The on-site list reads slips of one status in arrival order.
+    __table_args__ = (Index("ix_visitor_slip_status_in", "status", "checked_in_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20, unique=True)  # V20261128-0007
+    number: str = Field(max_length=20, unique=True)  # V20261128-0007: the check-out lookup
     doc_masked: str | None = Field(default=None, max_length=32)  # "resident_id ****1234"
     expected_id: int | None = Field(default=None, foreign_key="expected_visitor.id")
     checked_in_at: datetime = instant(nullable=False, index=True)
     checked_in_by: int = Field(foreign_key="user.id")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
-    status: SlipStatus = Field(sa_type=String(16), default=SlipStatus.on_site, max_length=16, index=True)
+    status: SlipStatus = Field(sa_type=String(16), default=SlipStatus.on_site, max_length=16)
     checked_out_at: datetime | None = instant(index=True)
     checked_out_by: int | None = Field(default=None, foreign_key="user.id")
     slip_returned: bool | None = None  # False = lost slip
+    deny_entry_id: int | None = Field(default=None, foreign_key="deny_entry.id")
+    deny_decided_by: int | None = Field(default=None, foreign_key="user.id")  # the supervisor
     version: int = 1
 
 
-class ExpectedVisitor(SQLModel, table=True):
-    """A visitor announced in advance by a resident or tenant: arrival is a two-key check-in."""
-
-    __tablename__ = "expected_visitor"
-    id: int | None = Field(default=None, primary_key=True)
-    visitor_name: str = Field(max_length=64)
-    headcount: int = 1
+class ExpectedVisitorBase(SQLModel):
+    visitor_name: str = Field(min_length=1, max_length=64)
+    headcount: int = Field(default=1, ge=1, le=200)
     expected_on: date = Field(index=True)
     host_resident_id: int | None = Field(default=None, foreign_key="resident.id")
     host_company_id: int | None = Field(default=None, foreign_key="company.id")
@@ -85,9 +115,21 @@ class ExpectedVisitor(SQLModel, table=True):
     host_text: str = Field(default="", max_length=128)
     purpose: str = Field(default="visit", max_length=32)
     note: str = Field(default="", max_length=256)
+
+
+class ExpectedVisitorCreate(ExpectedVisitorBase):
+    pass
+
+
+class ExpectedVisitor(ExpectedVisitorBase, table=True):
+    """A visitor announced in advance by a resident or tenant: arrival is a two-key check-in."""
+
+    __tablename__ = "expected_visitor"
+    id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = instant(nullable=False)
     created_by: int = Field(foreign_key="user.id")
     arrived_slip_id: int | None = None  # the slip issued on arrival (no FK: a cycle)
+    cancelled: bool = False
 
 
 class DenyEntry(SQLModel, table=True):

@@ -46,11 +46,13 @@ POLICY: dict[str, frozenset[Role]] = {
     "visitors.deny_override": SUPERVISOR,
     "repairs.review_fee": SUPERVISOR,
     "complaints.sign_off": SUPERVISOR,
+    "complaints.categories": ADMIN,
     "report.run": SUPERVISOR,
     # admins
     "export.run": ADMIN,
     "export.include_pii": ADMIN,
     "import.run": ADMIN,
+    "fees.manage": ADMIN,  # a new fee schedule version (services.fees)
     "users.manage": ADMIN,
     "db.manage": ADMIN,
     "purge.run": ADMIN,

@@ -33,6 +33,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    op.create_table('complaint_category',
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('name_zh', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('name_en', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('code')
+    )
     op.create_table('counter',
     sa.Column('prefix', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
     sa.Column('day', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
@@ -127,46 +135,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_event_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_entity_id'), ['entity_id'], unique=False)
-
-    op.create_table('callback',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('subject_kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('subject_id', sa.Integer(), nullable=False),
-    sa.Column('due_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
-    sa.Column('result', sa.String(length=24), nullable=True),
-    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
-    sa.Column('done_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('done_by', sa.Integer(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['done_by'], ['user.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('callback', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_callback_done_at'), ['done_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_callback_due_at'), ['due_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_callback_subject_id'), ['subject_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_callback_subject_kind'), ['subject_kind'], unique=False)
-
-    op.create_table('communication',
-    sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('party_kind', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
-    sa.Column('party_name', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
-    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
-    sa.Column('agreed', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-    sa.Column('follow_up', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-    sa.Column('follow_up_due', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('follow_up_done_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('communication', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_communication_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_communication_follow_up_due'), ['follow_up_due'], unique=False)
 
     op.create_table('deny_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -303,6 +271,7 @@ def upgrade() -> None:
     sa.Column('scope', sa.String(length=16), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('reporter_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('reporter_contact', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('category_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -318,6 +287,7 @@ def upgrade() -> None:
     sa.Column('onsite_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('fix_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('resume_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('assignee', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('dispatched_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('arrived_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
@@ -328,10 +298,13 @@ def upgrade() -> None:
     sa.Column('accepted_by_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('fee_form_no', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('fee_accepted_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('fee_accepted_by_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('fee_accepted_fen', sa.Integer(), nullable=True),
     sa.Column('closed_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('warranty_of_id', sa.Integer(), nullable=True),
     sa.Column('reopen_count', sa.Integer(), nullable=False),
+    sa.Column('reopened_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['category_code'], ['repair_category.code'], ),
     sa.ForeignKeyConstraint(['reported_by'], ['user.id'], ),
@@ -349,6 +322,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_repair_order_reported_at'), ['reported_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_order_shift_id'), ['shift_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_order_status'), ['status'], unique=False)
+        batch_op.create_index('ix_repair_order_status_fix_due_at', ['status', 'fix_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_order_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('resident',
@@ -360,25 +334,32 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name_pinyin', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
     sa.Column('name_initials', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('name_after_1', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('name_after_2', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_name_after_1'), ['name_after_1'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_name_after_2'), ['name_after_2'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_name_initials'), ['name_initials'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_name_pinyin'), ['name_pinyin'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('complaint',
-    sa.Column('who_kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('who_kind', sa.String(length=16), nullable=False),
     sa.Column('who_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
     sa.Column('company_id', sa.Integer(), nullable=True),
     sa.Column('contact', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('passed_down_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('content', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-    sa.Column('severity', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('severity', sa.String(length=16), nullable=False),
     sa.Column('valid', sa.Boolean(), nullable=True),
     sa.Column('department', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -386,18 +367,26 @@ def upgrade() -> None:
     sa.Column('received_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('received_by', sa.Integer(), nullable=False),
     sa.Column('shift_id', sa.Integer(), nullable=True),
+    sa.Column('repair_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('referred_to', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('referred_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reply_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('replied_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answer', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
-    sa.Column('answer_how', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('answer_how', sa.String(length=16), nullable=True),
     sa.Column('closed_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('signed_off_by', sa.Integer(), nullable=True),
     sa.Column('signed_off_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('severe_ack_by', sa.Integer(), nullable=True),
+    sa.Column('severe_ack_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reopen_count', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], ),
     sa.ForeignKeyConstraint(['received_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['repair_id'], ['repair_order.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.ForeignKeyConstraint(['severe_ack_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
     sa.ForeignKeyConstraint(['signed_off_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
@@ -426,7 +415,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contact_attempt_inquiry_id'), ['inquiry_id'], unique=False)
 
     op.create_table('expected_visitor',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visitor_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('headcount', sa.Integer(), nullable=False),
     sa.Column('expected_on', sa.Date(), nullable=False),
@@ -436,9 +424,11 @@ def upgrade() -> None:
     sa.Column('host_text', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=False),
     sa.Column('arrived_slip_id', sa.Integer(), nullable=True),
+    sa.Column('cancelled', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['host_company_id'], ['company.id'], ),
     sa.ForeignKeyConstraint(['host_resident_id'], ['resident.id'], ),
@@ -513,9 +503,12 @@ def upgrade() -> None:
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
     sa.Column('from_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('to_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['repair_order.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -527,14 +520,22 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('schedule_item_id', sa.Integer(), nullable=True),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('unit_labour_fen', sa.Integer(), nullable=False),
+    sa.Column('unit_materials_fen', sa.Integer(), nullable=False),
     sa.Column('unit_price_fen', sa.Integer(), nullable=False),
     sa.Column('amount_fen', sa.Integer(), nullable=False),
+    sa.Column('waived', sa.Boolean(), nullable=False),
     sa.Column('review', sa.String(length=16), nullable=False),
+    sa.Column('review_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('reviewed_by', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('added_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('added_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['added_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['order_id'], ['repair_order.id'], ),
     sa.ForeignKeyConstraint(['reviewed_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['schedule_item_id'], ['fee_schedule_item.id'], ),
@@ -544,12 +545,64 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_repair_fee_line_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_fee_line_review'), ['review'], unique=False)
 
+    op.create_table('callback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subject_kind', sa.String(length=16), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_attempt_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('method', sa.String(length=16), nullable=True),
+    sa.Column('person', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('result', sa.String(length=24), nullable=True),
+    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+    sa.Column('done_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_by', sa.Integer(), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['done_by'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('callback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_callback_done_at'), ['done_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_callback_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_callback_subject_id'), ['subject_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_callback_subject_kind'), ['subject_kind'], unique=False)
+
+    op.create_table('communication',
+    sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('party_kind', sa.String(length=24), nullable=False),
+    sa.Column('party_name', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('how', sa.String(length=16), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('agreed', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('follow_up', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('follow_up_due', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('follow_up_done_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('follow_up_done_by', sa.Integer(), nullable=True),
+    sa.Column('follow_up_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['follow_up_done_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('communication', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_communication_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_communication_follow_up_due'), ['follow_up_due'], unique=False)
+
     op.create_table('complaint_step',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
     sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('step', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('step', sa.String(length=32), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
@@ -583,9 +636,13 @@ def upgrade() -> None:
     sa.Column('checked_out_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('checked_out_by', sa.Integer(), nullable=True),
     sa.Column('slip_returned', sa.Boolean(), nullable=True),
+    sa.Column('deny_entry_id', sa.Integer(), nullable=True),
+    sa.Column('deny_decided_by', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['checked_in_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['checked_out_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['deny_decided_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['deny_entry_id'], ['deny_entry.id'], ),
     sa.ForeignKeyConstraint(['expected_id'], ['expected_visitor.id'], ),
     sa.ForeignKeyConstraint(['host_company_id'], ['company.id'], ),
     sa.ForeignKeyConstraint(['host_resident_id'], ['resident.id'], ),
@@ -601,7 +658,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_visitor_slip_host_resident_id'), ['host_resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visitor_slip_host_unit_id'), ['host_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visitor_slip_shift_id'), ['shift_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visitor_slip_status'), ['status'], unique=False)
+        batch_op.create_index('ix_visitor_slip_status_in', ['status', 'checked_in_at'], unique=False)
 
     # ### end Alembic commands ###
 
@@ -609,7 +666,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('visitor_slip', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_visitor_slip_status'))
+        batch_op.drop_index('ix_visitor_slip_status_in')
         batch_op.drop_index(batch_op.f('ix_visitor_slip_shift_id'))
         batch_op.drop_index(batch_op.f('ix_visitor_slip_host_unit_id'))
         batch_op.drop_index(batch_op.f('ix_visitor_slip_host_resident_id'))
@@ -622,6 +679,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_complaint_step_complaint_id'))
 
     op.drop_table('complaint_step')
+    with op.batch_alter_table('communication', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_communication_follow_up_due'))
+        batch_op.drop_index(batch_op.f('ix_communication_at'))
+
+    op.drop_table('communication')
+    with op.batch_alter_table('callback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_callback_subject_kind'))
+        batch_op.drop_index(batch_op.f('ix_callback_subject_id'))
+        batch_op.drop_index(batch_op.f('ix_callback_due_at'))
+        batch_op.drop_index(batch_op.f('ix_callback_done_at'))
+
+    op.drop_table('callback')
     with op.batch_alter_table('repair_fee_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_repair_fee_line_review'))
         batch_op.drop_index(batch_op.f('ix_repair_fee_line_order_id'))
@@ -666,10 +735,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_resident_unit_id'))
         batch_op.drop_index(batch_op.f('ix_resident_name_pinyin'))
         batch_op.drop_index(batch_op.f('ix_resident_name_initials'))
+        batch_op.drop_index(batch_op.f('ix_resident_name_after_2'))
+        batch_op.drop_index(batch_op.f('ix_resident_name_after_1'))
+        batch_op.drop_index(batch_op.f('ix_resident_name'))
 
     op.drop_table('resident')
     with op.batch_alter_table('repair_order', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_repair_order_unit_id'))
+        batch_op.drop_index('ix_repair_order_status_fix_due_at')
         batch_op.drop_index(batch_op.f('ix_repair_order_status'))
         batch_op.drop_index(batch_op.f('ix_repair_order_shift_id'))
         batch_op.drop_index(batch_op.f('ix_repair_order_reported_at'))
@@ -718,18 +791,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_deny_entry_name'))
 
     op.drop_table('deny_entry')
-    with op.batch_alter_table('communication', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_communication_follow_up_due'))
-        batch_op.drop_index(batch_op.f('ix_communication_at'))
-
-    op.drop_table('communication')
-    with op.batch_alter_table('callback', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_callback_subject_kind'))
-        batch_op.drop_index(batch_op.f('ix_callback_subject_id'))
-        batch_op.drop_index(batch_op.f('ix_callback_due_at'))
-        batch_op.drop_index(batch_op.f('ix_callback_done_at'))
-
-    op.drop_table('callback')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_entity_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
@@ -757,6 +818,7 @@ def downgrade() -> None:
 
     op.drop_table('directory_entry')
     op.drop_table('counter')
+    op.drop_table('complaint_category')
     op.drop_table('building')
     op.drop_table('audit_head')
     # ### end Alembic commands ###

@@ -1,0 +1,200 @@
+"""`deskterm export KIND`: records to csv, jsonl, json or xlsx, streamed (admin)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deskterm.cli.context import DbOption, UserOption
+from deskterm.i18n import _
+
+
+class ExportKind(StrEnum):
+    visitors = "visitors"
+    inquiries = "inquiries"
+    messages = "messages"
+    repairs = "repairs"
+    complaints = "complaints"
+    logbook = "logbook"
+    handovers = "handovers"
+    audit = "audit"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+    json = "json"
+    xlsx = "xlsx"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(
+        "export",
+        help=_(
+            "Export records (admin): visitors, inquiries, messages, repairs, complaints, "
+            "logbook, handovers or audit. Times are ISO 8601 in the desk's time zone, money is "
+            "in yuan; phone numbers are masked unless --include-pii is given. For Excel, "
+            "prefer xlsx (csv carries a byte-order mark so Excel reads Chinese text)."
+        ),
+    )
+    def export_cmd(
+        kind: Annotated[ExportKind, typer.Argument(help=_("What to export."), show_default=False)],
+        fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help=_("Output format."))] = ExportFormat.csv,
+        since: Annotated[str | None, typer.Option(help=_("From this day or time, desk time (2026-11-01 or 2026-11-01T08:00)."), show_default=False)] = None,
+        until: Annotated[str | None, typer.Option(help=_("Up to this day (included) or time."), show_default=False)] = None,
+        out: Annotated[str, typer.Option("--out", "-o", help=_("File to write, or - for standard output."))] = "-",
+        include_pii: Annotated[bool, typer.Option("--include-pii", help=_("Include phone numbers unmasked (admin; asks for a reason; audited)."))] = False,
+        reason: Annotated[str | None, typer.Option(help=_("Why personal data is included (asked when missing)."), show_default=False)] = None,
+        no_bom: Annotated[bool, typer.Option("--no-bom", help=_("CSV without the byte-order mark (for tools rather than Excel)."))] = False,
+        db: DbOption = None,
+        user: UserOption = None,
+    ) -> None:
+        run_export(kind=kind.value, fmt=fmt.value, since=since, until=until, out=out,
+                   include_pii=include_pii, reason=reason, bom=not no_bom, db=db, user=user)
+
+
+def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, user) -> None:
+    from deskterm.cli.context import act_as, open_desk
+    from deskterm.db import run_write
+    from deskterm.export import XLSX_MAX_ROWS, write_rows
+    from deskterm.exports import build_query, open_rows, record_export
+    from deskterm.reports.period import PeriodError, between
+
+    to_stdout = out == "-"
+    if fmt == "xlsx" and to_stdout and sys.stdout.isatty():
+        raise typer.BadParameter(_("xlsx is a binary file: name one with --out."), param_hint="--out")
+    if not to_stdout:
+        _check_target(Path(out))
+    desk = open_desk(db)
+    try:
+        start, end = between(since, until, desk.settings.timezone, now=desk.clock.now(), default_days=None)
+    except PeriodError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    actor = act_as(desk, user, "export.run")
+    if include_pii:
+        require_also(desk, actor, "export.include_pii")
+        reason = (reason or "").strip() or ask(_("Why is personal data included?"))
+        if not reason:
+            from deskterm.errors import InvalidInput
+
+            raise InvalidInput(_("Personal data is exported only with a reason."))
+    run_write(desk.engine, lambda s: record_export(
+        session=s, actor=actor, clock=desk.clock, kind=kind, fmt=fmt, since=start, until=end,
+        include_pii=include_pii, reason=reason if include_pii else None))
+
+    query = build_query(kind, since=start, until=end)
+    show_progress = sys.stderr.isatty()
+    with open_rows(desk.engine, query, count=show_progress or fmt == "xlsx") as (total, batches):
+        if fmt == "xlsx" and total is not None and total > XLSX_MAX_ROWS:
+            from deskterm.errors import InvalidInput
+
+            raise InvalidInput(_("{n} rows do not fit in one xlsx sheet (at most {max}): choose a shorter period or csv.").format(
+                n=f"{total:,}", max=f"{XLSX_MAX_ROWS:,}"))
+        with _progress(total if show_progress else None, kind) as tick, _output(out, fmt) as stream:
+            written = write_rows(batches, query.columns, stream, fmt=fmt, tz=desk.settings.timezone,
+                                 include_pii=include_pii, bom=bom, progress=tick)
+    where = _("standard output") if to_stdout else out
+    sys.stderr.write(_("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n")
+
+
+def require_also(desk, actor, action: str) -> None:
+    """A second permission for a signed-in actor; a denial is audited like act_as's."""
+    from deskterm.db import run_write
+    from deskterm.services import permissions
+
+    if not permissions.allowed(actor, action):
+        run_write(desk.engine, lambda s: permissions.deny(session=s, actor=actor, clock=desk.clock, action=action))
+        permissions.require(actor, action)
+
+
+def ask(question: str) -> str:
+    """Ask on stderr and read one line: stdout may be the export itself (click's prompt
+    writes part of itself to stdout)."""
+    sys.stderr.write(question + " ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip()
+
+
+def _check_target(path: Path) -> None:
+    if path.is_dir():
+        raise typer.BadParameter(_("{path} is a folder; name a file.").format(path=path), param_hint="--out")
+    if not path.parent.exists():
+        raise typer.BadParameter(_("The folder {path} does not exist.").format(path=path.parent), param_hint="--out")
+
+
+class _output:
+    """The binary stream to write to: a temporary file renamed into place on success (so a
+    failed export never leaves half a file), or standard output (xlsx through a temp file)."""
+
+    def __init__(self, out: str, fmt: str) -> None:
+        self.out, self.fmt = out, fmt
+        self.tmp: Path | None = None
+
+    def __enter__(self):
+        import tempfile
+
+        if self.out == "-" and self.fmt != "xlsx":
+            sys.stdout.flush()
+            self.stream = sys.stdout.buffer
+            return self.stream
+        folder = Path(self.out).parent if self.out != "-" else None
+        fd, name = tempfile.mkstemp(prefix=".deskterm-export-", suffix=f".{self.fmt}", dir=folder)
+        self.tmp = Path(name)
+        self.stream = os.fdopen(fd, "wb")
+        return self.stream
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.tmp is None:
+            self.stream.flush()
+            return
+        self.stream.close()
+        try:
+            if exc_type is not None:
+                return
+            if self.out == "-":
+                sys.stdout.flush()
+                with self.tmp.open("rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        sys.stdout.buffer.write(chunk)
+                sys.stdout.buffer.flush()
+            else:
+                os.replace(self.tmp, self.out)
+                self.tmp = None
+        finally:
+            if self.tmp is not None:
+                self.tmp.unlink(missing_ok=True)
+
+
+class _progress:
+    """A progress bar on stderr (only when it is a terminal and the total is known)."""
+
+    def __init__(self, total: int | None, kind: str) -> None:
+        self.total, self.kind = total, kind
+        self.bar = None
+
+    def __enter__(self):
+        if self.total is None:
+            return None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task(self.kind, total=self.total)
+        return lambda done: self.bar.update(task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

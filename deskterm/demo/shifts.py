@@ -1,0 +1,158 @@
+"""Two weeks of shifts: self-checks, the duty logbook (D-10) and signed handovers (D-2, D-11)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from deskterm.demo import texts
+from deskterm.demo.context import DAY_SHIFT_START, SHIFT_HOURS, DemoContext, ShiftInfo
+from deskterm.models.shift import (
+    Handover,
+    HandoverItem,
+    HandoverStatus,
+    LogbookEntry,
+    Shift,
+    ShiftStatus,
+)
+
+OPERATORS = ("op1", "op2", "op3")
+HISTORY_DAYS = 14
+
+
+def add_shifts(ctx: DemoContext) -> None:
+    """Shifts from 14 days ago up to the one on duty now (op1's, still open)."""
+    start = ctx.local(ctx.today - timedelta(days=HISTORY_DAYS), DAY_SHIFT_START)
+    starts = []
+    while start <= ctx.now:
+        starts.append(start)
+        start += timedelta(hours=SHIFT_HOURS)
+    last = len(starts) - 1
+    items = ctx.settings.self_check_items
+    for index, begun in enumerate(starts):
+        code = OPERATORS[(index - last) % len(OPERATORS)]
+        operator = ctx.users[code]
+        current = index == last
+        ended = None if current else begun + timedelta(hours=SHIFT_HOURS)
+        check = {item: True for item in items}
+        if index == last - 5 and "equipment" in check:
+            check["equipment"] = False  # a flat radio battery, written in the logbook too
+        row = ctx.add(Shift, post=ctx.settings.post, operator_id=operator, started_at=begun,
+                      ended_at=ended, self_check=check,
+                      status=ShiftStatus.open if current else ShiftStatus.closed)
+        ctx.shifts.append(ShiftInfo(row["id"], operator, begun, ended))
+        ctx.audit(begun, "shift.start", "shift", row["id"], user_id=operator,
+                  detail={"post": ctx.settings.post, "self_check": check})
+        if ended is not None:
+            ctx.audit(ended, "shift.end", "shift", row["id"], user_id=operator)
+    for shift in ctx.shifts:
+        _logbook(ctx, shift)
+
+
+def _logbook(ctx: DemoContext, shift: ShiftInfo) -> None:
+    rng = ctx.rng
+    end = shift.end or ctx.now
+    span = int((end - shift.start).total_seconds() // 60)
+    count = rng.choices((0, 1, 2, 3, 4), weights=(1, 3, 4, 2, 1))[0]
+    times = sorted(rng.randrange(5, max(span - 30, 6)) for _ in range(count))
+    entries = []
+    for minute in times:
+        occurred = shift.start + timedelta(minutes=minute)
+        recorded = occurred + timedelta(minutes=rng.randint(3, 25))
+        if recorded > ctx.now:
+            continue
+        category, place, what, action, notified = rng.choice(texts.LOGBOOK)
+        place, what = ctx.fill(place + "|" + what).split("|")
+        entries.append(_entry(ctx, shift, occurred, recorded, category, place, what, action,
+                              notified))
+    if shift.end is not None and rng.random() < 0.3:
+        at = shift.end - timedelta(minutes=40)
+        entries.append(_entry(ctx, shift, at, at + timedelta(minutes=5), "other", "大堂",
+                              "交班前巡查大堂及岗位,一切正常", "", "", abnormal=False))
+    if entries and len(ctx.shifts) > 4 and shift is ctx.shifts[-4]:
+        wrong = entries[0]
+        at = wrong["recorded_at"] + timedelta(minutes=30)
+        if at <= ctx.now:
+            _entry(ctx, shift, wrong["occurred_at"], at, wrong["category"], wrong["location"],
+                   "更正:" + wrong["what"] + "(时间记错,应为实际发生时间)",
+                   wrong["action_taken"], wrong["notified"], corrects_id=wrong["id"])
+
+
+def _entry(ctx: DemoContext, shift: ShiftInfo, occurred: datetime, recorded: datetime,
+           category: str, location: str, what: str, action: str, notified: str,
+           abnormal: bool = True, corrects_id: int | None = None) -> dict[str, Any]:
+    row = ctx.add(LogbookEntry, occurred_at=occurred, recorded_at=recorded, category=category,
+                  location=location, what=what, action_taken=action, notified=notified,
+                  user_id=shift.operator_id, shift_id=shift.id, corrects_id=corrects_id,
+                  abnormal=abnormal)
+    ctx.audit(recorded, "logbook.correct" if corrects_id else "logbook.add", "logbook_entry",
+              row["id"], user_id=shift.operator_id, detail={"category": category},
+              seal=(LogbookEntry, row, {}))
+    return row
+
+
+def add_handovers(ctx: DemoContext, open_at) -> None:
+    """A signed handover at the end of every shift, accepted by the next; one refused first.
+
+    `open_at(at)` lists what was open at an instant: (ref_kind, ref_id, text) tuples.
+    """
+    refused_index = len(ctx.shifts) - 10
+    shift_rows = {row["id"]: row for row in ctx.rows["shift"]}
+    for index, shift in enumerate(ctx.shifts[:-1]):
+        following = ctx.shifts[index + 1]
+        signed = shift.end - timedelta(minutes=ctx.rng.randint(5, 15))
+        if index == refused_index:
+            first = _handover(ctx, shift, following, signed, open_at, keys=12,
+                              answered=following.start + timedelta(minutes=4), refused=True)
+            signed = first["answered_at"] + timedelta(minutes=15)
+            answered = signed + timedelta(minutes=5)
+            notice = "钥匙实点11把:5栋设备间钥匙由工程部借出未还,已登记"
+        else:
+            answered = min(following.start + timedelta(minutes=ctx.rng.randint(1, 8)), ctx.now)
+            notice = None
+        row = _handover(ctx, shift, following, signed, open_at, keys=11 if notice else 12,
+                        answered=answered, extra_notice=notice)
+        shift_rows[following.id]["accepted_handover_id"] = row["id"]
+
+
+def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo, signed: datetime,
+              open_at, *, keys: int, answered: datetime, refused: bool = False,
+              extra_notice: str | None = None) -> dict[str, Any]:
+    rng = ctx.rng
+    notices = [ctx.fill(rng.choice(texts.HANDOVER_NOTICES))] if rng.random() < 0.7 else []
+    if extra_notice:
+        notices.append(extra_notice)
+    open_items = open_at(signed)
+    physical = {name: 0 for name in ctx.settings.physical_items}
+    physical.update({"keys": keys, "blank_slips": rng.randint(30, 80), "temporary_passes": 10,
+                     "parcels": rng.randint(0, 6)})
+    physical = {k: v for k, v in physical.items() if k in ctx.settings.physical_items}
+    row = ctx.add(
+        Handover, post=ctx.settings.post, shift_id=shift.id, outgoing_user_id=shift.operator_id,
+        created_at=signed - timedelta(minutes=10), signed_at=signed, notices="\n".join(notices),
+        open_items=[{"kind": kind, "id": ref, "text": text} for kind, ref, text in open_items],
+        physical_items=physical,
+        status=HandoverStatus.refused if refused else HandoverStatus.accepted,
+        incoming_user_id=following.operator_id, answered_at=answered,
+        refusal_reason=texts.HANDOVER_REFUSAL if refused else None,
+    )
+    for text in notices:
+        ctx.add(HandoverItem, handover_id=row["id"], kind="notice", text=text)
+    for kind, ref, text in open_items:
+        ctx.add(HandoverItem, handover_id=row["id"], kind="open", ref_kind=kind, ref_id=ref, text=text)
+    for name, count in physical.items():
+        ctx.add(HandoverItem, handover_id=row["id"], kind="physical", text=name, count=count)
+
+    def note_head(head: str) -> None:
+        row["audit_head_hash"] = head
+
+    as_signed = {"status": HandoverStatus.signed, "incoming_user_id": None, "answered_at": None,
+                 "refusal_reason": None}
+    ctx.audit(signed, "handover.sign", "handover", row["id"], user_id=shift.operator_id,
+              detail={"shift_id": shift.id, "open_items": len(open_items)},
+              seal=(Handover, row, as_signed), before=note_head)
+    ctx.audit(answered, "handover.refuse" if refused else "handover.accept", "handover", row["id"],
+              user_id=following.operator_id,
+              detail={"reason": row["refusal_reason"]} if refused else {},
+              seal=(Handover, row, {}))
+    return row

@@ -1,0 +1,98 @@
+"""Exports: one module per kind of record, each a column list and a SQLAlchemy Core select.
+
+A kind module defines `FIELDS` ((Col, SQL expression) pairs, in output order), `TIME` (the
+instant that --since / --until filter on, a column of the base table) and `query()` (the
+select with its joins and order, unfiltered). Rows stream from the driver's cursor into
+deskterm.export.write_rows; nothing is loaded as an ORM object (measured: ORM loading is 20x
+slower than sqlite3 -csv, a raw cursor under 3x).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Select
+
+from deskterm.export import BATCH, Col
+
+KINDS = ("visitors", "inquiries", "messages", "repairs", "complaints", "logbook", "handovers", "audit")
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    kind: str
+    columns: tuple[Col, ...]
+    rows: Select
+    count: Select
+
+
+def labelled(fields: Sequence[tuple[Col, Any]]) -> list[Any]:
+    """The select list of FIELDS, each expression named after its column."""
+    return [expr.label(col.name) for col, expr in fields]
+
+
+def build_query(kind: str, *, since: datetime | None, until: datetime | None) -> ExportQuery:
+    """The select for `kind` between two instants (since inclusive, until exclusive)."""
+    if kind not in KINDS:
+        raise KeyError(kind)
+    from deskterm.db import UTCDateTime
+
+    module = importlib.import_module(f"deskterm.exports.{kind}")
+    rows = module.query()
+    count = select(func.count()).select_from(module.TIME.table)
+    conditions = []
+    if since is not None:
+        conditions.append(module.TIME >= literal(since, UTCDateTime))
+    if until is not None:
+        conditions.append(module.TIME < literal(until, UTCDateTime))
+    if conditions:
+        rows = rows.where(*conditions)
+        count = count.where(*conditions)
+    return ExportQuery(kind, tuple(col for col, _ in module.FIELDS), rows, count)
+
+
+@contextmanager
+def open_rows(
+    engine: Engine, query: ExportQuery, *, count: bool = False
+) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
+    """(row count or None, batches of raw rows) inside one read transaction.
+
+    The count and the rows come from the same snapshot. On SQLite the batches are read
+    straight from the driver's cursor (SQLAlchemy's per-row fetch doubled the time of a
+    million-row export); PostgreSQL streams through a server-side cursor.
+    """
+    with engine.connect() as conn:
+        total = conn.execute(query.count).scalar_one() if count else None
+        if engine.dialect.name == "sqlite":
+            result = conn.execute(query.rows)
+            cursor = result.cursor
+            batches = iter(lambda: cursor.fetchmany(BATCH), [])
+        else:
+            result = conn.execution_options(yield_per=BATCH).execute(query.rows)
+            batches = result.partitions()
+        try:
+            yield total, batches
+        finally:
+            result.close()
+
+
+def record_export(
+    *, session, actor, clock, kind: str, fmt: str, since: datetime | None,
+    until: datetime | None, include_pii: bool, reason: str | None,
+) -> None:
+    """Audit an export (who, what, which period, whether personal data was included and why)."""
+    from deskterm.services import audit
+
+    audit.record(
+        session=session, actor=actor, clock=clock, action="export.run", entity="export",
+        entity_id=kind,
+        detail={"kind": kind, "format": fmt, "since": since, "until": until,
+                "include_pii": include_pii, "reason": reason},
+    )

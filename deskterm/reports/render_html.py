@@ -1,0 +1,98 @@
+"""A report as ONE self-contained HTML file: inline CSS, inline SVG bar charts, no script and
+no network resource, so a supervisor can open it anywhere or print it."""
+
+from __future__ import annotations
+
+from html import escape
+
+from deskterm.i18n import _, current_language
+from deskterm.reports.model import Chart, Report, Section, Table
+from deskterm.reports.render import period_text, show
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
+h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:1px solid #999;margin-top:1.6em}
+h3{font-size:1em}.meta{color:#666;margin:.1em 0}
+table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:.25em .6em;
+text-align:left;vertical-align:top;white-space:pre-wrap}th{background:#f2f2f2}td.n,th.n{text-align:right}
+dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2em 1.2em}dl.facts dt{color:#555}
+dl.facts dd{margin:0;font-weight:bold}.empty{font-style:italic;color:#666}
+svg{display:block;margin:.5em 0 1em}svg text{font-size:12px;fill:#222}
+@media print{body{margin:1cm}h2{break-after:avoid}table,svg{break-inside:avoid}}
+"""
+
+BAR_WIDTH = 360
+LABEL_WIDTH = 220
+ROW = 20
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def svg_chart(chart: Chart) -> str:
+    """Horizontal bars as inline SVG; percent charts run from 0 to 100."""
+    top = 100.0 if chart.percent else max((v for _l, v in chart.bars), default=0) or 1
+    height = ROW * len(chart.bars) + 6
+    width = LABEL_WIDTH + BAR_WIDTH + 70
+    parts = [f'<svg role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}"><title>{_e(chart.title)}</title>']
+    for i, (label, value) in enumerate(chart.bars):
+        y = i * ROW + 3
+        length = round(BAR_WIDTH * max(value, 0) / top, 1)
+        shown = f"{value:.1f}%" if chart.percent else (f"{value:g}")
+        colour = "#4a7db8" if not chart.percent else ("#3c8d4f" if value >= 90 else "#c9822b" if value >= 70 else "#b8433a")
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{ROW - 6}" fill="{colour}"/>'
+            f'<text x="{LABEL_WIDTH + length + 4}" y="{y + 13}">{_e(shown)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(table: Table, tz: str) -> str:
+    head = "".join(f'<th class="n">{_e(c.label)}</th>' if c.numeric else f"<th>{_e(c.label)}</th>"
+                   for c in table.columns)
+    rows = []
+    for row in table.rows:
+        cells = "".join(
+            f'<td class="n">{_e(show(v, tz))}</td>' if c.numeric else f"<td>{_e(show(v, tz))}</td>"
+            for c, v in zip(table.columns, row, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _section(section: Section, tz: str) -> str:
+    parts = [f'<section id="{_e(section.key)}"><h2>{_e(section.title)}</h2>']
+    if section.facts:
+        parts.append('<dl class="facts">' + "".join(
+            f"<dt>{_e(f.label)}</dt><dd>{_e(show(f.value, tz))}</dd>" for f in section.facts) + "</dl>")
+    for chart in section.charts:
+        if chart.bars:
+            parts.append(f"<h3>{_e(chart.title)}</h3>{svg_chart(chart)}")
+    for table in section.tables:
+        if table.title and table.title != section.title:
+            parts.append(f"<h3>{_e(table.title)}</h3>")
+        if table.rows:
+            parts.append(_table(table, tz))
+        else:
+            parts.append(f'<p class="empty">{_e(table.empty or _("None."))}</p>')
+    parts += [f'<p class="empty">{_e(note)}</p>' for note in section.notes]
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def to_html(report: Report) -> str:
+    tz = report.timezone
+    lang = "zh-CN" if current_language() == "zh_CN" else "en"
+    head = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body>")
+    meta = [f"<h1>{_e(report.title)}</h1>"]
+    if report.subtitle:
+        meta.append(f'<p class="meta">{_e(report.subtitle)}</p>')
+    meta.append(f'<p class="meta">{_e(_("Period: {period}").format(period=period_text(report)))}</p>')
+    meta.append(f'<p class="meta">{_e(_("Generated: {at}").format(at=show(report.generated_at, tz)))}</p>')
+    body = "".join(_section(s, tz) for s in report.sections)
+    return head + "".join(meta) + body + "</body></html>\n"

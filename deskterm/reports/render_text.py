@@ -1,0 +1,113 @@
+"""A report as a readable Rich layout in the terminal (plain text when not a terminal).
+
+Every value goes in as a rich.text.Text, so what people typed is never read as markup; Rich
+measures CJK characters as two cells, so Chinese columns line up.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from deskterm.i18n import _
+from deskterm.reports.model import Chart, Report
+from deskterm.reports.render import period_text, show
+
+BAR_CELLS = 30
+WRAP_COLUMNS = 8  # a wider table that does not fit is shown one record at a time
+
+
+def _chart(chart: Chart, tz: str) -> RichTable:
+    grid = RichTable(title=Text(chart.title, style="bold"), title_justify="left", box=None,
+                     show_header=False, pad_edge=False, min_width=len(chart.title) * 2)
+    grid.add_column()
+    grid.add_column()
+    grid.add_column(justify="right")
+    top = 100.0 if chart.percent else max((v for _l, v in chart.bars), default=0) or 1
+    for label, value in chart.bars:
+        cells = round(BAR_CELLS * value / top)
+        shown = f"{value:.1f}%" if chart.percent else f"{value:g}"
+        grid.add_row(Text(label), Text("█" * cells, style="cyan"), Text(shown))
+    return grid
+
+
+def _grid(table, tz: str, *, wrap: bool) -> RichTable:
+    grid = RichTable(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for column in table.columns:
+        grid.add_column(Text(column.label), justify="right" if column.numeric else "left",
+                        no_wrap=column.numeric or not wrap, overflow="fold")
+    for row in table.rows:
+        grid.add_row(*(Text(show(value, tz)) for value in row))
+    return grid
+
+
+def _records(table, tz: str) -> list[RichTable]:
+    """A table too wide for the screen, one block of `label  value` lines per row."""
+    blocks = []
+    for row in table.rows:
+        block = RichTable(box=None, show_header=False, pad_edge=False)
+        block.add_column(style="dim")
+        block.add_column(overflow="fold")
+        for column, value in zip(table.columns, row, strict=True):
+            block.add_row(Text(column.label), Text(show(value, tz)))
+        blocks.append(block)
+    return blocks
+
+
+def write_text(report: Report, out: TextIO, *, width: int | None = None) -> None:
+    """Rich to a terminal; elsewhere plain text at `width` (100) with no trailing spaces."""
+    terminal = out.isatty()
+    target = out if terminal else io.StringIO()
+    console = Console(file=target, width=width or (None if terminal else 100),
+                      color_system="auto" if terminal else None, force_terminal=terminal,
+                      highlight=False, emoji=False, markup=False, soft_wrap=False)
+    _write(report, console)
+    if not terminal:
+        out.write("".join(line.rstrip() + "\n" for line in target.getvalue().splitlines()))
+
+
+def _write(report: Report, console: Console) -> None:
+    tz = report.timezone
+    console.print(Text(report.title, style="bold"))
+    if report.subtitle:
+        console.print(Text(report.subtitle))
+    console.print(Text(_("Period: {period}").format(period=period_text(report)), style="dim"))
+    console.print(Text(_("Generated: {at}").format(at=show(report.generated_at, tz)), style="dim"))
+    for section in report.sections:
+        console.print()
+        console.rule(Text(section.title, style="bold"), align="left")
+        if section.facts:
+            facts = RichTable(box=None, show_header=False, pad_edge=False)
+            facts.add_column(style="dim")
+            facts.add_column()
+            for fact in section.facts:
+                facts.add_row(Text(fact.label), Text(show(fact.value, tz)))
+            console.print(facts)
+        for table in section.tables:
+            if table.title != section.title:
+                console.print()
+                console.print(Text(table.title, style="bold"))
+            if not table.rows:
+                console.print(Text(table.empty or _("None."), style="italic"))
+                continue
+            fits = _grid(table, tz, wrap=False)
+            if console.measure(fits, options=console.options.update_width(10_000)).maximum <= console.width:
+                console.print(fits)
+            elif len(table.columns) <= WRAP_COLUMNS:
+                console.print(_grid(table, tz, wrap=True))
+            else:
+                for index, block in enumerate(_records(table, tz)):
+                    if index:
+                        console.print()
+                    console.print(block)
+        for chart in section.charts:
+            if chart.bars:
+                console.print()
+                console.print(_chart(chart, tz))
+        for note in section.notes:
+            console.print(Text(note, style="italic"))

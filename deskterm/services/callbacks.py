@@ -1,0 +1,279 @@
+"""The callback queue (回访): one queue for repairs and complaints (forms.md §3.11, §4).
+
+A callback falls due when a repair is done (the repairs service schedules it) or a complaint is
+closed (settings.complaint_callback_days). Each try is counted; the result is satisfied,
+fairly satisfied, dissatisfied or (after tries) not reached. "Dissatisfied" sends a complaint
+back for a new reply, and a repair back to its order (repairs.reopen_after_callback) or into a
+new complaint, as the desk chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.config import Settings
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.i18n import N_, _
+from deskterm.models.complaint import (
+    Callback,
+    CallbackKind,
+    CallbackMethod,
+    CallbackResult,
+    ComplainantKind,
+    Complaint,
+    ComplaintChannel,
+    ComplaintCreate,
+)
+from deskterm.models.estate import Unit
+from deskterm.models.repair import RepairOrder
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.complaints import bump, check_version
+from deskterm.services.permissions import require
+
+MIN_ATTEMPTS_BEFORE_GIVING_UP = 2
+
+FIELD_LABELS = {
+    "attempts": N_("attempts"),
+    "result": N_("result"),
+    "done_at": N_("done"),
+    "comment": N_("comment"),
+    "due_at": N_("due"),
+}
+
+
+@dataclass(frozen=True)
+class CallbackRow:
+    """A callback with what the queue shows of its subject (no phone numbers)."""
+
+    callback: Callback
+    number: str  # R20261128-0003 / C20261128-0001
+    unit: str
+    who: str
+    about: str
+    overdue: bool
+
+
+def get_callback(session: Session, callback_id: int) -> Callback:
+    row = session.get(Callback, callback_id)
+    if row is None:
+        raise NotFound(_("There is no callback {id}.").format(id=callback_id))
+    return row
+
+
+def pending_for(session: Session, *, kind: str, subject_id: int) -> Callback | None:
+    return session.exec(
+        select(Callback).where(Callback.subject_kind == CallbackKind(kind),
+                               Callback.subject_id == subject_id,
+                               col(Callback.done_at).is_(None))
+    ).first()
+
+
+def list_for(session: Session, *, kind: str, subject_id: int) -> list[Callback]:
+    return list(session.exec(
+        select(Callback).where(Callback.subject_kind == CallbackKind(kind),
+                               Callback.subject_id == subject_id).order_by(Callback.id)
+    ))
+
+
+def schedule_callback(
+    *, session: Session, actor: Actor | None, clock: Clock, subject_kind: str, subject_id: int,
+    due_at: datetime,
+) -> Callback:
+    """Put a callback in the queue (one pending callback per record: a second call returns
+    the pending one with the earlier of the two due times)."""
+    kind = CallbackKind(subject_kind)
+    due = as_utc(due_at)
+    existing = pending_for(session, kind=kind, subject_id=subject_id)
+    if existing is not None:
+        if due < as_utc(existing.due_at):
+            existing.due_at = due
+            existing.version += 1
+            session.add(existing)
+        return existing
+    row = Callback(subject_kind=kind, subject_id=subject_id, created_at=as_utc(clock.now()),
+                   due_at=due)
+    audit.record(session=session, actor=actor, clock=clock, action="callback.schedule",
+                 entity="callback", detail={"kind": kind.value, "subject_id": subject_id,
+                                            "due_at": due}, subject=row)
+    return row
+
+
+def _describe(session: Session, row: Callback, now: datetime) -> CallbackRow:
+    number = unit = who = about = ""
+    if row.subject_kind == CallbackKind.repair:
+        order = session.get(RepairOrder, row.subject_id)
+        if order is not None:
+            number, who, about = order.number, order.reporter_name, order.description
+            unit = _unit(session, order.unit_id) or order.location
+    else:
+        complaint = session.get(Complaint, row.subject_id)
+        if complaint is not None:
+            number, who, about = complaint.number, complaint.who_name, complaint.content
+            unit = _unit(session, complaint.unit_id)
+    overdue = row.done_at is None and as_utc(row.due_at) < as_utc(now)
+    return CallbackRow(row, number, unit, who, about, overdue)
+
+
+def _unit(session: Session, unit_id: int | None) -> str:
+    unit = session.get(Unit, unit_id) if unit_id else None
+    return unit.label if unit else ""
+
+
+def describe(session: Session, callback_id: int, *, now: datetime) -> CallbackRow:
+    return _describe(session, get_callback(session, callback_id), now)
+
+
+def list_callbacks(
+    session: Session, *, now: datetime, include_done: bool = False, kind: str | None = None,
+    limit: int = 300,
+) -> list[CallbackRow]:
+    """The queue: pending callbacks, earliest due first (overdue ones at the top); with
+    include_done, the done ones follow, newest first."""
+    stmt = select(Callback)
+    if kind:
+        stmt = stmt.where(Callback.subject_kind == CallbackKind(kind))
+    pending = session.exec(stmt.where(col(Callback.done_at).is_(None))
+                           .order_by(Callback.due_at, Callback.id).limit(limit))
+    rows = [_describe(session, r, now) for r in pending]
+    if include_done:
+        done = session.exec(stmt.where(col(Callback.done_at).is_not(None))
+                            .order_by(col(Callback.done_at).desc()).limit(limit))
+        rows += [_describe(session, r, now) for r in done]
+    return rows
+
+
+def list_overdue_callbacks(session: Session, *, now: datetime) -> list[CallbackRow]:
+    stmt = (select(Callback)
+            .where(col(Callback.done_at).is_(None), Callback.due_at < as_utc(now))
+            .order_by(Callback.due_at, Callback.id))
+    return [_describe(session, r, now) for r in session.exec(stmt)]
+
+
+def _open_callback(session, *, actor, callback_id: int, version: int) -> Callback:
+    require(actor, "callbacks.record")
+    row = get_callback(session, callback_id)
+    if row.done_at is not None:
+        raise InvalidInput(_("This callback is done already."))
+    check_version(session, row=row, version=version, entity="callback", labels=FIELD_LABELS,
+                  what=_("callback"))
+    return row
+
+
+def _method(value: str) -> CallbackMethod:
+    try:
+        return CallbackMethod(value)
+    except ValueError:
+        raise InvalidInput(_("Choose phone or visit."), field="method") from None
+
+
+def record_attempt(
+    *, session: Session, actor: Actor, clock: Clock, callback_id: int, version: int,
+    method: str = CallbackMethod.phone, comment: str = "",
+) -> Callback:
+    """A try that did not reach the person: counted, the callback stays in the queue."""
+    row = _open_callback(session, actor=actor, callback_id=callback_id, version=version)
+    now = as_utc(clock.now())
+    diff = bump(row, {"attempts": row.attempts + 1, "last_attempt_at": now,
+                      "method": _method(method)})
+    audit.record(session=session, actor=actor, clock=clock, action="callback.attempt",
+                 entity="callback", detail={"version": row.version, "changes": diff,
+                                            "comment": comment.strip()[:200]}, subject=row)
+    return row
+
+
+def record_callback(
+    *, session: Session, actor: Actor, clock: Clock, settings: Settings, callback_id: int,
+    version: int, method: str, result: str, person: str = "", comment: str = "",
+    dissatisfied_action: str = "reopen",
+) -> Callback:
+    """The callback is done. `dissatisfied_action` (repairs only): "reopen" the order or make
+    a "complaint" of it. A dissatisfied complaint always goes back for a new reply."""
+    row = _open_callback(session, actor=actor, callback_id=callback_id, version=version)
+    method_ = _method(method)
+    try:
+        result_ = CallbackResult(result)
+    except ValueError:
+        raise InvalidInput(_("Choose a result from the list."), field="result") from None
+    note = comment.strip()
+    if len(note) > 2000:
+        raise InvalidInput(_("This text is longer than {n} characters.").format(n=2000),
+                           field="comment")
+    if result_ is CallbackResult.dissatisfied and not note:
+        raise InvalidInput(_("Write down what the person is dissatisfied with."), field="comment")
+    if result_ is CallbackResult.not_reached and row.attempts + 1 < MIN_ATTEMPTS_BEFORE_GIVING_UP:
+        raise InvalidInput(
+            _("Try at least {n} times before recording that the person was not reached.")
+            .format(n=MIN_ATTEMPTS_BEFORE_GIVING_UP), field="result")
+    if dissatisfied_action not in ("reopen", "complaint"):
+        raise InvalidInput(_("Choose from the list."), field="dissatisfied_action")
+    now = as_utc(clock.now())
+    diff = bump(row, {"attempts": row.attempts + 1, "last_attempt_at": now, "method": method_,
+                      "result": result_, "person": person.strip()[:64], "comment": note or None,
+                      "done_at": now, "done_by": actor.user_id})
+    audit.record(session=session, actor=actor, clock=clock, action="callback.done",
+                 entity="callback",
+                 detail={"version": row.version, "changes": diff,
+                         "on_time": as_utc(row.due_at) >= now}, subject=row)
+    if result_ is CallbackResult.dissatisfied:
+        _dissatisfied(session=session, actor=actor, clock=clock, settings=settings, row=row,
+                      note=note, action=dissatisfied_action)
+    elif row.subject_kind == CallbackKind.repair:
+        _repair_called_back(session=session, actor=actor, clock=clock, callback=row)
+    return row
+
+
+def _dissatisfied(*, session, actor, clock, settings, row: Callback, note: str, action: str):
+    from deskterm.services import complaints
+
+    if row.subject_kind == CallbackKind.complaint:
+        complaints.reopen_complaint(session=session, actor=actor, clock=clock, settings=settings,
+                                    complaint_id=row.subject_id,
+                                    reason=_("Callback: dissatisfied. {note}").format(note=note))
+        return
+    order = session.get(RepairOrder, row.subject_id)
+    if order is None:
+        raise NotFound(_("There is no repair order {id}.").format(id=row.subject_id))
+    if action == "complaint":
+        complaint = complaints.intake_complaint(
+            session=session, actor=actor, clock=clock, settings=settings,
+            complaint_in=ComplaintCreate(
+                who_kind=ComplainantKind.resident, who_name=row.person or order.reporter_name,
+                unit_id=order.unit_id, channel=ComplaintChannel.phone
+                if row.method == CallbackMethod.phone else ComplaintChannel.walk_in,
+                category="repair_quality",
+                content=_("Callback on repair {number}: {note}").format(number=order.number,
+                                                                      note=note),
+                department=_("Engineering"), repair_id=order.id,
+            ))
+        row.complaint_id = complaint.id
+        session.add(row)
+        return
+    _reopen_repair(session=session, actor=actor, clock=clock, settings=settings, order=order,
+                   callback=row, note=note)
+
+
+def _reopen_repair(*, session, actor, clock, settings, order: RepairOrder, callback: Callback,
+                   note: str) -> None:
+    """Back to the order: the repairs service reopens it (fresh deadlines, reopen_count + 1)."""
+    from deskterm.services import repairs
+
+    repairs.reopen_after_callback(session=session, actor=actor, clock=clock,
+                                        settings=settings, order_id=order.id,
+                                        callback_id=callback.id, comment=note)
+
+
+def _repair_called_back(*, session, actor, clock, callback: Callback) -> None:
+    """A repaired (or accepted) order moves on to "called back"; a closed one stays closed."""
+    from deskterm.models.repair import RepairStatus
+    from deskterm.services import repairs
+
+    order = session.get(RepairOrder, callback.subject_id)
+    if order is not None and order.status in (RepairStatus.repaired, RepairStatus.accepted):
+        repairs.mark_called_back(session=session, actor=actor, clock=clock,
+                                       order_id=order.id, callback_id=callback.id,
+                                       result=callback.result)

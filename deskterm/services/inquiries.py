@@ -1,0 +1,319 @@
+"""Inquiries (问询): who asked for what, each attempt to reach the person, and the outcome.
+
+D-20: the desk rings the person asked for and transfers the call only with their consent.
+D-21: when they are absent the desk never gives out their number; it offers a message.
+D-22: it does not give up after one try; after several it apologises and takes a message or
+the inquirer's contact. The inquiry log keeps one line per inquiry for the reports.
+
+An inquiry never holds a resident's phone number: only who was asked for (name and unit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, func, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.i18n import N_, _
+from deskterm.models.estate import Company, Resident, Unit
+from deskterm.models.inquiry import (
+    Channel,
+    ContactAttempt,
+    ContactOutcome,
+    Inquiry,
+    InquiryCreate,
+    InquiryOutcome,
+)
+from deskterm.models.user import User
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+
+# D-22 "several tries": after this many unanswered attempts the desk apologises and takes a
+# message or the inquirer's contact instead of trying again.
+ATTEMPTS_BEFORE_MESSAGE = 3
+
+TARGET_KINDS = ("resident", "company", "staff", "directory", "event", "unit")
+
+CHANNEL_LABELS = {Channel.phone: N_("phone"), Channel.walk_in: N_("walk-in")}
+OUTCOME_LABELS = {
+    InquiryOutcome.answered: N_("answered"),
+    InquiryOutcome.transferred: N_("transferred"),
+    InquiryOutcome.message_taken: N_("message taken"),
+    InquiryOutcome.promised: N_("reply promised"),
+    InquiryOutcome.declined: N_("declined politely"),
+    InquiryOutcome.not_found: N_("not reached"),
+}
+ATTEMPT_LABELS = {
+    ContactOutcome.transferred: N_("transferred"),
+    ContactOutcome.declined: N_("declined the call"),
+    ContactOutcome.absent: N_("absent"),
+    ContactOutcome.no_answer: N_("no answer"),
+}
+
+
+class Advice(StrEnum):
+    """What the desk does after an attempt (shown to the operator in one sentence)."""
+
+    done = "done"  # transferred (D-20)
+    try_again = "try_again"  # no answer yet, fewer than ATTEMPTS_BEFORE_MESSAGE tries (D-22)
+    offer_message = "offer_message"  # absent or declined: never give the number (D-21)
+    apologise = "apologise"  # tried several times: apologise, take a message/contact (D-22)
+
+
+ADVICE_TEXT = {
+    Advice.done: N_("Call transferred."),
+    Advice.try_again: N_("No answer yet: try again, or take a message."),
+    Advice.offer_message: N_(
+        "Do not give out their number: offer to take a message for them."
+    ),
+    Advice.apologise: N_(
+        "Tried {n} times: apologise, explain, and take a message or the inquirer's contact."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ContactStatus:
+    inquiry_id: int
+    attempts: int
+    last: ContactOutcome
+    advice: Advice
+
+    @property
+    def sentence(self) -> str:
+        return _(ADVICE_TEXT[self.advice]).format(n=self.attempts)
+
+
+@dataclass(frozen=True)
+class InquiryLine:
+    """One line of the inquiry log (time, walk-in or phone, topic, outcome)."""
+
+    id: int
+    at: datetime
+    channel: str
+    topic: str
+    inquirer: str
+    target_text: str
+    outcome: str | None
+    attempts: int
+    operator: str
+
+
+def _text(value: str | None, limit: int, field: str, label: str) -> str:
+    value = " ".join((value or "").split())
+    if len(value) > limit:
+        raise InvalidInput(
+            _("{label} is at most {n} characters.").format(label=label, n=limit), field=field
+        )
+    return value
+
+
+def describe_target(session: Session, kind: str | None, target_id: int | None) -> str:
+    """How a target is written in an inquiry or message: unit and name, never a phone."""
+    if kind == "resident" and target_id is not None:
+        row = session.get(Resident, target_id)
+        if row is not None:
+            unit = session.get(Unit, row.unit_id) if row.unit_id else None
+            return f"{unit.label} {row.name}" if unit else row.name
+    if kind == "company" and target_id is not None:
+        row = session.get(Company, target_id)
+        if row is not None:
+            unit = session.get(Unit, row.unit_id) if row.unit_id else None
+            return f"{unit.label} {row.name}" if unit else row.name
+    if kind == "staff" and target_id is not None:
+        row = session.get(User, target_id)
+        if row is not None:
+            return row.name
+    return ""
+
+
+def open_inquiry(
+    *, session: Session, actor: Actor, clock: Clock, inquiry_in: InquiryCreate
+) -> Inquiry:
+    """Log an inquiry as it starts; the target's name and unit are filled in from the record."""
+    require(actor, "inquiries.contact")
+    try:
+        channel = Channel(inquiry_in.channel)
+    except ValueError:
+        raise InvalidInput(_("The channel is phone or walk-in."), field="channel") from None
+    kind = inquiry_in.target_kind or None
+    if kind is not None and kind not in TARGET_KINDS:
+        raise InvalidInput(_("Unknown kind of target: {kind}.").format(kind=kind), field="target")
+    described = describe_target(session, kind, inquiry_in.target_id)
+    if kind in ("resident", "company", "staff") and inquiry_in.target_id is not None:
+        if not described:
+            raise NotFound(_("The person asked for is not on record any more."))
+    target_text = described or _text(
+        inquiry_in.target_text, 128, "target", _("Who or what was asked for")
+    )
+    outcome = InquiryOutcome(inquiry_in.outcome) if inquiry_in.outcome else None
+    inquiry = Inquiry(
+        channel=channel,
+        topic=_text(inquiry_in.topic, 256, "topic", _("The topic")),
+        inquirer=_text(inquiry_in.inquirer, 64, "inquirer", _("The inquirer's name")),
+        target_kind=kind,
+        target_id=inquiry_in.target_id,
+        target_text=target_text,
+        outcome=outcome,
+        at=as_utc(clock.now()),
+        user_id=actor.user_id,
+        shift_id=actor.shift_id,
+    )
+    session.add(inquiry)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, clock=clock, action="inquiry.create", entity="inquiry",
+        entity_id=inquiry.id,
+        detail={"channel": channel.value, "outcome": outcome.value if outcome else None},
+    )
+    return inquiry
+
+
+def _get(session: Session, inquiry_id: int) -> Inquiry:
+    inquiry = session.get(Inquiry, inquiry_id)
+    if inquiry is None:
+        raise NotFound(_("No inquiry has the number {id}.").format(id=inquiry_id))
+    return inquiry
+
+
+def count_attempts(session: Session, inquiry_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(ContactAttempt).where(
+            ContactAttempt.inquiry_id == inquiry_id
+        )
+    ).one()
+
+
+def advise(attempts: int, last: ContactOutcome, unanswered: int) -> Advice:
+    """The next step after an attempt (D-20 to D-22)."""
+    if last is ContactOutcome.transferred:
+        return Advice.done
+    if last in (ContactOutcome.absent, ContactOutcome.declined):
+        return Advice.offer_message
+    if unanswered >= ATTEMPTS_BEFORE_MESSAGE:
+        return Advice.apologise
+    return Advice.try_again
+
+
+def record_attempt(
+    *, session: Session, actor: Actor, clock: Clock, inquiry_id: int, outcome: ContactOutcome | str
+) -> ContactStatus:
+    """Record one attempt to reach the person asked for, and say what to do next."""
+    require(actor, "inquiries.contact")
+    try:
+        outcome = ContactOutcome(outcome)
+    except ValueError:
+        raise InvalidInput(
+            _("An attempt ends transferred, declined, absent or with no answer."), field="outcome"
+        ) from None
+    inquiry = _get(session, inquiry_id)
+    if inquiry.outcome is not None and inquiry.outcome is not InquiryOutcome.not_found:
+        raise InvalidInput(
+            _("This inquiry is closed ({outcome}).").format(
+                outcome=_(OUTCOME_LABELS[InquiryOutcome(inquiry.outcome)])
+            )
+        )
+    attempt = ContactAttempt(
+        inquiry_id=inquiry.id, at=as_utc(clock.now()), outcome=outcome, user_id=actor.user_id
+    )
+    session.add(attempt)
+    if outcome is ContactOutcome.transferred:
+        inquiry.outcome = InquiryOutcome.transferred
+        session.add(inquiry)
+    session.flush()
+    attempts = count_attempts(session, inquiry.id)
+    unanswered = session.exec(
+        select(func.count()).select_from(ContactAttempt).where(
+            ContactAttempt.inquiry_id == inquiry.id,
+            ContactAttempt.outcome == ContactOutcome.no_answer,
+        )
+    ).one()
+    audit.record(
+        session=session, actor=actor, clock=clock, action="inquiry.contact", entity="inquiry",
+        entity_id=inquiry.id, detail={"outcome": outcome.value, "attempt": attempts},
+    )
+    return ContactStatus(inquiry.id, attempts, outcome, advise(attempts, outcome, unanswered))
+
+
+def close_inquiry(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    inquiry_id: int,
+    outcome: InquiryOutcome | str,
+    topic: str | None = None,
+) -> Inquiry:
+    """Set how an inquiry ended (answered, declined politely, not reached ...)."""
+    require(actor, "inquiries.contact")
+    try:
+        outcome = InquiryOutcome(outcome)
+    except ValueError:
+        raise InvalidInput(_("Unknown outcome: {outcome}.").format(outcome=outcome),
+                           field="outcome") from None
+    inquiry = _get(session, inquiry_id)
+    inquiry.outcome = outcome
+    if topic is not None:
+        inquiry.topic = _text(topic, 256, "topic", _("The topic"))
+    session.add(inquiry)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, clock=clock, action="inquiry.close", entity="inquiry",
+        entity_id=inquiry.id, detail={"outcome": outcome.value},
+    )
+    return inquiry
+
+
+def set_outcome_in_session(session: Session, inquiry_id: int | None, outcome: InquiryOutcome) -> None:
+    """Used by messages and promises in their own transaction: the inquiry ends with them."""
+    if inquiry_id is None:
+        return
+    inquiry = _get(session, inquiry_id)
+    inquiry.outcome = outcome
+    session.add(inquiry)
+
+
+def list_inquiries(
+    *, session: Session, since: datetime, until: datetime, limit: int | None = None
+) -> list[InquiryLine]:
+    """The inquiry log between two instants, newest first, one line each."""
+    attempts = (
+        select(ContactAttempt.inquiry_id, func.count().label("n"))
+        .group_by(ContactAttempt.inquiry_id)
+        .subquery()
+    )
+    stmt = (
+        select(Inquiry, func.coalesce(attempts.c.n, 0), User.name)
+        .outerjoin(attempts, attempts.c.inquiry_id == Inquiry.id)
+        .join(User, User.id == Inquiry.user_id)
+        .where(Inquiry.at >= as_utc(since), Inquiry.at < as_utc(until))
+        .order_by(Inquiry.at.desc(), Inquiry.id.desc())
+    )
+    if limit:
+        stmt = stmt.limit(limit)
+    return [
+        InquiryLine(row.id, row.at, str(row.channel), row.topic, row.inquirer, row.target_text,
+                    str(row.outcome) if row.outcome else None, n, operator)
+        for row, n, operator in session.exec(stmt)
+    ]
+
+
+def log_line(line: InquiryLine, tz: str) -> str:
+    """One line of the inquiry log: `10:02 phone 找人 (12-1203 张三) · message taken · 3 tries`."""
+    from zoneinfo import ZoneInfo
+
+    local = as_utc(line.at).astimezone(ZoneInfo(tz))
+    channel = _(CHANNEL_LABELS.get(Channel(line.channel), line.channel))
+    topic = line.topic or "—"
+    if line.target_text:
+        topic = f"{topic} ({line.target_text})"
+    outcome = _(OUTCOME_LABELS[InquiryOutcome(line.outcome)]) if line.outcome else _("open")
+    parts = [f"{local:%H:%M}", channel, topic, outcome]
+    if line.attempts:
+        parts.append(_("tries: {n}").format(n=line.attempts))
+    return " · ".join(parts)

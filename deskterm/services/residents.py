@@ -1,0 +1,176 @@
+"""Residents and company tenants: creating them with their search keys, and revealing a phone.
+
+A phone is stored so that the desk can ring the person, and is shown masked everywhere
+(search results, cards, messages). `reveal_phone` is the only way to read it: an explicit
+action with a reason, written to the audit in the same transaction, and the number goes back
+to the one caller that asked (DESIGN.md "People and privacy", D-21).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from deskterm.clock import Clock
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.i18n import _
+from deskterm.models.estate import Company, Resident, ResidentCreate, Unit
+from deskterm.rules.phone import mask_phone, normalise_phone
+from deskterm.rules.pinyin import pinyin_keys
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+
+RELATIONS = ("owner", "tenant", "family")
+REVEAL_REASON_MAX = 200
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """What the desk may see of a resident or a company: the phone masked."""
+
+    kind: str  # "resident" | "company"
+    id: int
+    name: str
+    place: str  # unit label
+    role: str  # relation, or the company's contact person
+    phone_masked: str
+    has_phone: bool
+    note: str
+    unit_id: int | None
+
+
+def _clean_phone(phone: str | None) -> str | None:
+    value = normalise_phone(phone)
+    if not value:
+        return None
+    digits = value.lstrip("+")
+    if not 5 <= len(digits) <= 20:
+        raise InvalidInput(_("A phone number has 5 to 20 digits."), field="phone")
+    return value
+
+
+def create_resident(
+    *, session: Session, actor: Actor | None, clock: Clock, resident_in: ResidentCreate
+) -> Resident:
+    """A resident with their pinyin keys (full and initials, lower case) for the search box."""
+    name = " ".join((resident_in.name or "").split())
+    if not name or len(name) > 64:
+        raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
+    relation = (resident_in.relation or "owner").strip()
+    if relation not in RELATIONS:
+        raise InvalidInput(
+            _("The relation must be owner, tenant or family."), field="relation"
+        )
+    if resident_in.unit_id is not None and session.get(Unit, resident_in.unit_id) is None:
+        raise NotFound(_("No unit has the id {id}.").format(id=resident_in.unit_id))
+    full, initials = pinyin_keys(name)
+    resident = Resident(
+        name=name,
+        unit_id=resident_in.unit_id,
+        relation=relation,
+        phone=_clean_phone(resident_in.phone),
+        note=(resident_in.note or "").strip() or None,
+        name_pinyin=full,
+        name_initials=initials,
+    )
+    session.add(resident)
+    session.flush()
+    # No `subject=`: a digest of the row would let anyone with the audit guess the phone.
+    audit.record(
+        session=session, actor=actor, clock=clock, action="resident.create", entity="resident",
+        entity_id=resident.id, detail={"unit_id": resident.unit_id, "relation": relation},
+    )
+    return resident
+
+
+def fill_search_keys(*, session: Session) -> int:
+    """Fill the pinyin keys of residents and companies stored without them (bulk loads)."""
+    count = 0
+    for model in (Resident, Company):
+        for row in session.exec(select(model).where(model.name_pinyin == "")):
+            full, initials = pinyin_keys(row.name)
+            if full:
+                row.name_pinyin, row.name_initials = full, initials
+                session.add(row)
+                count += 1
+    session.flush()
+    return count
+
+
+def find_unit(session: Session, label: str) -> Unit | None:
+    """The unit of a label as written on the estate's plan ("12-1203")."""
+    return session.exec(select(Unit).where(Unit.label == label.strip())).first()
+
+
+def _label(session: Session, unit_id: int | None) -> str:
+    if unit_id is None:
+        return ""
+    unit = session.get(Unit, unit_id)
+    return unit.label if unit else ""
+
+
+def person_card(*, session: Session, actor: Actor, kind: str, person_id: int) -> PersonCard:
+    """A resident's or company's card for the desk, the phone masked."""
+    require(actor, "inquiries.search")
+    if kind == "resident":
+        row = session.get(Resident, person_id)
+        if row is None:
+            raise NotFound(_("No resident has the id {id}.").format(id=person_id))
+        return PersonCard("resident", row.id, row.name, _label(session, row.unit_id),
+                          row.relation, mask_phone(row.phone) if row.phone else "",
+                          bool(row.phone), row.note or "", row.unit_id)
+    if kind == "company":
+        row = session.get(Company, person_id)
+        if row is None:
+            raise NotFound(_("No company has the id {id}.").format(id=person_id))
+        return PersonCard("company", row.id, row.name, _label(session, row.unit_id),
+                          row.contact_name or "", mask_phone(row.phone) if row.phone else "",
+                          bool(row.phone), "", row.unit_id)
+    raise InvalidInput(_("Only a resident's or a company's phone is kept."), field="kind")
+
+
+def reveal_phone(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    kind: str,
+    person_id: int,
+    reason: str,
+    inquiry_id: int | None = None,
+) -> str:
+    """The full phone of a resident or company, for the caller that asked; audited with why.
+
+    The audit event names who revealed whose number and why; it never holds the number.
+    """
+    require(actor, "residents.reveal_phone")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(_("Say why the number is needed."), field="reason")
+    if len(reason) > REVEAL_REASON_MAX:
+        raise InvalidInput(
+            _("The reason is at most {n} characters.").format(n=REVEAL_REASON_MAX),
+            field="reason",
+        )
+    if kind == "resident":
+        row = session.get(Resident, person_id)
+        missing = _("No resident has the id {id}.")
+    elif kind == "company":
+        row = session.get(Company, person_id)
+        missing = _("No company has the id {id}.")
+    else:
+        raise InvalidInput(_("Only a resident's or a company's phone is kept."), field="kind")
+    if row is None:
+        raise NotFound(missing.format(id=person_id))
+    if not row.phone:
+        raise NotFound(_("No phone number is on record for {name}.").format(name=row.name))
+    detail: dict[str, object] = {"reason": reason}
+    if inquiry_id is not None:
+        detail["inquiry_id"] = inquiry_id
+    audit.record(
+        session=session, actor=actor, clock=clock, action=f"{kind}.reveal_phone", entity=kind,
+        entity_id=row.id, detail=detail,
+    )
+    return row.phone

@@ -1,0 +1,570 @@
+"""The one search box of the inquiry desk (D-20, D-23): people, units and the directory.
+
+The operator types a name (张建国, 建国), pinyin (zhangjianguo, zjg), a unit the way people
+say it (12-1203, 12栋1203, A座1203, 1203) or a place in the directory (会所, 银行), and
+every keystroke runs one SQL statement: a UNION ALL of indexed range scans, each branch
+with its own LIMIT, so a keystroke costs about the same on 50,000 residents as on 50.
+
+Privacy (D-21): a resident's or company's phone leaves this module masked only, and a
+text that looks like a phone number searches no person at all (it would confirm or deny
+whose number it is); only the directory's public office numbers are matched then.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+from functools import lru_cache
+from typing import NamedTuple
+
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlmodel import Session
+
+from deskterm.clock import Clock, as_utc
+from deskterm.db import UTCDateTime
+from deskterm.models.directory import DirectoryEntry, Event
+from deskterm.models.estate import Company, Resident, Unit
+from deskterm.models.user import User
+from deskterm.rules.phone import looks_like_phone, mask_phone, normalise_phone
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+
+RESIDENT_LIMIT = 30  # people shown for one keystroke; more means "keep typing"
+OTHER_LIMIT = 8  # companies, staff, directory entries, events, each
+UNIT_LIMIT = 40  # residents, tenants and empty units of the units a unit text names
+EVENT_PAST = timedelta(days=1)  # events that started more than a day ago are not offered
+
+
+class HitKind(StrEnum):
+    resident = "resident"
+    company = "company"
+    unit = "unit"  # a unit with nobody on record
+    staff = "staff"
+    directory = "directory"
+    event = "event"
+
+
+class Mode(StrEnum):
+    empty = "empty"
+    phone = "phone"  # refused for people (D-21)
+    unit = "unit"  # a building and/or unit number
+    pinyin = "pinyin"  # ASCII letters: pinyin, full or initials
+    name = "name"  # anything else: Chinese names, companies, places
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a search text is taken to mean."""
+
+    mode: Mode
+    term: str = ""  # the name or pinyin to look for (pinyin lower case)
+    building: str | None = None  # building code ("12", "A") of a unit text
+    number: str = ""  # unit number (prefix) of a unit text
+
+
+class Hit(NamedTuple):
+    """One search result. `phone` is masked for people; public for directory entries."""
+
+    kind: HitKind
+    id: int
+    name: str
+    place: str = ""  # unit label, location or event place
+    role: str = ""  # relation (owner...), staff role, directory kind, company contact name
+    phone: str = ""
+    note: str = ""
+    hours: str = ""
+    at: datetime | None = None  # events: when it starts
+    unit_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind.value, self.id)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    text: str
+    plan: Plan
+    hits: tuple[Hit, ...] = ()
+    more: bool = False  # some branch had more than it shows: type more
+    phone_refused: bool = False  # the text looked like a phone number (D-21)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# -- understanding the text -------------------------------------------------------------------
+
+_UNIT_SEP = r"(?:座|栋|棟|幢|号楼|號樓|号|號|楼|樓|#|-|_|/|\.|\s)"
+_UNIT_WITH_BUILDING = re.compile(
+    rf"^(?P<b>[A-Z]|\d{{1,3}})\s*{_UNIT_SEP}+\s*(?P<n>\d{{0,5}})\s*(?:室|房|号|號)?$"
+)
+_UNIT_LETTER_NUMBER = re.compile(r"^(?P<b>[A-Z])(?P<n>\d{1,5})(?:室|房)?$")
+_UNIT_NUMBER = re.compile(r"^(?P<n>\d{1,5})(?:室|房)?$")
+_PINYIN = re.compile(r"^[a-z]+$")
+
+
+def _fold(text: str) -> str:
+    """Full-width forms to ASCII (ＡＢ１２ -> AB12), dashes to '-', outer spaces dropped."""
+    folded = unicodedata.normalize("NFKC", text or "").strip()
+    return re.sub(r"[‐‑‒–—―－]", "-", folded)
+
+
+def plan_query(text: str) -> Plan:
+    """Read a search text: a unit, a phone number, pinyin, or a name (in that order)."""
+    folded = _fold(text)
+    if not folded:
+        return Plan(Mode.empty)
+    upper = folded.upper()
+    # A building and a unit first: "123-4567" is unit 4567 of building 123 here, and a unit
+    # search never reads a phone column, so it can confirm nothing about a number.
+    for pattern in (_UNIT_WITH_BUILDING, _UNIT_LETTER_NUMBER):
+        match = pattern.match(upper)
+        if match:
+            building = match.group("b")
+            if building.isdigit():
+                building = str(int(building))  # "012栋" is building 12
+            return Plan(Mode.unit, building=building, number=match.group("n"))
+    if looks_like_phone(folded):
+        return Plan(Mode.phone, term=normalise_phone(folded))
+    match = _UNIT_NUMBER.match(folded)
+    if match:
+        return Plan(Mode.unit, number=match.group("n"))
+    compact = re.sub(r"[\s'’·.\-]", "", folded)
+    if _PINYIN.match(compact.lower()):
+        return Plan(Mode.pinyin, term=compact.lower())
+    return Plan(Mode.name, term=re.sub(r"\s+", "", folded))
+
+
+# -- SQL --------------------------------------------------------------------------------------
+
+
+def _bump(prefix: str) -> str:
+    """The smallest string above every string that starts with `prefix` (code-point order)."""
+    last = ord(prefix[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # no surrogates in UTF-8 text
+        last = 0xE000
+    return prefix[:-1] + chr(min(last, 0x10FFFF))
+
+
+def _prefix(column, name: str, dialect: str):
+    """`column` starts with the bound `name`: an index range on SQLite, LIKE elsewhere.
+
+    SQLite compares text byte-wise (so a range is exact and uses the index); PostgreSQL's
+    collation may not order text by code point, so it gets LIKE with an escaped pattern.
+    """
+    if dialect == "sqlite":
+        return and_(column >= bindparam(name), column < bindparam(name + "_hi"))
+    return column.like(bindparam(name + "_like"), escape="\\")
+
+
+def _contains(column, name: str):
+    """`column` contains the bound text (small tables only: this scans)."""
+    return column.like(bindparam(name + "_any"), escape="\\")
+
+
+def _prefix_like(column, name: str):
+    """`column` starts with the bound text, by LIKE (small tables only)."""
+    return column.like(bindparam(name + "_like"), escape="\\")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _params(**terms: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, term in terms.items():
+        out[name] = term
+        out[name + "_hi"] = _bump(term) if term else "\U0010ffff"
+        out[name + "_like"] = _escape_like(term) + "%"
+        out[name + "_any"] = "%" + _escape_like(term) + "%"
+    return out
+
+
+class Branch(IntEnum):
+    """Branch numbers: the order in which their hits are listed."""
+
+    unit_people = 0
+    unit_companies = 1
+    name_start = 3
+    name_after_1 = 4
+    name_after_2 = 5
+    initials = 6
+    pinyin = 7
+    company = 8
+    staff = 9
+    directory = 10
+    event = 11
+
+
+_STR = String()
+
+
+def _row(branch: Branch, kind: HitKind, *, id, name, place=None, role=None, phone=None,
+         note=None, hours=None, at=None, unit_id=None, k1=None, k2=None):
+    """One branch's SELECT list, the same shape in every branch (UNION ALL needs it)."""
+    def text(value):
+        return cast(null(), _STR) if value is None else value
+
+    return [
+        literal_column(str(int(branch)), Integer).label("branch"),
+        id.label("id"),
+        text(name).label("name"),
+        text(place).label("place"),
+        text(role).label("role"),
+        text(phone).label("phone"),
+        text(note).label("note"),
+        text(hours).label("hours"),
+        (cast(null(), UTCDateTime()) if at is None else at).label("at"),
+        (cast(null(), Integer) if unit_id is None else unit_id).label("unit_id"),
+        text(k1).label("k1"),
+        (cast(null(), Integer) if k2 is None else k2).label("k2"),
+    ]
+
+
+def _resident_branch(branch: Branch, key, where, dialect: str, limit: int):
+    r, u = Resident, Unit
+    stmt = (
+        select(*_row(branch, HitKind.resident, id=r.id, name=r.name, place=u.label,
+                     role=r.relation, phone=r.phone, note=r.note, unit_id=r.unit_id,
+                     k1=key, k2=r.id))
+        .select_from(r)
+        .outerjoin(u, u.id == r.unit_id)
+        .where(where, r.active.is_(True))
+        .order_by(key, r.id)
+        .limit(limit + 1)
+    )
+    return stmt
+
+
+def _company_branch(where, limit: int, branch: Branch = Branch.company):
+    c, u = Company, Unit
+    return (
+        select(*_row(branch, HitKind.company, id=c.id, name=c.name, place=u.label,
+                     role=c.contact_name, phone=c.phone, unit_id=c.unit_id, k1=u.label,
+                     k2=c.id))
+        .select_from(c)
+        .outerjoin(u, u.id == c.unit_id)
+        .where(where, c.active.is_(True))
+        .order_by(u.label, c.id)
+        .limit(limit + 1)
+    )
+
+
+def _staff_branch(where, limit: int):
+    return (
+        select(*_row(Branch.staff, HitKind.staff, id=User.id, name=User.name, role=User.role,
+                     k1=User.name, k2=User.id))
+        .where(where, User.active.is_(True))
+        .order_by(User.name, User.id)
+        .limit(limit + 1)
+    )
+
+
+def _directory_branch(where, limit: int):
+    d = DirectoryEntry
+    return (
+        select(*_row(Branch.directory, HitKind.directory, id=d.id, name=d.name,
+                     place=d.location, role=d.kind, phone=d.phone, note=d.notes, hours=d.hours,
+                     k1=d.kind, k2=d.id))
+        .where(where)
+        .order_by(d.kind, d.id)
+        .limit(limit + 1)
+    )
+
+
+def _event_branch(where, limit: int):
+    e = Event
+    return (
+        select(*_row(Branch.event, HitKind.event, id=e.id, name=e.title, place=e.place,
+                     note=e.content, at=e.starts_at, k1=cast(e.id, _STR), k2=e.id))
+        .where(where, e.starts_at >= bindparam("event_since", type_=UTCDateTime()))
+        .order_by(e.starts_at, e.id)
+        .limit(limit + 1)
+    )
+
+
+def _unit_statement(dialect: str, *, with_building: bool):
+    """Residents (or the empty unit itself) and companies of the units a unit text names."""
+    u, r = Unit, Resident
+    if with_building:
+        key, where = u.label, _prefix(u.label, "label", dialect)
+    else:
+        key, where = u.number, _prefix(u.number, "number", dialect)
+    people = (
+        select(*_row(Branch.unit_people, HitKind.resident, id=r.id, name=r.name, place=u.label,
+                     role=r.relation, phone=r.phone, note=r.note, unit_id=u.id, k1=key,
+                     k2=r.id))
+        .select_from(u)
+        .outerjoin(r, and_(r.unit_id == u.id, r.active.is_(True)))
+        .where(where)
+        .order_by(key, u.id, r.id)
+        .limit(UNIT_LIMIT + 1)
+    )
+    companies = (
+        select(*_row(Branch.unit_companies, HitKind.company, id=Company.id, name=Company.name,
+                     place=u.label, role=Company.contact_name, phone=Company.phone,
+                     unit_id=u.id, k1=key, k2=Company.id))
+        .select_from(u)
+        .join(Company, Company.unit_id == u.id)
+        .where(where, Company.active.is_(True))
+        .order_by(key, u.id, Company.id)
+        .limit(OTHER_LIMIT + 1)
+    )
+    return _union(people, companies)
+
+
+def _name_statement(dialect: str):
+    r = Resident
+    branches = [
+        _resident_branch(Branch.name_start, r.name, _prefix(r.name, "term", dialect), dialect,
+                         RESIDENT_LIMIT),
+        _resident_branch(Branch.name_after_1, r.name_after_1,
+                         _prefix(r.name_after_1, "term", dialect), dialect, RESIDENT_LIMIT),
+        _resident_branch(Branch.name_after_2, r.name_after_2,
+                         _prefix(r.name_after_2, "term", dialect), dialect, RESIDENT_LIMIT),
+        _company_branch(_contains(Company.name, "term"), OTHER_LIMIT),
+        _staff_branch(_contains(User.name, "term"), OTHER_LIMIT),
+        _directory_branch(
+            or_(_contains(DirectoryEntry.name, "term"), _contains(DirectoryEntry.location, "term"),
+                _contains(DirectoryEntry.notes, "term")),
+            OTHER_LIMIT,
+        ),
+        _event_branch(or_(_contains(Event.title, "term"), _contains(Event.place, "term")),
+                      OTHER_LIMIT),
+    ]
+    return _union(*branches)
+
+
+def _pinyin_statement(dialect: str):
+    r, c, d = Resident, Company, DirectoryEntry
+    branches = [
+        _resident_branch(Branch.initials, r.name_initials,
+                         _prefix(r.name_initials, "term", dialect), dialect, RESIDENT_LIMIT),
+        _resident_branch(Branch.pinyin, r.name_pinyin, _prefix(r.name_pinyin, "term", dialect),
+                         dialect, RESIDENT_LIMIT),
+        # A company is said by its own name, often without the city it starts with
+        # (杭州康宁制药: "kn", "kangning"), so its keys match from the start or after the
+        # first two characters; matching anywhere inside would let "zs" find 建筑设计.
+        _company_branch(or_(_prefix_like(c.name_initials, "term"),
+                            _prefix_like(func.substr(c.name_initials, 3), "term"),
+                            _prefix_like(c.name_pinyin, "term"),
+                            _contains(c.name_pinyin, "term_long")), OTHER_LIMIT),
+        # Staff names have no stored pinyin: every active account comes back (a desk has
+        # dozens) and is matched in Python; see _staff_matches.
+        _staff_branch(true(), STAFF_SCAN_LIMIT),
+        _directory_branch(or_(_prefix_like(d.name_initials, "term"),
+                              _prefix_like(d.name_pinyin, "term"),
+                              _contains(d.name_pinyin, "term_long"),
+                              _contains(d.name, "term")), OTHER_LIMIT),
+        _event_branch(or_(_contains(Event.title, "term"), _contains(Event.place, "term")),
+                      OTHER_LIMIT),
+    ]
+    return _union(*branches)
+
+
+STAFF_SCAN_LIMIT = 500
+
+
+def _union(*branches):
+    """UNION ALL of branches that each keep their own ORDER BY and LIMIT (SQLite needs the
+    subqueries for that), listed by branch and then by each branch's own order."""
+    parts = [select(*b.subquery().c) for b in branches]
+    compound = union_all(*parts).subquery("hits")
+    return select(*compound.c).order_by(compound.c.branch, compound.c.k1, compound.c.k2)
+
+
+_STATEMENTS: dict[tuple[str, str], object] = {}
+
+
+def _statement(dialect: str, shape: str):
+    """Statements are built once per dialect and shape (building one costs more than running it)."""
+    key = (dialect, shape)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        if shape == "name":
+            stmt = _name_statement(dialect)
+        elif shape == "pinyin":
+            stmt = _pinyin_statement(dialect)
+        elif shape == "unit_label":
+            stmt = _unit_statement(dialect, with_building=True)
+        elif shape == "unit_number":
+            stmt = _unit_statement(dialect, with_building=False)
+        elif shape == "directory_phones":
+            stmt = (
+                select(*_row(Branch.directory, HitKind.directory, id=DirectoryEntry.id,
+                             name=DirectoryEntry.name, place=DirectoryEntry.location,
+                             role=DirectoryEntry.kind, phone=DirectoryEntry.phone,
+                             note=DirectoryEntry.notes, hours=DirectoryEntry.hours,
+                             k1=DirectoryEntry.kind, k2=DirectoryEntry.id))
+                .where(DirectoryEntry.phone.is_not(None))
+                .order_by(DirectoryEntry.kind, DirectoryEntry.id)
+            )
+        else:  # pragma: no cover - a programming error
+            raise ValueError(shape)
+        _STATEMENTS[key] = stmt
+    return stmt
+
+
+# -- running a search -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _staff_keys(name: str) -> tuple[str, str]:
+    from deskterm.rules.pinyin import pinyin_keys
+
+    return pinyin_keys(name)
+
+
+def _staff_matches(name: str, term: str) -> bool:
+    full, initials = _staff_keys(name)
+    return full.startswith(term) or initials.startswith(term)
+
+
+# Per branch: the kind of its hits and how many it shows (it fetches one more, to know).
+_BRANCHES: dict[int, tuple[HitKind, int]] = {
+    Branch.unit_people: (HitKind.resident, UNIT_LIMIT),
+    Branch.unit_companies: (HitKind.company, OTHER_LIMIT),
+    Branch.name_start: (HitKind.resident, RESIDENT_LIMIT),
+    Branch.name_after_1: (HitKind.resident, RESIDENT_LIMIT),
+    Branch.name_after_2: (HitKind.resident, RESIDENT_LIMIT),
+    Branch.initials: (HitKind.resident, RESIDENT_LIMIT),
+    Branch.pinyin: (HitKind.resident, RESIDENT_LIMIT),
+    Branch.company: (HitKind.company, OTHER_LIMIT),
+    Branch.staff: (HitKind.staff, OTHER_LIMIT),
+    Branch.directory: (HitKind.directory, OTHER_LIMIT),
+    Branch.event: (HitKind.event, OTHER_LIMIT),
+}
+
+
+def search(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    text: str,
+) -> SearchResult:
+    """Everything the search box shows for `text`, people's phones masked (D-21)."""
+    require(actor, "inquiries.search")
+    plan = plan_query(text)
+    if plan.mode is Mode.empty:
+        return SearchResult(text=text, plan=plan)
+    dialect = session.get_bind().dialect.name
+    if plan.mode is Mode.phone:
+        return _phone_search(session, text, plan, dialect)
+    statement, params = _statement_for(dialect, plan, clock)
+    # Core rows through the session's own connection and transaction: no ORM loading.
+    return _collect(text, plan, session.connection().execute(statement, params).all())
+
+
+def _statement_for(dialect: str, plan: Plan, clock: Clock):
+    if plan.mode is Mode.unit:
+        if plan.building is not None:
+            label = f"{plan.building}-{plan.number}"
+            return _statement(dialect, "unit_label"), _params(label=label)
+        return _statement(dialect, "unit_number"), _params(number=plan.number)
+    # Pinyin inside a name (kangning in hangzhoukangning...) only from 4 letters on: shorter
+    # runs match by accident.
+    long_term = plan.term if plan.mode is not Mode.pinyin or len(plan.term) >= 4 else "\U0010ffff"
+    params: dict[str, object] = {**_params(term=plan.term), **_params(term_long=long_term)}
+    params["event_since"] = as_utc(clock.now()) - EVENT_PAST
+    return _statement(dialect, plan.mode.value), params
+
+
+def compiled_sql(*, session: Session, clock: Clock, plan: Plan) -> tuple[str | None, tuple]:
+    """The SQL text and driver parameters a search sends (for the benchmark's raw floor)."""
+    if plan.mode in (Mode.empty, Mode.phone):
+        return None, ()
+    dialect = session.get_bind().dialect
+    statement, params = _statement_for(dialect.name, plan, clock)
+    compiled = statement.compile(dialect=dialect)
+    values = compiled.construct_params(params)
+    processors = compiled._bind_processors
+    ordered = []
+    for name in compiled.positiontup or ():
+        value = values[name]
+        ordered.append(processors[name](value) if name in processors else value)
+    return compiled.string, tuple(ordered)
+
+
+def _mask(phone: str) -> str:
+    """rules.phone.mask_phone, short-cut for the plain digits that create_resident stores.
+
+    tests/services/test_search.py proves the two agree on every digit string.
+    """
+    if len(phone) >= 8 and phone.isascii() and phone.isdigit():
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return mask_phone(phone)
+
+
+def _collect(text: str, plan: Plan, rows) -> SearchResult:
+    """Hits from the statement's rows, in branch order, each person once, phones masked.
+
+    This runs for every keystroke: it works on plain tuples and avoids per-row lookups.
+    """
+    hits: list[Hit] = []
+    seen: set[tuple[HitKind, int]] = set()
+    taken: dict[int, int] = {}
+    more = False
+    residents = 0
+    staff_filter = plan.term if plan.mode is Mode.pinyin else None
+    for branch, hit_id, name, place, role, phone, note, hours, at, unit_id, _k1, _k2 in rows:
+        kind, cap = _BRANCHES[branch]
+        if staff_filter is not None and kind is HitKind.staff:
+            if not _staff_matches(name, staff_filter):
+                continue
+        count = taken.get(branch, 0) + 1
+        taken[branch] = count
+        if count > cap:
+            more = True
+            continue
+        if hit_id is None:  # a unit with nobody on record
+            kind, hit_id, name = HitKind.unit, unit_id, place
+        key = (kind, hit_id)
+        if key in seen:
+            continue
+        if kind is HitKind.resident:
+            if residents == RESIDENT_LIMIT:
+                more = True
+                continue
+            residents += 1
+        seen.add(key)
+        if phone:
+            # An office's public number is shown (D-23); a person's only masked (D-21).
+            phone = phone if kind is HitKind.directory else _mask(phone)
+        hits.append(Hit(kind, hit_id, name, place or "", role or "", phone or "", note or "",
+                        hours or "", at, unit_id))
+    companies_at = {h.unit_id for h in hits if h.kind is HitKind.company}
+    if companies_at:  # an office unit is shown through its company, not as empty
+        hits = [h for h in hits if not (h.kind is HitKind.unit and h.unit_id in companies_at)]
+    counts: dict[str, int] = {}
+    for hit in hits:
+        counts[hit.kind.value] = counts.get(hit.kind.value, 0) + 1
+    return SearchResult(text=text, plan=plan, hits=tuple(hits), more=more, counts=counts)
+
+
+def _phone_search(session: Session, text: str, plan: Plan, dialect: str) -> SearchResult:
+    """A phone-number text finds no person (D-21); the directory's office numbers only."""
+    digits = plan.term.lstrip("+")
+    rows = [
+        row for row in session.connection().execute(_statement(dialect, "directory_phones"))
+        if digits and digits in normalise_phone(row.phone).lstrip("+")
+    ]
+    result = _collect(text, plan, rows)
+    return SearchResult(text=text, plan=plan, hits=result.hits, more=result.more,
+                        phone_refused=True, counts=result.counts)

@@ -1,0 +1,140 @@
+"""Shifts at a post: check-in with the self-check (D-1, D-9), resume, and close (D-11).
+
+A shift opens when its operator has done the self-check; the previous shift's handover is
+then accepted or refused (services.handover), and the shift closes when its own handover is
+signed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.config import Settings
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.i18n import _
+from deskterm.models.shift import Handover, HandoverStatus, Shift, ShiftStatus
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+
+
+@dataclass(frozen=True)
+class DeskState:
+    """Where an operator stands at a post when they sign in."""
+
+    shift: Shift | None  # their open shift at this post, if they already checked in
+    pending: Handover | None  # a signed handover nobody has accepted or refused yet
+
+
+def open_shift_of(session: Session, *, user_id: int, post: str) -> Shift | None:
+    return session.exec(
+        select(Shift)
+        .where(Shift.operator_id == user_id, Shift.post == post, Shift.status == ShiftStatus.open)
+        .order_by(col(Shift.started_at).desc())
+    ).first()
+
+
+def pending_handover(session: Session, *, post: str) -> Handover | None:
+    """The latest signed handover of the post still waiting for the next shift (D-2)."""
+    return session.exec(
+        select(Handover)
+        .where(Handover.post == post, Handover.status == HandoverStatus.signed)
+        .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
+    ).first()
+
+
+def desk_state(session: Session, *, user_id: int, post: str) -> DeskState:
+    return DeskState(
+        shift=open_shift_of(session, user_id=user_id, post=post),
+        pending=pending_handover(session, post=post),
+    )
+
+
+def start_shift(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    self_check: dict[str, bool],
+    note: str = "",
+) -> Shift:
+    """Open the actor's shift at the post with the self-check they made (D-1).
+
+    Every item of `settings.self_check_items` must be answered; an item not in order needs a
+    note saying what is wrong (it is kept with the shift).
+    """
+    require(actor, "shift.checkin")
+    if actor.user_id is None:
+        raise InvalidInput(_("Sign in before starting a shift."))
+    missing = [item for item in settings.self_check_items if item not in self_check]
+    if missing:
+        raise InvalidInput(
+            _("Answer every self-check item first: {items}.").format(items=", ".join(missing)),
+            field="self_check",
+        )
+    answers = {item: bool(self_check[item]) for item in settings.self_check_items}
+    note = (note or "").strip()
+    if not all(answers.values()) and not note:
+        raise InvalidInput(_("Say what is not in order."), field="note")
+    if len(note) > 500:
+        raise InvalidInput(_("The note is limited to 500 characters."), field="note")
+    if open_shift_of(session, user_id=actor.user_id, post=settings.post) is not None:
+        raise InvalidInput(_("You already have a shift open at this post."))
+    record = dict(answers)
+    if note:
+        record["note"] = note
+    shift = Shift(
+        post=settings.post,
+        operator_id=actor.user_id,
+        started_at=as_utc(clock.now()),
+        self_check=record,
+        status=ShiftStatus.open,
+    )
+    audit.record(session=session, actor=actor, clock=clock, action="shift.start",
+                 entity="shift", detail={"post": settings.post, "self_check": record},
+                 subject=shift)
+    return shift
+
+
+def get_shift(session: Session, shift_id: int) -> Shift:
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(_("Shift {n} does not exist.").format(n=shift_id))
+    return shift
+
+
+def close_shift(*, session: Session, actor: Actor, clock: Clock, shift_id: int) -> Shift:
+    """End a shift (its handover was signed). Closing a closed shift is an error."""
+    shift = get_shift(session, shift_id)
+    if shift.status != ShiftStatus.open:
+        raise InvalidInput(_("Shift {n} is already closed.").format(n=shift_id))
+    shift.status = ShiftStatus.closed
+    shift.ended_at = as_utc(clock.now())
+    audit.record(session=session, actor=actor, clock=clock, action="shift.end",
+                 entity="shift", subject=shift)
+    return shift
+
+
+def self_check_label(item: str) -> str:
+    """The translated label of a self-check item (unknown items show as they are)."""
+    labels = {
+        "appearance": _("Appearance and uniform in order"),
+        "desk_tidy": _("Post area clean and tidy"),
+        "equipment": _("Phone, radio and computer working"),
+    }
+    return labels.get(item, item)
+
+
+def physical_item_label(item: str) -> str:
+    labels = {
+        "keys": _("Keys"),
+        "blank_slips": _("Blank slips"),
+        "temporary_passes": _("Temp passes"),
+        "parcels": _("Parcels held"),
+        "borrowed_tools": _("Tools lent"),
+    }
+    return labels.get(item, item)

@@ -1,0 +1,96 @@
+"""The registry of bindable actions: one declaration per key, feeding the footer, F1 help,
+the command palette and a user keymap (`App.set_keymap` with these ids).
+
+A screen builds its `BINDINGS` with `bindings("logbook.new", "logbook.search", ...)`; the
+descriptions stay English in the class and are translated per instance by
+`localise_bindings` (the language is chosen at start-up, after modules are imported).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual.binding import Binding
+
+from deskterm.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class DeskAction:
+    id: str  # "logbook.new": also the binding id for keymaps
+    key: str  # Textual key spec, "ctrl+n" or "f2,alt+1"
+    action: str  # the Textual action string run on the screen (or "app.xxx")
+    description: str  # short label for the footer (N_ marked, English)
+    tooltip: str = ""  # one sentence for F1 help and the palette (N_ marked)
+    show: bool = True  # shown in the footer
+    priority: bool = False  # fires even when an Input has focus and binds the same key
+    area: str | None = None  # the area whose screen runs it (palette switches there first)
+    permission: str | None = None  # a services.permissions POLICY id the actor must have
+
+
+ACTIONS: dict[str, DeskAction] = {}
+
+
+def register(*actions: DeskAction) -> None:
+    for item in actions:
+        if item.id in ACTIONS and ACTIONS[item.id] != item:
+            raise ValueError(f"action {item.id!r} registered twice")
+        ACTIONS[item.id] = item
+
+
+def binding_for(item: DeskAction) -> Binding:
+    return Binding(
+        item.key,
+        item.action,
+        item.description,
+        show=item.show,
+        priority=item.priority,
+        tooltip=item.tooltip,
+        id=item.id,
+    )
+
+
+def bindings(*ids: str) -> list[Binding]:
+    """Bindings for a screen's `BINDINGS`, from registered action ids."""
+    return [binding_for(ACTIONS[i]) for i in ids]
+
+
+def localise_bindings(node) -> None:
+    """Translate the descriptions and tooltips of a node's bindings (call in `__init__`).
+
+    Textual copies the class bindings into each instance (`node._bindings`); we rewrite the
+    copy so the footer and the help show the language chosen at start-up.
+    """
+    table = node._bindings.key_to_bindings
+    for key, items in table.items():
+        table[key] = [
+            replace(b, description=_(b.description) if b.description else "",
+                    tooltip=_(b.tooltip) if b.tooltip else "")
+            for b in items
+        ]
+
+
+# Global actions: every screen after sign-in has them (DeskApp.BINDINGS).
+register(
+    DeskAction("app.help", "f1", "app.help", N_("Help"),
+               N_("Show the keys and the help of the screen in view.")),
+    DeskAction("app.palette", "ctrl+p", "app.command_palette", N_("Commands"),
+               N_("Search every screen and action by name."), show=False, priority=True),
+    DeskAction("app.lock", "f9", "app.lock", N_("Lock"),
+               N_("Lock the screen now; your password opens it again."), show=False),
+    DeskAction("app.sign_out", "f10", "app.sign_out", N_("Sign out"),
+               N_("Leave the desk without closing the shift (another operator can sign in)."),
+               show=False),
+    DeskAction("app.quit", "ctrl+q", "app.quit", N_("Quit"),
+               N_("Close the desk app."), show=False, priority=True),
+)
+
+# Keys every area screen uses the same way (documented in tui/README.md).
+register(
+    DeskAction("form.save", "ctrl+s", "save", N_("Save"), N_("Save the form."), priority=True),
+    DeskAction("form.cancel", "escape", "cancel", N_("Cancel"),
+               N_("Close the form without saving.")),
+    DeskAction("dialog.confirm", "ctrl+s", "confirm", N_("Confirm"), N_("Confirm."),
+               priority=True),
+    DeskAction("dialog.cancel", "escape", "cancel", N_("Cancel"), N_("Close without doing it.")),
+)

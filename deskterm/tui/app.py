@@ -1,0 +1,231 @@
+"""DeskApp: modes (one per area), global keys, the palette, the idle lock. Wiring only.
+
+`make_app(settings=, engine=, clock=, lang=)` builds it for the CLI and for tests.
+The app starts in the "gate" mode (sign-in, self-check, the previous handover); once the
+operator is on duty, each area is a mode reached by its F-key, and a screen keeps its state
+(a half-filled form) while the operator visits another area.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+from sqlalchemy.engine import Engine
+from textual import events
+from textual.app import App
+from textual.reactive import reactive
+
+from deskterm.clock import Clock
+from deskterm.config import Settings
+from deskterm.i18n import _, set_language
+from deskterm.services.actor import Actor
+from deskterm.tui.actions import bindings, localise_bindings
+from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
+from deskterm.tui.messages import RecordsChanged, ShiftChanged
+
+IDLE_CHECK_SECONDS = 10
+BUSY_NOTICE_SECONDS = 0.4
+
+
+class DeskApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "deskterm"
+    BINDINGS = bindings(
+        "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit",
+        *(f"area.{area.id}" for area in AREAS),
+    )
+
+    busy: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, *, settings: Settings, engine: Engine, clock: Clock,
+                 cursor_blink: bool = True, actor: Actor | None = None,
+                 area: str = "dashboard") -> None:
+        super().__init__()
+        localise_bindings(self)
+        self.settings = settings
+        self.engine = engine
+        self.clock = clock
+        self.cursor_blink = cursor_blink
+        self.actor: Actor | None = actor
+        self.start_area = area
+        self.on_duty = False  # signed in, checked in, previous handover dealt with
+        self.locked = False
+        self.last_activity = clock.now()
+        self._busy_timer = None
+        self._busy_notice = None
+        from deskterm.tui.screens.signin import SignInScreen
+
+        self.add_mode("gate", SignInScreen)
+        for area in AREAS:
+            self.add_mode(area.id, partial(make_screen, area))
+
+    # -- start, activity, idle lock --------------------------------------------------------
+    def on_mount(self) -> None:
+        self.switch_mode("gate")
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        if self.actor is not None and self.actor.shift_id is not None:
+            self.go_on_duty(self.start_area)  # handed in already on duty (tests, a restart)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self.last_activity = self.clock.now()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        """Lock after settings.idle_lock_minutes without a key (0 turns the lock off)."""
+        minutes = self.settings.idle_lock_minutes
+        if self.actor is None or self.locked or minutes <= 0:
+            return
+        if self.clock.now() - self.last_activity >= timedelta(minutes=minutes):
+            self.action_lock()
+
+    def begin_busy(self) -> None:
+        self.busy += 1
+        if self.busy == 1 and self._busy_timer is None:
+            self._busy_timer = self.set_timer(BUSY_NOTICE_SECONDS, self._show_busy)
+
+    def end_busy(self) -> None:
+        self.busy = max(self.busy - 1, 0)
+        if self.busy:
+            return
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if self._busy_notice is not None:
+            if self._busy_notice in self._notifications:
+                self._unnotify(self._busy_notice)
+            self._busy_notice = None
+
+    def _show_busy(self) -> None:
+        """Still waiting after a moment: say so on top of whatever screen is in view."""
+        from textual.notifications import Notification, Notify
+
+        self._busy_timer = None
+        if not self.busy or self._busy_notice is not None:
+            return
+        self._busy_notice = Notification(
+            _("Waiting for the database… what you typed is kept."), "", "warning", 3600,
+            markup=False)
+        self.post_message(Notify(self._busy_notice))
+
+    # -- who is on duty --------------------------------------------------------------------
+    def may(self, permission: str) -> bool:
+        from deskterm.services.permissions import allowed
+
+        return self.actor is not None and allowed(self.actor, permission)
+
+    def set_actor(self, actor: Actor | None) -> None:
+        self.actor = actor
+        self.last_activity = self.clock.now()
+        self.post_message(ShiftChanged())
+
+    def go_on_duty(self, area: str = "dashboard") -> None:
+        """Check-in is done: open the dashboard (or `area`)."""
+        self.on_duty = True
+        self.last_activity = self.clock.now()
+        self.switch_mode(area)
+        self.refresh_bindings()
+
+    async def action_sign_out(self) -> None:
+        """Leave the desk (the shift stays open): back to sign-in, every area forgotten."""
+        self.actor = None
+        self.on_duty = False
+        self.locked = False
+        await self.switch_mode("gate")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        for area in AREAS:
+            if area.id in self._screen_stacks:
+                await self.remove_mode(area.id)
+                self.add_mode(area.id, partial(make_screen, area))
+        self.clear_notifications()
+        self.screen.reset()
+        self.post_message(ShiftChanged())
+
+    def action_lock(self) -> None:
+        if self.actor is None or self.locked:
+            return
+        from deskterm.tui.screens.lock import LockScreen
+
+        self.locked = True
+        self.clear_notifications()
+        self.push_screen(LockScreen())
+        self.refresh_bindings()
+
+    def unlocked(self) -> None:
+        self.locked = False
+        self.last_activity = self.clock.now()
+        self.refresh_bindings()
+
+    # -- areas -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("switch_area", "run_area_action"):
+            return self.on_duty and not self.locked
+        if action == "lock":
+            return self.actor is not None and not self.locked
+        if action == "sign_out":
+            return self.actor is not None
+        if action in ("command_palette", "help"):
+            return not self.locked
+        return True
+
+    def action_switch_area(self, area_id: str) -> None:
+        self.switch_area(area_id)
+
+    def switch_area(self, area_id: str):
+        if not self.on_duty or self.locked or area_id not in BY_ID:
+            self.bell()
+            return None
+        return self.switch_mode(area_id)
+
+    async def run_area_action(self, area_id: str, action: str) -> None:
+        """Go to an area and run one of its screen's actions (the palette uses this)."""
+        await self.switch_area(area_id)
+        await self.run_action(action, self.screen)
+
+    async def open_record(self, kind: str, record_id: int) -> None:
+        """Open one record in the area that owns its kind (a dashboard line)."""
+        area = area_for_kind(kind)
+        if area is None:
+            self.bell()
+            return
+        await self.switch_area(area.id)
+        base = self.screen_stack[0]
+        opener = getattr(base, "open_record", None)
+        if opener is not None:
+            opener(kind, record_id)
+
+    def action_help(self) -> None:
+        from deskterm.tui.dialogs.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpDialog(self.screen))
+
+    def get_system_commands(self, screen):
+        from deskterm.tui.commands import desk_commands
+
+        yield from desk_commands(self, screen)
+
+    # -- app-wide messages -----------------------------------------------------------------
+    def on_records_changed(self, message: RecordsChanged) -> None:
+        """Forward to every installed screen of every mode (the dashboard refreshes)."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                screen.post_message(RecordsChanged(*message.kinds))
+
+
+def make_app(*, settings: Settings, engine: Engine, clock: Clock, lang: str | None = None,
+             cursor_blink: bool = True, actor: Actor | None = None,
+             area: str = "dashboard") -> DeskApp:
+    """The desk app for the CLI and for tests (a fixed clock makes it deterministic).
+
+    `actor` with a `shift_id` starts the app on duty in `area` (tests use this to skip the
+    sign-in; the CLI never passes it).
+    """
+    if lang:
+        set_language(lang)
+    return DeskApp(settings=settings, engine=engine, clock=clock, cursor_blink=cursor_blink,
+                   actor=actor, area=area)

@@ -1,0 +1,44 @@
+"""The command palette (Ctrl+P): every area, and every registered action of every area.
+
+Choosing an action of another area switches there first and then runs it, so the palette
+reaches everything the keys reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+from deskterm.i18n import _
+from deskterm.tui.actions import ACTIONS
+from deskterm.tui.areas import AREAS
+
+
+def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
+    if app.locked:
+        return
+    if app.on_duty:
+        for area in AREAS:
+            yield SystemCommand(
+                _("Go to: {area}").format(area=_(area.label)),
+                _("Key {key}").format(key=area.key.split(",")[0].upper()),
+                lambda area_id=area.id: app.switch_area(area_id),
+            )
+        for action in ACTIONS.values():
+            if action.area is None or action.id.startswith("area."):
+                continue
+            if action.permission and not app.may(action.permission):
+                continue
+            area_label = _(next((a.label for a in AREAS if a.id == action.area), action.area))
+            yield SystemCommand(
+                f"{area_label}: {_(action.description)}",
+                _(action.tooltip) if action.tooltip else "",
+                lambda action=action: app.run_area_action(action.area, action.action),
+            )
+        yield SystemCommand(_("Lock the screen"), _(ACTIONS["app.lock"].tooltip), app.action_lock)
+        yield SystemCommand(_("Sign out"), _(ACTIONS["app.sign_out"].tooltip),
+                            app.action_sign_out)
+    yield SystemCommand(_("Help"), _(ACTIONS["app.help"].tooltip), app.action_help)
+    yield SystemCommand(_("Quit"), _(ACTIONS["app.quit"].tooltip), app.exit)

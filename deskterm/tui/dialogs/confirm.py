@@ -1,0 +1,47 @@
+"""Yes or no: `push_screen(ConfirmDialog(question), callback)` gives True or False."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from deskterm.i18n import N_
+from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.text import plain
+
+register(
+    DeskAction("confirm.yes", "y,enter,ctrl+s", "confirm", N_("Yes"), N_("Do it."),
+               priority=True),
+    DeskAction("confirm.no", "n,escape", "cancel", N_("No"), N_("Do not do it.")),
+)
+
+
+class ConfirmDialog(DeskDialog[bool]):
+    DEFAULT_CSS = """
+    ConfirmDialog {
+        align: center middle;
+        & > Vertical { width: 60; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+        & #confirm-detail { color: $text-muted; margin-top: 1; }
+    }
+    """
+    BINDINGS = bindings("confirm.yes", "confirm.no")
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.question), id="confirm-question")
+            if self.detail:
+                yield Static(plain(self.detail), id="confirm-detail")
+        yield Footer(show_command_palette=False)
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,253 @@
+"""Ring the person asked for (D-20 to D-22): every try and its outcome is recorded and
+counted, and the dialog says what to do next — transfer with their consent, offer a message
+(never their number), or after several tries apologise and take a message or the
+inquirer's contact.
+
+The inquiry is logged at the first try (or when a message or a promise is taken from here);
+closing after tries without a transfer logs it as "not reached".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskterm.i18n import N_, _
+from deskterm.models.inquiry import Channel, ContactOutcome, InquiryCreate, InquiryOutcome
+from deskterm.services import inquiries, residents
+from deskterm.services.inquiries import Advice, ContactStatus
+from deskterm.services.search import Hit, HitKind
+from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import clean, plain
+
+OUTCOMES = (
+    (ContactOutcome.transferred, N_("Transferred: they agreed to take the call")),
+    (ContactOutcome.declined, N_("Reached, declined the call")),
+    (ContactOutcome.absent, N_("Absent (someone else answered)")),
+    (ContactOutcome.no_answer, N_("No answer")),
+)
+
+register(
+    DeskAction("contact.reveal", "ctrl+o", "reveal", N_("Number"),
+               N_("Show the number to dial; asks why, and the audit keeps who and why (D-21).")),
+    DeskAction("contact.message", "ctrl+n", "message", N_("Message"),
+               N_("Take a message for them (D-21, D-22).")),
+    DeskAction("contact.promise", "ctrl+g", "promise", N_("Promise"),
+               N_("Promise the inquirer a reply by a set time (D-25).")),
+    DeskAction("contact.close", "escape", "close", N_("Close"),
+               N_("Close; tries without a transfer are logged as not reached.")),
+)
+
+
+@dataclass(frozen=True)
+class ContactResult:
+    """What the screen does next: nothing, a message, or a promise, for this inquiry."""
+
+    inquiry_id: int | None
+    next: str | None  # "message" | "promise" | None
+    inquirer: str = ""
+    topic: str = ""
+
+
+class OutcomeList(OptionList):
+    """The four outcomes of a try; digits 1-4 choose one at once."""
+
+    BINDINGS = [Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 5)]
+
+    def action_pick(self, index: int) -> None:
+        self.highlighted = index
+        self.action_select()
+
+
+class ContactDialog(DeskDialog[ContactResult | None]):
+    CSS_PATH = "inquiry_dialogs.tcss"
+    BINDINGS = bindings("contact.reveal", "contact.message", "contact.promise", "contact.close")
+    HELP_TEXT = N_(
+        "Ring the person asked for and record each try: 1 transferred (only with their "
+        "consent, D-20), 2 declined, 3 absent, 4 no answer. Never give out their number "
+        "(D-21): offer to take a message (Ctrl+N). After several tries, apologise and take a "
+        "message or the inquirer's contact (D-22). Ctrl+O shows the number to dial; the "
+        "audit keeps who asked for it and why."
+    )
+
+    def __init__(self, hit: Hit, *, channel: Channel = Channel.phone) -> None:
+        super().__init__()
+        self.hit = hit
+        self.channel = channel
+        self.inquiry_id: int | None = None
+        self.status: ContactStatus | None = None
+        self.revealed: str | None = None
+        self._pending = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="inquiry-dialog"):
+            yield Static(plain(_("Ring {name} for the inquirer").format(name=self.hit.name)),
+                         classes="dialog-title")
+            yield Static(self._who(), id="contact-who")
+            yield FormField(_("Asking"), name="inquirer", max_length=64, label_width=10,
+                            placeholder=_("who is asking (optional)"))
+            yield FormField(_("About"), name="topic", max_length=256, label_width=10,
+                            placeholder=_("what it is about (optional)"))
+            yield OutcomeList(*[Option(f"{i}  {_(text)}", id=code.value)
+                                for i, (code, text) in enumerate(OUTCOMES, start=1)],
+                              id="contact-outcomes")
+            yield Static(Text(""), id="contact-status")
+            yield Static(plain(_("1-4: record a try · Ctrl+O: number · Ctrl+N: message · "
+                                 "Ctrl+G: promise · Esc: close")), classes="hint")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#inquirer-input", Input).focus()
+        self._draw_status()
+
+    def _who(self) -> Text:
+        hit = self.hit
+        text = Text(end="")
+        text.append(clean(hit.name, one_line=True), style="bold")
+        for part in (hit.place, ):
+            if part:
+                text.append(" · " + clean(part, one_line=True))
+        if self.revealed:
+            text.append("  ☎ " + self.revealed, style="bold")
+        elif hit.phone:
+            text.append("  ☎ " + hit.phone)
+        return text
+
+    def _draw_status(self) -> None:
+        line = Text(end="")
+        if self.status is None:
+            line.append(_("No try yet."), style="dim")
+        else:
+            style = {Advice.done: "bold green", Advice.try_again: "",
+                     Advice.offer_message: "bold yellow", Advice.apologise: "bold red"}
+            line.append(_("Tries: {n}").format(n=self.status.attempts) + " — ")
+            line.append(self.status.sentence, style=style[self.status.advice])
+        self.query_one("#contact-status", Static).update(line)
+
+    # -- moving -----------------------------------------------------------------------------
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def _value(self, name: str) -> str:
+        return (self.query_one(f"#{name}-input", Input).value or "").strip()
+
+    def _inquiry_in(self) -> InquiryCreate:
+        kind = {HitKind.resident: "resident", HitKind.company: "company",
+                HitKind.staff: "staff"}.get(self.hit.kind)
+        return InquiryCreate.model_construct(
+            channel=self.channel, topic=self._value("topic") or _("Looking for someone"),
+            inquirer=self._value("inquirer"), target_kind=kind, target_id=self.hit.id,
+            target_text=self.hit.name, outcome=None)
+
+    def _opener(self):
+        """Work that opens the inquiry unless it is open already (values read here, on the
+        UI thread; the work runs in a worker)."""
+        app, inquiry_id, inquiry_in = self.app, self.inquiry_id, self._inquiry_in()
+
+        def ensure(session) -> int:
+            if inquiry_id is not None:
+                return inquiry_id
+            return inquiries.open_inquiry(session=session, actor=app.actor, clock=app.clock,
+                                          inquiry_in=inquiry_in).id
+
+        return ensure
+
+    # -- a try ------------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#contact-outcomes")
+    def record_try(self, event: OptionList.OptionSelected) -> None:
+        if self._pending:
+            return  # one try at a time: a double press must not log two
+        outcome = ContactOutcome(event.option.id)
+        app, ensure = self.app, self._opener()
+
+        def work(session):
+            return inquiries.record_attempt(session=session, actor=app.actor, clock=app.clock,
+                                            inquiry_id=ensure(session), outcome=outcome)
+
+        self._pending = True
+        self.run_db(work, on_done=self._tried, on_error=self._failed, group="contact-try")
+
+    def _failed(self, exc: BaseException) -> None:
+        self._pending = False
+        self.show_error(exc)
+
+    def _tried(self, status: ContactStatus) -> None:
+        self._pending = False
+        self.inquiry_id = status.inquiry_id
+        self.status = status
+        self.records_changed("inquiry")
+        if status.advice is Advice.done:
+            self.app.notify(status.sentence, markup=False)
+            self.dismiss(ContactResult(self.inquiry_id, None))
+            return
+        self._draw_status()
+
+    # -- next steps -------------------------------------------------------------------------
+    def _leave(self, next_step: str | None) -> None:
+        inquirer, topic = self._value("inquirer"), self._value("topic")
+
+        def done(inquiry_id: int) -> None:
+            self.records_changed("inquiry")
+            self.dismiss(ContactResult(inquiry_id, next_step, inquirer, topic))
+
+        self.run_db(self._opener(), on_done=done, group="contact-leave", exclusive=True)
+
+    def action_message(self) -> None:
+        self._leave("message")
+
+    def action_promise(self) -> None:
+        self._leave("promise")
+
+    def action_close(self) -> None:
+        if self.inquiry_id is None:
+            self.dismiss(None)
+            return
+        app = self.app
+        inquiry_id = self.inquiry_id
+        self.run_db(lambda s: inquiries.close_inquiry(
+            session=s, actor=app.actor, clock=app.clock, inquiry_id=inquiry_id,
+            outcome=InquiryOutcome.not_found),
+            on_done=lambda _row: self._closed(), group="contact-leave", exclusive=True)
+
+    def _closed(self) -> None:
+        self.records_changed("inquiry")
+        self.dismiss(ContactResult(self.inquiry_id, None))
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "reveal":
+            return self.hit.kind in (HitKind.resident, HitKind.company) and bool(self.hit.phone)
+        return True
+
+    def action_reveal(self) -> None:
+        question = _("Why is the number of {name} needed? The audit keeps who and why.").format(
+            name=self.hit.name)
+        self.app.push_screen(
+            ReasonDialog(question, label=_("Why"), max_length=200,
+                         value=_("To ring them for an inquiry (D-20).")),
+            self._reveal_for)
+
+    def _reveal_for(self, reason: str | None) -> None:
+        if not reason:
+            return
+        app, hit, inquiry_id = self.app, self.hit, self.inquiry_id
+        self.run_db(lambda s: residents.reveal_phone(
+            session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value, person_id=hit.id,
+            reason=reason, inquiry_id=inquiry_id), on_done=self._show_number, group="reveal",
+            exclusive=True)
+
+    def _show_number(self, phone: str) -> None:
+        self.revealed = phone
+        self.query_one("#contact-who", Static).update(self._who())
+        self.query_one("#contact-outcomes", OutcomeList).focus()

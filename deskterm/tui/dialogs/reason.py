@@ -1,0 +1,57 @@
+"""Ask for a reason (a refusal, an override, what is not ready): gives the text or None."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Static
+
+from deskterm.i18n import N_, _
+from deskterm.tui.actions import bindings
+from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import plain
+
+
+class ReasonDialog(DeskDialog[str | None]):
+    """`ReasonDialog(_("Why do you refuse this handover?"))`: Enter or Ctrl+S gives the text."""
+
+    DEFAULT_CSS = """
+    ReasonDialog {
+        align: center middle;
+        & > Vertical { width: 70; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+        & #reason-question { margin-bottom: 1; }
+    }
+    """
+    BINDINGS = bindings("dialog.confirm", "dialog.cancel")
+    HELP_TEXT = N_("Type the reason and press Enter; Escape closes without saving anything.")
+
+    def __init__(self, question: str, *, label: str = "", max_length: int = 1000,
+                 value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.label = label
+        self.max_length = max_length
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.question), id="reason-question")
+            yield FormField(self.label or _("Reason"), name="reason", value=self.value,
+                            max_length=self.max_length)
+        yield Footer(show_command_palette=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        field = self.query_one(FormField)
+        text = (field.value or "").strip()
+        if not text:
+            field.error = _("Give a reason.")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,308 @@
+"""The repair intake form (报修接待, D-30, D-35, D-37): household or public facility, where,
+who reported it, the category (which sets urgent or general), what is wrong, an appointment.
+
+It saves itself (SaveDialog): a refused value shows under its field and nothing typed is lost.
+Typing the unit fills the reporter from the residents (their phone on file stays hidden);
+typing the category shows the best match and its deadline (↑ ↓ choose another); a repair of
+the same unit and category in the last 3 months is offered as warranty work (Ctrl+L links it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Select, Static
+
+from deskterm.errors import InvalidInput
+from deskterm.i18n import N_, _
+from deskterm.models.repair import RepairCategory, RepairChannel, RepairOrder, RepairScope
+from deskterm.rules.phone import mask_phone
+from deskterm.services import repairs
+from deskterm.services.repair_labels import CHANNEL, category_name, class_label
+from deskterm.tui import fmt
+from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
+from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import plain
+
+LABEL = 13
+CLASS_CHOICES = (("", N_("As the category says")), ("urgent", N_("Urgent")),
+                 ("general", N_("General")))
+
+register(
+    DeskAction("repair_intake.scope", "ctrl+t", "toggle_scope", N_("Household/public"),
+               N_("Switch between a household repair and a public-facility repair (D-37).")),
+    DeskAction("repair_intake.warranty", "ctrl+l", "toggle_warranty", N_("Warranty"),
+               N_("Link the order to the earlier repair under warranty: charged nothing (D-35).")),
+    DeskAction("repair_intake.next_match", "down", "match(1)", N_("Next category"),
+               N_("Choose the next matching category."), show=False),
+    DeskAction("repair_intake.prev_match", "up", "match(-1)", N_("Previous category"),
+               N_("Choose the previous matching category."), show=False),
+)
+
+
+@dataclass(frozen=True)
+class IntakeContext:
+    """What the form needs from the database before it opens."""
+
+    categories: list[RepairCategory]
+
+
+class RepairIntakeDialog(SaveDialog):
+    DEFAULT_CSS = """
+    RepairIntakeDialog {
+        align: center middle;
+        & > Vertical { width: 76; height: auto; max-height: 22; border: round $accent;
+                       background: $surface; padding: 0 1; }
+        & .hint { color: $text-muted; padding-left: 13; height: 1; text-wrap: nowrap;
+                  text-overflow: ellipsis; }
+        & #category-match { color: $text; }
+        & #warranty-line { color: $text-warning; display: none; }
+        & #warranty-line.-offered { display: block; }
+        & #field-location { display: none; }
+        &.-public #field-location { display: block; }
+        &.-public #field-unit, &.-public #unit-hint { display: none; }
+    }
+    """
+    BINDINGS = [*SaveDialog.BINDINGS, *bindings(
+        "repair_intake.scope", "repair_intake.warranty", "repair_intake.next_match",
+        "repair_intake.prev_match")]
+    HELP_TEXT = N_(
+        "Take a repair request. Type the unit (e.g. 3-1203): the reporter is filled from the "
+        "residents and their phone on file is used without being shown. Type a few letters of "
+        "the category (Chinese, English or pinyin initials); ↑ ↓ choose another match; the "
+        "category sets urgent (on site within 2 h, fixed within 24 h) or general (fixed within "
+        "72 h). Changing the class needs a reason. An appointment (e.g. 11-29 09:30) is for "
+        "general repairs. Ctrl+T switches to a public facility; Ctrl+L links a warranty repeat. "
+        "Ctrl+S saves."
+    )
+
+    def __init__(self, work, *, context: IntakeContext) -> None:
+        super().__init__(work)
+        self.context = context
+        self.scope = RepairScope.household
+        self.unit_id: int | None = None
+        self.phone_on_file = ""
+        self.matches: list[RepairCategory] = []
+        self.match_index = 0
+        self.warranty: RepairOrder | None = None
+        self.link_warranty = False
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        channels = tuple((code, text) for code, text in CHANNEL.items())
+        with Vertical() as box:
+            box.border_title = self._title()
+            yield FormField(_("Unit"), name="unit", max_length=32, label_width=LABEL,
+                            placeholder=_("e.g. 3-1203"))
+            yield Static("", id="unit-hint", classes="hint")
+            yield FormField(_("Location"), name="location", max_length=128, label_width=LABEL,
+                            placeholder=_("facility or equipment, e.g. 3栋2号电梯"))
+            yield FormField(_("Reporter"), name="reporter_name", max_length=64, label_width=LABEL)
+            yield FormField(_("Contact"), name="reporter_contact", max_length=64,
+                            label_width=LABEL)
+            yield FormField(_("Category"), name="category_code", max_length=32,
+                            label_width=LABEL, placeholder=_("type to find, ↑ ↓ to choose"))
+            yield Static("", id="category-match", classes="hint")
+            yield FormField(_("Fault"), name="description", max_length=4000,
+                            label_width=LABEL)
+            yield FormField(_("Appointment"), name="appointment_at", max_length=20,
+                            label_width=LABEL, placeholder=_("optional, e.g. 11-29 09:30"))
+            yield FormField(_("Channel"), name="channel", label_width=LABEL,
+                            control=choice(channels, id="channel-input"))
+            yield FormField(_("Class"), name="repair_class", label_width=LABEL,
+                            control=choice(CLASS_CHOICES, id="class-input"))
+            yield FormField(_("Reason"), name="override_reason", max_length=500,
+                            label_width=LABEL, placeholder=_("only when the class is changed"))
+            yield Static("", id="warranty-line")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#unit-input", Input).focus()
+        self._update_matches("")
+
+    def _title(self) -> str:
+        if self.scope == RepairScope.public:
+            return _("New repair · public facility")
+        return _("New repair · household")
+
+    # -- scope, unit, category -----------------------------------------------------------------
+    def action_toggle_scope(self) -> None:
+        public = self.scope == RepairScope.household
+        self.scope = RepairScope.public if public else RepairScope.household
+        self.set_class(public, "-public")
+        self.query_one(Vertical).border_title = self._title()
+        self._update_matches(field_text(self, "category_code"))
+        self._look_for_warranty()
+        self.query_one("#location-input" if public else "#unit-input", Input).focus()
+
+    @on(Input.Changed, "#unit-input")
+    def unit_changed(self, event: Input.Changed) -> None:
+        text = event.value
+
+        def look(session):
+            unit = repairs.resolve_unit(session=session, text=text)
+            people = repairs.residents_of_unit(session=session, unit_id=unit.id) if unit else []
+            return unit, people
+
+        self.run_db(look, write=False, on_done=self._unit_found, group="intake-unit",
+                    exclusive=True)
+
+    def _unit_found(self, result) -> None:
+        unit, people = result
+        hint = self.query_one("#unit-hint", Static)
+        self.unit_id = unit.id if unit else None
+        if unit is None:
+            typed = field_text(self, "unit").strip()
+            hint.update(plain(_("No such unit.") if typed else ""))
+            self.phone_on_file = ""
+        else:
+            names = "、".join(p.name for p in people[:4])
+            hint.update(plain(f"{unit.label} · {names}" if names else unit.label))
+            reporter = self.query_one("#reporter-name-input", Input)
+            if people and not reporter.value.strip():
+                reporter.value = people[0].name
+            self._phone_hint(people)
+        self._look_for_warranty()
+
+    def _phone_hint(self, people) -> None:
+        reporter = field_text(self, "reporter_name").strip()
+        phone = next((p.phone for p in people if p.name == reporter and p.phone), "")
+        self.phone_on_file = phone or ""
+        contact = self.query_one("#reporter-contact-input", Input)
+        contact.placeholder = (_("on file: {phone} (leave empty to use it)").format(
+            phone=mask_phone(phone)) if phone else "")
+
+    @on(Input.Changed, "#category-code-input")
+    def category_typed(self, event: Input.Changed) -> None:
+        self._update_matches(event.value)
+        self._look_for_warranty()
+
+    def _update_matches(self, text: str) -> None:
+        scoped = [c for c in self.context.categories if c.scope in ("any", self.scope.value)]
+        self.matches = repairs.match_categories(scoped, text)
+        self.match_index = 0 if text.strip() else -1  # nothing typed: nothing chosen yet
+        self._draw_match()
+
+    def _draw_match(self) -> None:
+        line = self.query_one("#category-match", Static)
+        if not self.matches:
+            line.update(plain(_("No category matches; clear the field and use ↓ to browse.")))
+            return
+        if self.match_index < 0:
+            line.update(plain(_("{n} categories: type a few letters, or ↓ to browse.").format(
+                n=len(self.matches))))
+            return
+        cat = self.matches[self.match_index]
+        limits = self.app.settings.sla
+        if cat.repair_class == "urgent":
+            rule = _("on site {onsite}h, fixed {fix}h").format(
+                onsite=limits.urgent_onsite_minutes // 60, fix=limits.urgent_fix_minutes // 60)
+        else:
+            rule = _("fixed {fix}h").format(fix=limits.general_fix_minutes // 60)
+        text = Text("→ ", no_wrap=True, end="")
+        text.append(category_name(cat), style="bold")
+        text.append(f" · {class_label(cat.repair_class)}: {rule}",
+                    style="bold red" if cat.repair_class == "urgent" else "")
+        if len(self.matches) > 1:
+            text.append(f"  ({self.match_index + 1}/{len(self.matches)} ↑↓)", style="dim")
+        line.update(text)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "match":
+            focused = self.focused
+            return focused is not None and focused.id == "category-code-input"
+        if action == "toggle_warranty":
+            return self.warranty is not None
+        return True
+
+    def action_match(self, step: int) -> None:
+        if self.matches:
+            start = self.match_index if self.match_index >= 0 else (-1 if step > 0 else 0)
+            self.match_index = (start + step) % len(self.matches)
+            self._draw_match()
+            self._look_for_warranty()
+
+    @property
+    def category(self) -> RepairCategory | None:
+        if self.matches and self.match_index >= 0:
+            return self.matches[self.match_index]
+        return None
+
+    # -- warranty (D-35) ------------------------------------------------------------------------
+    def _look_for_warranty(self) -> None:
+        cat = self.category
+        household = self.scope == RepairScope.household
+        if cat is None or (household and self.unit_id is None):
+            self._warranty_found(None)
+            return
+        settings, now = self.app.settings, self.app.clock.now()
+        unit_id, location, scope = self.unit_id, field_text(self, "location"), self.scope
+        self.run_db(lambda s: repairs.find_warranty_candidate(
+            session=s, settings=settings, now=now, category_code=cat.code, scope=scope,
+            unit_id=unit_id, location=location), write=False, on_done=self._warranty_found,
+            group="intake-warranty", exclusive=True)
+
+    def _warranty_found(self, order: RepairOrder | None) -> None:
+        if order is None or self.warranty is None or order.id != self.warranty.id:
+            self.link_warranty = False
+        self.warranty = order
+        self._draw_warranty()
+        self.refresh_bindings()
+
+    def action_toggle_warranty(self) -> None:
+        if self.warranty is not None:
+            self.link_warranty = not self.link_warranty
+            self._draw_warranty()
+
+    def _draw_warranty(self) -> None:
+        line = self.query_one("#warranty-line", Static)
+        line.set_class(self.warranty is not None, "-offered")
+        if self.warranty is None:
+            line.update("")
+            return
+        when = fmt.full(self.warranty.repaired_at, self.app.settings.timezone)
+        if self.link_warranty:
+            text = _("✓ Warranty repeat of {number} (repaired {when}): charged nothing.")
+        else:
+            text = _("Under warranty: {number} was repaired {when}. Ctrl+L links it.")
+        line.update(plain(text.format(number=self.warranty.number, when=when)))
+
+    # -- the values ---------------------------------------------------------------------------
+    def values(self) -> dict:
+        household = self.scope == RepairScope.household
+        if household and self.unit_id is None:
+            raise InvalidInput(_("A household repair needs the unit (e.g. 12-1203)."),
+                               field="unit")
+        cat = self.category
+        if cat is None:
+            raise InvalidInput(_("Choose a repair category from the list (D-30)."),
+                               field="category_code")
+        appointment: datetime | None = parse_when(
+            field_text(self, "appointment_at"), now=self.app.clock.now(),
+            tz=self.app.settings.timezone, field="appointment_at")
+        chosen = field_text(self, "repair_class")
+        return {
+            "scope": self.scope,
+            "unit_id": self.unit_id if household else None,
+            "location": "" if household else field_text(self, "location"),
+            "channel": RepairChannel(field_text(self, "channel") or "phone"),
+            "reporter_name": field_text(self, "reporter_name"),
+            "reporter_contact": field_text(self, "reporter_contact"),
+            "category_code": cat.code,
+            "description": field_text(self, "description"),
+            "appointment_at": appointment,
+            "repair_class": chosen or None,
+            "override_reason": field_text(self, "override_reason") or None,
+            "warranty_of_id": self.warranty.id if (self.warranty and self.link_warranty) else None,
+        }
+
+    @on(Select.Changed, "#class-input")
+    def class_changed(self, event: Select.Changed) -> None:
+        if event.value:
+            self.query_one("#override-reason-input", Input).focus()

@@ -1,0 +1,89 @@
+"""One step of an order as a small form that saves itself: dispatch (to whom), arrival (when),
+work done (what, materials), the resident's acceptance, the reporter's acceptance of the fee
+(who, the paper form number), a correction. A refusal — a stale edit included — shows its
+sentence and keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Static
+
+from deskterm.i18n import N_
+from deskterm.tui.dialogs.complaint_common import SaveDialog, field_text, parse_when
+from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import plain
+
+LABEL = 14
+
+
+@dataclass(frozen=True)
+class StepField:
+    name: str  # the service's field name (errors land here)
+    label: str  # translated
+    value: str = ""
+    placeholder: str = ""
+    max_length: int = 500
+    when: bool = False  # a typed local time ("11-28 15:30", "15:30"), blank = now
+
+
+class RepairStepDialog(SaveDialog):
+    """`RepairStepDialog(work, title=, about=, fields=[StepField(...)])`; Ctrl+S or Enter in
+    the last field saves; `work(values: dict)` returns the session function to run."""
+
+    DEFAULT_CSS = """
+    RepairStepDialog {
+        align: center middle;
+        & > Vertical { width: 72; height: auto; max-height: 20; border: round $accent;
+                       background: $surface; padding: 0 1; }
+        & .about { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    }
+    """
+    HELP_TEXT = N_(
+        "Fill in the step and press Ctrl+S (or Enter in the last field). A time may be typed "
+        "as 15:30 or 11-28 15:30 (desk time); left empty it is now. Escape closes without "
+        "saving."
+    )
+
+    def __init__(self, work, *, title: str, about: str, fields: list[StepField]) -> None:
+        super().__init__(work)
+        self.title_text = title
+        self.about = about
+        self.fields = fields
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield Static(plain(self.about, one_line=True), classes="about")
+            for spec in self.fields:
+                yield FormField(spec.label, name=spec.name, value=spec.value,
+                                placeholder=spec.placeholder, max_length=spec.max_length,
+                                label_width=LABEL)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        inputs = list(self.query(Input))
+        if inputs:
+            inputs[0].focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_confirm()
+        else:
+            self.focus_next()
+
+    def values(self) -> dict:
+        out = {}
+        for spec in self.fields:
+            text = field_text(self, spec.name)
+            if spec.when:
+                out[spec.name] = parse_when(text, now=self.app.clock.now(),
+                                            tz=self.app.settings.timezone, field=spec.name)
+            else:
+                out[spec.name] = text
+        return out

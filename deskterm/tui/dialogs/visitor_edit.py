@@ -1,0 +1,106 @@
+"""Correct a slip's details (typos); the save is refused if another desk changed the slip
+since it was opened (version), and the message says what they changed.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Select, Static
+
+from deskterm.errors import DeskError, InvalidInput
+from deskterm.i18n import N_, _
+from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
+from deskterm.rules.phone import mask_phone
+from deskterm.services import visitors
+from deskterm.tui.actions import bindings
+from deskterm.tui.dialogs.visitor_fields import field
+from deskterm.tui.dialogs.visitor_form import purpose_options
+from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import plain
+
+
+class EditSlipDialog(DeskDialog[VisitorSlipUpdate | None]):
+    CSS_PATH = "visitor_dialogs.tcss"
+    BINDINGS = bindings("form.save", "form.cancel")
+    HELP_TEXT = N_(
+        "Correct what was typed wrong. The document and the host are not changed here: "
+        "check the visitor out and register again if they are wrong. The phone is shown "
+        "masked; type a new number only to replace it."
+    )
+
+    def __init__(self, slip: VisitorSlip, update: VisitorSlipUpdate | None = None,
+                 error: DeskError | None = None) -> None:
+        super().__init__()
+        self.slip = slip
+        self.pending = update
+        self.error = error
+
+    def title_text(self) -> str:
+        return _("Correct slip {number}").format(number=self.slip.number)
+
+    def _start(self, field: str, default):
+        if self.pending is not None and field in self.pending.model_fields_set:
+            return getattr(self.pending, field)
+        return default
+
+    def compose(self) -> ComposeResult:
+        slip = self.slip
+        with Vertical(id="edit-form", classes="visitor-dialog"):
+            yield Static(plain(_("Correct slip {number}").format(number=slip.number)),
+                         classes="dialog-title")
+            with Horizontal(classes="form-row"):
+                yield field(_("Visitor"), "visitor_name", max_length=64, label_width=10,
+                            value=self._start("visitor_name", slip.visitor_name))
+                yield field(_("People"), "headcount", max_length=3, label_width=8,
+                            value=str(self._start("headcount", slip.headcount)),
+                            id="field-headcount")
+            with Horizontal(classes="form-row"):
+                yield FormField(_("Purpose"), name="purpose", label_width=10, control=Select(
+                    purpose_options(), value=self._start("purpose", slip.purpose),
+                    allow_blank=False, compact=True, id="purpose-input"))
+                yield field(_("Note"), "purpose_text", max_length=256, label_width=8,
+                            value=self._start("purpose_text", slip.purpose_text))
+            with Horizontal(classes="form-row"):
+                yield field(_("Phone"), "phone", max_length=32, label_width=10,
+                            value=self._start("phone", "") or "",
+                            placeholder=mask_phone(slip.phone) if slip.phone else "")
+                yield field(_("Plate"), "plate", max_length=16, label_width=8,
+                            value=self._start("plate", slip.plate or "") or "", advance=False)
+            yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#visitor-name-input", Input).focus()
+        if self.error is not None:
+            self.show_error(self.error)
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter has moved on already (NextInput); the last field saves
+        if event.input.id == "plate-input":
+            self.action_save()
+
+    def action_save(self) -> None:
+        def value(name: str) -> str:
+            return self.query_one(f"#{name.replace('_', '-')}-input", Input).value
+
+        try:
+            changes = {
+                "visitor_name": value("visitor_name"),
+                "headcount": visitors.parse_headcount(value("headcount")),
+                "purpose": self.query_one("#purpose-input", Select).value,
+                "purpose_text": value("purpose_text"),
+                "plate": value("plate") or None,
+            }
+        except InvalidInput as exc:
+            self.show_error(exc)
+            return
+        if value("phone").strip():
+            changes["phone"] = value("phone")
+        self.dismiss(VisitorSlipUpdate.model_construct(_fields_set=set(changes), **changes))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

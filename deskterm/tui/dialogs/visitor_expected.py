@@ -1,0 +1,186 @@
+"""Expected visitors: the form a resident's phone call fills in, and the arrival check-in
+(Enter with the document sighted: the announced details become the slip).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Select, Static
+
+from deskterm.errors import DeskError, InvalidInput
+from deskterm.i18n import N_, _
+from deskterm.models.visitor import DocType, ExpectedVisitor, ExpectedVisitorCreate, Purpose
+from deskterm.services import visitors
+from deskterm.services.visitor_history import parse_day
+from deskterm.services.visitor_hosts import HostChoice
+from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.dialogs.visitor_fields import field
+from deskterm.tui.dialogs.visitor_form import doc_options, purpose_options
+from deskterm.tui.dialogs.visitor_host import HostPicker
+from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import plain
+
+register(
+    DeskAction("visitors.arrive_confirm", "ctrl+s", "confirm", N_("Issue slip"),
+               N_("The announced visitor is here and showed a document: issue the slip."),
+               priority=True),
+)
+
+
+@dataclass
+class ExpectedDraft:
+    expected_in: ExpectedVisitorCreate
+    host: HostChoice | None = None
+
+
+@dataclass(frozen=True)
+class Arrival:
+    doc_type: DocType
+    doc_number: str | None
+
+
+class ExpectedDialog(DeskDialog[ExpectedDraft | None]):
+    """A resident or tenant announces a visitor (by phone): who, how many, which day."""
+
+    CSS_PATH = "visitor_dialogs.tcss"
+    BINDINGS = bindings("form.save", "form.cancel")
+    HELP_TEXT = N_(
+        "A resident or tenant announces a visitor: type who is coming, how many, the day "
+        "(today unless changed) and whom they visit. On arrival the visitor is checked in "
+        "from the Expected list with two keys."
+    )
+
+    def __init__(self, today: date, draft: ExpectedDraft | None = None,
+                 error: DeskError | None = None) -> None:
+        super().__init__()
+        self.today = today
+        self.draft = draft
+        self.error = error
+
+    def title_text(self) -> str:
+        return _("Expected visitor")
+
+    def compose(self) -> ComposeResult:
+        data = self.draft.expected_in if self.draft else None
+        with Vertical(id="expected-form", classes="visitor-dialog"):
+            yield Static(plain(_("Expected visitor (announced by the host)")),
+                         classes="dialog-title")
+            with Horizontal(classes="form-row"):
+                yield field(_("Visitor"), "visitor_name", max_length=64, label_width=10,
+                            value=data.visitor_name if data else "")
+                yield field(_("People"), "headcount", max_length=3, label_width=8,
+                            value=str(data.headcount) if data else "1", id="field-headcount")
+            yield field(_("Day"), "expected_on", max_length=10, label_width=10,
+                        value=(data.expected_on if data else self.today).isoformat())
+            yield HostPicker(_("Visiting"), choice=self.draft.host if self.draft else None,
+                             text=data.host_text if data else "", id="host-picker")
+            with Horizontal(classes="form-row"):
+                yield FormField(_("Purpose"), name="purpose", label_width=10, control=Select(
+                    purpose_options(), value=data.purpose if data else Purpose.visit.value,
+                    allow_blank=False, compact=True, id="purpose-input"))
+                yield field(_("Note"), "note", max_length=256, label_width=8,
+                            value=data.note if data else "", advance=False)
+            yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#visitor-name-input", Input).focus()
+        if self.error is not None:
+            self.show_error(self.error)
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter has moved on already (NextInput); the last field saves
+        if event.input.id == "note-input":
+            self.action_save()
+
+    def action_save(self) -> None:
+        picker = self.query_one(HostPicker)
+        choice = picker.choice
+        try:
+            day = parse_day(self.query_one("#expected-on-input", Input).value,
+                            field="expected_on") or self.today
+            expected_in = ExpectedVisitorCreate.model_construct(
+                visitor_name=self.query_one("#visitor-name-input", Input).value,
+                headcount=visitors.parse_headcount(self.query_one("#headcount-input", Input).value),
+                expected_on=day,
+                host_text=choice.text if choice else picker.text,
+                purpose=self.query_one("#purpose-input", Select).value,
+                note=self.query_one("#note-input", Input).value,
+                **(choice.ids() if choice else
+                   {"host_resident_id": None, "host_company_id": None, "host_unit_id": None}),
+            )
+        except InvalidInput as exc:
+            self.show_error(exc)
+            return
+        self.dismiss(ExpectedDraft(expected_in, choice))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ArrivalDialog(DeskDialog[Arrival | None]):
+    """The announced visitor is at the desk: Enter issues the slip with the document sighted;
+    typing a number first records it (masked) instead."""
+
+    CSS_PATH = "visitor_dialogs.tcss"
+    BINDINGS = bindings("visitors.arrive_confirm", "form.cancel")
+    HELP_TEXT = N_(
+        "The visitor was announced by the host, so no call is needed. See their document "
+        "(D-5): press Enter to issue the slip with the document sighted, or type its number "
+        "first to record it (only the last four characters are kept)."
+    )
+
+    def __init__(self, expected: ExpectedVisitor) -> None:
+        super().__init__()
+        self.expected = expected
+
+    def title_text(self) -> str:
+        return _("Arrival of an expected visitor")
+
+    def compose(self) -> ComposeResult:
+        e = self.expected
+        with Vertical(id="arrival-box", classes="visitor-dialog"):
+            yield Static(plain(_("Arrival of an expected visitor")), classes="dialog-title")
+            yield Static(plain(_("Visitor: {name} ({count})").format(
+                name=e.visitor_name, count=e.headcount)))
+            yield Static(plain(_("Visiting: {host}").format(host=e.host_text)))
+            if e.note:
+                yield Static(plain(_("Note: {note}").format(note=e.note)))
+            yield field(_("Number"), "doc_number", max_length=32, label_width=10,
+                        placeholder=_("empty: document sighted, no number"), advance=False)
+            yield FormField(_("Document"), name="doc_type", label_width=10, control=Select(
+                doc_options(), value=DocType.sighted.value, allow_blank=False, compact=True,
+                id="doc-type-input"))
+            yield Static(plain(_("See the document, then Enter: issue the slip")),
+                         classes="hint")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#doc-number-input", Input).focus()
+
+    @on(Input.Submitted, "#doc-number-input")
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        number = self.query_one("#doc-number-input", Input).value.strip() or None
+        doc_type = DocType(self.query_one("#doc-type-input", Select).value)
+        if number and doc_type in (DocType.sighted, DocType.none):
+            doc_type = DocType.resident_id  # a number typed without choosing: the ID card
+        try:
+            visitors.check_document(doc_type, number)
+        except InvalidInput as exc:
+            self.show_error(exc)
+            return
+        self.dismiss(Arrival(doc_type, number))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

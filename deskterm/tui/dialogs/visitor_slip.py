@@ -1,0 +1,154 @@
+"""One slip on screen: the number shown large when it is issued (for the paper slip), and
+a slip opened from a list with what can be done to it (check out, lost slip, correct, print).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Footer, Static
+
+from deskterm.i18n import N_, _
+from deskterm.models.visitor import SlipStatus, VisitorSlip
+from deskterm.rules.phone import mask_phone
+from deskterm.services import visitors
+from deskterm.tui import fmt
+from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.sla import format_span
+from deskterm.tui.widgets.text import plain
+
+register(
+    DeskAction("visitors.slip_close", "enter,escape", "close", N_("Close"),
+               N_("Back to the visitors.")),
+    DeskAction("visitors.slip_print", "p", "choose('print')", N_("Print"),
+               N_("Print the slip with the print command of the settings.")),
+    DeskAction("visitors.slip_checkout", "enter", "choose('checkout')", N_("Check out"),
+               N_("The visitor leaves and the slip came back (D-8).")),
+    DeskAction("visitors.slip_lost", "l", "choose('lost')", N_("Slip lost"),
+               N_("The visitor leaves without the slip: recorded as a lost slip.")),
+    DeskAction("visitors.slip_edit", "e", "choose('edit')", N_("Correct"),
+               N_("Correct a typo in the slip (name, people, phone, purpose, plate).")),
+    DeskAction("visitors.slip_back", "escape", "choose(None)", N_("Close"),
+               N_("Close without changing anything.")),
+)
+
+
+def slip_lines(slip: VisitorSlip, settings, now) -> list[str]:
+    tz = settings.timezone
+    lines = [
+        _("Visitor: {name} ({count})").format(name=slip.visitor_name, count=slip.headcount),
+        _("Document: {doc}").format(doc=visitors.doc_shown(slip.doc_masked)
+                                    or visitors.label(visitors.DOC_TYPE_LABELS, slip.doc_type)),
+        _("Visiting: {host}").format(host=slip.host_text),
+        _("Purpose: {purpose}").format(
+            purpose=visitors.label(visitors.PURPOSE_LABELS, slip.purpose)
+            + (f" · {slip.purpose_text}" if slip.purpose_text else "")),
+    ]
+    extra = []
+    if slip.phone:
+        extra.append(_("Phone {phone}").format(phone=mask_phone(slip.phone)))
+    if slip.plate:
+        extra.append(_("Plate {plate}").format(plate=slip.plate))
+    if slip.host_call_result:
+        extra.append(_("Host call: {method}, {result}").format(
+            method=visitors.label(visitors.CALL_METHOD_LABELS, slip.host_call_method),
+            result=visitors.label(visitors.CALL_RESULT_LABELS, slip.host_call_result)))
+    elif slip.expected_id:
+        extra.append(_("Announced in advance"))
+    if extra:
+        lines.append(" · ".join(extra))
+    if slip.status == SlipStatus.on_site:
+        lines.append(_("In at {time}, on site for {span}").format(
+            time=fmt.day_hm(slip.checked_in_at, tz), span=format_span(now - slip.checked_in_at)))
+    else:
+        back = _("slip came back") if slip.slip_returned else _("SLIP LOST")
+        lines.append(_("In {time_in} · out {time_out} · {back}").format(
+            time_in=fmt.day_hm(slip.checked_in_at, tz), time_out=fmt.day_hm(slip.checked_out_at, tz),
+            back=back))
+    return lines
+
+
+def big_number(number: str) -> ComposeResult:
+    """V20261128-0007 in large figures (the letter stays normal size: Digits has no V)."""
+    with Horizontal(classes="big-number"):
+        yield Static(number[:1], classes="big-prefix")
+        yield Digits(number[1:], classes="big-digits")
+
+
+class SlipIssuedDialog(DeskDialog[bool]):
+    """The new slip's number, large, to copy onto the paper slip (or print it)."""
+
+    CSS_PATH = "visitor_dialogs.tcss"
+    BINDINGS = bindings("visitors.slip_close", "visitors.slip_print")
+
+    def __init__(self, slip: VisitorSlip) -> None:
+        super().__init__()
+        self.slip = slip
+
+    def title_text(self) -> str:
+        return _("Slip issued")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="issued-box", classes="visitor-dialog"):
+            yield Static(plain(_("Slip issued: write this number on the paper slip")),
+                         classes="dialog-title")
+            yield from big_number(self.slip.number)
+            yield Static(plain(self.slip.number), id="issued-number")
+            for line in slip_lines(self.slip, self.app.settings, self.app.clock.now()):
+                yield Static(plain(line))
+        yield Footer(show_command_palette=False)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "choose":
+            return bool(self.app.settings.print_command)
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+    def action_choose(self, what: str | None) -> None:
+        self.dismiss(what == "print")
+
+
+class SlipDialog(DeskDialog[str | None]):
+    """A slip from a list: Enter checks it out, l records a lost slip, e corrects, p prints."""
+
+    CSS_PATH = "visitor_dialogs.tcss"
+    BINDINGS = bindings("visitors.slip_checkout", "visitors.slip_lost", "visitors.slip_edit",
+                        "visitors.slip_print", "visitors.slip_back")
+    HELP_TEXT = N_(
+        "Enter: the visitor leaves and hands the slip back. l: the visitor leaves without the "
+        "slip (lost slip). e: correct a typo. p: print the slip again. Escape: close."
+    )
+
+    def __init__(self, slip: VisitorSlip) -> None:
+        super().__init__()
+        self.slip = slip
+
+    def title_text(self) -> str:
+        return _("Slip {number}").format(number=self.slip.number)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="slip-box", classes="visitor-dialog"):
+            yield Static(plain(_("Slip {number}").format(number=self.slip.number)),
+                         classes="dialog-title")
+            for line in slip_lines(self.slip, self.app.settings, self.app.clock.now()):
+                yield Static(plain(line))
+        yield Footer(show_command_palette=False)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action != "choose" or not parameters or parameters[0] is None:
+            return True
+        what = parameters[0]
+        if what == "print":
+            return bool(self.app.settings.print_command)
+        on_site = self.slip.status == SlipStatus.on_site
+        if what in ("checkout", "lost"):
+            return on_site and self.app.may("visitors.checkout")
+        if what == "edit":
+            return on_site and self.app.may("visitors.register")
+        return True
+
+    def action_choose(self, what: str | None) -> None:
+        self.dismiss(what)

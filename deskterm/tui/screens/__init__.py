@@ -1,0 +1,1 @@
+"""One module per screen. Area screens subclass `base.AreaScreen` (see tui/README.md)."""

@@ -1,0 +1,100 @@
+"""Bases of every deskterm screen.
+
+`DeskScreen`: translated bindings (from tui/actions.py), `run_db`, `show_error`,
+`records_changed`, and `HELP_TEXT` for F1. `AreaScreen`: an area's mode screen with the
+status line, the area bar and the footer around `compose_body()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
+from textual.worker import Worker
+
+from deskterm.i18n import _
+from deskterm.tui.actions import localise_bindings
+from deskterm.tui.messages import RecordsChanged
+from deskterm.tui.worker import run_db, show_error
+
+T = TypeVar("T")
+
+
+class DeskNode:
+    """What every deskterm screen and dialog can do (a mixin for Screen and ModalScreen)."""
+
+    HELP_TEXT: ClassVar[str] = ""  # N_-marked paragraph shown under the keys by F1
+
+    def run_db(
+        self,
+        work: Callable[[Session], Any],
+        *,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        write: bool | None = True,
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> Worker:
+        """Run `work(session)` in a thread (one transaction); see tui/worker.py."""
+        return run_db(self, work, on_done=on_done, on_error=on_error, write=write,
+                      group=group, exclusive=exclusive)
+
+    def show_error(self, exc: BaseException) -> None:
+        show_error(self, exc)
+
+    def records_changed(self, *kinds: str) -> None:
+        """Tell every screen (the dashboard first) that records of these kinds changed."""
+        self.app.post_message(RecordsChanged(*kinds))
+
+    def help_text(self) -> str:
+        return _(self.HELP_TEXT) if self.HELP_TEXT else ""
+
+    def on_descendant_focus(self, event) -> None:
+        # Tests and snapshots run with the blink off (make_app(cursor_blink=False)).
+        if not getattr(self.app, "cursor_blink", True) and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+
+class DeskScreen(DeskNode, Screen):
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        localise_bindings(self)
+
+
+class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        localise_bindings(self)
+
+
+class AreaScreen(DeskScreen):
+    """The base screen of an area (a mode). Subclasses set AREA and write `compose_body`.
+
+    Optional hooks: `open_record(kind, record_id)` (the dashboard opens a line there) and
+    `on_records_changed(message)` (something was saved elsewhere).
+    """
+
+    AREA: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        from deskterm.tui.widgets.bars import AreaBar, StatusLine
+
+        yield StatusLine(id="status-line")
+        yield AreaBar(self.AREA, id="area-bar")
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Show one record of this area (called after the app switched here)."""
+
+    def on_records_changed(self, message: RecordsChanged) -> None:
+        """Records changed elsewhere; refresh what this screen shows, if anything."""

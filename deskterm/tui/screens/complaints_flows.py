@@ -1,0 +1,233 @@
+"""What the complaints area does when asked: open the forms and call the services. Each form
+saves itself (SaveDialog), so a refused value shows on its field and nothing typed is lost."""
+
+from __future__ import annotations
+
+from deskterm.i18n import _
+from deskterm.models.complaint import (
+    CommunicationCreate,
+    ComplaintCreate,
+    ComplaintStatus,
+    Severity,
+)
+from deskterm.services import callbacks, communications, complaints
+from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
+from deskterm.tui.dialogs.communication_form import CommunicationDialog, CommunicationInput
+from deskterm.tui.dialogs.complaint_form import ComplaintDialog, ComplaintIntake
+from deskterm.tui.dialogs.complaint_handle import (
+    AnswerDialog,
+    AnswerInput,
+    ComplaintMenu,
+    EditDialog,
+    ReferDialog,
+    ReferInput,
+    StepDialog,
+    StepInput,
+)
+from deskterm.tui.dialogs.confirm import ConfirmDialog
+from deskterm.tui.dialogs.reason import ReasonDialog
+
+
+class ComplaintFlows:
+    """Mixed into ComplaintsScreen: `saved(*kinds)` refreshes it after each save."""
+
+    def _ctx(self):
+        app = self.app
+        return app.actor, app.clock, app.settings
+
+    # -- complaints ----------------------------------------------------------------------------
+    def new_complaint(self) -> None:
+        self.run_db(lambda s: [(c.code, c.label) for c in complaints.list_categories(s)],
+                    write=False, on_done=self._open_intake, group="complaint-open")
+
+    def _open_intake(self, categories) -> None:
+        actor, clock, settings = self._ctx()
+
+        def work(v: ComplaintIntake):
+            data = ComplaintCreate(
+                who_kind=v.who_kind, who_name=v.who_name, contact=v.contact, channel=v.channel,
+                passed_down_by=v.passed_down_by, category=v.category, content=v.content,
+                severity=v.severity, valid=v.valid, department=v.department)
+            return lambda s: complaints.intake_complaint(
+                session=s, actor=actor, clock=clock, settings=settings, complaint_in=data,
+                unit=v.unit, steps=v.steps, close_answer=v.answer or None,
+                refer_to=v.refer_to or None, reply_due_at=v.reply_due_at)
+
+        self.app.push_screen(
+            ComplaintDialog(work, categories=categories, now=clock.now(), tz=settings.timezone),
+            self._complaint_saved)
+
+    def _complaint_saved(self, row) -> None:
+        if row is None:
+            return
+        self.saved("complaint", "callback")
+        if row.severity == Severity.severe:
+            self.app.notify(_("{number} is severe: the supervisors are alerted.").format(
+                number=row.number), severity="warning", timeout=8, markup=False)
+        else:
+            self.app.notify(_("{number} saved.").format(number=row.number), markup=False)
+
+    def _menu_choices(self, c) -> tuple[str, ...]:
+        may_sign = self.app.may("complaints.sign_off")
+        if c.status == ComplaintStatus.signed_off:
+            return ("meeting",)
+        items = ["step", "meeting", "edit"]
+        if c.status != ComplaintStatus.closed:
+            items[1:1] = ["refer", "answer"]
+        if may_sign and c.severity == Severity.severe and c.severe_ack_at is None:
+            items.append("ack")
+        if may_sign and c.status == ComplaintStatus.closed:
+            items.append("sign_off")
+        return tuple(items)
+
+    def handle_complaint(self, complaint_id: int) -> None:
+        self.run_db(lambda s: (complaints.get_complaint(s, complaint_id),
+                               [(c.code, c.label) for c in complaints.list_categories(s)]),
+                    write=False, on_done=self._open_menu, group="complaint-open")
+
+    def _open_menu(self, loaded) -> None:
+        complaint, categories = loaded
+        self.app.push_screen(ComplaintMenu(complaint, choices=self._menu_choices(complaint)),
+                             lambda item: self._menu_picked(item, complaint, categories))
+
+    def _menu_picked(self, item: str | None, c, categories) -> None:
+        actor, clock, settings = self._ctx()
+        done = lambda row: row is not None and self.saved("complaint", "callback")  # noqa: E731
+        if item == "step":
+            def step(v: StepInput):
+                return lambda s: complaints.add_step(session=s, actor=actor, clock=clock,
+                                                     complaint_id=c.id, step=v.step, note=v.note)
+            self.app.push_screen(StepDialog(step, complaint=c), done)
+        elif item == "refer":
+            def refer(v: ReferInput):
+                return lambda s: complaints.refer_complaint(
+                    session=s, actor=actor, clock=clock, settings=settings, complaint_id=c.id,
+                    version=c.version, to=v.to, due_at=v.due_at, note=v.note)
+            self.app.push_screen(ReferDialog(refer, complaint=c, now=clock.now(),
+                                             tz=settings.timezone,
+                                             default_hours=settings.complaint_reply_hours), done)
+        elif item == "answer":
+            def answer(v: AnswerInput):
+                return lambda s: complaints.close_complaint(
+                    session=s, actor=actor, clock=clock, settings=settings, complaint_id=c.id,
+                    version=c.version, answer=v.answer, how=v.how, close=v.close)
+            self.app.push_screen(AnswerDialog(answer, complaint=c), done)
+        elif item == "edit":
+            def edit(v):
+                return lambda s: complaints.update_complaint(
+                    session=s, actor=actor, clock=clock, complaint_id=c.id, version=c.version,
+                    changes=v)
+            self.app.push_screen(EditDialog(edit, complaint=c, categories=categories), done)
+        elif item == "meeting":
+            self.new_communication(complaint_number=c.number, party_name=c.who_name,
+                                   party_kind="tenant" if c.who_kind == "company" else "owner")
+        elif item == "ack":
+            self.run_db(lambda s: complaints.acknowledge_severe(
+                session=s, actor=actor, clock=clock, complaint_id=c.id), on_done=done)
+        elif item == "sign_off":
+            def confirmed(yes: bool) -> None:
+                if yes:
+                    self.run_db(lambda s: complaints.sign_off_complaint(
+                        session=s, actor=actor, clock=clock, complaint_id=c.id,
+                        version=c.version), on_done=done)
+            self.app.push_screen(ConfirmDialog(
+                _("Sign off complaint {number}?").format(number=c.number),
+                _("It is closed and its callback is done; signing it off ends it.")), confirmed)
+
+    # -- callbacks -----------------------------------------------------------------------------
+    def record_callback(self, callback_id: int) -> None:
+        now = self.app.clock.now()
+        self.run_db(lambda s: callbacks.describe(s, callback_id, now=now), write=False,
+                    on_done=self._open_callback, group="complaint-open")
+
+    def _open_callback(self, row: callbacks.CallbackRow) -> None:
+        actor, clock, settings = self._ctx()
+        cb = row.callback
+        if cb.done_at is not None:
+            self.app.notify(_("This callback is done already."), markup=False)
+            return
+
+        def work(v: CallbackInput):
+            if v.result == ATTEMPT:
+                return lambda s: callbacks.record_attempt(
+                    session=s, actor=actor, clock=clock, callback_id=cb.id, version=cb.version,
+                    method=v.method, comment=v.comment)
+            return lambda s: callbacks.record_callback(
+                session=s, actor=actor, clock=clock, settings=settings, callback_id=cb.id,
+                version=cb.version, method=v.method, result=v.result, person=v.person,
+                comment=v.comment, dissatisfied_action=v.dissatisfied_action)
+
+        def saved(result) -> None:
+            if result is not None:
+                self.saved("callback", "complaint", "repair")
+
+        self.app.push_screen(CallbackDialog(work, row=row), saved)
+
+    # -- communications ------------------------------------------------------------------------
+    def new_communication(self, *, complaint_number: str = "", party_name: str = "",
+                          party_kind: str | None = None) -> None:
+        actor, clock, settings = self._ctx()
+
+        def work(v: CommunicationInput):
+            data = CommunicationCreate(
+                at=v.at or clock.now(), party_kind=v.party_kind, party_name=v.party_name,
+                how=v.how, subject=v.subject, agreed=v.agreed, follow_up=v.follow_up,
+                follow_up_due=v.follow_up_due)
+            return lambda s: communications.record_communication(
+                session=s, actor=actor, clock=clock, settings=settings, communication_in=data,
+                complaint_number=v.complaint_number)
+
+        def saved(row) -> None:
+            if row is not None:
+                self.saved("communication", "complaint")
+
+        self.app.push_screen(CommunicationDialog(
+            work, now=clock.now(), tz=settings.timezone, complaint_number=complaint_number,
+            party_kind=party_kind, party_name=party_name), saved)
+
+    def finish_follow_up(self, communication_id: int) -> None:
+        self.run_db(lambda s: communications.get_communication(s, communication_id),
+                    write=False, on_done=self._ask_follow_up, group="complaint-open")
+
+    def _ask_follow_up(self, comm) -> None:
+        actor, clock, _settings = self._ctx()
+        if not comm.follow_up or comm.follow_up_done_at is not None:
+            self._ask_link(comm)
+            return
+
+        def answered(note: str | None) -> None:
+            if note is None:
+                return
+            self.run_db(lambda s: communications.complete_follow_up(
+                session=s, actor=actor, clock=clock, communication_id=comm.id,
+                version=comm.version, note=note),
+                on_done=lambda _row: self.saved("communication"))
+
+        self.app.push_screen(ReasonDialog(
+            _("Follow-up done: {what}").format(what=comm.follow_up),
+            label=_("What was done")), answered)
+
+    def _ask_link(self, comm) -> None:
+        """File a communication with the complaint that came of it (case 2)."""
+        actor, clock, _settings = self._ctx()
+
+        def answered(number: str | None) -> None:
+            if number is None:
+                return
+            self.run_db(lambda s: communications.link_complaint(
+                session=s, actor=actor, clock=clock, communication_id=comm.id,
+                complaint_id=complaints.get_by_number(s, number).id),
+                on_done=lambda _row: self.saved("communication", "complaint"))
+
+        self.app.push_screen(ReasonDialog(
+            _("File this communication with a complaint: {subject}").format(subject=comm.subject),
+            label=_("Complaint no."), max_length=20), answered)
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def act_on(self, kind: str, record_id: int) -> None:
+        if kind == "complaint":
+            self.handle_complaint(record_id)
+        elif kind == "callback":
+            self.record_callback(record_id)
+        elif kind == "communication":
+            self.finish_follow_up(record_id)

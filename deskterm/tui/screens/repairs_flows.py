@@ -1,0 +1,349 @@
+"""What the repairs area does with an order: intake, the next step, the menu of every step,
+fees and their review, the callback, printing. Each step opens a form that saves itself
+(through the services, in a worker) and passes the version the desk saw, so a change made
+meanwhile at another desk is refused with what changed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from deskterm.i18n import _
+from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
+from deskterm.services import callbacks, fees, repair_print, repairs
+from deskterm.services.repair_labels import class_label, status_label
+from deskterm.tui import fmt
+from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
+from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrintDialog
+from deskterm.tui.dialogs.repair_fee import FeeReviewDialog, RepairFeeDialog
+from deskterm.tui.dialogs.repair_intake import IntakeContext, RepairIntakeDialog
+from deskterm.tui.dialogs.repair_step import RepairStepDialog, StepField
+
+OPEN = ("reported", "dispatched", "on_site", "on_hold")
+
+
+class RepairFlows:
+    """Mixed into RepairsScreen (which provides load, detail, _current_order_id)."""
+
+    def _ctx(self):
+        return self.app.actor, self.app.clock, self.app.settings
+
+    def _saved(self, *_result) -> None:
+        self.records_changed("repair", "callback")
+        self.load()
+        self.reload_detail()
+
+    def _with_order(self, then) -> None:
+        """Read the highlighted order fresh, then call `then(detail)` on the UI thread."""
+        order_id = self._current_order_id()
+        if order_id is None:
+            self.app.bell()
+            return
+        self.run_db(lambda s: repairs.get_order_detail(session=s, order_id=order_id),
+                    write=False, on_done=lambda d: d is not None and then(d),
+                    group="repairs-open", exclusive=True)
+
+    def _about(self, detail) -> str:
+        o = detail.order
+        return (f"{o.number} · {detail.place} · {o.reporter_name} · "
+                f"{status_label(o.status)} · {o.description}")
+
+    def _seen_version(self, detail) -> int:
+        """The version this desk saw when it highlighted the order (board row or detail)."""
+        row = self._list().current
+        data = getattr(row, "data", None)
+        version = getattr(data, "version", None)
+        if isinstance(data, RepairOrder | repairs.BoardRow) and version is not None:
+            return version
+        return detail.order.version
+
+    # -- intake ------------------------------------------------------------------------------
+    def action_new(self) -> None:
+        self.run_db(lambda s: IntakeContext(repairs.list_categories(session=s)), write=False,
+                    on_done=self._open_intake, group="repairs-open", exclusive=True)
+
+    def _open_intake(self, context: IntakeContext) -> None:
+        actor, clock, settings = self._ctx()
+
+        def work(values: dict):
+            data = RepairOrderCreate.model_construct(**values)
+            return lambda s: repairs.create_repair_order(
+                session=s, actor=actor, clock=clock, settings=settings, order_in=data)
+
+        def saved(order: RepairOrder | None) -> None:
+            if order is None:
+                return
+            self.focus_id = order.id
+            self._saved()
+            self._offer_print(order, just_saved=True)
+
+        self.app.push_screen(RepairIntakeDialog(work, context=context), saved)
+
+    # -- printing: passed to engineering at once (D-36) ---------------------------------------
+    def action_print_order(self) -> None:
+        self._with_order(lambda d: self._offer_print(d.order, just_saved=False))
+
+    def _offer_print(self, order: RepairOrder, *, just_saved: bool) -> None:
+        tz = self.app.settings.timezone
+        summary = Text()
+        if just_saved:
+            summary.append(_("Saved as {number}.").format(number=order.number) + "\n",
+                           style="bold")
+        summary.append(_("Class: {cls}").format(cls=class_label(order.repair_class)) + "\n",
+                       style="bold red" if order.repair_class == "urgent" else "")
+        if order.onsite_due_at is not None:
+            summary.append(_("On site by {t}").format(t=fmt.full(order.onsite_due_at, tz)) + "\n",
+                           style="bold")
+        summary.append(_("Repaired by {t}").format(t=fmt.full(order.fix_due_at, tz)) + "\n",
+                       style="bold")
+        if order.warranty_of_id:
+            summary.append(_("Warranty work: charged nothing.") + "\n")
+        summary.append(_("Pass it to engineering now: P print, H or T save."))
+        title = order.number
+
+        def chosen(answer) -> None:
+            if answer is not None:
+                self._print(order.id, *answer)
+
+        self.app.push_screen(RepairPrintDialog(title, summary,
+                                               may_show_phone=self.app.may("residents.reveal_phone")),
+                             chosen)
+
+    def _print(self, order_id: int, how: str, include_phone: bool) -> None:
+        from deskterm.db import run_write
+
+        actor, clock, settings = self._ctx()
+        fmt_ = "html" if how == "html" else "text"
+
+        def work(engine):
+            name, text = run_write(engine, lambda s: repair_print.render_order(
+                session=s, actor=actor, clock=clock, settings=settings, order_id=order_id,
+                fmt=fmt_, include_phone=include_phone))
+            if how == "print":  # outside the transaction: no retry may print twice
+                repair_print.print_document(text, settings)
+                return _("Sent to the printer.")
+            path = repair_print.save_document(name, text)
+            return _("Saved to {path}").format(path=path)
+
+        self.run_db(work, write=None, group="repairs-print",
+                    on_done=lambda msg: self.app.notify(msg, markup=False))
+
+    # -- the next step and the menu ------------------------------------------------------------
+    def action_next_step(self) -> None:
+        if self.view == "callbacks":
+            row = self._list().current
+            if row is not None:
+                self._record_callback(row.data)
+            return
+        if self.view == "reviews":
+            row = self._list().current
+            if row is not None:
+                self._review_fee(*row.data)
+            return
+        self._with_order(self._next_for)
+
+    def _next_for(self, detail) -> None:
+        o = detail.order
+        step = {
+            "reported": "dispatch", "dispatched": "arrive", "on_site": "repair",
+            "on_hold": "resume", "repaired": "callback", "accepted": "callback",
+            "called_back": "close",
+        }.get(str(o.status))
+        if step == "repair":
+            if detail.fee.pending_lines:
+                self.app.notify(_("A fee off the schedule waits for the supervisor's review; "
+                                  "work goes on once it is reviewed."), markup=False,
+                                severity="warning")
+                return
+            if (o.scope == "household" and detail.fee.total_fen > 0
+                    and o.fee_accepted_fen != detail.fee.total_fen):
+                step = "fee_accept"
+        if step == "callback" and not any(cb.done_at is None for cb in detail.callbacks):
+            step = "accept" if o.status == "repaired" else "close"
+        if step is None:
+            self.app.notify(_("Order {number} is {status}: nothing more to do.").format(
+                number=o.number, status=status_label(o.status)), markup=False)
+            return
+        self.run_step(step, detail)
+
+    def action_actions(self) -> None:
+        self._with_order(self._menu_for)
+
+    def _menu_for(self, detail) -> None:
+        o = detail.order
+        status = str(o.status)
+        choices = []
+        if status in ("reported", "dispatched", "on_site"):
+            choices.append(("dispatch", "d", _("Dispatch to an engineer")
+                            if status == "reported" else _("Dispatch again (another engineer)")))
+        if status == "dispatched":
+            choices.append(("arrive", "a", _("Engineer on site")))
+        if status == "on_site":
+            choices.append(("repair", "w", _("Work done")))
+        if status in OPEN and status != "on_hold":
+            choices.append(("fee", "f", _("Add a fee")))
+            if o.scope == "household" and detail.fee.total_fen > 0:
+                choices.append(("fee_accept", "g", _("Reporter accepts the fee")))
+        if any(cb.done_at is None for cb in detail.callbacks):
+            choices.append(("callback", "b", _("Callback")))
+        if status in ("repaired", "called_back") and not o.accepted_by_name:
+            choices.append(("accept", "v", _("Accepted by the resident")
+                            if o.scope == "household" else _("Verified (accepted)")))
+        if status in ("accepted", "called_back", "repaired"):
+            choices.append(("close", "k", _("Close")))
+        if status in ("reported", "dispatched", "on_site"):
+            choices.append(("hold", "h", _("Put on hold")))
+        if status == "on_hold":
+            choices.append(("resume", "h", _("Resume")))
+        if status in OPEN:
+            choices.append(("edit", "e", _("Correct the details")))
+            choices.append(("cancel", "x", _("Cancel the order")))
+        if detail.fee.pending_lines and self.app.may("repairs.review_fee"):
+            choices.append(("review", "r", _("Review the fee")))
+        choices.append(("print", "p", _("Print or save the work order")))
+
+        def chosen(step: str | None) -> None:
+            if step is not None:
+                self.run_step(step, detail)
+
+        self.app.push_screen(RepairActionsDialog(o.number, self._about(detail), choices), chosen)
+
+    # -- the steps -----------------------------------------------------------------------------
+    def run_step(self, step: str, detail) -> None:
+        actor, clock, settings = self._ctx()
+        o = detail.order
+        version = self._seen_version(detail)
+        about = self._about(detail)
+        common = dict(session=None, actor=actor, clock=clock, order_id=o.id, version=version)
+
+        def call(fn, **kw):
+            return lambda s: fn(**{**common, "session": s, **kw})
+
+        def form(title: str, fields: list[StepField], work) -> None:
+            self.app.push_screen(RepairStepDialog(work, title=title, about=about, fields=fields),
+                                 lambda result: result is not None and self._saved())
+
+        if step == "dispatch":
+            form(_("Dispatch {number}").format(number=o.number),
+                 [StepField("assignee", _("Engineer"), o.assignee or "", max_length=64)],
+                 lambda v: call(repairs.dispatch, assignee=v["assignee"]))
+        elif step == "arrive":
+            form(_("Engineer on site · {number}").format(number=o.number),
+                 [StepField("arrived_at", _("Arrived at"), placeholder=_("empty = now"),
+                            when=True)],
+                 lambda v: call(repairs.record_arrival, arrived_at=v["arrived_at"]))
+        elif step == "repair":
+            form(_("Work done · {number}").format(number=o.number),
+                 [StepField("work_done", _("Work done"), max_length=4000),
+                  StepField("materials", _("Materials"), max_length=2000),
+                  StepField("repaired_at", _("Finished at"), placeholder=_("empty = now"),
+                            when=True)],
+                 lambda v: call(repairs.mark_repaired, settings=settings,
+                                work_done=v["work_done"], materials=v["materials"],
+                                repaired_at=v["repaired_at"]))
+        elif step == "fee_accept":
+            form(_("The reporter accepts the fee · {number}").format(number=o.number),
+                 [StepField("fee_accepted_by_name", _("Fee accepted by"), o.reporter_name,
+                            max_length=64),
+                  StepField("fee_form_no", _("Form number"), max_length=32)],
+                 lambda v: call(repairs.accept_fee, accepted_by=v["fee_accepted_by_name"],
+                                form_no=v["fee_form_no"]))
+        elif step == "accept":
+            form(_("Work accepted · {number}").format(number=o.number),
+                 [StepField("accepted_by_name", _("Accepted by"), o.reporter_name,
+                            max_length=64)],
+                 lambda v: call(repairs.record_acceptance, accepted_by=v["accepted_by_name"]))
+        elif step == "edit":
+            form(_("Correct · {number}").format(number=o.number),
+                 [StepField("reporter_name", _("Reporter"), o.reporter_name, max_length=64),
+                  StepField("reporter_contact", _("Contact"),
+                            placeholder=_("empty = keep the number on file"), max_length=64),
+                  StepField("location", _("Location"), o.location, max_length=128),
+                  StepField("description", _("Fault"), o.description, max_length=4000)],
+                 lambda v: call(repairs.update_order, changes=RepairOrderUpdate(
+                     reporter_name=v["reporter_name"], description=v["description"],
+                     location=v["location"], reporter_contact=v["reporter_contact"] or None)))
+        elif step in ("hold", "cancel"):
+            question = (_("Why is {number} put on hold? It stays on the deadline board.")
+                        if step == "hold" else _("Why is {number} cancelled?"))
+            fn = repairs.hold_order if step == "hold" else repairs.cancel_order
+
+            def answered(reason: str | None) -> None:
+                if reason is not None:
+                    self.run_db(call(fn, reason=reason), on_done=self._saved)
+
+            self.app.push_screen(ReasonDialog(question.format(number=o.number)), answered)
+        elif step in ("resume", "close"):
+            fn = repairs.resume_order if step == "resume" else repairs.close_order
+            self.run_db(call(fn), on_done=self._saved)
+        elif step == "fee":
+            self._add_fee(detail, version)
+        elif step == "callback":
+            pending = next((cb for cb in detail.callbacks if cb.done_at is None), None)
+            if pending is not None:
+                now = clock.now()
+                self.run_db(lambda s: callbacks.describe(s, pending.id, now=now), write=False,
+                            on_done=self._record_callback, group="repairs-open")
+        elif step == "review":
+            line = next((ln for ln in detail.lines if ln.review == "pending"), None)
+            if line is not None:
+                self._review_fee(line, o)
+        elif step == "print":
+            self._offer_print(o, just_saved=False)
+
+    def _add_fee(self, detail, version: int) -> None:
+        actor, clock, settings = self._ctx()
+        o = detail.order
+        day = fees.desk_day(clock, settings)
+
+        def opened(schedule) -> None:
+            def work(v: dict):
+                if v["mode"] == "schedule":
+                    return lambda s: repairs.add_fee_line(
+                        session=s, actor=actor, clock=clock, settings=settings, order_id=o.id,
+                        version=version, code=v["code"], quantity=v["quantity"])
+                return lambda s: repairs.add_offschedule_line(
+                    session=s, actor=actor, clock=clock, order_id=o.id, version=version,
+                    description=v["description"], quantity=v["quantity"],
+                    labour_fen=v["labour_fen"], materials_fen=v["materials_fen"], unit=v["unit"])
+
+            self.app.push_screen(RepairFeeDialog(work, about=self._about(detail),
+                                                 schedule=schedule),
+                                 lambda result: result is not None and self._saved())
+
+        self.run_db(lambda s: fees.list_schedule(session=s, on=day), write=False,
+                    on_done=opened, group="repairs-open")
+
+    def _review_fee(self, line, order) -> None:
+        actor, clock, _settings = self._ctx()
+        if not self.app.may("repairs.review_fee"):
+            self.app.notify(_("Only a supervisor reviews a fee that is not on the schedule."),
+                            markup=False, severity="warning")
+            return
+
+        def work(v: dict):
+            return lambda s: repairs.review_fee_line(
+                session=s, actor=actor, clock=clock, line_id=line.id, approve=v["approve"],
+                labour_fen=v["labour_fen"], materials_fen=v["materials_fen"], note=v["note"])
+
+        about = f"{order.number} · {order.description}"
+        self.app.push_screen(FeeReviewDialog(work, about=about, line=line),
+                             lambda result: result is not None and self._saved())
+
+    def _record_callback(self, row: callbacks.CallbackRow) -> None:
+        actor, clock, settings = self._ctx()
+        cb = row.callback
+
+        def work(v: CallbackInput):
+            if v.result == ATTEMPT:
+                return lambda s: callbacks.record_attempt(
+                    session=s, actor=actor, clock=clock, callback_id=cb.id, version=cb.version,
+                    method=v.method, comment=v.comment)
+            return lambda s: callbacks.record_callback(
+                session=s, actor=actor, clock=clock, settings=settings, callback_id=cb.id,
+                version=cb.version, method=v.method, result=v.result, person=v.person,
+                comment=v.comment, dissatisfied_action=v.dissatisfied_action)
+
+        self.app.push_screen(CallbackDialog(work, row=row),
+                             lambda result: result is not None and self._saved())

@@ -1,0 +1,114 @@
+"""Sign-in with staff code and password. A failure never says whether the code exists."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Middle, Vertical
+from textual.widgets import Footer, Input, Static
+
+from deskterm.db import run_read
+from deskterm.i18n import N_, _
+from deskterm.services import shifts, users
+from deskterm.services.actor import Actor
+from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.screens.base import DeskScreen
+from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import plain
+
+register(
+    DeskAction("signin.submit", "ctrl+s", "submit", N_("Sign in"),
+               N_("Sign in with your staff code and password."), priority=True),
+)
+
+
+class SignInScreen(DeskScreen):
+    CSS_PATH = "signin.tcss"
+    BINDINGS = bindings("signin.submit")
+    HELP_TEXT = N_(
+        "Type your staff code, Enter, then your password and Enter. After several wrong "
+        "passwords the account waits a while before it accepts another try."
+    )
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center(), Vertical(id="signin-box"):
+            yield Static(plain(_("deskterm · front desk")), id="signin-title")
+            yield Static(plain(self.app.settings.post), id="signin-post")
+            yield FormField(_("Staff code"), name="code", max_length=32)
+            yield FormField(_("Password"), name="password", password=True, max_length=256)
+            yield Static("", id="signin-message", markup=False)
+        yield Footer()
+
+    def title_text(self) -> str:
+        return _("Sign in")
+
+    def on_mount(self) -> None:
+        self.query_one("#code-input", Input).focus()
+
+    def reset(self) -> None:
+        """Empty the form for the next operator."""
+        for field in self.query(FormField):
+            field.clear()
+        self.query_one("#signin-message", Static).update("")
+        self.query_one("#code-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "code-input":
+            self.query_one("#password-input", Input).focus()
+        else:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        code_field = self.query_one("#field-code", FormField)
+        password_field = self.query_one("#field-password", FormField)
+        code = (code_field.value or "").strip()
+        password = password_field.value or ""
+        if not code:
+            code_field.error = _("Type your staff code.")
+            code_field.focus_input()
+            return
+        if not password:
+            password_field.error = _("Type your password.")
+            password_field.focus_input()
+            return
+        app = self.app
+        post = app.settings.post
+
+        def work(engine):
+            user = users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
+                                 code=code, password=password)
+            state = run_read(engine, lambda s: shifts.desk_state(s, user_id=user.id, post=post))
+            return user, state
+
+        self.query_one("#signin-message", Static).update(plain(_("Signing in…")))
+        self.run_db(work, write=None, on_done=self.signed_in, on_error=self.failed,
+                    group="signin", exclusive=True)
+
+    def failed(self, exc: BaseException) -> None:
+        from deskterm.errors import AuthFailed
+        from deskterm.tui.worker import describe_error
+
+        self.query_one("#signin-message", Static).update("")
+        password_field = self.query_one("#field-password", FormField)
+        password_field.value = ""
+        if isinstance(exc, AuthFailed):
+            password_field.error = _("Wrong staff code or password.")
+        else:
+            password_field.error = describe_error(exc)
+        password_field.focus_input()
+
+    def signed_in(self, result) -> None:
+        user, state = result
+        app = self.app
+        self.query_one("#signin-message", Static).update("")
+        self.query_one("#field-password", FormField).value = ""
+        shift = state.shift
+        app.set_actor(Actor.from_user(user, shift_id=shift.id if shift else None))
+        from deskterm.tui.screens.checkin import HandoverReviewScreen, SelfCheckScreen
+
+        if shift is None:
+            app.push_screen(SelfCheckScreen(state.pending))
+        elif state.pending is not None and shift.accepted_handover_id is None:
+            app.push_screen(HandoverReviewScreen(state.pending))
+        else:
+            app.go_on_duty()

@@ -1,0 +1,91 @@
+"""A form field: a label, an input (or any focusable widget) and an inline error line."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from deskterm.tui.widgets.text import plain
+
+
+class FormField(Widget):
+    """`FormField(_("Location"), name="location")` with an Input, or pass `control=` a widget.
+
+    `name` is the service's field name: `show_error` puts an InvalidInput(field=name) here.
+    The error clears as soon as the value changes.
+    """
+
+    DEFAULT_CSS = """
+    FormField {
+        height: auto;
+        width: 1fr;
+        & > Horizontal { height: auto; }
+        & .field-label { width: 14; padding: 0 1 0 0; color: $text-muted; }
+        & Input, & Select { width: 1fr; }
+        & .field-error { display: none; color: $text-error; padding-left: 14; height: auto; }
+        &.-error .field-error { display: block; }
+        &.-error .field-label { color: $text-error; }
+        &:focus-within .field-label { color: $text; text-style: bold; }
+    }
+    """
+
+    error: reactive[str] = reactive("", init=False)
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        name: str,
+        value: str = "",
+        placeholder: str = "",
+        password: bool = False,
+        max_length: int = 0,
+        control: Widget | None = None,
+        label_width: int | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id or f"field-{name.replace('_', '-')}")
+        self.label = label
+        self.label_width = label_width
+        self.control = control or Input(
+            value=value, placeholder=placeholder, password=password, max_length=max_length,
+            compact=True, id=f"{name.replace('_', '-')}-input",
+        )
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            label = Label(plain(self.label), classes="field-label")
+            if self.label_width:
+                label.styles.width = self.label_width
+            yield label
+            yield self.control
+        yield Static("", classes="field-error", markup=False)
+
+    @property
+    def value(self):
+        return getattr(self.control, "value", None)
+
+    @value.setter
+    def value(self, new) -> None:
+        self.control.value = new
+
+    def focus_input(self) -> None:
+        self.control.focus()
+
+    def watch_error(self, message: str) -> None:
+        self._value_at_error = self.value
+        self.set_class(bool(message), "-error")
+        self.query_one(".field-error", Static).update(plain(message))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Clear once the user changes the value (not on a change made before the error).
+        if self.error and event.value != getattr(self, "_value_at_error", None):
+            self.error = ""
+
+    def clear(self) -> None:
+        self.error = ""
+        if isinstance(self.control, Input):
+            self.control.value = ""

@@ -1,0 +1,104 @@
+"""Database work off the UI thread: `run_db` for screens and widgets.
+
+    self.run_db(lambda s: logbook.add_entry(session=s, ...),
+                on_done=self.entry_saved, on_error=None)
+
+The work runs in a thread worker inside `deskterm.db.run_write` (or `run_read` with
+`write=False`), so it is one transaction, retried while another desk holds the lock. The
+callbacks run on the UI thread. With `write=None` the work gets the engine instead of a
+session (for services that run their own transactions, like `users.sign_in`). While work is pending the app's status line shows that it
+is waiting; the form stays as typed. A failure shows its one sentence (DeskError) next to the
+field it names, or as a notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import Session
+from textual.dom import DOMNode
+from textual.worker import Worker
+
+from deskterm.errors import DeskError, InvalidInput
+from deskterm.i18n import _
+
+
+def describe_error(exc: BaseException) -> str:
+    """One sentence for a failure: the DeskError's own, or a plain word about the database."""
+    if isinstance(exc, DeskError):
+        return str(exc)
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(exc, OperationalError):
+        text = str(getattr(exc, "orig", exc)).lower()
+        if "locked" in text or "busy" in text:
+            return _("The database stayed busy: nothing was saved. Try again in a moment.")
+        if "full" in text:
+            return _("The disk is full: nothing was saved. Free some space and try again.")
+        return _("The database could not be reached: nothing was saved. Try again in a moment.")
+    if isinstance(exc, DBAPIError):
+        return _("The database refused the operation: nothing was saved.")
+    return _("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
+
+
+def run_db(
+    node: DOMNode,
+    work: Callable[[Session], Any],
+    *,
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    write: bool | None = True,
+    group: str = "db",
+    exclusive: bool = False,
+) -> Worker:
+    """Run `work(session)` in a thread worker; call `on_done(result)` / `on_error(exc)` on
+    the UI thread. Without `on_error` the failure is shown by `show_error`."""
+    from deskterm.db import run_read, run_write
+
+    app = node.app
+    engine = app.engine
+
+    def job() -> Any:
+        app.call_from_thread(app.begin_busy)
+        try:
+            if write is None:
+                result = work(engine)
+            else:
+                result = (run_write if write else run_read)(engine, work)
+        except Exception as exc:  # delivered to the UI thread, never lost
+            app.call_from_thread(_deliver_error, node, exc, on_error)
+            return None
+        finally:
+            app.call_from_thread(app.end_busy)
+        if on_done is not None:
+            app.call_from_thread(on_done, result)
+        return result
+
+    return node.run_worker(job, thread=True, group=group, exclusive=exclusive,
+                           exit_on_error=False, name=group)
+
+
+def _deliver_error(node: DOMNode, exc: BaseException, on_error) -> None:
+    if on_error is not None:
+        on_error(exc)
+    else:
+        show_error(node, exc)
+
+
+def show_error(node: DOMNode, exc: BaseException) -> None:
+    """Show a failure: on the form field it names if the screen has one, else as a notice."""
+    message = describe_error(exc)
+    if not isinstance(exc, DeskError):
+        node.app.log.error(repr(exc))
+    field = exc.field if isinstance(exc, InvalidInput) else None
+    screen = node.screen if hasattr(node, "screen") else None
+    if field and screen is not None:
+        from deskterm.tui.widgets.field import FormField
+
+        for candidate in screen.query(FormField):
+            if candidate.name == field:
+                candidate.error = message
+                candidate.focus_input()
+                return
+    node.app.notify(message, severity="error", markup=False, timeout=8)

@@ -1,0 +1,166 @@
+"""`deskterm demo`: a full, valid, reproducible database with no identity number on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from deskterm.config import Settings
+from deskterm.db import make_engine, read_session, write_session
+from deskterm.demo import build_demo
+from deskterm.errors import DeskError
+from deskterm.models.visitor import VisitorSlip
+from deskterm.rules.numbering import local_day, parse_number
+from deskterm.services import audit, maintenance
+from deskterm.services.numbering import next_number
+
+# Saturday 2026-11-28 10:00 in Shanghai, as in conftest.
+NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+TZ = "Asia/Shanghai"
+
+
+def _build(path, **kw):
+    engine = make_engine(str(path))
+    report = build_demo(engine=engine, settings=Settings(), now=NOW, **kw)
+    return engine, report
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The scale-1 demo, built once for the module's read-only checks."""
+    engine, report = _build(tmp_path_factory.mktemp("demo") / "d.db")
+    yield engine, report
+    engine.dispose()
+
+
+def _rows(engine, sql):
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(sql).fetchall()
+
+
+def _digest(path, table):
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_every_table_has_rows(demo):
+    engine, report = demo
+    counts = maintenance.row_counts(engine)
+    assert {name for name, n in counts.items() if n == 0} == set()
+    assert report.counts == counts
+    assert counts["visitor_slip"] == 20_000
+    assert 1000 <= counts["resident"] <= 2500
+    text = "\n".join(report.lines())
+    assert "op1 / sup1 / admin1, password demo1234 (demo database only)" in text
+    assert "visitor_slip" in text and "20,000" in text
+
+
+def test_integrity_foreign_keys_and_audit_chain(demo):
+    engine, _report = demo
+    assert _rows(engine, "PRAGMA integrity_check") == [("ok",)]
+    assert _rows(engine, "PRAGMA foreign_key_check") == []
+    with read_session(engine) as session:
+        result = audit.verify(session)
+    assert result.ok, result.problem
+    sealed = _rows(engine, "SELECT (SELECT count(*) FROM logbook_entry) + (SELECT count(*) FROM handover)")
+    assert result.records_checked == sealed[0][0]
+    head = _rows(engine, "SELECT seq, hash FROM audit_head")
+    assert head == _rows(engine, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+
+
+def test_times_are_stored_as_the_orm_stores_them(demo, tmp_path):
+    engine, _report = demo
+    raw = _rows(engine, "SELECT checked_in_at, checked_out_at FROM visitor_slip WHERE checked_out_at IS NOT NULL LIMIT 1")[0]
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+    assert all(stamp.fullmatch(value) for value in raw)
+    with Session(engine) as session:  # read back through the ORM: aware UTC
+        slip = session.exec(select(VisitorSlip).order_by(VisitorSlip.id.desc())).first()
+        assert slip.checked_in_at.tzinfo is not None and slip.checked_in_at <= NOW
+        assert slip.number == f"V{local_day(slip.checked_in_at, TZ):%Y%m%d}-{parse_number(slip.number)[2]:04d}"
+
+
+def test_the_desk_has_work_in_every_state(demo):
+    engine, _report = demo
+    statuses = {r[0] for r in _rows(engine, "SELECT DISTINCT status FROM repair_order")}
+    assert statuses == {"reported", "dispatched", "on_site", "repaired", "accepted",
+                        "called_back", "closed", "cancelled", "on_hold"}
+    complaint_states = {r[0] for r in _rows(engine, "SELECT DISTINCT status FROM complaint")}
+    assert complaint_states == {"open", "referred", "replied", "closed", "signed_off"}
+    assert _rows(engine, "SELECT count(*) FROM handover WHERE status = 'refused' AND refusal_reason <> ''")[0][0] == 1
+    assert _rows(engine, "SELECT count(*) FROM shift WHERE status = 'open'")[0][0] == 1
+    on_site = _rows(engine, "SELECT checked_in_at FROM visitor_slip WHERE status = 'on_site'")
+    long_stays = [at for (at,) in on_site
+                  if NOW - datetime.fromisoformat(at).replace(tzinfo=UTC) > timedelta(hours=4)]
+    assert len(on_site) >= 3 and len(long_stays) >= 2
+    now = NOW.strftime("%Y-%m-%d %H:%M:%S")
+    overdue = f"SELECT count(*) FROM repair_order WHERE status IN ('reported','dispatched','on_site','on_hold') AND fix_due_at < '{now}'"
+    assert _rows(engine, overdue)[0][0] >= 1
+    assert _rows(engine, "SELECT count(*) FROM repair_order WHERE warranty_of_id IS NOT NULL")[0][0] >= 1
+    assert _rows(engine, "SELECT count(*) FROM repair_fee_line WHERE review = 'pending'")[0][0] == 1
+    assert _rows(engine, "SELECT count(*) FROM callback WHERE result = 'dissatisfied' AND complaint_id IS NOT NULL")[0][0] == 1
+    assert _rows(engine, f"SELECT count(*) FROM promised_reply WHERE answered_at IS NULL AND due_at < '{now}'")[0][0] >= 1
+    assert _rows(engine, "SELECT count(*) FROM message WHERE delivered_at IS NULL")[0][0] >= 1
+    assert _rows(engine, "SELECT count(*) FROM complaint WHERE content LIKE '%舞狮%' AND status = 'signed_off'")[0][0] == 1
+    assert _rows(engine, "SELECT count(*) FROM expected_visitor WHERE arrived_slip_id IS NOT NULL")[0][0] == 2
+
+
+def test_accounts_sign_in_with_the_demo_password(demo):
+    from deskterm.clock import FixedClock
+    from deskterm.services.users import sign_in
+
+    engine, _report = demo
+    for code in ("op1", "sup1", "admin1"):
+        user = sign_in(engine=engine, clock=FixedClock(NOW), settings=Settings(), code=code, password="demo1234")
+        assert user.code == code
+    with read_session(engine) as session:  # the sign-ins were appended to the chain
+        assert audit.verify(session).ok
+
+
+def test_counters_continue_after_the_demo(demo):
+    engine, _report = demo
+    today = f"V{local_day(NOW, TZ):%Y%m%d}-%"
+    demo_last = max(parse_number(n)[2] for (n,) in _rows(engine, f"SELECT number FROM visitor_slip WHERE number LIKE '{today}'"))
+    with write_session(engine) as session:
+        number = next_number(session=session, prefix="V", at=NOW, tz=TZ)
+        session.rollback()
+    assert parse_number(number)[2] == demo_last + 1
+
+
+def test_no_identity_number_reaches_the_file(demo):
+    engine, _report = demo
+    masks = {m for (m,) in _rows(engine, "SELECT DISTINCT doc_masked FROM visitor_slip")}
+    assert all(m is None or re.fullmatch(r"(sighted|[a-z_]+ \*{4}[0-9X]{4})", m) for m in masks)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = open(engine.url.database, "rb").read()
+    # The shape of a resident ID (region, birth date, sequence, check character) standing alone:
+    # inside a longer run of letters and digits (a sha256 hex digest) it is not a number.
+    resident_id = re.compile(
+        rb"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+        rb"[0-9]{3}[0-9X](?![0-9A-Za-z])"
+    )
+    assert resident_id.search(data) is None
+    assert resident_id.search(b"visitor 110101199003074518.") is not None  # the pattern works
+
+
+def test_same_seed_same_data_other_seed_other_data(tmp_path):
+    paths = [tmp_path / "a.db", tmp_path / "b.db", tmp_path / "c.db"]
+    for path, seed in zip(paths, (7, 7, 8), strict=True):
+        engine, _report = _build(path, seed=seed, visitors=3000)
+        engine.dispose()
+    for table in ("visitor_slip", "resident"):
+        a, b, c = (_digest(p, table) for p in paths)
+        assert a == b
+        assert a != c
+
+
+def test_refuses_a_database_that_holds_records(demo):
+    engine, _report = demo
+    with pytest.raises(DeskError):
+        build_demo(engine=engine, settings=Settings(), now=NOW, visitors=10)

@@ -1,0 +1,139 @@
+"""Inquiries: contact attempts counted and advised (D-20 to D-22), the one-line log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from deskterm.db import run_read, run_write
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.models.audit import AuditEvent
+from deskterm.models.inquiry import (
+    Channel,
+    ContactAttempt,
+    ContactOutcome,
+    Inquiry,
+    InquiryCreate,
+    InquiryOutcome,
+)
+from deskterm.services import inquiries
+from deskterm.services.inquiries import ATTEMPTS_BEFORE_MESSAGE, Advice
+from tests.inquiry_fixtures import PHONES, seed_estate
+
+
+@pytest.fixture
+def estate(engine, clock, staff):
+    return seed_estate(engine, clock, staff.admin)
+
+
+def open_for(engine, clock, actor, **values):
+    return run_write(engine, lambda s: inquiries.open_inquiry(
+        session=s, actor=actor, clock=clock,
+        inquiry_in=InquiryCreate.model_construct(**values)))
+
+
+def attempt(engine, clock, actor, inquiry_id, outcome):
+    return run_write(engine, lambda s: inquiries.record_attempt(
+        session=s, actor=actor, clock=clock, inquiry_id=inquiry_id, outcome=outcome))
+
+
+def test_an_inquiry_names_who_was_asked_for_without_their_phone(engine, clock, staff, estate):
+    inquiry = open_for(engine, clock, staff.operator, channel="phone", topic="找人",
+                       inquirer="快递员", target_kind="resident",
+                       target_id=estate.residents["张三"], target_text="ignored")
+    assert inquiry.target_text == "12-1203 张三"
+    assert inquiry.user_id == staff.operator.user_id
+    assert inquiry.at == clock.now()
+    row = run_read(engine, lambda s: s.get(Inquiry, inquiry.id))
+    assert not any(p in repr(row.model_dump()) for p in PHONES)
+    events = run_read(engine, lambda s: list(s.exec(
+        select(AuditEvent).where(AuditEvent.action == "inquiry.create"))))
+    assert [e.entity_id for e in events] == [str(inquiry.id)]
+
+
+def test_attempts_are_counted_and_the_desk_is_told_what_next(engine, clock, staff, estate):
+    inquiry = open_for(engine, clock, staff.operator, channel="walk_in", topic="找人",
+                       target_kind="resident", target_id=estate.residents["李四"])
+    advice = []
+    for n in range(1, ATTEMPTS_BEFORE_MESSAGE + 1):
+        clock.advance(minutes=2)
+        status = attempt(engine, clock, staff.operator, inquiry.id, ContactOutcome.no_answer)
+        assert status.attempts == n
+        advice.append(status.advice)
+    # D-22: not giving up after one try; after several, apologise and take a message.
+    assert advice == [Advice.try_again] * (ATTEMPTS_BEFORE_MESSAGE - 1) + [Advice.apologise]
+    assert str(ATTEMPTS_BEFORE_MESSAGE) in status.sentence
+    count = run_read(engine, lambda s: len(list(s.exec(
+        select(ContactAttempt).where(ContactAttempt.inquiry_id == inquiry.id)))))
+    assert count == ATTEMPTS_BEFORE_MESSAGE
+
+
+def test_absent_or_declined_offers_a_message_and_never_the_number(engine, clock, staff, estate):
+    for outcome in (ContactOutcome.absent, ContactOutcome.declined):
+        inquiry = open_for(engine, clock, staff.operator, target_kind="resident",
+                           target_id=estate.residents["李四"])
+        status = attempt(engine, clock, staff.operator, inquiry.id, outcome)
+        assert status.advice is Advice.offer_message
+        assert "number" in status.sentence  # "Do not give out their number ..." (D-21)
+
+
+def test_a_transfer_with_consent_closes_the_inquiry(engine, clock, staff, estate):
+    inquiry = open_for(engine, clock, staff.operator, target_kind="resident",
+                       target_id=estate.residents["李四"])
+    attempt(engine, clock, staff.operator, inquiry.id, ContactOutcome.no_answer)
+    status = attempt(engine, clock, staff.operator, inquiry.id, ContactOutcome.transferred)
+    assert (status.attempts, status.advice) == (2, Advice.done)
+    row = run_read(engine, lambda s: s.get(Inquiry, inquiry.id))
+    assert row.outcome == InquiryOutcome.transferred
+    with pytest.raises(InvalidInput, match="closed"):
+        attempt(engine, clock, staff.operator, inquiry.id, ContactOutcome.no_answer)
+
+
+def test_bad_input_is_one_sentence(engine, clock, staff, estate):
+    with pytest.raises(InvalidInput) as err:
+        open_for(engine, clock, staff.operator, topic="x" * 300)
+    assert err.value.field == "topic"
+    with pytest.raises(NotFound):
+        open_for(engine, clock, staff.operator, target_kind="resident", target_id=999999)
+    inquiry = open_for(engine, clock, staff.operator, topic="问路")
+    with pytest.raises(InvalidInput):
+        attempt(engine, clock, staff.operator, inquiry.id, "shouted")
+    with pytest.raises(NotFound):
+        attempt(engine, clock, staff.operator, 999999, "absent")
+
+
+def test_the_log_is_one_line_per_inquiry(engine, clock, staff, estate):
+    first = open_for(engine, clock, staff.operator, channel="phone", topic="找人",
+                     target_kind="resident", target_id=estate.residents["张三"])
+    attempt(engine, clock, staff.operator, first.id, "no_answer")
+    attempt(engine, clock, staff.operator, first.id, "absent")
+    clock.advance(minutes=5)
+    second = open_for(engine, clock, staff.operator, channel="walk_in", topic="银行在哪里")
+    run_write(engine, lambda s: inquiries.close_inquiry(
+        session=s, actor=staff.operator, clock=clock, inquiry_id=second.id,
+        outcome=InquiryOutcome.answered))
+    lines = run_read(engine, lambda s: inquiries.list_inquiries(
+        session=s, since=clock.now() - timedelta(hours=1), until=clock.now() + timedelta(hours=1)))
+    assert [line.id for line in lines] == [second.id, first.id]
+    text = [inquiries.log_line(line, "Asia/Shanghai") for line in lines]
+    assert text[0] == "10:05 · walk-in · 银行在哪里 · answered"
+    assert text[1] == "10:00 · phone · 找人 (12-1203 张三) · open · tries: 2"
+    assert all("\n" not in t for t in text)
+
+
+def test_log_line_in_chinese(engine, clock, staff, estate):
+    from deskterm.i18n import set_language
+
+    inquiry = open_for(engine, clock, staff.operator, channel=Channel.phone, topic="问路",
+                       outcome=InquiryOutcome.answered)
+    lines = run_read(engine, lambda s: inquiries.list_inquiries(
+        session=s, since=clock.now() - timedelta(hours=1), until=clock.now() + timedelta(hours=1)))
+    set_language("zh")
+    try:
+        line = inquiries.log_line(lines[0], "Asia/Shanghai")
+    finally:
+        set_language("en")
+    assert line == "10:00 · 来电 · 问路 · 已答复"
+    assert lines[0].id == inquiry.id

@@ -1,0 +1,78 @@
+"""Shift check-in with the self-check (D-1), resume, and close."""
+
+import pytest
+
+from deskterm.db import read_session, run_read, run_write
+from deskterm.errors import InvalidInput
+from deskterm.models.shift import ShiftStatus
+from deskterm.services import audit, shifts
+
+ALL_OK = {"appearance": True, "desk_tidy": True, "equipment": True}
+
+
+def start(engine, clock, settings, actor, check=None, note=""):
+    return run_write(engine, lambda s: shifts.start_shift(
+        session=s, actor=actor, clock=clock, settings=settings,
+        self_check=ALL_OK if check is None else check, note=note))
+
+
+def test_start_records_the_self_check_and_is_audited(engine, clock, settings, staff):
+    shift = start(engine, clock, settings, staff.operator)
+    assert shift.status == ShiftStatus.open
+    assert shift.post == settings.post
+    assert shift.self_check == ALL_OK
+    assert shift.started_at == clock.now()
+    with read_session(engine) as s:
+        assert audit.verify(s).ok
+        state = shifts.desk_state(s, user_id=staff.operator.user_id, post=settings.post)
+    assert state.shift.id == shift.id
+    assert state.pending is None
+
+
+def test_every_item_must_be_answered(engine, clock, settings, staff):
+    with pytest.raises(InvalidInput) as err:
+        start(engine, clock, settings, staff.operator, {"appearance": True})
+    assert err.value.field == "self_check"
+
+
+def test_an_item_not_in_order_needs_a_note(engine, clock, settings, staff):
+    check = dict(ALL_OK, equipment=False)
+    with pytest.raises(InvalidInput) as err:
+        start(engine, clock, settings, staff.operator, check)
+    assert err.value.field == "note"
+    shift = start(engine, clock, settings, staff.operator, check, note="对讲机没电")
+    assert shift.self_check == {**check, "note": "对讲机没电"}
+
+
+def test_one_open_shift_per_operator_and_post(engine, clock, settings, staff):
+    start(engine, clock, settings, staff.operator)
+    with pytest.raises(InvalidInput):
+        start(engine, clock, settings, staff.operator)
+    # another operator may open theirs
+    start(engine, clock, settings, staff.supervisor)
+
+
+def test_close_shift(engine, clock, settings, staff):
+    shift = start(engine, clock, settings, staff.operator)
+    clock.advance(hours=12)
+    closed = run_write(engine, lambda s: shifts.close_shift(
+        session=s, actor=staff.operator, clock=clock, shift_id=shift.id))
+    assert closed.status == ShiftStatus.closed
+    assert closed.ended_at == clock.now()
+    with pytest.raises(InvalidInput):
+        run_write(engine, lambda s: shifts.close_shift(
+            session=s, actor=staff.operator, clock=clock, shift_id=shift.id))
+    assert run_read(engine, lambda s: shifts.open_shift_of(
+        s, user_id=staff.operator.user_id, post=settings.post)) is None
+
+
+def test_labels_are_translated():
+    from deskterm.i18n import set_language
+
+    set_language("zh")
+    try:
+        assert shifts.self_check_label("appearance") != "Appearance and uniform in order"
+        assert shifts.physical_item_label("keys") != "Keys"
+        assert shifts.self_check_label("custom_item") == "custom_item"
+    finally:
+        set_language("en")

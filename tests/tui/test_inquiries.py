@@ -1,0 +1,221 @@
+"""The inquiry desk driven with keys only (D-20 to D-27): find by pinyin initials and by unit,
+ring someone until a message is taken, deliver it, promise a reply and keep it, answer from
+the directory, refuse a phone-number search, reveal a number on purpose."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from deskterm.db import run_read
+from deskterm.models.audit import AuditEvent
+from deskterm.models.inquiry import (
+    ContactAttempt,
+    Inquiry,
+    InquiryOutcome,
+    Message,
+    PromisedReply,
+)
+from deskterm.services.search import HitKind
+from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog
+from deskterm.tui.dialogs.inquiry_contact import ContactDialog
+from deskterm.tui.dialogs.message_take import TakeMessageDialog
+from tests.inquiry_fixtures import seed_estate
+from tests.tui.conftest import SIZE, settle
+
+
+@pytest.fixture
+def estate(engine, clock, staff):
+    return seed_estate(engine, clock, staff.admin)
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+def hits(app):
+    return [row.data for row in app.screen.query_one("#list-find").rows_in_view]
+
+
+def all_rows(engine, model):
+    return run_read(engine, lambda s: list(s.exec(select(model))))
+
+
+async def test_find_by_pinyin_initials_then_ring(make_desk_app, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "zs")
+        found = hits(app)
+        assert {h.name for h in found} == {"张三", "赵山", "张帅"}
+        assert all(h.kind is HitKind.resident for h in found)
+        await pilot.press("down", "enter")  # to the list, ring the first
+        await settle(pilot)
+        assert isinstance(app.screen, ContactDialog)
+        assert app.screen.hit.name == found[0].name
+
+
+async def test_find_by_unit_as_people_say_it(make_desk_app, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "12栋1203")
+        assert {(h.name, h.place) for h in hits(app)} == {("张三", "12-1203"),
+                                                          ("张建国", "12-1203")}
+        await pilot.press(*["backspace"] * 7)
+        await type_text(pilot, "A座1501")
+        assert [h.name for h in hits(app)] == ["云帆网络科技有限公司"]
+        assert "1 found" in str(app.screen.query_one("#find-hint").render())
+
+
+async def test_tries_end_in_a_message(make_desk_app, engine, estate):
+    """D-22: three tries unanswered, then an apology and a message (D-21: no number given)."""
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "李四")
+        await pilot.press("enter")  # the only hit: ring at once
+        await settle(pilot)
+        assert isinstance(app.screen, ContactDialog)
+        await type_text(pilot, "王先生")
+        await pilot.press("enter", "enter")  # inquirer, topic -> the outcomes
+        for _ in range(3):
+            await pilot.press("4")
+            await settle(pilot)
+        status = str(app.screen.query_one("#contact-status").render())
+        assert "Tried 3 times: apologise" in status
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, TakeMessageDialog)
+        await type_text(pilot, "请回电")  # focus starts in the message text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        message = all_rows(engine, Message)[0]
+        assert (message.for_kind, message.for_id, message.for_name) == (
+            "resident", estate.residents["李四"], "12-1204 李四")
+        assert (message.from_name, message.text, message.delivered_at) == ("王先生", "请回电", None)
+        inquiry = all_rows(engine, Inquiry)[0]
+        assert inquiry.outcome == InquiryOutcome.message_taken
+        assert inquiry.id == message.inquiry_id
+        assert [a.outcome for a in all_rows(engine, ContactAttempt)] == ["no_answer"] * 3
+        views_line = str(app.screen.query_one("#views-line").render())
+        assert "Messages 1" in views_line
+
+
+async def test_message_delivered_from_the_list(make_desk_app, engine, clock, staff, estate):
+    from deskterm.db import run_write
+    from deskterm.models.inquiry import MessageCreate
+    from deskterm.services import messages
+
+    run_write(engine, lambda s: messages.take_message(
+        session=s, actor=staff.operator, clock=clock,
+        message_in=MessageCreate(for_name="工程部 刘师傅", from_name="5-802业主", text="明早看漏水")))
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")  # messages
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")  # in person
+        await settle(pilot)
+        message = all_rows(engine, Message)[0]
+        assert (message.delivered_how, message.delivered_by) == ("in_person",
+                                                                 staff.operator.user_id)
+        assert app.screen.query_one("#list-messages").current.cells[-1] != "waiting"
+
+
+async def test_promise_made_and_kept(make_desk_app, engine, clock, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await type_text(pilot, "停水何时恢复")
+        await pilot.press("enter")
+        await type_text(pilot, "3-502业主")
+        await pilot.press("enter")
+        await type_text(pilot, "13600002222")
+        await pilot.press("enter")  # the due time: +2h as offered
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        promise = all_rows(engine, PromisedReply)[0]
+        assert (promise.question, promise.asked_by, promise.contact) == (
+            "停水何时恢复", "3-502业主", "13600002222")
+        assert promise.due_at == clock.now().replace(hour=4)  # 10:00 + 2 h, in UTC 04:00
+        await pilot.press("ctrl+t", "ctrl+t")  # promised replies
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "已电话告知18点恢复")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        promise = all_rows(engine, PromisedReply)[0]
+        assert promise.answer == "已电话告知18点恢复" and promise.answered_at == clock.now()
+
+
+async def test_directory_lookup_logged_as_answered(make_desk_app, engine, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+b")  # a walk-in
+        await type_text(pilot, "银行")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerInquiryDialog)
+        entry = str(app.screen.query_one("#answer-entry").render())
+        assert "南门商业街12号" in entry and "09:00-17:00" in entry
+        await pilot.press("1")
+        await settle(pilot)
+        inquiry = all_rows(engine, Inquiry)[0]
+        assert (inquiry.channel, inquiry.outcome, inquiry.target_kind) == (
+            "walk_in", InquiryOutcome.answered, "directory")
+        assert inquiry.target_id == estate.directory["中国工商银行(文二西路支行)"]
+
+
+async def test_a_phone_number_search_finds_nobody(make_desk_app, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "13912340001")
+        assert hits(app) == []
+        assert "not searched" in str(app.screen.query_one("#find-hint").render())
+
+
+async def test_reveal_is_asked_for_and_audited(make_desk_app, engine, staff, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "zhangsan")
+        detail = str(app.screen.query_one("#detail").render())
+        assert "139****0001" in detail and "13912340001" not in detail
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await type_text(pilot, "家属急事")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "13912340001" in str(app.screen.query_one("#detail").render())
+        events = all_rows(engine, AuditEvent)
+        reveal = [e for e in events if e.action == "resident.reveal_phone"]
+        assert len(reveal) == 1
+        assert (reveal[0].user_id, reveal[0].detail["reason"]) == (staff.operator.user_id,
+                                                                   "家属急事")
+        await type_text(pilot, "x")  # the search changes: the number is masked again
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert "13912340001" not in str(app.screen.query_one("#detail").render())
+
+
+async def test_escape_on_a_reveal_shows_nothing_and_audits_nothing(make_desk_app, engine,
+                                                                   estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "zhangsan")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "13912340001" not in str(app.screen.query_one("#detail").render())
+        assert not [e for e in all_rows(engine, AuditEvent) if "reveal" in e.action]
