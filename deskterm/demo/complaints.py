@@ -81,8 +81,10 @@ def _complaint(ctx: DemoContext, received: datetime, fate: str, stop: str,
     rng = ctx.rng
     times = _times(ctx, received, fate == "referred" or rng.random() < 0.3)
     keep = ORDER.index(stop)
-    times = {k: v for k, v in times.items()
-             if v <= ctx.now and (k == "called_back" and keep >= 4 or k in ORDER and ORDER.index(k) <= keep)}
+    def reached(step: str) -> bool:  # the callback comes before the sign-off
+        return keep >= 4 if step == "called_back" else ORDER.index(step) <= keep
+
+    times = {k: v for k, v in times.items() if v <= ctx.now and reached(k)}
     category, content, department = about or rng.choice(texts.COMPLAINTS)
     resident = extra.pop("resident", None) or ctx.resident()
     shift_id, operator = ctx.on_duty(received)
@@ -112,7 +114,8 @@ def _complaint(ctx: DemoContext, received: datetime, fate: str, stop: str,
     for step, note in texts.COMPLAINT_STEPS[: 3 if status == "open" else 5]:
         at += timedelta(minutes=rng.randint(2, 15))
         if at <= ctx.now:
-            ctx.add(ComplaintStep, complaint_id=row["id"], at=at, user_id=operator, step=step, note=note)
+            ctx.add(ComplaintStep, complaint_id=row["id"], at=at, user_id=operator, step=step,
+                    note=note)
     for step in ("referred", "replied", "closed"):
         if step in times:
             ctx.add(ComplaintStep, complaint_id=row["id"], at=times[step],
@@ -125,7 +128,8 @@ def _complaint(ctx: DemoContext, received: datetime, fate: str, stop: str,
 
 def _from_callback(ctx: DemoContext, callback: dict[str, Any], order: dict[str, Any]) -> None:
     """A dissatisfied repair callback (C) becomes a complaint about the repair."""
-    resident = next((r for r in ctx.residents if r["unit_id"] == order["unit_id"]), None) or ctx.resident()
+    resident = next((r for r in ctx.residents if r["unit_id"] == order["unit_id"]), None)
+    resident = resident or ctx.resident()
     received = callback["done_at"] + timedelta(minutes=5)
     row = _complaint(ctx, received, "referred", "referred", about=texts.REPAIR_COMPLAINT,
                      resident=resident, repair_id=order["id"])
@@ -148,7 +152,8 @@ def _callback(ctx: DemoContext, row: dict[str, Any], times: dict[str, datetime])
         return
     done = times.get("called_back")
     result = ctx.rng.choice(("satisfied", "satisfied", "fairly_satisfied")) if done else None
-    cb = ctx.add(Callback, subject_kind="complaint", subject_id=row["id"], created_at=times["closed"],
+    cb = ctx.add(Callback, subject_kind="complaint", subject_id=row["id"],
+                 created_at=times["closed"],
                  due_at=times["closed"] + timedelta(days=ctx.settings.complaint_callback_days),
                  attempts=1 if done else 0, last_attempt_at=done, method="phone" if done else None,
                  person=row["who_name"] if done else "", result=result,
@@ -167,13 +172,14 @@ def _case2(ctx: DemoContext, received: datetime) -> None:
     company = next(c for c in ctx.companies if c["name"] == CASE2_COMPANY)
     supervisor = ctx.users["sup1"]
     shift_id, operator = ctx.on_duty(received)
-    times = {"open": received, "referred": received + timedelta(minutes=50),
-             "replied": received + timedelta(days=1, hours=1), "closed": received + timedelta(days=1, hours=2),
-             "called_back": received + timedelta(days=3), "signed_off": received + timedelta(days=3, hours=2)}
+    after = {"open": (0, 0), "referred": (0, 50), "replied": (1, 60), "closed": (1, 120),
+             "called_back": (3, 0), "signed_off": (3, 120)}  # (days, minutes) after the letter
+    times = {step: received + timedelta(days=d, minutes=m) for step, (d, m) in after.items()}
     row = ctx.add(
         Complaint, number=ctx.number("C", received), who_kind="company",
         who_name=f"{company['name']} 策划部负责人", unit_id=company["unit_id"], company_id=company["id"],
-        contact=mobile(ctx.rng), channel="letter", category="event_approval", content=texts.CASE2_CONTENT,
+        contact=mobile(ctx.rng), channel="letter", category="event_approval",
+        content=texts.CASE2_CONTENT,
         severity="important", valid=False, department="客户服务中心", received_at=received,
         received_by=operator, shift_id=shift_id, status="signed_off", referred_to="公司客服主管 王强",
         referred_at=times["referred"],
@@ -191,7 +197,8 @@ def _case2(ctx: DemoContext, received: datetime) -> None:
     for step in ("replied", "closed"):
         ctx.add(ComplaintStep, complaint_id=row["id"], at=times[step], user_id=supervisor,
                 step=step, note=texts.CASE2_ANSWER if step == "replied" else "用户书面确认接受处理结果")
-    cb = ctx.add(Callback, subject_kind="complaint", subject_id=row["id"], created_at=times["closed"],
+    cb = ctx.add(Callback, subject_kind="complaint", subject_id=row["id"],
+                 created_at=times["closed"],
                  due_at=times["closed"] + timedelta(days=ctx.settings.complaint_callback_days),
                  attempts=1, last_attempt_at=times["called_back"], method="visit",
                  person=company["contact_name"], result="satisfied",
@@ -200,7 +207,8 @@ def _case2(ctx: DemoContext, received: datetime) -> None:
     ctx.audit(times["called_back"], "callback.done", "callback", cb["id"], user_id=supervisor,
               detail={"kind": "complaint", "result": "satisfied"})
     meeting = received + timedelta(days=1)
-    ctx.add(Communication, at=meeting, party_kind="tenant", party_name=company["name"], how="meeting",
+    ctx.add(Communication, at=meeting, party_kind="tenant", party_name=company["name"],
+            how="meeting",
             subject="开业典礼安排(舞狮表演)投诉面谈",
             agreed="管理处设欢迎及引导标志、安排保安保洁、同意大堂讲话;舞狮依《大厦用户手册》不予批准",
             follow_up="典礼当天现场配合", follow_up_due=meeting + timedelta(days=2),

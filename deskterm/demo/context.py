@@ -77,7 +77,8 @@ class DemoContext:
     companies: list[dict[str, Any]] = field(default_factory=list)
     buildings: list[str] = field(default_factory=list)  # residential building codes
     categories: dict[str, str] = field(default_factory=dict)  # repair category -> class
-    callbacks: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # (callback, order)
+    # (callback, order) of every repair callback, for the one that goes wrong
+    callbacks: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     unhappy: tuple[dict[str, Any], dict[str, Any]] | None = None  # a dissatisfied repair callback
 
     def __post_init__(self) -> None:
@@ -120,7 +121,8 @@ class DemoContext:
         self.counters[key] = self.counters.get(key, 0) + 1
         return format_number(prefix, day, self.counters[key])
 
-    def audit(self, at: datetime, action: str, entity: str, entity_id: Any = None, **kw: Any) -> None:
+    def audit(self, at: datetime, action: str, entity: str, entity_id: Any = None,
+              **kw: Any) -> None:
         self.chain.add(at, action, entity, entity_id, **kw)
 
     # -- people -----------------------------------------------------------------------------
@@ -159,4 +161,5 @@ class DemoContext:
     def fill(self, text: str) -> str:
         """Put a building, unit, floor and lift into a text template."""
         building, number = self.rng.choice(self.homes)["label"].split("-")
-        return text.format(b=building, u=number, f=self.rng.randint(2, 18), e=self.rng.randint(1, 2))
+        floor, lift = self.rng.randint(2, 18), self.rng.randint(1, 2)
+        return text.format(b=building, u=number, f=floor, e=lift)

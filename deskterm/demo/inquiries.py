@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from deskterm.demo import texts
 from deskterm.demo.context import DemoContext
@@ -11,6 +12,8 @@ from deskterm.models.inquiry import ContactAttempt, Inquiry, Message, PromisedRe
 
 HISTORY_DAYS = 14
 DELIVERY = ("电话通知", "当面转告", "留言条放入信箱", "微信告知")
+# Calls and walk-ins by hour, 07:00 to 21:00 (cumulative weights).
+CALL_HOURS = tuple(accumulate((1, 3, 5, 6, 5, 3, 4, 5, 5, 4, 3, 2, 2, 1, 1)))
 
 
 def add_inquiries(ctx: DemoContext, scale: int, directory: list[tuple[int, str]]) -> None:
@@ -19,8 +22,8 @@ def add_inquiries(ctx: DemoContext, scale: int, directory: list[tuple[int, str]]
     for back in range(HISTORY_DAYS, -1, -1):
         day = ctx.today - timedelta(days=back)
         for _ in range(rng.randint(6, 12) * scale):
-            at = ctx.local(day, rng.choices(range(7, 22), weights=(1, 3, 5, 6, 5, 3, 4, 5, 5, 4, 3, 2, 2, 1, 1))[0],
-                           rng.randrange(60), rng.randrange(60))
+            hour = rng.choices(range(7, 22), cum_weights=CALL_HOURS)[0]
+            at = ctx.local(day, hour, rng.randrange(60), rng.randrange(60))
             if at < ctx.now - timedelta(minutes=5):
                 times.append(at)
     times.sort()
@@ -74,8 +77,9 @@ def _find_person(ctx: DemoContext, at: datetime) -> None:
         ctx.add(ContactAttempt, inquiry_id=row["id"], at=attempt_at, outcome=result,
                 user_id=row["user_id"])
     if outcome == "message_taken":
-        _message(ctx, attempt_at + timedelta(minutes=1), row, "company" if by_company else "resident",
-                 target["id"], label, row["inquirer"])
+        kind = "company" if by_company else "resident"
+        _message(ctx, attempt_at + timedelta(minutes=1), row, kind, target["id"], label,
+                 row["inquirer"])
 
 
 def _message(ctx: DemoContext, at: datetime, inquiry: dict | None, for_kind: str,

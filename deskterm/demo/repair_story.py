@@ -15,9 +15,9 @@ HISTORY_DAYS = 75
 _FEE_OF = {c: f for c, _d, f in texts.REPAIR_HOUSEHOLD if f}
 FLOW = ("reported", "dispatched", "on_site", "repaired", "accepted", "called_back", "closed")
 # The services' action for each step (RepairEvent.action, audit "repair.<action>").
-ACTIONS = {"reported": "create", "dispatched": "dispatch", "on_site": "arrive", "repaired": "repair",
-           "accepted": "accept", "called_back": "called_back", "closed": "close",
-           "cancelled": "cancel", "on_hold": "hold"}
+ACTIONS = {"reported": "create", "dispatched": "dispatch", "on_site": "arrive",
+           "repaired": "repair", "accepted": "accept", "called_back": "called_back",
+           "closed": "close", "cancelled": "cancel", "on_hold": "hold"}
 
 
 @dataclass
@@ -137,12 +137,12 @@ def _timeline(ctx: DemoContext, spec: Spec) -> None:
     steps = {"reported": t}
     t += timedelta(minutes=rng.randint(5, 20))
     steps["dispatched"] = t
-    t += timedelta(minutes=rng.randint(25, 110)) if rng.random() < 0.7 else timedelta(hours=rng.randint(2, 30))
+    t += _soon_or_later(rng, (25, 110))
     steps["on_site"] = t
     t += timedelta(minutes=rng.randint(30, 180))
     steps["repaired"] = repaired = t
     # The resident signs at once, or when back home.
-    t += timedelta(minutes=rng.randint(0, 15)) if rng.random() < 0.7 else timedelta(hours=rng.randint(2, 30))
+    t += _soon_or_later(rng, (0, 15))
     steps["accepted"] = t
     if spec.scope == "household":  # called back before the callback falls due, or late
         due = callback_due(ctx, spec, repaired)
@@ -168,6 +168,13 @@ def _timeline(ctx: DemoContext, spec: Spec) -> None:
             steps = {k: (spec.reported_at + (v - spec.reported_at) * share).replace(microsecond=0)
                      for k, v in steps.items()}
     spec.times = {k: v for k, v in steps.items() if v <= ctx.now}
+
+
+def _soon_or_later(rng, minutes: tuple[int, int]) -> timedelta:
+    """Mostly within `minutes`; three times in ten, hours later (nobody free, nobody home)."""
+    if rng.random() < 0.7:
+        return timedelta(minutes=rng.randint(*minutes))
+    return timedelta(hours=rng.randint(2, 30))
 
 
 def callback_due(ctx: DemoContext, spec: Spec, repaired: datetime) -> datetime:

@@ -23,10 +23,10 @@ from deskterm.rules.sla import deadlines_for
 from deskterm.rules.warranty import in_warranty
 
 
-def add_repairs(ctx: DemoContext, scale: int, categories: dict[str, str],
-                fee_items: dict[str, dict[str, Any]]) -> None:
+def add_repairs(ctx: DemoContext, scale: int, fee_items: dict[str, dict[str, Any]]) -> None:
+    """`fee_items`: the fee schedule by code (D-34)."""
     for spec in plan_repairs(ctx, scale):
-        _order(ctx, spec, categories[spec.category], fee_items)
+        _order(ctx, spec, ctx.categories[spec.category], fee_items)
     _unhappy_callback(ctx)
 
 
@@ -46,9 +46,14 @@ def _order(ctx: DemoContext, spec: Spec, repair_class: str, fee_items: dict[str,
     lines = _fee_lines(ctx, spec, order_id, fee, bool(warranty))
     charged = sum(line["amount_fen"] for line in lines
                   if not line["waived"] and line["review"] in ("not_needed", "approved"))
-    fee_signed = times["on_site"] + timedelta(minutes=20) if charged and "repaired" in times else None
-    channel = (RepairChannel.patrol if spec.reporter in ("巡查保安", "保洁员")
-               else rng.choice((RepairChannel.phone, RepairChannel.phone, RepairChannel.walk_in, RepairChannel.app)))
+    # D-34: the reporter signs the fee before the work is marked done.
+    fee_signed = None
+    if charged and "repaired" in times:
+        fee_signed = times["on_site"] + timedelta(minutes=20)
+    channel = RepairChannel.patrol
+    if spec.reporter not in ("巡查保安", "保洁员"):
+        channel = rng.choice((RepairChannel.phone, RepairChannel.phone, RepairChannel.walk_in,
+                              RepairChannel.app))
     row = ctx.add(
         RepairOrder, id=order_id, number=ctx.number("R", spec.reported_at), scope=spec.scope,
         unit_id=spec.unit_id, location=spec.location, channel=channel, reporter_name=spec.reporter,
@@ -80,7 +85,8 @@ def _order(ctx: DemoContext, spec: Spec, repair_class: str, fee_items: dict[str,
                   user_id=line["added_by"], detail={"line": line["id"], "code": line["code"]})
         if line["reviewed_at"]:
             ctx.audit(line["reviewed_at"], "repair.fee_review", "repair_order", order_id,
-                      user_id=line["reviewed_by"], detail={"line": line["id"], "review": "approved"})
+                      user_id=line["reviewed_by"],
+                      detail={"line": line["id"], "review": "approved"})
     if fee_signed:
         ctx.audit(fee_signed, "repair.fee_accept", "repair_order", order_id,
                   user_id=ctx.on_duty(fee_signed)[1], detail={"total_fen": charged})
@@ -120,7 +126,8 @@ def _fee_lines(ctx: DemoContext, spec: Spec, order_id: int, fee: dict | None,
     if fee:
         quantity = 2 if ctx.rng.random() < 0.15 else 1
         price = fee["labour_fen"] + fee["materials_fen"]
-        lines.append({"code": fee["code"], "schedule_item_id": fee["id"], "description": fee["name"],
+        lines.append({"code": fee["code"], "schedule_item_id": fee["id"],
+                      "description": fee["name"],
                       "unit": fee["unit"], "unit_labour_fen": fee["labour_fen"],
                       "unit_materials_fen": fee["materials_fen"], "quantity": quantity,
                       "unit_price_fen": price, "amount_fen": line_amount(price, quantity),
@@ -133,7 +140,8 @@ def _fee_lines(ctx: DemoContext, spec: Spec, order_id: int, fee: dict | None,
                       "review": FeeReview(spec.off_schedule)})
     for line in lines:
         approved = line["review"] == FeeReview.approved
-        line.update(id=ctx.new_id("repair_fee_line"), order_id=order_id, added_at=added, added_by=by,
+        line.update(id=ctx.new_id("repair_fee_line"), order_id=order_id, added_at=added,
+                    added_by=by,
                     reviewed_at=added + timedelta(minutes=50) if approved else None,
                     reviewed_by=ctx.users["sup2"] if approved else None,
                     review_note="非标项目,价格经工程部主管核定" if approved else None)
@@ -171,7 +179,8 @@ def _callback(ctx: DemoContext, spec: Spec, row: dict[str, Any]) -> None:
 
 def _unhappy_callback(ctx: DemoContext) -> None:
     """One resident was not satisfied; the complaint it becomes is added with the complaints."""
-    done = [(cb, order) for cb, order in ctx.callbacks if cb["result"] and order["status"] == "called_back"]
+    done = [(cb, order) for cb, order in ctx.callbacks
+            if cb["result"] and order["status"] == "called_back"]
     if done:
         cb, order = done[len(done) // 2]
         cb["result"], cb["comment"] = "dissatisfied", texts.CALLBACK_COMMENTS["dissatisfied"][0]
@@ -179,4 +188,5 @@ def _unhappy_callback(ctx: DemoContext) -> None:
     for cb, order in ctx.callbacks:
         if cb["done_at"]:
             ctx.audit(cb["done_at"], "callback.record", "callback", cb["id"], user_id=cb["done_by"],
-                      detail={"number": order["number"], "result": cb["result"], "method": cb["method"]})
+                      detail={"number": order["number"], "result": cb["result"],
+                              "method": cb["method"]})

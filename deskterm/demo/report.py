@@ -16,7 +16,8 @@ class DemoReport:
 
     def lines(self) -> list[str]:
         width = max((len(name) for name in self.counts), default=0)
-        out = [_("Demo data (scale {scale}, seed {seed}):").format(scale=self.scale, seed=self.seed)]
+        title = _("Demo data (scale {scale}, seed {seed}):")
+        out = [title.format(scale=self.scale, seed=self.seed)]
         out += [f"  {name:<{width}}  {count:>12,}" for name, count in sorted(self.counts.items())]
         out.append(_("Built in {seconds:.1f} s.").format(seconds=self.elapsed))
         out.append(_("Demo accounts: op1 / sup1 / admin1, password demo1234 (demo database only)."))

@@ -34,9 +34,10 @@ def add_shifts(ctx: DemoContext) -> None:
         operator = ctx.users[code]
         current = index == last
         ended = None if current else begun + timedelta(hours=SHIFT_HOURS)
-        check = {item: True for item in items}
-        if index == last - 5 and "equipment" in check:
-            check["equipment"] = False  # a flat radio battery, written in the logbook too
+        check: dict[str, bool | str] = {item: True for item in items}
+        if index == last - 5 and "equipment" in check:  # what is not in order needs a note
+            check["equipment"] = False
+            check["note"] = "对讲机电池电量不足,已换备用电池并报工程部"
         row = ctx.add(Shift, post=ctx.settings.post, operator_id=operator, started_at=begun,
                       ended_at=ended, self_check=check,
                       status=ShiftStatus.open if current else ShiftStatus.closed)
@@ -139,7 +140,8 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo, signed: 
     for text in notices:
         ctx.add(HandoverItem, handover_id=row["id"], kind="notice", text=text)
     for kind, ref, text in open_items:
-        ctx.add(HandoverItem, handover_id=row["id"], kind="open", ref_kind=kind, ref_id=ref, text=text)
+        ctx.add(HandoverItem, handover_id=row["id"], kind="open", ref_kind=kind, ref_id=ref,
+                text=text)
     for name, count in physical.items():
         ctx.add(HandoverItem, handover_id=row["id"], kind="physical", text=name, count=count)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,8 +24,8 @@ BATCH = 10_000
 TABLE_ORDER = (
     "user", "building", "unit", "resident", "company", "shift", "handover", "handover_item",
     "logbook_entry", "expected_visitor", "deny_entry", "inquiry", "contact_attempt", "message",
-    "promised_reply", "repair_order", "repair_event", "repair_fee_line", "complaint_category", "complaint",
-    "complaint_step", "callback", "communication", "event",
+    "promised_reply", "repair_order", "repair_event", "repair_fee_line", "complaint_category",
+    "complaint", "complaint_step", "callback", "communication", "event",
 )
 Progress = Callable[[int, int, str], None] | None
 
@@ -120,15 +121,35 @@ def insert_tuples(conn: Connection, table_name: str, columns: tuple[str, ...],
         cursor = conn.connection.driver_connection.cursor()
         sql = (f'INSERT INTO "{table_name}" ({", ".join(columns)}) '
                f'VALUES ({", ".join("?" * len(columns))})')
-        execute = lambda batch: cursor.executemany(sql, batch)  # noqa: E731
+        def execute(batch: list[tuple]) -> None:
+            cursor.executemany(sql, batch)
+
     else:
         table = SQLModel.metadata.tables[table_name]
-        execute = lambda batch: conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in batch])  # noqa: E731
+        def execute(batch: list[tuple]) -> None:
+            conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in batch])
+
     for batch in prefetch(batches):
         execute(batch)
         done += len(batch)
         if progress:
             progress(done, total, what)
+    if progress and not done:
+        progress(0, total, what)
+
+
+@contextmanager
+def bulk_cache(conn: Connection, kib: int) -> Iterator[None]:
+    """SQLite: a bigger page cache while indexes grow by the million, then the old one back."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def reset_sequences(conn: Connection) -> None:

@@ -10,6 +10,7 @@ import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from deskterm.demo import texts
@@ -20,10 +21,7 @@ from deskterm.models.visitor import DenyEntry, ExpectedVisitor
 HISTORY_DAYS = 365
 # Arrivals per hour of the desk's day: quiet at night, peaks mid-morning and mid-afternoon.
 HOURLY = (1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 3, 6, 9, 10, 9, 6, 7, 9, 10, 9, 8, 7, 6, 5, 4, 3, 2)
-CUMULATIVE = []
-for _hour, _weight in enumerate(HOURLY):
-    for _minute in range(60):
-        CUMULATIVE.append((CUMULATIVE[-1] if CUMULATIVE else 0.0) + _weight)
+CUMULATIVE = list(accumulate(weight for weight in HOURLY for _minute in range(60)))
 DOC_TYPES = (("resident_id", 82), ("driving_licence", 6), ("passport", 2),
              ("residence_permit", 2), ("other", 1), ("sighted", 6), ("none", 1))
 STAY_MINUTES = [10, 15, 20, 25, 30, 40, 45, 60, 75, 90, 120, 150, 180, 240]
@@ -40,7 +38,7 @@ COLUMNS = (
 )
 _IDX = {name: i for i, name in enumerate(COLUMNS)}
 _DOC_NAMES = [name for name, _w in DOC_TYPES]
-_DOC_CUMULATIVE = [sum(w for _n, w in DOC_TYPES[: i + 1]) for i in range(len(DOC_TYPES))]
+_DOC_CUMULATIVE = list(accumulate(weight for _name, weight in DOC_TYPES))
 
 
 @dataclass
@@ -59,7 +57,8 @@ def plan_visitors(ctx: DemoContext, total: int) -> VisitorPlan:
     days, weights = [], []
     for back in range(HISTORY_DAYS - 1, -1, -1):
         day = ctx.today - timedelta(days=back)
-        weight = (0.75 if day.weekday() >= 5 else 1.0) * (1 + 0.3 * (HISTORY_DAYS - back) / HISTORY_DAYS)
+        growth = 1 + 0.3 * (HISTORY_DAYS - back) / HISTORY_DAYS  # a busier estate lately
+        weight = (0.75 if day.weekday() >= 5 else 1.0) * growth
         limit = 1440
         if back == 0:
             limit = minutes_today
@@ -132,7 +131,8 @@ class VisitorRows:
         per_company = max(1, 4 * len(ctx.residents) // (3 * max(1, len(ctx.companies))))
         self.hosts = [self._host(h, False) for h in ctx.residents for _ in range(4)]
         self.hosts += [self._host(c, True) for c in ctx.companies for _ in range(per_company)]
-        self.stays = [m * 60 for m, w in zip(STAY_MINUTES, STAY_WEIGHTS, strict=True) for _ in range(w)]
+        self.stays = [m * 60 for m, w in zip(STAY_MINUTES, STAY_WEIGHTS, strict=True)
+                      for _ in range(w)]
         # The roster, extended back before the demo's shifts: block k of 12 hours from the first
         # shift is worked by rota[k % 3]; blocks 0.. are the demo's shifts themselves.
         shifts = ctx.shifts
@@ -150,7 +150,8 @@ class VisitorRows:
         call = (None, None)
         if doc in ("sighted", "none") or rng.random() < 0.03:  # unknown identity: ask the host
             call = (rng.choice(("phone", "phone", "intercom", "in_person")), "agreed")
-        return (person_name(rng), doc, None if doc == "none" else masked(doc, document_tail(rng, doc)),
+        mask = None if doc == "none" else masked(doc, document_tail(rng, doc))
+        return (person_name(rng), doc, mask,
                 mobile(rng) if rng.random() < 0.3 else None,
                 plate(rng) if rng.random() < 0.15 else None, *call,
                 rng.choices((1, 2, 3, 4), cum_weights=(80, 93, 98, 100))[0])
@@ -173,7 +174,8 @@ class VisitorRows:
                 yield self._day(day, count, limit, next_id, long_stays)
             next_id += count
 
-    def _day(self, day: date, count: int, limit: int, first_id: int, long_stays: set[int]) -> list[tuple]:
+    def _day(self, day: date, count: int, limit: int, first_id: int,
+             long_stays: set[int]) -> list[tuple]:
         rng = self.ctx.rng
         random = rng.random
         start = int(self.ctx.local(day).timestamp())
@@ -212,7 +214,8 @@ class VisitorRows:
             append(
                 people[int(random() * n_people)] + hosts[int(random() * n_hosts)]
                 + (first_id + seq - 1, f"{prefix}{seq:04d}", stamp(ts), rota[k % 3],
-                   shift_ids[k] if k >= 0 else None, status, out_at, out_by, back, 1, None, None, None)
+                   shift_ids[k] if k >= 0 else None, status, out_at, out_by, back, 1,
+                   None, None, None)
             )
         if day == self.ctx.today:
             self._today(rows, first_id)

@@ -89,6 +89,11 @@ def record_export(
 ) -> None:
     """Audit an export (who, what, which period, whether personal data was included and why)."""
     from deskterm.services import audit
+    from deskterm.services.permissions import require
+
+    require(actor, "export.run")
+    if include_pii:
+        require(actor, "export.include_pii")
 
     audit.record(
         session=session, actor=actor, clock=clock, action="export.run", entity="export",

@@ -19,7 +19,7 @@ REPORTS: dict[str, str] = {
     "sla": "deskterm.reports.sla:build",
     "visitors": "deskterm.reports.visitors:build",
     "repairs": "deskterm.reports.repair_records:build",
-    "complaints": "deskterm.reports.complaints:build",
+    "complaints": "deskterm.reports.complaint_report:build",
 }
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from deskterm.clock import as_utc
 from deskterm.config import Settings
-from deskterm.i18n import _, current_language, ngettext
+from deskterm.i18n import _, current_language
 from deskterm.models.complaint import Callback, Complaint
 from deskterm.models.inquiry import Inquiry, Message, PromisedReply
 from deskterm.models.repair import OPEN_REPAIR_STATUSES, RepairCategory, RepairFeeLine, RepairOrder
@@ -71,7 +71,7 @@ def _more(table: Table, total: int) -> list[str]:
     extra = total - len(table.rows)
     if extra <= 0:
         return []
-    return [ngettext("…and {n} more.", "…and {n} more.", extra).format(n=extra)]
+    return [_("…and {n} more.").format(n=extra)]
 
 
 def category_name():
@@ -130,7 +130,7 @@ def visitors(report, session, w: Window, settings: Settings, dialect: str) -> No
         .order_by(v.checked_in_at).limit(LIST_LIMIT)).all()
     table = Table("still_on_site", _("Still on site"),
                   [Column("number", _("Slip")), Column("visitor", _("Visitor")),
-                   Column("host", _("Visiting")), Column("since", _("Since"))],
+                   Column("host", _("Visiting")), Column("since", _("Arrived"))],
                   [[n, name, host, as_utc(at)] for n, name, host, at in rows],
                   empty=_("Nobody."))
     s.tables.append(table)
@@ -202,7 +202,7 @@ def repairs(report, session, w: Window) -> None:
                       where=fell_due, table=RepairOrder.__table__)
         s.fact(f"{key}_deadlines", label, Ratio(int(met), n))
     missed = []
-    for kind, due, done in ((_("on site"), r.onsite_due_at, r.arrived_at), (_("repaired"), r.fix_due_at, r.repaired_at)):
+    for kind, due, done in ((_("arrival on site"), r.onsite_due_at, r.arrived_at), (_("repair done"), r.fix_due_at, r.repaired_at)):
         late = and_(live, due >= w.start, due < w.cut, or_(done.is_(None), done > due))
         missed += [[num, cat or code, kind, as_utc(d), as_utc(x) if x else None, status_label(st)]
                    for num, code, cat, d, x, st in session.execute(

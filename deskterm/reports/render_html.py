@@ -3,7 +3,10 @@ no network resource, so a supervisor can open it anywhere or print it."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from html import escape
+
+from rich.cells import cell_len
 
 from deskterm.i18n import _, current_language
 from deskterm.reports.model import Chart, Report, Section, Table
@@ -15,6 +18,7 @@ h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:1px solid
 h3{font-size:1em}.meta{color:#666;margin:.1em 0}
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:.25em .6em;
 text-align:left;vertical-align:top;white-space:pre-wrap}th{background:#f2f2f2}td.n,th.n{text-align:right}
+td.n,td.k{white-space:nowrap}
 dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2em 1.2em}dl.facts dt{color:#555}
 dl.facts dd{margin:0;font-weight:bold}.empty{font-style:italic;color:#666}
 svg{display:block;margin:.5em 0 1em}svg text{font-size:12px;fill:#222}
@@ -22,7 +26,7 @@ svg{display:block;margin:.5em 0 1em}svg text{font-size:12px;fill:#222}
 """
 
 BAR_WIDTH = 360
-LABEL_WIDTH = 220
+LABEL_WIDTH = 360  # the widest label column; narrower when the labels are short
 ROW = 20
 
 
@@ -34,7 +38,8 @@ def svg_chart(chart: Chart) -> str:
     """Horizontal bars as inline SVG; percent charts run from 0 to 100."""
     top = 100.0 if chart.percent else max((v for _l, v in chart.bars), default=0) or 1
     height = ROW * len(chart.bars) + 6
-    width = LABEL_WIDTH + BAR_WIDTH + 70
+    label_width = min(LABEL_WIDTH, round(6.5 * max((cell_len(label) for label, _v in chart.bars), default=4)) + 12)
+    width = label_width + BAR_WIDTH + 70
     parts = [f'<svg role="img" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}"><title>{_e(chart.title)}</title>']
     for i, (label, value) in enumerate(chart.bars):
@@ -43,12 +48,22 @@ def svg_chart(chart: Chart) -> str:
         shown = f"{value:.1f}%" if chart.percent else (f"{value:g}")
         colour = "#4a7db8" if not chart.percent else ("#3c8d4f" if value >= 90 else "#c9822b" if value >= 70 else "#b8433a")
         parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{ROW - 6}" fill="{colour}"/>'
-            f'<text x="{LABEL_WIDTH + length + 4}" y="{y + 13}">{_e(shown)}</text>'
+            f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{length}" height="{ROW - 6}" fill="{colour}"/>'
+            f'<text x="{label_width + length + 4}" y="{y + 13}">{_e(shown)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _cell(column, value, tz: str) -> str:
+    """A numeric cell is right-aligned; times, numbers and short codes never break a line."""
+    text = show(value, tz)
+    if column.numeric:
+        return f'<td class="n">{_e(text)}</td>'
+    short = len(text) <= 24 and not any(ch.isspace() for ch in text)
+    keep = isinstance(value, datetime | date | timedelta) or (isinstance(value, str) and short)
+    return f'<td class="k">{_e(text)}</td>' if keep else f"<td>{_e(text)}</td>"
 
 
 def _table(table: Table, tz: str) -> str:
@@ -56,9 +71,7 @@ def _table(table: Table, tz: str) -> str:
                    for c in table.columns)
     rows = []
     for row in table.rows:
-        cells = "".join(
-            f'<td class="n">{_e(show(v, tz))}</td>' if c.numeric else f"<td>{_e(show(v, tz))}</td>"
-            for c, v in zip(table.columns, row, strict=True))
+        cells = "".join(_cell(c, v, tz) for c, v in zip(table.columns, row, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -80,8 +80,8 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
 
     b = report.section("breaches", _("Every missed deadline"))
     breaches = []
-    for kind, due, done in ((_("on site"), r.onsite_due_at, r.arrived_at),
-                            (_("repaired"), r.fix_due_at, r.repaired_at)):
+    for kind, due, done in ((_("arrival on site"), r.onsite_due_at, r.arrived_at),
+                            (_("repair done"), r.fix_due_at, r.repaired_at)):
         late = and_(in_period, due.is_not(None),
                     or_(and_(done.is_not(None), done > due), and_(done.is_(None), due < now)))
         for number, reported, klass, category, where, loc, d, x, status in session.execute(

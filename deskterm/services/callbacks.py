@@ -103,29 +103,40 @@ def schedule_callback(
     return row
 
 
-def _describe(session: Session, row: Callback, now: datetime) -> CallbackRow:
-    number = unit = who = about = ""
-    if row.subject_kind == CallbackKind.repair:
-        order = session.get(RepairOrder, row.subject_id)
-        if order is not None:
-            number, who, about = order.number, order.reporter_name, order.description
-            unit = _unit(session, order.unit_id) or order.location
-    else:
-        complaint = session.get(Complaint, row.subject_id)
-        if complaint is not None:
-            number, who, about = complaint.number, complaint.who_name, complaint.content
-            unit = _unit(session, complaint.unit_id)
-    overdue = row.done_at is None and as_utc(row.due_at) < as_utc(now)
-    return CallbackRow(row, number, unit, who, about, overdue)
+def _subjects(session: Session, rows: list[Callback]) -> dict[tuple[str, int], tuple]:
+    """{(kind, id): (number, unit, who, about)} for a page of callbacks, in three queries."""
+    repair_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.repair}
+    complaint_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.complaint}
+    orders = list(session.exec(select(RepairOrder).where(col(RepairOrder.id).in_(repair_ids)))) \
+        if repair_ids else []
+    found = list(session.exec(select(Complaint).where(col(Complaint.id).in_(complaint_ids)))) \
+        if complaint_ids else []
+    unit_ids = {x.unit_id for x in (*orders, *found) if x.unit_id}
+    units = {u.id: u.label for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} \
+        if unit_ids else {}
+    subjects: dict[tuple[str, int], tuple] = {}
+    for o in orders:
+        subjects[(CallbackKind.repair.value, o.id)] = (
+            o.number, units.get(o.unit_id, "") or o.location, o.reporter_name, o.description)
+    for c in found:
+        subjects[(CallbackKind.complaint.value, c.id)] = (
+            c.number, units.get(c.unit_id, ""), c.who_name, c.content)
+    return subjects
 
 
-def _unit(session: Session, unit_id: int | None) -> str:
-    unit = session.get(Unit, unit_id) if unit_id else None
-    return unit.label if unit else ""
+def _describe_all(session: Session, rows: list[Callback], now: datetime) -> list[CallbackRow]:
+    subjects = _subjects(session, rows)
+    described = []
+    for row in rows:
+        number, unit, who, about = subjects.get((str(row.subject_kind), row.subject_id),
+                                                ("", "", "", ""))
+        overdue = row.done_at is None and as_utc(row.due_at) < as_utc(now)
+        described.append(CallbackRow(row, number, unit, who, about, overdue))
+    return described
 
 
 def describe(session: Session, callback_id: int, *, now: datetime) -> CallbackRow:
-    return _describe(session, get_callback(session, callback_id), now)
+    return _describe_all(session, [get_callback(session, callback_id)], now)[0]
 
 
 def list_callbacks(
@@ -137,21 +148,20 @@ def list_callbacks(
     stmt = select(Callback)
     if kind:
         stmt = stmt.where(Callback.subject_kind == CallbackKind(kind))
-    pending = session.exec(stmt.where(col(Callback.done_at).is_(None))
-                           .order_by(Callback.due_at, Callback.id).limit(limit))
-    rows = [_describe(session, r, now) for r in pending]
+    found = list(session.exec(stmt.where(col(Callback.done_at).is_(None))
+                              .order_by(Callback.due_at, Callback.id).limit(limit)))
     if include_done:
-        done = session.exec(stmt.where(col(Callback.done_at).is_not(None))
-                            .order_by(col(Callback.done_at).desc()).limit(limit))
-        rows += [_describe(session, r, now) for r in done]
-    return rows
+        found += list(session.exec(stmt.where(col(Callback.done_at).is_not(None))
+                                   .order_by(col(Callback.done_at).desc()).limit(limit)))
+    return _describe_all(session, found, now)
 
 
 def list_overdue_callbacks(session: Session, *, now: datetime) -> list[CallbackRow]:
     stmt = (select(Callback)
             .where(col(Callback.done_at).is_(None), Callback.due_at < as_utc(now))
             .order_by(Callback.due_at, Callback.id))
-    return [_describe(session, r, now) for r in session.exec(stmt)]
+    found = list(session.exec(stmt))
+    return _describe_all(session, found, now)
 
 
 def _open_callback(session, *, actor, callback_id: int, version: int) -> Callback:

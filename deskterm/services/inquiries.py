@@ -72,7 +72,8 @@ ADVICE_TEXT = {
         "Do not give out their number: offer to take a message for them."
     ),
     Advice.apologise: N_(
-        "Tried {n} times: apologise, explain, and take a message or the inquirer's contact."
+        "Not reached after several tries: apologise, explain, and take a message or the "
+        "inquirer's contact (D-22)."
     ),
 }
 

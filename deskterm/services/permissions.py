@@ -54,6 +54,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "import.run": ADMIN,
     "fees.manage": ADMIN,  # a new fee schedule version (services.fees)
     "users.manage": ADMIN,
+    "residents.manage": ADMIN,  # residents added outside an import (services.residents)
     "db.manage": ADMIN,
     "purge.run": ADMIN,
     "audit.verify": SUPERVISOR,
@@ -74,6 +75,7 @@ def require(actor: Actor, action: str) -> None:
                 role=actor.role.value, action=action
             ),
             action=action,
+            actor=actor,
         )
 
 
@@ -90,3 +92,18 @@ def deny(*, session: Session, actor: Actor, clock: Clock, action: str) -> None:
         entity_id=actor.user_id,
         detail={"action": action, "role": actor.role.value},
     )
+
+
+def record_refusal(*, engine, clock: Clock, exc: PermissionDenied) -> None:
+    """Audit a refusal raised inside a service, after its transaction was rolled back.
+
+    A door that runs services (the TUI's database worker) calls this, so that a denial met
+    there is recorded like the CLI's: in a transaction of its own.
+    """
+    from deskterm.db import run_write
+
+    actor = exc.context.get("actor")
+    action = exc.context.get("action")
+    if actor is None or action is None:
+        return
+    run_write(engine, lambda s: deny(session=s, actor=actor, clock=clock, action=action))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
@@ -21,6 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import (
+    Boolean,
     Integer,
     String,
     and_,
@@ -34,6 +36,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
@@ -182,6 +185,13 @@ def _prefix_like(column, name: str):
     return column.like(bindparam(name + "_like"), escape="\\")
 
 
+def _digits_of(column):
+    """The column without the separators phone numbers are written with (0571-8888 0001)."""
+    for separator in (" ", "-", "+", "(", ")", "/"):
+        column = func.replace(column, separator, "")
+    return column
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -216,7 +226,7 @@ _STR = String()
 
 
 def _row(branch: Branch, kind: HitKind, *, id, name, place=None, role=None, phone=None,
-         note=None, hours=None, at=None, unit_id=None, k1=None, k2=None):
+         note=None, hours=None, at=None, unit_id=None, k0=None, k1=None, k2=None):
     """One branch's SELECT list, the same shape in every branch (UNION ALL needs it)."""
     def text(value):
         return cast(null(), _STR) if value is None else value
@@ -232,6 +242,7 @@ def _row(branch: Branch, kind: HitKind, *, id, name, place=None, role=None, phon
         text(hours).label("hours"),
         (cast(null(), UTCDateTime()) if at is None else at).label("at"),
         (cast(null(), Integer) if unit_id is None else unit_id).label("unit_id"),
+        (cast(null(), Integer) if k0 is None else k0).label("k0"),
         text(k1).label("k1"),
         (cast(null(), Integer) if k2 is None else k2).label("k2"),
     ]
@@ -303,27 +314,32 @@ def _unit_statement(dialect: str, *, with_building: bool):
     """Residents (or the empty unit itself) and companies of the units a unit text names."""
     u, r = Unit, Resident
     if with_building:
-        key, where = u.label, _prefix(u.label, "label", dialect)
+        # One building's units (a few hundred at most) in the order of their numbers:
+        # 12-101 before 12-1001, so shorter labels first.
+        where = _prefix(u.label, "label", dialect)
+        short, key = func.length(u.label), u.label
     else:
-        key, where = u.number, _prefix(u.number, "number", dialect)
+        # Unit numbers across buildings can be thousands for one digit: index order.
+        where = _prefix(u.number, "number", dialect)
+        short, key = None, u.number
     people = (
         select(*_row(Branch.unit_people, HitKind.resident, id=r.id, name=r.name, place=u.label,
-                     role=r.relation, phone=r.phone, note=r.note, unit_id=u.id, k1=key,
-                     k2=r.id))
+                     role=r.relation, phone=r.phone, note=r.note, unit_id=u.id, k0=short,
+                     k1=key, k2=r.id))
         .select_from(u)
         .outerjoin(r, and_(r.unit_id == u.id, r.active.is_(True)))
         .where(where)
-        .order_by(key, u.id, r.id)
+        .order_by(*([short] if short is not None else []), key, u.id, r.id)
         .limit(UNIT_LIMIT + 1)
     )
     companies = (
         select(*_row(Branch.unit_companies, HitKind.company, id=Company.id, name=Company.name,
                      place=u.label, role=Company.contact_name, phone=Company.phone,
-                     unit_id=u.id, k1=key, k2=Company.id))
+                     unit_id=u.id, k0=short, k1=key, k2=Company.id))
         .select_from(u)
         .join(Company, Company.unit_id == u.id)
         .where(where, Company.active.is_(True))
-        .order_by(key, u.id, Company.id)
+        .order_by(*([short] if short is not None else []), key, u.id, Company.id)
         .limit(OTHER_LIMIT + 1)
     )
     return _union(people, companies)
@@ -362,15 +378,17 @@ def _pinyin_statement(dialect: str):
         # (杭州康宁制药: "kn", "kangning"), so its keys match from the start or after the
         # first two characters; matching anywhere inside would let "zs" find 建筑设计.
         _company_branch(or_(_prefix_like(c.name_initials, "term"),
-                            _prefix_like(func.substr(c.name_initials, 3), "term"),
+                            c.name_initials.like(bindparam("term_after_city"), escape="\\"),
                             _prefix_like(c.name_pinyin, "term"),
-                            _contains(c.name_pinyin, "term_long")), OTHER_LIMIT),
+                            and_(bindparam("long_ok", type_=Boolean()),
+                                 _contains(c.name_pinyin, "term"))), OTHER_LIMIT),
         # Staff names have no stored pinyin: every active account comes back (a desk has
         # dozens) and is matched in Python; see _staff_matches.
         _staff_branch(true(), STAFF_SCAN_LIMIT),
         _directory_branch(or_(_prefix_like(d.name_initials, "term"),
                               _prefix_like(d.name_pinyin, "term"),
-                              _contains(d.name_pinyin, "term_long"),
+                              and_(bindparam("long_ok", type_=Boolean()),
+                                   _contains(d.name_pinyin, "term")),
                               _contains(d.name, "term")), OTHER_LIMIT),
         _event_branch(or_(_contains(Event.title, "term"), _contains(Event.place, "term")),
                       OTHER_LIMIT),
@@ -386,7 +404,8 @@ def _union(*branches):
     subqueries for that), listed by branch and then by each branch's own order."""
     parts = [select(*b.subquery().c) for b in branches]
     compound = union_all(*parts).subquery("hits")
-    return select(*compound.c).order_by(compound.c.branch, compound.c.k1, compound.c.k2)
+    return select(*compound.c).order_by(compound.c.branch, compound.c.k0, compound.c.k1,
+                                        compound.c.k2)
 
 
 _STATEMENTS: dict[tuple[str, str], object] = {}
@@ -412,7 +431,7 @@ def _statement(dialect: str, shape: str):
                              role=DirectoryEntry.kind, phone=DirectoryEntry.phone,
                              note=DirectoryEntry.notes, hours=DirectoryEntry.hours,
                              k1=DirectoryEntry.kind, k2=DirectoryEntry.id))
-                .where(DirectoryEntry.phone.is_not(None))
+                .where(_digits_of(DirectoryEntry.phone).like(bindparam("digits_any")))
                 .order_by(DirectoryEntry.kind, DirectoryEntry.id)
             )
         else:  # pragma: no cover - a programming error
@@ -467,39 +486,99 @@ def search(
     dialect = session.get_bind().dialect.name
     if plan.mode is Mode.phone:
         return _phone_search(session, text, plan, dialect)
-    statement, params = _statement_for(dialect, plan, clock)
-    # Core rows through the session's own connection and transaction: no ORM loading.
-    return _collect(text, plan, session.connection().execute(statement, params).all())
+    shape, params = _shape_for(plan, clock)
+    return _collect(text, plan, _run(session, shape, params))
+
+
+def _shape_for(plan: Plan, clock: Clock) -> tuple[str, dict[str, object]]:
+    if plan.mode is Mode.unit:
+        if plan.building is not None:
+            return "unit_label", dict(_params(label=f"{plan.building}-{plan.number}"))
+        return "unit_number", dict(_params(number=plan.number))
+    # Pinyin inside a name (kangning in hangzhoukangning...) only from 4 letters on: shorter
+    # runs match by accident.
+    params: dict[str, object] = dict(_params(term=plan.term))
+    params["long_ok"] = len(plan.term) >= 4
+    params["term_after_city"] = "__" + params["term_like"]  # any two characters, then it
+    params["event_since"] = as_utc(clock.now()) - EVENT_PAST
+    return plan.mode.value, params
 
 
 def _statement_for(dialect: str, plan: Plan, clock: Clock):
-    if plan.mode is Mode.unit:
-        if plan.building is not None:
-            label = f"{plan.building}-{plan.number}"
-            return _statement(dialect, "unit_label"), _params(label=label)
-        return _statement(dialect, "unit_number"), _params(number=plan.number)
-    # Pinyin inside a name (kangning in hangzhoukangning...) only from 4 letters on: shorter
-    # runs match by accident.
-    long_term = plan.term if plan.mode is not Mode.pinyin or len(plan.term) >= 4 else "\U0010ffff"
-    params: dict[str, object] = {**_params(term=plan.term), **_params(term_long=long_term)}
-    params["event_since"] = as_utc(clock.now()) - EVENT_PAST
-    return _statement(dialect, plan.mode.value), params
+    shape, params = _shape_for(plan, clock)
+    return _statement(dialect, shape), params
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A statement compiled once for a dialect: its SQL, how to bind, how to read `at`."""
+
+    sql: str
+    positional: tuple[str, ...] | None  # parameter names in order, or None (named style)
+    defaults: dict[str, object]  # values of the statement's own parameters (LIMITs)
+    processors: dict[str, Callable[[object], object]]
+    dialect: Dialect
+
+
+_PREPARED: dict[tuple[str, str], _Prepared] = {}
+_AT = UTCDateTime()
+_AT_COLUMN = 8  # position of "at" in every branch's row (see _row)
+
+
+def _prepared(dialect: Dialect, shape: str) -> _Prepared:
+    key = (dialect.name, shape)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        compiled = _statement(dialect.name, shape).compile(dialect=dialect)
+        prepared = _Prepared(
+            sql=compiled.string,
+            positional=tuple(compiled.positiontup) if compiled.positional else None,
+            defaults={name: bind.effective_value for name, bind in compiled.binds.items()},
+            processors=dict(compiled._bind_processors),
+            dialect=dialect,
+        )
+        _PREPARED[key] = prepared
+    return prepared
+
+
+def _run(session: Session, shape: str, params: dict[str, object]) -> list[tuple]:
+    """Run a prepared search statement on the session's connection (its transaction).
+
+    A keystroke's work is this one statement, so it goes to the driver's cursor directly:
+    SQLAlchemy's per-execution bookkeeping would cost as much as the database's own work
+    on a short answer. The SQL is SQLAlchemy's own, compiled once for the dialect.
+    """
+    prepared = _prepared(session.get_bind().dialect, shape)
+    values = {**prepared.defaults, **params}
+    for name, process in prepared.processors.items():
+        if name in values:
+            values[name] = process(values[name])
+    args = (tuple(values[name] for name in prepared.positional)
+            if prepared.positional is not None else values)
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(prepared.sql, args)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if any(row[_AT_COLUMN] is not None for row in rows):
+        rows = [row if row[_AT_COLUMN] is None else
+                (*row[:_AT_COLUMN], _AT.process_result_value(row[_AT_COLUMN], prepared.dialect),
+                 *row[_AT_COLUMN + 1:]) for row in rows]
+    return rows
 
 
 def compiled_sql(*, session: Session, clock: Clock, plan: Plan) -> tuple[str | None, tuple]:
     """The SQL text and driver parameters a search sends (for the benchmark's raw floor)."""
-    if plan.mode in (Mode.empty, Mode.phone):
+    if plan.mode is Mode.empty:
         return None, ()
-    dialect = session.get_bind().dialect
-    statement, params = _statement_for(dialect.name, plan, clock)
-    compiled = statement.compile(dialect=dialect)
-    values = compiled.construct_params(params)
-    processors = compiled._bind_processors
-    ordered = []
-    for name in compiled.positiontup or ():
-        value = values[name]
-        ordered.append(processors[name](value) if name in processors else value)
-    return compiled.string, tuple(ordered)
+    shape, params = _phone_shape(plan) if plan.mode is Mode.phone else _shape_for(plan, clock)
+    prepared = _prepared(session.get_bind().dialect, shape)
+    values = {**prepared.defaults, **params}
+    for name, process in prepared.processors.items():
+        if name in values:
+            values[name] = process(values[name])
+    return prepared.sql, tuple(values[name] for name in prepared.positional or ())
 
 
 def _mask(phone: str) -> str:
@@ -523,7 +602,7 @@ def _collect(text: str, plan: Plan, rows) -> SearchResult:
     more = False
     residents = 0
     staff_filter = plan.term if plan.mode is Mode.pinyin else None
-    for branch, hit_id, name, place, role, phone, note, hours, at, unit_id, _k1, _k2 in rows:
+    for branch, hit_id, name, place, role, phone, note, hours, at, unit_id, *_keys in rows:
         kind, cap = _BRANCHES[branch]
         if staff_filter is not None and kind is HitKind.staff:
             if not _staff_matches(name, staff_filter):
@@ -558,13 +637,12 @@ def _collect(text: str, plan: Plan, rows) -> SearchResult:
     return SearchResult(text=text, plan=plan, hits=tuple(hits), more=more, counts=counts)
 
 
+def _phone_shape(plan: Plan) -> tuple[str, dict[str, object]]:
+    return "directory_phones", {"digits_any": "%" + plan.term.lstrip("+") + "%"}
+
+
 def _phone_search(session: Session, text: str, plan: Plan, dialect: str) -> SearchResult:
     """A phone-number text finds no person (D-21); the directory's office numbers only."""
-    digits = plan.term.lstrip("+")
-    rows = [
-        row for row in session.connection().execute(_statement(dialect, "directory_phones"))
-        if digits and digits in normalise_phone(row.phone).lstrip("+")
-    ]
-    result = _collect(text, plan, rows)
+    result = _collect(text, plan, _run(session, *_phone_shape(plan)))
     return SearchResult(text=text, plan=plan, hits=result.hits, more=result.more,
                         phone_refused=True, counts=result.counts)

@@ -15,6 +15,7 @@ from deskterm.i18n import _
 from deskterm.models.user import Role, User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
 
 # OWASP's argon2id minimum is m=19 MiB, t=2, p=1; we stay at or above it.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
@@ -56,6 +57,8 @@ def add_user(
     password: str,
     check_length: bool = True,
 ) -> User:
+    if actor is not None:  # None: the first admin at set-up (services.setup), or a test
+        require(actor, "users.manage")
     code = _check_code(code)
     name = name.strip()
     if not name or len(name) > 64:
@@ -103,6 +106,8 @@ def list_users(session: Session) -> list[User]:
 def set_password(
     *, session: Session, actor: Actor | None, clock: Clock, settings: Settings, code: str, password: str
 ) -> User:
+    if actor is not None:
+        require(actor, "users.manage")
     _check_password_rules(password, settings)
     user = get_by_code(session, code)
     user.password_hash = hash_password(password)
@@ -116,6 +121,8 @@ def set_password(
 def set_active(
     *, session: Session, actor: Actor | None, clock: Clock, code: str, active: bool
 ) -> User:
+    if actor is not None:
+        require(actor, "users.manage")
     user = get_by_code(session, code)
     user.active = active
     session.add(user)

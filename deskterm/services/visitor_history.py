@@ -143,13 +143,16 @@ def search_slips(*, session: Session, actor: Actor, clock: Clock, settings: Sett
             VisitorSlip.checked_in_at < after.checked_in_at,
             and_(VisitorSlip.checked_in_at == after.checked_in_at, VisitorSlip.id < after.id),
         ))
-    stmt = (
-        select(VisitorSlip)
+    stmt = (  # the columns shown, not whole records
+        select(VisitorSlip.id, VisitorSlip.number, VisitorSlip.visitor_name,
+               VisitorSlip.headcount, VisitorSlip.host_text, VisitorSlip.purpose,
+               VisitorSlip.doc_masked, VisitorSlip.plate, VisitorSlip.checked_in_at,
+               VisitorSlip.checked_out_at, VisitorSlip.status, VisitorSlip.slip_returned)
         .where(*terms)
         .order_by(VisitorSlip.checked_in_at.desc(), VisitorSlip.id.desc())
         .limit(limit + 1)
     )
-    slips = list(session.exec(stmt))
+    slips = session.exec(stmt).all()
     rows = [
         HistoryRow(
             id=s.id, number=s.number, visitor_name=s.visitor_name, headcount=s.headcount,

@@ -42,13 +42,15 @@ def list_on_site(*, session: Session, clock: Clock, settings: Settings,
                  limit: int = ON_SITE_LIMIT) -> OnSite:
     """Slips still on site, earliest first (index ix_visitor_slip_status_in)."""
     now = as_utc(clock.now())
-    stmt = (
-        select(VisitorSlip)
+    stmt = (  # the columns shown, not whole records: a list refreshed every half minute
+        select(VisitorSlip.id, VisitorSlip.number, VisitorSlip.visitor_name,
+               VisitorSlip.headcount, VisitorSlip.host_text, VisitorSlip.purpose,
+               VisitorSlip.plate, VisitorSlip.checked_in_at, VisitorSlip.version)
         .where(VisitorSlip.status == SlipStatus.on_site)
         .order_by(VisitorSlip.checked_in_at, VisitorSlip.id)
         .limit(limit + 1)
     )
-    slips = list(session.exec(stmt))
+    slips = session.exec(stmt).all()
     truncated = len(slips) > limit
     rows = []
     for slip in slips[:limit]:

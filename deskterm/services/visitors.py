@@ -69,9 +69,9 @@ CALL_METHOD_LABELS = {
     HostCallMethod.in_person: N_("Came to the desk"),
 }
 CALL_RESULT_LABELS = {
-    HostCallResult.agreed: N_("Agreed"),
-    HostCallResult.refused: N_("Refused"),
-    HostCallResult.no_answer: N_("No answer"),
+    HostCallResult.agreed: N_("host agreed"),
+    HostCallResult.refused: N_("host refused"),
+    HostCallResult.no_answer: N_("no answer"),
 }
 
 # rules.identity speaks English without translation; its sentences map to ours by their start.
@@ -558,6 +558,9 @@ def check_out(
 
 # -- corrections ---------------------------------------------------------------------------------
 _EDITABLE = ("visitor_name", "headcount", "phone", "purpose", "purpose_text", "plate")
+FIELD_LABELS = {"visitor_name": N_("Visitor"), "headcount": N_("People"), "phone": N_("Phone"),
+                "purpose": N_("Purpose"), "purpose_text": N_("Note"), "plate": N_("Plate"),
+                "status": N_("State")}
 
 
 def slip_snapshot(slip: VisitorSlip) -> dict[str, Any]:
@@ -583,7 +586,7 @@ def update_slip(
     if slip.version != version:
         now = slip_snapshot(slip)
         differ = {k: (seen.get(k), v) for k, v in now.items() if seen and seen.get(k) != v}
-        fields = ", ".join(differ) or _("its details")
+        fields = ", ".join(_(FIELD_LABELS.get(k, k)) for k in differ) or _("its details")
         raise StaleEdit(
             _("Another desk changed slip {number} since you opened it ({fields}); nothing was "
               "saved. Open it again to see the changes.").format(number=slip.number, fields=fields),

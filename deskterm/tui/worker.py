@@ -67,6 +67,8 @@ def run_db(
             else:
                 result = (run_write if write else run_read)(engine, work)
         except Exception as exc:  # delivered to the UI thread, never lost
+            if write is not None:  # work(engine) runs its own transactions and audits them
+                _audit_refusal(app, exc)
             app.call_from_thread(_deliver_error, node, exc, on_error)
             return None
         finally:
@@ -77,6 +79,20 @@ def run_db(
 
     return node.run_worker(job, thread=True, group=group, exclusive=exclusive,
                            exit_on_error=False, name=group)
+
+
+def _audit_refusal(app, exc: BaseException) -> None:
+    """A service refused the actor (PermissionDenied): the denial is audited (issue 9, #8)."""
+    from deskterm.errors import PermissionDenied
+
+    if not isinstance(exc, PermissionDenied):
+        return
+    from deskterm.services.permissions import record_refusal
+
+    try:
+        record_refusal(engine=app.engine, clock=app.clock, exc=exc)
+    except Exception as failure:  # the refusal itself is still shown
+        app.call_from_thread(app.log.error, repr(failure))
 
 
 def _deliver_error(node: DOMNode, exc: BaseException, on_error) -> None:

@@ -118,11 +118,11 @@ def test_shift_report_text_exact(cli, day):
     assert "Still on site at the end      1\n" in body
     assert "V20261128-0002   王五      刘洋 12-0101   2026-11-28 10:10" in body
     assert "On-site deadlines (urgent)        0/1 (0.0%)\nRepair deadlines                  —\n" in body
-    assert "R20261128-0001   Lift failure or lift      on site    2026-11-28 11:00   2026-11-28 12:00   reported\n" in body
+    assert "R20261128-0001   Lift failure or    arrival on site   2026-11-28 11:00   2026-11-28 12:00   reported\n" in body
     assert "2026-11-28 14:00   赵六       停车费标准?" in body
     assert "<b>=SUM(A1)</b> *急* |" in body and "[链接](http://x)" in body  # literally, not as markup
     assert "138" not in body and "137" not in body and "136" not in body  # no phone, not even masked
-    assert not re.search(r"\s\n", body)  # no trailing spaces in a file
+    assert not re.search(r"[ \t]\n", body)  # no trailing spaces in a file
 
 
 def test_shift_report_json_exact_keys_and_values(cli, day):
@@ -141,7 +141,7 @@ def test_shift_report_json_exact_keys_and_values(cli, day):
     assert sections["repairs"]["facts"]["onsite_deadlines"] == {"part": 0, "whole": 1, "percent": 0.0}
     assert sections["repairs"]["tables"][1]["rows"] == [{
         "number": "R20261128-0001", "category": "Lift failure or lift not running normally",
-        "deadline": "on site", "due": "2026-11-28T11:00:00+08:00", "done": "2026-11-28T12:00:00+08:00",
+        "deadline": "arrival on site", "due": "2026-11-28T11:00:00+08:00", "done": "2026-11-28T12:00:00+08:00",
         "status": "reported"}]
     assert sections["messages"]["facts"]["promises_overdue"] == 1
     assert sections["logbook"]["tables"][0]["rows"][0]["what"] == TRICKY
@@ -183,7 +183,7 @@ def test_sla_lists_every_breach(cli, day):
     assert sections["repairs"]["facts"]["onsite"] == {"part": 0, "whole": 1, "percent": 0.0}
     assert sections["repairs"]["facts"]["pending"] == 1  # the 24 h repair deadline still runs
     (breach,) = sections["breaches"]["tables"][0]["rows"]
-    assert (breach["number"], breach["deadline"], breach["late"]) == ("R20261128-0001", "on site", 60)
+    assert (breach["number"], breach["deadline"], breach["late"]) == ("R20261128-0001", "arrival on site", 60)
     assert sections["repairs"]["charts"][0]["bars"] == [
         {"label": "Lift failure or lift not running normally", "value": 0.0}]
     assert sections["other"]["facts"]["promised_replies"] == {"part": 0, "whole": 1, "percent": 0.0}
@@ -263,3 +263,81 @@ def test_unknown_shift_is_one_sentence(cli, users, fixed_now):
     result = cli("report", "shift", "--shift", "99", "--db", path, env=SUP)
     assert result.exit_code == 1
     assert result.stderr == "There is no shift 99.\n"
+
+
+@pytest.mark.parametrize("kind", ["shift", "daily", "sla", "visitors", "repairs"])
+def test_builders_run_on_every_engine(engine, staff, clock, settings, kind):
+    """The report SQL (hour buckets, durations, CASE sums) on SQLite and on PostgreSQL."""
+    from deskterm.db import run_read
+    from deskterm.models.repair import RepairOrder
+    from deskterm.models.shift import Shift
+    from deskterm.reports import builder
+    from deskterm.reports.period import Period, day_period
+
+    op = staff.operator.user_id
+    start = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # midnight in Shanghai
+    add(engine, Shift(post="前台", operator_id=op, started_at=start))
+    add(engine,
+        slip("V20261128-0001", op, at=start + timedelta(hours=1), status="left",
+             checked_out_at=start + timedelta(hours=1, minutes=45)),
+        slip("V20261128-0002", op, at=start + timedelta(hours=9)))
+    add(engine, RepairOrder(number="R20261128-0001", reporter_name="刘洋", category_code="lift_failure",
+                            description="电梯停运", repair_class="urgent", scope="public",
+                            reported_at=start + timedelta(hours=2), reported_by=op,
+                            onsite_due_at=start + timedelta(hours=4), fix_due_at=start + timedelta(hours=26)))
+    period = day_period(datetime(2026, 11, 28).date(), settings.timezone)
+    if kind == "shift":
+        period = Period(period.start, period.end)
+    build = builder(kind)
+    report = run_read(engine, lambda s: build(session=s, period=period, settings=settings, clock=clock))
+    data = json.loads(_render(report, "json"))
+    assert data["report"] == kind
+    if kind == "visitors":
+        summary = data["sections"][0]["facts"]
+        assert (summary["slips"], summary["average_stay"]) == (2, 45)
+        bars = {b["label"]: b["value"] for b in data["sections"][1]["charts"][0]["bars"]}
+        assert bars["01:00"] == 1 and bars["09:00"] == 1
+    if kind == "sla":
+        # clock: 10:00; nobody went on site by 04:00 (missed), the 24 h repair deadline still runs
+        assert data["sections"][0]["facts"]["pending"] == 1
+        assert data["sections"][1]["facts"]["count"] == 1
+    for fmt in ("text", "markdown", "html"):
+        assert _render(report, fmt)
+
+
+def _render(report, fmt):
+    import io
+
+    from deskterm.reports.render import render
+
+    out = io.StringIO()
+    render(report, fmt, out)
+    return out.getvalue()
+
+
+def test_complaints_report_without_the_contact(cli, day):
+    from deskterm.models.complaint import Callback, Complaint
+
+    path, _shift = day
+    engine = make_engine(path)
+    op1 = sqlite3.connect(path).execute("select id from user where code = 'op1'").fetchone()[0]
+    (cid,) = add(engine, Complaint(number="C20261128-0001", who_name="周晓东", contact="13955556666",
+                                   category="noise_neighbours", content="楼上装修噪音 =1+1", received_at=START,
+                                   received_by=op1, reply_due_at=START + timedelta(hours=24), status="referred",
+                                   referred_at=START + timedelta(minutes=10)))
+    add(engine, Callback(subject_kind="complaint", subject_id=cid, due_at=START + timedelta(hours=5),
+                         done_at=START + timedelta(hours=4), result="satisfied"))
+    engine.dispose()
+    result = cli("report", "complaints", "--date", "2026-11-28", "-f", "json", "--db", path, env=SUP)
+    assert result.exit_code == 0, result.stderr
+    sections = {s["key"]: s for s in json.loads(result.output)["sections"]}
+    assert sections["summary"]["facts"]["received"] == 1
+    assert sections["summary"]["facts"]["callbacks_on_time"] == {"part": 1, "whole": 1, "percent": 100.0}
+    (row,) = sections["complaints"]["tables"][0]["rows"]
+    assert (row["number"], row["status"], row["content"], row["reply_due"]) == (
+        "C20261128-0001", "referred", "楼上装修噪音 =1+1", "2026-11-29T08:00:00+08:00")
+    (call,) = sections["callbacks"]["tables"][0]["rows"]
+    assert (call["number"], call["result"], call["on_time"]) == ("C20261128-0001", "satisfied", True)
+    assert "5555" not in result.output
+    text = cli("--lang", "zh", "report", "complaints", "--date", "2026-11-28", "--db", path, env=SUP)
+    assert text.output.startswith("投诉报告\n") and "已转交" in text.output

@@ -13,7 +13,9 @@ from sqlmodel import Session, select
 from deskterm.config import Settings
 from deskterm.db import make_engine, read_session, write_session
 from deskterm.demo import build_demo
+from deskterm.demo.store import sqlite_stamp
 from deskterm.errors import DeskError
+from deskterm.models.directory import Event
 from deskterm.models.visitor import VisitorSlip
 from deskterm.rules.numbering import local_day, parse_number
 from deskterm.services import audit, maintenance
@@ -68,21 +70,33 @@ def test_integrity_foreign_keys_and_audit_chain(demo):
     with read_session(engine) as session:
         result = audit.verify(session)
     assert result.ok, result.problem
-    sealed = _rows(engine, "SELECT (SELECT count(*) FROM logbook_entry) + (SELECT count(*) FROM handover)")
-    assert result.records_checked == sealed[0][0]
+    sealed = _count(engine, "logbook_entry", "1") + _count(engine, "handover", "1")
+    assert result.records_checked == sealed
     head = _rows(engine, "SELECT seq, hash FROM audit_head")
     assert head == _rows(engine, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
 
 
-def test_times_are_stored_as_the_orm_stores_them(demo, tmp_path):
+def test_times_are_stored_as_the_orm_stores_them(demo):
     engine, _report = demo
-    raw = _rows(engine, "SELECT checked_in_at, checked_out_at FROM visitor_slip WHERE checked_out_at IS NOT NULL LIMIT 1")[0]
+    with Session(engine) as session:  # one instant written by the ORM, then rolled back
+        session.add(Event(title="t", place="p", starts_at=NOW))
+        session.flush()
+        orm_text = session.connection().exec_driver_sql(
+            "SELECT starts_at FROM event WHERE title = 't'").scalar()
+        session.rollback()
+    assert orm_text == sqlite_stamp()(int(NOW.timestamp())) == "2026-11-28 02:00:00.000000"
+    raw = _rows(engine, "SELECT checked_in_at, checked_out_at FROM visitor_slip "
+                        "WHERE checked_out_at IS NOT NULL LIMIT 1")[0]
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
     assert all(stamp.fullmatch(value) for value in raw)
     with Session(engine) as session:  # read back through the ORM: aware UTC
-        slip = session.exec(select(VisitorSlip).order_by(VisitorSlip.id.desc())).first()
+        slip = session.exec(select(VisitorSlip).order_by(VisitorSlip.id.desc()).limit(1)).one()
         assert slip.checked_in_at.tzinfo is not None and slip.checked_in_at <= NOW
-        assert slip.number == f"V{local_day(slip.checked_in_at, TZ):%Y%m%d}-{parse_number(slip.number)[2]:04d}"
+        assert parse_number(slip.number)[1] == local_day(slip.checked_in_at, TZ)
+
+
+def _count(engine, table, where):
+    return _rows(engine, f"SELECT count(*) FROM {table} WHERE {where}")[0][0]
 
 
 def test_the_desk_has_work_in_every_state(demo):
@@ -92,22 +106,24 @@ def test_the_desk_has_work_in_every_state(demo):
                         "called_back", "closed", "cancelled", "on_hold"}
     complaint_states = {r[0] for r in _rows(engine, "SELECT DISTINCT status FROM complaint")}
     assert complaint_states == {"open", "referred", "replied", "closed", "signed_off"}
-    assert _rows(engine, "SELECT count(*) FROM handover WHERE status = 'refused' AND refusal_reason <> ''")[0][0] == 1
-    assert _rows(engine, "SELECT count(*) FROM shift WHERE status = 'open'")[0][0] == 1
+    assert _count(engine, "handover", "status = 'refused' AND refusal_reason <> ''") == 1
+    assert _count(engine, "shift", "status = 'open'") == 1
     on_site = _rows(engine, "SELECT checked_in_at FROM visitor_slip WHERE status = 'on_site'")
     long_stays = [at for (at,) in on_site
                   if NOW - datetime.fromisoformat(at).replace(tzinfo=UTC) > timedelta(hours=4)]
     assert len(on_site) >= 3 and len(long_stays) >= 2
-    now = NOW.strftime("%Y-%m-%d %H:%M:%S")
-    overdue = f"SELECT count(*) FROM repair_order WHERE status IN ('reported','dispatched','on_site','on_hold') AND fix_due_at < '{now}'"
-    assert _rows(engine, overdue)[0][0] >= 1
-    assert _rows(engine, "SELECT count(*) FROM repair_order WHERE warranty_of_id IS NOT NULL")[0][0] >= 1
-    assert _rows(engine, "SELECT count(*) FROM repair_fee_line WHERE review = 'pending'")[0][0] == 1
-    assert _rows(engine, "SELECT count(*) FROM callback WHERE result = 'dissatisfied' AND complaint_id IS NOT NULL")[0][0] == 1
-    assert _rows(engine, f"SELECT count(*) FROM promised_reply WHERE answered_at IS NULL AND due_at < '{now}'")[0][0] >= 1
-    assert _rows(engine, "SELECT count(*) FROM message WHERE delivered_at IS NULL")[0][0] >= 1
-    assert _rows(engine, "SELECT count(*) FROM complaint WHERE content LIKE '%舞狮%' AND status = 'signed_off'")[0][0] == 1
-    assert _rows(engine, "SELECT count(*) FROM expected_visitor WHERE arrived_slip_id IS NOT NULL")[0][0] == 2
+    now = f"'{NOW:%Y-%m-%d %H:%M:%S}'"
+    open_repair = "status IN ('reported', 'dispatched', 'on_site', 'on_hold')"
+    assert _count(engine, "repair_order", f"{open_repair} AND fix_due_at < {now}") >= 1
+    assert _count(engine, "repair_order", "warranty_of_id IS NOT NULL") >= 1
+    assert _count(engine, "repair_fee_line", "review = 'pending'") == 1
+    assert _count(engine, "callback", "result = 'dissatisfied' AND complaint_id IS NOT NULL") == 1
+    assert _count(engine, "callback", f"done_at IS NULL AND due_at < {now}") >= 1
+    assert _count(engine, "promised_reply", f"answered_at IS NULL AND due_at < {now}") >= 1
+    assert _count(engine, "message", "delivered_at IS NULL") >= 1
+    assert _count(engine, "complaint", "content LIKE '%舞狮%' AND status = 'signed_off'") == 1
+    assert _count(engine, "expected_visitor", "arrived_slip_id IS NOT NULL") == 2
+    assert _count(engine, "visitor_slip", "deny_entry_id IS NOT NULL") == 1
 
 
 def test_accounts_sign_in_with_the_demo_password(demo):
@@ -116,7 +132,8 @@ def test_accounts_sign_in_with_the_demo_password(demo):
 
     engine, _report = demo
     for code in ("op1", "sup1", "admin1"):
-        user = sign_in(engine=engine, clock=FixedClock(NOW), settings=Settings(), code=code, password="demo1234")
+        user = sign_in(engine=engine, clock=FixedClock(NOW), settings=Settings(), code=code,
+                       password="demo1234")
         assert user.code == code
     with read_session(engine) as session:  # the sign-ins were appended to the chain
         assert audit.verify(session).ok
@@ -125,7 +142,8 @@ def test_accounts_sign_in_with_the_demo_password(demo):
 def test_counters_continue_after_the_demo(demo):
     engine, _report = demo
     today = f"V{local_day(NOW, TZ):%Y%m%d}-%"
-    demo_last = max(parse_number(n)[2] for (n,) in _rows(engine, f"SELECT number FROM visitor_slip WHERE number LIKE '{today}'"))
+    numbers = _rows(engine, f"SELECT number FROM visitor_slip WHERE number LIKE '{today}'")
+    demo_last = max(parse_number(number)[2] for (number,) in numbers)
     with write_session(engine) as session:
         number = next_number(session=session, prefix="V", at=NOW, tz=TZ)
         session.rollback()
@@ -149,18 +167,39 @@ def test_no_identity_number_reaches_the_file(demo):
     assert resident_id.search(b"visitor 110101199003074518.") is not None  # the pattern works
 
 
-def test_same_seed_same_data_other_seed_other_data(tmp_path):
-    paths = [tmp_path / "a.db", tmp_path / "b.db", tmp_path / "c.db"]
-    for path, seed in zip(paths, (7, 7, 8), strict=True):
-        engine, _report = _build(path, seed=seed, visitors=3000)
-        engine.dispose()
+def test_same_seed_same_data_other_seed_other_data(demo, tmp_path):
+    engine, _report = demo
+    paths = [engine.url.database, tmp_path / "same.db", tmp_path / "other.db"]
+    for path, seed in zip(paths[1:], (7, 8), strict=True):
+        other, _report = _build(path, seed=seed)
+        other.dispose()
     for table in ("visitor_slip", "resident"):
-        a, b, c = (_digest(p, table) for p in paths)
-        assert a == b
-        assert a != c
+        first, same, other = (_digest(p, table) for p in paths)
+        assert first == same
+        assert first != other
 
 
 def test_refuses_a_database_that_holds_records(demo):
     engine, _report = demo
     with pytest.raises(DeskError):
         build_demo(engine=engine, settings=Settings(), now=NOW, visitors=10)
+
+
+def test_builds_on_postgresql_too(engine):
+    """Same build through Core inserts on PostgreSQL (the `engine` fixture's other database)."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("the SQLite build is checked above")
+    report = build_demo(engine=engine, settings=Settings(), now=NOW, visitors=2000)
+    assert {name for name, n in report.counts.items() if n == 0} == set()
+    with read_session(engine) as session:
+        assert audit.verify(session).ok
+    with write_session(engine) as session:  # ids continue after the demo's explicit ones
+        assert int(next_number(session=session, prefix="V", at=NOW, tz=TZ)[-4:]) > 1
+        session.rollback()
+    from deskterm.clock import FixedClock
+    from deskterm.services.users import add_user
+
+    with write_session(engine) as session:
+        user = add_user(session=session, actor=None, clock=FixedClock(NOW), settings=Settings(),
+                        code="op8", name="新同事", role="operator", password="long-enough")
+        assert user.id == report.counts["user"] + 1

@@ -201,3 +201,15 @@ def test_slip_numbers_are_read_as_a_scanner_types_them():
     assert visitors.canonical_slip_number("Ｖ20261128-0007") == "V20261128-0007"
     with pytest.raises(InvalidInput, match="not a visitor slip number"):
         visitors.canonical_slip_number("C20261128-0001")
+
+
+def test_visitor_services_do_not_load_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport deskterm.services.visitors, deskterm.services.visitor_purge, "
+            "deskterm.services.visitor_history, deskterm.services.visitor_print, "
+            "deskterm.services.visitor_expected, deskterm.services.visitor_deny, "
+            "deskterm.cli.purge\nprint('textual' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from deskterm.db import run_read
 from deskterm.models.audit import AuditEvent
+from tests.cli.conftest import cli  # noqa: F401  (the CLI fixture, for the exports)
 from tests.inquiry_fixtures import COMPANIES, PEOPLE, seed_estate
 from tests.tui.conftest import SIZE, settle
 
@@ -121,7 +122,8 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         await clear(pilot)
         await press(pilot, walk, "staff contact", "王强", "enter")
         await press(pilot, walk, "staff message", "ctrl+n")
-        await press(pilot, walk, "staff message saved", "交班本已放桌上", "ctrl+s")
+        await press(pilot, walk, "staff message typed", "前台小李", "enter", "enter", "交班本已放桌上")
+        await press(pilot, walk, "staff message saved", "ctrl+s")
         # messages: list, deliver
         await press(pilot, walk, "messages", "ctrl+t")
         await press(pilot, walk, "deliver dialog", "enter")
@@ -152,14 +154,22 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         await press(pilot, walk, "company again", "康宁", "enter")
         await press(pilot, walk, "company reveal", "ctrl+o", "enter")
         assert "13912340008" in walk.seen_revealed
-        assert walk.steps > 100
+        assert walk.steps > 60
+        # the walk did what it says: two messages (one delivered), a promise kept
+        from deskterm.models.inquiry import Message, PromisedReply
+
+        taken = run_read(engine, lambda s: list(s.exec(select(Message))))
+        assert sorted(m.for_name for m in taken) == ["12-1203 张三", "王强"]
+        assert sum(m.delivered_at is not None for m in taken) == 1
+        kept = run_read(engine, lambda s: list(s.exec(select(PromisedReply))))
+        assert [(p.question, p.answer) for p in kept] == [("停水几点恢复", "已告知")]
         revealed = walk.revealed()
         assert revealed == {("resident", str(owners["13912340003"][1])),
                             ("company", str(owners["13912340008"][1]))}
 
 
 def test_exports_of_inquiries_and_messages_hold_no_resident_number(
-        cli, tmp_path, engine, clock, staff, owners, estate):
+        cli, tmp_path, engine, clock, staff, owners, estate):  # noqa: F811
     """The CLI outputs of the workflow: inquiries and messages exported (no --include-pii)."""
     if engine.dialect.name != "sqlite":
         pytest.skip("the CLI reads a database file")

@@ -206,3 +206,50 @@ async def test_deny_list_match_needs_the_supervisor(make_desk_app, engine, estat
         decision = run_read(engine, lambda s: s.exec(
             select(AuditEvent).where(AuditEvent.action == "visitor.deny_override")).one())
         assert decision.user_id == staff.supervisor.user_id and decision.detail["allowed"]
+
+
+async def test_roll_call_is_printed_at_once(make_desk_app, engine, estate, staff, clock, settings,
+                                            tmp_path):
+    from dataclasses import replace
+
+    for name in ("王五", "赵六"):
+        run_write(engine, lambda s, n=name: visitors.register_slip(
+            session=s, actor=staff.operator, clock=clock, settings=settings,
+            slip_in=walk_in(estate, visitor_name=n)))
+    printed = tmp_path / "printer.txt"
+    app = make_desk_app(area="visitors",
+                        app_settings=replace(settings, print_command=f"tee {printed}"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g")  # one key: on screen, and sent to the printer
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RollCallDialog"
+        text = printed.read_text(encoding="utf-8")
+        assert "2 people on 2 slips" in text and "王五" in text and "赵六" in text
+        assert ID_NUMBER not in text and ID_NUMBER[:-4] not in text
+
+
+async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff, clock, settings):
+    from deskterm.models.visitor import VisitorSlipUpdate
+
+    slip = run_write(engine, lambda s: visitors.register_slip(
+        session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # to the list, open the slip
+        await settle(pilot)
+        await pilot.press("e")  # correct it ...
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        # ... while another desk corrects the name
+        run_write(engine, lambda s: visitors.update_slip(
+            session=s, actor=staff.supervisor, clock=clock, slip_id=slip.id, version=1,
+            changes=VisitorSlipUpdate(visitor_name="王武")))
+        await pilot.press("tab", "tab", "tab", "tab", "tab", *"粤B12345", "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VisitorsScreen"
+        (stored,) = slips(engine)
+        assert (stored.visitor_name, stored.plate, stored.version) == ("王武", None, 2)
+        assert any("Another desk changed slip" in n.message for n in app._notifications)
+

@@ -54,3 +54,18 @@ def test_language_names():
     assert normalise_language("en_US") == "en"
     assert normalise_language("fr") is None
     assert detect_language("zh") == "zh_CN"
+
+
+def test_no_msgid_translated_two_ways():
+    """Catalogs are chained, so the first area's translation wins everywhere: a msgid used by
+    two areas must mean the same in both (or be reworded)."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for area, cat in tool.catalogs().items():
+        for m in cat:
+            if not m.id or not m.string or not isinstance(m.id, str):
+                continue
+            if m.id in seen and seen[m.id][1] != m.string:
+                clashes.append((m.id, seen[m.id], (area, m.string)))
+            seen.setdefault(m.id, (area, m.string))
+    assert clashes == [], clashes[:10]

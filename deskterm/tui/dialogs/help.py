@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -11,35 +12,50 @@ from textual.widgets import Footer, Static
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
-from deskterm.tui.widgets.text import fit
 
 register(DeskAction("help.close", "escape,f1", "close", N_("Close"), N_("Close the help.")))
 
 
-def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(key, description, tooltip) of every binding active on `screen`, app keys included."""
+def key_display(app, binding) -> str:
+    """"F2", "Ctrl+S", "Alt+1": how the keys are written on a desk's cheat sheet."""
+    key = app.get_key_display(binding)
+    if key.startswith("^"):
+        return "Ctrl+" + key[1:].upper()
+    parts = [p.capitalize() if len(p) > 1 else p.upper() for p in key.split("+")]
+    return "+".join(parts)
+
+
+def key_rows(screen: Screen) -> list[tuple[str, str, str, bool]]:
+    """(keys, description, tooltip, is_area) of every registered action active on `screen`:
+    the screen's own first, then the app's (help, palette, lock), then the areas."""
+    from deskterm.tui.actions import ACTIONS
+
     app = screen.app
-    seen: set[str] = set()
-    rows = []
+    found: dict[str, list] = {}
     for _key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.system:
+        if binding.id not in ACTIONS or not active.enabled:
             continue
-        ident = binding.id or binding.action
-        if ident in seen or not active.enabled:
-            continue
-        seen.add(ident)
-        rows.append((app.get_key_display(binding), binding.description, binding.tooltip))
-    return rows
+        entry = found.setdefault(binding.id, [[], binding, active.node is app])
+        entry[0].append(key_display(app, binding))
+
+    def order(entry) -> tuple[int, int]:
+        is_area = entry[1].id.startswith("area.")
+        return (2 if is_area else 1 if entry[2] else 0, 0)
+
+    return [(" / ".join(keys), binding.description, binding.tooltip,
+             binding.id.startswith("area."))
+            for keys, binding, _is_app in sorted(found.values(), key=order)]
 
 
 class HelpDialog(DeskDialog[None]):
     DEFAULT_CSS = """
     HelpDialog {
         align: center middle;
-        & > VerticalScroll { width: 76; height: 20; border: thick $accent; background: $surface; padding: 0 1; }
-        & #help-title { text-style: bold; margin-bottom: 1; }
-        & #help-text { margin-top: 1; color: $text-muted; }
+        & > VerticalScroll { width: 78; height: auto; max-height: 22; border: thick $accent; background: $surface; padding: 0 1; }
+        & #help-title { text-style: bold; }
+        & #help-text { margin: 1 0; color: $text-muted; }
+        & #help-areas-title { margin-top: 1; color: $text-muted; }
     }
     """
     BINDINGS = bindings("help.close")
@@ -51,16 +67,28 @@ class HelpDialog(DeskDialog[None]):
     def compose(self) -> ComposeResult:
         title = getattr(self.target, "title_text", None)
         with VerticalScroll():
-            yield Static(Text(title() if callable(title) else _("Keys")), id="help-title")
-            lines = Text(end="")
-            for key, description, tooltip in key_rows(self.target):
-                lines.append(fit(key, 8), style="bold")
-                lines.append(fit(description, 14))
-                lines.append(" " + (tooltip or "") + "\n")
-            yield Static(lines, id="help-keys")
+            yield Static(Text(title() if callable(title) else _("Keys and help")), id="help-title")
             help_text = self.target.help_text() if hasattr(self.target, "help_text") else ""
             if help_text:
                 yield Static(Text(help_text), id="help-text")
+            rows = key_rows(self.target)
+            table = Table.grid(padding=(0, 1))
+            table.add_column(style="bold", no_wrap=True)
+            table.add_column(no_wrap=True)
+            table.add_column(ratio=1)
+            for keys, description, tooltip, is_area in rows:
+                if not is_area:
+                    table.add_row(keys, description, tooltip)
+            yield Static(table, id="help-keys")
+            areas = Text(end="")
+            for keys, description, _tooltip, is_area in rows:
+                if is_area:
+                    areas.append(keys.split(" / ")[0], style="bold")
+                    areas.append(f" {description}  ")
+            if areas.plain:
+                yield Static(Text(_("Areas (what you typed stays where it was):")),
+                             id="help-areas-title")
+                yield Static(areas, id="help-areas")
         yield Footer(show_command_palette=False)
 
     def action_close(self) -> None:

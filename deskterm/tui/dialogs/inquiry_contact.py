@@ -130,7 +130,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         else:
             style = {Advice.done: "bold green", Advice.try_again: "",
                      Advice.offer_message: "bold yellow", Advice.apologise: "bold red"}
-            line.append(_("Tries: {n}").format(n=self.status.attempts) + " — ")
+            line.append(_("Tries: {n}").format(n=self.status.attempts) + " · ")
             line.append(self.status.sentence, style=style[self.status.advice])
         self.query_one("#contact-status", Static).update(line)
 

@@ -31,8 +31,8 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
     LogbookEntryDialog {
         align: center middle;
         & > Vertical { width: 78; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
-        & #entry-title { text-style: bold; margin-bottom: 1; }
-        & FormField { margin-bottom: 0; }
+        & #entry-title { text-style: bold; margin: 1 0; }
+        & FormField { margin-bottom: 1; }
         & Select { width: 1fr; }
     }
     """

@@ -20,9 +20,9 @@ from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("visitors.call_agreed", "a", "answer('agreed')", N_("Agreed"),
+    DeskAction("visitors.call_agreed", "a", "answer('agreed')", N_("Host agrees"),
                N_("The host agreed: issue the slip.")),
-    DeskAction("visitors.call_refused", "r", "answer('refused')", N_("Refused"),
+    DeskAction("visitors.call_refused", "r", "answer('refused')", N_("Host refuses"),
                N_("The host refused: no slip; a line goes into the duty logbook.")),
     DeskAction("visitors.call_no_answer", "n", "answer('no_answer')", N_("No answer"),
                N_("The host could not be reached: decide whether to let the visitor in.")),

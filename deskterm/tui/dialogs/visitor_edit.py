@@ -15,14 +15,14 @@ from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
 from deskterm.rules.phone import mask_phone
 from deskterm.services import visitors
 from deskterm.tui.actions import bindings
-from deskterm.tui.dialogs.visitor_fields import field
+from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.dialogs.visitor_form import purpose_options
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import plain
 
 
-class EditSlipDialog(DeskDialog[VisitorSlipUpdate | None]):
+class EditSlipDialog(ErrorLine, DeskDialog[VisitorSlipUpdate | None]):
     CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
@@ -56,7 +56,7 @@ class EditSlipDialog(DeskDialog[VisitorSlipUpdate | None]):
                             value=self._start("visitor_name", slip.visitor_name))
                 yield field(_("People"), "headcount", max_length=3, label_width=8,
                             value=str(self._start("headcount", slip.headcount)),
-                            id="field-headcount")
+                            select=True, id="field-headcount")
             with Horizontal(classes="form-row"):
                 yield FormField(_("Purpose"), name="purpose", label_width=10, control=Select(
                     purpose_options(), value=self._start("purpose", slip.purpose),
@@ -69,6 +69,7 @@ class EditSlipDialog(DeskDialog[VisitorSlipUpdate | None]):
                             placeholder=mask_phone(slip.phone) if slip.phone else "")
                 yield field(_("Plate"), "plate", max_length=16, label_width=8,
                             value=self._start("plate", slip.plate or "") or "", advance=False)
+            yield Static("", id="form-error", markup=False)
             yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
         yield Footer(show_command_palette=False)
 

@@ -19,7 +19,7 @@ from deskterm.services import visitors
 from deskterm.services.visitor_history import parse_day
 from deskterm.services.visitor_hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.dialogs.visitor_fields import field
+from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.dialogs.visitor_form import doc_options, purpose_options
 from deskterm.tui.dialogs.visitor_host import HostPicker
 from deskterm.tui.screens.base import DeskDialog
@@ -45,7 +45,7 @@ class Arrival:
     doc_number: str | None
 
 
-class ExpectedDialog(DeskDialog[ExpectedDraft | None]):
+class ExpectedDialog(ErrorLine, DeskDialog[ExpectedDraft | None]):
     """A resident or tenant announces a visitor (by phone): who, how many, which day."""
 
     CSS_PATH = "visitor_dialogs.tcss"
@@ -75,8 +75,9 @@ class ExpectedDialog(DeskDialog[ExpectedDraft | None]):
                 yield field(_("Visitor"), "visitor_name", max_length=64, label_width=10,
                             value=data.visitor_name if data else "")
                 yield field(_("People"), "headcount", max_length=3, label_width=8,
-                            value=str(data.headcount) if data else "1", id="field-headcount")
-            yield field(_("Day"), "expected_on", max_length=10, label_width=10,
+                            value=str(data.headcount) if data else "1", select=True,
+                            id="field-headcount")
+            yield field(_("Day"), "expected_on", max_length=10, label_width=10, select=True,
                         value=(data.expected_on if data else self.today).isoformat())
             yield HostPicker(_("Visiting"), choice=self.draft.host if self.draft else None,
                              text=data.host_text if data else "", id="host-picker")
@@ -86,6 +87,7 @@ class ExpectedDialog(DeskDialog[ExpectedDraft | None]):
                     allow_blank=False, compact=True, id="purpose-input"))
                 yield field(_("Note"), "note", max_length=256, label_width=8,
                             value=data.note if data else "", advance=False)
+            yield Static("", id="form-error", markup=False)
             yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
         yield Footer(show_command_palette=False)
 
@@ -101,7 +103,14 @@ class ExpectedDialog(DeskDialog[ExpectedDraft | None]):
             self.action_save()
 
     def action_save(self) -> None:
+        self.query_one(HostPicker).when_ready(self._save_now)
+
+    def _save_now(self) -> None:
         picker = self.query_one(HostPicker)
+        if picker.needs_choice:
+            self.show_error(InvalidInput(
+                _("Take the host from the matches: Up/Down, then Enter."), field="host"))
+            return
         choice = picker.choice
         try:
             day = parse_day(self.query_one("#expected-on-input", Input).value,

@@ -15,6 +15,9 @@ class NextInput(Input):
     """An Input whose Enter moves the focus to the next field now, then posts Submitted."""
 
     def __init__(self, *args, advance: bool = True, **kwargs) -> None:
+        # Focus keeps the text as typed (the cursor at its end): a refused field is
+        # corrected, not retyped.
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
         self.advance = advance
 
@@ -26,9 +29,37 @@ class NextInput(Input):
 
 def field(label: str, name: str, *, value: str = "", max_length: int = 0, placeholder: str = "",
           password: bool = False, label_width: int | None = None, advance: bool = True,
-          id: str | None = None) -> FormField:
-    """A FormField around a NextInput, with the ids FormField would give (`name-input`)."""
+          select: bool = False, id: str | None = None) -> FormField:
+    """A FormField around a NextInput, with the ids FormField would give (`name-input`).
+
+    `select`: a default value (people: 1, the day) is selected on focus, so typing replaces it.
+    """
     control = NextInput(value=value, placeholder=placeholder, password=password,
                         max_length=max_length, compact=True, advance=advance,
-                        id=f"{name.replace('_', '-')}-input")
+                        select_on_focus=select, id=f"{name.replace('_', '-')}-input")
     return FormField(label, name=name, control=control, label_width=label_width, id=id)
+
+
+class ErrorLine:
+    """Mixin for a form dialog: a refused field's sentence is shown on one full-width line
+    (`#form-error`) instead of under a half-width field, and the field's label turns red."""
+
+    def show_error(self, exc: BaseException) -> None:
+        from textual.widgets import Static
+
+        from deskterm.errors import InvalidInput
+        from deskterm.tui.widgets.text import plain
+        from deskterm.tui.worker import describe_error
+
+        super().show_error(exc)  # marks the field and focuses it (or notifies)
+        if isinstance(exc, InvalidInput) and exc.field:
+            line = self.query_one("#form-error", Static)
+            line.update(plain(describe_error(exc)))
+            line.display = True
+
+    def on_input_changed(self, event) -> None:
+        from textual.widgets import Static
+
+        line = self.query_one("#form-error", Static)
+        if line.display and event.input.has_focus:  # the operator is correcting it
+            line.display = False

@@ -20,7 +20,7 @@ from deskterm.models.visitor import DocType, Purpose, VisitorSlipCreate
 from deskterm.services import visitors
 from deskterm.services.visitor_hosts import HostChoice
 from deskterm.tui.actions import bindings
-from deskterm.tui.dialogs.visitor_fields import field
+from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.dialogs.visitor_host import HostPicker
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
@@ -53,7 +53,7 @@ def blank_slip(**values) -> VisitorSlipCreate:
     return VisitorSlipCreate.model_construct(**{**defaults, **values})
 
 
-class RegisterSlipDialog(DeskDialog[SlipDraft | None]):
+class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
     CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
@@ -81,7 +81,7 @@ class RegisterSlipDialog(DeskDialog[SlipDraft | None]):
                 yield field(_("Visitor"), "visitor_name", value=slip.visitor_name or "",
                             max_length=64, label_width=10)
                 yield field(_("People"), "headcount", value=str(slip.headcount or 1),
-                            max_length=3, label_width=8, id="field-headcount")
+                            max_length=3, label_width=8, select=True, id="field-headcount")
             with Horizontal(classes="form-row"):
                 yield FormField(_("Document"), name="doc_type", label_width=10, control=Select(
                     doc_options(), value=doc_type.value, allow_blank=False, compact=True,
@@ -101,6 +101,7 @@ class RegisterSlipDialog(DeskDialog[SlipDraft | None]):
                             label_width=10)
                 yield field(_("Plate"), "plate", value=slip.plate or "", max_length=16,
                             label_width=8, advance=False)
+            yield Static("", id="form-error", markup=False)
             yield Static("", id="deny-warning", markup=False)
             yield Static(plain(_("Enter: next field · Ctrl+S: check, then call the host")),
                          classes="hint")
@@ -169,14 +170,21 @@ class RegisterSlipDialog(DeskDialog[SlipDraft | None]):
         return SlipDraft(slip_in, choice)
 
     def action_save(self) -> None:
+        self.query_one(HostPicker).when_ready(self._save_now)
+
+    def _save_now(self) -> None:
+        if self.query_one(HostPicker).needs_choice:
+            self.show_error(InvalidInput(
+                _("Take the host from the matches: Up/Down, then Enter."), field="host"))
+            return
         try:
             draft = self.collect()
         except InvalidInput as exc:
             self.show_error(exc)
             return
         self.run_db(lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in),
-                    on_done=lambda _clean: self.dismiss(draft), write=False,
-                    group="slip-check", exclusive=True)
+                    on_done=lambda _clean: self.dismiss(draft), on_error=self.show_error,
+                    write=False, group="slip-check", exclusive=True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

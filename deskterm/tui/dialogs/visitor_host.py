@@ -53,6 +53,7 @@ class HostPicker(Widget):
         self._timer = None
         self._settling = False  # the value is being set by us, not typed
         self._fresh = True  # the matches shown are those of the text in the field
+        self._taking = False  # Enter came before the matches: take one when they come
 
     def compose(self) -> ComposeResult:
         yield field(self.label, "host", value=self.initial, max_length=128,
@@ -123,8 +124,11 @@ class HostPicker(Widget):
         width = max((options.size.width or 60) - 2, 20)
         for choice in matches:
             line = Text(no_wrap=True, end="")
-            line.append(fit(clean(choice.name or choice.unit_label, one_line=True), 16))
-            line.append(" " + fit(choice.unit_label, 10))
+            if choice.kind == "unit":  # a unit with nobody on record
+                line.append(fit(choice.unit_label, 16) + " " + fit("", 10))
+            else:
+                line.append(fit(clean(choice.name, one_line=True), 16))
+                line.append(" " + fit(choice.unit_label, 10))
             if choice.phone_masked:
                 line.append(" " + choice.phone_masked, style="dim")
             line.truncate(width)
@@ -149,11 +153,33 @@ class HostPicker(Widget):
     def take(self, event: Input.Submitted) -> None:
         event.stop()
         if self._stop_timer() and self.choice is None:  # Enter before the matches came
+            self._taking = True
             self.search_now(then=self._take_highlighted)
             return
         self._take_highlighted()
 
+    def when_ready(self, callback) -> None:
+        """Run `callback` once the matches are those of the text (and a pending Enter has
+        taken one): a save waits for the search the operator started."""
+        if self._fresh and not self._taking and self._timer is None:
+            callback()
+            return
+        self._stop_timer()
+
+        def after() -> None:
+            if self._taking:
+                self._take_highlighted()
+            callback()
+
+        self.search_now(then=after)
+
+    @property
+    def needs_choice(self) -> bool:
+        """Text typed and matches offered, but none taken (Enter takes one)."""
+        return self.choice is None and bool(self.matches)
+
     def _take_highlighted(self) -> None:
+        self._taking = False
         options = self.query_one("#host-matches", OptionList)
         if self.choice is None and self.matches:
             index = options.highlighted or 0

@@ -1,12 +1,13 @@
-"""One slip on screen: the number shown large when it is issued (for the paper slip), and
-a slip opened from a list with what can be done to it (check out, lost slip, correct, print).
+"""A slip opened from a list, with what can be done to it: check out (the slip came back),
+lost slip, correct, print. (The number of a slip just issued is shown large on the visitors
+screen itself, so the scan field keeps the focus.)
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Footer, Static
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import SlipStatus, VisitorSlip
@@ -19,8 +20,6 @@ from deskterm.tui.widgets.sla import format_span
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("visitors.slip_close", "enter,escape", "close", N_("Close"),
-               N_("Back to the visitors.")),
     DeskAction("visitors.slip_print", "p", "choose('print')", N_("Print"),
                N_("Print the slip with the print command of the settings.")),
     DeskAction("visitors.slip_checkout", "enter", "choose('checkout')", N_("Check out"),
@@ -67,48 +66,6 @@ def slip_lines(slip: VisitorSlip, settings, now) -> list[str]:
             time_in=fmt.day_hm(slip.checked_in_at, tz), time_out=fmt.day_hm(slip.checked_out_at, tz),
             back=back))
     return lines
-
-
-def big_number(number: str) -> ComposeResult:
-    """V20261128-0007 in large figures (the letter stays normal size: Digits has no V)."""
-    with Horizontal(classes="big-number"):
-        yield Static(number[:1], classes="big-prefix")
-        yield Digits(number[1:], classes="big-digits")
-
-
-class SlipIssuedDialog(DeskDialog[bool]):
-    """The new slip's number, large, to copy onto the paper slip (or print it)."""
-
-    CSS_PATH = "visitor_dialogs.tcss"
-    BINDINGS = bindings("visitors.slip_close", "visitors.slip_print")
-
-    def __init__(self, slip: VisitorSlip) -> None:
-        super().__init__()
-        self.slip = slip
-
-    def title_text(self) -> str:
-        return _("Slip issued")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="issued-box", classes="visitor-dialog"):
-            yield Static(plain(_("Slip issued: write this number on the paper slip")),
-                         classes="dialog-title")
-            yield from big_number(self.slip.number)
-            yield Static(plain(self.slip.number), id="issued-number")
-            for line in slip_lines(self.slip, self.app.settings, self.app.clock.now()):
-                yield Static(plain(line))
-        yield Footer(show_command_palette=False)
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        if action == "choose":
-            return bool(self.app.settings.print_command)
-        return True
-
-    def action_close(self) -> None:
-        self.dismiss(False)
-
-    def action_choose(self, what: str | None) -> None:
-        self.dismiss(what == "print")
 
 
 class SlipDialog(DeskDialog[str | None]):

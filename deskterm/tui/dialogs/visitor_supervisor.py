@@ -26,7 +26,7 @@ from deskterm.tui.worker import describe_error
 register(
     DeskAction("visitors.deny_allow", "ctrl+s", "decide(True)", N_("Let in"),
                N_("The supervisor lets the visitor in despite the deny list."), priority=True),
-    DeskAction("visitors.deny_refuse", "ctrl+r", "decide(False)", N_("Refuse"),
+    DeskAction("visitors.deny_refuse", "ctrl+r", "decide(False)", N_("Refuse entry"),
                N_("The supervisor refuses: no slip, a line goes into the duty logbook."),
                priority=True),
     DeskAction("visitors.deny_back", "escape", "cancel", N_("Back"),

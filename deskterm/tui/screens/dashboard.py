@@ -59,7 +59,7 @@ class DashboardScreen(AreaScreen):
         with Horizontal(id="dashboard-body"):
             with Vertical(id="categories-pane"):
                 yield Static(Text(_("Needs attention")), classes="section-title")
-                yield OptionList(*self._options(), id="categories")
+                yield OptionList(*self._options(), id="categories", compact=True)
             with Vertical(id="items-pane"):
                 yield Static(Text(""), id="items-title", classes="section-title")
                 yield RecordList(
@@ -72,16 +72,17 @@ class DashboardScreen(AreaScreen):
 
     def _prompt(self, category: dashboard.Category) -> Text:
         count = self.counts.get(category.id)
-        label = fit(_(category.label), CATEGORY_WIDTH - 8)
+        label = fit(_(category.label), CATEGORY_WIDTH - 10)
         text = Text(label, no_wrap=True, end="")
         if count is None:
             text.append(fit("…", 5, align="right"))
             return text
         style = "bold" if count.total else "dim"
-        text.append(fit(str(count.total), 5, align="right"), style=style)
+        text.append(fit(str(count.total) if count.total < 10000 else "9999+", 5, align="right"),
+                    style=style)
         if count.late:
-            text.append(fit(f"!{count.late}", 3, align="right") if count.late < 100 else " !!",
-                        style="bold red")
+            late = f"!{count.late}" if count.late < 1000 else "!999"
+            text.append(fit(late, 5, align="right"), style="bold red")
         return text
 
     def _options(self) -> list[Option]:

@@ -61,7 +61,8 @@ class HandoverSheetScreen(DeskScreen):
             title = (_("Handover signed: your shift has ended.") if self.finished_shift
                      else _("Handover sheet"))
             yield Static(plain(title), classes="section-title")
-            yield VerticalScroll(Static(sheet_text(self.sheet, self.app.settings)), id="sheet")
+            yield VerticalScroll(Static(sheet_text(self.sheet, self.app.settings),
+                                        id="sheet-content"), id="sheet")
         yield Footer()
 
     def title_text(self) -> str:

@@ -35,7 +35,6 @@ from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
          ("log", N_("Inquiry log")))
-CHANNELS = {Channel.phone: N_("Phone"), Channel.walk_in: N_("Walk-in")}
 WATCHED = {"inquiry", "message", "promise"}
 PERSON_KINDS = {HitKind.resident: "resident", HitKind.company: "company",
                 HitKind.staff: "staff"}
@@ -155,7 +154,7 @@ class InquiriesScreen(AreaScreen):
 
     def _draw_channel(self) -> None:
         self.query_one("#channel-tag", Static).update(
-            Text(f"[{_(CHANNELS[self.channel])}]", style="bold"))
+            Text(f"[{_(inquiries.CHANNEL_LABELS[self.channel])}]", style="bold"))
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "reveal":

@@ -97,11 +97,9 @@ def hit_detail(hit: Hit | None, tz: str, revealed: str | None = None) -> Text:
 
 
 ENTER_HINTS = {
-    HitKind.resident: N_("Enter: ring them for the inquirer (D-20) · Ctrl+O: show the number · "
-                         "Ctrl+N: message"),
-    HitKind.company: N_("Enter: ring them for the inquirer (D-20) · Ctrl+O: show the number · "
-                        "Ctrl+N: message"),
-    HitKind.staff: N_("Enter: ring them for the inquirer · Ctrl+N: take a message for them"),
+    HitKind.resident: N_("Enter: ring them (D-20) · Ctrl+O: their number · Ctrl+N: message"),
+    HitKind.company: N_("Enter: ring them (D-20) · Ctrl+O: their number · Ctrl+N: message"),
+    HitKind.staff: N_("Enter: ring them · Ctrl+N: take a message for them"),
     HitKind.directory: N_("Enter: read it out and log the inquiry as answered"),
     HitKind.event: N_("Enter: read it out and log the inquiry as answered"),
     HitKind.unit: N_("Nobody is on record in this unit."),

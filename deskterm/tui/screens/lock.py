@@ -17,12 +17,15 @@ from deskterm.tui.widgets.text import plain
 register(
     DeskAction("lock.unlock", "ctrl+s", "unlock", N_("Unlock"),
                N_("Type your password to go back to work."), priority=True),
+    DeskAction("lock.sign_out", "f10", "app.sign_out", N_("Sign out"),
+               N_("Leave the desk without closing the shift (another operator can sign in)."),
+               priority=True),
 )
 
 
 class LockScreen(DeskScreen):
     CSS_PATH = "lock.tcss"
-    BINDINGS = bindings("lock.unlock")
+    BINDINGS = bindings("lock.unlock", "lock.sign_out")
     HELP_TEXT = N_("The desk locked itself after a while without a key. Your password opens "
                    "it where you left off; F10 signs out so that someone else can sign in.")
 

@@ -195,7 +195,7 @@ class LogbookScreen(AreaScreen):
         entries.focus()
 
     def open_record(self, kind: str, record_id: int) -> None:
-        """From the dashboard: show the list from the top with that entry's day."""
+        """From the dashboard: the list from the top (this shift's entries are the newest)."""
         self.query_one("#entries", RecordList).focus()
         self.reload()
 

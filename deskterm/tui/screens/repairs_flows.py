@@ -10,7 +10,7 @@ from rich.text import Text
 
 from deskterm.i18n import _
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
-from deskterm.services import callbacks, fees, repair_print, repairs
+from deskterm.services import callbacks, fees, permissions, repair_print, repairs
 from deskterm.services.repair_labels import class_label, status_label
 from deskterm.tui import fmt
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
@@ -318,6 +318,9 @@ class RepairFlows:
     def _review_fee(self, line, order) -> None:
         actor, clock, _settings = self._ctx()
         if not self.app.may("repairs.review_fee"):
+            self.run_db(lambda s: permissions.deny(session=s, actor=actor, clock=clock,
+                                                   action="repairs.review_fee"),
+                        group="repairs-denied")  # every denial is audited (issue 9)
             self.app.notify(_("Only a supervisor reviews a fee that is not on the schedule."),
                             markup=False, severity="warning")
             return

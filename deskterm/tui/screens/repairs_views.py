@@ -22,6 +22,7 @@ from deskterm.services.repair_labels import (
     class_label,
     result_label,
     review_label,
+    sla_label,
     status_label,
 )
 from deskterm.services.repair_queries import BoardRow, OrderDetail, governing_deadline, order_state
@@ -40,6 +41,7 @@ ACTION_WORDS = {
     "fee_reject": N_("fee rejected"), "fee_accept": N_("fee accepted"),
 }
 STATE_STYLE = {SlaState.OVERDUE: "overdue", SlaState.NEAR: "near"}
+DETAIL_LINES = 8  # what the pane under the list shows at 80x24
 
 
 def short_class(value: str) -> Text:
@@ -155,6 +157,8 @@ def detail_text(detail: OrderDetail | None, now: datetime, settings: Settings) -
     if o.onsite_due_at is not None:
         deadline.append((_("on site by {t}").format(t=fmt.day_hm(o.onsite_due_at, tz)), ""))
     deadline.append((_("fixed by {t}").format(t=fmt.day_hm(o.fix_due_at, tz)), "bold"))
+    if o.repaired_at is not None:  # met or missed, once repaired (D-31)
+        deadline.insert(0, (sla_label(state), "bold red" if state == SlaState.MISSED else ""))
     if o.appointment_at is not None:
         deadline.append((_("appointment {t}").format(t=fmt.day_hm(o.appointment_at, tz)), ""))
     deadline.append((_("reported {t}").format(t=fmt.day_hm(o.reported_at, tz)), ""))
@@ -204,7 +208,8 @@ def detail_text(detail: OrderDetail | None, now: datetime, settings: Settings) -
             extra.append((_("callback {result}").format(result=result_label(cb.result)), ""))
     if extra:
         lines.append(_line(*extra))
-    for view in detail.events[-3:]:
+    room = max(DETAIL_LINES - len(lines), 0)
+    for view in (detail.events[-room:] if room else []):
         e = view.event
         word = _(ACTION_WORDS.get(e.action, e.action))
         lines.append(_line((fmt.day_hm(e.at, tz), "dim"), (view.user_name, "dim"), (word, "dim"),

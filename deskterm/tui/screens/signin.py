@@ -31,7 +31,7 @@ class SignInScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         with Middle(), Center(), Vertical(id="signin-box"):
-            yield Static(plain(_("deskterm · front desk")), id="signin-title")
+            yield Static(plain("deskterm"), id="signin-title")
             yield Static(plain(self.app.settings.post), id="signin-post")
             yield FormField(_("Staff code"), name="code", max_length=32)
             yield FormField(_("Password"), name="password", password=True, max_length=256)

@@ -118,7 +118,7 @@ class VisitorsScreen(AreaScreen):
             with ContentSwitcher(initial="view-on-site", id="views"):
                 yield RecordList(
                     [Column(_("Slip"), 14), Column(_("Visitor"), 14), Column(_("Visiting"), 0),
-                     Column(_("In"), 5), Column(_("Stay"), 6, "right")],
+                     Column(_("In"), 5), Column(_("Stay"), 8, "right")],
                     empty_text=_("Nobody is on site."), id="view-on-site")
                 yield RecordList(
                     [Column(_("Visitor"), 14), Column(_("Visiting"), 0), Column(_("Purpose"), 10),
@@ -192,8 +192,11 @@ class VisitorsScreen(AreaScreen):
         for r in on_site.rows:
             style = "overdue" if r.long_stay else ""
             who = f"{r.visitor_name}×{r.headcount}" if r.headcount > 1 else r.visitor_name
+            stay = format_span(now - r.checked_in_at)
+            if r.long_stay:  # stands out even under the cursor, and without colour
+                stay = Text("!" + stay, style="bold")
             rows.append(Row(r.id, [r.number, who, r.host_text, fmt.hm(r.checked_in_at, tz),
-                                   format_span(now - r.checked_in_at)], style=style))
+                                   stay], style=style))
         self.query_one("#view-on-site", RecordList).set_rows(rows)
         self.expected_rows = {e.id: e for e in expected}
         self.query_one("#view-expected", RecordList).set_rows([

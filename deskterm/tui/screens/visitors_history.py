@@ -50,11 +50,11 @@ class HistoryView(Vertical):
                             placeholder="2026-11-01")
             yield FormField(_("Last day"), name="date_to", max_length=10, label_width=10,
                             placeholder="2026-11-28")
-            yield FormField(_("Slip"), name="number", max_length=20, label_width=6)
+            yield FormField(_("Slip"), name="number", max_length=20, label_width=8)
         with Horizontal(classes="filter-row"):
             yield FormField(_("Name"), name="name", max_length=64, label_width=10)
             yield FormField(_("Unit"), name="unit", max_length=16, label_width=10)
-            yield FormField(_("Host"), name="host", max_length=64, label_width=6)
+            yield FormField(_("Host"), name="host", max_length=64, label_width=8)
         yield HistoryList(
             [Column(_("Slip"), 14), Column(_("Visitor"), 12), Column(_("Visiting"), 0),
              Column(_("In"), 11), Column(_("Out"), 5), Column(_("State"), 8)],

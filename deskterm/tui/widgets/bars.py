@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.containers import Horizontal
 from textual.widgets import Static
 
 from deskterm.i18n import _
@@ -11,25 +12,30 @@ from deskterm.tui import fmt
 from deskterm.tui.widgets.text import clean
 
 
-class StatusLine(Static):
+class StatusLine(Horizontal):
     """Post · operator · shift on the left; a waiting sign and the clock on the right."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; width: 1fr; background: $panel; color: $text; }
+    StatusLine {
+        height: 1; width: 1fr; background: $panel; color: $text;
+        & > #status-who { width: 1fr; height: 1; }
+        & > #status-clock { width: auto; height: 1; }
+    }
     """
+
+    def compose(self):
+        yield Static("", id="status-who")
+        yield Static("", id="status-clock")
 
     def on_mount(self) -> None:
         self.watch(self.app, "busy", lambda _value: self.redraw(), init=False)
         self.set_interval(15, self.redraw)
         self.redraw()
 
-    def on_resize(self) -> None:
-        self.redraw()
-
     def redraw(self) -> None:
         app = self.app
         actor = getattr(app, "actor", None)
-        left = Text(no_wrap=True, end="")
+        left = Text(no_wrap=True, end="", overflow="ellipsis")
         left.append(" " + clean(app.settings.post, one_line=True), style="bold")
         if actor is not None:
             left.append(" · ")
@@ -40,12 +46,8 @@ class StatusLine(Static):
         if getattr(app, "busy", 0):
             right.append(_("Working… (waiting for the database)") + "  ", style="bold yellow")
         right.append(fmt.day_hm(app.clock.now(), app.settings.timezone) + " ")
-        width = self.size.width or 80
-        gap = width - left.cell_len - right.cell_len
-        if gap < 1:
-            left.truncate(max(width - right.cell_len - 1, 0), overflow="ellipsis")
-            gap = width - left.cell_len - right.cell_len
-        self.update(left + Text(" " * max(gap, 1)) + right)
+        self.query_one("#status-who", Static).update(left)
+        self.query_one("#status-clock", Static).update(right)
 
 
 class AreaBar(Static):

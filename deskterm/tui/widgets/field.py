@@ -25,10 +25,11 @@ class FormField(Widget):
         & > Horizontal { height: auto; }
         & .field-label { width: 14; padding: 0 1 0 0; color: $text-muted; }
         & Input, & Select { width: 1fr; }
+        & Input { background: $boost; }
+        & Input:focus { background: $surface-lighten-1; }
         & .field-error { display: none; color: $text-error; padding-left: 14; height: auto; }
         &.-error .field-error { display: block; }
         &.-error .field-label { color: $text-error; }
-        &:focus-within .field-label { color: $text; text-style: bold; }
     }
     """
 

@@ -45,6 +45,7 @@ class Row:
 
 
 PageSource = Callable[[Session, int, int], tuple[list[Row], int]]
+MIN_PAGE = 30
 
 
 class RecordList(Widget, can_focus=True):
@@ -151,7 +152,7 @@ class RecordList(Widget, can_focus=True):
         source = self._source
         if source is None:
             return
-        page = self.visible_rows
+        page = max(self.visible_rows, MIN_PAGE)  # before the first layout the size is 0
         start = max(0, top - page)
         limit = page * 3
 
@@ -232,6 +233,8 @@ class RecordList(Widget, can_focus=True):
     def on_resize(self) -> None:
         if self._source is not None and self._loaded:
             self._move_to(self.cursor)
+        else:
+            self.refresh()
 
     def on_focus(self) -> None:
         self.refresh()

@@ -1,0 +1,85 @@
+"""`deskterm import KIND FILE`: residents, units, directory or fees from CSV or XLSX (admin)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deskterm.cli.context import DbOption, UserOption
+from deskterm.i18n import N_, _
+
+
+class ImportKind(StrEnum):
+    residents = "residents"
+    units = "units"
+    directory = "directory"
+    fees = "fees"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(
+        "import",
+        help=_(
+            "Import residents, units, directory or fees from a CSV or XLSX file (admin). "
+            "Headings may be Chinese or English, e.g. 姓名/name, 楼栋/building, 房号/unit, "
+            "电话/phone, 身份/relation, 公司/company. Every row is checked first: bad rows are "
+            "listed by line and nothing is imported unless all rows are good (or --skip-bad)."
+        ),
+    )
+    def import_cmd(
+        kind: Annotated[ImportKind, typer.Argument(help=_("What the file holds."), show_default=False)],
+        file: Annotated[Path, typer.Argument(help=_("A .csv (UTF-8 or GBK) or .xlsx file."), show_default=False)],
+        dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check and count, write nothing."))] = False,
+        skip_bad: Annotated[bool, typer.Option("--skip-bad", help=_("Import the good rows even when some are bad."))] = False,
+        db: DbOption = None,
+        user: UserOption = None,
+    ) -> None:
+        run_import(kind=kind.value, file=file, dry_run=dry_run, skip_bad=skip_bad, db=db, user=user)
+
+
+def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> None:
+    from deskterm.cli.context import act_as, open_desk
+    from deskterm.db import run_write
+    from deskterm.services.importer import import_file
+
+    if not file.is_file():
+        raise typer.BadParameter(_("There is no file {path}.").format(path=file), param_hint="FILE")
+    desk = open_desk(db)
+    actor = act_as(desk, user, "import.run")
+    result = run_write(desk.engine, lambda s: import_file(
+        session=s, actor=actor, clock=desk.clock, settings=desk.settings, kind=kind, path=file,
+        dry_run=dry_run, skip_bad=skip_bad))
+    for problem in result.problems:
+        typer.echo(_("line {line}: {problem}").format(line=problem.line, problem=problem.message))
+    if result.ignored_columns:
+        typer.echo(_("Columns not used: {columns}").format(columns=", ".join(result.ignored_columns)))
+    counts = _("{rows} rows: {created} new, {updated} changed, {unchanged} unchanged").format(
+        rows=result.rows, created=result.created, updated=result.updated, unchanged=result.unchanged)
+    extra = "".join(f"; {_(EXTRA.get(k, k)).format(n=n)}" for k, n in sorted(result.extra.items()))
+    if result.dry_run:
+        typer.echo(_("Dry run, nothing written. {counts}{extra}.").format(counts=counts, extra=extra))
+        if result.problems:
+            sys.stderr.write(_("{n} bad rows: fix them before importing (or use --skip-bad).").format(
+                n=len(result.problems)) + "\n")
+            raise typer.Exit(1)
+        return
+    if result.problems and not result.applied:
+        typer.echo(_("Nothing was imported. {counts}{extra}.").format(counts=counts, extra=extra))
+        sys.stderr.write(_("{n} bad rows: fix them and import again (or use --skip-bad).").format(
+            n=len(result.problems)) + "\n")
+        raise typer.Exit(1)
+    typer.echo(_("Imported. {counts}{extra}.").format(counts=counts, extra=extra))
+    if result.problems:
+        sys.stderr.write(_("{n} bad rows were skipped.").format(n=len(result.problems)) + "\n")
+        raise typer.Exit(1)
+
+
+EXTRA = {
+    "buildings_created": N_("buildings added: {n}"),
+    "units_created": N_("units added: {n}"),
+    "events": N_("events: {n}"),
+}

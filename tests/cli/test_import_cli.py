@@ -1,0 +1,187 @@
+"""`deskterm import`: Chinese and English headings, CSV in UTF-8 and GBK, XLSX, bad rows by
+line, nothing written when a row is bad, dry runs, re-imports, roles and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from openpyxl import Workbook
+
+ADMIN = {"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"}
+
+RESIDENTS = (
+    "楼栋,单元,房号,姓名,电话,身份,备注\n"
+    "12栋,,1203室,张三,138-1234-5678,业主,\n"
+    "12,,1204,李四,,租户,腿脚不便\n"
+    "3号楼,2单元,0101,王五,+86 139 0000 1111,家属,\n"
+)
+
+
+def rows(path, sql):
+    return sqlite3.connect(path).execute(sql).fetchall()
+
+
+def write(tmp_path, name, text, encoding="utf-8-sig"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def test_residents_from_chinese_csv_create_units_and_pinyin(cli, desk_db, tmp_path):
+    result = cli("import", "residents", write(tmp_path, "r.csv", RESIDENTS), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    assert result.output == ("Imported. 3 rows: 3 new, 0 changed, 0 unchanged; buildings added: 2; "
+                             "units added: 3.\n")
+    assert rows(desk_db, "select r.name, u.label, u.floor, r.phone, r.relation, r.note, r.name_pinyin, "
+                         "r.name_initials from resident r join unit u on u.id = r.unit_id order by r.id") == [
+        ("张三", "12-1203", 12, "13812345678", "owner", None, "zhangsan", "zs"),
+        ("李四", "12-1204", 12, None, "tenant", "腿脚不便", "lisi", "ls"),
+        ("王五", "3-2-0101", 1, "+8613900001111", "family", None, "wangwu", "ww"),
+    ]
+    actions = [a for (a,) in rows(desk_db, "select action from audit_event order by seq")]
+    assert actions.count("resident.create") == 3 and actions[-1] == "import.run"
+    details = " ".join(d for (d,) in rows(desk_db, "select detail from audit_event"))
+    assert "1234" not in details and "13900001111" not in details  # phones never in the audit
+
+
+def test_a_second_import_updates_instead_of_duplicating(cli, desk_db, tmp_path):
+    cli("import", "residents", write(tmp_path, "r.csv", RESIDENTS), "--db", desk_db, env=ADMIN)
+    changed = RESIDENTS.replace("腿脚不便", "行动不便")
+    result = cli("import", "residents", write(tmp_path, "r2.csv", changed), "--db", desk_db, env=ADMIN)
+    assert result.output == "Imported. 3 rows: 0 new, 1 changed, 2 unchanged.\n"
+    assert rows(desk_db, "select count(*) from resident") == [(3,)]
+    assert rows(desk_db, "select note from resident where name = '李四'") == [("行动不便",)]
+
+
+def test_bad_rows_by_line_and_nothing_written(cli, desk_db, tmp_path):
+    text = ("姓名,楼栋,房号,电话,身份\n"
+            "张三,12,1203,13812345678,业主\n"
+            "\n"  # a blank line keeps the line numbers of the file
+            "\"李\n四\",12,1204,,租户\n"  # a name over two lines, quoted
+            ",12,1205,,业主\n"
+            "王五,12,1206,12,业主\n"
+            "赵六,12,1207,,朋友\n"
+            "张三,12,1203,,业主\n")
+    result = cli("import", "residents", write(tmp_path, "bad.csv", text), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 1
+    assert result.output == (
+        "line 6: The name (姓名) is empty.\n"
+        "line 7: “12” is not a phone number (5 to 20 digits).\n"
+        "line 8: “朋友” is not 业主, 租户 or 家属 (owner, tenant, family).\n"
+        "line 9: The same entry is already on line 2.\n"
+        "Nothing was imported. 6 rows: 2 new, 0 changed, 0 unchanged; buildings added: 1; units added: 2.\n")
+    assert result.stderr == "4 bad rows: fix them and import again (or use --skip-bad).\n"
+    assert rows(desk_db, "select count(*) from resident") == [(0,)]
+    assert rows(desk_db, "select count(*) from unit") == [(0,)]
+    skipped = cli("import", "residents", str(tmp_path / "bad.csv"), "--skip-bad", "--db", desk_db, env=ADMIN)
+    assert skipped.exit_code == 1
+    assert skipped.stderr == "4 bad rows were skipped.\n"
+    assert rows(desk_db, "select name from resident order by id") == [("张三",), ("李 四",)]  # names are kept on one line
+
+
+def test_dry_run_writes_nothing(cli, desk_db, tmp_path):
+    result = cli("import", "residents", write(tmp_path, "r.csv", RESIDENTS), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0
+    assert result.output.startswith("Dry run, nothing written. 3 rows: 3 new")
+    assert rows(desk_db, "select count(*) from resident") == [(0,)]
+    assert rows(desk_db, "select count(*) from audit_event where action = 'import.run'") == [(0,)]
+
+
+def test_gbk_csv_from_chinese_excel(cli, desk_db, tmp_path):
+    path = write(tmp_path, "gbk.csv", RESIDENTS, encoding="gb18030")
+    result = cli("import", "residents", path, "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    assert rows(desk_db, "select name from resident order by id") == [("张三",), ("李四",), ("王五",)]
+
+
+def test_xlsx_with_english_headings_and_numbers_for_text(cli, desk_db, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Building", "Unit", "Phone (mobile)", "Relation", "Company", "Unused"])
+    sheet.append(["Li Lei", "A", 1203, 13812345678, "tenant", None, "x"])
+    sheet.append(["王经理", "A", "1501", 13900001111, None, "星辰科技有限公司", None])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    result = cli("import", "residents", str(path), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    assert result.output.splitlines()[0] == "Columns not used: Unused"
+    assert rows(desk_db, "select name, phone from resident") == [("Li Lei", "13812345678")]
+    assert rows(desk_db, "select c.name, c.contact_name, c.phone, u.label from company c join unit u on u.id = c.unit_id") == [
+        ("星辰科技有限公司", "王经理", "13900001111", "A-1501")]
+
+
+def test_units(cli, desk_db, tmp_path):
+    text = "building,unit,floor,type\nA,1203,12,写字楼\nA,1204,,office\n5,101,1,住宅\n5,102,,castle\n"
+    result = cli("import", "units", write(tmp_path, "u.csv", text), "--skip-bad", "--db", desk_db, env=ADMIN)
+    assert result.output == ("line 5: The type “castle” is neither 住宅 (residential) nor 写字楼 (office).\n"
+                             "Imported. 4 rows: 3 new, 0 changed, 0 unchanged; buildings added: 2.\n")
+    assert rows(desk_db, "select b.code, b.name, b.kind, u.label, u.floor from unit u join building b on b.id = u.building_id order by u.id") == [
+        ("A", "A座", "office", "A-1203", 12), ("A", "A座", "office", "A-1204", 12), ("5", "5栋", "residential", "5-101", 1)]
+
+
+def test_directory_through_the_directory_service(cli, desk_db, tmp_path):
+    text = ("类别,名称,位置,电话,营业时间,备注\n"
+            "银行,工商银行(南门),南门外50米,95588,09:00-17:00,\n"
+            "交通,地铁2号线,北门外300米,,,\n"
+            "外星,飞碟站,,,,\n")
+    result = cli("import", "directory", write(tmp_path, "d.csv", text), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 1
+    assert result.output.startswith("line 4: Unknown kind “外星”")
+    assert rows(desk_db, "select count(*) from directory_entry where name = '地铁2号线'") == [(0,)]
+    fixed = text.replace("外星,飞碟站,,,,\n", "")
+    result = cli("import", "directory", write(tmp_path, "d2.csv", fixed), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.output == "Imported. 2 rows: 2 new, 0 changed, 0 unchanged.\n"
+    assert rows(desk_db, "select kind, location, phone from directory_entry where name = '工商银行(南门)'") == [
+        ("bank", "南门外50米", "95588")]
+
+
+def test_fees_make_a_new_schedule_version(cli, desk_db, tmp_path):
+    text = ("编号,服务项目,单位,人工费,材料费,生效日期\n"
+            "F001,更换水龙头,个,25,35.5,2027-01-01\n"
+            "F900,疏通下水管道,次,60.00,0,2027-01-01\n"
+            "F901,换灯泡,个,abc,,2027-01-01\n")
+    path = write(tmp_path, "f.csv", text)
+    result = cli("import", "fees", path, "--db", desk_db, env=ADMIN)
+    assert result.output.startswith("line 4: labour “abc” is not an amount like 12.50.\n")
+    assert result.exit_code == 1
+    result = cli("import", "fees", path, "--skip-bad", "--db", desk_db, env=ADMIN)
+    assert "Imported. 3 rows: 1 new, 1 changed, 0 unchanged." in result.output
+    assert rows(desk_db, "select code, labour_fen, materials_fen, valid_from, valid_to from fee_schedule_item "
+                         "where code in ('F001', 'F900') order by code, valid_from") == [
+        ("F001", 2000, 3500, "2026-01-01", "2027-01-01"), ("F001", 2500, 3550, "2027-01-01", None),
+        ("F900", 6000, 0, "2027-01-01", None)]
+    again = cli("import", "fees", path, "--skip-bad", "--db", desk_db, env=ADMIN)
+    assert "0 new, 0 changed, 2 unchanged" in again.output
+
+
+def test_missing_required_column_is_one_sentence(cli, desk_db, tmp_path):
+    result = cli("import", "residents", write(tmp_path, "x.csv", "电话\n138\n"), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 1
+    assert result.stderr == "The file has no column for: 姓名 (resident) / 房号 (unit).\n"
+
+
+@pytest.mark.parametrize("args,code", [(["import", "parcels", "x.csv"], 2), (["import", "residents", "/no/file.csv"], 2)])
+def test_bad_usage(cli, desk_db, args, code):
+    result = cli(*args, "--db", desk_db, env=ADMIN)
+    assert result.exit_code == code
+    assert result.stderr.startswith("Error: ")
+
+
+def test_only_admins_import(cli, desk_db, tmp_path):
+    cli("users", "add", "sup1", "--name", "王强", "--role", "supervisor", "--db", desk_db,
+        env={**ADMIN, "DESKTERM_NEW_PASSWORD": "sup1-pass-1"})
+    result = cli("import", "residents", write(tmp_path, "r.csv", RESIDENTS), "--db", desk_db,
+                 env={"DESKTERM_USER": "sup1", "DESKTERM_PASSWORD": "sup1-pass-1"})
+    assert result.exit_code == 1
+    assert result.stderr == "Your role (supervisor) may not do this: import.run.\n"
+    (detail,) = rows(desk_db, "select detail from audit_event where action = 'permission.denied'")[0]
+    assert json.loads(detail) == {"action": "import.run", "role": "supervisor"}
+    assert rows(desk_db, "select count(*) from resident") == [(0,)]
+
+
+def test_import_help_in_chinese(cli):
+    result = cli("--lang", "zh", "import", "--help")
+    assert result.exit_code == 0 and "导入" in result.output

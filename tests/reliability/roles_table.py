@@ -1,0 +1,279 @@
+"""Issue 9, promise 8: THE table of who may do what — every role × every screen action, CLI
+command and guarded service function. tests/reliability/test_roles.py holds the code to it.
+
+How to read it:
+- `PERMISSIONS`: each permission id and the roles that have it (O operator, S supervisor,
+  A admin). It must equal `deskterm.services.permissions.POLICY`: a change to the policy is
+  a change to this table, made on purpose.
+- `SCREEN_ACTIONS`: every key registered in `deskterm.tui.actions` → the permission it
+  exercises (`None`: any signed-in role, or the sign-in gate itself). A key whose meaning
+  depends on the list in view maps each view to its permission.
+- `CLI_COMMANDS`: every command line → the permission(s) it signs in for (`None`: no
+  sign-in; the command is guarded by access to the database file, see NO_SIGN_IN).
+- `SERVICES`: every guarded service function → the permission(s) it requires (in the order
+  it asks for them).
+
+`python -m tests.reliability.roles_table` prints the table as Markdown (role × action).
+"""
+
+from __future__ import annotations
+
+ROLES = ("operator", "supervisor", "admin")
+_CODES = {"O": "operator", "S": "supervisor", "A": "admin"}
+
+# -- permissions: the roles of each (must equal POLICY) -----------------------------------
+PERMISSIONS: dict[str, str] = {
+    # desk work: every signed-in role staffs the desk
+    "shift.checkin": "OSA",
+    "handover.sign": "OSA",
+    "handover.accept": "OSA",
+    "logbook.add": "OSA",
+    "visitors.register": "OSA",
+    "visitors.checkout": "OSA",
+    "visitors.expect": "OSA",
+    "inquiries.search": "OSA",
+    "inquiries.contact": "OSA",
+    "messages.take": "OSA",
+    "messages.deliver": "OSA",
+    "promises.make": "OSA",
+    "promises.answer": "OSA",
+    "residents.reveal_phone": "OSA",
+    "repairs.intake": "OSA",
+    "repairs.update": "OSA",
+    "repairs.add_fee": "OSA",
+    "callbacks.record": "OSA",
+    "complaints.intake": "OSA",
+    "complaints.handle": "OSA",
+    "communications.record": "OSA",
+    # supervisors
+    "visitors.deny_list": "SA",
+    "visitors.deny_override": "SA",
+    "repairs.review_fee": "SA",
+    "complaints.sign_off": "SA",
+    "report.run": "SA",
+    "audit.verify": "SA",
+    # admins
+    "complaints.categories": "A",
+    "export.run": "A",
+    "export.include_pii": "A",
+    "import.run": "A",
+    "fees.manage": "A",
+    "users.manage": "A",
+    "residents.manage": "A",
+    "db.manage": "A",
+    "purge.run": "A",
+}
+
+# -- the desk app: every registered key -----------------------------------------------------
+ANYONE = None  # any signed-in role (navigation, help, lists), or the sign-in gate itself
+SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
+    # everywhere
+    "app.help": ANYONE, "app.palette": ANYONE, "app.lock": ANYONE, "app.sign_out": ANYONE,
+    "app.quit": ANYONE, "help.close": ANYONE,
+    "area.dashboard": ANYONE, "area.visitors": ANYONE, "area.inquiries": ANYONE,
+    "area.repairs": ANYONE, "area.complaints": ANYONE, "area.logbook": ANYONE,
+    "area.handover": ANYONE,
+    "form.save": ANYONE, "form.cancel": ANYONE, "dialog.confirm": ANYONE,
+    "dialog.cancel": ANYONE, "confirm.yes": ANYONE, "confirm.no": ANYONE,
+    # the gate: sign-in, lock, check-in and the previous handover
+    "signin.submit": ANYONE, "lock.unlock": ANYONE, "lock.sign_out": ANYONE,
+    "checkin.start": "shift.checkin", "checkin.back": ANYONE,
+    "checkin.accept": "handover.accept", "checkin.refuse": "handover.accept",
+    # dashboard
+    "dashboard.refresh": ANYONE, "dashboard.open": ANYONE,
+    # visitors
+    "visitors.new": "visitors.register", "visitors.expect": "visitors.expect",
+    "visitors.deny_add": "visitors.deny_list",
+    "visitors.remove": {"expected": "visitors.expect", "deny": "visitors.deny_list"},
+    "visitors.open": ANYONE, "visitors.view": ANYONE, "visitors.scan": "visitors.checkout",
+    "visitors.rollcall": ANYONE, "visitors.print": "visitors.register",
+    "visitors.refresh": ANYONE,
+    "visitors.slip_print": ANYONE, "visitors.slip_checkout": "visitors.checkout",
+    "visitors.slip_lost": "visitors.checkout", "visitors.slip_edit": "visitors.register",
+    "visitors.slip_back": ANYONE,
+    "visitors.call_agreed": "visitors.register", "visitors.call_refused": "visitors.register",
+    "visitors.call_no_answer": "visitors.register",
+    "visitors.call_reveal": "residents.reveal_phone", "visitors.call_back": ANYONE,
+    "visitors.call_method_1": "visitors.register", "visitors.call_method_2": "visitors.register",
+    "visitors.call_method_3": "visitors.register",
+    "visitors.arrive_confirm": "visitors.register",
+    "visitors.rollcall_print": ANYONE, "visitors.rollcall_close": ANYONE,
+    # the supervisor types their own code and password at the operator's desk
+    "visitors.deny_allow": "visitors.deny_override", "visitors.deny_refuse": "visitors.deny_override",
+    "visitors.deny_back": ANYONE,
+    # inquiries
+    "inquiries.open": "inquiries.contact", "inquiries.search": "inquiries.search",
+    "inquiries.message": "messages.take", "inquiries.promise": "promises.make",
+    "inquiries.reveal": "residents.reveal_phone", "inquiries.channel": ANYONE,
+    "inquiries.log": "inquiries.contact", "inquiries.view": ANYONE, "inquiries.refresh": ANYONE,
+    "contact.reveal": "residents.reveal_phone", "contact.message": "messages.take",
+    "contact.promise": "promises.make", "contact.close": ANYONE,
+    "answer.promise": "promises.make",
+    # repairs
+    "repairs.new": "repairs.intake", "repairs.next": "repairs.update",
+    "repairs.actions": "repairs.update", "repairs.print": "repairs.update",
+    "repairs.view": ANYONE, "repairs.search": ANYONE, "repairs.refresh": ANYONE,
+    "repair_intake.scope": "repairs.intake", "repair_intake.warranty": "repairs.intake",
+    "repair_intake.next_match": "repairs.intake", "repair_intake.prev_match": "repairs.intake",
+    "repair_fee.mode": "repairs.add_fee", "repair_fee.next": "repairs.add_fee",
+    "repair_fee.prev": "repairs.add_fee",
+    "repair_review.reject": "repairs.review_fee",
+    # complaints, callbacks, communications
+    "complaints.new": {"complaints": "complaints.intake",
+                       "communications": "communications.record"},
+    "complaints.open": "complaints.handle", "complaints.view": ANYONE,
+    "complaints.filter": ANYONE, "complaints.search": ANYONE, "complaints.refresh": ANYONE,
+    "complaint_menu.step": "complaints.handle", "complaint_menu.refer": "complaints.handle",
+    "complaint_menu.answer": "complaints.handle", "complaint_menu.edit": "complaints.handle",
+    "complaint_menu.meeting": "communications.record",
+    "complaint_menu.ack": "complaints.sign_off", "complaint_menu.sign_off": "complaints.sign_off",
+    # logbook
+    "logbook.new": "logbook.add", "logbook.correct": "logbook.add", "logbook.search": ANYONE,
+    "logbook.list": ANYONE,
+    # handover
+    "handover.sign": "handover.sign", "handover.refresh": ANYONE, "handover.history": ANYONE,
+    "sheet.save": ANYONE, "sheet.print": ANYONE, "sheet.close": ANYONE, "sheet.done": ANYONE,
+    "history.open": ANYONE, "history.close": ANYONE,
+}
+
+# -- the command line ------------------------------------------------------------------------
+CLI_COMMANDS: dict[str, tuple[str, ...] | None] = {
+    "run": None,  # the desk app: its own sign-in screen
+    "init": None,  # creates the first admin only while there is no account
+    "demo": None,
+    "export KIND": ("export.run",),
+    "export KIND --include-pii": ("export.run", "export.include_pii"),
+    "report KIND": ("report.run",),
+    "import KIND FILE": ("import.run",),
+    "users add": ("users.manage",),
+    "users list": ("users.manage",),
+    "users passwd": ("users.manage",),
+    "users disable": ("users.manage",),
+    "db upgrade": None,
+    "db backup": ("db.manage",),
+    "db restore": None,
+    "db check": None,
+    "purge visitors": ("purge.run",),
+    "audit verify": None,
+}
+# Commands without --user: whoever can read (or replace) the database file can run them.
+NO_SIGN_IN = {
+    "run": "signs in on its own screen",
+    "init": "sets the schema up; asks for the first admin only while no account exists",
+    "demo": "fills a new database with sample data",
+    "db upgrade": "migrates the file it is given (after a verified backup)",
+    "db restore": "replaces the file it is given; file access is the guard",
+    "db check": "reads the file: integrity and the audit chain",
+    "audit verify": "reads the file: the audit chain (POLICY audit.verify is not asked for)",
+}
+
+# -- the services: every guarded function ------------------------------------------------------
+SERVICES: dict[str, str | tuple[str, ...]] = {
+    "shifts.start_shift": "shift.checkin",
+    "handover.sign": "handover.sign",
+    "handover.accept": "handover.accept",
+    "handover.refuse": "handover.accept",
+    "logbook.add_entry": "logbook.add",
+    "visitors.register_slip": "visitors.register",
+    "visitors.turn_away": "visitors.register",
+    "visitors.update_slip": "visitors.register",
+    "visitors.check_out": "visitors.checkout",
+    "visitor_history.search_slips": "visitors.register",
+    "visitor_expected.add_expected": "visitors.expect",
+    "visitor_expected.cancel_expected": "visitors.expect",
+    "visitor_deny.add_deny_entry": "visitors.deny_list",
+    "visitor_deny.remove_deny_entry": "visitors.deny_list",
+    "visitors.register_slip+deny_override": "visitors.deny_override",
+    "search.search": "inquiries.search",
+    "residents.person_card": "inquiries.search",
+    "residents.reveal_phone": "residents.reveal_phone",
+    "residents.create_resident": "residents.manage",
+    "inquiries.open_inquiry": "inquiries.contact",
+    "inquiries.record_attempt": "inquiries.contact",
+    "inquiries.close_inquiry": "inquiries.contact",
+    "messages.take_message": "messages.take",
+    "messages.deliver_message": "messages.deliver",
+    "promises.make_promise": "promises.make",
+    "promises.answer_promise": "promises.answer",
+    "repairs.create_repair_order": "repairs.intake",
+    "repairs.dispatch": "repairs.update",
+    "repairs.record_arrival": "repairs.update",
+    "repairs.mark_repaired": "repairs.update",
+    "repairs.record_acceptance": "repairs.update",
+    "repairs.close_order": "repairs.update",
+    "repairs.cancel_order": "repairs.update",
+    "repairs.hold_order": "repairs.update",
+    "repairs.resume_order": "repairs.update",
+    "repairs.update_order": "repairs.update",
+    "repair_print.render_order": "repairs.update",
+    "repair_print.render_order+phone": ("repairs.update", "residents.reveal_phone"),
+    "repairs.add_fee_line": "repairs.add_fee",
+    "repairs.add_offschedule_line": "repairs.add_fee",
+    "repairs.accept_fee": "repairs.add_fee",
+    "repairs.review_fee_line": "repairs.review_fee",
+    "repairs.mark_called_back": "callbacks.record",
+    "repairs.reopen_after_callback": "callbacks.record",
+    "callbacks.record_attempt": "callbacks.record",
+    "callbacks.record_callback": "callbacks.record",
+    "complaints.intake_complaint": "complaints.intake",
+    "complaints.add_step": "complaints.handle",
+    "complaints.update_complaint": "complaints.handle",
+    "complaints.refer_complaint": "complaints.handle",
+    "complaints.close_complaint": "complaints.handle",
+    "complaints.reopen_complaint": "complaints.handle",
+    "complaints.sign_off_complaint": "complaints.sign_off",
+    "complaints.acknowledge_severe": "complaints.sign_off",
+    "complaints.save_category": "complaints.categories",
+    "communications.record_communication": "communications.record",
+    "communications.complete_follow_up": "communications.record",
+    "communications.link_complaint": "communications.record",
+    "directory.import_directory_rows": "import.run",
+    "directory.add_event": "import.run",
+    "importer.import_file": "import.run",
+    "fees.add_schedule_version": "fees.manage",
+    "users.add_user": "users.manage",
+    "users.set_password": "users.manage",
+    "users.set_active": "users.manage",
+    "visitor_purge.purge_visitors": "purge.run",
+    "exports.record_export": "export.run",
+    "exports.record_export+pii": ("export.run", "export.include_pii"),
+}
+
+
+def roles_of(permission: str | None) -> frozenset[str]:
+    """The roles the table gives a permission (every role for None)."""
+    if permission is None:
+        return frozenset(ROLES)
+    return frozenset(_CODES[c] for c in PERMISSIONS[permission])
+
+
+def may(role: str, permission: str | None) -> bool:
+    return role in roles_of(permission)
+
+
+def markdown() -> str:
+    """The table as people read it: one line per action, one column per role."""
+    lines = ["| kind | action | permission | operator | supervisor | admin |",
+             "|---|---|---|---|---|---|"]
+
+    def row(kind: str, name: str, permission) -> None:
+        perms = permission if isinstance(permission, tuple) else (permission,)
+        marks = ["yes" if all(may(r, p) for p in perms) else "no" for r in ROLES]
+        shown = " + ".join(p for p in perms if p) or "—"
+        lines.append(f"| {kind} | `{name}` | {shown} | " + " | ".join(marks) + " |")
+
+    for name, permission in SCREEN_ACTIONS.items():
+        if isinstance(permission, dict):
+            for view, perm in permission.items():
+                row("key", f"{name} ({view})", perm)
+        else:
+            row("key", name, permission)
+    for name, permission in CLI_COMMANDS.items():
+        row("cli", f"deskterm {name}", permission if permission else None)
+    for name, permission in SERVICES.items():
+        row("service", name, permission)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown())

@@ -1,0 +1,876 @@
+"""Issue 9, promise 8: every role × every screen action, CLI command and guarded service, held
+to ONE table (tests/reliability/roles_table.py), and every denial audited.
+
+- The table equals the code: POLICY, the key registry, the CLI commands and the services'
+  `require` calls (a new key, command or guarded service without a row fails here).
+- Services: every guarded function is called as an operator, a supervisor and an admin;
+  allowed or refused as the table says; a refusal writes nothing (every table counted).
+- CLI: every signed-in command run as each role: allowed, or exit 1 with the refusal
+  sentence and one `permission.denied` event.
+- TUI: the palette and the keys offer each role what the table gives it; pressing a refused
+  key does nothing; a refusal met in the app is audited.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import itertools
+import pathlib
+import pkgutil
+import shutil
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from deskterm.clock import FixedClock
+from deskterm.config import Settings
+from deskterm.db import make_engine, run_read, run_write
+from deskterm.errors import PermissionDenied
+from deskterm.models.audit import AuditEvent
+from deskterm.models.complaint import ComplaintUpdate
+from deskterm.models.estate import ResidentCreate
+from deskterm.models.repair import RepairOrderUpdate, RepairScope
+from deskterm.models.user import Role
+from deskterm.models.visitor import VisitorSlipCreate, VisitorSlipUpdate
+from deskterm.services import (
+    callbacks,
+    communications,
+    complaints,
+    directory,
+    fees,
+    handover,
+    importer,
+    inquiries,
+    logbook,
+    messages,
+    permissions,
+    promises,
+    repair_print,
+    repairs,
+    residents,
+    search,
+    shifts,
+    users,
+    visitor_deny,
+    visitor_expected,
+    visitor_history,
+    visitor_purge,
+    visitors,
+)
+from deskterm.services.actor import Actor
+from tests.conftest import FIXED_NOW
+from tests.factories import PASSWORD, make_user
+from tests.reliability import roles_table as table
+from tests.reliability.world import World, construct, row_counts
+
+ROLES = table.ROLES
+REFUSAL = "Your role ({role}) may not do this: {action}."
+
+
+# == the table is the code ======================================================================
+def test_the_table_is_the_policy():
+    assert {k: table.roles_of(k) for k in table.PERMISSIONS} == {
+        k: frozenset(r.value for r in v) for k, v in permissions.POLICY.items()}
+
+
+def _load_every_screen() -> dict:
+    import deskterm.tui.app  # noqa: F401
+
+    for package in ("deskterm.tui.screens", "deskterm.tui.dialogs"):
+        module = importlib.import_module(package)
+        for info in pkgutil.iter_modules(module.__path__):
+            importlib.import_module(f"{package}.{info.name}")
+    from deskterm.tui.actions import ACTIONS
+
+    return ACTIONS
+
+
+def test_every_key_of_the_app_has_a_row():
+    actions = _load_every_screen()
+    assert set(actions) - set(table.SCREEN_ACTIONS) == set(), "keys without a row in the table"
+    assert set(table.SCREEN_ACTIONS) - set(actions) == set(), "rows for keys that do not exist"
+    for action_id, item in actions.items():
+        row = table.SCREEN_ACTIONS[action_id]
+        perms = set(row.values()) if isinstance(row, dict) else {row}
+        assert all(p is None or p in permissions.POLICY for p in perms), action_id
+        if item.permission is not None:  # the registry's own guard agrees with the table
+            assert item.permission in perms, action_id
+
+
+def _cli_commands() -> set[str]:
+    from typer.main import get_command
+
+    from deskterm.cli.main import build_app
+
+    root = get_command(build_app())
+    found = set()
+    for name, command in root.commands.items():
+        subs = getattr(command, "commands", None)
+        if subs:
+            found |= {f"{name} {sub}" for sub in subs}
+        else:
+            found.add(name)
+    return found
+
+
+def _table_command(name: str) -> str:
+    return {"export": "export KIND", "report": "report KIND", "import": "import KIND FILE"}.get(
+        name, name)
+
+
+def test_every_command_of_the_cli_has_a_row():
+    rows = {name.split(" --")[0] for name in table.CLI_COMMANDS}
+    assert {_table_command(c) for c in _cli_commands()} == rows
+    for name, perms in table.CLI_COMMANDS.items():
+        assert perms is None or all(p in permissions.POLICY for p in perms), name
+        assert (perms is None) == (name in table.NO_SIGN_IN), name
+
+
+def _guards() -> dict[str, set[str]]:
+    """Service function -> the permission ids it asks `require` for (its own body and the
+    private helpers of its module it calls), read from the source."""
+    found: dict[str, set[str]] = {}
+    root = pathlib.Path(permissions.__file__).parent
+    for path in [*root.glob("*.py"), root.parent / "exports" / "__init__.py"]:
+        tree = ast.parse(path.read_text())
+        functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+        def asks(node, seen) -> set[str]:
+            ids = set()
+            for call in ast.walk(node):
+                if not isinstance(call, ast.Call):
+                    continue
+                name = getattr(call.func, "id", getattr(call.func, "attr", None))
+                if name == "require":
+                    args = [a for a in call.args if isinstance(a, ast.Constant)]
+                    ids |= {a.value for a in args if isinstance(a.value, str)}
+                    if len(call.args) > 1 and isinstance(call.args[1], ast.Name):
+                        ids.add("*")  # a helper passes the id it was given
+                elif name in functions and name.startswith("_") and name not in seen:
+                    ids |= asks(functions[name], seen | {name})
+            return ids
+
+        module = "exports" if path.name == "__init__.py" else path.stem
+        for name, node in functions.items():
+            if not name.startswith("_"):
+                ids = asks(node, {name})
+                if ids:
+                    found[f"{module}.{name}"] = ids
+    return found
+
+
+# Public functions that write with an actor but take no permission, and why that is right.
+UNGUARDED = {
+    "audit.record": "the audit itself",
+    "permissions.deny": "records a denial",
+    "permissions.record_refusal": "records a denial",
+    "callbacks.schedule_callback": "called inside a guarded change (repair done, complaint closed)",
+    "shifts.close_shift": "called inside handover.sign, which takes handover.sign",
+    "repair_base.apply_change": "the common step of every guarded repair change",
+    "visitors.check_in_expected": "goes through visitors.register_slip",
+    "handover.collect": "reads what is open",
+    "visitor_hosts.find_hosts": "reads hosts (masked phones)",
+    "import_estate.import_units": "called by importer.import_file (import.run)",
+    "import_estate.import_residents": "called by importer.import_file (import.run)",
+    "import_reference.import_directory": "called by importer.import_file (import.run)",
+    "import_reference.import_fees": "called by importer.import_file (import.run)",
+    "repair_status.record_callback": "goes through callbacks.record_* (callbacks.record)",
+}
+
+
+def test_every_guarded_service_has_a_row_and_nothing_writes_unguarded():
+    guards = _guards()
+    module_of = {"repairs": ("repair_intake", "repair_status", "repair_fees")}
+    for key, perm in table.SERVICES.items():
+        module, function = key.split("+")[0].split(".")
+        candidates = [f"{m}.{function}" for m in module_of.get(module, (module,))]
+        asked = set().union(*(guards.get(c, set()) for c in candidates))
+        assert asked, f"{key}: the table says it is guarded, but it asks for no permission"
+        perms = perm if isinstance(perm, tuple) else (perm,)
+        if "*" not in asked:
+            assert set(perms) <= asked, f"{key} asks for {asked}, the table says {perms}"
+    listed = {k.split("+")[0] for k in table.SERVICES}
+    listed |= {f"{m}.{k.split('+')[0].split('.')[1]}"
+               for k in table.SERVICES if k.startswith("repairs.")
+               for m in module_of["repairs"]}
+    assert set(guards) - listed - set(UNGUARDED) == set(), "guarded services without a row"
+    # and every public function that writes an audit event with an actor is guarded
+    root = pathlib.Path(permissions.__file__).parent
+    unguarded = []
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            if "actor" not in [a.arg for a in node.args.kwonlyargs]:
+                continue
+            writes = any(isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "record"
+                         for n in ast.walk(node))
+            key = f"{path.stem}.{node.name}"
+            if writes and key not in guards and key not in UNGUARDED:
+                unguarded.append(key)
+    assert unguarded == []
+
+
+# == services × roles ===========================================================================
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, sqlite_template):
+    path = tmp_path_factory.mktemp("roles") / "roles.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(str(path))
+    w = World.build(engine, FixedClock(FIXED_NOW), Settings())
+    w.serial = itertools.count(1)
+    w.tmp = tmp_path_factory.mktemp("roles-files")
+    yield w
+    engine.dispose()
+
+
+def _user(w, role: str, *, shift: bool = True) -> Actor:
+    n = next(w.serial)
+    actor = make_user(w.engine, w.clock, w.settings, f"u{n}-{role}", Role(role), f"员工{n}")
+    if not shift:
+        return actor
+    made = run_write(w.engine, lambda s: shifts.start_shift(
+        session=s, actor=actor, clock=w.clock, settings=w.settings,
+        self_check={i: True for i in w.settings.self_check_items}))
+    return Actor(actor.user_id, actor.code, actor.name, actor.role, made.id)
+
+
+def _signed_handover(w) -> int:
+    out = _user(w, "operator")
+    return run_write(w.engine, lambda s: handover.sign(
+        session=s, actor=out, clock=w.clock, settings=w.settings, notices="钥匙在抽屉",
+        physical_items={})).id
+
+
+def _order(w, **values):
+    return w.repair(**values)
+
+
+def _dispatched(w):
+    order = _order(w)
+    run_write(w.engine, lambda s: repairs.dispatch(session=s, actor=w.admin, clock=w.clock,
+                                                   order_id=order.id, version=None, assignee="王师傅"))
+    return order
+
+
+def _on_site(w):
+    order = _dispatched(w)
+    run_write(w.engine, lambda s: repairs.record_arrival(session=s, actor=w.admin, clock=w.clock,
+                                                         order_id=order.id, version=None))
+    return order
+
+
+def _callback_of(w, kind: str, subject_id: int):
+    return run_read(w.engine, lambda s: callbacks.pending_for(s, kind=kind, subject_id=subject_id))
+
+
+def _called_back(w):
+    order = w.repaired()
+    cb = _callback_of(w, "repair", order.id)
+    run_write(w.engine, lambda s: callbacks.record_callback(
+        session=s, actor=w.admin, clock=w.clock, settings=w.settings, callback_id=cb.id,
+        version=cb.version, method="phone", result="satisfied"))
+    return order
+
+
+def _closed_complaint(w):
+    return w.complaint(close_answer="已答复")
+
+
+def _unique(w, prefix: str) -> str:
+    return f"{prefix}{next(w.serial)}"
+
+
+def _case_register_override(w, role):
+    entry = w.deny_entry(name=_unique(w, "拒入者"))
+    supervisor = w.by_role(role)
+    data = construct(VisitorSlipCreate, visitor_name=entry.name, doc_type="sighted",
+                     host_resident_id=w.residents["张三"], host_call_method="phone",
+                     host_call_result="agreed")
+    override = visitors.DenyOverride(supervisor=supervisor, entry_id=entry.id)
+    return lambda s: visitors.register_slip(session=s, actor=w.operator, clock=w.clock,
+                                            settings=w.settings, slip_in=data,
+                                            deny_override=override)
+
+
+def _import_file(w, actor):
+    path = w.tmp / f"dir{next(w.serial)}.csv"
+    path.write_text("kind,name\nshop,便利店\n", encoding="utf-8")
+    return lambda s: importer.import_file(session=s, actor=actor, clock=w.clock,
+                                          settings=w.settings, kind="directory", path=path,
+                                          dry_run=True)
+
+
+def _cases():
+    """name -> build(world, role) -> (actor, work(session) | ("engine", work(engine)))."""
+    S = {}
+
+    def case(name):
+        def register(fn):
+            S[name] = fn
+            return fn
+        return register
+
+    @case("shifts.start_shift")
+    def _(w, role):
+        a = _user(w, role, shift=False)
+        return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                               self_check={i: True for i in w.settings.self_check_items})
+
+    @case("handover.sign")
+    def _(w, role):
+        a = _user(w, role)
+        return a, lambda s: handover.sign(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                          notices="", physical_items={})
+
+    @case("handover.accept")
+    def _(w, role):
+        hid, a = _signed_handover(w), _user(w, role)
+        return a, lambda s: handover.accept(session=s, actor=a, clock=w.clock, handover_id=hid)
+
+    @case("handover.refuse")
+    def _(w, role):
+        hid, a = _signed_handover(w), _user(w, role)
+        return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, handover_id=hid,
+                                            reason="钥匙少一把")
+
+    simple = {
+        "logbook.add_entry": lambda w, a: lambda s: logbook.add_entry(
+            session=s, actor=a, clock=w.clock, entry_in=construct(
+                __import__("deskterm.models.shift", fromlist=["x"]).LogbookEntryCreate,
+                occurred_at=None, category="other", what="电梯异响")),
+        "visitors.register_slip": lambda w, a: lambda s: visitors.register_slip(
+            session=s, actor=a, clock=w.clock, settings=w.settings, slip_in=construct(
+                VisitorSlipCreate, visitor_name="访客", doc_type="sighted",
+                host_resident_id=w.residents["张三"], host_call_method="phone",
+                host_call_result="agreed")),
+        "visitors.turn_away": lambda w, a: lambda s: visitors.turn_away(
+            session=s, actor=a, clock=w.clock, settings=w.settings, cause="host_refused",
+            slip_in=construct(VisitorSlipCreate, visitor_name="访客", doc_type="sighted",
+                              host_resident_id=w.residents["张三"], host_call_method="phone",
+                              host_call_result="refused")),
+        "visitor_history.search_slips": lambda w, a: lambda s: visitor_history.search_slips(
+            session=s, actor=a, clock=w.clock, settings=w.settings,
+            query=visitor_history.SlipQuery(name="访客")),
+        "visitor_expected.add_expected": lambda w, a: lambda s: visitor_expected.add_expected(
+            session=s, actor=a, clock=w.clock, settings=w.settings, expected_in=construct(
+                __import__("deskterm.models.visitor", fromlist=["x"]).ExpectedVisitorCreate,
+                visitor_name="预约客", expected_on=w.today(), host_resident_id=w.residents["张三"])),
+        "visitor_deny.add_deny_entry": lambda w, a: lambda s: visitor_deny.add_deny_entry(
+            session=s, actor=a, clock=w.clock, name=_unique(w, "新拒入"), reason="闹事"),
+        "search.search": lambda w, a: lambda s: search.search(session=s, actor=a, clock=w.clock,
+                                                              text="张三"),
+        "residents.person_card": lambda w, a: lambda s: residents.person_card(
+            session=s, actor=a, kind="resident", person_id=w.residents["张三"]),
+        "residents.reveal_phone": lambda w, a: lambda s: residents.reveal_phone(
+            session=s, actor=a, clock=w.clock, kind="resident", person_id=w.residents["张三"],
+            reason="回电"),
+        "residents.create_resident": lambda w, a: lambda s: residents.create_resident(
+            session=s, actor=a, clock=w.clock,
+            resident_in=ResidentCreate(name=_unique(w, "新住户"), unit_id=w.units["12-1204"])),
+        "inquiries.open_inquiry": lambda w, a: lambda s: inquiries.open_inquiry(
+            session=s, actor=a, clock=w.clock, inquiry_in=construct(
+                __import__("deskterm.models.inquiry", fromlist=["x"]).InquiryCreate,
+                channel="phone", topic="找人")),
+        "messages.take_message": lambda w, a: lambda s: messages.take_message(
+            session=s, actor=a, clock=w.clock, message_in=construct(
+                __import__("deskterm.models.inquiry", fromlist=["x"]).MessageCreate,
+                for_kind="other", for_name="张三", from_name="快递", text="到了")),
+        "promises.make_promise": lambda w, a: lambda s: promises.make_promise(
+            session=s, actor=a, clock=w.clock, promise_in=construct(
+                __import__("deskterm.models.inquiry", fromlist=["x"]).PromisedReplyCreate,
+                question="几点停水", asked_by="业主", due_at=w.clock.now() + timedelta(hours=2))),
+        "repairs.create_repair_order": lambda w, a: lambda s: repairs.create_repair_order(
+            session=s, actor=a, clock=w.clock, settings=w.settings, order_in=construct(
+                __import__("deskterm.models.repair", fromlist=["x"]).RepairOrderCreate,
+                scope=RepairScope.household, unit_id=w.units["12-1203"], channel="phone",
+                reporter_name="张三", reporter_contact="", category_code="tap_leak_severe",
+                description="漏水")),
+        "complaints.intake_complaint": lambda w, a: lambda s: complaints.intake_complaint(
+            session=s, actor=a, clock=w.clock, settings=w.settings, complaint_in=construct(
+                __import__("deskterm.models.complaint", fromlist=["x"]).ComplaintCreate,
+                who_name="赵女士", content="太吵", category="noise_neighbours")),
+        "complaints.save_category": lambda w, a: lambda s: complaints.save_category(
+            session=s, actor=a, clock=w.clock, code=_unique(w, "cat"), name_zh="新类", name_en="New"),
+        "communications.record_communication": lambda w, a: lambda s: communications.record_communication(
+            session=s, actor=a, clock=w.clock, settings=w.settings, communication_in=construct(
+                __import__("deskterm.models.complaint", fromlist=["x"]).CommunicationCreate,
+                at=w.clock.now(), party_kind="utility", party_name="自来水公司", how="phone",
+                subject="停水通知")),
+        "directory.import_directory_rows": lambda w, a: lambda s: directory.import_directory_rows(
+            session=s, actor=a, clock=w.clock, tz=w.settings.timezone,
+            rows=[{"kind": "shop", "name": _unique(w, "小卖部")}]),
+        "directory.add_event": lambda w, a: lambda s: directory.add_event(
+            session=s, actor=a, clock=w.clock, title=_unique(w, "消防演练"), place="大堂",
+            starts_at=w.clock.now() + timedelta(days=3)),
+        "importer.import_file": lambda w, a: _import_file(w, a),
+        "fees.add_schedule_version": lambda w, a: lambda s: fees.add_schedule_version(
+            session=s, actor=a, clock=w.clock, valid_from=w.today() + timedelta(days=1),
+            items=[fees.FeeItemIn(code=_unique(w, "X"), name="测试项", unit="次", labour_fen=100,
+                                  materials_fen=0)]),
+        "users.add_user": lambda w, a: lambda s: users.add_user(
+            session=s, actor=a, clock=w.clock, settings=w.settings, code=_unique(w, "new"),
+            name="新人", role="operator", password=PASSWORD),
+        "visitor_purge.purge_visitors": lambda w, a: ("engine", lambda engine: visitor_purge.purge_visitors(
+            engine=engine, actor=a, clock=w.clock, settings=w.settings, older_than_days=180)),
+        "exports.record_export": lambda w, a: lambda s: __import__("deskterm.exports", fromlist=["x"]).record_export(
+            session=s, actor=a, clock=w.clock, kind="visitors", fmt="csv", since=None, until=None,
+            include_pii=False, reason=None),
+        "exports.record_export+pii": lambda w, a: lambda s: __import__("deskterm.exports", fromlist=["x"]).record_export(
+            session=s, actor=a, clock=w.clock, kind="visitors", fmt="csv", since=None, until=None,
+            include_pii=True, reason="审计"),
+    }
+    for name, make in simple.items():
+        S[name] = (lambda make: lambda w, role: (w.by_role(role), make(w, w.by_role(role))))(make)
+
+    def on(prepare, call):
+        """A case that first makes its record (as the admin), then acts on it as the role."""
+        def build(w, role):
+            a = w.by_role(role)
+            made = prepare(w)
+            return a, lambda s: call(w, a, made, s)
+        return build
+
+    S["visitors.update_slip"] = on(lambda w: w.slip(), lambda w, a, m, s: visitors.update_slip(
+        session=s, actor=a, clock=w.clock, slip_id=m.id, version=m.version,
+        changes=VisitorSlipUpdate(visitor_name="改名")))
+    S["visitors.check_out"] = on(lambda w: w.slip(), lambda w, a, m, s: visitors.check_out(
+        session=s, actor=a, clock=w.clock, settings=w.settings, number=m.number))
+    S["visitor_expected.cancel_expected"] = on(lambda w: w.expected(), lambda w, a, m, s:
+        visitor_expected.cancel_expected(session=s, actor=a, clock=w.clock, expected_id=m.id))
+    S["visitor_deny.remove_deny_entry"] = on(lambda w: w.deny_entry(name=_unique(w, "拒")),
+        lambda w, a, m, s: visitor_deny.remove_deny_entry(session=s, actor=a, clock=w.clock,
+                                                         entry_id=m.id))
+    S["visitors.register_slip+deny_override"] = lambda w, role: (
+        w.by_role(role), _case_register_override(w, role))
+    S["inquiries.record_attempt"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
+        inquiries.record_attempt(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
+                                 outcome="no_answer"))
+    S["inquiries.close_inquiry"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
+        inquiries.close_inquiry(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
+                                outcome="answered"))
+    S["messages.deliver_message"] = on(lambda w: w.message(), lambda w, a, m, s:
+        messages.deliver_message(session=s, actor=a, clock=w.clock, message_id=m.id, how="phone",
+                                 version=m.version))
+    S["promises.answer_promise"] = on(lambda w: w.promise(), lambda w, a, m, s:
+        promises.answer_promise(session=s, actor=a, clock=w.clock, promise_id=m.id,
+                                answer="周五停水", version=m.version))
+    S["repairs.dispatch"] = on(_order, lambda w, a, m, s: repairs.dispatch(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=m.version, assignee="李师傅"))
+    S["repairs.record_arrival"] = on(_dispatched, lambda w, a, m, s: repairs.record_arrival(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
+    S["repairs.mark_repaired"] = on(_on_site, lambda w, a, m, s: repairs.mark_repaired(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
+        work_done="修好了"))
+    S["repairs.record_acceptance"] = on(lambda w: w.repaired(), lambda w, a, m, s:
+        repairs.record_acceptance(session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
+                                  accepted_by="张三"))
+    S["repairs.close_order"] = on(_called_back, lambda w, a, m, s: repairs.close_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
+    S["repairs.cancel_order"] = on(_order, lambda w, a, m, s: repairs.cancel_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="住户取消"))
+    S["repairs.hold_order"] = on(_order, lambda w, a, m, s: repairs.hold_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="等配件"))
+
+    def _held(w):
+        m = _order(w)
+        run_write(w.engine, lambda s: repairs.hold_order(session=s, actor=w.admin, clock=w.clock,
+                                                         order_id=m.id, version=None, reason="等"))
+        return m
+
+    S["repairs.resume_order"] = on(_held, lambda w, a, m, s: repairs.resume_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
+    S["repairs.update_order"] = on(_order, lambda w, a, m, s: repairs.update_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
+        changes=RepairOrderUpdate(description="厨房和卫生间都漏")))
+    S["repair_print.render_order"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id))
+    S["repair_print.render_order+phone"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True))
+    S["repairs.add_fee_line"] = on(_order, lambda w, a, m, s: repairs.add_fee_line(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
+        code="F001"))
+    S["repairs.add_offschedule_line"] = on(_order, lambda w, a, m, s: repairs.add_offschedule_line(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None, description="进口阀门",
+        labour_fen=5000))
+
+    def _with_fee(w):
+        m = _order(w)
+        run_write(w.engine, lambda s: repairs.add_fee_line(
+            session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
+            version=None, code="F001"))
+        return m
+
+    def _with_pending_line(w):
+        m = _order(w)
+        return run_write(w.engine, lambda s: repairs.add_offschedule_line(
+            session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None,
+            description="进口阀门", labour_fen=5000))
+
+    S["repairs.accept_fee"] = on(_with_fee, lambda w, a, m, s: repairs.accept_fee(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=None, accepted_by="张三",
+        form_no="F-0001"))
+    S["repairs.review_fee_line"] = on(_with_pending_line, lambda w, a, m, s:
+        repairs.review_fee_line(session=s, actor=a, clock=w.clock, line_id=m.id, approve=True))
+    S["repairs.mark_called_back"] = on(lambda w: w.repaired(), lambda w, a, m, s:
+        repairs.mark_called_back(session=s, actor=a, clock=w.clock, order_id=m.id))
+    S["repairs.reopen_after_callback"] = on(lambda w: w.repaired(), lambda w, a, m, s:
+        repairs.reopen_after_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                      order_id=m.id, comment="还漏"))
+    S["callbacks.record_attempt"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
+        callbacks.record_attempt(session=s, actor=a, clock=w.clock, callback_id=m.id,
+                                 version=m.version))
+    S["callbacks.record_callback"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
+        callbacks.record_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                  callback_id=m.id, version=m.version, method="phone",
+                                  result="satisfied"))
+    S["complaints.add_step"] = on(lambda w: w.complaint(), lambda w, a, m, s: complaints.add_step(
+        session=s, actor=a, clock=w.clock, complaint_id=m.id, step="action", note="已派保安"))
+    S["complaints.update_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
+        complaints.update_complaint(session=s, actor=a, clock=w.clock, complaint_id=m.id,
+                                    version=m.version, changes=ComplaintUpdate(department="工程部")))
+    S["complaints.refer_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
+        complaints.refer_complaint(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                   complaint_id=m.id, version=m.version, to="陈经理"))
+    S["complaints.close_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
+        complaints.close_complaint(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                   complaint_id=m.id, version=m.version, answer="已处理",
+                                   how="phone"))
+    S["complaints.reopen_complaint"] = on(_closed_complaint, lambda w, a, m, s:
+        complaints.reopen_complaint(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                    complaint_id=m.id, reason="不满意"))
+
+    def _signable(w):
+        row, cb = w.complaint_callback()
+        run_write(w.engine, lambda s: callbacks.record_callback(
+            session=s, actor=w.admin, clock=w.clock, settings=w.settings, callback_id=cb.id,
+            version=cb.version, method="phone", result="satisfied"))
+        return run_read(w.engine, lambda s: complaints.get_complaint(s, row.id))
+
+    S["complaints.sign_off_complaint"] = on(_signable, lambda w, a, m, s:
+        complaints.sign_off_complaint(session=s, actor=a, clock=w.clock, complaint_id=m.id,
+                                      version=m.version))
+    S["complaints.acknowledge_severe"] = on(lambda w: w.complaint(severity="severe"),
+        lambda w, a, m, s: complaints.acknowledge_severe(session=s, actor=a, clock=w.clock,
+                                                         complaint_id=m.id))
+
+    def _follow_up(w):
+        return w.communication(follow_up="下周回复", follow_up_due=w.clock.now() + timedelta(days=7))
+
+    S["communications.complete_follow_up"] = on(_follow_up, lambda w, a, m, s:
+        communications.complete_follow_up(session=s, actor=a, clock=w.clock,
+                                          communication_id=m.id, version=m.version))
+    S["communications.link_complaint"] = on(lambda w: (w.communication(), w.complaint()),
+        lambda w, a, m, s: communications.link_complaint(
+            session=s, actor=a, clock=w.clock, communication_id=m[0].id, complaint_id=m[1].id))
+
+    def _new_user(w):
+        return _user(w, "operator", shift=False)
+
+    S["users.set_password"] = on(_new_user, lambda w, a, m, s: users.set_password(
+        session=s, actor=a, clock=w.clock, settings=w.settings, code=m.code,
+        password="another-pass-1"))
+    S["users.set_active"] = on(_new_user, lambda w, a, m, s: users.set_active(
+        session=s, actor=a, clock=w.clock, code=m.code, active=False))
+    return S
+
+
+CASES = _cases()
+
+
+def test_every_service_row_has_a_trial():
+    assert set(CASES) == set(table.SERVICES)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Which permissions `require` asked about, for whom."""
+    asked: list[tuple[str, str]] = []
+    real = permissions.allowed
+
+    def allowed(actor, action):
+        asked.append((actor.role.value, action))
+        return real(actor, action)
+
+    monkeypatch.setattr(permissions, "allowed", allowed)
+    return asked
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(table.SERVICES))
+def test_services_allow_and_refuse_as_the_table_says(world, spy, name, role):
+    needed = table.SERVICES[name]
+    needed = needed if isinstance(needed, tuple) else (needed,)
+    refused_by = next((p for p in needed if not table.may(role, p)), None)
+    actor, work = CASES[name](world, role)
+    before = row_counts(world.engine)
+    spy.clear()
+    if isinstance(work, tuple):  # a service that runs its own transactions
+        call = lambda: work[1](world.engine)  # noqa: E731
+    else:
+        call = lambda: run_write(world.engine, work)  # noqa: E731
+    if refused_by is None:
+        call()
+        for permission in needed:
+            assert (role, permission) in spy, f"{name} did not ask for {permission}"
+    else:
+        with pytest.raises(PermissionDenied) as refused:
+            call()
+        assert refused.value.context["action"] == refused_by
+        assert str(refused.value) == REFUSAL.format(role=role, action=refused_by)
+        assert row_counts(world.engine) == before, "a refused call wrote something"
+
+
+def test_a_refusal_inside_a_service_is_audited_by_the_door(world):
+    """What the app's database worker does with a PermissionDenied (the CLI signs in first)."""
+    line = _with_pending(world)
+    with pytest.raises(PermissionDenied) as refused:
+        run_write(world.engine, lambda s: repairs.review_fee_line(
+            session=s, actor=world.operator, clock=world.clock, line_id=line.id, approve=True))
+    before = _denials(world.engine)
+    permissions.record_refusal(engine=world.engine, clock=world.clock, exc=refused.value)
+    after = _denials(world.engine)
+    assert after[len(before):] == [(world.operator.user_id,
+                                    {"action": "repairs.review_fee", "role": "operator"})]
+
+
+def _with_pending(w):
+    order = w.repair()
+    return run_write(w.engine, lambda s: repairs.add_offschedule_line(
+        session=s, actor=w.admin, clock=w.clock, order_id=order.id, version=None,
+        description="进口阀门", labour_fen=5000))
+
+
+def _denials(engine) -> list:
+    return run_read(engine, lambda s: [(e.user_id, e.detail) for e in s.exec(
+        select(AuditEvent).where(AuditEvent.action == "permission.denied").order_by(AuditEvent.seq))])
+
+
+# == the command line × roles ====================================================================
+STAFF = {"operator": "op1", "supervisor": "sup1", "admin": "admin1"}
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory, sqlite_template):
+    """A desk file with one account of each role and a few records to export and report."""
+    path = tmp_path_factory.mktemp("roles-cli") / "desk.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(str(path))
+    w = World.build(engine, FixedClock(FIXED_NOW), Settings())
+    w.slip()
+    w.repair()
+    w.complaint()
+    w.log()
+    engine.dispose()
+    return str(path)
+
+
+def _cli_runs(tmp):
+    """(row of the table, argv, extra environment) for every signed-in command."""
+    directory_csv = tmp / "dir.csv"
+    directory_csv.write_text("kind,name\nshop,便利店\n", encoding="utf-8")
+    runs = []
+    for kind in ("visitors", "inquiries", "messages", "repairs", "complaints", "logbook",
+                 "handovers", "audit"):
+        runs.append(("export KIND", ["export", kind, "--out", "-"], {}))
+        runs.append(("export KIND --include-pii",
+                     ["export", kind, "--out", "-", "--include-pii", "--reason", "审计"], {}))
+    for kind in ("shift", "daily", "sla", "visitors", "repairs", "complaints"):
+        runs.append(("report KIND", ["report", kind], {}))
+    for kind in ("directory",):
+        runs.append(("import KIND FILE", ["import", kind, str(directory_csv), "--dry-run"], {}))
+    runs += [
+        ("users list", ["users", "list"], {}),
+        ("users add", ["users", "add", "NEWCODE", "--name", "新人"],
+         {"DESKTERM_NEW_PASSWORD": "new-pass-123"}),
+        ("users passwd", ["users", "passwd", "op1"], {"DESKTERM_NEW_PASSWORD": PASSWORD}),
+        ("users disable", ["users", "disable", "DISABLEME"], {}),
+        ("db backup", ["db", "backup", str(tmp / "BACKUP.db")], {}),
+        ("purge visitors", ["purge", "visitors", "--older-than", "180", "--yes"], {}),
+    ]
+    return runs
+
+
+def _audit(path: str, action: str) -> list:
+    import json
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return [json.loads(d) for (d,) in con.execute(
+            "select detail from audit_event where action = ? order by seq", (action,))]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ROLES)
+def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db, tmp_path, role):
+    engine = make_engine(cli_db)
+    checked = 0
+    for row, argv, env in _cli_runs(tmp_path):
+        argv = [a.replace("NEWCODE", f"n{checked}{role[:2]}").replace(
+            "BACKUP", f"b{checked}{role}") for a in argv]
+        if "DISABLEME" in argv:
+            code = f"d{checked}{role[:2]}"
+            make_user(engine, FixedClock(FIXED_NOW), Settings(), code, Role.operator)
+            argv = [code if a == "DISABLEME" else a for a in argv]
+        denied_before = _audit(cli_db, "permission.denied")
+        result = cli(*argv, "--db", cli_db, "--user", STAFF[role],
+                     env={"DESKTERM_PASSWORD": PASSWORD, **env})
+        needed = table.CLI_COMMANDS[row]
+        refused = next((p for p in needed if not table.may(role, p)), None)
+        denied = _audit(cli_db, "permission.denied")[len(denied_before):]
+        if refused is None:
+            assert result.exit_code == 0, (row, argv, result.stderr)
+            assert denied == []
+        else:
+            assert result.exit_code == 1, (row, argv)
+            assert result.stderr.strip() == REFUSAL.format(role=role, action=refused), row
+            assert denied == [{"action": refused, "role": role}], row
+        checked += 1
+    engine.dispose()
+    assert checked == len(_cli_runs(tmp_path))
+
+
+# == the desk app × roles ========================================================================
+def _palette(app) -> set[str]:
+    from deskterm.tui.commands import desk_commands
+
+    return {c.title for c in desk_commands(app, app.screen)}
+
+
+async def test_the_palette_offers_each_role_what_the_table_gives_it(make_desk_app):
+    from deskterm.i18n import _
+    from deskterm.tui.areas import AREAS
+
+    actions = _load_every_screen()
+    labels = {a.id: _(a.label) for a in AREAS}
+    for role in ROLES:
+        app = make_desk_app(role=role)
+        async with app.run_test(size=(80, 24)):
+            offered = _palette(app)
+            for item in actions.values():
+                if item.area is None or item.id.startswith("area."):
+                    continue
+                title = f"{labels[item.area]}: {_(item.description)}"
+                row = table.SCREEN_ACTIONS[item.id]
+                perms = row.values() if isinstance(row, dict) else [row]
+                expected = any(table.may(role, p) for p in perms)
+                assert (title in offered) == expected, (role, item.id)
+
+
+async def test_the_deny_list_keys_follow_the_table(make_desk_app, engine, clock, settings):
+    """On the deny list view, Ctrl+N (add a name) and Delete (remove) are a supervisor's."""
+    from tests.tui.conftest import settle
+
+    for role in ROLES:
+        app = make_desk_app(area="visitors", role=role)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            screen.view = "deny"
+            allowed = table.may(role, "visitors.deny_list")
+            assert screen.check_action("deny_add", ()) is allowed
+            assert screen.check_action("remove", ()) is allowed
+            screen.view = "expected"
+            assert screen.check_action("remove", ()) is table.may(role, "visitors.expect")
+            assert screen.check_action("new_expected", ()) is table.may(role, "visitors.expect")
+            screen.view = "on-site"
+            assert screen.check_action("new_slip", ()) is table.may(role, "visitors.register")
+
+
+async def test_pressing_a_refused_key_does_nothing(make_desk_app):
+    """An operator on the deny list presses Ctrl+N: no form opens; a supervisor's opens."""
+    from tests.tui.conftest import settle
+
+    for role in ("operator", "supervisor"):
+        app = make_desk_app(area="visitors", role=role)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for _ in range(3):  # on-site -> expected -> history -> deny
+                await pilot.press("ctrl+t")
+                await settle(pilot)
+            assert app.screen.view == "deny"
+            base = app.screen
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            opened = app.screen is not base
+            assert opened is table.may(role, "visitors.deny_list"), role
+
+
+async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
+        make_desk_app, engine, clock, settings, staff):
+    from tests.tui.conftest import settle
+
+    closed = World.__new__(World)  # the staff of the app's own database
+    closed.engine, closed.clock, closed.settings, closed.admin = engine, clock, settings, staff.admin
+    closed.units, closed.residents = {}, {}
+    row = closed.complaint(close_answer="已答复", severity="severe")
+    for role in ("operator", "supervisor", "admin"):
+        app = make_desk_app(area="complaints", role=role)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            choices = app.screen._menu_choices(run_read(engine, lambda s: complaints.get_complaint(
+                s, row.id)))
+            allowed = table.may(role, "complaints.sign_off")
+            assert ("sign_off" in choices) is allowed
+            assert ("ack" in choices) is allowed
+            assert ("step" in choices) is table.may(role, "complaints.handle")
+
+
+async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, settings, staff):
+    """The operator opens a fee waiting for review: refused, and the refusal is audited."""
+    from tests.tui.conftest import settle
+
+    w = World.__new__(World)
+    w.engine, w.clock, w.settings, w.admin = engine, clock, settings, staff.admin
+    w.units, w.residents = {}, {}
+    from deskterm.models.estate import Building, Unit
+
+    def unit(s):
+        b = Building(code="9", name="9栋")
+        s.add(b)
+        s.flush()
+        u = Unit(building_id=b.id, number="0101", label="9-0101", floor=1)
+        s.add(u)
+        s.flush()
+        return u.id
+
+    w.units["12-1203"] = run_write(engine, unit)
+    _with_pending(w)
+    for role in ("operator", "supervisor"):
+        app = make_desk_app(area="repairs", role=role)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            while app.screen.view != "reviews":
+                await pilot.press("ctrl+t")
+                await settle(pilot)
+            before = _denials(engine)
+            base = app.screen
+            await pilot.press("enter")
+            await settle(pilot)
+            new = _denials(engine)[len(before):]
+            if table.may(role, "repairs.review_fee"):
+                assert new == [] and app.screen is not base  # the review form is open
+            else:
+                assert app.screen is base
+                assert new == [(staff.operator.user_id,
+                                {"action": "repairs.review_fee", "role": "operator"})]
+
+
+async def test_a_service_refusal_in_a_worker_is_audited(make_desk_app, engine, clock, staff):
+    """Whatever the screen, a PermissionDenied from a service run by the app is audited."""
+    from tests.tui.conftest import settle
+
+    app = make_desk_app(role="operator")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.run_db(lambda s: complaints.save_category(
+            session=s, actor=app.actor, clock=clock, code="x", name_zh="x", name_en="x"))
+        await settle(pilot)
+    assert _denials(engine) == [(staff.operator.user_id,
+                                 {"action": "complaints.categories", "role": "operator"})]
