@@ -38,7 +38,7 @@ FORMATS = ("csv", "jsonl", "json", "xlsx")
 KINDS = ("text", "int", "instant", "date", "money", "bool", "json", "phone")
 FORMULA_START = frozenset("=+-@\t\r")
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
-BATCH = 2000
+BATCH = 500  # rows per fetch and write: small enough to keep memory flat, big enough to be fast
 
 
 class TooManyRows(Exception):

@@ -129,7 +129,8 @@ def _check_target(path: Path) -> None:
 
 class _output:
     """The binary stream to write to: a temporary file renamed into place on success (so a
-    failed export never leaves half a file), or standard output (xlsx through a temp file)."""
+    failed export never leaves half a file; like the temp file, the export is readable by its
+    owner only, as it holds people's records), or standard output (xlsx through a temp file)."""
 
     def __init__(self, out: str, fmt: str) -> None:
         self.out, self.fmt = out, fmt

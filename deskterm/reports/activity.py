@@ -195,6 +195,9 @@ def repairs(report, session, w: Window) -> None:
                           [Column("class", _("Class")), Column("category", _("Category")),
                            Column("count", _("Count"), True)],
                           [[class_label(k), name, n] for k, name, n in received], empty=_("None received.")))
+    if received:
+        s.charts.append(Chart("by_category", _("Repairs by category"),
+                              [(name, float(n)) for _k, name, n in received]))
     for key, due, done, label in (("onsite", r.onsite_due_at, r.arrived_at, _("On-site deadlines (urgent)")),
                                   ("fix", r.fix_due_at, r.repaired_at, _("Repair deadlines"))):
         fell_due = and_(live, due >= w.start, due < w.cut)

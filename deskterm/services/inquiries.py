@@ -152,7 +152,11 @@ def open_inquiry(
     target_text = described or _text(
         inquiry_in.target_text, 128, "target", _("Who or what was asked for")
     )
-    outcome = InquiryOutcome(inquiry_in.outcome) if inquiry_in.outcome else None
+    try:
+        outcome = InquiryOutcome(inquiry_in.outcome) if inquiry_in.outcome else None
+    except ValueError:
+        raise InvalidInput(_("Unknown outcome: {outcome}.").format(outcome=inquiry_in.outcome),
+                           field="outcome") from None
     inquiry = Inquiry(
         channel=channel,
         topic=_text(inquiry_in.topic, 256, "topic", _("The topic")),

@@ -104,8 +104,9 @@ def take_message(
         taken_at=as_utc(clock.now()),
         taken_by=actor.user_id,
     )
-    session.add(message)
+    # The inquiry first: an unknown one is refused before the message is flushed.
     set_outcome_in_session(session, message_in.inquiry_id, InquiryOutcome.message_taken)
+    session.add(message)
     session.flush()
     audit.record(
         session=session, actor=actor, clock=clock, action="message.create", entity="message",

@@ -156,8 +156,9 @@ def make_promise(
         created_at=as_utc(clock.now()),
         created_by=actor.user_id,
     )
-    session.add(promise)
+    # The inquiry first: an unknown one is refused before the promise is flushed.
     set_outcome_in_session(session, promise_in.inquiry_id, InquiryOutcome.promised)
+    session.add(promise)
     session.flush()
     audit.record(
         session=session, actor=actor, clock=clock, action="promise.create",

@@ -9,11 +9,8 @@ Audit events name the slip number only, never the visitor, so a purge leaves no 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -21,70 +18,52 @@ from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.errors import DeskError, InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
-from deskterm.models.estate import Company, Resident, Unit
+from deskterm.models.estate import Unit
 from deskterm.models.shift import LogbookEntry, LogCategory
 from deskterm.models.visitor import (
     DenyEntry,
     DocType,
     ExpectedVisitor,
     HostCallMethod,
-    HostCallResult,
-    Purpose,
     SlipStatus,
     VisitorSlip,
     VisitorSlipCreate,
     VisitorSlipUpdate,
 )
-from deskterm.rules import identity
-from deskterm.rules.numbering import PREFIXES, format_number, parse_number
-from deskterm.rules.phone import normalise_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
-
-SLIP_PREFIX = PREFIXES["visitor"]
-
-DOC_TYPE_LABELS = {
-    DocType.resident_id: N_("Resident ID card"),
-    DocType.passport: N_("Passport"),
-    DocType.driving_licence: N_("Driving licence"),
-    DocType.residence_permit: N_("Residence permit"),
-    DocType.other: N_("Other document"),
-    DocType.sighted: N_("Document sighted (no number)"),
-    DocType.none: N_("No document"),
-}
-PURPOSE_LABELS = {
-    Purpose.visit: N_("Visiting someone"),
-    Purpose.delivery: N_("Delivery"),
-    Purpose.renovation: N_("Renovation work"),
-    Purpose.maintenance: N_("Maintenance"),
-    Purpose.business: N_("Business"),
-    Purpose.viewing: N_("Flat viewing"),
-    Purpose.other: N_("Other"),
-}
-CALL_METHOD_LABELS = {
-    HostCallMethod.phone: N_("Phone"),
-    HostCallMethod.intercom: N_("Intercom"),
-    HostCallMethod.in_person: N_("Came to the desk"),
-}
-CALL_RESULT_LABELS = {
-    HostCallResult.agreed: N_("host agreed"),
-    HostCallResult.refused: N_("host refused"),
-    HostCallResult.no_answer: N_("no answer"),
-}
-
-# rules.identity speaks English without translation; its sentences map to ours by their start.
-_ID_MESSAGES = (
-    ("A resident ID number has 18", N_("An 18-character ID number is needed here; {n} characters were given.")),
-    ("A resident ID number is 17", N_("An ID number is 17 digits followed by a digit or X.")),
-    ("The birth date", N_("The birth date inside the ID number is not a real date.")),
-    ("The resident ID number's check", N_("The ID number's check character does not match: please check for a typo.")),
-    ("A passport number", N_("A passport number is 5 to 20 letters and digits.")),
-    ("A document that was only sighted", N_("A document that was only sighted has no number.")),
-    ("A document number is required", N_("Type the document number, or choose \"document sighted\".")),
-    ("A document number is at most", N_("A document number is at most 32 printable characters.")),
+from deskterm.services.visitor_checks import (
+    CALL_METHOD_LABELS,
+    CALL_RESULT_LABELS,
+    DOC_TYPE_LABELS,
+    PURPOSE_LABELS,
+    SLIP_PREFIX,
+    CleanSlip,
+    canonical_slip_number,
+    check_document,
+    check_host_call,
+    clean_text,
+    doc_shown,
+    host_call_needed,
+    label,
+    local_time,
+    name_key,
+    parse_headcount,
+    resolve_host,
+    validate_slip,
 )
+
+__all__ = [  # this module's use cases, and the checks the screens reach as visitors.X
+    "DenyListMatch", "DenyOverride", "TurnAwayCause", "register_slip", "check_in_expected",
+    "turn_away", "find_deny_match", "find_slip", "check_out", "slip_snapshot", "update_slip",
+    "get_slip", "FIELD_LABELS",
+    "CALL_METHOD_LABELS", "CALL_RESULT_LABELS", "DOC_TYPE_LABELS", "PURPOSE_LABELS",
+    "SLIP_PREFIX", "CleanSlip", "canonical_slip_number", "check_document", "clean_text",
+    "doc_shown", "host_call_needed", "label", "local_time", "name_key", "parse_headcount",
+    "resolve_host", "validate_slip",
+]
 
 
 class DenyListMatch(DeskError):
@@ -107,236 +86,6 @@ class DenyOverride:
 
     supervisor: Actor
     entry_id: int
-
-
-@dataclass(frozen=True)
-class CleanSlip:
-    """A validated registration: what would be written, with the document already masked."""
-
-    visitor_name: str
-    headcount: int
-    doc_type: DocType
-    doc_masked: str | None
-    phone: str | None
-    host_resident_id: int | None
-    host_company_id: int | None
-    host_unit_id: int | None
-    host_text: str
-    purpose: str
-    purpose_text: str
-    plate: str | None
-    host_call_method: str | None
-    host_call_result: HostCallResult | None
-    expected_id: int | None
-
-
-# -- small helpers shared by the screens ---------------------------------------------------------
-def label(labels: dict, value: Any) -> str:
-    """The translated label of an enum value (or the value itself when unknown)."""
-    try:
-        return _(labels[type(next(iter(labels)))(value)])
-    except (ValueError, KeyError, StopIteration):
-        return str(value or "")
-
-
-def doc_shown(doc_masked: str | None) -> str:
-    """A stored masked document for display: "Resident ID card ****123X"."""
-    if not doc_masked:
-        return ""
-    kind, _sep, tail = doc_masked.partition(" ")
-    return f"{label(DOC_TYPE_LABELS, kind)} {tail}".strip()
-
-
-def parse_headcount(text: str) -> int:
-    value = unicodedata.normalize("NFKC", text or "").strip() or "1"
-    if not value.isdigit() or not 1 <= int(value) <= 200:
-        raise InvalidInput(_("The number of visitors is a whole number from 1 to 200."),
-                           field="headcount")
-    return int(value)
-
-
-def name_key(name: str) -> str:
-    """A name as compared with the deny list: width, case, spaces and middle dots ignored."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "·.•-")
-
-
-def canonical_slip_number(text: str) -> str:
-    """A typed or scanned slip number in its stored form; lower case and spaces accepted."""
-    try:  # NFKC: a Chinese input method may type full-width letters and digits
-        prefix, day, seq = parse_number(unicodedata.normalize("NFKC", text or ""))
-    except ValueError:
-        raise InvalidInput(
-            _("\"{text}\" is not a slip number like V20261128-0007.").format(text=(text or "").strip()),
-            field="number",
-        ) from None
-    if prefix != SLIP_PREFIX:
-        raise InvalidInput(
-            _("{number} is not a visitor slip number (those start with V).").format(
-                number=format_number(prefix, day, seq)),
-            field="number",
-        )
-    return format_number(prefix, day, seq)
-
-
-def local_time(at: datetime, settings: Settings, fmt: str = "%H:%M") -> str:
-    return as_utc(at).astimezone(ZoneInfo(settings.timezone)).strftime(fmt)
-
-
-# -- validation ----------------------------------------------------------------------------------
-def clean_text(value: str | None, *, field: str, limit: int, required_msg: str | None = None) -> str:
-    text = unicodedata.normalize("NFKC", value or "").strip()
-    if not text and required_msg:
-        raise InvalidInput(required_msg, field=field)
-    if len(text) > limit:
-        raise InvalidInput(
-            _("This field takes at most {n} characters.").format(n=limit), field=field
-        )
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise InvalidInput(_("Control characters are not allowed here."), field=field)
-    return text
-
-
-def check_document(doc_type: DocType | str, number: str | None) -> str | None:
-    """The masked form of a document as it would be stored; InvalidInput if it is wrong."""
-    try:
-        kind = DocType(doc_type)
-    except ValueError:
-        raise InvalidInput(_("Choose the type of document shown."), field="doc_type") from None
-    return _masked_document(kind, number)
-
-
-def _masked_document(doc_type: DocType, number: str | None) -> str | None:
-    if doc_type == DocType.none:
-        if number and number.strip():
-            raise InvalidInput(_("No document was shown, so there is no number to type."),
-                               field="doc_number")
-        return None
-    try:
-        return identity.masked_document(doc_type.value, number)
-    except identity.InvalidIdNumber as exc:
-        text = str(exc)
-        for start, message in _ID_MESSAGES:
-            if text.startswith(start):
-                digits = unicodedata.normalize("NFKC", number or "")
-                n = len("".join(digits.split()))
-                raise InvalidInput(_(message).format(n=n), field="doc_number") from None
-        raise InvalidInput(_("The document number is not valid: please check it."),
-                           field="doc_number") from None
-
-
-def _phone(value: str | None) -> str | None:
-    if not value or not value.strip():
-        return None
-    phone = normalise_phone(value)
-    digits = phone.lstrip("+")
-    if not 5 <= len(digits) <= 20:
-        raise InvalidInput(_("A phone number has 5 to 20 digits."), field="phone")
-    return phone
-
-
-def _plate(value: str | None) -> str | None:
-    text = "".join(unicodedata.normalize("NFKC", value or "").split()).upper().replace("·", "")
-    if not text:
-        return None
-    if not 2 <= len(text) <= 10 or not all(ch.isalnum() for ch in text):
-        raise InvalidInput(_("A vehicle plate is 2 to 10 letters and digits, like 粤B12345."),
-                           field="plate")
-    return text
-
-
-def _host_label(session: Session, unit_id: int | None, name: str) -> str:
-    """How a slip names its host: "12-1203 张三" (as HostChoice.text)."""
-    unit = session.get(Unit, unit_id) if unit_id else None
-    return f"{unit.label} {name}" if unit else name
-
-
-def resolve_host(session: Session, slip_in: VisitorSlipCreate) -> tuple[int | None, int | None, int | None, str]:
-    resident_id, company_id, unit_id = (slip_in.host_resident_id, slip_in.host_company_id,
-                                        slip_in.host_unit_id)
-    text = clean_text(slip_in.host_text, field="host", limit=128)
-    if resident_id is not None:
-        resident = session.get(Resident, resident_id)
-        if resident is None:
-            raise InvalidInput(_("That resident is no longer in the register."), field="host")
-        unit_id = resident.unit_id
-        text = text or _host_label(session, unit_id, resident.name)
-    elif company_id is not None:
-        company = session.get(Company, company_id)
-        if company is None:
-            raise InvalidInput(_("That company is no longer in the register."), field="host")
-        unit_id = company.unit_id
-        text = text or _host_label(session, unit_id, company.name)
-    elif unit_id is not None:
-        unit = session.get(Unit, unit_id)
-        if unit is None:
-            raise InvalidInput(_("That unit is not in the register."), field="host")
-        text = text or unit.label
-    if not text:
-        raise InvalidInput(_("Whom is the visitor visiting? Find the host by name, unit or "
-                             "pinyin initials."), field="host")
-    return resident_id, company_id, unit_id, text
-
-
-def validate_slip(*, session: Session, slip_in: VisitorSlipCreate) -> CleanSlip:
-    """Check a registration form field by field; the first problem raises InvalidInput."""
-    name = clean_text(slip_in.visitor_name, field="visitor_name", limit=64,
-                 required_msg=_("Type the visitor's name."))
-    headcount = slip_in.headcount
-    if not isinstance(headcount, int) or not 1 <= headcount <= 200:
-        raise InvalidInput(_("The number of visitors is a whole number from 1 to 200."),
-                           field="headcount")
-    try:
-        doc_type = DocType(slip_in.doc_type)
-    except ValueError:
-        raise InvalidInput(_("Choose the type of document shown."), field="doc_type") from None
-    doc_masked = _masked_document(doc_type, slip_in.doc_number)
-    phone = _phone(slip_in.phone)
-    resident_id, company_id, unit_id, host_text = resolve_host(session, slip_in)
-    try:
-        purpose = Purpose(slip_in.purpose or Purpose.visit).value
-    except ValueError:
-        raise InvalidInput(_("Choose the purpose of the visit."), field="purpose") from None
-    purpose_text = clean_text(slip_in.purpose_text, field="purpose_text", limit=256)
-    if purpose == Purpose.other and not purpose_text:
-        raise InvalidInput(_("Say what the visit is for."), field="purpose_text")
-    method = slip_in.host_call_method or None
-    if method is not None:
-        try:
-            method = HostCallMethod(method).value
-        except ValueError:
-            raise InvalidInput(_("Choose how the host was reached."), field="host_call_method") from None
-    result = HostCallResult(slip_in.host_call_result) if slip_in.host_call_result else None
-    return CleanSlip(
-        visitor_name=name, headcount=headcount, doc_type=doc_type, doc_masked=doc_masked,
-        phone=phone, host_resident_id=resident_id, host_company_id=company_id,
-        host_unit_id=unit_id, host_text=host_text, purpose=purpose, purpose_text=purpose_text,
-        plate=_plate(slip_in.plate), host_call_method=method, host_call_result=result,
-        expected_id=slip_in.expected_id,
-    )
-
-
-def host_call_needed(slip_in: VisitorSlipCreate) -> bool:
-    """A walk-in (not announced in advance) is let in only after the host is called (D-7)."""
-    return slip_in.expected_id is None
-
-
-def _check_host_call(clean: CleanSlip) -> None:
-    if clean.expected_id is not None:
-        return
-    if clean.host_call_result is None:
-        raise InvalidInput(_("Call the host first and record what they said."),
-                           field="host_call_result")
-    if clean.host_call_method is None:
-        raise InvalidInput(_("Choose how the host was reached."), field="host_call_method")
-    if clean.host_call_result == HostCallResult.refused:
-        raise InvalidInput(_("The host refused: the visitor is turned away, no slip is issued."),
-                           field="host_call_result")
-    if clean.host_call_result == HostCallResult.no_answer and clean.doc_type == DocType.none:
-        raise InvalidInput(
-            _("A visitor without a document is let in only when the host agrees."),
-            field="host_call_result",
-        )
 
 
 # -- the deny list -------------------------------------------------------------------------------
@@ -386,7 +135,7 @@ def register_slip(
     require(actor, "visitors.register")
     clean = validate_slip(session=session, slip_in=slip_in)
     expected = _current_expected(session, clean.expected_id) if clean.expected_id else None
-    _check_host_call(clean)
+    check_host_call(clean)
     entry = _check_deny(session, actor, clock, clean, deny_override)
     now = as_utc(clock.now())
     slip = VisitorSlip(

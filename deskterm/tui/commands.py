@@ -13,13 +13,15 @@ from textual.screen import Screen
 
 from deskterm.i18n import _
 from deskterm.tui.actions import ACTIONS
-from deskterm.tui.areas import AREAS
+from deskterm.tui.areas import AREAS, screen_class
 
 
 def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
     if app.locked:
         return
     if app.on_duty:
+        for area in AREAS:  # importing a screen module registers its actions
+            screen_class(area)
         for area in AREAS:
             yield SystemCommand(
                 _("Go to: {area}").format(area=_(area.label)),

@@ -14,6 +14,8 @@ to ONE table (tests/reliability/roles_table.py), and every denial audited.
 from __future__ import annotations
 
 import ast
+import asyncio
+import functools
 import importlib
 import itertools
 import pathlib
@@ -24,16 +26,23 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from deskterm import exports
 from deskterm.clock import FixedClock
 from deskterm.config import Settings
 from deskterm.db import make_engine, run_read, run_write
 from deskterm.errors import PermissionDenied
 from deskterm.models.audit import AuditEvent
-from deskterm.models.complaint import ComplaintUpdate
+from deskterm.models.complaint import CommunicationCreate, ComplaintCreate, ComplaintUpdate
 from deskterm.models.estate import ResidentCreate
-from deskterm.models.repair import RepairOrderUpdate, RepairScope
+from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyCreate
+from deskterm.models.repair import RepairOrderCreate, RepairOrderUpdate, RepairScope
+from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.user import Role
-from deskterm.models.visitor import VisitorSlipCreate, VisitorSlipUpdate
+from deskterm.models.visitor import (
+    ExpectedVisitorCreate,
+    VisitorSlipCreate,
+    VisitorSlipUpdate,
+)
 from deskterm.services import (
     callbacks,
     communications,
@@ -60,12 +69,16 @@ from deskterm.services import (
     visitors,
 )
 from deskterm.services.actor import Actor
+from tests.cli import conftest as cli_fixtures
 from tests.conftest import FIXED_NOW
 from tests.factories import PASSWORD, make_user
 from tests.reliability import roles_table as table
 from tests.reliability.world import World, construct, row_counts
+from tests.tui import conftest as tui_fixtures
 
 ROLES = table.ROLES
+cli = cli_fixtures.cli  # the CLI and Pilot fixtures live in their folders' conftest files
+make_desk_app = tui_fixtures.make_desk_app
 REFUSAL = "Your role ({role}) may not do this: {action}."
 
 
@@ -128,6 +141,23 @@ def test_every_command_of_the_cli_has_a_row():
         assert (perms is None) == (name in table.NO_SIGN_IN), name
 
 
+def _asks(node, functions, seen) -> set[str]:
+    """The permission ids a function asks `require` for, following its module's helpers."""
+    ids = set()
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call):
+            continue
+        name = getattr(call.func, "id", getattr(call.func, "attr", None))
+        if name == "require":
+            ids |= {a.value for a in call.args
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+            if len(call.args) > 1 and isinstance(call.args[1], ast.Name):
+                ids.add("*")  # a helper passes the id it was given
+        elif name in functions and name.startswith("_") and name not in seen:
+            ids |= _asks(functions[name], functions, seen | {name})
+    return ids
+
+
 def _guards() -> dict[str, set[str]]:
     """Service function -> the permission ids it asks `require` for (its own body and the
     private helpers of its module it calls), read from the source."""
@@ -136,26 +166,10 @@ def _guards() -> dict[str, set[str]]:
     for path in [*root.glob("*.py"), root.parent / "exports" / "__init__.py"]:
         tree = ast.parse(path.read_text())
         functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-
-        def asks(node, seen) -> set[str]:
-            ids = set()
-            for call in ast.walk(node):
-                if not isinstance(call, ast.Call):
-                    continue
-                name = getattr(call.func, "id", getattr(call.func, "attr", None))
-                if name == "require":
-                    args = [a for a in call.args if isinstance(a, ast.Constant)]
-                    ids |= {a.value for a in args if isinstance(a.value, str)}
-                    if len(call.args) > 1 and isinstance(call.args[1], ast.Name):
-                        ids.add("*")  # a helper passes the id it was given
-                elif name in functions and name.startswith("_") and name not in seen:
-                    ids |= asks(functions[name], seen | {name})
-            return ids
-
         module = "exports" if path.name == "__init__.py" else path.stem
         for name, node in functions.items():
             if not name.startswith("_"):
-                ids = asks(node, {name})
+                ids = _asks(node, functions, {name})
                 if ids:
                     found[f"{module}.{name}"] = ids
     return found
@@ -340,7 +354,7 @@ def _cases():
     simple = {
         "logbook.add_entry": lambda w, a: lambda s: logbook.add_entry(
             session=s, actor=a, clock=w.clock, entry_in=construct(
-                __import__("deskterm.models.shift", fromlist=["x"]).LogbookEntryCreate,
+                LogbookEntryCreate,
                 occurred_at=None, category="other", what="电梯异响")),
         "visitors.register_slip": lambda w, a: lambda s: visitors.register_slip(
             session=s, actor=a, clock=w.clock, settings=w.settings, slip_in=construct(
@@ -357,7 +371,7 @@ def _cases():
             query=visitor_history.SlipQuery(name="访客")),
         "visitor_expected.add_expected": lambda w, a: lambda s: visitor_expected.add_expected(
             session=s, actor=a, clock=w.clock, settings=w.settings, expected_in=construct(
-                __import__("deskterm.models.visitor", fromlist=["x"]).ExpectedVisitorCreate,
+                ExpectedVisitorCreate,
                 visitor_name="预约客", expected_on=w.today(), host_resident_id=w.residents["张三"])),
         "visitor_deny.add_deny_entry": lambda w, a: lambda s: visitor_deny.add_deny_entry(
             session=s, actor=a, clock=w.clock, name=_unique(w, "新拒入"), reason="闹事"),
@@ -373,31 +387,32 @@ def _cases():
             resident_in=ResidentCreate(name=_unique(w, "新住户"), unit_id=w.units["12-1204"])),
         "inquiries.open_inquiry": lambda w, a: lambda s: inquiries.open_inquiry(
             session=s, actor=a, clock=w.clock, inquiry_in=construct(
-                __import__("deskterm.models.inquiry", fromlist=["x"]).InquiryCreate,
+                InquiryCreate,
                 channel="phone", topic="找人")),
         "messages.take_message": lambda w, a: lambda s: messages.take_message(
             session=s, actor=a, clock=w.clock, message_in=construct(
-                __import__("deskterm.models.inquiry", fromlist=["x"]).MessageCreate,
+                MessageCreate,
                 for_kind="other", for_name="张三", from_name="快递", text="到了")),
         "promises.make_promise": lambda w, a: lambda s: promises.make_promise(
             session=s, actor=a, clock=w.clock, promise_in=construct(
-                __import__("deskterm.models.inquiry", fromlist=["x"]).PromisedReplyCreate,
-                question="几点停水", asked_by="业主", due_at=w.clock.now() + timedelta(hours=2))),
+                PromisedReplyCreate,
+                question="几点停水", asked_by="业主", contact="到前台",
+                due_at=w.clock.now() + timedelta(hours=2))),
         "repairs.create_repair_order": lambda w, a: lambda s: repairs.create_repair_order(
             session=s, actor=a, clock=w.clock, settings=w.settings, order_in=construct(
-                __import__("deskterm.models.repair", fromlist=["x"]).RepairOrderCreate,
+                RepairOrderCreate,
                 scope=RepairScope.household, unit_id=w.units["12-1203"], channel="phone",
                 reporter_name="张三", reporter_contact="", category_code="tap_leak_severe",
                 description="漏水")),
         "complaints.intake_complaint": lambda w, a: lambda s: complaints.intake_complaint(
             session=s, actor=a, clock=w.clock, settings=w.settings, complaint_in=construct(
-                __import__("deskterm.models.complaint", fromlist=["x"]).ComplaintCreate,
+                ComplaintCreate,
                 who_name="赵女士", content="太吵", category="noise_neighbours")),
         "complaints.save_category": lambda w, a: lambda s: complaints.save_category(
             session=s, actor=a, clock=w.clock, code=_unique(w, "cat"), name_zh="新类", name_en="New"),
         "communications.record_communication": lambda w, a: lambda s: communications.record_communication(
             session=s, actor=a, clock=w.clock, settings=w.settings, communication_in=construct(
-                __import__("deskterm.models.complaint", fromlist=["x"]).CommunicationCreate,
+                CommunicationCreate,
                 at=w.clock.now(), party_kind="utility", party_name="自来水公司", how="phone",
                 subject="停水通知")),
         "directory.import_directory_rows": lambda w, a: lambda s: directory.import_directory_rows(
@@ -416,15 +431,18 @@ def _cases():
             name="新人", role="operator", password=PASSWORD),
         "visitor_purge.purge_visitors": lambda w, a: ("engine", lambda engine: visitor_purge.purge_visitors(
             engine=engine, actor=a, clock=w.clock, settings=w.settings, older_than_days=180)),
-        "exports.record_export": lambda w, a: lambda s: __import__("deskterm.exports", fromlist=["x"]).record_export(
+        "exports.record_export": lambda w, a: lambda s: exports.record_export(
             session=s, actor=a, clock=w.clock, kind="visitors", fmt="csv", since=None, until=None,
             include_pii=False, reason=None),
-        "exports.record_export+pii": lambda w, a: lambda s: __import__("deskterm.exports", fromlist=["x"]).record_export(
+        "exports.record_export+pii": lambda w, a: lambda s: exports.record_export(
             session=s, actor=a, clock=w.clock, kind="visitors", fmt="csv", since=None, until=None,
             include_pii=True, reason="审计"),
     }
+    def as_role(make):
+        return lambda w, role: (w.by_role(role), make(w, w.by_role(role)))
+
     for name, make in simple.items():
-        S[name] = (lambda make: lambda w, role: (w.by_role(role), make(w, w.by_role(role))))(make)
+        S[name] = as_role(make)
 
     def on(prepare, call):
         """A case that first makes its record (as the admin), then acts on it as the role."""
@@ -737,12 +755,21 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
 
 
 # == the desk app × roles ========================================================================
+def pilot_test(fn):
+    """Run an `async def` Pilot test in its own event loop (tests/tui's hook is not here)."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        asyncio.run(fn(*args, **kwargs))
+    return run
+
+
 def _palette(app) -> set[str]:
     from deskterm.tui.commands import desk_commands
 
     return {c.title for c in desk_commands(app, app.screen)}
 
 
+@pilot_test
 async def test_the_palette_offers_each_role_what_the_table_gives_it(make_desk_app):
     from deskterm.i18n import _
     from deskterm.tui.areas import AREAS
@@ -763,6 +790,7 @@ async def test_the_palette_offers_each_role_what_the_table_gives_it(make_desk_ap
                 assert (title in offered) == expected, (role, item.id)
 
 
+@pilot_test
 async def test_the_deny_list_keys_follow_the_table(make_desk_app, engine, clock, settings):
     """On the deny list view, Ctrl+N (add a name) and Delete (remove) are a supervisor's."""
     from tests.tui.conftest import settle
@@ -783,6 +811,7 @@ async def test_the_deny_list_keys_follow_the_table(make_desk_app, engine, clock,
             assert screen.check_action("new_slip", ()) is table.may(role, "visitors.register")
 
 
+@pilot_test
 async def test_pressing_a_refused_key_does_nothing(make_desk_app):
     """An operator on the deny list presses Ctrl+N: no form opens; a supervisor's opens."""
     from tests.tui.conftest import settle
@@ -802,6 +831,7 @@ async def test_pressing_a_refused_key_does_nothing(make_desk_app):
             assert opened is table.may(role, "visitors.deny_list"), role
 
 
+@pilot_test
 async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
         make_desk_app, engine, clock, settings, staff):
     from tests.tui.conftest import settle
@@ -822,6 +852,7 @@ async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
             assert ("step" in choices) is table.may(role, "complaints.handle")
 
 
+@pilot_test
 async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, settings, staff):
     """The operator opens a fee waiting for review: refused, and the refusal is audited."""
     from tests.tui.conftest import settle
@@ -862,6 +893,7 @@ async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, set
                                 {"action": "repairs.review_fee", "role": "operator"})]
 
 
+@pilot_test
 async def test_a_service_refusal_in_a_worker_is_audited(make_desk_app, engine, clock, staff):
     """Whatever the screen, a PermissionDenied from a service run by the app is audited."""
     from tests.tui.conftest import settle

@@ -8,15 +8,14 @@ each one after its transaction committed ("acknowledged").
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 
 from deskterm.clock import SystemClock
 from deskterm.db import make_engine, run_write
 from deskterm.models.shift import LogbookEntry, LogCategory
+from deskterm.models.user import Role
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
-from deskterm.models.user import Role
 
 
 def save_one(engine, clock, actor, i: int) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 
 from deskterm.db import run_read, run_write
-from deskterm.models.complaint import ComplaintCreate, CommunicationCreate
+from deskterm.models.complaint import CommunicationCreate, ComplaintCreate
 from deskterm.models.estate import Building, BuildingKind, Company, ResidentCreate, Unit
 from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyCreate
 from deskterm.models.repair import RepairOrderCreate, RepairScope
@@ -73,7 +73,7 @@ def row_counts(engine) -> dict[str, int]:
     return run_read(engine, count)
 
 
-@dataclass
+@dataclass(repr=False)
 class World:
     engine: Any
     clock: Any
@@ -95,6 +95,9 @@ class World:
         world = cls(engine, clock, settings, *actors)
         world._estate()
         return world
+
+    def __repr__(self) -> str:  # short, for Hypothesis' falsifying examples
+        return f"World({self.engine.url})"
 
     def by_role(self, role: str) -> Actor:
         return {"operator": self.operator, "supervisor": self.supervisor, "admin": self.admin}[role]

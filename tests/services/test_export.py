@@ -230,3 +230,29 @@ def test_progress_is_called_per_batch():
     rows = [(str(i),) for i in range(4500)]
     write_rows(batched(rows, 2000), [Col("n")], io.BytesIO(), fmt="jsonl", tz=TZ, progress=seen.append)
     assert seen == [2000, 4000, 4500]
+
+
+def test_json_across_batches_is_one_valid_array():
+    rows = [(i, f"名字{i}") for i in range(4500)]
+    out = io.BytesIO()
+    written = write_rows(batched(rows, 2000), [Col("n", "int"), Col("name")], out, fmt="json", tz=TZ)
+    text = out.getvalue().decode()
+    assert written == 4500
+    assert json.loads(text) == [{"n": i, "name": f"名字{i}"} for i in range(4500)]
+    assert text.count("\n") == 4500 and text.startswith('[{"n": 0, "name": "名字0"},\n {"n": 1,')
+
+
+def test_export_report_import_are_headless():
+    """export, exports, reports and the importer never load Textual (STYLE "a headless core")."""
+    import subprocess
+    import sys
+
+    modules = ["deskterm.export", "deskterm.exports.visitors", "deskterm.exports.audit",
+               "deskterm.reports.shift", "deskterm.reports.sla", "deskterm.reports.visitors",
+               "deskterm.reports.complaint_report", "deskterm.reports.render_text",
+               "deskterm.reports.render_html", "deskterm.services.importer",
+               "deskterm.services.import_estate", "deskterm.services.import_reference",
+               "deskterm.cli.export", "deskterm.cli.report", "deskterm.cli.importer"]
+    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('textual' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -136,7 +136,8 @@ def test_the_repairs_report(engine, book, settings, clock):
     summary = report.sections[4].tables[0]
     assert summary.rows == [["2026-11", 1, Money(0), 1, Money(4500), Money(4500), 2, Money(4500)]]
     cells = [str(c) for sec in report.sections for t in sec.tables for row in t.rows for c in row]
-    assert PHONE not in " ".join(cells)
+    assert PHONE not in " ".join(cells) and "138****5678" not in " ".join(cells)
+    assert all(c.key != "contact" for sec in report.sections for t in sec.tables for c in t.columns)
 
 
 def test_an_order_on_paper_masks_the_phone_unless_asked_and_audited(engine, book, settings, clock, staff):

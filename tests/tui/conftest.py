@@ -37,12 +37,21 @@ def pytest_pyfunc_call(pyfuncitem):
 
 
 async def settle(pilot) -> None:
-    """Wait until every worker is done and the screen has caught up (never sleep)."""
+    """Wait until every worker is done and the screen has caught up (never sleep).
+
+    A worker cancelled by a newer one of its exclusive group is not an error here.
+    """
+    from textual.worker import WorkerState
+
     app = pilot.app
-    for _ in range(10):
-        await app.workers.wait_for_complete()
+    for _ in range(20):
+        waiting = [w for w in app.workers
+                   if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if waiting:
+            await asyncio.gather(*(w.wait() for w in waiting if w.state != WorkerState.PENDING),
+                                 return_exceptions=True)
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
             break
     await pilot.pause()
 

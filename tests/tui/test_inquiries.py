@@ -78,6 +78,7 @@ async def test_tries_end_in_a_message(make_desk_app, engine, estate):
         await pilot.press("enter")  # the only hit: ring at once
         await settle(pilot)
         assert isinstance(app.screen, ContactDialog)
+        await pilot.press("shift+tab", "shift+tab")  # from the outcomes back to "Asking"
         await type_text(pilot, "王先生")
         await pilot.press("enter", "enter")  # inquirer, topic -> the outcomes
         for _ in range(3):
@@ -101,6 +102,20 @@ async def test_tries_end_in_a_message(make_desk_app, engine, estate):
         assert [a.outcome for a in all_rows(engine, ContactAttempt)] == ["no_answer"] * 3
         views_line = str(app.screen.query_one("#views-line").render())
         assert "Messages 1" in views_line
+
+
+async def test_ring_and_transfer_is_two_keys(make_desk_app, engine, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "李四")
+        await pilot.press("enter", "1")  # ring the only hit; they agree: transferred
+        await settle(pilot)
+        assert not isinstance(app.screen, ContactDialog)
+        inquiry = all_rows(engine, Inquiry)[0]
+        assert (inquiry.outcome, inquiry.target_text) == (InquiryOutcome.transferred,
+                                                          "12-1204 李四")
+        assert [a.outcome for a in all_rows(engine, ContactAttempt)] == ["transferred"]
 
 
 async def test_message_delivered_from_the_list(make_desk_app, engine, clock, staff, estate):

@@ -50,6 +50,12 @@ def _board(engine, clock, settings, staff) -> None:
     clock.set(now)
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_only(engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("snapshots are taken once, on SQLite")
+
+
 async def _settled(pilot) -> None:
     await settle(pilot)
 

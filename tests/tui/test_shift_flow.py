@@ -181,6 +181,11 @@ async def test_supervisor_sees_the_refusal_on_the_dashboard(make_desk_app, engin
         await pilot.press("end")  # the last category: refused handovers
         await settle(pilot)
         assert "refused: 钥匙少一把" in screen_text(app)
+        await pilot.press("enter", "enter")  # to the records, then open the sheet
+        await settle(pilot)
+        assert app.current_mode == "handover"
+        assert type(app.screen).__name__ == "HandoverSheetScreen"
+        assert "钥匙少一把" in screen_text(app)
 
 
 async def test_no_pending_handover_goes_straight_to_the_desk(engine, clock, settings, staff):
@@ -381,7 +386,7 @@ async def test_f1_help_and_the_palette_reach_areas_and_actions(make_desk_app):
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await type_text(pilot, "Logbook: New entry")
+        await type_text(pilot, "Duty logbook: New entry")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -106,8 +106,8 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
             yield EndingList(*[Option(f"{i}  {_(text)}", id=code.value)
                                for i, (code, text) in enumerate(ENDINGS, start=1)],
                              id="answer-endings")
-            yield Static(plain(_("1: answered · 2: declined politely · Ctrl+G: promise a "
-                                 "reply · Esc: close")), classes="hint")
+            yield Static(plain(_("1: answered · 2: declined · Ctrl+G: promise · Esc: close")),
+                         classes="hint")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -102,12 +102,15 @@ class ContactDialog(DeskDialog[ContactResult | None]):
                                 for i, (code, text) in enumerate(OUTCOMES, start=1)],
                               id="contact-outcomes")
             yield Static(Text(""), id="contact-status")
-            yield Static(plain(_("1-4: record a try · Ctrl+O: number · Ctrl+N: message · "
-                                 "Ctrl+G: promise · Esc: close")), classes="hint")
+            yield Static(plain(_("1-4: record a try · Shift+Tab: who is asking · Ctrl+O: "
+                                 "number · Ctrl+N: message · Ctrl+G: promise · Esc: close")),
+                         classes="hint")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#inquirer-input", Input).focus()
+        # The outcome first: ringing and transferring is Enter, 1. Who is asking and what
+        # about are a Shift+Tab away when they are worth writing down.
+        self.query_one("#contact-outcomes", OutcomeList).focus()
         self._draw_status()
 
     def _who(self) -> Text:
@@ -138,7 +141,10 @@ class ContactDialog(DeskDialog[ContactResult | None]):
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
         event.stop()
-        self.focus_next()
+        if event.input.id == "topic-input":
+            self.query_one("#contact-outcomes", OutcomeList).focus()
+        else:
+            self.focus_next()
 
     def _value(self, name: str) -> str:
         return (self.query_one(f"#{name}-input", Input).value or "").strip()

@@ -93,7 +93,7 @@ class RepairFeeDialog(SaveDialog):
             yield Static("", id="item-match", classes="on")
             yield FormField(_("Item"), name="description", label_width=LABEL,
                             max_length=128).set_classes("off")
-            yield FormField(_("Unit"), name="unit", label_width=LABEL, max_length=16,
+            yield FormField(_("Priced per"), name="unit", label_width=LABEL, max_length=16,
                             placeholder=_("e.g. 个, 次, 米")).set_classes("off")
             yield FormField(_("Quantity"), name="quantity", value="1", label_width=LABEL,
                             max_length=5)

@@ -105,8 +105,10 @@ class HostPicker(Widget):
             return
 
         def done(matches: list[HostChoice]) -> None:
-            if text != self.text:
-                return  # typed on meanwhile: a newer search follows
+            if text != self.text:  # the text changed meanwhile (typed on, or a match taken)
+                if then is not None:
+                    self.when_ready(then)  # run it once the current text is settled
+                return
             self.show_matches(matches)
             self._fresh = True
             if then is not None:

@@ -59,8 +59,8 @@ register(
                show=False),
     DeskAction("inquiries.log", "ctrl+l", "log", N_("Log"),
                N_("Log an inquiry answered on the spot or declined politely (D-24, D-27)."),
-               area="inquiries"),
-    DeskAction("inquiries.view", "ctrl+t", "next_view", N_("Next list"),
+               area="inquiries", show=False),
+    DeskAction("inquiries.view", "ctrl+t", "next_view", N_("Lists"),
                N_("Find, then messages, promised replies and the inquiry log."),
                area="inquiries"),
     DeskAction("inquiries.refresh", "ctrl+r", "refresh", N_("Refresh"),
@@ -167,8 +167,6 @@ class InquiriesScreen(AreaScreen):
             return self.app.may("promises.make")
         if action == "channel":
             return self.view == "find"
-        if action == "search":
-            return self.view != "find"  # typing in the list goes back to the box anyway
         return True
 
     # -- searching ---------------------------------------------------------------------------
