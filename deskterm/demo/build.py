@@ -76,10 +76,20 @@ def build_demo(
     return DemoReport(maintenance.row_counts(engine), time.perf_counter() - started, seed, scale)
 
 
+class DemoAlreadyBuilt(DeskError):
+    """The database holds the demo already: nothing to add, and that is not a failure."""
+
+    exit_code = 0
+
+
 def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(User)).scalar_one() or \
                 conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one():
+            if conn.execute(select(func.count()).select_from(User).where(User.code == "admin1")).scalar_one():
+                raise DemoAlreadyBuilt(
+                    _("This database holds the demo already; nothing was added (sign in as op1, password demo1234).")
+                )
             raise DeskError(
                 _("This database already holds records; the demo needs a new, empty database.")
             )

@@ -61,6 +61,12 @@ def good_texts(min_size: int, max_size: int) -> st.SearchStrategy[str]:
         and len(t) >= min_size)
 
 
+def mostly(valid: st.SearchStrategy, bad: st.SearchStrategy, odds: int = 3) -> st.SearchStrategy:
+    """A valid value `odds` times in `odds + 1`, else a bad one: most examples then reach the
+    checks deep inside a service, one bad field at a time."""
+    return st.integers(0, odds).flatmap(lambda i: bad if i == 0 else valid)
+
+
 def ints() -> st.SearchStrategy[int]:
     return st.one_of(st.integers(-5, 300), st.integers(-(2**63), 2**63),
                      st.sampled_from([0, 1, 200, 201, 10_000, 10_001, 10_000_000, 10_000_001]))

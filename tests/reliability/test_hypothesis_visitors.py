@@ -38,6 +38,7 @@ from tests.reliability.bad_input import (
     good_texts,
     ids,
     ints,
+    mostly,
     nfkc,
     stored,
     texts,
@@ -81,11 +82,21 @@ def _no_full_number(row, doc_number) -> None:
 
 
 @TRIALS
-@given(name=texts(), headcount=ints(), document=documents(), phone=texts(40),
-       host=st.sampled_from(["resident", "company", "unit", "text", "gone"]), host_text=texts(),
-       purpose=choice_or_text(Purpose), purpose_text=texts(), plate_=texts(20),
-       call_method=st.one_of(st.none(), choice_or_text(HostCallMethod)),
-       call_result=st.one_of(st.none(), choice_or_text(HostCallResult)))
+@given(name=mostly(good_texts(1, 20), texts()), headcount=mostly(st.integers(1, 9), ints()),
+       document=mostly(st.tuples(st.just("resident_id"),
+                                 st.builds(resident_id_number, st.integers(0, 999))),
+                       documents()),
+       phone=mostly(st.sampled_from(["", "13812345678", "+86 138-1234-5678"]), texts(40)),
+       host=mostly(st.sampled_from(["resident", "company", "unit"]),
+                   st.sampled_from(["text", "gone"])),
+       host_text=mostly(st.just(""), texts()),
+       purpose=mostly(st.sampled_from([p.value for p in Purpose]), choice_or_text(Purpose)),
+       purpose_text=mostly(good_texts(1, 30), texts()),
+       plate_=mostly(st.sampled_from(["", "粤B12345", "京A·8888"]), texts(20)),
+       call_method=mostly(st.sampled_from([m.value for m in HostCallMethod]),
+                          st.one_of(st.none(), choice_or_text(HostCallMethod))),
+       call_result=mostly(st.just("agreed"),
+                          st.one_of(st.none(), choice_or_text(HostCallResult))))
 def test_registering_a_slip_saves_exactly_or_is_refused(w, name, headcount, document, phone,
                                                        host, host_text, purpose, purpose_text,
                                                        plate_, call_method, call_result):

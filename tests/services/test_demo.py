@@ -179,10 +179,24 @@ def test_same_seed_same_data_other_seed_other_data(demo, tmp_path):
         assert first != other
 
 
-def test_refuses_a_database_that_holds_records(demo):
+def test_a_second_demo_adds_nothing_and_is_not_a_failure(demo):
+    from deskterm.demo.build import DemoAlreadyBuilt
+
     engine, _report = demo
-    with pytest.raises(DeskError):
+    with pytest.raises(DemoAlreadyBuilt) as err:
         build_demo(engine=engine, settings=Settings(), now=NOW, visitors=10)
+    assert err.value.exit_code == 0
+
+
+def test_refuses_a_database_that_holds_other_records(engine, clock, settings):
+    from tests.factories import make_user
+    from deskterm.models.user import Role
+
+    make_user(engine, clock, settings, "boss", Role.admin)
+    with pytest.raises(DeskError) as err:
+        build_demo(engine=engine, settings=Settings(), now=NOW, visitors=10)
+    assert err.value.exit_code == 1
+    assert "empty database" in str(err.value)
 
 
 def test_builds_on_postgresql_too(engine):

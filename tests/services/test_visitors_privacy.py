@@ -73,18 +73,20 @@ def test_no_full_identity_number_anywhere(sqlite_engine, settings, tmp_path):
     on_site = run_read(engine, lambda s: list_on_site(session=s, clock=clock, settings=settings))
     printed.write_text(roll_call_text(on_site, clock.now(), settings)
                        + "".join(slip_text(s, settings) for s in slips), encoding="utf-8")
-    # an export of the slips, if the export command exists in this build
-    export = tmp_path / "data" / "visitors.csv"
+    # the exports of the slips, plain and with --include-pii (admin): the worst case
     db_path = str(engine.url.database)
     engine.dispose()
-    done = subprocess.run([sys.executable, "-m", "deskterm", "export", "visitors", "--db", db_path,
-                    "--out", str(export), "--user", "admin1"],
-                   env={"DESKTERM_PASSWORD": "secret-pass", "PATH": "/usr/bin:/bin",
-                        "DESKTERM_DATA_DIR": str(tmp_path / "data"),
-                        "DESKTERM_CONFIG_DIR": str(tmp_path / "config")},
-                   capture_output=True, cwd=Path(__file__).resolve().parents[2], check=False)
-    if done.returncode == 0:
-        assert export.stat().st_size > 0
+    for extra in ([], ["--include-pii", "--reason", "privacy test"]):
+        out = tmp_path / "data" / f"visitors{len(extra)}.csv"
+        done = subprocess.run(
+            [sys.executable, "-m", "deskterm", "export", "visitors", "--db", db_path,
+             "--out", str(out), "--user", "admin1", *extra],
+            env={"DESKTERM_PASSWORD": "secret-pass", "PATH": "/usr/bin:/bin",
+                 "DESKTERM_DATA_DIR": str(tmp_path / "data"),
+                 "DESKTERM_CONFIG_DIR": str(tmp_path / "config")},
+            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], check=False)
+        assert done.returncode == 0, done.stderr
+        assert f"访客{COUNT - 1}" in out.read_text(encoding="utf-8-sig")
     scanned = [Path(db_path), Path(db_path + "-wal"), *Path(tmp_path).rglob("*")]
     blob = b"".join(p.read_bytes() for p in scanned if p.is_file())
     assert f"访客{COUNT - 1}".encode() in blob  # the scan does see what was written

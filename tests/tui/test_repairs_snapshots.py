@@ -58,6 +58,18 @@ def _sqlite_only(engine):
 
 async def _settled(pilot) -> None:
     await settle(pilot)
+    await _redraw_status(pilot)
+
+
+async def _redraw_status(pilot) -> None:
+    """The status line lays itself out on resize; at start-up it can miss the final width
+    (seen as a flaky clock position), so draw it once more before the picture is taken."""
+    from deskterm.tui.widgets.bars import StatusLine
+
+    for screen in pilot.app.screen_stack:
+        for line in screen.query(StatusLine):
+            line.redraw()
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
@@ -80,5 +92,6 @@ def test_intake_form(snap_compare, make_desk_app, engine, clock, settings, staff
         await settle(pilot)
         await pilot.press("tab", "tab", "tab", *"nqbr", "tab", *"卧室暖气片不热")
         await settle(pilot)
+        await _redraw_status(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=fill)

@@ -225,9 +225,9 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         self.run_db(lambda s: inquiries.close_inquiry(
             session=s, actor=app.actor, clock=app.clock, inquiry_id=inquiry_id,
             outcome=InquiryOutcome.not_found),
-            on_done=lambda _row: self._closed(), group="contact-leave", exclusive=True)
+            on_done=lambda _row: self._after_close(), group="contact-leave", exclusive=True)
 
-    def _closed(self) -> None:
+    def _after_close(self) -> None:
         self.records_changed("inquiry")
         self.dismiss(ContactResult(self.inquiry_id, None))
 

@@ -1,0 +1,104 @@
+"""One process: start, paint the first screen (headless, 80×24), exit at once. For bench_tui.py.
+
+    python bench/tui_first_paint.py deskterm DB   # `deskterm --db DB`: the sign-in screen
+    python bench/tui_first_paint.py bare          # a bare Textual app with the same widget kinds
+
+Headless Textual still composes, lays out and renders every line of the screen (the
+compositor's update); only the write to the terminal is skipped. The process ends (os._exit)
+right after the first update of the first real screen that shows its inputs, so the wall time
+of the whole process, measured from outside, is "from process start to first screen painted".
+Both contenders are patched the same way: App.run is made headless, App._display exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from textual.app import App
+from textual.widgets import Input
+
+SIZE = (80, 24)
+
+
+def _patch(target_screen: str) -> None:
+    original_run, original_display = App.run, App._display
+
+    def run(self, *args, **kwargs):
+        kwargs["headless"] = True
+        kwargs["size"] = SIZE
+        return original_run(self, *args, **kwargs)
+
+    def display(self, screen, renderable) -> None:
+        original_display(self, screen, renderable)
+        if renderable is None or type(screen).__name__ != target_screen:
+            return
+        inputs = screen.query(Input)
+        if inputs and all(i.region.area for i in inputs):  # laid out: the screen is there
+            os._exit(0)
+
+    App.run = run
+    App._display = display
+
+
+BARE = """
+Screen { align: center middle; }
+#box { width: 44; height: auto; border: round $primary; padding: 0 1; }
+.label { width: 12; }
+.row { height: 1; }
+Input { width: 1fr; }
+"""
+
+
+def bare() -> None:
+    from textual.containers import Center, Horizontal, Middle, Vertical
+    from textual.screen import Screen
+    from textual.widgets import Footer, Label, Static
+
+    class BareSignIn(Screen):
+        BINDINGS = [("ctrl+s", "submit", "Sign in")]
+
+        def compose(self):
+            with Middle(), Center(), Vertical(id="box"):
+                yield Static("deskterm")
+                yield Static("前台")
+                for label, password in (("Staff code", False), ("Password", True)):
+                    with Vertical(classes="field"):
+                        with Horizontal(classes="row"):
+                            yield Label(label, classes="label")
+                            yield Input(compact=True, password=password, max_length=32)
+                        yield Static("", classes="error")
+                yield Static("")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.query_one(Input).focus()
+
+    class Bare(App):
+        CSS = BARE
+        BINDINGS = [("f1", "help", "Help"), ("ctrl+q", "quit", "Quit")]
+        MODES = {"gate": BareSignIn}
+
+        def on_mount(self) -> None:
+            self.switch_mode("gate")
+
+    Bare().run()
+
+
+def main() -> None:
+    kind = sys.argv[1]
+    if kind == "bare":
+        _patch("BareSignIn")
+        bare()
+    else:
+        _patch("SignInScreen")
+        from deskterm.cli.main import run
+
+        run(["--db", sys.argv[2]])
+    sys.stderr.write("the first screen was never painted\n")
+    os._exit(3)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    main()
