@@ -70,7 +70,7 @@ def act_as(desk: Desk, user: str | None, action: str) -> Actor:
         raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
     password = os.environ.get("DESKTERM_PASSWORD")
     if password is None:
-        password = typer.prompt(_("Password"), hide_input=True)
+        password = typer.prompt(_("Password"), hide_input=True, err=True)  # stdout is data
     account = users.sign_in(
         engine=desk.engine, clock=desk.clock, settings=desk.settings, code=user, password=password
     )

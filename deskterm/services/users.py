@@ -19,7 +19,15 @@ from deskterm.services.permissions import require
 
 # OWASP's argon2id minimum is m=19 MiB, t=2, p=1; we stay at or above it.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-_DUMMY_HASH = HASHER.hash("not-a-real-password")
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """A hash to verify against for unknown codes (made on first need, not at import)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = HASHER.hash("not-a-real-password")
+    return _dummy_hash
 
 
 def hash_password(password: str) -> str:
@@ -160,7 +168,7 @@ def authenticate(
     user = session.exec(select(User).where(User.code == code.strip())).first()
     if user is None or not user.active:
         try:  # spend the same time as a real check, so timing does not tell either
-            HASHER.verify(_DUMMY_HASH, password)
+            HASHER.verify(_dummy(), password)
         except VerificationError:
             pass
         audit.record(session=session, actor=None, clock=clock, action="auth.failed",

@@ -270,7 +270,11 @@ def validate_slip(*, session: Session, slip_in: VisitorSlipCreate) -> CleanSlip:
             method = HostCallMethod(method).value
         except ValueError:
             raise InvalidInput(_("Choose how the host was reached."), field="host_call_method") from None
-    result = HostCallResult(slip_in.host_call_result) if slip_in.host_call_result else None
+    try:
+        result = HostCallResult(slip_in.host_call_result) if slip_in.host_call_result else None
+    except ValueError:
+        raise InvalidInput(_("Call the host first and record what they said."),
+                           field="host_call_result") from None
     return CleanSlip(
         visitor_name=name, headcount=headcount, doc_type=doc_type, doc_masked=doc_masked,
         phone=phone, host_resident_id=resident_id, host_company_id=company_id,

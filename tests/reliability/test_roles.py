@@ -836,9 +836,7 @@ async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
         make_desk_app, engine, clock, settings, staff):
     from tests.tui.conftest import settle
 
-    closed = World.__new__(World)  # the staff of the app's own database
-    closed.engine, closed.clock, closed.settings, closed.admin = engine, clock, settings, staff.admin
-    closed.units, closed.residents = {}, {}
+    closed = World(engine, clock, settings, staff.operator, staff.supervisor, staff.admin)
     row = closed.complaint(close_answer="已答复", severity="severe")
     for role in ("operator", "supervisor", "admin"):
         app = make_desk_app(area="complaints", role=role)
@@ -857,9 +855,7 @@ async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, set
     """The operator opens a fee waiting for review: refused, and the refusal is audited."""
     from tests.tui.conftest import settle
 
-    w = World.__new__(World)
-    w.engine, w.clock, w.settings, w.admin = engine, clock, settings, staff.admin
-    w.units, w.residents = {}, {}
+    w = World(engine, clock, settings, staff.operator, staff.supervisor, staff.admin)
     from deskterm.models.estate import Building, Unit
 
     def unit(s):

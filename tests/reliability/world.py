@@ -9,9 +9,7 @@ transaction, each made by the admin unless an actor is given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import func, inspect, select
 
@@ -73,18 +71,18 @@ def row_counts(engine) -> dict[str, int]:
     return run_read(engine, count)
 
 
-@dataclass(repr=False)
 class World:
-    engine: Any
-    clock: Any
-    settings: Any
-    operator: Actor
-    supervisor: Actor
-    admin: Actor
-    units: dict[str, int] = field(default_factory=dict)
-    residents: dict[str, int] = field(default_factory=dict)
-    companies: dict[str, int] = field(default_factory=dict)
-    phones: dict[str, str] = field(default_factory=dict)  # resident name -> phone
+    def __init__(self, engine, clock, settings, operator: Actor, supervisor: Actor,
+                 admin: Actor) -> None:
+        self.engine, self.clock, self.settings = engine, clock, settings
+        self.operator, self.supervisor, self.admin = operator, supervisor, admin
+        self.units: dict[str, int] = {}
+        self.residents: dict[str, int] = {}
+        self.companies: dict[str, int] = {}
+        self.phones: dict[str, str] = {}  # resident (or company) name -> phone
+
+    def __repr__(self) -> str:  # short, for Hypothesis' falsifying examples
+        return f"World({self.engine.url})"
 
     @classmethod
     def build(cls, engine, clock, settings, *, on_shift: bool = True) -> World:
@@ -95,9 +93,6 @@ class World:
         world = cls(engine, clock, settings, *actors)
         world._estate()
         return world
-
-    def __repr__(self) -> str:  # short, for Hypothesis' falsifying examples
-        return f"World({self.engine.url})"
 
     def by_role(self, role: str) -> Actor:
         return {"operator": self.operator, "supervisor": self.supervisor, "admin": self.admin}[role]

@@ -118,6 +118,22 @@ async def test_ring_and_transfer_is_two_keys(make_desk_app, engine, estate):
         assert [a.outcome for a in all_rows(engine, ContactAttempt)] == ["transferred"]
 
 
+async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estate):
+    """D-22: the inquirer would not leave a message; the tries are kept, the log says so."""
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "康宁")
+        await pilot.press("enter", "4", "4")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ContactDialog)
+        inquiry = all_rows(engine, Inquiry)[0]
+        assert (inquiry.outcome, inquiry.target_kind) == (InquiryOutcome.not_found, "company")
+        assert len(all_rows(engine, ContactAttempt)) == 2
+
+
 async def test_message_delivered_from_the_list(make_desk_app, engine, clock, staff, estate):
     from deskterm.db import run_write
     from deskterm.models.inquiry import MessageCreate

@@ -106,7 +106,7 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
             await press(pilot, walk, f"search {text}", text)
             if app.screen.query_one("#list-find").total:
                 await press(pilot, walk, f"results of {text}", "down")
-                for _ in range(app.screen.query_one("#list-find").total):
+                for _ in range(min(app.screen.query_one("#list-find").total, 4)):
                     await press(pilot, walk, f"line of {text}", "down")
         # ring 张三: the contact dialog, tries, a message with a notification
         await clear(pilot)
