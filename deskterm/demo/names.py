@@ -37,6 +37,7 @@ COMPANY_KINDS = (
     "投资咨询有限公司", "建筑设计有限公司", "会计师事务所", "律师事务所", "教育科技有限公司",
     "医疗器械有限公司", "供应链管理有限公司", "电子商务有限公司", "人力资源有限公司",
 )
+OTHER_CITIES = ("上海", "宁波", "苏州", "南京", "绍兴", "嘉兴")
 CASE2_COMPANY = "杭州康宁制药有限公司"  # DOMAIN.md case 2: the opening ceremony with a lion dance
 
 MOBILE_PREFIXES = (
@@ -77,8 +78,12 @@ def company_names(rng: random.Random, count: int) -> list[str]:
     """Distinct company names; the first is case 2's pharmaceutical company."""
     names = [CASE2_COMPANY]
     seen = set(names)
+    # 杭州 + core + kind gives 560 names; a bigger estate (scale 15 and up) also draws
+    # companies registered in other cities, so the loop always ends (same draws below 560).
+    capacity = len(COMPANY_CORES) * len(COMPANY_KINDS)
     while len(names) < count:
-        name = "杭州" + rng.choice(COMPANY_CORES) + rng.choice(COMPANY_KINDS)
+        city = "杭州" if len(seen) < capacity else rng.choice(OTHER_CITIES)
+        name = city + rng.choice(COMPANY_CORES) + rng.choice(COMPANY_KINDS)
         if name not in seen:
             seen.add(name)
             names.append(name)

@@ -115,8 +115,13 @@ def add_offschedule_line(
     quantity = _quantity(quantity)
     labour = _price(labour_fen, "labour")
     materials = _price(materials_fen, "materials")
+    unit = (unit or "").strip()
+    for text, limit, field in ((what, 128, "description"), (unit, 16, "unit")):
+        if len(text) > limit:  # refused, never cut short (issue 9)
+            raise InvalidInput(_("This field takes at most {n} characters.").format(n=limit),
+                               field=field)
     line = RepairFeeLine(
-        order_id=order.id, code="", description=what[:128], unit=unit.strip()[:16],
+        order_id=order.id, code="", description=what, unit=unit,
         quantity=quantity, unit_labour_fen=labour, unit_materials_fen=materials,
         unit_price_fen=labour + materials, amount_fen=line_amount(labour + materials, quantity),
         review=FeeReview.pending, added_at=as_utc(clock.now()), added_by=actor.user_id,
@@ -189,9 +194,13 @@ def accept_fee(
         raise InvalidInput(_("Who accepted the fee? Enter the name."), field="fee_accepted_by_name")
     if not form:
         raise InvalidInput(_("Enter the number of the signed paper form."), field="fee_form_no")
+    for text, limit, field in ((who, 64, "fee_accepted_by_name"), (form, 32, "fee_form_no")):
+        if len(text) > limit:  # refused, never cut short (issue 9)
+            raise InvalidInput(_("This field takes at most {n} characters.").format(n=limit),
+                               field=field)
     apply_change(
         session=session, actor=actor, clock=clock, order=order, action="fee_accept",
-        values={"fee_accepted_by_name": who[:64], "fee_form_no": form[:32],
+        values={"fee_accepted_by_name": who, "fee_form_no": form,
                 "fee_accepted_at": as_utc(clock.now()), "fee_accepted_fen": fee.total_fen},
         note=format_yuan(fee.total_fen),
     )

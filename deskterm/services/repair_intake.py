@@ -22,6 +22,7 @@ from deskterm.models.estate import Resident, Unit
 from deskterm.models.repair import (
     DONE_REPAIR_STATUSES,
     RepairCategory,
+    RepairChannel,
     RepairClass,
     RepairEvent,
     RepairOrder,
@@ -230,6 +231,11 @@ def create_repair_order(
 ) -> RepairOrder:
     """Record a repair request; number it and set its deadlines (D-31) in one transaction."""
     require(actor, "repairs.intake")
+    try:  # the form offers lists; anything else is refused, not stored
+        RepairScope(order_in.scope)
+        RepairChannel(order_in.channel)
+    except ValueError:
+        raise InvalidInput(_("Choose from the list."), field="scope") from None
     now = as_utc(clock.now())
     reporter = order_in.reporter_name.strip()
     description = order_in.description.strip()

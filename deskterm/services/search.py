@@ -339,7 +339,8 @@ def _unit_statement(dialect: str, *, with_building: bool):
         .select_from(u)
         .join(Company, Company.unit_id == u.id)
         .where(where, Company.active.is_(True))
-        .order_by(*([short] if short is not None else []), key, u.id, Company.id)
+        # By label only: ordering by its length too would make SQLite scan every company.
+        .order_by(key, u.id, Company.id)
         .limit(OTHER_LIMIT + 1)
     )
     return _union(people, companies)

@@ -14,6 +14,7 @@ from functools import partial
 from sqlalchemy.engine import Engine
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.reactive import reactive
 
 from deskterm.clock import Clock
@@ -25,18 +26,26 @@ from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
 from deskterm.tui.messages import RecordsChanged, ShiftChanged
 
 IDLE_CHECK_SECONDS = 10
+OVERDUE_CHECK_SECONDS = 30
 BUSY_NOTICE_SECONDS = 0.4
 
 
 class DeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "deskterm"
-    BINDINGS = bindings(
-        "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit",
-        *(f"area.{area.id}" for area in AREAS),
-    )
+    BINDINGS = [
+        *bindings(
+            "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit",
+            *(f"area.{area.id}" for area in AREAS),
+        ),
+        # Focus moves when the app reads Tab, not when the old field gets round to it, so a
+        # burst of keys (scanner, fast typist) fills the fields it was typed into.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
 
     busy: reactive[int] = reactive(0, init=False)
+    overdue_repairs: reactive[int] = reactive(0, init=False)  # always in the status line (D-31)
 
     def __init__(self, *, settings: Settings, engine: Engine, clock: Clock,
                  cursor_blink: bool = True, actor: Actor | None = None,
@@ -54,6 +63,7 @@ class DeskApp(App[None]):
         self.last_activity = clock.now()
         self._busy_timer = None
         self._busy_notice = None
+        self._overdue_timer = None
         from deskterm.tui.screens.signin import SignInScreen
 
         self.add_mode("gate", SignInScreen)
@@ -70,7 +80,31 @@ class DeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self.last_activity = self.clock.now()
+        if isinstance(event, events.Key | events.Paste) and self._hold_for_focused(event):
+            return
         await super().on_event(event)
+
+    def _hold_for_focused(self, event: events.Event) -> bool:
+        """Keep keys in the order they were typed across focus changes.
+
+        Textual hands each key to the widget focused *when the app reads it*; a burst (a
+        barcode scanner, a fast typist, pasted keystrokes) is read before the focused field
+        (or the form around it) has handled the Enter that moves the focus, so later keys
+        would land in the old field, and a priority key such as Ctrl+S would act before the
+        text is in. While the focused widget or one of its containers up to the screen still
+        has messages queued, the key waits behind them and comes back to the app afterwards.
+        """
+        focused = self.focused
+        node = focused
+        while node is not None:
+            queue = getattr(node, "_message_queue", None)
+            if queue is not None and not queue.empty():
+                node.call_later(self.post_message, event)
+                return True
+            if node is self.screen:
+                break
+            node = node.parent
+        return False
 
     def check_idle_lock(self) -> None:
         """Lock after settings.idle_lock_minutes without a key (0 turns the lock off)."""
@@ -126,6 +160,24 @@ class DeskApp(App[None]):
         self.last_activity = self.clock.now()
         self.switch_mode(area)
         self.refresh_bindings()
+        self.refresh_overdue()
+        if self._overdue_timer is None:
+            self._overdue_timer = self.set_interval(OVERDUE_CHECK_SECONDS, self.refresh_overdue)
+
+    def refresh_overdue(self) -> None:
+        """Count the repair orders past a deadline, off the UI thread."""
+        if self.actor is None:
+            return
+        from deskterm.services.repairs import count_overdue
+        from deskterm.tui.worker import run_db
+
+        now = self.clock.now()
+        run_db(self, lambda s: count_overdue(session=s, now=now), write=False,
+               on_done=self._set_overdue, on_error=lambda _exc: None,
+               group="overdue", exclusive=True)
+
+    def _set_overdue(self, count: int) -> None:
+        self.overdue_repairs = count
 
     async def action_sign_out(self) -> None:
         """Leave the desk (the shift stays open): back to sign-in, every area forgotten."""
@@ -212,6 +264,7 @@ class DeskApp(App[None]):
     # -- app-wide messages -----------------------------------------------------------------
     def on_records_changed(self, message: RecordsChanged) -> None:
         """Forward to every installed screen of every mode (the dashboard refreshes)."""
+        self.refresh_overdue()
         for stack in self._screen_stacks.values():
             for screen in stack:
                 screen.post_message(RecordsChanged(*message.kinds))

@@ -77,6 +77,11 @@ def ids() -> st.SearchStrategy[int]:
     return st.one_of(st.integers(-3, 60), st.integers(2**31 - 5, 2**31 + 5))
 
 
+def versions() -> st.SearchStrategy[int]:
+    """The version a desk loaded (the app passes it back): current, older, newer, nonsense."""
+    return st.integers(-2, 40)
+
+
 _ZONES = st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-12)),
                           timezone(timedelta(hours=14)), timezone(timedelta(minutes=345))])
 

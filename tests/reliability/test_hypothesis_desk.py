@@ -31,11 +31,11 @@ from tests.reliability.bad_input import (
     good_texts,
     ids,
     instants,
-    ints,
     squash,
     stored,
     strip,
     texts,
+    versions,
 )
 from tests.reliability.world import World, construct
 
@@ -184,7 +184,7 @@ def test_messages_take_any_plain_text(w, for_name, from_name, text):
 
 
 @TRIALS
-@given(how=texts(100), version=ints())
+@given(how=texts(100), version=versions())
 def test_delivering_a_message_saves_exactly_or_is_refused(w, how, version):
     message = w.message()
     out = attempt(w.engine, lambda s: messages.deliver_message(
@@ -217,7 +217,7 @@ def test_promises_save_exactly_or_are_refused(w, question, asked_by, contact, du
 
 
 @TRIALS
-@given(answer=texts(2500), version=ints())
+@given(answer=texts(2500), version=versions())
 def test_answering_a_promise_saves_exactly_or_is_refused(w, answer, version):
     promise = w.promise()
     out = attempt(w.engine, lambda s: promises.answer_promise(

@@ -117,7 +117,7 @@ def test_registering_a_slip_saves_exactly_or_is_refused(w, name, headcount, docu
         return
     row = stored(w.engine, VisitorSlip, out.saved.id)
     assert row.visitor_name == nfkc(name) and row.headcount == headcount
-    assert row.doc_type == doc_type and row.purpose == purpose
+    assert row.doc_type == doc_type and row.purpose == (purpose or "visit")
     assert row.purpose_text == nfkc(purpose_text)
     assert row.phone == (normalise_phone(phone) or None)
     assert row.plate == plate(plate_)
@@ -171,7 +171,7 @@ def test_correcting_a_slip_saves_exactly_or_is_refused(w, name, headcount, phone
     expected = {"visitor_name": nfkc(name) if name is not None else slip.visitor_name,
                 "headcount": headcount if headcount is not None else slip.headcount,
                 "phone": (normalise_phone(phone) or None) if phone is not None else slip.phone,
-                "purpose": purpose if purpose is not None else slip.purpose,
+                "purpose": (purpose or "visit") if purpose is not None else slip.purpose,
                 "purpose_text": nfkc(purpose_text) if purpose_text is not None else slip.purpose_text,
                 "plate": plate(plate_) if plate_ is not None else slip.plate}
     assert {k: getattr(row, k) for k in expected} == expected
@@ -199,7 +199,7 @@ def test_expected_visitors_save_exactly_or_are_refused(w, name, headcount, days,
         return
     row = stored(w.engine, ExpectedVisitor, out.saved.id)
     assert (row.visitor_name, row.headcount, row.expected_on, row.purpose, row.note) == (
-        nfkc(name), headcount, day, purpose, nfkc(note))
+        nfkc(name), headcount, day, purpose or "visit", nfkc(note))
     assert days >= 0
     if nfkc(host_text):
         assert row.host_text == nfkc(host_text)

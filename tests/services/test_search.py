@@ -134,6 +134,20 @@ def test_companies_by_name_part_and_pinyin(find):
     assert names(find("yunfan"), HitKind.company) == ["云帆网络科技有限公司"]
 
 
+def test_short_pinyin_does_not_match_inside_a_company_name(engine, find):
+    from deskterm.models.estate import Company
+    from deskterm.rules.pinyin import pinyin_keys
+
+    def add(session):
+        full, initials = pinyin_keys("杭州启明建筑设计有限公司")  # ...jian zhu she ji...: "zs"
+        session.add(Company(name="杭州启明建筑设计有限公司", name_pinyin=full,
+                            name_initials=initials))
+    run_write(engine, add)
+    assert names(find("zs"), HitKind.company) == []
+    assert names(find("qm"), HitKind.company) == ["杭州启明建筑设计有限公司"]  # after the city
+    assert names(find("jianzhu"), HitKind.company) == ["杭州启明建筑设计有限公司"]  # 4+ letters
+
+
 def test_staff_by_name_and_pinyin(find):
     assert names(find("王强"), HitKind.staff) == ["王强"]
     assert names(find("wq"), HitKind.staff) == ["王强"]

@@ -29,6 +29,7 @@ class StatusLine(Horizontal):
 
     def on_mount(self) -> None:
         self.watch(self.app, "busy", lambda _value: self.redraw(), init=False)
+        self.watch(self.app, "overdue_repairs", lambda _value: self.redraw(), init=False)
         self.set_interval(15, self.redraw)
         self.redraw()
 
@@ -43,6 +44,9 @@ class StatusLine(Horizontal):
             if actor.shift_id:
                 left.append(" · " + _("shift {n}").format(n=actor.shift_id), style="dim")
         right = Text(no_wrap=True, end="")
+        overdue = getattr(app, "overdue_repairs", 0)
+        if overdue:
+            right.append(_("Overdue repairs: {n}").format(n=overdue) + "  ", style="bold white on red")
         if getattr(app, "busy", 0):
             right.append(_("Working… (waiting for the database)") + "  ", style="bold yellow")
         right.append(fmt.day_hm(app.clock.now(), app.settings.timezone) + " ")

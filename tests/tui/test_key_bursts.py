@@ -1,0 +1,36 @@
+"""Keys typed in a burst (a barcode scanner, a fast typist) land in the fields they were
+typed into, and Ctrl+S acts only after the text before it is in."""
+
+from textual import events
+
+from tests.factories import PASSWORD
+from tests.tui.conftest import SIZE, settle
+
+
+def _burst(app, keys: list[str]) -> None:
+    """Post every key at once, as a terminal delivers a burst (Pilot waits between presses)."""
+    for key in keys:
+        char = key if len(key) == 1 else {"enter": "\r", "tab": "\t"}.get(key)
+        app.post_message(events.Key(key, char))
+
+
+async def test_sign_in_typed_in_one_burst(make_desk_app):
+    app = make_desk_app(on_duty=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _burst(app, [*"op1", "enter", *PASSWORD, "enter"])
+        await settle(pilot)
+        await settle(pilot)
+        assert app.actor is not None and app.actor.code == "op1"
+
+
+async def test_tab_and_text_in_one_burst(make_desk_app):
+    from textual.widgets import Input
+
+    app = make_desk_app(on_duty=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _burst(app, [*"abc", "tab", *"defg"])
+        await settle(pilot)
+        values = [w.value for w in app.screen.query(Input)]
+        assert values[:2] == ["abc", "defg"]
