@@ -274,8 +274,9 @@ def report(data: dict) -> str:
 
 REPEAT_NOTE = "timed in turn with the raw SQL, the given number of times"
 SUMMARY = ("Worst keystroke: wall p95 {worst_wall:.3f} ms, CPU p95 {worst_cpu:.3f} ms; "
-           "worst ratio to the same SQL run raw: CPU p95 {worst_ratio:.2f}×, wall median "
-           "{worst_median_ratio:.2f}× (median keystroke {median_ratio:.2f}×).")
+           "worst ratio to the same SQL run raw: CPU median {worst_cpu_median_ratio:.2f}×, "
+           "CPU p95 {worst_ratio:.2f}×, wall median {worst_median_ratio:.2f}× (median "
+           "keystroke, CPU p95: {median_ratio:.2f}×).")
 
 
 def _ratio(row: dict, stat: str) -> float:
@@ -291,6 +292,7 @@ def summary(data: dict) -> dict:
         "worst_cpu": max(r["ours_cpu_p95"] for r in rows),
         "worst_ratio": max(_ratio(r, "cpu_p95") for r in rows),
         "worst_median_ratio": max(_ratio(r, "wall_median") for r in rows),
+        "worst_cpu_median_ratio": max(_ratio(r, "cpu_median") for r in rows),
         "median_ratio": statistics.median(_ratio(r, "cpu_p95") for r in rows),
     }
 
@@ -300,7 +302,8 @@ def run(ctx: Context) -> list[Result]:
     rows = data["rows"]
     by_cpu = max(rows, key=lambda r: r["ours_cpu_p95"])
     by_wall = max(rows, key=lambda r: r["ours_wall_p95"])
-    by_ratio = max(rows, key=lambda r: _ratio(r, "cpu_p95"))
+    by_ratio = max(rows, key=lambda r: _ratio(r, "cpu_median"))
+    by_p95_ratio = max(rows, key=lambda r: _ratio(r, "cpu_p95"))
     n = data["residents"]
     return [
         Result(f"search CPU p95, worst keystroke (`{by_cpu['text']}`), {n} residents",
@@ -310,9 +313,13 @@ def run(ctx: Context) -> list[Result]:
                by_wall["ours_wall_p95"], "ms", by_wall["floor_wall_p95"], "same SQL via sqlite3",
                "p95 ≤ 5 ms", by_wall["ours_wall_p95"] <= 5.0,
                f"(load average {data['load']:.1f})"),
-        Result(f"search / raw SQL, CPU p95, worst keystroke (`{by_ratio['text']}`)",
-               by_ratio["ours_cpu_p95"], "ms", max(by_ratio["floor_cpu_p95"], 0.02),
-               "same SQL via sqlite3", "≤ 3×", _ratio(by_ratio, "cpu_p95") <= 3.0),
+        Result(f"search / raw SQL, CPU median, worst keystroke (`{by_ratio['text']}`)",
+               by_ratio["ours_cpu_median"], "ms", max(by_ratio["floor_cpu_median"], 0.02),
+               "same SQL via sqlite3", "≤ 3×", _ratio(by_ratio, "cpu_median") <= 3.0),
+        Result(f"search / raw SQL, CPU p95, worst keystroke (`{by_p95_ratio['text']}`)",
+               by_p95_ratio["ours_cpu_p95"], "ms", max(by_p95_ratio["floor_cpu_p95"], 0.02),
+               "same SQL via sqlite3", "≤ 3×", _ratio(by_p95_ratio, "cpu_p95") <= 3.0,
+               "(tails of 50-200 µs calls on a shared machine)"),
     ]
 
 

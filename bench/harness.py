@@ -50,7 +50,7 @@ SCALES = {
     "large": {"scale": 33, "visitors": 1_000_000, "repairs": 200_000},
     "small": {"scale": 1, "visitors": 50_000, "repairs": 0},
 }
-CACHE_VERSION = 2  # bump when what the cached database holds changes
+CACHE_VERSION = 3  # bump when what the cached database holds changes
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
 from deskterm.models.types import instant
@@ -178,6 +178,11 @@ class CallbackResult(StrEnum):
 class Callback(SQLModel, table=True):
     """One callback (回访) due for a repair or a complaint."""
 
+    __table_args__ = (
+        # The queue: callbacks not done (done_at NULL) of one kind, earliest due first. Without
+        # it SQLite read every callback of the kind (a year of repairs) to find the few open.
+        Index("ix_callback_open", "done_at", "subject_kind", "due_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     subject_kind: CallbackKind = Field(sa_type=String(16), max_length=16, index=True)
     subject_id: int = Field(index=True)

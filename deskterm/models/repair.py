@@ -130,7 +130,7 @@ class RepairOrder(RepairOrderBase, table=True):
     reported_at: datetime = instant(nullable=False, index=True)
     reported_by: int = Field(foreign_key="user.id")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
-    onsite_due_at: datetime | None = instant()
+    onsite_due_at: datetime | None = instant(index=True)  # reports: on-site deadlines due
     fix_due_at: datetime = instant(nullable=False, index=True)
     status: RepairStatus = Field(sa_type=String(16), default=RepairStatus.reported, max_length=16, index=True)
     resume_status: str | None = Field(default=None, max_length=16)  # where "on hold" returns to
@@ -197,5 +197,5 @@ class RepairFeeLine(SQLModel, table=True):
     review_note: str | None = Field(default=None, max_length=500)
     reviewed_by: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = instant()
-    added_at: datetime = instant(nullable=False)
+    added_at: datetime = instant(nullable=False, index=True)  # reports: fee lines of a shift
     added_by: int | None = Field(default=None, foreign_key="user.id")

@@ -219,11 +219,14 @@ def record_callback(
         raise InvalidInput(
             _("Try at least {n} times before recording that the person was not reached.")
             .format(n=MIN_ATTEMPTS_BEFORE_GIVING_UP), field="result")
+    if len(person.strip()) > 64:  # refused, never cut short (issue 9)
+        raise InvalidInput(_("This text is longer than {n} characters.").format(n=64),
+                           field="person")
     if dissatisfied_action not in ("reopen", "complaint"):
         raise InvalidInput(_("Choose from the list."), field="dissatisfied_action")
     now = as_utc(clock.now())
     diff = bump(row, {"attempts": row.attempts + 1, "last_attempt_at": now, "method": method_,
-                      "result": result_, "person": person.strip()[:64], "comment": note or None,
+                      "result": result_, "person": person.strip(), "comment": note or None,
                       "done_at": now, "done_by": actor.user_id})
     audit.record(session=session, actor=actor, clock=clock, action="callback.done",
                  entity="callback",

@@ -150,7 +150,8 @@ def save_category(
     if not (name_zh.strip() or name_en.strip()):
         raise InvalidInput(_("Give the category a name."), field="name")
     row = session.get(ComplaintCategory, code) or ComplaintCategory(code=code, name_zh="", name_en="")
-    row.name_zh, row.name_en = name_zh.strip()[:64], name_en.strip()[:128]
+    row.name_zh = _fits(name_zh, limit=64, field="name_zh")
+    row.name_en = _fits(name_en, limit=128, field="name_en")
     row.sort, row.active = sort, active
     audit.record(session=session, actor=actor, clock=clock, action="complaint_category.save",
                  entity="complaint_category", entity_id=code,
@@ -289,7 +290,7 @@ def unit_label(session: Session, unit_id: int | None) -> str:
 def _step(session: Session, *, complaint: Complaint, actor: Actor, at: datetime,
           step: StepKind, note: str = "") -> ComplaintStep:
     row = ComplaintStep(complaint_id=complaint.id, at=at, user_id=actor.user_id, step=step,
-                        note=note.strip()[:4000])
+                        note=_fits(note, limit=4000, field="note"))
     session.add(row)
     return row
 
@@ -322,6 +323,14 @@ def _check_category(session: Session, code: str) -> str:
     if code not in codes:
         raise InvalidInput(_("Choose a category from the list."), field="category")
     return code
+
+
+def _fits(value: str | None, *, limit: int, field: str) -> str:
+    """Optional text, trimmed; longer than its column is refused, never cut short."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
+    return text
 
 
 def _text(value: str, *, field: str, limit: int, message: str) -> str:
@@ -368,9 +377,9 @@ def intake_complaint(
     row = Complaint(
         who_kind=who_kind, who_name=who_name, unit_id=unit_id, resident_id=data.resident_id,
         company_id=data.company_id, contact=_clean_contact(data.contact), channel=channel,
-        passed_down_by=(data.passed_down_by or "").strip()[:64],
+        passed_down_by=_fits(data.passed_down_by, limit=64, field="passed_down_by"),
         category=_check_category(session, data.category), content=content, severity=severity,
-        valid=data.valid, department=(data.department or "").strip()[:64],
+        valid=data.valid, department=_fits(data.department, limit=64, field="department"),
         number=next_number(session=session, prefix="C", at=now, tz=settings.timezone),
         received_at=now, received_by=actor.user_id, shift_id=actor.shift_id,
         repair_id=data.repair_id, status=ComplaintStatus.open,
@@ -381,7 +390,7 @@ def intake_complaint(
                          "severity": severity.value, "channel": channel.value},
                  subject=row)
     for step in steps:
-        if StepKind(step) not in (StepKind.listened, StepKind.clarified, StepKind.sympathy):
+        if step not in (StepKind.listened, StepKind.clarified, StepKind.sympathy):
             raise InvalidInput(_("Choose from the list."), field="steps")
         _step(session, complaint=row, actor=actor, at=now, step=StepKind(step))
     if severity is Severity.severe:
@@ -466,9 +475,12 @@ def update_complaint(
     if "contact" in values:
         values["contact"] = _clean_contact(values["contact"])
     if "department" in values:
-        values["department"] = values["department"].strip()[:64]
+        values["department"] = _fits(values["department"], limit=64, field="department")
     if "severity" in values:
-        values["severity"] = Severity(values["severity"])
+        try:
+            values["severity"] = Severity(values["severity"])
+        except ValueError:
+            raise InvalidInput(_("Choose from the list."), field="severity") from None
     became_severe = values.get("severity") is Severity.severe and row.severity != Severity.severe
     _change(session, actor=actor, clock=clock, row=row, version=version,
             action="complaint.update", changes=values)
@@ -496,7 +508,7 @@ def refer_complaint(
             changes={"status": ComplaintStatus.referred, "referred_to": person,
                      "referred_at": now, "reply_due_at": due, "replied_at": None})
     _step(session, complaint=row, actor=actor, at=now, step=StepKind.referred,
-          note=note or person)
+          note=note.strip() or person)
     return row
 
 

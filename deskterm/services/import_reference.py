@@ -83,7 +83,7 @@ def import_fees(*, session: Session, actor, clock, settings, sheet: Sheet, resul
                 raise ValueError(_("Every item needs a code (编号) and a name (服务项目)."))
             item = FeeItemIn(code=code, name=name, unit=str(cells.get("unit", "")).strip(),
                              labour_fen=_fen(cells.get("labour"), _("labour")),
-                             materials_fen=_fen(cells.get("materials"), _("materials")))
+                             materials_fen=_fen(cells.get("materials"), _("materials cost")))
             valid_from = _day(cells.get("valid_from"), today)
         except ValueError as exc:
             result.problems.append(RowProblem(line, str(exc)))

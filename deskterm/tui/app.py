@@ -8,6 +8,7 @@ operator is on duty, each area is a mode reached by its F-key, and a screen keep
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import timedelta
 from functools import partial
 
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 
 from deskterm.clock import Clock
@@ -24,6 +26,10 @@ from deskterm.services.actor import Actor
 from deskterm.tui.actions import bindings, localise_bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
 from deskterm.tui.messages import RecordsChanged, ShiftChanged
+
+class TypedKeysReady(Message, bubble=False):
+    """The widget a typed key waited for has caught up: hand the next keys over."""
+
 
 IDLE_CHECK_SECONDS = 10
 OVERDUE_CHECK_SECONDS = 30
@@ -64,6 +70,9 @@ class DeskApp(App[None]):
         self._busy_timer = None
         self._busy_notice = None
         self._overdue_timer = None
+        self._typed: deque[events.Event] = deque()
+        self._typed_wait = False
+        self._typed_after_app = False
         from deskterm.tui.screens.signin import SignInScreen
 
         self.add_mode("gate", SignInScreen)
@@ -80,31 +89,49 @@ class DeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self.last_activity = self.clock.now()
-        if isinstance(event, events.Key | events.Paste) and self._hold_for_focused(event):
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            self._typed.append(event)
+            await self._hand_over_typed()
             return
         await super().on_event(event)
 
-    def _hold_for_focused(self, event: events.Event) -> bool:
-        """Keep keys in the order they were typed across focus changes.
-
-        Textual hands each key to the widget focused *when the app reads it*; a burst (a
-        barcode scanner, a fast typist, pasted keystrokes) is read before the focused field
-        (or the form around it) has handled the Enter that moves the focus, so later keys
-        would land in the old field, and a priority key such as Ctrl+S would act before the
-        text is in. While the focused widget or one of its containers up to the screen still
-        has messages queued, the key waits behind them and comes back to the app afterwards.
-        """
-        focused = self.focused
-        node = focused
+    # Textual hands each key to the widget focused *when the app reads it*. A burst (a barcode
+    # scanner, a fast typist) is read before the focused field, or the form around it, has
+    # handled the Tab or Enter that moves the focus: later keys would land in the old field,
+    # and Ctrl+S would save before the text is in. So keys wait in one queue, in the order they
+    # were typed, and each goes on only when the focused widget and its containers up to the
+    # screen have handled everything before it.
+    def _busy_node(self):
+        node = self.focused
         while node is not None:
             queue = getattr(node, "_message_queue", None)
             if queue is not None and not queue.empty():
-                node.call_later(self.post_message, event)
-                return True
+                return node
             if node is self.screen:
-                break
+                return None
             node = node.parent
-        return False
+        return None
+
+    async def _hand_over_typed(self) -> None:
+        while self._typed:
+            if self._typed_wait:
+                return
+            busy = self._busy_node()
+            if busy is None and not self._typed_after_app and not self._message_queue.empty():
+                # A focus change asked for by the form is a callback queued on the app itself:
+                # let what is queued before us run first (once per key, so this always ends).
+                busy = self
+                self._typed_after_app = True
+            if busy is not None:
+                self._typed_wait = True
+                busy.call_later(self.post_message, TypedKeysReady())
+                return
+            self._typed_after_app = False
+            await super().on_event(self._typed.popleft())
+
+    async def on_typed_keys_ready(self, _message: TypedKeysReady) -> None:
+        self._typed_wait = False
+        await self._hand_over_typed()
 
     def check_idle_lock(self) -> None:
         """Lock after settings.idle_lock_minutes without a key (0 turns the lock off)."""

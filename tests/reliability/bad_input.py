@@ -10,6 +10,7 @@ clear sentence, and then no table of the database has changed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import unicodedata
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import DeskError
 from tests.reliability.world import row_counts, too_long
 
-EXAMPLES = 60
+# Examples per trial: 60 in CI (the suite stays quick); DESKTERM_FUZZ_EXAMPLES=1000 hunts harder.
+EXAMPLES = int(os.environ.get("DESKTERM_FUZZ_EXAMPLES", "60"))
 TRIALS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
                   suppress_health_check=[HealthCheck.function_scoped_fixture,
                                          HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -134,7 +136,8 @@ def one_sentence(exc: DeskError, given: tuple = ()) -> None:
     assert isinstance(message, str) and message.strip(), f"empty message from {type(exc).__name__}"
     rest = message
     for value in sorted((str(v) for v in given if v), key=len, reverse=True):
-        for form in {value, value.strip(), squash(value), nfkc(value)}:
+        for form in {value, value.strip(), squash(value), nfkc(value), value.strip().upper(),
+                     value.strip().lower()}:
             if form:
                 rest = rest.replace(form, "…")
     rest = rest.strip()

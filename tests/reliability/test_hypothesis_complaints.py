@@ -43,10 +43,10 @@ from tests.reliability.bad_input import (
     stored,
     strip,
     texts,
-    versions,
 )
 from tests.reliability.world import World, construct
 
+pytestmark = pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 NOW = FIXED_NOW
 CATEGORIES = [code for code, _label in complaints.BUILTIN_CATEGORIES]
 

@@ -39,6 +39,7 @@ from tests.reliability.bad_input import (
 )
 from tests.reliability.world import World, construct
 
+pytestmark = pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 NOW = FIXED_NOW
 
 

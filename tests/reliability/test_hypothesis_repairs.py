@@ -41,6 +41,7 @@ from tests.reliability.bad_input import (
 )
 from tests.reliability.world import World, construct
 
+pytestmark = pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 NOW = FIXED_NOW
 CATEGORIES = ["tap_leak_severe", "burst_pipe", "door_window", "roof_leak", "public_danger",
               "lift_failure", "heating_not_warm"]

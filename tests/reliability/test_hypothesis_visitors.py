@@ -45,6 +45,8 @@ from tests.reliability.bad_input import (
 )
 from tests.reliability.world import World, construct, resident_id_number
 
+pytestmark = pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
+
 
 @pytest.fixture(scope="module")
 def w(tmp_path_factory, sqlite_template):

@@ -39,11 +39,49 @@ def sealed_db(tmp_path_factory, sqlite_template):
 
 
 def _seal_handovers(engine, clock, staff):
-    """Signed handovers, through the handover service when it is present."""
-    try:
-        from deskterm.services import handover as handover_service  # noqa: F401
-    except ImportError:
-        return
+    """Three shifts handed over: signed by the outgoing operator, accepted by the next."""
+    from deskterm.config import Settings
+    from deskterm.db import run_write
+    from deskterm.services import handover, shifts
+    from deskterm.services.actor import Actor
+
+    settings = Settings()
+    people = [staff.operator, staff.supervisor]
+
+    def on_duty(who):
+        shift = run_write(engine, lambda s: shifts.start_shift(
+            session=s, actor=who, clock=clock, settings=settings,
+            self_check={item: True for item in settings.self_check_items}))
+        return Actor(who.user_id, who.code, who.name, who.role, shift.id)
+
+    current = on_duty(people[0])
+    for turn in range(3):
+        clock.advance(hours=12)
+        signed = run_write(engine, lambda s, a=current, t=turn: handover.sign(
+            session=s, actor=a, clock=clock, settings=settings,
+            notices=f"第{t}班交接：钥匙齐全", physical_items={"keys": 12}))
+        current = on_duty(people[(turn + 1) % 2])
+        run_write(engine, lambda s, a=current, h=signed.id: handover.accept(
+            session=s, actor=a, clock=clock, handover_id=h))
+
+
+def _drop_guards(con):
+    for (name,) in con.execute("select name from sqlite_master where type = 'trigger'").fetchall():
+        con.execute(f"drop trigger {name}")
+
+
+def test_the_database_refuses_edits_of_sealed_rows(sealed_db, tmp_path):
+    copy = tmp_path / "guarded.db"
+    shutil.copy(sealed_db, copy)
+    con = sqlite3.connect(copy)
+    for statement in ("update audit_event set action = 'x' where seq = 1",
+                      "delete from audit_event where seq = 1",
+                      "update logbook_entry set what = 'x'",
+                      "delete from logbook_entry",
+                      "delete from handover"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            con.execute(statement)
+    con.close()
 
 
 def _tables(con):
@@ -100,6 +138,7 @@ def test_random_tampering_is_always_detected(sealed_db, tmp_path):
         copy = tmp_path / f"copy{trial % 2}.db"
         shutil.copy(sealed_db, copy)
         con = sqlite3.connect(copy)
+        _drop_guards(con)  # an attacker with the file can drop the triggers first
         kind = _tamper(con, rng)
         con.commit()
         con.close()

@@ -102,4 +102,5 @@ def test_promise_form(snap_compare, make_desk_app, desk, lang):
 def test_message_form(snap_compare, make_desk_app, desk, lang):
     app = make_desk_app(area="inquiries", lang=lang)
     assert snap_compare(app, terminal_size=SIZE, run_before=keys(
-        "type:zhangsan", "ctrl+n", "type:Wang", "ctrl+s"))
+        "type:zhangsan", "ctrl+n", "type:Wang", "enter", "type:13500001111", "enter",
+        "type:请回电"))

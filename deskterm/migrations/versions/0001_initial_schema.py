@@ -317,6 +317,7 @@ def upgrade() -> None:
     with op.batch_alter_table('repair_order', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_repair_order_category_code'), ['category_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_order_fix_due_at'), ['fix_due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_repair_order_onsite_due_at'), ['onsite_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_order_repair_class'), ['repair_class'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_order_repaired_at'), ['repaired_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_order_reported_at'), ['reported_at'], unique=False)
@@ -542,6 +543,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('repair_fee_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_repair_fee_line_added_at'), ['added_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_fee_line_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_fee_line_review'), ['review'], unique=False)
 
@@ -568,6 +570,7 @@ def upgrade() -> None:
     with op.batch_alter_table('callback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_callback_done_at'), ['done_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_callback_due_at'), ['due_at'], unique=False)
+        batch_op.create_index('ix_callback_open', ['done_at', 'subject_kind', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_callback_subject_id'), ['subject_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_callback_subject_kind'), ['subject_kind'], unique=False)
 
@@ -687,6 +690,7 @@ def downgrade() -> None:
     with op.batch_alter_table('callback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_callback_subject_kind'))
         batch_op.drop_index(batch_op.f('ix_callback_subject_id'))
+        batch_op.drop_index('ix_callback_open')
         batch_op.drop_index(batch_op.f('ix_callback_due_at'))
         batch_op.drop_index(batch_op.f('ix_callback_done_at'))
 
@@ -694,6 +698,7 @@ def downgrade() -> None:
     with op.batch_alter_table('repair_fee_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_repair_fee_line_review'))
         batch_op.drop_index(batch_op.f('ix_repair_fee_line_order_id'))
+        batch_op.drop_index(batch_op.f('ix_repair_fee_line_added_at'))
 
     op.drop_table('repair_fee_line')
     with op.batch_alter_table('repair_event', schema=None) as batch_op:
@@ -748,6 +753,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_repair_order_reported_at'))
         batch_op.drop_index(batch_op.f('ix_repair_order_repaired_at'))
         batch_op.drop_index(batch_op.f('ix_repair_order_repair_class'))
+        batch_op.drop_index(batch_op.f('ix_repair_order_onsite_due_at'))
         batch_op.drop_index(batch_op.f('ix_repair_order_fix_due_at'))
         batch_op.drop_index(batch_op.f('ix_repair_order_category_code'))
 

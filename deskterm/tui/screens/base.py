@@ -13,7 +13,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer
 from textual.worker import Worker
 
 from deskterm.i18n import _
@@ -84,11 +83,12 @@ class AreaScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         from deskterm.tui.widgets.bars import AreaBar, StatusLine
+        from deskterm.tui.widgets.footer import DeskFooter
 
         yield StatusLine(id="status-line")
         yield AreaBar(self.AREA, id="area-bar")
         yield from self.compose_body()
-        yield Footer()
+        yield DeskFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
