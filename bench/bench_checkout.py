@@ -186,8 +186,15 @@ def results(data: dict) -> list[Result]:
 
 
 def run(ctx: Context) -> list[Result]:
+    from dataclasses import replace
+
     db = ctx.database() if ctx.scale == "large" else build(DEFAULT_DB)
-    return results(measure(db, repeat=200 if ctx.scale == "small" else 500))
+    data = measure(db, repeat=200 if ctx.scale == "small" else 500)
+    found = results(data)
+    # Issue 10's target for the lookup is p95 ≤ 2 ms (this script's own is the desk's 50 ms).
+    for i, key in ((0, "lookup"), (1, "lookup_session")):
+        found[i] = replace(found[i], target="p95 ≤ 2 ms", met=data[key][1] <= 2)
+    return found
 
 
 def main() -> int:

@@ -14,16 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import CACHE, PYTHON, Context, Result  # noqa: E402
+from harness import CACHE, PYTHON, Context, Result, measure_process  # noqa: E402
 
 FLOOR = ROOT / "bench" / "floor_demo_executemany.py"
 
@@ -35,14 +33,12 @@ def _remove(db: Path) -> None:
 
 def _timed(cmd: list[str]) -> tuple[float, float, float, str]:
     """(wall s, cpu s, peak MiB, stdout) of one whole process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    if status:
-        raise RuntimeError(f"{cmd[2:4]} failed ({status})")
-    return (time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-            out)
+    with tempfile.TemporaryFile() as out:
+        got = measure_process(cmd, stdout=out)
+        if got.status:
+            raise RuntimeError(f"{cmd[2:4]} failed ({got.status}): {got.stderr.decode()[-300:]}")
+        out.seek(0)
+        return got.wall, got.cpu, got.peak_mib, out.read().decode()
 
 
 def measure(visitors: int, runs: int) -> dict:

@@ -11,16 +11,14 @@ several runs, with its peak RSS. Run alone: `python bench/bench_export.py [--db 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import PYTHON, ROOT, Context, Result
+from harness import PYTHON, ROOT, Context, Result, measure_process
 
 XLSX_ROWS = 200_000
 USER = {"DESKTERM_USER": "admin1", "DESKTERM_PASSWORD": "demo1234"}
@@ -88,11 +86,10 @@ class Timing:
 
 
 def _once(cmd: list[str], stdout, env: dict | None) -> tuple[float, float, float]:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})},
-                            cwd=ROOT)
-    _pid, _status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    # harness.measure_process: the peak is the process's own (via /usr/bin/time), not the RSS
+    # this benchmark process had when it forked (which ru_maxrss of wait4 would report).
+    got = measure_process(cmd, env=env, stdout=stdout, cwd=ROOT)
+    return got.wall, got.cpu, got.peak_mib
 
 
 def _pair(ours: list[str], floor: list[str], runs: int, floor_out: Path) -> tuple[Timing, Timing]:

@@ -23,14 +23,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import CACHE, PYTHON, Context, Result  # noqa: E402
+from harness import CACHE, PYTHON, Context, Result, measure_process  # noqa: E402
 
 RESIDENTS = 50_000
 ADMIN = {"DESKTERM_USER": "admin1", "DESKTERM_PASSWORD": "bench-pass-1234"}
@@ -84,14 +83,10 @@ def estate(directory: Path, units_csv: Path) -> Path:
 
 
 def _once(cmd: list[str], env: dict | None = None) -> tuple[float, float, float]:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                            env={**os.environ, **(env or {})})
-    err = proc.stderr.read() if proc.stderr else b""
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    if status:
-        raise RuntimeError(f"{' '.join(cmd[2:5])} failed: {err.decode()[-500:]}")
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    got = measure_process(cmd, env=env)
+    if got.status:
+        raise RuntimeError(f"{' '.join(cmd[2:5])} failed: {got.stderr.decode()[-500:]}")
+    return got.wall, got.cpu, got.peak_mib
 
 
 def measure(residents: int = RESIDENTS, runs: int = 3) -> dict:

@@ -2,6 +2,8 @@
 
     python bench/tui_first_paint.py deskterm DB   # `deskterm --db DB`: the sign-in screen
     python bench/tui_first_paint.py bare          # a bare Textual app with the same widget kinds
+    python bench/tui_first_paint.py ready DB      # `deskterm --db DB` until sign-in can run:
+                                                  # the engine opened in the background
 
 Headless Textual still composes, lays out and renders every line of the screen (the
 compositor's update); only the write to the terminal is skipped. The process ends (os._exit)
@@ -21,13 +23,18 @@ from textual.widgets import Input
 SIZE = (80, 24)
 
 
-def _patch(target_screen: str) -> None:
-    original_run, original_display = App.run, App._display
-
+def _headless(original_run):
     def run(self, *args, **kwargs):
         kwargs["headless"] = True
         kwargs["size"] = SIZE
         return original_run(self, *args, **kwargs)
+
+    return run
+
+
+def _patch(target_screen: str) -> None:
+    original_display = App._display
+    run = _headless(App.run)
 
     def display(self, screen, renderable) -> None:
         original_display(self, screen, renderable)
@@ -85,13 +92,37 @@ def bare() -> None:
     Bare().run()
 
 
+def _exit_when_ready() -> None:
+    """Instead of exiting at the first paint: exit when the app's warm-up worker is done."""
+    from deskterm.tui.app import DeskApp
+
+    original = DeskApp.warm_up
+
+    def warm_up(self) -> None:
+        original(self)
+        workers = [w for w in self.workers if w.group == "warm-up"]
+
+        async def wait() -> None:
+            for worker in workers:
+                await worker.wait()
+            os._exit(0)
+
+        self.run_worker(wait())
+
+    DeskApp.warm_up = warm_up
+
+
 def main() -> None:
     kind = sys.argv[1]
     if kind == "bare":
         _patch("BareSignIn")
         bare()
     else:
-        _patch("SignInScreen")
+        if kind == "ready":
+            _exit_when_ready()
+            App.run = _headless(App.run)
+        else:
+            _patch("SignInScreen")
         from deskterm.cli.main import run
 
         run(["--db", sys.argv[2]])

@@ -13,25 +13,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, create_engine
 
-from deskterm.paths import default_db_path
+from deskterm.dburl import DatabaseUrlError, resolve_url  # noqa: F401  (their home before dburl.py)
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_RETRIES = 8
-
-
-class DatabaseUrlError(ValueError):
-    """The --db value is neither a usable path nor a SQLAlchemy URL."""
 
 
 class UTCDateTime(TypeDecorator):
@@ -58,28 +53,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def resolve_url(db: str | None) -> str:
-    """A SQLAlchemy URL from --db / DESKTERM_DB: a URL is kept, a path becomes sqlite:///path."""
-    if not db:
-        path = default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    if "://" in db:
-        try:
-            url = make_url(db)
-        except ArgumentError as exc:
-            raise DatabaseUrlError(db) from exc
-        if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise DatabaseUrlError(db)
-        return db
-    path = Path(db).expanduser()
-    if path.is_dir():
-        raise DatabaseUrlError(db)
-    if not path.parent.exists():
-        raise DatabaseUrlError(db)
-    return f"sqlite:///{path.resolve()}"
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:

@@ -86,11 +86,6 @@ def _progress_printer():
 
 
 def run_app(db: str | None) -> None:
-    from deskterm.cli.context import open_desk
-    from deskterm.i18n import current_language
+    from deskterm.cli.launch import open_app  # one way to open the app (cli/launch.py)
 
-    desk = open_desk(db)
-    from deskterm.tui.app import make_app  # Textual is imported only here
-
-    make_app(settings=desk.settings, engine=desk.engine, clock=desk.clock,
-             lang=current_language()).run()
+    open_app(db)

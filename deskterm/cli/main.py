@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-
-import typer
+from typing import TYPE_CHECKING
 
 from deskterm.i18n import _, set_language
+
+if TYPE_CHECKING:
+    import typer
 
 
 def _take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
@@ -29,6 +31,8 @@ def _take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
 
 
 def build_app() -> typer.Typer:
+    import typer
+
     from deskterm.cli import admin, desk
 
     app = typer.Typer(
@@ -66,6 +70,11 @@ def run(argv: list[str] | None = None) -> None:
     except ValueError:
         sys.stderr.write(f"Unknown language {lang!r}: use zh or en.\n")
         raise SystemExit(2) from None
+    from deskterm.cli.launch import app_db_option, launch
+
+    opens_app, db = app_db_option(argv)
+    if opens_app:  # the desk app alone: no Typer to build (cli/launch.py)
+        raise SystemExit(launch(db))
     app = build_app()
     from deskterm.cli.errors import guarded
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -79,6 +78,8 @@ def resolve_period(kind: str, *, date, shift, since, until, tz: str, now: dateti
     if kind == "shift":
         return Period(datetime(2000, 1, 1, tzinfo=UTC), now)
     if kind == "daily" and since is None and until is None:
+        from zoneinfo import ZoneInfo  # here: `deskterm --help` need not load it
+
         return day_period(now.astimezone(ZoneInfo(tz)).date(), tz)
     start, end = between(since, until, tz, now=now, default_days=DEFAULT_DAYS)
     return Period(start, end)

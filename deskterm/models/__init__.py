@@ -1,3 +1,4 @@
+# ruff: noqa: F401  (re-exports; __all__ is computed below)
 """Every table of deskterm, imported together so that the metadata (and Alembic) sees them all."""
 
 from deskterm.models import guard as _guard  # noqa: F401  (text that fits, at every flush)

@@ -44,20 +44,23 @@ def parse_moment(text: str, tz: str, *, end: bool = False) -> datetime:
             day = date.fromisoformat(value)
             return _local_midnight(day + timedelta(days=1) if end else day, zone)
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 0001 or 9999 at the clock's edge
         raise PeriodError(
             _("'{value}' is not a date like 2026-11-28 or a time like 2026-11-28T08:00.").format(
                 value=text
             )
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
 
 
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat((text or "").strip())
+        day = date.fromisoformat((text or "").strip())
+        if not 1900 <= day.year <= 2200:  # its period must fit the clock (0001, 9999)
+            raise ValueError(text)
+        return day
     except ValueError:
         raise PeriodError(
             _("'{value}' is not a date like 2026-11-28.").format(value=text)

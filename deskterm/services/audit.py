@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, select
 
@@ -117,6 +120,40 @@ def record(
     session.add(head)
     session.flush()
     return event
+
+
+def record_many(
+    *,
+    session: Session,
+    actor: Actor | None,
+    clock: Clock,
+    events: Iterable[tuple[str, str, Any, dict[str, Any] | None]],
+) -> int:
+    """Append many events at once, (action, entity, entity_id, detail) each: a bulk import.
+
+    The same events, hashed and chained exactly as `record` would append them one by one
+    (no sealed digests), written in one statement instead of one flush each: importing 50,000
+    residents spent half its time appending their events singly (bench/bench_import.py).
+    """
+    head = _locked_head(session)
+    seq, prev = head.seq, head.hash
+    user_id = actor.user_id if actor else None
+    rows = []
+    for action, entity, entity_id, detail in events:
+        seq += 1
+        event = SimpleNamespace(
+            seq=seq, at=as_utc(clock.now()), user_id=user_id, action=action, entity=entity,
+            entity_id=None if entity_id is None else str(entity_id), detail=_plain(detail or {}),
+            record_digest=None, prev_hash=prev,
+        )
+        event.hash = prev = _event_hash(event)
+        rows.append(vars(event))
+    if rows:
+        session.execute(insert(AuditEvent.__table__), rows)  # Core: a plain executemany
+        head.seq, head.hash = seq, prev
+        session.add(head)
+        session.flush()
+    return len(rows)
 
 
 def head_hash(session: Session) -> str:

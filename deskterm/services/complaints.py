@@ -35,7 +35,7 @@ from deskterm.models.complaint import (
     StepKind,
 )
 from deskterm.models.estate import Unit
-from deskterm.rules.phone import normalise_phone
+from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
@@ -443,6 +443,8 @@ def _change(session, *, actor, clock, row: Complaint, version: int, action: str,
     check_version(session, row=row, version=version, entity="complaint",
                   labels=FIELD_LABELS, what=_("complaint"))
     diff = bump(row, changes)
+    if "contact" in diff:  # the audit (and its export) never holds a phone in full
+        diff["contact"] = [mask_phone(v) if v else v for v in diff["contact"]]
     audit.record(session=session, actor=actor, clock=clock, action=action, entity="complaint",
                  detail={"number": row.number, "version": row.version, "changes": diff,
                          **(detail or {})},

@@ -108,7 +108,13 @@ def _when(value: Any, tz: str, column: str) -> datetime | None:
             ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
-    return as_utc(parsed)
+    try:
+        return as_utc(parsed)
+    except OverflowError:  # year 0001 at the edge of the clock
+        raise InvalidInput(
+            _("{column} must be a date and time like 2026-12-01 19:00.").format(column=column),
+            field=column,
+        ) from None
 
 
 def _cell(row: Mapping[str, Any], key: str) -> str:

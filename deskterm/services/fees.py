@@ -56,6 +56,9 @@ def list_schedule(
     return list(session.exec(stmt))
 
 
+MAX_PRICE_FEN = 100_000_00  # 100,000 yuan per unit, as for fee lines (repair_fees)
+
+
 @dataclass(frozen=True)
 class FeeItemIn:
     """One item of a new schedule version (prices per unit, in fen)."""
@@ -92,6 +95,8 @@ def add_schedule_version(
             raise InvalidInput(_("Every schedule item needs a code and a name."), field="code")
         if item.labour_fen < 0 or item.materials_fen < 0:
             raise InvalidInput(_("A price cannot be negative."), field="price")
+        if max(item.labour_fen, item.materials_fen) > MAX_PRICE_FEN:  # a typing slip
+            raise InvalidInput(_("A price is between 0 and 100000 yuan."), field="price")
         latest = session.exec(
             select(FeeScheduleItem)
             .where(FeeScheduleItem.code == code)

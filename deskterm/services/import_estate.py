@@ -169,7 +169,7 @@ def _phone(value: Any) -> str | None:
 
 
 def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool) -> None:
-    from deskterm.services.residents import create_resident
+    from deskterm.services.residents import create_residents
 
     def check(cells):
         name = " ".join(str(cells.get("name", "")).split())
@@ -193,27 +193,34 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
     write = _go(result, skip_bad)
     places = _Places(session, write, result)
     before = len(places.units)
+    # Who lives where already, read once: (unit id, name) -> the first such resident's id.
+    known: dict[tuple[int, str], int] = {}
+    for rid, unit_id, name in session.exec(select(Resident.id, Resident.unit_id, Resident.name).order_by(Resident.id)):
+        known.setdefault((unit_id, name), rid)
+    new: list[ResidentCreate] = []  # created together at the end (residents.create_residents)
     for _line, item in plan:
         unit = places.unit(item["label"], item["building"], item["room"], floor=_floor(item["room"], None),
                            actor=actor, clock=clock)
         if item["company"]:
             _company(session, unit, item, result, write, actor, clock)
         else:
-            _resident(session, unit, item, result, write, actor, clock, create_resident)
+            _resident(session, unit, item, result, write, actor, clock, known, new)
+    if new:
+        create_residents(session=session, actor=actor, clock=clock, residents_in=new)
     if len(places.units) > before:
         result.extra["units_created"] = len(places.units) - before
     result.applied = write
 
 
-def _resident(session, unit, item, result, write, actor, clock, create_resident) -> None:
+def _resident(session, unit, item, result, write, actor, clock, known, new) -> None:
     existing = None
-    if unit.id is not None:
-        existing = session.exec(select(Resident).where(Resident.unit_id == unit.id, Resident.name == item["name"])).first()
+    if unit.id is not None and (unit.id, item["name"]) in known:
+        existing = session.get(Resident, known[(unit.id, item["name"])])
     if existing is None:
         result.created += 1
         if write:
-            create_resident(session=session, actor=actor, clock=clock, resident_in=ResidentCreate(
-                name=item["name"], unit_id=unit.id, relation=item["relation"], phone=item["phone"], note=item["note"]))
+            new.append(ResidentCreate(name=item["name"], unit_id=unit.id, relation=item["relation"],
+                                      phone=item["phone"], note=item["note"]))
         return
     wanted = {"relation": item["relation"], "phone": item["phone"] or existing.phone, "note": item["note"] or existing.note}
     changed = [k for k, v in wanted.items() if getattr(existing, k) != v]

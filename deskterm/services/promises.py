@@ -122,7 +122,10 @@ def _at(day: date, hour: str, minute: str | None, zone: ZoneInfo) -> datetime | 
     h, m = int(hour), int(minute or 0)
     if h > 23 or m > 59:
         return None
-    return as_utc(datetime.combine(day, time(h, m), tzinfo=zone))
+    try:
+        return as_utc(datetime.combine(day, time(h, m), tzinfo=zone))
+    except OverflowError:  # year 0001 or 9999: not a due time
+        return None
 
 
 def _line(value: str | None, limit: int, field: str, empty: str | None) -> str:

@@ -8,14 +8,16 @@ to the one caller that asked (DESIGN.md "People and privacy", D-21).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
-from deskterm.models.estate import Company, Resident, ResidentCreate, Unit
+from deskterm.models.estate import Company, Resident, ResidentCreate, Unit, name_tails
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.services import audit
@@ -57,14 +59,7 @@ def create_resident(
     """A resident with their pinyin keys (full and initials, lower case) for the search box."""
     if actor is not None:  # None: a bulk load by the system (demo, set-up)
         require(actor, "residents.manage")
-    name = " ".join((resident_in.name or "").split())
-    if not name or len(name) > 64:
-        raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
-    relation = (resident_in.relation or "owner").strip()
-    if relation not in RELATIONS:
-        raise InvalidInput(
-            _("The relation must be owner, tenant or family."), field="relation"
-        )
+    name, relation = _name_and_relation(resident_in)
     if resident_in.unit_id is not None and session.get(Unit, resident_in.unit_id) is None:
         raise NotFound(_("No unit has the id {id}.").format(id=resident_in.unit_id))
     full, initials = pinyin_keys(name)
@@ -85,6 +80,61 @@ def create_resident(
         entity_id=resident.id, detail={"unit_id": resident.unit_id, "relation": relation},
     )
     return resident
+
+
+def _name_and_relation(resident_in: ResidentCreate) -> tuple[str, str]:
+    name = " ".join((resident_in.name or "").split())
+    if not name or len(name) > 64:
+        raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
+    relation = (resident_in.relation or "owner").strip()
+    if relation not in RELATIONS:
+        raise InvalidInput(
+            _("The relation must be owner, tenant or family."), field="relation"
+        )
+    return name, relation
+
+
+def create_residents(
+    *, session: Session, actor: Actor | None, clock: Clock, residents_in: Sequence[ResidentCreate]
+) -> list[int]:
+    """Many residents at once (an import): each checked and keyed as `create_resident` does,
+    inserted in one statement, each creation audited with the same event; their ids in order.
+
+    One at a time, 50,000 residents cost minutes of ORM flushes (bench/bench_import.py).
+    """
+    if actor is not None:
+        require(actor, "residents.manage")
+    unit_ids = sorted({r.unit_id for r in residents_in if r.unit_id is not None})
+    known: set[int] = set()
+    for start in range(0, len(unit_ids), 5000):
+        chunk = unit_ids[start:start + 5000]
+        known.update(session.exec(select(Unit.id).where(col(Unit.id).in_(chunk))))
+    keys: dict[str, tuple[str, str]] = {}  # pinyin per distinct name (pypinyin is slow)
+    rows = []
+    for resident_in in residents_in:
+        name, relation = _name_and_relation(resident_in)
+        if resident_in.unit_id is not None and resident_in.unit_id not in known:
+            raise NotFound(_("No unit has the id {id}.").format(id=resident_in.unit_id))
+        if name not in keys:
+            keys[name] = pinyin_keys(name)
+        full, initials = keys[name]
+        after_1, after_2 = name_tails(name)  # what Resident's listeners derive, one by one
+        rows.append({
+            "name": name, "unit_id": resident_in.unit_id, "relation": relation,
+            "phone": _clean_phone(resident_in.phone),
+            "note": (resident_in.note or "").strip() or None, "name_pinyin": full,
+            "name_initials": initials, "name_after_1": after_1, "name_after_2": after_2,
+            "active": True,
+        })
+    if not rows:
+        return []
+    table = Resident.__table__  # Core, not the ORM's bulk insert: that one spliced the
+    ids = list(session.execute(  # returned ids batch by batch, quadratically
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+    audit.record_many(session=session, actor=actor, clock=clock, events=(
+        ("resident.create", "resident", rid, {"unit_id": row["unit_id"], "relation": row["relation"]})
+        for rid, row in zip(ids, rows, strict=True)))
+    return ids
 
 
 def fill_search_keys(*, session: Session) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -71,6 +72,8 @@ def add_user(
     name = name.strip()
     if not name or len(name) > 64:
         raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):  # shown on every screen and line
+        raise InvalidInput(_("Control characters are not allowed here."), field="name")
     try:
         role = Role(role)
     except ValueError:

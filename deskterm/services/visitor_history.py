@@ -75,8 +75,12 @@ def parse_day(text: str, *, field: str) -> date | None:
         return None
     try:
         if re.fullmatch(r"\d{8}", value):
-            return date(int(value[:4]), int(value[4:6]), int(value[6:]))
-        return date.fromisoformat(value)
+            day = date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        else:
+            day = date.fromisoformat(value)
+        if not 1900 <= day.year <= 2200:  # the search turns it into instants
+            raise ValueError(value)
+        return day
     except ValueError:
         raise InvalidInput(_("A date is written like 2026-11-28."), field=field) from None
 

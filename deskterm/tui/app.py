@@ -8,11 +8,13 @@ operator is on duty, each area is a mode reached by its F-key, and a screen keep
 
 from __future__ import annotations
 
+import threading
 from collections import deque
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -22,10 +24,15 @@ from textual.reactive import reactive
 from deskterm.clock import Clock
 from deskterm.config import Settings
 from deskterm.i18n import _, set_language
-from deskterm.services.actor import Actor
 from deskterm.tui.actions import bindings, localise_bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
 from deskterm.tui.messages import RecordsChanged, ShiftChanged
+
+if TYPE_CHECKING:  # neither is needed to paint the sign-in screen (cli/launch.py)
+    from sqlalchemy.engine import Engine
+
+    from deskterm.services.actor import Actor
+
 
 class TypedKeysReady(Message, bubble=False):
     """The widget a typed key waited for has caught up: hand the next keys over."""
@@ -53,13 +60,16 @@ class DeskApp(App[None]):
     busy: reactive[int] = reactive(0, init=False)
     overdue_repairs: reactive[int] = reactive(0, init=False)  # always in the status line (D-31)
 
-    def __init__(self, *, settings: Settings, engine: Engine, clock: Clock,
+    def __init__(self, *, settings: Settings, engine: Engine | None, clock: Clock,
                  cursor_blink: bool = True, actor: Actor | None = None,
-                 area: str = "dashboard") -> None:
+                 area: str = "dashboard",
+                 open_engine: Callable[[], Engine] | None = None) -> None:
         super().__init__()
         localise_bindings(self)
         self.settings = settings
-        self.engine = engine
+        self._engine = engine
+        self._open_engine = open_engine
+        self._engine_lock = threading.Lock()
         self.clock = clock
         self.cursor_blink = cursor_blink
         self.actor: Actor | None = actor
@@ -78,6 +88,35 @@ class DeskApp(App[None]):
         self.add_mode("gate", SignInScreen)
         for area in AREAS:
             self.add_mode(area.id, partial(make_screen, area))
+
+    # -- the database ----------------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        """The engine; the CLI hands `open_engine` instead, called at first use or warm_up."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    if self._open_engine is None:
+                        raise RuntimeError("DeskApp needs an engine or open_engine")
+                    self._engine = self._open_engine()
+        return self._engine
+
+    def warm_up(self) -> None:
+        """Once the first screen is painted: open the engine and load what signing in uses,
+        in a thread while the operator types (SQLAlchemy and the models take ~0.5 s)."""
+        if self._engine is not None:
+            return
+
+        def work() -> None:
+            _ = self.engine
+            import deskterm.services.shifts  # noqa: F401
+            import deskterm.services.users  # noqa: F401
+            from deskterm.tui.areas import screen_class
+
+            for area in AREAS:  # so that the first F3, F5 ... only composes its screen
+                screen_class(area)
+
+        self.run_worker(work, thread=True, group="warm-up", exit_on_error=False)
 
     # -- start, activity, idle lock --------------------------------------------------------
     def on_mount(self) -> None:
@@ -297,9 +336,10 @@ class DeskApp(App[None]):
                 screen.post_message(RecordsChanged(*message.kinds))
 
 
-def make_app(*, settings: Settings, engine: Engine, clock: Clock, lang: str | None = None,
-             cursor_blink: bool = True, actor: Actor | None = None,
-             area: str = "dashboard") -> DeskApp:
+def make_app(*, settings: Settings, engine: Engine | None, clock: Clock,
+             lang: str | None = None, cursor_blink: bool = True, actor: Actor | None = None,
+             area: str = "dashboard",
+             open_engine: Callable[[], Engine] | None = None) -> DeskApp:
     """The desk app for the CLI and for tests (a fixed clock makes it deterministic).
 
     `actor` with a `shift_id` starts the app on duty in `area` (tests use this to skip the
@@ -308,4 +348,4 @@ def make_app(*, settings: Settings, engine: Engine, clock: Clock, lang: str | No
     if lang:
         set_language(lang)
     return DeskApp(settings=settings, engine=engine, clock=clock, cursor_blink=cursor_blink,
-                   actor=actor, area=area)
+                   actor=actor, area=area, open_engine=open_engine)

@@ -38,7 +38,7 @@ def parse_instant(text: str, now: datetime, tz: str) -> datetime | None:
         if m := _YMD_HM.match(text):
             return as_utc(datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]),
                                    tzinfo=zone))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or beyond what a clock can hold (0001)
         return None
     return None
 
@@ -53,7 +53,8 @@ def parse_day(text: str, now: datetime, tz: str) -> date | None:
         return local_now.date() - timedelta(days=1)
     try:
         if m := _YMD.match(text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+            return day if 1900 <= day.year <= 2200 else None  # searchable as instants
         if m := _MD.match(text):
             return date(local_now.year, int(m[1]), int(m[2]))
     except ValueError:

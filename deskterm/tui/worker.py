@@ -14,14 +14,16 @@ field it names, or as a notification.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
 from textual.dom import DOMNode
 from textual.worker import Worker
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def describe_error(exc: BaseException) -> str:
@@ -54,14 +56,15 @@ def run_db(
 ) -> Worker:
     """Run `work(session)` in a thread worker; call `on_done(result)` / `on_error(exc)` on
     the UI thread. Without `on_error` the failure is shown by `show_error`."""
-    from deskterm.db import run_read, run_write
-
     app = node.app
-    engine = app.engine
 
     def job() -> Any:
         app.call_from_thread(app.begin_busy)
         try:
+            # Off the UI thread: the database layer and the engine, if not loaded yet.
+            from deskterm.db import run_read, run_write
+
+            engine = app.engine
             if write is None:
                 result = work(engine)
             else:

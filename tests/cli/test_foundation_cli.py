@@ -15,8 +15,9 @@ def test_help_lists_commands(cli):
 
 
 def test_every_command_has_help(cli):
-    from deskterm.cli.main import build_app
     from typer.main import get_command
+
+    from deskterm.cli.main import build_app
 
     root = get_command(build_app())
     paths = []

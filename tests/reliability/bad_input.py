@@ -13,10 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import unicodedata
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -75,8 +78,9 @@ def ints() -> st.SearchStrategy[int]:
 
 
 def ids() -> st.SearchStrategy[int]:
-    """Record ids the app passes (from its own lists): real ones and ones that are gone."""
-    return st.one_of(st.integers(-3, 60), st.integers(2**31 - 5, 2**31 + 5))
+    """Record ids the app passes (from its own lists): real ones and ones that are gone
+    (an id column holds at most 2**31 - 1 on PostgreSQL)."""
+    return st.one_of(st.integers(-3, 60), st.integers(2**31 - 5, 2**31 - 1))
 
 
 def versions() -> st.SearchStrategy[int]:
@@ -136,8 +140,9 @@ def one_sentence(exc: DeskError, given: tuple = ()) -> None:
     assert isinstance(message, str) and message.strip(), f"empty message from {type(exc).__name__}"
     rest = message
     for value in sorted((str(v) for v in given if v), key=len, reverse=True):
-        for form in {value, value.strip(), squash(value), nfkc(value), value.strip().upper(),
-                     value.strip().lower()}:
+        forms = {value, value.strip(), squash(value), nfkc(value), value.strip().upper(),
+                 value.strip().lower()}
+        for form in sorted(forms, key=len, reverse=True):
             if form:
                 rest = rest.replace(form, "…")
     rest = rest.strip()
@@ -174,19 +179,42 @@ def stored(engine, model, row_id):
     return row
 
 
-def fresh_engine(tmp_path_factory, template, name: str):
-    """deskterm's own engine on a copy of the migrated template, without the fsync per
-    commit (the trials are about what is saved, not about power cuts: see test_crash)."""
-    from sqlalchemy import event
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def trial_engine(request, tmp_path_factory, name: str):
+    """One database for a module's trials (Hypothesis runs many examples per test):
+    deskterm's own engine on a copy of the migrated template, on SQLite (without the fsync per
+    commit: the trials are about what is saved, not power cuts, see test_crash) or, with
+    DESKTERM_TEST_PG_URL, on a PostgreSQL database cloned from the template."""
+    from sqlalchemy import create_engine, event, text
 
     from deskterm.db import make_engine
+    from tests.conftest import PG_URL
 
-    path = tmp_path_factory.mktemp(name) / f"{name}.db"
-    shutil.copy(template, path)
-    engine = make_engine(str(path))
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp(name) / f"{name}.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        engine = make_engine(str(path))
 
-    @event.listens_for(engine, "connect")
-    def _no_fsync(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA synchronous = OFF")
+        @event.listens_for(engine, "connect")
+        def _no_fsync(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA synchronous = OFF")
 
-    return engine
+        yield engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL trials need DESKTERM_TEST_PG_URL")
+    template = request.getfixturevalue("pg_template")
+    db_name = f"deskterm_fuzz_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db_name}" TEMPLATE "{template}"'))
+    engine = make_engine(PG_URL.rsplit("/", 1)[0] + f"/{db_name}")
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+    admin.dispose()

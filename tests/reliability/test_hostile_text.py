@@ -25,11 +25,13 @@ from rich.console import Console
 
 from deskterm.models.estate import ResidentCreate
 from deskterm.services import directory, residents
+from tests.cli import conftest as cli_fixtures
 from tests.reliability.world import World
 from tests.tui import conftest as tui_fixtures
 from tests.tui.conftest import SIZE, screen_text, settle
 
 make_desk_app = tui_fixtures.make_desk_app
+cli = cli_fixtures.cli
 
 MARKUP = "[b]M1[/b]"
 CLICK = "[@click=app.quit]Q1[/]"
@@ -108,6 +110,26 @@ def clickable_payloads(app) -> list[str]:
     return found
 
 
+def widget_texts(app):
+    """The text of every visible widget of every screen shown, rendered unoccluded."""
+    from textual.geometry import Region
+
+    for screen in [*app._background_screens, app.screen]:
+        for widget in screen.walk_children(with_self=False):
+            if not widget.display or not widget.is_on_screen or widget.size.area == 0:
+                continue
+            if widget.children:  # containers: their children are visited
+                continue
+            strips = widget.render_lines(Region(0, 0, widget.outer_size.width,
+                                                widget.outer_size.height))
+            yield "\n".join(strip.text for strip in strips)
+
+
+def _before(text: str, index: int, n: int) -> str:
+    """The n characters before `index`, ignoring the line breaks of a wrapped cell."""
+    return text[:index].replace("\n", "").rstrip()[-n:] if n else ""
+
+
 class Looked:
     """Everything the tour saw, per area (to prove the hostile text was on screen)."""
 
@@ -129,14 +151,15 @@ def check(app, where: str, looked: Looked) -> None:
     assert "\x1b[2J" not in stream and "\x07" not in stream and "\r" not in stream, where
     assert clickable_payloads(app) == [], f"{where}: a @click from the data is live"
     plain = screen_text(app)
-    for match in re.finditer("M1", plain):
-        assert plain[max(0, match.start() - 3):match.start()] == "[b]", (where, plain)
-    for match in re.finditer("Q1", plain):
-        assert plain[match.start() - 1] == "]", (where, plain)
-    for token, picture in PICTURES.items():
-        for match in re.finditer(token, plain):
-            after = plain[match.end():match.end() + 1]
-            assert after in (picture, "…", "", " ", "\n"), (where, token, after)
+    for text in widget_texts(app):  # each widget apart: a dialog may cover part of a list
+        for match in re.finditer("M1", text):
+            assert _before(text, match.start(), 3) == "[b]", (where, text)
+        for match in re.finditer("Q1", text):
+            assert _before(text, match.start(), 17) == "[@click=app.quit]", (where, text)
+        for token, picture in PICTURES.items():
+            for match in re.finditer(token, text):
+                after = text[match.end():match.end() + 1]
+                assert after in (picture, "…", "", " ", "\n"), (where, token, after, text)
     looked.text.setdefault(where.split(":")[0], []).append(plain)
     looked.screens += 1
     assert app.is_running and app.return_code is None, f"{where}: the app stopped"
@@ -228,3 +251,41 @@ def test_widgets_make_every_control_character_visible():
         shown = clean(f"a{chr(code)}b")
         assert chr(code) not in shown and len(shown) == 3
     assert plain(MARKUP).plain == MARKUP and plain(MARKUP).spans == []
+
+
+@pytest.mark.slow
+def test_reports_printed_to_a_terminal_send_no_control_sequence(cli, tmp_path, sqlite_template):
+    """`deskterm report` writes typed text to the supervisor's terminal: literally too."""
+    import shutil
+
+    from deskterm.clock import FixedClock
+    from deskterm.config import Settings
+    from deskterm.db import make_engine
+    from tests.conftest import FIXED_NOW
+    from tests.factories import PASSWORD
+
+    path = tmp_path / "desk.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(str(path))
+    w = World.build(engine, FixedClock(FIXED_NOW), Settings())
+    w.log(what=HOSTILE, location=HOSTILE)
+    w.complaint(who_name=HOSTILE, content=HOSTILE)
+    w.repair(reporter_name=HOSTILE, description=HOSTILE)
+    w.repaired(reporter_name=HOSTILE, description=HOSTILE, category_code="door_window")
+    w.message(for_name=HOSTILE, text=HOSTILE)
+    w.slip(visitor_name=PRINTABLE, host_text=PRINTABLE)
+    engine.dispose()
+    printed = 0
+    for kind in ("shift", "daily", "sla", "visitors", "repairs", "complaints"):
+        for fmt in ("text", "markdown", "html", "json"):
+            args = ["report", kind, "--format", fmt, "--db", str(path), "--user", "sup1"]
+            if kind not in ("shift", "daily"):
+                args += ["--since", "2026-11-01"]
+            result = cli(*args, env={"DESKTERM_PASSWORD": PASSWORD})
+            assert result.exit_code == 0, (kind, fmt, result.stderr)
+            out = result.output
+            # JSON is data: it escapes C0 controls and keeps other characters as they are
+            for ch in ("\x1b", "\x07", "\r") + (() if fmt == "json" else ("\u202e",)):
+                assert ch not in out, (kind, fmt, repr(ch))
+            printed += out.count("M1")
+    assert printed > 0, "the hostile text was in the reports"

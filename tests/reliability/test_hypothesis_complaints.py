@@ -34,15 +34,16 @@ from deskterm.rules.phone import normalise_phone
 from deskterm.services import callbacks, communications, complaints
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
+    BACKENDS,
     TRIALS,
     attempt,
-    fresh_engine,
     good_texts,
     instants,
     mostly,
     stored,
     strip,
     texts,
+    trial_engine,
 )
 from tests.reliability.world import World, construct
 
@@ -51,12 +52,11 @@ NOW = FIXED_NOW
 CATEGORIES = [code for code, _label in complaints.BUILTIN_CATEGORIES]
 
 
-@pytest.fixture(scope="module")
-def w(tmp_path_factory, sqlite_template):
-    engine = fresh_engine(tmp_path_factory, sqlite_template, "complaints")
-    world = World.build(engine, FixedClock(NOW), Settings())
-    yield world
-    engine.dispose()
+@pytest.fixture(scope="module", params=BACKENDS)
+def w(request, tmp_path_factory):
+    with trial_engine(request, tmp_path_factory, "complaints") as engine:
+        world = World.build(engine, FixedClock(NOW), Settings())
+        yield world
 
 
 def choice_or_text(values):

@@ -25,9 +25,9 @@ from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
 from deskterm.services import inquiries, logbook, messages, promises
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
+    BACKENDS,
     TRIALS,
     attempt,
-    fresh_engine,
     good_texts,
     ids,
     instants,
@@ -35,6 +35,7 @@ from tests.reliability.bad_input import (
     stored,
     strip,
     texts,
+    trial_engine,
     versions,
 )
 from tests.reliability.world import World, construct
@@ -43,13 +44,12 @@ pytestmark = pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 NOW = FIXED_NOW
 
 
-@pytest.fixture(scope="module")
-def w(tmp_path_factory, sqlite_template):
+@pytest.fixture(scope="module", params=BACKENDS)
+def w(request, tmp_path_factory):
     """One database for the module (Hypothesis runs many examples per test)."""
-    engine = fresh_engine(tmp_path_factory, sqlite_template, "desk")
-    world = World.build(engine, FixedClock(NOW), Settings())
-    yield world
-    engine.dispose()
+    with trial_engine(request, tmp_path_factory, "desk") as engine:
+        world = World.build(engine, FixedClock(NOW), Settings())
+        yield world
 
 
 def one_of_or_text(values):

@@ -26,9 +26,9 @@ from deskterm.models.repair import (
 from deskterm.services import repairs
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
+    BACKENDS,
     TRIALS,
     attempt,
-    fresh_engine,
     good_texts,
     ids,
     instants,
@@ -37,6 +37,7 @@ from tests.reliability.bad_input import (
     stored,
     strip,
     texts,
+    trial_engine,
     versions,
 )
 from tests.reliability.world import World, construct
@@ -47,12 +48,11 @@ CATEGORIES = ["tap_leak_severe", "burst_pipe", "door_window", "roof_leak", "publ
               "lift_failure", "heating_not_warm"]
 
 
-@pytest.fixture(scope="module")
-def w(tmp_path_factory, sqlite_template):
-    engine = fresh_engine(tmp_path_factory, sqlite_template, "repairs")
-    world = World.build(engine, FixedClock(NOW), Settings())
-    yield world
-    engine.dispose()
+@pytest.fixture(scope="module", params=BACKENDS)
+def w(request, tmp_path_factory):
+    with trial_engine(request, tmp_path_factory, "repairs") as engine:
+        world = World.build(engine, FixedClock(NOW), Settings())
+        yield world
 
 
 def choice_or_text(values):

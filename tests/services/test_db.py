@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from deskterm.db import DatabaseUrlError, make_engine, read_session, resolve_url, run_write, write_session
+from deskterm.db import (
+    DatabaseUrlError,
+    make_engine,
+    read_session,
+    resolve_url,
+    run_write,
+    write_session,
+)
 
 
 def test_sqlite_connection_pragmas(sqlite_engine):

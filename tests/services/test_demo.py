@@ -189,8 +189,8 @@ def test_a_second_demo_adds_nothing_and_is_not_a_failure(demo):
 
 
 def test_refuses_a_database_that_holds_other_records(engine, clock, settings):
-    from tests.factories import make_user
     from deskterm.models.user import Role
+    from tests.factories import make_user
 
     make_user(engine, clock, settings, "boss", Role.admin)
     with pytest.raises(DeskError) as err:

@@ -12,6 +12,19 @@ CORE = [
     "deskterm.services.users",
     "deskterm.services.setup",
     "deskterm.services.maintenance",
+    "deskterm.services.visitors",
+    "deskterm.services.search",
+    "deskterm.services.repairs",
+    "deskterm.services.complaints",
+    "deskterm.services.callbacks",
+    "deskterm.services.handover",
+    "deskterm.services.dashboard",
+    "deskterm.services.importer",
+    "deskterm.export",
+    "deskterm.exports.visitors",
+    "deskterm.reports.repair_records",
+    "deskterm.reports.complaints",
+    "deskterm.demo",
 ]
 
 

@@ -92,7 +92,10 @@ def parse_when(text: str, *, now: datetime, tz: str, field: str,
             parsed = datetime.combine(local_now.date(), parsed.time())
         elif not has_time:
             parsed = datetime.combine(parsed.date(), date_only)
-        return as_utc(parsed.replace(tzinfo=zone))
+        try:
+            return as_utc(parsed.replace(tzinfo=zone))
+        except OverflowError:  # year 0001 or 9999 at the edge of the clock
+            break
     raise InvalidInput(_("Type a date like 11-30 or 2026-11-30, with a time like 17:00 if "
                          "needed."), field=field)
 

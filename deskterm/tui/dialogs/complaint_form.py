@@ -11,7 +11,7 @@ from datetime import datetime, time
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Static
+from textual.widgets import Footer, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.dialogs.complaint_common import (
@@ -27,6 +27,7 @@ from deskterm.tui.dialogs.complaint_common import (
 )
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import plain
+from deskterm.tui.widgets.ticks import TickBox
 
 LABEL = 10
 
@@ -116,9 +117,9 @@ class ComplaintDialog(SaveDialog):
                                 label_width=LABEL)
             with Horizontal(id="intake-steps"):
                 yield Static(plain(_("Done:")), classes="hint")
-                yield Checkbox(_("Listened"), True, compact=True, id="step-listened")
-                yield Checkbox(_("Clarified"), False, compact=True, id="step-clarified")
-                yield Checkbox(_("Showed sympathy"), False, compact=True, id="step-sympathy")
+                yield TickBox(_("Listened"), True, compact=True, id="step-listened")
+                yield TickBox(_("Clarified"), False, compact=True, id="step-clarified")
+                yield TickBox(_("Showed sympathy"), False, compact=True, id="step-sympathy")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -127,7 +128,7 @@ class ComplaintDialog(SaveDialog):
     def values(self) -> ComplaintIntake:
         valid = {"": None, "yes": True, "no": False}[field_text(self, "valid")]
         steps = tuple(step for step in ("listened", "clarified", "sympathy")
-                      if self.query_one(f"#step-{step}", Checkbox).value)
+                      if self.query_one(f"#step-{step}", TickBox).value)
         refer_to = field_text(self, "referred_to").strip()
         due = parse_when(field_text(self, "reply_due_at"), now=self.now, tz=self.tz,
                          field="reply_due_at", date_only=time(18, 0))

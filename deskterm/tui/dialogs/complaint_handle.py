@@ -9,7 +9,7 @@ from datetime import datetime, time
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Footer, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
@@ -29,6 +29,7 @@ from deskterm.tui.dialogs.complaint_common import (
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import plain
+from deskterm.tui.widgets.ticks import TickBox
 
 LABEL = 12
 
@@ -201,7 +202,7 @@ class AnswerDialog(SaveDialog):
                             control=text_area(id="answer-input"))
             yield FormField(_("How"), name="answer_how", label_width=LABEL,
                             control=choice(ANSWER_HOW, id="how-input"))
-            yield Checkbox(_("Settled: close it"), True, compact=True, id="answer-close")
+            yield TickBox(_("Settled: close it"), True, compact=True, id="answer-close")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -209,7 +210,7 @@ class AnswerDialog(SaveDialog):
 
     def values(self) -> AnswerInput:
         return AnswerInput(field_text(self, "answer"), field_text(self, "answer_how"),
-                           self.query_one("#answer-close", Checkbox).value)
+                           self.query_one("#answer-close", TickBox).value)
 
 
 class EditDialog(SaveDialog):

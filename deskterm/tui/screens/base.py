@@ -8,9 +8,8 @@ status line, the area bar and the footer around `compose_body()`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
@@ -19,6 +18,9 @@ from deskterm.i18n import _
 from deskterm.tui.actions import localise_bindings
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.worker import run_db, show_error
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 T = TypeVar("T")
 

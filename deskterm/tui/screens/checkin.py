@@ -23,6 +23,7 @@ from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskScreen
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import plain
+from deskterm.tui.widgets.ticks import TickList
 
 register(
     DeskAction("checkin.start", "ctrl+s", "start", N_("Start shift"),
@@ -69,7 +70,7 @@ class SelfCheckScreen(DeskScreen):
                 post=settings.post, who=actor.name if actor else "")), classes="section-title")
             yield Static(plain(_("1. Self-check: tick every item that is in order (Space).")),
                          classes="hint")
-            yield SelectionList[str](
+            yield TickList(
                 *(Selection(Text(shifts.self_check_label(item)), item)
                   for item in settings.self_check_items),
                 id="self-check",

@@ -6,10 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Center, Middle, Vertical
 from textual.widgets import Footer, Input, Static
 
-from deskterm.db import run_read
 from deskterm.i18n import N_, _
-from deskterm.services import shifts, users
-from deskterm.services.actor import Actor
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskScreen
 from deskterm.tui.widgets.field import FormField
@@ -43,6 +40,10 @@ class SignInScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#code-input", Input).focus()
+        # The database layer loads once this screen is painted (cli/launch.py), not before.
+        warm_up = getattr(self.app, "warm_up", None)
+        if warm_up is not None:
+            self.call_after_refresh(warm_up)
 
     def reset(self) -> None:
         """Empty the form for the next operator."""
@@ -74,7 +75,10 @@ class SignInScreen(DeskScreen):
         app = self.app
         post = app.settings.post
 
-        def work(engine):
+        def work(engine):  # in a thread: the imports cost nothing on screen
+            from deskterm.db import run_read
+            from deskterm.services import shifts, users
+
             user = users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
                                  code=code, password=password)
             state = run_read(engine, lambda s: shifts.desk_state(s, user_id=user.id, post=post))
@@ -98,6 +102,8 @@ class SignInScreen(DeskScreen):
         password_field.focus_input()
 
     def signed_in(self, result) -> None:
+        from deskterm.services.actor import Actor
+
         user, state = result
         app = self.app
         self.query_one("#signin-message", Static).update("")

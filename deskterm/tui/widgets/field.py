@@ -8,7 +8,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from deskterm.tui.widgets.text import plain
+from deskterm.tui.widgets.text import clean, plain
+
+# Typed or pasted text takes no control character (an Input echoes them to the terminal).
+NO_CONTROLS = r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"
 
 
 class FormField(Widget):
@@ -52,8 +55,9 @@ class FormField(Widget):
         self.label = label
         self.label_width = label_width
         self.control = control or Input(
-            value=value, placeholder=placeholder, password=password, max_length=max_length,
-            compact=True, id=f"{name.replace('_', '-')}-input",
+            value=clean(value, one_line=True), placeholder=placeholder, password=password,
+            max_length=max_length, restrict=NO_CONTROLS, compact=True,
+            id=f"{name.replace('_', '-')}-input",
         )
 
     def compose(self) -> ComposeResult:
@@ -71,6 +75,8 @@ class FormField(Widget):
 
     @value.setter
     def value(self, new) -> None:
+        if isinstance(new, str) and isinstance(self.control, Input):
+            new = clean(new, one_line=True)  # stored text is shown, never sent to the terminal
         self.control.value = new
 
     def focus_input(self) -> None:

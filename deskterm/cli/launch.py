@@ -1,0 +1,77 @@
+"""Opening the desk app: `deskterm`, `deskterm --db X`, `deskterm run --db X`.
+
+The app's first screen (sign-in) needs neither the command line (Typer) nor the database
+layer (SQLAlchemy, the models, Alembic): together they took longer to import than Textual
+itself. So plain `deskterm [run] [--db X]` comes here straight from `cli.main.run` without
+building the Typer app, a SQLite database's schema is checked with the standard library,
+and the engine is opened by the app in a thread once the sign-in screen is painted, while
+the operator types (bench/bench_tui.py measures it). Anything else — another option, a
+PostgreSQL URL — takes the ordinary way.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def app_db_option(argv: list[str]) -> tuple[bool, str | None]:
+    """(True, --db value) when argv only opens the app: [run] [--db X | --db=X]."""
+    args = list(argv)
+    if args[:1] == ["run"]:
+        args = args[1:]
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--db" and not args[1].startswith("-"):
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > 5:
+        return True, args[0][5:]
+    return False, None
+
+
+def launch(db: str | None) -> int:
+    """Open the app; a failure gets the command line's one sentence and exit code."""
+    try:
+        open_app(db)
+    except BaseException as exc:  # the same boundary as every command (cli/errors.py)
+        from deskterm.cli.errors import guarded
+
+        failure = exc
+
+        def again() -> None:
+            raise failure
+
+        return guarded(again)
+    return 0
+
+
+def open_app(db: str | None) -> None:
+    """Settings, the schema check, then the app; the engine opens after the first paint."""
+    from deskterm.clock import SystemClock
+    from deskterm.config import load_settings
+    from deskterm.dburl import resolve_url, sqlite_path
+    from deskterm.i18n import current_language
+
+    db = db or os.environ.get("DESKTERM_DB") or None
+    settings = load_settings(db=db)
+    path = sqlite_path(resolve_url(settings.db))
+    engine = None
+    if path is not None:
+        from deskterm.schema import check_revision, sqlite_revision
+
+        check_revision(sqlite_revision(path))
+    else:
+        from deskterm import schema
+        from deskterm.db import make_engine
+
+        engine = make_engine(settings.db)
+        schema.ensure_current(engine)
+
+    def open_engine():
+        from deskterm.db import make_engine
+
+        return make_engine(settings.db)
+
+    from deskterm.tui.app import make_app  # Textual is imported only here
+
+    make_app(settings=settings, engine=engine, open_engine=open_engine, clock=SystemClock(),
+             lang=current_language()).run()
