@@ -118,6 +118,9 @@ def test_audit_verify_ok_then_tampered(cli, desk_db):
     assert r.exit_code == 0
     assert r.output.startswith("Audit chain verified:")
     con = sqlite3.connect(desk_db)
+    from tests.tamper import drop_guards
+
+    drop_guards(con)
     con.execute("update audit_event set action='user.nothing' where seq=1")
     con.commit()
     r = cli("audit", "verify", "--db", desk_db)

@@ -188,6 +188,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "residents.person_card": "inquiries.search",
     "residents.reveal_phone": "residents.reveal_phone",
     "residents.create_resident": "residents.manage",
+    "residents.create_residents": "residents.manage",
     "inquiries.open_inquiry": "inquiries.contact",
     "inquiries.record_attempt": "inquiries.contact",
     "inquiries.close_inquiry": "inquiries.contact",

@@ -12,10 +12,12 @@ from deskterm.services import audit
 
 def _save(engine, clock, actor, what):
     def work(session):
-        entry = LogbookEntry(occurred_at=clock.now(), category=LogCategory.other, what=what,
-                             recorded_at=clock.now(), user_id=actor.user_id)
+        # The entry fits its column (models.guard refuses longer text); the bulk that needs
+        # new pages rides in the audit event's detail (JSON, no length limit).
+        entry = LogbookEntry(occurred_at=clock.now(), category=LogCategory.other,
+                             what=what[:4000], recorded_at=clock.now(), user_id=actor.user_id)
         audit.record(session=session, actor=actor, clock=clock, action="logbook.add",
-                     entity="logbook_entry", subject=entry)
+                     entity="logbook_entry", subject=entry, detail={"attachment": what})
         return entry.id
     return run_write(engine, work)
 

@@ -241,6 +241,7 @@ def test_hostile_text_is_shown_literally_everywhere(make_desk_app, engine, clock
         assert "[b]M1" in seen.get(area, ""), f"{area}: the hostile text never showed"
     assert any("E1\u241b" in text for text in seen.values()), "no ESC picture was ever shown"
     assert looked.screens >= 40
+    print(f"hostile text: {looked.screens} screens checked ({lang})")
 
 
 def test_widgets_make_every_control_character_visible():

@@ -294,6 +294,8 @@ def test_phones_are_masked_on_every_screen_until_revealed(make_desk_app, engine,
 
     revealed, before, after = asyncio.run(tour())
     assert shown["screens"] >= 40 and shown["masked"] > 0
+    print(f"privacy: {shown['screens']} screens without a full phone, "
+          f"{shown['masked']} masked numbers seen")
     assert revealed, "the reveal showed the number"
     assert len(after) == before + 1 and after[-1].user_id == staff.operator.user_id
     assert RESIDENT_PHONES["钱七"] not in repr(after[-1].detail)

@@ -385,6 +385,9 @@ def _cases():
         "residents.create_resident": lambda w, a: lambda s: residents.create_resident(
             session=s, actor=a, clock=w.clock,
             resident_in=ResidentCreate(name=_unique(w, "新住户"), unit_id=w.units["12-1204"])),
+        "residents.create_residents": lambda w, a: lambda s: residents.create_residents(
+            session=s, actor=a, clock=w.clock,
+            residents_in=[ResidentCreate(name=_unique(w, "批量住户"), unit_id=w.units["12-1204"])]),
         "inquiries.open_inquiry": lambda w, a: lambda s: inquiries.open_inquiry(
             session=s, actor=a, clock=w.clock, inquiry_in=construct(
                 InquiryCreate,

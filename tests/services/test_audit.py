@@ -7,6 +7,7 @@ from sqlalchemy import text
 from deskterm.db import read_session, run_write
 from deskterm.models.shift import LogbookEntry, LogCategory
 from deskterm.services import audit
+from tests.tamper import drop_guards
 
 
 def _add_entry(engine, clock, actor, what="电梯困人"):
@@ -48,6 +49,7 @@ def test_a_failed_transaction_leaves_no_event(engine, clock, staff):
 def test_edited_logbook_row_is_detected(engine, clock, staff):
     entry_id = _add_entry(engine, clock, staff.operator)
     with engine.begin() as conn:
+        drop_guards(conn)
         conn.execute(text("UPDATE logbook_entry SET what = 'nothing happened' WHERE id = :i"), {"i": entry_id})
     with read_session(engine) as session:
         result = audit.verify(session)
@@ -57,6 +59,7 @@ def test_edited_logbook_row_is_detected(engine, clock, staff):
 def test_deleted_logbook_row_is_detected(engine, clock, staff):
     entry_id = _add_entry(engine, clock, staff.operator)
     with engine.begin() as conn:
+        drop_guards(conn)
         conn.execute(text("DELETE FROM logbook_entry WHERE id = :i"), {"i": entry_id})
     with read_session(engine) as session:
         result = audit.verify(session)
@@ -66,6 +69,7 @@ def test_deleted_logbook_row_is_detected(engine, clock, staff):
 def test_edited_event_is_detected_at_its_seq(engine, clock, staff):
     _add_entry(engine, clock, staff.operator)
     with engine.begin() as conn:
+        drop_guards(conn)
         conn.execute(text("UPDATE audit_event SET action = 'x.y' WHERE seq = 2"))
     with read_session(engine) as session:
         result = audit.verify(session)
@@ -75,6 +79,7 @@ def test_edited_event_is_detected_at_its_seq(engine, clock, staff):
 def test_truncated_tail_is_detected(engine, clock, staff):
     _add_entry(engine, clock, staff.operator)
     with engine.begin() as conn:
+        drop_guards(conn)
         last = conn.execute(text("SELECT max(seq) FROM audit_event")).scalar()
         conn.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": last})
     with read_session(engine) as session:

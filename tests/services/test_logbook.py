@@ -10,6 +10,7 @@ from deskterm.errors import InvalidInput, NotFound, PermissionDenied
 from deskterm.models.shift import LogbookEntryCreate, LogCategory
 from deskterm.services import audit, logbook
 from deskterm.services.actor import Actor
+from tests.tamper import drop_guards
 
 
 def add(engine, clock, actor, **fields):
@@ -41,6 +42,7 @@ def test_editing_an_entry_behind_the_app_is_detected(sqlite_engine, clock, setti
     staff = make_staff(sqlite_engine, clock, settings)
     entry = add(sqlite_engine, clock, staff.operator)
     with sqlite_engine.begin() as conn:
+        drop_guards(conn)
         conn.execute(text("UPDATE logbook_entry SET what='nothing' WHERE id=:i"), {"i": entry.id})
     with read_session(sqlite_engine) as s:
         result = audit.verify(s)

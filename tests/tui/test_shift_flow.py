@@ -291,7 +291,8 @@ async def test_hostile_text_is_shown_literally_and_runs_nothing(make_desk_app, e
         assert "␛[2J" in shown
         assert "[@click=app.quit]" in shown
     saved = one(engine, LogbookEntry, LogbookEntry.what.contains("[red]x[/red]"))
-    assert saved.what == hostile.strip()
+    # saved as the field showed it: the bracket text literal, the escape made visible (␛)
+    assert saved.what == "[red]x[/red] \u241b[2J [@click=app.quit]"
 
 
 async def test_a_half_filled_form_survives_a_visit_to_another_area(make_desk_app):

@@ -10,8 +10,14 @@ from textual.widgets import Input, Label, Static
 
 from deskterm.tui.widgets.text import clean, plain
 
-# Typed or pasted text takes no control character (an Input echoes them to the terminal).
-NO_CONTROLS = r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"
+
+
+class PlainInput(Input):
+    """An Input whose typed or pasted control characters become visible pictures (␛), so
+    none reaches the terminal and nothing the operator pasted is silently dropped."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(clean(text, one_line=True), start, end)
 
 
 class FormField(Widget):
@@ -54,9 +60,9 @@ class FormField(Widget):
         super().__init__(name=name, id=id or f"field-{name.replace('_', '-')}")
         self.label = label
         self.label_width = label_width
-        self.control = control or Input(
+        self.control = control or PlainInput(
             value=clean(value, one_line=True), placeholder=placeholder, password=password,
-            max_length=max_length, restrict=NO_CONTROLS, compact=True,
+            max_length=max_length, compact=True,
             id=f"{name.replace('_', '-')}-input",
         )
 
