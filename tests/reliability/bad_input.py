@@ -188,6 +188,17 @@ def trial_engine(request, tmp_path_factory, name: str):
     deskterm's own engine on a copy of the migrated template, on SQLite (without the fsync per
     commit: the trials are about what is saved, not power cuts, see test_crash) or, with
     DESKTERM_TEST_PG_URL, on a PostgreSQL database cloned from the template."""
+    start = (TALLY.saved, TALLY.refused, TALLY.rows_checked)
+    try:
+        yield from _engine_for(request, tmp_path_factory, name)
+    finally:  # the module's figures (shown with pytest -s)
+        saved, refused, rows = (TALLY.saved - start[0], TALLY.refused - start[1],
+                                TALLY.rows_checked - start[2])
+        print(f"\n{name} ({request.param}): {saved} saved and read back, {refused} refused "
+              f"with every table unchanged, {rows} rows compared")
+
+
+def _engine_for(request, tmp_path_factory, name: str):
     from sqlalchemy import create_engine, event, text
 
     from deskterm.db import make_engine

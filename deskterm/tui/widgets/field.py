@@ -11,7 +11,6 @@ from textual.widgets import Input, Label, Static
 from deskterm.tui.widgets.text import clean, plain
 
 
-
 class PlainInput(Input):
     """An Input whose typed or pasted control characters become visible pictures (␛), so
     none reaches the terminal and nothing the operator pasted is silently dropped."""
