@@ -172,6 +172,8 @@ def get_complaint(session: Session, complaint_id: int) -> Complaint:
 
 def get_by_number(session: Session, number: str) -> Complaint:
     text = (number or "").strip().upper()
+    if "\x00" in text or len(text) > 20:  # not a number; PostgreSQL refuses NUL in text
+        raise NotFound(_("There is no complaint numbered {number}.").format(number="?"))
     row = session.exec(select(Complaint).where(Complaint.number == text)).first()
     if row is None:
         raise NotFound(_("There is no complaint numbered {number}.").format(number=text))
