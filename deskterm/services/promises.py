@@ -23,6 +23,7 @@ from deskterm.models.user import User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.inquiries import set_outcome_in_session
+from deskterm.services.messages import _line  # one rule for one-line fields
 from deskterm.services.permissions import require
 
 MAX_DAYS_AHEAD = 90
@@ -126,15 +127,6 @@ def _at(day: date, hour: str, minute: str | None, zone: ZoneInfo) -> datetime | 
         return as_utc(datetime.combine(day, time(h, m), tzinfo=zone))
     except OverflowError:  # year 0001 or 9999: not a due time
         return None
-
-
-def _line(value: str | None, limit: int, field: str, empty: str | None) -> str:
-    value = " ".join((value or "").split())
-    if not value and empty:
-        raise InvalidInput(empty, field=field)
-    if len(value) > limit:
-        raise InvalidInput(_("At most {n} characters here.").format(n=limit), field=field)
-    return value
 
 
 def make_promise(
