@@ -1,7 +1,5 @@
 """Admin commands: users, db (upgrade, backup, restore, check) and audit verify."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Annotated

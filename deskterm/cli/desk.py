@@ -1,7 +1,5 @@
 """Commands that set a desk up and open it: run, init, demo."""
 
-from __future__ import annotations
-
 import os
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`deskterm export KIND`: records to csv, jsonl, json or xlsx, streamed (admin)."""
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """`deskterm import KIND FILE`: residents, units, directory or fees from CSV or XLSX (admin)."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path

@@ -4,8 +4,6 @@ It says what will go and asks first (or --yes), shows progress, reports the coun
 leaves no purged personal data readable in the database file (services.visitor_purge).
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

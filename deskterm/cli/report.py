@@ -1,7 +1,5 @@
 """`deskterm report KIND`: the supervisor's reports as text, markdown, JSON or one HTML file."""
 
-from __future__ import annotations
-
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
