@@ -32,7 +32,7 @@ from deskterm.models.estate import Unit
 from deskterm.models.repair import RepairOrder
 from deskterm.services import audit
 from deskterm.services.actor import Actor
-from deskterm.services.complaints import bump, check_version
+from deskterm.services.complaint_base import bump, check_version
 from deskterm.services.permissions import require
 
 MIN_ATTEMPTS_BEFORE_GIVING_UP = 2

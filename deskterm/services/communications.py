@@ -26,7 +26,8 @@ from deskterm.models.complaint import (
 )
 from deskterm.services import audit
 from deskterm.services.actor import Actor
-from deskterm.services.complaints import bump, check_version, get_by_number, get_complaint
+from deskterm.services.complaint_base import bump, check_version
+from deskterm.services.complaint_queries import get_by_number, get_complaint
 from deskterm.services.permissions import require
 
 FIELD_LABELS = {

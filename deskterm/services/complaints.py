@@ -1,6 +1,9 @@
 """Complaints (投诉): intake, the D-42 handling steps, referral with a reply deadline (D-44),
 the answer, the callback that follows, and the supervisor's sign-off.
 
+Reading is in complaint_queries.py, categories in complaint_categories.py, what the writes
+share with callbacks and communications in complaint_base.py; the names are re-exported here.
+
 A complaint is *awaiting a reply* while `replied_at IS NULL` and its status is open or
 referred; `reply_due_at` is when that reply is due (settings.complaint_reply_hours after the
 referral). Severe complaints are flagged to supervisors at once (`list_severe_unacknowledged`).
@@ -8,24 +11,19 @@ referral). Severe complaints are flagged to supervisors at once (`list_severe_un
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.errors import InvalidInput, NotFound, StaleEdit
-from deskterm.i18n import N_, _, current_language
-from deskterm.models.audit import AuditEvent
+from deskterm.errors import InvalidInput
+from deskterm.i18n import _
 from deskterm.models.complaint import (
-    OPEN_COMPLAINT_STATUSES,
     AnswerHow,
     CallbackKind,
     ComplainantKind,
     Complaint,
-    ComplaintCategory,
     ComplaintChannel,
     ComplaintCreate,
     ComplaintStatus,
@@ -38,253 +36,31 @@ from deskterm.models.estate import Unit
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.complaint_base import FIELD_LABELS, bump, check_version, fits, required_text
+from deskterm.services.complaint_categories import (  # noqa: F401  (callers use complaints.X)
+    BUILTIN_CATEGORIES,
+    Category,
+    category_label,
+    list_categories,
+    save_category,
+)
+from deskterm.services.complaint_queries import (  # noqa: F401  (callers use complaints.X)
+    ComplaintDetail,
+    StepLine,
+    complaint_detail,
+    get_by_number,
+    get_complaint,
+    is_awaiting_reply,
+    is_reply_overdue,
+    list_awaiting_reply,
+    list_complaints,
+    list_overdue_replies,
+    list_severe_unacknowledged,
+    list_steps,
+    unit_label,
+)
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
-
-# The built-in category list (forms.md §5); an admin's rows in complaint_category add to it,
-# rename a code or withdraw it.
-BUILTIN_CATEGORIES: tuple[tuple[str, str], ...] = (
-    ("facilities", N_("Facilities and equipment")),
-    ("cleaning", N_("Cleaning")),
-    ("service_attitude", N_("Service attitude")),
-    ("repair_speed", N_("Repair speed")),
-    ("repair_quality", N_("Repair quality")),
-    ("security", N_("Security")),
-    ("parking", N_("Parking")),
-    ("noise_neighbours", N_("Noise or neighbours")),
-    ("fees", N_("Fees")),
-    ("renovation", N_("Renovation")),
-    ("landscaping", N_("Landscaping")),
-    ("developer_quality", N_("Developer / building quality")),
-    ("other", N_("Other")),
-)
-
-FIELD_LABELS = {
-    "status": N_("status"),
-    "category": N_("category"),
-    "severity": N_("severity"),
-    "valid": N_("valid"),
-    "department": N_("department"),
-    "content": N_("what was said"),
-    "contact": N_("contact"),
-    "referred_to": N_("referred to"),
-    "reply_due_at": N_("reply due"),
-    "answer": N_("answer"),
-}
-
-
-def check_version(session: Session, *, row, version: int, entity: str, labels: dict[str, str],
-                  what: str) -> None:
-    """Refuse a save started from an older version, saying what the other desk changed
-    (read back from the audit events, which carry each change and the version it made)."""
-    if row.version == version:
-        return
-    changed: dict[str, tuple] = {}
-    events = session.exec(select(AuditEvent).where(AuditEvent.entity == entity,
-                                                   AuditEvent.entity_id == str(row.id))
-                          .order_by(AuditEvent.seq))
-    for event in events:
-        detail = event.detail or {}
-        if int(detail.get("version") or 0) <= version:
-            continue
-        for name, (old, new) in (detail.get("changes") or {}).items():
-            changed[name] = (changed[name][0] if name in changed else old, new)
-    fields = ", ".join(_(labels.get(name, name)) for name in changed) or _("its details")
-    raise StaleEdit(
-        _("Another desk changed this {what} while you had it open ({fields}); "
-          "look at it again and redo your change.").format(what=what, fields=fields),
-        changes=changed,
-    )
-
-
-def bump(row, changes: dict) -> dict[str, list]:
-    """Apply `changes` to `row`, raise its version, and return {field: [old, new]}."""
-    diff: dict[str, list] = {}
-    for name, value in changes.items():
-        old = getattr(row, name)
-        if old != value:
-            diff[name] = [old, value]
-            setattr(row, name, value)
-    row.version += 1
-    return diff
-
-
-@dataclass(frozen=True)
-class Category:
-    code: str
-    label: str  # in the current language
-    sort: int
-
-
-def list_categories(session: Session, *, include_withdrawn: bool = False) -> list[Category]:
-    """The complaint categories in their order, labelled in the current language."""
-    zh = current_language() == "zh_CN"
-    found: dict[str, Category] = {
-        code: Category(code, _(label), i * 10) for i, (code, label) in enumerate(BUILTIN_CATEGORIES)
-    }
-    for row in session.exec(select(ComplaintCategory)):
-        if not row.active and not include_withdrawn:
-            found.pop(row.code, None)
-            continue
-        label = (row.name_zh if zh else row.name_en) or row.name_en or row.name_zh
-        found[row.code] = Category(row.code, label, row.sort)
-    return sorted(found.values(), key=lambda c: (c.sort, c.code))
-
-
-def category_label(session: Session, code: str) -> str:
-    for cat in list_categories(session, include_withdrawn=True):
-        if cat.code == code:
-            return cat.label
-    return code
-
-
-def save_category(
-    *, session: Session, actor: Actor, clock: Clock, code: str, name_zh: str, name_en: str,
-    sort: int = 500, active: bool = True,
-) -> ComplaintCategory:
-    """Add, rename or withdraw a complaint category (admin)."""
-    require(actor, "complaints.categories")
-    code = code.strip().lower()
-    if not code or len(code) > 32 or not all(c.isalnum() or c == "_" for c in code):
-        raise InvalidInput(_("A category code is 1 to 32 letters, digits or '_'."), field="code")
-    if not (name_zh.strip() or name_en.strip()):
-        raise InvalidInput(_("Give the category a name."), field="name")
-    row = session.get(ComplaintCategory, code) or ComplaintCategory(code=code, name_zh="", name_en="")
-    row.name_zh = _fits(name_zh, limit=64, field="name_zh")
-    row.name_en = _fits(name_en, limit=128, field="name_en")
-    row.sort, row.active = sort, active
-    audit.record(session=session, actor=actor, clock=clock, action="complaint_category.save",
-                 entity="complaint_category", entity_id=code,
-                 detail={"name_zh": row.name_zh, "name_en": row.name_en, "active": active},
-                 subject=row)
-    return row
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-def get_complaint(session: Session, complaint_id: int) -> Complaint:
-    row = session.get(Complaint, complaint_id)
-    if row is None:
-        raise NotFound(_("There is no complaint {id}.").format(id=complaint_id))
-    return row
-
-
-def get_by_number(session: Session, number: str) -> Complaint:
-    text = (number or "").strip().upper()
-    if "\x00" in text or len(text) > 20:  # not a number; PostgreSQL refuses NUL in text
-        raise NotFound(_("There is no complaint numbered {number}.").format(number="?"))
-    row = session.exec(select(Complaint).where(Complaint.number == text)).first()
-    if row is None:
-        raise NotFound(_("There is no complaint numbered {number}.").format(number=text))
-    return row
-
-
-def list_steps(session: Session, complaint_id: int) -> list[ComplaintStep]:
-    return list(session.exec(
-        select(ComplaintStep).where(ComplaintStep.complaint_id == complaint_id)
-        .order_by(ComplaintStep.at, ComplaintStep.id)
-    ))
-
-
-def is_awaiting_reply(row: Complaint) -> bool:
-    return row.replied_at is None and row.status in OPEN_COMPLAINT_STATUSES
-
-
-def is_reply_overdue(row: Complaint, now: datetime) -> bool:
-    return (is_awaiting_reply(row) and row.reply_due_at is not None
-            and as_utc(row.reply_due_at) < as_utc(now))
-
-
-def list_complaints(
-    session: Session, *, status: str | None = None, search: str = "", limit: int = 200,
-) -> list[Complaint]:
-    """Newest first. status: a ComplaintStatus, or "awaiting" (no reply yet), or None (all)."""
-    stmt = select(Complaint)
-    if status == "awaiting":
-        stmt = stmt.where(col(Complaint.replied_at).is_(None),
-                          col(Complaint.status).in_(list(OPEN_COMPLAINT_STATUSES)))
-    elif status:
-        stmt = stmt.where(Complaint.status == status)
-    text = search.strip()
-    if text:
-        like = f"%{text}%"
-        stmt = stmt.where(or_(col(Complaint.number).ilike(like), col(Complaint.who_name).ilike(like),
-                              col(Complaint.content).ilike(like)))
-    stmt = stmt.order_by(col(Complaint.received_at).desc(), col(Complaint.id).desc()).limit(limit)
-    return list(session.exec(stmt))
-
-
-def list_awaiting_reply(session: Session) -> list[Complaint]:
-    """Complaints still owing the complainant a reply, the earliest deadline first (for the
-    dashboard and the handover, D-11, D-44)."""
-    stmt = (select(Complaint)
-            .where(col(Complaint.replied_at).is_(None),
-                   col(Complaint.status).in_(list(OPEN_COMPLAINT_STATUSES)))
-            .order_by(col(Complaint.reply_due_at).is_(None), Complaint.reply_due_at, Complaint.id))
-    return list(session.exec(stmt))
-
-
-def list_overdue_replies(session: Session, *, now: datetime) -> list[Complaint]:
-    return [c for c in list_awaiting_reply(session) if is_reply_overdue(c, now)]
-
-
-def list_severe_unacknowledged(session: Session) -> list[Complaint]:
-    """Severe complaints no supervisor has acknowledged yet (the supervisors' dashboard flag)."""
-    stmt = (select(Complaint)
-            .where(Complaint.severity == Severity.severe, col(Complaint.severe_ack_at).is_(None))
-            .order_by(Complaint.received_at, Complaint.id))
-    return list(session.exec(stmt))
-
-
-@dataclass(frozen=True)
-class StepLine:
-    at: datetime
-    step: str
-    who: str
-    note: str
-
-
-@dataclass(frozen=True)
-class ComplaintDetail:
-    """One complaint with what the desk shows around it (no phone number unmasked)."""
-
-    complaint: Complaint
-    unit: str
-    received_by: str
-    category: str
-    steps: list[StepLine]
-    callbacks: list  # Callback rows, oldest first
-    communications: list  # Communication rows filed with it, newest first
-    contact_masked: str
-
-
-def complaint_detail(session: Session, complaint_id: int) -> ComplaintDetail:
-    from deskterm.models.complaint import Callback, Communication
-    from deskterm.models.user import User
-    from deskterm.rules.phone import mask_phone
-
-    row = get_complaint(session, complaint_id)
-    names = {u.id: u.name for u in session.exec(select(User))}
-    steps = [StepLine(s.at, str(s.step), names.get(s.user_id, ""), s.note)
-             for s in list_steps(session, complaint_id)]
-    cbs = list(session.exec(select(Callback).where(Callback.subject_kind == CallbackKind.complaint,
-                                                   Callback.subject_id == complaint_id)
-                            .order_by(Callback.id)))
-    comms = list(session.exec(select(Communication)
-                              .where(Communication.complaint_id == complaint_id)
-                              .order_by(col(Communication.at).desc())))
-    return ComplaintDetail(row, unit_label(session, row.unit_id), names.get(row.received_by, ""),
-                           category_label(session, row.category), steps, cbs, comms,
-                           mask_phone(row.contact) if row.contact else "")
-
-
-def unit_label(session: Session, unit_id: int | None) -> str:
-    if unit_id is None:
-        return ""
-    unit = session.get(Unit, unit_id)
-    return unit.label if unit else ""
-
 
 # -- writing ------------------------------------------------------------------------------
 
@@ -292,7 +68,7 @@ def unit_label(session: Session, unit_id: int | None) -> str:
 def _step(session: Session, *, complaint: Complaint, actor: Actor, at: datetime,
           step: StepKind, note: str = "") -> ComplaintStep:
     row = ComplaintStep(complaint_id=complaint.id, at=at, user_id=actor.user_id, step=step,
-                        note=_fits(note, limit=4000, field="note"))
+                        note=fits(note, limit=4000, field="note"))
     session.add(row)
     return row
 
@@ -327,23 +103,6 @@ def _check_category(session: Session, code: str) -> str:
     return code
 
 
-def _fits(value: str | None, *, limit: int, field: str) -> str:
-    """Optional text, trimmed; longer than its column is refused, never cut short."""
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
-    return text
-
-
-def _text(value: str, *, field: str, limit: int, message: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(message, field=field)
-    if len(text) > limit:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
-    return text
-
-
 def intake_complaint(
     *,
     session: Session,
@@ -362,9 +121,9 @@ def intake_complaint(
     done while listening (listened, clarified, sympathy)."""
     require(actor, "complaints.intake")
     data = complaint_in
-    who_name = _text(data.who_name, field="who_name", limit=64,
+    who_name = required_text(data.who_name, field="who_name", limit=64,
                      message=_("Say who is complaining."))
-    content = _text(data.content, field="content", limit=4000,
+    content = required_text(data.content, field="content", limit=4000,
                     message=_("Write down what the complainant said."))
     try:
         who_kind = ComplainantKind(data.who_kind)
@@ -379,9 +138,9 @@ def intake_complaint(
     row = Complaint(
         who_kind=who_kind, who_name=who_name, unit_id=unit_id, resident_id=data.resident_id,
         company_id=data.company_id, contact=_clean_contact(data.contact), channel=channel,
-        passed_down_by=_fits(data.passed_down_by, limit=64, field="passed_down_by"),
+        passed_down_by=fits(data.passed_down_by, limit=64, field="passed_down_by"),
         category=_check_category(session, data.category), content=content, severity=severity,
-        valid=data.valid, department=_fits(data.department, limit=64, field="department"),
+        valid=data.valid, department=fits(data.department, limit=64, field="department"),
         number=next_number(session=session, prefix="C", at=now, tz=settings.timezone),
         received_at=now, received_by=actor.user_id, shift_id=actor.shift_id,
         repair_id=data.repair_id, status=ComplaintStatus.open,
@@ -474,12 +233,12 @@ def update_complaint(
     if "category" in values:
         values["category"] = _check_category(session, values["category"])
     if "content" in values:
-        values["content"] = _text(values["content"], field="content", limit=4000,
+        values["content"] = required_text(values["content"], field="content", limit=4000,
                                   message=_("Write down what the complainant said."))
     if "contact" in values:
         values["contact"] = _clean_contact(values["contact"])
     if "department" in values:
-        values["department"] = _fits(values["department"], limit=64, field="department")
+        values["department"] = fits(values["department"], limit=64, field="department")
     if "severity" in values:
         try:
             values["severity"] = Severity(values["severity"])
@@ -501,7 +260,7 @@ def refer_complaint(
     require(actor, "complaints.handle")
     row = get_complaint(session, complaint_id)
     _not_signed_off(row)
-    person = _text(to, field="referred_to", limit=64,
+    person = required_text(to, field="referred_to", limit=64,
                    message=_("Name the person the complaint is referred to."))
     now = as_utc(clock.now())
     due = as_utc(due_at) if due_at else now + timedelta(hours=settings.complaint_reply_hours)
@@ -529,7 +288,7 @@ def close_complaint(
     _not_signed_off(row)
     if row.status == ComplaintStatus.closed:
         raise InvalidInput(_("This complaint is closed already."))
-    text = _text(answer, field="answer", limit=4000,
+    text = required_text(answer, field="answer", limit=4000,
                  message=_("Write down the answer given to the complainant."))
     try:
         how = AnswerHow(how)

@@ -1,0 +1,77 @@
+"""What every complaint, callback and communication write shares: fitting text to its column,
+refusing a stale edit with what the other desk changed, and applying a change with its diff.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from deskterm.errors import InvalidInput, StaleEdit
+from deskterm.i18n import N_, _
+from deskterm.models.audit import AuditEvent
+
+FIELD_LABELS = {
+    "status": N_("status"),
+    "category": N_("category"),
+    "severity": N_("severity"),
+    "valid": N_("valid"),
+    "department": N_("department"),
+    "content": N_("what was said"),
+    "contact": N_("contact"),
+    "referred_to": N_("referred to"),
+    "reply_due_at": N_("reply due"),
+    "answer": N_("answer"),
+}
+
+
+def check_version(session: Session, *, row, version: int, entity: str, labels: dict[str, str],
+                  what: str) -> None:
+    """Refuse a save started from an older version, saying what the other desk changed
+    (read back from the audit events, which carry each change and the version it made)."""
+    if row.version == version:
+        return
+    changed: dict[str, tuple] = {}
+    events = session.exec(select(AuditEvent).where(AuditEvent.entity == entity,
+                                                   AuditEvent.entity_id == str(row.id))
+                          .order_by(AuditEvent.seq))
+    for event in events:
+        detail = event.detail or {}
+        if int(detail.get("version") or 0) <= version:
+            continue
+        for name, (old, new) in (detail.get("changes") or {}).items():
+            changed[name] = (changed[name][0] if name in changed else old, new)
+    fields = ", ".join(_(labels.get(name, name)) for name in changed) or _("its details")
+    raise StaleEdit(
+        _("Another desk changed this {what} while you had it open ({fields}); "
+          "look at it again and redo your change.").format(what=what, fields=fields),
+        changes=changed,
+    )
+
+
+def bump(row, changes: dict) -> dict[str, list]:
+    """Apply `changes` to `row`, raise its version, and return {field: [old, new]}."""
+    diff: dict[str, list] = {}
+    for name, value in changes.items():
+        old = getattr(row, name)
+        if old != value:
+            diff[name] = [old, value]
+            setattr(row, name, value)
+    row.version += 1
+    return diff
+
+
+def fits(value: str | None, *, limit: int, field: str) -> str:
+    """Optional text, trimmed; longer than its column is refused, never cut short."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
+    return text
+
+
+def required_text(value: str, *, field: str, limit: int, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(message, field=field)
+    if len(text) > limit:
+        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
+    return text
