@@ -26,7 +26,7 @@ from deskterm.models.complaint import (
 )
 from deskterm.services import audit
 from deskterm.services.actor import Actor
-from deskterm.services.complaint_base import bump, check_version
+from deskterm.services.complaint_base import bump, check_version, fits, required_text
 from deskterm.services.complaint_queries import get_by_number, get_complaint
 from deskterm.services.permissions import require
 
@@ -48,22 +48,6 @@ def get_communication(session: Session, communication_id: int) -> Communication:
     if row is None:
         raise NotFound(_("There is no communication {id}.").format(id=communication_id))
     return row
-
-
-def _required(value: str, *, field: str, limit: int, message: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(message, field=field)
-    if len(text) > limit:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
-    return text
-
-
-def _optional(value: str, *, field: str, limit: int) -> str:
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
-    return text
 
 
 def record_communication(
@@ -90,7 +74,7 @@ def record_communication(
     if at > now + timedelta(minutes=5):
         raise InvalidInput(_("A communication is recorded after it happened, not before."),
                            field="at")
-    follow_up = _optional(data.follow_up, field="follow_up", limit=1000)
+    follow_up = fits(data.follow_up, field="follow_up", limit=1000)
     if follow_up and data.follow_up_due is None:
         raise InvalidInput(_("Give the date by which the follow-up is due."), field="follow_up_due")
     if data.follow_up_due is not None and not follow_up:
@@ -99,12 +83,12 @@ def record_communication(
         get_complaint(session, data.complaint_id)
     row = Communication(
         at=at, party_kind=party_kind,
-        party_name=_required(data.party_name, field="party_name", limit=128,
+        party_name=required_text(data.party_name, field="party_name", limit=128,
                              message=_("Say with whom the desk communicated.")),
         how=how,
-        subject=_required(data.subject, field="subject", limit=256,
+        subject=required_text(data.subject, field="subject", limit=256,
                           message=_("Say what it was about.")),
-        agreed=_optional(data.agreed, field="agreed", limit=4000),
+        agreed=fits(data.agreed, field="agreed", limit=4000),
         follow_up=follow_up,
         follow_up_due=as_utc(data.follow_up_due) if data.follow_up_due else None,
         complaint_id=data.complaint_id, user_id=actor.user_id, recorded_at=now,
@@ -130,7 +114,7 @@ def complete_follow_up(
     check_version(session, row=row, version=version, entity="communication",
                   labels=FIELD_LABELS, what=_("communication"))
     diff = bump(row, {"follow_up_done_at": as_utc(clock.now()), "follow_up_done_by": actor.user_id,
-                      "follow_up_note": _optional(note, field="note", limit=1000)})
+                      "follow_up_note": fits(note, field="note", limit=1000)})
     audit.record(session=session, actor=actor, clock=clock, action="communication.follow_up_done",
                  entity="communication", detail={"version": row.version, "changes": diff},
                  subject=row)

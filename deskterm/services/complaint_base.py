@@ -69,6 +69,7 @@ def fits(value: str | None, *, limit: int, field: str) -> str:
 
 
 def required_text(value: str, *, field: str, limit: int, message: str) -> str:
+    """Text that must be given (`message` says so when it is blank), trimmed, within its column."""
     text = (value or "").strip()
     if not text:
         raise InvalidInput(message, field=field)
