@@ -40,7 +40,8 @@ class Settings:
     complaint_callback_days: int = 3
     long_stay_minutes: int = 240
     visitor_retention_days: int = 180
-    print_command: str | None = None  # e.g. "lp"; the text to print is sent on stdin
+    print_command: str | None = None  # e.g. "lp"; the printout is sent on stdin
+    printer: str = "text"  # "text": UTF-8 text; "escpos": a receipt printer, slip numbers as barcodes
     self_check_items: tuple[str, ...] = (
         "appearance",
         "desk_tidy",
@@ -53,6 +54,13 @@ class Settings:
         "parcels",
         "borrowed_tools",
     )
+
+    def __post_init__(self) -> None:
+        if self.printer not in PRINTERS:
+            raise ValueError(f"printer in settings.toml is one of {', '.join(PRINTERS)}, not {self.printer!r}")
+
+
+PRINTERS = ("text", "escpos")
 
 
 def _coerce(section: dict, cls):

@@ -9,7 +9,6 @@ the row (accepted, or refused with a reason); every change is sealed in the audi
 from __future__ import annotations
 
 import html
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -361,18 +360,8 @@ def save_sheet(sheet: HandoverSheet, settings: Settings, folder) -> tuple:
     return text_path, html_path
 
 
-def print_text(text: str, settings: Settings, *, timeout: float = 30) -> None:
-    """Send the sheet to settings.print_command on stdin (e.g. "lp")."""
-    import shlex
+def print_text(text: str, settings: Settings) -> None:
+    """Send the sheet to the desk's printer (settings.print_command, e.g. "lp")."""
+    from deskterm.services.printing import send
 
-    if not settings.print_command:
-        raise InvalidInput(_("No printer is set up (print_command in settings.toml)."))
-    try:
-        result = subprocess.run(shlex.split(settings.print_command), input=text.encode(),
-                                capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DeskError(_("The print command failed: {reason}").format(reason=exc)) from None
-    if result.returncode != 0:
-        reason = result.stderr.decode(errors="replace").strip().splitlines()
-        raise DeskError(_("The print command failed: {reason}").format(
-            reason=reason[0] if reason else result.returncode))
+    send(text, settings)

@@ -60,6 +60,6 @@ def save_document(name: str, text: str, folder: Path | None = None) -> Path:
 
 def print_document(text: str, settings: Settings) -> None:
     """Send the text form to the print command (the same path as the visitor slips)."""
-    from deskterm.services.visitor_print import print_text
+    from deskterm.services.printing import send
 
-    print_text(text, settings.print_command)
+    send(text, settings)

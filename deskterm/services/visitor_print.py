@@ -1,25 +1,21 @@
 """The paper side of a slip: the text of a slip and of the evacuation roll call, and printing
-them through the configured command (settings.print_command, e.g. `lp`; text on stdin).
+them through the configured printer (services/printing.py).
 
 No document number and no phone number is ever printed.
 """
 
 from __future__ import annotations
 
-import shlex
-import subprocess
 import unicodedata
 from datetime import datetime
 
 from deskterm.clock import as_utc
 from deskterm.config import Settings
-from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
+from deskterm.services.printing import send
 from deskterm.services.visitor_onsite import OnSite
 from deskterm.services.visitors import PURPOSE_LABELS, label, local_time
-
-PRINT_TIMEOUT_S = 20
 
 
 def _cells(text: str) -> int:
@@ -68,17 +64,11 @@ def roll_call_text(on_site: OnSite, now: datetime, settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_text(text: str, command: str | None) -> None:
-    """Send `text` to the print command; one clear sentence if that fails."""
-    if not command:
-        raise DeskError(_("No print command is set (print_command in settings.toml)."))
-    try:
-        argv = shlex.split(command)
-        done = subprocess.run(argv, input=text.encode("utf-8"), capture_output=True,
-                              timeout=PRINT_TIMEOUT_S, check=False)
-    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-        raise DeskError(_("Printing failed: {reason}").format(reason=exc)) from None
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DeskError(_("Printing failed: {reason}").format(
-            reason=reason[0] if reason else done.returncode))
+def print_slip(slip: VisitorSlip, settings: Settings) -> None:
+    """Print a visitor's slip; on a receipt printer its number is a barcode to scan at check-out."""
+    send(slip_text(slip, settings), settings, barcode=slip.number)
+
+
+def print_text(text: str, settings: Settings) -> None:
+    """Print the roll call (or any text) through the configured printer."""
+    send(text, settings)

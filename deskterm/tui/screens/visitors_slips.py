@@ -12,7 +12,7 @@ from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
 from deskterm.services import visitors
 from deskterm.services.visitor_onsite import list_on_site
-from deskterm.services.visitor_print import print_text, roll_call_text, slip_text
+from deskterm.services.visitor_print import print_slip, print_text, roll_call_text
 from deskterm.tui.dialogs.visitor_edit import EditSlipDialog
 from deskterm.tui.dialogs.visitor_rollcall import RollCallDialog
 from deskterm.tui.dialogs.visitor_slip import SlipDialog
@@ -78,12 +78,15 @@ class SlipActions:
             self.print_slip(self.last_issued)
 
     def print_slip(self, slip: VisitorSlip) -> None:
-        self._print(slip_text(slip, self.app.settings),
-                    _("Slip {number} sent to the printer.").format(number=slip.number))
+        settings = self.app.settings
+        self.run_db(lambda _engine: print_slip(slip, settings), write=None, group="print",
+                    on_done=lambda _r: self.app.notify(
+                        _("Slip {number} sent to the printer.").format(number=slip.number),
+                        markup=False))
 
     def _print(self, text: str, done_message: str) -> None:
-        command = self.app.settings.print_command
-        self.run_db(lambda _engine: print_text(text, command), write=None, group="print",
+        settings = self.app.settings
+        self.run_db(lambda _engine: print_text(text, settings), write=None, group="print",
                     on_done=lambda _r: self.app.notify(done_message, markup=False))
 
     def action_roll_call(self) -> None:
