@@ -85,3 +85,32 @@ def save_category(
                  detail={"name_zh": row.name_zh, "name_en": row.name_en, "active": active},
                  subject=row)
     return row
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """One category as an admin edits it: both names, its place, whether it is in use."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    sort: int
+    active: bool
+    builtin: bool
+
+
+def category_rows(session: Session) -> list[CategoryRow]:
+    """Every category, withdrawn ones too, with the names in both languages (built-in ones
+    from the shipped translations until an admin renames them)."""
+    from deskterm.i18n import load_translation
+
+    zh = load_translation("zh_CN")
+    rows = {code: CategoryRow(code, zh.gettext(label), label, i * 10, True, True)
+            for i, (code, label) in enumerate(BUILTIN_CATEGORIES)}
+    for row in session.exec(select(ComplaintCategory)):
+        shipped = rows.get(row.code)
+        rows[row.code] = CategoryRow(
+            row.code, row.name_zh or (shipped.name_zh if shipped else ""),
+            row.name_en or (shipped.name_en if shipped else ""), row.sort, row.active,
+            shipped is not None)
+    return sorted(rows.values(), key=lambda c: (c.sort, c.code))

@@ -123,6 +123,8 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
                        "communications": "communications.record"},
     "complaints.open": "complaints.handle", "complaints.view": ANYONE,
     "complaints.filter": ANYONE, "complaints.search": ANYONE, "complaints.refresh": ANYONE,
+    "complaints.categories": "complaints.categories",
+    "categories.new": "complaints.categories",  # inside the admin's categories dialog
     "complaint_menu.step": "complaints.handle", "complaint_menu.refer": "complaints.handle",
     "complaint_menu.answer": "complaints.handle", "complaint_menu.edit": "complaints.handle",
     "complaint_menu.meeting": "communications.record",

@@ -45,6 +45,9 @@ register(
                N_("Search by number, name or words."), area="complaints"),
     DeskAction("complaints.refresh", "ctrl+r", "refresh", N_("Refresh"),
                N_("Read the lists again now."), area="complaints", show=False),
+    DeskAction("complaints.categories", "ctrl+o", "categories", N_("Categories"),
+               N_("Add, rename or withdraw complaint categories (admin)."),
+               area="complaints", permission="complaints.categories"),
 )
 
 
@@ -52,7 +55,8 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     AREA = "complaints"
     CSS_PATH = "complaints.tcss"
     BINDINGS = bindings("complaints.new", "complaints.open", "complaints.view",
-                        "complaints.filter", "complaints.search", "complaints.refresh")
+                        "complaints.filter", "complaints.search", "complaints.refresh",
+                        "complaints.categories")
     HELP_TEXT = N_(
         "Complaints, callbacks and the communication log. Ctrl+T switches between the three "
         "lists, Ctrl+L changes the filter, Ctrl+F searches. Ctrl+N records a new complaint "
@@ -122,6 +126,8 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
                 "complaints.intake" if self.view == "complaints" else "communications.record")
         if action == "search":
             return self.view != "callbacks"
+        if action == "categories":
+            return self.app.may("complaints.categories")
         return True
 
     # -- data --------------------------------------------------------------------------------
@@ -187,6 +193,11 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def action_search(self) -> None:
         if self.view != "callbacks":
             self.query_one("#complaints-search", Input).focus()
+
+    def action_categories(self) -> None:
+        from deskterm.tui.dialogs.complaint_categories import ComplaintCategoriesDialog
+
+        self.app.push_screen(ComplaintCategoriesDialog())
 
     def action_refresh(self) -> None:
         self.load(keep_position=True)
