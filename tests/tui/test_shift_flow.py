@@ -430,3 +430,35 @@ async def test_a_logbook_correction_from_the_list(make_desk_app, engine, clock, 
     assert entries[1].corrects_id == entries[0].id
     audit_ok(engine)
     _ = shifts
+
+
+async def test_a_logbook_line_on_the_dashboard_opens_that_entry(make_desk_app, engine, clock):
+    """D-10: Enter on one of this shift's logbook lines shows that entry, not just the list."""
+    from deskterm.models.shift import LogbookEntryCreate
+    from deskterm.services import logbook
+
+    app = make_desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = []
+        for what in ("南门道闸抬杆故障", "3栋电梯困人已解救", "快递柜断电"):
+            clock.advance(minutes=5)
+            entry = run_write(engine, lambda s, w=what: logbook.add_entry(
+                session=s, actor=app.actor, clock=clock,
+                entry_in=LogbookEntryCreate(occurred_at=clock.now(), category="equipment",
+                                            location="", what=w)))
+            ids.append(entry.id)
+        await app.open_record("logbook", ids[1])  # what Enter on the dashboard line does
+        await settle(pilot)
+        assert app.current_mode == "logbook"
+        entries = app.screen.query_one("#entries")
+        assert entries.current.key == ids[1]
+        assert "3栋电梯困人已解救" in str(app.screen.query_one("#entry-detail").render())
+        # a search typed earlier does not hide the entry asked for
+        app.screen.query_one("#search-text").value = "道闸"
+        await settle(pilot)
+        await app.open_record("logbook", ids[2])
+        await settle(pilot)
+        assert app.screen.query_one("#search-text").value == ""
+        assert entries.total == 3 and entries.current.key == ids[2]
+        assert "快递柜断电" in str(app.screen.query_one("#entry-detail").render())

@@ -54,6 +54,7 @@ class LogbookScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.query_state = logbook.LogbookQuery()
+        self._open_entry: int | None = None  # the entry the dashboard asked for
 
     def title_text(self) -> str:
         return _("Duty logbook")
@@ -106,6 +107,8 @@ class LogbookScreen(AreaScreen):
     # -- the detail of the highlighted entry ---------------------------------------------
     @on(RecordList.Highlighted, "#entries")
     def show_detail(self, event: RecordList.Highlighted) -> None:
+        if self._open_entry is not None and self._go_to_opened(event.control):
+            return  # the entry's own highlight follows
         row: logbook.LogbookRow = event.row.data
         entry = row.entry
         tz = self.app.settings.timezone
@@ -195,9 +198,31 @@ class LogbookScreen(AreaScreen):
         entries.focus()
 
     def open_record(self, kind: str, record_id: int) -> None:
-        """From the dashboard: the list from the top (this shift's entries are the newest)."""
-        self.query_one("#entries", RecordList).focus()
+        """From the dashboard: the whole list from the top (this shift's entries are the
+        newest), the cursor on that entry and its detail shown."""
+        self._open_entry = record_id
+        with self.prevent(Input.Changed, Select.Changed):  # one reload, not three
+            self.query_one("#search-text", Input).value = ""
+            self.query_one("#search-day", Input).value = ""
+            self.query_one("#search-category", Select).value = ALL
+        self.query_state = logbook.LogbookQuery()
+        entries = self.query_one("#entries", RecordList)
+        entries.focus()
         self.reload()
+
+    def _go_to_opened(self, entries: RecordList) -> bool:
+        """After the list loads for `open_record`: move to the entry (True if it moved)."""
+        wanted, self._open_entry = self._open_entry, None
+        for index in range(entries.total):
+            row = entries.row_at(index)
+            if row is None:  # past the rows read: an old entry stays at the top
+                break
+            if row.key == wanted:
+                if index != entries.cursor:
+                    entries.action_cursor(index - entries.cursor)
+                    return True
+                break
+        return False
 
     def on_records_changed(self, message: RecordsChanged) -> None:
         if not message.kinds or "logbook" in message.kinds:
