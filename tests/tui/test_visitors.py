@@ -253,3 +253,25 @@ async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff,
         assert (stored.visitor_name, stored.plate, stored.version) == ("王武", None, 2)
         assert any("Another desk changed slip" in n.message for n in app._notifications)
 
+
+
+async def test_a_supervisor_adds_a_name_to_the_deny_list_with_two_enters(make_desk_app, engine):
+    """The name, Enter, the reason, Enter: saved. A refused save reopens the form as typed."""
+    from deskterm.models.visitor import DenyEntry
+
+    app = make_desk_app(area="visitors", role="supervisor")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.action_deny_add()
+        await settle(pilot)
+        await pilot.press(*"王某某", "enter", *"多次滋扰业主", "enter")
+        await settle(pilot)
+        rows = run_read(engine, lambda s: s.exec(select(DenyEntry)).all())
+        assert [(r.name, r.reason) for r in rows] == [("王某某", "多次滋扰业主")]
+        app.screen.action_deny_add()
+        await settle(pilot)
+        await pilot.press(*"李某", "enter", "enter")  # no reason
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DenyEntryDialog"
+        assert app.screen.query_one("#name-input").value == "李某"
+        assert len(run_read(engine, lambda s: s.exec(select(DenyEntry)).all())) == 1

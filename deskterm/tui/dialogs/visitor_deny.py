@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
-from deskterm.tui.dialogs.visitor_fields import field
+from deskterm.tui.dialogs.visitor_fields import LastFieldSaves, field
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.text import plain
 
 
-class DenyEntryDialog(DeskDialog[tuple[str, str] | None]):
+class DenyEntryDialog(LastFieldSaves, DeskDialog[tuple[str, str] | None]):
+    FIRST_INPUT, LAST_INPUT = "name-input", "reason-input"
     CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
@@ -39,17 +39,6 @@ class DenyEntryDialog(DeskDialog[tuple[str, str] | None]):
                         label_width=10, advance=False)
             yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
         yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#name-input", Input).focus()
-        if self.error is not None:
-            self.show_error(self.error)
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # Enter has moved on already (NextInput); the last field saves
-        if event.input.id == "reason-input":
-            self.action_save()
 
     def action_save(self) -> None:
         self.dismiss((self.query_one("#name-input", Input).value,

@@ -4,7 +4,6 @@ since it was opened (version), and the message says what they changed.
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Select, Static
@@ -15,14 +14,21 @@ from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
 from deskterm.rules.phone import mask_phone
 from deskterm.services import visitors
 from deskterm.tui.actions import bindings
-from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
+from deskterm.tui.dialogs.visitor_fields import (
+    ErrorLine,
+    LastFieldSaves,
+    field,
+    save_hint,
+    visitor_and_people,
+)
 from deskterm.tui.dialogs.visitor_form import purpose_options
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import plain
 
 
-class EditSlipDialog(ErrorLine, DeskDialog[VisitorSlipUpdate | None]):
+class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | None]):
+    LAST_INPUT = "plate-input"
     CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
@@ -51,12 +57,8 @@ class EditSlipDialog(ErrorLine, DeskDialog[VisitorSlipUpdate | None]):
         with Vertical(id="edit-form", classes="visitor-dialog"):
             yield Static(plain(_("Correct slip {number}").format(number=slip.number)),
                          classes="dialog-title")
-            with Horizontal(classes="form-row"):
-                yield field(_("Visitor"), "visitor_name", max_length=64, label_width=10,
-                            value=self._start("visitor_name", slip.visitor_name))
-                yield field(_("People"), "headcount", max_length=3, label_width=8,
-                            value=str(self._start("headcount", slip.headcount)),
-                            select=True, id="field-headcount")
+            yield visitor_and_people(self._start("visitor_name", slip.visitor_name),
+                                     str(self._start("headcount", slip.headcount)))
             with Horizontal(classes="form-row"):
                 yield FormField(_("Purpose"), name="purpose", label_width=10, control=Select(
                     purpose_options(), value=self._start("purpose", slip.purpose),
@@ -69,20 +71,8 @@ class EditSlipDialog(ErrorLine, DeskDialog[VisitorSlipUpdate | None]):
                             placeholder=mask_phone(slip.phone) if slip.phone else "")
                 yield field(_("Plate"), "plate", max_length=16, label_width=8,
                             value=self._start("plate", slip.plate or "") or "", advance=False)
-            yield Static("", id="form-error", markup=False)
-            yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
+            yield from save_hint()
         yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#visitor-name-input", Input).focus()
-        if self.error is not None:
-            self.show_error(self.error)
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # Enter has moved on already (NextInput); the last field saves
-        if event.input.id == "plate-input":
-            self.action_save()
 
     def action_save(self) -> None:
         def value(name: str) -> str:

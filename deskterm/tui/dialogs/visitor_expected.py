@@ -19,7 +19,13 @@ from deskterm.services import visitors
 from deskterm.services.visitor_history import parse_day
 from deskterm.services.visitor_hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
+from deskterm.tui.dialogs.visitor_fields import (
+    ErrorLine,
+    LastFieldSaves,
+    field,
+    save_hint,
+    visitor_and_people,
+)
 from deskterm.tui.dialogs.visitor_form import doc_options, purpose_options
 from deskterm.tui.dialogs.visitor_host import HostPicker
 from deskterm.tui.screens.base import DeskDialog
@@ -45,9 +51,10 @@ class Arrival:
     doc_number: str | None
 
 
-class ExpectedDialog(ErrorLine, DeskDialog[ExpectedDraft | None]):
+class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]):
     """A resident or tenant announces a visitor (by phone): who, how many, which day."""
 
+    LAST_INPUT = "note-input"
     CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
@@ -71,12 +78,8 @@ class ExpectedDialog(ErrorLine, DeskDialog[ExpectedDraft | None]):
         with Vertical(id="expected-form", classes="visitor-dialog"):
             yield Static(plain(_("Expected visitor (announced by the host)")),
                          classes="dialog-title")
-            with Horizontal(classes="form-row"):
-                yield field(_("Visitor"), "visitor_name", max_length=64, label_width=10,
-                            value=data.visitor_name if data else "")
-                yield field(_("People"), "headcount", max_length=3, label_width=8,
-                            value=str(data.headcount) if data else "1", select=True,
-                            id="field-headcount")
+            yield visitor_and_people(data.visitor_name if data else "",
+                                     str(data.headcount) if data else "1")
             yield field(_("Day"), "expected_on", max_length=10, label_width=10, select=True,
                         value=(data.expected_on if data else self.today).isoformat())
             yield HostPicker(_("Visiting"), choice=self.draft.host if self.draft else None,
@@ -87,20 +90,8 @@ class ExpectedDialog(ErrorLine, DeskDialog[ExpectedDraft | None]):
                     allow_blank=False, compact=True, id="purpose-input"))
                 yield field(_("Note"), "note", max_length=256, label_width=8,
                             value=data.note if data else "", advance=False)
-            yield Static("", id="form-error", markup=False)
-            yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
+            yield from save_hint()
         yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#visitor-name-input", Input).focus()
-        if self.error is not None:
-            self.show_error(self.error)
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # Enter has moved on already (NextInput); the last field saves
-        if event.input.id == "note-input":
-            self.action_save()
 
     def action_save(self) -> None:
         self.query_one(HostPicker).when_ready(self._save_now)

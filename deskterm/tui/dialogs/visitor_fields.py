@@ -1,4 +1,4 @@
-"""Form fields of the visitor dialogs where Enter moves on at once.
+"""Form fields of the visitor dialogs where Enter moves on at once, and what those forms share.
 
 A practised operator types ahead: the focus must be on the next field before the next key
 arrives, so Enter moves it in the key handler itself (not later, in a message handler).
@@ -6,9 +6,12 @@ arrives, so Enter moves it in the key handler itself (not later, in a message ha
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
 
+from deskterm.i18n import _
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.text import plain
 
 
 class NextInput(Input):
@@ -63,3 +66,37 @@ class ErrorLine:
         line = self.query_one("#form-error", Static)
         if line.display and event.input.has_focus:  # the operator is correcting it
             line.display = False
+
+
+class LastFieldSaves:
+    """Mixin for a form dialog of NextInputs: on mount the first field takes the focus and an
+    error handed in (a refused save, reopened) is shown; Enter in `LAST_INPUT` saves (Enter in
+    the others has moved on already)."""
+
+    FIRST_INPUT = "visitor-name-input"
+    LAST_INPUT = ""
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIRST_INPUT}", Input).focus()
+        if getattr(self, "error", None) is not None:
+            self.show_error(self.error)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == self.LAST_INPUT:
+            self.action_save()
+
+
+def visitor_and_people(name: str, people: str) -> Horizontal:
+    """The form row every visitor dialog starts with: the visitor's name and how many."""
+    return Horizontal(
+        field(_("Visitor"), "visitor_name", max_length=64, label_width=10, value=name),
+        field(_("People"), "headcount", max_length=3, label_width=8, value=people,
+              select=True, id="field-headcount"),
+        classes="form-row")
+
+
+def save_hint() -> tuple[Static, Static]:
+    """The refused-field line (ErrorLine) and the keys, under a visitor form."""
+    return (Static("", id="form-error", markup=False),
+            Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint"))
