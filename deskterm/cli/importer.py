@@ -48,9 +48,14 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> 
         raise typer.BadParameter(_("There is no file {path}.").format(path=file), param_hint="FILE")
     desk = open_desk(db)
     actor = act_as(desk, user, "import.run")
-    result = run_write(desk.engine, lambda s: import_file(
-        session=s, actor=actor, clock=desk.clock, settings=desk.settings, kind=kind, path=file,
-        dry_run=dry_run, skip_bad=skip_bad))
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        result = run_write(desk.engine, lambda s: import_file(
+            session=s, actor=actor, clock=desk.clock, settings=desk.settings, kind=kind, path=file,
+            dry_run=dry_run, skip_bad=skip_bad, progress=progress))
+    finally:
+        if progress is not None:
+            progress.clear()
     for problem in result.problems:
         typer.echo(_("line {line}: {problem}").format(line=problem.line, problem=problem.message))
     if result.ignored_columns:
@@ -74,6 +79,23 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> 
     if result.problems:
         sys.stderr.write(_("{n} bad rows were skipped.").format(n=len(result.problems)) + "\n")
         raise typer.Exit(1)
+
+
+class _Progress:
+    """How far a long import is, on one line of the terminal's stderr, cleared at the end."""
+
+    shown = False
+
+    def __call__(self, what: str, done: int, total: int | None) -> None:
+        count = f"{done:,}/{total:,}" if total else f"{done:,}"
+        sys.stderr.write(f"\r{what}: {count}\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 EXTRA = {

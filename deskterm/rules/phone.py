@@ -13,6 +13,8 @@ def _digit(ch: str) -> str | None:
 def normalise_phone(s: str | None) -> str:
     """Digits only, plus a "+" if the number starts with one: "+86 138-1234-5678" -> "+8613812345678"."""
     text = (s or "").strip()
+    if text.isdigit() and text.isascii():  # already plain digits: most numbers, every stored one
+        return text
     digits = "".join(d for d in map(_digit, text) if d is not None)
     return "+" + digits if text.startswith(("+", "＋")) and digits else digits
 

@@ -10,13 +10,16 @@ Phones are stored for the desk to ring, never written to the audit (D-21).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, select
 
-from deskterm.errors import DeskError
+from deskterm.bulk import NewIds, insert_rows
+from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
-from deskterm.models.estate import Building, BuildingKind, Company, Resident, ResidentCreate, Unit
+from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
+from deskterm.models.guard import check_values
 from deskterm.services import audit
 from deskterm.services.importer import ImportResult, RowProblem, Sheet
 
@@ -31,6 +34,7 @@ class BadRow(DeskError):
     pass
 
 
+@lru_cache(maxsize=8192)  # an estate's files repeat the same buildings and rooms
 def _code(value: Any, suffixes: tuple[str, ...]) -> str:
     """"12栋" -> "12", "A座" -> "A", "2单元" -> "2", "1203室" -> "1203"."""
     text = str(value or "").strip().upper()
@@ -54,6 +58,9 @@ def unit_label(cells: dict[str, Any]) -> tuple[str, str, str]:
     label = "-".join(p for p in (building, section, room) if p)
     if len(label) > 32 or len(room) > 16 or len(building) > 16:
         raise BadRow(_("The unit “{label}” is too long.").format(label=label))
+    if "\x00" in label:  # what every write refuses (models/guard.py)
+        raise BadRow(_("{column}: {problem}").format(column="楼栋 / 房号",
+                                                     problem=_("Control characters are not allowed here.")))
     return label, building, room
 
 
@@ -69,91 +76,150 @@ def _floor(room: str, given: Any) -> int | None:
 
 @dataclass
 class _Places:
-    """Buildings and units by code and label, created on demand (only when writing)."""
+    """Buildings and units by code and label -> id, read as plain columns (not 30,000 ORM
+    objects) and made on demand. When writing, a new one gets its id at once (bulk.NewIds) and
+    is written with the others by `flush` (one executemany each, their events with
+    audit.record_many, in the order they were made); in a dry run it has no id."""
 
     session: Session
     write: bool
     result: ImportResult
+    actor: Any
+    clock: Any
 
     def __post_init__(self) -> None:
-        self.buildings = {b.code: b for b in self.session.exec(select(Building))}
-        self.units = {u.label: u for u in self.session.exec(select(Unit))}
+        self.buildings: dict[str, int | None] = dict(self.session.execute(select(Building.code, Building.id)).all())
+        self.units: dict[str, int | None] = {}
+        self.floors: dict[str, int | None] = {}
+        for label, unit_id, floor in self.session.execute(select(Unit.label, Unit.id, Unit.floor)):
+            self.units[label], self.floors[label] = unit_id, floor
+        self.loaded = len(self.units)
+        self.new_buildings: list[tuple] = []
+        self.new_units: list[tuple] = []
+        self.events: list[tuple] = []
+        if self.write:
+            self.building_ids = NewIds(self.session, Building.__table__)
+            self.unit_ids = NewIds(self.session, Unit.__table__)
 
     def unit(self, label: str, building: str, room: str, *, floor: int | None, kind: str = "residential",
-             name: str = "", actor=None, clock=None) -> Unit | None:
+             name: str = "") -> int | None:
         if label in self.units:
             return self.units[label]
         if building not in self.buildings:
             self.result.extra["buildings_created"] = self.result.extra.get("buildings_created", 0) + 1
-            b = Building(code=building, name=name or (f"{building}座" if kind == "office" else f"{building}栋"),
-                         kind=BuildingKind(kind))
+            building_id = None
             if self.write:
-                self.session.add(b)
-                self.session.flush()
-                audit.record(session=self.session, actor=actor, clock=clock, action="building.create",
-                             entity="building", entity_id=b.id, detail={"code": building, "source": "import"})
-            self.buildings[building] = b
-        unit = Unit(building_id=self.buildings[building].id or 0, number=room, label=label, floor=floor)
+                building_id = self.building_ids()
+                name = name or (f"{building}座" if kind == "office" else f"{building}栋")
+                self.new_buildings.append((building_id, building, name, BuildingKind(kind).value))
+                self.events.append(("building.create", "building", building_id, {"code": building, "source": "import"}))
+            self.buildings[building] = building_id
+        unit_id = None
         if self.write:
-            self.session.add(unit)
-            self.session.flush()
-            audit.record(session=self.session, actor=actor, clock=clock, action="unit.create",
-                         entity="unit", entity_id=unit.id, detail={"label": label, "source": "import"})
-        self.units[label] = unit
-        return unit
+            unit_id = self.unit_ids()
+            self.new_units.append((unit_id, self.buildings[building], room, label, floor))
+            self.events.append(("unit.create", "unit", unit_id, {"label": label, "source": "import"}))
+        self.units[label], self.floors[label] = unit_id, floor
+        return unit_id
+
+    def flush(self) -> None:
+        """Write the buildings and units made so far, and their events."""
+        for model, columns, rows in ((Building, _BUILDING_COLUMNS, self.new_buildings),
+                                     (Unit, _UNIT_COLUMNS, self.new_units)):
+            for row in rows:  # what an ORM flush would refuse (models/guard.py)
+                check_values(model, dict(zip(columns, row, strict=True)))
+            if rows:
+                insert_rows(self.session, model.__table__, columns, rows)
+        if self.events:
+            audit.record_many(session=self.session, actor=self.actor, clock=self.clock, events=self.events)
+        self.new_buildings, self.new_units, self.events = [], [], []
 
 
-def _plan(sheet: Sheet, result: ImportResult, check) -> list[tuple[int, dict[str, Any]]]:
-    """Check every row; the good ones with what they mean, the bad ones into result.problems."""
+_BUILDING_COLUMNS = ("id", "code", "name", "kind")
+_UNIT_COLUMNS = ("id", "building_id", "number", "label", "floor")
+
+
+def _fits(model, values: dict[str, Any], column: str) -> None:
+    """The column limits every write meets (models/guard.py), as a bad row of the file."""
+    try:
+        check_values(model, values)
+    except InvalidInput as exc:
+        raise BadRow(_("{column}: {problem}").format(column=column, problem=exc)) from None
+
+
+def _apply(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
+           check, apply, progress=None) -> _Places:
+    """Check every row as it is read (the bad ones into result.problems with their line); then,
+    unless this is a dry run or a bad row stops it, `apply(places, item, write)` each good one in
+    file order (a dry run applies them too, writing nothing, to count what would change).
+    `check(cells)` gives (key, item): a row whose key came before is a bad row."""
     good, seen = [], {}
     for line, cells in sheet.rows:
+        result.rows += 1
+        if progress is not None and result.rows % 1000 == 0:
+            progress(_("Checking"), result.rows, None)
         try:
-            item = check(cells)
+            key, item = check(cells)
         except BadRow as exc:
             result.problems.append(RowProblem(line, str(exc)))
             continue
-        key = item["key"]
         if key in seen:
             result.problems.append(RowProblem(line, _("The same entry is already on line {line}.").format(line=seen[key])))
             continue
         seen[key] = line
-        good.append((line, item))
-    return good
+        good.append(item)
+    del seen
+    write = not result.dry_run and (skip_bad or not result.problems)
+    places = _Places(session, write, result, actor, clock)
+    for done, item in enumerate(good, start=1):
+        apply(places, item, write)
+        if progress is not None and done % 1000 == 0:
+            progress(_("Importing"), done, len(good))
+    if write:
+        places.flush()
+    result.applied = write
+    return places
 
 
-def _go(result: ImportResult, skip_bad: bool) -> bool:
-    """Whether to write: not in a dry run, and not when a row is bad (unless skipping those)."""
-    return not result.dry_run and (skip_bad or not result.problems)
+class _UnitRow(NamedTuple):
+    label: str
+    building: str
+    room: str
+    kind: str
+    floor: int | None
+    name: str
 
 
-def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool) -> None:
+def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
+                 progress=None) -> None:
     def check(cells):
         label, building, room = unit_label(cells)
         kind = KINDS.get(str(cells.get("kind", "")).strip().lower())
         if kind is None:
             raise BadRow(_("The type “{kind}” is neither 住宅 (residential) nor 写字楼 (office).").format(kind=cells["kind"]))
-        return {"key": label, "label": label, "building": building, "room": room, "kind": kind,
-                "floor": _floor(room, cells.get("floor")), "name": str(cells.get("building_name", "")).strip()}
+        name = str(cells.get("building_name", "")).strip()
+        _fits(Building, {"name": name}, "楼栋名称")
+        return label, _UnitRow(label, building, room, kind, _floor(room, cells.get("floor")), name)
 
-    plan = _plan(sheet, result, check)
-    write = _go(result, skip_bad)
-    places = _Places(session, write, result)
-    for _line, item in plan:
-        existing = places.units.get(item["label"])
-        if existing is None:
-            places.unit(item["label"], item["building"], item["room"], floor=item["floor"], kind=item["kind"],
-                        name=item["name"], actor=actor, clock=clock)
+    def apply(places: _Places, item: _UnitRow, write: bool) -> None:
+        label, floor = item.label, item.floor
+        if label not in places.units:
+            places.unit(label, item.building, item.room, floor=floor, kind=item.kind, name=item.name)
             result.created += 1
-        elif item["floor"] is not None and existing.floor != item["floor"]:
+        elif floor is not None and places.floors[label] != floor:
             result.updated += 1
+            places.floors[label] = floor
             if write:
-                existing.floor = item["floor"]
+                existing = session.get(Unit, places.units[label])
+                existing.floor = floor
                 session.add(existing)
                 audit.record(session=session, actor=actor, clock=clock, action="unit.update", entity="unit",
                              entity_id=existing.id, detail={"fields": ["floor"], "source": "import"})
         else:
             result.unchanged += 1
-    result.applied = write
+
+    _apply(session=session, actor=actor, clock=clock, sheet=sheet, result=result, skip_bad=skip_bad,
+           check=check, apply=apply, progress=progress)
 
 
 def _phone(value: Any) -> str | None:
@@ -168,8 +234,24 @@ def _phone(value: Any) -> str | None:
     return phone
 
 
-def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool) -> None:
-    from deskterm.services.residents import create_residents
+class _PersonRow(NamedTuple):
+    label: str
+    building: str
+    room: str
+    person: Any  # the resident's row as it will be written (residents.CheckedResident), or a _CompanyRow
+
+
+class _CompanyRow(NamedTuple):
+    name: str
+    contact_name: str | None
+    phone: str | None
+    keys: tuple[str, str]  # pinyin, full and initials
+
+
+def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
+                     progress=None) -> None:
+    from deskterm.rules.pinyin import pinyin_keys
+    from deskterm.services.residents import NewResident, create_residents, resident_row
 
     def check(cells):
         name = " ".join(str(cells.get("name", "")).split())
@@ -185,73 +267,86 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         note = str(cells.get("note", "")).strip() or None
         if note and len(note) > 500:
             raise BadRow(_("The note is longer than 500 characters."))
-        return {"key": (label, company or name, bool(company)), "name": name, "company": company,
-                "label": label, "building": building, "room": room, "relation": relation or "owner",
-                "phone": _phone(cells.get("phone")), "note": note}
-
-    plan = _plan(sheet, result, check)
-    write = _go(result, skip_bad)
-    places = _Places(session, write, result)
-    before = len(places.units)
-    # Who lives where already, read once: (unit id, name) -> the first such resident's id.
-    known: dict[tuple[int, str], int] = {}
-    for rid, unit_id, name in session.exec(select(Resident.id, Resident.unit_id, Resident.name).order_by(Resident.id)):
-        known.setdefault((unit_id, name), rid)
-    new: list[ResidentCreate] = []  # created together at the end (residents.create_residents)
-    for _line, item in plan:
-        unit = places.unit(item["label"], item["building"], item["room"], floor=_floor(item["room"], None),
-                           actor=actor, clock=clock)
-        if item["company"]:
-            _company(session, unit, item, result, write, actor, clock)
+        phone = _phone(cells.get("phone"))
+        if company:
+            keys = pinyin_keys(company)
+            _fits(Company, {"name": company, "name_pinyin": keys[0], "name_initials": keys[1]}, "公司")
+            _fits(Company, {"contact_name": name or None}, "姓名")
+            person = _CompanyRow(company, name or None, phone, keys)
         else:
-            _resident(session, unit, item, result, write, actor, clock, known, new)
+            try:  # the row as it will be written: search keys made, column limits checked
+                person = resident_row(NewResident(name, None, relation or "owner", phone, note))
+            except InvalidInput as exc:
+                raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
+                                                             problem=exc)) from None
+        return (label, company or name, bool(company)), _PersonRow(label, building, room, person)
+
+    # Who lives where already, read once: (unit id, name) -> the first such resident's
+    # (id, relation, phone, note); only a resident whose row changes is loaded.
+    known: dict[tuple[int, str], tuple] = {}
+    for rid, unit_id, name, *values in session.execute(
+            select(Resident.id, Resident.unit_id, Resident.name, Resident.relation, Resident.phone,
+                   Resident.note).order_by(Resident.id)):
+        known.setdefault((unit_id, name), (rid, *values))
+    new = []  # created together at the end (residents.create_residents)
+
+    def apply(places: _Places, item: _PersonRow, write: bool) -> None:
+        unit_id = places.unit(item.label, item.building, item.room, floor=_floor(item.room, None))
+        row = item.person
+        if isinstance(row, _CompanyRow):
+            if write:
+                places.flush()  # its unit, if new, before the company that refers to it
+            _company(session, unit_id, row, result, write, actor, clock)
+            return
+        existing = known.get((unit_id, row.name)) if unit_id is not None else None
+        if existing is None:
+            result.created += 1
+            if write:
+                new.append(row._replace(unit_id=unit_id))
+            return
+        rid, relation, phone, note = existing
+        wanted = {"relation": row.relation, "phone": row.phone or phone, "note": row.note or note}
+        changed = [k for k, v in zip(("relation", "phone", "note"), (relation, phone, note), strict=True)
+                   if wanted[k] != v]
+        if not changed:
+            result.unchanged += 1
+            return
+        result.updated += 1
+        if write:
+            resident = session.get(Resident, rid)
+            for key in changed:
+                setattr(resident, key, wanted[key])
+            session.add(resident)
+            audit.record(session=session, actor=actor, clock=clock, action="resident.update", entity="resident",
+                         entity_id=rid, detail={"fields": changed, "source": "import"})
+
+    places = _apply(session=session, actor=actor, clock=clock, sheet=sheet, result=result, skip_bad=skip_bad,
+                    check=check, apply=apply, progress=progress)
+    if len(places.units) > places.loaded:
+        result.extra["units_created"] = len(places.units) - places.loaded
     if new:
-        create_residents(session=session, actor=actor, clock=clock, residents_in=new)
-    if len(places.units) > before:
-        result.extra["units_created"] = len(places.units) - before
-    result.applied = write
+        create_residents(session=session, actor=actor, clock=clock, residents_in=new,
+                         progress=None if progress is None else (lambda n: progress(_("Writing"), n, len(new))))
 
 
-def _resident(session, unit, item, result, write, actor, clock, known, new) -> None:
+# The file's column a resident's field comes from, to name it in a bad row's sentence.
+_COLUMNS = {"phone": "电话", "note": "备注", "relation": "身份"}
+
+
+def _company(session, unit_id, company: _CompanyRow, result, write, actor, clock) -> None:
     existing = None
-    if unit.id is not None and (unit.id, item["name"]) in known:
-        existing = session.get(Resident, known[(unit.id, item["name"])])
+    if unit_id is not None:
+        existing = session.exec(select(Company).where(Company.unit_id == unit_id, Company.name == company.name)).first()
+    wanted = {"contact_name": company.contact_name, "phone": company.phone}
     if existing is None:
         result.created += 1
         if write:
-            new.append(ResidentCreate(name=item["name"], unit_id=unit.id, relation=item["relation"],
-                                      phone=item["phone"], note=item["note"]))
-        return
-    wanted = {"relation": item["relation"], "phone": item["phone"] or existing.phone, "note": item["note"] or existing.note}
-    changed = [k for k, v in wanted.items() if getattr(existing, k) != v]
-    if not changed:
-        result.unchanged += 1
-        return
-    result.updated += 1
-    if write:
-        for key in changed:
-            setattr(existing, key, wanted[key])
-        session.add(existing)
-        audit.record(session=session, actor=actor, clock=clock, action="resident.update", entity="resident",
-                     entity_id=existing.id, detail={"fields": changed, "source": "import"})
-
-
-def _company(session, unit, item, result, write, actor, clock) -> None:
-    from deskterm.rules.pinyin import pinyin_keys
-
-    existing = None
-    if unit.id is not None:
-        existing = session.exec(select(Company).where(Company.unit_id == unit.id, Company.name == item["company"])).first()
-    wanted = {"contact_name": item["name"] or None, "phone": item["phone"]}
-    if existing is None:
-        result.created += 1
-        if write:
-            full, initials = pinyin_keys(item["company"])
-            row = Company(name=item["company"], name_pinyin=full, name_initials=initials, unit_id=unit.id, **wanted)
+            full, initials = company.keys
+            row = Company(name=company.name, name_pinyin=full, name_initials=initials, unit_id=unit_id, **wanted)
             session.add(row)
             session.flush()
             audit.record(session=session, actor=actor, clock=clock, action="company.create", entity="company",
-                         entity_id=row.id, detail={"unit_id": unit.id, "source": "import"})
+                         entity_id=row.id, detail={"unit_id": unit_id, "source": "import"})
         return
     changed = [k for k, v in wanted.items() if v is not None and getattr(existing, k) != v]
     if not changed:

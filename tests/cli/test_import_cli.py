@@ -81,6 +81,62 @@ def test_bad_rows_by_line_and_nothing_written(cli, desk_db, tmp_path):
     assert rows(desk_db, "select name from resident order by id") == [("张三",), ("李 四",)]  # names are kept on one line
 
 
+def test_what_no_column_can_hold_is_a_bad_row_by_line(cli, desk_db, tmp_path):
+    """A NUL character (PostgreSQL cannot store one) or text too long for its column is a bad
+    row like any other, named by its line, and nothing is written: residents are inserted in
+    bulk, past the ORM's flush-time guard (models/guard.py), so the importer checks the same."""
+    text = ("姓名,楼栋,房号,电话,身份,备注\n"
+            "张三,12,1203,,业主,\n"
+            "李\x00四,12,1204,,租户,\n"
+            "王五,12,12\x0005,,业主,\n"
+            + "庄" * 50 + ",12,1206,,业主,\n"  # 50 characters fit the name, not its 300-letter pinyin
+            "赵六,12,1207,,业主,\x00\n")
+    path = write(tmp_path, "nul.csv", text)
+    result = cli("import", "residents", path, "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 1
+    assert result.output == (
+        "line 3: 姓名: Control characters are not allowed here.\n"
+        "line 4: 楼栋 / 房号: Control characters are not allowed here.\n"
+        "line 5: 姓名: This field takes at most 256 characters.\n"
+        "line 6: 备注: Control characters are not allowed here.\n"
+        "Nothing was imported. 5 rows: 1 new, 0 changed, 0 unchanged; buildings added: 1; units added: 1.\n")
+    assert rows(desk_db, "select count(*) from resident") == [(0,)]
+    skipped = cli("import", "residents", path, "--skip-bad", "--db", desk_db, env=ADMIN)
+    assert skipped.exit_code == 1 and skipped.stderr == "4 bad rows were skipped.\n"
+    assert rows(desk_db, "select name, name_pinyin from resident") == [("张三", "zhangsan")]
+
+
+def test_thousands_of_residents_in_batches_with_their_audit(cli, desk_db, tmp_path):
+    units = "楼栋,房号\n" + "".join(f"{b},{f}0{r}\n" for b in (1, 2) for f in range(1, 31) for r in (1, 2))
+    assert cli("import", "units", write(tmp_path, "u.csv", units), "--db", desk_db, env=ADMIN).exit_code == 0
+    people = "姓名,楼栋,房号,电话,身份\n" + "".join(
+        f"{'张王李赵'[n % 4]}{'一二三四五六七八九十'[n // 4 % 10]}{n},{1 + n % 2},{1 + n // 2 % 30}0{1 + n // 60 % 2},"
+        f"13{n:09d},{('业主', '家属', '租户')[n % 3]}\n" for n in range(2500))
+    path = write(tmp_path, "r.csv", people)
+    result = cli("import", "residents", path, "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    assert result.output == "Imported. 2500 rows: 2500 new, 0 changed, 0 unchanged.\n"
+    assert rows(desk_db, "select count(*), count(distinct unit_id) from resident") == [(2500, 120)]
+    assert rows(desk_db, "select r.name_pinyin, r.name_initials, r.phone, r.relation, u.label from resident r "
+                         "join unit u on u.id = r.unit_id where r.name = '赵一3'") == [
+        ("zhaoyi3", "zy3", "13000000003", "owner", "2-201")]
+    assert rows(desk_db, "select count(*) from audit_event where action = 'resident.create'") == [(2500,)]
+    assert cli("audit", "verify", "--db", desk_db).exit_code == 0
+    again = cli("import", "residents", path, "--db", desk_db, env=ADMIN)
+    assert again.output == "Imported. 2500 rows: 0 new, 0 changed, 2500 unchanged.\n"
+
+
+def test_progress_on_a_terminal_is_one_line_cleared_at_the_end(capsys):
+    from deskterm.cli.importer import _Progress
+
+    progress = _Progress()
+    progress.clear()  # nothing shown, nothing to clear
+    progress("Checking", 1000, None)
+    progress("Writing", 2000, 50000)
+    progress.clear()
+    assert capsys.readouterr().err == "\rChecking: 1,000\x1b[K\rWriting: 2,000/50,000\x1b[K\r\x1b[K"
+
+
 def test_dry_run_writes_nothing(cli, desk_db, tmp_path):
     result = cli("import", "residents", write(tmp_path, "r.csv", RESIDENTS), "--dry-run", "--db", desk_db, env=ADMIN)
     assert result.exit_code == 0
