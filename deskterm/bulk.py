@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 
@@ -64,15 +64,14 @@ def _statement(table: Table, columns: tuple[str, ...], dialect) -> tuple[str, tu
 
 
 @contextmanager
-def roomy_cache(session: Session, mib: int = 64) -> Iterator[None]:
+def roomy_cache(connection: Connection, kib: int = 64 * 1024) -> Iterator[None]:
     """SQLite: a bigger page cache while many rows go into indexed tables (the default 2 MiB
     makes the transaction spill pages as its indexes grow), then the connection's own again."""
-    connection = session.connection()
     if connection.dialect.name != "sqlite":
         yield
         return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(mib) * 1024}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
     try:
         yield
     finally:

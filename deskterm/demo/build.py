@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from deskterm.bulk import roomy_cache
 from deskterm.clock import FixedClock
 from deskterm.config import Settings
 from deskterm.demo import store
@@ -130,7 +131,7 @@ def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: store.
             if name not in sealed_late:
                 store.insert_rows(conn, name, ctx.rows.get(name, []))
         rows = VisitorRows(ctx, plan, store.sqlite_stamp() if sqlite else store.aware_stamp)
-        with store.bulk_cache(conn, SQLITE_BULK_CACHE_KIB):
+        with roomy_cache(conn, SQLITE_BULK_CACHE_KIB):
             store.insert_tuples(conn, "visitor_slip", COLUMNS,
                                 store.iter_batches(rows.iter_days()), plan.total, progress,
                                 _("visitor slips"))

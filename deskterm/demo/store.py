@@ -11,7 +11,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,20 +135,6 @@ def insert_tuples(conn: Connection, table_name: str, columns: tuple[str, ...],
             progress(done, total, what)
     if progress and not done:
         progress(0, total, what)
-
-
-@contextmanager
-def bulk_cache(conn: Connection, kib: int) -> Iterator[None]:
-    """SQLite: a bigger page cache while indexes grow by the million, then the old one back."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def reset_sequences(conn: Connection) -> None:

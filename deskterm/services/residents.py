@@ -164,7 +164,7 @@ def create_residents(
             raise NotFound(_("No unit has the id {id}.").format(id=row.unit_id))
     table = Resident.__table__
     ids: list[int] = []
-    with roomy_cache(session):
+    with roomy_cache(session.connection()):
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
             new_ids = reserve_ids(session, table, len(batch))
