@@ -1,16 +1,37 @@
 """What the desk did between two instants: the body of the shift and daily reports.
 
-Every figure is an SQL aggregate (COUNT / SUM with CASE), never a count of loaded objects;
+Every figure is an SQL aggregate (COUNT, COUNT FILTER, SUM), never a count of loaded objects;
 lists (who is still on site, missed deadlines, open promises) are capped at LIST_LIMIT rows
 with a note of how many more there are. No phone number is selected anywhere here.
+
+The activity is asked in eight statements, not one per figure: each section's figures are
+"tallies" (one-row aggregate SELECTs) and all the sections' tallies go to the database as one
+statement (`_figures`, sql.side_by_side); the lists and groupings are a statement each (two
+lists of the same columns stacked into one, sql.stacked). The statements are built once, with
+bound parameters for the window (:start, :end, :cut, :long_since), so SQLAlchemy compiles
+each once and then only runs it. (Issue 10: the shift report sent 38 statements, each built
+and compiled anew, and spent ten times longer on that than the database spent answering
+them; bench/bench_reports.py.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlmodel import Session
 
 from deskterm.clock import as_utc
@@ -23,7 +44,7 @@ from deskterm.models.shift import LogbookEntry
 from deskterm.models.user import User
 from deskterm.models.visitor import VisitorSlip
 from deskterm.reports.model import Chart, Column, Money, Ratio, Report, Table
-from deskterm.reports.sql import local_buckets, utc_hour
+from deskterm.reports.sql import local_buckets, one_of, side_by_side, stacked, utc_hour
 
 LIST_LIMIT = 50
 v = VisitorSlip.__table__.c
@@ -38,6 +59,9 @@ cp = Complaint.__table__.c
 lb = LogbookEntry.__table__.c
 u = User.__table__.c
 
+# The window, as bound parameters of every statement below (values: Window.values).
+START, END, CUT, LONG_SINCE = (bindparam(name) for name in ("start", "end", "cut", "long_since"))
+
 
 @dataclass(frozen=True)
 class Window:
@@ -50,21 +74,25 @@ class Window:
         """Where "still open" is judged: the end of the period, or now if it is not over."""
         return min(self.end, self.now)
 
-    def during(self, column):
-        return and_(column >= self.start, column < self.end)
+    def values(self, settings: Settings) -> dict[str, datetime]:
+        """The bound parameters' values; on site since `long_since` is a long stay."""
+        return {"start": self.start, "end": self.end, "cut": self.cut,
+                "long_since": self.cut - timedelta(minutes=settings.long_stay_minutes)}
 
 
-def _one(session: Session, *columns, where=None, table=None):
-    stmt = select(*columns)
-    if table is not None:
-        stmt = stmt.select_from(table)
-    if where is not None:
-        stmt = stmt.where(where)
-    return session.execute(stmt).one()
+def during(column):
+    """The instant in `column` falls in the window [start, end)."""
+    return and_(column >= START, column < END)
 
 
-def _sum_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def count():
+    return func.count()
+
+
+def count_if(condition):
+    """COUNT(*) FILTER (WHERE condition): SQLite has it since 3.30 (numbering.py's RETURNING
+    needs 3.35), PostgreSQL since 9.4."""
+    return func.count().filter(condition)
 
 
 def _more(table: Table, total: int) -> list[str]:
@@ -74,71 +102,115 @@ def _more(table: Table, total: int) -> list[str]:
     return [_("…and {n} more.").format(n=extra)]
 
 
-def category_name():
-    return rc.name_zh if current_language() == "zh_CN" else rc.name_en
+def category_name(language: str | None = None):
+    """The repair category's name column in `language` (default: the current one)."""
+    return rc.name_zh if (language or current_language()) == "zh_CN" else rc.name_en
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """Runs the statements below in the session's transaction, with the window's values."""
+
+    connection: Connection
+    values: dict[str, datetime]
+    dialect: str
+
+    def rows(self, statement: Select) -> list:
+        return self.connection.execute(statement, self.values).all()
 
 
 def add_activity(report: Report, *, session: Session, window: Window, settings: Settings) -> None:
-    dialect = session.get_bind().dialect.name
-    visitors(report, session, window, settings, dialect)
-    inquiries(report, session, window)
-    messages_and_promises(report, session, window)
-    repairs(report, session, window)
-    fees(report, session, window)
-    complaints(report, session, window)
-    callbacks(report, session, window)
-    logbook(report, session, window)
+    ask = _Ask(session.connection(), window.values(settings), session.get_bind().dialect.name)
+    (figures,) = ask.rows(_figures())  # the sections below read their figures from it: `f`
+    visitors(report, ask, figures, settings)
+    inquiries(report, ask, figures)
+    messages_and_promises(report, ask, figures)
+    repairs(report, ask, figures)
+    fees(report, figures)
+    complaints(report, figures)
+    callbacks(report, figures)
+    logbook(report, ask, figures)
 
 
-def visitors(report, session, w: Window, settings: Settings, dialect: str) -> None:
+@cache
+def _figures() -> Select:
+    """Every count and sum of the sections below, as one statement of one row."""
+    return side_by_side(*_visitor_tallies(), *_inquiry_tallies(), *_message_tallies(),
+                        *_repair_tallies(), *_fee_tallies(), *_complaint_tallies(),
+                        *_callback_tallies(), *_logbook_tallies())
+
+
+# -- Visitors -----------------------------------------------------------------------------------
+# On site at the cut: in before it, and not out (NULL) or out only after it. Asked as these two
+# parts, each found through the checked_out_at index; the single condition
+# `in < cut AND (out IS NULL OR out >= cut)` made SQLite walk the checked_in_at index over every
+# slip before the cut (2 s a query on a million slips, bench/bench_reports.py).
+ON_SITE_PARTS = (and_(v.checked_out_at.is_(None), v.checked_in_at < CUT),
+                 and_(v.checked_out_at >= CUT, v.checked_in_at < CUT))
+
+
+def _visitor_tallies() -> list[Select]:
+    slips = VisitorSlip.__table__
+    return [
+        select(count().label("slips"), func.coalesce(func.sum(v.headcount), 0).label("people"))
+        .select_from(slips).where(during(v.checked_in_at)),
+        select(count().label("checked_out"), count_if(v.slip_returned.is_(False)).label("lost_slips"))
+        .select_from(slips).where(during(v.checked_out_at)),
+        *(select(count().label(f"on_site_{i}"), count_if(v.checked_in_at < LONG_SINCE).label(f"long_stays_{i}"))
+          .select_from(slips).where(part) for i, part in enumerate(ON_SITE_PARTS)),
+    ]
+
+
+@cache
+def _arrivals(dialect: str) -> Select:
+    """Slips issued in the window by purpose and UTC hour, in the order of the purposes."""
+    hour = utc_hour(v.checked_in_at, dialect)
+    return (select(v.purpose, hour, count()).where(during(v.checked_in_at))
+            .group_by(v.purpose, hour).order_by(v.purpose))
+
+
+def _by_purpose(arrivals: list) -> list[tuple[str, int]]:
+    """(purpose, slips), most slips first; a tie keeps the database's order of the purposes
+    (as `ORDER BY count(*) DESC, purpose` would)."""
+    per_purpose: dict[str, int] = {}
+    for purpose, _hour, n in arrivals:
+        per_purpose[purpose] = per_purpose.get(purpose, 0) + n
+    return sorted(per_purpose.items(), key=lambda item: -item[1])
+
+
+@cache
+def _still_on_site() -> Select:
+    # Ordered by an expression, not the column: ORDER BY checked_in_at ... LIMIT would send
+    # SQLite down the checked_in_at index again to spare the sort of a few rows.
+    arrived = func.coalesce(v.checked_in_at, v.checked_in_at)
+    return stacked(*(select(v.number, v.visitor_name, v.host_text, v.checked_in_at).where(part)
+                     .order_by(arrived, v.number).limit(LIST_LIMIT) for part in ON_SITE_PARTS))
+
+
+def visitors(report: Report, ask: _Ask, f: Row, settings: Settings) -> None:
     from deskterm.services.visitors import PURPOSE_LABELS
 
     s = report.section("visitors", _("Visitors"))
-    slips, people = _one(session, func.count(), func.coalesce(func.sum(v.headcount), 0),
-                         where=w.during(v.checked_in_at), table=VisitorSlip.__table__)
-    (left,) = _one(session, func.count(), where=w.during(v.checked_out_at), table=VisitorSlip.__table__)
-    (lost,) = _one(session, func.count(), table=VisitorSlip.__table__,
-                   where=and_(w.during(v.checked_out_at), v.slip_returned.is_(False)))
-    # On site at the cut: in before it, and not out (NULL) or out only after it. Asked as
-    # these two parts, each found through the checked_out_at index; the single condition
-    # `in < cut AND (out IS NULL OR out >= cut)` made SQLite walk the checked_in_at index
-    # over every slip before the cut (2 s a query on a million slips, bench/bench_reports.py).
-    on_site_parts = (and_(v.checked_out_at.is_(None), v.checked_in_at < w.cut),
-                     and_(v.checked_out_at >= w.cut, v.checked_in_at < w.cut))
-    still = sum(_one(session, func.count(), where=part, table=VisitorSlip.__table__)[0]
-                for part in on_site_parts)
-    long_since = w.cut - timedelta(minutes=settings.long_stay_minutes)
-    long_stays = sum(_one(session, func.count(), table=VisitorSlip.__table__,
-                          where=and_(part, v.checked_in_at < long_since))[0]
-                     for part in on_site_parts)
-    s.fact("checked_in", _("Slips issued"), slips).fact("people", _("People"), int(people))
-    s.fact("checked_out", _("Slips returned (checked out)"), left)
+    still = f.on_site_0 + f.on_site_1
+    s.fact("checked_in", _("Slips issued"), f.slips).fact("people", _("People"), int(f.people))
+    s.fact("checked_out", _("Slips returned (checked out)"), f.checked_out)
     s.fact("on_site", _("Still on site at the end"), still)
-    s.fact("long_stays", _("On site longer than {h} h").format(h=settings.long_stay_minutes // 60), long_stays)
-    s.fact("lost_slips", _("Slips not returned"), lost)
+    s.fact("long_stays", _("On site longer than {h} h").format(h=settings.long_stay_minutes // 60),
+           f.long_stays_0 + f.long_stays_1)
+    s.fact("lost_slips", _("Slips not returned"), f.lost_slips)
 
-    purposes = session.execute(
-        select(v.purpose, func.count()).where(w.during(v.checked_in_at))
-        .group_by(v.purpose).order_by(func.count().desc(), v.purpose)).all()
+    arrivals = ask.rows(_arrivals(ask.dialect))
+    purposes = _by_purpose(arrivals)
     if purposes:
         s.tables.append(Table("by_purpose", _("By purpose"),
                               [Column("purpose", _("Purpose")), Column("slips", _("Slips"), True)],
                               [[_(PURPOSE_LABELS.get(k, k)), n] for k, n in purposes]))
-    hours = session.execute(
-        select(utc_hour(v.checked_in_at, dialect), func.count()).where(w.during(v.checked_in_at))
-        .group_by(utc_hour(v.checked_in_at, dialect))).all()
-    per_hour, _days = local_buckets(hours, report.timezone)
+    per_hour, _days = local_buckets([(hour, n) for _purpose, hour, n in arrivals], report.timezone)
     if per_hour:
         first, last = min(per_hour), max(per_hour)  # the hours with visitors, and those between
         s.charts.append(Chart("per_hour", _("Visitors per hour"),
                               [(f"{h:02d}:00", float(per_hour.get(h, 0))) for h in range(first, last + 1)]))
-    # Ordered by an expression, not the column: ORDER BY checked_in_at ... LIMIT would send
-    # SQLite down the checked_in_at index again to spare the sort of a few rows.
-    arrived = func.coalesce(v.checked_in_at, v.checked_in_at)
-    rows = sorted((row for part in on_site_parts for row in session.execute(
-        select(v.number, v.visitor_name, v.host_text, v.checked_in_at).where(part)
-        .order_by(arrived, v.number).limit(LIST_LIMIT)).all()),
-        key=lambda row: (as_utc(row[3]), row[0]))[:LIST_LIMIT]
+    rows = sorted(ask.rows(_still_on_site()), key=lambda row: (as_utc(row[3]), row[0]))[:LIST_LIMIT]
     table = Table("still_on_site", _("Still on site"),
                   [Column("number", _("Slip")), Column("visitor", _("Visitor")),
                    Column("host", _("Visiting")), Column("since", _("Arrived"))],
@@ -148,59 +220,115 @@ def visitors(report, session, w: Window, settings: Settings, dialect: str) -> No
     s.notes += _more(table, still)
 
 
-def inquiries(report, session, w: Window) -> None:
+# -- Inquiries ----------------------------------------------------------------------------------
+def _inquiry_tallies() -> list[Select]:
+    return [select(count().label("inquiries")).select_from(Inquiry.__table__).where(during(q.at))]
+
+
+@cache
+def _outcomes() -> Select:
+    return (select(q.outcome, count()).where(during(q.at)).group_by(q.outcome)
+            .order_by(count().desc(), q.outcome))
+
+
+def inquiries(report: Report, ask: _Ask, f: Row) -> None:
     from deskterm.services.inquiries import OUTCOME_LABELS
 
     s = report.section("inquiries", _("Inquiries"))
-    (total,) = _one(session, func.count(), where=w.during(q.at), table=Inquiry.__table__)
-    s.fact("total", _("Inquiries"), total)
-    outcomes = session.execute(
-        select(q.outcome, func.count()).where(w.during(q.at)).group_by(q.outcome)
-        .order_by(func.count().desc(), q.outcome)).all()
+    s.fact("total", _("Inquiries"), f.inquiries)
     s.tables.append(Table("outcomes", _("Outcomes"),
                           [Column("outcome", _("Outcome")), Column("count", _("Count"), True)],
                           [[_(OUTCOME_LABELS[k]) if k in OUTCOME_LABELS else (k or _("open")), n]
-                           for k, n in outcomes],
+                           for k, n in ask.rows(_outcomes())],
                           empty=_("No inquiries.")))
 
 
-def messages_and_promises(report, session, w: Window) -> None:
+# -- Messages and promised replies --------------------------------------------------------------
+OPEN_PROMISE = and_(p.created_at < CUT, or_(p.answered_at.is_(None), p.answered_at >= CUT))
+
+
+def _message_tallies() -> list[Select]:
+    messages, promises = Message.__table__, PromisedReply.__table__
+    return [
+        select(count().label("messages_taken")).select_from(messages).where(during(m.taken_at)),
+        select(count().label("messages_delivered")).select_from(messages).where(during(m.delivered_at)),
+        select(count().label("messages_open")).select_from(messages).where(and_(
+            m.taken_at < CUT, or_(m.delivered_at.is_(None), m.delivered_at >= CUT))),
+        select(count().label("promises_made")).select_from(promises).where(during(p.created_at)),
+        select(count().label("promises_kept")).select_from(promises).where(during(p.answered_at)),
+        select(count().label("promises_open"), count_if(p.due_at < CUT).label("promises_overdue"))
+        .select_from(promises).where(OPEN_PROMISE),
+    ]
+
+
+@cache
+def _open_promises() -> Select:
+    return select(p.due_at, p.asked_by, p.question).where(OPEN_PROMISE).order_by(p.due_at).limit(LIST_LIMIT)
+
+
+def messages_and_promises(report: Report, ask: _Ask, f: Row) -> None:
     s = report.section("messages", _("Messages and promised replies"))
-    (taken,) = _one(session, func.count(), where=w.during(m.taken_at), table=Message.__table__)
-    (delivered,) = _one(session, func.count(), where=w.during(m.delivered_at), table=Message.__table__)
-    (open_messages,) = _one(session, func.count(), table=Message.__table__, where=and_(
-        m.taken_at < w.cut, or_(m.delivered_at.is_(None), m.delivered_at >= w.cut)))
-    open_promise = and_(p.created_at < w.cut, or_(p.answered_at.is_(None), p.answered_at >= w.cut))
-    (made,) = _one(session, func.count(), where=w.during(p.created_at), table=PromisedReply.__table__)
-    (kept,) = _one(session, func.count(), where=w.during(p.answered_at), table=PromisedReply.__table__)
-    open_n, overdue = _one(session, func.count(), _sum_if(p.due_at < w.cut), where=open_promise,
-                           table=PromisedReply.__table__)
-    s.fact("messages_taken", _("Messages taken"), taken)
-    s.fact("messages_delivered", _("Messages passed on"), delivered)
-    s.fact("messages_open", _("Messages not yet passed on"), open_messages)
-    s.fact("promises_made", _("Replies promised"), made)
-    s.fact("promises_kept", _("Promised replies given"), kept)
-    s.fact("promises_open", _("Promised replies still open"), open_n)
-    s.fact("promises_overdue", _("…of which past their deadline"), int(overdue))
-    rows = session.execute(select(p.due_at, p.asked_by, p.question).where(open_promise)
-                           .order_by(p.due_at).limit(LIST_LIMIT)).all()
+    s.fact("messages_taken", _("Messages taken"), f.messages_taken)
+    s.fact("messages_delivered", _("Messages passed on"), f.messages_delivered)
+    s.fact("messages_open", _("Messages not yet passed on"), f.messages_open)
+    s.fact("promises_made", _("Replies promised"), f.promises_made)
+    s.fact("promises_kept", _("Promised replies given"), f.promises_kept)
+    s.fact("promises_open", _("Promised replies still open"), f.promises_open)
+    s.fact("promises_overdue", _("…of which past their deadline"), f.promises_overdue)
     table = Table("open_promises", _("Open promised replies"),
                   [Column("due", _("Due")), Column("asked_by", _("Asked by")), Column("question", _("Question"))],
-                  [[as_utc(due), who, text] for due, who, text in rows], empty=_("None open."))
+                  [[as_utc(due), who, text] for due, who, text in ask.rows(_open_promises())],
+                  empty=_("None open."))
     s.tables.append(table)
-    s.notes += _more(table, open_n)
+    s.notes += _more(table, f.promises_open)
 
 
-def repairs(report, session, w: Window) -> None:
+# -- Repairs ------------------------------------------------------------------------------------
+LIVE = r.status != "cancelled"
+# (the deadline, the moment that meets it) of the urgent on-site visit and of the repair
+DEADLINES = (("onsite", r.onsite_due_at, r.arrived_at), ("fix", r.fix_due_at, r.repaired_at))
+
+
+def _repair_tallies() -> list[Select]:
+    fell_due = [  # deadlines that fell due in the window (by the cut), and of them those met
+        select(count().label(f"{key}_due"), count_if(and_(done.is_not(None), done <= due)).label(f"{key}_met"))
+        .select_from(RepairOrder.__table__).where(and_(LIVE, due >= START, due < CUT))
+        for key, due, done in DEADLINES]
+    overdue = (select(count().label("repairs_open_overdue")).select_from(RepairOrder.__table__)
+               .where(one_of(r.status, [st.value for st in OPEN_REPAIR_STATUSES]), r.fix_due_at < CUT))
+    return [*fell_due, overdue]
+
+
+def _with_category():
+    return RepairOrder.__table__.outerjoin(RepairCategory.__table__, rc.code == r.category_code)
+
+
+@cache
+def _received(language: str) -> Select:
+    name = category_name(language)
+    return (select(r.repair_class, func.coalesce(name, r.category_code), count())
+            .select_from(_with_category()).where(during(r.reported_at))
+            .group_by(r.repair_class, name, r.category_code)
+            .order_by(r.repair_class.desc(), count().desc()))
+
+
+@cache
+def _missed(language: str) -> Select:
+    """Deadlines missed (each kind's first LIST_LIMIT), with the kind's index in DEADLINES."""
+    return stacked(*(
+        select(literal_column(str(i), Integer).label("kind"), r.number, r.category_code, category_name(language),
+               due.label("due"), done.label("done"), r.status)
+        .select_from(_with_category())
+        .where(and_(LIVE, due >= START, due < CUT, or_(done.is_(None), done > due)))
+        .order_by(due).limit(LIST_LIMIT)
+        for i, (_key, due, done) in enumerate(DEADLINES)))
+
+
+def repairs(report: Report, ask: _Ask, f: Row) -> None:
     from deskterm.services.repair_labels import class_label, status_label
 
     s = report.section("repairs", _("Repairs"))
-    live = r.status != "cancelled"
-    received = session.execute(
-        select(r.repair_class, func.coalesce(category_name(), r.category_code), func.count())
-        .select_from(RepairOrder.__table__.outerjoin(RepairCategory.__table__, rc.code == r.category_code))
-        .where(w.during(r.reported_at)).group_by(r.repair_class, category_name(), r.category_code)
-        .order_by(r.repair_class.desc(), func.count().desc())).all()
+    received = ask.rows(_received(current_language()))
     s.fact("received", _("Repairs received"), sum(n for *_k, n in received))
     s.tables.append(Table("received", _("Received by class and category"),
                           [Column("class", _("Class")), Column("category", _("Category")),
@@ -209,85 +337,101 @@ def repairs(report, session, w: Window) -> None:
     if received:
         s.charts.append(Chart("by_category", _("Repairs by category"),
                               [(name, float(n)) for _k, name, n in received]))
-    for key, due, done, label in (("onsite", r.onsite_due_at, r.arrived_at, _("On-site deadlines (urgent)")),
-                                  ("fix", r.fix_due_at, r.repaired_at, _("Repair deadlines"))):
-        fell_due = and_(live, due >= w.start, due < w.cut)
-        n, met = _one(session, func.count(), _sum_if(and_(done.is_not(None), done <= due)),
-                      where=fell_due, table=RepairOrder.__table__)
-        s.fact(f"{key}_deadlines", label, Ratio(int(met), n))
-    missed = []
-    for kind, due, done in ((_("arrival on site"), r.onsite_due_at, r.arrived_at), (_("repair done"), r.fix_due_at, r.repaired_at)):
-        late = and_(live, due >= w.start, due < w.cut, or_(done.is_(None), done > due))
-        missed += [[num, cat or code, kind, as_utc(d), as_utc(x) if x else None, status_label(st)]
-                   for num, code, cat, d, x, st in session.execute(
-                       select(r.number, r.category_code, category_name(), due, done, r.status)
-                       .select_from(RepairOrder.__table__.outerjoin(RepairCategory.__table__, rc.code == r.category_code))
-                       .where(late).order_by(due).limit(LIST_LIMIT)).all()]
-    missed.sort(key=lambda row: row[3])
+    s.fact("onsite_deadlines", _("On-site deadlines (urgent)"), Ratio(f.onsite_met, f.onsite_due))
+    s.fact("fix_deadlines", _("Repair deadlines"), Ratio(f.fix_met, f.fix_due))
+    kinds = (_("arrival on site"), _("repair done"))
+    missed = sorted(ask.rows(_missed(current_language())), key=lambda row: (as_utc(row[4]), row[0]))
     s.tables.append(Table("missed", _("Deadlines missed"),
                           [Column("number", _("Order")), Column("category", _("Category")),
                            Column("deadline", _("Deadline")), Column("due", _("Due")),
                            Column("done", _("Done")), Column("status", _("Status"))],
-                          missed[:LIST_LIMIT], empty=_("None missed.")))
-    (overdue,) = _one(session, func.count(), table=RepairOrder.__table__, where=and_(
-        r.status.in_([st.value for st in OPEN_REPAIR_STATUSES]), r.fix_due_at < w.cut))
-    s.fact("open_overdue", _("Open repairs past their deadline"), overdue)
+                          [[num, cat or code, kinds[kind], as_utc(due), as_utc(done) if done else None,
+                            status_label(st)] for kind, num, code, cat, due, done, st in missed[:LIST_LIMIT]],
+                          empty=_("None missed.")))
+    s.fact("open_overdue", _("Open repairs past their deadline"), f.repairs_open_overdue)
 
 
-def fees(report, session, w: Window) -> None:
+# -- Fees, complaints, callbacks ----------------------------------------------------------------
+def _fee_tallies() -> list[Select]:
+    charged = and_(fl.waived.is_(False), one_of(fl.review, ("not_needed", "approved")))
+    return [select(count().label("fee_lines"),
+                   func.coalesce(func.sum(fl.amount_fen).filter(charged), 0).label("fees_charged"),
+                   count_if(fl.review == "pending").label("fees_pending"),
+                   count_if(fl.waived.is_(True)).label("fees_waived"))
+            .select_from(RepairFeeLine.__table__).where(during(fl.added_at))]
+
+
+def fees(report: Report, f: Row) -> None:
     s = report.section("fees", _("Repair fees"))
-    charged = and_(fl.waived.is_(False), fl.review.in_(("not_needed", "approved")))
-    lines, amount, pending, waived = _one(
-        session, func.count(), func.coalesce(func.sum(case((charged, fl.amount_fen), else_=0)), 0),
-        _sum_if(fl.review == "pending"), _sum_if(fl.waived.is_(True)),
-        where=w.during(fl.added_at), table=RepairFeeLine.__table__)
-    s.fact("lines", _("Fee lines added"), lines).fact("charged", _("Charged (yuan)"), Money(int(amount)))
-    s.fact("pending_review", _("Waiting for the supervisor's review"), int(pending))
-    s.fact("waived", _("Waived"), int(waived))
+    s.fact("lines", _("Fee lines added"), f.fee_lines).fact("charged", _("Charged (yuan)"), Money(int(f.fees_charged)))
+    s.fact("pending_review", _("Waiting for the supervisor's review"), f.fees_pending)
+    s.fact("waived", _("Waived"), f.fees_waived)
 
 
-def complaints(report, session, w: Window) -> None:
-    from deskterm.reports.complaints import complaint_counts
+def _complaint_tallies() -> list[Select]:
+    from deskterm.reports.complaints import complaint_totals
 
+    return [
+        complaint_totals().where(during(cp.received_at)),  # received, closed_on_the_spot, ...
+        select(count().label("complaints_awaiting")).select_from(Complaint.__table__).where(and_(
+            cp.received_at < CUT, cp.replied_at.is_(None), one_of(cp.status, ("open", "referred")))),
+    ]
+
+
+def complaints(report: Report, f: Row) -> None:
     s = report.section("complaints", _("Complaints"))
-    counts = complaint_counts(session=session, since=w.start, until=w.end)
-    s.fact("received", _("Received"), counts["received"])
-    s.fact("on_the_spot", _("Settled on the spot"), counts["closed_on_the_spot"])
-    s.fact("referred", _("Referred"), counts["referred"])
-    s.fact("severe", _("Severe"), counts["severe"])
-    s.fact("replied_late", _("Replied after the deadline"), counts["replied_late"])
-    (awaiting,) = _one(session, func.count(), table=Complaint.__table__, where=and_(
-        cp.received_at < w.cut, cp.replied_at.is_(None), cp.status.in_(("open", "referred"))))
-    s.fact("awaiting_reply", _("Still waiting for a reply"), awaiting)
+    s.fact("received", _("Received"), f.received)
+    s.fact("on_the_spot", _("Settled on the spot"), int(f.closed_on_the_spot))
+    s.fact("referred", _("Referred"), f.referred)
+    s.fact("severe", _("Severe"), int(f.severe))
+    s.fact("replied_late", _("Replied after the deadline"), int(f.replied_late))
+    s.fact("awaiting_reply", _("Still waiting for a reply"), f.complaints_awaiting)
 
 
-def callbacks(report, session, w: Window) -> None:
+def _callback_tallies() -> list[Select]:
+    callbacks = Callback.__table__
+    return [
+        select(count().label("callbacks_done")).select_from(callbacks).where(during(cb.done_at)),
+        select(count().label("callbacks_due"),
+               count_if(and_(cb.done_at.is_not(None), cb.done_at <= cb.due_at)).label("callbacks_on_time"))
+        .select_from(callbacks).where(and_(cb.due_at >= START, cb.due_at < CUT)),
+        select(count().label("callbacks_overdue")).select_from(callbacks)
+        .where(and_(cb.done_at.is_(None), cb.due_at < CUT)),
+    ]
+
+
+def callbacks(report: Report, f: Row) -> None:
     s = report.section("callbacks", _("Callbacks"))
-    (done,) = _one(session, func.count(), where=w.during(cb.done_at), table=Callback.__table__)
-    n, on_time = _one(session, func.count(), _sum_if(and_(cb.done_at.is_not(None), cb.done_at <= cb.due_at)),
-                      where=and_(cb.due_at >= w.start, cb.due_at < w.cut), table=Callback.__table__)
-    (overdue,) = _one(session, func.count(), where=and_(cb.done_at.is_(None), cb.due_at < w.cut),
-                      table=Callback.__table__)
-    s.fact("done", _("Callbacks made"), done)
-    s.fact("due_on_time", _("Due in the period and made on time"), Ratio(int(on_time), n))
-    s.fact("overdue", _("Overdue, not yet made"), overdue)
+    s.fact("done", _("Callbacks made"), f.callbacks_done)
+    s.fact("due_on_time", _("Due in the period and made on time"), Ratio(f.callbacks_on_time, f.callbacks_due))
+    s.fact("overdue", _("Overdue, not yet made"), f.callbacks_overdue)
 
 
-def logbook(report, session, w: Window) -> None:
+# -- Duty logbook -------------------------------------------------------------------------------
+ABNORMAL = and_(during(lb.occurred_at), lb.abnormal.is_(True))
+
+
+def _logbook_tallies() -> list[Select]:
+    return [select(count().label("logbook_entries")).select_from(LogbookEntry.__table__).where(ABNORMAL)]
+
+
+@cache
+def _abnormal_entries() -> Select:
+    return (select(lb.occurred_at, lb.category, lb.location, lb.what, lb.action_taken, u.code)
+            .select_from(LogbookEntry.__table__.outerjoin(User.__table__, u.id == lb.user_id))
+            .where(ABNORMAL).order_by(lb.occurred_at, lb.id).limit(LIST_LIMIT))
+
+
+def logbook(report: Report, ask: _Ask, f: Row) -> None:
     from deskterm.services.logbook import category_label
 
     s = report.section("logbook", _("Duty logbook: abnormal events"))
-    where = and_(w.during(lb.occurred_at), lb.abnormal.is_(True))
-    (total,) = _one(session, func.count(), where=where, table=LogbookEntry.__table__)
-    rows = session.execute(
-        select(lb.occurred_at, lb.category, lb.location, lb.what, lb.action_taken, u.code)
-        .select_from(LogbookEntry.__table__.outerjoin(User.__table__, u.id == lb.user_id))
-        .where(where).order_by(lb.occurred_at, lb.id).limit(LIST_LIMIT)).all()
     table = Table("entries", _("Entries"),
                   [Column("at", _("Time")), Column("category", _("Category")), Column("location", _("Location")),
                    Column("what", _("What happened")), Column("action", _("Action taken")), Column("by", _("By"))],
-                  [[as_utc(at), category_label(cat), loc, what, action, by] for at, cat, loc, what, action, by in rows],
+                  [[as_utc(at), category_label(cat), loc, what, action, by]
+                   for at, cat, loc, what, action, by in ask.rows(_abnormal_entries())],
                   empty=_("No abnormal events."))
-    s.fact("entries", _("Entries"), total)
+    s.fact("entries", _("Entries"), f.logbook_entries)
     s.tables.append(table)
-    s.notes += _more(table, total)
+    s.notes += _more(table, f.logbook_entries)

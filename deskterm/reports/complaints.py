@@ -19,6 +19,7 @@ from deskterm.models.complaint import Callback, CallbackKind, Complaint
 from deskterm.models.estate import Unit
 from deskterm.models.repair import RepairOrder
 from deskterm.models.user import User
+from deskterm.reports.sql import one_of
 
 BATCH = 500
 
@@ -161,23 +162,29 @@ def callback_on_time_share(
             "share": (int(on_time) / due) if due else None}
 
 
+def complaint_totals():
+    """The totals of `complaint_counts` as labelled aggregates over all complaints (add a
+    WHERE for the period); the shift and daily reports ask them with their other figures."""
+    c = Complaint.__table__.c
+    late = and_(c.replied_at.is_not(None), c.reply_due_at.is_not(None), c.replied_at > c.reply_due_at)
+    return select(
+        func.count().label("received"),
+        func.coalesce(func.sum(case((c.answer_how == "on_the_spot", 1), else_=0)), 0).label("closed_on_the_spot"),
+        func.count(c.referred_at).label("referred"),
+        func.coalesce(func.sum(case((late, 1), else_=0)), 0).label("replied_late"),
+        func.coalesce(func.sum(case((and_(c.replied_at.is_(None),
+                                          one_of(c.status, ("open", "referred"))), 1), else_=0)), 0).label("awaiting_reply"),
+        func.coalesce(func.sum(case((c.severity == "severe", 1), else_=0)), 0).label("severe"),
+    ).select_from(Complaint.__table__)
+
+
 def complaint_counts(
     *, session: Session, since: datetime | None = None, until: datetime | None = None,
 ) -> dict[str, Any]:
     """Totals for the shift and daily reports: received, closed on the spot, referred, replied
     late, still awaiting a reply, severe; and the count per category."""
     c = Complaint.__table__.c
-    late = and_(c.replied_at.is_not(None), c.reply_due_at.is_not(None), c.replied_at > c.reply_due_at)
-    stmt = select(
-        func.count(),
-        func.coalesce(func.sum(case((c.answer_how == "on_the_spot", 1), else_=0)), 0),
-        func.count(c.referred_at),
-        func.coalesce(func.sum(case((late, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((and_(c.replied_at.is_(None),
-                                          c.status.in_(("open", "referred"))), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((c.severity == "severe", 1), else_=0)), 0),
-    ).select_from(Complaint.__table__)
-    stmt = _window(stmt, c.received_at, since, until)
+    stmt = _window(complaint_totals(), c.received_at, since, until)
     received, on_spot, referred, replied_late, awaiting, severe = session.execute(stmt).one()
     per_category = _window(select(c.category, func.count()).group_by(c.category)
                            .order_by(func.count().desc(), c.category), c.received_at, since, until)

@@ -7,8 +7,9 @@ day with their handovers, then the same activity over the whole day.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased
+from functools import cache
+
+from sqlalchemy import Connection, Row, Select, bindparam, or_, select
 from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
@@ -21,26 +22,68 @@ from deskterm.reports.activity import Window, add_activity
 from deskterm.reports.model import Column, Report, Table
 from deskterm.reports.period import Period
 
+sh = Shift.__table__.c
+ho = Handover.__table__.c
+operator_user = User.__table__.alias("operator_user")
+incoming_user = User.__table__.alias("incoming_user")
 
-def _find_shift(session: Session, period: Period) -> Shift:
+
+@cache
+def _shift_query(by_id: bool) -> Select:
+    """The shift (:shift_id, or the last one started in [:start, :end)) with its operator's
+    name and code, and its last handover (handover_* columns, NULL when none was written)
+    with the name and code of who answered it: the report's head in one statement."""
+    later = Handover.__table__.alias("later")
+    last_handover = (select(later.c.id).where(later.c.shift_id == sh.id)
+                     .order_by(later.c.created_at.desc(), later.c.id.desc()).limit(1).scalar_subquery())
+    stmt = (select(sh.id, sh.post, sh.operator_id, sh.started_at, sh.ended_at, sh.self_check,
+                   operator_user.c.name.label("operator_name"), operator_user.c.code.label("operator_code"),
+                   ho.id.label("handover_id"), ho.status.label("handover_status"), ho.signed_at,
+                   ho.incoming_user_id, ho.answered_at, ho.refusal_reason, ho.open_items, ho.notices,
+                   ho.physical_items,
+                   incoming_user.c.name.label("incoming_name"), incoming_user.c.code.label("incoming_code"))
+            .select_from(Shift.__table__
+                         .outerjoin(operator_user, operator_user.c.id == sh.operator_id)
+                         .outerjoin(Handover.__table__, ho.id == last_handover)
+                         .outerjoin(incoming_user, incoming_user.c.id == ho.incoming_user_id)))
+    if by_id:
+        return stmt.where(sh.id == bindparam("shift_id"))
+    return (stmt.where(sh.started_at >= bindparam("start"), sh.started_at < bindparam("end"))
+            .order_by(sh.started_at.desc(), sh.id.desc()).limit(1))
+
+
+def _find_shift(connection: Connection, period: Period) -> Row:
     if period.shift_id is not None:
-        shift = session.get(Shift, period.shift_id)
+        shift = connection.execute(_shift_query(True), {"shift_id": period.shift_id}).first()
         if shift is None:
             raise NotFound(_("There is no shift {id}.").format(id=period.shift_id))
         return shift
-    shift = session.execute(
-        select(Shift).where(Shift.started_at >= period.start, Shift.started_at < period.end)
-        .order_by(Shift.started_at.desc(), Shift.id.desc()).limit(1)).scalars().first()
+    shift = connection.execute(_shift_query(False), {"start": period.start, "end": period.end}).first()
     if shift is None:
         raise NotFound(_("No shift started in that period."))
     return shift
 
 
-def _who(session: Session, user_id: int | None) -> str:
+@cache
+def _shifts_of_the_day() -> Select:
+    """The shifts on duty during [:start, :end) with their operator, each with its handovers
+    (if any) and who answered them."""
+    return (select(sh.id, sh.post, operator_user.c.name, operator_user.c.code, sh.started_at, sh.ended_at,
+                   ho.status, incoming_user.c.code)
+            .select_from(Shift.__table__
+                         .join(operator_user, operator_user.c.id == sh.operator_id)
+                         .outerjoin(Handover.__table__, ho.shift_id == sh.id)
+                         .outerjoin(incoming_user, incoming_user.c.id == ho.incoming_user_id))
+            .where(sh.started_at < bindparam("end"),
+                   or_(sh.ended_at.is_(None), sh.ended_at > bindparam("start")))
+            .order_by(sh.started_at, sh.id))
+
+
+def _who(user_id: int | None, name: str | None, code: str | None) -> str:
+    """A user as "name (code)", from the user's id and the name and code joined to it."""
     if user_id is None:
         return "—"
-    user = session.get(User, user_id)
-    return f"{user.name} ({user.code})" if user else str(user_id)
+    return f"{name} ({code})" if code is not None else str(user_id)
 
 
 def build_shift(*, session: Session, period: Period, settings: Settings, clock: Clock) -> Report:
@@ -49,39 +92,38 @@ def build_shift(*, session: Session, period: Period, settings: Settings, clock: 
     from deskterm.services.shifts import physical_item_label, self_check_label
 
     now = as_utc(clock.now())
-    shift = _find_shift(session, period)
+    shift = _find_shift(session.connection(), period)  # and its last handover
     start = as_utc(shift.started_at)
     end = as_utc(shift.ended_at) if shift.ended_at else now
-    operator = _who(session, shift.operator_id)
+    operator_text = _who(shift.operator_id, shift.operator_name, shift.operator_code)
     report = Report(kind="shift", title=_("End-of-shift report"), start=start, end=end,
                     generated_at=now, timezone=settings.timezone,
-                    subtitle=_("Shift {id} · {post} · {operator}").format(id=shift.id, post=shift.post, operator=operator))
+                    subtitle=_("Shift {id} · {post} · {operator}").format(id=shift.id, post=shift.post, operator=operator_text))
     s = report.section("shift", _("Who was on"))
-    s.fact("post", _("Post"), shift.post).fact("operator", _("Operator"), operator)
+    s.fact("post", _("Post"), shift.post).fact("operator", _("Operator"), operator_text)
     s.fact("started_at", _("Started"), start)
     s.fact("ended_at", _("Ended"), as_utc(shift.ended_at) if shift.ended_at else _("still on duty"))
     not_ok = [self_check_label(k) for k, ok in (shift.self_check or {}).items() if ok is False]
     s.fact("self_check", _("Self-check"), _("all in order") if not not_ok else _("not in order: {items}").format(items=", ".join(not_ok)))
 
     h = report.section("handover", _("Handover"))
-    handover = session.execute(select(Handover).where(Handover.shift_id == shift.id)
-                               .order_by(Handover.created_at.desc(), Handover.id.desc()).limit(1)).scalars().first()
-    if handover is None:
+    if shift.handover_id is None:
         h.notes.append(_("No handover written for this shift yet."))
     else:
-        h.fact("status", _("Status"), status_label(handover.status))
-        h.fact("signed_at", _("Signed by the outgoing operator"), as_utc(handover.signed_at) if handover.signed_at else None)
-        h.fact("incoming", _("Answered by"), _who(session, handover.incoming_user_id) if handover.incoming_user_id else None)
-        h.fact("answered_at", _("Answered at"), as_utc(handover.answered_at) if handover.answered_at else None)
-        if handover.refusal_reason:
-            h.fact("refusal_reason", _("Reason for refusing"), handover.refusal_reason)
-        h.fact("open_items", _("Open items handed over"), len(handover.open_items or []))
-        if handover.notices:
-            h.fact("notices", _("Notices"), handover.notices)
-        if handover.physical_items:
+        h.fact("status", _("Status"), status_label(shift.handover_status))
+        h.fact("signed_at", _("Signed by the outgoing operator"), as_utc(shift.signed_at) if shift.signed_at else None)
+        h.fact("incoming", _("Answered by"), _who(shift.incoming_user_id, shift.incoming_name, shift.incoming_code)
+               if shift.incoming_user_id else None)
+        h.fact("answered_at", _("Answered at"), as_utc(shift.answered_at) if shift.answered_at else None)
+        if shift.refusal_reason:
+            h.fact("refusal_reason", _("Reason for refusing"), shift.refusal_reason)
+        h.fact("open_items", _("Open items handed over"), len(shift.open_items or []))
+        if shift.notices:
+            h.fact("notices", _("Notices"), shift.notices)
+        if shift.physical_items:
             h.tables.append(Table("physical_items", _("Items handed over"),
                                   [Column("item", _("Item")), Column("count", _("Count"), True)],
-                                  [[physical_item_label(k), n] for k, n in handover.physical_items.items()]))
+                                  [[physical_item_label(k), n] for k, n in shift.physical_items.items()]))
     add_activity(report, session=session, window=Window(start, end, now), settings=settings)
     return report
 
@@ -93,16 +135,8 @@ def build_daily(*, session: Session, period: Period, settings: Settings, clock: 
     now = as_utc(clock.now())
     report = Report(kind="daily", title=_("Daily report"), start=period.start, end=period.end,
                     generated_at=now, timezone=settings.timezone)
-    operator, incoming = aliased(User), aliased(User)
-    rows = session.execute(
-        select(Shift.id, Shift.post, operator.name, operator.code, Shift.started_at, Shift.ended_at,
-               Handover.status, incoming.code)
-        .join(operator, operator.id == Shift.operator_id)
-        .outerjoin(Handover, Handover.shift_id == Shift.id)
-        .outerjoin(incoming, incoming.id == Handover.incoming_user_id)
-        .where(and_(Shift.started_at < period.end,
-                    or_(Shift.ended_at.is_(None), Shift.ended_at > period.start)))
-        .order_by(Shift.started_at, Shift.id)).all()
+    rows = session.connection().execute(_shifts_of_the_day(),
+                                        {"start": period.start, "end": period.end}).all()
     s = report.section("shifts", _("Shifts"))
     s.tables.append(Table(
         "shifts", _("Shifts"),

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from deskterm.db import read_session, run_write
 from deskterm.models.visitor import SlipStatus, VisitorSlip
-from deskterm.reports.activity import Window, visitors
+from deskterm.reports.activity import Window, add_activity
 from deskterm.reports.model import Report
 
 
@@ -31,9 +31,9 @@ def test_still_on_site_counts_the_open_slips_and_those_that_left_after_the_cut(
     run_write(engine, add)
     report = Report("shift", "t", cut - timedelta(hours=12), cut, now, settings.timezone)
     with read_session(engine) as session:
-        visitors(report, session, Window(cut - timedelta(hours=12), cut, now), settings,
-                 engine.dialect.name)
-    section = report.sections[0]
+        add_activity(report, session=session, window=Window(cut - timedelta(hours=12), cut, now),
+                     settings=settings)
+    section = next(s for s in report.sections if s.key == "visitors")
     facts = {f.key: f.value for f in section.facts}
     assert facts["on_site"] == 2
     assert facts["long_stays"] == 1  # in 7 h before the cut; the long stay is 4 h
