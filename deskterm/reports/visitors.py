@@ -62,7 +62,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
     per_day: Counter = Counter()
     people_day: Counter = Counter()
     for key, n, heads in buckets:
-        local = datetime.strptime(key, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(zone)
+        local = datetime.fromisoformat(key).replace(tzinfo=UTC).astimezone(zone)  # "YYYY-MM-DD HH"
         per_hour[local.hour] += n
         per_day[local.date()] += n
         people_day[local.date()] += int(heads)
