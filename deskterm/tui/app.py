@@ -8,6 +8,7 @@ operator is on duty, each area is a mode reached by its F-key, and a screen keep
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -26,7 +27,8 @@ from deskterm.config import Settings
 from deskterm.i18n import _, set_language
 from deskterm.tui.actions import bindings, localise_bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
-from deskterm.tui.messages import RecordsChanged, ShiftChanged
+from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
+from deskterm.tui.stylesheet import DeskStylesheet
 
 if TYPE_CHECKING:  # neither is needed to paint the sign-in screen (cli/launch.py)
     from sqlalchemy.engine import Engine
@@ -65,6 +67,8 @@ class DeskApp(App[None]):
                  area: str = "dashboard",
                  open_engine: Callable[[], Engine] | None = None) -> None:
         super().__init__()
+        # Parses each CSS source once, not all of them again at each new screen (stylesheet.py).
+        self.stylesheet = DeskStylesheet(variables=self.get_css_variables())
         localise_bindings(self)
         self.settings = settings
         self._engine = engine
@@ -83,6 +87,7 @@ class DeskApp(App[None]):
         self._typed: deque[events.Event] = deque()
         self._typed_wait = False
         self._typed_after_app = False
+        self._areas_prepared = False
         from deskterm.tui.screens.signin import SignInScreen
 
         self.add_mode("gate", SignInScreen)
@@ -111,12 +116,57 @@ class DeskApp(App[None]):
             _ = self.engine
             import deskterm.services.shifts  # noqa: F401
             import deskterm.services.users  # noqa: F401
-            from deskterm.tui.areas import screen_class
 
-            for area in AREAS:  # so that the first F3, F5 ... only composes its screen
-                screen_class(area)
+            self._prepare_areas_work()
 
+        self._areas_prepared = True
         self.run_worker(work, thread=True, group="warm-up", exit_on_error=False)
+
+    # -- the first F3, F5 ... only composes its screen -------------------------------------
+    def prepare_areas(self) -> None:
+        """Import the area screens' modules (in a thread) and read their stylesheets (one
+        parse), unless warm_up did. Opening an area for the first time made Textual read the
+        screen's file, then re-parse and re-style the app for it (bench/bench_tui.py)."""
+        if self._areas_prepared:
+            return
+        self._areas_prepared = True
+        self.run_worker(self._prepare_areas_work, thread=True, group="prepare-areas",
+                        exit_on_error=False)
+
+    def _prepare_areas_work(self) -> None:
+        from deskterm.tui.areas import screen_class
+
+        classes = [cls for area in AREAS if (cls := screen_class(area)) is not None]
+        self.call_from_thread(self._read_area_css, classes)
+
+    def _read_area_css(self, classes: list[type]) -> None:
+        """What `App._load_screen_css` does at a screen's first open, for all areas at once."""
+        from deskterm.tui.areas import css_paths
+
+        added: list[tuple[str, str]] = []
+        for cls in classes:
+            for path in css_paths(cls):
+                if not self.stylesheet.has_source(str(path)):
+                    self.stylesheet.read(path)
+                    added.append((str(path), ""))
+        if added:
+            self._reparse_area_css(added)
+        if not self.is_headless:
+            # What is loaded now (SQLAlchemy, Textual, the models, every area's module and
+            # stylesheet: ~200k objects) lives as long as the app. Python's full garbage
+            # collection walked all of it each time (~60-100 ms, now and then in the middle of
+            # opening an area); frozen, it walks only what comes after. Not under tests or
+            # the benchmark (headless): they run many apps in one process.
+            gc.freeze()
+
+    def _reparse_area_css(self, added: list[tuple[str, str]]) -> None:
+        try:
+            self.stylesheet.reparse()
+        except Exception:  # left to Textual, which reports it when the screen opens
+            for key in added:
+                self.stylesheet.source.pop(key, None)
+        else:
+            self.stylesheet.update(self)
 
     # -- start, activity, idle lock --------------------------------------------------------
     def on_mount(self) -> None:
@@ -180,6 +230,12 @@ class DeskApp(App[None]):
         if self.clock.now() - self.last_activity >= timedelta(minutes=minutes):
             self.action_lock()
 
+    def on_busy_changed(self, message: BusyChanged) -> None:
+        if message.step > 0:
+            self.begin_busy()
+        else:
+            self.end_busy()
+
     def begin_busy(self) -> None:
         self.busy += 1
         if self.busy == 1 and self._busy_timer is None:
@@ -227,6 +283,7 @@ class DeskApp(App[None]):
         self.switch_mode(area)
         self.refresh_bindings()
         self.refresh_overdue()
+        self.prepare_areas()
         if self._overdue_timer is None:
             self._overdue_timer = self.set_interval(OVERDUE_CHECK_SECONDS, self.refresh_overdue)
 

@@ -8,7 +8,9 @@ the area shows a placeholder. See tui/README.md.
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass
+from pathlib import Path, PurePath
 
 from deskterm.i18n import N_
 from deskterm.tui.actions import DeskAction, register
@@ -64,6 +66,16 @@ def screen_class(area: Area):
             return None
         raise
     return getattr(module, class_name, None)
+
+
+def css_paths(cls) -> list[Path]:
+    """A screen class's CSS_PATH files, resolved as Textual's Screen.__init__ does."""
+    value = cls.CSS_PATH
+    if value is None:
+        return []
+    paths = [value] if isinstance(value, str | PurePath) else list(value)
+    base = Path(inspect.getfile(cls)).parent
+    return [Path(p) if Path(p).is_absolute() else (base / p).resolve() for p in paths]
 
 
 def make_screen(area: Area):

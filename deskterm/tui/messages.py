@@ -20,3 +20,13 @@ class RecordsChanged(Message, bubble=False):
 
 class ShiftChanged(Message):
     """The operator signed in, checked in, handed over or signed out."""
+
+
+class BusyChanged(Message, bubble=False):
+    """A database worker started (`step=1`) or ended (`step=-1`). Posted from its thread
+    (post_message is thread-safe), so the work does not wait for the UI thread to start;
+    both go through the app's queue, so the end never overtakes the start."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__()
+        self.step = step

@@ -21,6 +21,7 @@ from textual.worker import Worker
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
+from deskterm.tui.messages import BusyChanged
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -59,7 +60,7 @@ def run_db(
     app = node.app
 
     def job() -> Any:
-        app.call_from_thread(app.begin_busy)
+        app.post_message(BusyChanged(1))
         try:
             # Off the UI thread: the database layer and the engine, if not loaded yet.
             from deskterm.db import run_read, run_write
@@ -75,7 +76,7 @@ def run_db(
             app.call_from_thread(_deliver_error, node, exc, on_error)
             return None
         finally:
-            app.call_from_thread(app.end_busy)
+            app.post_message(BusyChanged(-1))
         if on_done is not None:
             app.call_from_thread(on_done, result)
         return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
@@ -82,6 +83,33 @@ class AreaScreen(DeskScreen):
     """
 
     AREA: ClassVar[str] = ""
+
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        # A new screen is styled by the stylesheet as it is when it mounts, yet Textual
+        # re-parses and re-styles the app twice for it (`App._init_mode` and `switch_mode`
+        # call `refresh_css` while the screen's count is -1). When the screen's own file is
+        # in the stylesheet already (`DeskApp.prepare_areas`), say the screen is up to date; a
+        # theme change later still counts up and refreshes it as before.
+        try:
+            app = self.app
+        except RuntimeError:  # built outside a running app (NoActiveAppError)
+            return
+        if not self.CSS and all(app.stylesheet.has_source(str(path)) for path in self.css_path):
+            self._css_update_count = app._css_update_count
+
+    _left = False  # the screen was suspended (another area, a dialog) since it mounted
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual re-styles the whole screen at every resume, twice when an area opens
+        # (`_init_mode` and `switch_mode` each post one); the first time, every widget was
+        # styled as it mounted, moments ago. After a visit elsewhere it re-styles as before.
+        if not self._left:
+            event.refresh_styles = False
+
+    def _on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
+        self._left = True
 
     def compose(self) -> ComposeResult:
         from deskterm.tui.widgets.bars import AreaBar, StatusLine

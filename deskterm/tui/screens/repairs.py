@@ -81,20 +81,25 @@ class RepairsScreen(RepairFlows, AreaScreen):
         self.detail: repairs.OrderDetail | None = None
         self.detail_id: int | None = None
         self.focus_id: int | None = None  # an order to highlight once the list is read
+        self._detail_lines = 0  # lines of the details pane as last laid out (empty at first)
 
     # -- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
+        # Shown and hidden as show_view() will want them, so mounting lays them out once.
         with Horizontal(id="repairs-top"):
             yield Static(Text(""), id="repairs-views")
-            yield Input(placeholder=_("Search"), compact=True, id="repairs-search")
-        yield RepairList(views.board_columns(), empty_text=_("No open repair orders."),
-                         id="list-board", classes="repairs-list")
-        yield RepairList(views.callback_columns(), empty_text=_("No repair callback is due."),
-                         id="list-callbacks", classes="repairs-list")
-        yield RepairList(views.review_columns(), empty_text=_("No fee waits for review."),
-                         id="list-reviews", classes="repairs-list")
-        yield RepairList(views.all_columns(), empty_text=_("No orders found."),
-                         id="list-all", classes="repairs-list")
+            search = Input(placeholder=_("Search"), compact=True, id="repairs-search")
+            search.display = self.view == "all"
+            yield search
+        for name, columns, empty in (
+                ("board", views.board_columns(), _("No open repair orders.")),
+                ("callbacks", views.callback_columns(), _("No repair callback is due.")),
+                ("reviews", views.review_columns(), _("No fee waits for review.")),
+                ("all", views.all_columns(), _("No orders found."))):
+            listing = RepairList(columns, empty_text=empty, id=f"list-{name}",
+                                 classes="repairs-list")
+            listing.display = name == self.view
+            yield listing
         with VerticalScroll(id="repairs-detail-pane", can_focus=False):
             yield Static(Text(""), id="repairs-detail")
 
@@ -130,7 +135,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
                 line.append(" " + _("{n} overdue").format(n=self.counts["overdue"]),
                             style="bold white on red")
             line.append(" ")
-        self.query_one("#repairs-views", Static).update(line)
+        self.query_one("#repairs-views", Static).update(line, layout=False)  # one line, always
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "new":
@@ -279,7 +284,10 @@ class RepairsScreen(RepairFlows, AreaScreen):
 
     def _draw_detail(self) -> None:
         text = views.detail_text(self.detail, self.app.clock.now(), self.app.settings)
-        self.query_one("#repairs-detail", Static).update(text)
+        lines = len(text.plain.splitlines()) if text.plain else 0
+        # Each second's countdown keeps the lines: repaint, lay out only when their count moves.
+        self.query_one("#repairs-detail", Static).update(text, layout=lines != self._detail_lines)
+        self._detail_lines = lines
 
     def open_record(self, kind: str, record_id: int) -> None:
         """The dashboard opens an order: show it among all orders, highlighted."""

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Digits, Input, Static
 
 from deskterm.i18n import N_, _
@@ -36,6 +37,7 @@ from deskterm.tui.widgets.text import plain
 from deskterm.tui.worker import describe_error
 
 REFRESH_SECONDS = 30
+HISTORY_MOUNT_SECONDS = 1.0  # after the first lists are shown
 VIEWS = ("on-site", "expected", "history", "deny")
 VIEW_LABELS = {"on-site": N_("On site"), "expected": N_("Expected today"),
                "history": N_("History"), "deny": N_("Deny list")}
@@ -91,6 +93,8 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         self.last_issued: VisitorSlip | None = None
         self.expected_rows: dict[int, object] = {}
         self._stale = False
+        self._history_mount: AwaitMount | None = None
+        self._history_due = False
 
     def title_text(self) -> str:
         return _("Visitors")
@@ -111,15 +115,21 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                     [Column(_("Slip"), 14), Column(_("Visitor"), 14), Column(_("Visiting"), 0),
                      Column(_("In"), 5), Column(_("Stay"), 8, "right")],
                     empty_text=_("Nobody is on site."), id="view-on-site")
-                yield RecordList(
+                # hidden from the start, as the switcher will want them (no second layout)
+                yield self._hidden(RecordList(
                     [Column(_("Visitor"), 14), Column(_("Visiting"), 0), Column(_("Purpose"), 10),
                      Column(_("Note"), 16)],
                     empty_text=_("No visitor is expected today. Ctrl+N writes one down."),
-                    id="view-expected")
-                yield HistoryView(id="view-history")
-                yield RecordList(
+                    id="view-expected"))
+                # the history view (its six filters) is mounted once the lists are painted
+                yield self._hidden(RecordList(
                     [Column(_("Name"), 14), Column(_("Reason"), 0), Column(_("Since"), 11)],
-                    empty_text=_("The deny list is empty."), id="view-deny")
+                    empty_text=_("The deny list is empty."), id="view-deny"))
+
+    @staticmethod
+    def _hidden(widget):
+        widget.display = False
+        return widget
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_SECONDS, self.refresh_lists)
@@ -199,6 +209,24 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         long_stays = sum(1 for r in on_site.rows if r.long_stay)
         self.show_view_bar({"on-site": (len(on_site.rows), on_site.people, long_stays),
                             "expected": len(expected), "deny": len(deny)})
+        if not self._history_due:  # once the lists are on screen, in a quiet moment
+            self._history_due = True
+            self.set_timer(HISTORY_MOUNT_SECONDS, self._mount_history_soon)
+
+    def _mount_history_soon(self) -> None:
+        # Not in the background of another area (it would slow that one), not awaited.
+        if self._history_mount is None and self.is_current:
+            self.mount_history()
+
+    def mount_history(self) -> AwaitMount:
+        """The history view, hidden: mounted a second after the first lists are painted, or
+        once "Expected today" is shown (the view before it), not with the screen (its filters
+        are a third of the screen's widgets). Ctrl+T waits for it if it is not there yet."""
+        if self._history_mount is None:
+            view = HistoryView(id="view-history")
+            view.display = False
+            self._history_mount = self.query_one("#views", ContentSwitcher).mount(view)
+        return self._history_mount
 
     def show_view_bar(self, counts: dict) -> None:
         if counts:
@@ -217,10 +245,13 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             style = "bold reverse" if view == self.view else "dim"
             bar.append(f" {label} ", style=style)
             bar.append(" ")
-        self.query_one("#view-bar", Static).update(bar)
+        self.query_one("#view-bar", Static).update(bar, layout=False)  # one line, always
 
-    def action_next_view(self) -> None:
-        self.switch_view(VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)])
+    async def action_next_view(self) -> None:
+        view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        if view == "history":
+            await self.mount_history()
+        self.switch_view(view)
 
     def switch_view(self, view: str) -> None:
         self.view = view
@@ -234,6 +265,8 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             history.query_one("#history-list").focus()
         else:
             self.query_one(f"#view-{view}").focus()
+            if view == "expected":
+                self.call_after_refresh(self._mount_history_soon)
 
     def action_find(self) -> None:
         if self.view == "history":

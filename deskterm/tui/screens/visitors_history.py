@@ -122,8 +122,8 @@ class HistoryView(Vertical):
         listing.set_rows([self._row(r, tz) for r in page.rows])
         more = _(" · PgDn: next page") if page.next_cursor else ""
         back = _(" · PgUp: previous page") if self.page else ""
-        self.query_one("#history-page", Static).update(
-            plain(_("Page {n}").format(n=self.page + 1) + more + back))
+        self.query_one("#history-page", Static).update(  # one line: no new layout
+            plain(_("Page {n}").format(n=self.page + 1) + more + back), layout=False)
 
     @staticmethod
     def _row(row: HistoryRow, tz: str) -> Row:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.style import Style as RichStyle
 from rich.text import Text
-from textual.containers import Horizontal
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual.widget import Widget
 from textual.widgets import Static
 
 from deskterm.i18n import _
@@ -12,28 +15,33 @@ from deskterm.tui import fmt
 from deskterm.tui.widgets.text import clean
 
 
-class StatusLine(Horizontal):
-    """Post · operator · shift on the left; a waiting sign and the clock on the right."""
+class StatusLine(Widget):
+    """Post · operator · shift on the left; a waiting sign and the clock on the right.
+
+    One widget drawing both halves at its own width: the left half is cut (…) to leave the
+    right half whole. (It was a row of two Statics: every change of the waiting sign, at each
+    database read, laid the whole screen out again, and a first draw before the size was
+    known could leave the clock misplaced.)"""
 
     DEFAULT_CSS = """
     StatusLine {
         height: 1; width: 1fr; background: $panel; color: $text;
-        & > #status-who { width: 1fr; height: 1; }
-        & > #status-clock { width: auto; height: 1; }
+        text-wrap: nowrap; text-overflow: ellipsis;
     }
     """
-
-    def compose(self):
-        yield Static("", id="status-who")
-        yield Static("", id="status-clock")
 
     def on_mount(self) -> None:
         self.watch(self.app, "busy", lambda _value: self.redraw(), init=False)
         self.watch(self.app, "overdue_repairs", lambda _value: self.redraw(), init=False)
         self.set_interval(15, self.redraw)
-        self.redraw()
 
     def redraw(self) -> None:
+        self.refresh()
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return 1
+
+    def halves(self) -> tuple[Text, Text]:
         app = self.app
         actor = getattr(app, "actor", None)
         left = Text(no_wrap=True, end="", overflow="ellipsis")
@@ -50,8 +58,26 @@ class StatusLine(Horizontal):
         if getattr(app, "busy", 0):
             right.append(_("Working… (waiting for the database)") + "  ", style="bold yellow")
         right.append(fmt.day_hm(app.clock.now(), app.settings.timezone) + " ")
-        self.query_one("#status-who", Static).update(left)
-        self.query_one("#status-clock", Static).update(right)
+        return left, right
+
+    def render_line(self, y: int) -> Strip:
+        """The left half in the width the right half leaves, then the right half: drawn as
+        the two Statics (1fr | auto) it was made of drew them."""
+        width = self.size.width
+        style = self.visual_style
+        if y or width <= 0:
+            return Strip.blank(width, style.rich_style)
+        left, right = self.halves()
+        right_width = min(right.cell_len, width)
+        fill = RichStyle(bgcolor=style.rich_style.bgcolor)  # as a widget's blank cells
+        strips = []
+        for text, room in ((left, width - right_width), (right, right_width)):
+            if room > 0:
+                lines = Visual.to_strips(self, visualize(self, text, markup=False), room, 1,
+                                         style)
+                strip = lines[0] if lines else Strip.blank(0)
+                strips.append(strip.extend_cell_length(room, fill))
+        return Strip.join(strips)
 
 
 class AreaBar(Static):
@@ -87,4 +113,4 @@ class AreaBar(Static):
             text.append(key, style="bold reverse" if active else "bold")
             text.append(tab if compact else " " + tab, style="bold underline" if active else "")
             text.append(" " if compact else "  ")
-        self.update(text)
+        self.update(text, layout=False)  # one line, as wide as the screen: no new layout

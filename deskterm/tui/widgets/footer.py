@@ -1,41 +1,178 @@
-"""The footer of the desk's screens: Textual's Footer, rebuilt only when its keys change.
+"""The footer of the desk's area screens: Textual's Footer, its keys drawn as one line.
 
-Textual's Footer recomposes (unmounts and mounts a FooterKey per key, and styles each one)
-on every bindings update: a focus move, a view switch, `refresh_bindings()`. Most of those
-leave the keys shown exactly as they were; on an area screen they were about a third of the
-CPU of opening a list (bench/bench_tui.py). This footer compares what it would show with
-what it shows and recomposes only on a difference, so it looks and behaves the same.
+Textual's Footer is a row of FooterKey widgets that it unmounts and mounts again (styling each
+one, twice: its `compact` flag is bound after mounting) on every bindings update: a focus
+move, a view switch, `refresh_bindings()`. On an area screen that was a third of the CPU of
+opening a list, and it came between the screen's first paint and its rows (bench/bench_tui.py).
+Here `FooterKeys`, one widget, draws what those FooterKeys drew, side by side in the same
+styles (the key in bold accent, padded; the description after it; a key that does not apply
+now dimmed), follows the mouse the same way (hover, tooltip, a click presses the key), and is
+only repainted when what it shows changes. The command palette key on the right is Textual's
+own FooterKey, as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # the palette key, exactly as Footer makes it
+
+
+@dataclass(frozen=True)
+class ShownKey:
+    key: str  # the binding's key, pressed on a click
+    display: str  # "^n", "⏎", "f1"
+    description: str
+    enabled: bool
+    tooltip: str
+
+
+def shown_keys(screen: Screen) -> list[ShownKey]:
+    """The keys Footer.compose shows (one per action, its first key), without groups."""
+    first: dict[str, ShownKey] = {}
+    app = screen.app
+    for _node, binding, enabled, tooltip in screen.active_bindings.values():
+        if binding.show and binding.action not in first:
+            first[binding.action] = ShownKey(binding.key, app.get_key_display(binding),
+                                             binding.description, enabled, tooltip)
+    return list(first.values())
+
+
+class FooterKeys(Widget):
+    """The footer's keys, as FooterKey widgets side by side would show them."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "footer-keys--item", "footer-keys--hover", "footer-keys--key",
+        "footer-keys--description",
+    }
+    # The rules of Textual's FooterKey (not compact), as component classes.
+    DEFAULT_CSS = """
+    FooterKeys {
+        width: 1fr;
+        height: 1;
+        text-wrap: nowrap;
+        .footer-keys--item { background: $footer-item-background; }
+        .footer-keys--hover { color: $footer-key-foreground; background: $block-hover-background; }
+        .footer-keys--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-keys--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[ShownKey] = []
+        self._hover: int | None = None
+
+    def on_mount(self) -> None:
+        self.show(shown_keys(self.screen))
+
+    def show(self, keys: list[ShownKey]) -> None:
+        if keys != self.keys:
+            self.keys = keys
+            self._hover = None
+            self.refresh()
+
+    def _spans(self) -> Iterator[tuple[int, int, ShownKey]]:
+        """(start, end) cells of each key, left to right."""
+        x = 0
+        for key in self.keys:
+            width = (cell_len(key.display) + 2 + cell_len(key.description) + 1
+                     if key.description else cell_len(key.display))
+            yield x, x + width, key
+            x += width
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, end="")
+        item = self.get_component_rich_style("footer-keys--item")
+        hover = self.get_component_rich_style("footer-keys--hover")
+        # over the key's own background (item or hover), as a FooterKey's parts are
+        key_style = self.get_component_rich_style("footer-keys--key", partial=True)
+        description_style = self.get_component_rich_style("footer-keys--description",
+                                                          partial=True)
+        for index, (_start, _end, key) in enumerate(self._spans()):
+            if key.description:
+                label = Text.assemble((f" {key.display} ", key_style),
+                                      (f"{key.description} ", description_style))
+            else:
+                label = Text.assemble((key.display, key_style))
+            base = self.rich_style + (hover if index == self._hover else item)
+            if not key.enabled:
+                base += Style(dim=True)
+            label.stylize_before(base)
+            text.append_text(label)
+        return text
+
+    def _key_at(self, x: int) -> int | None:
+        for index, (start, end, _key) in enumerate(self._spans()):
+            if start <= x < end:
+                return index
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._key_at(event.x)
+        if index != self._hover:
+            self._hover = index
+            self.tooltip = (self.keys[index].tooltip or None) if index is not None else None
+            self.refresh()
+
+    def on_leave(self, _event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._key_at(event.x)
+        if index is None:
+            return
+        if self.keys[index].enabled:
+            self.app.simulate_key(self.keys[index].key)
+        else:
+            self.app.bell()
 
 
 class DeskFooter(Footer):
-    _shown: tuple | None = None
+    _palette: tuple | None = None  # the palette key's (binding, enabled) as composed
 
-    def _keys(self) -> tuple:
-        """What compose() would draw: every active binding, with its state."""
-        return tuple(
-            (binding.key, binding.action, binding.description, binding.show, binding.group,
-             enabled, tooltip)
-            for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
-        ) + (self.compact, self.show_command_palette)
+    def compose(self):
+        yield FooterKeys()
+        palette = self._palette_binding()
+        self._palette = palette
+        if palette is not None:  # as Footer.compose makes it
+            binding, enabled = palette
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                            binding.action, classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
+
+    def _palette_binding(self) -> tuple | None:
+        if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
+            return None
+        active = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        return None if active is None else (active.binding, active.enabled)
 
     def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True  # (Footer's own flag: compose draws nothing before it)
+        self._bindings_ready = True  # (Footer's own flag)
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._recompose_if_changed)
+            self._show_keys()
 
-    async def _recompose_if_changed(self) -> None:
-        if not self.is_attached:
-            return
-        keys = self._keys()
-        if keys == self._shown:
-            return
-        self._shown = keys
-        await self.recompose()
+    def _show_keys(self) -> None:
+        self.query_one(FooterKeys).show(shown_keys(self.screen))
+        if self._palette_binding() != self._palette:  # (the palette key seldom changes)
+            self.call_after_refresh(self.recompose)

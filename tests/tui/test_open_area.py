@@ -1,0 +1,129 @@
+"""Opening an area is cheap (issue 10, bench/bench_tui.py) and shows the same as before:
+stylesheets read ahead, the visitors' history view mounted after the first lists, the status
+line drawn by one widget, database work counted in `app.busy` from its thread."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import replace
+
+from textual.css.stylesheet import Stylesheet
+
+from deskterm.tui.areas import AREAS, css_paths, screen_class
+from deskterm.tui.screens.visitors_history import HistoryView
+from deskterm.tui.stylesheet import DeskStylesheet
+from deskterm.tui.widgets.bars import StatusLine
+from deskterm.tui.widgets.footer import FooterKeys
+from tests.tui.conftest import SIZE, screen_text, settle
+
+CSS = "Foo { color: red; }"
+
+
+def test_the_stylesheet_parses_a_source_once_and_gives_textuals_rules():
+    ours, plain = DeskStylesheet(), Stylesheet()
+    for sheet in (ours, plain):
+        sheet.add_source(CSS, read_from=("a", ""))
+        sheet.add_source("Bar { height: 1; } Foo Bar { width: 3; }", read_from=("b", ""))
+        sheet.reparse()
+    assert [r.css for r in ours.rules] == [r.css for r in plain.rules]
+    first = ours.rules[0]
+    ours.add_source("Baz { width: 1; }", read_from=("c", ""))
+    ours.reparse()
+    assert ours.rules[0] is first  # not parsed again
+    assert [r.css for r in ours.rules][-1] == "Baz {\n    width: 1;\n}"
+    ours.set_variables({"x": "red"})  # new variables: parsed again with them
+    ours.reparse()
+    assert ours.rules[0] is not first
+
+
+async def test_area_stylesheets_are_read_before_the_first_key(make_desk_app, monkeypatch):
+    from textual.app import App
+
+    app = make_desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for area in AREAS:
+            for path in css_paths(screen_class(area)):
+                assert app.stylesheet.has_source(str(path))
+        refreshed = []
+        original = App.refresh_css
+        monkeypatch.setattr(App, "refresh_css", lambda self, *a, **k: (
+            refreshed.append(True), original(self, *a, **k)))
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert refreshed == []  # no re-parse and re-style of the whole app for a new screen
+        assert "On site" in screen_text(app)
+    assert gc.get_freeze_count() == 0  # frozen only in a real terminal
+
+
+async def test_the_history_view_comes_at_once_even_before_it_is_mounted(make_desk_app):
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t", "ctrl+t")  # no pause: the view is mounted on demand
+        await settle(pilot)
+        screen = app.screen
+        assert screen.view == "history"
+        assert app.focused is screen.query_one("#history-list")
+        assert "Page 1" in screen_text(app)
+        await pilot.press("ctrl+f")
+        assert app.focused.id == "date-from-input"
+
+
+async def test_the_history_view_is_mounted_hidden_after_the_first_lists(make_desk_app):
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = screen_text(app)
+        await pilot.pause(1.2)  # HISTORY_MOUNT_SECONDS
+        await settle(pilot)
+        history = app.screen.query_one(HistoryView)
+        assert not history.display
+        assert screen_text(app) == before
+        await pilot.press("ctrl+t", "ctrl+t")
+        await settle(pilot)
+        assert app.screen.query_one(HistoryView) is history
+        assert history.display
+
+
+async def test_the_status_line_keeps_the_clock_whole_and_cuts_the_left(make_desk_app, settings):
+    long = replace(settings, post="东门岗" * 10 + "东门")  # 32 characters, 64 cells
+    app = make_desk_app(app_settings=long, lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one(StatusLine)
+        left, right = line.halves()
+        text = "".join(s.text for s in line.render_line(0))
+        assert text.endswith(right.plain)
+        assert "…" in text and "东门岗" in text
+        app.busy = 1  # the waiting sign joins the right half, still whole
+        busy_left, busy_right = line.halves()
+        text = "".join(s.text for s in line.render_line(0))
+        assert busy_right.cell_len > right.cell_len and text.endswith(busy_right.plain)
+        app.busy = 0
+
+
+async def test_busy_counts_every_read_back_to_zero(make_desk_app):
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(6):  # exclusive reads cancel each other
+            await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.busy == 0
+        assert "Working" not in screen_text(app)
+
+
+async def test_the_footer_highlights_the_key_under_the_mouse(make_desk_app):
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = app.screen.query_one(FooterKeys)
+        plain = keys.render()
+        await pilot.hover(FooterKeys, offset=(1, 0))
+        hovered = keys.render()
+        assert hovered.plain == plain.plain
+        assert hovered.get_style_at_offset(app.console, 1) != plain.get_style_at_offset(
+            app.console, 1)
+        assert keys.tooltip  # the key's help sentence
