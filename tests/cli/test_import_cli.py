@@ -89,7 +89,7 @@ def test_what_no_column_can_hold_is_a_bad_row_by_line(cli, desk_db, tmp_path):
             "张三,12,1203,,业主,\n"
             "李\x00四,12,1204,,租户,\n"
             "王五,12,12\x0005,,业主,\n"
-            + "庄" * 50 + ",12,1206,,业主,\n"  # 50 characters fit the name, not its 300-letter pinyin
+            + "庄" * 65 + ",12,1206,,业主,\n"  # the name column holds 64
             "赵六,12,1207,,业主,\x00\n")
     path = write(tmp_path, "nul.csv", text)
     result = cli("import", "residents", path, "--db", desk_db, env=ADMIN)
@@ -97,7 +97,7 @@ def test_what_no_column_can_hold_is_a_bad_row_by_line(cli, desk_db, tmp_path):
     assert result.output == (
         "line 3: 姓名: Control characters are not allowed here.\n"
         "line 4: 楼栋 / 房号: Control characters are not allowed here.\n"
-        "line 5: 姓名: This field takes at most 256 characters.\n"
+        "line 5: The name is too long.\n"
         "line 6: 备注: Control characters are not allowed here.\n"
         "Nothing was imported. 5 rows: 1 new, 0 changed, 0 unchanged; buildings added: 1; units added: 1.\n")
     assert rows(desk_db, "select count(*) from resident") == [(0,)]

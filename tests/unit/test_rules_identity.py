@@ -230,7 +230,7 @@ def test_mask_document_never_contains_the_full_number(doc_type, number):
     kept = "".join(number.split()).upper() if doc_type != "other" else number.strip()
     assert len(shown) <= len(kept) // 2  # at least half of the number stays hidden
     # Everything after the type label is derived from the number; it never holds all of it.
-    assert kept not in masked[len(doc_type) :]
+    assert kept not in masked[len(doc_type) :] or not kept.strip("*")  # "*" is in "****"
 
 
 @given(st.from_regex(r"[A-Za-z0-9]{5,20}", fullmatch=True))
