@@ -73,16 +73,25 @@ def run_db(
         except Exception as exc:  # delivered to the UI thread, never lost
             if write is not None:  # work(engine) runs its own transactions and audits them
                 _audit_refusal(app, exc)
-            app.call_from_thread(_deliver_error, node, exc, on_error)
+            app.call_from_thread(deliver, _deliver_error, node, exc, on_error)
             return None
         finally:
             app.post_message(BusyChanged(-1))
         if on_done is not None:
-            app.call_from_thread(on_done, result)
+            app.call_from_thread(deliver, on_done, result)
         return result
 
-    return node.run_worker(job, thread=True, group=group, exclusive=exclusive,
-                           exit_on_error=False, name=group)
+    def deliver(callback: Callable[..., None], *args: Any) -> None:
+        # A read replaced by a newer one of its group (exclusive: the dashboard's arrow keys,
+        # a list paging) can finish after it, in a thread that cannot be stopped: its rows
+        # would be shown under the newer one's title. A write is always reported.
+        if write is False and worker.is_cancelled:
+            return
+        callback(*args)
+
+    worker = node.run_worker(job, thread=True, group=group, exclusive=exclusive,
+                             exit_on_error=False, name=group)
+    return worker
 
 
 def _audit_refusal(app, exc: BaseException) -> None:
