@@ -275,3 +275,23 @@ async def test_a_supervisor_adds_a_name_to_the_deny_list_with_two_enters(make_de
         assert type(app.screen).__name__ == "DenyEntryDialog"
         assert app.screen.query_one("#name-input").value == "李某"
         assert len(run_read(engine, lambda s: s.exec(select(DenyEntry)).all())) == 1
+
+
+async def test_ctrl_o_prints_the_last_slip_with_its_barcode(make_desk_app, engine, estate, staff,
+                                                            clock, settings, tmp_path):
+    """On a receipt printer (printer = "escpos") the slip's number is a barcode to scan."""
+    from dataclasses import replace
+
+    from tests.services.test_printing import scanned
+
+    slip = run_write(engine, lambda s: visitors.register_slip(
+        session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
+    printed = tmp_path / "printer.bin"
+    app = make_desk_app(area="visitors", app_settings=replace(
+        settings, printer="escpos", print_command=f"tee {printed}"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.last_issued = slip  # as after issuing it on this screen
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert scanned(printed.read_bytes()) == [slip.number]
