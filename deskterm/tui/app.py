@@ -45,6 +45,14 @@ OVERDUE_CHECK_SECONDS = 30
 BUSY_NOTICE_SECONDS = 0.4
 
 
+COMMAND_KEY_SETTLE_S = 0.05  # long enough for an action to start; nobody types faster
+
+
+def _is_command(key: str) -> bool:
+    return key.startswith(("ctrl+", "alt+")) or key == "escape" or (
+        key[:1] == "f" and key[1:].isdigit())
+
+
 class DeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "deskterm"
@@ -87,6 +95,7 @@ class DeskApp(App[None]):
         self._typed: deque[events.Event] = deque()
         self._typed_wait = False
         self._typed_after_app = False
+        self._typed_holds = 0  # reads whose dialog the keys typed meanwhile belong to
         self._areas_prepared = False
         from deskterm.tui.screens.signin import SignInScreen
 
@@ -201,9 +210,26 @@ class DeskApp(App[None]):
             node = node.parent
         return None
 
+    def hold_typed_keys(self) -> Callable[[], None]:
+        """Keys typed from now on wait until the returned function is called: for a dialog that
+        opens only after a database read (Ctrl+N on complaints reads the categories first),
+        the text typed right after the key belongs in it, not in the list behind it."""
+        self._typed_holds += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._typed_holds -= 1
+                if not self._typed_holds:  # after the dialog is up and its field focused
+                    self.call_after_refresh(self._hand_over_typed)
+
+        return release
+
     async def _hand_over_typed(self) -> None:
         while self._typed:
-            if self._typed_wait:
+            if self._typed_wait or self._typed_holds:
                 return
             busy = self._busy_node()
             if busy is None and not self._typed_after_app and not self._message_queue.empty():
@@ -216,7 +242,16 @@ class DeskApp(App[None]):
                 busy.call_later(self.post_message, TypedKeysReady())
                 return
             self._typed_after_app = False
-            await super().on_event(self._typed.popleft())
+            event = self._typed.popleft()
+            await super().on_event(event)
+            if isinstance(event, events.Key) and _is_command(event.key):
+                # A command key (Ctrl+N, F5 ...) runs its action after the key has bubbled up
+                # to the screen, and the form it opens comes a few steps later (a push, or a
+                # read first: hold_typed_keys). The keys after it wait a moment, so that the
+                # text typed with Ctrl+N lands in the new form, not in the list behind it.
+                self._typed_wait = True
+                self.set_timer(COMMAND_KEY_SETTLE_S, lambda: self.post_message(TypedKeysReady()))
+                return
 
     async def on_typed_keys_ready(self, _message: TypedKeysReady) -> None:
         self._typed_wait = False

@@ -45,6 +45,9 @@ def describe_error(exc: BaseException) -> str:
     return _("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
 
 
+KEY_HOLD_LIMIT_S = 2.0
+
+
 def run_db(
     node: DOMNode,
     work: Callable[[Session], Any],
@@ -54,10 +57,16 @@ def run_db(
     write: bool | None = True,
     group: str = "db",
     exclusive: bool = False,
+    hold_keys: bool = False,
 ) -> Worker:
     """Run `work(session)` in a thread worker; call `on_done(result)` / `on_error(exc)` on
-    the UI thread. Without `on_error` the failure is shown by `show_error`."""
+    the UI thread. Without `on_error` the failure is shown by `show_error`. `hold_keys`: the
+    result opens a dialog; keys typed meanwhile wait for it (DeskApp.hold_typed_keys)."""
     app = node.app
+    hold = getattr(app, "hold_typed_keys", None) if hold_keys else None
+    release = hold() if hold is not None else (lambda: None)
+    if hold is not None:  # a worker cancelled before it ran never releases: keys wait 2 s at most
+        app.set_timer(KEY_HOLD_LIMIT_S, release)
 
     def job() -> Any:
         app.post_message(BusyChanged(1))
@@ -79,15 +88,20 @@ def run_db(
             app.post_message(BusyChanged(-1))
         if on_done is not None:
             app.call_from_thread(deliver, on_done, result)
+        else:
+            app.call_from_thread(release)
         return result
 
     def deliver(callback: Callable[..., None], *args: Any) -> None:
         # A read replaced by a newer one of its group (exclusive: the dashboard's arrow keys,
         # a list paging) can finish after it, in a thread that cannot be stopped: its rows
         # would be shown under the newer one's title. A write is always reported.
-        if write is False and worker.is_cancelled:
-            return
-        callback(*args)
+        try:
+            if write is False and worker.is_cancelled:
+                return
+            callback(*args)
+        finally:
+            release()
 
     worker = node.run_worker(job, thread=True, group=group, exclusive=exclusive,
                              exit_on_error=False, name=group)

@@ -34,3 +34,27 @@ async def test_tab_and_text_in_one_burst(make_desk_app):
         await settle(pilot)
         values = [w.value for w in app.screen.query(Input)]
         assert values[:2] == ["abc", "defg"]
+
+
+async def test_text_typed_with_the_key_that_opens_a_dialog_after_a_read(make_desk_app):
+    """Ctrl+N on complaints reads the categories before its form opens; the name typed in the
+    same burst goes into the form, not into the list behind it."""
+    app = make_desk_app(area="complaints")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _burst(app, ["ctrl+n", *"Zhang"])
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ComplaintDialog"
+        assert app.screen.query_one("#who-name-input").value == "Zhang"
+
+
+async def test_repair_intake_opened_and_filled_in_one_burst(make_desk_app):
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _burst(app, ["ctrl+n", *"12-1203"])
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RepairIntakeDialog"
+        assert app.screen.query_one("#unit-input").value == "12-1203"

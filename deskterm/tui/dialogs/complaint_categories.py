@@ -105,7 +105,9 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
         self._input("sort").value = str(row.sort) if row else "500"
         self.query_one("#category-active", TickBox).value = row.active if row else True
         self.query_one("#form-error", Static).display = False
-        (self._input("name_zh") if row else code).focus()
+        # At once, not after this handler (widget.focus): keys typed in the same burst as
+        # Ctrl+N or Enter go to the field they were meant for (DeskApp hands keys on in order).
+        self.set_focus(self._input("name_zh") if row else code)
 
     @on(RecordList.Selected)
     def edit_line(self, event: RecordList.Selected) -> None:

@@ -40,10 +40,11 @@ class DeskNode:
         write: bool | None = True,
         group: str = "db",
         exclusive: bool = False,
+        hold_keys: bool = False,
     ) -> Worker:
         """Run `work(session)` in a thread (one transaction); see tui/worker.py."""
         return run_db(self, work, on_done=on_done, on_error=on_error, write=write,
-                      group=group, exclusive=exclusive)
+                      group=group, exclusive=exclusive, hold_keys=hold_keys)
 
     def show_error(self, exc: BaseException) -> None:
         show_error(self, exc)

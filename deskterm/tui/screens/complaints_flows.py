@@ -38,7 +38,7 @@ class ComplaintFlows:
     # -- complaints ----------------------------------------------------------------------------
     def new_complaint(self) -> None:
         self.run_db(lambda s: [(c.code, c.label) for c in complaints.list_categories(s)],
-                    write=False, on_done=self._open_intake, group="complaint-open")
+                    write=False, on_done=self._open_intake, group="complaint-open", hold_keys=True)
 
     def _open_intake(self, categories) -> None:
         actor, clock, settings = self._ctx()
@@ -83,7 +83,7 @@ class ComplaintFlows:
     def handle_complaint(self, complaint_id: int) -> None:
         self.run_db(lambda s: (complaints.get_complaint(s, complaint_id),
                                [(c.code, c.label) for c in complaints.list_categories(s)]),
-                    write=False, on_done=self._open_menu, group="complaint-open")
+                    write=False, on_done=self._open_menu, group="complaint-open", hold_keys=True)
 
     def _open_menu(self, loaded) -> None:
         complaint, categories = loaded
@@ -138,7 +138,7 @@ class ComplaintFlows:
     def record_callback(self, callback_id: int) -> None:
         now = self.app.clock.now()
         self.run_db(lambda s: callbacks.describe(s, callback_id, now=now), write=False,
-                    on_done=self._open_callback, group="complaint-open")
+                    on_done=self._open_callback, group="complaint-open", hold_keys=True)
 
     def _open_callback(self, row: callbacks.CallbackRow) -> None:
         actor, clock, settings = self._ctx()
@@ -187,7 +187,7 @@ class ComplaintFlows:
 
     def finish_follow_up(self, communication_id: int) -> None:
         self.run_db(lambda s: communications.get_communication(s, communication_id),
-                    write=False, on_done=self._ask_follow_up, group="complaint-open")
+                    write=False, on_done=self._ask_follow_up, group="complaint-open", hold_keys=True)
 
     def _ask_follow_up(self, comm) -> None:
         actor, clock, _settings = self._ctx()

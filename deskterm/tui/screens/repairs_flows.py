@@ -42,7 +42,7 @@ class RepairFlows:
             return
         self.run_db(lambda s: repairs.get_order_detail(session=s, order_id=order_id),
                     write=False, on_done=lambda d: d is not None and then(d),
-                    group="repairs-open", exclusive=True)
+                    group="repairs-open", hold_keys=True, exclusive=True)
 
     def _about(self, detail) -> str:
         o = detail.order
@@ -61,7 +61,7 @@ class RepairFlows:
     # -- intake ------------------------------------------------------------------------------
     def action_new(self) -> None:
         self.run_db(lambda s: IntakeContext(repairs.list_categories(session=s)), write=False,
-                    on_done=self._open_intake, group="repairs-open", exclusive=True)
+                    on_done=self._open_intake, group="repairs-open", hold_keys=True, exclusive=True)
 
     def _open_intake(self, context: IntakeContext) -> None:
         actor, clock, settings = self._ctx()
@@ -284,7 +284,7 @@ class RepairFlows:
             if pending is not None:
                 now = clock.now()
                 self.run_db(lambda s: callbacks.describe(s, pending.id, now=now), write=False,
-                            on_done=self._record_callback, group="repairs-open")
+                            on_done=self._record_callback, group="repairs-open", hold_keys=True)
         elif step == "review":
             line = next((ln for ln in detail.lines if ln.review == "pending"), None)
             if line is not None:
@@ -313,7 +313,7 @@ class RepairFlows:
                                  lambda result: result is not None and self._saved())
 
         self.run_db(lambda s: fees.list_schedule(session=s, on=day), write=False,
-                    on_done=opened, group="repairs-open")
+                    on_done=opened, group="repairs-open", hold_keys=True)
 
     def _review_fee(self, line, order) -> None:
         actor, clock, _settings = self._ctx()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
@@ -69,7 +70,9 @@ class FormField(Widget):
         with Horizontal():
             label = Label(plain(self.label), classes="field-label")
             if self.label_width:
-                label.styles.width = self.label_width
+                # Never narrower than the words and the gap after them: a label cut in two
+                # lines ("Complaina/nt") pushed the form down; one field out of line is less bad.
+                label.styles.width = max(self.label_width, cell_len(self.label) + 1)
             yield label
             yield self.control
         yield Static("", classes="field-error", markup=False)
