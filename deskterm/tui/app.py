@@ -49,7 +49,9 @@ COMMAND_KEY_SETTLE_S = 0.05  # long enough for an action to start; nobody types 
 
 
 def _is_command(key: str) -> bool:
-    return key.startswith(("ctrl+", "alt+")) or key == "escape" or (
+    """A key whose binding runs once the key has bubbled up from the focused widget (Enter in
+    an Input too: it moves to the next field or submits), not a character for the field."""
+    return key.startswith(("ctrl+", "alt+")) or key in ("escape", "enter") or (
         key[:1] == "f" and key[1:].isdigit())
 
 

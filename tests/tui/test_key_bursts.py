@@ -58,3 +58,20 @@ async def test_repair_intake_opened_and_filled_in_one_burst(make_desk_app):
         await settle(pilot)
         assert type(app.screen).__name__ == "RepairIntakeDialog"
         assert app.screen.query_one("#unit-input").value == "12-1203"
+
+
+async def test_enter_in_a_burst_moves_on_before_the_next_key(make_desk_app):
+    """An expected visitor typed fast: name, Enter, people. The Enter's move to the next field
+    runs after the key has bubbled up; the 3 must wait for it, not join the name."""
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        _burst(app, [*"Li", "enter", "3"])
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen.query_one("#visitor-name-input").value == "Li"
+        assert app.screen.query_one("#headcount-input").value == "3"
