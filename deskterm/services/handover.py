@@ -358,10 +358,3 @@ def save_sheet(sheet: HandoverSheet, settings: Settings, folder) -> tuple:
     text_path.write_text(render_text(sheet, settings), encoding="utf-8")
     html_path.write_text(render_html(sheet, settings), encoding="utf-8")
     return text_path, html_path
-
-
-def print_text(text: str, settings: Settings) -> None:
-    """Send the sheet to the desk's printer (settings.print_command, e.g. "lp")."""
-    from deskterm.services.printing import send
-
-    send(text, settings)

@@ -56,10 +56,3 @@ def save_document(name: str, text: str, folder: Path | None = None) -> Path:
         raise DeskError(_("Could not save {path}: {reason}").format(
             path=target, reason=exc.strerror or exc)) from None
     return target
-
-
-def print_document(text: str, settings: Settings) -> None:
-    """Send the text form to the print command (the same path as the visitor slips)."""
-    from deskterm.services.printing import send
-
-    send(text, settings)

@@ -67,8 +67,3 @@ def roll_call_text(on_site: OnSite, now: datetime, settings: Settings) -> str:
 def print_slip(slip: VisitorSlip, settings: Settings) -> None:
     """Print a visitor's slip; on a receipt printer its number is a barcode to scan at check-out."""
     send(slip_text(slip, settings), settings, barcode=slip.number)
-
-
-def print_text(text: str, settings: Settings) -> None:
-    """Print the roll call (or any text) through the configured printer."""
-    send(text, settings)

@@ -7,7 +7,7 @@ from sqlmodel import select
 from deskterm.db import read_session, run_read, run_write
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.models.shift import HandoverItem, HandoverStatus, Shift, ShiftStatus
-from deskterm.services import audit, dashboard, handover, shifts
+from deskterm.services import audit, dashboard, handover, printing, shifts
 from deskterm.services.actor import Actor
 from tests.services.test_dashboard import add_log, add_message, add_repair, add_visitor
 
@@ -179,11 +179,11 @@ def test_print_through_the_print_command(engine, clock, settings, staff, tmp_pat
 
     out = tmp_path / "printed.txt"
     with pytest.raises(InvalidInput):
-        handover.print_text("x", settings)
-    handover.print_text("交班单\n", replace(settings, print_command=f"tee {out}"))
+        printing.send("x", settings)
+    printing.send("交班单\n", replace(settings, print_command=f"tee {out}"))
     assert out.read_text(encoding="utf-8") == "交班单\n"
     with pytest.raises(DeskError):
-        handover.print_text("x", replace(settings, print_command="false"))
+        printing.send("x", replace(settings, print_command="false"))
 
 
 def test_history(engine, clock, settings, staff):

@@ -1,6 +1,7 @@
 """Keys typed in a burst (a barcode scanner, a fast typist) land in the fields they were
 typed into, and Ctrl+S acts only after the text before it is in."""
 
+import pytest
 from textual import events
 
 from tests.factories import PASSWORD
@@ -36,28 +37,22 @@ async def test_tab_and_text_in_one_burst(make_desk_app):
         assert values[:2] == ["abc", "defg"]
 
 
-async def test_text_typed_with_the_key_that_opens_a_dialog_after_a_read(make_desk_app):
-    """Ctrl+N on complaints reads the categories before its form opens; the name typed in the
-    same burst goes into the form, not into the list behind it."""
-    app = make_desk_app(area="complaints")
+@pytest.mark.parametrize(("area", "dialog", "field", "text"), [
+    ("complaints", "ComplaintDialog", "#who-name-input", "Zhang"),
+    ("repairs", "RepairIntakeDialog", "#unit-input", "12-1203"),
+])
+async def test_text_typed_with_the_key_that_opens_a_dialog_after_a_read(
+        make_desk_app, area, dialog, field, text):
+    """Ctrl+N on complaints (or repairs) reads the categories before its form opens; the text
+    typed in the same burst goes into the form, not into the list behind it."""
+    app = make_desk_app(area=area)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        _burst(app, ["ctrl+n", *"Zhang"])
+        _burst(app, ["ctrl+n", *text])
         await settle(pilot)
         await settle(pilot)
-        assert type(app.screen).__name__ == "ComplaintDialog"
-        assert app.screen.query_one("#who-name-input").value == "Zhang"
-
-
-async def test_repair_intake_opened_and_filled_in_one_burst(make_desk_app):
-    app = make_desk_app(area="repairs")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        _burst(app, ["ctrl+n", *"12-1203"])
-        await settle(pilot)
-        await settle(pilot)
-        assert type(app.screen).__name__ == "RepairIntakeDialog"
-        assert app.screen.query_one("#unit-input").value == "12-1203"
+        assert type(app.screen).__name__ == dialog
+        assert app.screen.query_one(field).value == text
 
 
 async def test_enter_in_a_burst_moves_on_before_the_next_key(make_desk_app):

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 from deskterm.i18n import N_, _
 from deskterm.paths import data_dir
 from deskterm.services import handover as handover_service
+from deskterm.services import printing
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskScreen
@@ -92,7 +93,7 @@ class HandoverSheetScreen(DeskScreen):
     def action_print(self) -> None:
         text = handover_service.render_text(self.sheet, self.app.settings)
         settings = self.app.settings
-        self.run_db(lambda _engine: handover_service.print_text(text, settings), write=None,
+        self.run_db(lambda _engine: printing.send(text, settings), write=None,
                     on_done=lambda _r: self.notify(_("Sent to the printer.")),
                     group="sheet-print")
 

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from deskterm.i18n import _
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
-from deskterm.services import callbacks, fees, permissions, repair_print, repairs
+from deskterm.services import callbacks, fees, permissions, printing, repair_print, repairs
 from deskterm.services.repair_labels import class_label, status_label
 from deskterm.tui import fmt
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
@@ -121,7 +121,7 @@ class RepairFlows:
                 session=s, actor=actor, clock=clock, settings=settings, order_id=order_id,
                 fmt=fmt_, include_phone=include_phone))
             if how == "print":  # outside the transaction: no retry may print twice
-                repair_print.print_document(text, settings)
+                printing.send(text, settings)
                 return _("Sent to the printer.")
             path = repair_print.save_document(name, text)
             return _("Saved to {path}").format(path=path)
