@@ -38,12 +38,13 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
         iter_callbacks,
         iter_complaints,
     )
-    from deskterm.services.complaints import category_label
+    from deskterm.services.complaint_categories import list_categories
 
     now = as_utc(clock.now())
     report = Report(kind="complaints", title=_("Complaints report"), start=period.start, end=period.end,
                     generated_at=now, timezone=settings.timezone)
     counts = complaint_counts(session=session, since=period.start, until=period.end)
+    labels = {c.code: c.label for c in list_categories(session, include_withdrawn=True)}
     s = report.section("summary", _("Summary"))
     s.fact("received", _("Received"), counts["received"])
     s.fact("on_the_spot", _("Settled on the spot"), counts["closed_on_the_spot"])
@@ -56,7 +57,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
     s.fact("callbacks_on_time", _("Complaint callbacks made on time"), Ratio(share["on_time"], share["due"]))
     s.tables.append(Table("by_category", _("By category"),
                           [Column("category", _("Category")), Column("count", _("Count"), True)],
-                          [[category_label(session, code), n] for code, n in counts["by_category"].items()],
+                          [[labels.get(code, code), n] for code, n in counts["by_category"].items()],
                           empty=_("No complaints in this period.")))
 
     c = report.section("complaints", _("Complaints"))
@@ -66,7 +67,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
         Column("content", _("Complaint")), Column("status", _("Status")), Column("reply_due", _("Reply due")),
         Column("replied", _("Replied")), Column("late", _("Late")), Column("answer", _("Answer"))],
         [[row["number"], _at(row["received_at"]), row["who_name"], row["unit"],
-          category_label(session, row["category"]), _word(SEVERITY, row["severity"]), row["content"],
+          labels.get(row["category"], row["category"]), _word(SEVERITY, row["severity"]), row["content"],
           _word(STATUS, row["status"]), _at(row["reply_due_at"]), _at(row["replied_at"]), row["reply_late"],
           row["answer"] or ""]
          for row in iter_complaints(session=session, since=period.start, until=period.end)],
