@@ -80,9 +80,9 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
     from deskterm.config import Settings
     from deskterm.db import make_engine, read_session, run_read, run_write
     from deskterm.models.user import Role
-    from deskterm.services import visitors
     from deskterm.services.actor import Actor
-    from deskterm.services.visitor_onsite import list_on_site
+    from deskterm.services.visitors import slips as visitors
+    from deskterm.services.visitors.onsite import list_on_site
 
     rng = random.Random(seed)
     raw = sqlite3.connect(str(db))

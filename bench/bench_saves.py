@@ -47,8 +47,8 @@ def worker(db: str, start_at: float, seconds: float, seed: int) -> None:
     from deskterm.models.estate import Resident
     from deskterm.models.user import Role, User
     from deskterm.models.visitor import VisitorSlipCreate
-    from deskterm.services import visitors
     from deskterm.services.actor import Actor
+    from deskterm.services.visitors import slips as visitors
 
     rng = random.Random(seed)
     engine = make_engine(db)

@@ -70,7 +70,7 @@ def build_estate(path: Path, residents: int, seed: int = 7) -> None:
     from deskterm.demo.names import company_names, mobile, person_name
     from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
     from deskterm.rules.pinyin import pinyin_keys
-    from deskterm.services.setup import initialise
+    from deskterm.services.admin.setup import initialise
 
     rng = random.Random(seed)
     engine = make_engine(str(path))
@@ -180,8 +180,8 @@ def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dic
     from deskterm.db import make_engine, run_read
     from deskterm.models.estate import Resident
     from deskterm.models.user import Role
-    from deskterm.services import search as search_service
     from deskterm.services.actor import Actor
+    from deskterm.services.inquiries import search as search_service
 
     path = estate_database(residents, seed)
     engine = make_engine(str(path))
@@ -229,7 +229,7 @@ def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dic
 
 def _plain_query(plan):
     """The single-table query a person would write for the keystroke (reference only)."""
-    from deskterm.services.search import Mode, _bump
+    from deskterm.services.inquiries.search import Mode, _bump
 
     base = ("SELECT r.id, r.name, u.label, r.phone FROM resident r LEFT JOIN unit u "
             "ON u.id = r.unit_id WHERE {} AND r.active ORDER BY {} LIMIT 31")

@@ -48,7 +48,7 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     from deskterm.db import make_engine
-    from deskterm.services.setup import initialise
+    from deskterm.services.admin.setup import initialise
 
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(str(path))
@@ -66,7 +66,7 @@ def pg_template():
     from sqlalchemy import create_engine, text
 
     from deskterm.db import make_engine
-    from deskterm.services.setup import initialise
+    from deskterm.services.admin.setup import initialise
 
     name = f"deskterm_tpl_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from deskterm.db import run_write
 from deskterm.models.user import Role
-from deskterm.services import users
 from deskterm.services.actor import Actor
+from deskterm.services.admin import users
 
 PASSWORD = "secret-pass"
 

@@ -16,7 +16,7 @@ from deskterm.db import run_write
 from deskterm.models.directory import DirectoryEntry, DirectoryKind, Event
 from deskterm.models.estate import Building, BuildingKind, Company, ResidentCreate, Unit
 from deskterm.rules.pinyin import pinyin_keys
-from deskterm.services.residents import create_resident
+from deskterm.services.estate.residents import create_resident
 
 # (unit label, name, relation, phone): phones are distinctive so a leak is easy to spot.
 PEOPLE = (

@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_write
-        from deskterm.services import users
+        from deskterm.services.admin import users
 
         desk = open_desk(db)
         actor = act_as(desk, user, "users.manage")
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
     def users_list(db: DbOption = None, user: UserOption = None) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_read
-        from deskterm.services import users
+        from deskterm.services.admin import users
 
         desk = open_desk(db)
         act_as(desk, user, "users.manage")
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
     def users_passwd(code: str, db: DbOption = None, user: UserOption = None) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_write
-        from deskterm.services import users
+        from deskterm.services.admin import users
 
         desk = open_desk(db)
         actor = act_as(desk, user, "users.manage")
@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
     def users_disable(code: str, db: DbOption = None, user: UserOption = None) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_write
-        from deskterm.services import users
+        from deskterm.services.admin import users
 
         desk = open_desk(db)
         actor = act_as(desk, user, "users.manage")
@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
         from deskterm import schema
         from deskterm.cli.context import open_desk
         from deskterm.db import is_sqlite
-        from deskterm.services import maintenance
+        from deskterm.services.admin import maintenance
 
         desk = open_desk(db, check_schema=False)
         current = schema.current_revision(desk.engine)
@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
     @db_app.command("backup", help=_("Write a verified copy of the database to PATH (safe while desks work)."))
     def db_backup(path: Path, db: DbOption = None, user: UserOption = None) -> None:
         from deskterm.cli.context import act_as, open_desk
-        from deskterm.services import maintenance
+        from deskterm.services.admin import maintenance
 
         desk = open_desk(db)
         act_as(desk, user, "db.manage")
@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
     ) -> None:
         from deskterm.cli.context import open_desk
-        from deskterm.services import maintenance
+        from deskterm.services.admin import maintenance
 
         desk = open_desk(db, check_schema=False)
         target = maintenance.sqlite_path(desk.engine)
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
     @db_app.command("check", help=_("Run the integrity and foreign-key checks and verify the audit chain."))
     def db_check(db: DbOption = None) -> None:
         from deskterm.cli.context import open_desk
-        from deskterm.services import maintenance
+        from deskterm.services.admin import maintenance
 
         desk = open_desk(db)
         report = maintenance.check(desk.engine)

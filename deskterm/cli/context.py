@@ -63,8 +63,9 @@ def act_as(desk: Desk, user: str | None, action: str) -> Actor:
     """Sign in as --user and check that the role may run `action`; a denial is audited."""
     from deskterm.db import run_write
     from deskterm.errors import AuthFailed
-    from deskterm.services import permissions, users
+    from deskterm.services import permissions
     from deskterm.services.actor import Actor
+    from deskterm.services.admin import users
 
     if not user:
         raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))

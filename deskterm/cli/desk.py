@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         admin: Annotated[str | None, typer.Option(help=_("Staff code of the first admin (unattended: the password comes from DESKTERM_PASSWORD)."))] = None,
         admin_name: Annotated[str | None, typer.Option(help=_("Name of the first admin."))] = None,
     ) -> None:
-        from deskterm.services import setup
+        from deskterm.services.admin import setup
 
         desk = _open_unchecked(db)
         summary = setup.initialise(engine=desk.engine, clock=desk.clock, settings=desk.settings)

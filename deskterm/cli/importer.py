@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
 def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> None:
     from deskterm.cli.context import act_as, open_desk
     from deskterm.db import run_write
-    from deskterm.services.importer import import_file
+    from deskterm.services.admin.importer import import_file
 
     if not file.is_file():
         raise typer.BadParameter(_("There is no file {path}.").format(path=file), param_hint="FILE")

@@ -31,8 +31,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_read
-        from deskterm.services import visitor_purge
-        from deskterm.services.visitors import local_time
+        from deskterm.services.visitors import purge as visitor_purge
+        from deskterm.services.visitors.slips import local_time
 
         desk = open_desk(db)
         actor = act_as(desk, user, "purge.run")

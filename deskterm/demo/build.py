@@ -37,7 +37,7 @@ from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.directory import DirectoryEntry
 from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.models.user import User
-from deskterm.services import maintenance, setup
+from deskterm.services.admin import maintenance, setup
 
 VISITORS_PER_SCALE = 20_000
 SQLITE_BULK_CACHE_KIB = 65_536  # page cache while the visitor indexes grow

@@ -8,7 +8,7 @@ from deskterm.demo.context import DemoContext
 from deskterm.demo.names import company_names, mobile, person_name
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
 from deskterm.models.user import Role, User
-from deskterm.services.users import hash_password
+from deskterm.services.admin.users import hash_password
 
 DEMO_PASSWORD = "demo1234"
 # (code, name, role): the accounts the demo's report names, and the rest of the team.

@@ -47,7 +47,7 @@ class ResidentCreate(ResidentBase):
 class Resident(ResidentBase, table=True):
     """A person living in a unit.
 
-    Search (services/search.py) finds a resident as the operator types, each way by one
+    Search (services/inquiries/search.py) finds a resident as the operator types, each way by one
     indexed range scan: the start of the name (张 / 张建), the name after its first or
     first two characters (建国 finds 张建国 and 欧阳建国, 国 finds 张建国), and the
     pinyin, full or initials (zhangjianguo / zjg), stored lower case by create_resident.

@@ -188,7 +188,7 @@ def _still_on_site() -> Select:
 
 
 def visitors(report: Report, ask: _Ask, f: Row, settings: Settings) -> None:
-    from deskterm.services.visitors import PURPOSE_LABELS
+    from deskterm.services.visitors.slips import PURPOSE_LABELS
 
     s = report.section("visitors", _("Visitors"))
     still = f.on_site_0 + f.on_site_1
@@ -232,7 +232,7 @@ def _outcomes() -> Select:
 
 
 def inquiries(report: Report, ask: _Ask, f: Row) -> None:
-    from deskterm.services.inquiries import OUTCOME_LABELS
+    from deskterm.services.inquiries.log import OUTCOME_LABELS
 
     s = report.section("inquiries", _("Inquiries"))
     s.fact("total", _("Inquiries"), f.inquiries)
@@ -325,7 +325,7 @@ def _missed(language: str) -> Select:
 
 
 def repairs(report: Report, ask: _Ask, f: Row) -> None:
-    from deskterm.services.repair_labels import class_label, status_label
+    from deskterm.services.repairs.labels import class_label, status_label
 
     s = report.section("repairs", _("Repairs"))
     received = ask.rows(_received(current_language()))
@@ -423,7 +423,7 @@ def _abnormal_entries() -> Select:
 
 
 def logbook(report: Report, ask: _Ask, f: Row) -> None:
-    from deskterm.services.logbook import category_label
+    from deskterm.services.shift.logbook import category_label
 
     s = report.section("logbook", _("Duty logbook: abnormal events"))
     table = Table("entries", _("Entries"),

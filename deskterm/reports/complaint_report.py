@@ -38,7 +38,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
         iter_callbacks,
         iter_complaints,
     )
-    from deskterm.services.complaint_categories import list_categories
+    from deskterm.services.complaints.categories import list_categories
 
     now = as_utc(clock.now())
     report = Report(kind="complaints", title=_("Complaints report"), start=period.start, end=period.end,

@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from deskterm.i18n import _, current_language
 from deskterm.reports.model import Chart, Report, Section, Table
-from deskterm.reports.render import period_text, show
+from deskterm.reports.values import period_text, show
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}

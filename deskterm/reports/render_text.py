@@ -16,7 +16,7 @@ from rich.text import Text
 
 from deskterm.i18n import _
 from deskterm.reports.model import Chart, Report
-from deskterm.reports.render import period_text, show
+from deskterm.reports.values import period_text, show
 
 BAR_CELLS = 30
 WRAP_COLUMNS = 8  # a wider table that does not fit is shown one record at a time

@@ -18,8 +18,8 @@ from deskterm.i18n import _
 from deskterm.models.repair import RepairScope
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
-from deskterm.services.repair_labels import category_name, class_label, review_label
-from deskterm.services.repair_queries import OrderDetail
+from deskterm.services.repairs.labels import category_name, class_label, review_label
+from deskterm.services.repairs.queries import OrderDetail
 
 BLANK = "____________"
 

@@ -35,7 +35,7 @@ from deskterm.models.estate import Unit
 from deskterm.models.repair import RepairCategory, RepairFeeLine, RepairOrder
 from deskterm.models.user import User
 from deskterm.rules.phone import mask_phone
-from deskterm.services.repair_labels import (
+from deskterm.services.repairs.labels import (
     channel_label,
     class_label,
     result_label,

@@ -88,8 +88,8 @@ def _who(user_id: int | None, name: str | None, code: str | None) -> str:
 
 def build_shift(*, session: Session, period: Period, settings: Settings, clock: Clock) -> Report:
     """`deskterm report shift`: the shift `period.shift_id`, or the last one started in the period."""
-    from deskterm.services.handover import status_label
-    from deskterm.services.shifts import physical_item_label, self_check_label
+    from deskterm.services.shift.duty import physical_item_label, self_check_label
+    from deskterm.services.shift.handover import status_label
 
     now = as_utc(clock.now())
     shift = _find_shift(session.connection(), period)  # and its last handover
@@ -130,7 +130,7 @@ def build_shift(*, session: Session, period: Period, settings: Settings, clock: 
 
 def build_daily(*, session: Session, period: Period, settings: Settings, clock: Clock) -> Report:
     """`deskterm report daily`: the desk day `period` with all its shifts."""
-    from deskterm.services.handover import status_label
+    from deskterm.services.shift.handover import status_label
 
     now = as_utc(clock.now())
     report = Report(kind="daily", title=_("Daily report"), start=period.start, end=period.end,

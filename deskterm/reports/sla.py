@@ -39,7 +39,7 @@ def _states(due, done, now):
 
 
 def build(*, session: Session, period: Period, settings: Settings, clock: Clock) -> Report:
-    from deskterm.services.repair_labels import class_label, status_label
+    from deskterm.services.repairs.labels import class_label, status_label
 
     now = as_utc(clock.now())
     report = Report(kind="sla", title=_("Deadline compliance"), start=period.start, end=period.end,

@@ -125,8 +125,8 @@ class DeskApp(App[None]):
 
         def work() -> None:
             _ = self.engine
-            import deskterm.services.shifts  # noqa: F401
-            import deskterm.services.users  # noqa: F401
+            import deskterm.services.admin.users  # noqa: F401
+            import deskterm.services.shift.duty  # noqa: F401
 
             self._prepare_areas_work()
 

@@ -1,8 +1,7 @@
 """The desk's areas: one mode of the app each, reached by an F-key (or Alt+digit).
 
 To add an area screen, create `deskterm/tui/screens/<area>.py` with the class named in
-`screen` below (subclass `deskterm.tui.screens.base.AreaScreen`). Until the module exists
-the area shows a placeholder. See tui/README.md.
+`screen` below (subclass `deskterm.tui.screens.base.AreaScreen`). See tui/README.md.
 """
 
 from __future__ import annotations
@@ -79,12 +78,10 @@ def css_paths(cls) -> list[Path]:
 
 
 def make_screen(area: Area):
-    """A new screen for the area (the mode's base screen); a placeholder when not built."""
-    from deskterm.tui.screens.placeholder import PlaceholderScreen
-
+    """A new screen for the area (the mode's base screen)."""
     cls = screen_class(area)
     if cls is None:
-        return PlaceholderScreen(area)
+        raise LookupError(f"area {area.id} has no screen")
     return cls()
 
 

@@ -14,9 +14,10 @@ from deskterm.config import Settings
 from deskterm.db import make_engine, run_write
 from deskterm.models.visitor import ExpectedVisitorCreate
 from deskterm.rules.numbering import local_day
-from deskterm.services import users, visitors
 from deskterm.services.actor import Actor
-from deskterm.services.visitor_expected import add_expected
+from deskterm.services.admin import users
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.expected import add_expected
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 ADMIN = {"DESKTERM_PASSWORD": "boss-pass-1"}

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from deskterm import schema
 from deskterm.db import make_engine
-from deskterm.services import maintenance, users
+from deskterm.services.admin import maintenance, users
 
 ROOT = Path(__file__).resolve().parents[2]
 

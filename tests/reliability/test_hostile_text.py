@@ -24,7 +24,8 @@ import pytest
 from rich.console import Console
 
 from deskterm.models.estate import ResidentCreate
-from deskterm.services import directory, residents
+from deskterm.services.estate import residents
+from deskterm.services.inquiries import directory
 from tests.cli import conftest as cli_fixtures
 from tests.reliability.world import World
 from tests.tui import conftest as tui_fixtures

@@ -24,8 +24,13 @@ from deskterm.models.repair import FeeScheduleItem
 from deskterm.models.shift import Handover, Shift
 from deskterm.models.user import Role, User
 from deskterm.rules.phone import normalise_phone
-from deskterm.services import directory, fees, handover, importer, residents, shifts, users
 from deskterm.services.actor import Actor
+from deskterm.services.admin import importer, users
+from deskterm.services.estate import residents
+from deskterm.services.inquiries import directory
+from deskterm.services.repairs import fee_schedule as fees
+from deskterm.services.shift import duty as shifts
+from deskterm.services.shift import handover
 from tests.conftest import FIXED_NOW
 from tests.factories import make_user
 from tests.reliability.bad_input import (

@@ -31,7 +31,10 @@ from deskterm.models.complaint import (
     Severity,
 )
 from deskterm.rules.phone import normalise_phone
-from deskterm.services import callbacks, communications, complaints
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as complaints
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
     BACKENDS,
@@ -263,7 +266,7 @@ def test_callbacks_save_exactly_or_are_refused(w, method, result, person, commen
         if out.saved is None:
             return
         assert callback.method == method
-    out = attempt(w.engine, lambda s: callbacks.record_callback(
+    out = attempt(w.engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=w.operator, clock=w.clock, settings=w.settings, callback_id=callback.id,
         version=callback.version + version_offset, method=method, result=result, person=person,
         comment=comment, dissatisfied_action=action),

@@ -22,7 +22,9 @@ from deskterm.models.inquiry import (
     PromisedReplyCreate,
 )
 from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
-from deskterm.services import inquiries, logbook, messages, promises
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries import messages, promises
+from deskterm.services.shift import logbook
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
     BACKENDS,

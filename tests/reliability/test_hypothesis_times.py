@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from deskterm.errors import DeskError
 from deskterm.reports.period import PeriodError, between, parse_day, parse_moment
-from deskterm.services import directory, promises, visitor_history
+from deskterm.services.inquiries import directory, promises
+from deskterm.services.visitors import history as visitor_history
 from deskterm.tui import timeparse
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import TRIALS, one_sentence, texts

@@ -29,7 +29,9 @@ from deskterm.models.visitor import (
     VisitorSlipUpdate,
 )
 from deskterm.rules.phone import normalise_phone
-from deskterm.services import visitor_deny, visitor_expected, visitors
+from deskterm.services.visitors import deny as visitor_deny
+from deskterm.services.visitors import expected as visitor_expected
+from deskterm.services.visitors import slips as visitors
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
     BACKENDS,

@@ -31,8 +31,12 @@ from deskterm.db import make_engine, run_read
 from deskterm.models.audit import AuditEvent
 from deskterm.models.complaint import ComplaintUpdate
 from deskterm.models.estate import ResidentCreate
-from deskterm.services import complaints, handover, repair_print, residents, visitors
-from deskterm.services.visitor_purge import purge_visitors
+from deskterm.services.complaints import handling as complaints
+from deskterm.services.estate import residents
+from deskterm.services.repairs import order_print as repair_print
+from deskterm.services.shift import handover
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.purge import purge_visitors
 from tests.cli import conftest as cli_fixtures
 from tests.conftest import FIXED_NOW
 from tests.factories import PASSWORD

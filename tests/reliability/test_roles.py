@@ -43,32 +43,25 @@ from deskterm.models.visitor import (
     VisitorSlipCreate,
     VisitorSlipUpdate,
 )
-from deskterm.services import (
-    callbacks,
-    communications,
-    complaints,
-    directory,
-    fees,
-    handover,
-    importer,
-    inquiries,
-    logbook,
-    messages,
-    permissions,
-    promises,
-    repair_print,
-    repairs,
-    residents,
-    search,
-    shifts,
-    users,
-    visitor_deny,
-    visitor_expected,
-    visitor_history,
-    visitor_purge,
-    visitors,
-)
+from deskterm.services import permissions, repairs
 from deskterm.services.actor import Actor
+from deskterm.services.admin import importer, users
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as complaints
+from deskterm.services.estate import residents
+from deskterm.services.inquiries import directory, messages, promises, search
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.repairs import fee_schedule as fees
+from deskterm.services.repairs import order_print as repair_print
+from deskterm.services.shift import duty as shifts
+from deskterm.services.shift import handover, logbook
+from deskterm.services.visitors import deny as visitor_deny
+from deskterm.services.visitors import expected as visitor_expected
+from deskterm.services.visitors import history as visitor_history
+from deskterm.services.visitors import purge as visitor_purge
+from deskterm.services.visitors import slips as visitors
 from tests.cli import conftest as cli_fixtures
 from tests.conftest import FIXED_NOW
 from tests.factories import PASSWORD, make_user
@@ -163,10 +156,13 @@ def _guards() -> dict[str, set[str]]:
     private helpers of its module it calls), read from the source."""
     found: dict[str, set[str]] = {}
     root = pathlib.Path(permissions.__file__).parent
-    for path in [*root.glob("*.py"), root.parent / "exports" / "__init__.py"]:
+    for path in [*root.rglob("*.py"), root.parent / "exports" / "__init__.py"]:
         tree = ast.parse(path.read_text())
         functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-        module = "exports" if path.name == "__init__.py" else path.stem
+        if path.parent == root.parent / "exports":
+            module = "exports"
+        else:
+            module = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
         for name, node in functions.items():
             if not name.startswith("_"):
                 ids = _asks(node, functions, {name})
@@ -180,26 +176,26 @@ UNGUARDED = {
     "audit.record": "the audit itself",
     "permissions.deny": "records a denial",
     "permissions.record_refusal": "records a denial",
-    "callbacks.schedule_callback": "called inside a guarded change (repair done, complaint closed)",
-    "shifts.close_shift": "called inside handover.sign, which takes handover.sign",
-    "repair_base.apply_change": "the common step of every guarded repair change",
-    "visitors.check_in_expected": "goes through visitors.register_slip",
-    "handover.collect": "reads what is open",
-    "visitor_hosts.find_hosts": "reads hosts (masked phones)",
-    "import_estate.import_units": "called by importer.import_file (import.run)",
-    "import_estate.import_residents": "called by importer.import_file (import.run)",
-    "import_reference.import_directory": "called by importer.import_file (import.run)",
-    "import_reference.import_fees": "called by importer.import_file (import.run)",
-    "repair_status.record_callback": "goes through callbacks.record_* (callbacks.record)",
+    "callbacks.queue.schedule_callback": "called inside a guarded change (repair done, complaint closed)",
+    "shift.duty.close_shift": "called inside handover.sign, which takes handover.sign",
+    "repairs.base.apply_change": "the common step of every guarded repair change",
+    "visitors.slips.check_in_expected": "goes through visitors.register_slip",
+    "shift.handover.collect": "reads what is open",
+    "visitors.hosts.find_hosts": "reads hosts (masked phones)",
+    "estate.importing.import_units": "called by importer.import_file (import.run)",
+    "estate.importing.import_residents": "called by importer.import_file (import.run)",
+    "admin.import_reference.import_directory": "called by importer.import_file (import.run)",
+    "admin.import_reference.import_fees": "called by importer.import_file (import.run)",
+    "callbacks.outcomes.record_repair_callback": "goes through callbacks.record_* (callbacks.record)",
 }
 
 
 def test_every_guarded_service_has_a_row_and_nothing_writes_unguarded():
     guards = _guards()
-    module_of = {"repairs": ("repair_intake", "repair_status", "repair_fees"),  # one facade,
-                 "complaints": ("complaints", "complaint_categories")}  # several modules
+    module_of = {"repairs": ("repairs.intake", "repairs.status", "repairs.fees"),  # one facade,
+                 "complaints.handling": ("complaints.handling", "complaints.categories")}  # several modules
     for key, perm in table.SERVICES.items():
-        module, function = key.split("+")[0].split(".")
+        module, function = key.split("+")[0].rsplit(".", 1)
         candidates = [f"{m}.{function}" for m in module_of.get(module, (module,))]
         asked = set().union(*(guards.get(c, set()) for c in candidates))
         assert asked, f"{key}: the table says it is guarded, but it asks for no permission"
@@ -207,15 +203,16 @@ def test_every_guarded_service_has_a_row_and_nothing_writes_unguarded():
         if "*" not in asked:
             assert set(perms) <= asked, f"{key} asks for {asked}, the table says {perms}"
     listed = {k.split("+")[0] for k in table.SERVICES}
-    listed |= {f"{m}.{k.split('+')[0].split('.')[1]}"
+    listed |= {f"{m}.{k.split('+')[0].rsplit('.', 1)[1]}"
                for k in table.SERVICES for facade, modules in module_of.items()
                if k.startswith(facade + ".") for m in modules}
     assert set(guards) - listed - set(UNGUARDED) == set(), "guarded services without a row"
     # and every public function that writes an audit event with an actor is guarded
     root = pathlib.Path(permissions.__file__).parent
     unguarded = []
-    for path in root.glob("*.py"):
+    for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text())
+        module = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
                 continue
@@ -223,7 +220,7 @@ def test_every_guarded_service_has_a_row_and_nothing_writes_unguarded():
                 continue
             writes = any(isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "record"
                          for n in ast.walk(node))
-            key = f"{path.stem}.{node.name}"
+            key = f"{module}.{node.name}"
             if writes and key not in guards and key not in UNGUARDED:
                 unguarded.append(key)
     assert unguarded == []
@@ -285,7 +282,7 @@ def _callback_of(w, kind: str, subject_id: int):
 def _called_back(w):
     order = w.repaired()
     cb = _callback_of(w, "repair", order.id)
-    run_write(w.engine, lambda s: callbacks.record_callback(
+    run_write(w.engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=w.admin, clock=w.clock, settings=w.settings, callback_id=cb.id,
         version=cb.version, method="phone", result="satisfied"))
     return order
@@ -329,75 +326,75 @@ def _cases():
             return fn
         return register
 
-    @case("shifts.start_shift")
+    @case("shift.duty.start_shift")
     def _(w, role):
         a = _user(w, role, shift=False)
         return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=w.settings,
                                                self_check={i: True for i in w.settings.self_check_items})
 
-    @case("handover.sign")
+    @case("shift.handover.sign")
     def _(w, role):
         a = _user(w, role)
         return a, lambda s: handover.sign(session=s, actor=a, clock=w.clock, settings=w.settings,
                                           notices="", physical_items={})
 
-    @case("handover.accept")
+    @case("shift.handover.accept")
     def _(w, role):
         hid, a = _signed_handover(w), _user(w, role)
         return a, lambda s: handover.accept(session=s, actor=a, clock=w.clock, handover_id=hid)
 
-    @case("handover.refuse")
+    @case("shift.handover.refuse")
     def _(w, role):
         hid, a = _signed_handover(w), _user(w, role)
         return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, handover_id=hid,
                                             reason="钥匙少一把")
 
     simple = {
-        "logbook.add_entry": lambda w, a: lambda s: logbook.add_entry(
+        "shift.logbook.add_entry": lambda w, a: lambda s: logbook.add_entry(
             session=s, actor=a, clock=w.clock, entry_in=construct(
                 LogbookEntryCreate,
                 occurred_at=None, category="other", what="电梯异响")),
-        "visitors.register_slip": lambda w, a: lambda s: visitors.register_slip(
+        "visitors.slips.register_slip": lambda w, a: lambda s: visitors.register_slip(
             session=s, actor=a, clock=w.clock, settings=w.settings, slip_in=construct(
                 VisitorSlipCreate, visitor_name="访客", doc_type="sighted",
                 host_resident_id=w.residents["张三"], host_call_method="phone",
                 host_call_result="agreed")),
-        "visitors.turn_away": lambda w, a: lambda s: visitors.turn_away(
+        "visitors.slips.turn_away": lambda w, a: lambda s: visitors.turn_away(
             session=s, actor=a, clock=w.clock, settings=w.settings, cause="host_refused",
             slip_in=construct(VisitorSlipCreate, visitor_name="访客", doc_type="sighted",
                               host_resident_id=w.residents["张三"], host_call_method="phone",
                               host_call_result="refused")),
-        "visitor_history.search_slips": lambda w, a: lambda s: visitor_history.search_slips(
+        "visitors.history.search_slips": lambda w, a: lambda s: visitor_history.search_slips(
             session=s, actor=a, clock=w.clock, settings=w.settings,
             query=visitor_history.SlipQuery(name="访客")),
-        "visitor_expected.add_expected": lambda w, a: lambda s: visitor_expected.add_expected(
+        "visitors.expected.add_expected": lambda w, a: lambda s: visitor_expected.add_expected(
             session=s, actor=a, clock=w.clock, settings=w.settings, expected_in=construct(
                 ExpectedVisitorCreate,
                 visitor_name="预约客", expected_on=w.today(), host_resident_id=w.residents["张三"])),
-        "visitor_deny.add_deny_entry": lambda w, a: lambda s: visitor_deny.add_deny_entry(
+        "visitors.deny.add_deny_entry": lambda w, a: lambda s: visitor_deny.add_deny_entry(
             session=s, actor=a, clock=w.clock, name=_unique(w, "新拒入"), reason="闹事"),
-        "search.search": lambda w, a: lambda s: search.search(session=s, actor=a, clock=w.clock,
+        "inquiries.search.search": lambda w, a: lambda s: search.search(session=s, actor=a, clock=w.clock,
                                                               text="张三"),
-        "residents.person_card": lambda w, a: lambda s: residents.person_card(
+        "estate.residents.person_card": lambda w, a: lambda s: residents.person_card(
             session=s, actor=a, kind="resident", person_id=w.residents["张三"]),
-        "residents.reveal_phone": lambda w, a: lambda s: residents.reveal_phone(
+        "estate.residents.reveal_phone": lambda w, a: lambda s: residents.reveal_phone(
             session=s, actor=a, clock=w.clock, kind="resident", person_id=w.residents["张三"],
             reason="回电"),
-        "residents.create_resident": lambda w, a: lambda s: residents.create_resident(
+        "estate.residents.create_resident": lambda w, a: lambda s: residents.create_resident(
             session=s, actor=a, clock=w.clock,
             resident_in=ResidentCreate(name=_unique(w, "新住户"), unit_id=w.units["12-1204"])),
-        "residents.create_residents": lambda w, a: lambda s: residents.create_residents(
+        "estate.residents.create_residents": lambda w, a: lambda s: residents.create_residents(
             session=s, actor=a, clock=w.clock,
             residents_in=[ResidentCreate(name=_unique(w, "批量住户"), unit_id=w.units["12-1204"])]),
-        "inquiries.open_inquiry": lambda w, a: lambda s: inquiries.open_inquiry(
+        "inquiries.log.open_inquiry": lambda w, a: lambda s: inquiries.open_inquiry(
             session=s, actor=a, clock=w.clock, inquiry_in=construct(
                 InquiryCreate,
                 channel="phone", topic="找人")),
-        "messages.take_message": lambda w, a: lambda s: messages.take_message(
+        "inquiries.messages.take_message": lambda w, a: lambda s: messages.take_message(
             session=s, actor=a, clock=w.clock, message_in=construct(
                 MessageCreate,
                 for_kind="other", for_name="张三", from_name="快递", text="到了")),
-        "promises.make_promise": lambda w, a: lambda s: promises.make_promise(
+        "inquiries.promises.make_promise": lambda w, a: lambda s: promises.make_promise(
             session=s, actor=a, clock=w.clock, promise_in=construct(
                 PromisedReplyCreate,
                 question="几点停水", asked_by="业主", contact="到前台",
@@ -408,32 +405,32 @@ def _cases():
                 scope=RepairScope.household, unit_id=w.units["12-1203"], channel="phone",
                 reporter_name="张三", reporter_contact="", category_code="tap_leak_severe",
                 description="漏水")),
-        "complaints.intake_complaint": lambda w, a: lambda s: complaints.intake_complaint(
+        "complaints.handling.intake_complaint": lambda w, a: lambda s: complaints.intake_complaint(
             session=s, actor=a, clock=w.clock, settings=w.settings, complaint_in=construct(
                 ComplaintCreate,
                 who_name="赵女士", content="太吵", category="noise_neighbours")),
-        "complaints.save_category": lambda w, a: lambda s: complaints.save_category(
+        "complaints.handling.save_category": lambda w, a: lambda s: complaints.save_category(
             session=s, actor=a, clock=w.clock, code=_unique(w, "cat"), name_zh="新类", name_en="New"),
-        "communications.record_communication": lambda w, a: lambda s: communications.record_communication(
+        "complaints.communications.record_communication": lambda w, a: lambda s: communications.record_communication(
             session=s, actor=a, clock=w.clock, settings=w.settings, communication_in=construct(
                 CommunicationCreate,
                 at=w.clock.now(), party_kind="utility", party_name="自来水公司", how="phone",
                 subject="停水通知")),
-        "directory.import_directory_rows": lambda w, a: lambda s: directory.import_directory_rows(
+        "inquiries.directory.import_directory_rows": lambda w, a: lambda s: directory.import_directory_rows(
             session=s, actor=a, clock=w.clock, tz=w.settings.timezone,
             rows=[{"kind": "shop", "name": _unique(w, "小卖部")}]),
-        "directory.add_event": lambda w, a: lambda s: directory.add_event(
+        "inquiries.directory.add_event": lambda w, a: lambda s: directory.add_event(
             session=s, actor=a, clock=w.clock, title=_unique(w, "消防演练"), place="大堂",
             starts_at=w.clock.now() + timedelta(days=3)),
-        "importer.import_file": lambda w, a: _import_file(w, a),
-        "fees.add_schedule_version": lambda w, a: lambda s: fees.add_schedule_version(
+        "admin.importer.import_file": lambda w, a: _import_file(w, a),
+        "repairs.fee_schedule.add_schedule_version": lambda w, a: lambda s: fees.add_schedule_version(
             session=s, actor=a, clock=w.clock, valid_from=w.today() + timedelta(days=1),
             items=[fees.FeeItemIn(code=_unique(w, "X"), name="测试项", unit="次", labour_fen=100,
                                   materials_fen=0)]),
-        "users.add_user": lambda w, a: lambda s: users.add_user(
+        "admin.users.add_user": lambda w, a: lambda s: users.add_user(
             session=s, actor=a, clock=w.clock, settings=w.settings, code=_unique(w, "new"),
             name="新人", role="operator", password=PASSWORD),
-        "visitor_purge.purge_visitors": lambda w, a: ("engine", lambda engine: visitor_purge.purge_visitors(
+        "visitors.purge.purge_visitors": lambda w, a: ("engine", lambda engine: visitor_purge.purge_visitors(
             engine=engine, actor=a, clock=w.clock, settings=w.settings, older_than_days=180)),
         "exports.record_export": lambda w, a: lambda s: exports.record_export(
             session=s, actor=a, clock=w.clock, kind="visitors", fmt="csv", since=None, until=None,
@@ -456,28 +453,28 @@ def _cases():
             return a, lambda s: call(w, a, made, s)
         return build
 
-    S["visitors.update_slip"] = on(lambda w: w.slip(), lambda w, a, m, s: visitors.update_slip(
+    S["visitors.slips.update_slip"] = on(lambda w: w.slip(), lambda w, a, m, s: visitors.update_slip(
         session=s, actor=a, clock=w.clock, slip_id=m.id, version=m.version,
         changes=VisitorSlipUpdate(visitor_name="改名")))
-    S["visitors.check_out"] = on(lambda w: w.slip(), lambda w, a, m, s: visitors.check_out(
+    S["visitors.slips.check_out"] = on(lambda w: w.slip(), lambda w, a, m, s: visitors.check_out(
         session=s, actor=a, clock=w.clock, settings=w.settings, number=m.number))
-    S["visitor_expected.cancel_expected"] = on(lambda w: w.expected(), lambda w, a, m, s:
+    S["visitors.expected.cancel_expected"] = on(lambda w: w.expected(), lambda w, a, m, s:
         visitor_expected.cancel_expected(session=s, actor=a, clock=w.clock, expected_id=m.id))
-    S["visitor_deny.remove_deny_entry"] = on(lambda w: w.deny_entry(name=_unique(w, "拒")),
+    S["visitors.deny.remove_deny_entry"] = on(lambda w: w.deny_entry(name=_unique(w, "拒")),
         lambda w, a, m, s: visitor_deny.remove_deny_entry(session=s, actor=a, clock=w.clock,
                                                          entry_id=m.id))
-    S["visitors.register_slip+deny_override"] = lambda w, role: (
+    S["visitors.slips.register_slip+deny_override"] = lambda w, role: (
         w.by_role(role), _case_register_override(w, role))
-    S["inquiries.record_attempt"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
+    S["inquiries.log.record_attempt"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
         inquiries.record_attempt(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
                                  outcome="no_answer"))
-    S["inquiries.close_inquiry"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
+    S["inquiries.log.close_inquiry"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
         inquiries.close_inquiry(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
                                 outcome="answered"))
-    S["messages.deliver_message"] = on(lambda w: w.message(), lambda w, a, m, s:
+    S["inquiries.messages.deliver_message"] = on(lambda w: w.message(), lambda w, a, m, s:
         messages.deliver_message(session=s, actor=a, clock=w.clock, message_id=m.id, how="phone",
                                  version=m.version))
-    S["promises.answer_promise"] = on(lambda w: w.promise(), lambda w, a, m, s:
+    S["inquiries.promises.answer_promise"] = on(lambda w: w.promise(), lambda w, a, m, s:
         promises.answer_promise(session=s, actor=a, clock=w.clock, promise_id=m.id,
                                 answer="周五停水", version=m.version))
     S["repairs.dispatch"] = on(_order, lambda w, a, m, s: repairs.dispatch(
@@ -508,9 +505,9 @@ def _cases():
     S["repairs.update_order"] = on(_order, lambda w, a, m, s: repairs.update_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
         changes=RepairOrderUpdate(description="厨房和卫生间都漏")))
-    S["repair_print.render_order"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+    S["repairs.order_print.render_order"] = on(_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id))
-    S["repair_print.render_order+phone"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+    S["repairs.order_print.render_order+phone"] = on(_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True))
     S["repairs.add_fee_line"] = on(_order, lambda w, a, m, s: repairs.add_fee_line(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
@@ -542,60 +539,60 @@ def _cases():
     S["repairs.reopen_after_callback"] = on(lambda w: w.repaired(), lambda w, a, m, s:
         repairs.reopen_after_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
                                       order_id=m.id, comment="还漏"))
-    S["callbacks.record_attempt"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
+    S["callbacks.queue.record_attempt"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
         callbacks.record_attempt(session=s, actor=a, clock=w.clock, callback_id=m.id,
                                  version=m.version))
-    S["callbacks.record_callback"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
-        callbacks.record_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
+    S["callbacks.outcomes.record_callback"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
+        callback_outcomes.record_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
                                   callback_id=m.id, version=m.version, method="phone",
                                   result="satisfied"))
-    S["complaints.add_step"] = on(lambda w: w.complaint(), lambda w, a, m, s: complaints.add_step(
+    S["complaints.handling.add_step"] = on(lambda w: w.complaint(), lambda w, a, m, s: complaints.add_step(
         session=s, actor=a, clock=w.clock, complaint_id=m.id, step="action", note="已派保安"))
-    S["complaints.update_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
+    S["complaints.handling.update_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
         complaints.update_complaint(session=s, actor=a, clock=w.clock, complaint_id=m.id,
                                     version=m.version, changes=ComplaintUpdate(department="工程部")))
-    S["complaints.refer_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
+    S["complaints.handling.refer_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
         complaints.refer_complaint(session=s, actor=a, clock=w.clock, settings=w.settings,
                                    complaint_id=m.id, version=m.version, to="陈经理"))
-    S["complaints.close_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
+    S["complaints.handling.close_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:
         complaints.close_complaint(session=s, actor=a, clock=w.clock, settings=w.settings,
                                    complaint_id=m.id, version=m.version, answer="已处理",
                                    how="phone"))
-    S["complaints.reopen_complaint"] = on(_closed_complaint, lambda w, a, m, s:
+    S["complaints.handling.reopen_complaint"] = on(_closed_complaint, lambda w, a, m, s:
         complaints.reopen_complaint(session=s, actor=a, clock=w.clock, settings=w.settings,
                                     complaint_id=m.id, reason="不满意"))
 
     def _signable(w):
         row, cb = w.complaint_callback()
-        run_write(w.engine, lambda s: callbacks.record_callback(
+        run_write(w.engine, lambda s: callback_outcomes.record_callback(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, callback_id=cb.id,
             version=cb.version, method="phone", result="satisfied"))
         return run_read(w.engine, lambda s: complaints.get_complaint(s, row.id))
 
-    S["complaints.sign_off_complaint"] = on(_signable, lambda w, a, m, s:
+    S["complaints.handling.sign_off_complaint"] = on(_signable, lambda w, a, m, s:
         complaints.sign_off_complaint(session=s, actor=a, clock=w.clock, complaint_id=m.id,
                                       version=m.version))
-    S["complaints.acknowledge_severe"] = on(lambda w: w.complaint(severity="severe"),
+    S["complaints.handling.acknowledge_severe"] = on(lambda w: w.complaint(severity="severe"),
         lambda w, a, m, s: complaints.acknowledge_severe(session=s, actor=a, clock=w.clock,
                                                          complaint_id=m.id))
 
     def _follow_up(w):
         return w.communication(follow_up="下周回复", follow_up_due=w.clock.now() + timedelta(days=7))
 
-    S["communications.complete_follow_up"] = on(_follow_up, lambda w, a, m, s:
+    S["complaints.communications.complete_follow_up"] = on(_follow_up, lambda w, a, m, s:
         communications.complete_follow_up(session=s, actor=a, clock=w.clock,
                                           communication_id=m.id, version=m.version))
-    S["communications.link_complaint"] = on(lambda w: (w.communication(), w.complaint()),
+    S["complaints.communications.link_complaint"] = on(lambda w: (w.communication(), w.complaint()),
         lambda w, a, m, s: communications.link_complaint(
             session=s, actor=a, clock=w.clock, communication_id=m[0].id, complaint_id=m[1].id))
 
     def _new_user(w):
         return _user(w, "operator", shift=False)
 
-    S["users.set_password"] = on(_new_user, lambda w, a, m, s: users.set_password(
+    S["admin.users.set_password"] = on(_new_user, lambda w, a, m, s: users.set_password(
         session=s, actor=a, clock=w.clock, settings=w.settings, code=m.code,
         password="another-pass-1"))
-    S["users.set_active"] = on(_new_user, lambda w, a, m, s: users.set_active(
+    S["admin.users.set_active"] = on(_new_user, lambda w, a, m, s: users.set_active(
         session=s, actor=a, clock=w.clock, code=m.code, active=False))
     return S
 

@@ -42,8 +42,9 @@ def _seal_handovers(engine, clock, staff):
     """Three shifts handed over: signed by the outgoing operator, accepted by the next."""
     from deskterm.config import Settings
     from deskterm.db import run_write
-    from deskterm.services import handover, shifts
     from deskterm.services.actor import Actor
+    from deskterm.services.shift import duty as shifts
+    from deskterm.services.shift import handover
 
     settings = Settings()
     people = [staff.operator, staff.supervisor]

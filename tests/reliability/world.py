@@ -20,22 +20,19 @@ from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyC
 from deskterm.models.repair import RepairOrderCreate, RepairScope
 from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.visitor import ExpectedVisitorCreate, VisitorSlipCreate
-from deskterm.services import (
-    callbacks,
-    communications,
-    complaints,
-    inquiries,
-    logbook,
-    messages,
-    promises,
-    repairs,
-    residents,
-    shifts,
-    visitor_deny,
-    visitor_expected,
-    visitors,
-)
+from deskterm.services import repairs
 from deskterm.services.actor import Actor
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as complaints
+from deskterm.services.estate import residents
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries import messages, promises
+from deskterm.services.shift import duty as shifts
+from deskterm.services.shift import logbook
+from deskterm.services.visitors import deny as visitor_deny
+from deskterm.services.visitors import expected as visitor_expected
+from deskterm.services.visitors import slips as visitors
 from tests.factories import make_staff
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -8,7 +8,7 @@ from deskterm.errors import InvalidInput, NotFound
 from deskterm.models.audit import AuditEvent
 from deskterm.models.estate import Building, Resident, ResidentCreate, Unit
 from deskterm.services import audit
-from deskterm.services.residents import (
+from deskterm.services.estate.residents import (
     CheckedResident,
     NewResident,
     create_resident,
@@ -116,7 +116,7 @@ def test_a_long_name_is_saved_with_its_search_keys_cut_to_their_columns(engine, 
 def test_bulk_ids_follow_the_table_across_batches(engine, clock, staff):
     """Ids are reserved before the insert (SQLite: after the largest; PostgreSQL: from the id
     sequence), so rows inserted one by one before and after get ids of their own."""
-    from deskterm.services import residents
+    from deskterm.services.estate import residents
 
     unit_id = _unit(engine)
     first = run_write(engine, lambda s: create_resident(
@@ -154,7 +154,7 @@ def test_a_checked_row_is_written_as_it_was_checked(engine, clock, staff):
 def test_an_import_file_on_either_database(engine, clock, settings, staff, tmp_path):
     """import_file end to end on SQLite and PostgreSQL: units, residents in bulk, a company, a
     re-import that changes one row, a dry run; every event chained."""
-    from deskterm.services.importer import import_file
+    from deskterm.services.admin.importer import import_file
 
     def run(name, text, **options):
         path = tmp_path / name

@@ -14,7 +14,12 @@ from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.models import RepairOrderCreate
 from deskterm.models.complaint import Complaint, ComplaintCreate, ComplaintStatus
 from deskterm.models.repair import RepairOrder, RepairStatus
-from deskterm.services import audit, callbacks, complaints, repair_intake, repair_status
+from deskterm.services import audit
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import handling as complaints
+from deskterm.services.repairs import intake as repair_intake
+from deskterm.services.repairs import status as repair_status
 from tests.services.test_complaints import add_unit
 
 
@@ -68,14 +73,14 @@ def test_attempts_then_not_reached(engine, clock, settings, staff):
     c = closed_complaint(engine, clock, settings, staff.operator)
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
     with pytest.raises(InvalidInput) as err:
-        run_write(engine, lambda s: callbacks.record_callback(
+        run_write(engine, lambda s: callback_outcomes.record_callback(
             session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
             version=cb.version, method="phone", result="not_reached"))
     assert err.value.field == "result"
     cb = run_write(engine, lambda s: callbacks.record_attempt(
         session=s, actor=staff.operator, clock=clock, callback_id=cb.id, version=cb.version))
     assert cb.attempts == 1 and cb.done_at is None
-    done = run_write(engine, lambda s: callbacks.record_callback(
+    done = run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="phone", result="not_reached", comment="两次无人接听"))
     assert done.attempts == 2 and done.done_at == clock.now()
@@ -88,7 +93,7 @@ def test_stale_callback_refused(engine, clock, settings, staff):
     run_write(engine, lambda s: callbacks.record_attempt(
         session=s, actor=staff.operator, clock=clock, callback_id=cb.id, version=cb.version))
     with pytest.raises(StaleEdit) as err:
-        run_write(engine, lambda s: callbacks.record_callback(
+        run_write(engine, lambda s: callback_outcomes.record_callback(
             session=s, actor=staff.supervisor, clock=clock, settings=settings, callback_id=cb.id,
             version=cb.version, method="visit", result="satisfied"))
     assert "attempts" in err.value.changes
@@ -99,11 +104,11 @@ def test_dissatisfied_complaint_goes_back_for_a_new_reply(engine, clock, setting
     clock.advance(days=2)
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
     with pytest.raises(InvalidInput) as err:
-        run_write(engine, lambda s: callbacks.record_callback(
+        run_write(engine, lambda s: callback_outcomes.record_callback(
             session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
             version=cb.version, method="phone", result="dissatisfied"))
     assert err.value.field == "comment"
-    run_write(engine, lambda s: callbacks.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="phone", result="dissatisfied", comment="还是没清运"))
     back = run_read(engine, lambda s: complaints.get_complaint(s, c.id))
@@ -116,7 +121,7 @@ def test_dissatisfied_complaint_goes_back_for_a_new_reply(engine, clock, setting
 def test_dissatisfied_repair_goes_back_to_the_order(engine, clock, settings, staff):
     oid = repaired_order(engine, clock, settings, staff.operator)
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
-    run_write(engine, lambda s: callbacks.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="visit", result="dissatisfied", comment="窗户还是漏风"))
     order = run_read(engine, lambda s: s.get(RepairOrder, oid))
@@ -127,7 +132,7 @@ def test_dissatisfied_repair_goes_back_to_the_order(engine, clock, settings, sta
 def test_dissatisfied_repair_becomes_a_complaint(engine, clock, settings, staff):
     oid = repaired_order(engine, clock, settings, staff.operator)
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
-    done = run_write(engine, lambda s: callbacks.record_callback(
+    done = run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="phone", result="dissatisfied", comment="维修工态度差",
         person="陈阿姨", dissatisfied_action="complaint"))
@@ -140,7 +145,7 @@ def test_dissatisfied_repair_becomes_a_complaint(engine, clock, settings, staff)
 def test_satisfied_repair_callback_moves_the_order_on(engine, clock, settings, staff):
     oid = repaired_order(engine, clock, settings, staff.operator)
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
-    run_write(engine, lambda s: callbacks.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="phone", result="fairly_satisfied"))
     assert run_read(engine, lambda s: s.get(RepairOrder, oid)).status == RepairStatus.called_back

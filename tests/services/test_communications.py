@@ -13,7 +13,7 @@ from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.models import AuditEvent
 from deskterm.models.complaint import CommunicationCreate
 from deskterm.services import audit
-from deskterm.services import communications as svc
+from deskterm.services.complaints import communications as svc
 
 
 def record(engine, clock, settings, actor, **kw):
@@ -104,7 +104,7 @@ def test_done_twice_and_stale_refused(engine, clock, settings, staff):
 
 def _complaint(engine, clock, settings, actor):
     from deskterm.models.complaint import ComplaintCreate
-    from deskterm.services import complaints
+    from deskterm.services.complaints import handling as complaints
     return run_write(engine, lambda s: complaints.intake_complaint(
         session=s, actor=actor, clock=clock, settings=settings,
         complaint_in=ComplaintCreate(who_name="x", content="y", category="other"))).id

@@ -19,8 +19,11 @@ from deskterm.models.complaint import (
     ComplaintStatus,
     ComplaintUpdate,
 )
-from deskterm.services import audit, callbacks, communications
-from deskterm.services import complaints as svc
+from deskterm.services import audit
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as svc
 
 
 def add_unit(engine, label="12-1203"):
@@ -164,7 +167,7 @@ def test_sign_off_needs_supervisor_closed_and_callback_done(engine, clock, setti
             session=s, actor=staff.supervisor, clock=clock, complaint_id=row.id,
             version=row.version))
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id))
-    run_write(engine, lambda s: callbacks.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="phone", result="satisfied", person="张先生"))
     signed = run_write(engine, lambda s: svc.sign_off_complaint(
@@ -250,7 +253,7 @@ def test_case_2_lion_dance_end_to_end(engine, clock, settings, staff):
     assert closed.replied_at <= closed.reply_due_at  # replied in time
     clock.advance(days=2)
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=letter.id))
-    run_write(engine, lambda s: callbacks.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=op, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="phone", result="satisfied", person="王总"))
     run_write(engine, lambda s: svc.sign_off_complaint(

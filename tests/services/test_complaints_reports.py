@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from deskterm.db import run_read, run_write
 from deskterm.reports import complaints as rep
-from deskterm.services import callbacks, complaints
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import handling as complaints
 from tests.services.test_complaints import add_unit, intake
 
 
@@ -38,12 +40,12 @@ def test_callback_rows_and_on_time_share(engine, clock, settings, staff):
     start = clock.now()
     clock.advance(days=2)  # a: on time
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=a.id))
-    run_write(engine, lambda s: callbacks.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="phone", result="satisfied"))
     clock.advance(days=2)  # b: late; the third never done
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=b.id))
-    run_write(engine, lambda s: callbacks.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
         version=cb.version, method="visit", result="fairly_satisfied"))
     share = run_read(engine, lambda s: rep.callback_on_time_share(session=s, since=start))

@@ -12,7 +12,7 @@ from deskterm.models.repair import RepairOrder, RepairStatus
 from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.rules.sla import deadlines_for
-from deskterm.services import dashboard, logbook
+from deskterm.services.shift import dashboard, logbook
 
 _seq = {"n": 0}
 

@@ -18,7 +18,8 @@ from deskterm.errors import DeskError
 from deskterm.models.directory import Event
 from deskterm.models.visitor import VisitorSlip
 from deskterm.rules.numbering import local_day, parse_number
-from deskterm.services import audit, maintenance
+from deskterm.services import audit
+from deskterm.services.admin import maintenance
 from deskterm.services.numbering import next_number
 
 # Saturday 2026-11-28 10:00 in Shanghai, as in conftest.
@@ -128,7 +129,7 @@ def test_the_desk_has_work_in_every_state(demo):
 
 def test_accounts_sign_in_with_the_demo_password(demo):
     from deskterm.clock import FixedClock
-    from deskterm.services.users import sign_in
+    from deskterm.services.admin.users import sign_in
 
     engine, _report = demo
     for code in ("op1", "sup1", "admin1"):
@@ -211,7 +212,7 @@ def test_builds_on_postgresql_too(engine):
         assert int(next_number(session=session, prefix="V", at=NOW, tz=TZ)[-4:]) > 1
         session.rollback()
     from deskterm.clock import FixedClock
-    from deskterm.services.users import add_user
+    from deskterm.services.admin.users import add_user
 
     with write_session(engine) as session:
         user = add_user(session=session, actor=None, clock=FixedClock(NOW), settings=Settings(),

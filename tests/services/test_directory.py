@@ -11,8 +11,8 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import PermissionDenied
 from deskterm.models.audit import AuditEvent
 from deskterm.models.directory import DirectoryEntry, Event
-from deskterm.services import directory
-from deskterm.services.search import HitKind, search
+from deskterm.services.inquiries import directory
+from deskterm.services.inquiries.search import HitKind, search
 
 TZ = "Asia/Shanghai"
 ROWS = [

@@ -250,8 +250,8 @@ def test_export_report_import_are_headless():
     modules = ["deskterm.export", "deskterm.exports.visitors", "deskterm.exports.audit",
                "deskterm.reports.shift", "deskterm.reports.sla", "deskterm.reports.visitors",
                "deskterm.reports.complaint_report", "deskterm.reports.render_text",
-               "deskterm.reports.render_html", "deskterm.services.importer",
-               "deskterm.services.import_estate", "deskterm.services.import_reference",
+               "deskterm.reports.render_html", "deskterm.services.admin.importer",
+               "deskterm.services.estate.importing", "deskterm.services.admin.import_reference",
                "deskterm.cli.export", "deskterm.cli.report", "deskterm.cli.importer"]
     code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('textual' in sys.modules)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -14,7 +14,8 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, PermissionDenied, StaleEdit
 from deskterm.models.repair import FeeReview, FeeScheduleItem, RepairFeeLine, RepairStatus
 from deskterm.rules.money import format_yuan, line_amount
-from deskterm.services import audit, fees, repairs
+from deskterm.services import audit, repairs
+from deskterm.services.repairs import fee_schedule as fees
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,

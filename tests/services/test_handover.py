@@ -7,8 +7,10 @@ from sqlmodel import select
 from deskterm.db import read_session, run_read, run_write
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.models.shift import HandoverItem, HandoverStatus, Shift, ShiftStatus
-from deskterm.services import audit, dashboard, handover, printing, shifts
+from deskterm.services import audit, printing
 from deskterm.services.actor import Actor
+from deskterm.services.shift import dashboard, handover
+from deskterm.services.shift import duty as shifts
 from tests.services.test_dashboard import add_log, add_message, add_repair, add_visitor
 
 ALL_OK = {"appearance": True, "desk_tidy": True, "equipment": True}

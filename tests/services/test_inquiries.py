@@ -18,8 +18,8 @@ from deskterm.models.inquiry import (
     InquiryCreate,
     InquiryOutcome,
 )
-from deskterm.services import inquiries
-from deskterm.services.inquiries import ATTEMPTS_BEFORE_MESSAGE, Advice
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries.log import ATTEMPTS_BEFORE_MESSAGE, Advice
 from tests.inquiry_fixtures import PHONES, seed_estate
 
 

@@ -10,7 +10,7 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.models.audit import AuditEvent
 from deskterm.models.estate import Resident, ResidentCreate
-from deskterm.services import residents
+from deskterm.services.estate import residents
 from tests.inquiry_fixtures import PHONES, seed_estate
 
 

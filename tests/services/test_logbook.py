@@ -8,8 +8,9 @@ from sqlalchemy import text
 from deskterm.db import read_session, run_read, run_write
 from deskterm.errors import InvalidInput, NotFound, PermissionDenied
 from deskterm.models.shift import LogbookEntryCreate, LogCategory
-from deskterm.services import audit, logbook
+from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.shift import logbook
 from tests.tamper import drop_guards
 
 

@@ -9,7 +9,8 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.models.audit import AuditEvent
 from deskterm.models.inquiry import InquiryCreate, InquiryOutcome, Message, MessageCreate
-from deskterm.services import inquiries, messages
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries import messages
 from tests.inquiry_fixtures import PHONES, seed_estate
 
 

@@ -13,8 +13,9 @@ from deskterm.config import Settings, load_settings
 from deskterm.db import run_read, run_write
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.models.visitor import SlipStatus
-from deskterm.services import printing, receipt, visitors
-from deskterm.services.visitor_print import print_slip, slip_text
+from deskterm.services import printing, receipt
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.slip_print import print_slip, slip_text
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 BARCODE = re.compile(rb"\x1dk\x49(.)\{B", re.S)  # GS k 73 n, then the code-set selector

@@ -12,8 +12,9 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.models.audit import AuditEvent
 from deskterm.models.inquiry import Inquiry, InquiryCreate, InquiryOutcome, PromisedReplyCreate
-from deskterm.services import inquiries, promises
-from deskterm.services.promises import PromiseState, parse_due, promise_state
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries import promises
+from deskterm.services.inquiries.promises import PromiseState, parse_due, promise_state
 
 TZ = "Asia/Shanghai"
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai

@@ -15,6 +15,7 @@ from deskterm.models.repair import RepairEvent, RepairOrderUpdate, RepairScope, 
 from deskterm.models.shift import Shift
 from deskterm.services import audit, repairs
 from deskterm.services.actor import Actor
+from deskterm.services.callbacks import outcomes as callback_outcomes
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -120,7 +121,7 @@ def test_case_1_heating_not_warm_end_to_end(engine, clock, settings, staff, esta
     assert (callback.subject_kind, callback.subject_id) == ("repair", order.id)
     assert callback.due_at == done.repaired_at + timedelta(hours=settings.repair_callback_hours)
     clock.advance(minutes=30)
-    run_write(engine, lambda s: repairs.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
         session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
         method="phone", result="satisfied", comment="暖气热了"))
     callback = run_read(engine, lambda s: s.get(Callback, callback.id))
@@ -289,7 +290,7 @@ def test_dissatisfied_callback_reopens_the_order_with_fresh_deadlines(engine, cl
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
     clock.advance(hours=5)
-    run_write(engine, lambda s: repairs.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
         method="phone", result="dissatisfied", comment="还是不热"))
     order = reload(engine, order.id)
@@ -311,7 +312,7 @@ def test_dissatisfied_without_reopen_becomes_a_complaint(engine, clock, settings
 
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
-    run_write(engine, lambda s: repairs.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
         method="visit", result="dissatisfied", comment="态度差", reopen=False))
     order = reload(engine, order.id)
@@ -326,7 +327,7 @@ def test_dissatisfied_without_reopen_becomes_a_complaint(engine, clock, settings
 def test_an_unanswered_callback_counts_the_attempt_and_stays_due(engine, clock, settings, staff, estate):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
-    run_write(engine, lambda s: repairs.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
         session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
         method="phone", result=None))
     callback = run_read(engine, lambda s: s.exec(select(Callback)).one())
@@ -387,7 +388,7 @@ def test_categories_match_code_names_and_pinyin_initials(engine):
 def test_an_operator_may_not_review_fees_or_change_the_schedule(engine, clock, staff):
     from datetime import date
 
-    from deskterm.services import fees
+    from deskterm.services.repairs import fee_schedule as fees
 
     with pytest.raises(PermissionDenied):
         run_write(engine, lambda s: fees.add_schedule_version(

@@ -10,7 +10,9 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.repair import RepairScope
 from deskterm.reports import repair_records as records
 from deskterm.reports.period import Period
-from deskterm.services import repair_print, repairs
+from deskterm.services import repairs
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.repairs import order_print as repair_print
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -37,7 +39,7 @@ def book(engine, clock, settings, staff):
                                                    order_id=paid.id, version=None,
                                                    accepted_by="张伟", form_no="No.88"))
     repair_fully(engine, clock, settings, op, paid.id)
-    run_write(engine, lambda s: repairs.record_callback(
+    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
         session=s, actor=op, clock=clock, settings=settings, order_id=paid.id, method="phone",
         result="satisfied"))
     clock.set(sh(2026, 11, 20, 9, 0))

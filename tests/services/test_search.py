@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from deskterm.db import run_read, run_write
 from deskterm.models.estate import Resident, ResidentCreate
 from deskterm.rules.phone import mask_phone
-from deskterm.services import search as search_service
-from deskterm.services.residents import create_resident
-from deskterm.services.search import HitKind, Mode, plan_query
+from deskterm.services.estate.residents import create_resident
+from deskterm.services.inquiries import search as search_service
+from deskterm.services.inquiries.search import HitKind, Mode, plan_query
 from tests.inquiry_fixtures import PHONES, seed_estate
 
 

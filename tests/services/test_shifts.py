@@ -5,7 +5,8 @@ import pytest
 from deskterm.db import read_session, run_read, run_write
 from deskterm.errors import InvalidInput
 from deskterm.models.shift import ShiftStatus
-from deskterm.services import audit, shifts
+from deskterm.services import audit
+from deskterm.services.shift import duty as shifts
 
 ALL_OK = {"appearance": True, "desk_tidy": True, "equipment": True}
 

@@ -7,7 +7,7 @@ from deskterm.db import read_session, run_write
 from deskterm.errors import AuthFailed, InvalidInput
 from deskterm.models.audit import AuditEvent
 from deskterm.models.user import Role, User
-from deskterm.services import users
+from deskterm.services.admin import users
 from tests.factories import PASSWORD
 
 

@@ -10,8 +10,9 @@ from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import LogbookEntry, LogCategory
 from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
-from deskterm.services import audit, visitors
-from deskterm.services.visitor_onsite import list_on_site
+from deskterm.services import audit
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.onsite import list_on_site
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 
@@ -207,9 +208,9 @@ def test_visitor_services_do_not_load_textual():
     import subprocess
     import sys
 
-    code = ("import sys\nimport deskterm.services.visitors, deskterm.services.visitor_purge, "
-            "deskterm.services.visitor_history, deskterm.services.visitor_print, "
-            "deskterm.services.visitor_expected, deskterm.services.visitor_deny, "
+    code = ("import sys\nimport deskterm.services.visitors.slips, deskterm.services.visitors.purge, "
+            "deskterm.services.visitors.history, deskterm.services.visitors.slip_print, "
+            "deskterm.services.visitors.expected, deskterm.services.visitors.deny, "
             "deskterm.cli.purge\nprint('textual' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

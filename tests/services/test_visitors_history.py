@@ -10,9 +10,9 @@ from deskterm.clock import FixedClock
 from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput
 from deskterm.models.user import Role
-from deskterm.services import visitors
 from deskterm.services.actor import Actor
-from deskterm.services.visitor_history import SlipQuery, parse_day, search_slips
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.history import SlipQuery, parse_day, search_slips
 from tests.visitor_factories import make_estate, walk_in
 
 ACTOR = Actor(user_id=None, code="op", name="op", role=Role.operator)

@@ -14,11 +14,11 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import LogbookEntry
 from deskterm.models.user import Role
 from deskterm.models.visitor import ExpectedVisitorCreate, VisitorSlip
-from deskterm.services import visitors
 from deskterm.services.actor import Actor
-from deskterm.services.visitor_deny import add_deny_entry, list_deny_entries, remove_deny_entry
-from deskterm.services.visitor_expected import add_expected, cancel_expected, list_expected
-from deskterm.services.visitor_hosts import find_hosts
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.deny import add_deny_entry, list_deny_entries, remove_deny_entry
+from deskterm.services.visitors.expected import add_expected, cancel_expected, list_expected
+from deskterm.services.visitors.hosts import find_hosts
 from tests.visitor_factories import make_estate, walk_in
 
 TODAY = date(2026, 11, 28)

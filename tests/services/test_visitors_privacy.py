@@ -15,9 +15,9 @@ from deskterm.clock import FixedClock
 from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput
 from deskterm.models.visitor import VisitorSlip
-from deskterm.services import visitors
-from deskterm.services.visitor_onsite import list_on_site
-from deskterm.services.visitor_print import roll_call_text, slip_text
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.onsite import list_on_site
+from deskterm.services.visitors.slip_print import roll_call_text, slip_text
 from tests.factories import make_staff
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 

@@ -9,8 +9,9 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, PermissionDenied
 from deskterm.models.audit import AuditEvent
 from deskterm.models.visitor import VisitorSlip
-from deskterm.services import audit, visitors
-from deskterm.services.visitor_purge import purge_visitors
+from deskterm.services import audit
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.purge import purge_visitors
 from tests.visitor_factories import make_estate, walk_in
 
 

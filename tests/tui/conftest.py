@@ -20,8 +20,8 @@ import inspect
 import pytest
 
 from deskterm.db import run_write
-from deskterm.services import shifts
 from deskterm.services.actor import Actor
+from deskterm.services.shift import duty as shifts
 
 SIZE = (80, 24)
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 from deskterm.db import run_read
 from deskterm.i18n import set_language
 from deskterm.models.audit import AuditEvent
-from deskterm.services import complaints
+from deskterm.services.complaints import handling as complaints
 from tests.tui.conftest import SIZE, settle
 
 

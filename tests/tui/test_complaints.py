@@ -8,7 +8,9 @@ from sqlmodel import select
 
 from deskterm.db import run_read
 from deskterm.models.complaint import Callback, Communication, Complaint, ComplaintStatus
-from deskterm.services import callbacks, communications, complaints
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as complaints
 from tests.services.test_complaints import add_unit
 from tests.tui.conftest import SIZE, settle
 

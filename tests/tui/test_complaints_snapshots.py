@@ -7,7 +7,8 @@ import pytest
 
 from deskterm.db import run_write
 from deskterm.models.complaint import CommunicationCreate, ComplaintCreate
-from deskterm.services import communications, complaints
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as complaints
 from tests.services.test_complaints import add_unit
 from tests.tui.conftest import SIZE, settle
 

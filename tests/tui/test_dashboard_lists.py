@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from deskterm.services import dashboard
+from deskterm.services.shift import dashboard
 from tests.tui.conftest import SIZE, settle
 
 

@@ -16,7 +16,7 @@ from deskterm.models.inquiry import (
     Message,
     PromisedReply,
 )
-from deskterm.services.search import HitKind
+from deskterm.services.inquiries.search import HitKind
 from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog
 from deskterm.tui.dialogs.inquiry_contact import ContactDialog
 from deskterm.tui.dialogs.message_take import TakeMessageDialog
@@ -137,7 +137,7 @@ async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estat
 async def test_message_delivered_from_the_list(make_desk_app, engine, clock, staff, estate):
     from deskterm.db import run_write
     from deskterm.models.inquiry import MessageCreate
-    from deskterm.services import messages
+    from deskterm.services.inquiries import messages
 
     run_write(engine, lambda s: messages.take_message(
         session=s, actor=staff.operator, clock=clock,

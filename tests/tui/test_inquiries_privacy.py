@@ -179,7 +179,8 @@ def test_exports_of_inquiries_and_messages_hold_no_resident_number(
         pytest.skip("the CLI reads a database file")
     from deskterm.db import run_write
     from deskterm.models.inquiry import InquiryCreate, MessageCreate
-    from deskterm.services import inquiries, messages
+    from deskterm.services.inquiries import log as inquiries
+    from deskterm.services.inquiries import messages
 
     resident = estate.residents["张三"]
     inquiry = run_write(engine, lambda s: inquiries.open_inquiry(

@@ -11,8 +11,10 @@ from sqlmodel import select
 from deskterm.db import read_session, run_read, run_write
 from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import Handover, HandoverStatus, LogbookEntry, Shift, ShiftStatus
-from deskterm.services import audit, handover, shifts
+from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.shift import duty as shifts
+from deskterm.services.shift import handover
 from deskterm.tui.app import make_app
 from tests.tui.conftest import SIZE, screen_text, settle, start_shift_for, type_text
 
@@ -316,7 +318,7 @@ async def test_a_slow_database_shows_waiting_and_keeps_the_form(make_desk_app, e
 
     from deskterm import db as db_module
     from deskterm.db import WRITE_RETRIES
-    from deskterm.services import logbook
+    from deskterm.services.shift import logbook
 
     gate = threading.Event()
     real = logbook.add_entry
@@ -435,7 +437,7 @@ async def test_a_logbook_correction_from_the_list(make_desk_app, engine, clock, 
 async def test_a_logbook_line_on_the_dashboard_opens_that_entry(make_desk_app, engine, clock):
     """D-10: Enter on one of this shift's logbook lines shows that entry, not just the list."""
     from deskterm.models.shift import LogbookEntryCreate
-    from deskterm.services import logbook
+    from deskterm.services.shift import logbook
 
     app = make_desk_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -11,7 +11,8 @@ import pytest
 
 from deskterm.db import run_write
 from deskterm.models.shift import LogbookEntryCreate, LogCategory
-from deskterm.services import audit, handover, logbook
+from deskterm.services import audit
+from deskterm.services.shift import handover, logbook
 from deskterm.tui.app import make_app
 from tests.services import test_dashboard as dashboard_factories
 from tests.services.test_dashboard import add_message, add_repair, add_visitor

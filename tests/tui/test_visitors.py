@@ -13,9 +13,9 @@ from deskterm.db import run_read, run_write
 from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import LogbookEntry
 from deskterm.models.visitor import ExpectedVisitorCreate, SlipStatus, VisitorSlip
-from deskterm.services import visitors
-from deskterm.services.visitor_deny import add_deny_entry
-from deskterm.services.visitor_expected import add_expected
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.deny import add_deny_entry
+from deskterm.services.visitors.expected import add_expected
 from tests.tui.conftest import SIZE, settle
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 

@@ -10,8 +10,8 @@ import pytest
 
 from deskterm.db import run_write
 from deskterm.models.visitor import ExpectedVisitorCreate
-from deskterm.services import visitors
-from deskterm.services.visitor_expected import add_expected
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.expected import add_expected
 from tests.tui.conftest import settle
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 

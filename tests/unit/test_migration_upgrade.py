@@ -10,7 +10,7 @@ import deskterm.models  # noqa: F401
 from deskterm import schema
 from deskterm.config import Settings
 from deskterm.db import make_engine
-from deskterm.services import maintenance
+from deskterm.services.admin import maintenance
 
 
 def _indexes(engine) -> set[tuple[str, str]]:

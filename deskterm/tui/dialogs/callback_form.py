@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Select, Static
 
 from deskterm.i18n import N_, _
-from deskterm.services.callbacks import MIN_ATTEMPTS_BEFORE_GIVING_UP, CallbackRow
+from deskterm.services.callbacks.queue import MIN_ATTEMPTS_BEFORE_GIVING_UP, CallbackRow
 from deskterm.tui.dialogs.complaint_common import (
     KINDS,
     METHODS,

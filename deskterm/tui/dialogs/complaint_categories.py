@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
-from deskterm.services.complaint_categories import CategoryRow, category_rows, save_category
+from deskterm.services.complaints.categories import CategoryRow, category_rows, save_category
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.screens.base import DeskDialog

@@ -17,8 +17,9 @@ from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import Channel, InquiryCreate, InquiryOutcome
-from deskterm.services import directory, inquiries
-from deskterm.services.directory import EntryView
+from deskterm.services.inquiries import directory
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries.directory import EntryView
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog

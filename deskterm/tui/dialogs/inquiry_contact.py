@@ -21,9 +21,10 @@ from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import Channel, ContactOutcome, InquiryCreate, InquiryOutcome
-from deskterm.services import inquiries, residents
-from deskterm.services.inquiries import Advice, ContactStatus
-from deskterm.services.search import Hit, HitKind
+from deskterm.services.estate import residents
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries.log import Advice, ContactStatus
+from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, Select, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
-from deskterm.services.logbook import category_label
+from deskterm.services.shift.logbook import category_label
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog

@@ -13,8 +13,8 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
-from deskterm.services import messages
-from deskterm.services.messages import MessageView
+from deskterm.services.inquiries import messages
+from deskterm.services.inquiries.messages import MessageView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog

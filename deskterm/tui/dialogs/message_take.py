@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import MessageCreate
-from deskterm.services import messages
+from deskterm.services.inquiries import messages
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField

@@ -10,8 +10,8 @@ from textual.widgets import Footer, Static, TextArea
 
 from deskterm.errors import StaleEdit
 from deskterm.i18n import N_, _
-from deskterm.services import promises
-from deskterm.services.promises import STATE_LABELS, PromiseView
+from deskterm.services.inquiries import promises
+from deskterm.services.inquiries.promises import STATE_LABELS, PromiseView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog

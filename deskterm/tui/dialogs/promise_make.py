@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import PromisedReplyCreate
-from deskterm.services import promises
+from deskterm.services.inquiries import promises
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog

@@ -23,7 +23,7 @@ from deskterm.i18n import N_, _
 from deskterm.models.repair import RepairCategory, RepairChannel, RepairOrder, RepairScope
 from deskterm.rules.phone import mask_phone
 from deskterm.services import repairs
-from deskterm.services.repair_labels import CHANNEL, category_name, class_label
+from deskterm.services.repairs.labels import CHANNEL, category_name, class_label
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when

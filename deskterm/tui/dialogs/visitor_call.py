@@ -13,8 +13,9 @@ from textual.widgets import Footer, RadioButton, RadioSet, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import HostCallMethod, HostCallResult
-from deskterm.services import residents, visitors
-from deskterm.services.visitor_hosts import HostChoice
+from deskterm.services.estate import residents
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.text import plain

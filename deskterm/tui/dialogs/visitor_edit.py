@@ -12,7 +12,7 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
 from deskterm.rules.phone import mask_phone
-from deskterm.services import visitors
+from deskterm.services.visitors import slips as visitors
 from deskterm.tui.actions import bindings
 from deskterm.tui.dialogs.visitor_fields import (
     ErrorLine,

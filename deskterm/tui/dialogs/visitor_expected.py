@@ -15,9 +15,9 @@ from textual.widgets import Footer, Input, Select, Static
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import DocType, ExpectedVisitor, ExpectedVisitorCreate, Purpose
-from deskterm.services import visitors
-from deskterm.services.visitor_history import parse_day
-from deskterm.services.visitor_hosts import HostChoice
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.history import parse_day
+from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.visitor_fields import (
     ErrorLine,

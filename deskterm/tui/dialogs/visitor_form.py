@@ -17,8 +17,8 @@ from textual.widgets import Footer, Input, Select, Static
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import DocType, Purpose, VisitorSlipCreate
-from deskterm.services import visitors
-from deskterm.services.visitor_hosts import HostChoice
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import bindings
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.dialogs.visitor_host import HostPicker

@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import _
-from deskterm.services.visitor_hosts import HostChoice, find_hosts
+from deskterm.services.visitors.hosts import HostChoice, find_hosts
 from deskterm.tui.dialogs.visitor_fields import field
 from deskterm.tui.widgets.text import clean, fit
 

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.rules.phone import mask_phone
-from deskterm.services import visitors
+from deskterm.services.visitors import slips as visitors
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog

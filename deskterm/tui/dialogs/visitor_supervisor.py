@@ -14,8 +14,9 @@ from textual.widgets import Footer, Input, Static
 
 from deskterm.errors import AuthFailed
 from deskterm.i18n import N_, _
-from deskterm.services import permissions, users
+from deskterm.services import permissions
 from deskterm.services.actor import Actor
+from deskterm.services.admin import users
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.visitor_fields import field
 from deskterm.tui.screens.base import DeskDialog

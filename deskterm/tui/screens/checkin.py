@@ -14,9 +14,9 @@ from textual.widgets.selection_list import Selection
 
 from deskterm.i18n import N_, _
 from deskterm.models.shift import Handover
-from deskterm.services import handover as handover_service
-from deskterm.services import shifts
 from deskterm.services.actor import Actor
+from deskterm.services.shift import duty as shifts
+from deskterm.services.shift import handover as handover_service
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.reason import ReasonDialog

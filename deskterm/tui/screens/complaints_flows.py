@@ -10,7 +10,10 @@ from deskterm.models.complaint import (
     ComplaintStatus,
     Severity,
 )
-from deskterm.services import callbacks, communications, complaints
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as complaints
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
 from deskterm.tui.dialogs.communication_form import CommunicationDialog, CommunicationInput
 from deskterm.tui.dialogs.complaint_form import ComplaintDialog, ComplaintIntake
@@ -152,7 +155,7 @@ class ComplaintFlows:
                 return lambda s: callbacks.record_attempt(
                     session=s, actor=actor, clock=clock, callback_id=cb.id, version=cb.version,
                     method=v.method, comment=v.comment)
-            return lambda s: callbacks.record_callback(
+            return lambda s: callback_outcomes.record_callback(
                 session=s, actor=actor, clock=clock, settings=settings, callback_id=cb.id,
                 version=cb.version, method=v.method, result=v.result, person=v.person,
                 comment=v.comment, dissatisfied_action=v.dissatisfied_action)

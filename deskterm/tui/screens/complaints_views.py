@@ -11,7 +11,9 @@ from sqlmodel import Session
 from deskterm.config import Settings
 from deskterm.i18n import _
 from deskterm.models.complaint import ComplaintStatus, Severity
-from deskterm.services import callbacks, communications, complaints
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import communications
+from deskterm.services.complaints import handling as complaints
 from deskterm.tui import fmt
 from deskterm.tui.dialogs.complaint_common import (
     ANSWER_HOW,

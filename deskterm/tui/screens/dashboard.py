@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
-from deskterm.services import dashboard
+from deskterm.services.shift import dashboard
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.messages import RecordsChanged

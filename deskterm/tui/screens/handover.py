@@ -10,8 +10,8 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Input, Static, TextArea
 
 from deskterm.i18n import N_, _
-from deskterm.services import handover as handover_service
-from deskterm.services.shifts import physical_item_label
+from deskterm.services.shift import handover as handover_service
+from deskterm.services.shift.duty import physical_item_label
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.messages import RecordsChanged

@@ -10,8 +10,8 @@ from textual.widgets import Footer, Static
 
 from deskterm.i18n import N_, _
 from deskterm.paths import data_dir
-from deskterm.services import handover as handover_service
 from deskterm.services import printing
+from deskterm.services.shift import handover as handover_service
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskScreen

@@ -18,8 +18,10 @@ from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import Channel
-from deskterm.services import directory, inquiries, messages, promises, residents, search
-from deskterm.services.search import Hit, HitKind, Mode, SearchResult
+from deskterm.services.estate import residents
+from deskterm.services.inquiries import directory, messages, promises, search
+from deskterm.services.inquiries import log as inquiries
+from deskterm.services.inquiries.search import Hit, HitKind, Mode, SearchResult
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog, AnswerResult
 from deskterm.tui.dialogs.inquiry_contact import ContactDialog, ContactResult

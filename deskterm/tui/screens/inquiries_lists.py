@@ -10,11 +10,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from deskterm.i18n import N_, _
-from deskterm.services import directory as directory_service
-from deskterm.services import inquiries as inquiry_service
-from deskterm.services import messages as message_service
-from deskterm.services.promises import STATE_LABELS, PromiseState, PromiseView
-from deskterm.services.search import Hit, HitKind
+from deskterm.services.inquiries import directory as directory_service
+from deskterm.services.inquiries import log as inquiry_service
+from deskterm.services.inquiries import messages as message_service
+from deskterm.services.inquiries.promises import STATE_LABELS, PromiseState, PromiseView
+from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui import fmt
 from deskterm.tui.widgets.record_list import Column, Row
 from deskterm.tui.widgets.text import clean

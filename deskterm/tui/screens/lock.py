@@ -8,7 +8,7 @@ from textual.widgets import Footer, Input, Static
 
 from deskterm.errors import AuthFailed
 from deskterm.i18n import N_, _
-from deskterm.services import users
+from deskterm.services.admin import users
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskScreen
 from deskterm.tui.widgets.field import FormField

@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.shift import LogCategory
-from deskterm.services import logbook
+from deskterm.services.shift import logbook
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.logbook_entry import LogbookEntryDialog

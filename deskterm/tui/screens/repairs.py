@@ -14,7 +14,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
-from deskterm.services import callbacks, repairs
+from deskterm.services import repairs
+from deskterm.services.callbacks import queue as callbacks
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import repairs_views as views

@@ -10,8 +10,12 @@ from rich.text import Text
 
 from deskterm.i18n import _
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
-from deskterm.services import callbacks, fees, permissions, printing, repair_print, repairs
-from deskterm.services.repair_labels import class_label, status_label
+from deskterm.services import permissions, printing, repairs
+from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.repairs import fee_schedule as fees
+from deskterm.services.repairs import order_print as repair_print
+from deskterm.services.repairs.labels import class_label, status_label
 from deskterm.tui import fmt
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
 from deskterm.tui.dialogs.reason import ReasonDialog
@@ -343,7 +347,7 @@ class RepairFlows:
                 return lambda s: callbacks.record_attempt(
                     session=s, actor=actor, clock=clock, callback_id=cb.id, version=cb.version,
                     method=v.method, comment=v.comment)
-            return lambda s: callbacks.record_callback(
+            return lambda s: callback_outcomes.record_callback(
                 session=s, actor=actor, clock=clock, settings=settings, callback_id=cb.id,
                 version=cb.version, method=v.method, result=v.result, person=v.person,
                 comment=v.comment, dissatisfied_action=v.dissatisfied_action)

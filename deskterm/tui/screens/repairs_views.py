@@ -17,7 +17,7 @@ from deskterm.models.repair import RepairScope
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
 from deskterm.rules.sla import SlaState, format_countdown
-from deskterm.services.repair_labels import (
+from deskterm.services.repairs.labels import (
     category_name,
     class_label,
     result_label,
@@ -25,7 +25,7 @@ from deskterm.services.repair_labels import (
     sla_label,
     status_label,
 )
-from deskterm.services.repair_queries import BoardRow, OrderDetail, governing_deadline, order_state
+from deskterm.services.repairs.queries import BoardRow, OrderDetail, governing_deadline, order_state
 from deskterm.tui import fmt
 from deskterm.tui.widgets.record_list import Column, Row
 from deskterm.tui.widgets.sla import format_span

@@ -77,7 +77,8 @@ class SignInScreen(DeskScreen):
 
         def work(engine):  # in a thread: the imports cost nothing on screen
             from deskterm.db import run_read
-            from deskterm.services import shifts, users
+            from deskterm.services.admin import users
+            from deskterm.services.shift import duty as shifts
 
             user = users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
                                  code=code, password=password)

@@ -16,10 +16,10 @@ from textual.widgets import ContentSwitcher, Digits, Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import VisitorSlip
-from deskterm.services import visitors
-from deskterm.services.visitor_deny import add_deny_entry, list_deny_entries, remove_deny_entry
-from deskterm.services.visitor_expected import cancel_expected, list_expected
-from deskterm.services.visitor_onsite import list_on_site
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.deny import add_deny_entry, list_deny_entries, remove_deny_entry
+from deskterm.services.visitors.expected import cancel_expected, list_expected
+from deskterm.services.visitors.onsite import list_on_site
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.confirm import ConfirmDialog

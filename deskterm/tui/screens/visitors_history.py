@@ -11,8 +11,8 @@ from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
-from deskterm.services import visitors
-from deskterm.services.visitor_history import (
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.history import (
     HistoryRow,
     PageCursor,
     SlipQuery,

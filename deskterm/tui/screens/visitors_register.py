@@ -15,8 +15,8 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
 from deskterm.models.visitor import DocType, HostCallResult, VisitorSlip, VisitorSlipCreate
 from deskterm.rules.numbering import local_day
-from deskterm.services import visitors
-from deskterm.services.visitor_expected import add_expected
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.expected import add_expected
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.visitor_call import HostCallDialog
 from deskterm.tui.dialogs.visitor_expected import ExpectedDialog

@@ -10,10 +10,10 @@ from __future__ import annotations
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
-from deskterm.services import visitors
 from deskterm.services.printing import send as print_text
-from deskterm.services.visitor_onsite import list_on_site
-from deskterm.services.visitor_print import print_slip, roll_call_text
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.onsite import list_on_site
+from deskterm.services.visitors.slip_print import print_slip, roll_call_text
 from deskterm.tui.dialogs.visitor_edit import EditSlipDialog
 from deskterm.tui.dialogs.visitor_rollcall import RollCallDialog
 from deskterm.tui.dialogs.visitor_slip import SlipDialog

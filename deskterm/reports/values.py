@@ -1,0 +1,87 @@
+"""How a report's values read: instants in the desk's zone, money, ratios, durations.
+
+Shared by every report format (render, render_text, render_html); control characters in typed
+text become their visible pictures.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from deskterm.i18n import _
+from deskterm.reports.model import Money, Ratio, Report
+from deskterm.rules.money import format_yuan
+
+
+def local(moment: datetime, tz: str) -> datetime:
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def show(value: Any, tz: str) -> str:
+    """A value as a person reads it."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Money):
+        return format_yuan(value.fen)
+    if isinstance(value, Ratio):
+        if value.percent is None:
+            return "—"
+        return f"{value.part}/{value.whole} ({value.percent:.1f}%)"
+    if isinstance(value, datetime):
+        return local(value, tz).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, timedelta):
+        return duration(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return _visible(str(value))
+
+
+# C0 controls but tab and newline, DEL, C1, bidi overrides: typed text may hold them, and a
+# report printed to a terminal must not send them (an ESC sequence could clear the screen).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """Control characters as their visible pictures (␛ for ESC), as on the desk's screens."""
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < "\x20" else
+                        "\u2421" if m.group() == "\x7f" else "\ufffd", text)
+
+
+def duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    sign = "-" if minutes < 0 else ""
+    hours, mins = divmod(abs(minutes), 60)
+    if hours >= 48:
+        days, hours = divmod(hours, 24)
+        return sign + _("{d} d {h} h").format(d=days, h=hours)
+    if hours:
+        return sign + _("{h} h {m:02d} min").format(h=hours, m=mins)
+    return sign + _("{m} min").format(m=mins)
+
+
+def plain(value: Any, tz: str) -> Any:
+    """A value for JSON: instants with the desk's offset, money as a yuan string."""
+    if isinstance(value, Money):
+        return format_yuan(value.fen)
+    if isinstance(value, Ratio):
+        return {"part": value.part, "whole": value.whole, "percent": value.percent}
+    if isinstance(value, datetime):
+        return local(value, tz).isoformat(timespec="seconds")
+    if isinstance(value, timedelta):
+        return int(value.total_seconds() // 60)  # minutes
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def period_text(report: Report) -> str:
+    start = local(report.start, report.timezone)
+    end = local(report.end, report.timezone)
+    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} ({report.timezone})"

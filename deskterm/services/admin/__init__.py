@@ -1,0 +1,1 @@
+"""Administration: accounts, database care, setup, imports and reference data."""

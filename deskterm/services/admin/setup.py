@@ -1,0 +1,49 @@
+"""Setting a database up: the schema through Alembic, the reference data, the first admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from deskterm import schema
+from deskterm.clock import Clock
+from deskterm.config import Settings
+from deskterm.db import run_write
+from deskterm.models.user import Role, User
+from deskterm.services.admin import reference, users
+
+
+@dataclass
+class InitSummary:
+    revision: str
+    categories: int
+    fee_items: int
+    directory: int
+    users_exist: bool
+
+
+def initialise(*, engine: Engine, clock: Clock, settings: Settings) -> InitSummary:
+    schema.upgrade(engine)
+
+    def load(session: Session) -> InitSummary:
+        cats = reference.load_repair_categories(session)
+        fees = reference.load_fee_schedule(session)
+        dirs = reference.load_directory(session)
+        has_users = session.exec(select(func.count()).select_from(User)).one() > 0
+        return InitSummary(schema.head_revision(), cats, fees, dirs, has_users)
+
+    return run_write(engine, load)
+
+
+def create_first_admin(
+    *, engine: Engine, clock: Clock, settings: Settings, code: str, name: str, password: str
+) -> User:
+    return run_write(
+        engine,
+        lambda session: users.add_user(
+            session=session, actor=None, clock=clock, settings=settings,
+            code=code, name=name, role=Role.admin, password=password,
+        ),
+    )

@@ -1,0 +1,191 @@
+"""The callback queue (回访): one queue for repairs and complaints (forms.md §3.11, §4).
+
+A callback falls due when a repair is done (the repairs service schedules it) or a complaint is
+closed (settings.complaint_callback_days). Each try is counted; the result is satisfied,
+fairly satisfied, dissatisfied or (after tries) not reached. "Dissatisfied" sends a complaint
+back for a new reply, and a repair back to its order (repairs.reopen_after_callback) or into a
+new complaint, as the desk chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.i18n import N_, _
+from deskterm.models.complaint import (
+    Callback,
+    CallbackKind,
+    CallbackMethod,
+    Complaint,
+)
+from deskterm.models.estate import Unit
+from deskterm.models.repair import RepairOrder
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.complaints.base import bump, check_version
+from deskterm.services.permissions import require
+
+MIN_ATTEMPTS_BEFORE_GIVING_UP = 2
+
+FIELD_LABELS = {
+    "attempts": N_("attempts"),
+    "result": N_("result"),
+    "done_at": N_("done"),
+    "comment": N_("comment"),
+    "due_at": N_("due"),
+}
+
+
+@dataclass(frozen=True)
+class CallbackRow:
+    """A callback with what the queue shows of its subject (no phone numbers)."""
+
+    callback: Callback
+    number: str  # R20261128-0003 / C20261128-0001
+    unit: str
+    who: str
+    about: str
+    overdue: bool
+
+
+def get_callback(session: Session, callback_id: int) -> Callback:
+    row = session.get(Callback, callback_id)
+    if row is None:
+        raise NotFound(_("There is no callback {id}.").format(id=callback_id))
+    return row
+
+
+def pending_for(session: Session, *, kind: str, subject_id: int) -> Callback | None:
+    return session.exec(
+        select(Callback).where(Callback.subject_kind == CallbackKind(kind),
+                               Callback.subject_id == subject_id,
+                               col(Callback.done_at).is_(None))
+    ).first()
+
+
+def list_for(session: Session, *, kind: str, subject_id: int) -> list[Callback]:
+    return list(session.exec(
+        select(Callback).where(Callback.subject_kind == CallbackKind(kind),
+                               Callback.subject_id == subject_id).order_by(Callback.id)
+    ))
+
+
+def schedule_callback(
+    *, session: Session, actor: Actor | None, clock: Clock, subject_kind: str, subject_id: int,
+    due_at: datetime,
+) -> Callback:
+    """Put a callback in the queue (one pending callback per record: a second call returns
+    the pending one with the earlier of the two due times)."""
+    kind = CallbackKind(subject_kind)
+    due = as_utc(due_at)
+    existing = pending_for(session, kind=kind, subject_id=subject_id)
+    if existing is not None:
+        if due < as_utc(existing.due_at):
+            existing.due_at = due
+            existing.version += 1
+            session.add(existing)
+        return existing
+    row = Callback(subject_kind=kind, subject_id=subject_id, created_at=as_utc(clock.now()),
+                   due_at=due)
+    audit.record(session=session, actor=actor, clock=clock, action="callback.schedule",
+                 entity="callback", detail={"kind": kind.value, "subject_id": subject_id,
+                                            "due_at": due}, subject=row)
+    return row
+
+
+def _subjects(session: Session, rows: list[Callback]) -> dict[tuple[str, int], tuple]:
+    """{(kind, id): (number, unit, who, about)} for a page of callbacks, in three queries."""
+    repair_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.repair}
+    complaint_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.complaint}
+    orders = list(session.exec(select(RepairOrder).where(col(RepairOrder.id).in_(repair_ids)))) \
+        if repair_ids else []
+    found = list(session.exec(select(Complaint).where(col(Complaint.id).in_(complaint_ids)))) \
+        if complaint_ids else []
+    unit_ids = {x.unit_id for x in (*orders, *found) if x.unit_id}
+    units = {u.id: u.label for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} \
+        if unit_ids else {}
+    subjects: dict[tuple[str, int], tuple] = {}
+    for o in orders:
+        subjects[(CallbackKind.repair.value, o.id)] = (
+            o.number, units.get(o.unit_id, "") or o.location, o.reporter_name, o.description)
+    for c in found:
+        subjects[(CallbackKind.complaint.value, c.id)] = (
+            c.number, units.get(c.unit_id, ""), c.who_name, c.content)
+    return subjects
+
+
+def _describe_all(session: Session, rows: list[Callback], now: datetime) -> list[CallbackRow]:
+    subjects = _subjects(session, rows)
+    described = []
+    for row in rows:
+        number, unit, who, about = subjects.get((str(row.subject_kind), row.subject_id),
+                                                ("", "", "", ""))
+        overdue = row.done_at is None and as_utc(row.due_at) < as_utc(now)
+        described.append(CallbackRow(row, number, unit, who, about, overdue))
+    return described
+
+
+def describe(session: Session, callback_id: int, *, now: datetime) -> CallbackRow:
+    return _describe_all(session, [get_callback(session, callback_id)], now)[0]
+
+
+def list_callbacks(
+    session: Session, *, now: datetime, include_done: bool = False, kind: str | None = None,
+    limit: int = 300,
+) -> list[CallbackRow]:
+    """The queue: pending callbacks, earliest due first (overdue ones at the top); with
+    include_done, the done ones follow, newest first."""
+    stmt = select(Callback)
+    if kind:
+        stmt = stmt.where(Callback.subject_kind == CallbackKind(kind))
+    found = list(session.exec(stmt.where(col(Callback.done_at).is_(None))
+                              .order_by(Callback.due_at, Callback.id).limit(limit)))
+    if include_done:
+        found += list(session.exec(stmt.where(col(Callback.done_at).is_not(None))
+                                   .order_by(col(Callback.done_at).desc()).limit(limit)))
+    return _describe_all(session, found, now)
+
+
+def list_overdue_callbacks(session: Session, *, now: datetime) -> list[CallbackRow]:
+    stmt = (select(Callback)
+            .where(col(Callback.done_at).is_(None), Callback.due_at < as_utc(now))
+            .order_by(Callback.due_at, Callback.id))
+    found = list(session.exec(stmt))
+    return _describe_all(session, found, now)
+
+
+def _open_callback(session, *, actor, callback_id: int, version: int) -> Callback:
+    require(actor, "callbacks.record")
+    row = get_callback(session, callback_id)
+    if row.done_at is not None:
+        raise InvalidInput(_("This callback is done already."))
+    check_version(session, row=row, version=version, entity="callback", labels=FIELD_LABELS,
+                  what=_("callback"))
+    return row
+
+
+def _method(value: str) -> CallbackMethod:
+    try:
+        return CallbackMethod(value)
+    except ValueError:
+        raise InvalidInput(_("Choose phone or visit."), field="method") from None
+
+
+def record_attempt(
+    *, session: Session, actor: Actor, clock: Clock, callback_id: int, version: int,
+    method: str = CallbackMethod.phone, comment: str = "",
+) -> Callback:
+    """A try that did not reach the person: counted, the callback stays in the queue."""
+    row = _open_callback(session, actor=actor, callback_id=callback_id, version=version)
+    now = as_utc(clock.now())
+    diff = bump(row, {"attempts": row.attempts + 1, "last_attempt_at": now,
+                      "method": _method(method)})
+    audit.record(session=session, actor=actor, clock=clock, action="callback.attempt",
+                 entity="callback", detail={"version": row.version, "changes": diff,
+                                            "comment": comment.strip()[:200]}, subject=row)
+    return row

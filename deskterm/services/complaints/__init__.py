@@ -1,0 +1,1 @@
+"""Complaints (投诉): intake and handling, categories, queries, the communication log."""

@@ -1,0 +1,1 @@
+"""The estate: buildings, units, residents and company tenants, and their import."""

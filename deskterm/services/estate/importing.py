@@ -1,0 +1,361 @@
+"""Importing the estate: units (with their buildings) and residents or company tenants.
+
+A unit is named by its label, building-room ("12-1203"), or building-section-room when the
+file has a 单元 column ("3-2-1203"). Buildings and units a resident list mentions are created
+when missing, so one resident list can set a new estate up. A resident is matched by unit and
+name: a second import updates phone, relation and note instead of adding the person twice.
+Phones are stored for the desk to ring, never written to the audit (D-21).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from sqlmodel import Session, select
+
+from deskterm.bulk import NewIds, insert_rows
+from deskterm.errors import DeskError, InvalidInput
+from deskterm.i18n import _
+from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
+from deskterm.models.guard import check_values
+from deskterm.services import audit
+from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
+
+RELATIONS = {"业主": "owner", "房主": "owner", "产权人": "owner", "owner": "owner",
+             "租户": "tenant", "租客": "tenant", "承租人": "tenant", "tenant": "tenant",
+             "家属": "family", "家庭成员": "family", "亲属": "family", "family": "family", "": "owner"}
+KINDS = {"住宅": "residential", "residential": "residential", "": "residential",
+         "写字楼": "office", "办公": "office", "商务楼": "office", "office": "office"}
+
+
+class BadRow(DeskError):
+    pass
+
+
+@lru_cache(maxsize=8192)  # an estate's files repeat the same buildings and rooms
+def _code(value: Any, suffixes: tuple[str, ...]) -> str:
+    """"12栋" -> "12", "A座" -> "A", "2单元" -> "2", "1203室" -> "1203"."""
+    text = str(value or "").strip().upper()
+    for suffix in suffixes:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)].strip()
+    return text
+
+
+def unit_label(cells: dict[str, Any]) -> tuple[str, str, str]:
+    """(label, building code, room) from the building, section and unit columns."""
+    room = _code(cells.get("unit"), ("室", "号", "房"))
+    building = _code(cells.get("building"), ("号楼", "栋", "幢", "座", "号"))
+    section = _code(cells.get("section"), ("单元",))
+    if not room:
+        raise BadRow(_("The unit (房号) is empty."))
+    if not building:
+        if "-" not in room:
+            raise BadRow(_("“{unit}” names no building: fill 楼栋 or write the unit as 12-1203.").format(unit=room))
+        building, room = room.split("-", 1)
+    label = "-".join(p for p in (building, section, room) if p)
+    if len(label) > 32 or len(room) > 16 or len(building) > 16:
+        raise BadRow(_("The unit “{label}” is too long.").format(label=label))
+    if "\x00" in label:  # what every write refuses (models/guard.py)
+        raise BadRow(_("{column}: {problem}").format(column="楼栋 / 房号",
+                                                     problem=_("Control characters are not allowed here.")))
+    return label, building, room
+
+
+def _floor(room: str, given: Any) -> int | None:
+    if str(given or "").strip():
+        try:
+            return int(str(given).strip().removesuffix("层").removesuffix("楼"))
+        except ValueError:
+            raise BadRow(_("The floor “{floor}” is not a number.").format(floor=given)) from None
+    digits = room.split("-")[-1]
+    return int(digits[:-2]) if digits.isdigit() and len(digits) >= 3 else None
+
+
+@dataclass
+class _Places:
+    """Buildings and units by code and label -> id, read as plain columns (not 30,000 ORM
+    objects) and made on demand. When writing, a new one gets its id at once (bulk.NewIds) and
+    is written with the others by `flush` (one executemany each, their events with
+    audit.record_many, in the order they were made); in a dry run it has no id."""
+
+    session: Session
+    write: bool
+    result: ImportResult
+    actor: Any
+    clock: Any
+
+    def __post_init__(self) -> None:
+        self.buildings: dict[str, int | None] = dict(self.session.execute(select(Building.code, Building.id)).all())
+        self.units: dict[str, int | None] = {}
+        self.floors: dict[str, int | None] = {}
+        for label, unit_id, floor in self.session.execute(select(Unit.label, Unit.id, Unit.floor)):
+            self.units[label], self.floors[label] = unit_id, floor
+        self.loaded = len(self.units)
+        self.new_buildings: list[tuple] = []
+        self.new_units: list[tuple] = []
+        self.events: list[tuple] = []
+        if self.write:
+            self.building_ids = NewIds(self.session, Building.__table__)
+            self.unit_ids = NewIds(self.session, Unit.__table__)
+
+    def unit(self, label: str, building: str, room: str, *, floor: int | None, kind: str = "residential",
+             name: str = "") -> int | None:
+        if label in self.units:
+            return self.units[label]
+        if building not in self.buildings:
+            self.result.extra["buildings_created"] = self.result.extra.get("buildings_created", 0) + 1
+            building_id = None
+            if self.write:
+                building_id = self.building_ids()
+                name = name or (f"{building}座" if kind == "office" else f"{building}栋")
+                self.new_buildings.append((building_id, building, name, BuildingKind(kind).value))
+                self.events.append(("building.create", "building", building_id, {"code": building, "source": "import"}))
+            self.buildings[building] = building_id
+        unit_id = None
+        if self.write:
+            unit_id = self.unit_ids()
+            self.new_units.append((unit_id, self.buildings[building], room, label, floor))
+            self.events.append(("unit.create", "unit", unit_id, {"label": label, "source": "import"}))
+        self.units[label], self.floors[label] = unit_id, floor
+        return unit_id
+
+    def flush(self) -> None:
+        """Write the buildings and units made so far, and their events."""
+        for model, columns, rows in ((Building, _BUILDING_COLUMNS, self.new_buildings),
+                                     (Unit, _UNIT_COLUMNS, self.new_units)):
+            for row in rows:  # what an ORM flush would refuse (models/guard.py)
+                check_values(model, dict(zip(columns, row, strict=True)))
+            if rows:
+                insert_rows(self.session, model.__table__, columns, rows)
+        if self.events:
+            audit.record_many(session=self.session, actor=self.actor, clock=self.clock, events=self.events)
+        self.new_buildings, self.new_units, self.events = [], [], []
+
+
+_BUILDING_COLUMNS = ("id", "code", "name", "kind")
+_UNIT_COLUMNS = ("id", "building_id", "number", "label", "floor")
+
+
+def _fits(model, values: dict[str, Any], column: str) -> None:
+    """The column limits every write meets (models/guard.py), as a bad row of the file."""
+    try:
+        check_values(model, values)
+    except InvalidInput as exc:
+        raise BadRow(_("{column}: {problem}").format(column=column, problem=exc)) from None
+
+
+def _apply(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
+           check, apply, progress=None) -> _Places:
+    """Check every row as it is read (the bad ones into result.problems with their line); then,
+    unless this is a dry run or a bad row stops it, `apply(places, item, write)` each good one in
+    file order (a dry run applies them too, writing nothing, to count what would change).
+    `check(cells)` gives (key, item): a row whose key came before is a bad row."""
+    good, seen = [], {}
+    for line, cells in sheet.rows:
+        result.rows += 1
+        if progress is not None and result.rows % 1000 == 0:
+            progress(_("Checking"), result.rows, None)
+        try:
+            key, item = check(cells)
+        except BadRow as exc:
+            result.problems.append(RowProblem(line, str(exc)))
+            continue
+        if key in seen:
+            result.problems.append(RowProblem(line, _("The same entry is already on line {line}.").format(line=seen[key])))
+            continue
+        seen[key] = line
+        good.append(item)
+    del seen
+    write = not result.dry_run and (skip_bad or not result.problems)
+    places = _Places(session, write, result, actor, clock)
+    for done, item in enumerate(good, start=1):
+        apply(places, item, write)
+        if progress is not None and done % 1000 == 0:
+            progress(_("Importing"), done, len(good))
+    if write:
+        places.flush()
+    result.applied = write
+    return places
+
+
+class _UnitRow(NamedTuple):
+    label: str
+    building: str
+    room: str
+    kind: str
+    floor: int | None
+    name: str
+
+
+def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
+                 progress=None) -> None:
+    def check(cells):
+        label, building, room = unit_label(cells)
+        kind = KINDS.get(str(cells.get("kind", "")).strip().lower())
+        if kind is None:
+            raise BadRow(_("The type “{kind}” is neither 住宅 (residential) nor 写字楼 (office).").format(kind=cells["kind"]))
+        name = str(cells.get("building_name", "")).strip()
+        _fits(Building, {"name": name}, "楼栋名称")
+        return label, _UnitRow(label, building, room, kind, _floor(room, cells.get("floor")), name)
+
+    def apply(places: _Places, item: _UnitRow, write: bool) -> None:
+        label, floor = item.label, item.floor
+        if label not in places.units:
+            places.unit(label, item.building, item.room, floor=floor, kind=item.kind, name=item.name)
+            result.created += 1
+        elif floor is not None and places.floors[label] != floor:
+            result.updated += 1
+            places.floors[label] = floor
+            if write:
+                existing = session.get(Unit, places.units[label])
+                existing.floor = floor
+                session.add(existing)
+                audit.record(session=session, actor=actor, clock=clock, action="unit.update", entity="unit",
+                             entity_id=existing.id, detail={"fields": ["floor"], "source": "import"})
+        else:
+            result.unchanged += 1
+
+    _apply(session=session, actor=actor, clock=clock, sheet=sheet, result=result, skip_bad=skip_bad,
+           check=check, apply=apply, progress=progress)
+
+
+def _phone(value: Any) -> str | None:
+    from deskterm.rules.phone import normalise_phone
+
+    text = str(value or "").strip()
+    if not text:
+        return None
+    phone = normalise_phone(text)
+    if not 5 <= len(phone.lstrip("+")) <= 20:
+        raise BadRow(_("“{phone}” is not a phone number (5 to 20 digits).").format(phone=text))
+    return phone
+
+
+class _PersonRow(NamedTuple):
+    label: str
+    building: str
+    room: str
+    person: Any  # the resident's row as it will be written (residents.CheckedResident), or a _CompanyRow
+
+
+class _CompanyRow(NamedTuple):
+    name: str
+    contact_name: str | None
+    phone: str | None
+    keys: tuple[str, str]  # pinyin, full and initials
+
+
+def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
+                     progress=None) -> None:
+    from deskterm.rules.pinyin import pinyin_keys
+    from deskterm.services.estate.residents import NewResident, create_residents, resident_row
+
+    def check(cells):
+        name = " ".join(str(cells.get("name", "")).split())
+        company = " ".join(str(cells.get("company", "")).split())
+        if not name and not company:
+            raise BadRow(_("The name (姓名) is empty."))
+        if len(name) > 64 or len(company) > 128:
+            raise BadRow(_("The name is too long."))
+        label, building, room = unit_label(cells)
+        relation = RELATIONS.get(str(cells.get("relation", "")).strip().lower())
+        if relation is None and not company:
+            raise BadRow(_("“{value}” is not 业主, 租户 or 家属 (owner, tenant, family).").format(value=cells["relation"]))
+        note = str(cells.get("note", "")).strip() or None
+        if note and len(note) > 500:
+            raise BadRow(_("The note is longer than 500 characters."))
+        phone = _phone(cells.get("phone"))
+        if company:
+            keys = pinyin_keys(company)
+            _fits(Company, {"name": company, "name_pinyin": keys[0], "name_initials": keys[1]}, "公司")
+            _fits(Company, {"contact_name": name or None}, "姓名")
+            person = _CompanyRow(company, name or None, phone, keys)
+        else:
+            try:  # the row as it will be written: search keys made, column limits checked
+                person = resident_row(NewResident(name, None, relation or "owner", phone, note))
+            except InvalidInput as exc:
+                raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
+                                                             problem=exc)) from None
+        return (label, company or name, bool(company)), _PersonRow(label, building, room, person)
+
+    # Who lives where already, read once: (unit id, name) -> the first such resident's
+    # (id, relation, phone, note); only a resident whose row changes is loaded.
+    known: dict[tuple[int, str], tuple] = {}
+    for rid, unit_id, name, *values in session.execute(
+            select(Resident.id, Resident.unit_id, Resident.name, Resident.relation, Resident.phone,
+                   Resident.note).order_by(Resident.id)):
+        known.setdefault((unit_id, name), (rid, *values))
+    new = []  # created together at the end (residents.create_residents)
+
+    def apply(places: _Places, item: _PersonRow, write: bool) -> None:
+        unit_id = places.unit(item.label, item.building, item.room, floor=_floor(item.room, None))
+        row = item.person
+        if isinstance(row, _CompanyRow):
+            if write:
+                places.flush()  # its unit, if new, before the company that refers to it
+            _company(session, unit_id, row, result, write, actor, clock)
+            return
+        existing = known.get((unit_id, row.name)) if unit_id is not None else None
+        if existing is None:
+            result.created += 1
+            if write:
+                new.append(row._replace(unit_id=unit_id))
+            return
+        rid, relation, phone, note = existing
+        wanted = {"relation": row.relation, "phone": row.phone or phone, "note": row.note or note}
+        changed = [k for k, v in zip(("relation", "phone", "note"), (relation, phone, note), strict=True)
+                   if wanted[k] != v]
+        if not changed:
+            result.unchanged += 1
+            return
+        result.updated += 1
+        if write:
+            resident = session.get(Resident, rid)
+            for key in changed:
+                setattr(resident, key, wanted[key])
+            session.add(resident)
+            audit.record(session=session, actor=actor, clock=clock, action="resident.update", entity="resident",
+                         entity_id=rid, detail={"fields": changed, "source": "import"})
+
+    places = _apply(session=session, actor=actor, clock=clock, sheet=sheet, result=result, skip_bad=skip_bad,
+                    check=check, apply=apply, progress=progress)
+    if len(places.units) > places.loaded:
+        result.extra["units_created"] = len(places.units) - places.loaded
+    if new:
+        create_residents(session=session, actor=actor, clock=clock, residents_in=new,
+                         progress=None if progress is None else (lambda n: progress(_("Writing"), n, len(new))))
+
+
+# The file's column a resident's field comes from, to name it in a bad row's sentence.
+_COLUMNS = {"phone": "电话", "note": "备注", "relation": "身份"}
+
+
+def _company(session, unit_id, company: _CompanyRow, result, write, actor, clock) -> None:
+    existing = None
+    if unit_id is not None:
+        existing = session.exec(select(Company).where(Company.unit_id == unit_id, Company.name == company.name)).first()
+    wanted = {"contact_name": company.contact_name, "phone": company.phone}
+    if existing is None:
+        result.created += 1
+        if write:
+            full, initials = company.keys
+            row = Company(name=company.name, name_pinyin=full, name_initials=initials, unit_id=unit_id, **wanted)
+            session.add(row)
+            session.flush()
+            audit.record(session=session, actor=actor, clock=clock, action="company.create", entity="company",
+                         entity_id=row.id, detail={"unit_id": unit_id, "source": "import"})
+        return
+    changed = [k for k, v in wanted.items() if v is not None and getattr(existing, k) != v]
+    if not changed:
+        result.unchanged += 1
+        return
+    result.updated += 1
+    if write:
+        for key in changed:
+            setattr(existing, key, wanted[key])
+        session.add(existing)
+        audit.record(session=session, actor=actor, clock=clock, action="company.update", entity="company",
+                     entity_id=existing.id, detail={"fields": changed, "source": "import"})

@@ -1,0 +1,243 @@
+"""Promised replies (D-25): what the desk could not answer now, who asked, how to reach them,
+and by when it will answer. Every promise is kept: open ones (`answered_at IS NULL`) are on
+the dashboard and in every handover, due and overdue first, until answering records what
+was said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.errors import InvalidInput, NotFound, StaleEdit
+from deskterm.i18n import N_, _
+from deskterm.models.inquiry import InquiryOutcome, PromisedReply, PromisedReplyCreate
+from deskterm.models.user import User
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.inquiries.log import set_outcome_in_session
+from deskterm.services.inquiries.messages import _line  # one rule for one-line fields
+from deskterm.services.permissions import require
+
+MAX_DAYS_AHEAD = 90
+
+
+class PromiseState(StrEnum):
+    overdue = "overdue"
+    due_today = "due_today"
+    later = "later"
+    answered = "answered"
+
+
+STATE_LABELS = {
+    PromiseState.overdue: N_("overdue"),
+    PromiseState.due_today: N_("due today"),
+    PromiseState.later: N_("later"),
+    PromiseState.answered: N_("answered"),
+}
+
+
+@dataclass(frozen=True)
+class PromiseView:
+    id: int
+    question: str
+    asked_by: str
+    contact: str
+    due_at: datetime
+    created_at: datetime
+    created_by: str
+    answered_at: datetime | None
+    answered_by: str | None
+    answer: str | None
+    state: PromiseState
+    version: int
+    inquiry_id: int | None
+
+
+def promise_state(due_at: datetime, answered_at: datetime | None, now: datetime, tz: str) -> PromiseState:
+    """Overdue once the due time has passed; due today when it falls on the desk's today."""
+    if answered_at is not None:
+        return PromiseState.answered
+    if as_utc(due_at) < as_utc(now):
+        return PromiseState.overdue
+    zone = ZoneInfo(tz)
+    if as_utc(due_at).astimezone(zone).date() == as_utc(now).astimezone(zone).date():
+        return PromiseState.due_today
+    return PromiseState.later
+
+
+_REL = re.compile(r"^\+\s*(\d{1,3})\s*(m|min|h|d|分钟|分|小时|时|天)$", re.IGNORECASE)
+_CLOCK = r"(\d{1,2})[:：点](\d{2})?"
+_TODAY = re.compile(rf"^(?:today|今天)?\s*{_CLOCK}$", re.IGNORECASE)
+_TOMORROW = re.compile(rf"^(?:tomorrow|明天)\s*{_CLOCK}$", re.IGNORECASE)
+_DATE = re.compile(rf"^(?:(\d{{4}})-)?(\d{{1,2}})-(\d{{1,2}})\s+{_CLOCK}$")
+
+
+def parse_due(text: str, *, now: datetime, tz: str) -> datetime:
+    """A due time as the operator types it: `16:00`, `tomorrow 10:00` (明天10点), `+2h`,
+    `+30m`, `+1d`, `12-01 10:00` or `2026-12-01 10:00` (desk time). Must lie ahead."""
+    value = " ".join((text or "").split())
+    zone = ZoneInfo(tz)
+    local_now = as_utc(now).astimezone(zone)
+    due: datetime | None = None
+    if match := _REL.match(value):
+        amount, unit = int(match.group(1)), match.group(2).lower()
+        minutes = {"m": 1, "min": 1, "分钟": 1, "分": 1, "h": 60, "小时": 60, "时": 60,
+                   "d": 1440, "天": 1440}[unit]
+        due = as_utc(now) + timedelta(minutes=amount * minutes)
+    elif match := _TODAY.match(value):
+        due = _at(local_now.date(), match.group(1), match.group(2), zone)
+    elif match := _TOMORROW.match(value):
+        due = _at(local_now.date() + timedelta(days=1), match.group(1), match.group(2), zone)
+    elif match := _DATE.match(value):
+        year = int(match.group(1) or local_now.year)
+        try:
+            day = date(year, int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            due = None
+        else:
+            if match.group(1) is None and day < local_now.date():
+                day = day.replace(year=year + 1)  # "01-05" in December means next January
+            due = _at(day, match.group(4), match.group(5), zone)
+    if due is None:
+        raise InvalidInput(
+            _("Write the due time as 16:00, tomorrow 10:00, +2h or 12-01 10:00."), field="due"
+        )
+    if due <= as_utc(now):
+        raise InvalidInput(_("That time has passed: a reply is promised for later."), field="due")
+    if due > as_utc(now) + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidInput(
+            _("Promise a reply within {n} days.").format(n=MAX_DAYS_AHEAD), field="due"
+        )
+    return due
+
+
+def _at(day: date, hour: str, minute: str | None, zone: ZoneInfo) -> datetime | None:
+    h, m = int(hour), int(minute or 0)
+    if h > 23 or m > 59:
+        return None
+    try:
+        return as_utc(datetime.combine(day, time(h, m), tzinfo=zone))
+    except OverflowError:  # year 0001 or 9999: not a due time
+        return None
+
+
+def make_promise(
+    *, session: Session, actor: Actor, clock: Clock, promise_in: PromisedReplyCreate
+) -> PromisedReply:
+    """Record a promise to answer later, with its deadline (D-25)."""
+    require(actor, "promises.make")
+    question = (promise_in.question or "").strip()
+    if not question:
+        raise InvalidInput(_("Write the question that will be answered."), field="question")
+    if len(question) > 2000:
+        raise InvalidInput(_("At most {n} characters here.").format(n=2000), field="question")
+    if promise_in.due_at is None or as_utc(promise_in.due_at) <= as_utc(clock.now()):
+        raise InvalidInput(_("That time has passed: a reply is promised for later."), field="due")
+    promise = PromisedReply(
+        question=question,
+        asked_by=_line(promise_in.asked_by, 64, "asked_by", _("Say who asked.")),
+        contact=_line(promise_in.contact, 64, "contact",
+                      _("Say how to reach them with the answer.")),
+        due_at=as_utc(promise_in.due_at),
+        inquiry_id=promise_in.inquiry_id,
+        created_at=as_utc(clock.now()),
+        created_by=actor.user_id,
+    )
+    # The inquiry first: an unknown one is refused before the promise is flushed.
+    set_outcome_in_session(session, promise_in.inquiry_id, InquiryOutcome.promised)
+    session.add(promise)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, clock=clock, action="promise.create",
+        entity="promised_reply", entity_id=promise.id,
+        detail={"due_at": promise.due_at, "inquiry_id": promise.inquiry_id},
+    )
+    return promise
+
+
+def answer_promise(
+    *, session: Session, actor: Actor, clock: Clock, promise_id: int, answer: str, version: int
+) -> PromisedReply:
+    """Keep a promise: record what was said, and when (it leaves the open list)."""
+    require(actor, "promises.answer")
+    answer = (answer or "").strip()
+    if not answer:
+        raise InvalidInput(_("Write what was answered."), field="answer")
+    if len(answer) > 2000:
+        raise InvalidInput(_("At most {n} characters here.").format(n=2000), field="answer")
+    promise = session.get(PromisedReply, promise_id)
+    if promise is None:
+        raise NotFound(_("No promised reply has the number {id}.").format(id=promise_id))
+    if promise.version != version or promise.answered_at is not None:
+        raise StaleEdit(
+            _("Another desk has already answered this: {answer}").format(answer=promise.answer)
+            if promise.answered_at is not None
+            else _("Another desk changed this promise; it has been reloaded."),
+            changes={"answer": (None, promise.answer), "due_at": (None, promise.due_at)},
+        )
+    promise.answered_at = as_utc(clock.now())
+    promise.answered_by = actor.user_id
+    promise.answer = answer
+    promise.version += 1
+    session.add(promise)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, clock=clock, action="promise.answer",
+        entity="promised_reply", entity_id=promise.id,
+        detail={"late": promise.answered_at > promise.due_at},
+    )
+    return promise
+
+
+def _views(
+    session: Session, now: datetime, tz: str, *where, order=(), limit: int | None = None
+) -> list[PromiseView]:
+    maker = aliased(User)
+    answerer = aliased(User)
+    stmt = (
+        select(PromisedReply, maker.name, answerer.name)
+        .join(maker, maker.id == PromisedReply.created_by)
+        .outerjoin(answerer, answerer.id == PromisedReply.answered_by)
+        .where(*where)
+        .order_by(*order)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        PromiseView(p.id, p.question, p.asked_by, p.contact, p.due_at, p.created_at, made_by,
+                    p.answered_at, answered_by, p.answer,
+                    promise_state(p.due_at, p.answered_at, now, tz), p.version, p.inquiry_id)
+        for p, made_by, answered_by in session.exec(stmt)
+    ]
+
+
+def list_open_promises(*, session: Session, clock: Clock, tz: str) -> list[PromiseView]:
+    """Promises not yet kept, soonest due first (overdue ones lead)."""
+    return _views(session, clock.now(), tz, PromisedReply.answered_at.is_(None),
+                  order=(PromisedReply.due_at, PromisedReply.id))
+
+
+def list_promises(
+    *, session: Session, clock: Clock, tz: str, answered_limit: int = 50
+) -> list[PromiseView]:
+    """Open promises first (soonest due), then the latest kept ones."""
+    open_ones = list_open_promises(session=session, clock=clock, tz=tz)
+    kept = _views(session, clock.now(), tz, PromisedReply.answered_at.is_not(None),
+                  order=(PromisedReply.answered_at.desc(), PromisedReply.id.desc()),
+                  limit=answered_limit)
+    return open_ones + kept
+
+
+def get_promise(*, session: Session, clock: Clock, tz: str, promise_id: int) -> PromiseView:
+    views = _views(session, clock.now(), tz, PromisedReply.id == promise_id)
+    if not views:
+        raise NotFound(_("No promised reply has the number {id}.").format(id=promise_id))
+    return views[0]

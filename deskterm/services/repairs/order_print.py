@@ -1,0 +1,58 @@
+"""An order on paper (D-36): the household order or engineering notice as text or HTML, printed
+through settings.print_command or saved under the data folder. Showing the reporter's full
+phone on it is a choice the audit records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from deskterm.clock import Clock
+from deskterm.config import Settings
+from deskterm.errors import DeskError, NotFound
+from deskterm.i18n import _
+from deskterm.paths import data_dir
+from deskterm.reports.repair_forms import order_html, order_text
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+from deskterm.services.repairs.queries import get_order_detail
+
+
+def render_order(
+    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
+    fmt: str = "text", include_phone: bool = False,
+) -> tuple[str, str]:
+    """(file name, document) of an order; with `include_phone` the reveal is audited."""
+    require(actor, "repairs.update")
+    if include_phone:
+        require(actor, "residents.reveal_phone")
+    detail = get_order_detail(session=session, order_id=order_id)
+    if detail is None:
+        raise NotFound(_("There is no repair order {id}.").format(id=order_id))
+    if include_phone:
+        audit.record(session=session, actor=actor, clock=clock, action="repair.phone_printed",
+                     entity="repair_order", entity_id=order_id,
+                     detail={"number": detail.order.number})
+    if fmt == "html":
+        return f"{detail.order.number}.html", order_html(detail, settings,
+                                                          include_phone=include_phone)
+    return f"{detail.order.number}.txt", order_text(detail, settings, include_phone=include_phone)
+
+
+def orders_folder() -> Path:
+    return data_dir() / "orders"
+
+
+def save_document(name: str, text: str, folder: Path | None = None) -> Path:
+    """Write a document under the data folder (orders/); one clear sentence if that fails."""
+    target = (folder or orders_folder()) / name
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DeskError(_("Could not save {path}: {reason}").format(
+            path=target, reason=exc.strerror or exc)) from None
+    return target

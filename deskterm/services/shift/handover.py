@@ -1,0 +1,362 @@
+"""The handover book (交班本, D-2, D-11): collect what is open, sign, accept or refuse, print.
+
+A handover is written once, when the outgoing operator signs it: it snapshots every open
+item, the physical items with their counts, the notices, and the audit chain's head hash at
+that moment (printed on the sheet). After that only the incoming operator's answer changes
+the row (accepted, or refused with a reason); every change is sealed in the audit trail.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.config import Settings
+from deskterm.errors import DeskError, InvalidInput, NotFound
+from deskterm.i18n import _
+from deskterm.models.shift import (
+    Handover,
+    HandoverItem,
+    HandoverStatus,
+    LogbookEntryCreate,
+    LogCategory,
+    Shift,
+    ShiftStatus,
+)
+from deskterm.models.user import User
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+from deskterm.services.shift import dashboard, logbook
+from deskterm.services.shift import duty as shifts
+
+MAX_COUNT = 100_000
+
+def kind_label(kind: str) -> str:
+    labels = {
+        "visitor": _("Visitor"),
+        "repair": _("Repair"),
+        "message": _("Message"),
+        "promise": _("Promise"),
+        "callback": _("Callback"),
+        "complaint": _("Complaint"),
+        "communication": _("Follow-up"),
+        "logbook": _("Logbook"),
+    }
+    return labels.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class HandoverDraft:
+    """What the outgoing operator is about to sign: gathered now, not saved."""
+
+    open_items: list[dashboard.AttentionItem]
+    physical: dict[str, int]  # the counts of the last handover of the post (edit what differs)
+
+
+def last_physical_counts(session: Session, *, post: str, settings: Settings) -> dict[str, int]:
+    last = session.exec(
+        select(Handover).where(Handover.post == post, col(Handover.signed_at).is_not(None))
+        .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
+    ).first()
+    previous = last.physical_items if last else {}
+    return {item: int(previous.get(item, 0)) for item in settings.physical_items}
+
+
+def collect(*, session: Session, actor: Actor, clock: Clock, settings: Settings) -> HandoverDraft:
+    """Everything open now (D-11) and yesterday's physical counts, for the form."""
+    scope = dashboard.Scope(now=as_utc(clock.now()), settings=settings, actor=actor)
+    return HandoverDraft(
+        open_items=dashboard.open_items(session, scope),
+        physical=last_physical_counts(session, post=settings.post, settings=settings),
+    )
+
+
+def _check_counts(physical_items: dict[str, int], settings: Settings) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in settings.physical_items:
+        raw = physical_items.get(item, 0)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("A count is a whole number."), field=f"count_{item}") from None
+        if value < 0 or value > MAX_COUNT:
+            raise InvalidInput(_("A count is between 0 and {n}.").format(n=MAX_COUNT),
+                               field=f"count_{item}")
+        counts[item] = value
+    unknown = set(physical_items) - set(settings.physical_items)
+    if unknown:
+        raise InvalidInput(_("Unknown physical item: {items}.").format(
+            items=", ".join(sorted(unknown))))
+    return counts
+
+
+def sign(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    notices: str,
+    physical_items: dict[str, int],
+) -> Handover:
+    """Sign the actor's handover and close their shift, in one transaction.
+
+    The open items are gathered again inside the transaction, so nothing saved since the
+    form opened is missed. The audit head hash at this moment is kept on the row.
+    """
+    require(actor, "handover.sign")
+    if actor.shift_id is None:
+        raise InvalidInput(_("Only an operator on shift can hand over."))
+    shift = session.get(Shift, actor.shift_id)
+    if shift is None or shift.status != ShiftStatus.open or shift.operator_id != actor.user_id:
+        raise InvalidInput(_("Your shift is already closed; there is nothing to hand over."))
+    notices = (notices or "").strip()
+    if len(notices) > 4000:
+        raise InvalidInput(_("Notices are limited to 4000 characters."), field="notices")
+    counts = _check_counts(physical_items, settings)
+    now = as_utc(clock.now())
+    scope = dashboard.Scope(now=now, settings=settings, actor=actor)
+    items = dashboard.open_items(session, scope)
+    handover = Handover(
+        post=shift.post,
+        shift_id=shift.id,
+        outgoing_user_id=actor.user_id,
+        created_at=now,
+        signed_at=now,
+        notices=notices,
+        open_items=[item.snapshot() for item in items],
+        physical_items=counts,
+        audit_head_hash=audit.head_hash(session),
+        status=HandoverStatus.signed,
+    )
+    session.add(handover)
+    session.flush()
+    for line in [n for n in notices.splitlines() if n.strip()]:
+        session.add(HandoverItem(handover_id=handover.id, kind="notice", text=line.strip()[:2000]))
+    for item in items:
+        session.add(HandoverItem(handover_id=handover.id, kind="open", ref_kind=item.kind,
+                                 ref_id=item.id, text=f"{item.ref} {item.text}".strip()[:2000]))
+    for name, count in counts.items():
+        session.add(HandoverItem(handover_id=handover.id, kind="physical", text=name, count=count))
+    audit.record(session=session, actor=actor, clock=clock, action="handover.sign",
+                 entity="handover", detail={"shift_id": shift.id, "open_items": len(items)},
+                 subject=handover)
+    shifts.close_shift(session=session, actor=actor, clock=clock, shift_id=shift.id)
+    return handover
+
+
+def _locked(session: Session, handover_id: int) -> Handover:
+    handover = session.exec(
+        select(Handover).where(Handover.id == handover_id).with_for_update()
+    ).first()
+    if handover is None:
+        raise NotFound(_("Handover {n} does not exist.").format(n=handover_id))
+    return handover
+
+
+def _answerable(session: Session, actor: Actor, handover_id: int) -> Handover:
+    if actor.shift_id is None:
+        raise InvalidInput(_("Start your shift (the self-check) before answering the handover."))
+    handover = _locked(session, handover_id)
+    if handover.status != HandoverStatus.signed:
+        raise DeskError(_("This handover was already answered; it cannot change."))
+    return handover
+
+
+def accept(*, session: Session, actor: Actor, clock: Clock, handover_id: int) -> Handover:
+    """The incoming operator signs for the handover (D-2)."""
+    require(actor, "handover.accept")
+    handover = _answerable(session, actor, handover_id)
+    handover.status = HandoverStatus.accepted
+    handover.incoming_user_id = actor.user_id
+    handover.answered_at = as_utc(clock.now())
+    handover.version += 1
+    audit.record(session=session, actor=actor, clock=clock, action="handover.accept",
+                 entity="handover", detail={"shift_id": actor.shift_id}, subject=handover)
+    shift = session.get(Shift, actor.shift_id)
+    if shift is not None:
+        shift.accepted_handover_id = handover.id
+        session.add(shift)
+    return handover
+
+
+def refuse(
+    *, session: Session, actor: Actor, clock: Clock, handover_id: int, reason: str
+) -> Handover:
+    """The incoming operator refuses, with a reason: the outgoing operator stays responsible.
+
+    The refusal is kept on the handover (supervisors see it on their dashboard) and written
+    in the logbook of the incoming shift.
+    """
+    require(actor, "handover.accept")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason for refusing."), field="reason")
+    if len(reason) > 1000:
+        raise InvalidInput(_("The reason is limited to 1000 characters."), field="reason")
+    handover = _answerable(session, actor, handover_id)
+    now = as_utc(clock.now())
+    handover.status = HandoverStatus.refused
+    handover.incoming_user_id = actor.user_id
+    handover.answered_at = now
+    handover.refusal_reason = reason
+    handover.version += 1
+    audit.record(session=session, actor=actor, clock=clock, action="handover.refuse",
+                 entity="handover", detail={"reason": reason, "shift_id": actor.shift_id},
+                 subject=handover)
+    outgoing = session.get(User, handover.outgoing_user_id)
+    logbook.add_entry(
+        session=session, actor=actor, clock=clock,
+        entry_in=LogbookEntryCreate(
+            occurred_at=now, category=LogCategory.other, location=handover.post,
+            what=_("Handover {n} from {name} refused: {reason}").format(
+                n=handover.id, name=outgoing.name if outgoing else "?", reason=reason),
+            notified=_("Supervisor"),
+        ),
+    )
+    return handover
+
+
+# -- reading and the sheet -------------------------------------------------------------------
+@dataclass(frozen=True)
+class HandoverSheet:
+    handover: Handover
+    outgoing: str  # "李静 (op1)"
+    incoming: str | None
+
+
+def _who(session: Session, user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    return f"{user.name} ({user.code})" if user else f"#{user_id}"
+
+
+def load_sheet(session: Session, handover_id: int) -> HandoverSheet:
+    handover = session.get(Handover, handover_id)
+    if handover is None:
+        raise NotFound(_("Handover {n} does not exist.").format(n=handover_id))
+    return HandoverSheet(handover, _who(session, handover.outgoing_user_id) or "",
+                         _who(session, handover.incoming_user_id))
+
+
+def list_handovers(session: Session, *, post: str, offset: int = 0,
+                   limit: int = 50) -> list[HandoverSheet]:
+    rows = session.exec(
+        select(Handover).where(Handover.post == post)
+        .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
+        .offset(offset).limit(limit)
+    )
+    return [HandoverSheet(h, _who(session, h.outgoing_user_id) or "",
+                          _who(session, h.incoming_user_id)) for h in rows]
+
+
+def count_handovers(session: Session, *, post: str) -> int:
+    from sqlalchemy import func
+
+    return session.exec(select(func.count()).select_from(Handover)
+                        .where(Handover.post == post)).one()
+
+
+def status_label(status: str) -> str:
+    return {
+        HandoverStatus.draft: _("draft"),
+        HandoverStatus.signed: _("signed, waiting for the next shift"),
+        HandoverStatus.accepted: _("accepted"),
+        HandoverStatus.refused: _("refused"),
+    }.get(status, status)
+
+
+def _local(value: datetime | None, settings: Settings) -> str:
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    return as_utc(value).astimezone(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _physical_label(item: str) -> str:
+    return shifts.physical_item_label(item)
+
+
+def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, list[str]]]:
+    """The sheet as (heading, lines): the one source of the text and HTML forms."""
+    h = sheet.handover
+    head = [
+        _("Post: {post}").format(post=h.post),
+        _("Handed over by: {who}").format(who=sheet.outgoing),
+        _("Signed at: {at}").format(at=_local(h.signed_at, settings)),
+        _("Status: {status}").format(status=status_label(h.status)),
+    ]
+    if sheet.incoming:
+        head.append(_("Answered by: {who} at {at}").format(
+            who=sheet.incoming, at=_local(h.answered_at, settings)))
+    if h.refusal_reason:
+        head.append(_("Reason for refusing: {reason}").format(reason=h.refusal_reason))
+    notices = [line for line in h.notices.splitlines() if line.strip()] or [_("(none)")]
+    open_lines = [
+        f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} {item.get('text', '')}"
+        .replace("  ", " ").strip()
+        for item in h.open_items
+    ] or [_("(none)")]
+    physical = [f"{_physical_label(k)}: {v}" for k, v in h.physical_items.items()] or [_("(none)")]
+    seal = [_("Audit chain head at signing: {hash}").format(hash=h.audit_head_hash or "-")]
+    return [
+        (_("Handover {n}").format(n=h.id), head),
+        (_("Notices"), notices),
+        (_("Open items ({n})").format(n=len(h.open_items)), open_lines),
+        (_("Physical items"), physical),
+        (_("Seal"), seal),
+    ]
+
+
+def render_text(sheet: HandoverSheet, settings: Settings) -> str:
+    out: list[str] = []
+    for i, (heading, lines) in enumerate(sheet_sections(sheet, settings)):
+        if i:
+            out.append("")
+        out.append(heading)
+        out.append("-" * max(len(heading), 8))
+        out.extend(f"  {line}" for line in lines)
+    return "\n".join(out) + "\n"
+
+
+def render_html(sheet: HandoverSheet, settings: Settings) -> str:
+    sections = sheet_sections(sheet, settings)
+    title = html.escape(sections[0][0])
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="{}"><head><meta charset="utf-8"><title>{}</title>'.format(
+            "zh-CN" if _("Notices") != "Notices" else "en", title),
+        "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}"
+        "h1{font-size:1.4em}h2{font-size:1.1em;border-bottom:1px solid #999}"
+        "code{word-break:break-all}</style></head><body>",
+        f"<h1>{title}</h1>",
+    ]
+    for i, (heading, lines) in enumerate(sections):
+        if i:
+            parts.append(f"<h2>{html.escape(heading)}</h2>")
+        tag = "code" if i == len(sections) - 1 else "span"
+        parts.append("<ul>" + "".join(
+            f"<li><{tag}>{html.escape(line)}</{tag}></li>" for line in lines) + "</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def save_sheet(sheet: HandoverSheet, settings: Settings, folder) -> tuple:
+    """Write the sheet as text and HTML into `folder`; the two paths."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"handover-{sheet.handover.id}"
+    text_path = folder / f"{stem}.txt"
+    html_path = folder / f"{stem}.html"
+    text_path.write_text(render_text(sheet, settings), encoding="utf-8")
+    html_path.write_text(render_html(sheet, settings), encoding="utf-8")
+    return text_path, html_path

@@ -1,0 +1,377 @@
+"""Visitor slips (D-4 to D-8): register, turn away, check out, correct, and who is on site.
+
+A slip is filled only after an identity document was shown (D-5); the document number is
+checked by rules.identity and only its masked form is stored. A walk-in's host is phoned
+first (D-7): agreed gives a slip, refused gives no slip and a security line in the duty
+logbook (D-10). The slip comes back when the visitor leaves (D-8); a lost slip is recorded.
+Audit events name the slip number only, never the visitor, so a purge leaves no name behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.config import Settings
+from deskterm.errors import DeskError, InvalidInput, NotFound, StaleEdit
+from deskterm.i18n import N_, _
+from deskterm.models.estate import Unit
+from deskterm.models.shift import LogbookEntry, LogCategory
+from deskterm.models.visitor import (
+    DenyEntry,
+    DocType,
+    ExpectedVisitor,
+    HostCallMethod,
+    SlipStatus,
+    VisitorSlip,
+    VisitorSlipCreate,
+    VisitorSlipUpdate,
+)
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.numbering import next_number
+from deskterm.services.permissions import require
+from deskterm.services.visitors.checks import (
+    CALL_METHOD_LABELS,
+    CALL_RESULT_LABELS,
+    DOC_TYPE_LABELS,
+    PURPOSE_LABELS,
+    SLIP_PREFIX,
+    CleanSlip,
+    canonical_slip_number,
+    check_document,
+    check_host_call,
+    clean_text,
+    doc_shown,
+    host_call_needed,
+    label,
+    local_time,
+    name_key,
+    parse_headcount,
+    resolve_host,
+    validate_slip,
+)
+
+__all__ = [  # this module's use cases, and the checks the screens reach as visitors.X
+    "DenyListMatch", "DenyOverride", "TurnAwayCause", "register_slip", "check_in_expected",
+    "turn_away", "find_deny_match", "find_slip", "check_out", "slip_snapshot", "update_slip",
+    "get_slip", "FIELD_LABELS",
+    "CALL_METHOD_LABELS", "CALL_RESULT_LABELS", "DOC_TYPE_LABELS", "PURPOSE_LABELS",
+    "SLIP_PREFIX", "CleanSlip", "canonical_slip_number", "check_document", "clean_text",
+    "doc_shown", "host_call_needed", "label", "local_time", "name_key", "parse_headcount",
+    "resolve_host", "validate_slip",
+]
+
+
+class DenyListMatch(DeskError):
+    """The visitor's name is on the deny list: a supervisor must decide (the form is kept)."""
+
+    def __init__(self, entry: DenyEntry) -> None:
+        super().__init__(
+            _("{name} is on the deny list: {reason}. A supervisor must decide.").format(
+                name=entry.name, reason=entry.reason
+            )
+        )
+        self.entry_id = entry.id
+        self.name = entry.name
+        self.reason = entry.reason
+
+
+@dataclass(frozen=True)
+class DenyOverride:
+    """A supervisor, signed in at the desk, let a deny-listed visitor in."""
+
+    supervisor: Actor
+    entry_id: int
+
+
+# -- the deny list -------------------------------------------------------------------------------
+def find_deny_match(*, session: Session, name: str) -> DenyEntry | None:
+    """The active deny-list entry with this name (the list is short: compared in full)."""
+    key = name_key(name)
+    if not key:
+        return None
+    for entry in session.exec(select(DenyEntry).where(DenyEntry.active == True)):  # noqa: E712
+        if name_key(entry.name) == key:
+            return entry
+    return None
+
+
+def _check_deny(session: Session, actor: Actor, clock: Clock, clean: CleanSlip,
+                override: DenyOverride | None) -> DenyEntry | None:
+    entry = find_deny_match(session=session, name=clean.visitor_name)
+    if entry is None:
+        return None
+    if override is None or override.entry_id != entry.id:
+        raise DenyListMatch(entry)
+    require(override.supervisor, "visitors.deny_override")
+    return entry
+
+
+# -- register ------------------------------------------------------------------------------------
+def _current_expected(session: Session, expected_id: int) -> ExpectedVisitor:
+    expected = session.get(ExpectedVisitor, expected_id)
+    if expected is None or expected.cancelled:
+        raise NotFound(_("That expected visitor is no longer on the list."))
+    if expected.arrived_slip_id is not None:
+        raise InvalidInput(_("That expected visitor has already arrived and has a slip."),
+                           field="expected_id")
+    return expected
+
+
+def register_slip(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    slip_in: VisitorSlipCreate,
+    deny_override: DenyOverride | None = None,
+) -> VisitorSlip:
+    """Issue a slip (D-5): validate, check the deny list, number it, audit it."""
+    require(actor, "visitors.register")
+    clean = validate_slip(session=session, slip_in=slip_in)
+    expected = _current_expected(session, clean.expected_id) if clean.expected_id else None
+    check_host_call(clean)
+    entry = _check_deny(session, actor, clock, clean, deny_override)
+    now = as_utc(clock.now())
+    slip = VisitorSlip(
+        number=next_number(session=session, prefix=SLIP_PREFIX, at=now, tz=settings.timezone),
+        visitor_name=clean.visitor_name, headcount=clean.headcount, doc_type=clean.doc_type,
+        doc_masked=clean.doc_masked, phone=clean.phone, host_resident_id=clean.host_resident_id,
+        host_company_id=clean.host_company_id, host_unit_id=clean.host_unit_id,
+        host_text=clean.host_text, purpose=clean.purpose, purpose_text=clean.purpose_text,
+        plate=clean.plate, host_call_method=clean.host_call_method,
+        host_call_result=clean.host_call_result, expected_id=clean.expected_id,
+        checked_in_at=now, checked_in_by=actor.user_id, shift_id=actor.shift_id,
+        status=SlipStatus.on_site,
+        deny_entry_id=entry.id if entry else None,
+        deny_decided_by=deny_override.supervisor.user_id if entry and deny_override else None,
+    )
+    session.add(slip)
+    session.flush()
+    if entry is not None:
+        audit.record(session=session, actor=deny_override.supervisor, clock=clock,
+                     action="visitor.deny_override", entity="deny_entry", entity_id=entry.id,
+                     detail={"allowed": True, "slip": slip.number, "operator": actor.code})
+    if expected is not None:
+        expected.arrived_slip_id = slip.id
+        session.add(expected)
+    audit.record(session=session, actor=actor, clock=clock, action="visitor.register",
+                 entity="visitor_slip", subject=slip,
+                 detail={"number": slip.number, "expected_id": clean.expected_id,
+                         "host_call": clean.host_call_result})
+    return slip
+
+
+def check_in_expected(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    expected_id: int,
+    doc_type: DocType | str = DocType.sighted,
+    doc_number: str | None = None,
+    deny_override: DenyOverride | None = None,
+) -> VisitorSlip:
+    """An announced visitor arrives: the slip is made from the announcement (two keys)."""
+    expected = _current_expected(session, expected_id)
+    slip_in = VisitorSlipCreate.model_construct(
+        visitor_name=expected.visitor_name, headcount=expected.headcount, doc_type=doc_type,
+        doc_number=doc_number, phone=None, host_resident_id=expected.host_resident_id,
+        host_company_id=expected.host_company_id, host_unit_id=expected.host_unit_id,
+        host_text=expected.host_text, purpose=expected.purpose, purpose_text=expected.note,
+        plate=None, host_call_method=None, host_call_result=None, expected_id=expected.id,
+    )
+    return register_slip(session=session, actor=actor, clock=clock, settings=settings,
+                         slip_in=slip_in, deny_override=deny_override)
+
+
+class TurnAwayCause:
+    host_refused = "host_refused"
+    no_answer = "no_answer"
+    deny_list = "deny_list"
+
+
+_TURN_AWAY_TEXT = {
+    TurnAwayCause.host_refused: N_("Visitor {name} ({count}) asked for {host}; the host refused "
+                                   "by {method}. Not let in, no slip issued."),
+    TurnAwayCause.no_answer: N_("Visitor {name} ({count}) asked for {host}; the host could not "
+                                "be reached by {method}. Not let in, no slip issued."),
+    TurnAwayCause.deny_list: N_("Visitor {name} ({count}) asked for {host}; the name is on the "
+                                "deny list and supervisor {supervisor} refused entry."),
+}
+
+
+def turn_away(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    slip_in: VisitorSlipCreate,
+    cause: str,
+    supervisor: Actor | None = None,
+    deny_entry_id: int | None = None,
+) -> LogbookEntry:
+    """No slip: the visitor is not let in. The duty logbook gets a security line (D-7, D-10)."""
+    require(actor, "visitors.register")
+    name = clean_text(slip_in.visitor_name, field="visitor_name", limit=64,
+                 required_msg=_("Type the visitor's name."))
+    _rid, _cid, unit_id, host_text = resolve_host(session, slip_in)
+    if cause not in _TURN_AWAY_TEXT:
+        raise ValueError(f"unknown turn-away cause {cause!r}")
+    if cause == TurnAwayCause.deny_list:
+        if supervisor is None or deny_entry_id is None:
+            raise InvalidInput(_("A supervisor must decide on a deny-list match."))
+        require(supervisor, "visitors.deny_override")
+    method = slip_in.host_call_method or HostCallMethod.phone.value
+    now = as_utc(clock.now())
+    unit = session.get(Unit, unit_id) if unit_id else None
+    entry = LogbookEntry(
+        occurred_at=now,
+        category=LogCategory.security,
+        location=unit.label if unit else "",
+        what=_(_TURN_AWAY_TEXT[cause]).format(
+            name=name, count=slip_in.headcount or 1, host=host_text,
+            method=label(CALL_METHOD_LABELS, method),
+            supervisor=supervisor.name if supervisor else ""),
+        action_taken=_("Visitor turned away at the desk."),
+        recorded_at=now,
+        user_id=actor.user_id,
+        shift_id=actor.shift_id,
+    )
+    if cause == TurnAwayCause.deny_list:
+        audit.record(session=session, actor=supervisor, clock=clock,
+                     action="visitor.deny_override", entity="deny_entry", entity_id=deny_entry_id,
+                     detail={"allowed": False, "operator": actor.code})
+    audit.record(session=session, actor=actor, clock=clock, action="visitor.turned_away",
+                 entity="logbook_entry", subject=entry, detail={"cause": cause})
+    return entry
+
+
+# -- check-out -----------------------------------------------------------------------------------
+def find_slip(*, session: Session, number: str) -> VisitorSlip:
+    """The slip with this number (typed or scanned)."""
+    canonical = canonical_slip_number(number)
+    slip = session.exec(select(VisitorSlip).where(VisitorSlip.number == canonical)).first()
+    if slip is None:
+        raise NotFound(_("No slip has the number {number}.").format(number=canonical))
+    return slip
+
+
+def check_out(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    number: str | None = None,
+    slip_id: int | None = None,
+    slip_returned: bool = True,
+) -> VisitorSlip:
+    """The visitor leaves (D-8): the slip comes back, or is recorded as lost."""
+    require(actor, "visitors.checkout")
+    if number is not None:
+        canonical = canonical_slip_number(number)
+        stmt = select(VisitorSlip).where(VisitorSlip.number == canonical)
+    elif slip_id is not None:
+        canonical = None
+        stmt = select(VisitorSlip).where(VisitorSlip.id == slip_id)
+    else:
+        raise InvalidInput(_("Type or scan the slip number."), field="number")
+    slip = session.exec(stmt.with_for_update()).first()
+    if slip is None:
+        raise NotFound(_("No slip has the number {number}.").format(number=canonical or slip_id))
+    if slip.status == SlipStatus.left:
+        raise InvalidInput(
+            _("Slip {number} was already checked out at {time}.").format(
+                number=slip.number, time=local_time(slip.checked_out_at, settings, "%m-%d %H:%M")),
+            field="number",
+        )
+    slip.status = SlipStatus.left
+    slip.checked_out_at = as_utc(clock.now())
+    slip.checked_out_by = actor.user_id
+    slip.slip_returned = bool(slip_returned)
+    slip.version += 1
+    session.add(slip)
+    audit.record(session=session, actor=actor, clock=clock, action="visitor.checkout",
+                 entity="visitor_slip", subject=slip,
+                 detail={"number": slip.number, "slip_returned": bool(slip_returned)})
+    return slip
+
+
+# -- corrections ---------------------------------------------------------------------------------
+_EDITABLE = ("visitor_name", "headcount", "phone", "purpose", "purpose_text", "plate")
+FIELD_LABELS = {"visitor_name": N_("Visitor"), "headcount": N_("People"), "phone": N_("Phone"),
+                "purpose": N_("Purpose"), "purpose_text": N_("Note"), "plate": N_("Plate"),
+                "status": N_("State")}
+
+
+def slip_snapshot(slip: VisitorSlip) -> dict[str, Any]:
+    """The editable fields as a screen loaded them (passed back to detect others' changes)."""
+    return {f: getattr(slip, f) for f in (*_EDITABLE, "status")}
+
+
+def update_slip(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    slip_id: int,
+    version: int,
+    changes: VisitorSlipUpdate,
+    seen: dict[str, Any] | None = None,
+) -> VisitorSlip:
+    """Correct a slip's details; refused if another desk saved it since it was opened."""
+    require(actor, "visitors.register")
+    slip = session.exec(select(VisitorSlip).where(VisitorSlip.id == slip_id).with_for_update()).first()
+    if slip is None:
+        raise NotFound(_("That slip no longer exists."))
+    if slip.version != version:
+        now = slip_snapshot(slip)
+        differ = {k: (seen.get(k), v) for k, v in now.items() if seen and seen.get(k) != v}
+        fields = ", ".join(_(FIELD_LABELS.get(k, k)) for k in differ) or _("its details")
+        raise StaleEdit(
+            _("Another desk changed slip {number} since you opened it ({fields}); nothing was "
+              "saved. Open it again to see the changes.").format(number=slip.number, fields=fields),
+            changes=differ,
+        )
+    values = changes.model_dump(exclude_unset=True)
+    probe = VisitorSlipCreate.model_construct(
+        visitor_name=values.get("visitor_name", slip.visitor_name),
+        headcount=values.get("headcount", slip.headcount),
+        doc_type=DocType.sighted, doc_number=None, phone=values.get("phone", slip.phone),
+        host_resident_id=slip.host_resident_id, host_company_id=slip.host_company_id,
+        host_unit_id=slip.host_unit_id, host_text=slip.host_text,
+        purpose=values.get("purpose", slip.purpose),
+        purpose_text=values.get("purpose_text", slip.purpose_text),
+        plate=values.get("plate", slip.plate), host_call_method=None, host_call_result=None,
+        expected_id=None,
+    )
+    clean = validate_slip(session=session, slip_in=probe)
+    changed = []
+    for field in _EDITABLE:
+        new = getattr(clean, field)
+        if field in values and getattr(slip, field) != new:
+            setattr(slip, field, new)
+            changed.append(field)
+    if not changed:
+        return slip
+    slip.version += 1
+    session.add(slip)
+    audit.record(session=session, actor=actor, clock=clock, action="visitor.update",
+                 entity="visitor_slip", subject=slip,
+                 detail={"number": slip.number, "fields": changed})
+    return slip
+
+
+def get_slip(*, session: Session, slip_id: int) -> VisitorSlip:
+    slip = session.get(VisitorSlip, slip_id)
+    if slip is None:
+        raise NotFound(_("That slip no longer exists."))
+    return slip
