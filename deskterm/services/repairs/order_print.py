@@ -14,10 +14,10 @@ from deskterm.config import Settings
 from deskterm.errors import DeskError, NotFound
 from deskterm.i18n import _
 from deskterm.paths import data_dir
-from deskterm.reports.repair_forms import order_html, order_text
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
+from deskterm.services.repairs.order_forms import order_html, order_text
 from deskterm.services.repairs.queries import get_order_detail
 
 
