@@ -138,6 +138,12 @@ def run_server(*, host: str, port: int, public_url: str | None) -> None:
             sys.stderr.write(_("deskterm is served on {url} (Ctrl+C stops it).").format(
                 url=self.public_url) + "\n")
 
+    def quiet(unraisable) -> None:  # e.g. a tab's app still closing when the server stops
+        exc = unraisable.exc_value
+        sys.stderr.write(_("deskterm serve: {what} while stopping ({kind}).").format(
+            what=unraisable.err_msg or "-", kind=type(exc).__name__ if exc else "-") + "\n")
+
+    sys.unraisablehook = quiet
     server = DeskServer(app_command(), host=host, port=port, title="deskterm",
                         public_url=public_url)
     try:

@@ -46,7 +46,9 @@ def register(*actions: DeskAction) -> None:
 # for browsers that pass it through. A key with no binding of ours (Ctrl+W) still appears in
 # F1's browser note with what to use instead.
 BROWSER_KEPT: dict[str, tuple[str, str]] = {
-    "f5": ("alt+4", N_("Repairs")),  # the area's Alt+digit
+    # Not Alt+4: a terminal sends Alt+digit as ESC+digit, which Textual reads as a macOS
+    # Option character (ESC 4 is "¢"), so Alt+digits never arrive through xterm.js or tmux.
+    "f5": ("alt+r", N_("Repairs")),
     "ctrl+n": ("alt+n", N_("new record")),
     "ctrl+t": ("alt+t", N_("toggle, next list")),
     "ctrl+w": ("ctrl+u", N_("in a field: delete before the cursor")),
