@@ -133,8 +133,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.cli.context import Desk, act_as, open_desk
         from deskterm.db import is_sqlite
+        from deskterm.errors import AuthFailed
         from deskterm.services.admin import maintenance
 
+        if not user:  # asked before anything else: the restore is signed in (issue 19.3)
+            raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
         desk = open_desk(db, check_schema=False)
         if is_sqlite(desk.engine):
             target = maintenance.sqlite_path(desk.engine)

@@ -34,7 +34,7 @@ from deskterm.i18n import _
 from deskterm.models.audit import AuditEvent, AuditHead, Counter
 from deskterm.models.shift import Shift
 from deskterm.models.user import User
-from deskterm.services import audit
+from deskterm.services import audit, permissions
 from deskterm.services.actor import Actor
 
 BACKUP_ACTION = "db.backup"
@@ -193,10 +193,11 @@ def backup_name(engine: Engine, now: datetime) -> str:
     return f"deskterm-{now:%Y%m%d-%H%M%S}.{'db' if is_sqlite(engine) else 'dump'}"
 
 
-def make_backup(*, engine: Engine, target: Path, actor: Actor | None, clock: Clock,
+def make_backup(*, engine: Engine, target: Path, actor: Actor, clock: Clock,
                 settings: Settings) -> BackupResult:
     """A verified backup at `target` (a file, or a folder: a dated file there, and the folder's
     backups older than `backup_keep_days` removed), recorded as a `db.backup` event."""
+    permissions.require(actor, "db.manage")
     target = Path(target)
     now = clock.now()
     folder = target if target.is_dir() else None
@@ -364,6 +365,7 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
     counters: list[tuple[str, str, int]] = []
     if target.exists() and _has_users(target_engine):
         actor = sign_in(target_engine)
+        permissions.require(actor, "db.manage")
         counters = _counters(target_engine)
     target_engine.dispose()
     # Prepare the copy beside the target: the numbers carried and the restore recorded in it,
@@ -383,6 +385,7 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
         try:
             if actor is None:
                 actor = sign_in(copy)
+                permissions.require(actor, "db.manage")
             carried, who = _record_restore(engine=copy, actor=actor, clock=clock,
                                            backup_file=backup_file, sha256=sha256,
                                            counters=counters)
@@ -422,6 +425,7 @@ def _restore_pg(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> 
                "--single-transaction", "--dbname", dsn, str(backup_file)], env)
     try:
         actor = sign_in(target_engine)
+        permissions.require(actor, "db.manage")
     except BaseException:
         _empty_pg(target_engine)  # refused: the database goes back to empty
         raise
@@ -518,7 +522,10 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
 
 def record_verify(*, engine: Engine, clock: Clock, result: audit.VerifyResult,
                   actor: Actor | None = None) -> None:
-    """Keep the outcome of `audit verify` in the trail itself, for `db status`."""
+    """Keep the outcome of `audit verify` in the trail itself, for `db status` (signed in:
+    as the actor, who must hold audit.verify; else as the system)."""
+    if actor is not None:
+        permissions.require(actor, "audit.verify")
     run_write(engine, lambda s: audit.record(
         session=s, actor=actor, clock=clock, action=VERIFY_ACTION, entity="database",
         detail={"ok": bool(result.ok), "events": result.events_checked,
