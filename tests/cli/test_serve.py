@@ -3,6 +3,7 @@ dropped mid-session. One sentence, exit 1, never a traceback; the server keeps s
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -113,3 +114,113 @@ def test_a_dropped_web_socket_is_one_log_line_and_the_server_serves_on(tmp_path,
         _out, err = server.communicate(timeout=30)
     assert "Traceback" not in err, err
     assert "served on" in err
+
+
+class Forwarder:
+    """A TCP relay to PostgreSQL that the test can cut: the server 'goes away'."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        import threading
+
+        self.target = target
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.port = self.listener.getsockname()[1]
+        self.open = True
+        self.pairs: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while self.open:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.open:
+                client.close()
+                return
+            upstream = socket.create_connection(self.target)
+            self.pairs += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        self.open = False
+        self.listener.close()
+        for s in self.pairs:
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
+def test_a_browser_tab_shows_the_apps_own_sentence_when_postgresql_went_away(engine, tmp_path):
+    """PostgreSQL reachable when serve starts, gone when a tab opens: the tab shows the sign-in
+    screen, and signing in says the database cannot be reached (not "Session ended")."""
+    import pyte
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    url = engine.url
+    relay = Forwarder((url.host or "127.0.0.1", url.port or 5432))
+    through = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    engine.dispose()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
+    env.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "deskterm", "--lang", "en", "serve", "--db", through,
+         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+
+    def read_until(needle: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                message = ws.recv(timeout=0.5)
+            except TimeoutError:
+                continue
+            if isinstance(message, bytes):
+                stream.feed(message)
+            text = "\n".join(screen.display)
+            if needle in text:
+                return text
+        raise AssertionError(f"{needle!r} not on screen:\n" + "\n".join(screen.display))
+
+    try:
+        deadline = time.monotonic() + 30
+        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+            time.sleep(0.1)
+        relay.cut()  # the database goes away after serve started
+        with connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24", open_timeout=10) as ws:
+            read_until("Staff code", 15)
+            for key in ["sup1", "\t", "demo1234", "\r"]:
+                ws.send(json.dumps(["stdin", key]))
+                time.sleep(0.2)
+            read_until("The database could not be", 20)
+    finally:
+        relay.cut()
+        server.terminate()
+        _out, err = server.communicate(timeout=30)
+    assert "Traceback" not in err, err
