@@ -52,11 +52,16 @@ class ReportDialog(DeskDialog[None]):
     def on_mount(self) -> None:
         app = self.app
         self.run_db(lambda s: shift_report_text(session=s, settings=app.settings, clock=app.clock),
-                    write=False, on_done=self._shown, group="report")
+                    write=False, on_done=self._shown, on_error=self._failed, group="report")
 
     def _shown(self, text: str) -> None:
         self.query_one("#report-body", Static).update(Text(text))
         self.query_one(VerticalScroll).focus()
+
+    def _failed(self, exc: BaseException) -> None:
+        from deskterm.tui.worker import describe_error
+
+        self.query_one("#report-body", Static).update(Text(describe_error(exc)))
 
     def action_close(self) -> None:
         self.dismiss(None)
