@@ -12,7 +12,7 @@ from deskterm.i18n import _
 
 def register(app: typer.Typer) -> None:
     users_app = typer.Typer(help=_("Staff accounts (admin)."), no_args_is_help=True)
-    db_app = typer.Typer(help=_("The database: upgrade, backup, restore, check (admin)."), no_args_is_help=True)
+    db_app = typer.Typer(help=_("The database: upgrade, backup, restore, check, status (admin)."), no_args_is_help=True)
     audit_app = typer.Typer(help=_("The audit trail."), no_args_is_help=True)
     app.add_typer(users_app, name="users")
     app.add_typer(db_app, name="db")
