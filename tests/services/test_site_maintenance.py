@@ -27,17 +27,28 @@ from tests.factories import PASSWORD, make_staff
 _DBS = itertools.count(1)
 
 
-def empty_target(engine, tmp_path: Path):
-    """Where a backup is restored: the same SQLite file, or a new empty PostgreSQL database."""
-    if is_sqlite(engine):
-        return engine
-    name = f"site_restore_{next(_DBS)}_{os.getpid()}"
-    server = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    server.dispose()
-    return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
+@pytest.fixture
+def empty_target():
+    """Where a backup is restored: the same SQLite file, or a new empty PostgreSQL database
+    (dropped after the test)."""
+    made: list[tuple[object, str]] = []
+
+    def build(engine, tmp_path: Path):
+        if is_sqlite(engine):
+            return engine
+        name = f"site_restore_{next(_DBS)}_{os.getpid()}"
+        server = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append((server, name))
+        return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
+
+    yield build
+    for server, name in made:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def signer(clock, settings, code="admin1"):
@@ -59,7 +70,7 @@ def events(engine, action: str) -> list[dict]:
     return [d if isinstance(d, dict) else json.loads(d) for (d,) in rows]
 
 
-def test_backup_restore_round_trip(engine, clock, settings, tmp_path):
+def test_backup_restore_round_trip(engine, clock, settings, tmp_path, empty_target):
     staff = make_staff(engine, clock, settings)
     before = issue(engine, clock, settings, 3)
     folder = tmp_path / "backups"
@@ -96,7 +107,8 @@ def test_backup_restore_round_trip(engine, clock, settings, tmp_path):
     target.dispose()
 
 
-def test_restore_is_refused_while_another_connection_is_open(engine, clock, settings, tmp_path):
+def test_restore_is_refused_while_another_connection_is_open(engine, clock, settings, tmp_path,
+                                                              empty_target):
     staff = make_staff(engine, clock, settings)
     made = maintenance.make_backup(engine=engine, target=tmp_path, actor=staff.admin, clock=clock,
                                    settings=settings)
@@ -121,7 +133,8 @@ def test_restore_is_refused_while_another_connection_is_open(engine, clock, sett
 
 
 @pytest.mark.parametrize("code", ["op1", "sup1"])
-def test_restore_needs_the_role_of_the_roles_table(engine, clock, settings, tmp_path, code):
+def test_restore_needs_the_role_of_the_roles_table(engine, clock, settings, tmp_path, code,
+                                                   empty_target):
     staff = make_staff(engine, clock, settings)
     made = maintenance.make_backup(engine=engine, target=tmp_path, actor=staff.admin, clock=clock,
                                    settings=settings)
