@@ -40,6 +40,9 @@ class Settings:
     complaint_callback_days: int = 3
     long_stay_minutes: int = 240
     visitor_retention_days: int = 180
+    backup_dir: str | None = None  # `db backup` without a path writes here (default: data folder/backups)
+    backup_keep_days: int = 14  # dated backups older than this are removed after a new one
+    backup_max_age_hours: int = 26  # `db status` exits 1 when the last backup is older
     print_command: str | None = None  # e.g. "lp"; the printout is sent on stdin
     printer: str = "text"  # "text": UTF-8 text; "escpos": a receipt printer, slip numbers as barcodes
     self_check_items: tuple[str, ...] = (

@@ -12,7 +12,7 @@ from deskterm.i18n import _
 
 def register(app: typer.Typer) -> None:
     users_app = typer.Typer(help=_("Staff accounts (admin)."), no_args_is_help=True)
-    db_app = typer.Typer(help=_("The database: upgrade, backup, restore, check (admin)."), no_args_is_help=True)
+    db_app = typer.Typer(help=_("The database: upgrade, backup, restore, check, status (admin)."), no_args_is_help=True)
     audit_app = typer.Typer(help=_("The audit trail."), no_args_is_help=True)
     app.add_typer(users_app, name="users")
     app.add_typer(db_app, name="db")
@@ -98,36 +98,76 @@ def register(app: typer.Typer) -> None:
         schema.upgrade(desk.engine)
         typer.echo(_("Upgraded from {old} to {new}.").format(old=current or "-", new=schema.head_revision()))
 
-    @db_app.command("backup", help=_("Write a verified copy of the database to PATH (safe while desks work)."))
-    def db_backup(path: Path, db: DbOption = None, user: UserOption = None) -> None:
+    @db_app.command("backup", help=_("Write a verified, audited backup (safe while desks work): SQLite an online copy, PostgreSQL pg_dump. PATH a folder (default: the backup_dir setting): a dated file there, old ones rotated."))
+    def db_backup(
+        path: Annotated[Path | None, typer.Argument(help=_("A new file, or a folder for dated backups."), show_default=False)] = None,
+        db: DbOption = None,
+        user: UserOption = None,
+    ) -> None:
         from deskterm.cli.context import act_as, open_desk
+        from deskterm.paths import data_dir
         from deskterm.services.admin import maintenance
 
         desk = open_desk(db)
-        act_as(desk, user, "db.manage")
-        report = maintenance.backup(desk.engine, path)
-        typer.echo(_("Backup written to {path}: {rows} rows, integrity ok, audit chain verified ({events} events).").format(
-            path=path, rows=sum(report.row_counts.values()), events=report.audit.events_checked))
+        actor = act_as(desk, user, "db.manage")
+        if path is None:
+            path = Path(desk.settings.backup_dir) if desk.settings.backup_dir else data_dir() / "backups"
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        result = maintenance.make_backup(engine=desk.engine, target=path, actor=actor,
+                                         clock=desk.clock, settings=desk.settings)
+        if result.engine == "sqlite":
+            typer.echo(_("Backup written to {path}: {rows} rows, integrity ok, audit chain verified ({events} events).").format(
+                path=result.path, rows=result.rows, events=result.events))
+        else:
+            typer.echo(_("Backup written to {path} by pg_dump: {entries} archive entries, {size} bytes.").format(
+                path=result.path, entries=result.entries, size=result.size))
+        for old in result.removed:
+            typer.echo(_("Removed the old backup {path}.").format(path=old))
 
-    @db_app.command("restore", help=_("Replace the database with a verified backup (asks first)."))
+    @db_app.command("restore", help=_("Replace the database with a verified backup (admin; asks first; refused while desks have it open)."))
     def db_restore(
         path: Path,
         db: DbOption = None,
+        user: UserOption = None,
         yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
     ) -> None:
+        from deskterm.cli.context import Desk, act_as, open_desk
+        from deskterm.db import is_sqlite
+        from deskterm.errors import AuthFailed
+        from deskterm.services.admin import maintenance
+
+        if not user:  # asked before anything else: the restore is signed in (issue 19.3)
+            raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
+        desk = open_desk(db, check_schema=False)
+        if is_sqlite(desk.engine):
+            target = maintenance.sqlite_path(desk.engine)
+            if target.exists():
+                current = maintenance.row_counts(desk.engine)
+                typer.echo(_("{path} now holds {rows} rows; it will be replaced by {backup}.").format(
+                    path=target, rows=sum(current.values()), backup=path))
+                if not yes and not typer.confirm(_("Replace it?"), default=False):
+                    raise typer.Abort()
+
+        def sign_in(engine):
+            return act_as(Desk(engine=engine, settings=desk.settings, clock=desk.clock), user, "db.manage")
+
+        result = maintenance.restore(path, desk.engine, sign_in=sign_in, clock=desk.clock)
+        typer.echo(_("Restored {rows} rows from {backup}; the restore is in the audit trail.").format(
+            rows=result.rows, backup=path))
+        if result.numbers_carried:
+            typer.echo(_("Numbering continues after the highest number issued before ({n} counters raised).").format(
+                n=result.numbers_carried))
+
+    @db_app.command("status", help=_("The database at a glance: engine, schema, desks on duty, last backup, audit head, last verify; exit 1 when the last backup is too old."))
+    def db_status(db: DbOption = None) -> None:
         from deskterm.cli.context import open_desk
         from deskterm.services.admin import maintenance
 
         desk = open_desk(db, check_schema=False)
-        target = maintenance.sqlite_path(desk.engine)
-        if target.exists():
-            current = maintenance.row_counts(desk.engine)
-            typer.echo(_("{path} now holds {rows} rows; it will be replaced by {backup}.").format(
-                path=target, rows=sum(current.values()), backup=path))
-            if not yes and not typer.confirm(_("Replace it?"), default=False):
-                raise typer.Abort()
-        report = maintenance.restore(path, desk.engine)
-        typer.echo(_("Restored {rows} rows from {backup}.").format(rows=sum(report.row_counts.values()), backup=path))
+        st = maintenance.status(engine=desk.engine, clock=desk.clock, settings=desk.settings)
+        _print_status(st, desk.settings.timezone)
+        if st.backup_stale:
+            raise typer.Exit(1)
 
     @db_app.command("check", help=_("Run the integrity and foreign-key checks and verify the audit chain."))
     def db_check(db: DbOption = None) -> None:
@@ -149,7 +189,10 @@ def register(app: typer.Typer) -> None:
         from deskterm.services import audit
 
         desk = open_desk(db)
+        from deskterm.services.admin import maintenance
+
         result = run_read(desk.engine, audit.verify)
+        maintenance.record_verify(engine=desk.engine, clock=desk.clock, result=result)
         _print_audit(result)
         if not result.ok:
             raise typer.Exit(1)
@@ -162,3 +205,46 @@ def _print_audit(result) -> None:
     else:
         where = result.seq if result.seq is not None else "-"
         typer.echo(_("Audit chain BROKEN at event {seq}: {problem}.").format(seq=where, problem=result.problem), err=True)
+
+
+def _age(delta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    return _("{d}d {h}h {m}m").format(d=days, h=rest // 60, m=rest % 60)
+
+
+def _print_status(st, tz: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    def when(at) -> str:
+        return at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+    typer.echo(_("Engine: {engine}").format(engine=st.engine))
+    state = _("current") if st.revision == st.head_revision else _("NOT current (this release: {head})").format(head=st.head_revision)
+    typer.echo(_("Schema: {rev}, {state}").format(rev=st.revision or "-", state=state))
+    if st.connections is not None:
+        typer.echo(_("Connections: {n} other sessions on the database").format(n=st.connections))
+    else:
+        typer.echo(_("Connections: the file is open elsewhere") if st.in_use else _("Connections: no other program has the file open"))
+    if st.on_duty:
+        for duty in st.on_duty:
+            typer.echo(_("  On duty at {post}: {code} ({name}) since {since}").format(
+                post=duty.post, code=duty.code, name=duty.name, since=when(duty.since)))
+    else:
+        typer.echo(_("  Nobody on duty."))
+    if st.last_backup_at is None:
+        typer.echo(_("Last backup: none recorded (too old: the limit is {hours} h)").format(
+            hours=int(st.max_backup_age.total_seconds() // 3600)))
+    else:
+        verdict = _("TOO OLD") if st.backup_stale else _("ok")
+        typer.echo(_("Last backup: {at}, {age} ago, {verdict} (limit {hours} h): {file}").format(
+            at=when(st.last_backup_at), age=_age(st.backup_age), verdict=verdict,
+            hours=int(st.max_backup_age.total_seconds() // 3600), file=st.last_backup_file or "-"))
+    typer.echo(_("Audit head: event {seq}, {hash}").format(seq=st.audit_seq, hash=st.audit_hash[:16] or "-"))
+    if st.last_verify_at is None:
+        typer.echo(_("Last audit verify: never run"))
+    elif st.last_verify_ok:
+        typer.echo(_("Last audit verify: {at}, chain verified").format(at=when(st.last_verify_at)))
+    else:
+        typer.echo(_("Last audit verify: {at}, BROKEN: {problem}").format(
+            at=when(st.last_verify_at), problem=st.last_verify_detail or "-"))

@@ -44,6 +44,13 @@ def launch(db: str | None) -> int:
     return 0
 
 
+def served_to_browser() -> bool:
+    """The app runs in a browser tab started by `deskterm serve` (see tui/actions.in_browser)."""
+    from deskterm.tui.actions import in_browser
+
+    return in_browser()
+
+
 def open_app(db: str | None) -> None:
     """Settings, the schema check, then the app; the engine opens after the first paint."""
     from deskterm.clock import SystemClock
@@ -55,10 +62,16 @@ def open_app(db: str | None) -> None:
     settings = load_settings(db=db)
     path = sqlite_path(resolve_url(settings.db))
     engine = None
+    deferred = False  # the schema is checked when the app opens the engine, in its thread
     if path is not None:
         from deskterm.schema import check_revision, sqlite_revision
 
         check_revision(sqlite_revision(path))
+    elif served_to_browser():
+        # A browser tab (`deskterm serve`): a failure here would only close the page's session
+        # ("Session ended"). The sign-in screen comes up instead, and the first database work
+        # (signing in) shows the app's own "the database could not be reached" sentence.
+        deferred = True
     else:
         from deskterm import schema
         from deskterm.db import make_engine
@@ -69,7 +82,12 @@ def open_app(db: str | None) -> None:
     def open_engine():
         from deskterm.db import make_engine
 
-        return make_engine(settings.db)
+        opened = make_engine(settings.db)
+        if deferred:
+            from deskterm import schema
+
+            schema.ensure_current(opened)
+        return opened
 
     from deskterm.tui.app import make_app  # Textual is imported only here
 

@@ -58,6 +58,9 @@ def build_app() -> typer.Typer:
     export.register(app)
     report.register(app)
     importer.register(app)
+    from deskterm.cli import serve
+
+    serve.register(app)
     return app
 
 

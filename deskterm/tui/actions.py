@@ -8,6 +8,7 @@ descriptions stay English in the class and are translated per instance by
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 from textual.binding import Binding
@@ -38,9 +39,66 @@ def register(*actions: DeskAction) -> None:
         ACTIONS[item.id] = item
 
 
+# Keys a browser keeps for itself (issue 18): F5 reloads the page, Ctrl+W closes the tab,
+# Ctrl+T and Ctrl+N open a tab or a window, and the page never sees them. When the app runs
+# in a browser (`deskterm serve`), every binding of such a key gets the alternative first:
+# the footer, F1, the area bar and the palette show it, and the original stays as a second key
+# for browsers that pass it through. A key with no binding of ours (Ctrl+W) still appears in
+# F1's browser note with what to use instead.
+BROWSER_KEPT: dict[str, tuple[str, str]] = {
+    # Not Alt+4: a terminal sends Alt+digit as ESC+digit, which Textual reads as a macOS
+    # Option character (ESC 4 is "¢"), so Alt+digits never arrive through xterm.js or tmux.
+    "f5": ("alt+r", N_("Repairs")),
+    "ctrl+n": ("alt+n", N_("new record")),
+    "ctrl+t": ("alt+t", N_("toggle, next list")),
+    "ctrl+w": ("ctrl+u", N_("in a field: delete before the cursor")),
+}
+IN_BROWSER_ENV = "DESKTERM_IN_BROWSER"
+
+
+def in_browser() -> bool:
+    """True when the app is served to a browser: `deskterm serve` sets DESKTERM_IN_BROWSER=1
+    for the app processes it starts (textual-serve starts them with Textual's web driver)."""
+    return os.environ.get(IN_BROWSER_ENV) == "1" or "web_driver" in os.environ.get(
+        "TEXTUAL_DRIVER", "")
+
+
+def key_spec(spec: str, *, browser: bool | None = None) -> str:
+    """The key spec to bind: in a browser, a kept key's alternative comes first."""
+    if not (in_browser() if browser is None else browser):
+        return spec
+    keys = spec.split(",")
+    out: list[str] = []
+    for key in keys:
+        alternative = BROWSER_KEPT.get(key, ("", ""))[0]
+        if alternative and alternative not in out:
+            out.append(alternative)
+    out += [k for k in keys if k not in out]
+    return ",".join(out)
+
+
+def browser_note() -> str:
+    """F1's sentence on the keys a browser keeps, with what to press instead."""
+    pairs = ", ".join(
+        _("{key} → {alternative} ({what})").format(
+            key=_key_words(key), alternative=_key_words(alt), what=_(what))
+        for key, (alt, what) in BROWSER_KEPT.items())
+    return _("In a browser these keys belong to the browser; use instead: {pairs}.").format(
+        pairs=pairs)
+
+
+def _key_words(key: str) -> str:
+    return "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in key.split("+"))
+
+
+def first_key(spec: str) -> str:
+    """The key shown for a spec (area bar, palette): the first one that works here."""
+    return key_spec(spec).split(",")[0]
+
+
 def binding_for(item: DeskAction) -> Binding:
     return Binding(
-        item.key,
+        key_spec(item.key),
         item.action,
         item.description,
         show=item.show,

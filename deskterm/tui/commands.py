@@ -12,7 +12,7 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from deskterm.i18n import _
-from deskterm.tui.actions import ACTIONS
+from deskterm.tui.actions import ACTIONS, first_key
 from deskterm.tui.areas import AREAS, screen_class
 
 
@@ -25,7 +25,7 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
         for area in AREAS:
             yield SystemCommand(
                 _("Go to: {area}").format(area=_(area.label)),
-                _("Key {key}").format(key=area.key.split(",")[0].upper()),
+                _("Key {key}").format(key=first_key(area.key).upper()),
                 lambda area_id=area.id: app.switch_area(area_id),
             )
         for action in ACTIONS.values():

@@ -137,7 +137,7 @@ def test_db_check_and_backup_restore(cli, desk_db, tmp_path):
     r = cli("db", "backup", str(backup), "--db", desk_db, "--user", "boss", env=ADMIN)
     assert r.exit_code == 1 and "exists already" in r.stderr
     new = tmp_path / "restored.db"
-    r = cli("db", "restore", str(backup), "--db", str(new), "--yes")
+    r = cli("db", "restore", str(backup), "--db", str(new), "--yes", "--user", "boss", env=ADMIN)
     assert r.exit_code == 0, r.stderr
     assert cli("audit", "verify", "--db", str(new)).exit_code == 0
 
@@ -145,7 +145,7 @@ def test_db_check_and_backup_restore(cli, desk_db, tmp_path):
 def test_restore_asks_first(cli, desk_db, tmp_path):
     backup = tmp_path / "b.db"
     cli("db", "backup", str(backup), "--db", desk_db, "--user", "boss", env=ADMIN)
-    r = cli("db", "restore", str(backup), "--db", desk_db, input="n\n")
+    r = cli("db", "restore", str(backup), "--db", desk_db, "--user", "boss", input="n\n", env=ADMIN)
     assert r.exit_code == 1
     assert "will be replaced" in r.output
 

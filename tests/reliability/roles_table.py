@@ -69,7 +69,7 @@ ANYONE = None  # any signed-in role (navigation, help, lists), or the sign-in ga
 SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     # everywhere
     "app.help": ANYONE, "app.palette": ANYONE, "app.lock": ANYONE, "app.sign_out": ANYONE,
-    "app.quit": ANYONE, "help.close": ANYONE,
+    "app.quit": ANYONE, "help.close": ANYONE, "report.close": ANYONE,
     "area.dashboard": ANYONE, "area.visitors": ANYONE, "area.inquiries": ANYONE,
     "area.repairs": ANYONE, "area.complaints": ANYONE, "area.logbook": ANYONE,
     "area.handover": ANYONE,
@@ -80,7 +80,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "checkin.start": "shift.checkin", "checkin.back": ANYONE,
     "checkin.accept": "handover.accept", "checkin.refuse": "handover.accept",
     # dashboard
-    "dashboard.refresh": ANYONE, "dashboard.open": ANYONE,
+    "dashboard.refresh": ANYONE, "dashboard.open": ANYONE, "dashboard.report": "report.run",
     # visitors
     "visitors.new": "visitors.register", "visitors.expect": "visitors.expect",
     "visitors.deny_add": "visitors.deny_list",
@@ -153,8 +153,10 @@ CLI_COMMANDS: dict[str, tuple[str, ...] | None] = {
     "users disable": ("users.manage",),
     "db upgrade": None,
     "db backup": ("db.manage",),
-    "db restore": None,
+    "db restore": ("db.manage",),  # issue 19.3: signed in, audited in the restored database
     "db check": None,
+    "db status": None,
+    "serve": None,
     "purge visitors": ("purge.run",),
     "audit verify": None,
 }
@@ -164,13 +166,17 @@ NO_SIGN_IN = {
     "init": "sets the schema up; asks for the first admin only while no account exists",
     "demo": "fills a new database with sample data",
     "db upgrade": "migrates the file it is given (after a verified backup)",
-    "db restore": "replaces the file it is given; file access is the guard",
+    "db status": "reads the state of the database: no record's content, no personal data",
+    "serve": "serves the desk app: every browser tab signs in on its own screen",
     "db check": "reads the file: integrity and the audit chain",
     "audit verify": "reads the file: the audit chain (POLICY audit.verify is not asked for)",
 }
 
 # -- the services: every guarded function ------------------------------------------------------
 SERVICES: dict[str, str | tuple[str, ...]] = {
+    "admin.maintenance.make_backup": "db.manage",
+    "admin.maintenance.record_verify": "audit.verify",
+    "admin.maintenance.restore": "db.manage",
     "shift.duty.start_shift": "shift.checkin",
     "shift.handover.sign": "handover.sign",
     "shift.handover.accept": "handover.accept",

@@ -56,7 +56,13 @@ def test_backup_while_four_desks_write(sqlite_engine, clock, settings, tmp_path)
     backup.dispose()
     # restore onto a new path, and the desk starts there: schema current, staff can sign in
     target = make_engine(str(tmp_path / "restored.db"))
-    maintenance.restore(tmp_path / "live.db", target)
+    from deskterm.services.actor import Actor
+
+    def sign_in(engine):
+        return Actor.from_user(users.sign_in(engine=engine, clock=clock, settings=settings,
+                                             code="admin1", password=PASSWORD))
+
+    maintenance.restore(tmp_path / "live.db", target, sign_in=sign_in, clock=clock)
     restored = make_engine(str(tmp_path / "restored.db"))
     schema.ensure_current(restored)
     assert users.sign_in(engine=restored, clock=clock, settings=settings, code="op1", password=PASSWORD)

@@ -18,12 +18,16 @@ import asyncio
 import functools
 import importlib
 import itertools
+import os
 import pathlib
 import pkgutil
 import shutil
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from deskterm import exports
@@ -43,9 +47,9 @@ from deskterm.models.visitor import (
     VisitorSlipCreate,
     VisitorSlipUpdate,
 )
-from deskterm.services import permissions, repairs
+from deskterm.services import audit, permissions, repairs
 from deskterm.services.actor import Actor
-from deskterm.services.admin import importer, users
+from deskterm.services.admin import importer, maintenance, users
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications
@@ -239,6 +243,24 @@ def world(tmp_path_factory, sqlite_template):
     engine.dispose()
 
 
+def _empty_database(engine, folder: Path):
+    """An empty database beside the world's: a new file, or a new PostgreSQL database."""
+    if engine.dialect.name == "sqlite":
+        return make_engine(str(folder / "restored.db"))
+    from sqlalchemy import create_engine
+
+    name = f"roles_restore_{next(_RESTORE_DBS)}_{os.getpid()}"
+    server = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
+
+
+_RESTORE_DBS = itertools.count(1)
+
+
 def _user(w, role: str, *, shift: bool = True) -> Actor:
     n = next(w.serial)
     actor = make_user(w.engine, w.clock, w.settings, f"u{n}-{role}", Role(role), f"员工{n}")
@@ -331,6 +353,29 @@ def _cases():
         a = _user(w, role, shift=False)
         return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=w.settings,
                                                self_check={i: True for i in w.settings.self_check_items})
+
+    @case("admin.maintenance.make_backup")
+    def _(w, role):
+        a = _user(w, role, shift=False)
+        folder = Path(tempfile.mkdtemp(prefix="deskterm-roles-"))
+        return a, ("engine", lambda engine: maintenance.make_backup(
+            engine=engine, target=folder, actor=a, clock=w.clock, settings=w.settings))
+
+    @case("admin.maintenance.record_verify")
+    def _(w, role):
+        a = _user(w, role, shift=False)
+        return a, ("engine", lambda engine: maintenance.record_verify(
+            engine=engine, clock=w.clock, result=audit.VerifyResult(True, 0, 0), actor=a))
+
+    @case("admin.maintenance.restore")
+    def _(w, role):
+        a = _user(w, role, shift=False)
+        folder = Path(tempfile.mkdtemp(prefix="deskterm-roles-"))
+        made = maintenance.make_backup(engine=w.engine, target=folder, actor=w.admin,
+                                       clock=w.clock, settings=w.settings)
+        target = _empty_database(w.engine, folder)  # another database: the world's stays
+        return a, ("engine", lambda _engine: maintenance.restore(
+            made.path, target, sign_in=lambda _e: a, clock=w.clock))
 
     @case("shift.handover.sign")
     def _(w, role):

@@ -1,18 +1,46 @@
-"""Database care for admins: backup (online, verified), restore, and the health check."""
+"""Database care for admins: backup (online, verified, audited, rotated), restore (guarded,
+audited in the restored database, numbering carried forward), the health check and the status.
+
+SQLite: the backup is an online copy through SQLite's backup API; the restore takes the
+database's exclusive lock first and refuses while any other connection (a desk, a report)
+has the file open (issue 14.6). PostgreSQL: the backup is `pg_dump --format=custom`, the
+restore `pg_restore` into an empty database nobody else is connected to (docs/SITE.md).
+Both write an audit event: `db.backup` into the database backed up, `db.restore` into the
+restored one, naming the backup file and its SHA-256 (issue 19.3).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
-from deskterm.db import is_sqlite, make_engine, read_session
+from deskterm.clock import Clock
+from deskterm.config import Settings
+from deskterm.db import is_sqlite, make_engine, read_session, run_read, run_write
 from deskterm.errors import DeskError
 from deskterm.i18n import _
-from deskterm.services import audit
+from deskterm.models.audit import AuditEvent, AuditHead, Counter
+from deskterm.models.shift import Shift
+from deskterm.models.user import User
+from deskterm.services import audit, permissions
+from deskterm.services.actor import Actor
+
+BACKUP_ACTION = "db.backup"
+RESTORE_ACTION = "db.restore"
+VERIFY_ACTION = "audit.verify"
+BACKUP_NAME = re.compile(r"^deskterm-(\d{8}-\d{6})\.(db|dump)$")
 
 
 @dataclass
@@ -60,14 +88,25 @@ def check(engine: Engine) -> CheckReport:
     return report
 
 
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _private(path: Path) -> None:
+    """A backup holds every resident's phone: readable by its owner only (issue 19.5)."""
+    os.chmod(path, 0o600)
+
+
+# -- backup ------------------------------------------------------------------------------------
+
 def backup(engine: Engine, target: Path, progress=None) -> CheckReport:
-    """Copy the live database with SQLite's online backup API, then verify the copy."""
+    """Copy the live SQLite database with SQLite's online backup API, then verify the copy."""
     source = sqlite_path(engine)
-    target = Path(target)
-    if target.exists():
-        raise DeskError(_("{path} exists already; name a new file.").format(path=target))
-    if not target.parent.exists():
-        raise DeskError(_("The folder {path} does not exist.").format(path=target.parent))
+    target = _new_file(target)
     src = sqlite3.connect(str(source), timeout=30)
     dst = sqlite3.connect(str(target))
     try:
@@ -80,6 +119,7 @@ def backup(engine: Engine, target: Path, progress=None) -> CheckReport:
     finally:
         dst.close()
         src.close()
+    _private(target)
     copy = make_engine(str(target))
     try:
         report = check(copy)
@@ -90,25 +130,403 @@ def backup(engine: Engine, target: Path, progress=None) -> CheckReport:
     return report
 
 
-def restore(backup_file: Path, target_engine: Engine) -> CheckReport:
-    """Replace the target database with a verified backup (the caller has asked to confirm)."""
+def _new_file(target: Path) -> Path:
+    target = Path(target)
+    if target.exists():
+        raise DeskError(_("{path} exists already; name a new file.").format(path=target))
+    if not target.parent.exists():
+        raise DeskError(_("The folder {path} does not exist.").format(path=target.parent))
+    return target
+
+
+def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
+    """A libpq connection URI for pg_dump/pg_restore, the password in the environment only."""
+    url = engine.url
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    return dsn, env
+
+
+def _run_tool(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    try:
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=3600)
+    except FileNotFoundError:
+        raise DeskError(_("{tool} is not installed: install the PostgreSQL client programs.").format(
+            tool=args[0])) from None
+    if done.returncode != 0:
+        lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
+        raise DeskError(_("{tool} failed: {reason}").format(
+            tool=args[0], reason=lines[-1] if lines else f"exit {done.returncode}"))
+    return done
+
+
+def pg_backup(engine: Engine, target: Path) -> int:
+    """`pg_dump --format=custom` of the whole database, checked by `pg_restore --list`;
+    returns the number of entries in the archive."""
+    target = _new_file(target)
+    dsn, env = _libpq(engine)
+    try:
+        _run_tool(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), dsn], env)
+        _private(target)
+        listing = _run_tool(["pg_restore", "--list", str(target)])
+    except DeskError:
+        target.unlink(missing_ok=True)
+        raise
+    return sum(1 for line in listing.stdout.splitlines() if line and not line.startswith(";"))
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    engine: str
+    size: int
+    sha256: str
+    rows: int | None = None  # SQLite: rows in the verified copy
+    events: int | None = None  # SQLite: audit events verified in the copy
+    entries: int | None = None  # PostgreSQL: entries in the archive
+    removed: list[Path] = field(default_factory=list)
+
+
+def backup_name(engine: Engine, now: datetime) -> str:
+    return f"deskterm-{now:%Y%m%d-%H%M%S}.{'db' if is_sqlite(engine) else 'dump'}"
+
+
+def make_backup(*, engine: Engine, target: Path, actor: Actor, clock: Clock,
+                settings: Settings) -> BackupResult:
+    """A verified backup at `target` (a file, or a folder: a dated file there, and the folder's
+    backups older than `backup_keep_days` removed), recorded as a `db.backup` event."""
+    permissions.require(actor, "db.manage")
+    target = Path(target)
+    now = clock.now()
+    folder = target if target.is_dir() else None
+    path = folder / backup_name(engine, now) if folder else target
+    if is_sqlite(engine):
+        report = backup(engine, path)
+        result = BackupResult(path, "sqlite", path.stat().st_size, file_digest(path),
+                              rows=sum(report.row_counts.values()),
+                              events=report.audit.events_checked if report.audit else 0)
+    else:
+        entries = pg_backup(engine, path)
+        result = BackupResult(path, "postgresql", path.stat().st_size, file_digest(path),
+                              entries=entries)
+    run_write(engine, lambda s: audit.record(
+        session=s, actor=actor, clock=clock, action=BACKUP_ACTION, entity="database",
+        detail={"file": str(path.resolve()), "engine": result.engine, "bytes": result.size,
+                "sha256": result.sha256}))
+    if folder is not None:
+        result.removed = rotate(folder, keep_days=settings.backup_keep_days, now=now)
+    return result
+
+
+def rotate(folder: Path, *, keep_days: int, now: datetime) -> list[Path]:
+    """Remove deskterm's dated backups in `folder` older than `keep_days` (by the time in their
+    name); the newest one always stays. Other files are never touched."""
+    dated = []
+    for path in Path(folder).iterdir():
+        match = BACKUP_NAME.match(path.name)
+        if match and path.is_file():
+            taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=now.tzinfo)
+            dated.append((taken, path))
+    dated.sort()
+    cutoff = now - timedelta(days=keep_days)
+    removed = [path for taken, path in dated[:-1] if taken < cutoff]
+    for path in removed:
+        path.unlink()
+    return removed
+
+
+# -- restore -----------------------------------------------------------------------------------
+
+@dataclass
+class RestoreResult:
+    rows: int
+    numbers_carried: int
+    backup_sha256: str
+    actor: Actor
+
+
+def _refuse_open() -> DeskError:
+    return DeskError(_(
+        "Other desks or programs have the database open: sign out and close every desk "
+        "(and stop deskterm serve) first; nothing was restored."))
+
+
+def lock_sqlite(path: Path) -> sqlite3.Connection:
+    """A connection holding the database's exclusive lock until it is closed; refused while any
+    other connection (even an idle desk) has the file open."""
+    conn = sqlite3.connect(str(path), timeout=0.2, isolation_level=None)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        conn.execute("COMMIT")  # in EXCLUSIVE locking mode the lock stays until close
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise _refuse_open() from None
+        raise
+    return conn
+
+
+def sqlite_in_use(path: Path) -> bool:
+    """True when another connection has the SQLite file open (the lock probe of restore)."""
+    if not Path(path).exists():
+        return False
+    try:
+        lock_sqlite(path).close()
+    except DeskError:
+        return True
+    return False
+
+
+def pg_other_connections(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")).scalar_one()
+
+
+def _has_users(engine: Engine) -> bool:
+    if "user" not in inspect(engine).get_table_names():
+        return False
+    return run_read(engine, lambda s: s.exec(select(User.id).limit(1)).first() is not None)
+
+
+def _counters(engine: Engine) -> list[tuple[str, str, int]]:
+    if engine is None or "counter" not in inspect(engine).get_table_names():
+        return []
+    return run_read(engine, lambda s: [(c.prefix, c.day, c.last) for c in s.exec(select(Counter))])
+
+
+def _carry_numbers(session: Session, counters: list[tuple[str, str, int]]) -> int:
+    """Raise the restored counters to the highest number ever issued: no number reused."""
+    raised = 0
+    for prefix, day, last in counters:
+        row = session.get(Counter, (prefix, day))
+        if row is None:
+            session.add(Counter(prefix=prefix, day=day, last=last))
+            raised += 1
+        elif row.last < last:
+            row.last = last
+            session.add(row)
+            raised += 1
+    return raised
+
+
+def _record_restore(*, engine: Engine, actor: Actor, clock: Clock, backup_file: Path,
+                    sha256: str, counters: list[tuple[str, str, int]]) -> tuple[int, Actor]:
+    def work(session: Session) -> tuple[int, Actor]:
+        carried = _carry_numbers(session, counters)
+        user = session.exec(select(User).where(User.code == actor.code)).first()
+        who = Actor.from_user(user) if user is not None else Actor(None, actor.code, actor.name,
+                                                                  actor.role, None)
+        audit.record(session=session, actor=who, clock=clock, action=RESTORE_ACTION,
+                     entity="database",
+                     detail={"backup": Path(backup_file).name, "backup_path": str(Path(backup_file).resolve()),
+                             "sha256": sha256, "by": actor.code, "numbers_carried": carried})
+        return carried, who
+
+    return run_write(engine, work)
+
+
+def restore(backup_file: Path, target_engine: Engine, *, sign_in: Callable[[Engine], Actor],
+            clock: Clock) -> RestoreResult:
+    """Replace the target database with a verified backup (the caller has asked to confirm).
+
+    `sign_in(engine)` signs the admin in (raising when refused): against the database being
+    replaced when it has staff, else against the backup's own staff."""
     backup_file = Path(backup_file)
     if not backup_file.exists():
         raise DeskError(_("There is no backup file at {path}.").format(path=backup_file))
+    if is_sqlite(target_engine):
+        return _restore_sqlite(backup_file, target_engine, sign_in=sign_in, clock=clock)
+    return _restore_pg(backup_file, target_engine, sign_in=sign_in, clock=clock)
+
+
+def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> RestoreResult:
+    target = sqlite_path(target_engine)
     source = make_engine(str(backup_file))
     try:
         report = check(source)
+    except Exception:
+        raise DeskError(_("{path} is not a deskterm SQLite backup; nothing was restored.").format(
+            path=backup_file)) from None
     finally:
         source.dispose()
     if not report.ok:
         raise DeskError(_("The backup at {path} failed its check; nothing was restored.").format(path=backup_file))
-    target = sqlite_path(target_engine)
+    sha256 = file_digest(backup_file)
     target_engine.dispose()
-    src = sqlite3.connect(str(backup_file))
-    dst = sqlite3.connect(str(target), timeout=30)
+    if sqlite_in_use(target):
+        raise _refuse_open()
+    actor = None
+    counters: list[tuple[str, str, int]] = []
+    if target.exists() and _has_users(target_engine):
+        actor = sign_in(target_engine)
+        permissions.require(actor, "db.manage")
+        counters = _counters(target_engine)
+    target_engine.dispose()
+    # Prepare the copy beside the target: the numbers carried and the restore recorded in it,
+    # so the database the desks open next already says where it came from.
+    fd, name = tempfile.mkstemp(prefix=".deskterm-restore-", suffix=".db", dir=target.parent)
+    os.close(fd)
+    staged = Path(name)
     try:
-        src.backup(dst, pages=-1)
+        src = sqlite3.connect(str(backup_file))
+        dst = sqlite3.connect(str(staged))
+        try:
+            src.backup(dst, pages=-1)
+        finally:
+            dst.close()
+            src.close()
+        copy = make_engine(str(staged))
+        try:
+            if actor is None:
+                actor = sign_in(copy)
+                permissions.require(actor, "db.manage")
+            carried, who = _record_restore(engine=copy, actor=actor, clock=clock,
+                                           backup_file=backup_file, sha256=sha256,
+                                           counters=counters)
+            rows = sum(row_counts(copy).values())
+        finally:
+            copy.dispose()
+        lock = lock_sqlite(target)  # refused if a desk opened it meanwhile
+        try:
+            staged_conn = sqlite3.connect(str(staged))
+            try:
+                staged_conn.backup(lock, pages=-1)
+            finally:
+                staged_conn.close()
+        finally:
+            lock.close()
+        _private(target)
     finally:
-        dst.close()
-        src.close()
-    return report
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(staged) + suffix).unlink(missing_ok=True)
+    return RestoreResult(rows=rows, numbers_carried=carried, backup_sha256=sha256, actor=who)
+
+
+def _restore_pg(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> RestoreResult:
+    _run_tool(["pg_restore", "--list", str(backup_file)])  # a custom-format archive at all?
+    sha256 = file_digest(backup_file)
+    target_engine.dispose()
+    if inspect(target_engine).get_table_names():
+        raise DeskError(_(
+            "On PostgreSQL a backup is restored into an empty database: create one "
+            "(createdb NAME) and give it with --db; nothing was restored."))
+    if pg_other_connections(target_engine):
+        target_engine.dispose()
+        raise _refuse_open()
+    target_engine.dispose()
+    dsn, env = _libpq(target_engine)
+    _run_tool(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+               "--single-transaction", "--dbname", dsn, str(backup_file)], env)
+    try:
+        actor = sign_in(target_engine)
+        permissions.require(actor, "db.manage")
+    except BaseException:
+        _empty_pg(target_engine)  # refused: the database goes back to empty
+        raise
+    carried, who = _record_restore(engine=target_engine, actor=actor, clock=clock,
+                                   backup_file=backup_file, sha256=sha256, counters=[])
+    return RestoreResult(rows=sum(row_counts(target_engine).values()), numbers_carried=carried,
+                         backup_sha256=sha256, actor=who)
+
+
+def _empty_pg(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+# -- status ------------------------------------------------------------------------------------
+
+@dataclass
+class OnDuty:
+    post: str
+    code: str
+    name: str
+    since: datetime
+
+
+@dataclass
+class Status:
+    engine: str
+    revision: str | None
+    head_revision: str
+    connections: int | None  # PostgreSQL: other sessions on the database
+    in_use: bool | None  # SQLite: another program has the file open
+    on_duty: list[OnDuty]
+    last_backup_at: datetime | None
+    last_backup_file: str | None
+    backup_age: timedelta | None
+    max_backup_age: timedelta
+    audit_seq: int
+    audit_hash: str
+    last_verify_at: datetime | None
+    last_verify_ok: bool | None
+    last_verify_detail: str
+
+    @property
+    def backup_stale(self) -> bool:
+        return self.backup_age is None or self.backup_age > self.max_backup_age
+
+
+def _last_event(session: Session, action: str) -> AuditEvent | None:
+    return session.exec(select(AuditEvent).where(AuditEvent.action == action)
+                        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+
+
+def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
+    from deskterm import schema
+
+    now = clock.now()
+    if is_sqlite(engine):
+        engine.dispose()  # our own pooled connection is not "another program"
+        in_use = sqlite_in_use(sqlite_path(engine))
+        connections = None
+    else:
+        in_use = None
+        connections = pg_other_connections(engine)
+
+    def read(session: Session):
+        duty = [OnDuty(shift.post, user.code, user.name, shift.started_at)
+                for shift, user in session.exec(
+                    select(Shift, User).where(Shift.operator_id == User.id)
+                    .where(Shift.ended_at.is_(None)).order_by(Shift.post))]
+        head = session.get(AuditHead, 1)
+        return duty, head, _last_event(session, BACKUP_ACTION), _last_event(session, VERIFY_ACTION)
+
+    duty, head, backed, verified = run_read(engine, read)
+    return Status(
+        engine=engine.dialect.name,
+        revision=schema.current_revision(engine),
+        head_revision=schema.head_revision(),
+        connections=connections,
+        in_use=in_use,
+        on_duty=duty,
+        last_backup_at=backed.at if backed else None,
+        last_backup_file=(backed.detail or {}).get("file") if backed else None,
+        backup_age=now - backed.at if backed else None,
+        max_backup_age=timedelta(hours=settings.backup_max_age_hours),
+        audit_seq=head.seq if head else 0,
+        audit_hash=head.hash if head else "",
+        last_verify_at=verified.at if verified else None,
+        last_verify_ok=(verified.detail or {}).get("ok") if verified else None,
+        last_verify_detail=(verified.detail or {}).get("problem") or "" if verified else "",
+    )
+
+
+def record_verify(*, engine: Engine, clock: Clock, result: audit.VerifyResult,
+                  actor: Actor | None = None) -> None:
+    """Keep the outcome of `audit verify` in the trail itself, for `db status` (signed in:
+    as the actor, who must hold audit.verify; else as the system)."""
+    if actor is not None:
+        permissions.require(actor, "audit.verify")
+    run_write(engine, lambda s: audit.record(
+        session=s, actor=actor, clock=clock, action=VERIFY_ACTION, entity="database",
+        detail={"ok": bool(result.ok), "events": result.events_checked,
+                "problem": result.problem or "", "seq": result.seq}))

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from deskterm.i18n import N_, _
-from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.actions import DeskAction, bindings, browser_note, in_browser, register
 from deskterm.tui.screens.base import DeskDialog
 
 register(DeskAction("help.close", "escape,f1", "close", N_("Close"), N_("Close the help.")))
@@ -71,6 +71,8 @@ class HelpDialog(DeskDialog[None]):
             help_text = self.target.help_text() if hasattr(self.target, "help_text") else ""
             if help_text:
                 yield Static(Text(help_text), id="help-text")
+            if in_browser():
+                yield Static(Text(browser_note()), id="help-browser")
             rows = key_rows(self.target)
             table = Table.grid(padding=(0, 1))
             table.add_column(style="bold", no_wrap=True)

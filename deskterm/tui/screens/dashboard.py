@@ -18,6 +18,7 @@ from deskterm.i18n import N_, _
 from deskterm.services.shift import dashboard
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.dialogs.report_view import ReportDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
@@ -33,13 +34,16 @@ register(
                area="dashboard"),
     DeskAction("dashboard.open", "enter", "open", N_("Open"),
                N_("Open the highlighted record in its area."), area="dashboard"),
+    DeskAction("dashboard.report", "ctrl+o", "shift_report", N_("Shift report"),
+               N_("Read the latest shift's report (supervisors)."), area="dashboard",
+               permission="report.run"),
 )
 
 
 class DashboardScreen(AreaScreen):
     AREA = "dashboard"
     CSS_PATH = "dashboard.tcss"
-    BINDINGS = bindings("dashboard.open", "dashboard.refresh")
+    BINDINGS = bindings("dashboard.open", "dashboard.refresh", "dashboard.report")
     HELP_TEXT = N_(
         "What needs attention now. Up/Down choose a category on the left; Tab or Enter moves "
         "to its records on the right, most urgent first (red: late, amber: close to the "
@@ -103,6 +107,14 @@ class DashboardScreen(AreaScreen):
             self.refresh_all()
         else:
             self._stale = True
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "shift_report":
+            return self.app.may("report.run")
+        return True
+
+    def action_shift_report(self) -> None:
+        self.app.push_screen(ReportDialog())
 
     def action_refresh(self) -> None:
         self.refresh_all()

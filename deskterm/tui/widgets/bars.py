@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from deskterm.i18n import _
 from deskterm.tui import fmt
+from deskterm.tui.actions import first_key
 from deskterm.tui.widgets.text import clean
 
 
@@ -103,7 +104,7 @@ class AreaBar(Static):
         width = self.size.width or 80
         pieces = []
         for area in AREAS:
-            key = area.key.split(",")[0].upper()
+            key = first_key(area.key).upper()
             pieces.append((area.id, key, _(area.tab)))
         full = sum(cell_len(k) + 1 + cell_len(t) + 2 for _i, k, t in pieces) + 1
         compact = full > width
