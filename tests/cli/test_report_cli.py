@@ -247,7 +247,7 @@ def test_reports_are_for_supervisors_and_admins(cli, day, who, code):
     (["report", "visitors", "--shift", "1"], "--shift is for the shift report only."),
     (["report", "shift", "--since", "2026-11-01"], "The shift report takes --shift or --date."),
     (["report", "daily", "--date", "2026-11-28", "--since", "2026-11-01"], "Give one of --date, --shift, or --since/--until."),
-    (["report", "daily", "--date", "yesterday"], "'yesterday' is not a date like 2026-11-28."),
+    (["report", "daily", "--date", "2026-13-40"], "'2026-13-40' is not a date like 2026-11-28, 20261128, today, yesterday, -7d"),
     (["report", "weekly"], "Invalid value for"),
 ])
 def test_bad_usage_exits_2(cli, users, args, message):
