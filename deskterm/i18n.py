@@ -17,6 +17,7 @@ LANGUAGES = ("zh_CN", "en")
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _current = "en"
+_chosen = False  # the language was named (--lang), not detected
 
 
 def normalise_language(value: str | None) -> str | None:
@@ -64,17 +65,22 @@ def load_translation(lang: str) -> gettext.NullTranslations:
 
 def set_language(lang: str | None) -> str:
     """Switch every later `_()` call to `lang` (a shipped language, or detected)."""
-    global _translation, _current
+    global _translation, _current, _chosen
     chosen = normalise_language(lang) if lang else detect_language()
     if chosen is None:
         raise ValueError(f"unknown language: {lang}")
-    _current = chosen
+    _current, _chosen = chosen, bool(lang)
     _translation = load_translation(chosen)
     return chosen
 
 
 def current_language() -> str:
     return _current
+
+
+def language_named() -> bool:
+    """Whether the language was named (--lang) rather than detected from the environment."""
+    return _chosen
 
 
 def _(message: str) -> str:

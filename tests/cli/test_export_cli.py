@@ -136,20 +136,29 @@ def test_xlsx_to_file(cli, desk, tmp_path):
     assert len(rows) == 3 and rows[1][9] == "12-1203"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_reads_the_xlsx_back_with_the_same_values(cli, desk, tmp_path):
-    """A real spreadsheet program opens the file: its CSV of the sheet equals our CSV."""
-    xlsx, ours = tmp_path / "v.xlsx", tmp_path / "ours.csv"
-    for fmt, target in (("xlsx", xlsx), ("csv", ours)):
-        result = cli("export", "visitors", "-f", fmt, "-o", str(target), "--no-bom", "--db", desk, env=ADMIN)
-        assert result.exit_code == 0, result.stderr
+def libreoffice(tmp_path, source, to: str):
     out = tmp_path / "lo"
     subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(out), str(xlsx)],
-        check=True, capture_output=True, timeout=120)
-    theirs = list(csv.reader((out / "v.csv").open(encoding="utf-8", newline="")))
-    mine = list(csv.reader(ours.open(encoding="utf-8", newline="")))
-    # LibreOffice writes booleans as TRUE/FALSE; everything else must be the same text.
-    theirs = [[{"TRUE": "true", "FALSE": "false"}.get(v, v) for v in row] for row in theirs]
-    assert theirs == mine
+         "--convert-to", to, "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180)
+    return out / (source.stem + "." + to.split(":")[0])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_xlsx_with_dates_as_dates_and_chinese_headings(cli, desk, tmp_path):
+    """A real spreadsheet program opens the file: headings and codes in Chinese, the check-in
+    time a date-time cell in the desk's zone, the slip number and unit text, no quote added."""
+    xlsx = tmp_path / "v.xlsx"
+    result = cli("--lang", "zh", "export", "visitors", "-f", "xlsx", "-o", str(xlsx), "--db", desk, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    fods = libreoffice(tmp_path, xlsx, "fods").read_text(encoding="utf-8")
+    assert "到访时间 (Asia/Shanghai)" in fods and "访客" in fods and "已离开" in fods
+    # 09:30 in Shanghai, stored as a date-time value (not text)
+    assert 'office:value-type="date" office:date-value="2026-11-28T09:30:00"' in fods
+    assert "<text:p>=1+1</text:p>" in fods and "&apos;=1+1" not in fods and "'=1+1" not in fods
+    assert 'office:value-type="string"' in fods
+    theirs = list(csv.reader(libreoffice(tmp_path, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1")
+                             .open(encoding="utf-8", newline="")))
+    assert theirs[1][:2] == ["V20261128-0001", "2026-11-28 09:30:00"]
+    assert theirs[1][9] == "12-1203"
