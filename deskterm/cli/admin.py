@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
         from deskterm.cli.context import open_desk
         from deskterm.services.admin import maintenance
 
-        desk = open_desk(db, check_schema=False)
+        desk = open_desk(db, check_schema=False, create=True)  # a restore may make a new file
         target = maintenance.sqlite_path(desk.engine)
         if target.exists():
             current = maintenance.row_counts(desk.engine)

@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
 def _open_unchecked(db):
     from deskterm.cli.context import open_desk
 
-    return open_desk(db, check_schema=False)
+    return open_desk(db, check_schema=False, create=True)  # init and demo make the database
 
 
 def _progress_printer():
