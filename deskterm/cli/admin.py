@@ -138,6 +138,10 @@ def register(app: typer.Typer) -> None:
         report = maintenance.check(desk.engine)
         typer.echo(_("Integrity: {result}").format(result=report.integrity))
         typer.echo(_("Foreign-key problems: {n}").format(n=report.foreign_key_problems))
+        for what in report.checked:
+            typer.echo(_("Checked: {what}").format(what=what))
+        for what in report.unchecked:
+            typer.echo(_("Not checked: {what}").format(what=what))
         _print_audit(report.audit)
         if not report.ok:
             raise typer.Exit(1)
