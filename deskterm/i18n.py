@@ -71,7 +71,23 @@ def set_language(lang: str | None) -> str:
         raise ValueError(f"unknown language: {lang}")
     _current, _chosen = chosen, bool(lang)
     _translation = load_translation(chosen)
+    _speak_to_click(chosen)
     return chosen
+
+
+CLICK_DOMAIN = "click"  # locale/zh_CN/LC_MESSAGES/click.po: Click's and Typer's own words
+
+
+def _speak_to_click(lang: str) -> None:
+    """Click and Typer translate their own words ("Usage:", "Options", "[default: csv]",
+    "Error: ...") with the standard library's gettext in its global text domain, in the
+    language the environment names: point both at click.po for Chinese, back for English."""
+    if lang == "zh_CN":
+        gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
+        gettext.textdomain(CLICK_DOMAIN)
+        os.environ["LANGUAGE"] = "zh_CN"
+    elif gettext.textdomain() == CLICK_DOMAIN:
+        gettext.textdomain("messages")
 
 
 def current_language() -> str:

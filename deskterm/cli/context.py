@@ -22,6 +22,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="DESKTERM_DB",
+        metavar="PATH|URL",
         help=_("Database: a file path or a SQLAlchemy URL (default: the user data folder)."),
         show_default=False,
     ),
@@ -31,6 +32,7 @@ UserOption = Annotated[
     typer.Option(
         "--user",
         envvar="DESKTERM_USER",
+        metavar="CODE",
         help=_("Staff code to act as (the password is asked, or read from DESKTERM_PASSWORD)."),
         show_default=False,
     ),
