@@ -384,6 +384,7 @@ def display_width(text: str) -> int:
 
 WIDTH_SAMPLE = 2000  # rows looked at to size the columns
 MAX_WIDTH = 60
+PRINT_FIT = 200  # columns of characters a landscape page still shows legibly
 
 
 def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, codes, bool_words) -> int:
@@ -455,5 +456,9 @@ def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, code
         sheet.set_column(c, c, min(w, MAX_WIDTH) + 1)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(r, 1), len(columns) - 1)
+    sheet.set_landscape()  # printed: across the page, the heading row on every page
+    sheet.repeat_rows(0)
+    if sum(min(w, MAX_WIDTH) + 1 for w in widths) <= PRINT_FIT:  # and one page wide if legible
+        sheet.fit_to_pages(1, 0)
     book.close()
     return r
