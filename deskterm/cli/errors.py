@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 
@@ -61,6 +62,10 @@ def usage_message(exc) -> str:
     if kind == "NoSuchOption":
         return _("No such option {name!r}.").format(name=exc.option_name)
     if isinstance(exc, typer.BadParameter):
+        typed = re.search(r"'(.*)' is not one of (.*?)\.?$", exc.message or "")
+        if typed:  # Typer's own sentence is English and starts "Value error, ": said again
+            exc.message = _("“{value}” is not one of: {choices}.").format(
+                value=typed.group(1), choices=typed.group(2).replace("'", ""))
         if hint:
             return _("Invalid value for {param_hint}: {message}").format(param_hint=hint, message=exc.message)
         return _("Invalid value: {message}").format(message=exc.message)

@@ -78,3 +78,16 @@ def test_completion_scripts(shell, start, tmp_path):
                            timeout=60, cwd=tmp_path)
     assert words.stdout.split() == ["export"]
     assert list(tmp_path.iterdir()) == []  # completing never opens the app nor makes a database
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["export", "bogus"], "错误：'KIND' 的值无效：“bogus”不是可选值之一：visitors, inquiries"),
+    (["export"], "错误：缺少参数 'KIND'."),
+    (["export", "visitors", "--bogus"], "错误：没有选项 '--bogus'。"),
+    (["export", "visitors", "--since", "nope"], "不是日期（如 2026-11-28, 20261128, today, yesterday, -7d）"),
+])
+def test_usage_errors_in_chinese(cli, args, words):
+    result = cli("--lang", "zh", *args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "请运行“deskterm export --help”查看用法。" in result.stderr
