@@ -86,8 +86,8 @@ def test_completion_scripts(shell, start, tmp_path):
     (["export", "visitors", "--bogus"], "错误：没有选项 '--bogus'。"),
     (["export", "visitors", "--since", "nope"], "不是日期（如 2026-11-28, 20261128, today, yesterday, -7d）"),
 ])
-def test_usage_errors_in_chinese(cli, args, words):
-    result = cli("--lang", "zh", *args)
+def test_usage_errors_in_chinese(cli, desk_db, args, words):
+    result = cli("--lang", "zh", *args, "--db", desk_db)
     assert result.exit_code == 2
     assert words in result.stderr
     assert "请运行“deskterm export --help”查看用法。" in result.stderr
