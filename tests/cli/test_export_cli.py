@@ -162,3 +162,29 @@ def test_libreoffice_opens_the_xlsx_with_dates_as_dates_and_chinese_headings(cli
                              .open(encoding="utf-8", newline="")))
     assert theirs[1][:2] == ["V20261128-0001", "2026-11-28 09:30:00"]
     assert theirs[1][9] == "12-1203"
+
+
+def test_xlsx_for_people_opened_with_openpyxl(cli, desk, tmp_path):
+    """Chinese headings naming the zone, codes in words, a real date-time in desk time, a
+    frozen heading row with a filter, widths from the content, text cells without quotes."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    target = tmp_path / "v.xlsx"
+    result = cli("--lang", "zh", "export", "visitors", "-f", "xlsx", "-o", str(target), "--db", desk, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    sheet = load_workbook(target).active
+    head = [c.value for c in sheet[1]]
+    assert head[:5] == ["单号", "到访时间 (Asia/Shanghai)", "离开时间 (Asia/Shanghai)", "状态", "访客"]
+    first = {h: c for h, c in zip(head, sheet[2], strict=True)}
+    assert first["到访时间 (Asia/Shanghai)"].value == datetime(2026, 11, 28, 9, 30)
+    assert first["到访时间 (Asia/Shanghai)"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert first["状态"].value == "已离开" and first["证件"].value == "居民身份证"
+    assert first["事由说明"].value == "=1+1" and first["事由说明"].data_type == "s"
+    assert not first["事由说明"].quotePrefix
+    assert first["电话"].value == "138****5678" and first["被访房号"].value == "12-1203"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:T{sheet.max_row}"
+    widths = {c: sheet.column_dimensions[c].width for c in "ABE"}
+    assert widths["B"] >= len("到访时间 (Asia/Shanghai)") + 4 + 2  # 4 wide characters count double; the filter button
+    assert widths["A"] >= len("V20261128-0001")

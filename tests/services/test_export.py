@@ -155,6 +155,9 @@ def test_repairs_money_in_yuan_with_two_decimals(engine, staff, tmp_path):
         RepairFeeLine(**line, unit_price_fen=999, amount_fen=999, review="rejected"))
     record = json.loads(export(engine, "repairs", "json"))[0]
     assert record["fee_yuan"] == "67.05"
+    assert record["fee_fen"] == 6705  # the exact amount beside the yuan text (issue 17)
+    assert list(record).index("fee_fen") == list(record).index("fee_yuan") + 1
+    assert json.loads(export(engine, "repairs", "jsonl"))["fee_fen"] == 6705
     assert record["reporter_contact"] == "137****1111"
     assert record["fix_due_at"] == "2026-11-29T09:30:00+08:00"
     assert record["category_name"] == "水龙头严重漏水"
