@@ -56,9 +56,10 @@ def usage_message(exc) -> str:
         hint = " / ".join(repr(h) for h in hint)
     kind = type(exc).__name__
     if kind == "MissingParameter":
-        what = _("Missing argument") if (exc.param_type or getattr(param, "param_type_name", "")) == "argument" \
-            else _("Missing option")
-        return f"{what} {hint}." if hint else f"{what}."
+        argument = (exc.param_type or getattr(param, "param_type_name", "")) == "argument"
+        if not hint:
+            return _("Missing argument") if argument else _("Missing option")
+        return (_("Missing argument {name}.") if argument else _("Missing option {name}.")).format(name=hint)
     if kind == "NoSuchOption":
         return _("No such option {name!r}.").format(name=exc.option_name)
     if isinstance(exc, typer.BadParameter):

@@ -82,7 +82,7 @@ def test_completion_scripts(shell, start, tmp_path):
 
 @pytest.mark.parametrize(("args", "words"), [
     (["export", "bogus"], "错误：'KIND' 的值无效：“bogus”不是可选值之一：visitors, inquiries"),
-    (["export"], "错误：缺少参数 'KIND'."),
+    (["export"], "错误：缺少参数 'KIND'。"),
     (["export", "visitors", "--bogus"], "错误：没有选项 '--bogus'。"),
     (["export", "visitors", "--since", "nope"], "不是日期（如 2026-11-28, 20261128, today, yesterday, -7d）"),
 ])
