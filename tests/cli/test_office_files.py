@@ -79,7 +79,7 @@ def test_workbook_with_title_rows_and_an_instructions_sheet(cli, desk_db, tmp_pa
     assert rows(desk_db, "select r.name, u.label, u.floor, r.phone, r.relation, r.note from resident r "
                          "join unit u on u.id = r.unit_id order by r.id") == [
         ("李娜", "20-501", 5, "13812345678", "owner", None),
-        ("王强", "20-502", 5, "057188880001", "tenant", "ext. 802"),
+        ("王强", "20-502", 5, "057188880001", "tenant", "转 802"),
         ("赵敏", "20-503", 5, None, "family", None),
     ]
     # the same people typed another way are the same people and units: nothing changes

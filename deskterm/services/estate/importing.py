@@ -268,7 +268,9 @@ NOT_A_PHONE = {
                "area code (0571-88880001)."),
     "foreign": N_("“{phone}” is not a phone number: after + come the country code and 8 to 15 digits."),
 }
-EXTENSION_NOTE = N_("ext. {extension}")
+# An extension is stored in the note as mainland numbers are written ("转 802"), whatever the
+# admin's language: stored data, the same however often the file is imported.
+EXTENSION_NOTE = "转 {extension}"
 
 
 class _PersonRow(NamedTuple):
@@ -310,7 +312,7 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         note = str(cells.get("note", "")).strip() or None
         phone, extension = _phone(cells.get("phone"))
         if extension:  # kept apart from the number that is dialled: in the note, once
-            words = _(EXTENSION_NOTE).format(extension=extension)
+            words = EXTENSION_NOTE.format(extension=extension)
             note = note if note and words in note else " ".join(p for p in (words, note) if p)
         if note and len(note) > 500:
             raise BadRow(_("The note is longer than 500 characters."))
