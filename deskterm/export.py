@@ -9,11 +9,14 @@ a time; nothing holds a whole table. The bytes are the contract (tests pin them)
   masked (rules.phone.mask_phone) unless personal data was asked for;
 - csv: UTF-8 with a byte-order mark (Excel reads Chinese text right; `bom=False` for tools),
   a header row, CRLF line ends, every other string exactly as stored;
-- csv and xlsx: a text cell that a spreadsheet would run as a formula (it starts with
-  = + - @, tab or carriage return) gets a leading single quote (OWASP's advice);
-- json: `[]` when there are no rows; jsonl: one object per line;
-- xlsx: XlsxWriter in constant-memory mode; every text column is written as a text cell, so
-  phone, unit and slip numbers never turn into numbers; money is a number shown as 0.00.
+- csv: a text cell that a spreadsheet would run as a formula (it starts with = + - @, tab or
+  carriage return) gets a leading single quote (OWASP's advice);
+- json: `[]` when there are no rows; jsonl: one object per line; a money column also carries
+  the exact amount as an integer of fen (`fee_yuan` "12.50" beside `fee_fen` 1250);
+- xlsx, for people (`_write_xlsx`): XlsxWriter in constant-memory mode; headings and codes
+  named in the chosen language, instants as real date-times in the desk's zone, money as
+  numbers shown 0.00; every text column is written as a text cell, so phone, unit and slip
+  numbers never turn into numbers and no text runs as a formula (no quote is added).
 
 Converting a row is the hot loop of a million-row export, so each export compiles one small
 converter function for its columns (see `_compile`): no per-cell dispatch. A batch is encoded
@@ -28,6 +31,7 @@ instant against ~0.2 µs here; json_object/printf/json_quote ~0.1-0.2 µs a cell
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -189,6 +193,9 @@ def _compile(columns: Sequence[Col], target: str, instants: Callable, include_pi
             if col.nullable:
                 expr = f'("null" if {a} is None else {expr})'
             parts.append(f'"{col.name}": {{{expr}}}')
+            if kind == "money":  # the exact amount beside the yuan text
+                fen = f'("null" if {a} is None else int({a}))' if col.nullable else f"int({a})"
+                parts.append(f'"{fen_name(col.name)}": {{{fen}}}')
             continue
         if target == "line":
             expr = _LINE[kind].format(a=a)
@@ -219,6 +226,11 @@ def _compile(columns: Sequence[Col], target: str, instants: Callable, include_pi
     return scope["convert"]
 
 
+def fen_name(name: str) -> str:
+    """The JSON key of a money column's exact amount in fen: fee_yuan -> fee_fen."""
+    return name.removesuffix("_yuan") + "_fen"
+
+
 def batched(rows: Iterable[Sequence[Any]], size: int = BATCH) -> Iterator[list]:
     """Rows in lists of `size` (for callers that hold rows rather than a cursor)."""
     it = iter(rows)
@@ -240,19 +252,24 @@ def write_rows(
     include_pii: bool = False,
     bom: bool = True,
     progress: Progress | None = None,
+    headings: Sequence[str] | None = None,
+    codes: Sequence[dict[str, str] | None] | None = None,
+    bool_words: tuple[str, str] = ("true", "false"),
 ) -> int:
     """Write `batches` of raw rows (in the order of `columns`) to the binary stream `out`.
 
     Returns the number of rows written; `progress(n)` is called after each batch with the
     rows written so far. xlsx needs a real file: pass one opened for writing in binary mode.
+    `headings` (csv, xlsx) replace the column names in the heading row; `codes` (xlsx: one
+    code -> name table or None per column) and `bool_words` name values for people.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     instants = instant_formatter(tz)
     if fmt == "xlsx":
-        return _write_xlsx(batches, columns, out, instants, include_pii, progress)
+        return _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, codes, bool_words)
     if fmt == "csv":
-        return _write_csv(batches, columns, out, instants, include_pii, bom, progress)
+        return _write_csv(batches, columns, out, instants, include_pii, bom, progress, headings)
     return _write_json(batches, columns, out, instants, include_pii, fmt == "jsonl", progress)
 
 
@@ -262,7 +279,7 @@ class _Lines(list):
     write = list.append
 
 
-def _write_csv(batches, columns, out, instants, include_pii, bom, progress) -> int:
+def _write_csv(batches, columns, out, instants, include_pii, bom, progress, headings=None) -> int:
     """csv.writer's bytes, most lines made without it.
 
     The reference path is `_compile(..., "csv")` (the cells) through csv.writer. The fast path
@@ -277,7 +294,7 @@ def _write_csv(batches, columns, out, instants, include_pii, bom, progress) -> i
     line = _compile(columns, "line", instants, include_pii) if len(columns) > 1 else None
     lines = _Lines()
     writer = csv.writer(lines, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns])
+    writer.writerow(list(headings) if headings else [c.name for c in columns])
     out.write((("\ufeff" if bom else "") + lines.pop()).encode())
     commas = len(columns) - 1
     done = 0
@@ -339,44 +356,109 @@ def _write_json(batches, columns, out, instants, include_pii, lines, progress) -
     return done
 
 
-def _write_xlsx(batches, columns, out, instants, include_pii, progress) -> int:
+def _xlsx_instant(tz: str) -> Callable[[Any], datetime]:
+    """Raw instants -> naive desk-local datetimes (what an Excel date-time cell holds)."""
+    zone = ZoneInfo(tz)
+
+    def convert(raw: Any) -> datetime:
+        if isinstance(raw, str):
+            raw = datetime.fromisoformat(raw)
+        if raw.tzinfo is None:
+            raw = raw.replace(tzinfo=UTC)
+        return raw.astimezone(zone).replace(tzinfo=None)
+
+    return convert
+
+
+def _xlsx_date(raw: Any) -> datetime:
+    day = raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
+    return datetime(day.year, day.month, day.day)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on screen or in a spreadsheet: wide (CJK) characters count two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+WIDTH_SAMPLE = 2000  # rows looked at to size the columns
+MAX_WIDTH = 60
+PRINT_FIT = 200  # columns of characters a landscape page still shows legibly
+
+
+def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, codes, bool_words) -> int:
+    """A sheet for people: a bold, frozen heading row with a filter; instants as Excel
+    date-times in the desk's zone; money as numbers shown 0.00; codes named (`codes`); every
+    other text as a plain text cell (a text cell never runs as a formula, so no quote is added);
+    columns as wide as their content (CJK counts double), from the first rows."""
     from xlsxwriter import Workbook
 
-    convert = _compile(columns, "xlsx", instants, include_pii)
     book = Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
                           "strings_to_formulas": False, "strings_to_urls": False})
     sheet = book.add_worksheet("export")
-    bold = book.add_format({"bold": True})
+    bold = book.add_format({"bold": True, "text_wrap": False})
     money = book.add_format({"num_format": "0.00"})
-    for c, col in enumerate(columns):
-        sheet.write_string(0, c, col.name, bold)
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    instant = _xlsx_instant(tz)
+    names = list(headings) if headings else [c.name for c in columns]
+    widths = [display_width(n) + 2 for n in names]  # room for the filter's button
+    for c, name in enumerate(names):
+        sheet.write_string(0, c, name, bold)
+    yes, no = bool_words
     writers = []
     for c, col in enumerate(columns):
-        if col.kind == "int":
-            writers.append((c, sheet.write_number))
-        elif col.kind == "money":
-            writers.append((c, _money_writer(sheet, money)))
-        elif col.kind == "bool":
-            writers.append((c, sheet.write_boolean))
+        kind = "text" if col.kind == "phone" and include_pii else col.kind
+        table = codes[c] if codes else None
+        if kind == "int":
+            writers.append((c, sheet.write_number, None, None))
+        elif kind == "money":
+            writers.append((c, sheet.write_number, money, lambda fen: fen / 100))
+        elif kind == "bool":
+            writers.append((c, sheet.write_string, None, lambda v: yes if v else no))
+        elif kind == "instant":
+            writers.append((c, sheet.write_datetime, when, instant))
+        elif kind == "date":
+            writers.append((c, sheet.write_datetime, day, _xlsx_date))
+        elif kind == "json":
+            writers.append((c, sheet.write_string, None, _json_text))
+        elif kind == "phone":
+            writers.append((c, sheet.write_string, None, mask))
+        elif table:
+            writers.append((c, sheet.write_string, None, lambda v, t=table: t.get(v, v)))
         else:
-            writers.append((c, sheet.write_string))
+            writers.append((c, sheet.write_string, None, str))
+    shown = {"instant": 19, "date": 10}
     r = 0
     for batch in batches:
         if r + len(batch) > XLSX_MAX_ROWS:
             raise TooManyRows(XLSX_MAX_ROWS)
-        for cells in map(convert, batch):
+        for row in batch:
             r += 1
-            for (c, write), value in zip(writers, cells, strict=False):
-                if value is not None:
+            sample = r <= WIDTH_SAMPLE
+            for (c, write, fmt, convert), raw in zip(writers, row, strict=False):
+                if raw is None:
+                    continue
+                value = convert(raw) if convert is not None else raw
+                if fmt is None:
                     write(r, c, value)
+                else:
+                    write(r, c, value, fmt)
+                if sample:
+                    kind = columns[c].kind
+                    w = shown.get(kind) or (display_width(value) if isinstance(value, str) else len(f"{value:.2f}" if kind == "money" else str(value)))
+                    if w > widths[c]:
+                        widths[c] = w
         if progress:
             progress(r)
+    for c, w in enumerate(widths):
+        sheet.set_column(c, c, min(w, MAX_WIDTH) + 1)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(r, 1), len(columns) - 1)
+    sheet.set_landscape()  # printed: across the page, the heading row on every page
+    sheet.repeat_rows(0)
+    if sum(min(w, MAX_WIDTH) + 1 for w in widths) <= PRINT_FIT:  # and one page wide if legible
+        sheet.fit_to_pages(1, 0)
     book.close()
     return r
-
-
-def _money_writer(sheet, fmt):
-    def write(row: int, col: int, fen: int) -> None:
-        sheet.write_number(row, col, fen / 100, fmt)
-
-    return write

@@ -17,6 +17,7 @@ LANGUAGES = ("zh_CN", "en")
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _current = "en"
+_chosen = False  # the language was named (--lang), not detected
 
 
 def normalise_language(value: str | None) -> str | None:
@@ -64,17 +65,38 @@ def load_translation(lang: str) -> gettext.NullTranslations:
 
 def set_language(lang: str | None) -> str:
     """Switch every later `_()` call to `lang` (a shipped language, or detected)."""
-    global _translation, _current
+    global _translation, _current, _chosen
     chosen = normalise_language(lang) if lang else detect_language()
     if chosen is None:
         raise ValueError(f"unknown language: {lang}")
-    _current = chosen
+    _current, _chosen = chosen, bool(lang)
     _translation = load_translation(chosen)
+    _speak_to_click(chosen)
     return chosen
+
+
+CLICK_DOMAIN = "click"  # locale/zh_CN/LC_MESSAGES/click.po: Click's and Typer's own words
+
+
+def _speak_to_click(lang: str) -> None:
+    """Click and Typer translate their own words ("Usage:", "Options", "[default: csv]",
+    "Error: ...") with the standard library's gettext in its global text domain, in the
+    language the environment names: point both at click.po for Chinese, back for English."""
+    if lang == "zh_CN":
+        gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
+        gettext.textdomain(CLICK_DOMAIN)
+        os.environ["LANGUAGE"] = "zh_CN"
+    elif gettext.textdomain() == CLICK_DOMAIN:
+        gettext.textdomain("messages")
 
 
 def current_language() -> str:
     return _current
+
+
+def language_named() -> bool:
+    """Whether the language was named (--lang) rather than detected from the environment."""
+    return _chosen
 
 
 def _(message: str) -> str:

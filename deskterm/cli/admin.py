@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
 
         if not user:  # asked before anything else: the restore is signed in (issue 19.3)
             raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
-        desk = open_desk(db, check_schema=False)
+        desk = open_desk(db, check_schema=False, create=True)  # a restore may make a new file
         if is_sqlite(desk.engine):
             target = maintenance.sqlite_path(desk.engine)
             if target.exists():
@@ -178,6 +178,10 @@ def register(app: typer.Typer) -> None:
         report = maintenance.check(desk.engine)
         typer.echo(_("Integrity: {result}").format(result=report.integrity))
         typer.echo(_("Foreign-key problems: {n}").format(n=report.foreign_key_problems))
+        for what in report.checked:
+            typer.echo(_("Checked: {what}").format(what=what))
+        for what in report.unchecked:
+            typer.echo(_("Not checked: {what}").format(what=what))
         _print_audit(report.audit)
         if not report.ok:
             raise typer.Exit(1)

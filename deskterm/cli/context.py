@@ -22,6 +22,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="DESKTERM_DB",
+        metavar="PATH|URL",
         help=_("Database: a file path or a SQLAlchemy URL (default: the user data folder)."),
         show_default=False,
     ),
@@ -31,6 +32,7 @@ UserOption = Annotated[
     typer.Option(
         "--user",
         envvar="DESKTERM_USER",
+        metavar="CODE",
         help=_("Staff code to act as (the password is asked, or read from DESKTERM_PASSWORD)."),
         show_default=False,
     ),
@@ -44,19 +46,38 @@ class Desk:
     clock: Clock
 
 
-def open_desk(db: str | None, *, check_schema: bool = True) -> Desk:
-    """The engine for --db with the settings and the system clock; refuses an old schema."""
+def open_desk(db: str | None, *, check_schema: bool = True, create: bool = False) -> Desk:
+    """The engine for --db with the settings and the system clock; refuses an old schema.
+
+    Only `create` (init, demo) may make a new database: anything else refuses a --db that is
+    empty or names a SQLite file that does not exist (a typo must not leave an empty database
+    behind), in one sentence."""
     from deskterm.clock import SystemClock
     from deskterm.config import load_settings
     from deskterm.db import make_engine
 
+    if db is not None and not db.strip():
+        raise typer.BadParameter(_("--db is empty: name a database file or URL, or leave --db out "
+                                   "for the default."), param_hint="--db")
     settings = load_settings(db=db)
+    if not create:
+        require_existing(settings.db)
     engine = make_engine(settings.db)
     if check_schema:
         from deskterm import schema
 
         schema.ensure_current(engine)
     return Desk(engine=engine, settings=settings, clock=SystemClock())
+
+
+def require_existing(db: str | None) -> None:
+    """Refuse a SQLite database file that does not exist (PostgreSQL is checked on connecting)."""
+    from deskterm.dburl import resolve_url, sqlite_path
+
+    path = sqlite_path(resolve_url(db))
+    if path is not None and not path.exists():
+        raise typer.BadParameter(_("There is no database at {path}: check the path, or create one with "
+                                   "`deskterm init --db {path}`.").format(path=path), param_hint="--db")
 
 
 def act_as(desk: Desk, user: str | None, action: str) -> Actor:

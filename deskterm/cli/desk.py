@@ -11,7 +11,12 @@ from deskterm.i18n import _
 
 def register(app: typer.Typer) -> None:
     @app.callback()
-    def root(ctx: typer.Context, db: DbOption = None) -> None:
+    def root(
+        ctx: typer.Context,
+        db: DbOption = None,
+        version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_show_version,
+                                              help=_("Show deskterm's version and exit."))] = False,
+    ) -> None:
         if ctx.invoked_subcommand is None:
             run_app(db)
 
@@ -62,10 +67,18 @@ def register(app: typer.Typer) -> None:
             typer.echo(line)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from deskterm import __version__
+
+        typer.echo(f"deskterm {__version__}")
+        raise typer.Exit()
+
+
 def _open_unchecked(db):
     from deskterm.cli.context import open_desk
 
-    return open_desk(db, check_schema=False)
+    return open_desk(db, check_schema=False, create=True)  # init and demo make the database
 
 
 def _progress_printer():

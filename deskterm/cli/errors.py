@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 
 import typer
-from typer._click import exceptions as click_exc  # typer vendors click
 
 from deskterm.i18n import _
 
@@ -26,11 +26,13 @@ def guarded(call: Callable[[], object]) -> int:
     except typer.Abort:
         say_error(_("Cancelled."))
         return 1
-    except click_exc.ClickException as exc:
-        # usage errors: wrong option, missing argument
-        say_error(_("Error: {message}").format(message=exc.format_message()))
-        if exc.ctx is not None:
-            say_error(_("Try '{command} --help'.").format(command=exc.ctx.command_path))
+    except typer.TyperException as exc:
+        # Click's usage errors (Click is vendored by Typer, its exceptions derive from this
+        # public one): wrong option, missing argument, bad value
+        say_error(_("Error: {message}").format(message=usage_message(exc)))
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            say_error(_("Try '{command} --help'.").format(command=ctx.command_path))
         return exc.exit_code
     except DeskError as exc:
         say_error(str(exc))
@@ -41,6 +43,34 @@ def guarded(call: Callable[[], object]) -> int:
     except Exception as exc:  # the last line of defence: still one sentence
         return _describe_unexpected(exc)
     return result if isinstance(result, int) else 0
+
+
+def usage_message(exc) -> str:
+    """A usage error in the chosen language: Click's own sentences are English, so the common
+    ones are put together again from the exception's public attributes."""
+    param = getattr(exc, "param", None)
+    hint = getattr(exc, "param_hint", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint()
+    if isinstance(hint, list | tuple):
+        hint = " / ".join(repr(h) for h in hint)
+    kind = type(exc).__name__
+    if kind == "MissingParameter":
+        argument = (exc.param_type or getattr(param, "param_type_name", "")) == "argument"
+        if not hint:
+            return _("Missing argument") if argument else _("Missing option")
+        return (_("Missing argument {name}.") if argument else _("Missing option {name}.")).format(name=hint)
+    if kind == "NoSuchOption":
+        return _("No such option {name!r}.").format(name=exc.option_name)
+    if isinstance(exc, typer.BadParameter):
+        typed = re.search(r"'(.*)' is not one of (.*?)\.?$", exc.message or "")
+        if typed:  # Typer's own sentence is English and starts "Value error, ": said again
+            exc.message = _("“{value}” is not one of: {choices}.").format(
+                value=typed.group(1), choices=typed.group(2).replace("'", ""))
+        if hint:
+            return _("Invalid value for {param_hint}: {message}").format(param_hint=hint, message=exc.message)
+        return _("Invalid value: {message}").format(message=exc.message)
+    return exc.format_message()
 
 
 def _describe_unexpected(exc: Exception) -> int:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
-from deskterm.i18n import _
+from deskterm.i18n import _, language_named
 
 
 class ExportKind(StrEnum):
@@ -21,6 +21,10 @@ class ExportKind(StrEnum):
     logbook = "logbook"
     handovers = "handovers"
     audit = "audit"
+    residents = "residents"
+    units = "units"
+    directory = "directory"
+    fees = "fees"
 
 
 class ExportFormat(StrEnum):
@@ -35,43 +39,60 @@ def register(app: typer.Typer) -> None:
         "export",
         help=_(
             "Export records (admin): visitors, inquiries, messages, repairs, complaints, "
-            "logbook, handovers or audit. Times are ISO 8601 in the desk's time zone, money is "
-            "in yuan; phone numbers are masked unless --include-pii is given. For Excel, "
-            "prefer xlsx (csv carries a byte-order mark so Excel reads Chinese text)."
+            "logbook, handovers, audit; or residents, units, directory, fees in their import's "
+            "own headings, to edit in Excel and import back. xlsx is for people: headings, codes "
+            "and dates in the chosen language and the desk's time zone. csv, jsonl and json keep "
+            "field names, codes and ISO 8601 times (csv: headings in the language given by --lang). "
+            "Phone numbers are masked unless --include-pii is given."
         ),
     )
     def export_cmd(
-        kind: Annotated[ExportKind, typer.Argument(help=_("What to export."), show_default=False)],
-        fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help=_("Output format."))] = ExportFormat.csv,
-        since: Annotated[str | None, typer.Option(help=_("From this day or time, desk time (2026-11-01 or 2026-11-01T08:00)."), show_default=False)] = None,
-        until: Annotated[str | None, typer.Option(help=_("Up to this day (included) or time."), show_default=False)] = None,
-        out: Annotated[str, typer.Option("--out", "-o", help=_("File to write, or - for standard output."))] = "-",
+        kind: Annotated[ExportKind, typer.Argument(help=_("What to export."), show_default=False, metavar="KIND")],
+        fmt: Annotated[ExportFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_("csv, jsonl, json or xlsx."))] = ExportFormat.csv,
+        since: Annotated[str | None, typer.Option(metavar="DATE", help=_("From this day (2026-11-01, 20261101, today, yesterday, -7d) or time (2026-11-01T08:00), desk time."), show_default=False)] = None,
+        until: Annotated[str | None, typer.Option(metavar="DATE", help=_("Up to this day, included, or time."), show_default=False)] = None,
+        out: Annotated[str, typer.Option("--out", "-o", metavar="PATH", help=_("File to write, or - for standard output."))] = "-",
+        force: Annotated[bool, typer.Option("--force", help=_("Replace the --out file if it exists."))] = False,
+        columns: Annotated[str | None, typer.Option("--columns", metavar="NAMES", help=_("Only these columns, in this order, by field name, separated by commas."), show_default=False)] = None,
+        status: Annotated[str | None, typer.Option("--status", metavar="CODE", help=_("Only records with this status code (visitors, repairs, complaints, handovers)."), show_default=False)] = None,
+        building: Annotated[str | None, typer.Option("--building", metavar="CODE", help=_("Only this building (visitors, repairs, complaints, residents, units)."), show_default=False)] = None,
+        action: Annotated[str | None, typer.Option("--action", metavar="NAME", help=_("audit: only this action, or a kind of action (resident, export.run)."), show_default=False)] = None,
+        by: Annotated[str | None, typer.Option("--by", metavar="CODE", help=_("audit: only what this staff member did."), show_default=False)] = None,
         include_pii: Annotated[bool, typer.Option("--include-pii", help=_("Include phone numbers unmasked (admin; asks for a reason; audited)."))] = False,
-        reason: Annotated[str | None, typer.Option(help=_("Why personal data is included (asked when missing)."), show_default=False)] = None,
-        no_bom: Annotated[bool, typer.Option("--no-bom", help=_("CSV without the byte-order mark (for tools rather than Excel)."))] = False,
+        reason: Annotated[str | None, typer.Option(metavar="TEXT", help=_("Why personal data is included (asked when missing)."), show_default=False)] = None,
+        bom: Annotated[bool | None, typer.Option("--bom/--no-bom", help=_("CSV with a byte-order mark, for Excel (default: in files, not on standard output)."), show_default=False)] = None,
         db: DbOption = None,
         user: UserOption = None,
     ) -> None:
-        run_export(kind=kind.value, fmt=fmt.value, since=since, until=until, out=out,
-                   include_pii=include_pii, reason=reason, bom=not no_bom, db=db, user=user)
+        names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+        filters = {"status": status, "building": building, "action": action, "user": by}
+        run_export(kind=kind.value, fmt=fmt.value, since=since, until=until, out=out, force=force,
+                   columns=names, filters=filters, include_pii=include_pii, reason=reason,
+                   bom=bom if bom is not None else out != "-", db=db, user=user)
 
 
-def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, user) -> None:
+def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, user, force=False,
+               columns=None, filters=None) -> None:
     from deskterm.cli.context import act_as, open_desk
     from deskterm.db import run_write
     from deskterm.export import XLSX_MAX_ROWS, write_rows
-    from deskterm.exports import build_query, open_rows, record_export
+    from deskterm.exports import ExportFilterError, build_query, open_rows, record_export
+    from deskterm.exports.labels import people_codes, people_headings
     from deskterm.reports.period import PeriodError, between
 
     to_stdout = out == "-"
     if fmt == "xlsx" and to_stdout and sys.stdout.isatty():
         raise typer.BadParameter(_("xlsx is a binary file: name one with --out."), param_hint="--out")
     if not to_stdout:
-        _check_target(Path(out))
+        _check_target(Path(out), force)
     desk = open_desk(db)
     try:
         start, end = between(since, until, desk.settings.timezone, now=desk.clock.now(), default_days=None)
     except PeriodError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    try:
+        query = build_query(kind, since=start, until=end, filters=filters, columns=columns)
+    except ExportFilterError as exc:
         raise typer.BadParameter(str(exc)) from None
     actor = act_as(desk, user, "export.run")
     if include_pii:
@@ -81,11 +102,17 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
             from deskterm.errors import InvalidInput
 
             raise InvalidInput(_("Personal data is exported only with a reason."))
+    used = {k: v for k, v in (filters or {}).items() if v is not None}
     run_write(desk.engine, lambda s: record_export(
         session=s, actor=actor, clock=desk.clock, kind=kind, fmt=fmt, since=start, until=end,
-        include_pii=include_pii, reason=reason if include_pii else None))
+        include_pii=include_pii, reason=reason if include_pii else None, filters=used, columns=columns))
 
-    query = build_query(kind, since=start, until=end)
+    tz = desk.settings.timezone
+    headings = codes = None
+    if fmt == "xlsx" or (fmt == "csv" and language_named()):
+        headings = people_headings(kind, query.columns, tz)
+    if fmt == "xlsx":
+        codes = people_codes(kind, query.columns)
     show_progress = sys.stderr.isatty()
     with open_rows(desk.engine, query, count=show_progress or fmt == "xlsx") as (total, batches):
         if fmt == "xlsx" and total is not None and total > XLSX_MAX_ROWS:
@@ -94,8 +121,9 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
             raise InvalidInput(_("{n} rows do not fit in one xlsx sheet (at most {max}): choose a shorter period or csv.").format(
                 n=f"{total:,}", max=f"{XLSX_MAX_ROWS:,}"))
         with _progress(total if show_progress else None, kind) as tick, _output(out, fmt) as stream:
-            written = write_rows(batches, query.columns, stream, fmt=fmt, tz=desk.settings.timezone,
-                                 include_pii=include_pii, bom=bom, progress=tick)
+            written = write_rows(batches, query.columns, stream, fmt=fmt, tz=tz,
+                                 include_pii=include_pii, bom=bom, progress=tick, headings=headings,
+                                 codes=codes, bool_words=(_("yes"), _("no")) if fmt == "xlsx" else ("true", "false"))
     where = _("standard output") if to_stdout else out
     sys.stderr.write(_("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n")
 
@@ -118,7 +146,10 @@ def ask(question: str) -> str:
     return sys.stdin.readline().strip()
 
 
-def _check_target(path: Path) -> None:
+def _check_target(path: Path, force: bool = False) -> None:
+    if path.exists() and not path.is_dir() and not force:
+        raise typer.BadParameter(_("{path} exists already: name a new file, or add --force to replace it.").format(
+            path=path), param_hint="--out")
     if path.is_dir():
         raise typer.BadParameter(_("{path} is a folder; name a file.").format(path=path), param_hint="--out")
     if not path.parent.exists():

@@ -22,24 +22,27 @@ def register(app: typer.Typer) -> None:
     @app.command(
         "import",
         help=_(
-            "Import residents, units, directory or fees from a CSV or XLSX file (admin). "
+            "Import residents, units, directory or fees from a CSV, XLSX or XLS file (admin). "
             "Headings may be Chinese or English, e.g. 姓名/name, 楼栋/building, 房号/unit, "
-            "电话/phone, 身份/relation, 公司/company. Every row is checked first: bad rows are "
-            "listed by line and nothing is imported unless all rows are good (or --skip-bad)."
+            "电话/phone, 身份/relation, 公司/company; a title or notes may stand above them. "
+            "Every row is checked first: bad rows are listed by line and nothing is imported "
+            "unless all rows are good (or --skip-bad). `deskterm export KIND` writes a file "
+            "in the same headings."
         ),
     )
     def import_cmd(
-        kind: Annotated[ImportKind, typer.Argument(help=_("What the file holds."), show_default=False)],
-        file: Annotated[Path, typer.Argument(help=_("A .csv (UTF-8 or GBK) or .xlsx file."), show_default=False)],
-        dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check and count, write nothing."))] = False,
+        kind: Annotated[ImportKind, typer.Argument(help=_("What the file holds."), show_default=False, metavar="KIND")],
+        file: Annotated[Path, typer.Argument(help=_("A .csv (UTF-8 or GBK), .xlsx or .xls file."), show_default=False, metavar="PATH")],
+        sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help=_("The workbook's sheet, by name or number (default: the first whose headings fit)."), show_default=False)] = None,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Check and count, write nothing; exit 1 if any row is bad."))] = False,
         skip_bad: Annotated[bool, typer.Option("--skip-bad", help=_("Import the good rows even when some are bad."))] = False,
         db: DbOption = None,
         user: UserOption = None,
     ) -> None:
-        run_import(kind=kind.value, file=file, dry_run=dry_run, skip_bad=skip_bad, db=db, user=user)
+        run_import(kind=kind.value, file=file, dry_run=dry_run, skip_bad=skip_bad, db=db, user=user, sheet=sheet)
 
 
-def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> None:
+def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user, sheet: str | None = None) -> None:
     from deskterm.cli.context import act_as, open_desk
     from deskterm.db import run_write
     from deskterm.services.admin.importer import import_file
@@ -52,12 +55,14 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> 
     try:
         result = run_write(desk.engine, lambda s: import_file(
             session=s, actor=actor, clock=desk.clock, settings=desk.settings, kind=kind, path=file,
-            dry_run=dry_run, skip_bad=skip_bad, progress=progress))
+            dry_run=dry_run, skip_bad=skip_bad, progress=progress, sheet=sheet))
     finally:
         if progress is not None:
             progress.clear()
     for problem in result.problems:
         typer.echo(_("line {line}: {problem}").format(line=problem.line, problem=problem.message))
+    for warning in result.warnings:
+        typer.echo(_("line {line}: note: {problem}").format(line=warning.line, problem=warning.message))
     if result.ignored_columns:
         typer.echo(_("Columns not used: {columns}").format(columns=", ".join(result.ignored_columns)))
     counts = _("{rows} rows: {created} new, {updated} changed, {unchanged} unchanged").format(

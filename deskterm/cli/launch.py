@@ -58,6 +58,11 @@ def open_app(db: str | None) -> None:
     from deskterm.dburl import resolve_url, sqlite_path
     from deskterm.i18n import current_language
 
+    if db is not None and not db.strip():  # `--db ""`: not the default database by accident
+        from deskterm.errors import InvalidInput
+        from deskterm.i18n import _
+
+        raise InvalidInput(_("--db is empty: name a database file or URL, or leave --db out for the default."))
     db = db or os.environ.get("DESKTERM_DB") or None
     settings = load_settings(db=db)
     path = sqlite_path(resolve_url(settings.db))

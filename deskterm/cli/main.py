@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,7 @@ def build_app() -> typer.Typer:
         no_args_is_help=False,
         invoke_without_command=True,
         pretty_exceptions_enable=False,
-        add_completion=False,
+        add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
@@ -76,9 +77,22 @@ def run(argv: list[str] | None = None) -> None:
     from deskterm.cli.launch import app_db_option, launch
 
     opens_app, db = app_db_option(argv)
-    if opens_app:  # the desk app alone: no Typer to build (cli/launch.py)
+    completing = "_DESKTERM_COMPLETE" in os.environ  # the shell asks for completions
+    if opens_app and not completing:  # the desk app alone: no Typer to build (cli/launch.py)
         raise SystemExit(launch(db))
-    app = build_app()
+    command = build_command()
     from deskterm.cli.errors import guarded
 
-    raise SystemExit(guarded(lambda: app(args=argv, prog_name="deskterm", standalone_mode=False)))
+    raise SystemExit(guarded(lambda: command.main(args=argv, prog_name="deskterm", standalone_mode=False)))
+
+
+def build_command():
+    """The app as the Click command that runs it, every command's help fitted to 80 columns
+    in the chosen language (cli/helpfmt.py)."""
+    import typer
+
+    from deskterm.cli.helpfmt import install
+
+    command = typer.main.get_command(build_app())
+    install(command)
+    return command

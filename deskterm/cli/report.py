@@ -72,7 +72,7 @@ def resolve_period(kind: str, *, date, shift, since, until, tz: str, now: dateti
     if shift is not None:
         return Period(datetime(2000, 1, 1, tzinfo=UTC), now, shift_id=shift)
     if date is not None:
-        return day_period(parse_day(date), tz)
+        return day_period(parse_day(date, tz=tz, now=now), tz)
     if kind == "shift":
         return Period(datetime(2000, 1, 1, tzinfo=UTC), now)
     if kind == "daily" and since is None and until is None:

@@ -28,6 +28,7 @@ FIELDS = (
     (Col("physical_items", "json", nullable=False), h.c.physical_items),
 )
 TIME = h.c.created_at
+FILTERS = {"status": h.c.status.__eq__}
 
 
 def query():

@@ -58,10 +58,17 @@ audit_event = _t(
     "audit_event",
     "seq at user_id action entity entity_id detail record_digest prev_hash hash",
 )
-unit = _t("unit", "id label")
+unit = _t("unit", "id building_id number label floor")
 user = _t("user", "id code")
+building = _t("building", "id code name kind")
+resident = _t("resident", "id name unit_id relation phone note active")
+directory_entry = _t("directory_entry", "id kind name location phone hours notes")
+fee_schedule_item = _t(
+    "fee_schedule_item", "id code name unit labour_fen materials_fen valid_from valid_to"
+)
 
 ALL = (
     visitor_slip, inquiry, contact_attempt, message, repair_order, repair_fee_line,
-    repair_category, complaint, logbook_entry, handover, audit_event, unit, user,
+    repair_category, complaint, logbook_entry, handover, audit_event, unit, user, building,
+    resident, directory_entry, fee_schedule_item,
 )

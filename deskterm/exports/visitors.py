@@ -36,6 +36,7 @@ FIELDS = (
     (Col("shift_id", "int"), v.c.shift_id),
 )
 TIME = v.c.checked_in_at
+FILTERS = {"status": v.c.status.__eq__, "building": lambda code: unit.c.label.startswith(code + "-", autoescape=True)}
 
 
 def query():

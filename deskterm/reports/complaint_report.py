@@ -12,7 +12,7 @@ from sqlmodel import Session
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.i18n import N_, _
-from deskterm.reports.model import Column, Ratio, Report, Table
+from deskterm.reports.model import Chart, Column, Ratio, Report, Table
 from deskterm.reports.period import Period
 
 STATUS = {"open": N_("open"), "referred": N_("referred"), "replied": N_("replied"),
@@ -59,6 +59,10 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
                           [Column("category", _("Category")), Column("count", _("Count"), True)],
                           [[labels.get(code, code), n] for code, n in counts["by_category"].items()],
                           empty=_("No complaints in this period.")))
+    if counts["by_category"]:
+        s.charts.append(Chart("by_category", _("Complaints by category"),
+                              [(labels.get(code, code), float(n)) for code, n in
+                               sorted(counts["by_category"].items(), key=lambda kv: -kv[1])]))
 
     c = report.section("complaints", _("Complaints"))
     c.tables.append(Table("complaints", _("Complaints"), [

@@ -1,7 +1,8 @@
 """Turning a Report into text: how each typed value is shown, JSON and markdown.
 
 Rich text and HTML are in render_text.py and render_html.py. Every value from the database
-is shown literally: markdown escapes its special characters, HTML escapes its markup.
+is shown literally: markdown escapes what would render (and nothing more, so it reads as
+plain text), HTML escapes its markup.
 """
 
 from __future__ import annotations
@@ -68,12 +69,22 @@ def to_json(report: Report) -> str:
 
 
 # -- markdown -----------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+# Markdown that stays readable as plain text (pasted into a chat, V20261207-0035 reads as
+# typed): only what would change how the text renders is escaped — code, emphasis, links and
+# HTML anywhere; a heading, quote or list marker at the start of a line; an underscore only
+# where it could start or end emphasis (not inside a word such as walk_in).
+_MD_INLINE = re.compile(r"([\\`*\[\]<>|~])")
+_MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)](?:\s|$)))", re.MULTILINE)
 
 
 def md(text: str) -> str:
-    """User text as literal markdown: specials escaped, line breaks kept inside a cell."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "<br>")
+    """User text as literal markdown: what would render escaped, line breaks kept in a cell."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_UNDERSCORE.sub(r"\\_", text)
+    text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
+                                                      else "\\" + m.group(2)), text)
+    return text.replace("\r\n", "\n").replace("\n", "<br>")
 
 
 def md_table(table: Table | Chart, tz: str) -> list[str]:

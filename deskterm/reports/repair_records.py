@@ -380,7 +380,9 @@ def column_label(key: str) -> str:
 
 def build(*, session: Session, period, settings: Settings, clock: Clock):
     """`deskterm report repairs`: the D-38 records of a period, with cost statistics by month."""
-    from deskterm.reports.model import Column, Report, Table
+    from collections import Counter
+
+    from deskterm.reports.model import Chart, Column, Report, Table
 
     report = Report(kind="repairs", title=_("Repair records"), start=period.start,
                     end=period.end, generated_at=as_utc(clock.now()), timezone=settings.timezone)
@@ -397,7 +399,18 @@ def build(*, session: Session, period, settings: Settings, clock: Clock):
                      for name, kind in columns],
             empty=_("No records in this period."),
         )
+        by_category: Counter[str] = Counter()
+        counted = any(name == "category" for name, _kind in columns) and key in CHARTED
         for row in generator(session=session, since=period.start, until=period.end):
-            table.rows.append([_shown(name, kind, row[name]) for name, kind in columns])
+            shown = [_shown(name, kind, row[name]) for name, kind in columns]
+            table.rows.append(shown)
+            if counted:
+                by_category[str(shown[[n for n, _k in columns].index("category")] or "—")] += 1
         section.tables.append(table)
+        if by_category:  # the records of the period at a glance (a bar per category)
+            section.charts.append(Chart(f"{key}_by_category", _("Repairs by category"),
+                                        [(name, float(n)) for name, n in by_category.most_common()]))
     return report
+
+
+CHARTED = ("resident_log", "public_log")

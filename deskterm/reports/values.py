@@ -82,6 +82,15 @@ def plain(value: Any, tz: str) -> Any:
 
 
 def period_text(report: Report) -> str:
+    """The period as a person reads it: whole desk days as days, both included
+    ("2026-11-01 – 2026-11-30", for --since 2026-11-01 --until 2026-11-30), else times to the
+    minute; an end at midnight reads as 24:00 of the day before, never as the next day."""
     start = local(report.start, report.timezone)
     end = local(report.end, report.timezone)
+    if start.time() == end.time() == datetime.min.time() and end > start:
+        last = (end - timedelta(days=1)).date()
+        days = f"{start:%Y-%m-%d}" if last == start.date() else f"{start:%Y-%m-%d} – {last:%Y-%m-%d}"
+        return f"{days} ({report.timezone})"
+    if end.time() == datetime.min.time() and end > start:  # up to the end of the day before
+        return f"{start:%Y-%m-%d %H:%M} – {end - timedelta(days=1):%Y-%m-%d} 24:00 ({report.timezone})"
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} ({report.timezone})"

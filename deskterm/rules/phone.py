@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass
 
 
 def _digit(ch: str) -> str | None:
@@ -41,3 +43,73 @@ def looks_like_phone(s: str | None) -> bool:
     compact = "".join((s or "").split())
     digits = sum(1 for ch in compact if ch.isdecimal())
     return digits >= 7 and digits * 2 > len(compact)
+
+
+class PhoneRuleError(ValueError):
+    """A typed number that is no mainland phone number; `args[0]` says why in English words
+    the caller translates (see NOT_A_PHONE)."""
+
+
+# Mainland numbers (GB/T 13400 numbering): an 11-digit mobile 1[3-9]xxxxxxxxx; a landline as
+# trunk 0 + area code (010, 02x, 0xxx) + a 7- or 8-digit local number, 10 to 12 digits in all;
+# a 400 / 800 service number of 10 digits. +86 / 0086 in front is the country code.
+_EXTENSION = re.compile(r"\s*(?:转|轉|分机|分機|ext\.?|x|#|-)\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MainlandPhone:
+    number: str  # digits only: "13812345678", "057188880001"
+    extension: str = ""  # "802" for "0571-8888 0001 转 802"
+
+
+def parse_mainland_phone(text: str) -> MainlandPhone:
+    """A mainland mobile, landline with area code, or 400/800 number, its extension kept apart
+    (a number from abroad, written with + and its country code, is kept as written).
+
+    "138 1234 5678", "+86 138-1234-5678", "０５７１－８８８８０００１" and "(0571) 8888 0001 转 802"
+    are read; "1381234", "138-1234-567" (10 digits) and "12345" are refused (PhoneRuleError).
+    """
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    extension = ""
+    if value.startswith("+") and not value.startswith(("+86", "+ 86")):  # abroad: E.164 as written
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if 8 <= len(digits) <= 15:
+            return MainlandPhone("+" + digits)
+        raise PhoneRuleError("foreign")
+    digits_all = "".join(ch for ch in value if ch.isdigit())
+    if not _is_number(_national(digits_all, value)):
+        found = _EXTENSION.search(value)
+        if found:
+            extension = found.group(1)
+            value = value[: found.start()]
+    digits = _national("".join(ch for ch in value if ch.isdigit()), value)
+    if not digits:
+        raise PhoneRuleError("empty")
+    if not _is_number(digits):
+        if digits.startswith("1"):
+            raise PhoneRuleError("mobile")
+        if digits.startswith("0"):
+            raise PhoneRuleError("landline")
+        raise PhoneRuleError("area")
+    return MainlandPhone(digits, extension)
+
+
+def _national(digits: str, text: str) -> str:
+    if text.lstrip().startswith("+86") or text.lstrip().startswith("+ 86"):
+        return digits[2:]
+    if digits.startswith("0086"):
+        return digits[4:]
+    return digits
+
+
+def _is_number(digits: str) -> bool:
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return True
+    if digits.startswith(("400", "800")) and len(digits) == 10:
+        return True
+    if digits.startswith("0") and not digits.startswith("00"):
+        # 010 and 02x: 2-digit area codes with 8-digit numbers; 0xxx: 3 digits, 7 or 8
+        if digits[1] in "12":
+            return len(digits) == 11
+        return len(digits) in (11, 12)
+    return False

@@ -136,20 +136,55 @@ def test_xlsx_to_file(cli, desk, tmp_path):
     assert len(rows) == 3 and rows[1][9] == "12-1203"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_reads_the_xlsx_back_with_the_same_values(cli, desk, tmp_path):
-    """A real spreadsheet program opens the file: its CSV of the sheet equals our CSV."""
-    xlsx, ours = tmp_path / "v.xlsx", tmp_path / "ours.csv"
-    for fmt, target in (("xlsx", xlsx), ("csv", ours)):
-        result = cli("export", "visitors", "-f", fmt, "-o", str(target), "--no-bom", "--db", desk, env=ADMIN)
-        assert result.exit_code == 0, result.stderr
+def libreoffice(tmp_path, source, to: str):
     out = tmp_path / "lo"
     subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(out), str(xlsx)],
-        check=True, capture_output=True, timeout=120)
-    theirs = list(csv.reader((out / "v.csv").open(encoding="utf-8", newline="")))
-    mine = list(csv.reader(ours.open(encoding="utf-8", newline="")))
-    # LibreOffice writes booleans as TRUE/FALSE; everything else must be the same text.
-    theirs = [[{"TRUE": "true", "FALSE": "false"}.get(v, v) for v in row] for row in theirs]
-    assert theirs == mine
+         "--convert-to", to, "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180)
+    return out / (source.stem + "." + to.split(":")[0])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_xlsx_with_dates_as_dates_and_chinese_headings(cli, desk, tmp_path):
+    """A real spreadsheet program opens the file: headings and codes in Chinese, the check-in
+    time a date-time cell in the desk's zone, the slip number and unit text, no quote added."""
+    xlsx = tmp_path / "v.xlsx"
+    result = cli("--lang", "zh", "export", "visitors", "-f", "xlsx", "-o", str(xlsx), "--db", desk, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    fods = libreoffice(tmp_path, xlsx, "fods").read_text(encoding="utf-8")
+    assert "到访时间 (Asia/Shanghai)" in fods and "访客" in fods and "已离开" in fods
+    # 09:30 in Shanghai, stored as a date-time value (not text)
+    assert 'office:value-type="date" office:date-value="2026-11-28T09:30:00"' in fods
+    assert "<text:p>=1+1</text:p>" in fods and "&apos;=1+1" not in fods and "'=1+1" not in fods
+    assert 'office:value-type="string"' in fods
+    theirs = list(csv.reader(libreoffice(tmp_path, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1")
+                             .open(encoding="utf-8", newline="")))
+    assert theirs[1][:2] == ["V20261128-0001", "2026-11-28 09:30:00"]
+    assert theirs[1][9] == "12-1203"
+
+
+def test_xlsx_for_people_opened_with_openpyxl(cli, desk, tmp_path):
+    """Chinese headings naming the zone, codes in words, a real date-time in desk time, a
+    frozen heading row with a filter, widths from the content, text cells without quotes."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    target = tmp_path / "v.xlsx"
+    result = cli("--lang", "zh", "export", "visitors", "-f", "xlsx", "-o", str(target), "--db", desk, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    sheet = load_workbook(target).active
+    head = [c.value for c in sheet[1]]
+    assert head[:5] == ["单号", "到访时间 (Asia/Shanghai)", "离开时间 (Asia/Shanghai)", "状态", "访客"]
+    first = {h: c for h, c in zip(head, sheet[2], strict=True)}
+    assert first["到访时间 (Asia/Shanghai)"].value == datetime(2026, 11, 28, 9, 30)
+    assert first["到访时间 (Asia/Shanghai)"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert first["状态"].value == "已离开" and first["证件"].value == "居民身份证"
+    assert first["事由说明"].value == "=1+1" and first["事由说明"].data_type == "s"
+    assert not first["事由说明"].quotePrefix
+    assert first["电话"].value == "138****5678" and first["被访房号"].value == "12-1203"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:T{sheet.max_row}"
+    widths = {c: sheet.column_dimensions[c].width for c in "ABE"}
+    assert widths["B"] >= len("到访时间 (Asia/Shanghai)") + 4 + 2  # 4 wide characters count double; the filter button
+    assert widths["A"] >= len("V20261128-0001")

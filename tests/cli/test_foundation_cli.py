@@ -72,10 +72,28 @@ def test_malformed_db_is_one_sentence_exit_2(cli):
 
 
 def test_uninitialised_db_names_the_command(cli, tmp_path):
-    result = cli("audit", "verify", "--db", str(tmp_path / "new.db"))
+    (tmp_path / "empty.db").touch()
+    result = cli("audit", "verify", "--db", str(tmp_path / "empty.db"))
     assert result.exit_code == 1
     assert "deskterm init" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["audit", "verify"], ["db", "check"], ["export", "visitors"],
+                                     ["report", "daily"], ["import", "units", "x.csv"],
+                                     ["users", "list"], ["purge", "visitors"], ["db", "upgrade"]])
+def test_only_init_and_demo_create_a_database(cli, tmp_path, command):
+    """A mistyped --db is refused in one sentence and leaves no empty database behind; so is
+    an empty --db (it must not open the default one)."""
+    (tmp_path / "x.csv").write_text("楼栋,房号\n1,101\n")
+    typo = tmp_path / "typo.db"
+    args = [a if a != "x.csv" else str(tmp_path / "x.csv") for a in command]
+    result = cli(*args, "--db", str(typo), env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "x"})
+    assert result.exit_code == 2
+    assert f"There is no database at {typo}: check the path, or create one with `deskterm init" in result.stderr
+    assert not typo.exists()
+    empty = cli(*args, "--db", "", env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "x"})
+    assert empty.exit_code == 2 and "--db is empty" in empty.stderr
 
 
 def test_unknown_option_is_usage_error(cli):

@@ -24,13 +24,15 @@ __all__ = ["KINDS", "ImportResult", "RowProblem", "Sheet", "import_file", "read_
 
 
 def import_file(*, session, actor, clock, settings, kind: str, path: Path, dry_run: bool = False,
-                skip_bad: bool = False, progress=None) -> ImportResult:
+                skip_bad: bool = False, progress=None, sheet: str | None = None) -> ImportResult:
     """Check every row of `path` and (unless a dry run, or a row is bad) write them.
 
-    `progress(what, done, total)`, if given, is told how far a residents or units import is."""
+    `progress(what, done, total)`, if given, is told how far a residents or units import is;
+    `sheet` names the workbook's sheet (else the first whose headings fit)."""
     require(actor, "import.run")
     estate = kind in ("residents", "units")
-    sheet = read_sheet(Path(path), kind, lazy=estate)  # the estate's importer counts the rows as it reads
+    table = read_sheet(Path(path), kind, lazy=estate, sheet=sheet)  # the estate's importer counts the rows as it reads
+    sheet = table
     result = ImportResult(kind=kind, rows=0 if estate else len(sheet.rows), dry_run=dry_run,
                           ignored_columns=sheet.ignored)
     if kind == "directory":

@@ -1,8 +1,9 @@
 """Reading an import file (CSV or XLSX) into checked rows: headings, encodings, cells.
 
 Files come from people: headings in Chinese or English (姓名 / name, 房号 / unit, 电话 / phone,
-楼栋 / building ...), CSV saved by Excel in UTF-8 or in GBK, XLSX with numbers where text was
-meant. Every row is checked first and each bad one is reported with its line in the file (the
+楼栋 / building ...) below a title or notes, CSV saved by Excel in UTF-8 or in GBK, XLSX or old
+XLS workbooks with an instructions sheet first, numbers where text was meant, full-width digits,
+无 or - for nothing. Every row is checked first and each bad one is reported with its line in the file (the
 heading is line 1); by default nothing is written when any row is bad (`skip_bad` writes the
 good ones), and a dry run writes nothing at all but says what would change.
 """
@@ -16,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,7 @@ class ImportResult:
     unchanged: int = 0
     extra: dict[str, int] = field(default_factory=dict)  # e.g. units or buildings created
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # near-duplicates: the file is imported
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
     applied: bool = False
@@ -105,9 +108,11 @@ def normalise_heading(text: Any) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """A cell as text, except dates; numbers typed into a spreadsheet come back as digits."""
+    """A cell as text, except dates; numbers typed into a spreadsheet come back as digits;
+    full-width characters as their plain forms; 无, - or 空 (EMPTY_WORDS) as empty."""
     if value.__class__ is str:  # every cell of a CSV file
-        return (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+        text = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
+        return "" if text in EMPTY_WORDS else text
     if value is None:
         return ""
     if isinstance(value, datetime | date):
@@ -116,7 +121,10 @@ def _cell(value: Any) -> Any:
         return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        return "" if text in EMPTY_WORDS else text
+    return str(value)
 
 
 def _csv_text(data: bytes) -> str:
@@ -130,55 +138,132 @@ def _csv_text(data: bytes) -> str:
             raise InvalidInput(_("The file is neither UTF-8 nor GBK text.")) from None
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+HEADING_SCAN = 20  # rows searched for the heading row (titles, notes, merged cells above it)
+# What people write in a cell that has nothing to say (compared after NFKC and strip).
+EMPTY_WORDS = frozenset({"无", "-", "--", "—", "——", "空", "/", "暂无", "n/a", "N/A"})
+
+
+def _workbook_tables(path: Path) -> list[tuple[str, Any]]:
+    """(sheet name, rows factory) for every sheet of an xlsx, xlsm or xls file."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    if suffix == ".xls":
+        try:
+            import xlrd
+        except ImportError:  # pragma: no cover - xlrd is a dependency
+            raise InvalidInput(_("{path} is an old .xls file: open it in Excel or WPS and save it "
+                                 "as .xlsx, or run: soffice --headless --convert-to xlsx {path}").format(
+                path=path.name)) from None
+        try:
+            book = xlrd.open_workbook(str(path))
+        except Exception as exc:  # noqa: BLE001 - a broken or renamed file: one sentence
+            raise InvalidInput(_("{path} is not a readable XLS file: save it as .xlsx, or run: "
+                                 "soffice --headless --convert-to xlsx {path}").format(path=path.name)) from exc
 
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # a broken or renamed file: say so in one sentence
-            raise InvalidInput(_("{path} is not a readable XLSX file.").format(path=path.name)) from exc
-        try:
-            for line, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-                yield line, list(row)
-        finally:
-            book.close()
-        return
+        def xls_rows(sheet):
+            for r in range(sheet.nrows):  # the row's line is its place: enumerate in _tables
+                row = []
+                for cell in sheet.row(r):
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        row.append(None)
+                    else:
+                        row.append(cell.value)
+                yield row
+
+        return [(sh.name, lambda sh=sh: enumerate(xls_rows(sh), start=1)) for sh in book.sheets()]
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a broken or renamed file: say so in one sentence
+        raise InvalidInput(_("{path} is not a readable XLSX file.").format(path=path.name)) from exc
+    return [(ws.title, lambda ws=ws: enumerate((list(r) for r in ws.iter_rows(values_only=True)), start=1))
+            for ws in book.worksheets]
+
+
+def _tables(path: Path) -> list[tuple[str, Any]]:
+    """(name, rows factory) for each table in the file: a CSV is one table, a workbook one per
+    sheet; a factory gives the rows of the table as (line in the file, list of raw cells)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return _workbook_tables(path)
     if suffix not in (".csv", ".txt"):
-        raise InvalidInput(_("Import reads .csv or .xlsx files, not {suffix}.").format(suffix=suffix or path.name))
-    reader = csv.reader(io.StringIO(_csv_text(path.read_bytes()), newline=""))
-    line = 1
-    for row in reader:
-        yield line, row
-        line = reader.line_num + 1
+        raise InvalidInput(_("Import reads .csv, .xlsx or .xls files, not {suffix}.").format(
+            suffix=suffix or path.name))
+
+    def csv_rows():
+        reader = csv.reader(io.StringIO(_csv_text(path.read_bytes()), newline=""))
+        line = 1
+        for row in reader:  # a quoted cell over several lines: the next row's line is later
+            yield line, row
+            line = reader.line_num + 1
+
+    return [(path.stem, csv_rows)]
 
 
-def read_sheet(path: Path, kind: str, *, lazy: bool = False) -> Sheet:
-    """The rows of the first sheet with their headings mapped to the kind's columns; `lazy`:
-    read as they are asked for (a large file is then never held whole as cells)."""
-    aliases = {normalise_heading(a): key for key, names in HEADINGS[kind].items() for a in names}
-    rows_iter = _raw_rows(path)
-    header = None
-    for _line, row in rows_iter:
-        if any(_cell(c) for c in row):
-            header = row
-            break
-    if header is None:
-        raise InvalidInput(_("{path} has no heading row.").format(path=path.name))
+def _heading_map(row: list[Any], aliases: dict[str, str]) -> tuple[dict[int, str], list[str]]:
     columns, ignored = {}, []
-    for pos, heading in enumerate(header):
+    for pos, heading in enumerate(row):
         key = aliases.get(normalise_heading(heading))
         if key and key not in columns.values():
             columns[pos] = key
-        elif _cell(heading):
+        elif _cell(heading) != "":
             ignored.append(str(heading))
-    missing = [k for k in REQUIRED[kind] if k not in columns.values()]
-    if missing:
-        wanted = " / ".join(f"{HEADINGS[kind][k][0]} ({HEADINGS[kind][k][-1] if k != 'unit' else 'unit'})" for k in missing)
-        raise InvalidInput(_("The file has no column for: {columns}.").format(columns=wanted))
-    rows = _cells(rows_iter, columns)
-    return Sheet(columns, rows if lazy else list(rows), ignored)
+    return columns, ignored
+
+
+def _find_heading(rows: Iterator[tuple[int, list[Any]]], kind: str, aliases: dict[str, str]):
+    """(rows read so far after the heading, columns, ignored, None) for the first of the first
+    HEADING_SCAN rows that names every required column; else (None, {}, [], the required
+    columns the best row missed)."""
+    seen: list[tuple[int, list[Any]]] = []
+    best: tuple[int, list[str]] = (-1, list(REQUIRED[kind]))
+    for line, row in rows:
+        seen.append((line, row))
+        columns, ignored = _heading_map(row, aliases)
+        missing = [k for k in REQUIRED[kind] if k not in columns.values()]
+        if not missing:
+            return seen[len(seen):], columns, ignored, None
+        if columns and len(columns) > best[0]:
+            best = (len(columns), missing)
+        if len(seen) >= HEADING_SCAN:
+            break
+    return None, {}, [], best[1]
+
+
+def read_sheet(path: Path, kind: str, *, lazy: bool = False, sheet: str | None = None) -> Sheet:
+    """The rows of the table that fits `kind`: the named `sheet` (a name or a number from 1),
+    else the first sheet whose heading row names the kind's required columns. The heading row
+    is found among the first rows (a title, notes or merged cells may stand above it); rows
+    keep their line in the file. `lazy`: rows are read as they are asked for (a large file is
+    then never held whole as cells)."""
+    path = Path(path)
+    aliases = {normalise_heading(a): key for key, names in HEADINGS[kind].items() for a in names}
+    tables = _tables(path)
+    names = [name for name, _rows in tables]
+    if sheet is not None:
+        chosen = [t for i, t in enumerate(tables, start=1) if t[0] == sheet or str(i) == sheet.strip()]
+        if not chosen:
+            raise InvalidInput(_("{path} has no sheet “{sheet}”; its sheets are: {names}.").format(
+                path=path.name, sheet=sheet, names=", ".join(names)))
+        tables = chosen
+    missing: list[str] = list(REQUIRED[kind])
+    for _name, factory in tables:
+        rows_iter = iter(factory())
+        after, columns, ignored, miss = _find_heading(rows_iter, kind, aliases)
+        if after is None:
+            missing = miss or missing
+            continue
+        rows = _cells(chain(after, rows_iter), columns)
+        return Sheet(columns, rows if lazy else list(rows), ignored)
+    wanted = " / ".join(f"{HEADINGS[kind][k][0]} ({k})" for k in missing)
+    if len(names) > 1 and sheet is None:
+        raise InvalidInput(_("No sheet of {path} has a heading row with {columns}; its sheets are: "
+                             "{names} (choose one with --sheet).").format(
+            path=path.name, columns=wanted, names=", ".join(names)))
+    raise InvalidInput(_("The file has no column for: {columns} (looked in its first {n} rows).").format(
+        columns=wanted, n=HEADING_SCAN))
 
 
 def _cells(rows_iter: Iterator[tuple[int, list[Any]]], columns: dict[int, str]) -> Iterator[tuple[int, dict[str, Any]]]:

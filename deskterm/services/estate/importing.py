@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from deskterm.bulk import NewIds, insert_rows
 from deskterm.errors import DeskError, InvalidInput
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
 from deskterm.models.guard import check_values
 from deskterm.services import audit
@@ -36,12 +36,34 @@ class BadRow(DeskError):
 
 @lru_cache(maxsize=8192)  # an estate's files repeat the same buildings and rooms
 def _code(value: Any, suffixes: tuple[str, ...]) -> str:
-    """"12栋" -> "12", "A座" -> "A", "2单元" -> "2", "1203室" -> "1203"."""
-    text = str(value or "").strip().upper()
+    """"12栋" -> "12", "A座" -> "A", "2单元" -> "2", "1203室" -> "1203"; inner spaces go and
+    a number loses its leading zeros ("0501" -> "501", "01栋" -> "1"): the same unit however
+    it was typed (full-width digits are plain already: sheets._cell)."""
+    text = "".join(str(value or "").split()).upper()
     for suffix in suffixes:
         if text.endswith(suffix) and len(text) > len(suffix):
-            return text[: -len(suffix)].strip()
-    return text
+            text = text[: -len(suffix)]
+            break
+    return "-".join(p.lstrip("0") or "0" if p.isdigit() else p for p in text.split("-"))
+
+
+def match_name(value: Any) -> str:
+    """A person's or company's name as it is matched and stored: NFKC (sheets._cell), runs of
+    spaces as one, and no space next to a Chinese character ("李  娜" -> "李娜", "Li  Na" ->
+    "Li Na")."""
+    words = str(value or "").split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    out = words[0]
+    for word in words[1:]:
+        out += word if _wide(out[-1]) or _wide(word[0]) else " " + word
+    return out
+
+
+def _wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in "WF"
 
 
 def unit_label(cells: dict[str, Any]) -> tuple[str, str, str]:
@@ -152,14 +174,14 @@ def _apply(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult
     """Check every row as it is read (the bad ones into result.problems with their line); then,
     unless this is a dry run or a bad row stops it, `apply(places, item, write)` each good one in
     file order (a dry run applies them too, writing nothing, to count what would change).
-    `check(cells)` gives (key, item): a row whose key came before is a bad row."""
+    `check(cells, line)` gives (key, item): a row whose key came before is a bad row."""
     good, seen = [], {}
     for line, cells in sheet.rows:
         result.rows += 1
         if progress is not None and result.rows % 1000 == 0:
             progress(_("Checking"), result.rows, None)
         try:
-            key, item = check(cells)
+            key, item = check(cells, line)
         except BadRow as exc:
             result.problems.append(RowProblem(line, str(exc)))
             continue
@@ -192,7 +214,7 @@ class _UnitRow(NamedTuple):
 
 def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
                  progress=None) -> None:
-    def check(cells):
+    def check(cells, _line):
         label, building, room = unit_label(cells)
         kind = KINDS.get(str(cells.get("kind", "")).strip().lower())
         if kind is None:
@@ -222,16 +244,33 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
            check=check, apply=apply, progress=progress)
 
 
-def _phone(value: Any) -> str | None:
-    from deskterm.rules.phone import normalise_phone
+def _phone(value: Any) -> tuple[str | None, str]:
+    """(number, extension) by the mainland rules (rules.phone.parse_mainland_phone); an empty
+    cell, or a masked number from an export ("138****5678"), is (None, ""): no change."""
+    from deskterm.rules.phone import PhoneRuleError, parse_mainland_phone
 
     text = str(value or "").strip()
-    if not text:
-        return None
-    phone = normalise_phone(text)
-    if not 5 <= len(phone.lstrip("+")) <= 20:
-        raise BadRow(_("“{phone}” is not a phone number (5 to 20 digits).").format(phone=text))
-    return phone
+    if not text or "*" in text:
+        return None, ""
+    try:
+        phone = parse_mainland_phone(text)
+    except PhoneRuleError as exc:
+        raise BadRow(_(NOT_A_PHONE[exc.args[0]]).format(phone=text)) from None
+    return phone.number, phone.extension
+
+
+NOT_A_PHONE = {
+    "empty": N_("“{phone}” holds no digits."),
+    "mobile": N_("“{phone}” is not a mobile number: a mobile has 11 digits and starts with 13 to 19."),
+    "landline": N_("“{phone}” is not a landline number: write the area code and the 7 or 8 digits, "
+                   "e.g. 0571-88880001."),
+    "area": N_("“{phone}” is not a phone number: a mobile has 11 digits, a landline starts with its "
+               "area code (0571-88880001)."),
+    "foreign": N_("“{phone}” is not a phone number: after + come the country code and 8 to 15 digits."),
+}
+# An extension is stored in the note as mainland numbers are written ("转 802"), whatever the
+# admin's language: stored data, the same however often the file is imported.
+EXTENSION_NOTE = "转 {extension}"
 
 
 class _PersonRow(NamedTuple):
@@ -239,6 +278,8 @@ class _PersonRow(NamedTuple):
     building: str
     room: str
     person: Any  # the resident's row as it will be written (residents.CheckedResident), or a _CompanyRow
+    line: int
+    typed: str  # the name as typed (spaces as one), when it differs from the name matched
 
 
 class _CompanyRow(NamedTuple):
@@ -253,9 +294,13 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
     from deskterm.rules.pinyin import pinyin_keys
     from deskterm.services.estate.residents import NewResident, create_residents, resident_row
 
-    def check(cells):
-        name = " ".join(str(cells.get("name", "")).split())
-        company = " ".join(str(cells.get("company", "")).split())
+    first: dict[tuple[str, str], tuple[int, str]] = {}  # (unit, name matched) -> line, as typed
+    sounds: dict[tuple[str, str], tuple[int, str]] = {}  # (unit, pinyin) -> line, name
+
+    def check(cells, line):
+        typed = " ".join(str(cells.get("name", "")).split())
+        name = match_name(cells.get("name", ""))
+        company = match_name(cells.get("company", ""))
         if not name and not company:
             raise BadRow(_("The name (姓名) is empty."))
         if len(name) > 64 or len(company) > 128:
@@ -265,9 +310,12 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         if relation is None and not company:
             raise BadRow(_("“{value}” is not 业主, 租户 or 家属 (owner, tenant, family).").format(value=cells["relation"]))
         note = str(cells.get("note", "")).strip() or None
+        phone, extension = _phone(cells.get("phone"))
+        if extension:  # kept apart from the number that is dialled: in the note, once
+            words = EXTENSION_NOTE.format(extension=extension)
+            note = note if note and words in note else " ".join(p for p in (words, note) if p)
         if note and len(note) > 500:
             raise BadRow(_("The note is longer than 500 characters."))
-        phone = _phone(cells.get("phone"))
         if company:
             keys = pinyin_keys(company)
             _fits(Company, {"name": company, "name_pinyin": keys[0], "name_initials": keys[1]}, "公司")
@@ -279,7 +327,21 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             except InvalidInput as exc:
                 raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
                                                              problem=exc)) from None
-        return (label, company or name, bool(company)), _PersonRow(label, building, room, person)
+        who = company or name
+        if (label, who) in first and first[(label, who)][1] != (cells.get("company") or typed):
+            earlier, spelt = first[(label, who)]
+            raise BadRow(_("“{typed}” in {unit} is “{name}” on line {line} (spaces, full-width "
+                           "characters and leading zeros do not count).").format(
+                typed=cells.get("company") or typed, unit=label, name=spelt, line=earlier))
+        first.setdefault((label, who), (line, cells.get("company") or typed))
+        if not company:
+            near = sounds.setdefault((label, person.name_pinyin), (line, name))
+            if near[1] != name:
+                result.warnings.append(RowProblem(line, _(
+                    "“{name}” in {unit} reads like “{other}” on line {line}: the same person?").format(
+                    name=name, unit=label, other=near[1], line=near[0])))
+        return (label, who, bool(company)), _PersonRow(label, building, room, person, line,
+                                                        typed if typed != name else "")
 
     # Who lives where already, read once: (unit id, name) -> the first such resident's
     # (id, relation, phone, note); only a resident whose row changes is loaded.
@@ -299,6 +361,10 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             _company(session, unit_id, row, result, write, actor, clock)
             return
         existing = known.get((unit_id, row.name)) if unit_id is not None else None
+        if existing is not None and item.typed:
+            result.warnings.append(RowProblem(item.line, _(
+                "“{typed}” is read as “{name}”, who lives in {unit} already.").format(
+                typed=item.typed, name=row.name, unit=item.label)))
         if existing is None:
             result.created += 1
             if write:
