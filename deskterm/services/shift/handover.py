@@ -131,9 +131,9 @@ def sign(
         notices=notices,
         open_items=[item.snapshot() for item in items],
         physical_items=counts,
-        audit_head_hash=audit.head_hash(session),
         status=HandoverStatus.signed,
     )
+    handover.audit_head_seq, handover.audit_head_hash = audit.head_anchor(session)
     session.add(handover)
     session.flush()
     for line in [n for n in notices.splitlines() if n.strip()]:
