@@ -359,24 +359,10 @@ def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: 
     found; rows that already match theirs are left out."""
     from sqlmodel import SQLModel as _Meta
 
-    events: list[dict[str, Any]] = []
+    chunks: list[tuple[str, dict[str, str]]] = []
     for table in SEALED:
         t = _Meta.metadata.tables[table]
         chunk: dict[str, str] = {}
-
-        def flush_chunk() -> None:
-            nonlocal seq, prev
-            if not chunk:
-                return
-            seq += 1
-            row = {"seq": seq, "at": at, "user_id": user_id, "action": "audit.seal", "entity": "audit",
-                   "entity_id": None, "detail": {"reason": reason, "table": table, "rows": len(chunk)},
-                   "record_digest": None, "seals": {table: dict(chunk)}, "prev_hash": prev}
-            row["hash"] = _event_hash(_Row(row))
-            prev = row["hash"]
-            events.append(row)
-            chunk.clear()
-
         for values in connection.execute(core_select(t).order_by(t.c.id)).mappings():
             ident = str(values["id"])
             digest = row_digest(table, dict(values))
@@ -384,8 +370,18 @@ def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: 
                 continue
             chunk[ident] = digest
             if len(chunk) >= SEAL_CHUNK:
-                flush_chunk()
-        flush_chunk()
+                chunks.append((table, chunk))
+                chunk = {}
+        if chunk:
+            chunks.append((table, chunk))
+    events: list[dict[str, Any]] = []
+    for table, digests in chunks:
+        seq += 1
+        row = {"seq": seq, "at": at, "user_id": user_id, "action": "audit.seal", "entity": "audit",
+               "entity_id": None, "detail": {"reason": reason, "table": table, "rows": len(digests)},
+               "record_digest": None, "seals": {table: digests}, "prev_hash": prev}
+        row["hash"] = prev = _event_hash(_Row(row))
+        events.append(row)
     return events
 
 
