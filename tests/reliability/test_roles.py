@@ -65,6 +65,7 @@ from deskterm.services.visitors import slips as visitors
 from tests.cli import conftest as cli_fixtures
 from tests.conftest import FIXED_NOW
 from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.reliability import roles_table as table
 from tests.reliability.world import World, construct, row_counts
 from tests.tui import conftest as tui_fixtures
@@ -594,6 +595,13 @@ def _cases():
         password="another-pass-1"))
     S["admin.users.set_active"] = on(_new_user, lambda w, a, m, s: users.set_active(
         session=s, actor=a, clock=w.clock, code=m.code, active=False))
+    S["admin.users.set_role"] = on(_new_user, lambda w, a, m, s: users.set_role(
+        session=s, actor=a, clock=w.clock, code=m.code, role="supervisor"))
+    S["admin.users.unlock"] = on(_new_user, lambda w, a, m, s: users.unlock(
+        session=s, actor=a, clock=w.clock, code=m.code))
+    S["admin.users.change_own_password"] = on(lambda w: None, lambda w, a, m, s: users.change_own_password(
+        session=s, actor=a, clock=w.clock, settings=w.settings, current=FACTORY_PASSWORD,
+        new="another-pass-7x"))
     return S
 
 

@@ -32,6 +32,20 @@ def upgrade() -> None:
         op.add_column("audit_event", sa.Column("seals", sa.JSON(), nullable=True))
     if "audit_head_seq" not in _columns(conn, "handover"):
         op.add_column("handover", sa.Column("audit_head_seq", sa.Integer(), nullable=True))
+    if "must_change_password" not in _columns(conn, "user"):
+        with op.batch_alter_table("user") as batch:
+            batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False,
+                                       server_default=sa.false()))
+        with op.batch_alter_table("user") as batch:
+            batch.alter_column("must_change_password", server_default=None)
+    if "sign_in_throttle" not in sa.inspect(conn).get_table_names():
+        from deskterm.db import UTCDateTime
+
+        op.create_table("sign_in_throttle",
+                        sa.Column("key", sa.String(length=64), nullable=False),
+                        sa.Column("failures", sa.Integer(), nullable=False),
+                        sa.Column("until", UTCDateTime(timezone=True), nullable=True),
+                        sa.PrimaryKeyConstraint("key"))
     rekey(conn)
 
 
@@ -109,5 +123,8 @@ def _restore_guard(conn) -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("sign_in_throttle")
+    with op.batch_alter_table("user") as batch:
+        batch.drop_column("must_change_password")
     op.drop_column("handover", "audit_head_seq")
     op.drop_column("audit_event", "seals")
