@@ -245,8 +245,10 @@ def _print_audit(result) -> None:
         typer.echo(_("Audit chain verified: {events} events, {records} sealed records.").format(
             events=result.events_checked, records=result.records_checked))
     else:
-        where = result.seq if result.seq is not None else "-"
-        typer.echo(_("Audit chain BROKEN at event {seq}: {problem}.").format(seq=where, problem=result.problem), err=True)
+        if result.seq is not None:
+            typer.echo(_("Audit chain BROKEN at event {seq}: {problem}.").format(seq=result.seq, problem=result.problem), err=True)
+        else:
+            typer.echo(_("Audit check FAILED: {problem}.").format(problem=result.problem), err=True)
         problems = getattr(result, "problems", None) or []
         for line in problems[1:]:
             typer.echo(f"  {line}", err=True)

@@ -416,22 +416,25 @@ def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tu
     last_digest: dict[tuple[str, str], str | None] = {}
     hashes: dict[int, str] = {}
     for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
-        if event.seq != expected_seq:
-            problems.append(f"event {expected_seq}: sequence gap or reorder (found {event.seq})")
-        elif event.prev_hash != expected_prev:
-            problems.append(f"event {event.seq}: broken link")
-        elif _event_hash(event) != event.hash:
-            problems.append(f"event {event.seq} ({event.action}): event altered")
-        if problems:
-            first = event.seq if event.seq == expected_seq else expected_seq
-            break
+        # past a break the seals are still read, so that rows are named precisely, but no
+        # event after it counts as checked
+        if not problems:
+            if event.seq != expected_seq:
+                problems.append(f"event {expected_seq}: sequence gap or reorder (found {event.seq})")
+            elif event.prev_hash != expected_prev:
+                problems.append(f"event {event.seq}: broken link")
+            elif _event_hash(event) != event.hash:
+                problems.append(f"event {event.seq} ({event.action}): event altered")
+            if problems:
+                first = expected_seq
+            else:
+                hashes[event.seq] = event.hash
+                expected_prev = event.hash
+                expected_seq += 1
+                checked += 1
         for table, rows in (event.seals or {}).items():
             for ident, digest in rows.items():
                 last_digest[(table, ident)] = digest
-        hashes[event.seq] = event.hash
-        expected_prev = event.hash
-        expected_seq += 1
-        checked += 1
     if not problems:
         head = session.get(AuditHead, 1)
         if head is not None and (head.seq != checked or head.hash != expected_prev):

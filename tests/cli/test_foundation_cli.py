@@ -4,8 +4,9 @@ import sqlite3
 
 import pytest
 
-ADMIN = {"DESKTERM_PASSWORD": "boss-pass-1"}
 from tests.cli.conftest import first_sign_in
+
+ADMIN = {"DESKTERM_PASSWORD": "boss-pass-1"}
 
 
 def test_help_lists_commands(cli):

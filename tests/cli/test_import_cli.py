@@ -9,6 +9,8 @@ import sqlite3
 import pytest
 from openpyxl import Workbook
 
+from tests.cli.conftest import first_sign_in
+
 ADMIN = {"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"}
 
 RESIDENTS = (
@@ -17,7 +19,6 @@ RESIDENTS = (
     "12,,1204,李四,,租户,腿脚不便\n"
     "3号楼,2单元,0101,王五,+86 139 0000 1111,家属,\n"
 )
-from tests.cli.conftest import first_sign_in
 
 
 def rows(path, sql):
