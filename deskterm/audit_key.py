@@ -18,7 +18,7 @@ import os
 import secrets
 from pathlib import Path
 
-from deskterm.paths import config_dir, open_private, private_file
+from deskterm.paths import config_dir, open_private, private_dir, private_file
 
 KEY_ENV = "DESKTERM_AUDIT_KEY"
 KEY_FILE = "audit.key"
@@ -47,6 +47,7 @@ def audit_key() -> bytes:
     cached = _cache.get(str(path))
     if cached is not None:
         return cached
+    private_dir(path.parent, own=True)
     if not path.exists():
         try:
             with open_private(path, "w", exclusive=True, encoding="ascii") as fh:

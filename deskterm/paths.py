@@ -49,10 +49,13 @@ PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
 
-def private_dir(folder: Path) -> Path:
-    """Make `folder` (and missing parents) and keep it owner-only; an existing folder the user
-    chose (e.g. /tmp) keeps its mode unless deskterm made it."""
+def private_dir(folder: Path, *, own: bool = False) -> Path:
+    """Make `folder` (and missing parents) 0700. An existing folder keeps its mode unless it is
+    one of deskterm's own (`own`: the data and config folders and those inside them); a folder
+    the user named (e.g. for --out) is theirs."""
     folder = Path(folder)
+    if own and folder.is_dir():
+        os.chmod(folder, PRIVATE_DIR)
     missing = []
     probe = folder
     while not probe.exists():

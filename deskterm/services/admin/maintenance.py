@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from deskterm.db import is_sqlite, make_engine, read_session
 from deskterm.errors import DeskError
 from deskterm.i18n import _
+from deskterm.paths import open_private, private_sqlite
 from deskterm.services import audit
 
 
@@ -68,6 +69,7 @@ def backup(engine: Engine, target: Path, progress=None) -> CheckReport:
         raise DeskError(_("{path} exists already; name a new file.").format(path=target))
     if not target.parent.exists():
         raise DeskError(_("The folder {path} does not exist.").format(path=target.parent))
+    open_private(target, "wb", exclusive=True).close()  # 0600 before a byte is copied
     src = sqlite3.connect(str(source), timeout=30)
     dst = sqlite3.connect(str(target))
     try:
@@ -111,4 +113,5 @@ def restore(backup_file: Path, target_engine: Engine) -> CheckReport:
     finally:
         dst.close()
         src.close()
+    private_sqlite(target)
     return report

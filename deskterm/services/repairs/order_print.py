@@ -13,7 +13,7 @@ from deskterm.clock import Clock
 from deskterm.config import Settings
 from deskterm.errors import DeskError, NotFound
 from deskterm.i18n import _
-from deskterm.paths import data_dir
+from deskterm.paths import data_dir, private_dir, write_private_text
 from deskterm.reports.repair_forms import order_html, order_text
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -50,8 +50,9 @@ def save_document(name: str, text: str, folder: Path | None = None) -> Path:
     """Write a document under the data folder (orders/); one clear sentence if that fails."""
     target = (folder or orders_folder()) / name
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if folder is None:
+            private_dir(orders_folder(), own=True)
+        write_private_text(target, text)  # 0600 in a 0700 folder: it may hold a phone
     except OSError as exc:
         raise DeskError(_("Could not save {path}: {reason}").format(
             path=target, reason=exc.strerror or exc)) from None
