@@ -509,7 +509,8 @@ def _cases():
     S["repairs.order_print.render_order"] = on(_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id))
     S["repairs.order_print.render_order+phone"] = on(_order, lambda w, a, m, s: repair_print.render_order(
-        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True))
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True,
+        reason="工程部需要联系住户"))
     S["repairs.add_fee_line"] = on(_order, lambda w, a, m, s: repairs.add_fee_line(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         code="F001"))
