@@ -104,6 +104,8 @@ def test_an_upgrade_refuses_to_rekey_a_chain_that_was_tampered_with(tmp_path, mo
     with engine.begin() as conn:
         conn.execute(text("DROP TRIGGER audit_event_no_update"))
         conn.execute(text("UPDATE audit_event SET action = 'x.y' WHERE seq = 2"))
-    with pytest.raises(RuntimeError, match="does not verify"):
+    from deskterm.errors import DeskError
+
+    with pytest.raises(DeskError, match="does not verify"):
         schema.upgrade(engine)
     assert schema.current_revision(engine) == "0002"

@@ -58,7 +58,11 @@ def rekey(conn) -> None:
     keyed = _verifies(rows, audit._event_hash)
     if not keyed:
         if not _verifies(rows, audit.legacy_event_hash):
-            raise RuntimeError("the audit chain does not verify: not re-keyed; restore a verified backup")
+            from deskterm.errors import DeskError
+            from deskterm.i18n import _
+
+            raise DeskError(_("The audit chain does not verify as it was written: it was not re-keyed "
+                              "and the schema was not upgraded. Restore a verified backup."))
         _drop_guard(conn)
         prev = audit.GENESIS
         for row in rows:
