@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
     @db_app.command("upgrade", help=_("Back the database up, then migrate it to this release's schema (admin)."))
     def db_upgrade(db: DbOption = None, user: UserOption = None) -> None:
         from deskterm import schema
-        from deskterm.cli.context import act_as_admin_for_upgrade, open_desk
+        from deskterm.cli.context import act_as, act_as_admin_for_upgrade, open_desk
         from deskterm.db import is_sqlite, run_write
         from deskterm.services import audit
         from deskterm.services.admin import maintenance
@@ -164,7 +164,7 @@ def register(app: typer.Typer) -> None:
         desk = open_desk(db, check_schema=False)
         current = schema.current_revision(desk.engine)
         if current == schema.head_revision():
-            actor = act_as_admin_for_upgrade(desk, user)
+            act_as(desk, user, "db.manage")
             typer.echo(_("The schema is current ({rev}); nothing to do.").format(rev=current))
             return
         actor = act_as_admin_for_upgrade(desk, user) if current is not None else None

@@ -718,6 +718,12 @@ def _cli_runs(tmp):
         ("users disable", ["users", "disable", "DISABLEME"], {}),
         ("db backup", ["db", "backup", str(tmp / "BACKUP.db")], {}),
         ("purge visitors", ["purge", "visitors", "--older-than", "180", "--yes"], {}),
+        ("users enable", ["users", "enable", "DISABLEME"], {}),
+        ("users role", ["users", "role", "DISABLEME", "supervisor"], {}),
+        ("users unlock", ["users", "unlock", "op1"], {}),
+        ("db upgrade", ["db", "upgrade"], {}),
+        ("audit verify", ["audit", "verify"], {}),
+        ("passwd", ["passwd"], {"DESKTERM_NEW_PASSWORD": "a-new-pass-77x"}),  # last: it changes the password
     ]
     return runs
 
