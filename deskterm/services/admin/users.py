@@ -54,7 +54,9 @@ def _too_common(password: str, hints: list[str]) -> bool:
     is one common password, or that it scores 0 of 4 (a repeat, a keyboard run, 12345678)."""
     from zxcvbn import zxcvbn
 
-    result = zxcvbn(password[:100], user_inputs=[h for h in hints if h])
+    if len(password) > 64:  # zxcvbn reads at most 72 characters; no common password is this long
+        return False
+    result = zxcvbn(password, user_inputs=[h[:64] for h in hints if h])
     sequence = result.get("sequence") or []
     if result.get("score", 0) == 0:
         return True
