@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import event
@@ -75,10 +76,30 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def _private_sqlite_file(url: str) -> None:
+    """The database file made 0600 before SQLite opens it (its -wal and -shm take the file's
+    mode), an existing one and its companions set to 0600 (deskterm.paths, issue 19)."""
+    from sqlalchemy.engine import make_url
+
+    from deskterm.paths import open_private, private_sqlite
+
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    if not path.exists() and path.parent.is_dir():
+        try:
+            open_private(path, "wb", exclusive=True).close()
+        except FileExistsError:
+            pass
+    private_sqlite(path)
+
+
 def make_engine(db: str | None = None, *, echo: bool = False) -> Engine:
     """The engine for --db (path or URL) with deskterm's connection settings."""
     url = resolve_url(db)
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(
             url,
             echo=echo,

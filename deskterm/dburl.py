@@ -18,8 +18,10 @@ class DatabaseUrlError(ValueError):
 def resolve_url(db: str | None) -> str:
     """A SQLAlchemy URL from --db / DESKTERM_DB: a URL is kept, a path becomes sqlite:///path."""
     if not db:
+        from deskterm.paths import private_dir
+
         path = default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent, own=True)
         return f"sqlite:///{path}"
     if "://" in db:
         from sqlalchemy.engine import make_url

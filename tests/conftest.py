@@ -18,6 +18,9 @@ from deskterm.clock import FixedClock
 from deskterm.config import Settings
 from deskterm.i18n import set_language
 
+# One audit key for the whole run (template databases are chained with it; CLI subprocesses
+# inherit it): the per-test config folder would otherwise give each test a key of its own.
+os.environ.setdefault("DESKTERM_AUDIT_KEY", "deskterm-tests-audit-key-0123456789abcdef")
 PG_URL = os.environ.get("DESKTERM_TEST_PG_URL")  # e.g. postgresql+psycopg://deskterm@127.0.0.1/postgres
 # Saturday 2026-11-28 10:00 in Shanghai.
 FIXED_NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)

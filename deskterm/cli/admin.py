@@ -77,18 +77,98 @@ def register(app: typer.Typer) -> None:
             session=s, actor=actor, clock=desk.clock, code=code, active=False))
         typer.echo(_("{code} disabled.").format(code=code))
 
-    @db_app.command("upgrade", help=_("Back the database up, then migrate it to this release's schema."))
-    def db_upgrade(db: DbOption = None) -> None:
-        from deskterm import schema
+    @app.command("passwd", help=_("Change your own password (signed in as --user)."))
+    def passwd_own(db: DbOption = None, user: UserOption = None) -> None:
+        from deskterm.cli.context import act_as, open_desk
+        from deskterm.db import run_write
+        from deskterm.services.admin import users
+
+        desk = open_desk(db)
+        actor = act_as(desk, user, "account.password")
+        current = os.environ.get("DESKTERM_PASSWORD") or ""
+        new = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
+            _("New password"), hide_input=True, confirmation_prompt=True, err=True)
+        run_write(desk.engine, lambda s: users.change_own_password(
+            session=s, actor=actor, clock=desk.clock, settings=desk.settings, current=current, new=new))
+        typer.echo(_("Your password is changed."))
+
+    @users_app.command("enable", help=_("Enable a disabled staff account again."))
+    def users_enable(code: str, db: DbOption = None, user: UserOption = None) -> None:
+        from deskterm.cli.context import act_as, open_desk
+        from deskterm.db import run_write
+        from deskterm.services.admin import users
+
+        desk = open_desk(db)
+        actor = act_as(desk, user, "users.manage")
+        run_write(desk.engine, lambda s: users.set_active(
+            session=s, actor=actor, clock=desk.clock, code=code, active=True))
+        typer.echo(_("{code} enabled.").format(code=code))
+
+    @users_app.command("role", help=_("Change a staff member's role (the last active admin keeps theirs)."))
+    def users_role(
+        code: str,
+        role: Annotated[str, typer.Argument(help=_("operator, supervisor or admin."))],
+        db: DbOption = None,
+        user: UserOption = None,
+    ) -> None:
+        from deskterm.cli.context import act_as, open_desk
+        from deskterm.db import run_write
+        from deskterm.services.admin import users
+
+        desk = open_desk(db)
+        actor = act_as(desk, user, "users.manage")
+        run_write(desk.engine, lambda s: users.set_role(
+            session=s, actor=actor, clock=desk.clock, code=code, role=role))
+        typer.echo(_("{code} is now {role}.").format(code=code, role=role))
+
+    @users_app.command("unlock", help=_("Lift the sign-in delay of a staff code (supervisor)."))
+    def users_unlock(code: str, db: DbOption = None, user: UserOption = None) -> None:
+        from deskterm.cli.context import act_as, open_desk
+        from deskterm.db import run_write
+        from deskterm.services.admin import users
+
+        desk = open_desk(db)
+        actor = act_as(desk, user, "users.unlock")
+        run_write(desk.engine, lambda s: users.unlock(session=s, actor=actor, clock=desk.clock, code=code))
+        typer.echo(_("Sign-in delays of {code} lifted.").format(code=code))
+
+    @users_app.command("recover", help=_("Break-glass: make a new admin when no active admin is left (needs the database file and the audit key; audited)."))
+    def users_recover(
+        code: str,
+        name: Annotated[str, typer.Option(help=_("Full name."))],
+        db: DbOption = None,
+        yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
+    ) -> None:
         from deskterm.cli.context import open_desk
-        from deskterm.db import is_sqlite
+        from deskterm.db import run_write
+        from deskterm.services.admin import users
+
+        desk = open_desk(db)
+        typer.echo(_("Break-glass recovery: a new admin {code} is made and the recovery is written to the audit trail.").format(code=code), err=True)
+        if not yes and not typer.confirm(_("Make the new admin?"), default=False, err=True):
+            raise typer.Abort()
+        password = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
+            _("Password for {code}").format(code=code), hide_input=True, confirmation_prompt=True)
+        run_write(desk.engine, lambda s: users.recover_admin(
+            session=s, clock=desk.clock, settings=desk.settings, code=code, name=name, password=password))
+        typer.echo(_("Admin {code} made; the password must be changed at the first sign-in.").format(code=code))
+
+    @db_app.command("upgrade", help=_("Back the database up, then migrate it to this release's schema (admin)."))
+    def db_upgrade(db: DbOption = None, user: UserOption = None) -> None:
+        from deskterm import schema
+        from deskterm.cli.context import act_as, act_as_admin_for_upgrade, open_desk
+        from deskterm.db import is_sqlite, run_write
+        from deskterm.services import audit
         from deskterm.services.admin import maintenance
 
         desk = open_desk(db, check_schema=False)
         current = schema.current_revision(desk.engine)
         if current == schema.head_revision():
+            act_as(desk, user, "db.manage")
             typer.echo(_("The schema is current ({rev}); nothing to do.").format(rev=current))
             return
+        actor = act_as_admin_for_upgrade(desk, user) if current is not None else None
+        target = None
         if current is not None and is_sqlite(desk.engine):
             src = maintenance.sqlite_path(desk.engine)
             stamp = desk.clock.now().strftime("%Y%m%d%H%M%S")
@@ -96,6 +176,10 @@ def register(app: typer.Typer) -> None:
             maintenance.backup(desk.engine, target)
             typer.echo(_("Verified backup written to {path}.").format(path=target))
         schema.upgrade(desk.engine)
+        run_write(desk.engine, lambda s: audit.record(
+            session=s, actor=actor, clock=desk.clock, action="db.upgrade", entity="db",
+            detail={"from": current, "to": schema.head_revision(),
+                    "backup": target.name if target else None}))
         typer.echo(_("Upgraded from {old} to {new}.").format(old=current or "-", new=schema.head_revision()))
 
     @db_app.command("backup", help=_("Write a verified, audited backup (safe while desks work): SQLite an online copy, PostgreSQL pg_dump. PATH a folder (default: the backup_dir setting): a dated file there, old ones rotated."))
@@ -186,17 +270,18 @@ def register(app: typer.Typer) -> None:
         if not report.ok:
             raise typer.Exit(1)
 
-    @audit_app.command("verify", help=_("Check the audit chain and the sealed records; exit 1 at the first broken link."))
-    def audit_verify(db: DbOption = None) -> None:
-        from deskterm.cli.context import open_desk
+    @audit_app.command("verify", help=_("Check the keyed audit chain, the handovers' anchors and every sealed record; exit 1 naming each problem (supervisor)."))
+    def audit_verify(db: DbOption = None, user: UserOption = None) -> None:
+        from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_read
         from deskterm.services import audit
 
         desk = open_desk(db)
         from deskterm.services.admin import maintenance
 
+        actor = act_as(desk, user, "audit.verify")
         result = run_read(desk.engine, audit.verify)
-        maintenance.record_verify(engine=desk.engine, clock=desk.clock, result=result)
+        maintenance.record_verify(engine=desk.engine, clock=desk.clock, result=result, actor=actor)
         _print_audit(result)
         if not result.ok:
             raise typer.Exit(1)
@@ -207,8 +292,13 @@ def _print_audit(result) -> None:
         typer.echo(_("Audit chain verified: {events} events, {records} sealed records.").format(
             events=result.events_checked, records=result.records_checked))
     else:
-        where = result.seq if result.seq is not None else "-"
-        typer.echo(_("Audit chain BROKEN at event {seq}: {problem}.").format(seq=where, problem=result.problem), err=True)
+        if result.seq is not None:
+            typer.echo(_("Audit chain BROKEN at event {seq}: {problem}.").format(seq=result.seq, problem=result.problem), err=True)
+        else:
+            typer.echo(_("Audit check FAILED: {problem}.").format(problem=result.problem), err=True)
+        problems = getattr(result, "problems", None) or []
+        for line in problems[1:]:
+            typer.echo(f"  {line}", err=True)
 
 
 def _age(delta) -> str:

@@ -93,14 +93,39 @@ def act_as(desk: Desk, user: str | None, action: str) -> Actor:
     password = os.environ.get("DESKTERM_PASSWORD")
     if password is None:
         password = typer.prompt(_("Password"), hide_input=True, err=True)  # stdout is data
+        os.environ["DESKTERM_PASSWORD"] = password  # `passwd` checks it again as the current one
     account = users.sign_in(
         engine=desk.engine, clock=desk.clock, settings=desk.settings, code=user, password=password
     )
     actor = Actor.from_user(account)
+    if account.must_change_password and action != "account.password":
+        raise AuthFailed(_("{code} must change the password first: deskterm passwd --user {code}, or sign in to the desk app.").format(code=account.code))
     if not permissions.allowed(actor, action):
         run_write(
             desk.engine,
             lambda s: permissions.deny(session=s, actor=actor, clock=desk.clock, action=action),
         )
         permissions.require(actor, action)
+    return actor
+
+
+def act_as_admin_for_upgrade(desk: Desk, user: str | None) -> Actor:
+    """`db upgrade` signs in on a schema that may be older than this release's models: the
+    account is read with the columns every release has, the password checked with argon2, and
+    the role must be admin (POLICY db.manage)."""
+    from deskterm.errors import AuthFailed
+    from deskterm.services import permissions
+    from deskterm.services.actor import Actor
+    from deskterm.services.admin import users
+
+    if not user:
+        raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
+    password = os.environ.get("DESKTERM_PASSWORD")
+    if password is None:
+        password = typer.prompt(_("Password"), hide_input=True, err=True)
+    found = users.check_password_any_schema(desk.engine, user, password)
+    if found is None:
+        raise AuthFailed(_("Wrong staff code or password."))
+    actor = Actor(found["id"], found["code"], found["name"], found["role"], None)
+    permissions.require(actor, "db.manage")
     return actor

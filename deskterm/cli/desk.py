@@ -37,6 +37,10 @@ def register(app: typer.Typer) -> None:
         typer.echo(_("Schema at revision {rev}; reference data: {cats} repair categories, {fees} fee items, {dirs} directory entries.").format(
             rev=summary.revision, cats=summary.categories, fees=summary.fee_items, dirs=summary.directory))
         if summary.users_exist:
+            if admin:
+                from deskterm.errors import InvalidInput
+
+                raise InvalidInput(_("Accounts exist already: no admin {code} was made. An admin adds one with `deskterm users add`; if no admin is left, see `deskterm users recover`.").format(code=admin))
             return
         code = admin or typer.prompt(_("Staff code of the first admin"))
         name = admin_name or (code if admin else typer.prompt(_("Name of the first admin")))

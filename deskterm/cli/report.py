@@ -117,9 +117,7 @@ def run_report(*, kind, date, shift, since, until, fmt, out, db, user) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             render(report, fmt, fh, width=120)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)  # a report is an ordinary file (mkstemp makes 0600)
+        # mkstemp made it 0600: a report names people; it stays readable by its owner only
         os.replace(name, out)
     finally:
         Path(name).unlink(missing_ok=True)

@@ -37,6 +37,7 @@ from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.directory import DirectoryEntry
 from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.models.user import User
+from deskterm.services import audit
 from deskterm.services.admin import maintenance, setup
 
 VISITORS_PER_SCALE = 20_000
@@ -143,8 +144,12 @@ def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: store.
             {"prefix": prefix, "day": day, "last": last}
             for (prefix, day), last in sorted(ctx.counters.items())
         ])
+        # every sealed row as written, sealed in the chain's last events (services/audit SEALED)
+        seals = audit.seal_events(conn, seq=ctx.chain.seq, prev=ctx.chain.head, at=ctx.now, reason="demo")
+        events.extend({"id": e["seq"], **e} for e in seals)
         store.insert_rows(conn, "audit_event", events)
-        head = {"seq": ctx.chain.seq, "hash": ctx.chain.head}
+        head = {"seq": events[-1]["seq"], "hash": events[-1]["hash"]} if events else \
+            {"seq": ctx.chain.seq, "hash": ctx.chain.head}
         table = AuditHead.__table__
         if conn.execute(select(table.c.id).where(table.c.id == 1)).first():
             conn.execute(table.update().where(table.c.id == 1).values(**head))

@@ -29,7 +29,7 @@ class Intent:
     # A sealed record: its model, its row (read when the event is chained) and changes that
     # give the state at the event (e.g. a handover as signed, before it was accepted).
     seal: tuple[type[SQLModel], dict[str, Any], dict[str, Any]] | None = None
-    before: Callable[[str], None] | None = None  # told the chain's head hash just before
+    before: Callable[[int, str], None] | None = None  # told the chain's head (seq, hash) just before
 
 
 @dataclass
@@ -48,7 +48,7 @@ class AuditChain:
         user_id: int | None = None,
         detail: dict[str, Any] | None = None,
         seal: tuple[type[SQLModel], dict[str, Any], dict[str, Any]] | None = None,
-        before: Callable[[str], None] | None = None,
+        before: Callable[[int, str], None] | None = None,
     ) -> None:
         self.intents.append(
             Intent(at, len(self.intents), action, entity,
@@ -61,7 +61,7 @@ class AuditChain:
         events = []
         for intent in sorted(self.intents, key=lambda i: (i.at, i.order)):
             if intent.before is not None:
-                intent.before(self.head)
+                intent.before(self.seq, self.head)
             digest = None
             if intent.seal is not None:
                 model, row, changes = intent.seal
@@ -69,7 +69,8 @@ class AuditChain:
             event = SimpleNamespace(
                 seq=self.seq + 1, at=intent.at, user_id=intent.user_id, action=intent.action,
                 entity=intent.entity, entity_id=intent.entity_id,
-                detail=audit._plain(intent.detail), record_digest=digest, prev_hash=self.head,
+                detail=audit._plain(intent.detail), record_digest=digest, seals=None,
+                prev_hash=self.head,
             )
             event.hash = audit._event_hash(event)  # the fields AuditEvent hashes, nothing else
             self.seq, self.head = event.seq, event.hash

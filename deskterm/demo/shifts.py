@@ -145,8 +145,8 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo, signed: 
     for name, count in physical.items():
         ctx.add(HandoverItem, handover_id=row["id"], kind="physical", text=name, count=count)
 
-    def note_head(head: str) -> None:
-        row["audit_head_hash"] = head
+    def note_head(seq: int, head: str) -> None:
+        row["audit_head_seq"], row["audit_head_hash"] = seq, head
 
     as_signed = {"status": HandoverStatus.signed, "incoming_user_id": None, "answered_at": None,
                  "refusal_reason": None}

@@ -61,7 +61,7 @@ from deskterm.models.shift import (
     Shift,
     ShiftStatus,
 )
-from deskterm.models.user import Role, User, UserCreate
+from deskterm.models.user import Role, SignInThrottle, User, UserCreate
 from deskterm.models.visitor import (
     DenyEntry,
     DocType,

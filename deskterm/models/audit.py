@@ -21,6 +21,8 @@ class AuditEvent(SQLModel, table=True):
     entity_id: str | None = Field(default=None, max_length=32, index=True)
     detail: dict[str, Any] = json_field()
     record_digest: str | None = Field(default=None, max_length=64)  # the record as written
+    # {table: {id: digest or null}}: every sealed row the event's transaction wrote (services/audit)
+    seals: dict[str, Any] | None = json_field(nullable=True)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

@@ -32,5 +32,17 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=256)
     active: bool = True
     failed_logins: int = 0
-    locked_until: datetime | None = instant()
+    locked_until: datetime | None = instant()  # unused since sign-in throttles per terminal
     created_at: datetime = instant(nullable=False)
+    must_change_password: bool = False  # made or reset by an admin: changed at first sign-in
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per (code at a terminal), per code and per terminal, each key a
+    keyed hash (no code typed is stored); past a threshold each failure delays the next try,
+    the delay doubling (services/admin/users.py)."""
+
+    __tablename__ = "sign_in_throttle"
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    until: datetime | None = instant()

@@ -1,35 +1,67 @@
-"""The audit trail: every create, change and sign-off appends a hash-chained event in the same
-transaction; `verify` finds the first broken link and any sealed record changed behind its back.
+"""The audit trail: every create, change and sign-off appends a chained event in the same
+transaction; `verify` finds the first broken link and every sealed record changed behind its back.
+
+Two mechanisms, each in one place:
+
+- **The chain is keyed.** Each event's hash is an HMAC-SHA256 (deskterm.audit_key: a secret kept
+  outside the database) over its fields and the previous hash: an edited event cannot be re-hashed
+  without the key. Each signed handover records the head's seq and hash (its anchor).
+- **Every sealed record is sealed by the write path itself.** A session listener notes every row
+  of a SEALED table that a flush inserts, changes or deletes, and every ORM UPDATE/DELETE
+  statement's rows; the next event appended in that transaction carries the rows' digests
+  (`seals`, a keyed digest of the row as stored, or null for a row deleted by the app). A
+  transaction that changes sealed rows and appends no event gets one `audit.seal` event at
+  commit. Services need do nothing: a new table is sealed by adding it to SEALED.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, select
 
+from deskterm.audit_key import audit_key
 from deskterm.bulk import insert_rows
-from deskterm.clock import Clock, as_utc
+from deskterm.clock import Clock, SystemClock, as_utc
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.guard import check_values
-from deskterm.models.shift import Handover, LogbookEntry
+from deskterm.models.shift import Handover
 from deskterm.services.actor import Actor
 
 GENESIS = "0" * 64
 
-# Records whose every change is audited with a digest: verify compares them row by row.
-SEALED: dict[str, type[SQLModel]] = {
-    "logbook_entry": LogbookEntry,
-    "handover": Handover,
+# Records whose every insert, change and deletion is sealed: table -> columns left out of the
+# digest (state that is not evidence: a sign-in throttle changes at every wrong password).
+SEALED: dict[str, frozenset[str]] = {
+    "user": frozenset({"failed_logins", "locked_until"}),
+    "visitor_slip": frozenset(),
+    "expected_visitor": frozenset(),
+    "deny_entry": frozenset(),
+    "message": frozenset(),
+    "promised_reply": frozenset(),
+    "repair_order": frozenset(),
+    "repair_event": frozenset(),
+    "repair_fee_line": frozenset(),
+    "complaint": frozenset(),
+    "complaint_step": frozenset(),
+    "callback": frozenset(),
+    "communication": frozenset(),
+    "handover": frozenset(),
+    "handover_item": frozenset(),
+    "logbook_entry": frozenset(),
 }
-
+SEAL_CHUNK = 2000  # rows per `audit.seal` event when a whole table is sealed at once
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 # json.dumps(..., sort_keys=True, ...) builds an encoder per call: one, reused, writes the same.
@@ -56,13 +88,24 @@ def canonical(data: dict[str, Any]) -> str:
     return _CANONICAL.encode(_plain(data))
 
 
+def _mac(text: str) -> str:
+    return hmac.new(audit_key(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def row_digest(table: str, values: dict[str, Any]) -> str:
+    """The keyed digest of a sealed row's columns (as stored; the table's exclusions left out)."""
+    skip = SEALED.get(table, frozenset())
+    return _mac(table + "\x00" + canonical({k: v for k, v in values.items() if k not in skip}))
+
+
 def record_digest(record: SQLModel) -> str:
-    """A digest of every column of a record as stored."""
+    """A keyed digest of every column of a record (a sealed table's exclusions left out)."""
+    table = type(record).__table__.name
     columns = {c.key: getattr(record, c.key) for c in sa_inspect(type(record)).columns}
-    return hashlib.sha256(canonical(columns).encode()).hexdigest()
+    return row_digest(table, columns)
 
 
-def _event_hash(event: AuditEvent) -> str:
+def _event_hash(event: Any) -> str:
     return _hash_body(
         {
             "seq": event.seq,
@@ -73,13 +116,107 @@ def _event_hash(event: AuditEvent) -> str:
             "entity_id": event.entity_id,
             "detail": event.detail,
             "record_digest": event.record_digest,
+            "seals": getattr(event, "seals", None),
             "prev_hash": event.prev_hash,
         }
     )
 
 
 def _hash_body(body: dict[str, Any]) -> str:
+    return _mac(canonical(body))
+
+
+def legacy_event_hash(event: Any) -> str:
+    """The unkeyed SHA-256 of releases before the key (only `db upgrade` reads it)."""
+    body = {k: getattr(event, k) for k in ("seq", "at", "user_id", "action", "entity", "entity_id",
+                                            "detail", "record_digest", "prev_hash")}
     return hashlib.sha256(canonical(body).encode()).hexdigest()
+
+
+# ---- the seal tracker: rows of sealed tables touched in this session, not yet sealed ----
+
+_PENDING = "deskterm_unsealed"
+_CLOCK = "deskterm_audit_clock"
+
+
+def _sealed_table(obj: Any) -> str | None:
+    table = getattr(type(obj), "__table__", None)
+    name = getattr(table, "name", None)
+    return name if name in SEALED else None
+
+
+def touched(session: OrmSession, table: str, ids: Iterable[Any]) -> None:
+    """Note rows of a sealed table written outside the ORM unit of work (a Core insert)."""
+    if table in SEALED:
+        session.info.setdefault(_PENDING, set()).update((table, str(i)) for i in ids)
+
+
+def _after_flush(session: OrmSession, _context: Any) -> None:
+    pending = None
+    for group in (session.new, session.dirty, session.deleted):
+        for obj in group:
+            table = _sealed_table(obj)
+            if table is None:
+                continue
+            ident = getattr(obj, "id", None)  # given by the INSERT just flushed
+            if ident is None or (group is session.dirty and not session.is_modified(obj)):
+                continue
+            if pending is None:
+                pending = session.info.setdefault(_PENDING, set())
+            pending.add((table, str(ident)))
+
+
+def _on_orm_execute(state: Any) -> None:
+    """An ORM UPDATE or DELETE statement on a sealed table: note the rows it will touch."""
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    table = getattr(mapper, "local_table", None) if mapper is not None else None
+    if table is None or table.name not in SEALED:
+        return
+    where = state.statement.whereclause
+    query = core_select(table.c.id)
+    if where is not None:
+        query = query.where(where)
+    ids = state.session.execute(query).scalars().all()
+    touched(state.session, table.name, ids)
+
+
+def _before_commit(session: OrmSession) -> None:
+    session.flush()
+    if session.info.get(_PENDING):
+        clock = session.info.get(_CLOCK) or SystemClock()
+        record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
+
+
+sa_event.listen(OrmSession, "after_flush", _after_flush)
+sa_event.listen(OrmSession, "do_orm_execute", _on_orm_execute)
+sa_event.listen(OrmSession, "before_commit", _before_commit)
+
+
+def _stored_digests(connection: Any, table: str, ids: list[str]) -> dict[str, str | None]:
+    """Digests of these rows as stored now; None for a row that is gone."""
+    from sqlmodel import SQLModel as _Meta
+
+    t = _Meta.metadata.tables[table]
+    found: dict[str, str | None] = dict.fromkeys(ids)
+    int_ids = [int(i) for i in ids]
+    for start in range(0, len(int_ids), 500):
+        for row in connection.execute(core_select(t).where(t.c.id.in_(int_ids[start:start + 500]))).mappings():
+            found[str(row["id"])] = row_digest(table, dict(row))
+    return found
+
+
+def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return None
+    by_table: dict[str, list[str]] = {}
+    for table, ident in pending:
+        by_table.setdefault(table, []).append(ident)
+    connection = session.connection()
+    return {table: _stored_digests(connection, table, sorted(ids, key=int))
+            for table, ids in sorted(by_table.items())}
 
 
 def _locked_head(session: Session) -> AuditHead:
@@ -102,14 +239,24 @@ def record(
     detail: dict[str, Any] | None = None,
     subject: SQLModel | None = None,
 ) -> AuditEvent:
-    """Append one event. `subject` (a record) is flushed and its digest sealed in the event."""
-    digest = None
+    """Append one event; it seals every sealed row this transaction wrote since the last event.
+
+    `subject` (a record) is flushed, and its digest is the event's `record_digest` too.
+    """
     if subject is not None:
         session.add(subject)
-        session.flush()
-        digest = record_digest(subject)
         if entity_id is None:
+            session.flush()
             entity_id = getattr(subject, "id", None)
+    session.info[_CLOCK] = clock
+    session.flush()
+    seals = _take_seals(session)
+    digest = None
+    if subject is not None:
+        table = type(subject).__table__.name
+        digest = (seals or {}).get(table, {}).get(str(subject.id)) if table in SEALED else None
+        if digest is None:
+            digest = record_digest(subject)
     head = _locked_head(session)
     event = AuditEvent(
         seq=head.seq + 1,
@@ -120,6 +267,7 @@ def record(
         entity_id=None if entity_id is None else str(entity_id),
         detail=_plain(detail or {}),
         record_digest=digest,
+        seals=seals,
         prev_hash=head.hash,
         hash="",
     )
@@ -147,8 +295,10 @@ def record_many(
     residents spent half its time appending their events singly (bench/bench_import.py).
     Their text is held to the columns' limits as an ORM flush would (models/guard.py).
     """
+    session.info[_CLOCK] = clock
     head = _locked_head(session)
     seq, prev = head.seq, head.hash
+    key = audit_key()
     user_id = actor.user_id if actor else None
     table = AuditEvent.__table__
     rows: list[tuple] = []
@@ -166,9 +316,10 @@ def record_many(
             check_values(AuditEvent, {"entity_id": entity_id})
         detail = _plain(detail or {})
         body = {"seq": seq, "at": at_text, "user_id": user_id, "action": action, "entity": entity,
-                "entity_id": entity_id, "detail": detail, "record_digest": None, "prev_hash": prev}
+                "entity_id": entity_id, "detail": detail, "record_digest": None, "seals": None,
+                "prev_hash": prev}
         # body is plain already: what canonical() would encode, without walking it again
-        digest = hashlib.sha256(_CANONICAL.encode(body).encode()).hexdigest()
+        digest = hmac.new(key, _CANONICAL.encode(body).encode(), hashlib.sha256).hexdigest()
         rows.append((seq, at, user_id, action, entity, entity_id, detail, prev, digest))
         prev = digest
         if len(rows) == 5000:
@@ -193,46 +344,145 @@ def head_hash(session: Session) -> str:
     return head.hash if head else GENESIS
 
 
+def head_anchor(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the chain's head, for a handover to record as its anchor."""
+    head = session.get(AuditHead, 1)
+    return (head.seq, head.hash) if head else (0, GENESIS)
+
+
+def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: int | None = None,
+                only_unsealed: dict[tuple[str, str], str | None] | None = None,
+                reason: str = "bulk") -> list[dict[str, Any]]:
+    """`audit.seal` events (as rows, chained after seq/prev) sealing every row of every sealed
+    table as stored now: for bulk writers that pass no ORM flush (the demo) and for `db upgrade`
+    of a database made before every record was sealed. `only_unsealed`: the digests verify
+    found; rows that already match theirs are left out."""
+    from sqlmodel import SQLModel as _Meta
+
+    chunks: list[tuple[str, dict[str, str]]] = []
+    for table in SEALED:
+        t = _Meta.metadata.tables[table]
+        chunk: dict[str, str] = {}
+        for values in connection.execute(core_select(t).order_by(t.c.id)).mappings():
+            ident = str(values["id"])
+            digest = row_digest(table, dict(values))
+            if only_unsealed is not None and only_unsealed.get((table, ident)) == digest:
+                continue
+            chunk[ident] = digest
+            if len(chunk) >= SEAL_CHUNK:
+                chunks.append((table, chunk))
+                chunk = {}
+        if chunk:
+            chunks.append((table, chunk))
+    events: list[dict[str, Any]] = []
+    for table, digests in chunks:
+        seq += 1
+        row = {"seq": seq, "at": at, "user_id": user_id, "action": "audit.seal", "entity": "audit",
+               "entity_id": None, "detail": {"reason": reason, "table": table, "rows": len(digests)},
+               "record_digest": None, "seals": {table: digests}, "prev_hash": prev}
+        row["hash"] = prev = _event_hash(_Row(row))
+        events.append(row)
+    return events
+
+
+class _Row:
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        self.detail = _plain(values["detail"])
+        self.at = values["at"]
+
+
 @dataclass
 class VerifyResult:
     ok: bool
     events_checked: int
     records_checked: int
-    problem: str | None = None  # English; the CLI translates the kind
+    problem: str | None = None  # the first problem, English; the CLI translates the kind
     seq: int | None = None
+    problems: list[str] = field(default_factory=list)  # every problem found, each naming its row
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain from the start; then compare every sealed record with its last digest."""
+MAX_PROBLEMS = 200
+
+
+def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tuple[str, str], str | None], dict[int, str]]:
+    """Walk the chain: (problems, seq of the first break, events checked, last digest per
+    sealed row, hash per seq)."""
     expected_prev = GENESIS
     expected_seq = 1
     checked = 0
+    problems: list[str] = []
+    first: int | None = None
     last_digest: dict[tuple[str, str], str | None] = {}
+    hashes: dict[int, str] = {}
     for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
-        if event.seq != expected_seq:
-            return VerifyResult(False, checked, 0, "sequence gap or reorder", expected_seq)
-        if event.prev_hash != expected_prev:
-            return VerifyResult(False, checked, 0, "broken link", event.seq)
-        if _event_hash(event) != event.hash:
-            return VerifyResult(False, checked, 0, "event altered", event.seq)
-        if event.entity in SEALED and event.entity_id is not None:
-            last_digest[(event.entity, event.entity_id)] = event.record_digest
-        expected_prev = event.hash
-        expected_seq += 1
-        checked += 1
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.seq != checked or head.hash != expected_prev):
-        return VerifyResult(False, checked, 0, "chain truncated", checked + 1)
+        # past a break the seals are still read, so that rows are named precisely, but no
+        # event after it counts as checked
+        if not problems:
+            if event.seq != expected_seq:
+                problems.append(f"event {expected_seq}: sequence gap or reorder (found {event.seq})")
+            elif event.prev_hash != expected_prev:
+                problems.append(f"event {event.seq}: broken link")
+            elif _event_hash(event) != event.hash:
+                problems.append(f"event {event.seq} ({event.action}): event altered")
+            if problems:
+                first = expected_seq
+            else:
+                hashes[event.seq] = event.hash
+                expected_prev = event.hash
+                expected_seq += 1
+                checked += 1
+        for table, rows in (event.seals or {}).items():
+            for ident, digest in rows.items():
+                last_digest[(table, ident)] = digest
+    if not problems:
+        head = session.get(AuditHead, 1)
+        if head is not None and (head.seq != checked or head.hash != expected_prev):
+            problems.append(f"chain truncated: the head says event {head.seq}, the chain ends at {checked}")
+            first = checked + 1
+    return problems, first, checked, last_digest, hashes
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the keyed chain; check every handover's anchor against it; then compare every sealed
+    table with its last sealed digests, naming each row edited, deleted or inserted behind the
+    app."""
+    problems, first, checked, last_digest, hashes = chain_digests(session)
+    chain_ok = not problems
+    for handover in session.exec(select(Handover).where(Handover.audit_head_seq.is_not(None))
+                                 .order_by(Handover.id)):
+        seq, expect = handover.audit_head_seq, handover.audit_head_hash
+        if seq == 0 and expect == GENESIS:
+            continue
+        if hashes.get(seq) != expect:
+            if chain_ok or seq < (first or 0):
+                problems.append(f"handover {handover.id}: its anchor (event {seq}) is not in the chain")
+                first = first if first is not None else seq
     records = 0
-    for entity, model in SEALED.items():
+    connection = session.connection()
+    from sqlmodel import SQLModel as _Meta
+
+    for table in SEALED:
+        t = _Meta.metadata.tables[table]
         seen: set[str] = set()
-        for row in session.exec(select(model)):
-            key = (entity, str(row.id))
-            seen.add(str(row.id))
+        for values in connection.execute(core_select(t).order_by(t.c.id)).mappings():
+            ident = str(values["id"])
+            seen.add(ident)
             records += 1
-            if key not in last_digest or last_digest[key] != record_digest(row):
-                return VerifyResult(False, checked, records, f"{entity} {row.id} altered", None)
-        for (ent, ent_id), digest in last_digest.items():
-            if ent == entity and digest is not None and ent_id not in seen:
-                return VerifyResult(False, checked, records, f"{entity} {ent_id} deleted", None)
+            key = (table, ident)
+            if key not in last_digest:
+                problems.append(f"{table} {ident}: inserted behind the app (never sealed)")
+            elif last_digest[key] is None:
+                problems.append(f"{table} {ident}: present, but the app deleted it")
+            elif last_digest[key] != row_digest(table, dict(values)):
+                problems.append(f"{table} {ident}: edited behind the app")
+            if len(problems) >= MAX_PROBLEMS:
+                break
+        for (tab, ident), digest in last_digest.items():
+            if tab == table and digest is not None and ident not in seen:
+                problems.append(f"{table} {ident}: deleted behind the app")
+                if len(problems) >= MAX_PROBLEMS:
+                    break
+    if problems:
+        return VerifyResult(False, checked, records, problems[0], first, problems)
     return VerifyResult(True, checked, records)

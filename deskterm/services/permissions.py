@@ -41,6 +41,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "complaints.intake": OPERATOR,
     "complaints.handle": OPERATOR,
     "communications.record": OPERATOR,
+    "account.password": OPERATOR,  # one's own password
     # supervisors
     "visitors.deny_list": SUPERVISOR,
     "visitors.deny_override": SUPERVISOR,
@@ -48,6 +49,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "complaints.sign_off": SUPERVISOR,
     "complaints.categories": ADMIN,
     "report.run": SUPERVISOR,
+    "users.unlock": SUPERVISOR,  # lift a sign-in delay (issue 19)
     # admins
     "export.run": ADMIN,
     "export.include_pii": ADMIN,

@@ -355,6 +355,13 @@ class DeskApp(App[None]):
         self.screen.reset()
         self.post_message(ShiftChanged())
 
+    def action_change_password(self) -> None:
+        if self.actor is None:
+            return
+        from deskterm.tui.dialogs.password import PasswordDialog
+
+        self.push_screen(PasswordDialog())
+
     def action_lock(self) -> None:
         if self.actor is None or self.locked:
             return

@@ -39,6 +39,8 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
                 _(action.tooltip) if action.tooltip else "",
                 lambda action=action: app.run_area_action(action.area, action.action),
             )
+        yield SystemCommand(_("Change my password"), _("Your current password, then the new one twice."),
+                            app.action_change_password)
         yield SystemCommand(_("Lock the screen"), _(ACTIONS["app.lock"].tooltip), app.action_lock)
         yield SystemCommand(_("Sign out"), _(ACTIONS["app.sign_out"].tooltip),
                             app.action_sign_out)

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 
 from deskterm.db import make_engine
+from tests.cli.conftest import first_sign_in
 from tests.services.test_export_seed import T0, add, estate, slip
 
 ADMIN = {"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"}
@@ -28,6 +29,7 @@ def desk(cli, desk_db):
         result = cli("users", "add", code, "--name", code, "--role", role, "--db", desk_db,
                      env={**ADMIN, "DESKTERM_NEW_PASSWORD": f"{code}-pass-1"})
         assert result.exit_code == 0, result.stderr
+        first_sign_in(cli, desk_db, code, f"{code}-pass-1")
     engine = make_engine(desk_db)
     units = estate(engine)
     con = sqlite3.connect(desk_db)

@@ -4,6 +4,8 @@ import sqlite3
 
 import pytest
 
+from tests.cli.conftest import first_sign_in
+
 ADMIN = {"DESKTERM_PASSWORD": "boss-pass-1"}
 
 
@@ -118,6 +120,7 @@ def test_users_add_list_disable(cli, desk_db):
 def test_operator_may_not_manage_users_and_denial_is_audited(cli, desk_db):
     env = {**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"}
     cli("users", "add", "op7", "--name", "Op", "--db", desk_db, "--user", "boss", env=env)
+    first_sign_in(cli, desk_db, "op7", "op-password-1")
     r = cli("users", "list", "--db", desk_db, "--user", "op7", env={"DESKTERM_PASSWORD": "op-password-1"})
     assert r.exit_code == 1
     assert r.stderr.strip() == "Your role (operator) may not do this: users.manage."
@@ -132,7 +135,7 @@ def test_wrong_password_exit_1(cli, desk_db):
 
 
 def test_audit_verify_ok_then_tampered(cli, desk_db):
-    r = cli("audit", "verify", "--db", desk_db)
+    r = cli("audit", "verify", "--db", desk_db, "--user", "boss", env=ADMIN)
     assert r.exit_code == 0
     assert r.output.startswith("Audit chain verified:")
     con = sqlite3.connect(desk_db)
@@ -141,7 +144,7 @@ def test_audit_verify_ok_then_tampered(cli, desk_db):
     drop_guards(con)
     con.execute("update audit_event set action='user.nothing' where seq=1")
     con.commit()
-    r = cli("audit", "verify", "--db", desk_db)
+    r = cli("audit", "verify", "--db", desk_db, "--user", "boss", env=ADMIN)
     assert r.exit_code == 1
     assert "BROKEN at event 1" in r.stderr
 
@@ -157,7 +160,7 @@ def test_db_check_and_backup_restore(cli, desk_db, tmp_path):
     new = tmp_path / "restored.db"
     r = cli("db", "restore", str(backup), "--db", str(new), "--yes", "--user", "boss", env=ADMIN)
     assert r.exit_code == 0, r.stderr
-    assert cli("audit", "verify", "--db", str(new)).exit_code == 0
+    assert cli("audit", "verify", "--db", str(new), "--user", "boss", env=ADMIN).exit_code == 0
 
 
 def test_restore_asks_first(cli, desk_db, tmp_path):
@@ -170,6 +173,8 @@ def test_restore_asks_first(cli, desk_db, tmp_path):
 
 @pytest.mark.parametrize("args", [("db", "upgrade")])
 def test_db_upgrade_when_current(cli, desk_db, args):
-    r = cli(*args, "--db", desk_db)
-    assert r.exit_code == 0
+    r = cli(*args, "--db", desk_db, "--user", "boss", env=ADMIN)
+    assert r.exit_code == 0, r.stderr
     assert "nothing to do" in r.output
+    refused = cli(*args, "--db", desk_db)
+    assert refused.exit_code == 1 and "--user" in refused.stderr

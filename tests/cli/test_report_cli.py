@@ -12,6 +12,7 @@ import pytest
 
 from deskterm.clock import SystemClock
 from deskterm.db import make_engine
+from tests.cli.conftest import first_sign_in
 from tests.services.test_export_seed import add, estate, slip
 
 ADMIN = {"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"}
@@ -33,6 +34,7 @@ def users(cli, desk_db):
         result = cli("users", "add", code, "--name", name, "--role", role, "--db", desk_db,
                      env={**ADMIN, "DESKTERM_NEW_PASSWORD": f"{code}-pass-1"})
         assert result.exit_code == 0, result.stderr
+        first_sign_in(cli, desk_db, code, f"{code}-pass-1")
     con = sqlite3.connect(desk_db)
     return desk_db, dict(con.execute("select code, id from user"))
 

@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, str] = {
     "complaints.intake": "OSA",
     "complaints.handle": "OSA",
     "communications.record": "OSA",
+    "account.password": "OSA",
     # supervisors
     "visitors.deny_list": "SA",
     "visitors.deny_override": "SA",
@@ -52,6 +53,7 @@ PERMISSIONS: dict[str, str] = {
     "complaints.sign_off": "SA",
     "report.run": "SA",
     "audit.verify": "SA",
+    "users.unlock": "SA",
     # admins
     "complaints.categories": "A",
     "export.run": "A",
@@ -151,25 +153,29 @@ CLI_COMMANDS: dict[str, tuple[str, ...] | None] = {
     "users list": ("users.manage",),
     "users passwd": ("users.manage",),
     "users disable": ("users.manage",),
-    "db upgrade": None,
+    "users enable": ("users.manage",),
+    "users role": ("users.manage",),
+    "users unlock": ("users.unlock",),
+    "users recover": None,
+    "passwd": ("account.password",),
+    "db upgrade": ("db.manage",),
     "db backup": ("db.manage",),
     "db restore": ("db.manage",),  # issue 19.3: signed in, audited in the restored database
     "db check": None,
     "db status": None,
     "serve": None,
     "purge visitors": ("purge.run",),
-    "audit verify": None,
+    "audit verify": ("audit.verify",),
 }
 # Commands without --user: whoever can read (or replace) the database file can run them.
 NO_SIGN_IN = {
     "run": "signs in on its own screen",
     "init": "sets the schema up; asks for the first admin only while no account exists",
     "demo": "fills a new database with sample data",
-    "db upgrade": "migrates the file it is given (after a verified backup)",
     "db status": "reads the state of the database: no record's content, no personal data",
     "serve": "serves the desk app: every browser tab signs in on its own screen",
+    "users recover": "break-glass when no admin is left: needs the file and the audit key, asks, audited",
     "db check": "reads the file: integrity and the audit chain",
-    "audit verify": "reads the file: the audit chain (POLICY audit.verify is not asked for)",
 }
 
 # -- the services: every guarded function ------------------------------------------------------
@@ -243,6 +249,9 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "admin.users.add_user": "users.manage",
     "admin.users.set_password": "users.manage",
     "admin.users.set_active": "users.manage",
+    "admin.users.set_role": "users.manage",
+    "admin.users.unlock": "users.unlock",
+    "admin.users.change_own_password": "account.password",
     "visitors.purge.purge_visitors": "purge.run",
     "exports.record_export": "export.run",
     "exports.record_export+pii": ("export.run", "export.include_pii"),

@@ -69,6 +69,7 @@ from deskterm.services.visitors import slips as visitors
 from tests.cli import conftest as cli_fixtures
 from tests.conftest import FIXED_NOW
 from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.reliability import roles_table as table
 from tests.reliability.world import World, construct, row_counts
 from tests.tui import conftest as tui_fixtures
@@ -553,7 +554,8 @@ def _cases():
     S["repairs.order_print.render_order"] = on(_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id))
     S["repairs.order_print.render_order+phone"] = on(_order, lambda w, a, m, s: repair_print.render_order(
-        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True))
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True,
+        reason="工程部需要联系住户"))
     S["repairs.add_fee_line"] = on(_order, lambda w, a, m, s: repairs.add_fee_line(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         code="F001"))
@@ -639,6 +641,13 @@ def _cases():
         password="another-pass-1"))
     S["admin.users.set_active"] = on(_new_user, lambda w, a, m, s: users.set_active(
         session=s, actor=a, clock=w.clock, code=m.code, active=False))
+    S["admin.users.set_role"] = on(_new_user, lambda w, a, m, s: users.set_role(
+        session=s, actor=a, clock=w.clock, code=m.code, role="supervisor"))
+    S["admin.users.unlock"] = on(_new_user, lambda w, a, m, s: users.unlock(
+        session=s, actor=a, clock=w.clock, code=m.code))
+    S["admin.users.change_own_password"] = on(lambda w: None, lambda w, a, m, s: users.change_own_password(
+        session=s, actor=a, clock=w.clock, settings=w.settings, current=FACTORY_PASSWORD,
+        new="another-pass-7x"))
     return S
 
 
@@ -754,6 +763,12 @@ def _cli_runs(tmp):
         ("users disable", ["users", "disable", "DISABLEME"], {}),
         ("db backup", ["db", "backup", str(tmp / "BACKUP.db")], {}),
         ("purge visitors", ["purge", "visitors", "--older-than", "180", "--yes"], {}),
+        ("users enable", ["users", "enable", "DISABLEME"], {}),
+        ("users role", ["users", "role", "DISABLEME", "supervisor"], {}),
+        ("users unlock", ["users", "unlock", "op1"], {}),
+        ("db upgrade", ["db", "upgrade"], {}),
+        ("audit verify", ["audit", "verify"], {}),
+        ("passwd", ["passwd"], {"DESKTERM_NEW_PASSWORD": "a-new-pass-77x"}),  # last: it changes the password
     ]
     return runs
 

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from deskterm.db import run_read, run_write
+from deskterm.errors import InvalidInput
 from deskterm.models.audit import AuditEvent
 from deskterm.models.repair import RepairScope
 from deskterm.reports import repair_records as records
@@ -152,11 +153,16 @@ def test_an_order_on_paper_masks_the_phone_unless_asked_and_audited(engine, book
     assert "Total 146.00 yuan" in text
     _name, page = run_write(engine, lambda s: repair_print.render_order(
         session=s, actor=staff.operator, clock=clock, settings=settings,
-        order_id=book["lift"].id, fmt="html", include_phone=True))
+        order_id=book["lift"].id, fmt="html", include_phone=True, reason="工程部要约时间"))
     assert page.startswith("<!DOCTYPE html>") and "engineering notice" in page
     assert "3栋2号电梯" in page and "http" not in page
-    actions = run_read(engine, lambda s: [e.action for e in s.exec(select(AuditEvent))])
-    assert actions.count("repair.phone_printed") == 1
+    printed = run_read(engine, lambda s: [e.detail for e in s.exec(select(AuditEvent).where(
+        AuditEvent.action == "repair.phone_printed"))])
+    assert printed == [{"number": book["lift"].number, "reason": "工程部要约时间"}]
+    with pytest.raises(InvalidInput, match="Say why"):  # a full number asks why, like a reveal
+        run_write(engine, lambda s: repair_print.render_order(
+            session=s, actor=staff.operator, clock=clock, settings=settings,
+            order_id=book["lift"].id, include_phone=True, reason="  "))
 
 
 def test_typed_text_is_escaped_in_html(engine, clock, settings, staff):

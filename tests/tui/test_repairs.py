@@ -235,3 +235,32 @@ async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
         assert order.status == RepairStatus.dispatched and order.assignee == "李师傅"
         messages = [str(n.message) for n in app._notifications]
         assert any("Another desk changed" in m and "李师傅" in m for m in messages), messages
+
+
+async def test_a_full_phone_on_a_work_order_asks_why_and_is_audited(make_desk_app, engine, clock):
+    """Issue 19: Ctrl+L on the print dialog asks for a reason, like a reveal; the save is audited
+    with it. Escape on the question leaves the phone masked."""
+    from deskterm.models.audit import AuditEvent
+    from deskterm.services.repairs.order_print import orders_folder
+
+    make_repair_estate(engine)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=卧室暖气片不热", "ctrl+s")
+        await keys("ctrl+l")
+        assert "Why print" in str(app.screen.query_one("#reason-question").render())
+        await keys("escape")
+        assert "masked" in str(app.screen.query_one("#print-phone").render())
+        await keys("ctrl+l", "=工程部要约上门时间", "enter")
+        assert "in full" in str(app.screen.query_one("#print-phone").render())
+        await keys("t")
+        await pilot.pause(0.3)
+        await settle(pilot)
+    [order] = orders(engine)
+    printed = run_read(engine, lambda s: [e.detail for e in s.exec(select(AuditEvent).where(
+        AuditEvent.action == "repair.phone_printed"))])
+    assert printed == [{"number": order.number, "reason": "工程部要约上门时间"}]
+    saved = (orders_folder() / f"{order.number}.txt").read_text(encoding="utf-8")
+    assert "13812345678" in saved

@@ -464,3 +464,38 @@ async def test_a_logbook_line_on_the_dashboard_opens_that_entry(make_desk_app, e
         assert app.screen.query_one("#search-text").value == ""
         assert entries.total == 3 and entries.current.key == ids[2]
         assert "快递柜断电" in str(app.screen.query_one("#entry-detail").render())
+
+
+async def test_an_account_an_admin_made_chooses_its_password_at_first_sign_in(engine, clock, settings, staff):
+    """Issue 19: the first sign-in of an admin-made account asks for a new password (a common
+    one refused, the two copies compared); Escape signs out; then the shift starts as usual."""
+    from deskterm.services.admin import users
+
+    run_write(engine, lambda s: users.add_user(
+        session=s, actor=staff.admin, clock=clock, settings=settings, code="op5", name="新人",
+        role="operator", password="given-by-admin-1"))
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "op5", "given-by-admin-1")
+        assert type(app.screen).__name__ == "PasswordDialog"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SignInScreen" and app.actor is None
+        await sign_in(pilot, "op5", "given-by-admin-1")
+        await type_text(pilot, "given-by-admin-1")
+        await pilot.press("enter")
+        await type_text(pilot, "12345678")
+        await pilot.press("enter")
+        await type_text(pilot, "12345678")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "too common" in screen_text(app)
+        assert type(app.screen).__name__ == "PasswordDialog"
+        for field in ("#field-password", "#field-repeat"):
+            app.screen.query_one(field).value = "mine-own-77x"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SelfCheckScreen"
+    user = users.sign_in(engine=engine, clock=clock, settings=settings, code="op5", password="mine-own-77x")
+    assert not user.must_change_password

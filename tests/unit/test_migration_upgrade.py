@@ -52,3 +52,60 @@ def test_initial_schema_with_demo_data_upgrades_to_head(tmp_path, monkeypatch):
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
     assert maintenance.check(engine).ok
+
+
+def _legacy_desk(tmp_path, monkeypatch):
+    """A database as a release before the audit key left it: chained with plain SHA-256, no
+    row sealed outside the logbook's and handovers' record digests."""
+    from deskterm.clock import FixedClock
+    from deskterm.db import run_write
+    from deskterm.models.shift import LogbookEntry, LogCategory
+    from deskterm.services import audit
+    from tests.conftest import FIXED_NOW
+    from tests.factories import make_staff
+
+    engine = make_engine(str(tmp_path / "legacy.db"))
+    schema.upgrade(engine, "0002")
+    with monkeypatch.context() as m:
+        m.setattr(audit, "_event_hash", audit.legacy_event_hash)
+        m.setattr(audit, "_take_seals", lambda session: session.info.pop(audit._PENDING, None) and None)
+        clock = FixedClock(FIXED_NOW)
+        staff = make_staff(engine, clock, Settings())
+        for i in range(3):
+            run_write(engine, lambda s, i=i: audit.record(
+                session=s, actor=staff.operator, clock=clock, action="logbook.add", entity="logbook_entry",
+                subject=LogbookEntry(occurred_at=clock.now(), category=LogCategory.other, what=f"第{i}条",
+                                     recorded_at=clock.now(), user_id=staff.operator.user_id)))
+    return engine
+
+
+def test_a_chain_made_before_the_key_is_rekeyed_and_sealed_by_the_upgrade(tmp_path, monkeypatch):
+    from deskterm.db import read_session
+    from deskterm.services import audit
+
+    engine = _legacy_desk(tmp_path, monkeypatch)
+    with read_session(engine) as session:
+        assert not audit.verify(session).ok  # not keyed, nothing sealed
+    schema.upgrade(engine)
+    with read_session(engine) as session:
+        result = audit.verify(session)
+        assert result.ok, result.problems
+        assert result.records_checked == 6  # 3 staff + 3 logbook entries, all sealed now
+        rekey = session.execute(text("select detail from audit_event where action = 'audit.rekey'")).scalar()
+    import json
+
+    assert json.loads(rekey)["rekeyed"] is True
+
+
+def test_an_upgrade_refuses_to_rekey_a_chain_that_was_tampered_with(tmp_path, monkeypatch):
+    import pytest
+
+    engine = _legacy_desk(tmp_path, monkeypatch)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_event_no_update"))
+        conn.execute(text("UPDATE audit_event SET action = 'x.y' WHERE seq = 2"))
+    from deskterm.errors import DeskError
+
+    with pytest.raises(DeskError, match="does not verify"):
+        schema.upgrade(engine)
+    assert schema.current_revision(engine) == "0002"

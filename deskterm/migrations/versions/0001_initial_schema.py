@@ -100,6 +100,12 @@ def upgrade() -> None:
     sa.Column('sort', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('code')
     )
+    op.create_table('sign_in_throttle',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('until', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('key')
+    )
     op.create_table('user',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -110,6 +116,7 @@ def upgrade() -> None:
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('user', schema=None) as batch_op:
@@ -125,6 +132,7 @@ def upgrade() -> None:
     sa.Column('entity_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.Column('record_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('seals', sa.JSON(), nullable=True),
     sa.Column('prev_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
@@ -208,6 +216,7 @@ def upgrade() -> None:
     sa.Column('open_items', sa.JSON(), nullable=False),
     sa.Column('physical_items', sa.JSON(), nullable=False),
     sa.Column('audit_head_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('audit_head_seq', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('incoming_user_id', sa.Integer(), nullable=True),
     sa.Column('answered_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
@@ -807,6 +816,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_code'))
 
     op.drop_table('user')
+    op.drop_table('sign_in_throttle')
     op.drop_table('repair_category')
     with op.batch_alter_table('fee_schedule_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_fee_schedule_item_valid_from'))

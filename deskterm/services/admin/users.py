@@ -1,41 +1,69 @@
-"""Staff accounts and sign-in: argon2id hashes, a minimum length, throttling after failures."""
+"""Staff accounts and sign-in: argon2id hashes, password rules, throttling after failures.
+
+Sign-in leaks nothing (issue 19): a known, unknown, disabled or delayed code costs the same
+work (one argon2 verification, against a constant hash of the same parameters when the real one
+may not be tried; the same throttle and audit writes); a code that names nobody is audited as a
+keyed hash, never as typed. Failures delay the next try per code at a terminal, per code and per
+terminal, the delay doubling past each threshold (no fixed lock anyone could trigger at will);
+a supervisor lifts it (`unlock`). The throttle rows are locked for the whole check, so N
+parallel wrong passwords run exactly the limit of real checks on SQLite and PostgreSQL.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import socket
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlmodel import Session, select
+from sqlalchemy import func as sa_func
+from sqlmodel import Session, col, select
 
+from deskterm.audit_key import audit_key
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.errors import AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
-from deskterm.models.user import Role, User
+from deskterm.models.user import Role, SignInThrottle, User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 
 # OWASP's argon2id minimum is m=19 MiB, t=2, p=1; we stay at or above it.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-_dummy_hash: str | None = None
+# A hash of a random, forgotten password with HASHER's parameters: verified against when the
+# real hash may not be tried, so that every sign-in costs one verification of the same cost.
+DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$pj4MUUi6CVpzapDzq96Xjw$7cqkRxXwJNeDhtp9bzT+1qZLsNNuk+udSM9x381tvEM"
 
-
-def _dummy() -> str:
-    """A hash to verify against for unknown codes (made on first need, not at import)."""
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = HASHER.hash("not-a-real-password")
-    return _dummy_hash
+# Throttle thresholds, in multiples of settings.failed_login_limit: a code at one terminal
+# (the limit itself), a terminal whatever the codes (x2), a code whatever the terminals (x4).
+_CODE_AT_TERMINAL, _TERMINAL, _CODE = 1, 2, 4
+DELAY_BASE_SECONDS = 30
 
 
 def hash_password(password: str) -> str:
     return HASHER.hash(password)
 
 
-def _check_password_rules(password: str, settings: Settings) -> None:
+def _too_common(password: str, hints: list[str]) -> bool:
+    """zxcvbn (Dropbox's estimator, with its list of 30,000 common passwords): a password that
+    is one common password, or that it scores 0 of 4 (a repeat, a keyboard run, 12345678)."""
+    from zxcvbn import zxcvbn
+
+    if len(password) > 64:  # zxcvbn reads at most 72 characters; no common password is this long
+        return False
+    result = zxcvbn(password, user_inputs=[h[:64] for h in hints if h])
+    sequence = result.get("sequence") or []
+    if result.get("score", 0) == 0:
+        return True
+    return len(sequence) == 1 and sequence[0].get("dictionary_name") == "passwords"
+
+
+def check_password_rules(password: str, settings: Settings, *, hints: list[str] | None = None) -> None:
     if len(password) < settings.min_password_length:
         raise InvalidInput(
             _("The password must have at least {n} characters.").format(
@@ -43,6 +71,13 @@ def _check_password_rules(password: str, settings: Settings) -> None:
             ),
             field="password",
         )
+    if _too_common(password, hints or []):
+        raise InvalidInput(
+            _("This password is too common or too easy to guess: choose another."), field="password"
+        )
+
+
+_check_password_rules = check_password_rules
 
 
 def _check_code(code: str) -> str:
@@ -65,6 +100,7 @@ def add_user(
     role: Role | str,
     password: str,
     check_length: bool = True,
+    must_change: bool | None = None,
 ) -> User:
     if actor is not None:  # None: the first admin at set-up (services.setup), or a test
         require(actor, "users.manage")
@@ -81,7 +117,7 @@ def add_user(
             _("The role must be operator, supervisor or admin."), field="role"
         ) from None
     if check_length:
-        _check_password_rules(password, settings)
+        check_password_rules(password, settings, hints=[code, name])
     if session.exec(select(User).where(User.code == code)).first():
         raise InvalidInput(_("The staff code {code} is taken.").format(code=code), field="code")
     user = User(
@@ -90,6 +126,8 @@ def add_user(
         role=role,
         password_hash=hash_password(password),
         created_at=as_utc(clock.now()),
+        # an account an admin makes is changed by its owner at first sign-in (issue 19)
+        must_change_password=actor is not None if must_change is None else must_change,
     )
     audit.record(
         session=session,
@@ -117,16 +155,50 @@ def list_users(session: Session) -> list[User]:
 def set_password(
     *, session: Session, actor: Actor | None, clock: Clock, settings: Settings, code: str, password: str
 ) -> User:
+    """An admin sets someone's password: its owner must change it at the next sign-in."""
     if actor is not None:
         require(actor, "users.manage")
-    _check_password_rules(password, settings)
     user = get_by_code(session, code)
+    check_password_rules(password, settings, hints=[user.code, user.name])
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    user.must_change_password = actor is not None and actor.user_id != user.id
+    session.add(user)
     audit.record(session=session, actor=actor, clock=clock, action="user.passwd", entity="user",
                  entity_id=user.id, detail={"code": user.code})
     return user
+
+
+def change_own_password(
+    *, session: Session, actor: Actor, clock: Clock, settings: Settings, current: str, new: str
+) -> User:
+    """A signed-in member of staff changes their own password (the app's Change password)."""
+    require(actor, "account.password")
+    user = session.exec(select(User).where(User.id == actor.user_id).with_for_update()).one()
+    try:
+        HASHER.verify(user.password_hash, current)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise InvalidInput(_("The current password is wrong."), field="current") from None
+    if new == current:
+        raise InvalidInput(_("The new password must differ from the current one."), field="password")
+    check_password_rules(new, settings, hints=[user.code, user.name])
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    session.add(user)
+    audit.record(session=session, actor=actor, clock=clock, action="user.passwd_own", entity="user",
+                 entity_id=user.id)
+    return user
+
+
+def _active_admins(session: Session) -> int:
+    return session.exec(select(sa_func.count()).select_from(User).where(
+        User.role == Role.admin, col(User.active).is_(True))).one()
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    if user.role == Role.admin and user.active and _active_admins(session) <= 1:
+        raise InvalidInput(
+            _("{code} is the last active admin: add or enable another admin first.").format(code=user.code),
+            field="code")
 
 
 def set_active(
@@ -134,7 +206,11 @@ def set_active(
 ) -> User:
     if actor is not None:
         require(actor, "users.manage")
-    user = get_by_code(session, code)
+    user = session.exec(select(User).where(User.code == code.strip()).with_for_update()).first()
+    if user is None:
+        raise NotFound(_("No staff member has the code {code}.").format(code=code))
+    if not active:
+        _keep_an_admin(session, user)
     user.active = active
     session.add(user)
     audit.record(session=session, actor=actor, clock=clock,
@@ -143,14 +219,146 @@ def set_active(
     return user
 
 
-def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: str) -> User:
+def set_role(
+    *, session: Session, actor: Actor | None, clock: Clock, code: str, role: Role | str
+) -> User:
+    if actor is not None:
+        require(actor, "users.manage")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InvalidInput(_("The role must be operator, supervisor or admin."), field="role") from None
+    user = session.exec(select(User).where(User.code == code.strip()).with_for_update()).first()
+    if user is None:
+        raise NotFound(_("No staff member has the code {code}.").format(code=code))
+    if role != Role.admin:
+        _keep_an_admin(session, user)
+    before = user.role
+    user.role = role
+    session.add(user)
+    audit.record(session=session, actor=actor, clock=clock, action="user.role", entity="user",
+                 entity_id=user.id, detail={"code": user.code, "from": Role(before).value, "to": role.value})
+    return user
+
+
+def recover_admin(
+    *, session: Session, clock: Clock, settings: Settings, code: str, name: str, password: str
+) -> User:
+    """Break-glass: a new admin when no active admin is left. Needs the database file and the
+    audit key (the chain must verify with the key at hand); audited; the password is changed
+    at first sign-in. docs/ARCHITECTURE.md "Recovering admin access"."""
+    if _active_admins(session):
+        raise InvalidInput(_("An active admin exists: ask them (deskterm users enable / add)."))
+    result = audit.verify(session)
+    if not result.ok:
+        raise InvalidInput(
+            _("The audit chain does not verify with this installation's key ({problem}): no admin was made.").format(
+                problem=result.problem))
+    user = add_user(session=session, actor=None, clock=clock, settings=settings, code=code,
+                    name=name, role=Role.admin, password=password, must_change=True)
+    audit.record(session=session, actor=None, clock=clock, action="user.recover_admin", entity="user",
+                 entity_id=user.id, detail={"code": user.code, "break_glass": True,
+                                             "os_user": os.environ.get("USER", "")[:32]})
+    return user
+
+
+def check_password_any_schema(engine, code: str, password: str) -> dict | None:
+    """The account (id, code, name, role) if `password` is its own, read with the columns every
+    schema revision has: for `db upgrade`, before this release's columns exist. One argon2
+    verification whatever the code."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        row = conn.execute(text('SELECT id, code, name, role, active, password_hash FROM "user" '
+                                "WHERE code = :c"), {"c": code.strip()}).mappings().first()
+    usable = row is not None and bool(row["active"])
+    try:
+        HASHER.verify(row["password_hash"] if usable else DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if not usable:
+        return None
+    return {"id": row["id"], "code": row["code"], "name": row["name"], "role": Role(row["role"])}
+
+
+def terminal_id() -> str:
+    """This terminal: the host and the controlling terminal (DESKTERM_TERMINAL overrides)."""
+    override = os.environ.get("DESKTERM_TERMINAL")
+    if override:
+        return override
+    try:
+        tty = os.ttyname(0)
+    except OSError:
+        tty = "-"
+    return f"{socket.gethostname()}:{tty}"
+
+
+def _keyed(kind: str, text: str) -> str:
+    return hmac.new(audit_key(), f"{kind}\x00{text}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def code_hash(code: str) -> str:
+    """How the audit names a code that names nobody: a keyed hash, never the typed text."""
+    return _keyed("code", code.strip())
+
+
+def _throttle_keys(code: str, terminal: str) -> dict[str, int]:
+    c, t = code_hash(code), _keyed("terminal", terminal)
+    return {f"c:{c}@{t}": _CODE_AT_TERMINAL, f"c:{c}": _CODE, f"t:{t}": _TERMINAL}
+
+
+def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]:
+    """The throttle rows of `keys`, made if missing, locked for this transaction (in key order,
+    so that two desks never wait on each other's)."""
+    table = SignInThrottle.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(table).values([{"key": k, "failures": 0} for k in keys])
+                        .on_conflict_do_nothing(index_elements=["key"]))
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(table).values([{"key": k, "failures": 0} for k in keys])
+                        .on_conflict_do_nothing(index_elements=["key"]))
+    return list(session.exec(select(SignInThrottle).where(col(SignInThrottle.key).in_(keys))
+                             .order_by(SignInThrottle.key).with_for_update()))
+
+
+def _delay(failures: int, threshold: int, settings: Settings) -> timedelta | None:
+    if failures < threshold:
+        return None
+    seconds = DELAY_BASE_SECONDS * 2 ** min(failures - threshold, 20)
+    return timedelta(seconds=min(seconds, settings.failed_login_lock_minutes * 60))
+
+
+def unlock(*, session: Session, actor: Actor, clock: Clock, code: str) -> int:
+    """A supervisor lifts the sign-in delays of a code (at every terminal)."""
+    require(actor, "users.unlock")
+    user = get_by_code(session, code)
+    prefix = f"c:{code_hash(user.code)}"
+    rows = list(session.exec(select(SignInThrottle).where(
+        (SignInThrottle.key == prefix) | col(SignInThrottle.key).startswith(prefix + "@"))))
+    for row in rows:
+        row.failures, row.until = 0, None
+        session.add(row)
+    audit.record(session=session, actor=actor, clock=clock, action="user.unlock", entity="user",
+                 entity_id=user.id, detail={"code": user.code})
+    return len(rows)
+
+
+def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: str,
+            terminal: str | None = None) -> User:
     """Authenticate in its own transaction; raise AuthFailed only after the failure is saved."""
     from deskterm.db import run_write
 
+    where = terminal or terminal_id()
     user = run_write(
         engine,
         lambda session: authenticate(
-            session=session, clock=clock, settings=settings, code=code, password=password
+            session=session, clock=clock, settings=settings, code=code, password=password,
+            terminal=where,
         ),
     )
     if user is None:
@@ -159,46 +367,57 @@ def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: st
 
 
 def authenticate(
-    *, session: Session, clock: Clock, settings: Settings, code: str, password: str
+    *, session: Session, clock: Clock, settings: Settings, code: str, password: str,
+    terminal: str = "-",
 ) -> User | None:
-    """The user, or None (the caller says "wrong staff code or password", whether or not the
-    code exists).
+    """The user, or None (the caller says "wrong staff code or password", whether the code
+    exists, is disabled or is delayed).
 
-    Failures are counted; at the limit the account locks for a while. Every failure and lock
-    is audited. A hash made with weaker parameters is upgraded on a successful sign-in.
+    Every path runs one argon2 verification and the same throttle and audit writes. A hash
+    made with weaker parameters is upgraded on a successful sign-in.
     """
     now = as_utc(clock.now())
-    user = session.exec(select(User).where(User.code == code.strip())).first()
-    if user is None or not user.active:
-        try:  # spend the same time as a real check, so timing does not tell either
-            HASHER.verify(_dummy(), password)
-        except VerificationError:
-            pass
-        audit.record(session=session, actor=None, clock=clock, action="auth.failed",
-                     entity="user", detail={"code": code[:32], "known": False})
-        return None
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
-        audit.record(session=session, actor=None, clock=clock, action="auth.locked_out",
-                     entity="user", entity_id=user.id)
-        return None
+    code = code.strip()[:64]
+    thresholds = _throttle_keys(code, terminal)
+    throttles = _locked_throttles(session, sorted(thresholds))
+    user = session.exec(select(User).where(User.code == code).with_for_update()).first()
+    delayed = [t for t in throttles if t.until is not None and as_utc(t.until) > now]
+    usable = user is not None and user.active and not delayed
     try:
-        HASHER.verify(user.password_hash, password)
+        HASHER.verify(user.password_hash if usable else DUMMY_HASH, password)
+        ok = usable
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        detail = {"failed": user.failed_logins}
-        if user.failed_logins >= settings.failed_login_limit:
-            user.locked_until = now + timedelta(minutes=settings.failed_login_lock_minutes)
-            user.failed_logins = 0
-            detail["locked_until"] = user.locked_until.isoformat()
-        session.add(user)
-        audit.record(session=session, actor=None, clock=clock, action="auth.failed",
-                     entity="user", entity_id=user.id, detail=detail)
-        return None
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    session.add(user)
-    audit.record(session=session, actor=Actor.from_user(user), clock=clock, action="auth.signin",
-                 entity="user", entity_id=user.id)
-    return user
+        ok = False
+    if ok:
+        for row in throttles:  # the code's counts start again; the terminal's stays (an intruder
+            if row.key.startswith("c:"):  # signing in as themselves does not wipe it)
+                row.failures, row.until = 0, None
+                session.add(row)
+        if HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+            session.add(user)
+        audit.record(session=session, actor=Actor.from_user(user), clock=clock, action="auth.signin",
+                     entity="user", entity_id=user.id)
+        return user
+    detail: dict = {"known": user is not None}
+    if user is None:
+        detail["code_hash"] = code_hash(code)
+    if delayed:
+        until = max(as_utc(t.until) for t in delayed)
+        detail["delayed_until"] = until.isoformat()
+        action = "auth.locked_out"
+    else:
+        until: datetime | None = None
+        for row in throttles:
+            row.failures += 1
+            wait = _delay(row.failures, thresholds[row.key] * settings.failed_login_limit, settings)
+            if wait is not None:
+                row.until = now + wait
+                until = max(until, row.until) if until else row.until
+            session.add(row)
+        if until is not None:
+            detail["delayed_until"] = until.isoformat()
+        action = "auth.failed"
+    audit.record(session=session, actor=None, clock=clock, action=action, entity="user",
+                 entity_id=user.id if user is not None else None, detail=detail)
+    return None

@@ -131,9 +131,9 @@ def sign(
         notices=notices,
         open_items=[item.snapshot() for item in items],
         physical_items=counts,
-        audit_head_hash=audit.head_hash(session),
         status=HandoverStatus.signed,
     )
+    handover.audit_head_seq, handover.audit_head_hash = audit.head_anchor(session)
     session.add(handover)
     session.flush()
     for line in [n for n in notices.splitlines() if n.strip()]:
@@ -352,11 +352,10 @@ def save_sheet(sheet: HandoverSheet, settings: Settings, folder) -> tuple:
     """Write the sheet as text and HTML into `folder`; the two paths."""
     from pathlib import Path
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    from deskterm.paths import private_dir, write_private_text
+
+    folder = private_dir(Path(folder))
     stem = f"handover-{sheet.handover.id}"
-    text_path = folder / f"{stem}.txt"
-    html_path = folder / f"{stem}.html"
-    text_path.write_text(render_text(sheet, settings), encoding="utf-8")
-    html_path.write_text(render_html(sheet, settings), encoding="utf-8")
+    text_path = write_private_text(folder / f"{stem}.txt", render_text(sheet, settings))
+    html_path = write_private_text(folder / f"{stem}.html", render_html(sheet, settings))
     return text_path, html_path

@@ -76,10 +76,11 @@ PRINT_BINDINGS = [
 ]
 
 
-class RepairPrintDialog(DeskDialog[tuple[str, bool] | None]):
+class RepairPrintDialog(DeskDialog[tuple[str, str | None] | None]):
     """The order goes to engineering at once (D-36): print it or save it as HTML or text.
 
-    Shown right after intake with the number and deadlines. Returns (how, include_phone)."""
+    Shown right after intake with the number and deadlines. Returns (how, reason): a reason
+    means the phone is printed in full, asked for like a reveal (issue 19)."""
 
     DEFAULT_CSS = """
     RepairPrintDialog {
@@ -104,6 +105,7 @@ class RepairPrintDialog(DeskDialog[tuple[str, bool] | None]):
         self.summary = summary
         self.may_show_phone = may_show_phone
         self.include_phone = False
+        self.reason: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -121,8 +123,19 @@ class RepairPrintDialog(DeskDialog[tuple[str, bool] | None]):
         return True
 
     def action_toggle_phone(self) -> None:
-        self.include_phone = not self.include_phone
-        self._draw_phone()
+        if self.include_phone:
+            self.include_phone, self.reason = False, None
+            self._draw_phone()
+            return
+        from deskterm.tui.dialogs.reason import ReasonDialog
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self.include_phone, self.reason = True, reason
+            self._draw_phone()
+
+        self.app.push_screen(ReasonDialog(_("Why print the reporter's full phone number?"),
+                                          max_length=200), given)
 
     def _draw_phone(self) -> None:
         text = (_("The reporter's phone will be printed in full (recorded in the audit).")
@@ -130,7 +143,7 @@ class RepairPrintDialog(DeskDialog[tuple[str, bool] | None]):
         self.query_one("#print-phone", Static).update(plain(text))
 
     def action_choose(self, how: str) -> None:
-        self.dismiss((how, self.include_phone))
+        self.dismiss((how, self.reason if self.include_phone else None))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -114,7 +114,7 @@ class RepairFlows:
                                                may_show_phone=self.app.may("residents.reveal_phone")),
                              chosen)
 
-    def _print(self, order_id: int, how: str, include_phone: bool) -> None:
+    def _print(self, order_id: int, how: str, phone_reason: str | None) -> None:
         from deskterm.db import run_write
 
         actor, clock, settings = self._ctx()
@@ -123,7 +123,7 @@ class RepairFlows:
         def work(engine):
             name, text = run_write(engine, lambda s: repair_print.render_order(
                 session=s, actor=actor, clock=clock, settings=settings, order_id=order_id,
-                fmt=fmt_, include_phone=include_phone))
+                fmt=fmt_, include_phone=phone_reason is not None, reason=phone_reason))
             if how == "print":  # outside the transaction: no retry may print twice
                 printing.send(text, settings)
                 return _("Sent to the printer.")

@@ -111,6 +111,23 @@ class SignInScreen(DeskScreen):
         self.query_one("#field-password", FormField).value = ""
         shift = state.shift
         app.set_actor(Actor.from_user(user, shift_id=shift.id if shift else None))
+        if user.must_change_password:  # an admin made or reset it: the owner chooses one first
+            from deskterm.tui.dialogs.password import PasswordDialog
+
+            def changed(done: bool | None) -> None:
+                if done:
+                    self._to_duty(state)
+                else:
+                    app.actor = None
+                    self.reset()
+
+            app.push_screen(PasswordDialog(forced=True), changed)
+            return
+        self._to_duty(state)
+
+    def _to_duty(self, state) -> None:
+        app = self.app
+        shift = state.shift
         from deskterm.tui.screens.checkin import HandoverReviewScreen, SelfCheckScreen
 
         if shift is None:
