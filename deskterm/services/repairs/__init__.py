@@ -7,6 +7,11 @@ intake (repair_intake), status changes and the callback (repair_status), fee lin
 
 from __future__ import annotations
 
+from deskterm.services.repairs.engineers import (
+    add_engineer,
+    list_engineers,
+    set_on_duty,
+)
 from deskterm.services.repairs.fees import (
     accept_fee,
     add_fee_line,
@@ -20,6 +25,7 @@ from deskterm.services.repairs.intake import (
     create_repair_order,
     find_warranty_candidate,
     list_categories,
+    list_other_repeats,
     match_categories,
     residents_of_unit,
     resolve_unit,
@@ -28,13 +34,23 @@ from deskterm.services.repairs.queries import (
     BoardRow,
     OrderDetail,
     count_overdue,
+    dispatch_late,
     find_order,
     get_order_detail,
     governing_deadline,
+    list_attempts,
     list_board,
     list_due_callbacks,
     list_orders,
     order_state,
+)
+from deskterm.services.repairs.settlement import (
+    accept_quotation,
+    needs_quotation,
+    record_quotation,
+    set_cost_bearer,
+    set_estimate,
+    settle_order,
 )
 from deskterm.services.repairs.status import (
     callback_due,
@@ -51,8 +67,12 @@ from deskterm.services.repairs.status import (
     shift_end,
     update_order,
 )
+from deskterm.services.repairs.warranty_link import set_warranty_link
 
 __all__ = [
+    "accept_quotation", "add_engineer", "list_engineers", "list_other_repeats",
+    "needs_quotation", "record_quotation", "set_cost_bearer", "set_estimate", "set_on_duty",
+    "set_warranty_link", "settle_order", "list_attempts", "dispatch_late",
     "BoardRow", "OrderDetail", "accept_fee", "add_fee_line", "add_offschedule_line",
     "callback_due", "cancel_order", "close_order", "count_overdue", "create_repair_order",
     "dispatch", "find_order", "find_warranty_candidate", "get_order_detail",

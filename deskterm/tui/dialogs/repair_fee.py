@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Static
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.repair import FeeScheduleItem, RepairFeeLine
-from deskterm.rules.money import format_yuan, parse_yuan
+from deskterm.rules.money import format_quantity, format_yuan, parse_yuan
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, field_text
 from deskterm.tui.widgets.field import FormField
@@ -189,7 +189,7 @@ class FeeReviewDialog(SaveDialog):
             box.border_title = _("Fee review")
             yield Static(plain(self.about, one_line=True), classes="about")
             yield Static(plain(_("{item} × {qty} {unit}: proposed {amount} yuan").format(
-                item=line.description, qty=line.quantity, unit=line.unit,
+                item=line.description, qty=format_quantity(line.quantity), unit=line.unit,
                 amount=format_yuan(line.amount_fen)), one_line=True))
             yield FormField(_("Labour (yuan)"), name="labour", label_width=LABEL,
                             value=format_yuan(line.unit_labour_fen), max_length=12)

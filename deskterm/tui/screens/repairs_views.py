@@ -14,7 +14,7 @@ from rich.text import Text
 from deskterm.config import Settings
 from deskterm.i18n import N_, _
 from deskterm.models.repair import RepairScope
-from deskterm.rules.money import format_yuan
+from deskterm.rules.money import format_quantity, format_yuan
 from deskterm.rules.phone import mask_phone
 from deskterm.rules.sla import SlaState, format_countdown
 from deskterm.services.repairs.labels import (
@@ -102,7 +102,7 @@ def review_columns() -> list[Column]:
 
 
 def review_row(line, order, settings: Settings) -> Row:
-    return Row(line.id, [order.number, line.description, f"{line.quantity}{line.unit}",
+    return Row(line.id, [order.number, line.description, f"{format_quantity(line.quantity)}{line.unit}",
                          format_yuan(line.amount_fen), fmt.day_hm(line.added_at, settings.timezone)],
                style="near", data=(line, order))
 
@@ -188,7 +188,7 @@ def detail_text(detail: OrderDetail | None, now: datetime, settings: Settings) -
         fees.append((_("accepted by {name}, form {no}").format(
             name=o.fee_accepted_by_name or "", no=o.fee_form_no or ""), ""))
     for line in detail.lines[:3]:
-        fees.append((f"{line.code or '*'} {line.description}×{line.quantity} "
+        fees.append((f"{line.code or '*'} {line.description}×{format_quantity(line.quantity)} "
                      f"{format_yuan(line.amount_fen)} {review_label(line.review)}", "dim"))
     lines.append(_line(*fees))
     extra = []
