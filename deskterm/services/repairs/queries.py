@@ -32,13 +32,20 @@ from deskterm.services.repairs.fee_schedule import FeeTotals, totals
 OPEN = [s.value for s in OPEN_REPAIR_STATUSES]
 
 
-def dispatch_late(order: RepairOrder, now: datetime, settings: Settings) -> bool:
-    """D-36 "passed to engineering at once": still not dispatched settings.dispatch_minutes
-    after it was reported (or reopened). Flagged on the board and in the handover."""
+def dispatch_due(order: RepairOrder, settings: Settings) -> datetime | None:
+    """D-36 "passed to engineering at once": by settings.dispatch_minutes after the report
+    (or the reopening); None once dispatched."""
     if str(getattr(order.status, "value", order.status)) != RepairStatus.reported.value:
-        return False
+        return None
     started = as_utc(order.reopened_at or order.reported_at)
-    return as_utc(now) > started + timedelta(minutes=settings.dispatch_minutes)
+    return started + timedelta(minutes=settings.dispatch_minutes)
+
+
+def dispatch_late(order: RepairOrder, now: datetime, settings: Settings) -> bool:
+    """Still not dispatched after settings.dispatch_minutes: flagged on the board and in the
+    handover."""
+    due = dispatch_due(order, settings)
+    return due is not None and as_utc(now) > due
 
 
 def list_attempts(*, session: Session, order_id: int) -> list[RepairAttempt]:
@@ -90,6 +97,7 @@ class BoardRow:
     reopen_count: int
     warranty: bool
     dispatch_late: bool = False  # not passed to engineering within settings.dispatch_minutes
+    dispatch_due_at: datetime | None = None  # when it is late to dispatch (reported only)
     appointment_after_deadline: bool = False
 
     def time_left(self, now: datetime) -> timedelta:
@@ -146,6 +154,7 @@ def list_board(*, session: Session, now: datetime, settings: Settings) -> list[B
                 fee_review_pending=order.id in pending, reopen_count=order.reopen_count,
                 warranty=order.warranty_of_id is not None,
                 dispatch_late=dispatch_late(order, now, settings),
+                dispatch_due_at=dispatch_due(order, settings),
                 appointment_after_deadline=order.appointment_after_deadline,
             )
         )
