@@ -45,7 +45,7 @@ SLA_STATE = {
 }
 SETTLEMENT = {
     "unpaid": N_("unpaid"),
-    "paid": N_("paid"),
+    "paid": N_("paid at the desk"),
     "finance": N_("sent to finance"),
 }
 COST_BEARER = {
