@@ -41,6 +41,7 @@ class RepairStepDialog(SaveDialog):
         & > Vertical { width: 72; height: auto; max-height: 20; border: round $accent;
                        background: $surface; padding: 0 1; }
         & .about { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+        & .hint { color: $text-muted; }
     }
     """
     HELP_TEXT = N_(
@@ -62,7 +63,7 @@ class RepairStepDialog(SaveDialog):
             box.border_title = self.title_text
             yield Static(plain(self.about, one_line=True), classes="about")
             if self.hint:
-                yield Static(plain(self.hint), classes="about", id="step-hint")
+                yield Static(plain(self.hint), classes="hint", id="step-hint")
             for spec in self.fields:
                 if spec.choices:
                     yield FormField(spec.label, name=spec.name, label_width=LABEL,

@@ -87,7 +87,7 @@ def board_row(row: BoardRow, now: datetime, settings: Settings) -> Row:
         due = Text("⚑", style=due.style) + due
     engineer = Text(row.assignee or "")
     if row.dispatch_due_at is not None and now > row.dispatch_due_at:  # D-36: at once
-        engineer = Text(_("⚠ not sent"), style="bold red")
+        engineer = Text(_("⚠ unsent"), style="bold red")
     return Row(row.id, [row.number, short_class(row.repair_class), row.place,
                         category_name(row.category, row.category_code), status,
                         engineer, due],
