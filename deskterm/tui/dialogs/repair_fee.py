@@ -41,13 +41,9 @@ def _yuan(text: str, field: str) -> int:
         raise InvalidInput(_("Type an amount like 12.50."), field=field) from None
 
 
-def _quantity(text: str) -> int:
-    try:
-        value = int((text or "1").strip())
-    except ValueError:
-        raise InvalidInput(_("The quantity is a whole number from 1 to 10000."),
-                           field="quantity") from None
-    return value
+def _quantity(text: str) -> str:
+    """The quantity as typed (1, 1.5 h, 2.35 m); the service checks it, to the fen."""
+    return (text or "").strip() or "1"
 
 
 class RepairFeeDialog(SaveDialog):
@@ -96,7 +92,7 @@ class RepairFeeDialog(SaveDialog):
             yield FormField(_("Priced per"), name="unit", label_width=LABEL, max_length=16,
                             placeholder=_("e.g. 个, 次, 米")).set_classes("off")
             yield FormField(_("Quantity"), name="quantity", value="1", label_width=LABEL,
-                            max_length=5)
+                            max_length=8, placeholder=_("1, or 1.5 (hours, metres)"))
             yield FormField(_("Labour (yuan)"), name="labour", label_width=LABEL,
                             max_length=12).set_classes("off")
             yield FormField(_("Materials (yuan)"), name="materials", label_width=LABEL,

@@ -41,7 +41,9 @@ class RepairMoneyFlows:
             day = fees.desk_day(self.app.clock, settings)
             form(_("Settlement · {number} · {amount} yuan").format(
                 number=o.number, amount=format_yuan(detail.fee.total_fen)),
-                 [StepField("settlement", _("Settlement"), str(o.settlement),
+                 # An unpaid order is most often being paid now: that is offered first.
+                 [StepField("settlement", _("Settlement"),
+                            "paid" if str(o.settlement) == "unpaid" else str(o.settlement),
                             choices=tuple(SETTLEMENT.items())),
                   StepField("receipt_no", _("Receipt no."), o.receipt_no or "", max_length=32),
                   StepField("settled_on", _("Day"), day.isoformat(), max_length=10)],
