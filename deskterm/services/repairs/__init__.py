@@ -1,8 +1,9 @@
 """The repair desk (报修接待, D-30 to D-38), one import for the TUI, the CLI and the shell.
 
-The work is split by concern; this module gathers the public functions:
-intake (repair_intake), status changes and the callback (repair_status), fee lines
-(repair_fees), reading (repair_queries). `count_overdue(session=, now=)` feeds the app header.
+The work is split by concern; this module gathers the public functions: intake, status
+changes and the callback (status), fee lines (fees), the warranty and its links (warranty),
+the engineering list (engineers), settlement, cost bearer, estimate and quotation
+(settlement), reading (queries). `count_overdue(session=, now=)` feeds the app header.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from deskterm.services.repairs.fees import (
 )
 from deskterm.services.repairs.intake import (
     create_repair_order,
-    find_warranty_candidate,
     list_categories,
-    list_other_repeats,
     match_categories,
     residents_of_unit,
     resolve_unit,
@@ -67,7 +66,11 @@ from deskterm.services.repairs.status import (
     shift_end,
     update_order,
 )
-from deskterm.services.repairs.warranty_link import set_warranty_link
+from deskterm.services.repairs.warranty import (
+    find_warranty_candidate,
+    list_other_repeats,
+    set_warranty_link,
+)
 
 __all__ = [
     "accept_quotation", "add_engineer", "list_engineers", "list_other_repeats",

@@ -23,7 +23,6 @@ from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.estate import Resident, Unit
 from deskterm.models.repair import (
-    DONE_REPAIR_STATUSES,
     RepairCategory,
     RepairChannel,
     RepairClass,
@@ -35,12 +34,15 @@ from deskterm.models.repair import (
 )
 from deskterm.rules import repair_class as classes
 from deskterm.rules.sla import deadlines_for
-from deskterm.rules.warranty import find_warranty_match, in_warranty
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import ENTITY, plain
+from deskterm.services.repairs.warranty import (
+    find_warranty_candidate,
+    warranty_target,
+)
 
 NUMBER_PREFIX = "R"
 
@@ -98,43 +100,6 @@ def residents_of_unit(*, session: Session, unit_id: int) -> list[Resident]:
     return sorted(rows, key=lambda r: (r.relation != "owner", r.id or 0))
 
 
-# -- warranty (D-35) ---------------------------------------------------------------------------
-def find_warranty_candidate(
-    *,
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    category_code: str,
-    scope: RepairScope | str = RepairScope.household,
-    unit_id: int | None = None,
-    location: str = "",
-) -> RepairOrder | None:
-    """The latest repair of the same unit (or public location) and category still in warranty."""
-    scope = RepairScope(scope)
-    stmt = select(RepairOrder.id, RepairOrder.repaired_at, RepairOrder.location).where(
-        RepairOrder.category_code == category_code,
-        RepairOrder.status.in_([s.value for s in DONE_REPAIR_STATUSES]),
-        RepairOrder.repaired_at.is_not(None),
-        # A coarse bound (a month is never longer than 31 days); the rule decides exactly.
-        RepairOrder.repaired_at >= as_utc(now) - timedelta(days=31 * settings.warranty_months + 1),
-        RepairOrder.scope == scope.value,
-    )
-    if scope == RepairScope.household:
-        if unit_id is None:
-            return None
-        stmt = stmt.where(RepairOrder.unit_id == unit_id)
-    else:
-        if not _norm(location):
-            return None
-    rows = session.exec(stmt).all()
-    if scope == RepairScope.public:
-        rows = [row for row in rows if _norm(row[2]) == _norm(location)]
-    match = find_warranty_match(
-        [(row[0], row[1]) for row in rows], as_utc(now), settings.warranty_months, settings.timezone
-    )
-    return session.get(RepairOrder, match) if match is not None else None
-
-
 # -- the order --------------------------------------------------------------------------------
 def _category(session: Session, code: str) -> RepairCategory:
     category = session.get(RepairCategory, (code or "").strip())
@@ -185,33 +150,6 @@ def _check_where(session: Session, order_in: RepairOrderCreate, category: Repair
         )
 
 
-def warranty_target(
-    session: Session, settings: Settings, *, previous_id: int, scope: RepairScope | str,
-    unit_id: int | None, location: str, category_code: str, now: datetime,
-    exclude_id: int | None = None,
-) -> RepairOrder:
-    """The order a warranty repeat may link to: same place and category, repaired in warranty."""
-    previous = session.get(RepairOrder, previous_id)
-    household = RepairScope(scope) == RepairScope.household
-    same_place = previous is not None and (
-        previous.unit_id == unit_id if household else _norm(previous.location) == _norm(location)
-    )
-    if (
-        previous is None
-        or previous.id == exclude_id
-        or not same_place
-        or previous.scope != RepairScope(scope)
-        or previous.category_code != category_code
-        or previous.repaired_at is None
-        or not in_warranty(previous.repaired_at, now, settings.warranty_months, settings.timezone)
-    ):
-        raise InvalidInput(
-            _("That order is not a repair of this place and category under warranty."),
-            field="warranty_of_id",
-        )
-    return previous
-
-
 def _check_warranty(
     session: Session, settings: Settings, order_in: RepairOrderCreate, now: datetime
 ) -> tuple[RepairOrder | None, str | None]:
@@ -235,28 +173,6 @@ def _check_warranty(
         raise InvalidInput(_("This field takes at most {n} characters.").format(n=500),
                            field="warranty_opt_out_reason")
     return None, reason
-
-
-def list_other_repeats(
-    *, session: Session, settings: Settings, now: datetime, unit_id: int | None,
-    category_code: str, exclude_id: int | None = None,
-) -> list[RepairOrder]:
-    """Repairs of the same unit in another category still in warranty (D-35): not linked by
-    default, shown so that the desk can decide whether the fault is the same one."""
-    if unit_id is None:
-        return []
-    stmt = select(RepairOrder).where(
-        RepairOrder.unit_id == unit_id,
-        RepairOrder.category_code != category_code,
-        RepairOrder.status.in_([s.value for s in DONE_REPAIR_STATUSES]),
-        RepairOrder.repaired_at.is_not(None),
-        RepairOrder.repaired_at >= as_utc(now) - timedelta(days=31 * settings.warranty_months + 1),
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(RepairOrder.id != exclude_id)
-    rows = session.exec(stmt.order_by(RepairOrder.repaired_at.desc())).all()
-    return [row for row in rows
-            if in_warranty(row.repaired_at, now, settings.warranty_months, settings.timezone)]
 
 
 def reported_time(settings: Settings, value: datetime | None, now: datetime) -> datetime:
