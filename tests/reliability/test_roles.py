@@ -35,7 +35,7 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.complaint import CommunicationCreate, ComplaintCreate, ComplaintUpdate
 from deskterm.models.estate import ResidentCreate
 from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyCreate
-from deskterm.models.repair import RepairOrderCreate, RepairOrderUpdate, RepairScope
+from deskterm.models.repair import Engineer, RepairOrderCreate, RepairOrderUpdate, RepairScope
 from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.user import Role
 from deskterm.models.visitor import (
@@ -575,7 +575,7 @@ def _cases():
     S["repairs.settlement.accept_quotation"] = on(_quoted, lambda w, a, m, s:
         repairs.accept_quotation(session=s, actor=a, clock=w.clock, order_id=m.id,
                                  version=None, accepted_by="张三"))
-    S["repairs.warranty_link.set_warranty_link"] = on(_order, lambda w, a, m, s:
+    S["repairs.warranty.set_warranty_link"] = on(_order, lambda w, a, m, s:
         repairs.set_warranty_link(session=s, actor=a, clock=w.clock, settings=w.settings,
                                   order_id=m.id, version=None, warranty_of_id=None,
                                   reason="不是保修"))
@@ -758,6 +758,9 @@ def _cli_runs(tmp):
          {"DESKTERM_NEW_PASSWORD": "new-pass-123"}),
         ("users passwd", ["users", "passwd", "op1"], {"DESKTERM_NEW_PASSWORD": PASSWORD}),
         ("users disable", ["users", "disable", "DISABLEME"], {}),
+        ("engineers add", ["engineers", "add", "NEWCODE", "--trade", "水电"], {}),
+        ("engineers list", ["engineers", "list"], {}),
+        ("engineers duty", ["engineers", "duty", "ENGINEER", "off"], {}),
         ("db backup", ["db", "backup", str(tmp / "BACKUP.db")], {}),
         ("purge visitors", ["purge", "visitors", "--older-than", "180", "--yes"], {}),
     ]
@@ -788,6 +791,10 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
             code = f"d{checked}{role[:2]}"
             make_user(engine, FixedClock(FIXED_NOW), Settings(), code, Role.operator)
             argv = [code if a == "DISABLEME" else a for a in argv]
+        if "ENGINEER" in argv:  # one on the list to put off duty
+            name = f"e{checked}{role[:2]}"
+            run_write(engine, lambda s, n=name: s.add(Engineer(name=n)))
+            argv = [name if a == "ENGINEER" else a for a in argv]
         denied_before = _audit(cli_db, "permission.denied")
         result = cli(*argv, "--db", cli_db, "--user", STAFF[role],
                      env={"DESKTERM_PASSWORD": PASSWORD, **env})
