@@ -151,8 +151,7 @@ def page_repairs(session: Session, scope: Scope, offset: int, limit: int) -> lis
         where = unit_label or order.location
         text = f"{where} {order.description}".strip()
         if dispatch_late(order, scope.now, scope.settings):  # D-36: flagged to the next shift
-            text = _("NOT DISPATCHED after {n} min: {text}").format(
-                n=scope.settings.dispatch_minutes, text=text)
+            text = _("⚠ unsent: {text}").format(text=text)
         items.append(AttentionItem("repair", order.id, order.number, text,
                                    due_at=due, started_at=order.reported_at,
                                    at=order.reported_at))
