@@ -36,6 +36,9 @@ class Settings:
     sla: SlaPolicy = field(default_factory=SlaPolicy)
     warranty_months: int = 3  # D-35
     repair_callback_hours: int = 48
+    repair_backdate_hours: int = 72  # how far back a reported time may go (D-31, case 1)
+    dispatch_minutes: int = 15  # "passed to engineering at once" (D-36): flagged after this
+    quotation_days: int = 2  # jobs of this many work-days or more need a quotation (D-34)
     complaint_reply_hours: int = 24
     complaint_callback_days: int = 3
     long_stay_minutes: int = 240

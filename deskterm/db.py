@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.types import DateTime, Integer, TypeDecorator
 from sqlmodel import Session, create_engine
 
 from deskterm.dburl import DatabaseUrlError, resolve_url  # noqa: F401  (their home before dburl.py)
@@ -28,6 +29,27 @@ T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_RETRIES = 8
+
+
+class Hundredths(TypeDecorator):
+    """An exact decimal with two places (1.5 h, 2.35 m), stored as a whole number of
+    hundredths so that SQLite and PostgreSQL keep it alike and no float ever touches it."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        scaled = Decimal(str(value)) * 100
+        if scaled != scaled.to_integral_value():
+            raise ValueError("at most two decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
 
 
 class UTCDateTime(TypeDecorator):

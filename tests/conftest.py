@@ -48,6 +48,22 @@ def settings() -> Settings:
     return Settings()
 
 
+# The engineering list the tests dispatch to (D-36): a site keeps its own.
+ENGINEERS = (("王师傅", "水电", True), ("李师傅", "木工", True), ("陈师傅", "电梯", True),
+             ("老周", "综合", False))
+
+
+def _engineering_team(engine) -> None:
+    from deskterm.db import run_write
+    from deskterm.models.repair import Engineer
+
+    def add(session):
+        for name, trade, on_duty in ENGINEERS:
+            session.add(Engineer(name=name, trade=trade, on_duty=on_duty))
+
+    run_write(engine, add)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     from deskterm.db import make_engine
@@ -56,6 +72,7 @@ def sqlite_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(str(path))
     initialise(engine=engine, clock=FixedClock(FIXED_NOW), settings=Settings())
+    _engineering_team(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -78,6 +95,7 @@ def pg_template():
     url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
     engine = make_engine(url)
     initialise(engine=engine, clock=FixedClock(FIXED_NOW), settings=Settings())
+    _engineering_team(engine)
     engine.dispose()
     yield name
     with admin.connect() as conn:

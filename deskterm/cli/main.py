@@ -51,9 +51,10 @@ def build_app() -> typer.Typer:
     )
     desk.register(app)
     admin.register(app)
-    from deskterm.cli import purge
+    from deskterm.cli import engineers, purge
 
     purge.register(app)
+    engineers.register(app)
     from deskterm.cli import export, importer, report
 
     export.register(app)

@@ -12,7 +12,9 @@ from deskterm.demo.context import DemoContext
 from deskterm.demo.repair_story import ACTIONS, Spec, callback_due, plan_repairs
 from deskterm.models.complaint import Callback
 from deskterm.models.repair import (
+    Engineer,
     FeeReview,
+    RepairAttempt,
     RepairChannel,
     RepairEvent,
     RepairFeeLine,
@@ -25,12 +27,16 @@ from deskterm.rules.warranty import in_warranty
 
 def add_repairs(ctx: DemoContext, scale: int, fee_items: dict[str, dict[str, Any]]) -> None:
     """`fee_items`: the fee schedule by code (D-34)."""
+    engineers = {name: ctx.add(Engineer, name=name, trade=trade, on_duty=on_duty)["id"]
+                 for name, trade, on_duty in texts.ENGINEERS}
     for spec in plan_repairs(ctx, scale):
-        _order(ctx, spec, ctx.categories[spec.category], fee_items)
+        _order(ctx, spec, ctx.categories[spec.category], fee_items, engineers)
     _unhappy_callback(ctx)
+    _reopened_once(ctx)
 
 
-def _order(ctx: DemoContext, spec: Spec, repair_class: str, fee_items: dict[str, dict]) -> None:
+def _order(ctx: DemoContext, spec: Spec, repair_class: str, fee_items: dict[str, dict],
+           engineers: dict[str, int]) -> None:
     rng = ctx.rng
     times = spec.times
     status = list(times)[-1]
@@ -63,6 +69,12 @@ def _order(ctx: DemoContext, spec: Spec, repair_class: str, fee_items: dict[str,
         onsite_due_at=due.onsite_due, fix_due_at=due.fix_due, status=status,
         resume_status="dispatched" if status == "on_hold" else None,
         assignee=worker if "dispatched" in times else None,
+        engineer_id=engineers[worker] if "dispatched" in times else None,
+        settlement="paid" if charged and "closed" in times else "unpaid",
+        settled_at=times["closed"] if charged and "closed" in times else None,
+        receipt_no=f"SJ{spec.reported_at:%Y%m%d}-{rng.randint(100, 999)}"
+        if charged and "closed" in times else None,
+        cost_bearer=("owner" if charged else "service_fee") if "repaired" in times else None,
         dispatched_at=times.get("dispatched"), arrived_at=times.get("on_site"),
         repaired_at=times.get("repaired"),
         work_done=_work_done(worker, fee, warranty) if "repaired" in times else None,
@@ -131,12 +143,16 @@ def _fee_lines(ctx: DemoContext, spec: Spec, order_id: int, fee: dict | None,
                       "unit": fee["unit"], "unit_labour_fen": fee["labour_fen"],
                       "unit_materials_fen": fee["materials_fen"], "quantity": quantity,
                       "unit_price_fen": price, "amount_fen": line_amount(price, quantity),
+                      "labour_amount_fen": line_amount(fee["labour_fen"], quantity),
+                      "materials_amount_fen": line_amount(fee["materials_fen"], quantity),
                       "waived": warranty, "review": FeeReview.not_needed})
     if spec.off_schedule:
         description, price = texts.OFF_SCHEDULE
         lines.append({"code": "", "schedule_item_id": None, "description": description, "unit": "套",
                       "unit_labour_fen": 6000, "unit_materials_fen": price - 6000, "quantity": 1,
-                      "unit_price_fen": price, "amount_fen": line_amount(price, 1), "waived": False,
+                      "unit_price_fen": price, "amount_fen": line_amount(price, 1),
+                      "labour_amount_fen": 6000, "materials_amount_fen": price - 6000,
+                      "waived": False,
                       "review": FeeReview(spec.off_schedule)})
     for line in lines:
         approved = line["review"] == FeeReview.approved
@@ -175,6 +191,31 @@ def _callback(ctx: DemoContext, spec: Spec, row: dict[str, Any]) -> None:
     ctx.audit(repaired, "callback.due", "callback", cb["id"], user_id=ctx.on_duty(repaired)[1],
               detail={"subject": "repair", "number": row["number"], "due_at": due})
     ctx.callbacks.append((cb, row))
+
+
+def _reopened_once(ctx: DemoContext) -> None:
+    """One order reopened after its callback and repaired again: its first attempt is kept
+    (D-31: the SLA report counts both)."""
+    closed = [row for row in ctx.rows["repair_order"]
+              if row["status"] == "closed" and row["scope"] == "household"
+              and row["closed_at"] and row["closed_at"] + timedelta(days=6) < ctx.now]
+    if not closed:
+        return
+    row = closed[len(closed) // 3]
+    ended = row["closed_at"]
+    ctx.add(RepairAttempt, order_id=row["id"], attempt=1, started_at=row["reported_at"],
+            onsite_due_at=row["onsite_due_at"], fix_due_at=row["fix_due_at"],
+            assignee=row["assignee"], dispatched_at=row["dispatched_at"],
+            arrived_at=row["arrived_at"], repaired_at=row["repaired_at"], ended_at=ended,
+            outcome="reopened", note="回访时住户反映问题又出现")
+    due = deadlines_for(row["repair_class"], ended, ctx.settings.sla)
+    row.update(reopen_count=1, reopened_at=ended, onsite_due_at=due.onsite_due,
+               fix_due_at=due.fix_due, dispatched_at=ended + timedelta(minutes=10),
+               arrived_at=ended + timedelta(hours=1), repaired_at=ended + timedelta(hours=3),
+               accepted_at=ended + timedelta(hours=3, minutes=10),
+               closed_at=ended + timedelta(days=2))
+    ctx.audit(ended, "repair.reopen", "repair_order", row["id"], user_id=row["reported_by"],
+              detail={"number": row["number"], "attempt": 2})
 
 
 def _unhappy_callback(ctx: DemoContext) -> None:

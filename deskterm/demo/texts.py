@@ -114,6 +114,9 @@ REPAIR_PUBLIC = (
     ("roof_leak", "会所二楼", "图书室屋顶渗水"),
 )
 WORKERS = ("刘师傅", "陈师傅", "周师傅", "孙师傅", "吴师傅")
+# The engineering list (D-36): name, trade, on duty now.
+ENGINEERS = (("刘师傅", "水电", True), ("陈师傅", "水电", True), ("周师傅", "木工", False),
+             ("孙师傅", "电梯", True), ("吴师傅", "综合", False))
 HOLD_REASONS = ("等待配件到货(门锁锁芯型号特殊)", "业主出差,约定下周上门", "需厂家技术人员到场")
 CANCEL_REASONS = ("业主自行找人维修(D-33)", "重复报修,已合并", "住户来电取消")
 OFF_SCHEDULE = ("更换整体橱柜铰链及拉篮(非标项目)", 18000)

@@ -1,5 +1,5 @@
-"""Repair orders (D-30 to D-38) with their deadlines and the fee charged (lines not rejected
-nor waived, in yuan). The reporter's contact is masked unless personal data is asked for."""
+"""Repair orders (D-30 to D-38) with their deadlines and the fee charged (lines on the schedule
+or approved, not waived, in yuan), the settlement and who bears the cost. The reporter's contact is masked unless personal data is asked for."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from deskterm.exports import labelled
 from deskterm.exports.tables import repair_category, repair_fee_line, unit, user
 from deskterm.exports.tables import repair_order as r
 
+# The reviews whose lines are charged: models.repair.COUNTED_REVIEWS (exports import no
+# models; tests/services/test_repairs_rules.py holds the two equal).
+COUNTED_REVIEWS = ("not_needed", "approved")
 _warranty_of = r.alias("warranty_of")
 _fee = (
     select(func.coalesce(func.sum(repair_fee_line.c.amount_fen), 0))
     .where(repair_fee_line.c.order_id == r.c.id)
-    .where(repair_fee_line.c.review != "rejected")
+    .where(repair_fee_line.c.review.in_(COUNTED_REVIEWS))  # never lines awaiting review
     .where(repair_fee_line.c.waived.is_not(True))
     .scalar_subquery()
 )
@@ -43,6 +46,10 @@ FIELDS = (
     (Col("accepted_at", "instant"), r.c.accepted_at),
     (Col("closed_at", "instant"), r.c.closed_at),
     (Col("fee_yuan", "money"), _fee),
+    (Col("settlement", nullable=False), r.c.settlement),
+    (Col("settled_at", "instant"), r.c.settled_at),
+    (Col("receipt_no"), r.c.receipt_no),
+    (Col("cost_bearer"), r.c.cost_bearer),
     (Col("warranty_of"), _warranty_of.c.number),
     (Col("reported_by"), user.c.code),
     (Col("shift_id", "int"), r.c.shift_id),

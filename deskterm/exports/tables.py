@@ -34,7 +34,7 @@ repair_order = _t(
     "id number reported_at scope unit_id location channel reporter_name reporter_contact "
     "category_code repair_class description status assignee appointment_at onsite_due_at "
     "dispatched_at arrived_at fix_due_at repaired_at accepted_at closed_at warranty_of_id "
-    "reported_by shift_id",
+    "reported_by shift_id settlement settled_at receipt_no cost_bearer",
 )
 repair_fee_line = _t("repair_fee_line", "id order_id amount_fen waived review")
 repair_category = _t("repair_category", "code name_zh name_en repair_class")

@@ -38,8 +38,11 @@ from deskterm.models.inquiry import (
 from deskterm.models.repair import (
     DONE_REPAIR_STATUSES,
     OPEN_REPAIR_STATUSES,
+    CostBearer,
+    Engineer,
     FeeReview,
     FeeScheduleItem,
+    RepairAttempt,
     RepairCategory,
     RepairChannel,
     RepairClass,
@@ -50,6 +53,7 @@ from deskterm.models.repair import (
     RepairOrderUpdate,
     RepairScope,
     RepairStatus,
+    Settlement,
 )
 from deskterm.models.shift import (
     Handover,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
+from deskterm.db import Hundredths
 from deskterm.models.types import instant, json_field
 
 
@@ -59,6 +61,39 @@ DONE_REPAIR_STATUSES = (
 )
 
 
+class Settlement(StrEnum):
+    """Where the money of an order stands (D-37 fee settlement)."""
+
+    unpaid = "unpaid"
+    paid = "paid"  # paid at the desk: a receipt number
+    finance = "finance"  # handed to the finance office (a receipt or voucher number)
+
+
+class CostBearer(StrEnum):
+    """Who bears the cost of the work (按规定列支)."""
+
+    owner = "owner"
+    public_fund = "public_fund"  # public maintenance fund (公共维修基金)
+    service_fee = "service_fee"  # the property service fee (物业服务费)
+    developer = "developer"  # the developer's warranty (开发商保修)
+
+
+# Fee lines whose amount is charged or counted: on the schedule, or reviewed and approved.
+# Lines awaiting review or rejected are never counted as charged (exports, reports, totals).
+COUNTED_REVIEWS = ("not_needed", "approved")
+
+
+class Engineer(SQLModel, table=True):
+    """A maintenance engineer the desk dispatches to (D-36): name, trade, on duty or not."""
+
+    __tablename__ = "engineer"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    trade: str = Field(default="", max_length=32)  # 水电, 木工, 电梯 ...
+    on_duty: bool = True
+    active: bool = True
+
+
 class RepairCategory(SQLModel, table=True):
     """A category of D-30, with the class it sets (urgent or general); loaded from data/."""
 
@@ -105,6 +140,12 @@ class RepairOrderCreate(RepairOrderBase):
     repair_class: RepairClass | None = None  # None: as the category says
     override_reason: str | None = None
     warranty_of_id: int | None = None
+    # D-35: a repeat in warranty links by default; not linking it needs this reason.
+    warranty_opt_out_reason: str | None = None
+    # D-31: when the resident called (None: now); the clocks start here.
+    reported_at: datetime | None = None
+    # An appointment after the fix deadline is taken only when the resident chose it.
+    resident_chose_later: bool = False
 
 
 class RepairOrderUpdate(SQLModel):
@@ -127,7 +168,8 @@ class RepairOrder(RepairOrderBase, table=True):
     number: str = Field(max_length=20, unique=True)  # R20261128-0003
     repair_class: RepairClass = Field(sa_type=String(16), max_length=16, index=True)
     override_reason: str | None = Field(default=None, max_length=500)
-    reported_at: datetime = instant(nullable=False, index=True)
+    reported_at: datetime = instant(nullable=False, index=True)  # the call; clocks start here
+    entered_at: datetime | None = instant()  # when the desk typed it (later when backdated)
     reported_by: int = Field(foreign_key="user.id")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
     onsite_due_at: datetime | None = instant(index=True)  # reports: on-site deadlines due
@@ -135,6 +177,8 @@ class RepairOrder(RepairOrderBase, table=True):
     status: RepairStatus = Field(sa_type=String(16), default=RepairStatus.reported, max_length=16, index=True)
     resume_status: str | None = Field(default=None, max_length=16)  # where "on hold" returns to
     assignee: str | None = Field(default=None, max_length=64)
+    engineer_id: int | None = Field(default=None, foreign_key="engineer.id")
+    appointment_after_deadline: bool = False  # the resident chose a time after fix_due_at
     dispatched_at: datetime | None = instant()
     arrived_at: datetime | None = instant()
     repaired_at: datetime | None = instant(index=True)
@@ -149,9 +193,41 @@ class RepairOrder(RepairOrderBase, table=True):
     closed_at: datetime | None = instant()
     status_reason: str | None = Field(default=None, max_length=500)  # cancelled / on hold
     warranty_of_id: int | None = Field(default=None, foreign_key="repair_order.id")
+    warranty_opt_out_reason: str | None = Field(default=None, max_length=500)
     reopen_count: int = 0
     reopened_at: datetime | None = instant()
+    # Money settled (D-34, D-37).
+    settlement: Settlement = Field(sa_type=String(16), default=Settlement.unpaid, max_length=16)
+    settled_at: datetime | None = instant()
+    receipt_no: str | None = Field(default=None, max_length=32)
+    cost_bearer: CostBearer | None = Field(default=None, sa_type=String(16), max_length=16)
+    estimate_days: Decimal | None = Field(default=None, sa_type=Hundredths)  # labour, work-days
+    quote_fen: int | None = None  # the quotation of a job of 2 work-days or more (D-34)
+    quote_no: str | None = Field(default=None, max_length=32)
+    quote_accepted_at: datetime | None = instant()
+    quote_accepted_by_name: str | None = Field(default=None, max_length=64)
     version: int = 1
+
+
+class RepairAttempt(SQLModel, table=True):
+    """A finished attempt of an order that was reopened: its deadlines and outcome kept as
+    they were (D-31), so that a reopened order never hides its first miss."""
+
+    __tablename__ = "repair_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="repair_order.id", index=True)
+    attempt: int = 1  # 1 = the first attempt
+    started_at: datetime = instant(nullable=False, index=True)  # report, or the reopening
+    onsite_due_at: datetime | None = instant()
+    fix_due_at: datetime = instant(nullable=False)
+    assignee: str | None = Field(default=None, max_length=64)
+    dispatched_at: datetime | None = instant()
+    arrived_at: datetime | None = instant()
+    repaired_at: datetime | None = instant()
+    appointment_after_deadline: bool = False
+    ended_at: datetime = instant(nullable=False)  # when it was reopened
+    outcome: str = Field(default="reopened", max_length=16)
+    note: str = Field(default="", max_length=2000)
 
 
 class RepairEvent(SQLModel, table=True):
@@ -187,11 +263,13 @@ class RepairFeeLine(SQLModel, table=True):
     code: str = Field(default="", max_length=32)  # schedule code; "" when off the schedule
     description: str = Field(max_length=128)
     unit: str = Field(default="", max_length=16)
-    quantity: int = Field(default=1, ge=1)
+    quantity: Decimal = Field(default=Decimal(1), sa_type=Hundredths)  # 1.5 h, 2.35 m
     unit_labour_fen: int = Field(default=0, ge=0)
     unit_materials_fen: int = Field(default=0, ge=0)
     unit_price_fen: int = Field(ge=0)  # labour + materials
-    amount_fen: int = Field(ge=0)  # unit price x quantity
+    labour_amount_fen: int = Field(default=0, ge=0)  # unit labour x quantity, to the fen
+    materials_amount_fen: int = Field(default=0, ge=0)  # unit materials x quantity, to the fen
+    amount_fen: int = Field(ge=0)  # labour amount + materials amount
     waived: bool = False  # warranty work (D-35): recorded, charged nothing
     review: FeeReview = Field(sa_type=String(16), default=FeeReview.not_needed, max_length=16, index=True)
     review_note: str | None = Field(default=None, max_length=500)

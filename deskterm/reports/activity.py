@@ -372,7 +372,7 @@ def _complaint_tallies() -> list[Select]:
     from deskterm.reports.complaints import complaint_totals
 
     return [
-        complaint_totals().where(during(cp.received_at)),  # received, closed_on_the_spot, ...
+        complaint_totals(CUT).where(during(cp.received_at)),  # received, closed_on_the_spot, ...
         select(count().label("complaints_awaiting")).select_from(Complaint.__table__).where(and_(
             cp.received_at < CUT, cp.replied_at.is_(None), one_of(cp.status, ("open", "referred")))),
     ]
@@ -385,6 +385,8 @@ def complaints(report: Report, f: Row) -> None:
     s.fact("referred", _("Referred"), f.referred)
     s.fact("severe", _("Severe"), int(f.severe))
     s.fact("replied_late", _("Replied after the deadline"), int(f.replied_late))
+    s.fact("late_replies", _("Late replies (replied late or still owed past the deadline)"),
+           int(f.replied_late) + int(f.overdue_unreplied))
     s.fact("awaiting_reply", _("Still waiting for a reply"), f.complaints_awaiting)
 
 

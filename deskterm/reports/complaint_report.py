@@ -43,7 +43,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
     now = as_utc(clock.now())
     report = Report(kind="complaints", title=_("Complaints report"), start=period.start, end=period.end,
                     generated_at=now, timezone=settings.timezone)
-    counts = complaint_counts(session=session, since=period.start, until=period.end)
+    counts = complaint_counts(session=session, since=period.start, until=period.end, now=now)
     labels = {c.code: c.label for c in list_categories(session, include_withdrawn=True)}
     s = report.section("summary", _("Summary"))
     s.fact("received", _("Received"), counts["received"])
@@ -51,6 +51,8 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
     s.fact("referred", _("Referred"), counts["referred"])
     s.fact("severe", _("Severe"), counts["severe"])
     s.fact("replied_late", _("Replied after the deadline"), counts["replied_late"])
+    s.fact("late_replies", _("Late replies (replied late or still owed past the deadline)"),
+           counts["late_replies"])
     s.fact("awaiting_reply", _("Still waiting for a reply"), counts["awaiting_reply"])
     share = callback_on_time_share(session=session, since=period.start, until=period.end, now=now,
                                    kind="complaint")
@@ -74,7 +76,8 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
           labels.get(row["category"], row["category"]), _word(SEVERITY, row["severity"]), row["content"],
           _word(STATUS, row["status"]), _at(row["reply_due_at"]), _at(row["replied_at"]), row["reply_late"],
           row["answer"] or ""]
-         for row in iter_complaints(session=session, since=period.start, until=period.end)],
+         for row in iter_complaints(session=session, since=period.start, until=period.end,
+                                    now=now)],
         empty=_("No complaints in this period.")))
 
     b = report.section("callbacks", _("Callbacks due in the period"))

@@ -50,8 +50,10 @@ def _window(stmt, column, since: datetime | None, until: datetime | None):
 
 def iter_complaints(
     *, session: Session, since: datetime | None = None, until: datetime | None = None,
+    now: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Complaints received in [since, until), oldest first."""
+    """Complaints received in [since, until), oldest first; a reply not made by its deadline
+    is late as of `now` too."""
     c = Complaint.__table__.c
     receiver, signer = aliased(User), aliased(User)
     stmt = (
@@ -69,6 +71,8 @@ def iter_complaints(
         late = None
         if due is not None and replied is not None:
             late = as_utc(replied) > as_utc(due)
+        elif due is not None and now is not None and row["status"] in ("open", "referred"):
+            late = as_utc(due) < as_utc(now)
         yield {
             "number": row["number"],
             "received_at": _iso(row["received_at"]),
@@ -162,16 +166,23 @@ def callback_on_time_share(
             "share": (int(on_time) / due) if due else None}
 
 
-def complaint_totals():
+def complaint_totals(now: Any = None):
     """The totals of `complaint_counts` as labelled aggregates over all complaints (add a
-    WHERE for the period); the shift and daily reports ask them with their other figures."""
+    WHERE for the period); the shift and daily reports ask them with their other figures.
+
+    A reply is late when it came after its deadline, or when it has not come and the deadline
+    passed before `now` (an instant or a bind parameter): `late_replies` counts both."""
     c = Complaint.__table__.c
     late = and_(c.replied_at.is_not(None), c.reply_due_at.is_not(None), c.replied_at > c.reply_due_at)
+    overdue = and_(c.replied_at.is_(None), c.reply_due_at.is_not(None),
+                   one_of(c.status, ("open", "referred")),
+                   c.reply_due_at < (now if now is not None else c.reply_due_at))
     return select(
         func.count().label("received"),
         func.coalesce(func.sum(case((c.answer_how == "on_the_spot", 1), else_=0)), 0).label("closed_on_the_spot"),
         func.count(c.referred_at).label("referred"),
         func.coalesce(func.sum(case((late, 1), else_=0)), 0).label("replied_late"),
+        func.coalesce(func.sum(case((overdue, 1), else_=0)), 0).label("overdue_unreplied"),
         func.coalesce(func.sum(case((and_(c.replied_at.is_(None),
                                           one_of(c.status, ("open", "referred"))), 1), else_=0)), 0).label("awaiting_reply"),
         func.coalesce(func.sum(case((c.severity == "severe", 1), else_=0)), 0).label("severe"),
@@ -180,16 +191,21 @@ def complaint_totals():
 
 def complaint_counts(
     *, session: Session, since: datetime | None = None, until: datetime | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Totals for the shift and daily reports: received, closed on the spot, referred, replied
-    late, still awaiting a reply, severe; and the count per category."""
+    late, late and still not replied (as of `now`), still awaiting a reply, severe; and the
+    count per category."""
     c = Complaint.__table__.c
-    stmt = _window(complaint_totals(), c.received_at, since, until)
-    received, on_spot, referred, replied_late, awaiting, severe = session.execute(stmt).one()
+    stmt = _window(complaint_totals(as_utc(now) if now else None), c.received_at, since, until)
+    received, on_spot, referred, replied_late, overdue, awaiting, severe = \
+        session.execute(stmt).one()
     per_category = _window(select(c.category, func.count()).group_by(c.category)
                            .order_by(func.count().desc(), c.category), c.received_at, since, until)
     return {
         "received": received, "closed_on_the_spot": int(on_spot), "referred": referred,
-        "replied_late": int(replied_late), "awaiting_reply": int(awaiting), "severe": int(severe),
+        "replied_late": int(replied_late), "overdue_unreplied": int(overdue),
+        "late_replies": int(replied_late) + int(overdue),
+        "awaiting_reply": int(awaiting), "severe": int(severe),
         "by_category": {cat: n for cat, n in session.execute(per_category)},
     }

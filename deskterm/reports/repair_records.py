@@ -32,13 +32,16 @@ from deskterm.config import Settings
 from deskterm.i18n import N_, _, current_language
 from deskterm.models.complaint import Callback
 from deskterm.models.estate import Unit
-from deskterm.models.repair import RepairCategory, RepairFeeLine, RepairOrder
+from deskterm.models.repair import COUNTED_REVIEWS, RepairCategory, RepairFeeLine, RepairOrder
 from deskterm.models.user import User
 from deskterm.rules.phone import mask_phone
 from deskterm.services.repairs.labels import (
+    SETTLEMENT,
+    bearer_label,
     channel_label,
     class_label,
     result_label,
+    settlement_label,
     status_label,
 )
 
@@ -61,7 +64,8 @@ HOUSEHOLD_ORDER_COLUMNS = (
     ("materials", "text"), ("labour_fen", "money"), ("materials_fen", "money"),
     ("total_fen", "money"), ("repaired_at", "instant"), ("accepted_by", "text"),
     ("accepted_at", "instant"), ("fee_form_no", "text"), ("fee_accepted_by", "text"),
-    ("fee_accepted_at", "instant"), ("callback_result", "text"), ("warranty_of", "text"),
+    ("fee_accepted_at", "instant"), ("settlement", "text"), ("receipt_no", "text"),
+    ("cost_bearer", "text"), ("callback_result", "text"), ("warranty_of", "text"),
     ("status", "text"),
 )
 PUBLIC_LOG_COLUMNS = (
@@ -73,7 +77,7 @@ PUBLIC_LOG_COLUMNS = (
 PUBLIC_COST_COLUMNS = (
     ("no", "int"), ("repaired_at", "instant"), ("number", "text"), ("job", "text"),
     ("materials", "text"), ("cost_fen", "money"), ("charged_fen", "money"),
-    ("settlement", "text"), ("remarks", "text"),
+    ("settlement", "text"), ("cost_bearer", "text"), ("remarks", "text"),
 )
 PUBLIC_COST_SUMMARY_COLUMNS = (
     ("period", "text"), ("free_orders", "int"), ("free_cost_fen", "money"),
@@ -100,13 +104,13 @@ def _sum_if(condition, expr) -> Any:
     return func.coalesce(func.sum(case((condition, expr), else_=0)), 0)
 
 
-_counted = f.review.in_(("not_needed", "approved"))
+_counted = f.review.in_(COUNTED_REVIEWS)
 _charged = and_(_counted, f.waived.is_(False))
 FEE_SUMS = (
     _sum_if(_charged, f.amount_fen).label("charged_fen"),
     _sum_if(_counted, f.amount_fen).label("cost_fen"),
-    _sum_if(_charged, f.unit_labour_fen * f.quantity).label("labour_fen"),
-    _sum_if(_charged, f.unit_materials_fen * f.quantity).label("materials_fen"),
+    _sum_if(_charged, f.labour_amount_fen).label("labour_fen"),
+    _sum_if(_charged, f.materials_amount_fen).label("materials_fen"),
     _sum_if(f.review == "pending", 1).label("pending_lines"),
 )
 
@@ -190,6 +194,14 @@ def _charge(row) -> str:
     return PAID if row["charged_fen"] else FREE
 
 
+def _settled(row) -> str:
+    """The settlement of an order: free when nothing is charged, else unpaid / paid / sent to
+    finance as recorded (D-37), not merely "has a charge"."""
+    if row["pending_lines"]:
+        return PENDING
+    return row["settlement"] if row["charged_fen"] else FREE
+
+
 def charge_label(value: str) -> str:
     return {FREE: _("free"), PAID: _("paid"), PENDING: _("fee under review")}.get(value, value)
 
@@ -238,6 +250,8 @@ def iter_household_orders(
             "accepted_at": _t(row["accepted_at"]), "fee_form_no": row["fee_form_no"] or "",
             "fee_accepted_by": row["fee_accepted_by_name"] or "",
             "fee_accepted_at": _t(row["fee_accepted_at"]),
+            "settlement": _settled(row), "receipt_no": row["receipt_no"] or "",
+            "cost_bearer": row["cost_bearer"] or "",
             "callback_result": row["callback_result"] or "",
             "warranty_of": row["warranty_number"] or "", "status": row["status"],
         }
@@ -275,7 +289,8 @@ def iter_public_cost_statistics(
             "no": no, "repaired_at": _t(row["repaired_at"]), "number": row["number"],
             "job": f"{_category(row)}: {row['description']}", "materials": row["materials"] or "",
             "cost_fen": int(row["cost_fen"]), "charged_fen": int(row["charged_fen"]),
-            "settlement": PAID if row["charged_fen"] else FREE, "remarks": remarks,
+            "settlement": _settled(row), "cost_bearer": row["cost_bearer"] or "",
+            "remarks": remarks,
         }
 
 
@@ -290,7 +305,7 @@ def iter_public_cost_summary(
         key = row["repaired_at"].astimezone(zone).strftime("%Y-%m")
         month = months.setdefault(key, dict.fromkeys(
             ("free_orders", "free_cost_fen", "paid_orders", "paid_cost_fen", "charged_fen"), 0))
-        kind = "paid" if row["settlement"] == PAID else "free"
+        kind = "paid" if row["charged_fen"] else "free"
         month[f"{kind}_orders"] += 1
         month[f"{kind}_cost_fen"] += row["cost_fen"]
         month["charged_fen"] += row["charged_fen"]
@@ -348,8 +363,12 @@ def _shown(key: str, kind: str, value: Any) -> Any:
         return channel_label(value)
     if key == "callback_result":
         return result_label(value) if value else ""
-    if key in ("charge", "settlement"):
+    if key == "charge":
         return charge_label(value)
+    if key == "settlement":
+        return settlement_label(value) if value in SETTLEMENT else charge_label(value)
+    if key == "cost_bearer":
+        return bearer_label(value) if value else ""
     return value
 
 
@@ -367,6 +386,7 @@ COLUMN_LABELS = {
     "warranty_of": N_("Warranty of"), "location": N_("Location"), "notice_no": N_("Notice no."),
     "result": N_("Result"), "verified_by": N_("Verified by"), "job": N_("Job"), "cost_fen": N_("Cost"),
     "charged_fen": N_("Charged"), "settlement": N_("Settlement"), "remarks": N_("Remarks"),
+    "receipt_no": N_("Receipt no."), "cost_bearer": N_("Cost borne by"),
     "period": N_("Month"), "free_orders": N_("Free orders"), "free_cost_fen": N_("Free cost"),
     "paid_orders": N_("Paid orders"), "paid_cost_fen": N_("Paid cost"), "orders": N_("Orders"),
     "title": N_("Job"), "scope": N_("Scope"), "required_by": N_("Required by"), "started_at": N_("Work started"),

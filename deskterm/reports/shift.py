@@ -7,6 +7,7 @@ day with their handovers, then the same activity over the whole day.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import Connection, Row, Select, bindparam, or_, select
@@ -86,10 +87,15 @@ def _who(user_id: int | None, name: str | None, code: str | None) -> str:
     return f"{name} ({code})" if code is not None else str(user_id)
 
 
+def _due(value: str | None):
+    """A handover item's deadline as kept in the snapshot (ISO text), as an instant."""
+    return as_utc(datetime.fromisoformat(value)) if value else None
+
+
 def build_shift(*, session: Session, period: Period, settings: Settings, clock: Clock) -> Report:
     """`deskterm report shift`: the shift `period.shift_id`, or the last one started in the period."""
     from deskterm.services.shift.duty import physical_item_label, self_check_label
-    from deskterm.services.shift.handover import status_label
+    from deskterm.services.shift.handover import kind_label, status_label
 
     now = as_utc(clock.now())
     shift = _find_shift(session.connection(), period)  # and its last handover
@@ -124,6 +130,14 @@ def build_shift(*, session: Session, period: Period, settings: Settings, clock: 
             h.tables.append(Table("physical_items", _("Items handed over"),
                                   [Column("item", _("Item")), Column("count", _("Count"), True)],
                                   [[physical_item_label(k), n] for k, n in shift.physical_items.items()]))
+        # D-11: what was handed over, item by item (not only how many).
+        h.tables.append(Table(
+            "open_items", _("Open items handed over"),
+            [Column("kind", _("What")), Column("ref", _("Number")), Column("text", _("Item")),
+             Column("due", _("Due"))],
+            [[kind_label(item.get("kind", "")), item.get("ref") or "", item.get("text", ""),
+              _due(item.get("due_at"))] for item in shift.open_items or []],
+            empty=_("Nothing was open.")))
     add_activity(report, session=session, window=Window(start, end, now), settings=settings)
     return report
 

@@ -37,6 +37,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "repairs.intake": OPERATOR,
     "repairs.update": OPERATOR,
     "repairs.add_fee": OPERATOR,
+    "repairs.settle": OPERATOR,  # settlement, who bears the cost, estimate, quotation (D-34, D-37)
+    "repairs.warranty_link": OPERATOR,  # link or unlink a warranty repeat (D-35)
+    "engineers.duty": OPERATOR,  # who is on duty now (D-36)
     "callbacks.record": OPERATOR,
     "complaints.intake": OPERATOR,
     "complaints.handle": OPERATOR,
@@ -46,6 +49,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "visitors.deny_list": SUPERVISOR,
     "visitors.deny_override": SUPERVISOR,
     "repairs.review_fee": SUPERVISOR,
+    "engineers.manage": SUPERVISOR,  # the engineering list (D-36)
     "complaints.sign_off": SUPERVISOR,
     "complaints.categories": ADMIN,
     "report.run": SUPERVISOR,

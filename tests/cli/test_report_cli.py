@@ -116,6 +116,8 @@ def test_shift_report_text_exact(cli, day):
     assert result.exit_code == 0, result.stderr
     assert result.output.startswith(SHIFT_TEXT)
     body = result.output
+    # D-11 / issue 21: the open items handed over are listed, not only counted.
+    assert body[len(SHIFT_TEXT):].startswith("\nOpen items handed over\nNothing was open.\n")
     assert "Slips issued                  2\nPeople                        3\n" in body
     assert "Still on site at the end      1\n" in body
     assert "V20261128-0002   王五      刘洋 12-0101   2026-11-28 10:10" in body

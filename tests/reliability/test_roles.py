@@ -39,7 +39,7 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.complaint import CommunicationCreate, ComplaintCreate, ComplaintUpdate
 from deskterm.models.estate import ResidentCreate
 from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyCreate
-from deskterm.models.repair import RepairOrderCreate, RepairOrderUpdate, RepairScope
+from deskterm.models.repair import Engineer, RepairOrderCreate, RepairOrderUpdate, RepairScope
 from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.user import Role
 from deskterm.models.visitor import (
@@ -579,6 +579,57 @@ def _cases():
     S["repairs.accept_fee"] = on(_with_fee, lambda w, a, m, s: repairs.accept_fee(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, accepted_by="张三",
         form_no="F-0001"))
+    def _estimated(w):
+        m = _order(w)
+        run_write(w.engine, lambda s: repairs.set_estimate(
+            session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
+            version=None, days="3"))
+        return m
+
+    def _quoted(w):
+        m = _estimated(w)
+        run_write(w.engine, lambda s: repairs.record_quotation(
+            session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
+            version=None, amount_fen=90000, quote_no="BJ-1"))
+        return m
+
+    engineer_names = itertools.count(1)
+
+    def _engineer(w):
+        name = f"工程师{next(engineer_names)}"
+        return run_write(w.engine, lambda s: repairs.add_engineer(
+            session=s, actor=w.admin, clock=w.clock, name=name))
+
+    def _charged(w):  # not a warranty repeat of an earlier case's repair: charged
+        m = _order(w, warranty_opt_out_reason="另一处漏水")
+        run_write(w.engine, lambda s: repairs.add_fee_line(
+            session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
+            version=None, code="F001"))
+        return m
+
+    S["repairs.settlement.settle_order"] = on(_charged, lambda w, a, m, s: repairs.settle_order(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
+        state="paid", receipt_no="SJ-1"))
+    S["repairs.settlement.set_cost_bearer"] = on(_order, lambda w, a, m, s:
+        repairs.set_cost_bearer(session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
+                                bearer="owner"))
+    S["repairs.settlement.set_estimate"] = on(_order, lambda w, a, m, s: repairs.set_estimate(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
+        days="0.5"))
+    S["repairs.settlement.record_quotation"] = on(_estimated, lambda w, a, m, s:
+        repairs.record_quotation(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                 order_id=m.id, version=None, amount_fen=80000, quote_no="BJ-2"))
+    S["repairs.settlement.accept_quotation"] = on(_quoted, lambda w, a, m, s:
+        repairs.accept_quotation(session=s, actor=a, clock=w.clock, order_id=m.id,
+                                 version=None, accepted_by="张三"))
+    S["repairs.warranty.set_warranty_link"] = on(_order, lambda w, a, m, s:
+        repairs.set_warranty_link(session=s, actor=a, clock=w.clock, settings=w.settings,
+                                  order_id=m.id, version=None, warranty_of_id=None,
+                                  reason="不是保修"))
+    S["repairs.engineers.add_engineer"] = on(lambda w: None, lambda w, a, m, s:
+        repairs.add_engineer(session=s, actor=a, clock=w.clock, name=f"新师傅{a.code}"))
+    S["repairs.engineers.set_on_duty"] = on(_engineer, lambda w, a, m, s: repairs.set_on_duty(
+        session=s, actor=a, clock=w.clock, engineer_id=m.id, on_duty=False))
     S["repairs.review_fee_line"] = on(_with_pending_line, lambda w, a, m, s:
         repairs.review_fee_line(session=s, actor=a, clock=w.clock, line_id=m.id, approve=True))
     S["repairs.mark_called_back"] = on(lambda w: w.repaired(), lambda w, a, m, s:
@@ -761,6 +812,9 @@ def _cli_runs(tmp):
          {"DESKTERM_NEW_PASSWORD": "new-pass-123"}),
         ("users passwd", ["users", "passwd", "op1"], {"DESKTERM_NEW_PASSWORD": PASSWORD}),
         ("users disable", ["users", "disable", "DISABLEME"], {}),
+        ("engineers add", ["engineers", "add", "NEWCODE", "--trade", "水电"], {}),
+        ("engineers list", ["engineers", "list"], {}),
+        ("engineers duty", ["engineers", "duty", "ENGINEER", "off"], {}),
         ("db backup", ["db", "backup", str(tmp / "BACKUP.db")], {}),
         ("purge visitors", ["purge", "visitors", "--older-than", "180", "--yes"], {}),
         ("users enable", ["users", "enable", "DISABLEME"], {}),
@@ -797,6 +851,10 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
             code = f"d{checked}{role[:2]}"
             make_user(engine, FixedClock(FIXED_NOW), Settings(), code, Role.operator)
             argv = [code if a == "DISABLEME" else a for a in argv]
+        if "ENGINEER" in argv:  # one on the list to put off duty
+            name = f"e{checked}{role[:2]}"
+            run_write(engine, lambda s, n=name: s.add(Engineer(name=n)))
+            argv = [name if a == "ENGINEER" else a for a in argv]
         denied_before = _audit(cli_db, "permission.denied")
         result = cli(*argv, "--db", cli_db, "--user", STAFF[role],
                      env={"DESKTERM_PASSWORD": PASSWORD, **env})

@@ -56,7 +56,9 @@ def test_intake_numbers_and_audits(engine, clock, settings, staff):
     second = intake(engine, clock, settings, staff.operator)
     assert first.number == "C20261128-0001" and second.number == "C20261128-0002"
     assert first.contact == "13812345678" and first.unit_id is not None
-    assert first.status == ComplaintStatus.open and first.reply_due_at is None
+    # Every open complaint is owed a reply by a deadline (issue 21): 24 h by default.
+    assert first.status == ComplaintStatus.open
+    assert first.reply_due_at == clock.now() + timedelta(hours=settings.complaint_reply_hours)
     steps = run_read(engine, lambda s: svc.list_steps(s, first.id))
     assert [st.step for st in steps] == ["listened", "sympathy"]
     assert all(st.user_id == staff.operator.user_id for st in steps)

@@ -108,7 +108,9 @@ def test_repairs_ordered_by_time_left_with_late_ones_counted(engine, clock, sett
     assert [i.id for i in items] == [urgent_late, urgent_new, general_new]
     assert items[0].due_at < clock.now() < items[1].due_at
     assert counts["repairs"].total == 3 and counts["repairs"].late == 1
-    assert items[0].text == "3-1203 漏水"
+    # D-36: reported 3 h ago and still not dispatched: flagged for the board and the handover.
+    assert items[0].text == "⚠ unsent: 3-1203 漏水"
+    assert items[1].text == "3-1203 漏水"  # reported just now: not flagged yet
 
 
 def test_visitors_messages_promises_complaints_callbacks_follow_ups(engine, clock, settings,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlmodel import select
@@ -237,12 +237,19 @@ def test_warranty_repeat_is_found_linked_and_charged_nothing(engine, clock, sett
 def _random_line(rng: random.Random, review: FeeReview, waived: bool = False) -> RepairFeeLine:
     labour = rng.randrange(0, 1_000_000)
     materials = rng.choice([0, rng.randrange(0, 500_000)])
-    quantity = rng.randrange(1, 50)
+    quantity = rng.choice([Decimal(rng.randrange(1, 50)), Decimal(rng.randrange(1, 5000)) / 100])
     price = labour + materials
     return RepairFeeLine(order_id=1, description="x", quantity=quantity, unit_labour_fen=labour,
                          unit_materials_fen=materials, unit_price_fen=price,
-                         amount_fen=line_amount(price, quantity), review=review, waived=waived,
-                         added_at=sh(2026, 11, 28, 10, 0))
+                         labour_amount_fen=line_amount(labour, quantity),
+                         materials_amount_fen=line_amount(materials, quantity),
+                         amount_fen=line_amount(labour, quantity) + line_amount(materials, quantity),
+                         review=review, waived=waived, added_at=sh(2026, 11, 28, 10, 0))
+
+
+def _fen(value: Decimal) -> Decimal:
+    """Yuan rounded half up to the fen, as a desk's calculator would."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def test_fee_totals_equal_exact_decimal_arithmetic_on_a_thousand_random_fees():
@@ -254,13 +261,17 @@ def test_fee_totals_equal_exact_decimal_arithmetic_on_a_thousand_random_fees():
                    + [_random_line(rng, FeeReview.not_needed, waived=True) for _ in range(50)])
     lines = charged + not_charged
     rng.shuffle(lines)
-    yuan = [Decimal(format_yuan(ln.unit_price_fen)) for ln in charged]  # "12.34" -> Decimal
-    expected_total = sum((p * ln.quantity for p, ln in zip(yuan, charged, strict=True)), Decimal(0))
-    expected_labour = sum((Decimal(ln.unit_labour_fen) / 100 * ln.quantity for ln in charged), Decimal(0))
+    # Each part of each line rounded to the fen, then added: what the desk's form shows.
+    expected_labour = sum((_fen(Decimal(ln.unit_labour_fen) / 100 * ln.quantity) for ln in charged),
+                          Decimal(0))
+    expected_materials = sum((_fen(Decimal(ln.unit_materials_fen) / 100 * ln.quantity)
+                              for ln in charged), Decimal(0))
+    expected_total = expected_labour + expected_materials
     expected_waived = sum((Decimal(ln.amount_fen) / 100 for ln in not_charged if ln.waived), Decimal(0))
     got = fees.totals(lines)
     assert Decimal(format_yuan(got.total_fen)) == expected_total
     assert Decimal(format_yuan(got.labour_fen)) == expected_labour
+    assert Decimal(format_yuan(got.materials_fen)) == expected_materials
     assert Decimal(format_yuan(got.waived_fen)) == expected_waived
     assert got.labour_fen + got.materials_fen == got.total_fen
     assert (got.pending_lines, got.rejected_lines) == (50, 50)

@@ -95,13 +95,23 @@ def test_household_orders_carry_the_fee_and_its_acceptance(engine, book):
     assert list(paid) == [k for k, _kind in records.HOUSEHOLD_ORDER_COLUMNS]
 
 
-def test_public_log_costs_and_notices(engine, book):
+def test_public_log_costs_and_notices(engine, clock, settings, staff, book):
     log = _all(engine, records.iter_public_repair_log)
     assert [(r["no"], r["notice_no"], r["location"]) for r in log] == [
         (1, book["lift"].number, "3栋2号电梯"), (2, book["light"].number, "3栋大堂")]
     costs = _all(engine, records.iter_public_cost_statistics)
+    # D-37: a charge is not a settlement; the order stays unpaid until it is settled.
     assert [(r["number"], r["cost_fen"], r["settlement"]) for r in costs] == [
-        (book["lift"].number, 0, "free"), (book["light"].number, 4500, "paid")]
+        (book["lift"].number, 0, "free"), (book["light"].number, 4500, "unpaid")]
+    run_write(engine, lambda s: repairs.set_cost_bearer(
+        session=s, actor=staff.operator, clock=clock, order_id=book["light"].id, version=None,
+        bearer="public_fund"))
+    run_write(engine, lambda s: repairs.settle_order(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        order_id=book["light"].id, version=None, state="finance", receipt_no="CW-1130"))
+    costs = _all(engine, records.iter_public_cost_statistics)
+    assert [(r["settlement"], r["cost_bearer"]) for r in costs] == [
+        ("free", ""), ("finance", "public_fund")]
     notices = _all(engine, records.iter_engineering_notices)
     assert notices[0]["required_by"] == book["lift"].fix_due_at
     assert notices[1]["cost_fen"] == 4500 and notices[1]["finished_at"] is not None

@@ -87,7 +87,9 @@ def test_shift_head_shows_the_last_handover_and_who_answered_it(engine, staff, c
         Handover(post="前台", shift_id=shift_id, outgoing_user_id=op.user_id,
                  created_at=T0 + timedelta(hours=11, minutes=30), notices="钥匙在抽屉",
                  status="refused", incoming_user_id=sup.user_id, answered_at=T0 + timedelta(hours=12),
-                 refusal_reason="对讲机少一台", physical_items={"keys": 3}, open_items=[{"kind": "repair"}]))
+                 refusal_reason="对讲机少一台", physical_items={"keys": 3},
+                 open_items=[{"kind": "repair", "ref": "R20261128-0001",
+                              "text": "3-1203 漏水", "due_at": "2026-11-28T04:00:00+00:00"}]))
     report = run_read(engine, lambda s: build_shift(session=s, period=Period(T0, T0, shift_id=shift_id),
                                                     settings=settings, clock=clock))
     sections = {s.key: s for s in report.sections}
@@ -101,6 +103,9 @@ def test_shift_head_shows_the_last_handover_and_who_answered_it(engine, staff, c
     assert handover["open_items"] == 1
     assert handover["answered_at"] == T0 + timedelta(hours=12)
     assert sections["handover"].tables[0].rows[0][1] == 3
+    # Issue 21 (D-11): the items handed over are listed, not only counted.
+    (item,) = sections["handover"].tables[1].rows
+    assert item == ["Repair", "R20261128-0001", "3-1203 漏水", T0.replace(hour=4)]
 
 
 def test_shift_without_handover_or_shift(engine, staff, clock, settings):

@@ -175,7 +175,7 @@ async def test_the_fee_is_accepted_before_the_work_is_done(make_desk_app, engine
         assert reload(engine, order.id).status == RepairStatus.repaired
 
 
-async def test_a_warranty_repeat_is_offered_and_linked(make_desk_app, engine, clock, settings, staff):
+async def test_a_warranty_repeat_is_linked_by_default(make_desk_app, engine, clock, settings, staff):
     estate = make_repair_estate(engine)
     clock.advance(days=-20)
     first = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
@@ -187,8 +187,8 @@ async def test_a_warranty_repeat_is_offered_and_linked(make_desk_app, engine, cl
         keys = Keys(pilot)
         await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=暖气不热", "tab", "=又不热了")
         line = str(app.screen.query_one("#warranty-line").render())
-        assert first.number in line and "Ctrl+L" in line
-        await keys("ctrl+l", "ctrl+s")
+        assert first.number in line and "Ctrl+L unlinks" in line  # D-35: linked by default
+        await keys("ctrl+s")
         repeat = orders(engine)[-1]
         assert repeat.warranty_of_id == first.id
         assert "charged nothing" in str(app.screen.query_one("#print-summary").render())
@@ -235,6 +235,30 @@ async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
         assert order.status == RepairStatus.dispatched and order.assignee == "李师傅"
         messages = [str(n.message) for n in app._notifications]
         assert any("Another desk changed" in m and "李师傅" in m for m in messages), messages
+
+
+async def test_unlinking_a_warranty_repeat_at_intake_needs_a_reason(make_desk_app, engine, clock,
+                                                                    settings, staff):
+    estate = make_repair_estate(engine)
+    clock.advance(days=-20)
+    first = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    repair_fully(engine, clock, settings, staff.operator, first.id)
+    clock.advance(days=20)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=暖气不热", "tab", "=又不热了",
+                   "ctrl+l")
+        assert app.focused.id == "warranty-opt-out-reason-input"
+        await keys("ctrl+s")  # no reason: refused, nothing saved
+        assert "why" in app.screen.query_one("#field-warranty-opt-out-reason").error
+        assert len(orders(engine)) == 1
+        await keys("=住户自己换了阀门", "ctrl+s")
+        repeat = orders(engine)[-1]
+        assert repeat.warranty_of_id is None and repeat.warranty_opt_out_reason == "住户自己换了阀门"
+
+
 
 
 async def test_a_full_phone_on_a_work_order_asks_why_and_is_audited(make_desk_app, engine, clock):

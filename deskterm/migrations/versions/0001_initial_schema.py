@@ -64,6 +64,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_directory_entry_name_initials'), ['name_initials'], unique=False)
         batch_op.create_index(batch_op.f('ix_directory_entry_name_pinyin'), ['name_pinyin'], unique=False)
 
+    op.create_table('engineer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('trade', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('on_duty', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('name')
+    )
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
@@ -291,6 +300,7 @@ def upgrade() -> None:
     sa.Column('repair_class', sa.String(length=16), nullable=False),
     sa.Column('override_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('reported_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('entered_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reported_by', sa.Integer(), nullable=False),
     sa.Column('shift_id', sa.Integer(), nullable=True),
     sa.Column('onsite_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
@@ -298,6 +308,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('resume_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('assignee', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('engineer_id', sa.Integer(), nullable=True),
+    sa.Column('appointment_after_deadline', sa.Boolean(), nullable=False),
     sa.Column('dispatched_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('arrived_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('repaired_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
@@ -312,10 +324,21 @@ def upgrade() -> None:
     sa.Column('closed_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('warranty_of_id', sa.Integer(), nullable=True),
+    sa.Column('warranty_opt_out_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('reopen_count', sa.Integer(), nullable=False),
     sa.Column('reopened_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('settlement', sa.String(length=16), nullable=False),
+    sa.Column('settled_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('receipt_no', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('cost_bearer', sa.String(length=16), nullable=True),
+    sa.Column('estimate_days', deskterm.db.Hundredths(), nullable=True),
+    sa.Column('quote_fen', sa.Integer(), nullable=True),
+    sa.Column('quote_no', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('quote_accepted_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('quote_accepted_by_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['category_code'], ['repair_category.code'], ),
+    sa.ForeignKeyConstraint(['engineer_id'], ['engineer.id'], ),
     sa.ForeignKeyConstraint(['reported_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
@@ -508,6 +531,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_promised_reply_answered_at'), ['answered_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_promised_reply_due_at'), ['due_at'], unique=False)
 
+    op.create_table('repair_attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('attempt', sa.Integer(), nullable=False),
+    sa.Column('started_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('onsite_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('fix_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('assignee', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('dispatched_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('arrived_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('repaired_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('appointment_after_deadline', sa.Boolean(), nullable=False),
+    sa.Column('ended_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['repair_order.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('repair_attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_repair_attempt_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_repair_attempt_started_at'), ['started_at'], unique=False)
+
     op.create_table('repair_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -533,10 +578,12 @@ def upgrade() -> None:
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('quantity', deskterm.db.Hundredths(), nullable=False),
     sa.Column('unit_labour_fen', sa.Integer(), nullable=False),
     sa.Column('unit_materials_fen', sa.Integer(), nullable=False),
     sa.Column('unit_price_fen', sa.Integer(), nullable=False),
+    sa.Column('labour_amount_fen', sa.Integer(), nullable=False),
+    sa.Column('materials_amount_fen', sa.Integer(), nullable=False),
     sa.Column('amount_fen', sa.Integer(), nullable=False),
     sa.Column('waived', sa.Boolean(), nullable=False),
     sa.Column('review', sa.String(length=16), nullable=False),
@@ -714,6 +761,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_repair_event_order_id'))
 
     op.drop_table('repair_event')
+    with op.batch_alter_table('repair_attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_repair_attempt_started_at'))
+        batch_op.drop_index(batch_op.f('ix_repair_attempt_order_id'))
+
+    op.drop_table('repair_attempt')
     with op.batch_alter_table('promised_reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_promised_reply_due_at'))
         batch_op.drop_index(batch_op.f('ix_promised_reply_answered_at'))
@@ -827,6 +879,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_event_starts_at'))
 
     op.drop_table('event')
+    op.drop_table('engineer')
     with op.batch_alter_table('directory_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_directory_entry_name_pinyin'))
         batch_op.drop_index(batch_op.f('ix_directory_entry_name_initials'))

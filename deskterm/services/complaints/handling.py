@@ -145,6 +145,10 @@ def intake_complaint(
         number=next_number(session=session, prefix="C", at=now, tz=settings.timezone),
         received_at=now, received_by=actor.user_id, shift_id=actor.shift_id,
         repair_id=data.repair_id, status=ComplaintStatus.open,
+        # D-42/D-44: every open complaint is owed a reply by a deadline (referring may set
+        # another); closing on the spot replies at once.
+        reply_due_at=as_utc(reply_due_at) if reply_due_at else now + timedelta(
+            hours=settings.complaint_reply_hours),
     )
     audit.record(session=session, actor=actor, clock=clock, action="complaint.create",
                  entity="complaint",

@@ -5,6 +5,7 @@ changed, and apply a change as one RepairEvent plus one audit event (ARCHITECTUR
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, select
@@ -27,6 +28,8 @@ def plain(value: Any) -> Any:
     """A JSON-safe value for the event and audit records."""
     if isinstance(value, datetime):
         return as_utc(value).isoformat(timespec="seconds")
+    if isinstance(value, Decimal):
+        return str(value)
     return getattr(value, "value", value)
 
 

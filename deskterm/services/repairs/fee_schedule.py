@@ -172,7 +172,7 @@ def totals(lines: Iterable[RepairFeeLine]) -> FeeTotals:
         if line.waived:
             waived += line.amount_fen
             continue
-        labour += line.unit_labour_fen * line.quantity
-        materials += line.unit_materials_fen * line.quantity
+        labour += line.labour_amount_fen
+        materials += line.materials_amount_fen
         total += line.amount_fen
     return FeeTotals(labour, materials, total, waived, pending, pending_lines, rejected)

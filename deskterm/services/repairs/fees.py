@@ -5,6 +5,8 @@ reporter's acceptance of the fee (who, when, the paper form number).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
@@ -18,7 +20,7 @@ from deskterm.models.repair import (
     RepairOrder,
     RepairScope,
 )
-from deskterm.rules.money import format_yuan, line_amount
+from deskterm.rules.money import format_quantity, format_yuan, line_amount, parse_quantity
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
@@ -37,10 +39,24 @@ def order_totals(session: Session, order_id: int) -> FeeTotals:
     return totals(order_lines(session, order_id))
 
 
-def _quantity(quantity: int) -> int:
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_QUANTITY:
-        raise InvalidInput(_("The quantity is a whole number from 1 to 10000."), field="quantity")
-    return quantity
+def _quantity(quantity: int | Decimal | str) -> Decimal:
+    """1, 1.5 (hours), 2.35 (metres): above 0, at most 10000, at most two decimals."""
+    try:
+        value = parse_quantity(quantity)
+    except (ValueError, TypeError):
+        value = None
+    if value is None or not Decimal("0.01") <= value <= MAX_QUANTITY:
+        raise InvalidInput(
+            _("The quantity is a number from 0.01 to 10000, like 1 or 1.5."), field="quantity")
+    return value
+
+
+def priced(labour_fen: int, materials_fen: int, quantity: Decimal) -> dict[str, int]:
+    """The amounts of a line, each rounded to the fen: labour, materials and their sum."""
+    labour = line_amount(labour_fen, quantity)
+    materials = line_amount(materials_fen, quantity)
+    return {"labour_amount_fen": labour, "materials_amount_fen": materials,
+            "amount_fen": labour + materials}
 
 
 def _price(fen: int, field: str) -> int:
@@ -68,7 +84,7 @@ def _add_line(
         values = {"fee_accepted_at": None, "fee_accepted_by_name": None, "fee_accepted_fen": None,
                   "fee_form_no": None}
     amount = format_yuan(line.amount_fen)
-    note = f"{line.code or '-'} {line.description} x{line.quantity} = {amount}"
+    note = f"{line.code or '-'} {line.description} x{format_quantity(line.quantity)} = {amount}"
     apply_change(
         session=session, actor=actor, clock=clock, order=order, action="fee_add", values=values,
         note=note, detail={"line_id": line.id, "review": str(line.review), "waived": line.waived,
@@ -79,7 +95,7 @@ def _add_line(
 
 def add_fee_line(
     *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, code: str, quantity: int = 1,
+    version: int | None, code: str, quantity: int | Decimal | str = 1,
 ) -> RepairFeeLine:
     """A schedule item at the price in force today (the desk's day); no review needed."""
     order = _open_for_fees(session, actor, order_id, version)
@@ -96,7 +112,7 @@ def add_fee_line(
         order_id=order.id, schedule_item_id=item.id, code=item.code, description=item.name,
         unit=item.unit, quantity=quantity, unit_labour_fen=item.labour_fen,
         unit_materials_fen=item.materials_fen, unit_price_fen=unit_price,
-        amount_fen=line_amount(unit_price, quantity), review=FeeReview.not_needed,
+        **priced(item.labour_fen, item.materials_fen, quantity), review=FeeReview.not_needed,
         added_at=as_utc(clock.now()), added_by=actor.user_id,
     )
     return _add_line(session, actor, clock, order, line)
@@ -104,7 +120,8 @@ def add_fee_line(
 
 def add_offschedule_line(
     *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
-    description: str, quantity: int = 1, labour_fen: int = 0, materials_fen: int = 0,
+    description: str, quantity: int | Decimal | str = 1, labour_fen: int = 0,
+    materials_fen: int = 0,
     unit: str = "",
 ) -> RepairFeeLine:
     """An item not on the schedule, at a proposed price: it waits for review (D-36)."""
@@ -123,7 +140,7 @@ def add_offschedule_line(
     line = RepairFeeLine(
         order_id=order.id, code="", description=what, unit=unit,
         quantity=quantity, unit_labour_fen=labour, unit_materials_fen=materials,
-        unit_price_fen=labour + materials, amount_fen=line_amount(labour + materials, quantity),
+        unit_price_fen=labour + materials, **priced(labour, materials, quantity),
         review=FeeReview.pending, added_at=as_utc(clock.now()), added_by=actor.user_id,
     )
     return _add_line(session, actor, clock, order, line)
@@ -149,7 +166,9 @@ def review_fee_line(
         if materials_fen is not None:
             line.unit_materials_fen = _price(materials_fen, "materials")
         line.unit_price_fen = line.unit_labour_fen + line.unit_materials_fen
-        line.amount_fen = line_amount(line.unit_price_fen, line.quantity)
+        for field, value in priced(line.unit_labour_fen, line.unit_materials_fen,
+                                   line.quantity).items():
+            setattr(line, field, value)
     line.review = FeeReview.approved if approve else FeeReview.rejected
     line.review_note = note.strip() or None
     line.reviewed_by = actor.user_id

@@ -1,8 +1,10 @@
 """Repair intake (报修接待, D-30, D-31, D-35, D-37): the order, its number and its deadlines.
 
 On save the order gets its number (R20261128-0003) and its deadlines from rules.sla under
-settings.sla; a repeat of a repair completed within the warranty (D-35) links to it and is
-charged nothing.
+settings.sla, counted from when the resident reported it (which may be earlier than the
+typing: case 1's call before the visit). A repeat of a repair completed within the warranty
+(D-35) links to it by default and is charged nothing; not linking it needs a reason. An
+appointment after the fix deadline is taken only when the resident chose it, and recorded.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -20,7 +23,6 @@ from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.estate import Resident, Unit
 from deskterm.models.repair import (
-    DONE_REPAIR_STATUSES,
     RepairCategory,
     RepairChannel,
     RepairClass,
@@ -32,12 +34,15 @@ from deskterm.models.repair import (
 )
 from deskterm.rules import repair_class as classes
 from deskterm.rules.sla import deadlines_for
-from deskterm.rules.warranty import find_warranty_match, in_warranty
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import ENTITY, plain
+from deskterm.services.repairs.warranty import (
+    find_warranty_candidate,
+    warranty_target,
+)
 
 NUMBER_PREFIX = "R"
 
@@ -95,43 +100,6 @@ def residents_of_unit(*, session: Session, unit_id: int) -> list[Resident]:
     return sorted(rows, key=lambda r: (r.relation != "owner", r.id or 0))
 
 
-# -- warranty (D-35) ---------------------------------------------------------------------------
-def find_warranty_candidate(
-    *,
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    category_code: str,
-    scope: RepairScope | str = RepairScope.household,
-    unit_id: int | None = None,
-    location: str = "",
-) -> RepairOrder | None:
-    """The latest repair of the same unit (or public location) and category still in warranty."""
-    scope = RepairScope(scope)
-    stmt = select(RepairOrder.id, RepairOrder.repaired_at, RepairOrder.location).where(
-        RepairOrder.category_code == category_code,
-        RepairOrder.status.in_([s.value for s in DONE_REPAIR_STATUSES]),
-        RepairOrder.repaired_at.is_not(None),
-        # A coarse bound (a month is never longer than 31 days); the rule decides exactly.
-        RepairOrder.repaired_at >= as_utc(now) - timedelta(days=31 * settings.warranty_months + 1),
-        RepairOrder.scope == scope.value,
-    )
-    if scope == RepairScope.household:
-        if unit_id is None:
-            return None
-        stmt = stmt.where(RepairOrder.unit_id == unit_id)
-    else:
-        if not _norm(location):
-            return None
-    rows = session.exec(stmt).all()
-    if scope == RepairScope.public:
-        rows = [row for row in rows if _norm(row[2]) == _norm(location)]
-    match = find_warranty_match(
-        [(row[0], row[1]) for row in rows], as_utc(now), settings.warranty_months, settings.timezone
-    )
-    return session.get(RepairOrder, match) if match is not None else None
-
-
 # -- the order --------------------------------------------------------------------------------
 def _category(session: Session, code: str) -> RepairCategory:
     category = session.get(RepairCategory, (code or "").strip())
@@ -184,30 +152,65 @@ def _check_where(session: Session, order_in: RepairOrderCreate, category: Repair
 
 def _check_warranty(
     session: Session, settings: Settings, order_in: RepairOrderCreate, now: datetime
-) -> RepairOrder | None:
-    """The order a warranty repeat links to: same place and category, repaired in warranty."""
-    if order_in.warranty_of_id is None:
-        return None
-    previous = session.get(RepairOrder, order_in.warranty_of_id)
-    household = RepairScope(order_in.scope) == RepairScope.household
-    same_place = previous is not None and (
-        previous.unit_id == order_in.unit_id
-        if household
-        else _norm(previous.location) == _norm(order_in.location)
-    )
-    if (
-        previous is None
-        or not same_place
-        or previous.scope != RepairScope(order_in.scope)
-        or previous.category_code != order_in.category_code
-        or previous.repaired_at is None
-        or not in_warranty(previous.repaired_at, now, settings.warranty_months, settings.timezone)
-    ):
+) -> tuple[RepairOrder | None, str | None]:
+    """D-35: the order this one repeats under warranty (linked by default) and, when the desk
+    does not link a repeat it was offered, the reason why."""
+    if order_in.warranty_of_id is not None:
+        previous = warranty_target(
+            session, settings, previous_id=order_in.warranty_of_id, scope=order_in.scope,
+            unit_id=order_in.unit_id, location=order_in.location,
+            category_code=order_in.category_code, now=now)
+        return previous, None
+    candidate = find_warranty_candidate(
+        session=session, settings=settings, now=now, category_code=order_in.category_code,
+        scope=order_in.scope, unit_id=order_in.unit_id, location=order_in.location)
+    if candidate is None:
+        return None, None
+    reason = (order_in.warranty_opt_out_reason or "").strip()
+    if not reason:
+        return candidate, None  # linked by default
+    if len(reason) > 500:
+        raise InvalidInput(_("This field takes at most {n} characters.").format(n=500),
+                           field="warranty_opt_out_reason")
+    return None, reason
+
+
+def reported_time(settings: Settings, value: datetime | None, now: datetime) -> datetime:
+    """When the resident reported it (D-31): not in the future, at most
+    settings.repair_backdate_hours back; None means now."""
+    if value is None:
+        return now
+    at = as_utc(value)
+    if at > now + timedelta(minutes=1):
+        raise InvalidInput(_("The time it was reported cannot be in the future."),
+                           field="reported_at")
+    if at < now - timedelta(hours=settings.repair_backdate_hours):
         raise InvalidInput(
-            _("That order is not a repair of this place and category under warranty."),
-            field="warranty_of_id",
-        )
-    return previous
+            _("A report more than {hours} hours ago cannot be backdated; take it as reported "
+              "now and say when it was first reported in the fault.").format(
+                hours=settings.repair_backdate_hours),
+            field="reported_at")
+    return min(at, now)
+
+
+def appointment_after_deadline(appointment: datetime | None, fix_due: datetime) -> bool:
+    return appointment is not None and as_utc(appointment) > as_utc(fix_due)
+
+
+def check_appointment(
+    appointment: datetime | None, fix_due: datetime, resident_chose_later: bool,
+    tz: str,
+) -> bool:
+    """An appointment after the fix deadline is refused unless the resident chose it; returns
+    whether it is after the deadline (recorded on the order and apart in the SLA report)."""
+    late = appointment_after_deadline(appointment, fix_due)
+    if late and not resident_chose_later:
+        raise InvalidInput(
+            _("The appointment is after the fix deadline ({due}); the deadline will be "
+              "missed. Save again if the resident chose this later time.").format(
+                due=as_utc(fix_due).astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M")),
+            field="appointment_at")
+    return late
 
 
 def _resident_phone(session: Session, order_in: RepairOrderCreate, reporter: str) -> str:
@@ -246,6 +249,9 @@ def create_repair_order(
     category = _category(session, order_in.category_code)
     _check_where(session, order_in, category)
     repair_class = _repair_class(category, order_in)
+    reported = reported_time(settings, order_in.reported_at, now)
+    deadlines = deadlines_for(repair_class.value, reported, settings.sla)
+    late_appointment = False
     if order_in.appointment_at is not None:
         if repair_class == RepairClass.urgent:
             raise InvalidInput(
@@ -254,9 +260,10 @@ def create_repair_order(
             )
         if as_utc(order_in.appointment_at) <= now:
             raise InvalidInput(_("The appointment must be in the future."), field="appointment_at")
-    previous = _check_warranty(session, settings, order_in, now)
+        late_appointment = check_appointment(order_in.appointment_at, deadlines.fix_due,
+                                             order_in.resident_chose_later, settings.timezone)
+    previous, opt_out = _check_warranty(session, settings, order_in, now)
     contact = order_in.reporter_contact.strip() or _resident_phone(session, order_in, reporter)
-    deadlines = deadlines_for(repair_class.value, now, settings.sla)
     overridden = repair_class != RepairClass(category.repair_class)
     order = RepairOrder(
         scope=RepairScope(order_in.scope),
@@ -271,13 +278,16 @@ def create_repair_order(
         number=next_number(session=session, prefix=NUMBER_PREFIX, at=now, tz=settings.timezone),
         repair_class=repair_class,
         override_reason=((order_in.override_reason or "").strip() or None) if overridden else None,
-        reported_at=now,
+        reported_at=reported,
+        entered_at=now,
+        appointment_after_deadline=late_appointment,
         reported_by=actor.user_id,
         shift_id=actor.shift_id,
         onsite_due_at=deadlines.onsite_due,
         fix_due_at=deadlines.fix_due,
         status=RepairStatus.reported,
         warranty_of_id=previous.id if previous else None,
+        warranty_opt_out_reason=opt_out,
     )
     session.add(order)
     session.flush()
@@ -298,7 +308,12 @@ def create_repair_order(
             "fix_due_at": plain(order.fix_due_at),
             "onsite_due_at": plain(order.onsite_due_at),
             "warranty_of": previous.number if previous else None,
+            "warranty_opt_out_reason": opt_out,
             "override_reason": order.override_reason,
+            # A backdated report is audited with both times (D-31: the clocks run from it).
+            "reported_at": plain(reported) if reported < now else None,
+            "entered_at": plain(now) if reported < now else None,
+            "appointment_after_deadline": late_appointment or None,
         },
     )
     return order

@@ -43,6 +43,17 @@ SLA_STATE = {
     "met": N_("met"),
     "missed": N_("missed"),
 }
+SETTLEMENT = {
+    "unpaid": N_("unpaid"),
+    "paid": N_("paid at the desk"),
+    "finance": N_("sent to finance"),
+}
+COST_BEARER = {
+    "owner": N_("owner"),
+    "public_fund": N_("public maintenance fund"),
+    "service_fee": N_("property service fee"),
+    "developer": N_("developer's warranty"),
+}
 FIELD = {
     "status": N_("status"),
     "assignee": N_("assigned to"),
@@ -61,6 +72,18 @@ FIELD = {
     "appointment_at": N_("appointment"),
     "fees": N_("fees"),
     "reopen_count": N_("times reopened"),
+    "warranty_of_id": N_("warranty of"),
+    "warranty_opt_out_reason": N_("not linked because"),
+    "engineer_id": N_("engineer"),
+    "settlement": N_("settlement"),
+    "settled_at": N_("settled at"),
+    "receipt_no": N_("receipt no."),
+    "cost_bearer": N_("cost borne by"),
+    "estimate_days": N_("labour estimate (work-days)"),
+    "quote_fen": N_("quotation"),
+    "quote_no": N_("quotation no."),
+    "quote_accepted_by_name": N_("quotation accepted by"),
+    "appointment_after_deadline": N_("resident chose a later time"),
 }
 
 
@@ -100,6 +123,14 @@ def review_label(value: object) -> str:
 
 def sla_label(value: object) -> str:
     return _label(SLA_STATE, value)
+
+
+def settlement_label(value: object) -> str:
+    return _label(SETTLEMENT, value)
+
+
+def bearer_label(value: object) -> str:
+    return _label(COST_BEARER, value)
 
 
 def field_label(name: str) -> str:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from deskterm.config import Settings
 from deskterm.i18n import _
 from deskterm.models.repair import RepairScope
-from deskterm.rules.money import format_yuan
+from deskterm.rules.money import format_quantity, format_yuan
 from deskterm.rules.phone import mask_phone
 from deskterm.services.repairs.labels import category_name, class_label, review_label
 from deskterm.services.repairs.queries import OrderDetail
@@ -92,7 +92,7 @@ def fee_rows(detail: OrderDetail) -> list[tuple[str, str, str, str, str]]:
         if line.waived:
             note = _("warranty: not charged")
         item = f"{line.code} {line.description}".strip()
-        rows.append((item, f"{line.quantity} {line.unit}".strip(),
+        rows.append((item, f"{format_quantity(line.quantity)} {line.unit}".strip(),
                      format_yuan(line.unit_price_fen), format_yuan(line.amount_fen), note))
     return rows
 

@@ -17,6 +17,7 @@ from deskterm.models.estate import Unit
 from deskterm.models.repair import (
     OPEN_REPAIR_STATUSES,
     FeeReview,
+    RepairAttempt,
     RepairCategory,
     RepairEvent,
     RepairFeeLine,
@@ -29,6 +30,28 @@ from deskterm.rules.sla import SlaState, deadline_state
 from deskterm.services.repairs.fee_schedule import FeeTotals, totals
 
 OPEN = [s.value for s in OPEN_REPAIR_STATUSES]
+
+
+def dispatch_due(order: RepairOrder, settings: Settings) -> datetime | None:
+    """D-36 "passed to engineering at once": by settings.dispatch_minutes after the report
+    (or the reopening); None once dispatched."""
+    if str(getattr(order.status, "value", order.status)) != RepairStatus.reported.value:
+        return None
+    started = as_utc(order.reopened_at or order.reported_at)
+    return started + timedelta(minutes=settings.dispatch_minutes)
+
+
+def dispatch_late(order: RepairOrder, now: datetime, settings: Settings) -> bool:
+    """Still not dispatched after settings.dispatch_minutes: flagged on the board and in the
+    handover."""
+    due = dispatch_due(order, settings)
+    return due is not None and as_utc(now) > due
+
+
+def list_attempts(*, session: Session, order_id: int) -> list[RepairAttempt]:
+    """The earlier attempts of a reopened order, first first (D-31: none is lost)."""
+    stmt = select(RepairAttempt).where(RepairAttempt.order_id == order_id)
+    return list(session.exec(stmt.order_by(RepairAttempt.attempt)))
 
 
 def governing_deadline(order: RepairOrder) -> tuple[datetime, str]:
@@ -73,6 +96,9 @@ class BoardRow:
     fee_review_pending: bool
     reopen_count: int
     warranty: bool
+    dispatch_late: bool = False  # not passed to engineering within settings.dispatch_minutes
+    dispatch_due_at: datetime | None = None  # when it is late to dispatch (reported only)
+    appointment_after_deadline: bool = False
 
     def time_left(self, now: datetime) -> timedelta:
         return self.due_at - as_utc(now)
@@ -127,6 +153,9 @@ def list_board(*, session: Session, now: datetime, settings: Settings) -> list[B
                 state=order_state(order, now, settings.sla), status_reason=order.status_reason,
                 fee_review_pending=order.id in pending, reopen_count=order.reopen_count,
                 warranty=order.warranty_of_id is not None,
+                dispatch_late=dispatch_late(order, now, settings),
+                dispatch_due_at=dispatch_due(order, settings),
+                appointment_after_deadline=order.appointment_after_deadline,
             )
         )
     board.sort(key=lambda row: (row.due_at, row.number))
@@ -152,6 +181,7 @@ class OrderDetail:
     fee: FeeTotals = field(default_factory=FeeTotals)
     callbacks: list[Callback] = field(default_factory=list)
     warranty_of_number: str | None = None
+    attempts: list[RepairAttempt] = field(default_factory=list)
 
     @property
     def place(self) -> str:
@@ -187,6 +217,7 @@ def get_order_detail(*, session: Session, order_id: int) -> OrderDetail | None:
         fee=totals(lines),
         callbacks=list(callbacks),
         warranty_of_number=previous.number if previous else None,
+        attempts=list_attempts(session=session, order_id=order.id),
     )
 
 

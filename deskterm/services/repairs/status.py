@@ -20,6 +20,7 @@ from deskterm.models.complaint import Callback, CallbackResult
 from deskterm.models.repair import (
     DONE_REPAIR_STATUSES,
     OPEN_REPAIR_STATUSES,
+    RepairAttempt,
     RepairClass,
     RepairFeeLine,
     RepairOrder,
@@ -33,6 +34,7 @@ from deskterm.rules.sla import deadlines_for
 from deskterm.services.actor import Actor
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.permissions import require
+from deskterm.services.repairs import engineers
 from deskterm.services.repairs.base import (
     apply_change,
     check_version,
@@ -40,6 +42,8 @@ from deskterm.services.repairs.base import (
     require_status,
 )
 from deskterm.services.repairs.fee_schedule import totals
+from deskterm.services.repairs.intake import check_appointment
+from deskterm.services.repairs.settlement import needs_quotation, quotation_blocker
 
 S = RepairStatus
 SHIFT_HOURS = 12  # a desk shift's expected length when only its start is known
@@ -74,14 +78,17 @@ def _start(session: Session, actor: Actor, order_id: int, version: int | None, a
 # -- dispatch, arrival, repair ----------------------------------------------------------------
 def dispatch(
     *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
-    assignee: str, note: str = "",
+    engineer_id: int | None = None, assignee: str = "", note: str = "",
 ) -> RepairOrder:
-    """Pass the order to a named engineer (D-36: at once); again to re-assign it."""
+    """Pass the order to an engineer of the list (D-36: at once); again to re-assign it.
+
+    `engineer_id` names one from the list; a bare `assignee` name must be one of the list too
+    (the CLI and old callers), so that the desk always knows who is coming."""
     order = _start(session, actor, order_id, version, "repairs.update")
     require_status(order, (S.reported, S.dispatched, S.on_site), _("dispatch it"))
-    who = _text(assignee, "assignee", _("Dispatch to whom? Enter the engineer's name."))
+    engineer = engineers.resolve(session, engineer_id=engineer_id, name=assignee)
     now = as_utc(clock.now())
-    values = {"assignee": who}
+    values = {"assignee": engineer.name, "engineer_id": engineer.id}
     if order.status == S.reported:
         values |= {"status": S.dispatched, "dispatched_at": now}
     apply_change(session=session, actor=actor, clock=clock, order=order, action="dispatch",
@@ -102,7 +109,7 @@ def record_arrival(
     return order
 
 
-def _fee_blocker(session: Session, order: RepairOrder) -> str | None:
+def _fee_blocker(session: Session, order: RepairOrder, settings: Settings) -> str | None:
     """Why work may not be marked done yet (D-34, D-36), or None."""
     lines = session.exec(select(RepairFeeLine).where(RepairFeeLine.order_id == order.id)).all()
     fee = totals(lines)
@@ -111,6 +118,8 @@ def _fee_blocker(session: Session, order: RepairOrder) -> str | None:
             "Order {number} has a fee off the schedule waiting for a supervisor's review; "
             "work goes on once it is reviewed."
         ).format(number=order.number)
+    if needs_quotation(order, settings):  # a long job: the accepted quotation stands for it
+        return quotation_blocker(order, settings, fee.total_fen)
     if (
         order.scope == RepairScope.household
         and fee.total_fen > 0
@@ -131,7 +140,7 @@ def mark_repaired(
     order = _start(session, actor, order_id, version, "repairs.update")
     require_status(order, (S.on_site,), _("mark it repaired"))
     work = _text(work_done, "work_done", _("Say what work was done."))
-    blocker = _fee_blocker(session, order)
+    blocker = _fee_blocker(session, order, settings)
     if blocker:
         raise InvalidInput(blocker, field="fees")
     now = as_utc(clock.now())
@@ -218,12 +227,21 @@ def reopen_after_callback(
 ) -> RepairOrder:
     """A dissatisfied callback reopens the order (counted in reopen_count).
 
-    The order goes back to "reported" with fresh deadlines from now (the fix must be redone
-    within the class's limit); the earlier dispatch, arrival and repair stay in the history.
+    The attempt that ends here is kept as a RepairAttempt with its deadlines, times and
+    outcome (the SLA report counts it apart from the new attempt, D-31); the order goes back
+    to "reported" with fresh deadlines from now.
     """
     order = _start(session, actor, order_id, None, "callbacks.record")
     require_status(order, DONE_REPAIR_STATUSES, _("reopen it"))
     now = as_utc(clock.now())
+    session.add(RepairAttempt(
+        order_id=order.id, attempt=order.reopen_count + 1,
+        started_at=order.reopened_at or order.reported_at, onsite_due_at=order.onsite_due_at,
+        fix_due_at=order.fix_due_at, assignee=order.assignee, dispatched_at=order.dispatched_at,
+        arrived_at=order.arrived_at, repaired_at=order.repaired_at,
+        appointment_after_deadline=order.appointment_after_deadline, ended_at=now,
+        outcome="reopened", note=comment.strip()[:2000],
+    ))
     deadlines = deadlines_for(str(order.repair_class), now, settings.sla)
     apply_change(
         session=session, actor=actor, clock=clock, order=order, action="reopen",
@@ -232,6 +250,7 @@ def reopen_after_callback(
             "dispatched_at": None, "arrived_at": None, "repaired_at": None,
             "accepted_at": None, "accepted_by_name": None, "closed_at": None,
             "onsite_due_at": deadlines.onsite_due, "fix_due_at": deadlines.fix_due,
+            "appointment_at": None, "appointment_after_deadline": False,
         },
         note=comment.strip(), detail={"callback_id": callback_id},
     )
@@ -321,11 +340,13 @@ def resume_order(
 
 def update_order(
     *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
-    changes: RepairOrderUpdate,
+    changes: RepairOrderUpdate, settings: Settings | None = None,
+    resident_chose_later: bool = False,
 ) -> RepairOrder:
     """Correct what was taken down (reporter, contact, location, description, appointment)."""
     order = _start(session, actor, order_id, version, "repairs.update")
     require_status(order, OPEN_REPAIR_STATUSES, _("correct it"))
+    settings = settings or Settings()
     values = {}
     for field, value in changes.model_dump(exclude_unset=True).items():
         if value is None:
@@ -341,6 +362,8 @@ def update_order(
                     field="appointment_at",
                 )
             value = as_utc(value)
+            values["appointment_after_deadline"] = check_appointment(
+                value, order.fix_due_at, resident_chose_later, settings.timezone)
         values[field] = value
     apply_change(session=session, actor=actor, clock=clock, order=order, action="edit",
                  values=values, force_event=False)

@@ -24,6 +24,7 @@ from deskterm.models.repair import OPEN_REPAIR_STATUSES, RepairOrder
 from deskterm.models.shift import Handover, HandoverStatus, LogbookEntry
 from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.services.actor import Actor
+from deskterm.services.repairs.queries import dispatch_late
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,10 @@ def page_repairs(session: Session, scope: Scope, offset: int, limit: int) -> lis
         waiting_onsite = order.onsite_due_at is not None and order.arrived_at is None
         due = order.onsite_due_at if waiting_onsite else order.fix_due_at
         where = unit_label or order.location
-        items.append(AttentionItem("repair", order.id, order.number,
-                                   f"{where} {order.description}".strip(),
+        text = f"{where} {order.description}".strip()
+        if dispatch_late(order, scope.now, scope.settings):  # D-36: flagged to the next shift
+            text = _("⚠ unsent: {text}").format(text=text)
+        items.append(AttentionItem("repair", order.id, order.number, text,
                                    due_at=due, started_at=order.reported_at,
                                    at=order.reported_at))
     return items

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Static
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.repair import FeeScheduleItem, RepairFeeLine
-from deskterm.rules.money import format_yuan, parse_yuan
+from deskterm.rules.money import format_quantity, format_yuan, parse_yuan
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, field_text
 from deskterm.tui.widgets.field import FormField
@@ -41,13 +41,9 @@ def _yuan(text: str, field: str) -> int:
         raise InvalidInput(_("Type an amount like 12.50."), field=field) from None
 
 
-def _quantity(text: str) -> int:
-    try:
-        value = int((text or "1").strip())
-    except ValueError:
-        raise InvalidInput(_("The quantity is a whole number from 1 to 10000."),
-                           field="quantity") from None
-    return value
+def _quantity(text: str) -> str:
+    """The quantity as typed (1, 1.5 h, 2.35 m); the service checks it, to the fen."""
+    return (text or "").strip() or "1"
 
 
 class RepairFeeDialog(SaveDialog):
@@ -96,7 +92,7 @@ class RepairFeeDialog(SaveDialog):
             yield FormField(_("Priced per"), name="unit", label_width=LABEL, max_length=16,
                             placeholder=_("e.g. 个, 次, 米")).set_classes("off")
             yield FormField(_("Quantity"), name="quantity", value="1", label_width=LABEL,
-                            max_length=5)
+                            max_length=8, placeholder=_("1, or 1.5 (hours, metres)"))
             yield FormField(_("Labour (yuan)"), name="labour", label_width=LABEL,
                             max_length=12).set_classes("off")
             yield FormField(_("Materials (yuan)"), name="materials", label_width=LABEL,
@@ -189,7 +185,7 @@ class FeeReviewDialog(SaveDialog):
             box.border_title = _("Fee review")
             yield Static(plain(self.about, one_line=True), classes="about")
             yield Static(plain(_("{item} × {qty} {unit}: proposed {amount} yuan").format(
-                item=line.description, qty=line.quantity, unit=line.unit,
+                item=line.description, qty=format_quantity(line.quantity), unit=line.unit,
                 amount=format_yuan(line.amount_fen)), one_line=True))
             yield FormField(_("Labour (yuan)"), name="labour", label_width=LABEL,
                             value=format_yuan(line.unit_labour_fen), max_length=12)

@@ -4,13 +4,17 @@ who reported it, the category (which sets urgent or general), what is wrong, an 
 It saves itself (SaveDialog): a refused value shows under its field and nothing typed is lost.
 Typing the unit fills the reporter from the residents (their phone on file stays hidden);
 typing the category shows the best match and its deadline (↑ ↓ choose another); a repair of
-the same unit and category in the last 3 months is offered as warranty work (Ctrl+L links it).
+the same unit and category in the last 3 months is linked as warranty work by default
+(Ctrl+L unlinks it, with a reason); repairs of the unit in another category still in warranty
+are shown for the desk to decide. "Reported" takes the time of a call that came before the
+typing (D-31: the clocks start there). An appointment after the fix deadline is refused once
+with a warning; saving again records that the resident chose that later time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual import on
@@ -38,7 +42,8 @@ register(
     DeskAction("repair_intake.scope", "ctrl+t", "toggle_scope", N_("Household/public"),
                N_("Switch between a household repair and a public-facility repair (D-37).")),
     DeskAction("repair_intake.warranty", "ctrl+l", "toggle_warranty", N_("Warranty"),
-               N_("Link the order to the earlier repair under warranty: charged nothing (D-35).")),
+               N_("Link or unlink the earlier repair under warranty; linked, the work is "
+                  "charged nothing; unlinking needs a reason (D-35).")),
     DeskAction("repair_intake.next_match", "down", "match(1)", N_("Next category"),
                N_("Choose the next matching category."), show=False),
     DeskAction("repair_intake.prev_match", "up", "match(-1)", N_("Previous category"),
@@ -64,6 +69,12 @@ class RepairIntakeDialog(SaveDialog):
         & #category-match { color: $text; }
         & #warranty-line { color: $text-warning; display: none; }
         & #warranty-line.-offered { display: block; }
+        & #field-warranty-opt-out-reason { display: none; }
+        &.-unlinked #field-warranty-opt-out-reason { display: block; }
+        & #other-repeats { color: $text-muted; display: none; }
+        & #other-repeats.-shown { display: block; }
+        & #appointment-warning { color: $text-warning; display: none; }
+        & #appointment-warning.-shown { display: block; }
         & #field-location { display: none; }
         &.-public #field-location { display: block; }
         &.-public #field-unit, &.-public #unit-hint { display: none; }
@@ -78,8 +89,10 @@ class RepairIntakeDialog(SaveDialog):
         "the category (Chinese, English or pinyin initials); ↑ ↓ choose another match; the "
         "category sets urgent (on site within 2 h, fixed within 24 h) or general (fixed within "
         "72 h). Changing the class needs a reason. An appointment (e.g. 11-29 09:30) is for "
-        "general repairs. Ctrl+T switches to a public facility; Ctrl+L links a warranty repeat. "
-        "Ctrl+S saves."
+        "general repairs; one after the fix deadline is saved only when Ctrl+S is pressed again "
+        "(the resident chose it). Reported: when the resident called, if earlier than now (e.g. "
+        "13:40). Ctrl+T switches to a public facility; a warranty repeat is linked by default, "
+        "Ctrl+L unlinks it (say why). Ctrl+S saves."
     )
 
     def __init__(self, work, *, context: IntakeContext) -> None:
@@ -92,6 +105,9 @@ class RepairIntakeDialog(SaveDialog):
         self.match_index = 0
         self.warranty: RepairOrder | None = None
         self.link_warranty = False
+        self.other_repeats: list[RepairOrder] = []
+        self.late_confirmed = ""  # the appointment text the desk saved twice (resident's choice)
+        self.late_typed = ""
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -113,6 +129,9 @@ class RepairIntakeDialog(SaveDialog):
                             label_width=LABEL)
             yield FormField(_("Appointment"), name="appointment_at", max_length=20,
                             label_width=LABEL, placeholder=_("optional, e.g. 11-29 09:30"))
+            yield Static("", id="appointment-warning", classes="hint")
+            yield FormField(_("Reported"), name="reported_at", max_length=20,
+                            label_width=LABEL, placeholder=_("empty = now; a call earlier: 13:40"))
             yield FormField(_("Channel"), name="channel", label_width=LABEL,
                             control=choice(channels, id="channel-input"))
             yield FormField(_("Class"), name="repair_class", label_width=LABEL,
@@ -120,6 +139,9 @@ class RepairIntakeDialog(SaveDialog):
             yield FormField(_("Reason"), name="override_reason", max_length=500,
                             label_width=LABEL, placeholder=_("only when the class is changed"))
             yield Static("", id="warranty-line")
+            yield FormField(_("Why not"), name="warranty_opt_out_reason", max_length=500,
+                            label_width=LABEL, placeholder=_("why this is not warranty work"))
+            yield Static("", id="other-repeats", classes="hint")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -239,19 +261,29 @@ class RepairIntakeDialog(SaveDialog):
         cat = self.category
         household = self.scope == RepairScope.household
         if cat is None or (household and self.unit_id is None):
-            self._warranty_found(None)
+            self._warranty_found((None, []))
             return
         settings, now = self.app.settings, self.app.clock.now()
         unit_id, location, scope = self.unit_id, field_text(self, "location"), self.scope
-        self.run_db(lambda s: repairs.find_warranty_candidate(
-            session=s, settings=settings, now=now, category_code=cat.code, scope=scope,
-            unit_id=unit_id, location=location), write=False, on_done=self._warranty_found,
-            group="intake-warranty", exclusive=True)
 
-    def _warranty_found(self, order: RepairOrder | None) -> None:
+        def look(s):
+            found = repairs.find_warranty_candidate(
+                session=s, settings=settings, now=now, category_code=cat.code, scope=scope,
+                unit_id=unit_id, location=location)
+            others = repairs.list_other_repeats(
+                session=s, settings=settings, now=now, unit_id=unit_id if household else None,
+                category_code=cat.code)
+            return found, others
+
+        self.run_db(look, write=False, on_done=self._warranty_found, group="intake-warranty",
+                    exclusive=True)
+
+    def _warranty_found(self, result) -> None:
+        order, others = result
         if order is None or self.warranty is None or order.id != self.warranty.id:
-            self.link_warranty = False
+            self.link_warranty = order is not None  # D-35: a repeat is linked by default
         self.warranty = order
+        self.other_repeats = others
         self._draw_warranty()
         self.refresh_bindings()
 
@@ -259,19 +291,61 @@ class RepairIntakeDialog(SaveDialog):
         if self.warranty is not None:
             self.link_warranty = not self.link_warranty
             self._draw_warranty()
+            if not self.link_warranty:
+                self.query_one("#warranty-opt-out-reason-input", Input).focus()
 
     def _draw_warranty(self) -> None:
         line = self.query_one("#warranty-line", Static)
         line.set_class(self.warranty is not None, "-offered")
+        self.set_class(self.warranty is not None and not self.link_warranty, "-unlinked")
+        others = self.query_one("#other-repeats", Static)
+        others.set_class(bool(self.other_repeats), "-shown")
+        tz = self.app.settings.timezone
+        others.update(plain(_("Also in warranty here: {orders}. Same fault? Decide with the "
+                              "resident.").format(orders="; ".join(
+                                  f"{o.number} {o.description} ({fmt.day_hm(o.repaired_at, tz)})"
+                                  for o in self.other_repeats[:3])), one_line=True)
+                      if self.other_repeats else "")
         if self.warranty is None:
             line.update("")
             return
-        when = fmt.full(self.warranty.repaired_at, self.app.settings.timezone)
+        when = fmt.full(self.warranty.repaired_at, tz)
         if self.link_warranty:
-            text = _("✓ Warranty repeat of {number} (repaired {when}): charged nothing.")
+            text = _("✓ Warranty repeat of {number} (repaired {when}): charged nothing. "
+                     "Ctrl+L unlinks it.")
         else:
-            text = _("Under warranty: {number} was repaired {when}. Ctrl+L links it.")
+            text = _("Not linked to {number} (repaired {when}): say why. Ctrl+L links it.")
         line.update(plain(text.format(number=self.warranty.number, when=when)))
+
+    @on(Input.Changed, "#appointment-at-input")
+    def appointment_typed(self, event: Input.Changed) -> None:
+        """Warn at once when the appointment is after the fix deadline of the chosen class."""
+        warning = self.query_one("#appointment-warning", Static)
+        due = self._fix_due()
+        try:
+            when = parse_when(event.value, now=self.app.clock.now(),
+                              tz=self.app.settings.timezone, field="appointment_at")
+        except InvalidInput:
+            when = None
+        late = when is not None and due is not None and when > due
+        warning.set_class(late, "-shown")
+        warning.update(plain(_("After the fix deadline ({due}): the deadline will be missed. "
+                               "Ctrl+S twice if the resident chose it.").format(
+            due=fmt.day_hm(due, self.app.settings.timezone))) if late else "")
+
+    def _fix_due(self) -> datetime | None:
+        cat = self.category
+        if cat is None:
+            return None
+        chosen = field_text(self, "repair_class") or str(cat.repair_class)
+        limits = self.app.settings.sla
+        minutes = limits.urgent_fix_minutes if chosen == "urgent" else limits.general_fix_minutes
+        try:
+            start = parse_when(field_text(self, "reported_at"), now=self.app.clock.now(),
+                               tz=self.app.settings.timezone, field="reported_at")
+        except InvalidInput:
+            start = None
+        return (start or self.app.clock.now()) + timedelta(minutes=minutes)
 
     # -- the values ---------------------------------------------------------------------------
     def values(self) -> dict:
@@ -283,9 +357,24 @@ class RepairIntakeDialog(SaveDialog):
         if cat is None:
             raise InvalidInput(_("Choose a repair category from the list (D-30)."),
                                field="category_code")
+        now, tz = self.app.clock.now(), self.app.settings.timezone
         appointment: datetime | None = parse_when(
-            field_text(self, "appointment_at"), now=self.app.clock.now(),
-            tz=self.app.settings.timezone, field="appointment_at")
+            field_text(self, "appointment_at"), now=now, tz=tz, field="appointment_at")
+        reported = parse_when(field_text(self, "reported_at"), now=now, tz=tz,
+                              field="reported_at")
+        if reported is not None and reported > now:  # "13:40" typed after midnight: yesterday
+            reported -= timedelta(days=1)
+        reason = field_text(self, "warranty_opt_out_reason").strip()
+        if self.warranty is not None and not self.link_warranty and not reason:
+            raise InvalidInput(_("Say why this is not warranty work."),
+                               field="warranty_opt_out_reason")
+        # The first save of an appointment after the deadline is refused with the warning;
+        # saving the same appointment again records that the resident chose it.
+        typed = field_text(self, "appointment_at").strip()
+        due = self._fix_due()
+        chose_later = bool(typed) and typed == self.late_confirmed
+        late = appointment is not None and due is not None and appointment > due
+        self.late_typed = typed if late else ""
         chosen = field_text(self, "repair_class")
         return {
             "scope": self.scope,
@@ -300,7 +389,18 @@ class RepairIntakeDialog(SaveDialog):
             "repair_class": chosen or None,
             "override_reason": field_text(self, "override_reason") or None,
             "warranty_of_id": self.warranty.id if (self.warranty and self.link_warranty) else None,
+            "warranty_opt_out_reason": reason if (self.warranty and not self.link_warranty)
+            else None,
+            "reported_at": reported,
+            "resident_chose_later": chose_later,
         }
+
+    def refused(self, exc: BaseException) -> None:
+        """The service warned about an appointment after the deadline: the next save of the
+        same appointment says the resident chose it."""
+        if getattr(exc, "field", None) == "appointment_at" and self.late_typed:
+            self.late_confirmed = self.late_typed
+        super().refused(exc)
 
     @on(Select.Changed, "#class-input")
     def class_changed(self, event: Select.Changed) -> None:

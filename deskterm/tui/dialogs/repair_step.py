@@ -1,7 +1,7 @@
 """One step of an order as a small form that saves itself: dispatch (to whom), arrival (when),
 work done (what, materials), the resident's acceptance, the reporter's acceptance of the fee
-(who, the paper form number), a correction. A refusal — a stale edit included — shows its
-sentence and keeps what was typed.
+(who, the paper form number), a correction, the settlement, the estimate and the quotation.
+A refusal — a stale edit included — shows its sentence and keeps what was typed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from deskterm.i18n import N_
-from deskterm.tui.dialogs.complaint_common import SaveDialog, field_text, parse_when
+from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import plain
 
@@ -28,6 +28,7 @@ class StepField:
     placeholder: str = ""
     max_length: int = 500
     when: bool = False  # a typed local time ("11-28 15:30", "15:30"), blank = now
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label): a one-line list instead of text
 
 
 class RepairStepDialog(SaveDialog):
@@ -40,6 +41,7 @@ class RepairStepDialog(SaveDialog):
         & > Vertical { width: 72; height: auto; max-height: 20; border: round $accent;
                        background: $surface; padding: 0 1; }
         & .about { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+        & .hint { color: $text-muted; }
     }
     """
     HELP_TEXT = N_(
@@ -48,26 +50,35 @@ class RepairStepDialog(SaveDialog):
         "saving."
     )
 
-    def __init__(self, work, *, title: str, about: str, fields: list[StepField]) -> None:
+    def __init__(self, work, *, title: str, about: str, fields: list[StepField],
+                 hint: str = "") -> None:
         super().__init__(work)
         self.title_text = title
         self.about = about
         self.fields = fields
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
             yield Static(plain(self.about, one_line=True), classes="about")
+            if self.hint:
+                yield Static(plain(self.hint), classes="hint", id="step-hint")
             for spec in self.fields:
+                if spec.choices:
+                    yield FormField(spec.label, name=spec.name, label_width=LABEL,
+                                    control=choice(spec.choices, value=spec.value or None,
+                                                   id=f"{spec.name.replace('_', '-')}-input"))
+                    continue
                 yield FormField(spec.label, name=spec.name, value=spec.value,
                                 placeholder=spec.placeholder, max_length=spec.max_length,
                                 label_width=LABEL)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        inputs = list(self.query(Input))
-        if inputs:
-            inputs[0].focus()
+        first = next(iter(self.query("Input, Select")), None)
+        if first is not None:
+            first.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

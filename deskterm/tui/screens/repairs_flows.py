@@ -23,11 +23,12 @@ from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrint
 from deskterm.tui.dialogs.repair_fee import FeeReviewDialog, RepairFeeDialog
 from deskterm.tui.dialogs.repair_intake import IntakeContext, RepairIntakeDialog
 from deskterm.tui.dialogs.repair_step import RepairStepDialog, StepField
+from deskterm.tui.screens.repairs_money import RepairMoneyFlows
 
 OPEN = ("reported", "dispatched", "on_site", "on_hold")
 
 
-class RepairFlows:
+class RepairFlows(RepairMoneyFlows):
     """Mixed into RepairsScreen (which provides load, detail, _current_order_id)."""
 
     def _ctx(self):
@@ -154,7 +155,10 @@ class RepairFlows:
             "on_hold": "resume", "repaired": "callback", "accepted": "callback",
             "called_back": "close",
         }.get(str(o.status))
-        if step == "repair":
+        if step == "repair" and repairs.needs_quotation(o, self.app.settings) \
+                and o.quote_accepted_at is None:  # D-34: a long job is quoted first
+            step = "quote" if o.quote_fen is None else "quote_accept"
+        elif step == "repair":
             if detail.fee.pending_lines:
                 self.app.notify(_("A fee off the schedule waits for the supervisor's review; "
                                   "work goes on once it is reviewed."), markup=False,
@@ -201,6 +205,19 @@ class RepairFlows:
         if status == "on_hold":
             choices.append(("resume", "h", _("Resume")))
         if status in OPEN:
+            choices.append(("estimate", "t", _("Labour estimate (work-days)")))
+            if repairs.needs_quotation(o, self.app.settings):
+                choices.append(("quote", "q", _("Quotation")))
+                if o.quote_fen is not None and o.quote_accepted_at is None:
+                    choices.append(("quote_accept", "o", _("Resident accepts the quotation")))
+            if o.fee_accepted_at is None and o.quote_accepted_at is None:
+                choices.append(("warranty", "l", _("Unlink from the warranty repair")
+                                if o.warranty_of_id else _("Link to a repair under warranty")))
+        if status != "cancelled" and detail.fee.total_fen > 0:
+            choices.append(("settle", "s", _("Settlement (paid, sent to finance)")))
+        if status != "cancelled":
+            choices.append(("bearer", "c", _("Who bears the cost")))
+        if status in OPEN:
             choices.append(("edit", "e", _("Correct the details")))
             choices.append(("cancel", "x", _("Cancel the order")))
         if detail.fee.pending_lines and self.app.may("repairs.review_fee"):
@@ -229,9 +246,21 @@ class RepairFlows:
                                  lambda result: result is not None and self._saved())
 
         if step == "dispatch":
-            form(_("Dispatch {number}").format(number=o.number),
-                 [StepField("assignee", _("Engineer"), o.assignee or "", max_length=64)],
-                 lambda v: call(repairs.dispatch, assignee=v["assignee"]))
+            def dispatch_to(engineers) -> None:
+                on_duty = [e for e in engineers if e.on_duty]
+                default = o.assignee or (on_duty[0].name if on_duty else "")
+                hint = "; ".join(
+                    f"{e.name} {e.trade} " + (_("on duty") if e.on_duty else _("off duty"))
+                    for e in engineers[:6]) or _("No engineer on the list yet.")
+                self.app.push_screen(RepairStepDialog(
+                    lambda v: call(repairs.dispatch, assignee=v["assignee"]),
+                    title=_("Dispatch {number}").format(number=o.number), about=about,
+                    fields=[StepField("assignee", _("Engineer"), default, max_length=64)],
+                    hint=_("Engineers: {list}").format(list=hint)),
+                    lambda result: result is not None and self._saved())
+
+            self.run_db(lambda s: repairs.list_engineers(session=s), write=False,
+                        on_done=dispatch_to, group="repairs-open", hold_keys=True)
         elif step == "arrive":
             form(_("Engineer on site · {number}").format(number=o.number),
                  [StepField("arrived_at", _("Arrived at"), placeholder=_("empty = now"),
@@ -295,6 +324,8 @@ class RepairFlows:
                 self._review_fee(line, o)
         elif step == "print":
             self._offer_print(o, just_saved=False)
+        else:
+            self._money_step(step, detail, form, call)
 
     def _add_fee(self, detail, version: int) -> None:
         actor, clock, settings = self._ctx()

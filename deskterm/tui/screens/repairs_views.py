@@ -14,14 +14,16 @@ from rich.text import Text
 from deskterm.config import Settings
 from deskterm.i18n import N_, _
 from deskterm.models.repair import RepairScope
-from deskterm.rules.money import format_yuan
+from deskterm.rules.money import format_quantity, format_yuan
 from deskterm.rules.phone import mask_phone
 from deskterm.rules.sla import SlaState, format_countdown
 from deskterm.services.repairs.labels import (
+    bearer_label,
     category_name,
     class_label,
     result_label,
     review_label,
+    settlement_label,
     sla_label,
     status_label,
 )
@@ -39,6 +41,9 @@ ACTION_WORDS = {
     "resume": N_("resumed"), "edit": N_("corrected"), "reopen": N_("reopened"),
     "fee_add": N_("fee added"), "fee_approve": N_("fee approved"),
     "fee_reject": N_("fee rejected"), "fee_accept": N_("fee accepted"),
+    "warranty_link": N_("linked to warranty"), "warranty_unlink": N_("warranty unlinked"),
+    "settle": N_("settled"), "cost_bearer": N_("cost bearer set"),
+    "estimate": N_("estimated"), "quote": N_("quoted"), "quote_accept": N_("quote accepted"),
 }
 STATE_STYLE = {SlaState.OVERDUE: "overdue", SlaState.NEAR: "near"}
 DETAIL_LINES = 8  # what the pane under the list shows at 80x24
@@ -70,6 +75,8 @@ def board_row(row: BoardRow, now: datetime, settings: Settings) -> Row:
         marks += f"↻{row.reopen_count}"
     if row.warranty:
         marks += "W"
+    if row.appointment_after_deadline:
+        marks += "A"  # the resident chose a time after the fix deadline
     status = Text(status_label(row.status))
     if state == SlaState.MISSED:
         status = Text("!" + status.plain, style="red")
@@ -78,9 +85,12 @@ def board_row(row: BoardRow, now: datetime, settings: Settings) -> Row:
     due = countdown(row.due_at, now, state)
     if row.due_kind == "onsite":
         due = Text("⚑", style=due.style) + due
+    engineer = Text(row.assignee or "")
+    if row.dispatch_due_at is not None and now > row.dispatch_due_at:  # D-36: at once
+        engineer = Text(_("⚠ unsent"), style="bold red")
     return Row(row.id, [row.number, short_class(row.repair_class), row.place,
                         category_name(row.category, row.category_code), status,
-                        row.assignee or "", due],
+                        engineer, due],
                style=STATE_STYLE.get(state, ""), data=row)
 
 
@@ -102,7 +112,7 @@ def review_columns() -> list[Column]:
 
 
 def review_row(line, order, settings: Settings) -> Row:
-    return Row(line.id, [order.number, line.description, f"{line.quantity}{line.unit}",
+    return Row(line.id, [order.number, line.description, f"{format_quantity(line.quantity)}{line.unit}",
                          format_yuan(line.amount_fen), fmt.day_hm(line.added_at, settings.timezone)],
                style="near", data=(line, order))
 
@@ -161,6 +171,8 @@ def detail_text(detail: OrderDetail | None, now: datetime, settings: Settings) -
         deadline.insert(0, (sla_label(state), "bold red" if state == SlaState.MISSED else ""))
     if o.appointment_at is not None:
         deadline.append((_("appointment {t}").format(t=fmt.day_hm(o.appointment_at, tz)), ""))
+        if o.appointment_after_deadline:
+            deadline.append((_("after the deadline, resident's choice"), "dark_orange"))
     deadline.append((_("reported {t}").format(t=fmt.day_hm(o.reported_at, tz)), ""))
     lines.append(_line(*deadline))
     steps = []
@@ -187,8 +199,19 @@ def detail_text(detail: OrderDetail | None, now: datetime, settings: Settings) -
     if o.fee_accepted_at is not None:
         fees.append((_("accepted by {name}, form {no}").format(
             name=o.fee_accepted_by_name or "", no=o.fee_form_no or ""), ""))
+    if fee.total_fen:
+        fees.append((settlement_label(o.settlement) + (f" {o.receipt_no}" if o.receipt_no else ""),
+                     "bold" if o.settlement != "unpaid" else "dark_orange"))
+    if o.cost_bearer:
+        fees.append((_("borne by {who}").format(who=bearer_label(o.cost_bearer)), ""))
+    if o.estimate_days is not None:
+        fees.append((_("{days} work-days").format(days=format_quantity(o.estimate_days)), ""))
+    if o.quote_fen is not None:
+        fees.append((_("quoted {amount} ({state})").format(
+            amount=format_yuan(o.quote_fen),
+            state=_("accepted") if o.quote_accepted_at else _("not accepted yet")), ""))
     for line in detail.lines[:3]:
-        fees.append((f"{line.code or '*'} {line.description}×{line.quantity} "
+        fees.append((f"{line.code or '*'} {line.description}×{format_quantity(line.quantity)} "
                      f"{format_yuan(line.amount_fen)} {review_label(line.review)}", "dim"))
     lines.append(_line(*fees))
     extra = []
@@ -197,6 +220,14 @@ def detail_text(detail: OrderDetail | None, now: datetime, settings: Settings) -
                       "bold"))
     if o.reopen_count:
         extra.append((_("reopened {n} times").format(n=o.reopen_count), "bold red"))
+    for attempt in detail.attempts:  # D-31: the earlier attempts and their deadlines, kept
+        missed = attempt.repaired_at is None or attempt.repaired_at > attempt.fix_due_at
+        extra.append((_("attempt {n}: fixed by {due}, {outcome}").format(
+            n=attempt.attempt, due=fmt.day_hm(attempt.fix_due_at, tz),
+            outcome=_("missed") if missed else _("met")), "red" if missed else "dim"))
+    if o.warranty_opt_out_reason:
+        extra.append((_("not warranty work: {text}").format(text=o.warranty_opt_out_reason),
+                      ""))
     if o.status_reason:
         extra.append((_("reason: {text}").format(text=o.status_reason), ""))
     if o.override_reason:

@@ -1,0 +1,185 @@
+"""Issue 21 at the keyboard: a call before the visit (reported time), an appointment after the
+deadline confirmed by saving twice, repeats of another category shown, link and unlink after
+intake, dispatch from the engineer list with a late dispatch flagged, the settlement and who
+bears the cost, the quotation of a long job, a fractional quantity (D-31, D-34 to D-37)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import select
+
+from deskterm.db import run_read, run_write
+from deskterm.models.repair import RepairFeeLine, RepairStatus
+from deskterm.services import repairs
+from tests.services.test_repairs_support import (
+    create,
+    make_repair_estate,
+    order_in,
+    reload,
+    repair_fully,
+    sh,
+)
+from tests.tui.conftest import SIZE, settle
+from tests.tui.test_repairs import Keys, board, orders
+
+
+async def test_a_call_before_the_visit_is_taken_with_its_time(make_desk_app, engine, clock):
+    make_repair_estate(engine)  # clock: 11-28 10:00 desk time
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
+                   "tab", "tab", "=09:20", "ctrl+s")
+        assert keys.count <= 15, keys.count
+        [order] = orders(engine)
+        assert order.reported_at == sh(2026, 11, 28, 9, 20)
+        assert order.fix_due_at == sh(2026, 12, 1, 9, 20)  # the clock ran from the call
+
+
+async def test_an_appointment_after_the_deadline_is_saved_only_when_confirmed(
+        make_desk_app, engine, clock):
+    make_repair_estate(engine)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
+                   "tab", "=12-02 09:00")
+        warning = str(app.screen.query_one("#appointment-warning").render())
+        assert "After the fix deadline" in warning  # warned as it is typed
+        await keys("ctrl+s")
+        assert orders(engine) == []
+        assert "resident chose" in app.screen.query_one("#field-appointment-at").error
+        await keys("ctrl+s")  # the resident chose it
+        [order] = orders(engine)
+        assert order.appointment_after_deadline
+        assert order.appointment_at == sh(2026, 12, 2, 9, 0)
+
+
+async def test_repeats_of_another_category_are_shown_at_intake(make_desk_app, engine, clock,
+                                                               settings, staff):
+    estate = make_repair_estate(engine)
+    clock.advance(days=-10)
+    leak = create(engine, clock, settings, staff.operator,
+                  order_in(estate.unit_1203, "burst_pipe", description="水表处漏水"))
+    repair_fully(engine, clock, settings, staff.operator, leak.id)
+    clock.advance(days=10)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr")
+        shown = str(app.screen.query_one("#other-repeats").render())
+        assert leak.number in shown and "水表处漏水" in shown
+        assert app.screen.query_one("#warranty-line").render().plain == ""  # not linked
+
+
+async def test_link_and_unlink_a_warranty_repeat_after_intake(make_desk_app, engine, clock,
+                                                              settings, staff):
+    estate = make_repair_estate(engine)
+    clock.advance(days=-20)
+    first = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    repair_fully(engine, clock, settings, staff.operator, first.id)
+    clock.advance(days=20)
+    repeat = create(engine, clock, settings, staff.operator,
+                    order_in(estate.unit_1203, warranty_opt_out_reason="以为是新故障"))
+    assert repeat.warranty_of_id is None
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+g", "l")  # link to the repair under warranty
+        assert reload(engine, repeat.id).warranty_of_id == first.id
+        assert "W" in str(board(app).current.cells[4])
+        await keys("ctrl+g", "l", "=人为损坏", "enter")  # unlink, with the reason
+        order = reload(engine, repeat.id)
+        assert order.warranty_of_id is None and order.warranty_opt_out_reason == "人为损坏"
+
+
+async def test_dispatch_names_an_engineer_of_the_list_and_late_dispatch_is_flagged(
+        make_desk_app, engine, clock, settings, staff):
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    clock.advance(minutes=settings.dispatch_minutes + 5)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        assert "unsent" in str(board(app).current.cells[5])  # D-36: at once
+        await keys("enter")
+        hint = str(app.screen.query_one("#step-hint").render())
+        assert "王师傅" in hint and "on duty" in hint and "off duty" in hint  # 老周 is off
+        await keys("ctrl+u", "=隔壁老王", "ctrl+s")
+        assert "not on the list" in app.screen.query_one("#field-assignee").error
+        await keys("ctrl+u", "=王师傅", "ctrl+s")
+        order = reload(engine, order.id)
+        assert order.status == RepairStatus.dispatched and order.engineer_id is not None
+        assert str(board(app).current.cells[5]) == "王师傅"
+
+
+async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, engine, clock,
+                                                                settings, staff):
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    run_write(engine, lambda s: repairs.add_fee_line(
+        session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
+        version=None, code="F011", quantity="1.5"))
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+g", "s", "tab", "=SJ-0009", "ctrl+s")  # paid at the desk, today
+        order = reload(engine, order.id)
+        assert (order.settlement, order.receipt_no, order.settled_at) == (
+            "paid", "SJ-0009", clock.now())
+        await keys("ctrl+g", "c", "ctrl+s")  # the owner (first in the list)
+        assert reload(engine, order.id).cost_bearer == "owner"
+        detail = str(app.screen.query_one("#repairs-detail").render())
+        assert "paid at the desk SJ-0009" in detail and "borne by owner" in detail
+
+
+async def test_a_long_job_is_quoted_before_the_work_is_done(make_desk_app, engine, clock,
+                                                            settings, staff):
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203,
+                                                                     "roof_leak"))
+    repair_on_site = [
+        lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
+                                   order_id=order.id, version=None, assignee="王师傅"),
+        lambda s: repairs.record_arrival(session=s, actor=staff.operator, clock=clock,
+                                         order_id=order.id, version=None),
+    ]
+    for step in repair_on_site:
+        run_write(engine, step)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+g", "t", "=3", "ctrl+s")  # three work-days
+        assert reload(engine, order.id).estimate_days == Decimal(3)
+        await keys("enter")  # the next step is the quotation, not the work
+        await keys("=1500", "tab", "=BJ-1", "ctrl+s")
+        await keys("enter", "ctrl+s")  # the resident (the reporter) accepts it
+        order = reload(engine, order.id)
+        assert (order.quote_fen, order.quote_no, order.quote_accepted_by_name) == (
+            150000, "BJ-1", "张伟")
+        await keys("enter", "=屋面防水重做", "ctrl+s")
+        assert reload(engine, order.id).status == RepairStatus.repaired
+
+
+async def test_a_fee_of_one_and_a_half_hours(make_desk_app, engine, clock, settings, staff):
+    estate = make_repair_estate(engine)
+    create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+g", "f", "=F011", "tab", "ctrl+u", "=1.5", "ctrl+s")
+        [line] = run_read(engine, lambda s: s.exec(select(RepairFeeLine)).all())
+        assert (line.quantity, line.amount_fen) == (Decimal("1.5"), 6000)
+        await keys("ctrl+g", "f", "=F011", "tab", "ctrl+u", "=1.555", "ctrl+s")
+        assert "0.01 to 10000" in app.screen.query_one("#field-quantity").error
+        assert len(run_read(engine, lambda s: s.exec(select(RepairFeeLine)).all())) == 1
+
