@@ -49,13 +49,18 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> 
     desk = open_desk(db)
     actor = act_as(desk, user, "import.run")
     progress = _Progress() if sys.stderr.isatty() else None
+    notices: list = []
     try:
         result = run_write(desk.engine, lambda s: import_file(
             session=s, actor=actor, clock=desk.clock, settings=desk.settings, kind=kind, path=file,
-            dry_run=dry_run, skip_bad=skip_bad, progress=progress))
+            dry_run=dry_run, skip_bad=skip_bad, progress=progress), notices=notices)
     finally:
         if progress is not None:
             progress.clear()
+    if notices:
+        from deskterm.models.guard import masked_sentence
+
+        typer.echo(masked_sentence(notices))
     for problem in result.problems:
         typer.echo(_("line {line}: {problem}").format(line=problem.line, problem=problem.message))
     if result.ignored_columns:

@@ -126,8 +126,9 @@ class _Places:
         """Write the buildings and units made so far, and their events."""
         for model, columns, rows in ((Building, _BUILDING_COLUMNS, self.new_buildings),
                                      (Unit, _UNIT_COLUMNS, self.new_units)):
-            for row in rows:  # what an ORM flush would refuse (models/guard.py)
-                check_values(model, dict(zip(columns, row, strict=True)))
+            # what an ORM flush would refuse, or store masked (models/guard.py)
+            rows = [tuple(check_values(model, dict(zip(columns, row, strict=True))).values())
+                    for row in rows]
             if rows:
                 insert_rows(self.session, model.__table__, columns, rows)
         if self.events:
