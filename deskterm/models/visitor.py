@@ -64,7 +64,7 @@ class VisitorSlipBase(SQLModel):
     host_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     host_text: Line = Field(default="", max_length=128)  # who is visited, as shown on the slip
     purpose: Code = Field(default="visit", max_length=32)
-    purpose_text: Line = Field(default="", max_length=256)
+    purpose_text: Block = Field(default="", max_length=256)
     plate: Line | None = Field(default=None, max_length=16)
     host_call_method: Code | None = Field(default=None, max_length=32)
     host_call_result: HostCallResult | None = Field(sa_type=String(16), default=None, max_length=16)
@@ -82,7 +82,7 @@ class VisitorSlipUpdate(SQLModel):
     headcount: int | None = Field(default=None, ge=1, le=200)
     phone: Phone | None = Field(default=None, max_length=32)
     purpose: Code | None = Field(default=None, max_length=32)
-    purpose_text: Line | None = Field(default=None, max_length=256)
+    purpose_text: Block | None = Field(default=None, max_length=256)
     plate: Line | None = Field(default=None, max_length=16)
 
 

@@ -3,7 +3,7 @@
 One set of rules every way in and every way out uses:
 
 - `CONTROL` finds what a terminal or a printer would obey rather than show: C0 controls
-  (tab and line feed are allowed where a text has lines), DEL, C1 controls, and the
+  (tab, line feed and CR LF are allowed where a text has lines), DEL, C1 controls, and the
   bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that make
   text read backwards. Zero-width joiners, variation selectors and combining marks are
   ordinary text (an emoji family stays one family) and are never touched.
@@ -21,7 +21,8 @@ import unicodedata
 
 # C0 but tab and line feed, DEL, C1, bidi embeddings/overrides/isolates.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_NO_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# ... where a text has lines: tab, line feed and a carriage return ending a line are text.
+_CONTROL_NO_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 BIDI_NAMES = {
     "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
