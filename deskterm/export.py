@@ -28,6 +28,7 @@ instant against ~0.2 µs here; json_object/printf/json_quote ~0.1-0.2 µs a cell
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -36,6 +37,7 @@ from json.encoder import encode_basestring
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
+from deskterm.encoders import csv_text, json_text
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
 
@@ -43,6 +45,8 @@ FORMATS = ("csv", "jsonl", "json", "xlsx")
 KINDS = ("text", "int", "instant", "date", "money", "bool", "json", "phone")
 FORMULA_START = frozenset("=+-@\t\r")
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
+# a control character (the CR of a CR LF line end aside) in a batch's bytes: issue 15
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 BATCH = 500  # rows per fetch and write: small enough to keep memory flat, big enough to be fast
 
 
@@ -302,6 +306,8 @@ def _write_csv(batches, columns, out, instants, include_pii, bom, progress) -> i
                     lines.append(text)
             data = "".join(lines).encode()
             lines.clear()
+        if _CONTROL.search(data):  # a row stored before the text guard: shown, not obeyed
+            data = csv_text(data.decode()).encode()
         out.write(data)
         done += len(batch)
         if progress:
@@ -328,9 +334,9 @@ def _write_json(batches, columns, out, instants, include_pii, lines, progress) -
     write = out.write
     for batch in batches:
         if lines:
-            write("".join(map(convert, batch)).encode())
+            write(json_text("".join(map(convert, batch))).encode())
         else:
-            write((("[" if done == 0 else ",\n ") + ",\n ".join(map(convert, batch))).encode())
+            write(json_text(("[" if done == 0 else ",\n ") + ",\n ".join(map(convert, batch))).encode())
         done += len(batch)
         if progress:
             progress(done)

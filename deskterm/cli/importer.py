@@ -61,8 +61,11 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user) -> 
         from deskterm.models.guard import masked_sentence
 
         typer.echo(masked_sentence(notices))
+    from deskterm.encoders import terminal
+
     for problem in result.problems:
-        typer.echo(_("line {line}: {problem}").format(line=problem.line, problem=problem.message))
+        typer.echo(terminal(_("line {line}: {problem}").format(line=problem.line,
+                                                              problem=problem.message)))
     if result.ignored_columns:
         typer.echo(_("Columns not used: {columns}").format(columns=", ".join(result.ignored_columns)))
     counts = _("{rows} rows: {created} new, {updated} changed, {unchanged} unchanged").format(

@@ -10,6 +10,7 @@ import json
 import re
 from typing import TextIO
 
+from deskterm.encoders import json_text
 from deskterm.i18n import _
 from deskterm.reports.model import Chart, Report, Table
 from deskterm.reports.values import period_text, plain, show
@@ -64,7 +65,7 @@ def to_json(report: Report) -> str:
             for s in report.sections
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # -- markdown -----------------------------------------------------------------------------------
