@@ -22,10 +22,10 @@ from functools import cache
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
-from sqlalchemy.types import String
+from sqlalchemy.types import JSON, String
 
 from deskterm.models.text import CODE, TextKind, kind_of, label
-from deskterm.rules.text import controls, mask_personal
+from deskterm.rules.text import controls, mask_personal, mask_personal_in
 
 NOTICES = "masked_notices"
 
@@ -79,6 +79,23 @@ def check_row(obj, *, changed_only: bool = False,
             stored = check_text(key, value, length, kind, notices)
             if stored is not value:
                 setattr(obj, key, stored)
+    for key in json_columns(state.class_):  # a snapshot or a change list copies typed text
+        if changed_only and not state.attrs[key].history.has_changes():
+            continue
+        value = state.dict.get(key)
+        masked, kinds = mask_personal_in(value)
+        if kinds:
+            setattr(obj, key, masked)
+
+
+@cache
+def json_columns(model) -> tuple[str, ...]:
+    """JSON columns whose strings are masked like free text (the audit trail's `detail` is
+    masked before it is hashed, in services/audit.py)."""
+    if getattr(model, "__tablename__", "") == "audit_event":
+        return ()
+    return tuple(attr.key for attr in inspect(model).column_attrs
+                 if isinstance(attr.columns[0].type, JSON))
 
 
 @cache

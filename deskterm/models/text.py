@@ -22,6 +22,7 @@ that is not one of these.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import typing
 from typing import Annotated
 
 from deskterm.i18n import N_, _
@@ -54,9 +55,13 @@ def kind_of(model, key: str) -> TextKind | None:
     field = getattr(model, "model_fields", {}).get(key)
     if field is None:
         return None
-    for item in field.metadata:
+    for item in field.metadata:  # `Line` alone: pydantic keeps the metadata on the field
         if isinstance(item, TextKind):
             return item
+    for arg in typing.get_args(field.annotation):  # `Line | None`: inside the union
+        for item in getattr(arg, "__metadata__", ()):
+            if isinstance(item, TextKind):
+                return item
     return None
 
 

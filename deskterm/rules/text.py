@@ -152,7 +152,29 @@ def mask_personal(text: str) -> tuple[str, list[str]]:
             area = 3 if _ascii_digits(digits[:2]) in ("01", "02") else 4
         return _star_digits(number, area, 4)
 
-    text = _ID.sub(ident, text)
-    text = _MOBILE.sub(mobile, text)
-    text = _LANDLINE.sub(landline, text)
-    return text, list(dict.fromkeys(found))
+    masked = _LANDLINE.sub(landline, _MOBILE.sub(mobile, _ID.sub(ident, text)))
+    return (masked, list(dict.fromkeys(found))) if found else (text, [])
+
+
+def mask_personal_in(value):
+    """`mask_personal` on every string inside a JSON-like value (dicts, lists); the new value
+    (the same object when nothing changed) and the kinds found."""
+    if isinstance(value, str):
+        return mask_personal(value)
+    if isinstance(value, dict):
+        out, kinds, changed = {}, [], False
+        for key, item in value.items():
+            new, found = mask_personal_in(item)
+            changed = changed or new is not item
+            out[key] = new
+            kinds += found
+        return (out if changed else value), list(dict.fromkeys(kinds))
+    if isinstance(value, list | tuple):
+        items, kinds, changed = [], [], False
+        for item in value:
+            new, found = mask_personal_in(item)
+            changed = changed or new is not item
+            items.append(new)
+            kinds += found
+        return ((type(value)(items) if changed else value), list(dict.fromkeys(kinds)))
+    return value, []
