@@ -21,8 +21,8 @@ that is not one of these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import typing
+from dataclasses import dataclass
 from typing import Annotated
 
 from deskterm.i18n import N_, _

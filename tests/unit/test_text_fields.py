@@ -16,9 +16,9 @@ from sqlalchemy import String
 from sqlmodel import SQLModel, select
 
 import deskterm.models as models
-from deskterm.models.audit import AuditEvent
 from deskterm.db import read_session, run_write
 from deskterm.errors import InvalidInput
+from deskterm.models.audit import AuditEvent
 from deskterm.models.guard import masked_sentence, text_limits
 from deskterm.models.text import KINDS, LABELS, TextKind, kind_of
 from deskterm.rules.text import controls, mask_personal, pictures
