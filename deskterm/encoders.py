@@ -13,6 +13,7 @@ out makes sure nothing a terminal, a printer or a browser would obey reaches it:
   commands deskterm writes itself (services/receipt.py);
 - HTML (`html`): escaped (quotes too) and isolated in `<bdi>` so a right-to-left run cannot
   reorder the page around it; controls pictured;
+- xlsx (`xlsx_text`): text cells as text (export.py), controls pictured;
 - CSV (`csv_text`): formula cells neutralised (export.neutralise), controls pictured, CR LF
   line ends kept;
 - JSON (`json_text`): the value as is; the JSON text escapes every control character and
@@ -50,6 +51,12 @@ def html(text: str) -> str:
 
 def csv_text(text: str) -> str:
     """The text of a CSV batch (cells already neutralised): controls pictured, CR LF kept."""
+    return pictures(text, lines=True)
+
+
+def xlsx_text(text: str) -> str:
+    """A text cell of a workbook: controls pictured (XML cannot hold C0 controls, and the
+    `_x001B_` escape a writer uses for them is turned back into ESC by the spreadsheet)."""
     return pictures(text, lines=True)
 
 

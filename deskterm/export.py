@@ -37,7 +37,7 @@ from json.encoder import encode_basestring
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from deskterm.encoders import csv_text, json_text
+from deskterm.encoders import csv_text, json_text, xlsx_text
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
 
@@ -365,7 +365,7 @@ def _write_xlsx(batches, columns, out, instants, include_pii, progress) -> int:
         elif col.kind == "bool":
             writers.append((c, sheet.write_boolean))
         else:
-            writers.append((c, sheet.write_string))
+            writers.append((c, _text_writer(sheet)))
     r = 0
     for batch in batches:
         if r + len(batch) > XLSX_MAX_ROWS:
@@ -379,6 +379,16 @@ def _write_xlsx(batches, columns, out, instants, include_pii, progress) -> int:
             progress(r)
     book.close()
     return r
+
+
+def _text_writer(sheet):
+    def write(row: int, col: int, value: str) -> None:
+        sheet.write_string(row, col, xlsx_text(value) if _XLSX_CONTROL.search(value) else value)
+
+    return write
+
+
+_XLSX_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
 def _money_writer(sheet, fmt):

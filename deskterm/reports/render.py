@@ -10,7 +10,7 @@ import json
 import re
 from typing import TextIO
 
-from deskterm.encoders import json_text
+from deskterm.encoders import json_text, sheet
 from deskterm.i18n import _
 from deskterm.reports.model import Chart, Report, Table
 from deskterm.reports.values import period_text, plain, show
@@ -74,7 +74,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
 
 def md(text: str) -> str:
     """User text as literal markdown: specials escaped, line breaks kept inside a cell."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "<br>")
+    return _MD_SPECIAL.sub(r"\\\1", sheet(text)).replace("\r\n", "\n").replace("\n", "<br>")
 
 
 def md_table(table: Table | Chart, tz: str) -> list[str]:

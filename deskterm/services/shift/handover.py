@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.encoders import html as to_html
+from deskterm.encoders import sheet as plain_sheet
 from deskterm.errors import DeskError, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.shift import (
@@ -299,11 +300,11 @@ def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, 
             who=sheet.incoming, at=_local(h.answered_at, settings)))
     if h.refusal_reason:
         head.append(_("Reason for refusing: {reason}").format(
-            reason=sheet(h.refusal_reason, one_line=True)))
+            reason=plain_sheet(h.refusal_reason, one_line=True)))
     notices = [line for line in h.notices.splitlines() if line.strip()] or [_("(none)")]
     open_lines = [
         f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} "
-        f"{sheet(str(item.get('text', '')), one_line=True)}"
+        f"{plain_sheet(str(item.get('text', '')), one_line=True)}"
         .replace("  ", " ").strip()
         for item in h.open_items
     ] or [_("(none)")]
@@ -325,7 +326,7 @@ def render_text(sheet: HandoverSheet, settings: Settings) -> str:
             out.append("")
         out.append(heading)
         out.append("-" * max(len(heading), 8))
-        out.extend(f"  {sheet(line)}" for line in lines)  # the plain-text sheet encoder
+        out.extend(f"  {plain_sheet(line)}" for line in lines)  # the plain-text sheet encoder
     return "\n".join(out) + "\n"
 
 
