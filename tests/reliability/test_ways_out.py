@@ -227,7 +227,7 @@ def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
     # visitors report is counts only), every sheet kind
     for name in [f"export {k} {f}" for k in KINDS if k != "audit" for f in ("csv", "json", "jsonl")] + [
             f"report {k} {f}" for k in ("shift", "daily", "sla", "repairs", "complaints")
-            for f in REPORT_FORMATS] + ["roll call"]:
+            for f in REPORT_FORMATS]:
         assert name in scan.carried, name
     assert any(n.startswith("handover") for n in scan.carried)
     assert any(n.startswith("order") for n in scan.carried)
