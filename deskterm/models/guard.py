@@ -48,14 +48,16 @@ def check_text(key: str, value: str, length: int | None, kind: TextKind,
     from deskterm.i18n import _
 
     bad = controls(value, lines=kind.lines)
+    problem = None
     if bad:
-        raise InvalidInput(
-            _("{field}: control characters ({chars}) cannot be stored; remove them.").format(
-                field=label(key), chars=", ".join(bad)), field=key)
-    if length is not None and len(value) > length:
-        raise InvalidInput(
-            _("{field} takes at most {n} characters; {count} were given.").format(
-                field=label(key), n=length, count=len(value)), field=key)
+        problem = _("Control characters ({chars}) cannot be stored; remove them.").format(
+            chars=", ".join(bad))
+    elif length is not None and len(value) > length:
+        problem = _("At most {n} characters fit; {count} were given.").format(
+            n=length, count=len(value))
+    if problem:  # one sentence naming the field; `problem` alone for a file's column
+        raise InvalidInput(_("{field}: {problem}").format(field=label(key), problem=problem),
+                           field=key, problem=problem)
     if kind.personal:
         masked, kinds = mask_personal(value)
         if kinds:
