@@ -58,6 +58,9 @@ class PlainTextArea(TextArea):
         kwargs.setdefault("tab_behavior", "focus")
         super().__init__(clean(text), id=id, **kwargs)
 
+    def on_mount(self) -> None:
+        self.move_cursor(self.document.end)  # as an Input: typing goes on after the text
+
     def replace(self, insert: str, start, end, *, maintain_selection_offset: bool = True):
         return super().replace(clean(insert), start, end,
                                maintain_selection_offset=maintain_selection_offset)
