@@ -29,7 +29,8 @@ class TextViewDialog(DeskDialog[None]):
 
     def __init__(self, text: Text, title: str = "") -> None:
         super().__init__()
-        self.text = text
+        self.text = text.copy()
+        self.text.no_wrap, self.text.overflow = False, "fold"  # every line wraps: all is seen
         self.title_text = title
 
     def compose(self) -> ComposeResult:

@@ -14,19 +14,27 @@ from deskterm.i18n import _
 
 
 class DetailPane(Static):
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None,
+                 fit: bool = True) -> None:
+        """`fit=False` for a pane that grows with its text inside a scrolling container: it
+        shows everything and keeps the text for F12."""
         super().__init__(Text(""), id=id, classes=classes, markup=False)
         self.full = Text("")
         self.title = ""
         self.cut = False
+        self.fit = fit
 
-    def show(self, text: Text, title: str = "") -> None:
+    def show(self, text: Text, title: str = "", *, layout: bool = True) -> None:
         """Show `text` (already made safe by widgets.text.plain/clean)."""
         self.full, self.title = text, title
+        if not self.fit:
+            self.update(text, layout=layout)
+            return
         self._fit()
 
     def on_resize(self) -> None:
-        self._fit()
+        if self.fit:
+            self._fit()
 
     def _fit(self) -> None:
         width, height = self.content_region.width, self.content_region.height
