@@ -172,8 +172,11 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WRITE_RETRIES) -> T:
+def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WRITE_RETRIES,
+              notices: list | None = None) -> T:
     """Run `work` in a write transaction, retrying the whole of it while the database is busy.
+
+    `notices` gets what the flush guard masked in free text (models/guard.py), to be told.
 
     Busy here means another desk held the lock past the busy timeout; the transaction did not
     commit, so running it again can neither double nor lose a record.
@@ -182,7 +185,10 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
     while True:
         try:
             with write_session(engine) as session:
-                return work(session)
+                result = work(session)
+            if notices is not None:
+                notices.extend(session.info.get("masked_notices", ()))
+            return result
         except OperationalError as exc:
             if _is_full(exc):
                 from deskterm.errors import StorageFull

@@ -31,6 +31,7 @@ instant against ~0.2 µs here; json_object/printf/json_quote ~0.1-0.2 µs a cell
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from json.encoder import encode_basestring
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
+from deskterm.encoders import csv_text, json_text, xlsx_text
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
 
@@ -47,6 +49,8 @@ FORMATS = ("csv", "jsonl", "json", "xlsx")
 KINDS = ("text", "int", "instant", "date", "money", "bool", "json", "phone")
 FORMULA_START = frozenset("=+-@\t\r")
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
+# a control character (the CR of a CR LF line end aside) in a batch's bytes: issue 15
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 BATCH = 500  # rows per fetch and write: small enough to keep memory flat, big enough to be fast
 
 
@@ -319,6 +323,8 @@ def _write_csv(batches, columns, out, instants, include_pii, bom, progress, head
                     lines.append(text)
             data = "".join(lines).encode()
             lines.clear()
+        if _CONTROL.search(data):  # a row stored before the text guard: shown, not obeyed
+            data = csv_text(data.decode()).encode()
         out.write(data)
         done += len(batch)
         if progress:
@@ -345,9 +351,9 @@ def _write_json(batches, columns, out, instants, include_pii, lines, progress) -
     write = out.write
     for batch in batches:
         if lines:
-            write("".join(map(convert, batch)).encode())
+            write(json_text("".join(map(convert, batch))).encode())
         else:
-            write((("[" if done == 0 else ",\n ") + ",\n ".join(map(convert, batch))).encode())
+            write(json_text(("[" if done == 0 else ",\n ") + ",\n ".join(map(convert, batch))).encode())
         done += len(batch)
         if progress:
             progress(done)
@@ -422,13 +428,13 @@ def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, code
         elif kind == "date":
             writers.append((c, sheet.write_datetime, day, _xlsx_date))
         elif kind == "json":
-            writers.append((c, sheet.write_string, None, _json_text))
+            writers.append((c, sheet.write_string, None, lambda v: _xlsx_cell_text(_json_text(v))))
         elif kind == "phone":
             writers.append((c, sheet.write_string, None, mask))
         elif table:
             writers.append((c, sheet.write_string, None, lambda v, t=table: t.get(v, v)))
         else:
-            writers.append((c, sheet.write_string, None, str))
+            writers.append((c, sheet.write_string, None, _xlsx_cell_text))
     shown = {"instant": 19, "date": 10}
     r = 0
     for batch in batches:
@@ -462,3 +468,12 @@ def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, code
         sheet.fit_to_pages(1, 0)
     book.close()
     return r
+
+
+def _xlsx_cell_text(value) -> str:
+    """Typed text for a text cell: as is, unless it holds control characters (then pictured)."""
+    text = str(value)
+    return xlsx_text(text) if _XLSX_CONTROL.search(text) else text
+
+
+_XLSX_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
+from deskterm.encoders import terminal
 from deskterm.i18n import _
 
 
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
         act_as(desk, user, "users.manage")
         for u in run_read(desk.engine, users.list_users):
             state = _("active") if u.active else _("disabled")
-            typer.echo(f"{u.code}\t{u.name}\t{u.role}\t{state}")
+            typer.echo(terminal(f"{u.code}\t{u.name}\t{u.role}\t{state}"))
 
     @users_app.command("passwd", help=_("Set a staff member's password."))
     def users_passwd(code: str, db: DbOption = None, user: UserOption = None) -> None:

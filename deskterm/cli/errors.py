@@ -12,7 +12,10 @@ from deskterm.i18n import _
 
 
 def say_error(message: str) -> None:
-    sys.stderr.write(message.rstrip() + "\n")
+    """One sentence on stderr; what a user typed in it reaches the terminal as pictures."""
+    from deskterm.encoders import terminal
+
+    sys.stderr.write(terminal(message.rstrip()) + "\n")
 
 
 def guarded(call: Callable[[], object]) -> int:

@@ -169,8 +169,10 @@ class _output:
         import tempfile
 
         if self.out == "-" and self.fmt != "xlsx":
-            sys.stdout.flush()
-            self.stream = sys.stdout.buffer
+            from deskterm.encoders import TerminalStream
+
+            sys.stdout.flush()  # a terminal or a pipe: no escape sequence reaches it (issue 15)
+            self.stream = TerminalStream(sys.stdout.buffer)
             return self.stream
         folder = Path(self.out).parent if self.out != "-" else None
         fd, name = tempfile.mkstemp(prefix=".deskterm-export-", suffix=f".{self.fmt}", dir=folder)

@@ -52,17 +52,26 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user, she
     desk = open_desk(db)
     actor = act_as(desk, user, "import.run")
     progress = _Progress() if sys.stderr.isatty() else None
+    notices: list = []
     try:
         result = run_write(desk.engine, lambda s: import_file(
             session=s, actor=actor, clock=desk.clock, settings=desk.settings, kind=kind, path=file,
-            dry_run=dry_run, skip_bad=skip_bad, progress=progress, sheet=sheet))
+            dry_run=dry_run, skip_bad=skip_bad, progress=progress, sheet=sheet), notices=notices)
     finally:
         if progress is not None:
             progress.clear()
+    if notices:
+        from deskterm.models.guard import masked_sentence
+
+        typer.echo(masked_sentence(notices))
+    from deskterm.encoders import terminal
+
     for problem in result.problems:
-        typer.echo(_("line {line}: {problem}").format(line=problem.line, problem=problem.message))
+        typer.echo(terminal(_("line {line}: {problem}").format(line=problem.line,
+                                                              problem=problem.message)))
     for warning in result.warnings:
-        typer.echo(_("line {line}: note: {problem}").format(line=warning.line, problem=warning.message))
+        typer.echo(terminal(_("line {line}: note: {problem}").format(line=warning.line,
+                                                                    problem=warning.message)))
     if result.ignored_columns:
         typer.echo(_("Columns not used: {columns}").format(columns=", ".join(result.ignored_columns)))
     counts = _("{rows} rows: {created} new, {updated} changed, {unchanged} unchanged").format(

@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
 
 
@@ -81,18 +82,18 @@ class AnswerHow(StrEnum):
 
 class ComplaintBase(SQLModel):
     who_kind: ComplainantKind = Field(sa_type=String(16), default=ComplainantKind.resident, max_length=16)
-    who_name: str = Field(max_length=64)
+    who_name: Line = Field(max_length=64)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     resident_id: int | None = Field(default=None, foreign_key="resident.id")
     company_id: int | None = Field(default=None, foreign_key="company.id")
-    contact: str = Field(default="", max_length=64)  # shown masked; never in reports or exports
+    contact: Phone = Field(default="", max_length=64)  # shown masked; never in reports or exports
     channel: ComplaintChannel = Field(sa_type=String(16), default=ComplaintChannel.phone, max_length=16)
-    passed_down_by: str = Field(default="", max_length=64)  # whose opinion came with it
-    category: str = Field(default="other", max_length=32, index=True)
-    content: str = Field(max_length=4000)
+    passed_down_by: Line = Field(default="", max_length=64)  # whose opinion came with it
+    category: Code = Field(default="other", max_length=32, index=True)
+    content: Block = Field(max_length=4000)
     severity: Severity = Field(sa_type=String(16), default=Severity.normal, max_length=16)
     valid: bool | None = None  # within the company's rules and promises; None = not judged yet
-    department: str = Field(default="", max_length=64)  # the department (or staff) concerned
+    department: Line = Field(default="", max_length=64)  # the department (or staff) concerned
 
 
 class ComplaintCreate(ComplaintBase):
@@ -102,27 +103,27 @@ class ComplaintCreate(ComplaintBase):
 class ComplaintUpdate(SQLModel):
     """Intake details corrected or judged later; None leaves a field as it is."""
 
-    category: str | None = None
+    category: Code | None = None
     severity: Severity | None = None
     valid: bool | None = None
-    department: str | None = None
-    content: str | None = None
-    contact: str | None = None
+    department: Line | None = None
+    content: Block | None = None
+    contact: Phone | None = None
 
 
 class Complaint(ComplaintBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20, unique=True)  # C20261128-0001
+    number: Code = Field(max_length=20, unique=True)  # C20261128-0001
     received_at: datetime = instant(nullable=False, index=True)
     received_by: int = Field(foreign_key="user.id")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
     repair_id: int | None = Field(default=None, foreign_key="repair_order.id")
     status: ComplaintStatus = Field(sa_type=String(16), default=ComplaintStatus.open, max_length=16, index=True)
-    referred_to: str | None = Field(default=None, max_length=64)
+    referred_to: Line | None = Field(default=None, max_length=64)
     referred_at: datetime | None = instant()
     reply_due_at: datetime | None = instant(index=True)
     replied_at: datetime | None = instant()
-    answer: str | None = Field(default=None, max_length=4000)
+    answer: Block | None = Field(default=None, max_length=4000)
     answer_how: AnswerHow | None = Field(sa_type=String(16), default=None, max_length=16)
     closed_at: datetime | None = instant()
     signed_off_by: int | None = Field(default=None, foreign_key="user.id")
@@ -143,7 +144,7 @@ class ComplaintStep(SQLModel, table=True):
     at: datetime = instant(nullable=False)
     user_id: int = Field(foreign_key="user.id")
     step: StepKind = Field(sa_type=String(32), max_length=32)
-    note: str = Field(default="", max_length=4000)
+    note: Block = Field(default="", max_length=4000)
 
 
 class ComplaintCategory(SQLModel, table=True):
@@ -151,9 +152,9 @@ class ComplaintCategory(SQLModel, table=True):
     withdrawn (active=False). The built-in list (services.complaints) applies otherwise."""
 
     __tablename__ = "complaint_category"
-    code: str = Field(primary_key=True, max_length=32)
-    name_zh: str = Field(max_length=64)
-    name_en: str = Field(max_length=128)
+    code: Code = Field(primary_key=True, max_length=32)
+    name_zh: Line = Field(max_length=64)
+    name_en: Line = Field(max_length=128)
     sort: int = 0
     active: bool = True
 
@@ -191,9 +192,9 @@ class Callback(SQLModel, table=True):
     attempts: int = 0
     last_attempt_at: datetime | None = instant()
     method: CallbackMethod | None = Field(sa_type=String(16), default=None, max_length=16)
-    person: str = Field(default="", max_length=64)  # who was spoken to (受访人)
+    person: Line = Field(default="", max_length=64)  # who was spoken to (受访人)
     result: CallbackResult | None = Field(sa_type=String(24), default=None, max_length=24)
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Block | None = Field(default=None, max_length=2000)
     done_at: datetime | None = instant(index=True)
     done_by: int | None = Field(default=None, foreign_key="user.id")
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")  # what C became
@@ -222,11 +223,11 @@ class CommunicationHow(StrEnum):
 class CommunicationBase(SQLModel):
     at: datetime = instant(nullable=False, index=True)
     party_kind: PartyKind = Field(sa_type=String(24), max_length=24)
-    party_name: str = Field(max_length=128)
+    party_name: Line = Field(max_length=128)
     how: CommunicationHow = Field(sa_type=String(16), default=CommunicationHow.meeting, max_length=16)
-    subject: str = Field(max_length=256)
-    agreed: str = Field(default="", max_length=4000)
-    follow_up: str = Field(default="", max_length=1000)
+    subject: Line = Field(max_length=256)
+    agreed: Block = Field(default="", max_length=4000)
+    follow_up: Block = Field(default="", max_length=1000)
     follow_up_due: datetime | None = instant(index=True)
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
 
@@ -241,5 +242,5 @@ class Communication(CommunicationBase, table=True):
     recorded_at: datetime = instant(nullable=False)
     follow_up_done_at: datetime | None = instant()
     follow_up_done_by: int | None = Field(default=None, foreign_key="user.id")
-    follow_up_note: str = Field(default="", max_length=1000)
+    follow_up_note: Block = Field(default="", max_length=1000)
     version: int = 1

@@ -11,6 +11,8 @@ from enum import StrEnum
 from sqlalchemy import String, event
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.text import Block, Code, Line, Phone
+
 
 class BuildingKind(StrEnum):
     residential = "residential"
@@ -19,25 +21,25 @@ class BuildingKind(StrEnum):
 
 class Building(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=16, unique=True)  # what people say: "12", "A"
-    name: str = Field(max_length=64)  # "12栋", "A座"
+    code: Code = Field(max_length=16, unique=True)  # what people say: "12", "A"
+    name: Line = Field(max_length=64)  # "12栋", "A座"
     kind: BuildingKind = Field(sa_type=String(16), default=BuildingKind.residential, max_length=16)
 
 
 class Unit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     building_id: int = Field(foreign_key="building.id", index=True)
-    number: str = Field(max_length=16, index=True)  # "1203"
-    label: str = Field(max_length=32, unique=True)  # "12-1203", "A-1203"
+    number: Code = Field(max_length=16, index=True)  # "1203"
+    label: Code = Field(max_length=32, unique=True)  # "12-1203", "A-1203"
     floor: int | None = None
 
 
 class ResidentBase(SQLModel):
-    name: str = Field(max_length=64, index=True)
+    name: Line = Field(max_length=64, index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    relation: str = Field(default="owner", max_length=16)  # owner, tenant, family
-    phone: str | None = Field(default=None, max_length=32)
-    note: str | None = Field(default=None, max_length=500)
+    relation: Code = Field(default="owner", max_length=16)  # owner, tenant, family
+    phone: Phone | None = Field(default=None, max_length=32)
+    note: Block | None = Field(default=None, max_length=500)
 
 
 class ResidentCreate(ResidentBase):
@@ -58,10 +60,10 @@ class Resident(ResidentBase, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    name_pinyin: str = Field(default="", max_length=256, index=True)  # "zhangsan"
-    name_initials: str = Field(default="", max_length=64, index=True)  # "zs"
-    name_after_1: str = Field(default="", max_length=64, index=True)  # 张建国 -> 建国
-    name_after_2: str = Field(default="", max_length=64, index=True)  # 张建国 -> 国
+    name_pinyin: Code = Field(default="", max_length=256, index=True)  # "zhangsan"
+    name_initials: Code = Field(default="", max_length=64, index=True)  # "zs"
+    name_after_1: Code = Field(default="", max_length=64, index=True)  # 张建国 -> 建国
+    name_after_2: Code = Field(default="", max_length=64, index=True)  # 张建国 -> 国
     active: bool = True
 
 
@@ -87,10 +89,10 @@ class Company(SQLModel, table=True):
     """A company tenant of an office tower."""
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=128)
-    name_pinyin: str = Field(default="", max_length=512, index=True)
-    name_initials: str = Field(default="", max_length=128, index=True)
+    name: Line = Field(max_length=128)
+    name_pinyin: Code = Field(default="", max_length=512, index=True)
+    name_initials: Code = Field(default="", max_length=128, index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    contact_name: str | None = Field(default=None, max_length=64)
-    phone: str | None = Field(default=None, max_length=32)
+    contact_name: Line | None = Field(default=None, max_length=64)
+    phone: Phone | None = Field(default=None, max_length=32)
     active: bool = True

@@ -1,11 +1,19 @@
-"""The last check before a row is written: text too long for its column, or holding a NUL.
+"""The last check before a row is written: the text boundary of every record (issues 9, 15).
 
-PostgreSQL enforces VARCHAR lengths and cannot store a NUL character; SQLite does neither,
-so a service that forgot a limit would work on one desk and fail with a database error on
-another. Every ORM flush passes here: a text value that does not fit is refused with
-InvalidInput naming the field, and the transaction (rolled back by `db.run_write`) writes
-nothing. Services keep their own, better-worded checks; this is the backstop (issue 9).
-A bulk insert that bypasses the ORM (residents.create_residents) calls `check_values` per row.
+Every ORM flush passes here, and each text column is held to its kind (models/text.py):
+
+- a control character a terminal or a printer would obey (rules/text.py: C0 but tab and line
+  feed in `Block` text, DEL, C1, bidi overrides and isolates; NUL, which PostgreSQL cannot
+  store) is refused with one sentence naming the field and the character;
+- text too long for its column is refused (PostgreSQL enforces VARCHAR lengths, SQLite does
+  not: a service that forgot a limit would work on one desk and fail on another);
+- free text (`Line`, `Block`) has personal numbers masked (rules.text.mask_personal); what was
+  masked is listed in `session.info["masked_notices"]` for the desk to say in one line.
+
+A refusal is InvalidInput naming the field, and the transaction (rolled back by
+`db.run_write`) writes nothing. Services keep their own, better-worded checks; this is the
+backstop. A bulk insert that bypasses the ORM (residents.create_residents) calls
+`check_values` per row.
 """
 
 from __future__ import annotations
@@ -14,74 +22,151 @@ from functools import cache
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
-from sqlalchemy.types import String
+from sqlalchemy.types import JSON, String
+
+from deskterm.models.text import CODE, TextKind, kind_of, label
+from deskterm.rules.text import controls, mask_personal, mask_personal_in
+
+NOTICES = "masked_notices"
 
 
-def _text_columns(mapper) -> list[tuple[str, int | None]]:
+def _text_columns(model, mapper) -> list[tuple[str, int | None, TextKind]]:
     found = []
     for attr in mapper.column_attrs:
         column_type = attr.columns[0].type
         impl = getattr(column_type, "impl_instance", column_type)  # SQLModel's AutoString
         if isinstance(impl, String):
-            found.append((attr.key, getattr(column_type, "length", None) or impl.length))
+            kind = kind_of(model, attr.key) or CODE  # enum columns and the like: codes
+            found.append((attr.key, getattr(column_type, "length", None) or impl.length, kind))
     return found
 
 
-def _refuse(key: str, value: str, length: int | None) -> None:
+def check_text(key: str, value: str, length: int | None, kind: TextKind,
+               notices: list[tuple[str, list[str]]] | None = None) -> str:
+    """The value as it is stored (personal numbers masked in free text), or InvalidInput."""
     from deskterm.errors import InvalidInput
     from deskterm.i18n import _
 
-    if "\x00" in value:
-        raise InvalidInput(_("Control characters are not allowed here."), field=key)
-    if length is not None and len(value) > length:
-        raise InvalidInput(_("This field takes at most {n} characters.").format(n=length),
-                           field=key)
+    bad = controls(value, lines=kind.lines)
+    problem = None
+    if bad:
+        problem = _("Control characters ({chars}) cannot be stored; remove them.").format(
+            chars=", ".join(bad))
+    elif length is not None and len(value) > length:
+        problem = _("At most {n} characters fit; {count} were given.").format(
+            n=length, count=len(value))
+    if problem:  # one sentence naming the field; `problem` alone for a file's column
+        raise InvalidInput(_("{field}: {problem}").format(field=label(key), problem=problem),
+                           field=key, problem=problem)
+    if kind.personal:
+        masked, kinds = mask_personal(value)
+        if kinds:
+            if notices is not None:
+                notices.append((key, kinds))
+            return masked
+    return value
 
 
-def check_row(obj, *, changed_only: bool = False) -> None:
-    """Raise InvalidInput if a text attribute of `obj` would not fit its column."""
+def check_row(obj, *, changed_only: bool = False,
+              notices: list[tuple[str, list[str]]] | None = None) -> None:
+    """Refuse (InvalidInput) or mask the text attributes of `obj` before they are written."""
     state = inspect(obj, raiseerr=False)
     if state is None:
         return
-    for key, length in text_limits(state.class_):
+    for key, length, kind in text_limits(state.class_):
         if changed_only and not state.attrs[key].history.has_changes():
             continue
         value = state.dict.get(key)
         if isinstance(value, str):
-            _refuse(key, value, length)
+            stored = check_text(key, value, length, kind, notices)
+            if stored is not value:
+                setattr(obj, key, stored)
+    for key in json_columns(state.class_):  # a snapshot or a change list copies typed text
+        if changed_only and not state.attrs[key].history.has_changes():
+            continue
+        value = state.dict.get(key)
+        masked, kinds = mask_personal_in(value)
+        if kinds:
+            setattr(obj, key, masked)
 
 
 @cache
-def text_limits(model) -> tuple[tuple[str, int | None], ...]:
-    """(attribute, length or None) of each text column of a mapped class."""
-    return tuple(_text_columns(inspect(model)))
+def json_columns(model) -> tuple[str, ...]:
+    """JSON columns whose strings are masked like free text (the audit trail's `detail` is
+    masked before it is hashed, in services/audit.py)."""
+    if getattr(model, "__tablename__", "") == "audit_event":
+        return ()
+    return tuple(attr.key for attr in inspect(model).column_attrs
+                 if isinstance(attr.columns[0].type, JSON))
 
 
-def check_values(model, values) -> None:
+@cache
+def text_limits(model) -> tuple[tuple[str, int | None, TextKind], ...]:
+    """(attribute, length or None, kind) of each text column of a mapped class."""
+    return tuple(_text_columns(model, inspect(model)))
+
+
+def check_values(model, values, notices: list[tuple[str, list[str]]] | None = None):
     """The same check for a row written without the ORM (a bulk insert of plain values):
-    `values` is a mapping of attribute -> value, or a named tuple of them."""
+    `values` is a mapping of attribute -> value, or a named tuple of them. Returns the values
+    as they are to be stored (a new mapping or tuple when something was masked)."""
     if isinstance(values, tuple):
-        for index, key, length in _positions(model, type(values)):
+        changes = {}
+        for index, key, length, kind in _positions(model, type(values)):
             value = values[index]
-            if isinstance(value, str) and ("\x00" in value or (length is not None and len(value) > length)):
-                _refuse(key, value, length)
-        return
-    for key, length in text_limits(model):
+            if isinstance(value, str):
+                stored = check_text(key, value, length, kind, notices)
+                if stored is not value:
+                    changes[key] = stored
+        return values._replace(**changes) if changes else values
+    changed = None
+    for key, length, kind in text_limits(model):
         value = values.get(key)
-        if isinstance(value, str) and ("\x00" in value or (length is not None and len(value) > length)):
-            _refuse(key, value, length)
+        if isinstance(value, str):
+            stored = check_text(key, value, length, kind, notices)
+            if stored is not value:
+                changed = changed or dict(values)
+                changed[key] = stored
+    return values if changed is None else changed
 
 
 @cache
-def _positions(model, row_type) -> tuple[tuple[int, str, int | None], ...]:
-    """(index in the named tuple, attribute, length) of the model's text columns it holds."""
+def _positions(model, row_type) -> tuple[tuple[int, str, int | None, TextKind], ...]:
+    """(index in the named tuple, attribute, length, kind) of the model's text columns it holds."""
     where = {name: i for i, name in enumerate(row_type._fields)}
-    return tuple((where[key], key, length) for key, length in text_limits(model) if key in where)
+    return tuple((where[key], key, length, kind) for key, length, kind in text_limits(model)
+                 if key in where)
+
+
+def masked_sentence(notices) -> str | None:
+    """One line saying what was masked where: "Stored masked: a mobile number (Note)."."""
+    from deskterm.i18n import _
+    from deskterm.models.text import LABELS
+
+    if not notices:
+        return None
+    words = {"id_number": _("an ID number"), "mobile": _("a mobile number"),
+             "landline": _("a phone number")}
+    kinds: list[str] = []
+    fields: list[str] = []
+    for key, found in notices:
+        for kind in found:
+            if words[kind] not in kinds:
+                kinds.append(words[kind])
+        name = label(key) if key in LABELS else None
+        if name and name not in fields:
+            fields.append(name)
+    what = _(", ").join(kinds)
+    if fields:
+        return _("Stored masked for privacy: {what} (in {fields}).").format(
+            what=what, fields=_(", ").join(fields))
+    return _("Stored masked for privacy: {what}.").format(what=what)
 
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session, _flush_context, _instances) -> None:
+    notices = session.info.setdefault(NOTICES, [])
     for obj in session.new:
-        check_row(obj)
+        check_row(obj, notices=notices)
     for obj in session.dirty:
-        check_row(obj, changed_only=True)
+        check_row(obj, changed_only=True, notices=notices)

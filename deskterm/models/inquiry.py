@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
 
 
@@ -37,11 +38,11 @@ class InquiryOutcome(StrEnum):
 
 class InquiryBase(SQLModel):
     channel: Channel = Field(sa_type=String(16), default=Channel.phone, max_length=16)
-    topic: str = Field(default="", max_length=256)
-    inquirer: str = Field(default="", max_length=64)
-    target_kind: str | None = Field(default=None, max_length=16)  # resident, company, directory
+    topic: Line = Field(default="", max_length=256)
+    inquirer: Line = Field(default="", max_length=64)
+    target_kind: Code | None = Field(default=None, max_length=16)  # resident, company, directory
     target_id: int | None = None
-    target_text: str = Field(default="", max_length=128)
+    target_text: Line = Field(default="", max_length=128)
     outcome: InquiryOutcome | None = Field(sa_type=String(16), default=None, max_length=16)
 
 
@@ -66,12 +67,12 @@ class ContactAttempt(SQLModel, table=True):
 
 
 class MessageBase(SQLModel):
-    for_kind: str = Field(default="resident", max_length=16)  # resident, company, staff, other
+    for_kind: Code = Field(default="resident", max_length=16)  # resident, company, staff, other
     for_id: int | None = None
-    for_name: str = Field(min_length=1, max_length=128)
-    from_name: str = Field(min_length=1, max_length=64)
-    from_contact: str = Field(default="", max_length=64)  # the sender's own, theirs to give
-    text: str = Field(min_length=1, max_length=2000)
+    for_name: Line = Field(min_length=1, max_length=128)
+    from_name: Line = Field(min_length=1, max_length=64)
+    from_contact: Phone = Field(default="", max_length=64)  # the sender's own, theirs to give
+    text: Block = Field(min_length=1, max_length=2000)
 
 
 class MessageCreate(MessageBase):
@@ -85,14 +86,14 @@ class Message(MessageBase, table=True):
     taken_by: int = Field(foreign_key="user.id")
     delivered_at: datetime | None = instant(index=True)
     delivered_by: int | None = Field(default=None, foreign_key="user.id")
-    delivered_how: str | None = Field(default=None, max_length=64)
+    delivered_how: Code | None = Field(default=None, max_length=64)
     version: int = 1
 
 
 class PromisedReplyBase(SQLModel):
-    question: str = Field(min_length=1, max_length=2000)
-    asked_by: str = Field(min_length=1, max_length=64)
-    contact: str = Field(default="", max_length=64)
+    question: Block = Field(min_length=1, max_length=2000)
+    asked_by: Line = Field(min_length=1, max_length=64)
+    contact: Phone = Field(default="", max_length=64)
     due_at: datetime = instant(nullable=False, index=True)
 
 
@@ -110,5 +111,5 @@ class PromisedReply(PromisedReplyBase, table=True):
     created_by: int = Field(foreign_key="user.id")
     answered_at: datetime | None = instant(index=True)
     answered_by: int | None = Field(default=None, foreign_key="user.id")
-    answer: str | None = Field(default=None, max_length=2000)
+    answer: Block | None = Field(default=None, max_length=2000)
     version: int = 1

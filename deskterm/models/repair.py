@@ -11,6 +11,7 @@ from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
 from deskterm.db import Hundredths
+from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant, json_field
 
 
@@ -98,11 +99,11 @@ class RepairCategory(SQLModel, table=True):
     """A category of D-30, with the class it sets (urgent or general); loaded from data/."""
 
     __tablename__ = "repair_category"
-    code: str = Field(primary_key=True, max_length=32)
-    name_zh: str = Field(max_length=64)
-    name_en: str = Field(max_length=128)
+    code: Code = Field(primary_key=True, max_length=32)
+    name_zh: Line = Field(max_length=64)
+    name_en: Line = Field(max_length=128)
     repair_class: RepairClass = Field(sa_type=String(16), max_length=16)
-    scope: str = Field(default="any", max_length=16)  # household | public | any
+    scope: Code = Field(default="any", max_length=16)  # household | public | any
     sort: int = 0
 
 
@@ -115,9 +116,9 @@ class FeeScheduleItem(SQLModel, table=True):
 
     __tablename__ = "fee_schedule_item"
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=32, index=True)
-    name: str = Field(max_length=128)
-    unit: str = Field(default="", max_length=16)  # 次, 个, 米 ...
+    code: Code = Field(max_length=32, index=True)
+    name: Line = Field(max_length=128)
+    unit: Code = Field(default="", max_length=16)  # 次, 个, 米 ...
     labour_fen: int = Field(default=0, ge=0)
     materials_fen: int = Field(default=0, ge=0)
     valid_from: date = Field(index=True)
@@ -127,18 +128,18 @@ class FeeScheduleItem(SQLModel, table=True):
 class RepairOrderBase(SQLModel):
     scope: RepairScope = Field(sa_type=String(16), default=RepairScope.household, max_length=16)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    location: str = Field(default="", max_length=128)  # public facility / equipment
+    location: Line = Field(default="", max_length=128)  # public facility / equipment
     channel: RepairChannel = Field(sa_type=String(16), default=RepairChannel.phone, max_length=16)
-    reporter_name: str = Field(min_length=1, max_length=64)
-    reporter_contact: str = Field(default="", max_length=64)  # shown masked (rules.phone)
-    category_code: str = Field(foreign_key="repair_category.code", max_length=32, index=True)
-    description: str = Field(min_length=1, max_length=4000)
+    reporter_name: Line = Field(min_length=1, max_length=64)
+    reporter_contact: Phone = Field(default="", max_length=64)  # shown masked (rules.phone)
+    category_code: Code = Field(foreign_key="repair_category.code", max_length=32, index=True)
+    description: Block = Field(min_length=1, max_length=4000)
     appointment_at: datetime | None = instant()
 
 
 class RepairOrderCreate(RepairOrderBase):
     repair_class: RepairClass | None = None  # None: as the category says
-    override_reason: str | None = None
+    override_reason: Line | None = None
     warranty_of_id: int | None = None
     # D-35: a repeat in warranty links by default; not linking it needs this reason.
     warranty_opt_out_reason: str | None = None
@@ -151,10 +152,10 @@ class RepairOrderCreate(RepairOrderBase):
 class RepairOrderUpdate(SQLModel):
     """What a desk may correct on an open order; None leaves a field as it is."""
 
-    location: str | None = None
-    reporter_name: str | None = None
-    reporter_contact: str | None = None
-    description: str | None = None
+    location: Line | None = None
+    reporter_name: Line | None = None
+    reporter_contact: Phone | None = None
+    description: Block | None = None
     appointment_at: datetime | None = None
 
 
@@ -165,9 +166,9 @@ class RepairOrder(RepairOrderBase, table=True):
         Index("ix_repair_order_status_fix_due_at", "status", "fix_due_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20, unique=True)  # R20261128-0003
+    number: Code = Field(max_length=20, unique=True)  # R20261128-0003
     repair_class: RepairClass = Field(sa_type=String(16), max_length=16, index=True)
-    override_reason: str | None = Field(default=None, max_length=500)
+    override_reason: Line | None = Field(default=None, max_length=500)
     reported_at: datetime = instant(nullable=False, index=True)  # the call; clocks start here
     entered_at: datetime | None = instant()  # when the desk typed it (later when backdated)
     reported_by: int = Field(foreign_key="user.id")
@@ -175,23 +176,23 @@ class RepairOrder(RepairOrderBase, table=True):
     onsite_due_at: datetime | None = instant(index=True)  # reports: on-site deadlines due
     fix_due_at: datetime = instant(nullable=False, index=True)
     status: RepairStatus = Field(sa_type=String(16), default=RepairStatus.reported, max_length=16, index=True)
-    resume_status: str | None = Field(default=None, max_length=16)  # where "on hold" returns to
-    assignee: str | None = Field(default=None, max_length=64)
+    resume_status: Code | None = Field(default=None, max_length=16)  # where "on hold" returns to
+    assignee: Line | None = Field(default=None, max_length=64)
     engineer_id: int | None = Field(default=None, foreign_key="engineer.id")
     appointment_after_deadline: bool = False  # the resident chose a time after fix_due_at
     dispatched_at: datetime | None = instant()
     arrived_at: datetime | None = instant()
     repaired_at: datetime | None = instant(index=True)
-    work_done: str | None = Field(default=None, max_length=4000)
-    materials: str | None = Field(default=None, max_length=2000)
+    work_done: Block | None = Field(default=None, max_length=4000)
+    materials: Block | None = Field(default=None, max_length=2000)
     accepted_at: datetime | None = instant()
-    accepted_by_name: str | None = Field(default=None, max_length=64)
-    fee_form_no: str | None = Field(default=None, max_length=32)  # the paper form signed
+    accepted_by_name: Line | None = Field(default=None, max_length=64)
+    fee_form_no: Code | None = Field(default=None, max_length=32)  # the paper form signed
     fee_accepted_at: datetime | None = instant()
-    fee_accepted_by_name: str | None = Field(default=None, max_length=64)
+    fee_accepted_by_name: Line | None = Field(default=None, max_length=64)
     fee_accepted_fen: int | None = None  # the total the reporter accepted
     closed_at: datetime | None = instant()
-    status_reason: str | None = Field(default=None, max_length=500)  # cancelled / on hold
+    status_reason: Line | None = Field(default=None, max_length=500)  # cancelled / on hold
     warranty_of_id: int | None = Field(default=None, foreign_key="repair_order.id")
     warranty_opt_out_reason: str | None = Field(default=None, max_length=500)
     reopen_count: int = 0
@@ -238,10 +239,10 @@ class RepairEvent(SQLModel, table=True):
     order_id: int = Field(foreign_key="repair_order.id", index=True)
     at: datetime = instant(nullable=False)
     user_id: int = Field(foreign_key="user.id")
-    action: str = Field(default="", max_length=24)  # create, dispatch, fee_add, reopen ...
-    from_status: str | None = Field(default=None, max_length=16)
-    to_status: str = Field(max_length=16)
-    note: str = Field(default="", max_length=2000)
+    action: Code = Field(default="", max_length=24)  # create, dispatch, fee_add, reopen ...
+    from_status: Code | None = Field(default=None, max_length=16)
+    to_status: Code = Field(max_length=16)
+    note: Block = Field(default="", max_length=2000)
     version: int = 1  # the order's version after this change
     changes: dict[str, Any] = json_field()  # field -> [before, after]
 
@@ -264,6 +265,10 @@ class RepairFeeLine(SQLModel, table=True):
     description: str = Field(max_length=128)
     unit: str = Field(default="", max_length=16)
     quantity: Decimal = Field(default=Decimal(1), sa_type=Hundredths)  # 1.5 h, 2.35 m
+    code: Code = Field(default="", max_length=32)  # schedule code; "" when off the schedule
+    description: Block = Field(max_length=128)
+    unit: Code = Field(default="", max_length=16)
+    quantity: int = Field(default=1, ge=1)
     unit_labour_fen: int = Field(default=0, ge=0)
     unit_materials_fen: int = Field(default=0, ge=0)
     unit_price_fen: int = Field(ge=0)  # labour + materials
@@ -272,7 +277,7 @@ class RepairFeeLine(SQLModel, table=True):
     amount_fen: int = Field(ge=0)  # labour amount + materials amount
     waived: bool = False  # warranty work (D-35): recorded, charged nothing
     review: FeeReview = Field(sa_type=String(16), default=FeeReview.not_needed, max_length=16, index=True)
-    review_note: str | None = Field(default=None, max_length=500)
+    review_note: Block | None = Field(default=None, max_length=500)
     reviewed_by: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = instant()
     added_at: datetime = instant(nullable=False, index=True)  # reports: fee lines of a shift

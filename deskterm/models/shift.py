@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.text import Block, Code, Line
 from deskterm.models.types import instant, json_field
 
 
@@ -19,7 +20,7 @@ class ShiftStatus(StrEnum):
 
 class Shift(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    post: str = Field(max_length=32, index=True)
+    post: Code = Field(max_length=32, index=True)
     operator_id: int = Field(foreign_key="user.id", index=True)
     started_at: datetime = instant(nullable=False, index=True)
     ended_at: datetime | None = instant()
@@ -37,20 +38,20 @@ class HandoverStatus(StrEnum):
 
 class Handover(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    post: str = Field(max_length=32, index=True)
+    post: Code = Field(max_length=32, index=True)
     shift_id: int = Field(foreign_key="shift.id", index=True)
     outgoing_user_id: int = Field(foreign_key="user.id")
     created_at: datetime = instant(nullable=False)
     signed_at: datetime | None = instant(index=True)
-    notices: str = Field(default="", max_length=4000)
+    notices: Block = Field(default="", max_length=4000)
     open_items: list[dict[str, Any]] = json_field(list)  # snapshot of what is open (D-11)
     physical_items: dict[str, int] = json_field()  # keys, blank slips, passes ... with counts
-    audit_head_hash: str | None = Field(default=None, max_length=64)
+    audit_head_hash: Code | None = Field(default=None, max_length=64)
     audit_head_seq: int | None = None  # the anchor: the chain's head (seq, hash) at signing
     status: HandoverStatus = Field(sa_type=String(16), default=HandoverStatus.draft, max_length=16, index=True)
     incoming_user_id: int | None = Field(default=None, foreign_key="user.id")
     answered_at: datetime | None = instant()
-    refusal_reason: str | None = Field(default=None, max_length=1000)
+    refusal_reason: Block | None = Field(default=None, max_length=1000)
     version: int = 1
 
 
@@ -61,10 +62,10 @@ class HandoverItem(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     handover_id: int = Field(foreign_key="handover.id", index=True)
-    kind: str = Field(max_length=16)  # notice | open | physical
-    ref_kind: str | None = Field(default=None, max_length=32)  # visitor, repair, message ...
+    kind: Code = Field(max_length=16)  # notice | open | physical
+    ref_kind: Code | None = Field(default=None, max_length=32)  # visitor, repair, message ...
     ref_id: int | None = None
-    text: str = Field(default="", max_length=2000)
+    text: Block = Field(default="", max_length=2000)
     count: int | None = None
 
 
@@ -81,10 +82,10 @@ class LogCategory(StrEnum):
 class LogbookEntryBase(SQLModel):
     occurred_at: datetime = instant(nullable=False, index=True)
     category: LogCategory = Field(sa_type=String(16), default=LogCategory.other, max_length=16, index=True)
-    location: str = Field(default="", max_length=128)
-    what: str = Field(min_length=1, max_length=4000)
-    action_taken: str = Field(default="", max_length=4000)
-    notified: str = Field(default="", max_length=256)
+    location: Line = Field(default="", max_length=128)
+    what: Block = Field(min_length=1, max_length=4000)
+    action_taken: Block = Field(default="", max_length=4000)
+    notified: Line = Field(default="", max_length=256)
 
 
 class LogbookEntryCreate(LogbookEntryBase):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.text import Code, Line
 from deskterm.models.types import instant
 
 
@@ -18,18 +19,18 @@ class Role(StrEnum):
 
 
 class UserBase(SQLModel):
-    code: str = Field(max_length=32, index=True, unique=True)  # staff code typed at sign-in
-    name: str = Field(max_length=64)
+    code: Code = Field(max_length=32, index=True, unique=True)  # staff code typed at sign-in
+    name: Line = Field(max_length=64)
     role: Role = Field(sa_type=String(16), default=Role.operator, max_length=16)
 
 
 class UserCreate(UserBase):
-    password: str = Field(min_length=1, max_length=256)
+    password: Code = Field(min_length=1, max_length=256)
 
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    password_hash: str = Field(max_length=256)
+    password_hash: Code = Field(max_length=256)
     active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = instant()  # unused since sign-in throttles per terminal

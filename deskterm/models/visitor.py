@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
 
 
@@ -54,35 +55,35 @@ class HostCallResult(StrEnum):
 
 
 class VisitorSlipBase(SQLModel):
-    visitor_name: str = Field(min_length=1, max_length=64)
+    visitor_name: Line = Field(min_length=1, max_length=64)
     headcount: int = Field(default=1, ge=1, le=200)
     doc_type: DocType = Field(sa_type=String(24), default=DocType.resident_id, max_length=24)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: Phone | None = Field(default=None, max_length=32)
     host_resident_id: int | None = Field(default=None, foreign_key="resident.id", index=True)
     host_company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
     host_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
-    host_text: str = Field(default="", max_length=128)  # who is visited, as shown on the slip
-    purpose: str = Field(default="visit", max_length=32)
-    purpose_text: str = Field(default="", max_length=256)
-    plate: str | None = Field(default=None, max_length=16)
-    host_call_method: str | None = Field(default=None, max_length=32)
+    host_text: Line = Field(default="", max_length=128)  # who is visited, as shown on the slip
+    purpose: Code = Field(default="visit", max_length=32)
+    purpose_text: Block = Field(default="", max_length=256)
+    plate: Line | None = Field(default=None, max_length=16)
+    host_call_method: Code | None = Field(default=None, max_length=32)
     host_call_result: HostCallResult | None = Field(sa_type=String(16), default=None, max_length=16)
 
 
 class VisitorSlipCreate(VisitorSlipBase):
-    doc_number: str | None = Field(default=None, max_length=32)  # validated, then masked
+    doc_number: Code | None = Field(default=None, max_length=32)  # validated, then masked
     expected_id: int | None = None
 
 
 class VisitorSlipUpdate(SQLModel):
     """A correction of a slip's details (typos); None leaves a field as it is."""
 
-    visitor_name: str | None = Field(default=None, min_length=1, max_length=64)
+    visitor_name: Line | None = Field(default=None, min_length=1, max_length=64)
     headcount: int | None = Field(default=None, ge=1, le=200)
-    phone: str | None = Field(default=None, max_length=32)
-    purpose: str | None = Field(default=None, max_length=32)
-    purpose_text: str | None = Field(default=None, max_length=256)
-    plate: str | None = Field(default=None, max_length=16)
+    phone: Phone | None = Field(default=None, max_length=32)
+    purpose: Code | None = Field(default=None, max_length=32)
+    purpose_text: Block | None = Field(default=None, max_length=256)
+    plate: Line | None = Field(default=None, max_length=16)
 
 
 class VisitorSlip(VisitorSlipBase, table=True):
@@ -90,8 +91,8 @@ class VisitorSlip(VisitorSlipBase, table=True):
     # The on-site list reads slips of one status in arrival order.
     __table_args__ = (Index("ix_visitor_slip_status_in", "status", "checked_in_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20, unique=True)  # V20261128-0007: the check-out lookup
-    doc_masked: str | None = Field(default=None, max_length=32)  # "resident_id ****1234"
+    number: Code = Field(max_length=20, unique=True)  # V20261128-0007: the check-out lookup
+    doc_masked: Code | None = Field(default=None, max_length=32)  # "resident_id ****1234"
     expected_id: int | None = Field(default=None, foreign_key="expected_visitor.id")
     checked_in_at: datetime = instant(nullable=False, index=True)
     checked_in_by: int = Field(foreign_key="user.id")
@@ -106,15 +107,15 @@ class VisitorSlip(VisitorSlipBase, table=True):
 
 
 class ExpectedVisitorBase(SQLModel):
-    visitor_name: str = Field(min_length=1, max_length=64)
+    visitor_name: Line = Field(min_length=1, max_length=64)
     headcount: int = Field(default=1, ge=1, le=200)
     expected_on: date = Field(index=True)
     host_resident_id: int | None = Field(default=None, foreign_key="resident.id")
     host_company_id: int | None = Field(default=None, foreign_key="company.id")
     host_unit_id: int | None = Field(default=None, foreign_key="unit.id")
-    host_text: str = Field(default="", max_length=128)
-    purpose: str = Field(default="visit", max_length=32)
-    note: str = Field(default="", max_length=256)
+    host_text: Line = Field(default="", max_length=128)
+    purpose: Code = Field(default="visit", max_length=32)
+    note: Block = Field(default="", max_length=256)
 
 
 class ExpectedVisitorCreate(ExpectedVisitorBase):
@@ -137,8 +138,8 @@ class DenyEntry(SQLModel, table=True):
 
     __tablename__ = "deny_entry"
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=64, index=True)
-    reason: str = Field(max_length=500)
+    name: Line = Field(max_length=64, index=True)
+    reason: Line = Field(max_length=500)
     created_at: datetime = instant(nullable=False)
     created_by: int = Field(foreign_key="user.id")
     active: bool = True

@@ -11,6 +11,7 @@ import json
 import re
 from typing import TextIO
 
+from deskterm.encoders import json_text, sheet
 from deskterm.i18n import _
 from deskterm.reports.model import Chart, Report, Table
 from deskterm.reports.values import period_text, plain, show
@@ -65,7 +66,7 @@ def to_json(report: Report) -> str:
             for s in report.sections
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # -- markdown -----------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)](?:\s|$)))", re.MULTILINE
 
 def md(text: str) -> str:
     """User text as literal markdown: what would render escaped, line breaks kept in a cell."""
-    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_INLINE.sub(r"\\\1", sheet(text))
     text = _MD_UNDERSCORE.sub(r"\\_", text)
     text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
                                                       else "\\" + m.group(2)), text)

@@ -8,9 +8,11 @@ from html import escape
 
 from rich.cells import cell_len
 
+from deskterm.encoders import html
 from deskterm.i18n import _, current_language
 from deskterm.reports.model import Chart, Report, Section, Table
 from deskterm.reports.values import period_text, show
+from deskterm.rules.text import pictures
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
@@ -31,7 +33,8 @@ ROW = 20
 
 
 def _e(text: str) -> str:
-    return escape(text, quote=True)
+    """Escaped, controls pictured (encoders: the HTML way out)."""
+    return escape(pictures(text), quote=True)
 
 
 def svg_chart(chart: Chart) -> str:
@@ -60,10 +63,10 @@ def _cell(column, value, tz: str) -> str:
     """A numeric cell is right-aligned; times, numbers and short codes never break a line."""
     text = show(value, tz)
     if column.numeric:
-        return f'<td class="n">{_e(text)}</td>'
+        return f'<td class="n">{html(text)}</td>'
     short = len(text) <= 24 and not any(ch.isspace() for ch in text)
     keep = isinstance(value, datetime | date | timedelta) or (isinstance(value, str) and short)
-    return f'<td class="k">{_e(text)}</td>' if keep else f"<td>{_e(text)}</td>"
+    return f'<td class="k">{html(text)}</td>' if keep else f"<td>{html(text)}</td>"
 
 
 def _table(table: Table, tz: str) -> str:
@@ -80,7 +83,7 @@ def _section(section: Section, tz: str) -> str:
     parts = [f'<section id="{_e(section.key)}"><h2>{_e(section.title)}</h2>']
     if section.facts:
         parts.append('<dl class="facts">' + "".join(
-            f"<dt>{_e(f.label)}</dt><dd>{_e(show(f.value, tz))}</dd>" for f in section.facts) + "</dl>")
+            f"<dt>{_e(f.label)}</dt><dd>{html(show(f.value, tz))}</dd>" for f in section.facts) + "</dl>")
     for chart in section.charts:
         if chart.bars:
             parts.append(f"<h3>{_e(chart.title)}</h3>{svg_chart(chart)}")

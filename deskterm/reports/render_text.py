@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from deskterm.encoders import sheet
 from deskterm.i18n import _
 from deskterm.reports.model import Chart, Report
 from deskterm.reports.values import period_text, show
@@ -22,8 +23,13 @@ BAR_CELLS = 30
 WRAP_COLUMNS = 8  # a wider table that does not fit is shown one record at a time
 
 
+def _t(value: str, style: str = "") -> Text:
+    """Any text of the report (typed values, labels, notes) through the terminal encoder."""
+    return Text(sheet(value), style=style)
+
+
 def _chart(chart: Chart, tz: str) -> RichTable:
-    grid = RichTable(title=Text(chart.title, style="bold"), title_justify="left", box=None,
+    grid = RichTable(title=_t(chart.title, style="bold"), title_justify="left", box=None,
                      show_header=False, pad_edge=False, min_width=len(chart.title) * 2)
     grid.add_column()
     grid.add_column()
@@ -32,17 +38,17 @@ def _chart(chart: Chart, tz: str) -> RichTable:
     for label, value in chart.bars:
         cells = round(BAR_CELLS * value / top)
         shown = f"{value:.1f}%" if chart.percent else f"{value:g}"
-        grid.add_row(Text(label), Text("█" * cells, style="cyan"), Text(shown))
+        grid.add_row(_t(label), _t("█" * cells, style="cyan"), _t(shown))
     return grid
 
 
 def _grid(table, tz: str, *, wrap: bool) -> RichTable:
     grid = RichTable(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in table.columns:
-        grid.add_column(Text(column.label), justify="right" if column.numeric else "left",
+        grid.add_column(_t(column.label), justify="right" if column.numeric else "left",
                         no_wrap=column.numeric or not wrap, overflow="fold")
     for row in table.rows:
-        grid.add_row(*(Text(show(value, tz)) for value in row))
+        grid.add_row(*(_t(show(value, tz)) for value in row))
     return grid
 
 
@@ -54,7 +60,7 @@ def _records(table, tz: str) -> list[RichTable]:
         block.add_column(style="dim")
         block.add_column(overflow="fold")
         for column, value in zip(table.columns, row, strict=True):
-            block.add_row(Text(column.label), Text(show(value, tz)))
+            block.add_row(_t(column.label), _t(show(value, tz)))
         blocks.append(block)
     return blocks
 
@@ -73,27 +79,27 @@ def write_text(report: Report, out: TextIO, *, width: int | None = None) -> None
 
 def _write(report: Report, console: Console) -> None:
     tz = report.timezone
-    console.print(Text(report.title, style="bold"))
+    console.print(_t(report.title, style="bold"))
     if report.subtitle:
-        console.print(Text(report.subtitle))
-    console.print(Text(_("Period: {period}").format(period=period_text(report)), style="dim"))
-    console.print(Text(_("Generated: {at}").format(at=show(report.generated_at, tz)), style="dim"))
+        console.print(_t(report.subtitle))
+    console.print(_t(_("Period: {period}").format(period=period_text(report)), style="dim"))
+    console.print(_t(_("Generated: {at}").format(at=show(report.generated_at, tz)), style="dim"))
     for section in report.sections:
         console.print()
-        console.rule(Text(section.title, style="bold"), align="left")
+        console.rule(_t(section.title, style="bold"), align="left")
         if section.facts:
             facts = RichTable(box=None, show_header=False, pad_edge=False)
             facts.add_column(style="dim")
             facts.add_column()
             for fact in section.facts:
-                facts.add_row(Text(fact.label), Text(show(fact.value, tz)))
+                facts.add_row(_t(fact.label), _t(show(fact.value, tz)))
             console.print(facts)
         for table in section.tables:
             if table.title != section.title:
                 console.print()
-                console.print(Text(table.title, style="bold"))
+                console.print(_t(table.title, style="bold"))
             if not table.rows:
-                console.print(Text(table.empty or _("None."), style="italic"))
+                console.print(_t(table.empty or _("None."), style="italic"))
                 continue
             fits = _grid(table, tz, wrap=False)
             if console.measure(fits, options=console.options.update_width(10_000)).maximum <= console.width:
@@ -110,4 +116,4 @@ def _write(report: Report, console: Console) -> None:
                 console.print()
                 console.print(_chart(chart, tz))
         for note in section.notes:
-            console.print(Text(note, style="italic"))
+            console.print(_t(note, style="italic"))

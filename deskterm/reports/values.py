@@ -6,11 +6,11 @@ text become their visible pictures.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from deskterm.encoders import sheet
 from deskterm.i18n import _
 from deskterm.reports.model import Money, Ratio, Report
 from deskterm.rules.money import format_yuan
@@ -43,15 +43,10 @@ def show(value: Any, tz: str) -> str:
     return _visible(str(value))
 
 
-# C0 controls but tab and newline, DEL, C1, bidi overrides: typed text may hold them, and a
-# report printed to a terminal must not send them (an ESC sequence could clear the screen).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def _visible(text: str) -> str:
-    """Control characters as their visible pictures (␛ for ESC), as on the desk's screens."""
-    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < "\x20" else
-                        "\u2421" if m.group() == "\x7f" else "\ufffd", text)
+    """Control characters as their visible pictures (␛ for ESC), as on the desk's screens:
+    the terminal and sheet encoder (deskterm/encoders.py)."""
+    return sheet(text)
 
 
 def duration(value: timedelta) -> str:

@@ -38,6 +38,7 @@ from deskterm.clock import Clock, SystemClock, as_utc
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.guard import check_values
 from deskterm.models.shift import Handover
+from deskterm.rules.text import mask_personal_in
 from deskterm.services.actor import Actor
 
 GENESIS = "0" * 64
@@ -268,7 +269,7 @@ def record(
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
-        detail=_plain(detail or {}),
+        detail=mask_personal_in(_plain(detail or {}))[0],  # issue 15
         record_digest=digest,
         seals=seals,
         prev_hash=head.hash,
@@ -317,7 +318,7 @@ def record_many(
             kinds.add((action, entity))
         if entity_id is not None and (len(entity_id) > 32 or "\x00" in entity_id):
             check_values(AuditEvent, {"entity_id": entity_id})
-        detail = _plain(detail or {})
+        detail = mask_personal_in(_plain(detail or {}))[0]  # no personal number (issue 15)
         body = {"seq": seq, "at": at_text, "user_id": user_id, "action": action, "entity": entity,
                 "entity_id": entity_id, "detail": detail, "record_digest": None, "seals": None,
                 "prev_hash": prev}

@@ -11,6 +11,7 @@ import shlex
 import subprocess
 
 from deskterm.config import Settings
+from deskterm.encoders import sheet
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
 
@@ -23,7 +24,7 @@ def printable(text: str, settings: Settings, *, barcode: str | None = None) -> b
         from deskterm.services.receipt import document
 
         return document(text, barcode_line=barcode)
-    return text.encode("utf-8")
+    return sheet(text).encode("utf-8")  # no control character from a record (issue 15)
 
 
 def send(text: str, settings: Settings, *, barcode: str | None = None,

@@ -13,6 +13,8 @@ prints Chinese as '?', so the five documented commands used here are written out
 
 from __future__ import annotations
 
+from deskterm.encoders import printer_line
+
 ESC, GS, FS = b"\x1b", b"\x1d", b"\x1c"
 INIT = ESC + b"@"  # reset the printer
 CHINESE_MODE = FS + b"&"  # GB18030 / GBK double-byte characters
@@ -46,6 +48,6 @@ def document(text: str, *, barcode_line: str | None = None) -> bytes:
         if barcode_line and line.strip() == barcode_line:
             out.append(barcode(barcode_line))
         else:
-            out.append(line.encode("gb18030", "replace") + b"\n")
+            out.append(printer_line(line) + b"\n")  # printable GB18030 only (issue 15)
     out.append(FEED_AND_CUT)
     return b"".join(out)

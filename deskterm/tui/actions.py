@@ -141,6 +141,9 @@ register(
                show=False),
     DeskAction("app.quit", "ctrl+q", "app.quit", N_("Quit"),
                N_("Close the desk app."), show=False, priority=True),
+    DeskAction("app.read_all", "f12", "app.read_all", N_("Read all"),
+               N_("Show all of the text of the highlighted record, in a pane that scrolls."),
+               show=False),
 )
 
 # Keys every area screen uses the same way (documented in tui/README.md).

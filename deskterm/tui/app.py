@@ -60,7 +60,7 @@ class DeskApp(App[None]):
     TITLE = "deskterm"
     BINDINGS = [
         *bindings(
-            "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit",
+            "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit", "app.read_all",
             *(f"area.{area.id}" for area in AREAS),
         ),
         # Focus moves when the app reads Tab, not when the old field gets round to it, so a
@@ -361,6 +361,17 @@ class DeskApp(App[None]):
         from deskterm.tui.dialogs.password import PasswordDialog
 
         self.push_screen(PasswordDialog())
+
+    def action_read_all(self) -> None:
+        """F12: all of the text of the screen's detail pane, when it could not show it all."""
+        from deskterm.tui.dialogs.text_view import TextViewDialog
+        from deskterm.tui.widgets.detail import DetailPane
+
+        for pane in self.screen.query(DetailPane):
+            if pane.full.plain and pane.display:
+                self.push_screen(TextViewDialog(pane.full, pane.title))
+                return
+        self.bell()
 
     def action_lock(self) -> None:
         if self.actor is None or self.locked:

@@ -68,6 +68,8 @@ def run_db(
     if hold is not None:  # a worker cancelled before it ran never releases: keys wait 2 s at most
         app.set_timer(KEY_HOLD_LIMIT_S, release)
 
+    notices: list = []
+
     def job() -> Any:
         app.post_message(BusyChanged(1))
         try:
@@ -78,7 +80,8 @@ def run_db(
             if write is None:
                 result = work(engine)
             else:
-                result = (run_write if write else run_read)(engine, work)
+                result = (run_write(engine, work, notices=notices) if write
+                          else run_read(engine, work))
         except Exception as exc:  # delivered to the UI thread, never lost
             if write is not None:  # work(engine) runs its own transactions and audits them
                 _audit_refusal(app, exc)
@@ -86,6 +89,11 @@ def run_db(
             return None
         finally:
             app.post_message(BusyChanged(-1))
+        if notices:  # personal numbers typed in free text were stored masked: say so
+            from deskterm.models.guard import masked_sentence
+
+            app.call_from_thread(app.notify, masked_sentence(notices), severity="warning",
+                                 markup=False, timeout=8)
         if on_done is not None:
             app.call_from_thread(deliver, on_done, result)
         else:

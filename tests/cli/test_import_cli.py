@@ -97,10 +97,10 @@ def test_what_no_column_can_hold_is_a_bad_row_by_line(cli, desk_db, tmp_path):
     result = cli("import", "residents", path, "--db", desk_db, env=ADMIN)
     assert result.exit_code == 1
     assert result.output == (
-        "line 3: 姓名: Control characters are not allowed here.\n"
-        "line 4: 楼栋 / 房号: Control characters are not allowed here.\n"
+        "line 3: 姓名: Control characters (NUL) cannot be stored; remove them.\n"
+        "line 4: 楼栋 / 房号: Control characters (NUL) cannot be stored; remove them.\n"
         "line 5: The name is too long.\n"
-        "line 6: 备注: Control characters are not allowed here.\n"
+        "line 6: 备注: Control characters (NUL) cannot be stored; remove them.\n"
         "Nothing was imported. 5 rows: 1 new, 0 changed, 0 unchanged; buildings added: 1; units added: 1.\n")
     assert rows(desk_db, "select count(*) from resident") == [(0,)]
     skipped = cli("import", "residents", path, "--skip-bad", "--db", desk_db, env=ADMIN)

@@ -75,7 +75,7 @@ ANYONE = None  # any signed-in role (navigation, help, lists), or the sign-in ga
 SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     # everywhere
     "app.help": ANYONE, "app.palette": ANYONE, "app.lock": ANYONE, "app.sign_out": ANYONE,
-    "app.quit": ANYONE, "help.close": ANYONE, "report.close": ANYONE,
+    "app.quit": ANYONE, "app.read_all": ANYONE, "help.close": ANYONE, "report.close": ANYONE,
     "area.dashboard": ANYONE, "area.visitors": ANYONE, "area.inquiries": ANYONE,
     "area.repairs": ANYONE, "area.complaints": ANYONE, "area.logbook": ANYONE,
     "area.handover": ANYONE,

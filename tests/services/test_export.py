@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import SQLModel
 
+from deskterm.encoders import csv_text
 from deskterm.export import Col, batched, instant_formatter, neutralise, write_rows
 from deskterm.exports import KINDS, TABLE_KINDS, build_query, open_rows
 from deskterm.exports.tables import ALL
@@ -214,8 +215,10 @@ def test_csv_round_trips_every_string(text):
     write_rows(batched([(text,)]), [Col("value")], out, fmt="csv", tz=TZ, bom=False)
     (header, (value,)) = list(csv.reader(io.StringIO(out.getvalue().decode(), newline="")))
     assert header == ["value"]
-    assert value == neutralise(text)
-    assert value == ("'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text)
+    # a lone CR is a control character: the CSV encoder shows it as a picture (issue 15)
+    assert value == csv_text(neutralise(text))
+    assert value.replace("\u240d", "\r") == (
+        "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text)
 
 
 @pytest.mark.parametrize("tz", ["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from deskterm.encoders import csv_text
 from deskterm.export import FORMULA_START, Col, _compile, batched, instant_formatter, write_rows
 from deskterm.exports import build_query, open_rows
 from tests.services.test_export_seed import add, estate, slip
@@ -32,14 +33,15 @@ PIECES = [",", '"', "\r", "\n", "\r\n", "\t", "=", "+", "-", "@", ".", "<", ";",
 
 
 def reference_csv(rows, columns, *, tz, include_pii=False, bom=True) -> bytes:
-    """How every export was written before the fast path: cells through csv.writer."""
+    """How every export was written before the fast path: cells through csv.writer; then
+    the CSV encoder (issue 15) shows control characters as pictures, CR LF line ends kept."""
     cells = _compile(columns, "csv", instant_formatter(tz), include_pii)
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
     for row in rows:
         writer.writerow(cells(row))
-    return (("\ufeff" if bom else "") + text.getvalue()).encode()
+    return csv_text(("\ufeff" if bom else "") + text.getvalue()).encode()
 
 
 def fast_csv(rows, columns, *, tz, size, include_pii=False, bom=True) -> bytes:

@@ -283,7 +283,7 @@ async def test_hostile_text_is_shown_literally_and_runs_nothing(make_desk_app, e
         await pilot.press("ctrl+n")
         await settle(pilot)
         await pilot.press("tab", "tab")  # to "What happened"
-        app.screen.focused.post_message(events.Paste(hostile))  # as a terminal paste
+        app.post_message(events.Paste(hostile))  # as a terminal paste: the driver gives it to the app
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)

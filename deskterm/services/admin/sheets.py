@@ -65,6 +65,24 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "valid_from": ("生效日期", "生效时间", "validfrom", "from"),
     },
 }
+# Where each column's text is stored (issue 15): "model.field" means the cell passes the text
+# boundary of that field (models/text.py, checked at every write by models/guard.py); any
+# other value names how a non-text cell is read. tests/unit/test_text_fields.py holds every
+# column of HEADINGS to this.
+TARGETS: dict[str, dict[str, str]] = {
+    "residents": {"name": "Resident.name", "building": "Building.code", "section": "Unit.label",
+                  "unit": "Unit.label", "phone": "Resident.phone", "relation": "choice",
+                  "company": "Company.name", "note": "Resident.note"},
+    "units": {"building": "Building.code", "building_name": "Building.name",
+              "section": "Unit.label", "unit": "Unit.label", "floor": "int", "kind": "choice"},
+    "directory": {"kind": "choice", "name": "DirectoryEntry.name",
+                  "location": "DirectoryEntry.location", "phone": "DirectoryEntry.phone",
+                  "hours": "DirectoryEntry.hours", "notes": "DirectoryEntry.notes",
+                  "starts_at": "instant", "ends_at": "instant"},
+    "fees": {"code": "FeeScheduleItem.code", "name": "FeeScheduleItem.name",
+             "unit": "FeeScheduleItem.unit", "labour": "money", "materials": "money",
+             "valid_from": "date"},
+}
 REQUIRED = {
     "residents": ("name", "unit"),
     "units": ("building", "unit"),

@@ -20,6 +20,7 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
 from deskterm.models.guard import check_values
+from deskterm.rules.text import controls
 from deskterm.services import audit
 from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
 
@@ -80,9 +81,10 @@ def unit_label(cells: dict[str, Any]) -> tuple[str, str, str]:
     label = "-".join(p for p in (building, section, room) if p)
     if len(label) > 32 or len(room) > 16 or len(building) > 16:
         raise BadRow(_("The unit “{label}” is too long.").format(label=label))
-    if "\x00" in label:  # what every write refuses (models/guard.py)
-        raise BadRow(_("{column}: {problem}").format(column="楼栋 / 房号",
-                                                     problem=_("Control characters are not allowed here.")))
+    bad = controls(label)
+    if bad:  # what every write refuses (models/guard.py)
+        raise BadRow(_("{column}: {problem}").format(column="楼栋 / 房号", problem=_(
+            "Control characters ({chars}) cannot be stored; remove them.").format(chars=", ".join(bad))))
     return label, building, room
 
 
@@ -148,8 +150,9 @@ class _Places:
         """Write the buildings and units made so far, and their events."""
         for model, columns, rows in ((Building, _BUILDING_COLUMNS, self.new_buildings),
                                      (Unit, _UNIT_COLUMNS, self.new_units)):
-            for row in rows:  # what an ORM flush would refuse (models/guard.py)
-                check_values(model, dict(zip(columns, row, strict=True)))
+            # what an ORM flush would refuse, or store masked (models/guard.py)
+            rows = [tuple(check_values(model, dict(zip(columns, row, strict=True))).values())
+                    for row in rows]
             if rows:
                 insert_rows(self.session, model.__table__, columns, rows)
         if self.events:
@@ -166,7 +169,8 @@ def _fits(model, values: dict[str, Any], column: str) -> None:
     try:
         check_values(model, values)
     except InvalidInput as exc:
-        raise BadRow(_("{column}: {problem}").format(column=column, problem=exc)) from None
+        raise BadRow(_("{column}: {problem}").format(
+            column=column, problem=exc.context.get("problem", exc))) from None
 
 
 def _apply(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
@@ -326,7 +330,7 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
                 person = resident_row(NewResident(name, None, relation or "owner", phone, note))
             except InvalidInput as exc:
                 raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
-                                                             problem=exc)) from None
+                                                             problem=exc.context.get("problem", exc))) from None
         who = company or name
         if (label, who) in first and first[(label, who)][1] != (cells.get("company") or typed):
             earlier, spelt = first[(label, who)]

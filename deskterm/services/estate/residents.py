@@ -129,8 +129,7 @@ def resident_row(resident_in: ResidentCreate | NewResident) -> CheckedResident:
     after_1, after_2 = name_tails(name)  # what Resident's listeners derive, one by one
     row = CheckedResident(name, resident_in.unit_id, relation, _clean_phone(resident_in.phone),
                           (resident_in.note or "").strip() or None, full, initials, after_1, after_2)
-    check_values(Resident, row)
-    return row
+    return check_values(Resident, row)
 
 
 BATCH = 2000

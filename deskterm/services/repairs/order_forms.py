@@ -14,6 +14,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from deskterm.config import Settings
+from deskterm.encoders import html as to_html
+from deskterm.encoders import sheet
 from deskterm.i18n import _
 from deskterm.models.repair import RepairScope
 from deskterm.rules.money import format_quantity, format_yuan
@@ -117,11 +119,11 @@ def order_text(detail: OrderDetail, settings: Settings, *, include_phone: bool =
     fields = document_fields(detail, settings, include_phone=include_phone)
     width = max(_cells(label) for label, _v in fields)
     for label, value in fields:
-        out.append(label + " " * (width - _cells(label) + 2) + value)
+        out.append(label + " " * (width - _cells(label) + 2) + sheet(value, one_line=True))
     out += ["", _("Fees")]
     rows = fee_rows(detail)
     for item, qty, price, amount, note in rows:
-        out.append(f"  {item}  {qty} x {price} = {amount}  {note}".rstrip())
+        out.append(sheet(f"  {item}  {qty} x {price} = {amount}  {note}", one_line=True).rstrip())
     if not rows:
         out.append("  " + _("none"))
     out += ["  " + totals_line(detail), ""]
@@ -135,11 +137,11 @@ def order_html(detail: OrderDetail, settings: Settings, *, include_phone: bool =
     e = html.escape
     title = document_title(detail)
     rows = "".join(
-        f"<tr><th>{e(label)}</th><td>{e(value)}</td></tr>"
+        f"<tr><th>{e(label)}</th><td>{to_html(value)}</td></tr>"
         for label, value in document_fields(detail, settings, include_phone=include_phone)
     )
     fees = "".join(
-        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{to_html(cell)}</td>" for cell in row) + "</tr>"
         for row in fee_rows(detail)
     ) or f"<tr><td colspan='5'>{e(_('none'))}</td></tr>"
     signs = "".join(f"<p>{e(who)}: ____________ {e(_('Date'))}: ____________</p>"

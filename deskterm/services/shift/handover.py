@@ -16,6 +16,8 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.encoders import html as to_html
+from deskterm.encoders import sheet as plain_sheet
 from deskterm.errors import DeskError, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.shift import (
@@ -297,10 +299,12 @@ def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, 
         head.append(_("Answered by: {who} at {at}").format(
             who=sheet.incoming, at=_local(h.answered_at, settings)))
     if h.refusal_reason:
-        head.append(_("Reason for refusing: {reason}").format(reason=h.refusal_reason))
+        head.append(_("Reason for refusing: {reason}").format(
+            reason=plain_sheet(h.refusal_reason, one_line=True)))
     notices = [line for line in h.notices.splitlines() if line.strip()] or [_("(none)")]
     open_lines = [
-        f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} {item.get('text', '')}"
+        f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} "
+        f"{plain_sheet(str(item.get('text', '')), one_line=True)}"
         .replace("  ", " ").strip()
         for item in h.open_items
     ] or [_("(none)")]
@@ -322,7 +326,7 @@ def render_text(sheet: HandoverSheet, settings: Settings) -> str:
             out.append("")
         out.append(heading)
         out.append("-" * max(len(heading), 8))
-        out.extend(f"  {line}" for line in lines)
+        out.extend(f"  {plain_sheet(line)}" for line in lines)  # the plain-text sheet encoder
     return "\n".join(out) + "\n"
 
 
@@ -343,7 +347,7 @@ def render_html(sheet: HandoverSheet, settings: Settings) -> str:
             parts.append(f"<h2>{html.escape(heading)}</h2>")
         tag = "code" if i == len(sections) - 1 else "span"
         parts.append("<ul>" + "".join(
-            f"<li><{tag}>{html.escape(line)}</{tag}></li>" for line in lines) + "</ul>")
+            f"<li><{tag}>{to_html(line)}</{tag}></li>" for line in lines) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from deskterm.clock import as_utc
 from deskterm.config import Settings
+from deskterm.encoders import sheet
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
 from deskterm.services.printing import send
@@ -27,20 +28,25 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(width - _cells(text), 0)
 
 
+def one(text: str | None) -> str:
+    """A typed value on one line of a printout (the plain-text sheet encoder)."""
+    return sheet(text or "", one_line=True)
+
+
 def slip_text(slip: VisitorSlip, settings: Settings) -> str:
     lines = [
         _("VISITOR SLIP"),
         "",
         f"  {slip.number}",
         "",
-        _("Visitor: {name} ({count})").format(name=slip.visitor_name, count=slip.headcount),
-        _("Visiting: {host}").format(host=slip.host_text),
+        _("Visitor: {name} ({count})").format(name=one(slip.visitor_name), count=slip.headcount),
+        _("Visiting: {host}").format(host=one(slip.host_text)),
         _("Purpose: {purpose}").format(purpose=label(PURPOSE_LABELS, slip.purpose)
-                                        + (f" {slip.purpose_text}" if slip.purpose_text else "")),
+                                        + (f" {one(slip.purpose_text)}" if slip.purpose_text else "")),
         _("In: {time}").format(time=local_time(slip.checked_in_at, settings, "%Y-%m-%d %H:%M")),
     ]
     if slip.plate:
-        lines.append(_("Vehicle: {plate}").format(plate=slip.plate))
+        lines.append(_("Vehicle: {plate}").format(plate=one(slip.plate)))
     lines += ["", _("Please return this slip to the desk when you leave.")]
     return "\n".join(lines) + "\n"
 
@@ -56,7 +62,7 @@ def roll_call_text(on_site: OnSite, now: datetime, settings: Settings) -> str:
     ]
     for n, row in enumerate(on_site.rows, 1):
         lines.append(f"{n:>3}. [ ] {row.number}  {local_time(row.checked_in_at, settings)}  "
-                     f"{pad(row.visitor_name, 12)} ×{row.headcount:<3} → {row.host_text}")
+                     f"{pad(one(row.visitor_name), 12)} ×{row.headcount:<3} → {one(row.host_text)}")
     if on_site.truncated:
         lines.append(_("(list cut at {n} slips)").format(n=len(on_site.rows)))
     if not on_site.rows:

@@ -18,7 +18,7 @@ from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, PlainTextArea
 
 T = TypeVar("T")
 
@@ -112,8 +112,7 @@ def field_text(dialog, name: str) -> str:
 
 
 def text_area(*, id: str, text: str = "") -> TextArea:
-    area = TextArea(text, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
-                    compact=True, id=id)
+    area = PlainTextArea(text, id=id)
     return area
 
 

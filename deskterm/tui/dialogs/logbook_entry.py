@@ -20,7 +20,7 @@ from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.timeparse import parse_instant
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.text import plain
 
 Saver = Callable[[LogbookEntryCreate], Callable[[Session], Any]]
@@ -65,9 +65,10 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
             yield FormField(_("Location"), name="location", max_length=128,
                             value=base.location if base else "")
             yield FormField(_("What happened"), name="what", max_length=4000,
-                            value=base.what if base else "")
+                            control=PlainTextArea(base.what if base else "", id="what-input"))
             yield FormField(_("What was done"), name="action_taken", max_length=4000,
-                            value=base.action_taken if base else "")
+                            control=PlainTextArea(base.action_taken if base else "",
+                                                  id="action-taken-input"))
             yield FormField(_("Who was told"), name="notified", max_length=256,
                             value=base.notified if base else "")
         yield Footer(show_command_palette=False)

@@ -18,6 +18,7 @@ from deskterm.services.inquiries.messages import MessageView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import clean, plain
 
@@ -58,7 +59,9 @@ class DeliverMessageDialog(DeskDialog[bool]):
                 summary.append(" · " + _("reach them at {contact}").format(
                     contact=clean(m.from_contact, one_line=True)), style="dim")
             summary.append("\n" + clean(m.text))
-            yield Static(summary, id="deliver-message")
+            pane = DetailPane(id="deliver-message")  # says when there is more: F12 reads all
+            pane.show(summary, _("Message for {name}").format(name=clean(m.for_name, one_line=True)))
+            yield pane
             yield WayList(*[Option(f"{i}  {_(label)}", id=code) for i, (code, label)
                             in enumerate(messages.DELIVERY.items(), start=1)], id="deliver-ways")
             yield FormField(_("Other way"), name="how", max_length=64, label_width=12,

@@ -16,7 +16,7 @@ from deskterm.models.inquiry import MessageCreate
 from deskterm.services.inquiries import messages
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.text import plain
 
 
@@ -61,8 +61,8 @@ class TakeMessageDialog(DeskDialog[int | None]):
                             label_width=14, placeholder=_("who leaves the message"))
             yield FormField(_("Their contact"), name="from_contact", max_length=64,
                             label_width=14, placeholder=_("the sender's own number, if given"))
-            yield FormField(_("Message"), name="text", label_width=14,
-                            control=TextArea(id="text-input", compact=True, soft_wrap=True))
+            yield FormField(_("Message"), name="text", label_width=14, max_length=2000,
+                            control=PlainTextArea(id="text-input"))
             yield Static(plain(_("Enter: next field · Ctrl+S: save · Esc: close")),
                          classes="hint")
         yield Footer(show_command_palette=False)

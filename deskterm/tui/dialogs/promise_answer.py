@@ -15,7 +15,7 @@ from deskterm.services.inquiries.promises import STATE_LABELS, PromiseView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.text import clean, plain
 
 
@@ -46,8 +46,8 @@ class AnswerPromiseDialog(DeskDialog[bool]):
             about.append(f" ({_(STATE_LABELS[p.state])})",
                          style="bold red" if p.state.value == "overdue" else "")
             yield Static(about, id="promise-about")
-            yield FormField(_("Answer"), name="answer", label_width=10,
-                            control=TextArea(id="answer-input", compact=True, soft_wrap=True))
+            yield FormField(_("Answer"), name="answer", label_width=10, max_length=2000,
+                            control=PlainTextArea(id="answer-input"))
             yield Static(plain(_("Ctrl+S: save the answer · Esc: close")), classes="hint")
         yield Footer(show_command_palette=False)
 

@@ -31,7 +31,7 @@ from deskterm.services.repairs.labels import CHANNEL, category_name, class_label
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.text import plain
 
 LABEL = 13
@@ -126,7 +126,7 @@ class RepairIntakeDialog(SaveDialog):
                             label_width=LABEL, placeholder=_("type to find, ↑ ↓ to choose"))
             yield Static("", id="category-match", classes="hint")
             yield FormField(_("Fault"), name="description", max_length=4000,
-                            label_width=LABEL)
+                            label_width=LABEL, control=PlainTextArea(id="description-input"))
             yield FormField(_("Appointment"), name="appointment_at", max_length=20,
                             label_width=LABEL, placeholder=_("optional, e.g. 11-29 09:30"))
             yield Static("", id="appointment-warning", classes="hint")

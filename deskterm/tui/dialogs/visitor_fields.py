@@ -10,12 +10,13 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from deskterm.i18n import _
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, PlainInput
 from deskterm.tui.widgets.text import plain
 
 
-class NextInput(Input):
-    """An Input whose Enter moves the focus to the next field now, then posts Submitted."""
+class NextInput(PlainInput):
+    """An Input whose Enter moves the focus to the next field now, then posts Submitted;
+    typed controls become pictures and joiners are kept (PlainInput, issue 15)."""
 
     def __init__(self, *args, advance: bool = True, **kwargs) -> None:
         # Focus keeps the text as typed (the cursor at its end): a refused field is
@@ -38,9 +39,11 @@ def field(label: str, name: str, *, value: str = "", max_length: int = 0, placeh
     `select`: a default value (people: 1, the day) is selected on focus, so typing replaces it.
     """
     control = NextInput(value=value, placeholder=placeholder, password=password,
-                        max_length=max_length, compact=True, advance=advance,
+                        compact=True, advance=advance,
                         select_on_focus=select, id=f"{name.replace('_', '-')}-input")
-    return FormField(label, name=name, control=control, label_width=label_width, id=id)
+    # the limit is the field's counter, never a silent cut (issue 15; widgets/field.py)
+    return FormField(label, name=name, control=control, label_width=label_width,
+                     max_length=max_length, id=id)
 
 
 class ErrorLine:

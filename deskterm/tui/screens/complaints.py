@@ -17,6 +17,7 @@ from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import complaints_views as views
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.screens.complaints_flows import ComplaintFlows
+from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("complaints", N_("Complaints")), ("callbacks", N_("Callbacks")),
@@ -83,7 +84,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
             yield RecordList(views.columns(name), empty_text=_("Nothing here."),
                              id=f"list-{name}", classes="complaints-list")
         with VerticalScroll(id="detail-pane", can_focus=False):
-            yield Static(Text(""), id="detail")
+            yield DetailPane(id="detail", fit=False)
 
     def on_mount(self) -> None:
         self.show_view(self.view)
@@ -99,7 +100,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
         search.display = name != "callbacks"
         search.value = self.search_text[name]
         self._draw_views_line()
-        self.query_one("#detail", Static).update(Text(""))
+        self.query_one("#detail", DetailPane).show(Text(""))
         self.refresh_bindings()
         self.load(name)
         self._list().focus()
@@ -153,7 +154,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def _show_current(self) -> None:
         row = self._list().current
         if row is None:
-            self.query_one("#detail", Static).update(Text(""))
+            self.query_one("#detail", DetailPane).show(Text(""))
             return
         self._load_detail(*row.key)
 
@@ -237,7 +238,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
                     on_done=self._show_detail, group="complaints-detail", exclusive=True)
 
     def _show_detail(self, text: Text) -> None:
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", DetailPane).show(text)
         self.query_one("#detail-pane", VerticalScroll).scroll_home(animate=False)
 
     def open_record(self, kind: str, record_id: int) -> None:

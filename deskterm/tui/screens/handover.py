@@ -16,7 +16,7 @@ from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens.base import AreaScreen
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.sla import row_style, sla_text
 
@@ -55,7 +55,7 @@ class HandoverScreen(AreaScreen):
         settings = self.app.settings
         with Vertical(id="handover-body"):
             yield Static(Text(_("Notices for the next shift")), classes="section-title")
-            yield TextArea(id="notices", compact=True, soft_wrap=True, show_line_numbers=False,
+            yield PlainTextArea(id="notices",
                            placeholder=_("What the next shift must know (Enter starts a new "
                                          "line; Tab moves on)"))
             yield Static(Text(_("Physical items (check each count)")), classes="section-title")

@@ -33,6 +33,7 @@ from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.screens.base import AreaScreen
+from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
@@ -111,7 +112,7 @@ class InquiriesScreen(AreaScreen):
                          empty_text=_("No promised replies."))
         yield RecordList(lists.log_columns(), id="list-log", classes="inquiry-list",
                          empty_text=_("No inquiries logged today."))
-        yield Static(Text(""), id="detail")
+        yield DetailPane(id="detail")
 
     def on_mount(self) -> None:
         self._draw_channel()
@@ -137,7 +138,7 @@ class InquiriesScreen(AreaScreen):
             self._show_detail()
             self._search_box().focus()
         else:
-            self.query_one("#detail", Static).update(Text(""))
+            self.query_one("#detail", DetailPane).show(Text(""))
             self.load_view(name)
             self._list().focus()
 
@@ -227,7 +228,7 @@ class InquiriesScreen(AreaScreen):
     def _show_detail(self) -> None:
         hit = self._hit()
         revealed = self.revealed.get(hit.key) if hit else None
-        self.query_one("#detail", Static).update(
+        self.query_one("#detail", DetailPane).show(
             lists.hit_detail(hit, self.app.settings.timezone, revealed))
 
     def on_key(self, event: events.Key) -> None:
@@ -299,7 +300,7 @@ class InquiriesScreen(AreaScreen):
         data = row.data if row is not None else None
         text = {"messages": lists.message_detail, "promises": lists.promise_detail,
                 "log": lists.log_detail}[self.view](data, tz)
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", DetailPane).show(text)
 
     @on(RecordList.Highlighted, ".inquiry-list")
     def line_highlighted(self, event: RecordList.Highlighted) -> None:

@@ -133,7 +133,7 @@ def message_detail(m: message_service.MessageView | None, tz: str) -> Text:
     if m.from_contact:
         text.append(" · " + _("reach them at {contact}").format(
             contact=clean(m.from_contact, one_line=True)))
-    text.append("\n" + clean(m.text, one_line=True))
+    text.append("\n" + clean(m.text))  # all of it: the pane says when there is more (F12)
     text.append("\n")
     taken = _("taken {at} by {who}").format(at=fmt.day_hm(m.taken_at, tz), who=m.taken_by)
     if m.delivered:

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from deskterm.i18n import N_, _
 from deskterm.models.shift import LogCategory
@@ -20,6 +20,7 @@ from deskterm.tui.dialogs.logbook_entry import LogbookEntryDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.timeparse import parse_day
+from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
 
@@ -73,7 +74,7 @@ class LogbookScreen(AreaScreen):
                  Column(_("What happened"), 0), Column(_("By"), 6)],
                 empty_text=_("No entries."), id="entries",
             )
-            yield Static("", id="entry-detail")
+            yield DetailPane(id="entry-detail")
 
     def on_mount(self) -> None:
         self.query_one("#entries", RecordList).focus()
@@ -120,17 +121,17 @@ class LogbookScreen(AreaScreen):
                                        place=entry.location or "-", who=row.author,
                                        at=fmt.hm(entry.recorded_at, tz)), one_line=True))
         text.append("\n" + _("What happened") + ": ", style="bold")
-        text.append_text(plain(entry.what, one_line=True))
+        text.append_text(plain(entry.what))
         if entry.action_taken:
             text.append("\n" + _("What was done") + ": ", style="bold")
-            text.append_text(plain(entry.action_taken, one_line=True))
+            text.append_text(plain(entry.action_taken))
         if entry.notified:
             text.append("\n" + _("Who was told") + ": ", style="bold")
             text.append_text(plain(entry.notified, one_line=True))
         if row.corrected_by:
             text.append("\n" + _("Corrected by entry {n}.").format(n=row.corrected_by),
                         style="italic")
-        self.query_one("#entry-detail", Static).update(text)
+        self.query_one("#entry-detail", DetailPane).show(text)
 
     # -- search ----------------------------------------------------------------------------
     def action_search(self) -> None:

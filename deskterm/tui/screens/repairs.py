@@ -21,6 +21,7 @@ from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import repairs_views as views
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.screens.repairs_flows import RepairFlows
+from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("board", N_("Deadlines")), ("callbacks", N_("Callbacks")),
@@ -102,7 +103,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
             listing.display = name == self.view
             yield listing
         with VerticalScroll(id="repairs-detail-pane", can_focus=False):
-            yield Static(Text(""), id="repairs-detail")
+            yield DetailPane(id="repairs-detail", fit=False)
 
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)
@@ -287,7 +288,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
         text = views.detail_text(self.detail, self.app.clock.now(), self.app.settings)
         lines = len(text.plain.splitlines()) if text.plain else 0
         # Each second's countdown keeps the lines: repaint, lay out only when their count moves.
-        self.query_one("#repairs-detail", Static).update(text, layout=lines != self._detail_lines)
+        self.query_one("#repairs-detail", DetailPane).show(text, layout=lines != self._detail_lines)
         self._detail_lines = lines
 
     def open_record(self, kind: str, record_id: int) -> None:

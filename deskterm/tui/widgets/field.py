@@ -2,22 +2,79 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
+from deskterm.i18n import _
 from deskterm.tui.widgets.text import clean, plain
 
 
+def format_character(event: events.Key) -> str | None:
+    """A joiner (U+200D), a non-joiner or another format character typed or sent by the
+    terminal: Textual does not count it as printable and would drop it (an emoji family would
+    become four people); it is text. Bidi controls are among them: `clean` shows them."""
+    ch = event.character
+    if ch and len(ch) == 1 and not ch.isprintable() and unicodedata.category(ch) == "Cf":
+        return ch
+    return None
+
+
 class PlainInput(Input):
-    """An Input whose typed or pasted control characters become visible pictures (␛), so
-    none reaches the terminal and nothing the operator pasted is silently dropped."""
+    """An Input whose typed or pasted control characters become visible pictures (␛, ⟨RLO⟩),
+    so none reaches the terminal and nothing the operator typed or pasted is dropped: joiners
+    are kept, and a limit is shown by the field's counter, never enforced by cutting."""
 
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(clean(text, one_line=True), start, end)
+
+    def on_key(self, event: events.Key) -> None:
+        ch = format_character(event)
+        if ch is not None:
+            event.stop()
+            event.prevent_default()
+            self.insert_text_at_cursor(ch)
+
+
+class PlainTextArea(TextArea):
+    """A multi-line text area (descriptions, messages, the logbook) with the same promises:
+    pasted or typed control characters are shown as pictures, joiners are kept, Tab moves on,
+    lines wrap so all of a long text can be read back before saving."""
+
+    DEFAULT_CSS = """
+    PlainTextArea { height: auto; min-height: 2; max-height: 6; }
+    """
+
+    def __init__(self, text: str = "", *, id: str | None = None, **kwargs) -> None:
+        kwargs.setdefault("soft_wrap", True)
+        kwargs.setdefault("compact", True)
+        kwargs.setdefault("show_line_numbers", False)
+        kwargs.setdefault("tab_behavior", "focus")
+        super().__init__(clean(text), id=id, **kwargs)
+
+    def on_mount(self) -> None:
+        self.move_cursor(self.document.end)  # as an Input: typing goes on after the text
+
+    def replace(self, insert: str, start, end, *, maintain_selection_offset: bool = True):
+        return super().replace(clean(insert), start, end,
+                               maintain_selection_offset=maintain_selection_offset)
+
+    def insert(self, text: str, location=None, *, maintain_selection_offset: bool = True):
+        return super().insert(clean(text), location,
+                              maintain_selection_offset=maintain_selection_offset)
+
+    def on_key(self, event: events.Key) -> None:
+        ch = format_character(event)
+        if ch is not None:
+            event.stop()
+            event.prevent_default()
+            self.replace(ch, *self.selection)
 
 
 class FormField(Widget):
@@ -37,6 +94,9 @@ class FormField(Widget):
         & Input { background: $boost; }
         & Input:focus { background: $surface-lighten-1; }
         & .field-error { display: none; color: $text-error; padding-left: 14; height: auto; }
+        & .field-count { display: none; color: $text-muted; padding-left: 14; height: 1; }
+        &.-counting .field-count { display: block; }
+        &.-over .field-count { color: $text-error; }
         &.-error .field-error { display: block; }
         &.-error .field-label { color: $text-error; }
     }
@@ -60,10 +120,13 @@ class FormField(Widget):
         super().__init__(name=name, id=id or f"field-{name.replace('_', '-')}")
         self.label = label
         self.label_width = label_width
+        # The limit is shown, never enforced by cutting (Input's max_length drops what goes
+        # past it without a word): the counter appears near the limit, red past it, and the
+        # save is refused with one sentence (models/guard.py) so the operator can shorten it.
+        self.max_length = max_length
         self.control = control or PlainInput(
             value=clean(value, one_line=True), placeholder=placeholder, password=password,
-            max_length=max_length, compact=True,
-            id=f"{name.replace('_', '-')}-input",
+            compact=True, id=f"{name.replace('_', '-')}-input",
         )
 
     def compose(self) -> ComposeResult:
@@ -75,14 +138,48 @@ class FormField(Widget):
                 label.styles.width = max(self.label_width, cell_len(self.label) + 1)
             yield label
             yield self.control
+        yield Static("", classes="field-count", markup=False)
         yield Static("", classes="field-error", markup=False)
+
+    COUNT_FROM = 0.8  # the counter shows from this share of the limit
+
+    def _count(self, text: str) -> None:
+        if not self.max_length:
+            return
+        n = len(text)
+        counter = self.query_one(".field-count", Static)
+        shown = n >= self.max_length * self.COUNT_FROM
+        self.set_class(shown, "-counting")
+        self.set_class(n > self.max_length, "-over")
+        if not shown:
+            return
+        if n > self.max_length:
+            counter.update(_("{n} / {max} characters: {k} too many (nothing was cut)").format(
+                n=f"{n:,}", max=f"{self.max_length:,}", k=f"{n - self.max_length:,}"))
+        else:
+            counter.update(_("{n} / {max} characters").format(n=f"{n:,}", max=f"{self.max_length:,}"))
+
+    def on_mount(self) -> None:
+        text = self.control.text if isinstance(self.control, TextArea) else self.value
+        if isinstance(text, str):
+            self._count(text)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._count(event.text_area.text)
+        if self.error and event.text_area.text != getattr(self, "_value_at_error", None):
+            self.error = ""
 
     @property
     def value(self):
+        if isinstance(self.control, TextArea):
+            return self.control.text
         return getattr(self.control, "value", None)
 
     @value.setter
     def value(self, new) -> None:
+        if isinstance(new, str) and isinstance(self.control, TextArea):
+            self.control.text = clean(new)
+            return
         if isinstance(new, str) and isinstance(self.control, Input):
             new = clean(new, one_line=True)  # stored text is shown, never sent to the terminal
         self.control.value = new
@@ -96,6 +193,7 @@ class FormField(Widget):
         self.query_one(".field-error", Static).update(plain(message))
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._count(event.value)
         # Clear once the user changes the value (not on a change made before the error).
         if self.error and event.value != getattr(self, "_value_at_error", None):
             self.error = ""

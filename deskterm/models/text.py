@@ -1,0 +1,99 @@
+"""The one text type of deskterm's records (issue 15): every string field says what it holds.
+
+    what: Block = Field(max_length=4000)        # free text with lines: masked, \\n allowed
+    location: Line = Field(max_length=128)      # free text on one line: masked
+    phone: Phone | None = Field(default=None)   # a phone column: kept as typed, masked on output
+    number: Code = Field(max_length=20)         # made by deskterm or chosen from a list
+
+Every flush (models/guard.py) checks each text column by its kind:
+
+- no kind lets in a control character a terminal or a printer would obey (rules/text.py:
+  C0 but tab and line feed, DEL, C1, bidi overrides and isolates); only `Block` takes tab and
+  line feed. The refusal is one sentence naming the field and the character;
+- `Block` and `Line` text has personal numbers masked (an ID number passing its check
+  character, a mobile, a landline with area code): what was masked is kept on the session
+  (`masked_notices`) and the desk tells the operator in one line;
+- the column's length holds (the form shows a counter; nothing is cut silently).
+
+tests/unit/test_text_fields.py fails on any string field of any model (and any import column)
+that is not one of these.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from typing import Annotated
+
+from deskterm.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class TextKind:
+    """Pydantic metadata naming a field's kind of text (read by the flush guard)."""
+
+    name: str  # code | line | block | phone
+    lines: bool = False  # tab and line feed allowed
+    personal: bool = False  # personal numbers in it are masked when stored
+
+
+CODE = TextKind("code")
+LINE = TextKind("line", personal=True)
+BLOCK = TextKind("block", lines=True, personal=True)
+PHONE = TextKind("phone")
+
+Code = Annotated[str, CODE]
+Line = Annotated[str, LINE]
+Block = Annotated[str, BLOCK]
+Phone = Annotated[str, PHONE]
+
+KINDS = (CODE, LINE, BLOCK, PHONE)
+
+
+def kind_of(model, key: str) -> TextKind | None:
+    """The TextKind declared on `model.key`, or None."""
+    field = getattr(model, "model_fields", {}).get(key)
+    if field is None:
+        return None
+    for item in field.metadata:  # `Line` alone: pydantic keeps the metadata on the field
+        if isinstance(item, TextKind):
+            return item
+    for arg in typing.get_args(field.annotation):  # `Line | None`: inside the union
+        for item in getattr(arg, "__metadata__", ()):
+            if isinstance(item, TextKind):
+                return item
+    return None
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "accepted_by_name": N_("Accepted by"), "action_taken": N_("What was done"),
+        "agreed": N_("Agreed"), "answer": N_("Answer"), "asked_by": N_("Asked by"),
+        "assignee": N_("Assigned to"), "comment": N_("Comment"), "contact": N_("Contact"),
+        "contact_name": N_("Contact person"), "content": N_("Content"),
+        "department": N_("Department"), "description": N_("Description"),
+        "fee_accepted_by_name": N_("Fee accepted by"), "follow_up": N_("Follow-up"),
+        "follow_up_note": N_("Follow-up note"), "for_name": N_("For"), "from_contact": N_("Contact"),
+        "from_name": N_("From"), "host_text": N_("Visiting"), "hours": N_("Hours"),
+        "inquirer": N_("Inquirer"), "location": N_("Location"), "materials": N_("Materials"),
+        "name": N_("Name"), "name_en": N_("English name"), "name_zh": N_("Chinese name"),
+        "note": N_("Note"), "notes": N_("Notes"), "notices": N_("Notices"),
+        "notified": N_("Who was told"), "override_reason": N_("Reason"),
+        "party_name": N_("Party"), "passed_down_by": N_("Passed down by"), "person": N_("Person"),
+        "phone": N_("Phone"), "place": N_("Place"), "plate": N_("Plate"),
+        "purpose_text": N_("Purpose"), "question": N_("Question"), "reason": N_("Reason"),
+        "referred_to": N_("Referred to"), "refusal_reason": N_("Reason"),
+        "reporter_contact": N_("Contact"), "reporter_name": N_("Reporter"),
+        "review_note": N_("Review note"), "status_reason": N_("Reason"), "subject": N_("Subject"),
+        "target_text": N_("Looking for"), "text": N_("Text"), "title": N_("Title"),
+        "topic": N_("Topic"), "visitor_name": N_("Visitor"), "what": N_("What happened"),
+        "who_name": N_("Name"), "work_done": N_("Work done"),
+    }
+
+
+LABELS = _labels()
+
+
+def label(key: str) -> str:
+    """The field's name as the forms show it, translated ("What happened" / "情况")."""
+    return _(LABELS[key]) if key in LABELS else key.replace("_", " ")
