@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 
 from deskterm.bulk import insert_rows
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.guard import check_values
 from deskterm.models.shift import Handover, LogbookEntry
@@ -83,7 +84,7 @@ def _hash_body(body: dict[str, Any]) -> str:
 
 
 def _locked_head(session: Session) -> AuditHead:
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    head = lock_row(session, AuditHead, 1)
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)

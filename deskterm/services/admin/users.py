@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.user import Role, User
@@ -103,8 +104,10 @@ def add_user(
     return user
 
 
-def get_by_code(session: Session, code: str) -> User:
+def get_by_code(session: Session, code: str, *, for_update: bool = False) -> User:
     user = session.exec(select(User).where(User.code == code.strip())).first()
+    if user is not None and for_update:
+        user = lock_row(session, User, user.id)
     if user is None:
         raise NotFound(_("No staff member has the code {code}.").format(code=code))
     return user
@@ -120,7 +123,7 @@ def set_password(
     if actor is not None:
         require(actor, "users.manage")
     _check_password_rules(password, settings)
-    user = get_by_code(session, code)
+    user = get_by_code(session, code, for_update=True)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
@@ -134,7 +137,7 @@ def set_active(
 ) -> User:
     if actor is not None:
         require(actor, "users.manage")
-    user = get_by_code(session, code)
+    user = get_by_code(session, code, for_update=True)
     user.active = active
     session.add(user)
     audit.record(session=session, actor=actor, clock=clock,
@@ -169,6 +172,7 @@ def authenticate(
     """
     now = as_utc(clock.now())
     user = session.exec(select(User).where(User.code == code.strip())).first()
+    user = lock_row(session, User, user.id) if user is not None else None
     if user is None or not user.active:
         try:  # spend the same time as a real check, so timing does not tell either
             HASHER.verify(_dummy(), password)

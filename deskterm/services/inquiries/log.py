@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlmodel import Session, func, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
@@ -180,7 +181,7 @@ def open_inquiry(
 
 
 def _get(session: Session, inquiry_id: int) -> Inquiry:
-    inquiry = session.get(Inquiry, inquiry_id)
+    inquiry = lock_row(session, Inquiry, inquiry_id)
     if inquiry is None:
         raise NotFound(_("No inquiry has the number {id}.").format(id=inquiry_id))
     return inquiry

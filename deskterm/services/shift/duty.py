@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.shift import Handover, HandoverStatus, Shift, ShiftStatus
@@ -100,8 +101,8 @@ def start_shift(
     return shift
 
 
-def get_shift(session: Session, shift_id: int) -> Shift:
-    shift = session.get(Shift, shift_id)
+def get_shift(session: Session, shift_id: int, *, for_update: bool = False) -> Shift:
+    shift = lock_row(session, Shift, shift_id) if for_update else session.get(Shift, shift_id)
     if shift is None:
         raise NotFound(_("Shift {n} does not exist.").format(n=shift_id))
     return shift
@@ -109,7 +110,7 @@ def get_shift(session: Session, shift_id: int) -> Shift:
 
 def close_shift(*, session: Session, actor: Actor, clock: Clock, shift_id: int) -> Shift:
     """End a shift (its handover was signed). Closing a closed shift is an error."""
-    shift = get_shift(session, shift_id)
+    shift = get_shift(session, shift_id, for_update=True)
     if shift.status != ShiftStatus.open:
         raise InvalidInput(_("Shift {n} is already closed.").format(n=shift_id))
     shift.status = ShiftStatus.closed
