@@ -139,6 +139,20 @@ def lock_row(session: Session, model: type[T], key) -> T | None:
     return row
 
 
+def lock_rows(session: Session, statement) -> list:
+    """`lock_row` for the rows a query finds (a batch change: imports, schedules, fills)."""
+    rows = list(session.exec(statement.with_for_update()
+                             .execution_options(populate_existing=True)))
+    session.info.setdefault(_LOCKED, set()).update(sa_inspect(r).identity_key for r in rows)
+    return rows
+
+
+def lock_first(session: Session, statement):
+    """The first row a query finds, locked as `lock_row` does (None if none)."""
+    rows = lock_rows(session, statement.limit(1))
+    return rows[0] if rows else None
+
+
 class WriteSession(Session):
     """The session of a write transaction: it refuses to flush a change to a stored row that
     was not loaded with `lock_row` (see `_every_change_is_locked`)."""

@@ -87,6 +87,7 @@ def schedule_callback(
     due = as_utc(due_at)
     existing = pending_for(session, kind=kind, subject_id=subject_id)
     if existing is not None:
+        existing = lock_row(session, Callback, existing.id)
         if due < as_utc(existing.due_at):
             existing.due_at = due
             existing.version += 1
