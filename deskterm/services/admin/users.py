@@ -138,6 +138,9 @@ def set_active(
     if actor is not None:
         require(actor, "users.manage")
     user = get_by_code(session, code, for_update=True)
+    if user.active == active:
+        raise InvalidInput((_("{code} is enabled already.") if active
+                            else _("{code} is disabled already.")).format(code=user.code))
     user.active = active
     session.add(user)
     audit.record(session=session, actor=actor, clock=clock,

@@ -177,6 +177,9 @@ def link_complaint(
     require(actor, "communications.record")
     row = get_communication(session, communication_id, for_update=True)
     complaint = get_complaint(session, complaint_id)
+    if row.complaint_id == complaint.id:  # another desk filed it a moment ago
+        raise InvalidInput(_("This communication is filed with complaint {number} already.")
+                           .format(number=complaint.number))
     diff = bump(row, {"complaint_id": complaint.id})
     audit.record(session=session, actor=actor, clock=clock, action="communication.link",
                  entity="communication",

@@ -20,6 +20,7 @@ from deskterm.config import Settings
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.complaint import (
+    OPEN_COMPLAINT_STATUSES,
     AnswerHow,
     CallbackKind,
     ComplainantKind,
@@ -321,6 +322,9 @@ def reopen_complaint(
     require(actor, "complaints.handle")
     row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
+    if row.status in OPEN_COMPLAINT_STATUSES:  # another desk reopened it a moment ago
+        raise InvalidInput(_("Complaint {number} is open already; nothing was changed.")
+                           .format(number=row.number), field="status")
     now = as_utc(clock.now())
     changes = {"status": ComplaintStatus.open, "replied_at": None, "closed_at": None,
                "reply_due_at": now + timedelta(hours=settings.complaint_reply_hours),

@@ -263,6 +263,9 @@ def close_inquiry(
         raise InvalidInput(_("Unknown outcome: {outcome}.").format(outcome=outcome),
                            field="outcome") from None
     inquiry = _get(session, inquiry_id)
+    if inquiry.outcome == outcome and (topic is None or topic.strip() == inquiry.topic):
+        raise InvalidInput(_("This inquiry is already closed that way; nothing was changed."),
+                           field="outcome")
     inquiry.outcome = outcome
     if topic is not None:
         inquiry.topic = _text(topic, 256, "topic", _("The topic"))
