@@ -339,8 +339,9 @@ class DeskApp(App[None]):
     def _set_overdue(self, count: int) -> None:
         self.overdue_repairs = count
 
-    async def action_sign_out(self) -> None:
-        """Leave the desk (the shift stays open): back to sign-in, every area forgotten."""
+    async def action_sign_out(self, message: str = "") -> None:
+        """Leave the desk (the shift stays open): back to sign-in, every area forgotten;
+        `message` is shown on the sign-in screen (why the desk signed out)."""
         self.actor = None
         self.on_duty = False
         self.locked = False
@@ -352,8 +353,14 @@ class DeskApp(App[None]):
                 await self.remove_mode(area.id)
                 self.add_mode(area.id, partial(make_screen, area))
         self.clear_notifications()
-        self.screen.reset()
+        self.screen.reset(message)
         self.post_message(ShiftChanged())
+
+    async def account_changed(self, sentence: str) -> None:
+        """The account was disabled or its role changed at another desk: sign out and say so."""
+        if self.actor is None:
+            return
+        await self.action_sign_out(sentence)
 
     def action_lock(self) -> None:
         if self.actor is None or self.locked:

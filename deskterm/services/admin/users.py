@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.db import lock_row
-from deskterm.errors import AuthFailed, InvalidInput, NotFound
+from deskterm.errors import AccountChanged, AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.user import Role, User
 from deskterm.services import audit
@@ -147,6 +147,22 @@ def set_active(
                  action="user.enable" if active else "user.disable", entity="user",
                  entity_id=user.id, detail={"code": user.code})
     return user
+
+
+def check_account(session: Session, actor: Actor) -> None:
+    """Refuse the desk's action if its account was disabled or its role changed since it
+    signed in (issue 14, item 5): run inside the action's own transaction, so nothing of it
+    is written after the administrator's change."""
+    if actor.user_id is None:
+        return
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise AccountChanged(_("Your account ({code}) has been disabled: you are signed out and "
+                               "nothing of your last action was saved.").format(code=actor.code))
+    if Role(user.role) != actor.role:
+        raise AccountChanged(_("Your role has changed ({old} → {new}): you are signed out; sign "
+                               "in again. Nothing of your last action was saved.").format(
+                                   old=actor.role.value, new=Role(user.role).value))
 
 
 def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: str) -> User:

@@ -45,11 +45,11 @@ class SignInScreen(DeskScreen):
         if warm_up is not None:
             self.call_after_refresh(warm_up)
 
-    def reset(self) -> None:
-        """Empty the form for the next operator."""
+    def reset(self, message: str = "") -> None:
+        """Empty the form for the next operator; `message` says why the desk signed out."""
         for field in self.query(FormField):
             field.clear()
-        self.query_one("#signin-message", Static).update("")
+        self.query_one("#signin-message", Static).update(plain(message))
         self.query_one("#code-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
