@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -151,6 +151,15 @@ def lock_first(session: Session, statement):
     """The first row a query finds, locked as `lock_row` does (None if none)."""
     rows = lock_rows(session, statement.limit(1))
     return rows[0] if rows else None
+
+
+def lock_name(session: Session, name: str) -> None:
+    """Serialise the write transactions about one thing that has no row to lock yet (the
+    one open shift of a post): on PostgreSQL a transaction-scoped advisory lock on `name`;
+    on SQLite the write transaction already holds the file's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
+                        {"name": name})
 
 
 class WriteSession(Session):

@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, str] = {
     "complaints.sign_off": "SA",
     "report.run": "SA",
     "audit.verify": "SA",
+    "shift.close_other": "SA",
     # admins
     "complaints.categories": "A",
     "export.run": "A",
@@ -172,6 +173,7 @@ NO_SIGN_IN = {
 # -- the services: every guarded function ------------------------------------------------------
 SERVICES: dict[str, str | tuple[str, ...]] = {
     "shift.duty.start_shift": "shift.checkin",
+    "shift.duty.close_abandoned": "shift.close_other",
     "shift.handover.sign": "handover.sign",
     "shift.handover.accept": "handover.accept",
     "shift.handover.refuse": "handover.accept",

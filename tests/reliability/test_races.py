@@ -127,6 +127,7 @@ RACES: dict[str, tuple[str, object]] = {
         "repairs.mark_called_back",
         "repairs.reopen_after_callback",
         "repairs.review_fee_line",
+        "shift.duty.close_abandoned",
         "shift.handover.accept",
         "shift.handover.refuse",
         "shift.handover.sign",
@@ -273,3 +274,45 @@ def test_two_desks_at_the_same_instant(world, name):
 def test_the_number_of_write_services_raced():
     print(f"\nrace test covers {len(RACES)} services that change stored rows")
     assert len(RACES) >= 30
+
+
+def test_two_operators_take_one_post_at_the_same_instant(world):
+    """One operator on duty per post (issue 14, item 4): two desks start a shift at a free
+    post at once: one opens it, the other is told who is on duty."""
+    import dataclasses
+
+    from deskterm.models.user import Role
+    from deskterm.services.shift import duty
+    from tests.factories import make_user
+
+    post = f"车库{next(world.serial)}"
+    at_post = dataclasses.replace(world.settings, post=post)
+    desks = [make_user(world.engine, world.clock, world.settings, f"p{next(world.serial)}",
+                       Role.operator, f"门岗{i}") for i in range(2)]
+    gate = threading.Barrier(2)
+    outcome: list[BaseException | None] = [None, None]
+
+    def desk(i, engine):
+        def held(session):
+            duty.start_shift(session=session, actor=desks[i], clock=world.clock,
+                             settings=at_post, self_check={k: True for k in
+                                                           world.settings.self_check_items})
+            session.flush()
+            time.sleep(HOLD)
+        gate.wait()
+        try:
+            run_write(engine, held)
+        except BaseException as exc:  # noqa: BLE001
+            outcome[i] = exc
+
+    threads = [threading.Thread(target=desk, args=(i, e))
+               for i, e in enumerate((world.engine, world.second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    refused = [e for e in outcome if e is not None]
+    assert len(refused) == 1 and isinstance(refused[0], DeskError), outcome
+    assert "is on duty at" in str(refused[0])
+    holder = run_read(world.engine, lambda s: duty.on_duty(s, post=post))
+    assert holder is not None and holder.code in {d.code for d in desks}
