@@ -78,7 +78,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "dialog.cancel": ANYONE, "confirm.yes": ANYONE, "confirm.no": ANYONE,
     # the gate: sign-in, lock, check-in and the previous handover
     "signin.submit": ANYONE, "lock.unlock": ANYONE, "lock.sign_out": ANYONE,
-    "checkin.start": "shift.checkin", "checkin.back": ANYONE,
+    "checkin.start": "shift.checkin", "checkin.back": ANYONE, "checkin.desk": "report.run",
     "checkin.accept": "handover.accept", "checkin.refuse": "handover.accept",
     # dashboard
     "dashboard.refresh": ANYONE, "dashboard.open": ANYONE,
@@ -134,6 +134,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "logbook.new": "logbook.add", "logbook.correct": "logbook.add", "logbook.search": ANYONE,
     "logbook.list": ANYONE,
     # handover
+    "dashboard.close_shift": "shift.close_other",
     "handover.sign": "handover.sign", "handover.refresh": ANYONE, "handover.history": ANYONE,
     "sheet.save": ANYONE, "sheet.print": ANYONE, "sheet.close": ANYONE, "sheet.done": ANYONE,
     "history.open": ANYONE, "history.close": ANYONE,

@@ -51,3 +51,56 @@ async def test_a_changed_role_signs_the_desk_out_at_its_next_read(make_desk_app,
         assert app.actor is None
         assert "Your role has changed (supervisor → operator)" in " ".join(
             screen_text(app).split())
+
+
+# == one operator on duty per post (item 4) ========================================================
+async def test_a_second_operator_is_told_who_is_on_duty(engine, clock, settings, staff):
+    from deskterm.models.user import Role
+    from tests.factories import make_user
+    from tests.tui.conftest import start_shift_for
+    from tests.tui.test_shift_flow import gate_app, sign_in
+
+    start_shift_for(engine, clock, settings, staff.operator)  # op1 holds the post
+    make_user(engine, clock, settings, "op2", Role.operator, "王芳")
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "op2")
+        shown = " ".join(screen_text(app).split())
+        assert "李静 (op1) is on duty at 前台" in shown, shown
+        assert app.actor is None and not app.on_duty
+
+
+async def test_a_supervisor_reviews_without_a_shift_and_closes_an_abandoned_one(
+        engine, clock, settings, staff):
+    from deskterm.models.shift import Shift, ShiftStatus
+    from deskterm.services.shift import duty
+    from tests.tui.conftest import start_shift_for
+    from tests.tui.test_shift_flow import gate_app, sign_in, type_text
+
+    left = start_shift_for(engine, clock, settings, staff.operator)
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "sup1")
+        assert app.on_duty and app.actor.code == "sup1" and app.actor.shift_id is None
+        await pilot.press("ctrl+e")  # close the shift op1 left open
+        await settle(pilot)
+        await type_text(pilot, "李静已下班")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert run_read(engine, lambda s: s.get(Shift, left.shift_id).status) == ShiftStatus.closed
+    assert run_read(engine, lambda s: duty.on_duty(s, post=settings.post)) is None
+
+
+async def test_a_supervisor_at_a_free_post_may_skip_the_shift(engine, clock, settings, staff):
+    from tests.tui.test_shift_flow import gate_app, sign_in
+
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "sup1")
+        assert not app.on_duty  # the self-check is offered
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert app.on_duty and app.actor.shift_id is None
