@@ -190,6 +190,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
                       expire_on_commit=False) as session:
         try:
             yield session
+            if engine.dialect.name == "postgresql":  # the other desks' screens (changes.py)
+                session.execute(text("NOTIFY deskterm"))
             session.commit()
         except BaseException:
             session.rollback()

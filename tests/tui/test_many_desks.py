@@ -104,3 +104,41 @@ async def test_a_supervisor_at_a_free_post_may_skip_the_shift(engine, clock, set
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert app.on_duty and app.actor.shift_id is None
+
+
+# == live desks (item 3) ===========================================================================
+async def test_a_save_at_another_desk_shows_on_the_dashboard_within_two_seconds(
+        engine, clock, settings, staff):
+    """Desk 2 takes a message through its own connections; desk 1's dashboard counts it
+    without a key (SQLite: PRAGMA data_version; PostgreSQL: LISTEN/NOTIFY)."""
+    import asyncio
+    import time
+
+    from deskterm.db import make_engine
+    from deskterm.models.inquiry import MessageCreate
+    from deskterm.services.inquiries import messages
+    from deskterm.tui.app import make_app
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+    app = make_app(settings=settings, engine=engine, clock=clock, lang="en", cursor_blink=False,
+                   actor=actor, live=True)
+    desk2 = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.pause(0.5)  # the watcher has its baseline
+            screen = app.screen
+            before = screen.counts["messages"].total
+            for n in range(3):
+                await asyncio.to_thread(run_write, desk2, lambda s, n=n: messages.take_message(
+                    session=s, actor=staff.supervisor, clock=clock, message_in=MessageCreate(
+                        for_kind="other", for_name="张三", from_name="快递", text=f"到了{n}")))
+                started = time.monotonic()
+                while (screen.counts["messages"].total != before + n + 1
+                       and time.monotonic() - started < 2.0):
+                    await pilot.pause(0.05)
+                assert screen.counts["messages"].total == before + n + 1
+                assert time.monotonic() - started < 2.0
+    finally:
+        desk2.dispose()
