@@ -181,18 +181,17 @@ class HandoverReviewScreen(DeskScreen):
                     on_done=self.answered, group="answer", exclusive=True)
 
     def action_refuse(self) -> None:
-        def refused(reason: str | None) -> None:
-            if not reason:
-                return
-            app = self.app
-            actor = app.actor
-            handover_id = self.pending.id
-            self.run_db(lambda s: handover_service.refuse(
-                session=s, actor=actor, clock=app.clock, handover_id=handover_id, reason=reason),
-                on_done=self.answered, group="answer", exclusive=True)
+        app = self.app
+        actor = app.actor
+        handover_id = self.pending.id
+
+        def work(reason: str):
+            return lambda s: handover_service.refuse(
+                session=s, actor=actor, clock=app.clock, handover_id=handover_id, reason=reason)
 
         self.app.push_screen(ReasonDialog(_("Why do you refuse this handover?"),
-                                          label=_("Reason")), refused)
+                                          label=_("Reason")).save_with(work),
+                             lambda refused: self.answered(refused) if refused else None)
 
     def answered(self, _handover) -> None:
         self.records_changed("handover", "logbook")

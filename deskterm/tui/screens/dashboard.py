@@ -138,15 +138,14 @@ class DashboardScreen(AreaScreen):
                 name=holder.name), markup=False)
             self.records_changed("shift", "logbook")
 
-        def answered(reason: str | None) -> None:
-            if reason:
-                self.run_db(lambda s: duty.close_abandoned(
-                    session=s, actor=actor, clock=app.clock, shift_id=holder.shift.id,
-                    reason=reason), on_done=closed, group="close-shift")
+        def work(reason: str):
+            return lambda s: duty.close_abandoned(session=s, actor=actor, clock=app.clock,
+                                                  shift_id=holder.shift.id, reason=reason)
 
         app.push_screen(ReasonDialog(
             _("Close the shift of {name} ({code}) without its handover? Say why.").format(
-                name=holder.name, code=holder.code), label=_("Reason")), answered)
+                name=holder.name, code=holder.code), label=_("Reason")).save_with(work),
+            lambda shift: closed(shift) if shift is not None else None)
 
     def _scope(self) -> dashboard.Scope:
         return dashboard.Scope(now=self.app.clock.now(), settings=self.app.settings,
