@@ -316,3 +316,42 @@ def test_two_operators_take_one_post_at_the_same_instant(world):
     assert "is on duty at" in str(refused[0])
     holder = run_read(world.engine, lambda s: duty.on_duty(s, post=post))
     assert holder is not None and holder.code in {d.code for d in desks}
+
+
+# Statements that change rows without loading them (no ORM object for the guard to see).
+BULK = {
+    "numbering.py:insert": "INSERT ... ON CONFLICT DO UPDATE last = last + 1: atomic on both",
+    "visitors/purge.py:delete": "deletes old slips by age: deleting twice deletes nothing more",
+}
+
+
+def test_no_service_changes_rows_around_the_lock():
+    """Every change of a stored row goes through an ORM object loaded by lock_row (the write
+    session refuses others: deskterm.db.UnlockedChange); the only Core statements that change
+    rows are listed in BULK, each with why it is safe under two desks."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(audit.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in ("update", "delete", "insert"):
+                found.add(f"{path.relative_to(root)}:{node.func.id}")
+    assert found == set(BULK)
+
+
+def test_a_change_without_the_lock_is_refused(world):
+    """The guard itself: a service that forgot lock_row cannot write."""
+    from deskterm.db import UnlockedChange
+    from deskterm.models.inquiry import Message
+
+    message = world.message()
+
+    def forgetful(session):
+        row = session.get(Message, message.id)
+        row.text = "改了"
+
+    with pytest.raises(UnlockedChange):
+        run_write(world.engine, forgetful)
