@@ -349,13 +349,17 @@ class DeskApp(App[None]):
             while not stop.is_set():
                 try:
                     changed = watcher.wait(WATCH_WAIT_SECONDS)
+                    reachable = True
                 except Exception:  # the server is down or restarting: say so, try again
-                    self.call_from_thread(self.database_reachable, False)
+                    changed, reachable = False, False
+                if reachable == self.db_unreachable:
+                    try:
+                        self.call_from_thread(self.database_reachable, reachable)
+                    except RuntimeError:  # the app has ended meanwhile
+                        return
+                if not reachable:
                     stop.wait(WATCH_RETRY_SECONDS)
-                    continue
-                if self.db_unreachable:
-                    self.call_from_thread(self.database_reachable, True)
-                if changed and self.actor is not None and self.on_duty:
+                elif changed and self.actor is not None and self.on_duty:
                     self.post_message(RecordsChanged())
                     stop.wait(WATCH_GAP_SECONDS)  # a burst of saves is one refresh
         finally:
