@@ -17,9 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import DateTime, Integer, TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -152,12 +154,87 @@ def _is_full(exc: OperationalError) -> bool:
     return "disk is full" in text or "no space left" in text or "disk full" in text
 
 
+# == one way to change a row (issue 14, item 1) ===================================================
+_LOCKED = "deskterm_locked"  # session.info: identity keys of the rows loaded by lock_row
+_BORN = "deskterm_born"  # session.info: identity keys of the rows this transaction inserted
+
+
+class UnlockedChange(RuntimeError):
+    """A programming error: a write changed or deleted a stored row it did not load with
+    `lock_row`, so on PostgreSQL another desk could have changed it in between (a lost update)."""
+
+
+def lock_row(session: Session, model: type[T], key) -> T | None:
+    """Load the row `key` of `model` to change it: the one way to read-modify-write a row.
+
+    `SELECT ... FOR UPDATE`, refreshing whatever the session already held: on PostgreSQL a
+    second desk waits here until the first desk's transaction ends and then reads what it
+    committed, so the version or status check that follows sees the other desk's change and
+    refuses (StaleEdit / InvalidInput) instead of writing over it. On SQLite the write
+    transaction (BEGIN IMMEDIATE) already holds the file's write lock. None if there is no row.
+    """
+    locked = session.info.setdefault(_LOCKED, set())
+    if identity_key(model, key) in locked:  # held already: keep what this transaction changed
+        return session.get(model, key)
+    row = session.get(model, key, with_for_update=True, populate_existing=True)
+    if row is not None:
+        locked.add(sa_inspect(row).identity_key)
+    return row
+
+
+def lock_rows(session: Session, statement) -> list:
+    """`lock_row` for the rows a query finds (a batch change: imports, schedules, fills)."""
+    rows = list(session.exec(statement.with_for_update()
+                             .execution_options(populate_existing=True)))
+    session.info.setdefault(_LOCKED, set()).update(sa_inspect(r).identity_key for r in rows)
+    return rows
+
+
+def lock_first(session: Session, statement):
+    """The first row a query finds, locked as `lock_row` does (None if none)."""
+    rows = lock_rows(session, statement.limit(1))
+    return rows[0] if rows else None
+
+
+def lock_name(session: Session, name: str) -> None:
+    """Serialise the write transactions about one thing that has no row to lock yet (the
+    one open shift of a post): on PostgreSQL a transaction-scoped advisory lock on `name`;
+    on SQLite the write transaction already holds the file's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
+                        {"name": name})
+
+
+class WriteSession(Session):
+    """The session of a write transaction: it refuses to flush a change to a stored row that
+    was not loaded with `lock_row` (see `_every_change_is_locked`)."""
+
+
+@event.listens_for(WriteSession, "pending_to_persistent")
+def _born_here(session, instance) -> None:
+    session.info.setdefault(_BORN, set()).add(sa_inspect(instance).identity_key)
+
+
+@event.listens_for(WriteSession, "before_flush")
+def _every_change_is_locked(session, _flush_context, _instances) -> None:
+    locked = session.info.get(_LOCKED, set()) | session.info.get(_BORN, set())
+    changed = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
+    for obj in [*changed, *session.deleted]:
+        key = sa_inspect(obj).identity_key
+        if key is not None and key not in locked:
+            raise UnlockedChange(
+                f"{type(obj).__name__} {key[1]} was changed without deskterm.db.lock_row")
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: the write lock is taken at its start; commit on success."""
-    with Session(engine.execution_options(deskterm_write=True), expire_on_commit=False) as session:
+    with WriteSession(engine.execution_options(deskterm_write=True),
+                      expire_on_commit=False) as session:
         try:
             yield session
+            if engine.dialect.name == "postgresql":  # the other desks' screens (changes.py)
+                session.execute(text("NOTIFY deskterm"))
             session.commit()
         except BaseException:
             session.rollback()

@@ -47,6 +47,11 @@ class AuthFailed(DeskError):
     """Sign-in failed; the message never says whether the staff code exists."""
 
 
+class AccountChanged(DeskError):
+    """The signed-in account was disabled or its role changed since sign-in: the desk signs
+    out (issue 14, item 5); nothing of the refused action was written."""
+
+
 class SchemaOutdated(DeskError):
     """The database was made by another release; the message names the command to run."""
 

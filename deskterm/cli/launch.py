@@ -97,4 +97,4 @@ def open_app(db: str | None) -> None:
     from deskterm.tui.app import make_app  # Textual is imported only here
 
     make_app(settings=settings, engine=engine, open_engine=open_engine, clock=SystemClock(),
-             lang=current_language()).run()
+             lang=current_language(), live=True).run()

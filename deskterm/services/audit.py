@@ -35,6 +35,7 @@ from sqlmodel import Session, SQLModel, select
 from deskterm.audit_key import audit_key
 from deskterm.bulk import insert_rows
 from deskterm.clock import Clock, SystemClock, as_utc
+from deskterm.db import lock_row
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.guard import check_values
 from deskterm.models.shift import Handover
@@ -224,7 +225,7 @@ def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
 
 
 def _locked_head(session: Session) -> AuditHead:
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    head = lock_row(session, AuditHead, 1)
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)

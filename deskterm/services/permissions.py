@@ -64,6 +64,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "db.manage": ADMIN,
     "purge.run": ADMIN,
     "audit.verify": SUPERVISOR,
+    "shift.close_other": SUPERVISOR,  # close a shift its operator left open (issue 14, item 4)
 }
 
 

@@ -41,6 +41,9 @@ class TypedKeysReady(Message, bubble=False):
 
 
 IDLE_CHECK_SECONDS = 10
+WATCH_WAIT_SECONDS = 1.0  # the change watcher's wait (it returns at once on a change)
+WATCH_RETRY_SECONDS = 2.0  # a database out of reach is asked again this often
+WATCH_GAP_SECONDS = 0.5  # at most two refreshes a second, whatever the other desks do
 OVERDUE_CHECK_SECONDS = 30
 BUSY_NOTICE_SECONDS = 0.4
 
@@ -71,12 +74,15 @@ class DeskApp(App[None]):
 
     busy: reactive[int] = reactive(0, init=False)
     overdue_repairs: reactive[int] = reactive(0, init=False)  # always in the status line (D-31)
+    db_unreachable: reactive[bool] = reactive(False, init=False)  # the status line says so
 
     def __init__(self, *, settings: Settings, engine: Engine | None, clock: Clock,
                  cursor_blink: bool = True, actor: Actor | None = None,
                  area: str = "dashboard",
-                 open_engine: Callable[[], Engine] | None = None) -> None:
+                 open_engine: Callable[[], Engine] | None = None, live: bool = False) -> None:
         super().__init__()
+        self.live = live  # show the other desks' saves as they happen (issue 14, item 3)
+        self._watching: threading.Event | None = None
         # Parses each CSS source once, not all of them again at each new screen (stylesheet.py).
         self.stylesheet = DeskStylesheet(variables=self.get_css_variables())
         localise_bindings(self)
@@ -323,6 +329,55 @@ class DeskApp(App[None]):
         self.prepare_areas()
         if self._overdue_timer is None:
             self._overdue_timer = self.set_interval(OVERDUE_CHECK_SECONDS, self.refresh_overdue)
+        if self.live and self._watching is None:
+            self.watch_other_desks()
+
+    # -- the other desks (issue 14, item 3) and a database out of reach -----------------------
+    def watch_other_desks(self) -> threading.Event:
+        """A thread (not a worker: it never ends while the app runs) that waits for saves made
+        anywhere and has every screen refresh (RecordsChanged with no kind: anything)."""
+        stop = self._watching = threading.Event()
+        threading.Thread(target=self._watch, args=(stop,), name="deskterm-changes",
+                         daemon=True).start()
+        return stop
+
+    def _watch(self, stop: threading.Event) -> None:
+        from deskterm.changes import ChangeWatcher
+
+        watcher = ChangeWatcher(self.engine)
+        try:
+            while not stop.is_set():
+                try:
+                    changed = watcher.wait(WATCH_WAIT_SECONDS)
+                    reachable = True
+                except Exception:  # the server is down or restarting: say so, try again
+                    changed, reachable = False, False
+                if reachable == self.db_unreachable:
+                    try:
+                        self.call_from_thread(self.database_reachable, reachable)
+                    except RuntimeError:  # the app has ended meanwhile
+                        return
+                if not reachable:
+                    stop.wait(WATCH_RETRY_SECONDS)
+                elif changed and self.actor is not None and self.on_duty:
+                    self.post_message(RecordsChanged())
+                    stop.wait(WATCH_GAP_SECONDS)  # a burst of saves is one refresh
+        finally:
+            watcher.close()
+
+    def database_reachable(self, reachable: bool) -> None:
+        """The status line says "the database cannot be reached; trying again" while it
+        cannot (widgets/bars.py); when it answers again the screens refresh. What is typed
+        in a form stays where it is."""
+        if reachable == (not self.db_unreachable):
+            return
+        self.db_unreachable = not reachable
+        if reachable and self.actor is not None:
+            self.post_message(RecordsChanged())
+
+    def on_unmount(self) -> None:
+        if self._watching is not None:
+            self._watching.set()
 
     def refresh_overdue(self) -> None:
         """Count the repair orders past a deadline, off the UI thread."""
@@ -339,8 +394,9 @@ class DeskApp(App[None]):
     def _set_overdue(self, count: int) -> None:
         self.overdue_repairs = count
 
-    async def action_sign_out(self) -> None:
-        """Leave the desk (the shift stays open): back to sign-in, every area forgotten."""
+    async def action_sign_out(self, message: str = "") -> None:
+        """Leave the desk (the shift stays open): back to sign-in, every area forgotten;
+        `message` is shown on the sign-in screen (why the desk signed out)."""
         self.actor = None
         self.on_duty = False
         self.locked = False
@@ -352,7 +408,7 @@ class DeskApp(App[None]):
                 await self.remove_mode(area.id)
                 self.add_mode(area.id, partial(make_screen, area))
         self.clear_notifications()
-        self.screen.reset()
+        self.screen.reset(message)
         self.post_message(ShiftChanged())
 
     def action_change_password(self) -> None:
@@ -372,6 +428,12 @@ class DeskApp(App[None]):
                 self.push_screen(TextViewDialog(pane.full, pane.title))
                 return
         self.bell()
+
+    async def account_changed(self, sentence: str) -> None:
+        """The account was disabled or its role changed at another desk: sign out and say so."""
+        if self.actor is None:
+            return
+        await self.action_sign_out(sentence)
 
     def action_lock(self) -> None:
         if self.actor is None or self.locked:
@@ -451,13 +513,14 @@ class DeskApp(App[None]):
 def make_app(*, settings: Settings, engine: Engine | None, clock: Clock,
              lang: str | None = None, cursor_blink: bool = True, actor: Actor | None = None,
              area: str = "dashboard",
-             open_engine: Callable[[], Engine] | None = None) -> DeskApp:
+             open_engine: Callable[[], Engine] | None = None, live: bool = False) -> DeskApp:
     """The desk app for the CLI and for tests (a fixed clock makes it deterministic).
 
     `actor` with a `shift_id` starts the app on duty in `area` (tests use this to skip the
-    sign-in; the CLI never passes it).
+    sign-in; the CLI never passes it). `live`: the screens follow the other desks' saves
+    (the CLI's desk; tests that are about it).
     """
     if lang:
         set_language(lang)
     return DeskApp(settings=settings, engine=engine, clock=clock, cursor_blink=cursor_blink,
-                   actor=actor, area=area, open_engine=open_engine)
+                   actor=actor, area=area, open_engine=open_engine, live=live)

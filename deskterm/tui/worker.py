@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual.dom import DOMNode
 from textual.worker import Worker
 
-from deskterm.errors import DeskError, InvalidInput
+from deskterm.errors import AccountChanged, DeskError, InvalidInput
 from deskterm.i18n import _
 from deskterm.tui.messages import BusyChanged
 
@@ -80,8 +80,13 @@ def run_db(
             if write is None:
                 result = work(engine)
             else:
-                result = (run_write(engine, work, notices=notices) if write
-                          else run_read(engine, work))
+                checked = _checked(app, work)
+                result = (run_write(engine, checked, notices=notices) if write
+                          else run_read(engine, checked))
+        except AccountChanged as exc:  # disabled or role changed: signed out, with the sentence
+            app.call_from_thread(release)
+            app.call_from_thread(app.account_changed, str(exc))
+            return None
         except Exception as exc:  # delivered to the UI thread, never lost
             if write is not None:  # work(engine) runs its own transactions and audits them
                 _audit_refusal(app, exc)
@@ -114,6 +119,22 @@ def run_db(
     worker = node.run_worker(job, thread=True, group=group, exclusive=exclusive,
                              exit_on_error=False, name=group)
     return worker
+
+
+def _checked(app, work: Callable[[Session], Any]) -> Callable[[Session], Any]:
+    """Every database action of the desk first checks, in its own transaction, that the
+    signed-in account is still enabled and still has its role (issue 14, item 5)."""
+    actor = getattr(app, "actor", None)
+    if actor is None or actor.user_id is None:
+        return work
+
+    def checked(session: Session) -> Any:
+        from deskterm.services.admin.users import check_account
+
+        check_account(session, actor)
+        return work(session)
+
+    return checked
 
 
 def _audit_refusal(app, exc: BaseException) -> None:

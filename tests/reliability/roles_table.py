@@ -58,6 +58,7 @@ PERMISSIONS: dict[str, str] = {
     "report.run": "SA",
     "audit.verify": "SA",
     "users.unlock": "SA",
+    "shift.close_other": "SA",
     # admins
     "complaints.categories": "A",
     "export.run": "A",
@@ -83,7 +84,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "dialog.cancel": ANYONE, "confirm.yes": ANYONE, "confirm.no": ANYONE,
     # the gate: sign-in, lock, check-in and the previous handover
     "signin.submit": ANYONE, "lock.unlock": ANYONE, "lock.sign_out": ANYONE,
-    "checkin.start": "shift.checkin", "checkin.back": ANYONE,
+    "checkin.start": "shift.checkin", "checkin.back": ANYONE, "checkin.desk": "report.run",
     "checkin.accept": "handover.accept", "checkin.refuse": "handover.accept",
     # dashboard
     "dashboard.refresh": ANYONE, "dashboard.open": ANYONE, "dashboard.report": "report.run",
@@ -139,6 +140,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "logbook.new": "logbook.add", "logbook.correct": "logbook.add", "logbook.search": ANYONE,
     "logbook.list": ANYONE,
     # handover
+    "dashboard.close_shift": "shift.close_other",
     "handover.sign": "handover.sign", "handover.refresh": ANYONE, "handover.history": ANYONE,
     "sheet.save": ANYONE, "sheet.print": ANYONE, "sheet.close": ANYONE, "sheet.done": ANYONE,
     "history.open": ANYONE, "history.close": ANYONE,
@@ -191,6 +193,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "admin.maintenance.record_verify": "audit.verify",
     "admin.maintenance.restore": "db.manage",
     "shift.duty.start_shift": "shift.checkin",
+    "shift.duty.close_abandoned": "shift.close_other",
     "shift.handover.sign": "handover.sign",
     "shift.handover.accept": "handover.accept",
     "shift.handover.refuse": "handover.accept",

@@ -7,6 +7,7 @@ refused in one sentence with every table unchanged.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from datetime import date, timedelta
 
@@ -258,8 +259,9 @@ def test_the_self_check_saves_exactly_or_is_refused(w, answers, note):
        refuse=st.booleans(), reason=texts(1200))
 def test_a_handover_saves_exactly_or_is_refused(w, notices, counts, refuse, reason):
     out_actor = _fresh_operator(w)
+    at_post = dataclasses.replace(w.settings, post=f"岗{out_actor.code}")  # one on duty per post
     shift = run_write(w.engine, lambda s: shifts.start_shift(
-        session=s, actor=out_actor, clock=w.clock, settings=w.settings,
+        session=s, actor=out_actor, clock=w.clock, settings=at_post,
         self_check={i: True for i in w.settings.self_check_items}))
     out_actor = Actor(out_actor.user_id, out_actor.code, out_actor.name, out_actor.role, shift.id)
     out = attempt(w.engine, lambda s: handover.sign(
@@ -272,7 +274,7 @@ def test_a_handover_saves_exactly_or_is_refused(w, notices, counts, refuse, reas
     assert row.physical_items == {k: int(counts.get(k, 0)) for k in w.settings.physical_items}
     incoming = _fresh_operator(w)
     in_shift = run_write(w.engine, lambda s: shifts.start_shift(
-        session=s, actor=incoming, clock=w.clock, settings=w.settings,
+        session=s, actor=incoming, clock=w.clock, settings=at_post,
         self_check={i: True for i in w.settings.self_check_items}))
     incoming = Actor(incoming.user_id, incoming.code, incoming.name, incoming.role, in_shift.id)
     if refuse:

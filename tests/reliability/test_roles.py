@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import dataclasses
 import functools
 import importlib
 import itertools
@@ -267,8 +268,9 @@ def _user(w, role: str, *, shift: bool = True) -> Actor:
     actor = make_user(w.engine, w.clock, w.settings, f"u{n}-{role}", Role(role), f"员工{n}")
     if not shift:
         return actor
+    at_own_post = dataclasses.replace(w.settings, post=f"岗{n}")  # one on duty per post
     made = run_write(w.engine, lambda s: shifts.start_shift(
-        session=s, actor=actor, clock=w.clock, settings=w.settings,
+        session=s, actor=actor, clock=w.clock, settings=at_own_post,
         self_check={i: True for i in w.settings.self_check_items}))
     return Actor(actor.user_id, actor.code, actor.name, actor.role, made.id)
 
@@ -352,7 +354,8 @@ def _cases():
     @case("shift.duty.start_shift")
     def _(w, role):
         a = _user(w, role, shift=False)
-        return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=w.settings,
+        free_post = dataclasses.replace(w.settings, post=f"空岗{next(w.serial)}")
+        return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=free_post,
                                                self_check={i: True for i in w.settings.self_check_items})
 
     @case("admin.maintenance.make_backup")
@@ -377,6 +380,12 @@ def _cases():
         target = _empty_database(w.engine, folder)  # another database: the world's stays
         return a, ("engine", lambda _engine: maintenance.restore(
             made.path, target, sign_in=lambda _e: a, clock=w.clock))
+
+    @case("shift.duty.close_abandoned")
+    def _(w, role):
+        a, left = w.by_role(role), _user(w, "operator")
+        return a, lambda s: shifts.close_abandoned(session=s, actor=a, clock=w.clock,
+                                                   shift_id=left.shift_id, reason="忘记交班")
 
     @case("shift.handover.sign")
     def _(w, role):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from deskterm.db import (
     DatabaseUrlError,
+    lock_row,
     make_engine,
     read_session,
     resolve_url,
@@ -74,7 +75,7 @@ def test_concurrent_writers_lose_nothing(sqlite_engine):
     from deskterm.models.audit import Counter
 
     def bump(session):
-        row = session.get(Counter, ("T", "20261128")) or Counter(prefix="T", day="20261128", last=0)
+        row = lock_row(session, Counter, ("T", "20261128")) or Counter(prefix="T", day="20261128", last=0)
         row.last += 1  # read-then-write: lost updates would show here
         session.add(row)
 

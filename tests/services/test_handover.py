@@ -91,6 +91,21 @@ def test_bad_counts_are_refused(engine, clock, settings, staff, counts):
         sign(engine, clock, settings, outgoing, counts=counts)
 
 
+def test_the_writer_of_a_handover_never_accepts_it(engine, clock, settings, staff):
+    """Issue 14, item 4: outgoing = incoming is refused (D-2 needs two people)."""
+    outgoing = on_shift(engine, clock, settings, staff.operator)
+    signed = sign(engine, clock, settings, outgoing)
+    again = on_shift(engine, clock, settings, staff.operator)  # op1 checks in again
+    for answer in (lambda s: handover.accept(session=s, actor=again, clock=clock,
+                                             handover_id=signed.id),
+                   lambda s: handover.refuse(session=s, actor=again, clock=clock,
+                                             handover_id=signed.id, reason="x")):
+        with pytest.raises(InvalidInput) as err:
+            run_write(engine, answer)
+        assert "You wrote this handover" in str(err.value)
+    assert run_read(engine, lambda s: shifts.pending_handover(s, post=settings.post)).id == signed.id
+
+
 def test_accept(engine, clock, settings, staff):
     outgoing = on_shift(engine, clock, settings, staff.operator)
     signed = sign(engine, clock, settings, outgoing)

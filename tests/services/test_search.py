@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskterm.db import run_read, run_write
+from deskterm.db import lock_row, run_read, run_write
 from deskterm.models.estate import Resident, ResidentCreate
 from deskterm.rules.phone import mask_phone
 from deskterm.services.estate.residents import create_resident
@@ -170,7 +170,7 @@ def test_directory_numbers_are_public_but_never_a_residents(find):
 
 def test_moved_out_residents_are_not_offered(engine, find, estate):
     def move_out(session):
-        row = session.get(Resident, estate.residents["李四"])
+        row = lock_row(session, Resident, estate.residents["李四"])
         row.active = False
         session.add(row)
     run_write(engine, move_out)

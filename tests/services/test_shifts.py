@@ -1,6 +1,7 @@
 """Shift check-in with the self-check (D-1), resume, and close."""
 
 import pytest
+from sqlmodel import select
 
 from deskterm.db import read_session, run_read, run_write
 from deskterm.errors import InvalidInput
@@ -45,12 +46,45 @@ def test_an_item_not_in_order_needs_a_note(engine, clock, settings, staff):
     assert shift.self_check == {**check, "note": "对讲机没电"}
 
 
-def test_one_open_shift_per_operator_and_post(engine, clock, settings, staff):
+def test_one_operator_on_duty_per_post(engine, clock, settings, staff):
+    """Issue 14, item 4: op2 signing in at a post op1 holds is told who is on duty."""
     start(engine, clock, settings, staff.operator)
     with pytest.raises(InvalidInput):
         start(engine, clock, settings, staff.operator)
-    # another operator may open theirs
-    start(engine, clock, settings, staff.supervisor)
+    with pytest.raises(InvalidInput) as err:  # another operator at the same post: refused
+        start(engine, clock, settings, staff.supervisor)
+    assert str(err.value).startswith("李静 (op1) is on duty at 前台 since 11-28 10:00")
+    state = run_read(engine, lambda s: shifts.desk_state(
+        s, user_id=staff.supervisor.user_id, post=settings.post))
+    assert state.shift is None and state.on_duty.code == "op1"
+    import dataclasses  # another post is free
+    start(engine, clock, dataclasses.replace(settings, post="车库"), staff.supervisor)
+
+
+def test_a_supervisor_closes_an_abandoned_shift_with_a_reason(engine, clock, settings, staff):
+    from deskterm.errors import PermissionDenied
+    from deskterm.models.shift import LogbookEntry
+
+    left = start(engine, clock, settings, staff.operator)
+    close = lambda actor, reason: run_write(engine, lambda s: shifts.close_abandoned(  # noqa: E731
+        session=s, actor=actor, clock=clock, shift_id=left.id, reason=reason))
+    with pytest.raises(PermissionDenied):
+        close(staff.operator, "走了")
+    with pytest.raises(InvalidInput):
+        close(staff.supervisor, "  ")
+    closed = close(staff.supervisor, "李静已下班，未交班")
+    assert closed.status == ShiftStatus.closed
+    events = run_read(engine, lambda s: [e.action for e in audit_events(s)])
+    assert "shift.close_abandoned" in events
+    logged = run_read(engine, lambda s: [e.what for e in s.exec(select(LogbookEntry))])
+    assert any("closed without a handover" in w and "李静已下班" in w for w in logged)
+    start(engine, clock, settings, staff.supervisor)  # the post is free again
+
+
+def audit_events(session):
+    from deskterm.models.audit import AuditEvent
+
+    return session.exec(select(AuditEvent).order_by(AuditEvent.seq))
 
 
 def test_close_shift(engine, clock, settings, staff):

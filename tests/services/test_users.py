@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from deskterm.db import read_session, run_write
+from deskterm.db import lock_row, read_session, run_write
 from deskterm.errors import AuthFailed, InvalidInput
 from deskterm.models.audit import AuditEvent
 from deskterm.models.user import Role, User
@@ -57,7 +57,7 @@ def test_weak_hash_upgraded_on_sign_in(engine, clock, settings, staff):
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
 
     def set_weak(session):
-        u = session.exec(select(User).where(User.code == "op1")).one()
+        u = lock_row(session, User, session.exec(select(User.id).where(User.code == "op1")).one())
         u.password_hash = weak
         session.add(u)
 

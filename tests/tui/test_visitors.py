@@ -16,6 +16,7 @@ from deskterm.models.visitor import ExpectedVisitorCreate, SlipStatus, VisitorSl
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry
 from deskterm.services.visitors.expected import add_expected
+from deskterm.tui.widgets.field import FormField
 from tests.tui.conftest import SIZE, settle
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
@@ -248,7 +249,9 @@ async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff,
             changes=VisitorSlipUpdate(visitor_name="王武")))
         await pilot.press("tab", "tab", "tab", "tab", "tab", *"粤B12345", "ctrl+s")
         await settle(pilot)
-        assert type(app.screen).__name__ == "VisitorsScreen"
+        # issue 14, item 7: refused, the form stays open with the correction as typed
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        assert "粤B12345" in [f.value for f in app.screen.query(FormField)]
         (stored,) = slips(engine)
         assert (stored.visitor_name, stored.plate, stored.version) == ("王武", None, 2)
         assert any("Another desk changed slip" in n.message for n in app._notifications)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
+from deskterm.db import lock_row
 from deskterm.models.directory import DirectoryEntry, DirectoryKind
 from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.paths import reference_data_dir
@@ -23,7 +24,7 @@ from deskterm.rules.repair_class import load_categories
 def load_repair_categories(session: Session, path: Path | None = None) -> int:
     count = 0
     for cat in load_categories(path):
-        row = session.get(RepairCategory, cat.code) or RepairCategory(code=cat.code)
+        row = lock_row(session, RepairCategory, cat.code) or RepairCategory(code=cat.code)
         row.name_zh = cat.name_zh
         row.name_en = cat.name_en
         row.repair_class = cat.repair_class

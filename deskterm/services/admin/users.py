@@ -26,7 +26,8 @@ from sqlmodel import Session, col, select
 from deskterm.audit_key import audit_key
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.errors import AuthFailed, InvalidInput, NotFound
+from deskterm.db import lock_first, lock_row, lock_rows
+from deskterm.errors import AccountChanged, AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.user import Role, SignInThrottle, User
 from deskterm.services import audit
@@ -141,8 +142,10 @@ def add_user(
     return user
 
 
-def get_by_code(session: Session, code: str) -> User:
+def get_by_code(session: Session, code: str, *, for_update: bool = False) -> User:
     user = session.exec(select(User).where(User.code == code.strip())).first()
+    if user is not None and for_update:
+        user = lock_row(session, User, user.id)
     if user is None:
         raise NotFound(_("No staff member has the code {code}.").format(code=code))
     return user
@@ -158,7 +161,7 @@ def set_password(
     """An admin sets someone's password: its owner must change it at the next sign-in."""
     if actor is not None:
         require(actor, "users.manage")
-    user = get_by_code(session, code)
+    user = get_by_code(session, code, for_update=True)
     check_password_rules(password, settings, hints=[user.code, user.name])
     user.password_hash = hash_password(password)
     user.must_change_password = actor is not None and actor.user_id != user.id
@@ -173,7 +176,7 @@ def change_own_password(
 ) -> User:
     """A signed-in member of staff changes their own password (the app's Change password)."""
     require(actor, "account.password")
-    user = session.exec(select(User).where(User.id == actor.user_id).with_for_update()).one()
+    user = lock_row(session, User, actor.user_id)
     try:
         HASHER.verify(user.password_hash, current)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -206,9 +209,10 @@ def set_active(
 ) -> User:
     if actor is not None:
         require(actor, "users.manage")
-    user = session.exec(select(User).where(User.code == code.strip()).with_for_update()).first()
-    if user is None:
-        raise NotFound(_("No staff member has the code {code}.").format(code=code))
+    user = get_by_code(session, code, for_update=True)
+    if user.active == active:
+        raise InvalidInput((_("{code} is enabled already.") if active
+                            else _("{code} is disabled already.")).format(code=user.code))
     if not active:
         _keep_an_admin(session, user)
     user.active = active
@@ -228,9 +232,7 @@ def set_role(
         role = Role(role)
     except ValueError:
         raise InvalidInput(_("The role must be operator, supervisor or admin."), field="role") from None
-    user = session.exec(select(User).where(User.code == code.strip()).with_for_update()).first()
-    if user is None:
-        raise NotFound(_("No staff member has the code {code}.").format(code=code))
+    user = get_by_code(session, code, for_update=True)
     if role != Role.admin:
         _keep_an_admin(session, user)
     before = user.role
@@ -322,8 +324,8 @@ def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]
 
         session.execute(sqlite_insert(table).values([{"key": k, "failures": 0} for k in keys])
                         .on_conflict_do_nothing(index_elements=["key"]))
-    return list(session.exec(select(SignInThrottle).where(col(SignInThrottle.key).in_(keys))
-                             .order_by(SignInThrottle.key).with_for_update()))
+    return lock_rows(session, select(SignInThrottle).where(col(SignInThrottle.key).in_(keys))
+                     .order_by(SignInThrottle.key))
 
 
 def _delay(failures: int, threshold: int, settings: Settings) -> timedelta | None:
@@ -338,14 +340,30 @@ def unlock(*, session: Session, actor: Actor, clock: Clock, code: str) -> int:
     require(actor, "users.unlock")
     user = get_by_code(session, code)
     prefix = f"c:{code_hash(user.code)}"
-    rows = list(session.exec(select(SignInThrottle).where(
-        (SignInThrottle.key == prefix) | col(SignInThrottle.key).startswith(prefix + "@"))))
+    rows = lock_rows(session, select(SignInThrottle).where(
+        (SignInThrottle.key == prefix) | col(SignInThrottle.key).startswith(prefix + "@")))
     for row in rows:
         row.failures, row.until = 0, None
         session.add(row)
     audit.record(session=session, actor=actor, clock=clock, action="user.unlock", entity="user",
                  entity_id=user.id, detail={"code": user.code})
     return len(rows)
+
+
+def check_account(session: Session, actor: Actor) -> None:
+    """Refuse the desk's action if its account was disabled or its role changed since it
+    signed in (issue 14, item 5): run inside the action's own transaction, so nothing of it
+    is written after the administrator's change."""
+    if actor.user_id is None:
+        return
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise AccountChanged(_("Your account ({code}) has been disabled: you are signed out and "
+                               "nothing of your last action was saved.").format(code=actor.code))
+    if Role(user.role) != actor.role:
+        raise AccountChanged(_("Your role has changed ({old} → {new}): you are signed out; sign "
+                               "in again. Nothing of your last action was saved.").format(
+                                   old=actor.role.value, new=Role(user.role).value))
 
 
 def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: str,
@@ -380,7 +398,7 @@ def authenticate(
     code = code.strip()[:64]
     thresholds = _throttle_keys(code, terminal)
     throttles = _locked_throttles(session, sorted(thresholds))
-    user = session.exec(select(User).where(User.code == code).with_for_update()).first()
+    user = lock_first(session, select(User).where(User.code == code))
     delayed = [t for t in throttles if t.until is not None and as_utc(t.until) > now]
     usable = user is not None and user.active and not delayed
     try:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import (
@@ -53,8 +54,9 @@ class CallbackRow:
     overdue: bool
 
 
-def get_callback(session: Session, callback_id: int) -> Callback:
-    row = session.get(Callback, callback_id)
+def get_callback(session: Session, callback_id: int, *, for_update: bool = False) -> Callback:
+    row = (lock_row(session, Callback, callback_id) if for_update
+           else session.get(Callback, callback_id))
     if row is None:
         raise NotFound(_("There is no callback {id}.").format(id=callback_id))
     return row
@@ -85,6 +87,7 @@ def schedule_callback(
     due = as_utc(due_at)
     existing = pending_for(session, kind=kind, subject_id=subject_id)
     if existing is not None:
+        existing = lock_row(session, Callback, existing.id)
         if due < as_utc(existing.due_at):
             existing.due_at = due
             existing.version += 1
@@ -161,7 +164,7 @@ def list_overdue_callbacks(session: Session, *, now: datetime) -> list[CallbackR
 
 def _open_callback(session, *, actor, callback_id: int, version: int) -> Callback:
     require(actor, "callbacks.record")
-    row = get_callback(session, callback_id)
+    row = get_callback(session, callback_id, for_update=True)
     if row.done_at is not None:
         raise InvalidInput(_("This callback is done already."))
     check_version(session, row=row, version=version, entity="callback", labels=FIELD_LABELS,

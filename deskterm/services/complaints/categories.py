@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _, current_language
 from deskterm.models.complaint import ComplaintCategory
@@ -76,7 +77,8 @@ def save_category(
         raise InvalidInput(_("A category code is 1 to 32 letters, digits or '_'."), field="code")
     if not (name_zh.strip() or name_en.strip()):
         raise InvalidInput(_("Give the category a name."), field="name")
-    row = session.get(ComplaintCategory, code) or ComplaintCategory(code=code, name_zh="", name_en="")
+    row = lock_row(session, ComplaintCategory, code) or ComplaintCategory(code=code, name_zh="",
+                                                                          name_en="")
     row.name_zh = fits(name_zh, limit=64, field="name_zh")
     row.name_en = fits(name_en, limit=128, field="name_en")
     row.sort, row.active = sort, active

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import (
@@ -43,8 +44,10 @@ def day_start(day: date, settings: Settings) -> datetime:
     return as_utc(datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(settings.timezone)))
 
 
-def get_communication(session: Session, communication_id: int) -> Communication:
-    row = session.get(Communication, communication_id)
+def get_communication(session: Session, communication_id: int, *,
+                      for_update: bool = False) -> Communication:
+    row = (lock_row(session, Communication, communication_id) if for_update
+           else session.get(Communication, communication_id))
     if row is None:
         raise NotFound(_("There is no communication {id}.").format(id=communication_id))
     return row
@@ -106,7 +109,7 @@ def complete_follow_up(
 ) -> Communication:
     """The follow-up was done: it leaves the due items."""
     require(actor, "communications.record")
-    row = get_communication(session, communication_id)
+    row = get_communication(session, communication_id, for_update=True)
     if not row.follow_up:
         raise InvalidInput(_("This communication has no follow-up."))
     if row.follow_up_done_at is not None:
@@ -172,8 +175,11 @@ def link_complaint(
     """File an earlier communication with the complaint that came of it (case 2: the refused
     request, then the letter)."""
     require(actor, "communications.record")
-    row = get_communication(session, communication_id)
+    row = get_communication(session, communication_id, for_update=True)
     complaint = get_complaint(session, complaint_id)
+    if row.complaint_id == complaint.id:  # another desk filed it a moment ago
+        raise InvalidInput(_("This communication is filed with complaint {number} already.")
+                           .format(number=complaint.number))
     diff = bump(row, {"complaint_id": complaint.id})
     audit.record(session=session, actor=actor, clock=clock, action="communication.link",
                  entity="communication",

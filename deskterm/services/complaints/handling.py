@@ -20,6 +20,7 @@ from deskterm.config import Settings
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.complaint import (
+    OPEN_COMPLAINT_STATUSES,
     AnswerHow,
     CallbackKind,
     ComplainantKind,
@@ -188,7 +189,7 @@ def add_step(
         raise InvalidInput(_("Choose from the list."), field="step") from None
     if kind not in (*_D42, StepKind.note):
         raise InvalidInput(_("Choose from the list."), field="step")
-    row = get_complaint(session, complaint_id)
+    row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
     if kind in (StepKind.action, StepKind.followed_up, StepKind.note) and not note.strip():
         raise InvalidInput(_("Say what was done."), field="note")
@@ -229,7 +230,7 @@ def update_complaint(
 ) -> Complaint:
     """Correct or judge the intake details (category, severity, valid, department ...)."""
     require(actor, "complaints.handle")
-    row = get_complaint(session, complaint_id)
+    row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
     values = changes.model_dump(exclude_unset=True)
     if "valid" not in changes.model_fields_set:
@@ -263,7 +264,7 @@ def refer_complaint(
 ) -> Complaint:
     """Refer to a named person (D-44) with a reply deadline (default: complaint_reply_hours)."""
     require(actor, "complaints.handle")
-    row = get_complaint(session, complaint_id)
+    row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
     person = required_text(to, field="referred_to", limit=64,
                    message=_("Name the person the complaint is referred to."))
@@ -287,7 +288,7 @@ def close_complaint(
     """Record the answer given and how. With `close` the matter is settled and a callback
     falls due in complaint_callback_days; without, it is only replied (still being dealt with)."""
     require(actor, "complaints.handle")
-    row = get_complaint(session, complaint_id)
+    row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
     if row.status == ComplaintStatus.closed:
         raise InvalidInput(_("This complaint is closed already."))
@@ -323,8 +324,11 @@ def reopen_complaint(
 ) -> Complaint:
     """A dissatisfied callback sends the complaint back: it owes a reply again (new deadline)."""
     require(actor, "complaints.handle")
-    row = get_complaint(session, complaint_id)
+    row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
+    if row.status in OPEN_COMPLAINT_STATUSES:  # another desk reopened it a moment ago
+        raise InvalidInput(_("Complaint {number} is open already; nothing was changed.")
+                           .format(number=row.number), field="status")
     now = as_utc(clock.now())
     changes = {"status": ComplaintStatus.open, "replied_at": None, "closed_at": None,
                "reply_due_at": now + timedelta(hours=settings.complaint_reply_hours),
@@ -341,7 +345,7 @@ def sign_off_complaint(
 ) -> Complaint:
     """A supervisor signs a closed complaint off once its callback is done."""
     require(actor, "complaints.sign_off")
-    row = get_complaint(session, complaint_id)
+    row = get_complaint(session, complaint_id, for_update=True)
     if row.status != ComplaintStatus.closed:
         raise InvalidInput(_("Only a closed complaint can be signed off."))
     if callbacks.pending_for(session, kind=CallbackKind.complaint, subject_id=row.id):
@@ -360,7 +364,7 @@ def acknowledge_severe(
 ) -> Complaint:
     """A supervisor has seen the severe complaint: the dashboard flag goes."""
     require(actor, "complaints.sign_off")
-    row = get_complaint(session, complaint_id)
+    row = get_complaint(session, complaint_id, for_update=True)
     if row.severity != Severity.severe or row.severe_ack_at is not None:
         return row
     row.severe_ack_by, row.severe_ack_at = actor.user_id, as_utc(clock.now())

@@ -12,6 +12,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from deskterm.clock import as_utc
+from deskterm.db import lock_row
 from deskterm.errors import NotFound
 from deskterm.i18n import _
 from deskterm.models.complaint import (
@@ -25,8 +26,9 @@ from deskterm.models.estate import Unit
 from deskterm.services.complaints.categories import category_label
 
 
-def get_complaint(session: Session, complaint_id: int) -> Complaint:
-    row = session.get(Complaint, complaint_id)
+def get_complaint(session: Session, complaint_id: int, *, for_update: bool = False) -> Complaint:
+    row = (lock_row(session, Complaint, complaint_id) if for_update
+           else session.get(Complaint, complaint_id))
     if row is None:
         raise NotFound(_("There is no complaint {id}.").format(id=complaint_id))
     return row

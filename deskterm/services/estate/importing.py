@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from sqlmodel import Session, select
 
 from deskterm.bulk import NewIds, insert_rows
+from deskterm.db import lock_row
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
@@ -236,7 +237,7 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
             result.updated += 1
             places.floors[label] = floor
             if write:
-                existing = session.get(Unit, places.units[label])
+                existing = lock_row(session, Unit, places.units[label])
                 existing.floor = floor
                 session.add(existing)
                 audit.record(session=session, actor=actor, clock=clock, action="unit.update", entity="unit",
@@ -383,7 +384,7 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             return
         result.updated += 1
         if write:
-            resident = session.get(Resident, rid)
+            resident = lock_row(session, Resident, rid)
             for key in changed:
                 setattr(resident, key, wanted[key])
             session.add(resident)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.bulk import insert_rows, reserve_ids, roomy_cache
 from deskterm.clock import Clock
+from deskterm.db import lock_rows
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.estate import Company, Resident, ResidentCreate, Unit, name_tails
@@ -181,7 +182,7 @@ def fill_search_keys(*, session: Session) -> int:
     """Fill the pinyin keys of residents and companies stored without them (bulk loads)."""
     count = 0
     for model in (Resident, Company):
-        for row in session.exec(select(model).where(model.name_pinyin == "")):
+        for row in lock_rows(session, select(model).where(model.name_pinyin == "")):
             full, initials = pinyin_keys(row.name)
             if full:
                 row.name_pinyin, row.name_initials = full, initials

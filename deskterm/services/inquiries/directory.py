@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_first
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.directory import DirectoryEntry, DirectoryKind, Event
@@ -214,10 +215,9 @@ def import_directory_rows(
 def _upsert_entry(
     session: Session, kind: str, values: dict[str, Any], report: ImportReport, *, write: bool
 ) -> None:
-    entry = session.exec(
+    entry = lock_first(session,
         select(DirectoryEntry).where(DirectoryEntry.kind == kind,
-                                     DirectoryEntry.name == values["name"])
-    ).first()
+                                     DirectoryEntry.name == values["name"]))
     full, initials = pinyin_keys(values["name"])
     fields = {**values, "name_pinyin": full, "name_initials": initials}
     if entry is None:
@@ -238,9 +238,8 @@ def _upsert_entry(
 def _upsert_event(
     session: Session, values: dict[str, Any], report: ImportReport, *, write: bool
 ) -> None:
-    event = session.exec(
-        select(Event).where(Event.title == values["name"], Event.starts_at == values["starts_at"])
-    ).first()
+    event = lock_first(session,
+        select(Event).where(Event.title == values["name"], Event.starts_at == values["starts_at"]))
     fields = {"title": values["name"], "place": values["location"], "starts_at": values["starts_at"],
               "ends_at": values["ends_at"], "content": values["notes"]}
     if event is None:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlmodel import Session, func, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
@@ -180,7 +181,7 @@ def open_inquiry(
 
 
 def _get(session: Session, inquiry_id: int) -> Inquiry:
-    inquiry = session.get(Inquiry, inquiry_id)
+    inquiry = lock_row(session, Inquiry, inquiry_id)
     if inquiry is None:
         raise NotFound(_("No inquiry has the number {id}.").format(id=inquiry_id))
     return inquiry
@@ -262,6 +263,9 @@ def close_inquiry(
         raise InvalidInput(_("Unknown outcome: {outcome}.").format(outcome=outcome),
                            field="outcome") from None
     inquiry = _get(session, inquiry_id)
+    if inquiry.outcome == outcome and (topic is None or topic.strip() == inquiry.topic):
+        raise InvalidInput(_("This inquiry is already closed that way; nothing was changed."),
+                           field="outcome")
     inquiry.outcome = outcome
     if topic is not None:
         inquiry.topic = _text(topic, 256, "topic", _("The topic"))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import InquiryOutcome, Message, MessageCreate
@@ -126,7 +127,7 @@ def deliver_message(
         raise InvalidInput(_("Say how the message was delivered."), field="how")
     if len(how) > 64:
         raise InvalidInput(_("At most {n} characters here.").format(n=64), field="how")
-    message = session.get(Message, message_id)
+    message = lock_row(session, Message, message_id)
     if message is None:
         raise NotFound(_("No message has the number {id}.").format(id=message_id))
     if message.version != version or message.delivered_at is not None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import InquiryOutcome, PromisedReply, PromisedReplyCreate
@@ -173,7 +174,7 @@ def answer_promise(
         raise InvalidInput(_("Write what was answered."), field="answer")
     if len(answer) > 2000:
         raise InvalidInput(_("At most {n} characters here.").format(n=2000), field="answer")
-    promise = session.get(PromisedReply, promise_id)
+    promise = lock_row(session, PromisedReply, promise_id)
     if promise is None:
         raise NotFound(_("No promised reply has the number {id}.").format(id=promise_id))
     if promise.version != version or promise.answered_at is not None:

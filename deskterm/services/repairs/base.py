@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import _
 from deskterm.models.repair import RepairEvent, RepairOrder, RepairStatus
@@ -34,10 +35,8 @@ def plain(value: Any) -> Any:
 
 
 def load_order(session: Session, order_id: int, *, for_update: bool = False) -> RepairOrder:
-    stmt = select(RepairOrder).where(RepairOrder.id == order_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    order = session.exec(stmt).first()
+    order = (lock_row(session, RepairOrder, order_id) if for_update
+             else session.get(RepairOrder, order_id))
     if order is None:
         raise NotFound(_("There is no repair order {id}.").format(id=order_id))
     return order

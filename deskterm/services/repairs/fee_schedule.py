@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock
 from deskterm.config import Settings
+from deskterm.db import lock_first, lock_rows
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.repair import FeeReview, FeeScheduleItem, RepairFeeLine
@@ -97,11 +98,10 @@ def add_schedule_version(
             raise InvalidInput(_("A price cannot be negative."), field="price")
         if max(item.labour_fen, item.materials_fen) > MAX_PRICE_FEN:  # a typing slip
             raise InvalidInput(_("A price is between 0 and 100000 yuan."), field="price")
-        latest = session.exec(
+        latest = lock_first(session,
             select(FeeScheduleItem)
             .where(FeeScheduleItem.code == code)
-            .order_by(FeeScheduleItem.valid_from.desc())
-        ).first()
+            .order_by(FeeScheduleItem.valid_from.desc()))
         if latest is not None:
             if latest.valid_from >= valid_from:
                 raise InvalidInput(
@@ -122,7 +122,7 @@ def add_schedule_version(
         count += 1
     retired = 0
     if retire_missing:
-        for old in session.exec(select(FeeScheduleItem).where(_in_force(valid_from))):
+        for old in lock_rows(session, select(FeeScheduleItem).where(_in_force(valid_from))):
             if old.code not in codes and old.valid_from < valid_from:
                 old.valid_to = valid_from
                 session.add(old)

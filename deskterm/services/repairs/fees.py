@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.repair import (
@@ -156,6 +157,7 @@ def review_fee_line(
     if line is None:
         raise NotFound(_("There is no such fee line."))
     order = load_order(session, line.order_id, for_update=True)
+    line = lock_row(session, RepairFeeLine, line_id)
     if line.review != FeeReview.pending:
         raise InvalidInput(_("This fee line is not waiting for review."), field="review")
     if not approve and not note.strip():

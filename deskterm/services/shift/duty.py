@@ -8,17 +8,37 @@ signed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_name, lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
-from deskterm.models.shift import Handover, HandoverStatus, Shift, ShiftStatus
+from deskterm.models.shift import (
+    Handover,
+    HandoverStatus,
+    LogbookEntryCreate,
+    LogCategory,
+    Shift,
+    ShiftStatus,
+)
+from deskterm.models.user import User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
+from deskterm.services.shift import logbook
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    """Who holds a post now: their open shift, code and name."""
+
+    shift: Shift
+    code: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,25 @@ class DeskState:
 
     shift: Shift | None  # their open shift at this post, if they already checked in
     pending: Handover | None  # a signed handover nobody has accepted or refused yet
+    on_duty: OnDuty | None = None  # someone else's open shift at this post (issue 14, item 4)
+
+
+def on_duty(session: Session, *, post: str) -> OnDuty | None:
+    """The open shift of the post and its operator (one at a time: `start_shift`)."""
+    row = session.exec(
+        select(Shift, User.code, User.name).join(User, User.id == Shift.operator_id)
+        .where(Shift.post == post, Shift.status == ShiftStatus.open)
+        .order_by(col(Shift.started_at).desc())
+    ).first()
+    return OnDuty(*row) if row else None
+
+
+def on_duty_sentence(holder: OnDuty, settings: Settings) -> str:
+    return _("{name} ({code}) is on duty at {post} since {at}: they hand over from their own "
+             "sign-in, or a supervisor closes their shift with a reason.").format(
+                 name=holder.name, code=holder.code, post=holder.shift.post,
+                 at=as_utc(holder.shift.started_at).astimezone(ZoneInfo(settings.timezone))
+                 .strftime("%m-%d %H:%M"))
 
 
 def open_shift_of(session: Session, *, user_id: int, post: str) -> Shift | None:
@@ -47,9 +86,11 @@ def pending_handover(session: Session, *, post: str) -> Handover | None:
 
 
 def desk_state(session: Session, *, user_id: int, post: str) -> DeskState:
+    holder = on_duty(session, post=post)
     return DeskState(
         shift=open_shift_of(session, user_id=user_id, post=post),
         pending=pending_handover(session, post=post),
+        on_duty=holder if holder is not None and holder.shift.operator_id != user_id else None,
     )
 
 
@@ -82,8 +123,12 @@ def start_shift(
         raise InvalidInput(_("Say what is not in order."), field="note")
     if len(note) > 500:
         raise InvalidInput(_("The note is limited to 500 characters."), field="note")
+    lock_name(session, f"post:{settings.post}")  # two desks starting at once: one by one
     if open_shift_of(session, user_id=actor.user_id, post=settings.post) is not None:
         raise InvalidInput(_("You already have a shift open at this post."))
+    holder = on_duty(session, post=settings.post)
+    if holder is not None:  # one operator on duty per post (issue 14, item 4)
+        raise InvalidInput(on_duty_sentence(holder, settings))
     record = dict(answers)
     if note:
         record["note"] = note
@@ -100,8 +145,8 @@ def start_shift(
     return shift
 
 
-def get_shift(session: Session, shift_id: int) -> Shift:
-    shift = session.get(Shift, shift_id)
+def get_shift(session: Session, shift_id: int, *, for_update: bool = False) -> Shift:
+    shift = lock_row(session, Shift, shift_id) if for_update else session.get(Shift, shift_id)
     if shift is None:
         raise NotFound(_("Shift {n} does not exist.").format(n=shift_id))
     return shift
@@ -109,13 +154,40 @@ def get_shift(session: Session, shift_id: int) -> Shift:
 
 def close_shift(*, session: Session, actor: Actor, clock: Clock, shift_id: int) -> Shift:
     """End a shift (its handover was signed). Closing a closed shift is an error."""
-    shift = get_shift(session, shift_id)
+    shift = get_shift(session, shift_id, for_update=True)
     if shift.status != ShiftStatus.open:
         raise InvalidInput(_("Shift {n} is already closed.").format(n=shift_id))
     shift.status = ShiftStatus.closed
     shift.ended_at = as_utc(clock.now())
     audit.record(session=session, actor=actor, clock=clock, action="shift.end",
                  entity="shift", subject=shift)
+    return shift
+
+
+def close_abandoned(*, session: Session, actor: Actor, clock: Clock, shift_id: int,
+                    reason: str) -> Shift:
+    """A supervisor closes a shift its operator left open (no handover), with a reason: the
+    post is free for the next operator; the closing is audited and written in the logbook."""
+    require(actor, "shift.close_other")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the shift is closed without its handover."), field="reason")
+    if len(reason) > 1000:
+        raise InvalidInput(_("The reason is limited to 1000 characters."), field="reason")
+    shift = get_shift(session, shift_id, for_update=True)
+    if shift.status != ShiftStatus.open:
+        raise InvalidInput(_("Shift {n} is already closed.").format(n=shift_id))
+    operator = session.get(User, shift.operator_id)
+    now = as_utc(clock.now())
+    shift.status = ShiftStatus.closed
+    shift.ended_at = now
+    audit.record(session=session, actor=actor, clock=clock, action="shift.close_abandoned",
+                 entity="shift", detail={"reason": reason, "operator_id": shift.operator_id},
+                 subject=shift)
+    logbook.add_entry(session=session, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
+        occurred_at=now, category=LogCategory.other, location=shift.post,
+        what=_("Shift {n} of {name} closed without a handover by {who}: {reason}").format(
+            n=shift.id, name=operator.name if operator else "?", who=actor.name, reason=reason)))
     return shift
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.encoders import html as to_html
 from deskterm.encoders import sheet as plain_sheet
 from deskterm.errors import DeskError, InvalidInput, NotFound
@@ -114,7 +115,7 @@ def sign(
     require(actor, "handover.sign")
     if actor.shift_id is None:
         raise InvalidInput(_("Only an operator on shift can hand over."))
-    shift = session.get(Shift, actor.shift_id)
+    shift = lock_row(session, Shift, actor.shift_id)
     if shift is None or shift.status != ShiftStatus.open or shift.operator_id != actor.user_id:
         raise InvalidInput(_("Your shift is already closed; there is nothing to hand over."))
     notices = (notices or "").strip()
@@ -153,9 +154,7 @@ def sign(
 
 
 def _locked(session: Session, handover_id: int) -> Handover:
-    handover = session.exec(
-        select(Handover).where(Handover.id == handover_id).with_for_update()
-    ).first()
+    handover = lock_row(session, Handover, handover_id)
     if handover is None:
         raise NotFound(_("Handover {n} does not exist.").format(n=handover_id))
     return handover
@@ -167,6 +166,8 @@ def _answerable(session: Session, actor: Actor, handover_id: int) -> Handover:
     handover = _locked(session, handover_id)
     if handover.status != HandoverStatus.signed:
         raise DeskError(_("This handover was already answered; it cannot change."))
+    if handover.outgoing_user_id == actor.user_id:  # D-2: two people sign a handover
+        raise InvalidInput(_("You wrote this handover: the next operator must answer it."))
     return handover
 
 
@@ -180,7 +181,7 @@ def accept(*, session: Session, actor: Actor, clock: Clock, handover_id: int) ->
     handover.version += 1
     audit.record(session=session, actor=actor, clock=clock, action="handover.accept",
                  entity="handover", detail={"shift_id": actor.shift_id}, subject=handover)
-    shift = session.get(Shift, actor.shift_id)
+    shift = lock_row(session, Shift, actor.shift_id)
     if shift is not None:
         shift.accepted_handover_id = handover.id
         session.add(shift)

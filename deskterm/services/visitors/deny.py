@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.visitor import DenyEntry
@@ -35,7 +36,7 @@ def add_deny_entry(*, session: Session, actor: Actor, clock: Clock, name: str,
 def remove_deny_entry(*, session: Session, actor: Actor, clock: Clock, entry_id: int) -> DenyEntry:
     """Take a name off the list (the row stays, inactive, for the record)."""
     require(actor, "visitors.deny_list")
-    entry = session.get(DenyEntry, entry_id)
+    entry = lock_row(session, DenyEntry, entry_id)
     if entry is None or not entry.active:
         raise NotFound(_("That name is not on the deny list."))
     entry.active = False

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.visitor import (
@@ -73,7 +74,7 @@ def list_expected(*, session: Session, clock: Clock, settings: Settings,
 def cancel_expected(*, session: Session, actor: Actor, clock: Clock,
                     expected_id: int) -> ExpectedVisitor:
     require(actor, "visitors.expect")
-    expected = session.get(ExpectedVisitor, expected_id)
+    expected = lock_row(session, ExpectedVisitor, expected_id)
     if expected is None or expected.cancelled:
         raise NotFound(_("That expected visitor is no longer on the list."))
     if expected.arrived_slip_id is not None:

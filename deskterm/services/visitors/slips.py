@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import DeskError, InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Unit
@@ -113,7 +114,7 @@ def _check_deny(session: Session, actor: Actor, clock: Clock, clean: CleanSlip,
 
 # -- register ------------------------------------------------------------------------------------
 def _current_expected(session: Session, expected_id: int) -> ExpectedVisitor:
-    expected = session.get(ExpectedVisitor, expected_id)
+    expected = lock_row(session, ExpectedVisitor, expected_id)
     if expected is None or expected.cancelled:
         raise NotFound(_("That expected visitor is no longer on the list."))
     if expected.arrived_slip_id is not None:
@@ -278,13 +279,12 @@ def check_out(
     require(actor, "visitors.checkout")
     if number is not None:
         canonical = canonical_slip_number(number)
-        stmt = select(VisitorSlip).where(VisitorSlip.number == canonical)
+        slip_id = session.exec(select(VisitorSlip.id).where(VisitorSlip.number == canonical)).first()
     elif slip_id is not None:
         canonical = None
-        stmt = select(VisitorSlip).where(VisitorSlip.id == slip_id)
     else:
         raise InvalidInput(_("Type or scan the slip number."), field="number")
-    slip = session.exec(stmt.with_for_update()).first()
+    slip = lock_row(session, VisitorSlip, slip_id) if slip_id is not None else None
     if slip is None:
         raise NotFound(_("No slip has the number {number}.").format(number=canonical or slip_id))
     if slip.status == SlipStatus.left:
@@ -329,7 +329,7 @@ def update_slip(
 ) -> VisitorSlip:
     """Correct a slip's details; refused if another desk saved it since it was opened."""
     require(actor, "visitors.register")
-    slip = session.exec(select(VisitorSlip).where(VisitorSlip.id == slip_id).with_for_update()).first()
+    slip = lock_row(session, VisitorSlip, slip_id)
     if slip is None:
         raise NotFound(_("That slip no longer exists."))
     if slip.version != version:

@@ -240,19 +240,14 @@ class ContactDialog(DeskDialog[ContactResult | None]):
     def action_reveal(self) -> None:
         question = _("Why is the number of {name} needed? The audit keeps who and why.").format(
             name=self.hit.name)
+        app, hit, inquiry_id = self.app, self.hit, self.inquiry_id
         self.app.push_screen(
             ReasonDialog(question, label=_("Why"), max_length=200,
-                         value=_("To ring them for an inquiry (D-20).")),
-            self._reveal_for)
-
-    def _reveal_for(self, reason: str | None) -> None:
-        if not reason:
-            return
-        app, hit, inquiry_id = self.app, self.hit, self.inquiry_id
-        self.run_db(lambda s: residents.reveal_phone(
-            session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value, person_id=hit.id,
-            reason=reason, inquiry_id=inquiry_id), on_done=self._show_number, group="reveal",
-            exclusive=True)
+                         value=_("To ring them for an inquiry (D-20).")).save_with(
+                lambda reason: lambda s: residents.reveal_phone(
+                    session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value,
+                    person_id=hit.id, reason=reason, inquiry_id=inquiry_id)),
+            lambda phone: self._show_number(phone) if phone else None)
 
     def _show_number(self, phone: str) -> None:
         self.revealed = phone

@@ -101,12 +101,13 @@ class DeliverMessageDialog(DeskDialog[bool]):
         self.dismiss(True)
 
     def _refused(self, exc: BaseException) -> None:
+        """Refused (another desk delivered it, the database is away...): the sentence shows
+        and the dialog stays as typed; Escape closes it (issue 14, item 7)."""
         self.show_error(exc)
         from deskterm.errors import StaleEdit
 
         if isinstance(exc, StaleEdit):
             self.records_changed("message")
-            self.dismiss(False)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

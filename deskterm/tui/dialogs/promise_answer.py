@@ -74,10 +74,10 @@ class AnswerPromiseDialog(DeskDialog[bool]):
         self.dismiss(True)
 
     def _refused(self, exc: BaseException) -> None:
+        """Refused: the sentence shows, the answer stays as typed; Escape closes (issue 14)."""
         self.show_error(exc)
         if isinstance(exc, StaleEdit):
             self.records_changed("promise")
-            self.dismiss(False)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

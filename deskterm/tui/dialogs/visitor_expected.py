@@ -137,9 +137,12 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         "first to record it (only the last four characters are kept)."
     )
 
-    def __init__(self, expected: ExpectedVisitor) -> None:
+    def __init__(self, expected: ExpectedVisitor, arrival: Arrival | None = None,
+                 error: DeskError | None = None) -> None:
         super().__init__()
         self.expected = expected
+        self.arrival = arrival  # as typed before a refusal (issue 14: forms survive)
+        self.error = error
 
     def title_text(self) -> str:
         return _("Arrival of an expected visitor")
@@ -163,7 +166,13 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#doc-number-input", Input).focus()
+        number = self.query_one("#doc-number-input", Input)
+        if self.arrival is not None:
+            number.value = self.arrival.doc_number or ""
+            self.query_one("#doc-type-input", Select).value = DocType(self.arrival.doc_type).value
+        number.focus()
+        if self.error is not None:
+            self.show_error(self.error)
 
     @on(Input.Submitted, "#doc-number-input")
     def submitted(self, event: Input.Submitted) -> None:

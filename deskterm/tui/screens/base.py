@@ -70,10 +70,41 @@ class DeskScreen(DeskNode, Screen):
 
 
 class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
+    _save_work: Callable[[Any], Callable[[Session], Any]] | None = None
+    _saving = False
+
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         localise_bindings(self)
+
+    def save_with(self, work: Callable[[Any], Callable[[Session], Any]]) -> DeskDialog[T]:
+        """The dialog saves what it would close with: `work(value)` gives the transaction.
+        It closes, with the saved result, only when the save succeeded; a refusal (a stale
+        edit, a full disk, a locked or lost database) shows its sentence in the dialog and
+        everything typed stays as it is (issue 14, item 7). Cancelling closes as before."""
+        self._save_work = work
+        return self
+
+    def dismiss(self, result: Any = None):
+        work = self._save_work
+        if work is None or result is None or result is False:
+            return super().dismiss(result)
+        if self._saving:  # Enter pressed again while saving
+            return None
+        self._saving = True
+
+        def saved(value: Any) -> None:
+            self._saving = False
+            ModalScreen.dismiss(self, value)
+
+        def refused(exc: BaseException) -> None:
+            self._saving = False
+            self.show_error(exc)
+
+        self.run_db(work(result), on_done=saved, on_error=refused, group="dialog-save",
+                    exclusive=True)
+        return None
 
 
 class AreaScreen(DeskScreen):

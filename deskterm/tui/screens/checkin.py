@@ -30,6 +30,9 @@ register(
                N_("Record the self-check and take the post."), priority=True),
     DeskAction("checkin.back", "escape", "app.sign_out", N_("Sign out"),
                N_("Leave without taking the post.")),
+    DeskAction("checkin.desk", "ctrl+o", "desk", N_("Desk, no shift"),
+               N_("Go to the desk to review, approve and report without taking the post "
+                  "(supervisors and admins)."), priority=True, permission="report.run"),
     DeskAction("checkin.accept", "ctrl+s", "accept", N_("Accept (sign)"),
                N_("Sign that you have read the handover and take over what it lists."),
                priority=True),
@@ -48,11 +51,12 @@ class SelfCheckScreen(DeskScreen):
     """D-1: tick each item of the self-check (Space), say what is wrong if any, Ctrl+S."""
 
     CSS_PATH = "checkin.tcss"
-    BINDINGS = bindings("checkin.start", "checkin.back")
+    BINDINGS = bindings("checkin.start", "checkin.desk", "checkin.back")
     HELP_TEXT = N_(
         "Check yourself and the post before taking it: move with the arrows and tick each "
         "item with Space. If something is not in order, say what in the note. Ctrl+S starts "
-        "the shift; then the previous shift's handover is shown."
+        "the shift; then the previous shift's handover is shown. Supervisors and admins may "
+        "press Ctrl+O to go to the desk without taking the post."
     )
 
     def __init__(self, pending: Handover | None) -> None:
@@ -88,6 +92,16 @@ class SelfCheckScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#self-check", SelectionList).focus()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "desk":
+            return self.app.may("report.run")
+        return True
+
+    def action_desk(self) -> None:
+        """Issue 14, item 4: review, approve and report without opening a shift."""
+        self.app.pop_screen()
+        self.app.go_on_duty()
 
     def action_start(self) -> None:
         settings = self.app.settings
@@ -167,18 +181,17 @@ class HandoverReviewScreen(DeskScreen):
                     on_done=self.answered, group="answer", exclusive=True)
 
     def action_refuse(self) -> None:
-        def refused(reason: str | None) -> None:
-            if not reason:
-                return
-            app = self.app
-            actor = app.actor
-            handover_id = self.pending.id
-            self.run_db(lambda s: handover_service.refuse(
-                session=s, actor=actor, clock=app.clock, handover_id=handover_id, reason=reason),
-                on_done=self.answered, group="answer", exclusive=True)
+        app = self.app
+        actor = app.actor
+        handover_id = self.pending.id
+
+        def work(reason: str):
+            return lambda s: handover_service.refuse(
+                session=s, actor=actor, clock=app.clock, handover_id=handover_id, reason=reason)
 
         self.app.push_screen(ReasonDialog(_("Why do you refuse this handover?"),
-                                          label=_("Reason")), refused)
+                                          label=_("Reason")).save_with(work),
+                             lambda refused: self.answered(refused) if refused else None)
 
     def answered(self, _handover) -> None:
         self.records_changed("handover", "logbook")

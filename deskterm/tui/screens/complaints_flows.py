@@ -198,33 +198,35 @@ class ComplaintFlows:
             self._ask_link(comm)
             return
 
-        def answered(note: str | None) -> None:
-            if note is None:
-                return
-            self.run_db(lambda s: communications.complete_follow_up(
+        def work(note: str):
+            return lambda s: communications.complete_follow_up(
                 session=s, actor=actor, clock=clock, communication_id=comm.id,
-                version=comm.version, note=note),
-                on_done=lambda _row: self.saved("communication"))
+                version=comm.version, note=note)
+
+        def answered(row) -> None:
+            if row is not None:
+                self.saved("communication")
 
         self.app.push_screen(ReasonDialog(
             _("Follow-up done: {what}").format(what=comm.follow_up),
-            label=_("What was done")), answered)
+            label=_("What was done")).save_with(work), answered)
 
     def _ask_link(self, comm) -> None:
         """File a communication with the complaint that came of it (case 2)."""
         actor, clock, _settings = self._ctx()
 
-        def answered(number: str | None) -> None:
-            if number is None:
-                return
-            self.run_db(lambda s: communications.link_complaint(
+        def work(number: str):
+            return lambda s: communications.link_complaint(
                 session=s, actor=actor, clock=clock, communication_id=comm.id,
-                complaint_id=complaints.get_by_number(s, number).id),
-                on_done=lambda _row: self.saved("communication", "complaint"))
+                complaint_id=complaints.get_by_number(s, number).id)
+
+        def answered(row) -> None:
+            if row is not None:
+                self.saved("communication", "complaint")
 
         self.app.push_screen(ReasonDialog(
             _("File this communication with a complaint: {subject}").format(subject=comm.subject),
-            label=_("Complaint no."), max_length=20), answered)
+            label=_("Complaint no."), max_length=20).save_with(work), answered)
 
     # -- dispatch ------------------------------------------------------------------------------
     def act_on(self, kind: str, record_id: int) -> None:

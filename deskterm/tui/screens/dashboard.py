@@ -37,13 +37,17 @@ register(
     DeskAction("dashboard.report", "ctrl+o", "shift_report", N_("Shift report"),
                N_("Read the latest shift's report (supervisors)."), area="dashboard",
                permission="report.run"),
+    DeskAction("dashboard.close_shift", "ctrl+e", "close_shift", N_("Close shift"),
+               N_("Close the shift an operator left open at this post, with a reason "
+                  "(supervisors)."), area="dashboard", permission="shift.close_other"),
 )
 
 
 class DashboardScreen(AreaScreen):
     AREA = "dashboard"
     CSS_PATH = "dashboard.tcss"
-    BINDINGS = bindings("dashboard.open", "dashboard.refresh", "dashboard.report")
+    BINDINGS = bindings("dashboard.open", "dashboard.refresh", "dashboard.report",
+                        "dashboard.close_shift")
     HELP_TEXT = N_(
         "What needs attention now. Up/Down choose a category on the left; Tab or Enter moves "
         "to its records on the right, most urgent first (red: late, amber: close to the "
@@ -118,6 +122,43 @@ class DashboardScreen(AreaScreen):
 
     def action_refresh(self) -> None:
         self.refresh_all()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "close_shift":
+            return self.app.may("shift.close_other")
+        return True
+
+    def action_close_shift(self) -> None:
+        """Issue 14, item 4: a supervisor frees a post whose operator left without handing over."""
+        from deskterm.services.shift import duty
+
+        post = self.app.settings.post
+        self.run_db(lambda s: duty.on_duty(s, post=post), write=False,
+                    on_done=self._ask_close_reason, group="close-shift", exclusive=True)
+
+    def _ask_close_reason(self, holder) -> None:
+        from deskterm.services.shift import duty
+        from deskterm.tui.dialogs.reason import ReasonDialog
+
+        if holder is None:
+            self.notify(_("No shift is open at this post."), markup=False)
+            return
+        app = self.app
+        actor = app.actor
+
+        def closed(_shift) -> None:
+            self.notify(_("The shift of {name} is closed; the post is free.").format(
+                name=holder.name), markup=False)
+            self.records_changed("shift", "logbook")
+
+        def work(reason: str):
+            return lambda s: duty.close_abandoned(session=s, actor=actor, clock=app.clock,
+                                                  shift_id=holder.shift.id, reason=reason)
+
+        app.push_screen(ReasonDialog(
+            _("Close the shift of {name} ({code}) without its handover? Say why.").format(
+                name=holder.name, code=holder.code), label=_("Reason")).save_with(work),
+            lambda shift: closed(shift) if shift is not None else None)
 
     def _scope(self) -> dashboard.Scope:
         return dashboard.Scope(now=self.app.clock.now(), settings=self.app.settings,

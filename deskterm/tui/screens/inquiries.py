@@ -425,17 +425,13 @@ class InquiriesScreen(AreaScreen):
             return
         question = _("Why is the number of {name} needed? The audit keeps who and why.").format(
             name=hit.name)
-        self.app.push_screen(ReasonDialog(question, label=_("Why"), max_length=200),
-                             lambda reason: self._reveal(hit, reason))
-
-    def _reveal(self, hit: Hit, reason: str | None) -> None:
-        if not reason:
-            return
         app = self.app
-        self.run_db(lambda s: residents.reveal_phone(
-            session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value, person_id=hit.id,
-            reason=reason), on_done=lambda phone: self._revealed(hit, phone), group="reveal",
-            exclusive=True)
+        self.app.push_screen(
+            ReasonDialog(question, label=_("Why"), max_length=200).save_with(
+                lambda reason: lambda s: residents.reveal_phone(
+                    session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value,
+                    person_id=hit.id, reason=reason)),
+            lambda phone: self._revealed(hit, phone) if phone else None)
 
     def _revealed(self, hit: Hit, phone: str) -> None:
         self.revealed[hit.key] = phone

@@ -217,7 +217,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
             self._draw_detail()
 
     def on_records_changed(self, message: RecordsChanged) -> None:
-        if WATCHED & set(message.kinds):
+        if not message.kinds or WATCHED & set(message.kinds):  # empty: anything (another desk)
             self.load()
             self.reload_detail()
 

@@ -302,11 +302,12 @@ class RepairFlows(RepairMoneyFlows):
                         if step == "hold" else _("Why is {number} cancelled?"))
             fn = repairs.hold_order if step == "hold" else repairs.cancel_order
 
-            def answered(reason: str | None) -> None:
-                if reason is not None:
-                    self.run_db(call(fn, reason=reason), on_done=self._saved)
+            def answered(saved) -> None:
+                if saved is not None:
+                    self._saved(saved)
 
-            self.app.push_screen(ReasonDialog(question.format(number=o.number)), answered)
+            self.app.push_screen(ReasonDialog(question.format(number=o.number)).save_with(
+                lambda reason: call(fn, reason=reason)), answered)
         elif step in ("resume", "close"):
             fn = repairs.resume_order if step == "resume" else repairs.close_order
             self.run_db(call(fn), on_done=self._saved)

@@ -45,11 +45,11 @@ class SignInScreen(DeskScreen):
         if warm_up is not None:
             self.call_after_refresh(warm_up)
 
-    def reset(self) -> None:
-        """Empty the form for the next operator."""
+    def reset(self, message: str = "") -> None:
+        """Empty the form for the next operator; `message` says why the desk signed out."""
         for field in self.query(FormField):
             field.clear()
-        self.query_one("#signin-message", Static).update("")
+        self.query_one("#signin-message", Static).update(plain(message))
         self.query_one("#code-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -103,13 +103,21 @@ class SignInScreen(DeskScreen):
         password_field.focus_input()
 
     def signed_in(self, result) -> None:
+        from deskterm.models.user import Role
         from deskterm.services.actor import Actor
+        from deskterm.services.shift.duty import on_duty_sentence
 
         user, state = result
         app = self.app
         self.query_one("#signin-message", Static).update("")
         self.query_one("#field-password", FormField).value = ""
         shift = state.shift
+        if shift is None and state.on_duty is not None and Role(user.role) == Role.operator:
+            # One operator on duty per post (issue 14, item 4): say who; they hand over first.
+            self.query_one("#signin-message", Static).update(
+                plain(on_duty_sentence(state.on_duty, app.settings)))
+            self.query_one("#code-input", Input).focus()
+            return
         app.set_actor(Actor.from_user(user, shift_id=shift.id if shift else None))
         if user.must_change_password:  # an admin made or reset it: the owner chooses one first
             from deskterm.tui.dialogs.password import PasswordDialog
@@ -130,7 +138,13 @@ class SignInScreen(DeskScreen):
         shift = state.shift
         from deskterm.tui.screens.checkin import HandoverReviewScreen, SelfCheckScreen
 
-        if shift is None:
+        if shift is None and state.on_duty is not None:  # a supervisor or admin: no shift
+            app.go_on_duty()
+            app.notify(_("{name} ({code}) is on duty at this post: you are at the desk without "
+                         "a shift, to review, approve and report.").format(
+                             name=state.on_duty.name, code=state.on_duty.code),
+                       markup=False, timeout=10)
+        elif shift is None:
             app.push_screen(SelfCheckScreen(state.pending))
         elif state.pending is not None and shift.accepted_handover_id is None:
             app.push_screen(HandoverReviewScreen(state.pending))

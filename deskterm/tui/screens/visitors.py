@@ -163,7 +163,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             self.refresh_lists()
 
     def on_records_changed(self, message: RecordsChanged) -> None:
-        if "visitor" not in message.kinds:
+        if message.kinds and "visitor" not in message.kinds:  # empty: anything (another desk)
             return
         if self.app.screen is self:
             self.refresh_lists()

@@ -19,7 +19,7 @@ from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.expected import add_expected
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.visitor_call import HostCallDialog
-from deskterm.tui.dialogs.visitor_expected import ExpectedDialog
+from deskterm.tui.dialogs.visitor_expected import ArrivalDialog, ExpectedDialog
 from deskterm.tui.dialogs.visitor_form import RegisterSlipDialog, SlipDraft
 from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
 from deskterm.tui.widgets.text import plain
@@ -174,4 +174,6 @@ class RegisterFlow:
                     host_unit_id=expected.host_unit_id, host_text=expected.host_text,
                     host_call_method=None),
                 visitors.TurnAwayCause.deny_list, supervisor, entry_id),
-            back=lambda error=None: self.show_error(error) if error else None)
+            back=lambda error=None: self.app.push_screen(  # again, as typed
+                ArrivalDialog(expected, arrival, error),
+                lambda again: self._arrived(expected, again)))

@@ -7,7 +7,7 @@ A mixin of VisitorsScreen: it uses the screen's result line, banner and lists.
 
 from __future__ import annotations
 
-from deskterm.errors import DeskError, InvalidInput
+from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
 from deskterm.services.printing import send as print_text
@@ -47,31 +47,26 @@ class SlipActions:
             self.print_slip(slip)
 
     def edit_slip(self, slip: VisitorSlip, update=None, error: DeskError | None = None) -> None:
-        def done(changes) -> None:
-            if changes is None:
-                return
-            app = self.app
-            seen = visitors.slip_snapshot(slip)
-            self.run_db(
-                lambda s: visitors.update_slip(session=s, actor=app.actor, clock=app.clock,
-                                               slip_id=slip.id, version=slip.version,
-                                               changes=changes, seen=seen),
-                on_done=self._slip_corrected,
-                on_error=lambda exc: self._correction_failed(slip, changes, exc))
+        """The correction saves from the dialog: refused (another desk saved the slip, the
+        disk is full, the database is locked or gone), the dialog stays as typed (issue 14)."""
+        app = self.app
+        seen = visitors.slip_snapshot(slip)
 
-        self.app.push_screen(EditSlipDialog(slip, update, error), done)
+        def work(changes):
+            return lambda s: visitors.update_slip(session=s, actor=app.actor, clock=app.clock,
+                                                  slip_id=slip.id, version=slip.version,
+                                                  changes=changes, seen=seen)
+
+        def done(corrected) -> None:
+            if corrected is not None:
+                self._slip_corrected(corrected)
+
+        self.app.push_screen(EditSlipDialog(slip, update, error).save_with(work), done)
 
     def _slip_corrected(self, slip: VisitorSlip) -> None:
         self.app.notify(_("Slip {number} corrected.").format(number=slip.number), markup=False)
         self.records_changed("visitor")
         self.refresh_lists()
-
-    def _correction_failed(self, slip, changes, exc: BaseException) -> None:
-        if isinstance(exc, InvalidInput):
-            self.edit_slip(slip, changes, exc)
-        else:  # stale or gone: say what happened; the slip is read again when reopened
-            self.show_error(exc)
-            self.refresh_lists()
 
     # -- paper -----------------------------------------------------------------------------
     def action_print_last(self) -> None:

@@ -34,6 +34,7 @@ class StatusLine(Widget):
     def on_mount(self) -> None:
         self.watch(self.app, "busy", lambda _value: self.redraw(), init=False)
         self.watch(self.app, "overdue_repairs", lambda _value: self.redraw(), init=False)
+        self.watch(self.app, "db_unreachable", lambda _value: self.redraw(), init=False)
         self.set_interval(15, self.redraw)
 
     def redraw(self) -> None:
@@ -53,6 +54,9 @@ class StatusLine(Widget):
             if actor.shift_id:
                 left.append(" · " + _("shift {n}").format(n=actor.shift_id), style="dim")
         right = Text(no_wrap=True, end="")
+        if getattr(app, "db_unreachable", False):  # issue 14: a server stopped or restarting
+            right.append(_("The database cannot be reached; trying again.") + "  ",
+                         style="bold white on red")
         overdue = getattr(app, "overdue_repairs", 0)
         if overdue:
             right.append(_("Overdue repairs: {n}").format(n=overdue) + "  ", style="bold white on red")

@@ -1,0 +1,271 @@
+"""Many desks on one database (issue 14): N desk processes save every ~3 s while a watcher
+desk measures how long another desk's save takes to show on its screen.
+
+Each desk is a process with its own engine; its first save (statements compiled, connection
+made) comes before the common start and is not timed. Then it saves every 1–5 s (3 on
+average): two saves in
+three take a message (a new row), one in three delivers a message still waiting (a change to
+a row other desks may change at the same instant: one wins, the others are refused with
+StaleEdit, which counts as "refused", not lost). A save is timed from the call to its return
+(commit acknowledged), as the TUI's worker runs it (`db.run_write`).
+
+The watcher desk does what the app's live screens do (deskterm.changes + tui/app.py): it waits
+on the change watcher (SQLite: PRAGMA data_version; PostgreSQL: LISTEN/NOTIFY), then reads the
+dashboard counts and the newest messages, at most twice a second. "Visible" is the time from a
+desk's acknowledged save to the moment the watcher has read it.
+
+At the end: lost = acknowledged saves missing from the database; doubled = a message stored
+twice, or delivered more than once (two `message.deliver` audit events).
+
+    python bench/bench_desks.py [--sqlite-desks 6] [--pg-url URL --pg-desks 20] [--seconds 60]
+
+Targets (issue 14): save p99 <= 200 ms, visible p95 <= 2 s, 0 lost, 0 doubled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GAP = 0.5  # the app's WATCH_GAP_SECONDS: a burst of saves is one refresh
+
+
+def _context(url: str, code: str):
+    from sqlmodel import select
+
+    from deskterm.clock import SystemClock
+    from deskterm.config import Settings
+    from deskterm.db import make_engine, read_session
+    from deskterm.models.user import Role, User
+    from deskterm.services.actor import Actor
+
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        user = session.exec(select(User).where(User.code == code)).one()
+    return engine, SystemClock(), Settings(), Actor(user.id, user.code, user.name, Role.operator)
+
+
+def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> None:
+    """One desk: print one JSON line per save: {"token", "kind", "ms", "at", "ok"}."""
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    from deskterm.db import run_read, run_write
+    from deskterm.errors import DeskError
+    from deskterm.models.inquiry import Message, MessageCreate
+    from deskterm.services.inquiries import messages
+
+    rng = random.Random(seed)
+    engine, clock, _settings, actor = _context(url, code)
+    run_read(engine, lambda s: s.exec(select(func.count()).select_from(Message)).one())
+    run_write(engine, lambda s: messages.take_message(  # warm: its first save is not timed
+        session=s, actor=actor, clock=clock, message_in=MessageCreate(
+            for_kind="other", for_name="张三", from_name="快递", text=f"{code}-warm")))
+    time.sleep(max(0.0, start_at - time.time()))
+    n = 0
+    while time.time() < start_at + seconds:
+        time.sleep(rng.uniform(1.0, 5.0))
+        n += 1
+        token = f"{code}-{n}"
+        if n % 3 == 0:
+            waiting = run_read(engine, lambda s: s.exec(
+                select(Message.id, Message.version).where(col(Message.delivered_at).is_(None))
+                .order_by(Message.id.desc()).limit(5)).all())
+            if not waiting:
+                continue
+            message_id, version = rng.choice(waiting)
+            kind, token = "deliver", f"deliver-{message_id}"
+            work = lambda s, m=message_id, v=version: messages.deliver_message(  # noqa: E731
+                session=s, actor=actor, clock=clock, message_id=m, how="phone", version=v)
+        else:
+            kind = "take"
+            work = lambda s, t=token: messages.take_message(  # noqa: E731
+                session=s, actor=actor, clock=clock, message_in=MessageCreate(
+                    for_kind="other", for_name="张三", from_name="快递", text=t))
+        started = time.perf_counter()
+        try:
+            run_write(engine, work)
+            ok = True
+        except DeskError:
+            ok = False
+        ms = (time.perf_counter() - started) * 1000
+        print(json.dumps({"token": token, "kind": kind, "ms": ms, "at": time.time(), "ok": ok}),
+              flush=True)
+    engine.dispose()
+
+
+def watcher(url: str, code: str, start_at: float, seconds: float) -> None:
+    """The watcher desk: print {"token": seen_at} for every message it has read."""
+    from sqlmodel import select
+
+    from deskterm.changes import ChangeWatcher
+    from deskterm.db import run_read
+    from deskterm.models.inquiry import Message
+    from deskterm.services.actor import Actor
+    from deskterm.services.shift import dashboard
+
+    engine, clock, settings, actor = _context(url, code)
+    watch = ChangeWatcher(engine)
+    watch.wait(0.01)  # its baseline
+    last_id = run_read(engine, lambda s: max(s.exec(select(Message.id)).all(), default=0))
+    seen: dict[str, float] = {}
+    stop = start_at + seconds + 8.0
+    while time.time() < stop:
+        if not watch.wait(1.0):
+            continue
+        scope = dashboard.Scope(now=clock.now(), settings=settings, actor=Actor(
+            actor.user_id, actor.code, actor.name, actor.role))
+
+        def read(s, after=last_id, scope=scope):
+            dashboard.counts(s, scope)  # what the dashboard reads at a refresh
+            return s.exec(select(Message.id, Message.text, Message.delivered_at)
+                          .where((Message.id > after) | Message.delivered_at.is_not(None))).all()
+
+        rows = run_read(engine, read)
+        now = time.time()
+        for message_id, text, delivered_at in rows:
+            if message_id > last_id:
+                seen.setdefault(text, now)
+            if delivered_at is not None:
+                seen.setdefault(f"deliver-{message_id}", now)
+        last_id = max([last_id, *(r[0] for r in rows)])
+        time.sleep(GAP)
+    watch.close()
+    print(json.dumps(seen), flush=True)
+
+
+# == one run ======================================================================================
+def _prepare(url: str, desks: int) -> None:
+    from deskterm.clock import SystemClock
+    from deskterm.config import Settings
+    from deskterm.db import make_engine, run_write
+    from deskterm.services.admin import users
+    from deskterm.services.admin.setup import initialise
+
+    engine = make_engine(url)
+    clock, settings = SystemClock(), Settings()
+    initialise(engine=engine, clock=clock, settings=settings)
+    for code in [f"d{i}" for i in range(desks)] + ["watch"]:
+        run_write(engine, lambda s, c=code: users.add_user(
+            session=s, actor=None, clock=clock, settings=settings, code=c, name=f"台{c}",
+            role="operator", password="bench-pass-1"))
+    engine.dispose()
+
+
+def _check(url: str, acknowledged: list[dict]) -> tuple[int, int]:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from deskterm.db import make_engine, run_read
+    from deskterm.models.audit import AuditEvent
+    from deskterm.models.inquiry import Message
+
+    engine = make_engine(url)
+    texts = run_read(engine, lambda s: s.exec(select(Message.text)).all())
+    delivered = run_read(engine, lambda s: s.exec(
+        select(AuditEvent.entity_id, func.count()).where(AuditEvent.action == "message.deliver")
+        .group_by(AuditEvent.entity_id)).all())
+    engine.dispose()
+    stored = set(texts)
+    lost = sum(1 for a in acknowledged if a["ok"] and a["kind"] == "take"
+               and a["token"] not in stored)
+    doubled = (len(texts) - len(stored)) + sum(1 for _id, n in delivered if n > 1)
+    return lost, doubled
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def run_one(url: str, desks: int, seconds: float, label: str) -> dict:
+    _prepare(url, desks)
+    start_at = time.time() + 5.0 + desks * 0.8  # every desk started and warm by then
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    me = str(Path(__file__).resolve())
+    procs = [subprocess.Popen([sys.executable, me, "--desk", url, f"d{i}", str(start_at),
+                               str(seconds), str(i)], stdout=subprocess.PIPE, text=True, env=env)
+             for i in range(desks)]
+    watch = subprocess.Popen([sys.executable, me, "--watcher", url, "watch", str(start_at),
+                              str(seconds)], stdout=subprocess.PIPE, text=True, env=env)
+    saves: list[dict] = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=seconds + 120)
+        saves += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    out, _ = watch.communicate(timeout=seconds + 120)
+    seen = json.loads(out.strip().splitlines()[-1])
+    lost, doubled = _check(url, saves)
+    done = [s for s in saves if s["ok"]]
+    visible = [seen[s["token"]] - s["at"] for s in done if s["token"] in seen]
+    unseen = sum(1 for s in done if s["token"] not in seen)
+    return {
+        "engine": label, "desks": desks, "seconds": seconds, "saves": len(done),
+        "refused": len(saves) - len(done),
+        "save_p50_ms": round(_pct([s["ms"] for s in done], 0.50), 1),
+        "save_p99_ms": round(_pct([s["ms"] for s in done], 0.99), 1),
+        "visible_p50_s": round(_pct(visible, 0.50), 3),
+        "visible_p95_s": round(_pct(visible, 0.95), 3),
+        "not_seen": unseen, "lost": lost, "doubled": doubled,
+    }
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--desk":
+        url, code, start_at, seconds, seed = sys.argv[2:7]
+        desk(url, code, float(start_at), float(seconds), int(seed))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--watcher":
+        url, code, start_at, seconds = sys.argv[2:6]
+        watcher(url, code, float(start_at), float(seconds))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sqlite-desks", type=int, default=6)
+    parser.add_argument("--pg-url", default=os.environ.get("DESKTERM_TEST_PG_URL"))
+    parser.add_argument("--pg-desks", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    results = []
+    if args.sqlite_desks:
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(run_one(str(Path(tmp) / "desks.db"), args.sqlite_desks, args.seconds,
+                                   "sqlite"))
+    if args.pg_url and args.pg_desks:
+        from sqlalchemy import create_engine, text
+
+        name = f"deskterm_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            results.append(run_one(args.pg_url.rsplit("/", 1)[0] + f"/{name}", args.pg_desks,
+                                   args.seconds, "postgresql"))
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    for r in results:
+        met = (r["save_p99_ms"] <= 200 and r["visible_p95_s"] <= 2.0 and not r["lost"]
+               and not r["doubled"])
+        print(f"{r['engine']:>10} {r['desks']:>2} desks {r['seconds']:.0f}s: {r['saves']} saves "
+              f"({r['refused']} refused), save p50 {r['save_p50_ms']} ms p99 {r['save_p99_ms']} ms"
+              f", visible p50 {r['visible_p50_s']} s p95 {r['visible_p95_s']} s, "
+              f"not seen {r['not_seen']}, lost {r['lost']}, doubled {r['doubled']}"
+              f"  [{'met' if met else 'NOT met'}]")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,357 @@
+"""Issue 14, items 1 and 2: two desks act on the same record at the same instant, on SQLite
+and on PostgreSQL: exactly one wins, the other is refused with a sentence, and the audit holds
+one event. Every service that changes a stored row has an entry in RACES (found by running
+every service of the roles table and watching what its transaction changes), so a new write
+service without an entry fails `test_every_service_that_changes_a_row_has_a_race`.
+
+Each desk runs in its own thread with its own engine (its own connections), released by a
+barrier; each holds its transaction open a moment after the service returns, so without the
+row lock (deskterm.db.lock_row) both would read the old row and both would write.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+from sqlalchemy import create_engine, event, func, text
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import select
+
+from deskterm.clock import FixedClock
+from deskterm.config import Settings
+from deskterm.db import WriteSession, make_engine, run_read, run_write
+from deskterm.errors import DeskError
+from deskterm.models.audit import AuditEvent, AuditHead
+from deskterm.models.repair import RepairOrder, RepairOrderUpdate
+from deskterm.services import audit, repairs
+from tests.conftest import FIXED_NOW, PG_URL
+from tests.reliability import roles_table as table
+from tests.reliability import test_roles as roles
+from tests.reliability.world import World
+
+HOLD = 0.25  # seconds each desk keeps its transaction open after the service returned
+
+# Services that change stored rows, and how two desks racing on one record must end:
+# ONE: the same action from two desks on one record: exactly one writes, the other is refused
+#      with a sentence (or, for an idempotent acknowledgement, changes nothing);
+# BOTH: a blind overwrite that needs no version (each desk's value is complete): both land,
+#      one after the other, each audited once.
+ONE, BOTH = "one", "both"
+
+
+def _fresh(w, model, key):
+    """The version a desk sees when it opens the record now."""
+    return run_read(w.engine, lambda s: s.get(model, key).version)
+
+
+def _repair(prepare, act):
+    """A repair change made from the version both desks saw when they opened the order."""
+    def build(w, _role):
+        a = w.admin
+        order = prepare(w)
+        version = _fresh(w, RepairOrder, order.id)
+        return a, lambda s: act(w, a, order, version, s)
+    return build
+
+
+def _held(w):
+    m = roles._order(w)
+    run_write(w.engine, lambda s: repairs.hold_order(session=s, actor=w.admin, clock=w.clock,
+                                                     order_id=m.id, version=None, reason="等"))
+    return m
+
+
+def _with_fee(w):
+    m = roles._order(w)
+    run_write(w.engine, lambda s: repairs.add_fee_line(
+        session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
+        version=None, code="F001"))
+    return m
+
+
+REPAIRS = {  # the roles trials pass version=None (no check); two desks carry what they saw
+    "repairs.dispatch": _repair(roles._order, lambda w, a, m, v, s: repairs.dispatch(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, assignee="李师傅")),
+    "repairs.record_arrival": _repair(roles._dispatched, lambda w, a, m, v, s:
+        repairs.record_arrival(session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
+    "repairs.mark_repaired": _repair(roles._on_site, lambda w, a, m, v, s: repairs.mark_repaired(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
+        work_done="修好了")),
+    "repairs.record_acceptance": _repair(lambda w: w.repaired(), lambda w, a, m, v, s:
+        repairs.record_acceptance(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
+                                  accepted_by="张三")),
+    "repairs.close_order": _repair(roles._called_back, lambda w, a, m, v, s: repairs.close_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
+    "repairs.cancel_order": _repair(roles._order, lambda w, a, m, v, s: repairs.cancel_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="住户取消")),
+    "repairs.hold_order": _repair(roles._order, lambda w, a, m, v, s: repairs.hold_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="等配件")),
+    "repairs.resume_order": _repair(_held, lambda w, a, m, v, s: repairs.resume_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
+    "repairs.update_order": _repair(roles._order, lambda w, a, m, v, s: repairs.update_order(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
+        changes=RepairOrderUpdate(description="厨房和卫生间都漏"))),
+    "repairs.add_fee_line": _repair(roles._order, lambda w, a, m, v, s: repairs.add_fee_line(
+        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
+        code="F001")),
+    "repairs.add_offschedule_line": _repair(roles._order, lambda w, a, m, v, s:
+        repairs.add_offschedule_line(session=s, actor=a, clock=w.clock, order_id=m.id,
+                                     version=v, description="进口阀门", labour_fen=5000)),
+    "repairs.accept_fee": _repair(_with_fee, lambda w, a, m, v, s: repairs.accept_fee(
+        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, accepted_by="张三",
+        form_no="F-0001")),
+}
+
+RACES: dict[str, tuple[str, object]] = {
+    **{name: (ONE, build) for name, build in REPAIRS.items()},
+    **{name: (ONE, None) for name in (  # None: the roles trial as it is (it carries a version,
+        "callbacks.outcomes.record_callback",  # or the second desk finds the change made)
+        "callbacks.queue.record_attempt",
+        "complaints.communications.complete_follow_up",
+        "complaints.communications.link_complaint",
+        "complaints.handling.acknowledge_severe",
+        "complaints.handling.close_complaint",
+        "complaints.handling.refer_complaint",
+        "complaints.handling.reopen_complaint",
+        "complaints.handling.sign_off_complaint",
+        "complaints.handling.update_complaint",
+        "inquiries.log.close_inquiry",
+        "inquiries.messages.deliver_message",
+        "inquiries.promises.answer_promise",
+        "repairs.mark_called_back",
+        "repairs.reopen_after_callback",
+        "repairs.review_fee_line",
+        "shift.duty.close_abandoned",
+        "shift.handover.accept",
+        "shift.handover.refuse",
+        "shift.handover.sign",
+        "visitors.deny.remove_deny_entry",
+        "visitors.expected.cancel_expected",
+        "visitors.slips.check_out",
+        "visitors.slips.update_slip",
+        "admin.users.set_active",
+    )},
+    "admin.users.set_password": (BOTH, None),
+}
+
+
+def _url(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
+                                                               marks=pytest.mark.postgres)])
+def world(request, tmp_path_factory, sqlite_template):
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("races") / "races.db"
+        shutil.copy(sqlite_template, path)
+        engine = make_engine(str(path))
+        admin = name = None
+    else:
+        if not PG_URL:
+            pytest.skip("PostgreSQL tests need DESKTERM_TEST_PG_URL")
+        template = request.getfixturevalue("pg_template")
+        name = f"deskterm_race_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        engine = make_engine(PG_URL.rsplit("/", 1)[0] + f"/{name}")
+    w = World.build(engine, FixedClock(FIXED_NOW), Settings())
+    w.serial = itertools.count(1)
+    w.tmp = tmp_path_factory.mktemp("races-files")
+    w.second = make_engine(_url(engine))  # the other desk's own connections
+    yield w
+    w.second.dispose()
+    engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# == which services change stored rows ============================================================
+def _changed_tables(w, work) -> set[str]:
+    """The tables whose stored rows (not the ones it inserted) `work` changes or deletes."""
+    seen: set[str] = set()
+
+    def spy(session, _context, _instances):
+        born = session.info.get("deskterm_born", set())
+        for obj in [*session.dirty, *session.deleted]:
+            state = sa_inspect(obj)
+            if state.identity_key in born or isinstance(obj, AuditHead):
+                continue
+            if obj in session.deleted or session.is_modified(obj, include_collections=False):
+                seen.add(state.mapper.local_table.name)
+
+    event.listen(WriteSession, "before_flush", spy)
+    try:
+        if isinstance(work, tuple):
+            work[1](w.engine)
+        else:
+            run_write(w.engine, work)
+    finally:
+        event.remove(WriteSession, "before_flush", spy)
+    return seen
+
+
+def test_every_service_that_changes_a_row_has_a_race(world):
+    if world.engine.dialect.name != "sqlite":
+        pytest.skip("found once, on SQLite")
+    changers = {}
+    for name in sorted(table.SERVICES):
+        needed = table.SERVICES[name]
+        needed = needed if isinstance(needed, tuple) else (needed,)
+        if not all(table.may("admin", p) for p in needed):
+            continue
+        _actor, work = roles.CASES[name](world, "admin")
+        tables = _changed_tables(world, work)
+        if tables:
+            changers[name] = tables
+    print(f"\n{len(changers)} services change stored rows: {changers}")
+    assert set(changers) - set(RACES) == set(), "services that change rows without a race"
+    assert set(RACES) - set(changers) == set(), "races for services that change no row"
+
+
+# == the races ======================================================================================
+def _audit_seq(engine) -> int:
+    return run_read(engine, lambda s: s.exec(select(func.coalesce(func.max(AuditEvent.seq), 0)))
+                    .one())
+
+
+def _race(w, work) -> list[BaseException | None]:
+    """Run `work` at two desks (two engines, two threads) released together."""
+    gate = threading.Barrier(2)
+    outcome: list[BaseException | None] = [None, None]
+
+    def desk(i, engine):
+        def held(session):
+            result = work(session)
+            session.flush()
+            time.sleep(HOLD)  # the transaction stays open: the other desk is reading now
+            return result
+        gate.wait()
+        try:
+            run_write(engine, held)
+        except BaseException as exc:  # noqa: BLE001  (judged below)
+            outcome[i] = exc
+
+    threads = [threading.Thread(target=desk, args=(i, e))
+               for i, e in enumerate((w.engine, w.second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return outcome
+
+
+@pytest.mark.parametrize("name", sorted(RACES))
+def test_two_desks_at_the_same_instant(world, name):
+    kind, build = RACES[name]
+    _actor, work = (build or roles.CASES[name])(world, "admin")
+    before = _audit_seq(world.engine)
+    outcome = _race(world, work)
+    refused = [e for e in outcome if e is not None]
+    for exc in refused:  # a sentence for the user, never a crash or a database error
+        assert isinstance(exc, DeskError), f"{name}: {type(exc).__name__}: {exc}"
+    actions = run_read(world.engine, lambda s: [e.action for e in s.exec(
+        select(AuditEvent).where(AuditEvent.seq > before).order_by(AuditEvent.seq))])
+    counts = Counter(actions)
+    if kind == BOTH:
+        assert refused == [], name
+        assert counts and set(counts.values()) == {2}, (name, actions)
+    else:
+        assert len(refused) <= 1, (name, refused)
+        assert counts and max(counts.values()) == 1, f"{name}: written twice: {actions}"
+    assert run_read(world.engine, audit.verify).ok
+
+
+def test_the_number_of_write_services_raced():
+    print(f"\nrace test covers {len(RACES)} services that change stored rows")
+    assert len(RACES) >= 30
+
+
+def test_two_operators_take_one_post_at_the_same_instant(world):
+    """One operator on duty per post (issue 14, item 4): two desks start a shift at a free
+    post at once: one opens it, the other is told who is on duty."""
+    import dataclasses
+
+    from deskterm.models.user import Role
+    from deskterm.services.shift import duty
+    from tests.factories import make_user
+
+    post = f"车库{next(world.serial)}"
+    at_post = dataclasses.replace(world.settings, post=post)
+    desks = [make_user(world.engine, world.clock, world.settings, f"p{next(world.serial)}",
+                       Role.operator, f"门岗{i}") for i in range(2)]
+    gate = threading.Barrier(2)
+    outcome: list[BaseException | None] = [None, None]
+
+    def desk(i, engine):
+        def held(session):
+            duty.start_shift(session=session, actor=desks[i], clock=world.clock,
+                             settings=at_post, self_check={k: True for k in
+                                                           world.settings.self_check_items})
+            session.flush()
+            time.sleep(HOLD)
+        gate.wait()
+        try:
+            run_write(engine, held)
+        except BaseException as exc:  # noqa: BLE001
+            outcome[i] = exc
+
+    threads = [threading.Thread(target=desk, args=(i, e))
+               for i, e in enumerate((world.engine, world.second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    refused = [e for e in outcome if e is not None]
+    assert len(refused) == 1 and isinstance(refused[0], DeskError), outcome
+    assert "is on duty at" in str(refused[0])
+    holder = run_read(world.engine, lambda s: duty.on_duty(s, post=post))
+    assert holder is not None and holder.code in {d.code for d in desks}
+
+
+# Statements that change rows without loading them (no ORM object for the guard to see).
+BULK = {
+    "numbering.py:insert": "INSERT ... ON CONFLICT DO UPDATE last = last + 1: atomic on both",
+    "visitors/purge.py:delete": "deletes old slips by age: deleting twice deletes nothing more",
+}
+
+
+def test_no_service_changes_rows_around_the_lock():
+    """Every change of a stored row goes through an ORM object loaded by lock_row (the write
+    session refuses others: deskterm.db.UnlockedChange); the only Core statements that change
+    rows are listed in BULK, each with why it is safe under two desks."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(audit.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in ("update", "delete", "insert"):
+                found.add(f"{path.relative_to(root)}:{node.func.id}")
+    assert found == set(BULK)
+
+
+def test_a_change_without_the_lock_is_refused(world):
+    """The guard itself: a service that forgot lock_row cannot write."""
+    from deskterm.db import UnlockedChange
+    from deskterm.models.inquiry import Message
+
+    message = world.message()
+
+    def forgetful(session):
+        row = session.get(Message, message.id)
+        row.text = "改了"
+
+    with pytest.raises(UnlockedChange):
+        run_write(world.engine, forgetful)

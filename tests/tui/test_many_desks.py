@@ -1,0 +1,144 @@
+"""Issue 14 at the desk: accounts checked at every action (item 5)."""
+
+from __future__ import annotations
+
+from deskterm.db import run_read, run_write
+from deskterm.models.shift import LogbookEntry, LogbookEntryCreate
+from deskterm.services.admin import users
+from deskterm.services.shift import logbook
+from tests.tui.conftest import screen_text, settle
+
+
+def _count_log(engine) -> int:
+    return len(run_read(engine, lambda s: list(s.exec(LogbookEntry.__table__.select()))))
+
+
+async def test_a_disabled_account_is_signed_out_at_its_next_action(make_desk_app, engine, clock,
+                                                                   staff):
+    """`users disable op1` at another desk: op1's next save is refused and the desk signs
+    out with a sentence; the refused entry is not written."""
+    app = make_desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock,
+                                                     code="op1", active=False))
+        before = _count_log(engine)
+        app.screen.run_db(lambda s: logbook.add_entry(
+            session=s, actor=app.actor, clock=clock,
+            entry_in=LogbookEntryCreate(category="other", what="电梯异响")))
+        await settle(pilot)
+        assert app.actor is None and not app.on_duty
+        shown = " ".join(screen_text(app).split())
+        assert "Your account (op1) has been disabled" in shown, shown
+        assert _count_log(engine) == before
+
+
+async def test_a_changed_role_signs_the_desk_out_at_its_next_read(make_desk_app, engine, clock,
+                                                                  staff):
+    from deskterm.db import lock_row
+    from deskterm.models.user import User
+
+    app = make_desk_app(role="supervisor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def demote(s):
+            lock_row(s, User, staff.supervisor.user_id).role = "operator"
+
+        run_write(engine, demote)
+        await pilot.press("f3")  # open the visitors: its lists are read
+        await settle(pilot)
+        assert app.actor is None
+        assert "Your role has changed (supervisor → operator)" in " ".join(
+            screen_text(app).split())
+
+
+# == one operator on duty per post (item 4) ========================================================
+async def test_a_second_operator_is_told_who_is_on_duty(engine, clock, settings, staff):
+    from deskterm.models.user import Role
+    from tests.factories import make_user
+    from tests.tui.conftest import start_shift_for
+    from tests.tui.test_shift_flow import gate_app, sign_in
+
+    start_shift_for(engine, clock, settings, staff.operator)  # op1 holds the post
+    make_user(engine, clock, settings, "op2", Role.operator, "王芳")
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "op2")
+        shown = " ".join(screen_text(app).split())
+        assert "李静 (op1) is on duty at 前台" in shown, shown
+        assert app.actor is None and not app.on_duty
+
+
+async def test_a_supervisor_reviews_without_a_shift_and_closes_an_abandoned_one(
+        engine, clock, settings, staff):
+    from deskterm.models.shift import Shift, ShiftStatus
+    from deskterm.services.shift import duty
+    from tests.tui.conftest import start_shift_for
+    from tests.tui.test_shift_flow import gate_app, sign_in, type_text
+
+    left = start_shift_for(engine, clock, settings, staff.operator)
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "sup1")
+        assert app.on_duty and app.actor.code == "sup1" and app.actor.shift_id is None
+        await pilot.press("ctrl+e")  # close the shift op1 left open
+        await settle(pilot)
+        await type_text(pilot, "李静已下班")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert run_read(engine, lambda s: s.get(Shift, left.shift_id).status) == ShiftStatus.closed
+    assert run_read(engine, lambda s: duty.on_duty(s, post=settings.post)) is None
+
+
+async def test_a_supervisor_at_a_free_post_may_skip_the_shift(engine, clock, settings, staff):
+    from tests.tui.test_shift_flow import gate_app, sign_in
+
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "sup1")
+        assert not app.on_duty  # the self-check is offered
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert app.on_duty and app.actor.shift_id is None
+
+
+# == live desks (item 3) ===========================================================================
+async def test_a_save_at_another_desk_shows_on_the_dashboard_within_two_seconds(
+        engine, clock, settings, staff):
+    """Desk 2 takes a message through its own connections; desk 1's dashboard counts it
+    without a key (SQLite: PRAGMA data_version; PostgreSQL: LISTEN/NOTIFY)."""
+    import asyncio
+    import time
+
+    from deskterm.db import make_engine
+    from deskterm.models.inquiry import MessageCreate
+    from deskterm.services.inquiries import messages
+    from deskterm.tui.app import make_app
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+    app = make_app(settings=settings, engine=engine, clock=clock, lang="en", cursor_blink=False,
+                   actor=actor, live=True)
+    desk2 = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.pause(0.5)  # the watcher has its baseline
+            screen = app.screen
+            before = screen.counts["messages"].total
+            for n in range(3):
+                await asyncio.to_thread(run_write, desk2, lambda s, n=n: messages.take_message(
+                    session=s, actor=staff.supervisor, clock=clock, message_in=MessageCreate(
+                        for_kind="other", for_name="张三", from_name="快递", text=f"到了{n}")))
+                started = time.monotonic()
+                while (screen.counts["messages"].total != before + n + 1
+                       and time.monotonic() - started < 2.0):
+                    await pilot.pause(0.05)
+                assert screen.counts["messages"].total == before + n + 1
+                assert time.monotonic() - started < 2.0
+    finally:
+        desk2.dispose()
