@@ -115,6 +115,8 @@ class DashboardScreen(AreaScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "shift_report":
             return self.app.may("report.run")
+        if action == "close_shift":
+            return self.app.may("shift.close_other")
         return True
 
     def action_shift_report(self) -> None:
@@ -122,11 +124,6 @@ class DashboardScreen(AreaScreen):
 
     def action_refresh(self) -> None:
         self.refresh_all()
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        if action == "close_shift":
-            return self.app.may("shift.close_other")
-        return True
 
     def action_close_shift(self) -> None:
         """Issue 14, item 4: a supervisor frees a post whose operator left without handing over."""
