@@ -18,14 +18,26 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_SHIPPED = {".md"}  # notes for developers
 
 
+def dockerfile_sources() -> list[str]:
+    """The paths deploy/Dockerfile COPYs from the repository (the last word is the target)."""
+    copied = []
+    for line in (ROOT / "deploy" / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            copied += [p.rstrip("/") for p in line.split()[1:-1]]
+    assert "pyproject.toml" in copied
+    return copied
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    # Built from a clean copy of the project's files: a build/ or *.egg-info left in the
-    # checkout by an earlier build would carry files the configuration no longer ships.
+    # Built from a clean copy of exactly what deploy/Dockerfile copies into its image (a
+    # build/ or *.egg-info left in the checkout by an earlier build would carry files the
+    # configuration no longer ships; a file the Dockerfile forgets would break the image).
     source = tmp_path_factory.mktemp("source")
+    copied = dockerfile_sources()
     for name in subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
                                cwd=ROOT, capture_output=True, text=True, check=True).stdout.split():
-        if (ROOT / name).is_file():
+        if (ROOT / name).is_file() and any(name == c or name.startswith(c + "/") for c in copied):
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
@@ -50,6 +62,8 @@ def test_the_wheel_carries_every_source_file_and_the_data_folder(wheel):
     assert any(n.startswith("deskterm/data/") and n.endswith(".csv") for n in expected)
     missing = [n for n in expected if n not in inside]
     assert missing == []
+    stray = [n for n in inside if not n.startswith(("deskterm/", "deskterm-"))]
+    assert stray == []  # no tests/, scripts/ or a second top-level package
 
 
 def test_init_runs_from_the_installed_wheel(wheel, tmp_path):
