@@ -97,7 +97,7 @@ def normalise_public_url(value: str | None) -> str | None:
         parts = None
     if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
             or parts.query or parts.fragment or parts.username or parts.password):
-        raise typer.BadParameter(_("--public-url must be the address browsers open, such as "
+        raise typer.BadParameter(_("give the whole address browsers open, https:// included, such as "
                                    "https://desk.your-estate.cn (got {value!r}).").format(value=value),
                                  param_hint="--public-url")
     path = parts.path.rstrip("/")

@@ -235,7 +235,7 @@ def test_a_public_url_that_is_no_address_is_one_sentence_exit_2(tmp_path, demo_d
     done = run("serve", "--db", str(demo_db), "--public-url", bad, home=tmp_path)
     assert done.returncode == 2, done
     assert "Traceback" not in done.stderr
-    assert "--public-url must be the address browsers open" in done.stderr
+    assert "Invalid value for --public-url: give the whole address browsers open" in done.stderr
 
 
 @pytest.mark.parametrize(("given", "used"), [
