@@ -69,3 +69,15 @@ def test_status_and_serve_create_no_database(cli, tmp_path):
         assert r.exit_code == 2, (args, r.output, r.stderr)
         assert "There is no database at" in r.stderr
         assert not missing.exists() and list(tmp_path.glob("typo.db*")) == []
+
+
+def test_status_on_a_damaged_file_says_to_restore(cli, tmp_path):
+    """Issue 18 C/H: `db status` is what an admin runs when something is wrong; on a file that
+    is not a database it says so and names `db restore`, in one sentence, exit 1."""
+    damaged = tmp_path / "desk.db"
+    damaged.write_bytes(b"not a database " * 500)
+    r = cli("--lang", "en", "db", "status", "--db", str(damaged))
+    assert r.exit_code == 1
+    assert r.stderr.strip().splitlines() == [
+        f"{damaged} is not a readable database (file is not a database): restore a backup with "
+        "`deskterm db restore BACKUP`, which keeps the damaged file aside."]

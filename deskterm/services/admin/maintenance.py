@@ -327,8 +327,23 @@ class RestoreResult:
     set_aside: Path | None = None  # the damaged file moved out of the way, if there was one
 
 
+class DatabaseInUse(DeskError):
+    """Another connection has the SQLite file open (restore is refused)."""
+
+
+class DamagedDatabase(DeskError):
+    """The SQLite file is not a readable database: `db restore` is the way out (issue 18 C)."""
+
+
+def _damaged(path: Path, reason: str) -> DamagedDatabase:
+    return DamagedDatabase(_(
+        "{path} is not a readable database ({reason}): restore a backup with "
+        "`deskterm db restore BACKUP`, which keeps the damaged file aside.").format(
+            path=path, reason=reason))
+
+
 def _refuse_open() -> DeskError:
-    return DeskError(_(
+    return DatabaseInUse(_(
         "Other desks or programs have the database open: sign out and close every desk "
         "(and stop deskterm serve) first; nothing was restored."))
 
@@ -342,10 +357,12 @@ def lock_sqlite(path: Path) -> sqlite3.Connection:
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
         conn.execute("COMMIT")  # in EXCLUSIVE locking mode the lock stays until close
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:  # OperationalError included
         conn.close()
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             raise _refuse_open() from None
+        if not isinstance(exc, sqlite3.OperationalError):  # not a database, malformed
+            raise _damaged(path, str(exc)) from None
         raise
     return conn
 
@@ -395,7 +412,7 @@ def sqlite_in_use(path: Path) -> bool:
         return False
     try:
         lock_sqlite(path).close()
-    except DeskError:
+    except DatabaseInUse:
         return True
     return False
 
@@ -612,6 +629,9 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
     now = clock.now()
     if is_sqlite(engine):
         engine.dispose()  # our own pooled connection is not "another program"
+        damage = sqlite_damage(sqlite_path(engine))
+        if damage is not None:  # the one command to run when something is wrong says what
+            raise _damaged(sqlite_path(engine), damage)
         in_use = sqlite_in_use(sqlite_path(engine))
         connections = None
     else:
