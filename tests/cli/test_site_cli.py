@@ -4,6 +4,7 @@ last backup is too old or missing), `db restore` signed in."""
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 ADMIN = {"DESKTERM_PASSWORD": "boss-pass-1"}
 
@@ -81,3 +82,22 @@ def test_status_on_a_damaged_file_says_to_restore(cli, tmp_path):
     assert r.stderr.strip().splitlines() == [
         f"{damaged} is not a readable database (file is not a database): restore a backup with "
         "`deskterm db restore BACKUP`, which keeps the damaged file aside."]
+
+
+def test_restore_over_a_damaged_file_asks_then_keeps_it_aside(cli, desk_db, tmp_path):
+    backup = tmp_path / "b.db"
+    assert cli("db", "backup", str(backup), "--db", desk_db, "--user", "boss", env=ADMIN).exit_code == 0
+    gc.collect()
+    Path(desk_db).write_bytes(b"not a database " * 500)
+    for side in ("-wal", "-shm"):
+        Path(desk_db + side).unlink(missing_ok=True)
+    r = cli("--lang", "en", "db", "restore", str(backup), "--db", desk_db, "--user", "boss",
+            input="n\n", env=ADMIN)
+    assert r.exit_code == 1 and "is not a readable database (file is not a database)" in r.output
+    assert list(tmp_path.glob("desk.db.damaged-*")) == []  # refused: nothing moved
+    r = cli("--lang", "en", "db", "restore", str(backup), "--db", desk_db, "--user", "boss",
+            input="y\n", env=ADMIN)
+    assert r.exit_code == 0, r.output + r.stderr
+    (aside,) = tmp_path.glob("desk.db.damaged-*")
+    assert f"The damaged database was kept as {aside}." in r.output
+    assert cli("audit", "verify", "--db", desk_db).exit_code == 0
