@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import os
 import tomllib
+import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from deskterm.errors import DeskError
+from deskterm.i18n import _
 from deskterm.paths import config_dir
+
+
+class SettingsError(DeskError, ValueError):
+    """settings.toml holds a value deskterm cannot use; the sentence names the setting."""
 
 
 @dataclass(frozen=True)
@@ -63,23 +70,78 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.printer not in PRINTERS:
-            raise ValueError(f"printer in settings.toml is one of {', '.join(PRINTERS)}, not {self.printer!r}")
+            raise SettingsError(_("The setting printer is one of {choices}, not {value!r}.").format(
+                choices=", ".join(PRINTERS), value=self.printer))
 
 
 PRINTERS = ("text", "escpos")
 
+# The smallest value of each numeric setting (issue 18 H): a count, a time or a length is never
+# negative, and the ones that divide or limit something are never 0. 0 where it has a meaning
+# (idle_lock_minutes: no lock). Every numeric field must be here (tests/unit/test_settings_values.py).
+MINIMUM: dict[str, float] = {
+    "idle_lock_minutes": 0,
+    "failed_login_limit": 1,
+    "failed_login_lock_minutes": 0,
+    "min_password_length": 1,
+    "warranty_months": 0,
+    "repair_callback_hours": 0,
+    "complaint_reply_hours": 1,
+    "complaint_callback_days": 0,
+    "long_stay_minutes": 1,
+    "visitor_retention_days": 1,
+    "backup_keep_days": 0,
+    "backup_max_age_hours": 1,
+    "urgent_onsite_minutes": 1,
+    "urgent_fix_minutes": 1,
+    "general_fix_minutes": 1,
+    "near_breach_fraction": 0,
+}
+MAXIMUM: dict[str, float] = {"near_breach_fraction": 1}
+
+
+def _check(name: str, kind, value):
+    """`value` as the field's type, or one sentence naming the setting."""
+    origin = typing.get_origin(kind)
+    if kind is int or kind is float:
+        number_ok = isinstance(value, int) if kind is int else isinstance(value, int | float)
+        low, high = MINIMUM[name], MAXIMUM.get(name)
+        if not number_ok or isinstance(value, bool) or value < low or (high is not None and value > high):
+            if kind is int:
+                raise SettingsError(_("The setting {name} must be a whole number of at least {low}, not {value!r}.")
+                                    .format(name=name, low=int(low), value=value))
+            raise SettingsError(_("The setting {name} must be a number from {low} to {high}, not {value!r}.")
+                                .format(name=name, low=low, high=high, value=value))
+        return kind(value)
+    if kind is str:
+        if not isinstance(value, str):
+            raise SettingsError(_("The setting {name} must be text in quotes, not {value!r}.").format(
+                name=name, value=value))
+        return value
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(_("The setting {name} must be a list of texts, such as [\"a\", \"b\"].")
+                                .format(name=name))
+        return tuple(value)
+    if isinstance(kind, type) and kind is SlaPolicy:
+        if not isinstance(value, dict):
+            raise SettingsError(_("The setting {name} must be a table ([{name}] with its own lines).")
+                                .format(name=name))
+        return _coerce(value, SlaPolicy)
+    args = typing.get_args(kind)  # X | None: TOML has no null, so a value is an X
+    if type(None) in args:
+        return _check(name, next(a for a in args if a is not type(None)), value)
+    raise SettingsError(_("The setting {name} cannot be read.").format(name=name))  # pragma: no cover
+
 
 def _coerce(section: dict, cls):
-    known = {f.name: f for f in fields(cls)}
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
     kwargs = {}
     for key, value in section.items():
         if key not in known:
-            raise ValueError(f"unknown setting: {key}")
-        if key == "sla" and isinstance(value, dict):
-            value = _coerce(value, SlaPolicy)
-        elif isinstance(value, list):
-            value = tuple(value)
-        kwargs[key] = value
+            raise SettingsError(_("settings.toml has an unknown setting: {name}.").format(name=key))
+        kwargs[key] = _check(key, hints[key], value)
     return cls(**kwargs)
 
 

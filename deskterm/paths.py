@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from deskterm.errors import DeskError
+from deskterm.i18n import _
+
 APP_NAME = "deskterm"
 
 
@@ -37,8 +40,12 @@ def reference_data_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "data"
     if (checkout / "repair_categories.csv").exists():
         return checkout
-    import deskterm.data as shipped  # installed wheel: data/ is packaged as deskterm.data
-
+    try:
+        import deskterm.data as shipped  # installed wheel: data/ is packaged as deskterm.data
+    except ImportError as exc:  # a broken install: say so in one sentence, not a traceback
+        raise DeskError(
+            _("The reference data shipped with deskterm is missing from this install; reinstall deskterm.")
+        ) from exc
     return Path(next(iter(shipped.__path__)))
 
 

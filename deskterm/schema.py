@@ -20,7 +20,7 @@ from deskterm.i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _REVISION = re.compile(r"^revision(?:\s*:\s*[\w\s|]+)?\s*=\s*['\"]([\w-]+)['\"]", re.M)
@@ -90,12 +90,17 @@ def sqlite_revision(path: Path) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    with engine.begin() as conn:
+        upgrade_on(conn, revision)
+
+
+def upgrade_on(conn: Connection, revision: str = "head") -> None:
+    """Upgrade inside the caller's transaction (init adds its reference data to the same one)."""
     from alembic import command
 
-    cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    cfg = alembic_config(conn.engine)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
 
 
 def check_revision(current: str | None) -> None:

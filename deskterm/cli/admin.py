@@ -226,7 +226,14 @@ def register(app: typer.Typer) -> None:
         desk = open_desk(db, check_schema=False, create=True)  # a restore may make a new file
         if is_sqlite(desk.engine):
             target = maintenance.sqlite_path(desk.engine)
-            if target.exists():
+            damage = maintenance.sqlite_damage(target)
+            if damage is not None:
+                typer.echo(_("{path} is not a readable database ({reason}); it will be kept as "
+                             "{name}.damaged-<date-time> and replaced by {backup}.").format(
+                    path=target, reason=damage, backup=path, name=target.name))
+                if not yes and not typer.confirm(_("Replace it?"), default=False):
+                    raise typer.Abort()
+            elif target.exists():
                 current = maintenance.row_counts(desk.engine)
                 typer.echo(_("{path} now holds {rows} rows; it will be replaced by {backup}.").format(
                     path=target, rows=sum(current.values()), backup=path))
@@ -239,11 +246,13 @@ def register(app: typer.Typer) -> None:
         result = maintenance.restore(path, desk.engine, sign_in=sign_in, clock=desk.clock)
         typer.echo(_("Restored {rows} rows from {backup}; the restore is in the audit trail.").format(
             rows=result.rows, backup=path))
+        if result.set_aside is not None:
+            typer.echo(_("The damaged database was kept as {aside}.").format(aside=result.set_aside))
         if result.numbers_carried:
             typer.echo(_("Numbering continues after the highest number issued before ({n} counters raised).").format(
                 n=result.numbers_carried))
 
-    @db_app.command("status", help=_("The database at a glance: engine, schema, desks on duty, last backup, audit head, last verify; exit 1 when the last backup is too old."))
+    @db_app.command("status", help=_("The database at a glance: engine, schema, desks on duty, last backup, audit head, last verify; exit 1 when the last backup is too old or the last verify found the chain broken."))
     def db_status(db: DbOption = None) -> None:
         from deskterm.cli.context import open_desk
         from deskterm.services.admin import maintenance
@@ -251,7 +260,7 @@ def register(app: typer.Typer) -> None:
         desk = open_desk(db, check_schema=False)
         st = maintenance.status(engine=desk.engine, clock=desk.clock, settings=desk.settings)
         _print_status(st, desk.settings.timezone)
-        if st.backup_stale:
+        if st.backup_stale or st.last_verify_ok is False:  # docs/SITE.md: exit 1 on either
             raise typer.Exit(1)
 
     @db_app.command("check", help=_("Run the integrity and foreign-key checks and verify the audit chain."))
@@ -330,6 +339,11 @@ def _print_status(st, tz: str) -> None:
     if st.last_backup_at is None:
         typer.echo(_("Last backup: none recorded (too old: the limit is {hours} h)").format(
             hours=int(st.max_backup_age.total_seconds() // 3600)))
+    elif st.restored_at is not None:
+        verdict = _("TOO OLD") if st.backup_stale else _("ok")
+        typer.echo(_("Last backup: restored from {file} at {restored}; that backup was taken {at}, {age} ago, {verdict} (limit {hours} h)").format(
+            file=st.last_backup_file or "-", restored=when(st.restored_at), at=when(st.last_backup_at),
+            age=_age(st.backup_age), verdict=verdict, hours=int(st.max_backup_age.total_seconds() // 3600)))
     else:
         verdict = _("TOO OLD") if st.backup_stale else _("ok")
         typer.echo(_("Last backup: {at}, {age} ago, {verdict} (limit {hours} h): {file}").format(

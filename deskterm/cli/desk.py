@@ -32,6 +32,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.services.admin import setup
 
+        if admin and os.environ.get("DESKTERM_PASSWORD") is None:  # refuse before touching the db
+            from deskterm.errors import InvalidInput
+
+            raise InvalidInput(_("Set DESKTERM_PASSWORD to give the admin's password unattended."))
         desk = _open_unchecked(db)
         summary = setup.initialise(engine=desk.engine, clock=desk.clock, settings=desk.settings)
         typer.echo(_("Schema at revision {rev}; reference data: {cats} repair categories, {fees} fee items, {dirs} directory entries.").format(

@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.i18n import current_language
 
+        public_url = normalise_public_url(public_url)
         url = check_database(db)
         check_port(host, port)
         env = app_environment(url, current_language())
@@ -58,11 +59,13 @@ def check_database(db: str | None) -> str:
     from sqlalchemy.exc import DBAPIError
 
     from deskterm import schema
+    from deskterm.cli.context import require_existing
     from deskterm.config import load_settings
     from deskterm.db import make_engine
     from deskterm.dburl import resolve_url
 
     settings = load_settings(db=db)
+    require_existing(settings.db)  # serve never makes a database (only init, demo, restore)
     url = resolve_url(settings.db)
     engine = make_engine(url)
     try:
@@ -76,6 +79,29 @@ def check_database(db: str | None) -> str:
     finally:
         engine.dispose()
     return url
+
+
+def normalise_public_url(value: str | None) -> str | None:
+    """--public-url as textual-serve needs it: http(s)://host[:port][/path] with no trailing
+    slash (the page appends /ws and the assets' paths). Anything else is one sentence, exit 2:
+    a bare host name would make every page fail (issue 18 G)."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
+            or parts.query or parts.fragment or parts.username or parts.password):
+        raise typer.BadParameter(_("give the whole address browsers open, https:// included, such as "
+                                   "https://desk.your-estate.cn (got {value!r}).").format(value=value),
+                                 param_hint="--public-url")
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme.lower()}://{parts.netloc}{path}"
 
 
 def check_port(host: str, port: int) -> None:
@@ -122,6 +148,12 @@ class _OneLine(logging.Formatter):
         return f"{self.formatTime(record, '%H:%M:%S')} {record.levelname.lower()}: {message}"
 
 
+def dropped_line(peer: str | None, code: int | None) -> str:
+    """The log line of a web socket that ended without a closing handshake."""
+    return _("A browser tab's connection from {peer} dropped (code {code}); its app was stopped, "
+             "the other tabs go on.").format(peer=peer or "-", code=code if code is not None else "-")
+
+
 def run_server(*, host: str, port: int, public_url: str | None) -> None:
     from textual_serve.server import Server
 
@@ -133,6 +165,15 @@ def run_server(*, host: str, port: int, public_url: str | None) -> None:
             root.handlers[:] = [handler]
             root.setLevel(logging.INFO)
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+        async def handle_websocket(self, request):
+            """textual-serve's handler, plus the one log line docs/SITE.md promises when a tab's
+            socket ends without a closing handshake (a proxy's timeout, a closed laptop)."""
+            websocket = await super().handle_websocket(request)
+            code = websocket.close_code
+            if code not in (1000, 1001):
+                logging.getLogger("deskterm.serve").warning(dropped_line(request.remote, code))
+            return websocket
 
         async def on_startup(self, app) -> None:
             sys.stderr.write(_("deskterm is served on {url} (Ctrl+C stops it).").format(

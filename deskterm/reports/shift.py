@@ -18,7 +18,7 @@ from deskterm.config import Settings
 from deskterm.errors import NotFound
 from deskterm.i18n import _
 from deskterm.models.shift import Handover, Shift
-from deskterm.models.user import User
+from deskterm.models.user import Role, User
 from deskterm.reports.activity import Window, add_activity
 from deskterm.reports.model import Column, Report, Table
 from deskterm.reports.period import Period
@@ -51,6 +51,17 @@ def _shift_query(by_id: bool) -> Select:
         return stmt.where(sh.id == bindparam("shift_id"))
     return (stmt.where(sh.started_at >= bindparam("start"), sh.started_at < bindparam("end"))
             .order_by(sh.started_at.desc(), sh.id.desc()).limit(1))
+
+
+def latest_operator_shift(session: Session, post: str) -> int | None:
+    """The shift a supervisor's on-screen report is about (issue 18 D): the latest one an
+    operator started at `post`. A supervisor's or admin's own shift (signing in through
+    `deskterm serve` may open one) is never it: it holds nothing of the desk's work."""
+    users = User.__table__.c
+    return session.connection().execute(
+        select(sh.id).join(User.__table__, users.id == sh.operator_id)
+        .where(sh.post == post, users.role == Role.operator.value)
+        .order_by(sh.started_at.desc(), sh.id.desc()).limit(1)).scalar()
 
 
 def _find_shift(connection: Connection, period: Period) -> Row:

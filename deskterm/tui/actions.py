@@ -97,12 +97,17 @@ def first_key(spec: str) -> str:
 
 
 def binding_for(item: DeskAction) -> Binding:
+    spec = key_spec(item.key)
+    # In a browser a kept key's alternative (Alt+N, Alt+T, Alt+R) is a printable key to a text
+    # field (a terminal sends ESC n: Key "alt+n" with character "n"), so the field would type
+    # it: the binding that carries an alternative is a priority binding (issue 18 E).
+    carries_alternative = spec != item.key
     return Binding(
-        key_spec(item.key),
+        spec,
         item.action,
         item.description,
         show=item.show,
-        priority=item.priority,
+        priority=item.priority or carries_alternative,
         tooltip=item.tooltip,
         id=item.id,
     )

@@ -114,6 +114,8 @@ def test_a_dropped_web_socket_is_one_log_line_and_the_server_serves_on(tmp_path,
         _out, err = server.communicate(timeout=30)
     assert "Traceback" not in err, err
     assert "served on" in err
+    dropped = [line for line in err.splitlines() if "connection from 127.0.0.1 dropped" in line]
+    assert len(dropped) == 1, err  # docs/SITE.md: one line for the dropped socket (issue 18 H)
 
 
 class Forwarder:
@@ -224,3 +226,53 @@ def test_a_browser_tab_shows_the_apps_own_sentence_when_postgresql_went_away(eng
         server.terminate()
         _out, err = server.communicate(timeout=30)
     assert "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("bad", ["desk.example.com", "desk.example.com/sub", "ftp://desk.example.com",
+                                 "https://", "https://desk.example.com/?x=1", "https://host:port/"])
+def test_a_public_url_that_is_no_address_is_one_sentence_exit_2(tmp_path, demo_db, bad):
+    """Issue 18 G: without a scheme every page answered HTTP 500; now serve refuses to start."""
+    done = run("serve", "--db", str(demo_db), "--public-url", bad, home=tmp_path)
+    assert done.returncode == 2, done
+    assert "Traceback" not in done.stderr
+    assert "Invalid value for --public-url: give the whole address browsers open" in done.stderr
+
+
+@pytest.mark.parametrize(("given", "used"), [
+    ("https://desk.example.com/", "https://desk.example.com"),
+    ("HTTPS://Desk.example.com/sub//", "https://Desk.example.com/sub"),
+    ("http://127.0.0.1:8080/sub/", "http://127.0.0.1:8080/sub"),
+    (" https://desk.example.com ", "https://desk.example.com"),
+])
+def test_the_public_url_is_normalised(given, used):
+    from deskterm.cli.serve import normalise_public_url
+
+    assert normalise_public_url(given) == used
+
+
+def test_the_served_page_opens_its_socket_under_the_public_url(tmp_path, demo_db):
+    """A trailing slash gave wss://.../sub//ws; the page must name .../sub/ws exactly."""
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
+    env.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "deskterm", "--lang", "en", "serve", "--db", str(demo_db),
+         "--port", str(port), "--public-url", "https://desk.example.com/sub/"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            assert page.status == 200
+            html = page.read().decode()
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert "wss://desk.example.com/sub/ws" in html
+    assert "sub//" not in html

@@ -206,3 +206,54 @@ def test_status_says_when_the_last_backup_is_too_old(engine, clock, settings, tm
     assert st.audit_seq > 0
     later = FixedClock(clock.now() + timedelta(hours=settings.backup_max_age_hours + 1))
     assert maintenance.status(engine=engine, clock=later, settings=settings).backup_stale
+
+
+def _not_a_database(path: Path) -> None:
+    path.write_bytes(b"this is not a database " * 400)
+
+
+def _malformed(path: Path) -> None:
+    size = path.stat().st_size
+    with path.open("r+b") as fh:  # keep the header page, scribble over every page after it
+        fh.seek(4096)
+        fh.write(b"\xa5" * (size - 4096))
+
+
+@pytest.mark.parametrize("damage", [_not_a_database, _malformed], ids=["not-a-db", "malformed"])
+def test_restore_replaces_a_damaged_sqlite_file_and_keeps_it_aside(sqlite_engine, clock,
+                                                                    settings, tmp_path, damage):
+    """Issue 18 C: restore is the command for a broken database; the broken file is set aside
+    as `<name>.damaged-<time>` (with its -wal/-shm), never overwritten, and the backup's staff
+    sign in (the damaged file cannot)."""
+    staff = make_staff(sqlite_engine, clock, settings)
+    made = maintenance.make_backup(engine=sqlite_engine, target=tmp_path / "b.db",
+                                   actor=staff.admin, clock=clock, settings=settings)
+    target = maintenance.sqlite_path(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    sqlite_engine.dispose()
+    damage(target)
+    broken = target.read_bytes()
+    assert maintenance.sqlite_damage(target) is not None
+
+    result = maintenance.restore(made.path, sqlite_engine, sign_in=signer(clock, settings),
+                                 clock=clock)
+
+    assert result.set_aside == maintenance.damaged_name(target, clock.now())
+    assert result.set_aside.read_bytes() == broken
+    assert maintenance.sqlite_damage(target) is None
+    assert events(sqlite_engine, "db.restore")[-1]["backup"] == made.path.name
+    assert run_read(sqlite_engine, audit.verify).ok
+    sqlite_engine.dispose()
+
+
+def test_a_readable_target_is_not_set_aside(sqlite_engine, clock, settings, tmp_path):
+    staff = make_staff(sqlite_engine, clock, settings)
+    made = maintenance.make_backup(engine=sqlite_engine, target=tmp_path / "b.db",
+                                   actor=staff.admin, clock=clock, settings=settings)
+    assert maintenance.sqlite_damage(maintenance.sqlite_path(sqlite_engine)) is None
+    sqlite_engine.dispose()
+    result = maintenance.restore(made.path, sqlite_engine, sign_in=signer(clock, settings),
+                                 clock=clock)
+    assert result.set_aside is None
+    assert list(tmp_path.rglob("*.damaged-*")) == []

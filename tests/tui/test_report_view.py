@@ -2,10 +2,13 @@
 has no such key. F1 names the keys a browser keeps only when the app runs in one."""
 
 from deskterm.tui.dialogs.report_view import ReportDialog
-from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.conftest import SIZE, screen_text, settle, start_shift_for
 
 
-async def test_a_supervisor_reads_the_shift_report_on_the_dashboard(make_desk_app, clock):
+async def test_a_supervisor_reads_the_shift_report_on_the_dashboard(make_desk_app, clock, engine,
+                                                                    settings, staff):
+    start_shift_for(engine, clock, settings, staff.operator)
+    clock.advance(minutes=5)
     app = make_desk_app(role="supervisor")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -47,10 +50,35 @@ async def test_f1_names_the_browsers_keys_only_in_a_browser(make_desk_app, monke
 
 
 async def test_no_report_yet_says_so_in_the_dialog(make_desk_app):
-    app = make_desk_app(role="supervisor")  # the shift starts at this very instant
+    app = make_desk_app(role="supervisor")  # only the supervisor's own shift, just started
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+o")
         await settle(pilot)
         text = screen_text(app)
-        assert "Reading the report" not in text and "No shift started" in text
+        assert "Reading the report" not in text
+        assert "No operator has started a shift at 前台 yet" in text
+
+
+async def test_the_report_is_the_operators_shift_not_the_supervisors_own(
+        make_desk_app, clock, engine, settings, staff):
+    """Issue 18 D: a supervisor signing in through `deskterm serve` may open a shift of their
+    own at the post, later than the operator's: Ctrl+O still shows the operator's shift."""
+    from sqlmodel import Session
+
+    from deskterm.tui.dialogs.report_view import shift_report_text
+
+    operator_shift = start_shift_for(engine, clock, settings, staff.operator).shift_id
+    clock.advance(minutes=40)
+    app = make_desk_app(role="supervisor")  # the supervisor's own, newer, empty shift
+    clock.advance(minutes=1)  # the supervisor reads a minute after signing in
+    with Session(engine) as session:
+        text = shift_report_text(session=session, settings=settings, clock=clock)
+    assert f"Shift {operator_shift} · 前台 · " in text and staff.operator.code in text
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert f"Shift {operator_shift} · " in shown, shown
+        assert staff.supervisor.code not in shown.split("Who was on")[1].split("Handover")[0]

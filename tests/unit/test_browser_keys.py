@@ -36,9 +36,9 @@ while stack:
     seen.add(cls)
     for b in cls.__dict__.get("BINDINGS", []):
         if isinstance(b, Binding):
-            found.append([f"{cls.__module__}.{cls.__name__}", b.key, b.show])
+            found.append([f"{cls.__module__}.{cls.__name__}", b.key, b.show, b.priority])
         elif isinstance(b, tuple):
-            found.append([f"{cls.__module__}.{cls.__name__}", b[0], True])
+            found.append([f"{cls.__module__}.{cls.__name__}", b[0], True, False])
 print(json.dumps({"bindings": found, "actions": {k: a.key for k, a in ACTIONS.items()},
                   "bar": [first_key(a.key) for a in AREAS]}))
 """
@@ -58,20 +58,25 @@ def test_in_a_browser_no_binding_leads_with_a_key_the_browser_keeps():
     seen = enumerate_bindings(in_browser=True)
     assert len(seen["bindings"]) > 40, "the enumeration found the app's bindings"
     kept_somewhere = set()
-    for owner, spec, _show in seen["bindings"]:
+    alternatives = {alt for alt, _what in BROWSER_KEPT.values()}
+    for owner, spec, _show, priority in seen["bindings"]:
         keys = spec.split(",")
         kept = [k for k in keys if k in BROWSER_KEPT]
         kept_somewhere.update(kept)
         assert keys[0] not in BROWSER_KEPT, f"{owner}: {spec} leads with a key the browser keeps"
         for key in kept:
             assert BROWSER_KEPT[key][0] in keys, f"{owner}: {spec} has no alternative to {key}"
+        if kept and alternatives & set(keys) - {"ctrl+u"}:
+            # Alt+letter is printable to a text field: only a priority binding gets it first
+            # (issue 18 E; tests/tui/test_browser_alternatives.py presses them in every field)
+            assert priority, f"{owner}: {spec} must be a priority binding in a browser"
     assert {"f5", "ctrl+n", "ctrl+t"} <= kept_somewhere  # the app does bind them
     assert not any(k in BROWSER_KEPT for k in seen["bar"]), seen["bar"]
 
 
 def test_in_a_terminal_the_keys_stay_as_declared():
     seen = enumerate_bindings(in_browser=False)
-    specs = {spec for _owner, spec, _show in seen["bindings"]}
+    specs = {spec for _owner, spec, _show, _priority in seen["bindings"]}
     assert "ctrl+n" in specs and "f5,alt+4" in specs
     assert not any("alt+n" in s or "alt+r" in s for s in specs)
 

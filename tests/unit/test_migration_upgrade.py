@@ -32,6 +32,7 @@ def test_initial_schema_with_demo_data_upgrades_to_head(tmp_path, monkeypatch):
     schema.upgrade(engine, "0001")
     # the demo runs `init`, which would upgrade: hold it at the initial revision
     monkeypatch.setattr(schema, "upgrade", lambda eng, revision="head": None)
+    monkeypatch.setattr(schema, "upgrade_on", lambda conn, revision="head": None)  # init's own
     build_demo(engine=engine, settings=Settings(), visitors=3000,
                now=datetime(2026, 11, 28, 2, tzinfo=UTC))
     monkeypatch.undo()

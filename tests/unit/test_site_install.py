@@ -85,3 +85,68 @@ def test_the_units_keep_files_private():
     for name in ("deskterm-serve.service", "deskterm-backup.service"):
         assert unit_lines(name, "UMask") == ["0077"], name
         assert unit_lines(name, "User") == ["deskterm"], name
+
+
+def _recipe_line(marker: str) -> str:
+    lines = [line for line in (ROOT / "docs" / "SITE.md").read_text().splitlines() if marker in line]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_the_shipped_env_files_load_in_the_shell_as_the_recipe_loads_them(tmp_path):
+    """Issue 18 B: `env $(cat site.env | xargs)` broke on the example's comment lines (and the
+    apostrophe in them). The documented `set -a; . FILE; set +a` must load every NAME=value of
+    every shipped example exactly as systemd's EnvironmentFile= and compose's env_file: read
+    them (NAME=value lines and comments only)."""
+    for example in sorted(DEPLOY.glob("*.env.example")):
+        text = example.read_text()
+        expected = {}
+        for line in text.splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            name, _eq, value = line.partition("=")
+            assert re.fullmatch(r"[A-Z_][A-Z0-9_]*", name), line
+            assert re.fullmatch(r"[A-Za-z0-9_.~:/@+%-]*", value), f"{example.name}: quote-free {line}"
+            expected[name] = value
+        assert expected, example
+        shown = subprocess.run(
+            ["sh", "-c", f"set -a; . {shlex.quote(str(example))}; set +a; env -0"],
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, capture_output=True, timeout=30)
+        assert shown.returncode == 0, shown.stderr
+        env = dict(item.split("=", 1) for item in shown.stdout.decode().split("\0") if "=" in item)
+        assert {k: env.get(k) for k in expected} == expected
+
+
+def test_the_documented_init_line_runs_against_the_example_site_env(tmp_path):
+    """The init line of docs/SITE.md, run as written but for the paths: the example site.env
+    (its DESKTERM_DB pointed at a scratch database), this checkout's deskterm, answers typed."""
+    line = _recipe_line("deskterm init'")
+    assert "set -a; . /etc/deskterm/site.env; set +a" in line and "xargs" not in line
+    inner = shlex.split(line)[-1]  # what `sudo -u deskterm sh -c` runs
+    site_env = tmp_path / "site.env"
+    db = tmp_path / "site.db"  # a scratch SQLite file stands in for the site's PostgreSQL
+    site_env.write_text(re.sub(r"^DESKTERM_DB=.*$", f"DESKTERM_DB={db}",
+                               (DEPLOY / "site.env.example").read_text(), flags=re.M))
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "lib").mkdir()
+    inner = (inner.replace("/etc/deskterm/site.env", str(site_env))
+             .replace("/etc/deskterm", str(tmp_path / "etc"))
+             .replace("/var/lib/deskterm", str(tmp_path / "lib"))
+             .replace(INSTALLED, f"{shlex.quote(sys.executable)} -m deskterm"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(["sh", "-c", inner], env=env, input="admin1\nAdmin\nlong-admin-pass\nlong-admin-pass\n",
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert db.exists() and "admin1" in done.stdout.splitlines()[-1]  # in site.env's language (zh)
+    from deskterm.schema import head_revision
+
+    assert head_revision() in done.stdout.splitlines()[0]
+
+
+def test_every_file_naming_the_placeholder_address_says_to_change_it():
+    """Issue 18 G: desk.example.com is a placeholder; each file that uses it says so."""
+    for path in [ROOT / "docs" / "SITE.md", DEPLOY / "docker-compose.yml", *UNITS]:
+        text = path.read_text()
+        if "desk.example.com" in text:
+            assert re.search(r"placeholder|replace it with your", text, flags=re.I), path

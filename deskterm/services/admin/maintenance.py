@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -270,6 +270,15 @@ def backup_name(engine: Engine, now: datetime) -> str:
     return f"deskterm-{now:%Y%m%d-%H%M%S}.{'db' if is_sqlite(engine) else 'dump'}"
 
 
+def backup_taken_at(path: Path) -> datetime:
+    """When a backup was taken: the time in a dated name (UTC, as `backup_name` writes it),
+    else the file's modification time. `db status` counts a restored backup by it."""
+    match = BACKUP_NAME.match(Path(path).name)
+    if match:
+        return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+    return datetime.fromtimestamp(Path(path).stat().st_mtime, tz=UTC)
+
+
 def make_backup(*, engine: Engine, target: Path, actor: Actor, clock: Clock,
                 settings: Settings) -> BackupResult:
     """A verified backup at `target` (a file, or a folder: a dated file there, and the folder's
@@ -322,10 +331,26 @@ class RestoreResult:
     numbers_carried: int
     backup_sha256: str
     actor: Actor
+    set_aside: Path | None = None  # the damaged file moved out of the way, if there was one
+
+
+class DatabaseInUse(DeskError):
+    """Another connection has the SQLite file open (restore is refused)."""
+
+
+class DamagedDatabase(DeskError):
+    """The SQLite file is not a readable database: `db restore` is the way out (issue 18 C)."""
+
+
+def _damaged(path: Path, reason: str) -> DamagedDatabase:
+    return DamagedDatabase(_(
+        "{path} is not a readable database ({reason}): restore a backup with "
+        "`deskterm db restore BACKUP`, which keeps the damaged file aside.").format(
+            path=path, reason=reason))
 
 
 def _refuse_open() -> DeskError:
-    return DeskError(_(
+    return DatabaseInUse(_(
         "Other desks or programs have the database open: sign out and close every desk "
         "(and stop deskterm serve) first; nothing was restored."))
 
@@ -339,12 +364,53 @@ def lock_sqlite(path: Path) -> sqlite3.Connection:
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
         conn.execute("COMMIT")  # in EXCLUSIVE locking mode the lock stays until close
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:  # OperationalError included
         conn.close()
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             raise _refuse_open() from None
+        if not isinstance(exc, sqlite3.OperationalError):  # not a database, malformed
+            raise _damaged(path, str(exc)) from None
         raise
     return conn
+
+
+def sqlite_damage(path: Path) -> str | None:
+    """Why the SQLite file at `path` is not a readable database ("file is not a database",
+    "database disk image is malformed", a failed quick check), or None when it is readable,
+    absent or empty. A file another desk holds locked counts as readable: the lock check
+    refuses it. Restore is exactly the command for a damaged file (issue 18 C)."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(str(path), timeout=0.2, isolation_level=None)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return None
+        return str(exc)
+    except sqlite3.DatabaseError as exc:  # not a database, malformed
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows[:3])
+
+
+def damaged_name(path: Path, now: datetime) -> Path:
+    """Where a damaged database is set aside: `<name>.damaged-<time>` beside it."""
+    return Path(path).with_name(f"{Path(path).name}.damaged-{now:%Y%m%d-%H%M%S}")
+
+
+def _set_aside(path: Path, now: datetime) -> Path:
+    """Move the damaged file and its -wal/-shm/-journal away (an old WAL left beside the new
+    file would be replayed into it)."""
+    aside = damaged_name(path, now)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        here = Path(str(path) + suffix)
+        if here.exists():
+            os.replace(here, Path(str(aside) + suffix))
+    return aside
 
 
 def sqlite_in_use(path: Path) -> bool:
@@ -353,7 +419,7 @@ def sqlite_in_use(path: Path) -> bool:
         return False
     try:
         lock_sqlite(path).close()
-    except DeskError:
+    except DatabaseInUse:
         return True
     return False
 
@@ -402,6 +468,7 @@ def _record_restore(*, engine: Engine, actor: Actor, clock: Clock, backup_file: 
         audit.record(session=session, actor=who, clock=clock, action=RESTORE_ACTION,
                      entity="database",
                      detail={"backup": Path(backup_file).name, "backup_path": str(Path(backup_file).resolve()),
+                             "backup_taken_at": backup_taken_at(Path(backup_file)).isoformat(),
                              "sha256": sha256, "by": actor.code, "numbers_carried": carried})
         return carried, who
 
@@ -436,11 +503,14 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
         raise DeskError(_("The backup at {path} failed its check; nothing was restored.").format(path=backup_file))
     sha256 = file_digest(backup_file)
     target_engine.dispose()
-    if sqlite_in_use(target):
+    damage = sqlite_damage(target)
+    if damage is None and sqlite_in_use(target):
         raise _refuse_open()
     actor = None
     counters: list[tuple[str, str, int]] = []
-    if target.exists() and _has_users(target_engine):
+    # A damaged target can neither sign anyone in nor tell its numbers: the backup's staff sign
+    # in, and the damaged file is set aside (kept for a specialist), not overwritten.
+    if damage is None and target.exists() and _has_users(target_engine):
         actor = sign_in(target_engine)
         permissions.require(actor, "db.manage")
         counters = _counters(target_engine)
@@ -469,6 +539,7 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
             rows = sum(row_counts(copy).values())
         finally:
             copy.dispose()
+        aside = _set_aside(target, clock.now()) if damage is not None else None
         lock = lock_sqlite(target)  # refused if a desk opened it meanwhile
         try:
             staged_conn = sqlite3.connect(str(staged))
@@ -482,7 +553,8 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(staged) + suffix).unlink(missing_ok=True)
-    return RestoreResult(rows=rows, numbers_carried=carried, backup_sha256=sha256, actor=who)
+    return RestoreResult(rows=rows, numbers_carried=carried, backup_sha256=sha256, actor=who,
+                         set_aside=aside)
 
 
 def _restore_pg(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> RestoreResult:
@@ -539,6 +611,7 @@ class Status:
     on_duty: list[OnDuty]
     last_backup_at: datetime | None
     last_backup_file: str | None
+    restored_at: datetime | None  # set when the newest backup is the one restored (issue 18 H)
     backup_age: timedelta | None
     max_backup_age: timedelta
     audit_seq: int
@@ -563,6 +636,9 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
     now = clock.now()
     if is_sqlite(engine):
         engine.dispose()  # our own pooled connection is not "another program"
+        damage = sqlite_damage(sqlite_path(engine))
+        if damage is not None:  # the one command to run when something is wrong says what
+            raise _damaged(sqlite_path(engine), damage)
         in_use = sqlite_in_use(sqlite_path(engine))
         connections = None
     else:
@@ -575,9 +651,20 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
                     select(Shift, User).where(Shift.operator_id == User.id)
                     .where(Shift.ended_at.is_(None)).order_by(Shift.post))]
         head = session.get(AuditHead, 1)
-        return duty, head, _last_event(session, BACKUP_ACTION), _last_event(session, VERIFY_ACTION)
+        return (duty, head, _last_event(session, BACKUP_ACTION), _last_event(session, RESTORE_ACTION),
+                _last_event(session, VERIFY_ACTION))
 
-    duty, head, backed, verified = run_read(engine, read)
+    duty, head, backed, restored, verified = run_read(engine, read)
+    backup_at = backed.at if backed else None
+    backup_file = (backed.detail or {}).get("file") if backed else None
+    restored_at = None
+    if restored is not None and (backed is None or restored.seq > backed.seq):
+        # the database now holds what that backup held: the backup counts as the last one
+        detail = restored.detail or {}
+        taken = detail.get("backup_taken_at")
+        backup_at = datetime.fromisoformat(taken) if taken else restored.at
+        backup_file = detail.get("backup_path") or detail.get("backup")
+        restored_at = restored.at
     return Status(
         engine=engine.dialect.name,
         revision=schema.current_revision(engine),
@@ -585,9 +672,10 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
         connections=connections,
         in_use=in_use,
         on_duty=duty,
-        last_backup_at=backed.at if backed else None,
-        last_backup_file=(backed.detail or {}).get("file") if backed else None,
-        backup_age=now - backed.at if backed else None,
+        last_backup_at=backup_at,
+        last_backup_file=backup_file,
+        restored_at=restored_at,
+        backup_age=now - backup_at if backup_at else None,
         max_backup_age=timedelta(hours=settings.backup_max_age_hours),
         audit_seq=head.seq if head else 0,
         audit_hash=head.hash if head else "",

@@ -25,16 +25,19 @@ class InitSummary:
 
 
 def initialise(*, engine: Engine, clock: Clock, settings: Settings) -> InitSummary:
-    schema.upgrade(engine)
-
-    def load(session: Session) -> InitSummary:
-        cats = reference.load_repair_categories(session)
-        fees = reference.load_fee_schedule(session)
-        dirs = reference.load_directory(session)
-        has_users = session.exec(select(func.count()).select_from(User)).one() > 0
-        return InitSummary(schema.head_revision(), cats, fees, dirs, has_users)
-
-    return run_write(engine, load)
+    """The schema and the reference data in ONE transaction (issue 18 A): when the reference
+    data cannot be read (a broken install) or anything else fails, nothing is kept, so the
+    database is never left half set up and running init again starts from the same place.
+    DDL is transactional on both engines (PostgreSQL; SQLite because deskterm issues BEGIN)."""
+    with engine.execution_options(deskterm_write=True).begin() as conn:
+        schema.upgrade_on(conn)
+        with Session(bind=conn) as session:
+            cats = reference.load_repair_categories(session)
+            fees = reference.load_fee_schedule(session)
+            dirs = reference.load_directory(session)
+            has_users = session.exec(select(func.count()).select_from(User)).one() > 0
+            session.flush()
+    return InitSummary(schema.head_revision(), cats, fees, dirs, has_users)
 
 
 def create_first_admin(

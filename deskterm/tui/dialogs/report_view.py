@@ -18,15 +18,21 @@ register(DeskAction("report.close", "escape", "close", N_("Close"), N_("Close th
 
 
 def shift_report_text(*, session, settings, clock, width: int = 74) -> str:
-    """The latest shift's report as text (the report command's own builder and renderer)."""
+    """The report of the latest operator's shift at this desk's post, as text (the report
+    command's own builder and renderer); never the reader's own shift (issue 18 D)."""
     from datetime import UTC, datetime
 
+    from deskterm.errors import NotFound
     from deskterm.reports import builder
     from deskterm.reports.period import Period
     from deskterm.reports.render import render
+    from deskterm.reports.shift import latest_operator_shift
 
+    shift_id = latest_operator_shift(session, settings.post)
+    if shift_id is None:
+        raise NotFound(_("No operator has started a shift at {post} yet.").format(post=settings.post))
     report = builder("shift")(session=session, period=Period(datetime(2000, 1, 1, tzinfo=UTC),
-                                                            clock.now()),
+                                                            clock.now(), shift_id=shift_id),
                               settings=settings, clock=clock)
     out = io.StringIO()
     render(report, "text", out, width=width)
