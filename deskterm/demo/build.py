@@ -9,8 +9,9 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
 from deskterm.bulk import roomy_cache
 from deskterm.clock import FixedClock
@@ -33,7 +34,7 @@ from deskterm.demo.visitors import (
 )
 from deskterm.errors import DeskError
 from deskterm.i18n import _
-from deskterm.models.audit import AuditEvent, AuditHead
+from deskterm.models.audit import AuditHead
 from deskterm.models.directory import DirectoryEntry
 from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.models.user import User
@@ -84,10 +85,19 @@ class DemoAlreadyBuilt(DeskError):
     exit_code = 0
 
 
+# Every table the demo fills: a row in any of them (a site's engineering list, say) is a
+# record of someone else's, and the demo's explicit ids would collide with it.
+DEMO_TABLES = (*store.TABLE_ORDER, "visitor_slip", "counter", "audit_event", "audit_head")
+
+
+def _holds_records(conn) -> bool:
+    return any(conn.execute(select(literal(1)).select_from(SQLModel.metadata.tables[name]).limit(1)).first()
+               for name in DEMO_TABLES)
+
+
 def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
-        if conn.execute(select(func.count()).select_from(User)).scalar_one() or \
-                conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one():
+        if _holds_records(conn):
             if conn.execute(select(func.count()).select_from(User).where(User.code == "admin1")).scalar_one():
                 raise DemoAlreadyBuilt(
                     _("This database holds the demo already; nothing was added (sign in as op1, password demo1234).")

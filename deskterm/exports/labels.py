@@ -19,7 +19,14 @@ from deskterm.models.complaint import (
     Severity,
 )
 from deskterm.models.inquiry import Channel, InquiryOutcome
-from deskterm.models.repair import RepairChannel, RepairClass, RepairScope, RepairStatus
+from deskterm.models.repair import (
+    CostBearer,
+    RepairChannel,
+    RepairClass,
+    RepairScope,
+    RepairStatus,
+    Settlement,
+)
 from deskterm.models.shift import HandoverStatus, LogCategory
 from deskterm.models.visitor import DocType, HostCallMethod, HostCallResult, Purpose, SlipStatus
 
@@ -45,7 +52,8 @@ HEADINGS: dict[str, str] = {
     "onsite_due_at": N_("On site due"), "dispatched_at": N_("Dispatched"), "arrived_at": N_("Arrived"),
     "fix_due_at": N_("Fix due"), "repaired_at": N_("Repaired"), "accepted_at": N_("Accepted"),
     "closed_at": N_("Closed"), "fee_yuan": N_("Fee (yuan)"), "warranty_of": N_("Warranty of"),
-    "reported_by": N_("Taken down by"), "received_at": N_("Received"), "who_kind": N_("Complainant (kind)"),
+    "settlement": N_("Settlement"), "settled_at": N_("Settled"), "receipt_no": N_("Receipt number"),
+    "cost_bearer": N_("Cost borne by"), "reported_by": N_("Taken down by"), "received_at": N_("Received"), "who_kind": N_("Complainant (kind)"),
     "who_name": N_("Complainant"), "contact": N_("Contact"), "severity": N_("Severity"),
     "valid": N_("Valid"), "content": N_("Content"), "department": N_("Department"),
     "referred_to": N_("Referred to"), "reply_due_at": N_("Reply due"), "replied_at": N_("Replied"),
@@ -83,6 +91,9 @@ _ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
     RepairStatus: {"reported": N_("Newly reported"), "dispatched": N_("Dispatched, on the way"), "on_site": N_("On site"),
                    "repaired": N_("Repair done"), "accepted": N_("Accepted by resident"), "called_back": N_("Called back"),
                    "closed": N_("Closed"), "cancelled": N_("Cancelled"), "on_hold": N_("On hold")},
+    Settlement: {"unpaid": N_("Unpaid"), "paid": N_("Paid at the desk"), "finance": N_("Sent to finance")},
+    CostBearer: {"owner": N_("Owner"), "public_fund": N_("Public maintenance fund"),
+                 "service_fee": N_("Property service fee"), "developer": N_("Developer's warranty")},
     ComplaintChannel: {"phone": N_("Phone"), "walk_in": N_("Walk-in"), "letter": N_("Letter"),
                        "passed_down": N_("Passed down")},
     ComplainantKind: {"resident": N_("Resident"), "company": N_("Company"), "other": N_("Other")},
@@ -106,6 +117,7 @@ CODE_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("inquiries", "channel"): Channel, ("inquiries", "outcome"): InquiryOutcome,
     ("repairs", "scope"): RepairScope, ("repairs", "channel"): RepairChannel,
     ("repairs", "repair_class"): RepairClass, ("repairs", "status"): RepairStatus,
+    ("repairs", "settlement"): Settlement, ("repairs", "cost_bearer"): CostBearer,
     ("complaints", "channel"): ComplaintChannel, ("complaints", "who_kind"): ComplainantKind,
     ("complaints", "severity"): Severity, ("complaints", "status"): ComplaintStatus,
     ("complaints", "answer_how"): AnswerHow,

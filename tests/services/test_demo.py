@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, func, select
 
 from deskterm.config import Settings
 from deskterm.db import make_engine, read_session, write_session
@@ -16,6 +16,7 @@ from deskterm.demo import build_demo
 from deskterm.demo.store import sqlite_stamp
 from deskterm.errors import DeskError
 from deskterm.models.directory import Event
+from deskterm.models.repair import Engineer
 from deskterm.models.visitor import VisitorSlip
 from deskterm.rules.numbering import local_day, parse_number
 from deskterm.services import audit
@@ -201,10 +202,40 @@ def test_refuses_a_database_that_holds_other_records(engine, clock, settings):
     assert "empty database" in str(err.value)
 
 
+def test_refuses_a_database_that_holds_only_a_site_engineering_list(engine):
+    """The `engine` fixture holds the tests' engineering list (D-36) and nothing else: no
+    account, no audit event. The demo says so in one sentence instead of failing on its own
+    engineer ids."""
+    with read_session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Engineer)).one() > 0
+    with pytest.raises(DeskError) as err:
+        build_demo(engine=engine, settings=Settings(), now=NOW, visitors=10)
+    assert err.value.exit_code == 1
+    assert "empty database" in str(err.value)
+    assert maintenance.row_counts(engine)["user"] == 0
+
+
+def test_every_table_the_demo_fills_is_checked_empty_first(demo, tmp_path):
+    """A table the demo fills that is not in DEMO_TABLES could hold a site's rows unseen."""
+    from deskterm.clock import FixedClock
+    from deskterm.demo.build import DEMO_TABLES
+    from deskterm.services.admin.setup import initialise
+
+    fresh = make_engine(str(tmp_path / "fresh.db"))
+    initialise(engine=fresh, clock=FixedClock(NOW), settings=Settings())
+    reference = {name for name, n in maintenance.row_counts(fresh).items() if n}
+    fresh.dispose()
+    engine, report = demo
+    filled = {name for name, n in report.counts.items() if n} - reference
+    assert filled <= set(DEMO_TABLES), filled - set(DEMO_TABLES)
+
+
 def test_builds_on_postgresql_too(engine):
     """Same build through Core inserts on PostgreSQL (the `engine` fixture's other database)."""
     if engine.dialect.name == "sqlite":
         pytest.skip("the SQLite build is checked above")
+    with write_session(engine) as session:  # the demo wants a new database: not the tests' engineers
+        session.exec(delete(Engineer))
     report = build_demo(engine=engine, settings=Settings(), now=NOW, visitors=2000)
     assert {name for name, n in report.counts.items() if n == 0} == {"sign_in_throttle"}
     with read_session(engine) as session:
