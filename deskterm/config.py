@@ -38,6 +38,7 @@ class Settings:
     repair_callback_hours: int = 48
     complaint_reply_hours: int = 24
     complaint_callback_days: int = 3
+    inquiry_tries: int = 3  # D-22: tries before "not reached" may close an inquiry
     long_stay_minutes: int = 240
     visitor_retention_days: int = 180
     print_command: str | None = None  # e.g. "lp"; the printout is sent on stdin

@@ -18,7 +18,7 @@ from deskterm.models.inquiry import (
 )
 from deskterm.services.inquiries.search import HitKind
 from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog
-from deskterm.tui.dialogs.inquiry_contact import ContactDialog
+from deskterm.tui.dialogs.inquiry_contact import ContactDialog, GiveUpDialog
 from deskterm.tui.dialogs.message_take import TakeMessageDialog
 from tests.inquiry_fixtures import seed_estate
 from tests.tui.conftest import SIZE, settle
@@ -119,7 +119,8 @@ async def test_ring_and_transfer_is_two_keys(make_desk_app, engine, estate):
 
 
 async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estate):
-    """D-22: the inquirer would not leave a message; the tries are kept, the log says so."""
+    """D-22: two tries of three; the desk must say the inquirer declined before closing as
+    not reached. Esc in the question goes back to ringing; Ctrl+D records the refusal."""
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -128,10 +129,56 @@ async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estat
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert not isinstance(app.screen, ContactDialog)
+        assert isinstance(app.screen, GiveUpDialog)
+        await pilot.press("escape")            # back to ringing: nothing closed
+        await settle(pilot)
+        assert isinstance(app.screen, ContactDialog)
+        assert all_rows(engine, Inquiry)[0].outcome is None
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+d")            # the inquirer declined
+        await settle(pilot)
+        assert not isinstance(app.screen, (ContactDialog, GiveUpDialog))
         inquiry = all_rows(engine, Inquiry)[0]
         assert (inquiry.outcome, inquiry.target_kind) == (InquiryOutcome.not_found, "company")
+        assert inquiry.inquirer_declined and inquiry.inquirer_contact == ""
         assert len(all_rows(engine, ContactAttempt)) == 2
+
+
+async def test_one_try_then_the_inquirers_contact(make_desk_app, engine, estate):
+    """D-22: after one try the inquirer leaves their own number; Enter on an empty field
+    says what is needed and loses nothing."""
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "康宁")
+        await pilot.press("enter", "4")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")             # nothing typed: refused, still here
+        await settle(pilot)
+        assert isinstance(app.screen, GiveUpDialog)
+        await type_text(pilot, "13900001111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ContactDialog, GiveUpDialog))
+        inquiry = all_rows(engine, Inquiry)[0]
+        assert inquiry.outcome == InquiryOutcome.not_found
+        assert inquiry.inquirer_contact == "13900001111" and not inquiry.inquirer_declined
+
+
+async def test_three_tries_close_without_a_question(make_desk_app, engine, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "康宁")
+        await pilot.press("enter", "4", "4", "4")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ContactDialog, GiveUpDialog))
+        assert all_rows(engine, Inquiry)[0].outcome == InquiryOutcome.not_found
 
 
 async def test_message_delivered_from_the_list(make_desk_app, engine, clock, staff, estate):

@@ -236,6 +236,8 @@ def upgrade() -> None:
     sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('shift_id', sa.Integer(), nullable=True),
+    sa.Column('inquirer_contact', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('inquirer_declined', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
