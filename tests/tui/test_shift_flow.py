@@ -464,3 +464,23 @@ async def test_a_logbook_line_on_the_dashboard_opens_that_entry(make_desk_app, e
         assert app.screen.query_one("#search-text").value == ""
         assert entries.total == 3 and entries.current.key == ids[2]
         assert "快递柜断电" in str(app.screen.query_one("#entry-detail").render())
+
+
+async def test_check_in_says_the_previous_shift_never_signed(engine, clock, settings, staff):
+    """D-2 (issue 21): sup1 worked and left without a handover; op1's check-in shows it,
+    logs it once for supervisors, and the sheet of op1's own handover says what op1 did."""
+    start_shift_for(engine, clock, settings, staff.supervisor)   # never signs
+    clock.advance(hours=12)
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        assert type(app.screen).__name__ == "SelfCheckScreen"
+        text = screen_text(app)
+        assert "Gaps in the handover book" in text and "without a signed" in text
+        await self_check_all(pilot)
+        assert app.current_mode == "dashboard"        # no handover waiting: to the desk
+        entry = one(engine, LogbookEntry, LogbookEntry.notified == "Supervisor")
+        assert "without a signed handover" in entry.what
+        assert entry.shift_id == app.actor.shift_id
+    audit_ok(engine)
