@@ -255,10 +255,10 @@ def test_the_sheet_says_what_the_shift_did(engine, clock, settings, staff):
     from deskterm.services.inquiries import messages
 
     outgoing = on_shift(engine, clock, settings, staff.operator)
-    for text in ("包裹放在前台", "请回电"):
-        run_write(engine, lambda s, text=text: messages.take_message(
+    for body in ("包裹放在前台", "请回电"):
+        run_write(engine, lambda s, body=body: messages.take_message(
             session=s, actor=outgoing, clock=clock, message_in=MessageCreate(
-                for_kind="other", for_name="3-1203 王五", from_name="快递员", text=text)))
+                for_kind="other", for_name="3-1203 王五", from_name="快递员", text=body)))
     add_log(engine, clock, outgoing, "水泵房报警")
     add_visitor(engine, clock, outgoing)          # a raw row, not audited: not counted
     clock.advance(hours=1)
