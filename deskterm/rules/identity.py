@@ -44,9 +44,9 @@ def _doc_type(doc_type: str) -> DocType:
 
 
 def check_resident_id(number: str, *, today: date | None = None) -> str:
-    """Validate an 18-character PRC resident ID (shape, check character, a real birth date that
-    is not in the future); normalise it. The region code is not checked here: see
-    `region_warning`."""
+    """Validate an 18-character PRC resident ID (shape, check character, a real birth date not
+    after `today` when given); normalise it. The region code is not checked here: see
+    `region_warning`. Pure: the caller says what day it is."""
     value = re.sub(r"\s+", "", number or "").upper()
     if len(value) != 18:
         raise InvalidIdNumber(
@@ -62,7 +62,7 @@ def check_resident_id(number: str, *, today: date | None = None) -> str:
         born = None
     if born is None or born.year < 1900:
         raise InvalidIdNumber("The birth date inside the resident ID number is not a real date.")
-    if born > (today or date.today()):
+    if today is not None and born > today:
         raise InvalidIdNumber("The birth date inside the resident ID number is in the future.")
     if ric.calc_check_digit(value) != value[17]:
         raise InvalidIdNumber(
@@ -90,7 +90,7 @@ def region_warning(doc_type: str, number: str | None) -> str | None:
         return None
     try:
         ric.get_birth_place(value)
-    except ValidationError:
+    except (ValidationError, KeyError):  # KeyError: a province-level code, no county
         return "The region code of this ID number is not in the table of known regions."
     except ValueError:
         return None

@@ -108,6 +108,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "inquiries.log": "inquiries.contact", "inquiries.view": ANYONE, "inquiries.refresh": ANYONE,
     "contact.reveal": "residents.reveal_phone", "contact.message": "messages.take",
     "contact.promise": "promises.make", "contact.close": ANYONE,
+    "giveup.declined": "inquiries.contact",  # D-22: closing as not reached, the inquirer declined
     "answer.promise": "promises.make",
     # repairs
     "repairs.new": "repairs.intake", "repairs.next": "repairs.update",
@@ -128,6 +129,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "complaint_menu.step": "complaints.handle", "complaint_menu.refer": "complaints.handle",
     "complaint_menu.answer": "complaints.handle", "complaint_menu.edit": "complaints.handle",
     "complaint_menu.meeting": "communications.record",
+    "complaint_menu.link": "complaints.handle", "complaint_menu.area": "complaints.handle",
     "complaint_menu.ack": "complaints.sign_off", "complaint_menu.sign_off": "complaints.sign_off",
     # logbook
     "logbook.new": "logbook.add", "logbook.correct": "logbook.add", "logbook.search": ANYONE,
@@ -227,6 +229,11 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "complaints.handling.sign_off_complaint": "complaints.sign_off",
     "complaints.handling.acknowledge_severe": "complaints.sign_off",
     "complaints.handling.save_category": "complaints.categories",
+    "complaints.links.link_repair": "complaints.handle",
+    "complaints.links.unlink_repair": "complaints.handle",
+    "complaints.public_areas.record_request": "complaints.intake",
+    "complaints.public_areas.decide": "complaints.handle",
+    "complaints.public_areas.refer_complaint": "complaints.handle",
     "complaints.communications.record_communication": "communications.record",
     "complaints.communications.complete_follow_up": "communications.record",
     "complaints.communications.link_complaint": "communications.record",

@@ -37,6 +37,7 @@ from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import links
 from deskterm.services.complaints.base import FIELD_LABELS, bump, check_version, fits, required_text
 from deskterm.services.complaints.categories import (  # noqa: F401  (callers use complaints.X)
     BUILTIN_CATEGORIES,
@@ -151,6 +152,9 @@ def intake_complaint(
                  detail={"number": row.number, "category": row.category,
                          "severity": severity.value, "channel": channel.value},
                  subject=row)
+    if data.repair_id is not None:  # case 1: the complaint and its repair show each other
+        links.add_link_in_session(session, complaint=row, repair_id=data.repair_id,
+                                  actor=actor, clock=clock)
     for step in steps:
         if step not in (StepKind.listened, StepKind.clarified, StepKind.sympathy):
             raise InvalidInput(_("Choose from the list."), field="steps")

@@ -105,12 +105,12 @@ def start_shift(
     audit.record(session=session, actor=actor, clock=clock, action="shift.start",
                  entity="shift", detail={"post": settings.post, "self_check": record},
                  subject=shift)
-    report_gaps(session=session, actor=replace(actor, shift_id=shift.id), clock=clock,
+    _report_gaps(session=session, actor=replace(actor, shift_id=shift.id), clock=clock,
                 post=settings.post, tz=settings.timezone)
     return shift
 
 
-def report_gaps(*, session: Session, actor: Actor, clock: Clock, post: str,
+def _report_gaps(*, session: Session, actor: Actor, clock: Clock, post: str,
                 tz: str | None = None) -> list[gaps.Gap]:
     """At check-in (D-2): every gap in the post's handover book not reported before is written
     in the logbook (supervisors notified) and sealed in the audit trail, once."""

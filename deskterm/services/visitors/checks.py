@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -172,6 +172,12 @@ def check_document(doc_type: DocType | str, number: str | None) -> str | None:
     return _masked_document(kind, number)
 
 
+def latest_day_on_earth() -> date:
+    """The latest calendar date anywhere now (UTC+14): a birth date after it is certainly in
+    the future, whatever the desk's time zone (D-5)."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
 def document_warning(doc_type: DocType | str, number: str | None) -> str | None:
     """A translated warning that does not stop the slip (D-5: the operator has the card in
     hand): a valid ID number whose region code is unknown. None when there is nothing to say."""
@@ -194,7 +200,7 @@ def _masked_document(doc_type: DocType, number: str | None) -> str | None:
                                field="doc_number")
         return None
     try:
-        return identity.masked_document(doc_type.value, number)
+        return identity.masked_document(doc_type.value, number, today=latest_day_on_earth())
     except identity.InvalidIdNumber as exc:
         text = str(exc)
         for start, message in _ID_MESSAGES:
