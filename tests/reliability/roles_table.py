@@ -108,7 +108,8 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "inquiries.log": "inquiries.contact", "inquiries.view": ANYONE, "inquiries.refresh": ANYONE,
     "contact.reveal": "residents.reveal_phone", "contact.message": "messages.take",
     "contact.promise": "promises.make", "contact.close": ANYONE,
-    "giveup.declined": "inquiries.contact",  # D-22: closing as not reached, the inquirer declined
+    "giveup.declined": "inquiries.contact",
+    "call.reveal": "residents.reveal_phone",  # inside the callback and message dialogs (D-21)  # D-22: closing as not reached, the inquirer declined
     "answer.promise": "promises.make",
     # repairs
     "repairs.new": "repairs.intake", "repairs.next": "repairs.update",
@@ -230,6 +231,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "complaints.handling.acknowledge_severe": "complaints.sign_off",
     "complaints.handling.save_category": "complaints.categories",
     "complaints.links.link_repair": "complaints.handle",
+    "callbacks.queue.reveal_contact": "residents.reveal_phone",
     "complaints.links.unlink_repair": "complaints.handle",
     "complaints.public_areas.record_request": "complaints.intake",
     "complaints.public_areas.decide": "complaints.handle",

@@ -541,6 +541,12 @@ def _cases():
     S["repairs.reopen_after_callback"] = on(lambda w: w.repaired(), lambda w, a, m, s:
         repairs.reopen_after_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
                                       order_id=m.id, comment="还漏"))
+    def callback_with_contact(w):
+        row = w.complaint(close_answer="已经解释清楚", contact="13800001111")
+        return w.read(lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id))
+    S["callbacks.queue.reveal_contact"] = on(callback_with_contact, lambda w, a, m, s:
+        callbacks.reveal_contact(session=s, actor=a, clock=w.clock, callback_id=m.id,
+                                 reason="回访"))
     S["callbacks.queue.record_attempt"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
         callbacks.record_attempt(session=s, actor=a, clock=w.clock, callback_id=m.id,
                                  version=m.version))
