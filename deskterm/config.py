@@ -6,6 +6,7 @@ The file is `settings.toml` in the config folder (see paths.py); every field may
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -39,6 +40,18 @@ class Settings:
     complaint_reply_hours: int = 24
     complaint_callback_days: int = 3
     inquiry_tries: int = 3  # D-22: tries before "not reached" may close an inquiry
+    # The desk's roster: when shifts start (desk time); a shift ends where the next begins.
+    shift_starts: tuple[str, ...] = ("08:00", "20:00")
+    # When a callback (回访) falls due, by what it follows (services.callbacks.due): keys
+    # "repair", "repair.urgent", "repair.general", "repair.<category code>", "complaint",
+    # "complaint.<category>", "from_complaint" (a repair or complaint that came from a
+    # complaint, case 1); values "shift_end" (before this shift ends), "<n>h" or "<n>d".
+    # A kind without a key of its own falls back to repair_callback_hours or
+    # complaint_callback_days.
+    callback_due: dict[str, str] = field(default_factory=lambda: {
+        "repair.urgent": "shift_end",
+        "from_complaint": "shift_end",
+    })
     long_stay_minutes: int = 240
     visitor_retention_days: int = 180
     print_command: str | None = None  # e.g. "lp"; the printout is sent on stdin
@@ -59,6 +72,15 @@ class Settings:
     def __post_init__(self) -> None:
         if self.printer not in PRINTERS:
             raise ValueError(f"printer in settings.toml is one of {', '.join(PRINTERS)}, not {self.printer!r}")
+        for text in self.shift_starts:
+            if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", str(text).strip()):
+                raise ValueError(f"shift_starts in settings.toml holds times like 08:00, not {text!r}")
+        if not self.shift_starts:
+            raise ValueError("shift_starts in settings.toml needs at least one time")
+        for key, value in dict(self.callback_due).items():
+            if not re.fullmatch(r"shift_end|[1-9][0-9]{0,3}[hd]", str(value).strip()):
+                raise ValueError(f"callback_due.{key} in settings.toml is shift_end, <n>h or "
+                                 f"<n>d, not {value!r}")
 
 
 PRINTERS = ("text", "escpos")

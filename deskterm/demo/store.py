@@ -24,7 +24,8 @@ TABLE_ORDER = (
     "user", "building", "unit", "resident", "company", "shift", "handover", "handover_item",
     "logbook_entry", "expected_visitor", "deny_entry", "inquiry", "contact_attempt", "message",
     "promised_reply", "repair_order", "repair_event", "repair_fee_line", "complaint_category",
-    "complaint", "complaint_step", "callback", "communication", "event",
+    "public_area_request", "complaint", "complaint_repair", "complaint_step", "callback",
+    "communication", "event",
 )
 Progress = Callable[[int, int, str], None] | None
 

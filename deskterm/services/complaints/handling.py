@@ -36,6 +36,7 @@ from deskterm.models.estate import Unit
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.callbacks import due as callback_due_times
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import links
 from deskterm.services.complaints.base import FIELD_LABELS, bump, check_version, fits, required_text
@@ -313,7 +314,9 @@ def close_complaint(
     if close:
         callbacks.schedule_callback(
             session=session, actor=actor, clock=clock, subject_kind=CallbackKind.complaint,
-            subject_id=row.id, due_at=now + timedelta(days=settings.complaint_callback_days))
+            subject_id=row.id, due_at=callback_due_times.due_at(
+                session, actor, now, settings, kind="complaint", category=row.category,
+                from_complaint=row.reopen_count > 0))
     return row
 
 
