@@ -106,6 +106,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "inquiries.message": "messages.take", "inquiries.promise": "promises.make",
     "inquiries.reveal": "residents.reveal_phone", "inquiries.channel": ANYONE,
     "inquiries.log": "inquiries.contact", "inquiries.view": ANYONE, "inquiries.refresh": ANYONE,
+    "inquiries.kind": ANYONE,
     "contact.reveal": "residents.reveal_phone", "contact.message": "messages.take",
     "contact.promise": "promises.make", "contact.close": ANYONE,
     "giveup.declined": "inquiries.contact",

@@ -297,3 +297,33 @@ async def test_escape_on_a_reveal_shows_nothing_and_audits_nothing(make_desk_app
         await settle(pilot)
         assert "13912340001" not in str(app.screen.query_one("#detail").render())
         assert not [e for e in all_rows(engine, AuditEvent) if "reveal" in e.action]
+
+
+async def test_the_directory_is_browsed_by_kind(make_desk_app, engine, estate):
+    """D-23 (issue 21): the fifth list pages the reference material by kind; past events
+    stay findable; Enter reads an entry out and logs the inquiry as answered."""
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t")      # the directory
+        await settle(pilot)
+        directory = app.screen.query_one("#list-directory")
+        assert directory.display
+        kinds_seen = {}
+        for _ in range(9):
+            line = str(app.screen.query_one("#views-line").render())
+            kinds_seen[line.rsplit("·", 1)[-1].strip()] = [r.data.name
+                                                           for r in directory.rows_in_view]
+            await pilot.press("ctrl+k")
+            await settle(pilot)
+        past = next(v for k, v in kinds_seen.items() if k.startswith("past events"))
+        assert past == ["消防演练"]
+        banks = next(v for k, v in kinds_seen.items() if k.startswith("bank"))
+        assert banks and all("银行" in name for name in banks)
+        while not str(app.screen.query_one("#views-line").render()).rstrip().split(
+                "·")[-1].strip().startswith("events"):
+            await pilot.press("ctrl+k")
+            await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerInquiryDialog)

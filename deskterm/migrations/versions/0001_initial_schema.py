@@ -67,6 +67,8 @@ def upgrade() -> None:
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('title_pinyin', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('title_initials', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('place', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('starts_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ends_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
@@ -75,6 +77,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_title_initials'), ['title_initials'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_title_pinyin'), ['title_pinyin'], unique=False)
 
     op.create_table('fee_schedule_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -879,6 +883,8 @@ def downgrade() -> None:
 
     op.drop_table('fee_schedule_item')
     with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_title_pinyin'))
+        batch_op.drop_index(batch_op.f('ix_event_title_initials'))
         batch_op.drop_index(batch_op.f('ix_event_starts_at'))
 
     op.drop_table('event')
