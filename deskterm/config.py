@@ -40,6 +40,11 @@ class Settings:
     complaint_reply_hours: int = 24
     complaint_callback_days: int = 3
     inquiry_tries: int = 3  # D-22: tries before "not reached" may close an inquiry
+    # D-32, the published notice of where and when repairs are reported: the place (empty:
+    # the desk, `post`), the hours, and the directory's phone entries whose names hold these
+    repair_report_place: str = ""
+    repair_report_hours: str = "08:00-20:00"
+    repair_phone_names: tuple[str, ...] = ("报修", "工程", "客户服务", "前台")
     # The desk's roster: when shifts start (desk time); a shift ends where the next begins.
     shift_starts: tuple[str, ...] = ("08:00", "20:00")
     # When a callback (回访) falls due, by what it follows (services.callbacks.due): keys

@@ -53,11 +53,12 @@ def build_app() -> typer.Typer:
     from deskterm.cli import purge
 
     purge.register(app)
-    from deskterm.cli import export, importer, report
+    from deskterm.cli import export, importer, notice, report
 
     export.register(app)
     report.register(app)
     importer.register(app)
+    notice.register(app)
     return app
 
 

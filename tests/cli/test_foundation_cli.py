@@ -155,3 +155,15 @@ def test_db_upgrade_when_current(cli, desk_db, args):
     r = cli(*args, "--db", desk_db)
     assert r.exit_code == 0
     assert "nothing to do" in r.output
+
+
+def test_notice_prints_where_and_when_repairs_are_reported(cli, desk_db):
+    """D-32 (issue 21): `deskterm notice` shows the notice; --print without a printer is one
+    sentence."""
+    result = cli("notice", "--db", desk_db)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "Where and when to report repairs"
+    assert "on site within 2 h" in result.output
+    printed = cli("notice", "--print", "--db", desk_db)
+    assert printed.exit_code == 1
+    assert printed.stderr.strip() == "No printer is set up (print_command in settings.toml)."

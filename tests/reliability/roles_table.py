@@ -106,7 +106,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "inquiries.message": "messages.take", "inquiries.promise": "promises.make",
     "inquiries.reveal": "residents.reveal_phone", "inquiries.channel": ANYONE,
     "inquiries.log": "inquiries.contact", "inquiries.view": ANYONE, "inquiries.refresh": ANYONE,
-    "inquiries.kind": ANYONE,
+    "inquiries.kind": ANYONE, "inquiries.notice": ANYONE, "notice.print": ANYONE,
     "contact.reveal": "residents.reveal_phone", "contact.message": "messages.take",
     "contact.promise": "promises.make", "contact.close": ANYONE,
     "giveup.declined": "inquiries.contact",
@@ -161,6 +161,7 @@ CLI_COMMANDS: dict[str, tuple[str, ...] | None] = {
     "db check": None,
     "purge visitors": ("purge.run",),
     "audit verify": None,
+    "notice": None,
 }
 # Commands without --user: whoever can read (or replace) the database file can run them.
 NO_SIGN_IN = {
@@ -171,6 +172,7 @@ NO_SIGN_IN = {
     "db restore": "replaces the file it is given; file access is the guard",
     "db check": "reads the file: integrity and the audit chain",
     "audit verify": "reads the file: the audit chain (POLICY audit.verify is not asked for)",
+    "notice": "prints the public notice of D-32 (place, hours, office phones); nothing private",
 }
 
 # -- the services: every guarded function ------------------------------------------------------

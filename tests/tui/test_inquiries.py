@@ -21,7 +21,7 @@ from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog
 from deskterm.tui.dialogs.inquiry_contact import ContactDialog, GiveUpDialog
 from deskterm.tui.dialogs.message_take import TakeMessageDialog
 from tests.inquiry_fixtures import seed_estate
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, screen_text, settle
 
 
 @pytest.fixture
@@ -327,3 +327,23 @@ async def test_the_directory_is_browsed_by_kind(make_desk_app, engine, estate):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AnswerInquiryDialog)
+
+
+async def test_the_repair_notice_is_shown_from_the_settings_and_the_directory(make_desk_app,
+                                                                               estate):
+    """D-32 (issue 21): F11 shows where and when repairs are reported; the phone comes from
+    the directory and the time limits from the settings."""
+    from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
+
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f11")
+        await settle(pilot)
+        assert isinstance(app.screen, RepairNoticeDialog)
+        text = screen_text(app)
+        assert "Where and when to report repairs" in text
+        assert "on site within 2 h" in text and "72 h" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RepairNoticeDialog)

@@ -30,6 +30,7 @@ from deskterm.tui.dialogs.message_take import MessageDraft, TakeMessageDialog
 from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
 from deskterm.tui.dialogs.promise_make import MakePromiseDialog, PromiseDraft
 from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.screens.base import AreaScreen
@@ -68,6 +69,9 @@ register(
     DeskAction("inquiries.kind", "ctrl+k", "next_kind", N_("Kind"),
                N_("In the directory: the next kind (transport, banks, events, past events, "
                   "useful phones ...)."), area="inquiries"),
+    DeskAction("inquiries.notice", "f11", "notice", N_("Repair notice"),
+               N_("Where and when repairs are reported (D-32): show it, print it."),
+               area="inquiries", show=False),
     DeskAction("inquiries.refresh", "ctrl+r", "refresh", N_("Refresh"),
                N_("Read the lists again now."), area="inquiries", show=False),
 )
@@ -78,7 +82,8 @@ class InquiriesScreen(AreaScreen):
     CSS_PATH = "inquiries.tcss"
     BINDINGS = bindings("inquiries.open", "inquiries.search", "inquiries.message",
                         "inquiries.promise", "inquiries.reveal", "inquiries.channel",
-                        "inquiries.log", "inquiries.view", "inquiries.kind", "inquiries.refresh")
+                        "inquiries.log", "inquiries.view", "inquiries.kind", "inquiries.notice",
+                        "inquiries.refresh")
     HELP_TEXT = N_(
         "Type a name (张三, 建国), pinyin (zs, zhangsan), a unit as people say it (12-1203, "
         "12栋1203, A座1203, 1203), a company or a place. Down or Enter goes to the results; "
@@ -421,6 +426,9 @@ class InquiriesScreen(AreaScreen):
 
     def action_refresh(self) -> None:
         self.saved()
+
+    def action_notice(self) -> None:
+        self.app.push_screen(RepairNoticeDialog())
 
     def action_next_kind(self) -> None:
         kinds = directory.BROWSE_KINDS
