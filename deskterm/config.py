@@ -6,6 +6,7 @@ The file is `settings.toml` in the config folder (see paths.py); every field may
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field, fields, replace
@@ -48,6 +49,24 @@ class Settings:
     quotation_days: int = 2  # jobs of this many work-days or more need a quotation (D-34)
     complaint_reply_hours: int = 24
     complaint_callback_days: int = 3
+    inquiry_tries: int = 3  # D-22: tries before "not reached" may close an inquiry
+    # D-32, the published notice of where and when repairs are reported: the place (empty:
+    # the desk, `post`), the hours, and the directory's phone entries whose names hold these
+    repair_report_place: str = ""
+    repair_report_hours: str = "08:00-20:00"
+    repair_phone_names: tuple[str, ...] = ("报修", "工程", "客户服务", "前台")
+    # The desk's roster: when shifts start (desk time); a shift ends where the next begins.
+    shift_starts: tuple[str, ...] = ("08:00", "20:00")
+    # When a callback (回访) falls due, by what it follows (services.callbacks.due): keys
+    # "repair", "repair.urgent", "repair.general", "repair.<category code>", "complaint",
+    # "complaint.<category>", "from_complaint" (a repair or complaint that came from a
+    # complaint, case 1); values "shift_end" (before this shift ends), "<n>h" or "<n>d".
+    # A kind without a key of its own falls back to repair_callback_hours or
+    # complaint_callback_days.
+    callback_due: dict[str, str] = field(default_factory=lambda: {
+        "repair.urgent": "shift_end",
+        "from_complaint": "shift_end",
+    })
     long_stay_minutes: int = 240
     visitor_retention_days: int = 180
     backup_dir: str | None = None  # `db backup` without a path writes here (default: data folder/backups)
@@ -72,6 +91,14 @@ class Settings:
         if self.printer not in PRINTERS:
             raise SettingsError(_("The setting printer is one of {choices}, not {value!r}.").format(
                 choices=", ".join(PRINTERS), value=self.printer))
+        for text in self.shift_starts:
+            if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", str(text).strip()):
+                raise SettingsError(_("The setting shift_starts holds times like 08:00, not {value!r}.").format(value=text))
+        if not self.shift_starts:
+            raise SettingsError(_("The setting shift_starts needs at least one time."))
+        for key, value in dict(self.callback_due).items():
+            if not re.fullmatch(r"shift_end|[1-9][0-9]{0,3}[hd]", str(value).strip()):
+                raise SettingsError(_("The setting callback_due.{key} is shift_end, <n>h or <n>d, not {value!r}.").format(key=key, value=value))
 
 
 PRINTERS = ("text", "escpos")

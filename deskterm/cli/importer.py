@@ -16,13 +16,15 @@ class ImportKind(StrEnum):
     units = "units"
     directory = "directory"
     fees = "fees"
+    categories = "categories"
 
 
 def register(app: typer.Typer) -> None:
     @app.command(
         "import",
         help=_(
-            "Import residents, units, directory or fees from a CSV, XLSX or XLS file (admin). "
+            "Import residents, units, directory, fees or repair categories from a CSV, XLSX or XLS "
+            "file (admin). "
             "Headings may be Chinese or English, e.g. 姓名/name, 楼栋/building, 房号/unit, "
             "电话/phone, 身份/relation, 公司/company; a title or notes may stand above them. "
             "Every row is checked first: bad rows are listed by line and nothing is imported "

@@ -55,7 +55,7 @@ def build_app() -> typer.Typer:
 
     purge.register(app)
     engineers.register(app)
-    from deskterm.cli import export, importer, report
+    from deskterm.cli import export, importer, notice, report
 
     export.register(app)
     report.register(app)
@@ -63,6 +63,7 @@ def build_app() -> typer.Typer:
     from deskterm.cli import serve
 
     serve.register(app)
+    notice.register(app)
     return app
 
 

@@ -8,6 +8,7 @@ from deskterm.demo import texts
 from deskterm.demo.context import DemoContext
 from deskterm.models.complaint import Communication
 from deskterm.models.directory import Event
+from deskterm.rules.pinyin import pinyin_keys
 
 # Days from today of each event's start, and its hour: some past, some to come.
 EVENT_DAYS = ((-40, 18), (-12, 9), (-5, 8), (3, 9), (10, 15), (18, 19))
@@ -51,7 +52,9 @@ def add_communications(ctx: DemoContext) -> None:
 def add_events(ctx: DemoContext) -> None:
     for (title, place, content), (day, hour) in zip(texts.EVENTS, EVENT_DAYS, strict=True):
         starts = ctx.local(ctx.today + timedelta(days=day), hour)
+        full, initials = pinyin_keys(title)
         row = ctx.add(Event, title=title, place=place, starts_at=starts,
+                      title_pinyin=full, title_initials=initials,
                       ends_at=starts + timedelta(hours=2), content=content)
         created = min(starts - timedelta(days=7), ctx.now)
         ctx.audit(created, "event.create", "event", row["id"], user_id=ctx.users["admin1"])

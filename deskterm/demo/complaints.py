@@ -15,8 +15,10 @@ from deskterm.models.complaint import (
     Communication,
     Complaint,
     ComplaintCategory,
+    ComplaintRepair,
     ComplaintStep,
 )
+from deskterm.models.public_area import PublicAreaRequest
 
 HISTORY_DAYS = 30
 ORDER = ("open", "referred", "replied", "closed", "signed_off")
@@ -134,6 +136,9 @@ def _from_callback(ctx: DemoContext, callback: dict[str, Any], order: dict[str, 
     row = _complaint(ctx, received, "referred", "referred", about=texts.REPAIR_COMPLAINT,
                      resident=resident, repair_id=order["id"])
     callback["complaint_id"] = row["id"]
+    # the complaint and its repair show each other (case 1, services.complaints.links)
+    ctx.add(ComplaintRepair, complaint_id=row["id"], repair_id=order["id"], linked_at=received,
+            linked_by=row["received_by"])
 
 
 def _audit(ctx: DemoContext, row: dict[str, Any], times: dict[str, datetime]) -> None:
@@ -175,6 +180,20 @@ def _case2(ctx: DemoContext, received: datetime) -> None:
     after = {"open": (0, 0), "referred": (0, 50), "replied": (1, 60), "closed": (1, 120),
              "called_back": (3, 0), "signed_off": (3, 120)}  # (days, minutes) after the letter
     times = {step: received + timedelta(days=d, minutes=m) for step, (d, m) in after.items()}
+    # the request itself, a record of its own (services.complaints.public_areas)
+    asked = received - timedelta(days=2, hours=3)
+    request = ctx.add(
+        PublicAreaRequest, number=ctx.number("PA", asked), applicant_kind="company",
+        applicant_name=company["name"], company_id=company["id"], unit_id=company["unit_id"],
+        area="大堂", wanted_at=received + timedelta(days=5), request=texts.CASE2_REQUEST,
+        received_at=asked, received_by=operator, decision="refused",
+        rule_cited="《大厦用户手册》:办公时间公共场所不得进行锣鼓等喧闹活动",
+        help_offered="大堂设欢迎及引导标志;安排保安、保洁协助;同意使用大堂做开业讲话",
+        decided_at=asked + timedelta(hours=4), decided_by=supervisor, version=2)
+    ctx.audit(asked, "public_area.create", "public_area_request", request["id"],
+              user_id=operator, detail={"number": request["number"], "area": "大堂"})
+    ctx.audit(asked + timedelta(hours=4), "public_area.decide", "public_area_request",
+              request["id"], user_id=supervisor, detail={"decision": "refused"})
     row = ctx.add(
         Complaint, number=ctx.number("C", received), who_kind="company",
         who_name=f"{company['name']} 策划部负责人", unit_id=company["unit_id"], company_id=company["id"],
@@ -186,6 +205,7 @@ def _case2(ctx: DemoContext, received: datetime) -> None:
         reply_due_at=received + timedelta(hours=ctx.settings.complaint_reply_hours),
         replied_at=times["replied"], answer=texts.CASE2_ANSWER, answer_how="in_person",
         closed_at=times["closed"], signed_off_by=supervisor, signed_off_at=times["signed_off"],
+        public_request_id=request["id"],
     )
     _audit(ctx, row, times)
     offsets = (timedelta(minutes=5), timedelta(minutes=30), timedelta(minutes=50),

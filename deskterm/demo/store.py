@@ -25,7 +25,8 @@ TABLE_ORDER = (
     "logbook_entry", "expected_visitor", "deny_entry", "inquiry", "contact_attempt", "message",
     "promised_reply", "engineer", "repair_order", "repair_attempt", "repair_event",
     "repair_fee_line", "complaint_category",
-    "complaint", "complaint_step", "callback", "communication", "event",
+    "public_area_request", "complaint", "complaint_repair", "complaint_step", "callback",
+    "communication", "event",
 )
 Progress = Callable[[int, int, str], None] | None
 

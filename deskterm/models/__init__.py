@@ -15,6 +15,7 @@ from deskterm.models.complaint import (
     ComplaintCategory,
     ComplaintChannel,
     ComplaintCreate,
+    ComplaintRepair,
     ComplaintStatus,
     ComplaintStep,
     PartyKind,
@@ -34,6 +35,11 @@ from deskterm.models.inquiry import (
     MessageCreate,
     PromisedReply,
     PromisedReplyCreate,
+)
+from deskterm.models.public_area import (
+    AreaDecision,
+    PublicAreaRequest,
+    PublicAreaRequestCreate,
 )
 from deskterm.models.repair import (
     DONE_REPAIR_STATUSES,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from deskterm.models.text import Block, Code, Line, Phone
@@ -131,7 +131,22 @@ class Complaint(ComplaintBase, table=True):
     severe_ack_by: int | None = Field(default=None, foreign_key="user.id")
     severe_ack_at: datetime | None = instant()
     reopen_count: int = 0
+    # Case 2: the public-area request (services.complaints.public_areas) this complaint is about
+    public_request_id: int | None = Field(default=None, foreign_key="public_area_request.id")
     version: int = 1
+
+
+class ComplaintRepair(SQLModel, table=True):
+    """A complaint linked to a repair order it concerns (case 1: the heating complaint and its
+    repair); each shows the other. Unlinking deletes the row (the audit trail keeps both)."""
+
+    __tablename__ = "complaint_repair"
+    __table_args__ = (UniqueConstraint("complaint_id", "repair_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    repair_id: int = Field(foreign_key="repair_order.id", index=True)
+    linked_at: datetime = instant(nullable=False)
+    linked_by: int = Field(foreign_key="user.id")
 
 
 class ComplaintStep(SQLModel, table=True):

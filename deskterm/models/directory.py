@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import String, event
 from sqlmodel import Field, SQLModel
 
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
+from deskterm.rules.pinyin import pinyin_keys
 
 
 class DirectoryKind(StrEnum):
@@ -40,7 +41,17 @@ class Event(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     title: Line = Field(max_length=128)
+    # pinyin keys of the title, so "zqwh" finds 中秋晚会: derived from the title at every
+    # flush, whoever writes the row (the listener below); bulk inserts fill them themselves
+    title_pinyin: Code = Field(default="", max_length=512, index=True)
+    title_initials: Code = Field(default="", max_length=128, index=True)
     place: Line = Field(max_length=128)
     starts_at: datetime = instant(nullable=False, index=True)
     ends_at: datetime | None = instant()
     content: Block | None = Field(default=None, max_length=2000)
+
+
+@event.listens_for(Event, "before_insert")
+@event.listens_for(Event, "before_update")
+def _fill_title_keys(_mapper, _connection, target: Event) -> None:
+    target.title_pinyin, target.title_initials = pinyin_keys(target.title or "")

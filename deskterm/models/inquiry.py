@@ -55,6 +55,10 @@ class Inquiry(InquiryBase, table=True):
     at: datetime = instant(nullable=False, index=True)
     user_id: int = Field(foreign_key="user.id")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
+    # D-22: what the desk took when the person was not reached: the inquirer's own contact
+    # (theirs to give, never a resident's number), or that the inquirer declined to leave one.
+    inquirer_contact: str = Field(default="", max_length=64)
+    inquirer_declined: bool = False
 
 
 class ContactAttempt(SQLModel, table=True):

@@ -46,6 +46,7 @@ class Handover(SQLModel, table=True):
     notices: Block = Field(default="", max_length=4000)
     open_items: list[dict[str, Any]] = json_field(list)  # snapshot of what is open (D-11)
     physical_items: dict[str, int] = json_field()  # keys, blank slips, passes ... with counts
+    done_summary: dict[str, int] = json_field()  # what the shift did (D-2), from the audit trail
     audit_head_hash: Code | None = Field(default=None, max_length=64)
     audit_head_seq: int | None = None  # the anchor: the chain's head (seq, hash) at signing
     status: HandoverStatus = Field(sa_type=String(16), default=HandoverStatus.draft, max_length=16, index=True)

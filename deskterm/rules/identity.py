@@ -1,10 +1,18 @@
-"""Identity documents: check numbers and keep only a masked form (DESIGN "People and privacy", D-5)."""
+"""Identity documents: check numbers and keep only a masked form (DESIGN "People and privacy", D-5).
+
+The 18-character GB 11643 number is read with python-stdnum's `cn.ric` (its check character,
+birth date and region table): a birth date in the future is refused; a region code the table
+does not know is only a warning (`region_warning`), since the operator has the card in hand.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 from enum import StrEnum
+
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 
 
 class DocType(StrEnum):
@@ -20,9 +28,6 @@ class InvalidIdNumber(ValueError):
     """A document number that fails its check; the message never repeats the number."""
 
 
-# GB 11643-1999 check character: weights of the first 17 digits, sum mod 11 -> character.
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
 # Types whose number is an 18-character GB 11643 number: a Chinese driving licence carries
@@ -38,8 +43,10 @@ def _doc_type(doc_type: str) -> DocType:
         raise ValueError(f"Unknown identity document type {doc_type!r}.") from None
 
 
-def check_resident_id(number: str) -> str:
-    """Validate an 18-character PRC resident ID (shape, birth date, check character); normalise it."""
+def check_resident_id(number: str, *, today: date | None = None) -> str:
+    """Validate an 18-character PRC resident ID (shape, check character, a real birth date not
+    after `today` when given); normalise it. The region code is not checked here: see
+    `region_warning`. Pure: the caller says what day it is."""
     value = re.sub(r"\s+", "", number or "").upper()
     if len(value) != 18:
         raise InvalidIdNumber(
@@ -49,19 +56,45 @@ def check_resident_id(number: str) -> str:
         raise InvalidIdNumber(
             "A resident ID number is 17 digits followed by a digit or the letter X."
         )
-    year, month, day = int(value[6:10]), int(value[10:12]), int(value[12:14])
     try:
-        born = date(year, month, day)
-    except ValueError:
+        born = ric.get_birth_date(value)
+    except ValidationError:
         born = None
-    if born is None or not 1900 <= year <= 2100:
+    if born is None or born.year < 1900:
         raise InvalidIdNumber("The birth date inside the resident ID number is not a real date.")
-    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _WEIGHTS, strict=True))
-    if _CHECK[total % 11] != value[17]:
+    if today is not None and born > today:
+        raise InvalidIdNumber("The birth date inside the resident ID number is in the future.")
+    if ric.calc_check_digit(value) != value[17]:
         raise InvalidIdNumber(
             "The resident ID number's check character does not match; please check for a typo."
         )
     return value
+
+
+# Region codes outside the mainland table that GB 11643 numbers legitimately carry: residence
+# permits of Hong Kong, Macau and Taiwan residents (810000, 820000, 830000); the 2023
+# foreigners' permanent residence card (9, the issuing province's two digits, nationality).
+_PROVINCES = ("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+              "61 62 63 64 65").split()
+_PERMIT_REGIONS = re.compile(r"8[123]0000|9(?:" + "|".join(_PROVINCES) + ")")
+
+
+def region_warning(doc_type: str, number: str | None) -> str | None:
+    """A sentence when a valid GB 11643 number carries a region code that python-stdnum's table
+    does not know (for the birth year); None otherwise. A warning, never a refusal."""
+    kind = _doc_type(doc_type)
+    if kind not in _GB11643_TYPES or not number:
+        return None
+    value = re.sub(r"\s+", "", number).upper()
+    if len(value) != 18 or _PERMIT_REGIONS.match(value):
+        return None
+    try:
+        ric.get_birth_place(value)
+    except (ValidationError, KeyError):  # KeyError: a province-level code, no county
+        return "The region code of this ID number is not in the table of known regions."
+    except ValueError:
+        return None
+    return None
 
 
 def _normalise(doc_type: DocType, number: str) -> str:
@@ -70,7 +103,7 @@ def _normalise(doc_type: DocType, number: str) -> str:
     return re.sub(r"\s+", "", number).upper()
 
 
-def validate_document(doc_type: str, number: str | None) -> str | None:
+def validate_document(doc_type: str, number: str | None, *, today: date | None = None) -> str | None:
     """Check a document number for its type and return it normalised (None for `sighted`)."""
     kind = _doc_type(doc_type)
     if kind == DocType.SIGHTED:
@@ -80,7 +113,7 @@ def validate_document(doc_type: str, number: str | None) -> str | None:
     if not number or not number.strip():
         raise InvalidIdNumber("A document number is required for this document type.")
     if kind in _GB11643_TYPES:
-        return check_resident_id(number)
+        return check_resident_id(number, today=today)
     value = _normalise(kind, number)
     if kind == DocType.PASSPORT and not _PASSPORT.fullmatch(value):
         raise InvalidIdNumber("A passport number is 5 to 20 letters and digits.")
@@ -105,6 +138,6 @@ def mask_document(doc_type: str, number: str | None) -> str | None:
     return f"{kind.value} ****{value[len(value) - shown :]}"
 
 
-def masked_document(doc_type: str, number: str | None) -> str | None:
+def masked_document(doc_type: str, number: str | None, *, today: date | None = None) -> str | None:
     """Validate, then mask: what a form saves."""
-    return mask_document(doc_type, validate_document(doc_type, number))
+    return mask_document(doc_type, validate_document(doc_type, number, today=today))

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-PREFIXES = {"visitor": "V", "repair": "R", "complaint": "C"}
+PREFIXES = {"visitor": "V", "repair": "R", "complaint": "C", "public_area": "PA"}
 
 _PREFIX = re.compile(r"[A-Z]{1,4}")
 # Exactly 4 digits, or more than 4 without a leading zero: one canonical text per number.

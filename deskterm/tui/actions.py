@@ -159,4 +159,9 @@ register(
     DeskAction("dialog.confirm", "ctrl+s", "confirm", N_("Confirm"), N_("Confirm."),
                priority=True),
     DeskAction("dialog.cancel", "escape", "cancel", N_("Cancel"), N_("Close without doing it.")),
+    # The desk's own calls (a callback, a message delivered by phone) show the number inside
+    # their dialog, asked with a reason and audited (D-21).
+    DeskAction("call.reveal", "ctrl+o", "reveal", N_("Number"),
+               N_("Show the number to dial for the desk's own call; asks why, and the audit "
+                  "keeps who and why (D-21)."), priority=True),
 )

@@ -178,3 +178,34 @@ def test_db_upgrade_when_current(cli, desk_db, args):
     assert "nothing to do" in r.output
     refused = cli(*args, "--db", desk_db)
     assert refused.exit_code == 1 and "--user" in refused.stderr
+
+
+def test_notice_prints_where_and_when_repairs_are_reported(cli, desk_db):
+    """D-32 (issue 21): `deskterm notice` shows the notice; --print without a printer is one
+    sentence."""
+    result = cli("notice", "--db", desk_db)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "Where and when to report repairs"
+    assert "on site within 2 h" in result.output
+    printed = cli("notice", "--print", "--db", desk_db)
+    assert printed.exit_code == 1
+    assert printed.stderr.strip() == "No printer is set up (print_command in settings.toml)."
+
+
+def test_init_never_overwrites_a_sites_own_categories(cli, desk_db):
+    """D-30 (issue 21): a site renamed and reclassified a category; init again keeps it, and a
+    shipped category the site deleted comes back (it is missing, not edited)."""
+    con = sqlite3.connect(desk_db)
+    con.execute("update repair_category set name_zh = '暖气片不热(本小区)', repair_class = 'urgent' "
+                "where code = 'heating_not_warm'")
+    shipped = con.execute("select count(*) from repair_category").fetchone()[0]
+    gone = con.execute("select code from repair_category where code != 'heating_not_warm' "
+                       "order by code limit 1").fetchone()[0]
+    con.execute("delete from repair_category where code = ?", (gone,))
+    con.commit()
+    con.close()
+    assert cli("init", "--db", desk_db).exit_code == 0
+    con = sqlite3.connect(desk_db)
+    assert con.execute("select name_zh, repair_class from repair_category "
+                       "where code = 'heating_not_warm'").fetchone() == ("暖气片不热(本小区)", "urgent")
+    assert con.execute("select count(*) from repair_category").fetchone()[0] == shipped

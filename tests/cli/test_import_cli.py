@@ -244,3 +244,41 @@ def test_only_admins_import(cli, desk_db, tmp_path):
 def test_import_help_in_chinese(cli):
     result = cli("--lang", "zh", "import", "--help")
     assert result.exit_code == 0 and "导入" in result.output
+
+
+CATEGORIES = (
+    "编号,名称,英文名称,类别,范围,排序\n"
+    "heating_not_warm,暖气片不热(本小区),Radiator not warm,急修,户内,5\n"
+    "lobby_door,大堂自动门故障,,一般,公共,90\n"
+)
+
+
+def test_repair_categories_import_adds_and_edits_them(cli, desk_db, tmp_path):
+    """D-30 (issue 21): `deskterm import categories` is the admin's explicit edit; a later
+    `init` keeps it."""
+    result = cli("import", "categories", write(tmp_path, "c.csv", CATEGORIES), "--db", desk_db,
+                 env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    assert result.output.startswith("Imported. 2 rows: 1 new, 1 changed, 0 unchanged")
+    assert rows(desk_db, "select name_zh, name_en, repair_class, scope, sort from repair_category "
+                         "where code in ('heating_not_warm', 'lobby_door') order by code") == [
+        ("暖气片不热(本小区)", "Radiator not warm", "urgent", "household", 5),
+        ("大堂自动门故障", "大堂自动门故障", "general", "public", 90),
+    ]
+    assert cli("init", "--db", desk_db).exit_code == 0
+    assert rows(desk_db, "select repair_class from repair_category where code = 'heating_not_warm'") \
+        == [("urgent",)]
+    actions = [a for (a,) in rows(desk_db, "select action from audit_event order by seq")]
+    assert actions[-1] == "import.run"
+
+
+def test_bad_category_rows_are_named_by_line(cli, desk_db, tmp_path):
+    bad = ("编号,名称,类别\n"
+           "Heating Bad,暖气,急修\n"
+           "ok_code,,一般\n"
+           "ok_two,门锁,很急\n")
+    result = cli("import", "categories", write(tmp_path, "c.csv", bad), "--db", desk_db, env=ADMIN)
+    assert result.exit_code != 0
+    text = result.output + result.stderr
+    assert "line 2" in text and "line 3" in text and "line 4" in text
+    assert rows(desk_db, "select count(*) from repair_category where code like 'ok_%'") == [(0,)]

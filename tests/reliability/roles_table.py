@@ -113,8 +113,11 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "inquiries.message": "messages.take", "inquiries.promise": "promises.make",
     "inquiries.reveal": "residents.reveal_phone", "inquiries.channel": ANYONE,
     "inquiries.log": "inquiries.contact", "inquiries.view": ANYONE, "inquiries.refresh": ANYONE,
+    "inquiries.kind": ANYONE, "inquiries.notice": ANYONE, "notice.print": ANYONE,
     "contact.reveal": "residents.reveal_phone", "contact.message": "messages.take",
     "contact.promise": "promises.make", "contact.close": ANYONE,
+    "giveup.declined": "inquiries.contact",
+    "call.reveal": "residents.reveal_phone",  # inside the callback and message dialogs (D-21)  # D-22: closing as not reached, the inquirer declined
     "answer.promise": "promises.make",
     # repairs
     "repairs.new": "repairs.intake", "repairs.next": "repairs.update",
@@ -135,6 +138,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "complaint_menu.step": "complaints.handle", "complaint_menu.refer": "complaints.handle",
     "complaint_menu.answer": "complaints.handle", "complaint_menu.edit": "complaints.handle",
     "complaint_menu.meeting": "communications.record",
+    "complaint_menu.link": "complaints.handle", "complaint_menu.area": "complaints.handle",
     "complaint_menu.ack": "complaints.sign_off", "complaint_menu.sign_off": "complaints.sign_off",
     # logbook
     "logbook.new": "logbook.add", "logbook.correct": "logbook.add", "logbook.search": ANYONE,
@@ -175,6 +179,7 @@ CLI_COMMANDS: dict[str, tuple[str, ...] | None] = {
     "serve": None,
     "purge visitors": ("purge.run",),
     "audit verify": ("audit.verify",),
+    "notice": None,
 }
 # Commands without --user: whoever can read (or replace) the database file can run them.
 NO_SIGN_IN = {
@@ -185,6 +190,7 @@ NO_SIGN_IN = {
     "serve": "serves the desk app: every browser tab signs in on its own screen",
     "users recover": "break-glass when no admin is left: needs the file and the audit key, asks, audited",
     "db check": "reads the file: integrity and the audit chain",
+    "notice": "prints the public notice of D-32 (place, hours, office phones); nothing private",
 }
 
 # -- the services: every guarded function ------------------------------------------------------
@@ -257,6 +263,12 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "complaints.handling.sign_off_complaint": "complaints.sign_off",
     "complaints.handling.acknowledge_severe": "complaints.sign_off",
     "complaints.handling.save_category": "complaints.categories",
+    "complaints.links.link_repair": "complaints.handle",
+    "callbacks.queue.reveal_contact": "residents.reveal_phone",
+    "complaints.links.unlink_repair": "complaints.handle",
+    "complaints.public_areas.record_request": "complaints.intake",
+    "complaints.public_areas.decide": "complaints.handle",
+    "complaints.public_areas.refer_complaint": "complaints.handle",
     "complaints.communications.record_communication": "communications.record",
     "complaints.communications.complete_follow_up": "communications.record",
     "complaints.communications.link_complaint": "communications.record",

@@ -40,6 +40,7 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.complaint import CommunicationCreate, ComplaintCreate, ComplaintUpdate
 from deskterm.models.estate import ResidentCreate
 from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyCreate
+from deskterm.models.public_area import PublicAreaRequestCreate
 from deskterm.models.repair import Engineer, RepairOrderCreate, RepairOrderUpdate, RepairScope
 from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.user import Role
@@ -53,8 +54,9 @@ from deskterm.services.actor import Actor
 from deskterm.services.admin import importer, maintenance, users
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
-from deskterm.services.complaints import communications
+from deskterm.services.complaints import communications, public_areas
 from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import links as complaint_links
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import directory, messages, promises, search
 from deskterm.services.inquiries import log as inquiries
@@ -646,6 +648,12 @@ def _cases():
     S["repairs.reopen_after_callback"] = on(lambda w: w.repaired(), lambda w, a, m, s:
         repairs.reopen_after_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
                                       order_id=m.id, comment="还漏"))
+    def callback_with_contact(w):
+        row = w.complaint(close_answer="已经解释清楚", contact="13800001111")
+        return w.read(lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id))
+    S["callbacks.queue.reveal_contact"] = on(callback_with_contact, lambda w, a, m, s:
+        callbacks.reveal_contact(session=s, actor=a, clock=w.clock, callback_id=m.id,
+                                 reason="回访"))
     S["callbacks.queue.record_attempt"] = on(lambda w: w.complaint_callback()[1], lambda w, a, m, s:
         callbacks.record_attempt(session=s, actor=a, clock=w.clock, callback_id=m.id,
                                  version=m.version))
@@ -653,6 +661,35 @@ def _cases():
         callback_outcomes.record_callback(session=s, actor=a, clock=w.clock, settings=w.settings,
                                   callback_id=m.id, version=m.version, method="phone",
                                   result="satisfied"))
+    S["complaints.links.link_repair"] = on(lambda w: (w.complaint(), w.repair()),
+        lambda w, a, m, s: complaint_links.link_repair(session=s, actor=a, clock=w.clock,
+                                                       complaint_id=m[0].id, repair=m[1].number))
+
+    def linked(w):
+        c, r = w.complaint(), w.repair()
+        w.write(lambda s: complaint_links.link_repair(session=s, actor=w.admin, clock=w.clock,
+                                                      complaint_id=c.id, repair=r.id))
+        return c, r
+    S["complaints.links.unlink_repair"] = on(linked, lambda w, a, m, s:
+        complaint_links.unlink_repair(session=s, actor=a, clock=w.clock, complaint_id=m[0].id,
+                                      repair=m[1].number))
+    S["complaints.public_areas.record_request"] = lambda w, role: (w.by_role(role), lambda s:
+        public_areas.record_request(session=s, actor=w.by_role(role), clock=w.clock,
+                                    settings=w.settings, request_in=PublicAreaRequestCreate(
+                                        applicant_name="某制药公司", area="大堂",
+                                        request="开业典礼舞狮表演")))
+
+    def area_request(w):
+        return w.write(lambda s: public_areas.record_request(
+            session=s, actor=w.admin, clock=w.clock, settings=w.settings,
+            request_in=PublicAreaRequestCreate(applicant_name="某制药公司", area="大堂",
+                                               request="开业典礼舞狮表演")))
+    S["complaints.public_areas.decide"] = on(area_request, lambda w, a, m, s:
+        public_areas.decide(session=s, actor=a, clock=w.clock, request_id=m.id,
+                            version=m.version, decision="refused", rule_cited="《大厦用户手册》"))
+    S["complaints.public_areas.refer_complaint"] = on(lambda w: (w.complaint(), area_request(w)),
+        lambda w, a, m, s: public_areas.refer_complaint(session=s, actor=a, clock=w.clock,
+                                                        complaint_id=m[0].id, request=m[1].number))
     S["complaints.handling.add_step"] = on(lambda w: w.complaint(), lambda w, a, m, s: complaints.add_step(
         session=s, actor=a, clock=w.clock, complaint_id=m.id, step="action", note="已派保安"))
     S["complaints.handling.update_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:

@@ -162,3 +162,41 @@ def test_schedule_is_idempotent_per_record(engine, clock, staff):
         session=s, actor=staff.operator, clock=clock, subject_kind="complaint", subject_id=7,
         due_at=due - timedelta(days=1)))
     assert a.id == b.id and b.due_at == due - timedelta(days=1)
+
+
+def test_the_number_of_a_callback_is_revealed_with_a_reason(engine, clock, settings, staff):
+    """D-21, issue 21: the desk's own call; the contact typed on the complaint, else the phone
+    of the resident on record; audited without the number."""
+    from deskterm.errors import InvalidInput, NotFound
+    from deskterm.models import Resident
+    from deskterm.models.audit import AuditEvent
+    from deskterm.models.complaint import ComplaintCreate
+    from deskterm.services.complaints import handling as complaints_svc
+
+    def closed(**values):
+        row = run_write(engine, lambda s: complaints_svc.intake_complaint(
+            session=s, actor=staff.operator, clock=clock, settings=settings,
+            complaint_in=ComplaintCreate(who_name="A座业主", content="暖气不热", **values),
+            close_answer="已修好"))
+        return run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint",
+                                                                 subject_id=row.id))
+
+    def reveal(cb, reason="回访"):
+        return run_write(engine, lambda s: callbacks.reveal_contact(
+            session=s, actor=staff.operator, clock=clock, callback_id=cb.id, reason=reason))
+
+    assert reveal(closed(contact="139 0000 2222")) == "13900002222"
+    def add_resident(s):
+        row = Resident(name="王建国", phone="13711112222")
+        s.add(row)
+        s.flush()
+        return row.id
+    rid = run_write(engine, add_resident)
+    assert reveal(closed(resident_id=rid)) == "13711112222"
+    with pytest.raises(NotFound):
+        reveal(closed())
+    with pytest.raises(InvalidInput):
+        reveal(closed(contact="13900003333"), reason="  ")
+    events = run_read(engine, lambda s: list(s.exec(select(AuditEvent).where(
+        AuditEvent.action == "callback.reveal_phone"))))
+    assert len(events) == 2 and all("2222" not in str(e.detail) for e in events)

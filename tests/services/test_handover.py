@@ -212,3 +212,89 @@ def test_history(engine, clock, settings, staff):
     sheets = run_read(engine, lambda s: handover.list_handovers(s, post=settings.post))
     assert [sh.outgoing for sh in sheets] == ["王强 (sup1)", "李静 (op1)"]
     assert run_read(engine, lambda s: handover.count_handovers(s, post=settings.post)) == 2
+
+
+# -- gaps in the handover book, what the shift did (D-2, D-11; issue 21) ------------------------
+def gap_entries(engine):
+    from deskterm.models.shift import LogbookEntry
+
+    return run_read(engine, lambda s: list(s.exec(
+        select(LogbookEntry).order_by(LogbookEntry.id))))
+
+
+def test_a_shift_that_never_signed_is_reported_once_at_check_in(engine, clock, settings, staff):
+    from deskterm.models.audit import AuditEvent
+    from deskterm.services.shift import gaps
+
+    first = on_shift(engine, clock, settings, staff.operator)       # leaves without signing
+    clock.advance(hours=12)
+    second = on_shift(engine, clock, settings, staff.supervisor)
+    (entry,) = gap_entries(engine)
+    assert "without a signed handover" in entry.what and entry.notified == "Supervisor"
+    assert entry.shift_id == second.shift_id and staff.operator.name in entry.what
+    found = run_read(engine, lambda s: shifts.post_gaps(s, post=settings.post,
+                                                         exclude_shift_id=second.shift_id))
+    assert [(g.kind, g.id) for g in found] == [("unsigned", first.shift_id)]
+    # supervisors see it on their dashboard; operators do not
+    scope = dashboard.Scope(now=clock.now(), settings=settings, actor=second)
+    assert run_read(engine, lambda s: dashboard.counts(s, scope))["gaps"].total == 1
+    op_scope = dashboard.Scope(now=clock.now(), settings=settings, actor=staff.operator)
+    assert "gaps" not in run_read(engine, lambda s: dashboard.counts(s, op_scope))
+    # a later check-in does not log the same gap again
+    sign(engine, clock, settings, second)
+    clock.advance(hours=12)
+    on_shift(engine, clock, settings, staff.admin)
+    assert len(gap_entries(engine)) == 1
+    events = run_read(engine, lambda s: list(s.exec(
+        select(AuditEvent).where(AuditEvent.action == gaps.GAP_ACTION))))
+    assert [(e.entity, e.entity_id) for e in events] == [("shift", str(first.shift_id))]
+    verify_ok(engine)
+
+
+def test_an_older_handover_never_answered_is_reported(engine, clock, settings, staff):
+    a = on_shift(engine, clock, settings, staff.operator)
+    old = sign(engine, clock, settings, a)                           # nobody answers it
+    clock.advance(hours=8)
+    b = on_shift(engine, clock, settings, staff.supervisor)         # skips the answer
+    assert gap_entries(engine) == []                                 # the latest is pending
+    clock.advance(hours=8)
+    sign(engine, clock, settings, b)
+    clock.advance(hours=8)
+    on_shift(engine, clock, settings, staff.operator)
+    (entry,) = gap_entries(engine)
+    assert f"Handover {old.id} " in entry.what and "never answered" in entry.what
+
+
+def test_the_sheet_says_what_the_shift_did(engine, clock, settings, staff):
+    from deskterm.models.inquiry import MessageCreate
+    from deskterm.services.inquiries import messages
+
+    outgoing = on_shift(engine, clock, settings, staff.operator)
+    for body in ("包裹放在前台", "请回电"):
+        run_write(engine, lambda s, body=body: messages.take_message(
+            session=s, actor=outgoing, clock=clock, message_in=MessageCreate(
+                for_kind="other", for_name="3-1203 王五", from_name="快递员", text=body)))
+    add_log(engine, clock, outgoing, "水泵房报警")
+    add_visitor(engine, clock, outgoing)          # a raw row, not audited: not counted
+    clock.advance(hours=1)
+    signed = sign(engine, clock, settings, outgoing)
+    assert signed.done_summary == {"messages": 2, "logbook": 1}
+    sheet = run_read(engine, lambda s: handover.load_sheet(s, signed.id))
+    sections = dict(handover.sheet_sections(sheet, settings))
+    assert sections["Done this shift"] == ["Messages taken: 2", "Logbook entries: 1"]
+    assert "Done this shift" in handover.render_text(sheet, settings)
+
+
+def test_every_audited_action_is_counted_somewhere():
+    """No action of a write service is lost from the summary: each has a group or 'other'."""
+    import re
+    from pathlib import Path
+
+    root = Path(handover.__file__).resolve().parents[2]
+    actions = set()
+    for path in (root / "services").rglob("*.py"):
+        actions |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', path.read_text()))
+    assert len(actions) > 40
+    for action in actions:
+        group = handover._done_group(action)
+        assert group is None or group in handover.DONE_LABELS, action

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from deskterm.models.inquiry import (
     Inquiry,
     InquiryCreate,
     InquiryOutcome,
+    Message,
 )
 from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries.log import ATTEMPTS_BEFORE_MESSAGE, Advice
@@ -137,3 +139,54 @@ def test_log_line_in_chinese(engine, clock, staff, estate):
         set_language("en")
     assert line == "10:00 · 来电 · 问路 · 已答复"
     assert lines[0].id == inquiry.id
+
+
+# -- D-22: "not reached" needs the tries, or a message, a contact, or "declined" (issue 21) ----
+def close(engine, clock, actor, inquiry_id, **extra):
+    return run_write(engine, lambda s: inquiries.close_inquiry(
+        session=s, actor=actor, clock=clock, inquiry_id=inquiry_id,
+        outcome=InquiryOutcome.not_found, **extra))
+
+
+def test_not_reached_needs_the_configured_tries(engine, clock, staff, estate, settings):
+    inquiry = open_for(engine, clock, staff.operator, topic="找人", target_kind="resident",
+                       target_id=estate.residents["张三"])
+    attempt(engine, clock, staff.operator, inquiry.id, "no_answer")
+    with pytest.raises(InvalidInput, match="Tried 1 of 3 times") as err:
+        close(engine, clock, staff.operator, inquiry.id)
+    assert err.value.field == "outcome"
+    assert run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome is None
+    fewer = replace(settings, inquiry_tries=1)  # a site that set one try
+    assert close(engine, clock, staff.operator, inquiry.id, settings=fewer).outcome == "not_found"
+
+
+@pytest.mark.parametrize("given", ["contact", "declined", "message"])
+def test_not_reached_early_when_something_was_taken(engine, clock, staff, estate, given):
+    inquiry = open_for(engine, clock, staff.operator, topic="找人", target_kind="resident",
+                       target_id=estate.residents["张三"])
+    attempt(engine, clock, staff.operator, inquiry.id, "no_answer")
+    extra = {}
+    if given == "contact":
+        extra = {"inquirer_contact": " 139 0000 1111 "}
+    elif given == "declined":
+        extra = {"inquirer_declined": True}
+    else:
+        run_write(engine, lambda s: s.add(Message(
+            for_name="张三", from_name="快递员", text="请回电", inquiry_id=inquiry.id,
+            taken_at=clock.now(), taken_by=staff.operator.user_id)))
+    row = close(engine, clock, staff.operator, inquiry.id, **extra)
+    assert row.outcome == InquiryOutcome.not_found
+    assert row.inquirer_contact == ("139 0000 1111" if given == "contact" else "")
+    assert row.inquirer_declined is (given == "declined")
+    events = run_read(engine, lambda s: list(s.exec(
+        select(AuditEvent).where(AuditEvent.action == "inquiry.close"))))
+    assert len(events) == 1 and "1111" not in str(events[0].detail)
+
+
+def test_the_advice_follows_the_setting(engine, clock, staff, estate, settings):
+    inquiry = open_for(engine, clock, staff.operator, topic="找人", target_kind="resident",
+                       target_id=estate.residents["张三"])
+    status = run_write(engine, lambda s: inquiries.record_attempt(
+        session=s, actor=staff.operator, clock=clock, inquiry_id=inquiry.id,
+        outcome="no_answer", settings=replace(settings, inquiry_tries=1)))
+    assert status.advice is Advice.apologise

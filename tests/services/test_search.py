@@ -227,3 +227,22 @@ def test_search_never_queries_the_phone_column_of_people():
 def test_the_fast_mask_is_the_rule(digits):
     if digits:
         assert search_service._mask(digits) == mask_phone(digits)
+
+
+def test_events_by_pinyin_and_past_events_by_browsing(engine, clock, find):
+    """Issue 21: events are searchable by pinyin, and past ones stay findable by kind."""
+    from deskterm.services.inquiries import directory
+
+    assert names(find("zqwh"), HitKind.event) == ["社区中秋晚会"]
+    assert names(find("zhongqiu"), HitKind.event) == ["社区中秋晚会"]
+    past = run_read(engine, lambda s: directory.browse(session=s, kind=directory.PAST_EVENT,
+                                                       now=clock.now()))
+    assert [e.name for e in past] == ["消防演练"]
+    coming = run_read(engine, lambda s: directory.browse(session=s, kind=directory.EVENT,
+                                                         now=clock.now()))
+    assert [e.name for e in coming] == ["社区中秋晚会"]
+    counts = run_read(engine, lambda s: directory.browse_counts(session=s, now=clock.now()))
+    assert set(counts) == set(directory.BROWSE_KINDS)
+    assert counts[directory.PAST_EVENT] == 1 and counts["bank"] >= 1
+    banks = run_read(engine, lambda s: directory.browse(session=s, kind="bank", now=clock.now()))
+    assert [e.kind for e in banks] == ["bank"] * len(banks) and banks

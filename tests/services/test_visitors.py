@@ -214,3 +214,18 @@ def test_visitor_services_do_not_load_textual():
             "deskterm.cli.purge\nprint('textual' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_birth_date_in_the_future_is_refused_with_a_sentence():
+    """D-5 (issue 21): a number born after today anywhere on Earth is a typo."""
+    from datetime import timedelta
+
+    from deskterm.errors import InvalidInput
+    from deskterm.services.visitors.checks import check_document, latest_day_on_earth
+
+    future = (latest_day_on_earth() + timedelta(days=1)).strftime("%Y%m%d")
+    with pytest.raises(InvalidInput, match="in the future") as err:
+        check_document("resident_id", valid_resident_id(3, born=future))
+    assert err.value.field == "doc_number"
+    assert check_document("resident_id", valid_resident_id(3, born="20200101")).endswith(
+        valid_resident_id(3, born="20200101")[-4:])

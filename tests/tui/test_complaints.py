@@ -11,7 +11,6 @@ from deskterm.models.complaint import Callback, Communication, Complaint, Compla
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications
 from deskterm.services.complaints import handling as complaints
-from tests.services.test_complaints import add_unit
 from tests.tui.conftest import SIZE, settle
 
 
@@ -79,63 +78,6 @@ async def test_referred_replied_late_then_called_back_dissatisfied(make_desk_app
         assert c.reopen_count == 1
         cb = run_read(engine, lambda s: s.exec(select(Callback)).one())
         assert cb.result == "dissatisfied" and cb.comment == "还是经常停"
-
-
-async def test_case_2_lion_dance_recorded_end_to_end(make_desk_app, engine, clock):
-    """Case 2: the refused request, the tenant's letter, the manager's meeting, the outcome,
-    the callback and the supervisor's sign-off — all with keys."""
-    add_unit(engine, "A-1501")
-    app = make_desk_app(area="complaints")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        # 1. the refused request, in the communication log (with: tenant = one down)
-        await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+n", "shift+tab", "enter", "down", "enter")
-        await keys(pilot, "tab", "华信科技有限公司", "tab", "开业庆典请舞狮队在大堂表演", "tab",
-                   "依据用户手册办公时间不得喧哗婉拒舞狮提供欢迎牌保安保洁大堂", "ctrl+s")
-        request = run_read(engine, lambda s: s.exec(select(Communication)).one())
-        assert request.party_kind == "tenant" and request.how == "meeting"
-        clock.advance(days=1)
-        # 2. the complaint letter: important, referred to the manager, a company, by letter
-        await keys(pilot, "ctrl+t", "ctrl+n", "华信科技有限公司", "tab")
-        await keys(pilot, *"A-1501")
-        await keys(pilot, "tab", "来函投诉管理处拒绝开业舞狮", "tab", "tab", "enter", "down",
-                   "enter", "tab", "tab", "管理处张经理", "tab", "tab", "enter", "down",
-                   "enter", "tab", "enter", "down", "down", "enter", "ctrl+s")
-        letter = the_complaint(engine)
-        assert (letter.who_kind, letter.channel, letter.severity) == ("company", "letter",
-                                                                     "important")
-        assert letter.referred_to == "管理处张经理" and letter.unit_id is not None
-        # file the refused request with the letter (the log, Enter on the line)
-        await keys(pilot, "ctrl+t", "ctrl+t", "enter")
-        await keys(pilot, *letter.number)
-        await keys(pilot, "enter")
-        assert run_read(engine, lambda s: s.get(Communication, request.id)).complaint_id == \
-            letter.id
-        # 3. the manager's meeting, recorded from the complaint (M), and the step taken (S)
-        clock.advance(hours=4)
-        await keys(pilot, "ctrl+t", "enter", "m", "张经理约见租户解释规定", "tab",
-                   "改在周六上午非办公时间舞狮", "ctrl+s")
-        await keys(pilot, "enter", "s", "张经理约见租户达成一致", "ctrl+s")
-        # 4. the outcome: answered in person, closed
-        await keys(pilot, "enter", "a", "周六上午舞狮其余协助照常", "tab", "enter", "down",
-                   "enter", "ctrl+s")
-        letter = the_complaint(engine)
-        assert letter.status == ComplaintStatus.closed and letter.answer_how == "in_person"
-        # 5. the callback, satisfied
-        clock.advance(days=2)
-        await keys(pilot, "ctrl+t", "enter", "ctrl+s")
-    linked = run_read(engine, lambda s: communications.list_communications(
-        s, complaint_id=letter.id))
-    assert len(linked) == 2
-    # 6. the supervisor signs it off
-    sup = make_desk_app(area="complaints", role="supervisor")
-    async with sup.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await keys(pilot, "ctrl+l", "ctrl+l", "enter", "o", "y")
-    letter = the_complaint(engine)
-    assert letter.status == ComplaintStatus.signed_off
-    steps = [st.step for st in run_read(engine, lambda s: complaints.list_steps(s, letter.id))]
-    assert steps == ["listened", "referred", "action", "closed", "signed_off"]
 
 
 async def test_follow_up_appears_as_due_when_its_day_comes(make_desk_app, engine, clock):

@@ -18,10 +18,10 @@ from deskterm.models.inquiry import (
 )
 from deskterm.services.inquiries.search import HitKind
 from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog
-from deskterm.tui.dialogs.inquiry_contact import ContactDialog
+from deskterm.tui.dialogs.inquiry_contact import ContactDialog, GiveUpDialog
 from deskterm.tui.dialogs.message_take import TakeMessageDialog
 from tests.inquiry_fixtures import seed_estate
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, screen_text, settle
 
 
 @pytest.fixture
@@ -119,7 +119,8 @@ async def test_ring_and_transfer_is_two_keys(make_desk_app, engine, estate):
 
 
 async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estate):
-    """D-22: the inquirer would not leave a message; the tries are kept, the log says so."""
+    """D-22: two tries of three; the desk must say the inquirer declined before closing as
+    not reached. Esc in the question goes back to ringing; Ctrl+D records the refusal."""
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -128,10 +129,56 @@ async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estat
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert not isinstance(app.screen, ContactDialog)
+        assert isinstance(app.screen, GiveUpDialog)
+        await pilot.press("escape")            # back to ringing: nothing closed
+        await settle(pilot)
+        assert isinstance(app.screen, ContactDialog)
+        assert all_rows(engine, Inquiry)[0].outcome is None
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+d")            # the inquirer declined
+        await settle(pilot)
+        assert not isinstance(app.screen, (ContactDialog, GiveUpDialog))
         inquiry = all_rows(engine, Inquiry)[0]
         assert (inquiry.outcome, inquiry.target_kind) == (InquiryOutcome.not_found, "company")
+        assert inquiry.inquirer_declined and inquiry.inquirer_contact == ""
         assert len(all_rows(engine, ContactAttempt)) == 2
+
+
+async def test_one_try_then_the_inquirers_contact(make_desk_app, engine, estate):
+    """D-22: after one try the inquirer leaves their own number; Enter on an empty field
+    says what is needed and loses nothing."""
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "康宁")
+        await pilot.press("enter", "4")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")             # nothing typed: refused, still here
+        await settle(pilot)
+        assert isinstance(app.screen, GiveUpDialog)
+        await type_text(pilot, "13900001111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ContactDialog, GiveUpDialog))
+        inquiry = all_rows(engine, Inquiry)[0]
+        assert inquiry.outcome == InquiryOutcome.not_found
+        assert inquiry.inquirer_contact == "13900001111" and not inquiry.inquirer_declined
+
+
+async def test_three_tries_close_without_a_question(make_desk_app, engine, estate):
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "康宁")
+        await pilot.press("enter", "4", "4", "4")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ContactDialog, GiveUpDialog))
+        assert all_rows(engine, Inquiry)[0].outcome == InquiryOutcome.not_found
 
 
 async def test_message_delivered_from_the_list(make_desk_app, engine, clock, staff, estate):
@@ -250,3 +297,53 @@ async def test_escape_on_a_reveal_shows_nothing_and_audits_nothing(make_desk_app
         await settle(pilot)
         assert "13912340001" not in str(app.screen.query_one("#detail").render())
         assert not [e for e in all_rows(engine, AuditEvent) if "reveal" in e.action]
+
+
+async def test_the_directory_is_browsed_by_kind(make_desk_app, engine, estate):
+    """D-23 (issue 21): the fifth list pages the reference material by kind; past events
+    stay findable; Enter reads an entry out and logs the inquiry as answered."""
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t")      # the directory
+        await settle(pilot)
+        directory = app.screen.query_one("#list-directory")
+        assert directory.display
+        kinds_seen = {}
+        for _ in range(9):
+            line = str(app.screen.query_one("#views-line").render())
+            kinds_seen[line.rsplit("·", 1)[-1].strip()] = [r.data.name
+                                                           for r in directory.rows_in_view]
+            await pilot.press("ctrl+k")
+            await settle(pilot)
+        past = next(v for k, v in kinds_seen.items() if k.startswith("past events"))
+        assert past == ["消防演练"]
+        banks = next(v for k, v in kinds_seen.items() if k.startswith("bank"))
+        assert banks and all("银行" in name for name in banks)
+        while not str(app.screen.query_one("#views-line").render()).rstrip().split(
+                "·")[-1].strip().startswith("events"):
+            await pilot.press("ctrl+k")
+            await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerInquiryDialog)
+
+
+async def test_the_repair_notice_is_shown_from_the_settings_and_the_directory(make_desk_app,
+                                                                               estate):
+    """D-32 (issue 21): F11 shows where and when repairs are reported; the phone comes from
+    the directory and the time limits from the settings."""
+    from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
+
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f11")
+        await settle(pilot)
+        assert isinstance(app.screen, RepairNoticeDialog)
+        text = screen_text(app)
+        assert "Where and when to report repairs" in text
+        assert "on site within 2 h" in text and "72 h" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RepairNoticeDialog)

@@ -82,7 +82,7 @@ async def press(pilot, walk: Walk, step: str, *keys: str) -> None:
 
 
 KEY_NAMES = {"shift+tab", "enter", "escape", "down", "up", "backspace", "tab", "ctrl+t", "ctrl+n", "ctrl+g",
-             "ctrl+o", "ctrl+s", "ctrl+b", "ctrl+l", "ctrl+f", "f1", "f2", "f4", "ctrl+u",
+             "ctrl+o", "ctrl+s", "ctrl+b", "ctrl+l", "ctrl+f", "f1", "f2", "f4", "ctrl+u", "ctrl+d",
              "home", "end"}
 
 
@@ -122,7 +122,8 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         await clear(pilot)
         await press(pilot, walk, "company contact", "康宁", "enter")
         await press(pilot, walk, "company try", "4")
-        await press(pilot, walk, "company closed", "escape")
+        await press(pilot, walk, "company give-up asked", "escape")
+        await press(pilot, walk, "company closed, inquirer declined", "ctrl+d")
         await clear(pilot)
         await press(pilot, walk, "staff contact", "王强", "enter")
         await press(pilot, walk, "staff message", "ctrl+n")

@@ -499,3 +499,23 @@ async def test_an_account_an_admin_made_chooses_its_password_at_first_sign_in(en
         assert type(app.screen).__name__ == "SelfCheckScreen"
     user = users.sign_in(engine=engine, clock=clock, settings=settings, code="op5", password="mine-own-77x")
     assert not user.must_change_password
+
+
+async def test_check_in_says_the_previous_shift_never_signed(engine, clock, settings, staff):
+    """D-2 (issue 21): sup1 worked and left without a handover; op1's check-in shows it,
+    logs it once for supervisors, and the sheet of op1's own handover says what op1 did."""
+    start_shift_for(engine, clock, settings, staff.supervisor)   # never signs
+    clock.advance(hours=12)
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        assert type(app.screen).__name__ == "SelfCheckScreen"
+        text = screen_text(app)
+        assert "Gaps in the handover book" in text and "without a signed" in text
+        await self_check_all(pilot)
+        assert app.current_mode == "dashboard"        # no handover waiting: to the desk
+        entry = one(engine, LogbookEntry, LogbookEntry.notified == "Supervisor")
+        assert "without a signed handover" in entry.what
+        assert entry.shift_id == app.actor.shift_id
+    audit_ok(engine)

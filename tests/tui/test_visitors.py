@@ -17,7 +17,7 @@ from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry
 from deskterm.services.visitors.expected import add_expected
 from deskterm.tui.widgets.field import FormField
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, screen_text, settle
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 ID_NUMBER = valid_resident_id(7)
@@ -298,3 +298,23 @@ async def test_ctrl_o_prints_the_last_slip_with_its_barcode(make_desk_app, engin
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert scanned(printed.read_bytes()) == [slip.number]
+
+
+async def test_unknown_region_warns_but_the_slip_is_issued(make_desk_app, engine, estate):
+    """D-5 (issue 21): region code 999999 never existed; the operator holds the card, so the
+    form warns and the slip is still issued."""
+    number = valid_resident_id(8, area="999999")
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.press("ctrl+n")
+        await keys.type("王五")
+        await keys.press("enter", "enter", "tab")
+        await keys.type(number)
+        await keys.press("enter")          # leaves the number: the warning shows
+        assert "region code" in screen_text(app).replace("\n", "")
+        await keys.type("zs")
+        await keys.press("enter", "ctrl+s", "a")
+        (slip,) = slips(engine)
+        assert slip.doc_masked == f"resident_id ****{number[-4:]}"

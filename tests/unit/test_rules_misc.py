@@ -274,7 +274,7 @@ def test_format_number_rejects(prefix, seq):
 
 
 def test_prefixes():
-    assert PREFIXES == {"visitor": "V", "repair": "R", "complaint": "C"}
+    assert PREFIXES == {"visitor": "V", "repair": "R", "complaint": "C", "public_area": "PA"}
 
 
 @pytest.mark.parametrize(

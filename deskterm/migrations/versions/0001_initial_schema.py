@@ -76,6 +76,8 @@ def upgrade() -> None:
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('title_pinyin', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('title_initials', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('place', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('starts_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ends_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
@@ -84,6 +86,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_title_initials'), ['title_initials'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_title_pinyin'), ['title_pinyin'], unique=False)
 
     op.create_table('fee_schedule_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -224,6 +228,7 @@ def upgrade() -> None:
     sa.Column('notices', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
     sa.Column('open_items', sa.JSON(), nullable=False),
     sa.Column('physical_items', sa.JSON(), nullable=False),
+    sa.Column('done_summary', sa.JSON(), nullable=False),
     sa.Column('audit_head_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('audit_head_seq', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
@@ -254,6 +259,8 @@ def upgrade() -> None:
     sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('shift_id', sa.Integer(), nullable=True),
+    sa.Column('inquirer_contact', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('inquirer_declined', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -381,59 +388,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_resident_name_pinyin'), ['name_pinyin'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_unit_id'), ['unit_id'], unique=False)
 
-    op.create_table('complaint',
-    sa.Column('who_kind', sa.String(length=16), nullable=False),
-    sa.Column('who_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('resident_id', sa.Integer(), nullable=True),
-    sa.Column('company_id', sa.Integer(), nullable=True),
-    sa.Column('contact', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('passed_down_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('content', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-    sa.Column('severity', sa.String(length=16), nullable=False),
-    sa.Column('valid', sa.Boolean(), nullable=True),
-    sa.Column('department', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('received_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('received_by', sa.Integer(), nullable=False),
-    sa.Column('shift_id', sa.Integer(), nullable=True),
-    sa.Column('repair_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('referred_to', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('referred_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('reply_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('replied_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('answer', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
-    sa.Column('answer_how', sa.String(length=16), nullable=True),
-    sa.Column('closed_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('signed_off_by', sa.Integer(), nullable=True),
-    sa.Column('signed_off_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('severe_ack_by', sa.Integer(), nullable=True),
-    sa.Column('severe_ack_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('reopen_count', sa.Integer(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['company_id'], ['company.id'], ),
-    sa.ForeignKeyConstraint(['received_by'], ['user.id'], ),
-    sa.ForeignKeyConstraint(['repair_id'], ['repair_order.id'], ),
-    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
-    sa.ForeignKeyConstraint(['severe_ack_by'], ['user.id'], ),
-    sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
-    sa.ForeignKeyConstraint(['signed_off_by'], ['user.id'], ),
-    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('number')
-    )
-    with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_complaint_category'), ['category'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_received_at'), ['received_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_reply_due_at'), ['reply_due_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_shift_id'), ['shift_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_unit_id'), ['unit_id'], unique=False)
-
     op.create_table('contact_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
@@ -531,6 +485,40 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_promised_reply_answered_at'), ['answered_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_promised_reply_due_at'), ['due_at'], unique=False)
 
+    op.create_table('public_area_request',
+    sa.Column('applicant_kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('applicant_name', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('area', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('wanted_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('request', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('received_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_by', sa.Integer(), nullable=False),
+    sa.Column('decision', sa.String(length=16), nullable=False),
+    sa.Column('rule_cited', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('help_offered', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('decision_note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('decided_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.Column('precedent_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], ),
+    sa.ForeignKeyConstraint(['decided_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['precedent_id'], ['public_area_request.id'], ),
+    sa.ForeignKeyConstraint(['received_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('number')
+    )
+    with op.batch_alter_table('public_area_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_public_area_request_decision'), ['decision'], unique=False)
+        batch_op.create_index(batch_op.f('ix_public_area_request_received_at'), ['received_at'], unique=False)
+
     op.create_table('repair_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -603,6 +591,110 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_repair_fee_line_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_repair_fee_line_review'), ['review'], unique=False)
 
+    op.create_table('complaint',
+    sa.Column('who_kind', sa.String(length=16), nullable=False),
+    sa.Column('who_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=True),
+    sa.Column('contact', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('passed_down_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('content', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('severity', sa.String(length=16), nullable=False),
+    sa.Column('valid', sa.Boolean(), nullable=True),
+    sa.Column('department', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('received_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_by', sa.Integer(), nullable=False),
+    sa.Column('shift_id', sa.Integer(), nullable=True),
+    sa.Column('repair_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('referred_to', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('referred_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reply_due_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('replied_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answer', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
+    sa.Column('answer_how', sa.String(length=16), nullable=True),
+    sa.Column('closed_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('signed_off_by', sa.Integer(), nullable=True),
+    sa.Column('signed_off_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('severe_ack_by', sa.Integer(), nullable=True),
+    sa.Column('severe_ack_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reopen_count', sa.Integer(), nullable=False),
+    sa.Column('public_request_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], ),
+    sa.ForeignKeyConstraint(['public_request_id'], ['public_area_request.id'], ),
+    sa.ForeignKeyConstraint(['received_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['repair_id'], ['repair_order.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.ForeignKeyConstraint(['severe_ack_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
+    sa.ForeignKeyConstraint(['signed_off_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('number')
+    )
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_reply_due_at'), ['reply_due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_shift_id'), ['shift_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('visitor_slip',
+    sa.Column('visitor_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('headcount', sa.Integer(), nullable=False),
+    sa.Column('doc_type', sa.String(length=24), nullable=False),
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('host_resident_id', sa.Integer(), nullable=True),
+    sa.Column('host_company_id', sa.Integer(), nullable=True),
+    sa.Column('host_unit_id', sa.Integer(), nullable=True),
+    sa.Column('host_text', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('purpose_text', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('plate', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('host_call_method', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('host_call_result', sa.String(length=16), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('doc_masked', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('expected_id', sa.Integer(), nullable=True),
+    sa.Column('checked_in_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('checked_in_by', sa.Integer(), nullable=False),
+    sa.Column('shift_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('checked_out_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_out_by', sa.Integer(), nullable=True),
+    sa.Column('slip_returned', sa.Boolean(), nullable=True),
+    sa.Column('deny_entry_id', sa.Integer(), nullable=True),
+    sa.Column('deny_decided_by', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['checked_in_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['checked_out_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['deny_decided_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['deny_entry_id'], ['deny_entry.id'], ),
+    sa.ForeignKeyConstraint(['expected_id'], ['expected_visitor.id'], ),
+    sa.ForeignKeyConstraint(['host_company_id'], ['company.id'], ),
+    sa.ForeignKeyConstraint(['host_resident_id'], ['resident.id'], ),
+    sa.ForeignKeyConstraint(['host_unit_id'], ['unit.id'], ),
+    sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('number')
+    )
+    with op.batch_alter_table('visitor_slip', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visitor_slip_checked_in_at'), ['checked_in_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_slip_checked_out_at'), ['checked_out_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_slip_host_company_id'), ['host_company_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_slip_host_resident_id'), ['host_resident_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_slip_host_unit_id'), ['host_unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitor_slip_shift_id'), ['shift_id'], unique=False)
+        batch_op.create_index('ix_visitor_slip_status_in', ['status', 'checked_in_at'], unique=False)
+
     op.create_table('callback',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('subject_kind', sa.String(length=16), nullable=False),
@@ -656,6 +748,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_communication_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_communication_follow_up_due'), ['follow_up_due'], unique=False)
 
+    op.create_table('complaint_repair',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('repair_id', sa.Integer(), nullable=False),
+    sa.Column('linked_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('linked_by', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['linked_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['repair_id'], ['repair_order.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('complaint_id', 'repair_id')
+    )
+    with op.batch_alter_table('complaint_repair', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_repair_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_repair_repair_id'), ['repair_id'], unique=False)
+
     op.create_table('complaint_step',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -670,74 +778,20 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint_step', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_step_complaint_id'), ['complaint_id'], unique=False)
 
-    op.create_table('visitor_slip',
-    sa.Column('visitor_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('headcount', sa.Integer(), nullable=False),
-    sa.Column('doc_type', sa.String(length=24), nullable=False),
-    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
-    sa.Column('host_resident_id', sa.Integer(), nullable=True),
-    sa.Column('host_company_id', sa.Integer(), nullable=True),
-    sa.Column('host_unit_id', sa.Integer(), nullable=True),
-    sa.Column('host_text', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
-    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('purpose_text', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
-    sa.Column('plate', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
-    sa.Column('host_call_method', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
-    sa.Column('host_call_result', sa.String(length=16), nullable=True),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('doc_masked', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
-    sa.Column('expected_id', sa.Integer(), nullable=True),
-    sa.Column('checked_in_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('checked_in_by', sa.Integer(), nullable=False),
-    sa.Column('shift_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('checked_out_at', deskterm.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('checked_out_by', sa.Integer(), nullable=True),
-    sa.Column('slip_returned', sa.Boolean(), nullable=True),
-    sa.Column('deny_entry_id', sa.Integer(), nullable=True),
-    sa.Column('deny_decided_by', sa.Integer(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['checked_in_by'], ['user.id'], ),
-    sa.ForeignKeyConstraint(['checked_out_by'], ['user.id'], ),
-    sa.ForeignKeyConstraint(['deny_decided_by'], ['user.id'], ),
-    sa.ForeignKeyConstraint(['deny_entry_id'], ['deny_entry.id'], ),
-    sa.ForeignKeyConstraint(['expected_id'], ['expected_visitor.id'], ),
-    sa.ForeignKeyConstraint(['host_company_id'], ['company.id'], ),
-    sa.ForeignKeyConstraint(['host_resident_id'], ['resident.id'], ),
-    sa.ForeignKeyConstraint(['host_unit_id'], ['unit.id'], ),
-    sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('number')
-    )
-    with op.batch_alter_table('visitor_slip', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_visitor_slip_checked_in_at'), ['checked_in_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visitor_slip_checked_out_at'), ['checked_out_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visitor_slip_host_company_id'), ['host_company_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visitor_slip_host_resident_id'), ['host_resident_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visitor_slip_host_unit_id'), ['host_unit_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visitor_slip_shift_id'), ['shift_id'], unique=False)
-        batch_op.create_index('ix_visitor_slip_status_in', ['status', 'checked_in_at'], unique=False)
-
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('visitor_slip', schema=None) as batch_op:
-        batch_op.drop_index('ix_visitor_slip_status_in')
-        batch_op.drop_index(batch_op.f('ix_visitor_slip_shift_id'))
-        batch_op.drop_index(batch_op.f('ix_visitor_slip_host_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_visitor_slip_host_resident_id'))
-        batch_op.drop_index(batch_op.f('ix_visitor_slip_host_company_id'))
-        batch_op.drop_index(batch_op.f('ix_visitor_slip_checked_out_at'))
-        batch_op.drop_index(batch_op.f('ix_visitor_slip_checked_in_at'))
-
-    op.drop_table('visitor_slip')
     with op.batch_alter_table('complaint_step', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_step_complaint_id'))
 
     op.drop_table('complaint_step')
+    with op.batch_alter_table('complaint_repair', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_repair_repair_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_repair_complaint_id'))
+
+    op.drop_table('complaint_repair')
     with op.batch_alter_table('communication', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_communication_follow_up_due'))
         batch_op.drop_index(batch_op.f('ix_communication_at'))
@@ -751,6 +805,25 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_callback_done_at'))
 
     op.drop_table('callback')
+    with op.batch_alter_table('visitor_slip', schema=None) as batch_op:
+        batch_op.drop_index('ix_visitor_slip_status_in')
+        batch_op.drop_index(batch_op.f('ix_visitor_slip_shift_id'))
+        batch_op.drop_index(batch_op.f('ix_visitor_slip_host_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_visitor_slip_host_resident_id'))
+        batch_op.drop_index(batch_op.f('ix_visitor_slip_host_company_id'))
+        batch_op.drop_index(batch_op.f('ix_visitor_slip_checked_out_at'))
+        batch_op.drop_index(batch_op.f('ix_visitor_slip_checked_in_at'))
+
+    op.drop_table('visitor_slip')
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_status'))
+        batch_op.drop_index(batch_op.f('ix_complaint_shift_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_reply_due_at'))
+        batch_op.drop_index(batch_op.f('ix_complaint_received_at'))
+        batch_op.drop_index(batch_op.f('ix_complaint_category'))
+
+    op.drop_table('complaint')
     with op.batch_alter_table('repair_fee_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_repair_fee_line_review'))
         batch_op.drop_index(batch_op.f('ix_repair_fee_line_order_id'))
@@ -766,6 +839,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_repair_attempt_order_id'))
 
     op.drop_table('repair_attempt')
+    with op.batch_alter_table('public_area_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_public_area_request_received_at'))
+        batch_op.drop_index(batch_op.f('ix_public_area_request_decision'))
+
+    op.drop_table('public_area_request')
     with op.batch_alter_table('promised_reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_promised_reply_due_at'))
         batch_op.drop_index(batch_op.f('ix_promised_reply_answered_at'))
@@ -788,15 +866,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contact_attempt_inquiry_id'))
 
     op.drop_table('contact_attempt')
-    with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_complaint_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_complaint_status'))
-        batch_op.drop_index(batch_op.f('ix_complaint_shift_id'))
-        batch_op.drop_index(batch_op.f('ix_complaint_reply_due_at'))
-        batch_op.drop_index(batch_op.f('ix_complaint_received_at'))
-        batch_op.drop_index(batch_op.f('ix_complaint_category'))
-
-    op.drop_table('complaint')
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resident_unit_id'))
         batch_op.drop_index(batch_op.f('ix_resident_name_pinyin'))
@@ -876,6 +945,8 @@ def downgrade() -> None:
 
     op.drop_table('fee_schedule_item')
     with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_title_pinyin'))
+        batch_op.drop_index(batch_op.f('ix_event_title_initials'))
         batch_op.drop_index(batch_op.f('ix_event_starts_at'))
 
     op.drop_table('event')

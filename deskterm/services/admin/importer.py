@@ -1,4 +1,5 @@
-"""`deskterm import`: residents, units, the directory and the fee schedule from CSV or XLSX.
+"""`deskterm import`: residents, units, the directory, the fee schedule and the repair
+categories (D-30) from CSV or XLSX.
 
 Files come from people: headings in Chinese or English, CSV saved by Excel in UTF-8 or in GBK,
 XLSX with numbers where text was meant (admin.sheets reads them). Every row is checked first and
@@ -15,7 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from deskterm.services import audit
-from deskterm.services.admin.import_reference import import_directory, import_fees
+from deskterm.services.admin.import_reference import (
+    import_categories,
+    import_directory,
+    import_fees,
+)
 from deskterm.services.admin.sheets import KINDS, ImportResult, RowProblem, Sheet, read_sheet
 from deskterm.services.estate import importing as import_estate
 from deskterm.services.permissions import require
@@ -41,6 +46,9 @@ def import_file(*, session, actor, clock, settings, kind: str, path: Path, dry_r
     elif kind == "fees":
         import_fees(session=session, actor=actor, clock=clock, settings=settings, sheet=sheet,
                     result=result, skip_bad=skip_bad)
+    elif kind == "categories":
+        import_categories(session=session, actor=actor, clock=clock, settings=settings,
+                          sheet=sheet, result=result, skip_bad=skip_bad)
     else:
         run = import_estate.import_residents if kind == "residents" else import_estate.import_units
         with _without_cycle_collection():

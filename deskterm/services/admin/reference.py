@@ -1,7 +1,8 @@
 """Reference data shipped in data/: repair categories (D-30), the fee schedule, the directory.
 
-Loading is idempotent: categories are upserted by code, fee items and directory entries are
-added only when their table is empty (an admin's imports are never overwritten).
+Loading is idempotent and never overwrites a site's own edits (D-30): a shipped category is
+added only when its code is not there yet (a renamed or reclassified category stays as the site
+made it), fee items and directory entries only when their table is empty.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from deskterm.db import lock_row
 from deskterm.models.directory import DirectoryEntry, DirectoryKind
 from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.paths import reference_data_dir
@@ -22,9 +22,12 @@ from deskterm.rules.repair_class import load_categories
 
 
 def load_repair_categories(session: Session, path: Path | None = None) -> int:
+    """Add the shipped categories a site does not have yet; returns how many were added."""
     count = 0
     for cat in load_categories(path):
-        row = lock_row(session, RepairCategory, cat.code) or RepairCategory(code=cat.code)
+        if session.get(RepairCategory, cat.code) is not None:
+            continue  # the site's row, as shipped or as the site edited it
+        row = RepairCategory(code=cat.code)
         row.name_zh = cat.name_zh
         row.name_en = cat.name_en
         row.repair_class = cat.repair_class

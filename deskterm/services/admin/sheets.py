@@ -24,7 +24,7 @@ from typing import Any
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 
-KINDS = ("residents", "units", "directory", "fees")
+KINDS = ("residents", "units", "directory", "fees", "categories")
 
 # canonical column -> the headings people write (compared after normalise_heading)
 HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -64,6 +64,14 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "materials": ("材料费", "materials", "materialsyuan"),
         "valid_from": ("生效日期", "生效时间", "validfrom", "from"),
     },
+    "categories": {  # D-30: the repair categories and the class each sets
+        "code": ("编号", "代码", "类别编号", "code"),
+        "name_zh": ("名称", "中文名称", "报修项目", "namezh", "name"),
+        "name_en": ("英文名称", "nameen", "english"),
+        "repair_class": ("类别", "急修一般", "分类", "级别", "repairclass", "class"),
+        "scope": ("范围", "适用", "scope"),
+        "sort": ("排序", "顺序", "sort", "order"),
+    },
 }
 # Where each column's text is stored (issue 15): "model.field" means the cell passes the text
 # boundary of that field (models/text.py, checked at every write by models/guard.py); any
@@ -88,6 +96,7 @@ REQUIRED = {
     "units": ("building", "unit"),
     "directory": ("kind", "name"),
     "fees": ("code", "name", "labour"),
+    "categories": ("code", "name_zh", "repair_class"),
 }
 
 

@@ -24,7 +24,7 @@ from deskterm.models.complaint import (
     CallbackMethod,
     Complaint,
 )
-from deskterm.models.estate import Unit
+from deskterm.models.estate import Company, Resident, Unit
 from deskterm.models.repair import RepairOrder
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -192,3 +192,42 @@ def record_attempt(
                  entity="callback", detail={"version": row.version, "changes": diff,
                                             "comment": comment.strip()[:200]}, subject=row)
     return row
+
+
+REVEAL_REASON_MAX = 200
+
+
+def reveal_contact(*, session: Session, actor: Actor, clock: Clock, callback_id: int,
+                   reason: str) -> str:
+    """The number to dial for a callback (the desk's own call, D-21): the contact typed on the
+    repair order or the complaint, else the phone on record of the resident or company who
+    complained. Asked with a reason and audited (who, which callback, why; never the number).
+    """
+    require(actor, "residents.reveal_phone")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(_("Say why the number is needed."), field="reason")
+    if len(reason) > REVEAL_REASON_MAX:
+        raise InvalidInput(_("The reason is at most {n} characters.").format(
+            n=REVEAL_REASON_MAX), field="reason")
+    cb = get_callback(session, callback_id)
+    number = ""
+    if cb.subject_kind == CallbackKind.repair:
+        order = session.get(RepairOrder, cb.subject_id)
+        number = order.reporter_contact if order else ""
+    else:
+        complaint = session.get(Complaint, cb.subject_id)
+        if complaint is not None:
+            number = complaint.contact
+            if not number and complaint.resident_id is not None:
+                person = session.get(Resident, complaint.resident_id)
+                number = (person.phone or "") if person else ""
+            if not number and complaint.company_id is not None:
+                company = session.get(Company, complaint.company_id)
+                number = (company.phone or "") if company else ""
+    if not number:
+        raise NotFound(_("No number is on record for this callback: ask at the unit."))
+    audit.record(session=session, actor=actor, clock=clock, action="callback.reveal_phone",
+                 entity="callback", entity_id=cb.id,
+                 detail={"reason": reason, "subject": f"{cb.subject_kind}:{cb.subject_id}"})
+    return number

@@ -37,7 +37,9 @@ from deskterm.models.estate import Unit
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.callbacks import due as callback_due_times
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import links
 from deskterm.services.complaints.base import FIELD_LABELS, bump, check_version, fits, required_text
 from deskterm.services.complaints.categories import (  # noqa: F401  (callers use complaints.X)
     BUILTIN_CATEGORIES,
@@ -156,6 +158,9 @@ def intake_complaint(
                  detail={"number": row.number, "category": row.category,
                          "severity": severity.value, "channel": channel.value},
                  subject=row)
+    if data.repair_id is not None:  # case 1: the complaint and its repair show each other
+        links.add_link_in_session(session, complaint=row, repair_id=data.repair_id,
+                                  actor=actor, clock=clock)
     for step in steps:
         if step not in (StepKind.listened, StepKind.clarified, StepKind.sympathy):
             raise InvalidInput(_("Choose from the list."), field="steps")
@@ -314,7 +319,9 @@ def close_complaint(
     if close:
         callbacks.schedule_callback(
             session=session, actor=actor, clock=clock, subject_kind=CallbackKind.complaint,
-            subject_id=row.id, due_at=now + timedelta(days=settings.complaint_callback_days))
+            subject_id=row.id, due_at=callback_due_times.due_at(
+                session, actor, now, settings, kind="complaint", category=row.category,
+                from_complaint=row.reopen_count > 0))
     return row
 
 

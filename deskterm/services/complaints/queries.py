@@ -5,7 +5,7 @@ callbacks and communications (contact masked).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import or_
@@ -23,6 +23,8 @@ from deskterm.models.complaint import (
     Severity,
 )
 from deskterm.models.estate import Unit
+from deskterm.models.public_area import PublicAreaRequest
+from deskterm.services.complaints import links, public_areas
 from deskterm.services.complaints.categories import category_label
 
 
@@ -121,6 +123,9 @@ class ComplaintDetail:
     callbacks: list  # Callback rows, oldest first
     communications: list  # Communication rows filed with it, newest first
     contact_masked: str
+    party: str = ""  # the resident or company on record who complained ("" if not linked)
+    repairs: list = field(default_factory=list)  # links.LinkedRepair, oldest first
+    public_request: str = ""  # "PA20261128-0001 大堂 refused" (case 2), "" if none
 
 
 def complaint_detail(session: Session, complaint_id: int) -> ComplaintDetail:
@@ -140,7 +145,17 @@ def complaint_detail(session: Session, complaint_id: int) -> ComplaintDetail:
                               .order_by(col(Communication.at).desc())))
     return ComplaintDetail(row, unit_label(session, row.unit_id), names.get(row.received_by, ""),
                            category_label(session, row.category), steps, cbs, comms,
-                           mask_phone(row.contact) if row.contact else "")
+                           mask_phone(row.contact) if row.contact else "",
+                           party=links.party_of(session, row),
+                           repairs=links.repairs_of(session, complaint_id),
+                           public_request=_public_request_line(session, row.public_request_id))
+
+
+def _public_request_line(session: Session, request_id: int | None) -> str:
+    if request_id is None:
+        return ""
+    request = session.get(PublicAreaRequest, request_id)
+    return public_areas.request_line(request) if request else ""
 
 
 def unit_label(session: Session, unit_id: int | None) -> str:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.db import lock_first
@@ -240,8 +241,10 @@ def _upsert_event(
 ) -> None:
     event = lock_first(session,
         select(Event).where(Event.title == values["name"], Event.starts_at == values["starts_at"]))
+    full, initials = pinyin_keys(values["name"])
     fields = {"title": values["name"], "place": values["location"], "starts_at": values["starts_at"],
-              "ends_at": values["ends_at"], "content": values["notes"]}
+              "ends_at": values["ends_at"], "content": values["notes"], "title_pinyin": full,
+              "title_initials": initials}
     if event is None:
         report.events_added += 1
         if write:
@@ -270,8 +273,10 @@ def add_event(
         raise InvalidInput(_("An event's place is 1 to 128 characters."), field="place")
     if ends_at is not None and as_utc(ends_at) < as_utc(starts_at):
         raise InvalidInput(_("The event ends before it starts."), field="ends_at")
+    full, initials = pinyin_keys(title)
     event = Event(title=title, place=place, starts_at=as_utc(starts_at),
-                  ends_at=as_utc(ends_at) if ends_at else None, content=(content or "").strip() or None)
+                  ends_at=as_utc(ends_at) if ends_at else None, content=(content or "").strip() or None,
+                  title_pinyin=full, title_initials=initials)
     session.add(event)
     session.flush()
     audit.record(session=session, actor=actor, clock=clock, action="event.create", entity="event",
@@ -306,3 +311,60 @@ def get_entry(*, session: Session, kind: str, entry_id: int) -> EntryView:
     return EntryView(str(entry.kind), entry.id, entry.name, entry.location or "", entry.phone or "",
                      entry.hours or "", entry.notes or "")
 
+
+
+# -- browsing the reference material by kind (D-23) ------------------------------------------
+PAST_EVENT = "past_event"
+# The order the desk pages through with one key: what callers ask most first.
+BROWSE_KINDS = (DirectoryKind.transport.value, DirectoryKind.bank.value, EVENT, PAST_EVENT,
+                DirectoryKind.phone.value, DirectoryKind.shop.value,
+                DirectoryKind.entertainment.value, DirectoryKind.service.value,
+                DirectoryKind.layout.value)
+BROWSE_LABELS = {EVENT: N_("events"), PAST_EVENT: N_("past events")}
+EVENT_STILL_ON = timedelta(days=1)  # an event that started less than a day ago is still "on"
+
+
+def browse_label(kind: str) -> str:
+    return _(BROWSE_LABELS[kind]) if kind in BROWSE_LABELS else kind_label(kind)
+
+
+def _event_view(event: Event) -> EntryView:
+    return EntryView(EVENT, event.id, event.title, event.place, "", "", event.content or "",
+                     event.starts_at, event.ends_at)
+
+
+def browse(*, session: Session, kind: str, now: datetime, limit: int = 300) -> list[EntryView]:
+    """The entries of one kind, to read down the list: directory entries by name; events to
+    come soonest first; past events (still findable) latest first."""
+    if kind not in BROWSE_KINDS:
+        raise InvalidInput(_("Unknown kind of reference entry: {kind}.").format(kind=kind),
+                           field="kind")
+    since = as_utc(now) - EVENT_STILL_ON
+    if kind == EVENT:
+        rows = session.exec(select(Event).where(Event.starts_at >= since)
+                            .order_by(col(Event.starts_at), col(Event.id)).limit(limit))
+        return [_event_view(e) for e in rows]
+    if kind == PAST_EVENT:
+        rows = session.exec(select(Event).where(Event.starts_at < since)
+                            .order_by(col(Event.starts_at).desc(), col(Event.id).desc())
+                            .limit(limit))
+        return [_event_view(e) for e in rows]
+    rows = session.exec(select(DirectoryEntry).where(DirectoryEntry.kind == kind)
+                        .order_by(col(DirectoryEntry.name_pinyin), col(DirectoryEntry.id))
+                        .limit(limit))
+    return [EntryView(str(e.kind), e.id, e.name, e.location or "", e.phone or "", e.hours or "",
+                      e.notes or "") for e in rows]
+
+
+def browse_counts(*, session: Session, now: datetime) -> dict[str, int]:
+    """How many entries each kind holds (kinds with none are shown too, as 0)."""
+    since = as_utc(now) - EVENT_STILL_ON
+    counts = {kind: 0 for kind in BROWSE_KINDS}
+    for kind, n in session.exec(select(DirectoryEntry.kind, func.count())
+                                .group_by(DirectoryEntry.kind)):
+        counts[str(kind)] = n
+    counts[EVENT] = session.exec(select(func.count()).select_from(Event)
+                                 .where(Event.starts_at >= since)).one()
+    counts[PAST_EVENT] = session.exec(select(func.count()).select_from(Event)
+                                      .where(Event.starts_at < since)).one()
+    return counts

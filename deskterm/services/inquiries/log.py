@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlmodel import Session, func, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.config import Settings
 from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
@@ -28,6 +29,7 @@ from deskterm.models.inquiry import (
     Inquiry,
     InquiryCreate,
     InquiryOutcome,
+    Message,
 )
 from deskterm.models.user import User
 from deskterm.services import audit
@@ -35,8 +37,8 @@ from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 
 # D-22 "several tries": after this many unanswered attempts the desk apologises and takes a
-# message or the inquirer's contact instead of trying again.
-ATTEMPTS_BEFORE_MESSAGE = 3
+# message or the inquirer's contact instead of trying again (setting `inquiry_tries`).
+ATTEMPTS_BEFORE_MESSAGE = Settings().inquiry_tries
 
 TARGET_KINDS = ("resident", "company", "staff", "directory", "event", "unit")
 
@@ -195,19 +197,21 @@ def count_attempts(session: Session, inquiry_id: int) -> int:
     ).one()
 
 
-def advise(attempts: int, last: ContactOutcome, unanswered: int) -> Advice:
+def advise(attempts: int, last: ContactOutcome, unanswered: int,
+           tries: int = ATTEMPTS_BEFORE_MESSAGE) -> Advice:
     """The next step after an attempt (D-20 to D-22)."""
     if last is ContactOutcome.transferred:
         return Advice.done
     if last in (ContactOutcome.absent, ContactOutcome.declined):
         return Advice.offer_message
-    if unanswered >= ATTEMPTS_BEFORE_MESSAGE:
+    if unanswered >= tries:
         return Advice.apologise
     return Advice.try_again
 
 
 def record_attempt(
-    *, session: Session, actor: Actor, clock: Clock, inquiry_id: int, outcome: ContactOutcome | str
+    *, session: Session, actor: Actor, clock: Clock, inquiry_id: int, outcome: ContactOutcome | str,
+    settings: Settings | None = None,
 ) -> ContactStatus:
     """Record one attempt to reach the person asked for, and say what to do next."""
     require(actor, "inquiries.contact")
@@ -243,7 +247,9 @@ def record_attempt(
         session=session, actor=actor, clock=clock, action="inquiry.contact", entity="inquiry",
         entity_id=inquiry.id, detail={"outcome": outcome.value, "attempt": attempts},
     )
-    return ContactStatus(inquiry.id, attempts, outcome, advise(attempts, outcome, unanswered))
+    tries = (settings or Settings()).inquiry_tries
+    return ContactStatus(inquiry.id, attempts, outcome,
+                         advise(attempts, outcome, unanswered, tries))
 
 
 def close_inquiry(
@@ -254,8 +260,15 @@ def close_inquiry(
     inquiry_id: int,
     outcome: InquiryOutcome | str,
     topic: str | None = None,
+    inquirer_contact: str | None = None,
+    inquirer_declined: bool = False,
+    settings: Settings | None = None,
 ) -> Inquiry:
-    """Set how an inquiry ended (answered, declined politely, not reached ...)."""
+    """Set how an inquiry ended (answered, declined politely, not reached ...).
+
+    D-22: "not reached" closes only after `settings.inquiry_tries` tries, unless a message was
+    taken for it, the inquirer left their own contact, or the inquirer declined to leave one.
+    """
     require(actor, "inquiries.contact")
     try:
         outcome = InquiryOutcome(outcome)
@@ -266,16 +279,44 @@ def close_inquiry(
     if inquiry.outcome == outcome and (topic is None or topic.strip() == inquiry.topic):
         raise InvalidInput(_("This inquiry is already closed that way; nothing was changed."),
                            field="outcome")
+    contact = _text(inquirer_contact, 64, "inquirer_contact", _("The inquirer's contact"))
+    if contact:
+        inquiry.inquirer_contact = contact
+    if inquirer_declined:
+        inquiry.inquirer_declined = True
+    if outcome is InquiryOutcome.not_found:
+        _check_given_up(session, inquiry, (settings or Settings()).inquiry_tries)
     inquiry.outcome = outcome
     if topic is not None:
         inquiry.topic = _text(topic, 256, "topic", _("The topic"))
     session.add(inquiry)
     session.flush()
+    detail: dict = {"outcome": outcome.value}
+    if contact:
+        detail["inquirer_contact"] = True  # that one was left; the contact stays in the row
+    if inquiry.inquirer_declined:
+        detail["inquirer_declined"] = True
     audit.record(
         session=session, actor=actor, clock=clock, action="inquiry.close", entity="inquiry",
-        entity_id=inquiry.id, detail={"outcome": outcome.value},
+        entity_id=inquiry.id, detail=detail,
     )
     return inquiry
+
+
+def _check_given_up(session: Session, inquiry: Inquiry, tries: int) -> None:
+    """D-22: the desk does not give up after one try."""
+    if inquiry.inquirer_contact or inquiry.inquirer_declined:
+        return
+    message = session.exec(select(Message.id).where(Message.inquiry_id == inquiry.id)).first()
+    if message is not None:
+        return
+    made = count_attempts(session, inquiry.id)
+    if made < tries:
+        raise InvalidInput(
+            _("Tried {made} of {tries} times: try again, or take a message or the inquirer's "
+              "contact, or record that the inquirer declined (D-22).").format(
+                made=made, tries=tries),
+            field="outcome")
 
 
 def set_outcome_in_session(session: Session, inquiry_id: int | None, outcome: InquiryOutcome) -> None:

@@ -51,6 +51,7 @@ class MessageView:
     delivered_how: str | None
     version: int
     inquiry_id: int | None
+    for_id: int | None = None  # the resident or company on record it is for
 
     @property
     def delivered(self) -> bool:
@@ -169,7 +170,7 @@ def _views(session: Session, *where, order=(), limit: int | None = None) -> list
     return [
         MessageView(m.id, m.for_kind, m.for_name, m.from_name, m.from_contact, m.text,
                     m.taken_at, taken_by, m.delivered_at, delivered_by, m.delivered_how,
-                    m.version, m.inquiry_id)
+                    m.version, m.inquiry_id, m.for_id)
         for m, taken_by, delivered_by in session.exec(stmt)
     ]
 

@@ -391,7 +391,14 @@ def _pinyin_statement(dialect: str):
                               and_(bindparam("long_ok", type_=Boolean()),
                                    _contains(d.name_pinyin, "term")),
                               _contains(d.name, "term")), OTHER_LIMIT),
-        _event_branch(or_(_contains(Event.title, "term"), _contains(Event.place, "term")),
+        _event_branch(or_(_prefix_like(Event.title_initials, "term"),
+                          _prefix_like(Event.title_pinyin, "term"),
+                          # an event's name often starts with 社区/小区: from 4 letters on
+                          # its keys match inside too (zqwh finds 社区中秋晚会)
+                          and_(bindparam("long_ok", type_=Boolean()),
+                               or_(_contains(Event.title_pinyin, "term"),
+                                   _contains(Event.title_initials, "term"))),
+                          _contains(Event.title, "term"), _contains(Event.place, "term")),
                       OTHER_LIMIT),
     ]
     return _union(*branches)

@@ -7,8 +7,7 @@ version is refused with what the other desk changed (StaleEdit).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -16,7 +15,7 @@ from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
-from deskterm.models.complaint import Callback, CallbackResult
+from deskterm.models.complaint import Callback, CallbackResult, ComplaintRepair
 from deskterm.models.repair import (
     DONE_REPAIR_STATUSES,
     OPEN_REPAIR_STATUSES,
@@ -28,10 +27,10 @@ from deskterm.models.repair import (
     RepairScope,
     RepairStatus,
 )
-from deskterm.models.shift import Shift
 from deskterm.rules.money import format_yuan
 from deskterm.rules.sla import deadlines_for
 from deskterm.services.actor import Actor
+from deskterm.services.callbacks import due as callback_due_times
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.permissions import require
 from deskterm.services.repairs import engineers
@@ -46,8 +45,6 @@ from deskterm.services.repairs.intake import check_appointment
 from deskterm.services.repairs.settlement import needs_quotation, quotation_blocker
 
 S = RepairStatus
-SHIFT_HOURS = 12  # a desk shift's expected length when only its start is known
-DAY_SHIFT_START = 8  # the demo roster: 08:00-20:00 and 20:00-08:00 desk time
 CALLBACK_SUBJECT = "repair"
 
 
@@ -157,32 +154,21 @@ def mark_repaired(
 
 # -- the callback (回访, case 1) ----------------------------------------------------------------
 def shift_end(session: Session, actor: Actor, now: datetime, settings: Settings) -> datetime:
-    """When the current shift is expected to end.
-
-    From the actor's shift: its start + 12 h (shifts record no planned end). Without a shift,
-    the end of the roster block the desk is in (08:00-20:00 / 20:00-08:00 desk time).
-    """
-    shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
-    if shift is not None:
-        return as_utc(shift.started_at) + timedelta(hours=SHIFT_HOURS)
-    tz = ZoneInfo(settings.timezone)
-    local = now.astimezone(tz)
-    start = datetime.combine(local.date(), time(DAY_SHIFT_START), tzinfo=tz)
-    while start > local:
-        start -= timedelta(hours=SHIFT_HOURS)
-    while start + timedelta(hours=SHIFT_HOURS) <= local:
-        start += timedelta(hours=SHIFT_HOURS)
-    return (start + timedelta(hours=SHIFT_HOURS)).astimezone(UTC)
+    """When the current shift ends: from the shift record and the roster in the settings
+    (services.callbacks.due)."""
+    return callback_due_times.shift_end(session, actor, now, settings)
 
 
 def callback_due(
     session: Session, actor: Actor, order: RepairOrder, now: datetime, settings: Settings
 ) -> datetime:
-    """Urgent repairs are called back the same shift; others within repair_callback_hours."""
-    general = now + timedelta(hours=settings.repair_callback_hours)
-    if order.repair_class != RepairClass.urgent:
-        return general
-    return min(max(shift_end(session, actor, now, settings), now), general)
+    """The setting `callback_due` decides, by class and category; a repair that came from a
+    complaint (case 1) is called back before the shift ends by default."""
+    from_complaint = session.exec(select(ComplaintRepair.id).where(
+        ComplaintRepair.repair_id == order.id)).first() is not None
+    return callback_due_times.due_at(
+        session, actor, now, settings, kind=CALLBACK_SUBJECT, repair_class=str(order.repair_class),
+        category=order.category_code, from_complaint=from_complaint)
 
 
 def _open_callback(

@@ -25,6 +25,7 @@ from deskterm.models.shift import Handover, HandoverStatus, LogbookEntry
 from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.services.actor import Actor
 from deskterm.services.repairs.queries import dispatch_late
+from deskterm.services.shift import gaps
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,22 @@ def page_refused(session: Session, scope: Scope, offset: int, limit: int) -> lis
                           at=h.answered_at) for h in rows]
 
 
+# -- gaps in the handover book in the last week (supervisors, D-2) --------------------------
+def _gaps(session: Session, scope: Scope) -> list[gaps.Gap]:
+    return gaps.gaps(session, post=scope.settings.post, since=scope.now - timedelta(days=7),
+                     exclude_shift_id=scope.actor.shift_id if scope.actor else None)
+
+
+def count_gaps(session: Session, scope: Scope) -> int:
+    return len(_gaps(session, scope))
+
+
+def page_gaps(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
+    return [AttentionItem(g.entity, g.id, f"#{g.id}", gaps.sentence(g, scope.settings.timezone),
+                          at=g.at)
+            for g in _gaps(session, scope)[offset:offset + limit]]
+
+
 CATEGORIES: tuple[Category, ...] = (
     Category("repairs", N_("Repairs open"), count_repairs, page_repairs, late=late_repairs),
     Category("visitors", N_("Visitors on site"), count_visitors, page_visitors,
@@ -360,6 +377,8 @@ CATEGORIES: tuple[Category, ...] = (
              late=late_follow_ups),
     Category("logbook", N_("Logbook (shift)"), count_logbook, page_logbook,
              in_handover=False),
+    Category("gaps", N_("Handover gaps"), count_gaps, page_gaps,
+             in_handover=False, supervisors_only=True),
     Category("refused", N_("Refused handover"), count_refused, page_refused,
              in_handover=False, supervisors_only=True),
 )

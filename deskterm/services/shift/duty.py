@@ -7,7 +7,7 @@ signed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -29,7 +29,7 @@ from deskterm.models.user import User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.shift import logbook
+from deskterm.services.shift import gaps, logbook
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,34 @@ def start_shift(
     audit.record(session=session, actor=actor, clock=clock, action="shift.start",
                  entity="shift", detail={"post": settings.post, "self_check": record},
                  subject=shift)
+    _report_gaps(session=session, actor=replace(actor, shift_id=shift.id), clock=clock,
+                post=settings.post, tz=settings.timezone)
     return shift
+
+
+def _report_gaps(*, session: Session, actor: Actor, clock: Clock, post: str,
+                tz: str | None = None) -> list[gaps.Gap]:
+    """At check-in (D-2): every gap in the post's handover book not reported before is written
+    in the logbook (supervisors notified) and sealed in the audit trail, once."""
+    found = [g for g in gaps.gaps(session, post=post, exclude_shift_id=actor.shift_id)
+             if not gaps.reported(session, g)]
+    for gap in found:
+        logbook.add_entry(
+            session=session, actor=actor, clock=clock,
+            entry_in=LogbookEntryCreate(
+                occurred_at=as_utc(clock.now()), category=LogCategory.other, location=post,
+                what=gaps.sentence(gap, tz), notified=_("Supervisor")))
+        audit.record(session=session, actor=actor, clock=clock, action=gaps.GAP_ACTION,
+                     entity=gap.entity, entity_id=gap.id,
+                     detail={"kind": gap.kind, "post": post})
+    return found
+
+
+def post_gaps(session: Session, *, post: str, exclude_shift_id: int | None = None,
+              incoming_user_id: int | None = None) -> list[gaps.Gap]:
+    """The gaps the check-in screen shows (reported or not) to the operator checking in."""
+    return gaps.gaps(session, post=post, exclude_shift_id=exclude_shift_id,
+                     incoming_user_id=incoming_user_id)
 
 
 def get_shift(session: Session, shift_id: int, *, for_update: bool = False) -> Shift:

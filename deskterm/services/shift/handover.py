@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
@@ -20,7 +21,8 @@ from deskterm.db import lock_row
 from deskterm.encoders import html as to_html
 from deskterm.encoders import sheet as plain_sheet
 from deskterm.errors import DeskError, InvalidInput, NotFound
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
+from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import (
     Handover,
     HandoverItem,
@@ -38,6 +40,53 @@ from deskterm.services.shift import dashboard, logbook
 from deskterm.services.shift import duty as shifts
 
 MAX_COUNT = 100_000
+
+# D-2 "what the previous shift did": the shift's own entries in the audit trail, counted by
+# what they were. Every write service seals an event, so nothing done escapes the count;
+# an action not named here counts as "other".
+DONE_GROUPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("visitors_in", ("visitor.register",), N_("Visitor slips issued")),
+    ("visitors_out", ("visitor.checkout",), N_("Visitor slips returned")),
+    ("turned_away", ("visitor.turned_away",), N_("Visitors turned away")),
+    ("inquiries", ("inquiry.create",), N_("Inquiries logged")),
+    ("messages", ("message.create",), N_("Messages taken")),
+    ("delivered", ("message.deliver",), N_("Messages delivered")),
+    ("promises", ("promise.create",), N_("Replies promised")),
+    ("kept", ("promise.answer",), N_("Promised replies kept")),
+    ("repairs", ("repair.create",), N_("Repair orders taken")),
+    ("repair_steps", ("repair.",), N_("Repair steps recorded")),
+    ("complaints", ("complaint.create",), N_("Complaints received")),
+    ("complaint_steps", ("complaint.",), N_("Complaint steps recorded")),
+    ("callbacks", ("callback.done", "callback.attempt"), N_("Callbacks made")),
+    ("logbook", ("logbook.",), N_("Logbook entries")),
+    ("communications", ("communication.",), N_("Communications recorded")),
+)
+DONE_SKIP = ("shift.", "handover.", "auth.", "permission.")  # the shift's own bookkeeping
+DONE_LABELS = {key: label for key, _actions, label in DONE_GROUPS} | {"other": N_("Other actions")}
+
+
+def _done_group(action: str) -> str | None:
+    if action.startswith(DONE_SKIP):
+        return None
+    for key, actions, _label in DONE_GROUPS:
+        if any(action == a or (a.endswith(".") and action.startswith(a)) for a in actions):
+            return key
+    return "other"
+
+
+def done_summary(session: Session, *, user_id: int, since: datetime, until: datetime) -> dict[str, int]:
+    """What an operator did between two instants, counted by group (only groups with a count)."""
+    rows = session.exec(
+        select(AuditEvent.action, func.count()).where(
+            AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until)
+        .group_by(AuditEvent.action)
+    ).all()
+    out: dict[str, int] = {}
+    for action, n in rows:
+        key = _done_group(action)
+        if key is not None:
+            out[key] = out.get(key, 0) + n
+    return {key: out[key] for key in DONE_LABELS if out.get(key)}
 
 def kind_label(kind: str) -> str:
     labels = {
@@ -134,6 +183,8 @@ def sign(
         notices=notices,
         open_items=[item.snapshot() for item in items],
         physical_items=counts,
+        done_summary=done_summary(session, user_id=actor.user_id, since=as_utc(shift.started_at),
+                                  until=now),
         status=HandoverStatus.signed,
     )
     handover.audit_head_seq, handover.audit_head_hash = audit.head_anchor(session)
@@ -260,8 +311,6 @@ def list_handovers(session: Session, *, post: str, offset: int = 0,
 
 
 def count_handovers(session: Session, *, post: str) -> int:
-    from sqlalchemy import func
-
     return session.exec(select(func.count()).select_from(Handover)
                         .where(Handover.post == post)).one()
 
@@ -310,9 +359,12 @@ def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, 
         for item in h.open_items
     ] or [_("(none)")]
     physical = [f"{_physical_label(k)}: {v}" for k, v in h.physical_items.items()] or [_("(none)")]
+    done = [f"{_(DONE_LABELS.get(k, k))}: {v}" for k, v in (h.done_summary or {}).items()] \
+        or [_("(none)")]
     seal = [_("Audit chain head at signing: {hash}").format(hash=h.audit_head_hash or "-")]
     return [
         (_("Handover {n}").format(n=h.id), head),
+        (_("Done this shift"), done),
         (_("Notices"), notices),
         (_("Open items ({n})").format(n=len(h.open_items)), open_lines),
         (_("Physical items"), physical),

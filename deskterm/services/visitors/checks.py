@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -64,6 +64,8 @@ CALL_RESULT_LABELS = {
 _ID_MESSAGES = (
     ("A resident ID number has 18", N_("An 18-character ID number is needed here; {n} characters were given.")),
     ("A resident ID number is 17", N_("An ID number is 17 digits followed by a digit or X.")),
+    ("The birth date inside the resident ID number is in the future",
+     N_("The birth date inside the ID number is in the future: please check for a typo.")),
     ("The birth date", N_("The birth date inside the ID number is not a real date.")),
     ("The resident ID number's check", N_("The ID number's check character does not match: please check for a typo.")),
     ("A passport number", N_("A passport number is 5 to 20 letters and digits.")),
@@ -170,6 +172,27 @@ def check_document(doc_type: DocType | str, number: str | None) -> str | None:
     return _masked_document(kind, number)
 
 
+def latest_day_on_earth() -> date:
+    """The latest calendar date anywhere now (UTC+14): a birth date after it is certainly in
+    the future, whatever the desk's time zone (D-5)."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+def document_warning(doc_type: DocType | str, number: str | None) -> str | None:
+    """A translated warning that does not stop the slip (D-5: the operator has the card in
+    hand): a valid ID number whose region code is unknown. None when there is nothing to say."""
+    try:
+        kind = DocType(doc_type)
+    except ValueError:
+        return None
+    if kind in (DocType.none, DocType.sighted):
+        return None
+    if identity.region_warning(kind.value, number) is None:
+        return None
+    return _("The region code of this ID number is unknown: compare it with the card before "
+             "saving.")
+
+
 def _masked_document(doc_type: DocType, number: str | None) -> str | None:
     if doc_type == DocType.none:
         if number and number.strip():
@@ -177,7 +200,7 @@ def _masked_document(doc_type: DocType, number: str | None) -> str | None:
                                field="doc_number")
         return None
     try:
-        return identity.masked_document(doc_type.value, number)
+        return identity.masked_document(doc_type.value, number, today=latest_day_on_earth())
     except identity.InvalidIdNumber as exc:
         text = str(exc)
         for start, message in _ID_MESSAGES:

@@ -12,7 +12,9 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Select, Static
 
 from deskterm.i18n import N_, _
+from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.callbacks.queue import MIN_ATTEMPTS_BEFORE_GIVING_UP, CallbackRow
+from deskterm.tui.actions import bindings
 from deskterm.tui.dialogs.complaint_common import (
     KINDS,
     METHODS,
@@ -22,6 +24,7 @@ from deskterm.tui.dialogs.complaint_common import (
     field_text,
     label,
 )
+from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.text import plain
 
@@ -46,6 +49,7 @@ class CallbackDialog(SaveDialog):
         & > Vertical { width: 72; height: auto; max-height: 22; border: round $accent;
                        background: $surface; padding: 0 1; }
         & .about { color: $text-muted; }
+        & #callback-number { display: none; text-style: bold; }
         & #field-dissatisfied-action { display: none; }
         &.-after #field-dissatisfied-action { display: block; }
     }
@@ -57,9 +61,31 @@ class CallbackDialog(SaveDialog):
         "a repair back to its order or into a new complaint."
     )
 
+    BINDINGS = [*SaveDialog.BINDINGS, *bindings("call.reveal")]
+
     def __init__(self, work, *, row: CallbackRow) -> None:
         super().__init__(work)
         self.row = row
+
+    def action_reveal(self) -> None:
+        """D-21: the desk's own call; the number shows here, asked with a reason, audited."""
+        self.app.push_screen(ReasonDialog(
+            _("Why is the number needed? The audit keeps who and why."), label=_("Why"),
+            max_length=200, value=_("To call back ({number}).").format(number=self.row.number)),
+            self._reveal_for)
+
+    def _reveal_for(self, reason: str | None) -> None:
+        if not reason:
+            return
+        app, callback_id = self.app, self.row.callback.id
+        self.run_db(lambda s: callbacks.reveal_contact(
+            session=s, actor=app.actor, clock=app.clock, callback_id=callback_id, reason=reason),
+            on_done=self._show_number, group="reveal", exclusive=True)
+
+    def _show_number(self, number: str) -> None:
+        shown = self.query_one("#callback-number", Static)
+        shown.update(plain("☎ " + number))
+        shown.display = True
 
     def help_text(self) -> str:
         return _(self.HELP_TEXT).format(n=MIN_ATTEMPTS_BEFORE_GIVING_UP)
@@ -73,6 +99,7 @@ class CallbackDialog(SaveDialog):
                                f"{self.row.who} · {self.row.about}", one_line=True),
                          classes="about")
             yield Static(plain(_("Tries so far: {n}").format(n=cb.attempts)), classes="about")
+            yield Static("", id="callback-number", markup=False)
             yield FormField(_("Method"), name="method", label_width=LABEL,
                             control=choice(METHODS, id="method-input"))
             yield FormField(_("Result"), name="result", label_width=LABEL,

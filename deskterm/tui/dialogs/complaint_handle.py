@@ -40,6 +40,10 @@ MENU = (
     ("answer", "a", N_("Record the answer"), N_("The answer given and how; closes it.")),
     ("meeting", "m", N_("Record a communication"), N_("A meeting or call about it (D-40).")),
     ("edit", "e", N_("Change details"), N_("Category, severity, validity, department.")),
+    ("link", "l", N_("Link a repair order"),
+     N_("The repair order this complaint concerns (case 1); each shows the other.")),
+    ("area", "p", N_("Refer to a public-area request"),
+     N_("The public-area request this complaint is about (case 2).")),
     ("ack", "k", N_("Acknowledge (severe)"), N_("A supervisor has seen the severe complaint.")),
     ("sign_off", "o", N_("Sign off"), N_("A supervisor signs the closed complaint off.")),
 )

@@ -47,7 +47,72 @@ register(
                N_("Promise the inquirer a reply by a set time (D-25).")),
     DeskAction("contact.close", "escape", "close", N_("Close"),
                N_("Close; tries without a transfer are logged as not reached.")),
+    DeskAction("giveup.declined", "ctrl+d", "declined", N_("Declined"),
+               N_("The inquirer declined to leave a message or a contact (D-22)."),
+               priority=True),
 )
+
+
+@dataclass(frozen=True)
+class GiveUp:
+    """How an inquiry closes as not reached before the configured tries (D-22)."""
+
+    contact: str = ""
+    declined: bool = False
+
+
+class GiveUpDialog(DeskDialog[GiveUp | None]):
+    """Fewer tries than the setting: the desk takes the inquirer's contact, or records that
+    they declined; Esc goes back to trying (D-22)."""
+
+    DEFAULT_CSS = """
+    GiveUpDialog {
+        align: center middle;
+        & > Vertical { width: 70; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+        & #giveup-question { margin-bottom: 1; }
+    }
+    """
+    BINDINGS = bindings("dialog.confirm", "giveup.declined", "dialog.cancel")
+    HELP_TEXT = N_(
+        "The desk does not give up after one try (D-22). Type the inquirer's own contact and "
+        "press Enter, or press Ctrl+D when the inquirer declined to leave one; Escape goes "
+        "back to ringing."
+    )
+
+    def __init__(self, made: int, tries: int) -> None:
+        super().__init__()
+        self.made = made
+        self.tries = tries
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(_(
+                "Tried {made} of {tries} times. Apologise and explain; take the inquirer's "
+                "contact so the person can call back, or Ctrl+D if the inquirer declined.").format(
+                    made=self.made, tries=self.tries)), id="giveup-question")
+            yield FormField(_("Contact"), name="giveup_contact", max_length=64, label_width=10,
+                            placeholder=_("the inquirer's own phone or address"))
+            yield Static(plain(_("Enter: close with this contact · Ctrl+D: declined · Esc: "
+                                 "back to ringing")), classes="hint")
+        yield Footer(show_command_palette=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        field = self.query_one(FormField)
+        text = (field.value or "").strip()
+        if not text:
+            field.error = _("Type the inquirer's contact, or press Ctrl+D if they declined.")
+            return
+        self.dismiss(GiveUp(contact=text))
+
+    def action_declined(self) -> None:
+        self.dismiss(GiveUp(declined=True))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 @dataclass(frozen=True)
@@ -181,7 +246,8 @@ class ContactDialog(DeskDialog[ContactResult | None]):
 
         def work(session):
             return inquiries.record_attempt(session=session, actor=app.actor, clock=app.clock,
-                                            inquiry_id=ensure(session), outcome=outcome)
+                                            inquiry_id=ensure(session), outcome=outcome,
+                                            settings=app.settings)
 
         self._pending = True
         self.run_db(work, on_done=self._tried, on_error=self._failed, group="contact-try")
@@ -221,12 +287,24 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         if self.inquiry_id is None:
             self.dismiss(None)
             return
+        made, tries = (self.status.attempts if self.status else 0), self.app.settings.inquiry_tries
+        if made < tries:  # D-22: not after one try; the contact or "declined" first
+            self.app.push_screen(GiveUpDialog(made, tries), self._close_as_not_reached)
+            return
+        self._close_as_not_reached(GiveUp())
+
+    def _close_as_not_reached(self, give_up: GiveUp | None) -> None:
+        if give_up is None:
+            self.query_one("#contact-outcomes", OutcomeList).focus()
+            return
         app = self.app
         inquiry_id = self.inquiry_id
         self.run_db(lambda s: inquiries.close_inquiry(
             session=s, actor=app.actor, clock=app.clock, inquiry_id=inquiry_id,
-            outcome=InquiryOutcome.not_found),
-            on_done=lambda _row: self._after_close(), group="contact-leave", exclusive=True)
+            outcome=InquiryOutcome.not_found, inquirer_contact=give_up.contact,
+            inquirer_declined=give_up.declined, settings=app.settings),
+            on_done=lambda _row: self._after_close(), on_error=self.show_error,
+            group="contact-leave", exclusive=True)
 
     def _after_close(self) -> None:
         self.records_changed("inquiry")

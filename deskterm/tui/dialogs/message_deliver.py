@@ -13,10 +13,12 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
+from deskterm.services.estate import residents
 from deskterm.services.inquiries import messages
 from deskterm.services.inquiries.messages import MessageView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
+from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.field import FormField
@@ -35,10 +37,11 @@ class DeliverMessageDialog(DeskDialog[bool]):
     """Gives True once the delivery is saved."""
 
     CSS_PATH = "inquiry_dialogs.tcss"
-    BINDINGS = bindings("form.save", "form.cancel")
+    BINDINGS = bindings("form.save", "form.cancel", "call.reveal")
     HELP_TEXT = N_(
         "Record how the message reached the person: 1-4 or Enter on a way, or type another "
-        "way and press Ctrl+S. A delivered message leaves the dashboard and the handover."
+        "way and press Ctrl+S. A delivered message leaves the dashboard and the handover. "
+        "Ctrl+O shows the number to ring them on, here; the audit keeps who and why (D-21)."
     )
 
     def __init__(self, message: MessageView) -> None:
@@ -62,6 +65,9 @@ class DeliverMessageDialog(DeskDialog[bool]):
             pane = DetailPane(id="deliver-message")  # says when there is more: F12 reads all
             pane.show(summary, _("Message for {name}").format(name=clean(m.for_name, one_line=True)))
             yield pane
+            number = Static("", id="deliver-number", markup=False)
+            number.display = False
+            yield number
             yield WayList(*[Option(f"{i}  {_(label)}", id=code) for i, (code, label)
                             in enumerate(messages.DELIVERY.items(), start=1)], id="deliver-ways")
             yield FormField(_("Other way"), name="how", max_length=64, label_width=12,
@@ -111,3 +117,31 @@ class DeliverMessageDialog(DeskDialog[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    # -- the desk's own call (D-21) ---------------------------------------------------------
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "reveal":
+            return self.message.for_kind in ("resident", "company") and \
+                self.message.for_id is not None
+        return True
+
+    def action_reveal(self) -> None:
+        self.app.push_screen(ReasonDialog(
+            _("Why is the number of {name} needed? The audit keeps who and why.").format(
+                name=self.message.for_name), label=_("Why"), max_length=200,
+            value=_("To deliver a message by phone.")), self._reveal_for)
+
+    def _reveal_for(self, reason: str | None) -> None:
+        if not reason:
+            return
+        app, m = self.app, self.message
+        self.run_db(lambda s: residents.reveal_phone(
+            session=s, actor=app.actor, clock=app.clock, kind=m.for_kind, person_id=m.for_id,
+            reason=reason, inquiry_id=m.inquiry_id), on_done=self._show_number,
+            group="reveal", exclusive=True)
+
+    def _show_number(self, phone: str) -> None:
+        shown = self.query_one("#deliver-number", Static)
+        shown.update(plain("☎ " + phone))
+        shown.display = True
+        self.query_one("#deliver-ways", WayList).focus()

@@ -16,6 +16,7 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import DocType, ExpectedVisitor, ExpectedVisitorCreate, Purpose
 from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.checks import document_warning
 from deskterm.services.visitors.history import parse_day
 from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
@@ -189,6 +190,9 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         except InvalidInput as exc:
             self.show_error(exc)
             return
+        warning = document_warning(doc_type, number)
+        if warning:  # D-5: the card is in hand; an unknown region code is only a warning
+            self.app.notify(warning, severity="warning")
         self.dismiss(Arrival(doc_type, number))
 
     def action_cancel(self) -> None:

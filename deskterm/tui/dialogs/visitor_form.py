@@ -18,6 +18,7 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import DocType, Purpose, VisitorSlipCreate
 from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.checks import document_warning
 from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import bindings
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
@@ -138,6 +139,14 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
         self.run_db(lambda s: visitors.find_deny_match(session=s, name=name),
                     on_done=self.show_deny_match, write=False, group="deny-check",
                     exclusive=True)
+
+    @on(Input.Blurred, "#doc-number-input")
+    def check_region(self) -> None:
+        """D-5: an ID number with an unknown region code is a warning, never a refusal."""
+        warning = document_warning(self.query_one("#doc-type-input", Select).value,
+                                   self.query_one("#doc-number-input", Input).value)
+        if warning:
+            self.app.notify(warning, severity="warning")
 
     def show_deny_match(self, entry) -> None:
         warning = self.query_one("#deny-warning", Static)

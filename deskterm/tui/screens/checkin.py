@@ -16,6 +16,7 @@ from deskterm.i18n import N_, _
 from deskterm.models.shift import Handover
 from deskterm.services.actor import Actor
 from deskterm.services.shift import duty as shifts
+from deskterm.services.shift import gaps
 from deskterm.services.shift import handover as handover_service
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
@@ -82,6 +83,7 @@ class SelfCheckScreen(DeskScreen):
             yield FormField(_("Not in order"), name="note", max_length=500,
                             placeholder=_("only if an item is not ticked"))
             yield Static(plain(self._next_text()), id="checkin-next", classes="hint")
+            yield Static("", id="checkin-gaps", markup=False)
         yield Footer()
 
     def _next_text(self) -> str:
@@ -92,6 +94,26 @@ class SelfCheckScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#self-check", SelectionList).focus()
+        post, user_id = self.app.settings.post, self.app.actor.user_id
+        self.run_db(lambda s: shifts.post_gaps(s, post=post, incoming_user_id=user_id),
+                    write=False,
+                    on_done=self.show_gaps, group="gaps")
+
+    def show_gaps(self, found) -> None:
+        """D-2: a shift that never signed, or handovers never answered, are said here; the
+        check-in writes them in the logbook and supervisors see them on their dashboard."""
+        box = self.query_one("#checkin-gaps", Static)
+        box.display = bool(found)
+        if not found:
+            return
+        tz = self.app.settings.timezone
+        text = Text(_("⚠ Gaps in the handover book (logged, supervisors told):") + "\n",
+                    style="bold yellow", end="")
+        for gap in found[:3]:
+            text.append("  " + gaps.sentence(gap, tz) + "\n")
+        if len(found) > 3:
+            text.append("  " + _("… and {n} more").format(n=len(found) - 3))
+        box.update(text)
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "desk":

@@ -21,14 +21,15 @@ from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("complaints", N_("Complaints")), ("callbacks", N_("Callbacks")),
-         ("communications", N_("Comm. log")))
+         ("communications", N_("Comm. log")), ("areas", N_("Areas")))
 FILTERS = {
     "complaints": (("awaiting", N_("awaiting reply")), ("all", N_("all")),
                    ("closed", N_("closed, to sign off"))),
     "callbacks": (("pending", N_("to do")), ("all", N_("with done ones"))),
     "communications": (("all", N_("all")), ("due", N_("follow-ups due"))),
+    "areas": (("pending", N_("not decided")), ("all", N_("all"))),
 }
-WATCHED = {"complaint", "callback", "communication", "repair"}
+WATCHED = {"complaint", "callback", "communication", "repair", "public_area"}
 
 register(
     DeskAction("complaints.new", "ctrl+n", "new", N_("New"),
@@ -38,7 +39,8 @@ register(
                N_("Act on the highlighted line: handle the complaint, record the callback, "
                   "mark the follow-up done."), area="complaints", priority=True),
     DeskAction("complaints.view", "ctrl+t", "next_view", N_("Next list"),
-               N_("Complaints, then the callback queue, then the communication log."),
+               N_("Complaints, then the callback queue, the communication log, then the "
+                  "public-area requests."),
                area="complaints"),
     DeskAction("complaints.filter", "ctrl+l", "next_filter", N_("Filter"),
                N_("Change what the list shows (awaiting reply, all, ...)."), area="complaints"),
@@ -107,6 +109,9 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
 
     def _draw_views_line(self) -> None:
         line = Text(no_wrap=True, end="")
+        if self.severe and self.app.may("complaints.sign_off"):  # first: never cut off
+            line.append(" " + _("Severe: {n}").format(n=self.severe) + " ",
+                        style="bold white on red")
         for name, text in VIEWS:
             total, late = self.counts.get(name, (0, 0))
             piece = f" {_(text)} {total}" if name in self.counts else f" {_(text)}"
@@ -114,9 +119,6 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
             if late:
                 line.append(f" !{late}", style="bold red")
             line.append(" ")
-        if self.severe and self.app.may("complaints.sign_off"):
-            line.append(" " + _("Severe: {n}").format(n=self.severe) + " ",
-                        style="bold white on red")
         filt = dict(FILTERS[self.view])[self.filters[self.view]]
         line.append(" · " + _(filt), style="dim")
         self.query_one("#views-line", Static).update(line)
@@ -124,7 +126,8 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "new":
             return self.view != "callbacks" and self.app.may(
-                "complaints.intake" if self.view == "complaints" else "communications.record")
+                "complaints.intake" if self.view in ("complaints", "areas")
+                else "communications.record")
         if action == "search":
             return self.view != "callbacks"
         if action == "categories":
@@ -208,6 +211,8 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
             self.new_complaint()
         elif self.view == "communications":
             self.new_communication()
+        elif self.view == "areas":
+            self.new_area_request()
 
     def action_open(self) -> None:
         search = self.query_one("#complaints-search", Input)
@@ -244,7 +249,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def open_record(self, kind: str, record_id: int) -> None:
         """From the dashboard: go to the right list and act on the record at once."""
         target = {"complaint": "complaints", "callback": "callbacks",
-                  "communication": "communications"}.get(kind)
+                  "communication": "communications", "public_area": "areas"}.get(kind)
         if target is None:
             return
         if target != self.view:

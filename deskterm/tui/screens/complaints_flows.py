@@ -10,10 +10,12 @@ from deskterm.models.complaint import (
     ComplaintStatus,
     Severity,
 )
+from deskterm.models.public_area import PublicAreaRequestCreate
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
-from deskterm.services.complaints import communications
+from deskterm.services.complaints import communications, public_areas
 from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import links as complaint_links
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
 from deskterm.tui.dialogs.communication_form import CommunicationDialog, CommunicationInput
 from deskterm.tui.dialogs.complaint_form import ComplaintDialog, ComplaintIntake
@@ -28,6 +30,12 @@ from deskterm.tui.dialogs.complaint_handle import (
     StepInput,
 )
 from deskterm.tui.dialogs.confirm import ConfirmDialog
+from deskterm.tui.dialogs.public_area import (
+    AreaDecisionDialog,
+    AreaRequestDialog,
+    AreaRequestInput,
+    DecisionInput,
+)
 from deskterm.tui.dialogs.reason import ReasonDialog
 
 
@@ -74,7 +82,7 @@ class ComplaintFlows:
         may_sign = self.app.may("complaints.sign_off")
         if c.status == ComplaintStatus.signed_off:
             return ("meeting",)
-        items = ["step", "meeting", "edit"]
+        items = ["step", "meeting", "edit", "link", "area"]
         if c.status != ComplaintStatus.closed:
             items[1:1] = ["refer", "answer"]
         if may_sign and c.severity == Severity.severe and c.severe_ack_at is None:
@@ -121,6 +129,24 @@ class ComplaintFlows:
                     session=s, actor=actor, clock=clock, complaint_id=c.id, version=c.version,
                     changes=v)
             self.app.push_screen(EditDialog(edit, complaint=c, categories=categories), done)
+        elif item == "link":
+            def linked(number: str | None) -> None:
+                if number:
+                    self.run_db(lambda s: complaint_links.link_repair(
+                        session=s, actor=actor, clock=clock, complaint_id=c.id, repair=number),
+                        on_done=lambda _row: self.saved("complaint", "repair"))
+            self.app.push_screen(ReasonDialog(
+                _("Which repair order does {number} concern? Type its number.").format(
+                    number=c.number), label=_("Repair No."), max_length=24), linked)
+        elif item == "area":
+            def referred(number: str | None) -> None:
+                if number:
+                    self.run_db(lambda s: public_areas.refer_complaint(
+                        session=s, actor=actor, clock=clock, complaint_id=c.id, request=number),
+                        on_done=lambda _row: self.saved("complaint"))
+            self.app.push_screen(ReasonDialog(
+                _("Which public-area request is {number} about? Type its number.").format(
+                    number=c.number), label=_("Request No."), max_length=24), referred)
         elif item == "meeting":
             self.new_communication(complaint_number=c.number, party_name=c.who_name,
                                    party_kind="tenant" if c.who_kind == "company" else "owner")
@@ -229,8 +255,59 @@ class ComplaintFlows:
             label=_("Complaint no."), max_length=20).save_with(work), answered)
 
     # -- dispatch ------------------------------------------------------------------------------
+    # -- public-area requests (case 2) -----------------------------------------------------------
+    def new_area_request(self) -> None:
+        actor, clock, settings = self._ctx()
+
+        def work(v: AreaRequestInput):
+            data = PublicAreaRequestCreate(applicant_kind=v.applicant_kind,
+                                           applicant_name=v.applicant_name, area=v.area,
+                                           wanted_at=v.wanted_at, request=v.request)
+            return lambda s: public_areas.record_request(
+                session=s, actor=actor, clock=clock, settings=settings, request_in=data)
+
+        def saved(row) -> None:
+            if row is None:
+                return
+            self.saved("public_area")
+            if row.precedent_id is not None:
+                self.app.notify(_("{number} saved. It has a precedent: see the details.").format(
+                    number=row.number), severity="warning", timeout=8, markup=False)
+            else:
+                self.app.notify(_("{number} saved.").format(number=row.number), markup=False)
+
+        self.app.push_screen(AreaRequestDialog(work, now=clock.now(), tz=settings.timezone),
+                             saved)
+
+    def decide_area_request(self, request_id: int) -> None:
+        def load(s):
+            row = public_areas.get_request(s, request_id)
+            before = (public_areas.get_request(s, row.precedent_id)
+                      if row.precedent_id is not None else None)
+            line = (public_areas.request_line(before) + (f" — {before.rule_cited}"
+                                                         if before.rule_cited else "")
+                    if before else "")
+            return row, line
+        self.run_db(load, write=False, on_done=self._open_decision, group="complaint-open",
+                    hold_keys=True)
+
+    def _open_decision(self, loaded) -> None:
+        row, precedent = loaded
+        actor, clock, _settings = self._ctx()
+
+        def work(v: DecisionInput):
+            return lambda s: public_areas.decide(
+                session=s, actor=actor, clock=clock, request_id=row.id, version=row.version,
+                decision=v.decision, rule_cited=v.rule_cited, help_offered=v.help_offered,
+                note=v.note)
+
+        self.app.push_screen(AreaDecisionDialog(work, request=row, precedent=precedent),
+                             lambda done: done is not None and self.saved("public_area"))
+
     def act_on(self, kind: str, record_id: int) -> None:
-        if kind == "complaint":
+        if kind == "public_area":
+            self.decide_area_request(record_id)
+        elif kind == "complaint":
             self.handle_complaint(record_id)
         elif kind == "callback":
             self.record_callback(record_id)

@@ -12,8 +12,9 @@ from deskterm.config import Settings
 from deskterm.i18n import _
 from deskterm.models.complaint import ComplaintStatus, Severity
 from deskterm.services.callbacks import queue as callbacks
-from deskterm.services.complaints import communications
+from deskterm.services.complaints import communications, public_areas
 from deskterm.services.complaints import handling as complaints
+from deskterm.services.repairs.labels import status_label as repair_status_label
 from deskterm.tui import fmt
 from deskterm.tui.dialogs.complaint_common import (
     ANSWER_HOW,
@@ -44,6 +45,9 @@ def columns(view: str) -> list[Column]:
     if view == "callbacks":
         return [Column(_("Due"), 11), Column(_("No."), 14), Column(_("Unit"), 8),
                 Column(_("Who"), 8), Column(_("Tries"), 5, "right"), Column(_("Result"), 0)]
+    if view == "areas":
+        return [Column(_("No."), 16), Column(_("Area"), 8), Column(_("Applicant"), 12),
+                Column(_("Request"), 0), Column(_("Decision"), 10)]
     return [Column(_("When"), 11), Column(_("With"), 10), Column(_("Name"), 12),
             Column(_("About"), 0), Column(_("Follow-up"), 11)]
 
@@ -106,6 +110,17 @@ def rows(session: Session, view: str, filter_: str, search: str, now: datetime,
     if view == "callbacks":
         return [_callback_row(r, now, tz) for r in
                 callbacks.list_callbacks(session, now=now, include_done=filter_ == "all")]
+    if view == "areas":
+        if search:
+            found = [hit.request for hit in public_areas.search(session, search)]
+        else:
+            found = public_areas.list_requests(session, pending_only=filter_ == "pending",
+                                               limit=300)
+        return [Row(("public_area", r.id), [r.number, clean(r.area, one_line=True),
+                                            clean(r.applicant_name, one_line=True),
+                                            clean(r.request, one_line=True),
+                                            public_areas.decision_label(r.decision)],
+                    style="near" if r.decision == "pending" else "") for r in found]
     if filter_ == "due":
         found = communications.list_due_follow_ups(session, now=now)
     else:
@@ -121,7 +136,9 @@ def counts(session: Session, now: datetime) -> tuple[dict[str, tuple[int, int]],
     due = communications.list_due_follow_ups(session, now=now)
     return ({"complaints": (len(awaiting), late),
              "callbacks": (len(pending), sum(1 for r in pending if r.overdue)),
-             "communications": (len(due), len(due))},
+             "communications": (len(due), len(due)),
+             "areas": (len(public_areas.list_requests(session, pending_only=True, limit=500)),
+                       0)},
             len(complaints.list_severe_unacknowledged(session)))
 
 
@@ -143,6 +160,8 @@ def detail(session: Session, kind: str, record_id: int, now: datetime, tz: str) 
         return _complaint_detail(complaints.complaint_detail(session, record_id), now, tz)
     if kind == "callback":
         return _callback_detail(callbacks.describe(session, record_id, now=now), tz)
+    if kind == "public_area":
+        return _area_detail(session, public_areas.get_request(session, record_id), tz)
     return _communication_detail(communications.get_communication(session, record_id), now, tz)
 
 
@@ -157,6 +176,13 @@ def _complaint_detail(d: complaints.ComplaintDetail, now: datetime, tz: str) -> 
     where = " · ".join(x for x in (who, d.unit, d.contact_masked, label(CHANNELS, c.channel),
                                    fmt.full(c.received_at, tz), d.received_by) if x)
     out.add(where)
+    if d.party:
+        out.add(_("On record: {party}").format(party=d.party))
+    for repair in d.repairs:  # case 1: the repair orders it concerns
+        out.add((_("Repair {number}").format(number=repair.number), "bold"),
+                f" · {repair_status_label(repair.status)} · {repair.place} · {repair.description}")
+    if d.public_request:
+        out.add((_("Public-area request {line}").format(line=d.public_request), "bold"))
     if c.passed_down_by:
         out.add(_("Passed down by {name}").format(name=c.passed_down_by))
     valid = {None: _("not judged"), True: _("valid"), False: _("not valid")}[c.valid]
@@ -187,6 +213,31 @@ def _complaint_detail(d: complaints.ComplaintDetail, now: datetime, tz: str) -> 
         for step in d.steps:
             name = label(STEPS + RECORD_STEPS, step.step)
             out.add(f" {fmt.day_hm(step.at, tz)} {step.who} · {name}" + (f": {step.note}" if step.note else ""))
+    return out.text
+
+
+def _area_detail(session: Session, r, tz: str) -> Text:
+    """A public-area request (case 2): the request, the decision, the rule and the help, the
+    precedent it follows and the complaints that refer to it."""
+    out = _Lines()
+    out.add((r.number, "bold"), " · " + public_areas.decision_label(r.decision),
+            " · " + fmt.full(r.received_at, tz))
+    when = public_areas.wanted_text(r, tz)
+    out.add(" · ".join(x for x in (r.applicant_name, r.area, when) if x))
+    out.add((r.request, "italic"))
+    if r.rule_cited:
+        out.add((_("Rule cited: "), "bold"), r.rule_cited)
+    if r.help_offered:
+        out.add((_("Help offered: "), "bold"), r.help_offered)
+    if r.decision_note:
+        out.add(r.decision_note)
+    if r.precedent_id is not None:
+        before = public_areas.get_request(session, r.precedent_id)
+        out.add((_("Precedent: "), "bold"), public_areas.request_line(before)
+                + (f" — {before.rule_cited}" if before.rule_cited else ""))
+    for c in public_areas.complaints_about(session, r.id):
+        out.add((_("Complaint {number}").format(number=c.number), "bold"),
+                f" · {label(STATUSES, c.status)} · {c.content}")
     return out.text
 
 

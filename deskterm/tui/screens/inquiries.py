@@ -30,6 +30,7 @@ from deskterm.tui.dialogs.message_take import MessageDraft, TakeMessageDialog
 from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
 from deskterm.tui.dialogs.promise_make import MakePromiseDialog, PromiseDraft
 from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.screens.base import AreaScreen
@@ -37,7 +38,7 @@ from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
-         ("log", N_("Inquiry log")))
+         ("log", N_("Inquiry log")), ("directory", N_("Directory")))
 WATCHED = {"inquiry", "message", "promise"}
 PERSON_KINDS = {HitKind.resident: "resident", HitKind.company: "company",
                 HitKind.staff: "staff"}
@@ -66,6 +67,12 @@ register(
     DeskAction("inquiries.view", "ctrl+t", "next_view", N_("Lists"),
                N_("Find, then messages, promised replies and the inquiry log."),
                area="inquiries"),
+    DeskAction("inquiries.kind", "ctrl+k", "next_kind", N_("Kind"),
+               N_("In the directory: the next kind (transport, banks, events, past events, "
+                  "useful phones ...)."), area="inquiries"),
+    DeskAction("inquiries.notice", "f11", "notice", N_("Repair notice"),
+               N_("Where and when repairs are reported (D-32): show it, print it."),
+               area="inquiries", show=False),
     DeskAction("inquiries.refresh", "ctrl+r", "refresh", N_("Refresh"),
                N_("Read the lists again now."), area="inquiries", show=False),
 )
@@ -76,7 +83,8 @@ class InquiriesScreen(AreaScreen):
     CSS_PATH = "inquiries.tcss"
     BINDINGS = bindings("inquiries.open", "inquiries.search", "inquiries.message",
                         "inquiries.promise", "inquiries.reveal", "inquiries.channel",
-                        "inquiries.log", "inquiries.view", "inquiries.refresh")
+                        "inquiries.log", "inquiries.view", "inquiries.kind", "inquiries.notice",
+                        "inquiries.refresh")
     HELP_TEXT = N_(
         "Type a name (张三, 建国), pinyin (zs, zhangsan), a unit as people say it (12-1203, "
         "12栋1203, A座1203, 1203), a company or a place. Down or Enter goes to the results; "
@@ -94,6 +102,8 @@ class InquiriesScreen(AreaScreen):
         self.result: SearchResult | None = None
         self.revealed: dict[tuple[str, int], str] = {}
         self.counts: tuple[int, int, int] = (0, 0, 0)  # waiting messages, open, overdue
+        self.directory_kind = directory.BROWSE_KINDS[0]  # the kind the directory list shows
+        self.directory_counts: dict[str, int] = {}
         self._stale = False
 
     # -- layout ------------------------------------------------------------------------------
@@ -112,6 +122,8 @@ class InquiriesScreen(AreaScreen):
                          empty_text=_("No promised replies."))
         yield RecordList(lists.log_columns(), id="list-log", classes="inquiry-list",
                          empty_text=_("No inquiries logged today."))
+        yield RecordList(lists.directory_columns(), id="list-directory", classes="inquiry-list",
+                         empty_text=_("Nothing of this kind."))
         yield DetailPane(id="detail")
 
     def on_mount(self) -> None:
@@ -153,6 +165,10 @@ class InquiriesScreen(AreaScreen):
             line.append(piece + " ", style="bold reverse" if name == self.view else "bold")
             if name == "promises" and overdue:
                 line.append(_("late {n}").format(n=overdue) + " ", style="bold red")
+        if self.view == "directory":
+            n = self.directory_counts.get(self.directory_kind, 0)
+            line.append(" · " + directory.browse_label(self.directory_kind) + f" {n}",
+                        style="bold")
         self.query_one("#views-line", Static).update(line)
 
     def _draw_channel(self) -> None:
@@ -170,6 +186,8 @@ class InquiriesScreen(AreaScreen):
             return self.app.may("promises.make")
         if action == "channel":
             return self.view == "find"
+        if action == "next_kind":
+            return self.view == "directory"
         return True
 
     # -- searching ---------------------------------------------------------------------------
@@ -267,12 +285,21 @@ class InquiriesScreen(AreaScreen):
             work = lambda s: lists.log_rows(inquiries.list_inquiries(  # noqa: E731
                 session=s, since=now - timedelta(days=1), until=now + timedelta(minutes=1),
                 limit=500), tz)
+        elif name == "directory":
+            kind = self.directory_kind
+
+            def work(s):
+                return directory.browse_counts(session=s, now=now), lists.directory_rows(
+                    directory.browse(session=s, kind=kind, now=now), tz)
         else:
             return
         self.run_db(work, write=False, on_done=lambda rows: self._loaded(name, rows),
                     group=f"inquiry-{name}", exclusive=True)
 
     def _loaded(self, name: str, rows) -> None:
+        if name == "directory":
+            self.directory_counts, rows = rows
+            self._draw_views_line()
         self._list(name).set_rows(rows)
         if name == self.view:
             self._detail_for_row()
@@ -299,7 +326,7 @@ class InquiriesScreen(AreaScreen):
         tz = self.app.settings.timezone
         data = row.data if row is not None else None
         text = {"messages": lists.message_detail, "promises": lists.promise_detail,
-                "log": lists.log_detail}[self.view](data, tz)
+                "log": lists.log_detail, "directory": lists.directory_detail}[self.view](data, tz)
         self.query_one("#detail", DetailPane).show(text)
 
     @on(RecordList.Highlighted, ".inquiry-list")
@@ -319,6 +346,8 @@ class InquiriesScreen(AreaScreen):
             self.app.push_screen(DeliverMessageDialog(data), lambda _ok: self.saved())
         elif self.view == "promises" and data.answered_at is None:
             self.app.push_screen(AnswerPromiseDialog(data), lambda _ok: self.saved())
+        elif self.view == "directory":
+            self._answer_from(data)
 
     def on_records_changed(self, message: RecordsChanged) -> None:
         if message.kinds and not (message.kinds & WATCHED):
@@ -398,6 +427,16 @@ class InquiriesScreen(AreaScreen):
 
     def action_refresh(self) -> None:
         self.saved()
+
+    def action_notice(self) -> None:
+        self.app.push_screen(RepairNoticeDialog())
+
+    def action_next_kind(self) -> None:
+        kinds = directory.BROWSE_KINDS
+        self.directory_kind = kinds[(kinds.index(self.directory_kind) + 1) % len(kinds)]
+        self._list("directory").cursor = 0
+        self._draw_views_line()
+        self.load_view("directory")
 
     def action_channel(self) -> None:
         self.channel = Channel.walk_in if self.channel is Channel.phone else Channel.phone

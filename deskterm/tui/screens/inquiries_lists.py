@@ -211,3 +211,34 @@ def log_detail(line: inquiry_service.InquiryLine | None, tz: str) -> Text:
     if line.inquirer:
         text.append("\n" + _("asked by {name}").format(name=clean(line.inquirer, one_line=True)))
     return text
+
+
+# -- the reference material, by kind (D-23) ----------------------------------------------------
+
+def directory_columns() -> list[Column]:
+    return [Column(_("Name"), 0), Column(_("Where / when"), 18), Column(_("Phone"), 13),
+            Column(_("Hours"), 12)]
+
+
+def directory_rows(entries: list[directory_service.EntryView], tz: str) -> list[Row]:
+    rows = []
+    for e in entries:
+        where = fmt.day_hm(e.starts_at, tz) + " " + e.location if e.starts_at else e.location
+        rows.append(Row((e.kind, e.id), [e.name, where.strip(), e.phone, e.hours], data=e))
+    return rows
+
+
+def directory_detail(e: directory_service.EntryView | None, tz: str) -> Text:
+    text = Text(end="")
+    if e is None:
+        return text
+    text.append(clean(e.name, one_line=True), style="bold")
+    parts = [fmt.full(e.starts_at, tz)] if e.starts_at else []
+    parts += [p for p in (e.location, e.phone, e.hours) if p]
+    if parts:
+        text.append(" · " + clean(" · ".join(parts), one_line=True))
+    if e.notes:
+        text.append("\n" + clean(e.notes, one_line=True))
+    text.append("\n" + _("Enter: read it out and log the inquiry as answered (D-24)."),
+                style="dim")
+    return text

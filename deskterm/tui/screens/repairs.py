@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from deskterm.i18n import N_, _
 from deskterm.services import repairs
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import links as complaint_links
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import repairs_views as views
@@ -81,6 +82,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
         self.board: list[repairs.BoardRow] = []
         self.counts = {"overdue": 0, "callbacks": 0, "reviews": 0}
         self.detail: repairs.OrderDetail | None = None
+        self.linked_complaints: list = []  # complaints linked to the order shown (case 1)
         self.detail_id: int | None = None
         self.focus_id: int | None = None  # an order to highlight once the list is read
         self._detail_lines = 0  # lines of the details pane as last laid out (empty at first)
@@ -274,18 +276,24 @@ class RepairsScreen(RepairFlows, AreaScreen):
         order_id = self.detail_id
         if order_id is None:
             return
-        self.run_db(lambda s: repairs.get_order_detail(session=s, order_id=order_id),
+        self.run_db(lambda s: (repairs.get_order_detail(session=s, order_id=order_id),
+                               complaint_links.complaints_of_repair(s, order_id)),
                     write=False, on_done=self._detail_loaded, group="repairs-detail",
                     exclusive=True)
 
-    def _detail_loaded(self, detail) -> None:
+    def _detail_loaded(self, loaded) -> None:
+        detail, complaints = loaded
         if detail is None or detail.order.id != self.detail_id:
             return
         self.detail = detail
+        self.linked_complaints = complaints
         self._draw_detail()
 
     def _draw_detail(self) -> None:
         text = views.detail_text(self.detail, self.app.clock.now(), self.app.settings)
+        if self.detail is not None and self.linked_complaints:  # case 1: each shows the other
+            text.append("\n" + _("Complaints: {numbers}").format(numbers=", ".join(
+                c.number for c in self.linked_complaints)), style="bold")
         lines = len(text.plain.splitlines()) if text.plain else 0
         # Each second's countdown keeps the lines: repaint, lay out only when their count moves.
         self.query_one("#repairs-detail", DetailPane).show(text, layout=lines != self._detail_lines)

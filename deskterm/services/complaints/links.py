@@ -1,0 +1,163 @@
+"""Links between a complaint and what it concerns (case 1, case 2): the resident or company who
+complained, the repair orders it is about, the public-area request it refers to. Each side
+shows the other: a complaint lists its repairs, a repair order lists its complaints, a
+resident's or company's complaints are listed from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from deskterm.clock import Clock, as_utc
+from deskterm.errors import InvalidInput, NotFound
+from deskterm.i18n import _
+from deskterm.models.complaint import Complaint, ComplaintRepair
+from deskterm.models.estate import Company, Resident, Unit
+from deskterm.models.repair import RepairOrder
+from deskterm.rules.numbering import format_number, parse_number
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+
+
+@dataclass(frozen=True)
+class LinkedRepair:
+    id: int
+    number: str
+    status: str
+    place: str
+    description: str
+
+
+@dataclass(frozen=True)
+class LinkedComplaint:
+    id: int
+    number: str
+    status: str
+    who: str
+    content: str
+
+
+def _complaint(session: Session, complaint_id: int) -> Complaint:
+    row = session.get(Complaint, complaint_id)
+    if row is None:
+        raise NotFound(_("No complaint has the number {id}.").format(id=complaint_id))
+    return row
+
+
+def find_repair(session: Session, ref: str | int) -> RepairOrder:
+    """A repair order by its number as typed (R20261128-0003, lower case or spaced) or id."""
+    if isinstance(ref, int):
+        order = session.get(RepairOrder, ref)
+    else:
+        text = "".join((ref or "").split()).upper()
+        try:
+            prefix, day, seq = parse_number(text)
+        except ValueError:
+            prefix = None
+        order = (session.exec(select(RepairOrder).where(
+            RepairOrder.number == format_number(prefix, day, seq))).first()
+            if prefix == "R" else None)
+    if order is None:
+        raise InvalidInput(_("No repair order has that number: type it as on the order, "
+                             "like R20261128-0003."), field="repair")
+    return order
+
+
+def link_repair(*, session: Session, actor: Actor, clock: Clock, complaint_id: int,
+                repair: str | int) -> ComplaintRepair:
+    """Link a complaint to a repair order it concerns (once; linking again is refused)."""
+    require(actor, "complaints.handle")
+    row = _complaint(session, complaint_id)
+    order = find_repair(session, repair)
+    existing = session.exec(select(ComplaintRepair).where(
+        ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id)).first()
+    if existing is not None:
+        raise InvalidInput(_("This complaint is already linked to {number}.").format(
+            number=order.number), field="repair")
+    link = ComplaintRepair(complaint_id=row.id, repair_id=order.id,
+                           linked_at=as_utc(clock.now()), linked_by=actor.user_id)
+    audit.record(session=session, actor=actor, clock=clock, action="complaint.link_repair",
+                 entity="complaint", entity_id=row.id,
+                 detail={"number": row.number, "repair": order.number}, subject=link)
+    return link
+
+
+def unlink_repair(*, session: Session, actor: Actor, clock: Clock, complaint_id: int,
+                  repair: str | int) -> None:
+    require(actor, "complaints.handle")
+    row = _complaint(session, complaint_id)
+    order = find_repair(session, repair)
+    link = session.exec(select(ComplaintRepair).where(
+        ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id)).first()
+    if link is None:
+        raise InvalidInput(_("This complaint is not linked to {number}.").format(
+            number=order.number), field="repair")
+    session.delete(link)
+    audit.record(session=session, actor=actor, clock=clock, action="complaint.unlink_repair",
+                 entity="complaint", entity_id=row.id,
+                 detail={"number": row.number, "repair": order.number})
+
+
+def add_link_in_session(session: Session, *, complaint: Complaint, repair_id: int,
+                        actor: Actor, clock: Clock) -> None:
+    """Intake: a complaint born from a repair (a callback gone wrong) is linked to it."""
+    if session.get(RepairOrder, repair_id) is None:
+        raise InvalidInput(_("That repair order does not exist."), field="repair")
+    session.add(ComplaintRepair(complaint_id=complaint.id, repair_id=repair_id,
+                                linked_at=as_utc(clock.now()), linked_by=actor.user_id))
+
+
+def repairs_of(session: Session, complaint_id: int) -> list[LinkedRepair]:
+    rows = session.exec(
+        select(RepairOrder, Unit.label)
+        .join(ComplaintRepair, col(ComplaintRepair.repair_id) == RepairOrder.id)
+        .outerjoin(Unit, col(Unit.id) == RepairOrder.unit_id)
+        .where(ComplaintRepair.complaint_id == complaint_id)
+        .order_by(col(RepairOrder.reported_at), col(RepairOrder.id))
+    ).all()
+    return [LinkedRepair(o.id, o.number, str(o.status), label or o.location or "",
+                         o.description) for o, label in rows]
+
+
+def complaints_of_repair(session: Session, repair_id: int) -> list[LinkedComplaint]:
+    rows = session.exec(
+        select(Complaint)
+        .join(ComplaintRepair, col(ComplaintRepair.complaint_id) == Complaint.id)
+        .where(ComplaintRepair.repair_id == repair_id)
+        .order_by(col(Complaint.received_at), col(Complaint.id))
+    ).all()
+    return [LinkedComplaint(c.id, c.number, str(c.status), c.who_name, c.content) for c in rows]
+
+
+def complaints_of_party(session: Session, *, resident_id: int | None = None,
+                        company_id: int | None = None, limit: int = 50) -> list[LinkedComplaint]:
+    """The complaints a resident or a company made, newest first."""
+    if resident_id is None and company_id is None:
+        return []
+    where = []
+    if resident_id is not None:
+        where.append(Complaint.resident_id == resident_id)
+    if company_id is not None:
+        where.append(Complaint.company_id == company_id)
+    rows = session.exec(select(Complaint).where(or_(*where))
+                        .order_by(col(Complaint.received_at).desc()).limit(limit)).all()
+    return [LinkedComplaint(c.id, c.number, str(c.status), c.who_name, c.content) for c in rows]
+
+
+def party_of(session: Session, row: Complaint) -> str:
+    """Who complained, as the register knows them: "resident 张三 (12-1203)"; "" if not linked."""
+    if row.resident_id is not None:
+        person = session.get(Resident, row.resident_id)
+        if person is not None:
+            unit = session.get(Unit, person.unit_id) if person.unit_id else None
+            return _("resident {name}").format(name=person.name) + (
+                f" ({unit.label})" if unit else "")
+    if row.company_id is not None:
+        company = session.get(Company, row.company_id)
+        if company is not None:
+            return _("company {name}").format(name=company.name)
+    return ""

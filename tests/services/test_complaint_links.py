@@ -1,0 +1,135 @@
+"""Complaints linked to what they concern (issue 21, case 1 and case 2): the repair orders
+(each shows the other), the resident or company on record, and public-area requests kept as
+records of their own, searchable, with precedents found for a later request."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from deskterm.db import run_read, run_write
+from deskterm.errors import InvalidInput
+from deskterm.models import AuditEvent, Company, Resident
+from deskterm.models.public_area import AreaDecision, PublicAreaRequestCreate
+from deskterm.models.repair import RepairOrder
+from deskterm.services.complaints import handling as svc
+from deskterm.services.complaints import links, public_areas
+from tests.services.test_complaints import add_unit, intake
+from tests.services.test_dashboard import add_repair
+
+
+def number_of(engine, repair_id):
+    return run_read(engine, lambda s: s.get(RepairOrder, repair_id).number)
+
+
+def test_a_complaint_and_its_repairs_show_each_other(engine, clock, settings, staff):
+    heating = add_repair(engine, clock, staff.operator, "general", description="暖气不热")
+    other = add_repair(engine, clock, staff.operator, "general", description="门锁坏")
+    c = intake(engine, clock, settings, staff.operator, content="暖气不热,你们管不管")
+    typed = " " + number_of(engine, heating).lower() + " "     # as the operator types it
+    run_write(engine, lambda s: links.link_repair(session=s, actor=staff.operator, clock=clock,
+                                                  complaint_id=c.id, repair=typed))
+    detail = run_read(engine, lambda s: svc.complaint_detail(s, c.id))
+    assert [r.description for r in detail.repairs] == ["暖气不热"]
+    assert [x.number for x in run_read(engine, lambda s: links.complaints_of_repair(s, heating))] \
+        == [c.number]
+    assert run_read(engine, lambda s: links.complaints_of_repair(s, other)) == []
+    with pytest.raises(InvalidInput, match="already linked"):
+        run_write(engine, lambda s: links.link_repair(session=s, actor=staff.operator,
+                                                      clock=clock, complaint_id=c.id,
+                                                      repair=heating))
+    with pytest.raises(InvalidInput, match="No repair order has that number") as err:
+        run_write(engine, lambda s: links.link_repair(session=s, actor=staff.operator,
+                                                      clock=clock, complaint_id=c.id,
+                                                      repair="R20261128-9999"))
+    assert err.value.field == "repair"
+    run_write(engine, lambda s: links.unlink_repair(session=s, actor=staff.operator, clock=clock,
+                                                    complaint_id=c.id, repair=heating))
+    assert run_read(engine, lambda s: links.repairs_of(s, c.id)) == []
+    actions = run_read(engine, lambda s: [e.action for e in s.exec(
+        select(AuditEvent).where(AuditEvent.entity == "complaint"))])
+    assert "complaint.link_repair" in actions and "complaint.unlink_repair" in actions
+
+
+def test_a_complaint_born_from_a_repair_is_linked_at_intake(engine, clock, settings, staff):
+    order = add_repair(engine, clock, staff.operator, "general", description="暖气不热")
+    c = intake(engine, clock, settings, staff.operator, repair_id=order)
+    assert [r.id for r in run_read(engine, lambda s: links.repairs_of(s, c.id))] == [order]
+
+
+def test_the_complainant_on_record(engine, clock, settings, staff):
+    unit = add_unit(engine, "A-1203")
+    rid = run_write(engine, lambda s: _add(s, Resident(name="王建国", unit_id=unit)))
+    cid = run_write(engine, lambda s: _add(s, Company(name="康宁制药", unit_id=unit)))
+    by_resident = intake(engine, clock, settings, staff.operator, resident_id=rid)
+    by_company = intake(engine, clock, settings, staff.operator, who_kind="company",
+                        company_id=cid)
+    assert run_read(engine, lambda s: svc.complaint_detail(s, by_resident.id)).party == \
+        "resident 王建国 (A-1203)"
+    assert run_read(engine, lambda s: svc.complaint_detail(s, by_company.id)).party == \
+        "company 康宁制药"
+    mine = run_read(engine, lambda s: links.complaints_of_party(s, company_id=cid))
+    assert [x.number for x in mine] == [by_company.number]
+
+
+def _add(s, row):
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def lion_dance(engine, clock, settings, actor, **kw):
+    data = PublicAreaRequestCreate(**{"applicant_name": "某制药公司", "area": "大堂",
+                                      "request": "开业典礼办公时间在大堂舞狮表演、放气球", **kw})
+    return run_write(engine, lambda s: public_areas.record_request(
+        session=s, actor=actor, clock=clock, settings=settings, request_in=data))
+
+
+def test_case_2_request_decision_precedent_and_complaint(engine, clock, settings, staff):
+    first = lion_dance(engine, clock, settings, staff.operator)
+    assert first.number == "PA20261128-0001" and first.precedent_id is None
+    with pytest.raises(InvalidInput, match="Name the rule") as err:
+        run_write(engine, lambda s: public_areas.decide(
+            session=s, actor=staff.operator, clock=clock, request_id=first.id,
+            version=first.version, decision="refused"))
+    assert err.value.field == "rule_cited"
+    decided = run_write(engine, lambda s: public_areas.decide(
+        session=s, actor=staff.operator, clock=clock, request_id=first.id, version=first.version,
+        decision=AreaDecision.refused, rule_cited="《大厦用户手册》:办公时间公共区域禁止喧哗",
+        help_offered="大堂设欢迎及引导标志、安排保安保洁、同意使用大堂讲话"))
+    assert decided.decision == "refused" and decided.decided_by == staff.operator.user_id
+    # the tenant's letter: a complaint that refers to the request
+    c = intake(engine, clock, settings, staff.operator, who_kind="company", channel="letter",
+               content="管理处凭什么不批准舞狮")
+    run_write(engine, lambda s: public_areas.refer_complaint(
+        session=s, actor=staff.operator, clock=clock, complaint_id=c.id,
+        request="pa20261128-0001"))
+    detail = run_read(engine, lambda s: svc.complaint_detail(s, c.id))
+    assert detail.public_request == "PA20261128-0001 大堂 · refused"
+    assert [x.id for x in run_read(engine, lambda s: public_areas.complaints_about(s, first.id))] \
+        == [c.id]
+    # a later request for a lion dance finds the precedent, on its own and by search
+    clock.advance(days=30)
+    later = lion_dance(engine, clock, settings, staff.operator, applicant_name="另一家公司",
+                       request="周年庆在广场舞狮")
+    assert later.precedent_id == first.id
+    hits = run_read(engine, lambda s: public_areas.search(s, "舞狮"))
+    assert [h.request.id for h in hits] == [later.id, first.id]
+    assert run_read(engine, lambda s: public_areas.search(s, "用户手册"))[0].request.id == first.id
+    assert run_read(engine, lambda s: public_areas.search(s, later.number))[0].request.id \
+        == later.id
+    assert run_read(engine, lambda s: public_areas.search(s, "游泳池")) == []
+
+
+def test_requests_refuse_what_is_missing(engine, clock, settings, staff):
+    for field, values in (("applicant", {"applicant_name": " "}), ("area", {"area": ""}),
+                          ("request", {"request": "  "})):
+        with pytest.raises(InvalidInput) as err:
+            lion_dance(engine, clock, settings, staff.operator, **values)
+        assert err.value.field == field
+
+
+def test_pieces_cut_chinese_into_pairs():
+    assert public_areas.pieces("舞狮表演 Lobby") == {"舞狮", "狮表", "表演", "lobby"}
+    assert public_areas.pieces("狮") == {"狮"}
+

@@ -1,0 +1,74 @@
+"""The desk's own calls show the number inside their dialog (D-21, issue 21): a callback and
+a message delivered by phone. The number is asked for with a reason, shown only after it,
+and the audit keeps who and why, never the number."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from deskterm.db import run_read, run_write
+from deskterm.models.audit import AuditEvent
+from deskterm.models.complaint import ComplaintCreate
+from deskterm.models.inquiry import MessageCreate
+from deskterm.services.complaints import handling as complaints
+from deskterm.services.inquiries import messages
+from deskterm.tui.dialogs.callback_form import CallbackDialog
+from deskterm.tui.dialogs.message_deliver import DeliverMessageDialog
+from deskterm.tui.dialogs.reason import ReasonDialog
+from tests.inquiry_fixtures import seed_estate
+from tests.tui.conftest import SIZE, screen_text, settle
+
+
+def reveals(engine, action):
+    return run_read(engine, lambda s: list(s.exec(
+        select(AuditEvent).where(AuditEvent.action == action))))
+
+
+async def test_the_callback_number_is_shown_in_the_callback_dialog(make_desk_app, engine,
+                                                                  clock, settings, staff):
+    run_write(engine, lambda s: complaints.intake_complaint(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        complaint_in=ComplaintCreate(who_name="A座业主", content="暖气不热",
+                                     contact="139 0000 2222"),
+        close_answer="维修员已修好"))
+    app = make_desk_app(area="complaints")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "enter")                  # the callback queue, record it
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        assert "13900002222" not in screen_text(app)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)           # why, first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert reveals(engine, "callback.reveal_phone") == []
+        await pilot.press("ctrl+o", "enter")                  # the suggested reason
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        assert "13900002222" in screen_text(app)
+    (event,) = reveals(engine, "callback.reveal_phone")
+    assert event.detail["reason"].startswith("To call back") and "2222" not in str(event.detail)
+
+
+async def test_a_message_delivered_by_phone_shows_the_number_there(make_desk_app, engine,
+                                                                  clock, staff):
+    estate = seed_estate(engine, clock, staff.admin)
+    run_write(engine, lambda s: messages.take_message(
+        session=s, actor=staff.operator, clock=clock, message_in=MessageCreate(
+            for_kind="resident", for_id=estate.residents["张三"], for_name="x",
+            from_name="快递员", text="包裹放在前台")))
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "enter")                  # messages, deliver
+        await settle(pilot)
+        assert isinstance(app.screen, DeliverMessageDialog)
+        assert "13912340001" not in screen_text(app)
+        await pilot.press("ctrl+o", "enter")
+        await settle(pilot)
+        assert "13912340001" in screen_text(app)
+    (event,) = reveals(engine, "resident.reveal_phone")
+    assert event.entity_id == str(estate.residents["张三"])
+    assert "0001" not in str(event.detail)
