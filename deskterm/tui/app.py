@@ -28,6 +28,7 @@ from deskterm.i18n import _, set_language
 from deskterm.tui.actions import bindings, localise_bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
 from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
+from deskterm.tui.scanner import ScanReader
 from deskterm.tui.stylesheet import DeskStylesheet
 
 if TYPE_CHECKING:  # neither is needed to paint the sign-in screen (cli/launch.py)
@@ -99,6 +100,9 @@ class DeskApp(App[None]):
         self._typed_after_app = False
         self._typed_holds = 0  # reads whose dialog the keys typed meanwhile belong to
         self._areas_prepared = False
+        self.scan_reader = ScanReader(self, release=self._release_typed,
+                                      on_scan=self.check_out_scanned,
+                                      active=lambda: self.on_duty and not self.locked)
         from deskterm.tui.screens.signin import SignInScreen
 
         self.add_mode("gate", SignInScreen)
@@ -190,6 +194,11 @@ class DeskApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self.last_activity = self.clock.now()
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if isinstance(event, events.Key):
+                if await self.scan_reader.take(event):
+                    return  # held back: maybe a scan (scanner.py)
+            else:
+                await self.scan_reader.flush()
             self._typed.append(event)
             await self._hand_over_typed()
             return
@@ -211,6 +220,35 @@ class DeskApp(App[None]):
                 return None
             node = node.parent
         return None
+
+    async def _release_typed(self, keys: list[events.Key]) -> None:
+        """Keys the scan reader held back were typing after all: on they go, in order."""
+        self._typed.extend(keys)
+        await self._hand_over_typed()
+
+    # -- a scanned slip: checked out wherever the focus is (scanner.py) --------------------
+    def check_out_scanned(self, number: str) -> None:
+        """A scan checks out the scanned slip, never a highlighted row, and its keys are
+        never shortcuts: the visitors screen shows the result in its line, anywhere else (a
+        dialog stays as it was) it is a notification."""
+        self.last_activity = self.clock.now()
+        handler = getattr(self.screen, "scan_checkout", None)
+        if handler is not None:
+            handler(number)
+            return
+        from deskterm.services.visitors.slips import check_out
+        from deskterm.tui.scanner import checked_out_text
+        from deskterm.tui.worker import describe_error, run_db
+
+        def done(slip) -> None:
+            self.notify(checked_out_text(slip, self.settings), markup=False)
+            self.post_message(RecordsChanged("visitor"))
+
+        run_db(self, lambda s: check_out(session=s, actor=self.actor, clock=self.clock,
+                                         settings=self.settings, number=number),
+               on_done=done, group="scan",
+               on_error=lambda exc: self.notify(describe_error(exc), severity="error",
+                                                markup=False))
 
     def hold_typed_keys(self) -> Callable[[], None]:
         """Keys typed from now on wait until the returned function is called: for a dialog that

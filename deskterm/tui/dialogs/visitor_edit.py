@@ -74,6 +74,10 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
             yield from save_hint()
         yield Footer(show_command_palette=False)
 
+    def on_mount(self) -> None:
+        if self.error is not None:  # the sentence of a refused save, next to its field
+            self.show_error(self.error)
+
     def action_save(self) -> None:
         def value(name: str) -> str:
             return self.query_one(f"#{name.replace('_', '-')}-input", Input).value

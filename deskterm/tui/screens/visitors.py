@@ -26,6 +26,7 @@ from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.visitor_deny import DenyEntryDialog
 from deskterm.tui.dialogs.visitor_expected import ArrivalDialog
 from deskterm.tui.messages import RecordsChanged
+from deskterm.tui.scanner import checked_out_text
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.screens.visitors_history import HistoryView
 from deskterm.tui.screens.visitors_register import RegisterFlow
@@ -298,7 +299,13 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             if listing is not None:
                 listing.focus()
             return
+        self.scan_checkout(text)
+
+    def scan_checkout(self, text: str) -> None:
+        """Check out the slip with this number: typed in the field, or scanned with any
+        focus (DeskApp.check_out_scanned); never the highlighted row."""
         app = self.app
+        self.scan_input.value = text  # kept in sight if it is refused
         self.run_db(
             lambda s: visitors.check_out(session=s, actor=app.actor, clock=app.clock,
                                          settings=app.settings, number=text),
@@ -313,12 +320,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         self.refresh_lists()
 
     def _checked_out_text(self, slip: VisitorSlip) -> str:
-        time = fmt.hm(slip.checked_out_at, self.app.settings.timezone)
-        if slip.slip_returned:
-            return _("✓ {number} {name} checked out at {time}; the slip came back.").format(
-                number=slip.number, name=slip.visitor_name, time=time)
-        return _("✓ {number} {name} checked out at {time}; recorded as a LOST slip.").format(
-            number=slip.number, name=slip.visitor_name, time=time)
+        return checked_out_text(slip, self.app.settings)
 
     def scan_failed(self, exc: BaseException) -> None:
         self.show_result(describe_error(exc), ok=False)

@@ -90,7 +90,8 @@ class RegisterFlow:
                     else:
                         refuse(decision.supervisor, exc.entry_id)
 
-                self.app.push_screen(SupervisorDialog(name=exc.name, reason=exc.reason), decided)
+                self.app.push_screen(SupervisorDialog(name=exc.name, reason=exc.reason,
+                                                      typed=exc.typed), decided)
             elif isinstance(exc, InvalidInput):
                 back(exc)
             else:

@@ -1,0 +1,267 @@
+"""Issue 16, desk safety: a scan never checks out the wrong person, Enter never acts, the deny
+list cannot be walked around, typed work is not thrown away, focus always shows."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual import events
+
+from deskterm.db import run_read, run_write
+from deskterm.models.audit import AuditEvent
+from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.deny import add_deny_entry
+from tests.tui.conftest import SIZE, settle
+from tests.visitor_factories import make_estate, valid_resident_id, walk_in
+
+
+@pytest.fixture
+def estate(engine):
+    return make_estate(engine)
+
+
+def on_site_slips(engine, staff, clock, settings, estate, names):
+    return [run_write(engine, lambda s, n=n, i=i: visitors.register_slip(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1))))
+        for i, n in enumerate(names)]
+
+
+def status(engine) -> dict[str, SlipStatus]:
+    return run_read(engine, lambda s: {
+        x.number: x.status for x in s.exec(select(VisitorSlip))})
+
+
+def scan(app, number: str) -> None:
+    """The scanner: the whole number and Enter in one burst, as a terminal delivers it."""
+    for ch in number:
+        app.post_message(events.Key(ch if ch.isalnum() else "minus", ch))
+    app.post_message(events.Key("enter", "\r"))
+
+
+# -- 1. a scan checks out the scanned slip, in every focus --------------------------------
+async def test_scan_after_browsing_the_list_checks_out_the_scanned_slip(
+        make_desk_app, engine, estate, staff, clock, settings):
+    """The issue's path: Enter on the empty field (to the list), ↓↓, Enter opens the third
+    slip, Esc; then a scan of another slip. Only the scanned slip leaves."""
+    a, b, c, d = on_site_slips(engine, staff, clock, settings, estate,
+                               ["王一", "王二", "王三", "王四"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "down", "down", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        await pilot.press("escape")
+        await settle(pilot)
+        scan(app, d.number)
+        await settle(pilot)
+        await settle(pilot)
+        assert status(engine) == {a.number: "on_site", b.number: "on_site",
+                                  c.number: "on_site", d.number: "left"}
+        assert d.number in str(app.screen.query_one("#scan-result").render())
+        scan(app, d.number)  # scanned twice: refused, nobody else checked out
+        await settle(pilot)
+        await settle(pilot)
+        assert list(status(engine).values()).count("left") == 1
+        assert "already checked out" in str(app.screen.query_one("#scan-result").render())
+
+
+@pytest.mark.parametrize("where", ["scan field", "on-site list", "slip dialog", "register form",
+                                   "expected view", "dashboard", "repairs", "help"])
+async def test_a_scan_checks_out_whatever_has_the_focus(make_desk_app, engine, estate, staff,
+                                                        clock, settings, where):
+    first, second = on_site_slips(engine, staff, clock, settings, estate, ["王一", "王二"])
+    area = {"dashboard": "dashboard", "repairs": "repairs"}.get(where, "visitors")
+    app = make_desk_app(area=area)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = {"on-site list": ["enter"], "slip dialog": ["enter", "enter"],
+                "register form": ["ctrl+n"], "expected view": ["ctrl+t"],
+                "help": ["f1"]}.get(where, [])
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        before = type(app.screen).__name__
+        fields = {w.id: w.value for w in app.screen.query("Input")}
+        scan(app, second.number)
+        await settle(pilot)
+        await settle(pilot)
+        assert status(engine) == {first.number: "on_site", second.number: "left"}
+        assert type(app.screen).__name__ == before  # a dialog stays as it was ...
+        if before != "VisitorsScreen":  # ... and nothing of the number was typed into it
+            assert {w.id: w.value for w in app.screen.query("Input")} == fields
+        shown = [n.message for n in app._notifications]
+        if before == "VisitorsScreen":
+            shown.append(str(app.screen.query_one("#scan-result").render()))
+        assert any(second.number in m and "checked out" in m for m in shown)
+
+
+async def test_the_digits_of_a_scan_are_not_shortcuts_during_the_host_call(
+        make_desk_app, engine, estate, staff, clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"Li Lei", "enter")
+        await settle(pilot)
+        await pilot.press("enter", "tab", *valid_resident_id(9), "enter", *"zs", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HostCallDialog"
+        method = app.screen._method()
+        scan(app, slip.number)  # ...0001: the 2 and 1 would choose intercom, phone
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HostCallDialog"
+        assert app.screen._method() == method
+        assert status(engine)[slip.number] == "left"
+
+
+async def test_typing_at_a_person_s_pace_is_typing_not_a_scan(make_desk_app, engine, estate,
+                                                              staff, clock, settings):
+    """A name that starts with V, typed by a person (pauses between keys), goes into the field."""
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*[k for ch in "V2026" for k in (ch, "wait:80")])
+        await settle(pilot)
+        assert app.screen.query_one("#visitor-name-input").value == "V2026"
+        await pilot.press(*"Vera")  # fast, but not a slip number: typing, in order
+        await settle(pilot)
+        assert app.screen.query_one("#visitor-name-input").value == "V2026Vera"
+        assert status(engine)[slip.number] == "on_site"
+
+
+# -- 2. Enter opens, a named key acts; a check-out can be undone ---------------------------
+async def test_enter_twice_on_a_slip_does_not_check_it_out(make_desk_app, engine, estate, staff,
+                                                           clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter", "enter", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        assert status(engine)[slip.number] == "on_site"
+        acts = str(app.screen.query_one("#slip-acts").render())
+        assert slip.number in acts and "王一" in acts  # what o does, to which slip
+        await pilot.press("o")
+        await settle(pilot)
+        assert status(engine)[slip.number] == "left"
+
+
+async def test_dashboard_enter_enter_does_not_check_out(make_desk_app, engine, estate, staff,
+                                                        clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # "Visitors on site", to its lines
+        await settle(pilot)
+        await pilot.press("enter")  # opens the slip in the visitors area
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        await pilot.press("enter")  # the second Enter: nothing happens to the visitor
+        await settle(pilot)
+        assert status(engine)[slip.number] == "on_site"
+
+
+async def test_a_check_out_is_undone_within_the_shift(make_desk_app, engine, estate, staff, clock,
+                                                      settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        scan(app, slip.number)
+        await settle(pilot)
+        await settle(pilot)
+        assert status(engine)[slip.number] == "left"
+        await pilot.press("ctrl+t", "ctrl+t")  # history: the slip that left
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        await pilot.press("u")
+        await settle(pilot)
+        assert status(engine)[slip.number] == "on_site"
+        undone = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
+            AuditEvent.action == "visitor.checkout_undone")).one())
+        assert undone.user_id == staff.operator.user_id
+
+
+def test_a_check_out_of_an_earlier_shift_cannot_be_undone(engine, estate, staff, clock,
+                                                          settings):
+    from deskterm.errors import InvalidInput
+    from tests.tui.conftest import start_shift_for
+
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    run_write(engine, lambda s: visitors.check_out(session=s, actor=staff.operator, clock=clock,
+                                                   settings=settings, slip_id=slip.id))
+    clock.advance(minutes=5)
+    later = start_shift_for(engine, clock, settings, staff.supervisor)
+    with pytest.raises(InvalidInput, match="during your shift"):
+        run_write(engine, lambda s: visitors.undo_check_out(session=s, actor=later, clock=clock,
+                                                            slip_id=slip.id))
+
+
+# -- 4. the deny list on every name change, names alike flagged ----------------------------
+@pytest.mark.parametrize(("denied", "typed", "flagged"), [
+    ("钱志刚", "钱志刚", True),      # the same name
+    ("钱志刚", "钱志钢", True),      # the same sound (qian zhi gang)
+    ("Zhang Weiming", "Zhang Weiminh", True),  # one character off
+    ("钱志刚", "钱志", False),       # two characters: only the same sound counts
+    ("王五", "王六", False),
+])
+def test_names_alike_on_the_deny_list(engine, staff, clock, denied, typed, flagged):
+    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
+                                               name=denied, reason="推销"))
+    found = run_read(engine, lambda s: visitors.find_deny_match(session=s, name=typed))
+    assert (found is not None) == flagged
+
+
+def test_a_name_changed_to_a_denied_one_needs_the_supervisor(engine, estate, staff, clock,
+                                                             settings):
+    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
+                                               name="钱志刚", reason="推销"))
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    with pytest.raises(visitors.DenyListMatch, match="钱志钢"):
+        run_write(engine, lambda s: visitors.update_slip(
+            session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
+            changes=VisitorSlipUpdate(visitor_name="钱志钢")))
+    entry = run_read(engine, lambda s: visitors.find_deny_match(session=s, name="钱志刚"))
+    saved = run_write(engine, lambda s: visitors.update_slip(
+        session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
+        changes=VisitorSlipUpdate(visitor_name="钱志钢"),
+        deny_override=visitors.DenyOverride(staff.supervisor, entry.id)))
+    assert (saved.visitor_name, saved.deny_decided_by) == ("钱志钢", staff.supervisor.user_id)
+
+
+async def test_renaming_on_the_list_asks_the_supervisor(make_desk_app, engine, estate, staff,
+                                                        clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["钱志钢"])
+    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
+                                               name="钱志刚", reason="推销"))
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter", "e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        name = app.screen.query_one("#visitor-name-input")
+        name.value = ""
+        await pilot.press(*"钱志刚", "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SupervisorDialog"
+        await pilot.press("escape")  # no decision: back to the form, nothing saved
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
+        assert stored.visitor_name == "钱志钢"
