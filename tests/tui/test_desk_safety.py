@@ -265,3 +265,69 @@ async def test_renaming_on_the_list_asks_the_supervisor(make_desk_app, engine, e
         assert type(app.screen).__name__ == "EditSlipDialog"
         stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
         assert stored.visitor_name == "钱志钢"
+
+
+async def test_a_repair_is_closed_only_by_a_named_key(make_desk_app, engine, clock, settings,
+                                                      staff):
+    """Enter on an order called back: the close names the order and waits for y; the Enter
+    typed after it does nothing."""
+    from deskterm.models.complaint import Callback
+    from deskterm.models.repair import RepairStatus
+    from deskterm.services.callbacks import outcomes
+    from tests.services.test_repairs_support import (
+        create,
+        make_repair_estate,
+        order_in,
+        reload,
+        repair_fully,
+    )
+
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    repair_fully(engine, clock, settings, staff.operator, order.id)
+    callback = run_read(engine, lambda s: s.exec(select(Callback)).one())
+    run_write(engine, lambda s: outcomes.record_callback(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        callback_id=callback.id, version=callback.version, method="phone", result="satisfied"))
+    assert reload(engine, order.id).status == RepairStatus.called_back
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # all orders
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert order.number in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reload(engine, order.id).status == RepairStatus.called_back
+        await pilot.press("y")
+        await settle(pilot)
+        assert reload(engine, order.id).status == RepairStatus.closed
+
+
+async def test_a_contact_try_is_recorded_by_its_own_key(make_desk_app, engine, clock, staff):
+    """Digits and Enter choose an outcome (the line says what Ctrl+S will record); letters
+    typed on the outcomes go into "Asking"."""
+    from deskterm.models.inquiry import ContactAttempt
+    from tests.inquiry_fixtures import seed_estate
+
+    seed_estate(engine, clock, staff.admin)
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"李四", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ContactDialog"
+        await pilot.press("1", "enter", *"Wang")
+        await settle(pilot)
+        assert run_read(engine, lambda s: s.exec(select(ContactAttempt)).all()) == []
+        assert app.screen.query_one("#inquirer-input").value == "Wang"
+        await pilot.press("enter", "enter", "4")  # Asking, About: back to the outcomes
+        await settle(pilot)
+        assert "No answer" in str(app.screen.query_one("#contact-will").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        attempts = run_read(engine, lambda s: s.exec(select(ContactAttempt)).all())
+        assert [a.outcome for a in attempts] == ["no_answer"]
