@@ -331,3 +331,49 @@ async def test_a_contact_try_is_recorded_by_its_own_key(make_desk_app, engine, c
         await settle(pilot)
         attempts = run_read(engine, lambda s: s.exec(select(ContactAttempt)).all())
         assert [a.outcome for a in attempts] == ["no_answer"]
+
+
+# -- 3. lists keep the record under the cursor, not the row number -------------------------
+async def test_a_list_keeps_the_record_through_refresh_and_re_sort(engine):
+    from textual.app import App
+
+    from deskterm.tui.widgets.record_list import Column, RecordList, Row
+
+    def rows(*keys):
+        return [Row(k, [f"order {k}"]) for k in keys]
+
+    order = ["a", "b", "c", "d"]
+
+    class ListApp(App):
+        def compose(self):
+            yield RecordList([Column("Order", 0)], id="list")
+
+    app = ListApp()
+    app.engine = engine
+    async with app.run_test(size=SIZE) as pilot:
+        listing = app.query_one(RecordList)
+        listing.set_rows(rows(*order))
+        listing.focus()
+        await pilot.press("down")
+        assert listing.current.key == "b"
+        listing.set_rows(rows("a", "c", "d", "b"))  # b's deadline moved: it sorts last
+        assert listing.current.key == "b"
+        listing.set_rows(rows("a", "c", "d"))  # b is gone: the row number stays
+        assert listing.current.key == "d"
+        await pilot.press("up")
+        assert listing.current.key == "c"
+
+        # from the database (a read worker): the same, through set_source(keep_position=True)
+        def source(keys):
+            return lambda _s, offset, limit: (rows(*keys)[offset:offset + limit], len(keys))
+
+        listing.set_source(source(["c", "x", "a", "d"]), keep_position=True)
+        await settle(pilot)
+        assert listing.current.key == "c"
+        await pilot.press("down")
+        listing.set_source(source(["a", "c", "d", "x"]), keep_position=True)
+        await settle(pilot)
+        assert listing.current.key == "x"
+        listing.set_source(source(["z", "y"]))  # another list: from the top
+        await settle(pilot)
+        assert listing.current.key == "z"
