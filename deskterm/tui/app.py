@@ -446,6 +446,37 @@ class DeskApp(App[None]):
         if opener is not None:
             opener(kind, record_id)
 
+    def confirm(self, question: str, detail: str, answered: Callable[[bool], None]) -> None:
+        """Ask yes or no (y / n, never Enter) and hand the answer to `answered`."""
+        from deskterm.tui.dialogs.confirm import ConfirmDialog
+
+        self.push_screen(ConfirmDialog(question, detail), answered)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks first while on duty or while a dialog with typed text is open (the
+        shift stays open; typed text would be lost); Ctrl+Q again, or y, quits."""
+        from deskterm.tui.dialogs.confirm import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and getattr(self.screen, "quitting", False):
+            self.exit()
+            return
+        typed = any(getattr(screen, "typed_since_open", lambda: False)()
+                    for stack in self._screen_stacks.values() for screen in stack)
+        if not self.on_duty and not typed:
+            self.exit()
+            return
+        question = _("Quit the desk app?")
+        details = []
+        if self.on_duty:
+            details.append(_("You are on duty: the shift stays open until it is handed over "
+                             "(F8)."))
+        if typed:
+            details.append(_("A form with typed text is open: it will be lost."))
+        details.append(_("y or Ctrl+Q: quit · n or Esc: stay"))
+        dialog = ConfirmDialog(question, " ".join(details))
+        dialog.quitting = True
+        self.push_screen(dialog, lambda yes: self.exit() if yes else None)
+
     def action_help(self) -> None:
         from deskterm.tui.dialogs.help import HelpDialog
 

@@ -377,3 +377,64 @@ async def test_a_list_keeps_the_record_through_refresh_and_re_sort(engine):
         listing.set_source(source(["z", "y"]))  # another list: from the top
         await settle(pilot)
         assert listing.current.key == "z"
+
+
+# -- 5. typed work is not thrown away by one key -------------------------------------------
+@pytest.mark.parametrize(("area", "opens", "dialog"), [
+    ("complaints", ["ctrl+n"], "ComplaintDialog"),
+    ("visitors", ["ctrl+n"], "RegisterSlipDialog"),
+    ("repairs", ["ctrl+n"], "RepairIntakeDialog"),
+])
+async def test_escape_asks_before_throwing_away_typed_text(make_desk_app, area, opens, dialog):
+    app = make_desk_app(area=area)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*opens)
+        await settle(pilot)
+        await settle(pilot)
+        form = app.screen
+        if dialog is not None:
+            assert type(form).__name__ == dialog
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert app.screen is not form
+        await pilot.press(*opens)
+        await settle(pilot)
+        await settle(pilot)
+        form = app.screen
+        await pilot.press(*"Zhang")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("n")  # back to the form, as typed
+        await settle(pilot)
+        assert app.screen is form and "Zhang" in "".join(
+            getattr(w, "value", "") or getattr(w, "text", "") for w in form.query("Input, TextArea"))
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert app.screen is not form and type(app.screen).__name__ != "ConfirmDialog"
+
+
+async def test_quitting_on_duty_asks(make_desk_app):
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "on duty" in str(app.screen.query_one("#confirm-detail").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VisitorsScreen"
+        await pilot.press("ctrl+q", "ctrl+q")  # twice: meant
+        await settle(pilot)
+        assert app.return_code is not None or not app.is_running
+
+
+async def test_quitting_at_sign_in_does_not_ask(make_desk_app):
+    app = make_desk_app(on_duty=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert not app.is_running or app.return_code is not None
