@@ -438,3 +438,48 @@ async def test_quitting_at_sign_in_does_not_ask(make_desk_app):
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert not app.is_running or app.return_code is not None
+
+
+# -- 6. focus visible in monochrome ---------------------------------------------------------
+def _focus_shows(widget) -> bool:
+    """Reverse video on the widget, on its cursor line, or on its form field's label."""
+    from textual.widgets import OptionList, RadioSet, TextArea
+
+    from deskterm.tui.widgets.record_list import RecordList
+
+    if isinstance(widget, RecordList):
+        return bool(widget.get_component_rich_style("record-list--cursor").reverse)
+    if isinstance(widget, OptionList):
+        return bool(widget.get_component_rich_style("option-list--option-highlighted").reverse)
+    if isinstance(widget, TextArea):
+        return bool(widget.get_component_rich_style("text-area--cursor-line").reverse)
+    if isinstance(widget, RadioSet):
+        return any(bool(b.rich_style.reverse) for b in widget.query("RadioButton.-selected"))
+    return bool(widget.rich_style.reverse)
+
+
+@pytest.mark.parametrize(("area", "opens"), [
+    ("dashboard", []), ("visitors", []), ("visitors", ["ctrl+n"]), ("inquiries", []),
+    ("repairs", []), ("repairs", ["ctrl+n"]), ("complaints", []), ("complaints", ["ctrl+n"]),
+    ("logbook", []), ("logbook", ["ctrl+n"]), ("handover", []),
+])
+async def test_every_focusable_widget_shows_focus_without_colour(make_desk_app, monkeypatch,
+                                                                 area, opens):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_desk_app(area=area)
+    assert app.no_color
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if opens:
+            await pilot.press(*opens)
+            await settle(pilot)
+            await settle(pilot)
+        widgets = [w for w in app.screen.query("*") if w.focusable]
+        assert widgets
+        unseen = []
+        for widget in widgets:
+            widget.focus()
+            await pilot.pause()
+            if not _focus_shows(widget):
+                unseen.append(f"{type(widget).__name__}#{widget.id}")
+        assert unseen == []
