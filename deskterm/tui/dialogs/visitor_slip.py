@@ -107,7 +107,7 @@ class SlipDialog(DeskDialog[str | None]):
         if slip.status == SlipStatus.on_site:
             if not self.app.may("visitors.checkout"):
                 return ""
-            return _("o: {name} leaves, slip {number} came back · l: leaves, slip lost").format(
+            return _("o: {name} leaves, {number} returned · l: slip lost").format(
                 name=slip.visitor_name, number=slip.number)
         if self.app.may("visitors.checkout"):
             return _("u: undo the check-out of {number} {name} (on site again)").format(
