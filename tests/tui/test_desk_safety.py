@@ -483,3 +483,56 @@ async def test_every_focusable_widget_shows_focus_without_colour(make_desk_app, 
             if not _focus_shows(widget):
                 unseen.append(f"{type(widget).__name__}#{widget.id}")
         assert unseen == []
+
+
+# -- 7. keys that do what they say -----------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_f1_and_f9_work_inside_dialogs_and_help_has_no_rule_codes(make_desk_app, lang):
+    app = make_desk_app(area="visitors", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RegisterSlipDialog"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpDialog"
+        shown = str(app.screen.query_one("#help-text").render()) + str(
+            app.screen.query_one("#help-keys").render())
+        assert "D-" not in shown
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen is form
+        await pilot.press("f9")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LockScreen" and app.locked
+
+
+def test_no_help_shows_a_rule_code():
+    """Every screen's and dialog's help and every key's tooltip, as the desk shows them."""
+    import importlib
+    import pkgutil
+
+    import deskterm.tui.dialogs
+    import deskterm.tui.screens
+    from deskterm.i18n import _, set_language
+    from deskterm.tui.actions import ACTIONS, without_rule_codes
+    from deskterm.tui.screens.base import DeskNode
+
+    for package in (deskterm.tui.screens, deskterm.tui.dialogs):
+        for info in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{info.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for lang in ("en", "zh_CN"):
+        set_language(lang)
+        texts = [without_rule_codes(_(c.HELP_TEXT)) for c in subclasses(DeskNode) if c.HELP_TEXT]
+        texts += [without_rule_codes(_(a.tooltip)) for a in ACTIONS.values() if a.tooltip]
+        assert len(texts) > 50
+        assert [t for t in texts if "D-" in t] == []
+    set_language("en")

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from deskterm.i18n import _
-from deskterm.tui.actions import localise_bindings
+from deskterm.tui.actions import localise_bindings, without_rule_codes
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.worker import run_db, show_error
 
@@ -54,7 +54,7 @@ class DeskNode:
         self.app.post_message(RecordsChanged(*kinds))
 
     def help_text(self) -> str:
-        return _(self.HELP_TEXT) if self.HELP_TEXT else ""
+        return without_rule_codes(_(self.HELP_TEXT)) if self.HELP_TEXT else ""
 
     def on_descendant_focus(self, event) -> None:
         # Tests and snapshots run with the blink off (make_app(cursor_blink=False)).

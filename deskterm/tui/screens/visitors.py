@@ -80,8 +80,9 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                         "visitors.view", "visitors.scan", "visitors.rollcall", "visitors.print",
                         "visitors.remove", "visitors.refresh")
     HELP_TEXT = N_(
-        "Check-out: scan or type the slip number in the top field and press Enter (D-8); a "
-        "slip without its paper is checked out from the list with l (lost slip). Ctrl+N "
+        "Check-out: scan the slip wherever you are, or type its number in the top field and "
+        "press Enter (D-8). A slip without its paper: open it from the list with Enter, then "
+        "l (lost slip). A check-out made by mistake: open it in History, then u. Ctrl+N "
         "registers a visitor after seeing their document (D-5); a walk-in's host is called "
         "first (D-7). Ctrl+T turns the views: who is on site (long stays in colour), who is "
         "expected today (Enter checks them in), the history (search, PgDn/PgUp) and the deny "
