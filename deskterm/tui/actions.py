@@ -59,7 +59,7 @@ def bindings(*ids: str) -> list[Binding]:
 _RULE_CODES = re.compile(r"\s*[(（]D-\d+(?:\s*(?:,|，|、|to|至|-)\s*D-\d+)*[)）]")
 
 
-_RULE_CODE_WORD = re.compile(r"\bD-\d+(?::\s*|\s+)")  # "(D-42: listen first", "a D-42 step"
+_RULE_CODE_WORD = re.compile(r"\bD-\d+(?:[:：]\s*|\s+)")  # "(D-42: listen first", "a D-42 step"
 
 
 def without_rule_codes(text: str) -> str:
