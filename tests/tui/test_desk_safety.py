@@ -536,3 +536,27 @@ def test_no_help_shows_a_rule_code():
         assert len(texts) > 50
         assert [t for t in texts if "D-" in t] == []
     set_language("en")
+
+
+async def test_typing_on_the_results_keeps_every_key_and_ctrl_f_selects_the_old_query(
+        make_desk_app, engine, clock, staff):
+    from tests.inquiry_fixtures import seed_estate
+
+    seed_estate(engine, clock, staff.admin)
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search = app.screen.query_one("#inquiry-search")
+        await pilot.press(*"12")
+        await settle(pilot)
+        await pilot.press("down")  # to the results
+        await settle(pilot)
+        assert app.focused.id == "list-find"
+        await pilot.press(*"03")  # typed on the list: goes on in the search box, every key
+        await settle(pilot)
+        assert search.value == "1203" and app.focused is search
+        await pilot.press("down")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"wang")  # the next caller: replaces the old query
+        await settle(pilot)
+        assert search.value == "wang"

@@ -28,7 +28,7 @@ from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, type_into
 from deskterm.tui.widgets.text import clean, plain
 
 OUTCOMES = (
@@ -81,10 +81,7 @@ class OutcomeList(OptionList):
         if char and char.isprintable() and not char.isdigit() and event.key != "space":
             event.stop()
             event.prevent_default()
-            field = self.screen.query_one("#inquirer-input", Input)
-            field.select_on_focus = False  # the key typed here is kept, not selected over
-            field.insert_text_at_cursor(char)
-            field.focus()
+            type_into(self.screen.query_one("#inquirer-input", Input), char)
 
 
 class ContactDialog(DeskDialog[ContactResult | None]):

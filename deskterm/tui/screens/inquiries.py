@@ -33,6 +33,7 @@ from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.screens.base import AreaScreen
+from deskterm.tui.widgets.field import focus_selected, type_into
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
@@ -239,8 +240,7 @@ class InquiriesScreen(AreaScreen):
             event.stop()
         elif self.focused is self._list("find") and event.character and \
                 event.character.isprintable() and not event.character.isspace():
-            search_box.focus()
-            search_box.insert_text_at_cursor(event.character)
+            type_into(search_box, event.character)
             event.stop()
 
     @on(Input.Submitted, "#inquiry-search")
@@ -389,7 +389,7 @@ class InquiriesScreen(AreaScreen):
     def action_search(self) -> None:
         if self.view != "find":
             self.show_view("find")
-        self._search_box().focus()
+        focus_selected(self._search_box())
 
     def action_next_view(self) -> None:
         names = [name for name, _label in VIEWS]
