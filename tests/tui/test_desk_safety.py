@@ -560,3 +560,89 @@ async def test_typing_on_the_results_keeps_every_key_and_ctrl_f_selects_the_old_
         await pilot.press("ctrl+f", *"wang")  # the next caller: replaces the old query
         await settle(pilot)
         assert search.value == "wang"
+
+
+# -- keystroke budgets (re-measured by Pilot) -------------------------------------------------
+class Keys:
+    """Counts the keys pressed; text typed into a field (a name, a number) is not counted,
+    a letter that chooses (a drop-down's type-ahead) is."""
+
+    def __init__(self, pilot):
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+        await settle(self.pilot)
+
+    async def type(self, text: str) -> None:
+        await self.pilot.press(*text)
+        await settle(self.pilot)
+
+
+@pytest.mark.parametrize("position", [0, 2, 4])
+async def test_an_expected_visitor_checks_in_with_three_keys_wherever_listed(
+        make_desk_app, engine, estate, staff, clock, settings, position):
+    from datetime import date
+
+    from deskterm.models.visitor import ExpectedVisitorCreate
+    from deskterm.services.visitors.expected import add_expected
+
+    names = ["赵一", "钱二", "孙三", "李四", "周五"]
+    for name in names:
+        run_write(engine, lambda s, n=name: add_expected(
+            session=s, actor=staff.operator, clock=clock, settings=settings,
+            expected_in=ExpectedVisitorCreate(visitor_name=n, headcount=1,
+                                              expected_on=date(2026, 11, 28),
+                                              host_company_id=estate.company)))
+    wanted = names[position]
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.press("ctrl+t")      # Expected today
+        from deskterm.rules.pinyin import pinyin_keys
+        await keys.type(pinyin_keys(wanted)[1])  # found by name: its initials
+        await keys.press("enter")       # has arrived
+        await keys.press("enter")       # document sighted: the slip
+        assert keys.count <= 3
+    arrived = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
+    assert arrived.visitor_name == wanted
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_a_walk_in_with_another_purpose_in_twelve_keys(make_desk_app, engine, estate,
+                                                             lang):
+    app = make_desk_app(area="visitors", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.press("ctrl+n")
+        await keys.type("王五")
+        await keys.press("enter")          # -> people (1)
+        await keys.press("enter")          # -> document type (resident ID card)
+        await keys.press("tab")            # -> number
+        await keys.type(valid_resident_id(7))
+        await keys.press("enter")          # -> visiting
+        await keys.type("zs")
+        await keys.press("enter")          # take 12-1203 张三 -> purpose
+        assert app.focused.id == "purpose-input"
+        await keys.press("d" if lang == "en" else "s")  # Delivery / 送(song)货
+        await keys.press("ctrl+s")         # check the form -> host call
+        await keys.press("a")              # the host agreed
+        assert keys.count <= 12, keys.count
+    slip = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
+    assert slip.purpose == "delivery"
+
+
+def test_every_drop_down_has_type_ahead():
+    """No plain Select in the desk's screens and dialogs: each is a DeskSelect."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).parents[2] / "deskterm" / "tui"
+    plain = [str(p) for p in root.rglob("*.py")
+             if re.search(r"(?<![\w.])Select\(", p.read_text(encoding="utf-8"))
+             and p.name != "select.py"]
+    assert plain == []

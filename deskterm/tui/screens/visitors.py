@@ -116,17 +116,17 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                 yield RecordList(
                     [Column(_("Slip"), 14), Column(_("Visitor"), 14), Column(_("Visiting"), 0),
                      Column(_("In"), 5), Column(_("Stay"), 8, "right")],
-                    empty_text=_("Nobody is on site."), id="view-on-site")
+                    empty_text=_("Nobody is on site."), id="view-on-site", find_column=1)
                 # hidden from the start, as the switcher will want them (no second layout)
                 yield self._hidden(RecordList(
                     [Column(_("Visitor"), 14), Column(_("Visiting"), 0), Column(_("Purpose"), 10),
                      Column(_("Note"), 16)],
                     empty_text=_("No visitor is expected today. Ctrl+N writes one down."),
-                    id="view-expected"))
+                    id="view-expected", find_column=0))
                 # the history view (its six filters) is mounted once the lists are painted
                 yield self._hidden(RecordList(
                     [Column(_("Name"), 14), Column(_("Reason"), 0), Column(_("Since"), 11)],
-                    empty_text=_("The deny list is empty."), id="view-deny"))
+                    empty_text=_("The deny list is empty."), id="view-deny", find_column=0))
 
     @staticmethod
     def _hidden(widget):

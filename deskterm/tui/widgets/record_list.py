@@ -46,6 +46,7 @@ class Row:
 
 PageSource = Callable[[Session, int, int], tuple[list[Row], int]]
 MIN_PAGE = 30
+FIND_RESET_S = 1.0  # a pause this long starts a new name
 
 
 class RecordList(Widget, can_focus=True):
@@ -104,9 +105,15 @@ class RecordList(Widget, can_focus=True):
         show_header: bool = True,
         id: str | None = None,
         classes: str | None = None,
+        find_column: int | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
+        # Typing a name (or its pinyin, or initials) moves to the first row whose cell in this
+        # column starts with it: a visitor is found by name wherever it is in the list.
+        self.find_column = find_column
+        self._typed = ""
+        self._typed_at = 0.0
         self.empty_text = empty_text
         self.show_header = show_header
         self._source: PageSource | None = None
@@ -258,6 +265,35 @@ class RecordList(Widget, can_focus=True):
         row = self.current
         if row is not None:
             self.post_message(self.Highlighted(self, row.key, row))
+
+    def on_key(self, event) -> None:
+        char = event.character
+        if self.find_column is None or not char or not char.isprintable() or char.isspace():
+            return
+        event.stop()
+        event.prevent_default()
+        if event.time - self._typed_at > FIND_RESET_S:
+            self._typed = ""
+        self._typed_at = event.time
+        self._typed += char.casefold()
+        index = self._find(self._typed)
+        if index is None:
+            self.app.bell()
+            self._typed = self._typed[:-1]
+            return
+        self._move_to(index)
+
+    def _find(self, typed: str) -> int | None:
+        from deskterm.rules.pinyin import pinyin_keys
+
+        for i, row in enumerate(self._window):
+            if self.find_column >= len(row.cells):
+                continue
+            cell = row.cells[self.find_column]
+            text = clean(cell.plain if isinstance(cell, Text) else str(cell), one_line=True)
+            if any(key.startswith(typed) for key in (text.casefold(), *pinyin_keys(text)) if key):
+                return self._window_start + i
+        return None
 
     def on_resize(self) -> None:
         if self._source is not None and self._loaded:
