@@ -646,3 +646,54 @@ def test_every_drop_down_has_type_ahead():
              if re.search(r"(?<![\w.])Select\(", p.read_text(encoding="utf-8"))
              and p.name != "select.py"]
     assert plain == []
+
+
+# -- 8. 80 columns, both languages: no key cut short ---------------------------------------
+AREA_OPENERS = [
+    ("dashboard", []), ("visitors", []), ("visitors", ["ctrl+t"]),
+    ("visitors", ["ctrl+t", "ctrl+t"]), ("visitors", ["ctrl+t", "ctrl+t", "ctrl+t"]),
+    ("visitors", ["ctrl+n"]), ("visitors", ["ctrl+t", "ctrl+n"]), ("inquiries", []),
+    ("inquiries", ["ctrl+t"]), ("inquiries", ["ctrl+t", "ctrl+t"]), ("repairs", []),
+    ("repairs", ["ctrl+n"]), ("complaints", []), ("complaints", ["ctrl+n"]), ("logbook", []),
+    ("logbook", ["ctrl+n"]), ("handover", []), ("visitors", ["f1"]),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
+    from rich.cells import cell_len
+    from textual.widgets._footer import FooterKey
+
+    from deskterm.tui.widgets.footer import FooterKeys
+
+    fkeys = {"dashboard": "f2", "visitors": "f3", "inquiries": "f4", "repairs": "f5",
+             "complaints": "f6", "logbook": "f7", "handover": "f8"}
+    problems = []
+    app = make_desk_app(lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        for area, opens in AREA_OPENERS:
+            await settle(pilot)
+            for _ in range(3):  # back to the area screen
+                if app.screen is app.screen_stack[0]:
+                    break
+                await pilot.press("escape")
+                await settle(pilot)
+            await pilot.press(fkeys[area], *opens)
+            await settle(pilot)
+            await settle(pilot)
+            where = f"{area} {' '.join(opens)}"
+            for keys in app.screen.query(FooterKeys):
+                drawn = keys.render().plain
+                if cell_len(drawn) > keys.size.width:
+                    problems.append(f"{where}: keys run past the edge: {drawn[-12:]!r}")
+                if " f1 " not in drawn:
+                    problems.append(f"{where}: no f1 Help")
+            for key in app.screen.query(FooterKey):
+                if key.region.right > SIZE[0]:
+                    problems.append(f"{where}: {key.description!r} cut at the edge")
+            bar = app.screen.query("#area-bar")
+            if bar and lang == "en":
+                text = str(bar.first().render())
+                if "F2Home" in text:
+                    problems.append(f"{where}: area bar runs together")
+    assert problems == []
