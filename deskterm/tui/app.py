@@ -446,6 +446,14 @@ class DeskApp(App[None]):
         if opener is not None:
             opener(kind, record_id)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette with its placeholder in the desk's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=_("Search for commands…")))
+
     def confirm(self, question: str, detail: str, answered: Callable[[bool], None]) -> None:
         """Ask yes or no (y / n, never Enter) and hand the answer to `answered`."""
         from deskterm.tui.dialogs.confirm import ConfirmDialog

@@ -697,3 +697,21 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
                 if "F2Home" in text:
                     problems.append(f"{where}: area bar runs together")
     assert problems == []
+
+
+async def test_textual_s_own_words_are_chinese_in_the_zh_app(make_desk_app):
+    app = make_desk_app(area="visitors", lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert app.screen.query_one("CommandInput").placeholder == "搜索命令…"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#purpose-input").focus()
+        await pilot.press("enter")  # open the drop-down
+        await settle(pilot)
+        descriptions = [b.binding.description for b in app.screen.active_bindings.values()]
+        assert "Dismiss menu" not in descriptions and "收起菜单" in descriptions
