@@ -715,3 +715,25 @@ async def test_textual_s_own_words_are_chinese_in_the_zh_app(make_desk_app):
         await settle(pilot)
         descriptions = [b.binding.description for b in app.screen.active_bindings.values()]
         assert "Dismiss menu" not in descriptions and "收起菜单" in descriptions
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_refusal_names_no_internal_id(staff, lang):
+    from deskterm.errors import PermissionDenied
+    from deskterm.i18n import set_language
+    from deskterm.services import permissions
+    from deskterm.tui.refusals import ACTION_LABELS
+    from deskterm.tui.worker import describe_error
+
+    assert set(ACTION_LABELS) == set(permissions.POLICY)  # every action has its words
+    set_language(lang)
+    try:
+        for action in permissions.POLICY:
+            if permissions.allowed(staff.operator, action):
+                continue
+            with pytest.raises(PermissionDenied) as refused:
+                permissions.require(staff.operator, action)
+            text = describe_error(refused.value)
+            assert action not in text and "." not in text.rstrip(".。")
+    finally:
+        set_language("en")
