@@ -737,3 +737,42 @@ def test_a_refusal_names_no_internal_id(staff, lang):
             assert action not in text and "." not in text.rstrip(".。")
     finally:
         set_language("en")
+
+
+# -- 9. handover and logbook details --------------------------------------------------------
+async def test_a_blank_physical_count_is_not_signed_as_zero(make_desk_app, engine):
+    from deskterm.models.shift import Handover
+
+    app = make_desk_app(area="handover")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#count-keys").value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"
+        assert "Count them" in app.screen.query_one("#field-count-keys").error
+        assert app.focused.id == "count-keys"
+        await pilot.press(*"12", "ctrl+s", "y")
+        await settle(pilot)
+    row = run_read(engine, lambda s: s.exec(select(Handover)).one())
+    assert row.physical_items["keys"] == 12
+
+
+def test_a_logbook_entry_has_one_live_correction(engine, staff, clock, settings):
+    from deskterm.errors import InvalidInput
+    from deskterm.models.shift import LogbookEntryCreate
+    from deskterm.services.shift import logbook
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+
+    def add(what, corrects=None):
+        return run_write(engine, lambda s: logbook.add_entry(
+            session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
+                category="security", what=what, corrects_id=corrects)))
+
+    first = add("大堂门禁故障")
+    fixed = add("更正:东门门禁故障", first.id)
+    with pytest.raises(InvalidInput, match="corrected already"):
+        add("再次更正", first.id)
+    assert add("更正的更正", fixed.id).corrects_id == fixed.id
