@@ -776,3 +776,25 @@ def test_a_logbook_entry_has_one_live_correction(engine, staff, clock, settings)
     with pytest.raises(InvalidInput, match="corrected already"):
         add("再次更正", first.id)
     assert add("更正的更正", fixed.id).corrects_id == fixed.id
+
+
+async def test_a_slip_prints_at_issue_when_a_printer_is_set(make_desk_app, engine, estate,
+                                                            settings, tmp_path):
+    from dataclasses import replace
+
+    printed = tmp_path / "printer.txt"
+    app = make_desk_app(area="visitors", app_settings=replace(
+        settings, print_command=f"tee {printed}"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"Li Lei", "enter")
+        await settle(pilot)
+        await pilot.press("enter", "tab", *valid_resident_id(9), "enter", *"zs", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await settle(pilot)
+    slip = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
+    assert slip.number in printed.read_text(encoding="utf-8", errors="replace")
