@@ -798,3 +798,14 @@ async def test_a_slip_prints_at_issue_when_a_printer_is_set(make_desk_app, engin
         await settle(pilot)
     slip = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
     assert slip.number in printed.read_text(encoding="utf-8", errors="replace")
+
+
+def test_two_databases_save_their_sheets_apart(tmp_path):
+    from deskterm.services.shift.handover import sheet_folder
+
+    one = sheet_folder(tmp_path, f"sqlite:///{tmp_path / 'a' / 'desk.db'}")
+    two = sheet_folder(tmp_path, f"sqlite:///{tmp_path / 'b' / 'desk.db'}")
+    pg = sheet_folder(tmp_path, "postgresql+psycopg://postgres@127.0.0.1:54329/desk")
+    assert len({one, two, pg}) == 3
+    assert one == sheet_folder(tmp_path, f"sqlite:///{tmp_path / 'a' / 'desk.db'}")
+    assert one.parent == tmp_path and one.name.startswith("desk-")

@@ -348,6 +348,24 @@ def render_html(sheet: HandoverSheet, settings: Settings) -> str:
     return "\n".join(parts) + "\n"
 
 
+def sheet_folder(base, database_url) -> object:
+    """The folder for one database's saved sheets: `base/<name>-<hash of the database>`, so
+    two databases (two `--db`) never overwrite each other's `handover-30`."""
+    import hashlib
+    import re
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(database_url))
+    where = url.database or ""
+    if url.get_backend_name() == "sqlite" and where and where != ":memory:":
+        where = str(Path(where).resolve())
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(url.database or "db").stem)[:24] or "db"
+    key = hashlib.sha256(f"{url.get_backend_name()}|{url.host}|{url.port}|{where}".encode())
+    return Path(base) / f"{name}-{key.hexdigest()[:8]}"
+
+
 def save_sheet(sheet: HandoverSheet, settings: Settings, folder) -> tuple:
     """Write the sheet as text and HTML into `folder`; the two paths."""
     from pathlib import Path
