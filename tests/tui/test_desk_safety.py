@@ -809,3 +809,28 @@ def test_two_databases_save_their_sheets_apart(tmp_path):
     assert len({one, two, pg}) == 3
     assert one == sheet_folder(tmp_path, f"sqlite:///{tmp_path / 'a' / 'desk.db'}")
     assert one.parent == tmp_path and one.name.startswith("desk-")
+
+
+def test_the_handover_lists_lost_slips_and_logbook_lines_as_corrected(engine, estate, staff,
+                                                                      clock, settings):
+    from deskterm.models.shift import LogbookEntryCreate
+    from deskterm.services.shift import handover, logbook
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    run_write(engine, lambda s: visitors.check_out(session=s, actor=actor, clock=clock,
+                                                   settings=settings, slip_id=slip.id,
+                                                   slip_returned=False))
+    first = run_write(engine, lambda s: logbook.add_entry(
+        session=s, actor=actor, clock=clock,
+        entry_in=LogbookEntryCreate(category="security", what="东门门禁故障")))
+    run_write(engine, lambda s: logbook.add_entry(
+        session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
+            category="security", what="更正:西门门禁故障", corrects_id=first.id)))
+    draft = run_read(engine, lambda s: handover.collect(session=s, actor=actor, clock=clock,
+                                                        settings=settings))
+    texts = [(i.kind, i.ref, i.text) for i in draft.open_items]
+    assert ("visitor", slip.number, "王一: slip not returned (lost)") in texts
+    logbook_lines = [t for k, _r, t in texts if k == "logbook"]
+    assert logbook_lines == ["更正:西门门禁故障"]
