@@ -481,7 +481,7 @@ class DeskApp(App[None]):
         if typed:
             details.append(_("A form with typed text is open: it will be lost."))
         details.append(_("y or Ctrl+Q: quit · n or Esc: stay"))
-        dialog = ConfirmDialog(question, " ".join(details))
+        dialog = ConfirmDialog(question, "\n".join(details))
         dialog.quitting = True
         self.push_screen(dialog, lambda yes: self.exit() if yes else None)
 
