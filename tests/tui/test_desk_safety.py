@@ -834,3 +834,26 @@ def test_the_handover_lists_lost_slips_and_logbook_lines_as_corrected(engine, es
     assert ("visitor", slip.number, "王一: slip not returned (lost)") in texts
     logbook_lines = [t for k, _r, t in texts if k == "logbook"]
     assert logbook_lines == ["更正:西门门禁故障"]
+
+
+async def test_the_host_picker_shows_a_company_s_whole_name(make_desk_app, engine, estate):
+    from deskterm.models.estate import Company
+    from deskterm.rules.pinyin import pinyin_keys
+
+    name = "杭州万象网络科技有限公司"
+    full, initials = pinyin_keys(name)
+    run_write(engine, lambda s: s.add(Company(name=name, unit_id=estate.unit_a1203,
+                                              name_pinyin=full, name_initials=initials,
+                                              phone="057188889999")))
+    app = make_desk_app(area="visitors", lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"Li", "enter")
+        await settle(pilot)
+        await pilot.press("enter", "tab", *valid_resident_id(9), "enter", *"hzwx")
+        await settle(pilot)
+        await settle(pilot)
+        options = app.screen.query_one("#host-matches")
+        prompts = [options.get_option_at_index(i).prompt.plain
+                   for i in range(options.option_count)]
+        assert any(name in p for p in prompts), prompts
