@@ -857,3 +857,13 @@ async def test_the_host_picker_shows_a_company_s_whole_name(make_desk_app, engin
         prompts = [options.get_option_at_index(i).prompt.plain
                    for i in range(options.option_count)]
         assert any(name in p for p in prompts), prompts
+
+
+def test_door_finds_a_door_before_an_indoor_power_cut(engine):
+    from deskterm.services.repairs.intake import list_categories, match_categories
+
+    categories = run_read(engine, lambda s: list_categories(session=s))
+    assert {"door_window", "lock_handle", "power_cut_wiring"} <= {c.code for c in categories}
+    found = [c.code for c in match_categories(categories, "door")]
+    assert found[0] in ("door_window", "lock_handle")
+    assert found.index("power_cut_wiring") > found.index("lock_handle")
