@@ -867,3 +867,20 @@ def test_door_finds_a_door_before_an_indoor_power_cut(engine):
     found = [c.code for c in match_categories(categories, "door")]
     assert found[0] in ("door_window", "lock_handle")
     assert found.index("power_cut_wiring") > found.index("lock_handle")
+
+
+def test_the_signed_sheet_keeps_due_times(engine, clock, settings, staff):
+    from deskterm.services.shift import handover
+    from tests.services.test_repairs_support import create, make_repair_estate, order_in
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, actor, order_in(estate.unit_1203))
+    signed = run_write(engine, lambda s: handover.sign(
+        session=s, actor=actor, clock=clock, settings=settings, notices="",
+        physical_items={item: 1 for item in settings.physical_items}))
+    sheet = run_read(engine, lambda s: handover.load_sheet(s, signed.id))
+    text = handover.render_text(sheet, settings)
+    line = next(x for x in text.splitlines() if order.number in x)
+    assert " · due 12-01 10:00" in line  # the fix deadline, on paper too

@@ -284,6 +284,18 @@ def _physical_label(item: str) -> str:
     return shifts.physical_item_label(item)
 
 
+def _due(item: dict, settings: Settings) -> str:
+    """" · due 11-28 14:00" for an open item with a deadline (kept on the signed sheet)."""
+    due = item.get("due_at")
+    if not due or item.get("kind") == "visitor":  # a visitor's is the long-stay mark
+        return ""
+    try:
+        when = datetime.fromisoformat(due)
+    except (TypeError, ValueError):
+        return ""
+    return " · " + _("due {at}").format(at=_local(when, settings)[5:])  # 11-28 14:00
+
+
 def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, list[str]]]:
     """The sheet as (heading, lines): the one source of the text and HTML forms."""
     h = sheet.handover
@@ -300,8 +312,8 @@ def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, 
         head.append(_("Reason for refusing: {reason}").format(reason=h.refusal_reason))
     notices = [line for line in h.notices.splitlines() if line.strip()] or [_("(none)")]
     open_lines = [
-        f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} {item.get('text', '')}"
-        .replace("  ", " ").strip()
+        (f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} {item.get('text', '')}"
+         .replace("  ", " ").strip() + _due(item, settings))
         for item in h.open_items
     ] or [_("(none)")]
     physical = [f"{_physical_label(k)}: {v}" for k, v in h.physical_items.items()] or [_("(none)")]
