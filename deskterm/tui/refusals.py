@@ -8,7 +8,7 @@ from __future__ import annotations
 from deskterm.errors import PermissionDenied
 from deskterm.i18n import N_, _
 
-ROLE_LABELS = {"operator": N_("operator"), "supervisor": N_("supervisor"), "admin": N_("admin")}
+ROLE_LABELS = {"operator": N_("desk operator"), "supervisor": N_("supervisor"), "admin": N_("admin")}
 
 ACTION_LABELS = {
     "shift.checkin": N_("start a shift"),
