@@ -21,6 +21,7 @@ from textual import events
 from deskterm.i18n import _
 from deskterm.rules.numbering import PREFIXES
 from deskterm.tui import fmt
+from deskterm.tui.widgets.text import clean
 
 SCAN_GAP_S = 0.04  # a scanner's keys come within a few ms; nobody types this fast
 SLIP_PREFIX = PREFIXES["visitor"]
@@ -98,8 +99,9 @@ class ScanReader:
 def checked_out_text(slip, settings) -> str:
     """What a check-out did, to which slip: the result line and the notification."""
     time = fmt.hm(slip.checked_out_at, settings.timezone)
+    name = clean(slip.visitor_name, one_line=True)  # typed text: control characters shown
     if slip.slip_returned:
         return _("✓ {number} {name} checked out at {time}; the slip came back.").format(
-            number=slip.number, name=slip.visitor_name, time=time)
+            number=slip.number, name=name, time=time)
     return _("✓ {number} {name} checked out at {time}; recorded as a LOST slip.").format(
-        number=slip.number, name=slip.visitor_name, time=time)
+        number=slip.number, name=name, time=time)

@@ -144,7 +144,8 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         if chosen is not None:
             label = dict(OUTCOMES)[chosen]
             line.append(_("Ctrl+S records try {n} for {name}: {outcome}").format(
-                n=(self.status.attempts if self.status else 0) + 1, name=self.hit.name,
+                n=(self.status.attempts if self.status else 0) + 1,
+                name=clean(self.hit.name, one_line=True),
                 outcome=_(label)), style="bold")
         self.query_one("#contact-will", Static).update(line)
 

@@ -240,7 +240,8 @@ class InquiriesScreen(AreaScreen):
             event.stop()
         elif self.focused is self._list("find") and event.character and \
                 event.character.isprintable() and not event.character.isspace():
-            type_into(search_box, event.character)
+            # typing on the results is the next name: a new search, every key of it kept
+            type_into(search_box, event.character, fresh=True)
             event.stop()
 
     @on(Input.Submitted, "#inquiry-search")

@@ -106,11 +106,14 @@ class FormField(Widget):
             self.control.value = ""
 
 
-def type_into(field: Input, text: str) -> None:
-    """Move the focus to `field` with `text` added at its end: a key typed on a list goes
-    into the field it was meant for, and is not selected over when the field takes the focus
-    (Input selects all on focus), so "wang" stays "wang", not "ang"."""
+def type_into(field: Input, text: str, *, fresh: bool = False) -> None:
+    """Move the focus to `field` with `text` added at its end (`fresh`: in place of what was
+    there, a new search): a key typed on a list goes into the field it was meant for, and is
+    not selected over when the field takes the focus (Input selects all on focus), so "wang"
+    stays "wang", not "ang"."""
     field.select_on_focus = False
+    if fresh:
+        field.value = ""
     field.cursor_position = len(field.value)
     field.insert_text_at_cursor(text)
     field.focus()
