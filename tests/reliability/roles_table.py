@@ -90,6 +90,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "visitors.refresh": ANYONE,
     "visitors.slip_print": ANYONE, "visitors.slip_checkout": "visitors.checkout",
     "visitors.slip_lost": "visitors.checkout", "visitors.slip_edit": "visitors.register",
+    "visitors.slip_undo": "visitors.checkout",
     "visitors.slip_back": ANYONE,
     "visitors.call_agreed": "visitors.register", "visitors.call_refused": "visitors.register",
     "visitors.call_no_answer": "visitors.register",
@@ -108,6 +109,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "inquiries.log": "inquiries.contact", "inquiries.view": ANYONE, "inquiries.refresh": ANYONE,
     "contact.reveal": "residents.reveal_phone", "contact.message": "messages.take",
     "contact.promise": "promises.make", "contact.close": ANYONE,
+    "contact.record": ANYONE,
     "answer.promise": "promises.make",
     # repairs
     "repairs.new": "repairs.intake", "repairs.next": "repairs.update",
@@ -180,6 +182,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "visitors.slips.turn_away": "visitors.register",
     "visitors.slips.update_slip": "visitors.register",
     "visitors.slips.check_out": "visitors.checkout",
+    "visitors.slips.undo_check_out": "visitors.checkout",
     "visitors.history.search_slips": "visitors.register",
     "visitors.expected.add_expected": "visitors.expect",
     "visitors.expected.cancel_expected": "visitors.expect",

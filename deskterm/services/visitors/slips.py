@@ -96,7 +96,7 @@ class DenyOverride:
 
 
 # -- the deny list -------------------------------------------------------------------------------
-def find_deny_match(*, session: Session, name: str) -> DenyEntry | None:
+def find_deny_match(*, session: Session, name: str, alike: bool = True) -> DenyEntry | None:
     """The active deny-list entry with this name, or one alike (same sound, one character
     off: `names_alike`); the same name first. The list is short: compared in full."""
     key = name_key(name)
@@ -106,7 +106,7 @@ def find_deny_match(*, session: Session, name: str) -> DenyEntry | None:
     for entry in entries:
         if name_key(entry.name) == key:
             return entry
-    for entry in entries:
+    for entry in entries if alike else ():
         if names_alike(name, entry.name):
             return entry
     return None
