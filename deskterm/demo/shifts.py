@@ -20,32 +20,39 @@ OPERATORS = ("op1", "op2", "op3")
 HISTORY_DAYS = 14
 
 
+HANDED_OVER_MINUTES = 3  # the last shift was handed over this long before the demo's present
+SHORTEST_LAST_SHIFT = timedelta(minutes=15)
+
+
 def add_shifts(ctx: DemoContext) -> None:
-    """Shifts from 14 days ago up to the one on duty now (op1's, still open)."""
+    """Shifts from 14 days ago up to now. The last one (op3's) has just been handed over
+    and nobody is on duty: op1, who signs in first (README), meets the check-in, the
+    self-check and the review of that handover before the dashboard (issue 16)."""
     start = ctx.local(ctx.today - timedelta(days=HISTORY_DAYS), DAY_SHIFT_START)
     starts = []
     while start <= ctx.now:
         starts.append(start)
         start += timedelta(hours=SHIFT_HOURS)
+    handed_over = ctx.now - timedelta(minutes=HANDED_OVER_MINUTES)
+    if len(starts) > 1 and handed_over - starts[-1] < SHORTEST_LAST_SHIFT:
+        starts.pop()  # the roster's next shift began a moment ago: the one before is the last
     last = len(starts) - 1
     items = ctx.settings.self_check_items
     for index, begun in enumerate(starts):
-        code = OPERATORS[(index - last) % len(OPERATORS)]
+        code = OPERATORS[(index - last - 1) % len(OPERATORS)]  # op1 comes after the last
         operator = ctx.users[code]
-        current = index == last
-        ended = None if current else begun + timedelta(hours=SHIFT_HOURS)
+        ended = min(begun + timedelta(hours=SHIFT_HOURS), handed_over)
         check: dict[str, bool | str] = {item: True for item in items}
         if index == last - 5 and "equipment" in check:  # what is not in order needs a note
             check["equipment"] = False
             check["note"] = "对讲机电池电量不足,已换备用电池并报工程部"
         row = ctx.add(Shift, post=ctx.settings.post, operator_id=operator, started_at=begun,
                       ended_at=ended, self_check=check,
-                      status=ShiftStatus.open if current else ShiftStatus.closed)
+                      status=ShiftStatus.closed)
         ctx.shifts.append(ShiftInfo(row["id"], operator, begun, ended))
         ctx.audit(begun, "shift.start", "shift", row["id"], user_id=operator,
                   detail={"post": ctx.settings.post, "self_check": check})
-        if ended is not None:
-            ctx.audit(ended, "shift.end", "shift", row["id"], user_id=operator)
+        ctx.audit(ended, "shift.end", "shift", row["id"], user_id=operator)
     for shift in ctx.shifts:
         _logbook(ctx, shift)
 
@@ -93,7 +100,8 @@ def _entry(ctx: DemoContext, shift: ShiftInfo, occurred: datetime, recorded: dat
 
 
 def add_handovers(ctx: DemoContext, open_at) -> None:
-    """A signed handover at the end of every shift, accepted by the next; one refused first.
+    """A signed handover at the end of every shift, accepted by the next; one refused first;
+    the last one signed and waiting for the next operator to review it.
 
     `open_at(at)` lists what was open at an instant: (ref_kind, ref_id, text) tuples.
     """
@@ -114,11 +122,16 @@ def add_handovers(ctx: DemoContext, open_at) -> None:
         row = _handover(ctx, shift, following, signed, open_at, keys=11 if notice else 12,
                         answered=answered, extra_notice=notice)
         shift_rows[following.id]["accepted_handover_id"] = row["id"]
+    if ctx.shifts:
+        last = ctx.shifts[-1]
+        _handover(ctx, last, None, last.end - timedelta(minutes=1), open_at, keys=12,
+                  answered=None)
 
 
-def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo, signed: datetime,
-              open_at, *, keys: int, answered: datetime, refused: bool = False,
-              extra_notice: str | None = None) -> dict[str, Any]:
+def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo | None,
+              signed: datetime, open_at, *, keys: int, answered: datetime | None,
+              refused: bool = False, extra_notice: str | None = None) -> dict[str, Any]:
+    """A signed handover; answered by `following` (accepted or refused), or waiting (None)."""
     rng = ctx.rng
     notices = [ctx.fill(rng.choice(texts.HANDOVER_NOTICES))] if rng.random() < 0.7 else []
     if extra_notice:
@@ -133,8 +146,9 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo, signed: 
         created_at=signed - timedelta(minutes=10), signed_at=signed, notices="\n".join(notices),
         open_items=[{"kind": kind, "id": ref, "text": text} for kind, ref, text in open_items],
         physical_items=physical,
-        status=HandoverStatus.refused if refused else HandoverStatus.accepted,
-        incoming_user_id=following.operator_id, answered_at=answered,
+        status=(HandoverStatus.signed if following is None
+                else HandoverStatus.refused if refused else HandoverStatus.accepted),
+        incoming_user_id=following.operator_id if following else None, answered_at=answered,
         refusal_reason=texts.HANDOVER_REFUSAL if refused else None,
     )
     for text in notices:
@@ -153,6 +167,8 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo, signed: 
     ctx.audit(signed, "handover.sign", "handover", row["id"], user_id=shift.operator_id,
               detail={"shift_id": shift.id, "open_items": len(open_items)},
               seal=(Handover, row, as_signed), before=note_head)
+    if following is None:
+        return row
     ctx.audit(answered, "handover.refuse" if refused else "handover.accept", "handover", row["id"],
               user_id=following.operator_id,
               detail={"reason": row["refusal_reason"]} if refused else {},

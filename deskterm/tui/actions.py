@@ -9,6 +9,7 @@ descriptions stay English in the class and are translated per instance by
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 
 from textual.binding import Binding
@@ -118,6 +119,18 @@ def bindings(*ids: str) -> list[Binding]:
     return [binding_for(ACTIONS[i]) for i in ids]
 
 
+_RULE_CODES = re.compile(r"\s*[(（]D-\d+(?:\s*(?:,|，|、|to|至|-)\s*D-\d+)*[)）]")
+
+
+_RULE_CODE_WORD = re.compile(r"\bD-\d+(?:[:：]\s*|\s+)")  # "(D-42: listen first", "a D-42 step"
+
+
+def without_rule_codes(text: str) -> str:
+    """Help for the desk, not for the developers: "(D-5)" and "（D-20、D-21）" are left out
+    (the rule codes stay in the English source, DOMAIN.md and the tests)."""
+    return _RULE_CODE_WORD.sub("", _RULE_CODES.sub("", text))
+
+
 def localise_bindings(node) -> None:
     """Translate the descriptions and tooltips of a node's bindings (call in `__init__`).
 
@@ -128,19 +141,21 @@ def localise_bindings(node) -> None:
     for key, items in table.items():
         table[key] = [
             replace(b, description=_(b.description) if b.description else "",
-                    tooltip=_(b.tooltip) if b.tooltip else "")
+                    tooltip=without_rule_codes(_(b.tooltip)) if b.tooltip else "")
             for b in items
         ]
 
 
 # Global actions: every screen after sign-in has them (DeskApp.BINDINGS).
 register(
+    # F1 and F9 work in dialogs too (priority: a dialog is modal and would hide app keys).
     DeskAction("app.help", "f1", "app.help", N_("Help"),
-               N_("Show the keys and the help of the screen in view.")),
+               N_("Show the keys and the help of the screen in view."), priority=True),
     DeskAction("app.palette", "ctrl+p", "app.command_palette", N_("Commands"),
                N_("Search every screen and action by name."), show=False, priority=True),
     DeskAction("app.lock", "f9", "app.lock", N_("Lock"),
-               N_("Lock the screen now; your password opens it again."), show=False),
+               N_("Lock the screen now; your password opens it again."), show=False,
+               priority=True),
     DeskAction("app.sign_out", "f10", "app.sign_out", N_("Sign out"),
                N_("Leave the desk without closing the shift (another operator can sign in)."),
                show=False),

@@ -28,6 +28,7 @@ from deskterm.i18n import _, set_language
 from deskterm.tui.actions import bindings, localise_bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
 from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
+from deskterm.tui.scanner import ScanReader
 from deskterm.tui.stylesheet import DeskStylesheet
 
 if TYPE_CHECKING:  # neither is needed to paint the sign-in screen (cli/launch.py)
@@ -105,6 +106,9 @@ class DeskApp(App[None]):
         self._typed_after_app = False
         self._typed_holds = 0  # reads whose dialog the keys typed meanwhile belong to
         self._areas_prepared = False
+        self.scan_reader = ScanReader(self, release=self._release_typed,
+                                      on_scan=self.check_out_scanned,
+                                      active=lambda: self.on_duty and not self.locked)
         from deskterm.tui.screens.signin import SignInScreen
 
         self.add_mode("gate", SignInScreen)
@@ -196,6 +200,11 @@ class DeskApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self.last_activity = self.clock.now()
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if isinstance(event, events.Key):
+                if await self.scan_reader.take(event):
+                    return  # held back: maybe a scan (scanner.py)
+            else:
+                await self.scan_reader.flush()
             self._typed.append(event)
             await self._hand_over_typed()
             return
@@ -217,6 +226,35 @@ class DeskApp(App[None]):
                 return None
             node = node.parent
         return None
+
+    async def _release_typed(self, keys: list[events.Key]) -> None:
+        """Keys the scan reader held back were typing after all: on they go, in order."""
+        self._typed.extend(keys)
+        await self._hand_over_typed()
+
+    # -- a scanned slip: checked out wherever the focus is (scanner.py) --------------------
+    def check_out_scanned(self, number: str) -> None:
+        """A scan checks out the scanned slip, never a highlighted row, and its keys are
+        never shortcuts: the visitors screen shows the result in its line, anywhere else (a
+        dialog stays as it was) it is a notification."""
+        self.last_activity = self.clock.now()
+        handler = getattr(self.screen, "scan_checkout", None)
+        if handler is not None:
+            handler(number)
+            return
+        from deskterm.services.visitors.slips import check_out
+        from deskterm.tui.scanner import checked_out_text
+        from deskterm.tui.worker import describe_error, run_db
+
+        def done(slip) -> None:
+            self.notify(checked_out_text(slip, self.settings), markup=False)
+            self.post_message(RecordsChanged("visitor"))
+
+        run_db(self, lambda s: check_out(session=s, actor=self.actor, clock=self.clock,
+                                         settings=self.settings, number=number),
+               on_done=done, group="scan",
+               on_error=lambda exc: self.notify(describe_error(exc), severity="error",
+                                                markup=False))
 
     def hold_typed_keys(self) -> Callable[[], None]:
         """Keys typed from now on wait until the returned function is called: for a dialog that
@@ -487,6 +525,45 @@ class DeskApp(App[None]):
         opener = getattr(base, "open_record", None)
         if opener is not None:
             opener(kind, record_id)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette with its placeholder in the desk's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=_("Search for commands…")))
+
+    def confirm(self, question: str, detail: str, answered: Callable[[bool], None]) -> None:
+        """Ask yes or no (y / n, never Enter) and hand the answer to `answered`."""
+        from deskterm.tui.dialogs.confirm import ConfirmDialog
+
+        self.push_screen(ConfirmDialog(question, detail), answered)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks first while on duty or while a dialog with typed text is open (the
+        shift stays open; typed text would be lost); Ctrl+Q again, or y, quits."""
+        from deskterm.tui.dialogs.confirm import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and getattr(self.screen, "quitting", False):
+            self.exit()
+            return
+        typed = any(getattr(screen, "typed_since_open", lambda: False)()
+                    for stack in self._screen_stacks.values() for screen in stack)
+        if not self.on_duty and not typed:
+            self.exit()
+            return
+        question = _("Quit the desk app?")
+        details = []
+        if self.on_duty:
+            details.append(_("You are on duty: the shift stays open until it is handed over "
+                             "(F8)."))
+        if typed:
+            details.append(_("A form with typed text is open: it will be lost."))
+        details.append(_("y or Ctrl+Q: quit · n or Esc: stay"))
+        dialog = ConfirmDialog(question, "\n".join(details))
+        dialog.quitting = True
+        self.push_screen(dialog, lambda yes: self.exit() if yes else None)
 
     def action_help(self) -> None:
         from deskterm.tui.dialogs.help import HelpDialog

@@ -12,7 +12,7 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from deskterm.i18n import _
-from deskterm.tui.actions import ACTIONS, first_key
+from deskterm.tui.actions import ACTIONS, first_key, without_rule_codes
 from deskterm.tui.areas import AREAS, screen_class
 
 
@@ -36,7 +36,7 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
             area_label = _(next((a.label for a in AREAS if a.id == action.area), action.area))
             yield SystemCommand(
                 f"{area_label}: {_(action.description)}",
-                _(action.tooltip) if action.tooltip else "",
+                without_rule_codes(_(action.tooltip)) if action.tooltip else "",
                 lambda action=action: app.run_area_action(action.area, action.action),
             )
         yield SystemCommand(_("Change my password"), _("Your current password, then the new one twice."),
@@ -45,4 +45,5 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(_("Sign out"), _(ACTIONS["app.sign_out"].tooltip),
                             app.action_sign_out)
     yield SystemCommand(_("Help"), _(ACTIONS["app.help"].tooltip), app.action_help)
-    yield SystemCommand(_("Quit"), _(ACTIONS["app.quit"].tooltip), app.exit)
+    # Quitting asks while on duty or with a typed form open (DeskApp.action_quit).
+    yield SystemCommand(_("Quit"), _(ACTIONS["app.quit"].tooltip), app.action_quit)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual.dom import DOMNode
 from textual.worker import Worker
 
-from deskterm.errors import AccountChanged, DeskError, InvalidInput
+from deskterm.errors import AccountChanged, DeskError, InvalidInput, PermissionDenied
 from deskterm.i18n import _
 from deskterm.tui.messages import BusyChanged
 
@@ -28,7 +28,12 @@ if TYPE_CHECKING:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One sentence for a failure: the DeskError's own, or a plain word about the database."""
+    """One sentence for a failure: the DeskError's own (a refusal in words, not an action
+    id), or a plain word about the database."""
+    if isinstance(exc, PermissionDenied):
+        from deskterm.tui.refusals import refusal_text
+
+        return refusal_text(exc)
     if isinstance(exc, DeskError):
         return str(exc)
     from sqlalchemy.exc import DBAPIError, OperationalError

@@ -97,6 +97,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "visitors.refresh": ANYONE,
     "visitors.slip_print": ANYONE, "visitors.slip_checkout": "visitors.checkout",
     "visitors.slip_lost": "visitors.checkout", "visitors.slip_edit": "visitors.register",
+    "visitors.slip_undo": "visitors.checkout",
     "visitors.slip_back": ANYONE,
     "visitors.call_agreed": "visitors.register", "visitors.call_refused": "visitors.register",
     "visitors.call_no_answer": "visitors.register",
@@ -118,6 +119,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "contact.promise": "promises.make", "contact.close": ANYONE,
     "giveup.declined": "inquiries.contact",
     "call.reveal": "residents.reveal_phone",  # inside the callback and message dialogs (D-21)  # D-22: closing as not reached, the inquirer declined
+    "contact.record": ANYONE,
     "answer.promise": "promises.make",
     # repairs
     "repairs.new": "repairs.intake", "repairs.next": "repairs.update",
@@ -208,6 +210,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "visitors.slips.turn_away": "visitors.register",
     "visitors.slips.update_slip": "visitors.register",
     "visitors.slips.check_out": "visitors.checkout",
+    "visitors.slips.undo_check_out": "visitors.checkout",
     "visitors.history.search_slips": "visitors.register",
     "visitors.expected.add_expected": "visitors.expect",
     "visitors.expected.cancel_expected": "visitors.expect",

@@ -515,6 +515,13 @@ def _cases():
         changes=VisitorSlipUpdate(visitor_name="改名")))
     S["visitors.slips.check_out"] = on(lambda w: w.slip(), lambda w, a, m, s: visitors.check_out(
         session=s, actor=a, clock=w.clock, settings=w.settings, number=m.number))
+    def left_slip(w):
+        slip = w.slip()
+        return w.write(lambda s: visitors.check_out(session=s, actor=w.admin, clock=w.clock,
+                                                    settings=w.settings, slip_id=slip.id))
+
+    S["visitors.slips.undo_check_out"] = on(left_slip, lambda w, a, m, s:
+        visitors.undo_check_out(session=s, actor=a, clock=w.clock, slip_id=m.id))
     S["visitors.expected.cancel_expected"] = on(lambda w: w.expected(), lambda w, a, m, s:
         visitor_expected.cancel_expected(session=s, actor=a, clock=w.clock, expected_id=m.id))
     S["visitors.deny.remove_deny_entry"] = on(lambda w: w.deny_entry(name=_unique(w, "拒")),

@@ -110,7 +110,11 @@ def test_the_desk_has_work_in_every_state(demo):
     complaint_states = {r[0] for r in _rows(engine, "SELECT DISTINCT status FROM complaint")}
     assert complaint_states == {"open", "referred", "replied", "closed", "signed_off"}
     assert _count(engine, "handover", "status = 'refused' AND refusal_reason <> ''") == 1
-    assert _count(engine, "shift", "status = 'open'") == 1
+    # The demo ends with op3's shift handed over: op1 signs in to check-in and its review.
+    assert _count(engine, "shift", "status = 'open'") == 0
+    waiting = _rows(engine, "SELECT u.code FROM handover h JOIN user u ON u.id = "
+                            "h.outgoing_user_id WHERE h.status = 'signed'")
+    assert [code for (code,) in waiting] == ["op3"]
     on_site = _rows(engine, "SELECT checked_in_at FROM visitor_slip WHERE status = 'on_site'")
     long_stays = [at for (at,) in on_site
                   if NOW - datetime.fromisoformat(at).replace(tzinfo=UTC) > timedelta(hours=4)]

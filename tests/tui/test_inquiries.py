@@ -82,7 +82,7 @@ async def test_tries_end_in_a_message(make_desk_app, engine, estate):
         await type_text(pilot, "王先生")
         await pilot.press("enter", "enter")  # inquirer, topic -> the outcomes
         for _ in range(3):
-            await pilot.press("4")
+            await pilot.press("4", "ctrl+s")  # choose "no answer", record the try
             await settle(pilot)
         status = str(app.screen.query_one("#contact-status").render())
         assert "Tries: 3" in status and "apologise" in status
@@ -104,12 +104,16 @@ async def test_tries_end_in_a_message(make_desk_app, engine, estate):
         assert "Messages 1" in views_line
 
 
-async def test_ring_and_transfer_is_two_keys(make_desk_app, engine, estate):
+async def test_ring_and_transfer_is_three_keys(make_desk_app, engine, estate):
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "李四")
-        await pilot.press("enter", "1")  # ring the only hit; they agree: transferred
+        await pilot.press("enter", "1")  # ring the only hit; they agree: transferred ...
+        await settle(pilot)
+        assert all_rows(engine, ContactAttempt) == []  # ... chosen, not recorded yet
+        assert "Transferred" in str(app.screen.query_one("#contact-will").render())
+        await pilot.press("ctrl+s")  # ... recorded
         await settle(pilot)
         assert not isinstance(app.screen, ContactDialog)
         inquiry = all_rows(engine, Inquiry)[0]
@@ -125,7 +129,7 @@ async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "康宁")
-        await pilot.press("enter", "4", "4")
+        await pilot.press("enter", "4", "ctrl+s", "ctrl+s")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)

@@ -113,15 +113,15 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         await press(pilot, walk, "find 张三", "张三", "enter")
         await press(pilot, walk, "contact dialog", "shift+tab", "shift+tab", "王先生", "enter",
                     "enter")
-        await press(pilot, walk, "a try", "4")
-        await press(pilot, walk, "absent", "3")
+        await press(pilot, walk, "a try", "4", "ctrl+s")
+        await press(pilot, walk, "absent", "3", "ctrl+s")
         await press(pilot, walk, "message dialog", "ctrl+n")
         await press(pilot, walk, "message typed", "请回电 13500001111")
         await press(pilot, walk, "message saved", "ctrl+s")
         # a company, a staff member
         await clear(pilot)
         await press(pilot, walk, "company contact", "康宁", "enter")
-        await press(pilot, walk, "company try", "4")
+        await press(pilot, walk, "company try", "4", "ctrl+s")
         await press(pilot, walk, "company give-up asked", "escape")
         await press(pilot, walk, "company closed, inquirer declined", "ctrl+d")
         await clear(pilot)

@@ -75,7 +75,7 @@ def test_contact_after_three_tries(snap_compare, make_desk_app, desk, lang):
     app = make_desk_app(area="inquiries", lang=lang)
     assert snap_compare(app, terminal_size=SIZE, run_before=keys(
         "type:李四", "enter", "shift+tab", "shift+tab", "type:王先生", "enter", "enter", "4",
-        "4", "4"))
+        "ctrl+s", "ctrl+s", "ctrl+s"))
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

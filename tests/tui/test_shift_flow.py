@@ -119,7 +119,7 @@ async def test_a_whole_shift_accepting_the_handover(engine, clock, settings, sta
         await type_text(pilot, "水泵房待工程部复查")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("y")  # yes, sign (Enter never confirms)
         await settle(pilot)
         assert type(app.screen).__name__ == "SignedSheetScreen"
         mine = one(engine, Handover, Handover.shift_id == shift.id)
@@ -368,7 +368,7 @@ async def test_signing_a_handover_takes_at_most_five_keys_beyond_the_text(make_d
     notice = "明早9点电梯维保"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        keys = ["f8", *notice, "ctrl+s", "enter"]
+        keys = ["f8", *notice, "ctrl+s", "y"]
         await pilot.press(*keys)
         await settle(pilot)
         assert type(app.screen).__name__ == "SignedSheetScreen"

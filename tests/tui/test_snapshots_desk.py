@@ -159,7 +159,7 @@ def test_handover_confirm(snap_compare, make_desk_app, engine, clock, settings, 
 def test_signed_sheet(snap_compare, make_desk_app, engine, clock, settings, lang):
     app = make_desk_app(lang=lang, area="handover")
     some_work(engine, clock, settings, app.actor)
-    assert shoot(snap_compare, app, *"5栋电梯明早9点维保", "ctrl+s", "enter")
+    assert shoot(snap_compare, app, *"5栋电梯明早9点维保", "ctrl+s", "y")  # y signs; Enter never confirms
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -68,17 +68,28 @@ def _initials(name: str) -> tuple[str, str]:
 
 
 def match_categories(categories: list[RepairCategory], text: str) -> list[RepairCategory]:
-    """Categories whose code, Chinese or English name, pinyin or initials contain `text`."""
+    """Categories whose code, Chinese or English name, pinyin or initials contain `text`,
+    best first: a name or word that starts with it ("door" → "Door or lock"), then the
+    initials, then the text inside a word ("indoor wiring" last), so the first match is
+    the likely one and a door is not saved as an urgent power cut."""
     needle = _norm(text).replace(" ", "")
     if not needle:
         return list(categories)
-    found = []
-    for cat in categories:
+    ranked = []
+    for order, cat in enumerate(categories):
         full, initials = _initials(cat.name_zh)
+        words = [*_norm(cat.name_en).replace("-", " ").split(), *cat.code.casefold().split("_")]
         keys = (cat.code.casefold(), _norm(cat.name_zh), _norm(cat.name_en).replace(" ", ""), full)
-        if any(needle in key for key in keys) or initials.startswith(needle):
-            found.append(cat)
-    return found
+        if any(key.startswith(needle) for key in keys) or any(w.startswith(needle) for w in words):
+            rank = 0
+        elif initials.startswith(needle):
+            rank = 1
+        elif any(needle in key for key in keys):
+            rank = 2
+        else:
+            continue
+        ranked.append((rank, order, cat))
+    return [cat for _rank, _order, cat in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
 
 def resolve_unit(*, session: Session, text: str) -> Unit | None:

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from deskterm.clock import as_utc
@@ -21,7 +22,7 @@ from deskterm.models.complaint import Callback, Communication, Complaint, Compla
 from deskterm.models.estate import Unit
 from deskterm.models.inquiry import Message, PromisedReply
 from deskterm.models.repair import OPEN_REPAIR_STATUSES, RepairOrder
-from deskterm.models.shift import Handover, HandoverStatus, LogbookEntry
+from deskterm.models.shift import Handover, HandoverStatus, LogbookEntry, Shift
 from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.services.actor import Actor
 from deskterm.services.repairs.queries import dispatch_late
@@ -316,8 +317,12 @@ def page_logbook(session: Session, scope: Scope, offset: int, limit: int) -> lis
 
 
 def abnormal_logbook(session: Session, scope: Scope, limit: int = 200) -> list[AttentionItem]:
+    """The shift's abnormal entries as they stand: an entry corrected later is handed over
+    as its correction, not as both (no near-identical lines)."""
+    newer = aliased(LogbookEntry)
+    superseded = select(newer.id).where(newer.corrects_id == LogbookEntry.id).exists()
     rows = session.exec(
-        select(LogbookEntry).where(_logbook_where(scope, abnormal_only=True))
+        select(LogbookEntry).where(_logbook_where(scope, abnormal_only=True), ~superseded)
         .order_by(col(LogbookEntry.occurred_at), col(LogbookEntry.id)).limit(limit)
     )
     return [AttentionItem("logbook", e.id, "", f"{e.location} {e.what}".strip(),
@@ -406,11 +411,30 @@ def counts(session: Session, scope: Scope) -> dict[str, CategoryCount]:
     }
 
 
+def lost_slips(session: Session, scope: Scope, limit: int = 200) -> list[AttentionItem]:
+    """Slips recorded lost during the shift: a slip out in the world is handed over."""
+    shift_id = scope.actor.shift_id if scope.actor else None
+    shift = session.get(Shift, shift_id) if shift_id is not None else None
+    if shift is None:
+        return []
+    rows = session.exec(
+        select(VisitorSlip).where(VisitorSlip.status == SlipStatus.left,
+                                  col(VisitorSlip.slip_returned).is_(False),
+                                  col(VisitorSlip.checked_out_at) >= shift.started_at)
+        .order_by(col(VisitorSlip.checked_out_at), col(VisitorSlip.id)).limit(limit)
+    )
+    return [AttentionItem("visitor", s.id, s.number,
+                          _("{name}: slip not returned (lost)").format(name=s.visitor_name),
+                          at=s.checked_out_at) for s in rows]
+
+
 def open_items(session: Session, scope: Scope, per_kind: int = 200) -> list[AttentionItem]:
-    """Everything a handover lists as open (D-11), category by category, most urgent first."""
+    """Everything a handover lists as open (D-11), category by category, most urgent first;
+    then slips lost in the shift and the shift's abnormal logbook entries."""
     items: list[AttentionItem] = []
     for category in CATEGORIES:
         if category.in_handover:
             items.extend(category.page(session, scope, 0, per_kind))
+    items.extend(lost_slips(session, scope, per_kind))
     items.extend(abnormal_logbook(session, scope, per_kind))
     return items

@@ -336,6 +336,18 @@ def _physical_label(item: str) -> str:
     return shifts.physical_item_label(item)
 
 
+def _due(item: dict, settings: Settings) -> str:
+    """" · due 11-28 14:00" for an open item with a deadline (kept on the signed sheet)."""
+    due = item.get("due_at")
+    if not due or item.get("kind") == "visitor":  # a visitor's is the long-stay mark
+        return ""
+    try:
+        when = datetime.fromisoformat(due)
+    except (TypeError, ValueError):
+        return ""
+    return " · " + _("due {at}").format(at=_local(when, settings)[5:])  # 11-28 14:00
+
+
 def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, list[str]]]:
     """The sheet as (heading, lines): the one source of the text and HTML forms."""
     h = sheet.handover
@@ -353,9 +365,9 @@ def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, 
             reason=plain_sheet(h.refusal_reason, one_line=True)))
     notices = [line for line in h.notices.splitlines() if line.strip()] or [_("(none)")]
     open_lines = [
-        f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} "
-        f"{plain_sheet(str(item.get('text', '')), one_line=True)}"
-        .replace("  ", " ").strip()
+        (f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} "
+         f"{plain_sheet(str(item.get('text', '')), one_line=True)}"
+         .replace("  ", " ").strip() + _due(item, settings))
         for item in h.open_items
     ] or [_("(none)")]
     physical = [f"{_physical_label(k)}: {v}" for k, v in h.physical_items.items()] or [_("(none)")]
@@ -403,6 +415,24 @@ def render_html(sheet: HandoverSheet, settings: Settings) -> str:
             f"<li><{tag}>{to_html(line)}</{tag}></li>" for line in lines) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def sheet_folder(base, database_url) -> object:
+    """The folder for one database's saved sheets: `base/<name>-<hash of the database>`, so
+    two databases (two `--db`) never overwrite each other's `handover-30`."""
+    import hashlib
+    import re
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(database_url))
+    where = url.database or ""
+    if url.get_backend_name() == "sqlite" and where and where != ":memory:":
+        where = str(Path(where).resolve())
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(url.database or "db").stem)[:24] or "db"
+    key = hashlib.sha256(f"{url.get_backend_name()}|{url.host}|{url.port}|{where}".encode())
+    return Path(base) / f"{name}-{key.hexdigest()[:8]}"
 
 
 def save_sheet(sheet: HandoverSheet, settings: Settings, folder) -> tuple:

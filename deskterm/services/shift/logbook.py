@@ -82,8 +82,16 @@ def add_entry(
     action_taken = _text(entry_in.action_taken, 4000, "action_taken", _("What was done"))
     notified = _text(entry_in.notified, 256, "notified", _("Who was told"))
     corrects_id = entry_in.corrects_id
-    if corrects_id is not None and session.get(LogbookEntry, corrects_id) is None:
-        raise NotFound(_("Logbook entry {n} does not exist.").format(n=corrects_id))
+    if corrects_id is not None:
+        target = session.exec(select(LogbookEntry).where(LogbookEntry.id == corrects_id)
+                              .with_for_update()).first()
+        if target is None:
+            raise NotFound(_("Logbook entry {n} does not exist.").format(n=corrects_id))
+        later = session.exec(select(LogbookEntry.id).where(
+            LogbookEntry.corrects_id == corrects_id)).first()
+        if later is not None:  # one live correction per entry: correct the correction
+            raise InvalidInput(_("Entry {n} was corrected already (entry {m}); correct that "
+                                 "one instead.").format(n=corrects_id, m=later))
     entry = LogbookEntry(
         occurred_at=occurred,
         category=category,

@@ -127,6 +127,39 @@ def name_key(name: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and ch not in "·.•-")
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One character replaced, added or left out."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _sound(key: str) -> str:
+    from pypinyin import lazy_pinyin  # its dictionary is large: read at the first check
+
+    return " ".join(lazy_pinyin(key))
+
+
+SIMILAR_MIN_LENGTH = 3  # a two-character name one character off is half the names of a family
+
+
+def names_alike(name: str, other: str) -> bool:
+    """Names a desk operator could mix up on purpose or by mistake (the deny list, D-6): the
+    same name, the same sound (钱志钢 / 钱志刚: same pinyin), or, from three characters on, one
+    character off (Zhang Wei / Zhang Wen)."""
+    a, b = name_key(name), name_key(other)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if any(ord(ch) > 0x2E7F for ch in a + b) and _sound(a) == _sound(b):
+        return True
+    return min(len(a), len(b)) >= SIMILAR_MIN_LENGTH and _one_edit_apart(a, b)
+
+
 def canonical_slip_number(text: str) -> str:
     """A typed or scanned slip number in its stored form; lower case and spaces accepted."""
     try:  # NFKC: a Chinese input method may type full-width letters and digits

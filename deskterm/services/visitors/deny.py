@@ -23,7 +23,7 @@ def add_deny_entry(*, session: Session, actor: Actor, clock: Clock, name: str,
     clean_name = clean_text(name, field="name", limit=64, required_msg=_("Type the name."))
     clean_reason = clean_text(reason, field="reason", limit=500,
                          required_msg=_("Say why this person is on the deny list."))
-    if find_deny_match(session=session, name=clean_name) is not None:
+    if find_deny_match(session=session, name=clean_name, alike=False) is not None:
         raise InvalidInput(_("{name} is on the deny list already.").format(name=clean_name),
                            field="name")
     entry = DenyEntry(name=clean_name, reason=clean_reason, created_at=as_utc(clock.now()),

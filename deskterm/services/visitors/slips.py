@@ -20,7 +20,7 @@ from deskterm.db import lock_row
 from deskterm.errors import DeskError, InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Unit
-from deskterm.models.shift import LogbookEntry, LogCategory
+from deskterm.models.shift import LogbookEntry, LogCategory, Shift, ShiftStatus
 from deskterm.models.visitor import (
     DenyEntry,
     DocType,
@@ -51,6 +51,7 @@ from deskterm.services.visitors.checks import (
     label,
     local_time,
     name_key,
+    names_alike,
     parse_headcount,
     resolve_host,
     validate_slip,
@@ -58,7 +59,8 @@ from deskterm.services.visitors.checks import (
 
 __all__ = [  # this module's use cases, and the checks the screens reach as visitors.X
     "DenyListMatch", "DenyOverride", "TurnAwayCause", "register_slip", "check_in_expected",
-    "turn_away", "find_deny_match", "find_slip", "check_out", "slip_snapshot", "update_slip",
+    "turn_away", "find_deny_match", "find_slip", "check_out", "undo_check_out", "slip_snapshot",
+    "update_slip",
     "get_slip", "FIELD_LABELS",
     "CALL_METHOD_LABELS", "CALL_RESULT_LABELS", "DOC_TYPE_LABELS", "PURPOSE_LABELS",
     "SLIP_PREFIX", "CleanSlip", "canonical_slip_number", "check_document", "clean_text",
@@ -70,15 +72,20 @@ __all__ = [  # this module's use cases, and the checks the screens reach as visi
 class DenyListMatch(DeskError):
     """The visitor's name is on the deny list: a supervisor must decide (the form is kept)."""
 
-    def __init__(self, entry: DenyEntry) -> None:
-        super().__init__(
-            _("{name} is on the deny list: {reason}. A supervisor must decide.").format(
-                name=entry.name, reason=entry.reason
-            )
-        )
+    def __init__(self, entry: DenyEntry, typed: str = "") -> None:
+        similar = bool(typed) and name_key(typed) != name_key(entry.name)
+        if similar:
+            text = _("{typed} is close to {name} on the deny list: {reason}. A supervisor "
+                     "must decide.").format(typed=typed, name=entry.name, reason=entry.reason)
+        else:
+            text = _("{name} is on the deny list: {reason}. A supervisor must decide.").format(
+                name=entry.name, reason=entry.reason)
+        super().__init__(text)
         self.entry_id = entry.id
         self.name = entry.name
         self.reason = entry.reason
+        self.typed = typed or entry.name
+        self.similar = similar
 
 
 @dataclass(frozen=True)
@@ -90,13 +97,18 @@ class DenyOverride:
 
 
 # -- the deny list -------------------------------------------------------------------------------
-def find_deny_match(*, session: Session, name: str) -> DenyEntry | None:
-    """The active deny-list entry with this name (the list is short: compared in full)."""
+def find_deny_match(*, session: Session, name: str, alike: bool = True) -> DenyEntry | None:
+    """The active deny-list entry with this name, or one alike (same sound, one character
+    off: `names_alike`); the same name first. The list is short: compared in full."""
     key = name_key(name)
     if not key:
         return None
-    for entry in session.exec(select(DenyEntry).where(DenyEntry.active == True)):  # noqa: E712
+    entries = list(session.exec(select(DenyEntry).where(DenyEntry.active == True)))  # noqa: E712
+    for entry in entries:
         if name_key(entry.name) == key:
+            return entry
+    for entry in entries if alike else ():
+        if names_alike(name, entry.name):
             return entry
     return None
 
@@ -107,7 +119,7 @@ def _check_deny(session: Session, actor: Actor, clock: Clock, clean: CleanSlip,
     if entry is None:
         return None
     if override is None or override.entry_id != entry.id:
-        raise DenyListMatch(entry)
+        raise DenyListMatch(entry, clean.visitor_name)
     require(override.supervisor, "visitors.deny_override")
     return entry
 
@@ -305,6 +317,36 @@ def check_out(
     return slip
 
 
+def undo_check_out(*, session: Session, actor: Actor, clock: Clock, slip_id: int,
+                   version: int | None = None) -> VisitorSlip:
+    """A check-out made by mistake (the wrong slip, the wrong key) is undone within the shift
+    it was made in: the visitor is on site again. Audited; later shifts cannot undo it."""
+    require(actor, "visitors.checkout")
+    slip = session.exec(select(VisitorSlip).where(VisitorSlip.id == slip_id)
+                        .with_for_update()).first()
+    if slip is None:
+        raise NotFound(_("No slip has the number {number}.").format(number=slip_id))
+    if version is not None and slip.version != version:
+        raise StaleEdit(_("Slip {number} was changed at another desk; open it again.").format(
+            number=slip.number))
+    if slip.status != SlipStatus.left or slip.checked_out_at is None:
+        raise InvalidInput(_("Slip {number} is not checked out.").format(number=slip.number))
+    shift = session.get(Shift, actor.shift_id) if actor.shift_id is not None else None
+    if (shift is None or shift.status != ShiftStatus.open
+            or as_utc(slip.checked_out_at) < as_utc(shift.started_at)):
+        raise InvalidInput(_("Only a check-out made during your shift can be undone; slip "
+                             "{number} was checked out before it.").format(number=slip.number))
+    slip.status = SlipStatus.on_site
+    slip.checked_out_at = None
+    slip.checked_out_by = None
+    slip.slip_returned = None
+    slip.version += 1
+    session.add(slip)
+    audit.record(session=session, actor=actor, clock=clock, action="visitor.checkout_undone",
+                 entity="visitor_slip", subject=slip, detail={"number": slip.number})
+    return slip
+
+
 # -- corrections ---------------------------------------------------------------------------------
 _EDITABLE = ("visitor_name", "headcount", "phone", "purpose", "purpose_text", "plate")
 FIELD_LABELS = {"visitor_name": N_("Visitor"), "headcount": N_("People"), "phone": N_("Phone"),
@@ -326,8 +368,11 @@ def update_slip(
     version: int,
     changes: VisitorSlipUpdate,
     seen: dict[str, Any] | None = None,
+    deny_override: DenyOverride | None = None,
 ) -> VisitorSlip:
-    """Correct a slip's details; refused if another desk saved it since it was opened."""
+    """Correct a slip's details; refused if another desk saved it since it was opened. A new
+    name is checked against the deny list like a new visitor (D-6): a match or a name alike
+    waits for a supervisor's decision (`deny_override`)."""
     require(actor, "visitors.register")
     slip = lock_row(session, VisitorSlip, slip_id)
     if slip is None:
@@ -354,6 +399,11 @@ def update_slip(
         expected_id=None,
     )
     clean = validate_slip(session=session, slip_in=probe)
+    if name_key(clean.visitor_name) != name_key(slip.visitor_name):
+        entry = _check_deny(session, actor, clock, clean, deny_override)
+        if entry is not None:
+            slip.deny_entry_id = entry.id
+            slip.deny_decided_by = deny_override.supervisor.user_id
     changed = []
     for field in _EDITABLE:
         new = getattr(clean, field)

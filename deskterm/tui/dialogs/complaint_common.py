@@ -19,6 +19,7 @@ from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
+from deskterm.tui.widgets.select import DeskSelect
 
 T = TypeVar("T")
 
@@ -63,7 +64,7 @@ def label(choices: Sequence[tuple[str, str]], value: Any) -> str:
 def choice(choices: Sequence[tuple[str, str]], *, value: str | None = None, id: str) -> Select:
     """A one-line Select of translated labels; type a letter to jump."""
     options = [(_(text), code) for code, text in choices]
-    return Select(options, value=value if value is not None else options[0][1],
+    return DeskSelect(options, value=value if value is not None else options[0][1],
                   allow_blank=False, compact=True, id=id)
 
 

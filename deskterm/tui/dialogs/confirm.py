@@ -1,4 +1,7 @@
-"""Yes or no: `push_screen(ConfirmDialog(question), callback)` gives True or False."""
+"""Yes or no: `push_screen(ConfirmDialog(question), callback)` gives True or False.
+
+y (or Ctrl+S) says yes, never Enter: Enter opens, a named key acts, so the Enter that opened
+a step (or a second Enter typed too fast) cannot also confirm it."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("confirm.yes", "y,enter,ctrl+s", "confirm", N_("Yes"), N_("Do it."),
+    DeskAction("confirm.yes", "y,ctrl+s", "confirm", N_("Yes"), N_("Do it."),
                priority=True),
     DeskAction("confirm.no", "n,escape", "cancel", N_("No"), N_("Do not do it.")),
 )

@@ -28,7 +28,7 @@ from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog
-from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.field import FormField, type_into
 from deskterm.tui.widgets.text import clean, plain
 
 OUTCOMES = (
@@ -39,6 +39,9 @@ OUTCOMES = (
 )
 
 register(
+    DeskAction("contact.record", "ctrl+s", "record", N_("Record try"),
+               N_("Record the outcome chosen with 1-4 (or the arrows) for this try; it goes "
+                  "into the inquiry log."), priority=True),
     DeskAction("contact.reveal", "ctrl+o", "reveal", N_("Number"),
                N_("Show the number to dial; asks why, and the audit keeps who and why (D-21).")),
     DeskAction("contact.message", "ctrl+n", "message", N_("Message"),
@@ -126,23 +129,35 @@ class ContactResult:
 
 
 class OutcomeList(OptionList):
-    """The four outcomes of a try; digits 1-4 choose one at once."""
+    """The four outcomes of a try: digits 1-4 (or the arrows) choose one; recording it is
+    the dialog's Ctrl+S, which names the outcome first (never a digit or Enter alone). Text
+    typed here goes into "Asking", not nowhere."""
 
     BINDINGS = [Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 5)]
 
     def action_pick(self, index: int) -> None:
         self.highlighted = index
-        self.action_select()
+
+    def action_select(self) -> None:  # Enter: chooses, as the arrows do; it never records
+        pass
+
+    def on_key(self, event) -> None:
+        char = event.character
+        if char and char.isprintable() and not char.isdigit() and event.key != "space":
+            event.stop()
+            event.prevent_default()
+            type_into(self.screen.query_one("#inquirer-input", Input), char)
 
 
 class ContactDialog(DeskDialog[ContactResult | None]):
     CSS_PATH = "inquiry_dialogs.tcss"
-    BINDINGS = bindings("contact.reveal", "contact.message", "contact.promise", "contact.close")
+    BINDINGS = bindings("contact.record", "contact.reveal", "contact.message", "contact.promise",
+                        "contact.close")
     HELP_TEXT = N_(
-        "Ring the person asked for and record each try: 1 transferred (only with their "
-        "consent, D-20), 2 declined, 3 absent, 4 no answer. Never give out their number "
-        "(D-21): offer to take a message (Ctrl+N). After several tries, apologise and take a "
-        "message or the inquirer's contact (D-22). Ctrl+O shows the number to dial; the "
+        "Ring the person asked for and record each try: choose 1 transferred (only with "
+        "their consent), 2 declined, 3 absent or 4 no answer, then Ctrl+S records it (the line "
+        "above the keys says what it will record). Never give out their number: offer to take a message (Ctrl+N). After several tries, apologise and take a "
+        "message or the inquirer's contact. Ctrl+O shows the number to dial; the "
         "audit keeps who asked for it and why."
     )
 
@@ -168,8 +183,9 @@ class ContactDialog(DeskDialog[ContactResult | None]):
                                 for i, (code, text) in enumerate(OUTCOMES, start=1)],
                               id="contact-outcomes")
             yield Static(Text(""), id="contact-status")
-            yield Static(plain(_("1-4: record a try · Shift+Tab: who is asking · Ctrl+O: "
-                                 "number · Ctrl+N: message · Ctrl+G: promise · Esc: close")),
+            yield Static(Text(""), id="contact-will")
+            yield Static(plain(_("1-4: choose · Ctrl+S: record the try · Shift+Tab: who is "
+                                 "asking · Ctrl+O: number · Ctrl+N: message · Esc: close")),
                          classes="hint")
         yield Footer(show_command_palette=False)
 
@@ -178,6 +194,29 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         # about are a Shift+Tab away when they are worth writing down.
         self.query_one("#contact-outcomes", OutcomeList).focus()
         self._draw_status()
+        self._draw_will()
+
+    def _chosen(self) -> ContactOutcome | None:
+        outcomes = self.query_one("#contact-outcomes", OutcomeList)
+        if outcomes.highlighted is None:
+            return None
+        return ContactOutcome(outcomes.get_option_at_index(outcomes.highlighted).id)
+
+    def _draw_will(self) -> None:
+        """What Ctrl+S will record, for whom: the act is named before the key is pressed."""
+        chosen = self._chosen()
+        line = Text(end="")
+        if chosen is not None:
+            label = dict(OUTCOMES)[chosen]
+            line.append(_("Ctrl+S records try {n} for {name}: {outcome}").format(
+                n=(self.status.attempts if self.status else 0) + 1,
+                name=clean(self.hit.name, one_line=True),
+                outcome=_(label)), style="bold")
+        self.query_one("#contact-will", Static).update(line)
+
+    @on(OptionList.OptionHighlighted, "#contact-outcomes")
+    def outcome_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self._draw_will()
 
     def _who(self) -> Text:
         hit = self.hit
@@ -237,11 +276,13 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         return ensure
 
     # -- a try ------------------------------------------------------------------------------
-    @on(OptionList.OptionSelected, "#contact-outcomes")
-    def record_try(self, event: OptionList.OptionSelected) -> None:
+    def action_record(self) -> None:
         if self._pending:
             return  # one try at a time: a double press must not log two
-        outcome = ContactOutcome(event.option.id)
+        outcome = self._chosen()
+        if outcome is None:
+            self.app.bell()
+            return
         app, ensure = self.app, self._opener()
 
         def work(session):
@@ -266,6 +307,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
             self.dismiss(ContactResult(self.inquiry_id, None))
             return
         self._draw_status()
+        self._draw_will()
 
     # -- next steps -------------------------------------------------------------------------
     def _leave(self, next_step: str | None) -> None:

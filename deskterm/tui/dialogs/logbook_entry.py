@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Footer, Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
@@ -21,6 +21,7 @@ from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.timeparse import parse_instant
 from deskterm.tui.widgets.field import FormField, PlainTextArea
+from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 Saver = Callable[[LogbookEntryCreate], Callable[[Session], Any]]
@@ -59,7 +60,7 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
         with Vertical():
             yield Static(plain(title), id="entry-title")
             yield FormField(_("Time"), name="occurred_at", value=when, max_length=20)
-            yield FormField(_("Category"), name="category", control=Select(
+            yield FormField(_("Category"), name="category", control=DeskSelect(
                 options, value=(base.category if base else LogCategory.other.value),
                 allow_blank=False, compact=True, id="category-input"))
             yield FormField(_("Location"), name="location", max_length=128,

@@ -228,11 +228,11 @@ class RepairIntakeDialog(SaveDialog):
         else:
             rule = _("fixed {fix}h").format(fix=limits.general_fix_minutes // 60)
         text = Text("→ ", no_wrap=True, end="")
+        if len(self.matches) > 1:  # first, so a long name never cuts it off
+            text.append(f"({self.match_index + 1}/{len(self.matches)} ↑↓) ", style="dim")
         text.append(category_name(cat), style="bold")
         text.append(f" · {class_label(cat.repair_class)}: {rule}",
                     style="bold red" if cat.repair_class == "urgent" else "")
-        if len(self.matches) > 1:
-            text.append(f"  ({self.match_index + 1}/{len(self.matches)} ↑↓)", style="dim")
         line.update(text)
 
     def check_action(self, action: str, parameters) -> bool | None:

@@ -24,6 +24,7 @@ from deskterm.tui.dialogs.visitor_fields import (
 from deskterm.tui.dialogs.visitor_form import purpose_options
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 
@@ -60,7 +61,7 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
             yield visitor_and_people(self._start("visitor_name", slip.visitor_name),
                                      str(self._start("headcount", slip.headcount)))
             with Horizontal(classes="form-row"):
-                yield FormField(_("Purpose"), name="purpose", label_width=10, control=Select(
+                yield FormField(_("Purpose"), name="purpose", label_width=10, control=DeskSelect(
                     purpose_options(), value=self._start("purpose", slip.purpose),
                     allow_blank=False, compact=True, id="purpose-input"))
                 yield field(_("Note"), "purpose_text", max_length=256, label_width=8,
@@ -73,6 +74,10 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
                             value=self._start("plate", slip.plate or "") or "", advance=False)
             yield from save_hint()
         yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if self.error is not None:  # the sentence of a refused save, next to its field
+            self.show_error(self.error)
 
     def action_save(self) -> None:
         def value(name: str) -> str:

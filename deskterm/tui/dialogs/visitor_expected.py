@@ -31,6 +31,7 @@ from deskterm.tui.dialogs.visitor_form import doc_options, purpose_options
 from deskterm.tui.dialogs.visitor_host import HostPicker
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 register(
@@ -86,7 +87,7 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
             yield HostPicker(_("Visiting"), choice=self.draft.host if self.draft else None,
                              text=data.host_text if data else "", id="host-picker")
             with Horizontal(classes="form-row"):
-                yield FormField(_("Purpose"), name="purpose", label_width=10, control=Select(
+                yield FormField(_("Purpose"), name="purpose", label_width=10, control=DeskSelect(
                     purpose_options(), value=data.purpose if data else Purpose.visit.value,
                     allow_blank=False, compact=True, id="purpose-input"))
                 yield field(_("Note"), "note", max_length=256, label_width=8,
@@ -159,7 +160,7 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
                 yield Static(plain(_("Note: {note}").format(note=e.note)))
             yield field(_("Number"), "doc_number", max_length=32, label_width=10,
                         placeholder=_("empty: document sighted, no number"), advance=False)
-            yield FormField(_("Document"), name="doc_type", label_width=10, control=Select(
+            yield FormField(_("Document"), name="doc_type", label_width=10, control=DeskSelect(
                 doc_options(), value=DocType.sighted.value, allow_blank=False, compact=True,
                 id="doc-type-input"))
             yield Static(plain(_("See the document, then Enter: issue the slip")),

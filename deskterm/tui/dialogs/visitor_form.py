@@ -25,6 +25,7 @@ from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.dialogs.visitor_host import HostPicker
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 NO_NUMBER = (DocType.sighted, DocType.none)
@@ -84,7 +85,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
                 yield field(_("People"), "headcount", value=str(slip.headcount or 1),
                             max_length=3, label_width=8, select=True, id="field-headcount")
             with Horizontal(classes="form-row"):
-                yield FormField(_("Document"), name="doc_type", label_width=10, control=Select(
+                yield FormField(_("Document"), name="doc_type", label_width=10, control=DeskSelect(
                     doc_options(), value=doc_type.value, allow_blank=False, compact=True,
                     id="doc-type-input"), id="field-doc-type")
                 yield field(_("Number"), "doc_number", value=slip.doc_number or "",
@@ -92,7 +93,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
             yield HostPicker(_("Visiting"), choice=self.draft.host, text=slip.host_text or "",
                              id="host-picker")
             with Horizontal(classes="form-row"):
-                yield FormField(_("Purpose"), name="purpose", label_width=10, control=Select(
+                yield FormField(_("Purpose"), name="purpose", label_width=10, control=DeskSelect(
                     purpose_options(), value=slip.purpose or Purpose.visit.value,
                     allow_blank=False, compact=True, id="purpose-input"))
                 yield field(_("Note"), "purpose_text", value=slip.purpose_text or "",

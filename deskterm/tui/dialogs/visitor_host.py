@@ -4,6 +4,7 @@ initials (zs); the matches show under it as you type; Up/Down choose, Enter take
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -124,12 +125,17 @@ class HostPicker(Widget):
         options = self.query_one("#host-matches", OptionList)
         options.clear_options()
         width = max((options.size.width or 60) - 2, 20)
+        # The name takes what the unit and the masked phone leave: a company's whole name
+        # ("杭州万象网络科技有限公司"), not its first seven characters.
+        phone_width = max((cell_len(c.phone_masked) for c in matches if c.phone_masked),
+                          default=0)
+        name_width = max(16, width - 1 - 10 - (phone_width + 1 if phone_width else 0))
         for choice in matches:
             line = Text(no_wrap=True, end="")
             if choice.kind == "unit":  # a unit with nobody on record
-                line.append(fit(choice.unit_label, 16) + " " + fit("", 10))
+                line.append(fit(choice.unit_label, name_width) + " " + fit("", 10))
             else:
-                line.append(fit(clean(choice.name, one_line=True), 16))
+                line.append(fit(clean(choice.name, one_line=True), name_width))
                 line.append(" " + fit(choice.unit_label, 10))
             if choice.phone_masked:
                 line.append(" " + choice.phone_masked, style="dim")

@@ -22,8 +22,11 @@ from deskterm.tui.widgets.text import plain
 register(
     DeskAction("visitors.slip_print", "p", "choose('print')", N_("Print"),
                N_("Print the slip with the print command of the settings.")),
-    DeskAction("visitors.slip_checkout", "enter", "choose('checkout')", N_("Check out"),
-               N_("The visitor leaves and the slip came back (D-8).")),
+    DeskAction("visitors.slip_checkout", "o", "choose('checkout')", N_("Check out"),
+               N_("The visitor leaves and the slip came back.")),
+    DeskAction("visitors.slip_undo", "u", "choose('undo')", N_("Undo check-out"),
+               N_("A check-out made by mistake during your shift: the visitor is on site "
+                  "again.")),
     DeskAction("visitors.slip_lost", "l", "choose('lost')", N_("Slip lost"),
                N_("The visitor leaves without the slip: recorded as a lost slip.")),
     DeskAction("visitors.slip_edit", "e", "choose('edit')", N_("Correct"),
@@ -69,14 +72,17 @@ def slip_lines(slip: VisitorSlip, settings, now) -> list[str]:
 
 
 class SlipDialog(DeskDialog[str | None]):
-    """A slip from a list: Enter checks it out, l records a lost slip, e corrects, p prints."""
+    """A slip from a list: o checks it out, l records a lost slip, u undoes a check-out of
+    this shift, e corrects, p prints. Enter does nothing: Enter opens, a named key acts."""
 
     CSS_PATH = "visitor_dialogs.tcss"
-    BINDINGS = bindings("visitors.slip_checkout", "visitors.slip_lost", "visitors.slip_edit",
-                        "visitors.slip_print", "visitors.slip_back")
+    BINDINGS = bindings("visitors.slip_checkout", "visitors.slip_lost", "visitors.slip_undo",
+                        "visitors.slip_edit", "visitors.slip_print", "visitors.slip_back")
     HELP_TEXT = N_(
-        "Enter: the visitor leaves and hands the slip back. l: the visitor leaves without the "
-        "slip (lost slip). e: correct a typo. p: print the slip again. Escape: close."
+        "o: the visitor leaves and hands the slip back. l: the visitor leaves without the "
+        "slip (lost slip). u: undo a check-out made by mistake during your shift. e: correct "
+        "a typo. p: print the slip again. Escape: close. Enter does nothing here, so a second "
+        "Enter never checks anybody out."
     )
 
     def __init__(self, slip: VisitorSlip) -> None:
@@ -92,7 +98,21 @@ class SlipDialog(DeskDialog[str | None]):
                          classes="dialog-title")
             for line in slip_lines(self.slip, self.app.settings, self.app.clock.now()):
                 yield Static(plain(line))
+            yield Static(plain(self.what_keys_do()), classes="hint", id="slip-acts")
         yield Footer(show_command_palette=False)
+
+    def what_keys_do(self) -> str:
+        """What the acting keys will do, to which slip (they take their own key, not Enter)."""
+        slip = self.slip
+        if slip.status == SlipStatus.on_site:
+            if not self.app.may("visitors.checkout"):
+                return ""
+            return _("o: {name} leaves, {number} returned · l: slip lost").format(
+                name=slip.visitor_name, number=slip.number)
+        if self.app.may("visitors.checkout"):
+            return _("u: undo the check-out of {number} {name} (on site again)").format(
+                name=slip.visitor_name, number=slip.number)
+        return ""
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action != "choose" or not parameters or parameters[0] is None:
@@ -103,6 +123,8 @@ class SlipDialog(DeskDialog[str | None]):
         on_site = self.slip.status == SlipStatus.on_site
         if what in ("checkout", "lost"):
             return on_site and self.app.may("visitors.checkout")
+        if what == "undo":
+            return not on_site and self.app.may("visitors.checkout")
         if what == "edit":
             return on_site and self.app.may("visitors.register")
         return True

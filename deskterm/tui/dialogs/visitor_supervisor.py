@@ -50,10 +50,11 @@ class SupervisorDialog(DeskDialog[DenyDecision | None]):
         "refuses. The decision is recorded under the supervisor's name."
     )
 
-    def __init__(self, *, name: str, reason: str) -> None:
+    def __init__(self, *, name: str, reason: str, typed: str = "") -> None:
         super().__init__()
         self.deny_name = name
         self.reason = reason
+        self.typed = typed  # a name alike (same sound, one character off), not the same
 
     def title_text(self) -> str:
         return _("Deny list: a supervisor decides")
@@ -61,8 +62,13 @@ class SupervisorDialog(DeskDialog[DenyDecision | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="supervisor-box", classes="visitor-dialog"):
             yield Static(plain(_("Deny list: a supervisor decides")), classes="dialog-title")
-            yield Static(plain(_("{name} is on the deny list: {reason}").format(
-                name=self.deny_name, reason=self.reason)), id="deny-reason")
+            if self.typed and self.typed != self.deny_name:
+                text = _("{typed} is close to {name} on the deny list: {reason}").format(
+                    typed=self.typed, name=self.deny_name, reason=self.reason)
+            else:
+                text = _("{name} is on the deny list: {reason}").format(
+                    name=self.deny_name, reason=self.reason)
+            yield Static(plain(text), id="deny-reason")
             yield field(_("Supervisor"), "code", max_length=32, label_width=12)
             yield field(_("Password"), "password", password=True, max_length=256,
                         label_width=12, advance=False)

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from deskterm.i18n import _
-from deskterm.tui.actions import localise_bindings
+from deskterm.tui.actions import localise_bindings, without_rule_codes
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.worker import run_db, show_error
 
@@ -54,7 +54,7 @@ class DeskNode:
         self.app.post_message(RecordsChanged(*kinds))
 
     def help_text(self) -> str:
-        return _(self.HELP_TEXT) if self.HELP_TEXT else ""
+        return without_rule_codes(_(self.HELP_TEXT)) if self.HELP_TEXT else ""
 
     def on_descendant_focus(self, event) -> None:
         # Tests and snapshots run with the blink off (make_app(cursor_blink=False)).
@@ -69,7 +69,26 @@ class DeskScreen(DeskNode, Screen):
         localise_bindings(self)
 
 
+def typed_text(screen) -> dict[str, str]:
+    """The text typed into a screen's text fields (passwords left out), by widget."""
+    from textual.widgets import Input, TextArea
+
+    found: dict[str, str] = {}
+    for i, widget in enumerate(screen.query("Input, TextArea")):
+        if isinstance(widget, Input) and not widget.password:
+            found[widget.id or f"#{i}"] = widget.value
+        elif isinstance(widget, TextArea) and not widget.read_only:
+            found[widget.id or f"#{i}"] = widget.text
+    return found
+
+
 class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
+    """A dialog. Closing it without a result (Escape, `dismiss(None)`) after text was typed
+    into it asks first: typed work is never thrown away by one key (issue 16). A dialog
+    whose None is not a discard sets `ASK_BEFORE_DISCARD = False`."""
+
+    ASK_BEFORE_DISCARD: ClassVar[bool] = True
+
     _save_work: Callable[[Any], Callable[[Session], Any]] | None = None
     _saving = False
 
@@ -77,6 +96,33 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         localise_bindings(self)
+        self._text_at_open: dict[str, str] | None = None
+        self._discard_agreed = False
+
+    def _on_mount(self, _event: events.Mount) -> None:
+        # After the dialog's own on_mount has filled its fields (a draft, a default).
+        self.call_after_refresh(self._remember_text)
+
+    def _remember_text(self) -> None:
+        self._text_at_open = typed_text(self)
+
+    def typed_since_open(self) -> bool:
+        """Text was typed (or deleted) in a field since the dialog opened."""
+        if self._text_at_open is None:
+            return False
+        now = typed_text(self)
+        return any(value != self._text_at_open.get(key, "") for key, value in now.items())
+
+
+    def _ask_discard(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._discard_agreed = True
+                self.dismiss(None)
+
+        self.app.confirm(  # DeskApp.confirm: the yes/no dialog (not imported here: no cycle)
+            _("Throw away what you typed?"),
+            _("y: close and throw it away · n or Esc: back to the form, as typed"), answered)
 
     def save_with(self, work: Callable[[Any], Callable[[Session], Any]]) -> DeskDialog[T]:
         """The dialog saves what it would close with: `work(value)` gives the transaction.
@@ -87,6 +133,10 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
         return self
 
     def dismiss(self, result: Any = None):
+        if (result is None and self.ASK_BEFORE_DISCARD and not self._discard_agreed
+                and self.is_current and self.typed_since_open()):
+            self._ask_discard()  # typed work is never thrown away by one key (issue 16)
+            return None
         work = self._save_work
         if work is None or result is None or result is False:
             return super().dismiss(result)

@@ -113,10 +113,17 @@ class HandoverScreen(AreaScreen):
         self.query_one("#open-items", RecordList).set_rows(rows)
 
     def _counts(self) -> dict[str, str]:
-        return {item: self.query_one(f"#count-{item}", Input).value.strip() or "0"
+        return {item: self.query_one(f"#count-{item}", Input).value.strip()
                 for item in self.app.settings.physical_items}
 
     def action_sign(self) -> None:
+        for item in self.app.settings.physical_items:  # a blank count is not a zero
+            box = self.query_one(f"#count-{item}", Input)
+            if not box.value.strip():
+                self.query_one(f"#field-count-{item.replace('_', '-')}", FormField).error = _(
+                    "Count them and type the number (0 if there are none).")
+                box.focus()
+                return
         question = _("Sign the handover now? It cannot be changed afterwards and your shift "
                      "ends.")
         detail = _("{n} open items will be handed over.").format(n=self.open_count)

@@ -86,7 +86,7 @@ class HandoverSheetScreen(DeskScreen):
             self.notify(_("Saved: {text} and {html}").format(text=text_path, html=html_path),
                         markup=False, timeout=8)
 
-        folder = data_dir() / "handovers"
+        folder = handover_service.sheet_folder(data_dir() / "handovers", self.app.engine.url)
         self.run_db(lambda _engine: handover_service.save_sheet(sheet, settings, folder),
                     write=None, on_done=done, group="sheet-save")
 

@@ -35,6 +35,7 @@ from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.detail import DetailPane
+from deskterm.tui.widgets.field import focus_selected, type_into
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
@@ -258,8 +259,8 @@ class InquiriesScreen(AreaScreen):
             event.stop()
         elif self.focused is self._list("find") and event.character and \
                 event.character.isprintable() and not event.character.isspace():
-            search_box.focus()
-            search_box.insert_text_at_cursor(event.character)
+            # typing on the results is the next name: a new search, every key of it kept
+            type_into(search_box, event.character, fresh=True)
             event.stop()
 
     @on(Input.Submitted, "#inquiry-search")
@@ -419,7 +420,7 @@ class InquiriesScreen(AreaScreen):
     def action_search(self) -> None:
         if self.view != "find":
             self.show_view("find")
-        self._search_box().focus()
+        focus_selected(self._search_box())
 
     def action_next_view(self) -> None:
         names = [name for name, _label in VIEWS]

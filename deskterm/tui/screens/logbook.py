@@ -22,6 +22,7 @@ from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.timeparse import parse_day
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
+from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 register(
@@ -65,7 +66,7 @@ class LogbookScreen(AreaScreen):
             with Horizontal(id="logbook-search"):
                 yield Input(placeholder=_("search words"), compact=True, id="search-text",
                             max_length=100)
-                yield Select([(_("All categories"), ALL)] + [
+                yield DeskSelect([(_("All categories"), ALL)] + [
                     (logbook.category_label(c), c.value) for c in LogCategory],
                     value=ALL, allow_blank=False, compact=True, id="search-category")
                 yield Input(placeholder=_("day"), compact=True, id="search-day", max_length=10)

@@ -18,6 +18,7 @@ from deskterm.services.repairs import order_print as repair_print
 from deskterm.services.repairs.labels import class_label, status_label
 from deskterm.tui import fmt
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
+from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrintDialog
 from deskterm.tui.dialogs.repair_fee import FeeReviewDialog, RepairFeeDialog
@@ -308,9 +309,15 @@ class RepairFlows(RepairMoneyFlows):
 
             self.app.push_screen(ReasonDialog(question.format(number=o.number)).save_with(
                 lambda reason: call(fn, reason=reason)), answered)
-        elif step in ("resume", "close"):
-            fn = repairs.resume_order if step == "resume" else repairs.close_order
-            self.run_db(call(fn), on_done=self._saved)
+        elif step == "resume":
+            self.run_db(call(repairs.resume_order), on_done=self._saved)
+        elif step == "close":  # for good: it says which order, and takes y (never Enter)
+            def confirmed(yes: bool) -> None:
+                if yes:
+                    self.run_db(call(repairs.close_order), on_done=self._saved)
+
+            self.app.push_screen(ConfirmDialog(
+                _("Close order {number} for good?").format(number=o.number), about), confirmed)
         elif step == "fee":
             self._add_fee(detail, version)
         elif step == "callback":

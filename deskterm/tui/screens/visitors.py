@@ -26,6 +26,7 @@ from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.visitor_deny import DenyEntryDialog
 from deskterm.tui.dialogs.visitor_expected import ArrivalDialog
 from deskterm.tui.messages import RecordsChanged
+from deskterm.tui.scanner import checked_out_text
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.screens.visitors_history import HistoryView
 from deskterm.tui.screens.visitors_register import RegisterFlow
@@ -79,8 +80,9 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                         "visitors.view", "visitors.scan", "visitors.rollcall", "visitors.print",
                         "visitors.remove", "visitors.refresh")
     HELP_TEXT = N_(
-        "Check-out: scan or type the slip number in the top field and press Enter (D-8); a "
-        "slip without its paper is checked out from the list with l (lost slip). Ctrl+N "
+        "Check-out: scan the slip wherever you are, or type its number in the top field and "
+        "press Enter (D-8). A slip without its paper: open it from the list with Enter, then "
+        "l (lost slip). A check-out made by mistake: open it in History, then u. Ctrl+N "
         "registers a visitor after seeing their document (D-5); a walk-in's host is called "
         "first (D-7). Ctrl+T turns the views: who is on site (long stays in colour), who is "
         "expected today (Enter checks them in), the history (search, PgDn/PgUp) and the deny "
@@ -114,17 +116,17 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                 yield RecordList(
                     [Column(_("Slip"), 14), Column(_("Visitor"), 14), Column(_("Visiting"), 0),
                      Column(_("In"), 5), Column(_("Stay"), 8, "right")],
-                    empty_text=_("Nobody is on site."), id="view-on-site")
+                    empty_text=_("Nobody is on site."), id="view-on-site", find_column=1)
                 # hidden from the start, as the switcher will want them (no second layout)
                 yield self._hidden(RecordList(
                     [Column(_("Visitor"), 14), Column(_("Visiting"), 0), Column(_("Purpose"), 10),
                      Column(_("Note"), 16)],
                     empty_text=_("No visitor is expected today. Ctrl+N writes one down."),
-                    id="view-expected"))
+                    id="view-expected", find_column=0))
                 # the history view (its six filters) is mounted once the lists are painted
                 yield self._hidden(RecordList(
                     [Column(_("Name"), 14), Column(_("Reason"), 0), Column(_("Since"), 11)],
-                    empty_text=_("The deny list is empty."), id="view-deny"))
+                    empty_text=_("The deny list is empty."), id="view-deny", find_column=0))
 
     @staticmethod
     def _hidden(widget):
@@ -298,7 +300,13 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             if listing is not None:
                 listing.focus()
             return
+        self.scan_checkout(text)
+
+    def scan_checkout(self, text: str) -> None:
+        """Check out the slip with this number: typed in the field, or scanned with any
+        focus (DeskApp.check_out_scanned); never the highlighted row."""
         app = self.app
+        self.scan_input.value = text  # kept in sight if it is refused
         self.run_db(
             lambda s: visitors.check_out(session=s, actor=app.actor, clock=app.clock,
                                          settings=app.settings, number=text),
@@ -313,12 +321,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         self.refresh_lists()
 
     def _checked_out_text(self, slip: VisitorSlip) -> str:
-        time = fmt.hm(slip.checked_out_at, self.app.settings.timezone)
-        if slip.slip_returned:
-            return _("✓ {number} {name} checked out at {time}; the slip came back.").format(
-                number=slip.number, name=slip.visitor_name, time=time)
-        return _("✓ {number} {name} checked out at {time}; recorded as a LOST slip.").format(
-            number=slip.number, name=slip.visitor_name, time=time)
+        return checked_out_text(slip, self.app.settings)
 
     def scan_failed(self, exc: BaseException) -> None:
         self.show_result(describe_error(exc), ok=False)

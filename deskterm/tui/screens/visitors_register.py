@@ -90,7 +90,8 @@ class RegisterFlow:
                     else:
                         refuse(decision.supervisor, exc.entry_id)
 
-                self.app.push_screen(SupervisorDialog(name=exc.name, reason=exc.reason), decided)
+                self.app.push_screen(SupervisorDialog(name=exc.name, reason=exc.reason,
+                                                      typed=exc.typed), decided)
             elif isinstance(exc, InvalidInput):
                 back(exc)
             else:
@@ -115,6 +116,8 @@ class RegisterFlow:
         self.refresh_bindings()
         self.records_changed("visitor")
         self.refresh_lists()
+        if self.app.settings.print_command:  # the paper slip, with its number to scan out
+            self.print_slip(slip)
 
     def hide_banner(self) -> None:
         self.query_one("#issued-banner").display = False

@@ -17,6 +17,7 @@ from deskterm.services.visitors.slip_print import print_slip, roll_call_text
 from deskterm.tui.dialogs.visitor_edit import EditSlipDialog
 from deskterm.tui.dialogs.visitor_rollcall import RollCallDialog
 from deskterm.tui.dialogs.visitor_slip import SlipDialog
+from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
 
 
 class SlipActions:
@@ -41,32 +42,73 @@ class SlipActions:
                                              settings=app.settings, slip_id=slip.id,
                                              slip_returned=what == "checkout"),
                 on_done=self.checked_out, on_error=self.scan_failed, group="checkout")
+        elif what == "undo":
+            self.undo_check_out(slip)
         elif what == "edit":
             self.edit_slip(slip)
         elif what == "print":
             self.print_slip(slip)
 
+    def undo_check_out(self, slip: VisitorSlip) -> None:
+        app = self.app
+
+        def undone(again: VisitorSlip) -> None:
+            self.show_result(_("↺ {number} {name} is on site again: the check-out was "
+                               "undone.").format(number=again.number, name=again.visitor_name),
+                             ok=True)
+            self.records_changed("visitor")
+            self.refresh_lists()
+
+        self.run_db(lambda s: visitors.undo_check_out(session=s, actor=app.actor, clock=app.clock,
+                                                      slip_id=slip.id, version=slip.version),
+                    on_done=undone, on_error=self.scan_failed, group="checkout")
+
     def edit_slip(self, slip: VisitorSlip, update=None, error: DeskError | None = None) -> None:
-        """The correction saves from the dialog: refused (another desk saved the slip, the
-        disk is full, the database is locked or gone), the dialog stays as typed (issue 14)."""
+        def done(changes) -> None:
+            if changes is not None:
+                self._save_correction(slip, changes)
+
+        self.app.push_screen(EditSlipDialog(slip, update, error), done)
+
+    def _save_correction(self, slip: VisitorSlip, changes,
+                         override: visitors.DenyOverride | None = None) -> None:
         app = self.app
         seen = visitors.slip_snapshot(slip)
+        self.run_db(
+            lambda s: visitors.update_slip(session=s, actor=app.actor, clock=app.clock,
+                                           slip_id=slip.id, version=slip.version,
+                                           changes=changes, seen=seen, deny_override=override),
+            on_done=self._slip_corrected,
+            on_error=lambda exc: self._correction_failed(slip, changes, exc))
 
-        def work(changes):
-            return lambda s: visitors.update_slip(session=s, actor=app.actor, clock=app.clock,
-                                                  slip_id=slip.id, version=slip.version,
-                                                  changes=changes, seen=seen)
+    def _deny_decision(self, slip: VisitorSlip, changes, exc: visitors.DenyListMatch) -> None:
+        """A new name on (or close to) the deny list: the supervisor decides, as at check-in
+        (D-6). Refused: the correction is not saved and the form comes back."""
+        def decided(decision) -> None:
+            if decision is not None and decision.allow:
+                self._save_correction(slip, changes,
+                                      visitors.DenyOverride(decision.supervisor, exc.entry_id))
+            else:
+                self.edit_slip(slip, changes, exc)
 
-        def done(corrected) -> None:
-            if corrected is not None:
-                self._slip_corrected(corrected)
-
-        self.app.push_screen(EditSlipDialog(slip, update, error).save_with(work), done)
+        self.app.push_screen(SupervisorDialog(name=exc.name, reason=exc.reason, typed=exc.typed),
+                             decided)
 
     def _slip_corrected(self, slip: VisitorSlip) -> None:
         self.app.notify(_("Slip {number} corrected.").format(number=slip.number), markup=False)
         self.records_changed("visitor")
         self.refresh_lists()
+
+    def _correction_failed(self, slip, changes, exc: BaseException) -> None:
+        """A refused correction comes back as typed, with the sentence (issue 14, item 7); a
+        name on or close to the deny list goes to the supervisor first (issue 16)."""
+        if isinstance(exc, visitors.DenyListMatch):
+            self._deny_decision(slip, changes, exc)
+        elif isinstance(exc, DeskError):
+            self.edit_slip(slip, changes, exc)
+            self.refresh_lists()
+        else:
+            self.show_error(exc)
 
     # -- paper -----------------------------------------------------------------------------
     def action_print_last(self) -> None:

@@ -110,12 +110,20 @@ class AreaBar(Static):
         for area in AREAS:
             key = first_key(area.key).upper()
             pieces.append((area.id, key, _(area.tab)))
-        full = sum(cell_len(k) + 1 + cell_len(t) + 2 for _i, k, t in pieces) + 1
-        compact = full > width
-        text = Text(" ", no_wrap=True, end="")
-        for area_id, key, tab in pieces:
+        words = sum(cell_len(k) + 1 + cell_len(t) for _i, k, t in pieces)
+        # Roomy ("F2 Home  F3 Visitors"), then single spaces (the English bar at 80
+        # columns), and only then the key against its word.
+        if words + 2 * len(pieces) + 1 <= width:
+            lead, between, gap = " ", " ", "  "
+        elif words + len(pieces) - 1 <= width:
+            lead, between, gap = "", " ", " "
+        else:
+            lead, between, gap = "", "", " "
+        text = Text(lead, no_wrap=True, end="")
+        for index, (area_id, key, tab) in enumerate(pieces):
             active = area_id == self.current
+            if index:
+                text.append(gap)
             text.append(key, style="bold reverse" if active else "bold")
-            text.append(tab if compact else " " + tab, style="bold underline" if active else "")
-            text.append(" " if compact else "  ")
+            text.append(between + tab, style="bold underline" if active else "")
         self.update(text, layout=False)  # one line, as wide as the screen: no new layout

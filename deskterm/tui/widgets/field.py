@@ -202,3 +202,23 @@ class FormField(Widget):
         self.error = ""
         if isinstance(self.control, Input):
             self.control.value = ""
+
+
+def type_into(field: Input, text: str, *, fresh: bool = False) -> None:
+    """Move the focus to `field` with `text` added at its end (`fresh`: in place of what was
+    there, a new search): a key typed on a list goes into the field it was meant for, and is
+    not selected over when the field takes the focus (Input selects all on focus), so "wang"
+    stays "wang", not "ang"."""
+    field.select_on_focus = False
+    if fresh:
+        field.value = ""
+    field.cursor_position = len(field.value)
+    field.insert_text_at_cursor(text)
+    field.focus()
+
+
+def focus_selected(field: Input) -> None:
+    """Back to a search field with its text selected: the next name typed replaces the old
+    one instead of being appended to it (Ctrl+F)."""
+    field.focus()
+    field.select_all()

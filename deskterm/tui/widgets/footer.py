@@ -88,12 +88,37 @@ class FooterKeys(Widget):
             self._hover = None
             self.refresh()
 
+    @staticmethod
+    def _width(key: ShownKey) -> int:
+        return (cell_len(key.display) + 2 + cell_len(key.description) + 1
+                if key.description else cell_len(key.display))
+
+    def fitted(self) -> list[ShownKey]:
+        """The keys that fit the line whole: a key is never cut short (`^o Print sli`).
+        When they do not all fit, keys that do not apply now go first, then the last ones;
+        F1 Help always stays (it lists every key)."""
+        width = self.size.width
+        keys = list(self.keys)
+        if not width or sum(map(self._width, keys)) <= width:
+            return keys
+
+        def kept(key: ShownKey) -> bool:
+            return key.display.lower() == "f1"
+
+        for drop in ([k for k in keys if not k.enabled and not kept(k)],
+                     [k for k in reversed(keys) if not kept(k)]):
+            for key in drop:
+                if sum(map(self._width, keys)) <= width:
+                    return keys
+                if key in keys:
+                    keys.remove(key)
+        return keys
+
     def _spans(self) -> Iterator[tuple[int, int, ShownKey]]:
-        """(start, end) cells of each key, left to right."""
+        """(start, end) cells of each key shown, left to right."""
         x = 0
-        for key in self.keys:
-            width = (cell_len(key.display) + 2 + cell_len(key.description) + 1
-                     if key.description else cell_len(key.display))
+        for key in self.fitted():
+            width = self._width(key)
             yield x, x + width, key
             x += width
 
@@ -128,7 +153,7 @@ class FooterKeys(Widget):
         index = self._key_at(event.x)
         if index != self._hover:
             self._hover = index
-            self.tooltip = (self.keys[index].tooltip or None) if index is not None else None
+            self.tooltip = (self.fitted()[index].tooltip or None) if index is not None else None
             self.refresh()
 
     def on_leave(self, _event: events.Leave) -> None:
@@ -140,8 +165,9 @@ class FooterKeys(Widget):
         index = self._key_at(event.x)
         if index is None:
             return
-        if self.keys[index].enabled:
-            self.app.simulate_key(self.keys[index].key)
+        shown = self.fitted()
+        if shown[index].enabled:
+            self.app.simulate_key(shown[index].key)
         else:
             self.app.bell()
 

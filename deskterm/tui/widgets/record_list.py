@@ -46,6 +46,7 @@ class Row:
 
 PageSource = Callable[[Session, int, int], tuple[list[Row], int]]
 MIN_PAGE = 30
+FIND_RESET_S = 1.0  # a pause this long starts a new name
 
 
 class RecordList(Widget, can_focus=True):
@@ -104,9 +105,15 @@ class RecordList(Widget, can_focus=True):
         show_header: bool = True,
         id: str | None = None,
         classes: str | None = None,
+        find_column: int | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
+        # Typing a name (or its pinyin, or initials) moves to the first row whose cell in this
+        # column starts with it: a visitor is found by name wherever it is in the list.
+        self.find_column = find_column
+        self._typed = ""
+        self._typed_at = 0.0
         self.empty_text = empty_text
         self.show_header = show_header
         self._source: PageSource | None = None
@@ -118,28 +125,58 @@ class RecordList(Widget, can_focus=True):
 
     # -- feeding ---------------------------------------------------------------------------
     def set_source(self, source: PageSource | None, *, keep_position: bool = False) -> None:
-        """Show rows from `source`; reloads now (a read worker)."""
+        """Show rows from `source`; reloads now (a read worker). `keep_position`: the cursor
+        stays on the same record (found by key) wherever it moved, not on the row number."""
         self._source = source
-        if not keep_position:
-            self.cursor = 0
-            self._top = 0
-        self.reload()
+        if keep_position:
+            self.reload()
+            return
+        self.cursor = 0
+        self._top = 0
+        self._keep_key = None
+        if source is None:
+            self.refresh()
+        else:
+            self._fetch(0)
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        """Show rows held in memory (no database)."""
+        """Show rows held in memory (no database); the cursor stays on its record."""
+        key = self._current_key()
         self._source = None
         self._window_start = 0
         self._window = list(rows)
         self._loaded = True
         self.total = len(self._window)
-        self.cursor = min(self.cursor, max(self.total - 1, 0))
-        self._scroll_to_cursor()
+        self._follow(key)
         self.refresh()
+
+    # Lists keep the record, not the row (issue 16): a refresh, a live update or a re-sort
+    # that moves the highlighted record moves the cursor with it. When the record is gone,
+    # the cursor stays at its row number (the next record), kept within the list.
+    _keep_key: Any = None
+
+    def _current_key(self) -> Any:
+        row = self.current if self._loaded else None
+        return row.key if row is not None else self._keep_key
+
+    def _follow(self, key: Any) -> None:
+        before = self.cursor
+        if key is not None:
+            for i, row in enumerate(self._window):
+                if row.key == key:
+                    self.cursor = self._window_start + i
+                    break
+        self.cursor = min(self.cursor, max(self.total - 1, 0))
+        self._keep_key = None
+        self._scroll_to_cursor()
+        if self.cursor != before:
+            self._post_highlight()
 
     def reload(self) -> None:
         if self._source is None:
             self.refresh()
             return
+        self._keep_key = self._current_key()
         self._fetch(self._top)
 
     @property
@@ -158,13 +195,12 @@ class RecordList(Widget, can_focus=True):
 
         def done(result: tuple[list[Row], int]) -> None:
             rows, total = result
+            key = self._keep_key
             self._window_start = start
             self._window = rows
             self._loaded = True
             self.total = total
-            if self.cursor >= total:
-                self.cursor = max(total - 1, 0)
-            self._scroll_to_cursor()
+            self._follow(key)
             self.refresh()
             self._post_highlight()
 
@@ -229,6 +265,35 @@ class RecordList(Widget, can_focus=True):
         row = self.current
         if row is not None:
             self.post_message(self.Highlighted(self, row.key, row))
+
+    def on_key(self, event) -> None:
+        char = event.character
+        if self.find_column is None or not char or not char.isprintable() or char.isspace():
+            return
+        event.stop()
+        event.prevent_default()
+        if event.time - self._typed_at > FIND_RESET_S:
+            self._typed = ""
+        self._typed_at = event.time
+        self._typed += char.casefold()
+        index = self._find(self._typed)
+        if index is None:
+            self.app.bell()
+            self._typed = self._typed[:-1]
+            return
+        self._move_to(index)
+
+    def _find(self, typed: str) -> int | None:
+        from deskterm.rules.pinyin import pinyin_keys
+
+        for i, row in enumerate(self._window):
+            if self.find_column >= len(row.cells):
+                continue
+            cell = row.cells[self.find_column]
+            text = clean(cell.plain if isinstance(cell, Text) else str(cell), one_line=True)
+            if any(key.startswith(typed) for key in (text.casefold(), *pinyin_keys(text)) if key):
+                return self._window_start + i
+        return None
 
     def on_resize(self) -> None:
         if self._source is not None and self._loaded:

@@ -1,0 +1,886 @@
+"""Issue 16, desk safety: a scan never checks out the wrong person, Enter never acts, the deny
+list cannot be walked around, typed work is not thrown away, focus always shows."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual import events
+
+from deskterm.db import run_read, run_write
+from deskterm.models.audit import AuditEvent
+from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
+from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors.deny import add_deny_entry
+from tests.tui.conftest import SIZE, settle
+from tests.visitor_factories import make_estate, valid_resident_id, walk_in
+
+
+@pytest.fixture
+def estate(engine):
+    return make_estate(engine)
+
+
+def on_site_slips(engine, staff, clock, settings, estate, names):
+    return [run_write(engine, lambda s, n=n, i=i: visitors.register_slip(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1))))
+        for i, n in enumerate(names)]
+
+
+def status(engine) -> dict[str, SlipStatus]:
+    return run_read(engine, lambda s: {
+        x.number: x.status for x in s.exec(select(VisitorSlip))})
+
+
+def scan(app, number: str) -> None:
+    """The scanner: the whole number and Enter in one burst, as a terminal delivers it."""
+    for ch in number:
+        app.post_message(events.Key(ch if ch.isalnum() else "minus", ch))
+    app.post_message(events.Key("enter", "\r"))
+
+
+# -- 1. a scan checks out the scanned slip, in every focus --------------------------------
+async def test_scan_after_browsing_the_list_checks_out_the_scanned_slip(
+        make_desk_app, engine, estate, staff, clock, settings):
+    """The issue's path: Enter on the empty field (to the list), ↓↓, Enter opens the third
+    slip, Esc; then a scan of another slip. Only the scanned slip leaves."""
+    a, b, c, d = on_site_slips(engine, staff, clock, settings, estate,
+                               ["王一", "王二", "王三", "王四"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "down", "down", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        await pilot.press("escape")
+        await settle(pilot)
+        scan(app, d.number)
+        await settle(pilot)
+        await settle(pilot)
+        assert status(engine) == {a.number: "on_site", b.number: "on_site",
+                                  c.number: "on_site", d.number: "left"}
+        assert d.number in str(app.screen.query_one("#scan-result").render())
+        scan(app, d.number)  # scanned twice: refused, nobody else checked out
+        await settle(pilot)
+        await settle(pilot)
+        assert list(status(engine).values()).count("left") == 1
+        assert "already checked out" in str(app.screen.query_one("#scan-result").render())
+
+
+@pytest.mark.parametrize("where", ["scan field", "on-site list", "slip dialog", "register form",
+                                   "expected view", "dashboard", "repairs", "help"])
+async def test_a_scan_checks_out_whatever_has_the_focus(make_desk_app, engine, estate, staff,
+                                                        clock, settings, where):
+    first, second = on_site_slips(engine, staff, clock, settings, estate, ["王一", "王二"])
+    area = {"dashboard": "dashboard", "repairs": "repairs"}.get(where, "visitors")
+    app = make_desk_app(area=area)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = {"on-site list": ["enter"], "slip dialog": ["enter", "enter"],
+                "register form": ["ctrl+n"], "expected view": ["ctrl+t"],
+                "help": ["f1"]}.get(where, [])
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        before = type(app.screen).__name__
+        fields = {w.id: w.value for w in app.screen.query("Input")}
+        scan(app, second.number)
+        await settle(pilot)
+        await settle(pilot)
+        assert status(engine) == {first.number: "on_site", second.number: "left"}
+        assert type(app.screen).__name__ == before  # a dialog stays as it was ...
+        if before != "VisitorsScreen":  # ... and nothing of the number was typed into it
+            assert {w.id: w.value for w in app.screen.query("Input")} == fields
+        shown = [n.message for n in app._notifications]
+        if before == "VisitorsScreen":
+            shown.append(str(app.screen.query_one("#scan-result").render()))
+        assert any(second.number in m and "checked out" in m for m in shown)
+
+
+async def test_the_digits_of_a_scan_are_not_shortcuts_during_the_host_call(
+        make_desk_app, engine, estate, staff, clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"Li Lei", "enter")
+        await settle(pilot)
+        await pilot.press("enter", "tab", *valid_resident_id(9), "enter", *"zs", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HostCallDialog"
+        method = app.screen._method()
+        scan(app, slip.number)  # ...0001: the 2 and 1 would choose intercom, phone
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HostCallDialog"
+        assert app.screen._method() == method
+        assert status(engine)[slip.number] == "left"
+
+
+async def test_typing_at_a_person_s_pace_is_typing_not_a_scan(make_desk_app, engine, estate,
+                                                              staff, clock, settings):
+    """A name that starts with V, typed by a person (pauses between keys), goes into the field."""
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*[k for ch in "V2026" for k in (ch, "wait:80")])
+        await settle(pilot)
+        assert app.screen.query_one("#visitor-name-input").value == "V2026"
+        await pilot.press(*"Vera")  # fast, but not a slip number: typing, in order
+        await settle(pilot)
+        assert app.screen.query_one("#visitor-name-input").value == "V2026Vera"
+        assert status(engine)[slip.number] == "on_site"
+
+
+# -- 2. Enter opens, a named key acts; a check-out can be undone ---------------------------
+async def test_enter_twice_on_a_slip_does_not_check_it_out(make_desk_app, engine, estate, staff,
+                                                           clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter", "enter", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        assert status(engine)[slip.number] == "on_site"
+        acts = str(app.screen.query_one("#slip-acts").render())
+        assert slip.number in acts and "王一" in acts  # what o does, to which slip
+        await pilot.press("o")
+        await settle(pilot)
+        assert status(engine)[slip.number] == "left"
+
+
+async def test_dashboard_enter_enter_does_not_check_out(make_desk_app, engine, estate, staff,
+                                                        clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # "Visitors on site", to its lines
+        await settle(pilot)
+        await pilot.press("enter")  # opens the slip in the visitors area
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        await pilot.press("enter")  # the second Enter: nothing happens to the visitor
+        await settle(pilot)
+        assert status(engine)[slip.number] == "on_site"
+
+
+async def test_a_check_out_is_undone_within_the_shift(make_desk_app, engine, estate, staff, clock,
+                                                      settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        scan(app, slip.number)
+        await settle(pilot)
+        await settle(pilot)
+        assert status(engine)[slip.number] == "left"
+        await pilot.press("ctrl+t", "ctrl+t")  # history: the slip that left
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SlipDialog"
+        await pilot.press("u")
+        await settle(pilot)
+        assert status(engine)[slip.number] == "on_site"
+        undone = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
+            AuditEvent.action == "visitor.checkout_undone")).one())
+        assert undone.user_id == staff.operator.user_id
+
+
+def test_a_check_out_of_an_earlier_shift_cannot_be_undone(engine, estate, staff, clock,
+                                                          settings):
+    from deskterm.errors import InvalidInput
+    from tests.tui.conftest import start_shift_for
+
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    run_write(engine, lambda s: visitors.check_out(session=s, actor=staff.operator, clock=clock,
+                                                   settings=settings, slip_id=slip.id))
+    clock.advance(minutes=5)
+    later = start_shift_for(engine, clock, settings, staff.supervisor)
+    with pytest.raises(InvalidInput, match="during your shift"):
+        run_write(engine, lambda s: visitors.undo_check_out(session=s, actor=later, clock=clock,
+                                                            slip_id=slip.id))
+
+
+# -- 4. the deny list on every name change, names alike flagged ----------------------------
+@pytest.mark.parametrize(("denied", "typed", "flagged"), [
+    ("钱志刚", "钱志刚", True),      # the same name
+    ("钱志刚", "钱志钢", True),      # the same sound (qian zhi gang)
+    ("Zhang Weiming", "Zhang Weiminh", True),  # one character off
+    ("钱志刚", "钱志", False),       # two characters: only the same sound counts
+    ("王五", "王六", False),
+])
+def test_names_alike_on_the_deny_list(engine, staff, clock, denied, typed, flagged):
+    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
+                                               name=denied, reason="推销"))
+    found = run_read(engine, lambda s: visitors.find_deny_match(session=s, name=typed))
+    assert (found is not None) == flagged
+
+
+def test_a_name_changed_to_a_denied_one_needs_the_supervisor(engine, estate, staff, clock,
+                                                             settings):
+    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
+                                               name="钱志刚", reason="推销"))
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    with pytest.raises(visitors.DenyListMatch, match="钱志钢"):
+        run_write(engine, lambda s: visitors.update_slip(
+            session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
+            changes=VisitorSlipUpdate(visitor_name="钱志钢")))
+    entry = run_read(engine, lambda s: visitors.find_deny_match(session=s, name="钱志刚"))
+    saved = run_write(engine, lambda s: visitors.update_slip(
+        session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
+        changes=VisitorSlipUpdate(visitor_name="钱志钢"),
+        deny_override=visitors.DenyOverride(staff.supervisor, entry.id)))
+    assert (saved.visitor_name, saved.deny_decided_by) == ("钱志钢", staff.supervisor.user_id)
+
+
+async def test_renaming_on_the_list_asks_the_supervisor(make_desk_app, engine, estate, staff,
+                                                        clock, settings):
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["钱志钢"])
+    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
+                                               name="钱志刚", reason="推销"))
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter", "e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        name = app.screen.query_one("#visitor-name-input")
+        name.value = ""
+        await pilot.press(*"钱志刚", "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SupervisorDialog"
+        await pilot.press("escape")  # no decision: back to the form, nothing saved
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
+        assert stored.visitor_name == "钱志钢"
+
+
+async def test_a_repair_is_closed_only_by_a_named_key(make_desk_app, engine, clock, settings,
+                                                      staff):
+    """Enter on an order called back: the close names the order and waits for y; the Enter
+    typed after it does nothing."""
+    from deskterm.models.complaint import Callback
+    from deskterm.models.repair import RepairStatus
+    from deskterm.services.callbacks import outcomes
+    from tests.services.test_repairs_support import (
+        create,
+        make_repair_estate,
+        order_in,
+        reload,
+        repair_fully,
+    )
+
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    repair_fully(engine, clock, settings, staff.operator, order.id)
+    callback = run_read(engine, lambda s: s.exec(select(Callback)).one())
+    run_write(engine, lambda s: outcomes.record_callback(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        callback_id=callback.id, version=callback.version, method="phone", result="satisfied"))
+    assert reload(engine, order.id).status == RepairStatus.called_back
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # all orders
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert order.number in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reload(engine, order.id).status == RepairStatus.called_back
+        await pilot.press("y")
+        await settle(pilot)
+        assert reload(engine, order.id).status == RepairStatus.closed
+
+
+async def test_a_contact_try_is_recorded_by_its_own_key(make_desk_app, engine, clock, staff):
+    """Digits and Enter choose an outcome (the line says what Ctrl+S will record); letters
+    typed on the outcomes go into "Asking"."""
+    from deskterm.models.inquiry import ContactAttempt
+    from tests.inquiry_fixtures import seed_estate
+
+    seed_estate(engine, clock, staff.admin)
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"李四", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ContactDialog"
+        await pilot.press("1", "enter", *"Wang")
+        await settle(pilot)
+        assert run_read(engine, lambda s: s.exec(select(ContactAttempt)).all()) == []
+        assert app.screen.query_one("#inquirer-input").value == "Wang"
+        await pilot.press("enter", "enter", "4")  # Asking, About: back to the outcomes
+        await settle(pilot)
+        assert "No answer" in str(app.screen.query_one("#contact-will").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        attempts = run_read(engine, lambda s: s.exec(select(ContactAttempt)).all())
+        assert [a.outcome for a in attempts] == ["no_answer"]
+
+
+# -- 3. lists keep the record under the cursor, not the row number -------------------------
+async def test_a_list_keeps_the_record_through_refresh_and_re_sort(engine):
+    from textual.app import App
+
+    from deskterm.tui.widgets.record_list import Column, RecordList, Row
+
+    def rows(*keys):
+        return [Row(k, [f"order {k}"]) for k in keys]
+
+    order = ["a", "b", "c", "d"]
+
+    class ListApp(App):
+        def compose(self):
+            yield RecordList([Column("Order", 0)], id="list")
+
+    app = ListApp()
+    app.engine = engine
+    async with app.run_test(size=SIZE) as pilot:
+        listing = app.query_one(RecordList)
+        listing.set_rows(rows(*order))
+        listing.focus()
+        await pilot.press("down")
+        assert listing.current.key == "b"
+        listing.set_rows(rows("a", "c", "d", "b"))  # b's deadline moved: it sorts last
+        assert listing.current.key == "b"
+        listing.set_rows(rows("a", "c", "d"))  # b is gone: the row number stays
+        assert listing.current.key == "d"
+        await pilot.press("up")
+        assert listing.current.key == "c"
+
+        # from the database (a read worker): the same, through set_source(keep_position=True)
+        def source(keys):
+            return lambda _s, offset, limit: (rows(*keys)[offset:offset + limit], len(keys))
+
+        listing.set_source(source(["c", "x", "a", "d"]), keep_position=True)
+        await settle(pilot)
+        assert listing.current.key == "c"
+        await pilot.press("down")
+        listing.set_source(source(["a", "c", "d", "x"]), keep_position=True)
+        await settle(pilot)
+        assert listing.current.key == "x"
+        listing.set_source(source(["z", "y"]))  # another list: from the top
+        await settle(pilot)
+        assert listing.current.key == "z"
+
+
+# -- 5. typed work is not thrown away by one key -------------------------------------------
+@pytest.mark.parametrize(("area", "opens", "dialog"), [
+    ("complaints", ["ctrl+n"], "ComplaintDialog"),
+    ("visitors", ["ctrl+n"], "RegisterSlipDialog"),
+    ("repairs", ["ctrl+n"], "RepairIntakeDialog"),
+])
+async def test_escape_asks_before_throwing_away_typed_text(make_desk_app, area, opens, dialog):
+    app = make_desk_app(area=area)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*opens)
+        await settle(pilot)
+        await settle(pilot)
+        form = app.screen
+        if dialog is not None:
+            assert type(form).__name__ == dialog
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert app.screen is not form
+        await pilot.press(*opens)
+        await settle(pilot)
+        await settle(pilot)
+        form = app.screen
+        await pilot.press(*"Zhang")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("n")  # back to the form, as typed
+        await settle(pilot)
+        assert app.screen is form and "Zhang" in "".join(
+            getattr(w, "value", "") or getattr(w, "text", "") for w in form.query("Input, TextArea"))
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert app.screen is not form and type(app.screen).__name__ != "ConfirmDialog"
+
+
+async def test_quitting_on_duty_asks(make_desk_app):
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "on duty" in str(app.screen.query_one("#confirm-detail").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "VisitorsScreen"
+        await pilot.press("ctrl+q", "ctrl+q")  # twice: meant
+        await settle(pilot)
+        assert app.return_code is not None or not app.is_running
+
+
+async def test_quitting_at_sign_in_does_not_ask(make_desk_app):
+    app = make_desk_app(on_duty=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert not app.is_running or app.return_code is not None
+
+
+# -- 6. focus visible in monochrome ---------------------------------------------------------
+def _focus_shows(widget) -> bool:
+    """Reverse video on the widget, on its cursor line, or on its form field's label."""
+    from textual.widgets import OptionList, RadioSet, TextArea
+
+    from deskterm.tui.widgets.record_list import RecordList
+
+    if isinstance(widget, RecordList):
+        return bool(widget.get_component_rich_style("record-list--cursor").reverse)
+    if isinstance(widget, OptionList):
+        return bool(widget.get_component_rich_style("option-list--option-highlighted").reverse)
+    if isinstance(widget, TextArea):
+        return bool(widget.get_component_rich_style("text-area--cursor-line").reverse)
+    if isinstance(widget, RadioSet):
+        return any(bool(b.rich_style.reverse) for b in widget.query("RadioButton.-selected"))
+    return bool(widget.rich_style.reverse)
+
+
+@pytest.mark.parametrize(("area", "opens"), [
+    ("dashboard", []), ("visitors", []), ("visitors", ["ctrl+n"]), ("inquiries", []),
+    ("repairs", []), ("repairs", ["ctrl+n"]), ("complaints", []), ("complaints", ["ctrl+n"]),
+    ("logbook", []), ("logbook", ["ctrl+n"]), ("handover", []),
+])
+async def test_every_focusable_widget_shows_focus_without_colour(make_desk_app, monkeypatch,
+                                                                 area, opens):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_desk_app(area=area)
+    assert app.no_color
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if opens:
+            await pilot.press(*opens)
+            await settle(pilot)
+            await settle(pilot)
+        widgets = [w for w in app.screen.query("*") if w.focusable]
+        assert widgets
+        unseen = []
+        for widget in widgets:
+            widget.focus()
+            await pilot.pause()
+            if not _focus_shows(widget):
+                unseen.append(f"{type(widget).__name__}#{widget.id}")
+        assert unseen == []
+
+
+# -- 7. keys that do what they say -----------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_f1_and_f9_work_inside_dialogs_and_help_has_no_rule_codes(make_desk_app, lang):
+    app = make_desk_app(area="visitors", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "RegisterSlipDialog"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpDialog"
+        shown = str(app.screen.query_one("#help-text").render()) + str(
+            app.screen.query_one("#help-keys").render())
+        assert "D-" not in shown
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen is form
+        await pilot.press("f9")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LockScreen" and app.locked
+
+
+def test_no_help_shows_a_rule_code():
+    """Every screen's and dialog's help and every key's tooltip, as the desk shows them."""
+    import importlib
+    import pkgutil
+
+    import deskterm.tui.dialogs
+    import deskterm.tui.screens
+    from deskterm.i18n import _, set_language
+    from deskterm.tui.actions import ACTIONS, without_rule_codes
+    from deskterm.tui.screens.base import DeskNode
+
+    for package in (deskterm.tui.screens, deskterm.tui.dialogs):
+        for info in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{info.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for lang in ("en", "zh_CN"):
+        set_language(lang)
+        texts = [without_rule_codes(_(c.HELP_TEXT)) for c in subclasses(DeskNode) if c.HELP_TEXT]
+        texts += [without_rule_codes(_(a.tooltip)) for a in ACTIONS.values() if a.tooltip]
+        assert len(texts) > 50
+        assert [t for t in texts if "D-" in t] == []
+    set_language("en")
+
+
+async def test_typing_on_the_results_keeps_every_key_and_ctrl_f_selects_the_old_query(
+        make_desk_app, engine, clock, staff):
+    from tests.inquiry_fixtures import seed_estate
+
+    seed_estate(engine, clock, staff.admin)
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search = app.screen.query_one("#inquiry-search")
+        await pilot.press(*"12")
+        await settle(pilot)
+        await pilot.press("down")  # to the results
+        await settle(pilot)
+        assert app.focused.id == "list-find"
+        await pilot.press(*"wang")  # typed on the list: the next name, every key of it
+        await settle(pilot)
+        assert search.value == "wang" and app.focused is search
+        await pilot.press("down")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"li")  # the next caller: replaces the old query
+        await settle(pilot)
+        assert search.value == "li"
+
+
+# -- keystroke budgets (re-measured by Pilot) -------------------------------------------------
+class Keys:
+    """Counts the keys pressed; text typed into a field (a name, a number) is not counted,
+    a letter that chooses (a drop-down's type-ahead) is."""
+
+    def __init__(self, pilot):
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+        await settle(self.pilot)
+
+    async def type(self, text: str) -> None:
+        await self.pilot.press(*text)
+        await settle(self.pilot)
+
+
+@pytest.mark.parametrize("position", [0, 2, 4])
+async def test_an_expected_visitor_checks_in_with_three_keys_wherever_listed(
+        make_desk_app, engine, estate, staff, clock, settings, position):
+    from datetime import date
+
+    from deskterm.models.visitor import ExpectedVisitorCreate
+    from deskterm.services.visitors.expected import add_expected
+
+    names = ["赵一", "钱二", "孙三", "李四", "周五"]
+    for name in names:
+        run_write(engine, lambda s, n=name: add_expected(
+            session=s, actor=staff.operator, clock=clock, settings=settings,
+            expected_in=ExpectedVisitorCreate(visitor_name=n, headcount=1,
+                                              expected_on=date(2026, 11, 28),
+                                              host_company_id=estate.company)))
+    wanted = names[position]
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.press("ctrl+t")      # Expected today
+        from deskterm.rules.pinyin import pinyin_keys
+        await keys.type(pinyin_keys(wanted)[1])  # found by name: its initials
+        await keys.press("enter")       # has arrived
+        await keys.press("enter")       # document sighted: the slip
+        assert keys.count <= 3
+    arrived = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
+    assert arrived.visitor_name == wanted
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_a_walk_in_with_another_purpose_in_twelve_keys(make_desk_app, engine, estate,
+                                                             lang):
+    app = make_desk_app(area="visitors", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys.press("ctrl+n")
+        await keys.type("王五")
+        await keys.press("enter")          # -> people (1)
+        await keys.press("enter")          # -> document type (resident ID card)
+        await keys.press("tab")            # -> number
+        await keys.type(valid_resident_id(7))
+        await keys.press("enter")          # -> visiting
+        await keys.type("zs")
+        await keys.press("enter")          # take 12-1203 张三 -> purpose
+        assert app.focused.id == "purpose-input"
+        await keys.press("d" if lang == "en" else "s")  # Delivery / 送(song)货
+        await keys.press("ctrl+s")         # check the form -> host call
+        await keys.press("a")              # the host agreed
+        assert keys.count <= 12, keys.count
+    slip = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
+    assert slip.purpose == "delivery"
+
+
+def test_every_drop_down_has_type_ahead():
+    """No plain Select in the desk's screens and dialogs: each is a DeskSelect."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).parents[2] / "deskterm" / "tui"
+    plain = [str(p) for p in root.rglob("*.py")
+             if re.search(r"(?<![\w.])Select\(", p.read_text(encoding="utf-8"))
+             and p.name != "select.py"]
+    assert plain == []
+
+
+# -- 8. 80 columns, both languages: no key cut short ---------------------------------------
+AREA_OPENERS = [
+    ("dashboard", []), ("visitors", []), ("visitors", ["ctrl+t"]),
+    ("visitors", ["ctrl+t", "ctrl+t"]), ("visitors", ["ctrl+t", "ctrl+t", "ctrl+t"]),
+    ("visitors", ["ctrl+n"]), ("visitors", ["ctrl+t", "ctrl+n"]), ("inquiries", []),
+    ("inquiries", ["ctrl+t"]), ("inquiries", ["ctrl+t", "ctrl+t"]), ("repairs", []),
+    ("repairs", ["ctrl+n"]), ("complaints", []), ("complaints", ["ctrl+n"]), ("logbook", []),
+    ("logbook", ["ctrl+n"]), ("handover", []), ("visitors", ["f1"]),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
+    from rich.cells import cell_len
+    from textual.widgets._footer import FooterKey
+
+    from deskterm.tui.widgets.footer import FooterKeys
+
+    fkeys = {"dashboard": "f2", "visitors": "f3", "inquiries": "f4", "repairs": "f5",
+             "complaints": "f6", "logbook": "f7", "handover": "f8"}
+    problems = []
+    app = make_desk_app(lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        for area, opens in AREA_OPENERS:
+            await settle(pilot)
+            for _ in range(3):  # back to the area screen
+                if app.screen is app.screen_stack[0]:
+                    break
+                await pilot.press("escape")
+                await settle(pilot)
+            await pilot.press(fkeys[area], *opens)
+            await settle(pilot)
+            await settle(pilot)
+            where = f"{area} {' '.join(opens)}"
+            for keys in app.screen.query(FooterKeys):
+                drawn = keys.render().plain
+                if cell_len(drawn) > keys.size.width:
+                    problems.append(f"{where}: keys run past the edge: {drawn[-12:]!r}")
+                if " f1 " not in drawn:
+                    problems.append(f"{where}: no f1 Help")
+            for key in app.screen.query(FooterKey):
+                if key.region.right > SIZE[0]:
+                    problems.append(f"{where}: {key.description!r} cut at the edge")
+            bar = app.screen.query("#area-bar")
+            if bar and lang == "en":
+                text = str(bar.first().render())
+                if "F2Home" in text:
+                    problems.append(f"{where}: area bar runs together")
+    assert problems == []
+
+
+async def test_textual_s_own_words_are_chinese_in_the_zh_app(make_desk_app):
+    app = make_desk_app(area="visitors", lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert app.screen.query_one("CommandInput").placeholder == "搜索命令…"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#purpose-input").focus()
+        await pilot.press("enter")  # open the drop-down
+        await settle(pilot)
+        descriptions = [b.binding.description for b in app.screen.active_bindings.values()]
+        assert "Dismiss menu" not in descriptions and "收起菜单" in descriptions
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_refusal_names_no_internal_id(staff, lang):
+    from deskterm.errors import PermissionDenied
+    from deskterm.i18n import set_language
+    from deskterm.services import permissions
+    from deskterm.tui.refusals import ACTION_LABELS
+    from deskterm.tui.worker import describe_error
+
+    assert set(ACTION_LABELS) == set(permissions.POLICY)  # every action has its words
+    set_language(lang)
+    try:
+        for action in permissions.POLICY:
+            if permissions.allowed(staff.operator, action):
+                continue
+            with pytest.raises(PermissionDenied) as refused:
+                permissions.require(staff.operator, action)
+            text = describe_error(refused.value)
+            assert action not in text and "." not in text.rstrip(".。")
+    finally:
+        set_language("en")
+
+
+# -- 9. handover and logbook details --------------------------------------------------------
+async def test_a_blank_physical_count_is_not_signed_as_zero(make_desk_app, engine):
+    from deskterm.models.shift import Handover
+
+    app = make_desk_app(area="handover")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#count-keys").value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"
+        assert "Count them" in app.screen.query_one("#field-count-keys").error
+        assert app.focused.id == "count-keys"
+        await pilot.press(*"12", "ctrl+s", "y")
+        await settle(pilot)
+    row = run_read(engine, lambda s: s.exec(select(Handover)).one())
+    assert row.physical_items["keys"] == 12
+
+
+def test_a_logbook_entry_has_one_live_correction(engine, staff, clock, settings):
+    from deskterm.errors import InvalidInput
+    from deskterm.models.shift import LogbookEntryCreate
+    from deskterm.services.shift import logbook
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+
+    def add(what, corrects=None):
+        return run_write(engine, lambda s: logbook.add_entry(
+            session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
+                category="security", what=what, corrects_id=corrects)))
+
+    first = add("大堂门禁故障")
+    fixed = add("更正:东门门禁故障", first.id)
+    with pytest.raises(InvalidInput, match="corrected already"):
+        add("再次更正", first.id)
+    assert add("更正的更正", fixed.id).corrects_id == fixed.id
+
+
+async def test_a_slip_prints_at_issue_when_a_printer_is_set(make_desk_app, engine, estate,
+                                                            settings, tmp_path):
+    from dataclasses import replace
+
+    printed = tmp_path / "printer.txt"
+    app = make_desk_app(area="visitors", app_settings=replace(
+        settings, print_command=f"tee {printed}"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"Li Lei", "enter")
+        await settle(pilot)
+        await pilot.press("enter", "tab", *valid_resident_id(9), "enter", *"zs", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await settle(pilot)
+    slip = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
+    assert slip.number in printed.read_text(encoding="utf-8", errors="replace")
+
+
+def test_two_databases_save_their_sheets_apart(tmp_path):
+    from deskterm.services.shift.handover import sheet_folder
+
+    one = sheet_folder(tmp_path, f"sqlite:///{tmp_path / 'a' / 'desk.db'}")
+    two = sheet_folder(tmp_path, f"sqlite:///{tmp_path / 'b' / 'desk.db'}")
+    pg = sheet_folder(tmp_path, "postgresql+psycopg://postgres@127.0.0.1:54329/desk")
+    assert len({one, two, pg}) == 3
+    assert one == sheet_folder(tmp_path, f"sqlite:///{tmp_path / 'a' / 'desk.db'}")
+    assert one.parent == tmp_path and one.name.startswith("desk-")
+
+
+def test_the_handover_lists_lost_slips_and_logbook_lines_as_corrected(engine, estate, staff,
+                                                                      clock, settings):
+    from deskterm.models.shift import LogbookEntryCreate
+    from deskterm.services.shift import handover, logbook
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    run_write(engine, lambda s: visitors.check_out(session=s, actor=actor, clock=clock,
+                                                   settings=settings, slip_id=slip.id,
+                                                   slip_returned=False))
+    first = run_write(engine, lambda s: logbook.add_entry(
+        session=s, actor=actor, clock=clock,
+        entry_in=LogbookEntryCreate(category="security", what="东门门禁故障")))
+    run_write(engine, lambda s: logbook.add_entry(
+        session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
+            category="security", what="更正:西门门禁故障", corrects_id=first.id)))
+    draft = run_read(engine, lambda s: handover.collect(session=s, actor=actor, clock=clock,
+                                                        settings=settings))
+    texts = [(i.kind, i.ref, i.text) for i in draft.open_items]
+    assert ("visitor", slip.number, "王一: slip not returned (lost)") in texts
+    logbook_lines = [t for k, _r, t in texts if k == "logbook"]
+    assert logbook_lines == ["更正:西门门禁故障"]
+
+
+async def test_the_host_picker_shows_a_company_s_whole_name(make_desk_app, engine, estate):
+    from deskterm.models.estate import Company
+    from deskterm.rules.pinyin import pinyin_keys
+
+    name = "杭州万象网络科技有限公司"
+    full, initials = pinyin_keys(name)
+    run_write(engine, lambda s: s.add(Company(name=name, unit_id=estate.unit_a1203,
+                                              name_pinyin=full, name_initials=initials,
+                                              phone="057188889999")))
+    app = make_desk_app(area="visitors", lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"Li", "enter")
+        await settle(pilot)
+        await pilot.press("enter", "tab", *valid_resident_id(9), "enter", *"hzwx")
+        await settle(pilot)
+        await settle(pilot)
+        options = app.screen.query_one("#host-matches")
+        prompts = [options.get_option_at_index(i).prompt.plain
+                   for i in range(options.option_count)]
+        assert any(name in p for p in prompts), prompts
+
+
+def test_door_finds_a_door_before_an_indoor_power_cut(engine):
+    from deskterm.services.repairs.intake import list_categories, match_categories
+
+    categories = run_read(engine, lambda s: list_categories(session=s))
+    assert {"door_window", "lock_handle", "power_cut_wiring"} <= {c.code for c in categories}
+    found = [c.code for c in match_categories(categories, "door")]
+    assert found[0] in ("door_window", "lock_handle")
+    assert found.index("power_cut_wiring") > found.index("lock_handle")
+
+
+def test_the_signed_sheet_keeps_due_times(engine, clock, settings, staff):
+    from deskterm.services.shift import handover
+    from tests.services.test_repairs_support import create, make_repair_estate, order_in
+    from tests.tui.conftest import start_shift_for
+
+    actor = start_shift_for(engine, clock, settings, staff.operator)
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, actor, order_in(estate.unit_1203))
+    signed = run_write(engine, lambda s: handover.sign(
+        session=s, actor=actor, clock=clock, settings=settings, notices="",
+        physical_items={item: 1 for item in settings.physical_items}))
+    sheet = run_read(engine, lambda s: handover.load_sheet(s, signed.id))
+    text = handover.render_text(sheet, settings)
+    line = next(x for x in text.splitlines() if order.number in x)
+    assert " · due 12-01 10:00" in line  # the fix deadline, on paper too
