@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from deskterm.config import Settings
+from deskterm.config import Settings, SettingsError
 from deskterm.db import run_read, run_write
 from deskterm.models.complaint import Callback, ComplaintCreate
 from deskterm.models.shift import Shift
@@ -80,7 +80,7 @@ def test_the_most_specific_setting_wins():
                                     {"callback_due": {"repair": "soon"}},
                                     {"callback_due": {"complaint": "0d"}}])
 def test_bad_settings_are_refused_by_name(values):
-    with pytest.raises(ValueError, match="settings.toml"):
+    with pytest.raises(SettingsError, match="The setting (shift_starts|callback_due)"):
         Settings(**values)
 
 
