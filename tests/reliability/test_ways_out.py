@@ -119,7 +119,7 @@ def hostile_db(tmp_path):
 
 
 def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
-    from deskterm.reports.repair_forms import order_html, order_text
+    from deskterm.services.repairs.order_forms import order_html, order_text
 
     from deskterm.config import Settings
     from deskterm.db import make_engine, read_session
