@@ -121,10 +121,10 @@ def test_round_trip_on_every_engine(engine, clock, settings, staff, tmp_path):
         set_language("en")
     book = load_workbook(tmp_path / "residents.xlsx")
     rows = [[c.value for c in r] for r in book.active.iter_rows()]
-    assert rows == [["姓名", "楼栋", "房号", "电话", "身份", "备注"],
-                    ["张三", "12", "1203", None, "业主", None],
-                    ["王五", "3", "2-101", "139****1111", "家属", None]]
-    book.active["F3"] = "行动不便"
+    assert rows == [["住户编号", "姓名", "楼栋", "房号", "电话", "身份", "公司", "备注"],
+                    ["2", "张三", "12", "1203", None, "业主", None, None],
+                    ["1", "王五", "3", "2-101", "139****1111", "家属", None, None]]
+    book.active["H3"] = "行动不便"
     book.save(tmp_path / "residents.xlsx")
     units = load_workbook(tmp_path / "units.xlsx")
     assert [c.value for c in units.active[1]] == ["楼栋", "楼栋名称", "房号", "楼层", "类型"]

@@ -29,6 +29,7 @@ KINDS = ("residents", "units", "directory", "fees")
 # canonical column -> the headings people write (compared after normalise_heading)
 HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "residents": {
+        "id": ("住户编号", "id", "residentid"),
         "name": ("姓名", "住户姓名", "业主姓名", "名字", "联系人", "name", "resident"),
         "building": ("楼栋", "楼栋号", "楼号", "栋", "幢", "楼宇", "building", "block"),
         "section": ("单元", "单元号", "section", "entrance"),
@@ -70,7 +71,7 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
 # other value names how a non-text cell is read. tests/unit/test_text_fields.py holds every
 # column of HEADINGS to this.
 TARGETS: dict[str, dict[str, str]] = {
-    "residents": {"name": "Resident.name", "building": "Building.code", "section": "Unit.label",
+    "residents": {"id": "key", "name": "Resident.name", "building": "Building.code", "section": "Unit.label",
                   "unit": "Unit.label", "phone": "Resident.phone", "relation": "choice",
                   "company": "Company.name", "note": "Resident.note"},
     "units": {"building": "Building.code", "building_name": "Building.name",

@@ -2,8 +2,13 @@
 
 A unit is named by its label, building-room ("12-1203"), or building-section-room when the
 file has a 单元 column ("3-2-1203"). Buildings and units a resident list mentions are created
-when missing, so one resident list can set a new estate up. A resident is matched by unit and
-name: a second import updates phone, relation and note instead of adding the person twice.
+when missing, so one resident list can set a new estate up. A row with a key (住户编号, the
+`id` column of `deskterm export residents`: a resident's id, or C and a company's) updates that
+very record, name and unit included, and a cell of an exported column left empty clears it (a
+masked phone is unchanged); a key of a moved-out or deleted record is a bad row. A row without
+a key is matched by unit and name among the residents living there: a second import updates
+phone, relation and note instead of adding the person twice, and a renamed or moved person is
+added as new (the old record stays; import the exported file, with its keys, to rename or move).
 Phones are stored for the desk to ring, never written to the audit (D-21).
 """
 
@@ -285,6 +290,8 @@ class _PersonRow(NamedTuple):
     person: Any  # the resident's row as it will be written (residents.CheckedResident), or a _CompanyRow
     line: int
     typed: str  # the name as typed (spaces as one), when it differs from the name matched
+    ref: int | None = None  # the record the row's key names (resident or company id)
+    given: frozenset[str] = frozenset()  # with a key: the fields the row sets (empty cells clear)
 
 
 class _CompanyRow(NamedTuple):
@@ -306,12 +313,16 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         typed = " ".join(str(cells.get("name", "")).split())
         name = match_name(cells.get("name", ""))
         company = match_name(cells.get("company", ""))
+        ref = _key(cells.get("id"), company=bool(company), residents=by_id, companies=companies_by_id)
         if not name and not company:
             raise BadRow(_("The name (姓名) is empty."))
         if len(name) > 64 or len(company) > 128:
             raise BadRow(_("The name is too long."))
         label, building, room = unit_label(cells)
-        relation = RELATIONS.get(str(cells.get("relation", "")).strip().lower())
+        relation_cell = str(cells.get("relation", "")).strip().lower()
+        if ref is not None and not relation_cell and not company:  # kept as it is
+            relation_cell = by_id[ref][2]
+        relation = RELATIONS.get(relation_cell)
         if relation is None and not company:
             raise BadRow(_("“{value}” is not 业主, 租户 or 家属 (owner, tenant, family).").format(value=cells["relation"]))
         note = str(cells.get("note", "")).strip() or None
@@ -333,6 +344,9 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
                 raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
                                                              problem=exc.context.get("problem", exc))) from None
         who = company or name
+        given = frozenset(k for k in ("phone", "note") if k in cells and "*" not in str(cells[k]))
+        if ref is not None:  # the key names the record: same names in one flat are fine
+            return ("key", bool(company), ref), _PersonRow(label, building, room, person, line, "", ref, given)
         if (label, who) in first and first[(label, who)][1] != (cells.get("company") or typed):
             earlier, spelt = first[(label, who)]
             raise BadRow(_("“{typed}” in {unit} is “{name}” on line {line} (spaces, full-width "
@@ -349,12 +363,24 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
                                                         typed if typed != name else "")
 
     # Who lives where already, read once: (unit id, name) -> the first such resident's
-    # (id, relation, phone, note); only a resident whose row changes is loaded.
+    # (id, relation, phone, note), among those living here (a moved-out record is never
+    # matched); only a resident whose row changes is loaded. With a key column, every record
+    # by id (its state too: a key of a moved-out resident is a bad row).
     known: dict[tuple[int, str], tuple] = {}
-    for rid, unit_id, name, *values in session.execute(
+    by_id: dict[int, tuple] = {}
+    companies_by_id: dict[int, tuple] = {}
+    keyed = "id" in sheet.columns.values()
+    for rid, unit_id, name, relation, phone, note, active in session.execute(
             select(Resident.id, Resident.unit_id, Resident.name, Resident.relation, Resident.phone,
-                   Resident.note).order_by(Resident.id)):
-        known.setdefault((unit_id, name), (rid, *values))
+                   Resident.note, Resident.active).order_by(Resident.id)):
+        if active:
+            known.setdefault((unit_id, name), (rid, relation, phone, note))
+        if keyed:
+            by_id[rid] = (unit_id, name, relation, phone, note, active)
+    if keyed:
+        companies_by_id.update((cid, (unit_id, name, contact, phone, active)) for cid, unit_id, name, contact, phone, active
+                               in session.execute(select(Company.id, Company.unit_id, Company.name, Company.contact_name,
+                                                         Company.phone, Company.active)))
     new = []  # created together at the end (residents.create_residents)
 
     def apply(places: _Places, item: _PersonRow, write: bool) -> None:
@@ -363,7 +389,15 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         if isinstance(row, _CompanyRow):
             if write:
                 places.flush()  # its unit, if new, before the company that refers to it
+            if item.ref is not None:
+                _keyed_company(session, unit_id, item, companies_by_id[item.ref], result, write, actor, clock)
+                return
             _company(session, unit_id, row, result, write, actor, clock)
+            return
+        if item.ref is not None:
+            if write:
+                places.flush()  # a new unit before the resident moved into it
+            _keyed_resident(session, unit_id, item, by_id[item.ref], result, write, actor, clock)
             return
         existing = known.get((unit_id, row.name)) if unit_id is not None else None
         if existing is not None and item.typed:
@@ -398,6 +432,83 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
     if new:
         create_residents(session=session, actor=actor, clock=clock, residents_in=new,
                          progress=None if progress is None else (lambda n: progress(_("Writing"), n, len(new))))
+
+
+def _key(value: Any, *, company: bool, residents: dict[int, tuple], companies: dict[int, tuple]) -> int | None:
+    """The record a row's key (住户编号) names: a resident's id, or C and a company's id; None
+    for an empty cell. A key that names nothing, a moved-out record, or a company's key on a
+    person's row (or the other way round) is a bad row."""
+    text = "".join(str(value or "").split()).upper()
+    if not text:
+        return None
+    from deskterm.exports.residents import COMPANY_KEY
+
+    is_company = text.startswith(COMPANY_KEY)
+    digits = text.removeprefix(COMPANY_KEY)
+    if not digits.isdigit() or len(digits) > 18:
+        raise BadRow(_("“{key}” is not a key of an export (住户编号: a resident's number, or C and a "
+                       "company's); clear the cell to match the row by unit and name.").format(key=value))
+    if is_company != company:
+        raise BadRow(_("The key “{key}” is a company's but 公司 is empty, or a resident's but 公司 is "
+                       "filled: fill or clear 公司 as exported, or clear the key.").format(key=value))
+    ref = int(digits)
+    record = (companies if company else residents).get(ref)
+    if record is None:
+        raise BadRow(_("There is no record with the key “{key}” (deleted?): clear the cell to add "
+                       "the row as new.").format(key=value))
+    if not record[-1]:
+        raise BadRow(_("The key “{key}” is of a record that has moved out: clear the cell to add "
+                       "the row as new.").format(key=value))
+    return ref
+
+
+def _keyed_resident(session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock) -> None:
+    """The resident the row's key names takes the row's name, unit, relation, and the phone and
+    note its cells give (an empty cell clears; a masked phone or an absent column keeps)."""
+    row = item.person
+    old_unit, old_name, relation, phone, note, _active = record
+    wanted = {"name": row.name, "unit_id": unit_id, "relation": row.relation,
+              "phone": row.phone if "phone" in item.given else phone,
+              "note": row.note if "note" in item.given else note}
+    old = {"name": old_name, "unit_id": old_unit, "relation": relation, "phone": phone, "note": note}
+    changed = [k for k in wanted if wanted[k] != old[k]]  # a new unit (None in a dry run) is a move
+    if not changed:
+        result.unchanged += 1
+        return
+    result.updated += 1
+    if write:
+        resident = lock_row(session, Resident, item.ref)
+        for key in changed:
+            setattr(resident, key, wanted[key])
+        if "name" in changed:  # its search keys with it
+            for key in ("name_pinyin", "name_initials", "name_after_1", "name_after_2"):
+                setattr(resident, key, getattr(row, key))
+        session.add(resident)
+        audit.record(session=session, actor=actor, clock=clock, action="resident.update", entity="resident",
+                     entity_id=item.ref, detail={"fields": changed, "source": "import"})
+
+
+def _keyed_company(session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock) -> None:
+    """The company the row's key names takes the row's name, unit, contact and phone."""
+    row: _CompanyRow = item.person
+    old_unit, old_name, contact, phone, _active = record
+    wanted = {"name": row.name, "unit_id": unit_id, "contact_name": row.contact_name,
+              "phone": row.phone if "phone" in item.given else phone}
+    old = {"name": old_name, "unit_id": old_unit, "contact_name": contact, "phone": phone}
+    changed = [k for k in wanted if wanted[k] != old[k]]  # a new unit (None in a dry run) is a move
+    if not changed:
+        result.unchanged += 1
+        return
+    result.updated += 1
+    if write:
+        company = lock_row(session, Company, item.ref)
+        for key in changed:
+            setattr(company, key, wanted[key])
+        if "name" in changed:
+            company.name_pinyin, company.name_initials = row.keys
+        session.add(company)
+        audit.record(session=session, actor=actor, clock=clock, action="company.update", entity="company",
+                     entity_id=item.ref, detail={"fields": changed, "source": "import"})
 
 
 # The file's column a resident's field comes from, to name it in a bad row's sentence.
