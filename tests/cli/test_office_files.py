@@ -313,3 +313,32 @@ def test_a_key_of_a_moved_out_or_unknown_record_is_a_bad_row(cli, desk_db, tmp_p
     assert "line 3: There is no record with the key “99”" in result.output
     assert "line 4: The key “C1” is a company's but 公司 is empty" in result.output
     assert "line 5: “x7” is not a key of an export" in result.output
+
+
+def test_units_round_trip_applies_building_name_and_type(cli, desk_db, tmp_path):
+    """Every column of `export units` the import reads changes what it names: 楼栋名称 and 类型
+    (a building's, stated on each of its rows) as well as 楼层; two rows of one building that
+    disagree are a bad row naming the column."""
+    cli("import", "residents", office_workbook(tmp_path / "in.xlsx", PEOPLE), "--db", desk_db, env=ADMIN)
+    out = tmp_path / "units.xlsx"
+    assert cli("--lang", "zh", "export", "units", "-f", "xlsx", "-o", str(out), "--db", desk_db, env=ADMIN).exit_code == 0
+    book = load_workbook(out)
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == ["楼栋", "楼栋名称", "房号", "楼层", "类型"]
+    assert [c.value for c in sheet[2]] == ["20", "20栋", "501", 5, "住宅"]
+    for line in (2, 3, 4):
+        sheet[f"B{line}"], sheet[f"E{line}"] = "翠苑20号楼", "写字楼"
+    book.save(out)
+    result = cli("import", "units", str(out), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "3 rows: 0 new, 1 changed, 2 unchanged" in result.output, result.output
+    assert rows(desk_db, "select code, name, kind from building") == [("20", "翠苑20号楼", "office")]
+    assert json.loads(rows(desk_db, "select detail from audit_event where action = 'building.update'")[0][0]) == {
+        "fields": ["name", "kind"], "source": "import"}
+    again = cli("import", "units", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert "3 rows: 0 new, 0 changed, 3 unchanged" in again.output, again.output
+    sheet["B3"] = "别的名字"
+    book.save(out)
+    bad = cli("import", "units", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert bad.exit_code == 1
+    assert "line 3: 楼栋名称 of building 20 is “别的名字” here but “翠苑20号楼” on line 2" in bad.output, bad.output

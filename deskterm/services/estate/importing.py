@@ -217,26 +217,64 @@ class _UnitRow(NamedTuple):
     label: str
     building: str
     room: str
-    kind: str
+    kind: str | None  # None: the cell is empty (a new building is residential, an old one keeps its kind)
     floor: int | None
-    name: str
+    name: str  # "": the cell is empty (kept; a new building is named after its code)
 
 
 def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
                  progress=None) -> None:
-    def check(cells, _line):
+    """Units, and the building columns of each row (楼栋名称, 类型): every column the units
+    export writes changes what it names, so an edited export imports as edited. A building's
+    name and type are the same on each of its rows: a row that says otherwise is a bad row."""
+    stated: dict[str, tuple[int, str, str | None]] = {}  # building -> first line, name, kind
+    buildings = {code: (bid, name, kind) for bid, code, name, kind in session.execute(
+        select(Building.id, Building.code, Building.name, Building.kind))}
+    done: set[str] = set()  # buildings compared (and changed) already
+
+    def check(cells, line):
         label, building, room = unit_label(cells)
-        kind = KINDS.get(str(cells.get("kind", "")).strip().lower())
-        if kind is None:
+        typed = str(cells.get("kind", "")).strip()
+        kind = KINDS.get(typed.lower()) if typed else None
+        if typed and kind is None:
             raise BadRow(_("The type “{kind}” is neither 住宅 (residential) nor 写字楼 (office).").format(kind=cells["kind"]))
-        name = str(cells.get("building_name", "")).strip()
+        name = " ".join(str(cells.get("building_name", "")).split())
         _fits(Building, {"name": name}, "楼栋名称")
+        earlier = stated.setdefault(building, (line, name, kind))
+        for column, now, before in (("楼栋名称", name, earlier[1]), ("类型", kind, earlier[2])):
+            if now and before and now != before:
+                raise BadRow(_("{column} of building {building} is “{value}” here but “{other}” on line "
+                               "{line}: a building has one.").format(column=column, building=building,
+                                                                     value=cells.get("building_name" if column == "楼栋名称" else "kind"),
+                                                                     other=before, line=earlier[0]))
+        if not earlier[1] and name or not earlier[2] and kind:
+            stated[building] = (earlier[0], earlier[1] or name, earlier[2] or kind)
         return label, _UnitRow(label, building, room, kind, _floor(room, cells.get("floor")), name)
+
+    def building_changed(item: _UnitRow, write: bool) -> bool:
+        """Apply the building's name and type as the file states them, once per building."""
+        if item.building in done or item.building not in buildings:
+            return False
+        done.add(item.building)
+        building_id, name, kind = buildings[item.building]
+        _line, want_name, want_kind = stated[item.building]
+        wanted = {"name": want_name or name, "kind": want_kind or kind}
+        changed = [k for k, old in (("name", name), ("kind", kind)) if wanted[k] != old]
+        if changed and write:
+            row = lock_row(session, Building, building_id)
+            for key in changed:
+                setattr(row, key, BuildingKind(wanted[key]) if key == "kind" else wanted[key])
+            session.add(row)
+            audit.record(session=session, actor=actor, clock=clock, action="building.update", entity="building",
+                         entity_id=building_id, detail={"fields": changed, "source": "import"})
+        return bool(changed)
 
     def apply(places: _Places, item: _UnitRow, write: bool) -> None:
         label, floor = item.label, item.floor
+        moved = building_changed(item, write)
         if label not in places.units:
-            places.unit(label, item.building, item.room, floor=floor, kind=item.kind, name=item.name)
+            _line, name, kind = stated[item.building]
+            places.unit(label, item.building, item.room, floor=floor, kind=kind or "residential", name=name)
             result.created += 1
         elif floor is not None and places.floors[label] != floor:
             result.updated += 1
@@ -247,6 +285,8 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
                 session.add(existing)
                 audit.record(session=session, actor=actor, clock=clock, action="unit.update", entity="unit",
                              entity_id=existing.id, detail={"fields": ["floor"], "source": "import"})
+        elif moved:
+            result.updated += 1
         else:
             result.unchanged += 1
 
