@@ -78,6 +78,12 @@ def neutralise(value: str) -> str:
     return "'" + value if value and value[0] in FORMULA_START else value
 
 
+def unguard(value: str) -> str:
+    """`neutralise` undone: exactly the quote it adds (a leading ' before = + - @ tab or CR)
+    comes off, so a CSV export imports back as it was (services/admin/sheets.py)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_START and len(value) > 1 else value
+
+
 def mask(value: str) -> str:
     """mask_phone, with a fast path for the common all-ASCII-digit number."""
     if value.isascii() and value.isdigit():

@@ -17,8 +17,7 @@ from deskterm.exports.tables import building as b
 from deskterm.exports.tables import company as c
 from deskterm.exports.tables import resident as p
 from deskterm.exports.tables import unit as u
-
-COMPANY_KEY = "C"  # a company's key: "C" and its id (a resident's is its id alone)
+from deskterm.services.admin.sheets import COMPANY_KEY
 
 
 def _rows():

@@ -342,3 +342,27 @@ def test_units_round_trip_applies_building_name_and_type(cli, desk_db, tmp_path)
     bad = cli("import", "units", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
     assert bad.exit_code == 1
     assert "line 3: 楼栋名称 of building 20 is “别的名字” here but “翠苑20号楼” on line 2" in bad.output, bad.output
+
+
+def test_csv_round_trip_takes_off_exactly_the_formula_guard(cli, desk_db, tmp_path):
+    """A CSV export guards a cell starting = + - @ tab or CR with a quote; the import takes
+    exactly that quote off, so export -> import is exact (and a quote before anything else stays)."""
+    source = tmp_path / "in.csv"
+    names = ["-2+3", "=SUM(A1)", "+86号", "@王", "'李", "''-x"]
+    source.write_text("楼栋,房号,姓名,身份,备注\n" + "".join(
+        f"1,{101 + i},{name},业主,-{i}\n" for i, name in enumerate(names)), encoding="utf-8")
+    assert cli("import", "residents", str(source), "--db", desk_db, env=ADMIN).exit_code == 0
+    stored = rows(desk_db, "select name, note from resident order by id")
+    assert stored == [(n, f"-{i}") for i, n in enumerate(names)]
+    out = tmp_path / "out.csv"
+    assert cli("export", "residents", "-o", str(out), "--db", desk_db, env=ADMIN).exit_code == 0
+    assert "'-2+3" in out.read_text(encoding="utf-8-sig")  # the guard is there in the file
+    back = cli("import", "residents", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert "6 rows: 0 new, 0 changed, 6 unchanged" in back.output, back.output + back.stderr
+    # into another site's database: without the keys (which are this database's)
+    cli("export", "residents", "--columns", "building,unit,name,relation,note", "-o", str(out), "--force",
+        "--db", desk_db, env=ADMIN)
+    fresh = tmp_path / "fresh.db"
+    cli("init", "--db", str(fresh), "--admin", "boss", "--admin-name", "Boss", env={"DESKTERM_PASSWORD": "boss-pass-1"})
+    assert cli("import", "residents", str(out), "--db", str(fresh), env=ADMIN).exit_code == 0
+    assert rows(str(fresh), "select name, note from resident order by id") == stored

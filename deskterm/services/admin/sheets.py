@@ -25,6 +25,7 @@ from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 
 KINDS = ("residents", "units", "directory", "fees")
+COMPANY_KEY = "C"  # a company's key in the residents file: "C" and its id (a resident's is its id)
 
 # canonical column -> the headings people write (compared after normalise_heading)
 HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -212,10 +213,12 @@ def _tables(path: Path) -> list[tuple[str, Any]]:
             suffix=suffix or path.name))
 
     def csv_rows():
+        from deskterm.export import unguard
+
         reader = csv.reader(io.StringIO(_csv_text(path.read_bytes()), newline=""))
         line = 1
         for row in reader:  # a quoted cell over several lines: the next row's line is later
-            yield line, row
+            yield line, [unguard(cell) for cell in row]  # the formula guard of a CSV export
             line = reader.line_num + 1
 
     return [(path.stem, csv_rows)]

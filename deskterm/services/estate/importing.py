@@ -28,7 +28,7 @@ from deskterm.models.estate import Building, BuildingKind, Company, Resident, Un
 from deskterm.models.guard import check_values
 from deskterm.rules.text import controls
 from deskterm.services import audit
-from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
+from deskterm.services.admin.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
 
 RELATIONS = {"业主": "owner", "房主": "owner", "产权人": "owner", "owner": "owner",
              "租户": "tenant", "租客": "tenant", "承租人": "tenant", "tenant": "tenant",
@@ -481,8 +481,6 @@ def _key(value: Any, *, company: bool, residents: dict[int, tuple], companies: d
     text = "".join(str(value or "").split()).upper()
     if not text:
         return None
-    from deskterm.exports.residents import COMPANY_KEY
-
     is_company = text.startswith(COMPANY_KEY)
     digits = text.removeprefix(COMPANY_KEY)
     if not digits.isdigit() or len(digits) > 18:
