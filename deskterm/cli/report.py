@@ -3,7 +3,6 @@
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -48,11 +47,12 @@ def register(app: typer.Typer) -> None:
         until: Annotated[str | None, typer.Option(help=_("Up to this day (included) or time."), show_default=False)] = None,
         fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help=_("Output format."))] = ReportFormat.text,
         out: Annotated[str, typer.Option("--out", "-o", help=_("File to write, or - for standard output."))] = "-",
+        force: Annotated[bool, typer.Option("--force", help=_("Replace the --out file if it exists."))] = False,
         db: DbOption = None,
         user: UserOption = None,
     ) -> None:
         run_report(kind=kind.value, date=date, shift=shift, since=since, until=until,
-                   fmt=fmt.value, out=out, db=db, user=user)
+                   fmt=fmt.value, out=out, db=db, user=user, force=force)
 
 
 def _usage(message: str, hint: str | None = None) -> typer.BadParameter:
@@ -83,18 +83,16 @@ def resolve_period(kind: str, *, date, shift, since, until, tz: str, now: dateti
     return Period(start, end)
 
 
-def run_report(*, kind, date, shift, since, until, fmt, out, db, user) -> None:
+def run_report(*, kind, date, shift, since, until, fmt, out, db, user, force: bool = False) -> None:
     from deskterm.cli.context import act_as, open_desk
+    from deskterm.cli.outfile import Output, check_target
     from deskterm.db import run_read
     from deskterm.errors import DeskError
     from deskterm.reports import builder
     from deskterm.reports.period import PeriodError
     from deskterm.reports.render import render
 
-    if out != "-":
-        target = Path(out)
-        if target.is_dir() or not target.parent.exists():
-            raise _usage(_("{path} is not a file that can be written.").format(path=out), "--out")
+    target = None if out == "-" else check_target(out, force)  # never replaced without --force
     desk = open_desk(db)
     try:
         period = resolve_period(kind, date=date, shift=shift, since=since, until=until,
@@ -110,15 +108,6 @@ def run_report(*, kind, date, shift, since, until, fmt, out, db, user) -> None:
         render(report, fmt, sys.stdout)
         sys.stdout.flush()
         return
-    import os
-    import tempfile
-
-    fd, name = tempfile.mkstemp(prefix=".deskterm-report-", dir=Path(out).parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            render(report, fmt, fh, width=120)
-        # mkstemp made it 0600: a report names people; it stays readable by its owner only
-        os.replace(name, out)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with Output(out, target, encoding="utf-8", prefix=".deskterm-report-") as fh:
+        render(report, fmt, fh, width=120)
     sys.stderr.write(_("Report written to {path}.").format(path=out) + "\n")

@@ -366,3 +366,39 @@ def test_csv_round_trip_takes_off_exactly_the_formula_guard(cli, desk_db, tmp_pa
     cli("init", "--db", str(fresh), "--admin", "boss", "--admin-name", "Boss", env={"DESKTERM_PASSWORD": "boss-pass-1"})
     assert cli("import", "residents", str(out), "--db", str(fresh), env=ADMIN).exit_code == 0
     assert rows(str(fresh), "select name, note from resident order by id") == stored
+
+
+def test_out_through_links_fifos_and_devices(cli, desk_db, tmp_path):
+    """--force replaces a regular file only: a symbolic link (even with --force) is refused,
+    its target kept; a FIFO or a character device, named or linked to, is written through
+    (no BOM: a stream) and stays what it was. The same for `report -o`."""
+    import os
+    import threading
+
+    real = tmp_path / "real.csv"
+    real.write_text("keep")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    for command in (("export", "units"), ("report", "daily")):
+        refused = cli(*command, "-o", str(link), "--force", "--db", desk_db, env=ADMIN)
+        assert refused.exit_code == 2 and "is a symbolic link" in refused.stderr, refused.stderr
+        assert link.is_symlink() and real.read_text() == "keep"
+        kept = cli(*command, "-o", str(real), "--db", desk_db, env=ADMIN)
+        assert kept.exit_code == 2 and "exists already" in kept.stderr and real.read_text() == "keep"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    to_fifo = tmp_path / "to-pipe"
+    to_fifo.symlink_to(fifo)
+    for out, fmt in ((fifo, "csv"), (to_fifo, "csv"), (to_fifo, "xlsx")):
+        got = []
+        reader = threading.Thread(target=lambda got=got: got.append(fifo.read_bytes()))
+        reader.start()
+        result = cli("export", "units", "-f", fmt, "-o", str(out), "--force", "--db", desk_db, env=ADMIN)
+        reader.join(10)
+        assert result.exit_code == 0, result.stderr
+        assert got[0].startswith(b"building," if fmt == "csv" else b"PK"), got[0][:20]
+        assert fifo.is_fifo() and to_fifo.is_symlink()
+    null = cli("report", "daily", "-o", os.devnull, "--db", desk_db, env=ADMIN)
+    assert null.exit_code == 0, null.stderr
+    assert cli("export", "units", "-o", os.devnull, "--db", desk_db, env=ADMIN).exit_code == 0
+    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)
