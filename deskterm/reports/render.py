@@ -102,7 +102,7 @@ def md(text: str) -> str:
 def md_table(table: Table | Chart, tz: str) -> list[str]:
     if isinstance(table, Chart):
         head = [(table.title, False), ("%" if table.percent else "", True)]
-        rows = [[label, f"{value:.1f}" if table.percent else show(value, tz)] for label, value in table.bars]
+        rows = [[label, table.shown(value, sign=False)] for label, value in table.bars]
     else:
         head = [(c.label, c.numeric) for c in table.columns]
         rows = [[show(v, tz) for v in row] for row in table.rows]
