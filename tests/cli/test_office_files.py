@@ -204,7 +204,7 @@ def test_export_filters_and_columns(cli, desk_db, tmp_path):
     assert only.exit_code == 0, only.stderr
     assert only.output.splitlines() == ["unit,name", "501,李娜", "502,王强", "503,赵敏"]
     none = cli("export", "residents", "--building", "21", "--db", desk_db, env=ADMIN)
-    assert none.output.splitlines() == ["id,name,building,unit,phone,relation,company,note"]
+    assert none.exit_code == 2 and "there are: 20." in none.stderr  # no building 21: refused
     audit = cli("export", "audit", "-f", "jsonl", "--action", "resident", "--by", "boss", "--since", "-1d",
                 "--columns", "action,user", "--db", desk_db, env=ADMIN)
     assert audit.exit_code == 0, audit.stderr
@@ -402,3 +402,26 @@ def test_out_through_links_fifos_and_devices(cli, desk_db, tmp_path):
     assert null.exit_code == 0, null.stderr
     assert cli("export", "units", "-o", os.devnull, "--db", desk_db, env=ADMIN).exit_code == 0
     assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)
+
+
+def test_export_filters_refuse_what_does_not_exist(cli, desk_db, tmp_path):
+    """--status, --building, --by and --action take what exists (a status by its code or by
+    the word the xlsx shows, English or Chinese); anything else is exit 2 and one sentence
+    listing what there is, never an empty export with exit 0."""
+    cli("import", "residents", office_workbook(tmp_path / "in.xlsx", PEOPLE), "--db", desk_db, env=ADMIN)
+    for args, listed in ((("visitors", "--status", "bogus"), "on_site (On site), left (Left the site)"),
+                         (("visitors", "--building", "99"), "there are: 20."),
+                         (("units", "--building", "99"), "there are: 20."),
+                         (("audit", "--by", "nobody"), "there are: boss."),
+                         (("audit", "--action", "nonsense"), "resident"),
+                         (("handovers", "--status", "done"), "draft (Draft)")):
+        result = cli("export", *args, "--db", desk_db, env=ADMIN)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"has no {args[1]} “{args[2]}”; there are: " in result.stderr and listed in result.stderr, result.stderr
+        assert result.output == ""
+    for word in ("closed", "已办结", "Closed", "CLOSED"):
+        ok = cli("export", "complaints", "--status", word, "--db", desk_db, env=ADMIN)
+        assert ok.exit_code == 0, (word, ok.stderr)
+    assert cli("export", "visitors", "--status", "在场", "--db", desk_db, env=ADMIN).exit_code == 0
+    kind = cli("export", "audit", "--action", "resident", "--columns", "action", "--db", desk_db, env=ADMIN)
+    assert kind.exit_code == 0 and set(kind.output.splitlines()[1:]) == {"resident.create"}
