@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
+from deskterm.cli.numbers import ID, whole
 from deskterm.i18n import _
 
 DEFAULT_DAYS = 30  # sla, visitors, repairs, complaints without a period: the last 30 desk days
@@ -42,7 +43,7 @@ def register(app: typer.Typer) -> None:
     def report_cmd(
         kind: Annotated[ReportKind, typer.Argument(help=_("Which report."), show_default=False)],
         date: Annotated[str | None, typer.Option("--date", help=_("One desk day, e.g. 2026-11-28 (shift: the last shift started that day)."), show_default=False)] = None,
-        shift: Annotated[int | None, typer.Option("--shift", help=_("The shift's number (shift report only)."), show_default=False)] = None,
+        shift: Annotated[int | None, typer.Option("--shift", parser=whole(1, ID), help=_("The shift's number (shift report only)."), show_default=False)] = None,
         since: Annotated[str | None, typer.Option(help=_("From this day or time, desk time."), show_default=False)] = None,
         until: Annotated[str | None, typer.Option(help=_("Up to this day (included) or time."), show_default=False)] = None,
         fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help=_("Output format."))] = ReportFormat.text,

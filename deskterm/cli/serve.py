@@ -24,6 +24,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption
+from deskterm.cli.numbers import ID, whole
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         db: DbOption = None,
         host: Annotated[str, typer.Option(help=_("Address to listen on (loopback by default; put a TLS reverse proxy in front for other machines)."))] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help=_("Port to listen on."))] = 8000,
+        port: Annotated[int, typer.Option(parser=whole(0, ID), help=_("Port to listen on."))] = 8000,  # 1-65535: checked below, one sentence
         public_url: Annotated[str | None, typer.Option(
             "--public-url", help=_("The address browsers use, when a reverse proxy is in front (https://... makes the page use wss://)."),
             show_default=False)] = None,
