@@ -59,12 +59,15 @@ def check_database(db: str | None) -> str:
     from sqlalchemy.exc import DBAPIError
 
     from deskterm import schema
+    from deskterm.cli.context import require_deskterm_file, require_existing
     from deskterm.config import load_settings
     from deskterm.db import make_engine
     from deskterm.dburl import resolve_url
 
     settings = load_settings(db=db)
     url = resolve_url(settings.db)
+    require_existing(settings.db)  # a typo makes no database; an empty file stays empty
+    require_deskterm_file(settings.db, current=True)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
