@@ -423,7 +423,9 @@ def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, code
     for c, col in enumerate(columns):
         kind = "text" if col.kind == "phone" and include_pii else col.kind
         table = codes[c] if codes else None
-        if kind == "int":
+        if callable(table):  # a cell that reads by a function (exports/labels.SHAPED_COLUMNS)
+            writers.append((c, sheet.write_string, None, lambda v, f=table: _xlsx_cell_text(f(v))))
+        elif kind == "int":
             writers.append((c, sheet.write_number, None, None))
         elif kind == "money":
             writers.append((c, sheet.write_number, money, lambda fen: fen / 100))

@@ -126,7 +126,7 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
     if fmt == "xlsx" or (fmt == "csv" and language_named()):
         headings = people_headings(kind, query.columns, tz)
     if fmt == "xlsx":
-        codes = people_codes(kind, query.columns)
+        codes = people_codes(kind, query.columns, desk.engine)
     show_progress = sys.stderr.isatty()
     with open_rows(desk.engine, query, count=show_progress or fmt == "xlsx") as (total, batches):
         if fmt == "xlsx" and total is not None and total > XLSX_MAX_ROWS:
