@@ -78,6 +78,12 @@ def neutralise(value: str) -> str:
     return "'" + value if value and value[0] in FORMULA_START else value
 
 
+def unguard(value: str) -> str:
+    """`neutralise` undone: exactly the quote it adds (a leading ' before = + - @ tab or CR)
+    comes off, so a CSV export imports back as it was (services/admin/sheets.py)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_START and len(value) > 1 else value
+
+
 def mask(value: str) -> str:
     """mask_phone, with a fast path for the common all-ASCII-digit number."""
     if value.isascii() and value.isdigit():
@@ -417,7 +423,9 @@ def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, code
     for c, col in enumerate(columns):
         kind = "text" if col.kind == "phone" and include_pii else col.kind
         table = codes[c] if codes else None
-        if kind == "int":
+        if callable(table):  # a cell that reads by a function (exports/labels.SHAPED_COLUMNS)
+            writers.append((c, sheet.write_string, None, lambda v, f=table: _xlsx_cell_text(f(v))))
+        elif kind == "int":
             writers.append((c, sheet.write_number, None, None))
         elif kind == "money":
             writers.append((c, sheet.write_number, money, lambda fen: fen / 100))

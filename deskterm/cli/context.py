@@ -62,6 +62,7 @@ def open_desk(db: str | None, *, check_schema: bool = True, create: bool = False
     settings = load_settings(db=db)
     if not create:
         require_existing(settings.db)
+        require_deskterm_file(settings.db, current=check_schema)
     engine = make_engine(settings.db)
     if check_schema:
         from deskterm import schema
@@ -78,6 +79,22 @@ def require_existing(db: str | None) -> None:
     if path is not None and not path.exists():
         raise typer.BadParameter(_("There is no database at {path}: check the path, or create one with "
                                    "`deskterm init --db {path}`.").format(path=path), param_hint="--db")
+
+
+def require_deskterm_file(db: str | None, *, current: bool) -> None:
+    """A SQLite file is looked at read-only before any engine opens it (opening sets WAL,
+    which writes): an empty file, another program's file or a database without deskterm's
+    schema is refused as it is, untouched (only init, demo and restore make a database);
+    `current` also refuses another release's schema (db upgrade and db status take it)."""
+    from deskterm.dburl import resolve_url, sqlite_path
+    from deskterm.schema import check_revision, sqlite_revision
+
+    path = sqlite_path(resolve_url(db))
+    if path is None:
+        return
+    revision = sqlite_revision(path)
+    if revision is None or current:
+        check_revision(revision)
 
 
 def act_as(desk: Desk, user: str | None, action: str) -> Actor:

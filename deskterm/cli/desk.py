@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption
+from deskterm.cli.numbers import ID, whole
 from deskterm.i18n import _
 
 
@@ -62,9 +63,9 @@ def register(app: typer.Typer) -> None:
     @app.command("demo", help=_("Fill a database with realistic, reproducible sample data (demo accounts use the password demo1234)."))
     def demo_cmd(
         db: DbOption = None,
-        scale: Annotated[int, typer.Option(min=1, help=_("How much data: 1 is a small estate; visitor slips grow by 20,000 per step."))] = 1,
-        seed: Annotated[int, typer.Option(help=_("Random seed: the same seed gives the same data."))] = 7,
-        visitors: Annotated[int | None, typer.Option(min=0, help=_("Exact number of visitor slips (overrides the scale's)."))] = None,
+        scale: Annotated[int, typer.Option(parser=whole(1, 1000), help=_("How much data: 1 is a small estate; visitor slips grow by 20,000 per step."))] = 1,
+        seed: Annotated[int, typer.Option(parser=whole(0, ID), help=_("Random seed: the same seed gives the same data."))] = 7,
+        visitors: Annotated[int | None, typer.Option(parser=whole(0, 100_000_000), help=_("Exact number of visitor slips (overrides the scale's)."))] = None,
     ) -> None:
         from deskterm.demo import build_demo
 

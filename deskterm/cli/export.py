@@ -1,9 +1,7 @@
 """`deskterm export KIND`: records to csv, jsonl, json or xlsx, streamed (admin)."""
 
-import os
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -68,7 +66,7 @@ def register(app: typer.Typer) -> None:
         filters = {"status": status, "building": building, "action": action, "user": by}
         run_export(kind=kind.value, fmt=fmt.value, since=since, until=until, out=out, force=force,
                    columns=names, filters=filters, include_pii=include_pii, reason=reason,
-                   bom=bom if bom is not None else out != "-", db=db, user=user)
+                   bom=bom, db=db, user=user)
 
 
 def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, user, force=False,
@@ -76,15 +74,26 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
     from deskterm.cli.context import act_as, open_desk
     from deskterm.db import run_write
     from deskterm.export import XLSX_MAX_ROWS, write_rows
-    from deskterm.exports import ExportFilterError, build_query, open_rows, record_export
+    from deskterm.exports import (
+        ExportFilterError,
+        build_query,
+        check_filters,
+        open_rows,
+        record_export,
+    )
     from deskterm.exports.labels import people_codes, people_headings
     from deskterm.reports.period import PeriodError, between
 
     to_stdout = out == "-"
     if fmt == "xlsx" and to_stdout and sys.stdout.isatty():
         raise typer.BadParameter(_("xlsx is a binary file: name one with --out."), param_hint="--out")
-    if not to_stdout:
-        _check_target(Path(out), force)
+    from deskterm.cli.outfile import Output, check_target
+
+    target = None if to_stdout else check_target(out, force)
+    if bom is None:  # a file for Excel has one; a stream (stdout, a pipe, /dev/stdout) none
+        from deskterm.cli.outfile import STREAM
+
+        bom = target not in (None, STREAM)
     desk = open_desk(db)
     try:
         start, end = between(since, until, desk.settings.timezone, now=desk.clock.now(), default_days=None)
@@ -95,6 +104,11 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
     except ExportFilterError as exc:
         raise typer.BadParameter(str(exc)) from None
     actor = act_as(desk, user, "export.run")
+    try:  # what exists is for a signed-in admin's eyes only: checked after act_as
+        filters = check_filters(desk.engine, kind, filters)
+        query = build_query(kind, since=start, until=end, filters=filters, columns=columns)
+    except ExportFilterError as exc:
+        raise typer.BadParameter(str(exc)) from None
     if include_pii:
         require_also(desk, actor, "export.include_pii")
         reason = (reason or "").strip() or ask(_("Why is personal data included?"))
@@ -112,7 +126,7 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
     if fmt == "xlsx" or (fmt == "csv" and language_named()):
         headings = people_headings(kind, query.columns, tz)
     if fmt == "xlsx":
-        codes = people_codes(kind, query.columns)
+        codes = people_codes(kind, query.columns, desk.engine)
     show_progress = sys.stderr.isatty()
     with open_rows(desk.engine, query, count=show_progress or fmt == "xlsx") as (total, batches):
         if fmt == "xlsx" and total is not None and total > XLSX_MAX_ROWS:
@@ -120,7 +134,7 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
 
             raise InvalidInput(_("{n} rows do not fit in one xlsx sheet (at most {max}): choose a shorter period or csv.").format(
                 n=f"{total:,}", max=f"{XLSX_MAX_ROWS:,}"))
-        with _progress(total if show_progress else None, kind) as tick, _output(out, fmt) as stream:
+        with _progress(total if show_progress else None, kind) as tick, Output(out, target, seekable=fmt == "xlsx", prefix=".deskterm-export-") as stream:
             written = write_rows(batches, query.columns, stream, fmt=fmt, tz=tz,
                                  include_pii=include_pii, bom=bom, progress=tick, headings=headings,
                                  codes=codes, bool_words=(_("yes"), _("no")) if fmt == "xlsx" else ("true", "false"))
@@ -144,62 +158,6 @@ def ask(question: str) -> str:
     sys.stderr.write(question + " ")
     sys.stderr.flush()
     return sys.stdin.readline().strip()
-
-
-def _check_target(path: Path, force: bool = False) -> None:
-    if path.exists() and not path.is_dir() and not force:
-        raise typer.BadParameter(_("{path} exists already: name a new file, or add --force to replace it.").format(
-            path=path), param_hint="--out")
-    if path.is_dir():
-        raise typer.BadParameter(_("{path} is a folder; name a file.").format(path=path), param_hint="--out")
-    if not path.parent.exists():
-        raise typer.BadParameter(_("The folder {path} does not exist.").format(path=path.parent), param_hint="--out")
-
-
-class _output:
-    """The binary stream to write to: a temporary file renamed into place on success (so a
-    failed export never leaves half a file; like the temp file, the export is readable by its
-    owner only, as it holds people's records), or standard output (xlsx through a temp file)."""
-
-    def __init__(self, out: str, fmt: str) -> None:
-        self.out, self.fmt = out, fmt
-        self.tmp: Path | None = None
-
-    def __enter__(self):
-        import tempfile
-
-        if self.out == "-" and self.fmt != "xlsx":
-            from deskterm.encoders import TerminalStream
-
-            sys.stdout.flush()  # a terminal or a pipe: no escape sequence reaches it (issue 15)
-            self.stream = TerminalStream(sys.stdout.buffer)
-            return self.stream
-        folder = Path(self.out).parent if self.out != "-" else None
-        fd, name = tempfile.mkstemp(prefix=".deskterm-export-", suffix=f".{self.fmt}", dir=folder)
-        self.tmp = Path(name)
-        self.stream = os.fdopen(fd, "wb")
-        return self.stream
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if self.tmp is None:
-            self.stream.flush()
-            return
-        self.stream.close()
-        try:
-            if exc_type is not None:
-                return
-            if self.out == "-":
-                sys.stdout.flush()
-                with self.tmp.open("rb") as fh:
-                    while chunk := fh.read(1 << 20):
-                        sys.stdout.buffer.write(chunk)
-                sys.stdout.buffer.flush()
-            else:
-                os.replace(self.tmp, self.out)
-                self.tmp = None
-        finally:
-            if self.tmp is not None:
-                self.tmp.unlink(missing_ok=True)
 
 
 class _progress:

@@ -29,7 +29,9 @@ def register(app: typer.Typer) -> None:
             "电话/phone, 身份/relation, 公司/company; a title or notes may stand above them. "
             "Every row is checked first: bad rows are listed by line and nothing is imported "
             "unless all rows are good (or --skip-bad). `deskterm export KIND` writes a file "
-            "in the same headings."
+            "in the same headings. A resident's row with the export's key (住户编号 / id) "
+            "updates that record, name and unit included; a row without one is matched by "
+            "unit and name, so a renamed or moved person is added as new."
         ),
     )
     def import_cmd(

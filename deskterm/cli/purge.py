@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
+from deskterm.cli.numbers import DAYS, whole
 from deskterm.i18n import _
 
 
@@ -23,7 +24,7 @@ def register(app: typer.Typer) -> None:
         "setting, 180 days), then compact the database so that nothing of them stays readable."))
     def purge_visitors_cmd(
         older_than: Annotated[int | None, typer.Option(
-            "--older-than", min=1, metavar="DAYS",
+            "--older-than", parser=whole(1, DAYS), metavar="DAYS",
             help=_("Remove slips older than this many days."), show_default=False)] = None,
         yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
         db: DbOption = None,

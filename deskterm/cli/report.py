@@ -3,12 +3,12 @@
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
+from deskterm.cli.numbers import ID, whole
 from deskterm.i18n import _
 
 DEFAULT_DAYS = 30  # sla, visitors, repairs, complaints without a period: the last 30 desk days
@@ -43,16 +43,17 @@ def register(app: typer.Typer) -> None:
     def report_cmd(
         kind: Annotated[ReportKind, typer.Argument(help=_("Which report."), show_default=False)],
         date: Annotated[str | None, typer.Option("--date", help=_("One desk day, e.g. 2026-11-28 (shift: the last shift started that day)."), show_default=False)] = None,
-        shift: Annotated[int | None, typer.Option("--shift", help=_("The shift's number (shift report only)."), show_default=False)] = None,
+        shift: Annotated[int | None, typer.Option("--shift", parser=whole(1, ID), help=_("The shift's number (shift report only)."), show_default=False)] = None,
         since: Annotated[str | None, typer.Option(help=_("From this day or time, desk time."), show_default=False)] = None,
         until: Annotated[str | None, typer.Option(help=_("Up to this day (included) or time."), show_default=False)] = None,
         fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help=_("Output format."))] = ReportFormat.text,
         out: Annotated[str, typer.Option("--out", "-o", help=_("File to write, or - for standard output."))] = "-",
+        force: Annotated[bool, typer.Option("--force", help=_("Replace the --out file if it exists."))] = False,
         db: DbOption = None,
         user: UserOption = None,
     ) -> None:
         run_report(kind=kind.value, date=date, shift=shift, since=since, until=until,
-                   fmt=fmt.value, out=out, db=db, user=user)
+                   fmt=fmt.value, out=out, db=db, user=user, force=force)
 
 
 def _usage(message: str, hint: str | None = None) -> typer.BadParameter:
@@ -83,18 +84,16 @@ def resolve_period(kind: str, *, date, shift, since, until, tz: str, now: dateti
     return Period(start, end)
 
 
-def run_report(*, kind, date, shift, since, until, fmt, out, db, user) -> None:
+def run_report(*, kind, date, shift, since, until, fmt, out, db, user, force: bool = False) -> None:
     from deskterm.cli.context import act_as, open_desk
+    from deskterm.cli.outfile import Output, check_target
     from deskterm.db import run_read
     from deskterm.errors import DeskError
     from deskterm.reports import builder
     from deskterm.reports.period import PeriodError
     from deskterm.reports.render import render
 
-    if out != "-":
-        target = Path(out)
-        if target.is_dir() or not target.parent.exists():
-            raise _usage(_("{path} is not a file that can be written.").format(path=out), "--out")
+    target = None if out == "-" else check_target(out, force)  # never replaced without --force
     desk = open_desk(db)
     try:
         period = resolve_period(kind, date=date, shift=shift, since=since, until=until,
@@ -110,15 +109,6 @@ def run_report(*, kind, date, shift, since, until, fmt, out, db, user) -> None:
         render(report, fmt, sys.stdout)
         sys.stdout.flush()
         return
-    import os
-    import tempfile
-
-    fd, name = tempfile.mkstemp(prefix=".deskterm-report-", dir=Path(out).parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            render(report, fmt, fh, width=120)
-        # mkstemp made it 0600: a report names people; it stays readable by its owner only
-        os.replace(name, out)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with Output(out, target, encoding="utf-8", prefix=".deskterm-report-") as fh:
+        render(report, fmt, fh, width=120)
     sys.stderr.write(_("Report written to {path}.").format(path=out) + "\n")

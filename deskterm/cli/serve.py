@@ -24,6 +24,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption
+from deskterm.cli.numbers import ID, whole
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         db: DbOption = None,
         host: Annotated[str, typer.Option(help=_("Address to listen on (loopback by default; put a TLS reverse proxy in front for other machines)."))] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help=_("Port to listen on."))] = 8000,
+        port: Annotated[int, typer.Option(parser=whole(0, ID), help=_("Port to listen on."))] = 8000,  # 1-65535: checked below, one sentence
         public_url: Annotated[str | None, typer.Option(
             "--public-url", help=_("The address browsers use, when a reverse proxy is in front (https://... makes the page use wss://)."),
             show_default=False)] = None,
@@ -59,7 +60,7 @@ def check_database(db: str | None) -> str:
     from sqlalchemy.exc import DBAPIError
 
     from deskterm import schema
-    from deskterm.cli.context import require_existing
+    from deskterm.cli.context import require_deskterm_file, require_existing
     from deskterm.config import load_settings
     from deskterm.db import make_engine
     from deskterm.dburl import resolve_url
@@ -67,6 +68,8 @@ def check_database(db: str | None) -> str:
     settings = load_settings(db=db)
     require_existing(settings.db)  # serve never makes a database (only init, demo, restore)
     url = resolve_url(settings.db)
+    require_existing(settings.db)  # a typo makes no database; an empty file stays empty
+    require_deskterm_file(settings.db, current=True)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

@@ -92,6 +92,49 @@ def build_query(kind: str, *, since: datetime | None, until: datetime | None,
     return ExportQuery(kind, tuple(col for col, _expr in fields), rows, count)
 
 
+def check_filters(engine: Engine, kind: str, filters: dict[str, str | None] | None) -> dict[str, str | None]:
+    """The filters as the kind's FILTERS take them, each value checked against what exists: a
+    status by its code or its name in English or Chinese (the word the zh xlsx shows), a
+    building, a user or an action (or an action's kind, "resident") that the database holds.
+    An unknown value is ExportFilterError, one sentence listing what there is."""
+    from deskterm.exports import tables
+    from deskterm.exports.labels import CODE_COLUMNS, enum_labels
+    from deskterm.i18n import _, load_translation
+
+    module = importlib.import_module(f"deskterm.exports.{kind}")
+    checked = dict(filters or {})
+    zh = load_translation("zh_CN")
+    for name, value in checked.items():
+        if value is None or name not in getattr(module, "FILTERS", {}):
+            continue  # not given, or refused by build_query in one sentence
+        text = " ".join(str(value).split())
+        if name == "status":
+            labels = enum_labels(CODE_COLUMNS[(kind, "status")])
+            words = {}
+            for code, label in labels.items():
+                for word in (code, label, _(label), zh.gettext(label)):
+                    words.setdefault(word.casefold(), code)
+            shown = ", ".join(f"{code} ({_(label)})" for code, label in labels.items())
+        else:
+            column = {"building": tables.building.c.code, "user": tables.user.c.code,
+                      "action": tables.audit_event.c.action}[name]
+            with engine.connect() as conn:
+                found = sorted((v for (v,) in conn.execute(select(column).distinct()) if v),
+                               key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+            words = {v.casefold(): v for v in found}
+            if name == "action":  # every action of a kind: "resident" is resident.create, ...
+                for action in found:
+                    words.setdefault(action.split(".")[0].casefold(), action.split(".")[0])
+                found = list(dict.fromkeys(action.split(".")[0] for action in found))  # the kinds
+            shown = ", ".join(found) or _("none yet")
+        if text.casefold() not in words:
+            what = {"status": "--status", "building": "--building", "user": "--by", "action": "--action"}[name]
+            raise ExportFilterError(_("{kind} has no {option} “{value}”; there are: {values}.").format(
+                kind=kind, option=what, value=value, values=shown))
+        checked[name] = words[text.casefold()]
+    return checked
+
+
 @contextmanager
 def open_rows(
     engine: Engine, query: ExportQuery, *, count: bool = False

@@ -68,6 +68,8 @@ HEADINGS: dict[str, str] = {
     "physical_items": N_("Physical items"), "user": N_("User"), "action": N_("Action"),
     "entity": N_("Record"), "entity_id": N_("Record id"), "detail": N_("Detail"),
     "record_digest": N_("Record digest"), "prev_hash": N_("Previous hash"), "hash": N_("Hash"),
+    "settlement": N_("Settlement"), "receipt_no": N_("Receipt number"), "cost_bearer": N_("Cost borne by"),
+    "settled_at": N_("Settled"),
 }
 
 _ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
@@ -105,6 +107,9 @@ _ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
     LogCategory: {"equipment": N_("Equipment"), "security": N_("Security"), "fire": N_("Fire"),
                   "water_power": N_("Water and power"), "noise_dispute": N_("Noise or dispute"),
                   "emergency": N_("Emergency"), "other": N_("Other")},
+    Settlement: {"unpaid": N_("unpaid"), "paid": N_("paid at the desk"), "finance": N_("sent to finance")},
+    CostBearer: {"owner": N_("owner"), "public_fund": N_("public maintenance fund"),
+                 "service_fee": N_("property service fee"), "developer": N_("developer's warranty")},
     HandoverStatus: {"draft": N_("Draft"), "signed": N_("Signed, awaiting"), "accepted": N_("Accepted by next shift"),
                      "refused": N_("Refused")},
 }
@@ -122,6 +127,138 @@ CODE_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("complaints", "severity"): Severity, ("complaints", "status"): ComplaintStatus,
     ("complaints", "answer_how"): AnswerHow,
     ("logbook", "category"): LogCategory, ("handovers", "status"): HandoverStatus,
+    ("repairs", "settlement"): Settlement, ("repairs", "cost_bearer"): CostBearer,
+}
+
+# (export kind, column) -> code -> its name: columns whose codes are no model enum
+WORD_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
+    ("inquiries", "target_kind"): {"resident": N_("Resident"), "company": N_("Company"),
+                                   "directory": N_("Directory entry")},
+    ("messages", "for_kind"): {"resident": N_("Resident"), "company": N_("Company"), "staff": N_("Staff"),
+                               "other": N_("Other")},
+    ("messages", "delivered_how"): {"phone": N_("by phone"), "in_person": N_("in person"),
+                                    "note": N_("note in their mailbox"), "wechat": N_("by WeChat / SMS")},
+}
+
+# What an audit event is about (the entity, and the part of an action before its dot)
+RECORDS: dict[str, str] = {
+    "audit": N_("Audit trail"), "auth": N_("Sign-in"), "building": N_("Building"), "callback": N_("Callback"),
+    "communication": N_("Follow-up"), "company": N_("Company"), "complaint": N_("Complaint"),
+    "complaint_category": N_("Complaint category"), "counter": N_("Counter"), "db": N_("Database"),
+    "demo": N_("Demo data"), "deny_entry": N_("Deny list"), "directory": N_("Directory entry"),
+    "engineer": N_("Engineer"), "event": N_("Event"), "expected_visitor": N_("Expected visitor"),
+    "export": N_("Export"), "fees": N_("Fee schedule"), "handover": N_("Handover"), "import": N_("Import"),
+    "inquiry": N_("Inquiry"), "logbook": N_("Logbook"), "logbook_entry": N_("Logbook"),
+    "message": N_("Message"), "permission": N_("Permission"), "privacy": N_("Privacy"),
+    "promise": N_("Promise"), "promised_reply": N_("Promise"), "repair": N_("Repair"),
+    "repair_order": N_("Repair"), "resident": N_("Resident"), "shift": N_("Shift"), "unit": N_("Unit"),
+    "user": N_("Account"), "visitor": N_("Visitor"), "visitor_slip": N_("Visitor slip"),
+}
+# What was done (the part of an action after its dot)
+DEEDS: dict[str, str] = {
+    "accept": N_("accepted"), "add": N_("added"), "answer": N_("answered"), "arrive": N_("arrived"),
+    "attempt": N_("attempted"), "bulk_insert": N_("filled in bulk"), "called_back": N_("called back"),
+    "cancel": N_("cancelled"), "checkout": N_("checked out"), "close": N_("closed"),
+    "close_abandoned": N_("closed (left open)"), "contact": N_("contacted"), "correct": N_("corrected"),
+    "create": N_("created"), "deliver": N_("delivered"), "denied": N_("denied"), "deny_add": N_("deny list: added"),
+    "deny_override": N_("deny list: overridden"), "deny_remove": N_("deny list: removed"),
+    "disable": N_("disabled"), "dispatch": N_("dispatched"), "done": N_("done"), "due": N_("due"),
+    "duty": N_("duty changed"), "enable": N_("enabled"), "end": N_("ended"), "expect": N_("expected"),
+    "expect_cancel": N_("expectation cancelled"), "failed": N_("failed"), "fee_accept": N_("fee accepted"),
+    "fee_add": N_("fee added"), "fee_review": N_("fee reviewed"), "follow_up_done": N_("followed up"),
+    "hold": N_("put on hold"), "link": N_("linked"), "locked_out": N_("locked out"), "masked": N_("masked"),
+    "passwd": N_("password changed"), "passwd_own": N_("own password changed"),
+    "phone_printed": N_("phone printed"), "purge": N_("purged"), "record": N_("recorded"),
+    "recover_admin": N_("admin recovered"), "refer": N_("referred"), "refuse": N_("refused"),
+    "register": N_("registered"), "reopen": N_("reopened"), "repair": N_("repaired"), "reply": N_("replied"),
+    "reveal_phone": N_("phone shown"), "role": N_("role changed"), "run": N_("run"), "save": N_("saved"),
+    "schedule": N_("scheduled"), "seal": N_("sealed"), "severe_ack": N_("severity acknowledged"),
+    "severe_flagged": N_("flagged severe"), "sign": N_("signed"), "sign_off": N_("signed off"),
+    "signin": N_("signed in"), "start": N_("started"), "step": N_("step recorded"),
+    "turned_away": N_("turned away"), "unlock": N_("unlocked"), "update": N_("updated"),
+    "upgrade": N_("upgraded"), "version": N_("new version"), "cost_bearer": N_("cost bearer set"),
+    "edit": N_("edited"), "estimate": N_("estimated"), "fee_approve": N_("fee approved"),
+    "quote": N_("quoted"), "quote_accept": N_("quote accepted"), "resume": N_("resumed"),
+    "settle": N_("settled"), "warranty_link": N_("linked to its warranty"), "import": N_("imported"),
+}
+
+
+def action_label(action: str) -> str:
+    """"user.create" -> "Account: created", in the current language; an unknown part stays."""
+    record, _dot, deed = str(action).partition(".")
+    who = _(RECORDS[record]) if record in RECORDS else record
+    if not deed:
+        return who
+    return _("{record}: {deed}").format(record=who, deed=_(DEEDS[deed]) if deed in DEEDS else deed)
+
+
+def _document(masked: str) -> str:
+    """"resident_id ****4892" -> "Resident ID card ****4892" (the type before a stored number)."""
+    code, space, rest = str(masked).partition(" ")
+    labels = _ENUM_LABELS[DocType]
+    return f"{_(labels[code])}{space}{rest}" if code in labels else str(masked)
+
+
+def _json_value(raw):
+    import json
+
+    return json.loads(raw) if isinstance(raw, str | bytes) else raw
+
+
+def _open_items(raw) -> str:
+    """A handover's open items, one a line: "Repair: R20261123-0003 2-1304 ..."."""
+    from deskterm.services.shift.handover import kind_label
+
+    items = _json_value(raw) or []
+    return "\n".join(_("{kind}: {text}").format(kind=kind_label(i.get("kind", "")), text=i.get("text", ""))
+                     if isinstance(i, dict) else str(i) for i in items)
+
+
+def _physical_items(raw) -> str:
+    """What was counted at a handover: "Keys 12; Blank slips 47; ..."."""
+    from deskterm.services.shift.duty import physical_item_label
+
+    counts = _json_value(raw) or {}
+    if not isinstance(counts, dict):
+        return str(counts)
+    return "; ".join(f"{physical_item_label(k)} {v}" for k, v in counts.items())
+
+
+def _complaint_categories():
+    """code -> name of every complaint category, an admin's too (read when the export starts)."""
+    from deskterm.services.complaints.categories import BUILTIN_CATEGORIES
+
+    return {code: _(label) for code, label in BUILTIN_CATEGORIES}
+
+
+# (export kind, column) -> how a cell of it reads (a function of the raw value), for columns
+# whose codes sit inside a value (a document number, JSON, an action) or come from a table
+SHAPED_COLUMNS = {
+    ("visitors", "doc_masked"): _document,
+    ("handovers", "open_items"): _open_items,
+    ("handovers", "physical_items"): _physical_items,
+    ("audit", "action"): action_label,
+}
+# columns whose codes are named by a list of their own (code_labels): the audit's record types
+# (RECORDS), complaint categories (built in, and an admin's, read with the export's engine)
+LOOKUP_COLUMNS = {("complaints", "category"), ("audit", "entity")}
+
+# Every other text column of a people export holds what people typed or an identifier (a
+# record number, a staff code, a hash), shown as it is. tests/services/test_export_office.py
+# holds every text column of every export to one of these lists: a new code column cannot
+# reach an xlsx as raw codes.
+VERBATIM: dict[str, tuple[str, ...]] = {
+    "visitors": ("number", "visitor_name", "host_unit", "host_text", "purpose_text", "plate",
+                 "checked_in_by", "checked_out_by"),
+    "inquiries": ("inquirer", "topic", "target_text", "taken_by"),
+    "messages": ("for_name", "from_name", "text", "taken_by", "delivered_by"),
+    "repairs": ("number", "unit", "location", "reporter_name", "category", "category_name", "description",
+                "assignee", "receipt_no", "warranty_of", "reported_by"),
+    "complaints": ("number", "who_name", "unit", "content", "department", "referred_to", "answer",
+                   "received_by", "signed_off_by"),
+    "logbook": ("location", "what", "action_taken", "notified", "recorded_by"),
+    "handovers": ("post", "outgoing", "incoming", "notices", "refusal_reason"),
+    "audit": ("user", "entity_id", "detail", "record_digest", "prev_hash", "hash"),
 }
 
 
@@ -135,12 +272,29 @@ def heading(name: str, *, zone: str | None = None) -> str:
     return f"{text} ({zone})" if zone else text
 
 
-def code_labels(kind: str, column: str) -> dict[str, str] | None:
-    """code -> its name in the current language, for a column that holds codes."""
+def code_labels(kind: str, column: str, engine=None):
+    """code -> its name in the current language, for a column that holds codes; or how a
+    cell of a SHAPED column reads (a function); None for a column shown as it is."""
     enum = CODE_COLUMNS.get((kind, column))
-    if enum is None:
-        return None
-    return {code: _(label) for code, label in _ENUM_LABELS[enum].items()}
+    if enum is not None:
+        return {code: _(label) for code, label in _ENUM_LABELS[enum].items()}
+    if (kind, column) in WORD_COLUMNS:
+        return {code: _(label) for code, label in WORD_COLUMNS[(kind, column)].items()}
+    if (kind, column) in SHAPED_COLUMNS:
+        return SHAPED_COLUMNS[(kind, column)]
+    if (kind, column) == ("audit", "entity"):
+        return {code: _(label) for code, label in RECORDS.items()}
+    if (kind, column) == ("complaints", "category"):
+        names = _complaint_categories()
+        if engine is not None:  # an admin's additions and renames (services/complaints/categories.py)
+            from sqlmodel import Session
+
+            from deskterm.services.complaints.categories import list_categories
+
+            with Session(engine) as session:
+                names.update((c.code, c.label) for c in list_categories(session, include_withdrawn=True))
+        return names
+    return None
 
 
 # The round-trip kinds (exports.TABLE_KINDS) are headed as their import reads them: the first
@@ -172,7 +326,7 @@ def people_headings(kind: str, columns, tz: str) -> list[str]:
     return [heading(c.name, zone=tz if c.kind == "instant" else None) for c in columns]
 
 
-def people_codes(kind: str, columns) -> list[dict[str, str] | None]:
+def people_codes(kind: str, columns, engine=None) -> list:
     from deskterm.exports import TABLE_KINDS
     from deskterm.i18n import current_language
 
@@ -180,4 +334,4 @@ def people_codes(kind: str, columns) -> list[dict[str, str] | None]:
         if current_language() != "zh_CN":
             return [None for _c in columns]
         return [TABLE_CODES_ZH.get((kind, c.name)) for c in columns]
-    return [code_labels(kind, c.name) for c in columns]
+    return [code_labels(kind, c.name, engine) for c in columns]

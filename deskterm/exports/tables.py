@@ -62,6 +62,7 @@ unit = _t("unit", "id building_id number label floor")
 user = _t("user", "id code")
 building = _t("building", "id code name kind")
 resident = _t("resident", "id name unit_id relation phone note active")
+company = _t("company", "id name unit_id contact_name phone active")
 directory_entry = _t("directory_entry", "id kind name location phone hours notes")
 fee_schedule_item = _t(
     "fee_schedule_item", "id code name unit labour_fen materials_fen valid_from valid_to"

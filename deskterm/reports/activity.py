@@ -336,7 +336,7 @@ def repairs(report: Report, ask: _Ask, f: Row) -> None:
                           [[class_label(k), name, n] for k, name, n in received], empty=_("None received.")))
     if received:
         s.charts.append(Chart("by_category", _("Repairs by category"),
-                              [(name, float(n)) for _k, name, n in received]))
+                              [(name, n) for _k, name, n in received]))
     s.fact("onsite_deadlines", _("On-site deadlines (urgent)"), Ratio(f.onsite_met, f.onsite_due))
     s.fact("fix_deadlines", _("Repair deadlines"), Ratio(f.fix_met, f.fix_due))
     kinds = (_("arrival on site"), _("repair done"))

@@ -63,7 +63,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
                           empty=_("No complaints in this period.")))
     if counts["by_category"]:
         s.charts.append(Chart("by_category", _("Complaints by category"),
-                              [(labels.get(code, code), float(n)) for code, n in
+                              [(labels.get(code, code), n) for code, n in
                                sorted(counts["by_category"].items(), key=lambda kv: -kv[1])]))
 
     c = report.section("complaints", _("Complaints"))

@@ -57,12 +57,23 @@ class Table:
 
 @dataclass
 class Chart:
-    """A bar chart: (label, value) bars; `percent` bars run from 0 to 100."""
+    """A bar chart: (label, value) bars; `percent` bars run from 0 to 100, other bars are
+    counts (whole numbers: 22, never 22.0, in every renderer and in JSON)."""
 
     key: str
     title: str
     bars: list[tuple[str, float]]
     percent: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.percent:
+            self.bars = [(label, int(v) if float(v).is_integer() else v) for label, v in self.bars]
+
+    def shown(self, value: float, *, sign: bool = True) -> str:
+        """A bar's value as every renderer writes it: a percent to one decimal, a count whole."""
+        if self.percent:
+            return f"{value:.1f}%" if sign else f"{value:.1f}"
+        return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @dataclass

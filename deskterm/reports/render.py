@@ -13,8 +13,9 @@ from typing import TextIO
 
 from deskterm.encoders import json_text, sheet
 from deskterm.i18n import _
-from deskterm.reports.model import Chart, Report, Table
+from deskterm.reports.model import Chart, Money, Report, Table
 from deskterm.reports.values import period_text, plain, show
+from deskterm.rules.money import format_yuan
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -37,6 +38,15 @@ def render(report: Report, fmt: str, out: TextIO, *, width: int | None = None) -
 
 
 # -- JSON ---------------------------------------------------------------------------------------
+def json_fields(key: str, value, tz: str) -> list[tuple[str, object]]:
+    """A value's JSON field(s): money as the exact integer of fen under `*_fen` and its yuan
+    text under `*_yuan` (as exports carry it), whatever the key says; any other value once."""
+    if isinstance(value, Money):
+        base = key.removesuffix("_fen").removesuffix("_yuan")
+        return [(f"{base}_fen", value.fen), (f"{base}_yuan", format_yuan(value.fen))]
+    return [(key, plain(value, tz))]
+
+
 def to_json(report: Report) -> str:
     tz = report.timezone
     data = {
@@ -51,10 +61,11 @@ def to_json(report: Report) -> str:
             {
                 "key": s.key,
                 "title": s.title,
-                "facts": {f.key: plain(f.value, tz) for f in s.facts},
+                "facts": dict(field for f in s.facts for field in json_fields(f.key, f.value, tz)),
                 "tables": [
                     {"key": t.key, "title": t.title,
-                     "rows": [{c.key: plain(v, tz) for c, v in zip(t.columns, row, strict=True)}
+                     "rows": [dict(field for c, v in zip(t.columns, row, strict=True)
+                                   for field in json_fields(c.key, v, tz))
                               for row in t.rows]}
                     for t in s.tables
                 ],
@@ -91,7 +102,7 @@ def md(text: str) -> str:
 def md_table(table: Table | Chart, tz: str) -> list[str]:
     if isinstance(table, Chart):
         head = [(table.title, False), ("%" if table.percent else "", True)]
-        rows = [[label, f"{value:.1f}" if table.percent else show(value, tz)] for label, value in table.bars]
+        rows = [[label, table.shown(value, sign=False)] for label, value in table.bars]
     else:
         head = [(c.label, c.numeric) for c in table.columns]
         rows = [[show(v, tz) for v in row] for row in table.rows]

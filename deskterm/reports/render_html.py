@@ -48,7 +48,7 @@ def svg_chart(chart: Chart) -> str:
     for i, (label, value) in enumerate(chart.bars):
         y = i * ROW + 3
         length = round(BAR_WIDTH * max(value, 0) / top, 1)
-        shown = f"{value:.1f}%" if chart.percent else (f"{value:g}")
+        shown = chart.shown(value)
         colour = "#4a7db8" if not chart.percent else ("#3c8d4f" if value >= 90 else "#c9822b" if value >= 70 else "#b8433a")
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'

@@ -37,7 +37,7 @@ def _chart(chart: Chart, tz: str) -> RichTable:
     top = 100.0 if chart.percent else max((v for _l, v in chart.bars), default=0) or 1
     for label, value in chart.bars:
         cells = round(BAR_CELLS * value / top)
-        shown = f"{value:.1f}%" if chart.percent else f"{value:g}"
+        shown = chart.shown(value)
         grid.add_row(_t(label), _t("█" * cells, style="cyan"), _t(shown))
     return grid
 

@@ -429,7 +429,7 @@ def build(*, session: Session, period, settings: Settings, clock: Clock):
         section.tables.append(table)
         if by_category:  # the records of the period at a glance (a bar per category)
             section.charts.append(Chart(f"{key}_by_category", _("Repairs by category"),
-                                        [(name, float(n)) for name, n in by_category.most_common()]))
+                                        [(name, n) for name, n in by_category.most_common()]))
     return report
 
 

@@ -69,7 +69,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
     t = report.section("traffic", _("Traffic"))
     if per_hour:
         t.charts.append(Chart("per_hour", _("Visitors per hour of the day"),
-                              [(f"{h:02d}:00", float(per_hour.get(h, 0))) for h in range(24)]))
+                              [(f"{h:02d}:00", per_hour.get(h, 0)) for h in range(24)]))
     days = sorted(per_day)
     if days:
         t.fact("days", _("Days with visitors"), len(days))

@@ -171,11 +171,11 @@ def test_round_trip_changes_exactly_what_was_edited(cli, desk_db, tmp_path):
     book = load_workbook(out)
     sheet = book.active
     table = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert table[0] == ["姓名", "楼栋", "房号", "电话", "身份", "备注"]
-    assert table[1] == ["李娜", "20", "501", "138****5678", "业主", None]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:F4"
-    sheet["F2"] = "腿脚不便"  # 李娜's note
-    sheet["E4"] = "租户"  # 赵敏 becomes a tenant
+    assert table[0] == ["住户编号", "姓名", "楼栋", "房号", "电话", "身份", "公司", "备注"]
+    assert table[1] == ["1", "李娜", "20", "501", "138****5678", "业主", None, None]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:H4"
+    sheet["H2"] = "腿脚不便"  # 李娜's note
+    sheet["F4"] = "租户"  # 赵敏 becomes a tenant
     book.save(out)
     result = cli("import", "residents", str(out), "--db", desk_db, env=ADMIN)
     assert result.exit_code == 0, result.output + result.stderr
@@ -204,7 +204,7 @@ def test_export_filters_and_columns(cli, desk_db, tmp_path):
     assert only.exit_code == 0, only.stderr
     assert only.output.splitlines() == ["unit,name", "501,李娜", "502,王强", "503,赵敏"]
     none = cli("export", "residents", "--building", "21", "--db", desk_db, env=ADMIN)
-    assert none.output.splitlines() == ["name,building,unit,phone,relation,note"]
+    assert none.exit_code == 2 and "there are: 20." in none.stderr  # no building 21: refused
     audit = cli("export", "audit", "-f", "jsonl", "--action", "resident", "--by", "boss", "--since", "-1d",
                 "--columns", "action,user", "--db", desk_db, env=ADMIN)
     assert audit.exit_code == 0, audit.stderr
@@ -231,3 +231,197 @@ def test_export_refuses_to_overwrite_without_force_and_bom_only_in_files(cli, de
     assert asked.output.startswith("\ufeffnumber,")
     localized = cli("--lang", "zh", "export", "visitors", "--db", desk_db, env=ADMIN)
     assert localized.output.startswith("单号,到访时间 (Asia/Shanghai),")
+
+
+def test_round_trip_keys_rows_by_id(cli, desk_db, tmp_path):
+    """Two family members of one name in one flat, a moved-out resident of the same name as
+    the one living there now, and a company tenant: an unedited export imports as 0 changed,
+    0 bad; then a rename, a move, a cleared note and a company's new contact change exactly
+    those records (keyed by 住户编号), and nobody is added."""
+    source = tmp_path / "in.csv"
+    source.write_text("楼栋,房号,姓名,电话,身份,公司,备注\n"
+                      "3,2101,沈建国,13900001111,业主,,\n"
+                      "11,2601,何晓燕,13900002222,业主,,旧住户\n"
+                      "21,101,赵六,13900003333,,杭州华信贸易有限公司,\n", encoding="utf-8")
+    assert cli("import", "residents", str(source), "--db", desk_db, env=ADMIN).exit_code == 0
+    db = sqlite3.connect(desk_db)
+    db.execute("update resident set active = 0 where name = '何晓燕'")  # moved out
+    db.commit()
+    again = tmp_path / "again.csv"
+    again.write_text("楼栋,房号,姓名,电话,身份,备注\n3,2101,沈建国,13900004444,家属,儿子\n"
+                     "11,2601,何晓燕,13900005555,租户,\n", encoding="utf-8")
+    # without keys: 沈建国 is matched (and updated), the moved-out 何晓燕 never is: a new one
+    back = cli("import", "residents", str(again), "--db", desk_db, env=ADMIN)
+    assert "2 rows: 1 new, 1 changed, 0 unchanged" in back.output, back.output
+    cli("import", "residents", str(tmp_path / "in.csv"), "--db", desk_db, env=ADMIN)
+    db.execute("insert into resident (name, unit_id, relation, phone, note, name_pinyin, name_initials, "
+               "name_after_1, name_after_2, active) select name, unit_id, 'family', '13900006666', "
+               "null, name_pinyin, name_initials, name_after_1, name_after_2, 1 from resident "
+               "where name = '沈建国'")  # a son of the same name, same flat
+    db.commit()
+    before = rows(desk_db, "select id, name, unit_id, relation, phone, note, active from resident order by id")
+    for fmt in ("xlsx", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        exported = cli("--lang", "zh", "export", "residents", "-f", fmt, "-o", str(out), "--force",
+                       "--db", desk_db, env=ADMIN)
+        assert exported.exit_code == 0, exported.stderr
+        dry = cli("import", "residents", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+        assert dry.exit_code == 0, dry.output + dry.stderr
+        assert "4 rows: 0 new, 0 changed, 4 unchanged" in dry.output, dry.output  # the moved-out: not exported
+    assert rows(desk_db, "select id, name, unit_id, relation, phone, note, active from resident "
+                         "order by id") == before
+    book = load_workbook(tmp_path / "out.xlsx")
+    sheet = book.active
+    table = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert [r[1] for r in table[1:]] == ["何晓燕", "赵六", "沈建国", "沈建国"]
+    assert table[2][0].startswith("C") and table[2][6] == "杭州华信贸易有限公司"
+    sons = [r for r in table if r[1] == "沈建国"]
+    by_line = {r[0]: i for i, r in enumerate(table, start=1)}
+    sheet[f"B{by_line[sons[1][0]]}"] = "沈小军"  # the son's real name
+    sheet[f"C{by_line[sons[0][0]]}"] = "11"  # the father moves to 11-2601
+    sheet[f"D{by_line[sons[0][0]]}"] = "2601"
+    newest = [r for r in table if r[1] == "何晓燕"][-1]
+    sheet[f"H{by_line[newest[0]]}"] = None  # her note cleared
+    sheet["B3"] = "钱七"  # the company's new contact
+    book.save(tmp_path / "out.xlsx")
+    [(last,)] = rows(desk_db, "select max(seq) from audit_event")
+    result = cli("import", "residents", str(tmp_path / "out.xlsx"), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "4 rows: 0 new, 4 changed, 0 unchanged" in result.output, result.output
+    fields = sorted(json.loads(d)["fields"] for (d,) in rows(
+        desk_db, "select detail from audit_event where action in ('resident.update', 'company.update') "
+                 f"and seq > {last}"))
+    assert fields == [["contact_name"], ["name"], ["note"], ["unit_id"]]
+    assert rows(desk_db, "select count(*) from resident") == [(len(before),)]
+    assert rows(desk_db, "select name, name_pinyin from resident where id = ?".replace("?", sons[1][0])) == [
+        ("沈小军", "shenxiaojun")]
+
+
+def test_a_key_of_a_moved_out_or_unknown_record_is_a_bad_row(cli, desk_db, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("楼栋,房号,姓名,身份\n3,2101,沈建国,业主\n", encoding="utf-8")
+    cli("import", "residents", str(source), "--db", desk_db, env=ADMIN)
+    db = sqlite3.connect(desk_db)
+    db.execute("update resident set active = 0")
+    db.commit()
+    keyed = tmp_path / "keyed.csv"
+    keyed.write_text("住户编号,楼栋,房号,姓名,身份\n1,3,2101,沈建国,业主\n99,3,2101,沈国,业主\n"
+                     "C1,3,2101,沈建,业主\nx7,3,2101,沈,业主\n", encoding="utf-8")
+    result = cli("import", "residents", str(keyed), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 1
+    assert "line 2: The key “1” is of a record that has moved out" in result.output
+    assert "line 3: There is no record with the key “99”" in result.output
+    assert "line 4: The key “C1” is a company's but 公司 is empty" in result.output
+    assert "line 5: “x7” is not a key of an export" in result.output
+
+
+def test_units_round_trip_applies_building_name_and_type(cli, desk_db, tmp_path):
+    """Every column of `export units` the import reads changes what it names: 楼栋名称 and 类型
+    (a building's, stated on each of its rows) as well as 楼层; two rows of one building that
+    disagree are a bad row naming the column."""
+    cli("import", "residents", office_workbook(tmp_path / "in.xlsx", PEOPLE), "--db", desk_db, env=ADMIN)
+    out = tmp_path / "units.xlsx"
+    assert cli("--lang", "zh", "export", "units", "-f", "xlsx", "-o", str(out), "--db", desk_db, env=ADMIN).exit_code == 0
+    book = load_workbook(out)
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == ["楼栋", "楼栋名称", "房号", "楼层", "类型"]
+    assert [c.value for c in sheet[2]] == ["20", "20栋", "501", 5, "住宅"]
+    for line in (2, 3, 4):
+        sheet[f"B{line}"], sheet[f"E{line}"] = "翠苑20号楼", "写字楼"
+    book.save(out)
+    result = cli("import", "units", str(out), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "3 rows: 0 new, 1 changed, 2 unchanged" in result.output, result.output
+    assert rows(desk_db, "select code, name, kind from building") == [("20", "翠苑20号楼", "office")]
+    assert json.loads(rows(desk_db, "select detail from audit_event where action = 'building.update'")[0][0]) == {
+        "fields": ["name", "kind"], "source": "import"}
+    again = cli("import", "units", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert "3 rows: 0 new, 0 changed, 3 unchanged" in again.output, again.output
+    sheet["B3"] = "别的名字"
+    book.save(out)
+    bad = cli("import", "units", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert bad.exit_code == 1
+    assert "line 3: 楼栋名称 of building 20 is “别的名字” here but “翠苑20号楼” on line 2" in bad.output, bad.output
+
+
+def test_csv_round_trip_takes_off_exactly_the_formula_guard(cli, desk_db, tmp_path):
+    """A CSV export guards a cell starting = + - @ tab or CR with a quote; the import takes
+    exactly that quote off, so export -> import is exact (and a quote before anything else stays)."""
+    source = tmp_path / "in.csv"
+    names = ["-2+3", "=SUM(A1)", "+86号", "@王", "'李", "''-x"]
+    source.write_text("楼栋,房号,姓名,身份,备注\n" + "".join(
+        f"1,{101 + i},{name},业主,-{i}\n" for i, name in enumerate(names)), encoding="utf-8")
+    assert cli("import", "residents", str(source), "--db", desk_db, env=ADMIN).exit_code == 0
+    stored = rows(desk_db, "select name, note from resident order by id")
+    assert stored == [(n, f"-{i}") for i, n in enumerate(names)]
+    out = tmp_path / "out.csv"
+    assert cli("export", "residents", "-o", str(out), "--db", desk_db, env=ADMIN).exit_code == 0
+    assert "'-2+3" in out.read_text(encoding="utf-8-sig")  # the guard is there in the file
+    back = cli("import", "residents", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert "6 rows: 0 new, 0 changed, 6 unchanged" in back.output, back.output + back.stderr
+    # into another site's database: without the keys (which are this database's)
+    cli("export", "residents", "--columns", "building,unit,name,relation,note", "-o", str(out), "--force",
+        "--db", desk_db, env=ADMIN)
+    fresh = tmp_path / "fresh.db"
+    cli("init", "--db", str(fresh), "--admin", "boss", "--admin-name", "Boss", env={"DESKTERM_PASSWORD": "boss-pass-1"})
+    assert cli("import", "residents", str(out), "--db", str(fresh), env=ADMIN).exit_code == 0
+    assert rows(str(fresh), "select name, note from resident order by id") == stored
+
+
+def test_out_through_links_fifos_and_devices(cli, desk_db, tmp_path):
+    """--force replaces a regular file only: a symbolic link (even with --force) is refused,
+    its target kept; a FIFO or a character device, named or linked to, is written through
+    (no BOM: a stream) and stays what it was. The same for `report -o`."""
+    import os
+    import threading
+
+    real = tmp_path / "real.csv"
+    real.write_text("keep")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    for command in (("export", "units"), ("report", "daily")):
+        refused = cli(*command, "-o", str(link), "--force", "--db", desk_db, env=ADMIN)
+        assert refused.exit_code == 2 and "is a symbolic link" in refused.stderr, refused.stderr
+        assert link.is_symlink() and real.read_text() == "keep"
+        kept = cli(*command, "-o", str(real), "--db", desk_db, env=ADMIN)
+        assert kept.exit_code == 2 and "exists already" in kept.stderr and real.read_text() == "keep"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    to_fifo = tmp_path / "to-pipe"
+    to_fifo.symlink_to(fifo)
+    for out, fmt in ((fifo, "csv"), (to_fifo, "csv"), (to_fifo, "xlsx")):
+        got = []
+        reader = threading.Thread(target=lambda got=got: got.append(fifo.read_bytes()))
+        reader.start()
+        result = cli("export", "units", "-f", fmt, "-o", str(out), "--force", "--db", desk_db, env=ADMIN)
+        reader.join(10)
+        assert result.exit_code == 0, result.stderr
+        assert got[0].startswith(b"building," if fmt == "csv" else b"PK"), got[0][:20]
+        assert fifo.is_fifo() and to_fifo.is_symlink()
+    null = cli("report", "daily", "-o", os.devnull, "--db", desk_db, env=ADMIN)
+    assert null.exit_code == 0, null.stderr
+    assert cli("export", "units", "-o", os.devnull, "--db", desk_db, env=ADMIN).exit_code == 0
+    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)
+
+
+def test_export_filters_refuse_what_does_not_exist(cli, desk_db, tmp_path):
+    """--status, --building, --by and --action take what exists (a status by its code or by
+    the word the xlsx shows, English or Chinese); anything else is exit 2 and one sentence
+    listing what there is, never an empty export with exit 0."""
+    cli("import", "residents", office_workbook(tmp_path / "in.xlsx", PEOPLE), "--db", desk_db, env=ADMIN)
+    for args, listed in ((("visitors", "--status", "bogus"), "on_site (On site), left (Left the site)"),
+                         (("visitors", "--building", "99"), "there are: 20."),
+                         (("units", "--building", "99"), "there are: 20."),
+                         (("audit", "--by", "nobody"), "there are: boss."),
+                         (("audit", "--action", "nonsense"), "resident"),
+                         (("handovers", "--status", "done"), "draft (Draft)")):
+        result = cli("export", *args, "--db", desk_db, env=ADMIN)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"has no {args[1]} “{args[2]}”; there are: " in result.stderr and listed in result.stderr, result.stderr
+        assert result.output == ""
+    for word in ("closed", "已办结", "Closed", "CLOSED"):
+        ok = cli("export", "complaints", "--status", word, "--db", desk_db, env=ADMIN)
+        assert ok.exit_code == 0, (word, ok.stderr)
+    assert cli("export", "visitors", "--status", "在场", "--db", desk_db, env=ADMIN).exit_code == 0
+    kind = cli("export", "audit", "--action", "resident", "--columns", "action", "--db", desk_db, env=ADMIN)
+    assert kind.exit_code == 0 and set(kind.output.splitlines()[1:]) == {"resident.create"}

@@ -29,8 +29,9 @@ KNOWN = {
     "services/admin/maintenance.py": "backups and upgrade copies: made 0600 (open_private) before sqlite3 copies into them; "
                                      "restore sets the target and its companions 0600 (test_backup_is_private)",
     "schema.py": "reads the revision through a read-only sqlite3 connection (mode=ro), writes nothing",
-    "cli/report.py": "mkstemp (0600) then os.replace: the report keeps 0600 (test_report_and_export_files_are_private)",
-    "cli/export.py": "mkstemp (0600) then os.replace (test_report_and_export_files_are_private)",
+    "cli/outfile.py": "report and export --out: mkstemp (0600) then os.replace, the file keeps 0600 "
+                      "(test_report_and_export_files_are_private); os.open without O_CREAT only of an "
+                      "existing device or FIFO (test_out_through_links_fifos_and_devices)",
     "cli/admin.py": "db backup / upgrade copies through maintenance.backup",
     "export.py": "xlsx into the export's temporary file (cli/export.py)",
 }

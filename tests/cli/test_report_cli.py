@@ -345,3 +345,43 @@ def test_complaints_report_without_the_contact(cli, day):
     assert "5555" not in result.output
     text = cli("--lang", "zh", "report", "complaints", "--date", "2026-11-28", "--db", path, env=SUP)
     assert text.output.startswith("投诉报告\n") and "已转交" in text.output
+
+
+def test_json_money_is_exact_fen_beside_the_yuan_text():
+    """Every Money of a report, in a fact or a table, whatever its key is called, goes to JSON
+    as the integer of fen under *_fen and the yuan text under *_yuan (as exports do); nothing
+    under *_fen is ever text."""
+    from deskterm.reports.model import Column, Fact, Money, Report, Section, Table
+
+    report = Report(kind="repairs", title="t", subtitle="", start=datetime(2026, 11, 1, tzinfo=UTC),
+                    end=datetime(2026, 11, 2, tzinfo=UTC), timezone="Asia/Shanghai",
+                    generated_at=datetime(2026, 11, 2, tzinfo=UTC),
+                    sections=[Section(key="s", title="s", facts=[Fact("fees_charged", "F", Money(123456)),
+                                                              Fact("count", "C", 3)],
+                                      tables=[Table("t", "T", [Column("number", "N"), Column("labour_fen", "L"),
+                                                               Column("total_yuan", "Y")],
+                                                    [["R1", Money(2000), Money(5)]])])])
+    section = json.loads(_render(report, "json"))["sections"][0]
+    assert section["facts"] == {"fees_charged_fen": 123456, "fees_charged_yuan": "1234.56", "count": 3}
+    assert section["tables"][0]["rows"] == [{"number": "R1", "labour_fen": 2000, "labour_yuan": "20.00",
+                                             "total_fen": 5, "total_yuan": "0.05"}]
+
+
+def test_chart_counts_are_whole_in_every_format():
+    """A count chart reads 22 (not 22.0) in text, markdown, HTML and JSON; a percent chart keeps
+    its decimal."""
+    from deskterm.reports.model import Chart, Report, Section
+
+    counts = Chart("by_category", "By category", [("漏水", 22.0), ("电梯", 3)])
+    shares = Chart("met", "Met", [("漏水", 87.5)], percent=True)
+    report = Report(kind="repairs", title="t", start=datetime(2026, 11, 1, tzinfo=UTC),
+                    end=datetime(2026, 11, 2, tzinfo=UTC), timezone="Asia/Shanghai",
+                    generated_at=datetime(2026, 11, 2, tzinfo=UTC),
+                    sections=[Section(key="s", title="s", charts=[counts, shares])])
+    for fmt in ("text", "markdown", "html", "json"):
+        shown = _render(report, fmt)
+        assert "22.0" not in shown and "3.0" not in shown, (fmt, shown)
+        assert "22" in shown and "87.5" in shown, fmt
+    bars = json.loads(_render(report, "json"))["sections"][0]["charts"][0]["bars"]
+    assert [b["value"] for b in bars] == [22, 3]
+    assert "| 漏水 | 22 |" in _render(report, "markdown")

@@ -121,10 +121,10 @@ def test_round_trip_on_every_engine(engine, clock, settings, staff, tmp_path):
         set_language("en")
     book = load_workbook(tmp_path / "residents.xlsx")
     rows = [[c.value for c in r] for r in book.active.iter_rows()]
-    assert rows == [["姓名", "楼栋", "房号", "电话", "身份", "备注"],
-                    ["张三", "12", "1203", None, "业主", None],
-                    ["王五", "3", "2-101", "139****1111", "家属", None]]
-    book.active["F3"] = "行动不便"
+    assert rows == [["住户编号", "姓名", "楼栋", "房号", "电话", "身份", "公司", "备注"],
+                    ["2", "张三", "12", "1203", None, "业主", None, None],
+                    ["1", "王五", "3", "2-101", "139****1111", "家属", None, None]]
+    book.active["H3"] = "行动不便"
     book.save(tmp_path / "residents.xlsx")
     units = load_workbook(tmp_path / "units.xlsx")
     assert [c.value for c in units.active[1]] == ["楼栋", "楼栋名称", "房号", "楼层", "类型"]
@@ -134,3 +134,88 @@ def test_round_trip_on_every_engine(engine, clock, settings, staff, tmp_path):
     assert (back.created, back.updated, back.unchanged, back.problems) == (0, 1, 1, [])
     back = load("units", tmp_path / "units.xlsx")
     assert (back.created, back.updated, back.unchanged, back.problems) == (0, 1, 1, [])
+
+
+def _text_columns(kind):
+    module = importlib.import_module(f"deskterm.exports.{kind}")
+    return [c.name for c, _e in module.FIELDS if c.kind in ("text", "json")]
+
+
+@pytest.mark.parametrize("kind", PEOPLE_KINDS)
+def test_every_text_column_is_named_or_declared_verbatim(kind):
+    """A text column of a people export either has its codes named (an enum, a word list, a
+    shape such as a document type before a number or JSON, a lookup list) or holds what
+    people typed or an identifier (VERBATIM): exactly one. This is what would have caught
+    complaint categories, inquiry target kinds, message for-kinds, document types, handover
+    JSON and audit actions reaching a Chinese xlsx as codes."""
+    from deskterm.exports.labels import LOOKUP_COLUMNS, SHAPED_COLUMNS, VERBATIM, WORD_COLUMNS
+
+    for column in _text_columns(kind):
+        homes = [name for name, home in (("enum", CODE_COLUMNS), ("words", WORD_COLUMNS),
+                                          ("shaped", SHAPED_COLUMNS), ("lookup", LOOKUP_COLUMNS))
+                 if (kind, column) in home]
+        if column in VERBATIM.get(kind, ()):
+            homes.append("verbatim")
+        assert len(homes) == 1, (kind, column, homes)
+    assert set(VERBATIM.get(kind, ())) <= set(_text_columns(kind)), kind
+
+
+def _audit_actions() -> set[str]:
+    """Every audit action the code records: action="x.y", ("x.y", "entity", ...) events,
+    repair steps (apply_change action="y" -> repair.y) and the phone reveals."""
+    import re
+    from pathlib import Path
+
+    import deskterm
+
+    found = set()
+    for path in Path(deskterm.__file__).parent.rglob("*.py"):
+        if "/tui/" in path.as_posix():
+            continue  # the desk app's key actions are no audit actions
+        text = path.read_text(encoding="utf-8")
+        found.update(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
+        found.update(re.findall(r'\("([a-z_]+\.[a-z_]+)", "[a-z_]+",', text))
+        if path.name != "base.py" or "repairs" not in path.as_posix():
+            found.update(f"repair.{a}" for a in re.findall(
+                r'apply_change\((?:[^()]|\([^()]*\))*?action="([a-z_]+)"', text, re.S))
+    found.update({"resident.reveal_phone", "company.reveal_phone"})
+    return found
+
+
+def test_every_audit_action_and_record_is_named_in_chinese():
+    from deskterm.exports.labels import DEEDS, RECORDS, action_label, code_labels
+
+    actions = _audit_actions()
+    assert {"user.create", "repair.dispatch", "visitor.register", "export.run"} <= actions
+    set_language("zh")
+    try:
+        for action in sorted(actions):
+            record, deed = action.split(".", 1)
+            assert record in RECORDS and deed in DEEDS, action
+            shown = action_label(action)
+            assert not any(ch.isascii() and ch.isalpha() for ch in shown), (action, shown)
+        entities = code_labels("audit", "entity")
+        assert all(not any(c.isascii() and c.isalpha() for c in v) for v in entities.values()), entities
+    finally:
+        set_language("en")
+
+
+def test_shaped_and_word_columns_read_in_chinese():
+    from deskterm.exports.labels import SHAPED_COLUMNS, WORD_COLUMNS, code_labels
+
+    set_language("zh")
+    try:
+        assert code_labels("visitors", "doc_masked")("resident_id ****4892") == "居民身份证 ****4892"
+        items = '[{"kind": "repair", "id": 2, "text": "R1 2-1304 漏水"}, {"kind": "promise", "id": 1, "text": "待答复"}]'
+        assert code_labels("handovers", "open_items")(items) == "维修：R1 2-1304 漏水\n承诺答复：待答复"
+        counted = code_labels("handovers", "physical_items")('{"keys": 12, "parcels": 6}')
+        assert "keys" not in counted and "12" in counted and "6" in counted
+        assert code_labels("audit", "action")("user.create") == "账号：新建"
+        assert code_labels("complaints", "category")["repair_speed"] != "repair_speed"
+        for (kind, column), words in WORD_COLUMNS.items():
+            names = code_labels(kind, column)
+            assert all(name != code and name != words[code] for code, name in names.items()), (kind, column)
+        assert set(SHAPED_COLUMNS) == {("visitors", "doc_masked"), ("handovers", "open_items"),
+                                       ("handovers", "physical_items"), ("audit", "action")}
+    finally:
+        set_language("en")

@@ -25,10 +25,12 @@ from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 
 KINDS = ("residents", "units", "directory", "fees", "categories")
+COMPANY_KEY = "C"  # a company's key in the residents file: "C" and its id (a resident's is its id)
 
 # canonical column -> the headings people write (compared after normalise_heading)
 HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "residents": {
+        "id": ("住户编号", "id", "residentid"),
         "name": ("姓名", "住户姓名", "业主姓名", "名字", "联系人", "name", "resident"),
         "building": ("楼栋", "楼栋号", "楼号", "栋", "幢", "楼宇", "building", "block"),
         "section": ("单元", "单元号", "section", "entrance"),
@@ -78,7 +80,7 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
 # other value names how a non-text cell is read. tests/unit/test_text_fields.py holds every
 # column of HEADINGS to this.
 TARGETS: dict[str, dict[str, str]] = {
-    "residents": {"name": "Resident.name", "building": "Building.code", "section": "Unit.label",
+    "residents": {"id": "key", "name": "Resident.name", "building": "Building.code", "section": "Unit.label",
                   "unit": "Unit.label", "phone": "Resident.phone", "relation": "choice",
                   "company": "Company.name", "note": "Resident.note"},
     "units": {"building": "Building.code", "building_name": "Building.name",
@@ -220,10 +222,12 @@ def _tables(path: Path) -> list[tuple[str, Any]]:
             suffix=suffix or path.name))
 
     def csv_rows():
+        from deskterm.export import unguard
+
         reader = csv.reader(io.StringIO(_csv_text(path.read_bytes()), newline=""))
         line = 1
         for row in reader:  # a quoted cell over several lines: the next row's line is later
-            yield line, row
+            yield line, [unguard(cell) for cell in row]  # the formula guard of a CSV export
             line = reader.line_num + 1
 
     return [(path.stem, csv_rows)]

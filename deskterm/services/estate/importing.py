@@ -2,8 +2,13 @@
 
 A unit is named by its label, building-room ("12-1203"), or building-section-room when the
 file has a 单元 column ("3-2-1203"). Buildings and units a resident list mentions are created
-when missing, so one resident list can set a new estate up. A resident is matched by unit and
-name: a second import updates phone, relation and note instead of adding the person twice.
+when missing, so one resident list can set a new estate up. A row with a key (住户编号, the
+`id` column of `deskterm export residents`: a resident's id, or C and a company's) updates that
+very record, name and unit included, and a cell of an exported column left empty clears it (a
+masked phone is unchanged); a key of a moved-out or deleted record is a bad row. A row without
+a key is matched by unit and name among the residents living there: a second import updates
+phone, relation and note instead of adding the person twice, and a renamed or moved person is
+added as new (the old record stays; import the exported file, with its keys, to rename or move).
 Phones are stored for the desk to ring, never written to the audit (D-21).
 """
 
@@ -23,7 +28,7 @@ from deskterm.models.estate import Building, BuildingKind, Company, Resident, Un
 from deskterm.models.guard import check_values
 from deskterm.rules.text import controls
 from deskterm.services import audit
-from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
+from deskterm.services.admin.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
 
 RELATIONS = {"业主": "owner", "房主": "owner", "产权人": "owner", "owner": "owner",
              "租户": "tenant", "租客": "tenant", "承租人": "tenant", "tenant": "tenant",
@@ -212,26 +217,64 @@ class _UnitRow(NamedTuple):
     label: str
     building: str
     room: str
-    kind: str
+    kind: str | None  # None: the cell is empty (a new building is residential, an old one keeps its kind)
     floor: int | None
-    name: str
+    name: str  # "": the cell is empty (kept; a new building is named after its code)
 
 
 def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
                  progress=None) -> None:
-    def check(cells, _line):
+    """Units, and the building columns of each row (楼栋名称, 类型): every column the units
+    export writes changes what it names, so an edited export imports as edited. A building's
+    name and type are the same on each of its rows: a row that says otherwise is a bad row."""
+    stated: dict[str, tuple[int, str, str | None]] = {}  # building -> first line, name, kind
+    buildings = {code: (bid, name, kind) for bid, code, name, kind in session.execute(
+        select(Building.id, Building.code, Building.name, Building.kind))}
+    done: set[str] = set()  # buildings compared (and changed) already
+
+    def check(cells, line):
         label, building, room = unit_label(cells)
-        kind = KINDS.get(str(cells.get("kind", "")).strip().lower())
-        if kind is None:
+        typed = str(cells.get("kind", "")).strip()
+        kind = KINDS.get(typed.lower()) if typed else None
+        if typed and kind is None:
             raise BadRow(_("The type “{kind}” is neither 住宅 (residential) nor 写字楼 (office).").format(kind=cells["kind"]))
-        name = str(cells.get("building_name", "")).strip()
+        name = " ".join(str(cells.get("building_name", "")).split())
         _fits(Building, {"name": name}, "楼栋名称")
+        earlier = stated.setdefault(building, (line, name, kind))
+        for column, now, before in (("楼栋名称", name, earlier[1]), ("类型", kind, earlier[2])):
+            if now and before and now != before:
+                raise BadRow(_("{column} of building {building} is “{value}” here but “{other}” on line "
+                               "{line}: a building has one.").format(column=column, building=building,
+                                                                     value=cells.get("building_name" if column == "楼栋名称" else "kind"),
+                                                                     other=before, line=earlier[0]))
+        if not earlier[1] and name or not earlier[2] and kind:
+            stated[building] = (earlier[0], earlier[1] or name, earlier[2] or kind)
         return label, _UnitRow(label, building, room, kind, _floor(room, cells.get("floor")), name)
+
+    def building_changed(item: _UnitRow, write: bool) -> bool:
+        """Apply the building's name and type as the file states them, once per building."""
+        if item.building in done or item.building not in buildings:
+            return False
+        done.add(item.building)
+        building_id, name, kind = buildings[item.building]
+        _line, want_name, want_kind = stated[item.building]
+        wanted = {"name": want_name or name, "kind": want_kind or kind}
+        changed = [k for k, old in (("name", name), ("kind", kind)) if wanted[k] != old]
+        if changed and write:
+            row = lock_row(session, Building, building_id)
+            for key in changed:
+                setattr(row, key, BuildingKind(wanted[key]) if key == "kind" else wanted[key])
+            session.add(row)
+            audit.record(session=session, actor=actor, clock=clock, action="building.update", entity="building",
+                         entity_id=building_id, detail={"fields": changed, "source": "import"})
+        return bool(changed)
 
     def apply(places: _Places, item: _UnitRow, write: bool) -> None:
         label, floor = item.label, item.floor
+        moved = building_changed(item, write)
         if label not in places.units:
-            places.unit(label, item.building, item.room, floor=floor, kind=item.kind, name=item.name)
+            _line, name, kind = stated[item.building]
+            places.unit(label, item.building, item.room, floor=floor, kind=kind or "residential", name=name)
             result.created += 1
         elif floor is not None and places.floors[label] != floor:
             result.updated += 1
@@ -242,6 +285,8 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
                 session.add(existing)
                 audit.record(session=session, actor=actor, clock=clock, action="unit.update", entity="unit",
                              entity_id=existing.id, detail={"fields": ["floor"], "source": "import"})
+        elif moved:
+            result.updated += 1
         else:
             result.unchanged += 1
 
@@ -285,6 +330,8 @@ class _PersonRow(NamedTuple):
     person: Any  # the resident's row as it will be written (residents.CheckedResident), or a _CompanyRow
     line: int
     typed: str  # the name as typed (spaces as one), when it differs from the name matched
+    ref: int | None = None  # the record the row's key names (resident or company id)
+    given: frozenset[str] = frozenset()  # with a key: the fields the row sets (empty cells clear)
 
 
 class _CompanyRow(NamedTuple):
@@ -306,12 +353,16 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         typed = " ".join(str(cells.get("name", "")).split())
         name = match_name(cells.get("name", ""))
         company = match_name(cells.get("company", ""))
+        ref = _key(cells.get("id"), company=bool(company), residents=by_id, companies=companies_by_id)
         if not name and not company:
             raise BadRow(_("The name (姓名) is empty."))
         if len(name) > 64 or len(company) > 128:
             raise BadRow(_("The name is too long."))
         label, building, room = unit_label(cells)
-        relation = RELATIONS.get(str(cells.get("relation", "")).strip().lower())
+        relation_cell = str(cells.get("relation", "")).strip().lower()
+        if ref is not None and not relation_cell and not company:  # kept as it is
+            relation_cell = by_id[ref][2]
+        relation = RELATIONS.get(relation_cell)
         if relation is None and not company:
             raise BadRow(_("“{value}” is not 业主, 租户 or 家属 (owner, tenant, family).").format(value=cells["relation"]))
         note = str(cells.get("note", "")).strip() or None
@@ -333,6 +384,9 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
                 raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
                                                              problem=exc.context.get("problem", exc))) from None
         who = company or name
+        given = frozenset(k for k in ("phone", "note") if k in cells and "*" not in str(cells[k]))
+        if ref is not None:  # the key names the record: same names in one flat are fine
+            return ("key", bool(company), ref), _PersonRow(label, building, room, person, line, "", ref, given)
         if (label, who) in first and first[(label, who)][1] != (cells.get("company") or typed):
             earlier, spelt = first[(label, who)]
             raise BadRow(_("“{typed}” in {unit} is “{name}” on line {line} (spaces, full-width "
@@ -349,12 +403,24 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
                                                         typed if typed != name else "")
 
     # Who lives where already, read once: (unit id, name) -> the first such resident's
-    # (id, relation, phone, note); only a resident whose row changes is loaded.
+    # (id, relation, phone, note), among those living here (a moved-out record is never
+    # matched); only a resident whose row changes is loaded. With a key column, every record
+    # by id (its state too: a key of a moved-out resident is a bad row).
     known: dict[tuple[int, str], tuple] = {}
-    for rid, unit_id, name, *values in session.execute(
+    by_id: dict[int, tuple] = {}
+    companies_by_id: dict[int, tuple] = {}
+    keyed = "id" in sheet.columns.values()
+    for rid, unit_id, name, relation, phone, note, active in session.execute(
             select(Resident.id, Resident.unit_id, Resident.name, Resident.relation, Resident.phone,
-                   Resident.note).order_by(Resident.id)):
-        known.setdefault((unit_id, name), (rid, *values))
+                   Resident.note, Resident.active).order_by(Resident.id)):
+        if active:
+            known.setdefault((unit_id, name), (rid, relation, phone, note))
+        if keyed:
+            by_id[rid] = (unit_id, name, relation, phone, note, active)
+    if keyed:
+        companies_by_id.update((cid, (unit_id, name, contact, phone, active)) for cid, unit_id, name, contact, phone, active
+                               in session.execute(select(Company.id, Company.unit_id, Company.name, Company.contact_name,
+                                                         Company.phone, Company.active)))
     new = []  # created together at the end (residents.create_residents)
 
     def apply(places: _Places, item: _PersonRow, write: bool) -> None:
@@ -363,7 +429,15 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         if isinstance(row, _CompanyRow):
             if write:
                 places.flush()  # its unit, if new, before the company that refers to it
+            if item.ref is not None:
+                _keyed_company(session, unit_id, item, companies_by_id[item.ref], result, write, actor, clock)
+                return
             _company(session, unit_id, row, result, write, actor, clock)
+            return
+        if item.ref is not None:
+            if write:
+                places.flush()  # a new unit before the resident moved into it
+            _keyed_resident(session, unit_id, item, by_id[item.ref], result, write, actor, clock)
             return
         existing = known.get((unit_id, row.name)) if unit_id is not None else None
         if existing is not None and item.typed:
@@ -398,6 +472,81 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
     if new:
         create_residents(session=session, actor=actor, clock=clock, residents_in=new,
                          progress=None if progress is None else (lambda n: progress(_("Writing"), n, len(new))))
+
+
+def _key(value: Any, *, company: bool, residents: dict[int, tuple], companies: dict[int, tuple]) -> int | None:
+    """The record a row's key (住户编号) names: a resident's id, or C and a company's id; None
+    for an empty cell. A key that names nothing, a moved-out record, or a company's key on a
+    person's row (or the other way round) is a bad row."""
+    text = "".join(str(value or "").split()).upper()
+    if not text:
+        return None
+    is_company = text.startswith(COMPANY_KEY)
+    digits = text.removeprefix(COMPANY_KEY)
+    if not digits.isdigit() or len(digits) > 18:
+        raise BadRow(_("“{key}” is not a key of an export (住户编号: a resident's number, or C and a "
+                       "company's); clear the cell to match the row by unit and name.").format(key=value))
+    if is_company != company:
+        raise BadRow(_("The key “{key}” is a company's but 公司 is empty, or a resident's but 公司 is "
+                       "filled: fill or clear 公司 as exported, or clear the key.").format(key=value))
+    ref = int(digits)
+    record = (companies if company else residents).get(ref)
+    if record is None:
+        raise BadRow(_("There is no record with the key “{key}” (deleted?): clear the cell to add "
+                       "the row as new.").format(key=value))
+    if not record[-1]:
+        raise BadRow(_("The key “{key}” is of a record that has moved out: clear the cell to add "
+                       "the row as new.").format(key=value))
+    return ref
+
+
+def _keyed_resident(session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock) -> None:
+    """The resident the row's key names takes the row's name, unit, relation, and the phone and
+    note its cells give (an empty cell clears; a masked phone or an absent column keeps)."""
+    row = item.person
+    old_unit, old_name, relation, phone, note, _active = record
+    wanted = {"name": row.name, "unit_id": unit_id, "relation": row.relation,
+              "phone": row.phone if "phone" in item.given else phone,
+              "note": row.note if "note" in item.given else note}
+    old = {"name": old_name, "unit_id": old_unit, "relation": relation, "phone": phone, "note": note}
+    changed = [k for k in wanted if wanted[k] != old[k]]  # a new unit (None in a dry run) is a move
+    if not changed:
+        result.unchanged += 1
+        return
+    result.updated += 1
+    if write:
+        resident = lock_row(session, Resident, item.ref)
+        for key in changed:
+            setattr(resident, key, wanted[key])
+        if "name" in changed:  # its search keys with it
+            for key in ("name_pinyin", "name_initials", "name_after_1", "name_after_2"):
+                setattr(resident, key, getattr(row, key))
+        session.add(resident)
+        audit.record(session=session, actor=actor, clock=clock, action="resident.update", entity="resident",
+                     entity_id=item.ref, detail={"fields": changed, "source": "import"})
+
+
+def _keyed_company(session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock) -> None:
+    """The company the row's key names takes the row's name, unit, contact and phone."""
+    row: _CompanyRow = item.person
+    old_unit, old_name, contact, phone, _active = record
+    wanted = {"name": row.name, "unit_id": unit_id, "contact_name": row.contact_name,
+              "phone": row.phone if "phone" in item.given else phone}
+    old = {"name": old_name, "unit_id": old_unit, "contact_name": contact, "phone": phone}
+    changed = [k for k in wanted if wanted[k] != old[k]]  # a new unit (None in a dry run) is a move
+    if not changed:
+        result.unchanged += 1
+        return
+    result.updated += 1
+    if write:
+        company = lock_row(session, Company, item.ref)
+        for key in changed:
+            setattr(company, key, wanted[key])
+        if "name" in changed:
+            company.name_pinyin, company.name_initials = row.keys
+        session.add(company)
+        audit.record(session=session, actor=actor, clock=clock, action="company.update", entity="company",
+                     entity_id=item.ref, detail={"fields": changed, "source": "import"})
 
 
 # The file's column a resident's field comes from, to name it in a bad row's sentence.

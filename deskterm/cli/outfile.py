@@ -1,0 +1,147 @@
+"""Where `--out` writes (export, report): one check and one writer for every command.
+
+* a new file, or an existing regular file with --force: written to a temporary file beside
+  it (0600: it holds people's records) and renamed into place, so a failure never leaves half
+  a file; an existing file without --force is refused;
+* a character device or a FIFO (/dev/stdout, /dev/null, a named pipe), named directly or
+  through a symbolic link: written through, as a stream (nothing there to replace);
+* a symbolic link to anything else is refused: --force never replaces a link, nor the file it
+  points to, silently; a folder, a socket or a missing folder are refused too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO
+
+import typer
+
+from deskterm.i18n import _
+
+NEW, FILE, STREAM = "new", "file", "stream"
+
+
+def check_target(out: str, force: bool) -> str:
+    """NEW, FILE (a regular file --force replaces) or STREAM; a usage error otherwise."""
+    path = Path(out)
+
+    def refuse(message: str, **more) -> typer.BadParameter:
+        return typer.BadParameter(message.format(**{"path": out, **more}), param_hint="--out")
+
+    try:
+        here = os.lstat(path)
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise refuse(_("The folder {path} does not exist."), path=path.parent) from None
+        return NEW
+    except OSError as exc:
+        raise refuse(_("{path} cannot be read: {error}"), error=exc.strerror or exc) from None
+    mode = here.st_mode
+    if stat.S_ISLNK(mode):
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = None
+        if mode is None or not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            raise refuse(_("{path} is a symbolic link: name the file itself (--force never replaces "
+                           "a link or writes through it)."))
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return STREAM
+    if stat.S_ISDIR(mode):
+        raise refuse(_("{path} is a folder; name a file."))
+    if not stat.S_ISREG(mode):
+        raise refuse(_("{path} is not a file that can be written."))
+    if not force:
+        raise refuse(_("{path} exists already: name a new file, or add --force to replace it."))
+    return FILE
+
+
+def open_stream(out: str) -> IO[bytes]:
+    """A device or FIFO opened to write through: never created (no O_CREAT) nor truncated,
+    and checked again once open (it cannot have become a file since check_target)."""
+    fd = os.open(out, os.O_WRONLY | os.O_NOCTTY)
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        os.close(fd)
+        raise typer.BadParameter(_("{path} is not a file that can be written.").format(path=out), param_hint="--out")
+    return os.fdopen(fd, "wb")
+
+
+class Output:
+    """The stream `--out` is written through: binary, or text (`encoding`) for reports.
+    "-" is standard output; `seekable` asks for a real file first (xlsx), copied to a stream
+    or standard output at the end."""
+
+    def __init__(self, out: str, target: str | None, *, encoding: str | None = None,
+                 seekable: bool = False, prefix: str = ".deskterm-") -> None:
+        self.out, self.target, self.encoding, self.prefix = out, target, encoding, prefix
+        self.seekable = seekable
+        self.tmp: Path | None = None
+        self.stream: IO | None = None
+        self.sink: IO | None = None
+
+    def __enter__(self) -> IO:
+        direct = self.out == "-" or self.target == STREAM
+        if direct and not self.seekable:
+            if self.out == "-":
+                sys.stdout.flush()
+                if self.encoding:
+                    return sys.stdout
+                from deskterm.encoders import TerminalStream
+
+                self.stream = TerminalStream(sys.stdout.buffer)  # no escape reaches a terminal (issue 15)
+                return self.stream
+            self.sink = open_stream(self.out)
+            if self.encoding is None:  # like standard output: it may be a terminal
+                from deskterm.encoders import TerminalStream
+
+                self.stream = TerminalStream(self.sink)
+            else:
+                self.stream = self._wrap(self.sink)
+            return self.stream
+        folder = None if direct else Path(self.out).parent
+        fd, name = tempfile.mkstemp(prefix=self.prefix, dir=folder)  # 0600: it names people
+        self.tmp = Path(name)
+        self.stream = self._wrap(os.fdopen(fd, "wb"))
+        return self.stream
+
+    def _wrap(self, raw: IO) -> IO:
+        if self.encoding is None:
+            return raw
+        import io
+
+        return io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.tmp is None:
+            if self.sink is not None:
+                self.stream.flush()
+                self.sink.close()
+            elif self.stream is not None:
+                self.stream.flush()
+            return
+        self.stream.close()
+        try:
+            if exc_type is not None:
+                return
+            if self.out == "-" or self.target == STREAM:
+                if self.out == "-":
+                    sys.stdout.flush()
+                    sink = sys.stdout.buffer
+                    with self.tmp.open("rb") as fh:
+                        shutil.copyfileobj(fh, sink, 1 << 20)
+                    sink.flush()
+                else:
+                    with self.tmp.open("rb") as fh, open_stream(self.out) as sink:
+                        shutil.copyfileobj(fh, sink, 1 << 20)
+            else:
+                os.replace(self.tmp, self.out)
+                self.tmp = None
+        finally:
+            if self.tmp is not None:
+                self.tmp.unlink(missing_ok=True)
