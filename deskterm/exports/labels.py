@@ -68,8 +68,6 @@ HEADINGS: dict[str, str] = {
     "physical_items": N_("Physical items"), "user": N_("User"), "action": N_("Action"),
     "entity": N_("Record"), "entity_id": N_("Record id"), "detail": N_("Detail"),
     "record_digest": N_("Record digest"), "prev_hash": N_("Previous hash"), "hash": N_("Hash"),
-    "settlement": N_("Settlement"), "receipt_no": N_("Receipt number"), "cost_bearer": N_("Cost borne by"),
-    "settled_at": N_("Settled"),
 }
 
 _ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
@@ -107,9 +105,6 @@ _ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
     LogCategory: {"equipment": N_("Equipment"), "security": N_("Security"), "fire": N_("Fire"),
                   "water_power": N_("Water and power"), "noise_dispute": N_("Noise or dispute"),
                   "emergency": N_("Emergency"), "other": N_("Other")},
-    Settlement: {"unpaid": N_("unpaid"), "paid": N_("paid at the desk"), "finance": N_("sent to finance")},
-    CostBearer: {"owner": N_("owner"), "public_fund": N_("public maintenance fund"),
-                 "service_fee": N_("property service fee"), "developer": N_("developer's warranty")},
     HandoverStatus: {"draft": N_("Draft"), "signed": N_("Signed, awaiting"), "accepted": N_("Accepted by next shift"),
                      "refused": N_("Refused")},
 }
@@ -127,7 +122,6 @@ CODE_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("complaints", "severity"): Severity, ("complaints", "status"): ComplaintStatus,
     ("complaints", "answer_how"): AnswerHow,
     ("logbook", "category"): LogCategory, ("handovers", "status"): HandoverStatus,
-    ("repairs", "settlement"): Settlement, ("repairs", "cost_bearer"): CostBearer,
 }
 
 # (export kind, column) -> code -> its name: columns whose codes are no model enum
