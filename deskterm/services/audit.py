@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, select
 
 from deskterm.audit_key import audit_key
-from deskterm.bulk import insert_rows
+from deskterm.bulk import WRITTEN, insert_rows
 from deskterm.clock import Clock, SystemClock, as_utc
 from deskterm.db import lock_row
 from deskterm.models.audit import AuditEvent, AuditHead
@@ -46,8 +46,24 @@ GENESIS = "0" * 64
 
 # Records whose every insert, change and deletion is sealed: table -> columns left out of the
 # digest (state that is not evidence: a sign-in throttle changes at every wrong password).
+# Everything a report, an export or a decision reads is sealed; the few tables that are not are
+# in UNSEALED with the reason (tests/reliability/test_sealed_tables.py holds every table to one).
 SEALED: dict[str, frozenset[str]] = {
     "user": frozenset({"failed_logins", "locked_until"}),
+    "building": frozenset(),
+    "unit": frozenset(),
+    "resident": frozenset(),
+    "company": frozenset(),
+    "engineer": frozenset(),
+    "repair_category": frozenset(),
+    "complaint_category": frozenset(),
+    "fee_schedule_item": frozenset(),
+    "directory_entry": frozenset(),
+    "event": frozenset(),
+    "inquiry": frozenset(),
+    "contact_attempt": frozenset(),
+    "shift": frozenset(),
+    "repair_attempt": frozenset(),
     "visitor_slip": frozenset(),
     "expected_visitor": frozenset(),
     "deny_entry": frozenset(),
@@ -63,6 +79,16 @@ SEALED: dict[str, frozenset[str]] = {
     "handover": frozenset(),
     "handover_item": frozenset(),
     "logbook_entry": frozenset(),
+}
+# Tables deliberately left out of SEALED, each with the reason (docs/ARCHITECTURE.md "Audit").
+UNSEALED: dict[str, str] = {
+    "audit_event": "the chain itself: every event is checked by its keyed hash and link",
+    "audit_head": "the chain's head: checked against the chain's last event (and the witness)",
+    "sign_in_throttle": "sign-in delays, changed at every wrong password: not evidence; an edit "
+                        "can only lift or lengthen a delay",
+    "counter": "the last number given per prefix and day: the numbers themselves are sealed in "
+               "the rows that bear them; an edit can only skip a number or make the next one "
+               "collide (refused by the unique index)",
 }
 SEAL_CHUNK = 2000  # rows per `audit.seal` event when a whole table is sealed at once
 
@@ -144,6 +170,20 @@ _PENDING = "deskterm_unsealed"
 _CLOCK = "deskterm_audit_clock"
 
 
+def key_column(table: Any) -> Any:
+    """The one primary-key column a sealed row is named by (an id, or a category's code)."""
+    (column,) = table.primary_key.columns
+    return column
+
+
+def _typed_keys(column: Any, idents: list[str]) -> list[Any]:
+    return [int(i) for i in idents] if column.type.python_type is int else list(idents)
+
+
+def _ident_order(ident: str) -> tuple[int, Any]:
+    return (0, int(ident)) if ident.isdigit() else (1, ident)
+
+
 def _sealed_table(obj: Any) -> str | None:
     table = getattr(type(obj), "__table__", None)
     name = getattr(table, "name", None)
@@ -163,7 +203,8 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
             table = _sealed_table(obj)
             if table is None:
                 continue
-            ident = getattr(obj, "id", None)  # given by the INSERT just flushed
+            key = sa_inspect(obj).mapper.primary_key_from_instance(obj)  # given by the INSERT just flushed
+            ident = key[0] if len(key) == 1 else None
             if ident is None or (group is session.dirty and not session.is_modified(obj)):
                 continue
             if pending is None:
@@ -180,7 +221,7 @@ def _on_orm_execute(state: Any) -> None:
     if table is None or table.name not in SEALED:
         return
     where = state.statement.whereclause
-    query = core_select(table.c.id)
+    query = core_select(key_column(table))
     if where is not None:
         query = query.where(where)
     ids = state.session.execute(query).scalars().all()
@@ -189,8 +230,11 @@ def _on_orm_execute(state: Any) -> None:
 
 def _before_commit(session: OrmSession) -> None:
     session.flush()
-    if session.info.get(_PENDING):
-        clock = session.info.get(_CLOCK) or SystemClock()
+    _collect_bulk(session)
+    pending = sorted(session.info.pop(_PENDING, ()), key=lambda p: (p[0], _ident_order(p[1])))
+    clock = session.info.get(_CLOCK) or SystemClock()
+    for start in range(0, len(pending), SEAL_CHUNK):  # a bulk import: SEAL_CHUNK rows an event
+        session.info[_PENDING] = set(pending[start:start + SEAL_CHUNK])
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
 
 
@@ -204,15 +248,26 @@ def _stored_digests(connection: Any, table: str, ids: list[str]) -> dict[str, st
     from sqlmodel import SQLModel as _Meta
 
     t = _Meta.metadata.tables[table]
+    column = key_column(t)
     found: dict[str, str | None] = dict.fromkeys(ids)
-    int_ids = [int(i) for i in ids]
-    for start in range(0, len(int_ids), 500):
-        for row in connection.execute(core_select(t).where(t.c.id.in_(int_ids[start:start + 500]))).mappings():
-            found[str(row["id"])] = row_digest(table, dict(row))
+    keys = _typed_keys(column, ids)
+    for start in range(0, len(keys), 500):
+        for row in connection.execute(core_select(t).where(column.in_(keys[start:start + 500]))).mappings():
+            found[str(row[column.name])] = row_digest(table, dict(row))
     return found
 
 
+def _collect_bulk(session: OrmSession) -> None:
+    """Rows written by deskterm.bulk.insert_rows (no ORM flush) join the rows to seal."""
+    written = session.info.pop(WRITTEN, None)
+    if written:
+        touched_rows = {(t, i) for t, i in written if t in SEALED}
+        if touched_rows:
+            session.info.setdefault(_PENDING, set()).update(touched_rows)
+
+
 def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
+    _collect_bulk(session)
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return None
@@ -220,7 +275,7 @@ def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
     for table, ident in pending:
         by_table.setdefault(table, []).append(ident)
     connection = session.connection()
-    return {table: _stored_digests(connection, table, sorted(ids, key=int))
+    return {table: _stored_digests(connection, table, sorted(ids, key=_ident_order))
             for table, ids in sorted(by_table.items())}
 
 
@@ -259,7 +314,9 @@ def record(
     digest = None
     if subject is not None:
         table = type(subject).__table__.name
-        digest = (seals or {}).get(table, {}).get(str(subject.id)) if table in SEALED else None
+        key = sa_inspect(subject).mapper.primary_key_from_instance(subject)
+        digest = ((seals or {}).get(table, {}).get(str(key[0]))
+                  if table in SEALED and len(key) == 1 else None)
         if digest is None:
             digest = record_digest(subject)
     head = _locked_head(session)
@@ -367,9 +424,10 @@ def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: 
     chunks: list[tuple[str, dict[str, str]]] = []
     for table in SEALED:
         t = _Meta.metadata.tables[table]
+        column = key_column(t)
         chunk: dict[str, str] = {}
-        for values in connection.execute(core_select(t).order_by(t.c.id)).mappings():
-            ident = str(values["id"])
+        for values in connection.execute(core_select(t).order_by(column)).mappings():
+            ident = str(values[column.name])
             digest = row_digest(table, dict(values))
             if only_unsealed is not None and only_unsealed.get((table, ident)) == digest:
                 continue
@@ -469,9 +527,10 @@ def verify(session: Session) -> VerifyResult:
 
     for table in SEALED:
         t = _Meta.metadata.tables[table]
+        column = key_column(t)
         seen: set[str] = set()
-        for values in connection.execute(core_select(t).order_by(t.c.id)).mappings():
-            ident = str(values["id"])
+        for values in connection.execute(core_select(t).order_by(column)).mappings():
+            ident = str(values[column.name])
             seen.add(ident)
             records += 1
             key = (table, ident)
