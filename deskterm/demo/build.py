@@ -63,6 +63,7 @@ def build_demo(
     setup.initialise(engine=engine, clock=FixedClock(now), settings=settings)
     reference = _reference_and_check_empty(engine)
     ctx = DemoContext(random.Random(seed), now, settings, categories=reference["categories"])
+    ctx.chain.seq, ctx.chain.head = reference["head"]  # after the set-up's seals of the reference data
     add_staff(ctx)
     add_estate(ctx, scale)
     add_shifts(ctx)
@@ -86,8 +87,10 @@ class DemoAlreadyBuilt(DeskError):
 
 def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
+        # a new database holds only the set-up's `audit.seal` events (the reference data sealed)
         if conn.execute(select(func.count()).select_from(User)).scalar_one() or \
-                conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one():
+                conn.execute(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action != "audit.seal")).scalar_one():
             if conn.execute(select(func.count()).select_from(User).where(User.code == "admin1")).scalar_one():
                 raise DemoAlreadyBuilt(
                     _("This database holds the demo already; nothing was added (sign in as op1, password demo1234).")
@@ -100,7 +103,9 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
         fees = {r.code: dict(r._mapping) for r in conn.execute(select(
             FeeScheduleItem.id, FeeScheduleItem.code, FeeScheduleItem.name, FeeScheduleItem.unit,
             FeeScheduleItem.labour_fen, FeeScheduleItem.materials_fen))}
-    return {"directory": directory, "categories": categories, "fees": fees}
+        head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    return {"directory": directory, "categories": categories, "fees": fees,
+            "head": (head.seq, head.hash) if head else (0, audit.GENESIS)}
 
 
 def _open_at(ctx: DemoContext, at: datetime) -> list[tuple[str, int, str]]:
