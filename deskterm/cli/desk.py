@@ -81,8 +81,11 @@ def _show_version(value: bool) -> None:
 
 def _open_unchecked(db):
     from deskterm.cli.context import open_desk
+    from deskterm.services import audit
 
-    return open_desk(db, check_schema=False, create=True)  # init and demo make the database
+    desk = open_desk(db, check_schema=False, create=True)  # init and demo make the database
+    audit.provide_key_for_new_database(desk.engine)  # and only they make the key (a new one)
+    return desk
 
 
 def _progress_printer():

@@ -32,10 +32,12 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, select
 
-from deskterm.audit_key import audit_key
+from deskterm.audit_key import audit_key, key_location
 from deskterm.bulk import WRITTEN, insert_rows
 from deskterm.clock import Clock, SystemClock, as_utc
 from deskterm.db import lock_row
+from deskterm.errors import DeskError
+from deskterm.i18n import _
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.guard import check_values
 from deskterm.models.shift import Handover
@@ -279,12 +281,31 @@ def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
             for table, ids in sorted(by_table.items())}
 
 
+class ChainRefused(DeskError):
+    """The chain cannot take an event: its head is missing, or this desk's key does not verify
+    its last event. One sentence; nothing was saved."""
+
+
+_HEAD_CHECKED = "deskterm_audit_head_checked"
+
+
 def _locked_head(session: Session) -> AuditHead:
+    """The head, locked, checked once per transaction: present whenever the chain holds an event
+    (a deleted head would make the next event collide with seq 1), and its event verifying with
+    this desk's key (a desk with another key would chain events nobody can verify)."""
     head = lock_row(session, AuditHead, 1)
     if head is None:
+        if session.exec(select(AuditEvent.seq).limit(1)).first() is not None:
+            raise ChainRefused(_("The audit head is missing: nothing was saved. Run `deskterm audit verify` and restore the last verified backup."))
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
         session.flush()
+    elif head.seq and not session.info.get(_HEAD_CHECKED):
+        last = session.exec(select(AuditEvent).where(AuditEvent.seq == head.seq)).first()
+        if last is not None and _event_hash(last) != last.hash:
+            raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
+                where=key_location()))
+    session.info[_HEAD_CHECKED] = True
     return head
 
 
@@ -401,6 +422,23 @@ def record_many(
 _BULK_COLUMNS = ("seq", "at", "user_id", "action", "entity", "entity_id", "detail", "prev_hash", "hash")
 
 
+def provide_key_for_new_database(engine: Any) -> None:
+    """`init` and `demo`: make the installation's key if there is none and the database is new
+    (its chain holds no event). Anything else without a key refuses (deskterm.audit_key)."""
+    from sqlalchemy import func
+    from sqlalchemy import inspect as inspect_engine
+
+    from deskterm.audit_key import create_key, has_key
+
+    if has_key():
+        return
+    with engine.connect() as conn:
+        new = ("audit_event" not in inspect_engine(conn).get_table_names()
+               or not conn.execute(core_select(func.count()).select_from(AuditEvent.__table__)).scalar_one())
+    if new:
+        create_key()
+
+
 def head_hash(session: Session) -> str:
     head = session.get(AuditHead, 1)
     return head.hash if head else GENESIS
@@ -500,10 +538,27 @@ def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tu
                 last_digest[(table, ident)] = digest
     if not problems:
         head = session.get(AuditHead, 1)
-        if head is not None and (head.seq != checked or head.hash != expected_prev):
+        if head is None and checked:
+            problems.append(f"the audit head is missing (the chain ends at event {checked})")
+            first = checked
+        elif head is not None and (head.seq != checked or head.hash != expected_prev):
             problems.append(f"chain truncated: the head says event {head.seq}, the chain ends at {checked}")
             first = checked + 1
     return problems, first, checked, last_digest, hashes
+
+
+def _wrong_key(session: Session) -> bool:
+    """Not one event verifies with this key, yet the chain as stored is whole: every link holds
+    and every handover's anchor is in it. What a desk with another installation's key sees (an
+    attacker re-hashing without the key leaves the anchors behind)."""
+    prev, stored = GENESIS, {}
+    for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
+        if event.seq != len(stored) + 1 or event.prev_hash != prev or _event_hash(event) == event.hash:
+            return False
+        stored[event.seq] = prev = event.hash
+    anchors = session.exec(select(Handover.audit_head_seq, Handover.audit_head_hash)
+                           .where(Handover.audit_head_seq.is_not(None)))
+    return bool(stored) and all(seq == 0 or stored.get(seq) == digest for seq, digest in anchors)
 
 
 def verify(session: Session) -> VerifyResult:
@@ -511,6 +566,11 @@ def verify(session: Session) -> VerifyResult:
     table with its last sealed digests, naming each row edited, deleted or inserted behind the
     app."""
     problems, first, checked, last_digest, hashes = chain_digests(session)
+    if first == 1 and problems[0].startswith("event 1 (") and _wrong_key(session):
+        wrong = (f"wrong key: not one event verifies with this desk's audit key ({key_location()}), "
+                 "while the chain's links and the handovers' anchors agree: this is not the "
+                 "installation's key (or the whole chain and its anchors were rewritten)")
+        return VerifyResult(False, 0, 0, wrong, None, [wrong])
     chain_ok = not problems
     for handover in session.exec(select(Handover).where(Handover.audit_head_seq.is_not(None))
                                  .order_by(Handover.id)):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from tests.cli.conftest import first_sign_in
+
 ADMIN = {"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"}
 
 
@@ -45,10 +47,11 @@ def test_upgrade_and_verify_sign_in_and_upgrade_is_audited(cli, desk_db):
     assert cli("db", "upgrade", "--db", desk_db).exit_code == 1  # no --user
     op = {"DESKTERM_NEW_PASSWORD": "op-password-1"}
     cli("users", "add", "op7", "--name", "Op", "--db", desk_db, env={**ADMIN, **op})
+    first_sign_in(cli, desk_db, "op7", "op-password-1")
     result = cli("db", "upgrade", "--db", desk_db, "--user", "op7", env={"DESKTERM_PASSWORD": "op-password-1"})
     assert result.exit_code == 1 and "may not do this: db.manage" in result.stderr
     result = cli("audit", "verify", "--db", desk_db, "--user", "op7", env={"DESKTERM_PASSWORD": "op-password-1"})
-    assert result.exit_code == 1  # an operator: first their own password, then no audit.verify
+    assert result.exit_code == 1 and "may not do this: audit.verify" in result.stderr
     assert cli("audit", "verify", "--db", desk_db, env=ADMIN).exit_code == 0
 
 
@@ -58,13 +61,13 @@ def test_break_glass_recovery_when_every_admin_is_lost(cli, desk_db):
     assert refused.exit_code == 1 and "active admin exists" in refused.stderr
     from sqlmodel import select
 
-    from deskterm.db import make_engine, run_write
+    from deskterm.db import lock_first, make_engine, run_write
     from deskterm.models.user import User
 
     engine = make_engine(desk_db)
 
     def lose(session):
-        boss = session.exec(select(User).where(User.code == "boss")).one()
+        boss = lock_first(session, select(User).where(User.code == "boss"))
         boss.active = False
         session.add(boss)
 

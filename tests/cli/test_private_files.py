@@ -87,6 +87,7 @@ def test_the_default_data_folder_and_the_key_are_private(tmp_path, monkeypatch):
 
     resolve_url(None)
     assert _mode(data) == 0o700
+    audit_key.create_key()  # as `init` does for a new database
     assert audit_key.audit_key()
     assert _mode(audit_key.key_path()) == 0o600
     assert _mode(audit_key.key_path().parent) == 0o700

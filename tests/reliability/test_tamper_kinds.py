@@ -316,7 +316,14 @@ def repair_category_edited(conn):
     return f"repair_category {code}: edited"
 
 
+def head_deleted(conn):
+    """`delete from audit_head`: a finding, and no write ends in a database error (B4)."""
+    conn.execute(text("DELETE FROM audit_head"))
+    return "the audit head is missing"
+
+
 KINDS: dict[str, Callable] = {f.__name__: f for f in (
+    head_deleted,
     repair_attempt_arrival_moved, contact_attempt_deleted, inquiry_outcome_edited,
     resident_phone_changed, fee_item_raised, shift_operator_changed, directory_phone_changed,
     engineer_inserted, repair_category_edited,
