@@ -84,7 +84,7 @@ def _open_unchecked(db):
     from deskterm.services import audit
 
     desk = open_desk(db, check_schema=False, create=True)  # init and demo make the database
-    audit.provide_key_for_new_database(desk.engine)  # and only they make the key (a new one)
+    audit.prepare_new_database(desk.engine)  # only they make a key (a new database)
     return desk
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, select
 
+from deskterm import audit_witness
 from deskterm.audit_key import audit_key, key_location
 from deskterm.bulk import WRITTEN, insert_rows
 from deskterm.clock import Clock, SystemClock, as_utc
@@ -238,11 +239,31 @@ def _before_commit(session: OrmSession) -> None:
     for start in range(0, len(pending), SEAL_CHUNK):  # a bulk import: SEAL_CHUNK rows an event
         session.info[_PENDING] = set(pending[start:start + SEAL_CHUNK])
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
+    head = session.info.get(_HEAD_OBJ)
+    if head is not None and session.info.get(_WITNESS_HELD, True):
+        session.info[_WITNESS_NOTE] = (session.get_bind().url, head.seq, head.hash)
+
+
+def _after_commit(session: OrmSession) -> None:
+    note = session.info.get(_WITNESS_NOTE)
+    _end_transaction(session)
+    if note is not None and note[1]:
+        try:
+            audit_witness.note(*note)
+        except OSError:  # committed already; the witness stays where it was
+            pass
+
+
+def _end_transaction(session: OrmSession, *_args: Any) -> None:
+    for key in _PER_TRANSACTION:
+        session.info.pop(key, None)
 
 
 sa_event.listen(OrmSession, "after_flush", _after_flush)
 sa_event.listen(OrmSession, "do_orm_execute", _on_orm_execute)
 sa_event.listen(OrmSession, "before_commit", _before_commit)
+sa_event.listen(OrmSession, "after_commit", _after_commit)
+sa_event.listen(OrmSession, "after_rollback", _end_transaction)
 
 
 def _stored_digests(connection: Any, table: str, ids: list[str]) -> dict[str, str | None]:
@@ -287,6 +308,10 @@ class ChainRefused(DeskError):
 
 
 _HEAD_CHECKED = "deskterm_audit_head_checked"
+_HEAD_OBJ = "deskterm_audit_head"
+_WITNESS_HELD = "deskterm_audit_witness_held"
+_WITNESS_NOTE = "deskterm_audit_witness_note"
+_PER_TRANSACTION = (_HEAD_CHECKED, _HEAD_OBJ, _WITNESS_HELD, _WITNESS_NOTE)
 
 
 def _locked_head(session: Session) -> AuditHead:
@@ -305,8 +330,25 @@ def _locked_head(session: Session) -> AuditHead:
         if last is not None and _event_hash(last) != last.hash:
             raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
                 where=key_location()))
+    if not session.info.get(_HEAD_CHECKED):
+        # the witness is raised at commit only while the chain still holds it (B1): a chain cut
+        # back below it stays reported by verify, whatever is appended after the cut
+        session.info[_WITNESS_HELD] = _holds_witness(session, head)
     session.info[_HEAD_CHECKED] = True
+    session.info[_HEAD_OBJ] = head
     return head
+
+
+def _holds_witness(session: Session, head: AuditHead) -> bool:
+    seen = audit_witness.read(session.get_bind().url)
+    if seen is None:
+        return True
+    seq, digest = seen
+    if seq > head.seq:
+        return False
+    if seq == head.seq:
+        return head.hash == digest
+    return session.exec(select(AuditEvent.hash).where(AuditEvent.seq == seq)).first() == digest
 
 
 def record(
@@ -422,21 +464,22 @@ def record_many(
 _BULK_COLUMNS = ("seq", "at", "user_id", "action", "entity", "entity_id", "detail", "prev_hash", "hash")
 
 
-def provide_key_for_new_database(engine: Any) -> None:
-    """`init` and `demo`: make the installation's key if there is none and the database is new
-    (its chain holds no event). Anything else without a key refuses (deskterm.audit_key)."""
+def prepare_new_database(engine: Any) -> None:
+    """`init` and `demo`: on a new database (its chain holds no event) make the installation's
+    key if there is none, and start this machine's witness for that place afresh. Anything else
+    without a key refuses (deskterm.audit_key)."""
     from sqlalchemy import func
     from sqlalchemy import inspect as inspect_engine
 
     from deskterm.audit_key import create_key, has_key
 
-    if has_key():
-        return
     with engine.connect() as conn:
         new = ("audit_event" not in inspect_engine(conn).get_table_names()
                or not conn.execute(core_select(func.count()).select_from(AuditEvent.__table__)).scalar_one())
     if new:
-        create_key()
+        audit_witness.forget(engine.url)
+        if not has_key():
+            create_key()
 
 
 def head_hash(session: Session) -> str:
@@ -572,6 +615,17 @@ def verify(session: Session) -> VerifyResult:
                  "installation's key (or the whole chain and its anchors were rewritten)")
         return VerifyResult(False, 0, 0, wrong, None, [wrong])
     chain_ok = not problems
+    seen = audit_witness.read(session.get_bind().url)
+    if seen is not None and seen[0] and (chain_ok or seen[0] < (first or 0)):
+        seq, digest = seen
+        if seq > checked:
+            problems.append(f"the chain was cut back below event {seq} seen by this machine "
+                            f"(it ends at event {checked})")
+            first = first if first is not None else checked + 1
+        elif hashes.get(seq) != digest:
+            problems.append(f"the chain was cut back below event {seq} seen by this machine "
+                            f"(its event {seq} is not the one committed here)")
+            first = first if first is not None else seq
     for handover in session.exec(select(Handover).where(Handover.audit_head_seq.is_not(None))
                                  .order_by(Handover.id)):
         seq, expect = handover.audit_head_seq, handover.audit_head_hash
