@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from deskterm.paths import PRIVATE_FILE, config_dir, private_dir
+from deskterm.paths import config_dir, open_private_fd, private_dir
 
 FOLDER = "audit-witness"
 
@@ -58,7 +58,7 @@ def note(url: Any, seq: int, digest: str) -> None:
     """Keep (seq, hash) if seq is higher than what the witness holds."""
     path = witness_path(url)
     private_dir(path.parent, own=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    fd = open_private_fd(path)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         held = os.read(fd, 200).decode("ascii", "replace").split()

@@ -68,6 +68,9 @@ def rekey(conn) -> None:
             raise DeskError(_("The audit chain does not verify as it was written: it was not re-keyed "
                               "and the schema was not upgraded. Restore a verified backup."))
         _drop_guard(conn)
+        from deskterm import audit_witness
+
+        audit_witness.forget(conn.engine.url)  # every hash changes, on purpose and audited
         prev = audit.GENESIS
         for row in rows:
             row.prev_hash = prev
