@@ -190,14 +190,14 @@ def register(app: typer.Typer) -> None:
         user: UserOption = None,
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
-        from deskterm.paths import data_dir
+        from deskterm.paths import data_dir, private_dir
         from deskterm.services.admin import maintenance
 
         desk = open_desk(db)
         actor = act_as(desk, user, "db.manage")
         if path is None:
             path = Path(desk.settings.backup_dir) if desk.settings.backup_dir else data_dir() / "backups"
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(path, own=not desk.settings.backup_dir)  # every folder made 0700, parents too
         result = maintenance.make_backup(engine=desk.engine, target=path, actor=actor,
                                          clock=desk.clock, settings=desk.settings)
         if result.engine == "sqlite":
