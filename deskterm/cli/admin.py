@@ -289,9 +289,12 @@ def register(app: typer.Typer) -> None:
         result = run_read(desk.engine, audit.verify)
         try:
             maintenance.record_verify(engine=desk.engine, clock=desk.clock, result=result, actor=actor)
+            unrecorded = None
         except audit.ChainRefused as refused:
-            typer.echo(_("This check was not recorded: {why}").format(why=refused), err=True)
+            unrecorded = refused
         _print_audit(result)
+        if unrecorded is not None:
+            typer.echo(_("This check was not recorded: {why}").format(why=unrecorded), err=True)
         if not result.ok:
             raise typer.Exit(1)
 
