@@ -19,7 +19,7 @@ def test_status_backup_verify_and_restore(cli, desk_db, tmp_path):
     assert r.exit_code == 0, r.stderr
     made = list(folder.iterdir())
     assert len(made) == 1 and made[0].name.startswith("deskterm-")
-    assert cli("audit", "verify", "--db", desk_db).exit_code == 0
+    assert cli("audit", "verify", "--db", desk_db, "--user", "boss", env=ADMIN).exit_code == 0
     r = cli("--lang", "en", "db", "status", "--db", desk_db)
     assert r.exit_code == 0, r.output
     assert "ok (limit 26 h)" in r.output and "chain verified" in r.output
@@ -32,4 +32,4 @@ def test_status_backup_verify_and_restore(cli, desk_db, tmp_path):
             env=ADMIN)
     assert r.exit_code == 0, r.stderr
     assert "in the audit trail" in r.output
-    assert cli("audit", "verify", "--db", desk_db).exit_code == 0
+    assert cli("audit", "verify", "--db", desk_db, "--user", "boss", env=ADMIN).exit_code == 0
