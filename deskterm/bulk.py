@@ -23,11 +23,20 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+# session.info: {(table name, str(key))} of every row insert_rows wrote, for the audit's seals
+# (services/audit.py takes them with the rows the ORM flushed: a Core insert is sealed too).
+WRITTEN = "deskterm_bulk_written"
+
 
 def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """INSERT `rows` (tuples of values in the order of `columns`) into `table`, in the session's
-    transaction."""
+    transaction; the rows' keys are noted in session.info[WRITTEN]."""
     connection = session.connection()
+    keys = [c.name for c in table.primary_key.columns]
+    if len(keys) == 1 and keys[0] in columns:
+        at = list(columns).index(keys[0])
+        rows = rows if isinstance(rows, list) else list(rows)
+        session.info.setdefault(WRITTEN, set()).update((table.name, str(row[at])) for row in rows)
     dialect = connection.dialect
     if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])

@@ -98,6 +98,20 @@ def open_private(path: Path, mode: str = "w", *, exclusive: bool = False, **kwar
         raise
 
 
+def open_private_fd(path: Path) -> int:
+    """A raw descriptor, read and write, on a file only its owner can read (created 0600, an
+    existing one set to 0600): for a small state file updated under a lock (audit_witness)."""
+    path = Path(path)
+    private_dir(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def write_private_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
     with open_private(path, "w", encoding=encoding) as fh:
         fh.write(text)

@@ -126,6 +126,27 @@ def act_as(desk: Desk, user: str | None, action: str) -> Actor:
     return actor
 
 
+def act_as_without_writing(desk: Desk, user: str | None, action: str) -> Actor:
+    """Sign in as --user for `action` without writing anything (the password checked with
+    argon2, the role with the roles table): for `audit verify` when the chain refuses events."""
+    from deskterm.errors import AuthFailed
+    from deskterm.services import permissions
+    from deskterm.services.actor import Actor
+    from deskterm.services.admin import users
+
+    if not user:
+        raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
+    password = os.environ.get("DESKTERM_PASSWORD")
+    if password is None:
+        password = typer.prompt(_("Password"), hide_input=True, err=True)
+    found = users.check_password_any_schema(desk.engine, user, password)
+    if found is None:
+        raise AuthFailed(_("Wrong staff code or password."))
+    actor = Actor(found["id"], found["code"], found["name"], found["role"], None)
+    permissions.require(actor, action)
+    return actor
+
+
 def act_as_admin_for_upgrade(desk: Desk, user: str | None) -> Actor:
     """`db upgrade` signs in on a schema that may be older than this release's models: the
     account is read with the columns every release has, the password checked with argon2, and

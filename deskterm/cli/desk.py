@@ -86,8 +86,11 @@ def _show_version(value: bool) -> None:
 
 def _open_unchecked(db):
     from deskterm.cli.context import open_desk
+    from deskterm.services import audit
 
-    return open_desk(db, check_schema=False, create=True)  # init and demo make the database
+    desk = open_desk(db, check_schema=False, create=True)  # init and demo make the database
+    audit.prepare_new_database(desk.engine)  # only they make a key (a new database)
+    return desk
 
 
 def _progress_printer():

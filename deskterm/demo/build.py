@@ -64,6 +64,7 @@ def build_demo(
     setup.initialise(engine=engine, clock=FixedClock(now), settings=settings)
     reference = _reference_and_check_empty(engine)
     ctx = DemoContext(random.Random(seed), now, settings, categories=reference["categories"])
+    ctx.chain.seq, ctx.chain.head = reference["head"]  # after the set-up's seals of the reference data
     add_staff(ctx)
     add_estate(ctx, scale)
     add_shifts(ctx)
@@ -91,8 +92,13 @@ DEMO_TABLES = (*store.TABLE_ORDER, "visitor_slip", "counter", "audit_event", "au
 
 
 def _holds_records(conn) -> bool:
+    """Anything the demo would write is there already; a new database holds only the set-up's
+    `audit.seal` events (the reference data sealed) and the head they moved."""
+    if conn.execute(select(literal(1)).select_from(AuditEvent)
+                    .where(AuditEvent.action != "audit.seal").limit(1)).first():
+        return True
     return any(conn.execute(select(literal(1)).select_from(SQLModel.metadata.tables[name]).limit(1)).first()
-               for name in DEMO_TABLES)
+               for name in DEMO_TABLES if name not in ("audit_event", "audit_head"))
 
 
 def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
@@ -110,7 +116,9 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
         fees = {r.code: dict(r._mapping) for r in conn.execute(select(
             FeeScheduleItem.id, FeeScheduleItem.code, FeeScheduleItem.name, FeeScheduleItem.unit,
             FeeScheduleItem.labour_fen, FeeScheduleItem.materials_fen))}
-    return {"directory": directory, "categories": categories, "fees": fees}
+        head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    return {"directory": directory, "categories": categories, "fees": fees,
+            "head": (head.seq, head.hash) if head else (0, audit.GENESIS)}
 
 
 def _open_at(ctx: DemoContext, at: datetime) -> list[tuple[str, int, str]]:

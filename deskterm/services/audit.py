@@ -32,10 +32,13 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, select
 
-from deskterm.audit_key import audit_key
-from deskterm.bulk import insert_rows
+from deskterm import audit_witness
+from deskterm.audit_key import audit_key, key_location
+from deskterm.bulk import WRITTEN, insert_rows
 from deskterm.clock import Clock, SystemClock, as_utc
 from deskterm.db import lock_row
+from deskterm.errors import DeskError
+from deskterm.i18n import _
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.guard import check_values
 from deskterm.models.shift import Handover
@@ -46,8 +49,24 @@ GENESIS = "0" * 64
 
 # Records whose every insert, change and deletion is sealed: table -> columns left out of the
 # digest (state that is not evidence: a sign-in throttle changes at every wrong password).
+# Everything a report, an export or a decision reads is sealed; the few tables that are not are
+# in UNSEALED with the reason (tests/reliability/test_sealed_tables.py holds every table to one).
 SEALED: dict[str, frozenset[str]] = {
     "user": frozenset({"failed_logins", "locked_until"}),
+    "building": frozenset(),
+    "unit": frozenset(),
+    "resident": frozenset(),
+    "company": frozenset(),
+    "engineer": frozenset(),
+    "repair_category": frozenset(),
+    "complaint_category": frozenset(),
+    "fee_schedule_item": frozenset(),
+    "directory_entry": frozenset(),
+    "event": frozenset(),
+    "inquiry": frozenset(),
+    "contact_attempt": frozenset(),
+    "shift": frozenset(),
+    "repair_attempt": frozenset(),
     "visitor_slip": frozenset(),
     "expected_visitor": frozenset(),
     "deny_entry": frozenset(),
@@ -63,6 +82,16 @@ SEALED: dict[str, frozenset[str]] = {
     "handover": frozenset(),
     "handover_item": frozenset(),
     "logbook_entry": frozenset(),
+}
+# Tables deliberately left out of SEALED, each with the reason (docs/ARCHITECTURE.md "Audit").
+UNSEALED: dict[str, str] = {
+    "audit_event": "the chain itself: every event is checked by its keyed hash and link",
+    "audit_head": "the chain's head: checked against the chain's last event (and the witness)",
+    "sign_in_throttle": "sign-in delays, changed at every wrong password: not evidence; an edit "
+                        "can only lift or lengthen a delay",
+    "counter": "the last number given per prefix and day: the numbers themselves are sealed in "
+               "the rows that bear them; an edit can only skip a number or make the next one "
+               "collide (refused by the unique index)",
 }
 SEAL_CHUNK = 2000  # rows per `audit.seal` event when a whole table is sealed at once
 
@@ -144,6 +173,20 @@ _PENDING = "deskterm_unsealed"
 _CLOCK = "deskterm_audit_clock"
 
 
+def key_column(table: Any) -> Any:
+    """The one primary-key column a sealed row is named by (an id, or a category's code)."""
+    (column,) = table.primary_key.columns
+    return column
+
+
+def _typed_keys(column: Any, idents: list[str]) -> list[Any]:
+    return [int(i) for i in idents] if column.type.python_type is int else list(idents)
+
+
+def _ident_order(ident: str) -> tuple[int, Any]:
+    return (0, int(ident)) if ident.isdigit() else (1, ident)
+
+
 def _sealed_table(obj: Any) -> str | None:
     table = getattr(type(obj), "__table__", None)
     name = getattr(table, "name", None)
@@ -163,7 +206,8 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
             table = _sealed_table(obj)
             if table is None:
                 continue
-            ident = getattr(obj, "id", None)  # given by the INSERT just flushed
+            key = sa_inspect(obj).mapper.primary_key_from_instance(obj)  # given by the INSERT just flushed
+            ident = key[0] if len(key) == 1 else None
             if ident is None or (group is session.dirty and not session.is_modified(obj)):
                 continue
             if pending is None:
@@ -180,7 +224,7 @@ def _on_orm_execute(state: Any) -> None:
     if table is None or table.name not in SEALED:
         return
     where = state.statement.whereclause
-    query = core_select(table.c.id)
+    query = core_select(key_column(table))
     if where is not None:
         query = query.where(where)
     ids = state.session.execute(query).scalars().all()
@@ -189,14 +233,37 @@ def _on_orm_execute(state: Any) -> None:
 
 def _before_commit(session: OrmSession) -> None:
     session.flush()
-    if session.info.get(_PENDING):
-        clock = session.info.get(_CLOCK) or SystemClock()
+    _collect_bulk(session)
+    pending = sorted(session.info.pop(_PENDING, ()), key=lambda p: (p[0], _ident_order(p[1])))
+    clock = session.info.get(_CLOCK) or SystemClock()
+    for start in range(0, len(pending), SEAL_CHUNK):  # a bulk import: SEAL_CHUNK rows an event
+        session.info[_PENDING] = set(pending[start:start + SEAL_CHUNK])
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
+    head = session.info.get(_HEAD_OBJ)
+    if head is not None and session.info.get(_WITNESS_HELD, True):
+        session.info[_WITNESS_NOTE] = (session.get_bind().url, head.seq, head.hash)
+
+
+def _after_commit(session: OrmSession) -> None:
+    note = session.info.get(_WITNESS_NOTE)
+    _end_transaction(session)
+    if note is not None and note[1]:
+        try:
+            audit_witness.note(*note)
+        except OSError:  # committed already; the witness stays where it was
+            pass
+
+
+def _end_transaction(session: OrmSession, *_args: Any) -> None:
+    for key in _PER_TRANSACTION:
+        session.info.pop(key, None)
 
 
 sa_event.listen(OrmSession, "after_flush", _after_flush)
 sa_event.listen(OrmSession, "do_orm_execute", _on_orm_execute)
 sa_event.listen(OrmSession, "before_commit", _before_commit)
+sa_event.listen(OrmSession, "after_commit", _after_commit)
+sa_event.listen(OrmSession, "after_rollback", _end_transaction)
 
 
 def _stored_digests(connection: Any, table: str, ids: list[str]) -> dict[str, str | None]:
@@ -204,15 +271,26 @@ def _stored_digests(connection: Any, table: str, ids: list[str]) -> dict[str, st
     from sqlmodel import SQLModel as _Meta
 
     t = _Meta.metadata.tables[table]
+    column = key_column(t)
     found: dict[str, str | None] = dict.fromkeys(ids)
-    int_ids = [int(i) for i in ids]
-    for start in range(0, len(int_ids), 500):
-        for row in connection.execute(core_select(t).where(t.c.id.in_(int_ids[start:start + 500]))).mappings():
-            found[str(row["id"])] = row_digest(table, dict(row))
+    keys = _typed_keys(column, ids)
+    for start in range(0, len(keys), 500):
+        for row in connection.execute(core_select(t).where(column.in_(keys[start:start + 500]))).mappings():
+            found[str(row[column.name])] = row_digest(table, dict(row))
     return found
 
 
+def _collect_bulk(session: OrmSession) -> None:
+    """Rows written by deskterm.bulk.insert_rows (no ORM flush) join the rows to seal."""
+    written = session.info.pop(WRITTEN, None)
+    if written:
+        touched_rows = {(t, i) for t, i in written if t in SEALED}
+        if touched_rows:
+            session.info.setdefault(_PENDING, set()).update(touched_rows)
+
+
 def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
+    _collect_bulk(session)
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return None
@@ -220,17 +298,57 @@ def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
     for table, ident in pending:
         by_table.setdefault(table, []).append(ident)
     connection = session.connection()
-    return {table: _stored_digests(connection, table, sorted(ids, key=int))
+    return {table: _stored_digests(connection, table, sorted(ids, key=_ident_order))
             for table, ids in sorted(by_table.items())}
 
 
+class ChainRefused(DeskError):
+    """The chain cannot take an event: its head is missing, or this desk's key does not verify
+    its last event. One sentence; nothing was saved."""
+
+
+_HEAD_CHECKED = "deskterm_audit_head_checked"
+_HEAD_OBJ = "deskterm_audit_head"
+_WITNESS_HELD = "deskterm_audit_witness_held"
+_WITNESS_NOTE = "deskterm_audit_witness_note"
+_PER_TRANSACTION = (_HEAD_CHECKED, _HEAD_OBJ, _WITNESS_HELD, _WITNESS_NOTE)
+
+
 def _locked_head(session: Session) -> AuditHead:
+    """The head, locked, checked once per transaction: present whenever the chain holds an event
+    (a deleted head would make the next event collide with seq 1), and its event verifying with
+    this desk's key (a desk with another key would chain events nobody can verify)."""
     head = lock_row(session, AuditHead, 1)
     if head is None:
+        if session.exec(select(AuditEvent.seq).limit(1)).first() is not None:
+            raise ChainRefused(_("The audit head is missing: nothing was saved. Run `deskterm audit verify` and restore the last verified backup."))
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
         session.flush()
+    elif head.seq and not session.info.get(_HEAD_CHECKED):
+        last = session.exec(select(AuditEvent).where(AuditEvent.seq == head.seq)).first()
+        if last is not None and _event_hash(last) != last.hash:
+            raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
+                where=key_location()))
+    if not session.info.get(_HEAD_CHECKED):
+        # the witness is raised at commit only while the chain still holds it (B1): a chain cut
+        # back below it stays reported by verify, whatever is appended after the cut
+        session.info[_WITNESS_HELD] = _holds_witness(session, head)
+    session.info[_HEAD_CHECKED] = True
+    session.info[_HEAD_OBJ] = head
     return head
+
+
+def _holds_witness(session: Session, head: AuditHead) -> bool:
+    seen = audit_witness.read(session.get_bind().url)
+    if seen is None:
+        return True
+    seq, digest = seen
+    if seq > head.seq:
+        return False
+    if seq == head.seq:
+        return head.hash == digest
+    return session.exec(select(AuditEvent.hash).where(AuditEvent.seq == seq)).first() == digest
 
 
 def record(
@@ -259,7 +377,9 @@ def record(
     digest = None
     if subject is not None:
         table = type(subject).__table__.name
-        digest = (seals or {}).get(table, {}).get(str(subject.id)) if table in SEALED else None
+        key = sa_inspect(subject).mapper.primary_key_from_instance(subject)
+        digest = ((seals or {}).get(table, {}).get(str(key[0]))
+                  if table in SEALED and len(key) == 1 else None)
         if digest is None:
             digest = record_digest(subject)
     head = _locked_head(session)
@@ -344,6 +464,24 @@ def record_many(
 _BULK_COLUMNS = ("seq", "at", "user_id", "action", "entity", "entity_id", "detail", "prev_hash", "hash")
 
 
+def prepare_new_database(engine: Any) -> None:
+    """`init` and `demo`: on a new database (its chain holds no event) make the installation's
+    key if there is none, and start this machine's witness for that place afresh. Anything else
+    without a key refuses (deskterm.audit_key)."""
+    from sqlalchemy import func
+    from sqlalchemy import inspect as inspect_engine
+
+    from deskterm.audit_key import create_key, has_key
+
+    with engine.connect() as conn:
+        new = ("audit_event" not in inspect_engine(conn).get_table_names()
+               or not conn.execute(core_select(func.count()).select_from(AuditEvent.__table__)).scalar_one())
+    if new:
+        audit_witness.forget(engine.url)
+        if not has_key():
+            create_key()
+
+
 def head_hash(session: Session) -> str:
     head = session.get(AuditHead, 1)
     return head.hash if head else GENESIS
@@ -367,9 +505,10 @@ def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: 
     chunks: list[tuple[str, dict[str, str]]] = []
     for table in SEALED:
         t = _Meta.metadata.tables[table]
+        column = key_column(t)
         chunk: dict[str, str] = {}
-        for values in connection.execute(core_select(t).order_by(t.c.id)).mappings():
-            ident = str(values["id"])
+        for values in connection.execute(core_select(t).order_by(column)).mappings():
+            ident = str(values[column.name])
             digest = row_digest(table, dict(values))
             if only_unsealed is not None and only_unsealed.get((table, ident)) == digest:
                 continue
@@ -442,10 +581,27 @@ def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tu
                 last_digest[(table, ident)] = digest
     if not problems:
         head = session.get(AuditHead, 1)
-        if head is not None and (head.seq != checked or head.hash != expected_prev):
+        if head is None and checked:
+            problems.append(f"the audit head is missing (the chain ends at event {checked})")
+            first = checked
+        elif head is not None and (head.seq != checked or head.hash != expected_prev):
             problems.append(f"chain truncated: the head says event {head.seq}, the chain ends at {checked}")
             first = checked + 1
     return problems, first, checked, last_digest, hashes
+
+
+def _wrong_key(session: Session) -> bool:
+    """Not one event verifies with this key, yet the chain as stored is whole: every link holds
+    and every handover's anchor is in it. What a desk with another installation's key sees (an
+    attacker re-hashing without the key leaves the anchors behind)."""
+    prev, stored = GENESIS, {}
+    for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
+        if event.seq != len(stored) + 1 or event.prev_hash != prev or _event_hash(event) == event.hash:
+            return False
+        stored[event.seq] = prev = event.hash
+    anchors = session.exec(select(Handover.audit_head_seq, Handover.audit_head_hash)
+                           .where(Handover.audit_head_seq.is_not(None)))
+    return bool(stored) and all(seq == 0 or stored.get(seq) == digest for seq, digest in anchors)
 
 
 def verify(session: Session) -> VerifyResult:
@@ -453,7 +609,23 @@ def verify(session: Session) -> VerifyResult:
     table with its last sealed digests, naming each row edited, deleted or inserted behind the
     app."""
     problems, first, checked, last_digest, hashes = chain_digests(session)
+    if first == 1 and problems[0].startswith("event 1 (") and _wrong_key(session):
+        wrong = (f"wrong key: not one event verifies with this desk's audit key ({key_location()}), "
+                 "while the chain's links and the handovers' anchors agree: this is not the "
+                 "installation's key (or the whole chain and its anchors were rewritten)")
+        return VerifyResult(False, 0, 0, wrong, None, [wrong])
     chain_ok = not problems
+    seen = audit_witness.read(session.get_bind().url)
+    if seen is not None and seen[0] and (chain_ok or seen[0] < (first or 0)):
+        seq, digest = seen
+        if seq > checked:
+            problems.append(f"the chain was cut back below event {seq} seen by this machine "
+                            f"(it ends at event {checked})")
+            first = first if first is not None else checked + 1
+        elif hashes.get(seq) != digest:
+            problems.append(f"the chain was cut back below event {seq} seen by this machine "
+                            f"(its event {seq} is not the one committed here)")
+            first = first if first is not None else seq
     for handover in session.exec(select(Handover).where(Handover.audit_head_seq.is_not(None))
                                  .order_by(Handover.id)):
         seq, expect = handover.audit_head_seq, handover.audit_head_hash
@@ -469,9 +641,10 @@ def verify(session: Session) -> VerifyResult:
 
     for table in SEALED:
         t = _Meta.metadata.tables[table]
+        column = key_column(t)
         seen: set[str] = set()
-        for values in connection.execute(core_select(t).order_by(t.c.id)).mappings():
-            ident = str(values["id"])
+        for values in connection.execute(core_select(t).order_by(column)).mappings():
+            ident = str(values[column.name])
             seen.add(ident)
             records += 1
             key = (table, ident)

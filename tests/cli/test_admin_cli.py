@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from tests.cli.conftest import first_sign_in
+
 ADMIN = {"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"}
 
 
@@ -45,6 +47,7 @@ def test_upgrade_and_verify_sign_in_and_upgrade_is_audited(cli, desk_db):
     assert cli("db", "upgrade", "--db", desk_db).exit_code == 1  # no --user
     op = {"DESKTERM_NEW_PASSWORD": "op-password-1"}
     cli("users", "add", "op7", "--name", "Op", "--db", desk_db, env={**ADMIN, **op})
+    first_sign_in(cli, desk_db, "op7", "op-password-1")
     result = cli("db", "upgrade", "--db", desk_db, "--user", "op7", env={"DESKTERM_PASSWORD": "op-password-1"})
     # an admin-made account changes its password before anything else (db upgrade on a current
     # schema signs in like any command)

@@ -54,6 +54,34 @@ def test_every_writer_is_known():
     assert unknown == {}, "write files through deskterm.paths (open_private, write_private_text, private_dir)"
 
 
+FOLDERS = re.compile(r"\.mkdir\(|makedirs\(|mkdtemp\(")
+
+
+def test_every_folder_is_made_by_private_dir():
+    """S4: a folder deskterm makes (and each missing parent) is 0700 only through
+    deskterm.paths.private_dir: no other place may make one."""
+    sites = {rel: [line for line in lines if FOLDERS.search(line)]
+             for rel, lines in _writer_sites().items() if rel != "paths.py"}
+    assert {rel: lines for rel, lines in sites.items() if lines} == {}
+
+
+def test_a_backup_folder_and_its_missing_parents_are_private(tmp_path, cli):
+    outside = tmp_path / "x"
+    outside.mkdir(mode=0o755)
+    os.chmod(outside, 0o755)  # the user's own folder keeps its mode
+    target = outside / "bk" / "sub"
+    settings = tmp_path / "config" / "settings.toml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(f'backup_dir = "{target}"\n', encoding="utf-8")
+    db = str(tmp_path / "desk.db")
+    assert cli("init", "--db", db, "--admin", "boss", env={"DESKTERM_PASSWORD": "boss-pass-1"}).exit_code == 0
+    made = cli("db", "backup", "--db", db, env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"})
+    assert made.exit_code == 0, made.stderr
+    assert _mode(outside) == 0o755
+    assert _mode(outside / "bk") == 0o700 and _mode(target) == 0o700
+    assert any(target.iterdir())
+
+
 @pytest.fixture(autouse=True)
 def loose_umask():
     before = os.umask(0o022)  # the default that made every file 0644
@@ -88,6 +116,7 @@ def test_the_default_data_folder_and_the_key_are_private(tmp_path, monkeypatch):
 
     resolve_url(None)
     assert _mode(data) == 0o700
+    audit_key.create_key()  # as `init` does for a new database
     assert audit_key.audit_key()
     assert _mode(audit_key.key_path()) == 0o600
     assert _mode(audit_key.key_path().parent) == 0o700

@@ -33,7 +33,7 @@ def test_every_write_service_leaves_every_sealed_row_sealed(tmp_path, sqlite_tem
             run_write(engine, work)
         with read_session(engine) as session:
             result = audit.verify(session)
-        assert result.ok, (name, result.problems[:5])
+        assert result.ok, (name, result.problems[:5], len(result.problems))
         ran += 1
     assert ran == len(table.SERVICES) > 50
     engine.dispose()

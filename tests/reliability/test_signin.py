@@ -218,3 +218,18 @@ def test_break_glass_needs_the_key(engine, clock, settings, staff, monkeypatch):
     with pytest.raises(InvalidInput, match="does not verify"):
         run_write(engine, lambda s: users.recover_admin(
             session=s, clock=clock, settings=settings, code="rescue", name="应急", password="rescue-pass-93"))
+
+
+# -- lockout is no weapon (S3) ----------------------------------------------------------------
+def test_wrong_passwords_from_other_terminals_do_not_delay_a_code_at_its_own_desk(engine, clock, settings, staff):
+    assert _try(engine, clock, settings, "op1", PASSWORD, terminal="op1-desk")  # their own desk
+    tries = 21  # far past the code's all-terminals limit (4 x failed_login_limit)
+    assert tries > 4 * settings.failed_login_limit
+    for i in range(tries):
+        assert not _try(engine, clock, settings, "op1", "wrong-password-x", terminal=f"elsewhere-{i}")
+    assert not _try(engine, clock, settings, "op1", PASSWORD, terminal="garage")  # delayed elsewhere
+    assert _try(engine, clock, settings, "op1", PASSWORD, terminal="op1-desk")  # not at their desk
+    # at their own desk the code@terminal count still holds
+    for _ in range(settings.failed_login_limit):
+        assert not _try(engine, clock, settings, "op1", "wrong-password-x", terminal="op1-desk")
+    assert not _try(engine, clock, settings, "op1", PASSWORD, terminal="op1-desk")

@@ -260,7 +260,73 @@ def head_hash_on_handover_forged(conn):
     return f"handover {i}:"
 
 
+def repair_attempt_arrival_moved(conn):
+    """Moving an attempt's arrival inside its deadline erases a missed SLA from `report sla`."""
+    i = _one(conn, "SELECT min(id) FROM repair_attempt WHERE arrived_at IS NOT NULL")
+    conn.execute(text("UPDATE repair_attempt SET arrived_at = started_at WHERE id = :i"), {"i": i})
+    return f"repair_attempt {i}: edited"
+
+
+def contact_attempt_deleted(conn):
+    i = _one(conn, "SELECT max(id) FROM contact_attempt")
+    conn.execute(text("DELETE FROM contact_attempt WHERE id = :i"), {"i": i})
+    return f"contact_attempt {i}: deleted"
+
+
+def inquiry_outcome_edited(conn):
+    i = _one(conn, "SELECT min(id) FROM inquiry")
+    conn.execute(text("UPDATE inquiry SET topic = topic || '!' WHERE id = :i"), {"i": i})
+    return f"inquiry {i}: edited"
+
+
+def resident_phone_changed(conn):
+    i = _one(conn, "SELECT min(id) FROM resident WHERE phone IS NOT NULL")
+    conn.execute(text("UPDATE resident SET phone = '13900000000' WHERE id = :i"), {"i": i})
+    return f"resident {i}: edited"
+
+
+def fee_item_raised(conn):
+    i = _one(conn, "SELECT min(id) FROM fee_schedule_item")
+    conn.execute(text("UPDATE fee_schedule_item SET labour_fen = labour_fen + 100 WHERE id = :i"), {"i": i})
+    return f"fee_schedule_item {i}: edited"
+
+
+def shift_operator_changed(conn):
+    i = _one(conn, "SELECT min(id) FROM shift")
+    other = _one(conn, "SELECT id FROM \"user\" WHERE code = 'op2'")
+    conn.execute(text("UPDATE shift SET operator_id = :u WHERE id = :i"), {"i": i, "u": other})
+    return f"shift {i}: edited"
+
+
+def directory_phone_changed(conn):
+    i = _one(conn, "SELECT min(id) FROM directory_entry")
+    conn.execute(text("UPDATE directory_entry SET phone = '110' WHERE id = :i"), {"i": i})
+    return f"directory_entry {i}: edited"
+
+
+def engineer_inserted(conn):
+    conn.execute(text("INSERT INTO engineer (id, name, trade, on_duty, active) "
+                      "VALUES (9999, '假师傅', 'plumbing', true, true)"))
+    return "engineer 9999: inserted behind the app"
+
+
+def repair_category_edited(conn):
+    code = _one(conn, "SELECT min(code) FROM repair_category")
+    conn.execute(text("UPDATE repair_category SET name_en = 'x' WHERE code = :c"), {"c": code})
+    return f"repair_category {code}: edited"
+
+
+def head_deleted(conn):
+    """`delete from audit_head`: a finding, and no write ends in a database error (B4)."""
+    conn.execute(text("DELETE FROM audit_head"))
+    return "the audit head is missing"
+
+
 KINDS: dict[str, Callable] = {f.__name__: f for f in (
+    head_deleted,
+    repair_attempt_arrival_moved, contact_attempt_deleted, inquiry_outcome_edited,
+    resident_phone_changed, fee_item_raised, shift_operator_changed, directory_phone_changed,
+    engineer_inserted, repair_category_edited,
     repair_arrived, complaint_rewritten, slip_deleted, slip_renamed_checkout_undone,
     message_rewritten, handover_item_edited, operator_made_admin, deny_entry_inserted,
     promise_answer_forged, fee_line_lowered, repair_event_deleted, callback_deleted,

@@ -55,6 +55,10 @@ def rekey(conn) -> None:
     events = sa.Table("audit_event", sa.MetaData(), autoload_with=conn)
     rows = [audit._Row(dict(r)) for r in
             conn.execute(sa.select(events).order_by(events.c.seq)).mappings()]
+    from deskterm.audit_key import create_key, has_key
+
+    if not has_key() and (not rows or _verifies(rows, audit.legacy_event_hash)):
+        create_key()  # a new database, or a chain made before the key: its first key
     keyed = _verifies(rows, audit._event_hash)
     if not keyed:
         if not _verifies(rows, audit.legacy_event_hash):
@@ -64,6 +68,9 @@ def rekey(conn) -> None:
             raise DeskError(_("The audit chain does not verify as it was written: it was not re-keyed "
                               "and the schema was not upgraded. Restore a verified backup."))
         _drop_guard(conn)
+        from deskterm import audit_witness
+
+        audit_witness.forget(conn.engine.url)  # every hash changes, on purpose and audited
         prev = audit.GENESIS
         for row in rows:
             row.prev_hash = prev

@@ -26,6 +26,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from deskterm import audit_witness
 from deskterm.clock import Clock
 from deskterm.config import Settings
 from deskterm.db import is_sqlite, lock_row, make_engine, read_session, run_read, run_write
@@ -485,8 +486,13 @@ def restore(backup_file: Path, target_engine: Engine, *, sign_in: Callable[[Engi
     if not backup_file.exists():
         raise DeskError(_("There is no backup file at {path}.").format(path=backup_file))
     if is_sqlite(target_engine):
-        return _restore_sqlite(backup_file, target_engine, sign_in=sign_in, clock=clock)
-    return _restore_pg(backup_file, target_engine, sign_in=sign_in, clock=clock)
+        result = _restore_sqlite(backup_file, target_engine, sign_in=sign_in, clock=clock)
+    else:
+        result = _restore_pg(backup_file, target_engine, sign_in=sign_in, clock=clock)
+    # a rollback on purpose, audited in the restored database: this machine's witness of the
+    # chain there starts afresh (deskterm.audit_witness)
+    audit_witness.forget(target_engine.url)
+    return result
 
 
 def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> RestoreResult:

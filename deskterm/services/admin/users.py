@@ -309,6 +309,25 @@ def _throttle_keys(code: str, terminal: str) -> dict[str, int]:
     return {f"c:{c}@{t}": _CODE_AT_TERMINAL, f"c:{c}": _CODE, f"t:{t}": _TERMINAL}
 
 
+def _home_key(code_at_terminal: str) -> str:
+    """The row (no counts) that says this code has signed in at this terminal before: its own
+    desk, where the code's all-terminals delay does not apply (S3)."""
+    return "h:" + code_at_terminal[2:]
+
+
+def _mark_home(session: Session, key: str) -> None:
+    table = SignInThrottle.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table)
+    session.execute(statement.values(key=key, failures=0).on_conflict_do_nothing(index_elements=["key"]))
+
+
 def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]:
     """The throttle rows of `keys`, made if missing, locked for this transaction (in key order,
     so that two desks never wait on each other's)."""
@@ -397,9 +416,14 @@ def authenticate(
     now = as_utc(clock.now())
     code = code.strip()[:64]
     thresholds = _throttle_keys(code, terminal)
+    here = next(k for k, v in thresholds.items() if v == _CODE_AT_TERMINAL)
     throttles = _locked_throttles(session, sorted(thresholds))
     user = lock_first(session, select(User).where(User.code == code))
-    delayed = [t for t in throttles if t.until is not None and as_utc(t.until) > now]
+    # Lockout is no weapon (S3): at a terminal where this code signed in before (its own desk)
+    # only the code@terminal count delays it; wrong passwords typed for it elsewhere do not.
+    home = session.exec(select(SignInThrottle.key).where(SignInThrottle.key == _home_key(here))).first()
+    counted = [t for t in throttles if home is None or t.key == here]
+    delayed = [t for t in counted if t.until is not None and as_utc(t.until) > now]
     usable = user is not None and user.active and not delayed
     try:
         HASHER.verify(user.password_hash if usable else DUMMY_HASH, password)
@@ -411,6 +435,8 @@ def authenticate(
             if row.key.startswith("c:"):  # signing in as themselves does not wipe it)
                 row.failures, row.until = 0, None
                 session.add(row)
+        if home is None:
+            _mark_home(session, _home_key(here))
         if HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
             session.add(user)
