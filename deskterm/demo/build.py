@@ -34,7 +34,7 @@ from deskterm.demo.visitors import (
 )
 from deskterm.errors import DeskError
 from deskterm.i18n import _
-from deskterm.models.audit import AuditHead
+from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.directory import DirectoryEntry
 from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.models.user import User
