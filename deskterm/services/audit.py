@@ -241,7 +241,7 @@ def _before_commit(session: OrmSession) -> None:
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
     head = session.info.get(_HEAD_OBJ)
     if head is not None and session.info.get(_WITNESS_HELD, True):
-        session.info[_WITNESS_NOTE] = (session.get_bind().url, head.seq, head.hash)
+        session.info[_WITNESS_NOTE] = (_bind_url(session), head.seq, head.hash)
 
 
 def _after_commit(session: OrmSession) -> None:
@@ -340,7 +340,7 @@ def _locked_head(session: Session) -> AuditHead:
 
 
 def _holds_witness(session: Session, head: AuditHead) -> bool:
-    seen = audit_witness.read(session.get_bind().url)
+    seen = audit_witness.read(_bind_url(session))
     if seen is None:
         return True
     seq, digest = seen
@@ -615,7 +615,7 @@ def verify(session: Session) -> VerifyResult:
                  "installation's key (or the whole chain and its anchors were rewritten)")
         return VerifyResult(False, 0, 0, wrong, None, [wrong])
     chain_ok = not problems
-    seen = audit_witness.read(session.get_bind().url)
+    seen = audit_witness.read(_bind_url(session))
     if seen is not None and seen[0] and (chain_ok or seen[0] < (first or 0)):
         seq, digest = seen
         if seq > checked:
@@ -664,3 +664,10 @@ def verify(session: Session) -> VerifyResult:
     if problems:
         return VerifyResult(False, checked, records, problems[0], first, problems)
     return VerifyResult(True, checked, records)
+
+
+def _bind_url(session: Session):
+    """The database's URL, whether the session is bound to an engine or to one of its
+    connections (init runs the schema and the reference data on one connection)."""
+    bind = session.get_bind()
+    return getattr(bind, "url", None) or bind.engine.url

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from deskterm import schema
 from deskterm.clock import Clock
 from deskterm.config import Settings
-from deskterm.db import run_write
+from deskterm.db import WriteSession, run_write
 from deskterm.models.user import Role, User
 from deskterm.services.admin import reference, users
 
@@ -31,12 +31,14 @@ def initialise(*, engine: Engine, clock: Clock, settings: Settings) -> InitSumma
     DDL is transactional on both engines (PostgreSQL; SQLite because deskterm issues BEGIN)."""
     with engine.execution_options(deskterm_write=True).begin() as conn:
         schema.upgrade_on(conn)
-        with Session(bind=conn) as session:
+        # a write session joined to the connection's transaction: its commit seals the
+        # reference rows in the audit trail (services/audit) and the DDL commits with them
+        with WriteSession(bind=conn) as session:
             cats = reference.load_repair_categories(session)
             fees = reference.load_fee_schedule(session)
             dirs = reference.load_directory(session)
             has_users = session.exec(select(func.count()).select_from(User)).one() > 0
-            session.flush()
+            session.commit()
     return InitSummary(schema.head_revision(), cats, fees, dirs, has_users)
 
 
