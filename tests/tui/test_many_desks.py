@@ -142,3 +142,75 @@ async def test_a_save_at_another_desk_shows_on_the_dashboard_within_two_seconds(
                 assert time.monotonic() - started < 2.0
     finally:
         desk2.dispose()
+
+
+# == the cursor stays on its record when another desk changes the list (item 3) =================
+async def _another_desk(engine, work):
+    """`work` through a second engine (its own connections), as another desk saves it; then
+    what the watcher posts when it sees the save: RecordsChanged with no kind."""
+    import asyncio
+
+    from deskterm.db import make_engine
+
+    desk2 = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        await asyncio.to_thread(run_write, desk2, work)
+    finally:
+        desk2.dispose()
+
+
+async def test_a_check_out_at_another_desk_keeps_the_cursor_on_its_visitor(
+        make_desk_app, engine, clock, settings, staff):
+    from deskterm.services.visitors import slips as visitor_slips
+    from deskterm.tui.messages import RecordsChanged
+    from deskterm.tui.widgets.record_list import RecordList
+    from tests.tui.test_desk_safety import on_site_slips
+    from tests.visitor_factories import make_estate
+
+    slips = on_site_slips(engine, staff, clock, settings, make_estate(engine),
+                          ["张一", "张二", "张三", "张四"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        listing = app.screen.query_one("#view-on-site", RecordList)
+        listing.focus()
+        keys = [listing.row_at(i).key for i in range(listing.total)]
+        await pilot.press("down", "down")
+        held = listing.current.key
+        assert held == keys[2]
+        gone = keys[0]
+        await _another_desk(engine, lambda s: visitor_slips.check_out(
+            session=s, actor=staff.supervisor, clock=clock, settings=settings, slip_id=gone))
+        app.post_message(RecordsChanged())
+        await settle(pilot)
+        assert listing.total == len(slips) - 1
+        assert listing.current.key == held  # not the next visitor at row 3
+
+
+async def test_a_cancel_at_another_desk_keeps_the_board_cursor_on_its_order(
+        make_desk_app, engine, clock, settings, staff):
+    from deskterm.services import repairs
+    from deskterm.tui.messages import RecordsChanged
+    from tests.services.test_repairs_support import create, make_repair_estate, order_in
+
+    estate = make_repair_estate(engine)
+    for _ in range(4):
+        create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+        clock.advance(minutes=5)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        board = app.screen.query_one("#list-board")
+        board.focus()
+        keys = [board.row_at(i).key for i in range(board.total)]
+        assert len(keys) == 4
+        await pilot.press("down", "down")
+        held = board.current.key
+        assert held == keys[2]
+        await _another_desk(engine, lambda s: repairs.cancel_order(
+            session=s, actor=staff.supervisor, clock=clock, order_id=keys[0], version=None,
+            reason="住户已自行修好"))
+        app.post_message(RecordsChanged())
+        await settle(pilot)
+        assert board.total == 3
+        assert board.current.key == held
