@@ -30,7 +30,67 @@ async def test_a_disabled_account_is_signed_out_at_its_next_action(make_desk_app
         assert app.actor is None and not app.on_duty
         shown = " ".join(screen_text(app).split())
         assert "Your account (op1) has been disabled" in shown, shown
+        assert "Your last action was not saved." in shown, shown
         assert _count_log(engine) == before
+
+
+def _add_entry(app, clock, what: str):
+    return lambda s: logbook.add_entry(session=s, actor=app.actor, clock=clock,
+                                       entry_in=LogbookEntryCreate(category="other", what=what))
+
+
+async def test_a_save_before_the_disable_is_said_to_be_saved(make_desk_app, engine, clock, staff):
+    """The tester's case: the answer committed, then `users disable`; the desk learns it at
+    its next read (a refresh): it signs out saying the last action WAS saved."""
+    app = make_desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = _count_log(engine)
+        app.screen.run_db(_add_entry(app, clock, "电梯异响"))
+        await settle(pilot)
+        assert _count_log(engine) == before + 1 and app.actor is not None
+        run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock,
+                                                     code="op1", active=False))
+        await pilot.press("f3")  # a read: the visitors' lists
+        await settle(pilot)
+        assert app.actor is None
+        shown = " ".join(screen_text(app).split())
+        assert "Your account (op1) has been disabled" in shown, shown
+        assert "Your last action was saved." in shown, shown
+        assert "not saved" not in shown, shown
+
+
+async def test_a_sign_out_waits_for_the_save_still_running(make_desk_app, engine, clock, staff):
+    """A read is refused while a save of the desk still runs: the desk waits for the save
+    and then says how it ended, here saved (its own check passed before the change)."""
+    import asyncio
+    import threading
+
+    app = make_desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = _count_log(engine)
+        go = threading.Event()
+        entry = _add_entry(app, clock, "门禁故障")
+
+        def slow(s):
+            go.wait(5)
+            return entry(s)
+
+        app.screen.run_db(slow)
+        await pilot.pause(0.1)
+        await app.account_changed("Your account (op1) has been disabled: you are signed out.")
+        assert app.actor is not None  # waits for the save
+        go.set()
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.actor is None:
+                break
+        await settle(pilot)
+        await asyncio.sleep(0)
+        assert app.actor is None and _count_log(engine) == before + 1
+        shown = " ".join(screen_text(app).split())
+        assert "Your last action was saved." in shown, shown
 
 
 async def test_a_changed_role_signs_the_desk_out_at_its_next_read(make_desk_app, engine, clock,
