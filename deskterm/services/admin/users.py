@@ -29,6 +29,7 @@ from deskterm.config import Settings
 from deskterm.db import lock_first, lock_row, lock_rows
 from deskterm.errors import AccountChanged, AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
+from deskterm.models.shift import Handover, Shift, ShiftStatus
 from deskterm.models.user import Role, SignInThrottle, User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -369,6 +370,13 @@ def check_account(session: Session, actor: Actor) -> None:
         raise AccountChanged(_("Your role has changed ({old} → {new}): you are signed out; sign "
                                "in again.").format(old=actor.role.value,
                                                    new=Role(user.role).value))
+    if actor.shift_id is not None:  # the desk's shift, closed by a supervisor (issue 14)
+        shift = session.get(Shift, actor.shift_id)
+        if shift is not None and shift.status != ShiftStatus.open and session.exec(
+                select(Handover.id).where(Handover.shift_id == shift.id)).first() is None:
+            raise AccountChanged(_("Your shift at {post} was closed by a supervisor: you are "
+                                   "signed out. Sign in again to start a new "
+                                   "shift.").format(post=shift.post))
 
 
 def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: str,
