@@ -274,3 +274,74 @@ async def test_a_cancel_at_another_desk_keeps_the_board_cursor_on_its_order(
         await settle(pilot)
         assert board.total == 3
         assert board.current.key == held
+
+
+# == a closed shift, one's own handover, two posts (issue 14 as tried from outside) ==============
+async def test_a_shift_closed_by_a_supervisor_signs_its_desk_out_at_its_next_save(
+        make_desk_app, engine, clock, staff):
+    from deskterm.services.shift import duty
+
+    app = make_desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shift_id = app.actor.shift_id
+        run_write(engine, lambda s: duty.close_abandoned(
+            session=s, actor=staff.supervisor, clock=clock, shift_id=shift_id,
+            reason="以为已下班"))
+        before = _count_log(engine)
+        app.screen.run_db(_add_entry(app, clock, "还在岗"))
+        await settle(pilot)
+        assert app.actor is None and not app.on_duty
+        shown = " ".join(screen_text(app).split())
+        assert "Your shift at 前台 was closed by a supervisor" in shown, shown
+        assert "Your last action was not saved." in shown, shown
+        assert _count_log(engine) == before
+
+
+async def test_the_writer_of_a_waiting_handover_is_told_at_sign_in(engine, clock, settings,
+                                                                    staff):
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import start_shift_for
+    from tests.tui.test_shift_flow import gate_app, sign_in
+
+    outgoing = start_shift_for(engine, clock, settings, staff.operator)
+    run_write(engine, lambda s: handover.sign(
+        session=s, actor=outgoing, clock=clock, settings=settings, notices="",
+        physical_items={"keys": 12, "blank_slips": 40}))
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "op1")
+        shown = " ".join(screen_text(app).split())
+        assert "Your handover of 11-28 10:00 waits for the" in shown, shown
+        assert "its writer cannot take" in shown, shown
+        assert app.actor is None and not app.on_duty
+        assert run_read(engine, lambda s: duty_open(s, staff.operator.user_id)) == []
+
+
+async def test_an_operator_on_duty_at_another_post_is_told_at_sign_in(engine, clock, settings,
+                                                                      staff):
+    import dataclasses
+
+    from tests.tui.conftest import start_shift_for
+    from tests.tui.test_shift_flow import gate_app, sign_in
+
+    start_shift_for(engine, clock, dataclasses.replace(settings, post="车库"), staff.operator)
+    app = gate_app(engine, clock, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "op1")
+        shown = " ".join(screen_text(app).split())
+        assert "You are on duty at 车库 since 11-28 10:00" in shown, shown
+        assert app.actor is None
+        assert [s.post for s in run_read(engine, lambda s: duty_open(
+            s, staff.operator.user_id))] == ["车库"]
+
+
+def duty_open(session, user_id: int):
+    from sqlmodel import select
+
+    from deskterm.models.shift import Shift, ShiftStatus
+
+    return list(session.exec(select(Shift).where(Shift.operator_id == user_id,
+                                                 Shift.status == ShiftStatus.open)))
