@@ -276,6 +276,41 @@ async def test_a_cancel_at_another_desk_keeps_the_board_cursor_on_its_order(
         assert board.current.key == held
 
 
+
+async def test_a_check_out_at_another_desk_keeps_the_dashboard_cursor_on_its_visitor(
+        make_desk_app, engine, clock, settings, staff):
+    from deskterm.services.visitors import slips as visitor_slips
+    from deskterm.tui.messages import RecordsChanged
+    from deskterm.tui.widgets.record_list import RecordList
+    from tests.tui.test_desk_safety import on_site_slips
+    from tests.visitor_factories import make_estate
+
+    on_site_slips(engine, staff, clock, settings, make_estate(engine),
+                  ["张一", "张二", "张三", "张四"])
+    app = make_desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.category_id == "repairs"
+        await pilot.press("down")  # Visitors on site
+        await settle(pilot)
+        assert app.screen.category_id == "visitors"
+        await pilot.press("enter")  # into the list
+        listing = app.screen.query_one("#items", RecordList)
+        keys = [listing.row_at(i).key for i in range(listing.total)]
+        assert len(keys) == 4
+        await pilot.press("down", "down")
+        held = listing.current.key
+        assert held == keys[2]
+        kind, gone = keys[0]  # rows are keyed (kind, id)
+        assert kind == "visitor"
+        await _another_desk(engine, lambda s: visitor_slips.check_out(
+            session=s, actor=staff.supervisor, clock=clock, settings=settings, slip_id=gone))
+        app.post_message(RecordsChanged())
+        await settle(pilot)
+        assert listing.total == 3
+        assert listing.current.key == held
+
+
 # == a closed shift, one's own handover, two posts (issue 14 as tried from outside) ==============
 async def test_a_shift_closed_by_a_supervisor_signs_its_desk_out_at_its_next_save(
         make_desk_app, engine, clock, staff):
