@@ -49,7 +49,8 @@ class AuthFailed(DeskError):
 
 class AccountChanged(DeskError):
     """The signed-in account was disabled or its role changed since sign-in: the desk signs
-    out (issue 14, item 5); nothing of the refused action was written."""
+    out (issue 14, item 5); nothing of the refused action was written. The sentence says why;
+    whether the desk's last save stands is the desk's to say (DeskApp.account_changed)."""
 
 
 class SchemaOutdated(DeskError):

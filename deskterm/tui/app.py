@@ -106,6 +106,11 @@ class DeskApp(App[None]):
         self._typed_after_app = False
         self._typed_holds = 0  # reads whose dialog the keys typed meanwhile belong to
         self._areas_prepared = False
+        # The desk's saves (tui/worker.py): how many run now, whether the last one committed
+        # (None: none since sign-in), and a sign-out waiting for the running ones to end.
+        self._saves_running = 0
+        self._last_save_saved: bool | None = None
+        self._sign_out_waiting: str | None = None
         self.scan_reader = ScanReader(self, release=self._release_typed,
                                       on_scan=self.check_out_scanned,
                                       active=lambda: self.on_duty and not self.locked)
@@ -438,6 +443,7 @@ class DeskApp(App[None]):
         self.actor = None
         self.on_duty = False
         self.locked = False
+        self._last_save_saved = self._sign_out_waiting = None
         await self.switch_mode("gate")
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -467,11 +473,38 @@ class DeskApp(App[None]):
                 return
         self.bell()
 
-    async def account_changed(self, sentence: str) -> None:
-        """The account was disabled or its role changed at another desk: sign out and say so."""
+    def write_started(self) -> None:
+        self._saves_running += 1
+
+    def write_finished(self, saved: bool) -> None:
+        """A save of this desk ended (committed or not); a sign-out waiting for it goes on."""
+        self._saves_running = max(self._saves_running - 1, 0)
+        self._last_save_saved = saved
+        if self._sign_out_waiting is not None and not self._saves_running:
+            sentence, self._sign_out_waiting = self._sign_out_waiting, None
+            self.call_later(self.account_changed, sentence)
+
+    async def account_changed(self, sentence: str, *, refused_save: bool = False) -> None:
+        """The account was disabled, its role changed or its shift closed at another desk:
+        sign out and say so, and say whether the desk's last save stands (issue 14, item 5).
+
+        A refused save was not written. Refused at a read (a screen refreshing, a live
+        update), the last save ended before it: saved or not, as it ended. A save still
+        running is waited for (its own check decides), so the sentence is never a guess."""
         if self.actor is None:
             return
-        await self.action_sign_out(sentence)
+        if refused_save:
+            self._last_save_saved = False
+        elif self._saves_running:
+            self._sign_out_waiting = sentence
+            return
+        if self._last_save_saved is None:
+            after = _("Nothing was being saved.")
+        elif self._last_save_saved:
+            after = _("Your last action was saved.")
+        else:
+            after = _("Your last action was not saved.")
+        await self.action_sign_out(f"{sentence} {after}")
 
     def action_lock(self) -> None:
         if self.actor is None or self.locked:

@@ -74,6 +74,11 @@ def run_db(
         app.set_timer(KEY_HOLD_LIMIT_S, release)
 
     notices: list = []
+    # A save is counted while it runs: a sign-out for a changed account waits for it, then
+    # says whether it was saved (DeskApp.account_changed).
+    finished = getattr(app, "write_finished", None) if write is True else None
+    if finished is not None:
+        app.write_started()
 
     def job() -> Any:
         app.post_message(BusyChanged(1))
@@ -90,15 +95,21 @@ def run_db(
                           else run_read(engine, checked))
         except AccountChanged as exc:  # disabled or role changed: signed out, with the sentence
             app.call_from_thread(release)
-            app.call_from_thread(app.account_changed, str(exc))
+            if finished is not None:
+                app.call_from_thread(finished, False)
+            app.call_from_thread(app.account_changed, str(exc), refused_save=write is True)
             return None
         except Exception as exc:  # delivered to the UI thread, never lost
             if write is not None:  # work(engine) runs its own transactions and audits them
                 _audit_refusal(app, exc)
+            if finished is not None:
+                app.call_from_thread(finished, False)
             app.call_from_thread(deliver, _deliver_error, node, exc, on_error)
             return None
         finally:
             app.post_message(BusyChanged(-1))
+        if finished is not None:  # committed: said before the screen's own callback runs
+            app.call_from_thread(finished, True)
         if notices:  # personal numbers typed in free text were stored masked: say so
             from deskterm.models.guard import masked_sentence
 

@@ -95,7 +95,10 @@ def test_the_writer_of_a_handover_never_accepts_it(engine, clock, settings, staf
     """Issue 14, item 4: outgoing = incoming is refused (D-2 needs two people)."""
     outgoing = on_shift(engine, clock, settings, staff.operator)
     signed = sign(engine, clock, settings, outgoing)
-    again = on_shift(engine, clock, settings, staff.operator)  # op1 checks in again
+    with pytest.raises(InvalidInput) as err:  # op1 cannot check in again over it ...
+        on_shift(engine, clock, settings, staff.operator)
+    assert "its writer cannot take it over" in str(err.value)
+    again = outgoing  # ... and a desk still holding op1's shift cannot answer it either
     for answer in (lambda s: handover.accept(session=s, actor=again, clock=clock,
                                              handover_id=signed.id),
                    lambda s: handover.refuse(session=s, actor=again, clock=clock,
@@ -216,10 +219,12 @@ def test_history(engine, clock, settings, staff):
 
 # -- gaps in the handover book, what the shift did (D-2, D-11; issue 21) ------------------------
 def gap_entries(engine):
+    """The logbook's gap entries (those written for supervisors at check-in)."""
     from deskterm.models.shift import LogbookEntry
 
     return run_read(engine, lambda s: list(s.exec(
-        select(LogbookEntry).order_by(LogbookEntry.id))))
+        select(LogbookEntry).where(LogbookEntry.notified == "Supervisor")
+        .order_by(LogbookEntry.id))))
 
 
 def test_a_shift_that_never_signed_is_reported_once_at_check_in(engine, clock, settings, staff):
@@ -228,6 +233,8 @@ def test_a_shift_that_never_signed_is_reported_once_at_check_in(engine, clock, s
 
     first = on_shift(engine, clock, settings, staff.operator)       # leaves without signing
     clock.advance(hours=12)
+    run_write(engine, lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
+        session=s, actor=staff.admin, clock=clock, shift_id=first.shift_id, reason="未交班"))
     second = on_shift(engine, clock, settings, staff.supervisor)
     (entry,) = gap_entries(engine)
     assert "without a signed handover" in entry.what and entry.notified == "Supervisor"

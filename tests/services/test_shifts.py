@@ -111,3 +111,70 @@ def test_labels_are_translated():
         assert shifts.self_check_label("custom_item") == "custom_item"
     finally:
         set_language("en")
+
+
+# == issue 14 as tried from outside: one post per person, never over one's own handover ==========
+def sign_handover(engine, clock, settings, actor, shift):
+    from deskterm.services.actor import Actor
+    from deskterm.services.shift import handover
+
+    on_shift = Actor(actor.user_id, actor.code, actor.name, actor.role, shift.id)
+    return run_write(engine, lambda s: handover.sign(
+        session=s, actor=on_shift, clock=clock, settings=settings, notices="",
+        physical_items={"keys": 12, "blank_slips": 40}))
+
+
+def test_one_person_holds_one_post_at_a_time(engine, clock, settings, staff):
+    import dataclasses
+
+    garage = dataclasses.replace(settings, post="车库")
+    start(engine, clock, settings, staff.operator)
+    with pytest.raises(InvalidInput) as err:
+        start(engine, clock, garage, staff.operator)
+    assert str(err.value).startswith("You are on duty at 前台 since 11-28 10:00"), err.value
+    state = run_read(engine, lambda s: shifts.desk_state(
+        s, user_id=staff.operator.user_id, post="车库", settings=garage))
+    assert state.shift is None and state.blocked == str(err.value)
+    start(engine, clock, garage, staff.supervisor)  # someone else may hold the garage
+
+
+def test_the_writer_of_a_handover_cannot_open_the_next_shift_over_it(engine, clock, settings,
+                                                                      staff):
+    shift = start(engine, clock, settings, staff.operator)
+    clock.advance(hours=8)
+    sign_handover(engine, clock, settings, staff.operator, shift)
+    clock.advance(minutes=5)
+    with pytest.raises(InvalidInput) as err:
+        start(engine, clock, settings, staff.operator)
+    assert "Your handover of 11-28 18:00 waits for the next operator at 前台" in str(err.value)
+    state = run_read(engine, lambda s: shifts.desk_state(
+        s, user_id=staff.operator.user_id, post=settings.post, settings=settings))
+    assert state.blocked == str(err.value) and state.pending is not None
+    # the post is not blocked: another operator takes it (and the handover) over
+    assert run_read(engine, lambda s: shifts.desk_state(
+        s, user_id=staff.supervisor.user_id, post=settings.post, settings=settings)).blocked is None
+    start(engine, clock, settings, staff.supervisor)
+
+
+def test_a_shift_closed_by_a_supervisor_refuses_its_desk_at_the_next_action(
+        engine, clock, settings, staff):
+    """check_account runs before every desk action (tui/worker.py): the desk of a shift a
+    supervisor closed is refused and signed out; a shift its operator handed over is not."""
+    from deskterm.errors import AccountChanged
+    from deskterm.services.actor import Actor
+    from deskterm.services.admin.users import check_account
+
+    shift = start(engine, clock, settings, staff.operator)
+    desk = Actor(staff.operator.user_id, "op1", staff.operator.name, staff.operator.role,
+                 shift.id)
+    run_read(engine, lambda s: check_account(s, desk))
+    run_write(engine, lambda s: shifts.close_abandoned(
+        session=s, actor=staff.supervisor, clock=clock, shift_id=shift.id, reason="以为已下班"))
+    with pytest.raises(AccountChanged) as err:
+        run_read(engine, lambda s: check_account(s, desk))
+    assert str(err.value).startswith("Your shift at 前台 was closed by a supervisor")
+    clock.advance(minutes=5)
+    again = start(engine, clock, settings, staff.operator)  # signing in again: a new shift
+    handed = Actor(desk.user_id, desk.code, desk.name, desk.role, again.id)
+    sign_handover(engine, clock, settings, staff.operator, again)
+    run_read(engine, lambda s: check_account(s, handed))  # its own handover: not refused

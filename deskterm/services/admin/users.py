@@ -29,6 +29,7 @@ from deskterm.config import Settings
 from deskterm.db import lock_first, lock_row, lock_rows
 from deskterm.errors import AccountChanged, AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
+from deskterm.models.shift import Handover, Shift, ShiftStatus
 from deskterm.models.user import Role, SignInThrottle, User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -372,17 +373,29 @@ def unlock(*, session: Session, actor: Actor, clock: Clock, code: str) -> int:
 def check_account(session: Session, actor: Actor) -> None:
     """Refuse the desk's action if its account was disabled or its role changed since it
     signed in (issue 14, item 5): run inside the action's own transaction, so nothing of it
-    is written after the administrator's change."""
+    is written after the administrator's change.
+
+    The sentence says why the desk signs out, not whether something was saved: the desk
+    knows that (a refused save was not; a refused read comes after the last save, which
+    stands) and says it (tui/worker.py, DeskApp.account_changed).
+    """
     if actor.user_id is None:
         return
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
-        raise AccountChanged(_("Your account ({code}) has been disabled: you are signed out and "
-                               "nothing of your last action was saved.").format(code=actor.code))
+        raise AccountChanged(_("Your account ({code}) has been disabled: you are signed "
+                               "out.").format(code=actor.code))
     if Role(user.role) != actor.role:
         raise AccountChanged(_("Your role has changed ({old} → {new}): you are signed out; sign "
-                               "in again. Nothing of your last action was saved.").format(
-                                   old=actor.role.value, new=Role(user.role).value))
+                               "in again.").format(old=actor.role.value,
+                                                   new=Role(user.role).value))
+    if actor.shift_id is not None:  # the desk's shift, closed by a supervisor (issue 14)
+        shift = session.get(Shift, actor.shift_id)
+        if shift is not None and shift.status != ShiftStatus.open and session.exec(
+                select(Handover.id).where(Handover.shift_id == shift.id)).first() is None:
+            raise AccountChanged(_("Your shift at {post} was closed by a supervisor: you are "
+                                   "signed out. Sign in again to start a new "
+                                   "shift.").format(post=shift.post))
 
 
 def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: str,

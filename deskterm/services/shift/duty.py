@@ -48,6 +48,7 @@ class DeskState:
     shift: Shift | None  # their open shift at this post, if they already checked in
     pending: Handover | None  # a signed handover nobody has accepted or refused yet
     on_duty: OnDuty | None = None  # someone else's open shift at this post (issue 14, item 4)
+    blocked: str | None = None  # why this operator may not start a shift here now (the sentence)
 
 
 def on_duty(session: Session, *, post: str) -> OnDuty | None:
@@ -85,13 +86,49 @@ def pending_handover(session: Session, *, post: str) -> Handover | None:
     ).first()
 
 
-def desk_state(session: Session, *, user_id: int, post: str) -> DeskState:
+def desk_state(session: Session, *, user_id: int, post: str,
+               settings: Settings | None = None) -> DeskState:
     holder = on_duty(session, post=post)
+    shift = open_shift_of(session, user_id=user_id, post=post)
+    pending = pending_handover(session, post=post)
     return DeskState(
-        shift=open_shift_of(session, user_id=user_id, post=post),
-        pending=pending_handover(session, post=post),
+        shift=shift,
+        pending=pending,
         on_duty=holder if holder is not None and holder.shift.operator_id != user_id else None,
+        blocked=(why_no_new_shift(session, user_id=user_id, post=post, settings=settings,
+                                  pending=pending) if shift is None else None),
     )
+
+
+def why_no_new_shift(session: Session, *, user_id: int, post: str, settings: Settings | None,
+                     pending: Handover | None = None) -> str | None:
+    """The sentence saying why this person may not open a shift at `post` now, or None.
+
+    - One operator, one post: an open shift at another post is handed over there first.
+    - A handover's writer never accepts it (issue 14, item 4), so they cannot open the next
+      shift over it either: the post would be held by a shift that can never take it over.
+    """
+    tz = ZoneInfo(settings.timezone) if settings is not None else None
+
+    def at(when) -> str:
+        when = as_utc(when)
+        return (when.astimezone(tz) if tz else when).strftime("%m-%d %H:%M")
+
+    elsewhere = session.exec(
+        select(Shift).where(Shift.operator_id == user_id, Shift.status == ShiftStatus.open,
+                            Shift.post != post)
+        .order_by(col(Shift.started_at).desc())
+    ).first()
+    if elsewhere is not None:
+        return _("You are on duty at {post} since {at}: hand over there first, or a supervisor "
+                 "closes that shift; one person holds one post at a time.").format(
+                     post=elsewhere.post, at=at(elsewhere.started_at))
+    pending = pending if pending is not None else pending_handover(session, post=post)
+    if pending is not None and pending.outgoing_user_id == user_id:
+        return _("Your handover of {at} waits for the next operator at {post}: its writer cannot "
+                 "take it over. Another operator signs in and accepts it.").format(
+                     at=at(pending.signed_at or pending.created_at), post=post)
+    return None
 
 
 def start_shift(
@@ -129,6 +166,12 @@ def start_shift(
     holder = on_duty(session, post=settings.post)
     if holder is not None:  # one operator on duty per post (issue 14, item 4)
         raise InvalidInput(on_duty_sentence(holder, settings))
+    # ... and one post per operator; never over one's own handover
+    lock_name(session, f"operator:{actor.user_id}")  # two posts at once: one by one
+    blocked = why_no_new_shift(session, user_id=actor.user_id, post=settings.post,
+                               settings=settings)
+    if blocked is not None:
+        raise InvalidInput(blocked)
     record = dict(answers)
     if note:
         record["note"] = note

@@ -82,7 +82,8 @@ class SignInScreen(DeskScreen):
 
             user = users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
                                  code=code, password=password)
-            state = run_read(engine, lambda s: shifts.desk_state(s, user_id=user.id, post=post))
+            state = run_read(engine, lambda s: shifts.desk_state(
+                s, user_id=user.id, post=post, settings=app.settings))
             return user, state
 
         self.query_one("#signin-message", Static).update(plain(_("Signing in…")))
@@ -118,6 +119,12 @@ class SignInScreen(DeskScreen):
                 plain(on_duty_sentence(state.on_duty, app.settings)))
             self.query_one("#code-input", Input).focus()
             return
+        if shift is None and state.blocked and Role(user.role) == Role.operator:
+            # On duty at another post, or this post waits for someone else to take over
+            # their own handover: no shift here now, and they are told why.
+            self.query_one("#signin-message", Static).update(plain(state.blocked))
+            self.query_one("#code-input", Input).focus()
+            return
         app.set_actor(Actor.from_user(user, shift_id=shift.id if shift else None))
         if user.must_change_password:  # an admin made or reset it: the owner chooses one first
             from deskterm.tui.dialogs.password import PasswordDialog
@@ -138,7 +145,10 @@ class SignInScreen(DeskScreen):
         shift = state.shift
         from deskterm.tui.screens.checkin import HandoverReviewScreen, SelfCheckScreen
 
-        if shift is None and state.on_duty is not None:  # a supervisor or admin: no shift
+        if shift is None and state.blocked and state.on_duty is None:  # supervisor or admin
+            app.go_on_duty()
+            app.notify(state.blocked, markup=False, timeout=10)
+        elif shift is None and state.on_duty is not None:  # a supervisor or admin: no shift
             app.go_on_duty()
             app.notify(_("{name} ({code}) is on duty at this post: you are at the desk without "
                          "a shift, to review, approve and report.").format(
