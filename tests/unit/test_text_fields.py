@@ -219,3 +219,51 @@ def _added(s, obj):
     s.add(obj)
     s.flush()
     return obj
+
+
+SEARCH_KEYS = ("name_pinyin", "name_initials", "name_after_1", "name_after_2")
+
+
+def _no_personal_number(values) -> None:
+    for value in values:
+        assert "00001111" not in value and "13900001111" not in value, value
+
+
+def test_search_keys_are_made_from_the_masked_name():
+    """Issue 15 (text2, item 2): every search key comes from the name as stored, masked --
+    pinyin_keys (residents, companies, the directory) and name_tails (residents)."""
+    from deskterm.models.estate import name_tails
+    from deskterm.rules.pinyin import pinyin_keys
+    from deskterm.services.estate.residents import NewResident, resident_row
+
+    typed = f"王{MOBILE}"
+    _no_personal_number(pinyin_keys(typed))
+    _no_personal_number(name_tails(typed))
+    row = resident_row(NewResident(typed, None))
+    assert row.name == "王139****1111"
+    _no_personal_number(getattr(row, key) for key in SEARCH_KEYS)
+    assert row.name_after_1 == "139****1111"
+
+
+def test_the_migration_makes_search_keys_again_from_the_masked_name(engine, clock):
+    from sqlalchemy import insert
+
+    from deskterm.models.directory import DirectoryEntry
+    from deskterm.models.estate import Resident
+    from deskterm.services.admin.privacy import mask_stored
+
+    raw = f"王{MOBILE}"
+    with engine.begin() as c:  # stored behind the guard, as before issue 15
+        c.execute(insert(Resident.__table__).values(
+            name=raw, relation="owner", name_pinyin=f"wang{MOBILE}", name_initials=f"w{MOBILE}",
+            name_after_1=MOBILE, name_after_2=MOBILE[1:], active=True))
+        c.execute(insert(DirectoryEntry.__table__).values(
+            kind="service", name=raw, name_pinyin=f"wang{MOBILE}", name_initials=f"w{MOBILE}"))
+    counts = run_write(engine, lambda s: mask_stored(session=s, clock=clock))
+    assert counts.get("resident search keys") == 1
+    with read_session(engine) as s:
+        person = s.exec(select(Resident).where(Resident.name.startswith("王139"))).one()
+        entry = s.exec(select(DirectoryEntry).where(DirectoryEntry.name.startswith("王139"))).one()
+        assert person.name == entry.name == "王139****1111"
+        _no_personal_number(getattr(person, key) for key in SEARCH_KEYS)
+        _no_personal_number((entry.name_pinyin, entry.name_initials))

@@ -15,7 +15,9 @@ from sqlalchemy import select, update
 from sqlmodel import Session, SQLModel
 
 from deskterm.clock import Clock
+from deskterm.models.estate import name_tails
 from deskterm.models.guard import json_columns, text_limits
+from deskterm.rules.pinyin import pinyin_keys
 from deskterm.rules.text import mask_personal, mask_personal_in
 from deskterm.services import audit
 
@@ -65,5 +67,46 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
                 session.execute(update(model).where(model.id == row_id).values(**new))
         if changes:
             counts[table] = len(changes)
+        rekeyed = _rekey(session, model)
+        if rekeyed:
+            counts[f"{table} search keys"] = rekeyed
     session.flush()
     return counts
+
+
+def _search_keys(model, name: str | None) -> dict[str, str]:
+    """A row's search keys as they are made for a new row (from the masked name)."""
+    full, initials = pinyin_keys(name or "")
+    keys = {"name_pinyin": full, "name_initials": initials}
+    if hasattr(model, "name_after_1"):
+        keys["name_after_1"], keys["name_after_2"] = name_tails(name)
+    return keys
+
+
+def _rekey(session: Session, model) -> int:
+    """Search keys made again from the masked name where a stored key holds a personal
+    number (keys made from a name before it was masked: "wang13900001111")."""
+    if not hasattr(model, "name_pinyin"):
+        return 0
+    keys = list(_search_keys(model, ""))
+    query = select(model.id, model.name, *(getattr(model, k) for k in keys)).order_by(model.id)
+    changes = []
+    for row in session.execute(query.execution_options(yield_per=BATCH)):
+        stored = dict(zip(keys, row[2:], strict=True))
+        if not any(_digit_run(v) for v in stored.values()):
+            continue
+        wanted = _search_keys(model, row[1])
+        if wanted != stored:
+            changes.append((row[0], wanted))
+    for row_id, wanted in changes:
+        session.execute(update(model).where(model.id == row_id).values(**wanted))
+    return len(changes)
+
+
+def _digit_run(value: str | None, length: int = 7) -> bool:
+    run = 0
+    for ch in value or "":
+        run = run + 1 if ch.isdecimal() else 0
+        if run >= length:
+            return True
+    return False
