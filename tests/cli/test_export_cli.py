@@ -97,6 +97,19 @@ def test_include_pii_without_a_reason_exports_nothing(cli, desk):
     assert audit_rows(desk, "export.run") == []
 
 
+@pytest.mark.parametrize("bad", ["\x1b]0;owned\x07", "\x07", "police\u202erequest", "\x1b[2J"])
+def test_a_reason_with_control_characters_is_refused_and_nothing_is_exported(cli, desk, bad):
+    """Issue 15 (text2, item 6): the reason is typed text like any other field: ESC, BEL or
+    a bidi override is refused in one sentence naming the field, not kept in the audit."""
+    result = cli("export", "visitors", "--include-pii", "--reason", f"audit {bad}", "--db", desk,
+                 env=ADMIN)
+    assert result.exit_code != 0
+    assert result.output == ""
+    assert "Reason: Control characters" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+    assert audit_rows(desk, "export.run") == []
+
+
 @pytest.mark.parametrize("who", [OP, SUP])
 def test_only_admins_export_and_a_denial_is_audited(cli, desk, who):
     result = cli("export", "visitors", "--db", desk, env=who)
