@@ -75,7 +75,7 @@ def _labels() -> dict[str, str]:
         "fee_accepted_by_name": N_("Fee accepted by"), "follow_up": N_("Follow-up"),
         "follow_up_note": N_("Follow-up note"), "for_name": N_("For"), "from_contact": N_("Contact"),
         "from_name": N_("From"), "host_text": N_("Visiting"), "hours": N_("Hours"),
-        "inquirer": N_("Inquirer"), "location": N_("Location"), "materials": N_("Materials"),
+        "inquirer": N_("Inquirer"), "inquirer_contact": N_("Their contact"), "location": N_("Location"), "materials": N_("Materials"),
         "name": N_("Name"), "name_en": N_("English name"), "name_zh": N_("Chinese name"),
         "note": N_("Note"), "notes": N_("Notes"), "notices": N_("Notices"),
         "notified": N_("Who was told"), "override_reason": N_("Reason"),

@@ -120,6 +120,38 @@ def test_personal_numbers_are_masked_and_named():
         assert mask_personal(kept) == (kept, [])
 
 
+@pytest.mark.parametrize(("typed", "masked"), [
+    ("座机0571 8888 0001", "座机0571 **** 0001"),                  # a landline with spaces
+    ("证件1101 0519 4912 3100 2X", "证件**** **** **** **00 2X"),  # an ID in groups
+    ("110105-19491231-002X", "******-********-002X"),
+    ("老身份证110105491231002", "老身份证***********1002"),        # the 15-digit old ID
+    ("身份证号 310115198001011239", "身份证号 **************1239"),  # labelled: check not needed
+    ("ID: 310115198001011239", "ID: **************1239"),
+])
+def test_more_ways_of_writing_personal_numbers_are_masked(typed, masked):
+    """Issue 15 (text2, item 4): what the outside tester typed and found stored raw."""
+    assert mask_personal(typed)[0] == masked
+
+
+@pytest.mark.parametrize("kept", ["对讲机3频道", "1-602", "13900001111", "0571-88880001"])
+def test_every_phone_column_keeps_phones_but_masks_an_id_number(kept):
+    """A phone column (models/text.Phone) keeps what is typed in it, phone or not (D-21), but
+    an ID number typed into one is stored masked: every phone column of every model."""
+    from deskterm.models.guard import check_values
+    from deskterm.models.text import PHONE
+
+    phone_columns = [(m, key) for m in _models() if hasattr(m, "__table__")
+                     for key, _n, kind in text_limits(m)
+                     if kind == PHONE]
+    assert any(m.__name__ == "Inquiry" and k == "inquirer_contact" for m, k in phone_columns)
+    for model, key in phone_columns:
+        notices: list = []
+        stored = check_values(model, {key: f"身份证{ID}"}, notices)[key]
+        assert ID not in stored and stored.endswith("1238"), (model, key)
+        assert notices == [(key, ["id_number"])]
+        assert check_values(model, {key: kept})[key] == kept
+
+
 # -- the boundary, through real flushes ------------------------------------------------------------
 def _entry(**fields):
     from datetime import UTC, datetime

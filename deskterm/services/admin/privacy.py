@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel
 from deskterm.clock import Clock
 from deskterm.models.estate import name_tails
 from deskterm.models.guard import json_columns, text_limits
+from deskterm.models.text import PHONE
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.rules.text import mask_personal, mask_personal_in
 from deskterm.services import audit
@@ -40,7 +41,10 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
         table = model.__tablename__
         if table == "audit_event":
             continue
-        texts = [key for key, _length, kind in text_limits(model) if kind.personal]
+        # free text, and phone columns for ID numbers only (a phone stays a phone, D-21)
+        phones = {key for key, _length, kind in text_limits(model) if kind == PHONE}
+        texts = [key for key, _length, kind in text_limits(model)
+                 if kind.personal or key in phones]
         blobs = list(json_columns(model))
         if not texts and not blobs:
             continue
@@ -50,8 +54,8 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
         for row in session.execute(query):
             new = {}
             for key, value in zip((*texts, *blobs), row[1:], strict=True):
-                masked, kinds = (mask_personal(value) if isinstance(value, str)
-                                 else mask_personal_in(value))
+                masked, kinds = (mask_personal(value, ids_only=key in phones)
+                                 if isinstance(value, str) else mask_personal_in(value))
                 if kinds:
                     new[key] = masked
             if new:
