@@ -203,3 +203,31 @@ def test_xlsx_for_people_opened_with_openpyxl(cli, desk, tmp_path):
     widths = {c: sheet.column_dimensions[c].width for c in "ABE"}
     assert widths["B"] >= len("到访时间 (Asia/Shanghai)") + 4 + 2  # 4 wide characters count double; the filter button
     assert widths["A"] >= len("V20261128-0001")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "xlsx"])
+def test_text_stored_behind_the_app_is_read_as_text(cli, desk, tmp_path, fmt):
+    """Issue 15 (text2, item 7): invalid UTF-8 or a BLOB written into a text column with
+    sqlite3 made exports die (OperationalError, a bytes value in json): they are read as
+    text, the bytes that are not UTF-8 shown as U+FFFD, by every read (db.py)."""
+    from deskterm.db import read_session
+    from deskterm.models.visitor import VisitorSlip
+
+    con = sqlite3.connect(desk)
+    con.execute("update visitor_slip set visitor_name = cast(x'e78e8bff' as text), "
+                "purpose_text = x'e58c85ff00' where number = 'V20261128-0001'")
+    con.commit()
+    con.close()
+    out = tmp_path / f"v.{fmt}"
+    result = cli("export", "visitors", "-f", fmt, "--out", str(out), "--db", desk, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    if fmt != "xlsx":
+        text = out.read_text(encoding="utf-8-sig")
+        assert "王\ufffd" in text and "包\ufffd" in text
+    engine = make_engine(desk)
+    with read_session(engine) as s:  # the ORM, as the screens read
+        from sqlmodel import select
+
+        slip_row = s.exec(select(VisitorSlip).where(VisitorSlip.number == "V20261128-0001")).one()
+        assert slip_row.visitor_name == "王\ufffd" and slip_row.purpose_text.startswith("包\ufffd")
+    engine.dispose()
