@@ -88,6 +88,10 @@ def _labels() -> dict[str, str]:
         "target_text": N_("Looking for"), "text": N_("Text"), "title": N_("Title"),
         "topic": N_("Topic"), "visitor_name": N_("Visitor"), "what": N_("What happened"),
         "who_name": N_("Name"), "work_done": N_("Work done"),
+        "applicant_name": N_("Applicant"), "area": N_("Area"), "request": N_("Request"),
+        "rule_cited": N_("Rule cited"), "help_offered": N_("Help offered"),
+        "decision_note": N_("Decision"), "trade": N_("Trade"),
+        "quote_accepted_by_name": N_("Accepted by"), "warranty_opt_out_reason": N_("Reason"),
     }
 
 
