@@ -80,11 +80,29 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def _as_text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
+def _blobs_as_text(_cursor, row: tuple) -> tuple:
+    """A row with any BLOB read as text: no column of deskterm's schema is binary, so a BLOB
+    can only be text stored behind the app."""
+    for value in row:
+        if isinstance(value, bytes):
+            return tuple(_as_text(v) if isinstance(v, bytes) else v for v in row)
+    return row
+
+
 def _install_sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         # We issue BEGIN ourselves (deferred or IMMEDIATE); the driver must not.
         dbapi_connection.isolation_level = None
+        # Text written behind the app (sqlite3, another tool) is read as text whatever it is:
+        # invalid UTF-8, or a BLOB in a text column, shows its undecodable bytes as U+FFFD
+        # instead of failing the screen, the export or the report that reads it (issue 15).
+        dbapi_connection.text_factory = _as_text
+        dbapi_connection.row_factory = _blobs_as_text
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")

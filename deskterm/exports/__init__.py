@@ -160,6 +160,9 @@ def open_rows(
             result.close()
 
 
+REASON_MAX = 500  # an export's reason, as the audit keeps it
+
+
 def record_export(
     *, session, actor, clock, kind: str, fmt: str, since: datetime | None,
     until: datetime | None, include_pii: bool, reason: str | None, filters: dict | None = None,
@@ -172,6 +175,11 @@ def record_export(
     require(actor, "export.run")
     if include_pii:
         require(actor, "export.include_pii")
+    if reason is not None:  # typed text like any other: control characters refused, numbers masked
+        from deskterm.models.guard import NOTICES, check_text
+        from deskterm.models.text import LINE
+
+        reason = check_text("reason", reason, REASON_MAX, LINE, session.info.setdefault(NOTICES, []))
 
     audit.record(
         session=session, actor=actor, clock=clock, action="export.run", entity="export",

@@ -12,6 +12,7 @@ from sqlalchemy import String, event
 from sqlmodel import Field, SQLModel
 
 from deskterm.models.text import Block, Code, Line, Phone
+from deskterm.rules.text import mask_personal
 
 
 class BuildingKind(StrEnum):
@@ -68,8 +69,9 @@ class Resident(ResidentBase, table=True):
 
 
 def name_tails(name: str | None) -> tuple[str, str]:
-    """The name after its first and after its first two characters (search keys)."""
-    text = (name or "").strip()
+    """The name after its first and after its first two characters (search keys), made from
+    the name as stored: personal numbers masked, as in pinyin_keys."""
+    text = mask_personal((name or "").strip())[0]
     return text[1:], text[2:]
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, String
 
-from deskterm.models.text import CODE, TextKind, kind_of, label
+from deskterm.models.text import CODE, PHONE, TextKind, kind_of, label
 from deskterm.rules.text import controls, mask_personal, mask_personal_in
 
 NOTICES = "masked_notices"
@@ -58,8 +58,9 @@ def check_text(key: str, value: str, length: int | None, kind: TextKind,
     if problem:  # one sentence naming the field; `problem` alone for a file's column
         raise InvalidInput(_("{field}: {problem}").format(field=label(key), problem=problem),
                            field=key, problem=problem)
-    if kind.personal:
-        masked, kinds = mask_personal(value)
+    if kind.personal or kind == PHONE:
+        # a phone column keeps its phone numbers (D-21) but never an ID number typed into it
+        masked, kinds = mask_personal(value, ids_only=not kind.personal)
         if kinds:
             if notices is not None:
                 notices.append((key, kinds))

@@ -57,7 +57,7 @@ class Inquiry(InquiryBase, table=True):
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
     # D-22: what the desk took when the person was not reached: the inquirer's own contact
     # (theirs to give, never a resident's number), or that the inquirer declined to leave one.
-    inquirer_contact: str = Field(default="", max_length=64)
+    inquirer_contact: Phone = Field(default="", max_length=64)
     inquirer_declined: bool = False
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.text import Block, Code, Line
 from deskterm.models.types import instant
 
 
@@ -22,14 +23,14 @@ class AreaDecision(StrEnum):
 
 
 class PublicAreaRequestBase(SQLModel):
-    applicant_kind: str = Field(default="company", max_length=16)  # resident | company | other
-    applicant_name: str = Field(max_length=128)
+    applicant_kind: Code = Field(default="company", max_length=16)  # resident | company | other
+    applicant_name: Line = Field(max_length=128)
     resident_id: int | None = Field(default=None, foreign_key="resident.id")
     company_id: int | None = Field(default=None, foreign_key="company.id")
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
-    area: str = Field(max_length=64)  # 大堂, 广场 ...
+    area: Line = Field(max_length=64)  # 大堂, 广场 ...
     wanted_at: datetime | None = instant()  # when the applicant wants to use it
-    request: str = Field(max_length=2000)  # what they want to do there
+    request: Block = Field(max_length=2000)  # what they want to do there
 
 
 class PublicAreaRequestCreate(PublicAreaRequestBase):
@@ -39,14 +40,14 @@ class PublicAreaRequestCreate(PublicAreaRequestBase):
 class PublicAreaRequest(PublicAreaRequestBase, table=True):
     __tablename__ = "public_area_request"
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20, unique=True)  # A20261128-0001
+    number: Code = Field(max_length=20, unique=True)  # A20261128-0001
     received_at: datetime = instant(nullable=False, index=True)
     received_by: int = Field(foreign_key="user.id")
     decision: AreaDecision = Field(sa_type=String(16), default=AreaDecision.pending,
                                    max_length=16, index=True)
-    rule_cited: str = Field(default="", max_length=500)  # 《大厦用户手册》第…条
-    help_offered: str = Field(default="", max_length=2000)  # 欢迎标志、保安、保洁、使用大堂讲话
-    decision_note: str = Field(default="", max_length=2000)
+    rule_cited: Line = Field(default="", max_length=500)  # 《大厦用户手册》第…条
+    help_offered: Block = Field(default="", max_length=2000)  # 欢迎标志、保安、保洁、使用大堂讲话
+    decision_note: Block = Field(default="", max_length=2000)
     decided_at: datetime | None = instant()
     decided_by: int | None = Field(default=None, foreign_key="user.id")
     precedent_id: int | None = Field(default=None, foreign_key="public_area_request.id")

@@ -89,8 +89,8 @@ class Engineer(SQLModel, table=True):
 
     __tablename__ = "engineer"
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=64, unique=True)
-    trade: str = Field(default="", max_length=32)  # 水电, 木工, 电梯 ...
+    name: Line = Field(max_length=64, unique=True)
+    trade: Line = Field(default="", max_length=32)  # 水电, 木工, 电梯 ...
     on_duty: bool = True
     active: bool = True
 
@@ -142,7 +142,7 @@ class RepairOrderCreate(RepairOrderBase):
     override_reason: Line | None = None
     warranty_of_id: int | None = None
     # D-35: a repeat in warranty links by default; not linking it needs this reason.
-    warranty_opt_out_reason: str | None = None
+    warranty_opt_out_reason: Line | None = None
     # D-31: when the resident called (None: now); the clocks start here.
     reported_at: datetime | None = None
     # An appointment after the fix deadline is taken only when the resident chose it.
@@ -194,19 +194,19 @@ class RepairOrder(RepairOrderBase, table=True):
     closed_at: datetime | None = instant()
     status_reason: Line | None = Field(default=None, max_length=500)  # cancelled / on hold
     warranty_of_id: int | None = Field(default=None, foreign_key="repair_order.id")
-    warranty_opt_out_reason: str | None = Field(default=None, max_length=500)
+    warranty_opt_out_reason: Line | None = Field(default=None, max_length=500)
     reopen_count: int = 0
     reopened_at: datetime | None = instant()
     # Money settled (D-34, D-37).
     settlement: Settlement = Field(sa_type=String(16), default=Settlement.unpaid, max_length=16)
     settled_at: datetime | None = instant()
-    receipt_no: str | None = Field(default=None, max_length=32)
+    receipt_no: Code | None = Field(default=None, max_length=32)
     cost_bearer: CostBearer | None = Field(default=None, sa_type=String(16), max_length=16)
     estimate_days: Decimal | None = Field(default=None, sa_type=Hundredths)  # labour, work-days
     quote_fen: int | None = None  # the quotation of a job of 2 work-days or more (D-34)
-    quote_no: str | None = Field(default=None, max_length=32)
+    quote_no: Code | None = Field(default=None, max_length=32)
     quote_accepted_at: datetime | None = instant()
-    quote_accepted_by_name: str | None = Field(default=None, max_length=64)
+    quote_accepted_by_name: Line | None = Field(default=None, max_length=64)
     version: int = 1
 
 
@@ -221,14 +221,14 @@ class RepairAttempt(SQLModel, table=True):
     started_at: datetime = instant(nullable=False, index=True)  # report, or the reopening
     onsite_due_at: datetime | None = instant()
     fix_due_at: datetime = instant(nullable=False)
-    assignee: str | None = Field(default=None, max_length=64)
+    assignee: Line | None = Field(default=None, max_length=64)
     dispatched_at: datetime | None = instant()
     arrived_at: datetime | None = instant()
     repaired_at: datetime | None = instant()
     appointment_after_deadline: bool = False
     ended_at: datetime = instant(nullable=False)  # when it was reopened
-    outcome: str = Field(default="reopened", max_length=16)
-    note: str = Field(default="", max_length=2000)
+    outcome: Code = Field(default="reopened", max_length=16)
+    note: Block = Field(default="", max_length=2000)
 
 
 class RepairEvent(SQLModel, table=True):

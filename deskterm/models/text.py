@@ -75,7 +75,7 @@ def _labels() -> dict[str, str]:
         "fee_accepted_by_name": N_("Fee accepted by"), "follow_up": N_("Follow-up"),
         "follow_up_note": N_("Follow-up note"), "for_name": N_("For"), "from_contact": N_("Contact"),
         "from_name": N_("From"), "host_text": N_("Visiting"), "hours": N_("Hours"),
-        "inquirer": N_("Inquirer"), "location": N_("Location"), "materials": N_("Materials"),
+        "inquirer": N_("Inquirer"), "inquirer_contact": N_("Their contact"), "location": N_("Location"), "materials": N_("Materials"),
         "name": N_("Name"), "name_en": N_("English name"), "name_zh": N_("Chinese name"),
         "note": N_("Note"), "notes": N_("Notes"), "notices": N_("Notices"),
         "notified": N_("Who was told"), "override_reason": N_("Reason"),
@@ -88,6 +88,10 @@ def _labels() -> dict[str, str]:
         "target_text": N_("Looking for"), "text": N_("Text"), "title": N_("Title"),
         "topic": N_("Topic"), "visitor_name": N_("Visitor"), "what": N_("What happened"),
         "who_name": N_("Name"), "work_done": N_("Work done"),
+        "applicant_name": N_("Applicant"), "area": N_("Area"), "request": N_("Request"),
+        "rule_cited": N_("Rule cited"), "help_offered": N_("Help offered"),
+        "decision_note": N_("Decision"), "trade": N_("Trade"),
+        "quote_accepted_by_name": N_("Accepted by"), "warranty_opt_out_reason": N_("Reason"),
     }
 
 

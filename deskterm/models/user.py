@@ -44,6 +44,6 @@ class SignInThrottle(SQLModel, table=True):
     the delay doubling (services/admin/users.py)."""
 
     __tablename__ = "sign_in_throttle"
-    key: str = Field(primary_key=True, max_length=64)
+    key: Code = Field(primary_key=True, max_length=64)
     failures: int = 0
     until: datetime | None = instant()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from deskterm.rules.text import mask_personal
+
 FULL_MAX, INITIALS_MAX = 256, 64  # the narrowest name_pinyin / name_initials columns
 
 
@@ -59,8 +61,11 @@ def _word(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def pinyin_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials), lower case, no tones or separators: "A座" -> ("azuo", "az")."""
-    text = unicodedata.normalize("NFKC", name or "")
+    """(full pinyin, initials), lower case, no tones or separators: "A座" -> ("azuo", "az").
+
+    Made from the name as it is stored, personal numbers masked (rules.text.mask_personal):
+    a name imported as "王13900001111" keeps no phone number in its search keys."""
+    text = unicodedata.normalize("NFKC", mask_personal(name or "")[0])
     if not text:
         return "", ""
     kept = [s for word in _engine()[0](text) for s in _word(word)]

@@ -89,13 +89,25 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SEP = r"[ \-\u2010-\u2015\u30fc\uff0d]?"  # a space or a dash (full-width ones too)
 _D = r"\d"  # any decimal digit: full-width ones come from Chinese input methods
-_ID = re.compile(rf"(?<![0-9A-Za-z\uff10-\uff19])(?:{_D}{{17}}[{_D}Xx\uff38\uff58])(?![0-9A-Za-z\uff10-\uff19])")
+_NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])"
+_NOT_ALNUM_AFTER = r"(?![0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a])"
+_X = r"[\dXx\uff38\uff58]"
+# 18 characters, typed in one run or in groups ("1101 0519 4912 3100 2X", "110105-19491231-002X")
+_ID18 = rf"{_D}(?:{_SEP}{_D}){{16}}{_SEP}{_X}"
+_ID15 = rf"{_D}(?:{_SEP}{_D}){{14}}"  # the old 15-digit ID (before 1999): no check character
+_ID = re.compile(rf"{_NOT_ALNUM_BEFORE}(?:{_ID18}|{_ID15}){_NOT_ALNUM_AFTER}")
+# Labelled ("身份证号 ...", "ID: ..."): an ID number's shape is enough, the check is not needed.
+_ID_LABEL = r"(?:身份证(?:号码|号)?|证件号(?:码)?|公民身份号码|(?<![A-Za-z])ID(?:\s*(?:No\.?|number|#))?)"
+_LABELLED_ID = re.compile(
+    rf"(?P<label>{_ID_LABEL}\s*[:：]?\s*)(?P<number>{_ID18}|{_ID15}){_NOT_ALNUM_AFTER}", re.IGNORECASE)
 _MOBILE = re.compile(
     rf"(?<![\d+\uff0b])(?:(?:\+|\uff0b)?86{_SEP}|0086{_SEP})?1[3-9１３-９]{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}(?!\d)"
     .replace("1[3-9１３-９]", "[1１][3-9３-９]")
 )
+# An area code, then the local number in one run or cut in two ("0571 8888 0001").
 _LANDLINE = re.compile(
-    rf"(?<!\d)(?:\(|\uff08)?[0０](?:[1-9１-９]{_D}{{1,2}})(?:\)|\uff09)?{_SEP}[2-9２-９]{_D}{{5,7}}(?!\d)"
+    rf"(?<!\d)(?P<area>(?:\(|\uff08)?[0０](?:[1-9１-９]{_D}{{1,2}})(?:\)|\uff09)?)(?P<sep>{_SEP})"
+    rf"(?P<local>[2-9２-９]{_D}{{2,3}}{_SEP}{_D}{{4}}|[2-9２-９]{_D}{{5,7}})(?!\d)"
 )
 
 
@@ -105,7 +117,12 @@ def _ascii_digits(text: str) -> str:
 
 
 def _id_passes(text: str) -> bool:
+    """An 18-character ID number with a real date and its check character, or a 15-digit
+    old one with a real date (19YYMMDD) and an area code (its first digit 1 to 8)."""
     value = _ascii_digits(text).replace("\uff38", "X").replace("\uff58", "X")
+    if len(value) == 15 and value.isdigit():
+        month, day = int(value[8:10]), int(value[10:12])
+        return value[0] in "12345678" and 1 <= month <= 12 and 1 <= day <= 31
     if len(value) != 18 or not value[:17].isdigit():
         return False
     year, month, day = int(value[6:10]), int(value[10:12]), int(value[12:14])
@@ -123,12 +140,20 @@ def _star_digits(text: str, keep_head: int, keep_tail: int) -> str:
     return "".join("*" if i in hide else ch for i, ch in enumerate(text))
 
 
-def mask_personal(text: str) -> tuple[str, list[str]]:
+def mask_personal(text: str, *, ids_only: bool = False) -> tuple[str, list[str]]:
     """`text` with ID numbers (last 4 shown), mobiles (138****5678) and landlines with an
-    area code (0571-****5678) masked; and which kinds were found, in that order."""
+    area code (0571-****5678) masked; and which kinds were found, in that order.
+
+    ID numbers: 18 characters passing the check character, or 15 digits with a real date,
+    typed in one run or in groups; after a label (身份证号, 证件号, ID) any number of that
+    shape. `ids_only`: ID numbers only (a phone column keeps its phone numbers, D-21)."""
     if not text or sum(ch.isdecimal() for ch in text) < 7:
         return text, []
     found: list[str] = []
+
+    def labelled(match: re.Match[str]) -> str:
+        found.append(ID_NUMBER)
+        return match.group("label") + _star_digits(match.group("number"), 0, 4)
 
     def ident(match: re.Match[str]) -> str:
         if not _id_passes(match.group()):
@@ -145,14 +170,16 @@ def mask_personal(text: str) -> tuple[str, list[str]]:
     def landline(match: re.Match[str]) -> str:
         found.append(LANDLINE)
         number = match.group()
-        local = re.split(r"[ \-\u2010-\u2015\u30fc\uff0d)\uff09]", number)[-1]
-        area = sum(ch.isdecimal() for ch in number) - sum(ch.isdecimal() for ch in local)
-        if area == 0:  # written without a separator: 3 or 4 digits of area code
+        area = sum(ch.isdecimal() for ch in match.group("area"))
+        if not match.group("sep") and not match.group("area").endswith((")", "\uff09")):
+            # written without a separator: 3 or 4 digits of area code
             digits = "".join(ch for ch in number if ch.isdecimal())
             area = 3 if _ascii_digits(digits[:2]) in ("01", "02") else 4
         return _star_digits(number, area, 4)
 
-    masked = _LANDLINE.sub(landline, _MOBILE.sub(mobile, _ID.sub(ident, text)))
+    masked = _ID.sub(ident, _LABELLED_ID.sub(labelled, text))
+    if not ids_only:
+        masked = _LANDLINE.sub(landline, _MOBILE.sub(mobile, masked))
     return (masked, list(dict.fromkeys(found))) if found else (text, [])
 
 

@@ -161,9 +161,10 @@ register(
                show=False),
     DeskAction("app.quit", "ctrl+q", "app.quit", N_("Quit"),
                N_("Close the desk app."), show=False, priority=True),
+    # priority: in a dialog too (the deliver dialog's message), which is modal
     DeskAction("app.read_all", "f12", "app.read_all", N_("Read all"),
                N_("Show all of the text of the highlighted record, in a pane that scrolls."),
-               show=False),
+               show=False, priority=True),
 )
 
 # Keys every area screen uses the same way (documented in tui/README.md).

@@ -28,6 +28,7 @@ from deskterm.i18n import _, set_language
 from deskterm.tui.actions import bindings, localise_bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
 from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
+from deskterm.tui.paste import paste_safe
 from deskterm.tui.scanner import ScanReader
 from deskterm.tui.stylesheet import DeskStylesheet
 
@@ -200,6 +201,10 @@ class DeskApp(App[None]):
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         if self.actor is not None and self.actor.shift_id is not None:
             self.go_on_duty(self.start_area)  # handed in already on duty (tests, a restart)
+
+    def get_driver_class(self):
+        # A paste holding an ESC stays one paste, not key presses (tui/paste.py).
+        return paste_safe(super().get_driver_class())
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):

@@ -97,6 +97,19 @@ def test_include_pii_without_a_reason_exports_nothing(cli, desk):
     assert audit_rows(desk, "export.run") == []
 
 
+@pytest.mark.parametrize("bad", ["\x1b]0;owned\x07", "\x07", "police\u202erequest", "\x1b[2J"])
+def test_a_reason_with_control_characters_is_refused_and_nothing_is_exported(cli, desk, bad):
+    """Issue 15 (text2, item 6): the reason is typed text like any other field: ESC, BEL or
+    a bidi override is refused in one sentence naming the field, not kept in the audit."""
+    result = cli("export", "visitors", "--include-pii", "--reason", f"audit {bad}", "--db", desk,
+                 env=ADMIN)
+    assert result.exit_code != 0
+    assert result.output == ""
+    assert "Reason: Control characters" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+    assert audit_rows(desk, "export.run") == []
+
+
 @pytest.mark.parametrize("who", [OP, SUP])
 def test_only_admins_export_and_a_denial_is_audited(cli, desk, who):
     result = cli("export", "visitors", "--db", desk, env=who)
@@ -190,3 +203,31 @@ def test_xlsx_for_people_opened_with_openpyxl(cli, desk, tmp_path):
     widths = {c: sheet.column_dimensions[c].width for c in "ABE"}
     assert widths["B"] >= len("到访时间 (Asia/Shanghai)") + 4 + 2  # 4 wide characters count double; the filter button
     assert widths["A"] >= len("V20261128-0001")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "xlsx"])
+def test_text_stored_behind_the_app_is_read_as_text(cli, desk, tmp_path, fmt):
+    """Issue 15 (text2, item 7): invalid UTF-8 or a BLOB written into a text column with
+    sqlite3 made exports die (OperationalError, a bytes value in json): they are read as
+    text, the bytes that are not UTF-8 shown as U+FFFD, by every read (db.py)."""
+    from deskterm.db import read_session
+    from deskterm.models.visitor import VisitorSlip
+
+    con = sqlite3.connect(desk)
+    con.execute("update visitor_slip set visitor_name = cast(x'e78e8bff' as text), "
+                "purpose_text = x'e58c85ff00' where number = 'V20261128-0001'")
+    con.commit()
+    con.close()
+    out = tmp_path / f"v.{fmt}"
+    result = cli("export", "visitors", "-f", fmt, "--out", str(out), "--db", desk, env=ADMIN)
+    assert result.exit_code == 0, result.stderr
+    if fmt != "xlsx":
+        text = out.read_text(encoding="utf-8-sig")
+        assert "王\ufffd" in text and "包\ufffd" in text
+    engine = make_engine(desk)
+    with read_session(engine) as s:  # the ORM, as the screens read
+        from sqlmodel import select
+
+        slip_row = s.exec(select(VisitorSlip).where(VisitorSlip.number == "V20261128-0001")).one()
+        assert slip_row.visitor_name == "王\ufffd" and slip_row.purpose_text.startswith("包\ufffd")
+    engine.dispose()

@@ -282,3 +282,50 @@ def test_bad_category_rows_are_named_by_line(cli, desk_db, tmp_path):
     text = result.output + result.stderr
     assert "line 2" in text and "line 3" in text and "line 4" in text
     assert rows(desk_db, "select count(*) from repair_category where code like 'ok_%'") == [(0,)]
+
+
+@pytest.mark.parametrize(("kind", "text", "table"), [
+    ("residents", "楼栋,房号,姓名,电话,身份,备注\n12,1203,王13900001111,,业主,\n", "resident"),
+    ("residents", "楼栋,房号,姓名,电话,身份,备注\n12,1203,王五,,业主,回电13900001111\n", "resident"),
+    ("directory", "类别,名称,位置,电话,营业时间,备注\n银行,工行13900001111,南门,,,\n", "directory_entry"),
+])
+def test_every_import_says_what_it_stored_masked(cli, desk_db, tmp_path, kind, text, table):
+    """Issue 15 (text2, item 3): the residents import told nothing when it masked a number
+    (the directory import did): every import says it in one line, as the desk does."""
+    result = cli("import", kind, write(tmp_path, "m.csv", text), "--db", desk_db, env=ADMIN)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.output.startswith("Stored masked for privacy: a mobile number"), result.output
+    stored = " ".join(str(v) for row in rows(desk_db, f"select * from {table}") for v in row)
+    assert "13900001111" not in stored and "00001111" not in stored
+
+
+LONG = "长" * 300
+HOSTILE_FILES = {
+    "residents": "楼栋,房号,姓名,电话,身份,备注\n12,1203,张\x1b]0;x\x07三,,业主,\n12,1204,李四,,业主,\n",
+    "directory": (f"类别,名称,位置,电话,营业时间,备注\n银行,工行\x1b]0;x\x07,南门,,,\n"
+                  f"银行,农行,{LONG},,,\n交通,地铁,北门,,,\n"),
+    "fees": (f"编号,服务项目,单位,人工费,材料费,生效日期\nZ01,换灯泡\x1b[2J,个,10,5,2027-01-01\n"
+             f"Z02,{LONG},个,10,5,2027-01-01\nZ03,正常,个,10,5,2027-01-01\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_FILES))
+def test_the_dry_run_finds_every_row_the_import_would_refuse(cli, desk_db, tmp_path, kind):
+    """Issue 15 (text2, item 5): a dry run said all rows were fine, then the import refused
+    in one sentence with no line. The dry run runs the write's own checks: the same bad
+    lines in both, nothing written without --skip-bad, the good rows with it."""
+    path = write(tmp_path, f"{kind}.csv", HOSTILE_FILES[kind])
+
+    def bad_lines(output):
+        return [line.split(":")[0] for line in output.splitlines() if line.startswith("line ")]
+
+    dry = cli("import", kind, path, "--dry-run", "--db", desk_db, env=ADMIN)
+    assert dry.exit_code == 1 and "Traceback" not in dry.stderr
+    lines = bad_lines(dry.output)
+    assert lines and "\x1b" not in dry.output
+    real = cli("import", kind, path, "--db", desk_db, env=ADMIN)
+    assert real.exit_code == 1 and bad_lines(real.output) == lines, real.output + real.stderr
+    assert real.output.count("Nothing was imported") == 1
+    skipped = cli("import", kind, path, "--skip-bad", "--db", desk_db, env=ADMIN)
+    assert bad_lines(skipped.output) == lines and "Imported." in skipped.output, skipped.stderr
+    assert "Unexpected error" not in skipped.stderr

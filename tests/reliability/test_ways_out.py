@@ -104,7 +104,10 @@ def hostile_db(tmp_path):
             keys = [k for k, _length, kind in text_limits(model) if kind.name != "code"]
             if not keys:
                 continue
-            sets = ", ".join(f'"{k}" = :c' for k in keys)
+            # a unique column (an engineer's name) takes the text and its row's number
+            unique = {c.name for c in model.__table__.columns if c.unique} | {
+                c.name for index in model.__table__.indexes if index.unique for c in index.columns}
+            sets = ", ".join(f'"{k}" = :c || rowid' if k in unique else f'"{k}" = :c' for k in keys)
             table = model.__tablename__
             # the 5,000-character line in the first rows of each table, the rest without it
             conn.execute(text(f'UPDATE "{table}" SET {sets}'), {"c": SHORT})

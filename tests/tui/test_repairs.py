@@ -288,3 +288,25 @@ async def test_a_full_phone_on_a_work_order_asks_why_and_is_audited(make_desk_ap
     assert printed == [{"number": order.number, "reason": "工程部要约上门时间"}]
     saved = (orders_folder() / f"{order.number}.txt").read_text(encoding="utf-8")
     assert "13812345678" in saved
+
+
+async def test_a_long_description_cut_at_the_edge_says_so_and_f12_reads_it(
+        make_desk_app, engine, clock, settings, staff):
+    """Issue 15 (text2, item 8): the repairs detail pane keeps each line to one row and cut
+    the description with "…" without a word: it says so and names F12, which reads it all."""
+    from deskterm.tui.dialogs.text_view import TextViewDialog
+    from deskterm.tui.widgets.detail import DetailPane
+
+    estate = make_repair_estate(engine)
+    description = "厨房水龙头" + "一直滴水" * 40 + "末尾"
+    create(engine, clock, settings, staff.operator,
+           order_in(estate.unit_1203, "minor_other", description=description))
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one("#repairs-detail", DetailPane)
+        assert pane.cut and "F12: read all" in str(pane.render())
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, TextViewDialog)
+        assert "末尾" in str(app.screen.query_one("#text-view Static").render())

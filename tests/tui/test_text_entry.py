@@ -105,3 +105,36 @@ async def test_f12_reads_all_of_a_long_message(make_desk_app, engine, clock, sta
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, TextViewDialog)
+
+
+async def test_f12_reads_all_of_a_long_message_inside_the_deliver_dialog(make_desk_app, engine,
+                                                                          clock, staff):
+    """Issue 15 (text2, item 8): F12 did nothing inside the deliver dialog."""
+    from deskterm.db import run_write
+    from deskterm.models.inquiry import MessageCreate
+    from deskterm.services.inquiries import messages
+    from deskterm.tui.dialogs.message_deliver import DeliverMessageDialog
+    from deskterm.tui.dialogs.text_view import TextViewDialog
+    from tests.tui.conftest import SIZE, settle
+
+    long_text = "开头" + "长" * 1996 + "结尾"
+    run_write(engine, lambda s: messages.take_message(
+        session=s, actor=staff.operator, clock=clock,
+        message_in=MessageCreate(for_name="王芳", from_name="快递", text=long_text)))
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")  # the messages list
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeliverMessageDialog)
+        pane = app.screen.query_one(DetailPane)
+        assert pane.cut and "F12" in str(pane.render())
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, TextViewDialog)
+        assert "结尾" in str(app.screen.query_one("#text-view Static").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeliverMessageDialog)

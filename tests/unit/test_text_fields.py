@@ -120,6 +120,38 @@ def test_personal_numbers_are_masked_and_named():
         assert mask_personal(kept) == (kept, [])
 
 
+@pytest.mark.parametrize(("typed", "masked"), [
+    ("座机0571 8888 0001", "座机0571 **** 0001"),                  # a landline with spaces
+    ("证件1101 0519 4912 3100 2X", "证件**** **** **** **00 2X"),  # an ID in groups
+    ("110105-19491231-002X", "******-********-002X"),
+    ("老身份证110105491231002", "老身份证***********1002"),        # the 15-digit old ID
+    ("身份证号 310115198001011239", "身份证号 **************1239"),  # labelled: check not needed
+    ("ID: 310115198001011239", "ID: **************1239"),
+])
+def test_more_ways_of_writing_personal_numbers_are_masked(typed, masked):
+    """Issue 15 (text2, item 4): what the outside tester typed and found stored raw."""
+    assert mask_personal(typed)[0] == masked
+
+
+@pytest.mark.parametrize("kept", ["对讲机3频道", "1-602", "13900001111", "0571-88880001"])
+def test_every_phone_column_keeps_phones_but_masks_an_id_number(kept):
+    """A phone column (models/text.Phone) keeps what is typed in it, phone or not (D-21), but
+    an ID number typed into one is stored masked: every phone column of every model."""
+    from deskterm.models.guard import check_values
+    from deskterm.models.text import PHONE
+
+    phone_columns = [(m, key) for m in _models() if hasattr(m, "__table__")
+                     for key, _n, kind in text_limits(m)
+                     if kind == PHONE]
+    assert any(m.__name__ == "Inquiry" and k == "inquirer_contact" for m, k in phone_columns)
+    for model, key in phone_columns:
+        notices: list = []
+        stored = check_values(model, {key: f"身份证{ID}"}, notices)[key]
+        assert ID not in stored and stored.endswith("1238"), (model, key)
+        assert notices == [(key, ["id_number"])]
+        assert check_values(model, {key: kept})[key] == kept
+
+
 # -- the boundary, through real flushes ------------------------------------------------------------
 def _entry(**fields):
     from datetime import UTC, datetime
@@ -219,3 +251,51 @@ def _added(s, obj):
     s.add(obj)
     s.flush()
     return obj
+
+
+SEARCH_KEYS = ("name_pinyin", "name_initials", "name_after_1", "name_after_2")
+
+
+def _no_personal_number(values) -> None:
+    for value in values:
+        assert "00001111" not in value and "13900001111" not in value, value
+
+
+def test_search_keys_are_made_from_the_masked_name():
+    """Issue 15 (text2, item 2): every search key comes from the name as stored, masked --
+    pinyin_keys (residents, companies, the directory) and name_tails (residents)."""
+    from deskterm.models.estate import name_tails
+    from deskterm.rules.pinyin import pinyin_keys
+    from deskterm.services.estate.residents import NewResident, resident_row
+
+    typed = f"王{MOBILE}"
+    _no_personal_number(pinyin_keys(typed))
+    _no_personal_number(name_tails(typed))
+    row = resident_row(NewResident(typed, None))
+    assert row.name == "王139****1111"
+    _no_personal_number(getattr(row, key) for key in SEARCH_KEYS)
+    assert row.name_after_1 == "139****1111"
+
+
+def test_the_migration_makes_search_keys_again_from_the_masked_name(engine, clock):
+    from sqlalchemy import insert
+
+    from deskterm.models.directory import DirectoryEntry
+    from deskterm.models.estate import Resident
+    from deskterm.services.admin.privacy import mask_stored
+
+    raw = f"王{MOBILE}"
+    with engine.begin() as c:  # stored behind the guard, as before issue 15
+        c.execute(insert(Resident.__table__).values(
+            name=raw, relation="owner", name_pinyin=f"wang{MOBILE}", name_initials=f"w{MOBILE}",
+            name_after_1=MOBILE, name_after_2=MOBILE[1:], active=True))
+        c.execute(insert(DirectoryEntry.__table__).values(
+            kind="service", name=raw, name_pinyin=f"wang{MOBILE}", name_initials=f"w{MOBILE}"))
+    counts = run_write(engine, lambda s: mask_stored(session=s, clock=clock))
+    assert counts.get("resident search keys") == 1
+    with read_session(engine) as s:
+        person = s.exec(select(Resident).where(Resident.name.startswith("王139"))).one()
+        entry = s.exec(select(DirectoryEntry).where(DirectoryEntry.name.startswith("王139"))).one()
+        assert person.name == entry.name == "王139****1111"
+        _no_personal_number(getattr(person, key) for key in SEARCH_KEYS)
+        _no_personal_number((entry.name_pinyin, entry.name_initials))

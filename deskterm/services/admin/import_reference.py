@@ -71,7 +71,13 @@ def import_fees(*, session: Session, actor, clock, settings, sheet: Sheet, resul
     An item already in the schedule from that day with the same prices is unchanged; with other
     prices it is a bad row (a version is never rewritten: give a later date).
     """
-    from deskterm.services.repairs.fee_schedule import FeeItemIn, add_schedule_version, desk_day
+    from deskterm.errors import InvalidInput
+    from deskterm.services.repairs.fee_schedule import (
+        FeeItemIn,
+        add_schedule_version,
+        check_item,
+        desk_day,
+    )
 
     today = desk_day(clock, settings)
     versions: dict[date, list[FeeItemIn]] = defaultdict(list)
@@ -85,7 +91,8 @@ def import_fees(*, session: Session, actor, clock, settings, sheet: Sheet, resul
                              labour_fen=_fen(cells.get("labour"), _("labour")),
                              materials_fen=_fen(cells.get("materials"), _("materials cost")))
             valid_from = _day(cells.get("valid_from"), today)
-        except ValueError as exc:
+            check_item(item)  # all that the write checks, here: the dry run says it by line
+        except (ValueError, InvalidInput) as exc:
             result.problems.append(RowProblem(line, str(exc)))
             continue
         if (code, valid_from) in seen:

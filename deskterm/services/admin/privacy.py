@@ -15,7 +15,10 @@ from sqlalchemy import select, update
 from sqlmodel import Session, SQLModel
 
 from deskterm.clock import Clock
+from deskterm.models.estate import name_tails
 from deskterm.models.guard import json_columns, text_limits
+from deskterm.models.text import PHONE
+from deskterm.rules.pinyin import pinyin_keys
 from deskterm.rules.text import mask_personal, mask_personal_in
 from deskterm.services import audit
 
@@ -38,7 +41,10 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
         table = model.__tablename__
         if table == "audit_event":
             continue
-        texts = [key for key, _length, kind in text_limits(model) if kind.personal]
+        # free text, and phone columns for ID numbers only (a phone stays a phone, D-21)
+        phones = {key for key, _length, kind in text_limits(model) if kind == PHONE}
+        texts = [key for key, _length, kind in text_limits(model)
+                 if kind.personal or key in phones]
         blobs = list(json_columns(model))
         if not texts and not blobs:
             continue
@@ -48,8 +54,8 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
         for row in session.execute(query):
             new = {}
             for key, value in zip((*texts, *blobs), row[1:], strict=True):
-                masked, kinds = (mask_personal(value) if isinstance(value, str)
-                                 else mask_personal_in(value))
+                masked, kinds = (mask_personal(value, ids_only=key in phones)
+                                 if isinstance(value, str) else mask_personal_in(value))
                 if kinds:
                     new[key] = masked
             if new:
@@ -65,5 +71,46 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
                 session.execute(update(model).where(model.id == row_id).values(**new))
         if changes:
             counts[table] = len(changes)
+        rekeyed = _rekey(session, model)
+        if rekeyed:
+            counts[f"{table} search keys"] = rekeyed
     session.flush()
     return counts
+
+
+def _search_keys(model, name: str | None) -> dict[str, str]:
+    """A row's search keys as they are made for a new row (from the masked name)."""
+    full, initials = pinyin_keys(name or "")
+    keys = {"name_pinyin": full, "name_initials": initials}
+    if hasattr(model, "name_after_1"):
+        keys["name_after_1"], keys["name_after_2"] = name_tails(name)
+    return keys
+
+
+def _rekey(session: Session, model) -> int:
+    """Search keys made again from the masked name where a stored key holds a personal
+    number (keys made from a name before it was masked: "wang13900001111")."""
+    if not hasattr(model, "name_pinyin"):
+        return 0
+    keys = list(_search_keys(model, ""))
+    query = select(model.id, model.name, *(getattr(model, k) for k in keys)).order_by(model.id)
+    changes = []
+    for row in session.execute(query.execution_options(yield_per=BATCH)):
+        stored = dict(zip(keys, row[2:], strict=True))
+        if not any(_digit_run(v) for v in stored.values()):
+            continue
+        wanted = _search_keys(model, row[1])
+        if wanted != stored:
+            changes.append((row[0], wanted))
+    for row_id, wanted in changes:
+        session.execute(update(model).where(model.id == row_id).values(**wanted))
+    return len(changes)
+
+
+def _digit_run(value: str | None, length: int = 7) -> bool:
+    run = 0
+    for ch in value or "":
+        run = run + 1 if ch.isdecimal() else 0
+        if run >= length:
+            return True
+    return False

@@ -92,6 +92,9 @@ TARGETS: dict[str, dict[str, str]] = {
     "fees": {"code": "FeeScheduleItem.code", "name": "FeeScheduleItem.name",
              "unit": "FeeScheduleItem.unit", "labour": "money", "materials": "money",
              "valid_from": "date"},
+    "categories": {"code": "RepairCategory.code", "name_zh": "RepairCategory.name_zh",
+                   "name_en": "RepairCategory.name_en", "repair_class": "choice",
+                   "scope": "choice", "sort": "int"},
 }
 REQUIRED = {
     "residents": ("name", "unit"),

@@ -25,7 +25,7 @@ from deskterm.db import lock_row
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
-from deskterm.models.guard import check_values
+from deskterm.models.guard import NOTICES, check_values
 from deskterm.rules.text import controls
 from deskterm.services import audit
 from deskterm.services.admin.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
@@ -379,7 +379,8 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             person = _CompanyRow(company, name or None, phone, keys)
         else:
             try:  # the row as it will be written: search keys made, column limits checked
-                person = resident_row(NewResident(name, None, relation or "owner", phone, note))
+                person = resident_row(NewResident(name, None, relation or "owner", phone, note),
+                                      session.info.setdefault(NOTICES, []))  # said, as by a flush
             except InvalidInput as exc:
                 raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
                                                              problem=exc.context.get("problem", exc))) from None

@@ -20,7 +20,7 @@ from deskterm.db import lock_rows
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.estate import Company, Resident, ResidentCreate, Unit, name_tails
-from deskterm.models.guard import check_values
+from deskterm.models.guard import NOTICES, check_values
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.services import audit
@@ -121,16 +121,18 @@ class CheckedResident(NamedTuple):
     name_after_2: str
 
 
-def resident_row(resident_in: ResidentCreate | NewResident) -> CheckedResident:
+def resident_row(resident_in: ResidentCreate | NewResident,
+                 notices: list | None = None) -> CheckedResident:
     """One resident checked as `create_resident` checks it, and against its columns (the
     flush-time guard of models/guard.py, which a bulk insert does not pass), with its search
-    keys: InvalidInput naming the field if it does not fit. The unit is not looked up here."""
+    keys: InvalidInput naming the field if it does not fit. The unit is not looked up here.
+    What was masked goes to `notices` (a session's `masked_notices`, for the desk to say)."""
     name, relation = _name_and_relation(resident_in)
     full, initials = pinyin_keys(name)
     after_1, after_2 = name_tails(name)  # what Resident's listeners derive, one by one
     row = CheckedResident(name, resident_in.unit_id, relation, _clean_phone(resident_in.phone),
                           (resident_in.note or "").strip() or None, full, initials, after_1, after_2)
-    return check_values(Resident, row)
+    return check_values(Resident, row, notices)
 
 
 BATCH = 2000
@@ -153,7 +155,8 @@ def create_residents(
     """
     if actor is not None:
         require(actor, "residents.manage")
-    rows = [r if isinstance(r, CheckedResident) else resident_row(r) for r in residents_in]
+    notices = session.info.setdefault(NOTICES, [])
+    rows = [r if isinstance(r, CheckedResident) else resident_row(r, notices) for r in residents_in]
     unit_ids = sorted({r.unit_id for r in rows if r.unit_id is not None})
     known: set[int] = set()
     for start in range(0, len(unit_ids), 5000):

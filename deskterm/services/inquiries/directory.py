@@ -24,6 +24,7 @@ from deskterm.db import lock_first
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.directory import DirectoryEntry, DirectoryKind, Event
+from deskterm.models.guard import check_values
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -160,6 +161,12 @@ def _check_row(row: Mapping[str, Any], tz: str) -> _Checked:
         values.update(starts_at=starts, ends_at=ends)
     elif kind == DirectoryKind.phone.value and not values["phone"]:
         raise InvalidInput(_("A phone-directory entry needs a phone number."), field="phone")
+    # the columns' limits and text rules, as the flush will check them (models/guard.py): a
+    # dry run says by line what the write would refuse
+    if kind == EVENT:
+        check_values(Event, {"title": name, "place": values["location"], "content": values["notes"]})
+    else:
+        check_values(DirectoryEntry, values)
     return _Checked(kind, values)
 
 

@@ -19,6 +19,7 @@ from deskterm.config import Settings
 from deskterm.db import lock_first, lock_rows
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
+from deskterm.models.guard import check_values
 from deskterm.models.repair import FeeReview, FeeScheduleItem, RepairFeeLine
 from deskterm.rules.numbering import local_day
 from deskterm.services import audit
@@ -71,6 +72,20 @@ class FeeItemIn:
     materials_fen: int
 
 
+def check_item(item: FeeItemIn) -> None:
+    """One item as a new version would store it, or InvalidInput: what an import's dry run
+    checks row by row too, so the real import never refuses what the dry run passed."""
+    if not item.code.strip() or not item.name.strip():
+        raise InvalidInput(_("Every schedule item needs a code and a name."), field="code")
+    if item.labour_fen < 0 or item.materials_fen < 0:
+        raise InvalidInput(_("A price cannot be negative."), field="price")
+    if max(item.labour_fen, item.materials_fen) > MAX_PRICE_FEN:  # a typing slip
+        raise InvalidInput(_("A price is between 0 and 100000 yuan."), field="price")
+    # the columns' limits and text rules, as the flush will check them (models/guard.py)
+    check_values(FeeScheduleItem, {"code": item.code.strip(), "name": item.name.strip(),
+                                   "unit": item.unit.strip()})
+
+
 def add_schedule_version(
     *,
     session: Session,
@@ -92,12 +107,7 @@ def add_schedule_version(
         raise InvalidInput(_("A schedule version lists each item code once."), field="code")
     count = 0
     for item, code in zip(items, codes, strict=True):
-        if not code or not item.name.strip():
-            raise InvalidInput(_("Every schedule item needs a code and a name."), field="code")
-        if item.labour_fen < 0 or item.materials_fen < 0:
-            raise InvalidInput(_("A price cannot be negative."), field="price")
-        if max(item.labour_fen, item.materials_fen) > MAX_PRICE_FEN:  # a typing slip
-            raise InvalidInput(_("A price is between 0 and 100000 yuan."), field="price")
+        check_item(item)
         latest = lock_first(session,
             select(FeeScheduleItem)
             .where(FeeScheduleItem.code == code)

@@ -7,6 +7,7 @@ all of it in a scrolling reader (dialogs/text_view.py). Nothing is cut without a
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -28,13 +29,29 @@ class DetailPane(Static):
         """Show `text` (already made safe by widgets.text.plain/clean)."""
         self.full, self.title = text, title
         if not self.fit:
-            self.update(text, layout=layout)
+            self._grow(layout=layout)
             return
         self._fit()
 
     def on_resize(self) -> None:
         if self.fit:
             self._fit()
+        else:
+            self._grow()
+
+    def _grow(self, *, layout: bool = True) -> None:
+        """All the lines, in a pane that grows; a pane that does not wrap (text-wrap: nowrap,
+        the repairs detail) and cuts a line at its edge says so and names F12."""
+        width, was_cut = self.content_region.width, self.cut
+        self.cut = width > 0 and self.styles.text_wrap == "nowrap" and any(
+            cell_len(line) > width for line in self.full.plain.splitlines())
+        layout = layout or self.cut != was_cut  # the hint is a line more, or less
+        if not self.cut:
+            self.update(self.full, layout=layout)
+            return
+        shown = self.full.copy()
+        shown.append("\n" + _("… lines cut at the edge · F12: read all"), style="bold")
+        self.update(shown, layout=layout)
 
     def _fit(self) -> None:
         width, height = self.content_region.width, self.content_region.height
