@@ -109,8 +109,8 @@ def test_supervisor_signs_in_approves_a_fee_and_reads_the_shift_report(served, b
     # and the web socket's latency must not move a key into the wrong field.
     browser.press(*"sup1", "tab", *"demo1234", "enter", pause=0)
     if browser.wait_any("Self-check", "Needs attention", timeout=15) == "Self-check":
-        # the self-check before a shift (D-1)
-        browser.press("space", "down", "space", "down", "space", "ctrl+s")
+        # a supervisor reviews without opening a shift (issue 14, item 4): Ctrl+O at the self-check
+        browser.press("ctrl+o")
     browser.wait_for("Needs attention", "Repairs open", timeout=15)
     # the browser's footer names the browser's alternatives, not the keys it keeps
     screen = browser.text()
