@@ -77,6 +77,8 @@ SEALED: dict[str, frozenset[str]] = {
     "repair_fee_line": frozenset(),
     "complaint": frozenset(),
     "complaint_step": frozenset(),
+    "complaint_repair": frozenset(),
+    "public_area_request": frozenset(),
     "callback": frozenset(),
     "communication": frozenset(),
     "handover": frozenset(),

@@ -322,6 +322,7 @@ def test_two_operators_take_one_post_at_the_same_instant(world):
 BULK = {
     "numbering.py:insert": "INSERT ... ON CONFLICT DO UPDATE last = last + 1: atomic on both",
     "visitors/purge.py:delete": "deletes old slips by age: deleting twice deletes nothing more",
+    "admin/privacy.py:update": "the masking migration (0004) and its key rebuild: one upgrade transaction, no desk writes meanwhile",
 }
 
 
