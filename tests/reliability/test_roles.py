@@ -34,7 +34,7 @@ from sqlmodel import select
 from deskterm import exports
 from deskterm.clock import FixedClock
 from deskterm.config import Settings
-from deskterm.db import make_engine, run_read, run_write
+from deskterm.db import lock_first, make_engine, run_read, run_write
 from deskterm.errors import PermissionDenied
 from deskterm.models.audit import AuditEvent
 from deskterm.models.complaint import CommunicationCreate, ComplaintCreate, ComplaintUpdate
@@ -43,7 +43,7 @@ from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyC
 from deskterm.models.public_area import PublicAreaRequestCreate
 from deskterm.models.repair import Engineer, RepairOrderCreate, RepairOrderUpdate, RepairScope
 from deskterm.models.shift import LogbookEntryCreate
-from deskterm.models.user import Role
+from deskterm.models.user import Role, User
 from deskterm.models.visitor import (
     ExpectedVisitorCreate,
     VisitorSlipCreate,
@@ -903,6 +903,9 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
         if "DISABLEME" in argv:
             code = f"d{checked}{role[:2]}"
             make_user(engine, FixedClock(FIXED_NOW), Settings(), code, Role.operator)
+            if row == "users enable":  # one to enable: disabled first (enabling twice is refused)
+                run_write(engine, lambda s, c=code: setattr(
+                    lock_first(s, select(User).where(User.code == c)), "active", False))
             argv = [code if a == "DISABLEME" else a for a in argv]
         if "ENGINEER" in argv:  # one on the list to put off duty
             name = f"e{checked}{role[:2]}"
