@@ -293,7 +293,8 @@ def fee_item_raised(conn):
 
 def shift_operator_changed(conn):
     i = _one(conn, "SELECT min(id) FROM shift")
-    other = _one(conn, "SELECT id FROM \"user\" WHERE code = 'op2'")
+    other = _one(conn, f"SELECT min(id) FROM \"user\" WHERE code LIKE 'op%' AND id <> "
+                       f"(SELECT operator_id FROM shift WHERE id = {int(i)})")  # another operator
     conn.execute(text("UPDATE shift SET operator_id = :u WHERE id = :i"), {"i": i, "u": other})
     return f"shift {i}: edited"
 
