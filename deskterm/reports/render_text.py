@@ -42,14 +42,43 @@ def _chart(chart: Chart, tz: str) -> RichTable:
     return grid
 
 
+WRAP_MIN_CELLS = 10  # a wrapped text column keeps at least this many cells (or its widest)
+
+
+def _widths(table, tz: str) -> tuple[list[int], list[list[Text]]]:
+    cells = [[_t(show(value, tz)) for value in row] for row in table.rows]
+    widest = [max([_t(c.label).cell_len, *(row[i].cell_len for row in cells)])
+              for i, c in enumerate(table.columns)]
+    return widest, cells
+
+
 def _grid(table, tz: str, *, wrap: bool) -> RichTable:
     grid = RichTable(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for column in table.columns:
+    widest, cells = _widths(table, tz)
+    for column, width in zip(table.columns, widest, strict=True):
+        # wrapped, a text column keeps a readable width: Rich would otherwise squeeze it to
+        # nothing, label and values gone (issue 21: `report sla` lost class and category)
         grid.add_column(_t(column.label), justify="right" if column.numeric else "left",
-                        no_wrap=column.numeric or not wrap, overflow="fold")
-    for row in table.rows:
-        grid.add_row(*(_t(show(value, tz)) for value in row))
+                        no_wrap=column.numeric or not wrap, overflow="fold",
+                        min_width=min(WRAP_MIN_CELLS, width) if wrap and not column.numeric
+                        else None)
+    for row in cells:
+        grid.add_row(*row)
     return grid
+
+
+def _width(console: Console, grid: RichTable) -> int:
+    return console.measure(grid, options=console.options.update_width(10_000)).maximum
+
+
+def _wrapped_fits(console: Console, table, tz: str, unwrapped: RichTable) -> bool:
+    """Whether the table fits with its text columns wrapped at WRAP_MIN_CELLS: the numbers
+    whole, every text column readable; else it is shown one record at a time."""
+    widest, _cells = _widths(table, tz)
+    spacing = _width(console, unwrapped) - sum(widest)  # padding and rules between columns
+    need = sum(w if c.numeric else min(WRAP_MIN_CELLS, w)
+               for c, w in zip(table.columns, widest, strict=True))
+    return need + spacing <= console.width
 
 
 def _records(table, tz: str) -> list[RichTable]:
@@ -102,9 +131,9 @@ def _write(report: Report, console: Console) -> None:
                 console.print(_t(table.empty or _("None."), style="italic"))
                 continue
             fits = _grid(table, tz, wrap=False)
-            if console.measure(fits, options=console.options.update_width(10_000)).maximum <= console.width:
+            if _width(console, fits) <= console.width:
                 console.print(fits)
-            elif len(table.columns) <= WRAP_COLUMNS:
+            elif len(table.columns) <= WRAP_COLUMNS and _wrapped_fits(console, table, tz, fits):
                 console.print(_grid(table, tz, wrap=True))
             else:
                 for index, block in enumerate(_records(table, tz)):

@@ -200,3 +200,34 @@ def test_the_number_of_a_callback_is_revealed_with_a_reason(engine, clock, setti
     events = run_read(engine, lambda s: list(s.exec(select(AuditEvent).where(
         AuditEvent.action == "callback.reveal_phone"))))
     assert len(events) == 2 and all("2222" not in str(e.detail) for e in events)
+
+
+def test_a_repair_callback_finds_the_reporters_number_on_record(engine, clock, settings, staff):
+    """Issue 21 (outside test): the order has no contact of its own but its reporter is a
+    resident of the unit with a phone on record (added after intake): Ctrl+O reveals that
+    phone, with the reason, audited; a reporter not on record still has no number."""
+    from deskterm.errors import NotFound
+    from deskterm.models import Resident
+    from deskterm.models.audit import AuditEvent
+
+    oid = repaired_order(engine, clock, settings, staff.operator)
+    order = run_read(engine, lambda s: s.get(RepairOrder, oid))
+    assert order.reporter_contact == ""
+    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
+
+    def reveal():
+        return run_write(engine, lambda s: callbacks.reveal_contact(
+            session=s, actor=staff.operator, clock=clock, callback_id=cb.id, reason="回访"))
+
+    with pytest.raises(NotFound):
+        reveal()
+
+    def add_resident(s):
+        s.add(Resident(name="陈阿姨", unit_id=order.unit_id, phone="13722223333"))
+        s.add(Resident(name="陈先生", unit_id=order.unit_id, phone="13799990000"))
+    run_write(engine, add_resident)
+    assert reveal() == "13722223333"
+    events = run_read(engine, lambda s: list(s.exec(select(AuditEvent).where(
+        AuditEvent.action == "callback.reveal_phone"))))
+    assert len(events) == 1 and events[0].detail["reason"] == "回访"
+    assert "3333" not in str(events[0].detail)

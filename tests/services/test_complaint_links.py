@@ -133,3 +133,38 @@ def test_pieces_cut_chinese_into_pairs():
     assert public_areas.pieces("舞狮表演 Lobby") == {"舞狮", "狮表", "表演", "lobby"}
     assert public_areas.pieces("狮") == {"狮"}
 
+
+
+def test_taken_at_the_desk_the_complainant_is_linked_to_who_is_on_record(
+        engine, clock, settings, staff):
+    """Issue 21 (outside test): a complaint or public-area request typed at the desk with a
+    unit and a name that match one resident or company on record is linked to them (the
+    service does it, so every door gets it); an ambiguous or unknown name stays unlinked."""
+    unit = add_unit(engine, "A-1203")
+    other = add_unit(engine, "A-1204")
+    rid = run_write(engine, lambda s: _add(s, Resident(name="王建国", unit_id=unit)))
+    cid = run_write(engine, lambda s: _add(s, Company(name="康宁制药", unit_id=unit)))
+    run_write(engine, lambda s: _add(s, Resident(name="李红", unit_id=other)))
+    run_write(engine, lambda s: _add(s, Resident(name="李红", unit_id=other)))
+    by_resident = intake(engine, clock, settings, staff.operator, who_name=" 王建国 ",
+                         unit="A-1203")
+    assert (by_resident.resident_id, by_resident.company_id) == (rid, None)
+    assert run_read(engine, lambda s: svc.complaint_detail(s, by_resident.id)).party == \
+        "resident 王建国 (A-1203)"
+    by_company = intake(engine, clock, settings, staff.operator, who_kind="company",
+                        who_name="康宁制药", unit="A-1203")
+    assert (by_company.resident_id, by_company.company_id) == (None, cid)
+    for who, where in (("王建国", "A-1204"), ("李红", "A-1204"), ("张先生", "A-1203")):
+        c = intake(engine, clock, settings, staff.operator, who_name=who, unit=where)
+        assert (c.resident_id, c.company_id) == (None, None), who
+    req = run_write(engine, lambda s: public_areas.record_request(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        request_in=PublicAreaRequestCreate(applicant_name="康宁制药", unit_id=unit,
+                                           area="大堂", request="周五在大堂办年会")))
+    assert (req.resident_id, req.company_id, req.applicant_kind) == (None, cid, "company")
+    req = run_write(engine, lambda s: public_areas.record_request(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        request_in=PublicAreaRequestCreate(applicant_name="王建国", unit_id=unit,
+                                           applicant_kind="resident",
+                                           area="广场", request="周六在广场摆摊")))
+    assert (req.resident_id, req.company_id, req.applicant_kind) == (rid, None, "resident")

@@ -133,6 +133,28 @@ def test_the_desk_has_work_in_every_state(demo):
     assert _count(engine, "visitor_slip", "deny_entry_id IS NOT NULL") == 1
 
 
+def test_the_last_handover_lists_what_the_desks_own_handover_would(demo):
+    """Issue 21 (outside test): the demo's final handover listed only messages and promises
+    while repairs and complaints were open. It lists, kind by kind, what
+    services.shift.dashboard.open_items (the desk's handover) finds at its signing; the
+    visitors on site are the one kind the demo's handovers leave out (slips are streamed)."""
+    from deskterm.clock import as_utc
+    from deskterm.models.shift import Handover
+    from deskterm.services.shift import dashboard
+
+    engine, _report = demo
+    with read_session(engine) as s:
+        last = s.exec(select(Handover).order_by(Handover.id.desc())).first()
+        desk = dashboard.open_items(s, dashboard.Scope(now=as_utc(last.signed_at),
+                                                       settings=Settings()))
+        listed = {(i["kind"], i["id"]) for i in last.open_items}
+    signed = as_utc(last.signed_at)
+    expected = {(i.kind, i.id) for i in desk if i.kind != "visitor"
+                and (i.at is None or as_utc(i.at) <= signed)}  # not yet there at signing
+    assert {k for k, _ in expected} >= {"repair", "complaint"}
+    assert listed == expected
+
+
 def test_accounts_sign_in_with_the_demo_password(demo):
     from deskterm.clock import FixedClock
     from deskterm.services.admin.users import sign_in

@@ -190,3 +190,24 @@ def test_the_advice_follows_the_setting(engine, clock, staff, estate, settings):
         session=s, actor=staff.operator, clock=clock, inquiry_id=inquiry.id,
         outcome="no_answer", settings=replace(settings, inquiry_tries=1)))
     assert status.advice is Advice.apologise
+
+
+@pytest.mark.parametrize(("typed", "ok"), [
+    ("-", False), ("...", False), ("无", False), ("  - - ", False), ("ab", False),
+    ("139 0000 1111", True), ("0755-8888 6666", True), ("wx_zhang88", True),
+    ("zhang@qq.com", True), ("微信张先生", True),
+])
+def test_the_inquirers_contact_must_look_like_one(engine, clock, staff, estate, typed, ok):
+    """D-22 (issue 21 outside test): "-" was accepted as the inquirer's contact, so "not
+    reached" closed early with nothing to call back on."""
+    inquiry = open_for(engine, clock, staff.operator, topic="找人", target_kind="resident",
+                       target_id=estate.residents["张三"])
+    attempt(engine, clock, staff.operator, inquiry.id, "no_answer")
+    if ok:
+        row = close(engine, clock, staff.operator, inquiry.id, inquirer_contact=typed)
+        assert row.outcome == InquiryOutcome.not_found
+        return
+    with pytest.raises(InvalidInput, match="phone number or at least 4") as err:
+        close(engine, clock, staff.operator, inquiry.id, inquirer_contact=typed)
+    assert err.value.field == "inquirer_contact"
+    assert run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome is None

@@ -20,6 +20,7 @@ from deskterm.services.inquiries.search import HitKind
 from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog
 from deskterm.tui.dialogs.inquiry_contact import ContactDialog, GiveUpDialog
 from deskterm.tui.dialogs.message_take import TakeMessageDialog
+from deskterm.tui.widgets.field import FormField
 from tests.inquiry_fixtures import seed_estate
 from tests.tui.conftest import SIZE, screen_text, settle
 
@@ -156,13 +157,21 @@ async def test_one_try_then_the_inquirers_contact(make_desk_app, engine, estate)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "康宁")
-        await pilot.press("enter", "4")
+        await pilot.press("enter", "4", "ctrl+s")  # one try: no answer
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("enter")             # nothing typed: refused, still here
         await settle(pilot)
         assert isinstance(app.screen, GiveUpDialog)
+        await type_text(pilot, "-")               # not a contact (issue 21): refused, kept
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GiveUpDialog)
+        assert "phone number or at least 4 letters or digits" in app.screen.query_one(
+            FormField).error
+        assert app.screen.query_one(FormField).value == "-"
+        await pilot.press("backspace")
         await type_text(pilot, "13900001111")
         await pilot.press("enter")
         await settle(pilot)

@@ -38,6 +38,21 @@ async def test_a_call_before_the_visit_is_taken_with_its_time(make_desk_app, eng
         assert order.fix_due_at == sh(2026, 12, 1, 9, 20)  # the clock ran from the call
 
 
+async def test_a_reported_time_in_the_future_is_refused_not_moved(make_desk_app, engine, clock):
+    """Issue 21 (outside test): "11-29 09:00" typed at 11-28 10:00 (less than a day ahead) was
+    saved as 11-28 09:00. A typed date is never moved: the future is refused, nothing lost."""
+    make_repair_estate(engine)  # clock: 11-28 10:00 desk time
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
+                   "tab", "tab", "=11-29 09:00", "ctrl+s")
+        assert orders(engine) == []
+        assert "cannot be in the future" in app.screen.query_one("#field-reported-at").error
+        assert app.screen.query_one("#field-reported-at").value == "11-29 09:00"
+
+
 async def test_an_appointment_after_the_deadline_is_saved_only_when_confirmed(
         make_desk_app, engine, clock):
     make_repair_estate(engine)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from deskterm.db import run_read
+from deskterm.db import run_read, run_write
+from deskterm.models import Company, Resident
 from deskterm.models.complaint import Complaint, ComplaintStatus
 from deskterm.models.public_area import PublicAreaRequest
 from deskterm.models.repair import RepairOrder
@@ -40,24 +41,27 @@ def rows(engine, model):
 
 
 async def test_case_1_heating_complaint_and_its_repair(make_desk_app, engine, clock, staff):
-    add_unit(engine, "A-1203")
+    unit = add_unit(engine, "A-1203")
+    owner = run_write(engine, lambda s: _add(s, Resident(name="王建国", unit_id=unit)))
     order_id = add_repair(engine, clock, staff.operator, "general", description="暖气不热")
     order = run_read(engine, lambda s: s.get(RepairOrder, order_id))
     app = make_desk_app(area="complaints")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         # the angry call: who, which flat, what was said; kept open
-        await keys(pilot, "ctrl+n", "A座业主", "tab")
+        await keys(pilot, "ctrl+n", "王建国", "tab")
         await type_ascii(pilot, "A-1203")
         await keys(pilot, "tab", "暖气不热你们管不管", "ctrl+s")
         (c,) = rows(engine, Complaint)
         assert c.status == ComplaintStatus.open and c.unit_id is not None
+        assert c.resident_id == owner  # issue 21: the resident on record, linked at the desk
         # L: link the repair order it concerns, typed in lower case as people do
         await keys(pilot, "enter", "l")
         await type_ascii(pilot, order.number.lower())
         await keys(pilot, "enter")
         assert [r.id for r in run_read(engine, lambda s: links.repairs_of(s, c.id))] == [order_id]
         assert f"Repair {order.number}" in screen_text(app)
+        assert "On record: resident 王建国 (A-1203)" in screen_text(app)
         # the repairs area shows the complaint on the order
         await keys(pilot, "f5")
         await keys(pilot, "ctrl+f")
@@ -77,17 +81,22 @@ async def test_case_1_heating_complaint_and_its_repair(make_desk_app, engine, cl
 
 
 async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
-    add_unit(engine, "A-1501")
+    unit = add_unit(engine, "A-1501")
+    company = run_write(engine, lambda s: _add(s, Company(name="华信科技有限公司", unit_id=unit)))
     app = make_desk_app(area="complaints")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         # 1. the request to use the lobby, a record of its own (the fourth list)
-        await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+t", "ctrl+n", "华信科技有限公司", "tab",
-                   "大堂", "tab")
+        await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+t", "ctrl+n", "华信科技有限公司", "tab")
+        await type_ascii(pilot, "a-1501")
+        await keys(pilot, "tab", "大堂", "tab")
         await type_ascii(pilot, "11-30 10:00")
         await keys(pilot, "tab", "开业典礼在大堂舞狮表演放气球", "ctrl+s")
         (request,) = rows(engine, PublicAreaRequest)
         assert (request.area, request.decision) == ("大堂", "pending")
+        # issue 21: the company on record for the unit and name is linked, and shown
+        assert (request.company_id, request.unit_id) == (company, unit)
+        assert "On record: company 华信科技有限公司" in screen_text(app)
         # refused on the user handbook, with every other help offered
         await keys(pilot, "enter", "tab", "《大厦用户手册》办公时间公共场所不得喧哗", "tab",
                    "欢迎标志引导标志保安保洁同意使用大堂讲话", "ctrl+s")
@@ -103,6 +112,7 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
                    "enter", "tab", "enter", "down", "down", "enter", "ctrl+s")
         (letter,) = rows(engine, Complaint)
         assert (letter.who_kind, letter.channel) == ("company", "letter")
+        assert letter.company_id == company  # issue 21: the same company, on record
         # P: the letter refers to the request
         await keys(pilot, "enter", "p")
         await type_ascii(pilot, request.number)
@@ -123,8 +133,8 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
         await keys(pilot, "ctrl+t", "enter", "ctrl+s")
         # 6. a month later another tenant asks for a lion dance: the precedent is found
         clock.advance(days=30)
-        await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+n", "另一家公司", "tab", "广场", "tab",
-                   "tab", "周年庆舞狮", "ctrl+s")
+        await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+n", "另一家公司", "tab", "tab", "广场",
+                   "tab", "tab", "周年庆舞狮", "ctrl+s")
         later = rows(engine, PublicAreaRequest)[-1]
         assert later.precedent_id == request.id
         await keys(pilot, "ctrl+l")                 # all requests, not only undecided ones
@@ -145,3 +155,9 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
     assert letter.status == ComplaintStatus.signed_off
     steps = [st.step for st in run_read(engine, lambda s: complaints.list_steps(s, letter.id))]
     assert steps == ["listened", "referred", "action", "closed", "signed_off"]
+
+
+def _add(s, row):
+    s.add(row)
+    s.flush()
+    return row.id

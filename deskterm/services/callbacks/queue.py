@@ -28,6 +28,7 @@ from deskterm.models.estate import Company, Resident, Unit
 from deskterm.models.repair import RepairOrder
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.complaints import links
 from deskterm.services.complaints.base import bump, check_version
 from deskterm.services.permissions import require
 
@@ -197,11 +198,51 @@ def record_attempt(
 REVEAL_REASON_MAX = 200
 
 
+def _party_phone(session: Session, resident_id: int | None, company_id: int | None) -> str:
+    if resident_id is not None:
+        person = session.get(Resident, resident_id)
+        if person is not None and person.phone:
+            return person.phone
+    if company_id is not None:
+        company = session.get(Company, company_id)
+        if company is not None and company.phone:
+            return company.phone
+    return ""
+
+
+def _order_number(session: Session, order: RepairOrder) -> str:
+    """The order's own contact, else the phone on record of the resident or company of its
+    unit named as the reporter (issue 21: the reporter is a resident of the unit)."""
+    if order.reporter_contact:
+        return order.reporter_contact
+    return _party_phone(session, *links.on_record(session, unit_id=order.unit_id,
+                                                  name=order.reporter_name))
+
+
+def _complaint_number(session: Session, complaint: Complaint) -> str:
+    """The complaint's own contact, else its linked resident or company, else the one on record
+    for its unit and name, else the reporter of a repair order it concerns."""
+    number = complaint.contact or _party_phone(session, complaint.resident_id,
+                                               complaint.company_id)
+    if not number and complaint.resident_id is None and complaint.company_id is None:
+        number = _party_phone(session, *links.on_record(
+            session, unit_id=complaint.unit_id, name=complaint.who_name,
+            kind=str(complaint.who_kind)))
+    if not number:
+        for repair in links.repairs_of(session, complaint.id):
+            order = session.get(RepairOrder, repair.id)
+            number = _order_number(session, order) if order else ""
+            if number:
+                break
+    return number
+
+
 def reveal_contact(*, session: Session, actor: Actor, clock: Clock, callback_id: int,
                    reason: str) -> str:
     """The number to dial for a callback (the desk's own call, D-21): the contact typed on the
     repair order or the complaint, else the phone on record of the resident or company who
-    complained. Asked with a reason and audited (who, which callback, why; never the number).
+    reported or complained (linked, or on record for the unit and name; for a complaint also
+    the reporter of the repair it concerns). Asked with a reason and audited (who, which callback, why; never the number).
     """
     require(actor, "residents.reveal_phone")
     reason = " ".join((reason or "").split())
@@ -211,20 +252,18 @@ def reveal_contact(*, session: Session, actor: Actor, clock: Clock, callback_id:
         raise InvalidInput(_("The reason is at most {n} characters.").format(
             n=REVEAL_REASON_MAX), field="reason")
     cb = get_callback(session, callback_id)
-    number = ""
     if cb.subject_kind == CallbackKind.repair:
         order = session.get(RepairOrder, cb.subject_id)
-        number = order.reporter_contact if order else ""
+        number = _order_number(session, order) if order else ""
+        for c in links.complaints_of_repair(session, cb.subject_id) if not number else ():
+            complaint = session.get(Complaint, c.id)
+            number = (complaint.contact or _party_phone(
+                session, complaint.resident_id, complaint.company_id)) if complaint else ""
+            if number:
+                break
     else:
         complaint = session.get(Complaint, cb.subject_id)
-        if complaint is not None:
-            number = complaint.contact
-            if not number and complaint.resident_id is not None:
-                person = session.get(Resident, complaint.resident_id)
-                number = (person.phone or "") if person else ""
-            if not number and complaint.company_id is not None:
-                company = session.get(Company, complaint.company_id)
-                number = (company.phone or "") if company else ""
+        number = _complaint_number(session, complaint) if complaint else ""
     if not number:
         raise NotFound(_("No number is on record for this callback: ask at the unit."))
     audit.record(session=session, actor=actor, clock=clock, action="callback.reveal_phone",

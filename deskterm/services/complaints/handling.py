@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -33,7 +33,6 @@ from deskterm.models.complaint import (
     Severity,
     StepKind,
 )
-from deskterm.models.estate import Unit
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -78,16 +77,7 @@ def _step(session: Session, *, complaint: Complaint, actor: Actor, at: datetime,
 
 
 def _find_unit(session: Session, label: str | None) -> int | None:
-    text = (label or "").strip()
-    if not text:
-        return None
-    unit = session.exec(select(Unit).where(Unit.label == text)).first()
-    if unit is None:
-        unit = session.exec(select(Unit).where(col(Unit.label).ilike(text))).first()
-    if unit is None:
-        raise InvalidInput(_("There is no unit {unit}; type it like 12-1203.").format(unit=text),
-                           field="unit")
-    return unit.id
+    return links.unit_id_of(session, label)
 
 
 def _clean_contact(text: str | None) -> str:
@@ -139,9 +129,13 @@ def intake_complaint(
         raise InvalidInput(_("A complaint is either closed on the spot or referred, not both."))
     now = as_utc(clock.now())
     unit_id = _find_unit(session, unit) if unit is not None else data.unit_id
+    resident_id, company_id = data.resident_id, data.company_id
+    if resident_id is None and company_id is None:  # issue 21: linked to who is on record
+        resident_id, company_id = links.on_record(session, unit_id=unit_id, name=who_name,
+                                                  kind=who_kind.value)
     row = Complaint(
-        who_kind=who_kind, who_name=who_name, unit_id=unit_id, resident_id=data.resident_id,
-        company_id=data.company_id, contact=_clean_contact(data.contact), channel=channel,
+        who_kind=who_kind, who_name=who_name, unit_id=unit_id, resident_id=resident_id,
+        company_id=company_id, contact=_clean_contact(data.contact), channel=channel,
         passed_down_by=fits(data.passed_down_by, limit=64, field="passed_down_by"),
         category=_check_category(session, data.category), content=content, severity=severity,
         valid=data.valid, department=fits(data.department, limit=64, field="department"),

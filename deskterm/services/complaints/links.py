@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
@@ -146,6 +146,46 @@ def complaints_of_party(session: Session, *, resident_id: int | None = None,
     rows = session.exec(select(Complaint).where(or_(*where))
                         .order_by(col(Complaint.received_at).desc()).limit(limit)).all()
     return [LinkedComplaint(c.id, c.number, str(c.status), c.who_name, c.content) for c in rows]
+
+
+def unit_id_of(session: Session, label: str | None, *, field: str = "unit") -> int | None:
+    """The unit typed at the desk (12-1203, any case); None if nothing typed."""
+    text = (label or "").strip()
+    if not text:
+        return None
+    unit = session.exec(select(Unit).where(Unit.label == text)).first()
+    if unit is None:
+        unit = session.exec(select(Unit).where(col(Unit.label).ilike(text))).first()
+    if unit is None:
+        raise InvalidInput(_("There is no unit {unit}; type it like 12-1203.").format(unit=text),
+                           field=field)
+    return unit.id
+
+
+def on_record(session: Session, *, unit_id: int | None, name: str | None,
+              kind: str | None = None) -> tuple[int | None, int | None]:
+    """(resident_id, company_id) of the one person or company on record whose unit and name
+    match what the desk typed (issue 21: a complaint or public-area request taken at the desk
+    links to its resident or company); (None, None) when none or more than one matches.
+    `kind` "resident" or "company" looks only there; anything else looks at both."""
+    text = " ".join((name or "").split())
+    if unit_id is None or not text:
+        return None, None
+    if kind != "company":
+        people = session.exec(select(Resident.id).where(
+            Resident.unit_id == unit_id, Resident.active,
+            func.lower(Resident.name) == text.lower()).limit(2)).all()
+        if len(people) == 1:
+            return people[0], None
+        if people:
+            return None, None
+    if kind != "resident":
+        firms = session.exec(select(Company.id).where(
+            Company.unit_id == unit_id, Company.active,
+            func.lower(Company.name) == text.lower()).limit(2)).all()
+        if len(firms) == 1:
+            return None, firms[0]
+    return None, None
 
 
 def party_of(session: Session, row: Complaint) -> str:

@@ -26,6 +26,7 @@ from deskterm.models.public_area import AreaDecision, PublicAreaRequest, PublicA
 from deskterm.rules.numbering import PREFIXES, format_number, parse_number
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.complaints import links
 from deskterm.services.complaints.base import fits, required_text
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
@@ -151,7 +152,8 @@ def list_requests(session: Session, *, pending_only: bool = False, offset: int =
 
 
 def record_request(*, session: Session, actor: Actor, clock: Clock, settings: Settings,
-                   request_in: PublicAreaRequestCreate) -> PublicAreaRequest:
+                   request_in: PublicAreaRequestCreate,
+                   unit: str | None = None) -> PublicAreaRequest:
     """Record a request to use a public area; the closest earlier decided request is kept as
     its precedent, so the desk answers as it did before (or knows why not)."""
     require(actor, "complaints.intake")
@@ -172,8 +174,13 @@ def record_request(*, session: Session, actor: Actor, clock: Clock, settings: Se
                                field="applicant")
         name, kind, unit_id = name or person.name, "resident", data.unit_id or person.unit_id
     else:
-        unit_id = data.unit_id
+        unit_id = data.unit_id if unit is None else links.unit_id_of(session, unit)
     name = required_text(name, field="applicant", limit=128, message=_("Say who is asking."))
+    resident_id, company_id = data.resident_id, data.company_id
+    if resident_id is None and company_id is None:  # issue 21: linked to who is on record
+        resident_id, company_id = links.on_record(session, unit_id=unit_id, name=name,
+                                                  kind=kind)
+        kind = "resident" if resident_id else "company" if company_id else kind
     area = required_text(data.area, field="area", limit=64,
                          message=_("Say which public area (lobby, square ...)."))
     text = required_text(data.request, field="request", limit=2000,
@@ -182,8 +189,8 @@ def record_request(*, session: Session, actor: Actor, clock: Clock, settings: Se
     now = as_utc(clock.now())
     found = precedents(session, request=text, area=area, limit=1)
     row = PublicAreaRequest(
-        applicant_kind=kind, applicant_name=name, resident_id=data.resident_id,
-        company_id=data.company_id, unit_id=unit_id, area=area, wanted_at=wanted, request=text,
+        applicant_kind=kind, applicant_name=name, resident_id=resident_id,
+        company_id=company_id, unit_id=unit_id, area=area, wanted_at=wanted, request=text,
         number=next_number(session=session, prefix=PREFIX, at=now, tz=settings.timezone),
         received_at=now, received_by=actor.user_id,
         precedent_id=found[0].request.id if found else None,

@@ -10,6 +10,7 @@ An inquiry never holds a resident's phone number: only who was asked for (name a
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -32,6 +33,7 @@ from deskterm.models.inquiry import (
     Message,
 )
 from deskterm.models.user import User
+from deskterm.rules.phone import is_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
@@ -106,6 +108,26 @@ class InquiryLine:
     outcome: str | None
     attempts: int
     operator: str
+
+
+CONTACT_MIN_CHARS = 4  # a contact that is not a phone number: letters or digits, not "-"
+
+
+def looks_like_contact(text: str) -> bool:
+    """D-22: what the inquirer left is a way to reach them: a phone number (rules.phone), or
+    at least CONTACT_MIN_CHARS letters or digits ("-", "无", "..." are not a contact)."""
+    if is_phone(text):
+        return True
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LN") >= CONTACT_MIN_CHARS
+
+
+def contact_problem(text: str | None) -> str | None:
+    """The sentence refusing what was typed as the inquirer's contact (D-22), None if it is
+    one; the form asks before closing so nothing typed is lost."""
+    if looks_like_contact(" ".join((text or "").split())):
+        return None
+    return _("The inquirer's contact is a phone number or at least {n} letters or digits "
+             "(WeChat ID, e-mail ...).").format(n=CONTACT_MIN_CHARS)
 
 
 def _text(value: str | None, limit: int, field: str, label: str) -> str:
@@ -280,6 +302,9 @@ def close_inquiry(
         raise InvalidInput(_("This inquiry is already closed that way; nothing was changed."),
                            field="outcome")
     contact = _text(inquirer_contact, 64, "inquirer_contact", _("The inquirer's contact"))
+    problem = contact_problem(contact) if contact else None
+    if problem:
+        raise InvalidInput(problem, field="inquirer_contact")
     if contact:
         inquiry.inquirer_contact = contact
     if inquirer_declined:

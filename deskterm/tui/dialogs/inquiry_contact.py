@@ -109,6 +109,10 @@ class GiveUpDialog(DeskDialog[GiveUp | None]):
         if not text:
             field.error = _("Type the inquirer's contact, or press Ctrl+D if they declined.")
             return
+        problem = inquiries.contact_problem(text)
+        if problem:  # D-22: "-" is not a way to reach the inquirer
+            field.error = problem
+            return
         self.dismiss(GiveUp(contact=text))
 
     def action_declined(self) -> None:

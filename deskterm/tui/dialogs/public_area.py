@@ -45,6 +45,7 @@ class AreaRequestInput:
     area: str
     wanted_at: datetime | None
     request: str
+    unit: str = ""
 
 
 class AreaRequestDialog(SaveDialog):
@@ -64,6 +65,8 @@ class AreaRequestDialog(SaveDialog):
             yield FormField(_("Applicant"), name="applicant_kind", label_width=LABEL,
                             control=choice(WHO_KINDS, value="company", id="kind-input"))
             yield FormField(_("Name"), name="applicant", max_length=128, label_width=LABEL)
+            yield FormField(_("Unit"), name="unit", max_length=32, label_width=LABEL,
+                            placeholder=_("12-1203 (links who is on record)"))
             yield FormField(_("Area"), name="area", max_length=64, label_width=LABEL,
                             placeholder=_("lobby, square, meeting room ..."))
             yield FormField(_("When"), name="wanted_at", max_length=20, label_width=LABEL,
@@ -79,7 +82,8 @@ class AreaRequestDialog(SaveDialog):
         wanted = parse_when(field_text(self, "wanted_at"), now=self.now, tz=self.tz,
                             field="wanted_at", date_only=time(9, 0))
         return AreaRequestInput(field_text(self, "applicant_kind"), field_text(self, "applicant"),
-                                field_text(self, "area"), wanted, field_text(self, "request"))
+                                field_text(self, "area"), wanted, field_text(self, "request"),
+                                field_text(self, "unit"))
 
 
 @dataclass(frozen=True)

@@ -342,7 +342,7 @@ class RepairIntakeDialog(SaveDialog):
         minutes = limits.urgent_fix_minutes if chosen == "urgent" else limits.general_fix_minutes
         try:
             start = parse_when(field_text(self, "reported_at"), now=self.app.clock.now(),
-                               tz=self.app.settings.timezone, field="reported_at")
+                               tz=self.app.settings.timezone, field="reported_at", past=True)
         except InvalidInput:
             start = None
         return (start or self.app.clock.now()) + timedelta(minutes=minutes)
@@ -361,9 +361,7 @@ class RepairIntakeDialog(SaveDialog):
         appointment: datetime | None = parse_when(
             field_text(self, "appointment_at"), now=now, tz=tz, field="appointment_at")
         reported = parse_when(field_text(self, "reported_at"), now=now, tz=tz,
-                              field="reported_at")
-        if reported is not None and reported > now:  # "13:40" typed after midnight: yesterday
-            reported -= timedelta(days=1)
+                              field="reported_at", past=True)
         reason = field_text(self, "warranty_opt_out_reason").strip()
         if self.warranty is not None and not self.link_warranty and not reason:
             raise InvalidInput(_("Say why this is not warranty work."),

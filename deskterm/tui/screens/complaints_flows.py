@@ -264,7 +264,8 @@ class ComplaintFlows:
                                            applicant_name=v.applicant_name, area=v.area,
                                            wanted_at=v.wanted_at, request=v.request)
             return lambda s: public_areas.record_request(
-                session=s, actor=actor, clock=clock, settings=settings, request_in=data)
+                session=s, actor=actor, clock=clock, settings=settings, request_in=data,
+                unit=v.unit or None)
 
         def saved(row) -> None:
             if row is None:

@@ -12,7 +12,7 @@ from deskterm.config import Settings
 from deskterm.i18n import _
 from deskterm.models.complaint import ComplaintStatus, Severity
 from deskterm.services.callbacks import queue as callbacks
-from deskterm.services.complaints import communications, public_areas
+from deskterm.services.complaints import communications, links, public_areas
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.repairs.labels import status_label as repair_status_label
 from deskterm.tui import fmt
@@ -224,6 +224,9 @@ def _area_detail(session: Session, r, tz: str) -> Text:
             " · " + fmt.full(r.received_at, tz))
     when = public_areas.wanted_text(r, tz)
     out.add(" · ".join(x for x in (r.applicant_name, r.area, when) if x))
+    party = links.party_of(session, r)
+    if party:
+        out.add(_("On record: {party}").format(party=party))
     out.add((r.request, "italic"))
     if r.rule_cited:
         out.add((_("Rule cited: "), "bold"), r.rule_cited)
