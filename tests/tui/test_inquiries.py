@@ -186,7 +186,7 @@ async def test_three_tries_close_without_a_question(make_desk_app, engine, estat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "康宁")
-        await pilot.press("enter", "4", "4", "4")
+        await pilot.press("enter", "4", "ctrl+s", "4", "ctrl+s", "4", "ctrl+s")  # each try recorded
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
