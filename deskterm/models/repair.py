@@ -261,14 +261,10 @@ class RepairFeeLine(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="repair_order.id", index=True)
     schedule_item_id: int | None = Field(default=None, foreign_key="fee_schedule_item.id")
-    code: str = Field(default="", max_length=32)  # schedule code; "" when off the schedule
-    description: str = Field(max_length=128)
-    unit: str = Field(default="", max_length=16)
-    quantity: Decimal = Field(default=Decimal(1), sa_type=Hundredths)  # 1.5 h, 2.35 m
     code: Code = Field(default="", max_length=32)  # schedule code; "" when off the schedule
     description: Block = Field(max_length=128)
     unit: Code = Field(default="", max_length=16)
-    quantity: int = Field(default=1, ge=1)
+    quantity: Decimal = Field(default=Decimal(1), sa_type=Hundredths)  # 1.5 h, 2.35 m
     unit_labour_fen: int = Field(default=0, ge=0)
     unit_materials_fen: int = Field(default=0, ge=0)
     unit_price_fen: int = Field(ge=0)  # labour + materials

@@ -566,7 +566,7 @@ def upgrade() -> None:
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
     sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('quantity', deskterm.db.Hundredths(), nullable=False),
     sa.Column('unit_labour_fen', sa.Integer(), nullable=False),
     sa.Column('unit_materials_fen', sa.Integer(), nullable=False),
     sa.Column('unit_price_fen', sa.Integer(), nullable=False),
