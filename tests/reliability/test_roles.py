@@ -903,6 +903,9 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
         if "DISABLEME" in argv:
             code = f"d{checked}{role[:2]}"
             make_user(engine, FixedClock(FIXED_NOW), Settings(), code, Role.operator)
+            if row == "users enable":  # a second enable is refused (issue 14): disable it first
+                run_write(engine, lambda s, c=code: users.set_active(
+                    session=s, actor=None, clock=FixedClock(FIXED_NOW), code=c, active=False))
             argv = [code if a == "DISABLEME" else a for a in argv]
         if "ENGINEER" in argv:  # one on the list to put off duty
             name = f"e{checked}{role[:2]}"

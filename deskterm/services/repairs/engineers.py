@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.repair import Engineer
@@ -74,7 +75,7 @@ def set_on_duty(
 ) -> Engineer:
     """Mark an engineer on or off duty (the desk sees who can come now)."""
     require(actor, "engineers.duty")
-    row = session.get(Engineer, engineer_id)
+    row = lock_row(session, Engineer, engineer_id)
     if row is None or not row.active:
         raise InvalidInput(_("There is no such engineer."), field="engineer_id")
     if row.on_duty != on_duty:
