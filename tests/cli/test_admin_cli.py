@@ -66,13 +66,13 @@ def test_break_glass_recovery_when_every_admin_is_lost(cli, desk_db):
     assert refused.exit_code == 1 and "active admin exists" in refused.stderr
     from sqlmodel import select
 
-    from deskterm.db import make_engine, run_write
+    from deskterm.db import lock_first, make_engine, run_write
     from deskterm.models.user import User
 
     engine = make_engine(desk_db)
 
     def lose(session):
-        boss = session.exec(select(User).where(User.code == "boss")).one()
+        boss = lock_first(session, select(User).where(User.code == "boss"))  # the write guard
         boss.active = False
         session.add(boss)
 

@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import select
 
 from deskterm.config import Settings
-from deskterm.db import read_session, run_read, run_write
+from deskterm.db import lock_first, read_session, run_read, run_write
 from deskterm.errors import AuthFailed, InvalidInput, PermissionDenied
 from deskterm.models.audit import AuditEvent
 from deskterm.models.user import Role, User
@@ -199,7 +199,7 @@ def test_break_glass_makes_an_admin_only_when_none_is_left(engine, clock, settin
             session=s, clock=clock, settings=settings, code="rescue", name="应急", password="rescue-pass-93"))
 
     def lose_every_admin(session):  # what no service allows: the row edited, and sealed by the app
-        admin = session.exec(select(User).where(User.code == "admin1")).one()
+        admin = lock_first(session, select(User).where(User.code == "admin1"))  # the write guard
         admin.active = False
         session.add(admin)
 
@@ -213,7 +213,8 @@ def test_break_glass_makes_an_admin_only_when_none_is_left(engine, clock, settin
 
 
 def test_break_glass_needs_the_key(engine, clock, settings, staff, monkeypatch):
-    run_write(engine, lambda s: setattr(s.exec(select(User).where(User.code == "admin1")).one(), "active", False))
+    run_write(engine, lambda s: setattr(lock_first(s, select(User).where(User.code == "admin1")),
+                                        "active", False))
     monkeypatch.setenv("DESKTERM_AUDIT_KEY", "some-other-installation-key-0123456789")
     with pytest.raises(InvalidInput, match="does not verify"):
         run_write(engine, lambda s: users.recover_admin(
