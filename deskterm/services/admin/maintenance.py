@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock
 from deskterm.config import Settings
-from deskterm.db import is_sqlite, make_engine, read_session, run_read, run_write
+from deskterm.db import is_sqlite, lock_row, make_engine, read_session, run_read, run_write
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.models.audit import AuditEvent, AuditHead, Counter
@@ -447,7 +447,7 @@ def _carry_numbers(session: Session, counters: list[tuple[str, str, int]]) -> in
     """Raise the restored counters to the highest number ever issued: no number reused."""
     raised = 0
     for prefix, day, last in counters:
-        row = session.get(Counter, (prefix, day))
+        row = lock_row(session, Counter, (prefix, day))
         if row is None:
             session.add(Counter(prefix=prefix, day=day, last=last))
             raised += 1
