@@ -430,9 +430,10 @@ def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, code
         elif kind == "json":
             writers.append((c, sheet.write_string, None, lambda v: _xlsx_cell_text(_json_text(v))))
         elif kind == "phone":
-            writers.append((c, sheet.write_string, None, mask))
-        elif table:
-            writers.append((c, sheet.write_string, None, lambda v, t=table: t.get(v, v)))
+            writers.append((c, sheet.write_string, None, lambda v: _xlsx_cell_text(mask(v))))
+        elif table:  # a code not in the table is stored text like any other: pictured too
+            writers.append((c, sheet.write_string, None,
+                            lambda v, t=table: _xlsx_cell_text(t.get(v, v))))
         else:
             writers.append((c, sheet.write_string, None, _xlsx_cell_text))
     shown = {"instant": 19, "date": 10}

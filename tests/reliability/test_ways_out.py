@@ -119,8 +119,6 @@ def hostile_db(tmp_path):
 
 
 def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
-    from deskterm.reports.repair_forms import order_html, order_text
-
     from deskterm.config import Settings
     from deskterm.db import make_engine, read_session
     from deskterm.encoders import TerminalStream
@@ -134,6 +132,7 @@ def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
     from deskterm.reports.render import FORMATS as REPORT_FORMATS
     from deskterm.reports.render import render
     from deskterm.services.printing import printable
+    from deskterm.services.repairs.order_forms import order_html, order_text
     from deskterm.services.repairs.queries import get_order_detail
     from deskterm.services.shift.handover import load_sheet, render_html, render_text
     from deskterm.services.visitors.onsite import list_on_site
