@@ -69,18 +69,14 @@ class CallbackDialog(SaveDialog):
 
     def action_reveal(self) -> None:
         """D-21: the desk's own call; the number shows here, asked with a reason, audited."""
+        app, callback_id = self.app, self.row.callback.id
         self.app.push_screen(ReasonDialog(
             _("Why is the number needed? The audit keeps who and why."), label=_("Why"),
-            max_length=200, value=_("To call back ({number}).").format(number=self.row.number)),
-            self._reveal_for)
-
-    def _reveal_for(self, reason: str | None) -> None:
-        if not reason:
-            return
-        app, callback_id = self.app, self.row.callback.id
-        self.run_db(lambda s: callbacks.reveal_contact(
-            session=s, actor=app.actor, clock=app.clock, callback_id=callback_id, reason=reason),
-            on_done=self._show_number, group="reveal", exclusive=True)
+            max_length=200, value=_("To call back ({number}).").format(number=self.row.number))
+            .save_with(lambda reason: lambda s: callbacks.reveal_contact(
+                session=s, actor=app.actor, clock=app.clock, callback_id=callback_id,
+                reason=reason)),
+            lambda number: self._show_number(number) if number is not None else None)
 
     def _show_number(self, number: str) -> None:
         shown = self.query_one("#callback-number", Static)

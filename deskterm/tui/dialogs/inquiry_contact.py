@@ -331,22 +331,28 @@ class ContactDialog(DeskDialog[ContactResult | None]):
             return
         made, tries = (self.status.attempts if self.status else 0), self.app.settings.inquiry_tries
         if made < tries:  # D-22: not after one try; the contact or "declined" first
-            self.app.push_screen(GiveUpDialog(made, tries), self._close_as_not_reached)
+            # saved by the dialog: a refusal keeps the inquirer's contact typed (issue 14)
+            self.app.push_screen(GiveUpDialog(made, tries).save_with(self._close_as_not_reached),
+                                 self._closed)
             return
-        self._close_as_not_reached(GiveUp())
+        self.run_db(self._close_as_not_reached(GiveUp()),
+                    on_done=lambda _row: self._after_close(), on_error=self.show_error,
+                    group="contact-leave", exclusive=True)
 
-    def _close_as_not_reached(self, give_up: GiveUp | None) -> None:
-        if give_up is None:
-            self.query_one("#contact-outcomes", OutcomeList).focus()
-            return
+    def _close_as_not_reached(self, give_up: GiveUp):
+        """The transaction that closes the inquiry as not reached."""
         app = self.app
         inquiry_id = self.inquiry_id
-        self.run_db(lambda s: inquiries.close_inquiry(
+        return lambda s: inquiries.close_inquiry(
             session=s, actor=app.actor, clock=app.clock, inquiry_id=inquiry_id,
             outcome=InquiryOutcome.not_found, inquirer_contact=give_up.contact,
-            inquirer_declined=give_up.declined, settings=app.settings),
-            on_done=lambda _row: self._after_close(), on_error=self.show_error,
-            group="contact-leave", exclusive=True)
+            inquirer_declined=give_up.declined, settings=app.settings)
+
+    def _closed(self, row) -> None:
+        if row is None:  # the give-up dialog was cancelled
+            self.query_one("#contact-outcomes", OutcomeList).focus()
+            return
+        self._after_close()
 
     def _after_close(self) -> None:
         self.records_changed("inquiry")

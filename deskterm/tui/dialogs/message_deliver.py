@@ -126,19 +126,15 @@ class DeliverMessageDialog(DeskDialog[bool]):
         return True
 
     def action_reveal(self) -> None:
+        app, m = self.app, self.message
         self.app.push_screen(ReasonDialog(
             _("Why is the number of {name} needed? The audit keeps who and why.").format(
-                name=self.message.for_name), label=_("Why"), max_length=200,
-            value=_("To deliver a message by phone.")), self._reveal_for)
-
-    def _reveal_for(self, reason: str | None) -> None:
-        if not reason:
-            return
-        app, m = self.app, self.message
-        self.run_db(lambda s: residents.reveal_phone(
-            session=s, actor=app.actor, clock=app.clock, kind=m.for_kind, person_id=m.for_id,
-            reason=reason, inquiry_id=m.inquiry_id), on_done=self._show_number,
-            group="reveal", exclusive=True)
+                name=m.for_name), label=_("Why"), max_length=200,
+            value=_("To deliver a message by phone.")).save_with(
+            lambda reason: lambda s: residents.reveal_phone(
+                session=s, actor=app.actor, clock=app.clock, kind=m.for_kind,
+                person_id=m.for_id, reason=reason, inquiry_id=m.inquiry_id)),
+            lambda phone: self._show_number(phone) if phone is not None else None)
 
     def _show_number(self, phone: str) -> None:
         shown = self.query_one("#deliver-number", Static)

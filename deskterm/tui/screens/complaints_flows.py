@@ -130,23 +130,20 @@ class ComplaintFlows:
                     changes=v)
             self.app.push_screen(EditDialog(edit, complaint=c, categories=categories), done)
         elif item == "link":
-            def linked(number: str | None) -> None:
-                if number:
-                    self.run_db(lambda s: complaint_links.link_repair(
-                        session=s, actor=actor, clock=clock, complaint_id=c.id, repair=number),
-                        on_done=lambda _row: self.saved("complaint", "repair"))
+            # saved by the dialog: a number refused stays typed to be corrected (issue 14)
             self.app.push_screen(ReasonDialog(
                 _("Which repair order does {number} concern? Type its number.").format(
-                    number=c.number), label=_("Repair No."), max_length=24), linked)
+                    number=c.number), label=_("Repair No."), max_length=24).save_with(
+                lambda number: lambda s: complaint_links.link_repair(
+                    session=s, actor=actor, clock=clock, complaint_id=c.id, repair=number)),
+                lambda row: self.saved("complaint", "repair") if row is not None else None)
         elif item == "area":
-            def referred(number: str | None) -> None:
-                if number:
-                    self.run_db(lambda s: public_areas.refer_complaint(
-                        session=s, actor=actor, clock=clock, complaint_id=c.id, request=number),
-                        on_done=lambda _row: self.saved("complaint"))
             self.app.push_screen(ReasonDialog(
                 _("Which public-area request is {number} about? Type its number.").format(
-                    number=c.number), label=_("Request No."), max_length=24), referred)
+                    number=c.number), label=_("Request No."), max_length=24).save_with(
+                lambda number: lambda s: public_areas.refer_complaint(
+                    session=s, actor=actor, clock=clock, complaint_id=c.id, request=number)),
+                lambda row: self.saved("complaint") if row is not None else None)
         elif item == "meeting":
             self.new_communication(complaint_number=c.number, party_name=c.who_name,
                                    party_kind="tenant" if c.who_kind == "company" else "owner")

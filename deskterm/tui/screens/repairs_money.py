@@ -91,13 +91,12 @@ class RepairMoneyFlows:
         settings = self.app.settings
         o = detail.order
         if o.warranty_of_id:
-            def answered(reason: str | None) -> None:
-                if reason is not None:
-                    self.run_db(call(repairs.set_warranty_link, settings=settings,
-                                     warranty_of_id=None, reason=reason), on_done=self._saved)
-
+            # saved by the dialog: a refusal keeps the reason typed (issue 14, item 7)
             self.app.push_screen(ReasonDialog(_("Why is {number} not warranty work?").format(
-                number=o.number)), answered)
+                number=o.number)).save_with(
+                lambda reason: call(repairs.set_warranty_link, settings=settings,
+                                    warranty_of_id=None, reason=reason)),
+                lambda row: self._saved() if row is not None else None)
             return
 
         def found(previous) -> None:
