@@ -333,7 +333,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         if made < tries:  # D-22: not after one try; the contact or "declined" first
             # saved by the dialog: a refusal keeps the inquirer's contact typed (issue 14)
             self.app.push_screen(GiveUpDialog(made, tries).save_with(self._close_as_not_reached),
-                                 self._closed)
+                                 self._gave_up)
             return
         self.run_db(self._close_as_not_reached(GiveUp()),
                     on_done=lambda _row: self._after_close(), on_error=self.show_error,
@@ -348,7 +348,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
             outcome=InquiryOutcome.not_found, inquirer_contact=give_up.contact,
             inquirer_declined=give_up.declined, settings=app.settings)
 
-    def _closed(self, row) -> None:
+    def _gave_up(self, row) -> None:
         if row is None:  # the give-up dialog was cancelled
             self.query_one("#contact-outcomes", OutcomeList).focus()
             return
