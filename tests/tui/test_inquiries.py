@@ -156,7 +156,7 @@ async def test_one_try_then_the_inquirers_contact(make_desk_app, engine, estate)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "康宁")
-        await pilot.press("enter", "4")
+        await pilot.press("enter", "4", "ctrl+s")  # 4 chooses, Ctrl+S records (issue 16)
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
@@ -177,7 +177,7 @@ async def test_three_tries_close_without_a_question(make_desk_app, engine, estat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "康宁")
-        await pilot.press("enter", "4", "4", "4")
+        await pilot.press("enter", "4", "ctrl+s", "ctrl+s", "ctrl+s")  # three tries recorded
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
