@@ -504,8 +504,12 @@ async def test_an_account_an_admin_made_chooses_its_password_at_first_sign_in(en
 async def test_check_in_says_the_previous_shift_never_signed(engine, clock, settings, staff):
     """D-2 (issue 21): sup1 worked and left without a handover; op1's check-in shows it,
     logs it once for supervisors, and the sheet of op1's own handover says what op1 did."""
-    start_shift_for(engine, clock, settings, staff.supervisor)   # never signs
+    left = start_shift_for(engine, clock, settings, staff.supervisor)   # never signs
     clock.advance(hours=12)
+    # one operator per post (issue 14): the post is freed by closing that shift with a reason
+    run_write(engine, lambda s: shifts.close_abandoned(
+        session=s, actor=staff.admin, clock=clock, shift_id=left.shift_id,
+        reason="主管没有交班就离开了"))
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
