@@ -123,6 +123,10 @@ MINIMUM: dict[str, float] = {
     "urgent_fix_minutes": 1,
     "general_fix_minutes": 1,
     "near_breach_fraction": 0,
+    "repair_backdate_hours": 0,  # 0: a repair is reported now, never earlier
+    "dispatch_minutes": 1,
+    "quotation_days": 1,
+    "inquiry_tries": 1,  # D-22: at least one try before "not reached"
 }
 MAXIMUM: dict[str, float] = {"near_breach_fraction": 1}
 

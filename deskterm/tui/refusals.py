@@ -47,6 +47,13 @@ ACTION_LABELS = {
     "db.manage": N_("manage the database"),
     "purge.run": N_("purge old records"),
     "audit.verify": N_("verify the audit trail"),
+    "account.password": N_("change your own password"),
+    "users.unlock": N_("unlock a staff account"),
+    "shift.close_other": N_("close another operator's shift"),
+    "engineers.manage": N_("keep the list of engineers"),
+    "engineers.duty": N_("put an engineer on or off duty"),
+    "repairs.settle": N_("settle a repair order"),
+    "repairs.warranty_link": N_("change a repair order's warranty link"),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from deskterm.db import lock_row
 from deskterm.i18n import _
 from deskterm.models.repair import FeeScheduleItem
 from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
@@ -192,7 +193,9 @@ def import_categories(*, session: Session, actor, clock, settings, sheet: Sheet,
     write = not result.dry_run and (skip_bad or not result.problems)
     if write:
         for row, values in changes:
-            row = row or RepairCategory(code=values["code"])
+            # an edit loads its row with the lock (desks' write guard); a new one is born here
+            row = ((row and lock_row(session, RepairCategory, row.code))
+                   or RepairCategory(code=values["code"]))
             for key, value in values.items():
                 setattr(row, key, value)
             session.add(row)

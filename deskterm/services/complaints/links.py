@@ -12,6 +12,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import lock_first
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.complaint import Complaint, ComplaintRepair
@@ -91,8 +92,8 @@ def unlink_repair(*, session: Session, actor: Actor, clock: Clock, complaint_id:
     require(actor, "complaints.handle")
     row = _complaint(session, complaint_id)
     order = find_repair(session, repair)
-    link = session.exec(select(ComplaintRepair).where(
-        ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id)).first()
+    link = lock_first(session, select(ComplaintRepair).where(
+        ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id))
     if link is None:
         raise InvalidInput(_("This complaint is not linked to {number}.").format(
             number=order.number), field="repair")

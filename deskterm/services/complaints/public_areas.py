@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import Complaint
@@ -75,8 +76,10 @@ class RequestHit:
         return f"{r.number} {r.area} · {r.applicant_name} · {decision_label(r.decision)}"
 
 
-def get_request(session: Session, request_id: int) -> PublicAreaRequest:
-    row = session.get(PublicAreaRequest, request_id)
+def get_request(session: Session, request_id: int, *,
+                for_update: bool = False) -> PublicAreaRequest:
+    row = (lock_row(session, PublicAreaRequest, request_id) if for_update
+           else session.get(PublicAreaRequest, request_id))
     if row is None:
         raise NotFound(_("No public-area request has the number {id}.").format(id=request_id))
     return row
@@ -208,7 +211,7 @@ def decide(*, session: Session, actor: Actor, clock: Clock, request_id: int, ver
     """Record the decision: a refusal (or a part approval) names the rule it rests on (case 2:
     the building's user handbook) and what help is offered instead."""
     require(actor, "complaints.handle")
-    row = get_request(session, request_id)
+    row = get_request(session, request_id, for_update=True)
     if row.version != version:
         raise InvalidInput(_("Someone changed this request meanwhile: open it again."))
     try:
@@ -241,7 +244,7 @@ def refer_complaint(*, session: Session, actor: Actor, clock: Clock, complaint_i
                     request: str | int) -> Complaint:
     """The complaint is about this request (case 2: the tenant's letter about the refusal)."""
     require(actor, "complaints.handle")
-    complaint = session.get(Complaint, complaint_id)
+    complaint = lock_row(session, Complaint, complaint_id)
     if complaint is None:
         raise NotFound(_("No complaint has the number {id}.").format(id=complaint_id))
     row = find_request(session, request)

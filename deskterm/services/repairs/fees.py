@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.db import lock_row
+from deskterm.db import lock_row, lock_rows
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.repair import (
@@ -31,9 +31,12 @@ MAX_QUANTITY = 10_000
 MAX_UNIT_FEN = 100_000_00  # 100,000 yuan: anything above is a typing slip
 
 
-def order_lines(session: Session, order_id: int) -> list[RepairFeeLine]:
-    stmt = select(RepairFeeLine).where(RepairFeeLine.order_id == order_id)
-    return list(session.exec(stmt.order_by(RepairFeeLine.id)))
+def order_lines(session: Session, order_id: int, *,
+                for_update: bool = False) -> list[RepairFeeLine]:
+    """The fee lines of an order; `for_update`: loaded with the lock, to change them."""
+    stmt = select(RepairFeeLine).where(RepairFeeLine.order_id == order_id).order_by(
+        RepairFeeLine.id)
+    return lock_rows(session, stmt) if for_update else list(session.exec(stmt))
 
 
 def order_totals(session: Session, order_id: int) -> FeeTotals:

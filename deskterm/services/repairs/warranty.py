@@ -152,7 +152,7 @@ def set_warranty_link(
             now=as_utc(order.reported_at), exclude_id=order.id)
         values = {"warranty_of_id": previous.id, "warranty_opt_out_reason": None}
         waived = True
-    for line in order_lines(session, order.id):
+    for line in order_lines(session, order.id, for_update=True):
         if line.waived != waived:
             line.waived = waived
             session.add(line)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Select, Static
 
-from deskterm.errors import DeskError, InvalidInput
+from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
 from deskterm.rules.phone import mask_phone
@@ -39,7 +39,7 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
     )
 
     def __init__(self, slip: VisitorSlip, update: VisitorSlipUpdate | None = None,
-                 error: DeskError | None = None) -> None:
+                 error: BaseException | None = None) -> None:
         super().__init__()
         self.slip = slip
         self.pending = update

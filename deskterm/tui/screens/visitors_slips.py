@@ -7,7 +7,6 @@ A mixin of VisitorsScreen: it uses the screen's result line, banner and lists.
 
 from __future__ import annotations
 
-from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
 from deskterm.services.printing import send as print_text
@@ -63,7 +62,7 @@ class SlipActions:
                                                       slip_id=slip.id, version=slip.version),
                     on_done=undone, on_error=self.scan_failed, group="checkout")
 
-    def edit_slip(self, slip: VisitorSlip, update=None, error: DeskError | None = None) -> None:
+    def edit_slip(self, slip: VisitorSlip, update=None, error: BaseException | None = None) -> None:
         def done(changes) -> None:
             if changes is not None:
                 self._save_correction(slip, changes)
@@ -104,11 +103,9 @@ class SlipActions:
         name on or close to the deny list goes to the supervisor first (issue 16)."""
         if isinstance(exc, visitors.DenyListMatch):
             self._deny_decision(slip, changes, exc)
-        elif isinstance(exc, DeskError):
+        else:  # a locked or lost database too: the typing is never the price of a refusal
             self.edit_slip(slip, changes, exc)
             self.refresh_lists()
-        else:
-            self.show_error(exc)
 
     # -- paper -----------------------------------------------------------------------------
     def action_print_last(self) -> None:
