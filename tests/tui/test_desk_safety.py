@@ -197,6 +197,21 @@ async def test_a_check_out_is_undone_within_the_shift(make_desk_app, engine, est
         assert undone.user_id == staff.operator.user_id
 
 
+def test_every_write_locks_through_lock_row():
+    """A change goes through deskterm.db.lock_row / lock_rows / lock_first, the loads the
+    write guard knows (undo of a check-out once used its own `with_for_update()` and always
+    failed with UnlockedChange): no other module locks rows by hand."""
+    from pathlib import Path
+
+    import deskterm
+
+    root = Path(deskterm.__file__).parent
+    by_hand = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py") if p.name != "db.py"
+               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+               if "with_for_update" in line]
+    assert by_hand == []
+
+
 def test_a_check_out_of_an_earlier_shift_cannot_be_undone(engine, estate, staff, clock,
                                                           settings):
     from deskterm.errors import InvalidInput

@@ -322,8 +322,7 @@ def undo_check_out(*, session: Session, actor: Actor, clock: Clock, slip_id: int
     """A check-out made by mistake (the wrong slip, the wrong key) is undone within the shift
     it was made in: the visitor is on site again. Audited; later shifts cannot undo it."""
     require(actor, "visitors.checkout")
-    slip = session.exec(select(VisitorSlip).where(VisitorSlip.id == slip_id)
-                        .with_for_update()).first()
+    slip = lock_row(session, VisitorSlip, slip_id)
     if slip is None:
         raise NotFound(_("No slip has the number {number}.").format(number=slip_id))
     if version is not None and slip.version != version:
