@@ -899,3 +899,44 @@ def test_the_signed_sheet_keeps_due_times(engine, clock, settings, staff):
     text = handover.render_text(sheet, settings)
     line = next(x for x in text.splitlines() if order.number in x)
     assert " · due 12-01 10:00" in line  # the fix deadline, on paper too
+
+
+async def test_a_callback_result_is_chosen_and_the_save_key_names_it(make_desk_app, engine,
+                                                                    clock, settings, staff):
+    """F6-like path (Ctrl+T to the callbacks, Enter, Ctrl+S) records nothing: no outcome is
+    pre-filled; once one is chosen, the line above the footer names it and the callback."""
+    from textual.widgets import Select
+
+    from deskterm.models.complaint import Callback, ComplaintCreate
+    from deskterm.services.complaints import handling as complaints
+    from deskterm.tui.dialogs.callback_form import CallbackDialog
+    from tests.tui.conftest import screen_text
+
+    complaint = run_write(engine, lambda s: complaints.intake_complaint(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        complaint_in=ComplaintCreate(who_name="A座业主", content="暖气不热",
+                                     contact="139 0000 2222"),
+        close_answer="维修员已修好"))
+    app = make_desk_app(area="complaints")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        assert app.screen.query_one("#result-input", Select).is_blank()
+        await pilot.press("ctrl+s")  # the two keys of the finding: nothing is recorded
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        assert "Choose the result of the callback." in screen_text(app)
+        assert run_read(engine, lambda s: s.exec(select(Callback)).one()).result is None
+        await pilot.press("s", "a")  # type-ahead: Satisfied
+        await settle(pilot)
+        shown = screen_text(app)
+        acts = str(app.screen.query_one("#callback-act").render())
+        assert "Satisfied" in acts and complaint.number in acts
+        assert "Record result" in shown and "Confirm" not in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, CallbackDialog)
+    assert run_read(engine, lambda s: s.exec(select(Callback)).one()).result == "satisfied"
