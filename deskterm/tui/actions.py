@@ -182,5 +182,5 @@ register(
                N_("Record the chosen result of the callback."), priority=True),
     DeskAction("call.reveal", "ctrl+o", "reveal", N_("Number"),
                N_("Show the number to dial for the desk's own call; asks why, and the audit "
-                  "keeps who and why (D-21)."), priority=True),
+                  "keeps who and why."), priority=True),
 )

@@ -940,3 +940,59 @@ async def test_a_callback_result_is_chosen_and_the_save_key_names_it(make_desk_a
         await settle(pilot)
         assert not isinstance(app.screen, CallbackDialog)
     assert run_read(engine, lambda s: s.exec(select(Callback)).one()).result == "satisfied"
+
+
+# -- rule codes are for the developers: none reaches an operator ----------------------------
+RULE_CODE = r"D-\d+"
+
+
+def test_no_catalog_string_carries_a_rule_code():
+    """Every msgid used in the source and every msgid/msgstr of the zh_CN catalogs: "(D-20)"
+    and the like stay in DOMAIN.md, the docstrings and the tests."""
+    import re
+    import sys
+    from pathlib import Path
+
+    scripts = str(Path(__file__).resolve().parents[2] / "scripts")
+    sys.path.insert(0, scripts)
+    try:
+        import i18n as tool
+    finally:
+        sys.path.remove(scripts)
+    found = [k for k in tool.extracted() if re.search(RULE_CODE, k)]
+    for area, cat in tool.catalogs().items():
+        for m in cat:
+            for text in (m.id, m.string):
+                for one in (text if isinstance(text, tuple) else (text,)):
+                    if one and re.search(RULE_CODE, one):
+                        found.append(f"{area}: {one}")
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_cli_help_carries_a_rule_code(lang):
+    """Every command's --help, in both languages, walked from the root."""
+    import re
+
+    import click
+
+    from deskterm.cli.main import build_command
+    from deskterm.i18n import set_language
+
+    set_language(lang)
+    try:
+        root = build_command()
+        texts = []
+
+        def walk(cmd, ctx):
+            texts.append(cmd.get_help(ctx))
+            if hasattr(cmd, "list_commands"):  # a group (typer's own class)
+                for name in cmd.list_commands(ctx):
+                    sub = cmd.get_command(ctx, name)
+                    walk(sub, click.Context(sub, info_name=name, parent=ctx))
+
+        walk(root, click.Context(root, info_name="deskterm"))
+    finally:
+        set_language("en")
+    assert len(texts) > 20
+    assert [t for t in texts if re.search(RULE_CODE, t)] == []

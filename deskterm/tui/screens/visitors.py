@@ -45,7 +45,7 @@ VIEW_LABELS = {"on-site": N_("On site"), "expected": N_("Expected today"),
 
 register(
     DeskAction("visitors.new", "ctrl+n", "new_slip", N_("New slip"),
-               N_("Register a visitor after seeing their document (D-5)."),
+               N_("Register a visitor after seeing their document."),
                area="visitors", permission="visitors.register"),
     DeskAction("visitors.expect", "ctrl+n", "new_expected", N_("Expect visitor"),
                N_("Write down a visitor a resident or tenant announced."),
@@ -81,10 +81,10 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                         "visitors.remove", "visitors.refresh")
     HELP_TEXT = N_(
         "Check-out: scan the slip wherever you are, or type its number in the top field and "
-        "press Enter (D-8). A slip without its paper: open it from the list with Enter, then "
+        "press Enter. A slip without its paper: open it from the list with Enter, then "
         "l (lost slip). A check-out made by mistake: open it in History, then u. Ctrl+N "
-        "registers a visitor after seeing their document (D-5); a walk-in's host is called "
-        "first (D-7). Ctrl+T turns the views: who is on site (long stays in colour), who is "
+        "registers a visitor after seeing their document; a walk-in's host is called "
+        "first. Ctrl+T turns the views: who is on site (long stays in colour), who is "
         "expected today (Enter checks them in), the history (search, PgDn/PgUp) and the deny "
         "list. Ctrl+G makes the evacuation roll call."
     )
