@@ -996,3 +996,28 @@ def test_no_cli_help_carries_a_rule_code(lang):
         set_language("en")
     assert len(texts) > 20
     assert [t for t in texts if re.search(RULE_CODE, t)] == []
+
+
+async def test_a_blank_count_is_named_when_signing(make_desk_app, settings):
+    """The count cells are one line high, so their own error line never shows: Ctrl+S on a
+    blank count says which count is blank, under the counts, and signs nothing."""
+    from textual.widgets import Input
+
+    from deskterm.services.shift.duty import physical_item_label
+    from tests.tui.conftest import screen_text
+
+    item = settings.physical_items[0]
+    app = make_desk_app(area="handover")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        app.screen.query_one(f"#count-{item}", Input).focus()
+        await pilot.press("end", *["backspace"] * 6)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"  # no signing question
+        shown = screen_text(app)
+        assert f"The count of {physical_item_label(item)} is blank" in shown
+        await pilot.press("3")
+        await settle(pilot)
+        assert "is blank" not in screen_text(app)
