@@ -575,6 +575,13 @@ async def test_typing_on_the_results_keeps_every_key_and_ctrl_f_selects_the_old_
         await pilot.press("ctrl+f", *"li")  # the next caller: replaces the old query
         await settle(pilot)
         assert search.value == "li"
+        await pilot.press("down")  # to the results again; then a burst, faster than a focus move
+        await settle(pilot)
+        assert app.focused.id == "list-find"
+        for ch in "zhang":
+            app.post_message(events.Key(ch, ch))
+        await settle(pilot)
+        assert search.value == "zhang" and app.focused is search
 
 
 # -- keystroke budgets (re-measured by Pilot) -------------------------------------------------

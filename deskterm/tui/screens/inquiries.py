@@ -35,7 +35,7 @@ from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.detail import DetailPane
-from deskterm.tui.widgets.field import focus_selected, type_into
+from deskterm.tui.widgets.field import focus_selected, in_burst, type_into
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
@@ -257,8 +257,12 @@ class InquiriesScreen(AreaScreen):
         if self.focused is search_box and event.key == "down":
             self._list("find").focus()
             event.stop()
-        elif self.focused is self._list("find") and event.character and \
-                event.character.isprintable() and not event.character.isspace():
+        elif (self.focused is self._list("find") or (self.focused is search_box
+                                                      and in_burst(search_box))) \
+                and event.character and event.character.isprintable() \
+                and not event.character.isspace():
+            # (a key of a burst sent to the list before the focus moved bubbles up here
+            # after it moved: it belongs to the same name)
             # typing on the results is the next name: a new search, every key of it kept
             type_into(search_box, event.character, fresh=True)
             event.stop()
