@@ -475,11 +475,14 @@ def _focus_shows(widget) -> bool:
 
 @pytest.mark.parametrize(("area", "opens"), [
     ("dashboard", []), ("visitors", []), ("visitors", ["ctrl+n"]), ("inquiries", []),
+    ("visitors", ["ctrl+t", "ctrl+t"]),
     ("repairs", []), ("repairs", ["ctrl+n"]), ("complaints", []), ("complaints", ["ctrl+n"]),
     ("logbook", []), ("logbook", ["ctrl+n"]), ("handover", []),
 ])
 async def test_every_focusable_widget_shows_focus_without_colour(make_desk_app, monkeypatch,
                                                                  area, opens):
+    from deskterm.tui.widgets.field import FormField
+
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_desk_app(area=area)
     assert app.no_color
@@ -497,6 +500,11 @@ async def test_every_focusable_widget_shows_focus_without_colour(make_desk_app, 
             await pilot.pause()
             if not _focus_shows(widget):
                 unseen.append(f"{type(widget).__name__}#{widget.id}")
+            marked = {f.id for f in app.screen.query(FormField)
+                      if f.query_one(".field-label").rich_style.reverse}
+            holding = {f.id for f in widget.ancestors_with_self if isinstance(f, FormField)}
+            if marked != holding:  # only the focused field's label is marked
+                unseen.append(f"{type(widget).__name__}#{widget.id}: labels {sorted(marked)}")
         assert unseen == []
 
 
@@ -1035,3 +1043,27 @@ async def test_a_blank_count_is_named_when_signing(make_desk_app, settings):
         await pilot.press("3")
         await settle(pilot)
         assert "is blank" not in screen_text(app)
+
+
+async def test_the_chosen_host_call_radio_shows_without_colour(make_desk_app, estate,
+                                                               monkeypatch):
+    """The host-call choices all draw ▐●▌: the chosen one is bold and underlined."""
+    from textual.widgets import RadioButton, RadioSet
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"王五", "enter", "enter", "tab", *valid_resident_id(7),
+                          "enter", *"zs", "enter", "ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        sets = list(app.screen.query(RadioSet))
+        assert sets, type(app.screen).__name__
+        for radio in sets:
+            app.screen.set_focus(None)
+            await pilot.pause()
+            assert any(b.value for b in radio.query(RadioButton))  # one is chosen
+            for button in radio.query(RadioButton):
+                label = button.get_component_rich_style("toggle--label")
+                assert bool(label.underline) == button.value, button.label

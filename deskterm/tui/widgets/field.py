@@ -161,6 +161,12 @@ class FormField(Widget):
         else:
             counter.update(_("{n} / {max} characters").format(n=f"{n:,}", max=f"{self.max_length:,}"))
 
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.add_class("-has-focus")  # the label shows which field has the focus (app.tcss)
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-has-focus")  # (a move inside the field focuses it again)
+
     def on_mount(self) -> None:
         text = self.control.text if isinstance(self.control, TextArea) else self.value
         if isinstance(text, str):
