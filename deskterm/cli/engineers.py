@@ -10,7 +10,7 @@ from deskterm.i18n import _
 
 def register(app: typer.Typer) -> None:
     engineers_app = typer.Typer(
-        help=_("The engineers the desk dispatches to: name, trade, on duty (D-36)."),
+        help=_("The engineers the desk dispatches to: name, trade, on duty."),
         no_args_is_help=True)
     app.add_typer(engineers_app, name="engineers")
 

@@ -14,7 +14,7 @@ from deskterm.i18n import _
 def register(app: typer.Typer) -> None:
     @app.command(
         "notice",
-        help=_("Where and when repairs are reported (D-32): the place, hours, phones and time "
+        help=_("Where and when repairs are reported: the place, hours, phones and time "
                "limits, from the settings and the directory. --print sends it to the printer."),
     )
     def notice_cmd(

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         "report",
         help=_(
             "Reports for supervisors: shift (the end-of-shift report), daily, sla (deadline "
-            "compliance), visitors, repairs (the D-38 records) or complaints. Without a period: "
+            "compliance), visitors, repairs (the repair records) or complaints. Without a period: "
             "shift is the latest shift, daily is today, the others cover the last 30 days. "
             "No report shows a phone number."
         ),

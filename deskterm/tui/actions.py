@@ -177,7 +177,11 @@ register(
     DeskAction("dialog.cancel", "escape", "cancel", N_("Cancel"), N_("Close without doing it.")),
     # The desk's own calls (a callback, a message delivered by phone) show the number inside
     # their dialog, asked with a reason and audited (D-21).
+    # A callback's result is recorded by a key that says so; the line above the footer names
+    # the outcome and the callback (issue 16: no pre-filled outcome, no bare "Confirm").
+    DeskAction("callback.record", "ctrl+s", "confirm", N_("Record result"),
+               N_("Record the chosen result of the callback."), priority=True),
     DeskAction("call.reveal", "ctrl+o", "reveal", N_("Number"),
                N_("Show the number to dial for the desk's own call; asks why, and the audit "
-                  "keeps who and why (D-21)."), priority=True),
+                  "keeps who and why."), priority=True),
 )

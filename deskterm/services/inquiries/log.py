@@ -78,7 +78,7 @@ ADVICE_TEXT = {
     ),
     Advice.apologise: N_(
         "Not reached after several tries: apologise, explain, and take a message or the "
-        "inquirer's contact (D-22)."
+        "inquirer's contact."
     ),
 }
 
@@ -339,7 +339,7 @@ def _check_given_up(session: Session, inquiry: Inquiry, tries: int) -> None:
     if made < tries:
         raise InvalidInput(
             _("Tried {made} of {tries} times: try again, or take a message or the inquirer's "
-              "contact, or record that the inquirer declined (D-22).").format(
+              "contact, or record that the inquirer declined.").format(
                 made=made, tries=tries),
             field="outcome")
 

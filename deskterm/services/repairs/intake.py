@@ -116,7 +116,7 @@ def _category(session: Session, code: str) -> RepairCategory:
     category = session.get(RepairCategory, (code or "").strip())
     if category is None:
         raise InvalidInput(
-            _("Choose a repair category from the list (D-30)."), field="category_code"
+            _("Choose a repair category from the list."), field="category_code"
         )
     return category
 

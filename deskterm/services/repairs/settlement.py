@@ -61,7 +61,7 @@ def quotation_blocker(order: RepairOrder, settings: Settings, total_fen: int) ->
     if order.quote_accepted_at is None:
         return _(
             "Order {number} is a job of {days} work-days: record the quotation and the "
-            "resident's acceptance of it first (D-34)."
+            "resident's acceptance of it first."
         ).format(number=order.number, days=order.estimate_days)
     if order.quote_fen is not None and total_fen > order.quote_fen:
         return _(

@@ -104,7 +104,7 @@ def sentence(gap: Gap, tz: str | None = None) -> str:
     when = (at.astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M") if tz
             else at.strftime("%Y-%m-%d %H:%M UTC"))
     if gap.kind == "unsigned":
-        return _("The shift of {who} started {at} ended without a signed handover (D-2, "
-                 "D-11).").format(who=gap.who, at=when)
-    return _("Handover {n} signed by {who} at {at} was never answered by the next shift "
-             "(D-2).").format(n=gap.id, who=gap.who, at=when)
+        return _("The shift of {who} started {at} ended without a signed "
+                 "handover.").format(who=gap.who, at=when)
+    return _("Handover {n} signed by {who} at {at} was never answered by the next "
+             "shift.").format(n=gap.id, who=gap.who, at=when)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
@@ -83,8 +84,7 @@ def add_entry(
     notified = _text(entry_in.notified, 256, "notified", _("Who was told"))
     corrects_id = entry_in.corrects_id
     if corrects_id is not None:
-        target = session.exec(select(LogbookEntry).where(LogbookEntry.id == corrects_id)
-                              .with_for_update()).first()
+        target = lock_row(session, LogbookEntry, corrects_id)
         if target is None:
             raise NotFound(_("Logbook entry {n} does not exist.").format(n=corrects_id))
         later = session.exec(select(LogbookEntry.id).where(

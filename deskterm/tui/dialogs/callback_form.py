@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Select, Static
 
+from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.callbacks.queue import MIN_ATTEMPTS_BEFORE_GIVING_UP, CallbackRow
@@ -26,10 +27,12 @@ from deskterm.tui.dialogs.complaint_common import (
 )
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 LABEL = 12
 ATTEMPT = "attempt"  # the result choice that only counts a try
+RESULT_CHOICES = ((ATTEMPT, N_("No answer: try again later")), *RESULTS)
 AFTER = (("reopen", N_("Reopen the order")), ("complaint", N_("Make it a complaint")))
 
 
@@ -61,7 +64,8 @@ class CallbackDialog(SaveDialog):
         "a repair back to its order or into a new complaint."
     )
 
-    BINDINGS = [*SaveDialog.BINDINGS, *bindings("call.reveal")]
+    # Ctrl+S records the result, and says so (not the bare "Confirm" of other dialogs)
+    BINDINGS = bindings("callback.record", "dialog.cancel", "call.reveal")
 
     def __init__(self, work, *, row: CallbackRow) -> None:
         super().__init__(work)
@@ -89,7 +93,6 @@ class CallbackDialog(SaveDialog):
 
     def compose(self) -> ComposeResult:
         cb = self.row.callback
-        results = ((ATTEMPT, N_("No answer: try again later")), *RESULTS)
         with Vertical() as box:
             box.border_title = _("Callback · {number}").format(number=self.row.number)
             yield Static(plain(f"{label(KINDS, cb.subject_kind)} · {self.row.unit} · "
@@ -99,13 +102,19 @@ class CallbackDialog(SaveDialog):
             yield Static("", id="callback-number", markup=False)
             yield FormField(_("Method"), name="method", label_width=LABEL,
                             control=choice(METHODS, id="method-input"))
+            # no outcome is pre-filled: the operator picks what the resident said
             yield FormField(_("Result"), name="result", label_width=LABEL,
-                            control=choice(results, value="satisfied", id="result-input"))
+                            control=DeskSelect([(_(text), code) for code, text in RESULT_CHOICES],
+                                               allow_blank=True, compact=True,
+                                               prompt=_("Choose the result"),
+                                               id="result-input"))
             yield FormField(_("Spoke to"), name="person", max_length=64, label_width=LABEL,
                             value=self.row.who)
             yield FormField(_("Comment"), name="comment", max_length=2000, label_width=LABEL)
             yield FormField(_("Then"), name="dissatisfied_action", label_width=LABEL,
                             control=choice(AFTER, id="after-input"))
+            yield Static(plain(self.what_save_does(None)), classes="hint",
+                         id="callback-act")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -115,8 +124,19 @@ class CallbackDialog(SaveDialog):
     def result_changed(self, event: Select.Changed) -> None:
         self.set_class(event.value == "dissatisfied" and self.row.callback.subject_kind == "repair",
                        "-after")
+        self.query_one("#callback-act", Static).update(plain(self.what_save_does(None if event.select.is_blank() else event.value)))
+
+    def what_save_does(self, result) -> str:
+        """What Ctrl+S will record, for which callback (the key names the outcome)."""
+        if result is None or result is Select.NULL:
+            return _("Choose the result; Ctrl+S then records it for {number}.").format(
+                number=self.row.number)
+        return _("Ctrl+S: record “{result}” for {number} {who}").format(
+            result=label(RESULT_CHOICES, str(result)), number=self.row.number, who=self.row.who)
 
     def values(self) -> CallbackInput:
+        if not field_text(self, "result"):
+            raise InvalidInput(_("Choose the result of the callback."), field="result")
         return CallbackInput(field_text(self, "method"), field_text(self, "result"),
                              field_text(self, "person"), field_text(self, "comment"),
                              field_text(self, "dissatisfied_action"))

@@ -50,7 +50,7 @@ class CommunicationDialog(SaveDialog):
     }
     """
     HELP_TEXT = N_(
-        "Record every communication promptly (D-40): with the developer, government "
+        "Record every communication promptly: with the developer, government "
         "departments, utilities, the owners' assembly or committee, owners and tenants. "
         "'What follows' with a date becomes a due item on that day until it is marked done. "
         "Give a complaint number to file it with that complaint."

@@ -114,8 +114,7 @@ def field_text(dialog, name: str) -> str:
         return control.text
     if isinstance(control, Input):
         return control.value
-    value = control.value
-    return "" if value is Select.BLANK else str(value)
+    return "" if control.is_blank() else str(control.value)
 
 
 def text_area(*, id: str, text: str = "") -> TextArea:

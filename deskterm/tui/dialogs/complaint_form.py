@@ -68,8 +68,8 @@ class ComplaintDialog(SaveDialog):
     }
     """
     HELP_TEXT = N_(
-        "Write down who complains and what they said (D-42: listen first, let them finish). "
-        "An answer given on the spot closes the complaint (D-44); a name in 'Refer to' passes "
+        "Write down who complains and what they said (listen first, let them finish). "
+        "An answer given on the spot closes the complaint; a name in 'Refer to' passes "
         "it to that person with a reply deadline (24 hours unless you type one); with neither "
         "it stays open. Severe complaints are flagged to the supervisors at once."
     )

@@ -36,9 +36,9 @@ LABEL = 12
 # (id, key, label, help): the menu's lines, each with its letter.
 MENU = (
     ("step", "s", N_("Add a handling step"), N_("Listened, clarified, sympathy, action, follow-up.")),
-    ("refer", "r", N_("Refer to a person"), N_("Pass it on with a reply deadline (D-44).")),
+    ("refer", "r", N_("Refer to a person"), N_("Pass it on with a reply deadline.")),
     ("answer", "a", N_("Record the answer"), N_("The answer given and how; closes it.")),
-    ("meeting", "m", N_("Record a communication"), N_("A meeting or call about it (D-40).")),
+    ("meeting", "m", N_("Record a communication"), N_("A meeting or call about it.")),
     ("edit", "e", N_("Change details"), N_("Category, severity, validity, department.")),
     ("link", "l", N_("Link a repair order"),
      N_("The repair order this complaint concerns (case 1); each shows the other.")),
@@ -125,7 +125,7 @@ class StepInput:
 
 class StepDialog(SaveDialog):
     DEFAULT_CSS = FORM_CSS.format(name="StepDialog")
-    HELP_TEXT = N_("Choose the step of D-42 that was done and say what; Ctrl+S saves it with "
+    HELP_TEXT = N_("Choose the step that was done and say what; Ctrl+S saves it with "
                    "your name and the time.")
 
     def __init__(self, work, *, complaint: Complaint) -> None:

@@ -28,12 +28,12 @@ from deskterm.tui.widgets.text import clean, plain
 
 register(
     DeskAction("answer.promise", "ctrl+g", "promise", N_("Promise"),
-               N_("Cannot answer now: promise a reply by a set time (D-25).")),
+               N_("Cannot answer now: promise a reply by a set time.")),
 )
 
 ENDINGS = (
     (InquiryOutcome.answered, N_("Answered")),
-    (InquiryOutcome.declined, N_("Declined politely (an unreasonable request, D-27)")),
+    (InquiryOutcome.declined, N_("Declined politely (an unreasonable request)")),
 )
 
 
@@ -80,9 +80,9 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
     CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("answer.promise", "form.cancel")
     HELP_TEXT = N_(
-        "Read the entry out clearly and briefly (D-24). 1 (or Enter) logs the inquiry as "
-        "answered; 2 as declined politely, for a request the desk does not take (D-27). "
-        "Ctrl+G: cannot answer now, promise a reply instead (D-25). Esc closes without "
+        "Read the entry out clearly and briefly. 1 (or Enter) logs the inquiry as "
+        "answered; 2 as declined politely, for a request the desk does not take. "
+        "Ctrl+G: cannot answer now, promise a reply instead. Esc closes without "
         "logging."
     )
 

@@ -43,15 +43,15 @@ register(
                N_("Record the outcome chosen with 1-4 (or the arrows) for this try; it goes "
                   "into the inquiry log."), priority=True),
     DeskAction("contact.reveal", "ctrl+o", "reveal", N_("Number"),
-               N_("Show the number to dial; asks why, and the audit keeps who and why (D-21).")),
+               N_("Show the number to dial; asks why, and the audit keeps who and why.")),
     DeskAction("contact.message", "ctrl+n", "message", N_("Message"),
-               N_("Take a message for them (D-21, D-22).")),
+               N_("Take a message for them.")),
     DeskAction("contact.promise", "ctrl+g", "promise", N_("Promise"),
-               N_("Promise the inquirer a reply by a set time (D-25).")),
+               N_("Promise the inquirer a reply by a set time.")),
     DeskAction("contact.close", "escape", "close", N_("Close"),
                N_("Close; tries without a transfer are logged as not reached.")),
     DeskAction("giveup.declined", "ctrl+d", "declined", N_("Declined"),
-               N_("The inquirer declined to leave a message or a contact (D-22)."),
+               N_("The inquirer declined to leave a message or a contact."),
                priority=True),
 )
 
@@ -77,7 +77,7 @@ class GiveUpDialog(DeskDialog[GiveUp | None]):
     """
     BINDINGS = bindings("dialog.confirm", "giveup.declined", "dialog.cancel")
     HELP_TEXT = N_(
-        "The desk does not give up after one try (D-22). Type the inquirer's own contact and "
+        "The desk does not give up after one try. Type the inquirer's own contact and "
         "press Enter, or press Ctrl+D when the inquirer declined to leave one; Escape goes "
         "back to ringing."
     )
@@ -370,7 +370,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         app, hit, inquiry_id = self.app, self.hit, self.inquiry_id
         self.app.push_screen(
             ReasonDialog(question, label=_("Why"), max_length=200,
-                         value=_("To ring them for an inquiry (D-20).")).save_with(
+                         value=_("To ring them for an inquiry.")).save_with(
                 lambda reason: lambda s: residents.reveal_phone(
                     session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value,
                     person_id=hit.id, reason=reason, inquiry_id=inquiry_id)),

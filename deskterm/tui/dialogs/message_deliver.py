@@ -41,7 +41,7 @@ class DeliverMessageDialog(DeskDialog[bool]):
     HELP_TEXT = N_(
         "Record how the message reached the person: 1-4 or Enter on a way, or type another "
         "way and press Ctrl+S. A delivered message leaves the dashboard and the handover. "
-        "Ctrl+O shows the number to ring them on, here; the audit keeps who and why (D-21)."
+        "Ctrl+O shows the number to ring them on, here; the audit keeps who and why."
     )
 
     def __init__(self, message: MessageView) -> None:

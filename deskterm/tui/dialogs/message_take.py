@@ -38,7 +38,7 @@ class TakeMessageDialog(DeskDialog[int | None]):
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "Write down the message for the person who could not be reached. Their number is "
-        "never given out (D-21); the sender's own contact is theirs to give. Enter moves to "
+        "never given out; the sender's own contact is theirs to give. Enter moves to "
         "the next field; Ctrl+S saves. Undelivered messages stay on the dashboard and in the "
         "handover until delivered."
     )

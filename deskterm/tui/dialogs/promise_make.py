@@ -40,7 +40,7 @@ class MakePromiseDialog(DeskDialog[int | None]):
     CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
-        "When the desk cannot answer now: apologise, find out, answer later (D-25). Write the "
+        "When the desk cannot answer now: apologise, find out, answer later. Write the "
         "question, who asked and how to reach them, and when the answer is due: 16:00, "
         "tomorrow 10:00, +2h, +30m or 12-01 10:00. The promise stays on the dashboard and in "
         "every handover until answered."

@@ -68,8 +68,8 @@ class RepairFeeDialog(SaveDialog):
         "Add a fee line. Type the code (F016) or part of the name and the quantity; the price "
         "is the schedule's price in force today. Ctrl+T: an item that is not on the schedule, "
         "with a proposed labour and materials price — it waits for the supervisor's review "
-        "before the work can be marked done (D-36). Warranty work is recorded but charged "
-        "nothing (D-35)."
+        "before the work can be marked done. Warranty work is recorded but charged "
+        "nothing."
     )
 
     def __init__(self, work, *, about: str, schedule: list[FeeScheduleItem]) -> None:
@@ -169,7 +169,7 @@ class FeeReviewDialog(SaveDialog):
     """
     BINDINGS = [*SaveDialog.BINDINGS, *bindings("repair_review.reject")]
     HELP_TEXT = N_(
-        "Review a fee that is not on the schedule (D-36): correct the labour or materials "
+        "Review a fee that is not on the schedule: correct the labour or materials "
         "price if needed and press Ctrl+S to approve, or write why and press Ctrl+R to reject."
     )
 

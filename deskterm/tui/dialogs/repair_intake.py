@@ -40,10 +40,10 @@ CLASS_CHOICES = (("", N_("As the category says")), ("urgent", N_("Urgent")),
 
 register(
     DeskAction("repair_intake.scope", "ctrl+t", "toggle_scope", N_("Household/public"),
-               N_("Switch between a household repair and a public-facility repair (D-37).")),
+               N_("Switch between a household repair and a public-facility repair.")),
     DeskAction("repair_intake.warranty", "ctrl+l", "toggle_warranty", N_("Warranty"),
                N_("Link or unlink the earlier repair under warranty; linked, the work is "
-                  "charged nothing; unlinking needs a reason (D-35).")),
+                  "charged nothing; unlinking needs a reason.")),
     DeskAction("repair_intake.next_match", "down", "match(1)", N_("Next category"),
                N_("Choose the next matching category."), show=False),
     DeskAction("repair_intake.prev_match", "up", "match(-1)", N_("Previous category"),
@@ -355,7 +355,7 @@ class RepairIntakeDialog(SaveDialog):
                                field="unit")
         cat = self.category
         if cat is None:
-            raise InvalidInput(_("Choose a repair category from the list (D-30)."),
+            raise InvalidInput(_("Choose a repair category from the list."),
                                field="category_code")
         now, tz = self.app.clock.now(), self.app.settings.timezone
         appointment: datetime | None = parse_when(

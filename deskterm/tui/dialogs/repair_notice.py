@@ -28,7 +28,7 @@ class RepairNoticeDialog(DeskDialog[None]):
     }
     """
     BINDINGS = bindings("notice.print", "dialog.cancel")
-    HELP_TEXT = N_("Where and when repairs are reported (D-32), from the settings and the "
+    HELP_TEXT = N_("Where and when repairs are reported, from the settings and the "
                    "directory. Ctrl+S prints it; Esc closes.")
 
     def compose(self) -> ComposeResult:

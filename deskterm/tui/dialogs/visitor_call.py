@@ -49,7 +49,7 @@ class HostCallDialog(DeskDialog[HostCall | None]):
                         "visitors.call_method_1", "visitors.call_method_2",
                         "visitors.call_method_3")
     HELP_TEXT = N_(
-        "A visitor who was not announced goes up only after the host agrees (D-7). Call the "
+        "A visitor who was not announced goes up only after the host agrees. Call the "
         "host, choose how you reached them (1 phone, 2 intercom, 3 came to the desk), then "
         "press a (agreed), r "
         "(refused) or n (no answer). v shows the full number to dial; that is recorded."

@@ -134,8 +134,8 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
     CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("visitors.arrive_confirm", "form.cancel")
     HELP_TEXT = N_(
-        "The visitor was announced by the host, so no call is needed. See their document "
-        "(D-5): press Enter to issue the slip with the document sighted, or type its number "
+        "The visitor was announced by the host, so no call is needed. See their "
+        "document: press Enter to issue the slip with the document sighted, or type its number "
         "first to record it (only the last four characters are kept)."
     )
 

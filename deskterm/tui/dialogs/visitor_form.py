@@ -59,7 +59,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
     CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
-        "Fill in the slip only after seeing the visitor's identity document (D-5); the number "
+        "Fill in the slip only after seeing the visitor's identity document; the number "
         "is checked and only its last four characters are kept. Enter moves to the next "
         "field; in Visiting, type a name, a unit or pinyin initials and press Enter to take "
         "the highlighted match. Ctrl+S checks the form; then call the host and record the "

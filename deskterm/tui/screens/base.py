@@ -200,7 +200,9 @@ class AreaScreen(DeskScreen):
         yield StatusLine(id="status-line")
         yield AreaBar(self.AREA, id="area-bar")
         yield from self.compose_body()
-        yield DeskFooter()
+        # the whole 80 columns for the area's own keys (English needs them: ^r Refresh, ^f
+        # Search were left off); Ctrl+P still opens the commands, and F1 lists it
+        yield DeskFooter(show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -64,7 +64,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
         "Complaints, callbacks and the communication log. Ctrl+T switches between the three "
         "lists, Ctrl+L changes the filter, Ctrl+F searches. Ctrl+N records a new complaint "
         "(or a communication, in the log). Enter on a complaint opens what can be done: a "
-        "D-42 step, a referral with a reply deadline, the answer, a sign-off. Enter on a "
+        "handling step, a referral with a reply deadline, the answer, a sign-off. Enter on a "
         "callback records it; Enter on a communication marks its follow-up done. Red: late."
     )
 

@@ -5,6 +5,7 @@ or print). The signed handover cannot change; the next shift accepts or refuses 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Static, TextArea
@@ -65,6 +66,8 @@ class HandoverScreen(AreaScreen):
                                     control=Input(value="0", type="integer", compact=True,
                                                   max_length=6, id=f"count-{item}"),
                                     label_width=12)
+            # the grid's cells are one line high: a blank count is named here, under it
+            yield Static(Text(""), id="count-error")
             yield Static(Text(""), id="open-title", classes="section-title")
             yield RecordList([Column(_("Kind"), 12), Column(_("Ref"), 14),
                               Column(_("What"), 0), Column(_("Due"), 11, "right")],
@@ -116,14 +119,28 @@ class HandoverScreen(AreaScreen):
         return {item: self.query_one(f"#count-{item}", Input).value.strip()
                 for item in self.app.settings.physical_items}
 
+    def show_count_error(self, sentence: str) -> None:
+        line = self.query_one("#count-error", Static)
+        line.update(Text(sentence))
+        line.display = bool(sentence)
+
+    @on(Input.Changed)
+    def count_typed(self, event: Input.Changed) -> None:
+        if (event.input.id or "").startswith("count-") and event.value.strip():
+            self.show_count_error("")
+
     def action_sign(self) -> None:
         for item in self.app.settings.physical_items:  # a blank count is not a zero
             box = self.query_one(f"#count-{item}", Input)
             if not box.value.strip():
                 self.query_one(f"#field-count-{item.replace('_', '-')}", FormField).error = _(
                     "Count them and type the number (0 if there are none).")
+                self.show_count_error(_("The count of {item} is blank: count them and type "
+                                        "the number (0 if there are none).").format(
+                    item=physical_item_label(item)))
                 box.focus()
                 return
+        self.show_count_error("")
         question = _("Sign the handover now? It cannot be changed afterwards and your shift "
                      "ends.")
         detail = _("{n} open items will be handed over.").format(n=self.open_count)

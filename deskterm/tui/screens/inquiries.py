@@ -35,7 +35,7 @@ from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.detail import DetailPane
-from deskterm.tui.widgets.field import focus_selected, type_into
+from deskterm.tui.widgets.field import focus_selected, in_burst, type_into
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
@@ -54,16 +54,16 @@ register(
                N_("Take a message (for the highlighted person)."), area="inquiries",
                permission="messages.take"),
     DeskAction("inquiries.promise", "ctrl+g", "new_promise", N_("Promise"),
-               N_("Promise a reply by a set time (D-25)."), area="inquiries",
+               N_("Promise a reply by a set time."), area="inquiries",
                permission="promises.make"),
     DeskAction("inquiries.reveal", "ctrl+o", "reveal", N_("Number"),
-               N_("Show the highlighted person's number; asks why, audited (D-21)."),
+               N_("Show the highlighted person's number; asks why, audited."),
                area="inquiries", permission="residents.reveal_phone"),
     DeskAction("inquiries.channel", "ctrl+b", "channel", N_("Phone/walk-in"),
                N_("Is the inquirer on the phone or at the desk?"), area="inquiries",
                show=False),
     DeskAction("inquiries.log", "ctrl+l", "log", N_("Log"),
-               N_("Log an inquiry answered on the spot or declined politely (D-24, D-27)."),
+               N_("Log an inquiry answered on the spot or declined politely."),
                area="inquiries", show=False),
     DeskAction("inquiries.view", "ctrl+t", "next_view", N_("Lists"),
                N_("Find, then messages, promised replies and the inquiry log."),
@@ -72,7 +72,7 @@ register(
                N_("In the directory: the next kind (transport, banks, events, past events, "
                   "useful phones ...)."), area="inquiries"),
     DeskAction("inquiries.notice", "f11", "notice", N_("Repair notice"),
-               N_("Where and when repairs are reported (D-32): show it, print it."),
+               N_("Where and when repairs are reported: show it, print it."),
                area="inquiries", show=False),
     DeskAction("inquiries.refresh", "ctrl+r", "refresh", N_("Refresh"),
                N_("Read the lists again now."), area="inquiries", show=False),
@@ -90,9 +90,9 @@ class InquiriesScreen(AreaScreen):
         "Type a name (张三, 建国), pinyin (zs, zhangsan), a unit as people say it (12-1203, "
         "12栋1203, A座1203, 1203), a company or a place. Down or Enter goes to the results; "
         "typing goes back to the box. Enter on a person rings them for the inquirer and "
-        "records each try (D-20 to D-22); on a directory entry or an event it logs the "
+        "records each try; on a directory entry or an event it logs the "
         "inquiry as answered. Numbers stay masked: Ctrl+O shows one, asks why and keeps it in "
-        "the audit. Phone numbers are never searched (D-21). Ctrl+T: messages, promised "
+        "the audit. Phone numbers are never searched. Ctrl+T: messages, promised "
         "replies and the inquiry log."
     )
 
@@ -227,7 +227,7 @@ class InquiriesScreen(AreaScreen):
                         style="dim")
         elif result.phone_refused:
             line.append(_("Phone numbers are not searched: the desk never says whose number "
-                          "it is (D-21)."), style="bold yellow")
+                          "it is."), style="bold yellow")
         else:
             plan = result.plan
             how = {Mode.pinyin: _("pinyin"), Mode.name: _("name or place"),
@@ -257,8 +257,12 @@ class InquiriesScreen(AreaScreen):
         if self.focused is search_box and event.key == "down":
             self._list("find").focus()
             event.stop()
-        elif self.focused is self._list("find") and event.character and \
-                event.character.isprintable() and not event.character.isspace():
+        elif (self.focused is self._list("find") or (self.focused is search_box
+                                                      and in_burst(search_box))) \
+                and event.character and event.character.isprintable() \
+                and not event.character.isspace():
+            # (a key of a burst sent to the list before the focus moved bubbles up here
+            # after it moved: it belongs to the same name)
             # typing on the results is the next name: a new search, every key of it kept
             type_into(search_box, event.character, fresh=True)
             event.stop()

@@ -97,8 +97,8 @@ def hit_detail(hit: Hit | None, tz: str, revealed: str | None = None) -> Text:
 
 
 ENTER_HINTS = {
-    HitKind.resident: N_("Enter: ring them (D-20) · Ctrl+O: their number · Ctrl+N: message"),
-    HitKind.company: N_("Enter: ring them (D-20) · Ctrl+O: their number · Ctrl+N: message"),
+    HitKind.resident: N_("Enter: ring them · Ctrl+O: their number · Ctrl+N: message"),
+    HitKind.company: N_("Enter: ring them · Ctrl+O: their number · Ctrl+N: message"),
     HitKind.staff: N_("Enter: ring them · Ctrl+N: take a message for them"),
     HitKind.directory: N_("Enter: read it out and log the inquiry as answered"),
     HitKind.event: N_("Enter: read it out and log the inquiry as answered"),
@@ -239,6 +239,6 @@ def directory_detail(e: directory_service.EntryView | None, tz: str) -> Text:
         text.append(" · " + clean(" · ".join(parts), one_line=True))
     if e.notes:
         text.append("\n" + clean(e.notes, one_line=True))
-    text.append("\n" + _("Enter: read it out and log the inquiry as answered (D-24)."),
+    text.append("\n" + _("Enter: read it out and log the inquiry as answered."),
                 style="dim")
     return text

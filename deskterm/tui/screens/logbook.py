@@ -27,7 +27,7 @@ from deskterm.tui.widgets.text import plain
 
 register(
     DeskAction("logbook.new", "ctrl+n", "new_entry", N_("New entry"),
-               N_("Write what happened, what was done and who was told (D-10)."),
+               N_("Write what happened, what was done and who was told."),
                priority=True, area="logbook", permission="logbook.add"),
     DeskAction("logbook.correct", "ctrl+r", "correct_entry", N_("Correct"),
                N_("Write a correction of the highlighted entry; the old one stays."),

@@ -32,7 +32,7 @@ DB_REFRESH_SECONDS = 30
 
 register(
     DeskAction("repairs.new", "ctrl+n", "new", N_("New"),
-               N_("Take a repair request: household or public facility (D-30, D-37)."),
+               N_("Take a repair request: household or public facility."),
                area="repairs", permission="repairs.intake"),
     DeskAction("repairs.next", "enter", "next_step", N_("Next step"),
                N_("Do the highlighted order's next step: dispatch, on site, work done, "
@@ -41,7 +41,7 @@ register(
                N_("Every step that applies to the highlighted order: fees, hold, cancel, "
                   "corrections, printing."), area="repairs"),
     DeskAction("repairs.print", "ctrl+o", "print_order", N_("Print"),
-               N_("Print or save the household work order or engineering notice (D-36)."),
+               N_("Print or save the household work order or engineering notice."),
                area="repairs"),
     DeskAction("repairs.view", "ctrl+t", "next_view", N_("Next list"),
                N_("Deadline board, repair callbacks, fee reviews, all orders."),

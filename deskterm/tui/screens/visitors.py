@@ -45,9 +45,9 @@ VIEW_LABELS = {"on-site": N_("On site"), "expected": N_("Expected today"),
 
 register(
     DeskAction("visitors.new", "ctrl+n", "new_slip", N_("New slip"),
-               N_("Register a visitor after seeing their document (D-5)."),
+               N_("Register a visitor after seeing their document."),
                area="visitors", permission="visitors.register"),
-    DeskAction("visitors.expect", "ctrl+n", "new_expected", N_("Expect visitor"),
+    DeskAction("visitors.expect", "ctrl+n", "new_expected", N_("Expect"),
                N_("Write down a visitor a resident or tenant announced."),
                area="visitors", permission="visitors.expect"),
     DeskAction("visitors.deny_add", "ctrl+n", "deny_add", N_("Add name"),
@@ -55,9 +55,9 @@ register(
                area="visitors", permission="visitors.deny_list"),
     DeskAction("visitors.open", "enter", "open", N_("Open"),
                N_("Open the highlighted line: check out, lost slip, arrival, correct.")),
-    DeskAction("visitors.view", "ctrl+t", "next_view", N_("Next view"),
+    DeskAction("visitors.view", "ctrl+t", "next_view", N_("Views"),
                N_("On site → Expected today → History → Deny list."), area="visitors"),
-    DeskAction("visitors.scan", "ctrl+f", "find", N_("Slip no."),
+    DeskAction("visitors.scan", "ctrl+f", "find", N_("Slip"),
                N_("Type or scan a slip number (in History: the search filters)."),
                area="visitors"),
     DeskAction("visitors.rollcall", "ctrl+g", "roll_call", N_("Roll call"),
@@ -81,10 +81,10 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                         "visitors.remove", "visitors.refresh")
     HELP_TEXT = N_(
         "Check-out: scan the slip wherever you are, or type its number in the top field and "
-        "press Enter (D-8). A slip without its paper: open it from the list with Enter, then "
+        "press Enter. A slip without its paper: open it from the list with Enter, then "
         "l (lost slip). A check-out made by mistake: open it in History, then u. Ctrl+N "
-        "registers a visitor after seeing their document (D-5); a walk-in's host is called "
-        "first (D-7). Ctrl+T turns the views: who is on site (long stays in colour), who is "
+        "registers a visitor after seeing their document; a walk-in's host is called "
+        "first. Ctrl+T turns the views: who is on site (long stays in colour), who is "
         "expected today (Enter checks them in), the history (search, PgDn/PgUp) and the deny "
         "list. Ctrl+G makes the evacuation roll call."
     )

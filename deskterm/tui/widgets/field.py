@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
+import weakref
 
 from rich.cells import cell_len
 from textual import events
@@ -159,6 +161,12 @@ class FormField(Widget):
         else:
             counter.update(_("{n} / {max} characters").format(n=f"{n:,}", max=f"{self.max_length:,}"))
 
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.add_class("-has-focus")  # the label shows which field has the focus (app.tcss)
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-has-focus")  # (a move inside the field focuses it again)
+
     def on_mount(self) -> None:
         text = self.control.text if isinstance(self.control, TextArea) else self.value
         if isinstance(text, str):
@@ -204,13 +212,30 @@ class FormField(Widget):
             self.control.value = ""
 
 
+# A burst (fast typing, a paste, a scanner) sends its keys before the focus move that its
+# first key asked for lands: those keys still arrive at the list (and bubble up to the
+# screen after the focus moved) and come back here. Within BURST_S of the last key sent to
+# a field, a key continues what was typed instead of starting anew ("wang" stays "wang",
+# not "wng").
+BURST_S = 0.3
+_sent_at: weakref.WeakKeyDictionary[Input, float] = weakref.WeakKeyDictionary()
+
+
+def in_burst(field: Input) -> bool:
+    """A key sent to `field` by `type_into` a moment ago: the next key is of the same burst."""
+    return time.monotonic() - _sent_at.get(field, float("-inf")) < BURST_S
+
+
 def type_into(field: Input, text: str, *, fresh: bool = False) -> None:
     """Move the focus to `field` with `text` added at its end (`fresh`: in place of what was
     there, a new search): a key typed on a list goes into the field it was meant for, and is
     not selected over when the field takes the focus (Input selects all on focus), so "wang"
-    stays "wang", not "ang"."""
+    stays "wang", not "ang". Keys of one burst that arrive before the focus has moved are
+    added to the end, never start the field again."""
+    burst = in_burst(field)
+    _sent_at[field] = time.monotonic()
     field.select_on_focus = False
-    if fresh:
+    if fresh and not burst:
         field.value = ""
     field.cursor_position = len(field.value)
     field.insert_text_at_cursor(text)
