@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session, SQLModel
 
 from deskterm.clock import Clock
+from deskterm.db import lock_row
 from deskterm.models.estate import name_tails
 from deskterm.models.guard import json_columns, text_limits
 from deskterm.models.text import PHONE
@@ -62,7 +63,7 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
                 changes.append((row[0], new))
         for row_id, new in changes:
             if table in audit.SEALED:
-                record = session.get(model, row_id)
+                record = lock_row(session, model, row_id)
                 for key, value in new.items():
                     setattr(record, key, value)
                 audit.record(session=session, actor=None, clock=clock, action="privacy.masked",
