@@ -247,9 +247,9 @@ def test_phones_are_masked_on_every_screen_until_revealed(make_desk_app, engine,
         async with app.run_test(size=SIZE) as pilot:
             await look(app, pilot, "dashboard")
             for area, key, views in (("dashboard", "f2", 1), ("visitors", "f3", 4),
-                                     ("repairs", "f5", 4), ("complaints", "f6", 3),
+                                     ("repairs", "f5", 4), ("complaints", "f6", 4),
                                      ("logbook", "f7", 1), ("handover", "f8", 1),
-                                     ("inquiries", "f4", 4)):
+                                     ("inquiries", "f4", 5)):
                 await pilot.press(key)
                 await look(app, pilot, area)
                 base = app.screen
