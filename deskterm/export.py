@@ -44,10 +44,10 @@ from zoneinfo import ZoneInfo
 from deskterm.encoders import csv_text, json_text, xlsx_text
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
+from deskterm.rules.spreadsheet import FORMULA_START, neutralise, unguard  # noqa: F401 (callers use export.X)
 
 FORMATS = ("csv", "jsonl", "json", "xlsx")
 KINDS = ("text", "int", "instant", "date", "money", "bool", "json", "phone")
-FORMULA_START = frozenset("=+-@\t\r")
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 # a control character (the CR of a CR LF line end aside) in a batch's bytes: issue 15
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
@@ -71,17 +71,6 @@ class Col:
             raise ValueError(f"unknown column kind {self.kind!r}")
         if not self.name.isidentifier():
             raise ValueError(f"column name {self.name!r} must be an identifier")
-
-
-def neutralise(value: str) -> str:
-    """A text that cannot run as a spreadsheet formula: a leading quote where it could."""
-    return "'" + value if value and value[0] in FORMULA_START else value
-
-
-def unguard(value: str) -> str:
-    """`neutralise` undone: exactly the quote it adds (a leading ' before = + - @ tab or CR)
-    comes off, so a CSV export imports back as it was (services/admin/sheets.py)."""
-    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_START and len(value) > 1 else value
 
 
 def mask(value: str) -> str:

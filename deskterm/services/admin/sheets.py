@@ -225,7 +225,7 @@ def _tables(path: Path) -> list[tuple[str, Any]]:
             suffix=suffix or path.name))
 
     def csv_rows():
-        from deskterm.export import unguard
+        from deskterm.rules.spreadsheet import unguard
 
         reader = csv.reader(io.StringIO(_csv_text(path.read_bytes()), newline=""))
         line = 1
