@@ -119,6 +119,7 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "contact.promise": "promises.make", "contact.close": ANYONE,
     "giveup.declined": "inquiries.contact",
     "call.reveal": "residents.reveal_phone",  # inside the callback and message dialogs (D-21)  # D-22: closing as not reached, the inquirer declined
+    "callback.record": "callbacks.record",  # the callback dialog's save key names the outcome
     "contact.record": ANYONE,
     "answer.promise": "promises.make",
     # repairs
