@@ -36,3 +36,14 @@ def make_staff(engine, clock, settings) -> Staff:
         supervisor=make_user(engine, clock, settings, "sup1", Role.supervisor, "王强"),
         admin=make_user(engine, clock, settings, "admin1", Role.admin, "赵敏"),
     )
+
+
+def sealed_rows(engine) -> int:
+    """How many rows the sealed tables hold: what `audit verify` checks, one by one."""
+    from sqlalchemy import text
+
+    from deskterm.db import run_read
+    from deskterm.services.audit import SEALED
+
+    return run_read(engine, lambda s: sum(
+        s.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() for table in SEALED))
