@@ -147,9 +147,13 @@ RECORDS: dict[str, str] = {
     "promise": N_("Promise"), "promised_reply": N_("Promise"), "repair": N_("Repair"),
     "repair_order": N_("Repair"), "resident": N_("Resident"), "shift": N_("Shift"), "unit": N_("Unit"),
     "user": N_("Account"), "visitor": N_("Visitor"), "visitor_slip": N_("Visitor slip"),
+    "public_area": N_("Public-area request"),
 }
 # What was done (the part of an action after its dot)
 DEEDS: dict[str, str] = {
+    "checkout_undone": N_("check-out undone"), "decide": N_("decided"),
+    "link_repair": N_("repair linked"), "unlink_repair": N_("repair unlinked"),
+    "public_request": N_("public-area request referred"),
     "accept": N_("accepted"), "add": N_("added"), "answer": N_("answered"), "arrive": N_("arrived"),
     "attempt": N_("attempted"), "bulk_insert": N_("filled in bulk"), "called_back": N_("called back"),
     "cancel": N_("cancelled"), "checkout": N_("checked out"), "close": N_("closed"),
