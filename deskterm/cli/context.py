@@ -93,6 +93,12 @@ def require_deskterm_file(db: str | None, *, current: bool) -> None:
     if path is None:
         return
     revision = sqlite_revision(path)
+    if revision is None:  # a damaged file is not "another program's": restore is the way out
+        from deskterm.services.admin import maintenance
+
+        reason = maintenance.sqlite_damage(path)
+        if reason:
+            raise maintenance.damaged(path, reason)
     if revision is None or current:
         check_revision(revision)
 

@@ -343,7 +343,7 @@ class DamagedDatabase(DeskError):
     """The SQLite file is not a readable database: `db restore` is the way out (issue 18 C)."""
 
 
-def _damaged(path: Path, reason: str) -> DamagedDatabase:
+def damaged(path: Path, reason: str) -> DamagedDatabase:
     return DamagedDatabase(_(
         "{path} is not a readable database ({reason}): restore a backup with "
         "`deskterm db restore BACKUP`, which keeps the damaged file aside.").format(
@@ -370,7 +370,7 @@ def lock_sqlite(path: Path) -> sqlite3.Connection:
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             raise _refuse_open() from None
         if not isinstance(exc, sqlite3.OperationalError):  # not a database, malformed
-            raise _damaged(path, str(exc)) from None
+            raise damaged(path, str(exc)) from None
         raise
     return conn
 
@@ -644,7 +644,7 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
         engine.dispose()  # our own pooled connection is not "another program"
         damage = sqlite_damage(sqlite_path(engine))
         if damage is not None:  # the one command to run when something is wrong says what
-            raise _damaged(sqlite_path(engine), damage)
+            raise damaged(sqlite_path(engine), damage)
         in_use = sqlite_in_use(sqlite_path(engine))
         connections = None
     else:
