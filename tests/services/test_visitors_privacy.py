@@ -4,6 +4,7 @@ printed slips. The scan reads raw bytes, so no layer of the app can hide a leak 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,7 @@ def test_no_full_identity_number_anywhere(sqlite_engine, settings, tmp_path):
             [sys.executable, "-m", "deskterm", "export", "visitors", "--db", db_path,
              "--out", str(out), "--user", "admin1", *extra],
             env={"DESKTERM_PASSWORD": "secret-pass", "PATH": "/usr/bin:/bin",
+                 "DESKTERM_AUDIT_KEY": os.environ["DESKTERM_AUDIT_KEY"],  # the tests' installation key
                  "DESKTERM_DATA_DIR": str(tmp_path / "data"),
                  "DESKTERM_CONFIG_DIR": str(tmp_path / "config")},
             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], check=False)
