@@ -70,8 +70,8 @@ async def test_referred_replied_late_then_called_back_dissatisfied(make_desk_app
         await keys(pilot, "ctrl+t")
         queue = app.screen.query_one("#list-callbacks")
         assert queue.total == 1 and queue.current.cells[1] == c.number
-        # result: satisfied -> dissatisfied (two down), then the person, then the comment
-        await keys(pilot, "enter", "enter", "down", "down", "enter", "tab", "tab",
+        # result: none chosen yet -> dissatisfied (past "no answer", satisfied, fairly), then the person, then the comment
+        await keys(pilot, "enter", "enter", "down", "down", "down", "down", "enter", "tab", "tab",
                    "还是经常停", "ctrl+s")
         c = the_complaint(engine)
         assert c.status == ComplaintStatus.open and c.replied_at is None
