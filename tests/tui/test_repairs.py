@@ -111,7 +111,7 @@ async def test_case_1_heating_not_warm_end_to_end(make_desk_app, engine, clock, 
         await keys("ctrl+t")  # the repair callbacks
         queue = app.screen.query_one("#list-callbacks")
         assert queue.total == 1 and queue.current.cells[1] == order.number
-        await keys("enter", "ctrl+s")  # phone, satisfied
+        await keys("enter", "enter", "down", "down", "enter", "ctrl+s")  # phone; satisfied chosen
         callback = run_read(engine, lambda s: s.exec(select(Callback)).one())
         shift = run_read(engine, lambda s: s.get(Shift, app.actor.shift_id))
         assert callback.result == "satisfied" and callback.done_at is not None
@@ -209,8 +209,9 @@ async def test_a_dissatisfied_callback_reopens_the_order(make_desk_app, engine, 
         keys = Keys(pilot)
         assert board(app).total == 0
         await keys("ctrl+t", "enter")
-        # result: satisfied -> dissatisfied (two down), then the person, then the comment
-        await keys("enter", "down", "down", "enter", "tab", "tab", "=还是不热", "ctrl+s")
+        # result: none chosen yet -> dissatisfied (past "no answer", satisfied, fairly), then the
+        # person, then the comment
+        await keys("enter", "down", "down", "down", "down", "enter", "tab", "tab", "=还是不热", "ctrl+s")
         order = reload(engine, order.id)
         assert order.status == RepairStatus.reported and order.reopen_count == 1
         await keys("ctrl+t", "ctrl+t", "ctrl+t")  # back to the deadline board
