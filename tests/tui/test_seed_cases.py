@@ -74,7 +74,7 @@ async def test_case_1_heating_complaint_and_its_repair(make_desk_app, engine, cl
         c = rows(engine, Complaint)[0]
         assert c.status == ComplaintStatus.closed
         clock.advance(hours=3)
-        await keys(pilot, "ctrl+t", "enter", "ctrl+s")
+        await keys(pilot, "ctrl+t", "enter", "enter", "down", "down", "enter", "ctrl+s")  # satisfied, chosen
         detail = run_read(engine, lambda s: complaints.complaint_detail(s, c.id))
         assert [cb.result for cb in detail.callbacks] == ["satisfied"]
         assert [r.number for r in detail.repairs] == [order.number]
@@ -130,7 +130,7 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
         letter = rows(engine, Complaint)[0]
         assert letter.status == ComplaintStatus.closed and letter.answer_how == "in_person"
         clock.advance(days=2)
-        await keys(pilot, "ctrl+t", "enter", "ctrl+s")
+        await keys(pilot, "ctrl+t", "enter", "enter", "down", "down", "enter", "ctrl+s")  # satisfied, chosen
         # 6. a month later another tenant asks for a lion dance: the precedent is found
         clock.advance(days=30)
         await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+n", "另一家公司", "tab", "tab", "广场",
