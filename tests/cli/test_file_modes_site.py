@@ -41,7 +41,6 @@ def assert_private(db: Path) -> None:
     assert mode(db.parent) == 0o700, f"{db.parent} is {oct(mode(db.parent))}"
 
 
-@pytest.mark.xfail(strict=False, reason="trust")
 def test_init_demo_and_restore_leave_private_files_under_umask_022(tmp_path):
     data = tmp_path / "data"  # not there yet: deskterm makes it
     done = deskterm("init", "--admin", "admin1", "--admin-name", "Admin", home=tmp_path)
