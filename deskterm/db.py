@@ -137,6 +137,33 @@ def _private_sqlite_file(url: str) -> None:
     private_sqlite(path)
 
 
+def _has_nul(parameters) -> bool:
+    if isinstance(parameters, str):
+        return "\x00" in parameters
+    if isinstance(parameters, dict):
+        return any(_has_nul(v) for v in parameters.values())
+    if isinstance(parameters, (list, tuple)):
+        return any(_has_nul(v) for v in parameters)
+    return False
+
+
+def _refuse_nul(engine: Engine) -> None:
+    """No statement carries a NUL character to the database, on either engine.
+
+    PostgreSQL cannot hold one in text and fails the whole statement; SQLite would store or
+    match it. A flush is already stopped by models/guard.py with the field's name; this is the
+    backstop for the rest (a lookup by a typed code, a search, a filter), so that every engine
+    answers a NUL with the same one sentence instead of a driver error (issue 15)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before_cursor_execute(_conn, _cursor, _statement, parameters, _context, _many):
+        if parameters and _has_nul(parameters):
+            from deskterm.errors import InvalidInput
+            from deskterm.i18n import _
+
+            raise InvalidInput(_("Text cannot contain the NUL character (U+0000); remove it."))
+
+
 def make_engine(db: str | None = None, *, echo: bool = False) -> Engine:
     """The engine for --db (path or URL) with deskterm's connection settings."""
     url = resolve_url(db)
@@ -150,6 +177,7 @@ def make_engine(db: str | None = None, *, echo: bool = False) -> Engine:
         _install_sqlite_pragmas(engine)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    _refuse_nul(engine)
     return engine
 
 
