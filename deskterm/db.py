@@ -185,19 +185,36 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _is_busy(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower() if exc.orig else str(exc).lower()
-    return (
-        "database is locked" in text
-        or "database is busy" in text
-        or "could not serialize" in text
-        or "deadlock detected" in text
-    )
+FULL, BUSY, UNREACHABLE, REFUSED = "full", "busy", "unreachable", "refused"
 
 
-def _is_full(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower() if exc.orig else str(exc).lower()
-    return "disk is full" in text or "no space left" in text or "disk full" in text
+def failure_kind(exc: BaseException) -> str | None:
+    """What a database failure means to the desk, decided in this one place for the retry
+    here, the TUI's sentence (tui/worker.py) and the CLI's (cli/errors.py):
+
+    FULL (the disk is full), BUSY (another desk held the lock: retrying cannot double or lose
+    a record), UNREACHABLE (any other operational failure: server gone, file unreadable),
+    REFUSED (the database refused the statement), or None when `exc` is not a database failure.
+    """
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        orig, operational = exc.orig or exc, isinstance(exc, OperationalError)
+    elif isinstance(exc, sqlite3.DatabaseError):  # a raw connection (maintenance's lock check)
+        orig, operational = exc, isinstance(exc, sqlite3.OperationalError)
+    else:
+        return None
+    if not operational:
+        return REFUSED
+    text = str(orig).lower()
+    if "disk is full" in text or "no space left" in text or "disk full" in text:
+        return FULL
+    if any(word in text for word in ("locked", "is busy", "could not serialize",
+                                     "deadlock detected")):
+        return BUSY
+    return UNREACHABLE
 
 
 # == one way to change a row (issue 14, item 1) ===================================================
@@ -313,7 +330,8 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
                 notices.extend(session.info.get("masked_notices", ()))
             return result
         except OperationalError as exc:
-            if _is_full(exc):
+            kind = failure_kind(exc)
+            if kind == FULL:
                 from deskterm.errors import StorageFull
                 from deskterm.i18n import _
 
@@ -321,7 +339,7 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
                     _("The disk is full: nothing was saved. Free some space and try again.")
                 ) from exc
             attempt += 1
-            if not _is_busy(exc) or attempt > retries:
+            if kind != BUSY or attempt > retries:
                 raise
             time.sleep(min(0.05 * 2**attempt, 1.0) * random.uniform(0.5, 1.0))
 

@@ -84,23 +84,19 @@ def _describe_unexpected(exc: Exception) -> int:
             _("'{db}' is not a database path or URL deskterm can open.").format(db=exc.args[0])
         )
         return 2
-    try:
-        from sqlalchemy.exc import DBAPIError, OperationalError
-    except ImportError:  # pragma: no cover
-        DBAPIError = OperationalError = ()  # type: ignore[assignment]
-    if isinstance(exc, OperationalError):
-        text = str(getattr(exc, "orig", exc)).lower()
-        if "full" in text:
-            say_error(_("The disk is full: nothing was saved. Free some space and try again."))
-        elif "locked" in text or "busy" in text:
-            say_error(_("The database stayed busy: nothing was saved. Try again in a moment."))
-        else:
-            say_error(_("The database could not be opened or read: {reason}").format(
-                reason=str(getattr(exc, "orig", exc)).splitlines()[0]))
-        return 1
-    if isinstance(exc, DBAPIError):
-        say_error(_("The database refused the operation: {reason}").format(
-            reason=str(getattr(exc, "orig", exc)).splitlines()[0]))
+    from deskterm.db import BUSY, FULL, REFUSED, UNREACHABLE, failure_kind
+
+    kind = failure_kind(exc)
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if kind else ""
+    if kind == FULL:
+        say_error(_("The disk is full: nothing was saved. Free some space and try again."))
+    elif kind == BUSY:
+        say_error(_("The database stayed busy: nothing was saved. Try again in a moment."))
+    elif kind == UNREACHABLE:
+        say_error(_("The database could not be opened or read: {reason}").format(reason=reason))
+    elif kind == REFUSED:
+        say_error(_("The database refused the operation: {reason}").format(reason=reason))
+    if kind:
         return 1
     if isinstance(exc, OSError):
         say_error(_("A file could not be read or written: {reason}").format(reason=exc.strerror or exc))

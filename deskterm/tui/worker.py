@@ -36,16 +36,16 @@ def describe_error(exc: BaseException) -> str:
         return refusal_text(exc)
     if isinstance(exc, DeskError):
         return str(exc)
-    from sqlalchemy.exc import DBAPIError, OperationalError
+    from deskterm.db import BUSY, FULL, REFUSED, UNREACHABLE, failure_kind
 
-    if isinstance(exc, OperationalError):
-        text = str(getattr(exc, "orig", exc)).lower()
-        if "locked" in text or "busy" in text:
-            return _("The database stayed busy: nothing was saved. Try again in a moment.")
-        if "full" in text:
-            return _("The disk is full: nothing was saved. Free some space and try again.")
+    kind = failure_kind(exc)
+    if kind == BUSY:
+        return _("The database stayed busy: nothing was saved. Try again in a moment.")
+    if kind == FULL:
+        return _("The disk is full: nothing was saved. Free some space and try again.")
+    if kind == UNREACHABLE:
         return _("The database could not be reached: nothing was saved. Try again in a moment.")
-    if isinstance(exc, DBAPIError):
+    if kind == REFUSED:
         return _("The database refused the operation: nothing was saved.")
     return _("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
 

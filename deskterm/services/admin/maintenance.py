@@ -29,7 +29,16 @@ from sqlmodel import Session, select
 from deskterm import audit_witness
 from deskterm.clock import Clock
 from deskterm.config import Settings
-from deskterm.db import is_sqlite, lock_row, make_engine, read_session, run_read, run_write
+from deskterm.db import (
+    BUSY,
+    failure_kind,
+    is_sqlite,
+    lock_row,
+    make_engine,
+    read_session,
+    run_read,
+    run_write,
+)
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.models.audit import AuditEvent, AuditHead, Counter
@@ -367,7 +376,7 @@ def lock_sqlite(path: Path) -> sqlite3.Connection:
         conn.execute("COMMIT")  # in EXCLUSIVE locking mode the lock stays until close
     except sqlite3.DatabaseError as exc:  # OperationalError included
         conn.close()
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        if failure_kind(exc) == BUSY:
             raise _refuse_open() from None
         if not isinstance(exc, sqlite3.OperationalError):  # not a database, malformed
             raise damaged(path, str(exc)) from None
@@ -390,7 +399,7 @@ def sqlite_damage(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        if failure_kind(exc) == BUSY:
             return None
         return str(exc)
     except sqlite3.DatabaseError as exc:  # not a database, malformed

@@ -1,0 +1,71 @@
+"""One classifier decides what a database failure means (issue 20): the write retry, the
+TUI's sentence and the CLI's sentence all read `db.failure_kind`."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from deskterm import db
+from deskterm.cli.errors import guarded
+from deskterm.tui.worker import describe_error
+
+
+def operational(message: str) -> OperationalError:
+    return OperationalError("INSERT …", {}, sqlite3.OperationalError(message))
+
+
+CASES = [
+    (operational("database is locked"), db.BUSY, "busy"),
+    (operational("could not serialize access due to concurrent update"), db.BUSY, "busy"),
+    (operational("database or disk is full"), db.FULL, "disk is full"),
+    (operational("No space left on device"), db.FULL, "disk is full"),
+    (operational("connection refused"), db.UNREACHABLE, "could not be"),
+    (IntegrityError("INSERT …", {}, sqlite3.IntegrityError("UNIQUE failed")), db.REFUSED,
+     "refused"),
+    (sqlite3.OperationalError("database is locked"), db.BUSY, None),
+    (ValueError("x"), None, None),
+]
+
+
+@pytest.mark.parametrize(("exc", "kind", "_words"), CASES)
+def test_each_failure_has_one_kind(exc, kind, _words):
+    assert db.failure_kind(exc) == kind
+
+
+@pytest.mark.parametrize(("exc", "kind", "words"), [c for c in CASES if c[2]])
+def test_the_tui_and_the_cli_say_the_same_kind(exc, kind, words, capsys):
+    assert words in describe_error(exc)
+
+    def fail():
+        raise exc
+
+    assert guarded(fail) == 1
+    assert words in capsys.readouterr().err
+
+
+def test_a_busy_write_is_retried_and_a_full_disk_is_not(tmp_path, monkeypatch):
+    engine = db.make_engine(str(tmp_path / "x.db"))
+    calls = []
+    monkeypatch.setattr(db.time, "sleep", lambda _s: None)
+
+    def busy_then_ok(_session):
+        calls.append(1)
+        if len(calls) < 3:
+            raise operational("database is locked")
+        return "saved"
+
+    assert db.run_write(engine, busy_then_ok) == "saved" and len(calls) == 3
+    calls.clear()
+
+    def full(_session):
+        calls.append(1)
+        raise operational("database or disk is full")
+
+    from deskterm.errors import StorageFull
+
+    with pytest.raises(StorageFull):
+        db.run_write(engine, full)
+    assert len(calls) == 1
