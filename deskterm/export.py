@@ -42,6 +42,7 @@ from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from deskterm.encoders import csv_text, json_text, xlsx_text
+from deskterm.progress import Progress
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
 from deskterm.rules.spreadsheet import FORMULA_START, neutralise, unguard  # noqa: F401 (callers use export.X)
@@ -237,7 +238,7 @@ def batched(rows: Iterable[Sequence[Any]], size: int = BATCH) -> Iterator[list]:
         yield batch
 
 
-Progress = Callable[[int], None]
+Tick = Callable[[int], None]  # rows written so far, inside the writers
 Batches = Iterable[Sequence[Sequence[Any]]]
 
 
@@ -254,22 +255,25 @@ def write_rows(
     headings: Sequence[str] | None = None,
     codes: Sequence[dict[str, str] | None] | None = None,
     bool_words: tuple[str, str] = ("true", "false"),
+    what: str = "",
+    total: int | None = None,
 ) -> int:
     """Write `batches` of raw rows (in the order of `columns`) to the binary stream `out`.
 
-    Returns the number of rows written; `progress(n)` is called after each batch with the
-    rows written so far. xlsx needs a real file: pass one opened for writing in binary mode.
+    Returns the number of rows written; `progress(what, done, total)` is told after each batch
+    (deskterm.progress). xlsx needs a real file: pass one opened for writing in binary mode.
     `headings` (csv, xlsx) replace the column names in the heading row; `codes` (xlsx: one
     code -> name table or None per column) and `bool_words` name values for people.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     instants = instant_formatter(tz)
+    tick = None if progress is None else (lambda done: progress(what, done, total))
     if fmt == "xlsx":
-        return _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, codes, bool_words)
+        return _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, bool_words)
     if fmt == "csv":
-        return _write_csv(batches, columns, out, instants, include_pii, bom, progress, headings)
-    return _write_json(batches, columns, out, instants, include_pii, fmt == "jsonl", progress)
+        return _write_csv(batches, columns, out, instants, include_pii, bom, tick, headings)
+    return _write_json(batches, columns, out, instants, include_pii, fmt == "jsonl", tick)
 
 
 class _Lines(list):
@@ -278,7 +282,7 @@ class _Lines(list):
     write = list.append
 
 
-def _write_csv(batches, columns, out, instants, include_pii, bom, progress, headings=None) -> int:
+def _write_csv(batches, columns, out, instants, include_pii, bom, tick, headings=None) -> int:
     """csv.writer's bytes, most lines made without it.
 
     The reference path is `_compile(..., "csv")` (the cells) through csv.writer. The fast path
@@ -322,8 +326,8 @@ def _write_csv(batches, columns, out, instants, include_pii, bom, progress, head
             data = csv_text(data.decode()).encode()
         out.write(data)
         done += len(batch)
-        if progress:
-            progress(done)
+        if tick:
+            tick(done)
     return done
 
 
@@ -340,7 +344,7 @@ def _safe_line(line, row, commas: int) -> str | None:
     return text + "\r\n"
 
 
-def _write_json(batches, columns, out, instants, include_pii, lines, progress) -> int:
+def _write_json(batches, columns, out, instants, include_pii, lines, tick) -> int:
     convert = _compile(columns, "jsonl" if lines else "json", instants, include_pii)
     done = 0
     write = out.write
@@ -350,8 +354,8 @@ def _write_json(batches, columns, out, instants, include_pii, lines, progress) -
         else:
             write(json_text(("[" if done == 0 else ",\n ") + ",\n ".join(map(convert, batch))).encode())
         done += len(batch)
-        if progress:
-            progress(done)
+        if tick:
+            tick(done)
     if not lines:
         write(b"]\n" if done else b"[]\n")
     return done
@@ -388,7 +392,7 @@ MAX_WIDTH = 60
 PRINT_FIT = 200  # columns of characters a landscape page still shows legibly
 
 
-def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, codes, bool_words) -> int:
+def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, bool_words) -> int:
     """A sheet for people: a bold, frozen heading row with a filter; instants as Excel
     date-times in the desk's zone; money as numbers shown 0.00; codes named (`codes`); every
     other text as a plain text cell (a text cell never runs as a formula, so no quote is added);
@@ -453,8 +457,8 @@ def _write_xlsx(batches, columns, out, tz, include_pii, progress, headings, code
                     w = shown.get(kind) or (display_width(value) if isinstance(value, str) else len(f"{value:.2f}" if kind == "money" else str(value)))
                     if w > widths[c]:
                         widths[c] = w
-        if progress:
-            progress(r)
+        if tick:
+            tick(r)
     for c, w in enumerate(widths):
         sheet.set_column(c, c, min(w, MAX_WIDTH) + 1)
     sheet.freeze_panes(1, 0)

@@ -67,11 +67,13 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(parser=whole(0, ID), help=_("Random seed: the same seed gives the same data."))] = 7,
         visitors: Annotated[int | None, typer.Option(parser=whole(0, 100_000_000), help=_("Exact number of visitor slips (overrides the scale's)."))] = None,
     ) -> None:
+        from deskterm.cli.progress import terminal_progress
         from deskterm.demo import build_demo
 
         desk = _open_unchecked(db)
-        report = build_demo(engine=desk.engine, settings=desk.settings, scale=scale, seed=seed,
-                            visitors=visitors, progress=_progress_printer())
+        with terminal_progress() as progress:
+            report = build_demo(engine=desk.engine, settings=desk.settings, scale=scale,
+                                seed=seed, visitors=visitors, progress=progress)
         for line in report.lines():
             typer.echo(line)
 
@@ -92,20 +94,6 @@ def _open_unchecked(db):
     audit.prepare_new_database(desk.engine)  # only they make a key (a new database)
     return desk
 
-
-def _progress_printer():
-    import sys
-
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int, what: str) -> None:
-        sys.stderr.write(f"\r{what}: {done:,}/{total:,}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
 
 
 def run_app(db: str | None) -> None:

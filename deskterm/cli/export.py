@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
+from deskterm.cli.progress import terminal_progress
 from deskterm.i18n import _, language_named
 
 
@@ -134,9 +135,9 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
 
             raise InvalidInput(_("{n} rows do not fit in one xlsx sheet (at most {max}): choose a shorter period or csv.").format(
                 n=f"{total:,}", max=f"{XLSX_MAX_ROWS:,}"))
-        with _progress(total if show_progress else None, kind) as tick, Output(out, target, seekable=fmt == "xlsx", prefix=".deskterm-export-") as stream:
+        with terminal_progress() as progress, Output(out, target, seekable=fmt == "xlsx", prefix=".deskterm-export-") as stream:
             written = write_rows(batches, query.columns, stream, fmt=fmt, tz=tz,
-                                 include_pii=include_pii, bom=bom, progress=tick, headings=headings,
+                                 include_pii=include_pii, bom=bom, progress=progress, what=kind, total=total, headings=headings,
                                  codes=codes, bool_words=(_("yes"), _("no")) if fmt == "xlsx" else ("true", "false"))
     where = _("standard output") if to_stdout else out
     sys.stderr.write(_("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n")
@@ -158,33 +159,3 @@ def ask(question: str) -> str:
     sys.stderr.write(question + " ")
     sys.stderr.flush()
     return sys.stdin.readline().strip()
-
-
-class _progress:
-    """A progress bar on stderr (only when it is a terminal and the total is known)."""
-
-    def __init__(self, total: int | None, kind: str) -> None:
-        self.total, self.kind = total, kind
-        self.bar = None
-
-    def __enter__(self):
-        if self.total is None:
-            return None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task(self.kind, total=self.total)
-        return lambda done: self.bar.update(task, completed=done)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
+from deskterm.cli.progress import terminal_progress
 from deskterm.i18n import N_, _
 
 
@@ -55,15 +56,11 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user, she
         raise typer.BadParameter(_("There is no file {path}.").format(path=file), param_hint="FILE")
     desk = open_desk(db)
     actor = act_as(desk, user, "import.run")
-    progress = _Progress() if sys.stderr.isatty() else None
     notices: list = []
-    try:
+    with terminal_progress() as progress:
         result = run_write(desk.engine, lambda s: import_file(
             session=s, actor=actor, clock=desk.clock, settings=desk.settings, kind=kind, path=file,
             dry_run=dry_run, skip_bad=skip_bad, progress=progress, sheet=sheet), notices=notices)
-    finally:
-        if progress is not None:
-            progress.clear()
     if notices:
         from deskterm.models.guard import masked_sentence
 
@@ -98,22 +95,6 @@ def run_import(*, kind, file: Path, dry_run: bool, skip_bad: bool, db, user, she
         sys.stderr.write(_("{n} bad rows were skipped.").format(n=len(result.problems)) + "\n")
         raise typer.Exit(1)
 
-
-class _Progress:
-    """How far a long import is, on one line of the terminal's stderr, cleared at the end."""
-
-    shown = False
-
-    def __call__(self, what: str, done: int, total: int | None) -> None:
-        count = f"{done:,}/{total:,}" if total else f"{done:,}"
-        sys.stderr.write(f"\r{what}: {count}\x1b[K")
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
 
 
 EXTRA = {

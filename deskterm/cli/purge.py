@@ -4,13 +4,13 @@ It says what will go and asks first (or --yes), shows progress, reports the coun
 leaves no purged personal data readable in the database file (services.visitor_purge).
 """
 
-import sys
 from typing import Annotated
 
 import typer
 
 from deskterm.cli.context import DbOption, UserOption
 from deskterm.cli.numbers import DAYS, whole
+from deskterm.cli.progress import terminal_progress
 from deskterm.i18n import _
 
 
@@ -50,11 +50,10 @@ def register(app: typer.Typer) -> None:
             slips=counts.slips, before=before, on_site=counts.on_site, expected=counts.expected))
         if not yes and not typer.confirm(_("Remove them?"), default=False):
             raise typer.Abort()
-        report = visitor_purge.purge_visitors(
-            engine=desk.engine, actor=actor, clock=desk.clock, settings=desk.settings,
-            older_than_days=days, progress=_progress())
-        if sys.stderr.isatty():
-            sys.stderr.write("\n")
+        with terminal_progress() as progress:
+            report = visitor_purge.purge_visitors(
+                engine=desk.engine, actor=actor, clock=desk.clock, settings=desk.settings,
+                older_than_days=days, progress=progress)
         typer.echo(_("Removed {slips} visitor slips and {expected} expected visitors older than "
                      "{days} days.").format(slips=report.slips, expected=report.expected, days=days))
         if not report.compacted:
@@ -62,14 +61,3 @@ def register(app: typer.Typer) -> None:
                          "still be readable in it. Run the purge again when no desk is using the "
                          "database.").format(reason=report.compact_problem), err=True)
             raise typer.Exit(1)
-
-
-def _progress():
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        sys.stderr.write("\r" + _("Removing slips: {done:,}/{total:,}").format(done=done, total=total))
-        sys.stderr.flush()
-
-    return show

@@ -39,6 +39,7 @@ from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.directory import DirectoryEntry
 from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.models.user import User
+from deskterm.progress import Progress
 from deskterm.services import audit
 from deskterm.services.admin import maintenance, setup
 
@@ -53,7 +54,7 @@ def build_demo(
     scale: int = 1,
     seed: int = 7,
     visitors: int | None = None,
-    progress: store.Progress = None,
+    progress: Progress | None = None,
     now: datetime | None = None,
 ) -> DemoReport:
     """Fill a new (or freshly initialised) database; the same seed and `now` give the same data.
@@ -169,7 +170,7 @@ def desk_day_end(ctx: DemoContext, at: datetime) -> datetime:
                             tzinfo=zone).astimezone(UTC)
 
 
-def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: store.Progress) -> None:
+def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: Progress | None) -> None:
     """One write transaction: records, visitor slips, then the audit chain that covers them.
 
     Handovers go in after the chain is built: each carries the chain's head at its signing.

@@ -18,6 +18,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from deskterm.progress import Progress
+
 BATCH = 10_000
 # Parents before children, so that foreign keys hold after every statement.
 TABLE_ORDER = (
@@ -28,7 +30,7 @@ TABLE_ORDER = (
     "public_area_request", "complaint", "complaint_repair", "complaint_step", "callback",
     "communication", "event",
 )
-Progress = Callable[[int, int, str], None] | None
+
 
 
 def insert_rows(conn: Connection, table_name: str, rows: list[dict[str, Any]]) -> None:
@@ -115,7 +117,7 @@ def prefetch(items: Iterable[Any], depth: int = 2) -> Iterator[Any]:
 
 
 def insert_tuples(conn: Connection, table_name: str, columns: tuple[str, ...],
-                  batches: Iterable[list[tuple]], total: int, progress: Progress, what: str) -> None:
+                  batches: Iterable[list[tuple]], total: int, progress: Progress | None, what: str) -> None:
     """Bulk rows as tuples: DB-API executemany on SQLite, Core inserts of dicts elsewhere."""
     done = 0
     if conn.dialect.name == "sqlite":
@@ -134,9 +136,9 @@ def insert_tuples(conn: Connection, table_name: str, columns: tuple[str, ...],
         execute(batch)
         done += len(batch)
         if progress:
-            progress(done, total, what)
+            progress(what, done, total)
     if progress and not done:
-        progress(0, total, what)
+        progress(what, 0, total)
 
 
 def reset_sequences(conn: Connection) -> None:

@@ -128,15 +128,21 @@ def test_thousands_of_residents_in_batches_with_their_audit(cli, desk_db, tmp_pa
     assert again.output == "Imported. 2500 rows: 0 new, 0 changed, 2500 unchanged.\n"
 
 
-def test_progress_on_a_terminal_is_one_line_cleared_at_the_end(capsys):
-    from deskterm.cli.importer import _Progress
+def test_progress_on_a_terminal_is_a_bar_cleared_at_the_end(monkeypatch, capsys):
+    """The one CLI reporter (cli/progress.py): bars on stderr at a terminal, gone at the end."""
+    import sys
 
-    progress = _Progress()
-    progress.clear()  # nothing shown, nothing to clear
-    progress("Checking", 1000, None)
-    progress("Writing", 2000, 50000)
-    progress.clear()
-    assert capsys.readouterr().err == "\rChecking: 1,000\x1b[K\rWriting: 2,000/50,000\x1b[K\r\x1b[K"
+    from deskterm.cli.progress import terminal_progress
+
+    with terminal_progress() as progress:  # captured stderr is no terminal: nothing is shown
+        assert progress is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with terminal_progress() as progress:
+        progress("Checking", 1000, None)
+        progress("Writing", 2000, 50000)
+    err = capsys.readouterr().err
+    assert "Writing" in err and "2000/50000" in err
+    assert capsys.readouterr().out == ""
 
 
 def test_dry_run_writes_nothing(cli, desk_db, tmp_path):

@@ -124,10 +124,11 @@ def test_bulk_ids_follow_the_table_across_batches(engine, clock, staff):
     people = [NewResident(f"住户{n}", unit_id, "family") for n in range(residents.BATCH + 5)]
     progress = []
     ids = run_write(engine, lambda s: create_residents(
-        session=s, actor=staff.admin, clock=clock, residents_in=people, progress=progress.append))
+        session=s, actor=staff.admin, clock=clock, residents_in=people, progress=lambda *told: progress.append(told)))
     last = run_write(engine, lambda s: create_resident(
         session=s, actor=staff.admin, clock=clock, resident_in=_people(unit_id)[1]).id)
-    assert progress == [residents.BATCH, residents.BATCH + 5]
+    total = residents.BATCH + 5
+    assert progress == [("Writing", residents.BATCH, total), ("Writing", total, total)]
     assert ids == sorted(ids) and len(set(ids)) == len(people) and first < ids[0] and ids[-1] < last
     with read_session(engine) as session:
         stored = dict(session.execute(select(Resident.id, Resident.name).where(Resident.id.in_(ids))).all())

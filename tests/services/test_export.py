@@ -239,8 +239,9 @@ def test_instants_match_the_exact_conversion(tz):
 def test_progress_is_called_per_batch():
     seen = []
     rows = [(str(i),) for i in range(4500)]
-    write_rows(batched(rows, 2000), [Col("n")], io.BytesIO(), fmt="jsonl", tz=TZ, progress=seen.append)
-    assert seen == [2000, 4000, 4500]
+    write_rows(batched(rows, 2000), [Col("n")], io.BytesIO(), fmt="jsonl", tz=TZ,
+               progress=lambda *told: seen.append(told), what="rows", total=4500)
+    assert seen == [("rows", 2000, 4500), ("rows", 4000, 4500), ("rows", 4500, 4500)]
 
 
 def test_json_across_batches_is_one_valid_array():

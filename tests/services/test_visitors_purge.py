@@ -34,7 +34,7 @@ def test_purge_in_batches_keeps_recent_slips(engine, staff, clock, settings):
                        older_than_days=0)
     seen = []
     report = purge_visitors(engine=engine, actor=staff.admin, clock=clock, settings=settings,
-                            older_than_days=10, batch=3, progress=lambda d, t: seen.append((d, t)))
+                            older_than_days=10, batch=3, progress=lambda _what, d, t: seen.append((d, t)))
     assert (report.counts.slips, report.counts.on_site, report.slips) == (7, 7, 7)
     assert report.compacted and seen == [(3, 7), (6, 7), (7, 7)]
     assert [s.id for s in run_read(engine, lambda s: s.exec(select(VisitorSlip)).all())] == [keep.id]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from deskterm.progress import Progress
 from deskterm.services import audit
 from deskterm.services.admin.import_reference import (
     import_categories,
@@ -29,7 +30,7 @@ __all__ = ["KINDS", "ImportResult", "RowProblem", "Sheet", "import_file", "read_
 
 
 def import_file(*, session, actor, clock, settings, kind: str, path: Path, dry_run: bool = False,
-                skip_bad: bool = False, progress=None, sheet: str | None = None) -> ImportResult:
+                skip_bad: bool = False, progress: Progress | None = None, sheet: str | None = None) -> ImportResult:
     """Check every row of `path` and (unless a dry run, or a row is bad) write them.
 
     `progress(what, done, total)`, if given, is told how far a residents or units import is;

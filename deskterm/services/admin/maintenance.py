@@ -45,6 +45,7 @@ from deskterm.models.audit import AuditEvent, AuditHead, Counter
 from deskterm.models.shift import Shift
 from deskterm.models.user import User
 from deskterm.paths import open_private
+from deskterm.progress import Progress
 from deskterm.services import audit, permissions
 from deskterm.services.actor import Actor
 
@@ -189,7 +190,7 @@ def _check_postgresql(engine: Engine, report: CheckReport) -> None:
     report.integrity = "; ".join(problems) or "ok"
 
 
-def backup(engine: Engine, target: Path, progress=None) -> CheckReport:
+def backup(engine: Engine, target: Path, progress: Progress | None = None) -> CheckReport:
     """Copy the live SQLite database with SQLite's online backup API, then verify the copy."""
     source = sqlite_path(engine)
     target = _new_file(target)
@@ -199,7 +200,7 @@ def backup(engine: Engine, target: Path, progress=None) -> CheckReport:
     try:
         def step(status, remaining, total):
             if progress:
-                progress(total - remaining, total)
+                progress(_("Copying"), total - remaining, total)
 
         # One step: the copy is one consistent snapshot even while desks write.
         src.backup(dst, pages=-1, progress=step)

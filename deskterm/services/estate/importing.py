@@ -26,6 +26,7 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
 from deskterm.models.guard import NOTICES, check_values
+from deskterm.progress import Progress
 from deskterm.rules.text import controls
 from deskterm.services import audit
 from deskterm.services.admin.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
@@ -180,7 +181,7 @@ def _fits(model, values: dict[str, Any], column: str) -> None:
 
 
 def _apply(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
-           check, apply, progress=None) -> _Places:
+           check, apply, progress: Progress | None = None) -> _Places:
     """Check every row as it is read (the bad ones into result.problems with their line); then,
     unless this is a dry run or a bad row stops it, `apply(places, item, write)` each good one in
     file order (a dry run applies them too, writing nothing, to count what would change).
@@ -223,7 +224,7 @@ class _UnitRow(NamedTuple):
 
 
 def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
-                 progress=None) -> None:
+                 progress: Progress | None = None) -> None:
     """Units, and the building columns of each row (楼栋名称, 类型): every column the units
     export writes changes what it names, so an edited export imports as edited. A building's
     name and type are the same on each of its rows: a row that says otherwise is a bad row."""
@@ -342,7 +343,7 @@ class _CompanyRow(NamedTuple):
 
 
 def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
-                     progress=None) -> None:
+                     progress: Progress | None = None) -> None:
     from deskterm.rules.pinyin import pinyin_keys
     from deskterm.services.estate.residents import NewResident, create_residents, resident_row
 
@@ -472,7 +473,7 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         result.extra["units_created"] = len(places.units) - places.loaded
     if new:
         create_residents(session=session, actor=actor, clock=clock, residents_in=new,
-                         progress=None if progress is None else (lambda n: progress(_("Writing"), n, len(new))))
+                         progress=progress)
 
 
 def _key(value: Any, *, company: bool, residents: dict[int, tuple], companies: dict[int, tuple]) -> int | None:

@@ -8,7 +8,7 @@ to the one caller that asked (DESIGN.md "People and privacy", D-21).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -21,6 +21,7 @@ from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.estate import Company, Resident, ResidentCreate, Unit, name_tails
 from deskterm.models.guard import NOTICES, check_values
+from deskterm.progress import Progress
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.services import audit
@@ -142,13 +143,14 @@ _COLUMNS = ("id", *CheckedResident._fields, "active")
 def create_residents(
     *, session: Session, actor: Actor | None, clock: Clock,
     residents_in: Iterable[ResidentCreate | NewResident | CheckedResident],
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[int]:
     """Many residents at once (an import): each checked and keyed as `create_resident` does
     (`resident_row`; a CheckedResident already was), all refused if one is bad (InvalidInput,
     NotFound), then written a batch at a time: ids reserved, one executemany of plain rows,
     and their `resident.create` events (the same events and chain as one by one,
-    audit.record_many). Their ids, in order; `progress(done)` after each batch.
+    audit.record_many). Their ids, in order; `progress("Writing", done, total)` after each
+    batch.
 
     One ORM flush each, 50,000 residents took minutes; an INSERT ... RETURNING the ids in
     order goes one row a statement on SQLite (bench/bench_import.py).
@@ -177,7 +179,7 @@ def create_residents(
                 for rid, row in zip(new_ids, batch, strict=True)))
             ids.extend(new_ids)
             if progress is not None:
-                progress(len(ids))
+                progress(_("Writing"), len(ids), len(rows))
     return ids
 
 

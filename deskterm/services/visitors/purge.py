@@ -11,7 +11,6 @@ the write-ahead log. On PostgreSQL, VACUUM FULL rewrites the two tables.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +25,7 @@ from deskterm.db import is_sqlite, run_read, run_write
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.visitor import ExpectedVisitor, SlipStatus, VisitorSlip
+from deskterm.progress import Progress
 from deskterm.rules.numbering import local_day
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -103,7 +103,7 @@ def purge_visitors(
     clock: Clock,
     settings: Settings,
     older_than_days: int,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     batch: int = BATCH,
 ) -> PurgeReport:
     """Delete slips (and stale announcements) older than `older_than_days`, then compact."""
@@ -118,7 +118,7 @@ def purge_visitors(
         report.slips += slips
         report.expected += expected
         if progress:
-            progress(report.slips, counts.slips)
+            progress(_("Removing slips"), report.slips, counts.slips)
         if slips < batch:
             break
     if report.slips or report.expected:
