@@ -105,7 +105,6 @@ def require_deskterm_file(db: str | None, *, current: bool) -> None:
 
 def act_as(desk: Desk, user: str | None, action: str) -> Actor:
     """Sign in as --user and check that the role may run `action`; a denial is audited."""
-    from deskterm.db import run_write
     from deskterm.errors import AuthFailed
     from deskterm.services import permissions
     from deskterm.services.actor import Actor
@@ -123,12 +122,7 @@ def act_as(desk: Desk, user: str | None, action: str) -> Actor:
     actor = Actor.from_user(account)
     if account.must_change_password and action != "account.password":
         raise AuthFailed(_("{code} must change the password first: deskterm passwd --user {code}, or sign in to the desk app.").format(code=account.code))
-    if not permissions.allowed(actor, action):
-        run_write(
-            desk.engine,
-            lambda s: permissions.deny(session=s, actor=actor, clock=desk.clock, action=action),
-        )
-        permissions.require(actor, action)
+    permissions.authorize(engine=desk.engine, clock=desk.clock, actor=actor, action=action)
     return actor
 
 
@@ -155,21 +149,6 @@ def act_as_without_writing(desk: Desk, user: str | None, action: str) -> Actor:
 
 def act_as_admin_for_upgrade(desk: Desk, user: str | None) -> Actor:
     """`db upgrade` signs in on a schema that may be older than this release's models: the
-    account is read with the columns every release has, the password checked with argon2, and
-    the role must be admin (POLICY db.manage)."""
-    from deskterm.errors import AuthFailed
-    from deskterm.services import permissions
-    from deskterm.services.actor import Actor
-    from deskterm.services.admin import users
-
-    if not user:
-        raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
-    password = os.environ.get("DESKTERM_PASSWORD")
-    if password is None:
-        password = typer.prompt(_("Password"), hide_input=True, err=True)
-    found = users.check_password_any_schema(desk.engine, user, password)
-    if found is None:
-        raise AuthFailed(_("Wrong staff code or password."))
-    actor = Actor(found["id"], found["code"], found["name"], found["role"], None)
-    permissions.require(actor, "db.manage")
-    return actor
+    account is read with the columns every release has, and the role must be admin (POLICY
+    db.manage)."""
+    return act_as_without_writing(desk, user, "db.manage")

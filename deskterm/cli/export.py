@@ -9,6 +9,7 @@ import typer
 from deskterm.cli.context import DbOption, UserOption
 from deskterm.cli.progress import terminal_progress
 from deskterm.i18n import _, language_named
+from deskterm.services import permissions
 
 
 class ExportKind(StrEnum):
@@ -111,7 +112,8 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
     except ExportFilterError as exc:
         raise typer.BadParameter(str(exc)) from None
     if include_pii:
-        require_also(desk, actor, "export.include_pii")
+        permissions.authorize(engine=desk.engine, clock=desk.clock, actor=actor,
+                              action="export.include_pii")
         reason = (reason or "").strip() or ask(_("Why is personal data included?"))
         if not reason:
             from deskterm.errors import InvalidInput
@@ -142,15 +144,6 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
     where = _("standard output") if to_stdout else out
     sys.stderr.write(_("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n")
 
-
-def require_also(desk, actor, action: str) -> None:
-    """A second permission for a signed-in actor; a denial is audited like act_as's."""
-    from deskterm.db import run_write
-    from deskterm.services import permissions
-
-    if not permissions.allowed(actor, action):
-        run_write(desk.engine, lambda s: permissions.deny(session=s, actor=actor, clock=desk.clock, action=action))
-        permissions.require(actor, action)
 
 
 def ask(question: str) -> str:

@@ -101,6 +101,18 @@ def deny(*, session: Session, actor: Actor, clock: Clock, action: str) -> None:
     )
 
 
+def authorize(*, engine, clock: Clock, actor: Actor, action: str) -> None:
+    """The one check at a door (CLI command, TUI sign-in for a decision): the actor's role may
+    run `action`, or the denial is audited in a transaction of its own (so it survives the
+    refusal) and PermissionDenied raised. Services still `require` inside their work."""
+    if allowed(actor, action):
+        return
+    from deskterm.db import run_write
+
+    run_write(engine, lambda s: deny(session=s, actor=actor, clock=clock, action=action))
+    require(actor, action)
+
+
 def record_refusal(*, engine, clock: Clock, exc: PermissionDenied) -> None:
     """Audit a refusal raised inside a service, after its transaction was rolled back.
 

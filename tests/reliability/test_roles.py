@@ -184,6 +184,7 @@ UNGUARDED = {
     "audit.record": "the audit itself",
     "permissions.deny": "records a denial",
     "permissions.record_refusal": "records a denial",
+    "permissions.authorize": "the door check itself: records a denial and raises",
     "callbacks.queue.schedule_callback": "called inside a guarded change (repair done, complaint closed)",
     "shift.duty.close_shift": "called inside handover.sign, which takes handover.sign",
     "repairs.base.apply_change": "the common step of every guarded repair change",

@@ -92,15 +92,11 @@ class SupervisorDialog(DeskDialog[DenyDecision | None]):
         app = self.app
 
         def sign_in(engine) -> Actor:
-            from deskterm.db import run_write
-
             user = users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
                                  code=code, password=password)
             supervisor = Actor.from_user(user)
-            if not permissions.allowed(supervisor, "visitors.deny_override"):
-                run_write(engine, lambda s: permissions.deny(
-                    session=s, actor=supervisor, clock=app.clock, action="visitors.deny_override"))
-                permissions.require(supervisor, "visitors.deny_override")
+            permissions.authorize(engine=engine, clock=app.clock, actor=supervisor,
+                                  action="visitors.deny_override")
             return supervisor
 
         def failed(exc: BaseException) -> None:
