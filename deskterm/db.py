@@ -153,11 +153,15 @@ def _refuse_nul(engine: Engine) -> None:
     PostgreSQL cannot hold one in text and fails the whole statement; SQLite would store or
     match it. A flush is already stopped by models/guard.py with the field's name; this is the
     backstop for the rest (a lookup by a typed code, a search, a filter), so that every engine
-    answers a NUL with the same one sentence instead of a driver error (issue 15)."""
+    answers a NUL with the same one sentence instead of a driver error (issue 15).
+
+    A connection with the execution option `behind_the_app` (the tamper trials, which write
+    as another tool would) is not checked."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def before_cursor_execute(_conn, _cursor, _statement, parameters, _context, _many):
-        if parameters and _has_nul(parameters):
+    def before_cursor_execute(conn, _cursor, _statement, parameters, _context, _many):
+        if (parameters and _has_nul(parameters)
+                and not conn.get_execution_options().get("behind_the_app")):
             from deskterm.errors import InvalidInput
             from deskterm.i18n import _
 

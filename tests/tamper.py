@@ -10,7 +10,10 @@ GUARDS = [
 
 
 def drop_guards(conn) -> None:
-    """`conn`: a SQLAlchemy connection or a sqlite3 connection."""
+    """`conn`: a SQLAlchemy connection or a sqlite3 connection. What follows is written
+    behind the app, as another tool would: the app's own statement checks are off for it."""
+    if hasattr(conn, "execution_options"):
+        conn.execution_options(behind_the_app=True)
     for table, op in GUARDS:
         name = f"{table}_no_{op}"
         if hasattr(conn, "dialect") and conn.dialect.name == "postgresql":

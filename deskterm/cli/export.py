@@ -9,7 +9,6 @@ import typer
 from deskterm.cli.context import DbOption, UserOption
 from deskterm.cli.progress import terminal_progress
 from deskterm.i18n import _, language_named
-from deskterm.services import permissions
 
 
 class ExportKind(StrEnum):
@@ -74,16 +73,8 @@ def register(app: typer.Typer) -> None:
 def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, user, force=False,
                columns=None, filters=None) -> None:
     from deskterm.cli.context import act_as, open_desk
-    from deskterm.db import run_write
-    from deskterm.export import XLSX_MAX_ROWS, write_rows
-    from deskterm.exports import (
-        ExportFilterError,
-        build_query,
-        check_filters,
-        open_rows,
-        record_export,
-    )
-    from deskterm.exports.labels import people_codes, people_headings
+    from deskterm.exports import ExportFilterError, build_query
+    from deskterm.exports.use_case import plan_export, write_export
     from deskterm.reports.period import PeriodError, between
 
     to_stdout = out == "-"
@@ -101,46 +92,24 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
         start, end = between(since, until, desk.settings.timezone, now=desk.clock.now(), default_days=None)
     except PeriodError as exc:
         raise typer.BadParameter(str(exc)) from None
-    try:
-        query = build_query(kind, since=start, until=end, filters=filters, columns=columns)
+    try:  # a filter name or column the kind does not have, before the password is asked
+        build_query(kind, since=start, until=end, filters=filters, columns=columns)
     except ExportFilterError as exc:
         raise typer.BadParameter(str(exc)) from None
     actor = act_as(desk, user, "export.run")
     try:  # what exists is for a signed-in admin's eyes only: checked after act_as
-        filters = check_filters(desk.engine, kind, filters)
-        query = build_query(kind, since=start, until=end, filters=filters, columns=columns)
+        plan = plan_export(engine=desk.engine, clock=desk.clock, actor=actor, kind=kind,
+                           since=start, until=end, filters=filters, columns=columns,
+                           include_pii=include_pii)
     except ExportFilterError as exc:
         raise typer.BadParameter(str(exc)) from None
     if include_pii:
-        permissions.authorize(engine=desk.engine, clock=desk.clock, actor=actor,
-                              action="export.include_pii")
         reason = (reason or "").strip() or ask(_("Why is personal data included?"))
-        if not reason:
-            from deskterm.errors import InvalidInput
-
-            raise InvalidInput(_("Personal data is exported only with a reason."))
-    used = {k: v for k, v in (filters or {}).items() if v is not None}
-    run_write(desk.engine, lambda s: record_export(
-        session=s, actor=actor, clock=desk.clock, kind=kind, fmt=fmt, since=start, until=end,
-        include_pii=include_pii, reason=reason if include_pii else None, filters=used, columns=columns))
-
-    tz = desk.settings.timezone
-    headings = codes = None
-    if fmt == "xlsx" or (fmt == "csv" and language_named()):
-        headings = people_headings(kind, query.columns, tz)
-    if fmt == "xlsx":
-        codes = people_codes(kind, query.columns, desk.engine)
-    show_progress = sys.stderr.isatty()
-    with open_rows(desk.engine, query, count=show_progress or fmt == "xlsx") as (total, batches):
-        if fmt == "xlsx" and total is not None and total > XLSX_MAX_ROWS:
-            from deskterm.errors import InvalidInput
-
-            raise InvalidInput(_("{n} rows do not fit in one xlsx sheet (at most {max}): choose a shorter period or csv.").format(
-                n=f"{total:,}", max=f"{XLSX_MAX_ROWS:,}"))
-        with terminal_progress() as progress, Output(out, target, seekable=fmt == "xlsx", prefix=".deskterm-export-") as stream:
-            written = write_rows(batches, query.columns, stream, fmt=fmt, tz=tz,
-                                 include_pii=include_pii, bom=bom, progress=progress, what=kind, total=total, headings=headings,
-                                 codes=codes, bool_words=(_("yes"), _("no")) if fmt == "xlsx" else ("true", "false"))
+    with terminal_progress() as progress, Output(out, target, seekable=fmt == "xlsx", prefix=".deskterm-export-") as stream:
+        written = write_export(engine=desk.engine, clock=desk.clock, actor=actor,
+                               tz=desk.settings.timezone, plan=plan, fmt=fmt, out=stream,
+                               reason=reason, bom=bom, headings_for_people=language_named(),
+                               count=progress is not None, progress=progress)
     where = _("standard output") if to_stdout else out
     sys.stderr.write(_("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n")
 
