@@ -31,6 +31,7 @@ SCOPE_WORDS = {"": "any", "any": "any", "不限": "any", "全部": "any", "house
                "户内": "household", "住户": "household", "public": "public", "公共": "public",
                "公共设施": "public"}
 CLASS_LABELS = (("urgent", N_("urgent")), ("general", N_("general")))
+# (zh "both" is 不限: typing "h" in the form's drop-down finds household, not 户内和公共)
 SCOPE_LABELS = (("any", N_("both")), ("household", N_("household")),
                 ("public", N_("public facility")))
 FIELDS = ("code", "name_zh", "name_en", "repair_class", "scope", "sort")
