@@ -237,6 +237,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "inquiries.messages.deliver_message": "messages.deliver",
     "inquiries.promises.make_promise": "promises.make",
     "inquiries.promises.answer_promise": "promises.answer",
+    "inquiries.promises.reveal_asker_phone": "residents.reveal_phone",
     "repairs.create_repair_order": "repairs.intake",
     "repairs.dispatch": "repairs.update",
     "repairs.record_arrival": "repairs.update",

@@ -545,6 +545,10 @@ def _cases():
     S["inquiries.promises.answer_promise"] = on(lambda w: w.promise(), lambda w, a, m, s:
         promises.answer_promise(session=s, actor=a, clock=w.clock, promise_id=m.id,
                                 answer="周五停水", version=m.version))
+    S["inquiries.promises.reveal_asker_phone"] = on(
+        lambda w: w.promise(asked_by="12-1204 王五"), lambda w, a, m, s:
+        promises.reveal_asker_phone(session=s, actor=a, clock=w.clock, promise_id=m.id,
+                                    reason="回电告知答复"))
     S["repairs.dispatch"] = on(_order, lambda w, a, m, s: repairs.dispatch(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=m.version, assignee="李师傅"))
     S["repairs.record_arrival"] = on(_dispatched, lambda w, a, m, s: repairs.record_arrival(
