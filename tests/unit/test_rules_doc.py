@@ -56,3 +56,6 @@ def test_every_rule_cites_a_test():
     """Conduct rules too: a test of what the software does to support them."""
     for rule, line in rows().items():
         assert re.search(r"`(?:services|unit|tui|cli|reliability)/test_\w+\.py", line), rule
+        # a test, not a whole file: a file alone says nothing about which test holds the rule
+        bare = re.findall(r"`((?:services|unit|tui|cli|reliability)/test_\w+\.py)`", line)
+        assert not bare, (rule, bare)
