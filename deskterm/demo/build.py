@@ -25,7 +25,7 @@ from deskterm.demo.estate import add_estate, add_staff
 from deskterm.demo.inquiries import add_inquiries
 from deskterm.demo.repairs import add_repairs
 from deskterm.demo.report import DemoReport
-from deskterm.demo.shifts import add_handovers, add_shifts
+from deskterm.demo.shifts import add_handovers, add_shifts, add_visitors_on_site
 from deskterm.demo.visitors import (
     COLUMNS,
     VisitorPlan,
@@ -126,9 +126,10 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
 def _open_at(ctx: DemoContext, at: datetime) -> list[tuple[str, int, str]]:
     """What a handover signed at `at` lists as open (D-11), kind by kind as the desk's own
     handover does (services.shift.dashboard.open_items): repairs, messages, promises, callbacks
-    due by the end of that day, communications to follow up, complaints awaiting a reply (the
-    visitors on site are not in the demo's memory: its slips are written as a stream). Nothing cut (issue 21: the last
-    handover listed only messages and promises while repairs and complaints were open)."""
+    due by the end of that day, communications to follow up, complaints awaiting a reply.
+    Nothing cut (issue 21: the last handover listed only messages and promises while repairs
+    and complaints were open). The visitors on site are added when the slips are written as a
+    stream (`add_visitors_on_site`, from what the stream saw at each signing)."""
     items = []
     for row in ctx.rows["repair_order"]:
         done = row["repaired_at"] or row["closed_at"]
@@ -186,6 +187,7 @@ def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: Progre
             store.insert_tuples(conn, "visitor_slip", COLUMNS,
                                 store.iter_batches(rows.iter_days()), plan.total, progress,
                                 _("visitor slips"))
+        add_visitors_on_site(ctx, rows.on_site_at)  # before the chain: the seals count them
         _audit_bulk(ctx, plan)
         events = ctx.chain.build()
         for name in sealed_late:

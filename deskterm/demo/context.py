@@ -80,6 +80,9 @@ class DemoContext:
     # (callback, order) of every repair callback, for the one that goes wrong
     callbacks: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     unhappy: tuple[dict[str, Any], dict[str, Any]] | None = None  # a dissatisfied repair callback
+    # handover id -> the detail of its handover.sign event (its count of open items grows when
+    # the visitors on site at the signing are known: demo.shifts.add_visitors_on_site)
+    handover_signs: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tz = ZoneInfo(self.settings.timezone)

@@ -164,8 +164,10 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo | None,
 
     as_signed = {"status": HandoverStatus.signed, "incoming_user_id": None, "answered_at": None,
                  "refusal_reason": None}
+    detail = {"shift_id": shift.id, "open_items": len(open_items)}
+    ctx.handover_signs[row["id"]] = detail
     ctx.audit(signed, "handover.sign", "handover", row["id"], user_id=shift.operator_id,
-              detail={"shift_id": shift.id, "open_items": len(open_items)},
+              detail=detail,
               seal=(Handover, row, as_signed), before=note_head)
     if following is None:
         return row
@@ -174,3 +176,26 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo | None,
               detail={"reason": row["refusal_reason"]} if refused else {},
               seal=(Handover, row, {}))
     return row
+
+
+def add_visitors_on_site(ctx: DemoContext, on_site: dict[int, list[tuple[int, str, str, str]]]) -> None:
+    """The visitors on site at each handover's signing, listed first as the desk's own
+    handover lists them (services.shift.dashboard: visitors come after repairs; D-8, D-11).
+
+    The slips are generated as a stream after the handovers are planned, so the stream hands
+    back, per signing instant (epoch seconds), the slips on site then: (id, number, name, host).
+    Call before the audit chain is built: the handovers' seals and sign events count them.
+    """
+    for row in ctx.rows["handover"]:
+        visitors = on_site.get(int(row["signed_at"].timestamp()), [])
+        if not visitors:
+            continue
+        items = [{"kind": "visitor", "id": slip_id, "text": f"{number} {name} → {host} 在场"}
+                 for slip_id, number, name, host in visitors]
+        repairs = [i for i in row["open_items"] if i["kind"] == "repair"]
+        others = [i for i in row["open_items"] if i["kind"] != "repair"]
+        row["open_items"] = repairs + items + others
+        for item in items:
+            ctx.add(HandoverItem, handover_id=row["id"], kind="open", ref_kind="visitor",
+                    ref_id=item["id"], text=item["text"])
+        ctx.handover_signs[row["id"]]["open_items"] = len(row["open_items"])

@@ -142,6 +142,10 @@ class VisitorRows:
         while len(self.rota) < 3:
             self.rota.append(ctx.users[("op1", "op2", "op3")[len(self.rota)]])
         self.now = int(ctx.now.timestamp())
+        # The handovers' signing instants: the slips on site at each are handed back for the
+        # handover's open items (demo.shifts.add_visitors_on_site; D-8, D-11).
+        self.signings = sorted(int(h["signed_at"].timestamp()) for h in ctx.rows["handover"])
+        self.on_site_at: dict[int, list[tuple[int, str, str, str]]] = {}
 
     @staticmethod
     def _person(rng) -> tuple:
@@ -200,12 +204,14 @@ class VisitorRows:
         rows = []
         append = rows.append
         self.checked_in = checked_in = [start + m * 60 + int(random() * 60) for m in minutes]
+        outs: list[int] = []
         for seq, (minute, ts) in enumerate(zip(minutes, checked_in, strict=True), 1):
             k = (ts - shift0) // block
             out = ts + stays[int(random() * n_stays)] + int(random() * 60)
             if minute in forced:
                 forced.discard(minute)
                 out = now + 60
+            outs.append(out)
             if out > now:
                 status, out_at, out_by, back = on_site, None, None, None
             else:
@@ -219,7 +225,26 @@ class VisitorRows:
             )
         if day == self.ctx.today:
             self._today(rows, first_id)
+        self._note_on_site(rows, checked_in, outs)
         return rows
+
+    def _note_on_site(self, rows: list[tuple], checked_in: list[int], outs: list[int]) -> None:
+        """Which of the day's slips were on site at a handover's signing (checked in by then,
+        not yet out): the visitors the handover lists as open."""
+        signings = self.signings
+        if not signings or not checked_in or checked_in[-1] + 2 * 86400 < signings[0]:
+            return
+        status, ident, number = _IDX["status"], _IDX["id"], _IDX["number"]
+        name, host = _IDX["visitor_name"], _IDX["host_text"]
+        for row, ts, out in zip(rows, checked_in, outs, strict=True):
+            left = None if row[status] == "on_site" else out
+            if ts > signings[-1] or (left is not None and left <= signings[0]):
+                continue
+            for at in signings[bisect.bisect_left(signings, ts):]:
+                if left is not None and at >= left:
+                    break
+                self.on_site_at.setdefault(at, []).append(
+                    (row[ident], row[number], row[name], row[host]))
 
     def _today(self, rows: list[tuple], first_id: int) -> None:
         """At least three visitors still on site; the expected visitors who arrived."""

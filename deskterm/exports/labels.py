@@ -138,7 +138,7 @@ WORD_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
 RECORDS: dict[str, str] = {
     "audit": N_("Audit trail"), "auth": N_("Sign-in"), "building": N_("Building"), "callback": N_("Callback"),
     "communication": N_("Follow-up"), "company": N_("Company"), "complaint": N_("Complaint"),
-    "complaint_category": N_("Complaint category"), "counter": N_("Counter"), "db": N_("Database"),
+    "complaint_category": N_("Complaint category"), "repair_category": N_("Repair category"), "counter": N_("Counter"), "db": N_("Database"),
     "demo": N_("Demo data"), "deny_entry": N_("Deny list"), "directory": N_("Directory entry"),
     "engineer": N_("Engineer"), "event": N_("Event"), "expected_visitor": N_("Expected visitor"),
     "export": N_("Export"), "fees": N_("Fee schedule"), "handover": N_("Handover"), "import": N_("Import"),

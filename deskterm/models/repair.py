@@ -105,6 +105,7 @@ class RepairCategory(SQLModel, table=True):
     repair_class: RepairClass = Field(sa_type=String(16), max_length=16)
     scope: Code = Field(default="any", max_length=16)  # household | public | any
     sort: int = 0
+    active: bool = True  # False: retired by an admin; new orders cannot choose it, old keep it
 
 
 class FeeScheduleItem(SQLModel, table=True):

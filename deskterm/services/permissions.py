@@ -52,6 +52,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "engineers.manage": SUPERVISOR,  # the engineering list (D-36)
     "complaints.sign_off": SUPERVISOR,
     "complaints.categories": ADMIN,
+    "repairs.categories": ADMIN,  # the repair categories and their class (D-30)
     "report.run": SUPERVISOR,
     "users.unlock": SUPERVISOR,  # lift a sign-in delay (issue 19)
     # admins

@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "repairs.review_fee": N_("review a fee that is not on the schedule"),
     "complaints.sign_off": N_("sign off a complaint"),
     "complaints.categories": N_("change the complaint categories"),
+    "repairs.categories": N_("change the repair categories"),
     "report.run": N_("run a report"),
     "export.run": N_("export records"),
     "export.include_pii": N_("export personal data"),

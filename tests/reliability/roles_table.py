@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, str] = {
     "shift.close_other": "SA",
     # admins
     "complaints.categories": "A",
+    "repairs.categories": "A",
     "export.run": "A",
     "export.include_pii": "A",
     "import.run": "A",
@@ -138,6 +139,11 @@ SCREEN_ACTIONS: dict[str, str | dict[str, str] | None] = {
     "complaints.filter": ANYONE, "complaints.search": ANYONE, "complaints.refresh": ANYONE,
     "complaints.categories": "complaints.categories",
     "categories.new": "complaints.categories",  # inside the admin's categories dialog
+    # the repairs area's reference lists (D-30, D-36)
+    "repairs.engineers": "engineers.duty", "engineers.toggle": "engineers.duty",
+    "engineers.new": "engineers.manage",  # inside the engineers dialog
+    "repairs.categories": "repairs.categories",
+    "repair_categories.new": "repairs.categories",  # inside the repair categories dialog
     "complaint_menu.step": "complaints.handle", "complaint_menu.refer": "complaints.handle",
     "complaint_menu.answer": "complaints.handle", "complaint_menu.edit": "complaints.handle",
     "complaint_menu.meeting": "communications.record",
@@ -199,6 +205,7 @@ NO_SIGN_IN = {
 # -- the services: every guarded function ------------------------------------------------------
 SERVICES: dict[str, str | tuple[str, ...]] = {
     "admin.maintenance.make_backup": "db.manage",
+    "admin.repair_categories.save_category": "repairs.categories",
     "admin.maintenance.record_verify": "audit.verify",
     "admin.maintenance.restore": "db.manage",
     "shift.duty.start_shift": "shift.checkin",
@@ -230,6 +237,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "inquiries.messages.deliver_message": "messages.deliver",
     "inquiries.promises.make_promise": "promises.make",
     "inquiries.promises.answer_promise": "promises.answer",
+    "inquiries.promises.reveal_asker_phone": "residents.reveal_phone",
     "repairs.create_repair_order": "repairs.intake",
     "repairs.dispatch": "repairs.update",
     "repairs.record_arrival": "repairs.update",

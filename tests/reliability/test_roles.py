@@ -51,7 +51,7 @@ from deskterm.models.visitor import (
 )
 from deskterm.services import audit, permissions, repairs
 from deskterm.services.actor import Actor
-from deskterm.services.admin import importer, maintenance, users
+from deskterm.services.admin import importer, maintenance, repair_categories, users
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications, public_areas
@@ -467,6 +467,10 @@ def _cases():
             session=s, actor=a, clock=w.clock, settings=w.settings, complaint_in=construct(
                 ComplaintCreate,
                 who_name="赵女士", content="太吵", category="noise_neighbours")),
+        "admin.repair_categories.save_category": lambda w, a: lambda s:
+            repair_categories.save_category(session=s, actor=a, clock=w.clock, new=True,
+                                            code=_unique(w, "rc"), name_zh="新类",
+                                            repair_class="general"),
         "complaints.handling.save_category": lambda w, a: lambda s: complaints.save_category(
             session=s, actor=a, clock=w.clock, code=_unique(w, "cat"), name_zh="新类", name_en="New"),
         "complaints.communications.record_communication": lambda w, a: lambda s: communications.record_communication(
@@ -542,6 +546,10 @@ def _cases():
     S["inquiries.promises.answer_promise"] = on(lambda w: w.promise(), lambda w, a, m, s:
         promises.answer_promise(session=s, actor=a, clock=w.clock, promise_id=m.id,
                                 answer="周五停水", version=m.version))
+    S["inquiries.promises.reveal_asker_phone"] = on(
+        lambda w: w.promise(asked_by="12-1204 王五"), lambda w, a, m, s:
+        promises.reveal_asker_phone(session=s, actor=a, clock=w.clock, promise_id=m.id,
+                                    reason="回电告知答复"))
     S["repairs.dispatch"] = on(_order, lambda w, a, m, s: repairs.dispatch(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=m.version, assignee="李师傅"))
     S["repairs.record_arrival"] = on(_dispatched, lambda w, a, m, s: repairs.record_arrival(

@@ -15,6 +15,7 @@ from deskterm.db import make_engine, read_session, write_session
 from deskterm.demo import build_demo
 from deskterm.demo.store import sqlite_stamp
 from deskterm.errors import DeskError
+from deskterm.models.audit import AuditEvent
 from deskterm.models.directory import Event
 from deskterm.models.repair import Engineer
 from deskterm.models.visitor import VisitorSlip
@@ -135,11 +136,11 @@ def test_the_desk_has_work_in_every_state(demo):
 
 def test_the_last_handover_lists_what_the_desks_own_handover_would(demo):
     """Issue 21 (outside test): the demo's final handover listed only messages and promises
-    while repairs and complaints were open. It lists, kind by kind, what
-    services.shift.dashboard.open_items (the desk's handover) finds at its signing; the
-    visitors on site are the one kind the demo's handovers leave out (slips are streamed)."""
+    while repairs and complaints were open, and never the visitors on site. It lists, kind by
+    kind, what services.shift.dashboard.open_items (the desk's handover) finds at its signing,
+    and every visitor whose slip was out at the signing (checked in, not yet checked out)."""
     from deskterm.clock import as_utc
-    from deskterm.models.shift import Handover
+    from deskterm.models.shift import Handover, HandoverItem
     from deskterm.services.shift import dashboard
 
     engine, _report = demo
@@ -148,11 +149,46 @@ def test_the_last_handover_lists_what_the_desks_own_handover_would(demo):
         desk = dashboard.open_items(s, dashboard.Scope(now=as_utc(last.signed_at),
                                                        settings=Settings()))
         listed = {(i["kind"], i["id"]) for i in last.open_items}
-    signed = as_utc(last.signed_at)
+        signed = as_utc(last.signed_at)
+        slips = s.exec(select(VisitorSlip)).all()
+        on_site = {("visitor", v.id) for v in slips if as_utc(v.checked_in_at) <= signed
+                   and (v.checked_out_at is None or as_utc(v.checked_out_at) > signed)}
+        items = {(i.ref_kind, i.ref_id) for i in s.exec(select(HandoverItem).where(
+            HandoverItem.handover_id == last.id, HandoverItem.kind == "open"))}
+        sign = s.exec(select(AuditEvent).where(
+            AuditEvent.action == "handover.sign",
+            AuditEvent.entity_id == str(last.id))).one()
     expected = {(i.kind, i.id) for i in desk if i.kind != "visitor"
                 and (i.at is None or as_utc(i.at) <= signed)}  # not yet there at signing
     assert {k for k, _ in expected} >= {"repair", "complaint"}
-    assert listed == expected
+    assert len(on_site) >= 3  # the demo keeps visitors on site at its present
+    assert listed == expected | on_site
+    assert items == listed and sign.detail["open_items"] == len(listed)
+    # what the desk itself lists as on site now, checked in before the signing, is there too
+    assert {(i.kind, i.id) for i in desk if i.kind == "visitor"
+            and as_utc(i.at) <= signed} <= on_site
+
+
+def test_every_handover_lists_the_visitors_on_site_at_its_signing(demo):
+    """D-8, D-11: not only the last one; a handover signed while nobody was on site lists none."""
+    from deskterm.clock import as_utc
+    from deskterm.models.shift import Handover
+
+    engine, _report = demo
+    with read_session(engine) as s:
+        handovers = s.exec(select(Handover)).all()
+        stays = [(as_utc(v.checked_in_at), v.checked_out_at and as_utc(v.checked_out_at), v.id)
+                 for v in s.exec(select(VisitorSlip).where(
+                     VisitorSlip.checked_in_at >= min(h.signed_at for h in handovers)
+                     - timedelta(days=1)))]
+    with_visitors = 0
+    for h in handovers:
+        signed = as_utc(h.signed_at)
+        want = {i for start, end, i in stays if start <= signed and (end is None or end > signed)}
+        got = {i["id"] for i in h.open_items if i["kind"] == "visitor"}
+        assert got == want, h.id
+        with_visitors += bool(got)
+    assert with_visitors > len(handovers) // 2
 
 
 def test_accounts_sign_in_with_the_demo_password(demo):

@@ -72,3 +72,66 @@ async def test_a_message_delivered_by_phone_shows_the_number_there(make_desk_app
     (event,) = reveals(engine, "resident.reveal_phone")
     assert event.entity_id == str(estate.residents["张三"])
     assert "0001" not in str(event.detail)
+
+
+async def test_a_promised_reply_called_back_shows_the_askers_number_there(make_desk_app, engine,
+                                                                         clock, staff):
+    """Who asked is on record (12-1203 张三): the answer dialog names them and Ctrl+O gives the
+    number after the reason, through the one reveal (resident.reveal_phone), audited."""
+    from datetime import timedelta
+
+    from deskterm.models.inquiry import PromisedReplyCreate
+    from deskterm.services.inquiries import promises
+    from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
+
+    estate = seed_estate(engine, clock, staff.admin)
+    run_write(engine, lambda s: promises.make_promise(
+        session=s, actor=staff.operator, clock=clock, promise_in=PromisedReplyCreate(
+            question="停水几点恢复", asked_by="12-1203 张三", contact="家里",
+            due_at=clock.now() + timedelta(hours=2))))
+    app = make_desk_app(area="inquiries", lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "ctrl+t", "enter")       # promises, answer it
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerPromiseDialog)
+        assert "张三" in screen_text(app) and "13912340001" not in screen_text(app)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)           # why, first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert reveals(engine, "resident.reveal_phone") == []
+        await pilot.press("ctrl+o", "enter")                  # the suggested reason
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerPromiseDialog)
+        assert "13912340001" in screen_text(app)
+        await pilot.press(*"已电话告知", "ctrl+s")             # the answer typed is kept
+        await settle(pilot)
+    (event,) = reveals(engine, "resident.reveal_phone")
+    assert event.entity_id == str(estate.residents["张三"]) and "0001" not in str(event.detail)
+    kept = run_read(engine, lambda s: promises.list_promises(session=s, clock=clock,
+                                                             tz="Asia/Shanghai"))
+    assert [p.answer for p in kept] == ["已电话告知"]
+
+
+async def test_no_number_key_when_nobody_asked_on_record(make_desk_app, engine, clock, staff):
+    from datetime import timedelta
+
+    from deskterm.models.inquiry import PromisedReplyCreate
+    from deskterm.services.inquiries import promises
+    from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
+
+    seed_estate(engine, clock, staff.admin)
+    run_write(engine, lambda s: promises.make_promise(
+        session=s, actor=staff.operator, clock=clock, promise_in=PromisedReplyCreate(
+            question="快递放哪", asked_by="王先生", contact="13600002222",
+            due_at=clock.now() + timedelta(hours=2))))
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "ctrl+t", "enter", "ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerPromiseDialog)    # no reason asked: no key
+        assert "^o" not in screen_text(app)
+    assert reveals(engine, "resident.reveal_phone") == []

@@ -30,15 +30,32 @@ def test_every_cited_module_and_test_exists():
         assert (ROOT / "deskterm" / path).exists() or (ROOT / "tests" / path).exists(), path
     cited = re.findall(r"`((?:services|unit|tui|cli|reliability)/test_\w+\.py)(?:::(\w+))?", text)
     assert len(cited) > 40
-    last_file = None
-    for path, name in cited:
-        file = ROOT / "tests" / path
-        assert file.exists(), path
-        last_file = file
-        if name:
-            assert re.search(rf"def {name}\b", file.read_text(encoding="utf-8")), f"{path}::{name}"
-    # "`::name`" right after a cited file refers to that file
-    for name in re.findall(r", `::(\w+)`", text):
-        assert last_file is not None
-        assert any(re.search(rf"def {name}\b", (ROOT / "tests" / p).read_text(encoding="utf-8"))
-                   for p, _n in cited), name
+    for path, _name in cited:
+        assert (ROOT / "tests" / path).exists(), path
+
+
+def test_every_cited_test_is_in_the_file_named_before_it():
+    """`file.py::name` is in that file; a bare `::name` is in the last file cited before it
+    (the same row), never anywhere else."""
+    cite = re.compile(r"`(?:((?:services|unit|tui|cli|reliability)/test_\w+\.py))?(?:::(\w+))?`")
+    checked = 0
+    for rule, line in rows().items():
+        last = None
+        for path, name in cite.findall(line):
+            if path:
+                last = ROOT / "tests" / path
+            if name:
+                assert last is not None, f"{rule}: ::{name} before any file"
+                assert re.search(rf"def {name}\b", last.read_text(encoding="utf-8")), (
+                    f"{rule}: {last.name}::{name}")
+                checked += 1
+    assert checked > 60
+
+
+def test_every_rule_cites_a_test():
+    """Conduct rules too: a test of what the software does to support them."""
+    for rule, line in rows().items():
+        assert re.search(r"`(?:services|unit|tui|cli|reliability)/test_\w+\.py", line), rule
+        # a test, not a whole file: a file alone says nothing about which test holds the rule
+        bare = re.findall(r"`((?:services|unit|tui|cli|reliability)/test_\w+\.py)`", line)
+        assert not bare, (rule, bare)

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from deskterm.db import lock_row
 from deskterm.i18n import _
 from deskterm.models.repair import FeeScheduleItem
 from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
@@ -134,57 +133,39 @@ def import_fees(*, session: Session, actor, clock, settings, sheet: Sheet, resul
     result.applied = write and bool(versions)
 
 
-CLASS_WORDS = {"urgent": "urgent", "急修": "urgent", "急": "urgent",
-               "general": "general", "一般": "general", "一般项目": "general", "急修项目": "urgent"}
-SCOPE_WORDS = {"": "any", "any": "any", "不限": "any", "全部": "any", "household": "household",
-               "户内": "household", "住户": "household", "public": "public", "公共": "public",
-               "公共设施": "public"}
-
-
 def import_categories(*, session: Session, actor, clock, settings, sheet: Sheet,
                       result: ImportResult, skip_bad: bool) -> None:
     """D-30: the site's repair categories. A new code is added, a known one takes the file's
-    name, class, scope and order (the admin's explicit edit; `init` never does this)."""
-    import re
-
+    name, class, scope and order (the admin's explicit edit; `init` never does this). Each row
+    is held to the same check as the admin's screen (services.admin.repair_categories); a
+    retired category stays retired (the file has no column for it)."""
+    from deskterm.errors import InvalidInput
     from deskterm.models.repair import RepairCategory
+    from deskterm.services.admin.repair_categories import check_category, differs, write_category
 
     seen: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
     for line, cells in sheet.rows:
-        code = str(cells.get("code", "")).strip()
-        name_zh = " ".join(str(cells.get("name_zh", "")).split())
-        name_en = " ".join(str(cells.get("name_en", "") or "").split()) or name_zh
-        klass = CLASS_WORDS.get(str(cells.get("repair_class", "")).strip().lower())
-        scope = SCOPE_WORDS.get(str(cells.get("scope", "") or "").strip().lower())
-        sort_text = str(cells.get("sort", "") or "0").strip()
-        problem = None
-        if not re.fullmatch(r"[a-z0-9_]{1,32}", code):
-            problem = _("A category code is 1 to 32 lower-case letters, digits or _, like "
-                        "heating_not_warm.")
-        elif not name_zh or len(name_zh) > 64 or len(name_en) > 128:
-            problem = _("A category needs a name (名称) of at most 64 characters.")
-        elif klass is None:
-            problem = _("The class (类别) is 急修/urgent or 一般/general.")
-        elif scope is None:
-            problem = _("The scope (范围) is 户内/household, 公共/public or empty for both.")
-        elif not re.fullmatch(r"-?[0-9]{1,6}", sort_text.removesuffix(".0")):
-            problem = _("The order (排序) is a whole number.")
-        elif code in seen:
-            problem = _("The same entry is already on line {line}.").format(line=seen[code])
-        if problem is not None:
-            result.problems.append(RowProblem(line, problem))
+        try:
+            values = check_category(code=cells.get("code"), name_zh=cells.get("name_zh"),
+                                    name_en=cells.get("name_en"),
+                                    repair_class=cells.get("repair_class"),
+                                    scope=cells.get("scope"), sort=cells.get("sort"))
+        except InvalidInput as exc:
+            result.problems.append(RowProblem(line, str(exc)))
             continue
-        seen[code] = line
-        rows.append({"code": code, "name_zh": name_zh, "name_en": name_en,
-                     "repair_class": klass, "scope": scope,
-                     "sort": int(sort_text.removesuffix(".0"))})
+        if values["code"] in seen:
+            result.problems.append(RowProblem(line, _(
+                "The same entry is already on line {line}.").format(line=seen[values["code"]])))
+            continue
+        seen[values["code"]] = line
+        rows.append(values)
     changes = []
     for values in rows:
         row = session.get(RepairCategory, values["code"])
         if row is None:
             result.created += 1
-        elif all(getattr(row, k) == v for k, v in values.items()):
+        elif not differs(row, values):
             result.unchanged += 1
             continue
         else:
@@ -193,11 +174,6 @@ def import_categories(*, session: Session, actor, clock, settings, sheet: Sheet,
     write = not result.dry_run and (skip_bad or not result.problems)
     if write:
         for row, values in changes:
-            # an edit loads its row with the lock (desks' write guard); a new one is born here
-            row = ((row and lock_row(session, RepairCategory, row.code))
-                   or RepairCategory(code=values["code"]))
-            for key, value in values.items():
-                setattr(row, key, value)
-            session.add(row)
+            write_category(session, row, values)
         session.flush()
     result.applied = write and bool(changes)

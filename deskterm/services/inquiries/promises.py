@@ -19,10 +19,13 @@ from deskterm.clock import Clock, as_utc
 from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
+from deskterm.models.estate import Company, Resident, Unit
 from deskterm.models.inquiry import InquiryOutcome, PromisedReply, PromisedReplyCreate
 from deskterm.models.user import User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.complaints.links import on_record
+from deskterm.services.estate.residents import reveal_phone
 from deskterm.services.inquiries.log import set_outcome_in_session
 from deskterm.services.inquiries.messages import _line  # one rule for one-line fields
 from deskterm.services.permissions import require
@@ -242,3 +245,63 @@ def get_promise(*, session: Session, clock: Clock, tz: str, promise_id: int) -> 
     if not views:
         raise NotFound(_("No promised reply has the number {id}.").format(id=promise_id))
     return views[0]
+
+
+# -- calling back who asked (D-21: the desk's own call) ------------------------------------------
+_UNIT_TOKEN = re.compile(r"[0-9A-Za-z]+(?:\s*[-－]\s*[0-9A-Za-z]+)+")
+_OWNER_WORDS = {"", "业主", "房主", "户主", "owner", "the owner"}
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asked, as the register knows them: the one whose number the desk may call."""
+
+    kind: str  # resident | company
+    id: int
+    name: str
+    unit: str
+
+
+def asker_on_record(session: Session, *, promise_id: int) -> Asker | None:
+    """The resident or company on record that a promise's "asked by" (or its "reach them")
+    names by unit and name ("12-1203 张三", "张三 12-1203") or as the unit's owner ("3-502业主",
+    "12-1203"); None when the text names nobody on record, or more than one."""
+    promise = session.get(PromisedReply, promise_id)
+    if promise is None:
+        raise NotFound(_("No promised reply has the number {id}.").format(id=promise_id))
+    for text in (promise.asked_by, promise.contact):
+        for match in _UNIT_TOKEN.finditer(text or ""):
+            label = re.sub(r"\s+", "", match.group()).replace("－", "-")
+            unit = session.exec(select(Unit).where(Unit.label.ilike(label))).first()
+            if unit is None:
+                continue
+            rest = " ".join((text[:match.start()] + " " + text[match.end():]).split())
+            rest = rest.strip(" ·,，:：()（）")
+            resident_id, company_id = on_record(session, unit_id=unit.id, name=rest)
+            if resident_id is None and company_id is None and rest.casefold() in _OWNER_WORDS:
+                owners = session.exec(select(Resident.id).where(
+                    Resident.unit_id == unit.id, Resident.active,
+                    Resident.relation == "owner").limit(2)).all()
+                resident_id = owners[0] if len(owners) == 1 else None
+            if resident_id is not None:
+                person = session.get(Resident, resident_id)
+                return Asker("resident", person.id, person.name, unit.label)
+            if company_id is not None:
+                firm = session.get(Company, company_id)
+                return Asker("company", firm.id, firm.name, unit.label)
+    return None
+
+
+def reveal_asker_phone(*, session: Session, actor: Actor, clock: Clock, promise_id: int,
+                       reason: str) -> str:
+    """The number on record of who asked, to call them back with the answer: shown inside the
+    answer dialog, asked with a reason and audited by the one reveal of the desk
+    (services.estate.residents.reveal_phone: who, whose, why, the inquiry; never the number)."""
+    require(actor, "residents.reveal_phone")
+    asker = asker_on_record(session, promise_id=promise_id)
+    if asker is None:
+        raise NotFound(_("Nobody on record matches who asked: call them at the contact they "
+                         "gave."))
+    promise = session.get(PromisedReply, promise_id)
+    return reveal_phone(session=session, actor=actor, clock=clock, kind=asker.kind,
+                        person_id=asker.id, reason=reason, inquiry_id=promise.inquiry_id)

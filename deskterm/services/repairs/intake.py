@@ -39,6 +39,7 @@ from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import ENTITY, plain
+from deskterm.services.repairs.labels import category_name
 from deskterm.services.repairs.warranty import (
     find_warranty_candidate,
     warranty_target,
@@ -53,8 +54,10 @@ def _norm(text: str | None) -> str:
 
 # -- reference look-ups the intake form needs --------------------------------------------------
 def list_categories(*, session: Session, scope: RepairScope | str | None = None) -> list[RepairCategory]:
-    """The D-30 categories in list order; for a scope, those that apply to it."""
-    stmt = select(RepairCategory).order_by(RepairCategory.sort, RepairCategory.code)
+    """The D-30 categories a new order may choose (not retired), in list order; for a scope,
+    those that apply to it."""
+    stmt = (select(RepairCategory).where(RepairCategory.active.is_(True))
+            .order_by(RepairCategory.sort, RepairCategory.code))
     if scope:
         stmt = stmt.where(RepairCategory.scope.in_([str(getattr(scope, "value", scope)), "any"]))
     return list(session.exec(stmt))
@@ -118,6 +121,9 @@ def _category(session: Session, code: str) -> RepairCategory:
         raise InvalidInput(
             _("Choose a repair category from the list."), field="category_code"
         )
+    if not category.active:  # retired by an admin: orders that have it keep it
+        raise InvalidInput(_("The category {name} is no longer used; choose another from the "
+                             "list.").format(name=category_name(category)), field="category_code")
     return category
 
 

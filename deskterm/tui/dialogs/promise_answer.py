@@ -1,4 +1,8 @@
-"""Keep a promise (D-25): record what was answered. The promise leaves the open list."""
+"""Keep a promise (D-25): record what was answered. The promise leaves the open list.
+
+Calling back who asked is the desk's own call (D-21): when "asked by" names someone on record
+("12-1203 张三", "3-502业主"), Ctrl+O shows their number here, asked with a reason and audited,
+as in the callback and message dialogs."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from deskterm.services.inquiries import promises
 from deskterm.services.inquiries.promises import STATE_LABELS, PromiseView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
+from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.text import clean, plain
@@ -23,15 +28,17 @@ class AnswerPromiseDialog(DeskDialog[bool]):
     """Gives True once the answer is saved."""
 
     CSS_PATH = "inquiry_dialogs.tcss"
-    BINDINGS = bindings("form.save", "form.cancel")
+    BINDINGS = bindings("form.save", "form.cancel", "call.reveal")
     HELP_TEXT = N_(
         "Write what was answered, and how (by phone, in person ...). Ctrl+S saves it; the "
-        "promise is then kept and leaves the dashboard and the handover."
+        "promise is then kept and leaves the dashboard and the handover. When who asked is on "
+        "record, Ctrl+O shows their number to call them back, here; the audit keeps who and why."
     )
 
     def __init__(self, promise: PromiseView) -> None:
         super().__init__()
         self.promise = promise
+        self.asker: promises.Asker | None = None  # who asked, on record (read on mount)
 
     def compose(self) -> ComposeResult:
         p = self.promise
@@ -46,6 +53,9 @@ class AnswerPromiseDialog(DeskDialog[bool]):
             about.append(f" ({_(STATE_LABELS[p.state])})",
                          style="bold red" if p.state.value == "overdue" else "")
             yield Static(about, id="promise-about")
+            number = Static("", id="promise-number", markup=False)
+            number.display = False
+            yield number
             yield FormField(_("Answer"), name="answer", label_width=10, max_length=2000,
                             control=PlainTextArea(id="answer-input"))
             yield Static(plain(_("Ctrl+S: save the answer · Esc: close")), classes="hint")
@@ -53,6 +63,18 @@ class AnswerPromiseDialog(DeskDialog[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#answer-input", TextArea).focus()
+        promise_id = self.promise.id
+        self.run_db(lambda s: promises.asker_on_record(s, promise_id=promise_id),
+                    on_done=self._asker_found, write=False, group="promise-asker")
+
+    def _asker_found(self, asker: promises.Asker | None) -> None:
+        self.asker = asker
+        if asker is not None and self.app.may("residents.reveal_phone"):
+            shown = self.query_one("#promise-number", Static)
+            shown.update(plain(_("{name} ({unit}) is on record: Ctrl+O shows the number to "
+                                 "call.").format(name=asker.name, unit=asker.unit)))
+            shown.display = True
+        self.refresh_bindings()
 
     @on(TextArea.Changed)
     def clear_error(self, _event: TextArea.Changed) -> None:
@@ -81,3 +103,30 @@ class AnswerPromiseDialog(DeskDialog[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    # -- the desk's own call (D-21) ---------------------------------------------------------
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "reveal":
+            return self.asker is not None and self.app.may("residents.reveal_phone")
+        return True
+
+    def action_reveal(self) -> None:
+        """The number, asked with a reason and audited; the reason dialog saves the reveal
+        itself, so a refusal keeps the reason typed."""
+        if self.asker is None:
+            return
+        app, promise_id = self.app, self.promise.id
+        self.app.push_screen(ReasonDialog(
+            _("Why is the number of {name} needed? The audit keeps who and why.").format(
+                name=self.asker.name), label=_("Why"), max_length=200,
+            value=_("To call back with the promised answer.")).save_with(
+                lambda reason: lambda s: promises.reveal_asker_phone(
+                    session=s, actor=app.actor, clock=app.clock, promise_id=promise_id,
+                    reason=reason)),
+            lambda number: self._show_number(number) if number else None)
+
+    def _show_number(self, phone: str) -> None:
+        shown = self.query_one("#promise-number", Static)
+        shown.update(plain("☎ " + phone))
+        shown.display = True
+        self.query_one("#answer-input", TextArea).focus()

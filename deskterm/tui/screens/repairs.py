@@ -50,6 +50,12 @@ register(
                N_("Find orders by number, unit, place, name or words."), area="repairs"),
     DeskAction("repairs.refresh", "ctrl+r", "refresh", N_("Refresh"),
                N_("Read the lists again now."), area="repairs", show=False),
+    DeskAction("repairs.engineers", "ctrl+l", "engineers", N_("Engineers"),
+               N_("The engineers the desk dispatches to: who is on duty; a supervisor adds "
+                  "one."), area="repairs", permission="engineers.duty"),
+    DeskAction("repairs.categories", "ctrl+b", "categories", N_("Categories"),
+               N_("Add, rename, reclassify or retire repair categories (admin)."),
+               area="repairs", permission="repairs.categories"),
 )
 
 
@@ -63,7 +69,8 @@ class RepairsScreen(RepairFlows, AreaScreen):
     AREA = "repairs"
     CSS_PATH = "repairs.tcss"
     BINDINGS = bindings("repairs.new", "repairs.next", "repairs.actions", "repairs.print",
-                        "repairs.view", "repairs.search", "repairs.refresh")
+                        "repairs.view", "repairs.search", "repairs.refresh",
+                        "repairs.engineers", "repairs.categories")
     HELP_TEXT = N_(
         "The repair desk. The deadline board lists open orders, soonest deadline first: ⚑ "
         "the urgent on-site limit (2 h), else the repair limit (urgent 24 h, general 72 h); "
@@ -72,7 +79,8 @@ class RepairsScreen(RepairFlows, AreaScreen):
         "Ctrl+N takes a request; Enter does the next step (dispatch → on site → work done → "
         "callback → close); Ctrl+G shows every step (fees, fee acceptance, the resident's "
         "sign-off, hold, cancel, corrections); Ctrl+O prints or saves the work order. Ctrl+T "
-        "goes to the repair callbacks, the fee reviews (supervisors) and all orders."
+        "goes to the repair callbacks, the fee reviews (supervisors) and all orders. Ctrl+L "
+        "lists the engineers and who is on duty; Ctrl+B keeps the repair categories (admin)."
     )
 
     def __init__(self) -> None:
@@ -148,7 +156,21 @@ class RepairsScreen(RepairFlows, AreaScreen):
             return self.view in ("board", "all") and self._current_order_id() is not None
         if action == "search":
             return self.view == "all"
+        if action == "engineers":
+            return self.app.may("engineers.duty")
+        if action == "categories":
+            return self.app.may("repairs.categories")
         return True
+
+    def action_engineers(self) -> None:
+        from deskterm.tui.dialogs.engineers import EngineersDialog
+
+        self.app.push_screen(EngineersDialog())
+
+    def action_categories(self) -> None:
+        from deskterm.tui.dialogs.repair_categories import RepairCategoriesDialog
+
+        self.app.push_screen(RepairCategoriesDialog())
 
     # -- data --------------------------------------------------------------------------------
     def load(self) -> None:

@@ -1,0 +1,121 @@
+"""The site's repair categories (D-30), kept by an admin: add one, rename it in either
+language, set the class it gives an order (urgent or general), where it applies (household,
+public facility or both) and its place in the list, or retire it from new orders.
+
+One check for every way in: `check_category` is what `deskterm import categories`
+(services.admin.import_reference) and the admin's screen (tui/dialogs/repair_categories.py
+through `save_category`) both hold a row to. `init` never comes here: it only adds the shipped
+categories a site does not have (services.admin.reference), so a site's edits stay.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import Session, select
+
+from deskterm.clock import Clock
+from deskterm.db import lock_row
+from deskterm.errors import InvalidInput
+from deskterm.i18n import N_, _
+from deskterm.models.repair import RepairCategory
+from deskterm.services import audit
+from deskterm.services.actor import Actor
+from deskterm.services.permissions import require
+
+# The words a file or a form may use for the class and the scope (both languages).
+CLASS_WORDS = {"urgent": "urgent", "急修": "urgent", "急": "urgent",
+               "general": "general", "一般": "general", "一般项目": "general", "急修项目": "urgent"}
+SCOPE_WORDS = {"": "any", "any": "any", "不限": "any", "全部": "any", "household": "household",
+               "户内": "household", "住户": "household", "public": "public", "公共": "public",
+               "公共设施": "public"}
+CLASS_LABELS = (("urgent", N_("urgent")), ("general", N_("general")))
+# (zh "both" is 不限: typing "h" in the form's drop-down finds household, not 户内和公共)
+SCOPE_LABELS = (("any", N_("both")), ("household", N_("household")),
+                ("public", N_("public facility")))
+FIELDS = ("code", "name_zh", "name_en", "repair_class", "scope", "sort")
+
+
+def check_category(*, code: Any, name_zh: Any, name_en: Any = "", repair_class: Any,
+                   scope: Any = "", sort: Any = 0) -> dict[str, Any]:
+    """A category's values as stored, or InvalidInput naming the field in one sentence."""
+    code = str(code or "").strip()
+    name_zh = " ".join(str(name_zh or "").split())
+    name_en = " ".join(str(name_en or "").split()) or name_zh
+    klass = CLASS_WORDS.get(str(repair_class or "").strip().lower())
+    where = SCOPE_WORDS.get(str(scope or "").strip().lower())
+    sort_text = str(sort if sort not in (None, "") else "0").strip().removesuffix(".0")
+    if not re.fullmatch(r"[a-z0-9_]{1,32}", code):
+        raise InvalidInput(_("A category code is 1 to 32 lower-case letters, digits or _, like "
+                             "heating_not_warm."), field="code")
+    if not name_zh or len(name_zh) > 64:
+        raise InvalidInput(_("A category needs a name (名称) of at most 64 characters."),
+                           field="name_zh")
+    if len(name_en) > 128:
+        raise InvalidInput(_("This text is longer than {n} characters.").format(n=128),
+                           field="name_en")
+    if klass is None:
+        raise InvalidInput(_("The class (类别) is 急修/urgent or 一般/general."),
+                           field="repair_class")
+    if where is None:
+        raise InvalidInput(_("The scope (范围) is 户内/household, 公共/public or empty for both."),
+                           field="scope")
+    if not re.fullmatch(r"-?[0-9]{1,6}", sort_text):
+        raise InvalidInput(_("The order (排序) is a whole number."), field="sort")
+    return {"code": code, "name_zh": name_zh, "name_en": name_en, "repair_class": klass,
+            "scope": where, "sort": int(sort_text)}
+
+
+def differs(row: RepairCategory, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """field -> [before, after] for what `values` would change on `row`."""
+    out = {}
+    for key, value in values.items():
+        before = getattr(row, key)
+        before = str(getattr(before, "value", before)) if key == "repair_class" else before
+        if before != value:
+            out[key] = [before, value]
+    return out
+
+
+def write_category(session: Session, row: RepairCategory | None,
+                   values: dict[str, Any]) -> RepairCategory:
+    """Store checked values: an edit loads its row with the lock (the desks' write guard), a
+    new one is born here."""
+    row = (row and lock_row(session, RepairCategory, row.code)) or RepairCategory(
+        code=values["code"])
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
+    return row
+
+
+def category_rows(session: Session) -> list[RepairCategory]:
+    """Every category, retired ones too, in list order (the admin's screen)."""
+    return list(session.exec(select(RepairCategory).order_by(RepairCategory.sort,
+                                                             RepairCategory.code)))
+
+
+def save_category(*, session: Session, actor: Actor, clock: Clock, new: bool,
+                  active: bool = True, **fields: Any) -> RepairCategory:
+    """Add (`new`) or change a repair category, or retire it (`active=False`); audited with
+    what changed. Nothing changed: nothing written. Admins only (D-30)."""
+    require(actor, "repairs.categories")
+    values = check_category(**{k: fields.get(k, "") for k in FIELDS})
+    values["active"] = bool(active)
+    row = lock_row(session, RepairCategory, values["code"])
+    if new and row is not None:
+        raise InvalidInput(_("There is a category {code} already: choose it in the list to "
+                             "change it.").format(code=values["code"]), field="code")
+    if not new and row is None:
+        raise InvalidInput(_("There is no category {code}.").format(code=values["code"]),
+                           field="code")
+    changes = None if row is None else differs(row, values)
+    if changes == {}:
+        return row
+    row = write_category(session, row, values)
+    detail = ({"new": True, **{k: v for k, v in values.items() if k != "code"}}
+              if changes is None else {"changed": changes})
+    audit.record(session=session, actor=actor, clock=clock, action="repair_category.save",
+                 entity="repair_category", entity_id=row.code, detail=detail, subject=row)
+    return row
