@@ -1,11 +1,13 @@
-"""The repair categories of D-30 (loaded from data/repair_categories.csv) and classification."""
+"""The repair categories of D-30 (the text of data/repair_categories.csv, parsed) and classification.
+
+No I/O: services/admin/reference.py reads the file and hands its text here."""
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 REPAIR_CLASSES = ("urgent", "general")  # D-30: 急修 / 一般
 SCOPES = ("household", "public", "any")
@@ -28,17 +30,12 @@ class UnknownCategory(ValueError):
     """A repair category code that is not in the list."""
 
 
-def load_categories(path: Path | None = None) -> list[Category]:
-    """Read and check the category CSV (the only I/O in deskterm.rules), ordered by `sort`."""
-    if path is None:
-        from deskterm.paths import reference_data_dir
-
-        path = reference_data_dir() / "repair_categories.csv"
-    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if tuple(reader.fieldnames or ()) != COLUMNS:
-            raise ValueError(f"{path}: the columns must be {','.join(COLUMNS)}.")
-        categories = [_row(row, path, reader.line_num) for row in reader]
+def parse_categories(text: str, path: str = "categories") -> list[Category]:
+    """Check the category CSV's text (`path` names it in errors), ordered by `sort`."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise ValueError(f"{path}: the columns must be {','.join(COLUMNS)}.")
+    categories = [_row(row, path, reader.line_num) for row in reader]
     codes = [c.code for c in categories]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
@@ -46,7 +43,7 @@ def load_categories(path: Path | None = None) -> list[Category]:
     return sorted(categories, key=lambda c: (c.sort, c.code))
 
 
-def _row(row: dict[str, str], path: Path, line: int) -> Category:
+def _row(row: dict[str, str], path: str, line: int) -> Category:
     values = {key: (row.get(key) or "").strip() for key in COLUMNS}
     if not all(values.values()):
         raise ValueError(f"{path} line {line}: every column needs a value.")

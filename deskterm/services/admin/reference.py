@@ -18,7 +18,13 @@ from deskterm.models.repair import FeeScheduleItem, RepairCategory
 from deskterm.paths import reference_data_dir
 from deskterm.rules.money import parse_yuan
 from deskterm.rules.pinyin import pinyin_keys
-from deskterm.rules.repair_class import load_categories
+from deskterm.rules.repair_class import Category, parse_categories
+
+
+def load_categories(path: Path | None = None) -> list[Category]:
+    """The category list shipped in data/ (or the CSV at `path`), checked and ordered."""
+    path = Path(path) if path is not None else reference_data_dir() / "repair_categories.csv"
+    return parse_categories(path.read_text(encoding="utf-8-sig"), str(path))
 
 
 def load_repair_categories(session: Session, path: Path | None = None) -> int:
