@@ -25,6 +25,8 @@ from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from tests.tui.conftest import settle, type_text
 
+BOTH_ENGINES = True  # what these screens show depends on the engine (tests/tui/conftest.py)
+
 TUI = pathlib.Path(__file__).resolve().parents[2] / "deskterm" / "tui"
 
 # Dialogs whose flow opens them again, as typed, with the refusal (and the test showing it).

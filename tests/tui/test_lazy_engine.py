@@ -3,6 +3,8 @@
 from deskterm.tui.app import make_app
 from tests.tui.conftest import SIZE, settle, type_text
 
+BOTH_ENGINES = True  # what these screens show depends on the engine (tests/tui/conftest.py)
+
 
 async def test_the_engine_opens_once_after_the_first_paint_and_sign_in_works(
         engine, clock, settings, staff):

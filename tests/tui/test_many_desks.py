@@ -8,6 +8,8 @@ from deskterm.services.admin import users
 from deskterm.services.shift import logbook
 from tests.tui.conftest import screen_text, settle
 
+BOTH_ENGINES = True  # what these screens show depends on the engine (tests/tui/conftest.py)
+
 
 def _count_log(engine) -> int:
     return len(run_read(engine, lambda s: list(s.exec(LogbookEntry.__table__.select()))))
