@@ -64,6 +64,9 @@ def build_app() -> typer.Typer:
 
     serve.register(app)
     notice.register(app)
+    from deskterm.cli import configure
+
+    configure.register(app)
     return app
 
 

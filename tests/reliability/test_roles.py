@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import dataclasses
 import functools
 import importlib
 import itertools
@@ -270,7 +269,7 @@ def _user(w, role: str, *, shift: bool = True) -> Actor:
     actor = make_user(w.engine, w.clock, w.settings, f"u{n}-{role}", Role(role), f"员工{n}")
     if not shift:
         return actor
-    at_own_post = dataclasses.replace(w.settings, post=f"岗{n}")  # one on duty per post
+    at_own_post = w.settings.replace(post=f"岗{n}")  # one on duty per post
     made = run_write(w.engine, lambda s: shifts.start_shift(
         session=s, actor=actor, clock=w.clock, settings=at_own_post,
         self_check={i: True for i in w.settings.self_check_items}))
@@ -356,7 +355,7 @@ def _cases():
     @case("shift.duty.start_shift")
     def _(w, role):
         a = _user(w, role, shift=False)
-        free_post = dataclasses.replace(w.settings, post=f"空岗{next(w.serial)}")
+        free_post = w.settings.replace(post=f"空岗{next(w.serial)}")
         return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=free_post,
                                                self_check={i: True for i in w.settings.self_check_items})
 
