@@ -14,8 +14,6 @@ to ONE table (tests/reliability/roles_table.py), and every denial audited.
 from __future__ import annotations
 
 import ast
-import asyncio
-import functools
 import importlib
 import itertools
 import os
@@ -929,21 +927,12 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
 
 
 # == the desk app × roles ========================================================================
-def pilot_test(fn):
-    """Run an `async def` Pilot test in its own event loop (tests/tui's hook is not here)."""
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        asyncio.run(fn(*args, **kwargs))
-    return run
-
-
 def _palette(app) -> set[str]:
     from deskterm.tui.commands import desk_commands
 
     return {c.title for c in desk_commands(app, app.screen)}
 
 
-@pilot_test
 async def test_the_palette_offers_each_role_what_the_table_gives_it(make_desk_app):
     from deskterm.i18n import _
     from deskterm.tui.areas import AREAS
@@ -964,7 +953,6 @@ async def test_the_palette_offers_each_role_what_the_table_gives_it(make_desk_ap
                 assert (title in offered) == expected, (role, item.id)
 
 
-@pilot_test
 async def test_the_deny_list_keys_follow_the_table(make_desk_app, engine, clock, settings):
     """On the deny list view, Ctrl+N (add a name) and Delete (remove) are a supervisor's."""
     from tests.tui.conftest import settle
@@ -985,7 +973,6 @@ async def test_the_deny_list_keys_follow_the_table(make_desk_app, engine, clock,
             assert screen.check_action("new_slip", ()) is table.may(role, "visitors.register")
 
 
-@pilot_test
 async def test_pressing_a_refused_key_does_nothing(make_desk_app):
     """An operator on the deny list presses Ctrl+N: no form opens; a supervisor's opens."""
     from tests.tui.conftest import settle
@@ -1005,7 +992,6 @@ async def test_pressing_a_refused_key_does_nothing(make_desk_app):
             assert opened is table.may(role, "visitors.deny_list"), role
 
 
-@pilot_test
 async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
         make_desk_app, engine, clock, settings, staff):
     from tests.tui.conftest import settle
@@ -1024,7 +1010,6 @@ async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
             assert ("step" in choices) is table.may(role, "complaints.handle")
 
 
-@pilot_test
 async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, settings, staff):
     """The operator opens a fee waiting for review: refused, and the refusal is audited."""
     from tests.tui.conftest import settle
@@ -1063,7 +1048,6 @@ async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, set
                                 {"action": "repairs.review_fee", "role": "operator"})]
 
 
-@pilot_test
 async def test_a_service_refusal_in_a_worker_is_audited(make_desk_app, engine, clock, staff):
     """Whatever the screen, a PermissionDenied from a service run by the app is audited."""
     from tests.tui.conftest import settle

@@ -15,7 +15,6 @@ services.shifts) and lands on `area`; `on_duty=False` starts at the sign-in scre
 from __future__ import annotations
 
 import asyncio
-import inspect
 
 import pytest
 
@@ -24,16 +23,6 @@ from deskterm.services.actor import Actor
 from deskterm.services.shift import duty as shifts
 
 SIZE = (80, 24)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run `async def` tests in a fresh event loop (no asyncio plugin needed)."""
-    if inspect.iscoroutinefunction(pyfuncitem.obj):
-        names = pyfuncitem._fixtureinfo.argnames
-        asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-        return True
-    return None
 
 
 async def settle(pilot) -> None:
