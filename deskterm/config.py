@@ -36,7 +36,7 @@ from pydantic_settings import SettingsError as SourceError
 
 from deskterm.errors import DeskError
 from deskterm.i18n import _, normalise_language
-from deskterm.paths import config_dir
+from deskterm.paths import settings_path
 
 
 class SettingsError(DeskError, ValueError):
@@ -217,12 +217,6 @@ class Settings(_Validated, BaseSettings):
 
 # Where a value came from, for `deskterm config show`.
 DEFAULT, FILE, ENV, OPTION = "default", "file", "env", "option"
-
-
-def settings_path() -> Path:
-    """The settings file: DESKTERM_SETTINGS, else settings.toml in the config folder."""
-    named = os.environ.get("DESKTERM_SETTINGS")
-    return Path(named) if named else config_dir() / "settings.toml"
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:

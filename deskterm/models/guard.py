@@ -18,7 +18,7 @@ backstop. A bulk insert that bypasses the ORM (residents.create_residents) calls
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, Protocol, Self, TypeVar, overload
 
@@ -37,11 +37,13 @@ Notices = list[tuple[str, list[str]]]  # (attribute, kinds masked) per masked va
 class NamedRow(Protocol):
     """A named tuple of column values (a bulk insert's row)."""
 
-    _fields: tuple[str, ...]
+    @property
+    def _fields(self) -> tuple[str, ...]: ...
 
     def __getitem__(self, index: int) -> Any: ...
 
-    def _replace(self, **changes: Any) -> Self: ...
+    @property
+    def _replace(self) -> Callable[..., Self]: ...  # NamedTuple's, with the row's own fields
 
 
 RowT = TypeVar("RowT", bound=NamedRow)

@@ -47,6 +47,13 @@ def test_config_show_names_where_each_value_came_from(cli):
         sla={"urgent_onsite_minutes": 90, "urgent_fix_minutes": 600})
 
 
+def test_the_settings_language_is_spoken_unless_lang_says_otherwise(cli):
+    settings_file('lang = "zh"\n')
+    assert "(已读取)" in cli("config", "show").output.splitlines()[0]
+    assert "(read)" in cli("--lang", "en", "config", "show").output.splitlines()[0]
+    assert "(read)" in cli("config", "show", env={"DESKTERM_LANG": "en"}).output.splitlines()[0]
+
+
 @pytest.mark.parametrize(("text", "env", "sentence"), [
     ('timezone = "Mars/Olympus"\n', {},
      "The setting timezone must be a time zone name such as Asia/Shanghai, not 'Mars/Olympus'."),
