@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from deskterm.config import Settings, SettingsError
 from deskterm.i18n import _
-from deskterm.tui.actions import ACTIONS
+from deskterm.tui.actions import ACTIONS, first_key
 from deskterm.tui.areas import AREAS, screen_class
+
+
+def shown_key(settings: Settings, action_id: str, spec: str) -> str:
+    """The key shown for an action outside the footer and F1 (the area bar, the palette),
+    which read Textual's bindings: the keymap's key when the site moved it."""
+    return first_key(settings.keymap.get(action_id) or spec)
 
 
 def user_keymap(settings: Settings) -> dict[str, str]:
