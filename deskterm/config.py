@@ -1,55 +1,111 @@
-"""Settings: documented fields with the seed's defaults, read from settings.toml and the environment.
+"""Settings: one validated model (pydantic-settings) with the seed's defaults, read from
+settings.toml and DESKTERM_* environment variables.
 
-The file is `settings.toml` in the config folder (see paths.py); every field may be left out.
+`Settings(...)` is exactly its arguments over the defaults, validated (tests and the demo build
+it so); `load_settings()` layers the file, then the environment, then the command line's
+options. The file is `settings.toml` in the config folder (paths.py; DESKTERM_SETTINGS names
+another); every field may be left out. `settings.example.toml` at the repository root lists
+every field with its default (tests/unit/test_settings_example.py keeps it exact).
+
+Every field is checked by the model (types, bounds, formats, a real IANA time zone) and a bad
+value is ONE translated sentence naming the setting (`SettingsError`), never a traceback.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
 import typing
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import annotated_types
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from pydantic_settings import SettingsError as SourceError
 
 from deskterm.errors import DeskError
-from deskterm.i18n import _
-from deskterm.paths import config_dir
+from deskterm.i18n import _, normalise_language
+from deskterm.paths import settings_path
 
 
 class SettingsError(DeskError, ValueError):
-    """settings.toml holds a value deskterm cannot use; the sentence names the setting."""
+    """settings.toml or the environment holds a value deskterm cannot use; the sentence names
+    the setting."""
 
 
-@dataclass(frozen=True)
-class SlaPolicy:
+# Numbers are strict: TOML 12, never "12" or true. Every numeric field has its bounds (issue 18
+# H; tests/unit/test_settings_values.py): never negative, and never 0 where it divides or limits.
+Count = Annotated[int, Field(strict=True, ge=0)]  # 0 has a meaning (e.g. no idle lock)
+AtLeastOne = Annotated[int, Field(strict=True, ge=1)]
+Fraction = Annotated[float, Field(strict=True, ge=0, le=1)]
+
+
+class _Validated(BaseModel):
+    """A model whose invalid input is one SettingsError sentence, not a ValidationError."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise SettingsError(sentence(exc, type(self))) from None
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with `changes`, validated like any other value."""
+        return type(self)(**{**dict(self), **changes})
+
+
+class SlaPolicy(_Validated):
     """Repair time limits of D-31, in minutes from the report."""
 
-    urgent_onsite_minutes: int = 120
-    urgent_fix_minutes: int = 24 * 60
-    general_fix_minutes: int = 72 * 60
-    near_breach_fraction: float = 0.25  # amber when less than this share of the time is left
+    urgent_onsite_minutes: AtLeastOne = 120
+    urgent_fix_minutes: AtLeastOne = 24 * 60
+    general_fix_minutes: AtLeastOne = 72 * 60
+    near_breach_fraction: Fraction = 0.25  # amber when less than this share of the time is left
 
 
-@dataclass(frozen=True)
-class Settings:
+PRINTERS = ("text", "escpos")
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+_DUE = re.compile(r"shift_end|[1-9][0-9]{0,3}[hd]")
+# A Textual key list: "ctrl+o", "f2,alt+1", "question_mark", "shift+tab".
+_KEY = r"(?:[a-z]+\+)*(?:[a-z0-9_]+|[^\s,+])"
+_KEYS = re.compile(rf"{_KEY}(?:,\s*{_KEY})*")
+
+
+class Settings(_Validated, BaseSettings):
+    model_config = SettingsConfigDict(
+        frozen=True, extra="forbid", env_prefix="DESKTERM_", env_nested_delimiter="__",
+        env_ignore_empty=True, case_sensitive=False)
+
     db: str | None = None  # path or SQLAlchemy URL; None = the platform default
     lang: str | None = None  # "zh_CN" | "en"; None = from the locale
-    timezone: str = "Asia/Shanghai"
+    timezone: str = "Asia/Shanghai"  # an IANA time zone name
     post: str = "前台"  # the desk (post) this terminal serves
-    idle_lock_minutes: int = 5
-    failed_login_limit: int = 5
-    failed_login_lock_minutes: int = 15
-    min_password_length: int = 8
-    sla: SlaPolicy = field(default_factory=SlaPolicy)
-    warranty_months: int = 3  # D-35
-    repair_callback_hours: int = 48
-    repair_backdate_hours: int = 72  # how far back a reported time may go (D-31, case 1)
-    dispatch_minutes: int = 15  # "passed to engineering at once" (D-36): flagged after this
-    quotation_days: int = 2  # jobs of this many work-days or more need a quotation (D-34)
-    complaint_reply_hours: int = 24
-    complaint_callback_days: int = 3
-    inquiry_tries: int = 3  # D-22: tries before "not reached" may close an inquiry
+    idle_lock_minutes: Count = 5  # 0: no lock
+    failed_login_limit: AtLeastOne = 5
+    failed_login_lock_minutes: Count = 15
+    min_password_length: AtLeastOne = 8
+    sla: SlaPolicy = Field(default_factory=SlaPolicy)
+    warranty_months: Count = 3  # D-35
+    repair_callback_hours: Count = 48
+    repair_backdate_hours: Count = 72  # how far back a reported time may go (D-31, case 1); 0: now only
+    dispatch_minutes: AtLeastOne = 15  # "passed to engineering at once" (D-36): flagged after this
+    quotation_days: AtLeastOne = 2  # jobs of this many work-days or more need a quotation (D-34)
+    complaint_reply_hours: AtLeastOne = 24
+    complaint_callback_days: Count = 3
+    inquiry_tries: AtLeastOne = 3  # D-22: tries before "not reached" may close an inquiry
     # D-32, the published notice of where and when repairs are reported: the place (empty:
     # the desk, `post`), the hours, and the directory's phone entries whose names hold these
     repair_report_place: str = ""
@@ -63,22 +119,18 @@ class Settings:
     # complaint, case 1); values "shift_end" (before this shift ends), "<n>h" or "<n>d".
     # A kind without a key of its own falls back to repair_callback_hours or
     # complaint_callback_days.
-    callback_due: dict[str, str] = field(default_factory=lambda: {
+    callback_due: dict[str, str] = Field(default_factory=lambda: {
         "repair.urgent": "shift_end",
         "from_complaint": "shift_end",
     })
-    long_stay_minutes: int = 240
-    visitor_retention_days: int = 180
+    long_stay_minutes: AtLeastOne = 240
+    visitor_retention_days: AtLeastOne = 180
     backup_dir: str | None = None  # `db backup` without a path writes here (default: data folder/backups)
-    backup_keep_days: int = 14  # dated backups older than this are removed after a new one
-    backup_max_age_hours: int = 26  # `db status` exits 1 when the last backup is older
+    backup_keep_days: Count = 14  # dated backups older than this are removed after a new one
+    backup_max_age_hours: AtLeastOne = 26  # `db status` exits 1 when the last backup is older
     print_command: str | None = None  # e.g. "lp"; the printout is sent on stdin
     printer: str = "text"  # "text": UTF-8 text; "escpos": a receipt printer, slip numbers as barcodes
-    self_check_items: tuple[str, ...] = (
-        "appearance",
-        "desk_tidy",
-        "equipment",
-    )
+    self_check_items: tuple[str, ...] = ("appearance", "desk_tidy", "equipment")
     physical_items: tuple[str, ...] = (
         "keys",
         "blank_slips",
@@ -86,108 +138,216 @@ class Settings:
         "parcels",
         "borrowed_tools",
     )
+    # The user keymap: action id -> Textual key list, applied by the desk app through
+    # App.set_keymap (ids: tui/actions.py, F1 help); e.g. {"visitors.new" = "ctrl+o"}.
+    keymap: dict[str, str] = Field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        if self.printer not in PRINTERS:
-            raise SettingsError(_("The setting printer is one of {choices}, not {value!r}.").format(
-                choices=", ".join(PRINTERS), value=self.printer))
-        for text in self.shift_starts:
-            if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", str(text).strip()):
-                raise SettingsError(_("The setting shift_starts holds times like 08:00, not {value!r}.").format(value=text))
-        if not self.shift_starts:
-            raise SettingsError(_("The setting shift_starts needs at least one time."))
-        for key, value in dict(self.callback_due).items():
-            if not re.fullmatch(r"shift_end|[1-9][0-9]{0,3}[hd]", str(value).strip()):
-                raise SettingsError(_("The setting callback_due.{key} is shift_end, <n>h or <n>d, not {value!r}.").format(key=key, value=value))
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """`Settings(...)` is its arguments alone: the file and the environment are layered by
+        `load_settings`, which knows where each value came from (`deskterm config show`)."""
+        return (init_settings,)
 
-
-PRINTERS = ("text", "escpos")
-
-# The smallest value of each numeric setting (issue 18 H): a count, a time or a length is never
-# negative, and the ones that divide or limit something are never 0. 0 where it has a meaning
-# (idle_lock_minutes: no lock). Every numeric field must be here (tests/unit/test_settings_values.py).
-MINIMUM: dict[str, float] = {
-    "idle_lock_minutes": 0,
-    "failed_login_limit": 1,
-    "failed_login_lock_minutes": 0,
-    "min_password_length": 1,
-    "warranty_months": 0,
-    "repair_callback_hours": 0,
-    "complaint_reply_hours": 1,
-    "complaint_callback_days": 0,
-    "long_stay_minutes": 1,
-    "visitor_retention_days": 1,
-    "backup_keep_days": 0,
-    "backup_max_age_hours": 1,
-    "urgent_onsite_minutes": 1,
-    "urgent_fix_minutes": 1,
-    "general_fix_minutes": 1,
-    "near_breach_fraction": 0,
-    "repair_backdate_hours": 0,  # 0: a repair is reported now, never earlier
-    "dispatch_minutes": 1,
-    "quotation_days": 1,
-    "inquiry_tries": 1,  # D-22: at least one try before "not reached"
-}
-MAXIMUM: dict[str, float] = {"near_breach_fraction": 1}
-
-
-def _check(name: str, kind, value):
-    """`value` as the field's type, or one sentence naming the setting."""
-    origin = typing.get_origin(kind)
-    if kind is int or kind is float:
-        number_ok = isinstance(value, int) if kind is int else isinstance(value, int | float)
-        low, high = MINIMUM[name], MAXIMUM.get(name)
-        if not number_ok or isinstance(value, bool) or value < low or (high is not None and value > high):
-            if kind is int:
-                raise SettingsError(_("The setting {name} must be a whole number of at least {low}, not {value!r}.")
-                                    .format(name=name, low=int(low), value=value))
-            raise SettingsError(_("The setting {name} must be a number from {low} to {high}, not {value!r}.")
-                                .format(name=name, low=low, high=high, value=value))
-        return kind(value)
-    if kind is str:
-        if not isinstance(value, str):
-            raise SettingsError(_("The setting {name} must be text in quotes, not {value!r}.").format(
-                name=name, value=value))
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(_("The setting timezone must be a time zone name such as "
+                                  "Asia/Shanghai, not {value!r}.").format(value=value)) from None
         return value
-    if origin is tuple:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SettingsError(_("The setting {name} must be a list of texts, such as [\"a\", \"b\"].")
-                                .format(name=name))
-        return tuple(value)
-    if isinstance(kind, type) and kind is SlaPolicy:
-        if not isinstance(value, dict):
-            raise SettingsError(_("The setting {name} must be a table ([{name}] with its own lines).")
-                                .format(name=name))
-        return _coerce(value, SlaPolicy)
-    args = typing.get_args(kind)  # X | None: TOML has no null, so a value is an X
-    if type(None) in args:
-        return _check(name, next(a for a in args if a is not type(None)), value)
-    raise SettingsError(_("The setting {name} cannot be read.").format(name=name))  # pragma: no cover
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        shipped = normalise_language(value)
+        if not shipped:
+            raise SettingsError(_("The setting lang is zh_CN or en, not {value!r}.").format(
+                value=value))
+        return shipped
+
+    @field_validator("printer")
+    @classmethod
+    def _printer(cls, value: str) -> str:
+        if value not in PRINTERS:
+            raise SettingsError(_("The setting printer is one of {choices}, not {value!r}.").format(
+                choices=", ".join(PRINTERS), value=value))
+        return value
+
+    @field_validator("shift_starts")
+    @classmethod
+    def _shift_starts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            if not _TIME.fullmatch(text.strip()):
+                raise SettingsError(_("The setting shift_starts holds times like 08:00, not "
+                                      "{value!r}.").format(value=text))
+        if not value:
+            raise SettingsError(_("The setting shift_starts needs at least one time."))
+        return value
+
+    @field_validator("callback_due")
+    @classmethod
+    def _callback_due(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, due in value.items():
+            if not _DUE.fullmatch(due.strip()):
+                raise SettingsError(_("The setting callback_due.{key} is shift_end, <n>h or <n>d, "
+                                      "not {value!r}.").format(key=key, value=due))
+        return value
+
+    @field_validator("keymap")
+    @classmethod
+    def _keymap(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, keys in value.items():
+            if not _KEYS.fullmatch(keys.strip()):
+                raise SettingsError(_("The setting keymap.{key} is a key such as ctrl+o or f2 "
+                                      "(several with commas), not {value!r}.").format(
+                                          key=key, value=keys))
+        return value
 
 
-def _coerce(section: dict, cls):
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in fields(cls)}
-    kwargs = {}
-    for key, value in section.items():
-        if key not in known:
-            raise SettingsError(_("settings.toml has an unknown setting: {name}.").format(name=key))
-        kwargs[key] = _check(key, hints[key], value)
-    return cls(**kwargs)
+# Where a value came from, for `deskterm config show`.
+DEFAULT, FILE, ENV, OPTION = "default", "file", "env", "option"
 
 
-def load_settings(path: Path | None = None, **overrides) -> Settings:
-    """Settings from the file (if any), then DESKTERM_* environment variables, then overrides."""
-    path = path or Path(os.environ.get("DESKTERM_SETTINGS", config_dir() / "settings.toml"))
-    settings = Settings()
-    if path.exists():
-        with path.open("rb") as fh:
-            settings = _coerce(tomllib.load(fh), Settings)
-    env = {}
-    if os.environ.get("DESKTERM_DB"):
-        env["db"] = os.environ["DESKTERM_DB"]
-    if os.environ.get("DESKTERM_LANG"):
-        env["lang"] = os.environ["DESKTERM_LANG"]
-    settings = replace(settings, **env)
-    clean = {k: v for k, v in overrides.items() if v is not None}
-    return replace(settings, **clean)
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from the file (if any), then DESKTERM_* environment variables, then overrides
+    (the command line's options; None leaves a value alone)."""
+    return load_with_origins(path, **overrides)[0]
+
+
+def load_with_origins(path: Path | None = None, **overrides: Any) -> tuple[Settings, dict[str, str]]:
+    """The settings and, for each field (`sla.<name>` for the SLA table), where its value came
+    from: default, file, env or option."""
+    layers = [(FILE, file_values(path or settings_path())), (ENV, env_values()),
+              (OPTION, {k: v for k, v in overrides.items() if v is not None})]
+    merged: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for origin, values in layers:
+        _merge(merged, values)
+        for key, value in values.items():
+            if key == "sla" and isinstance(value, dict):
+                origins.update({f"sla.{name}": origin for name in value})
+            else:
+                origins[key] = origin
+    return Settings(**merged), origins
+
+
+def file_values(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return TomlConfigSettingsSource(Settings, toml_file=path)()
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(_("{file} is not a valid TOML file: {error}.").format(
+            file=path.name, error=str(exc).rstrip("."))) from None
+
+
+def env_values() -> dict[str, Any]:
+    """DESKTERM_<FIELD> (and DESKTERM_SLA__<FIELD>): lists and tables as JSON, numbers as
+    digits (a number from the environment is text until it is read here)."""
+    try:
+        values = EnvSettingsSource(Settings)()
+    except SourceError:
+        raise SettingsError(_env_culprit()) from None
+    return _numbers(Settings, values)
+
+
+def _env_culprit() -> str:
+    for name, info in Settings.model_fields.items():
+        raw = os.environ.get(f"DESKTERM_{name.upper()}") or os.environ.get(f"DESKTERM_{name}")
+        if raw and not _scalar(info.annotation):
+            try:
+                json.loads(raw)
+            except ValueError:
+                return _("The environment variable DESKTERM_{var} holds the setting {name} as "
+                         "JSON, such as [\"a\", \"b\"] or {{\"a\": \"b\"}}.").format(
+                             var=name.upper(), name=name)
+    return _("The DESKTERM_ environment variables cannot be read.")  # pragma: no cover
+
+
+def _scalar(annotation: Any) -> bool:
+    args = typing.get_args(annotation) or (annotation,)
+    return all(a in (str, int, float, type(None)) for a in args)
+
+
+def _numbers(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    for key, value in values.items():
+        info = model.model_fields.get(key)
+        if info is None:
+            continue
+        if isinstance(value, dict) and info.annotation is SlaPolicy:
+            out[key] = _numbers(SlaPolicy, value)
+        elif isinstance(value, str) and info.annotation in (int, float):
+            try:
+                out[key] = info.annotation(value.strip())
+            except ValueError:
+                pass  # left as text: the model names the setting
+    return out
+
+
+def _merge(into: dict[str, Any], values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if key == "sla" and isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key] = {**into[key], **value}
+        else:
+            into[key] = value
+
+
+def _field(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, FieldInfo | None, bool]:
+    """The setting's dotted name, its field and whether the error is about the field as a
+    whole (not one item of a list or table)."""
+    info = model.model_fields.get(str(loc[0]))
+    if info is not None and info.annotation is SlaPolicy and len(loc) > 1:
+        name, inner, whole = _field(SlaPolicy, loc[1:])
+        return f"{loc[0]}.{name}", inner, whole
+    return str(loc[0]), info, len(loc) == 1
+
+
+def _bounds(info: FieldInfo) -> tuple[Any, Any]:
+    low = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
+    high = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
+    return low, high
+
+
+def sentence(exc: ValidationError, model: type[BaseModel]) -> str:
+    """One translated sentence for the first problem, naming the setting."""
+    error = exc.errors()[0]
+    inner = (error.get("ctx") or {}).get("error")
+    if isinstance(inner, SettingsError):
+        return str(inner)
+    if not error["loc"]:  # pragma: no cover - a model-level check: none today
+        return _("The settings cannot be read.")
+    name, info, whole = _field(model, tuple(error["loc"]))
+    value = error.get("input")
+    if error["type"] == "extra_forbidden" or info is None:
+        return _("settings.toml has an unknown setting: {name}.").format(name=name)
+    kind = info.annotation
+    if kind is int:
+        low, _high = _bounds(info)
+        return _("The setting {name} must be a whole number of at least {low}, not {value!r}.").format(
+            name=name, low=low, value=value)
+    if kind is float:
+        low, high = _bounds(info)
+        return _("The setting {name} must be a number from {low} to {high}, not {value!r}.").format(
+            name=name, low=low, high=high, value=value)
+    if typing.get_origin(kind) is tuple:
+        return _("The setting {name} must be a list of texts, such as [\"a\", \"b\"].").format(name=name)
+    if kind is SlaPolicy or typing.get_origin(kind) is dict:
+        if whole:
+            return _("The setting {name} must be a table ([{name}] with its own lines).").format(
+                name=name)
+        return _("The setting {name} must be text in quotes, not {value!r}.").format(
+            name=f"{name}.{error['loc'][-1]}", value=value)
+    return _("The setting {name} must be text in quotes, not {value!r}.").format(name=name, value=value)
+

@@ -15,15 +15,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import UOWTransaction
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import DateTime, Integer, TypeDecorator
 from sqlmodel import Session, create_engine
+from sqlmodel.sql.expression import SelectOfScalar
 
 from deskterm.dburl import DatabaseUrlError, resolve_url  # noqa: F401  (their home before dburl.py)
 
@@ -33,14 +35,14 @@ BUSY_TIMEOUT_MS = 5000
 WRITE_RETRIES = 8
 
 
-class Hundredths(TypeDecorator):
+class Hundredths(TypeDecorator[Decimal]):
     """An exact decimal with two places (1.5 h, 2.35 m), stored as a whole number of
     hundredths so that SQLite and PostgreSQL keep it alike and no float ever touches it."""
 
     impl = Integer
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Decimal | float | str | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
         scaled = Decimal(str(value)) * 100
@@ -48,19 +50,19 @@ class Hundredths(TypeDecorator):
             raise ValueError("at most two decimal places")
         return int(scaled)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware instant stored in UTC (SQLite keeps no zone; we add it back on load)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -70,7 +72,7 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | str | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):
@@ -84,7 +86,7 @@ def _as_text(value: bytes) -> str:
     return value.decode("utf-8", "replace")
 
 
-def _blobs_as_text(_cursor, row: tuple) -> tuple:
+def _blobs_as_text(_cursor: Any, row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A row with any BLOB read as text: no column of deskterm's schema is binary, so a BLOB
     can only be text stored behind the app."""
     for value in row:
@@ -95,7 +97,7 @@ def _blobs_as_text(_cursor, row: tuple) -> tuple:
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # We issue BEGIN ourselves (deferred or IMMEDIATE); the driver must not.
         dbapi_connection.isolation_level = None
         # Text written behind the app (sqlite3, another tool) is read as text whatever it is:
@@ -111,7 +113,7 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):
+    def on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("deskterm_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
@@ -137,7 +139,7 @@ def _private_sqlite_file(url: str) -> None:
     private_sqlite(path)
 
 
-def _has_nul(parameters) -> bool:
+def _has_nul(parameters: object) -> bool:
     if isinstance(parameters, str):
         return "\x00" in parameters
     if isinstance(parameters, dict):
@@ -159,7 +161,8 @@ def _refuse_nul(engine: Engine) -> None:
     as another tool would) is not checked."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def before_cursor_execute(conn, _cursor, _statement, parameters, _context, _many):
+    def before_cursor_execute(conn: Connection, _cursor: Any, _statement: str, parameters: Any,
+                              _context: Any, _many: bool) -> None:
         if (parameters and _has_nul(parameters)
                 and not conn.get_execution_options().get("behind_the_app")):
             from deskterm.errors import InvalidInput
@@ -231,7 +234,7 @@ class UnlockedChange(RuntimeError):
     `lock_row`, so on PostgreSQL another desk could have changed it in between (a lost update)."""
 
 
-def lock_row(session: Session, model: type[T], key) -> T | None:
+def lock_row(session: Session, model: type[T], key: Any) -> T | None:
     """Load the row `key` of `model` to change it: the one way to read-modify-write a row.
 
     `SELECT ... FOR UPDATE`, refreshing whatever the session already held: on PostgreSQL a
@@ -249,7 +252,7 @@ def lock_row(session: Session, model: type[T], key) -> T | None:
     return row
 
 
-def lock_rows(session: Session, statement) -> list:
+def lock_rows(session: Session, statement: SelectOfScalar[T]) -> list[T]:
     """`lock_row` for the rows a query finds (a batch change: imports, schedules, fills)."""
     rows = list(session.exec(statement.with_for_update()
                              .execution_options(populate_existing=True)))
@@ -257,7 +260,7 @@ def lock_rows(session: Session, statement) -> list:
     return rows
 
 
-def lock_first(session: Session, statement):
+def lock_first(session: Session, statement: SelectOfScalar[T]) -> T | None:
     """The first row a query finds, locked as `lock_row` does (None if none)."""
     rows = lock_rows(session, statement.limit(1))
     return rows[0] if rows else None
@@ -278,12 +281,13 @@ class WriteSession(Session):
 
 
 @event.listens_for(WriteSession, "pending_to_persistent")
-def _born_here(session, instance) -> None:
+def _born_here(session: Session, instance: object) -> None:
     session.info.setdefault(_BORN, set()).add(sa_inspect(instance).identity_key)
 
 
 @event.listens_for(WriteSession, "before_flush")
-def _every_change_is_locked(session, _flush_context, _instances) -> None:
+def _every_change_is_locked(session: Session, _flush_context: UOWTransaction,
+                            _instances: object) -> None:
     locked = session.info.get(_LOCKED, set()) | session.info.get(_BORN, set())
     changed = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
     for obj in [*changed, *session.deleted]:
@@ -317,7 +321,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WRITE_RETRIES,
-              notices: list | None = None) -> T:
+              notices: list[str] | None = None) -> T:
     """Run `work` in a write transaction, retrying the whole of it while the database is busy.
 
     `notices` gets what the flush guard masked in free text (models/guard.py), to be told.

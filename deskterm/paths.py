@@ -31,6 +31,12 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def settings_path() -> Path:
+    """The settings file: DESKTERM_SETTINGS, else settings.toml in the config folder."""
+    named = os.environ.get("DESKTERM_SETTINGS")
+    return Path(named) if named else config_dir() / "settings.toml"
+
+
 def default_db_path() -> Path:
     return data_dir() / "deskterm.db"
 

@@ -31,6 +31,22 @@ def _take_lang(argv: list[str]) -> tuple[str | None, list[str]]:
     return lang, rest
 
 
+def _settings_language() -> str | None:
+    """The settings' `lang` when neither --lang nor DESKTERM_LANG names one (it must apply
+    before help is built). No settings file: nothing to read. A bad one is left to the
+    command, whose error boundary says it in one sentence."""
+    from deskterm.paths import settings_path
+
+    if not settings_path().exists():
+        return None
+    from deskterm.config import SettingsError, load_settings
+
+    try:
+        return load_settings().lang
+    except SettingsError:
+        return None
+
+
 def build_app() -> typer.Typer:
     import typer
 
@@ -64,6 +80,9 @@ def build_app() -> typer.Typer:
 
     serve.register(app)
     notice.register(app)
+    from deskterm.cli import configure
+
+    configure.register(app)
     return app
 
 
@@ -71,6 +90,8 @@ def run(argv: list[str] | None = None) -> None:
     """Entry point of the console script: never lets a traceback reach the user."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang, argv = _take_lang(argv)
+    if lang is None and not os.environ.get("DESKTERM_LANG"):
+        lang = _settings_language()
     try:
         set_language(lang)
     except ValueError:

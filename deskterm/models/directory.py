@@ -6,6 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import String, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
 from deskterm.models.text import Block, Code, Line, Phone
@@ -53,5 +55,5 @@ class Event(SQLModel, table=True):
 
 @event.listens_for(Event, "before_insert")
 @event.listens_for(Event, "before_update")
-def _fill_title_keys(_mapper, _connection, target: Event) -> None:
+def _fill_title_keys(_mapper: Mapper[Event], _connection: Connection, target: Event) -> None:
     target.title_pinyin, target.title_initials = pinyin_keys(target.title or "")

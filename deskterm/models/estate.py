@@ -7,8 +7,11 @@ unless revealed (DESIGN.md "People and privacy", D-21).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import String, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
 from deskterm.models.text import Block, Code, Line, Phone
@@ -76,14 +79,14 @@ def name_tails(name: str | None) -> tuple[str, str]:
 
 
 @event.listens_for(Resident, "init")
-def _fill_tails_on_init(_target, _args, kwargs) -> None:
+def _fill_tails_on_init(_target: Resident, _args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if "name" in kwargs:
         kwargs["name_after_1"], kwargs["name_after_2"] = name_tails(kwargs["name"])
 
 
 @event.listens_for(Resident, "before_insert")
 @event.listens_for(Resident, "before_update")
-def _fill_tails_on_flush(_mapper, _connection, target: Resident) -> None:
+def _fill_tails_on_flush(_mapper: Mapper[Resident], _connection: Connection, target: Resident) -> None:
     target.name_after_1, target.name_after_2 = name_tails(target.name)
 
 

@@ -18,19 +18,38 @@ backstop. A bulk insert that bypasses the ORM (residents.create_residents) calls
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
+from typing import Any, Protocol, Self, TypeVar, overload
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction
 from sqlalchemy.types import JSON, String
+from sqlmodel import SQLModel
 
 from deskterm.models.text import CODE, PHONE, TextKind, kind_of, label
 from deskterm.rules.text import controls, mask_personal, mask_personal_in
 
 NOTICES = "masked_notices"
+Notices = list[tuple[str, list[str]]]  # (attribute, kinds masked) per masked value
 
 
-def _text_columns(model, mapper) -> list[tuple[str, int | None, TextKind]]:
+class NamedRow(Protocol):
+    """A named tuple of column values (a bulk insert's row)."""
+
+    @property
+    def _fields(self) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int) -> Any: ...
+
+    @property
+    def _replace(self) -> Callable[..., Self]: ...  # NamedTuple's, with the row's own fields
+
+
+RowT = TypeVar("RowT", bound=NamedRow)
+
+
+def _text_columns(model: type[SQLModel], mapper: Mapper[Any]) -> list[tuple[str, int | None, TextKind]]:
     found = []
     for attr in mapper.column_attrs:
         column_type = attr.columns[0].type
@@ -68,13 +87,13 @@ def check_text(key: str, value: str, length: int | None, kind: TextKind,
     return value
 
 
-def check_row(obj, *, changed_only: bool = False,
-              notices: list[tuple[str, list[str]]] | None = None) -> None:
+def check_row(obj: object, *, changed_only: bool = False, notices: Notices | None = None) -> None:
     """Refuse (InvalidInput) or mask the text attributes of `obj` before they are written."""
-    state = inspect(obj, raiseerr=False)
+    state: InstanceState[Any] | None = inspect(obj, raiseerr=False)
     if state is None:
         return
-    for key, length, kind in text_limits(state.class_):
+    model: type[SQLModel] = state.class_
+    for key, length, kind in text_limits(model):
         if changed_only and not state.attrs[key].history.has_changes():
             continue
         value = state.dict.get(key)
@@ -82,7 +101,7 @@ def check_row(obj, *, changed_only: bool = False,
             stored = check_text(key, value, length, kind, notices)
             if stored is not value:
                 setattr(obj, key, stored)
-    for key in json_columns(state.class_):  # a snapshot or a change list copies typed text
+    for key in json_columns(model):  # a snapshot or a change list copies typed text
         if changed_only and not state.attrs[key].history.has_changes():
             continue
         value = state.dict.get(key)
@@ -92,7 +111,7 @@ def check_row(obj, *, changed_only: bool = False,
 
 
 @cache
-def json_columns(model) -> tuple[str, ...]:
+def json_columns(model: type[SQLModel]) -> tuple[str, ...]:
     """JSON columns whose strings are masked like free text (the audit trail's `detail` is
     masked before it is hashed, in services/audit.py)."""
     if getattr(model, "__tablename__", "") == "audit_event":
@@ -102,25 +121,31 @@ def json_columns(model) -> tuple[str, ...]:
 
 
 @cache
-def text_limits(model) -> tuple[tuple[str, int | None, TextKind], ...]:
+def text_limits(model: type[SQLModel]) -> tuple[tuple[str, int | None, TextKind], ...]:
     """(attribute, length or None, kind) of each text column of a mapped class."""
     return tuple(_text_columns(model, inspect(model)))
 
 
-def check_values(model, values, notices: list[tuple[str, list[str]]] | None = None):
+@overload
+def check_values(model: type[SQLModel], values: RowT, notices: Notices | None = None) -> RowT: ...
+@overload
+def check_values(model: type[SQLModel], values: Mapping[str, Any],
+                 notices: Notices | None = None) -> Mapping[str, Any]: ...
+def check_values(model: type[SQLModel], values: NamedRow | Mapping[str, Any],
+                 notices: Notices | None = None) -> NamedRow | Mapping[str, Any]:
     """The same check for a row written without the ORM (a bulk insert of plain values):
     `values` is a mapping of attribute -> value, or a named tuple of them. Returns the values
     as they are to be stored (a new mapping or tuple when something was masked)."""
-    if isinstance(values, tuple):
+    if not isinstance(values, Mapping):
         changes = {}
-        for index, key, length, kind in _positions(model, type(values)):
+        for index, key, length, kind in _positions(model, values._fields):
             value = values[index]
             if isinstance(value, str):
                 stored = check_text(key, value, length, kind, notices)
                 if stored is not value:
                     changes[key] = stored
         return values._replace(**changes) if changes else values
-    changed = None
+    changed: dict[str, Any] | None = None
     for key, length, kind in text_limits(model):
         value = values.get(key)
         if isinstance(value, str):
@@ -132,14 +157,16 @@ def check_values(model, values, notices: list[tuple[str, list[str]]] | None = No
 
 
 @cache
-def _positions(model, row_type) -> tuple[tuple[int, str, int | None, TextKind], ...]:
-    """(index in the named tuple, attribute, length, kind) of the model's text columns it holds."""
-    where = {name: i for i, name in enumerate(row_type._fields)}
+def _positions(model: type[SQLModel],
+               names: tuple[str, ...]) -> tuple[tuple[int, str, int | None, TextKind], ...]:
+    """(index in the named tuple, attribute, length, kind) of the model's text columns it holds
+    (`names`: the named tuple's fields)."""
+    where = {name: i for i, name in enumerate(names)}
     return tuple((where[key], key, length, kind) for key, length, kind in text_limits(model)
                  if key in where)
 
 
-def masked_sentence(notices) -> str | None:
+def masked_sentence(notices: Notices | None) -> str | None:
     """One line saying what was masked where: "Stored masked: a mobile number (Note)."."""
     from deskterm.i18n import _
     from deskterm.models.text import LABELS
@@ -165,7 +192,7 @@ def masked_sentence(notices) -> str | None:
 
 
 @event.listens_for(Session, "before_flush")
-def _before_flush(session, _flush_context, _instances) -> None:
+def _before_flush(session: Session, _flush_context: UOWTransaction, _instances: object) -> None:
     notices = session.info.setdefault(NOTICES, [])
     for obj in session.new:
         check_row(obj, notices=notices)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from deskterm.i18n import N_, _
 
@@ -50,7 +50,7 @@ Phone = Annotated[str, PHONE]
 KINDS = (CODE, LINE, BLOCK, PHONE)
 
 
-def kind_of(model, key: str) -> TextKind | None:
+def kind_of(model: type[Any], key: str) -> TextKind | None:
     """The TextKind declared on `model.key`, or None."""
     field = getattr(model, "model_fields", {}).get(key)
     if field is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import JSON, Column
@@ -15,7 +16,7 @@ def instant(*, nullable: bool = True, index: bool = False, default: Any = None) 
     return Field(default=default, sa_type=UTCDateTime, nullable=nullable, index=index)
 
 
-def json_field(default_factory=dict, *, nullable: bool = False) -> Any:
+def json_field(default_factory: Callable[[], Any] = dict, *, nullable: bool = False) -> Any:
     if nullable:
         return Field(default=None, sa_column=Column(JSON, nullable=True))
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))

@@ -11,7 +11,9 @@ the cutting is pypinyin's and each word's conversion is remembered, because a ca
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from deskterm.rules.text import mask_personal
 
@@ -29,7 +31,7 @@ def _ascii(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _engine():
+def _engine() -> tuple[Callable[[str], Iterable[str]], Any, Any]:
     """pypinyin's cutter and converter, as `lazy_pinyin` builds them (imported late: slow)."""
     from pypinyin import Style
     from pypinyin.constants import PHRASES_DICT, RE_HANS
@@ -40,7 +42,7 @@ def _engine():
     converter = UltimateConverter(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
     pinyin = Pinyin(converter)
 
-    def cut(text: str):
+    def cut(text: str) -> Iterable[str]:
         # A text of Chinese characters only (most names) is one run, which pypinyin's cutter
         # gives to its phrase segmenter as it is: the same words without testing each character.
         if PHRASES_DICT and RE_HANS.fullmatch(text):

@@ -183,7 +183,7 @@ def mask_personal(text: str, *, ids_only: bool = False) -> tuple[str, list[str]]
     return (masked, list(dict.fromkeys(found))) if found else (text, [])
 
 
-def mask_personal_in(value):
+def mask_personal_in(value: object) -> tuple[object, list[str]]:
     """`mask_personal` on every string inside a JSON-like value (dicts, lists); the new value
     (the same object when nothing changed) and the kinds found."""
     if isinstance(value, str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deskterm.models.user import Role
+from deskterm.models.user import Role, User
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Actor:
     shift_id: int | None = None
 
     @classmethod
-    def from_user(cls, user, shift_id: int | None = None) -> Actor:
+    def from_user(cls, user: User, shift_id: int | None = None) -> Actor:
         return cls(user.id, user.code, user.name, Role(user.role), shift_id)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskterm.models.audit import Counter
 from deskterm.rules.numbering import format_number, local_day
@@ -21,9 +21,9 @@ def next_number(*, session: Session, prefix: str, at: datetime, tz: str) -> str:
         insert(Counter)
         .values(prefix=prefix, day=day.strftime("%Y%m%d"), last=1)
         .on_conflict_do_update(
-            index_elements=["prefix", "day"], set_={"last": Counter.__table__.c.last + 1}
+            index_elements=["prefix", "day"], set_={"last": col(Counter.last) + 1}
         )
-        .returning(Counter.__table__.c.last)
+        .returning(col(Counter.last))
     )
     seq = session.execute(stmt).scalar_one()
     return format_number(prefix, day, seq)

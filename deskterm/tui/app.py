@@ -27,6 +27,7 @@ from deskterm.config import Settings
 from deskterm.i18n import _, set_language
 from deskterm.tui.actions import bindings, localise_bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
+from deskterm.tui.keymap import user_keymap
 from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
 from deskterm.tui.paste import paste_safe
 from deskterm.tui.scanner import ScanReader
@@ -89,6 +90,7 @@ class DeskApp(App[None]):
         self.stylesheet = DeskStylesheet(variables=self.get_css_variables())
         localise_bindings(self)
         self.settings = settings
+        self.set_keymap(user_keymap(settings))  # settings' [keymap] (tui/keymap.py)
         self._engine = engine
         self._open_engine = open_engine
         self._engine_lock = threading.Lock()

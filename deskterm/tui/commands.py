@@ -12,8 +12,9 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from deskterm.i18n import _
-from deskterm.tui.actions import ACTIONS, first_key, without_rule_codes
+from deskterm.tui.actions import ACTIONS, without_rule_codes
 from deskterm.tui.areas import AREAS, screen_class
+from deskterm.tui.keymap import shown_key
 
 
 def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
@@ -25,7 +26,8 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
         for area in AREAS:
             yield SystemCommand(
                 _("Go to: {area}").format(area=_(area.label)),
-                _("Key {key}").format(key=first_key(area.key).upper()),
+                _("Key {key}").format(
+                    key=shown_key(app.settings, f"area.{area.id}", area.key).upper()),
                 lambda area_id=area.id: app.switch_area(area_id),
             )
         for action in ACTIONS.values():

@@ -7,7 +7,6 @@ refused in one sentence with every table unchanged.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from datetime import date, timedelta
 
@@ -259,7 +258,7 @@ def test_the_self_check_saves_exactly_or_is_refused(w, answers, note):
        refuse=st.booleans(), reason=texts(1200))
 def test_a_handover_saves_exactly_or_is_refused(w, notices, counts, refuse, reason):
     out_actor = _fresh_operator(w)
-    at_post = dataclasses.replace(w.settings, post=f"岗{out_actor.code}")  # one on duty per post
+    at_post = w.settings.replace(post=f"岗{out_actor.code}")  # one on duty per post
     shift = run_write(w.engine, lambda s: shifts.start_shift(
         session=s, actor=out_actor, clock=w.clock, settings=at_post,
         self_check={i: True for i in w.settings.self_check_items}))

@@ -296,14 +296,13 @@ def test_the_number_of_write_services_raced():
 def test_two_operators_take_one_post_at_the_same_instant(world):
     """One operator on duty per post (issue 14, item 4): two desks start a shift at a free
     post at once: one opens it, the other is told who is on duty."""
-    import dataclasses
 
     from deskterm.models.user import Role
     from deskterm.services.shift import duty
     from tests.factories import make_user
 
     post = f"车库{next(world.serial)}"
-    at_post = dataclasses.replace(world.settings, post=post)
+    at_post = world.settings.replace(post=post)
     desks = [make_user(world.engine, world.clock, world.settings, f"p{next(world.serial)}",
                        Role.operator, f"门岗{i}") for i in range(2)]
     gate = threading.Barrier(2)

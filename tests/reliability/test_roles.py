@@ -14,9 +14,6 @@ to ONE table (tests/reliability/roles_table.py), and every denial audited.
 from __future__ import annotations
 
 import ast
-import asyncio
-import dataclasses
-import functools
 import importlib
 import itertools
 import os
@@ -271,7 +268,7 @@ def _user(w, role: str, *, shift: bool = True) -> Actor:
     actor = make_user(w.engine, w.clock, w.settings, f"u{n}-{role}", Role(role), f"员工{n}")
     if not shift:
         return actor
-    at_own_post = dataclasses.replace(w.settings, post=f"岗{n}")  # one on duty per post
+    at_own_post = w.settings.replace(post=f"岗{n}")  # one on duty per post
     made = run_write(w.engine, lambda s: shifts.start_shift(
         session=s, actor=actor, clock=w.clock, settings=at_own_post,
         self_check={i: True for i in w.settings.self_check_items}))
@@ -357,7 +354,7 @@ def _cases():
     @case("shift.duty.start_shift")
     def _(w, role):
         a = _user(w, role, shift=False)
-        free_post = dataclasses.replace(w.settings, post=f"空岗{next(w.serial)}")
+        free_post = w.settings.replace(post=f"空岗{next(w.serial)}")
         return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=free_post,
                                                self_check={i: True for i in w.settings.self_check_items})
 
@@ -939,21 +936,12 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
 
 
 # == the desk app × roles ========================================================================
-def pilot_test(fn):
-    """Run an `async def` Pilot test in its own event loop (tests/tui's hook is not here)."""
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        asyncio.run(fn(*args, **kwargs))
-    return run
-
-
 def _palette(app) -> set[str]:
     from deskterm.tui.commands import desk_commands
 
     return {c.title for c in desk_commands(app, app.screen)}
 
 
-@pilot_test
 async def test_the_palette_offers_each_role_what_the_table_gives_it(make_desk_app):
     from deskterm.i18n import _
     from deskterm.tui.areas import AREAS
@@ -974,7 +962,6 @@ async def test_the_palette_offers_each_role_what_the_table_gives_it(make_desk_ap
                 assert (title in offered) == expected, (role, item.id)
 
 
-@pilot_test
 async def test_the_deny_list_keys_follow_the_table(make_desk_app, engine, clock, settings):
     """On the deny list view, Ctrl+N (add a name) and Delete (remove) are a supervisor's."""
     from tests.tui.conftest import settle
@@ -995,7 +982,6 @@ async def test_the_deny_list_keys_follow_the_table(make_desk_app, engine, clock,
             assert screen.check_action("new_slip", ()) is table.may(role, "visitors.register")
 
 
-@pilot_test
 async def test_pressing_a_refused_key_does_nothing(make_desk_app):
     """An operator on the deny list presses Ctrl+N: no form opens; a supervisor's opens."""
     from tests.tui.conftest import settle
@@ -1015,7 +1001,6 @@ async def test_pressing_a_refused_key_does_nothing(make_desk_app):
             assert opened is table.may(role, "visitors.deny_list"), role
 
 
-@pilot_test
 async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
         make_desk_app, engine, clock, settings, staff):
     from tests.tui.conftest import settle
@@ -1034,7 +1019,6 @@ async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
             assert ("step" in choices) is table.may(role, "complaints.handle")
 
 
-@pilot_test
 async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, settings, staff):
     """The operator opens a fee waiting for review: refused, and the refusal is audited."""
     from tests.tui.conftest import settle
@@ -1073,7 +1057,6 @@ async def test_a_refusal_in_the_app_is_audited(make_desk_app, engine, clock, set
                                 {"action": "repairs.review_fee", "role": "operator"})]
 
 
-@pilot_test
 async def test_a_service_refusal_in_a_worker_is_audited(make_desk_app, engine, clock, staff):
     """Whatever the screen, a PermissionDenied from a service run by the app is audited."""
     from tests.tui.conftest import settle

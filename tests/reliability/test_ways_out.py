@@ -16,7 +16,6 @@ commands deskterm writes itself); HTML has no markup from the data and isolates 
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
@@ -204,7 +203,7 @@ def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
                 scan.text(f"order {o.number} text", order_text(detail, settings, include_phone=phone))
                 scan.html(f"order {o.number} html", order_html(detail, settings, include_phone=phone))
         slips = s.exec(select(VisitorSlip)).all()
-        escpos = dataclasses.replace(settings, printer="escpos")
+        escpos = settings.replace(printer="escpos")
         for slip in slips[:3]:
             scan.text(f"slip {slip.number}", slip_text(slip, settings))
             scan.text(f"slip {slip.number} printed", printable(slip_text(slip, settings),

@@ -9,7 +9,6 @@ transaction, each made by the admin unless an actor is given.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, inspect, select
@@ -87,8 +86,8 @@ class World:
         staff = make_staff(engine, clock, settings)
         actors = [staff.operator, staff.supervisor, staff.admin]
         if on_shift:  # one operator on duty per post (issue 14): the others hold posts of their own
-            actors = [_on_shift(engine, clock, settings if i == 0 else replace(
-                settings, post=f"{settings.post}-{a.code}"), a) for i, a in enumerate(actors)]
+            actors = [_on_shift(engine, clock, settings if i == 0 else settings.replace(
+                post=f"{settings.post}-{a.code}"), a) for i, a in enumerate(actors)]
         world = cls(engine, clock, settings, *actors)
         world._estate()
         return world

@@ -4,7 +4,6 @@ comes from the shift record and the roster in the settings."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -56,7 +55,7 @@ def on_shift(engine, actor, started):
 def test_shift_end_from_the_shift_record_and_the_roster(engine, settings, staff, starts, started,
                                                          now, end):
     actor = on_shift(engine, staff.operator, started)
-    roster = replace(settings, shift_starts=starts)
+    roster = settings.replace(shift_starts=starts)
     assert run_read(engine, lambda s: due.shift_end(s, actor, now, roster)) == end
 
 

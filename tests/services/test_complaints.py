@@ -121,8 +121,7 @@ def test_reply_without_closing_meets_the_deadline_but_no_callback(engine, clock,
 
 
 def test_referral_deadline_setting_and_custom(engine, clock, settings, staff):
-    from dataclasses import replace
-    row = intake(engine, clock, replace(settings, complaint_reply_hours=4), staff.operator,
+    row = intake(engine, clock, settings.replace(complaint_reply_hours=4), staff.operator,
                  refer_to="刘经理")
     assert row.reply_due_at == clock.now() + timedelta(hours=4)
     with pytest.raises(InvalidInput):

@@ -153,12 +153,11 @@ def test_visitors_messages_promises_complaints_callbacks_follow_ups(engine, cloc
 
 
 def test_logbook_of_this_shift_only(engine, clock, settings, staff):
-    import dataclasses
 
     from tests.services.test_handover import on_shift
 
     mine = on_shift(engine, clock, settings, staff.operator)
-    other = on_shift(engine, clock, dataclasses.replace(settings, post="车库"),  # one per post
+    other = on_shift(engine, clock, settings.replace(post="车库"),  # one per post
                      staff.supervisor)
     add_log(engine, clock, mine, "水泵房报警")
     add_log(engine, clock, other, "别的班")

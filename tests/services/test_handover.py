@@ -195,15 +195,14 @@ def test_sheet_text_and_html(engine, clock, settings, staff, tmp_path):
 
 
 def test_print_through_the_print_command(engine, clock, settings, staff, tmp_path):
-    from dataclasses import replace
 
     out = tmp_path / "printed.txt"
     with pytest.raises(InvalidInput):
         printing.send("x", settings)
-    printing.send("交班单\n", replace(settings, print_command=f"tee {out}"))
+    printing.send("交班单\n", settings.replace(print_command=f"tee {out}"))
     assert out.read_text(encoding="utf-8") == "交班单\n"
     with pytest.raises(DeskError):
-        printing.send("x", replace(settings, print_command="false"))
+        printing.send("x", settings.replace(print_command="false"))
 
 
 def test_history(engine, clock, settings, staff):

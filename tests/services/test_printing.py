@@ -5,7 +5,6 @@ prints is what the scanner reads back at check-out (D-7)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
 
@@ -55,7 +54,7 @@ def test_a_receipt_printer_gets_chinese_in_gb18030_and_the_number_as_a_barcode(
 
 def test_what_the_slip_prints_checks_the_visitor_out(engine, staff, clock, settings, tmp_path):
     out = tmp_path / "printer.bin"
-    desk = replace(settings, printer="escpos", print_command=f"tee {out}")
+    desk = settings.replace(printer="escpos", print_command=f"tee {out}")
     slip = register(engine, staff, clock, settings)
     print_slip(slip, desk)
     (code,) = scanned(out.read_bytes())
@@ -71,7 +70,7 @@ def test_no_identity_number_or_phone_on_either_printout(engine, staff, clock, se
     slip = register(engine, staff, clock, settings, doc_number=doc, phone="13912345678")
     for printer in ("text", "escpos"):
         out = tmp_path / f"{printer}.bin"
-        print_slip(slip, replace(settings, printer=printer, print_command=f"tee {out}"))
+        print_slip(slip, settings.replace(printer=printer, print_command=f"tee {out}"))
         data = out.read_bytes()
         assert data
         for secret in (doc, doc[:-4], "13912345678", "12345678"):
@@ -80,7 +79,7 @@ def test_no_identity_number_or_phone_on_either_printout(engine, staff, clock, se
 
 def test_plain_text_stays_utf8_for_lp(tmp_path, settings):
     out = tmp_path / "printed.txt"
-    printing.send("交班单\n", replace(settings, print_command=f"tee {out}"))
+    printing.send("交班单\n", settings.replace(print_command=f"tee {out}"))
     assert out.read_text(encoding="utf-8") == "交班单\n"
 
 
@@ -88,9 +87,9 @@ def test_printing_failures_are_one_sentence(settings):
     with pytest.raises(InvalidInput, match="print_command"):
         printing.send("x", settings)
     with pytest.raises(DeskError, match="Printing failed"):
-        printing.send("x", replace(settings, print_command="false"))
+        printing.send("x", settings.replace(print_command="false"))
     with pytest.raises(DeskError, match="Printing failed"):
-        printing.send("x", replace(settings, print_command="/no/such/printer"))
+        printing.send("x", settings.replace(print_command="/no/such/printer"))
 
 
 @pytest.mark.parametrize("data", ["", "访客", "V1\n", "a{b", "x" * 254])

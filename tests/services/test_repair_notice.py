@@ -3,8 +3,6 @@ settings and the directory, so it follows them."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from deskterm.config import SlaPolicy
 from deskterm.db import run_read, run_write
 from deskterm.models.directory import DirectoryEntry, DirectoryKind
@@ -27,7 +25,7 @@ def test_the_notice_follows_the_settings_and_the_directory(engine, settings):
     assert "Phone: 报修热线 0571-8888 0110 (24小时)" in lines
     assert not any("财务" in line or "95588" in line for line in lines)
     assert any("on site within 2 h, repaired within 24 h" in line for line in lines)
-    site = replace(settings, repair_report_place="A座一楼物业服务中心",
+    site = settings.replace(repair_report_place="A座一楼物业服务中心",
                    repair_report_hours="07:30-21:00",
                    sla=SlaPolicy(urgent_onsite_minutes=90), warranty_months=6)
     lines = run_read(engine, lambda s: notice.repair_notice(s, site))
@@ -40,6 +38,6 @@ def test_the_notice_follows_the_settings_and_the_directory(engine, settings):
 
 
 def test_without_a_phone_in_the_directory_the_notice_says_ask_at_the_desk(engine, settings):
-    none = replace(settings, repair_phone_names=("没有这样的电话",))
+    none = settings.replace(repair_phone_names=("没有这样的电话",))
     lines = run_read(engine, lambda s: notice.repair_notice(s, none))
     assert "Phone: ask at the desk." in lines

@@ -50,11 +50,10 @@ def test_intake_numbers_the_order_and_sets_its_deadlines_at_once(engine, clock, 
 
 
 def test_the_sla_policy_is_a_setting(engine, clock, settings, staff, estate):
-    from dataclasses import replace
 
     from deskterm.config import SlaPolicy
 
-    fast = replace(settings, sla=SlaPolicy(urgent_onsite_minutes=30, urgent_fix_minutes=600,
+    fast = settings.replace(sla=SlaPolicy(urgent_onsite_minutes=30, urgent_fix_minutes=600,
                                            general_fix_minutes=48 * 60))
     order = create(engine, clock, fast, staff.operator, order_in(estate.unit_1203, "burst_pipe"))
     assert order.onsite_due_at - order.reported_at == timedelta(minutes=30)

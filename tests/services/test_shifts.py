@@ -57,8 +57,7 @@ def test_one_operator_on_duty_per_post(engine, clock, settings, staff):
     state = run_read(engine, lambda s: shifts.desk_state(
         s, user_id=staff.supervisor.user_id, post=settings.post))
     assert state.shift is None and state.on_duty.code == "op1"
-    import dataclasses  # another post is free
-    start(engine, clock, dataclasses.replace(settings, post="车库"), staff.supervisor)
+    start(engine, clock, settings.replace(post="车库"), staff.supervisor)
 
 
 def test_a_supervisor_closes_an_abandoned_shift_with_a_reason(engine, clock, settings, staff):
@@ -125,9 +124,8 @@ def sign_handover(engine, clock, settings, actor, shift):
 
 
 def test_one_person_holds_one_post_at_a_time(engine, clock, settings, staff):
-    import dataclasses
 
-    garage = dataclasses.replace(settings, post="车库")
+    garage = settings.replace(post="车库")
     start(engine, clock, settings, staff.operator)
     with pytest.raises(InvalidInput) as err:
         start(engine, clock, garage, staff.operator)

@@ -15,8 +15,6 @@ services.shifts) and lands on `area`; `on_duty=False` starts at the sign-in scre
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import inspect
 
 import pytest
 
@@ -25,16 +23,6 @@ from deskterm.services.actor import Actor
 from deskterm.services.shift import duty as shifts
 
 SIZE = (80, 24)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run `async def` tests in a fresh event loop (no asyncio plugin needed)."""
-    if inspect.iscoroutinefunction(pyfuncitem.obj):
-        names = pyfuncitem._fixtureinfo.argnames
-        asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-        return True
-    return None
 
 
 async def settle(pilot) -> None:
@@ -89,7 +77,7 @@ def make_desk_app(engine, clock, settings, staff):
         actor = {"operator": staff.operator, "supervisor": staff.supervisor,
                  "admin": staff.admin}[role]
         # one operator on duty per post (issue 14): supervisors and admins hold posts of their own
-        post = use if role == "operator" else dataclasses.replace(use, post=f"{use.post}-{role}")
+        post = use if role == "operator" else use.replace(post=f"{use.post}-{role}")
         on_shift = start_shift_for(engine, clock, post, actor) if on_duty else None
         return make_app(settings=use, engine=engine, clock=clock, lang=lang,
                         cursor_blink=False, actor=on_shift, area=area)

@@ -817,11 +817,9 @@ def test_a_logbook_entry_has_one_live_correction(engine, staff, clock, settings)
 
 async def test_a_slip_prints_at_issue_when_a_printer_is_set(make_desk_app, engine, estate,
                                                             settings, tmp_path):
-    from dataclasses import replace
-
     printed = tmp_path / "printer.txt"
-    app = make_desk_app(area="visitors", app_settings=replace(
-        settings, print_command=f"tee {printed}"))
+    app = make_desk_app(area="visitors", app_settings=settings.replace(
+        print_command=f"tee {printed}"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n", *"Li Lei", "enter")

@@ -358,12 +358,11 @@ async def test_the_writer_of_a_waiting_handover_is_told_at_sign_in(engine, clock
 
 async def test_an_operator_on_duty_at_another_post_is_told_at_sign_in(engine, clock, settings,
                                                                       staff):
-    import dataclasses
 
     from tests.tui.conftest import start_shift_for
     from tests.tui.test_shift_flow import gate_app, sign_in
 
-    start_shift_for(engine, clock, dataclasses.replace(settings, post="车库"), staff.operator)
+    start_shift_for(engine, clock, settings.replace(post="车库"), staff.operator)
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

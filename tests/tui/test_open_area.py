@@ -5,7 +5,6 @@ line drawn by one widget, database work counted in `app.busy` from its thread.""
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
 
 from textual.css.stylesheet import Stylesheet
 
@@ -88,7 +87,7 @@ async def test_the_history_view_is_mounted_hidden_after_the_first_lists(make_des
 
 
 async def test_the_status_line_keeps_the_clock_whole_and_cuts_the_left(make_desk_app, settings):
-    long = replace(settings, post="东门岗" * 10 + "东门")  # 32 characters, 64 cells
+    long = settings.replace(post="东门岗" * 10 + "东门")  # 32 characters, 64 cells
     app = make_desk_app(app_settings=long, lang="zh_CN")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -211,7 +211,6 @@ async def test_deny_list_match_needs_the_supervisor(make_desk_app, engine, estat
 
 async def test_roll_call_is_printed_at_once(make_desk_app, engine, estate, staff, clock, settings,
                                             tmp_path):
-    from dataclasses import replace
 
     for name in ("王五", "赵六"):
         run_write(engine, lambda s, n=name: visitors.register_slip(
@@ -219,7 +218,7 @@ async def test_roll_call_is_printed_at_once(make_desk_app, engine, estate, staff
             slip_in=walk_in(estate, visitor_name=n)))
     printed = tmp_path / "printer.txt"
     app = make_desk_app(area="visitors",
-                        app_settings=replace(settings, print_command=f"tee {printed}"))
+                        app_settings=settings.replace(print_command=f"tee {printed}"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+g")  # one key: on screen, and sent to the printer
@@ -283,15 +282,13 @@ async def test_a_supervisor_adds_a_name_to_the_deny_list_with_two_enters(make_de
 async def test_ctrl_o_prints_the_last_slip_with_its_barcode(make_desk_app, engine, estate, staff,
                                                             clock, settings, tmp_path):
     """On a receipt printer (printer = "escpos") the slip's number is a barcode to scan."""
-    from dataclasses import replace
-
     from tests.services.test_printing import scanned
 
     slip = run_write(engine, lambda s: visitors.register_slip(
         session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
     printed = tmp_path / "printer.bin"
-    app = make_desk_app(area="visitors", app_settings=replace(
-        settings, printer="escpos", print_command=f"tee {printed}"))
+    app = make_desk_app(area="visitors", app_settings=settings.replace(
+        printer="escpos", print_command=f"tee {printed}"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.last_issued = slip  # as after issuing it on this screen

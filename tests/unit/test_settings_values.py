@@ -1,33 +1,40 @@
 """Issue 18 H: settings.toml is read by one checker for every setting: a value of the wrong
 type, or a number below its minimum, is one sentence naming the setting (never a TypeError
-later, never a negative age accepted). The numeric settings are enumerated from the dataclasses,
-so a new one cannot escape its bounds."""
+later, never a negative age accepted). The numeric settings are enumerated from the model's
+fields (issue 20: a pydantic-settings model), so a new one cannot escape its bounds."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import typing
-from dataclasses import fields
 from pathlib import Path
 
+import annotated_types
 import pytest
 
-from deskterm.config import MAXIMUM, MINIMUM, Settings, SettingsError, SlaPolicy, load_settings
+from deskterm.config import Settings, SettingsError, SlaPolicy, load_settings
 
 
-def numeric() -> list[tuple[str, str, type]]:
+def numeric() -> list[tuple[str, str | None, type]]:
     """(setting, its place in the file, int | float) for every numeric setting."""
     found = []
     for cls, section in ((Settings, None), (SlaPolicy, "sla")):
-        hints = typing.get_type_hints(cls)
-        for f in fields(cls):
-            if hints[f.name] in (int, float):
-                found.append((f.name, section, hints[f.name]))
+        for name, info in cls.model_fields.items():
+            if info.annotation in (int, float):
+                found.append((name, section, info.annotation))
     return found
 
 
+def bound(cls, name: str, kind) -> float | None:
+    info = cls.model_fields[name]
+    return next((getattr(m, kind.__name__.lower()) for m in info.metadata if isinstance(m, kind)),
+                None)
+
+
 NUMERIC = numeric()
+MINIMUM = {n: bound(SlaPolicy if s else Settings, n, annotated_types.Ge) for n, s, _k in NUMERIC}
+MAXIMUM = {n: v for n, s, _k in NUMERIC
+           if (v := bound(SlaPolicy if s else Settings, n, annotated_types.Le)) is not None}
 
 
 def write(tmp_path, name: str, section: str | None, literal: str):
@@ -39,8 +46,10 @@ def write(tmp_path, name: str, section: str | None, literal: str):
 
 def test_every_numeric_setting_has_its_bounds():
     assert len(NUMERIC) >= 16
-    assert {name for name, _s, _k in NUMERIC} == set(MINIMUM)
-    assert set(MAXIMUM) <= set(MINIMUM)
+    assert all(low is not None and low >= 0 for low in MINIMUM.values()), MINIMUM
+    assert {name for name, _s, kind in NUMERIC if kind is float} <= set(MAXIMUM)
+    for name, section, _kind in NUMERIC:  # strict: "12" and true are refused, not coerced
+        assert (SlaPolicy if section else Settings).model_fields[name].metadata[0].strict
 
 
 @pytest.mark.parametrize(("name", "section", "kind"), NUMERIC, ids=[n for n, _s, _k in NUMERIC])
@@ -69,6 +78,8 @@ def test_a_fraction_above_its_maximum_is_refused(tmp_path):
 @pytest.mark.parametrize(("name", "literal"), [
     ("timezone", "8"), ("post", "[1]"), ("backup_dir", "3"), ("self_check_items", '"keys"'),
     ("physical_items", "[1, 2]"), ("sla", "3"), ("nonsense", "1"), ("printer", '"laser"'),
+    ("timezone", '"Mars/Olympus"'), ("lang", '"fr"'), ("keymap", '"ctrl+o"'),
+    ("callback_due", '{repair = "soon"}'), ("shift_starts", '["8 am"]'),
 ])
 def test_other_settings_are_checked_too(tmp_path, name, literal):
     with pytest.raises(SettingsError) as caught:

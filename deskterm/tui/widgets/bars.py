@@ -12,7 +12,6 @@ from textual.widgets import Static
 
 from deskterm.i18n import _
 from deskterm.tui import fmt
-from deskterm.tui.actions import first_key
 from deskterm.tui.widgets.text import clean
 
 
@@ -104,11 +103,12 @@ class AreaBar(Static):
 
     def redraw(self) -> None:
         from deskterm.tui.areas import AREAS
+        from deskterm.tui.keymap import shown_key
 
         width = self.size.width or 80
         pieces = []
         for area in AREAS:
-            key = first_key(area.key).upper()
+            key = shown_key(self.app.settings, f"area.{area.id}", area.key).upper()
             pieces.append((area.id, key, _(area.tab)))
         words = sum(cell_len(k) + 1 + cell_len(t) for _i, k, t in pieces)
         # Roomy ("F2 Home  F3 Visitors"), then single spaces (the English bar at 80
