@@ -166,10 +166,10 @@ def pytest_terminal_summary(terminalreporter):
     registry = None
     for reports in terminalreporter.stats.values():
         for rep in reports:
-            nodeid = getattr(rep, "nodeid", "")
-            if "test_races.py::" not in nodeid or getattr(rep, "when", "call") != "call" \
-                    and rep.outcome != "skipped":
+            if not isinstance(rep, pytest.TestReport) or "test_races.py::" not in rep.nodeid \
+                    or not (rep.when == "call" or rep.skipped):
                 continue
+            nodeid = rep.nodeid
             if "::test_every_service_that_changes_a_row_has_a_race[sqlite" in nodeid:
                 registry = rep.outcome
             if "::test_two_desks_at_the_same_instant[" in nodeid:

@@ -69,8 +69,8 @@ def _held(w):
     return m
 
 
-def _with_fee(w):
-    m = roles._order(w)
+def _with_fee(w):  # not a warranty repeat of an earlier order (its fee would be waived)
+    m = roles._order(w, warranty_opt_out_reason="另一处漏水")
     run_write(w.engine, lambda s: repairs.add_fee_line(
         session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
         version=None, code="F001"))
