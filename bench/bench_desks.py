@@ -56,6 +56,67 @@ def _context(url: str, code: str):
     return engine, SystemClock(), Settings(), Actor(user.id, user.code, user.name, Role.operator)
 
 
+class _Trace:
+    """Where one save spends its time (DESKTERM_BENCH_TRACE=1): the statements (count, time,
+    the slowest), the wait for the audit head's row lock, the commit, this process's CPU time,
+    and the time it sat runnable on the CPU run queue (/proc/thread-self/schedstat: the
+    scheduler's, not deskterm's)."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.reset()
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+        event.listen(engine, "commit", self._commit)
+
+    def reset(self) -> None:
+        self.n = 0
+        self.sql = 0.0
+        self.slowest = (0.0, "")
+        self.head = 0.0
+        self.first = None
+        self.commit_at = None
+        self.t0 = time.perf_counter()
+        self.cpu0 = time.process_time()
+        self.q0 = self._runq()
+
+    @staticmethod
+    def _runq() -> float:
+        try:
+            with open("/proc/thread-self/schedstat") as f:
+                return int(f.read().split()[1]) / 1e6
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def _before(self, _conn, _cursor, statement, *_a) -> None:
+        self._at = time.perf_counter()
+        if self.first is None:
+            self.first = self._at
+
+    def _after(self, _conn, _cursor, statement, *_a) -> None:
+        took = time.perf_counter() - self._at
+        self.n += 1
+        self.sql += took
+        if "audit_head" in statement and "FOR UPDATE" in statement:
+            self.head += took
+        if took > self.slowest[0]:
+            self.slowest = (took, " ".join(statement.split())[:60])
+
+    def _commit(self, _conn) -> None:
+        self.commit_at = time.perf_counter()
+
+    def phases(self) -> dict:
+        end = time.perf_counter()
+        ms = lambda x: round(x * 1000, 1)  # noqa: E731
+        return {"to_first_sql_ms": ms((self.first or end) - self.t0), "n_sql": self.n,
+                "sql_ms": ms(self.sql), "head_lock_ms": ms(self.head),
+                "commit_ms": ms(end - self.commit_at) if self.commit_at else None,
+                "slowest_sql": [ms(self.slowest[0]), self.slowest[1]],
+                "cpu_ms": ms(time.process_time() - self.cpu0),
+                "runq_ms": round(self._runq() - self.q0, 1)}
+
+
 def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> None:
     """One desk: print one JSON line per save: {"token", "kind", "ms", "at", "ok"}."""
     from sqlalchemy import func
@@ -68,6 +129,7 @@ def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> Non
 
     rng = random.Random(seed)
     engine, clock, _settings, actor = _context(url, code)
+    trace = _Trace(engine) if os.environ.get("DESKTERM_BENCH_TRACE") else None
     run_read(engine, lambda s: s.exec(select(func.count()).select_from(Message)).one())
     run_write(engine, lambda s: messages.take_message(  # warm: its first save is not timed
         session=s, actor=actor, clock=clock, message_in=MessageCreate(
@@ -93,6 +155,8 @@ def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> Non
             work = lambda s, t=token: messages.take_message(  # noqa: E731
                 session=s, actor=actor, clock=clock, message_in=MessageCreate(
                     for_kind="other", for_name="张三", from_name="快递", text=t))
+        if trace is not None:
+            trace.reset()
         started = time.perf_counter()
         try:
             run_write(engine, work)
@@ -100,8 +164,10 @@ def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> Non
         except DeskError:
             ok = False
         ms = (time.perf_counter() - started) * 1000
-        print(json.dumps({"token": token, "kind": kind, "ms": ms, "at": time.time(), "ok": ok}),
-              flush=True)
+        line = {"token": token, "kind": kind, "ms": ms, "at": time.time(), "ok": ok}
+        if trace is not None:
+            line["phases"] = trace.phases()
+        print(json.dumps(line), flush=True)
     engine.dispose()
 
 
@@ -127,7 +193,9 @@ def watcher(url: str, code: str, start_at: float, seconds: float) -> None:
         scope = dashboard.Scope(now=clock.now(), settings=settings, actor=Actor(
             actor.user_id, actor.code, actor.name, actor.role))
 
-        def read(s, after=last_id, scope=scope):
+        # ids are drawn at insert, commits land in another order: a save committed after a
+        # higher id was read has a lower id, so the window reaches back past the last one
+        def read(s, after=last_id - 100, scope=scope):
             dashboard.counts(s, scope)  # what the dashboard reads at a refresh
             return s.exec(select(Message.id, Message.text, Message.delivered_at)
                           .where((Message.id > after) | Message.delivered_at.is_not(None))).all()
@@ -209,6 +277,14 @@ def run_one(url: str, desks: int, seconds: float, label: str) -> dict:
     seen = json.loads(out.strip().splitlines()[-1])
     lost, doubled = _check(url, saves)
     done = [s for s in saves if s["ok"]]
+    if os.environ.get("DESKTERM_BENCH_TRACE"):  # the slowest saves, phase by phase
+        for s in sorted(saves, key=lambda s: -s["ms"])[:max(3, len(saves) // 50)]:
+            print(f"{label} slow save {s['ms']:.1f} ms {s['kind']}: {json.dumps(s['phases'])}",
+                  file=sys.stderr)
+        for name in ("runq_ms", "cpu_ms", "to_first_sql_ms", "head_lock_ms", "commit_ms", "sql_ms",
+                     "n_sql"):
+            got = [s["phases"][name] or 0 for s in saves]
+            print(f"{label} {name}: p50 {_pct(got, 0.5)} p99 {_pct(got, 0.99)}", file=sys.stderr)
     visible = [seen[s["token"]] - s["at"] for s in done if s["token"] in seen]
     unseen = sum(1 for s in done if s["token"] not in seen)
     return {

@@ -30,7 +30,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from deskterm import audit_witness
 from deskterm.audit_key import audit_key, key_location
@@ -320,6 +320,14 @@ def _locked_head(session: Session) -> AuditHead:
     """The head, locked, checked once per transaction: present whenever the chain holds an event
     (a deleted head would make the next event collide with seq 1), and its event verifying with
     this desk's key (a desk with another key would chain events nobody can verify)."""
+    if not session.info.get(_HEAD_CHECKED):
+        # The key is checked on the chain's end as it stands before the lock: every desk's
+        # write waits for this lock, so it is held for no more than the append (bench_desks).
+        last = session.exec(select(AuditEvent).join(AuditHead, col(AuditHead.seq) == AuditEvent.seq)
+                            .where(AuditHead.id == 1)).first()
+        if last is not None and _event_hash(last) != last.hash:
+            raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
+                where=key_location()))
     head = lock_row(session, AuditHead, 1)
     if head is None:
         if session.exec(select(AuditEvent.seq).limit(1)).first() is not None:
@@ -327,11 +335,6 @@ def _locked_head(session: Session) -> AuditHead:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
         session.flush()
-    elif head.seq and not session.info.get(_HEAD_CHECKED):
-        last = session.exec(select(AuditEvent).where(AuditEvent.seq == head.seq)).first()
-        if last is not None and _event_hash(last) != last.hash:
-            raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
-                where=key_location()))
     if not session.info.get(_HEAD_CHECKED):
         # the witness is raised at commit only while the chain still holds it (B1): a chain cut
         # back below it stays reported by verify, whatever is appended after the cut
