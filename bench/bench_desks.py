@@ -20,6 +20,9 @@ twice, or delivered more than once (two `message.deliver` audit events).
     python bench/bench_desks.py [--sqlite-desks 6] [--pg-url URL --pg-desks 20] [--seconds 60]
 
 Targets (issue 14): save p99 <= 200 ms, visible p95 <= 2 s, 0 lost, 0 doubled.
+
+DESKTERM_BENCH_TRACE=1 adds each save's phases (statements, the wait for the audit head's lock,
+commit, the desk's CPU time and its time waiting for a CPU) and prints the slowest saves.
 """
 
 from __future__ import annotations
