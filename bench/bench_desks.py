@@ -2,7 +2,8 @@
 desk measures how long another desk's save takes to show on its screen.
 
 Each desk is a process with its own engine; its first save (statements compiled, connection
-made) comes before the common start and is not timed. Then it saves every 1–5 s (3 on
+made) comes before the common start, which is set once every desk and the watcher are started
+and warm (their start-up is not in the timed window), and is not timed. Then it saves every 1–5 s (3 on
 average): two saves in
 three take a message (a new row), one in three delivers a message still waiting (a change to
 a row other desks may change at the same instant: one wins, the others are refused with
@@ -31,6 +32,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,7 +122,18 @@ class _Trace:
                 "runq_ms": round(self._runq() - self.q0, 1)}
 
 
-def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> None:
+def _ready(gate: str, code: str) -> float:
+    """Say this process is started and warm, then wait for the common start: the parent sets it
+    once every desk and the watcher are ready, so no process's start-up (imports, first
+    connection: about a CPU-second each) falls in the timed window."""
+    Path(gate, f"ready-{code}").touch()
+    start = Path(gate, "start")
+    while not start.exists():
+        time.sleep(0.05)
+    return float(start.read_text())
+
+
+def desk(url: str, code: str, gate: str, seconds: float, seed: int) -> None:
     """One desk: print one JSON line per save: {"token", "kind", "ms", "at", "ok"}."""
     from sqlalchemy import func
     from sqlmodel import col, select
@@ -137,6 +150,7 @@ def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> Non
     run_write(engine, lambda s: messages.take_message(  # warm: its first save is not timed
         session=s, actor=actor, clock=clock, message_in=MessageCreate(
             for_kind="other", for_name="张三", from_name="快递", text=f"{code}-warm")))
+    start_at = _ready(gate, code)
     time.sleep(max(0.0, start_at - time.time()))
     n = 0
     while time.time() < start_at + seconds:
@@ -171,10 +185,13 @@ def desk(url: str, code: str, start_at: float, seconds: float, seed: int) -> Non
         if trace is not None:
             line["phases"] = trace.phases()
         print(json.dumps(line), flush=True)
+    # the last save may start up to 5 s after the window: no desk ends (process teardown is
+    # CPU) while another may still be saving
+    time.sleep(max(0.0, start_at + seconds + 5.5 - time.time()))
     engine.dispose()
 
 
-def watcher(url: str, code: str, start_at: float, seconds: float) -> None:
+def watcher(url: str, code: str, gate: str, seconds: float) -> None:
     """The watcher desk: print {"token": seen_at} for every message it has read."""
     from sqlmodel import select
 
@@ -189,6 +206,7 @@ def watcher(url: str, code: str, start_at: float, seconds: float) -> None:
     watch.wait(0.01)  # its baseline
     last_id = run_read(engine, lambda s: max(s.exec(select(Message.id)).all(), default=0))
     seen: dict[str, float] = {}
+    start_at = _ready(gate, code)
     stop = start_at + seconds + 8.0
     while time.time() < stop:
         if not watch.wait(1.0):
@@ -264,25 +282,35 @@ def _pct(values: list[float], q: float) -> float:
 
 def run_one(url: str, desks: int, seconds: float, label: str) -> dict:
     _prepare(url, desks)
-    start_at = time.time() + 5.0 + desks * 0.8  # every desk started and warm by then
+    gate = tempfile.mkdtemp(prefix="bench-desks-")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     me = str(Path(__file__).resolve())
-    procs = [subprocess.Popen([sys.executable, me, "--desk", url, f"d{i}", str(start_at),
+    procs = [subprocess.Popen([sys.executable, me, "--desk", url, f"d{i}", gate,
                                str(seconds), str(i)], stdout=subprocess.PIPE, text=True, env=env)
              for i in range(desks)]
-    watch = subprocess.Popen([sys.executable, me, "--watcher", url, "watch", str(start_at),
+    watch = subprocess.Popen([sys.executable, me, "--watcher", url, "watch", gate,
                               str(seconds)], stdout=subprocess.PIPE, text=True, env=env)
+    everyone = [*procs, watch]
+    while len(list(Path(gate).glob("ready-*"))) < len(everyone):
+        if any(p.poll() is not None for p in everyone):
+            raise SystemExit("a desk process ended before it was ready")
+        time.sleep(0.1)
+    start_at = time.time() + 2.0
+    Path(gate, "start.tmp").write_text(repr(start_at))
+    os.replace(Path(gate, "start.tmp"), Path(gate, "start"))
     saves: list[dict] = []
     for proc in procs:
         out, _ = proc.communicate(timeout=seconds + 120)
         saves += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     out, _ = watch.communicate(timeout=seconds + 120)
+    shutil.rmtree(gate, ignore_errors=True)
     seen = json.loads(out.strip().splitlines()[-1])
     lost, doubled = _check(url, saves)
     done = [s for s in saves if s["ok"]]
     if os.environ.get("DESKTERM_BENCH_TRACE"):  # the slowest saves, phase by phase
         for s in sorted(saves, key=lambda s: -s["ms"])[:max(3, len(saves) // 50)]:
-            print(f"{label} slow save {s['ms']:.1f} ms {s['kind']}: {json.dumps(s['phases'])}",
+            print(f"{label} slow save {s['ms']:.1f} ms {s['kind']} at +{s['at'] - start_at:.1f} s:"
+                  f" {json.dumps(s['phases'])}",
                   file=sys.stderr)
         for name in ("runq_ms", "cpu_ms", "to_first_sql_ms", "head_lock_ms", "commit_ms", "sql_ms",
                      "n_sql"):
@@ -303,12 +331,12 @@ def run_one(url: str, desks: int, seconds: float, label: str) -> dict:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--desk":
-        url, code, start_at, seconds, seed = sys.argv[2:7]
-        desk(url, code, float(start_at), float(seconds), int(seed))
+        url, code, gate, seconds, seed = sys.argv[2:7]
+        desk(url, code, gate, float(seconds), int(seed))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--watcher":
-        url, code, start_at, seconds = sys.argv[2:6]
-        watcher(url, code, float(start_at), float(seconds))
+        url, code, gate, seconds = sys.argv[2:6]
+        watcher(url, code, gate, float(seconds))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sqlite-desks", type=int, default=6)
