@@ -303,9 +303,11 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with WriteSession(engine.execution_options(deskterm_write=True),
                       expire_on_commit=False) as session:
         try:
-            yield session
-            if engine.dialect.name == "postgresql":  # the other desks' screens (changes.py)
+            if engine.dialect.name == "postgresql":  # the other desks' screens (changes.py):
+                # delivered at commit only (never if it rolls back), so it is sent first, not
+                # as one more round trip while the audit head's row lock is held (bench_desks)
                 session.execute(text("NOTIFY deskterm"))
+            yield session
             session.commit()
         except BaseException:
             session.rollback()

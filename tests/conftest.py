@@ -156,3 +156,35 @@ def staff(engine, clock, settings):
     from tests.factories import make_staff
 
     return make_staff(engine, clock, settings)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Issue 14: CI shows how many write services the race test covers, per engine (the
+    registry test fails if any service that changes rows has no race, so the services raced
+    are every write service). A line only when the race test ran; works under xdist."""
+    races: dict[str, dict[str, str]] = {}
+    registry = None
+    for reports in terminalreporter.stats.values():
+        for rep in reports:
+            if not isinstance(rep, pytest.TestReport) or "test_races.py::" not in rep.nodeid \
+                    or not (rep.when == "call" or rep.skipped):
+                continue
+            nodeid = rep.nodeid
+            if "::test_every_service_that_changes_a_row_has_a_race[sqlite" in nodeid:
+                registry = rep.outcome
+            if "::test_two_desks_at_the_same_instant[" in nodeid:
+                params = nodeid.rsplit("[", 1)[1].rstrip("]")
+                engine = "postgresql" if "postgresql" in params else "sqlite"
+                name = params.replace(engine, "").strip("-")
+                races.setdefault(engine, {})[name] = rep.outcome
+    if not races:
+        return
+    services = set().union(*races.values())
+    per_engine = ", ".join(
+        f"{engine}: {sum(o == 'passed' for o in got.values())} passed"
+        + "".join(f", {n} {k}" for k, n in sorted(
+            {k: sum(o == k for o in got.values()) for k in ("failed", "skipped")}.items()) if n)
+        for engine, got in sorted(races.items()))
+    terminalreporter.write_line(
+        f"race test: {len(services)} write services raced by two desks ({per_engine}); "
+        f"every service that changes rows has its race: {registry or 'not checked'}")

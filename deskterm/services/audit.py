@@ -30,7 +30,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from deskterm import audit_witness
 from deskterm.audit_key import audit_key, key_location
@@ -320,6 +320,20 @@ def _locked_head(session: Session) -> AuditHead:
     """The head, locked, checked once per transaction: present whenever the chain holds an event
     (a deleted head would make the next event collide with seq 1), and its event verifying with
     this desk's key (a desk with another key would chain events nobody can verify)."""
+    if not session.info.get(_HEAD_CHECKED):
+        # Checked on the chain's end as it stands just before the lock, not under it: every
+        # desk's write waits for this lock, so it is held for the append only (bench_desks).
+        found = session.exec(select(AuditHead.seq, AuditHead.hash, AuditEvent)
+                             .outerjoin(AuditEvent, col(AuditEvent.seq) == AuditHead.seq)
+                             .where(AuditHead.id == 1)).first()
+        seq, digest, last = found if found is not None else (0, GENESIS, None)
+        if last is not None and _event_hash(last) != last.hash:
+            raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
+                where=key_location()))
+        # the witness is raised at commit only while the chain still holds it (B1): a chain cut
+        # back below it stays reported by verify, whatever is appended after the cut (a head
+        # moved on meanwhile by a desk of this machine has raised the witness itself)
+        session.info[_WITNESS_HELD] = _holds_witness(session, seq, digest)
     head = lock_row(session, AuditHead, 1)
     if head is None:
         if session.exec(select(AuditEvent.seq).limit(1)).first() is not None:
@@ -327,29 +341,20 @@ def _locked_head(session: Session) -> AuditHead:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
         session.flush()
-    elif head.seq and not session.info.get(_HEAD_CHECKED):
-        last = session.exec(select(AuditEvent).where(AuditEvent.seq == head.seq)).first()
-        if last is not None and _event_hash(last) != last.hash:
-            raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
-                where=key_location()))
-    if not session.info.get(_HEAD_CHECKED):
-        # the witness is raised at commit only while the chain still holds it (B1): a chain cut
-        # back below it stays reported by verify, whatever is appended after the cut
-        session.info[_WITNESS_HELD] = _holds_witness(session, head)
     session.info[_HEAD_CHECKED] = True
     session.info[_HEAD_OBJ] = head
     return head
 
 
-def _holds_witness(session: Session, head: AuditHead) -> bool:
+def _holds_witness(session: Session, head_seq: int, head_hash: str) -> bool:
     seen = audit_witness.read(_bind_url(session))
     if seen is None:
         return True
     seq, digest = seen
-    if seq > head.seq:
+    if seq > head_seq:
         return False
-    if seq == head.seq:
-        return head.hash == digest
+    if seq == head_seq:
+        return head_hash == digest
     return session.exec(select(AuditEvent.hash).where(AuditEvent.seq == seq)).first() == digest
 
 

@@ -702,7 +702,9 @@ def _cases():
                             version=m.version, decision="refused", rule_cited="《大厦用户手册》"))
     S["complaints.public_areas.refer_complaint"] = on(lambda w: (w.complaint(), area_request(w)),
         lambda w, a, m, s: public_areas.refer_complaint(session=s, actor=a, clock=w.clock,
-                                                        complaint_id=m[0].id, request=m[1].number))
+                                                        complaint_id=m[0].id,
+                                                        version=m[0].version,
+                                                        request=m[1].number))
     S["complaints.handling.add_step"] = on(lambda w: w.complaint(), lambda w, a, m, s: complaints.add_step(
         session=s, actor=a, clock=w.clock, complaint_id=m.id, step="action", note="已派保安"))
     S["complaints.handling.update_complaint"] = on(lambda w: w.complaint(), lambda w, a, m, s:

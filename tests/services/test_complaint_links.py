@@ -103,7 +103,7 @@ def test_case_2_request_decision_precedent_and_complaint(engine, clock, settings
                content="管理处凭什么不批准舞狮")
     run_write(engine, lambda s: public_areas.refer_complaint(
         session=s, actor=staff.operator, clock=clock, complaint_id=c.id,
-        request="pa20261128-0001"))
+        version=c.version, request="pa20261128-0001"))
     detail = run_read(engine, lambda s: svc.complaint_detail(s, c.id))
     assert detail.public_request == "PA20261128-0001 大堂 · refused"
     assert [x.id for x in run_read(engine, lambda s: public_areas.complaints_about(s, first.id))] \

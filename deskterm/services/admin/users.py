@@ -234,6 +234,8 @@ def set_role(
     except ValueError:
         raise InvalidInput(_("The role must be operator, supervisor or admin."), field="role") from None
     user = get_by_code(session, code, for_update=True)
+    if user.role == role:  # already so (another desk set it meanwhile): nothing to change
+        return user
     if role != Role.admin:
         _keep_an_admin(session, user)
     before = user.role

@@ -21,6 +21,7 @@ FIELD_LABELS = {
     "referred_to": N_("referred to"),
     "reply_due_at": N_("reply due"),
     "answer": N_("answer"),
+    "public_request_id": N_("public-area request"),
 }
 
 

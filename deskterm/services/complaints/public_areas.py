@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.db import lock_row
-from deskterm.errors import InvalidInput, NotFound
+from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import Complaint
 from deskterm.models.estate import Company, Resident
@@ -28,7 +28,7 @@ from deskterm.rules.numbering import PREFIXES, format_number, parse_number
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.complaints import links
-from deskterm.services.complaints.base import fits, required_text
+from deskterm.services.complaints.base import FIELD_LABELS, bump, check_version, fits, required_text
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
 
@@ -213,7 +213,7 @@ def decide(*, session: Session, actor: Actor, clock: Clock, request_id: int, ver
     require(actor, "complaints.handle")
     row = get_request(session, request_id, for_update=True)
     if row.version != version:
-        raise InvalidInput(_("Someone changed this request meanwhile: open it again."))
+        raise StaleEdit(_("Someone changed this request meanwhile: open it again."))
     try:
         decision = AreaDecision(decision)
     except ValueError:
@@ -241,17 +241,21 @@ def decide(*, session: Session, actor: Actor, clock: Clock, request_id: int, ver
 
 
 def refer_complaint(*, session: Session, actor: Actor, clock: Clock, complaint_id: int,
-                    request: str | int) -> Complaint:
-    """The complaint is about this request (case 2: the tenant's letter about the refusal)."""
+                    version: int, request: str | int) -> Complaint:
+    """The complaint is about this request (case 2: the tenant's letter about the refusal).
+    `version` is the complaint's as the desk opened it: a change made meanwhile at another
+    desk refuses this one with what it changed (issue 14)."""
     require(actor, "complaints.handle")
     complaint = lock_row(session, Complaint, complaint_id)
     if complaint is None:
         raise NotFound(_("No complaint has the number {id}.").format(id=complaint_id))
+    check_version(session, row=complaint, version=version, entity="complaint",
+                  labels=FIELD_LABELS, what=_("complaint"))
     row = find_request(session, request)
-    complaint.public_request_id = row.id
-    complaint.version += 1
+    diff = bump(complaint, {"public_request_id": row.id})
     audit.record(session=session, actor=actor, clock=clock, action="complaint.public_request",
-                 entity="complaint", detail={"number": complaint.number, "request": row.number},
+                 entity="complaint", detail={"number": complaint.number, "request": row.number,
+                                             "version": complaint.version, "changes": diff},
                  subject=complaint)
     return complaint
 

@@ -141,7 +141,8 @@ class ComplaintFlows:
                 _("Which public-area request is {number} about? Type its number.").format(
                     number=c.number), label=_("Request No."), max_length=24).save_with(
                 lambda number: lambda s: public_areas.refer_complaint(
-                    session=s, actor=actor, clock=clock, complaint_id=c.id, request=number)),
+                    session=s, actor=actor, clock=clock, complaint_id=c.id, version=c.version,
+                    request=number)),
                 lambda row: self.saved("complaint") if row is not None else None)
         elif item == "meeting":
             self.new_communication(complaint_number=c.number, party_name=c.who_name,
