@@ -533,6 +533,17 @@ _AT = UTCDateTime()
 _AT_COLUMN = 8  # position of "at" in every branch's row (see _row)
 
 
+def _bind_processors(binds: dict, dialect: Dialect) -> dict[str, Callable[[object], object]]:
+    """Each parameter's conversion to the driver's value, by name, as SQLAlchemy would run it
+    (`TypeEngine.bind_processor` of the type's dialect implementation; none for plain ones)."""
+    found = {}
+    for name, bind in binds.items():
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            found[name] = processor
+    return found
+
+
 def _prepared(dialect: Dialect, shape: str) -> _Prepared:
     key = (dialect.name, shape)
     prepared = _PREPARED.get(key)
@@ -542,7 +553,7 @@ def _prepared(dialect: Dialect, shape: str) -> _Prepared:
             sql=compiled.string,
             positional=tuple(compiled.positiontup) if compiled.positional else None,
             defaults={name: bind.effective_value for name, bind in compiled.binds.items()},
-            processors=dict(compiled._bind_processors),
+            processors=_bind_processors(compiled.binds, dialect),
             dialect=dialect,
         )
         _PREPARED[key] = prepared
