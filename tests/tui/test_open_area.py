@@ -7,11 +7,11 @@ from __future__ import annotations
 import gc
 from dataclasses import replace
 
+from deskterm.tui.stylesheet import DeskStylesheet
 from textual.css.stylesheet import Stylesheet
 
 from deskterm.tui.areas import AREAS, css_paths, screen_class
 from deskterm.tui.screens.visitors_history import HistoryView
-from deskterm.tui.stylesheet import DeskStylesheet
 from deskterm.tui.widgets.bars import StatusLine
 from deskterm.tui.widgets.footer import FooterKeys
 from tests.tui.conftest import SIZE, screen_text, settle
