@@ -174,7 +174,7 @@ def legacy_event_hash(event: Any) -> str:
 
 # ---- the seal tracker: rows of sealed tables touched in this session, not yet sealed ----
 
-_PENDING = "deskterm_unsealed"
+PENDING_SEALS = "deskterm_unsealed"
 _CLOCK = "deskterm_audit_clock"
 
 
@@ -201,7 +201,7 @@ def _sealed_table(obj: Any) -> str | None:
 def touched(session: OrmSession, table: str, ids: Iterable[Any]) -> None:
     """Note rows of a sealed table written outside the ORM unit of work (a Core insert)."""
     if table in SEALED:
-        session.info.setdefault(_PENDING, set()).update((table, str(i)) for i in ids)
+        session.info.setdefault(PENDING_SEALS, set()).update((table, str(i)) for i in ids)
 
 
 def _after_flush(session: OrmSession, _context: Any) -> None:
@@ -216,7 +216,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
             if ident is None or (group is session.dirty and not session.is_modified(obj)):
                 continue
             if pending is None:
-                pending = session.info.setdefault(_PENDING, set())
+                pending = session.info.setdefault(PENDING_SEALS, set())
             pending.add((table, str(ident)))
 
 
@@ -239,10 +239,10 @@ def _on_orm_execute(state: Any) -> None:
 def _before_commit(session: OrmSession) -> None:
     session.flush()
     _collect_bulk(session)
-    pending = sorted(session.info.pop(_PENDING, ()), key=lambda p: (p[0], _ident_order(p[1])))
+    pending = sorted(session.info.pop(PENDING_SEALS, ()), key=lambda p: (p[0], _ident_order(p[1])))
     clock = session.info.get(_CLOCK) or SystemClock()
     for start in range(0, len(pending), SEAL_CHUNK):  # a bulk import: SEAL_CHUNK rows an event
-        session.info[_PENDING] = set(pending[start:start + SEAL_CHUNK])
+        session.info[PENDING_SEALS] = set(pending[start:start + SEAL_CHUNK])
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
     head = session.info.get(_HEAD_OBJ)
     if head is not None and session.info.get(_WITNESS_HELD, True):
@@ -291,12 +291,12 @@ def _collect_bulk(session: OrmSession) -> None:
     if written:
         touched_rows = {(t, i) for t, i in written if t in SEALED}
         if touched_rows:
-            session.info.setdefault(_PENDING, set()).update(touched_rows)
+            session.info.setdefault(PENDING_SEALS, set()).update(touched_rows)
 
 
 def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
     _collect_bulk(session)
-    pending = session.info.pop(_PENDING, None)
+    pending = session.info.pop(PENDING_SEALS, None)
     if not pending:
         return None
     by_table: dict[str, list[str]] = {}

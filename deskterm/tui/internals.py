@@ -27,6 +27,12 @@ Textual 8.2.8 internals read or set here, and nowhere else:
    The paste guard (tui/paste.py) runs terminal input through `PasteGuard` before Textual's
    parser, in a copy of `LinuxDriver.run_input_thread` (a public method of a public class),
    which needs the parser Textual itself uses; there is no public hook on driver input.
+4. `Screen._compositor` (its `Compositor.render_update`) and `App._background_screens`
+   (`terminal_update`),
+   for tests only (tests/reliability/test_hostile_text.py): the exact update the driver would
+   write to the terminal, control codes and all, to prove no stored text can put an escape
+   sequence or a `@click` action there. Textual's public screenshots (SVG, text) escape
+   exactly what the test looks for.
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ TEXTUAL_INTERNALS: tuple[tuple[str, str], ...] = (
     ("textual.app:App", "_notifications"),
     ("textual._xterm_parser", "XTermParser"),
     ("textual._parser", "ParseError"),
+    ("textual.screen:Screen", "_compositor"),
+    ("textual._compositor:Compositor", "render_update"),
+    ("textual.app:App", "_background_screens"),
 )
 
 
@@ -64,3 +73,22 @@ def xterm_parser() -> tuple[type, type[Exception]]:
     from textual._xterm_parser import XTermParser
 
     return XTermParser, ParseError
+
+
+def screens_beneath(app: Any) -> list[Any]:
+    """The screens drawn beneath the one in view (under a dialog), bottom first: public
+    `screen_stack` and `is_modal` only."""
+    stack = list(app.screen_stack)
+    beneath = []
+    for screen in reversed(stack[:-1]):
+        if not stack[stack.index(screen) + 1].is_modal:
+            break
+        beneath.append(screen)
+    return list(reversed(beneath))
+
+
+def terminal_update(app: Any) -> Any:
+    """The full update Textual's compositor makes of the screen in view and the screens
+    beneath it, as `App._display` hands it to the driver (note 4; for tests)."""
+    return app.screen._compositor.render_update(full=True,
+                                                screen_stack=app._background_screens)

@@ -61,14 +61,14 @@ def _repair(prepare, act):
 
 
 def _held(w):
-    m = roles._order(w)
+    m = roles.new_order(w)
     run_write(w.engine, lambda s: repairs.hold_order(session=s, actor=w.admin, clock=w.clock,
                                                      order_id=m.id, version=None, reason="等"))
     return m
 
 
 def _with_fee(w):
-    m = roles._order(w)
+    m = roles.new_order(w)
     run_write(w.engine, lambda s: repairs.add_fee_line(
         session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
         version=None, code="F001"))
@@ -76,31 +76,31 @@ def _with_fee(w):
 
 
 REPAIRS = {  # the roles trials pass version=None (no check); two desks carry what they saw
-    "repairs.dispatch": _repair(roles._order, lambda w, a, m, v, s: repairs.dispatch(
+    "repairs.dispatch": _repair(roles.new_order, lambda w, a, m, v, s: repairs.dispatch(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v, assignee="李师傅")),
-    "repairs.record_arrival": _repair(roles._dispatched, lambda w, a, m, v, s:
+    "repairs.record_arrival": _repair(roles.dispatched_order, lambda w, a, m, v, s:
         repairs.record_arrival(session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.mark_repaired": _repair(roles._on_site, lambda w, a, m, v, s: repairs.mark_repaired(
+    "repairs.mark_repaired": _repair(roles.on_site_order, lambda w, a, m, v, s: repairs.mark_repaired(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
         work_done="修好了")),
     "repairs.record_acceptance": _repair(lambda w: w.repaired(), lambda w, a, m, v, s:
         repairs.record_acceptance(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
                                   accepted_by="张三")),
-    "repairs.close_order": _repair(roles._called_back, lambda w, a, m, v, s: repairs.close_order(
+    "repairs.close_order": _repair(roles.called_back_order, lambda w, a, m, v, s: repairs.close_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.cancel_order": _repair(roles._order, lambda w, a, m, v, s: repairs.cancel_order(
+    "repairs.cancel_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.cancel_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="住户取消")),
-    "repairs.hold_order": _repair(roles._order, lambda w, a, m, v, s: repairs.hold_order(
+    "repairs.hold_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.hold_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="等配件")),
     "repairs.resume_order": _repair(_held, lambda w, a, m, v, s: repairs.resume_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.update_order": _repair(roles._order, lambda w, a, m, v, s: repairs.update_order(
+    "repairs.update_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.update_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
         changes=RepairOrderUpdate(description="厨房和卫生间都漏"))),
-    "repairs.add_fee_line": _repair(roles._order, lambda w, a, m, v, s: repairs.add_fee_line(
+    "repairs.add_fee_line": _repair(roles.new_order, lambda w, a, m, v, s: repairs.add_fee_line(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
         code="F001")),
-    "repairs.add_offschedule_line": _repair(roles._order, lambda w, a, m, v, s:
+    "repairs.add_offschedule_line": _repair(roles.new_order, lambda w, a, m, v, s:
         repairs.add_offschedule_line(session=s, actor=a, clock=w.clock, order_id=m.id,
                                      version=v, description="进口阀门", labour_fen=5000)),
     "repairs.accept_fee": _repair(_with_fee, lambda w, a, m, v, s: repairs.accept_fee(

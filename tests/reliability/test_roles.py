@@ -284,19 +284,19 @@ def _signed_handover(w) -> int:
         physical_items={})).id
 
 
-def _order(w, **values):
+def new_order(w, **values):
     return w.repair(**values)
 
 
-def _dispatched(w):
-    order = _order(w)
+def dispatched_order(w):
+    order = new_order(w)
     run_write(w.engine, lambda s: repairs.dispatch(session=s, actor=w.admin, clock=w.clock,
                                                    order_id=order.id, version=None, assignee="王师傅"))
     return order
 
 
-def _on_site(w):
-    order = _dispatched(w)
+def on_site_order(w):
+    order = dispatched_order(w)
     run_write(w.engine, lambda s: repairs.record_arrival(session=s, actor=w.admin, clock=w.clock,
                                                          order_id=order.id, version=None))
     return order
@@ -306,7 +306,7 @@ def _callback_of(w, kind: str, subject_id: int):
     return run_read(w.engine, lambda s: callbacks.pending_for(s, kind=kind, subject_id=subject_id))
 
 
-def _called_back(w):
+def called_back_order(w):
     order = w.repaired()
     cb = _callback_of(w, "repair", order.id)
     run_write(w.engine, lambda s: callback_outcomes.record_callback(
@@ -541,55 +541,55 @@ def _cases():
     S["inquiries.promises.answer_promise"] = on(lambda w: w.promise(), lambda w, a, m, s:
         promises.answer_promise(session=s, actor=a, clock=w.clock, promise_id=m.id,
                                 answer="周五停水", version=m.version))
-    S["repairs.dispatch"] = on(_order, lambda w, a, m, s: repairs.dispatch(
+    S["repairs.dispatch"] = on(new_order, lambda w, a, m, s: repairs.dispatch(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=m.version, assignee="李师傅"))
-    S["repairs.record_arrival"] = on(_dispatched, lambda w, a, m, s: repairs.record_arrival(
+    S["repairs.record_arrival"] = on(dispatched_order, lambda w, a, m, s: repairs.record_arrival(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
-    S["repairs.mark_repaired"] = on(_on_site, lambda w, a, m, s: repairs.mark_repaired(
+    S["repairs.mark_repaired"] = on(on_site_order, lambda w, a, m, s: repairs.mark_repaired(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         work_done="修好了"))
     S["repairs.record_acceptance"] = on(lambda w: w.repaired(), lambda w, a, m, s:
         repairs.record_acceptance(session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
                                   accepted_by="张三"))
-    S["repairs.close_order"] = on(_called_back, lambda w, a, m, s: repairs.close_order(
+    S["repairs.close_order"] = on(called_back_order, lambda w, a, m, s: repairs.close_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
-    S["repairs.cancel_order"] = on(_order, lambda w, a, m, s: repairs.cancel_order(
+    S["repairs.cancel_order"] = on(new_order, lambda w, a, m, s: repairs.cancel_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="住户取消"))
-    S["repairs.hold_order"] = on(_order, lambda w, a, m, s: repairs.hold_order(
+    S["repairs.hold_order"] = on(new_order, lambda w, a, m, s: repairs.hold_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="等配件"))
 
     def _held(w):
-        m = _order(w)
+        m = new_order(w)
         run_write(w.engine, lambda s: repairs.hold_order(session=s, actor=w.admin, clock=w.clock,
                                                          order_id=m.id, version=None, reason="等"))
         return m
 
     S["repairs.resume_order"] = on(_held, lambda w, a, m, s: repairs.resume_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
-    S["repairs.update_order"] = on(_order, lambda w, a, m, s: repairs.update_order(
+    S["repairs.update_order"] = on(new_order, lambda w, a, m, s: repairs.update_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
         changes=RepairOrderUpdate(description="厨房和卫生间都漏")))
-    S["repairs.order_print.render_order"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+    S["repairs.order_print.render_order"] = on(new_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id))
-    S["repairs.order_print.render_order+phone"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+    S["repairs.order_print.render_order+phone"] = on(new_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True,
         reason="工程部需要联系住户"))
-    S["repairs.add_fee_line"] = on(_order, lambda w, a, m, s: repairs.add_fee_line(
+    S["repairs.add_fee_line"] = on(new_order, lambda w, a, m, s: repairs.add_fee_line(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         code="F001"))
-    S["repairs.add_offschedule_line"] = on(_order, lambda w, a, m, s: repairs.add_offschedule_line(
+    S["repairs.add_offschedule_line"] = on(new_order, lambda w, a, m, s: repairs.add_offschedule_line(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, description="进口阀门",
         labour_fen=5000))
 
     def _with_fee(w):
-        m = _order(w)
+        m = new_order(w)
         run_write(w.engine, lambda s: repairs.add_fee_line(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
             version=None, code="F001"))
         return m
 
     def _with_pending_line(w):
-        m = _order(w)
+        m = new_order(w)
         return run_write(w.engine, lambda s: repairs.add_offschedule_line(
             session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None,
             description="进口阀门", labour_fen=5000))
@@ -598,7 +598,7 @@ def _cases():
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, accepted_by="张三",
         form_no="F-0001"))
     def _estimated(w):
-        m = _order(w)
+        m = new_order(w)
         run_write(w.engine, lambda s: repairs.set_estimate(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
             version=None, days="3"))
@@ -619,7 +619,7 @@ def _cases():
             session=s, actor=w.admin, clock=w.clock, name=name))
 
     def _charged(w):  # not a warranty repeat of an earlier case's repair: charged
-        m = _order(w, warranty_opt_out_reason="另一处漏水")
+        m = new_order(w, warranty_opt_out_reason="另一处漏水")
         run_write(w.engine, lambda s: repairs.add_fee_line(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
             version=None, code="F001"))
@@ -628,10 +628,10 @@ def _cases():
     S["repairs.settlement.settle_order"] = on(_charged, lambda w, a, m, s: repairs.settle_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         state="paid", receipt_no="SJ-1"))
-    S["repairs.settlement.set_cost_bearer"] = on(_order, lambda w, a, m, s:
+    S["repairs.settlement.set_cost_bearer"] = on(new_order, lambda w, a, m, s:
         repairs.set_cost_bearer(session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
                                 bearer="owner"))
-    S["repairs.settlement.set_estimate"] = on(_order, lambda w, a, m, s: repairs.set_estimate(
+    S["repairs.settlement.set_estimate"] = on(new_order, lambda w, a, m, s: repairs.set_estimate(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         days="0.5"))
     S["repairs.settlement.record_quotation"] = on(_estimated, lambda w, a, m, s:
@@ -640,7 +640,7 @@ def _cases():
     S["repairs.settlement.accept_quotation"] = on(_quoted, lambda w, a, m, s:
         repairs.accept_quotation(session=s, actor=a, clock=w.clock, order_id=m.id,
                                  version=None, accepted_by="张三"))
-    S["repairs.warranty.set_warranty_link"] = on(_order, lambda w, a, m, s:
+    S["repairs.warranty.set_warranty_link"] = on(new_order, lambda w, a, m, s:
         repairs.set_warranty_link(session=s, actor=a, clock=w.clock, settings=w.settings,
                                   order_id=m.id, version=None, warranty_of_id=None,
                                   reason="不是保修"))
@@ -1017,7 +1017,7 @@ async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
         app = make_desk_app(area="complaints", role=role)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            choices = app.screen._menu_choices(run_read(engine, lambda s: complaints.get_complaint(
+            choices = app.screen.menu_choices(run_read(engine, lambda s: complaints.get_complaint(
                 s, row.id)))
             allowed = table.may(role, "complaints.sign_off")
             assert ("sign_off" in choices) is allowed

@@ -31,7 +31,7 @@ SIZE = (80, 24)
 def pytest_pyfunc_call(pyfuncitem):
     """Run `async def` tests in a fresh event loop (no asyncio plugin needed)."""
     if inspect.iscoroutinefunction(pyfuncitem.obj):
-        names = pyfuncitem._fixtureinfo.argnames
+        names = inspect.signature(pyfuncitem.obj).parameters
         asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
         return True
     return None

@@ -7,54 +7,31 @@ from __future__ import annotations
 import gc
 from dataclasses import replace
 
-from deskterm.tui.stylesheet import DeskStylesheet
-from textual.css.stylesheet import Stylesheet
-
-from deskterm.tui.areas import AREAS, css_paths, screen_class
+from deskterm.tui.areas import AREAS
 from deskterm.tui.screens.visitors_history import HistoryView
 from deskterm.tui.widgets.bars import StatusLine
 from deskterm.tui.widgets.footer import FooterKeys
 from tests.tui.conftest import SIZE, screen_text, settle
 
-CSS = "Foo { color: red; }"
 
-
-def test_the_stylesheet_parses_a_source_once_and_gives_textuals_rules():
-    ours, plain = DeskStylesheet(), Stylesheet()
-    for sheet in (ours, plain):
-        sheet.add_source(CSS, read_from=("a", ""))
-        sheet.add_source("Bar { height: 1; } Foo Bar { width: 3; }", read_from=("b", ""))
-        sheet.reparse()
-    assert [r.css for r in ours.rules] == [r.css for r in plain.rules]
-    first = ours.rules[0]
-    ours.add_source("Baz { width: 1; }", read_from=("c", ""))
-    ours.reparse()
-    assert ours.rules[0] is first  # not parsed again
-    assert [r.css for r in ours.rules][-1] == "Baz {\n    width: 1;\n}"
-    ours.set_variables({"x": "red"})  # new variables: parsed again with them
-    ours.reparse()
-    assert ours.rules[0] is not first
-
-
-async def test_area_stylesheets_are_read_before_the_first_key(make_desk_app, monkeypatch):
-    from textual.app import App
-
+async def test_every_area_looks_at_its_first_open_as_after_a_full_restyle(make_desk_app):
+    """All CSS is read when the app starts: an area opened for the first time is styled as
+    it would be after Textual re-parsed and re-styled everything (tui/internals.py note 1)."""
     app = make_desk_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for area in AREAS:
-            for path in css_paths(screen_class(area)):
-                assert app.stylesheet.has_source(str(path))
-        refreshed = []
-        original = App.refresh_css
-        monkeypatch.setattr(App, "refresh_css", lambda self, *a, **k: (
-            refreshed.append(True), original(self, *a, **k)))
-        await pilot.press("f5")
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        assert refreshed == []  # no re-parse and re-style of the whole app for a new screen
-        assert "On site" in screen_text(app)
+            await pilot.press(area.key.split(",")[0])
+            await settle(pilot)
+            first = screen_text(app)
+            styles = {w: (w.styles.width, w.styles.height, w.styles.color, w.styles.background)
+                      for w in app.screen.walk_children()}
+            app.refresh_css()
+            await settle(pilot)
+            assert screen_text(app) == first, area.id
+            assert styles == {w: (w.styles.width, w.styles.height, w.styles.color,
+                                  w.styles.background)
+                              for w in app.screen.walk_children()}, area.id
     assert gc.get_freeze_count() == 0  # frozen only in a real terminal
 
 
