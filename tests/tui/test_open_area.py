@@ -104,3 +104,34 @@ async def test_the_footer_highlights_the_key_under_the_mouse(make_desk_app):
         assert hovered.get_style_at_offset(app.console, 1) != plain.get_style_at_offset(
             app.console, 1)
         assert keys.tooltip  # the key's help sentence
+
+
+def test_no_screen_or_dialog_brings_css_of_its_own_and_the_app_reads_every_file():
+    """Every screen and dialog class (enumerated): its rules are in a .tcss file the app reads
+    at start, so opening it never re-parses the app's CSS; and its footer is DeskFooter (the
+    keys' words in the desk's language)."""
+    import importlib
+    import inspect
+    import pkgutil
+    from pathlib import Path
+
+    import deskterm.tui.dialogs
+    import deskterm.tui.screens
+    from textual.screen import Screen
+
+    from deskterm.tui.app import DeskApp
+
+    classes = []
+    for package in (deskterm.tui.screens, deskterm.tui.dialogs):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            assert "yield Footer(" not in inspect.getsource(module), module.__name__
+            classes += [c for c in vars(module).values() if isinstance(c, type)
+                        and issubclass(c, Screen) and c.__module__ == module.__name__]
+    assert len(classes) > 40
+    own = [f"{c.__name__}.{name}" for c in classes for name in ("CSS_PATH", "CSS", "DEFAULT_CSS")
+           if name in vars(c)]
+    assert own == []
+    tui = Path(deskterm.tui.__file__).parent
+    read = {Path(p).resolve() for p in DeskApp.CSS_PATH}
+    assert {p.resolve() for p in tui.rglob("*.tcss")} == read
