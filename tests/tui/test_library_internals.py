@@ -154,3 +154,32 @@ def test_ruff_slf001_is_on_and_excused_only_for_internals():
     ignores = config.get("per-file-ignores", {})
     excused = [path for path, rules in ignores.items() if any(r.startswith("SLF") for r in rules)]
     assert excused == ["deskterm/tui/internals.py"]
+
+
+def test_no_desk_class_overrides_or_shadows_a_private_name_of_textual():
+    """Every class of deskterm.tui built on a Textual class (enumerated): none of its own
+    underscore names (methods, attributes set in the class) is one Textual's bases have."""
+    import inspect
+    import pkgutil
+
+    import deskterm.tui
+
+    problems = []
+    for info in pkgutil.walk_packages(deskterm.tui.__path__, "deskterm.tui."):
+        if info.name == "deskterm.tui.internals":
+            continue
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and cls.__module__ == module.__name__):
+                continue
+            textual_bases = [b for b in cls.__mro__[1:] if b.__module__.startswith("textual")]
+            if not textual_bases:
+                continue
+            # names Textual sets on every subclass itself (merged bindings, CSS type names...)
+            auto = set(vars(type("Probe", (textual_bases[0],), {"__module__": "probe"})))
+            for name in vars(cls):
+                if name.startswith("_") and not name.startswith("__") and name not in auto:
+                    owner = next((b for b in textual_bases if name in vars(b)), None)
+                    if owner is not None:
+                        problems.append(f"{cls.__qualname__}.{name} ({owner.__qualname__})")
+    assert problems == []
