@@ -67,17 +67,22 @@ def _is_command(key: str) -> bool:
         key[:1] == "f" and key[1:].isdigit())
 
 
-def _css_files() -> list[Path]:
-    """Every stylesheet of the desk, read once when the app starts: the app's, then each
-    screen's and the dialogs' (screens and dialogs bring no CSS of their own, so opening one
-    never makes Textual parse and re-style the app again; tui/README.md)."""
-    here = Path(__file__).parent
-    return [here / "app.tcss", *sorted((here / "screens").glob("*.tcss")),
-            *sorted((here / "dialogs").glob("*.tcss")), *sorted((here / "widgets").glob("*.tcss"))]
+_HERE = Path(__file__).parent
+# What the first screen (sign-in) needs, read as the app starts; `css_files()` is all of it.
+FIRST_CSS = [_HERE / "app.tcss", _HERE / "screens" / "signin.tcss"]
+
+
+def css_files() -> list[Path]:
+    """Every stylesheet of the desk: the app's, then each screen's and the dialogs'. Screens
+    and dialogs bring no CSS of their own, so opening one never makes Textual parse and
+    re-style the app again (tui/README.md); the app reads them all, once (`load_all_css`)."""
+    return [*FIRST_CSS, *sorted(p for p in (_HERE / "screens").glob("*.tcss")
+                                if p not in FIRST_CSS),
+            *sorted((_HERE / "dialogs").glob("*.tcss")), *sorted((_HERE / "widgets").glob("*.tcss"))]
 
 
 class DeskApp(App[None]):
-    CSS_PATH = _css_files()
+    CSS_PATH = FIRST_CSS
     TITLE = "deskterm"
     BINDINGS = [
         *bindings(
@@ -124,6 +129,7 @@ class DeskApp(App[None]):
         self.desk_screens: dict[Screen, None] = {}
         self._typed_holds = 0  # reads whose dialog the keys typed meanwhile belong to
         self._areas_prepared = False
+        self._stylesheets_read = False
         # The desk's saves (tui/worker.py): how many run now, whether the last one committed
         # (None: none since sign-in), and a sign-out waiting for the running ones to end.
         self._saves_running = 0
@@ -181,8 +187,41 @@ class DeskApp(App[None]):
 
         for area in AREAS:
             screen_class(area)
+        self.call_from_thread(self._areas_imported)
+
+    # -- the stylesheets: the sign-in's at start, all the others once, before anything else shows
+    def load_all_css(self) -> None:
+        """Read every stylesheet the app has not read yet, parse once and re-style what is
+        shown. Called after the sign-in screen is painted (`warm_up`, while the operator
+        types), and in any case before another screen is shown (push_screen, switch_mode)."""
+        if self._stylesheets_read:
+            return
+        self._stylesheets_read = True
+        rest = [path for path in css_files() if not self.stylesheet.has_source(str(path))]
+        if not rest:
+            return
+        self.stylesheet.read_all(rest)
+        self.stylesheet.reparse()
+        for screen in self.screen_stack:
+            self.stylesheet.update(screen)
+
+    def push_screen(self, screen, *args, **kwargs):
+        self.load_all_css()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):
+        self.load_all_css()
+        return super().switch_screen(screen)
+
+    def switch_mode(self, mode: str):
+        if mode != "gate":  # the sign-in's own CSS is read at start
+            self.load_all_css()
+        return super().switch_mode(mode)
+
+    def _areas_imported(self) -> None:
+        self.load_all_css()
         if not self.is_headless:
-            self.call_from_thread(self._freeze_loaded)
+            self._freeze_loaded()
 
     def _freeze_loaded(self) -> None:
         # What is loaded now (SQLAlchemy, Textual, the models, every area's module: ~200k

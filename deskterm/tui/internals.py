@@ -15,7 +15,7 @@ Textual 8.2.8 internals read or set here, and nowhere else:
    source of the app parsed again from scratch, the whole app re-styled -- whenever the
    screen's count differs from the app's, and a new screen's count is -1. So the first open
    of every area (a mode) parsed and re-styled everything twice although no CSS had changed
-   (all of it is read once at start, `DeskApp.CSS_PATH`), and as the screen is not mounted
+   (all of it is read once, `DeskApp.load_all_css`), and as the screen is not mounted
    yet when Textual would set the count, every later visit to that area did it again. A new
    area screen says it is styled with the app's current CSS; a theme change still counts up
    and refreshes it as Textual does. Without this: ~40 ms more per F-key (bench/bench_tui.py).

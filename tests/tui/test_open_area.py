@@ -115,11 +115,11 @@ def test_no_screen_or_dialog_brings_css_of_its_own_and_the_app_reads_every_file(
     import pkgutil
     from pathlib import Path
 
-    import deskterm.tui.dialogs
-    import deskterm.tui.screens
     from textual.screen import Screen
 
-    from deskterm.tui.app import DeskApp
+    import deskterm.tui.dialogs
+    import deskterm.tui.screens
+    from deskterm.tui.app import css_files
 
     classes = []
     for package in (deskterm.tui.screens, deskterm.tui.dialogs):
@@ -133,5 +133,5 @@ def test_no_screen_or_dialog_brings_css_of_its_own_and_the_app_reads_every_file(
            if name in vars(c)]
     assert own == []
     tui = Path(deskterm.tui.__file__).parent
-    read = {Path(p).resolve() for p in DeskApp.CSS_PATH}
+    read = {Path(p).resolve() for p in css_files()}
     assert {p.resolve() for p in tui.rglob("*.tcss")} == read

@@ -181,7 +181,7 @@ class AreaScreen(DeskScreen):
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        # All of the desk's CSS is the app's, read at start (DeskApp.CSS_PATH): a new area
+        # All of the desk's CSS is the app's, read once (DeskApp.load_all_css): a new area
         # screen is styled by the stylesheet as it is, yet switching to its mode would make
         # Textual re-parse and re-style the whole app, twice (tui/internals.py, note 1).
         try:
