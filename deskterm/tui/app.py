@@ -68,6 +68,9 @@ def _is_command(key: str) -> bool:
 
 
 _HERE = Path(__file__).parent
+# Rules written as the dialogs' DEFAULT_CSS: they rank as Textual's widgets' own rules do (a
+# focused list keeps Textual's focus border over a dialog's "border: none").
+DEFAULT_PRIORITY_CSS = frozenset({"dialogs.tcss"})
 # What the first screen (sign-in) needs, read as the app starts; `css_files()` is all of it.
 FIRST_CSS = [_HERE / "app.tcss", _HERE / "screens" / "signin.tcss"]
 
@@ -200,7 +203,12 @@ class DeskApp(App[None]):
         rest = [path for path in css_files() if not self.stylesheet.has_source(str(path))]
         if not rest:
             return
-        self.stylesheet.read_all(rest)
+        for path in rest:
+            if path.name in DEFAULT_PRIORITY_CSS:  # as a widget's DEFAULT_CSS ranks
+                self.stylesheet.add_source(path.read_text(encoding="utf-8"),
+                                           read_from=(str(path), ""), is_default_css=True)
+            else:
+                self.stylesheet.read(path)
         self.stylesheet.reparse()
         for screen in self.screen_stack:
             self.stylesheet.update(screen)
