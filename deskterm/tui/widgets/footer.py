@@ -71,7 +71,7 @@ class FooterKeys(Widget):
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {
         "footer-keys--item", "footer-keys--hover", "footer-keys--key",
-        "footer-keys--description",
+        "footer-keys--description", "footer-keys--palette-edge",
     }
     # The rules of Textual's FooterKey (not compact), as component classes.
     DEFAULT_CSS = """
@@ -90,6 +90,7 @@ class FooterKeys(Widget):
             color: $footer-description-foreground;
             background: $footer-description-background;
         }
+        .footer-keys--palette-edge { color: $foreground 20%; }
     }
     """
 
@@ -116,6 +117,11 @@ class FooterKeys(Widget):
             self.refresh()
 
     @staticmethod
+    def _palette_width(key: ShownKey) -> int:
+        """`▏^p Commands `: the palette key as Footer draws it (compact, an edge on its left)."""
+        return 1 + cell_len(key.display) + 1 + cell_len(key.description) + 1
+
+    @staticmethod
     def _width(key: ShownKey) -> int:
         return (cell_len(key.display) + 2 + cell_len(key.description) + 1
                 if key.description else cell_len(key.display))
@@ -126,7 +132,7 @@ class FooterKeys(Widget):
         F1 Help always stays (it lists every key)."""
         width = self.size.width
         if width and self.palette is not None:
-            width = max(width - self._width(self.palette), 0)
+            width = max(width - self._palette_width(self.palette), 0)
         keys = list(self.keys)
         if not width or sum(map(self._width, keys)) <= width:
             return keys
@@ -151,7 +157,7 @@ class FooterKeys(Widget):
             yield x, x + width, key
             x += width
         if self.palette is not None:
-            width = self._width(self.palette)
+            width = self._palette_width(self.palette)
             start = max(self.size.width - width, x)
             yield start, start + width, self.palette
 
@@ -172,7 +178,12 @@ class FooterKeys(Widget):
             if start > x:
                 text.append(" " * (start - x), self.rich_style + item)
             x = end
-            if key.description:
+            if key is self.palette:
+                label = Text.assemble(
+                    ("▏", self.get_component_rich_style("footer-keys--palette-edge")),
+                    (key.display, key_style), (f" {key.description}", description_style),
+                    (" ", self.rich_style))
+            elif key.description:
                 label = Text.assemble((f" {key.display} ", key_style),
                                       (f"{key.description} ", description_style))
             else:
