@@ -19,7 +19,7 @@ a time; nothing holds a whole table. The bytes are the contract (tests pin them)
   numbers never turn into numbers and no text runs as a formula (no quote is added).
 
 Converting a row is the hot loop of a million-row export, so each export compiles one small
-converter function for its columns (see `_compile`): no per-cell dispatch. A batch is encoded
+converter function for its columns (see `compile_lines`): no per-cell dispatch. A batch is encoded
 and written in one call. csv makes most lines in one f-string and checks once per batch that
 csv.writer would have written exactly that (`_write_csv`; tests/services/test_export_lines.py
 compares both on awkward values). Measured on a million slips (issue 10), and kept in Python
@@ -176,7 +176,7 @@ _JSON = {  # inside an f\'\'\'...\'\'\' string: literals in double quotes
 }
 
 
-def _compile(columns: Sequence[Col], target: str, instants: Callable, include_pii: bool) -> Callable:
+def compile_lines(columns: Sequence[Col], target: str, instants: Callable, include_pii: bool) -> Callable:
     """One function: raw row -> cells (target csv, xlsx), -> one csv line without its end
     (target line: see _write_csv) or -> one JSON object (json, jsonl).
 
@@ -285,16 +285,16 @@ class _Lines(list):
 def _write_csv(batches, columns, out, instants, include_pii, bom, tick, headings=None) -> int:
     """csv.writer's bytes, most lines made without it.
 
-    The reference path is `_compile(..., "csv")` (the cells) through csv.writer. The fast path
-    makes the whole line in one f-string (`_compile(..., "line")`, the same cells) and keeps it
+    The reference path is `compile_lines(..., "csv")` (the cells) through csv.writer. The fast path
+    makes the whole line in one f-string (`compile_lines(..., "line")`, the same cells) and keeps it
     when csv.writer would have written exactly that: when no cell holds a comma, a quote or a
     line break (csv.writer quotes only those), checked once per batch on the encoded bytes.
     A batch that fails the check, or whose fast path raised, is redone row by row.
     """
     import csv
 
-    cells = _compile(columns, "csv", instants, include_pii)
-    line = _compile(columns, "line", instants, include_pii) if len(columns) > 1 else None
+    cells = compile_lines(columns, "csv", instants, include_pii)
+    line = compile_lines(columns, "line", instants, include_pii) if len(columns) > 1 else None
     lines = _Lines()
     writer = csv.writer(lines, lineterminator="\r\n")
     writer.writerow(list(headings) if headings else [c.name for c in columns])
@@ -345,7 +345,7 @@ def _safe_line(line, row, commas: int) -> str | None:
 
 
 def _write_json(batches, columns, out, instants, include_pii, lines, tick) -> int:
-    convert = _compile(columns, "jsonl" if lines else "json", instants, include_pii)
+    convert = compile_lines(columns, "jsonl" if lines else "json", instants, include_pii)
     done = 0
     write = out.write
     for batch in batches:

@@ -115,9 +115,9 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
             )
         directory = [tuple(r) for r in conn.execute(select(DirectoryEntry.id, DirectoryEntry.name))]
         categories = dict(conn.execute(select(RepairCategory.code, RepairCategory.repair_class)).all())
-        fees = {r.code: dict(r._mapping) for r in conn.execute(select(
+        fees = {r["code"]: dict(r) for r in conn.execute(select(
             FeeScheduleItem.id, FeeScheduleItem.code, FeeScheduleItem.name, FeeScheduleItem.unit,
-            FeeScheduleItem.labour_fen, FeeScheduleItem.materials_fen))}
+            FeeScheduleItem.labour_fen, FeeScheduleItem.materials_fen)).mappings()}
         head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
     return {"directory": directory, "categories": categories, "fees": fees,
             "head": (head.seq, head.hash) if head else (0, audit.GENESIS)}

@@ -69,10 +69,10 @@ class AuditChain:
             event = SimpleNamespace(
                 seq=self.seq + 1, at=intent.at, user_id=intent.user_id, action=intent.action,
                 entity=intent.entity, entity_id=intent.entity_id,
-                detail=audit._plain(intent.detail), record_digest=digest, seals=None,
+                detail=audit.plain(intent.detail), record_digest=digest, seals=None,
                 prev_hash=self.head,
             )
-            event.hash = audit._event_hash(event)  # the fields AuditEvent hashes, nothing else
+            event.hash = audit.event_hash(event)  # the fields AuditEvent hashes, nothing else
             self.seq, self.head = event.seq, event.hash
             events.append({"id": event.seq, **vars(event)})
         self.intents = []

@@ -32,24 +32,14 @@ def _ascii(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _engine() -> tuple[Callable[[str], Iterable[str]], Any, Any]:
-    """pypinyin's cutter and converter, as `lazy_pinyin` builds them (imported late: slow)."""
+    """pypinyin's documented `Pinyin` with the converter `lazy_pinyin` uses (`Pinyin.seg` cuts
+    a text into words, `converter.convert` converts one); imported late: slow."""
     from pypinyin import Style
-    from pypinyin.constants import PHRASES_DICT, RE_HANS
     from pypinyin.converter import UltimateConverter
     from pypinyin.core import Pinyin
-    from pypinyin.seg.mmseg import seg
 
     converter = UltimateConverter(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
-    pinyin = Pinyin(converter)
-
-    def cut(text: str) -> Iterable[str]:
-        # A text of Chinese characters only (most names) is one run, which pypinyin's cutter
-        # gives to its phrase segmenter as it is: the same words without testing each character.
-        if PHRASES_DICT and RE_HANS.fullmatch(text):
-            return seg.cut(text)
-        return pinyin.seg(text)
-
-    return cut, converter, Style.NORMAL
+    return Pinyin(converter).seg, converter, Style.NORMAL
 
 
 @lru_cache(maxsize=16384)

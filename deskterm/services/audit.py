@@ -102,7 +102,9 @@ _SCALARS = frozenset((str, int, float, bool, type(None)))
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as the chain hashes it: datetimes as UTC ISO text, enums by value, dicts keyed
+    by text, tuples as lists (also used by the demo, which builds its chain in bulk)."""
     if type(value) in _SCALARS:  # the common case first (not subclasses: an Enum is one)
         return value
     if isinstance(value, datetime):
@@ -114,14 +116,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):  # quantities (1.5 h): exact, as written
         return str(value)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
 def canonical(data: dict[str, Any]) -> str:
-    return _CANONICAL.encode(_plain(data))
+    return _CANONICAL.encode(plain(data))
 
 
 def _mac(text: str) -> str:
@@ -141,7 +143,8 @@ def record_digest(record: SQLModel) -> str:
     return row_digest(table, columns)
 
 
-def _event_hash(event: Any) -> str:
+def event_hash(event: Any) -> str:
+    """The keyed hash of an audit event (its fields, nothing else): the chain's link."""
     return _hash_body(
         {
             "seq": event.seq,
@@ -171,7 +174,7 @@ def legacy_event_hash(event: Any) -> str:
 
 # ---- the seal tracker: rows of sealed tables touched in this session, not yet sealed ----
 
-_PENDING = "deskterm_unsealed"
+PENDING_SEALS = "deskterm_unsealed"
 _CLOCK = "deskterm_audit_clock"
 
 
@@ -198,7 +201,7 @@ def _sealed_table(obj: Any) -> str | None:
 def touched(session: OrmSession, table: str, ids: Iterable[Any]) -> None:
     """Note rows of a sealed table written outside the ORM unit of work (a Core insert)."""
     if table in SEALED:
-        session.info.setdefault(_PENDING, set()).update((table, str(i)) for i in ids)
+        session.info.setdefault(PENDING_SEALS, set()).update((table, str(i)) for i in ids)
 
 
 def _after_flush(session: OrmSession, _context: Any) -> None:
@@ -213,7 +216,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
             if ident is None or (group is session.dirty and not session.is_modified(obj)):
                 continue
             if pending is None:
-                pending = session.info.setdefault(_PENDING, set())
+                pending = session.info.setdefault(PENDING_SEALS, set())
             pending.add((table, str(ident)))
 
 
@@ -236,10 +239,10 @@ def _on_orm_execute(state: Any) -> None:
 def _before_commit(session: OrmSession) -> None:
     session.flush()
     _collect_bulk(session)
-    pending = sorted(session.info.pop(_PENDING, ()), key=lambda p: (p[0], _ident_order(p[1])))
+    pending = sorted(session.info.pop(PENDING_SEALS, ()), key=lambda p: (p[0], _ident_order(p[1])))
     clock = session.info.get(_CLOCK) or SystemClock()
     for start in range(0, len(pending), SEAL_CHUNK):  # a bulk import: SEAL_CHUNK rows an event
-        session.info[_PENDING] = set(pending[start:start + SEAL_CHUNK])
+        session.info[PENDING_SEALS] = set(pending[start:start + SEAL_CHUNK])
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
     head = session.info.get(_HEAD_OBJ)
     if head is not None and session.info.get(_WITNESS_HELD, True):
@@ -288,12 +291,12 @@ def _collect_bulk(session: OrmSession) -> None:
     if written:
         touched_rows = {(t, i) for t, i in written if t in SEALED}
         if touched_rows:
-            session.info.setdefault(_PENDING, set()).update(touched_rows)
+            session.info.setdefault(PENDING_SEALS, set()).update(touched_rows)
 
 
 def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
     _collect_bulk(session)
-    pending = session.info.pop(_PENDING, None)
+    pending = session.info.pop(PENDING_SEALS, None)
     if not pending:
         return None
     by_table: dict[str, list[str]] = {}
@@ -327,7 +330,7 @@ def _locked_head(session: Session) -> AuditHead:
                              .outerjoin(AuditEvent, col(AuditEvent.seq) == AuditHead.seq)
                              .where(AuditHead.id == 1)).first()
         seq, digest, last = found if found is not None else (0, GENESIS, None)
-        if last is not None and _event_hash(last) != last.hash:
+        if last is not None and event_hash(last) != last.hash:
             raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
                 where=key_location()))
         # the witness is raised at commit only while the chain still holds it (B1): a chain cut
@@ -397,13 +400,13 @@ def record(
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
-        detail=mask_personal_in(_plain(detail or {}))[0],  # issue 15
+        detail=mask_personal_in(plain(detail or {}))[0],  # issue 15
         record_digest=digest,
         seals=seals,
         prev_hash=head.hash,
         hash="",
     )
-    event.hash = _event_hash(event)
+    event.hash = event_hash(event)
     session.add(event)
     head.seq = event.seq
     head.hash = event.hash
@@ -436,7 +439,7 @@ def record_many(
     rows: list[tuple] = []
     count = 0
     at = as_utc(clock.now())  # one instant for the batch, written in one transaction
-    at_text = _plain(at)
+    at_text = plain(at)
     kinds: set[tuple[str, str]] = set()  # (action, entity) pairs already held to the limits
     for action, entity, entity_id, detail in events:
         seq += 1
@@ -446,7 +449,7 @@ def record_many(
             kinds.add((action, entity))
         if entity_id is not None and (len(entity_id) > 32 or "\x00" in entity_id):
             check_values(AuditEvent, {"entity_id": entity_id})
-        detail = mask_personal_in(_plain(detail or {}))[0]  # no personal number (issue 15)
+        detail = mask_personal_in(plain(detail or {}))[0]  # no personal number (issue 15)
         body = {"seq": seq, "at": at_text, "user_id": user_id, "action": action, "entity": entity,
                 "entity_id": entity_id, "detail": detail, "record_digest": None, "seals": None,
                 "prev_hash": prev}
@@ -531,15 +534,17 @@ def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: 
         row = {"seq": seq, "at": at, "user_id": user_id, "action": "audit.seal", "entity": "audit",
                "entity_id": None, "detail": {"reason": reason, "table": table, "rows": len(digests)},
                "record_digest": None, "seals": {table: digests}, "prev_hash": prev}
-        row["hash"] = prev = _event_hash(_Row(row))
+        row["hash"] = prev = event_hash(ChainRow(row))
         events.append(row)
     return events
 
 
-class _Row:
+class ChainRow:
+    """A stored audit row (a mapping) with the attributes `event_hash` reads."""
+
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
-        self.detail = _plain(values["detail"])
+        self.detail = plain(values["detail"])
         self.at = values["at"]
 
 
@@ -574,7 +579,7 @@ def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tu
                 problems.append(f"event {expected_seq}: sequence gap or reorder (found {event.seq})")
             elif event.prev_hash != expected_prev:
                 problems.append(f"event {event.seq}: broken link")
-            elif _event_hash(event) != event.hash:
+            elif event_hash(event) != event.hash:
                 problems.append(f"event {event.seq} ({event.action}): event altered")
             if problems:
                 first = expected_seq
@@ -603,7 +608,7 @@ def _wrong_key(session: Session) -> bool:
     attacker re-hashing without the key leaves the anchors behind)."""
     prev, stored = GENESIS, {}
     for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
-        if event.seq != len(stored) + 1 or event.prev_hash != prev or _event_hash(event) == event.hash:
+        if event.seq != len(stored) + 1 or event.prev_hash != prev or event_hash(event) == event.hash:
             return False
         stored[event.seq] = prev = event.hash
     anchors = session.exec(select(Handover.audit_head_seq, Handover.audit_head_hash)

@@ -2,15 +2,15 @@
 the command palette and a user keymap (`App.set_keymap` with these ids).
 
 A screen builds its `BINDINGS` with `bindings("logbook.new", "logbook.search", ...)`; the
-descriptions stay English in the class and are translated per instance by
-`localise_bindings` (the language is chosen at start-up, after modules are imported).
+descriptions stay English in the class and are translated where they are shown
+(`shown_description`: the footer, F1 help), as the language is chosen at start-up.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from textual.binding import Binding
 
@@ -131,19 +131,18 @@ def without_rule_codes(text: str) -> str:
     return _RULE_CODE_WORD.sub("", _RULE_CODES.sub("", text))
 
 
-def localise_bindings(node) -> None:
-    """Translate the descriptions and tooltips of a node's bindings (call in `__init__`).
+def shown_description(binding: Binding) -> str:
+    """A binding's description in the desk's language, as the footer and the help show it.
 
-    Textual copies the class bindings into each instance (`node._bindings`); we rewrite the
-    copy so the footer and the help show the language chosen at start-up.
-    """
-    table = node._bindings.key_to_bindings
-    for key, items in table.items():
-        table[key] = [
-            replace(b, description=_(b.description) if b.description else "",
-                    tooltip=without_rule_codes(_(b.tooltip)) if b.tooltip else "")
-            for b in items
-        ]
+    Bindings are declared with their English words (`N_`) when the modules are imported, and
+    the language is chosen at start-up (and per test), so the words are translated where they
+    are shown, not in the bindings."""
+    return _(binding.description) if binding.description else ""
+
+
+def shown_tooltip(tooltip: str) -> str:
+    """A binding's tooltip in the desk's language, without rule codes."""
+    return without_rule_codes(_(tooltip)) if tooltip else ""
 
 
 # Global actions: every screen after sign-in has them (DeskApp.BINDINGS).

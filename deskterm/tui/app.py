@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -21,17 +22,18 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from deskterm.clock import Clock
 from deskterm.config import Settings
 from deskterm.i18n import _, set_language
-from deskterm.tui.actions import bindings, localise_bindings
+from deskterm.tui.actions import bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
+from deskterm.tui.internals import withdraw_notification
 from deskterm.tui.keymap import user_keymap
 from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
 from deskterm.tui.paste import paste_safe
 from deskterm.tui.scanner import ScanReader
-from deskterm.tui.stylesheet import DeskStylesheet
 
 if TYPE_CHECKING:  # neither is needed to paint the sign-in screen (cli/launch.py)
     from sqlalchemy.engine import Engine
@@ -41,6 +43,10 @@ if TYPE_CHECKING:  # neither is needed to paint the sign-in screen (cli/launch.p
 
 class TypedKeysReady(Message, bubble=False):
     """The widget a typed key waited for has caught up: hand the next keys over."""
+
+    def __init__(self, ticket: int) -> None:
+        super().__init__()
+        self.ticket = ticket  # which wait this ends (a later key's wait is not ended by it)
 
 
 IDLE_CHECK_SECONDS = 10
@@ -52,6 +58,7 @@ BUSY_NOTICE_SECONDS = 0.4
 
 
 COMMAND_KEY_SETTLE_S = 0.05  # long enough for an action to start; nobody types faster
+TYPED_WAIT_LIMIT_S = 1.0  # a widget removed while a key waited for it does not stop the keys
 
 
 def _is_command(key: str) -> bool:
@@ -61,8 +68,25 @@ def _is_command(key: str) -> bool:
         key[:1] == "f" and key[1:].isdigit())
 
 
+_HERE = Path(__file__).parent
+# Rules written as the dialogs' DEFAULT_CSS: they rank as Textual's widgets' own rules do (a
+# focused list keeps Textual's focus border over a dialog's "border: none").
+DEFAULT_PRIORITY_CSS = frozenset({"dialogs.tcss"})
+# What the first screen (sign-in) needs, read as the app starts; `css_files()` is all of it.
+FIRST_CSS = [_HERE / "app.tcss", _HERE / "screens" / "signin.tcss"]
+
+
+def css_files() -> list[Path]:
+    """Every stylesheet of the desk: the app's, then each screen's and the dialogs'. Screens
+    and dialogs bring no CSS of their own, so opening one never makes Textual parse and
+    re-style the app again (tui/README.md); the app reads them all, once (`load_all_css`)."""
+    return [*FIRST_CSS, *sorted(p for p in (_HERE / "screens").glob("*.tcss")
+                                if p not in FIRST_CSS),
+            *sorted((_HERE / "dialogs").glob("*.tcss")), *sorted((_HERE / "widgets").glob("*.tcss"))]
+
+
 class DeskApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = FIRST_CSS
     TITLE = "deskterm"
     BINDINGS = [
         *bindings(
@@ -86,9 +110,6 @@ class DeskApp(App[None]):
         super().__init__()
         self.live = live  # show the other desks' saves as they happen (issue 14, item 3)
         self._watching: threading.Event | None = None
-        # Parses each CSS source once, not all of them again at each new screen (stylesheet.py).
-        self.stylesheet = DeskStylesheet(variables=self.get_css_variables())
-        localise_bindings(self)
         self.settings = settings
         self.set_keymap(user_keymap(settings))  # settings' [keymap] (tui/keymap.py)
         self._engine = engine
@@ -106,9 +127,14 @@ class DeskApp(App[None]):
         self._overdue_timer = None
         self._typed: deque[events.Event] = deque()
         self._typed_wait = False
-        self._typed_after_app = False
+        self._typed_ticket = 0
+        self._typed_checked = -1
+        # The desk's screens and dialogs now mounted, in every mode (DeskNode adds and drops
+        # them): records_changed and Ctrl+Q reach all of them, not only the mode in view.
+        self.desk_screens: dict[Screen, None] = {}
         self._typed_holds = 0  # reads whose dialog the keys typed meanwhile belong to
         self._areas_prepared = False
+        self._stylesheets_read = False
         # The desk's saves (tui/worker.py): how many run now, whether the last one committed
         # (None: none since sign-in), and a sign-out waiting for the running ones to end.
         self._saves_running = 0
@@ -153,9 +179,8 @@ class DeskApp(App[None]):
 
     # -- the first F3, F5 ... only composes its screen -------------------------------------
     def prepare_areas(self) -> None:
-        """Import the area screens' modules (in a thread) and read their stylesheets (one
-        parse), unless warm_up did. Opening an area for the first time made Textual read the
-        screen's file, then re-parse and re-style the app for it (bench/bench_tui.py)."""
+        """Import the area screens' modules (in a thread), unless warm_up did, so that the
+        first F3, F5 ... only composes its screen (bench/bench_tui.py)."""
         if self._areas_prepared:
             return
         self._areas_prepared = True
@@ -165,42 +190,62 @@ class DeskApp(App[None]):
     def _prepare_areas_work(self) -> None:
         from deskterm.tui.areas import screen_class
 
-        classes = [cls for area in AREAS if (cls := screen_class(area)) is not None]
-        self.call_from_thread(self._read_area_css, classes)
+        for area in AREAS:
+            screen_class(area)
+        self.call_from_thread(self._areas_imported)
 
-    def _read_area_css(self, classes: list[type]) -> None:
-        """What `App._load_screen_css` does at a screen's first open, for all areas at once."""
-        from deskterm.tui.areas import css_paths
+    # -- the stylesheets: the sign-in's at start, all the others once, before anything else shows
+    def load_all_css(self) -> None:
+        """Read every stylesheet the app has not read yet, parse once and re-style what is
+        shown. Called after the sign-in screen is painted (`warm_up`, while the operator
+        types), and in any case before another screen is shown (push_screen, switch_mode)."""
+        if self._stylesheets_read:
+            return
+        self._stylesheets_read = True
+        rest = [path for path in css_files() if not self.stylesheet.has_source(str(path))]
+        if not rest:
+            return
+        for path in rest:
+            if path.name in DEFAULT_PRIORITY_CSS:  # as a widget's DEFAULT_CSS ranks
+                self.stylesheet.add_source(path.read_text(encoding="utf-8"),
+                                           read_from=(str(path), ""), is_default_css=True)
+            else:
+                self.stylesheet.read(path)
+        self.stylesheet.reparse()
+        for screen in self.screen_stack:
+            self.stylesheet.update(screen)
 
-        added: list[tuple[str, str]] = []
-        for cls in classes:
-            for path in css_paths(cls):
-                if not self.stylesheet.has_source(str(path)):
-                    self.stylesheet.read(path)
-                    added.append((str(path), ""))
-        if added:
-            self._reparse_area_css(added)
+    def push_screen(self, screen, *args, **kwargs):
+        self.load_all_css()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):
+        self.load_all_css()
+        return super().switch_screen(screen)
+
+    def switch_mode(self, mode: str):
+        if mode != "gate":  # the sign-in's own CSS is read at start
+            self.load_all_css()
+        return super().switch_mode(mode)
+
+    def _areas_imported(self) -> None:
+        self.load_all_css()
         if not self.is_headless:
-            # What is loaded now (SQLAlchemy, Textual, the models, every area's module and
-            # stylesheet: ~200k objects) lives as long as the app. Python's full garbage
-            # collection walked all of it each time (~60-100 ms, now and then in the middle of
-            # opening an area); frozen, it walks only what comes after. Not under tests or
-            # the benchmark (headless): they run many apps in one process.
-            gc.freeze()
+            self._freeze_loaded()
 
-    def _reparse_area_css(self, added: list[tuple[str, str]]) -> None:
-        try:
-            self.stylesheet.reparse()
-        except Exception:  # left to Textual, which reports it when the screen opens
-            for key in added:
-                self.stylesheet.source.pop(key, None)
-        else:
-            self.stylesheet.update(self)
+    def _freeze_loaded(self) -> None:
+        # What is loaded now (SQLAlchemy, Textual, the models, every area's module: ~200k
+        # objects) lives as long as the app. Python's full garbage collection walked all of it
+        # each time (~60-100 ms, now and then in the middle of opening an area); frozen, it
+        # walks only what comes after. Not under tests or the benchmark (headless): they run
+        # many apps in one process.
+        gc.freeze()
 
     # -- start, activity, idle lock --------------------------------------------------------
     def on_mount(self) -> None:
         self.switch_mode("gate")
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        self.set_interval(TYPED_WAIT_LIMIT_S, self._check_typed_wait)
         if self.actor is not None and self.actor.shift_id is not None:
             self.go_on_duty(self.start_area)  # handed in already on duty (tests, a restart)
 
@@ -227,17 +272,38 @@ class DeskApp(App[None]):
     # handled the Tab or Enter that moves the focus: later keys would land in the old field,
     # and Ctrl+S would save before the text is in. So keys wait in one queue, in the order they
     # were typed, and each goes on only when the focused widget and its containers up to the
-    # screen have handled everything before it.
-    def _busy_node(self):
+    # screen, then the app, have handled everything queued before it: a callback is queued
+    # (`call_later`, which runs after what is queued) on the focused widget, which queues the
+    # next on its parent, up to the app, which says the keys may go on (TypedKeysReady).
+    def _wait_for_focused(self) -> None:
+        self._typed_wait = True
+        self._typed_ticket += 1
+        ticket = self._typed_ticket
+        chain = []
         node = self.focused
         while node is not None:
-            queue = getattr(node, "_message_queue", None)
-            if queue is not None and not queue.empty():
-                return node
+            chain.append(node)
             if node is self.screen:
-                return None
+                break
             node = node.parent
-        return None
+
+        def step(index: int) -> None:
+            if ticket != self._typed_ticket:
+                return
+            while index < len(chain):
+                if chain[index].call_later(step, index + 1):
+                    return  # it goes on from there, after what that widget had queued
+                index += 1  # (a widget being removed takes no callback: the next one)
+            self.post_message(TypedKeysReady(ticket))
+
+        step(0)
+
+    def _check_typed_wait(self) -> None:
+        """Every TYPED_WAIT_LIMIT_S: a wait still the same as at the last look ends (a widget
+        removed with the callback still queued would otherwise hold the keys for ever)."""
+        if self._typed_wait and self._typed_ticket == self._typed_checked:
+            self.post_message(TypedKeysReady(self._typed_ticket))
+        self._typed_checked = self._typed_ticket
 
     async def _release_typed(self, keys: list[events.Key]) -> None:
         """Keys the scan reader held back were typing after all: on they go, in order."""
@@ -289,17 +355,6 @@ class DeskApp(App[None]):
         while self._typed:
             if self._typed_wait or self._typed_holds:
                 return
-            busy = self._busy_node()
-            if busy is None and not self._typed_after_app and not self._message_queue.empty():
-                # A focus change asked for by the form is a callback queued on the app itself:
-                # let what is queued before us run first (once per key, so this always ends).
-                busy = self
-                self._typed_after_app = True
-            if busy is not None:
-                self._typed_wait = True
-                busy.call_later(self.post_message, TypedKeysReady())
-                return
-            self._typed_after_app = False
             event = self._typed.popleft()
             await super().on_event(event)
             if isinstance(event, events.Key) and _is_command(event.key):
@@ -308,10 +363,16 @@ class DeskApp(App[None]):
                 # read first: hold_typed_keys). The keys after it wait a moment, so that the
                 # text typed with Ctrl+N lands in the new form, not in the list behind it.
                 self._typed_wait = True
-                self.set_timer(COMMAND_KEY_SETTLE_S, lambda: self.post_message(TypedKeysReady()))
+                self._typed_ticket += 1
+                ticket = self._typed_ticket
+                self.set_timer(COMMAND_KEY_SETTLE_S,
+                               partial(self.post_message, TypedKeysReady(ticket)))
                 return
+            self._wait_for_focused()
 
-    async def on_typed_keys_ready(self, _message: TypedKeysReady) -> None:
+    async def on_typed_keys_ready(self, message: TypedKeysReady) -> None:
+        if message.ticket != self._typed_ticket:
+            return  # a wait that a later key's has replaced
         self._typed_wait = False
         await self._hand_over_typed()
 
@@ -342,8 +403,7 @@ class DeskApp(App[None]):
             self._busy_timer.stop()
             self._busy_timer = None
         if self._busy_notice is not None:
-            if self._busy_notice in self._notifications:
-                self._unnotify(self._busy_notice)
+            withdraw_notification(self, self._busy_notice)
             self._busy_notice = None
 
     def _show_busy(self) -> None:
@@ -454,10 +514,9 @@ class DeskApp(App[None]):
         await self.switch_mode("gate")
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        for area in AREAS:
-            if area.id in self._screen_stacks:
-                await self.remove_mode(area.id)
-                self.add_mode(area.id, partial(make_screen, area))
+        for area in AREAS:  # (a mode never opened has no screens to remove)
+            await self.remove_mode(area.id)
+            self.add_mode(area.id, partial(make_screen, area))
         self.clear_notifications()
         self.screen.reset(message)
         self.post_message(ShiftChanged())
@@ -589,7 +648,7 @@ class DeskApp(App[None]):
             self.exit()
             return
         typed = any(getattr(screen, "typed_since_open", lambda: False)()
-                    for stack in self._screen_stacks.values() for screen in stack)
+                    for screen in self.desk_screens)
         if not self.on_duty and not typed:
             self.exit()
             return
@@ -620,11 +679,10 @@ class DeskApp(App[None]):
 
     # -- app-wide messages -----------------------------------------------------------------
     def on_records_changed(self, message: RecordsChanged) -> None:
-        """Forward to every installed screen of every mode (the dashboard refreshes)."""
+        """Forward to every screen and dialog of every mode (the dashboard refreshes)."""
         self.refresh_overdue()
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                screen.post_message(RecordsChanged(*message.kinds))
+        for screen in list(self.desk_screens):
+            screen.post_message(RecordsChanged(*message.kinds))
 
 
 def make_app(*, settings: Settings, engine: Engine | None, clock: Clock,

@@ -7,9 +7,7 @@ To add an area screen, create `deskterm/tui/screens/<area>.py` with the class na
 from __future__ import annotations
 
 import importlib
-import inspect
 from dataclasses import dataclass
-from pathlib import Path, PurePath
 
 from deskterm.i18n import N_
 from deskterm.tui.actions import DeskAction, register
@@ -65,16 +63,6 @@ def screen_class(area: Area):
             return None
         raise
     return getattr(module, class_name, None)
-
-
-def css_paths(cls) -> list[Path]:
-    """A screen class's CSS_PATH files, resolved as Textual's Screen.__init__ does."""
-    value = cls.CSS_PATH
-    if value is None:
-        return []
-    paths = [value] if isinstance(value, str | PurePath) else list(value)
-    base = Path(inspect.getfile(cls)).parent
-    return [Path(p) if Path(p).is_absolute() else (base / p).resolve() for p in paths]
 
 
 def make_screen(area: Area):

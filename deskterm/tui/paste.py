@@ -12,12 +12,12 @@ guard writes every ESC inside a paste (all but the one of the end marker) as its
 (U+241B) -- what the fields show for a pasted ESC anyway (widgets/text.clean). The parser then
 sees one paste with no ESC in it and makes one `events.Paste` of all of it.
 
-What this relies on in Textual, outside its public API (docs/upstream.md has the issue text):
-`textual._xterm_parser.XTermParser` (feed/tick), `textual._parser.ParseError`,
-`textual._loop.loop_last`, and the shape of
-`LinuxDriver.run_input_thread` (`fileno`, `exit_event`, `process_message`), copied below with
-one line added. Only the POSIX terminal driver is replaced; any other driver (Windows, the
-browser, the headless test driver) is left as Textual chose it.
+What this relies on in Textual, outside its public API, is taken from tui/internals.py (the
+one module that may; docs/upstream.md has the issue text): the parser `XTermParser` and its
+`ParseError`. The rest is the shape of the public `LinuxDriver.run_input_thread` (`fileno`,
+`exit_event`, `process_message`), copied below with one line added. Only the POSIX terminal
+driver is replaced; any other driver (Windows, the browser, the headless test driver) is left
+as Textual chose it.
 """
 
 from __future__ import annotations
@@ -96,10 +96,11 @@ def paste_safe(driver_class: type[Driver]) -> type[Driver]:
 
 
 def _driver():
-    from textual._loop import loop_last
-    from textual._parser import ParseError
-    from textual._xterm_parser import XTermParser  # private: named in the module note
     from textual.drivers.linux_driver import LinuxDriver
+
+    from deskterm.tui.internals import xterm_parser
+
+    XTermParser, ParseError = xterm_parser()
 
     class PasteSafeLinuxDriver(LinuxDriver):
         """Textual's LinuxDriver with its input run through PasteGuard (module note)."""
@@ -117,7 +118,8 @@ def _driver():
             decode = getincrementaldecoder("utf-8")().decode
 
             def process_selector_events(selector_events, final: bool = False) -> None:
-                for last, (_key, mask) in loop_last(selector_events):
+                for index, (_key, mask) in enumerate(selector_events):
+                    last = index == len(selector_events) - 1
                     if mask & EVENT_READ:
                         unicode_data = decode(os.read(fileno, 1024 * 4), final=final and last)
                         if not unicode_data:

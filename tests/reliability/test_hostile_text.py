@@ -26,6 +26,7 @@ from rich.console import Console
 from deskterm.models.estate import ResidentCreate
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import directory
+from deskterm.tui.internals import screens_beneath, terminal_update
 from tests.cli import conftest as cli_fixtures
 from tests.reliability.world import World
 from tests.tui import conftest as tui_fixtures
@@ -52,7 +53,7 @@ _ALLOWED_CSI = re.compile(r"\x1b\[(?:[0-9;]*m|[0-9]+;[0-9]+H|\?[0-9;]*[hl])")
 def seed(engine, clock, settings, staff) -> World:
     """Every family a user can type into, through the services, with the hostile strings."""
     w = World(engine, clock, settings, staff.operator, staff.supervisor, staff.admin)
-    w._estate()
+    w.build_estate()
     unit = w.units["12-1203"]
     w.write(lambda s: residents.create_resident(
         session=s, actor=w.admin, clock=clock,
@@ -114,7 +115,7 @@ def behind_the_app(engine) -> None:
 
 # -- what reaches the terminal ------------------------------------------------------------------
 def _update(app):
-    return app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    return terminal_update(app)
 
 
 def terminal_bytes(app) -> str:
@@ -140,7 +141,7 @@ def widget_texts(app):
     """The text of every visible widget of every screen shown, rendered unoccluded."""
     from textual.geometry import Region
 
-    for screen in [*app._background_screens, app.screen]:
+    for screen in [*screens_beneath(app), app.screen]:
         for widget in screen.walk_children(with_self=False):
             if not widget.display or not widget.is_on_screen or widget.size.area == 0:
                 continue

@@ -141,7 +141,7 @@ def test_directory_rows_import_exactly_or_are_all_refused(w, rows, dry_run):
                          tuple(v for r in rows for v in r.values()))
         return
     for row in rows:
-        kind = directory._kind(row["kind"])
+        kind = directory.entry_kind(row["kind"])
         if kind == "event":
             found = w.read(lambda s, r=row: s.exec(select(Event).where(
                 Event.title == squash(r["name"]))).all())

@@ -79,7 +79,7 @@ def test_the_history_search_reads_a_day_or_says_why_not(text):
         one_sentence(exc, (text,))
         return
     if day is not None:  # the search turns the day into instants: they must exist
-        visitor_history._local_midnight(day, TZ)
+        visitor_history.local_midnight(day, TZ)
 
 
 @TRIALS
@@ -104,7 +104,7 @@ def test_since_and_until_give_a_period_or_a_usage_sentence(since, until, days):
 @given(starts=typed_times(), ends=st.one_of(st.just(""), typed_times()))
 def test_an_imported_event_time_is_read_or_its_row_is_refused(starts, ends):
     try:
-        checked = directory._check_row({"kind": "event", "name": "晚会", "location": "大堂",
+        checked = directory.check_row({"kind": "event", "name": "晚会", "location": "大堂",
                                         "starts_at": starts, "ends_at": ends}, TZ)
     except DeskError as exc:
         one_sentence(exc, (starts, ends))

@@ -232,7 +232,7 @@ def _phones_on(app) -> list[str]:
 def test_phones_are_masked_on_every_screen_until_revealed(make_desk_app, engine, clock, settings,
                                                          staff):
     w = World(engine, clock, settings, staff.operator, staff.supervisor, staff.admin)
-    w._estate()
+    w.build_estate()
     seed(engine, clock, settings, w)
     shown = {"screens": 0, "masked": 0}
 

@@ -63,14 +63,14 @@ def _repair(prepare, act):
 
 
 def _held(w):
-    m = roles._order(w)
+    m = roles.new_order(w)
     run_write(w.engine, lambda s: repairs.hold_order(session=s, actor=w.admin, clock=w.clock,
                                                      order_id=m.id, version=None, reason="等"))
     return m
 
 
 def _with_fee(w):  # not a warranty repeat of an earlier order (its fee would be waived)
-    m = roles._order(w, warranty_opt_out_reason="另一处漏水")
+    m = roles.new_order(w, warranty_opt_out_reason="另一处漏水")
     run_write(w.engine, lambda s: repairs.add_fee_line(
         session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
         version=None, code="F001"))
@@ -78,31 +78,31 @@ def _with_fee(w):  # not a warranty repeat of an earlier order (its fee would be
 
 
 REPAIRS = {  # the roles trials pass version=None (no check); two desks carry what they saw
-    "repairs.dispatch": _repair(roles._order, lambda w, a, m, v, s: repairs.dispatch(
+    "repairs.dispatch": _repair(roles.new_order, lambda w, a, m, v, s: repairs.dispatch(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v, assignee="李师傅")),
-    "repairs.record_arrival": _repair(roles._dispatched, lambda w, a, m, v, s:
+    "repairs.record_arrival": _repair(roles.dispatched_order, lambda w, a, m, v, s:
         repairs.record_arrival(session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.mark_repaired": _repair(roles._on_site, lambda w, a, m, v, s: repairs.mark_repaired(
+    "repairs.mark_repaired": _repair(roles.on_site_order, lambda w, a, m, v, s: repairs.mark_repaired(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
         work_done="修好了")),
     "repairs.record_acceptance": _repair(lambda w: w.repaired(), lambda w, a, m, v, s:
         repairs.record_acceptance(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
                                   accepted_by="张三")),
-    "repairs.close_order": _repair(roles._called_back, lambda w, a, m, v, s: repairs.close_order(
+    "repairs.close_order": _repair(roles.called_back_order, lambda w, a, m, v, s: repairs.close_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.cancel_order": _repair(roles._order, lambda w, a, m, v, s: repairs.cancel_order(
+    "repairs.cancel_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.cancel_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="住户取消")),
-    "repairs.hold_order": _repair(roles._order, lambda w, a, m, v, s: repairs.hold_order(
+    "repairs.hold_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.hold_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="等配件")),
     "repairs.resume_order": _repair(_held, lambda w, a, m, v, s: repairs.resume_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.update_order": _repair(roles._order, lambda w, a, m, v, s: repairs.update_order(
+    "repairs.update_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.update_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
         changes=RepairOrderUpdate(description="厨房和卫生间都漏"))),
-    "repairs.add_fee_line": _repair(roles._order, lambda w, a, m, v, s: repairs.add_fee_line(
+    "repairs.add_fee_line": _repair(roles.new_order, lambda w, a, m, v, s: repairs.add_fee_line(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
         code="F001")),
-    "repairs.add_offschedule_line": _repair(roles._order, lambda w, a, m, v, s:
+    "repairs.add_offschedule_line": _repair(roles.new_order, lambda w, a, m, v, s:
         repairs.add_offschedule_line(session=s, actor=a, clock=w.clock, order_id=m.id,
                                      version=v, description="进口阀门", labour_fen=5000)),
     "repairs.accept_fee": _repair(_with_fee, lambda w, a, m, v, s: repairs.accept_fee(
@@ -111,7 +111,7 @@ REPAIRS = {  # the roles trials pass version=None (no check); two desks carry wh
 }
 
 def _estimated(w):
-    m = roles._order(w)
+    m = roles.new_order(w)
     run_write(w.engine, lambda s: repairs.set_estimate(
         session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
         version=None, days="3"))
@@ -127,7 +127,7 @@ def _quoted(w):
 
 
 def _charged(w):  # not a warranty repeat of an earlier order: charged
-    m = roles._order(w, warranty_opt_out_reason="另一处漏水")
+    m = roles.new_order(w, warranty_opt_out_reason="另一处漏水")
     run_write(w.engine, lambda s: repairs.add_fee_line(
         session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
         version=None, code="F001"))
@@ -138,13 +138,13 @@ def _warranty_repeat(w):
     """An order the desk linked to an earlier repair of the same tap (D-35), so it can be
     unlinked."""
     w.repaired()
-    m = roles._order(w)
+    m = roles.new_order(w)
     assert m.warranty_of_id is not None, "the new order should repeat the repaired one"
     return m
 
 
 SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the status changes
-    "repairs.settlement.set_estimate": _repair(roles._order, lambda w, a, m, v, s:
+    "repairs.settlement.set_estimate": _repair(roles.new_order, lambda w, a, m, v, s:
         repairs.set_estimate(session=s, actor=a, clock=w.clock, settings=w.settings,
                              order_id=m.id, version=v, days="0.5")),
     "repairs.settlement.record_quotation": _repair(_estimated, lambda w, a, m, v, s:
@@ -153,7 +153,7 @@ SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the
     "repairs.settlement.accept_quotation": _repair(_quoted, lambda w, a, m, v, s:
         repairs.accept_quotation(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
                                  accepted_by="张三")),
-    "repairs.settlement.set_cost_bearer": _repair(roles._order, lambda w, a, m, v, s:
+    "repairs.settlement.set_cost_bearer": _repair(roles.new_order, lambda w, a, m, v, s:
         repairs.set_cost_bearer(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
                                 bearer="owner")),
     "repairs.settlement.settle_order": _repair(_charged, lambda w, a, m, v, s:
@@ -169,7 +169,7 @@ SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the
 def _own_password(w, _role):
     """Two desks of one member of staff change their password from the same old one: the
     second finds the current password changed (the row is locked before it is checked)."""
-    me = roles._user(w, "operator", shift=False)
+    me = roles.role_user(w, "operator", shift=False)
     return me, lambda s: users.change_own_password(
         session=s, actor=me, clock=w.clock, settings=w.settings, current=FACTORY_PASSWORD,
         new="another-pass-7x")

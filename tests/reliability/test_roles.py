@@ -263,7 +263,7 @@ def _empty_database(engine, folder: Path):
 _RESTORE_DBS = itertools.count(1)
 
 
-def _user(w, role: str, *, shift: bool = True) -> Actor:
+def role_user(w, role: str, *, shift: bool = True) -> Actor:
     n = next(w.serial)
     actor = make_user(w.engine, w.clock, w.settings, f"u{n}-{role}", Role(role), f"员工{n}")
     if not shift:
@@ -276,25 +276,25 @@ def _user(w, role: str, *, shift: bool = True) -> Actor:
 
 
 def _signed_handover(w) -> int:
-    out = _user(w, "operator")
+    out = role_user(w, "operator")
     return run_write(w.engine, lambda s: handover.sign(
         session=s, actor=out, clock=w.clock, settings=w.settings, notices="钥匙在抽屉",
         physical_items={})).id
 
 
-def _order(w, **values):
+def new_order(w, **values):
     return w.repair(**values)
 
 
-def _dispatched(w):
-    order = _order(w)
+def dispatched_order(w):
+    order = new_order(w)
     run_write(w.engine, lambda s: repairs.dispatch(session=s, actor=w.admin, clock=w.clock,
                                                    order_id=order.id, version=None, assignee="王师傅"))
     return order
 
 
-def _on_site(w):
-    order = _dispatched(w)
+def on_site_order(w):
+    order = dispatched_order(w)
     run_write(w.engine, lambda s: repairs.record_arrival(session=s, actor=w.admin, clock=w.clock,
                                                          order_id=order.id, version=None))
     return order
@@ -304,7 +304,7 @@ def _callback_of(w, kind: str, subject_id: int):
     return run_read(w.engine, lambda s: callbacks.pending_for(s, kind=kind, subject_id=subject_id))
 
 
-def _called_back(w):
+def called_back_order(w):
     order = w.repaired()
     cb = _callback_of(w, "repair", order.id)
     run_write(w.engine, lambda s: callback_outcomes.record_callback(
@@ -353,27 +353,27 @@ def _cases():
 
     @case("shift.duty.start_shift")
     def _(w, role):
-        a = _user(w, role, shift=False)
+        a = role_user(w, role, shift=False)
         free_post = w.settings.replace(post=f"空岗{next(w.serial)}")
         return a, lambda s: shifts.start_shift(session=s, actor=a, clock=w.clock, settings=free_post,
                                                self_check={i: True for i in w.settings.self_check_items})
 
     @case("admin.maintenance.make_backup")
     def _(w, role):
-        a = _user(w, role, shift=False)
+        a = role_user(w, role, shift=False)
         folder = Path(tempfile.mkdtemp(prefix="deskterm-roles-"))
         return a, ("engine", lambda engine: maintenance.make_backup(
             engine=engine, target=folder, actor=a, clock=w.clock, settings=w.settings))
 
     @case("admin.maintenance.record_verify")
     def _(w, role):
-        a = _user(w, role, shift=False)
+        a = role_user(w, role, shift=False)
         return a, ("engine", lambda engine: maintenance.record_verify(
             engine=engine, clock=w.clock, result=audit.VerifyResult(True, 0, 0), actor=a))
 
     @case("admin.maintenance.restore")
     def _(w, role):
-        a = _user(w, role, shift=False)
+        a = role_user(w, role, shift=False)
         folder = Path(tempfile.mkdtemp(prefix="deskterm-roles-"))
         made = maintenance.make_backup(engine=w.engine, target=folder, actor=w.admin,
                                        clock=w.clock, settings=w.settings)
@@ -383,24 +383,24 @@ def _cases():
 
     @case("shift.duty.close_abandoned")
     def _(w, role):
-        a, left = w.by_role(role), _user(w, "operator")
+        a, left = w.by_role(role), role_user(w, "operator")
         return a, lambda s: shifts.close_abandoned(session=s, actor=a, clock=w.clock,
                                                    shift_id=left.shift_id, reason="忘记交班")
 
     @case("shift.handover.sign")
     def _(w, role):
-        a = _user(w, role)
+        a = role_user(w, role)
         return a, lambda s: handover.sign(session=s, actor=a, clock=w.clock, settings=w.settings,
                                           notices="", physical_items={})
 
     @case("shift.handover.accept")
     def _(w, role):
-        hid, a = _signed_handover(w), _user(w, role)
+        hid, a = _signed_handover(w), role_user(w, role)
         return a, lambda s: handover.accept(session=s, actor=a, clock=w.clock, handover_id=hid)
 
     @case("shift.handover.refuse")
     def _(w, role):
-        hid, a = _signed_handover(w), _user(w, role)
+        hid, a = _signed_handover(w), role_user(w, role)
         return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, handover_id=hid,
                                             reason="钥匙少一把")
 
@@ -547,55 +547,55 @@ def _cases():
         lambda w: w.promise(asked_by="12-1204 王五"), lambda w, a, m, s:
         promises.reveal_asker_phone(session=s, actor=a, clock=w.clock, promise_id=m.id,
                                     reason="回电告知答复"))
-    S["repairs.dispatch"] = on(_order, lambda w, a, m, s: repairs.dispatch(
+    S["repairs.dispatch"] = on(new_order, lambda w, a, m, s: repairs.dispatch(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=m.version, assignee="李师傅"))
-    S["repairs.record_arrival"] = on(_dispatched, lambda w, a, m, s: repairs.record_arrival(
+    S["repairs.record_arrival"] = on(dispatched_order, lambda w, a, m, s: repairs.record_arrival(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
-    S["repairs.mark_repaired"] = on(_on_site, lambda w, a, m, s: repairs.mark_repaired(
+    S["repairs.mark_repaired"] = on(on_site_order, lambda w, a, m, s: repairs.mark_repaired(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         work_done="修好了"))
     S["repairs.record_acceptance"] = on(lambda w: w.repaired(), lambda w, a, m, s:
         repairs.record_acceptance(session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
                                   accepted_by="张三"))
-    S["repairs.close_order"] = on(_called_back, lambda w, a, m, s: repairs.close_order(
+    S["repairs.close_order"] = on(called_back_order, lambda w, a, m, s: repairs.close_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
-    S["repairs.cancel_order"] = on(_order, lambda w, a, m, s: repairs.cancel_order(
+    S["repairs.cancel_order"] = on(new_order, lambda w, a, m, s: repairs.cancel_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="住户取消"))
-    S["repairs.hold_order"] = on(_order, lambda w, a, m, s: repairs.hold_order(
+    S["repairs.hold_order"] = on(new_order, lambda w, a, m, s: repairs.hold_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="等配件"))
 
     def _held(w):
-        m = _order(w)
+        m = new_order(w)
         run_write(w.engine, lambda s: repairs.hold_order(session=s, actor=w.admin, clock=w.clock,
                                                          order_id=m.id, version=None, reason="等"))
         return m
 
     S["repairs.resume_order"] = on(_held, lambda w, a, m, s: repairs.resume_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None))
-    S["repairs.update_order"] = on(_order, lambda w, a, m, s: repairs.update_order(
+    S["repairs.update_order"] = on(new_order, lambda w, a, m, s: repairs.update_order(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
         changes=RepairOrderUpdate(description="厨房和卫生间都漏")))
-    S["repairs.order_print.render_order"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+    S["repairs.order_print.render_order"] = on(new_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id))
-    S["repairs.order_print.render_order+phone"] = on(_order, lambda w, a, m, s: repair_print.render_order(
+    S["repairs.order_print.render_order+phone"] = on(new_order, lambda w, a, m, s: repair_print.render_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, include_phone=True,
         reason="工程部需要联系住户"))
-    S["repairs.add_fee_line"] = on(_order, lambda w, a, m, s: repairs.add_fee_line(
+    S["repairs.add_fee_line"] = on(new_order, lambda w, a, m, s: repairs.add_fee_line(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         code="F001"))
-    S["repairs.add_offschedule_line"] = on(_order, lambda w, a, m, s: repairs.add_offschedule_line(
+    S["repairs.add_offschedule_line"] = on(new_order, lambda w, a, m, s: repairs.add_offschedule_line(
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, description="进口阀门",
         labour_fen=5000))
 
     def _with_fee(w):
-        m = _order(w)
+        m = new_order(w)
         run_write(w.engine, lambda s: repairs.add_fee_line(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
             version=None, code="F001"))
         return m
 
     def _with_pending_line(w):
-        m = _order(w)
+        m = new_order(w)
         return run_write(w.engine, lambda s: repairs.add_offschedule_line(
             session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None,
             description="进口阀门", labour_fen=5000))
@@ -604,7 +604,7 @@ def _cases():
         session=s, actor=a, clock=w.clock, order_id=m.id, version=None, accepted_by="张三",
         form_no="F-0001"))
     def _estimated(w):
-        m = _order(w)
+        m = new_order(w)
         run_write(w.engine, lambda s: repairs.set_estimate(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
             version=None, days="3"))
@@ -625,7 +625,7 @@ def _cases():
             session=s, actor=w.admin, clock=w.clock, name=name))
 
     def _charged(w):  # not a warranty repeat of an earlier case's repair: charged
-        m = _order(w, warranty_opt_out_reason="另一处漏水")
+        m = new_order(w, warranty_opt_out_reason="另一处漏水")
         run_write(w.engine, lambda s: repairs.add_fee_line(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
             version=None, code="F001"))
@@ -634,10 +634,10 @@ def _cases():
     S["repairs.settlement.settle_order"] = on(_charged, lambda w, a, m, s: repairs.settle_order(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         state="paid", receipt_no="SJ-1"))
-    S["repairs.settlement.set_cost_bearer"] = on(_order, lambda w, a, m, s:
+    S["repairs.settlement.set_cost_bearer"] = on(new_order, lambda w, a, m, s:
         repairs.set_cost_bearer(session=s, actor=a, clock=w.clock, order_id=m.id, version=None,
                                 bearer="owner"))
-    S["repairs.settlement.set_estimate"] = on(_order, lambda w, a, m, s: repairs.set_estimate(
+    S["repairs.settlement.set_estimate"] = on(new_order, lambda w, a, m, s: repairs.set_estimate(
         session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=None,
         days="0.5"))
     S["repairs.settlement.record_quotation"] = on(_estimated, lambda w, a, m, s:
@@ -646,7 +646,7 @@ def _cases():
     S["repairs.settlement.accept_quotation"] = on(_quoted, lambda w, a, m, s:
         repairs.accept_quotation(session=s, actor=a, clock=w.clock, order_id=m.id,
                                  version=None, accepted_by="张三"))
-    S["repairs.warranty.set_warranty_link"] = on(_order, lambda w, a, m, s:
+    S["repairs.warranty.set_warranty_link"] = on(new_order, lambda w, a, m, s:
         repairs.set_warranty_link(session=s, actor=a, clock=w.clock, settings=w.settings,
                                   order_id=m.id, version=None, warranty_of_id=None,
                                   reason="不是保修"))
@@ -746,7 +746,7 @@ def _cases():
             session=s, actor=a, clock=w.clock, communication_id=m[0].id, complaint_id=m[1].id))
 
     def _new_user(w):
-        return _user(w, "operator", shift=False)
+        return role_user(w, "operator", shift=False)
 
     S["admin.users.set_password"] = on(_new_user, lambda w, a, m, s: users.set_password(
         session=s, actor=a, clock=w.clock, settings=w.settings, code=m.code,
@@ -1013,7 +1013,7 @@ async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
         app = make_desk_app(area="complaints", role=role)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            choices = app.screen._menu_choices(run_read(engine, lambda s: complaints.get_complaint(
+            choices = app.screen.menu_choices(run_read(engine, lambda s: complaints.get_complaint(
                 s, row.id)))
             allowed = table.may(role, "complaints.sign_off")
             assert ("sign_off" in choices) is allowed

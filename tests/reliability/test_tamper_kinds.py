@@ -38,7 +38,7 @@ def _one(conn, sql: str, **params):
 
 def _events(conn) -> list:
     table = AuditEvent.__table__
-    return [audit._Row(dict(r)) for r in conn.execute(select(table).order_by(table.c.seq)).mappings()]
+    return [audit.ChainRow(dict(r)) for r in conn.execute(select(table).order_by(table.c.seq)).mappings()]
 
 
 def _rewrite_chain(conn, rows, hash_of) -> None:
@@ -241,7 +241,7 @@ def logbook_resealed_by_appended_event(conn):
     values = dict(conn.execute(select(table).where(table.c.id == i)).mappings().one())
     forged = hashlib.sha256(audit.canonical(values).encode()).hexdigest()  # no key: a guess
     head = conn.execute(text("SELECT seq, hash FROM audit_head")).one()
-    row = audit._Row({"seq": head.seq + 1, "at": NOW, "user_id": None, "action": "logbook.add",
+    row = audit.ChainRow({"seq": head.seq + 1, "at": NOW, "user_id": None, "action": "logbook.add",
                       "entity": "logbook_entry", "entity_id": str(i), "detail": {},
                       "record_digest": forged, "seals": {"logbook_entry": {str(i): forged}},
                       "prev_hash": head.hash})

@@ -89,7 +89,7 @@ class World:
             actors = [_on_shift(engine, clock, settings if i == 0 else settings.replace(
                 post=f"{settings.post}-{a.code}"), a) for i, a in enumerate(actors)]
         world = cls(engine, clock, settings, *actors)
-        world._estate()
+        world.build_estate()
         return world
 
     def by_role(self, role: str) -> Actor:
@@ -102,7 +102,7 @@ class World:
         return run_read(self.engine, work)
 
     # -- the estate ----------------------------------------------------------------------------
-    def _estate(self) -> None:
+    def build_estate(self) -> None:
         people = (("12-1203", "张三", "13900001111"), ("12-1203", "李四", "13900002222"),
                   ("12-1204", "王五", "13900003333"))
 

@@ -14,12 +14,12 @@ from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.rules.sla import deadlines_for
 from deskterm.services.shift import dashboard, logbook
 
-_seq = {"n": 0}
+record_seq = {"n": 0}
 
 
 def _n(prefix):
-    _seq["n"] += 1
-    return f"{prefix}20261128-{_seq['n']:04d}"
+    record_seq["n"] += 1
+    return f"{prefix}20261128-{record_seq['n']:04d}"
 
 
 def _unit(session):

@@ -1,7 +1,7 @@
 """deskterm.export's fast paths give the reference bytes.
 
 csv: most lines are made in one f-string and kept when csv.writer would have written exactly
-that; the reference is the cell converter (`_compile(..., "csv")`) through csv.writer, as every
+that; the reference is the cell converter (`compile_lines(..., "csv")`) through csv.writer, as every
 export was written before. These tests feed both awkward values of every column kind and
 compare bytes, and run awkward slips through SQLite and PostgreSQL (the `engine` fixture) to
 the same literal bytes.
@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskterm.encoders import csv_text
-from deskterm.export import FORMULA_START, Col, _compile, batched, instant_formatter, write_rows
+from deskterm.export import (
+    FORMULA_START,
+    Col,
+    batched,
+    compile_lines,
+    instant_formatter,
+    write_rows,
+)
 from deskterm.exports import build_query, open_rows
 from tests.services.test_export_seed import add, estate, slip
 
@@ -35,7 +42,7 @@ PIECES = [",", '"', "\r", "\n", "\r\n", "\t", "=", "+", "-", "@", ".", "<", ";",
 def reference_csv(rows, columns, *, tz, include_pii=False, bom=True) -> bytes:
     """How every export was written before the fast path: cells through csv.writer; then
     the CSV encoder (issue 15) shows control characters as pictures, CR LF line ends kept."""
-    cells = _compile(columns, "csv", instant_formatter(tz), include_pii)
+    cells = compile_lines(columns, "csv", instant_formatter(tz), include_pii)
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
@@ -88,7 +95,7 @@ def test_plain_batches_take_the_fast_path_and_awkward_rows_the_reference(monkeyp
     import deskterm.export as export
 
     calls = []
-    real = export._compile
+    real = export.compile_lines
 
     def counting(columns, target, instants, include_pii):
         convert = real(columns, target, instants, include_pii)
@@ -96,7 +103,7 @@ def test_plain_batches_take_the_fast_path_and_awkward_rows_the_reference(monkeyp
             return convert
         return lambda row: calls.append(row) or convert(row)
 
-    monkeypatch.setattr(export, "_compile", counting)
+    monkeypatch.setattr(export, "compile_lines", counting)
     clean = [("V1", "张伟", 1), ("V2", "12-1203 王芳", None)]
     dirty = [("V3", "a, b", 2), ("V4", "=1+1", 3), ("V5", "plain", 4)]
     columns = [Col("number", nullable=False), Col("text"), Col("n", "int")]

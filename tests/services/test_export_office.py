@@ -27,9 +27,12 @@ PEOPLE_KINDS = [k for k in KINDS if k not in TABLE_KINDS]
 def _model(table_name: str):
     import deskterm.models  # noqa: F401
 
-    for mapper in SQLModel._sa_registry.mappers:
-        if mapper.class_.__tablename__ == table_name:
-            return mapper.class_
+    classes = list(SQLModel.__subclasses__())
+    while classes:
+        cls = classes.pop()
+        if getattr(cls, "__tablename__", None) == table_name and hasattr(cls, "__table__"):
+            return cls
+        classes.extend(cls.__subclasses__())
     return None
 
 

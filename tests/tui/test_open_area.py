@@ -6,54 +6,31 @@ from __future__ import annotations
 
 import gc
 
-from textual.css.stylesheet import Stylesheet
-
-from deskterm.tui.areas import AREAS, css_paths, screen_class
+from deskterm.tui.areas import AREAS
 from deskterm.tui.screens.visitors_history import HistoryView
-from deskterm.tui.stylesheet import DeskStylesheet
 from deskterm.tui.widgets.bars import StatusLine
 from deskterm.tui.widgets.footer import FooterKeys
 from tests.tui.conftest import SIZE, screen_text, settle
 
-CSS = "Foo { color: red; }"
 
-
-def test_the_stylesheet_parses_a_source_once_and_gives_textuals_rules():
-    ours, plain = DeskStylesheet(), Stylesheet()
-    for sheet in (ours, plain):
-        sheet.add_source(CSS, read_from=("a", ""))
-        sheet.add_source("Bar { height: 1; } Foo Bar { width: 3; }", read_from=("b", ""))
-        sheet.reparse()
-    assert [r.css for r in ours.rules] == [r.css for r in plain.rules]
-    first = ours.rules[0]
-    ours.add_source("Baz { width: 1; }", read_from=("c", ""))
-    ours.reparse()
-    assert ours.rules[0] is first  # not parsed again
-    assert [r.css for r in ours.rules][-1] == "Baz {\n    width: 1;\n}"
-    ours.set_variables({"x": "red"})  # new variables: parsed again with them
-    ours.reparse()
-    assert ours.rules[0] is not first
-
-
-async def test_area_stylesheets_are_read_before_the_first_key(make_desk_app, monkeypatch):
-    from textual.app import App
-
+async def test_every_area_looks_at_its_first_open_as_after_a_full_restyle(make_desk_app):
+    """All CSS is read when the app starts: an area opened for the first time is styled as
+    it would be after Textual re-parsed and re-styled everything (tui/internals.py note 1)."""
     app = make_desk_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for area in AREAS:
-            for path in css_paths(screen_class(area)):
-                assert app.stylesheet.has_source(str(path))
-        refreshed = []
-        original = App.refresh_css
-        monkeypatch.setattr(App, "refresh_css", lambda self, *a, **k: (
-            refreshed.append(True), original(self, *a, **k)))
-        await pilot.press("f5")
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        assert refreshed == []  # no re-parse and re-style of the whole app for a new screen
-        assert "On site" in screen_text(app)
+            await pilot.press(area.key.split(",")[0])
+            await settle(pilot)
+            first = screen_text(app)
+            styles = {w: (w.styles.width, w.styles.height, w.styles.color, w.styles.background)
+                      for w in app.screen.walk_children()}
+            app.refresh_css()
+            await settle(pilot)
+            assert screen_text(app) == first, area.id
+            assert styles == {w: (w.styles.width, w.styles.height, w.styles.color,
+                                  w.styles.background)
+                              for w in app.screen.walk_children()}, area.id
     assert gc.get_freeze_count() == 0  # frozen only in a real terminal
 
 
@@ -126,3 +103,34 @@ async def test_the_footer_highlights_the_key_under_the_mouse(make_desk_app):
         assert hovered.get_style_at_offset(app.console, 1) != plain.get_style_at_offset(
             app.console, 1)
         assert keys.tooltip  # the key's help sentence
+
+
+def test_no_screen_or_dialog_brings_css_of_its_own_and_the_app_reads_every_file():
+    """Every screen and dialog class (enumerated): its rules are in a .tcss file the app reads
+    at start, so opening it never re-parses the app's CSS; and its footer is DeskFooter (the
+    keys' words in the desk's language)."""
+    import importlib
+    import inspect
+    import pkgutil
+    from pathlib import Path
+
+    from textual.screen import Screen
+
+    import deskterm.tui.dialogs
+    import deskterm.tui.screens
+    from deskterm.tui.app import css_files
+
+    classes = []
+    for package in (deskterm.tui.screens, deskterm.tui.dialogs):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            assert "yield Footer(" not in inspect.getsource(module), module.__name__
+            classes += [c for c in vars(module).values() if isinstance(c, type)
+                        and issubclass(c, Screen) and c.__module__ == module.__name__]
+    assert len(classes) > 40
+    own = [f"{c.__name__}.{name}" for c in classes for name in ("CSS_PATH", "CSS", "DEFAULT_CSS")
+           if name in vars(c)]
+    assert own == []
+    tui = Path(deskterm.tui.__file__).parent
+    read = {Path(p).resolve() for p in css_files()}
+    assert {p.resolve() for p in tui.rglob("*.tcss")} == read

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from textual import events
-from textual._xterm_parser import XTermParser  # the parser the driver feeds (paste.py)
 
+from deskterm.tui.internals import xterm_parser
 from deskterm.tui.paste import PASTE_END, PASTE_START, PasteGuard, PasteSafeLinuxDriver, paste_safe
 from tests.tui.conftest import SIZE, settle
 
@@ -21,7 +21,7 @@ PASTES = [
 
 
 def _events(stream: str, chunks: list[int] | None = None, *, guard: bool = True) -> list:
-    parser = XTermParser(False)
+    parser = xterm_parser()[0](False)  # the parser the driver feeds (paste.py)
     pg = PasteGuard()
     out: list = []
     cuts = [0, *(chunks or []), len(stream)]

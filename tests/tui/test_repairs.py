@@ -21,6 +21,7 @@ from tests.services.test_repairs_support import (
     repair_fully,
 )
 from tests.tui.conftest import SIZE, settle
+from tests.tui.notices import shown_notices
 
 
 class Keys:
@@ -135,7 +136,7 @@ async def test_an_off_schedule_fee_waits_for_the_supervisors_review(
     estate = make_repair_estate(engine)
     order = await _order_on_site(engine, clock, settings, staff.operator, estate)
     app = make_desk_app(area="repairs")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
         await keys("ctrl+g", "f", "ctrl+t", "=更换橱柜拉篮", "tab", "=套", "tab", "tab",
@@ -145,7 +146,7 @@ async def test_an_off_schedule_fee_waits_for_the_supervisors_review(
         assert "¥?" in str(board(app).current.cells[4])
         await keys("enter")  # the next step is refused while the fee waits
         assert reload(engine, order.id).status == RepairStatus.on_site
-        assert any("review" in str(n.message) for n in app._notifications)
+        assert any("review" in m for m in shown_notices(app))
     sup = make_desk_app(area="repairs", role="supervisor")
     async with sup.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -223,7 +224,7 @@ async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     app = make_desk_app(area="repairs")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
         assert board(app).current.data.version == 1  # this desk saw version 1
@@ -234,7 +235,7 @@ async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
         await keys("ctrl+g", "x", "=住户说不用修了", "enter")
         order = reload(engine, order.id)
         assert order.status == RepairStatus.dispatched and order.assignee == "李师傅"
-        messages = [str(n.message) for n in app._notifications]
+        messages = shown_notices(app)
         assert any("Another desk changed" in m and "李师傅" in m for m in messages), messages
 
 

@@ -31,7 +31,7 @@ def engine(sqlite_engine):
 @pytest.fixture(autouse=True)
 def fixed_head_hash(monkeypatch):
     monkeypatch.setattr(audit, "head_hash", lambda session: FIXED_HASH)
-    monkeypatch.setitem(dashboard_factories._seq, "n", 0)  # record numbers from 0001
+    monkeypatch.setitem(dashboard_factories.record_seq, "n", 0)  # record numbers from 0001
 
 
 def shoot(snap_compare, app, *keys, text: str = ""):

@@ -18,6 +18,7 @@ from deskterm.services.visitors.deny import add_deny_entry
 from deskterm.services.visitors.expected import add_expected
 from deskterm.tui.widgets.field import FormField
 from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.notices import shown_notices
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 ID_NUMBER = valid_resident_id(7)
@@ -235,7 +236,7 @@ async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff,
     slip = run_write(engine, lambda s: visitors.register_slip(
         session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
     app = make_desk_app(area="visitors")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter", "enter")  # to the list, open the slip
         await settle(pilot)
@@ -253,7 +254,7 @@ async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff,
         assert "粤B12345" in [f.value for f in app.screen.query(FormField)]
         (stored,) = slips(engine)
         assert (stored.visitor_name, stored.plate, stored.version) == ("王武", None, 2)
-        assert any("Another desk changed slip" in n.message for n in app._notifications)
+        assert any("Another desk changed slip" in m for m in shown_notices(app))
 
 
 

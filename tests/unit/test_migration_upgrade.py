@@ -68,8 +68,8 @@ def _legacy_desk(tmp_path, monkeypatch):
     engine = make_engine(str(tmp_path / "legacy.db"))
     schema.upgrade(engine, "0002")
     with monkeypatch.context() as m:
-        m.setattr(audit, "_event_hash", audit.legacy_event_hash)
-        m.setattr(audit, "_take_seals", lambda session: session.info.pop(audit._PENDING, None) and None)
+        m.setattr(audit, "event_hash", audit.legacy_event_hash)
+        m.setattr(audit, "_take_seals", lambda session: session.info.pop(audit.PENDING_SEALS, None) and None)
         clock = FixedClock(FIXED_NOW)
         staff = make_staff(engine, clock, Settings())
         for i in range(3):

@@ -53,13 +53,13 @@ def rekey(conn) -> None:
     from deskterm.services import audit
 
     events = sa.Table("audit_event", sa.MetaData(), autoload_with=conn)
-    rows = [audit._Row(dict(r)) for r in
+    rows = [audit.ChainRow(dict(r)) for r in
             conn.execute(sa.select(events).order_by(events.c.seq)).mappings()]
     from deskterm.audit_key import create_key, has_key
 
     if not has_key() and (not rows or _verifies(rows, audit.legacy_event_hash)):
         create_key()  # a new database, or a chain made before the key: its first key
-    keyed = _verifies(rows, audit._event_hash)
+    keyed = _verifies(rows, audit.event_hash)
     if not keyed:
         if not _verifies(rows, audit.legacy_event_hash):
             from deskterm.errors import DeskError
@@ -74,7 +74,7 @@ def rekey(conn) -> None:
         prev = audit.GENESIS
         for row in rows:
             row.prev_hash = prev
-            row.hash = audit._event_hash(row)
+            row.hash = audit.event_hash(row)
             conn.execute(events.update().where(events.c.seq == row.seq)
                          .values(prev_hash=row.prev_hash, hash=row.hash))
             prev = row.hash
@@ -94,7 +94,7 @@ def rekey(conn) -> None:
                 "entity_id": None, "detail": {"rekeyed": not keyed, "events": len(rows),
                                               "sealed_rows": sum(e["detail"]["rows"] for e in new)},
                 "record_digest": None, "seals": None, "prev_hash": prev}
-        mark["hash"] = audit._event_hash(audit._Row(mark))
+        mark["hash"] = audit.event_hash(audit.ChainRow(mark))
         new.append(mark)
         events_model = audit.AuditEvent.__table__
         conn.execute(sa.insert(events_model), new)

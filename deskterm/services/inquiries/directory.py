@@ -80,7 +80,7 @@ def kind_label(kind: str) -> str:
         return _("event") if kind == EVENT else kind
 
 
-def _kind(value: str) -> str:
+def entry_kind(value: str) -> str:
     text = (value or "").strip()
     word = KIND_WORDS.get(text, text.lower())
     if word == EVENT:
@@ -133,9 +133,9 @@ class _Checked:
     values: dict[str, Any]
 
 
-def _check_row(row: Mapping[str, Any], tz: str) -> _Checked:
+def check_row(row: Mapping[str, Any], tz: str) -> _Checked:
     row = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
-    kind = _kind(_cell(row, "kind"))
+    kind = entry_kind(_cell(row, "kind"))
     name = _cell(row, "name") or _cell(row, "title")
     if not name:
         raise InvalidInput(_("The name is empty."), field="name")
@@ -190,7 +190,7 @@ def import_directory_rows(
     first_line: dict[tuple, int] = {}
     for line, row in enumerate(rows, start=2):
         try:
-            item = _check_row(row, tz)
+            item = check_row(row, tz)
         except InvalidInput as exc:
             report.problems.append(RowProblem(line, str(exc)))
             continue

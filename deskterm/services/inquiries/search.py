@@ -419,7 +419,7 @@ def _union(*branches):
 _STATEMENTS: dict[tuple[str, str], object] = {}
 
 
-def _statement(dialect: str, shape: str):
+def shape_statement(dialect: str, shape: str):
     """Statements are built once per dialect and shape (building one costs more than running it)."""
     key = (dialect, shape)
     stmt = _STATEMENTS.get(key)
@@ -514,7 +514,7 @@ def _shape_for(plan: Plan, clock: Clock) -> tuple[str, dict[str, object]]:
 
 def _statement_for(dialect: str, plan: Plan, clock: Clock):
     shape, params = _shape_for(plan, clock)
-    return _statement(dialect, shape), params
+    return shape_statement(dialect, shape), params
 
 
 @dataclass(frozen=True)
@@ -533,16 +533,27 @@ _AT = UTCDateTime()
 _AT_COLUMN = 8  # position of "at" in every branch's row (see _row)
 
 
+def _bind_processors(binds: dict, dialect: Dialect) -> dict[str, Callable[[object], object]]:
+    """Each parameter's conversion to the driver's value, by name, as SQLAlchemy would run it
+    (`TypeEngine.bind_processor` of the type's dialect implementation; none for plain ones)."""
+    found = {}
+    for name, bind in binds.items():
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            found[name] = processor
+    return found
+
+
 def _prepared(dialect: Dialect, shape: str) -> _Prepared:
     key = (dialect.name, shape)
     prepared = _PREPARED.get(key)
     if prepared is None:
-        compiled = _statement(dialect.name, shape).compile(dialect=dialect)
+        compiled = shape_statement(dialect.name, shape).compile(dialect=dialect)
         prepared = _Prepared(
             sql=compiled.string,
             positional=tuple(compiled.positiontup) if compiled.positional else None,
             defaults={name: bind.effective_value for name, bind in compiled.binds.items()},
-            processors=dict(compiled._bind_processors),
+            processors=_bind_processors(compiled.binds, dialect),
             dialect=dialect,
         )
         _PREPARED[key] = prepared
@@ -589,7 +600,7 @@ def compiled_sql(*, session: Session, clock: Clock, plan: Plan) -> tuple[str | N
     return prepared.sql, tuple(values[name] for name in prepared.positional or ())
 
 
-def _mask(phone: str) -> str:
+def fast_mask(phone: str) -> str:
     """rules.phone.mask_phone, short-cut for the plain digits that create_resident stores.
 
     tests/services/test_search.py proves the two agree on every digit string.
@@ -633,7 +644,7 @@ def _collect(text: str, plan: Plan, rows) -> SearchResult:
         seen.add(key)
         if phone:
             # An office's public number is shown (D-23); a person's only masked (D-21).
-            phone = phone if kind is HitKind.directory else _mask(phone)
+            phone = phone if kind is HitKind.directory else fast_mask(phone)
         hits.append(Hit(kind, hit_id, name, place or "", role or "", phone or "", note or "",
                         hours or "", at, unit_id))
     companies_at = {h.unit_id for h in hits if h.kind is HitKind.company}

@@ -65,7 +65,7 @@ DONE_SKIP = ("shift.", "handover.", "auth.", "permission.")  # the shift's own b
 DONE_LABELS = {key: label for key, _actions, label in DONE_GROUPS} | {"other": N_("Other actions")}
 
 
-def _done_group(action: str) -> str | None:
+def done_group(action: str) -> str | None:
     if action.startswith(DONE_SKIP):
         return None
     for key, actions, _label in DONE_GROUPS:
@@ -83,7 +83,7 @@ def done_summary(session: Session, *, user_id: int, since: datetime, until: date
     ).all()
     out: dict[str, int] = {}
     for action, n in rows:
-        key = _done_group(action)
+        key = done_group(action)
         if key is not None:
             out[key] = out.get(key, 0) + n
     return {key: out[key] for key in DONE_LABELS if out.get(key)}

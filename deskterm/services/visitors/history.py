@@ -85,7 +85,7 @@ def parse_day(text: str, *, field: str) -> date | None:
         raise InvalidInput(_("A date is written like 2026-11-28."), field=field) from None
 
 
-def _local_midnight(day: date, tz: str) -> datetime:
+def local_midnight(day: date, tz: str) -> datetime:
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
@@ -106,9 +106,9 @@ def _conditions(session: Session, actor: Actor, clock: Clock, settings: Settings
     if query.number.strip():
         terms.append(VisitorSlip.number == canonical_slip_number(query.number))
     if query.date_from:
-        terms.append(VisitorSlip.checked_in_at >= _local_midnight(query.date_from, settings.timezone))
+        terms.append(VisitorSlip.checked_in_at >= local_midnight(query.date_from, settings.timezone))
     if query.date_to:
-        end = _local_midnight(query.date_to + timedelta(days=1), settings.timezone)
+        end = local_midnight(query.date_to + timedelta(days=1), settings.timezone)
         terms.append(VisitorSlip.checked_in_at < end)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise InvalidInput(_("The first day comes after the last day."), field="date_from")

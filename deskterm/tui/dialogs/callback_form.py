@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Select, Static
+from textual.widgets import Select, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -27,6 +27,7 @@ from deskterm.tui.dialogs.complaint_common import (
 )
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
@@ -46,17 +47,6 @@ class CallbackInput:
 
 
 class CallbackDialog(SaveDialog):
-    DEFAULT_CSS = """
-    CallbackDialog {
-        align: center middle;
-        & > Vertical { width: 72; height: auto; max-height: 22; border: round $accent;
-                       background: $surface; padding: 0 1; }
-        & .about { color: $text-muted; }
-        & #callback-number { display: none; text-style: bold; }
-        & #field-dissatisfied-action { display: none; }
-        &.-after #field-dissatisfied-action { display: block; }
-    }
-    """
     HELP_TEXT = N_(
         "Record the callback: phone or visit, who you spoke to, the result and their words. "
         "'No answer' counts a try and keeps the callback in the queue; after {n} tries "
@@ -115,7 +105,7 @@ class CallbackDialog(SaveDialog):
                             control=choice(AFTER, id="after-input"))
             yield Static(plain(self.what_save_does(None)), classes="hint",
                          id="callback-act")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#result-input", Select).focus()

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer
 
 from deskterm.i18n import N_, _
 from deskterm.tui import fmt
@@ -22,6 +21,7 @@ from deskterm.tui.dialogs.complaint_common import (
     text_area,
 )
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 
 LABEL = 10
 
@@ -40,15 +40,6 @@ class CommunicationInput:
 
 
 class CommunicationDialog(SaveDialog):
-    DEFAULT_CSS = """
-    CommunicationDialog {
-        align: center middle;
-        & > Vertical { width: 80; height: auto; max-height: 23; border: round $accent;
-                       background: $surface; padding: 0 1; }
-        & Grid { grid-size: 2; grid-gutter: 0 1; height: auto; grid-rows: auto; }
-        & TextArea { height: 3; background: $boost; }
-    }
-    """
     HELP_TEXT = N_(
         "Record every communication promptly: with the developer, government "
         "departments, utilities, the owners' assembly or committee, owners and tenants. "
@@ -88,7 +79,7 @@ class CommunicationDialog(SaveDialog):
                 yield FormField(_("Complaint"), name="complaint", max_length=20,
                                 label_width=LABEL, value=self.complaint_number,
                                 placeholder=_("C… number, if any"))
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         target = "#field-party-name" if not self.party_name else "#field-subject"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -18,6 +18,7 @@ from deskterm.services.complaints.categories import CategoryRow, category_rows, 
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
@@ -28,20 +29,6 @@ register(
 
 
 class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
-    DEFAULT_CSS = """
-    ComplaintCategoriesDialog {
-        align: center middle;
-        & > Vertical { width: 78; height: 22; border: thick $accent; background: $surface;
-                       padding: 0 1; }
-        & #categories-list { height: 1fr; }
-        & .dialog-title { text-style: bold; }
-        & Horizontal { height: 1; }
-        & FormField { width: 1fr; }
-        & #category-active { width: auto; }
-        & .hint { color: $text-muted; }
-        & #form-error { color: $text-error; display: none; }
-    }
-    """
     BINDINGS = bindings("categories.new", "form.save", "form.cancel")
     HELP_TEXT = N_(
         "Complaint categories. Enter on a line puts it in the form below; change the names, "
@@ -73,7 +60,7 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
             yield Static("", id="form-error")
             yield Static(plain(_("Enter: edit the line · Ctrl+N: new · Ctrl+S: save · "
                                  "Esc: close")), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()

@@ -11,7 +11,7 @@ from datetime import datetime, time
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.dialogs.complaint_common import (
@@ -26,6 +26,7 @@ from deskterm.tui.dialogs.complaint_common import (
     text_area,
 )
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
 
@@ -54,19 +55,6 @@ class ComplaintIntake:
 class ComplaintDialog(SaveDialog):
     """New complaint. Ctrl+S saves; Escape closes without saving."""
 
-    DEFAULT_CSS = """
-    ComplaintDialog {
-        align: center middle;
-        & > Vertical { width: 80; height: auto; max-height: 23; border: round $accent;
-                       background: $surface; padding: 0 1; }
-        & Grid { grid-size: 2; grid-gutter: 0 1; height: auto; grid-rows: auto; }
-        & #content-input { height: 3; background: $boost; }
-        & #intake-steps { height: 1; }
-        & #intake-steps Checkbox { margin-right: 2; width: auto; }
-        & #intake-steps Static { width: auto; margin-right: 1; }
-        & .hint { color: $text-muted; }
-    }
-    """
     HELP_TEXT = N_(
         "Write down who complains and what they said (listen first, let them finish). "
         "An answer given on the spot closes the complaint; a name in 'Refer to' passes "
@@ -120,7 +108,7 @@ class ComplaintDialog(SaveDialog):
                 yield TickBox(_("Listened"), True, compact=True, id="step-listened")
                 yield TickBox(_("Clarified"), False, compact=True, id="step-clarified")
                 yield TickBox(_("Showed sympathy"), False, compact=True, id="step-sympathy")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#field-who-name", FormField).focus_input()

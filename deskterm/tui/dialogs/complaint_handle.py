@@ -9,7 +9,7 @@ from datetime import datetime, time
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
@@ -28,6 +28,7 @@ from deskterm.tui.dialogs.complaint_common import (
 )
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
 
@@ -58,14 +59,6 @@ register(*(
 class ComplaintMenu(DeskDialog[str | None]):
     """What to do with the complaint: a letter, or arrows and Enter."""
 
-    DEFAULT_CSS = """
-    ComplaintMenu {
-        align: center middle;
-        & > Vertical { width: 60; height: auto; border: round $accent; background: $surface;
-                       padding: 0 1; }
-        & OptionList { height: auto; max-height: 12; border: none; padding: 0; }
-    }
-    """
     BINDINGS = bindings("dialog.cancel", *(f"complaint_menu.{item}" for item, *_r in MENU))
 
     def __init__(self, complaint: Complaint, *, choices: tuple[str, ...]) -> None:
@@ -82,7 +75,7 @@ class ComplaintMenu(DeskDialog[str | None]):
                 Option(plain(f"{key.upper()}  {_(text)}"), id=item)
                 for item, key, text, _tip in MENU if item in self.choices
             ), id="complaint-menu")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "pick" and parameters and parameters[0] not in self.choices:
@@ -106,15 +99,6 @@ def _box(dialog, title: str) -> Vertical:
     return box
 
 
-FORM_CSS = """
-    {name} {{
-        align: center middle;
-        & > Vertical {{ width: 72; height: auto; max-height: 22; border: round $accent;
-                       background: $surface; padding: 0 1; }}
-        & TextArea {{ height: 4; background: $boost; }}
-        & .about {{ color: $text-muted; }}
-    }}
-"""
 
 
 @dataclass(frozen=True)
@@ -124,7 +108,6 @@ class StepInput:
 
 
 class StepDialog(SaveDialog):
-    DEFAULT_CSS = FORM_CSS.format(name="StepDialog")
     HELP_TEXT = N_("Choose the step that was done and say what; Ctrl+S saves it with "
                    "your name and the time.")
 
@@ -138,7 +121,7 @@ class StepDialog(SaveDialog):
                             control=choice(STEPS, value="action", id="step-input"))
             yield FormField(_("What"), name="note", label_width=LABEL,
                             control=text_area(id="note-input"))
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#note-input").focus()
@@ -155,7 +138,6 @@ class ReferInput:
 
 
 class ReferDialog(SaveDialog):
-    DEFAULT_CSS = FORM_CSS.format(name="ReferDialog")
     HELP_TEXT = N_("Name the person who will deal with it. The reply is due in the hours of "
                    "the setting unless you type a date and time; until then it shows on the "
                    "dashboard and in the handover.")
@@ -172,7 +154,7 @@ class ReferDialog(SaveDialog):
             yield FormField(_("Reply by"), name="reply_due_at", max_length=20, label_width=LABEL,
                             placeholder=_("{n} h if blank").format(n=self.default_hours))
             yield FormField(_("Note"), name="note", max_length=1000, label_width=LABEL)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#field-referred-to", FormField).focus_input()
@@ -191,7 +173,6 @@ class AnswerInput:
 
 
 class AnswerDialog(SaveDialog):
-    DEFAULT_CSS = FORM_CSS.format(name="AnswerDialog")
     HELP_TEXT = N_("Write the answer given to the complainant and how it was given. Leave "
                    "'Settled' ticked to close the complaint (a callback falls due); untick it "
                    "if the matter is still being dealt with.")
@@ -207,7 +188,7 @@ class AnswerDialog(SaveDialog):
             yield FormField(_("How"), name="answer_how", label_width=LABEL,
                             control=choice(ANSWER_HOW, id="how-input"))
             yield TickBox(_("Settled: close it"), True, compact=True, id="answer-close")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#answer-input").focus()
@@ -218,7 +199,6 @@ class AnswerDialog(SaveDialog):
 
 
 class EditDialog(SaveDialog):
-    DEFAULT_CSS = FORM_CSS.format(name="EditDialog")
     HELP_TEXT = N_("Correct or judge the details: category, severity, whether the complaint "
                    "is within the company's rules and promises (valid), the department.")
 
@@ -243,7 +223,7 @@ class EditDialog(SaveDialog):
                             control=choice(VALIDITY, value=valid, id="valid-input"))
             yield FormField(_("Department"), name="department", value=c.department,
                             max_length=64, label_width=LABEL)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def values(self) -> ComplaintUpdate:
         valid = {"": None, "yes": True, "no": False}[field_text(self, "valid")]

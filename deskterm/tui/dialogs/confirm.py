@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
@@ -22,13 +23,6 @@ register(
 
 
 class ConfirmDialog(DeskDialog[bool]):
-    DEFAULT_CSS = """
-    ConfirmDialog {
-        align: center middle;
-        & > Vertical { width: 60; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-        & #confirm-detail { color: $text-muted; margin-top: 1; }
-    }
-    """
     BINDINGS = bindings("confirm.yes", "confirm.no")
 
     def __init__(self, question: str, detail: str = "") -> None:
@@ -41,7 +35,7 @@ class ConfirmDialog(DeskDialog[bool]):
             yield Static(plain(self.question), id="confirm-question")
             if self.detail:
                 yield Static(plain(self.detail), id="confirm-detail")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def action_confirm(self) -> None:
         self.dismiss(True)

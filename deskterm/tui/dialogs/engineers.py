@@ -31,22 +31,6 @@ register(
 
 
 class EngineersDialog(ErrorLine, DeskDialog[None]):
-    DEFAULT_CSS = """
-    EngineersDialog {
-        align: center middle;
-        & > Vertical { width: 72; height: 20; border: thick $accent; background: $surface;
-                       padding: 0 1; }
-        & #engineers-list { height: 1fr; }
-        & .dialog-title { text-style: bold; }
-        & Horizontal { height: 1; }
-        & FormField { width: 1fr; }
-        & #engineer-on-duty { width: auto; }
-        & .hint { color: $text-muted; }
-        & #form-error { color: $text-error; display: none; }
-        & #engineer-form { height: auto; display: none; }
-        &.-adding #engineer-form { display: block; }
-    }
-    """
     BINDINGS = bindings("engineers.toggle", "engineers.new", "form.save", "form.cancel")
     HELP_TEXT = N_(
         "The engineers the desk dispatches to, those on duty first. Enter or Ctrl+T puts the "

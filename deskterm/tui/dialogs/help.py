@@ -7,11 +7,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
-from deskterm.tui.actions import DeskAction, bindings, browser_note, in_browser, register
+from deskterm.tui.actions import (
+    DeskAction,
+    bindings,
+    browser_note,
+    in_browser,
+    register,
+    shown_description,
+    shown_tooltip,
+)
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 
 register(DeskAction("help.close", "escape,f1", "close", N_("Close"), N_("Close the help.")))
 
@@ -43,21 +52,12 @@ def key_rows(screen: Screen) -> list[tuple[str, str, str, bool]]:
         is_area = entry[1].id.startswith("area.")
         return (2 if is_area else 1 if entry[2] else 0, 0)
 
-    return [(" / ".join(keys), binding.description, binding.tooltip,
+    return [(" / ".join(keys), shown_description(binding), shown_tooltip(binding.tooltip),
              binding.id.startswith("area."))
             for keys, binding, _is_app in sorted(found.values(), key=order)]
 
 
 class HelpDialog(DeskDialog[None]):
-    DEFAULT_CSS = """
-    HelpDialog {
-        align: center middle;
-        & > VerticalScroll { width: 78; height: auto; max-height: 22; border: thick $accent; background: $surface; padding: 0 1; }
-        & #help-title { text-style: bold; }
-        & #help-text { margin: 1 0; color: $text-muted; }
-        & #help-areas-title { margin-top: 1; color: $text-muted; }
-    }
-    """
     BINDINGS = bindings("help.close")
 
     def __init__(self, screen: Screen) -> None:
@@ -91,7 +91,7 @@ class HelpDialog(DeskDialog[None]):
                 yield Static(Text(_("Areas (what you typed stays where it was):")),
                              id="help-areas-title")
                 yield Static(areas, id="help-areas")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
@@ -24,6 +24,7 @@ from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain
 
 register(
@@ -77,7 +78,6 @@ def entry_text(entry: EntryView, tz: str) -> Text:
 
 
 class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
-    CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("answer.promise", "form.cancel")
     HELP_TEXT = N_(
         "Read the entry out clearly and briefly. 1 (or Enter) logs the inquiry as "
@@ -109,7 +109,7 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
                              id="answer-endings")
             yield Static(plain(_("1: answered · 2: declined · Ctrl+G: promise · Esc: close")),
                          classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         target = "#answer-endings" if self.entry is not None else "#topic-input"

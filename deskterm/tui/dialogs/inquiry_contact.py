@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
@@ -29,6 +29,7 @@ from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, type_into
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain
 
 OUTCOMES = (
@@ -68,13 +69,6 @@ class GiveUpDialog(DeskDialog[GiveUp | None]):
     """Fewer tries than the setting: the desk takes the inquirer's contact, or records that
     they declined; Esc goes back to trying (D-22)."""
 
-    DEFAULT_CSS = """
-    GiveUpDialog {
-        align: center middle;
-        & > Vertical { width: 70; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-        & #giveup-question { margin-bottom: 1; }
-    }
-    """
     BINDINGS = bindings("dialog.confirm", "giveup.declined", "dialog.cancel")
     HELP_TEXT = N_(
         "The desk does not give up after one try. Type the inquirer's own contact and "
@@ -97,7 +91,7 @@ class GiveUpDialog(DeskDialog[GiveUp | None]):
                             placeholder=_("the inquirer's own phone or address"))
             yield Static(plain(_("Enter: close with this contact · Ctrl+D: declined · Esc: "
                                  "back to ringing")), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -154,7 +148,6 @@ class OutcomeList(OptionList):
 
 
 class ContactDialog(DeskDialog[ContactResult | None]):
-    CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("contact.record", "contact.reveal", "contact.message", "contact.promise",
                         "contact.close")
     HELP_TEXT = N_(
@@ -191,7 +184,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
             yield Static(plain(_("1-4: choose · Ctrl+S: record the try · Shift+Tab: who is "
                                  "asking · Ctrl+O: number · Ctrl+N: message · Esc: close")),
                          classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         # The outcome first: ringing and transferring is Enter, 1. Who is asking and what

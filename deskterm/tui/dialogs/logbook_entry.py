@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
@@ -21,6 +21,7 @@ from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.timeparse import parse_instant
 from deskterm.tui.widgets.field import FormField, PlainTextArea
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
@@ -28,15 +29,6 @@ Saver = Callable[[LogbookEntryCreate], Callable[[Session], Any]]
 
 
 class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
-    DEFAULT_CSS = """
-    LogbookEntryDialog {
-        align: center middle;
-        & > Vertical { width: 78; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
-        & #entry-title { text-style: bold; margin: 1 0; }
-        & FormField { margin-bottom: 1; }
-        & Select { width: 1fr; }
-    }
-    """
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "Time is now unless you change it (10:05, or 11-28 10:05). Choose the category with "
@@ -72,7 +64,7 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
                                                   id="action-taken-input"))
             yield FormField(_("Who was told"), name="notified", max_length=256,
                             value=base.notified if base else "")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         target = "#what-input" if self.corrects else "#category-input"

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
@@ -22,6 +22,7 @@ from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain
 
 
@@ -36,7 +37,6 @@ class WayList(OptionList):
 class DeliverMessageDialog(DeskDialog[bool]):
     """Gives True once the delivery is saved."""
 
-    CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel", "call.reveal")
     HELP_TEXT = N_(
         "Record how the message reached the person: 1-4 or Enter on a way, or type another "
@@ -74,7 +74,7 @@ class DeliverMessageDialog(DeskDialog[bool]):
                             placeholder=_("type it, then Ctrl+S"))
             yield Static(plain(_("1-4: how it was delivered · Ctrl+S: save another way · "
                                  "Esc: close")), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#deliver-ways", WayList).focus()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import MessageCreate
@@ -17,6 +17,7 @@ from deskterm.services.inquiries import messages
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 
@@ -34,7 +35,6 @@ class MessageDraft:
 class TakeMessageDialog(DeskDialog[int | None]):
     """Gives the saved message's id, or None when closed without saving."""
 
-    CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "Write down the message for the person who could not be reached. Their number is "
@@ -65,7 +65,7 @@ class TakeMessageDialog(DeskDialog[int | None]):
                             control=PlainTextArea(id="text-input"))
             yield Static(plain(_("Enter: next field · Ctrl+S: save · Esc: close")),
                          classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         first = "#from-name-input" if self.draft.for_id is not None or self.draft.for_name \

@@ -5,25 +5,19 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 
 class PasswordDialog(DeskDialog[bool]):
     """Current password, the new one twice; gives True once it is changed."""
 
-    DEFAULT_CSS = """
-    PasswordDialog {
-        align: center middle;
-        & > Vertical { width: 64; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-        & #password-why { margin-bottom: 1; }
-    }
-    """
     BINDINGS = bindings("dialog.confirm", "dialog.cancel")
     HELP_TEXT = N_("Type your current password, then the new one twice, and press Enter. "
                    "A common password (12345678, password ...) is refused.")
@@ -40,7 +34,7 @@ class PasswordDialog(DeskDialog[bool]):
             yield FormField(_("Current"), name="current", password=True, max_length=256)
             yield FormField(_("New password"), name="password", password=True, max_length=256)
             yield FormField(_("Again"), name="repeat", password=True, max_length=256)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#current-input", Input).focus()

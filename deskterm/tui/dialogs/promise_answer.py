@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from deskterm.errors import StaleEdit
 from deskterm.i18n import N_, _
@@ -21,13 +21,13 @@ from deskterm.tui.actions import bindings
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain
 
 
 class AnswerPromiseDialog(DeskDialog[bool]):
     """Gives True once the answer is saved."""
 
-    CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel", "call.reveal")
     HELP_TEXT = N_(
         "Write what was answered, and how (by phone, in person ...). Ctrl+S saves it; the "
@@ -59,7 +59,7 @@ class AnswerPromiseDialog(DeskDialog[bool]):
             yield FormField(_("Answer"), name="answer", label_width=10, max_length=2000,
                             control=PlainTextArea(id="answer-input"))
             yield Static(plain(_("Ctrl+S: save the answer · Esc: close")), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#answer-input", TextArea).focus()

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -21,6 +21,7 @@ from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 DEFAULT_DUE = "+2h"
@@ -37,7 +38,6 @@ class PromiseDraft:
 class MakePromiseDialog(DeskDialog[int | None]):
     """Gives the saved promise's id, or None."""
 
-    CSS_PATH = "inquiry_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "When the desk cannot answer now: apologise, find out, answer later. Write the "
@@ -65,7 +65,7 @@ class MakePromiseDialog(DeskDialog[int | None]):
             yield Static(Text(""), id="due-read-back")
             yield Static(plain(_("Enter: next field · Ctrl+S: save · Esc: close")),
                          classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         for name in ("question", "asked_by", "contact"):

@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.public_area import PublicAreaRequest
@@ -22,20 +22,12 @@ from deskterm.tui.dialogs.complaint_common import (
     text_area,
 )
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 LABEL = 12
 DECISIONS = (("refused", N_("Refused")), ("partly", N_("Approved in part")),
              ("approved", N_("Approved")))
-FORM_CSS = """
-    {name} {{
-        align: center middle;
-        & > Vertical {{ width: 76; height: auto; max-height: 22; border: round $accent;
-                       background: $surface; padding: 0 1; }}
-        & TextArea {{ height: 3; background: $boost; }}
-        & .about {{ color: $text-muted; }}
-    }}
-"""
 
 
 @dataclass(frozen=True)
@@ -49,7 +41,6 @@ class AreaRequestInput:
 
 
 class AreaRequestDialog(SaveDialog):
-    DEFAULT_CSS = FORM_CSS.format(name="AreaRequestDialog")
     HELP_TEXT = N_("A request to use a public area (the lobby, the square ...): who asks, "
                    "where, when and what for. Ctrl+S records it; the closest earlier decision "
                    "is shown as its precedent.")
@@ -73,7 +64,7 @@ class AreaRequestDialog(SaveDialog):
                             placeholder=_("11-30 10:00"))
             yield FormField(_("Request"), name="request", label_width=LABEL,
                             control=text_area(id="request-input"))
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#field-applicant", FormField).focus_input()
@@ -95,7 +86,6 @@ class DecisionInput:
 
 
 class AreaDecisionDialog(SaveDialog):
-    DEFAULT_CSS = FORM_CSS.format(name="AreaDecisionDialog")
     HELP_TEXT = N_("Record the decision. A refusal names the rule it rests on (the user "
                    "handbook ...) and says what help is offered instead: hold the rule, keep "
                    "the relationship (case 2).")
@@ -120,7 +110,7 @@ class AreaDecisionDialog(SaveDialog):
             yield FormField(_("Help offered"), name="help_offered", label_width=LABEL,
                             control=text_area(id="help-input", text=self.request.help_offered))
             yield FormField(_("Note"), name="decision_note", max_length=2000, label_width=LABEL)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#decision-input").focus()

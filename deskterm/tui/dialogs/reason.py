@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 
 class ReasonDialog(DeskDialog[str | None]):
     """`ReasonDialog(_("Why do you refuse this handover?"))`: Enter or Ctrl+S gives the text."""
 
-    DEFAULT_CSS = """
-    ReasonDialog {
-        align: center middle;
-        & > Vertical { width: 70; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-        & #reason-question { margin-bottom: 1; }
-    }
-    """
     BINDINGS = bindings("dialog.confirm", "dialog.cancel")
     HELP_TEXT = N_("Type the reason and press Enter; Escape closes without saving anything.")
 
@@ -39,7 +33,7 @@ class ReasonDialog(DeskDialog[str | None]):
             yield Static(plain(self.question), id="reason-question")
             yield FormField(self.label or _("Reason"), name="reason", value=self.value,
                             max_length=self.max_length)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

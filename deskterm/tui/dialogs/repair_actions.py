@@ -7,27 +7,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 
 class RepairActionsDialog(DeskDialog[str | None]):
     """`RepairActionsDialog(title, [(id, letter, label), ...])` → the chosen id or None."""
 
-    DEFAULT_CSS = """
-    RepairActionsDialog {
-        align: center middle;
-        & > Vertical { width: 56; height: auto; max-height: 20; border: round $accent;
-                       background: $surface; padding: 0 1; }
-        & OptionList { height: auto; max-height: 16; }
-        & .about { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-    }
-    """
     BINDINGS = bindings("dialog.cancel")
     HELP_TEXT = N_("Press the letter of an action, or move with ↑ ↓ and press Enter.")
 
@@ -48,7 +40,7 @@ class RepairActionsDialog(DeskDialog[str | None]):
                 prompt.append(label)
                 options.append(Option(prompt, id=ident))
             yield OptionList(*options, id="repair-actions", compact=True)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -82,15 +74,6 @@ class RepairPrintDialog(DeskDialog[tuple[str, str | None] | None]):
     Shown right after intake with the number and deadlines. Returns (how, reason): a reason
     means the phone is printed in full, asked for like a reveal (issue 19)."""
 
-    DEFAULT_CSS = """
-    RepairPrintDialog {
-        align: center middle;
-        & > Vertical { width: 64; height: auto; border: round $accent; background: $surface;
-                       padding: 0 1; }
-        & #print-summary { margin-bottom: 1; }
-        & #print-phone { color: $text-muted; }
-    }
-    """
     BINDINGS = [*PRINT_BINDINGS, *bindings("dialog.cancel")]
     HELP_TEXT = N_(
         "P prints the household work order or the engineering notice (settings: "
@@ -112,7 +95,7 @@ class RepairPrintDialog(DeskDialog[tuple[str, str | None] | None]):
             box.border_title = self.title_text
             yield Static(self.summary, id="print-summary")
             yield Static("", id="print-phone")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._draw_phone()

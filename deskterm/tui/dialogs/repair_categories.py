@@ -38,20 +38,6 @@ register(
 
 
 class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
-    DEFAULT_CSS = """
-    RepairCategoriesDialog {
-        align: center middle;
-        & > Vertical { width: 78; height: 23; border: thick $accent; background: $surface;
-                       padding: 0 1; }
-        & #repair-categories-list { height: 1fr; }
-        & .dialog-title { text-style: bold; }
-        & Horizontal { height: 1; }
-        & FormField { width: 1fr; }
-        & #repair-category-active { width: auto; }
-        & .hint { color: $text-muted; }
-        & #form-error { color: $text-error; display: none; }
-    }
-    """
     BINDINGS = bindings("repair_categories.new", "form.save", "form.cancel")
     HELP_TEXT = N_(
         "Repair categories. Enter on a line puts it in the form below; change the names, the "

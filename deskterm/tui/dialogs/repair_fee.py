@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -18,6 +18,7 @@ from deskterm.rules.money import format_quantity, format_yuan, parse_yuan
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, field_text
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 LABEL = 14
@@ -50,18 +51,6 @@ class RepairFeeDialog(SaveDialog):
     """values(): {"mode": "schedule", "code", "quantity"} or {"mode": "off", "description",
     "unit", "quantity", "labour_fen", "materials_fen"}."""
 
-    DEFAULT_CSS = """
-    RepairFeeDialog {
-        align: center middle;
-        & > Vertical { width: 74; height: auto; max-height: 20; border: round $accent;
-                       background: $surface; padding: 0 1; }
-        & .about { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-        & #item-match { padding-left: 14; height: 1; }
-        & .off { display: none; }
-        &.-off .off { display: block; }
-        &.-off .on { display: none; }
-    }
-    """
     BINDINGS = [*SaveDialog.BINDINGS, *bindings("repair_fee.mode", "repair_fee.next",
                                                  "repair_fee.prev")]
     HELP_TEXT = N_(
@@ -97,7 +86,7 @@ class RepairFeeDialog(SaveDialog):
                             max_length=12).set_classes("off")
             yield FormField(_("Materials (yuan)"), name="materials", label_width=LABEL,
                             max_length=12).set_classes("off")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#code-input", Input).focus()
@@ -159,14 +148,6 @@ class RepairFeeDialog(SaveDialog):
 class FeeReviewDialog(SaveDialog):
     """The engineering supervisor's review: Ctrl+S approves, Ctrl+R rejects (with a note)."""
 
-    DEFAULT_CSS = """
-    FeeReviewDialog {
-        align: center middle;
-        & > Vertical { width: 72; height: auto; border: round $accent; background: $surface;
-                       padding: 0 1; }
-        & .about { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-    }
-    """
     BINDINGS = [*SaveDialog.BINDINGS, *bindings("repair_review.reject")]
     HELP_TEXT = N_(
         "Review a fee that is not on the schedule: correct the labour or materials "
@@ -192,7 +173,7 @@ class FeeReviewDialog(SaveDialog):
             yield FormField(_("Materials (yuan)"), name="materials", label_width=LABEL,
                             value=format_yuan(line.unit_materials_fen), max_length=12)
             yield FormField(_("Note"), name="review_note", label_width=LABEL, max_length=500)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#labour-input", Input).focus()

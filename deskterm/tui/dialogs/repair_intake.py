@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -32,6 +32,7 @@ from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
 from deskterm.tui.widgets.field import FormField, PlainTextArea
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 LABEL = 13
@@ -59,27 +60,6 @@ class IntakeContext:
 
 
 class RepairIntakeDialog(SaveDialog):
-    DEFAULT_CSS = """
-    RepairIntakeDialog {
-        align: center middle;
-        & > Vertical { width: 76; height: auto; max-height: 22; border: round $accent;
-                       background: $surface; padding: 0 1; }
-        & .hint { color: $text-muted; padding-left: 13; height: 1; text-wrap: nowrap;
-                  text-overflow: ellipsis; }
-        & #category-match { color: $text; }
-        & #warranty-line { color: $text-warning; display: none; }
-        & #warranty-line.-offered { display: block; }
-        & #field-warranty-opt-out-reason { display: none; }
-        &.-unlinked #field-warranty-opt-out-reason { display: block; }
-        & #other-repeats { color: $text-muted; display: none; }
-        & #other-repeats.-shown { display: block; }
-        & #appointment-warning { color: $text-warning; display: none; }
-        & #appointment-warning.-shown { display: block; }
-        & #field-location { display: none; }
-        &.-public #field-location { display: block; }
-        &.-public #field-unit, &.-public #unit-hint { display: none; }
-    }
-    """
     BINDINGS = [*SaveDialog.BINDINGS, *bindings(
         "repair_intake.scope", "repair_intake.warranty", "repair_intake.next_match",
         "repair_intake.prev_match")]
@@ -142,7 +122,7 @@ class RepairIntakeDialog(SaveDialog):
             yield FormField(_("Why not"), name="warranty_opt_out_reason", max_length=500,
                             label_width=LABEL, placeholder=_("why this is not warranty work"))
             yield Static("", id="other-repeats", classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#unit-input", Input).focus()

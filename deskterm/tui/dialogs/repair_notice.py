@@ -6,13 +6,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.services import printing
 from deskterm.services.inquiries import notice
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean
 
 register(DeskAction("notice.print", "ctrl+s", "print", N_("Print"),
@@ -20,13 +21,6 @@ register(DeskAction("notice.print", "ctrl+s", "print", N_("Print"),
 
 
 class RepairNoticeDialog(DeskDialog[None]):
-    DEFAULT_CSS = """
-    RepairNoticeDialog {
-        align: center middle;
-        & > Vertical { width: 76; height: auto; max-height: 22; border: round $accent;
-                       background: $surface; padding: 0 1; }
-    }
-    """
     BINDINGS = bindings("notice.print", "dialog.cancel")
     HELP_TEXT = N_("Where and when repairs are reported, from the settings and the "
                    "directory. Ctrl+S prints it; Esc closes.")
@@ -35,7 +29,7 @@ class RepairNoticeDialog(DeskDialog[None]):
         with Vertical() as box:
             box.border_title = _("Repair notice")
             yield Static(Text(_("Loading…")), id="notice-text")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         settings = self.app.settings

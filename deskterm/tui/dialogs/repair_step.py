@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_
 from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 LABEL = 14
@@ -35,15 +36,6 @@ class RepairStepDialog(SaveDialog):
     """`RepairStepDialog(work, title=, about=, fields=[StepField(...)])`; Ctrl+S or Enter in
     the last field saves; `work(values: dict)` returns the session function to run."""
 
-    DEFAULT_CSS = """
-    RepairStepDialog {
-        align: center middle;
-        & > Vertical { width: 72; height: auto; max-height: 20; border: round $accent;
-                       background: $surface; padding: 0 1; }
-        & .about { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-        & .hint { color: $text-muted; }
-    }
-    """
     HELP_TEXT = N_(
         "Fill in the step and press Ctrl+S (or Enter in the last field). A time may be typed "
         "as 15:30 or 11-28 15:30 (desk time); left empty it is now. Escape closes without "
@@ -73,7 +65,7 @@ class RepairStepDialog(SaveDialog):
                 yield FormField(spec.label, name=spec.name, value=spec.value,
                                 placeholder=spec.placeholder, max_length=spec.max_length,
                                 label_width=LABEL)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         first = next(iter(self.query("Input, Select")), None)

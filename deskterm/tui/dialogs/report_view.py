@@ -8,11 +8,12 @@ import io
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 
 register(DeskAction("report.close", "escape", "close", N_("Close"), N_("Close the report.")))
 
@@ -40,20 +41,13 @@ def shift_report_text(*, session, settings, clock, width: int = 74) -> str:
 
 
 class ReportDialog(DeskDialog[None]):
-    DEFAULT_CSS = """
-    ReportDialog {
-        align: center middle;
-        & > VerticalScroll { width: 78; height: 21; border: thick $accent; background: $surface; padding: 0 1; }
-        & #report-title { text-style: bold; }
-    }
-    """
     BINDINGS = bindings("report.close")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text(_("Shift report")), id="report-title")
             yield Static(Text(_("Reading the report…")), id="report-body")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         app = self.app

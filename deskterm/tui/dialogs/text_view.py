@@ -6,24 +6,16 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 
 class TextViewDialog(DeskDialog[None]):
-    DEFAULT_CSS = """
-    TextViewDialog {
-        align: center middle;
-        & > Vertical { width: 76; height: 20; border: thick $accent; background: $surface;
-                       padding: 0 1; }
-        & #text-view-title { text-style: bold; color: $accent; height: auto; }
-        & #text-view { height: 1fr; }
-    }
-    """
     BINDINGS = bindings("dialog.cancel")
     HELP_TEXT = N_("All of the text: arrows, Page Up/Down, Home and End scroll; Esc closes.")
 
@@ -39,7 +31,7 @@ class TextViewDialog(DeskDialog[None]):
                 yield Static(plain(self.title_text), id="text-view-title")
             with VerticalScroll(id="text-view"):
                 yield Static(self.text, markup=False)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#text-view", VerticalScroll).focus()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, RadioButton, RadioSet, Static
+from textual.widgets import RadioButton, RadioSet, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import HostCallMethod, HostCallResult
@@ -18,6 +18,7 @@ from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
@@ -43,7 +44,6 @@ class HostCall:
 
 
 class HostCallDialog(DeskDialog[HostCall | None]):
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("visitors.call_agreed", "visitors.call_refused",
                         "visitors.call_no_answer", "visitors.call_reveal", "visitors.call_back",
                         "visitors.call_method_1", "visitors.call_method_2",
@@ -81,7 +81,7 @@ class HostCallDialog(DeskDialog[HostCall | None]):
                                       name=method.value)
             yield Static(plain(_("1 2 3: how · then what the host said: a agreed · r refused · "
                                  "n no answer")), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#call-method", RadioSet).focus()
@@ -97,12 +97,12 @@ class HostCallDialog(DeskDialog[HostCall | None]):
                 and bool(self.host.phone_masked)
         return True
 
-    def _method(self) -> HostCallMethod:
+    def chosen_method(self) -> HostCallMethod:
         pressed = self.query_one("#call-method", RadioSet).pressed_button
         return HostCallMethod(pressed.name) if pressed and pressed.name else HostCallMethod.phone
 
     def action_answer(self, result: str) -> None:
-        self.dismiss(HostCall(self._method(), HostCallResult(result)))
+        self.dismiss(HostCall(self.chosen_method(), HostCallResult(result)))
 
     def action_reveal(self) -> None:
         host = self.host

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
 from deskterm.tui.dialogs.visitor_fields import LastFieldSaves, field
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 
 class DenyEntryDialog(LastFieldSaves, DeskDialog[tuple[str, str] | None]):
     FIRST_INPUT, LAST_INPUT = "name-input", "reason-input"
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "A visitor with this name is stopped at registration until a supervisor decides. "
@@ -38,7 +38,7 @@ class DenyEntryDialog(LastFieldSaves, DeskDialog[tuple[str, str] | None]):
             yield field(_("Reason"), "reason", value=self.reason, max_length=500,
                         label_width=10, advance=False)
             yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def action_save(self) -> None:
         self.dismiss((self.query_one("#name-input", Input).value,

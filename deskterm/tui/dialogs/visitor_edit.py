@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -24,13 +24,13 @@ from deskterm.tui.dialogs.visitor_fields import (
 from deskterm.tui.dialogs.visitor_form import purpose_options
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 
 class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | None]):
     LAST_INPUT = "plate-input"
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "Correct what was typed wrong. The document and the host are not changed here: "
@@ -73,7 +73,7 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
                 yield field(_("Plate"), "plate", max_length=16, label_width=8,
                             value=self._start("plate", slip.plate or "") or "", advance=False)
             yield from save_hint()
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         if self.error is not None:  # the sentence of a refused save, next to its field

@@ -10,7 +10,7 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
@@ -31,6 +31,7 @@ from deskterm.tui.dialogs.visitor_form import doc_options, purpose_options
 from deskterm.tui.dialogs.visitor_host import HostPicker
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
@@ -57,7 +58,6 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
     """A resident or tenant announces a visitor (by phone): who, how many, which day."""
 
     LAST_INPUT = "note-input"
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "A resident or tenant announces a visitor: type who is coming, how many, the day "
@@ -93,7 +93,7 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
                 yield field(_("Note"), "note", max_length=256, label_width=8,
                             value=data.note if data else "", advance=False)
             yield from save_hint()
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def action_save(self) -> None:
         self.query_one(HostPicker).when_ready(self._save_now)
@@ -131,7 +131,6 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
     """The announced visitor is at the desk: Enter issues the slip with the document sighted;
     typing a number first records it (masked) instead."""
 
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("visitors.arrive_confirm", "form.cancel")
     HELP_TEXT = N_(
         "The visitor was announced by the host, so no call is needed. See their "
@@ -165,7 +164,7 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
                 id="doc-type-input"))
             yield Static(plain(_("See the document, then Enter: issue the slip")),
                          classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         number = self.query_one("#doc-number-input", Input)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
@@ -25,6 +25,7 @@ from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.dialogs.visitor_host import HostPicker
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
@@ -56,7 +57,6 @@ def blank_slip(**values) -> VisitorSlipCreate:
 
 
 class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("form.save", "form.cancel")
     HELP_TEXT = N_(
         "Fill in the slip only after seeing the visitor's identity document; the number "
@@ -107,7 +107,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
             yield Static("", id="deny-warning", markup=False)
             yield Static(plain(_("Enter: next field · Ctrl+S: check, then call the host")),
                          classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._number_enabled(DocType(self.query_one("#doc-type-input", Select).value))

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
@@ -24,7 +25,6 @@ register(
 class RollCallDialog(DeskDialog[bool]):
     """Dismisses True when the operator asks to print again."""
 
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("visitors.rollcall_print", "visitors.rollcall_close")
 
     def __init__(self, text: str, note: str = "") -> None:
@@ -40,7 +40,7 @@ class RollCallDialog(DeskDialog[bool]):
             if self.note:
                 yield Static(plain(self.note), id="rollcall-note")
             yield Static(plain(self.text), id="rollcall-text")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#rollcall-box").focus()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import SlipStatus, VisitorSlip
@@ -16,6 +16,7 @@ from deskterm.services.visitors import slips as visitors
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.sla import format_span
 from deskterm.tui.widgets.text import plain
 
@@ -75,7 +76,6 @@ class SlipDialog(DeskDialog[str | None]):
     """A slip from a list: o checks it out, l records a lost slip, u undoes a check-out of
     this shift, e corrects, p prints. Enter does nothing: Enter opens, a named key acts."""
 
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("visitors.slip_checkout", "visitors.slip_lost", "visitors.slip_undo",
                         "visitors.slip_edit", "visitors.slip_print", "visitors.slip_back")
     HELP_TEXT = N_(
@@ -99,7 +99,7 @@ class SlipDialog(DeskDialog[str | None]):
             for line in slip_lines(self.slip, self.app.settings, self.app.clock.now()):
                 yield Static(plain(line))
             yield Static(plain(self.what_keys_do()), classes="hint", id="slip-acts")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def what_keys_do(self) -> str:
         """What the acting keys will do, to which slip (they take their own key, not Enter)."""

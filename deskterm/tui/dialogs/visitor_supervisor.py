@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.errors import AuthFailed
 from deskterm.i18n import N_, _
@@ -21,6 +21,7 @@ from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.visitor_fields import field
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.worker import describe_error
 
@@ -42,7 +43,6 @@ class DenyDecision:
 
 
 class SupervisorDialog(DeskDialog[DenyDecision | None]):
-    CSS_PATH = "visitor_dialogs.tcss"
     BINDINGS = bindings("visitors.deny_allow", "visitors.deny_refuse", "visitors.deny_back")
     HELP_TEXT = N_(
         "The visitor's name is on the deny list kept by the supervisors. A supervisor types "
@@ -74,7 +74,7 @@ class SupervisorDialog(DeskDialog[DenyDecision | None]):
                         label_width=12, advance=False)
             yield Static(plain(_("Ctrl+S: let in · Ctrl+R: refuse · Esc: back to the form")),
                          classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#code-input", Input).focus()

@@ -16,7 +16,8 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from deskterm.i18n import _
-from deskterm.tui.actions import localise_bindings, without_rule_codes
+from deskterm.tui.actions import without_rule_codes
+from deskterm.tui.internals import mark_styles_current
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.worker import run_db, show_error
 
@@ -56,6 +57,18 @@ class DeskNode:
     def help_text(self) -> str:
         return without_rule_codes(_(self.HELP_TEXT)) if self.HELP_TEXT else ""
 
+    # Textual calls these as well as a subclass's own on_mount / on_unmount (every class's
+    # handler, subclass first): the app knows every desk screen of every mode (DeskApp).
+    def on_mount(self) -> None:
+        screens = getattr(self.app, "desk_screens", None)
+        if screens is not None:
+            screens[self] = None
+
+    def on_unmount(self) -> None:
+        screens = getattr(self.app, "desk_screens", None)
+        if screens is not None:
+            screens.pop(self, None)
+
     def on_descendant_focus(self, event) -> None:
         # Tests and snapshots run with the blink off (make_app(cursor_blink=False)).
         if not getattr(self.app, "cursor_blink", True) and hasattr(event.widget, "cursor_blink"):
@@ -66,7 +79,6 @@ class DeskScreen(DeskNode, Screen):
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        localise_bindings(self)
 
 
 def typed_text(screen) -> dict[str, str]:
@@ -95,12 +107,12 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        localise_bindings(self)
         self._text_at_open: dict[str, str] | None = None
         self._discard_agreed = False
 
-    def _on_mount(self, _event: events.Mount) -> None:
-        # After the dialog's own on_mount has filled its fields (a draft, a default).
+    def on_mount(self) -> None:
+        # After the dialog's own on_mount (Textual runs a subclass's handler first) has
+        # filled its fields (a draft, a default).
         self.call_after_refresh(self._remember_text)
 
     def _remember_text(self) -> None:
@@ -169,28 +181,26 @@ class AreaScreen(DeskScreen):
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        # A new screen is styled by the stylesheet as it is when it mounts, yet Textual
-        # re-parses and re-styles the app twice for it (`App._init_mode` and `switch_mode`
-        # call `refresh_css` while the screen's count is -1). When the screen's own file is
-        # in the stylesheet already (`DeskApp.prepare_areas`), say the screen is up to date; a
-        # theme change later still counts up and refreshes it as before.
+        # All of the desk's CSS is the app's, read once (DeskApp.load_all_css): a new area
+        # screen is styled by the stylesheet as it is, yet switching to its mode would make
+        # Textual re-parse and re-style the whole app, twice (tui/internals.py, note 1).
         try:
-            app = self.app
-        except RuntimeError:  # built outside a running app (NoActiveAppError)
+            self.app  # noqa: B018 - built inside a running app?
+        except RuntimeError:  # built outside one (NoActiveAppError): nothing to say
             return
-        if not self.CSS and all(app.stylesheet.has_source(str(path)) for path in self.css_path):
-            self._css_update_count = app._css_update_count
+        mark_styles_current(self)
 
     _left = False  # the screen was suspended (another area, a dialog) since it mounted
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual re-styles the whole screen at every resume, twice when an area opens
         # (`_init_mode` and `switch_mode` each post one); the first time, every widget was
         # styled as it mounted, moments ago. After a visit elsewhere it re-styles as before.
+        # (This runs before Screen's own handler, which reads `refresh_styles`.)
         if not self._left:
             event.refresh_styles = False
 
-    def _on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
+    def on_screen_suspend(self) -> None:
         self._left = True
 
     def compose(self) -> ComposeResult:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from deskterm.i18n import N_, _
@@ -23,6 +23,7 @@ from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.screens.base import DeskScreen
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickList
 
@@ -51,7 +52,6 @@ def _rebind_actor(app, shift_id: int) -> None:
 class SelfCheckScreen(DeskScreen):
     """D-1: tick each item of the self-check (Space), say what is wrong if any, Ctrl+S."""
 
-    CSS_PATH = "checkin.tcss"
     BINDINGS = bindings("checkin.start", "checkin.desk", "checkin.back")
     HELP_TEXT = N_(
         "Check yourself and the post before taking it: move with the arrows and tick each "
@@ -84,7 +84,7 @@ class SelfCheckScreen(DeskScreen):
                             placeholder=_("only if an item is not ticked"))
             yield Static(plain(self._next_text()), id="checkin-next", classes="hint")
             yield Static("", id="checkin-gaps", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def _next_text(self) -> str:
         if self.pending is None:
@@ -153,7 +153,6 @@ class SelfCheckScreen(DeskScreen):
 class HandoverReviewScreen(DeskScreen):
     """D-2: read the previous shift's handover; accept (sign) it or refuse it with a reason."""
 
-    CSS_PATH = "checkin.tcss"
     BINDINGS = bindings("checkin.accept", "checkin.refuse", "checkin.back")
     HELP_TEXT = N_(
         "Read what the previous shift hands over: notices, open items and the physical items "
@@ -173,7 +172,7 @@ class HandoverReviewScreen(DeskScreen):
             yield Static(plain(_("Previous shift's handover · check it, then sign")),
                          classes="section-title")
             yield VerticalScroll(Static(plain(_("Loading…")), id="sheet-text"), id="sheet")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sheet", VerticalScroll).focus()

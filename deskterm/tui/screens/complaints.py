@@ -56,7 +56,6 @@ register(
 
 class ComplaintsScreen(ComplaintFlows, AreaScreen):
     AREA = "complaints"
-    CSS_PATH = "complaints.tcss"
     BINDINGS = bindings("complaints.new", "complaints.open", "complaints.view",
                         "complaints.filter", "complaints.search", "complaints.refresh",
                         "complaints.categories")

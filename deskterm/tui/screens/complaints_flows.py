@@ -78,7 +78,7 @@ class ComplaintFlows:
         else:
             self.app.notify(_("{number} saved.").format(number=row.number), markup=False)
 
-    def _menu_choices(self, c) -> tuple[str, ...]:
+    def menu_choices(self, c) -> tuple[str, ...]:
         may_sign = self.app.may("complaints.sign_off")
         if c.status == ComplaintStatus.signed_off:
             return ("meeting",)
@@ -98,7 +98,7 @@ class ComplaintFlows:
 
     def _open_menu(self, loaded) -> None:
         complaint, categories = loaded
-        self.app.push_screen(ComplaintMenu(complaint, choices=self._menu_choices(complaint)),
+        self.app.push_screen(ComplaintMenu(complaint, choices=self.menu_choices(complaint)),
                              lambda item: self._menu_picked(item, complaint, categories))
 
     def _menu_picked(self, item: str | None, c, categories) -> None:

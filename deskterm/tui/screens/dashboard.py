@@ -45,7 +45,6 @@ register(
 
 class DashboardScreen(AreaScreen):
     AREA = "dashboard"
-    CSS_PATH = "dashboard.tcss"
     BINDINGS = bindings("dashboard.open", "dashboard.refresh", "dashboard.report",
                         "dashboard.close_shift")
     HELP_TEXT = N_(

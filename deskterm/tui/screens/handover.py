@@ -35,7 +35,6 @@ register(
 
 class HandoverScreen(AreaScreen):
     AREA = "handover"
-    CSS_PATH = "handover.tcss"
     BINDINGS = bindings("handover.sign", "handover.refresh", "handover.history")
     HELP_TEXT = N_(
         "Before you leave: write the notices the next shift must know, check the counts of "

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.paths import data_dir
@@ -15,6 +15,7 @@ from deskterm.services.shift import handover as handover_service
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskScreen
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
 
@@ -47,7 +48,6 @@ def sheet_text(sheet: handover_service.HandoverSheet, settings) -> Text:
 
 
 class HandoverSheetScreen(DeskScreen):
-    CSS_PATH = "handover.tcss"
     BINDINGS = bindings("sheet.save", "sheet.print", "sheet.close")
     HELP_TEXT = N_("The signed handover as it was recorded, with the audit chain's head hash "
                    "at signing. Ctrl+S saves it as text and HTML; Ctrl+T prints it.")
@@ -64,7 +64,7 @@ class HandoverSheetScreen(DeskScreen):
             yield Static(plain(title), classes="section-title")
             yield VerticalScroll(Static(sheet_text(self.sheet, self.app.settings),
                                         id="sheet-content"), id="sheet")
-        yield Footer()
+        yield DeskFooter()
 
     def title_text(self) -> str:
         return _("Handover sheet")
@@ -112,7 +112,6 @@ class SignedSheetScreen(HandoverSheetScreen):
 
 
 class HandoverHistoryScreen(DeskScreen):
-    CSS_PATH = "handover.tcss"
     BINDINGS = bindings("history.open", "history.close")
     HELP_TEXT = N_("The handovers of this post, newest first. Enter opens one.")
 
@@ -126,7 +125,7 @@ class HandoverHistoryScreen(DeskScreen):
             yield RecordList([Column(_("Signed"), 11), Column(_("Handed over by"), 0),
                               Column(_("Status"), 0), Column(_("Open"), 5, "right")],
                              empty_text=_("No handovers yet."), id="history")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         post = self.app.settings.post

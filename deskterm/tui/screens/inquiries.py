@@ -81,7 +81,6 @@ register(
 
 class InquiriesScreen(AreaScreen):
     AREA = "inquiries"
-    CSS_PATH = "inquiries.tcss"
     BINDINGS = bindings("inquiries.open", "inquiries.search", "inquiries.message",
                         "inquiries.promise", "inquiries.reveal", "inquiries.channel",
                         "inquiries.log", "inquiries.view", "inquiries.kind", "inquiries.notice",

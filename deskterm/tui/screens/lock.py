@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Center, Middle, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.errors import AuthFailed
 from deskterm.i18n import N_, _
@@ -12,6 +12,7 @@ from deskterm.services.admin import users
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskScreen
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
@@ -24,7 +25,6 @@ register(
 
 
 class LockScreen(DeskScreen):
-    CSS_PATH = "lock.tcss"
     BINDINGS = bindings("lock.unlock", "lock.sign_out")
     HELP_TEXT = N_("The desk locked itself after a while without a key. Your password opens "
                    "it where you left off; F10 signs out so that someone else can sign in.")
@@ -37,7 +37,7 @@ class LockScreen(DeskScreen):
             yield Static(plain(_("{who} is signed in. Type the password to continue.").format(
                 who=who)), id="lock-who")
             yield FormField(_("Password"), name="password", password=True, max_length=256)
-        yield Footer()
+        yield DeskFooter()
 
     def title_text(self) -> str:
         return _("Locked")

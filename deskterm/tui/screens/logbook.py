@@ -44,7 +44,6 @@ ALL = "all"
 
 class LogbookScreen(AreaScreen):
     AREA = "logbook"
-    CSS_PATH = "logbook.tcss"
     BINDINGS = bindings("logbook.new", "logbook.correct", "logbook.search", "logbook.list")
     HELP_TEXT = N_(
         "Ctrl+N writes an entry: the time is now unless you change it. Ctrl+F searches: type "

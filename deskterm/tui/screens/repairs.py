@@ -67,7 +67,6 @@ class RepairList(RecordList, inherit_bindings=False):
 
 class RepairsScreen(RepairFlows, AreaScreen):
     AREA = "repairs"
-    CSS_PATH = "repairs.tcss"
     BINDINGS = bindings("repairs.new", "repairs.next", "repairs.actions", "repairs.print",
                         "repairs.view", "repairs.search", "repairs.refresh",
                         "repairs.engineers", "repairs.categories")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Center, Middle, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.screens.base import DeskScreen
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
@@ -19,7 +20,6 @@ register(
 
 
 class SignInScreen(DeskScreen):
-    CSS_PATH = "signin.tcss"
     BINDINGS = bindings("signin.submit")
     HELP_TEXT = N_(
         "Type your staff code, Enter, then your password and Enter. After several wrong "
@@ -33,7 +33,7 @@ class SignInScreen(DeskScreen):
             yield FormField(_("Staff code"), name="code", max_length=32)
             yield FormField(_("Password"), name="password", password=True, max_length=256)
             yield Static("", id="signin-message", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def title_text(self) -> str:
         return _("Sign in")

@@ -75,7 +75,6 @@ register(
 
 class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
     AREA = "visitors"
-    CSS_PATH = "visitors.tcss"
     BINDINGS = bindings("visitors.new", "visitors.expect", "visitors.deny_add", "visitors.open",
                         "visitors.view", "visitors.scan", "visitors.rollcall", "visitors.print",
                         "visitors.remove", "visitors.refresh")

@@ -7,8 +7,12 @@ opening a list, and it came between the screen's first paint and its rows (bench
 Here `FooterKeys`, one widget, draws what those FooterKeys drew, side by side in the same
 styles (the key in bold accent, padded; the description after it; a key that does not apply
 now dimmed), follows the mouse the same way (hover, tooltip, a click presses the key), and is
-only repainted when what it shows changes. The command palette key on the right is Textual's
-own FooterKey, as before.
+only repainted when what it shows changes. The command palette key, where the screen shows
+it, is drawn the same way at the right end.
+
+Every screen and dialog of the desk has this footer (a test enumerates them): it shows each
+key's words in the desk's language (`actions.shown_description`), which Textual's Footer,
+drawing the words as declared, would not.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # the palette key, exactly as Footer makes it
+
+from deskterm.tui.actions import shown_description, shown_tooltip
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,22 @@ def shown_keys(screen: Screen) -> list[ShownKey]:
     for _node, binding, enabled, tooltip in screen.active_bindings.values():
         if binding.show and binding.action not in first:
             first[binding.action] = ShownKey(binding.key, app.get_key_display(binding),
-                                             binding.description, enabled, tooltip)
+                                             shown_description(binding), enabled,
+                                             shown_tooltip(tooltip))
     return list(first.values())
+
+
+def palette_key(screen: Screen) -> ShownKey | None:
+    """The command palette's key as Footer shows it on the right, if the app has one."""
+    app = screen.app
+    if not app.ENABLE_COMMAND_PALETTE:
+        return None
+    active = screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+    if active is None:
+        return None
+    binding = active.binding
+    return ShownKey(binding.key, app.get_key_display(binding), shown_description(binding),
+                    active.enabled, shown_tooltip(binding.tooltip) or shown_description(binding))
 
 
 class FooterKeys(Widget):
@@ -52,7 +71,7 @@ class FooterKeys(Widget):
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {
         "footer-keys--item", "footer-keys--hover", "footer-keys--key",
-        "footer-keys--description",
+        "footer-keys--description", "footer-keys--palette-edge",
     }
     # The rules of Textual's FooterKey (not compact), as component classes.
     DEFAULT_CSS = """
@@ -71,22 +90,36 @@ class FooterKeys(Widget):
             color: $footer-description-foreground;
             background: $footer-description-background;
         }
+        .footer-keys--palette-edge { color: $foreground 20%; }
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, palette: bool = False) -> None:
         super().__init__()
         self.keys: list[ShownKey] = []
+        self.palette: ShownKey | None = None
+        self._with_palette = palette
         self._hover: int | None = None
 
     def on_mount(self) -> None:
-        self.show(shown_keys(self.screen))
+        self.update_keys()
 
-    def show(self, keys: list[ShownKey]) -> None:
-        if keys != self.keys:
+    def update_keys(self) -> None:
+        """Show the screen's keys as they are now (repainted only if they changed)."""
+        self.show(shown_keys(self.screen),
+                  palette_key(self.screen) if self._with_palette else None)
+
+    def show(self, keys: list[ShownKey], palette: ShownKey | None = None) -> None:
+        if keys != self.keys or palette != self.palette:
             self.keys = keys
+            self.palette = palette
             self._hover = None
             self.refresh()
+
+    @staticmethod
+    def _palette_width(key: ShownKey) -> int:
+        """`▏^p Commands `: the palette key as Footer draws it (compact, an edge on its left)."""
+        return 1 + cell_len(key.display) + 1 + cell_len(key.description) + 1
 
     @staticmethod
     def _width(key: ShownKey) -> int:
@@ -98,6 +131,8 @@ class FooterKeys(Widget):
         When they do not all fit, keys that do not apply now go first, then the last ones;
         F1 Help always stays (it lists every key)."""
         width = self.size.width
+        if width and self.palette is not None:
+            width = max(width - self._palette_width(self.palette), 0)
         keys = list(self.keys)
         if not width or sum(map(self._width, keys)) <= width:
             return keys
@@ -115,12 +150,20 @@ class FooterKeys(Widget):
         return keys
 
     def _spans(self) -> Iterator[tuple[int, int, ShownKey]]:
-        """(start, end) cells of each key shown, left to right."""
+        """(start, end) cells of each key shown, left to right; the palette key at the end."""
         x = 0
         for key in self.fitted():
             width = self._width(key)
             yield x, x + width, key
             x += width
+        if self.palette is not None:
+            width = self._palette_width(self.palette)
+            start = max(self.size.width - width, x)
+            yield start, start + width, self.palette
+
+    def shown(self) -> list[ShownKey]:
+        """The keys on the line now, left to right (the palette key last)."""
+        return [key for _start, _end, key in self._spans()]
 
     def render(self) -> Text:
         text = Text(no_wrap=True, end="")
@@ -130,8 +173,17 @@ class FooterKeys(Widget):
         key_style = self.get_component_rich_style("footer-keys--key", partial=True)
         description_style = self.get_component_rich_style("footer-keys--description",
                                                           partial=True)
-        for index, (_start, _end, key) in enumerate(self._spans()):
-            if key.description:
+        x = 0
+        for index, (start, end, key) in enumerate(self._spans()):
+            if start > x:
+                text.append(" " * (start - x), self.rich_style + item)
+            x = end
+            if key is self.palette:
+                label = Text.assemble(
+                    ("▏", self.get_component_rich_style("footer-keys--palette-edge")),
+                    (key.display, key_style), (f" {key.description}", description_style),
+                    (" ", self.rich_style))
+            elif key.description:
                 label = Text.assemble((f" {key.display} ", key_style),
                                       (f"{key.description} ", description_style))
             else:
@@ -153,7 +205,7 @@ class FooterKeys(Widget):
         index = self._key_at(event.x)
         if index != self._hover:
             self._hover = index
-            self.tooltip = (self.fitted()[index].tooltip or None) if index is not None else None
+            self.tooltip = (self.shown()[index].tooltip or None) if index is not None else None
             self.refresh()
 
     def on_leave(self, _event: events.Leave) -> None:
@@ -165,7 +217,7 @@ class FooterKeys(Widget):
         index = self._key_at(event.x)
         if index is None:
             return
-        shown = self.fitted()
+        shown = self.shown()
         if shown[index].enabled:
             self.app.simulate_key(shown[index].key)
         else:
@@ -173,32 +225,14 @@ class FooterKeys(Widget):
 
 
 class DeskFooter(Footer):
-    _palette: tuple | None = None  # the palette key's (binding, enabled) as composed
+    """The footer of every deskterm screen and dialog (module note)."""
 
     def compose(self):
-        yield FooterKeys()
-        palette = self._palette_binding()
-        self._palette = palette
-        if palette is not None:  # as Footer.compose makes it
-            binding, enabled = palette
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                            binding.action, classes="-command-palette", disabled=not enabled,
-                            tooltip=binding.tooltip or binding.description)
-
-    def _palette_binding(self) -> tuple | None:
-        if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
-            return None
-        active = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
-        return None if active is None else (active.binding, active.enabled)
+        yield FooterKeys(palette=self.show_command_palette)
 
     def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True  # (Footer's own flag)
+        # Footer subscribes this to the screen's `bindings_updated_signal` when it mounts.
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
-            self._show_keys()
-
-    def _show_keys(self) -> None:
-        self.query_one(FooterKeys).show(shown_keys(self.screen))
-        if self._palette_binding() != self._palette:  # (the palette key seldom changes)
-            self.call_after_refresh(self.recompose)
+            self.query_one(FooterKeys).update_keys()

@@ -15,9 +15,8 @@ from textual.widgets import Select
 
 from deskterm.i18n import N_
 from deskterm.rules.pinyin import pinyin_keys
-from deskterm.tui.actions import localise_bindings
 
-N_("Dismiss menu")  # Textual's own words in the open drop-down's footer, translated on mount
+N_("Dismiss menu")  # Textual's own words in the open drop-down's footer (widgets/footer.py)
 
 TYPE_AHEAD_RESET_S = 1.0  # a pause this long starts a new word
 
@@ -35,10 +34,6 @@ class DeskSelect(Select):
         self._choices = [(value, _keys(label, value)) for label, value in choices]
         self._typed = ""
         self._typed_at = 0.0
-
-    def on_mount(self) -> None:
-        for overlay in self.query("SelectOverlay"):  # its Escape "Dismiss menu", in the footer
-            localise_bindings(overlay)
 
     def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
         choices = list(options)

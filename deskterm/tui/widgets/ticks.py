@@ -27,7 +27,7 @@ class TickList(SelectionList):
         except Exception:  # noqa: BLE001 - past the last option: nothing to mark
             return strip
         if len(segments) > 1 and segments[1].text == "X":
-            mark = "X" if selection.value in self._selected else " "
+            mark = "X" if selection.value in self.selected else " "
             segments[1] = Segment(mark, segments[1].style, segments[1].control)
             return Strip(segments, strip.cell_length)
         return strip
