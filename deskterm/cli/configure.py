@@ -50,11 +50,27 @@ def show_lines() -> list[str]:
 
     for name in type(settings).model_fields:
         if name != "sla":
-            lines.append(line(name, getattr(settings, name), origins.get(name, DEFAULT)))
+            value = getattr(settings, name)
+            if name == "db" and value:
+                value = _without_password(value)
+            lines.append(line(name, value, origins.get(name, DEFAULT)))
     lines.append("[sla]")
     for name in type(settings.sla).model_fields:
         lines.append(line(name, getattr(settings.sla, name), origins.get(f"sla.{name}", DEFAULT)))
     return lines
+
+
+def _without_password(db: str) -> str:
+    """A database URL as shown on screen: its password as *** (a path is shown as it is)."""
+    if "://" not in db:
+        return db
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:
+        return db
 
 
 def register(app: typer.Typer) -> None:

@@ -47,6 +47,14 @@ def test_config_show_names_where_each_value_came_from(cli):
         sla={"urgent_onsite_minutes": 90, "urgent_fix_minutes": 600})
 
 
+def test_config_show_never_prints_a_database_password(cli):
+    result = cli("config", "show",
+                 env={"DESKTERM_DB": "postgresql+psycopg://desk:s3cret@db.site/deskterm"})
+    assert result.exit_code == 0, result.stderr
+    assert "s3cret" not in result.output
+    assert 'db = "postgresql+psycopg://desk:***@db.site/deskterm"  # environment' in result.output
+
+
 def test_the_settings_language_is_spoken_unless_lang_says_otherwise(cli):
     settings_file('lang = "zh"\n')
     assert "(已读取)" in cli("config", "show").output.splitlines()[0]

@@ -189,6 +189,8 @@ CLI_COMMANDS: dict[str, tuple[str, ...] | None] = {
     "purge visitors": ("purge.run",),
     "audit verify": ("audit.verify",),
     "notice": None,
+    "config path": None,
+    "config show": None,
 }
 # Commands without --user: whoever can read (or replace) the database file can run them.
 NO_SIGN_IN = {
@@ -200,6 +202,8 @@ NO_SIGN_IN = {
     "users recover": "break-glass when no admin is left: needs the file and the audit key, asks, audited",
     "db check": "reads the file: integrity and the audit chain",
     "notice": "prints the public notice of D-32 (place, hours, office phones); nothing private",
+    "config path": "prints where this machine's settings file is; opens no database",
+    "config show": "prints this machine's settings (a database password as ***); opens no database",
 }
 
 # -- the services: every guarded function ------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.repair import Engineer
@@ -18,6 +18,7 @@ from deskterm.services.repairs import engineers
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
@@ -59,7 +60,7 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
                 yield TickBox(_("On duty now"), True, compact=True, id="engineer-on-duty")
             yield Static("", id="form-error")
             yield Static(plain(self._hint()), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def _hint(self) -> str:
         if self.app.may("engineers.manage"):

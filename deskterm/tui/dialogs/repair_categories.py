@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.repair import RepairCategory
@@ -27,6 +27,7 @@ from deskterm.tui.dialogs.complaint_common import choice, label
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
@@ -77,7 +78,7 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
             yield Static("", id="form-error")
             yield Static(plain(_("Enter: edit the line · Ctrl+N: new · Ctrl+S: save · "
                                  "Esc: close")), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()
