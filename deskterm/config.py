@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from deskterm.errors import DeskError
-from deskterm.i18n import _
+from deskterm.i18n import LANGUAGES, _, normalise_language
 from deskterm.paths import config_dir
 
 
@@ -35,6 +35,9 @@ class SlaPolicy:
 class Settings:
     db: str | None = None  # path or SQLAlchemy URL; None = the platform default
     lang: str | None = None  # "zh_CN" | "en"; None = from the locale
+    # The site's language: the lines the app writes into records itself (logbook lines,
+    # handover items) are in it, whatever language an operator's screen speaks.
+    site_lang: str = "zh_CN"
     timezone: str = "Asia/Shanghai"
     post: str = "前台"  # the desk (post) this terminal serves
     idle_lock_minutes: int = 5
@@ -88,6 +91,9 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
+        if normalise_language(self.site_lang) is None:
+            raise SettingsError(_("The setting site_lang is one of {choices}, not {value!r}.").format(
+                choices=", ".join(LANGUAGES), value=self.site_lang))
         if self.printer not in PRINTERS:
             raise SettingsError(_("The setting printer is one of {choices}, not {value!r}.").format(
                 choices=", ".join(PRINTERS), value=self.printer))

@@ -386,7 +386,7 @@ def _cases():
     @case("shift.duty.close_abandoned")
     def _(w, role):
         a, left = w.by_role(role), _user(w, "operator")
-        return a, lambda s: shifts.close_abandoned(session=s, actor=a, clock=w.clock,
+        return a, lambda s: shifts.close_abandoned(session=s, actor=a, clock=w.clock, settings=w.settings,
                                                    shift_id=left.shift_id, reason="忘记交班")
 
     @case("shift.handover.sign")
@@ -403,7 +403,7 @@ def _cases():
     @case("shift.handover.refuse")
     def _(w, role):
         hid, a = _signed_handover(w), _user(w, role)
-        return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, handover_id=hid,
+        return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, settings=w.settings, handover_id=hid,
                                             reason="钥匙少一把")
 
     simple = {

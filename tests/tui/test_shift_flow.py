@@ -173,7 +173,7 @@ async def test_supervisor_sees_the_refusal_on_the_dashboard(make_desk_app, engin
                                                             settings, staff):
     signed = previous_shift_hands_over(engine, clock, settings, staff)
     incoming = start_shift_for(engine, clock, settings, staff.operator)
-    run_write(engine, lambda s: handover.refuse(session=s, actor=incoming, clock=clock,
+    run_write(engine, lambda s: handover.refuse(session=s, actor=incoming, clock=clock, settings=settings,
                                                 handover_id=signed.id, reason="钥匙少一把"))
     app = make_app(settings=settings, engine=engine, clock=clock, lang="en", cursor_blink=False,
                    actor=Actor(staff.admin.user_id, "admin1", "赵敏", staff.admin.role, 999))
@@ -507,7 +507,8 @@ async def test_check_in_says_the_previous_shift_never_signed(engine, clock, sett
     left = start_shift_for(engine, clock, settings, staff.supervisor)   # never signs
     clock.advance(hours=12)
     run_write(engine, lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
-        session=s, actor=staff.admin, clock=clock, shift_id=left.shift_id, reason="未交班"))
+        session=s, actor=staff.admin, clock=clock, settings=settings, shift_id=left.shift_id,
+        reason="未交班"))
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)

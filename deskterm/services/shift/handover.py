@@ -21,7 +21,7 @@ from deskterm.db import lock_row
 from deskterm.encoders import html as to_html
 from deskterm.encoders import sheet as plain_sheet
 from deskterm.errors import DeskError, InvalidInput, NotFound
-from deskterm.i18n import N_, _
+from deskterm.i18n import N_, _, written_in
 from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import (
     Handover,
@@ -173,7 +173,8 @@ def sign(
     counts = _check_counts(physical_items, settings)
     now = as_utc(clock.now())
     scope = dashboard.Scope(now=now, settings=settings, actor=actor)
-    items = dashboard.open_items(session, scope)
+    with written_in(settings.site_lang):  # the handed-over items' text stays on the sheet
+        items = dashboard.open_items(session, scope)
     handover = Handover(
         post=shift.post,
         shift_id=shift.id,
@@ -240,7 +241,8 @@ def accept(*, session: Session, actor: Actor, clock: Clock, handover_id: int) ->
 
 
 def refuse(
-    *, session: Session, actor: Actor, clock: Clock, handover_id: int, reason: str
+    *, session: Session, actor: Actor, clock: Clock, settings: Settings, handover_id: int,
+    reason: str,
 ) -> Handover:
     """The incoming operator refuses, with a reason: the outgoing operator stays responsible.
 
@@ -264,15 +266,14 @@ def refuse(
                  entity="handover", detail={"reason": reason, "shift_id": actor.shift_id},
                  subject=handover)
     outgoing = session.get(User, handover.outgoing_user_id)
-    logbook.add_entry(
-        session=session, actor=actor, clock=clock,
-        entry_in=LogbookEntryCreate(
+    with written_in(settings.site_lang):
+        entry_in = LogbookEntryCreate(
             occurred_at=now, category=LogCategory.other, location=handover.post,
             what=_("Handover {n} from {name} refused: {reason}").format(
                 n=handover.id, name=outgoing.name if outgoing else "?", reason=reason),
             notified=_("Supervisor"),
-        ),
-    )
+        )
+    logbook.add_entry(session=session, actor=actor, clock=clock, entry_in=entry_in)
     return handover
 
 
