@@ -20,8 +20,8 @@ import deskterm
 from deskterm.db import run_read, run_write
 from deskterm.i18n import _, current_language, set_language, written_in
 from deskterm.models.shift import HandoverItem, LogbookEntry
-from deskterm.services.shift import handover
 from deskterm.services.shift import duty as shifts
+from deskterm.services.shift import handover
 from deskterm.services.visitors import slips as visitors
 from tests.services.test_dashboard import add_message, add_repair, add_visitor
 from tests.services.test_handover import on_shift, sign

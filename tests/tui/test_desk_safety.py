@@ -1067,3 +1067,76 @@ async def test_the_chosen_host_call_radio_shows_without_colour(make_desk_app, es
             for button in radio.query(RadioButton):
                 label = button.get_component_rich_style("toggle--label")
                 assert bool(label.underline) == button.value, button.label
+
+
+# -- 6. a refused save: the field is marked, in view, named, and holds the typing ----------
+async def _open_from_dashboard(app, pilot, area: str, opens: list[str]) -> None:
+    fkeys = {"dashboard": "f2", "visitors": "f3", "inquiries": "f4", "repairs": "f5",
+             "complaints": "f6", "logbook": "f7", "handover": "f8"}
+    for _ in range(3):  # back to the area screen
+        if app.screen is app.screen_stack[0]:
+            break
+        if hasattr(app.screen, "_discard_agreed"):
+            app.screen._discard_agreed = True  # our own dialog's flag: close without asking
+        app.screen.dismiss(None)
+        await settle(pilot)
+    await pilot.press(fkeys[area], *opens)
+    await settle(pilot)
+    await settle(pilot)
+
+
+async def test_a_refused_field_is_marked_named_in_view_and_takes_the_typing(make_desk_app,
+                                                                          monkeypatch):
+    """Every dialog with fields that the areas open (the openers of the 80x24 walk below): for
+    each of its fields, a save refused for that field (InvalidInput(field=...), what every
+    save_with dialog gets) marks it without colour (✗ and an underlined label), names it in the
+    sentence, scrolls it into view and gives it the focus, so the next key typed lands there."""
+    from textual.widgets import Input
+
+    from deskterm.errors import InvalidInput
+    from deskterm.tui.screens.base import DeskDialog
+    from deskterm.tui.widgets.field import FormField
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_desk_app()
+    seen, problems = set(), []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for area, opens in AREA_OPENERS:
+            await _open_from_dashboard(app, pilot, area, opens)
+            dialog = app.screen
+            if not isinstance(dialog, DeskDialog) or type(dialog).__name__ in seen:
+                continue
+            fields = [f for f in dialog.query(FormField) if f.display and f.control.focusable]
+            if not fields:
+                continue
+            seen.add(type(dialog).__name__)
+            for field in fields:
+                where = f"{type(dialog).__name__} {field.name}"
+                others = [f for f in fields if f is not field]
+                if others:
+                    others[0].focus_input()
+                    await pilot.pause()
+                dialog.show_error(InvalidInput("Not like this.", field=field.name))
+                await settle(pilot)
+                if app.focused is None or field not in app.focused.ancestors_with_self:
+                    problems.append(f"{where}: focus is on {app.focused!r}")
+                label = field.query_one(".field-label")
+                if not label.rich_style.underline:
+                    problems.append(f"{where}: label not marked without colour")
+                line = field.query_one(".field-error").render()
+                if not str(line).startswith(f"✗ {field.label}: Not like this."):
+                    problems.append(f"{where}: the sentence does not name the field: {line!r}")
+                box = field.control.region
+                if box.height == 0 or box.y < 0 or box.bottom > SIZE[1]:
+                    problems.append(f"{where}: not in view ({box})")
+                if isinstance(field.control, Input):
+                    before = field.control.value
+                    await pilot.press("q")
+                    await settle(pilot)
+                    if field.control.value != before + "q" and not field.control.value.endswith("q"):
+                        problems.append(f"{where}: the typed key went elsewhere")
+                field.error = ""
+    assert seen >= {"RegisterSlipDialog", "RepairIntakeDialog", "ComplaintDialog",
+                    "LogbookEntryDialog"}, seen
+    assert problems == [], problems

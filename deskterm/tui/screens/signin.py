@@ -65,12 +65,10 @@ class SignInScreen(DeskScreen):
         code = (code_field.value or "").strip()
         password = password_field.value or ""
         if not code:
-            code_field.error = _("Type your staff code.")
-            code_field.focus_input()
+            code_field.show_refusal(_("Type your staff code."))
             return
         if not password:
-            password_field.error = _("Type your password.")
-            password_field.focus_input()
+            password_field.show_refusal(_("Type your password."))
             return
         app = self.app
         post = app.settings.post
