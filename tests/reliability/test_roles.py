@@ -532,6 +532,15 @@ def _cases():
     S["inquiries.log.record_attempt"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
         inquiries.record_attempt(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
                                  outcome="no_answer"))
+    def transferred_try(w):
+        inquiry = w.inquiry()
+        w.write(lambda s: inquiries.record_attempt(session=s, actor=w.admin, clock=w.clock,
+                                                   inquiry_id=inquiry.id, outcome="transferred"))
+        return w.read(lambda s: inquiries.live_attempts(s, inquiry.id)[-1])
+
+    S["inquiries.log.correct_attempt"] = on(transferred_try, lambda w, a, m, s:
+        inquiries.correct_attempt(session=s, actor=a, clock=w.clock, attempt_id=m.id,
+                                  outcome="no_answer", reason="误按了已转接"))
     S["inquiries.log.close_inquiry"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
         inquiries.close_inquiry(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
                                 outcome="answered"))

@@ -1140,3 +1140,40 @@ async def test_a_refused_field_is_marked_named_in_view_and_takes_the_typing(make
     assert seen >= {"RegisterSlipDialog", "RepairIntakeDialog", "ComplaintDialog",
                     "LogbookEntryDialog"}, seen
     assert problems == [], problems
+
+
+# -- 2. a wrong contact outcome is corrected from the inquiry log -------------------------
+async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(make_desk_app, engine,
+                                                                         clock, staff):
+    from deskterm.models.inquiry import ContactAttempt, Inquiry, InquiryCreate
+    from deskterm.services.inquiries import log as inquiries
+    from tests.inquiry_fixtures import seed_estate
+
+    seed_estate(engine, clock, staff.admin)
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        actor = app.actor
+        inquiry = run_write(engine, lambda s: inquiries.open_inquiry(
+            session=s, actor=actor, clock=clock,
+            inquiry_in=InquiryCreate(topic="找人", target_text="12-1203 张三")))
+        run_write(engine, lambda s: inquiries.record_attempt(
+            session=s, actor=actor, clock=clock, inquiry_id=inquiry.id, outcome="transferred"))
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # the inquiry log
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "CorrectContactDialog"
+        assert "transferred" in str(dialog.query_one("#correct-what").render())
+        await pilot.press("n", "tab", *"wrong key", "ctrl+s")  # "no answer", the reason, save
+        await settle(pilot)
+        assert app.screen is not dialog
+        rows = run_read(engine, lambda s: list(s.exec(
+            select(ContactAttempt).order_by(ContactAttempt.id))))
+        assert [(r.outcome, r.corrects_id, r.reason) for r in rows] == [
+            ("transferred", None, ""), ("no_answer", rows[0].id, "wrong key")]
+        assert run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome is None
+        await pilot.press("ctrl+e")  # the correction can be corrected, never the original twice
+        await settle(pilot)
+        assert "no answer" in str(app.screen.query_one("#correct-what").render())

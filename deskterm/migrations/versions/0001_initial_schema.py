@@ -394,6 +394,9 @@ def upgrade() -> None:
     sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('outcome', sa.String(length=16), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('corrects_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['corrects_id'], ['contact_attempt.id'], ),
     sa.ForeignKeyConstraint(['inquiry_id'], ['inquiry.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
