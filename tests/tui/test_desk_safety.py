@@ -1177,3 +1177,44 @@ async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(make_
         await pilot.press("ctrl+e")  # the correction can be corrected, never the original twice
         await settle(pilot)
         assert "no answer" in str(app.screen.query_one("#correct-what").render())
+
+
+# -- 9. the blank-slip count moves with the slips issued ----------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_the_handover_shows_the_expected_blank_slips_and_names_a_difference(
+        make_desk_app, engine, clock, settings, staff, estate, lang):
+    from textual.widgets import Input
+
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import screen_text, start_shift_for
+
+    before = start_shift_for(engine, clock, settings, staff.supervisor)
+    run_write(engine, lambda s: handover.sign(
+        session=s, actor=before, clock=clock, settings=settings, notices="",
+        physical_items={item: 47 if item == "blank_slips" else 1
+                        for item in settings.physical_items}))
+    app = make_desk_app(area="handover", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        actor = app.actor
+        for name in ("张三", "李四"):
+            run_write(engine, lambda s, n=name: visitors.register_slip(
+                session=s, actor=actor, clock=clock, settings=settings,
+                slip_in=walk_in(estate, visitor_name=n)))
+        await settle(pilot)
+        await pilot.press("ctrl+r")  # gather again: two slips issued since the screen opened
+        await settle(pilot)
+        box = app.screen.query_one("#count-blank_slips", Input)
+
+        def shown() -> str:  # the sentence wraps at 80 columns: compare without the breaks
+            return "".join(screen_text(app).split())
+
+        if lang == "en":  # the form was filled before the slips were issued: 47 typed
+            assert "45expected(47atthestartoftheshift−2issued);47counted:2more" in shown()
+        else:
+            assert "应有45（接班时47−本班发出2）；实点47：比应有数多2" in shown()
+        box.focus()
+        await pilot.press("end", "backspace", "backspace", "4", "4")
+        await settle(pilot)
+        assert ("44counted:1fewerthanexpected" in shown() if lang == "en"
+                else "实点44：比应有数少1" in shown())
+        assert box.value == "44"

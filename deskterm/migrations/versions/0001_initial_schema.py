@@ -228,6 +228,7 @@ def upgrade() -> None:
     sa.Column('notices', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
     sa.Column('open_items', sa.JSON(), nullable=False),
     sa.Column('physical_items', sa.JSON(), nullable=False),
+    sa.Column('expected_items', sa.JSON(), nullable=False),
     sa.Column('done_summary', sa.JSON(), nullable=False),
     sa.Column('audit_head_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('audit_head_seq', sa.Integer(), nullable=True),
