@@ -1218,3 +1218,40 @@ async def test_the_handover_shows_the_expected_blank_slips_and_names_a_differenc
         assert ("44counted:1fewerthanexpected" in shown() if lang == "en"
                 else "实点44：比应有数少1" in shown())
         assert box.value == "44"
+
+
+# -- 3. the board keeps its overdue rows in view after an intake ---------------------------
+async def test_after_an_intake_the_overdue_orders_stay_in_view(make_desk_app, engine, clock,
+                                                                settings, staff):
+    from deskterm.models.repair import RepairScope
+    from tests.services.test_repairs_support import create, make_repair_estate, order_in
+
+    estate = make_repair_estate(engine)
+    op = staff.operator
+    overdue = [create(engine, clock, settings, op, order_in(
+        None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"))
+        for n in (1, 2, 3)]
+    clock.advance(hours=3)  # urgent: on site within 2 h, so these three are late
+    for i in range(12):
+        create(engine, clock, settings, op, order_in(estate.unit_1203, description=f"暖气 {i}"))
+        clock.advance(minutes=1)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab",
+                          *"卧室暖气片不热", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")  # the print offer: back to the board
+        await settle(pilot)
+        board = app.screen.query_one("#list-board")
+        assert "3 overdue" in str(app.screen.query_one("#repairs-views").render())
+        newest = max(r.key for r in [board.row_at(i) for i in range(board.total)])
+        assert board.current.key == newest  # the cursor is on the order just taken
+        in_view = [r.key for r in board.rows_in_view]
+        assert [o.id for o in overdue] == in_view[:3], in_view
+        assert newest in in_view
+        assert board.total > board.visible_rows  # the board does not fit: it had to choose
+        await pilot.press("up")  # moving on keeps the overdue rows, and moves by record
+        await settle(pilot)
+        assert [r.key for r in board.rows_in_view][:3] == [o.id for o in overdue]
+        assert board.current.key != newest
