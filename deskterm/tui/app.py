@@ -60,9 +60,18 @@ def _is_command(key: str) -> bool:
         key[:1] == "f" and key[1:].isdigit())
 
 
+def _no_match_provider():
+    from deskterm.tui.commands import NoMatchProvider
+
+    return NoMatchProvider
+
+
 class DeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "deskterm"
+    # Textual's system commands (the desk's, get_system_commands) and the desk's own word
+    # when nothing matches (Textual's "No matches found" is English only)
+    COMMANDS = App.COMMANDS | {lambda: _no_match_provider()}
     BINDINGS = [
         *bindings(
             "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit", "app.read_all",

@@ -3,6 +3,8 @@ list cannot be walked around, typed work is not thrown away, focus always shows.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 from textual import events
@@ -12,7 +14,7 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, screen_text, settle
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 
@@ -692,8 +694,68 @@ AREA_OPENERS = [
 ]
 
 
+def _catalog_msgids() -> set[str]:
+    from babel.messages.pofile import read_po
+
+    from deskterm.i18n import LOCALE_DIR
+
+    ids: set[str] = set()
+    for po in (LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po"):
+        with po.open("rb") as fh:
+            ids |= {m.id if isinstance(m.id, str) else m.id[0]
+                    for m in read_po(fh) if m.id and m.string}
+    return ids
+
+
+def _record_lookups(monkeypatch):
+    """Wrap the running translation: every msgid looked up that the zh catalog lacks is kept;
+    the returned function hands over (and forgets) those found since it was last called."""
+    from deskterm import i18n
+
+    known = _catalog_msgids()
+    missing: list[str] = []
+    inner = i18n._translation
+
+    class Recording:
+        def gettext(self, message: str) -> str:
+            if message and message not in known and re.search("[A-Za-z]{2,}", message):
+                missing.append(message)
+            return inner.gettext(message)
+
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            if singular not in known:
+                missing.append(singular)
+            return inner.ngettext(singular, plural, n)
+
+    monkeypatch.setattr(i18n, "_translation", Recording())
+
+    def take() -> list[str]:
+        found = sorted(set(missing))
+        missing.clear()
+        return found
+
+    return take
+
+
+# What an English word on a Chinese screen may be: key names (the footer's ^s, f1, esc),
+# the program's name, a pinyin example in a hint, and the records' numbers.
+ENGLISH_ALLOWED = {"deskterm", "zhangsan", "esc", "enter", "tab", "del", "ins", "home", "end", "pgup",
+                   "pgdn", "space", "shift", "ctrl", "alt", "op1", "sup1", "admin1", "up",
+                   "down", "left", "right"}
+
+
+def english_words(app) -> list[str]:
+    from tests.tui.conftest import screen_text
+
+    words = re.findall(r"[A-Za-z][A-Za-z'’]{2,}", screen_text(app))
+    return sorted({w for w in words if w.lower() not in ENGLISH_ALLOWED
+                   and not re.fullmatch(r"[VRC]\d+", w)})
+
+
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
+async def test_every_footer_fits_80_columns_whole(make_desk_app, monkeypatch, lang):
+    """...and, in Chinese, no text on any screen or dialog that is not in the catalog: every
+    msgid looked up at run time must be translated, and no English word may be drawn."""
     from rich.cells import cell_len
     from textual.widgets._footer import FooterKey
 
@@ -703,6 +765,7 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
              "complaints": "f6", "logbook": "f7", "handover": "f8"}
     problems = []
     app = make_desk_app(lang=lang)
+    looked_up = _record_lookups(monkeypatch) if lang == "zh_CN" else None
     async with app.run_test(size=SIZE) as pilot:
         for area, opens in AREA_OPENERS:
             await settle(pilot)
@@ -728,11 +791,28 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
             for key in app.screen.query(FooterKey):
                 if key.region.right > SIZE[0]:
                     problems.append(f"{where}: {key.description!r} cut at the edge")
+            if looked_up is not None:  # text not in the catalog, or English left on screen
+                problems += [f"{where}: not in the zh catalog: {m!r}" for m in looked_up()]
+                problems += [f"{where}: English on screen: {w!r}" for w in english_words(app)]
             bar = app.screen.query("#area-bar")
             if bar and lang == "en":
                 text = str(bar.first().render())
                 if "F2Home" in text:
                     problems.append(f"{where}: area bar runs together")
+        if looked_up is not None:  # the palette, with a query nothing matches
+            for _ in range(3):
+                if app.screen is app.screen_stack[0]:
+                    break
+                await pilot.press("escape")
+                await settle(pilot)
+            await pilot.press("ctrl+p", *"qqxx")
+            await pilot.pause(1.0)  # Textual writes its "No matches found" after 0.5 s
+            await settle(pilot)
+            problems += [f"palette: not in the zh catalog: {m!r}" for m in looked_up()]
+            problems += [f"palette: English on screen: {w!r}" for w in english_words(app)
+                         if w != "qqxx"]
+            if "没有匹配的命令" not in screen_text(app):
+                problems.append("palette: no word for nothing found")
     assert problems == [], problems
 
 
