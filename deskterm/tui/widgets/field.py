@@ -201,7 +201,10 @@ class FormField(Widget):
     def error_line(self, message: str) -> str:
         """What the error line under the field says: the mark, the field's name, the refusal
         ("✗ Location: ..."), so the sentence names where the typing now goes."""
-        return f"{self.ERROR_MARK} {self.label}: {message}" if message else ""
+        if not message:
+            return ""
+        return _("{mark} {label}: {message}").format(mark=self.ERROR_MARK, label=self.label,
+                                                     message=message)
 
     def watch_error(self, message: str) -> None:
         self._value_at_error = self.value
