@@ -1335,3 +1335,25 @@ async def test_after_an_intake_the_overdue_orders_stay_in_view(make_desk_app, en
         await settle(pilot)
         assert [r.key for r in board.rows_in_view][:3] == [o.id for o in overdue]
         assert board.current.key != newest
+
+
+def test_every_refused_field_goes_through_show_refusal():
+    """A form that finds a field wrong itself (before any save) marks it and moves the focus
+    there through FormField.show_refusal, as show_error does after a refused save: no code sets
+    a field's error and moves the focus by hand (the mark, the name and the scroll would be
+    missed)."""
+    from pathlib import Path
+
+    import deskterm.tui
+
+    root = Path(deskterm.tui.__file__).parent
+    by_hand = []
+    for path in root.rglob("*.py"):
+        if path.name == "field.py":
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if ".focus_input()" in line and any(
+                    re.search(r"\.error = (?!\"\")", before) for before in lines[max(0, i - 3):i]):
+                by_hand.append(f"{path.relative_to(root)}:{i + 1}")
+    assert by_hand == []

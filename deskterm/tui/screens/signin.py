@@ -95,11 +95,8 @@ class SignInScreen(DeskScreen):
         self.query_one("#signin-message", Static).update("")
         password_field = self.query_one("#field-password", FormField)
         password_field.value = ""
-        if isinstance(exc, AuthFailed):
-            password_field.error = _("Wrong staff code or password.")
-        else:
-            password_field.error = describe_error(exc)
-        password_field.focus_input()
+        password_field.show_refusal(_("Wrong staff code or password.")
+                                    if isinstance(exc, AuthFailed) else describe_error(exc))
 
     def signed_in(self, result) -> None:
         from deskterm.models.user import Role
