@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from deskterm.clock import Clock, as_utc
@@ -213,8 +214,6 @@ def _get(session: Session, inquiry_id: int) -> Inquiry:
 
 def _live():
     """An attempt counts unless a correction replaced it (the corrected one stays, unread)."""
-    from sqlalchemy.orm import aliased
-
     later = aliased(ContactAttempt)
     return ~select(later.id).where(later.corrects_id == ContactAttempt.id).exists()
 
