@@ -35,7 +35,7 @@ from pydantic_settings import (
 from pydantic_settings import SettingsError as SourceError
 
 from deskterm.errors import DeskError
-from deskterm.i18n import _, normalise_language
+from deskterm.i18n import LANGUAGES, _, normalise_language
 from deskterm.paths import settings_path
 
 
@@ -91,6 +91,9 @@ class Settings(_Validated, BaseSettings):
 
     db: str | None = None  # path or SQLAlchemy URL; None = the platform default
     lang: str | None = None  # "zh_CN" | "en"; None = from the locale
+    # The site's language: the lines the app writes into records itself (logbook lines,
+    # handover items) are in it, whatever language an operator's screen speaks.
+    site_lang: str = "zh_CN"
     timezone: str = "Asia/Shanghai"  # an IANA time zone name
     post: str = "前台"  # the desk (post) this terminal serves
     idle_lock_minutes: Count = 5  # 0: no lock
@@ -174,6 +177,15 @@ class Settings(_Validated, BaseSettings):
         if not shipped:
             raise SettingsError(_("The setting lang is zh_CN or en, not {value!r}.").format(
                 value=value))
+        return shipped
+
+    @field_validator("site_lang")
+    @classmethod
+    def _site_lang(cls, value: str) -> str:
+        shipped = normalise_language(value)
+        if not shipped:
+            raise SettingsError(_("The setting site_lang is one of {choices}, not {value!r}.").format(
+                choices=", ".join(LANGUAGES), value=value))
         return shipped
 
     @field_validator("printer")

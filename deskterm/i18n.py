@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -18,6 +22,11 @@ LANGUAGES = ("zh_CN", "en")
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _current = "en"
 _chosen = False  # the language was named (--lang), not detected
+# Text the app writes into records itself (a logbook line, a handover item) is in the site's
+# language, not the operator's: `written_in` sets this for the current thread or task only,
+# so the screens drawn meanwhile (another thread) keep the operator's language.
+_record_translation: ContextVar[gettext.NullTranslations | None] = ContextVar(
+    "deskterm_record_translation", default=None)
 
 
 def normalise_language(value: str | None) -> str | None:
@@ -45,6 +54,24 @@ def detect_language(explicit: str | None = None) -> str:
         if lang:
             return lang
     return "en"
+
+
+@lru_cache(maxsize=4)
+def _cached_translation(lang: str) -> gettext.NullTranslations:
+    return load_translation(lang)
+
+
+@contextmanager
+def written_in(lang: str | None) -> Iterator[str]:
+    """Every `_()` inside the block (in this thread or task) speaks `lang`, the site's
+    language (settings.site_lang): the one way a service renders the system text it stores
+    (a logbook line it writes itself, a handover item), whoever's screen is in English."""
+    chosen = normalise_language(lang) or "zh_CN"
+    token = _record_translation.set(_cached_translation(chosen))
+    try:
+        yield chosen
+    finally:
+        _record_translation.reset(token)
 
 
 def load_translation(lang: str) -> gettext.NullTranslations:
@@ -75,6 +102,18 @@ def set_language(lang: str | None) -> str:
     return chosen
 
 
+def current_translation() -> gettext.NullTranslations:
+    """The translation every `_()` uses now (a test wraps it to record what is looked up)."""
+    return _translation
+
+
+def use_translation(translation: gettext.NullTranslations) -> None:
+    """Make `translation` the one every later `_()` uses (tests: put back what
+    `current_translation` gave)."""
+    global _translation
+    _translation = translation
+
+
 CLICK_DOMAIN = "click"  # locale/zh_CN/LC_MESSAGES/click.po: Click's and Typer's own words
 
 
@@ -100,11 +139,11 @@ def language_named() -> bool:
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return (_record_translation.get() or _translation).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return (_record_translation.get() or _translation).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -45,7 +45,9 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings()
+    # The tests speak English, the site too (the lines the app writes itself are in the site's
+    # language, Chinese by default: tests/services/test_site_language.py).
+    return Settings(site_lang="en")
 
 
 # The engineering list the tests dispatch to (D-36): a site keeps its own.

@@ -158,6 +158,7 @@ DEEDS: dict[str, str] = {
     "attempt": N_("attempted"), "bulk_insert": N_("filled in bulk"), "called_back": N_("called back"),
     "cancel": N_("cancelled"), "checkout": N_("checked out"), "close": N_("closed"),
     "close_abandoned": N_("closed (left open)"), "contact": N_("contacted"), "correct": N_("corrected"),
+    "contact_correct": N_("contact outcome corrected"),
     "create": N_("created"), "deliver": N_("delivered"), "denied": N_("denied"), "deny_add": N_("deny list: added"),
     "deny_override": N_("deny list: overridden"), "deny_remove": N_("deny list: removed"),
     "disable": N_("disabled"), "dispatch": N_("dispatched"), "done": N_("done"), "due": N_("due"),

@@ -23,7 +23,7 @@ visitor_slip = _t(
 inquiry = _t(
     "inquiry", "id at channel inquirer topic target_kind target_text outcome user_id shift_id"
 )
-contact_attempt = _t("contact_attempt", "id inquiry_id")
+contact_attempt = _t("contact_attempt", "id inquiry_id corrects_id")
 message = _t(
     "message",
     "id taken_at for_kind for_name from_name from_contact text inquiry_id taken_by "

@@ -68,6 +68,10 @@ class ContactAttempt(SQLModel, table=True):
     at: datetime = instant(nullable=False)
     outcome: ContactOutcome = Field(sa_type=String(16), max_length=16)
     user_id: int = Field(foreign_key="user.id")
+    # A wrong outcome recorded (an unintended "transferred") is corrected by a new attempt
+    # pointing at it, with the reason; the original stays as it was (services.inquiries.log).
+    corrects_id: int | None = Field(default=None, foreign_key="contact_attempt.id")
+    reason: Block = Field(default="", max_length=1000)
 
 
 class MessageBase(SQLModel):

@@ -46,6 +46,9 @@ class Handover(SQLModel, table=True):
     notices: Block = Field(default="", max_length=4000)
     open_items: list[dict[str, Any]] = json_field(list)  # snapshot of what is open (D-11)
     physical_items: dict[str, int] = json_field()  # keys, blank slips, passes ... with counts
+    # what the counts should be by the records (blank slips: the start count less the slips
+    # issued, services.shift.handover.expected_counts), kept beside what was counted
+    expected_items: dict[str, int] = json_field()
     done_summary: dict[str, int] = json_field()  # what the shift did (D-2), from the audit trail
     audit_head_hash: Code | None = Field(default=None, max_length=64)
     audit_head_seq: int | None = None  # the anchor: the chain's head (seq, hash) at signing

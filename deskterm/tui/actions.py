@@ -131,6 +131,17 @@ def without_rule_codes(text: str) -> str:
     return _RULE_CODE_WORD.sub("", _RULE_CODES.sub("", text))
 
 
+# Textual's own words, translated where they are shown (shown_description): the descriptions
+# of the bindings of Textual's widgets (the F1 keys list shows them) and of its palette. Marked
+# here so the zh catalog has them; tests/tui/test_desk_safety.py records every msgid looked up
+# on every screen.
+TEXTUAL_WORDS = (
+    N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"), N_("Up"), N_("Down"),
+    N_("Select"), N_("First"), N_("Last"), N_("Page Up"), N_("Page Down"), N_("Page Left"),
+    N_("Page Right"), N_("Scroll Left"), N_("Scroll Right"), N_("No matching commands"),
+)
+
+
 def shown_description(binding: Binding) -> str:
     """A binding's description in the desk's language, as the footer and the help show it.
 

@@ -85,9 +85,18 @@ def css_files() -> list[Path]:
             *sorted((_HERE / "dialogs").glob("*.tcss")), *sorted((_HERE / "widgets").glob("*.tcss"))]
 
 
+def _no_match_provider():
+    from deskterm.tui.commands import NoMatchProvider
+
+    return NoMatchProvider
+
+
 class DeskApp(App[None]):
     CSS_PATH = FIRST_CSS
     TITLE = "deskterm"
+    # Textual's system commands (the desk's, get_system_commands) and the desk's own word
+    # when nothing matches (Textual's "No matches found" is English only)
+    COMMANDS = App.COMMANDS | {lambda: _no_match_provider()}
     BINDINGS = [
         *bindings(
             "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit", "app.read_all",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual.app import SystemCommand
+from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
 from deskterm.i18n import _
@@ -49,3 +51,19 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand(_("Help"), _(ACTIONS["app.help"].tooltip), app.action_help)
     # Quitting asks while on duty or with a typed form open (DeskApp.action_quit).
     yield SystemCommand(_("Quit"), _(ACTIONS["app.quit"].tooltip), app.action_quit)
+
+
+class NoMatchProvider(Provider):
+    """The palette's word for "nothing matches" in the desk's language. Textual writes its
+    own English "No matches found" when no provider has a hit; this provider answers, with
+    "No matching commands", exactly when none of the desk's commands (the system commands,
+    matched as Textual matches them) matches what was typed, so Textual's line never shows.
+    Choosing it does nothing but ring."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        if any(matcher.match(command[0]) > 0 for command in app.get_system_commands(self.screen)):
+            return
+        words = _("No matching commands")
+        yield Hit(1.0, Text(words, style="not bold"), app.bell, text=words)

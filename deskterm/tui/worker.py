@@ -186,7 +186,6 @@ def show_error(node: DOMNode, exc: BaseException) -> None:
 
         for candidate in screen.query(FormField):
             if candidate.name == field:
-                candidate.error = message
-                candidate.focus_input()
+                candidate.show_refusal(message)
                 return
     node.app.notify(message, severity="error", markup=False, timeout=8)

@@ -278,7 +278,7 @@ def test_a_handover_saves_exactly_or_is_refused(w, notices, counts, refuse, reas
     incoming = Actor(incoming.user_id, incoming.code, incoming.name, incoming.role, in_shift.id)
     if refuse:
         answer = attempt(w.engine, lambda s: handover.refuse(
-            session=s, actor=incoming, clock=w.clock, handover_id=row.id, reason=reason),
+            session=s, actor=incoming, clock=w.clock, settings=w.settings, handover_id=row.id, reason=reason),
             given=(reason,))
     else:
         answer = attempt(w.engine, lambda s: handover.accept(

@@ -191,6 +191,7 @@ RACES: dict[str, tuple[str, object]] = {
         "complaints.handling.sign_off_complaint",
         "complaints.handling.update_complaint",
         "inquiries.log.close_inquiry",
+        "inquiries.log.correct_attempt",
         "inquiries.messages.deliver_message",
         "inquiries.promises.answer_promise",
         "repairs.mark_called_back",

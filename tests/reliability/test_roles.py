@@ -384,7 +384,7 @@ def _cases():
     @case("shift.duty.close_abandoned")
     def _(w, role):
         a, left = w.by_role(role), role_user(w, "operator")
-        return a, lambda s: shifts.close_abandoned(session=s, actor=a, clock=w.clock,
+        return a, lambda s: shifts.close_abandoned(session=s, actor=a, clock=w.clock, settings=w.settings,
                                                    shift_id=left.shift_id, reason="忘记交班")
 
     @case("shift.handover.sign")
@@ -401,7 +401,7 @@ def _cases():
     @case("shift.handover.refuse")
     def _(w, role):
         hid, a = _signed_handover(w), role_user(w, role)
-        return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, handover_id=hid,
+        return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, settings=w.settings, handover_id=hid,
                                             reason="钥匙少一把")
 
     simple = {
@@ -534,6 +534,15 @@ def _cases():
     S["inquiries.log.record_attempt"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
         inquiries.record_attempt(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
                                  outcome="no_answer"))
+    def transferred_try(w):
+        inquiry = w.inquiry()
+        w.write(lambda s: inquiries.record_attempt(session=s, actor=w.admin, clock=w.clock,
+                                                   inquiry_id=inquiry.id, outcome="transferred"))
+        return w.read(lambda s: inquiries.live_attempts(s, inquiry.id)[-1])
+
+    S["inquiries.log.correct_attempt"] = on(transferred_try, lambda w, a, m, s:
+        inquiries.correct_attempt(session=s, actor=a, clock=w.clock, attempt_id=m.id,
+                                  outcome="no_answer", reason="误按了已转接"))
     S["inquiries.log.close_inquiry"] = on(lambda w: w.inquiry(), lambda w, a, m, s:
         inquiries.close_inquiry(session=s, actor=a, clock=w.clock, inquiry_id=m.id,
                                 outcome="answered"))

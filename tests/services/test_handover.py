@@ -101,7 +101,7 @@ def test_the_writer_of_a_handover_never_accepts_it(engine, clock, settings, staf
     again = outgoing  # ... and a desk still holding op1's shift cannot answer it either
     for answer in (lambda s: handover.accept(session=s, actor=again, clock=clock,
                                              handover_id=signed.id),
-                   lambda s: handover.refuse(session=s, actor=again, clock=clock,
+                   lambda s: handover.refuse(session=s, actor=again, clock=clock, settings=settings,
                                              handover_id=signed.id, reason="x")):
         with pytest.raises(InvalidInput) as err:
             run_write(engine, answer)
@@ -125,7 +125,7 @@ def test_accept(engine, clock, settings, staff):
     verify_ok(engine)
     with pytest.raises(DeskError):  # answered once
         run_write(engine, lambda s: handover.refuse(
-            session=s, actor=incoming, clock=clock, handover_id=signed.id, reason="x"))
+            session=s, actor=incoming, clock=clock, settings=settings, handover_id=signed.id, reason="x"))
 
 
 def test_refuse_keeps_the_reason_logs_it_and_flags_supervisors(engine, clock, settings, staff):
@@ -134,9 +134,9 @@ def test_refuse_keeps_the_reason_logs_it_and_flags_supervisors(engine, clock, se
     incoming = on_shift(engine, clock, settings, staff.admin)
     with pytest.raises(InvalidInput):
         run_write(engine, lambda s: handover.refuse(
-            session=s, actor=incoming, clock=clock, handover_id=signed.id, reason="  "))
+            session=s, actor=incoming, clock=clock, settings=settings, handover_id=signed.id, reason="  "))
     refused = run_write(engine, lambda s: handover.refuse(
-        session=s, actor=incoming, clock=clock, handover_id=signed.id,
+        session=s, actor=incoming, clock=clock, settings=settings, handover_id=signed.id,
         reason="钥匙少一把,交班人未说明"))
     assert refused.status == HandoverStatus.refused
     assert refused.refusal_reason == "钥匙少一把,交班人未说明"
@@ -233,7 +233,8 @@ def test_a_shift_that_never_signed_is_reported_once_at_check_in(engine, clock, s
     first = on_shift(engine, clock, settings, staff.operator)       # leaves without signing
     clock.advance(hours=12)
     run_write(engine, lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
-        session=s, actor=staff.admin, clock=clock, shift_id=first.shift_id, reason="未交班"))
+        session=s, actor=staff.admin, clock=clock, settings=settings, shift_id=first.shift_id,
+        reason="未交班"))
     second = on_shift(engine, clock, settings, staff.supervisor)
     (entry,) = gap_entries(engine)
     assert "without a signed handover" in entry.what and entry.notified == "Supervisor"

@@ -66,7 +66,7 @@ def test_a_supervisor_closes_an_abandoned_shift_with_a_reason(engine, clock, set
 
     left = start(engine, clock, settings, staff.operator)
     close = lambda actor, reason: run_write(engine, lambda s: shifts.close_abandoned(  # noqa: E731
-        session=s, actor=actor, clock=clock, shift_id=left.id, reason=reason))
+        session=s, actor=actor, clock=clock, settings=settings, shift_id=left.id, reason=reason))
     with pytest.raises(PermissionDenied):
         close(staff.operator, "走了")
     with pytest.raises(InvalidInput):
@@ -167,7 +167,7 @@ def test_a_shift_closed_by_a_supervisor_refuses_its_desk_at_the_next_action(
                  shift.id)
     run_read(engine, lambda s: check_account(s, desk))
     run_write(engine, lambda s: shifts.close_abandoned(
-        session=s, actor=staff.supervisor, clock=clock, shift_id=shift.id, reason="以为已下班"))
+        session=s, actor=staff.supervisor, clock=clock, settings=settings, shift_id=shift.id, reason="以为已下班"))
     with pytest.raises(AccountChanged) as err:
         run_read(engine, lambda s: check_account(s, desk))
     assert str(err.value).startswith("Your shift at 前台 was closed by a supervisor")

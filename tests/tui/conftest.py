@@ -73,7 +73,9 @@ def make_desk_app(engine, clock, settings, staff):
 
     def build(*, area: str = "dashboard", lang: str = "en", role: str = "operator",
               on_duty: bool = True, app_settings=None):
-        use = app_settings or settings
+        # the site speaks the language of the screen unless a test says otherwise (the lines
+        # the app writes itself are in the site's language: tests/services/test_site_language.py)
+        use = app_settings or settings.replace(site_lang=lang)
         actor = {"operator": staff.operator, "supervisor": staff.supervisor,
                  "admin": staff.admin}[role]
         # one operator on duty per post (issue 14): supervisors and admins hold posts of their own

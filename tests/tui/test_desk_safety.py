@@ -3,6 +3,8 @@ list cannot be walked around, typed work is not thrown away, focus always shows.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 from textual import events
@@ -12,7 +14,7 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, screen_text, settle
 from tests.tui.notices import shown_notices
 from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
@@ -693,8 +695,69 @@ AREA_OPENERS = [
 ]
 
 
+def _catalog_msgids() -> set[str]:
+    from babel.messages.pofile import read_po
+
+    from deskterm.i18n import LOCALE_DIR
+
+    ids: set[str] = set()
+    for po in (LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po"):
+        with po.open("rb") as fh:
+            ids |= {m.id if isinstance(m.id, str) else m.id[0]
+                    for m in read_po(fh) if m.id and m.string}
+    return ids
+
+
+def _record_lookups(request):
+    """Wrap the running translation: every msgid looked up that the zh catalog lacks is kept;
+    the returned function hands over (and forgets) those found since it was last called."""
+    from deskterm import i18n
+
+    known = _catalog_msgids()
+    missing: list[str] = []
+    inner = i18n.current_translation()
+
+    class Recording:
+        def gettext(self, message: str) -> str:
+            if message and message not in known and re.search("[A-Za-z]{2,}", message):
+                missing.append(message)
+            return inner.gettext(message)
+
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            if singular not in known:
+                missing.append(singular)
+            return inner.ngettext(singular, plural, n)
+
+    i18n.use_translation(Recording())
+    request.addfinalizer(lambda: i18n.use_translation(inner))
+
+    def take() -> list[str]:
+        found = sorted(set(missing))
+        missing.clear()
+        return found
+
+    return take
+
+
+# What an English word on a Chinese screen may be: key names (the footer's ^s, f1, esc),
+# the program's name, a pinyin example in a hint, and the records' numbers.
+ENGLISH_ALLOWED = {"deskterm", "zhangsan", "esc", "enter", "tab", "del", "ins", "home", "end", "pgup",
+                   "pgdn", "space", "shift", "ctrl", "alt", "op1", "sup1", "admin1", "up",
+                   "down", "left", "right"}
+
+
+def english_words(app) -> list[str]:
+    from tests.tui.conftest import screen_text
+
+    words = re.findall(r"[A-Za-z][A-Za-z'’]{2,}", screen_text(app))
+    return sorted({w for w in words if w.lower() not in ENGLISH_ALLOWED
+                   and not re.fullmatch(r"[VRC]\d+", w)})
+
+
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
+async def test_every_footer_fits_80_columns_whole(make_desk_app, request, lang):
+    """...and, in Chinese, no text on any screen or dialog that is not in the catalog: every
+    msgid looked up at run time must be translated, and no English word may be drawn."""
     from rich.cells import cell_len
 
     from deskterm.tui.widgets.footer import FooterKeys
@@ -703,6 +766,7 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
              "complaints": "f6", "logbook": "f7", "handover": "f8"}
     problems = []
     app = make_desk_app(lang=lang)
+    looked_up = _record_lookups(request) if lang == "zh_CN" else None
     async with app.run_test(size=SIZE) as pilot:
         for area, opens in AREA_OPENERS:
             await settle(pilot)
@@ -725,11 +789,28 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, lang):
                             if k.enabled and k not in keys.fitted()]
                 if left_out:  # a key that applies now is never left off (^r Refresh, ^f Search)
                     problems.append(f"{where}: left off {left_out}")
+            if looked_up is not None:  # text not in the catalog, or English left on screen
+                problems += [f"{where}: not in the zh catalog: {m!r}" for m in looked_up()]
+                problems += [f"{where}: English on screen: {w!r}" for w in english_words(app)]
             bar = app.screen.query("#area-bar")
             if bar and lang == "en":
                 text = str(bar.first().render())
                 if "F2Home" in text:
                     problems.append(f"{where}: area bar runs together")
+        if looked_up is not None:  # the palette, with a query nothing matches
+            for _ in range(3):
+                if app.screen is app.screen_stack[0]:
+                    break
+                await pilot.press("escape")
+                await settle(pilot)
+            await pilot.press("ctrl+p", *"qqxx")
+            await pilot.pause(1.0)  # Textual writes its "No matches found" after 0.5 s
+            await settle(pilot)
+            problems += [f"palette: not in the zh catalog: {m!r}" for m in looked_up()]
+            problems += [f"palette: English on screen: {w!r}" for w in english_words(app)
+                         if w != "qqxx"]
+            if "没有匹配的命令" not in screen_text(app):
+                problems.append("palette: no word for nothing found")
     assert problems == [], problems
 
 
@@ -1062,3 +1143,213 @@ async def test_the_chosen_host_call_radio_shows_without_colour(make_desk_app, es
             for button in radio.query(RadioButton):
                 label = button.get_component_rich_style("toggle--label")
                 assert bool(label.underline) == button.value, button.label
+
+
+# -- 6. a refused save: the field is marked, in view, named, and holds the typing ----------
+async def _open_from_dashboard(app, pilot, area: str, opens: list[str]) -> None:
+    fkeys = {"dashboard": "f2", "visitors": "f3", "inquiries": "f4", "repairs": "f5",
+             "complaints": "f6", "logbook": "f7", "handover": "f8"}
+    for _ in range(3):  # back to the area screen
+        if app.screen is app.screen_stack[0]:
+            break
+        if hasattr(app.screen, "discard_agreed"):
+            app.screen.discard_agreed = True  # our own dialog's flag: close without asking
+        app.screen.dismiss(None)
+        await settle(pilot)
+    await pilot.press(fkeys[area], *opens)
+    await settle(pilot)
+    await settle(pilot)
+
+
+async def test_a_refused_field_is_marked_named_in_view_and_takes_the_typing(make_desk_app,
+                                                                          monkeypatch):
+    """Every dialog with fields that the areas open (the openers of the 80x24 walk below): for
+    each of its fields, a save refused for that field (InvalidInput(field=...), what every
+    save_with dialog gets) marks it without colour (✗ and an underlined label), names it in the
+    sentence, scrolls it into view and gives it the focus, so the next key typed lands there."""
+    from textual.widgets import Input
+
+    from deskterm.errors import InvalidInput
+    from deskterm.tui.screens.base import DeskDialog
+    from deskterm.tui.widgets.field import FormField
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_desk_app()
+    seen, problems = set(), []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for area, opens in AREA_OPENERS:
+            await _open_from_dashboard(app, pilot, area, opens)
+            dialog = app.screen
+            if not isinstance(dialog, DeskDialog) or type(dialog).__name__ in seen:
+                continue
+            fields = [f for f in dialog.query(FormField) if f.display and f.control.focusable]
+            if not fields:
+                continue
+            seen.add(type(dialog).__name__)
+            for field in fields:
+                where = f"{type(dialog).__name__} {field.name}"
+                others = [f for f in fields if f is not field]
+                if others:
+                    others[0].focus_input()
+                    await pilot.pause()
+                dialog.show_error(InvalidInput("Not like this.", field=field.name))
+                await settle(pilot)
+                if app.focused is None or field not in app.focused.ancestors_with_self:
+                    problems.append(f"{where}: focus is on {app.focused!r}")
+                label = field.query_one(".field-label")
+                if not label.rich_style.underline:
+                    problems.append(f"{where}: label not marked without colour")
+                line = field.query_one(".field-error").render()
+                if not str(line).startswith(f"✗ {field.label}: Not like this."):
+                    problems.append(f"{where}: the sentence does not name the field: {line!r}")
+                box = field.control.region
+                if box.height == 0 or box.y < 0 or box.bottom > SIZE[1]:
+                    problems.append(f"{where}: not in view ({box})")
+                if isinstance(field.control, Input):
+                    before = field.control.value
+                    await pilot.press("q")
+                    await settle(pilot)
+                    if field.control.value != before + "q" and not field.control.value.endswith("q"):
+                        problems.append(f"{where}: the typed key went elsewhere")
+                field.error = ""
+    assert seen >= {"RegisterSlipDialog", "RepairIntakeDialog", "ComplaintDialog",
+                    "LogbookEntryDialog"}, seen
+    assert problems == [], problems
+
+
+# -- 2. a wrong contact outcome is corrected from the inquiry log -------------------------
+async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(make_desk_app, engine,
+                                                                         clock, staff):
+    from deskterm.models.inquiry import ContactAttempt, Inquiry, InquiryCreate
+    from deskterm.services.inquiries import log as inquiries
+    from tests.inquiry_fixtures import seed_estate
+
+    seed_estate(engine, clock, staff.admin)
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        actor = app.actor
+        inquiry = run_write(engine, lambda s: inquiries.open_inquiry(
+            session=s, actor=actor, clock=clock,
+            inquiry_in=InquiryCreate(topic="找人", target_text="12-1203 张三")))
+        run_write(engine, lambda s: inquiries.record_attempt(
+            session=s, actor=actor, clock=clock, inquiry_id=inquiry.id, outcome="transferred"))
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # the inquiry log
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "CorrectContactDialog"
+        assert "transferred" in str(dialog.query_one("#correct-what").render())
+        await pilot.press("n", "tab", *"wrong key", "ctrl+s")  # "no answer", the reason, save
+        await settle(pilot)
+        assert app.screen is not dialog
+        rows = run_read(engine, lambda s: list(s.exec(
+            select(ContactAttempt).order_by(ContactAttempt.id))))
+        assert [(r.outcome, r.corrects_id, r.reason) for r in rows] == [
+            ("transferred", None, ""), ("no_answer", rows[0].id, "wrong key")]
+        assert run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome is None
+        await pilot.press("ctrl+e")  # the correction can be corrected, never the original twice
+        await settle(pilot)
+        assert "no answer" in str(app.screen.query_one("#correct-what").render())
+
+
+# -- 9. the blank-slip count moves with the slips issued ----------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_the_handover_shows_the_expected_blank_slips_and_names_a_difference(
+        make_desk_app, engine, clock, settings, staff, estate, lang):
+    from textual.widgets import Input
+
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import screen_text, start_shift_for
+
+    before = start_shift_for(engine, clock, settings, staff.supervisor)
+    run_write(engine, lambda s: handover.sign(
+        session=s, actor=before, clock=clock, settings=settings, notices="",
+        physical_items={item: 47 if item == "blank_slips" else 1
+                        for item in settings.physical_items}))
+    app = make_desk_app(area="handover", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        actor = app.actor
+        for name in ("张三", "李四"):
+            run_write(engine, lambda s, n=name: visitors.register_slip(
+                session=s, actor=actor, clock=clock, settings=settings,
+                slip_in=walk_in(estate, visitor_name=n)))
+        await settle(pilot)
+        await pilot.press("ctrl+r")  # gather again: two slips issued since the screen opened
+        await settle(pilot)
+        box = app.screen.query_one("#count-blank_slips", Input)
+
+        def shown() -> str:  # the sentence wraps at 80 columns: compare without the breaks
+            return "".join(screen_text(app).split())
+
+        if lang == "en":  # the form was filled before the slips were issued: 47 typed
+            assert "45expected(47atthestartoftheshift−2issued);47counted:2more" in shown()
+        else:
+            assert "应有45（接班时47−本班发出2）；实点47：比应有数多2" in shown()
+        box.focus()
+        await pilot.press("end", "backspace", "backspace", "4", "4")
+        await settle(pilot)
+        assert ("44counted:1fewerthanexpected" in shown() if lang == "en"
+                else "实点44：比应有数少1" in shown())
+        assert box.value == "44"
+
+
+# -- 3. the board keeps its overdue rows in view after an intake ---------------------------
+async def test_after_an_intake_the_overdue_orders_stay_in_view(make_desk_app, engine, clock,
+                                                                settings, staff):
+    from deskterm.models.repair import RepairScope
+    from tests.services.test_repairs_support import create, make_repair_estate, order_in
+
+    estate = make_repair_estate(engine)
+    op = staff.operator
+    overdue = [create(engine, clock, settings, op, order_in(
+        None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"))
+        for n in (1, 2, 3)]
+    clock.advance(hours=3)  # urgent: on site within 2 h, so these three are late
+    for i in range(12):
+        create(engine, clock, settings, op, order_in(estate.unit_1203, description=f"暖气 {i}"))
+        clock.advance(minutes=1)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab",
+                          *"卧室暖气片不热", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")  # the print offer: back to the board
+        await settle(pilot)
+        board = app.screen.query_one("#list-board")
+        assert "3 overdue" in str(app.screen.query_one("#repairs-views").render())
+        newest = max(r.key for r in [board.row_at(i) for i in range(board.total)])
+        assert board.current.key == newest  # the cursor is on the order just taken
+        in_view = [r.key for r in board.rows_in_view]
+        assert [o.id for o in overdue] == in_view[:3], in_view
+        assert newest in in_view
+        assert board.total > board.visible_rows  # the board does not fit: it had to choose
+        await pilot.press("up")  # moving on keeps the overdue rows, and moves by record
+        await settle(pilot)
+        assert [r.key for r in board.rows_in_view][:3] == [o.id for o in overdue]
+        assert board.current.key != newest
+
+
+def test_every_refused_field_goes_through_show_refusal():
+    """A form that finds a field wrong itself (before any save) marks it and moves the focus
+    there through FormField.show_refusal, as show_error does after a refused save: no code sets
+    a field's error and moves the focus by hand (the mark, the name and the scroll would be
+    missed)."""
+    from pathlib import Path
+
+    import deskterm.tui
+
+    root = Path(deskterm.tui.__file__).parent
+    by_hand = []
+    for path in root.rglob("*.py"):
+        if path.name == "field.py":
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if ".focus_input()" in line and any(
+                    re.search(r"\.error = (?!\"\")", before) for before in lines[max(0, i - 3):i]):
+                by_hand.append(f"{path.relative_to(root)}:{i + 1}")
+    assert by_hand == []

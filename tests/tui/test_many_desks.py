@@ -323,7 +323,7 @@ async def test_a_shift_closed_by_a_supervisor_signs_its_desk_out_at_its_next_sav
         await settle(pilot)
         shift_id = app.actor.shift_id
         run_write(engine, lambda s: duty.close_abandoned(
-            session=s, actor=staff.supervisor, clock=clock, shift_id=shift_id,
+            session=s, actor=staff.supervisor, clock=clock, settings=app.settings, shift_id=shift_id,
             reason="以为已下班"))
         before = _count_log(engine)
         app.screen.run_db(_add_entry(app, clock, "还在岗"))

@@ -173,7 +173,7 @@ async def test_supervisor_sees_the_refusal_on_the_dashboard(make_desk_app, engin
                                                             settings, staff):
     signed = previous_shift_hands_over(engine, clock, settings, staff)
     incoming = start_shift_for(engine, clock, settings, staff.operator)
-    run_write(engine, lambda s: handover.refuse(session=s, actor=incoming, clock=clock,
+    run_write(engine, lambda s: handover.refuse(session=s, actor=incoming, clock=clock, settings=settings,
                                                 handover_id=signed.id, reason="钥匙少一把"))
     app = make_app(settings=settings, engine=engine, clock=clock, lang="en", cursor_blink=False,
                    actor=Actor(staff.admin.user_id, "admin1", "赵敏", staff.admin.role, 999))
@@ -239,7 +239,8 @@ async def test_a_wrong_password_never_reveals_whether_the_code_exists(engine, cl
         await sign_in(pilot, "nobody", "wrong-password")
         unknown = screen_text(app)
         assert type(app.screen).__name__ == "SignInScreen"
-    assert "Wrong staff code or password." in known
+    # the sentence names the field it put the cursor in ("✗ Password: ..."), wrapped in the box
+    assert "Wrongstaffcodeorpassword." in "".join(known.replace("│", "").split())
     assert known.replace("op1", "x") == unknown.replace("nobody", "x")
     assert app.actor is None
 
@@ -507,7 +508,8 @@ async def test_check_in_says_the_previous_shift_never_signed(engine, clock, sett
     left = start_shift_for(engine, clock, settings, staff.supervisor)   # never signs
     clock.advance(hours=12)
     run_write(engine, lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
-        session=s, actor=staff.admin, clock=clock, shift_id=left.shift_id, reason="未交班"))
+        session=s, actor=staff.admin, clock=clock, settings=settings, shift_id=left.shift_id,
+        reason="未交班"))
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)

@@ -229,6 +229,7 @@ def upgrade() -> None:
     sa.Column('notices', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
     sa.Column('open_items', sa.JSON(), nullable=False),
     sa.Column('physical_items', sa.JSON(), nullable=False),
+    sa.Column('expected_items', sa.JSON(), nullable=False),
     sa.Column('done_summary', sa.JSON(), nullable=False),
     sa.Column('audit_head_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('audit_head_seq', sa.Integer(), nullable=True),
@@ -395,6 +396,9 @@ def upgrade() -> None:
     sa.Column('at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('outcome', sa.String(length=16), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('corrects_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['corrects_id'], ['contact_attempt.id'], ),
     sa.ForeignKeyConstraint(['inquiry_id'], ['inquiry.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from deskterm.clock import Clock, as_utc
@@ -211,12 +212,88 @@ def _get(session: Session, inquiry_id: int) -> Inquiry:
     return inquiry
 
 
+def _live():
+    """An attempt counts unless a correction replaced it (the corrected one stays, unread)."""
+    later = aliased(ContactAttempt)
+    return ~select(later.id).where(later.corrects_id == ContactAttempt.id).exists()
+
+
 def count_attempts(session: Session, inquiry_id: int) -> int:
     return session.exec(
         select(func.count()).select_from(ContactAttempt).where(
-            ContactAttempt.inquiry_id == inquiry_id
+            ContactAttempt.inquiry_id == inquiry_id, _live()
         )
     ).one()
+
+
+def live_attempts(session: Session, inquiry_id: int) -> list[ContactAttempt]:
+    """The inquiry's tries as they stand (each correction in place of what it corrects),
+    oldest first."""
+    return list(session.exec(
+        select(ContactAttempt).where(ContactAttempt.inquiry_id == inquiry_id, _live())
+        .order_by(ContactAttempt.at, ContactAttempt.id)))
+
+
+def correct_attempt(
+    *, session: Session, actor: Actor, clock: Clock, attempt_id: int,
+    outcome: ContactOutcome | str, reason: str, settings: Settings | None = None,
+) -> ContactStatus:
+    """A contact try recorded with the wrong outcome (an unintended "transferred") is
+    corrected by a new try pointing at it, with the reason; the original is kept as it was,
+    the correction is audited, and a try is corrected once (correct the correction after
+    that), as in the logbook. The inquiry follows: a "transferred" taken back opens it again,
+    one given closes it as transferred."""
+    require(actor, "inquiries.contact")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the outcome is corrected."), field="reason")
+    if len(reason) > 1000:
+        raise InvalidInput(_("The reason is limited to 1000 characters."), field="reason")
+    try:
+        outcome = ContactOutcome(outcome)
+    except ValueError:
+        raise InvalidInput(
+            _("An attempt ends transferred, declined, absent or with no answer."), field="outcome"
+        ) from None
+    original = lock_row(session, ContactAttempt, attempt_id)
+    if original is None:
+        raise NotFound(_("No contact try has the number {id}.").format(id=attempt_id))
+    later = session.exec(select(ContactAttempt.id).where(
+        ContactAttempt.corrects_id == attempt_id)).first()
+    if later is not None:
+        raise InvalidInput(_("This try was corrected already (try {m}); correct that one "
+                             "instead.").format(m=later))
+    if ContactOutcome(original.outcome) is outcome:
+        raise InvalidInput(_("That is the outcome recorded; choose the one that happened."),
+                           field="outcome")
+    inquiry = _get(session, original.inquiry_id)
+    correction = ContactAttempt(inquiry_id=inquiry.id, at=as_utc(clock.now()), outcome=outcome,
+                                user_id=actor.user_id, corrects_id=original.id, reason=reason)
+    session.add(correction)
+    was = ContactOutcome(original.outcome)
+    if was is ContactOutcome.transferred and inquiry.outcome == InquiryOutcome.transferred:
+        inquiry.outcome = None  # the call was not put through: the inquiry is open again
+    if outcome is ContactOutcome.transferred and inquiry.outcome in (None,
+                                                                     InquiryOutcome.not_found):
+        inquiry.outcome = InquiryOutcome.transferred
+    session.add(inquiry)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, clock=clock, action="inquiry.contact_correct",
+        entity="inquiry", entity_id=inquiry.id,
+        detail={"attempt": original.id, "correction": correction.id, "from": was.value,
+                "to": outcome.value, "reason": reason},
+    )
+    attempts = count_attempts(session, inquiry.id)
+    unanswered = session.exec(
+        select(func.count()).select_from(ContactAttempt).where(
+            ContactAttempt.inquiry_id == inquiry.id,
+            ContactAttempt.outcome == ContactOutcome.no_answer, _live(),
+        )
+    ).one()
+    tries = (settings or Settings()).inquiry_tries
+    return ContactStatus(inquiry.id, attempts, outcome,
+                         advise(attempts, outcome, unanswered, tries))
 
 
 def advise(attempts: int, last: ContactOutcome, unanswered: int,
@@ -262,7 +339,7 @@ def record_attempt(
     unanswered = session.exec(
         select(func.count()).select_from(ContactAttempt).where(
             ContactAttempt.inquiry_id == inquiry.id,
-            ContactAttempt.outcome == ContactOutcome.no_answer,
+            ContactAttempt.outcome == ContactOutcome.no_answer, _live(),
         )
     ).one()
     audit.record(
@@ -359,6 +436,7 @@ def list_inquiries(
     """The inquiry log between two instants, newest first, one line each."""
     attempts = (
         select(ContactAttempt.inquiry_id, func.count().label("n"))
+        .where(_live())
         .group_by(ContactAttempt.inquiry_id)
         .subquery()
     )

@@ -16,7 +16,7 @@ from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.db import lock_name, lock_row
 from deskterm.errors import InvalidInput, NotFound
-from deskterm.i18n import _
+from deskterm.i18n import _, written_in
 from deskterm.models.shift import (
     Handover,
     HandoverStatus,
@@ -185,8 +185,9 @@ def start_shift(
     audit.record(session=session, actor=actor, clock=clock, action="shift.start",
                  entity="shift", detail={"post": settings.post, "self_check": record},
                  subject=shift)
-    _report_gaps(session=session, actor=replace(actor, shift_id=shift.id), clock=clock,
-                post=settings.post, tz=settings.timezone)
+    with written_in(settings.site_lang):
+        _report_gaps(session=session, actor=replace(actor, shift_id=shift.id), clock=clock,
+                    post=settings.post, tz=settings.timezone)
     return shift
 
 
@@ -234,8 +235,8 @@ def close_shift(*, session: Session, actor: Actor, clock: Clock, shift_id: int) 
     return shift
 
 
-def close_abandoned(*, session: Session, actor: Actor, clock: Clock, shift_id: int,
-                    reason: str) -> Shift:
+def close_abandoned(*, session: Session, actor: Actor, clock: Clock, settings: Settings,
+                    shift_id: int, reason: str) -> Shift:
     """A supervisor closes a shift its operator left open (no handover), with a reason: the
     post is free for the next operator; the closing is audited and written in the logbook."""
     require(actor, "shift.close_other")
@@ -254,10 +255,11 @@ def close_abandoned(*, session: Session, actor: Actor, clock: Clock, shift_id: i
     audit.record(session=session, actor=actor, clock=clock, action="shift.close_abandoned",
                  entity="shift", detail={"reason": reason, "operator_id": shift.operator_id},
                  subject=shift)
+    with written_in(settings.site_lang):
+        what = _("Shift {n} of {name} closed without a handover by {who}: {reason}").format(
+            n=shift.id, name=operator.name if operator else "?", who=actor.name, reason=reason)
     logbook.add_entry(session=session, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
-        occurred_at=now, category=LogCategory.other, location=shift.post,
-        what=_("Shift {n} of {name} closed without a handover by {who}: {reason}").format(
-            n=shift.id, name=operator.name if operator else "?", who=actor.name, reason=reason)))
+        occurred_at=now, category=LogCategory.other, location=shift.post, what=what))
     return shift
 
 

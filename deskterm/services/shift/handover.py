@@ -9,7 +9,7 @@ the row (accepted, or refused with a reason); every change is sealed in the audi
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func
@@ -21,7 +21,7 @@ from deskterm.db import lock_row
 from deskterm.encoders import html as to_html
 from deskterm.encoders import sheet as plain_sheet
 from deskterm.errors import DeskError, InvalidInput, NotFound
-from deskterm.i18n import N_, _
+from deskterm.i18n import N_, _, written_in
 from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import (
     Handover,
@@ -33,6 +33,7 @@ from deskterm.models.shift import (
     ShiftStatus,
 )
 from deskterm.models.user import User
+from deskterm.models.visitor import VisitorSlip
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
@@ -103,11 +104,72 @@ def kind_label(kind: str) -> str:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """A physical item whose count the records predict: the count the shift started with, what
+    the shift used of it, and so what should be there now."""
+
+    start: int
+    used: int
+
+    @property
+    def count(self) -> int:
+        return self.start - self.used
+
+
+def difference_sentence(item: str, expected: Expected, counted: int | None) -> str:
+    """"Blank slips: 45 expected (47 at the start of the shift − 2 issued); 44 counted: 1 fewer
+    than expected." One line for the form and the sheet."""
+    label = shifts.physical_item_label(item)
+    line = _("{item}: {n} expected ({start} at the start of the shift − {used} issued)").format(
+        item=label, n=expected.count, start=expected.start, used=expected.used)
+    if counted is None:
+        return line
+    gap = counted - expected.count
+    if gap == 0:
+        return line + _("; {n} counted: as expected.").format(n=counted)
+    if gap < 0:
+        return line + _("; {n} counted: {k} fewer than expected. Say why in the notices.").format(
+            n=counted, k=-gap)
+    return line + _("; {n} counted: {k} more than expected. Say why in the notices.").format(
+        n=counted, k=gap)
+
+
+# The physical items the records predict. D-5: a visitor slip is filled in for each visitor let
+# in, so every slip issued in the shift uses one blank slip; a slip that is not returned (lost,
+# D-8) was issued already, so it uses no second blank (the domain voids no slip). An item not
+# named here has no expectation: its count is the operator's alone.
+BLANK_SLIPS = "blank_slips"
+
+
+def expected_counts(session: Session, *, actor: Actor, settings: Settings) -> dict[str, Expected]:
+    """What the shift's counts should be now: from the count signed at the last handover of
+    the post before the shift started (what the shift took over, D-2), less the slips issued
+    in this shift (D-5). Empty when the post has no earlier count or the actor is not on shift."""
+    if actor.shift_id is None or BLANK_SLIPS not in settings.physical_items:
+        return {}
+    shift = session.get(Shift, actor.shift_id)
+    if shift is None:
+        return {}
+    last = session.exec(
+        select(Handover).where(Handover.post == shift.post, col(Handover.signed_at).is_not(None),
+                               Handover.signed_at <= shift.started_at,
+                               Handover.shift_id != shift.id)
+        .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
+    ).first()
+    if last is None or BLANK_SLIPS not in (last.physical_items or {}):
+        return {}
+    issued = session.exec(select(func.count()).select_from(VisitorSlip).where(
+        VisitorSlip.shift_id == shift.id)).one()
+    return {BLANK_SLIPS: Expected(int(last.physical_items[BLANK_SLIPS]), int(issued))}
+
+
+@dataclass(frozen=True)
 class HandoverDraft:
     """What the outgoing operator is about to sign: gathered now, not saved."""
 
     open_items: list[dashboard.AttentionItem]
     physical: dict[str, int]  # the counts of the last handover of the post (edit what differs)
+    expected: dict[str, Expected] = field(default_factory=dict)  # item -> what should be there
 
 
 def last_physical_counts(session: Session, *, post: str, settings: Settings) -> dict[str, int]:
@@ -122,9 +184,13 @@ def last_physical_counts(session: Session, *, post: str, settings: Settings) -> 
 def collect(*, session: Session, actor: Actor, clock: Clock, settings: Settings) -> HandoverDraft:
     """Everything open now (D-11) and yesterday's physical counts, for the form."""
     scope = dashboard.Scope(now=as_utc(clock.now()), settings=settings, actor=actor)
+    expected = expected_counts(session, actor=actor, settings=settings)
+    physical = last_physical_counts(session, post=settings.post, settings=settings)
+    physical.update({item: e.count for item, e in expected.items()})  # what should be there
     return HandoverDraft(
         open_items=dashboard.open_items(session, scope),
-        physical=last_physical_counts(session, post=settings.post, settings=settings),
+        physical=physical,
+        expected=expected,
     )
 
 
@@ -173,7 +239,8 @@ def sign(
     counts = _check_counts(physical_items, settings)
     now = as_utc(clock.now())
     scope = dashboard.Scope(now=now, settings=settings, actor=actor)
-    items = dashboard.open_items(session, scope)
+    with written_in(settings.site_lang):  # the handed-over items' text stays on the sheet
+        items = dashboard.open_items(session, scope)
     handover = Handover(
         post=shift.post,
         shift_id=shift.id,
@@ -183,6 +250,8 @@ def sign(
         notices=notices,
         open_items=[item.snapshot() for item in items],
         physical_items=counts,
+        expected_items={item: e.count for item, e in
+                        expected_counts(session, actor=actor, settings=settings).items()},
         done_summary=done_summary(session, user_id=actor.user_id, since=as_utc(shift.started_at),
                                   until=now),
         status=HandoverStatus.signed,
@@ -240,7 +309,8 @@ def accept(*, session: Session, actor: Actor, clock: Clock, handover_id: int) ->
 
 
 def refuse(
-    *, session: Session, actor: Actor, clock: Clock, handover_id: int, reason: str
+    *, session: Session, actor: Actor, clock: Clock, settings: Settings, handover_id: int,
+    reason: str,
 ) -> Handover:
     """The incoming operator refuses, with a reason: the outgoing operator stays responsible.
 
@@ -264,15 +334,14 @@ def refuse(
                  entity="handover", detail={"reason": reason, "shift_id": actor.shift_id},
                  subject=handover)
     outgoing = session.get(User, handover.outgoing_user_id)
-    logbook.add_entry(
-        session=session, actor=actor, clock=clock,
-        entry_in=LogbookEntryCreate(
+    with written_in(settings.site_lang):
+        entry_in = LogbookEntryCreate(
             occurred_at=now, category=LogCategory.other, location=handover.post,
             what=_("Handover {n} from {name} refused: {reason}").format(
                 n=handover.id, name=outgoing.name if outgoing else "?", reason=reason),
             notified=_("Supervisor"),
-        ),
-    )
+        )
+    logbook.add_entry(session=session, actor=actor, clock=clock, entry_in=entry_in)
     return handover
 
 
@@ -336,6 +405,18 @@ def _physical_label(item: str) -> str:
     return shifts.physical_item_label(item)
 
 
+def _physical_line(item: str, counted: int, expected: int | None) -> str:
+    """"Blank slips: 44 (45 expected: 1 fewer)" on the sheet; the count alone when the records
+    predict none, or when it is as expected."""
+    line = f"{_physical_label(item)}: {counted}"
+    if expected is None or int(expected) == int(counted):
+        return line
+    gap = int(counted) - int(expected)
+    if gap < 0:
+        return line + _(" ({n} expected: {k} fewer)").format(n=expected, k=-gap)
+    return line + _(" ({n} expected: {k} more)").format(n=expected, k=gap)
+
+
 def _due(item: dict, settings: Settings) -> str:
     """" · due 11-28 14:00" for an open item with a deadline (kept on the signed sheet)."""
     due = item.get("due_at")
@@ -370,7 +451,8 @@ def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, 
          .replace("  ", " ").strip() + _due(item, settings))
         for item in h.open_items
     ] or [_("(none)")]
-    physical = [f"{_physical_label(k)}: {v}" for k, v in h.physical_items.items()] or [_("(none)")]
+    physical = [_physical_line(k, v, (h.expected_items or {}).get(k))
+                for k, v in h.physical_items.items()] or [_("(none)")]
     done = [f"{_(DONE_LABELS.get(k, k))}: {v}" for k, v in (h.done_summary or {}).items()] \
         or [_("(none)")]
     seal = [_("Audit chain head at signing: {hash}").format(hash=h.audit_head_hash or "-")]

@@ -18,7 +18,7 @@ from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.db import lock_row
 from deskterm.errors import DeskError, InvalidInput, NotFound, StaleEdit
-from deskterm.i18n import N_, _
+from deskterm.i18n import N_, _, written_in
 from deskterm.models.estate import Unit
 from deskterm.models.shift import LogbookEntry, LogCategory, Shift, ShiftStatus
 from deskterm.models.visitor import (
@@ -245,15 +245,18 @@ def turn_away(
     method = slip_in.host_call_method or HostCallMethod.phone.value
     now = as_utc(clock.now())
     unit = session.get(Unit, unit_id) if unit_id else None
+    with written_in(settings.site_lang):
+        what = _(_TURN_AWAY_TEXT[cause]).format(
+            name=name, count=slip_in.headcount or 1, host=host_text,
+            method=label(CALL_METHOD_LABELS, method),
+            supervisor=supervisor.name if supervisor else "")
+        action_taken = _("Visitor turned away at the desk.")
     entry = LogbookEntry(
         occurred_at=now,
         category=LogCategory.security,
         location=unit.label if unit else "",
-        what=_(_TURN_AWAY_TEXT[cause]).format(
-            name=name, count=slip_in.headcount or 1, host=host_text,
-            method=label(CALL_METHOD_LABELS, method),
-            supervisor=supervisor.name if supervisor else ""),
-        action_taken=_("Visitor turned away at the desk."),
+        what=what,
+        action_taken=action_taken,
         recorded_at=now,
         user_id=actor.user_id,
         shift_id=actor.shift_id,

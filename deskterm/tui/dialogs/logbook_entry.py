@@ -85,13 +85,11 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
         text = self.field("occurred_at").value or ""
         occurred = parse_instant(text, app.clock.now(), app.settings.timezone)
         if occurred is None:
-            self.field("occurred_at").error = _("Write the time as 10:05 or 11-28 10:05.")
-            self.field("occurred_at").focus_input()
+            self.field("occurred_at").show_refusal(_("Write the time as 10:05 or 11-28 10:05."))
             return
         what = (self.field("what").value or "").strip()
         if not what:
-            self.field("what").error = _("Say what happened.")
-            self.field("what").focus_input()
+            self.field("what").show_refusal(_("Say what happened."))
             return
         try:
             entry_in = LogbookEntryCreate(

@@ -51,12 +51,10 @@ class PasswordDialog(DeskDialog[bool]):
         new = self.query_one("#field-password", FormField)
         repeat = self.query_one("#field-repeat", FormField)
         if not current.value:
-            current.error = _("Type your password.")
-            current.focus_input()
+            current.show_refusal(_("Type your password."))
             return
         if (new.value or "") != (repeat.value or ""):
-            repeat.error = _("The two new passwords differ.")
-            repeat.focus_input()
+            repeat.show_refusal(_("The two new passwords differ."))
             return
         app = self.app
         old_text, new_text = current.value or "", new.value or ""

@@ -108,7 +108,7 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._text_at_open: dict[str, str] | None = None
-        self._discard_agreed = False
+        self.discard_agreed = False
 
     def on_mount(self) -> None:
         # After the dialog's own on_mount (Textual runs a subclass's handler first) has
@@ -129,7 +129,7 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
     def _ask_discard(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self._discard_agreed = True
+                self.discard_agreed = True
                 self.dismiss(None)
 
         self.app.confirm(  # DeskApp.confirm: the yes/no dialog (not imported here: no cycle)
@@ -145,7 +145,7 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
         return self
 
     def dismiss(self, result: Any = None):
-        if (result is None and self.ASK_BEFORE_DISCARD and not self._discard_agreed
+        if (result is None and self.ASK_BEFORE_DISCARD and not self.discard_agreed
                 and self.is_current and self.typed_since_open()):
             self._ask_discard()  # typed work is never thrown away by one key (issue 16)
             return None

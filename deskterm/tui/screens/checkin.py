@@ -208,7 +208,8 @@ class HandoverReviewScreen(DeskScreen):
 
         def work(reason: str):
             return lambda s: handover_service.refuse(
-                session=s, actor=actor, clock=app.clock, handover_id=handover_id, reason=reason)
+                session=s, actor=actor, clock=app.clock, settings=app.settings,
+                handover_id=handover_id, reason=reason)
 
         self.app.push_screen(ReasonDialog(_("Why do you refuse this handover?"),
                                           label=_("Reason")).save_with(work),

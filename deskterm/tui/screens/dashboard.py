@@ -149,6 +149,7 @@ class DashboardScreen(AreaScreen):
 
         def work(reason: str):
             return lambda s: duty.close_abandoned(session=s, actor=actor, clock=app.clock,
+                                                  settings=app.settings,
                                                   shift_id=holder.shift.id, reason=reason)
 
         app.push_screen(ReasonDialog(

@@ -67,6 +67,9 @@ class HandoverScreen(AreaScreen):
                                     label_width=12)
             # the grid's cells are one line high: a blank count is named here, under it
             yield Static(Text(""), id="count-error")
+            # what the records say should be there (blank slips less those issued) and how
+            # the count typed differs
+            yield Static(Text(""), id="count-expected")
             yield Static(Text(""), id="open-title", classes="section-title")
             yield RecordList([Column(_("Kind"), 12), Column(_("Ref"), 14),
                               Column(_("What"), 0), Column(_("Due"), 11, "right")],
@@ -99,6 +102,8 @@ class HandoverScreen(AreaScreen):
             for item, count in draft.physical.items():
                 self.query_one(f"#count-{item}", Input).value = str(count)
             self.counts_loaded = True
+        self.expected = draft.expected
+        self.show_expected()
         now = self.app.clock.now()
         policy = self.app.settings.sla
         rows = []
@@ -123,10 +128,25 @@ class HandoverScreen(AreaScreen):
         line.update(Text(sentence))
         line.display = bool(sentence)
 
+    expected: dict[str, handover_service.Expected] = {}
+
+    def show_expected(self) -> None:
+        """One line per item the records predict: expected, counted, and the difference named."""
+        lines = []
+        for item, expected in self.expected.items():
+            typed = self.query_one(f"#count-{item}", Input).value.strip()
+            counted = int(typed) if typed.lstrip("-").isdigit() else None
+            lines.append(handover_service.difference_sentence(item, expected, counted))
+        line = self.query_one("#count-expected", Static)
+        line.update(Text("\n".join(lines)))
+        line.display = bool(lines)
+
     @on(Input.Changed)
     def count_typed(self, event: Input.Changed) -> None:
         if (event.input.id or "").startswith("count-") and event.value.strip():
             self.show_count_error("")
+        if (event.input.id or "").startswith("count-") and self.is_mounted:
+            self.show_expected()
 
     def action_sign(self) -> None:
         for item in self.app.settings.physical_items:  # a blank count is not a zero

@@ -25,6 +25,7 @@ from deskterm.services.inquiries.search import Hit, HitKind, Mode, SearchResult
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog, AnswerResult
 from deskterm.tui.dialogs.inquiry_contact import ContactDialog, ContactResult
+from deskterm.tui.dialogs.inquiry_correct import CorrectContactDialog, Correction, CorrectionDraft
 from deskterm.tui.dialogs.message_deliver import DeliverMessageDialog
 from deskterm.tui.dialogs.message_take import MessageDraft, TakeMessageDialog
 from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
@@ -65,6 +66,11 @@ register(
     DeskAction("inquiries.log", "ctrl+l", "log", N_("Log"),
                N_("Log an inquiry answered on the spot or declined politely."),
                area="inquiries", show=False),
+    DeskAction("inquiries.correct", "ctrl+e", "correct_try", N_("Correct"),
+               N_("In the inquiry log: correct the last contact try of the highlighted "
+                  "inquiry (a wrong outcome, an unintended transferred), with the reason; the "
+                  "try as recorded stays."), area="inquiries", permission="inquiries.contact",
+               show=False),
     DeskAction("inquiries.view", "ctrl+t", "next_view", N_("Lists"),
                N_("Find, then messages, promised replies and the inquiry log."),
                area="inquiries"),
@@ -83,7 +89,7 @@ class InquiriesScreen(AreaScreen):
     AREA = "inquiries"
     BINDINGS = bindings("inquiries.open", "inquiries.search", "inquiries.message",
                         "inquiries.promise", "inquiries.reveal", "inquiries.channel",
-                        "inquiries.log", "inquiries.view", "inquiries.kind", "inquiries.notice",
+                        "inquiries.log", "inquiries.correct", "inquiries.view", "inquiries.kind", "inquiries.notice",
                         "inquiries.refresh")
     HELP_TEXT = N_(
         "Type a name (张三, 建国), pinyin (zs, zhangsan), a unit as people say it (12-1203, "
@@ -461,6 +467,52 @@ class InquiriesScreen(AreaScreen):
     def action_log(self) -> None:
         self.app.push_screen(AnswerInquiryDialog(None, channel=self.channel),
                              self._after_answer)
+
+    def action_correct_try(self) -> None:
+        """Ctrl+E on a line of the inquiry log: correct its last contact try."""
+        if self.view != "log":
+            self.show_view("log")
+            self.notify(_("Choose the inquiry in the log, then press Ctrl+E."), timeout=4,
+                        markup=False)
+            return
+        row = self._list("log").current
+        if row is None:
+            self.app.bell()
+            return
+        line: inquiries.InquiryLine = row.data
+        app = self.app
+
+        def last_try(s):
+            tries = inquiries.live_attempts(s, line.id)
+            if not tries:
+                return None
+            last = tries[-1]
+            return CorrectionDraft(last.id, len(tries), last.at, str(last.outcome), line.topic)
+
+        def opened(draft: CorrectionDraft | None) -> None:
+            if draft is None:
+                self.notify(_("No contact try was recorded for this inquiry."), timeout=4,
+                            markup=False)
+                return
+
+            def work(c: Correction):
+                return lambda s: inquiries.correct_attempt(
+                    session=s, actor=app.actor, clock=app.clock, attempt_id=c.attempt_id,
+                    outcome=c.outcome, reason=c.reason, settings=app.settings)
+
+            app.push_screen(CorrectContactDialog(draft, app.settings.timezone).save_with(work),
+                            corrected)
+
+        def corrected(status) -> None:
+            if status is None:
+                return
+            self.notify(_("Corrected; the try as recorded stays in the log. {next}").format(
+                next=status.sentence), timeout=6, markup=False)
+            self.records_changed("inquiry")
+            self.saved()
+
+        self.run_db(last_try, write=False, group="inquiry-open", exclusive=True,
+                    on_done=opened)
 
     def action_reveal(self) -> None:
         hit = self._hit()

@@ -74,5 +74,5 @@ class LockScreen(DeskScreen):
 
         field = self.query_one(FormField)
         field.value = ""
-        field.error = _("Wrong password.") if isinstance(exc, AuthFailed) else describe_error(exc)
-        field.focus_input()
+        field.show_refusal(_("Wrong password.") if isinstance(exc, AuthFailed)
+                           else describe_error(exc))

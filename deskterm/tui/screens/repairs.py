@@ -65,6 +65,16 @@ class RepairList(RecordList, inherit_bindings=False):
     BINDINGS = [b for b in RecordList.BINDINGS if b.key != "enter"]
 
 
+def overdue_at_top(board: list[repairs.BoardRow], now) -> int:
+    """How many rows at the top of the board are past their deadline."""
+    n = 0
+    for row in board:
+        if row.time_left(now).total_seconds() >= 0:
+            break
+        n += 1
+    return n
+
+
 class RepairsScreen(RepairFlows, AreaScreen):
     AREA = "repairs"
     BINDINGS = bindings("repairs.new", "repairs.next", "repairs.actions", "repairs.print",
@@ -218,7 +228,12 @@ class RepairsScreen(RepairFlows, AreaScreen):
 
     def _draw_board(self) -> None:
         now, settings = self.app.clock.now(), self.app.settings
-        self._list("board").set_rows([views.board_row(r, now, settings) for r in self.board])
+        board = self._list("board")
+        # The overdue orders (soonest deadline first, so at the top) stay in view: an intake
+        # that puts the cursor on a new order further down never scrolls them away while the
+        # views line says "N overdue" (issue 16).
+        board.pinned = overdue_at_top(self.board, now)
+        board.set_rows([views.board_row(r, now, settings) for r in self.board])
 
     def _move_to_focus_id(self) -> None:
         if self.focus_id is None or self.view not in ("board", "all"):

@@ -65,12 +65,10 @@ class SignInScreen(DeskScreen):
         code = (code_field.value or "").strip()
         password = password_field.value or ""
         if not code:
-            code_field.error = _("Type your staff code.")
-            code_field.focus_input()
+            code_field.show_refusal(_("Type your staff code."))
             return
         if not password:
-            password_field.error = _("Type your password.")
-            password_field.focus_input()
+            password_field.show_refusal(_("Type your password."))
             return
         app = self.app
         post = app.settings.post
@@ -97,11 +95,8 @@ class SignInScreen(DeskScreen):
         self.query_one("#signin-message", Static).update("")
         password_field = self.query_one("#field-password", FormField)
         password_field.value = ""
-        if isinstance(exc, AuthFailed):
-            password_field.error = _("Wrong staff code or password.")
-        else:
-            password_field.error = describe_error(exc)
-        password_field.focus_input()
+        password_field.show_refusal(_("Wrong staff code or password.")
+                                    if isinstance(exc, AuthFailed) else describe_error(exc))
 
     def signed_in(self, result) -> None:
         from deskterm.models.user import Role

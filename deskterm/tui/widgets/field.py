@@ -95,12 +95,13 @@ class FormField(Widget):
         & Input, & Select { width: 1fr; }
         & Input { background: $boost; }
         & Input:focus { background: $surface-lighten-1; }
-        & .field-error { display: none; color: $text-error; padding-left: 14; height: auto; }
+        & .field-error { display: none; color: $text-error; padding-left: 14; height: auto;
+                         text-style: bold; }
         & .field-count { display: none; color: $text-muted; padding-left: 14; height: 1; }
         &.-counting .field-count { display: block; }
         &.-over .field-count { color: $text-error; }
         &.-error .field-error { display: block; }
-        &.-error .field-label { color: $text-error; }
+        &.-error .field-label { color: $text-error; text-style: bold underline; }
     }
     """
 
@@ -195,10 +196,28 @@ class FormField(Widget):
     def focus_input(self) -> None:
         self.control.focus()
 
+    ERROR_MARK = "✗"  # the failed field is told by more than its colour (issue 16, 6)
+
+    def error_line(self, message: str) -> str:
+        """What the error line under the field says: the mark, the field's name, the refusal
+        ("✗ Location: ..."), so the sentence names where the typing now goes."""
+        if not message:
+            return ""
+        return _("{mark} {label}: {message}").format(mark=self.ERROR_MARK, label=self.label,
+                                                     message=message)
+
     def watch_error(self, message: str) -> None:
         self._value_at_error = self.value
         self.set_class(bool(message), "-error")
-        self.query_one(".field-error", Static).update(plain(message))
+        self.query_one(".field-error", Static).update(plain(self.error_line(message)))
+
+    def show_refusal(self, message: str) -> None:
+        """A save was refused for this field: marked (✗, its label underlined, its sentence
+        under it naming it), in view, and holding the focus, so what is typed next goes
+        where the sentence says (the one place every dialog's failed save goes through)."""
+        self.error = message
+        self.focus_input()
+        self.scroll_visible(animate=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._count(event.value)

@@ -122,6 +122,10 @@ class RecordList(Widget, can_focus=True):
         self._top = 0  # index of the first row drawn
         self._loaded = False
         self._pending: tuple[int, int] | None = None
+        # The first `pinned` rows stay in view under the header whatever the cursor does (the
+        # repair board's overdue orders, issue 16): the rest scrolls below them. Rows held in
+        # memory only (set_rows); at least two rows are left to scroll.
+        self.pinned = 0
 
     # -- feeding ---------------------------------------------------------------------------
     def set_source(self, source: PageSource | None, *, keep_position: bool = False) -> None:
@@ -218,20 +222,34 @@ class RecordList(Widget, can_focus=True):
     def current(self) -> Row | None:
         return self.row_at(self.cursor) if self.total else None
 
+    def _pins(self) -> int:
+        """How many leading rows are pinned now (0 for a paged list or a short one)."""
+        if self._source is not None or not self.pinned:
+            return 0
+        return max(0, min(self.pinned, self.total, self.visible_rows - 2))
+
+    def _index_at(self, y: int) -> int:
+        """The row drawn on line `y` under the header: pinned rows, then from `_top`."""
+        pins = self._pins()
+        return y if y < pins else self._top + y - pins
+
     @property
     def rows_in_view(self) -> list[Row]:
         """The rows drawn now (for tests and for counting)."""
-        return [r for i in range(self._top, self._top + self.visible_rows)
-                if (r := self.row_at(i)) is not None]
+        return [r for y in range(self.visible_rows)
+                if (r := self.row_at(self._index_at(y))) is not None]
 
     # -- moving ----------------------------------------------------------------------------
     def _scroll_to_cursor(self) -> None:
-        page = self.visible_rows
-        if self.cursor < self._top:
+        pins = self._pins()
+        page = self.visible_rows - pins  # the lines that scroll, under the pinned rows
+        if self.cursor < pins:
+            pass  # a pinned row is always in view
+        elif self.cursor < self._top:
             self._top = self.cursor
         elif self.cursor >= self._top + page:
             self._top = self.cursor - page + 1
-        self._top = max(0, min(self._top, max(self.total - page, 0)))
+        self._top = max(pins, min(self._top, max(self.total - page, pins)))
 
     def _move_to(self, index: int) -> None:
         if self.total == 0:
@@ -360,7 +378,7 @@ class RecordList(Widget, can_focus=True):
                 style = self.get_component_rich_style("record-list--empty")
                 return self._strip(Text(fit(clean(self.empty_text), width)), base + style, width)
             return Strip.blank(width, base)
-        index = self._top + y
+        index = self._index_at(y)
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)

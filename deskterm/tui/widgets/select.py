@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Select
 
-from deskterm.i18n import N_
+from deskterm.i18n import N_, _
 from deskterm.rules.pinyin import pinyin_keys
 
 N_("Dismiss menu")  # Textual's own words in the open drop-down's footer (widgets/footer.py)
@@ -30,6 +30,7 @@ def _keys(label: Any, value: Any) -> tuple[str, ...]:
 class DeskSelect(Select):
     def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs: Any) -> None:
         choices = list(options)
+        kwargs.setdefault("prompt", _("Select"))  # Textual's own prompt is English
         super().__init__(choices, **kwargs)
         self._choices = [(value, _keys(label, value)) for label, value in choices]
         self._typed = ""
