@@ -8,7 +8,7 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import ContactOutcome
@@ -17,6 +17,7 @@ from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
 from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
+from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
@@ -40,14 +41,6 @@ class Correction:
 
 
 class CorrectContactDialog(DeskDialog[Correction | None]):
-    DEFAULT_CSS = """
-    CorrectContactDialog {
-        align: center middle;
-        & > Vertical { width: 72; height: auto; border: thick $accent; background: $surface;
-                       padding: 1 2; }
-        & #correct-what { margin-bottom: 1; }
-    }
-    """
     BINDINGS = bindings("dialog.confirm", "dialog.cancel")
     HELP_TEXT = N_("Choose what really happened on this try (type its first letter), say why, "
                    "and press Ctrl+S. The try as recorded stays in the log; a try is corrected "
@@ -71,7 +64,7 @@ class CorrectContactDialog(DeskDialog[Correction | None]):
             yield FormField(_("Happened"), name="outcome", control=DeskSelect(
                 choices, allow_blank=False, compact=True, id="outcome-input"))
             yield FormField(_("Reason"), name="reason", max_length=1000)
-        yield Footer(show_command_palette=False)
+        yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#outcome-input").focus()
