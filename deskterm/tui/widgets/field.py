@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static
 
 from deskterm.i18n import _
 from deskterm.tui.widgets.text import clean, plain
@@ -44,39 +44,18 @@ class PlainInput(Input):
             self.insert_text_at_cursor(ch)
 
 
-class PlainTextArea(TextArea):
-    """A multi-line text area (descriptions, messages, the logbook) with the same promises:
-    pasted or typed control characters are shown as pictures, joiners are kept, Tab moves on,
-    lines wrap so all of a long text can be read back before saving."""
+def _multiline(control) -> bool:
+    return getattr(control, "MULTILINE", False)
 
-    DEFAULT_CSS = """
-    PlainTextArea { height: auto; min-height: 2; max-height: 6; }
-    """
 
-    def __init__(self, text: str = "", *, id: str | None = None, **kwargs) -> None:
-        kwargs.setdefault("soft_wrap", True)
-        kwargs.setdefault("compact", True)
-        kwargs.setdefault("show_line_numbers", False)
-        kwargs.setdefault("tab_behavior", "focus")
-        super().__init__(clean(text), id=id, **kwargs)
+def __getattr__(name: str):
+    """PlainTextArea is imported on first use: Textual's TextArea costs ~30 ms of the first
+    paint, and the sign-in screen has none (bench/tui_first_paint.py)."""
+    if name == "PlainTextArea":
+        from deskterm.tui.widgets.text_area import PlainTextArea
 
-    def on_mount(self) -> None:
-        self.move_cursor(self.document.end)  # as an Input: typing goes on after the text
-
-    def replace(self, insert: str, start, end, *, maintain_selection_offset: bool = True):
-        return super().replace(clean(insert), start, end,
-                               maintain_selection_offset=maintain_selection_offset)
-
-    def insert(self, text: str, location=None, *, maintain_selection_offset: bool = True):
-        return super().insert(clean(text), location,
-                              maintain_selection_offset=maintain_selection_offset)
-
-    def on_key(self, event: events.Key) -> None:
-        ch = format_character(event)
-        if ch is not None:
-            event.stop()
-            event.prevent_default()
-            self.replace(ch, *self.selection)
+        return PlainTextArea
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class FormField(Widget):
@@ -169,24 +148,24 @@ class FormField(Widget):
         self.remove_class("-has-focus")  # (a move inside the field focuses it again)
 
     def on_mount(self) -> None:
-        text = self.control.text if isinstance(self.control, TextArea) else self.value
+        text = self.control.text if _multiline(self.control) else self.value
         if isinstance(text, str):
             self._count(text)
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event) -> None:  # TextArea.Changed
         self._count(event.text_area.text)
         if self.error and event.text_area.text != getattr(self, "_value_at_error", None):
             self.error = ""
 
     @property
     def value(self):
-        if isinstance(self.control, TextArea):
+        if _multiline(self.control):
             return self.control.text
         return getattr(self.control, "value", None)
 
     @value.setter
     def value(self, new) -> None:
-        if isinstance(new, str) and isinstance(self.control, TextArea):
+        if isinstance(new, str) and _multiline(self.control):
             self.control.text = clean(new)
             return
         if isinstance(new, str) and isinstance(self.control, Input):
