@@ -95,8 +95,11 @@ class SignInScreen(DeskScreen):
         self.query_one("#signin-message", Static).update("")
         password_field = self.query_one("#field-password", FormField)
         password_field.value = ""
-        password_field.show_refusal(_("Wrong staff code or password.")
-                                    if isinstance(exc, AuthFailed) else describe_error(exc))
+        if isinstance(exc, AuthFailed):
+            password_field.show_refusal(_("Wrong staff code or password."))
+        else:  # the database failed, not a field: said for the screen, no field marked
+            self.query_one("#signin-message", Static).update(plain(describe_error(exc)))
+            password_field.focus_input()
 
     def signed_in(self, result) -> None:
         from deskterm.models.user import Role
