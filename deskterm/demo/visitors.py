@@ -206,7 +206,9 @@ class VisitorRows:
         self.checked_in = checked_in = [start + m * 60 + int(random() * 60) for m in minutes]
         outs: list[int] = []
         for seq, (minute, ts) in enumerate(zip(minutes, checked_in, strict=True), 1):
-            k = (ts - shift0) // block
+            # a shift of the roster begun a moment ago is not in the demo (demo/shifts.py): who
+            # arrives in it is on the last shift's slip
+            k = min((ts - shift0) // block, len(shift_ids) - 1)
             out = ts + stays[int(random() * n_stays)] + int(random() * 60)
             if minute in forced:
                 forced.discard(minute)

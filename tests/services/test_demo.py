@@ -312,3 +312,23 @@ def test_builds_on_postgresql_too(engine):
         user = add_user(session=session, actor=None, clock=FixedClock(NOW), settings=Settings(),
                         code="op8", name="新同事", role="operator", password="long-enough")
         assert user.id == report.counts["user"] + 1
+
+
+@pytest.mark.parametrize("minutes_after", [13, 30])
+def test_builds_at_any_minute_after_a_shift_change(tmp_path, minutes_after):
+    """The demo's last roster shift is left out when it began a moment ago (demo/shifts.py);
+    a visitor who arrived in it is on the last shift's slip, not an index error (found at
+    20:13 Shanghai: `deskterm demo` failed for 18 minutes after each shift change)."""
+    from datetime import timedelta
+
+    changed = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
+    engine = make_engine(str(tmp_path / "d.db"))
+    report = build_demo(engine=engine, settings=Settings(),
+                        now=changed + timedelta(minutes=minutes_after))
+    assert report is not None
+    with engine.connect() as conn:
+        orphans = conn.exec_driver_sql(
+            "select count(*) from visitor_slip where shift_id is null "
+            "and checked_in_at >= '2026-11-28'").scalar()
+    assert orphans == 0
+    engine.dispose()
