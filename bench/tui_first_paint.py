@@ -123,7 +123,10 @@ def main() -> None:
             App.run = _headless(App.run)
         else:
             _patch("SignInScreen")
+        from deskterm.cli import launch
         from deskterm.cli.main import run
+
+        launch.paints_first = lambda: True  # as on a terminal (headless here)
 
         run(["--db", sys.argv[2]])
     sys.stderr.write("the first screen was never painted\n")

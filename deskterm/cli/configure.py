@@ -38,7 +38,7 @@ def show_lines() -> list[str]:
     settings, origins = load_with_origins(path)
     from deskterm.tui.keymap import user_keymap
 
-    user_keymap(settings)  # the keymap's action ids, checked as the desk app checks them
+    user_keymap(settings.keymap)  # the keymap's action ids, checked as the desk app checks them
     state = _("read") if path.exists() else _("not found")
     lines = [f"# {path} ({state})"]
 

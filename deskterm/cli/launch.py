@@ -12,6 +12,7 @@ PostgreSQL URL — takes the ordinary way.
 from __future__ import annotations
 
 import os
+import sys
 
 
 def app_db_option(argv: list[str]) -> tuple[bool, str | None]:
@@ -51,12 +52,19 @@ def served_to_browser() -> bool:
     return in_browser()
 
 
+def paints_first() -> bool:
+    """Whether the desk app paints before it validates its settings: on a terminal (a pipe,
+    a browser's session or a test runner validates first; bench/tui_first_paint.py measures
+    the terminal's way)."""
+    return sys.stdout.isatty()
+
+
 def open_app(db: str | None) -> None:
     """Settings, the schema check, then the app; the engine opens after the first paint."""
     from deskterm.clock import SystemClock
-    from deskterm.config import load_settings
     from deskterm.dburl import resolve_url, sqlite_path
     from deskterm.i18n import current_language
+    from deskterm.settings_draft import read_draft
 
     if db is not None and not db.strip():  # `--db ""`: not the default database by accident
         from deskterm.errors import InvalidInput
@@ -64,8 +72,19 @@ def open_app(db: str | None) -> None:
 
         raise InvalidInput(_("--db is empty: name a database file or URL, or leave --db out for the default."))
     db = db or os.environ.get("DESKTERM_DB") or None
-    settings = load_settings(db=db)
-    path = sqlite_path(resolve_url(settings.db))
+
+    def load_settings():
+        from deskterm.config import load_settings as validated
+
+        return validated(db=db)
+
+    # A terminal's desk paints the sign-in screen from a draft and validates right after the
+    # paint (settings_draft.py: pydantic is a third of the time to the first screen); anything
+    # else (a pipe, a test, a file the draft cannot read) validates before the app opens.
+    draft = read_draft(db) if paints_first() else None
+    settings = None if draft is not None else load_settings()
+    db_url = draft.db if draft is not None else settings.db
+    path = sqlite_path(resolve_url(db_url))
     engine = None
     deferred = False  # the schema is checked when the app opens the engine, in its thread
     if path is not None:
@@ -81,13 +100,15 @@ def open_app(db: str | None) -> None:
         from deskterm import schema
         from deskterm.db import make_engine
 
-        engine = make_engine(settings.db)
+        if settings is None:  # the server is opened before the paint anyway: validate now
+            settings = load_settings()
+        engine = make_engine(db_url)
         schema.ensure_current(engine)
 
     def open_engine():
         from deskterm.db import make_engine
 
-        opened = make_engine(settings.db)
+        opened = make_engine(db_url)
         if deferred:
             from deskterm import schema
 
@@ -96,5 +117,9 @@ def open_app(db: str | None) -> None:
 
     from deskterm.tui.app import make_app  # Textual is imported only here
 
-    make_app(settings=settings, engine=engine, open_engine=open_engine, clock=SystemClock(),
-             lang=current_language(), live=True).run()
+    app = make_app(settings=settings, engine=engine, open_engine=open_engine,
+                   clock=SystemClock(), lang=current_language(), live=True, draft=draft,
+                   load_settings=load_settings)
+    app.run()
+    if app.settings_error is not None:
+        raise app.settings_error  # its one sentence, exit 1 (cli/errors.py)

@@ -25,7 +25,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from deskterm.clock import Clock
-from deskterm.config import Settings
 from deskterm.i18n import _, set_language
 from deskterm.tui.actions import bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
@@ -35,10 +34,12 @@ from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
 from deskterm.tui.paste import paste_safe
 from deskterm.tui.scanner import ScanReader
 
-if TYPE_CHECKING:  # neither is needed to paint the sign-in screen (cli/launch.py)
+if TYPE_CHECKING:  # none is needed to paint the sign-in screen (cli/launch.py)
     from sqlalchemy.engine import Engine
 
+    from deskterm.config import Settings
     from deskterm.services.actor import Actor
+    from deskterm.settings_draft import Draft
 
 
 class TypedKeysReady(Message, bubble=False):
@@ -112,15 +113,26 @@ class DeskApp(App[None]):
     overdue_repairs: reactive[int] = reactive(0, init=False)  # always in the status line (D-31)
     db_unreachable: reactive[bool] = reactive(False, init=False)  # the status line says so
 
-    def __init__(self, *, settings: Settings, engine: Engine | None, clock: Clock,
+    def __init__(self, *, settings: Settings | None, engine: Engine | None, clock: Clock,
                  cursor_blink: bool = True, actor: Actor | None = None,
                  area: str = "dashboard",
-                 open_engine: Callable[[], Engine] | None = None, live: bool = False) -> None:
+                 open_engine: Callable[[], Engine] | None = None, live: bool = False,
+                 draft: Draft | None = None,
+                 load_settings: Callable[[], Settings] | None = None) -> None:
         super().__init__()
         self.live = live  # show the other desks' saves as they happen (issue 14, item 3)
         self._watching: threading.Event | None = None
-        self.settings = settings
-        self.set_keymap(user_keymap(settings))  # settings' [keymap] (tui/keymap.py)
+        # The CLI's desk paints the sign-in screen from a draft (settings_draft.py) and hands
+        # `load_settings`, run right after the paint (warm_up); tests hand the settings.
+        self._settings = settings
+        self._load_settings = load_settings
+        self._settings_lock = threading.Lock()
+        self.settings_error: Exception | None = None  # a bad setting found after the paint
+        if settings is None and (draft is None or load_settings is None):
+            raise ValueError("the desk app needs its settings, or a draft and load_settings")
+        self.post_name = settings.post if settings is not None else draft.post
+        keymap = settings.keymap if settings is not None else draft.keymap
+        self.set_keymap(user_keymap(keymap))  # settings' [keymap] (tui/keymap.py)
         self._engine = engine
         self._open_engine = open_engine
         self._engine_lock = threading.Lock()
@@ -170,9 +182,39 @@ class DeskApp(App[None]):
                     self._engine = self._open_engine()
         return self._engine
 
+    @property
+    def settings(self) -> Settings:
+        """The validated settings (a draft painted the sign-in screen: validated at first use,
+        which warm_up makes right after the paint)."""
+        if self._settings is None:
+            with self._settings_lock:
+                if self._settings is None:
+                    assert self._load_settings is not None
+                    self._settings = self._load_settings()
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    def _validate_settings(self) -> None:
+        """In a thread after the first paint: a bad setting closes the app, exit 1, with its
+        one sentence (cli/launch.py says it), before anyone can sign in."""
+        from deskterm.config import SettingsError
+
+        try:
+            _ = self.settings
+        except SettingsError as exc:
+            self.settings_error = exc
+            self.call_from_thread(self.exit, None, 1)
+
     def warm_up(self) -> None:
-        """Once the first screen is painted: open the engine and load what signing in uses,
-        in a thread while the operator types (SQLAlchemy and the models take ~0.5 s)."""
+        """Once the first screen is painted: validate the settings, open the engine and load
+        what signing in uses, in a thread while the operator types (pydantic, SQLAlchemy and
+        the models take ~0.6 s)."""
+        if self._settings is None:
+            self.run_worker(self._validate_settings, thread=True, group="settings",
+                            exit_on_error=False)
         if self._engine is not None:
             return
 
@@ -694,10 +736,12 @@ class DeskApp(App[None]):
             screen.post_message(RecordsChanged(*message.kinds))
 
 
-def make_app(*, settings: Settings, engine: Engine | None, clock: Clock,
+def make_app(*, settings: Settings | None, engine: Engine | None, clock: Clock,
              lang: str | None = None, cursor_blink: bool = True, actor: Actor | None = None,
              area: str = "dashboard",
-             open_engine: Callable[[], Engine] | None = None, live: bool = False) -> DeskApp:
+             open_engine: Callable[[], Engine] | None = None, live: bool = False,
+             draft: Draft | None = None,
+             load_settings: Callable[[], Settings] | None = None) -> DeskApp:
     """The desk app for the CLI and for tests (a fixed clock makes it deterministic).
 
     `actor` with a `shift_id` starts the app on duty in `area` (tests use this to skip the
@@ -707,4 +751,5 @@ def make_app(*, settings: Settings, engine: Engine | None, clock: Clock,
     if lang:
         set_language(lang)
     return DeskApp(settings=settings, engine=engine, clock=clock, cursor_blink=cursor_blink,
-                   actor=actor, area=area, open_engine=open_engine, live=live)
+                   actor=actor, area=area, open_engine=open_engine, live=live, draft=draft,
+                   load_settings=load_settings)

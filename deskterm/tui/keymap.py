@@ -3,10 +3,15 @@ registered actions and handed to Textual's public `App.set_keymap` (tui/README.m
 
 from __future__ import annotations
 
-from deskterm.config import Settings, SettingsError
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from deskterm.i18n import _
 from deskterm.tui.actions import ACTIONS, first_key
 from deskterm.tui.areas import AREAS, screen_class
+
+if TYPE_CHECKING:  # the sign-in screen paints before the settings are validated (pydantic)
+    from deskterm.config import Settings
 
 
 def shown_key(settings: Settings, action_id: str, spec: str) -> str:
@@ -15,17 +20,19 @@ def shown_key(settings: Settings, action_id: str, spec: str) -> str:
     return first_key(settings.keymap.get(action_id) or spec)
 
 
-def user_keymap(settings: Settings) -> dict[str, str]:
+def user_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
     """The keymap to apply; an id no action has is one sentence naming it (SettingsError).
 
     The area screens register their actions when their modules are imported, which the app
     otherwise does after the first paint: only a site with a keymap imports them here."""
-    if not settings.keymap:
+    if not keymap:
         return {}
     for area in AREAS:
         screen_class(area)
-    for action_id in settings.keymap:
+    for action_id in keymap:
         if action_id not in ACTIONS:
+            from deskterm.config import SettingsError
+
             raise SettingsError(_("The setting keymap.{id} names no action of the desk; the ids "
                                   "are like visitors.new or app.help.").format(id=action_id))
-    return {action_id: keys.replace(" ", "") for action_id, keys in settings.keymap.items()}
+    return {action_id: keys.replace(" ", "") for action_id, keys in keymap.items()}

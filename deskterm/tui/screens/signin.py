@@ -29,7 +29,7 @@ class SignInScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         with Middle(), Center(), Vertical(id="signin-box"):
             yield Static(plain("deskterm"), id="signin-title")
-            yield Static(plain(self.app.settings.post), id="signin-post")
+            yield Static(plain(self.app.post_name), id="signin-post")
             yield FormField(_("Staff code"), name="code", max_length=32)
             yield FormField(_("Password"), name="password", password=True, max_length=256)
             yield Static("", id="signin-message", markup=False)
