@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import UOWTransaction
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import DateTime, Integer, TypeDecorator
@@ -192,7 +192,7 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-FULL, BUSY, UNREACHABLE, REFUSED = "full", "busy", "unreachable", "refused"
+FULL, BUSY, UNREACHABLE, REFUSED, TAKEN = "full", "busy", "unreachable", "refused", "taken"
 
 
 def failure_kind(exc: BaseException) -> str | None:
@@ -201,7 +201,9 @@ def failure_kind(exc: BaseException) -> str | None:
 
     FULL (the disk is full), BUSY (another desk held the lock: retrying cannot double or lose
     a record), UNREACHABLE (any other operational failure: server gone, file unreadable),
-    REFUSED (the database refused the statement), or None when `exc` is not a database failure.
+    TAKEN (a unique key another desk wrote a moment before: PostgreSQL lets two desks pass a
+    service's "is it taken?" check at once, and the second insert fails), REFUSED (the
+    database refused the statement otherwise), or None when `exc` is not a database failure.
     """
     import sqlite3
 
@@ -214,7 +216,8 @@ def failure_kind(exc: BaseException) -> str | None:
     else:
         return None
     if not operational:
-        return REFUSED
+        unique = getattr(orig, "sqlstate", None) == "23505" or "unique constraint" in str(orig).lower()
+        return TAKEN if unique else REFUSED
     text = str(orig).lower()
     if "disk is full" in text or "no space left" in text or "disk full" in text:
         return FULL
@@ -331,7 +334,7 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
     Busy here means another desk held the lock past the busy timeout; the transaction did not
     commit, so running it again can neither double nor lose a record.
     """
-    attempt = 0
+    attempt = taken = 0
     while True:
         try:
             with write_session(engine) as session:
@@ -339,6 +342,12 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WR
             if notices is not None:
                 notices.extend(session.info.get("masked_notices", ()))
             return result
+        except IntegrityError as exc:
+            # Another desk wrote the same key a moment ago: run the unit again once, and the
+            # service's own check sees that row and refuses in its words ("... is taken").
+            taken += 1
+            if failure_kind(exc) != TAKEN or taken > 1:
+                raise
         except OperationalError as exc:
             kind = failure_kind(exc)
             if kind == FULL:

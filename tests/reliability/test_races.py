@@ -427,3 +427,18 @@ def test_a_change_without_the_lock_is_refused(world):
 
     with pytest.raises(UnlockedChange):
         run_write(world.engine, forgetful)
+
+
+# == two desks adding the same thing ================================================================
+def test_two_desks_adding_the_same_name_one_is_told_it_is_taken(world):
+    """PostgreSQL lets both desks pass "is it on the list?" at once; the second insert meets
+    the unique key, its unit runs again (db.run_write) and the service says it is taken —
+    never a database error (found by the outside test of issue 14)."""
+    from deskterm.services.repairs import engineers
+
+    name = f"同名师傅{next(world.serial)}"
+    outcome = _race(world, lambda s: engineers.add_engineer(
+        session=s, actor=world.admin, clock=world.clock, name=name, trade="水电"))
+    refused = [e for e in outcome if e is not None]
+    assert len(refused) == 1, outcome
+    assert isinstance(refused[0], DeskError) and "already on the list" in str(refused[0])

@@ -23,8 +23,10 @@ CASES = [
     (operational("database or disk is full"), db.FULL, "disk is full"),
     (operational("No space left on device"), db.FULL, "disk is full"),
     (operational("connection refused"), db.UNREACHABLE, "could not be"),
-    (IntegrityError("INSERT …", {}, sqlite3.IntegrityError("UNIQUE failed")), db.REFUSED,
-     "refused"),
+    (IntegrityError("INSERT …", {}, sqlite3.IntegrityError("UNIQUE constraint failed: x.y")),
+     db.TAKEN, "same record"),
+    (IntegrityError("INSERT …", {}, sqlite3.IntegrityError("FOREIGN KEY constraint failed")),
+     db.REFUSED, "refused"),
     (sqlite3.OperationalError("database is locked"), db.BUSY, None),
     (ValueError("x"), None, None),
 ]
@@ -69,3 +71,34 @@ def test_a_busy_write_is_retried_and_a_full_disk_is_not(tmp_path, monkeypatch):
     with pytest.raises(StorageFull):
         db.run_write(engine, full)
     assert len(calls) == 1
+
+
+def test_a_key_taken_a_moment_ago_runs_the_unit_again_once(tmp_path):
+    """PostgreSQL lets two desks pass a service's "is it taken?" check at once: the loser's
+    unit runs again, and the service's own check then refuses it in its own words."""
+    engine = db.make_engine(str(tmp_path / "x.db"))
+    calls = []
+    taken = IntegrityError("INSERT …", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
+
+    def second_desk(_session):
+        calls.append(1)
+        if len(calls) == 1:
+            raise taken
+        from deskterm.errors import InvalidInput
+
+        raise InvalidInput("刘师傅 is already on the list.")
+
+    from deskterm.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="already on the list"):
+        db.run_write(engine, second_desk)
+    assert len(calls) == 2
+    calls.clear()
+
+    def always(_session):
+        calls.append(1)
+        raise taken
+
+    with pytest.raises(IntegrityError):
+        db.run_write(engine, always)
+    assert len(calls) == 2
