@@ -286,6 +286,15 @@ def new_order(w, **values):
     return w.repair(**values)
 
 
+def warranty_repeat(w):
+    """A new order of a unit whose same repair was done within the warranty: linked to it
+    by default (D-35), whatever the tests before it left in the database."""
+    w.repaired()
+    order = new_order(w)
+    assert order.warranty_of_id is not None, "the new order should repeat the repaired one"
+    return order
+
+
 def dispatched_order(w):
     order = new_order(w)
     run_write(w.engine, lambda s: repairs.dispatch(session=s, actor=w.admin, clock=w.clock,
@@ -655,7 +664,7 @@ def _cases():
     S["repairs.settlement.accept_quotation"] = on(_quoted, lambda w, a, m, s:
         repairs.accept_quotation(session=s, actor=a, clock=w.clock, order_id=m.id,
                                  version=None, accepted_by="张三"))
-    S["repairs.warranty.set_warranty_link"] = on(new_order, lambda w, a, m, s:
+    S["repairs.warranty.set_warranty_link"] = on(warranty_repeat, lambda w, a, m, s:
         repairs.set_warranty_link(session=s, actor=a, clock=w.clock, settings=w.settings,
                                   order_id=m.id, version=None, warranty_of_id=None,
                                   reason="不是保修"))
