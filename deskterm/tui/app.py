@@ -128,6 +128,9 @@ class DeskApp(App[None]):
         self._load_settings = load_settings
         self._settings_lock = threading.Lock()
         self.settings_error: Exception | None = None  # a bad setting found after the paint
+        # (table, id, version) of records a save was refused on as stale: saving again puts
+        # what was typed over that version (services/overwrite.py)
+        self.stale_seen: set[tuple[str, int, int]] = set()
         if settings is None and (draft is None or load_settings is None):
             raise ValueError("the desk app needs its settings, or a draft and load_settings")
         self.post_name = settings.post if settings is not None else draft.post

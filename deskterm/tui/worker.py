@@ -105,6 +105,9 @@ def run_db(
         except Exception as exc:  # delivered to the UI thread, never lost
             if write is not None:  # work(engine) runs its own transactions and audits them
                 _audit_refusal(app, exc)
+            seen_version = getattr(exc, "current", None)
+            if seen_version is not None and hasattr(app, "stale_seen"):
+                app.stale_seen.add(seen_version)  # saving again puts the typed values over it
             if finished is not None:
                 app.call_from_thread(finished, False)
             app.call_from_thread(deliver, _deliver_error, node, exc, on_error)
@@ -149,8 +152,10 @@ def _checked(app, work: Callable[[Session], Any]) -> Callable[[Session], Any]:
 
     def checked(session: Session) -> Any:
         from deskterm.services.admin.users import check_account
+        from deskterm.services.overwrite import SEEN
 
         check_account(session, actor)
+        session.info[SEEN] = frozenset(getattr(app, "stale_seen", ()))
         return work(session)
 
     return checked

@@ -442,3 +442,52 @@ def test_two_desks_adding_the_same_name_one_is_told_it_is_taken(world):
     refused = [e for e in outcome if e is not None]
     assert len(refused) == 1, outcome
     assert isinstance(refused[0], DeskError) and "already on the list" in str(refused[0])
+
+
+# == saving over another desk's change, once seen ===================================================
+def _corrections():
+    from deskterm.models.complaint import ComplaintUpdate
+    from deskterm.models.visitor import VisitorSlipUpdate
+    from deskterm.services.complaints import handling as complaints
+    from deskterm.services.visitors import slips as visitors
+
+    return {
+        "slip": (lambda w: w.slip(), lambda w, m, v, name: lambda s: visitors.update_slip(
+            session=s, actor=w.admin, clock=w.clock, slip_id=m.id, version=v,
+            changes=VisitorSlipUpdate(visitor_name=name))),
+        "repair": (lambda w: w.repair(), lambda w, m, v, name: lambda s: repairs.update_order(
+            session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=v,
+            changes=RepairOrderUpdate(reporter_name=name))),
+        "complaint": (lambda w: w.complaint(), lambda w, m, v, name: lambda s:
+                      complaints.update_complaint(session=s, actor=w.admin, clock=w.clock,
+                                                  complaint_id=m.id, version=v,
+                                                  changes=ComplaintUpdate(department=name))),
+    }
+
+
+@pytest.mark.parametrize("kind", ["slip", "repair", "complaint"])
+def test_a_correction_refused_as_stale_saves_over_it_the_second_time(world, kind):
+    """Issue 14 item 7 (the outside test found the form a dead end): the refusal names the
+    other desk's change and keeps the typing; saving again puts it over exactly the version
+    the operator was shown, and a third desk's save in between is refused again."""
+    from deskterm.errors import StaleEdit
+    from deskterm.services.overwrite import SEEN
+
+    make, correct = _corrections()[kind]
+    row = make(world)
+    opened = row.version
+    world.write(correct(world, row, opened, "李一"))  # the other desk
+    with pytest.raises(StaleEdit) as refused:
+        world.write(correct(world, row, opened, "王二"))
+    assert "Save again" in str(refused.value) and refused.value.current is not None
+    seen = frozenset({refused.value.current})
+
+    def again(name):
+        work = correct(world, row, opened, name)
+        return lambda s: (s.info.__setitem__(SEEN, seen), work(s))[1]
+
+    saved = world.write(again("王二"))
+    assert saved.version == refused.value.current[2] + 1
+    world.write(correct(world, row, saved.version, "赵三"))  # a third desk, after
+    with pytest.raises(StaleEdit):
+        world.write(again("王二"))  # the version moved on: refused again, named again

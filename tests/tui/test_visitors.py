@@ -254,7 +254,14 @@ async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff,
         assert "粤B12345" in [f.value for f in app.screen.query(FormField)]
         (stored,) = slips(engine)
         assert (stored.visitor_name, stored.plate, stored.version) == ("王武", None, 2)
-        assert any("Another desk changed slip" in m for m in shown_notices(app))
+        assert any("Another desk changed slip" in m and "Save again" in m
+                   for m in shown_notices(app))
+        # seen: saving again puts what was typed over that change (not a dead end)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ != "EditSlipDialog"
+        (stored,) = slips(engine)
+        assert (stored.visitor_name, stored.plate, stored.version) == ("王武", "粤B12345", 3)
 
 
 

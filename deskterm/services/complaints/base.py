@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.audit import AuditEvent
+from deskterm.services.overwrite import may_overwrite, seen
 
 FIELD_LABELS = {
     "status": N_("status"),
@@ -26,10 +27,12 @@ FIELD_LABELS = {
 
 
 def check_version(session: Session, *, row, version: int, entity: str, labels: dict[str, str],
-                  what: str) -> None:
+                  what: str, overwrite: bool = False) -> None:
     """Refuse a save started from an older version, saying what the other desk changed
     (read back from the audit events, which carry each change and the version it made)."""
     if row.version == version:
+        return
+    if overwrite and may_overwrite(session, row):  # seen refused, saved again (overwrite.py)
         return
     changed: dict[str, tuple] = {}
     events = session.exec(select(AuditEvent).where(AuditEvent.entity == entity,
@@ -42,6 +45,12 @@ def check_version(session: Session, *, row, version: int, entity: str, labels: d
         for name, (old, new) in (detail.get("changes") or {}).items():
             changed[name] = (changed[name][0] if name in changed else old, new)
     fields = ", ".join(_(labels.get(name, name)) for name in changed) or _("its details")
+    if overwrite:
+        raise StaleEdit(
+            _("Another desk changed this {what} while you had it open ({fields}); nothing of "
+              "yours was saved. Save again to put what you typed over their change.").format(
+                what=what, fields=fields),
+            changes=changed, current=seen(row))
     raise StaleEdit(
         _("Another desk changed this {what} while you had it open ({fields}); "
           "look at it again and redo your change.").format(what=what, fields=fields),

@@ -205,9 +205,9 @@ _D42 = (StepKind.listened, StepKind.clarified, StepKind.sympathy, StepKind.actio
 
 
 def _change(session, *, actor, clock, row: Complaint, version: int, action: str,
-            changes: dict, detail: dict | None = None) -> Complaint:
+            changes: dict, detail: dict | None = None, overwrite: bool = False) -> Complaint:
     check_version(session, row=row, version=version, entity="complaint",
-                  labels=FIELD_LABELS, what=_("complaint"))
+                  labels=FIELD_LABELS, what=_("complaint"), overwrite=overwrite)
     diff = bump(row, changes)
     if "contact" in diff:  # the audit (and its export) never holds a phone in full
         diff["contact"] = [mask_phone(v) if v else v for v in diff["contact"]]
@@ -251,7 +251,7 @@ def update_complaint(
             raise InvalidInput(_("Choose from the list."), field="severity") from None
     became_severe = values.get("severity") is Severity.severe and row.severity != Severity.severe
     _change(session, actor=actor, clock=clock, row=row, version=version,
-            action="complaint.update", changes=values)
+            action="complaint.update", changes=values, overwrite=True)
     if became_severe:
         _flag_severe(session=session, actor=actor, clock=clock, row=row)
     return row

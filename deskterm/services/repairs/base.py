@@ -18,6 +18,7 @@ from deskterm.models.repair import RepairEvent, RepairOrder, RepairStatus
 from deskterm.rules.phone import mask_phone
 from deskterm.services import audit
 from deskterm.services.actor import Actor
+from deskterm.services.overwrite import may_overwrite, seen
 from deskterm.services.repairs.labels import field_label, status_label
 
 ENTITY = "repair_order"
@@ -72,12 +73,23 @@ def describe_changes(changes: dict[str, tuple[Any, Any]]) -> str:
     return "; ".join(parts)
 
 
-def check_version(session: Session, order: RepairOrder, expected: int | None) -> None:
-    """Refuse a save started from an older version of the order (another desk saved since)."""
+def check_version(session: Session, order: RepairOrder, expected: int | None, *,
+                  overwrite: bool = False) -> None:
+    """Refuse a save started from an older version of the order (another desk saved since).
+    `overwrite` (a details correction): saving again after that refusal goes on
+    (services/overwrite.py)."""
     if expected is None or order.version == expected:
+        return
+    if overwrite and may_overwrite(session, order):
         return
     changes = changes_since(session, order, expected)
     what = describe_changes(changes) or _("it was changed")
+    if overwrite:
+        raise StaleEdit(
+            _("Another desk changed order {number} while you had it open ({changes}); nothing "
+              "of yours was saved. Save again to put what you typed over their change.").format(
+                number=order.number, changes=what),
+            changes=changes, current=seen(order))
     raise StaleEdit(
         _(
             "Another desk changed order {number} while you had it open ({changes}); "

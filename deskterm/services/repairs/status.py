@@ -65,10 +65,11 @@ def _when(value: datetime | None, now: datetime, field: str, after: datetime | N
     return at
 
 
-def _start(session: Session, actor: Actor, order_id: int, version: int | None, action: str) -> RepairOrder:
+def _start(session: Session, actor: Actor, order_id: int, version: int | None, action: str,
+           *, overwrite: bool = False) -> RepairOrder:
     require(actor, action)
     order = load_order(session, order_id, for_update=True)
-    check_version(session, order, version)
+    check_version(session, order, version, overwrite=overwrite)
     return order
 
 
@@ -329,8 +330,9 @@ def update_order(
     changes: RepairOrderUpdate, settings: Settings | None = None,
     resident_chose_later: bool = False,
 ) -> RepairOrder:
-    """Correct what was taken down (reporter, contact, location, description, appointment)."""
-    order = _start(session, actor, order_id, version, "repairs.update")
+    """Correct what was taken down (reporter, contact, location, description, appointment);
+    saving again after a stale refusal puts the correction over the change seen."""
+    order = _start(session, actor, order_id, version, "repairs.update", overwrite=True)
     require_status(order, OPEN_REPAIR_STATUSES, _("correct it"))
     settings = settings or Settings()
     values = {}

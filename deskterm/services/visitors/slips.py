@@ -34,6 +34,8 @@ from deskterm.models.visitor import (
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
+from deskterm.services.overwrite import may_overwrite
+from deskterm.services.overwrite import seen as seen_version
 from deskterm.services.permissions import require
 from deskterm.services.visitors.checks import (
     CALL_METHOD_LABELS,
@@ -379,14 +381,15 @@ def update_slip(
     slip = lock_row(session, VisitorSlip, slip_id)
     if slip is None:
         raise NotFound(_("That slip no longer exists."))
-    if slip.version != version:
+    if slip.version != version and not may_overwrite(session, slip):
         now = slip_snapshot(slip)
         differ = {k: (seen.get(k), v) for k, v in now.items() if seen and seen.get(k) != v}
         fields = ", ".join(_(FIELD_LABELS.get(k, k)) for k in differ) or _("its details")
         raise StaleEdit(
-            _("Another desk changed slip {number} since you opened it ({fields}); nothing was "
-              "saved. Open it again to see the changes.").format(number=slip.number, fields=fields),
-            changes=differ,
+            _("Another desk changed slip {number} since you opened it ({fields}); nothing of "
+              "yours was saved. Save again to put what you typed over their change.").format(
+                number=slip.number, fields=fields),
+            changes=differ, current=seen_version(slip),
         )
     values = changes.model_dump(exclude_unset=True)
     probe = VisitorSlipCreate.model_construct(

@@ -94,6 +94,11 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
         except InvalidInput as exc:
             self.show_error(exc)
             return
+        # only what the operator changed (or changed before a refusal): a save over another
+        # desk's change never puts back the values this form was opened with
+        typed = self.pending.model_fields_set if self.pending is not None else set()
+        changes = {k: v for k, v in changes.items()
+                   if k in typed or v != (getattr(self.slip, k) or (None if k == "plate" else ""))}
         if value("phone").strip():
             changes["phone"] = value("phone")
         self.dismiss(VisitorSlipUpdate.model_construct(_fields_set=set(changes), **changes))
