@@ -107,7 +107,7 @@ class Settings(_Validated, BaseSettings):
     timezone: str = "Asia/Shanghai"  # an IANA time zone name
     post: str = "前台"  # the desk (post) this terminal serves
     idle_lock_minutes: Count = most(5, DAY)  # 0: no lock
-    failed_login_limit: AtLeastOne = most(5, 100)
+    failed_login_limit: AtLeastOne = most(5, 1000)
     failed_login_lock_minutes: Count = most(15, WEEK)
     min_password_length: AtLeastOne = most(8, 256)
     sla: SlaPolicy = Field(default_factory=SlaPolicy)
