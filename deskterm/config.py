@@ -13,11 +13,14 @@ value is ONE translated sentence naming the setting (`SettingsError`), never a t
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import tomllib
 import typing
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,10 +48,17 @@ class SettingsError(DeskError, ValueError):
 
 
 # Numbers are strict: TOML 12, never "12" or true. Every numeric field has its bounds (issue 18
-# H; tests/unit/test_settings_values.py): never negative, and never 0 where it divides or limits.
+# H; tests/unit/test_settings_values.py): never negative, and never 0 where it divides or limits;
+# and at most a sensible `le` (issue 20), so every value accepted works (a time stays a date).
 Count = Annotated[int, Field(strict=True, ge=0)]  # 0 has a meaning (e.g. no idle lock)
 AtLeastOne = Annotated[int, Field(strict=True, ge=1)]
 Fraction = Annotated[float, Field(strict=True, ge=0, le=1)]
+DAY, WEEK, YEAR = 24 * 60, 7 * 24 * 60, 365 * 24 * 60  # in minutes
+
+
+def most(default: int, high: int) -> Any:
+    """A numeric setting's default and its upper bound."""
+    return Field(default, strict=True, le=high)
 
 
 class _Validated(BaseModel):
@@ -70,9 +80,9 @@ class _Validated(BaseModel):
 class SlaPolicy(_Validated):
     """Repair time limits of D-31, in minutes from the report."""
 
-    urgent_onsite_minutes: AtLeastOne = 120
-    urgent_fix_minutes: AtLeastOne = 24 * 60
-    general_fix_minutes: AtLeastOne = 72 * 60
+    urgent_onsite_minutes: AtLeastOne = most(120, WEEK)
+    urgent_fix_minutes: AtLeastOne = most(24 * 60, YEAR)
+    general_fix_minutes: AtLeastOne = most(72 * 60, YEAR)
     near_breach_fraction: Fraction = 0.25  # amber when less than this share of the time is left
 
 
@@ -96,19 +106,19 @@ class Settings(_Validated, BaseSettings):
     site_lang: str = "zh_CN"
     timezone: str = "Asia/Shanghai"  # an IANA time zone name
     post: str = "前台"  # the desk (post) this terminal serves
-    idle_lock_minutes: Count = 5  # 0: no lock
-    failed_login_limit: AtLeastOne = 5
-    failed_login_lock_minutes: Count = 15
-    min_password_length: AtLeastOne = 8
+    idle_lock_minutes: Count = most(5, DAY)  # 0: no lock
+    failed_login_limit: AtLeastOne = most(5, 1000)
+    failed_login_lock_minutes: Count = most(15, WEEK)
+    min_password_length: AtLeastOne = most(8, 256)
     sla: SlaPolicy = Field(default_factory=SlaPolicy)
-    warranty_months: Count = 3  # D-35
-    repair_callback_hours: Count = 48
-    repair_backdate_hours: Count = 72  # how far back a reported time may go (D-31, case 1); 0: now only
-    dispatch_minutes: AtLeastOne = 15  # "passed to engineering at once" (D-36): flagged after this
-    quotation_days: AtLeastOne = 2  # jobs of this many work-days or more need a quotation (D-34)
-    complaint_reply_hours: AtLeastOne = 24
-    complaint_callback_days: Count = 3
-    inquiry_tries: AtLeastOne = 3  # D-22: tries before "not reached" may close an inquiry
+    warranty_months: Count = most(3, 120)  # D-35
+    repair_callback_hours: Count = most(48, 24 * 365)
+    repair_backdate_hours: Count = most(72, 24 * 365)  # how far back a reported time may go (D-31, case 1); 0: now only
+    dispatch_minutes: AtLeastOne = most(15, WEEK)  # "passed to engineering at once" (D-36): flagged after this
+    quotation_days: AtLeastOne = most(2, 365)  # jobs of this many work-days or more need a quotation (D-34)
+    complaint_reply_hours: AtLeastOne = most(24, 24 * 365)
+    complaint_callback_days: Count = most(3, 365)
+    inquiry_tries: AtLeastOne = most(3, 20)  # D-22: tries before "not reached" may close an inquiry
     # D-32, the published notice of where and when repairs are reported: the place (empty:
     # the desk, `post`), the hours, and the directory's phone entries whose names hold these
     repair_report_place: str = ""
@@ -126,11 +136,11 @@ class Settings(_Validated, BaseSettings):
         "repair.urgent": "shift_end",
         "from_complaint": "shift_end",
     })
-    long_stay_minutes: AtLeastOne = 240
-    visitor_retention_days: AtLeastOne = 180
+    long_stay_minutes: AtLeastOne = most(240, WEEK)
+    visitor_retention_days: AtLeastOne = most(180, 3650)
     backup_dir: str | None = None  # `db backup` without a path writes here (default: data folder/backups)
-    backup_keep_days: Count = 14  # dated backups older than this are removed after a new one
-    backup_max_age_hours: AtLeastOne = 26  # `db status` exits 1 when the last backup is older
+    backup_keep_days: Count = most(14, 3650)  # dated backups older than this are removed after a new one
+    backup_max_age_hours: AtLeastOne = most(26, 24 * 365)  # `db status` exits 1 when the last backup is older
     print_command: str | None = None  # e.g. "lp"; the printout is sent on stdin
     printer: str = "text"  # "text": UTF-8 text; "escpos": a receipt printer, slip numbers as barcodes
     self_check_items: tuple[str, ...] = ("appearance", "desk_tidy", "equipment")
@@ -205,6 +215,12 @@ class Settings(_Validated, BaseSettings):
                                       "{value!r}.").format(value=text))
         if not value:
             raise SettingsError(_("The setting shift_starts needs at least one time."))
+        seen: set[str] = set()
+        for text in value:
+            if text.strip() in seen:
+                raise SettingsError(_("The setting shift_starts holds {value} twice; each shift "
+                                      "starts at a time of its own.").format(value=text.strip()))
+            seen.add(text.strip())
         return value
 
     @field_validator("callback_due")
@@ -251,17 +267,34 @@ def load_with_origins(path: Path | None = None, **overrides: Any) -> tuple[Setti
                 origins.update({f"sla.{name}": origin for name in value})
             else:
                 origins[key] = origin
-    return Settings(**merged), origins
+    # A setting the model does not have is said with the file or variable it came from.
+    # (pydantic calls each model's own __init__, the nested [sla] one too: hence a context.)
+    token = _PLACE.set(Place(path or settings_path(), origins))
+    try:
+        return Settings(**merged), origins
+    finally:
+        _PLACE.reset(token)
 
 
 def file_values(path: Path) -> dict[str, Any]:
+    """The file's values; none when there is no file. A folder, a file that cannot be read or
+    is not UTF-8 TOML is one sentence naming it."""
     if not path.exists():
         return {}
+    if not path.is_file():
+        raise SettingsError(_("The settings file {path} is a folder or a device, not a file.").format(
+            path=path))
     try:
         return TomlConfigSettingsSource(Settings, toml_file=path)()
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(_("{file} is not a valid TOML file: {error}.").format(
             file=path.name, error=str(exc).rstrip("."))) from None
+    except UnicodeDecodeError:
+        raise SettingsError(_("{file} is not a valid TOML file: it is not UTF-8 text.").format(
+            file=path.name)) from None
+    except OSError as exc:
+        raise SettingsError(_("The settings file {path} cannot be read: {reason}.").format(
+            path=path, reason=exc.strerror or type(exc).__name__)) from None
 
 
 def env_values() -> dict[str, Any]:
@@ -272,6 +305,53 @@ def env_values() -> dict[str, Any]:
     except SourceError:
         raise SettingsError(_env_culprit()) from None
     return _numbers(Settings, values)
+
+
+# The DESKTERM_ environment variables that are not settings, in this one place (`config show`
+# warns of any other that is not a setting; tests/unit/test_settings_env.py greps the repository
+# for every DESKTERM_ name and fails on one missing here).
+NOT_SETTINGS = frozenset({
+    "DESKTERM_SETTINGS", "DESKTERM_CONFIG_DIR", "DESKTERM_DATA_DIR",  # paths.py
+    "DESKTERM_USER", "DESKTERM_PASSWORD", "DESKTERM_NEW_PASSWORD",  # the CLI's sign-in
+    "DESKTERM_AUDIT_KEY", "DESKTERM_TERMINAL", "DESKTERM_IN_BROWSER",
+    # the test suite's and the benchmarks' knobs
+    "DESKTERM_TZ_CHILD", "DESKTERM_TIMING_REPORT", "DESKTERM_TAMPER_TABLE",
+    "DESKTERM_FUZZ_EXAMPLES", "DESKTERM_CRASH_TRIALS",
+})
+NOT_SETTING_PREFIXES = ("DESKTERM_TEST_", "DESKTERM_BENCH_", "DESKTERM_PG_")
+_TABLES = ("sla", "callback_due", "keymap")  # DESKTERM_<TABLE>__<KEY> sets one key of a table
+
+
+def setting_variables() -> list[str]:
+    """The environment variable of every setting (DESKTERM_SLA__<NAME> for the [sla] table)."""
+    names = [f"DESKTERM_{name.upper()}" for name in Settings.model_fields]
+    return names + [f"DESKTERM_SLA__{name.upper()}" for name in SlaPolicy.model_fields]
+
+
+def is_setting_variable(var: str) -> bool:
+    rest = var.upper().removeprefix("DESKTERM_").lower()
+    head, nested, _key = rest.partition("__")
+    return head in Settings.model_fields and (not nested or head in _TABLES)
+
+
+def stray_variables(environ: typing.Mapping[str, str] | None = None) -> list[str]:
+    """DESKTERM_ variables that are neither a setting nor a known other name: a typo, most
+    likely (`deskterm config show` warns of each; start-up does not refuse them)."""
+    environ = os.environ if environ is None else environ
+    return sorted(var for var in environ
+                  if var.upper().startswith("DESKTERM_") and not is_setting_variable(var)
+                  and var.upper() not in NOT_SETTINGS
+                  and not var.upper().startswith(NOT_SETTING_PREFIXES))
+
+
+def stray_warning(var: str) -> str:
+    """One line for a stray DESKTERM_ variable, with the setting it likely meant."""
+    near = difflib.get_close_matches(var.upper(), setting_variables(), n=1, cutoff=0.8)
+    if near:
+        return _("Warning: the environment variable {var} is not a setting; it is ignored "
+                 "(did you mean {near}?).").format(var=var, near=near[0])
+    return _("Warning: the environment variable {var} is not a setting; it is ignored.").format(
+        var=var)
 
 
 def _env_culprit() -> str:
@@ -332,8 +412,29 @@ def _bounds(info: FieldInfo) -> tuple[Any, Any]:
     return low, high
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where the values came from (load_with_origins): the file and each setting's origin."""
+
+    file: Path
+    origins: dict[str, str]
+
+    def unknown(self, name: str) -> str:
+        """The sentence for a setting the model does not have, naming where it was given."""
+        if self.origins.get(name) == ENV:
+            wanted = "DESKTERM_" + name.replace(".", "__").upper()
+            var = next((k for k in os.environ if k.upper() == wanted), wanted)
+            return _("The environment variable {var} names no setting of deskterm.").format(
+                var=var)
+        return _("{file} has an unknown setting: {name}.").format(file=self.file.name, name=name)
+
+
+_PLACE: ContextVar[Place | None] = ContextVar("deskterm_settings_place", default=None)
+
+
 def sentence(exc: ValidationError, model: type[BaseModel]) -> str:
-    """One translated sentence for the first problem, naming the setting."""
+    """One translated sentence for the first problem, naming the setting (and, for a setting
+    the model does not have, the file or environment variable it came from)."""
     error = exc.errors()[0]
     inner = (error.get("ctx") or {}).get("error")
     if isinstance(inner, SettingsError):
@@ -341,12 +442,20 @@ def sentence(exc: ValidationError, model: type[BaseModel]) -> str:
     if not error["loc"]:  # pragma: no cover - a model-level check: none today
         return _("The settings cannot be read.")
     name, info, whole = _field(model, tuple(error["loc"]))
+    if model is SlaPolicy:  # validated on its own, as the [sla] table
+        name = f"sla.{name}"
     value = error.get("input")
     if error["type"] == "extra_forbidden" or info is None:
-        return _("settings.toml has an unknown setting: {name}.").format(name=name)
+        place = _PLACE.get()
+        if place is not None:
+            return place.unknown(name)
+        return _("There is no setting {name}.").format(name=name)
     kind = info.annotation
     if kind is int:
-        low, _high = _bounds(info)
+        low, high = _bounds(info)
+        if error["type"] == "less_than_equal":
+            return _("The setting {name} must be a whole number of at most {high}, not "
+                     "{value!r}.").format(name=name, high=high, value=value)
         return _("The setting {name} must be a whole number of at least {low}, not {value!r}.").format(
             name=name, low=low, value=value)
     if kind is float:

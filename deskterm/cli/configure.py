@@ -4,6 +4,7 @@ where each value came from (the default, the file or a DESKTERM_ environment var
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import typer
@@ -60,17 +61,24 @@ def show_lines() -> list[str]:
     return lines
 
 
+# A password in the URL's query (?password=..., passwd, pwd: any case), and the user's password
+# when the URL cannot be parsed.
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|pwd)=)[^&#]*", re.IGNORECASE)
+_USER_PASSWORD = re.compile(r"(://[^:/@?#]*):[^@/?#]*@")
+
+
 def _without_password(db: str) -> str:
-    """A database URL as shown on screen: its password as *** (a path is shown as it is)."""
+    """A database URL as shown on screen: its passwords as *** (a path is shown as it is)."""
     if "://" not in db:
         return db
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return make_url(db).render_as_string(hide_password=True)
-    except ArgumentError:
-        return db
+        shown = make_url(db).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        shown = _USER_PASSWORD.sub(r"\1:***@", db)
+    return _QUERY_PASSWORD.sub(r"\1***", shown)
 
 
 def register(app: typer.Typer) -> None:
@@ -88,4 +96,8 @@ def register(app: typer.Typer) -> None:
     @config_app.command("show", help=_("Print every setting in force, each with where it came "
                                        "from: default, file or environment (DESKTERM_...)."))
     def config_show() -> None:
+        from deskterm.config import stray_variables, stray_warning
+
         typer.echo("\n".join(show_lines()))
+        for var in stray_variables():  # a typo'd DESKTERM_ name: said, not refused
+            typer.echo(stray_warning(var), err=True)

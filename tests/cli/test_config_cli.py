@@ -88,3 +88,77 @@ def test_a_bad_setting_is_one_sentence_and_exit_1(cli, desk_db, text, env, sente
         assert said == sentence
     else:
         assert said.startswith("settings.toml is not a valid TOML file")
+
+
+@pytest.mark.parametrize("name", ["password", "PassWord", "passwd", "pwd"])
+def test_config_show_masks_a_password_in_the_url_query(cli, name):
+    url = f"postgresql+psycopg://desk:s3cret@db.site/deskterm?sslmode=require&{name}=q9secret"
+    result = cli("config", "show", env={"DESKTERM_DB": url})
+    assert result.exit_code == 0, result.stderr
+    assert "s3cret" not in result.output and "q9secret" not in result.output
+    assert f"{name}=***" in result.output
+
+
+def test_config_show_warns_of_a_stray_deskterm_variable_and_still_shows(cli):
+    result = cli("config", "show", env={"DESKTERM_IDLE_LOCK_MINUTEZ": "3",
+                                        "DESKTERM_TEST_SOMETHING": "1"})
+    assert result.exit_code == 0, result.stderr
+    assert "idle_lock_minutes = 5  # default" in result.output.splitlines()
+    assert result.stderr.strip().splitlines() == [
+        "Warning: the environment variable DESKTERM_IDLE_LOCK_MINUTEZ is not a setting; it is "
+        "ignored (did you mean DESKTERM_IDLE_LOCK_MINUTES?)."]
+
+
+@pytest.mark.parametrize(("env", "sentence"), [
+    ({"DESKTERM_SLA__URGENT_ONSITE_MINUTE": "1"},
+     "The environment variable DESKTERM_SLA__URGENT_ONSITE_MINUTE names no setting of deskterm."),
+    ({"DESKTERM_BACKUP_MAX_AGE_HOURS": "999999999999999999"},
+     "The setting backup_max_age_hours must be a whole number of at most 8760, not "
+     "999999999999999999."),
+    ({"DESKTERM_WARRANTY_MONTHS": "99999999999"},
+     "The setting warranty_months must be a whole number of at most 120, not 99999999999."),
+    ({"DESKTERM_SHIFT_STARTS": '["08:00", "08:00"]'},
+     "The setting shift_starts holds 08:00 twice; each shift starts at a time of its own."),
+    ({"DESKTERM_SETTINGS": "/"}, "The settings file / is a folder or a device, not a file."),
+])
+@pytest.mark.parametrize("command", [("config", "show"), ("db", "status")])
+def test_a_bad_environment_is_one_sentence_naming_its_source(cli, desk_db, env, sentence, command):
+    args = (*command, "--db", desk_db) if command == ("db", "status") else command
+    result = cli(*args, env=env)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == sentence
+
+
+def test_a_settings_file_of_another_name_is_named_as_it_is(cli, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("nonsense = 1\n", encoding="utf-8")
+    result = cli("config", "show", env={"DESKTERM_SETTINGS": str(path)})
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "s.toml has an unknown setting: nonsense."
+
+
+def numeric_extremes(which: type) -> dict[str, str]:
+    """Every whole-number setting at its bound (annotated_types.Ge or Le), as DESKTERM_ variables."""
+    from deskterm.config import SlaPolicy
+
+    env = {}
+    for cls, prefix in ((Settings, "DESKTERM_"), (SlaPolicy, "DESKTERM_SLA__")):
+        for name, info in cls.model_fields.items():
+            if info.annotation is int:
+                bound = next(m for m in info.metadata if isinstance(m, which))
+                env[prefix + name.upper()] = str(getattr(bound, which.__name__.lower()))
+    return env
+
+
+@pytest.mark.parametrize("which", ["Ge", "Le"])
+def test_every_number_accepted_works(cli, desk_db, which):
+    """Issue 20: a setting at its bound is accepted and works (no OverflowError from a time)."""
+    import annotated_types
+
+    env = {**numeric_extremes(getattr(annotated_types, which)), "DESKTERM_USER": "boss",
+           "DESKTERM_PASSWORD": "boss-pass-1"}
+    for args in (("config", "show"), ("notice", "--db", desk_db), ("db", "backup", "--db", desk_db),
+                 ("db", "status", "--db", desk_db)):
+        result = cli(*args, env=env)
+        assert "Unexpected" not in result.stderr, (args, result.stderr)
+        assert result.exit_code == 0, (args, result.stderr)

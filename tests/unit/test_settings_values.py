@@ -97,3 +97,73 @@ def test_the_command_line_says_it_in_one_sentence(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert done.stderr.strip() == "The setting backup_max_age_hours must be a whole number of at least 1, not 'x'."
+
+
+def test_every_numeric_setting_has_an_upper_bound_in_the_example():
+    """Issue 20: no number without a maximum, and settings.example.toml's comment names it."""
+    import re
+
+    assert set(MAXIMUM) == {name for name, _s, _k in NUMERIC}
+    lines = (Path(__file__).parents[2] / "settings.example.toml").read_text("utf-8").splitlines()
+    for name, _section, kind in NUMERIC:
+        if kind is float:
+            continue
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"{name} = "))
+        comment = []
+        while lines[at - 1].startswith("#") or re.match(r"\w+ = |\[", lines[at - 1]):
+            at -= 1
+            comment.insert(0, lines[at])
+        assert f"{MAXIMUM[name]:g}" in " ".join(comment).replace("\n", " "), name
+
+
+@pytest.mark.parametrize(("name", "section", "kind"), NUMERIC, ids=[n for n, _s, _k in NUMERIC])
+def test_a_number_above_its_maximum_is_one_sentence_naming_the_bound(tmp_path, name, section, kind):
+    too_big = MAXIMUM[name] + 1 if kind is int else 1.5
+    with pytest.raises(SettingsError) as caught:
+        load_settings(write(tmp_path, name, section, repr(kind(too_big))))
+    message = str(caught.value)
+    assert name in message and f"{MAXIMUM[name]:g}" in message and "\n" not in message
+
+
+def test_duplicate_shift_starts_are_refused(tmp_path):
+    with pytest.raises(SettingsError) as caught:
+        load_settings(write(tmp_path, "shift_starts", None, '["08:00", "20:00", " 08:00"]'))
+    assert str(caught.value) == ("The setting shift_starts holds 08:00 twice; each shift starts "
+                                 "at a time of its own.")
+
+
+def test_an_unknown_setting_names_the_file_it_is_in(tmp_path):
+    path = tmp_path / "site-desk.toml"
+    path.write_text("[sla]\nurgent_onsite_minute = 1\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    assert str(caught.value) == "site-desk.toml has an unknown setting: sla.urgent_onsite_minute."
+
+
+def test_an_unknown_setting_from_the_environment_names_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESKTERM_SLA__URGENT_ONSITE_MINUTE", "1")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(tmp_path / "none.toml")
+    assert str(caught.value) == ("The environment variable DESKTERM_SLA__URGENT_ONSITE_MINUTE "
+                                 "names no setting of deskterm.")
+
+
+def test_a_settings_path_that_is_a_folder_or_unreadable_is_one_sentence(tmp_path, monkeypatch):
+    with pytest.raises(SettingsError, match="is a folder"):
+        load_settings(tmp_path)
+    path = write(tmp_path, "post", None, '"东门"')
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refused)  # root reads any file: the refusal is simulated
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    assert str(caught.value) == f"The settings file {path} cannot be read: Permission denied."
+
+
+def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_bytes(b'post = "\xff"\n')
+    with pytest.raises(SettingsError, match="not UTF-8"):
+        load_settings(path)
