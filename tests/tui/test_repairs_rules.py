@@ -53,6 +53,23 @@ async def test_a_reported_time_in_the_future_is_refused_not_moved(make_desk_app,
         assert app.screen.query_one("#field-reported-at").value == "11-29 09:00"
 
 
+async def test_a_reported_time_of_day_later_than_now_is_refused_not_moved(
+        make_desk_app, engine, clock):
+    """Issue 21 #3 (outside test): "21:00" typed at 20:01 was saved as yesterday's 21:00, 23 h
+    off the clock (D-31). A time alone is today's: later than now, it is refused with the
+    sentence of a future date; nothing typed is lost."""
+    make_repair_estate(engine)  # clock: 11-28 10:00 desk time
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
+                   "tab", "tab", "=11:00", "ctrl+s")
+        assert orders(engine) == []
+        assert "cannot be in the future" in app.screen.query_one("#field-reported-at").error
+        assert app.screen.query_one("#field-reported-at").value == "11:00"
+
+
 async def test_an_appointment_after_the_deadline_is_saved_only_when_confirmed(
         make_desk_app, engine, clock):
     make_repair_estate(engine)
