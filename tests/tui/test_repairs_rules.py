@@ -162,6 +162,12 @@ async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, e
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
+        await keys("ctrl+g", "s", "tab", "=SJ-0009", "ctrl+s")  # not accepted yet: refused
+        assert reload(engine, order.id).settlement == "unpaid"
+        assert "not accepted the fee" in app.screen.query_one("#field-settlement").error
+        await keys("escape", "y")  # throw the refused form away
+        await keys("ctrl+g", "g", "tab", "=FY-0009", "ctrl+s")  # D-34: the fee accepted first
+        assert reload(engine, order.id).fee_form_no == "FY-0009"
         await keys("ctrl+g", "s", "tab", "=SJ-0009", "ctrl+s")  # paid at the desk, today
         order = reload(engine, order.id)
         assert (order.settlement, order.receipt_no, order.settled_at) == (
@@ -170,6 +176,12 @@ async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, e
         assert reload(engine, order.id).cost_bearer == "owner"
         detail = str(app.screen.query_one("#repairs-detail").render())
         assert "paid at the desk SJ-0009" in detail and "borne by owner" in detail
+        # Issue 21 #2: a fee line after the payment: unpaid again, never "paid" for 115.00.
+        await keys("ctrl+g", "f", "=F001", "ctrl+s")
+        order = reload(engine, order.id)
+        assert (order.settlement, order.receipt_no) == ("unpaid", None)
+        detail = str(app.screen.query_one("#repairs-detail").render())
+        assert "paid at the desk" not in detail and "unpaid" in detail
 
 
 async def test_a_long_job_is_quoted_before_the_work_is_done(make_desk_app, engine, clock,

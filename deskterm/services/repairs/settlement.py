@@ -27,7 +27,7 @@ from deskterm.rules.money import format_yuan, parse_quantity
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
-from deskterm.services.repairs.fee_schedule import totals
+from deskterm.services.repairs.fee_schedule import FeeTotals, totals
 from deskterm.services.repairs.fees import order_lines
 
 MAX_ESTIMATE_DAYS = Decimal(365)
@@ -68,6 +68,25 @@ def quotation_blocker(order: RepairOrder, settings: Settings, total_fen: int) ->
             "The fee of {amount} yuan is more than the accepted quotation of {quote} yuan; "
             "record a new quotation and have it accepted."
         ).format(amount=format_yuan(total_fen), quote=format_yuan(order.quote_fen))
+    return None
+
+
+def fee_acceptance_blocker(order: RepairOrder, settings: Settings, fee: FeeTotals) -> str | None:
+    """Why the fee of an order is not yet the reporter's accepted fee (D-34), or None: a long
+    job needs its quotation accepted (and the fee within it); a charged household repair
+    needs the reporter's acceptance of this very total. The one rule both the work being
+    marked done and the money being settled go through (issue 21 #2)."""
+    if needs_quotation(order, settings):  # a long job: the accepted quotation stands for it
+        return quotation_blocker(order, settings, fee.total_fen)
+    if (
+        order.scope == RepairScope.household
+        and fee.total_fen > 0
+        and (order.fee_accepted_at is None or order.fee_accepted_fen != fee.total_fen)
+    ):
+        return _(
+            "The reporter has not accepted the fee of {amount} yuan yet; record their "
+            "acceptance and the form number first."
+        ).format(amount=format_yuan(fee.total_fen))
     return None
 
 
@@ -183,6 +202,9 @@ def settle_order(
         if fee.total_fen <= 0:
             raise InvalidInput(_("Nothing is charged on this order: there is nothing to settle."),
                                field="settlement")
+        # D-34: money is taken for the fee the reporter accepted, never before (issue 21 #2).
+        if (blocker := fee_acceptance_blocker(order, settings, fee)) is not None:
+            raise InvalidInput(blocker, field="settlement")
         if not receipt:
             raise InvalidInput(_("Enter the receipt or voucher number."), field="receipt_no")
         now = as_utc(clock.now())
