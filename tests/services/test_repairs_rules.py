@@ -440,6 +440,49 @@ def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings
             version=None, amount_fen=100, quote_no="X"))
 
 
+def test_lowering_a_quoted_estimate_needs_a_reason_audited_and_marked(engine, clock, settings,
+                                                                      staff, estate):
+    """Issue 21 #5 (outside test): 3 work-days; work refused for want of a quotation; then
+    estimate 1 and the work was marked done, no reason asked, nothing flagged (D-34)."""
+    from deskterm.models.repair import RepairEvent
+
+    op = staff.operator
+    order = create(engine, clock, settings, op, order_in(estate.unit_1203, "roof_leak"))
+
+    def estimate(days, reason=""):
+        return run_write(engine, lambda s: repairs.set_estimate(
+            session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
+            version=None, days=days, reason=reason))
+
+    estimate("0.5")
+    estimate("1")  # never needed a quotation: no reason asked
+    estimate("3")
+    for step in (repairs.dispatch, repairs.record_arrival):
+        extra = {"assignee": "王师傅"} if step is repairs.dispatch else {}
+        run_write(engine, lambda s, step=step, extra=extra: step(
+            session=s, actor=op, clock=clock, order_id=order.id, version=None, **extra))
+    with pytest.raises(InvalidInput, match="quotation"):
+        run_write(engine, lambda s: repairs.mark_repaired(
+            session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
+            version=None, work_done="屋面防水"))
+    estimate("2")  # still a quoted job: no reason needed
+    for silent in ("", "   "):
+        with pytest.raises(InvalidInput, match="say why") as err:
+            estimate("1", silent)
+        assert err.value.field == "estimate_reason"
+    assert reload(engine, order.id).estimate_days == Decimal(2)
+    estimate("1", "现场查看只需局部修补")
+    events = run_read(engine, lambda s: list(s.exec(select(RepairEvent).where(
+        RepairEvent.order_id == order.id).order_by(RepairEvent.id))))
+    assert events[-1].action == "estimate_lower" and events[-1].note == "现场查看只需局部修补"
+    assert repairs.quotation_skipped(events) == "现场查看只需局部修补"
+    (audited,) = run_read(engine, lambda s: list(s.exec(select(AuditEvent).where(
+        AuditEvent.action == "repair.estimate_lower"))))
+    assert audited.detail["quotation_skipped"] is True
+    assert audited.detail["note"] == "现场查看只需局部修补"
+    assert repairs.quotation_skipped(events[:-1]) is None
+
+
 @pytest.mark.parametrize(("code", "quantity", "expected"), [
     ("F011", "1.5", 6000),  # 40.00 per hour x 1.5 h
     ("F019", "2.35", 5875 + 3525),  # 25.00 + 15.00 per metre x 2.35 m

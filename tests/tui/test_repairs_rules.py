@@ -227,3 +227,35 @@ async def test_a_fee_of_one_and_a_half_hours(make_desk_app, engine, clock, setti
         assert "0.01 to 10000" in app.screen.query_one("#field-quantity").error
         assert len(run_read(engine, lambda s: s.exec(select(RepairFeeLine)).all())) == 1
 
+
+
+async def test_lowering_a_quoted_estimate_asks_why_and_the_order_shows_it(
+        make_desk_app, engine, clock, settings, staff):
+    """Issue 21 #5 (outside test): `t` 3 work-days, on site, `w` refused for the quotation,
+    then `t` 1 and `w` went through with no reason and nothing flagged (D-34)."""
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203,
+                                                                     "roof_leak"))
+    for step in (
+        lambda s: repairs.set_estimate(session=s, actor=staff.operator, clock=clock,
+                                       settings=settings, order_id=order.id, version=None,
+                                       days="3"),
+        lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
+                                   order_id=order.id, version=None, assignee="王师傅"),
+        lambda s: repairs.record_arrival(session=s, actor=staff.operator, clock=clock,
+                                         order_id=order.id, version=None),
+    ):
+        run_write(engine, step)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+g", "t", "ctrl+u", "=1", "ctrl+s")
+        assert reload(engine, order.id).estimate_days == Decimal(3)
+        assert "say why" in app.screen.query_one("#field-estimate-reason").error
+        assert app.screen.query_one("#field-estimate-days").value == "1"  # nothing lost
+        await keys("=现场只需局部修补", "ctrl+s")  # the refused field has the focus
+        order = reload(engine, order.id)
+        assert order.estimate_days == Decimal(1) and order.quote_fen is None
+        detail = str(app.screen.query_one("#repairs-detail").render())
+        assert "no quotation: estimate lowered (现场只需局部修补)" in detail

@@ -23,7 +23,7 @@ from deskterm.models.repair import (
     RepairScope,
     Settlement,
 )
-from deskterm.rules.money import format_yuan, parse_quantity
+from deskterm.rules.money import format_quantity, format_yuan, parse_quantity
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
@@ -92,10 +92,16 @@ def fee_acceptance_blocker(order: RepairOrder, settings: Settings, fee: FeeTotal
 
 def set_estimate(
     *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, days: Decimal | str | int,
+    version: int | None, days: Decimal | str | int, reason: str = "",
 ) -> RepairOrder:
     """The engineer's labour estimate in work-days (0.5, 2, 3.5); from quotation_days on,
-    the job needs a quotation (D-34)."""
+    the job needs a quotation (D-34).
+
+    Lowering the estimate of a job that needed a quotation below quotation_days would skip
+    the quotation (issue 21 #5: 3 work-days, refused "record the quotation first", then 1
+    and done). It stays possible, since the engineer on site may find a smaller job and the
+    resident is not kept waiting for a supervisor, but only with the reason: recorded as its
+    own step ("estimate_lower"), audited, and marked on the order (`quotation_skipped`)."""
     order = _start(session, actor, order_id, version)
     require_status(order, OPEN_REPAIR_STATUSES, _("estimate it"))
     try:
@@ -105,13 +111,30 @@ def set_estimate(
     if value is None or not Decimal("0.01") <= value <= MAX_ESTIMATE_DAYS:
         raise InvalidInput(_("The estimate is a number of work-days, like 0.5 or 2."),
                            field="estimate_days")
+    why = _fits(reason, 500, "estimate_reason")
+    lowered = needs_quotation(order, settings) and value < settings.quotation_days
+    if lowered and not why:
+        raise InvalidInput(
+            _("Order {number} was a job of {days} work-days that needs a quotation: say why "
+              "the estimate is now under {limit}.").format(
+                number=order.number, days=format_quantity(order.estimate_days),
+                limit=settings.quotation_days), field="estimate_reason")
     values: dict = {"estimate_days": value}
     if value < settings.quotation_days:  # no quotation needed any more
         values |= {"quote_fen": None, "quote_no": None, "quote_accepted_at": None,
                    "quote_accepted_by_name": None}
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="estimate",
-                 values=values, force_event=False)
+    apply_change(session=session, actor=actor, clock=clock, order=order,
+                 action="estimate_lower" if lowered else "estimate", values=values,
+                 note=why if lowered else "", force_event=lowered,
+                 detail={"quotation_skipped": True} if lowered else None)
     return order
+
+
+def quotation_skipped(events) -> str | None:
+    """The reason the estimate of a job that needed a quotation was lowered below it (the
+    mark the order view shows, issue 21 #5), from the order's history; None if never."""
+    reasons = [e.note for e in events if e.action == "estimate_lower"]
+    return reasons[-1] if reasons else None
 
 
 def record_quotation(
