@@ -647,6 +647,9 @@ def _cases():
         run_write(w.engine, lambda s: repairs.add_fee_line(
             session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
             version=None, code="F001"))
+        run_write(w.engine, lambda s: repairs.accept_fee(  # D-34: accepted before it is paid
+            session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None,
+            accepted_by="张三", form_no="FY-1"))
         return m
 
     S["repairs.settlement.settle_order"] = on(_charged, lambda w, a, m, s: repairs.settle_order(

@@ -310,6 +310,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
     run_write(engine, lambda s: repairs.add_fee_line(
         session=s, actor=op, clock=clock, settings=settings, order_id=order.id, version=None,
         code="F017"))
+    accept(engine, clock, op, order.id)
     with pytest.raises(InvalidInput) as err:
         run_write(engine, lambda s: repairs.settle_order(
             session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
@@ -332,6 +333,76 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
         run_write(engine, lambda s: repairs.settle_order(
             session=s, actor=op, clock=clock, settings=settings, order_id=free.id,
             version=None, state="finance", receipt_no="CW-1"))
+
+
+def accept(engine, clock, actor, order_id, by="张三", form="FY-0001"):
+    return run_write(engine, lambda s: repairs.accept_fee(
+        session=s, actor=actor, clock=clock, order_id=order_id, version=None,
+        accepted_by=by, form_no=form))
+
+
+def settle(engine, clock, settings, actor, order_id, state="paid", receipt="RC001"):
+    return run_write(engine, lambda s: repairs.settle_order(
+        session=s, actor=actor, clock=clock, settings=settings, order_id=order_id,
+        version=None, state=state, receipt_no=receipt))
+
+
+@pytest.mark.parametrize("state", ["paid", "finance"])
+def test_money_is_settled_only_for_the_fee_the_reporter_accepted(engine, clock, settings, staff,
+                                                                estate, state):
+    """Issue 21 #2 (outside test): on site, fee 60.00 not accepted, "paid RC001" was taken.
+    D-34: the reporter accepts the fee first; nothing is recorded before."""
+    op = staff.operator
+    order = create(engine, clock, settings, op, order_in(estate.unit_1203))
+    run_write(engine, lambda s: repairs.add_fee_line(
+        session=s, actor=op, clock=clock, settings=settings, order_id=order.id, version=None,
+        code="F017"))
+    with pytest.raises(InvalidInput, match="not accepted the fee") as err:
+        settle(engine, clock, settings, op, order.id, state)
+    assert err.value.field == "settlement"
+    assert reload(engine, order.id).settlement == "unpaid"
+    accept(engine, clock, op, order.id)
+    assert settle(engine, clock, settings, op, order.id, state).settlement == state
+
+
+@pytest.mark.parametrize("change", ["schedule line", "off-schedule line approved"])
+def test_a_fee_changed_after_settlement_is_unpaid_again(engine, clock, settings, staff, estate,
+                                                        change):
+    """Issue 21 #2: a fee line added after "paid RC001" showed "fee 115.00 · paid RC001", and
+    the export said paid for money not received. Every fee change goes through one rule: the
+    acceptance and the settlement of the old total no longer hold; the history keeps them."""
+    from deskterm.models.repair import RepairEvent
+
+    op = staff.operator
+    order = create(engine, clock, settings, op, order_in(estate.unit_1203))
+    run_write(engine, lambda s: repairs.add_fee_line(
+        session=s, actor=op, clock=clock, settings=settings, order_id=order.id, version=None,
+        code="F017"))
+    accept(engine, clock, op, order.id)
+    settle(engine, clock, settings, op, order.id)
+    if change == "schedule line":
+        run_write(engine, lambda s: repairs.add_fee_line(
+            session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
+            version=None, code="F001"))
+    else:
+        line = run_write(engine, lambda s: repairs.add_offschedule_line(
+            session=s, actor=op, clock=clock, order_id=order.id, version=None,
+            description="加长软管", labour_fen=2000))
+        assert reload(engine, order.id).settlement == "unpaid"  # not final: not paid either
+        run_write(engine, lambda s: repairs.review_fee_line(
+            session=s, actor=staff.supervisor, clock=clock, line_id=line.id, approve=True))
+    order = reload(engine, order.id)
+    assert (order.settlement, order.receipt_no, order.settled_at) == ("unpaid", None, None)
+    assert order.fee_accepted_at is None
+    events = run_read(engine, lambda s: list(s.exec(select(RepairEvent).where(
+        RepairEvent.order_id == order.id).order_by(RepairEvent.id))))
+    reopened = [e for e in events if "settlement" in e.changes]
+    assert reopened[-1].changes["settlement"] == ["paid", "unpaid"]
+    assert reopened[-1].changes["receipt_no"] == ["RC001", None]
+    (row,) = run_read(engine, lambda s: s.execute(repair_export.query()).mappings().all())
+    assert (row["settlement"], row["receipt_no"]) == ("unpaid", None)  # `export repairs`
+    with pytest.raises(InvalidInput, match="not accepted the fee"):  # the new total first
+        settle(engine, clock, settings, op, order.id, receipt="RC002")
 
 
 def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings, staff, estate):
@@ -367,6 +438,49 @@ def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings
         run_write(engine, lambda s: repairs.record_quotation(
             session=s, actor=op, clock=clock, settings=settings, order_id=short.id,
             version=None, amount_fen=100, quote_no="X"))
+
+
+def test_lowering_a_quoted_estimate_needs_a_reason_audited_and_marked(engine, clock, settings,
+                                                                      staff, estate):
+    """Issue 21 #5 (outside test): 3 work-days; work refused for want of a quotation; then
+    estimate 1 and the work was marked done, no reason asked, nothing flagged (D-34)."""
+    from deskterm.models.repair import RepairEvent
+
+    op = staff.operator
+    order = create(engine, clock, settings, op, order_in(estate.unit_1203, "roof_leak"))
+
+    def estimate(days, reason=""):
+        return run_write(engine, lambda s: repairs.set_estimate(
+            session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
+            version=None, days=days, reason=reason))
+
+    estimate("0.5")
+    estimate("1")  # never needed a quotation: no reason asked
+    estimate("3")
+    for step in (repairs.dispatch, repairs.record_arrival):
+        extra = {"assignee": "王师傅"} if step is repairs.dispatch else {}
+        run_write(engine, lambda s, step=step, extra=extra: step(
+            session=s, actor=op, clock=clock, order_id=order.id, version=None, **extra))
+    with pytest.raises(InvalidInput, match="quotation"):
+        run_write(engine, lambda s: repairs.mark_repaired(
+            session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
+            version=None, work_done="屋面防水"))
+    estimate("2")  # still a quoted job: no reason needed
+    for silent in ("", "   "):
+        with pytest.raises(InvalidInput, match="say why") as err:
+            estimate("1", silent)
+        assert err.value.field == "estimate_reason"
+    assert reload(engine, order.id).estimate_days == Decimal(2)
+    estimate("1", "现场查看只需局部修补")
+    events = run_read(engine, lambda s: list(s.exec(select(RepairEvent).where(
+        RepairEvent.order_id == order.id).order_by(RepairEvent.id))))
+    assert events[-1].action == "estimate_lower" and events[-1].note == "现场查看只需局部修补"
+    assert repairs.quotation_skipped(events) == "现场查看只需局部修补"
+    (audited,) = run_read(engine, lambda s: list(s.exec(select(AuditEvent).where(
+        AuditEvent.action == "repair.estimate_lower"))))
+    assert audited.detail["quotation_skipped"] is True
+    assert audited.detail["note"] == "现场查看只需局部修补"
+    assert repairs.quotation_skipped(events[:-1]) is None
 
 
 @pytest.mark.parametrize(("code", "quantity", "expected"), [

@@ -218,16 +218,50 @@ def test_visitor_services_do_not_load_textual():
     assert out.stdout.strip() == "False"
 
 
-def test_a_birth_date_in_the_future_is_refused_with_a_sentence():
-    """D-5 (issue 21): a number born after today anywhere on Earth is a typo."""
-    from datetime import timedelta
+@pytest.mark.parametrize("utc_now, tomorrow, later", [
+    # 20:00 in Shanghai on 12-07 (12:00 UTC): 12-08 is tomorrow there (the tester's case).
+    ("2026-12-07T12:00:00+00:00", "20261208", "20261209"),
+    # 00:30 in Shanghai on 12-08 (16:30 UTC on 12-07): 12-08 is today there, 12-09 tomorrow.
+    ("2026-12-07T16:30:00+00:00", "20261209", "20261210"),
+    # 23:59 in Shanghai on 12-07 (15:59 UTC): one minute before the day turns.
+    ("2026-12-07T15:59:00+00:00", "20261208", "20261209"),
+])
+def test_a_birth_date_in_the_future_is_refused_with_a_sentence(utc_now, tomorrow, later):
+    """D-5 (issue 21): a number born after the desk's own today (settings.timezone, not UTC
+    and not the latest day on Earth) is a typo; the desk's today itself is accepted."""
+    from datetime import date, datetime, timedelta
 
+    from deskterm.clock import FixedClock
+    from deskterm.config import Settings
     from deskterm.errors import InvalidInput
-    from deskterm.services.visitors.checks import check_document, latest_day_on_earth
+    from deskterm.services.visitors.checks import check_document, desk_today
 
-    future = (latest_day_on_earth() + timedelta(days=1)).strftime("%Y%m%d")
-    with pytest.raises(InvalidInput, match="in the future") as err:
-        check_document("resident_id", valid_resident_id(3, born=future))
-    assert err.value.field == "doc_number"
-    assert check_document("resident_id", valid_resident_id(3, born="20200101")).endswith(
-        valid_resident_id(3, born="20200101")[-4:])
+    today = desk_today(FixedClock(datetime.fromisoformat(utc_now)),
+                       Settings(timezone="Asia/Shanghai"))
+    assert today == date.fromisoformat(tomorrow[:4] + "-" + tomorrow[4:6] + "-"
+                                       + tomorrow[6:]) - timedelta(days=1)
+    for born in (tomorrow, later):
+        with pytest.raises(InvalidInput, match="in the future") as err:
+            check_document("resident_id", valid_resident_id(3, born=born), today=today)
+        assert err.value.field == "doc_number"
+    born_today = today.strftime("%Y%m%d")
+    assert check_document("resident_id", valid_resident_id(3, born=born_today),
+                          today=today).endswith(valid_resident_id(3, born=born_today)[-4:])
+
+
+def test_a_slip_with_a_birth_tomorrow_at_the_desk_is_refused(engine, staff, settings, estate):
+    """D-5 through the write service (issue 21 #8): at 20:00 in Shanghai (12:00 UTC) a number
+    born on the desk's tomorrow is refused; at 00:30 the next day that same date is today."""
+    from datetime import UTC, datetime
+
+    from deskterm.clock import FixedClock
+
+    evening = FixedClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))  # 11-28 20:00 Shanghai
+    with pytest.raises(InvalidInput, match="in the future"):
+        register(engine, staff, evening, settings,
+                 walk_in(estate, doc_number=valid_resident_id(5, born="20261129")))
+    assert all_slips(engine) == []
+    after_midnight = FixedClock(datetime(2026, 11, 28, 16, 30, tzinfo=UTC))  # 11-29 00:30
+    slip = register(engine, staff, after_midnight, settings,
+                    walk_in(estate, doc_number=valid_resident_id(5, born="20261129")))
+    assert slip.doc_masked.endswith(valid_resident_id(5, born="20261129")[-4:])

@@ -4,6 +4,7 @@ and the audit keeps who and why, never the number."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from deskterm.db import run_read, run_write
@@ -115,7 +116,16 @@ async def test_a_promised_reply_called_back_shows_the_askers_number_there(make_d
     assert [p.answer for p in kept] == ["已电话告知"]
 
 
-async def test_no_number_key_when_nobody_asked_on_record(make_desk_app, engine, clock, staff):
+@pytest.mark.parametrize("asked_by, contact", [
+    ("王先生", "13600002222"),
+    ("王五", "12-1203"),   # the outside test: 张三/9-102 offered the owner's number
+    ("张", "12-1203"),     # part of a name (林 for 林静洁) is nobody
+    ("12-1203", "回电"),   # a bare unit is not a person
+])
+async def test_nobody_on_record_is_one_sentence_and_ctrl_o_says_so(
+        make_desk_app, engine, clock, staff, asked_by, contact):
+    """Issue 21 #1: nobody on record is who asked: the dialog says so in one sentence, Ctrl+O
+    says it again instead of doing nothing, and no number is asked for or revealed."""
     from datetime import timedelta
 
     from deskterm.models.inquiry import PromisedReplyCreate
@@ -125,13 +135,50 @@ async def test_no_number_key_when_nobody_asked_on_record(make_desk_app, engine, 
     seed_estate(engine, clock, staff.admin)
     run_write(engine, lambda s: promises.make_promise(
         session=s, actor=staff.operator, clock=clock, promise_in=PromisedReplyCreate(
-            question="快递放哪", asked_by="王先生", contact="13600002222",
+            question="快递放哪", asked_by=asked_by, contact=contact,
             due_at=clock.now() + timedelta(hours=2))))
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+t", "ctrl+t", "enter", "ctrl+o")
+        await pilot.press("ctrl+t", "ctrl+t", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, AnswerPromiseDialog)    # no reason asked: no key
-        assert "^o" not in screen_text(app)
+        assert isinstance(app.screen, AnswerPromiseDialog)
+        assert "Nobody on record matches who asked" in screen_text(app)
+        assert "张三" not in screen_text(app)
+        notes = []
+        app.notify = lambda message, **kw: notes.append(str(message))
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerPromiseDialog)    # no reason asked
+        assert any("Nobody on record matches who asked" in n for n in notes)
+        assert "13912340001" not in screen_text(app)
     assert reveals(engine, "resident.reveal_phone") == []
+
+
+async def test_a_family_member_who_asked_gets_her_own_number_not_the_owners(
+        make_desk_app, engine, clock, staff):
+    """Issue 21 #1: 林静洁 (family at 9-102) asked, 9-102 to reach her: her number, not the
+    owner's; here 张建国 (family at 12-1203, whose owner is 张三)."""
+    from datetime import timedelta
+
+    from deskterm.models.inquiry import PromisedReplyCreate
+    from deskterm.services.inquiries import promises
+    from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
+
+    estate = seed_estate(engine, clock, staff.admin)
+    run_write(engine, lambda s: promises.make_promise(
+        session=s, actor=staff.operator, clock=clock, promise_in=PromisedReplyCreate(
+            question="停水几点恢复", asked_by="张建国", contact="12-1203",
+            due_at=clock.now() + timedelta(hours=2))))
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "ctrl+t", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AnswerPromiseDialog)
+        assert "张建国 (12-1203) is on record" in screen_text(app)
+        await pilot.press("ctrl+o", "enter")
+        await settle(pilot)
+        assert "13912340002" in screen_text(app) and "13912340001" not in screen_text(app)
+    (event,) = reveals(engine, "resident.reveal_phone")
+    assert event.entity_id == str(estate.residents["张建国"])

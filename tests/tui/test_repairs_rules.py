@@ -53,6 +53,23 @@ async def test_a_reported_time_in_the_future_is_refused_not_moved(make_desk_app,
         assert app.screen.query_one("#field-reported-at").value == "11-29 09:00"
 
 
+async def test_a_reported_time_of_day_later_than_now_is_refused_not_moved(
+        make_desk_app, engine, clock):
+    """Issue 21 #3 (outside test): "21:00" typed at 20:01 was saved as yesterday's 21:00, 23 h
+    off the clock (D-31). A time alone is today's: later than now, it is refused with the
+    sentence of a future date; nothing typed is lost."""
+    make_repair_estate(engine)  # clock: 11-28 10:00 desk time
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
+                   "tab", "tab", "=11:00", "ctrl+s")
+        assert orders(engine) == []
+        assert "cannot be in the future" in app.screen.query_one("#field-reported-at").error
+        assert app.screen.query_one("#field-reported-at").value == "11:00"
+
+
 async def test_an_appointment_after_the_deadline_is_saved_only_when_confirmed(
         make_desk_app, engine, clock):
     make_repair_estate(engine)
@@ -145,6 +162,12 @@ async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, e
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
+        await keys("ctrl+g", "s", "tab", "=SJ-0009", "ctrl+s")  # not accepted yet: refused
+        assert reload(engine, order.id).settlement == "unpaid"
+        assert "not accepted the fee" in app.screen.query_one("#field-settlement").error
+        await keys("escape", "y")  # throw the refused form away
+        await keys("ctrl+g", "g", "tab", "=FY-0009", "ctrl+s")  # D-34: the fee accepted first
+        assert reload(engine, order.id).fee_form_no == "FY-0009"
         await keys("ctrl+g", "s", "tab", "=SJ-0009", "ctrl+s")  # paid at the desk, today
         order = reload(engine, order.id)
         assert (order.settlement, order.receipt_no, order.settled_at) == (
@@ -153,6 +176,12 @@ async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, e
         assert reload(engine, order.id).cost_bearer == "owner"
         detail = str(app.screen.query_one("#repairs-detail").render())
         assert "paid at the desk SJ-0009" in detail and "borne by owner" in detail
+        # Issue 21 #2: a fee line after the payment: unpaid again, never "paid" for 115.00.
+        await keys("ctrl+g", "f", "=F001", "ctrl+s")
+        order = reload(engine, order.id)
+        assert (order.settlement, order.receipt_no) == ("unpaid", None)
+        detail = str(app.screen.query_one("#repairs-detail").render())
+        assert "paid at the desk" not in detail and "unpaid" in detail
 
 
 async def test_a_long_job_is_quoted_before_the_work_is_done(make_desk_app, engine, clock,
@@ -198,3 +227,35 @@ async def test_a_fee_of_one_and_a_half_hours(make_desk_app, engine, clock, setti
         assert "0.01 to 10000" in app.screen.query_one("#field-quantity").error
         assert len(run_read(engine, lambda s: s.exec(select(RepairFeeLine)).all())) == 1
 
+
+
+async def test_lowering_a_quoted_estimate_asks_why_and_the_order_shows_it(
+        make_desk_app, engine, clock, settings, staff):
+    """Issue 21 #5 (outside test): `t` 3 work-days, on site, `w` refused for the quotation,
+    then `t` 1 and `w` went through with no reason and nothing flagged (D-34)."""
+    estate = make_repair_estate(engine)
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203,
+                                                                     "roof_leak"))
+    for step in (
+        lambda s: repairs.set_estimate(session=s, actor=staff.operator, clock=clock,
+                                       settings=settings, order_id=order.id, version=None,
+                                       days="3"),
+        lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
+                                   order_id=order.id, version=None, assignee="王师傅"),
+        lambda s: repairs.record_arrival(session=s, actor=staff.operator, clock=clock,
+                                         order_id=order.id, version=None),
+    ):
+        run_write(engine, step)
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+g", "t", "ctrl+u", "=1", "ctrl+s")
+        assert reload(engine, order.id).estimate_days == Decimal(3)
+        assert "say why" in app.screen.query_one("#field-estimate-reason").error
+        assert app.screen.query_one("#field-estimate-days").value == "1"  # nothing lost
+        await keys("=现场只需局部修补", "ctrl+s")  # the refused field has the focus
+        order = reload(engine, order.id)
+        assert order.estimate_days == Decimal(1) and order.quote_fen is None
+        detail = str(app.screen.query_one("#repairs-detail").render())
+        assert "no quotation: estimate lowered (现场只需局部修补)" in detail

@@ -1,6 +1,6 @@
-"""A time that has happened (a repair's reported time, issue 21): a time alone later than now
-is yesterday's; a typed date is never moved, so a future date stays in the future and the
-service refuses it instead of the form saving another day silently."""
+"""A time that has happened (a repair's reported time, issue 21, D-31): nothing typed is moved
+to another day. A time alone is today's, so one later than now stays in the future and the
+service refuses it (like a future date) instead of the form saving yesterday silently."""
 
 from __future__ import annotations
 
@@ -23,14 +23,10 @@ def local(*args) -> datetime:
     (local(2026, 12, 7, 17, 46), "2026-12-08 10:00", local(2026, 12, 8, 10, 0)),
     (local(2026, 12, 7, 17, 46), "12-07 10:00", local(2026, 12, 7, 10, 0)),
     (local(2026, 12, 7, 17, 46), "10:00", local(2026, 12, 7, 10, 0)),
-    (local(2026, 12, 7, 0, 10), "23:40", local(2026, 12, 6, 23, 40)),          # after midnight
+    (local(2026, 12, 7, 20, 1), "21:00", local(2026, 12, 7, 21, 0)),           # the report
+    (local(2026, 12, 7, 0, 10), "23:40", local(2026, 12, 7, 23, 40)),          # not yesterday
+    (local(2026, 12, 7, 0, 10), "12-06 23:40", local(2026, 12, 6, 23, 40)),    # with its date
     (local(2026, 12, 7, 17, 46), "17:46", local(2026, 12, 7, 17, 46)),
 ])
-def test_a_past_time_moves_only_a_time_alone(now, typed, expected):
-    got = parse_when(typed, now=now, tz=TZ, field="reported_at", past=True)
-    assert got == expected
-
-
-def test_without_past_a_time_alone_is_today():
-    now = local(2026, 12, 7, 0, 10)
-    assert parse_when("23:40", now=now, tz=TZ, field="due") == local(2026, 12, 7, 23, 40)
+def test_nothing_typed_is_moved_to_another_day(now, typed, expected):
+    assert parse_when(typed, now=now, tz=TZ, field="reported_at") == expected

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -249,7 +250,10 @@ def get_promise(*, session: Session, clock: Clock, tz: str, promise_id: int) -> 
 
 # -- calling back who asked (D-21: the desk's own call) ------------------------------------------
 _UNIT_TOKEN = re.compile(r"[0-9A-Za-z]+(?:\s*[-－]\s*[0-9A-Za-z]+)+")
-_OWNER_WORDS = {"", "业主", "房主", "户主", "owner", "the owner"}
+# Who asked says they are the unit's owner: "3-502业主", "业主 3-502", "owner of 3-502".
+_OWNER_WORDS = {"业主", "房主", "户主", "的业主", "业主本人", "owner", "the owner", "owner of",
+                "the owner of"}
+NOBODY_ON_RECORD = N_("Nobody on record matches who asked: call them at the contact they gave.")
 
 
 @dataclass(frozen=True)
@@ -262,34 +266,81 @@ class Asker:
     unit: str
 
 
+def _units_in(session: Session, text: str) -> tuple[list[Unit], int]:
+    """The units on record a text names, and how many unit-like tokens name no unit."""
+    found: list[Unit] = []
+    unknown = 0
+    for match in _UNIT_TOKEN.finditer(text):
+        label = re.sub(r"\s+", "", match.group()).replace("－", "-")
+        unit = session.exec(select(Unit).where(Unit.label.ilike(label))).first()
+        if unit is None:
+            unknown += 1
+        elif all(u.id != unit.id for u in found):
+            found.append(unit)
+    return found, unknown
+
+
 def asker_on_record(session: Session, *, promise_id: int) -> Asker | None:
-    """The resident or company on record that a promise's "asked by" (or its "reach them")
-    names by unit and name ("12-1203 张三", "张三 12-1203") or as the unit's owner ("3-502业主",
-    "12-1203"); None when the text names nobody on record, or more than one."""
+    """The one resident or company on record that who asked IS (D-21: a number is shown only
+    for that person, issue 21): the name in "asked by" matches exactly one person or company
+    on record, at the unit given ("12-1203 张三"; or "张三" asked, "12-1203" to reach them),
+    or anywhere when no unit is given; or who asked says they are the owner of a unit with
+    exactly one owner ("3-502业主", "owner of 3-502"). None, never a guess, when a unit is
+    given alone (in either field: a family member or a tenant may have asked), the name is
+    not on record or only part of one ("林" for 林静洁), two match, a unit named in "asked
+    by" is not on record, or the two fields name different units."""
     promise = session.get(PromisedReply, promise_id)
     if promise is None:
         raise NotFound(_("No promised reply has the number {id}.").format(id=promise_id))
-    for text in (promise.asked_by, promise.contact):
-        for match in _UNIT_TOKEN.finditer(text or ""):
-            label = re.sub(r"\s+", "", match.group()).replace("－", "-")
-            unit = session.exec(select(Unit).where(Unit.label.ilike(label))).first()
-            if unit is None:
-                continue
-            rest = " ".join((text[:match.start()] + " " + text[match.end():]).split())
-            rest = rest.strip(" ·,，:：()（）")
-            resident_id, company_id = on_record(session, unit_id=unit.id, name=rest)
-            if resident_id is None and company_id is None and rest.casefold() in _OWNER_WORDS:
-                owners = session.exec(select(Resident.id).where(
-                    Resident.unit_id == unit.id, Resident.active,
-                    Resident.relation == "owner").limit(2)).all()
-                resident_id = owners[0] if len(owners) == 1 else None
-            if resident_id is not None:
-                person = session.get(Resident, resident_id)
-                return Asker("resident", person.id, person.name, unit.label)
-            if company_id is not None:
-                firm = session.get(Company, company_id)
-                return Asker("company", firm.id, firm.name, unit.label)
+    asked = " ".join((promise.asked_by or "").split())
+    asked_units, unknown = _units_in(session, asked)
+    if unknown:  # "99-9999 张三": a unit not on record is not the register's 张三
+        return None
+    contact_units, _unknown = _units_in(session, promise.contact or "")  # phones may look alike
+    units = {u.id: u for u in (*asked_units, *contact_units)}
+    if len(units) > 1:
+        return None
+    unit = next(iter(units.values()), None)
+    name = _UNIT_TOKEN.sub(" ", asked)
+    name = " ".join(name.split()).strip(" ·,，:：()（）")
+    if not name:  # a bare unit: the unit is not a person
+        return None
+    if name.casefold() in _OWNER_WORDS:
+        if unit is None:
+            return None
+        owners = session.exec(select(Resident.id).where(
+            Resident.unit_id == unit.id, Resident.active,
+            Resident.relation == "owner").limit(2)).all()
+        if len(owners) != 1:
+            return None
+        person = session.get(Resident, owners[0])
+        return Asker("resident", person.id, person.name, unit.label)
+    if unit is not None:
+        resident_id, company_id = on_record(session, unit_id=unit.id, name=name)
+    else:
+        resident_id, company_id = _named_anywhere(session, name)
+    if resident_id is not None:
+        person = session.get(Resident, resident_id)
+        home = session.get(Unit, person.unit_id) if person.unit_id else None
+        return Asker("resident", person.id, person.name, home.label if home else "")
+    if company_id is not None:
+        firm = session.get(Company, company_id)
+        home = session.get(Unit, firm.unit_id) if firm.unit_id else None
+        return Asker("company", firm.id, firm.name, home.label if home else "")
     return None
+
+
+def _named_anywhere(session: Session, name: str) -> tuple[int | None, int | None]:
+    """(resident_id, company_id) of the one active person or company on record with exactly
+    this name, when no unit was given; (None, None) when none or more than one has it."""
+    key = name.lower()
+    people = session.exec(select(Resident.id).where(
+        Resident.active, func.lower(Resident.name) == key).limit(2)).all()
+    firms = session.exec(select(Company.id).where(
+        Company.active, func.lower(Company.name) == key).limit(2)).all()
+    if len(people) + len(firms) != 1:
+        return None, None
+    return (people[0], None) if people else (None, firms[0])
 
 
 def reveal_asker_phone(*, session: Session, actor: Actor, clock: Clock, promise_id: int,
@@ -300,8 +351,7 @@ def reveal_asker_phone(*, session: Session, actor: Actor, clock: Clock, promise_
     require(actor, "residents.reveal_phone")
     asker = asker_on_record(session, promise_id=promise_id)
     if asker is None:
-        raise NotFound(_("Nobody on record matches who asked: call them at the contact they "
-                         "gave."))
+        raise NotFound(_(NOBODY_ON_RECORD))
     promise = session.get(PromisedReply, promise_id)
     return reveal_phone(session=session, actor=actor, clock=clock, kind=asker.kind,
                         person_id=asker.id, reason=reason, inquiry_id=promise.inquiry_id)

@@ -46,6 +46,7 @@ from deskterm.services.repairs.queries import (
 from deskterm.services.repairs.settlement import (
     accept_quotation,
     needs_quotation,
+    quotation_skipped,
     record_quotation,
     set_cost_bearer,
     set_estimate,
@@ -74,7 +75,7 @@ from deskterm.services.repairs.warranty import (
 
 __all__ = [
     "accept_quotation", "add_engineer", "list_engineers", "list_other_repeats",
-    "needs_quotation", "record_quotation", "set_cost_bearer", "set_estimate", "set_on_duty",
+    "needs_quotation", "quotation_skipped", "record_quotation", "set_cost_bearer", "set_estimate", "set_on_duty",
     "set_warranty_link", "settle_order", "list_attempts", "dispatch_late",
     "BoardRow", "OrderDetail", "accept_fee", "add_fee_line", "add_offschedule_line",
     "callback_due", "cancel_order", "close_order", "count_overdue", "create_repair_order",

@@ -20,6 +20,7 @@ from deskterm.models.repair import (
     RepairFeeLine,
     RepairOrder,
     RepairScope,
+    Settlement,
 )
 from deskterm.rules.money import format_quantity, format_yuan, line_amount, parse_quantity
 from deskterm.services.actor import Actor
@@ -77,16 +78,28 @@ def _open_for_fees(session: Session, actor: Actor, order_id: int, version: int |
     return order
 
 
+def fee_changed(order: RepairOrder) -> dict:
+    """What a change of an order's fee undoes (D-34, D-37, issue 21 #2), for `apply_change`:
+    the reporter's acceptance was of another total, and a settlement recorded for another
+    total no longer says what was received: the order is unpaid again (its history keeps the
+    earlier receipt and state as changes). Every fee change goes through here: a line added,
+    a line reviewed, warranty work waived or charged again."""
+    values: dict = {}
+    if order.fee_accepted_at is not None:
+        values |= {"fee_accepted_at": None, "fee_accepted_by_name": None,
+                   "fee_accepted_fen": None, "fee_form_no": None}
+    if order.settlement != Settlement.unpaid:
+        values |= {"settlement": Settlement.unpaid, "settled_at": None, "receipt_no": None}
+    return values
+
+
 def _add_line(
     session: Session, actor: Actor, clock: Clock, order: RepairOrder, line: RepairFeeLine
 ) -> RepairFeeLine:
     line.waived = order.warranty_of_id is not None  # D-35: warranty work is charged nothing
     session.add(line)
     session.flush()
-    values = {}
-    if order.fee_accepted_at is not None:  # the total changed: the acceptance no longer holds
-        values = {"fee_accepted_at": None, "fee_accepted_by_name": None, "fee_accepted_fen": None,
-                  "fee_form_no": None}
+    values = fee_changed(order)  # the total changed: acceptance and settlement no longer hold
     amount = format_yuan(line.amount_fen)
     note = f"{line.code or '-'} {line.description} x{format_quantity(line.quantity)} = {amount}"
     apply_change(
@@ -180,10 +193,7 @@ def review_fee_line(
     line.reviewed_at = as_utc(clock.now())
     session.add(line)
     session.flush()
-    values = {}
-    if order.fee_accepted_at is not None:
-        values = {"fee_accepted_at": None, "fee_accepted_by_name": None, "fee_accepted_fen": None,
-                  "fee_form_no": None}
+    values = fee_changed(order)
     apply_change(
         session=session, actor=actor, clock=clock, order=order,
         action="fee_approve" if approve else "fee_reject", values=values,

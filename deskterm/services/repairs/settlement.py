@@ -23,11 +23,11 @@ from deskterm.models.repair import (
     RepairScope,
     Settlement,
 )
-from deskterm.rules.money import format_yuan, parse_quantity
+from deskterm.rules.money import format_quantity, format_yuan, parse_quantity
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
-from deskterm.services.repairs.fee_schedule import totals
+from deskterm.services.repairs.fee_schedule import FeeTotals, totals
 from deskterm.services.repairs.fees import order_lines
 
 MAX_ESTIMATE_DAYS = Decimal(365)
@@ -71,12 +71,37 @@ def quotation_blocker(order: RepairOrder, settings: Settings, total_fen: int) ->
     return None
 
 
+def fee_acceptance_blocker(order: RepairOrder, settings: Settings, fee: FeeTotals) -> str | None:
+    """Why the fee of an order is not yet the reporter's accepted fee (D-34), or None: a long
+    job needs its quotation accepted (and the fee within it); a charged household repair
+    needs the reporter's acceptance of this very total. The one rule both the work being
+    marked done and the money being settled go through (issue 21 #2)."""
+    if needs_quotation(order, settings):  # a long job: the accepted quotation stands for it
+        return quotation_blocker(order, settings, fee.total_fen)
+    if (
+        order.scope == RepairScope.household
+        and fee.total_fen > 0
+        and (order.fee_accepted_at is None or order.fee_accepted_fen != fee.total_fen)
+    ):
+        return _(
+            "The reporter has not accepted the fee of {amount} yuan yet; record their "
+            "acceptance and the form number first."
+        ).format(amount=format_yuan(fee.total_fen))
+    return None
+
+
 def set_estimate(
     *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, days: Decimal | str | int,
+    version: int | None, days: Decimal | str | int, reason: str = "",
 ) -> RepairOrder:
     """The engineer's labour estimate in work-days (0.5, 2, 3.5); from quotation_days on,
-    the job needs a quotation (D-34)."""
+    the job needs a quotation (D-34).
+
+    Lowering the estimate of a job that needed a quotation below quotation_days would skip
+    the quotation (issue 21 #5: 3 work-days, refused "record the quotation first", then 1
+    and done). It stays possible, since the engineer on site may find a smaller job and the
+    resident is not kept waiting for a supervisor, but only with the reason: recorded as its
+    own step ("estimate_lower"), audited, and marked on the order (`quotation_skipped`)."""
     order = _start(session, actor, order_id, version)
     require_status(order, OPEN_REPAIR_STATUSES, _("estimate it"))
     try:
@@ -86,13 +111,30 @@ def set_estimate(
     if value is None or not Decimal("0.01") <= value <= MAX_ESTIMATE_DAYS:
         raise InvalidInput(_("The estimate is a number of work-days, like 0.5 or 2."),
                            field="estimate_days")
+    why = _fits(reason, 500, "estimate_reason")
+    lowered = needs_quotation(order, settings) and value < settings.quotation_days
+    if lowered and not why:
+        raise InvalidInput(
+            _("Order {number} was a job of {days} work-days that needs a quotation: say why "
+              "the estimate is now under {limit}.").format(
+                number=order.number, days=format_quantity(order.estimate_days),
+                limit=settings.quotation_days), field="estimate_reason")
     values: dict = {"estimate_days": value}
     if value < settings.quotation_days:  # no quotation needed any more
         values |= {"quote_fen": None, "quote_no": None, "quote_accepted_at": None,
                    "quote_accepted_by_name": None}
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="estimate",
-                 values=values, force_event=False)
+    apply_change(session=session, actor=actor, clock=clock, order=order,
+                 action="estimate_lower" if lowered else "estimate", values=values,
+                 note=why if lowered else "", force_event=lowered,
+                 detail={"quotation_skipped": True} if lowered else None)
     return order
+
+
+def quotation_skipped(events) -> str | None:
+    """The reason the estimate of a job that needed a quotation was lowered below it (the
+    mark the order view shows, issue 21 #5), from the order's history; None if never."""
+    reasons = [e.note for e in events if e.action == "estimate_lower"]
+    return reasons[-1] if reasons else None
 
 
 def record_quotation(
@@ -183,6 +225,9 @@ def settle_order(
         if fee.total_fen <= 0:
             raise InvalidInput(_("Nothing is charged on this order: there is nothing to settle."),
                                field="settlement")
+        # D-34: money is taken for the fee the reporter accepted, never before (issue 21 #2).
+        if (blocker := fee_acceptance_blocker(order, settings, fee)) is not None:
+            raise InvalidInput(blocker, field="settlement")
         if not receipt:
             raise InvalidInput(_("Enter the receipt or voucher number."), field="receipt_no")
         now = as_utc(clock.now())

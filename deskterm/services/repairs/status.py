@@ -27,7 +27,6 @@ from deskterm.models.repair import (
     RepairScope,
     RepairStatus,
 )
-from deskterm.rules.money import format_yuan
 from deskterm.rules.sla import deadlines_for
 from deskterm.services.actor import Actor
 from deskterm.services.callbacks import due as callback_due_times
@@ -42,7 +41,7 @@ from deskterm.services.repairs.base import (
 )
 from deskterm.services.repairs.fee_schedule import totals
 from deskterm.services.repairs.intake import check_appointment
-from deskterm.services.repairs.settlement import needs_quotation, quotation_blocker
+from deskterm.services.repairs.settlement import fee_acceptance_blocker
 
 S = RepairStatus
 CALLBACK_SUBJECT = "repair"
@@ -116,18 +115,7 @@ def _fee_blocker(session: Session, order: RepairOrder, settings: Settings) -> st
             "Order {number} has a fee off the schedule waiting for a supervisor's review; "
             "work goes on once it is reviewed."
         ).format(number=order.number)
-    if needs_quotation(order, settings):  # a long job: the accepted quotation stands for it
-        return quotation_blocker(order, settings, fee.total_fen)
-    if (
-        order.scope == RepairScope.household
-        and fee.total_fen > 0
-        and (order.fee_accepted_at is None or order.fee_accepted_fen != fee.total_fen)
-    ):
-        return _(
-            "The reporter has not accepted the fee of {amount} yuan yet; record their "
-            "acceptance and the form number first."
-        ).format(amount=format_yuan(fee.total_fen))
-    return None
+    return fee_acceptance_blocker(order, settings, fee)
 
 
 def mark_repaired(

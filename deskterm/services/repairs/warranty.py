@@ -26,7 +26,7 @@ from deskterm.rules.warranty import find_warranty_match, in_warranty
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
-from deskterm.services.repairs.fees import order_lines
+from deskterm.services.repairs.fees import fee_changed, order_lines
 
 
 def _norm(text: str | None) -> str:
@@ -152,10 +152,14 @@ def set_warranty_link(
             now=as_utc(order.reported_at), exclude_id=order.id)
         values = {"warranty_of_id": previous.id, "warranty_opt_out_reason": None}
         waived = True
+    changed = False
     for line in order_lines(session, order.id, for_update=True):
         if line.waived != waived:
             line.waived = waived
             session.add(line)
+            changed = True
+    if changed:  # the fee changed: a settlement of the old total is undone (issue 21 #2)
+        values |= fee_changed(order)
     apply_change(session=session, actor=actor, clock=clock, order=order,
                  action="warranty_link" if waived else "warranty_unlink", values=values,
                  note=why)

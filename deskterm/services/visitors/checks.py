@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from deskterm.clock import as_utc
+from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -196,19 +196,21 @@ def clean_text(value: str | None, *, field: str, limit: int, required_msg: str |
     return text
 
 
-def check_document(doc_type: DocType | str, number: str | None) -> str | None:
-    """The masked form of a document as it would be stored; InvalidInput if it is wrong."""
+def check_document(doc_type: DocType | str, number: str | None, *, today: date) -> str | None:
+    """The masked form of a document as it would be stored; InvalidInput if it is wrong.
+    `today` is the desk's calendar day (`desk_today`): a birth after it is refused (D-5)."""
     try:
         kind = DocType(doc_type)
     except ValueError:
         raise InvalidInput(_("Choose the type of document shown."), field="doc_type") from None
-    return _masked_document(kind, number)
+    return _masked_document(kind, number, today)
 
 
-def latest_day_on_earth() -> date:
-    """The latest calendar date anywhere now (UTC+14): a birth date after it is certainly in
-    the future, whatever the desk's time zone (D-5)."""
-    return (datetime.now(UTC) + timedelta(hours=14)).date()
+def desk_today(clock: Clock, settings: Settings) -> date:
+    """The desk's calendar day now, in its own time zone (settings.timezone): a birth date
+    after it is in the future (D-5, issue 21: not UTC, which is still yesterday at 07:00 in
+    Shanghai, nor the latest day on Earth)."""
+    return as_utc(clock.now()).astimezone(ZoneInfo(settings.timezone)).date()
 
 
 def document_warning(doc_type: DocType | str, number: str | None) -> str | None:
@@ -226,14 +228,14 @@ def document_warning(doc_type: DocType | str, number: str | None) -> str | None:
              "saving.")
 
 
-def _masked_document(doc_type: DocType, number: str | None) -> str | None:
+def _masked_document(doc_type: DocType, number: str | None, today: date) -> str | None:
     if doc_type == DocType.none:
         if number and number.strip():
             raise InvalidInput(_("No document was shown, so there is no number to type."),
                                field="doc_number")
         return None
     try:
-        return identity.masked_document(doc_type.value, number, today=latest_day_on_earth())
+        return identity.masked_document(doc_type.value, number, today=today)
     except identity.InvalidIdNumber as exc:
         text = str(exc)
         for start, message in _ID_MESSAGES:
@@ -298,8 +300,9 @@ def resolve_host(session: Session, slip_in: VisitorSlipCreate) -> tuple[int | No
     return resident_id, company_id, unit_id, text
 
 
-def validate_slip(*, session: Session, slip_in: VisitorSlipCreate) -> CleanSlip:
-    """Check a registration form field by field; the first problem raises InvalidInput."""
+def validate_slip(*, session: Session, slip_in: VisitorSlipCreate, today: date) -> CleanSlip:
+    """Check a registration form field by field; the first problem raises InvalidInput.
+    `today`: the desk's calendar day (`desk_today`), for the birth date of an ID (D-5)."""
     name = clean_text(slip_in.visitor_name, field="visitor_name", limit=64,
                  required_msg=_("Type the visitor's name."))
     headcount = slip_in.headcount
@@ -310,7 +313,7 @@ def validate_slip(*, session: Session, slip_in: VisitorSlipCreate) -> CleanSlip:
         doc_type = DocType(slip_in.doc_type)
     except ValueError:
         raise InvalidInput(_("Choose the type of document shown."), field="doc_type") from None
-    doc_masked = _masked_document(doc_type, slip_in.doc_number)
+    doc_masked = _masked_document(doc_type, slip_in.doc_number, today)
     phone = _phone(slip_in.phone)
     resident_id, company_id, unit_id, host_text = resolve_host(session, slip_in)
     try:

@@ -48,6 +48,7 @@ from deskterm.services.visitors.checks import (
     check_document,
     check_host_call,
     clean_text,
+    desk_today,
     doc_shown,
     host_call_needed,
     label,
@@ -66,7 +67,7 @@ __all__ = [  # this module's use cases, and the checks the screens reach as visi
     "get_slip", "FIELD_LABELS",
     "CALL_METHOD_LABELS", "CALL_RESULT_LABELS", "DOC_TYPE_LABELS", "PURPOSE_LABELS",
     "SLIP_PREFIX", "CleanSlip", "canonical_slip_number", "check_document", "clean_text",
-    "doc_shown", "host_call_needed", "label", "local_time", "name_key", "parse_headcount",
+    "desk_today", "doc_shown", "host_call_needed", "label", "local_time", "name_key", "parse_headcount",
     "resolve_host", "validate_slip",
 ]
 
@@ -148,7 +149,7 @@ def register_slip(
 ) -> VisitorSlip:
     """Issue a slip (D-5): validate, check the deny list, number it, audit it."""
     require(actor, "visitors.register")
-    clean = validate_slip(session=session, slip_in=slip_in)
+    clean = validate_slip(session=session, slip_in=slip_in, today=desk_today(clock, settings))
     expected = _current_expected(session, clean.expected_id) if clean.expected_id else None
     check_host_call(clean)
     entry = _check_deny(session, actor, clock, clean, deny_override)
@@ -403,7 +404,8 @@ def update_slip(
         plate=values.get("plate", slip.plate), host_call_method=None, host_call_result=None,
         expected_id=None,
     )
-    clean = validate_slip(session=session, slip_in=probe)
+    # The probe carries no document (sighted, no number): the day is not used.
+    clean = validate_slip(session=session, slip_in=probe, today=as_utc(clock.now()).date())
     if name_key(clean.visitor_name) != name_key(slip.visitor_name):
         entry = _check_deny(session, actor, clock, clean, deny_override)
         if entry is not None:

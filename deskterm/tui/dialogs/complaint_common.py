@@ -6,7 +6,7 @@ refused value shows on its field and nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -69,12 +69,13 @@ def choice(choices: Sequence[tuple[str, str]], *, value: str | None = None, id: 
 
 
 def parse_when(text: str, *, now: datetime, tz: str, field: str,
-               date_only: time = time(0, 0), past: bool = False) -> datetime | None:
+               date_only: time = time(0, 0)) -> datetime | None:
     """A typed local date/time as a UTC instant: "2026-11-30 17:00", "11-30 17:00", "11-30",
     "17:00" (today); None when blank. A date alone means `date_only` on that day.
-    `past` (a time that has happened): a time alone later than now is yesterday's ("23:40"
-    typed after midnight); a typed date is never moved, so a future one is refused by the
-    service instead of being saved silently as another day (issue 21)."""
+    Nothing typed is ever moved to another day: a time alone is today's, so a reported time
+    later than now is refused by the service as in the future, like a future date, instead
+    of being saved silently as yesterday's (D-31, issue 21); yesterday's 23:40 is typed with
+    its date."""
     raw = (text or "").strip().replace("/", "-").replace("：", ":").replace("－", "-")
     if not raw:
         return None
@@ -93,10 +94,7 @@ def parse_when(text: str, *, now: datetime, tz: str, field: str,
         except ValueError:
             continue
         if not has_date:
-            day = local_now.date()
-            if past and parsed.time() > local_now.time():
-                day -= timedelta(days=1)
-            parsed = datetime.combine(day, parsed.time())
+            parsed = datetime.combine(local_now.date(), parsed.time())
         elif not has_time:
             parsed = datetime.combine(parsed.date(), date_only)
         try:

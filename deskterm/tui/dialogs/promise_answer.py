@@ -39,6 +39,7 @@ class AnswerPromiseDialog(DeskDialog[bool]):
         super().__init__()
         self.promise = promise
         self.asker: promises.Asker | None = None  # who asked, on record (read on mount)
+        self.asker_read = False  # the register has answered (someone, or nobody)
 
     def compose(self) -> ComposeResult:
         p = self.promise
@@ -68,11 +69,16 @@ class AnswerPromiseDialog(DeskDialog[bool]):
                     on_done=self._asker_found, write=False, group="promise-asker")
 
     def _asker_found(self, asker: promises.Asker | None) -> None:
-        self.asker = asker
-        if asker is not None and self.app.may("residents.reveal_phone"):
+        """One sentence either way (D-21, issue 21): who asked is on record and Ctrl+O shows
+        their own number, or nobody on record is who asked and the desk calls the contact."""
+        self.asker, self.asker_read = asker, True
+        if self.app.may("residents.reveal_phone"):
             shown = self.query_one("#promise-number", Static)
-            shown.update(plain(_("{name} ({unit}) is on record: Ctrl+O shows the number to "
-                                 "call.").format(name=asker.name, unit=asker.unit)))
+            if asker is not None:
+                shown.update(plain(_("{name} ({unit}) is on record: Ctrl+O shows the number to "
+                                     "call.").format(name=asker.name, unit=asker.unit or "—")))
+            else:
+                shown.update(plain(_(promises.NOBODY_ON_RECORD)))
             shown.display = True
         self.refresh_bindings()
 
@@ -107,13 +113,16 @@ class AnswerPromiseDialog(DeskDialog[bool]):
     # -- the desk's own call (D-21) ---------------------------------------------------------
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "reveal":
-            return self.asker is not None and self.app.may("residents.reveal_phone")
+            return self.app.may("residents.reveal_phone")
         return True
 
     def action_reveal(self) -> None:
         """The number, asked with a reason and audited; the reason dialog saves the reveal
         itself, so a refusal keeps the reason typed."""
-        if self.asker is None:
+        if not self.asker_read:
+            return  # the register is still being read: a moment
+        if self.asker is None:  # says so instead of doing nothing (issue 21)
+            self.app.notify(_(promises.NOBODY_ON_RECORD), severity="warning", markup=False)
             return
         app, promise_id = self.app, self.promise.id
         self.app.push_screen(ReasonDialog(

@@ -322,7 +322,7 @@ class RepairIntakeDialog(SaveDialog):
         minutes = limits.urgent_fix_minutes if chosen == "urgent" else limits.general_fix_minutes
         try:
             start = parse_when(field_text(self, "reported_at"), now=self.app.clock.now(),
-                               tz=self.app.settings.timezone, field="reported_at", past=True)
+                               tz=self.app.settings.timezone, field="reported_at")
         except InvalidInput:
             start = None
         return (start or self.app.clock.now()) + timedelta(minutes=minutes)
@@ -341,7 +341,7 @@ class RepairIntakeDialog(SaveDialog):
         appointment: datetime | None = parse_when(
             field_text(self, "appointment_at"), now=now, tz=tz, field="appointment_at")
         reported = parse_when(field_text(self, "reported_at"), now=now, tz=tz,
-                              field="reported_at", past=True)
+                              field="reported_at")
         reason = field_text(self, "warranty_opt_out_reason").strip()
         if self.warranty is not None and not self.link_warranty and not reason:
             raise InvalidInput(_("Say why this is not warranty work."),

@@ -186,7 +186,8 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         if number and doc_type in (DocType.sighted, DocType.none):
             doc_type = DocType.resident_id  # a number typed without choosing: the ID card
         try:
-            visitors.check_document(doc_type, number)
+            visitors.check_document(doc_type, number,
+                                     today=visitors.desk_today(self.app.clock, self.app.settings))
         except InvalidInput as exc:
             self.show_error(exc)
             return

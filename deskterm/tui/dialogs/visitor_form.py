@@ -192,7 +192,8 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
         except InvalidInput as exc:
             self.show_error(exc)
             return
-        self.run_db(lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in),
+        today = visitors.desk_today(self.app.clock, self.app.settings)
+        self.run_db(lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in, today=today),
                     on_done=lambda _clean: self.dismiss(draft), on_error=self.show_error,
                     write=False, group="slip-check", exclusive=True)
 

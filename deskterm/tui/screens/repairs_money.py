@@ -59,9 +59,11 @@ class RepairMoneyFlows:
             form(_("Labour estimate · {number}").format(number=o.number),
                  [StepField("estimate_days", _("Work-days"),
                             format_quantity(o.estimate_days) if o.estimate_days else "",
-                            placeholder=_("e.g. 0.5 or 2"), max_length=8)],
+                            placeholder=_("e.g. 0.5 or 2"), max_length=8),
+                  StepField("estimate_reason", _("Reason"), max_length=500,
+                            placeholder=_("only when a quoted job is lowered"))],
                  lambda v: call(repairs.set_estimate, settings=settings,
-                                days=v["estimate_days"]))
+                                days=v["estimate_days"], reason=v["estimate_reason"]))
         elif step == "quote":
             def quoted(v):
                 def run(s):  # a refusal reaches the form through the worker, like the service's

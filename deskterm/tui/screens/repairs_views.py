@@ -28,6 +28,7 @@ from deskterm.services.repairs.labels import (
     status_label,
 )
 from deskterm.services.repairs.queries import BoardRow, OrderDetail, governing_deadline, order_state
+from deskterm.services.repairs.settlement import quotation_skipped
 from deskterm.tui import fmt
 from deskterm.tui.widgets.record_list import Column, Row
 from deskterm.tui.widgets.sla import format_span
@@ -43,7 +44,8 @@ ACTION_WORDS = {
     "fee_reject": N_("fee rejected"), "fee_accept": N_("fee accepted"),
     "warranty_link": N_("linked to warranty"), "warranty_unlink": N_("warranty unlinked"),
     "settle": N_("settled"), "cost_bearer": N_("cost bearer set"),
-    "estimate": N_("estimated"), "quote": N_("quoted"), "quote_accept": N_("quote accepted"),
+    "estimate": N_("estimated"), "estimate_lower": N_("estimate lowered, no quotation"),
+    "quote": N_("quoted"), "quote_accept": N_("quote accepted"),
 }
 STATE_STYLE = {SlaState.OVERDUE: "overdue", SlaState.NEAR: "near"}
 DETAIL_LINES = 8  # what the pane under the list shows at 80x24
@@ -210,6 +212,9 @@ def detail_text(detail: OrderDetail | None, now: datetime, settings: Settings) -
         fees.append((_("quoted {amount} ({state})").format(
             amount=format_yuan(o.quote_fen),
             state=_("accepted") if o.quote_accepted_at else _("not accepted yet")), ""))
+    if (why := quotation_skipped(view.event for view in detail.events)) is not None:
+        fees.append((_("no quotation: estimate lowered ({reason})").format(reason=why),
+                     "bold dark_orange"))
     for line in detail.lines[:3]:
         fees.append((f"{line.code or '*'} {line.description}×{format_quantity(line.quantity)} "
                      f"{format_yuan(line.amount_fen)} {review_label(line.review)}", "dim"))
