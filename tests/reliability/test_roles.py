@@ -263,23 +263,27 @@ def _empty_database(engine, folder: Path):
 _RESTORE_DBS = itertools.count(1)
 
 
-def role_user(w, role: str, *, shift: bool = True) -> Actor:
+def role_user(w, role: str, *, shift: bool = True, post: str | None = None) -> Actor:
     n = next(w.serial)
     actor = make_user(w.engine, w.clock, w.settings, f"u{n}-{role}", Role(role), f"员工{n}")
     if not shift:
         return actor
-    at_own_post = w.settings.replace(post=f"岗{n}")  # one on duty per post
+    at_own_post = w.settings.replace(post=post or f"岗{n}")  # one on duty per post
     made = run_write(w.engine, lambda s: shifts.start_shift(
         session=s, actor=actor, clock=w.clock, settings=at_own_post,
         self_check={i: True for i in w.settings.self_check_items}))
     return Actor(actor.user_id, actor.code, actor.name, actor.role, made.id)
 
 
-def _signed_handover(w) -> int:
-    out = role_user(w, "operator")
-    return run_write(w.engine, lambda s: handover.sign(
-        session=s, actor=out, clock=w.clock, settings=w.settings, notices="钥匙在抽屉",
-        physical_items={})).id
+def _signed_handover(w) -> tuple[int, str]:
+    """A handover signed at a post of its own, and that post (the next operator there answers
+    it)."""
+    post = f"交接岗{next(w.serial)}"
+    out = role_user(w, "operator", post=post)
+    signed = run_write(w.engine, lambda s: handover.sign(
+        session=s, actor=out, clock=w.clock, settings=w.settings.replace(post=post),
+        notices="钥匙在抽屉", physical_items={}))
+    return signed.id, post
 
 
 def new_order(w, **values):
@@ -404,12 +408,14 @@ def _cases():
 
     @case("shift.handover.accept")
     def _(w, role):
-        hid, a = _signed_handover(w), role_user(w, role)
+        hid, post = _signed_handover(w)
+        a = role_user(w, role, post=post)
         return a, lambda s: handover.accept(session=s, actor=a, clock=w.clock, handover_id=hid)
 
     @case("shift.handover.refuse")
     def _(w, role):
-        hid, a = _signed_handover(w), role_user(w, role)
+        hid, post = _signed_handover(w)
+        a = role_user(w, role, post=post)
         return a, lambda s: handover.refuse(session=s, actor=a, clock=w.clock, settings=w.settings, handover_id=hid,
                                             reason="钥匙少一把")
 

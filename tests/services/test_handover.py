@@ -128,6 +128,22 @@ def test_accept(engine, clock, settings, staff):
             session=s, actor=incoming, clock=clock, settings=settings, handover_id=signed.id, reason="x"))
 
 
+def test_a_handover_is_answered_only_at_its_own_post(engine, clock, settings, staff):
+    """One operator per post (issue 14, item 4): the outside test accepted the front desk's
+    handover through the service from the control room."""
+    outgoing = on_shift(engine, clock, settings, staff.operator)
+    signed = sign(engine, clock, settings, outgoing)
+    elsewhere = on_shift(engine, clock, settings.replace(post="控制室"), staff.supervisor)
+    for answer in (lambda s: handover.accept(session=s, actor=elsewhere, clock=clock,
+                                             handover_id=signed.id),
+                   lambda s: handover.refuse(session=s, actor=elsewhere, clock=clock,
+                                             settings=settings, handover_id=signed.id, reason="x")):
+        with pytest.raises(InvalidInput) as err:
+            run_write(engine, answer)
+        assert settings.post in str(err.value)
+    assert run_read(engine, lambda s: shifts.pending_handover(s, post=settings.post)).id == signed.id
+
+
 def test_refuse_keeps_the_reason_logs_it_and_flags_supervisors(engine, clock, settings, staff):
     outgoing = on_shift(engine, clock, settings, staff.operator)
     signed = sign(engine, clock, settings, outgoing, counts={"keys": 11})

@@ -288,6 +288,10 @@ def _answerable(session: Session, actor: Actor, handover_id: int) -> Handover:
         raise DeskError(_("This handover was already answered; it cannot change."))
     if handover.outgoing_user_id == actor.user_id:  # D-2: two people sign a handover
         raise InvalidInput(_("You wrote this handover: the next operator must answer it."))
+    own = session.get(Shift, actor.shift_id)
+    if own is None or own.post != handover.post:  # the operator who takes over this post
+        raise InvalidInput(_("This handover is for the post {post}: it is answered by who "
+                             "takes over there.").format(post=handover.post))
     return handover
 
 
