@@ -17,11 +17,13 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock
-from deskterm.db import lock_row
+from deskterm.db import lock_name, lock_row
 from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.audit import AuditEvent
+from deskterm.models.guard import check_values
 from deskterm.models.repair import RepairCategory
+from deskterm.rules.text import format_characters, name_key
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
@@ -68,8 +70,35 @@ def check_category(*, code: Any, name_zh: Any, name_en: Any = "", repair_class: 
                            field="scope")
     if not re.fullmatch(r"-?[0-9]{1,6}", sort_text):
         raise InvalidInput(_("The order (排序) is a whole number."), field="sort")
-    return {"code": code, "name_zh": name_zh, "name_en": name_en, "repair_class": klass,
-            "scope": where, "sort": int(sort_text)}
+    for key, name in (("name_zh", name_zh), ("name_en", name_en)):
+        hidden = format_characters(name)
+        if hidden:  # 暖气不热 + U+200B would be a second 暖气不热 on every list (issue 21)
+            raise InvalidInput(_("The name holds invisible characters ({chars}) that would "
+                                 "make it look like another; type it again without them.").format(
+                                     chars=", ".join(hidden)), field=key)
+    values = {"code": code, "name_zh": name_zh, "name_en": name_en, "repair_class": klass,
+              "scope": where, "sort": int(sort_text)}
+    check_values(RepairCategory, values)  # what the write refuses (control characters ...)
+    return values
+
+
+def same_name(values: dict[str, Any], others: list[dict[str, Any]]) -> str | None:
+    """The sentence refusing a category whose name reads the same as another category's
+    (rules.text.name_key: full-width, case, spaces, invisible characters), or None.
+    `others`: the other categories' values (each with its code)."""
+    for key in ("name_zh", "name_en"):
+        mine = name_key(values[key])
+        for other in others:
+            if other["code"] != values["code"] and name_key(other[key]) == mine:
+                return _("Category {other} already has the name {name}; two categories "
+                         "cannot read the same.").format(other=other["code"], name=other[key])
+    return None
+
+
+def stored_names(session: Session) -> list[dict[str, Any]]:
+    """Every category's code and names (retired ones too: a retired name is still its)."""
+    return [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en}
+            for c in session.exec(select(RepairCategory))]
 
 
 def differs(row: RepairCategory, values: dict[str, Any]) -> dict[str, list[Any]]:
@@ -151,6 +180,10 @@ def save_category(*, session: Session, actor: Actor, clock: Clock, new: bool,
     changes = None if row is None else differs(row, values)
     if changes == {}:
         return row
+    lock_name(session, "repair_category.names")  # two admins giving one name to two codes
+    clash = same_name(values, stored_names(session))
+    if clash:
+        raise InvalidInput(clash, field="name_zh")
     row = write_category(session, row, values)
     detail = ({"new": True, **{k: v for k, v in values.items() if k != "code"}}
               if changes is None else {"changed": changes})
