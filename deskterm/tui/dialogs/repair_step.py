@@ -33,8 +33,8 @@ def engineer_table(engineers: Sequence, *, width: int = HINT_WIDTH, rows: int = 
         return _("No engineer on the list yet.")
     per_line = 3
     cell = width // per_line - 1
-    entries = [f"{e.name} {e.trade} " + (_("on duty") if e.on_duty else _("off duty"))
-               for e in engineers]
+    entries = [" ".join(x for x in (e.name, e.trade, _("on duty") if e.on_duty
+                                    else _("off duty")) if x) for e in engineers]
     shown = entries[:per_line * rows]
     lines = [_("Engineers (on duty first):")]
     for start in range(0, len(shown), per_line):
