@@ -24,6 +24,7 @@ class ExportKind(StrEnum):
     units = "units"
     directory = "directory"
     fees = "fees"
+    categories = "categories"
 
 
 class ExportFormat(StrEnum):
@@ -38,7 +39,8 @@ def register(app: typer.Typer) -> None:
         "export",
         help=_(
             "Export records (admin): visitors, inquiries, messages, repairs, complaints, "
-            "logbook, handovers, audit; or residents, units, directory, fees in their import's "
+            "logbook, handovers, audit; or residents, units, directory, fees, categories in their "
+            "import's "
             "own headings, to edit in Excel and import back. xlsx is for people: headings, codes "
             "and dates in the chosen language and the desk's time zone. csv, jsonl and json keep "
             "field names, codes and ISO 8601 times (csv: headings in the language given by --lang). "

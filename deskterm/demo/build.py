@@ -25,7 +25,12 @@ from deskterm.demo.estate import add_estate, add_staff
 from deskterm.demo.inquiries import add_inquiries
 from deskterm.demo.repairs import add_repairs
 from deskterm.demo.report import DemoReport
-from deskterm.demo.shifts import add_handovers, add_shifts, add_visitors_on_site
+from deskterm.demo.shifts import (
+    add_done_summaries,
+    add_handovers,
+    add_shifts,
+    add_visitors_on_site,
+)
 from deskterm.demo.visitors import (
     COLUMNS,
     VisitorPlan,
@@ -42,6 +47,7 @@ from deskterm.models.user import User
 from deskterm.progress import Progress
 from deskterm.services import audit
 from deskterm.services.admin import maintenance, setup
+from deskterm.services.shift.dashboard import AttentionItem
 
 VISITORS_PER_SCALE = 20_000
 SQLITE_BULK_CACHE_KIB = 65_536  # page cache while the visitor indexes grow
@@ -123,25 +129,36 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
             "head": (head.seq, head.hash) if head else (0, audit.GENESIS)}
 
 
-def _open_at(ctx: DemoContext, at: datetime) -> list[tuple[str, int, str]]:
+def _open_at(ctx: DemoContext, at: datetime) -> list[AttentionItem]:
     """What a handover signed at `at` lists as open (D-11), kind by kind as the desk's own
     handover does (services.shift.dashboard.open_items): repairs, messages, promises, callbacks
     due by the end of that day, communications to follow up, complaints awaiting a reply.
     Nothing cut (issue 21: the last handover listed only messages and promises while repairs
-    and complaints were open). The visitors on site are added when the slips are written as a
-    stream (`add_visitors_on_site`, from what the stream saw at each signing)."""
+    and complaints were open). Each is the service's own AttentionItem, with the number in
+    `ref` and the deadline in `due_at`, so it is stored as the desk stores it (`snapshot`;
+    issue 21, finding 10: the report showed "—" for the demo's numbers and due times). The
+    visitors on site are added when the slips are written as a stream
+    (`add_visitors_on_site`, from what the stream saw at each signing)."""
     items = []
     for row in ctx.rows["repair_order"]:
         done = row["repaired_at"] or row["closed_at"]
         if row["reported_at"] <= at and (done is None or done > at):
             where = ctx.unit_label(row["unit_id"]) or row["location"]
-            items.append(("repair", row["id"], f"{row['number']} {where} {row['description']} 未完成"))
+            arrived = row["arrived_at"] is not None and row["arrived_at"] <= at
+            due = row["fix_due_at"] if arrived or row["onsite_due_at"] is None \
+                else row["onsite_due_at"]  # as dashboard.page_repairs: on site, else fixed
+            items.append(AttentionItem("repair", row["id"], row["number"],
+                                       f"{where} {row['description']} 未完成", due_at=due,
+                                       started_at=row["reported_at"], at=row["reported_at"]))
     for row in ctx.rows["message"]:
         if row["taken_at"] <= at and (row["delivered_at"] is None or row["delivered_at"] > at):
-            items.append(("message", row["id"], f"留言未转达:{row['for_name']}"))
+            items.append(AttentionItem("message", row["id"], "", f"留言未转达:{row['for_name']}",
+                                       at=row["taken_at"]))
     for row in ctx.rows["promised_reply"]:
         if row["created_at"] <= at and (row["answered_at"] is None or row["answered_at"] > at):
-            items.append(("promise", row["id"], f"待答复:{row['question']}"))
+            items.append(AttentionItem("promise", row["id"], "", f"待答复:{row['question']}",
+                                       due_at=row["due_at"], started_at=row["created_at"],
+                                       at=row["created_at"]))
     day_end = desk_day_end(ctx, at)
     numbers = {(kind, row["id"]): row["number"] for kind, table in
                (("repair", "repair_order"), ("complaint", "complaint")) for row in ctx.rows[table]}
@@ -149,17 +166,24 @@ def _open_at(ctx: DemoContext, at: datetime) -> list[tuple[str, int, str]]:
         created = row.get("created_at") or row["due_at"]
         if created <= at and row["due_at"] < day_end and (row["done_at"] is None
                                                           or row["done_at"] > at):
-            items.append(("callback", row["id"], "待回访:" + numbers.get((row["subject_kind"], row["subject_id"]), "")))
+            number = numbers.get((row["subject_kind"], row["subject_id"]),
+                                 f"#{row['subject_id']}")
+            items.append(AttentionItem("callback", row["id"], number, "待回访",
+                                       due_at=row["due_at"]))
     for row in ctx.rows["communication"]:
         due = row.get("follow_up_due")
         if (due is not None and row["at"] <= at and due < day_end
                 and (row.get("follow_up_done_at") is None or row["follow_up_done_at"] > at)):
-            items.append(("communication", row["id"], f"待跟进:{row.get('subject') or ''}"))
+            items.append(AttentionItem("communication", row["id"], "",
+                                       f"待跟进:{row.get('subject') or ''}", due_at=due,
+                                       started_at=row["at"], at=row["at"]))
     for row in ctx.rows["complaint"]:
         answered = row["replied_at"] or row["closed_at"]
         if row["received_at"] <= at and (answered is None or answered > at):
-            items.append(("complaint", row["id"],
-                          f"{row['number']} {row['who_name']}:{row['content']} 待答复"))
+            items.append(AttentionItem("complaint", row["id"], row["number"],
+                                       f"{row['who_name']}:{row['content']} 待答复",
+                                       due_at=row["reply_due_at"],
+                                       started_at=row["received_at"], at=row["received_at"]))
     return items
 
 
@@ -189,6 +213,7 @@ def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: Progre
                                 _("visitor slips"))
         add_visitors_on_site(ctx, rows.on_site_at)  # before the chain: the seals count them
         _audit_bulk(ctx, plan)
+        add_done_summaries(ctx, rows.visitors_done)  # every event is an intent by now
         events = ctx.chain.build()
         for name in sealed_late:
             store.insert_rows(conn, name, ctx.rows.get(name, []))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deskterm.demo import texts
@@ -15,6 +16,8 @@ from deskterm.models.shift import (
     Shift,
     ShiftStatus,
 )
+from deskterm.services.shift.dashboard import AttentionItem
+from deskterm.services.shift.handover import summarise_done
 
 OPERATORS = ("op1", "op2", "op3")
 HISTORY_DAYS = 14
@@ -103,7 +106,7 @@ def add_handovers(ctx: DemoContext, open_at) -> None:
     """A signed handover at the end of every shift, accepted by the next; one refused first;
     the last one signed and waiting for the next operator to review it.
 
-    `open_at(at)` lists what was open at an instant: (ref_kind, ref_id, text) tuples.
+    `open_at(at)` lists what was open at an instant: services.shift.dashboard AttentionItems.
     """
     refused_index = len(ctx.shifts) - 10
     shift_rows = {row["id"]: row for row in ctx.rows["shift"]}
@@ -144,7 +147,7 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo | None,
     row = ctx.add(
         Handover, post=ctx.settings.post, shift_id=shift.id, outgoing_user_id=shift.operator_id,
         created_at=signed - timedelta(minutes=10), signed_at=signed, notices="\n".join(notices),
-        open_items=[{"kind": kind, "id": ref, "text": text} for kind, ref, text in open_items],
+        open_items=[item.snapshot() for item in open_items],  # as handover.sign stores them
         physical_items=physical,
         status=(HandoverStatus.signed if following is None
                 else HandoverStatus.refused if refused else HandoverStatus.accepted),
@@ -153,9 +156,9 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo | None,
     )
     for text in notices:
         ctx.add(HandoverItem, handover_id=row["id"], kind="notice", text=text)
-    for kind, ref, text in open_items:
-        ctx.add(HandoverItem, handover_id=row["id"], kind="open", ref_kind=kind, ref_id=ref,
-                text=text)
+    for item in open_items:
+        ctx.add(HandoverItem, handover_id=row["id"], kind="open", ref_kind=item.kind,
+                ref_id=item.id, text=f"{item.ref} {item.text}".strip())
     for name, count in physical.items():
         ctx.add(HandoverItem, handover_id=row["id"], kind="physical", text=name, count=count)
 
@@ -178,24 +181,48 @@ def _handover(ctx: DemoContext, shift: ShiftInfo, following: ShiftInfo | None,
     return row
 
 
-def add_visitors_on_site(ctx: DemoContext, on_site: dict[int, list[tuple[int, str, str, str]]]) -> None:
+def add_visitors_on_site(ctx: DemoContext,
+                         on_site: dict[int, list[tuple[int, str, str, str, int]]]) -> None:
     """The visitors on site at each handover's signing, listed first as the desk's own
     handover lists them (services.shift.dashboard: visitors come after repairs; D-8, D-11).
 
     The slips are generated as a stream after the handovers are planned, so the stream hands
-    back, per signing instant (epoch seconds), the slips on site then: (id, number, name, host).
+    back, per signing instant (epoch seconds), the slips on site then: (id, number, name, host,
+    checked in at). Each is stored as dashboard.page_visitors makes it: the slip number in
+    `ref`, the long-stay mark as `due_at`.
     Call before the audit chain is built: the handovers' seals and sign events count them.
     """
+    long_stay = timedelta(minutes=ctx.settings.long_stay_minutes)
     for row in ctx.rows["handover"]:
         visitors = on_site.get(int(row["signed_at"].timestamp()), [])
         if not visitors:
             continue
-        items = [{"kind": "visitor", "id": slip_id, "text": f"{number} {name} → {host} 在场"}
-                 for slip_id, number, name, host in visitors]
+        items = [AttentionItem("visitor", slip_id, number, f"{name} → {host}",
+                               due_at=datetime.fromtimestamp(at, UTC) + long_stay).snapshot()
+                 for slip_id, number, name, host, at in visitors]
         repairs = [i for i in row["open_items"] if i["kind"] == "repair"]
         others = [i for i in row["open_items"] if i["kind"] != "repair"]
         row["open_items"] = repairs + items + others
         for item in items:
             ctx.add(HandoverItem, handover_id=row["id"], kind="open", ref_kind="visitor",
-                    ref_id=item["id"], text=item["text"])
+                    ref_id=item["id"], text=f"{item['ref']} {item['text']}")
         ctx.handover_signs[row["id"]]["open_items"] = len(row["open_items"])
+
+
+def add_done_summaries(ctx: DemoContext, visitors_done: dict[int, dict[str, int]]) -> None:
+    """D-2: each handover's "Done this shift", counted as handover.sign counts it
+    (services.shift.handover.summarise_done): the outgoing operator's audit events from the
+    shift's start to the signing, by group. The demo's visitor slips are written in bulk,
+    not one event each: the stream counts the slips each handover's operator issued and
+    took back (`visitors_done`, handover id -> visitor.register / visitor.checkout counts).
+    Call when every event is an intent, before the chain is built: the seals include it."""
+    starts = {s.id: s.start for s in ctx.shifts}
+    by_user: dict[int | None, list[tuple[datetime, str]]] = {}
+    for intent in ctx.chain.intents:
+        by_user.setdefault(intent.user_id, []).append((intent.at, intent.action))
+    for row in ctx.rows["handover"]:
+        since, until = starts[row["shift_id"]], row["signed_at"]
+        counts = Counter(action for at, action in by_user.get(row["outgoing_user_id"], [])
+                         if since <= at <= until)
+        counts.update(visitors_done.get(row["id"], {}))
+        row["done_summary"] = summarise_done(counts.items())

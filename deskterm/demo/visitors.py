@@ -145,7 +145,16 @@ class VisitorRows:
         # The handovers' signing instants: the slips on site at each are handed back for the
         # handover's open items (demo.shifts.add_visitors_on_site; D-8, D-11).
         self.signings = sorted(int(h["signed_at"].timestamp()) for h in ctx.rows["handover"])
-        self.on_site_at: dict[int, list[tuple[int, str, str, str]]] = {}
+        self.on_site_at: dict[int, list[tuple[int, str, str, str, int]]] = {}
+        # D-2: the slips each handover's operator issued and took back in their shift before
+        # signing (its "Done this shift"; demo.shifts.add_done_summaries): shift block k ->
+        # (signed at, handover id) of the handovers signed in it
+        index = {shift_id: k for k, shift_id in enumerate(self.shift_ids)}
+        self.signed_in: dict[int, list[tuple[int, int]]] = {}
+        for h in ctx.rows["handover"]:
+            self.signed_in.setdefault(index[h["shift_id"]], []).append(
+                (int(h["signed_at"].timestamp()), h["id"]))
+        self.visitors_done: dict[int, dict[str, int]] = {}
 
     @staticmethod
     def _person(rng) -> tuple:
@@ -199,6 +208,9 @@ class VisitorRows:
         n_people, n_hosts, n_stays = len(people), len(hosts), len(stays)
         prefix = f"V{day:%Y%m%d}-"
         now, shift0, shift_ids, rota = self.now, self.shift0, self.shift_ids, self.rota
+        # a slip after the last shift's block began (it was handed over minutes after the
+        # roster's next start: demo.shifts.add_shifts) belongs to no demo shift
+        n_shifts = len(shift_ids)
         block = SHIFT_HOURS * 3600
         on_site, left = "on_site", "left"
         rows = []
@@ -222,13 +234,33 @@ class VisitorRows:
             append(
                 people[int(random() * n_people)] + hosts[int(random() * n_hosts)]
                 + (first_id + seq - 1, f"{prefix}{seq:04d}", stamp(ts), rota[k % 3],
-                   shift_ids[k] if k >= 0 else None, status, out_at, out_by, back, 1,
+                   shift_ids[k] if 0 <= k < n_shifts else None, status, out_at, out_by,
+                   back, 1,
                    None, None, None)
             )
         if day == self.ctx.today:
             self._today(rows, first_id)
         self._note_on_site(rows, checked_in, outs)
+        self._note_done(rows, checked_in, outs)
         return rows
+
+    def _note_done(self, rows: list[tuple], checked_in: list[int], outs: list[int]) -> None:
+        """Count each slip into the "Done this shift" of the handovers of the shift that
+        checked it in (visitor.register) and of the shift that took it back
+        (visitor.checkout), when that happened before the handover was signed."""
+        status, shift0, block = _IDX["status"], self.shift0, SHIFT_HOURS * 3600
+        signed_in, done = self.signed_in, self.visitors_done
+
+        def count(ts: int, action: str) -> None:
+            for signed, handover_id in signed_in.get((ts - shift0) // block, ()):
+                if ts <= signed:
+                    counts = done.setdefault(handover_id, {})
+                    counts[action] = counts.get(action, 0) + 1
+
+        for row, ts, out in zip(rows, checked_in, outs, strict=True):
+            count(ts, "visitor.register")
+            if row[status] != "on_site":
+                count(out, "visitor.checkout")
 
     def _note_on_site(self, rows: list[tuple], checked_in: list[int], outs: list[int]) -> None:
         """Which of the day's slips were on site at a handover's signing (checked in by then,
@@ -246,7 +278,7 @@ class VisitorRows:
                 if left is not None and at >= left:
                     break
                 self.on_site_at.setdefault(at, []).append(
-                    (row[ident], row[number], row[name], row[host]))
+                    (row[ident], row[number], row[name], row[host], ts))
 
     def _today(self, rows: list[tuple], first_id: int) -> None:
         """At least three visitors still on site; the expected visitors who arrived."""

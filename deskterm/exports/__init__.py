@@ -24,9 +24,9 @@ from sqlalchemy.sql import Select
 from deskterm.export import BATCH, Col
 
 KINDS = ("visitors", "inquiries", "messages", "repairs", "complaints", "logbook", "handovers", "audit",
-         "residents", "units", "directory", "fees")
+         "residents", "units", "directory", "fees", "categories")
 # kinds written in their import's own columns (round trip: export, edit, import)
-TABLE_KINDS = ("residents", "units", "directory", "fees")
+TABLE_KINDS = ("residents", "units", "directory", "fees", "categories")
 
 
 class ExportFilterError(ValueError):

@@ -305,6 +305,9 @@ TABLE_CODES_ZH: dict[tuple[str, str], dict[str, str]] = {
     ("units", "kind"): {"residential": "住宅", "office": "写字楼"},
     ("directory", "kind"): {"service": "服务", "layout": "区域", "transport": "交通", "shop": "商店",
                             "entertainment": "娱乐", "bank": "银行", "phone": "办公电话"},
+    # services/admin/repair_categories.py CLASS_WORDS, SCOPE_WORDS
+    ("categories", "repair_class"): {"urgent": "急修", "general": "一般"},
+    ("categories", "scope"): {"any": "不限", "household": "户内", "public": "公共"},
 }
 
 

@@ -37,7 +37,7 @@ repair_order = _t(
     "reported_by shift_id settlement settled_at receipt_no cost_bearer",
 )
 repair_fee_line = _t("repair_fee_line", "id order_id amount_fen waived review")
-repair_category = _t("repair_category", "code name_zh name_en repair_class")
+repair_category = _t("repair_category", "code name_zh name_en repair_class scope sort active")
 complaint = _t(
     "complaint",
     "id number received_at channel who_kind who_name unit_id contact category severity valid "

@@ -147,6 +147,9 @@ class ComplaintRepair(SQLModel, table=True):
     repair_id: int = Field(foreign_key="repair_order.id", index=True)
     linked_at: datetime = instant(nullable=False)
     linked_by: int = Field(foreign_key="user.id")
+    # the repair is of another unit than the complaint's, linked after the desk confirmed it
+    # (issue 21: a link across units is never made silently)
+    cross_unit: bool = False
 
 
 class ComplaintStep(SQLModel, table=True):

@@ -106,6 +106,7 @@ class RepairCategory(SQLModel, table=True):
     scope: Code = Field(default="any", max_length=16)  # household | public | any
     sort: int = 0
     active: bool = True  # False: retired by an admin; new orders cannot choose it, old keep it
+    version: int = 1  # raised by every change: two admins editing one category (issue 21)
 
 
 class FeeScheduleItem(SQLModel, table=True):

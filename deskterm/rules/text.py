@@ -205,3 +205,21 @@ def mask_personal_in(value: object) -> tuple[object, list[str]]:
             kinds += found
         return ((type(value)(items) if changed else value), list(dict.fromkeys(kinds)))
     return value, []
+
+
+# -- names compared as a person reads them (issue 21, findings 6 and 7) ----------------------
+def format_characters(text: str) -> list[str]:
+    """The invisible format characters (Unicode category Cf: zero-width space and joiners,
+    soft hyphen, BOM, bidi marks) in `text`, as U+XXXX, each once: a name holding one looks
+    the same as the name without it."""
+    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text
+                              if unicodedata.category(ch) == "Cf"))
+
+
+def name_key(text: str) -> str:
+    """What two names are compared by for "the same name": NFKC (full-width ＬＩＵ is LIU),
+    invisible format characters removed, whitespace collapsed, case folded. 刘师傅 and
+    刘师傅 + U+200B, LIU, liu and ＬＩＵ each have one key."""
+    value = unicodedata.normalize("NFKC", text or "")
+    value = "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+    return " ".join(value.split()).casefold()

@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.cli.conftest import first_sign_in
 
@@ -278,6 +278,66 @@ def test_repair_categories_import_adds_and_edits_them(cli, desk_db, tmp_path):
     assert actions[-1] == "import.run"
 
 
+def test_look_alike_category_names_are_bad_rows_and_the_screens_headings_import(cli, desk_db,
+                                                                               tmp_path):
+    """Issue 21, finding 7: the admin screen's own headings (中文名, 英文名, 急/一般, 适用范围,
+    排序) are read; a name equal to another row's or a stored category's (exactly, or after
+    NFKC, case, spaces and invisible characters) is a numbered bad row; --skip-bad imports
+    the good rows."""
+    text = ("代码,中文名,英文名,急/一般,适用范围,排序\n"
+            "gas_smell,燃气异味,Smell of gas,急修,户内,5\n"
+            "gas_again,燃气异味,Gas again,一般,,6\n"          # the same name as line 2
+            "gas_spaced,燃气异味(新),Smell  of  gas,一般,,7\n"  # spaces are not another name
+            "gas_case,气味,SMELL OF GAS,一般,,8\n"            # English, another case
+            "gas_zw,燃气\u200b异味,Gas zw,一般,,9\n"          # an invisible character
+            "heat_two,暖气不热,Heating two,一般,,10\n"        # a stored category's name
+            "lift_stop,电梯停运,Lift stopped,急修,公共,11\n")
+    path = write(tmp_path, "c.csv", text)
+    dry = cli("import", "categories", path, "--dry-run", "--db", desk_db, env=ADMIN)
+    assert dry.exit_code == 1, dry.output + dry.stderr
+    bad = [line.split(":")[0] for line in dry.output.splitlines() if line.startswith("line ")]
+    assert bad == ["line 3", "line 4", "line 5", "line 6", "line 7"], dry.output
+    assert "Columns not used" not in dry.output + dry.stderr
+    done = cli("import", "categories", path, "--skip-bad", "--db", desk_db, env=ADMIN)
+    assert "Imported." in done.output, done.output + done.stderr
+    assert rows(desk_db, "select code, name_zh, name_en, repair_class, scope from repair_category "
+                         "where code in ('gas_smell', 'lift_stop') order by code") == [
+        ("gas_smell", "燃气异味", "Smell of gas", "urgent", "household"),
+        ("lift_stop", "电梯停运", "Lift stopped", "urgent", "public")]
+    assert rows(desk_db, "select count(*) from repair_category where code like 'gas_%'") == [(1,)]
+    english = cli("import", "categories", write(tmp_path, "e.csv",
+                  "Code,Chinese,English,Class,Applies to,Sort order\n"
+                  "door_bell,门铃坏,Door bell,general,household,12\n"),
+                  "--db", desk_db, env=ADMIN)
+    assert english.exit_code == 0 and "Columns not used" not in english.output, english.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_categories_export_edit_import_round_trip(cli, desk_db, tmp_path, lang):
+    """Issue 21, finding 7: `export categories` writes the import's own headings; imported
+    back unchanged it changes nothing, and an edit made in the spreadsheet is what changes."""
+    out = tmp_path / f"c-{lang}.xlsx"
+    exported = cli("--lang", lang, "export", "categories", "-f", "xlsx", "-o", str(out),
+                   "--db", desk_db, env=ADMIN)
+    assert exported.exit_code == 0, exported.stderr
+    book = load_workbook(out)
+    head = [c.value for c in book.active[1]]
+    assert head == (["编号", "中文名", "英文名", "类别", "范围", "排序"] if lang == "zh" else
+                    ["code", "name_zh", "name_en", "repair_class", "scope", "sort"])
+    total = rows(desk_db, "select count(*) from repair_category")[0][0]
+    back = cli("import", "categories", str(out), "--dry-run", "--db", desk_db, env=ADMIN)
+    assert back.exit_code == 0 and f" 0 new, 0 changed, {total} unchanged" in back.output, back.output
+    codes = [c.value for c in book.active["A"]]
+    line = codes.index("heating_not_warm") + 1
+    book.active[f"B{line}"] = "暖气不热(含地暖)"
+    book.active[f"D{line}"] = "急修" if lang == "zh" else "urgent"
+    book.save(out)
+    edited = cli("import", "categories", str(out), "--db", desk_db, env=ADMIN)
+    assert edited.exit_code == 0 and " 0 new, 1 changed," in edited.output, edited.output
+    assert rows(desk_db, "select name_zh, repair_class from repair_category "
+                         "where code = 'heating_not_warm'") == [("暖气不热(含地暖)", "urgent")]
+
+
 def test_bad_category_rows_are_named_by_line(cli, desk_db, tmp_path):
     bad = ("编号,名称,类别\n"
            "Heating Bad,暖气,急修\n"
@@ -312,7 +372,18 @@ HOSTILE_FILES = {
                   f"银行,农行,{LONG},,,\n交通,地铁,北门,,,\n"),
     "fees": (f"编号,服务项目,单位,人工费,材料费,生效日期\nZ01,换灯泡\x1b[2J,个,10,5,2027-01-01\n"
              f"Z02,{LONG},个,10,5,2027-01-01\nZ03,正常,个,10,5,2027-01-01\n"),
+    "units": (f"楼栋,楼栋名称,房号,楼层\n30,三十栋\x1b]0;x\x07,101,1\n31,{LONG},101,1\n"
+              "32,三十二栋,101,1\n"),
+    # issue 21, finding 7: an ESC in a name, a name too long, a good row
+    "categories": (f"编号,名称,类别\nbad_esc,坏\x1b[31m名,急修\nbad_long,门{'长' * 70},一般\n"
+                   "good_one,好名字,一般\n"),
 }
+
+
+def test_every_import_kind_has_a_hostile_file():
+    from deskterm.services.admin.sheets import KINDS
+
+    assert set(HOSTILE_FILES) == set(KINDS)
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_FILES))

@@ -169,6 +169,19 @@ SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the
 }
 
 
+def _category_edit(w, _role):
+    """Issue 21, finding 4: two admins edit one repair category from the same version, each
+    with its own change: the second is refused (StaleEdit), not written over the first."""
+    from deskterm.models.repair import RepairCategory
+    from deskterm.services.admin import repair_categories
+
+    a = w.admin
+    version = _fresh(w, RepairCategory, "heating_not_warm")
+    return a, lambda s: repair_categories.save_category(
+        session=s, actor=a, clock=w.clock, new=False, version=version, code="heating_not_warm",
+        name_zh=f"暖气不热{next(w.serial)}", repair_class="general")
+
+
 def _own_password(w, _role):
     """Two desks of one member of staff change their password from the same old one: the
     second finds the current password changed (the row is locked before it is checked)."""
@@ -182,6 +195,7 @@ RACES: dict[str, tuple[str, object]] = {
     **{name: (ONE, build) for name, build in REPAIRS.items()},
     **{name: (ONE, build) for name, build in SETTLEMENT.items()},
     "admin.users.change_own_password": (ONE, _own_password),
+    "admin.repair_categories.save_category": (ONE, _category_edit),
     **{name: (ONE, None) for name in (  # None: the roles trial as it is (it carries a version,
         "callbacks.outcomes.record_callback",  # or the second desk finds the change made)
         "callbacks.queue.record_attempt",

@@ -479,9 +479,11 @@ def _cases():
             session=s, actor=a, clock=w.clock, settings=w.settings, complaint_in=construct(
                 ComplaintCreate,
                 who_name="赵女士", content="太吵", category="noise_neighbours")),
+        # an edit of a stored category (issue 21: it changes a row, so it has its race)
         "admin.repair_categories.save_category": lambda w, a: lambda s:
-            repair_categories.save_category(session=s, actor=a, clock=w.clock, new=True,
-                                            code=_unique(w, "rc"), name_zh="新类",
+            repair_categories.save_category(session=s, actor=a, clock=w.clock, new=False,
+                                            code="heating_not_warm",
+                                            name_zh=_unique(w, "暖气不热"),
                                             repair_class="general"),
         "complaints.handling.save_category": lambda w, a: lambda s: complaints.save_category(
             session=s, actor=a, clock=w.clock, code=_unique(w, "cat"), name_zh="新类", name_en="New"),

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput
-from deskterm.models import AuditEvent, Company, Resident
+from deskterm.models import AuditEvent, Company, Resident, Unit
 from deskterm.models.public_area import AreaDecision, PublicAreaRequestCreate
 from deskterm.models.repair import RepairOrder
 from deskterm.services.complaints import handling as svc
@@ -49,6 +49,41 @@ def test_a_complaint_and_its_repairs_show_each_other(engine, clock, settings, st
     actions = run_read(engine, lambda s: [e.action for e in s.exec(
         select(AuditEvent).where(AuditEvent.entity == "complaint"))])
     assert "complaint.link_repair" in actions and "complaint.unlink_repair" in actions
+
+
+def test_a_repair_of_another_unit_is_linked_only_when_confirmed(engine, clock, settings,
+                                                                staff):
+    """Issue 21, finding 9: C… of 9-102 was linked to R… of 10-1404 with no warning. The
+    link is refused once with both units named; confirmed, it is made and records that it
+    crosses units (row, audit, the complaint's list). The same unit links as before."""
+    heating = add_repair(engine, clock, staff.operator, "general", description="暖气不热")
+    ours = run_read(engine, lambda s: s.get(RepairOrder, heating).unit_id)
+    ours_label = run_read(engine, lambda s: s.get(Unit, ours).label)
+    add_unit(engine, "9-102")
+    c = intake(engine, clock, settings, staff.operator, unit="9-102", content="楼上漏水")
+    number = number_of(engine, heating)
+    with pytest.raises(links.OtherUnitLink) as warned:
+        run_write(engine, lambda s: links.link_repair(session=s, actor=staff.operator,
+                                                      clock=clock, complaint_id=c.id,
+                                                      repair=number))
+    sentence = str(warned.value)
+    assert number in sentence and ours_label in sentence and "9-102" in sentence
+    assert warned.value.field == "repair" and isinstance(warned.value, InvalidInput)
+    assert run_read(engine, lambda s: links.repairs_of(s, c.id)) == []
+    run_write(engine, lambda s: links.link_repair(session=s, actor=staff.operator, clock=clock,
+                                                  complaint_id=c.id, repair=number,
+                                                  other_unit=True))
+    [linked] = run_read(engine, lambda s: links.repairs_of(s, c.id))
+    assert linked.cross_unit is True
+    event = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
+        AuditEvent.action == "complaint.link_repair")).one())
+    assert event.detail["cross_unit"] is True and event.detail["repair_unit"] == ours_label
+    # the same unit: linked at once, not marked
+    same = intake(engine, clock, settings, staff.operator, unit=ours_label, content="暖气不热")
+    run_write(engine, lambda s: links.link_repair(session=s, actor=staff.operator, clock=clock,
+                                                  complaint_id=same.id, repair=number))
+    assert [r.cross_unit for r in run_read(engine, lambda s: links.repairs_of(s, same.id))] \
+        == [False]
 
 
 def test_a_complaint_born_from_a_repair_is_linked_at_intake(engine, clock, settings, staff):

@@ -191,6 +191,83 @@ def test_every_handover_lists_the_visitors_on_site_at_its_signing(demo):
     assert with_visitors > len(handovers) // 2
 
 
+def test_every_handover_says_what_its_shift_did_as_the_desks_handover_would(demo):
+    """Issue 21, finding 10 (D-2): all 30 demo handovers said "Done this shift (none)". Each
+    holds what services.shift.handover.done_summary counts from the audit trail for its
+    operator from the shift's start to the signing; the slips (written in bulk, one event per
+    batch) counted from the slips themselves, as one visitor.register / visitor.checkout
+    event each would have counted them."""
+    from deskterm.clock import as_utc
+    from deskterm.models.shift import Handover, Shift
+    from deskterm.services.shift.handover import done_summary
+
+    engine, _report = demo
+    with read_session(engine) as s:
+        handovers = s.exec(select(Handover).order_by(Handover.id)).all()
+        slips = [(v.checked_in_by, as_utc(v.checked_in_at), v.checked_out_by,
+                  v.checked_out_at and as_utc(v.checked_out_at))
+                 for v in s.exec(select(VisitorSlip))]
+        for h in handovers:
+            start, signed = as_utc(s.get(Shift, h.shift_id).started_at), as_utc(h.signed_at)
+            want = done_summary(s, user_id=h.outgoing_user_id, since=start, until=signed)
+            came = sum(1 for by, at, _o, _t in slips if by == h.outgoing_user_id
+                       and start <= at <= signed)
+            left = sum(1 for _b, _a, by, at in slips if at is not None
+                       and by == h.outgoing_user_id and start <= at <= signed)
+            want.update({k: n for k, n in (("visitors_in", came), ("visitors_out", left)) if n})
+            assert h.done_summary == {k: want[k] for k in h.done_summary}, h.id
+            assert set(h.done_summary) == set(want) and h.done_summary, h.id
+
+
+def test_demo_handovers_store_each_item_with_its_number_and_due_time(demo):
+    """Issue 21, finding 10: `report shift` showed "—" for every number and due time of a
+    demo handover. Each open item is stored as handover.sign stores it
+    (dashboard.AttentionItem.snapshot): numbered kinds carry their number, kinds with a
+    deadline their due time; the report shows them."""
+    from deskterm.clock import FixedClock
+    from deskterm.models.shift import Handover
+    from deskterm.reports.period import Period
+    from deskterm.reports.shift import build_shift
+    from deskterm.services.shift.dashboard import AttentionItem
+
+    engine, _report = demo
+    keys = set(AttentionItem("x", 1, "", "").snapshot())
+    numbered, timed = {"repair", "complaint", "callback", "visitor"}, {
+        "repair", "complaint", "callback", "promise", "visitor"}
+    with read_session(engine) as s:
+        handovers = s.exec(select(Handover)).all()
+        seen = set()
+        for h in handovers:
+            for item in h.open_items:
+                assert set(item) == keys, item
+                seen.add(item["kind"])
+                if item["kind"] in numbered:
+                    assert item["ref"], item
+                if item["kind"] in timed:
+                    assert item["due_at"], item
+        assert {"repair", "complaint", "visitor"} <= seen
+        last = max(handovers, key=lambda h: h.id)
+        report = build_shift(session=s, period=Period(NOW - timedelta(days=1), NOW,
+                                                      shift_id=last.shift_id),
+                             settings=Settings(), clock=FixedClock(NOW))
+    table = next(t for sec in report.sections for t in sec.tables if t.key == "open_items")
+    rows = {(r[1], r[3] is not None) for r in table.rows}
+    repairs = [i for i in last.open_items if i["kind"] == "repair"]
+    assert repairs and all((i["ref"], True) in rows for i in repairs)
+
+
+def test_builds_minutes_after_a_shift_change(tmp_path):
+    """Found with issue 21's demo handovers: built at 20:10 desk time (the roster's night
+    shift began at 20:00, the day shift was handed over at 20:07), the slips of those minutes
+    belonged to a shift the demo does not have and the build failed (IndexError)."""
+    engine = make_engine(str(tmp_path / "late.db"))
+    build_demo(engine=engine, settings=Settings(), visitors=2000,
+               now=datetime(2026, 11, 28, 12, 10, tzinfo=UTC))
+    with read_session(engine) as session:
+        assert audit.verify(session).ok
+    engine.dispose()
+
+
 def test_accounts_sign_in_with_the_demo_password(demo):
     from deskterm.clock import FixedClock
     from deskterm.services.admin.users import sign_in

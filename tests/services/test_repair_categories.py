@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from deskterm.db import run_read, run_write
-from deskterm.errors import InvalidInput, PermissionDenied
+from deskterm.errors import InvalidInput, PermissionDenied, StaleEdit
 from deskterm.models.audit import AuditEvent
 from deskterm.models.repair import RepairCategory
 from deskterm.services import audit, repairs
@@ -113,3 +113,27 @@ def test_init_never_undoes_an_admins_edit_or_revives_a_retired_category(engine, 
     again = row(engine, "heating_not_warm")
     assert (again.name_zh, again.repair_class, again.active) == ("暖气不热(本小区)", "urgent",
                                                                  False)
+
+
+def test_two_admins_editing_one_category_cannot_lose_an_update(engine, clock, staff):
+    """Issue 21, finding 4: admin A renames, admin B saves from the form opened before it:
+    B is refused with what A changed, A's rename stands, and B's form version is honoured."""
+    cat = row(engine, "heating_not_warm")
+    opened = cat.version
+    fields = dict(code=cat.code, name_en=cat.name_en, repair_class=str(cat.repair_class),
+                  scope=cat.scope, sort=cat.sort)
+    save(engine, clock, staff.admin, version=opened, name_zh="暖气不热(含地暖)", **fields)
+    assert row(engine, cat.code).version == opened + 1
+    with pytest.raises(StaleEdit) as refused:
+        save(engine, clock, staff.admin, version=opened, name_zh=cat.name_zh, active=False,
+             **fields)
+    sentence = str(refused.value)
+    assert "heating_not_warm" in sentence and "暖气不热(含地暖)" in sentence
+    assert refused.value.changes == {"name_zh": ("暖气不热", "暖气不热(含地暖)")}
+    kept = row(engine, cat.code)
+    assert (kept.name_zh, kept.active) == ("暖气不热(含地暖)", True)
+    assert [e.detail["version"] for e in events(engine)] == [opened + 1]
+    # opened again from what is stored now, the same change is saved
+    save(engine, clock, staff.admin, version=opened + 1, name_zh="暖气不热(含地暖)",
+         active=False, **fields)
+    assert row(engine, cat.code).active is False

@@ -303,6 +303,41 @@ def test_engineers_are_kept_by_supervisors_and_put_on_duty_by_the_desk(engine, c
     assert "赵师傅" in names
 
 
+@pytest.mark.parametrize("first, again", [
+    ("刘师傅", "刘师傅\u200b"),   # a zero-width space after it
+    ("刘师傅", "刘\u200d师傅"),   # a zero-width joiner inside
+    ("刘师傅", " 刘师傅 "),
+    ("LIU", "liu"),
+    ("LIU", "ＬＩＵ"),           # full-width letters
+    ("Liu Wei", "liu  wei"),      # spaces collapsed
+])
+def test_an_engineer_name_written_differently_is_the_same_engineer(engine, clock, staff,
+                                                                   first, again):
+    """Issue 21, finding 6: names are compared as read (rules.text.name_key); a look-alike
+    is refused with one sentence and the list keeps one engineer."""
+    from deskterm.models.repair import Engineer
+
+    def add(name):
+        return run_write(engine, lambda s: repairs.add_engineer(
+            session=s, actor=staff.supervisor, clock=clock, name=name))
+
+    add(first)
+    with pytest.raises(InvalidInput) as refused:
+        add(again)
+    sentence = str(refused.value)
+    assert refused.value.field == "name" and sentence.endswith(".")
+    assert "already on the list" in sentence or "invisible characters" in sentence
+    names = run_read(engine, lambda s: [e.name for e in s.exec(select(Engineer))])
+    assert sum(n.casefold() == first.casefold() for n in names) == 1 and again not in names
+
+
+def test_format_characters_are_refused_in_an_engineers_name(engine, clock, staff):
+    with pytest.raises(InvalidInput) as refused:
+        run_write(engine, lambda s: repairs.add_engineer(
+            session=s, actor=staff.supervisor, clock=clock, name="王\u200b五"))
+    assert "U+200B" in str(refused.value)
+
+
 # -- D-34, D-37: money settled ---------------------------------------------------------------------
 def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estate):
     op = staff.operator

@@ -16,6 +16,7 @@ from deskterm.services.admin.repair_categories import save_category
 from deskterm.services.repairs import engineers
 from tests.conftest import ENGINEERS
 from tests.tui.conftest import SIZE, screen_text, settle
+from tests.tui.notices import shown_notices
 
 
 async def keys(pilot, *items: str) -> None:
@@ -86,6 +87,33 @@ async def test_the_category_key_is_an_admins_and_the_service_refuses_others(make
         run_write(engine, lambda s: save_category(
             session=s, actor=staff.supervisor, clock=clock, new=True, code="x", name_zh="某",
             repair_class="general"))
+
+
+async def test_a_stale_category_form_is_refused_and_kept(make_desk_app, engine, clock, staff):
+    """Issue 21, finding 4: another admin renames the category while this form is open; the
+    untick-and-save here is refused with what they changed, the form stays as typed and the
+    rename stands."""
+    app = make_desk_app(area="repairs", role="admin")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await keys(pilot, "ctrl+b")
+        rows = list(app.screen.rows)
+        await keys(pilot, "home", *["down"] * rows.index("heating_not_warm"), "enter")
+        cat = category(engine, "heating_not_warm")
+        run_write(engine, lambda s: save_category(  # the other admin's desk
+            session=s, actor=staff.admin, clock=clock, new=False, version=cat.version,
+            code=cat.code, name_zh="暖气不热(含地暖)", name_en=cat.name_en,
+            repair_class=str(cat.repair_class), scope=cat.scope, sort=cat.sort))
+        await keys(pilot, "tab", "tab", "tab", "tab", "space", "ctrl+s")
+        kept = category(engine, "heating_not_warm")
+        assert (kept.name_zh, kept.active) == ("暖气不热(含地暖)", True)
+        assert type(app.screen).__name__ == "RepairCategoriesDialog"
+        assert app.screen.query_one("#name-zh-input").value == "暖气不热"  # the form as it was
+        assert app.screen.query_one("#repair-category-active").value is False
+        said = " ".join(shown_notices(app)).replace("\n", "")
+        assert "Another admin changed category heating_not_warm" in said
+        assert "暖气不热(含地暖)" in said
+        assert len(actions(engine, "repair_category.save")) == 1
 
 
 def duty(engine) -> dict[str, bool]:

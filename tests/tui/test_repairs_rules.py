@@ -151,6 +151,37 @@ async def test_dispatch_names_an_engineer_of_the_list_and_late_dispatch_is_flagg
         assert str(board(app).current.cells[5]) == "王师傅"
 
 
+async def test_the_dispatch_list_of_engineers_fits_80x24_without_wrapping(
+        make_desk_app, engine, clock, settings, staff):
+    """Issue 21, finding 6: with many engineers, long names and trades, the dispatch dialog's
+    list is a table whose every line fits the dialog: nothing wraps, nothing is cut off, the
+    field to type in stays on screen, and what does not fit is counted."""
+    from rich.cells import cell_len
+
+    from deskterm.tui.dialogs.repair_step import HINT_WIDTH
+
+    estate = make_repair_estate(engine)
+    for n in range(9):
+        run_write(engine, lambda s, n=n: repairs.add_engineer(
+            session=s, actor=staff.supervisor, clock=clock, name=f"欧阳师傅{n}号长名字",
+            trade="水电暖通综合维修", on_duty=n % 2 == 0))
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    app = make_desk_app(area="repairs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await Keys(pilot)("enter")
+        hint = app.screen.query_one("#step-hint")
+        lines = str(hint.render()).splitlines()
+        assert all(cell_len(line) <= HINT_WIDTH for line in lines), lines
+        assert hint.size.height == len(lines)  # not one line wrapped
+        assert hint.size.width >= max(cell_len(line) for line in lines)
+        assert "王师傅" in lines[1] and lines[-1].startswith("+4 more")  # 13 engineers, 9 shown
+        field = app.screen.query_one("#field-assignee")
+        assert field.region.bottom <= SIZE[1] and field.region.height > 0
+        await Keys(pilot)("ctrl+u", "=欧阳师傅8号长名字", "ctrl+s")
+        assert reload(engine, order.id).assignee == "欧阳师傅8号长名字"
+
+
 async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, engine, clock,
                                                                 settings, staff):
     estate = make_repair_estate(engine)

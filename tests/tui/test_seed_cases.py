@@ -80,6 +80,35 @@ async def test_case_1_heating_complaint_and_its_repair(make_desk_app, engine, cl
         assert [r.number for r in detail.repairs] == [order.number]
 
 
+async def test_a_repair_of_another_unit_is_linked_after_the_desk_confirms(
+        make_desk_app, engine, clock, staff):
+    """Issue 21, finding 9: the link dialog warns, naming both units, and keeps the number;
+    Enter again links it, and the complaint shows the repair as of another unit."""
+    add_unit(engine, "10-1404")
+    order_id = add_repair(engine, clock, staff.operator, "general", description="楼上漏水")
+    order = run_read(engine, lambda s: s.get(RepairOrder, order_id))
+    add_unit(engine, "9-102")
+    app = make_desk_app(area="complaints")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await keys(pilot, "ctrl+n", "丁萍", "tab")
+        await type_ascii(pilot, "9-102")
+        await keys(pilot, "tab", "天花板渗水", "ctrl+s")
+        (c,) = rows(engine, Complaint)
+        await keys(pilot, "enter", "l")
+        await type_ascii(pilot, order.number)
+        await keys(pilot, "enter")
+        assert run_read(engine, lambda s: links.repairs_of(s, c.id)) == []
+        assert type(app.screen).__name__ == "ReasonDialog"
+        error = app.screen.query_one("FormField").error
+        assert "10-1404" in error and "9-102" in error, error
+        assert app.screen.query_one("FormField").value == order.number  # kept as typed
+        await keys(pilot, "enter")  # the same number again: confirmed
+        [linked] = run_read(engine, lambda s: links.repairs_of(s, c.id))
+        assert linked.cross_unit and linked.id == order_id
+        assert "(another unit)" in screen_text(app)
+
+
 async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
     unit = add_unit(engine, "A-1501")
     company = run_write(engine, lambda s: _add(s, Company(name="华信科技有限公司", unit_id=unit)))

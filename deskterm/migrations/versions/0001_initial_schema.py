@@ -112,6 +112,7 @@ def upgrade() -> None:
     sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('sort', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('code')
     )
     op.create_table('sign_in_throttle',
@@ -759,6 +760,7 @@ def upgrade() -> None:
     sa.Column('repair_id', sa.Integer(), nullable=False),
     sa.Column('linked_at', deskterm.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('linked_by', sa.Integer(), nullable=False),
+    sa.Column('cross_unit', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
     sa.ForeignKeyConstraint(['linked_by'], ['user.id'], ),
     sa.ForeignKeyConstraint(['repair_id'], ['repair_order.id'], ),

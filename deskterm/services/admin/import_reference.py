@@ -141,12 +141,20 @@ def import_categories(*, session: Session, actor, clock, settings, sheet: Sheet,
     retired category stays retired (the file has no column for it)."""
     from deskterm.errors import InvalidInput
     from deskterm.models.repair import RepairCategory
-    from deskterm.services.admin.repair_categories import check_category, differs, write_category
+    from deskterm.services.admin.repair_categories import (
+        check_category,
+        differs,
+        same_name,
+        stored_names,
+        write_category,
+    )
 
     seen: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
+    stored = {c["code"]: c for c in stored_names(session)}
+    named: list[tuple[int, dict[str, Any]]] = []  # (line, values) of the good rows so far
     for line, cells in sheet.rows:
-        try:
+        try:  # the admin screen's check, the write's text rules included (models/guard.py)
             values = check_category(code=cells.get("code"), name_zh=cells.get("name_zh"),
                                     name_en=cells.get("name_en"),
                                     repair_class=cells.get("repair_class"),
@@ -158,7 +166,21 @@ def import_categories(*, session: Session, actor, clock, settings, sheet: Sheet,
             result.problems.append(RowProblem(line, _(
                 "The same entry is already on line {line}.").format(line=seen[values["code"]])))
             continue
+        # a name that reads like another row's of the file, or a stored category's the file
+        # does not rename
+        earlier = next((n for n, v in named if same_name(values, [v])), None)
+        if earlier is not None:
+            result.problems.append(RowProblem(line, _(
+                "The same name is already on line {line}.").format(line=earlier)))
+            continue
+        others = [v for code, v in stored.items()
+                  if code not in seen and code != values["code"]]
+        clash = same_name(values, others)
+        if clash:
+            result.problems.append(RowProblem(line, clash))
+            continue
         seen[values["code"]] = line
+        named.append((line, values))
         rows.append(values)
     changes = []
     for values in rows:

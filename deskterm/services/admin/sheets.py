@@ -67,12 +67,15 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "valid_from": ("生效日期", "生效时间", "validfrom", "from"),
     },
     "categories": {  # D-30: the repair categories and the class each sets
+        # the admin screen's own column titles, in Chinese and English, are headings too
+        # (tui/dialogs/repair_categories.py): a list copied from it imports (issue 21)
         "code": ("编号", "代码", "类别编号", "code"),
-        "name_zh": ("名称", "中文名称", "报修项目", "namezh", "name"),
-        "name_en": ("英文名称", "nameen", "english"),
-        "repair_class": ("类别", "急修一般", "分类", "级别", "repairclass", "class"),
-        "scope": ("范围", "适用", "scope"),
-        "sort": ("排序", "顺序", "sort", "order"),
+        "name_zh": ("中文名", "名称", "中文名称", "中文", "报修项目", "namezh", "name", "chinese"),
+        "name_en": ("英文名", "英文名称", "英文", "nameen", "english"),
+        "repair_class": ("类别", "急/一般", "急修/一般", "急修一般", "分类", "级别", "repairclass",
+                         "class"),
+        "scope": ("范围", "适用范围", "适用", "scope", "appliesto"),
+        "sort": ("排序", "顺序", "sort", "order", "sortorder"),
     },
 }
 # Where each column's text is stored (issue 15): "model.field" means the cell passes the text

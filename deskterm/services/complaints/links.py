@@ -24,6 +24,11 @@ from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 
 
+class OtherUnitLink(InvalidInput):
+    """The repair order is of another unit than the complaint's: linked only when the desk
+    confirms (`other_unit=True`), and the link records that it crosses units."""
+
+
 @dataclass(frozen=True)
 class LinkedRepair:
     id: int
@@ -31,6 +36,7 @@ class LinkedRepair:
     status: str
     place: str
     description: str
+    cross_unit: bool = False  # of another unit than the complaint's (confirmed at linking)
 
 
 @dataclass(frozen=True)
@@ -68,22 +74,44 @@ def find_repair(session: Session, ref: str | int) -> RepairOrder:
     return order
 
 
+def _unit_label(session: Session, unit_id: int | None) -> str:
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    return unit.label if unit is not None else ""
+
+
 def link_repair(*, session: Session, actor: Actor, clock: Clock, complaint_id: int,
-                repair: str | int) -> ComplaintRepair:
-    """Link a complaint to a repair order it concerns (once; linking again is refused)."""
+                repair: str | int, other_unit: bool = False) -> ComplaintRepair:
+    """Link a complaint to a repair order it concerns (once; linking again is refused).
+
+    A repair of another unit than the complaint's is refused with OtherUnitLink (the sentence
+    names both units) unless `other_unit` says the desk confirmed it; the link then records
+    that it crosses units, in its row and in the audit trail (issue 21). A complaint or an
+    order with no unit (a public facility) crosses nothing."""
     require(actor, "complaints.handle")
     row = _complaint(session, complaint_id)
     order = find_repair(session, repair)
+    crosses = (row.unit_id is not None and order.unit_id is not None
+               and row.unit_id != order.unit_id)
+    if crosses and not other_unit:
+        raise OtherUnitLink(_(
+            "{repair} is a repair of {repair_unit}, not of {unit} (this complaint's unit): "
+            "save again to link it anyway, or type another number.").format(
+                repair=order.number, repair_unit=_unit_label(session, order.unit_id),
+                unit=_unit_label(session, row.unit_id)), field="repair")
     existing = session.exec(select(ComplaintRepair).where(
         ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id)).first()
     if existing is not None:
         raise InvalidInput(_("This complaint is already linked to {number}.").format(
             number=order.number), field="repair")
     link = ComplaintRepair(complaint_id=row.id, repair_id=order.id,
-                           linked_at=as_utc(clock.now()), linked_by=actor.user_id)
+                           linked_at=as_utc(clock.now()), linked_by=actor.user_id,
+                           cross_unit=crosses)
+    detail = {"number": row.number, "repair": order.number}
+    if crosses:
+        detail.update(cross_unit=True, unit=_unit_label(session, row.unit_id),
+                      repair_unit=_unit_label(session, order.unit_id))
     audit.record(session=session, actor=actor, clock=clock, action="complaint.link_repair",
-                 entity="complaint", entity_id=row.id,
-                 detail={"number": row.number, "repair": order.number}, subject=link)
+                 entity="complaint", entity_id=row.id, detail=detail, subject=link)
     return link
 
 
@@ -114,14 +142,14 @@ def add_link_in_session(session: Session, *, complaint: Complaint, repair_id: in
 
 def repairs_of(session: Session, complaint_id: int) -> list[LinkedRepair]:
     rows = session.exec(
-        select(RepairOrder, Unit.label)
+        select(RepairOrder, Unit.label, ComplaintRepair.cross_unit)
         .join(ComplaintRepair, col(ComplaintRepair.repair_id) == RepairOrder.id)
         .outerjoin(Unit, col(Unit.id) == RepairOrder.unit_id)
         .where(ComplaintRepair.complaint_id == complaint_id)
         .order_by(col(RepairOrder.reported_at), col(RepairOrder.id))
     ).all()
     return [LinkedRepair(o.id, o.number, str(o.status), label or o.location or "",
-                         o.description) for o, label in rows]
+                         o.description, bool(cross)) for o, label, cross in rows]
 
 
 def complaints_of_repair(session: Session, repair_id: int) -> list[LinkedComplaint]:

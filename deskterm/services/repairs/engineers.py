@@ -7,10 +7,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock
-from deskterm.db import lock_row
+from deskterm.db import lock_name, lock_row
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.repair import Engineer
+from deskterm.rules.text import format_characters, name_key
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
@@ -57,10 +58,25 @@ def add_engineer(
     *, session: Session, actor: Actor, clock: Clock, name: str, trade: str = "",
     on_duty: bool = True,
 ) -> Engineer:
+    """Add an engineer to the list. A name is compared as a person reads it (rules.text.
+    name_key: full-width letters, case, spaces and invisible characters do not make another
+    name), so the desk never chooses between two engineers who look the same (issue 21)."""
     require(actor, "engineers.manage")
-    who = _clean(name, 64, "name", _("Enter the engineer's name."))
-    if session.exec(select(Engineer).where(Engineer.name == who)).first() is not None:
+    who = " ".join(_clean(name, 64, "name", _("Enter the engineer's name.")).split())
+    hidden = format_characters(who)
+    if hidden:
+        raise InvalidInput(_("The name holds invisible characters ({chars}) that would make "
+                             "it look like another; type it again without them.").format(
+                                 chars=", ".join(hidden)), field="name")
+    lock_name(session, "engineer.name")  # two desks adding LIU and liu: one after the other
+    key = name_key(who)
+    same = next((e for e in session.exec(select(Engineer)) if name_key(e.name) == key), None)
+    if same is not None and same.name == who:
         raise InvalidInput(_("{name} is already on the list.").format(name=who), field="name")
+    if same is not None:
+        raise InvalidInput(_("{name} is already on the list as {existing}: the same name "
+                             "written differently.").format(name=who, existing=same.name),
+                           field="name")
     row = Engineer(name=who, trade=_clean(trade, 32, "trade"), on_duty=on_duty)
     session.add(row)
     session.flush()

@@ -9,6 +9,7 @@ the row (accepted, or refused with a reason); every change is sealed in the audi
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -82,8 +83,15 @@ def done_summary(session: Session, *, user_id: int, since: datetime, until: date
             AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until)
         .group_by(AuditEvent.action)
     ).all()
+    return summarise_done(rows)
+
+
+def summarise_done(actions: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """(audit action, how many) pairs as the sheet's "Done this shift" counts, by group in
+    the sheet's order (only groups with a count): the one summary the desk's handover and the
+    demo's (deskterm/demo/build.py) both store."""
     out: dict[str, int] = {}
-    for action, n in rows:
+    for action, n in actions:
         key = done_group(action)
         if key is not None:
             out[key] = out.get(key, 0) + n

@@ -49,3 +49,14 @@ class ReasonDialog(DeskDialog[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def show_error(self, exc: BaseException) -> None:
+        """A refusal of what was typed shows on the one field, whatever the service calls
+        it (a repair number, a request number): the operator corrects it where it is."""
+        from deskterm.errors import InvalidInput
+        from deskterm.tui.worker import describe_error
+
+        if isinstance(exc, InvalidInput) and exc.field:
+            self.query_one(FormField).show_refusal(describe_error(exc))
+            return
+        super().show_error(exc)

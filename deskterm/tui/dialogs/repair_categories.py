@@ -52,6 +52,7 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
         super().__init__()
         self.rows: dict[str, RepairCategory] = {}
         self.editing: str | None = None  # the code of the category in the form; None: new
+        self.version: int | None = None  # the version of it the form was filled from
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -106,6 +107,7 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
 
     def _fill(self, row: RepairCategory | None) -> None:
         self.editing = row.code if row else None
+        self.version = row.version if row else None
         code = self._input("code")
         code.value = row.code if row else ""
         code.disabled = row is not None  # a code never changes: orders carry it
@@ -140,7 +142,7 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
                       repair_class=self.query_one("#repair-class-input", Select).value,
                       scope=self.query_one("#scope-input", Select).value,
                       active=self.query_one("#repair-category-active", TickBox).value)
-        new = self.editing is None
+        new, version = self.editing is None, self.version
         app = self.app
 
         def saved(row: RepairCategory) -> None:
@@ -152,7 +154,7 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
             self.records_changed("repair")
 
         self.run_db(lambda s: save_category(session=s, actor=app.actor, clock=app.clock,
-                                            new=new, **values),
+                                            new=new, version=version, **values),
                     on_done=saved, on_error=self.show_error, write=True, group="save")
 
     def action_cancel(self) -> None:

@@ -6,19 +6,45 @@ A refusal — a stale edit included — shows its sentence and keeps what was ty
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from deskterm.i18n import N_
+from deskterm.i18n import N_, _
 from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 LABEL = 14
+HINT_WIDTH = 68  # the dialog's 72 columns less its border and padding (dialogs.tcss)
+
+
+def engineer_table(engineers: Sequence, *, width: int = HINT_WIDTH, rows: int = 3) -> str:
+    """The engineers as a table of fixed cells, on duty first, each line at most `width`
+    terminal cells (CJK counted double) so nothing wraps or is cut off at 80x24 (issue 21,
+    finding 6): three to a line, a name too long for its cell ends in …, and what does not
+    fit in `rows` lines is counted ("+4 more")."""
+    if not engineers:
+        return _("No engineer on the list yet.")
+    per_line = 3
+    cell = width // per_line - 1
+    entries = [" ".join(x for x in (e.name, e.trade, _("on duty") if e.on_duty
+                                    else _("off duty")) if x) for e in engineers]
+    shown = entries[:per_line * rows]
+    lines = [_("Engineers (on duty first):")]
+    for start in range(0, len(shown), per_line):
+        cells = [text if cell_len(text) <= cell else set_cell_size(text, cell - 1) + "…"
+                 for text in shown[start:start + per_line]]
+        lines.append(" ".join(set_cell_size(text, cell) for text in cells).rstrip())
+    if len(entries) > len(shown):
+        lines.append(_("+{n} more: type the name as on the list.").format(
+            n=len(entries) - len(shown)))
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -130,11 +130,26 @@ class ComplaintFlows:
                     changes=v)
             self.app.push_screen(EditDialog(edit, complaint=c, categories=categories), done)
         elif item == "link":
+            # A repair of another unit is refused once with a sentence naming both units;
+            # saving the same number again confirms it (the link records it crosses units).
+            warned: dict[str, str] = {}
+
+            def link(number: str):
+                typed = "".join(number.split()).upper()
+
+                def run(s):
+                    try:
+                        return complaint_links.link_repair(
+                            session=s, actor=actor, clock=clock, complaint_id=c.id,
+                            repair=number, other_unit=warned.get("number") == typed)
+                    except complaint_links.OtherUnitLink:
+                        warned["number"] = typed
+                        raise
+                return run
+
             self.app.push_screen(ReasonDialog(
                 _("Which repair order does {number} concern? Type its number.").format(
-                    number=c.number), label=_("Repair No."), max_length=24).save_with(
-                lambda number: lambda s: complaint_links.link_repair(
-                    session=s, actor=actor, clock=clock, complaint_id=c.id, repair=number)),
+                    number=c.number), label=_("Repair No."), max_length=24).save_with(link),
                 lambda row: self.saved("complaint", "repair") if row is not None else None)
         elif item == "area":
             self.app.push_screen(ReasonDialog(

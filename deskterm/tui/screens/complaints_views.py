@@ -180,7 +180,9 @@ def _complaint_detail(d: complaints.ComplaintDetail, now: datetime, tz: str) -> 
         out.add(_("On record: {party}").format(party=d.party))
     for repair in d.repairs:  # case 1: the repair orders it concerns
         out.add((_("Repair {number}").format(number=repair.number), "bold"),
-                f" · {repair_status_label(repair.status)} · {repair.place} · {repair.description}")
+                f" · {repair_status_label(repair.status)} · {repair.place}"
+                + (" " + _("(another unit)") if repair.cross_unit else "")
+                + f" · {repair.description}")
     if d.public_request:
         out.add((_("Public-area request {line}").format(line=d.public_request), "bold"))
     if c.passed_down_by:

@@ -23,7 +23,7 @@ from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrintDialog
 from deskterm.tui.dialogs.repair_fee import FeeReviewDialog, RepairFeeDialog
 from deskterm.tui.dialogs.repair_intake import IntakeContext, RepairIntakeDialog
-from deskterm.tui.dialogs.repair_step import RepairStepDialog, StepField
+from deskterm.tui.dialogs.repair_step import RepairStepDialog, StepField, engineer_table
 from deskterm.tui.screens.repairs_money import RepairMoneyFlows
 
 OPEN = ("reported", "dispatched", "on_site", "on_hold")
@@ -250,14 +250,11 @@ class RepairFlows(RepairMoneyFlows):
             def dispatch_to(engineers) -> None:
                 on_duty = [e for e in engineers if e.on_duty]
                 default = o.assignee or (on_duty[0].name if on_duty else "")
-                hint = "; ".join(
-                    f"{e.name} {e.trade} " + (_("on duty") if e.on_duty else _("off duty"))
-                    for e in engineers[:6]) or _("No engineer on the list yet.")
                 self.app.push_screen(RepairStepDialog(
                     lambda v: call(repairs.dispatch, assignee=v["assignee"]),
                     title=_("Dispatch {number}").format(number=o.number), about=about,
                     fields=[StepField("assignee", _("Engineer"), default, max_length=64)],
-                    hint=_("Engineers: {list}").format(list=hint)),
+                    hint=engineer_table(engineers)),
                     lambda result: result is not None and self._saved())
 
             self.run_db(lambda s: repairs.list_engineers(session=s), write=False,
