@@ -319,7 +319,7 @@ def table_heading(kind: str, name: str, *, chinese: bool) -> str:
 
 def people_headings(kind: str, columns, tz: str) -> list[str]:
     """The heading row for people, in the current language."""
-    from deskterm.exports import TABLE_KINDS
+    from deskterm.exports.kinds import TABLE_KINDS
     from deskterm.i18n import current_language
 
     if kind in TABLE_KINDS:
@@ -329,7 +329,7 @@ def people_headings(kind: str, columns, tz: str) -> list[str]:
 
 
 def people_codes(kind: str, columns, engine=None) -> list:
-    from deskterm.exports import TABLE_KINDS
+    from deskterm.exports.kinds import TABLE_KINDS
     from deskterm.i18n import current_language
 
     if kind in TABLE_KINDS:

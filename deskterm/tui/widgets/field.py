@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 import weakref
 
 from rich.cells import cell_len
@@ -15,17 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from deskterm.i18n import _
-from deskterm.tui.widgets.text import clean, plain
-
-
-def format_character(event: events.Key) -> str | None:
-    """A joiner (U+200D), a non-joiner or another format character typed or sent by the
-    terminal: Textual does not count it as printable and would drop it (an emoji family would
-    become four people); it is text. Bidi controls are among them: `clean` shows them."""
-    ch = event.character
-    if ch and len(ch) == 1 and not ch.isprintable() and unicodedata.category(ch) == "Cf":
-        return ch
-    return None
+from deskterm.tui.widgets.text import clean, format_character, plain
 
 
 class PlainInput(Input):

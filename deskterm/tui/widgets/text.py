@@ -6,6 +6,8 @@ control character shows as a visible picture (␛, ⟨RLO⟩) instead of reachin
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
@@ -40,3 +42,13 @@ def fit(value: str, width: int, *, align: str = "left") -> str:
         left = pad // 2
         return " " * left + value + " " * (pad - left)
     return value + " " * pad
+
+
+def format_character(event) -> str | None:
+    """A joiner (U+200D), a non-joiner or another format character typed or sent by the
+    terminal: Textual does not count it as printable and would drop it (an emoji family would
+    become four people); it is text. Bidi controls are among them: `clean` shows them."""
+    ch = event.character
+    if ch and len(ch) == 1 and not ch.isprintable() and unicodedata.category(ch) == "Cf":
+        return ch
+    return None

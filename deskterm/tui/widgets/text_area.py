@@ -6,8 +6,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import TextArea
 
-from deskterm.tui.widgets.field import format_character
-from deskterm.tui.widgets.text import clean
+from deskterm.tui.widgets.text import clean, format_character
 
 
 class PlainTextArea(TextArea):
