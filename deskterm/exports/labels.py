@@ -176,7 +176,7 @@ DEEDS: dict[str, str] = {
     "signin": N_("signed in"), "start": N_("started"), "step": N_("step recorded"),
     "turned_away": N_("turned away"), "unlock": N_("unlocked"), "update": N_("updated"),
     "upgrade": N_("upgraded"), "version": N_("new version"), "cost_bearer": N_("cost bearer set"),
-    "edit": N_("edited"), "estimate": N_("estimated"), "fee_approve": N_("fee approved"),
+    "edit": N_("edited"), "estimate": N_("estimated"), "estimate_lower": N_("estimate lowered"), "fee_approve": N_("fee approved"),
     "quote": N_("quoted"), "quote_accept": N_("quote accepted"), "resume": N_("resumed"),
     "settle": N_("settled"), "warranty_link": N_("linked to its warranty"), "import": N_("imported"),
 }
