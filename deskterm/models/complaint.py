@@ -175,6 +175,7 @@ class ComplaintCategory(SQLModel, table=True):
     name_en: Line = Field(max_length=128)
     sort: int = 0
     active: bool = True
+    version: int = 0  # two admins editing one category: the second is refused (issue 14)
 
 
 class CallbackKind(StrEnum):

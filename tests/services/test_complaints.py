@@ -214,6 +214,24 @@ def test_category_list_is_configurable(engine, clock, staff):
             session=s, actor=staff.operator, clock=clock, code="x", name_zh="x", name_en="x"))
 
 
+def test_two_admins_editing_one_category_cannot_lose_an_update(engine, clock, staff):
+    """Issue 14 (found by the outside test): the second admin's stale form is refused,
+    naming what the category is now, and nothing of theirs is written."""
+    from deskterm.services.complaints.categories import category_rows
+
+    opened = {r.code: r for r in run_read(engine, category_rows)}["facilities"]
+    run_write(engine, lambda s: svc.save_category(
+        session=s, actor=staff.admin, clock=clock, code="facilities", name_zh="设施设备(含电梯)",
+        name_en="Facilities", version=opened.version))
+    with pytest.raises(StaleEdit) as stale:
+        run_write(engine, lambda s: svc.save_category(
+            session=s, actor=staff.admin, clock=clock, code="facilities", name_zh=opened.name_zh,
+            name_en=opened.name_en, active=False, version=opened.version))
+    assert "设施设备(含电梯)" in str(stale.value)
+    now = {r.code: r for r in run_read(engine, category_rows)}["facilities"]
+    assert (now.name_zh, now.active, now.version) == ("设施设备(含电梯)", True, 1)
+
+
 def test_case_2_lion_dance_end_to_end(engine, clock, settings, staff):
     """Case 2: a refused request, the tenant's complaint letter, the manager's meeting, the
     outcome, the callback and the sign-off: all recorded and linked."""

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from deskterm.clock import Clock
 from deskterm.db import lock_row
-from deskterm.errors import InvalidInput
+from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.i18n import N_, _, current_language
 from deskterm.models.complaint import ComplaintCategory
 from deskterm.services import audit
@@ -68,17 +68,28 @@ def category_label(session: Session, code: str) -> str:
 
 def save_category(
     *, session: Session, actor: Actor, clock: Clock, code: str, name_zh: str, name_en: str,
-    sort: int = 500, active: bool = True,
+    sort: int = 500, active: bool = True, version: int | None = None,
 ) -> ComplaintCategory:
-    """Add, rename or withdraw a complaint category (admin)."""
+    """Add, rename or withdraw a complaint category (admin). `version`: the one the form was
+    opened with (0 for a category no admin has changed yet); another admin's save since then
+    refuses this one, naming what they changed (issue 14: no lost update)."""
     require(actor, "complaints.categories")
     code = code.strip().lower()
     if not code or len(code) > 32 or not all(c.isalnum() or c == "_" for c in code):
         raise InvalidInput(_("A category code is 1 to 32 letters, digits or '_'."), field="code")
     if not (name_zh.strip() or name_en.strip()):
         raise InvalidInput(_("Give the category a name."), field="name")
-    row = lock_row(session, ComplaintCategory, code) or ComplaintCategory(code=code, name_zh="",
-                                                                          name_en="")
+    stored = lock_row(session, ComplaintCategory, code)
+    if version is not None and (stored.version if stored is not None else 0) != version:
+        assert stored is not None
+        now = ", ".join(f"{label}: {value}" for label, value in (
+            (_("Chinese name"), stored.name_zh), (_("English name"), stored.name_en),
+            (_("In use"), _("yes") if stored.active else _("no"))) if value)
+        raise StaleEdit(_("Another admin changed category {code} while you had it open (now "
+                          "{what}); nothing of yours was saved. Look at it again and redo your "
+                          "change.").format(code=code, what=now))
+    row = stored or ComplaintCategory(code=code, name_zh="", name_en="")
+    row.version = (stored.version if stored is not None else 0) + 1
     row.name_zh = fits(name_zh, limit=64, field="name_zh")
     row.name_en = fits(name_en, limit=128, field="name_en")
     row.sort, row.active = sort, active
@@ -99,6 +110,7 @@ class CategoryRow:
     sort: int
     active: bool
     builtin: bool
+    version: int = 0  # what the form passes back (save_category)
 
 
 def category_rows(session: Session) -> list[CategoryRow]:
@@ -114,5 +126,5 @@ def category_rows(session: Session) -> list[CategoryRow]:
         rows[row.code] = CategoryRow(
             row.code, row.name_zh or (shipped.name_zh if shipped else ""),
             row.name_en or (shipped.name_en if shipped else ""), row.sort, row.active,
-            shipped is not None)
+            shipped is not None, row.version)
     return sorted(rows.values(), key=lambda c: (c.sort, c.code))

@@ -115,9 +115,11 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
         if not text.lstrip("-").isdigit() or len(text) > 6:
             self.show_error(InvalidInput(_("The sort order is a whole number."), field="sort"))
             return
+        opened = self.rows.get(self._input("code").value.strip().lower())
         values = dict(code=self._input("code").value, name_zh=self._input("name_zh").value,
                       name_en=self._input("name_en").value, sort=int(text),
-                      active=self.query_one("#category-active", TickBox).value)
+                      active=self.query_one("#category-active", TickBox).value,
+                      version=opened.version if opened is not None else 0)
         app = self.app
 
         def saved(row) -> None:
