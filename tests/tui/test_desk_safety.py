@@ -237,6 +237,16 @@ def test_a_check_out_of_an_earlier_shift_cannot_be_undone(engine, estate, staff,
     ("Zhang Weiming", "Zhang Weiminh", True),  # one character off
     ("钱志刚", "钱志", False),       # two characters: only the same sound counts
     ("王五", "王六", False),
+    # a denied name with something added (issue 16 re-test): contained, after the same
+    # normalisation; a Latin name only as whole words
+    ("黄文斌", "黄文斌先生", True),
+    ("钱志刚", "钱志刚（快递）", True),
+    ("钱志刚", "快递 钱志刚", True),
+    ("钱志刚", "钱志钢先生", True),   # a name alike, with something added
+    ("黄文斌", "黄·文斌", True),
+    ("Zhang Wei", "Mr. Zhang Wei", True),
+    ("Li", "Oliver", False),
+    ("钱志刚", "张三先生", False),
 ])
 def test_names_alike_on_the_deny_list(engine, staff, clock, denied, typed, flagged):
     run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
@@ -260,6 +270,61 @@ def test_a_name_changed_to_a_denied_one_needs_the_supervisor(engine, estate, sta
         changes=VisitorSlipUpdate(visitor_name="钱志钢"),
         deny_override=visitors.DenyOverride(staff.supervisor, entry.id)))
     assert (saved.visitor_name, saved.deny_decided_by) == ("钱志钢", staff.supervisor.user_id)
+
+
+def test_a_rename_gets_the_decision_for_the_entry_it_matches(engine, estate, staff, clock,
+                                                             settings):
+    """A slip let in over one entry (钱志刚) renamed to a name containing another (黄文斌先生):
+    that entry's decision is asked; the old override is not carried over to it."""
+    qian, huang = (run_write(engine, lambda s, n=n: add_deny_entry(
+        session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"))
+        for n in ("钱志刚", "黄文斌"))
+    slip = run_write(engine, lambda s: visitors.register_slip(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        slip_in=walk_in(estate, visitor_name="钱志刚", doc_number=valid_resident_id(1)),
+        deny_override=visitors.DenyOverride(staff.supervisor, qian.id)))
+    assert slip.deny_entry_id == qian.id
+
+    def rename(override=None):
+        return run_write(engine, lambda s: visitors.update_slip(
+            session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
+            changes=VisitorSlipUpdate(visitor_name="黄文斌先生"), deny_override=override))
+
+    for override in (None, visitors.DenyOverride(staff.supervisor, qian.id)):
+        with pytest.raises(visitors.DenyListMatch) as err:
+            rename(override)
+        assert err.value.entry_id == huang.id
+    stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
+    assert (stored.visitor_name, stored.deny_entry_id) == ("钱志刚", qian.id)
+    saved = rename(visitors.DenyOverride(staff.supervisor, huang.id))
+    assert (saved.visitor_name, saved.deny_entry_id) == ("黄文斌先生", huang.id)
+
+
+@pytest.mark.parametrize("typed", ["黄文斌先生", "钱志刚（快递）"])
+async def test_a_denied_name_with_something_added_stops_for_the_supervisor(
+        make_desk_app, engine, estate, staff, clock, settings, typed):
+    """Registration and a rename on the list: both stop at the supervisor."""
+    for name in ("钱志刚", "黄文斌"):
+        run_write(engine, lambda s, n=name: add_deny_entry(
+            session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"))
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter", "e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        app.screen.query_one("#visitor-name-input").value = ""
+        await pilot.press(*typed, "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SupervisorDialog"
+        assert typed[3:].strip("（）") in screen_text(app)  # the name as typed is shown
+        stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
+        assert stored.visitor_name == "王一"
+    with pytest.raises(visitors.DenyListMatch):
+        run_write(engine, lambda s: visitors.register_slip(
+            session=s, actor=staff.operator, clock=clock, settings=settings,
+            slip_in=walk_in(estate, visitor_name=typed, doc_number=valid_resident_id(2))))
 
 
 async def test_renaming_on_the_list_asks_the_supervisor(make_desk_app, engine, estate, staff,
