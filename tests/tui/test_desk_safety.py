@@ -926,11 +926,11 @@ async def test_a_blank_physical_count_is_not_signed_as_zero(make_desk_app, engin
     app = make_desk_app(area="handover")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        app.screen.query_one("#count-keys").value = ""
+        _type_counts(app, {"keys": ""})  # every other count typed
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "HandoverScreen"
-        assert "Count them" in app.screen.query_one("#field-count-keys").error
+        assert "count them" in app.screen.query_one("#field-count-keys").error
         assert app.focused.id == "count-keys"
         await pilot.press(*"12", "ctrl+s", "y")
         await settle(pilot)
@@ -1345,11 +1345,15 @@ async def test_the_handover_shows_the_expected_blank_slips_and_names_a_differenc
         await pilot.press("ctrl+r")  # gather again: two slips issued since the screen opened
         await settle(pilot)
         box = app.screen.query_one("#count-blank_slips", Input)
+        assert box.value == ""  # never pre-filled: a shift that does not count signs nothing
+        box.focus()
+        await pilot.press("4", "7")
+        await settle(pilot)
 
         def shown() -> str:  # the sentence wraps at 80 columns: compare without the breaks
             return "".join(screen_text(app).split())
 
-        if lang == "en":  # the form was filled before the slips were issued: 47 typed
+        if lang == "en":
             assert "45expected(47atthestartoftheshift−2issued);47counted:2more" in shown()
         else:
             assert "应有45（接班时47−本班发出2）；实点47：比应有数多2" in shown()
@@ -1418,3 +1422,142 @@ def test_every_refused_field_goes_through_show_refusal():
                     re.search(r"\.error = (?!\"\")", before) for before in lines[max(0, i - 3):i]):
                 by_hand.append(f"{path.relative_to(root)}:{i + 1}")
     assert by_hand == []
+
+
+# -- issue 16 re-test: the handover counts --------------------------------------------------
+def _handover_before(engine, clock, settings, staff, blank_slips=47):
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import start_shift_for
+
+    before = start_shift_for(engine, clock, settings, staff.supervisor)
+    run_write(engine, lambda s: handover.sign(
+        session=s, actor=before, clock=clock, settings=settings, notices="",
+        physical_items={item: blank_slips if item == "blank_slips" else 1
+                        for item in settings.physical_items}))
+
+
+def _type_counts(app, values: dict[str, str]) -> None:
+    from textual.widgets import Input
+
+    for item in app.settings.physical_items:
+        app.screen.query_one(f"#count-{item}", Input).value = values.get(item, "1")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize(("typed", "says"), [
+    ("-1", {"en": "whole number from 0 to", "zh_CN": "100000"}),
+    ("100001", {"en": "whole number from 0 to", "zh_CN": "100000"}),
+])
+async def test_a_count_out_of_range_is_refused_before_the_question_at_its_field(
+        make_desk_app, engine, clock, settings, staff, lang, typed, says):
+    """F8, -1 in Blank slips, Ctrl+S: no question, the sentence shown under the counts, the
+    count marked and focused (before: the question, then nothing signed and nothing said)."""
+    from deskterm.models.shift import Handover
+    from deskterm.tui.widgets.field import FormField
+
+    app = make_desk_app(area="handover", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _type_counts(app, {"blank_slips": typed})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"  # no signing question
+        field = app.screen.query_one("#field-count-blank-slips", FormField)
+        assert field.error and says[lang] in field.error
+        assert "".join(field.error.split()) in "".join(screen_text(app).split())
+        assert app.focused is app.screen.query_one("#count-blank_slips")
+    assert run_read(engine, lambda s: s.exec(select(Handover)).all()) == []
+
+
+async def test_a_refused_sign_shows_the_service_s_sentence(make_desk_app, engine, monkeypatch):
+    """Whatever the screen missed, the service's refusal at the sign comes back at its field."""
+    from deskterm.errors import InvalidInput
+    from deskterm.services.shift import handover
+    from deskterm.tui.widgets.field import FormField
+
+    def refuse(**_kw):
+        raise InvalidInput("A count is between 0 and 100000.", field="count_blank_slips")
+
+    monkeypatch.setattr(handover, "sign", refuse)
+    app = make_desk_app(area="handover")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _type_counts(app, {})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"
+        assert "between 0 and 100000" in screen_text(app)
+        assert app.screen.query_one("#field-count-blank-slips", FormField).error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_a_shortfall_is_signed_only_with_a_word_in_the_notices(
+        make_desk_app, engine, clock, settings, staff, lang):
+    from textual.widgets import TextArea
+
+    from deskterm.models.shift import Handover
+
+    _handover_before(engine, clock, settings, staff)
+    app = make_desk_app(area="handover", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _type_counts(app, {"blank_slips": "45"})  # 47 expected
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"
+        shown = "".join(screen_text(app).split())
+        assert ("2fewerthanthe47expected" in shown if lang == "en" else "少2" in shown)
+        assert app.focused is app.screen.query_one("#notices", TextArea)
+        await pilot.press(*"两张作废")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    signed = run_read(engine, lambda s: s.exec(select(Handover).order_by(Handover.id)).all())
+    assert [(h.physical_items["blank_slips"], h.notices) for h in signed][-1] == (45, "两张作废")
+
+
+def test_the_service_refuses_a_shortfall_unsaid_and_a_blank_count(engine, clock, settings,
+                                                                  staff):
+    from deskterm.errors import InvalidInput
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import start_shift_for
+
+    _handover_before(engine, clock, settings, staff)
+    me = start_shift_for(engine, clock, settings, staff.operator)
+    counts = {item: 1 for item in settings.physical_items}
+
+    def sign(notices, **change):
+        return run_write(engine, lambda s: handover.sign(
+            session=s, actor=me, clock=clock, settings=settings, notices=notices,
+            physical_items={**counts, **change}))
+
+    with pytest.raises(InvalidInput) as err:
+        sign("", blank_slips=46)
+    assert err.value.field == "notices"
+    with pytest.raises(InvalidInput) as err:
+        sign("", blank_slips="")
+    assert err.value.field == "count_blank_slips"
+    assert sign("一张找不到", blank_slips=46).physical_items["blank_slips"] == 46
+
+
+def test_the_summary_counts_returned_and_lost_slips_apart(engine, estate, clock, settings,
+                                                          staff):
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import start_shift_for
+
+    me = start_shift_for(engine, clock, settings, staff.operator)
+    a, b = (run_write(engine, lambda s, n=n, i=i: visitors.register_slip(
+        session=s, actor=me, clock=clock, settings=settings,
+        slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1))))
+        for i, n in enumerate(["王一", "王二"]))
+    for slip, back in ((a, True), (b, False)):
+        run_write(engine, lambda s, x=slip, r=back: visitors.check_out(
+            session=s, actor=me, clock=clock, settings=settings, slip_id=x.id,
+            slip_returned=r))
+    signed = run_write(engine, lambda s: handover.sign(
+        session=s, actor=me, clock=clock, settings=settings, notices="",
+        physical_items={item: 1 for item in settings.physical_items}))
+    assert (signed.done_summary["visitors_out"], signed.done_summary["visitors_lost"]) == (1, 1)
