@@ -1561,3 +1561,59 @@ def test_the_summary_counts_returned_and_lost_slips_apart(engine, estate, clock,
         session=s, actor=me, clock=clock, settings=settings, notices="",
         physical_items={item: 1 for item in settings.physical_items}))
     assert (signed.done_summary["visitors_out"], signed.done_summary["visitors_lost"]) == (1, 1)
+
+
+# -- issue 16 re-test: rows hidden between the pinned overdue rows and the rest are said ----
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_rows_hidden_under_the_overdue_ones_are_said(make_desk_app, engine, clock,
+                                                           settings, staff, lang):
+    """3 overdue + 2 nearly due + 10 more, then an intake at 80x24: the board keeps the overdue
+    rows on top and scrolls to the new order; the two due next are in view or a line under
+    the overdue rows says how many are hidden there: the list never looks complete."""
+    from deskterm.models.repair import RepairScope
+    from tests.services.test_repairs_support import create, make_repair_estate, order_in
+
+    estate = make_repair_estate(engine)
+    op = staff.operator
+
+    def lift(n):
+        return create(engine, clock, settings, op, order_in(
+            None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"))
+
+    overdue = [lift(n) for n in (1, 2, 3)]
+    clock.advance(hours=1)
+    near = [lift(n) for n in (4, 5)]
+    clock.advance(minutes=90)  # the first three are 30 min late, the next two due in 30 min
+    for i in range(10):
+        create(engine, clock, settings, op, order_in(estate.unit_1203, description=f"暖气 {i}"))
+        clock.advance(minutes=1)
+    app = make_desk_app(area="repairs", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab",
+                          *"卧室暖气片不热", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")  # the print offer: back to the board
+        await settle(pilot)
+        board = app.screen.query_one("#list-board")
+        order = [board.row_at(i).key for i in range(board.total)]
+        assert order[:5] == [o.id for o in overdue + near]
+        in_view = [r.key for r in board.rows_in_view]
+        assert in_view[:3] == [o.id for o in overdue]
+        assert board.current.key in in_view
+        hidden = [k for k in order[3:order.index(in_view[3])]]
+        shown = screen_text(app)
+        marker = "↑ {n} more above" if lang == "en" else "↑ 上方还有 {n} 条"
+        if hidden:  # scrolled away: said, on the line under the overdue rows
+            assert hidden[:2] == [o.id for o in near]
+            assert marker.format(n=len(hidden)) in shown
+            lines = shown.splitlines()
+            row3 = next(i for i, line in enumerate(lines) if "3栋电梯" in line)
+            assert marker.format(n=len(hidden)) in lines[row3 + 1]
+        else:
+            assert all(o.id in in_view for o in near)
+        board.focus()
+        await pilot.press("home")  # back to the top: nothing hidden, no marker
+        await settle(pilot)
+        assert "↑" not in screen_text(app)
+        assert [r.key for r in board.rows_in_view][:5] == order[:5]
