@@ -74,6 +74,13 @@ def written_in(lang: str | None) -> Iterator[str]:
         _record_translation.reset(token)
 
 
+def site_text(msgid: str, lang: str | None) -> str:
+    """An app-chosen word stored in a record, in the site's language (settings.site_lang):
+    `written_in` for one message (a default topic the screen fills in, issue 16)."""
+    with written_in(lang):
+        return _(msgid)
+
+
 def load_translation(lang: str) -> gettext.NullTranslations:
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     translation: gettext.NullTranslations = gettext.NullTranslations()

@@ -60,6 +60,132 @@ def test_every_writer_of_a_logbook_line_or_handover_item_is_driven_here():
     assert _writers_in_source() == set(WRITERS)
 
 
+# -- every app-chosen word stored in any record (issue 16 re-test: an inquiry's topic) -----
+# A translated word (`_()`, or `_().format`) given as the value of a record's field (a model
+# or schema built anywhere in the app), or of a service call's argument, outside a
+# `with written_in(...)` block, would be stored in the operator's screen language. Found from
+# the source: each such place must be a function this module drives in both directions below,
+# which runs only inside written_in (its callers wrap it). `i18n.site_text` is the one-word way.
+SITE_WORDS_DRIVEN = {"services/shift/duty.py:_report_gaps",
+                     "services/callbacks/outcomes.py:_dissatisfied_written"}
+# a service call's arguments that are refusal sentences (shown, never stored)
+MESSAGE_ARGS = {"message", "required_msg", "what", "label"}
+
+
+def _model_names() -> set[str]:
+    import importlib
+    import inspect
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import deskterm.models
+
+    names = set()
+    for info in pkgutil.iter_modules(deskterm.models.__path__):
+        module = importlib.import_module(f"deskterm.models.{info.name}")
+        names |= {n for n, o in vars(module).items() if inspect.isclass(o)
+                  and issubclass(o, BaseModel) and o.__module__ == module.__name__}
+    return names
+
+
+def _ui_words(node: ast.AST) -> bool:
+    """The value is a translated word of the running language (at its top level)."""
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return node.func.id == "_"
+        return isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+            and _ui_words(node.func.value)
+    if isinstance(node, ast.BoolOp):
+        return any(_ui_words(v) for v in node.values)
+    if isinstance(node, ast.IfExp):
+        return _ui_words(node.body) or _ui_words(node.orelse)
+    if isinstance(node, ast.BinOp):
+        return _ui_words(node.left) or _ui_words(node.right)
+    if isinstance(node, ast.JoinedStr):
+        return any(_ui_words(v.value) for v in node.values if isinstance(v, ast.FormattedValue))
+    return False
+
+
+def _ui_words_into_records() -> set[str]:
+    root = Path(deskterm.__file__).parent
+    models = _model_names()
+    found = set()
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        services = {a.asname or a.name for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)
+                    and (node.module or "").startswith("deskterm.services") for a in node.names}
+        shielded = {id(sub) for node in ast.walk(tree) if isinstance(node, ast.With)
+                    and any(isinstance(i.context_expr, ast.Call)
+                            and getattr(i.context_expr.func, "id", None) == "written_in"
+                            for i in node.items)
+                    for sub in ast.walk(node)}
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            for call in ast.walk(fn):
+                if not isinstance(call, ast.Call) or id(call) in shielded:
+                    continue
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr in ("model_construct",
+                                                                     "model_validate"):
+                    func = func.value
+                head = func
+                while isinstance(head, ast.Attribute):
+                    head = head.value
+                name = head.id if isinstance(head, ast.Name) else ""
+                if isinstance(func, ast.Name) and func.id in models:
+                    values = [k.value for k in call.keywords] + list(call.args)
+                elif name in services:
+                    values = [k.value for k in call.keywords if k.arg not in MESSAGE_ARGS]
+                else:
+                    continue
+                if any(_ui_words(v) for v in values):
+                    found.add(f"{path.relative_to(root).as_posix()}:{fn.name}")
+    return found
+
+
+def test_every_app_word_stored_in_a_record_is_in_the_site_s_language():
+    """Before the fix: tui/dialogs/inquiry_contact.py (the default topic) and
+    services/callbacks/outcomes.py (a dissatisfied callback's complaint) were found."""
+    assert _ui_words_into_records() <= SITE_WORDS_DRIVEN
+
+
+@pytest.mark.parametrize(("site", "ui"), [("zh_CN", "en"), ("en", "zh_CN")])
+def test_a_dissatisfied_callback_writes_its_complaint_in_the_site_s_language(
+        engine, clock, settings, staff, site, ui):
+    from deskterm.models.complaint import Complaint
+    from deskterm.services.callbacks import outcomes as callback_outcomes
+    from deskterm.services.callbacks import queue as callbacks
+    from tests.services.test_callbacks import repaired_order
+
+    site_settings = settings.replace(site_lang=site)
+    oid = repaired_order(engine, clock, site_settings, staff.operator)
+    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
+    set_language(ui)
+    run_write(engine, lambda s: callback_outcomes.record_callback(
+        session=s, actor=staff.operator, clock=clock, settings=site_settings, callback_id=cb.id,
+        version=cb.version, method="phone", result="dissatisfied", comment="维修工态度差",
+        person="陈阿姨", dissatisfied_action="complaint"))
+    made = run_read(engine, lambda s: s.exec(select(Complaint)).one())
+    if site == "zh_CN":
+        assert ENGLISH_WORD.search(made.content + made.department) is None, made
+    else:
+        assert "Callback on repair" in made.content and made.department == "Engineering"
+
+
+def test_the_default_topic_is_written_in_the_site_s_language():
+    from deskterm.i18n import site_text
+    from deskterm.services.inquiries.log import DEFAULT_TOPIC
+
+    set_language("en")
+    assert site_text(DEFAULT_TOPIC, "zh_CN") == "找人"
+    set_language("zh_CN")
+    assert site_text(DEFAULT_TOPIC, "en") == "Looking for someone"
+    set_language("en")
+
+
 def test_written_in_changes_only_this_thread_s_language():
     set_language("en")
     with written_in("zh_CN"):

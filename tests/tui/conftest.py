@@ -107,3 +107,9 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+def count_keys(settings, value: str = "1") -> list[str]:
+    """The keys that count every physical item at the handover, from the notices: Tab, the
+    number (the boxes open empty: a shift that never counts signs nothing, issue 16)."""
+    return [key for _item in settings.physical_items for key in ("tab", *value)]

@@ -237,6 +237,16 @@ def test_a_check_out_of_an_earlier_shift_cannot_be_undone(engine, estate, staff,
     ("Zhang Weiming", "Zhang Weiminh", True),  # one character off
     ("钱志刚", "钱志", False),       # two characters: only the same sound counts
     ("王五", "王六", False),
+    # a denied name with something added (issue 16 re-test): contained, after the same
+    # normalisation; a Latin name only as whole words
+    ("黄文斌", "黄文斌先生", True),
+    ("钱志刚", "钱志刚（快递）", True),
+    ("钱志刚", "快递 钱志刚", True),
+    ("钱志刚", "钱志钢先生", True),   # a name alike, with something added
+    ("黄文斌", "黄·文斌", True),
+    ("Zhang Wei", "Mr. Zhang Wei", True),
+    ("Li", "Oliver", False),
+    ("钱志刚", "张三先生", False),
 ])
 def test_names_alike_on_the_deny_list(engine, staff, clock, denied, typed, flagged):
     run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
@@ -260,6 +270,61 @@ def test_a_name_changed_to_a_denied_one_needs_the_supervisor(engine, estate, sta
         changes=VisitorSlipUpdate(visitor_name="钱志钢"),
         deny_override=visitors.DenyOverride(staff.supervisor, entry.id)))
     assert (saved.visitor_name, saved.deny_decided_by) == ("钱志钢", staff.supervisor.user_id)
+
+
+def test_a_rename_gets_the_decision_for_the_entry_it_matches(engine, estate, staff, clock,
+                                                             settings):
+    """A slip let in over one entry (钱志刚) renamed to a name containing another (黄文斌先生):
+    that entry's decision is asked; the old override is not carried over to it."""
+    qian, huang = (run_write(engine, lambda s, n=n: add_deny_entry(
+        session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"))
+        for n in ("钱志刚", "黄文斌"))
+    slip = run_write(engine, lambda s: visitors.register_slip(
+        session=s, actor=staff.operator, clock=clock, settings=settings,
+        slip_in=walk_in(estate, visitor_name="钱志刚", doc_number=valid_resident_id(1)),
+        deny_override=visitors.DenyOverride(staff.supervisor, qian.id)))
+    assert slip.deny_entry_id == qian.id
+
+    def rename(override=None):
+        return run_write(engine, lambda s: visitors.update_slip(
+            session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
+            changes=VisitorSlipUpdate(visitor_name="黄文斌先生"), deny_override=override))
+
+    for override in (None, visitors.DenyOverride(staff.supervisor, qian.id)):
+        with pytest.raises(visitors.DenyListMatch) as err:
+            rename(override)
+        assert err.value.entry_id == huang.id
+    stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
+    assert (stored.visitor_name, stored.deny_entry_id) == ("钱志刚", qian.id)
+    saved = rename(visitors.DenyOverride(staff.supervisor, huang.id))
+    assert (saved.visitor_name, saved.deny_entry_id) == ("黄文斌先生", huang.id)
+
+
+@pytest.mark.parametrize("typed", ["黄文斌先生", "钱志刚（快递）"])
+async def test_a_denied_name_with_something_added_stops_for_the_supervisor(
+        make_desk_app, engine, estate, staff, clock, settings, typed):
+    """Registration and a rename on the list: both stop at the supervisor."""
+    for name in ("钱志刚", "黄文斌"):
+        run_write(engine, lambda s, n=name: add_deny_entry(
+            session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"))
+    (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter", "e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSlipDialog"
+        app.screen.query_one("#visitor-name-input").value = ""
+        await pilot.press(*typed, "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SupervisorDialog"
+        assert typed[3:].strip("（）") in screen_text(app)  # the name as typed is shown
+        stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
+        assert stored.visitor_name == "王一"
+    with pytest.raises(visitors.DenyListMatch):
+        run_write(engine, lambda s: visitors.register_slip(
+            session=s, actor=staff.operator, clock=clock, settings=settings,
+            slip_in=walk_in(estate, visitor_name=typed, doc_number=valid_resident_id(2))))
 
 
 async def test_renaming_on_the_list_asks_the_supervisor(make_desk_app, engine, estate, staff,
@@ -861,11 +926,11 @@ async def test_a_blank_physical_count_is_not_signed_as_zero(make_desk_app, engin
     app = make_desk_app(area="handover")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        app.screen.query_one("#count-keys").value = ""
+        _type_counts(app, {"keys": ""})  # every other count typed
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "HandoverScreen"
-        assert "Count them" in app.screen.query_one("#field-count-keys").error
+        assert "count them" in app.screen.query_one("#field-count-keys").error
         assert app.focused.id == "count-keys"
         await pilot.press(*"12", "ctrl+s", "y")
         await settle(pilot)
@@ -1280,11 +1345,15 @@ async def test_the_handover_shows_the_expected_blank_slips_and_names_a_differenc
         await pilot.press("ctrl+r")  # gather again: two slips issued since the screen opened
         await settle(pilot)
         box = app.screen.query_one("#count-blank_slips", Input)
+        assert box.value == ""  # never pre-filled: a shift that does not count signs nothing
+        box.focus()
+        await pilot.press("4", "7")
+        await settle(pilot)
 
         def shown() -> str:  # the sentence wraps at 80 columns: compare without the breaks
             return "".join(screen_text(app).split())
 
-        if lang == "en":  # the form was filled before the slips were issued: 47 typed
+        if lang == "en":
             assert "45expected(47atthestartoftheshift−2issued);47counted:2more" in shown()
         else:
             assert "应有45（接班时47−本班发出2）；实点47：比应有数多2" in shown()
@@ -1353,3 +1422,198 @@ def test_every_refused_field_goes_through_show_refusal():
                     re.search(r"\.error = (?!\"\")", before) for before in lines[max(0, i - 3):i]):
                 by_hand.append(f"{path.relative_to(root)}:{i + 1}")
     assert by_hand == []
+
+
+# -- issue 16 re-test: the handover counts --------------------------------------------------
+def _handover_before(engine, clock, settings, staff, blank_slips=47):
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import start_shift_for
+
+    before = start_shift_for(engine, clock, settings, staff.supervisor)
+    run_write(engine, lambda s: handover.sign(
+        session=s, actor=before, clock=clock, settings=settings, notices="",
+        physical_items={item: blank_slips if item == "blank_slips" else 1
+                        for item in settings.physical_items}))
+
+
+def _type_counts(app, values: dict[str, str]) -> None:
+    from textual.widgets import Input
+
+    for item in app.settings.physical_items:
+        app.screen.query_one(f"#count-{item}", Input).value = values.get(item, "1")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize(("typed", "says"), [
+    ("-1", {"en": "whole number from 0 to", "zh_CN": "100000"}),
+    ("100001", {"en": "whole number from 0 to", "zh_CN": "100000"}),
+])
+async def test_a_count_out_of_range_is_refused_before_the_question_at_its_field(
+        make_desk_app, engine, clock, settings, staff, lang, typed, says):
+    """F8, -1 in Blank slips, Ctrl+S: no question, the sentence shown under the counts, the
+    count marked and focused (before: the question, then nothing signed and nothing said)."""
+    from deskterm.models.shift import Handover
+    from deskterm.tui.widgets.field import FormField
+
+    app = make_desk_app(area="handover", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _type_counts(app, {"blank_slips": typed})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"  # no signing question
+        field = app.screen.query_one("#field-count-blank-slips", FormField)
+        assert field.error and says[lang] in field.error
+        assert "".join(field.error.split()) in "".join(screen_text(app).split())
+        assert app.focused is app.screen.query_one("#count-blank_slips")
+    assert run_read(engine, lambda s: s.exec(select(Handover)).all()) == []
+
+
+async def test_a_refused_sign_shows_the_service_s_sentence(make_desk_app, engine, monkeypatch):
+    """Whatever the screen missed, the service's refusal at the sign comes back at its field."""
+    from deskterm.errors import InvalidInput
+    from deskterm.services.shift import handover
+    from deskterm.tui.widgets.field import FormField
+
+    def refuse(**_kw):
+        raise InvalidInput("A count is between 0 and 100000.", field="count_blank_slips")
+
+    monkeypatch.setattr(handover, "sign", refuse)
+    app = make_desk_app(area="handover")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _type_counts(app, {})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"
+        assert "between 0 and 100000" in screen_text(app)
+        assert app.screen.query_one("#field-count-blank-slips", FormField).error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_a_shortfall_is_signed_only_with_a_word_in_the_notices(
+        make_desk_app, engine, clock, settings, staff, lang):
+    from textual.widgets import TextArea
+
+    from deskterm.models.shift import Handover
+
+    _handover_before(engine, clock, settings, staff)
+    app = make_desk_app(area="handover", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _type_counts(app, {"blank_slips": "45"})  # 47 expected
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandoverScreen"
+        shown = "".join(screen_text(app).split())
+        assert ("2fewerthanthe47expected" in shown if lang == "en" else "少2" in shown)
+        assert app.focused is app.screen.query_one("#notices", TextArea)
+        await pilot.press(*"两张作废")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    signed = run_read(engine, lambda s: s.exec(select(Handover).order_by(Handover.id)).all())
+    assert [(h.physical_items["blank_slips"], h.notices) for h in signed][-1] == (45, "两张作废")
+
+
+def test_the_service_refuses_a_shortfall_unsaid_and_a_blank_count(engine, clock, settings,
+                                                                  staff):
+    from deskterm.errors import InvalidInput
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import start_shift_for
+
+    _handover_before(engine, clock, settings, staff)
+    me = start_shift_for(engine, clock, settings, staff.operator)
+    counts = {item: 1 for item in settings.physical_items}
+
+    def sign(notices, **change):
+        return run_write(engine, lambda s: handover.sign(
+            session=s, actor=me, clock=clock, settings=settings, notices=notices,
+            physical_items={**counts, **change}))
+
+    with pytest.raises(InvalidInput) as err:
+        sign("", blank_slips=46)
+    assert err.value.field == "notices"
+    with pytest.raises(InvalidInput) as err:
+        sign("", blank_slips="")
+    assert err.value.field == "count_blank_slips"
+    assert sign("一张找不到", blank_slips=46).physical_items["blank_slips"] == 46
+
+
+def test_the_summary_counts_returned_and_lost_slips_apart(engine, estate, clock, settings,
+                                                          staff):
+    from deskterm.services.shift import handover
+    from tests.tui.conftest import start_shift_for
+
+    me = start_shift_for(engine, clock, settings, staff.operator)
+    a, b = (run_write(engine, lambda s, n=n, i=i: visitors.register_slip(
+        session=s, actor=me, clock=clock, settings=settings,
+        slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1))))
+        for i, n in enumerate(["王一", "王二"]))
+    for slip, back in ((a, True), (b, False)):
+        run_write(engine, lambda s, x=slip, r=back: visitors.check_out(
+            session=s, actor=me, clock=clock, settings=settings, slip_id=x.id,
+            slip_returned=r))
+    signed = run_write(engine, lambda s: handover.sign(
+        session=s, actor=me, clock=clock, settings=settings, notices="",
+        physical_items={item: 1 for item in settings.physical_items}))
+    assert (signed.done_summary["visitors_out"], signed.done_summary["visitors_lost"]) == (1, 1)
+
+
+# -- issue 16 re-test: rows hidden between the pinned overdue rows and the rest are said ----
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_rows_hidden_under_the_overdue_ones_are_said(make_desk_app, engine, clock,
+                                                           settings, staff, lang):
+    """3 overdue + 2 nearly due + 10 more, then an intake at 80x24: the board keeps the overdue
+    rows on top and scrolls to the new order; the two due next are in view or a line under
+    the overdue rows says how many are hidden there: the list never looks complete."""
+    from deskterm.models.repair import RepairScope
+    from tests.services.test_repairs_support import create, make_repair_estate, order_in
+
+    estate = make_repair_estate(engine)
+    op = staff.operator
+
+    def lift(n):
+        return create(engine, clock, settings, op, order_in(
+            None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"))
+
+    overdue = [lift(n) for n in (1, 2, 3)]
+    clock.advance(hours=1)
+    near = [lift(n) for n in (4, 5)]
+    clock.advance(minutes=90)  # the first three are 30 min late, the next two due in 30 min
+    for i in range(10):
+        create(engine, clock, settings, op, order_in(estate.unit_1203, description=f"暖气 {i}"))
+        clock.advance(minutes=1)
+    app = make_desk_app(area="repairs", lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab",
+                          *"卧室暖气片不热", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")  # the print offer: back to the board
+        await settle(pilot)
+        board = app.screen.query_one("#list-board")
+        order = [board.row_at(i).key for i in range(board.total)]
+        assert order[:5] == [o.id for o in overdue + near]
+        in_view = [r.key for r in board.rows_in_view]
+        assert in_view[:3] == [o.id for o in overdue]
+        assert board.current.key in in_view
+        hidden = [k for k in order[3:order.index(in_view[3])]]
+        shown = screen_text(app)
+        marker = "↑ {n} more above" if lang == "en" else "↑ 上方还有 {n} 条"
+        if hidden:  # scrolled away: said, on the line under the overdue rows
+            assert hidden[:2] == [o.id for o in near]
+            assert marker.format(n=len(hidden)) in shown
+            lines = shown.splitlines()
+            row3 = next(i for i, line in enumerate(lines) if "3栋电梯" in line)
+            assert marker.format(n=len(hidden)) in lines[row3 + 1]
+        else:
+            assert all(o.id in in_view for o in near)
+        board.focus()
+        await pilot.press("home")  # back to the top: nothing hidden, no marker
+        await settle(pilot)
+        assert "↑" not in screen_text(app)
+        assert [r.key for r in board.rows_in_view][:5] == order[:5]

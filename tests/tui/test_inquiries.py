@@ -360,3 +360,21 @@ async def test_the_repair_notice_is_shown_from_the_settings_and_the_directory(ma
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, RepairNoticeDialog)
+
+
+@pytest.mark.parametrize(("ui", "site", "stored"), [("en", "zh_CN", "找人"),
+                                                      ("zh_CN", "en", "Looking for someone")])
+async def test_the_topic_the_app_fills_in_is_in_the_site_s_language(
+        make_desk_app, engine, estate, settings, ui, site, stored):
+    """Issue 16 re-test: a contact with no topic typed stored "Looking for someone" from an
+    English screen on a Chinese site; the app's word is the site's (i18n.site_text)."""
+    app = make_desk_app(area="inquiries", lang=ui, app_settings=settings.replace(site_lang=site))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "李四")
+        await pilot.press("enter")  # the only hit: ring at once
+        await settle(pilot)
+        assert isinstance(app.screen, ContactDialog)
+        await pilot.press("4", "ctrl+s")  # "no answer", no topic typed
+        await settle(pilot)
+    assert [i.topic for i in all_rows(engine, Inquiry)] == [stored]

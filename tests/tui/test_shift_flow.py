@@ -16,7 +16,7 @@ from deskterm.services.actor import Actor
 from deskterm.services.shift import duty as shifts
 from deskterm.services.shift import handover
 from deskterm.tui.app import make_app
-from tests.tui.conftest import SIZE, screen_text, settle, start_shift_for, type_text
+from tests.tui.conftest import SIZE, count_keys, screen_text, settle, start_shift_for, type_text
 
 PASSWORD = "secret-pass"
 
@@ -117,6 +117,7 @@ async def test_a_whole_shift_accepting_the_handover(engine, clock, settings, sta
         await pilot.press("f8")
         await settle(pilot)
         await type_text(pilot, "水泵房待工程部复查")
+        await pilot.press(*count_keys(app.settings, "12"))  # counted (the boxes open empty)
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("y")  # yes, sign (Enter never confirms)
@@ -125,7 +126,7 @@ async def test_a_whole_shift_accepting_the_handover(engine, clock, settings, sta
         mine = one(engine, Handover, Handover.shift_id == shift.id)
         assert mine.status == HandoverStatus.signed
         assert mine.notices == "水泵房待工程部复查"
-        assert mine.physical_items["keys"] == 12  # carried from the last handover
+        assert mine.physical_items["keys"] == 12  # as counted, never carried over unseen
         assert any(i["kind"] == "logbook" for i in mine.open_items)
         sheet = app.screen.query_one("#sheet-content").render()
         assert mine.audit_head_hash in str(sheet)
@@ -369,11 +370,12 @@ async def test_signing_a_handover_takes_at_most_five_keys_beyond_the_text(make_d
     notice = "明早9点电梯维保"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        keys = ["f8", *notice, "ctrl+s", "y"]
+        counting = count_keys(app.settings)  # one Tab and one digit a count
+        keys = ["f8", *notice, *counting, "ctrl+s", "y"]
         await pilot.press(*keys)
         await settle(pilot)
         assert type(app.screen).__name__ == "SignedSheetScreen"
-    assert len(keys) - len(notice) <= 5
+    assert len(keys) - len(notice) - len(counting) <= 5
     row = run_read(engine, lambda s: s.exec(select(Handover)).one())
     assert row.notices == notice and row.status == HandoverStatus.signed
 

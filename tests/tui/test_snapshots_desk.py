@@ -16,7 +16,7 @@ from deskterm.services.shift import handover, logbook
 from deskterm.tui.app import make_app
 from tests.services import test_dashboard as dashboard_factories
 from tests.services.test_dashboard import add_message, add_repair, add_visitor
-from tests.tui.conftest import settle, start_shift_for, type_text
+from tests.tui.conftest import count_keys, settle, start_shift_for, type_text
 
 LANGS = ["en", "zh_CN"]
 FIXED_HASH = "0123456789abcdef" * 4
@@ -152,14 +152,14 @@ def test_handover(snap_compare, make_desk_app, engine, clock, settings, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_handover_confirm(snap_compare, make_desk_app, engine, clock, settings, lang):
     app = make_desk_app(lang=lang, area="handover")
-    assert shoot(snap_compare, app, "ctrl+s")
+    assert shoot(snap_compare, app, *count_keys(settings), "ctrl+s")
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_signed_sheet(snap_compare, make_desk_app, engine, clock, settings, lang):
     app = make_desk_app(lang=lang, area="handover")
     some_work(engine, clock, settings, app.actor)
-    assert shoot(snap_compare, app, *"5栋电梯明早9点维保", "ctrl+s", "y")  # y signs; Enter never confirms
+    assert shoot(snap_compare, app, *"5栋电梯明早9点维保", *count_keys(settings), "ctrl+s", "y")  # y signs; Enter never confirms
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
 from deskterm.errors import InvalidInput, NotFound
-from deskterm.i18n import _
+from deskterm.i18n import _, written_in
 from deskterm.models.complaint import (
     Callback,
     CallbackKind,
@@ -81,6 +81,13 @@ def record_callback(
 
 
 def _dissatisfied(*, session, actor, clock, settings, row: Callback, note: str, action: str):
+    with written_in(settings.site_lang):  # the words it stores: the site's language (issue 16)
+        _dissatisfied_written(session=session, actor=actor, clock=clock, settings=settings,
+                              row=row, note=note, action=action)
+
+
+def _dissatisfied_written(*, session, actor, clock, settings, row: Callback, note: str,
+                          action: str):
     if row.subject_kind == CallbackKind.complaint:
         complaints.reopen_complaint(session=session, actor=actor, clock=clock, settings=settings,
                                     complaint_id=row.subject_id,

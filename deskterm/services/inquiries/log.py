@@ -43,6 +43,9 @@ from deskterm.services.permissions import require
 # message or the inquirer's contact instead of trying again (setting `inquiry_tries`).
 ATTEMPTS_BEFORE_MESSAGE = Settings().inquiry_tries
 
+# the topic of a contact opened without one typed: an app word, stored in the site's language
+# (i18n.site_text, issue 16), never the operator's screen language
+DEFAULT_TOPIC = N_("Looking for someone")
 TARGET_KINDS = ("resident", "company", "staff", "directory", "event", "unit")
 
 CHANNEL_LABELS = {Channel.phone: N_("phone"), Channel.walk_in: N_("walk-in")}

@@ -64,7 +64,14 @@ DONE_GROUPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("communications", ("communication.",), N_("Communications recorded")),
 )
 DONE_SKIP = ("shift.", "handover.", "auth.", "permission.")  # the shift's own bookkeeping
-DONE_LABELS = {key: label for key, _actions, label in DONE_GROUPS} | {"other": N_("Other actions")}
+# a check-out with the slip lost (D-8) is a visitor.checkout too: counted apart, never as returned
+LOST = "visitors_lost"
+DONE_LABELS: dict[str, str] = {}
+for _key, _actions, _label in DONE_GROUPS:
+    DONE_LABELS[_key] = _label
+    if _key == "visitors_out":
+        DONE_LABELS[LOST] = N_("Visitor slips lost")
+DONE_LABELS["other"] = N_("Other actions")
 
 
 def done_group(action: str) -> str | None:
@@ -95,6 +102,13 @@ def summarise_done(actions: Iterable[tuple[str, int]]) -> dict[str, int]:
         key = done_group(action)
         if key is not None:
             out[key] = out.get(key, 0) + n
+    if out.get("visitors_out"):
+        details = session.exec(select(AuditEvent.detail).where(
+            AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until,
+            AuditEvent.action == "visitor.checkout")).all()
+        lost = sum(1 for d in details if (d or {}).get("slip_returned") is False)
+        out["visitors_out"] -= lost
+        out[LOST] = lost
     return {key: out[key] for key in DONE_LABELS if out.get(key)}
 
 def kind_label(kind: str) -> str:
@@ -202,22 +216,39 @@ def collect(*, session: Session, actor: Actor, clock: Clock, settings: Settings)
     )
 
 
-def _check_counts(physical_items: dict[str, int], settings: Settings) -> dict[str, int]:
+def check_counts(physical_items: dict[str, int | str], settings: Settings, *,
+                 expected: dict[str, Expected] | None = None, notices: str = "") -> dict[str, int]:
+    """The counts as signed, or the first one wrong as InvalidInput naming its field: a blank
+    count (not a zero), one out of range, or a count short of what the records expect with
+    nothing said in the notices (D-11). The screen calls it before asking to sign; `sign`
+    calls it again, so the CLI and the screen refuse alike."""
     counts: dict[str, int] = {}
     for item in settings.physical_items:
         raw = physical_items.get(item, 0)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raise InvalidInput(_("The count of {item} is blank: count them and type the number "
+                                 "(0 if there are none).").format(
+                item=shifts.physical_item_label(item)), field=f"count_{item}")
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            raise InvalidInput(_("A count is a whole number."), field=f"count_{item}") from None
+            raise InvalidInput(_("The count of {item} is a whole number from 0 to {n}.").format(
+                item=shifts.physical_item_label(item), n=MAX_COUNT),
+                field=f"count_{item}") from None
         if value < 0 or value > MAX_COUNT:
-            raise InvalidInput(_("A count is between 0 and {n}.").format(n=MAX_COUNT),
-                               field=f"count_{item}")
+            raise InvalidInput(_("The count of {item} is a whole number from 0 to {n}.").format(
+                item=shifts.physical_item_label(item), n=MAX_COUNT), field=f"count_{item}")
         counts[item] = value
     unknown = set(physical_items) - set(settings.physical_items)
     if unknown:
         raise InvalidInput(_("Unknown physical item: {items}.").format(
             items=", ".join(sorted(unknown))))
+    for item, want in (expected or {}).items():
+        if item in counts and counts[item] < want.count and not (notices or "").strip():
+            raise InvalidInput(_("{item}: {n} counted, {k} fewer than the {e} expected: say why "
+                                 "in the notices before signing.").format(
+                item=shifts.physical_item_label(item), n=counts[item],
+                k=want.count - counts[item], e=want.count), field="notices")
     return counts
 
 
@@ -244,7 +275,8 @@ def sign(
     notices = (notices or "").strip()
     if len(notices) > 4000:
         raise InvalidInput(_("Notices are limited to 4000 characters."), field="notices")
-    counts = _check_counts(physical_items, settings)
+    expected = expected_counts(session, actor=actor, settings=settings)
+    counts = check_counts(physical_items, settings, expected=expected, notices=notices)
     now = as_utc(clock.now())
     scope = dashboard.Scope(now=now, settings=settings, actor=actor)
     with written_in(settings.site_lang):  # the handed-over items' text stays on the sheet
@@ -258,8 +290,7 @@ def sign(
         notices=notices,
         open_items=[item.snapshot() for item in items],
         physical_items=counts,
-        expected_items={item: e.count for item, e in
-                        expected_counts(session, actor=actor, settings=settings).items()},
+        expected_items={item: e.count for item, e in expected.items()},
         done_summary=done_summary(session, user_id=actor.user_id, since=as_utc(shift.started_at),
                                   until=now),
         status=HandoverStatus.signed,

@@ -146,18 +146,57 @@ def _sound(key: str) -> str:
 SIMILAR_MIN_LENGTH = 3  # a two-character name one character off is half the names of a family
 
 
-def names_alike(name: str, other: str) -> bool:
-    """Names a desk operator could mix up on purpose or by mistake (the deny list, D-6): the
-    same name, the same sound (钱志钢 / 钱志刚: same pinyin), or, from three characters on, one
-    character off (Zhang Wei / Zhang Wen)."""
-    a, b = name_key(name), name_key(other)
-    if not a or not b:
-        return False
+def _keys_alike(a: str, b: str) -> bool:
     if a == b:
         return True
     if any(ord(ch) > 0x2E7F for ch in a + b) and _sound(a) == _sound(b):
         return True
     return min(len(a), len(b)) >= SIMILAR_MIN_LENGTH and _one_edit_apart(a, b)
+
+
+def _name_parts(name: str) -> list[str]:
+    """A name cut where a name inside it may start or end: each Chinese character alone, a
+    Latin word whole (so "Li" is not found inside "Oliver"); brackets and other marks cut
+    too ("钱志刚（快递）" -> 钱 志 刚 快 递)."""
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    parts: list[str] = []
+    word = ""
+    for ch in text:
+        if ch in "·.•-":  # joined, as name_key does (黄·文斌, Zhang-Wei)
+            continue
+        if ch.isalnum() and ord(ch) <= 0x2E7F:
+            word += ch
+            continue
+        if word:
+            parts.append(word)
+            word = ""
+        if ch.isalnum():
+            parts.append(ch)
+    if word:
+        parts.append(word)
+    return parts
+
+
+def names_alike(name: str, other: str) -> bool:
+    """Names a desk operator could mix up on purpose or by mistake (the deny list, D-6): the
+    same name, the same sound (钱志钢 / 钱志刚: same pinyin), from three characters on one
+    character off (Zhang Wei / Zhang Wen), or a name that CONTAINS `other` or a name alike
+    with something added (黄文斌先生, 钱志刚（快递）, Mr Zhang Wei: issue 16)."""
+    a, b = name_key(name), name_key(other)
+    if not a or not b:
+        return False
+    if _keys_alike(a, b):
+        return True
+    parts = _name_parts(name)
+    for start in range(len(parts)):
+        run = ""
+        for part in parts[start:]:
+            run += part
+            if len(run) > len(b) + 1:
+                break
+            if len(run) >= len(b) - 1 and run != a and _keys_alike(run, b):
+                return True
+    return False
 
 
 def canonical_slip_number(text: str) -> str:

@@ -19,11 +19,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskterm.i18n import N_, _
+from deskterm.i18n import N_, _, site_text
 from deskterm.models.inquiry import Channel, ContactOutcome, InquiryCreate, InquiryOutcome
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import log as inquiries
-from deskterm.services.inquiries.log import Advice, ContactStatus
+from deskterm.services.inquiries.log import DEFAULT_TOPIC, Advice, ContactStatus
 from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.reason import ReasonDialog
@@ -255,7 +255,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         kind = {HitKind.resident: "resident", HitKind.company: "company",
                 HitKind.staff: "staff"}.get(self.hit.kind)
         return InquiryCreate.model_construct(
-            channel=self.channel, topic=self._value("topic") or _("Looking for someone"),
+            channel=self.channel, topic=self._value("topic") or site_text(DEFAULT_TOPIC, self.app.settings.site_lang),
             inquirer=self._value("inquirer"), target_kind=kind, target_id=self.hit.id,
             target_text=self.hit.name, outcome=None)
 

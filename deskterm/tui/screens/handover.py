@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Static, TextArea
 
+from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.services.shift import handover as handover_service
 from deskterm.services.shift.duty import physical_item_label
@@ -20,6 +21,7 @@ from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.sla import row_style, sla_text
+from deskterm.tui.worker import describe_error, show_error
 
 register(
     DeskAction("handover.sign", "ctrl+s", "sign", N_("Sign handover"),
@@ -45,7 +47,6 @@ class HandoverScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.counts_loaded = False
         self.open_count = 0
 
     def title_text(self) -> str:
@@ -62,7 +63,9 @@ class HandoverScreen(AreaScreen):
             with Grid(id="physical"):
                 for item in settings.physical_items:
                     yield FormField(physical_item_label(item), name=f"count_{item}",
-                                    control=Input(value="0", type="integer", compact=True,
+                                    # empty until counted: a shift that never counts does
+                                    # not sign "as expected" (the expected is on the line below)
+                                    control=Input(value="", type="integer", compact=True,
                                                   max_length=6, id=f"count-{item}"),
                                     label_width=12)
             # the grid's cells are one line high: a blank count is named here, under it
@@ -98,10 +101,6 @@ class HandoverScreen(AreaScreen):
                     exclusive=True)
 
     def show_draft(self, draft: handover_service.HandoverDraft) -> None:
-        if not self.counts_loaded:
-            for item, count in draft.physical.items():
-                self.query_one(f"#count-{item}", Input).value = str(count)
-            self.counts_loaded = True
         self.expected = draft.expected
         self.show_expected()
         now = self.app.clock.now()
@@ -129,6 +128,7 @@ class HandoverScreen(AreaScreen):
         line.display = bool(sentence)
 
     expected: dict[str, handover_service.Expected] = {}
+    counts_at_refusal: dict[str, str] | None = None
 
     def show_expected(self) -> None:
         """One line per item the records predict: expected, counted, and the difference named."""
@@ -143,22 +143,38 @@ class HandoverScreen(AreaScreen):
 
     @on(Input.Changed)
     def count_typed(self, event: Input.Changed) -> None:
-        if (event.input.id or "").startswith("count-") and event.value.strip():
+        if ((event.input.id or "").startswith("count-") and event.value.strip()
+                and self._counts() != self.counts_at_refusal):  # changed since the refusal
             self.show_count_error("")
         if (event.input.id or "").startswith("count-") and self.is_mounted:
             self.show_expected()
 
+    def refused(self, exc: BaseException) -> None:
+        """A count or the notices refused (here before the question, or by the service at the
+        sign): its sentence on the line under the counts (the grid's cells are one line high)
+        and at its field, which takes the focus."""
+        field = exc.field if isinstance(exc, InvalidInput) else None
+        if not field:
+            show_error(self, exc)
+            return
+        message = describe_error(exc)
+        self.counts_at_refusal = self._counts()
+        self.show_count_error(message)
+        if field == "notices":
+            self.query_one("#notices", TextArea).focus()
+            return
+        for candidate in self.query(FormField):
+            if candidate.name == field:
+                candidate.show_refusal(message)
+
     def action_sign(self) -> None:
-        for item in self.app.settings.physical_items:  # a blank count is not a zero
-            box = self.query_one(f"#count-{item}", Input)
-            if not box.value.strip():
-                self.query_one(f"#field-count-{item.replace('_', '-')}", FormField).error = _(
-                    "Count them and type the number (0 if there are none).")
-                self.show_count_error(_("The count of {item} is blank: count them and type "
-                                        "the number (0 if there are none).").format(
-                    item=physical_item_label(item)))
-                box.focus()
-                return
+        try:  # the service's own check, before the question: blank, range, a shortfall unsaid
+            handover_service.check_counts(self._counts(), self.app.settings,
+                                          expected=self.expected,
+                                          notices=self.query_one("#notices", TextArea).text)
+        except InvalidInput as exc:
+            self.refused(exc)
+            return
         self.show_count_error("")
         question = _("Sign the handover now? It cannot be changed afterwards and your shift "
                      "ends.")
@@ -179,7 +195,8 @@ class HandoverScreen(AreaScreen):
                                            physical_items=counts)
             return handover_service.load_sheet(session, signed.id)
 
-        self.run_db(work, on_done=self.signed, group="handover-sign", exclusive=True)
+        self.run_db(work, on_done=self.signed, on_error=self.refused, group="handover-sign",
+                    exclusive=True)
 
     def signed(self, sheet: handover_service.HandoverSheet) -> None:
         from deskterm.tui.screens.handover_sheet import SignedSheetScreen

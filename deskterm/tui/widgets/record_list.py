@@ -26,6 +26,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from deskterm.i18n import _
 from deskterm.tui.widgets.text import clean, fit
 
 
@@ -228,10 +229,22 @@ class RecordList(Widget, can_focus=True):
             return 0
         return max(0, min(self.pinned, self.total, self.visible_rows - 2))
 
-    def _index_at(self, y: int) -> int:
-        """The row drawn on line `y` under the header: pinned rows, then from `_top`."""
+    def hidden_under_pins(self) -> int:
+        """Rows scrolled out of view between the pinned rows and the rest: said on a line of
+        their own under the pinned rows ("↑ 2 more above"), so the list never looks complete
+        when it is not (issue 16: the orders due next after the overdue ones)."""
         pins = self._pins()
-        return y if y < pins else self._top + y - pins
+        return self._top - pins if pins and self._top > pins else 0
+
+    def _index_at(self, y: int) -> int:
+        """The row drawn on line `y` under the header: pinned rows, the line saying how many
+        are hidden under them (-1, no row), then from `_top`."""
+        pins = self._pins()
+        if y < pins:
+            return y
+        if self.hidden_under_pins():
+            return -1 if y == pins else self._top + y - pins - 1
+        return self._top + y - pins
 
     @property
     def rows_in_view(self) -> list[Row]:
@@ -242,14 +255,20 @@ class RecordList(Widget, can_focus=True):
     # -- moving ----------------------------------------------------------------------------
     def _scroll_to_cursor(self) -> None:
         pins = self._pins()
-        page = self.visible_rows - pins  # the lines that scroll, under the pinned rows
-        if self.cursor < pins:
-            pass  # a pinned row is always in view
-        elif self.cursor < self._top:
-            self._top = self.cursor
-        elif self.cursor >= self._top + page:
-            self._top = self.cursor - page + 1
-        self._top = max(pins, min(self._top, max(self.total - page, pins)))
+        top = self._top
+        for marker in (0, 1):  # rows hidden under the pinned ones take a line to say so
+            page = self.visible_rows - pins - marker  # the lines that scroll, under the pins
+            top = self._top
+            if self.cursor < pins:  # a pinned row is always in view: the rest from its start,
+                top = pins          # the rows due next after the pinned ones
+            elif self.cursor < top:
+                top = self.cursor
+            elif self.cursor >= top + page:
+                top = self.cursor - page + 1
+            top = max(pins, min(top, max(self.total - page, pins)))
+            if not pins or top == pins:
+                break
+        self._top = top
 
     def _move_to(self, index: int) -> None:
         if self.total == 0:
@@ -379,6 +398,10 @@ class RecordList(Widget, can_focus=True):
                 return self._strip(Text(fit(clean(self.empty_text), width)), base + style, width)
             return Strip.blank(width, base)
         index = self._index_at(y)
+        if index < 0:
+            style = self.get_component_rich_style("record-list--empty")
+            text = _("↑ {n} more above").format(n=self.hidden_under_pins())
+            return self._strip(Text(fit(text, width)), base + style, width)
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)
