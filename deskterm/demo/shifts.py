@@ -19,6 +19,8 @@ from deskterm.models.shift import (
 from deskterm.services.shift.dashboard import AttentionItem
 from deskterm.services.shift.handover import summarise_done
 
+LOST_SLIP = "lost slip"  # counted in visitors_done beside visitor.checkout (demo/visitors.py)
+
 OPERATORS = ("op1", "op2", "op3")
 HISTORY_DAYS = 14
 
@@ -225,4 +227,5 @@ def add_done_summaries(ctx: DemoContext, visitors_done: dict[int, dict[str, int]
         counts = Counter(action for at, action in by_user.get(row["outgoing_user_id"], [])
                          if since <= at <= until)
         counts.update(visitors_done.get(row["id"], {}))
-        row["done_summary"] = summarise_done(counts.items())
+        lost = counts.pop(LOST_SLIP, 0)
+        row["done_summary"] = summarise_done(counts.items(), lost=lost)

@@ -257,10 +257,13 @@ class VisitorRows:
                     counts = done.setdefault(handover_id, {})
                     counts[action] = counts.get(action, 0) + 1
 
+        returned = _IDX["slip_returned"]
         for row, ts, out in zip(rows, checked_in, outs, strict=True):
             count(ts, "visitor.register")
             if row[status] != "on_site":
                 count(out, "visitor.checkout")
+                if row[returned] is False:  # the slip never came back (D-8): not "returned"
+                    count(out, "lost slip")
 
     def _note_on_site(self, rows: list[tuple], checked_in: list[int], outs: list[int]) -> None:
         """Which of the day's slips were on site at a handover's signing (checked in by then,

@@ -90,26 +90,30 @@ def done_summary(session: Session, *, user_id: int, since: datetime, until: date
             AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until)
         .group_by(AuditEvent.action)
     ).all()
-    return summarise_done(rows)
+    lost = 0
+    if any(action == "visitor.checkout" for action, _n in rows):
+        details = session.exec(select(AuditEvent.detail).where(
+            AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until,
+            AuditEvent.action == "visitor.checkout")).all()
+        lost = sum(1 for d in details if (d or {}).get("slip_returned") is False)
+    return summarise_done(rows, lost=lost)
 
 
-def summarise_done(actions: Iterable[tuple[str, int]]) -> dict[str, int]:
+def summarise_done(actions: Iterable[tuple[str, int]], *, lost: int = 0) -> dict[str, int]:
     """(audit action, how many) pairs as the sheet's "Done this shift" counts, by group in
     the sheet's order (only groups with a count): the one summary the desk's handover and the
-    demo's (deskterm/demo/build.py) both store."""
+    demo's (deskterm/demo/shifts.py) both store. `lost`: of the check-outs, those whose slip
+    never came back (D-8), counted apart, never as returned."""
     out: dict[str, int] = {}
     for action, n in actions:
         key = done_group(action)
         if key is not None:
             out[key] = out.get(key, 0) + n
-    if out.get("visitors_out"):
-        details = session.exec(select(AuditEvent.detail).where(
-            AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until,
-            AuditEvent.action == "visitor.checkout")).all()
-        lost = sum(1 for d in details if (d or {}).get("slip_returned") is False)
-        out["visitors_out"] -= lost
+    if lost:
+        out["visitors_out"] = out.get("visitors_out", 0) - lost
         out[LOST] = lost
     return {key: out[key] for key in DONE_LABELS if out.get(key)}
+
 
 def kind_label(kind: str) -> str:
     labels = {
