@@ -205,16 +205,18 @@ def test_every_handover_says_what_its_shift_did_as_the_desks_handover_would(demo
     with read_session(engine) as s:
         handovers = s.exec(select(Handover).order_by(Handover.id)).all()
         slips = [(v.checked_in_by, as_utc(v.checked_in_at), v.checked_out_by,
-                  v.checked_out_at and as_utc(v.checked_out_at))
+                  v.checked_out_at and as_utc(v.checked_out_at), v.slip_returned)
                  for v in s.exec(select(VisitorSlip))]
         for h in handovers:
             start, signed = as_utc(s.get(Shift, h.shift_id).started_at), as_utc(h.signed_at)
             want = done_summary(s, user_id=h.outgoing_user_id, since=start, until=signed)
-            came = sum(1 for by, at, _o, _t in slips if by == h.outgoing_user_id
+            came = sum(1 for by, at, _o, _t, _r in slips if by == h.outgoing_user_id
                        and start <= at <= signed)
-            left = sum(1 for _b, _a, by, at in slips if at is not None
-                       and by == h.outgoing_user_id and start <= at <= signed)
-            want.update({k: n for k, n in (("visitors_in", came), ("visitors_out", left)) if n})
+            out = [back for _b, _a, by, at, back in slips if at is not None
+                   and by == h.outgoing_user_id and start <= at <= signed]
+            lost = sum(1 for back in out if back is False)  # D-8: counted apart, not returned
+            want.update({k: n for k, n in (("visitors_in", came), ("visitors_out", len(out) - lost),
+                                           ("visitors_lost", lost)) if n})
             assert h.done_summary == {k: want[k] for k in h.done_summary}, h.id
             assert set(h.done_summary) == set(want) and h.done_summary, h.id
 
