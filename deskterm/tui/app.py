@@ -28,7 +28,7 @@ from deskterm.clock import Clock
 from deskterm.i18n import _, set_language
 from deskterm.tui.actions import bindings
 from deskterm.tui.areas import AREAS, BY_ID, area_for_kind, make_screen
-from deskterm.tui.internals import withdraw_notification
+from deskterm.tui.internals import has_pending_messages, withdraw_notification
 from deskterm.tui.keymap import user_keymap
 from deskterm.tui.messages import BusyChanged, RecordsChanged, ShiftChanged
 from deskterm.tui.paste import paste_safe
@@ -153,6 +153,7 @@ class DeskApp(App[None]):
         self._typed_wait = False
         self._typed_ticket = 0
         self._typed_checked = -1
+        self._typed_after_app = False
         # The desk's screens and dialogs now mounted, in every mode (DeskNode adds and drops
         # them): records_changed and Ctrl+Q reach all of them, not only the mode in view.
         self.desk_screens: dict[Screen, None] = {}
@@ -324,33 +325,19 @@ class DeskApp(App[None]):
     # Textual hands each key to the widget focused *when the app reads it*. A burst (a barcode
     # scanner, a fast typist) is read before the focused field, or the form around it, has
     # handled the Tab or Enter that moves the focus: later keys would land in the old field,
-    # and Ctrl+S would save before the text is in. So keys wait in one queue, in the order they
-    # were typed, and each goes on only when the focused widget and its containers up to the
-    # screen, then the app, have handled everything queued before it: a callback is queued
-    # (`call_later`, which runs after what is queued) on the focused widget, which queues the
-    # next on its parent, up to the app, which says the keys may go on (TypedKeysReady).
-    def _wait_for_focused(self) -> None:
-        self._typed_wait = True
-        self._typed_ticket += 1
-        ticket = self._typed_ticket
-        chain = []
+    # and Ctrl+S would save before the text is in (or before the last box is ticked). So keys
+    # wait in one queue, in the order they were typed, and each goes on only when the focused
+    # widget and its containers up to the screen have handled everything queued before it,
+    # the messages the previous key made them post included (tui/internals.py, 5).
+    def _busy_node(self):
         node = self.focused
         while node is not None:
-            chain.append(node)
+            if has_pending_messages(node):
+                return node
             if node is self.screen:
-                break
+                return None
             node = node.parent
-
-        def step(index: int) -> None:
-            if ticket != self._typed_ticket:
-                return
-            while index < len(chain):
-                if chain[index].call_later(step, index + 1):
-                    return  # it goes on from there, after what that widget had queued
-                index += 1  # (a widget being removed takes no callback: the next one)
-            self.post_message(TypedKeysReady(ticket))
-
-        step(0)
+        return None
 
     def _check_typed_wait(self) -> None:
         """Every TYPED_WAIT_LIMIT_S: a wait still the same as at the last look ends (a widget
@@ -409,6 +396,20 @@ class DeskApp(App[None]):
         while self._typed:
             if self._typed_wait or self._typed_holds:
                 return
+            busy = self._busy_node()
+            if busy is None and not self._typed_after_app and has_pending_messages(self):
+                # A focus change asked for by the form is a callback queued on the app itself:
+                # let what is queued before us run first (once per key, so this always ends).
+                busy = self
+                self._typed_after_app = True
+            if busy is not None:
+                self._typed_wait = True
+                self._typed_ticket += 1
+                ticket = self._typed_ticket
+                if busy.call_later(self.post_message, TypedKeysReady(ticket)):
+                    return  # on again once the busy widget has handled what it had queued
+                self._typed_wait = False  # a widget being removed takes no callback
+            self._typed_after_app = False
             event = self._typed.popleft()
             await super().on_event(event)
             if isinstance(event, events.Key) and _is_command(event.key):
@@ -422,7 +423,6 @@ class DeskApp(App[None]):
                 self.set_timer(COMMAND_KEY_SETTLE_S,
                                partial(self.post_message, TypedKeysReady(ticket)))
                 return
-            self._wait_for_focused()
 
     async def on_typed_keys_ready(self, message: TypedKeysReady) -> None:
         if message.ticket != self._typed_ticket:

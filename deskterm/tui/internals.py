@@ -33,6 +33,13 @@ Textual 8.2.8 internals read or set here, and nowhere else:
    write to the terminal, control codes and all, to prove no stored text can put an escape
    sequence or a `@click` action there. Textual's public screenshots (SVG, text) escape
    exactly what the test looks for.
+5. `MessagePump._message_queue` (`has_pending_messages`). The desk hands typed keys on one
+   at a time (tui/app.py `_hand_over_typed`): a key waits until the focused widget and its
+   containers have handled everything queued before it, including the messages the previous
+   key made them post to themselves (a ticked box posts SelectedChanged). Textual has no
+   public "is this widget idle?"; a chain of `call_later` callbacks (public) passes once and
+   misses what is posted while it passes: Space, Space, Ctrl+S at check-in saved before the
+   last tick ("Not in order"). Without this: a fast burst can act before its own keys.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ TEXTUAL_INTERNALS: tuple[tuple[str, str], ...] = (
     ("textual.screen:Screen", "_compositor"),
     ("textual._compositor:Compositor", "render_update"),
     ("textual.app:App", "_background_screens"),
+    ("textual.message_pump:MessagePump", "_message_queue"),
 )
 
 
@@ -92,3 +100,9 @@ def terminal_update(app: Any) -> Any:
     beneath it, as `App._display` hands it to the driver (note 4; for tests)."""
     return app.screen._compositor.render_update(full=True,
                                                 screen_stack=app._background_screens)
+
+
+def has_pending_messages(node: Any) -> bool:
+    """Whether a widget, screen or app still has messages queued (internal 5)."""
+    queue = getattr(node, "_message_queue", None)
+    return queue is not None and not queue.empty()
