@@ -3,7 +3,7 @@
 Everything else goes through public names only (ruff's SLF001 is on for the whole project and
 ignored for this file alone; no other module imports a `textual.*._*` module or overrides a
 Textual `_on_*` handler). Each internal below says what it is, why no public way exists, and
-what to do when it goes away. `tests/unit/test_library_internals.py` checks every one of them
+what to do when it goes away. `tests/tui/test_library_internals.py` checks every one of them
 against the installed Textual (pinned in pyproject.toml), so an upgrade that changes one fails
 there, by name, instead of showing as a stale style or a stuck toast. The issues to file with
 Textual are in docs/upstream.md.
