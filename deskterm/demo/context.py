@@ -24,6 +24,9 @@ from deskterm.rules.numbering import format_number, local_day
 SHIFT_HOURS = 12
 DAY_SHIFT_START = 8  # 08:00-20:00 and 20:00-08:00, desk time
 
+# counted beside visitor.checkout in a handover's "Done this shift": a slip that never came back
+LOST_SLIP_DONE = "lost slip"
+
 
 @cache
 def _defaults(model: type[SQLModel]) -> dict[str, Callable[[], Any]]:

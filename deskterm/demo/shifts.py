@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deskterm.demo import texts
-from deskterm.demo.context import DAY_SHIFT_START, SHIFT_HOURS, DemoContext, ShiftInfo
+from deskterm.demo.context import (
+    DAY_SHIFT_START,
+    LOST_SLIP_DONE,
+    SHIFT_HOURS,
+    DemoContext,
+    ShiftInfo,
+)
 from deskterm.models.shift import (
     Handover,
     HandoverItem,
@@ -18,8 +24,6 @@ from deskterm.models.shift import (
 )
 from deskterm.services.shift.dashboard import AttentionItem
 from deskterm.services.shift.handover import summarise_done
-
-LOST_SLIP = "lost slip"  # counted in visitors_done beside visitor.checkout (demo/visitors.py)
 
 OPERATORS = ("op1", "op2", "op3")
 HISTORY_DAYS = 14
@@ -227,5 +231,5 @@ def add_done_summaries(ctx: DemoContext, visitors_done: dict[int, dict[str, int]
         counts = Counter(action for at, action in by_user.get(row["outgoing_user_id"], [])
                          if since <= at <= until)
         counts.update(visitors_done.get(row["id"], {}))
-        lost = counts.pop(LOST_SLIP, 0)
+        lost = counts.pop(LOST_SLIP_DONE, 0)
         row["done_summary"] = summarise_done(counts.items(), lost=lost)

@@ -14,7 +14,7 @@ from itertools import accumulate
 from typing import Any
 
 from deskterm.demo import texts
-from deskterm.demo.context import SHIFT_HOURS, DemoContext
+from deskterm.demo.context import LOST_SLIP_DONE, SHIFT_HOURS, DemoContext
 from deskterm.demo.names import document_tail, masked, mobile, person_name, plate
 from deskterm.models.visitor import DenyEntry, ExpectedVisitor
 
@@ -263,7 +263,7 @@ class VisitorRows:
             if row[status] != "on_site":
                 count(out, "visitor.checkout")
                 if row[returned] is False:  # the slip never came back (D-8): not "returned"
-                    count(out, "lost slip")
+                    count(out, LOST_SLIP_DONE)
 
     def _note_on_site(self, rows: list[tuple], checked_in: list[int], outs: list[int]) -> None:
         """Which of the day's slips were on site at a handover's signing (checked in by then,

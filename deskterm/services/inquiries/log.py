@@ -287,16 +287,21 @@ def correct_attempt(
         detail={"attempt": original.id, "correction": correction.id, "from": was.value,
                 "to": outcome.value, "reason": reason},
     )
-    attempts = count_attempts(session, inquiry.id)
-    unanswered = session.exec(
-        select(func.count()).select_from(ContactAttempt).where(
-            ContactAttempt.inquiry_id == inquiry.id,
-            ContactAttempt.outcome == ContactOutcome.no_answer, _live(),
-        )
-    ).one()
+    attempts, unanswered = _tries(session, inquiry.id)
     tries = (settings or Settings()).inquiry_tries
     return ContactStatus(inquiry.id, attempts, outcome,
                          advise(attempts, outcome, unanswered, tries))
+
+
+def _tries(session: Session, inquiry_id: int) -> tuple[int, int]:
+    """(live tries, live tries nobody answered) of an inquiry: what `advise` goes by."""
+    unanswered = session.exec(
+        select(func.count()).select_from(ContactAttempt).where(
+            ContactAttempt.inquiry_id == inquiry_id,
+            ContactAttempt.outcome == ContactOutcome.no_answer, _live(),
+        )
+    ).one()
+    return count_attempts(session, inquiry_id), unanswered
 
 
 def advise(attempts: int, last: ContactOutcome, unanswered: int,
@@ -338,13 +343,7 @@ def record_attempt(
         inquiry.outcome = InquiryOutcome.transferred
         session.add(inquiry)
     session.flush()
-    attempts = count_attempts(session, inquiry.id)
-    unanswered = session.exec(
-        select(func.count()).select_from(ContactAttempt).where(
-            ContactAttempt.inquiry_id == inquiry.id,
-            ContactAttempt.outcome == ContactOutcome.no_answer, _live(),
-        )
-    ).one()
+    attempts, unanswered = _tries(session, inquiry.id)
     audit.record(
         session=session, actor=actor, clock=clock, action="inquiry.contact", entity="inquiry",
         entity_id=inquiry.id, detail={"outcome": outcome.value, "attempt": attempts},
