@@ -25,3 +25,10 @@ def seen(row: Any) -> tuple[str, int, int]:
 
 def may_overwrite(session: Session, row: Any) -> bool:
     return seen(row) in session.info.get(SEEN, ())
+
+
+def typed_only(values: dict[str, Any], theirs: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """A form sends every field it shows; saved over another desk's change, a field the
+    operator left as it was opened (`theirs`: field -> (value then, value now)) keeps the
+    other desk's value instead of putting the old one back."""
+    return {k: v for k, v in values.items() if not (k in theirs and v == theirs[k][0])}

@@ -508,3 +508,45 @@ def test_a_correction_refused_as_stale_saves_over_it_the_second_time(world, kind
     world.write(correct(world, row, saved.version, "赵三"))  # a third desk, after
     with pytest.raises(StaleEdit):
         world.write(again("王二"))  # the version moved on: refused again, named again
+
+
+@pytest.mark.parametrize("kind", ["repair", "complaint"])
+def test_saving_over_a_seen_change_keeps_the_fields_not_typed(world, kind):
+    """The outside test of the fix above: a form sends every field it shows, so the second save
+    put the other desk's value back (a description, a department). Only what the operator
+    typed goes over the other desk's change."""
+    from deskterm.errors import StaleEdit
+    from deskterm.models.complaint import ComplaintUpdate
+    from deskterm.services.complaints import handling as complaints
+    from deskterm.services.overwrite import SEEN
+
+    if kind == "repair":
+        row = world.repair()
+        opened = row.version
+
+        def save(**fields):
+            return lambda s: repairs.update_order(session=s, actor=world.admin, clock=world.clock,
+                                                  order_id=row.id, version=opened,
+                                                  changes=RepairOrderUpdate(**fields))
+
+        theirs, mine, form = ({"description": row.description + "Z"}, {"location": "厨房"},
+                              {"description": row.description, "location": "厨房"})
+    else:
+        row = world.complaint()
+        opened = row.version
+
+        def save(**fields):
+            return lambda s: complaints.update_complaint(
+                session=s, actor=world.admin, clock=world.clock, complaint_id=row.id,
+                version=opened, changes=ComplaintUpdate(**fields))
+
+        theirs, mine, form = ({"department": "财务收费处Z"}, {"severity": "important"},
+                              {"department": row.department, "severity": "important"})
+    world.write(save(**theirs))  # the other desk
+    with pytest.raises(StaleEdit) as refused:
+        world.write(save(**form))
+    seen = frozenset({refused.value.current})
+    work = save(**form)
+    saved = world.write(lambda s: (s.info.__setitem__(SEEN, seen), work(s))[1])
+    for name, value in {**theirs, **mine}.items():
+        assert getattr(saved, name) == value, name

@@ -26,14 +26,9 @@ FIELD_LABELS = {
 }
 
 
-def check_version(session: Session, *, row, version: int, entity: str, labels: dict[str, str],
-                  what: str, overwrite: bool = False) -> None:
-    """Refuse a save started from an older version, saying what the other desk changed
-    (read back from the audit events, which carry each change and the version it made)."""
-    if row.version == version:
-        return
-    if overwrite and may_overwrite(session, row):  # seen refused, saved again (overwrite.py)
-        return
+def changes_since(session: Session, *, row, version: int, entity: str) -> dict[str, tuple]:
+    """field -> (value at `version`, value now), read back from the audit events, which carry
+    each change and the version it made."""
     changed: dict[str, tuple] = {}
     events = session.exec(select(AuditEvent).where(AuditEvent.entity == entity,
                                                    AuditEvent.entity_id == str(row.id))
@@ -44,6 +39,18 @@ def check_version(session: Session, *, row, version: int, entity: str, labels: d
             continue
         for name, (old, new) in (detail.get("changes") or {}).items():
             changed[name] = (changed[name][0] if name in changed else old, new)
+    return changed
+
+
+def check_version(session: Session, *, row, version: int, entity: str, labels: dict[str, str],
+                  what: str, overwrite: bool = False) -> None:
+    """Refuse a save started from an older version, saying what the other desk changed
+    (read back from the audit events, which carry each change and the version it made)."""
+    if row.version == version:
+        return
+    if overwrite and may_overwrite(session, row):  # seen refused, saved again (overwrite.py)
+        return
+    changed = changes_since(session, row=row, version=version, entity=entity)
     fields = ", ".join(_(labels.get(name, name)) for name in changed) or _("its details")
     if overwrite:
         raise StaleEdit(

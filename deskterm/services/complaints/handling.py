@@ -39,7 +39,14 @@ from deskterm.services.actor import Actor
 from deskterm.services.callbacks import due as callback_due_times
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import links
-from deskterm.services.complaints.base import FIELD_LABELS, bump, check_version, fits, required_text
+from deskterm.services.complaints.base import (
+    FIELD_LABELS,
+    bump,
+    changes_since,
+    check_version,
+    fits,
+    required_text,
+)
 from deskterm.services.complaints.categories import (  # noqa: F401  (callers use complaints.X)
     BUILTIN_CATEGORIES,
     Category,
@@ -63,6 +70,7 @@ from deskterm.services.complaints.queries import (  # noqa: F401  (callers use c
     unit_label,
 )
 from deskterm.services.numbering import next_number
+from deskterm.services.overwrite import typed_only
 from deskterm.services.permissions import require
 
 # -- writing ------------------------------------------------------------------------------
@@ -249,6 +257,9 @@ def update_complaint(
             values["severity"] = Severity(values["severity"])
         except ValueError:
             raise InvalidInput(_("Choose from the list."), field="severity") from None
+    if row.version != version:  # saved over another desk's change: keep what was not typed
+        values = typed_only(values, changes_since(session, row=row, version=version,
+                                                  entity="complaint"))
     became_severe = values.get("severity") is Severity.severe and row.severity != Severity.severe
     _change(session, actor=actor, clock=clock, row=row, version=version,
             action="complaint.update", changes=values, overwrite=True)

@@ -31,10 +31,12 @@ from deskterm.rules.sla import deadlines_for
 from deskterm.services.actor import Actor
 from deskterm.services.callbacks import due as callback_due_times
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.overwrite import typed_only
 from deskterm.services.permissions import require
 from deskterm.services.repairs import engineers
 from deskterm.services.repairs.base import (
     apply_change,
+    changes_since,
     check_version,
     load_order,
     require_status,
@@ -321,6 +323,8 @@ def update_order(
     """Correct what was taken down (reporter, contact, location, description, appointment);
     saving again after a stale refusal puts the correction over the change seen."""
     order = _start(session, actor, order_id, version, "repairs.update", overwrite=True)
+    theirs = (changes_since(session, order, version)
+              if version is not None and order.version != version else {})
     require_status(order, OPEN_REPAIR_STATUSES, _("correct it"))
     settings = settings or Settings()
     values = {}
@@ -341,6 +345,7 @@ def update_order(
             values["appointment_after_deadline"] = check_appointment(
                 value, order.fix_due_at, resident_chose_later, settings.timezone)
         values[field] = value
+    values = typed_only(values, theirs)
     apply_change(session=session, actor=actor, clock=clock, order=order, action="edit",
                  values=values, force_event=False)
     return order
