@@ -47,8 +47,12 @@ DEFAULT_DB = CACHE / "v1m.db"
 def build(path: Path, visitors: int = 1_000_000) -> Path:
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([PYTHON, "-m", "deskterm", "demo", "--db", str(path), "--visitors",
-                        str(visitors)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PYTHON, "-m", "deskterm", "demo", "--db", str(path), "--visitors", str(visitors)],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         raw = sqlite3.connect(str(path))
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         raw.close()
@@ -87,11 +91,16 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
     rng = random.Random(seed)
     raw = sqlite3.connect(str(db))
     total = raw.execute("SELECT max(id) FROM visitor_slip").fetchone()[0]
-    plan = " ".join(r[-1] for r in raw.execute(
-        "EXPLAIN QUERY PLAN SELECT * FROM visitor_slip WHERE number = ?", ("V20261128-0001",)))
+    plan = " ".join(
+        r[-1]
+        for r in raw.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM visitor_slip WHERE number = ?", ("V20261128-0001",)
+        )
+    )
     ids = rng.sample(range(1, total + 1), repeat)
-    numbers = [raw.execute("SELECT number FROM visitor_slip WHERE id = ?", (i,)).fetchone()[0]
-               for i in ids]
+    numbers = [
+        raw.execute("SELECT number FROM visitor_slip WHERE id = ?", (i,)).fetchone()[0] for i in ids
+    ]
     typed = [_typed(n, rng) for n in numbers]
     settings = Settings()
     engine = make_engine(str(db))
@@ -99,10 +108,13 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
 
     with read_session(engine) as session:
         lookup = _samples(lambda t: visitors.find_slip(session=session, number=t), typed)
-    with_session = _samples(lambda t: run_read(engine, lambda s: visitors.find_slip(
-        session=s, number=t)), typed)
-    floor = _samples(lambda n: raw.execute("SELECT * FROM visitor_slip WHERE number = ?",
-                                           (n,)).fetchall(), numbers)
+    with_session = _samples(
+        lambda t: run_read(engine, lambda s: visitors.find_slip(session=s, number=t)), typed
+    )
+    floor = _samples(
+        lambda n: raw.execute("SELECT * FROM visitor_slip WHERE number = ?", (n,)).fetchall(),
+        numbers,
+    )
     out["lookup"] = _stats(lookup)
     out["lookup_session"] = _stats(with_session)
     out["lookup_floor"] = _stats(floor)
@@ -110,11 +122,19 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
     clock = SystemClock()
     with read_session(engine) as session:
         on_site = list_on_site(session=session, clock=clock, settings=settings)
-    on_site_list = _samples(lambda _i: run_read(engine, lambda s: list_on_site(
-        session=s, clock=clock, settings=settings)), list(range(50)))
-    on_site_floor = _samples(lambda _i: raw.execute(
-        "SELECT * FROM visitor_slip WHERE status = 'on_site' ORDER BY checked_in_at, id "
-        "LIMIT 2001").fetchall(), list(range(50)))
+    on_site_list = _samples(
+        lambda _i: run_read(
+            engine, lambda s: list_on_site(session=s, clock=clock, settings=settings)
+        ),
+        list(range(50)),
+    )
+    on_site_floor = _samples(
+        lambda _i: raw.execute(
+            "SELECT * FROM visitor_slip WHERE status = 'on_site' ORDER BY checked_in_at, id "
+            "LIMIT 2001"
+        ).fetchall(),
+        list(range(50)),
+    )
     out["on_site"] = (_stats(on_site_list), _stats(on_site_floor), len(on_site.rows))
     engine.dispose()
     raw.close()
@@ -134,16 +154,41 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
         fresh = []
         for n in range(writes * 2):
             slip_in = visitors.VisitorSlipCreate.model_construct(
-                visitor_name=f"bench{n}", headcount=1, doc_type="sighted", doc_number=None,
-                phone=None, host_resident_id=host, host_company_id=None, host_unit_id=None,
-                host_text="", purpose="visit", purpose_text="", plate=None,
-                host_call_method="phone", host_call_result="agreed", expected_id=None)
-            fresh.append(run_write(engine, lambda s, i=slip_in: visitors.register_slip(
-                session=s, actor=actor, clock=clock, settings=settings, slip_in=i)).number)
+                visitor_name=f"bench{n}",
+                headcount=1,
+                doc_type="sighted",
+                doc_number=None,
+                phone=None,
+                host_resident_id=host,
+                host_company_id=None,
+                host_unit_id=None,
+                host_text="",
+                purpose="visit",
+                purpose_text="",
+                plate=None,
+                host_call_method="phone",
+                host_call_result="agreed",
+                expected_id=None,
+            )
+            fresh.append(
+                run_write(
+                    engine,
+                    lambda s, i=slip_in: visitors.register_slip(
+                        session=s, actor=actor, clock=clock, settings=settings, slip_in=i
+                    ),
+                ).number
+            )
         ours, theirs = fresh[:writes], fresh[writes:]
-        checkout = _samples(lambda t: run_write(engine, lambda s: visitors.check_out(
-            session=s, actor=actor, clock=clock, settings=settings, number=t)),
-            [_typed(n, rng) for n in ours], writes=True)
+        checkout = _samples(
+            lambda t: run_write(
+                engine,
+                lambda s: visitors.check_out(
+                    session=s, actor=actor, clock=clock, settings=settings, number=t
+                ),
+            ),
+            [_typed(n, rng) for n in ours],
+            writes=True,
+        )
         engine.dispose()
         con = sqlite3.connect(str(copy), isolation_level=None)
         con.execute("PRAGMA journal_mode = WAL")
@@ -151,9 +196,11 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
 
         def plain_update(number: str) -> None:
             con.execute("BEGIN IMMEDIATE")
-            con.execute("UPDATE visitor_slip SET status = 'left', checked_out_at = ?, "
-                        "slip_returned = 1, version = version + 1 WHERE number = ?",
-                        (time.strftime("%Y-%m-%d %H:%M:%S"), number))
+            con.execute(
+                "UPDATE visitor_slip SET status = 'left', checked_out_at = ?, "
+                "slip_returned = 1, version = version + 1 WHERE number = ?",
+                (time.strftime("%Y-%m-%d %H:%M:%S"), number),
+            )
             con.execute("COMMIT")
 
         update_floor = _samples(plain_update, theirs, writes=True)
@@ -170,18 +217,46 @@ def results(data: dict) -> list[Result]:
     (cmed, cp95), (cfmed, cfp95) = data["checkout"], data["checkout_floor"]
     (omed, op95), (ofmed, _ofp95), on_site = data["on_site"]
     return [
-        Result(f"check-out lookup by slip number ({slips} slips)", med, "ms", fmed,
-               "indexed SELECT by number (sqlite3)", "p95 ≤ 50 ms", p95 <= 50,
-               f"(p95 {p95:.3g} ms; floor p95 {fp95:.3g} ms; plan: {data['plan']})"),
-        Result("  … with its own read session (TUI worker)", smed, "ms", fmed,
-               "indexed SELECT by number (sqlite3)", "p95 ≤ 50 ms", sp95 <= 50,
-               f"(p95 {sp95:.3g} ms)"),
-        Result("check-out, whole audited transaction", cmed, "ms", cfmed,
-               "plain UPDATE + COMMIT, synchronous=FULL", "p95 ≤ 100 ms", cp95 <= 100,
-               f"(p95 {cp95:.3g} ms; floor p95 {cfp95:.3g} ms)"),
-        Result(f"on-site list ({on_site} on site of {slips})", omed, "ms", ofmed,
-               "indexed SELECT by status (sqlite3)", "p95 ≤ 50 ms", op95 <= 50,
-               f"(p95 {op95:.3g} ms)"),
+        Result(
+            f"check-out lookup by slip number ({slips} slips)",
+            med,
+            "ms",
+            fmed,
+            "indexed SELECT by number (sqlite3)",
+            "p95 ≤ 50 ms",
+            p95 <= 50,
+            f"(p95 {p95:.3g} ms; floor p95 {fp95:.3g} ms; plan: {data['plan']})",
+        ),
+        Result(
+            "  … with its own read session (TUI worker)",
+            smed,
+            "ms",
+            fmed,
+            "indexed SELECT by number (sqlite3)",
+            "p95 ≤ 50 ms",
+            sp95 <= 50,
+            f"(p95 {sp95:.3g} ms)",
+        ),
+        Result(
+            "check-out, whole audited transaction",
+            cmed,
+            "ms",
+            cfmed,
+            "plain UPDATE + COMMIT, synchronous=FULL",
+            "p95 ≤ 100 ms",
+            cp95 <= 100,
+            f"(p95 {cp95:.3g} ms; floor p95 {cfp95:.3g} ms)",
+        ),
+        Result(
+            f"on-site list ({on_site} on site of {slips})",
+            omed,
+            "ms",
+            ofmed,
+            "indexed SELECT by status (sqlite3)",
+            "p95 ≤ 50 ms",
+            op95 <= 50,
+            f"(p95 {op95:.3g} ms)",
+        ),
     ]
 
 

@@ -47,8 +47,11 @@ def measure(visitors: int, runs: int) -> dict:
         db, floor_db = Path(tmp) / "demo.db", Path(tmp) / "floor.db"
         for _ in range(runs):
             _remove(db)
-            ours.append(_timed([PYTHON, "-m", "deskterm", "demo", "--db", str(db), "--visitors",
-                                str(visitors)]))
+            ours.append(
+                _timed(
+                    [PYTHON, "-m", "deskterm", "demo", "--db", str(db), "--visitors", str(visitors)]
+                )
+            )
             _remove(db)
             _remove(floor_db)
             floor.append(_timed([PYTHON, str(FLOOR), str(floor_db), str(visitors)]))
@@ -57,20 +60,37 @@ def measure(visitors: int, runs: int) -> dict:
     pick = sorted(range(runs), key=lambda i: ours[i][0])[runs // 2]
     fpick = sorted(range(runs), key=lambda i: floor[i][0])[runs // 2]
     found = dict(re.findall(r"(rows generated|executemany|commit) ([\d.]+) s", parts))
-    return {"visitors": visitors, "ours": ours[pick][:3], "floor": floor[fpick][:3],
-            "parts": {k: float(v) for k, v in found.items()}, "load": os.getloadavg()[0]}
+    return {
+        "visitors": visitors,
+        "ours": ours[pick][:3],
+        "floor": floor[fpick][:3],
+        "parts": {k: float(v) for k, v in found.items()},
+        "load": os.getloadavg()[0],
+    }
 
 
 def results(data: dict) -> list[Result]:
     (wall, cpu, peak), (fwall, fcpu, fpeak) = data["ours"], data["floor"]
     parts = data["parts"]
     insert = parts.get("executemany", 0) + parts.get("commit", 0)
-    note = (f"(cpu {cpu:.0f} s vs {fcpu:.0f} s = {cpu / fcpu:.2f}×; peak {peak:.0f} MiB, floor "
-            f"{fpeak:.0f} MiB; the floor's own parts: rows generated "
-            f"{parts.get('rows generated', 0):.0f} s, executemany + commit {insert:.0f} s; "
-            f"load average {data['load']:.1f})")
-    return [Result(f"`deskterm demo --visitors {data['visitors']:,}` (a new database)", wall, "s",
-                   fwall, "same slips, one executemany", "≤ 4×", wall / fwall <= 4, note)]
+    note = (
+        f"(cpu {cpu:.0f} s vs {fcpu:.0f} s = {cpu / fcpu:.2f}×; peak {peak:.0f} MiB, floor "
+        f"{fpeak:.0f} MiB; the floor's own parts: rows generated "
+        f"{parts.get('rows generated', 0):.0f} s, executemany + commit {insert:.0f} s; "
+        f"load average {data['load']:.1f})"
+    )
+    return [
+        Result(
+            f"`deskterm demo --visitors {data['visitors']:,}` (a new database)",
+            wall,
+            "s",
+            fwall,
+            "same slips, one executemany",
+            "≤ 4×",
+            wall / fwall <= 4,
+            note,
+        )
+    ]
 
 
 def run(ctx: Context) -> list[Result]:

@@ -114,12 +114,16 @@ class _Trace:
     def phases(self) -> dict:
         end = time.perf_counter()
         ms = lambda x: round(x * 1000, 1)  # noqa: E731
-        return {"to_first_sql_ms": ms((self.first or end) - self.t0), "n_sql": self.n,
-                "sql_ms": ms(self.sql), "head_lock_ms": ms(self.head),
-                "commit_ms": ms(end - self.commit_at) if self.commit_at else None,
-                "slowest_sql": [ms(self.slowest[0]), self.slowest[1]],
-                "cpu_ms": ms(time.process_time() - self.cpu0),
-                "runq_ms": round(self._runq() - self.q0, 1)}
+        return {
+            "to_first_sql_ms": ms((self.first or end) - self.t0),
+            "n_sql": self.n,
+            "sql_ms": ms(self.sql),
+            "head_lock_ms": ms(self.head),
+            "commit_ms": ms(end - self.commit_at) if self.commit_at else None,
+            "slowest_sql": [ms(self.slowest[0]), self.slowest[1]],
+            "cpu_ms": ms(time.process_time() - self.cpu0),
+            "runq_ms": round(self._runq() - self.q0, 1),
+        }
 
 
 def _ready(gate: str, code: str) -> float:
@@ -147,9 +151,17 @@ def desk(url: str, code: str, gate: str, seconds: float, seed: int) -> None:
     engine, clock, _settings, actor = _context(url, code)
     trace = _Trace(engine) if os.environ.get("DESKTERM_BENCH_TRACE") else None
     run_read(engine, lambda s: s.exec(select(func.count()).select_from(Message)).one())
-    run_write(engine, lambda s: messages.take_message(  # warm: its first save is not timed
-        session=s, actor=actor, clock=clock, message_in=MessageCreate(
-            for_kind="other", for_name="张三", from_name="快递", text=f"{code}-warm")))
+    run_write(
+        engine,
+        lambda s: messages.take_message(  # warm: its first save is not timed
+            session=s,
+            actor=actor,
+            clock=clock,
+            message_in=MessageCreate(
+                for_kind="other", for_name="张三", from_name="快递", text=f"{code}-warm"
+            ),
+        ),
+    )
     start_at = _ready(gate, code)
     time.sleep(max(0.0, start_at - time.time()))
     n = 0
@@ -158,20 +170,32 @@ def desk(url: str, code: str, gate: str, seconds: float, seed: int) -> None:
         n += 1
         token = f"{code}-{n}"
         if n % 3 == 0:
-            waiting = run_read(engine, lambda s: s.exec(
-                select(Message.id, Message.version).where(col(Message.delivered_at).is_(None))
-                .order_by(Message.id.desc()).limit(5)).all())
+            waiting = run_read(
+                engine,
+                lambda s: s.exec(
+                    select(Message.id, Message.version)
+                    .where(col(Message.delivered_at).is_(None))
+                    .order_by(Message.id.desc())
+                    .limit(5)
+                ).all(),
+            )
             if not waiting:
                 continue
             message_id, version = rng.choice(waiting)
             kind, token = "deliver", f"deliver-{message_id}"
             work = lambda s, m=message_id, v=version: messages.deliver_message(  # noqa: E731
-                session=s, actor=actor, clock=clock, message_id=m, how="phone", version=v)
+                session=s, actor=actor, clock=clock, message_id=m, how="phone", version=v
+            )
         else:
             kind = "take"
             work = lambda s, t=token: messages.take_message(  # noqa: E731
-                session=s, actor=actor, clock=clock, message_in=MessageCreate(
-                    for_kind="other", for_name="张三", from_name="快递", text=t))
+                session=s,
+                actor=actor,
+                clock=clock,
+                message_in=MessageCreate(
+                    for_kind="other", for_name="张三", from_name="快递", text=t
+                ),
+            )
         if trace is not None:
             trace.reset()
         started = time.perf_counter()
@@ -211,15 +235,21 @@ def watcher(url: str, code: str, gate: str, seconds: float) -> None:
     while time.time() < stop:
         if not watch.wait(1.0):
             continue
-        scope = dashboard.Scope(now=clock.now(), settings=settings, actor=Actor(
-            actor.user_id, actor.code, actor.name, actor.role))
+        scope = dashboard.Scope(
+            now=clock.now(),
+            settings=settings,
+            actor=Actor(actor.user_id, actor.code, actor.name, actor.role),
+        )
 
         # ids are drawn at insert, commits land in another order: a save committed after a
         # higher id was read has a lower id, so the window reaches back past the last one
         def read(s, after=last_id - 100, scope=scope):
             dashboard.counts(s, scope)  # what the dashboard reads at a refresh
-            return s.exec(select(Message.id, Message.text, Message.delivered_at)
-                          .where((Message.id > after) | Message.delivered_at.is_not(None))).all()
+            return s.exec(
+                select(Message.id, Message.text, Message.delivered_at).where(
+                    (Message.id > after) | Message.delivered_at.is_not(None)
+                )
+            ).all()
 
         rows = run_read(engine, read)
         now = time.time()
@@ -246,9 +276,19 @@ def _prepare(url: str, desks: int) -> None:
     clock, settings = SystemClock(), Settings()
     initialise(engine=engine, clock=clock, settings=settings)
     for code in [f"d{i}" for i in range(desks)] + ["watch"]:
-        run_write(engine, lambda s, c=code: users.add_user(
-            session=s, actor=None, clock=clock, settings=settings, code=c, name=f"台{c}",
-            role="operator", password="bench-pass-1"))
+        run_write(
+            engine,
+            lambda s, c=code: users.add_user(
+                session=s,
+                actor=None,
+                clock=clock,
+                settings=settings,
+                code=c,
+                name=f"台{c}",
+                role="operator",
+                password="bench-pass-1",
+            ),
+        )
     engine.dispose()
 
 
@@ -262,13 +302,19 @@ def _check(url: str, acknowledged: list[dict]) -> tuple[int, int]:
 
     engine = make_engine(url)
     texts = run_read(engine, lambda s: s.exec(select(Message.text)).all())
-    delivered = run_read(engine, lambda s: s.exec(
-        select(AuditEvent.entity_id, func.count()).where(AuditEvent.action == "message.deliver")
-        .group_by(AuditEvent.entity_id)).all())
+    delivered = run_read(
+        engine,
+        lambda s: s.exec(
+            select(AuditEvent.entity_id, func.count())
+            .where(AuditEvent.action == "message.deliver")
+            .group_by(AuditEvent.entity_id)
+        ).all(),
+    )
     engine.dispose()
     stored = set(texts)
-    lost = sum(1 for a in acknowledged if a["ok"] and a["kind"] == "take"
-               and a["token"] not in stored)
+    lost = sum(
+        1 for a in acknowledged if a["ok"] and a["kind"] == "take" and a["token"] not in stored
+    )
     doubled = (len(texts) - len(stored)) + sum(1 for _id, n in delivered if n > 1)
     return lost, doubled
 
@@ -285,11 +331,21 @@ def run_one(url: str, desks: int, seconds: float, label: str) -> dict:
     gate = tempfile.mkdtemp(prefix="bench-desks-")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     me = str(Path(__file__).resolve())
-    procs = [subprocess.Popen([sys.executable, me, "--desk", url, f"d{i}", gate,
-                               str(seconds), str(i)], stdout=subprocess.PIPE, text=True, env=env)
-             for i in range(desks)]
-    watch = subprocess.Popen([sys.executable, me, "--watcher", url, "watch", gate,
-                              str(seconds)], stdout=subprocess.PIPE, text=True, env=env)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, me, "--desk", url, f"d{i}", gate, str(seconds), str(i)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for i in range(desks)
+    ]
+    watch = subprocess.Popen(
+        [sys.executable, me, "--watcher", url, "watch", gate, str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     everyone = [*procs, watch]
     while len(list(Path(gate).glob("ready-*"))) < len(everyone):
         if any(p.poll() is not None for p in everyone):
@@ -308,24 +364,38 @@ def run_one(url: str, desks: int, seconds: float, label: str) -> dict:
     lost, doubled = _check(url, saves)
     done = [s for s in saves if s["ok"]]
     if os.environ.get("DESKTERM_BENCH_TRACE"):  # the slowest saves, phase by phase
-        for s in sorted(saves, key=lambda s: -s["ms"])[:max(3, len(saves) // 50)]:
-            print(f"{label} slow save {s['ms']:.1f} ms {s['kind']} at +{s['at'] - start_at:.1f} s:"
-                  f" {json.dumps(s['phases'])}",
-                  file=sys.stderr)
-        for name in ("runq_ms", "cpu_ms", "to_first_sql_ms", "head_lock_ms", "commit_ms", "sql_ms",
-                     "n_sql"):
+        for s in sorted(saves, key=lambda s: -s["ms"])[: max(3, len(saves) // 50)]:
+            print(
+                f"{label} slow save {s['ms']:.1f} ms {s['kind']} at +{s['at'] - start_at:.1f} s:"
+                f" {json.dumps(s['phases'])}",
+                file=sys.stderr,
+            )
+        for name in (
+            "runq_ms",
+            "cpu_ms",
+            "to_first_sql_ms",
+            "head_lock_ms",
+            "commit_ms",
+            "sql_ms",
+            "n_sql",
+        ):
             got = [s["phases"][name] or 0 for s in saves]
             print(f"{label} {name}: p50 {_pct(got, 0.5)} p99 {_pct(got, 0.99)}", file=sys.stderr)
     visible = [seen[s["token"]] - s["at"] for s in done if s["token"] in seen]
     unseen = sum(1 for s in done if s["token"] not in seen)
     return {
-        "engine": label, "desks": desks, "seconds": seconds, "saves": len(done),
+        "engine": label,
+        "desks": desks,
+        "seconds": seconds,
+        "saves": len(done),
         "refused": len(saves) - len(done),
         "save_p50_ms": round(_pct([s["ms"] for s in done], 0.50), 1),
         "save_p99_ms": round(_pct([s["ms"] for s in done], 0.99), 1),
         "visible_p50_s": round(_pct(visible, 0.50), 3),
         "visible_p95_s": round(_pct(visible, 0.95), 3),
-        "not_seen": unseen, "lost": lost, "doubled": doubled,
+        "not_seen": unseen,
+        "lost": lost,
+        "doubled": doubled,
     }
 
 
@@ -347,8 +417,9 @@ def main() -> None:
     results = []
     if args.sqlite_desks:
         with tempfile.TemporaryDirectory() as tmp:
-            results.append(run_one(str(Path(tmp) / "desks.db"), args.sqlite_desks, args.seconds,
-                                   "sqlite"))
+            results.append(
+                run_one(str(Path(tmp) / "desks.db"), args.sqlite_desks, args.seconds, "sqlite")
+            )
     if args.pg_url and args.pg_desks:
         from sqlalchemy import create_engine, text
 
@@ -357,20 +428,32 @@ def main() -> None:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            results.append(run_one(args.pg_url.rsplit("/", 1)[0] + f"/{name}", args.pg_desks,
-                                   args.seconds, "postgresql"))
+            results.append(
+                run_one(
+                    args.pg_url.rsplit("/", 1)[0] + f"/{name}",
+                    args.pg_desks,
+                    args.seconds,
+                    "postgresql",
+                )
+            )
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
     for r in results:
-        met = (r["save_p99_ms"] <= 200 and r["visible_p95_s"] <= 2.0 and not r["lost"]
-               and not r["doubled"])
-        print(f"{r['engine']:>10} {r['desks']:>2} desks {r['seconds']:.0f}s: {r['saves']} saves "
-              f"({r['refused']} refused), save p50 {r['save_p50_ms']} ms p99 {r['save_p99_ms']} ms"
-              f", visible p50 {r['visible_p50_s']} s p95 {r['visible_p95_s']} s, "
-              f"not seen {r['not_seen']}, lost {r['lost']}, doubled {r['doubled']}"
-              f"  [{'met' if met else 'NOT met'}]")
+        met = (
+            r["save_p99_ms"] <= 200
+            and r["visible_p95_s"] <= 2.0
+            and not r["lost"]
+            and not r["doubled"]
+        )
+        print(
+            f"{r['engine']:>10} {r['desks']:>2} desks {r['seconds']:.0f}s: {r['saves']} saves "
+            f"({r['refused']} refused), save p50 {r['save_p50_ms']} ms p99 {r['save_p99_ms']} ms"
+            f", visible p50 {r['visible_p50_s']} s p95 {r['visible_p95_s']} s, "
+            f"not seen {r['not_seen']}, lost {r['lost']}, doubled {r['doubled']}"
+            f"  [{'met' if met else 'NOT met'}]"
+        )
     print(json.dumps(results))
 
 

@@ -71,8 +71,10 @@ def _since_for_newest(db: Path, rows: int) -> str:
     import sqlite3
 
     con = sqlite3.connect(db)
-    found = con.execute("SELECT checked_in_at FROM visitor_slip ORDER BY checked_in_at DESC LIMIT 1 OFFSET ?",
-                        (rows - 1,)).fetchone()
+    found = con.execute(
+        "SELECT checked_in_at FROM visitor_slip ORDER BY checked_in_at DESC LIMIT 1 OFFSET ?",
+        (rows - 1,),
+    ).fetchone()
     if found is None:
         found = con.execute("SELECT min(checked_in_at) FROM visitor_slip").fetchone()
     return found[0].replace(" ", "T") + "+00:00"
@@ -107,11 +109,15 @@ def _pair(ours: list[str], floor: list[str], runs: int, floor_out: Path) -> tupl
     return merged(mine), merged(theirs)
 
 
-def _result(name: str, ours: Timing, floor: Timing, floor_name: str, target: float, memory: bool) -> Result:
+def _result(
+    name: str, ours: Timing, floor: Timing, floor_name: str, target: float, memory: bool
+) -> Result:
     ratio = ours.wall / floor.wall
     met = ratio <= target and (not memory or ours.peak_mib <= 100)
-    note = (f"(cpu {ours.cpu:.1f} s vs {floor.cpu:.1f} s = {ours.cpu / floor.cpu:.2f}×; "
-            f"peak {ours.peak_mib:.0f} MiB, floor {floor.peak_mib:.0f} MiB)")
+    note = (
+        f"(cpu {ours.cpu:.1f} s vs {floor.cpu:.1f} s = {ours.cpu / floor.cpu:.2f}×; "
+        f"peak {ours.peak_mib:.0f} MiB, floor {floor.peak_mib:.0f} MiB)"
+    )
     limit = f"≤ {target:g}×" + (", ≤ 100 MiB" if memory else "")
     return Result(name, ours.wall, "s", floor.wall, floor_name, limit, met, note)
 
@@ -122,26 +128,55 @@ def measure(db: Path, runs: int) -> list[Result]:
     ours = [PYTHON, "-m", "deskterm", "export", "visitors", "--db", str(db)]
     sql, columns = _sql(None)
 
-    csv_ours, csv_floor = _pair(ours + ["-f", "csv", "-o", str(out / "v.csv")],
-                                ["sqlite3", "-csv", str(db), sql], runs, out / "floor.csv")
+    csv_ours, csv_floor = _pair(
+        ours + ["-f", "csv", "-o", str(out / "v.csv")],
+        ["sqlite3", "-csv", str(db), sql],
+        runs,
+        out / "floor.csv",
+    )
     import sqlite3
 
     (total,) = sqlite3.connect(db).execute("SELECT count(*) FROM visitor_slip").fetchone()
     newest = min(total, XLSX_ROWS)
-    results.append(_result(f"export {total:,} visitors csv", csv_ours, csv_floor, "sqlite3 -csv", 3, True))
+    results.append(
+        _result(f"export {total:,} visitors csv", csv_ours, csv_floor, "sqlite3 -csv", 3, True)
+    )
 
-    json_ours, json_floor = _pair(ours + ["-f", "jsonl", "-o", str(out / "v.jsonl")],
-                                  ["sqlite3", "-list", str(db), _json_sql(sql, columns)], runs,
-                                  out / "floor.jsonl")
-    results.append(_result(f"export {total:,} visitors jsonl", json_ours, json_floor, "sqlite3 json_object", 2.5, False))
+    json_ours, json_floor = _pair(
+        ours + ["-f", "jsonl", "-o", str(out / "v.jsonl")],
+        ["sqlite3", "-list", str(db), _json_sql(sql, columns)],
+        runs,
+        out / "floor.jsonl",
+    )
+    results.append(
+        _result(
+            f"export {total:,} visitors jsonl",
+            json_ours,
+            json_floor,
+            "sqlite3 json_object",
+            2.5,
+            False,
+        )
+    )
 
     since = _since_for_newest(db, XLSX_ROWS)
     xsql, _cols = _sql(since)
-    xlsx_ours, xlsx_floor = _pair(ours + ["-f", "xlsx", "--since", since, "-o", str(out / "v.xlsx")],
-                                  [PYTHON, "-c", XLSX_FLOOR, str(db), xsql, str(out / "floor.xlsx")], runs,
-                                  out / "floor.out")
-    results.append(_result(f"export {newest:,} visitors xlsx", xlsx_ours, xlsx_floor,
-                           "XlsxWriter constant_memory, raw cursor", 1.2, True))
+    xlsx_ours, xlsx_floor = _pair(
+        ours + ["-f", "xlsx", "--since", since, "-o", str(out / "v.xlsx")],
+        [PYTHON, "-c", XLSX_FLOOR, str(db), xsql, str(out / "floor.xlsx")],
+        runs,
+        out / "floor.out",
+    )
+    results.append(
+        _result(
+            f"export {newest:,} visitors xlsx",
+            xlsx_ours,
+            xlsx_floor,
+            "XlsxWriter constant_memory, raw cursor",
+            1.2,
+            True,
+        )
+    )
     for path in out.iterdir():
         path.unlink()
     out.rmdir()

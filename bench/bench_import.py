@@ -57,9 +57,15 @@ def write_files(directory: Path, residents: int, seed: int = 7) -> tuple[Path, P
                     if name in names:
                         continue
                     names.add(name)
-                    people.append([name, f"{building}栋", room,
-                                   mobile(rng) if rng.random() < 0.8 else "",
-                                   rng.choice(RELATIONS)])
+                    people.append(
+                        [
+                            name,
+                            f"{building}栋",
+                            room,
+                            mobile(rng) if rng.random() < 0.8 else "",
+                            rng.choice(RELATIONS),
+                        ]
+                    )
     with units_csv.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["楼栋", "房号", "楼层"])
@@ -76,9 +82,13 @@ def estate(directory: Path, units_csv: Path) -> Path:
     db = directory / "estate.db"
     env = {**os.environ, "DESKTERM_PASSWORD": ADMIN["DESKTERM_PASSWORD"]}
     for args in (["init", "--admin", "admin1"], ["import", "units", str(units_csv)]):
-        subprocess.run([PYTHON, "-m", "deskterm", *args, "--db", str(db)], check=True, cwd=ROOT,
-                       env={**env, **(ADMIN if args[0] == "import" else {})},
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PYTHON, "-m", "deskterm", *args, "--db", str(db)],
+            check=True,
+            cwd=ROOT,
+            env={**env, **(ADMIN if args[0] == "import" else {})},
+            stdout=subprocess.DEVNULL,
+        )
     return db
 
 
@@ -100,15 +110,35 @@ def measure(residents: int = RESIDENTS, runs: int = 3) -> dict:
         for _ in range(runs):
             db = tmp / "ours.db"
             shutil.copyfile(template, db)
-            ours.append(_once([PYTHON, "-m", "deskterm", "import", "residents", str(people_csv),
-                               "--db", str(db)], ADMIN))
+            ours.append(
+                _once(
+                    [
+                        PYTHON,
+                        "-m",
+                        "deskterm",
+                        "import",
+                        "residents",
+                        str(people_csv),
+                        "--db",
+                        str(db),
+                    ],
+                    ADMIN,
+                )
+            )
             con = sqlite3.connect(db)
             (count,) = con.execute("SELECT count(*) FROM resident").fetchone()
             con.close()
             floor_db = tmp / "floor.db"
             shutil.copyfile(template, floor_db)
-            floor.append(_once(["sqlite3", str(floor_db), ".import --csv " + str(people_csv)
-                                + " residents_raw"]))
+            floor.append(
+                _once(
+                    [
+                        "sqlite3",
+                        str(floor_db),
+                        ".import --csv " + str(people_csv) + " residents_raw",
+                    ]
+                )
+            )
             for path in (db, floor_db):
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
@@ -116,18 +146,37 @@ def measure(residents: int = RESIDENTS, runs: int = 3) -> dict:
     def med(samples, i):
         return statistics.median(s[i] for s in samples)
 
-    return {"residents": count, "wall": med(ours, 0), "cpu": med(ours, 1), "peak": max(s[2] for s in ours),
-            "floor": med(floor, 0), "floor_cpu": med(floor, 1), "low": min(s[0] for s in ours),
-            "high": max(s[0] for s in ours), "load": os.getloadavg()[0]}
+    return {
+        "residents": count,
+        "wall": med(ours, 0),
+        "cpu": med(ours, 1),
+        "peak": max(s[2] for s in ours),
+        "floor": med(floor, 0),
+        "floor_cpu": med(floor, 1),
+        "low": min(s[0] for s in ours),
+        "high": max(s[0] for s in ours),
+        "load": os.getloadavg()[0],
+    }
 
 
 def results(data: dict) -> list[Result]:
-    note = (f"(min {data['low']:.3g}, max {data['high']:.3g} s; cpu {data['cpu']:.3g} s vs "
-            f"{data['floor_cpu']:.3g} s; peak {data['peak']:.0f} MiB; "
-            f"load average {data['load']:.1f})")
-    return [Result(f"import {data['residents']:,} residents from CSV", data["wall"], "s",
-                   data["floor"], "sqlite3 .import", "≤ 3×", data["wall"] / data["floor"] <= 3,
-                   note)]
+    note = (
+        f"(min {data['low']:.3g}, max {data['high']:.3g} s; cpu {data['cpu']:.3g} s vs "
+        f"{data['floor_cpu']:.3g} s; peak {data['peak']:.0f} MiB; "
+        f"load average {data['load']:.1f})"
+    )
+    return [
+        Result(
+            f"import {data['residents']:,} residents from CSV",
+            data["wall"],
+            "s",
+            data["floor"],
+            "sqlite3 .import",
+            "≤ 3×",
+            data["wall"] / data["floor"] <= 3,
+            note,
+        )
+    ]
 
 
 def run(ctx: Context) -> list[Result]:

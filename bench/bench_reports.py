@@ -31,8 +31,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import Context, Result, demo_now  # noqa: E402
 
-BIG_TABLES = ("visitor_slip", "repair_order", "repair_event", "repair_fee_line", "callback",
-              "audit_event", "resident")
+BIG_TABLES = (
+    "visitor_slip",
+    "repair_order",
+    "repair_event",
+    "repair_fee_line",
+    "callback",
+    "audit_event",
+    "resident",
+)
 
 
 def _p95(samples: list[float]) -> float:
@@ -80,8 +87,9 @@ def measure(db: Path, repeat: int) -> dict:
         build = builder(kind)
 
         def ours(build=build, period=period):
-            return run_read(engine, lambda s: build(session=s, period=period, settings=settings,
-                                                    clock=clock))
+            return run_read(
+                engine, lambda s: build(session=s, period=period, settings=settings, clock=clock)
+            )
 
         captured.clear()
         report = ours()  # warm, and the statements it sends
@@ -102,13 +110,20 @@ def measure(db: Path, repeat: int) -> dict:
             t0 = time.perf_counter()
             floor()
             theirs.append((time.perf_counter() - t0) * 1000)
-        out[kind] = {"median": statistics.median(mine), "p95": _p95(mine),
-                     "floor_median": statistics.median(theirs), "floor_p95": _p95(theirs),
-                     "statements": len(statements), "scans": _scans(raw, statements),
-                     "subtitle": report.subtitle or ""}
+        out[kind] = {
+            "median": statistics.median(mine),
+            "p95": _p95(mine),
+            "floor_median": statistics.median(theirs),
+            "floor_p95": _p95(theirs),
+            "statements": len(statements),
+            "scans": _scans(raw, statements),
+            "subtitle": report.subtitle or "",
+        }
     (slips,) = raw.execute("SELECT count(*) FROM visitor_slip").fetchone()
-    (repairs,) = raw.execute("SELECT count(*) FROM repair_order WHERE reported_at >= ?",
-                             (str(now - timedelta(days=365)).replace("+00:00", ""),)).fetchone()
+    (repairs,) = raw.execute(
+        "SELECT count(*) FROM repair_order WHERE reported_at >= ?",
+        (str(now - timedelta(days=365)).replace("+00:00", ""),),
+    ).fetchone()
     out.update(slips=slips, repairs=repairs, load=os.getloadavg()[0])
     engine.dispose()
     raw.close()
@@ -124,11 +139,22 @@ def results(data: dict) -> list[Result]:
     for kind in ("shift", "sla"):
         d = data[kind]
         scans = f"; scans {', '.join(d['scans'])}" if d["scans"] else ""
-        note = (f"median (p95 {d['p95']:.3g} ms, floor p95 {d['floor_p95']:.3g} ms; "
-                f"{d['statements']} statements{scans}; load average {data['load']:.1f})")
-        out.append(Result(names[kind], d["median"], "ms", d["floor_median"],
-                          "same SQL via sqlite3", "≤ 2×", d["median"] / d["floor_median"] <= 2,
-                          note))
+        note = (
+            f"median (p95 {d['p95']:.3g} ms, floor p95 {d['floor_p95']:.3g} ms; "
+            f"{d['statements']} statements{scans}; load average {data['load']:.1f})"
+        )
+        out.append(
+            Result(
+                names[kind],
+                d["median"],
+                "ms",
+                d["floor_median"],
+                "same SQL via sqlite3",
+                "≤ 2×",
+                d["median"] / d["floor_median"] <= 2,
+                note,
+            )
+        )
     return out
 
 

@@ -56,15 +56,27 @@ def worker(db: str, start_at: float, seconds: float, seed: int) -> None:
     with read_session(engine) as session:
         user = session.execute(select(User).where(User.code == "op1")).scalar_one()
         actor = Actor(user.id, user.code, user.name, Role.operator, None)
-        hosts = session.execute(select(Resident.id).where(Resident.active).limit(500)).scalars().all()
+        hosts = (
+            session.execute(select(Resident.id).where(Resident.active).limit(500)).scalars().all()
+        )
+
     def save() -> float:
         slip_in = VisitorSlipCreate(
-            visitor_name=rng.choice(NAMES), headcount=rng.choice((1, 1, 1, 2)), doc_type="sighted",
-            host_resident_id=rng.choice(hosts), purpose="visit", host_call_method="phone",
-            host_call_result="agreed")
+            visitor_name=rng.choice(NAMES),
+            headcount=rng.choice((1, 1, 1, 2)),
+            doc_type="sighted",
+            host_resident_id=rng.choice(hosts),
+            purpose="visit",
+            host_call_method="phone",
+            host_call_result="agreed",
+        )
         t0 = time.perf_counter()
-        run_write(engine, lambda s: visitors.register_slip(
-            session=s, actor=actor, clock=clock, settings=settings, slip_in=slip_in))
+        run_write(
+            engine,
+            lambda s: visitors.register_slip(
+                session=s, actor=actor, clock=clock, settings=settings, slip_in=slip_in
+            ),
+        )
         return (time.perf_counter() - t0) * 1000
 
     first = save()  # a desk's first save of the day, before the timed ones (reported apart)
@@ -81,9 +93,15 @@ def worker(db: str, start_at: float, seconds: float, seed: int) -> None:
 
 def measure(db: Path, desks: int = DESKS, seconds: float = DURATION) -> dict:
     start_at = time.time() + 8.0  # time for every desk to import and open the database
-    procs = [subprocess.Popen([PYTHON, __file__, "--worker", str(db), str(start_at), str(seconds),
-                               str(7 + i)], stdout=subprocess.PIPE, cwd=ROOT, text=True)
-             for i in range(desks)]
+    procs = [
+        subprocess.Popen(
+            [PYTHON, __file__, "--worker", str(db), str(start_at), str(seconds), str(7 + i)],
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+        )
+        for i in range(desks)
+    ]
     samples: list[float] = []
     firsts: list[float] = []
     for proc in procs:
@@ -98,18 +116,34 @@ def measure(db: Path, desks: int = DESKS, seconds: float = DURATION) -> dict:
     def pct(q: float) -> float:
         return samples[min(len(samples) - 1, int(len(samples) * q))]
 
-    return {"n": len(samples), "median": statistics.median(samples), "p95": pct(0.95),
-            "p99": pct(0.99), "max": samples[-1], "first": statistics.median(firsts), "load": os.getloadavg()[0], "desks": desks,
-            "seconds": seconds}
+    return {
+        "n": len(samples),
+        "median": statistics.median(samples),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "max": samples[-1],
+        "first": statistics.median(firsts),
+        "load": os.getloadavg()[0],
+        "desks": desks,
+        "seconds": seconds,
+    }
 
 
 def results(data: dict) -> list[Result]:
-    return [Result(
-        f"save a visitor slip + audit, {data['desks']} desks every ~3 s ({data['n']} saves)",
-        data["p99"], "ms", None, "", "p99 ≤ 200 ms", data["p99"] <= 200,
-        f"p99 (median {data['median']:.3g}, p95 {data['p95']:.3g}, max {data['max']:.3g} ms; "
-        f"a desk's first save, untimed above: {data['first']:.3g} ms; "
-        f"load average {data['load']:.1f})")]
+    return [
+        Result(
+            f"save a visitor slip + audit, {data['desks']} desks every ~3 s ({data['n']} saves)",
+            data["p99"],
+            "ms",
+            None,
+            "",
+            "p99 ≤ 200 ms",
+            data["p99"] <= 200,
+            f"p99 (median {data['median']:.3g}, p95 {data['p95']:.3g}, max {data['max']:.3g} ms; "
+            f"a desk's first save, untimed above: {data['first']:.3g} ms; "
+            f"load average {data['load']:.1f})",
+        )
+    ]
 
 
 def run(ctx: Context) -> list[Result]:

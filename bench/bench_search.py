@@ -87,37 +87,74 @@ def build_estate(path: Path, residents: int, seed: int = 7) -> None:
     number = 0
     while len(people) < residents:
         number += 1
-        buildings.append({"id": number, "code": str(number), "name": f"{number}栋",
-                          "kind": BuildingKind.residential})
+        buildings.append(
+            {
+                "id": number,
+                "code": str(number),
+                "name": f"{number}栋",
+                "kind": BuildingKind.residential,
+            }
+        )
         for floor in range(1, 31):
             for index in (1, 2):
                 unit_id += 1
                 label = f"{number}-{floor}{index:02d}"
-                units.append({"id": unit_id, "building_id": number, "number": label.split("-")[1],
-                              "label": label, "floor": floor})
+                units.append(
+                    {
+                        "id": unit_id,
+                        "building_id": number,
+                        "number": label.split("-")[1],
+                        "label": label,
+                        "floor": floor,
+                    }
+                )
                 for _ in range(rng.choice((0, 1, 2, 2, 3))):
                     name = person_name(rng)
                     full, initials = key(name)
-                    row = Resident(name=name, unit_id=unit_id, relation="owner", phone=mobile(rng),
-                                   name_pinyin=full, name_initials=initials)
-                    people.append({c: getattr(row, c) for c in Resident.__table__.columns.keys()
-                                   if c != "id"})
+                    row = Resident(
+                        name=name,
+                        unit_id=unit_id,
+                        relation="owner",
+                        phone=mobile(rng),
+                        name_pinyin=full,
+                        name_initials=initials,
+                    )
+                    people.append(
+                        {c: getattr(row, c) for c in Resident.__table__.columns.keys() if c != "id"}
+                    )
     offices = []
     for i, code in enumerate("ABCDEFGH"):
         bid = number + 1 + i
-        buildings.append({"id": bid, "code": code, "name": f"{code}座", "kind": BuildingKind.office})
+        buildings.append(
+            {"id": bid, "code": code, "name": f"{code}座", "kind": BuildingKind.office}
+        )
         for floor in range(1, 26):
             for index in range(1, 5):
                 unit_id += 1
                 label = f"{code}-{floor}{index:02d}"
-                units.append({"id": unit_id, "building_id": bid, "number": label.split("-")[1],
-                              "label": label, "floor": floor})
+                units.append(
+                    {
+                        "id": unit_id,
+                        "building_id": bid,
+                        "number": label.split("-")[1],
+                        "label": label,
+                        "floor": floor,
+                    }
+                )
                 offices.append(unit_id)
     for name, office in zip(company_names(rng, 320), rng.sample(offices, 320), strict=True):
         full, initials = key(name)
-        companies.append({"name": name, "name_pinyin": full, "name_initials": initials,
-                          "unit_id": office, "contact_name": person_name(rng), "phone": mobile(rng),
-                          "active": True})
+        companies.append(
+            {
+                "name": name,
+                "name_pinyin": full,
+                "name_initials": initials,
+                "unit_id": office,
+                "contact_name": person_name(rng),
+                "phone": mobile(rng),
+                "active": True,
+            }
+        )
 
     def load(session):
         session.execute(insert(Building), buildings)
@@ -194,16 +231,17 @@ def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dic
         count = session.execute(select(func.count()).select_from(Resident)).scalar_one()
         for lookup, text in _keystrokes():
             plan = search_service.plan_query(text)
-            statement, params = search_service.compiled_sql(session=session, clock=clock,
-                                                            plan=plan)
+            statement, params = search_service.compiled_sql(session=session, clock=clock, plan=plan)
             plain_sql, plain_params = _plain_query(plan)
 
             def ours(text=text):
                 return search_service.search(session=session, actor=actor, clock=clock, text=text)
 
             def ours_with_session(text=text):
-                return run_read(engine, lambda s: search_service.search(
-                    session=s, actor=actor, clock=clock, text=text))
+                return run_read(
+                    engine,
+                    lambda s: search_service.search(session=s, actor=actor, clock=clock, text=text),
+                )
 
             def floor(statement=statement, params=params):
                 return raw.execute(statement, params).fetchall()
@@ -212,10 +250,16 @@ def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dic
                 return raw.execute(sql, args).fetchall() if sql else []
 
             result = ours()
-            samples = _sample({"ours": ours, "session": ours_with_session, "floor": floor,
-                               "plain": plain}, repeat)
-            row = {"lookup": lookup, "text": text, "mode": plan.mode.value,
-                   "hits": len(result.hits), "more": result.more}
+            samples = _sample(
+                {"ours": ours, "session": ours_with_session, "floor": floor, "plain": plain}, repeat
+            )
+            row = {
+                "lookup": lookup,
+                "text": text,
+                "mode": plan.mode.value,
+                "hits": len(result.hits),
+                "more": result.more,
+            }
             for name, kinds in samples.items():
                 for kind, values in kinds.items():
                     row[f"{name}_{kind}_median"] = statistics.median(values)
@@ -223,29 +267,39 @@ def measure(residents: int = RESIDENTS, repeat: int = 200, seed: int = 7) -> dic
             rows.append(row)
     engine.dispose()
     raw.close()
-    return {"residents": count, "rows": rows, "seconds": time.perf_counter() - started,
-            "load": os.getloadavg()[0]}
+    return {
+        "residents": count,
+        "rows": rows,
+        "seconds": time.perf_counter() - started,
+        "load": os.getloadavg()[0],
+    }
 
 
 def _plain_query(plan):
     """The single-table query a person would write for the keystroke (reference only)."""
     from deskterm.services.inquiries.search import Mode, _bump
 
-    base = ("SELECT r.id, r.name, u.label, r.phone FROM resident r LEFT JOIN unit u "
-            "ON u.id = r.unit_id WHERE {} AND r.active ORDER BY {} LIMIT 31")
+    base = (
+        "SELECT r.id, r.name, u.label, r.phone FROM resident r LEFT JOIN unit u "
+        "ON u.id = r.unit_id WHERE {} AND r.active ORDER BY {} LIMIT 31"
+    )
     if plan.mode is Mode.pinyin:
-        return base.format("r.name_initials >= ? AND r.name_initials < ?",
-                           "r.name_initials, r.id"), (
-            plan.term, _bump(plan.term))
+        return base.format(
+            "r.name_initials >= ? AND r.name_initials < ?", "r.name_initials, r.id"
+        ), (plan.term, _bump(plan.term))
     if plan.mode is Mode.name:
         return base.format("r.name >= ? AND r.name < ?", "r.name, r.id"), (
-            plan.term, _bump(plan.term))
+            plan.term,
+            _bump(plan.term),
+        )
     if plan.mode is Mode.unit:
         if plan.building is not None:
             label = f"{plan.building}-{plan.number}"
             return base.format("u.label >= ? AND u.label < ?", "u.label"), (label, _bump(label))
         return base.format("u.number >= ? AND u.number < ?", "u.number, u.id"), (
-            plan.number, _bump(plan.number))
+            plan.number,
+            _bump(plan.number),
+        )
     return None, ()
 
 
@@ -266,17 +320,20 @@ def report(data: dict) -> str:
             f"| {r['ours_cpu_median']:.3f} / {r['ours_cpu_p95']:.3f} "
             f"| {r['floor_cpu_median']:.3f} / {r['floor_cpu_p95']:.3f} "
             f"| {_ratio(r, 'cpu_p95'):.2f}× | {_ratio(r, 'wall_median'):.2f}× "
-            f"| {r['session_wall_p95']:.3f} | {r['plain_cpu_p95']:.3f} |")
+            f"| {r['session_wall_p95']:.3f} | {r['plain_cpu_p95']:.3f} |"
+        )
     lines.append("")
     lines.append("Times in ms. " + SUMMARY.format(**summary(data)))
     return "\n".join(lines)
 
 
 REPEAT_NOTE = "timed in turn with the raw SQL, the given number of times"
-SUMMARY = ("Worst keystroke: wall p95 {worst_wall:.3f} ms, CPU p95 {worst_cpu:.3f} ms; "
-           "worst ratio to the same SQL run raw: CPU median {worst_cpu_median_ratio:.2f}×, "
-           "CPU p95 {worst_ratio:.2f}×, wall median {worst_median_ratio:.2f}× (median "
-           "keystroke, CPU p95: {median_ratio:.2f}×).")
+SUMMARY = (
+    "Worst keystroke: wall p95 {worst_wall:.3f} ms, CPU p95 {worst_cpu:.3f} ms; "
+    "worst ratio to the same SQL run raw: CPU median {worst_cpu_median_ratio:.2f}×, "
+    "CPU p95 {worst_ratio:.2f}×, wall median {worst_median_ratio:.2f}× (median "
+    "keystroke, CPU p95: {median_ratio:.2f}×)."
+)
 
 
 def _ratio(row: dict, stat: str) -> float:
@@ -306,20 +363,44 @@ def run(ctx: Context) -> list[Result]:
     by_p95_ratio = max(rows, key=lambda r: _ratio(r, "cpu_p95"))
     n = data["residents"]
     return [
-        Result(f"search CPU p95, worst keystroke (`{by_cpu['text']}`), {n} residents",
-               by_cpu["ours_cpu_p95"], "ms", by_cpu["floor_cpu_p95"], "same SQL via sqlite3",
-               "p95 ≤ 5 ms", by_cpu["ours_cpu_p95"] <= 5.0),
-        Result(f"search wall p95, worst keystroke (`{by_wall['text']}`)",
-               by_wall["ours_wall_p95"], "ms", by_wall["floor_wall_p95"], "same SQL via sqlite3",
-               "p95 ≤ 5 ms", by_wall["ours_wall_p95"] <= 5.0,
-               f"(load average {data['load']:.1f})"),
-        Result(f"search / raw SQL, CPU median, worst keystroke (`{by_ratio['text']}`)",
-               by_ratio["ours_cpu_median"], "ms", max(by_ratio["floor_cpu_median"], 0.02),
-               "same SQL via sqlite3", "≤ 3×", _ratio(by_ratio, "cpu_median") <= 3.0),
-        Result(f"search / raw SQL, CPU p95, worst keystroke (`{by_p95_ratio['text']}`)",
-               by_p95_ratio["ours_cpu_p95"], "ms", max(by_p95_ratio["floor_cpu_p95"], 0.02),
-               "same SQL via sqlite3", "≤ 3×", _ratio(by_p95_ratio, "cpu_p95") <= 3.0,
-               "(tails of 50-200 µs calls on a shared machine)"),
+        Result(
+            f"search CPU p95, worst keystroke (`{by_cpu['text']}`), {n} residents",
+            by_cpu["ours_cpu_p95"],
+            "ms",
+            by_cpu["floor_cpu_p95"],
+            "same SQL via sqlite3",
+            "p95 ≤ 5 ms",
+            by_cpu["ours_cpu_p95"] <= 5.0,
+        ),
+        Result(
+            f"search wall p95, worst keystroke (`{by_wall['text']}`)",
+            by_wall["ours_wall_p95"],
+            "ms",
+            by_wall["floor_wall_p95"],
+            "same SQL via sqlite3",
+            "p95 ≤ 5 ms",
+            by_wall["ours_wall_p95"] <= 5.0,
+            f"(load average {data['load']:.1f})",
+        ),
+        Result(
+            f"search / raw SQL, CPU median, worst keystroke (`{by_ratio['text']}`)",
+            by_ratio["ours_cpu_median"],
+            "ms",
+            max(by_ratio["floor_cpu_median"], 0.02),
+            "same SQL via sqlite3",
+            "≤ 3×",
+            _ratio(by_ratio, "cpu_median") <= 3.0,
+        ),
+        Result(
+            f"search / raw SQL, CPU p95, worst keystroke (`{by_p95_ratio['text']}`)",
+            by_p95_ratio["ours_cpu_p95"],
+            "ms",
+            max(by_p95_ratio["floor_cpu_p95"], 0.02),
+            "same SQL via sqlite3",
+            "≤ 3×",
+            _ratio(by_p95_ratio, "cpu_p95") <= 3.0,
+            "(tails of 50-200 µs calls on a shared machine)",
+        ),
     ]
 
 

@@ -23,11 +23,15 @@ def floor_source() -> str:
     from deskterm.cli.main import build_app
 
     root = get_command(build_app())
-    lines = ["from typing import Annotated", "import typer", "",
-             f"app = typer.Typer(name='deskterm', help={root.help!r}, no_args_is_help=False,",
-             "                  invoke_without_command=True, pretty_exceptions_enable=False,",
-             "                  add_completion=False, rich_markup_mode=None,",
-             "                  context_settings={'help_option_names': ['-h', '--help']})"]
+    lines = [
+        "from typing import Annotated",
+        "import typer",
+        "",
+        f"app = typer.Typer(name='deskterm', help={root.help!r}, no_args_is_help=False,",
+        "                  invoke_without_command=True, pretty_exceptions_enable=False,",
+        "                  add_completion=False, rich_markup_mode=None,",
+        "                  context_settings={'help_option_names': ['-h', '--help']})",
+    ]
     counter = [0]
 
     def params(cmd) -> str:
@@ -83,9 +87,16 @@ def run(ctx: Context) -> list[Result]:
     median, floor_median = statistics.median(ours), statistics.median(floor)
     ratio = median / floor_median
     return [
-        Result("`deskterm --help`", median, "s", floor_median,
-               "Typer app, same commands and options", "≤ 1.2×", ratio <= 1.2,
-               f"(min {min(ours):.3f}, max {max(ours):.3f})"),
+        Result(
+            "`deskterm --help`",
+            median,
+            "s",
+            floor_median,
+            "Typer app, same commands and options",
+            "≤ 1.2×",
+            ratio <= 1.2,
+            f"(min {min(ours):.3f}, max {max(ours):.3f})",
+        ),
     ]
 
 

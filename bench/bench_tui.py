@@ -36,6 +36,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import PYTHON, Context, Result, demo_now, measure_process  # noqa: E402
 
+from deskterm.tui.internals import watch_frames  # noqa: E402
+
 PAINT = ROOT / "bench" / "tui_first_paint.py"
 SIZE = (80, 24)
 LIST_TARGET_MS = 150.0
@@ -59,10 +61,16 @@ def first_paint(db: Path, runs: int) -> dict:
         if i < 3:
             ready.append(_once([PYTHON, str(PAINT), "ready", str(db)])[0])
     walls = [w for w, _m in ours]
-    return {"median": statistics.median(walls), "low": min(walls), "high": max(walls),
-            "ready": statistics.median(ready),
-            "peak": max(m for _w, m in ours), "floor": statistics.median(w for w, _m in bare),
-            "floor_peak": max(m for _w, m in bare), "load": os.getloadavg()[0]}
+    return {
+        "median": statistics.median(walls),
+        "low": min(walls),
+        "high": max(walls),
+        "ready": statistics.median(ready),
+        "peak": max(m for _w, m in ours),
+        "floor": statistics.median(w for w, _m in bare),
+        "floor_peak": max(m for _w, m in bare),
+        "load": os.getloadavg()[0],
+    }
 
 
 # -- 2. lists on the large database, in-process -----------------------------------------------
@@ -87,21 +95,18 @@ class PaintWatch:
         def render_line(widget, y):
             strip = original_line(widget, y)
             if watch.target and widget.id == watch.target and not watch.row_drawn:
-                index = widget._top + y - (1 if widget.show_header else 0)
-                if y >= (1 if widget.show_header else 0) and widget.row_at(index) is not None:
+                if y >= (1 if widget.show_header else 0) and widget.rows_in_view:
                     watch.row_drawn = True
             return strip
 
         RecordList.render_line = render_line
-        original_display = app._display
 
-        def display(screen, renderable):
-            original_display(screen, renderable)
+        def frame_written(screen, renderable):
             if renderable is not None and watch.row_drawn and watch.painted_at is None:
                 watch.painted_at = time.perf_counter()
                 watch.painted_cpu = time.process_time()
 
-        app._display = display
+        watch_frames(app, frame_written)
 
 
 async def _timed_key(pilot, watch: PaintWatch, key: str, list_id: str) -> tuple[float, float]:
@@ -135,12 +140,20 @@ def ensure_on_duty(db: Path) -> None:
             if conn.execute(text("SELECT 1 FROM shift WHERE ended_at IS NULL")).first():
                 return
         clock, settings = FixedClock(demo_now(db)), Settings()
-        user = sign_in(engine=engine, clock=clock, settings=settings, code="op1",
-                       password="demo1234")
+        user = sign_in(
+            engine=engine, clock=clock, settings=settings, code="op1", password="demo1234"
+        )
         actor = Actor(user.id, user.code, user.name, user.role, None)
-        run_write(engine, lambda s: start_shift(
-            session=s, actor=actor, clock=clock, settings=settings,
-            self_check={item: True for item in settings.self_check_items}))
+        run_write(
+            engine,
+            lambda s: start_shift(
+                session=s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                self_check={item: True for item in settings.self_check_items},
+            ),
+        )
     finally:
         engine.dispose()
 
@@ -157,12 +170,22 @@ async def _one_app(db: Path, watch: PaintWatch) -> dict[str, tuple[float, float]
 
     engine = make_engine(str(db))
     with engine.connect() as conn:
-        shift_id, user_id, code, name = conn.execute(text(
-            "SELECT s.id, u.id, u.code, u.name FROM shift s JOIN user u ON u.id = s.operator_id "
-            "WHERE s.ended_at IS NULL ORDER BY s.started_at DESC LIMIT 1")).one()
+        shift_id, user_id, code, name = conn.execute(
+            text(
+                "SELECT s.id, u.id, u.code, u.name FROM shift s JOIN user u ON u.id = s.operator_id "
+                "WHERE s.ended_at IS NULL ORDER BY s.started_at DESC LIMIT 1"
+            )
+        ).one()
     actor = Actor(user_id, code, name, Role.operator, shift_id)
-    app = make_app(settings=Settings(), engine=engine, clock=FixedClock(demo_now(db)), lang="en",
-                   cursor_blink=False, actor=actor, area="dashboard")
+    app = make_app(
+        settings=Settings(),
+        engine=engine,
+        clock=FixedClock(demo_now(db)),
+        lang="en",
+        cursor_blink=False,
+        actor=actor,
+        area="dashboard",
+    )
     watch.install(app)
     out = {}
     async with app.run_test(size=SIZE) as pilot:
@@ -187,11 +210,14 @@ async def _settle(pilot) -> None:
     from textual.worker import WorkerState
 
     for _ in range(50):
-        busy = [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        busy = [
+            w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
         if not busy:
             break
-        await asyncio.gather(*(w.wait() for w in busy if w.state != WorkerState.PENDING),
-                             return_exceptions=True)
+        await asyncio.gather(
+            *(w.wait() for w in busy if w.state != WorkerState.PENDING), return_exceptions=True
+        )
         await pilot.pause()
     await pilot.pause()
 
@@ -205,21 +231,33 @@ def open_lists(db: Path, runs: int) -> dict:
     out: dict = {"load": os.getloadavg()[0]}
     for key, pairs in samples.items():
         walls, cpus = [w for w, _c in pairs], [c for _w, c in pairs]
-        out[key] = {"median": statistics.median(walls), "max": max(walls), "first": walls[0],
-                    "cpu": statistics.median(cpus), "cpu_max": max(cpus)}
+        out[key] = {
+            "median": statistics.median(walls),
+            "max": max(walls),
+            "first": walls[0],
+            "cpu": statistics.median(cpus),
+            "cpu_max": max(cpus),
+        }
     return out
 
 
 def results(paint: dict, lists: dict, slips: int) -> list[Result]:
-    out = [Result(
-        "TUI first screen painted (sign-in), headless, from process start", paint["median"], "s",
-        paint["floor"], "bare Textual app, same widgets", "≤ 1.5×",
-        paint["median"] / paint["floor"] <= 1.5,
-        f"(min {paint['low']:.3g}, max {paint['high']:.3g} s; peak {paint['peak']:.0f} MiB, "
-        f"floor {paint['floor_peak']:.0f} MiB; the database layer loads after the paint, while "
-        f"the operator types: that and the area screens' modules are loaded at "
-        f"{paint['ready']:.2g} s; "
-        f"load average {paint['load']:.1f})")]
+    out = [
+        Result(
+            "TUI first screen painted (sign-in), headless, from process start",
+            paint["median"],
+            "s",
+            paint["floor"],
+            "bare Textual app, same widgets",
+            "≤ 1.5×",
+            paint["median"] / paint["floor"] <= 1.5,
+            f"(min {paint['low']:.3g}, max {paint['high']:.3g} s; peak {paint['peak']:.0f} MiB, "
+            f"floor {paint['floor_peak']:.0f} MiB; the database layer loads after the paint, while "
+            f"the operator types: that and the area screens' modules are loaded at "
+            f"{paint['ready']:.2g} s; "
+            f"load average {paint['load']:.1f})",
+        )
+    ]
     names = {
         "visitors": "F3 visitors: on-site list painted",
         "history": f"visitor history: first page of {slips:,} slips painted",
@@ -228,11 +266,20 @@ def results(paint: dict, lists: dict, slips: int) -> list[Result]:
     }
     for key, name in names.items():
         d = lists[key]
-        out.append(Result(name, d["median"], "ms", None, "", "≤ 150 ms after the key",
-                          d["median"] <= LIST_TARGET_MS,
-                          f"median (max {d['max']:.0f} ms; the first, with the screen's imports: "
-                          f"{d['first']:.0f} ms; CPU median {d['cpu']:.0f} ms, max "
-                          f"{d['cpu_max']:.0f} ms; load average {lists['load']:.1f})"))
+        out.append(
+            Result(
+                name,
+                d["median"],
+                "ms",
+                None,
+                "",
+                "≤ 150 ms after the key",
+                d["median"] <= LIST_TARGET_MS,
+                f"median (max {d['max']:.0f} ms; the first, with the screen's imports: "
+                f"{d['first']:.0f} ms; CPU median {d['cpu']:.0f} ms, max "
+                f"{d['cpu_max']:.0f} ms; load average {lists['load']:.1f})",
+            )
+        )
     return out
 
 

@@ -40,7 +40,9 @@ def main(path: str, total: int, cache_mib: int | None = None) -> None:
     t_schema = time.perf_counter()
 
     estate.hash_password = lambda _password: "-"  # no user rows are written here
-    ctx = DemoContext(random.Random(7), datetime.now(UTC).replace(second=0, microsecond=0), Settings())
+    ctx = DemoContext(
+        random.Random(7), datetime.now(UTC).replace(second=0, microsecond=0), Settings()
+    )
     estate.add_staff(ctx)
     estate.add_estate(ctx, 1)
     add_shifts(ctx)
@@ -49,8 +51,9 @@ def main(path: str, total: int, cache_mib: int | None = None) -> None:
     rows = [row for day in VisitorRows(ctx, plan, store.sqlite_stamp()).iter_days() for row in day]
     t_rows = time.perf_counter()
 
-    sql = (f'INSERT INTO visitor_slip ({", ".join(COLUMNS)}) '
-           f'VALUES ({", ".join("?" * len(COLUMNS))})')
+    sql = (
+        f"INSERT INTO visitor_slip ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    )
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         raw.execute("PRAGMA foreign_keys = OFF")
@@ -63,13 +66,17 @@ def main(path: str, total: int, cache_mib: int | None = None) -> None:
         raw.execute("PRAGMA foreign_keys = ON")
     t_commit = time.perf_counter()
     engine.dispose()
-    print(f"schema {t_schema - started:.1f} s, rows generated {t_rows - t_schema:.1f} s, "
-          f"executemany {t_insert - t_rows:.1f} s, commit {t_commit - t_insert:.1f} s, "
-          f"total {t_commit - started:.1f} s for {len(rows):,} rows"
-          + (f" (cache {cache_mib} MiB)" if cache_mib else " (default cache)"))
+    print(
+        f"schema {t_schema - started:.1f} s, rows generated {t_rows - t_schema:.1f} s, "
+        f"executemany {t_insert - t_rows:.1f} s, commit {t_commit - t_insert:.1f} s, "
+        f"total {t_commit - started:.1f} s for {len(rows):,} rows"
+        + (f" (cache {cache_mib} MiB)" if cache_mib else " (default cache)")
+    )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/floor.db",
-         int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000,
-         int(sys.argv[3]) if len(sys.argv) > 3 else None)
+    main(
+        sys.argv[1] if len(sys.argv) > 1 else "/tmp/floor.db",
+        int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000,
+        int(sys.argv[3]) if len(sys.argv) > 3 else None,
+    )

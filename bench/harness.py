@@ -74,17 +74,37 @@ class Context:
             for p in CACHE.glob(tmp.name + "*"):
                 p.unlink()
             sizes = SCALES[self.scale]
-            print(f"  building the {self.scale} database once (cached in {path.name}) …",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  building the {self.scale} database once (cached in {path.name}) …",
+                file=sys.stderr,
+                flush=True,
+            )
             subprocess.run(
-                [PYTHON, "-m", "deskterm", "demo", "--db", str(tmp), "--scale", str(sizes["scale"]),
-                 "--seed", str(self.seed), "--visitors", str(sizes["visitors"])],
-                check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                [
+                    PYTHON,
+                    "-m",
+                    "deskterm",
+                    "demo",
+                    "--db",
+                    str(tmp),
+                    "--scale",
+                    str(sizes["scale"]),
+                    "--seed",
+                    str(self.seed),
+                    "--visitors",
+                    str(sizes["visitors"]),
+                ],
+                check=True,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
             )
             if sizes["repairs"]:
                 top_up_repairs(tmp, sizes["repairs"])
-            subprocess.run(["sqlite3", str(tmp), "PRAGMA wal_checkpoint(TRUNCATE);"], check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                ["sqlite3", str(tmp), "PRAGMA wal_checkpoint(TRUNCATE);"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             tmp.rename(path)
             for suffix in ("-wal", "-shm"):
                 Path(str(tmp) + suffix).unlink(missing_ok=True)
@@ -106,10 +126,16 @@ def _upgrade_if_behind(path: Path) -> None:
 
     if sqlite_revision(path) == head_revision():
         return
-    print(f"  upgrading the cached {path.name} to the current schema …", file=sys.stderr, flush=True)
-    subprocess.run([PYTHON, "-m", "deskterm", "db", "upgrade", "--db", str(path)], check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "DESKTERM_USER": "admin1", "DESKTERM_PASSWORD": "demo1234"})
+    print(
+        f"  upgrading the cached {path.name} to the current schema …", file=sys.stderr, flush=True
+    )
+    subprocess.run(
+        [PYTHON, "-m", "deskterm", "db", "upgrade", "--db", str(path)],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "DESKTERM_USER": "admin1", "DESKTERM_PASSWORD": "demo1234"},
+    )
     for backup in path.parent.glob(path.stem + ".before-upgrade-*"):
         backup.unlink()
 
@@ -140,8 +166,10 @@ def _copy_rows(con: sqlite3.Connection, table: str, join: str, special: dict[str
         else:
             exprs.append(f"o.{name}")
     names = ", ".join(n for n, _k in columns)
-    cur = con.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(exprs)} "
-                      f"FROM repair_copy m JOIN {table} o ON {join}")
+    cur = con.execute(
+        f"INSERT INTO {table} ({names}) SELECT {', '.join(exprs)} "
+        f"FROM repair_copy m JOIN {table} o ON {join}"
+    )
     return cur.rowcount
 
 
@@ -162,8 +190,9 @@ def top_up_repairs(db: Path, target: int, days: int = 365) -> None:
         (have,) = con.execute("SELECT count(*) FROM repair_order").fetchone()
         finished = "o.status IN ('closed', 'cancelled')"
         (base,) = con.execute(f"SELECT count(*) FROM repair_order o WHERE {finished}").fetchone()
-        first, last = con.execute("SELECT min(julianday(reported_at)), max(julianday(reported_at)) "
-                                  "FROM repair_order").fetchone()
+        first, last = con.execute(
+            "SELECT min(julianday(reported_at)), max(julianday(reported_at)) FROM repair_order"
+        ).fetchone()
         wanted = target - have
         if wanted <= 0 or not base:
             con.execute("ROLLBACK")
@@ -173,10 +202,13 @@ def top_up_repairs(db: Path, target: int, days: int = 365) -> None:
         step = max(int(span_minutes // copies), 60)
         con.execute("CREATE TEMP TABLE copy_n (n INTEGER PRIMARY KEY)")
         con.executemany("INSERT INTO copy_n VALUES (?)", [(n,) for n in range(1, copies + 1)])
-        con.execute("CREATE TEMP TABLE repair_copy (old_id INTEGER, n INTEGER, shift TEXT, "
-                    "new_id INTEGER PRIMARY KEY, number TEXT)")
+        con.execute(
+            "CREATE TEMP TABLE repair_copy (old_id INTEGER, n INTEGER, shift TEXT, "
+            "new_id INTEGER PRIMARY KEY, number TEXT)"
+        )
         (max_id,) = con.execute("SELECT max(id) FROM repair_order").fetchone()
-        con.execute(f"""
+        con.execute(
+            f"""
             INSERT INTO repair_copy (old_id, n, shift, new_id, number)
             SELECT old_id, n, shift, ? + row_number() OVER (ORDER BY at, old_id, n),
                    'R' || day || '-' || printf('%04d', 1000 + row_number() OVER (
@@ -187,19 +219,34 @@ def top_up_repairs(db: Path, target: int, days: int = 365) -> None:
                                   '+8 hours') AS day
                   FROM repair_order o CROSS JOIN copy_n c WHERE {finished}
                   ORDER BY c.n, o.id LIMIT ?)
-        """, (max_id, wanted))
+        """,
+            (max_id, wanted),
+        )
         con.execute("CREATE INDEX temp.repair_copy_old ON repair_copy (old_id)")
-        _copy_rows(con, "repair_order", "o.id = m.old_id",
-                   {"id": "m.new_id", "number": "m.number", "warranty_of_id": "NULL",
-                    "shift_id": "NULL"})
-        for table, join, key in (("repair_event", "o.order_id = m.old_id", "order_id"),
-                                 ("repair_fee_line", "o.order_id = m.old_id", "order_id")):
+        _copy_rows(
+            con,
+            "repair_order",
+            "o.id = m.old_id",
+            {"id": "m.new_id", "number": "m.number", "warranty_of_id": "NULL", "shift_id": "NULL"},
+        )
+        for table, join, key in (
+            ("repair_event", "o.order_id = m.old_id", "order_id"),
+            ("repair_fee_line", "o.order_id = m.old_id", "order_id"),
+        ):
             (top,) = con.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
-            _copy_rows(con, table, join, {"id": f"{top} + row_number() OVER ()", key: "m.new_id",
-                                          "shift_id": "NULL"})
+            _copy_rows(
+                con,
+                table,
+                join,
+                {"id": f"{top} + row_number() OVER ()", key: "m.new_id", "shift_id": "NULL"},
+            )
         (top,) = con.execute("SELECT coalesce(max(id), 0) FROM callback").fetchone()
-        _copy_rows(con, "callback", "o.subject_kind = 'repair' AND o.subject_id = m.old_id",
-                   {"id": f"{top} + row_number() OVER ()", "subject_id": "m.new_id"})
+        _copy_rows(
+            con,
+            "callback",
+            "o.subject_kind = 'repair' AND o.subject_id = m.old_id",
+            {"id": f"{top} + row_number() OVER ()", "subject_id": "m.new_id"},
+        )
         con.execute("COMMIT")
     finally:
         con.close()
@@ -225,8 +272,9 @@ class Measured:
 TIME = "/usr/bin/time"
 
 
-def measure_process(cmd: list[str], *, env: dict | None = None, stdout=subprocess.DEVNULL,
-                    cwd: Path = ROOT) -> Measured:
+def measure_process(
+    cmd: list[str], *, env: dict | None = None, stdout=subprocess.DEVNULL, cwd: Path = ROOT
+) -> Measured:
     """One whole process: wall, CPU and its own peak memory.
 
     The peak comes from /usr/bin/time, not from our wait4(): a child forked from this (by
@@ -236,8 +284,9 @@ def measure_process(cmd: list[str], *, env: dict | None = None, stdout=subproces
     with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
         wrapped = [TIME, "-f", "%M", "-o", peak.name, *cmd] if Path(TIME).exists() else cmd
         start = time.perf_counter()
-        proc = subprocess.Popen(wrapped, stdout=stdout, stderr=subprocess.PIPE, env=full_env,
-                                cwd=cwd)
+        proc = subprocess.Popen(
+            wrapped, stdout=stdout, stderr=subprocess.PIPE, env=full_env, cwd=cwd
+        )
         err = proc.stderr.read() if proc.stderr else b""
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -245,12 +294,19 @@ def measure_process(cmd: list[str], *, env: dict | None = None, stdout=subproces
             proc.stderr.close()
         text = peak.read().strip().splitlines()
         kib = float(text[-1]) if text and text[-1].isdigit() else usage.ru_maxrss
-    return Measured(wall, usage.ru_utime + usage.ru_stime, kib / 1024,
-                    os.waitstatus_to_exitcode(status), err)
+    return Measured(
+        wall, usage.ru_utime + usage.ru_stime, kib / 1024, os.waitstatus_to_exitcode(status), err
+    )
 
 
-def time_process(cmd: list[str], runs: int, *, env: dict | None = None, stdout=subprocess.DEVNULL,
-                 cwd: Path = ROOT) -> ProcessTiming:
+def time_process(
+    cmd: list[str],
+    runs: int,
+    *,
+    env: dict | None = None,
+    stdout=subprocess.DEVNULL,
+    cwd: Path = ROOT,
+) -> ProcessTiming:
     """Wall time (median, min, max) and peak RSS of a whole process over several runs."""
     walls, peaks = [], []
     for _ in range(runs):
@@ -279,5 +335,7 @@ def table(results: list[Result]) -> str:
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "—"
         met = {True: "yes", False: "**no**", None: "—"}[r.met]
         note = f" {r.note}" if r.note else ""
-        lines.append(f"| {r.name} | {r.value:.3g} {r.unit}{note} | {floor} | {ratio} | {r.target} | {met} |")
+        lines.append(
+            f"| {r.name} | {r.value:.3g} {r.unit}{note} | {floor} | {ratio} | {r.target} | {met} |"
+        )
     return "\n".join(lines)

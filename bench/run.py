@@ -40,8 +40,9 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--write-readme", action="store_true",
-                        help="replace the last-run table in bench/README.md")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="replace the last-run table in bench/README.md"
+    )
     args = parser.parse_args()
     ctx = Context(scale=args.scale, seed=args.seed, runs=args.runs)
     started = time.perf_counter()

@@ -9,7 +9,8 @@ Headless Textual still composes, lays out and renders every line of the screen (
 compositor's update); only the write to the terminal is skipped. The process ends (os._exit)
 right after the first update of the first real screen that shows its inputs, so the wall time
 of the whole process, measured from outside, is "from process start to first screen painted".
-Both contenders are patched the same way: App.run is made headless, App._display exits.
+Both contenders are patched the same way: App.run is made headless, and the first frame
+written exits (`deskterm.tui.internals.watch_frames`, the one module that uses Textual internals).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sys
 
 from textual.app import App
 from textual.widgets import Input
+
+from deskterm.tui.internals import watch_frames  # both contenders: the frame-written hook
 
 SIZE = (80, 24)
 
@@ -33,11 +36,9 @@ def _headless(original_run):
 
 
 def _patch(target_screen: str) -> None:
-    original_display = App._display
     run = _headless(App.run)
 
-    def display(self, screen, renderable) -> None:
-        original_display(self, screen, renderable)
+    def frame_written(screen, renderable) -> None:
         if renderable is None or type(screen).__name__ != target_screen:
             return
         inputs = screen.query(Input)
@@ -45,7 +46,7 @@ def _patch(target_screen: str) -> None:
             os._exit(0)
 
     App.run = run
-    App._display = display
+    watch_frames(App, frame_written)
 
 
 BARE = """

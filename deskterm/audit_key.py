@@ -47,8 +47,11 @@ def key_location() -> str:
 def _missing() -> AuditKeyError:
     from deskterm.i18n import _
 
-    return AuditKeyError(_("This desk has no audit key: copy the installation's key to {path} (mode 0600) or set {env}; nothing was done.").format(
-        path=key_path(), env=KEY_ENV))
+    return AuditKeyError(
+        _(
+            "This desk has no audit key: copy the installation's key to {path} (mode 0600) or set {env}; nothing was done."
+        ).format(path=key_path(), env=KEY_ENV)
+    )
 
 
 def has_key() -> bool:
@@ -76,7 +79,9 @@ def audit_key() -> bytes:
     if env is not None:
         env = env.strip()
         if len(env) < MIN_ENV_LENGTH:
-            raise AuditKeyError(_("{env} must hold at least {n} characters.").format(env=KEY_ENV, n=MIN_ENV_LENGTH))
+            raise AuditKeyError(
+                _("{env} must hold at least {n} characters.").format(env=KEY_ENV, n=MIN_ENV_LENGTH)
+            )
         return env.encode()
     path = key_path()
     cached = _cache.get(str(path))

@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session
 WRITTEN = "deskterm_bulk_written"
 
 
-def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
     """INSERT `rows` (tuples of values in the order of `columns`) into `table`, in the session's
     transaction; the rows' keys are noted in session.info[WRITTEN]."""
     connection = session.connection()
@@ -66,9 +68,14 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
 def _statement(table: Table, columns: tuple[str, ...], dialect) -> tuple[str, tuple]:
     """The qmark INSERT for these columns, and (position, bind processor) of those that convert."""
     quote = dialect.identifier_preparer
-    sql = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
-    processors = ((i, table.c[c].type.dialect_impl(dialect).bind_processor(dialect)) for i, c in enumerate(columns))
+    sql = (
+        f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+    processors = (
+        (i, table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
+        for i, c in enumerate(columns)
+    )
     return sql, tuple((i, p) for i, p in processors if p is not None)
 
 
@@ -97,9 +104,14 @@ def reserve_ids(session: Session, table: Table, count: int, *, above: int = 0) -
     """
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        return list(connection.execute(text(
-            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n) ORDER BY 1"),
-            {"table": table.name, "n": count}).scalars())
+        return list(
+            connection.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n) ORDER BY 1"
+                ),
+                {"table": table.name, "n": count},
+            ).scalars()
+        )
     top = max(connection.execute(select(func.max(table.c.id))).scalar() or 0, above)
     return list(range(top + 1, top + count + 1))
 

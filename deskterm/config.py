@@ -96,8 +96,13 @@ _KEYS = re.compile(rf"{_KEY}(?:,\s*{_KEY})*")
 
 class Settings(_Validated, BaseSettings):
     model_config = SettingsConfigDict(
-        frozen=True, extra="forbid", env_prefix="DESKTERM_", env_nested_delimiter="__",
-        env_ignore_empty=True, case_sensitive=False)
+        frozen=True,
+        extra="forbid",
+        env_prefix="DESKTERM_",
+        env_nested_delimiter="__",
+        env_ignore_empty=True,
+        case_sensitive=False,
+    )
 
     db: str | None = None  # path or SQLAlchemy URL; None = the platform default
     lang: str | None = None  # "zh_CN" | "en"; None = from the locale
@@ -113,9 +118,15 @@ class Settings(_Validated, BaseSettings):
     sla: SlaPolicy = Field(default_factory=SlaPolicy)
     warranty_months: Count = most(3, 120)  # D-35
     repair_callback_hours: Count = most(48, 24 * 365)
-    repair_backdate_hours: Count = most(72, 24 * 365)  # how far back a reported time may go (D-31, case 1); 0: now only
-    dispatch_minutes: AtLeastOne = most(15, WEEK)  # "passed to engineering at once" (D-36): flagged after this
-    quotation_days: AtLeastOne = most(2, 365)  # jobs of this many work-days or more need a quotation (D-34)
+    repair_backdate_hours: Count = most(
+        72, 24 * 365
+    )  # how far back a reported time may go (D-31, case 1); 0: now only
+    dispatch_minutes: AtLeastOne = most(
+        15, WEEK
+    )  # "passed to engineering at once" (D-36): flagged after this
+    quotation_days: AtLeastOne = most(
+        2, 365
+    )  # jobs of this many work-days or more need a quotation (D-34)
     complaint_reply_hours: AtLeastOne = most(24, 24 * 365)
     complaint_callback_days: Count = most(3, 365)
     inquiry_tries: AtLeastOne = most(3, 20)  # D-22: tries before "not reached" may close an inquiry
@@ -132,17 +143,27 @@ class Settings(_Validated, BaseSettings):
     # complaint, case 1); values "shift_end" (before this shift ends), "<n>h" or "<n>d".
     # A kind without a key of its own falls back to repair_callback_hours or
     # complaint_callback_days.
-    callback_due: dict[str, str] = Field(default_factory=lambda: {
-        "repair.urgent": "shift_end",
-        "from_complaint": "shift_end",
-    })
+    callback_due: dict[str, str] = Field(
+        default_factory=lambda: {
+            "repair.urgent": "shift_end",
+            "from_complaint": "shift_end",
+        }
+    )
     long_stay_minutes: AtLeastOne = most(240, WEEK)
     visitor_retention_days: AtLeastOne = most(180, 3650)
-    backup_dir: str | None = None  # `db backup` without a path writes here (default: data folder/backups)
-    backup_keep_days: Count = most(14, 3650)  # dated backups older than this are removed after a new one
-    backup_max_age_hours: AtLeastOne = most(26, 24 * 365)  # `db status` exits 1 when the last backup is older
+    backup_dir: str | None = (
+        None  # `db backup` without a path writes here (default: data folder/backups)
+    )
+    backup_keep_days: Count = most(
+        14, 3650
+    )  # dated backups older than this are removed after a new one
+    backup_max_age_hours: AtLeastOne = most(
+        26, 24 * 365
+    )  # `db status` exits 1 when the last backup is older
     print_command: str | None = None  # e.g. "lp"; the printout is sent on stdin
-    printer: str = "text"  # "text": UTF-8 text; "escpos": a receipt printer, slip numbers as barcodes
+    printer: str = (
+        "text"  # "text": UTF-8 text; "escpos": a receipt printer, slip numbers as barcodes
+    )
     self_check_items: tuple[str, ...] = ("appearance", "desk_tidy", "equipment")
     physical_items: tuple[str, ...] = (
         "keys",
@@ -174,8 +195,12 @@ class Settings(_Validated, BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(_("The setting timezone must be a time zone name such as "
-                                  "Asia/Shanghai, not {value!r}.").format(value=value)) from None
+            raise SettingsError(
+                _(
+                    "The setting timezone must be a time zone name such as "
+                    "Asia/Shanghai, not {value!r}."
+                ).format(value=value)
+            ) from None
         return value
 
     @field_validator("lang")
@@ -185,8 +210,9 @@ class Settings(_Validated, BaseSettings):
             return None
         shipped = normalise_language(value)
         if not shipped:
-            raise SettingsError(_("The setting lang is zh_CN or en, not {value!r}.").format(
-                value=value))
+            raise SettingsError(
+                _("The setting lang is zh_CN or en, not {value!r}.").format(value=value)
+            )
         return shipped
 
     @field_validator("site_lang")
@@ -194,16 +220,22 @@ class Settings(_Validated, BaseSettings):
     def _site_lang(cls, value: str) -> str:
         shipped = normalise_language(value)
         if not shipped:
-            raise SettingsError(_("The setting site_lang is one of {choices}, not {value!r}.").format(
-                choices=", ".join(LANGUAGES), value=value))
+            raise SettingsError(
+                _("The setting site_lang is one of {choices}, not {value!r}.").format(
+                    choices=", ".join(LANGUAGES), value=value
+                )
+            )
         return shipped
 
     @field_validator("printer")
     @classmethod
     def _printer(cls, value: str) -> str:
         if value not in PRINTERS:
-            raise SettingsError(_("The setting printer is one of {choices}, not {value!r}.").format(
-                choices=", ".join(PRINTERS), value=value))
+            raise SettingsError(
+                _("The setting printer is one of {choices}, not {value!r}.").format(
+                    choices=", ".join(PRINTERS), value=value
+                )
+            )
         return value
 
     @field_validator("shift_starts")
@@ -211,15 +243,22 @@ class Settings(_Validated, BaseSettings):
     def _shift_starts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for text in value:
             if not _TIME.fullmatch(text.strip()):
-                raise SettingsError(_("The setting shift_starts holds times like 08:00, not "
-                                      "{value!r}.").format(value=text))
+                raise SettingsError(
+                    _("The setting shift_starts holds times like 08:00, not {value!r}.").format(
+                        value=text
+                    )
+                )
         if not value:
             raise SettingsError(_("The setting shift_starts needs at least one time."))
         seen: set[str] = set()
         for text in value:
             if text.strip() in seen:
-                raise SettingsError(_("The setting shift_starts holds {value} twice; each shift "
-                                      "starts at a time of its own.").format(value=text.strip()))
+                raise SettingsError(
+                    _(
+                        "The setting shift_starts holds {value} twice; each shift "
+                        "starts at a time of its own."
+                    ).format(value=text.strip())
+                )
             seen.add(text.strip())
         return value
 
@@ -228,8 +267,11 @@ class Settings(_Validated, BaseSettings):
     def _callback_due(cls, value: dict[str, str]) -> dict[str, str]:
         for key, due in value.items():
             if not _DUE.fullmatch(due.strip()):
-                raise SettingsError(_("The setting callback_due.{key} is shift_end, <n>h or <n>d, "
-                                      "not {value!r}.").format(key=key, value=due))
+                raise SettingsError(
+                    _(
+                        "The setting callback_due.{key} is shift_end, <n>h or <n>d, not {value!r}."
+                    ).format(key=key, value=due)
+                )
         return value
 
     @field_validator("keymap")
@@ -237,9 +279,12 @@ class Settings(_Validated, BaseSettings):
     def _keymap(cls, value: dict[str, str]) -> dict[str, str]:
         for key, keys in value.items():
             if not _KEYS.fullmatch(keys.strip()):
-                raise SettingsError(_("The setting keymap.{key} is a key such as ctrl+o or f2 "
-                                      "(several with commas), not {value!r}.").format(
-                                          key=key, value=keys))
+                raise SettingsError(
+                    _(
+                        "The setting keymap.{key} is a key such as ctrl+o or f2 "
+                        "(several with commas), not {value!r}."
+                    ).format(key=key, value=keys)
+                )
         return value
 
 
@@ -253,11 +298,16 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     return load_with_origins(path, **overrides)[0]
 
 
-def load_with_origins(path: Path | None = None, **overrides: Any) -> tuple[Settings, dict[str, str]]:
+def load_with_origins(
+    path: Path | None = None, **overrides: Any
+) -> tuple[Settings, dict[str, str]]:
     """The settings and, for each field (`sla.<name>` for the SLA table), where its value came
     from: default, file, env or option."""
-    layers = [(FILE, file_values(path or settings_path())), (ENV, env_values()),
-              (OPTION, {k: v for k, v in overrides.items() if v is not None})]
+    layers = [
+        (FILE, file_values(path or settings_path())),
+        (ENV, env_values()),
+        (OPTION, {k: v for k, v in overrides.items() if v is not None}),
+    ]
     merged: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for origin, values in layers:
@@ -282,19 +332,27 @@ def file_values(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     if not path.is_file():
-        raise SettingsError(_("The settings file {path} is a folder or a device, not a file.").format(
-            path=path))
+        raise SettingsError(
+            _("The settings file {path} is a folder or a device, not a file.").format(path=path)
+        )
     try:
         return TomlConfigSettingsSource(Settings, toml_file=path)()
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(_("{file} is not a valid TOML file: {error}.").format(
-            file=path.name, error=str(exc).rstrip("."))) from None
+        raise SettingsError(
+            _("{file} is not a valid TOML file: {error}.").format(
+                file=path.name, error=str(exc).rstrip(".")
+            )
+        ) from None
     except UnicodeDecodeError:
-        raise SettingsError(_("{file} is not a valid TOML file: it is not UTF-8 text.").format(
-            file=path.name)) from None
+        raise SettingsError(
+            _("{file} is not a valid TOML file: it is not UTF-8 text.").format(file=path.name)
+        ) from None
     except OSError as exc:
-        raise SettingsError(_("The settings file {path} cannot be read: {reason}.").format(
-            path=path, reason=exc.strerror or type(exc).__name__)) from None
+        raise SettingsError(
+            _("The settings file {path} cannot be read: {reason}.").format(
+                path=path, reason=exc.strerror or type(exc).__name__
+            )
+        ) from None
 
 
 def env_values() -> dict[str, Any]:
@@ -310,14 +368,25 @@ def env_values() -> dict[str, Any]:
 # The DESKTERM_ environment variables that are not settings, in this one place (`config show`
 # warns of any other that is not a setting; tests/unit/test_settings_env.py greps the repository
 # for every DESKTERM_ name and fails on one missing here).
-NOT_SETTINGS = frozenset({
-    "DESKTERM_SETTINGS", "DESKTERM_CONFIG_DIR", "DESKTERM_DATA_DIR",  # paths.py
-    "DESKTERM_USER", "DESKTERM_PASSWORD", "DESKTERM_NEW_PASSWORD",  # the CLI's sign-in
-    "DESKTERM_AUDIT_KEY", "DESKTERM_TERMINAL", "DESKTERM_IN_BROWSER",
-    # the test suite's and the benchmarks' knobs
-    "DESKTERM_TZ_CHILD", "DESKTERM_TIMING_REPORT", "DESKTERM_TAMPER_TABLE",
-    "DESKTERM_FUZZ_EXAMPLES", "DESKTERM_CRASH_TRIALS",
-})
+NOT_SETTINGS = frozenset(
+    {
+        "DESKTERM_SETTINGS",
+        "DESKTERM_CONFIG_DIR",
+        "DESKTERM_DATA_DIR",  # paths.py
+        "DESKTERM_USER",
+        "DESKTERM_PASSWORD",
+        "DESKTERM_NEW_PASSWORD",  # the CLI's sign-in
+        "DESKTERM_AUDIT_KEY",
+        "DESKTERM_TERMINAL",
+        "DESKTERM_IN_BROWSER",
+        # the test suite's and the benchmarks' knobs
+        "DESKTERM_TZ_CHILD",
+        "DESKTERM_TIMING_REPORT",
+        "DESKTERM_TAMPER_TABLE",
+        "DESKTERM_FUZZ_EXAMPLES",
+        "DESKTERM_CRASH_TRIALS",
+    }
+)
 NOT_SETTING_PREFIXES = ("DESKTERM_TEST_", "DESKTERM_BENCH_", "DESKTERM_PG_")
 _TABLES = ("sla", "callback_due", "keymap")  # DESKTERM_<TABLE>__<KEY> sets one key of a table
 
@@ -338,20 +407,27 @@ def stray_variables(environ: typing.Mapping[str, str] | None = None) -> list[str
     """DESKTERM_ variables that are neither a setting nor a known other name: a typo, most
     likely (`deskterm config show` warns of each; start-up does not refuse them)."""
     environ = os.environ if environ is None else environ
-    return sorted(var for var in environ
-                  if var.upper().startswith("DESKTERM_") and not is_setting_variable(var)
-                  and var.upper() not in NOT_SETTINGS
-                  and not var.upper().startswith(NOT_SETTING_PREFIXES))
+    return sorted(
+        var
+        for var in environ
+        if var.upper().startswith("DESKTERM_")
+        and not is_setting_variable(var)
+        and var.upper() not in NOT_SETTINGS
+        and not var.upper().startswith(NOT_SETTING_PREFIXES)
+    )
 
 
 def stray_warning(var: str) -> str:
     """One line for a stray DESKTERM_ variable, with the setting it likely meant."""
     near = difflib.get_close_matches(var.upper(), setting_variables(), n=1, cutoff=0.8)
     if near:
-        return _("Warning: the environment variable {var} is not a setting; it is ignored "
-                 "(did you mean {near}?).").format(var=var, near=near[0])
+        return _(
+            "Warning: the environment variable {var} is not a setting; it is ignored "
+            "(did you mean {near}?)."
+        ).format(var=var, near=near[0])
     return _("Warning: the environment variable {var} is not a setting; it is ignored.").format(
-        var=var)
+        var=var
+    )
 
 
 def _env_culprit() -> str:
@@ -361,9 +437,10 @@ def _env_culprit() -> str:
             try:
                 json.loads(raw)
             except ValueError:
-                return _("The environment variable DESKTERM_{var} holds the setting {name} as "
-                         "JSON, such as [\"a\", \"b\"] or {{\"a\": \"b\"}}.").format(
-                             var=name.upper(), name=name)
+                return _(
+                    "The environment variable DESKTERM_{var} holds the setting {name} as "
+                    'JSON, such as ["a", "b"] or {{"a": "b"}}.'
+                ).format(var=name.upper(), name=name)
     return _("The DESKTERM_ environment variables cannot be read.")  # pragma: no cover
 
 
@@ -424,8 +501,7 @@ class Place:
         if self.origins.get(name) == ENV:
             wanted = "DESKTERM_" + name.replace(".", "__").upper()
             var = next((k for k in os.environ if k.upper() == wanted), wanted)
-            return _("The environment variable {var} names no setting of deskterm.").format(
-                var=var)
+            return _("The environment variable {var} names no setting of deskterm.").format(var=var)
         return _("{file} has an unknown setting: {name}.").format(file=self.file.name, name=name)
 
 
@@ -454,21 +530,29 @@ def sentence(exc: ValidationError, model: type[BaseModel]) -> str:
     if kind is int:
         low, high = _bounds(info)
         if error["type"] == "less_than_equal":
-            return _("The setting {name} must be a whole number of at most {high}, not "
-                     "{value!r}.").format(name=name, high=high, value=value)
-        return _("The setting {name} must be a whole number of at least {low}, not {value!r}.").format(
-            name=name, low=low, value=value)
+            return _(
+                "The setting {name} must be a whole number of at most {high}, not {value!r}."
+            ).format(name=name, high=high, value=value)
+        return _(
+            "The setting {name} must be a whole number of at least {low}, not {value!r}."
+        ).format(name=name, low=low, value=value)
     if kind is float:
         low, high = _bounds(info)
         return _("The setting {name} must be a number from {low} to {high}, not {value!r}.").format(
-            name=name, low=low, high=high, value=value)
+            name=name, low=low, high=high, value=value
+        )
     if typing.get_origin(kind) is tuple:
-        return _("The setting {name} must be a list of texts, such as [\"a\", \"b\"].").format(name=name)
+        return _('The setting {name} must be a list of texts, such as ["a", "b"].').format(
+            name=name
+        )
     if kind is SlaPolicy or typing.get_origin(kind) is dict:
         if whole:
             return _("The setting {name} must be a table ([{name}] with its own lines).").format(
-                name=name)
+                name=name
+            )
         return _("The setting {name} must be text in quotes, not {value!r}.").format(
-            name=f"{name}.{error['loc'][-1]}", value=value)
-    return _("The setting {name} must be text in quotes, not {value!r}.").format(name=name, value=value)
-
+            name=f"{name}.{error['loc'][-1]}", value=value
+        )
+    return _("The setting {name} must be text in quotes, not {value!r}.").format(
+        name=name, value=value
+    )

@@ -42,7 +42,9 @@ class Hundredths(TypeDecorator[Decimal]):
     impl = Integer
     cache_ok = True
 
-    def process_bind_param(self, value: Decimal | float | str | None, dialect: Dialect) -> int | None:
+    def process_bind_param(
+        self, value: Decimal | float | str | None, dialect: Dialect
+    ) -> int | None:
         if value is None:
             return None
         scaled = Decimal(str(value)) * 100
@@ -72,7 +74,9 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: datetime | str | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(
+        self, value: datetime | str | None, dialect: Dialect
+    ) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):
@@ -161,10 +165,14 @@ def _refuse_nul(engine: Engine) -> None:
     as another tool would) is not checked."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def before_cursor_execute(conn: Connection, _cursor: Any, _statement: str, parameters: Any,
-                              _context: Any, _many: bool) -> None:
-        if (parameters and _has_nul(parameters)
-                and not conn.get_execution_options().get("behind_the_app")):
+    def before_cursor_execute(
+        conn: Connection, _cursor: Any, _statement: str, parameters: Any, _context: Any, _many: bool
+    ) -> None:
+        if (
+            parameters
+            and _has_nul(parameters)
+            and not conn.get_execution_options().get("behind_the_app")
+        ):
             from deskterm.errors import InvalidInput
             from deskterm.i18n import _
 
@@ -216,13 +224,16 @@ def failure_kind(exc: BaseException) -> str | None:
     else:
         return None
     if not operational:
-        unique = getattr(orig, "sqlstate", None) == "23505" or "unique constraint" in str(orig).lower()
+        unique = (
+            getattr(orig, "sqlstate", None) == "23505" or "unique constraint" in str(orig).lower()
+        )
         return TAKEN if unique else REFUSED
     text = str(orig).lower()
     if "disk is full" in text or "no space left" in text or "disk full" in text:
         return FULL
-    if any(word in text for word in ("locked", "is busy", "could not serialize",
-                                     "deadlock detected")):
+    if any(
+        word in text for word in ("locked", "is busy", "could not serialize", "deadlock detected")
+    ):
         return BUSY
     return UNREACHABLE
 
@@ -257,8 +268,7 @@ def lock_row(session: Session, model: type[T], key: Any) -> T | None:
 
 def lock_rows(session: Session, statement: SelectOfScalar[T]) -> list[T]:
     """`lock_row` for the rows a query finds (a batch change: imports, schedules, fills)."""
-    rows = list(session.exec(statement.with_for_update()
-                             .execution_options(populate_existing=True)))
+    rows = list(session.exec(statement.with_for_update().execution_options(populate_existing=True)))
     session.info.setdefault(_LOCKED, set()).update(sa_inspect(r).identity_key for r in rows)
     return rows
 
@@ -274,8 +284,9 @@ def lock_name(session: Session, name: str) -> None:
     one open shift of a post): on PostgreSQL a transaction-scoped advisory lock on `name`;
     on SQLite the write transaction already holds the file's write lock."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
-                        {"name": name})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name}
+        )
 
 
 class WriteSession(Session):
@@ -289,22 +300,25 @@ def _born_here(session: Session, instance: object) -> None:
 
 
 @event.listens_for(WriteSession, "before_flush")
-def _every_change_is_locked(session: Session, _flush_context: UOWTransaction,
-                            _instances: object) -> None:
+def _every_change_is_locked(
+    session: Session, _flush_context: UOWTransaction, _instances: object
+) -> None:
     locked = session.info.get(_LOCKED, set()) | session.info.get(_BORN, set())
     changed = [o for o in session.dirty if session.is_modified(o, include_collections=False)]
     for obj in [*changed, *session.deleted]:
         key = sa_inspect(obj).identity_key
         if key is not None and key not in locked:
             raise UnlockedChange(
-                f"{type(obj).__name__} {key[1]} was changed without deskterm.db.lock_row")
+                f"{type(obj).__name__} {key[1]} was changed without deskterm.db.lock_row"
+            )
 
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: the write lock is taken at its start; commit on success."""
-    with WriteSession(engine.execution_options(deskterm_write=True),
-                      expire_on_commit=False) as session:
+    with WriteSession(
+        engine.execution_options(deskterm_write=True), expire_on_commit=False
+    ) as session:
         try:
             if engine.dialect.name == "postgresql":  # the other desks' screens (changes.py):
                 # delivered at commit only (never if it rolls back), so it is sent first, not
@@ -325,8 +339,13 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = WRITE_RETRIES,
-              notices: list[str] | None = None) -> T:
+def run_write(
+    engine: Engine,
+    work: Callable[[Session], T],
+    *,
+    retries: int = WRITE_RETRIES,
+    notices: list[str] | None = None,
+) -> T:
     """Run `work` in a write transaction, retrying the whole of it while the database is busy.
 
     `notices` gets what the flush guard masked in free text (models/guard.py), to be told.

@@ -47,4 +47,4 @@ def sqlite_path(url: str) -> Path | None:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or "?" in url or url == prefix or url.endswith(":memory:"):
         return None
-    return Path(url[len(prefix):])
+    return Path(url[len(prefix) :])

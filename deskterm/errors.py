@@ -34,8 +34,13 @@ class NotFound(DeskError):
 class StaleEdit(DeskError):
     """Another desk saved this record since it was opened; `changes` says what they changed."""
 
-    def __init__(self, message: str, *, changes: dict[str, tuple[Any, Any]] | None = None,
-                 current: tuple[str, int, int] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        changes: dict[str, tuple[Any, Any]] | None = None,
+        current: tuple[str, int, int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.changes = changes or {}
         # (table, id, version) now stored, when saving again may put the typed values over it

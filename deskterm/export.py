@@ -51,7 +51,9 @@ FORMATS = ("csv", "jsonl", "json", "xlsx")
 KINDS = ("text", "int", "instant", "date", "money", "bool", "json", "phone")
 XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
 # a control character (the CR of a CR LF line end aside) in a batch's bytes: issue 15
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+_CONTROL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
 BATCH = 500  # rows per fetch and write: small enough to keep memory flat, big enough to be fast
 
 
@@ -114,7 +116,11 @@ def instant_formatter(tz: str) -> Callable[[Any], str]:
         later = (start + timedelta(minutes=59, seconds=59)).astimezone(zone)
         offset = local.utcoffset()
         entry = None
-        if offset == later.utcoffset() and offset is not None and offset.total_seconds() % 3600 == 0:
+        if (
+            offset == later.utcoffset()
+            and offset is not None
+            and offset.total_seconds() % 3600 == 0
+        ):
             text = local.isoformat(timespec="seconds")
             entry = (text[:13], text[19:])
         hours[key] = entry
@@ -155,12 +161,12 @@ _XLSX_OVERRIDES = {"money": "{a}", "bool": "bool({a})"}
 # from "." up to before "=" (digits), cannot start with one and skips the call. A value that is
 # not text raises there, and its batch is redone the reference way (_CELL and csv.writer).
 _LINE = {
-    "text": "({a} if {a} >= \"A\" or \".\" <= {a} < \"=\" else nt({a}))",
+    "text": '({a} if {a} >= "A" or "." <= {a} < "=" else nt({a}))',
     "int": "{a}",
     "instant": "inst({a})",
     "date": "dtext({a})",
     "money": "yuan({a})",
-    "bool": "(\"true\" if {a} else \"false\")",
+    "bool": '("true" if {a} else "false")',
     "json": "nt(jtext({a}))",
     "phone": "nt(mask({a}))",
 }
@@ -170,13 +176,15 @@ _JSON = {  # inside an f\'\'\'...\'\'\' string: literals in double quotes
     "instant": "eb(inst({a}))",
     "date": "eb(dtext({a}))",
     "money": "eb(yuan({a}))",
-    "bool": "(\"true\" if {a} else \"false\")",
+    "bool": '("true" if {a} else "false")',
     "json": "jtext({a})",
     "phone": "eb(mask({a}))",
 }
 
 
-def compile_lines(columns: Sequence[Col], target: str, instants: Callable, include_pii: bool) -> Callable:
+def compile_lines(
+    columns: Sequence[Col], target: str, instants: Callable, include_pii: bool
+) -> Callable:
     """One function: raw row -> cells (target csv, xlsx), -> one csv line without its end
     (target line: see _write_csv) or -> one JSON object (json, jsonl).
 
@@ -212,15 +220,22 @@ def compile_lines(columns: Sequence[Col], target: str, instants: Callable, inclu
     unpack = f"({', '.join(names)},) = row"
     if as_json:
         end = "\\n" if target == "jsonl" else ""
-        body = "f\'\'\'{{" + ", ".join(parts) + "}}" + end + "\'\'\'"
+        body = "f'''{{" + ", ".join(parts) + "}}" + end + "'''"
     elif target == "line":
-        body = "f\'\'\'" + ",".join(parts) + "\'\'\'"
+        body = "f'''" + ",".join(parts) + "'''"
     else:
         body = "(" + ", ".join(parts) + ",)"
     source = f"def convert(row):\n    {unpack}\n    return {body}\n"
     scope = {
-        "N": "'", "F": FORMULA_START, "inst": instants, "dtext": _date_text, "yuan": format_yuan,
-        "jtext": _json_text, "nt": neutralise, "mask": mask, "eb": encode_basestring,
+        "N": "'",
+        "F": FORMULA_START,
+        "inst": instants,
+        "dtext": _date_text,
+        "yuan": format_yuan,
+        "jtext": _json_text,
+        "nt": neutralise,
+        "mask": mask,
+        "eb": encode_basestring,
     }
     exec(compile(source, "<deskterm.export row converter>", "exec"), scope)  # noqa: S102
     return scope["convert"]
@@ -270,7 +285,9 @@ def write_rows(
     instants = instant_formatter(tz)
     tick = None if progress is None else (lambda done: progress(what, done, total))
     if fmt == "xlsx":
-        return _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, bool_words)
+        return _write_xlsx(
+            batches, columns, out, tz, include_pii, tick, headings, codes, bool_words
+        )
     if fmt == "csv":
         return _write_csv(batches, columns, out, instants, include_pii, bom, tick, headings)
     return _write_json(batches, columns, out, instants, include_pii, fmt == "jsonl", tick)
@@ -310,8 +327,12 @@ def _write_csv(batches, columns, out, instants, include_pii, bom, tick, headings
                 data = None
             if data is not None:
                 n = len(batch)
-                if (data.count(b",") != commas * n or b'"' in data or data.count(b"\n") != n
-                        or data.count(b"\r") != n):
+                if (
+                    data.count(b",") != commas * n
+                    or b'"' in data
+                    or data.count(b"\n") != n
+                    or data.count(b"\r") != n
+                ):
                     data = None
         if data is None:
             for row in batch:
@@ -352,7 +373,11 @@ def _write_json(batches, columns, out, instants, include_pii, lines, tick) -> in
         if lines:
             write(json_text("".join(map(convert, batch))).encode())
         else:
-            write(json_text(("[" if done == 0 else ",\n ") + ",\n ".join(map(convert, batch))).encode())
+            write(
+                json_text(
+                    ("[" if done == 0 else ",\n ") + ",\n ".join(map(convert, batch))
+                ).encode()
+            )
         done += len(batch)
         if tick:
             tick(done)
@@ -399,8 +424,15 @@ def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, b
     columns as wide as their content (CJK counts double), from the first rows."""
     from xlsxwriter import Workbook
 
-    book = Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
-                          "strings_to_formulas": False, "strings_to_urls": False})
+    book = Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     sheet = book.add_worksheet("export")
     bold = book.add_format({"bold": True, "text_wrap": False})
     money = book.add_format({"num_format": "0.00"})
@@ -433,7 +465,9 @@ def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, b
         elif kind == "phone":
             writers.append((c, sheet.write_string, None, lambda v: _xlsx_cell_text(mask(v))))
         elif table:
-            writers.append((c, sheet.write_string, None, lambda v, t=table: _xlsx_cell_text(t.get(v, v))))
+            writers.append(
+                (c, sheet.write_string, None, lambda v, t=table: _xlsx_cell_text(t.get(v, v)))
+            )
         else:
             writers.append((c, sheet.write_string, None, _xlsx_cell_text))
     shown = {"instant": 19, "date": 10}
@@ -454,7 +488,11 @@ def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, b
                     write(r, c, value, fmt)
                 if sample:
                     kind = columns[c].kind
-                    w = shown.get(kind) or (display_width(value) if isinstance(value, str) else len(f"{value:.2f}" if kind == "money" else str(value)))
+                    w = shown.get(kind) or (
+                        display_width(value)
+                        if isinstance(value, str)
+                        else len(f"{value:.2f}" if kind == "money" else str(value))
+                    )
                     if w > widths[c]:
                         widths[c] = w
         if tick:
@@ -477,4 +515,6 @@ def _xlsx_cell_text(value) -> str:
     return xlsx_text(text) if _XLSX_CONTROL.search(text) else text
 
 
-_XLSX_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+_XLSX_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)

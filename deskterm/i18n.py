@@ -26,7 +26,8 @@ _chosen = False  # the language was named (--lang), not detected
 # language, not the operator's: `written_in` sets this for the current thread or task only,
 # so the screens drawn meanwhile (another thread) keep the operator's language.
 _record_translation: ContextVar[gettext.NullTranslations | None] = ContextVar(
-    "deskterm_record_translation", default=None)
+    "deskterm_record_translation", default=None
+)
 
 
 def normalise_language(value: str | None) -> str | None:

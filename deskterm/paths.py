@@ -50,7 +50,9 @@ def reference_data_dir() -> Path:
         import deskterm.data as shipped  # installed wheel: data/ is packaged as deskterm.data
     except ImportError as exc:  # a broken install: say so in one sentence, not a traceback
         raise DeskError(
-            _("The reference data shipped with deskterm is missing from this install; reinstall deskterm.")
+            _(
+                "The reference data shipped with deskterm is missing from this install; reinstall deskterm."
+            )
         ) from exc
     return Path(next(iter(shipped.__path__)))
 

@@ -46,7 +46,10 @@ def read_draft(db: str | None = None) -> Draft | None:
     post = env.get("DESKTERM_POST") or values.get("post", DEFAULT_POST)
     keymap = values.get("keymap", {})
     chosen = db or env.get("DESKTERM_DB") or values.get("db")
-    plain = (isinstance(post, str) and isinstance(keymap, dict)
-             and all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items())
-             and (chosen is None or isinstance(chosen, str)))
+    plain = (
+        isinstance(post, str)
+        and isinstance(keymap, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items())
+        and (chosen is None or isinstance(chosen, str))
+    )
     return Draft(db=chosen or None, post=post, keymap=dict(keymap)) if plain else None

@@ -29,8 +29,11 @@ def extracted() -> dict[str, list[str]]:
     """msgid -> places it is used."""
     found: dict[str, list[str]] = {}
     for filename, lineno, message, _comments, _ctx in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS,
-        comment_tags=(), strip_comment_tags=True,
+        str(PACKAGE),
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        comment_tags=(),
+        strip_comment_tags=True,
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
@@ -81,7 +84,11 @@ def add(area: str) -> int:
     for msgid, places in missing():
         if msgid in present:
             continue
-        cat.add(msgid, "", locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places[:1]])
+        cat.add(
+            msgid,
+            "",
+            locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places[:1]],
+        )
         n += 1
     with path.open("wb") as fh:
         write_po(fh, cat, width=100, omit_header=False, sort_output=False)

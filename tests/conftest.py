@@ -21,7 +21,9 @@ from deskterm.i18n import set_language
 # One audit key for the whole run (template databases are chained with it; CLI subprocesses
 # inherit it): the per-test config folder would otherwise give each test a key of its own.
 os.environ.setdefault("DESKTERM_AUDIT_KEY", "deskterm-tests-audit-key-0123456789abcdef")
-PG_URL = os.environ.get("DESKTERM_TEST_PG_URL")  # e.g. postgresql+psycopg://deskterm@127.0.0.1/postgres
+PG_URL = os.environ.get(
+    "DESKTERM_TEST_PG_URL"
+)  # e.g. postgresql+psycopg://deskterm@127.0.0.1/postgres
 # Saturday 2026-11-28 10:00 in Shanghai.
 FIXED_NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
@@ -51,8 +53,12 @@ def settings() -> Settings:
 
 
 # The engineering list the tests dispatch to (D-36): a site keeps its own.
-ENGINEERS = (("王师傅", "水电", True), ("李师傅", "木工", True), ("陈师傅", "电梯", True),
-             ("老周", "综合", False))
+ENGINEERS = (
+    ("王师傅", "水电", True),
+    ("李师傅", "木工", True),
+    ("陈师傅", "电梯", True),
+    ("老周", "综合", False),
+)
 
 
 def _engineering_team(engine) -> None:
@@ -168,8 +174,11 @@ def pytest_terminal_summary(terminalreporter):
     registry = None
     for reports in terminalreporter.stats.values():
         for rep in reports:
-            if not isinstance(rep, pytest.TestReport) or "test_races.py::" not in rep.nodeid \
-                    or not (rep.when == "call" or rep.skipped):
+            if (
+                not isinstance(rep, pytest.TestReport)
+                or "test_races.py::" not in rep.nodeid
+                or not (rep.when == "call" or rep.skipped)
+            ):
                 continue
             nodeid = rep.nodeid
             if "::test_every_service_that_changes_a_row_has_a_race[sqlite" in nodeid:
@@ -184,9 +193,16 @@ def pytest_terminal_summary(terminalreporter):
     services = set().union(*races.values())
     per_engine = ", ".join(
         f"{engine}: {sum(o == 'passed' for o in got.values())} passed"
-        + "".join(f", {n} {k}" for k, n in sorted(
-            {k: sum(o == k for o in got.values()) for k in ("failed", "skipped")}.items()) if n)
-        for engine, got in sorted(races.items()))
+        + "".join(
+            f", {n} {k}"
+            for k, n in sorted(
+                {k: sum(o == k for o in got.values()) for k in ("failed", "skipped")}.items()
+            )
+            if n
+        )
+        for engine, got in sorted(races.items())
+    )
     terminalreporter.write_line(
         f"race test: {len(services)} write services raced by two desks ({per_engine}); "
-        f"every service that changes rows has its race: {registry or 'not checked'}")
+        f"every service that changes rows has its race: {registry or 'not checked'}"
+    )

@@ -23,8 +23,14 @@ def make_user(engine, clock, settings, code: str, role: Role, name: str | None =
     user = run_write(
         engine,
         lambda s: users.add_user(
-            session=s, actor=None, clock=clock, settings=settings,
-            code=code, name=name or code, role=role, password=PASSWORD,
+            session=s,
+            actor=None,
+            clock=clock,
+            settings=settings,
+            code=code,
+            name=name or code,
+            role=role,
+            password=PASSWORD,
         ),
     )
     return Actor.from_user(user)
@@ -45,5 +51,9 @@ def sealed_rows(engine) -> int:
     from deskterm.db import run_read
     from deskterm.services.audit import SEALED
 
-    return run_read(engine, lambda s: sum(
-        s.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() for table in SEALED))
+    return run_read(
+        engine,
+        lambda s: sum(
+            s.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() for table in SEALED
+        ),
+    )

@@ -30,11 +30,27 @@ PEOPLE = (
     ("5-1101", "周晓明", "owner", "13912340007"),
 )
 EMPTY_UNITS = ("12-1205",)
-COMPANIES = (("A-1203", "杭州康宁制药有限公司", "陈经理", "13912340008"),
-             ("A-1501", "云帆网络科技有限公司", "刘洋", "13912340009"))
+COMPANIES = (
+    ("A-1203", "杭州康宁制药有限公司", "陈经理", "13912340008"),
+    ("A-1501", "云帆网络科技有限公司", "刘洋", "13912340009"),
+)
 DIRECTORY = (
-    (DirectoryKind.service, "客户服务中心", "1栋大堂", "0571-8888 0001", "24小时", "报修、投诉、问询"),
-    (DirectoryKind.bank, "中国工商银行(文二西路支行)", "南门商业街12号", "0571-9558 8000", "09:00-17:00", ""),
+    (
+        DirectoryKind.service,
+        "客户服务中心",
+        "1栋大堂",
+        "0571-8888 0001",
+        "24小时",
+        "报修、投诉、问询",
+    ),
+    (
+        DirectoryKind.bank,
+        "中国工商银行(文二西路支行)",
+        "南门商业街12号",
+        "0571-9558 8000",
+        "09:00-17:00",
+        "",
+    ),
     (DirectoryKind.layout, "会所与健身房", "中心花园西侧", None, "06:30-22:00", "凭业主卡"),
     (DirectoryKind.phone, "工程部主管", "地下一层B1-03", "0571-8888 0102", "08:00-20:00", ""),
 )
@@ -55,44 +71,71 @@ def seed_estate(engine, clock, actor) -> Estate:
 
     def build(session):
         buildings = {}
-        for code, kind in (("12", BuildingKind.residential), ("3", BuildingKind.residential),
-                           ("5", BuildingKind.residential), ("A", BuildingKind.office)):
-            row = Building(code=code, name=f"{code}{'座' if kind == BuildingKind.office else '栋'}",
-                           kind=kind)
+        for code, kind in (
+            ("12", BuildingKind.residential),
+            ("3", BuildingKind.residential),
+            ("5", BuildingKind.residential),
+            ("A", BuildingKind.office),
+        ):
+            row = Building(
+                code=code, name=f"{code}{'座' if kind == BuildingKind.office else '栋'}", kind=kind
+            )
             session.add(row)
             session.flush()
             buildings[code] = row.id
         labels = {p[0] for p in PEOPLE} | set(EMPTY_UNITS) | {c[0] for c in COMPANIES}
         for label in sorted(labels):
             code, number = label.split("-")
-            unit = Unit(building_id=buildings[code], number=number, label=label,
-                        floor=int(number[:-2]))
+            unit = Unit(
+                building_id=buildings[code], number=number, label=label, floor=int(number[:-2])
+            )
             session.add(unit)
             session.flush()
             estate.units[label] = unit.id
         for label, name, relation, phone in PEOPLE:
             resident = create_resident(
-                session=session, actor=actor, clock=clock,
-                resident_in=ResidentCreate(name=name, unit_id=estate.units[label],
-                                           relation=relation, phone=phone),
+                session=session,
+                actor=actor,
+                clock=clock,
+                resident_in=ResidentCreate(
+                    name=name, unit_id=estate.units[label], relation=relation, phone=phone
+                ),
             )
             estate.residents[name] = resident.id
         for label, name, contact, phone in COMPANIES:
             full, initials = pinyin_keys(name)
-            company = Company(name=name, name_pinyin=full, name_initials=initials,
-                              unit_id=estate.units[label], contact_name=contact, phone=phone)
+            company = Company(
+                name=name,
+                name_pinyin=full,
+                name_initials=initials,
+                unit_id=estate.units[label],
+                contact_name=contact,
+                phone=phone,
+            )
             session.add(company)
             session.flush()
             estate.companies[name] = company.id
         for kind, name, location, phone, hours, notes in DIRECTORY:
             full, initials = pinyin_keys(name)
-            entry = DirectoryEntry(kind=kind, name=name, name_pinyin=full, name_initials=initials,
-                                   location=location, phone=phone, hours=hours, notes=notes or None)
+            entry = DirectoryEntry(
+                kind=kind,
+                name=name,
+                name_pinyin=full,
+                name_initials=initials,
+                location=location,
+                phone=phone,
+                hours=hours,
+                notes=notes or None,
+            )
             session.add(entry)
             session.flush()
             estate.directory[name] = entry.id
-        event = Event(title="社区中秋晚会", place="中心花园", starts_at=clock.now() + timedelta(days=2),
-                      content="猜灯谜、品月饼,欢迎业主参加")
+        event = Event(
+            title="社区中秋晚会",
+            place="中心花园",
+            starts_at=clock.now() + timedelta(days=2),
+            content="猜灯谜、品月饼,欢迎业主参加",
+        )
         old = Event(title="消防演练", place="1栋大堂", starts_at=clock.now() - timedelta(days=30))
         session.add(event)
         session.add(old)

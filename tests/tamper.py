@@ -3,8 +3,10 @@
 from sqlalchemy import text
 
 GUARDS = [
-    ("audit_event", "update"), ("audit_event", "delete"),
-    ("logbook_entry", "update"), ("logbook_entry", "delete"),
+    ("audit_event", "update"),
+    ("audit_event", "delete"),
+    ("logbook_entry", "update"),
+    ("logbook_entry", "delete"),
     ("handover", "delete"),
 ]
 

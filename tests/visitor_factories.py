@@ -36,37 +36,65 @@ def make_estate(engine) -> Estate:
         ba = Building(code="A", name="A座", kind=BuildingKind.office)
         session.add_all([b12, ba])
         session.flush()
-        units = [Unit(building_id=b12.id, number="1203", label="12-1203", floor=12),
-                 Unit(building_id=b12.id, number="1204", label="12-1204", floor=12),
-                 Unit(building_id=ba.id, number="1203", label="A-1203", floor=12)]
+        units = [
+            Unit(building_id=b12.id, number="1203", label="12-1203", floor=12),
+            Unit(building_id=b12.id, number="1204", label="12-1204", floor=12),
+            Unit(building_id=ba.id, number="1203", label="A-1203", floor=12),
+        ]
         session.add_all(units)
         session.flush()
         people = []
         for name, unit in (("张三", units[0]), ("李四", units[0]), ("张珊", units[1])):
             full, initials = pinyin_keys(name)
-            people.append(Resident(name=name, unit_id=unit.id, phone="13812345678",
-                                   name_pinyin=full, name_initials=initials))
+            people.append(
+                Resident(
+                    name=name,
+                    unit_id=unit.id,
+                    phone="13812345678",
+                    name_pinyin=full,
+                    name_initials=initials,
+                )
+            )
         full, initials = pinyin_keys("华为技术")
-        company = Company(name="华为技术", unit_id=units[2].id, name_pinyin=full,
-                          name_initials=initials, phone="075528780808")
+        company = Company(
+            name="华为技术",
+            unit_id=units[2].id,
+            name_pinyin=full,
+            name_initials=initials,
+            phone="075528780808",
+        )
         session.add_all([*people, company])
         session.flush()
-        return Estate(units[0].id, units[1].id, units[2].id, people[0].id, people[1].id,
-                      people[2].id, company.id)
+        return Estate(
+            units[0].id,
+            units[1].id,
+            units[2].id,
+            people[0].id,
+            people[1].id,
+            people[2].id,
+            company.id,
+        )
 
     return run_write(engine, build)
 
 
 def walk_in(estate: Estate, **overrides) -> VisitorSlipCreate:
     values = dict(
-        visitor_name="王五", headcount=1, doc_type="resident_id",
-        doc_number=valid_resident_id(1), host_resident_id=estate.zhang_san,
-        purpose="visit", host_call_method="phone", host_call_result="agreed",
+        visitor_name="王五",
+        headcount=1,
+        doc_type="resident_id",
+        doc_number=valid_resident_id(1),
+        host_resident_id=estate.zhang_san,
+        purpose="visit",
+        host_call_method="phone",
+        host_call_result="agreed",
     )
     values.update(overrides)
     return VisitorSlipCreate.model_construct(**{**_defaults(), **values})
 
 
 def _defaults() -> dict:
-    return {name: None if field.is_required() else field.get_default(call_default_factory=True)
-            for name, field in VisitorSlipCreate.model_fields.items()}
+    return {
+        name: None if field.is_required() else field.get_default(call_default_factory=True)
+        for name, field in VisitorSlipCreate.model_fields.items()
+    }

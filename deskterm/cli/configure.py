@@ -11,8 +11,12 @@ import typer
 
 from deskterm.i18n import N_, _
 
-ORIGIN_WORDS = {"default": N_("default"), "file": N_("file"), "env": N_("environment"),
-                "option": N_("option")}
+ORIGIN_WORDS = {
+    "default": N_("default"),
+    "file": N_("file"),
+    "env": N_("environment"),
+    "option": N_("option"),
+}
 
 
 def toml_value(value: Any) -> str:
@@ -26,8 +30,13 @@ def toml_value(value: Any) -> str:
     if isinstance(value, tuple | list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)} = {toml_value(v)}"
-                               for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(
+                f"{json.dumps(k, ensure_ascii=False)} = {toml_value(v)}" for k, v in value.items()
+            )
+            + "}"
+        )
     raise TypeError(type(value).__name__)  # pragma: no cover
 
 
@@ -82,19 +91,30 @@ def _without_password(db: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    config_app = typer.Typer(help=_("The settings: where the file is, and the values in force."),
-                             no_args_is_help=True)
+    config_app = typer.Typer(
+        help=_("The settings: where the file is, and the values in force."), no_args_is_help=True
+    )
     app.add_typer(config_app, name="config")
 
-    @config_app.command("path", help=_("Print the path of the settings file (it may not exist "
-                                       "yet; settings.example.toml lists every setting)."))
+    @config_app.command(
+        "path",
+        help=_(
+            "Print the path of the settings file (it may not exist "
+            "yet; settings.example.toml lists every setting)."
+        ),
+    )
     def config_path() -> None:
         from deskterm.config import settings_path
 
         typer.echo(str(settings_path()))
 
-    @config_app.command("show", help=_("Print every setting in force, each with where it came "
-                                       "from: default, file or environment (DESKTERM_...)."))
+    @config_app.command(
+        "show",
+        help=_(
+            "Print every setting in force, each with where it came "
+            "from: default, file or environment (DESKTERM_...)."
+        ),
+    )
     def config_show() -> None:
         from deskterm.config import stray_variables, stray_warning
 

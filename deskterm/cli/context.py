@@ -57,8 +57,10 @@ def open_desk(db: str | None, *, check_schema: bool = True, create: bool = False
     from deskterm.db import make_engine
 
     if db is not None and not db.strip():
-        raise typer.BadParameter(_("--db is empty: name a database file or URL, or leave --db out "
-                                   "for the default."), param_hint="--db")
+        raise typer.BadParameter(
+            _("--db is empty: name a database file or URL, or leave --db out for the default."),
+            param_hint="--db",
+        )
     settings = load_settings(db=db)
     if not create:
         require_existing(settings.db)
@@ -77,8 +79,13 @@ def require_existing(db: str | None) -> None:
 
     path = sqlite_path(resolve_url(db))
     if path is not None and not path.exists():
-        raise typer.BadParameter(_("There is no database at {path}: check the path, or create one with "
-                                   "`deskterm init --db {path}`.").format(path=path), param_hint="--db")
+        raise typer.BadParameter(
+            _(
+                "There is no database at {path}: check the path, or create one with "
+                "`deskterm init --db {path}`."
+            ).format(path=path),
+            param_hint="--db",
+        )
 
 
 def require_deskterm_file(db: str | None, *, current: bool) -> None:
@@ -121,7 +128,11 @@ def act_as(desk: Desk, user: str | None, action: str) -> Actor:
     )
     actor = Actor.from_user(account)
     if account.must_change_password and action != "account.password":
-        raise AuthFailed(_("{code} must change the password first: deskterm passwd --user {code}, or sign in to the desk app.").format(code=account.code))
+        raise AuthFailed(
+            _(
+                "{code} must change the password first: deskterm passwd --user {code}, or sign in to the desk app."
+            ).format(code=account.code)
+        )
     permissions.authorize(engine=desk.engine, clock=desk.clock, actor=actor, action=action)
     return actor
 

@@ -10,8 +10,8 @@ from deskterm.i18n import _
 
 def register(app: typer.Typer) -> None:
     engineers_app = typer.Typer(
-        help=_("The engineers the desk dispatches to: name, trade, on duty."),
-        no_args_is_help=True)
+        help=_("The engineers the desk dispatches to: name, trade, on duty."), no_args_is_help=True
+    )
     app.add_typer(engineers_app, name="engineers")
 
     @engineers_app.command("add", help=_("Add an engineer to the list (supervisor)."))
@@ -28,9 +28,17 @@ def register(app: typer.Typer) -> None:
 
         desk = open_desk(db)
         actor = act_as(desk, user, "engineers.manage")
-        run_write(desk.engine, lambda s: engineers.add_engineer(
-            session=s, actor=actor, clock=desk.clock, name=name, trade=trade,
-            on_duty=not off_duty))
+        run_write(
+            desk.engine,
+            lambda s: engineers.add_engineer(
+                session=s,
+                actor=actor,
+                clock=desk.clock,
+                name=name,
+                trade=trade,
+                on_duty=not off_duty,
+            ),
+        )
         typer.echo(_("Added {name}.").format(name=name.strip()))
 
     @engineers_app.command("list", help=_("List the engineers, those on duty first."))
@@ -64,8 +72,13 @@ def register(app: typer.Typer) -> None:
 
         def change(s):
             engineer = engineers.resolve(s, name=name)
-            return engineers.set_on_duty(session=s, actor=actor, clock=desk.clock,
-                                         engineer_id=engineer.id, on_duty=state == "on")
+            return engineers.set_on_duty(
+                session=s,
+                actor=actor,
+                clock=desk.clock,
+                engineer_id=engineer.id,
+                on_duty=state == "on",
+            )
 
         row = run_write(desk.engine, change)
         said = _("{name} is on duty.") if row.on_duty else _("{name} is off duty.")

@@ -62,16 +62,21 @@ def usage_message(exc) -> str:
         argument = (exc.param_type or getattr(param, "param_type_name", "")) == "argument"
         if not hint:
             return _("Missing argument") if argument else _("Missing option")
-        return (_("Missing argument {name}.") if argument else _("Missing option {name}.")).format(name=hint)
+        return (_("Missing argument {name}.") if argument else _("Missing option {name}.")).format(
+            name=hint
+        )
     if kind == "NoSuchOption":
         return _("No such option {name!r}.").format(name=exc.option_name)
     if isinstance(exc, typer.BadParameter):
         typed = re.search(r"'(.*)' is not one of (.*?)\.?$", exc.message or "")
         if typed:  # Typer's own sentence is English and starts "Value error, ": said again
             exc.message = _("“{value}” is not one of: {choices}.").format(
-                value=typed.group(1), choices=typed.group(2).replace("'", ""))
+                value=typed.group(1), choices=typed.group(2).replace("'", "")
+            )
         if hint:
-            return _("Invalid value for {param_hint}: {message}").format(param_hint=hint, message=exc.message)
+            return _("Invalid value for {param_hint}: {message}").format(
+                param_hint=hint, message=exc.message
+            )
         return _("Invalid value: {message}").format(message=exc.message)
     return exc.format_message()
 
@@ -95,14 +100,20 @@ def _describe_unexpected(exc: Exception) -> int:
     elif kind == UNREACHABLE:
         say_error(_("The database could not be opened or read: {reason}").format(reason=reason))
     elif kind == TAKEN:
-        say_error(_("Another desk saved the same record a moment ago: nothing of yours was saved. "
-                    "Look at the list again."))
+        say_error(
+            _(
+                "Another desk saved the same record a moment ago: nothing of yours was saved. "
+                "Look at the list again."
+            )
+        )
     elif kind == REFUSED:
         say_error(_("The database refused the operation: {reason}").format(reason=reason))
     if kind:
         return 1
     if isinstance(exc, OSError):
-        say_error(_("A file could not be read or written: {reason}").format(reason=exc.strerror or exc))
+        say_error(
+            _("A file could not be read or written: {reason}").format(reason=exc.strerror or exc)
+        )
         return 1
     say_error(_("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc))
     return 1

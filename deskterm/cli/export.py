@@ -48,32 +48,149 @@ def register(app: typer.Typer) -> None:
         ),
     )
     def export_cmd(
-        kind: Annotated[ExportKind, typer.Argument(help=_("What to export."), show_default=False, metavar="KIND")],
-        fmt: Annotated[ExportFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_("csv, jsonl, json or xlsx."))] = ExportFormat.csv,
-        since: Annotated[str | None, typer.Option(metavar="DATE", help=_("From this day (2026-11-01, 20261101, today, yesterday, -7d) or time (2026-11-01T08:00), desk time."), show_default=False)] = None,
-        until: Annotated[str | None, typer.Option(metavar="DATE", help=_("Up to this day, included, or time."), show_default=False)] = None,
-        out: Annotated[str, typer.Option("--out", "-o", metavar="PATH", help=_("File to write, or - for standard output."))] = "-",
-        force: Annotated[bool, typer.Option("--force", help=_("Replace the --out file if it exists."))] = False,
-        columns: Annotated[str | None, typer.Option("--columns", metavar="NAMES", help=_("Only these columns, in this order, by field name, separated by commas."), show_default=False)] = None,
-        status: Annotated[str | None, typer.Option("--status", metavar="CODE", help=_("Only records with this status code (visitors, repairs, complaints, handovers)."), show_default=False)] = None,
-        building: Annotated[str | None, typer.Option("--building", metavar="CODE", help=_("Only this building (visitors, repairs, complaints, residents, units)."), show_default=False)] = None,
-        action: Annotated[str | None, typer.Option("--action", metavar="NAME", help=_("audit: only this action, or a kind of action (resident, export.run)."), show_default=False)] = None,
-        by: Annotated[str | None, typer.Option("--by", metavar="CODE", help=_("audit: only what this staff member did."), show_default=False)] = None,
-        include_pii: Annotated[bool, typer.Option("--include-pii", help=_("Include phone numbers unmasked (admin; asks for a reason; audited)."))] = False,
-        reason: Annotated[str | None, typer.Option(metavar="TEXT", help=_("Why personal data is included (asked when missing)."), show_default=False)] = None,
-        bom: Annotated[bool | None, typer.Option("--bom/--no-bom", help=_("CSV with a byte-order mark, for Excel (default: in files, not on standard output)."), show_default=False)] = None,
+        kind: Annotated[
+            ExportKind,
+            typer.Argument(help=_("What to export."), show_default=False, metavar="KIND"),
+        ],
+        fmt: Annotated[
+            ExportFormat,
+            typer.Option("--format", "-f", metavar="FORMAT", help=_("csv, jsonl, json or xlsx.")),
+        ] = ExportFormat.csv,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                metavar="DATE",
+                help=_(
+                    "From this day (2026-11-01, 20261101, today, yesterday, -7d) or time (2026-11-01T08:00), desk time."
+                ),
+                show_default=False,
+            ),
+        ] = None,
+        until: Annotated[
+            str | None,
+            typer.Option(
+                metavar="DATE", help=_("Up to this day, included, or time."), show_default=False
+            ),
+        ] = None,
+        out: Annotated[
+            str,
+            typer.Option(
+                "--out", "-o", metavar="PATH", help=_("File to write, or - for standard output.")
+            ),
+        ] = "-",
+        force: Annotated[
+            bool, typer.Option("--force", help=_("Replace the --out file if it exists."))
+        ] = False,
+        columns: Annotated[
+            str | None,
+            typer.Option(
+                "--columns",
+                metavar="NAMES",
+                help=_("Only these columns, in this order, by field name, separated by commas."),
+                show_default=False,
+            ),
+        ] = None,
+        status: Annotated[
+            str | None,
+            typer.Option(
+                "--status",
+                metavar="CODE",
+                help=_(
+                    "Only records with this status code (visitors, repairs, complaints, handovers)."
+                ),
+                show_default=False,
+            ),
+        ] = None,
+        building: Annotated[
+            str | None,
+            typer.Option(
+                "--building",
+                metavar="CODE",
+                help=_("Only this building (visitors, repairs, complaints, residents, units)."),
+                show_default=False,
+            ),
+        ] = None,
+        action: Annotated[
+            str | None,
+            typer.Option(
+                "--action",
+                metavar="NAME",
+                help=_("audit: only this action, or a kind of action (resident, export.run)."),
+                show_default=False,
+            ),
+        ] = None,
+        by: Annotated[
+            str | None,
+            typer.Option(
+                "--by",
+                metavar="CODE",
+                help=_("audit: only what this staff member did."),
+                show_default=False,
+            ),
+        ] = None,
+        include_pii: Annotated[
+            bool,
+            typer.Option(
+                "--include-pii",
+                help=_("Include phone numbers unmasked (admin; asks for a reason; audited)."),
+            ),
+        ] = False,
+        reason: Annotated[
+            str | None,
+            typer.Option(
+                metavar="TEXT",
+                help=_("Why personal data is included (asked when missing)."),
+                show_default=False,
+            ),
+        ] = None,
+        bom: Annotated[
+            bool | None,
+            typer.Option(
+                "--bom/--no-bom",
+                help=_(
+                    "CSV with a byte-order mark, for Excel (default: in files, not on standard output)."
+                ),
+                show_default=False,
+            ),
+        ] = None,
         db: DbOption = None,
         user: UserOption = None,
     ) -> None:
         names = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
         filters = {"status": status, "building": building, "action": action, "user": by}
-        run_export(kind=kind.value, fmt=fmt.value, since=since, until=until, out=out, force=force,
-                   columns=names, filters=filters, include_pii=include_pii, reason=reason,
-                   bom=bom, db=db, user=user)
+        run_export(
+            kind=kind.value,
+            fmt=fmt.value,
+            since=since,
+            until=until,
+            out=out,
+            force=force,
+            columns=names,
+            filters=filters,
+            include_pii=include_pii,
+            reason=reason,
+            bom=bom,
+            db=db,
+            user=user,
+        )
 
 
-def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, user, force=False,
-               columns=None, filters=None) -> None:
+def run_export(
+    *,
+    kind,
+    fmt,
+    since,
+    until,
+    out,
+    include_pii,
+    reason,
+    bom,
+    db,
+    user,
+    force=False,
+    columns=None,
+    filters=None,
+) -> None:
     from deskterm.cli.context import act_as, open_desk
     from deskterm.exports import ExportFilterError, build_query
     from deskterm.exports.use_case import plan_export, write_export
@@ -81,7 +198,9 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
 
     to_stdout = out == "-"
     if fmt == "xlsx" and to_stdout and sys.stdout.isatty():
-        raise typer.BadParameter(_("xlsx is a binary file: name one with --out."), param_hint="--out")
+        raise typer.BadParameter(
+            _("xlsx is a binary file: name one with --out."), param_hint="--out"
+        )
     from deskterm.cli.outfile import Output, check_target
 
     target = None if to_stdout else check_target(out, force)
@@ -91,7 +210,9 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
         bom = target not in (None, STREAM)
     desk = open_desk(db)
     try:
-        start, end = between(since, until, desk.settings.timezone, now=desk.clock.now(), default_days=None)
+        start, end = between(
+            since, until, desk.settings.timezone, now=desk.clock.now(), default_days=None
+        )
     except PeriodError as exc:
         raise typer.BadParameter(str(exc)) from None
     try:  # a filter name or column the kind does not have, before the password is asked
@@ -100,21 +221,43 @@ def run_export(*, kind, fmt, since, until, out, include_pii, reason, bom, db, us
         raise typer.BadParameter(str(exc)) from None
     actor = act_as(desk, user, "export.run")
     try:  # what exists is for a signed-in admin's eyes only: checked after act_as
-        plan = plan_export(engine=desk.engine, clock=desk.clock, actor=actor, kind=kind,
-                           since=start, until=end, filters=filters, columns=columns,
-                           include_pii=include_pii)
+        plan = plan_export(
+            engine=desk.engine,
+            clock=desk.clock,
+            actor=actor,
+            kind=kind,
+            since=start,
+            until=end,
+            filters=filters,
+            columns=columns,
+            include_pii=include_pii,
+        )
     except ExportFilterError as exc:
         raise typer.BadParameter(str(exc)) from None
     if include_pii:
         reason = (reason or "").strip() or ask(_("Why is personal data included?"))
-    with terminal_progress() as progress, Output(out, target, seekable=fmt == "xlsx", prefix=".deskterm-export-") as stream:
-        written = write_export(engine=desk.engine, clock=desk.clock, actor=actor,
-                               tz=desk.settings.timezone, plan=plan, fmt=fmt, out=stream,
-                               reason=reason, bom=bom, headings_for_people=language_named(),
-                               count=progress is not None, progress=progress)
+    with (
+        terminal_progress() as progress,
+        Output(out, target, seekable=fmt == "xlsx", prefix=".deskterm-export-") as stream,
+    ):
+        written = write_export(
+            engine=desk.engine,
+            clock=desk.clock,
+            actor=actor,
+            tz=desk.settings.timezone,
+            plan=plan,
+            fmt=fmt,
+            out=stream,
+            reason=reason,
+            bom=bom,
+            headings_for_people=language_named(),
+            count=progress is not None,
+            progress=progress,
+        )
     where = _("standard output") if to_stdout else out
-    sys.stderr.write(_("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n")
-
+    sys.stderr.write(
+        _("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n"
+    )
 
 
 def ask(question: str) -> str:

@@ -21,8 +21,9 @@ from deskterm.i18n import N_, _, current_language
 CLICK_WORDS = {
     "Show this message and exit.": N_("Show this message and exit."),
     "Install completion for the current shell.": N_("Install completion for the current shell."),
-    "Show completion for the current shell, to copy it or customize the installation.":
-        N_("Show completion for the current shell, to copy it or customize the installation."),
+    "Show completion for the current shell, to copy it or customize the installation.": N_(
+        "Show completion for the current shell, to copy it or customize the installation."
+    ),
 }
 USAGE_WORDS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND [ARGS]...": N_("COMMAND [ARGS]...")}
 _NO_LINE_START = frozenset("，。、；：？！）》」』】”’,.;:?!)]}%")
@@ -123,7 +124,9 @@ class DeskFormatter(typer.Context.formatter_class):
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
         rows = list(rows)
-        first_col = min(max((width_of(first) for first, _second in rows), default=0), col_max) + col_spacing
+        first_col = (
+            min(max((width_of(first) for first, _second in rows), default=0), col_max) + col_spacing
+        )
         indent = " " * self.current_indent
         for first, second in rows:
             second = _(CLICK_WORDS[second]) if second in CLICK_WORDS else second
@@ -149,10 +152,26 @@ class DeskContext(typer.Context):
 # What an option's or argument's value is, by its name, where the command did not say
 # (Typer would show <str> or <int>); tests/cli/test_help.py finds any left without one.
 PLACEHOLDERS = {
-    "date": "DATE", "since": "DATE", "until": "DATE", "code": "CODE", "admin": "CODE",
-    "user": "CODE", "out": "PATH", "path": "PATH", "file": "PATH", "db": "PATH|URL",
-    "name": "NAME", "admin_name": "NAME", "role": "ROLE", "shift": "N", "seed": "N",
-    "scale": "N", "visitors": "N", "older_than": "DAYS", "reason": "TEXT", "kind": "KIND",
+    "date": "DATE",
+    "since": "DATE",
+    "until": "DATE",
+    "code": "CODE",
+    "admin": "CODE",
+    "user": "CODE",
+    "out": "PATH",
+    "path": "PATH",
+    "file": "PATH",
+    "db": "PATH|URL",
+    "name": "NAME",
+    "admin_name": "NAME",
+    "role": "ROLE",
+    "shift": "N",
+    "seed": "N",
+    "scale": "N",
+    "visitors": "N",
+    "older_than": "DAYS",
+    "reason": "TEXT",
+    "kind": "KIND",
 }
 
 

@@ -70,7 +70,9 @@ def open_app(db: str | None) -> None:
         from deskterm.errors import InvalidInput
         from deskterm.i18n import _
 
-        raise InvalidInput(_("--db is empty: name a database file or URL, or leave --db out for the default."))
+        raise InvalidInput(
+            _("--db is empty: name a database file or URL, or leave --db out for the default.")
+        )
     db = db or os.environ.get("DESKTERM_DB") or None
 
     def load_settings():
@@ -117,9 +119,16 @@ def open_app(db: str | None) -> None:
 
     from deskterm.tui.app import make_app  # Textual is imported only here
 
-    app = make_app(settings=settings, engine=engine, open_engine=open_engine,
-                   clock=SystemClock(), lang=current_language(), live=True, draft=draft,
-                   load_settings=load_settings)
+    app = make_app(
+        settings=settings,
+        engine=engine,
+        open_engine=open_engine,
+        clock=SystemClock(),
+        lang=current_language(),
+        live=True,
+        draft=draft,
+        load_settings=load_settings,
+    )
     app.run()
     if app.settings_error is not None:
         raise app.settings_error  # its one sentence, exit 1 (cli/errors.py)

@@ -106,7 +106,9 @@ def run(argv: list[str] | None = None) -> None:
     command = build_command()
     from deskterm.cli.errors import guarded
 
-    raise SystemExit(guarded(lambda: command.main(args=argv, prog_name="deskterm", standalone_mode=False)))
+    raise SystemExit(
+        guarded(lambda: command.main(args=argv, prog_name="deskterm", standalone_mode=False))
+    )
 
 
 def build_command():

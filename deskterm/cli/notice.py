@@ -14,8 +14,10 @@ from deskterm.i18n import _
 def register(app: typer.Typer) -> None:
     @app.command(
         "notice",
-        help=_("Where and when repairs are reported: the place, hours, phones and time "
-               "limits, from the settings and the directory. --print sends it to the printer."),
+        help=_(
+            "Where and when repairs are reported: the place, hours, phones and time "
+            "limits, from the settings and the directory. --print sends it to the printer."
+        ),
     )
     def notice_cmd(
         send: Annotated[bool, typer.Option("--print", help=_("Send it to the printer."))] = False,
@@ -27,8 +29,9 @@ def register(app: typer.Typer) -> None:
         from deskterm.services.inquiries import notice
 
         desk = open_desk(db)
-        text = notice.notice_text(run_read(
-            desk.engine, lambda s: notice.repair_notice(s, desk.settings)))
+        text = notice.notice_text(
+            run_read(desk.engine, lambda s: notice.repair_notice(s, desk.settings))
+        )
         if send:
             printing.send(text, desk.settings)
             typer.echo(_("The notice was sent to the printer."))

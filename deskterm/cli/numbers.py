@@ -25,10 +25,16 @@ def whole(low: int, high: int) -> Callable[[str], int]:
         text = unicodedata.normalize("NFKC", str(value)).strip()
         if not re.fullmatch(r"[+-]?\d{1,20}", text) or not low <= int(text) <= high:
             if high >= ID:  # no upper bound worth saying
-                raise typer.BadParameter(_("“{value}” is not a whole number of {low} or more.").format(
-                    value=value, low=f"{low:,}"))
-            raise typer.BadParameter(_("“{value}” is not a whole number from {low} to {high}.").format(
-                value=value, low=f"{low:,}", high=f"{high:,}"))
+                raise typer.BadParameter(
+                    _("“{value}” is not a whole number of {low} or more.").format(
+                        value=value, low=f"{low:,}"
+                    )
+                )
+            raise typer.BadParameter(
+                _("“{value}” is not a whole number from {low} to {high}.").format(
+                    value=value, low=f"{low:,}", high=f"{high:,}"
+                )
+            )
         return int(text)
 
     parse.__name__ = "integer"

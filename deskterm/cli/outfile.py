@@ -48,8 +48,12 @@ def check_target(out: str, force: bool) -> str:
         except OSError:
             mode = None
         if mode is None or not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise refuse(_("{path} is a symbolic link: name the file itself (--force never replaces "
-                           "a link or writes through it)."))
+            raise refuse(
+                _(
+                    "{path} is a symbolic link: name the file itself (--force never replaces "
+                    "a link or writes through it)."
+                )
+            )
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return STREAM
     if stat.S_ISDIR(mode):
@@ -68,7 +72,9 @@ def open_stream(out: str) -> IO[bytes]:
     mode = os.fstat(fd).st_mode
     if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
         os.close(fd)
-        raise typer.BadParameter(_("{path} is not a file that can be written.").format(path=out), param_hint="--out")
+        raise typer.BadParameter(
+            _("{path} is not a file that can be written.").format(path=out), param_hint="--out"
+        )
     return os.fdopen(fd, "wb")
 
 
@@ -77,8 +83,15 @@ class Output:
     "-" is standard output; `seekable` asks for a real file first (xlsx), copied to a stream
     or standard output at the end."""
 
-    def __init__(self, out: str, target: str | None, *, encoding: str | None = None,
-                 seekable: bool = False, prefix: str = ".deskterm-") -> None:
+    def __init__(
+        self,
+        out: str,
+        target: str | None,
+        *,
+        encoding: str | None = None,
+        seekable: bool = False,
+        prefix: str = ".deskterm-",
+    ) -> None:
         self.out, self.target, self.encoding, self.prefix = out, target, encoding, prefix
         self.seekable = seekable
         self.tmp: Path | None = None
@@ -94,7 +107,9 @@ class Output:
                     return sys.stdout
                 from deskterm.encoders import TerminalStream
 
-                self.stream = TerminalStream(sys.stdout.buffer)  # no escape reaches a terminal (issue 15)
+                self.stream = TerminalStream(
+                    sys.stdout.buffer
+                )  # no escape reaches a terminal (issue 15)
                 return self.stream
             self.sink = open_stream(self.out)
             if self.encoding is None:  # like standard output: it may be a terminal

@@ -31,8 +31,14 @@ def terminal_progress() -> Iterator[Progress | None]:
         Progress as Bars,
     )
 
-    bars = Bars(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    bars = Bars(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     tasks: dict[str, int] = {}
 
     def report(what: str, done: int, total: int | None) -> None:

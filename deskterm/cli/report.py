@@ -42,18 +42,55 @@ def register(app: typer.Typer) -> None:
     )
     def report_cmd(
         kind: Annotated[ReportKind, typer.Argument(help=_("Which report."), show_default=False)],
-        date: Annotated[str | None, typer.Option("--date", help=_("One desk day, e.g. 2026-11-28 (shift: the last shift started that day)."), show_default=False)] = None,
-        shift: Annotated[int | None, typer.Option("--shift", parser=whole(1, ID), help=_("The shift's number (shift report only)."), show_default=False)] = None,
-        since: Annotated[str | None, typer.Option(help=_("From this day or time, desk time."), show_default=False)] = None,
-        until: Annotated[str | None, typer.Option(help=_("Up to this day (included) or time."), show_default=False)] = None,
-        fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help=_("Output format."))] = ReportFormat.text,
-        out: Annotated[str, typer.Option("--out", "-o", help=_("File to write, or - for standard output."))] = "-",
-        force: Annotated[bool, typer.Option("--force", help=_("Replace the --out file if it exists."))] = False,
+        date: Annotated[
+            str | None,
+            typer.Option(
+                "--date",
+                help=_("One desk day, e.g. 2026-11-28 (shift: the last shift started that day)."),
+                show_default=False,
+            ),
+        ] = None,
+        shift: Annotated[
+            int | None,
+            typer.Option(
+                "--shift",
+                parser=whole(1, ID),
+                help=_("The shift's number (shift report only)."),
+                show_default=False,
+            ),
+        ] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(help=_("From this day or time, desk time."), show_default=False),
+        ] = None,
+        until: Annotated[
+            str | None,
+            typer.Option(help=_("Up to this day (included) or time."), show_default=False),
+        ] = None,
+        fmt: Annotated[
+            ReportFormat, typer.Option("--format", "-f", help=_("Output format."))
+        ] = ReportFormat.text,
+        out: Annotated[
+            str, typer.Option("--out", "-o", help=_("File to write, or - for standard output."))
+        ] = "-",
+        force: Annotated[
+            bool, typer.Option("--force", help=_("Replace the --out file if it exists."))
+        ] = False,
         db: DbOption = None,
         user: UserOption = None,
     ) -> None:
-        run_report(kind=kind.value, date=date, shift=shift, since=since, until=until,
-                   fmt=fmt.value, out=out, db=db, user=user, force=force)
+        run_report(
+            kind=kind.value,
+            date=date,
+            shift=shift,
+            since=since,
+            until=until,
+            fmt=fmt.value,
+            out=out,
+            db=db,
+            user=user,
+            force=force,
+        )
 
 
 def _usage(message: str, hint: str | None = None) -> typer.BadParameter:
@@ -96,15 +133,27 @@ def run_report(*, kind, date, shift, since, until, fmt, out, db, user, force: bo
     target = None if out == "-" else check_target(out, force)  # never replaced without --force
     desk = open_desk(db)
     try:
-        period = resolve_period(kind, date=date, shift=shift, since=since, until=until,
-                                tz=desk.settings.timezone, now=desk.clock.now())
+        period = resolve_period(
+            kind,
+            date=date,
+            shift=shift,
+            since=since,
+            until=until,
+            tz=desk.settings.timezone,
+            now=desk.clock.now(),
+        )
     except PeriodError as exc:
         raise _usage(str(exc)) from None
     build = builder(kind)
     if build is None:
-        raise DeskError(_("The {kind} report is not available in this release yet.").format(kind=kind))
+        raise DeskError(
+            _("The {kind} report is not available in this release yet.").format(kind=kind)
+        )
     act_as(desk, user, "report.run")
-    report = run_read(desk.engine, lambda s: build(session=s, period=period, settings=desk.settings, clock=desk.clock))
+    report = run_read(
+        desk.engine,
+        lambda s: build(session=s, period=period, settings=desk.settings, clock=desk.clock),
+    )
     if out == "-":
         render(report, fmt, sys.stdout)
         sys.stdout.flush()

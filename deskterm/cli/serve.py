@@ -33,14 +33,32 @@ PRIVATE_ENV = ("DESKTERM_USER", "DESKTERM_PASSWORD", "DESKTERM_NEW_PASSWORD")
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("serve", help=_("Serve the desk app to browsers (each tab starts at the sign-in screen)."))
+    @app.command(
+        "serve", help=_("Serve the desk app to browsers (each tab starts at the sign-in screen).")
+    )
     def serve(
         db: DbOption = None,
-        host: Annotated[str, typer.Option(help=_("Address to listen on (loopback by default; put a TLS reverse proxy in front for other machines)."))] = "127.0.0.1",
-        port: Annotated[int, typer.Option(parser=whole(0, ID), help=_("Port to listen on."))] = 8000,  # 1-65535: checked below, one sentence
-        public_url: Annotated[str | None, typer.Option(
-            "--public-url", help=_("The address browsers use, when a reverse proxy is in front (https://... makes the page use wss://)."),
-            show_default=False)] = None,
+        host: Annotated[
+            str,
+            typer.Option(
+                help=_(
+                    "Address to listen on (loopback by default; put a TLS reverse proxy in front for other machines)."
+                )
+            ),
+        ] = "127.0.0.1",
+        port: Annotated[
+            int, typer.Option(parser=whole(0, ID), help=_("Port to listen on."))
+        ] = 8000,  # 1-65535: checked below, one sentence
+        public_url: Annotated[
+            str | None,
+            typer.Option(
+                "--public-url",
+                help=_(
+                    "The address browsers use, when a reverse proxy is in front (https://... makes the page use wss://)."
+                ),
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
         from deskterm.i18n import current_language
 
@@ -77,8 +95,11 @@ def check_database(db: str | None) -> str:
         schema.ensure_current(engine)
     except DBAPIError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-        raise DeskError(_("The database cannot be reached ({reason}); nothing is served.").format(
-            reason=reason[0] if reason else type(exc).__name__)) from None
+        raise DeskError(
+            _("The database cannot be reached ({reason}); nothing is served.").format(
+                reason=reason[0] if reason else type(exc).__name__
+            )
+        ) from None
     finally:
         engine.dispose()
     return url
@@ -98,11 +119,22 @@ def normalise_public_url(value: str | None) -> str | None:
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
         parts = None
-    if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
-            or parts.query or parts.fragment or parts.username or parts.password):
-        raise typer.BadParameter(_("give the whole address browsers open, https:// included, such as "
-                                   "https://desk.your-estate.cn (got {value!r}).").format(value=value),
-                                 param_hint="--public-url")
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise typer.BadParameter(
+            _(
+                "give the whole address browsers open, https:// included, such as "
+                "https://desk.your-estate.cn (got {value!r})."
+            ).format(value=value),
+            param_hint="--public-url",
+        )
     path = parts.path.rstrip("/")
     return f"{parts.scheme.lower()}://{parts.netloc}{path}"
 
@@ -121,8 +153,11 @@ def check_port(host: str, port: int) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(address)
     except OSError as exc:
-        raise DeskError(_("Port {port} on {host} cannot be used ({reason}); choose another with --port.").format(
-            port=port, host=host, reason=exc.strerror or exc)) from None
+        raise DeskError(
+            _(
+                "Port {port} on {host} cannot be used ({reason}); choose another with --port."
+            ).format(port=port, host=host, reason=exc.strerror or exc)
+        ) from None
     finally:
         probe.close()
 
@@ -153,8 +188,10 @@ class _OneLine(logging.Formatter):
 
 def dropped_line(peer: str | None, code: int | None) -> str:
     """The log line of a web socket that ended without a closing handshake."""
-    return _("A browser tab's connection from {peer} dropped (code {code}); its app was stopped, "
-             "the other tabs go on.").format(peer=peer or "-", code=code if code is not None else "-")
+    return _(
+        "A browser tab's connection from {peer} dropped (code {code}); its app was stopped, "
+        "the other tabs go on."
+    ).format(peer=peer or "-", code=code if code is not None else "-")
 
 
 def run_server(*, host: str, port: int, public_url: str | None) -> None:
@@ -179,19 +216,29 @@ def run_server(*, host: str, port: int, public_url: str | None) -> None:
             return websocket
 
         async def on_startup(self, app) -> None:
-            sys.stderr.write(_("deskterm is served on {url} (Ctrl+C stops it).").format(
-                url=self.public_url) + "\n")
+            sys.stderr.write(
+                _("deskterm is served on {url} (Ctrl+C stops it).").format(url=self.public_url)
+                + "\n"
+            )
 
     def quiet(unraisable) -> None:  # e.g. a tab's app still closing when the server stops
         exc = unraisable.exc_value
-        sys.stderr.write(_("deskterm serve: {what} while stopping ({kind}).").format(
-            what=unraisable.err_msg or "-", kind=type(exc).__name__ if exc else "-") + "\n")
+        sys.stderr.write(
+            _("deskterm serve: {what} while stopping ({kind}).").format(
+                what=unraisable.err_msg or "-", kind=type(exc).__name__ if exc else "-"
+            )
+            + "\n"
+        )
 
     sys.unraisablehook = quiet
-    server = DeskServer(app_command(), host=host, port=port, title="deskterm",
-                        public_url=public_url)
+    server = DeskServer(
+        app_command(), host=host, port=port, title="deskterm", public_url=public_url
+    )
     try:
         server.serve()
     except OSError as exc:  # the port was taken between the check and the start
-        raise DeskError(_("Port {port} on {host} cannot be used ({reason}); choose another with --port.").format(
-            port=port, host=host, reason=exc.strerror or exc)) from None
+        raise DeskError(
+            _(
+                "Port {port} on {host} cannot be used ({reason}); choose another with --port."
+            ).format(port=port, host=host, reason=exc.strerror or exc)
+        ) from None

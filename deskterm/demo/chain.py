@@ -29,7 +29,9 @@ class Intent:
     # A sealed record: its model, its row (read when the event is chained) and changes that
     # give the state at the event (e.g. a handover as signed, before it was accepted).
     seal: tuple[type[SQLModel], dict[str, Any], dict[str, Any]] | None = None
-    before: Callable[[int, str], None] | None = None  # told the chain's head (seq, hash) just before
+    before: Callable[[int, str], None] | None = (
+        None  # told the chain's head (seq, hash) just before
+    )
 
 
 @dataclass
@@ -51,9 +53,17 @@ class AuditChain:
         before: Callable[[int, str], None] | None = None,
     ) -> None:
         self.intents.append(
-            Intent(at, len(self.intents), action, entity,
-                   None if entity_id is None else str(entity_id),
-                   user_id, detail or {}, seal, before)
+            Intent(
+                at,
+                len(self.intents),
+                action,
+                entity,
+                None if entity_id is None else str(entity_id),
+                user_id,
+                detail or {},
+                seal,
+                before,
+            )
         )
 
     def build(self) -> list[dict[str, Any]]:
@@ -67,9 +77,15 @@ class AuditChain:
                 model, row, changes = intent.seal
                 digest = audit.record_digest(model(**{**row, **changes}))
             event = SimpleNamespace(
-                seq=self.seq + 1, at=intent.at, user_id=intent.user_id, action=intent.action,
-                entity=intent.entity, entity_id=intent.entity_id,
-                detail=audit.plain(intent.detail), record_digest=digest, seals=None,
+                seq=self.seq + 1,
+                at=intent.at,
+                user_id=intent.user_id,
+                action=intent.action,
+                entity=intent.entity,
+                entity_id=intent.entity_id,
+                detail=audit.plain(intent.detail),
+                record_digest=digest,
+                seals=None,
                 prev_hash=self.head,
             )
             event.hash = audit.event_hash(event)  # the fields AuditEvent hashes, nothing else

@@ -127,8 +127,9 @@ class DemoContext:
         self.counters[key] = self.counters.get(key, 0) + 1
         return format_number(prefix, day, self.counters[key])
 
-    def audit(self, at: datetime, action: str, entity: str, entity_id: Any = None,
-              **kw: Any) -> None:
+    def audit(
+        self, at: datetime, action: str, entity: str, entity_id: Any = None, **kw: Any
+    ) -> None:
         self.chain.add(at, action, entity, entity_id, **kw)
 
     # -- people -----------------------------------------------------------------------------

@@ -27,18 +27,44 @@ def add_staff(ctx: DemoContext) -> None:
     password_hash = hash_password(DEMO_PASSWORD)  # argon2 is slow on purpose: hash once
     created = ctx.ago(days=400)
     for code, name, role in STAFF:
-        row = ctx.add(User, code=code, name=name, role=role, password_hash=password_hash,
-                      created_at=created)
+        row = ctx.add(
+            User, code=code, name=name, role=role, password_hash=password_hash, created_at=created
+        )
         ctx.users[code] = row["id"]
-        ctx.audit(created, "user.create", "user", row["id"], user_id=ctx.users.get("admin1"),
-                  detail={"code": code, "role": role.value})
+        ctx.audit(
+            created,
+            "user.create",
+            "user",
+            row["id"],
+            user_id=ctx.users.get("admin1"),
+            detail={"code": code, "role": role.value},
+        )
     # One former colleague, disabled, so the user list shows both states.
-    row = ctx.add(User, code="op9", name="孙丽", role=Role.operator, password_hash=password_hash,
-                  created_at=created, active=False)
-    ctx.audit(created, "user.create", "user", row["id"], user_id=ctx.users["admin1"],
-              detail={"code": "op9", "role": "operator"})
-    ctx.audit(ctx.ago(days=90), "user.disable", "user", row["id"], user_id=ctx.users["admin1"],
-              detail={"code": "op9"})
+    row = ctx.add(
+        User,
+        code="op9",
+        name="孙丽",
+        role=Role.operator,
+        password_hash=password_hash,
+        created_at=created,
+        active=False,
+    )
+    ctx.audit(
+        created,
+        "user.create",
+        "user",
+        row["id"],
+        user_id=ctx.users["admin1"],
+        detail={"code": "op9", "role": "operator"},
+    )
+    ctx.audit(
+        ctx.ago(days=90),
+        "user.disable",
+        "user",
+        row["id"],
+        user_id=ctx.users["admin1"],
+        detail={"code": "op9"},
+    )
 
 
 def _plan(number: int) -> tuple[int, int]:
@@ -70,20 +96,37 @@ def add_estate(ctx: DemoContext, scale: int) -> None:
     for name, unit in zip(company_names(rng, len(offices)), offices, strict=True):
         full, initials = ctx.names.keys(name)
         contact = person_name(rng)
-        row = ctx.add(Company, name=name, name_pinyin=full, name_initials=initials,
-                      unit_id=unit["id"], contact_name=contact, phone=mobile(rng))
+        row = ctx.add(
+            Company,
+            name=name,
+            name_pinyin=full,
+            name_initials=initials,
+            unit_id=unit["id"],
+            contact_name=contact,
+            phone=mobile(rng),
+        )
         ctx.companies.append({**row, "label": unit["label"]})
     at = ctx.ago(days=365)
-    for table, count in (("building", len(ctx.rows["building"])), ("unit", len(ctx.units)),
-                         ("resident", len(ctx.residents)), ("company", len(ctx.companies))):
-        ctx.audit(at + timedelta(minutes=len(table)), "demo.bulk_insert", table,
-                  user_id=ctx.users["admin1"], detail={"table": table, "rows": count})
+    for table, count in (
+        ("building", len(ctx.rows["building"])),
+        ("unit", len(ctx.units)),
+        ("resident", len(ctx.residents)),
+        ("company", len(ctx.companies)),
+    ):
+        ctx.audit(
+            at + timedelta(minutes=len(table)),
+            "demo.bulk_insert",
+            table,
+            user_id=ctx.users["admin1"],
+            detail={"table": table, "rows": count},
+        )
 
 
 def _unit(ctx: DemoContext, building_id: int, code: str, floor: int, index: int) -> dict:
     number = f"{floor}{index:02d}"
-    row = ctx.add(Unit, building_id=building_id, number=number, label=f"{code}-{number}",
-                  floor=floor)
+    row = ctx.add(
+        Unit, building_id=building_id, number=number, label=f"{code}-{number}", floor=floor
+    )
     ctx.units.append(row)
     return row
 
@@ -107,10 +150,26 @@ def _household(ctx: DemoContext, unit: dict) -> None:
         full, initials = ctx.names.keys(name)
         note = None
         if rng.random() < 0.01:
-            note = rng.choice(("行动不便,需要时请上门服务", "听力较弱,请当面沟通", "常年出差,紧急情况联系家属"))
-        row = ctx.add(Resident, name=name, unit_id=unit["id"], relation=relation,
-                      phone=mobile(rng) if index < 2 or rng.random() < 0.5 else None,
-                      note=note, name_pinyin=full, name_initials=initials,
-                      active=rng.random() > 0.02)
-        ctx.residents.append({"id": row["id"], "name": name, "unit_id": unit["id"],
-                              "label": unit["label"], "relation": relation})
+            note = rng.choice(
+                ("行动不便,需要时请上门服务", "听力较弱,请当面沟通", "常年出差,紧急情况联系家属")
+            )
+        row = ctx.add(
+            Resident,
+            name=name,
+            unit_id=unit["id"],
+            relation=relation,
+            phone=mobile(rng) if index < 2 or rng.random() < 0.5 else None,
+            note=note,
+            name_pinyin=full,
+            name_initials=initials,
+            active=rng.random() > 0.02,
+        )
+        ctx.residents.append(
+            {
+                "id": row["id"],
+                "name": name,
+                "unit_id": unit["id"],
+                "label": unit["label"],
+                "relation": relation,
+            }
+        )

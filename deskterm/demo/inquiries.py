@@ -47,11 +47,25 @@ def add_inquiries(ctx: DemoContext, scale: int, directory: list[tuple[int, str]]
 def _inquiry(ctx: DemoContext, at: datetime, topic: str, outcome: str, **values) -> dict:
     shift_id, operator = ctx.on_duty(at)
     channel = values.pop("channel", None) or ctx.rng.choice(("phone", "phone", "walk_in"))
-    row = ctx.add(Inquiry, at=at, user_id=operator, shift_id=shift_id, channel=channel,
-                  topic=topic, inquirer=values.pop("inquirer", None) or person_name(ctx.rng),
-                  outcome=outcome, **values)
-    ctx.audit(at, "inquiry.create", "inquiry", row["id"], user_id=operator,
-              detail={"channel": channel, "outcome": outcome})
+    row = ctx.add(
+        Inquiry,
+        at=at,
+        user_id=operator,
+        shift_id=shift_id,
+        channel=channel,
+        topic=topic,
+        inquirer=values.pop("inquirer", None) or person_name(ctx.rng),
+        outcome=outcome,
+        **values,
+    )
+    ctx.audit(
+        at,
+        "inquiry.create",
+        "inquiry",
+        row["id"],
+        user_id=operator,
+        detail={"channel": channel, "outcome": outcome},
+    )
     return row
 
 
@@ -61,41 +75,78 @@ def _find_person(ctx: DemoContext, at: datetime) -> None:
     by_company = rng.random() < 0.35
     target = ctx.company() if by_company else ctx.resident()
     label = f"{target['label']} {target['name'] if not by_company else target['contact_name']}"
-    tries = rng.choices((("transferred",), ("no_answer", "transferred"), ("absent",),
-                         ("no_answer", "no_answer", "no_answer"), ("declined",)),
-                        weights=(45, 15, 20, 15, 5))[0]
-    outcome = {"transferred": "transferred", "absent": "message_taken",
-               "declined": "message_taken"}.get(tries[-1], "message_taken")
+    tries = rng.choices(
+        (
+            ("transferred",),
+            ("no_answer", "transferred"),
+            ("absent",),
+            ("no_answer", "no_answer", "no_answer"),
+            ("declined",),
+        ),
+        weights=(45, 15, 20, 15, 5),
+    )[0]
+    outcome = {
+        "transferred": "transferred",
+        "absent": "message_taken",
+        "declined": "message_taken",
+    }.get(tries[-1], "message_taken")
     if tries[-1] == "no_answer" and rng.random() < 0.3:
         outcome = "not_found"  # the inquirer would not leave a message (D-22)
-    row = _inquiry(ctx, at, rng.choice(("找人", "转接电话", "来访找人")), outcome,
-                   target_kind="company" if by_company else "resident", target_id=target["id"],
-                   target_text=label)
+    row = _inquiry(
+        ctx,
+        at,
+        rng.choice(("找人", "转接电话", "来访找人")),
+        outcome,
+        target_kind="company" if by_company else "resident",
+        target_id=target["id"],
+        target_text=label,
+    )
     attempt_at = at
     for result in tries:
         attempt_at += timedelta(minutes=rng.randint(1, 6))
-        ctx.add(ContactAttempt, inquiry_id=row["id"], at=attempt_at, outcome=result,
-                user_id=row["user_id"])
+        ctx.add(
+            ContactAttempt,
+            inquiry_id=row["id"],
+            at=attempt_at,
+            outcome=result,
+            user_id=row["user_id"],
+        )
     if outcome == "message_taken":
         kind = "company" if by_company else "resident"
-        _message(ctx, attempt_at + timedelta(minutes=1), row, kind, target["id"], label,
-                 row["inquirer"])
+        _message(
+            ctx, attempt_at + timedelta(minutes=1), row, kind, target["id"], label, row["inquirer"]
+        )
 
 
-def _message(ctx: DemoContext, at: datetime, inquiry: dict | None, for_kind: str,
-             for_id: int | None, for_name: str, from_name: str) -> None:
+def _message(
+    ctx: DemoContext,
+    at: datetime,
+    inquiry: dict | None,
+    for_kind: str,
+    for_id: int | None,
+    for_name: str,
+    from_name: str,
+) -> None:
     rng = ctx.rng
     taken_by = inquiry["user_id"] if inquiry else ctx.on_duty(at)[1]
     delivered = at + timedelta(minutes=rng.randint(20, 600))
     if delivered > ctx.now or rng.random() < 0.06:
         delivered = None  # still waiting, some of them for days
-    row = ctx.add(Message, inquiry_id=inquiry["id"] if inquiry else None, for_kind=for_kind,
-                  for_id=for_id, for_name=for_name, from_name=from_name,
-                  from_contact=mobile(rng) if rng.random() < 0.7 else "",
-                  text=rng.choice(texts.MESSAGE_TEXTS), taken_at=at, taken_by=taken_by,
-                  delivered_at=delivered,
-                  delivered_by=ctx.on_duty(delivered)[1] if delivered else None,
-                  delivered_how=rng.choice(DELIVERY) if delivered else None)
+    row = ctx.add(
+        Message,
+        inquiry_id=inquiry["id"] if inquiry else None,
+        for_kind=for_kind,
+        for_id=for_id,
+        for_name=for_name,
+        from_name=from_name,
+        from_contact=mobile(rng) if rng.random() < 0.7 else "",
+        text=rng.choice(texts.MESSAGE_TEXTS),
+        taken_at=at,
+        taken_by=taken_by,
+        delivered_at=delivered,
+        delivered_by=ctx.on_duty(delivered)[1] if delivered else None,
+        delivered_how=rng.choice(DELIVERY) if delivered else None,
+    )
     ctx.audit(at, "message.create", "message", row["id"], user_id=taken_by)
     if delivered:
         ctx.audit(delivered, "message.deliver", "message", row["id"], user_id=row["delivered_by"])
@@ -104,8 +155,15 @@ def _message(ctx: DemoContext, at: datetime, inquiry: dict | None, for_kind: str
 def _information(ctx: DemoContext, at: datetime, directory: list[tuple[int, str]]) -> None:
     kind, topic, target = ctx.rng.choice(texts.INQUIRY_TOPICS_INFO)
     entry = next((e for e in directory if target in e[1]), None) if kind else None
-    _inquiry(ctx, at, topic, "answered", target_kind="directory" if entry else None,
-             target_id=entry[0] if entry else None, target_text=entry[1] if entry else target)
+    _inquiry(
+        ctx,
+        at,
+        topic,
+        "answered",
+        target_kind="directory" if entry else None,
+        target_id=entry[0] if entry else None,
+        target_text=entry[1] if entry else target,
+    )
 
 
 def _promise(ctx: DemoContext, at: datetime, index: int) -> None:
@@ -117,19 +175,37 @@ def _promise(ctx: DemoContext, at: datetime, index: int) -> None:
     answered = at + timedelta(hours=rng.randint(2, 40))
     if index == 1 or answered > ctx.now:
         answered = None  # overdue once the due time passes, or simply not yet due
-    promise = ctx.add(PromisedReply, inquiry_id=row["id"], question=question,
-                      asked_by=row["inquirer"], contact=mobile(rng), due_at=due, created_at=at,
-                      created_by=row["user_id"], answered_at=answered,
-                      answered_by=ctx.users["sup1"] if answered else None,
-                      answer=rng.choice(texts.PROMISE_ANSWERS) if answered else None)
-    ctx.audit(at, "promise.create", "promised_reply", promise["id"], user_id=row["user_id"],
-              detail={"due_at": due})
+    promise = ctx.add(
+        PromisedReply,
+        inquiry_id=row["id"],
+        question=question,
+        asked_by=row["inquirer"],
+        contact=mobile(rng),
+        due_at=due,
+        created_at=at,
+        created_by=row["user_id"],
+        answered_at=answered,
+        answered_by=ctx.users["sup1"] if answered else None,
+        answer=rng.choice(texts.PROMISE_ANSWERS) if answered else None,
+    )
+    ctx.audit(
+        at,
+        "promise.create",
+        "promised_reply",
+        promise["id"],
+        user_id=row["user_id"],
+        detail={"due_at": due},
+    )
     if answered:
-        ctx.audit(answered, "promise.answer", "promised_reply", promise["id"],
-                  user_id=ctx.users["sup1"])
+        ctx.audit(
+            answered, "promise.answer", "promised_reply", promise["id"], user_id=ctx.users["sup1"]
+        )
 
 
 def _staff_messages(ctx: DemoContext) -> None:
     """Messages for colleagues left at the desk, without an inquiry."""
-    for hours, for_name, sender in ((30, "工程部 刘师傅", "5-802业主"), (3, "客服主管 王强", "业委会 主任")):
+    for hours, for_name, sender in (
+        (30, "工程部 刘师傅", "5-802业主"),
+        (3, "客服主管 王强", "业委会 主任"),
+    ):
         _message(ctx, ctx.ago(hours=hours), None, "staff", None, for_name, sender)

@@ -15,9 +15,17 @@ HISTORY_DAYS = 75
 _FEE_OF = {c: f for c, _d, f in texts.REPAIR_HOUSEHOLD if f}
 FLOW = ("reported", "dispatched", "on_site", "repaired", "accepted", "called_back", "closed")
 # The services' action for each step (RepairEvent.action, audit "repair.<action>").
-ACTIONS = {"reported": "create", "dispatched": "dispatch", "on_site": "arrive",
-           "repaired": "repair", "accepted": "accept", "called_back": "called_back",
-           "closed": "close", "cancelled": "cancel", "on_hold": "hold"}
+ACTIONS = {
+    "reported": "create",
+    "dispatched": "dispatch",
+    "on_site": "arrive",
+    "repaired": "repair",
+    "accepted": "accept",
+    "called_back": "called_back",
+    "closed": "close",
+    "cancelled": "cancel",
+    "on_hold": "hold",
+}
 
 
 @dataclass
@@ -60,38 +68,116 @@ def _specs(ctx: DemoContext, scale: int) -> list[Spec]:
     # The stories a supervisor must see, whatever the draw (relative to now).
     urgent_unit = ctx.rng.choice(ctx.homes)["id"]
     specs += [
-        _public(ctx, ctx.ago(minutes=12), "light_bulb", "{b}栋{f}层走廊", "走廊灯管不亮",
-                fate="stalled", stall_at="reported"),
-        _household(ctx, ctx.ago(hours=19), "burst_pipe", "水表处水管爆裂,屋内积水", urgent_unit,
-                   fate="stalled", stall_at="on_site"),  # urgent, 5 h to go: near breach
-        _public(ctx, ctx.ago(minutes=100), "lift_failure", "{b}栋1号电梯", "电梯停在{f}层,门打不开",
-                fate="stalled", stall_at="dispatched"),  # not on site yet, 20 min left
-        _household(ctx, ctx.ago(days=4), "door_window", "阳台推拉门脱轨", None,
-                   fate="stalled", stall_at="dispatched"),  # general, a day overdue
-        _household(ctx, ctx.ago(hours=5), "sanitary_fitting", "淋浴花洒漏水", None,
-                   fate="stalled", stall_at="repaired"),  # waiting for the resident to sign
-        _household(ctx, ctx.ago(days=4), "sanitary_fitting", "马桶水箱一直流水", None,
-                   fate="stalled", stall_at="accepted"),  # callback overdue
-        _household(ctx, ctx.ago(hours=10), "light_bulb", "客厅吸顶灯不亮", None,
-                   fate="stalled", stall_at="accepted"),  # callback due
-        _household(ctx, ctx.ago(days=3), "drain_blocked", "厨房下水管堵塞", None,
-                   fate="stalled", stall_at="called_back"),
+        _public(
+            ctx,
+            ctx.ago(minutes=12),
+            "light_bulb",
+            "{b}栋{f}层走廊",
+            "走廊灯管不亮",
+            fate="stalled",
+            stall_at="reported",
+        ),
+        _household(
+            ctx,
+            ctx.ago(hours=19),
+            "burst_pipe",
+            "水表处水管爆裂,屋内积水",
+            urgent_unit,
+            fate="stalled",
+            stall_at="on_site",
+        ),  # urgent, 5 h to go: near breach
+        _public(
+            ctx,
+            ctx.ago(minutes=100),
+            "lift_failure",
+            "{b}栋1号电梯",
+            "电梯停在{f}层,门打不开",
+            fate="stalled",
+            stall_at="dispatched",
+        ),  # not on site yet, 20 min left
+        _household(
+            ctx,
+            ctx.ago(days=4),
+            "door_window",
+            "阳台推拉门脱轨",
+            None,
+            fate="stalled",
+            stall_at="dispatched",
+        ),  # general, a day overdue
+        _household(
+            ctx,
+            ctx.ago(hours=5),
+            "sanitary_fitting",
+            "淋浴花洒漏水",
+            None,
+            fate="stalled",
+            stall_at="repaired",
+        ),  # waiting for the resident to sign
+        _household(
+            ctx,
+            ctx.ago(days=4),
+            "sanitary_fitting",
+            "马桶水箱一直流水",
+            None,
+            fate="stalled",
+            stall_at="accepted",
+        ),  # callback overdue
+        _household(
+            ctx,
+            ctx.ago(hours=10),
+            "light_bulb",
+            "客厅吸顶灯不亮",
+            None,
+            fate="stalled",
+            stall_at="accepted",
+        ),  # callback due
+        _household(
+            ctx,
+            ctx.ago(days=3),
+            "drain_blocked",
+            "厨房下水管堵塞",
+            None,
+            fate="stalled",
+            stall_at="called_back",
+        ),
         _household(ctx, ctx.ago(days=2), "lock_handle", "入户门锁芯卡住", None, fate="on_hold"),
         _household(ctx, ctx.ago(days=1), "minor_other", "开关面板松动", None, fate="cancelled"),
-        _household(ctx, ctx.ago(days=8), "sanitary_fitting", "马桶水箱配件损坏", None,
-                   fate="late_callback"),
+        _household(
+            ctx, ctx.ago(days=8), "sanitary_fitting", "马桶水箱配件损坏", None, fate="late_callback"
+        ),
         _household(ctx, ctx.ago(hours=3), "heating_not_warm", "暖气不热,业主很着急", None),
-        _household(ctx, ctx.ago(hours=6), "minor_other", "橱柜铰链断裂,拉篮脱落", None,
-                   fate="stalled", stall_at="on_site", off_schedule="pending"),
-        _household(ctx, ctx.ago(days=20), "minor_other", "橱柜铰链断裂,拉篮脱落", None,
-                   off_schedule="approved"),
+        _household(
+            ctx,
+            ctx.ago(hours=6),
+            "minor_other",
+            "橱柜铰链断裂,拉篮脱落",
+            None,
+            fate="stalled",
+            stall_at="on_site",
+            off_schedule="pending",
+        ),
+        _household(
+            ctx,
+            ctx.ago(days=20),
+            "minor_other",
+            "橱柜铰链断裂,拉篮脱落",
+            None,
+            off_schedule="approved",
+        ),
     ]
     for spec in specs[-14:]:
         if spec.scope == "household":
             spec.fee_code = _fee_of(spec.category)
     original = _household(ctx, ctx.ago(days=55), "tap_leak_severe", "厨房水龙头断裂,水流不止", None)
-    repeat = _household(ctx, ctx.ago(days=1, hours=3), "tap_leak_severe", "上次换的水龙头又漏水了",
-                        original.unit_id, fate="stalled", stall_at="on_site")
+    repeat = _household(
+        ctx,
+        ctx.ago(days=1, hours=3),
+        "tap_leak_severe",
+        "上次换的水龙头又漏水了",
+        original.unit_id,
+        fate="stalled",
+        stall_at="on_site",
+    )
     original.fee_code = "F001"
     repeat.reporter, repeat.warranty_of = original.reporter, original
     specs += [original, repeat]
@@ -116,15 +202,24 @@ def _fee_of(category: str) -> str | None:
     return _FEE_OF.get(category)
 
 
-def _household(ctx: DemoContext, at: datetime, category: str, description: str,
-               unit_id: int | None, **kw: Any) -> Spec:
+def _household(
+    ctx: DemoContext, at: datetime, category: str, description: str, unit_id: int | None, **kw: Any
+) -> Spec:
     resident = next((r for r in ctx.residents if r["unit_id"] == unit_id), None) or ctx.resident()
-    return Spec(at, "household", category, description, unit_id=resident["unit_id"],
-                reporter=resident["name"], **kw)
+    return Spec(
+        at,
+        "household",
+        category,
+        description,
+        unit_id=resident["unit_id"],
+        reporter=resident["name"],
+        **kw,
+    )
 
 
-def _public(ctx: DemoContext, at: datetime, category: str, location: str, description: str,
-            **kw: Any) -> Spec:
+def _public(
+    ctx: DemoContext, at: datetime, category: str, location: str, description: str, **kw: Any
+) -> Spec:
     reporter = ctx.rng.choice(("巡查保安", "保洁员", ctx.resident()["name"]))
     location, description = ctx.fill(location + "|" + description).split("|")
     return Spec(at, "public", category, description, location=location, reporter=reporter, **kw)
@@ -154,8 +249,10 @@ def _timeline(ctx: DemoContext, spec: Spec) -> None:
     t += timedelta(hours=rng.randint(1, 24))
     steps["closed"] = t
     if spec.fate == "cancelled":
-        steps = {"reported": spec.reported_at,
-                 "cancelled": spec.reported_at + timedelta(minutes=rng.randint(10, 240))}
+        steps = {
+            "reported": spec.reported_at,
+            "cancelled": spec.reported_at + timedelta(minutes=rng.randint(10, 240)),
+        }
     elif spec.fate == "on_hold":
         steps = {k: steps[k] for k in ("reported", "dispatched")}
         steps["on_hold"] = steps["dispatched"] + timedelta(hours=rng.randint(1, 6))
@@ -165,8 +262,10 @@ def _timeline(ctx: DemoContext, spec: Spec) -> None:
         latest = ctx.now - timedelta(minutes=40)
         if last > latest > spec.reported_at:  # squeeze the story in: it got that far by now
             share = (latest - spec.reported_at) / (last - spec.reported_at)
-            steps = {k: (spec.reported_at + (v - spec.reported_at) * share).replace(microsecond=0)
-                     for k, v in steps.items()}
+            steps = {
+                k: (spec.reported_at + (v - spec.reported_at) * share).replace(microsecond=0)
+                for k, v in steps.items()
+            }
     spec.times = {k: v for k, v in steps.items() if v <= ctx.now}
 
 

@@ -23,14 +23,35 @@ from deskterm.progress import Progress
 BATCH = 10_000
 # Parents before children, so that foreign keys hold after every statement.
 TABLE_ORDER = (
-    "user", "building", "unit", "resident", "company", "shift", "handover", "handover_item",
-    "logbook_entry", "expected_visitor", "deny_entry", "inquiry", "contact_attempt", "message",
-    "promised_reply", "engineer", "repair_order", "repair_attempt", "repair_event",
-    "repair_fee_line", "complaint_category",
-    "public_area_request", "complaint", "complaint_repair", "complaint_step", "callback",
-    "communication", "event",
+    "user",
+    "building",
+    "unit",
+    "resident",
+    "company",
+    "shift",
+    "handover",
+    "handover_item",
+    "logbook_entry",
+    "expected_visitor",
+    "deny_entry",
+    "inquiry",
+    "contact_attempt",
+    "message",
+    "promised_reply",
+    "engineer",
+    "repair_order",
+    "repair_attempt",
+    "repair_event",
+    "repair_fee_line",
+    "complaint_category",
+    "public_area_request",
+    "complaint",
+    "complaint_repair",
+    "complaint_step",
+    "callback",
+    "communication",
+    "event",
 )
-
 
 
 def insert_rows(conn: Connection, table_name: str, rows: list[dict[str, Any]]) -> None:
@@ -116,19 +137,30 @@ def prefetch(items: Iterable[Any], depth: int = 2) -> Iterator[Any]:
         worker.join()
 
 
-def insert_tuples(conn: Connection, table_name: str, columns: tuple[str, ...],
-                  batches: Iterable[list[tuple]], total: int, progress: Progress | None, what: str) -> None:
+def insert_tuples(
+    conn: Connection,
+    table_name: str,
+    columns: tuple[str, ...],
+    batches: Iterable[list[tuple]],
+    total: int,
+    progress: Progress | None,
+    what: str,
+) -> None:
     """Bulk rows as tuples: DB-API executemany on SQLite, Core inserts of dicts elsewhere."""
     done = 0
     if conn.dialect.name == "sqlite":
         cursor = conn.connection.driver_connection.cursor()
-        sql = (f'INSERT INTO "{table_name}" ({", ".join(columns)}) '
-               f'VALUES ({", ".join("?" * len(columns))})')
+        sql = (
+            f'INSERT INTO "{table_name}" ({", ".join(columns)}) '
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+
         def execute(batch: list[tuple]) -> None:
             cursor.executemany(sql, batch)
 
     else:
         table = SQLModel.metadata.tables[table_name]
+
         def execute(batch: list[tuple]) -> None:
             conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in batch])
 
@@ -149,7 +181,9 @@ def reset_sequences(conn: Connection) -> None:
         column = table.c.get("id")
         if column is None or not column.primary_key or not column.autoincrement:
             continue
-        conn.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-            f'COALESCE((SELECT max(id) FROM "{name}"), 0) + 1, false)'
-        ))
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                f'COALESCE((SELECT max(id) FROM "{name}"), 0) + 1, false)'
+            )
+        )

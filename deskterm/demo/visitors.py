@@ -22,19 +22,47 @@ HISTORY_DAYS = 365
 # Arrivals per hour of the desk's day: quiet at night, peaks mid-morning and mid-afternoon.
 HOURLY = (1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 3, 6, 9, 10, 9, 6, 7, 9, 10, 9, 8, 7, 6, 5, 4, 3, 2)
 CUMULATIVE = list(accumulate(weight for weight in HOURLY for _minute in range(60)))
-DOC_TYPES = (("resident_id", 82), ("driving_licence", 6), ("passport", 2),
-             ("residence_permit", 2), ("other", 1), ("sighted", 6), ("none", 1))
+DOC_TYPES = (
+    ("resident_id", 82),
+    ("driving_licence", 6),
+    ("passport", 2),
+    ("residence_permit", 2),
+    ("other", 1),
+    ("sighted", 6),
+    ("none", 1),
+)
 STAY_MINUTES = [10, 15, 20, 25, 30, 40, 45, 60, 75, 90, 120, 150, 180, 240]
 STAY_WEIGHTS = [6, 10, 10, 8, 9, 8, 7, 10, 5, 6, 5, 2, 2, 1]
 LOST_SLIP = 0.003
 LONG_STAYS = (310, 445)  # minutes on site of the two long stays still open now
 COLUMNS = (
-    "visitor_name", "doc_type", "doc_masked", "phone", "plate", "host_call_method",
-    "host_call_result", "headcount",
-    "host_resident_id", "host_company_id", "host_unit_id", "host_text", "purpose", "purpose_text",
-    "id", "number", "checked_in_at", "checked_in_by", "shift_id", "status",
-    "checked_out_at", "checked_out_by", "slip_returned", "version", "expected_id",
-    "deny_entry_id", "deny_decided_by",
+    "visitor_name",
+    "doc_type",
+    "doc_masked",
+    "phone",
+    "plate",
+    "host_call_method",
+    "host_call_result",
+    "headcount",
+    "host_resident_id",
+    "host_company_id",
+    "host_unit_id",
+    "host_text",
+    "purpose",
+    "purpose_text",
+    "id",
+    "number",
+    "checked_in_at",
+    "checked_in_by",
+    "shift_id",
+    "status",
+    "checked_out_at",
+    "checked_out_by",
+    "slip_returned",
+    "version",
+    "expected_id",
+    "deny_entry_id",
+    "deny_decided_by",
 )
 _IDX = {name: i for i, name in enumerate(COLUMNS)}
 _DOC_NAMES = [name for name, _w in DOC_TYPES]
@@ -72,7 +100,7 @@ def plan_visitors(ctx: DemoContext, total: int) -> VisitorPlan:
     for i in by_remainder[: total - sum(counts)]:
         counts[i] += 1
     plan = VisitorPlan([(d, n, limit) for (d, limit), n in zip(days, counts, strict=True)], total)
-    for (day, n, _limit) in plan.days:
+    for day, n, _limit in plan.days:
         if n:
             ctx.counters[("V", day.strftime("%Y%m%d"))] = n
     return plan
@@ -83,33 +111,58 @@ def add_expected_and_denied(ctx: DemoContext, plan: VisitorPlan) -> None:
     rng = ctx.rng
     first_today = plan.total - plan.days[-1][1] + 1
     arrived = [first_today, first_today + 2] if plan.days[-1][1] >= 3 else []
-    announcements = [(ctx.today, arrived[0] if arrived else None),
-                     (ctx.today, arrived[1] if arrived else None),
-                     (ctx.today, None), (ctx.today, None), (ctx.today, None),
-                     (ctx.today + timedelta(days=1), None)]
+    announcements = [
+        (ctx.today, arrived[0] if arrived else None),
+        (ctx.today, arrived[1] if arrived else None),
+        (ctx.today, None),
+        (ctx.today, None),
+        (ctx.today, None),
+        (ctx.today + timedelta(days=1), None),
+    ]
     for index, (day, slip_id) in enumerate(announcements):
         by_company = rng.random() < 0.4
         host = ctx.company() if by_company else ctx.resident()
         creator = ctx.users[rng.choice(("op1", "op2", "op3"))]
-        created = min(ctx.local(day - timedelta(days=1), rng.randint(9, 18), rng.randint(0, 59)),
-                      ctx.now)
-        row = ctx.add(
-            ExpectedVisitor, visitor_name=person_name(rng), headcount=rng.choice((1, 1, 1, 2, 3)),
-            expected_on=day, host_resident_id=None if by_company else host["id"],
-            host_company_id=host["id"] if by_company else None, host_unit_id=host["unit_id"],
-            host_text=_host_text(host, by_company), purpose="business" if by_company else "visit",
-            note=rng.choice(("", "开车来,请放行", "下午三点左右到", "面试,请引导至会议室")),
-            created_at=created, created_by=creator, arrived_slip_id=slip_id, cancelled=index == 4,
+        created = min(
+            ctx.local(day - timedelta(days=1), rng.randint(9, 18), rng.randint(0, 59)), ctx.now
         )
-        ctx.audit(created, "visitor.expect", "expected_visitor", row["id"], user_id=creator,
-                  detail={"expected_on": day.isoformat()})
+        row = ctx.add(
+            ExpectedVisitor,
+            visitor_name=person_name(rng),
+            headcount=rng.choice((1, 1, 1, 2, 3)),
+            expected_on=day,
+            host_resident_id=None if by_company else host["id"],
+            host_company_id=host["id"] if by_company else None,
+            host_unit_id=host["unit_id"],
+            host_text=_host_text(host, by_company),
+            purpose="business" if by_company else "visit",
+            note=rng.choice(("", "开车来,请放行", "下午三点左右到", "面试,请引导至会议室")),
+            created_at=created,
+            created_by=creator,
+            arrived_slip_id=slip_id,
+            cancelled=index == 4,
+        )
+        ctx.audit(
+            created,
+            "visitor.expect",
+            "expected_visitor",
+            row["id"],
+            user_id=creator,
+            detail={"expected_on": day.isoformat()},
+        )
         if slip_id is not None:
             plan.arrivals[slip_id] = row
     supervisor = ctx.users["sup1"]
     for index, (name, reason) in enumerate(texts.DENY_LIST):
         at = ctx.ago(days=200 - 60 * index)
-        row = ctx.add(DenyEntry, name=name, reason=ctx.fill(reason), created_at=at,
-                      created_by=supervisor, active=True)
+        row = ctx.add(
+            DenyEntry,
+            name=name,
+            reason=ctx.fill(reason),
+            created_at=at,
+            created_by=supervisor,
+            active=True,
+        )
         ctx.audit(at, "visitor.deny_add", "deny_entry", row["id"], user_id=supervisor)
     if plan.days[-1][1] >= 3:  # a supervisor let one listed visitor in today (D-7)
         plan.deny_override = (first_today + 1, row)
@@ -131,8 +184,9 @@ class VisitorRows:
         per_company = max(1, 4 * len(ctx.residents) // (3 * max(1, len(ctx.companies))))
         self.hosts = [self._host(h, False) for h in ctx.residents for _ in range(4)]
         self.hosts += [self._host(c, True) for c in ctx.companies for _ in range(per_company)]
-        self.stays = [m * 60 for m, w in zip(STAY_MINUTES, STAY_WEIGHTS, strict=True)
-                      for _ in range(w)]
+        self.stays = [
+            m * 60 for m, w in zip(STAY_MINUTES, STAY_WEIGHTS, strict=True) for _ in range(w)
+        ]
         # The roster, extended back before the demo's shifts: block k of 12 hours from the first
         # shift is worked by rota[k % 3]; blocks 0.. are the demo's shifts themselves.
         shifts = ctx.shifts
@@ -153,7 +207,8 @@ class VisitorRows:
         self.signed_in: dict[int, list[tuple[int, int]]] = {}
         for h in ctx.rows["handover"]:
             self.signed_in.setdefault(index[h["shift_id"]], []).append(
-                (int(h["signed_at"].timestamp()), h["id"]))
+                (int(h["signed_at"].timestamp()), h["id"])
+            )
         self.visitors_done: dict[int, dict[str, int]] = {}
 
     @staticmethod
@@ -164,10 +219,15 @@ class VisitorRows:
         if doc in ("sighted", "none") or rng.random() < 0.03:  # unknown identity: ask the host
             call = (rng.choice(("phone", "phone", "intercom", "in_person")), "agreed")
         mask = None if doc == "none" else masked(doc, document_tail(rng, doc))
-        return (person_name(rng), doc, mask,
-                mobile(rng) if rng.random() < 0.3 else None,
-                plate(rng) if rng.random() < 0.15 else None, *call,
-                rng.choices((1, 2, 3, 4), cum_weights=(80, 93, 98, 100))[0])
+        return (
+            person_name(rng),
+            doc,
+            mask,
+            mobile(rng) if rng.random() < 0.3 else None,
+            plate(rng) if rng.random() < 0.15 else None,
+            *call,
+            rng.choices((1, 2, 3, 4), cum_weights=(80, 93, 98, 100))[0],
+        )
 
     def _host(self, host: dict[str, Any], by_company: bool) -> tuple:
         rng = self.ctx.rng
@@ -175,8 +235,14 @@ class VisitorRows:
         purpose, purpose_text, _w = rng.choices(kinds, weights=[k[2] for k in kinds])[0]
         if by_company:
             purpose, purpose_text = rng.choice(texts.COMPANY_PURPOSES)
-        return (None if by_company else host["id"], host["id"] if by_company else None,
-                host["unit_id"], _host_text(host, by_company), purpose, purpose_text)
+        return (
+            None if by_company else host["id"],
+            host["id"] if by_company else None,
+            host["unit_id"],
+            _host_text(host, by_company),
+            purpose,
+            purpose_text,
+        )
 
     def iter_days(self) -> Iterator[list[tuple]]:
         """One list of slip tuples per desk day, oldest first."""
@@ -187,8 +253,9 @@ class VisitorRows:
                 yield self._day(day, count, limit, next_id, long_stays)
             next_id += count
 
-    def _day(self, day: date, count: int, limit: int, first_id: int,
-             long_stays: set[int]) -> list[tuple]:
+    def _day(
+        self, day: date, count: int, limit: int, first_id: int, long_stays: set[int]
+    ) -> list[tuple]:
         rng = self.ctx.rng
         random = rng.random
         start = int(self.ctx.local(day).timestamp())
@@ -232,11 +299,23 @@ class VisitorRows:
                 status, out_at, out_by = left, stamp(out), rota[((out - shift0) // block) % 3]
                 back = random() >= LOST_SLIP  # False: the slip never came back
             append(
-                people[int(random() * n_people)] + hosts[int(random() * n_hosts)]
-                + (first_id + seq - 1, f"{prefix}{seq:04d}", stamp(ts), rota[k % 3],
-                   shift_ids[k] if 0 <= k < n_shifts else None, status, out_at, out_by,
-                   back, 1,
-                   None, None, None)
+                people[int(random() * n_people)]
+                + hosts[int(random() * n_hosts)]
+                + (
+                    first_id + seq - 1,
+                    f"{prefix}{seq:04d}",
+                    stamp(ts),
+                    rota[k % 3],
+                    shift_ids[k] if 0 <= k < n_shifts else None,
+                    status,
+                    out_at,
+                    out_by,
+                    back,
+                    1,
+                    None,
+                    None,
+                    None,
+                )
             )
         if day == self.ctx.today:
             self._today(rows, first_id)
@@ -277,11 +356,12 @@ class VisitorRows:
             left = None if row[status] == "on_site" else out
             if ts > signings[-1] or (left is not None and left <= signings[0]):
                 continue
-            for at in signings[bisect.bisect_left(signings, ts):]:
+            for at in signings[bisect.bisect_left(signings, ts) :]:
                 if left is not None and at >= left:
                     break
                 self.on_site_at.setdefault(at, []).append(
-                    (row[ident], row[number], row[name], row[host], ts))
+                    (row[ident], row[number], row[name], row[host], ts)
+                )
 
     def _today(self, rows: list[tuple], first_id: int) -> None:
         """At least three visitors still on site; the expected visitors who arrived."""
@@ -299,8 +379,15 @@ class VisitorRows:
         for slip_id, expected in self.plan.arrivals.items():
             i = slip_id - first_id
             row = list(rows[i])
-            for name in ("visitor_name", "headcount", "host_resident_id", "host_company_id",
-                         "host_unit_id", "host_text", "purpose"):
+            for name in (
+                "visitor_name",
+                "headcount",
+                "host_resident_id",
+                "host_company_id",
+                "host_unit_id",
+                "host_text",
+                "purpose",
+            ):
                 row[_IDX[name]] = expected[name]
             row[_IDX["expected_id"]] = expected["id"]
             row[_IDX["purpose_text"]] = "预约来访"

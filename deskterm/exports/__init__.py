@@ -42,8 +42,14 @@ def labelled(fields: Sequence[tuple[Col, Any]]) -> list[Any]:
     return [expr.label(col.name) for col, expr in fields]
 
 
-def build_query(kind: str, *, since: datetime | None, until: datetime | None,
-                filters: dict[str, str] | None = None, columns: Sequence[str] | None = None) -> ExportQuery:
+def build_query(
+    kind: str,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    filters: dict[str, str] | None = None,
+    columns: Sequence[str] | None = None,
+) -> ExportQuery:
     """The select for `kind` between two instants (since inclusive, until exclusive), with
     `filters` (name -> value, see the kind's FILTERS) and only `columns` (in that order)."""
     if kind not in KINDS:
@@ -57,8 +63,11 @@ def build_query(kind: str, *, since: datetime | None, until: datetime | None,
         by_name = {col.name: (col, expr) for col, expr in fields}
         unknown = [c for c in columns if c not in by_name]
         if unknown:
-            raise ExportFilterError(_("{kind} has no column {names}; its columns are {all}.").format(
-                kind=kind, names=", ".join(unknown), all=", ".join(by_name)))
+            raise ExportFilterError(
+                _("{kind} has no column {names}; its columns are {all}.").format(
+                    kind=kind, names=", ".join(unknown), all=", ".join(by_name)
+                )
+            )
         fields = [by_name[c] for c in dict.fromkeys(columns)]
     rows = module.query()
     if columns:
@@ -66,7 +75,9 @@ def build_query(kind: str, *, since: datetime | None, until: datetime | None,
     base = module.TIME.table if module.TIME is not None else module.BASE
     conditions, joined = [], False
     if (since is not None or until is not None) and module.TIME is None:
-        raise ExportFilterError(_("{kind} has no period: leave out --since and --until.").format(kind=kind))
+        raise ExportFilterError(
+            _("{kind} has no period: leave out --since and --until.").format(kind=kind)
+        )
     if since is not None:
         conditions.append(module.TIME >= literal(since, UTCDateTime))
     if until is not None:
@@ -76,7 +87,9 @@ def build_query(kind: str, *, since: datetime | None, until: datetime | None,
             continue
         condition = getattr(module, "FILTERS", {}).get(name)
         if condition is None:
-            raise ExportFilterError(_("{kind} cannot be filtered by {what}.").format(kind=kind, what=name))
+            raise ExportFilterError(
+                _("{kind} cannot be filtered by {what}.").format(kind=kind, what=name)
+            )
         conditions.append(condition(value))
         joined = True
     rows = rows.where(*conditions) if conditions else rows
@@ -88,7 +101,9 @@ def build_query(kind: str, *, since: datetime | None, until: datetime | None,
     return ExportQuery(kind, tuple(col for col, _expr in fields), rows, count)
 
 
-def check_filters(engine: Engine, kind: str, filters: dict[str, str | None] | None) -> dict[str, str | None]:
+def check_filters(
+    engine: Engine, kind: str, filters: dict[str, str | None] | None
+) -> dict[str, str | None]:
     """The filters as the kind's FILTERS take them, each value checked against what exists: a
     status by its code or its name in English or Chinese (the word the zh xlsx shows), a
     building, a user or an action (or an action's kind, "resident") that the database holds.
@@ -112,11 +127,16 @@ def check_filters(engine: Engine, kind: str, filters: dict[str, str | None] | No
                     words.setdefault(word.casefold(), code)
             shown = ", ".join(f"{code} ({_(label)})" for code, label in labels.items())
         else:
-            column = {"building": tables.building.c.code, "user": tables.user.c.code,
-                      "action": tables.audit_event.c.action}[name]
+            column = {
+                "building": tables.building.c.code,
+                "user": tables.user.c.code,
+                "action": tables.audit_event.c.action,
+            }[name]
             with engine.connect() as conn:
-                found = sorted((v for (v,) in conn.execute(select(column).distinct()) if v),
-                               key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+                found = sorted(
+                    (v for (v,) in conn.execute(select(column).distinct()) if v),
+                    key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v),
+                )
             words = {v.casefold(): v for v in found}
             if name == "action":  # every action of a kind: "resident" is resident.create, ...
                 for action in found:
@@ -124,9 +144,17 @@ def check_filters(engine: Engine, kind: str, filters: dict[str, str | None] | No
                 found = list(dict.fromkeys(action.split(".")[0] for action in found))  # the kinds
             shown = ", ".join(found) or _("none yet")
         if text.casefold() not in words:
-            what = {"status": "--status", "building": "--building", "user": "--by", "action": "--action"}[name]
-            raise ExportFilterError(_("{kind} has no {option} “{value}”; there are: {values}.").format(
-                kind=kind, option=what, value=value, values=shown))
+            what = {
+                "status": "--status",
+                "building": "--building",
+                "user": "--by",
+                "action": "--action",
+            }[name]
+            raise ExportFilterError(
+                _("{kind} has no {option} “{value}”; there are: {values}.").format(
+                    kind=kind, option=what, value=value, values=shown
+                )
+            )
         checked[name] = words[text.casefold()]
     return checked
 
@@ -160,8 +188,17 @@ REASON_MAX = 500  # an export's reason, as the audit keeps it
 
 
 def record_export(
-    *, session, actor, clock, kind: str, fmt: str, since: datetime | None,
-    until: datetime | None, include_pii: bool, reason: str | None, filters: dict | None = None,
+    *,
+    session,
+    actor,
+    clock,
+    kind: str,
+    fmt: str,
+    since: datetime | None,
+    until: datetime | None,
+    include_pii: bool,
+    reason: str | None,
+    filters: dict | None = None,
     columns: Sequence[str] | None = None,
 ) -> None:
     """Audit an export (who, what, which period, whether personal data was included and why)."""
@@ -175,13 +212,25 @@ def record_export(
         from deskterm.models.guard import NOTICES, check_text
         from deskterm.models.text import LINE
 
-        reason = check_text("reason", reason, REASON_MAX, LINE, session.info.setdefault(NOTICES, []))
+        reason = check_text(
+            "reason", reason, REASON_MAX, LINE, session.info.setdefault(NOTICES, [])
+        )
 
     audit.record(
-        session=session, actor=actor, clock=clock, action="export.run", entity="export",
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="export.run",
+        entity="export",
         entity_id=kind,
-        detail={"kind": kind, "format": fmt, "since": since, "until": until,
-                "include_pii": include_pii, "reason": reason,
-                **({"filters": filters} if filters else {}),
-                **({"columns": list(columns)} if columns else {})},
+        detail={
+            "kind": kind,
+            "format": fmt,
+            "since": since,
+            "until": until,
+            "include_pii": include_pii,
+            "reason": reason,
+            **({"filters": filters} if filters else {}),
+            **({"columns": list(columns)} if columns else {}),
+        },
     )

@@ -24,7 +24,9 @@ FIELDS = (
 TIME = a.c.at
 FILTERS = {
     # an action, or every action of a kind: "resident" is resident.create, resident.update ...
-    "action": lambda name: (a.c.action == name) | a.c.action.startswith(name + ".", autoescape=True),
+    "action": lambda name: (
+        (a.c.action == name) | a.c.action.startswith(name + ".", autoescape=True)
+    ),
     "user": user.c.code.__eq__,
 }
 

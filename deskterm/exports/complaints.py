@@ -39,7 +39,10 @@ FIELDS = (
     (Col("shift_id", "int"), c.c.shift_id),
 )
 TIME = c.c.received_at
-FILTERS = {"status": c.c.status.__eq__, "building": lambda code: unit.c.label.startswith(code + "-", autoescape=True)}
+FILTERS = {
+    "status": c.c.status.__eq__,
+    "building": lambda code: unit.c.label.startswith(code + "-", autoescape=True),
+}
 
 
 def query():

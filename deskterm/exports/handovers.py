@@ -35,8 +35,9 @@ def query():
     return (
         select(*labelled(FIELDS))
         .select_from(
-            h.outerjoin(_out, _out.c.id == h.c.outgoing_user_id)
-            .outerjoin(_in, _in.c.id == h.c.incoming_user_id)
+            h.outerjoin(_out, _out.c.id == h.c.outgoing_user_id).outerjoin(
+                _in, _in.c.id == h.c.incoming_user_id
+            )
         )
         .order_by(h.c.created_at, h.c.id)
     )

@@ -12,9 +12,11 @@ from deskterm.exports.tables import inquiry as q
 
 _later = contact_attempt.alias("later")
 _attempts = (  # the tries as they stand: a corrected try counts once, as corrected
-    select(func.count()).where(
+    select(func.count())
+    .where(
         contact_attempt.c.inquiry_id == q.c.id,
-        ~select(_later.c.id).where(_later.c.corrects_id == contact_attempt.c.id).exists())
+        ~select(_later.c.id).where(_later.c.corrects_id == contact_attempt.c.id).exists(),
+    )
     .scalar_subquery()
 )
 

@@ -34,8 +34,9 @@ def query():
     return (
         select(*labelled(FIELDS))
         .select_from(
-            m.outerjoin(_taken, _taken.c.id == m.c.taken_by)
-            .outerjoin(_delivered, _delivered.c.id == m.c.delivered_by)
+            m.outerjoin(_taken, _taken.c.id == m.c.taken_by).outerjoin(
+                _delivered, _delivered.c.id == m.c.delivered_by
+            )
         )
         .order_by(m.c.taken_at, m.c.id)
     )

@@ -55,7 +55,10 @@ FIELDS = (
     (Col("shift_id", "int"), r.c.shift_id),
 )
 TIME = r.c.reported_at
-FILTERS = {"status": r.c.status.__eq__, "building": lambda code: unit.c.label.startswith(code + "-", autoescape=True)}
+FILTERS = {
+    "status": r.c.status.__eq__,
+    "building": lambda code: unit.c.label.startswith(code + "-", autoescape=True),
+}
 
 
 def query():

@@ -22,21 +22,43 @@ from deskterm.services.admin.sheets import COMPANY_KEY
 
 def _rows():
     def place(select_, owner):
-        return (select_.select_from(owner.outerjoin(u, u.c.id == owner.c.unit_id)
-                                    .outerjoin(b, b.c.id == u.c.building_id))
-                .where(owner.c.active.is_(True)))
+        return select_.select_from(
+            owner.outerjoin(u, u.c.id == owner.c.unit_id).outerjoin(b, b.c.id == u.c.building_id)
+        ).where(owner.c.active.is_(True))
 
     room = func.substr(u.c.label, func.length(b.c.code) + 2)
-    people = place(select(
-        cast(p.c.id, String).label("id"), p.c.name.label("name"), b.c.code.label("building"),
-        room.label("unit"), p.c.phone.label("phone"), p.c.relation.label("relation"),
-        cast(null(), String).label("company"), p.c.note.label("note"),
-        u.c.label.label("label"), literal_column("0").label("side"), p.c.id.label("n")), p)
-    companies = place(select(
-        (literal_column(f"'{COMPANY_KEY}'", String) + cast(c.c.id, String)).label("id"), c.c.contact_name.label("name"),
-        b.c.code.label("building"), room.label("unit"), c.c.phone.label("phone"),
-        cast(null(), String).label("relation"), c.c.name.label("company"), cast(null(), String).label("note"),
-        u.c.label.label("label"), literal_column("1").label("side"), c.c.id.label("n")), c)
+    people = place(
+        select(
+            cast(p.c.id, String).label("id"),
+            p.c.name.label("name"),
+            b.c.code.label("building"),
+            room.label("unit"),
+            p.c.phone.label("phone"),
+            p.c.relation.label("relation"),
+            cast(null(), String).label("company"),
+            p.c.note.label("note"),
+            u.c.label.label("label"),
+            literal_column("0").label("side"),
+            p.c.id.label("n"),
+        ),
+        p,
+    )
+    companies = place(
+        select(
+            (literal_column(f"'{COMPANY_KEY}'", String) + cast(c.c.id, String)).label("id"),
+            c.c.contact_name.label("name"),
+            b.c.code.label("building"),
+            room.label("unit"),
+            c.c.phone.label("phone"),
+            cast(null(), String).label("relation"),
+            c.c.name.label("company"),
+            cast(null(), String).label("note"),
+            u.c.label.label("label"),
+            literal_column("1").label("side"),
+            c.c.id.label("n"),
+        ),
+        c,
+    )
     return union_all(people, companies).subquery("everyone")
 
 
@@ -59,5 +81,8 @@ IMPORT_KIND = "residents"
 
 
 def query():
-    return (select(*(expr.label(col.name) for col, expr in FIELDS)).select_from(ROWS)
-            .order_by(r.building, r.label, r.side, r.n))
+    return (
+        select(*(expr.label(col.name) for col, expr in FIELDS))
+        .select_from(ROWS)
+        .order_by(r.building, r.label, r.side, r.n)
+    )

@@ -69,7 +69,21 @@ fee_schedule_item = _t(
 )
 
 ALL = (
-    visitor_slip, inquiry, contact_attempt, message, repair_order, repair_fee_line,
-    repair_category, complaint, logbook_entry, handover, audit_event, unit, user, building,
-    resident, directory_entry, fee_schedule_item,
+    visitor_slip,
+    inquiry,
+    contact_attempt,
+    message,
+    repair_order,
+    repair_fee_line,
+    repair_category,
+    complaint,
+    logbook_entry,
+    handover,
+    audit_event,
+    unit,
+    user,
+    building,
+    resident,
+    directory_entry,
+    fee_schedule_item,
 )

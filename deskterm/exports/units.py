@@ -23,4 +23,8 @@ IMPORT_KIND = "units"
 
 
 def query():
-    return select(*labelled(FIELDS)).select_from(u.join(b, b.c.id == u.c.building_id)).order_by(b.c.code, u.c.label)
+    return (
+        select(*labelled(FIELDS))
+        .select_from(u.join(b, b.c.id == u.c.building_id))
+        .order_by(b.c.code, u.c.label)
+    )

@@ -39,27 +39,52 @@ class ExportPlan:
     include_pii: bool = False
 
 
-def plan_export(*, engine: Engine, clock: Clock, actor: Actor, kind: str,
-                since: datetime | None, until: datetime | None,
-                filters: dict[str, str | None] | None = None,
-                columns: list[str] | None = None, include_pii: bool = False) -> ExportPlan:
+def plan_export(
+    *,
+    engine: Engine,
+    clock: Clock,
+    actor: Actor,
+    kind: str,
+    since: datetime | None,
+    until: datetime | None,
+    filters: dict[str, str | None] | None = None,
+    columns: list[str] | None = None,
+    include_pii: bool = False,
+) -> ExportPlan:
     """The checked query; ExportFilterError for an unknown filter value or column,
     PermissionDenied (audited) when the actor may not export, or not personal data."""
     permissions.authorize(engine=engine, clock=clock, actor=actor, action="export.run")
     checked = check_filters(engine, kind, filters)
     query = build_query(kind, since=since, until=until, filters=checked, columns=columns)
     if include_pii:
-        permissions.authorize(engine=engine, clock=clock, actor=actor,
-                              action="export.include_pii")
+        permissions.authorize(engine=engine, clock=clock, actor=actor, action="export.include_pii")
     used = {k: v for k, v in (checked or {}).items() if v is not None}
-    return ExportPlan(kind=kind, since=since, until=until, query=query, filters=used,
-                      columns=tuple(columns) if columns else None, include_pii=include_pii)
+    return ExportPlan(
+        kind=kind,
+        since=since,
+        until=until,
+        query=query,
+        filters=used,
+        columns=tuple(columns) if columns else None,
+        include_pii=include_pii,
+    )
 
 
-def write_export(*, engine: Engine, clock: Clock, actor: Actor, tz: str, plan: ExportPlan,
-                 fmt: str, out: BinaryIO, reason: str | None = None, bom: bool = True,
-                 headings_for_people: bool = False, count: bool = False,
-                 progress: Progress | None = None) -> int:
+def write_export(
+    *,
+    engine: Engine,
+    clock: Clock,
+    actor: Actor,
+    tz: str,
+    plan: ExportPlan,
+    fmt: str,
+    out: BinaryIO,
+    reason: str | None = None,
+    bom: bool = True,
+    headings_for_people: bool = False,
+    count: bool = False,
+    progress: Progress | None = None,
+) -> int:
     """Audit the export, then write its rows to `out`; the number of rows written.
 
     `headings_for_people` puts the headings in the user's language in csv (xlsx always has
@@ -68,11 +93,22 @@ def write_export(*, engine: Engine, clock: Clock, actor: Actor, tz: str, plan: E
     reason = (reason or "").strip() or None
     if plan.include_pii and not reason:
         raise InvalidInput(_("Personal data is exported only with a reason."))
-    run_write(engine, lambda s: record_export(
-        session=s, actor=actor, clock=clock, kind=plan.kind, fmt=fmt, since=plan.since,
-        until=plan.until, include_pii=plan.include_pii,
-        reason=reason if plan.include_pii else None, filters=plan.filters,
-        columns=list(plan.columns) if plan.columns else None))
+    run_write(
+        engine,
+        lambda s: record_export(
+            session=s,
+            actor=actor,
+            clock=clock,
+            kind=plan.kind,
+            fmt=fmt,
+            since=plan.since,
+            until=plan.until,
+            include_pii=plan.include_pii,
+            reason=reason if plan.include_pii else None,
+            filters=plan.filters,
+            columns=list(plan.columns) if plan.columns else None,
+        ),
+    )
     columns = plan.query.columns
     headings = codes = None
     if fmt == "xlsx" or (fmt == "csv" and headings_for_people):
@@ -81,9 +117,24 @@ def write_export(*, engine: Engine, clock: Clock, actor: Actor, tz: str, plan: E
         codes = people_codes(plan.kind, columns, engine)
     with open_rows(engine, plan.query, count=count or fmt == "xlsx") as (total, batches):
         if fmt == "xlsx" and total is not None and total > XLSX_MAX_ROWS:
-            raise InvalidInput(_("{n} rows do not fit in one xlsx sheet (at most {max}): choose a shorter period or csv.").format(
-                n=f"{total:,}", max=f"{XLSX_MAX_ROWS:,}"))
+            raise InvalidInput(
+                _(
+                    "{n} rows do not fit in one xlsx sheet (at most {max}): choose a shorter period or csv."
+                ).format(n=f"{total:,}", max=f"{XLSX_MAX_ROWS:,}")
+            )
         words = (_("yes"), _("no")) if fmt == "xlsx" else ("true", "false")
-        return write_rows(batches, columns, out, fmt=fmt, tz=tz, include_pii=plan.include_pii,
-                          bom=bom, progress=progress, what=plan.kind, total=total,
-                          headings=headings, codes=codes, bool_words=words)
+        return write_rows(
+            batches,
+            columns,
+            out,
+            fmt=fmt,
+            tz=tz,
+            include_pii=plan.include_pii,
+            bom=bom,
+            progress=progress,
+            what=plan.kind,
+            total=total,
+            headings=headings,
+            codes=codes,
+            bool_words=words,
+        )

@@ -36,7 +36,10 @@ FIELDS = (
     (Col("shift_id", "int"), v.c.shift_id),
 )
 TIME = v.c.checked_in_at
-FILTERS = {"status": v.c.status.__eq__, "building": lambda code: unit.c.label.startswith(code + "-", autoescape=True)}
+FILTERS = {
+    "status": v.c.status.__eq__,
+    "building": lambda code: unit.c.label.startswith(code + "-", autoescape=True),
+}
 
 
 def query():

@@ -81,13 +81,17 @@ class AnswerHow(StrEnum):
 
 
 class ComplaintBase(SQLModel):
-    who_kind: ComplainantKind = Field(sa_type=String(16), default=ComplainantKind.resident, max_length=16)
+    who_kind: ComplainantKind = Field(
+        sa_type=String(16), default=ComplainantKind.resident, max_length=16
+    )
     who_name: Line = Field(max_length=64)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     resident_id: int | None = Field(default=None, foreign_key="resident.id")
     company_id: int | None = Field(default=None, foreign_key="company.id")
     contact: Phone = Field(default="", max_length=64)  # shown masked; never in reports or exports
-    channel: ComplaintChannel = Field(sa_type=String(16), default=ComplaintChannel.phone, max_length=16)
+    channel: ComplaintChannel = Field(
+        sa_type=String(16), default=ComplaintChannel.phone, max_length=16
+    )
     passed_down_by: Line = Field(default="", max_length=64)  # whose opinion came with it
     category: Code = Field(default="other", max_length=32, index=True)
     content: Block = Field(max_length=4000)
@@ -118,7 +122,9 @@ class Complaint(ComplaintBase, table=True):
     received_by: int = Field(foreign_key="user.id")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
     repair_id: int | None = Field(default=None, foreign_key="repair_order.id")
-    status: ComplaintStatus = Field(sa_type=String(16), default=ComplaintStatus.open, max_length=16, index=True)
+    status: ComplaintStatus = Field(
+        sa_type=String(16), default=ComplaintStatus.open, max_length=16, index=True
+    )
     referred_to: Line | None = Field(default=None, max_length=64)
     referred_at: datetime | None = instant()
     reply_due_at: datetime | None = instant(index=True)
@@ -243,7 +249,9 @@ class CommunicationBase(SQLModel):
     at: datetime = instant(nullable=False, index=True)
     party_kind: PartyKind = Field(sa_type=String(24), max_length=24)
     party_name: Line = Field(max_length=128)
-    how: CommunicationHow = Field(sa_type=String(16), default=CommunicationHow.meeting, max_length=16)
+    how: CommunicationHow = Field(
+        sa_type=String(16), default=CommunicationHow.meeting, max_length=16
+    )
     subject: Line = Field(max_length=256)
     agreed: Block = Field(default="", max_length=4000)
     follow_up: Block = Field(default="", max_length=1000)

@@ -86,7 +86,9 @@ def _fill_tails_on_init(_target: Resident, _args: tuple[Any, ...], kwargs: dict[
 
 @event.listens_for(Resident, "before_insert")
 @event.listens_for(Resident, "before_update")
-def _fill_tails_on_flush(_mapper: Mapper[Resident], _connection: Connection, target: Resident) -> None:
+def _fill_tails_on_flush(
+    _mapper: Mapper[Resident], _connection: Connection, target: Resident
+) -> None:
     target.name_after_1, target.name_after_2 = name_tails(target.name)
 
 

@@ -49,7 +49,9 @@ class NamedRow(Protocol):
 RowT = TypeVar("RowT", bound=NamedRow)
 
 
-def _text_columns(model: type[SQLModel], mapper: Mapper[Any]) -> list[tuple[str, int | None, TextKind]]:
+def _text_columns(
+    model: type[SQLModel], mapper: Mapper[Any]
+) -> list[tuple[str, int | None, TextKind]]:
     found = []
     for attr in mapper.column_attrs:
         column_type = attr.columns[0].type
@@ -60,8 +62,13 @@ def _text_columns(model: type[SQLModel], mapper: Mapper[Any]) -> list[tuple[str,
     return found
 
 
-def check_text(key: str, value: str, length: int | None, kind: TextKind,
-               notices: list[tuple[str, list[str]]] | None = None) -> str:
+def check_text(
+    key: str,
+    value: str,
+    length: int | None,
+    kind: TextKind,
+    notices: list[tuple[str, list[str]]] | None = None,
+) -> str:
     """The value as it is stored (personal numbers masked in free text), or InvalidInput."""
     from deskterm.errors import InvalidInput
     from deskterm.i18n import _
@@ -70,13 +77,18 @@ def check_text(key: str, value: str, length: int | None, kind: TextKind,
     problem = None
     if bad:
         problem = _("Control characters ({chars}) cannot be stored; remove them.").format(
-            chars=", ".join(bad))
+            chars=", ".join(bad)
+        )
     elif length is not None and len(value) > length:
         problem = _("At most {n} characters fit; {count} were given.").format(
-            n=length, count=len(value))
+            n=length, count=len(value)
+        )
     if problem:  # one sentence naming the field; `problem` alone for a file's column
-        raise InvalidInput(_("{field}: {problem}").format(field=label(key), problem=problem),
-                           field=key, problem=problem)
+        raise InvalidInput(
+            _("{field}: {problem}").format(field=label(key), problem=problem),
+            field=key,
+            problem=problem,
+        )
     if kind.personal or kind == PHONE:
         # a phone column keeps its phone numbers (D-21) but never an ID number typed into it
         masked, kinds = mask_personal(value, ids_only=not kind.personal)
@@ -116,8 +128,9 @@ def json_columns(model: type[SQLModel]) -> tuple[str, ...]:
     masked before it is hashed, in services/audit.py)."""
     if getattr(model, "__tablename__", "") == "audit_event":
         return ()
-    return tuple(attr.key for attr in inspect(model).column_attrs
-                 if isinstance(attr.columns[0].type, JSON))
+    return tuple(
+        attr.key for attr in inspect(model).column_attrs if isinstance(attr.columns[0].type, JSON)
+    )
 
 
 @cache
@@ -129,10 +142,12 @@ def text_limits(model: type[SQLModel]) -> tuple[tuple[str, int | None, TextKind]
 @overload
 def check_values(model: type[SQLModel], values: RowT, notices: Notices | None = None) -> RowT: ...
 @overload
-def check_values(model: type[SQLModel], values: Mapping[str, Any],
-                 notices: Notices | None = None) -> Mapping[str, Any]: ...
-def check_values(model: type[SQLModel], values: NamedRow | Mapping[str, Any],
-                 notices: Notices | None = None) -> NamedRow | Mapping[str, Any]:
+def check_values(
+    model: type[SQLModel], values: Mapping[str, Any], notices: Notices | None = None
+) -> Mapping[str, Any]: ...
+def check_values(
+    model: type[SQLModel], values: NamedRow | Mapping[str, Any], notices: Notices | None = None
+) -> NamedRow | Mapping[str, Any]:
     """The same check for a row written without the ORM (a bulk insert of plain values):
     `values` is a mapping of attribute -> value, or a named tuple of them. Returns the values
     as they are to be stored (a new mapping or tuple when something was masked)."""
@@ -157,13 +172,15 @@ def check_values(model: type[SQLModel], values: NamedRow | Mapping[str, Any],
 
 
 @cache
-def _positions(model: type[SQLModel],
-               names: tuple[str, ...]) -> tuple[tuple[int, str, int | None, TextKind], ...]:
+def _positions(
+    model: type[SQLModel], names: tuple[str, ...]
+) -> tuple[tuple[int, str, int | None, TextKind], ...]:
     """(index in the named tuple, attribute, length, kind) of the model's text columns it holds
     (`names`: the named tuple's fields)."""
     where = {name: i for i, name in enumerate(names)}
-    return tuple((where[key], key, length, kind) for key, length, kind in text_limits(model)
-                 if key in where)
+    return tuple(
+        (where[key], key, length, kind) for key, length, kind in text_limits(model) if key in where
+    )
 
 
 def masked_sentence(notices: Notices | None) -> str | None:
@@ -173,8 +190,11 @@ def masked_sentence(notices: Notices | None) -> str | None:
 
     if not notices:
         return None
-    words = {"id_number": _("an ID number"), "mobile": _("a mobile number"),
-             "landline": _("a phone number")}
+    words = {
+        "id_number": _("an ID number"),
+        "mobile": _("a mobile number"),
+        "landline": _("a phone number"),
+    }
     kinds: list[str] = []
     fields: list[str] = []
     for key, found in notices:
@@ -187,7 +207,8 @@ def masked_sentence(notices: Notices | None) -> str | None:
     what = _(", ").join(kinds)
     if fields:
         return _("Stored masked for privacy: {what} (in {fields}).").format(
-            what=what, fields=_(", ").join(fields))
+            what=what, fields=_(", ").join(fields)
+        )
     return _("Stored masked for privacy: {what}.").format(what=what)
 
 

@@ -43,8 +43,9 @@ class PublicAreaRequest(PublicAreaRequestBase, table=True):
     number: Code = Field(max_length=20, unique=True)  # A20261128-0001
     received_at: datetime = instant(nullable=False, index=True)
     received_by: int = Field(foreign_key="user.id")
-    decision: AreaDecision = Field(sa_type=String(16), default=AreaDecision.pending,
-                                   max_length=16, index=True)
+    decision: AreaDecision = Field(
+        sa_type=String(16), default=AreaDecision.pending, max_length=16, index=True
+    )
     rule_cited: Line = Field(default="", max_length=500)  # 《大厦用户手册》第…条
     help_offered: Block = Field(default="", max_length=2000)  # 欢迎标志、保安、保洁、使用大堂讲话
     decision_note: Block = Field(default="", max_length=2000)

@@ -177,7 +177,9 @@ class RepairOrder(RepairOrderBase, table=True):
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
     onsite_due_at: datetime | None = instant(index=True)  # reports: on-site deadlines due
     fix_due_at: datetime = instant(nullable=False, index=True)
-    status: RepairStatus = Field(sa_type=String(16), default=RepairStatus.reported, max_length=16, index=True)
+    status: RepairStatus = Field(
+        sa_type=String(16), default=RepairStatus.reported, max_length=16, index=True
+    )
     resume_status: Code | None = Field(default=None, max_length=16)  # where "on hold" returns to
     assignee: Line | None = Field(default=None, max_length=64)
     engineer_id: int | None = Field(default=None, foreign_key="engineer.id")
@@ -274,7 +276,9 @@ class RepairFeeLine(SQLModel, table=True):
     materials_amount_fen: int = Field(default=0, ge=0)  # unit materials x quantity, to the fen
     amount_fen: int = Field(ge=0)  # labour amount + materials amount
     waived: bool = False  # warranty work (D-35): recorded, charged nothing
-    review: FeeReview = Field(sa_type=String(16), default=FeeReview.not_needed, max_length=16, index=True)
+    review: FeeReview = Field(
+        sa_type=String(16), default=FeeReview.not_needed, max_length=16, index=True
+    )
     review_note: Block | None = Field(default=None, max_length=500)
     reviewed_by: int | None = Field(default=None, foreign_key="user.id")
     reviewed_at: datetime | None = instant()

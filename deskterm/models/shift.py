@@ -52,7 +52,9 @@ class Handover(SQLModel, table=True):
     done_summary: dict[str, int] = json_field()  # what the shift did (D-2), from the audit trail
     audit_head_hash: Code | None = Field(default=None, max_length=64)
     audit_head_seq: int | None = None  # the anchor: the chain's head (seq, hash) at signing
-    status: HandoverStatus = Field(sa_type=String(16), default=HandoverStatus.draft, max_length=16, index=True)
+    status: HandoverStatus = Field(
+        sa_type=String(16), default=HandoverStatus.draft, max_length=16, index=True
+    )
     incoming_user_id: int | None = Field(default=None, foreign_key="user.id")
     answered_at: datetime | None = instant()
     refusal_reason: Block | None = Field(default=None, max_length=1000)
@@ -85,7 +87,9 @@ class LogCategory(StrEnum):
 
 class LogbookEntryBase(SQLModel):
     occurred_at: datetime = instant(nullable=False, index=True)
-    category: LogCategory = Field(sa_type=String(16), default=LogCategory.other, max_length=16, index=True)
+    category: LogCategory = Field(
+        sa_type=String(16), default=LogCategory.other, max_length=16, index=True
+    )
     location: Line = Field(default="", max_length=128)
     what: Block = Field(min_length=1, max_length=4000)
     action_taken: Block = Field(default="", max_length=4000)

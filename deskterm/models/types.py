@@ -20,5 +20,3 @@ def json_field(default_factory: Callable[[], Any] = dict, *, nullable: bool = Fa
     if nullable:
         return Field(default=None, sa_column=Column(JSON, nullable=True))
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
-
-

@@ -76,8 +76,12 @@ class Window:
 
     def values(self, settings: Settings) -> dict[str, datetime]:
         """The bound parameters' values; on site since `long_since` is a long stay."""
-        return {"start": self.start, "end": self.end, "cut": self.cut,
-                "long_since": self.cut - timedelta(minutes=settings.long_stay_minutes)}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "cut": self.cut,
+            "long_since": self.cut - timedelta(minutes=settings.long_stay_minutes),
+        }
 
 
 def during(column):
@@ -135,9 +139,16 @@ def add_activity(report: Report, *, session: Session, window: Window, settings: 
 @cache
 def _figures() -> Select:
     """Every count and sum of the sections below, as one statement of one row."""
-    return side_by_side(*_visitor_tallies(), *_inquiry_tallies(), *_message_tallies(),
-                        *_repair_tallies(), *_fee_tallies(), *_complaint_tallies(),
-                        *_callback_tallies(), *_logbook_tallies())
+    return side_by_side(
+        *_visitor_tallies(),
+        *_inquiry_tallies(),
+        *_message_tallies(),
+        *_repair_tallies(),
+        *_fee_tallies(),
+        *_complaint_tallies(),
+        *_callback_tallies(),
+        *_logbook_tallies(),
+    )
 
 
 # -- Visitors -----------------------------------------------------------------------------------
@@ -145,19 +156,32 @@ def _figures() -> Select:
 # parts, each found through the checked_out_at index; the single condition
 # `in < cut AND (out IS NULL OR out >= cut)` made SQLite walk the checked_in_at index over every
 # slip before the cut (2 s a query on a million slips, bench/bench_reports.py).
-ON_SITE_PARTS = (and_(v.checked_out_at.is_(None), v.checked_in_at < CUT),
-                 and_(v.checked_out_at >= CUT, v.checked_in_at < CUT))
+ON_SITE_PARTS = (
+    and_(v.checked_out_at.is_(None), v.checked_in_at < CUT),
+    and_(v.checked_out_at >= CUT, v.checked_in_at < CUT),
+)
 
 
 def _visitor_tallies() -> list[Select]:
     slips = VisitorSlip.__table__
     return [
         select(count().label("slips"), func.coalesce(func.sum(v.headcount), 0).label("people"))
-        .select_from(slips).where(during(v.checked_in_at)),
-        select(count().label("checked_out"), count_if(v.slip_returned.is_(False)).label("lost_slips"))
-        .select_from(slips).where(during(v.checked_out_at)),
-        *(select(count().label(f"on_site_{i}"), count_if(v.checked_in_at < LONG_SINCE).label(f"long_stays_{i}"))
-          .select_from(slips).where(part) for i, part in enumerate(ON_SITE_PARTS)),
+        .select_from(slips)
+        .where(during(v.checked_in_at)),
+        select(
+            count().label("checked_out"), count_if(v.slip_returned.is_(False)).label("lost_slips")
+        )
+        .select_from(slips)
+        .where(during(v.checked_out_at)),
+        *(
+            select(
+                count().label(f"on_site_{i}"),
+                count_if(v.checked_in_at < LONG_SINCE).label(f"long_stays_{i}"),
+            )
+            .select_from(slips)
+            .where(part)
+            for i, part in enumerate(ON_SITE_PARTS)
+        ),
     ]
 
 
@@ -165,8 +189,12 @@ def _visitor_tallies() -> list[Select]:
 def _arrivals(dialect: str) -> Select:
     """Slips issued in the window by purpose and UTC hour, in the order of the purposes."""
     hour = utc_hour(v.checked_in_at, dialect)
-    return (select(v.purpose, hour, count()).where(during(v.checked_in_at))
-            .group_by(v.purpose, hour).order_by(v.purpose))
+    return (
+        select(v.purpose, hour, count())
+        .where(during(v.checked_in_at))
+        .group_by(v.purpose, hour)
+        .order_by(v.purpose)
+    )
 
 
 def _by_purpose(arrivals: list) -> list[tuple[str, int]]:
@@ -183,8 +211,15 @@ def _still_on_site() -> Select:
     # Ordered by an expression, not the column: ORDER BY checked_in_at ... LIMIT would send
     # SQLite down the checked_in_at index again to spare the sort of a few rows.
     arrived = func.coalesce(v.checked_in_at, v.checked_in_at)
-    return stacked(*(select(v.number, v.visitor_name, v.host_text, v.checked_in_at).where(part)
-                     .order_by(arrived, v.number).limit(LIST_LIMIT) for part in ON_SITE_PARTS))
+    return stacked(
+        *(
+            select(v.number, v.visitor_name, v.host_text, v.checked_in_at)
+            .where(part)
+            .order_by(arrived, v.number)
+            .limit(LIST_LIMIT)
+            for part in ON_SITE_PARTS
+        )
+    )
 
 
 def visitors(report: Report, ask: _Ask, f: Row, settings: Settings) -> None:
@@ -195,27 +230,47 @@ def visitors(report: Report, ask: _Ask, f: Row, settings: Settings) -> None:
     s.fact("checked_in", _("Slips issued"), f.slips).fact("people", _("People"), int(f.people))
     s.fact("checked_out", _("Slips returned (checked out)"), f.checked_out)
     s.fact("on_site", _("Still on site at the end"), still)
-    s.fact("long_stays", _("On site longer than {h} h").format(h=settings.long_stay_minutes // 60),
-           f.long_stays_0 + f.long_stays_1)
+    s.fact(
+        "long_stays",
+        _("On site longer than {h} h").format(h=settings.long_stay_minutes // 60),
+        f.long_stays_0 + f.long_stays_1,
+    )
     s.fact("lost_slips", _("Slips not returned"), f.lost_slips)
 
     arrivals = ask.rows(_arrivals(ask.dialect))
     purposes = _by_purpose(arrivals)
     if purposes:
-        s.tables.append(Table("by_purpose", _("By purpose"),
-                              [Column("purpose", _("Purpose")), Column("slips", _("Slips"), True)],
-                              [[_(PURPOSE_LABELS.get(k, k)), n] for k, n in purposes]))
+        s.tables.append(
+            Table(
+                "by_purpose",
+                _("By purpose"),
+                [Column("purpose", _("Purpose")), Column("slips", _("Slips"), True)],
+                [[_(PURPOSE_LABELS.get(k, k)), n] for k, n in purposes],
+            )
+        )
     per_hour, _days = local_buckets([(hour, n) for _purpose, hour, n in arrivals], report.timezone)
     if per_hour:
         first, last = min(per_hour), max(per_hour)  # the hours with visitors, and those between
-        s.charts.append(Chart("per_hour", _("Visitors per hour"),
-                              [(f"{h:02d}:00", float(per_hour.get(h, 0))) for h in range(first, last + 1)]))
+        s.charts.append(
+            Chart(
+                "per_hour",
+                _("Visitors per hour"),
+                [(f"{h:02d}:00", float(per_hour.get(h, 0))) for h in range(first, last + 1)],
+            )
+        )
     rows = sorted(ask.rows(_still_on_site()), key=lambda row: (as_utc(row[3]), row[0]))[:LIST_LIMIT]
-    table = Table("still_on_site", _("Still on site"),
-                  [Column("number", _("Slip")), Column("visitor", _("Visitor")),
-                   Column("host", _("Visiting")), Column("since", _("Arrived"))],
-                  [[n, name, host, as_utc(at)] for n, name, host, at in rows],
-                  empty=_("Nobody."))
+    table = Table(
+        "still_on_site",
+        _("Still on site"),
+        [
+            Column("number", _("Slip")),
+            Column("visitor", _("Visitor")),
+            Column("host", _("Visiting")),
+            Column("since", _("Arrived")),
+        ],
+        [[n, name, host, as_utc(at)] for n, name, host, at in rows],
+        empty=_("Nobody."),
+    )
     s.tables.append(table)
     s.notes += _more(table, still)
 
@@ -227,8 +282,12 @@ def _inquiry_tallies() -> list[Select]:
 
 @cache
 def _outcomes() -> Select:
-    return (select(q.outcome, count()).where(during(q.at)).group_by(q.outcome)
-            .order_by(count().desc(), q.outcome))
+    return (
+        select(q.outcome, count())
+        .where(during(q.at))
+        .group_by(q.outcome)
+        .order_by(count().desc(), q.outcome)
+    )
 
 
 def inquiries(report: Report, ask: _Ask, f: Row) -> None:
@@ -236,11 +295,18 @@ def inquiries(report: Report, ask: _Ask, f: Row) -> None:
 
     s = report.section("inquiries", _("Inquiries"))
     s.fact("total", _("Inquiries"), f.inquiries)
-    s.tables.append(Table("outcomes", _("Outcomes"),
-                          [Column("outcome", _("Outcome")), Column("count", _("Count"), True)],
-                          [[_(OUTCOME_LABELS[k]) if k in OUTCOME_LABELS else (k or _("open")), n]
-                           for k, n in ask.rows(_outcomes())],
-                          empty=_("No inquiries.")))
+    s.tables.append(
+        Table(
+            "outcomes",
+            _("Outcomes"),
+            [Column("outcome", _("Outcome")), Column("count", _("Count"), True)],
+            [
+                [_(OUTCOME_LABELS[k]) if k in OUTCOME_LABELS else (k or _("open")), n]
+                for k, n in ask.rows(_outcomes())
+            ],
+            empty=_("No inquiries."),
+        )
+    )
 
 
 # -- Messages and promised replies --------------------------------------------------------------
@@ -251,19 +317,28 @@ def _message_tallies() -> list[Select]:
     messages, promises = Message.__table__, PromisedReply.__table__
     return [
         select(count().label("messages_taken")).select_from(messages).where(during(m.taken_at)),
-        select(count().label("messages_delivered")).select_from(messages).where(during(m.delivered_at)),
-        select(count().label("messages_open")).select_from(messages).where(and_(
-            m.taken_at < CUT, or_(m.delivered_at.is_(None), m.delivered_at >= CUT))),
+        select(count().label("messages_delivered"))
+        .select_from(messages)
+        .where(during(m.delivered_at)),
+        select(count().label("messages_open"))
+        .select_from(messages)
+        .where(and_(m.taken_at < CUT, or_(m.delivered_at.is_(None), m.delivered_at >= CUT))),
         select(count().label("promises_made")).select_from(promises).where(during(p.created_at)),
         select(count().label("promises_kept")).select_from(promises).where(during(p.answered_at)),
         select(count().label("promises_open"), count_if(p.due_at < CUT).label("promises_overdue"))
-        .select_from(promises).where(OPEN_PROMISE),
+        .select_from(promises)
+        .where(OPEN_PROMISE),
     ]
 
 
 @cache
 def _open_promises() -> Select:
-    return select(p.due_at, p.asked_by, p.question).where(OPEN_PROMISE).order_by(p.due_at).limit(LIST_LIMIT)
+    return (
+        select(p.due_at, p.asked_by, p.question)
+        .where(OPEN_PROMISE)
+        .order_by(p.due_at)
+        .limit(LIST_LIMIT)
+    )
 
 
 def messages_and_promises(report: Report, ask: _Ask, f: Row) -> None:
@@ -275,10 +350,17 @@ def messages_and_promises(report: Report, ask: _Ask, f: Row) -> None:
     s.fact("promises_kept", _("Promised replies given"), f.promises_kept)
     s.fact("promises_open", _("Promised replies still open"), f.promises_open)
     s.fact("promises_overdue", _("…of which past their deadline"), f.promises_overdue)
-    table = Table("open_promises", _("Open promised replies"),
-                  [Column("due", _("Due")), Column("asked_by", _("Asked by")), Column("question", _("Question"))],
-                  [[as_utc(due), who, text] for due, who, text in ask.rows(_open_promises())],
-                  empty=_("None open."))
+    table = Table(
+        "open_promises",
+        _("Open promised replies"),
+        [
+            Column("due", _("Due")),
+            Column("asked_by", _("Asked by")),
+            Column("question", _("Question")),
+        ],
+        [[as_utc(due), who, text] for due, who, text in ask.rows(_open_promises())],
+        empty=_("None open."),
+    )
     s.tables.append(table)
     s.notes += _more(table, f.promises_open)
 
@@ -291,11 +373,19 @@ DEADLINES = (("onsite", r.onsite_due_at, r.arrived_at), ("fix", r.fix_due_at, r.
 
 def _repair_tallies() -> list[Select]:
     fell_due = [  # deadlines that fell due in the window (by the cut), and of them those met
-        select(count().label(f"{key}_due"), count_if(and_(done.is_not(None), done <= due)).label(f"{key}_met"))
-        .select_from(RepairOrder.__table__).where(and_(LIVE, due >= START, due < CUT))
-        for key, due, done in DEADLINES]
-    overdue = (select(count().label("repairs_open_overdue")).select_from(RepairOrder.__table__)
-               .where(one_of(r.status, [st.value for st in OPEN_REPAIR_STATUSES]), r.fix_due_at < CUT))
+        select(
+            count().label(f"{key}_due"),
+            count_if(and_(done.is_not(None), done <= due)).label(f"{key}_met"),
+        )
+        .select_from(RepairOrder.__table__)
+        .where(and_(LIVE, due >= START, due < CUT))
+        for key, due, done in DEADLINES
+    ]
+    overdue = (
+        select(count().label("repairs_open_overdue"))
+        .select_from(RepairOrder.__table__)
+        .where(one_of(r.status, [st.value for st in OPEN_REPAIR_STATUSES]), r.fix_due_at < CUT)
+    )
     return [*fell_due, overdue]
 
 
@@ -306,22 +396,36 @@ def _with_category():
 @cache
 def _received(language: str) -> Select:
     name = category_name(language)
-    return (select(r.repair_class, func.coalesce(name, r.category_code), count())
-            .select_from(_with_category()).where(during(r.reported_at))
-            .group_by(r.repair_class, name, r.category_code)
-            .order_by(r.repair_class.desc(), count().desc()))
+    return (
+        select(r.repair_class, func.coalesce(name, r.category_code), count())
+        .select_from(_with_category())
+        .where(during(r.reported_at))
+        .group_by(r.repair_class, name, r.category_code)
+        .order_by(r.repair_class.desc(), count().desc())
+    )
 
 
 @cache
 def _missed(language: str) -> Select:
     """Deadlines missed (each kind's first LIST_LIMIT), with the kind's index in DEADLINES."""
-    return stacked(*(
-        select(literal_column(str(i), Integer).label("kind"), r.number, r.category_code, category_name(language),
-               due.label("due"), done.label("done"), r.status)
-        .select_from(_with_category())
-        .where(and_(LIVE, due >= START, due < CUT, or_(done.is_(None), done > due)))
-        .order_by(due).limit(LIST_LIMIT)
-        for i, (_key, due, done) in enumerate(DEADLINES)))
+    return stacked(
+        *(
+            select(
+                literal_column(str(i), Integer).label("kind"),
+                r.number,
+                r.category_code,
+                category_name(language),
+                due.label("due"),
+                done.label("done"),
+                r.status,
+            )
+            .select_from(_with_category())
+            .where(and_(LIVE, due >= START, due < CUT, or_(done.is_(None), done > due)))
+            .order_by(due)
+            .limit(LIST_LIMIT)
+            for i, (_key, due, done) in enumerate(DEADLINES)
+        )
+    )
 
 
 def repairs(report: Report, ask: _Ask, f: Row) -> None:
@@ -330,40 +434,76 @@ def repairs(report: Report, ask: _Ask, f: Row) -> None:
     s = report.section("repairs", _("Repairs"))
     received = ask.rows(_received(current_language()))
     s.fact("received", _("Repairs received"), sum(n for *_k, n in received))
-    s.tables.append(Table("received", _("Received by class and category"),
-                          [Column("class", _("Class")), Column("category", _("Category")),
-                           Column("count", _("Count"), True)],
-                          [[class_label(k), name, n] for k, name, n in received], empty=_("None received.")))
+    s.tables.append(
+        Table(
+            "received",
+            _("Received by class and category"),
+            [
+                Column("class", _("Class")),
+                Column("category", _("Category")),
+                Column("count", _("Count"), True),
+            ],
+            [[class_label(k), name, n] for k, name, n in received],
+            empty=_("None received."),
+        )
+    )
     if received:
-        s.charts.append(Chart("by_category", _("Repairs by category"),
-                              [(name, n) for _k, name, n in received]))
+        s.charts.append(
+            Chart("by_category", _("Repairs by category"), [(name, n) for _k, name, n in received])
+        )
     s.fact("onsite_deadlines", _("On-site deadlines (urgent)"), Ratio(f.onsite_met, f.onsite_due))
     s.fact("fix_deadlines", _("Repair deadlines"), Ratio(f.fix_met, f.fix_due))
     kinds = (_("arrival on site"), _("repair done"))
     missed = sorted(ask.rows(_missed(current_language())), key=lambda row: (as_utc(row[4]), row[0]))
-    s.tables.append(Table("missed", _("Deadlines missed"),
-                          [Column("number", _("Order")), Column("category", _("Category")),
-                           Column("deadline", _("Deadline")), Column("due", _("Due")),
-                           Column("done", _("Done")), Column("status", _("Status"))],
-                          [[num, cat or code, kinds[kind], as_utc(due), as_utc(done) if done else None,
-                            status_label(st)] for kind, num, code, cat, due, done, st in missed[:LIST_LIMIT]],
-                          empty=_("None missed.")))
+    s.tables.append(
+        Table(
+            "missed",
+            _("Deadlines missed"),
+            [
+                Column("number", _("Order")),
+                Column("category", _("Category")),
+                Column("deadline", _("Deadline")),
+                Column("due", _("Due")),
+                Column("done", _("Done")),
+                Column("status", _("Status")),
+            ],
+            [
+                [
+                    num,
+                    cat or code,
+                    kinds[kind],
+                    as_utc(due),
+                    as_utc(done) if done else None,
+                    status_label(st),
+                ]
+                for kind, num, code, cat, due, done, st in missed[:LIST_LIMIT]
+            ],
+            empty=_("None missed."),
+        )
+    )
     s.fact("open_overdue", _("Open repairs past their deadline"), f.repairs_open_overdue)
 
 
 # -- Fees, complaints, callbacks ----------------------------------------------------------------
 def _fee_tallies() -> list[Select]:
     charged = and_(fl.waived.is_(False), one_of(fl.review, ("not_needed", "approved")))
-    return [select(count().label("fee_lines"),
-                   func.coalesce(func.sum(fl.amount_fen).filter(charged), 0).label("fees_charged"),
-                   count_if(fl.review == "pending").label("fees_pending"),
-                   count_if(fl.waived.is_(True)).label("fees_waived"))
-            .select_from(RepairFeeLine.__table__).where(during(fl.added_at))]
+    return [
+        select(
+            count().label("fee_lines"),
+            func.coalesce(func.sum(fl.amount_fen).filter(charged), 0).label("fees_charged"),
+            count_if(fl.review == "pending").label("fees_pending"),
+            count_if(fl.waived.is_(True)).label("fees_waived"),
+        )
+        .select_from(RepairFeeLine.__table__)
+        .where(during(fl.added_at))
+    ]
 
 
 def fees(report: Report, f: Row) -> None:
     s = report.section("fees", _("Repair fees"))
-    s.fact("lines", _("Fee lines added"), f.fee_lines).fact("charged", _("Charged (yuan)"), Money(int(f.fees_charged)))
+    s.fact("lines", _("Fee lines added"), f.fee_lines).fact(
+        "charged", _("Charged (yuan)"), Money(int(f.fees_charged))
+    )
     s.fact("pending_review", _("Waiting for the supervisor's review"), f.fees_pending)
     s.fact("waived", _("Waived"), f.fees_waived)
 
@@ -373,8 +513,15 @@ def _complaint_tallies() -> list[Select]:
 
     return [
         complaint_totals(CUT).where(during(cp.received_at)),  # received, closed_on_the_spot, ...
-        select(count().label("complaints_awaiting")).select_from(Complaint.__table__).where(and_(
-            cp.received_at < CUT, cp.replied_at.is_(None), one_of(cp.status, ("open", "referred")))),
+        select(count().label("complaints_awaiting"))
+        .select_from(Complaint.__table__)
+        .where(
+            and_(
+                cp.received_at < CUT,
+                cp.replied_at.is_(None),
+                one_of(cp.status, ("open", "referred")),
+            )
+        ),
     ]
 
 
@@ -385,8 +532,11 @@ def complaints(report: Report, f: Row) -> None:
     s.fact("referred", _("Referred"), f.referred)
     s.fact("severe", _("Severe"), int(f.severe))
     s.fact("replied_late", _("Replied after the deadline"), int(f.replied_late))
-    s.fact("late_replies", _("Late replies (replied late or still owed past the deadline)"),
-           int(f.replied_late) + int(f.overdue_unreplied))
+    s.fact(
+        "late_replies",
+        _("Late replies (replied late or still owed past the deadline)"),
+        int(f.replied_late) + int(f.overdue_unreplied),
+    )
     s.fact("awaiting_reply", _("Still waiting for a reply"), f.complaints_awaiting)
 
 
@@ -394,10 +544,16 @@ def _callback_tallies() -> list[Select]:
     callbacks = Callback.__table__
     return [
         select(count().label("callbacks_done")).select_from(callbacks).where(during(cb.done_at)),
-        select(count().label("callbacks_due"),
-               count_if(and_(cb.done_at.is_not(None), cb.done_at <= cb.due_at)).label("callbacks_on_time"))
-        .select_from(callbacks).where(and_(cb.due_at >= START, cb.due_at < CUT)),
-        select(count().label("callbacks_overdue")).select_from(callbacks)
+        select(
+            count().label("callbacks_due"),
+            count_if(and_(cb.done_at.is_not(None), cb.done_at <= cb.due_at)).label(
+                "callbacks_on_time"
+            ),
+        )
+        .select_from(callbacks)
+        .where(and_(cb.due_at >= START, cb.due_at < CUT)),
+        select(count().label("callbacks_overdue"))
+        .select_from(callbacks)
         .where(and_(cb.done_at.is_(None), cb.due_at < CUT)),
     ]
 
@@ -405,7 +561,11 @@ def _callback_tallies() -> list[Select]:
 def callbacks(report: Report, f: Row) -> None:
     s = report.section("callbacks", _("Callbacks"))
     s.fact("done", _("Callbacks made"), f.callbacks_done)
-    s.fact("due_on_time", _("Due in the period and made on time"), Ratio(f.callbacks_on_time, f.callbacks_due))
+    s.fact(
+        "due_on_time",
+        _("Due in the period and made on time"),
+        Ratio(f.callbacks_on_time, f.callbacks_due),
+    )
     s.fact("overdue", _("Overdue, not yet made"), f.callbacks_overdue)
 
 
@@ -414,26 +574,43 @@ ABNORMAL = and_(during(lb.occurred_at), lb.abnormal.is_(True))
 
 
 def _logbook_tallies() -> list[Select]:
-    return [select(count().label("logbook_entries")).select_from(LogbookEntry.__table__).where(ABNORMAL)]
+    return [
+        select(count().label("logbook_entries")).select_from(LogbookEntry.__table__).where(ABNORMAL)
+    ]
 
 
 @cache
 def _abnormal_entries() -> Select:
-    return (select(lb.occurred_at, lb.category, lb.location, lb.what, lb.action_taken, u.code)
-            .select_from(LogbookEntry.__table__.outerjoin(User.__table__, u.id == lb.user_id))
-            .where(ABNORMAL).order_by(lb.occurred_at, lb.id).limit(LIST_LIMIT))
+    return (
+        select(lb.occurred_at, lb.category, lb.location, lb.what, lb.action_taken, u.code)
+        .select_from(LogbookEntry.__table__.outerjoin(User.__table__, u.id == lb.user_id))
+        .where(ABNORMAL)
+        .order_by(lb.occurred_at, lb.id)
+        .limit(LIST_LIMIT)
+    )
 
 
 def logbook(report: Report, ask: _Ask, f: Row) -> None:
     from deskterm.services.shift.logbook import category_label
 
     s = report.section("logbook", _("Duty logbook: abnormal events"))
-    table = Table("entries", _("Entries"),
-                  [Column("at", _("Time")), Column("category", _("Category")), Column("location", _("Location")),
-                   Column("what", _("What happened")), Column("action", _("Action taken")), Column("by", _("By"))],
-                  [[as_utc(at), category_label(cat), loc, what, action, by]
-                   for at, cat, loc, what, action, by in ask.rows(_abnormal_entries())],
-                  empty=_("No abnormal events."))
+    table = Table(
+        "entries",
+        _("Entries"),
+        [
+            Column("at", _("Time")),
+            Column("category", _("Category")),
+            Column("location", _("Location")),
+            Column("what", _("What happened")),
+            Column("action", _("Action taken")),
+            Column("by", _("By")),
+        ],
+        [
+            [as_utc(at), category_label(cat), loc, what, action, by]
+            for at, cat, loc, what, action, by in ask.rows(_abnormal_entries())
+        ],
+        empty=_("No abnormal events."),
+    )
     s.fact("entries", _("Entries"), f.logbook_entries)
     s.tables.append(table)
     s.notes += _more(table, f.logbook_entries)

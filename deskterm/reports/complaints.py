@@ -24,15 +24,44 @@ from deskterm.reports.sql import one_of
 BATCH = 500
 
 COMPLAINT_COLUMNS = (
-    "number", "received_at", "received_by", "who_kind", "who_name", "unit", "channel",
-    "category", "severity", "valid", "department", "content", "status", "referred_to",
-    "reply_due_at", "replied_at", "reply_late", "answer", "answer_how", "closed_at",
-    "signed_off_by", "signed_off_at", "reopen_count",
+    "number",
+    "received_at",
+    "received_by",
+    "who_kind",
+    "who_name",
+    "unit",
+    "channel",
+    "category",
+    "severity",
+    "valid",
+    "department",
+    "content",
+    "status",
+    "referred_to",
+    "reply_due_at",
+    "replied_at",
+    "reply_late",
+    "answer",
+    "answer_how",
+    "closed_at",
+    "signed_off_by",
+    "signed_off_at",
+    "reopen_count",
 )
 
 CALLBACK_COLUMNS = (
-    "kind", "number", "unit", "due_at", "attempts", "method", "person", "result", "comment",
-    "done_at", "done_by", "on_time",
+    "kind",
+    "number",
+    "unit",
+    "due_at",
+    "attempts",
+    "method",
+    "person",
+    "result",
+    "comment",
+    "done_at",
+    "done_by",
+    "on_time",
 )
 
 
@@ -49,7 +78,10 @@ def _window(stmt, column, since: datetime | None, until: datetime | None):
 
 
 def iter_complaints(
-    *, session: Session, since: datetime | None = None, until: datetime | None = None,
+    *,
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
     now: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Complaints received in [since, until), oldest first; a reply not made by its deadline
@@ -57,8 +89,12 @@ def iter_complaints(
     c = Complaint.__table__.c
     receiver, signer = aliased(User), aliased(User)
     stmt = (
-        select(Complaint.__table__, Unit.label.label("unit_label"),
-               receiver.code.label("receiver_code"), signer.code.label("signer_code"))
+        select(
+            Complaint.__table__,
+            Unit.label.label("unit_label"),
+            receiver.code.label("receiver_code"),
+            signer.code.label("signer_code"),
+        )
         .select_from(Complaint.__table__)
         .outerjoin(Unit, Unit.id == c.unit_id)
         .outerjoin(receiver, receiver.id == c.received_by)
@@ -101,7 +137,10 @@ def iter_complaints(
 
 
 def iter_callbacks(
-    *, session: Session, since: datetime | None = None, until: datetime | None = None,
+    *,
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Callbacks due in [since, until), for repairs and complaints, earliest due first."""
     cb = Callback.__table__.c
@@ -117,8 +156,10 @@ def iter_callbacks(
         )
         .select_from(Callback.__table__)
         .outerjoin(RepairOrder.__table__, and_(is_repair, r.id == cb.subject_id))
-        .outerjoin(Complaint.__table__,
-                   and_(cb.subject_kind == CallbackKind.complaint.value, k.id == cb.subject_id))
+        .outerjoin(
+            Complaint.__table__,
+            and_(cb.subject_kind == CallbackKind.complaint.value, k.id == cb.subject_id),
+        )
         .outerjoin(repair_unit, repair_unit.id == r.unit_id)
         .outerjoin(complaint_unit, complaint_unit.id == k.unit_id)
         .outerjoin(User, User.id == cb.done_by)
@@ -144,8 +185,12 @@ def iter_callbacks(
 
 
 def callback_on_time_share(
-    *, session: Session, since: datetime | None = None, until: datetime | None = None,
-    now: datetime | None = None, kind: str | None = None,
+    *,
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    now: datetime | None = None,
+    kind: str | None = None,
 ) -> dict[str, Any]:
     """Of the callbacks that fell due in [since, until) (and by `now`), how many were done by
     their due time. {"due": n, "done": n, "on_time": n, "share": 0..1 or None when none fell due}."""
@@ -153,8 +198,9 @@ def callback_on_time_share(
     stmt = select(
         func.count(),
         func.count(cb.done_at),
-        func.coalesce(func.sum(case((and_(cb.done_at.is_not(None), cb.done_at <= cb.due_at), 1),
-                                    else_=0)), 0),
+        func.coalesce(
+            func.sum(case((and_(cb.done_at.is_not(None), cb.done_at <= cb.due_at), 1), else_=0)), 0
+        ),
     ).select_from(Callback.__table__)
     stmt = _window(stmt, cb.due_at, since, until)
     if now is not None:
@@ -162,8 +208,12 @@ def callback_on_time_share(
     if kind:
         stmt = stmt.where(cb.subject_kind == CallbackKind(kind).value)
     due, done, on_time = session.execute(stmt).one()
-    return {"due": due, "done": done, "on_time": int(on_time),
-            "share": (int(on_time) / due) if due else None}
+    return {
+        "due": due,
+        "done": done,
+        "on_time": int(on_time),
+        "share": (int(on_time) / due) if due else None,
+    }
 
 
 def complaint_totals(now: Any = None):
@@ -173,24 +223,41 @@ def complaint_totals(now: Any = None):
     A reply is late when it came after its deadline, or when it has not come and the deadline
     passed before `now` (an instant or a bind parameter): `late_replies` counts both."""
     c = Complaint.__table__.c
-    late = and_(c.replied_at.is_not(None), c.reply_due_at.is_not(None), c.replied_at > c.reply_due_at)
-    overdue = and_(c.replied_at.is_(None), c.reply_due_at.is_not(None),
-                   one_of(c.status, ("open", "referred")),
-                   c.reply_due_at < (now if now is not None else c.reply_due_at))
+    late = and_(
+        c.replied_at.is_not(None), c.reply_due_at.is_not(None), c.replied_at > c.reply_due_at
+    )
+    overdue = and_(
+        c.replied_at.is_(None),
+        c.reply_due_at.is_not(None),
+        one_of(c.status, ("open", "referred")),
+        c.reply_due_at < (now if now is not None else c.reply_due_at),
+    )
     return select(
         func.count().label("received"),
-        func.coalesce(func.sum(case((c.answer_how == "on_the_spot", 1), else_=0)), 0).label("closed_on_the_spot"),
+        func.coalesce(func.sum(case((c.answer_how == "on_the_spot", 1), else_=0)), 0).label(
+            "closed_on_the_spot"
+        ),
         func.count(c.referred_at).label("referred"),
         func.coalesce(func.sum(case((late, 1), else_=0)), 0).label("replied_late"),
         func.coalesce(func.sum(case((overdue, 1), else_=0)), 0).label("overdue_unreplied"),
-        func.coalesce(func.sum(case((and_(c.replied_at.is_(None),
-                                          one_of(c.status, ("open", "referred"))), 1), else_=0)), 0).label("awaiting_reply"),
+        func.coalesce(
+            func.sum(
+                case(
+                    (and_(c.replied_at.is_(None), one_of(c.status, ("open", "referred"))), 1),
+                    else_=0,
+                )
+            ),
+            0,
+        ).label("awaiting_reply"),
         func.coalesce(func.sum(case((c.severity == "severe", 1), else_=0)), 0).label("severe"),
     ).select_from(Complaint.__table__)
 
 
 def complaint_counts(
-    *, session: Session, since: datetime | None = None, until: datetime | None = None,
+    *,
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Totals for the shift and daily reports: received, closed on the spot, referred, replied
@@ -198,14 +265,25 @@ def complaint_counts(
     count per category."""
     c = Complaint.__table__.c
     stmt = _window(complaint_totals(as_utc(now) if now else None), c.received_at, since, until)
-    received, on_spot, referred, replied_late, overdue, awaiting, severe = \
-        session.execute(stmt).one()
-    per_category = _window(select(c.category, func.count()).group_by(c.category)
-                           .order_by(func.count().desc(), c.category), c.received_at, since, until)
+    received, on_spot, referred, replied_late, overdue, awaiting, severe = session.execute(
+        stmt
+    ).one()
+    per_category = _window(
+        select(c.category, func.count())
+        .group_by(c.category)
+        .order_by(func.count().desc(), c.category),
+        c.received_at,
+        since,
+        until,
+    )
     return {
-        "received": received, "closed_on_the_spot": int(on_spot), "referred": referred,
-        "replied_late": int(replied_late), "overdue_unreplied": int(overdue),
+        "received": received,
+        "closed_on_the_spot": int(on_spot),
+        "referred": referred,
+        "replied_late": int(replied_late),
+        "overdue_unreplied": int(overdue),
         "late_replies": int(replied_late) + int(overdue),
-        "awaiting_reply": int(awaiting), "severe": int(severe),
+        "awaiting_reply": int(awaiting),
+        "severe": int(severe),
         "by_category": {cat: n for cat, n in session.execute(per_category)},
     }

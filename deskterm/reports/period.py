@@ -43,8 +43,11 @@ DATE_HELP_EXAMPLES = "2026-11-28, 20261128, today, yesterday, -7d"
 
 
 def _bad_date(text: str) -> PeriodError:
-    return PeriodError(_("'{value}' is not a date like {examples} (or a time like "
-                         "2026-11-28T08:00).").format(value=text, examples=DATE_HELP_EXAMPLES))
+    return PeriodError(
+        _("'{value}' is not a date like {examples} (or a time like 2026-11-28T08:00).").format(
+            value=text, examples=DATE_HELP_EXAMPLES
+        )
+    )
 
 
 def day_of(text: str, *, today: date | None = None) -> date | None:
@@ -96,8 +99,11 @@ def parse_day(text: str, *, tz: str | None = None, now: datetime | None = None) 
     today = _today(now, ZoneInfo(tz)) if tz and now is not None else None
     day = day_of(text, today=today)
     if day is None:
-        raise PeriodError(_("'{value}' is not a date like {examples}.").format(
-            value=text, examples=DATE_HELP_EXAMPLES))
+        raise PeriodError(
+            _("'{value}' is not a date like {examples}.").format(
+                value=text, examples=DATE_HELP_EXAMPLES
+            )
+        )
     return day
 
 

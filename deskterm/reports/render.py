@@ -63,15 +63,29 @@ def to_json(report: Report) -> str:
                 "title": s.title,
                 "facts": dict(field for f in s.facts for field in json_fields(f.key, f.value, tz)),
                 "tables": [
-                    {"key": t.key, "title": t.title,
-                     "rows": [dict(field for c, v in zip(t.columns, row, strict=True)
-                                   for field in json_fields(c.key, v, tz))
-                              for row in t.rows]}
+                    {
+                        "key": t.key,
+                        "title": t.title,
+                        "rows": [
+                            dict(
+                                field
+                                for c, v in zip(t.columns, row, strict=True)
+                                for field in json_fields(c.key, v, tz)
+                            )
+                            for row in t.rows
+                        ],
+                    }
                     for t in s.tables
                 ],
-                "charts": [{"key": c.key, "title": c.title, "percent": c.percent,
-                            "bars": [{"label": label, "value": value} for label, value in c.bars]}
-                           for c in s.charts],
+                "charts": [
+                    {
+                        "key": c.key,
+                        "title": c.title,
+                        "percent": c.percent,
+                        "bars": [{"label": label, "value": value} for label, value in c.bars],
+                    }
+                    for c in s.charts
+                ],
                 "notes": s.notes,
             }
             for s in report.sections
@@ -94,8 +108,12 @@ def md(text: str) -> str:
     """User text as literal markdown: what would render escaped, line breaks kept in a cell."""
     text = _MD_INLINE.sub(r"\\\1", sheet(text))
     text = _MD_UNDERSCORE.sub(r"\\_", text)
-    text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
-                                                      else "\\" + m.group(2)), text)
+    text = _MD_LINE_START.sub(
+        lambda m: (
+            m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2))
+        ),
+        text,
+    )
     return text.replace("\r\n", "\n").replace("\n", "<br>")
 
 
@@ -106,8 +124,10 @@ def md_table(table: Table | Chart, tz: str) -> list[str]:
     else:
         head = [(c.label, c.numeric) for c in table.columns]
         rows = [[show(v, tz) for v in row] for row in table.rows]
-    lines = ["| " + " | ".join(md(label) for label, _n in head) + " |",
-             "|" + "|".join("---:" if numeric else "---" for _l, numeric in head) + "|"]
+    lines = [
+        "| " + " | ".join(md(label) for label, _n in head) + " |",
+        "|" + "|".join("---:" if numeric else "---" for _l, numeric in head) + "|",
+    ]
     lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
     return lines
 
@@ -117,8 +137,11 @@ def to_markdown(report: Report) -> str:
     lines = [f"# {md(report.title)}", ""]
     if report.subtitle:
         lines += [md(report.subtitle), ""]
-    lines += [md(_("Period: {period}").format(period=period_text(report))),
-              md(_("Generated: {at}").format(at=show(report.generated_at, tz))), ""]
+    lines += [
+        md(_("Period: {period}").format(period=period_text(report))),
+        md(_("Generated: {at}").format(at=show(report.generated_at, tz))),
+        "",
+    ]
     for section in report.sections:
         lines += [f"## {md(section.title)}", ""]
         if section.facts:

@@ -41,15 +41,23 @@ def svg_chart(chart: Chart) -> str:
     """Horizontal bars as inline SVG; percent charts run from 0 to 100."""
     top = 100.0 if chart.percent else max((v for _l, v in chart.bars), default=0) or 1
     height = ROW * len(chart.bars) + 6
-    label_width = min(LABEL_WIDTH, round(6.5 * max((cell_len(label) for label, _v in chart.bars), default=4)) + 12)
+    label_width = min(
+        LABEL_WIDTH, round(6.5 * max((cell_len(label) for label, _v in chart.bars), default=4)) + 12
+    )
     width = label_width + BAR_WIDTH + 70
-    parts = [f'<svg role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}"><title>{_e(chart.title)}</title>']
+    parts = [
+        f'<svg role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><title>{_e(chart.title)}</title>'
+    ]
     for i, (label, value) in enumerate(chart.bars):
         y = i * ROW + 3
         length = round(BAR_WIDTH * max(value, 0) / top, 1)
         shown = chart.shown(value)
-        colour = "#4a7db8" if not chart.percent else ("#3c8d4f" if value >= 90 else "#c9822b" if value >= 70 else "#b8433a")
+        colour = (
+            "#4a7db8"
+            if not chart.percent
+            else ("#3c8d4f" if value >= 90 else "#c9822b" if value >= 70 else "#b8433a")
+        )
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">{_e(label)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length}" height="{ROW - 6}" fill="{colour}"/>'
@@ -70,8 +78,10 @@ def _cell(column, value, tz: str) -> str:
 
 
 def _table(table: Table, tz: str) -> str:
-    head = "".join(f'<th class="n">{_e(c.label)}</th>' if c.numeric else f"<th>{_e(c.label)}</th>"
-                   for c in table.columns)
+    head = "".join(
+        f'<th class="n">{_e(c.label)}</th>' if c.numeric else f"<th>{_e(c.label)}</th>"
+        for c in table.columns
+    )
     rows = []
     for row in table.rows:
         cells = "".join(_cell(c, v, tz) for c, v in zip(table.columns, row, strict=True))
@@ -82,8 +92,13 @@ def _table(table: Table, tz: str) -> str:
 def _section(section: Section, tz: str) -> str:
     parts = [f'<section id="{_e(section.key)}"><h2>{_e(section.title)}</h2>']
     if section.facts:
-        parts.append('<dl class="facts">' + "".join(
-            f"<dt>{_e(f.label)}</dt><dd>{html(show(f.value, tz))}</dd>" for f in section.facts) + "</dl>")
+        parts.append(
+            '<dl class="facts">'
+            + "".join(
+                f"<dt>{_e(f.label)}</dt><dd>{html(show(f.value, tz))}</dd>" for f in section.facts
+            )
+            + "</dl>"
+        )
     for chart in section.charts:
         if chart.bars:
             parts.append(f"<h3>{_e(chart.title)}</h3>{svg_chart(chart)}")
@@ -102,13 +117,19 @@ def _section(section: Section, tz: str) -> str:
 def to_html(report: Report) -> str:
     tz = report.timezone
     lang = "zh-CN" if current_language() == "zh_CN" else "en"
-    head = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body>")
+    head = (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body>"
+    )
     meta = [f"<h1>{_e(report.title)}</h1>"]
     if report.subtitle:
         meta.append(f'<p class="meta">{_e(report.subtitle)}</p>')
-    meta.append(f'<p class="meta">{_e(_("Period: {period}").format(period=period_text(report)))}</p>')
-    meta.append(f'<p class="meta">{_e(_("Generated: {at}").format(at=show(report.generated_at, tz)))}</p>')
+    meta.append(
+        f'<p class="meta">{_e(_("Period: {period}").format(period=period_text(report)))}</p>'
+    )
+    meta.append(
+        f'<p class="meta">{_e(_("Generated: {at}").format(at=show(report.generated_at, tz)))}</p>'
+    )
     body = "".join(_section(s, tz) for s in report.sections)
     return head + "".join(meta) + body + "</body></html>\n"

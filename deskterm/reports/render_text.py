@@ -29,8 +29,14 @@ def _t(value: str, style: str = "") -> Text:
 
 
 def _chart(chart: Chart, tz: str) -> RichTable:
-    grid = RichTable(title=_t(chart.title, style="bold"), title_justify="left", box=None,
-                     show_header=False, pad_edge=False, min_width=len(chart.title) * 2)
+    grid = RichTable(
+        title=_t(chart.title, style="bold"),
+        title_justify="left",
+        box=None,
+        show_header=False,
+        pad_edge=False,
+        min_width=len(chart.title) * 2,
+    )
     grid.add_column()
     grid.add_column()
     grid.add_column(justify="right")
@@ -47,8 +53,10 @@ WRAP_MIN_CELLS = 10  # a wrapped text column keeps at least this many cells (or 
 
 def _widths(table, tz: str) -> tuple[list[int], list[list[Text]]]:
     cells = [[_t(show(value, tz)) for value in row] for row in table.rows]
-    widest = [max([_t(c.label).cell_len, *(row[i].cell_len for row in cells)])
-              for i, c in enumerate(table.columns)]
+    widest = [
+        max([_t(c.label).cell_len, *(row[i].cell_len for row in cells)])
+        for i, c in enumerate(table.columns)
+    ]
     return widest, cells
 
 
@@ -58,10 +66,13 @@ def _grid(table, tz: str, *, wrap: bool) -> RichTable:
     for column, width in zip(table.columns, widest, strict=True):
         # wrapped, a text column keeps a readable width: Rich would otherwise squeeze it to
         # nothing, label and values gone (issue 21: `report sla` lost class and category)
-        grid.add_column(_t(column.label), justify="right" if column.numeric else "left",
-                        no_wrap=column.numeric or not wrap, overflow="fold",
-                        min_width=min(WRAP_MIN_CELLS, width) if wrap and not column.numeric
-                        else None)
+        grid.add_column(
+            _t(column.label),
+            justify="right" if column.numeric else "left",
+            no_wrap=column.numeric or not wrap,
+            overflow="fold",
+            min_width=min(WRAP_MIN_CELLS, width) if wrap and not column.numeric else None,
+        )
     for row in cells:
         grid.add_row(*row)
     return grid
@@ -76,8 +87,10 @@ def _wrapped_fits(console: Console, table, tz: str, unwrapped: RichTable) -> boo
     whole, every text column readable; else it is shown one record at a time."""
     widest, _cells = _widths(table, tz)
     spacing = _width(console, unwrapped) - sum(widest)  # padding and rules between columns
-    need = sum(w if c.numeric else min(WRAP_MIN_CELLS, w)
-               for c, w in zip(table.columns, widest, strict=True))
+    need = sum(
+        w if c.numeric else min(WRAP_MIN_CELLS, w)
+        for c, w in zip(table.columns, widest, strict=True)
+    )
     return need + spacing <= console.width
 
 
@@ -98,9 +111,16 @@ def write_text(report: Report, out: TextIO, *, width: int | None = None) -> None
     """Rich to a terminal; elsewhere plain text at `width` (100) with no trailing spaces."""
     terminal = out.isatty()
     target = out if terminal else io.StringIO()
-    console = Console(file=target, width=width or (None if terminal else 100),
-                      color_system="auto" if terminal else None, force_terminal=terminal,
-                      highlight=False, emoji=False, markup=False, soft_wrap=False)
+    console = Console(
+        file=target,
+        width=width or (None if terminal else 100),
+        color_system="auto" if terminal else None,
+        force_terminal=terminal,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
     _write(report, console)
     if not terminal:
         out.write("".join(line.rstrip() + "\n" for line in target.getvalue().splitlines()))

@@ -20,7 +20,9 @@ def utc_hour(column, dialect: str):
     """The UTC hour of an instant column as text 'YYYY-MM-DD HH'."""
     if dialect == "sqlite":
         return func.substr(column, 1, 13)
-    return func.to_char(func.timezone(literal_column("'UTC'"), column), literal_column("'YYYY-MM-DD HH24'"))
+    return func.to_char(
+        func.timezone(literal_column("'UTC'"), column), literal_column("'YYYY-MM-DD HH24'")
+    )
 
 
 def minutes_between(start, end, dialect: str):

@@ -84,8 +84,12 @@ def period_text(report: Report) -> str:
     end = local(report.end, report.timezone)
     if start.time() == end.time() == datetime.min.time() and end > start:
         last = (end - timedelta(days=1)).date()
-        days = f"{start:%Y-%m-%d}" if last == start.date() else f"{start:%Y-%m-%d} – {last:%Y-%m-%d}"
+        days = (
+            f"{start:%Y-%m-%d}" if last == start.date() else f"{start:%Y-%m-%d} – {last:%Y-%m-%d}"
+        )
         return f"{days} ({report.timezone})"
     if end.time() == datetime.min.time() and end > start:  # up to the end of the day before
-        return f"{start:%Y-%m-%d %H:%M} – {end - timedelta(days=1):%Y-%m-%d} 24:00 ({report.timezone})"
+        return (
+            f"{start:%Y-%m-%d %H:%M} – {end - timedelta(days=1):%Y-%m-%d} 24:00 ({report.timezone})"
+        )
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} ({report.timezone})"

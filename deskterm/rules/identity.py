@@ -74,8 +74,9 @@ def check_resident_id(number: str, *, today: date | None = None) -> str:
 # Region codes outside the mainland table that GB 11643 numbers legitimately carry: residence
 # permits of Hong Kong, Macau and Taiwan residents (810000, 820000, 830000); the 2023
 # foreigners' permanent residence card (9, the issuing province's two digits, nationality).
-_PROVINCES = ("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-              "61 62 63 64 65").split()
+_PROVINCES = (
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65"
+).split()
 _PERMIT_REGIONS = re.compile(r"8[123]0000|9(?:" + "|".join(_PROVINCES) + ")")
 
 
@@ -103,7 +104,9 @@ def _normalise(doc_type: DocType, number: str) -> str:
     return re.sub(r"\s+", "", number).upper()
 
 
-def validate_document(doc_type: str, number: str | None, *, today: date | None = None) -> str | None:
+def validate_document(
+    doc_type: str, number: str | None, *, today: date | None = None
+) -> str | None:
     """Check a document number for its type and return it normalised (None for `sighted`)."""
     kind = _doc_type(doc_type)
     if kind == DocType.SIGHTED:

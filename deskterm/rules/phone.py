@@ -21,7 +21,9 @@ def normalise_phone(s: str | None) -> str:
     return "+" + digits if text.startswith(("+", "＋")) and digits else digits
 
 
-_PHONE_CHARS = frozenset("0123456789+-() \u00a0\uff0b\uff0d\uff08\uff09\u2010\u2011\u2012\u2013\u2014")
+_PHONE_CHARS = frozenset(
+    "0123456789+-() \u00a0\uff0b\uff0d\uff08\uff09\u2010\u2011\u2012\u2013\u2014"
+)
 
 
 def is_phone(s: str | None) -> bool:
@@ -49,7 +51,8 @@ def mask_phone(phone: str | None) -> str:
     text = mask_personal(phone)[0]
     return _NUMBER_IN_TEXT.sub(
         lambda m: _mask_number(normalise_phone(m.group())) if is_phone(m.group()) else m.group(),
-        text)
+        text,
+    )
 
 
 _NUMBER_IN_TEXT = re.compile(r"[+\uff0b]?\d[\d \-\uff0d]{5,}\d")

@@ -22,14 +22,25 @@ import unicodedata
 # C0 but tab and line feed, DEL, C1, bidi embeddings/overrides/isolates.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # ... where a text has lines: tab, line feed and a carriage return ending a line are text.
-_CONTROL_NO_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+_CONTROL_NO_LINES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
 
 BIDI_NAMES = {
-    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
-    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
 }
-_C0_NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK "
-             "SYN ETB CAN EM SUB ESC FS GS RS US").split()
+_C0_NAMES = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK "
+    "SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
 
 
 def name_of(ch: str) -> str:
@@ -97,12 +108,17 @@ _ID18 = rf"{_D}(?:{_SEP}{_D}){{16}}{_SEP}{_X}"
 _ID15 = rf"{_D}(?:{_SEP}{_D}){{14}}"  # the old 15-digit ID (before 1999): no check character
 _ID = re.compile(rf"{_NOT_ALNUM_BEFORE}(?:{_ID18}|{_ID15}){_NOT_ALNUM_AFTER}")
 # Labelled ("身份证号 ...", "ID: ..."): an ID number's shape is enough, the check is not needed.
-_ID_LABEL = r"(?:身份证(?:号码|号)?|证件号(?:码)?|公民身份号码|(?<![A-Za-z])ID(?:\s*(?:No\.?|number|#))?)"
+_ID_LABEL = (
+    r"(?:身份证(?:号码|号)?|证件号(?:码)?|公民身份号码|(?<![A-Za-z])ID(?:\s*(?:No\.?|number|#))?)"
+)
 _LABELLED_ID = re.compile(
-    rf"(?P<label>{_ID_LABEL}\s*[:：]?\s*)(?P<number>{_ID18}|{_ID15}){_NOT_ALNUM_AFTER}", re.IGNORECASE)
+    rf"(?P<label>{_ID_LABEL}\s*[:：]?\s*)(?P<number>{_ID18}|{_ID15}){_NOT_ALNUM_AFTER}",
+    re.IGNORECASE,
+)
 _MOBILE = re.compile(
-    rf"(?<![\d+\uff0b])(?:(?:\+|\uff0b)?86{_SEP}|0086{_SEP})?1[3-9１３-９]{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}(?!\d)"
-    .replace("1[3-9１３-９]", "[1１][3-9３-９]")
+    rf"(?<![\d+\uff0b])(?:(?:\+|\uff0b)?86{_SEP}|0086{_SEP})?1[3-9１３-９]{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}(?!\d)".replace(
+        "1[3-9１３-９]", "[1１][3-9３-９]"
+    )
 )
 # An area code, then the local number in one run or cut in two ("0571 8888 0001").
 _LANDLINE = re.compile(
@@ -112,8 +128,11 @@ _LANDLINE = re.compile(
 
 
 def _ascii_digits(text: str) -> str:
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch.upper()
-                   for ch in text if ch.isdecimal() or ch in "Xx\uff38\uff58")
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() else ch.upper()
+        for ch in text
+        if ch.isdecimal() or ch in "Xx\uff38\uff58"
+    )
 
 
 def _id_passes(text: str) -> bool:
@@ -136,7 +155,7 @@ def _star_digits(text: str, keep_head: int, keep_tail: int) -> str:
     """Stars for the digits of `text` but the first `keep_head` and last `keep_tail`;
     separators stay where they were typed."""
     positions = [i for i, ch in enumerate(text) if ch.isdecimal() or ch in "Xx\uff38\uff58"]
-    hide = set(positions[keep_head:len(positions) - keep_tail])
+    hide = set(positions[keep_head : len(positions) - keep_tail])
     return "".join("*" if i in hide else ch for i, ch in enumerate(text))
 
 
@@ -212,8 +231,9 @@ def format_characters(text: str) -> list[str]:
     """The invisible format characters (Unicode category Cf: zero-width space and joiners,
     soft hyphen, BOM, bidi marks) in `text`, as U+XXXX, each once: a name holding one looks
     the same as the name without it."""
-    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text
-                              if unicodedata.category(ch) == "Cf"))
+    return list(
+        dict.fromkeys(f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cf")
+    )
 
 
 def name_key(text: str) -> str:

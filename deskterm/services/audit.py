@@ -90,10 +90,10 @@ UNSEALED: dict[str, str] = {
     "audit_event": "the chain itself: every event is checked by its keyed hash and link",
     "audit_head": "the chain's head: checked against the chain's last event (and the witness)",
     "sign_in_throttle": "sign-in delays, changed at every wrong password: not evidence; an edit "
-                        "can only lift or lengthen a delay",
+    "can only lift or lengthen a delay",
     "counter": "the last number given per prefix and day: the numbers themselves are sealed in "
-               "the rows that bear them; an edit can only skip a number or make the next one "
-               "collide (refused by the unique index)",
+    "the rows that bear them; an edit can only skip a number or make the next one "
+    "collide (refused by the unique index)",
 }
 SEAL_CHUNK = 2000  # rows per `audit.seal` event when a whole table is sealed at once
 
@@ -167,8 +167,20 @@ def _hash_body(body: dict[str, Any]) -> str:
 
 def legacy_event_hash(event: Any) -> str:
     """The unkeyed SHA-256 of releases before the key (only `db upgrade` reads it)."""
-    body = {k: getattr(event, k) for k in ("seq", "at", "user_id", "action", "entity", "entity_id",
-                                            "detail", "record_digest", "prev_hash")}
+    body = {
+        k: getattr(event, k)
+        for k in (
+            "seq",
+            "at",
+            "user_id",
+            "action",
+            "entity",
+            "entity_id",
+            "detail",
+            "record_digest",
+            "prev_hash",
+        )
+    }
     return hashlib.sha256(canonical(body).encode()).hexdigest()
 
 
@@ -211,7 +223,9 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
             table = _sealed_table(obj)
             if table is None:
                 continue
-            key = sa_inspect(obj).mapper.primary_key_from_instance(obj)  # given by the INSERT just flushed
+            key = sa_inspect(obj).mapper.primary_key_from_instance(
+                obj
+            )  # given by the INSERT just flushed
             ident = key[0] if len(key) == 1 else None
             if ident is None or (group is session.dirty and not session.is_modified(obj)):
                 continue
@@ -242,7 +256,7 @@ def _before_commit(session: OrmSession) -> None:
     pending = sorted(session.info.pop(PENDING_SEALS, ()), key=lambda p: (p[0], _ident_order(p[1])))
     clock = session.info.get(_CLOCK) or SystemClock()
     for start in range(0, len(pending), SEAL_CHUNK):  # a bulk import: SEAL_CHUNK rows an event
-        session.info[PENDING_SEALS] = set(pending[start:start + SEAL_CHUNK])
+        session.info[PENDING_SEALS] = set(pending[start : start + SEAL_CHUNK])
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
     head = session.info.get(_HEAD_OBJ)
     if head is not None and session.info.get(_WITNESS_HELD, True):
@@ -280,7 +294,9 @@ def _stored_digests(connection: Any, table: str, ids: list[str]) -> dict[str, st
     found: dict[str, str | None] = dict.fromkeys(ids)
     keys = _typed_keys(column, ids)
     for start in range(0, len(keys), 500):
-        for row in connection.execute(core_select(t).where(column.in_(keys[start:start + 500]))).mappings():
+        for row in connection.execute(
+            core_select(t).where(column.in_(keys[start : start + 500]))
+        ).mappings():
             found[str(row[column.name])] = row_digest(table, dict(row))
     return found
 
@@ -303,8 +319,10 @@ def _take_seals(session: OrmSession) -> dict[str, dict[str, str | None]] | None:
     for table, ident in pending:
         by_table.setdefault(table, []).append(ident)
     connection = session.connection()
-    return {table: _stored_digests(connection, table, sorted(ids, key=_ident_order))
-            for table, ids in sorted(by_table.items())}
+    return {
+        table: _stored_digests(connection, table, sorted(ids, key=_ident_order))
+        for table, ids in sorted(by_table.items())
+    }
 
 
 class ChainRefused(DeskError):
@@ -326,13 +344,18 @@ def _locked_head(session: Session) -> AuditHead:
     if not session.info.get(_HEAD_CHECKED):
         # Checked on the chain's end as it stands just before the lock, not under it: every
         # desk's write waits for this lock, so it is held for the append only (bench_desks).
-        found = session.exec(select(AuditHead.seq, AuditHead.hash, AuditEvent)
-                             .outerjoin(AuditEvent, col(AuditEvent.seq) == AuditHead.seq)
-                             .where(AuditHead.id == 1)).first()
+        found = session.exec(
+            select(AuditHead.seq, AuditHead.hash, AuditEvent)
+            .outerjoin(AuditEvent, col(AuditEvent.seq) == AuditHead.seq)
+            .where(AuditHead.id == 1)
+        ).first()
         seq, digest, last = found if found is not None else (0, GENESIS, None)
         if last is not None and event_hash(last) != last.hash:
-            raise ChainRefused(_("This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering.").format(
-                where=key_location()))
+            raise ChainRefused(
+                _(
+                    "This desk's audit key does not verify the last audit event: nothing was saved. The installation's key must be in {where}; `deskterm audit verify` tells a wrong key from tampering."
+                ).format(where=key_location())
+            )
         # the witness is raised at commit only while the chain still holds it (B1): a chain cut
         # back below it stays reported by verify, whatever is appended after the cut (a head
         # moved on meanwhile by a desk of this machine has raised the witness itself)
@@ -340,7 +363,11 @@ def _locked_head(session: Session) -> AuditHead:
     head = lock_row(session, AuditHead, 1)
     if head is None:
         if session.exec(select(AuditEvent.seq).limit(1)).first() is not None:
-            raise ChainRefused(_("The audit head is missing: nothing was saved. Run `deskterm audit verify` and restore the last verified backup."))
+            raise ChainRefused(
+                _(
+                    "The audit head is missing: nothing was saved. Run `deskterm audit verify` and restore the last verified backup."
+                )
+            )
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
         session.flush()
@@ -388,8 +415,11 @@ def record(
     if subject is not None:
         table = type(subject).__table__.name
         key = sa_inspect(subject).mapper.primary_key_from_instance(subject)
-        digest = ((seals or {}).get(table, {}).get(str(key[0]))
-                  if table in SEALED and len(key) == 1 else None)
+        digest = (
+            (seals or {}).get(table, {}).get(str(key[0]))
+            if table in SEALED and len(key) == 1
+            else None
+        )
         if digest is None:
             digest = record_digest(subject)
     head = _locked_head(session)
@@ -450,9 +480,18 @@ def record_many(
         if entity_id is not None and (len(entity_id) > 32 or "\x00" in entity_id):
             check_values(AuditEvent, {"entity_id": entity_id})
         detail = mask_personal_in(plain(detail or {}))[0]  # no personal number (issue 15)
-        body = {"seq": seq, "at": at_text, "user_id": user_id, "action": action, "entity": entity,
-                "entity_id": entity_id, "detail": detail, "record_digest": None, "seals": None,
-                "prev_hash": prev}
+        body = {
+            "seq": seq,
+            "at": at_text,
+            "user_id": user_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "detail": detail,
+            "record_digest": None,
+            "seals": None,
+            "prev_hash": prev,
+        }
         # body is plain already: what canonical() would encode, without walking it again
         digest = hmac.new(key, _CANONICAL.encode(body).encode(), hashlib.sha256).hexdigest()
         rows.append((seq, at, user_id, action, entity, entity_id, detail, prev, digest))
@@ -471,7 +510,17 @@ def record_many(
     return count
 
 
-_BULK_COLUMNS = ("seq", "at", "user_id", "action", "entity", "entity_id", "detail", "prev_hash", "hash")
+_BULK_COLUMNS = (
+    "seq",
+    "at",
+    "user_id",
+    "action",
+    "entity",
+    "entity_id",
+    "detail",
+    "prev_hash",
+    "hash",
+)
 
 
 def prepare_new_database(engine: Any) -> None:
@@ -484,8 +533,12 @@ def prepare_new_database(engine: Any) -> None:
     from deskterm.audit_key import create_key, has_key
 
     with engine.connect() as conn:
-        new = ("audit_event" not in inspect_engine(conn).get_table_names()
-               or not conn.execute(core_select(func.count()).select_from(AuditEvent.__table__)).scalar_one())
+        new = (
+            "audit_event" not in inspect_engine(conn).get_table_names()
+            or not conn.execute(
+                core_select(func.count()).select_from(AuditEvent.__table__)
+            ).scalar_one()
+        )
     if new:
         audit_witness.forget(engine.url)
         if not has_key():
@@ -503,9 +556,16 @@ def head_anchor(session: Session) -> tuple[int, str]:
     return (head.seq, head.hash) if head else (0, GENESIS)
 
 
-def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: int | None = None,
-                only_unsealed: dict[tuple[str, str], str | None] | None = None,
-                reason: str = "bulk") -> list[dict[str, Any]]:
+def seal_events(
+    connection: Any,
+    *,
+    seq: int,
+    prev: str,
+    at: datetime,
+    user_id: int | None = None,
+    only_unsealed: dict[tuple[str, str], str | None] | None = None,
+    reason: str = "bulk",
+) -> list[dict[str, Any]]:
     """`audit.seal` events (as rows, chained after seq/prev) sealing every row of every sealed
     table as stored now: for bulk writers that pass no ORM flush (the demo) and for `db upgrade`
     of a database made before every record was sealed. `only_unsealed`: the digests verify
@@ -531,9 +591,18 @@ def seal_events(connection: Any, *, seq: int, prev: str, at: datetime, user_id: 
     events: list[dict[str, Any]] = []
     for table, digests in chunks:
         seq += 1
-        row = {"seq": seq, "at": at, "user_id": user_id, "action": "audit.seal", "entity": "audit",
-               "entity_id": None, "detail": {"reason": reason, "table": table, "rows": len(digests)},
-               "record_digest": None, "seals": {table: digests}, "prev_hash": prev}
+        row = {
+            "seq": seq,
+            "at": at,
+            "user_id": user_id,
+            "action": "audit.seal",
+            "entity": "audit",
+            "entity_id": None,
+            "detail": {"reason": reason, "table": table, "rows": len(digests)},
+            "record_digest": None,
+            "seals": {table: digests},
+            "prev_hash": prev,
+        }
         row["hash"] = prev = event_hash(ChainRow(row))
         events.append(row)
     return events
@@ -561,7 +630,9 @@ class VerifyResult:
 MAX_PROBLEMS = 200
 
 
-def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tuple[str, str], str | None], dict[int, str]]:
+def chain_digests(
+    session: Session,
+) -> tuple[list[str], int | None, int, dict[tuple[str, str], str | None], dict[int, str]]:
     """Walk the chain: (problems, seq of the first break, events checked, last digest per
     sealed row, hash per seq)."""
     expected_prev = GENESIS
@@ -576,7 +647,9 @@ def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tu
         # event after it counts as checked
         if not problems:
             if event.seq != expected_seq:
-                problems.append(f"event {expected_seq}: sequence gap or reorder (found {event.seq})")
+                problems.append(
+                    f"event {expected_seq}: sequence gap or reorder (found {event.seq})"
+                )
             elif event.prev_hash != expected_prev:
                 problems.append(f"event {event.seq}: broken link")
             elif event_hash(event) != event.hash:
@@ -597,7 +670,9 @@ def chain_digests(session: Session) -> tuple[list[str], int | None, int, dict[tu
             problems.append(f"the audit head is missing (the chain ends at event {checked})")
             first = checked
         elif head is not None and (head.seq != checked or head.hash != expected_prev):
-            problems.append(f"chain truncated: the head says event {head.seq}, the chain ends at {checked}")
+            problems.append(
+                f"chain truncated: the head says event {head.seq}, the chain ends at {checked}"
+            )
             first = checked + 1
     return problems, first, checked, last_digest, hashes
 
@@ -608,11 +683,18 @@ def _wrong_key(session: Session) -> bool:
     attacker re-hashing without the key leaves the anchors behind)."""
     prev, stored = GENESIS, {}
     for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
-        if event.seq != len(stored) + 1 or event.prev_hash != prev or event_hash(event) == event.hash:
+        if (
+            event.seq != len(stored) + 1
+            or event.prev_hash != prev
+            or event_hash(event) == event.hash
+        ):
             return False
         stored[event.seq] = prev = event.hash
-    anchors = session.exec(select(Handover.audit_head_seq, Handover.audit_head_hash)
-                           .where(Handover.audit_head_seq.is_not(None)))
+    anchors = session.exec(
+        select(Handover.audit_head_seq, Handover.audit_head_hash).where(
+            Handover.audit_head_seq.is_not(None)
+        )
+    )
     return bool(stored) and all(seq == 0 or stored.get(seq) == digest for seq, digest in anchors)
 
 
@@ -622,30 +704,39 @@ def verify(session: Session) -> VerifyResult:
     app."""
     problems, first, checked, last_digest, hashes = chain_digests(session)
     if first == 1 and problems[0].startswith("event 1 (") and _wrong_key(session):
-        wrong = (f"wrong key: not one event verifies with this desk's audit key ({key_location()}), "
-                 "while the chain's links and the handovers' anchors agree: this is not the "
-                 "installation's key (or the whole chain and its anchors were rewritten)")
+        wrong = (
+            f"wrong key: not one event verifies with this desk's audit key ({key_location()}), "
+            "while the chain's links and the handovers' anchors agree: this is not the "
+            "installation's key (or the whole chain and its anchors were rewritten)"
+        )
         return VerifyResult(False, 0, 0, wrong, None, [wrong])
     chain_ok = not problems
     seen = audit_witness.read(_bind_url(session))
     if seen is not None and seen[0] and (chain_ok or seen[0] < (first or 0)):
         seq, digest = seen
         if seq > checked:
-            problems.append(f"the chain was cut back below event {seq} seen by this machine "
-                            f"(it ends at event {checked})")
+            problems.append(
+                f"the chain was cut back below event {seq} seen by this machine "
+                f"(it ends at event {checked})"
+            )
             first = first if first is not None else checked + 1
         elif hashes.get(seq) != digest:
-            problems.append(f"the chain was cut back below event {seq} seen by this machine "
-                            f"(its event {seq} is not the one committed here)")
+            problems.append(
+                f"the chain was cut back below event {seq} seen by this machine "
+                f"(its event {seq} is not the one committed here)"
+            )
             first = first if first is not None else seq
-    for handover in session.exec(select(Handover).where(Handover.audit_head_seq.is_not(None))
-                                 .order_by(Handover.id)):
+    for handover in session.exec(
+        select(Handover).where(Handover.audit_head_seq.is_not(None)).order_by(Handover.id)
+    ):
         seq, expect = handover.audit_head_seq, handover.audit_head_hash
         if seq == 0 and expect == GENESIS:
             continue
         if hashes.get(seq) != expect:
             if chain_ok or seq < (first or 0):
-                problems.append(f"handover {handover.id}: its anchor (event {seq}) is not in the chain")
+                problems.append(
+                    f"handover {handover.id}: its anchor (event {seq}) is not in the chain"
+                )
                 first = first if first is not None else seq
     records = 0
     connection = session.connection()

@@ -27,18 +27,25 @@ def printable(text: str, settings: Settings, *, barcode: str | None = None) -> b
     return sheet(text).encode("utf-8")  # no control character from a record (issue 15)
 
 
-def send(text: str, settings: Settings, *, barcode: str | None = None,
-         timeout: float = PRINT_TIMEOUT_S) -> None:
+def send(
+    text: str, settings: Settings, *, barcode: str | None = None, timeout: float = PRINT_TIMEOUT_S
+) -> None:
     """Print `text` through settings.print_command."""
     if not settings.print_command:
         raise InvalidInput(_("No printer is set up (print_command in settings.toml)."))
     data = printable(text, settings, barcode=barcode)
     try:
-        done = subprocess.run(shlex.split(settings.print_command), input=data, capture_output=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            shlex.split(settings.print_command),
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
         raise DeskError(_("Printing failed: {reason}").format(reason=exc)) from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DeskError(_("Printing failed: {reason}").format(
-            reason=reason[0] if reason else done.returncode))
+        raise DeskError(
+            _("Printing failed: {reason}").format(reason=reason[0] if reason else done.returncode)
+        )

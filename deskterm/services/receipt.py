@@ -33,12 +33,24 @@ def barcode(data: str) -> bytes:
     payload = b"{B" + data.encode("ascii")
     if len(payload) > 255:
         raise ValueError("a barcode holds at most 253 characters")
-    return (CENTRE
-            + GS + b"h" + bytes((BARCODE_HEIGHT,))
-            + GS + b"w" + bytes((BARCODE_MODULE,))
-            + GS + b"H" + bytes((HRI_BELOW,))
-            + GS + b"k" + bytes((CODE128, len(payload))) + payload + b"\n"
-            + LEFT)
+    return (
+        CENTRE
+        + GS
+        + b"h"
+        + bytes((BARCODE_HEIGHT,))
+        + GS
+        + b"w"
+        + bytes((BARCODE_MODULE,))
+        + GS
+        + b"H"
+        + bytes((HRI_BELOW,))
+        + GS
+        + b"k"
+        + bytes((CODE128, len(payload)))
+        + payload
+        + b"\n"
+        + LEFT
+    )
 
 
 def document(text: str, *, barcode_line: str | None = None) -> bytes:

@@ -61,7 +61,8 @@ def in_browser() -> bool:
     """True when the app is served to a browser: `deskterm serve` sets DESKTERM_IN_BROWSER=1
     for the app processes it starts (textual-serve starts them with Textual's web driver)."""
     return os.environ.get(IN_BROWSER_ENV) == "1" or "web_driver" in os.environ.get(
-        "TEXTUAL_DRIVER", "")
+        "TEXTUAL_DRIVER", ""
+    )
 
 
 def key_spec(spec: str, *, browser: bool | None = None) -> str:
@@ -82,10 +83,13 @@ def browser_note() -> str:
     """F1's sentence on the keys a browser keeps, with what to press instead."""
     pairs = ", ".join(
         _("{key} → {alternative} ({what})").format(
-            key=_key_words(key), alternative=_key_words(alt), what=_(what))
-        for key, (alt, what) in BROWSER_KEPT.items())
+            key=_key_words(key), alternative=_key_words(alt), what=_(what)
+        )
+        for key, (alt, what) in BROWSER_KEPT.items()
+    )
     return _("In a browser these keys belong to the browser; use instead: {pairs}.").format(
-        pairs=pairs)
+        pairs=pairs
+    )
 
 
 def _key_words(key: str) -> str:
@@ -136,9 +140,21 @@ def without_rule_codes(text: str) -> str:
 # here so the zh catalog has them; tests/tui/test_desk_safety.py records every msgid looked up
 # on every screen.
 TEXTUAL_WORDS = (
-    N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"), N_("Up"), N_("Down"),
-    N_("Select"), N_("First"), N_("Last"), N_("Page Up"), N_("Page Down"), N_("Page Left"),
-    N_("Page Right"), N_("Scroll Left"), N_("Scroll Right"), N_("No matching commands"),
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+    N_("Up"),
+    N_("Down"),
+    N_("Select"),
+    N_("First"),
+    N_("Last"),
+    N_("Page Up"),
+    N_("Page Down"),
+    N_("Page Left"),
+    N_("Page Right"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("No matching commands"),
 )
 
 
@@ -159,39 +175,90 @@ def shown_tooltip(tooltip: str) -> str:
 # Global actions: every screen after sign-in has them (DeskApp.BINDINGS).
 register(
     # F1 and F9 work in dialogs too (priority: a dialog is modal and would hide app keys).
-    DeskAction("app.help", "f1", "app.help", N_("Help"),
-               N_("Show the keys and the help of the screen in view."), priority=True),
-    DeskAction("app.palette", "ctrl+p", "app.command_palette", N_("Commands"),
-               N_("Search every screen and action by name."), show=False, priority=True),
-    DeskAction("app.lock", "f9", "app.lock", N_("Lock"),
-               N_("Lock the screen now; your password opens it again."), show=False,
-               priority=True),
-    DeskAction("app.sign_out", "f10", "app.sign_out", N_("Sign out"),
-               N_("Leave the desk without closing the shift (another operator can sign in)."),
-               show=False),
-    DeskAction("app.quit", "ctrl+q", "app.quit", N_("Quit"),
-               N_("Close the desk app."), show=False, priority=True),
+    DeskAction(
+        "app.help",
+        "f1",
+        "app.help",
+        N_("Help"),
+        N_("Show the keys and the help of the screen in view."),
+        priority=True,
+    ),
+    DeskAction(
+        "app.palette",
+        "ctrl+p",
+        "app.command_palette",
+        N_("Commands"),
+        N_("Search every screen and action by name."),
+        show=False,
+        priority=True,
+    ),
+    DeskAction(
+        "app.lock",
+        "f9",
+        "app.lock",
+        N_("Lock"),
+        N_("Lock the screen now; your password opens it again."),
+        show=False,
+        priority=True,
+    ),
+    DeskAction(
+        "app.sign_out",
+        "f10",
+        "app.sign_out",
+        N_("Sign out"),
+        N_("Leave the desk without closing the shift (another operator can sign in)."),
+        show=False,
+    ),
+    DeskAction(
+        "app.quit",
+        "ctrl+q",
+        "app.quit",
+        N_("Quit"),
+        N_("Close the desk app."),
+        show=False,
+        priority=True,
+    ),
     # priority: in a dialog too (the deliver dialog's message), which is modal
-    DeskAction("app.read_all", "f12", "app.read_all", N_("Read all"),
-               N_("Show all of the text of the highlighted record, in a pane that scrolls."),
-               show=False, priority=True),
+    DeskAction(
+        "app.read_all",
+        "f12",
+        "app.read_all",
+        N_("Read all"),
+        N_("Show all of the text of the highlighted record, in a pane that scrolls."),
+        show=False,
+        priority=True,
+    ),
 )
 
 # Keys every area screen uses the same way (documented in tui/README.md).
 register(
     DeskAction("form.save", "ctrl+s", "save", N_("Save"), N_("Save the form."), priority=True),
-    DeskAction("form.cancel", "escape", "cancel", N_("Cancel"),
-               N_("Close the form without saving.")),
-    DeskAction("dialog.confirm", "ctrl+s", "confirm", N_("Confirm"), N_("Confirm."),
-               priority=True),
+    DeskAction(
+        "form.cancel", "escape", "cancel", N_("Cancel"), N_("Close the form without saving.")
+    ),
+    DeskAction("dialog.confirm", "ctrl+s", "confirm", N_("Confirm"), N_("Confirm."), priority=True),
     DeskAction("dialog.cancel", "escape", "cancel", N_("Cancel"), N_("Close without doing it.")),
     # The desk's own calls (a callback, a message delivered by phone) show the number inside
     # their dialog, asked with a reason and audited (D-21).
     # A callback's result is recorded by a key that says so; the line above the footer names
     # the outcome and the callback (issue 16: no pre-filled outcome, no bare "Confirm").
-    DeskAction("callback.record", "ctrl+s", "confirm", N_("Record result"),
-               N_("Record the chosen result of the callback."), priority=True),
-    DeskAction("call.reveal", "ctrl+o", "reveal", N_("Number"),
-               N_("Show the number to dial for the desk's own call; asks why, and the audit "
-                  "keeps who and why."), priority=True),
+    DeskAction(
+        "callback.record",
+        "ctrl+s",
+        "confirm",
+        N_("Record result"),
+        N_("Record the chosen result of the callback."),
+        priority=True,
+    ),
+    DeskAction(
+        "call.reveal",
+        "ctrl+o",
+        "reveal",
+        N_("Number"),
+        N_(
+            "Show the number to dial for the desk's own call; asks why, and the audit "
+            "keeps who and why."
+        ),
+        priority=True,
+    ),
 )

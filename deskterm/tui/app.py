@@ -65,8 +65,11 @@ TYPED_WAIT_LIMIT_S = 1.0  # a widget removed while a key waited for it does not 
 def _is_command(key: str) -> bool:
     """A key whose binding runs once the key has bubbled up from the focused widget (Enter in
     an Input too: it moves to the next field or submits), not a character for the field."""
-    return key.startswith(("ctrl+", "alt+")) or key in ("escape", "enter") or (
-        key[:1] == "f" and key[1:].isdigit())
+    return (
+        key.startswith(("ctrl+", "alt+"))
+        or key in ("escape", "enter")
+        or (key[:1] == "f" and key[1:].isdigit())
+    )
 
 
 _HERE = Path(__file__).parent
@@ -81,9 +84,12 @@ def css_files() -> list[Path]:
     """Every stylesheet of the desk: the app's, then each screen's and the dialogs'. Screens
     and dialogs bring no CSS of their own, so opening one never makes Textual parse and
     re-style the app again (tui/README.md); the app reads them all, once (`load_all_css`)."""
-    return [*FIRST_CSS, *sorted(p for p in (_HERE / "screens").glob("*.tcss")
-                                if p not in FIRST_CSS),
-            *sorted((_HERE / "dialogs").glob("*.tcss")), *sorted((_HERE / "widgets").glob("*.tcss"))]
+    return [
+        *FIRST_CSS,
+        *sorted(p for p in (_HERE / "screens").glob("*.tcss") if p not in FIRST_CSS),
+        *sorted((_HERE / "dialogs").glob("*.tcss")),
+        *sorted((_HERE / "widgets").glob("*.tcss")),
+    ]
 
 
 def _no_match_provider():
@@ -100,7 +106,12 @@ class DeskApp(App[None]):
     COMMANDS = App.COMMANDS | {lambda: _no_match_provider()}
     BINDINGS = [
         *bindings(
-            "app.help", "app.palette", "app.lock", "app.sign_out", "app.quit", "app.read_all",
+            "app.help",
+            "app.palette",
+            "app.lock",
+            "app.sign_out",
+            "app.quit",
+            "app.read_all",
             *(f"area.{area.id}" for area in AREAS),
         ),
         # Focus moves when the app reads Tab, not when the old field gets round to it, so a
@@ -113,12 +124,20 @@ class DeskApp(App[None]):
     overdue_repairs: reactive[int] = reactive(0, init=False)  # always in the status line (D-31)
     db_unreachable: reactive[bool] = reactive(False, init=False)  # the status line says so
 
-    def __init__(self, *, settings: Settings | None, engine: Engine | None, clock: Clock,
-                 cursor_blink: bool = True, actor: Actor | None = None,
-                 area: str = "dashboard",
-                 open_engine: Callable[[], Engine] | None = None, live: bool = False,
-                 draft: Draft | None = None,
-                 load_settings: Callable[[], Settings] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings | None,
+        engine: Engine | None,
+        clock: Clock,
+        cursor_blink: bool = True,
+        actor: Actor | None = None,
+        area: str = "dashboard",
+        open_engine: Callable[[], Engine] | None = None,
+        live: bool = False,
+        draft: Draft | None = None,
+        load_settings: Callable[[], Settings] | None = None,
+    ) -> None:
         super().__init__()
         self.live = live  # show the other desks' saves as they happen (issue 14, item 3)
         self._watching: threading.Event | None = None
@@ -165,9 +184,12 @@ class DeskApp(App[None]):
         self._saves_running = 0
         self._last_save_saved: bool | None = None
         self._sign_out_waiting: str | None = None
-        self.scan_reader = ScanReader(self, release=self._release_typed,
-                                      on_scan=self.check_out_scanned,
-                                      active=lambda: self.on_duty and not self.locked)
+        self.scan_reader = ScanReader(
+            self,
+            release=self._release_typed,
+            on_scan=self.check_out_scanned,
+            active=lambda: self.on_duty and not self.locked,
+        )
         from deskterm.tui.screens.signin import SignInScreen
 
         self.add_mode("gate", SignInScreen)
@@ -217,8 +239,9 @@ class DeskApp(App[None]):
         what signing in uses, in a thread while the operator types (pydantic, SQLAlchemy and
         the models take ~0.6 s)."""
         if self._settings is None:
-            self.run_worker(self._validate_settings, thread=True, group="settings",
-                            exit_on_error=False)
+            self.run_worker(
+                self._validate_settings, thread=True, group="settings", exit_on_error=False
+            )
         if self._engine is not None:
             return
 
@@ -239,8 +262,9 @@ class DeskApp(App[None]):
         if self._areas_prepared:
             return
         self._areas_prepared = True
-        self.run_worker(self._prepare_areas_work, thread=True, group="prepare-areas",
-                        exit_on_error=False)
+        self.run_worker(
+            self._prepare_areas_work, thread=True, group="prepare-areas", exit_on_error=False
+        )
 
     def _prepare_areas_work(self) -> None:
         from deskterm.tui.areas import screen_class
@@ -262,8 +286,9 @@ class DeskApp(App[None]):
             return
         for path in rest:
             if path.name in DEFAULT_PRIORITY_CSS:  # as a widget's DEFAULT_CSS ranks
-                self.stylesheet.add_source(path.read_text(encoding="utf-8"),
-                                           read_from=(str(path), ""), is_default_css=True)
+                self.stylesheet.add_source(
+                    path.read_text(encoding="utf-8"), read_from=(str(path), ""), is_default_css=True
+                )
             else:
                 self.stylesheet.read(path)
         self.stylesheet.reparse()
@@ -369,11 +394,15 @@ class DeskApp(App[None]):
             self.notify(checked_out_text(slip, self.settings), markup=False)
             self.post_message(RecordsChanged("visitor"))
 
-        run_db(self, lambda s: check_out(session=s, actor=self.actor, clock=self.clock,
-                                         settings=self.settings, number=number),
-               on_done=done, group="scan",
-               on_error=lambda exc: self.notify(describe_error(exc), severity="error",
-                                                markup=False))
+        run_db(
+            self,
+            lambda s: check_out(
+                session=s, actor=self.actor, clock=self.clock, settings=self.settings, number=number
+            ),
+            on_done=done,
+            group="scan",
+            on_error=lambda exc: self.notify(describe_error(exc), severity="error", markup=False),
+        )
 
     def hold_typed_keys(self) -> Callable[[], None]:
         """Keys typed from now on wait until the returned function is called: for a dialog that
@@ -420,8 +449,9 @@ class DeskApp(App[None]):
                 self._typed_wait = True
                 self._typed_ticket += 1
                 ticket = self._typed_ticket
-                self.set_timer(COMMAND_KEY_SETTLE_S,
-                               partial(self.post_message, TypedKeysReady(ticket)))
+                self.set_timer(
+                    COMMAND_KEY_SETTLE_S, partial(self.post_message, TypedKeysReady(ticket))
+                )
                 return
 
     async def on_typed_keys_ready(self, message: TypedKeysReady) -> None:
@@ -468,8 +498,12 @@ class DeskApp(App[None]):
         if not self.busy or self._busy_notice is not None:
             return
         self._busy_notice = Notification(
-            _("Waiting for the database… what you typed is kept."), "", "warning", 3600,
-            markup=False)
+            _("Waiting for the database… what you typed is kept."),
+            "",
+            "warning",
+            3600,
+            markup=False,
+        )
         self.post_message(Notify(self._busy_notice))
 
     # -- who is on duty --------------------------------------------------------------------
@@ -501,8 +535,9 @@ class DeskApp(App[None]):
         """A thread (not a worker: it never ends while the app runs) that waits for saves made
         anywhere and has every screen refresh (RecordsChanged with no kind: anything)."""
         stop = self._watching = threading.Event()
-        threading.Thread(target=self._watch, args=(stop,), name="deskterm-changes",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._watch, args=(stop,), name="deskterm-changes", daemon=True
+        ).start()
         return stop
 
     def _watch(self, stop: threading.Event) -> None:
@@ -551,9 +586,15 @@ class DeskApp(App[None]):
         from deskterm.tui.worker import run_db
 
         now = self.clock.now()
-        run_db(self, lambda s: count_overdue(session=s, now=now), write=False,
-               on_done=self._set_overdue, on_error=lambda _exc: None,
-               group="overdue", exclusive=True)
+        run_db(
+            self,
+            lambda s: count_overdue(session=s, now=now),
+            write=False,
+            on_done=self._set_overdue,
+            on_error=lambda _exc: None,
+            group="overdue",
+            exclusive=True,
+        )
 
     def _set_overdue(self, count: int) -> None:
         self.overdue_repairs = count
@@ -684,8 +725,9 @@ class DeskApp(App[None]):
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette",
-                                            placeholder=_("Search for commands…")))
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
 
     def confirm(self, question: str, detail: str, answered: Callable[[bool], None]) -> None:
         """Ask yes or no (y / n, never Enter) and hand the answer to `answered`."""
@@ -701,16 +743,16 @@ class DeskApp(App[None]):
         if isinstance(self.screen, ConfirmDialog) and getattr(self.screen, "quitting", False):
             self.exit()
             return
-        typed = any(getattr(screen, "typed_since_open", lambda: False)()
-                    for screen in self.desk_screens)
+        typed = any(
+            getattr(screen, "typed_since_open", lambda: False)() for screen in self.desk_screens
+        )
         if not self.on_duty and not typed:
             self.exit()
             return
         question = _("Quit the desk app?")
         details = []
         if self.on_duty:
-            details.append(_("You are on duty: the shift stays open until it is handed over "
-                             "(F8)."))
+            details.append(_("You are on duty: the shift stays open until it is handed over (F8)."))
         if typed:
             details.append(_("A form with typed text is open: it will be lost."))
         details.append(_("y or Ctrl+Q: quit · n or Esc: stay"))
@@ -739,12 +781,20 @@ class DeskApp(App[None]):
             screen.post_message(RecordsChanged(*message.kinds))
 
 
-def make_app(*, settings: Settings | None, engine: Engine | None, clock: Clock,
-             lang: str | None = None, cursor_blink: bool = True, actor: Actor | None = None,
-             area: str = "dashboard",
-             open_engine: Callable[[], Engine] | None = None, live: bool = False,
-             draft: Draft | None = None,
-             load_settings: Callable[[], Settings] | None = None) -> DeskApp:
+def make_app(
+    *,
+    settings: Settings | None,
+    engine: Engine | None,
+    clock: Clock,
+    lang: str | None = None,
+    cursor_blink: bool = True,
+    actor: Actor | None = None,
+    area: str = "dashboard",
+    open_engine: Callable[[], Engine] | None = None,
+    live: bool = False,
+    draft: Draft | None = None,
+    load_settings: Callable[[], Settings] | None = None,
+) -> DeskApp:
     """The desk app for the CLI and for tests (a fixed clock makes it deterministic).
 
     `actor` with a `shift_id` starts the app on duty in `area` (tests use this to skip the
@@ -753,6 +803,15 @@ def make_app(*, settings: Settings | None, engine: Engine | None, clock: Clock,
     """
     if lang:
         set_language(lang)
-    return DeskApp(settings=settings, engine=engine, clock=clock, cursor_blink=cursor_blink,
-                   actor=actor, area=area, open_engine=open_engine, live=live, draft=draft,
-                   load_settings=load_settings)
+    return DeskApp(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        cursor_blink=cursor_blink,
+        actor=actor,
+        area=area,
+        open_engine=open_engine,
+        live=live,
+        draft=draft,
+        load_settings=load_settings,
+    )

@@ -25,21 +25,61 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("dashboard", "f2,alt+1", N_("Dashboard"), N_("Home"),
-         "deskterm.tui.screens.dashboard:DashboardScreen"),
-    Area("visitors", "f3,alt+2", N_("Visitors"), N_("Visitors"),
-         "deskterm.tui.screens.visitors:VisitorsScreen", ("visitor",)),
-    Area("inquiries", "f4,alt+3", N_("Inquiries"), N_("Inquiries"),
-         "deskterm.tui.screens.inquiries:InquiriesScreen", ("inquiry", "message", "promise")),
-    Area("repairs", "f5,alt+4", N_("Repairs"), N_("Repairs"),
-         "deskterm.tui.screens.repairs:RepairsScreen", ("repair",)),
-    Area("complaints", "f6,alt+5", N_("Complaints"), N_("Complaints"),
-         "deskterm.tui.screens.complaints:ComplaintsScreen",
-         ("complaint", "callback", "communication")),
-    Area("logbook", "f7,alt+6", N_("Duty logbook"), N_("Logbook"),
-         "deskterm.tui.screens.logbook:LogbookScreen", ("logbook",)),
-    Area("handover", "f8,alt+7", N_("Handover"), N_("Handover"),
-         "deskterm.tui.screens.handover:HandoverScreen", ("handover",)),
+    Area(
+        "dashboard",
+        "f2,alt+1",
+        N_("Dashboard"),
+        N_("Home"),
+        "deskterm.tui.screens.dashboard:DashboardScreen",
+    ),
+    Area(
+        "visitors",
+        "f3,alt+2",
+        N_("Visitors"),
+        N_("Visitors"),
+        "deskterm.tui.screens.visitors:VisitorsScreen",
+        ("visitor",),
+    ),
+    Area(
+        "inquiries",
+        "f4,alt+3",
+        N_("Inquiries"),
+        N_("Inquiries"),
+        "deskterm.tui.screens.inquiries:InquiriesScreen",
+        ("inquiry", "message", "promise"),
+    ),
+    Area(
+        "repairs",
+        "f5,alt+4",
+        N_("Repairs"),
+        N_("Repairs"),
+        "deskterm.tui.screens.repairs:RepairsScreen",
+        ("repair",),
+    ),
+    Area(
+        "complaints",
+        "f6,alt+5",
+        N_("Complaints"),
+        N_("Complaints"),
+        "deskterm.tui.screens.complaints:ComplaintsScreen",
+        ("complaint", "callback", "communication"),
+    ),
+    Area(
+        "logbook",
+        "f7,alt+6",
+        N_("Duty logbook"),
+        N_("Logbook"),
+        "deskterm.tui.screens.logbook:LogbookScreen",
+        ("logbook",),
+    ),
+    Area(
+        "handover",
+        "f8,alt+7",
+        N_("Handover"),
+        N_("Handover"),
+        "deskterm.tui.screens.handover:HandoverScreen",
+        ("handover",),
+    ),
 )
 
 BY_ID = {area.id: area for area in AREAS}
@@ -73,9 +113,18 @@ def make_screen(area: Area):
     return cls()
 
 
-register(*(
-    DeskAction(f"area.{area.id}", area.key, f"app.switch_area('{area.id}')", area.label,
-               N_("Go to this area; what you typed elsewhere stays where it was."),
-               show=False, priority=True, area=None)
-    for area in AREAS
-))
+register(
+    *(
+        DeskAction(
+            f"area.{area.id}",
+            area.key,
+            f"app.switch_area('{area.id}')",
+            area.label,
+            N_("Go to this area; what you typed elsewhere stays where it was."),
+            show=False,
+            priority=True,
+            area=None,
+        )
+        for area in AREAS
+    )
+)

@@ -29,7 +29,8 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
             yield SystemCommand(
                 _("Go to: {area}").format(area=_(area.label)),
                 _("Key {key}").format(
-                    key=shown_key(app.settings, f"area.{area.id}", area.key).upper()),
+                    key=shown_key(app.settings, f"area.{area.id}", area.key).upper()
+                ),
                 lambda area_id=area.id: app.switch_area(area_id),
             )
         for action in ACTIONS.values():
@@ -43,11 +44,13 @@ def desk_commands(app, screen: Screen) -> Iterable[SystemCommand]:
                 without_rule_codes(_(action.tooltip)) if action.tooltip else "",
                 lambda action=action: app.run_area_action(action.area, action.action),
             )
-        yield SystemCommand(_("Change my password"), _("Your current password, then the new one twice."),
-                            app.action_change_password)
+        yield SystemCommand(
+            _("Change my password"),
+            _("Your current password, then the new one twice."),
+            app.action_change_password,
+        )
         yield SystemCommand(_("Lock the screen"), _(ACTIONS["app.lock"].tooltip), app.action_lock)
-        yield SystemCommand(_("Sign out"), _(ACTIONS["app.sign_out"].tooltip),
-                            app.action_sign_out)
+        yield SystemCommand(_("Sign out"), _(ACTIONS["app.sign_out"].tooltip), app.action_sign_out)
     yield SystemCommand(_("Help"), _(ACTIONS["app.help"].tooltip), app.action_help)
     # Quitting asks while on duty or with a typed form open (DeskApp.action_quit).
     yield SystemCommand(_("Quit"), _(ACTIONS["app.quit"].tooltip), app.action_quit)

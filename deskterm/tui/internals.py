@@ -40,6 +40,9 @@ Textual 8.2.8 internals read or set here, and nowhere else:
    public "is this widget idle?"; a chain of `call_later` callbacks (public) passes once and
    misses what is posted while it passes: Space, Space, Ctrl+S at check-in saved before the
    last tick ("Not in order"). Without this: a fast burst can act before its own keys.
+6. `App._display` (`watch_frames`), for bench/ only: the moment a frame goes to the
+   terminal, which is what "first paint" and "first rows" time. Textual has no public
+   "frame written" event (`App.on_idle`/`Screen.on_resize` fire before or without a frame).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ TEXTUAL_INTERNALS: tuple[tuple[str, str], ...] = (
     ("textual._compositor:Compositor", "render_update"),
     ("textual.app:App", "_background_screens"),
     ("textual.message_pump:MessagePump", "_message_queue"),
+    ("textual.app:App", "_display"),
 )
 
 
@@ -98,11 +102,31 @@ def screens_beneath(app: Any) -> list[Any]:
 def terminal_update(app: Any) -> Any:
     """The full update Textual's compositor makes of the screen in view and the screens
     beneath it, as `App._display` hands it to the driver (note 4; for tests)."""
-    return app.screen._compositor.render_update(full=True,
-                                                screen_stack=app._background_screens)
+    return app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
 
 
 def has_pending_messages(node: Any) -> bool:
     """Whether a widget, screen or app still has messages queued (internal 5)."""
     queue = getattr(node, "_message_queue", None)
     return queue is not None and not queue.empty()
+
+
+def watch_frames(target: Any, after: Any) -> None:
+    """Call `after(screen, renderable)` each time `target` (an App, or the App class for every
+    app) has written a frame to the terminal (internal 6; for bench/ only)."""
+    bound = isinstance(target, type)
+    original = target._display
+
+    if bound:
+
+        def display(self: Any, screen: Any, renderable: Any) -> None:
+            original(self, screen, renderable)
+            after(screen, renderable)
+
+    else:
+
+        def display(screen: Any, renderable: Any) -> None:  # type: ignore[misc]
+            original(screen, renderable)
+            after(screen, renderable)
+
+    target._display = display

@@ -33,6 +33,10 @@ def user_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
         if action_id not in ACTIONS:
             from deskterm.config import SettingsError
 
-            raise SettingsError(_("The setting keymap.{id} names no action of the desk; the ids "
-                                  "are like visitors.new or app.help.").format(id=action_id))
+            raise SettingsError(
+                _(
+                    "The setting keymap.{id} names no action of the desk; the ids "
+                    "are like visitors.new or app.help."
+                ).format(id=action_id)
+            )
     return {action_id: keys.replace(" ", "") for action_id, keys in keymap.items()}

@@ -57,10 +57,10 @@ class PasteGuard:
                 at = seen.find(PASTE_START)
                 if at < 0:
                     out.append(text[i:])
-                    self._tail = seen[-(len(PASTE_START) - 1):]
+                    self._tail = seen[-(len(PASTE_START) - 1) :]
                     return "".join(out)
                 end = at + len(PASTE_START) - len(self._tail)  # in text[i:]
-                out.append(text[i:i + end])
+                out.append(text[i : i + end])
                 i += end
                 self._tail = ""
                 self.in_paste = True
@@ -70,7 +70,7 @@ class PasteGuard:
                 out.append(text[i:])
                 return "".join(out)
             out.append(text[i:at])
-            rest = text[at:at + len(PASTE_END)]
+            rest = text[at : at + len(PASTE_END)]
             if rest == PASTE_END:
                 out.append(PASTE_END)
                 i = at + len(PASTE_END)

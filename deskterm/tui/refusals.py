@@ -8,7 +8,11 @@ from __future__ import annotations
 from deskterm.errors import PermissionDenied
 from deskterm.i18n import N_, _
 
-ROLE_LABELS = {"operator": N_("desk operator"), "supervisor": N_("supervisor"), "admin": N_("admin")}
+ROLE_LABELS = {
+    "operator": N_("desk operator"),
+    "supervisor": N_("supervisor"),
+    "admin": N_("admin"),
+}
 
 ACTION_LABELS = {
     "shift.checkin": N_("start a shift"),
@@ -59,7 +63,7 @@ ACTION_LABELS = {
 
 
 def refusal_text(exc: PermissionDenied) -> str:
-    """"Your role (operator) may not let in a visitor on the deny list." in the desk's language."""
+    """ "Your role (operator) may not let in a visitor on the deny list." in the desk's language."""
     action = exc.context.get("action")
     actor = exc.context.get("actor")
     label = ACTION_LABELS.get(action or "")
@@ -67,4 +71,5 @@ def refusal_text(exc: PermissionDenied) -> str:
         return str(exc)
     role = getattr(actor.role, "value", str(actor.role))
     return _("Your role ({role}) may not {what}.").format(
-        role=_(ROLE_LABELS.get(role, role)), what=_(label))
+        role=_(ROLE_LABELS.get(role, role)), what=_(label)
+    )

@@ -38,8 +38,14 @@ class ScanReader:
     key (held, or part of a scan); `release` hands held keys on as typing; `on_scan(number)`
     is called for a complete scan."""
 
-    def __init__(self, app, *, release: Callable[[list[events.Key]], Awaitable[None]],
-                 on_scan: Callable[[str], None], active: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        app,
+        *,
+        release: Callable[[list[events.Key]], Awaitable[None]],
+        on_scan: Callable[[str], None],
+        active: Callable[[], bool],
+    ) -> None:
         self.app = app
         self._release = release
         self._on_scan = on_scan
@@ -102,6 +108,8 @@ def checked_out_text(slip, settings) -> str:
     name = clean(slip.visitor_name, one_line=True)  # typed text: control characters shown
     if slip.slip_returned:
         return _("✓ {number} {name} checked out at {time}; the slip came back.").format(
-            number=slip.number, name=name, time=time)
+            number=slip.number, name=name, time=time
+        )
     return _("✓ {number} {name} checked out at {time}; recorded as a LOST slip.").format(
-        number=slip.number, name=name, time=time)
+        number=slip.number, name=name, time=time
+    )

@@ -30,14 +30,16 @@ def parse_instant(text: str, now: datetime, tz: str) -> datetime | None:
                 value -= timedelta(days=1)
             return as_utc(value)
         if m := _MD_HM.match(text):
-            value = datetime(local_now.year, int(m[1]), int(m[2]), int(m[3]), int(m[4]),
-                             tzinfo=zone)
+            value = datetime(
+                local_now.year, int(m[1]), int(m[2]), int(m[3]), int(m[4]), tzinfo=zone
+            )
             if value > local_now + timedelta(days=1):
                 value = value.replace(year=value.year - 1)
             return as_utc(value)
         if m := _YMD_HM.match(text):
-            return as_utc(datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]),
-                                   tzinfo=zone))
+            return as_utc(
+                datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), tzinfo=zone)
+            )
     except (ValueError, OverflowError):  # not a date, or beyond what a clock can hold (0001)
         return None
     return None

@@ -46,8 +46,10 @@ def describe_error(exc: BaseException) -> str:
     if kind == UNREACHABLE:
         return _("The database could not be reached: nothing was saved. Try again in a moment.")
     if kind == TAKEN:
-        return _("Another desk saved the same record a moment ago: nothing of yours was saved. "
-                 "Look at the list again.")
+        return _(
+            "Another desk saved the same record a moment ago: nothing of yours was saved. "
+            "Look at the list again."
+        )
     if kind == REFUSED:
         return _("The database refused the operation: nothing was saved.")
     return _("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
@@ -94,8 +96,11 @@ def run_db(
                 result = work(engine)
             else:
                 checked = _checked(app, work)
-                result = (run_write(engine, checked, notices=notices) if write
-                          else run_read(engine, checked))
+                result = (
+                    run_write(engine, checked, notices=notices)
+                    if write
+                    else run_read(engine, checked)
+                )
         except AccountChanged as exc:  # disabled or role changed: signed out, with the sentence
             app.call_from_thread(release)
             if finished is not None:
@@ -119,8 +124,9 @@ def run_db(
         if notices:  # personal numbers typed in free text were stored masked: say so
             from deskterm.models.guard import masked_sentence
 
-            app.call_from_thread(app.notify, masked_sentence(notices), severity="warning",
-                                 markup=False, timeout=8)
+            app.call_from_thread(
+                app.notify, masked_sentence(notices), severity="warning", markup=False, timeout=8
+            )
         if on_done is not None:
             app.call_from_thread(deliver, on_done, result)
         else:
@@ -138,8 +144,9 @@ def run_db(
         finally:
             release()
 
-    worker = node.run_worker(job, thread=True, group=group, exclusive=exclusive,
-                             exit_on_error=False, name=group)
+    worker = node.run_worker(
+        job, thread=True, group=group, exclusive=exclusive, exit_on_error=False, name=group
+    )
     return worker
 
 

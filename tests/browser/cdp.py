@@ -26,9 +26,17 @@ import pyte
 from websockets.sync.client import connect
 
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--mute-audio", "--remote-debugging-port=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--mute-audio",
+    "--remote-debugging-port=0",
 )
 
 
@@ -62,9 +70,16 @@ class Browser:
         if exe is None:
             raise RuntimeError("no chromium")
         self.proc = subprocess.Popen(
-            [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-             f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                exe,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
         while not port_file.exists() or len(port_file.read_text().splitlines()) < 2:
@@ -82,14 +97,20 @@ class Browser:
         self.closed_sockets = 0
         self._stack = contextlib.ExitStack()
         self.ws = self._stack.enter_context(
-            connect(self._page_socket(port), max_size=None, open_timeout=10))
+            connect(self._page_socket(port), max_size=None, open_timeout=10)
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.call("Network.enable")
         self.call("Page.enable")
         # The page's size, exactly (a headless window's chrome varies between versions).
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                  deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
 
     def _page_socket(self, port: int) -> str:
         from urllib.request import urlopen
@@ -188,8 +209,12 @@ class Browser:
             time.sleep(0.05)
 
     def focus(self) -> None:
-        self.call("Runtime.evaluate", expression=(
-            "(document.querySelector('.xterm-helper-textarea') || document.body).focus()"))
+        self.call(
+            "Runtime.evaluate",
+            expression=(
+                "(document.querySelector('.xterm-helper-textarea') || document.body).focus()"
+            ),
+        )
 
     def press(self, *keys: str, pause: float = 0.08) -> None:
         for key in keys:
@@ -203,17 +228,34 @@ class Browser:
             key, code, vk, text = SPECIAL[name]
         else:
             key, text = name, name
-            code = f"Key{name.upper()}" if name.isalpha() else (f"Digit{name}" if name.isdigit() else "")
+            code = (
+                f"Key{name.upper()}"
+                if name.isalpha()
+                else (f"Digit{name}" if name.isdigit() else "")
+            )
             vk = ord(name.upper()) if name.isalnum() else 0
         if modifiers & (MODIFIERS["alt"] | MODIFIERS["ctrl"] | MODIFIERS["meta"]):
             text = ""  # a chord types nothing by itself; xterm.js makes its sequence
-        down = {"type": "keyDown" if text else "rawKeyDown", "key": key, "code": code,
-                "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk, "modifiers": modifiers}
+        down = {
+            "type": "keyDown" if text else "rawKeyDown",
+            "key": key,
+            "code": code,
+            "windowsVirtualKeyCode": vk,
+            "nativeVirtualKeyCode": vk,
+            "modifiers": modifiers,
+        }
         if text:
             down.update(text=text, unmodifiedText=text)
         self.call("Input.dispatchKeyEvent", **down)
-        self.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=code,
-                  windowsVirtualKeyCode=vk, nativeVirtualKeyCode=vk, modifiers=modifiers)
+        self.call(
+            "Input.dispatchKeyEvent",
+            type="keyUp",
+            key=key,
+            code=code,
+            windowsVirtualKeyCode=vk,
+            nativeVirtualKeyCode=vk,
+            modifiers=modifiers,
+        )
 
     def type(self, text: str) -> None:
         for ch in text:

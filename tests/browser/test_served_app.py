@@ -41,8 +41,7 @@ def free_port() -> int:
 
 def env(home: Path) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
-    clean.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(home),
-                 DESKTERM_DATA_DIR=str(home))
+    clean.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(home), DESKTERM_DATA_DIR=str(home))
     return clean
 
 
@@ -61,13 +60,32 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
 @pytest.fixture
 def served(tmp_path):
     db = tmp_path / "site.db"
-    subprocess.run([sys.executable, "-m", "deskterm", "demo", "--db", str(db)], env=env(tmp_path),
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "deskterm", "demo", "--db", str(db)],
+        env=env(tmp_path),
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "deskterm", "--lang", "en", "serve", "--db", str(db),
-         "--port", str(port)],
-        env=env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "deskterm",
+            "--lang",
+            "en",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+        ],
+        env=env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_port(port, proc)
         yield f"http://127.0.0.1:{port}/", db, proc
@@ -90,7 +108,9 @@ def browser(tmp_path):
 
 def pending_reviews(db: Path) -> int:
     with sqlite3.connect(db) as conn:
-        return conn.execute("select count(*) from repair_fee_line where review = 'pending'").fetchone()[0]
+        return conn.execute(
+            "select count(*) from repair_fee_line where review = 'pending'"
+        ).fetchone()[0]
 
 
 def test_supervisor_signs_in_approves_a_fee_and_reads_the_shift_report(served, browser, tmp_path):
@@ -100,8 +120,10 @@ def test_supervisor_signs_in_approves_a_fee_and_reads_the_shift_report(served, b
 
     browser.open(url)
     seconds = browser.wait_for("Staff code", "Password", timeout=SIGN_IN_BUDGET_S)
-    print(f"sign-in screen in the browser after {seconds:.2f} s, "
-          f"{browser.screen.columns} x {browser.screen.lines} cells")
+    print(
+        f"sign-in screen in the browser after {seconds:.2f} s, "
+        f"{browser.screen.columns} x {browser.screen.lines} cells"
+    )
     browser.screenshot(shots / "browser-1-sign-in.png")
 
     browser.focus()
@@ -145,7 +167,8 @@ def test_supervisor_signs_in_approves_a_fee_and_reads_the_shift_report(served, b
     with sqlite3.connect(db) as conn:
         approved = conn.execute(
             "select count(*) from repair_fee_line l join user u on u.id = l.reviewed_by "
-            "where u.code = 'sup1' and l.review = 'approved'").fetchone()[0]
+            "where u.code = 'sup1' and l.review = 'approved'"
+        ).fetchone()[0]
     assert approved >= 1
 
     # A new page load is a new app: it starts at the sign-in screen, nobody signed in.

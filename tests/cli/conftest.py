@@ -41,8 +41,16 @@ def cli():
 def desk_db(tmp_path, cli):
     """An initialised database file with an admin `boss` (password 'boss-pass-1')."""
     path = str(tmp_path / "desk.db")
-    result = cli("init", "--db", path, "--admin", "boss", "--admin-name", "Boss",
-                 env={"DESKTERM_PASSWORD": "boss-pass-1"})
+    result = cli(
+        "init",
+        "--db",
+        path,
+        "--admin",
+        "boss",
+        "--admin-name",
+        "Boss",
+        env={"DESKTERM_PASSWORD": "boss-pass-1"},
+    )
     assert result.exit_code == 0, result.output + result.stderr
     return path
 
@@ -51,6 +59,12 @@ def first_sign_in(cli, db: str, code: str, password: str) -> None:
     """An account an admin made changes its password before anything else (issue 19): change
     it, and change it back to the one the test uses."""
     for old, new in ((password, password + "-tmp"), (password + "-tmp", password)):
-        result = cli("passwd", "--db", db, "--user", code,
-                     env={"DESKTERM_PASSWORD": old, "DESKTERM_NEW_PASSWORD": new})
+        result = cli(
+            "passwd",
+            "--db",
+            db,
+            "--user",
+            code,
+            env={"DESKTERM_PASSWORD": old, "DESKTERM_NEW_PASSWORD": new},
+        )
         assert result.exit_code == 0, result.stderr

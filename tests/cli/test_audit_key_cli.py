@@ -31,16 +31,35 @@ def _one_sentence(stderr: str) -> str:
 def test_a_desk_without_the_key_refuses_and_makes_none(cli, desk_db, tmp_path):
     config = tmp_path / "empty-config"
     before = _count(desk_db)
-    result = cli("users", "add", "op7", "--name", "Op", "--db", desk_db,
-                 env={**ADMIN, KEY_ENV: None, "DESKTERM_CONFIG_DIR": str(config),
-                      "DESKTERM_NEW_PASSWORD": "op-password-1"})
+    result = cli(
+        "users",
+        "add",
+        "op7",
+        "--name",
+        "Op",
+        "--db",
+        desk_db,
+        env={
+            **ADMIN,
+            KEY_ENV: None,
+            "DESKTERM_CONFIG_DIR": str(config),
+            "DESKTERM_NEW_PASSWORD": "op-password-1",
+        },
+    )
     assert result.exit_code == 1
     sentence = _one_sentence(result.stderr)
-    assert "no audit key" in sentence and str(config / "audit.key") in sentence and KEY_ENV in sentence
+    assert (
+        "no audit key" in sentence and str(config / "audit.key") in sentence and KEY_ENV in sentence
+    )
     assert not (config / "audit.key").exists()  # no key of its own
     assert _count(desk_db) == before  # and nothing chained
-    verify = cli("audit", "verify", "--db", desk_db,
-                 env={**ADMIN, KEY_ENV: None, "DESKTERM_CONFIG_DIR": str(config)})
+    verify = cli(
+        "audit",
+        "verify",
+        "--db",
+        desk_db,
+        env={**ADMIN, KEY_ENV: None, "DESKTERM_CONFIG_DIR": str(config)},
+    )
     assert verify.exit_code == 1 and "no audit key" in _one_sentence(verify.stderr)
 
 
@@ -61,8 +80,16 @@ def test_init_and_demo_make_a_key_for_a_new_database_only(cli, tmp_path):
 
 def test_a_wrong_key_refuses_writes_and_verify_says_wrong_key(cli, desk_db):
     before = _count(desk_db)
-    result = cli("users", "add", "op7", "--name", "Op", "--db", desk_db,
-                 env={**ADMIN, KEY_ENV: OTHER_KEY, "DESKTERM_NEW_PASSWORD": "op-password-1"})
+    result = cli(
+        "users",
+        "add",
+        "op7",
+        "--name",
+        "Op",
+        "--db",
+        desk_db,
+        env={**ADMIN, KEY_ENV: OTHER_KEY, "DESKTERM_NEW_PASSWORD": "op-password-1"},
+    )
     assert result.exit_code == 1
     sentence = _one_sentence(result.stderr)
     assert "does not verify the last audit event" in sentence and KEY_ENV in sentence
@@ -85,8 +112,16 @@ def test_a_deleted_head_is_a_finding_and_writes_refuse_in_one_sentence(cli, desk
     assert verify.exit_code == 1
     assert "the audit head is missing" in verify.stderr, verify.stderr
     assert "UNIQUE" not in verify.stderr + verify.output
-    result = cli("users", "add", "op7", "--name", "Op", "--db", desk_db,
-                 env={**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"})
+    result = cli(
+        "users",
+        "add",
+        "op7",
+        "--name",
+        "Op",
+        "--db",
+        desk_db,
+        env={**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"},
+    )
     assert result.exit_code == 1
     assert _one_sentence(result.stderr).startswith("The audit head is missing: nothing was saved.")
     assert _count(desk_db) == before

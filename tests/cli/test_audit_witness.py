@@ -34,8 +34,16 @@ def test_a_tail_rolled_back_by_hand_is_found_by_the_witness(cli, desk_db, tmp_pa
     shutil.copy(desk_db, older)
     old_seq = _head(desk_db)[0]
     for code in ("op7", "op8"):
-        result = cli("users", "add", code, "--name", "Op", "--db", desk_db,
-                     env={**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"})
+        result = cli(
+            "users",
+            "add",
+            code,
+            "--name",
+            "Op",
+            "--db",
+            desk_db,
+            env={**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"},
+        )
         assert result.exit_code == 0, result.stderr
     seen = _head(desk_db)
     assert audit_witness.read(f"sqlite:///{desk_db}") == (seen[0], seen[1])
@@ -48,7 +56,9 @@ def test_a_tail_rolled_back_by_hand_is_found_by_the_witness(cli, desk_db, tmp_pa
     for _ in range(3):  # the verifier's own sign-ins append after the cut: still found
         verify = cli("audit", "verify", "--db", desk_db, env=ADMIN)
         assert verify.exit_code == 1, verify.output
-        assert f"the chain was cut back below event {seen[0]} seen by this machine" in verify.stderr, verify.stderr
+        assert (
+            f"the chain was cut back below event {seen[0]} seen by this machine" in verify.stderr
+        ), verify.stderr
     assert _head(desk_db)[0] > old_seq
 
 
@@ -57,8 +67,16 @@ def test_restore_starts_the_witness_afresh(cli, desk_db, tmp_path):
     folder.mkdir()
     result = cli("db", "backup", str(folder), "--db", desk_db, env=ADMIN)
     assert result.exit_code == 0, result.stderr
-    cli("users", "add", "op7", "--name", "Op", "--db", desk_db,
-        env={**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"})
+    cli(
+        "users",
+        "add",
+        "op7",
+        "--name",
+        "Op",
+        "--db",
+        desk_db,
+        env={**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"},
+    )
     (made,) = [p for p in folder.iterdir() if p.name.endswith(".db")]
     gc.collect()  # the engines of the commands run above in this process (each its own process in life)
     restored = cli("db", "restore", str(made), "--db", desk_db, "--yes", env=ADMIN)

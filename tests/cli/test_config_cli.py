@@ -25,10 +25,13 @@ def test_config_path_prints_the_settings_file(cli):
 
 
 def test_config_show_names_where_each_value_came_from(cli):
-    settings_file('timezone = "Europe/Berlin"\n[sla]\nurgent_onsite_minutes = 90\n'
-                  '[keymap]\n"visitors.new" = "ctrl+y"\n')
-    result = cli("config", "show", env={"DESKTERM_POST": "东门",
-                                            "DESKTERM_SLA__URGENT_FIX_MINUTES": "600"})
+    settings_file(
+        'timezone = "Europe/Berlin"\n[sla]\nurgent_onsite_minutes = 90\n'
+        '[keymap]\n"visitors.new" = "ctrl+y"\n'
+    )
+    result = cli(
+        "config", "show", env={"DESKTERM_POST": "东门", "DESKTERM_SLA__URGENT_FIX_MINUTES": "600"}
+    )
     assert result.exit_code == 0, result.stderr
     lines = result.output.splitlines()
     assert lines[0].startswith(f"# {os.environ['DESKTERM_SETTINGS']}")
@@ -43,13 +46,17 @@ def test_config_show_names_where_each_value_came_from(cli):
     names = {*shown, *(line.split()[1] for line in lines[1:] if line.startswith("# "))}
     assert names == set(Settings.model_fields)
     assert Settings(**shown) == Settings(
-        timezone="Europe/Berlin", post="东门", keymap={"visitors.new": "ctrl+y"},
-        sla={"urgent_onsite_minutes": 90, "urgent_fix_minutes": 600})
+        timezone="Europe/Berlin",
+        post="东门",
+        keymap={"visitors.new": "ctrl+y"},
+        sla={"urgent_onsite_minutes": 90, "urgent_fix_minutes": 600},
+    )
 
 
 def test_config_show_never_prints_a_database_password(cli):
-    result = cli("config", "show",
-                 env={"DESKTERM_DB": "postgresql+psycopg://desk:s3cret@db.site/deskterm"})
+    result = cli(
+        "config", "show", env={"DESKTERM_DB": "postgresql+psycopg://desk:s3cret@db.site/deskterm"}
+    )
     assert result.exit_code == 0, result.stderr
     assert "s3cret" not in result.output
     assert 'db = "postgresql+psycopg://desk:***@db.site/deskterm"  # environment' in result.output
@@ -62,16 +69,28 @@ def test_the_settings_language_is_spoken_unless_lang_says_otherwise(cli):
     assert "(read)" in cli("config", "show", env={"DESKTERM_LANG": "en"}).output.splitlines()[0]
 
 
-@pytest.mark.parametrize(("text", "env", "sentence"), [
-    ('timezone = "Mars/Olympus"\n', {},
-     "The setting timezone must be a time zone name such as Asia/Shanghai, not 'Mars/Olympus'."),
-    ("", {"DESKTERM_IDLE_LOCK_MINUTES": "-3"},
-     "The setting idle_lock_minutes must be a whole number of at least 0, not -3."),
-    ('[keymap]\n"visitors.nothing" = "ctrl+y"\n', {},
-     "The setting keymap.visitors.nothing names no action of the desk; the ids are like "
-     "visitors.new or app.help."),
-    ("timezone = \n", {}, None),
-])
+@pytest.mark.parametrize(
+    ("text", "env", "sentence"),
+    [
+        (
+            'timezone = "Mars/Olympus"\n',
+            {},
+            "The setting timezone must be a time zone name such as Asia/Shanghai, not 'Mars/Olympus'.",
+        ),
+        (
+            "",
+            {"DESKTERM_IDLE_LOCK_MINUTES": "-3"},
+            "The setting idle_lock_minutes must be a whole number of at least 0, not -3.",
+        ),
+        (
+            '[keymap]\n"visitors.nothing" = "ctrl+y"\n',
+            {},
+            "The setting keymap.visitors.nothing names no action of the desk; the ids are like "
+            "visitors.new or app.help.",
+        ),
+        ("timezone = \n", {}, None),
+    ],
+)
 @pytest.mark.parametrize("command", [("config", "show"), ("db", "status"), ()])
 def test_a_bad_setting_is_one_sentence_and_exit_1(cli, desk_db, text, env, sentence, command):
     if command == ("db", "status") and "keymap" in text:
@@ -100,27 +119,40 @@ def test_config_show_masks_a_password_in_the_url_query(cli, name):
 
 
 def test_config_show_warns_of_a_stray_deskterm_variable_and_still_shows(cli):
-    result = cli("config", "show", env={"DESKTERM_IDLE_LOCK_MINUTEZ": "3",
-                                        "DESKTERM_TEST_SOMETHING": "1"})
+    result = cli(
+        "config", "show", env={"DESKTERM_IDLE_LOCK_MINUTEZ": "3", "DESKTERM_TEST_SOMETHING": "1"}
+    )
     assert result.exit_code == 0, result.stderr
     assert "idle_lock_minutes = 5  # default" in result.output.splitlines()
     assert result.stderr.strip().splitlines() == [
         "Warning: the environment variable DESKTERM_IDLE_LOCK_MINUTEZ is not a setting; it is "
-        "ignored (did you mean DESKTERM_IDLE_LOCK_MINUTES?)."]
+        "ignored (did you mean DESKTERM_IDLE_LOCK_MINUTES?)."
+    ]
 
 
-@pytest.mark.parametrize(("env", "sentence"), [
-    ({"DESKTERM_SLA__URGENT_ONSITE_MINUTE": "1"},
-     "The environment variable DESKTERM_SLA__URGENT_ONSITE_MINUTE names no setting of deskterm."),
-    ({"DESKTERM_BACKUP_MAX_AGE_HOURS": "999999999999999999"},
-     "The setting backup_max_age_hours must be a whole number of at most 8760, not "
-     "999999999999999999."),
-    ({"DESKTERM_WARRANTY_MONTHS": "99999999999"},
-     "The setting warranty_months must be a whole number of at most 120, not 99999999999."),
-    ({"DESKTERM_SHIFT_STARTS": '["08:00", "08:00"]'},
-     "The setting shift_starts holds 08:00 twice; each shift starts at a time of its own."),
-    ({"DESKTERM_SETTINGS": "/"}, "The settings file / is a folder or a device, not a file."),
-])
+@pytest.mark.parametrize(
+    ("env", "sentence"),
+    [
+        (
+            {"DESKTERM_SLA__URGENT_ONSITE_MINUTE": "1"},
+            "The environment variable DESKTERM_SLA__URGENT_ONSITE_MINUTE names no setting of deskterm.",
+        ),
+        (
+            {"DESKTERM_BACKUP_MAX_AGE_HOURS": "999999999999999999"},
+            "The setting backup_max_age_hours must be a whole number of at most 8760, not "
+            "999999999999999999.",
+        ),
+        (
+            {"DESKTERM_WARRANTY_MONTHS": "99999999999"},
+            "The setting warranty_months must be a whole number of at most 120, not 99999999999.",
+        ),
+        (
+            {"DESKTERM_SHIFT_STARTS": '["08:00", "08:00"]'},
+            "The setting shift_starts holds 08:00 twice; each shift starts at a time of its own.",
+        ),
+        ({"DESKTERM_SETTINGS": "/"}, "The settings file / is a folder or a device, not a file."),
+    ],
+)
 @pytest.mark.parametrize("command", [("config", "show"), ("db", "status")])
 def test_a_bad_environment_is_one_sentence_naming_its_source(cli, desk_db, env, sentence, command):
     args = (*command, "--db", desk_db) if command == ("db", "status") else command
@@ -155,10 +187,17 @@ def test_every_number_accepted_works(cli, desk_db, which):
     """Issue 20: a setting at its bound is accepted and works (no OverflowError from a time)."""
     import annotated_types
 
-    env = {**numeric_extremes(getattr(annotated_types, which)), "DESKTERM_USER": "boss",
-           "DESKTERM_PASSWORD": "boss-pass-1"}
-    for args in (("config", "show"), ("notice", "--db", desk_db), ("db", "backup", "--db", desk_db),
-                 ("db", "status", "--db", desk_db)):
+    env = {
+        **numeric_extremes(getattr(annotated_types, which)),
+        "DESKTERM_USER": "boss",
+        "DESKTERM_PASSWORD": "boss-pass-1",
+    }
+    for args in (
+        ("config", "show"),
+        ("notice", "--db", desk_db),
+        ("db", "backup", "--db", desk_db),
+        ("db", "status", "--db", desk_db),
+    ):
         result = cli(*args, env=env)
         assert "Unexpected" not in result.stderr, (args, result.stderr)
         assert result.exit_code == 0, (args, result.stderr)

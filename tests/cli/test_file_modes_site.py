@@ -19,11 +19,20 @@ PASSWORD = "a long site password"
 
 def deskterm(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
-    env.update(PYTHONPATH=str(ROOT), DESKTERM_DATA_DIR=str(home / "data"),
-               DESKTERM_CONFIG_DIR=str(home / "config"), DESKTERM_PASSWORD=PASSWORD)
-    return subprocess.run([sys.executable, "-m", "deskterm", "--lang", "en", *args], env=env,
-                          capture_output=True, text=True, timeout=600,
-                          preexec_fn=lambda: os.umask(0o022))
+    env.update(
+        PYTHONPATH=str(ROOT),
+        DESKTERM_DATA_DIR=str(home / "data"),
+        DESKTERM_CONFIG_DIR=str(home / "config"),
+        DESKTERM_PASSWORD=PASSWORD,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "deskterm", "--lang", "en", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=lambda: os.umask(0o022),
+    )
 
 
 def mode(path: Path) -> int:
@@ -54,7 +63,16 @@ def test_init_demo_and_restore_leave_private_files_under_umask_022(tmp_path):
     done = deskterm("db", "backup", str(backup), "--user", "admin1", home=tmp_path)
     assert done.returncode == 0, done.stderr
     restored = data / "restored.db"
-    done = deskterm("db", "restore", str(backup), "--db", str(restored), "--user", "admin1",
-                    "--yes", home=tmp_path)
+    done = deskterm(
+        "db",
+        "restore",
+        str(backup),
+        "--db",
+        str(restored),
+        "--user",
+        "admin1",
+        "--yes",
+        home=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert_private(restored)

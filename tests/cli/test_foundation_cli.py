@@ -70,7 +70,10 @@ def test_init_interactive(cli, tmp_path):
 def test_malformed_db_is_one_sentence_exit_2(cli):
     result = cli("audit", "verify", "--db", "mysql://nowhere/x")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "'mysql://nowhere/x' is not a database path or URL deskterm can open."
+    assert (
+        result.stderr.strip()
+        == "'mysql://nowhere/x' is not a database path or URL deskterm can open."
+    )
 
 
 def test_uninitialised_db_names_the_command(cli, tmp_path):
@@ -81,9 +84,19 @@ def test_uninitialised_db_names_the_command(cli, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [["audit", "verify"], ["db", "check"], ["export", "visitors"],
-                                     ["report", "daily"], ["import", "units", "x.csv"],
-                                     ["users", "list"], ["purge", "visitors"], ["db", "upgrade"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["audit", "verify"],
+        ["db", "check"],
+        ["export", "visitors"],
+        ["report", "daily"],
+        ["import", "units", "x.csv"],
+        ["users", "list"],
+        ["purge", "visitors"],
+        ["db", "upgrade"],
+    ],
+)
 def test_only_init_and_demo_create_a_database(cli, tmp_path, command):
     """A mistyped --db is refused in one sentence and leaves no empty database behind; so is
     an empty --db (it must not open the default one)."""
@@ -92,7 +105,10 @@ def test_only_init_and_demo_create_a_database(cli, tmp_path, command):
     args = [a if a != "x.csv" else str(tmp_path / "x.csv") for a in command]
     result = cli(*args, "--db", str(typo), env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "x"})
     assert result.exit_code == 2
-    assert f"There is no database at {typo}: check the path, or create one with `deskterm init" in result.stderr
+    assert (
+        f"There is no database at {typo}: check the path, or create one with `deskterm init"
+        in result.stderr
+    )
     assert not typo.exists()
     empty = cli(*args, "--db", "", env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "x"})
     assert empty.exit_code == 2 and "--db is empty" in empty.stderr
@@ -121,11 +137,24 @@ def test_operator_may_not_manage_users_and_denial_is_audited(cli, desk_db):
     env = {**ADMIN, "DESKTERM_NEW_PASSWORD": "op-password-1"}
     cli("users", "add", "op7", "--name", "Op", "--db", desk_db, "--user", "boss", env=env)
     first_sign_in(cli, desk_db, "op7", "op-password-1")
-    r = cli("users", "list", "--db", desk_db, "--user", "op7", env={"DESKTERM_PASSWORD": "op-password-1"})
+    r = cli(
+        "users",
+        "list",
+        "--db",
+        desk_db,
+        "--user",
+        "op7",
+        env={"DESKTERM_PASSWORD": "op-password-1"},
+    )
     assert r.exit_code == 1
     assert r.stderr.strip() == "Your role (operator) may not do this: users.manage."
     con = sqlite3.connect(desk_db)
-    assert con.execute("select count(*) from audit_event where action='permission.denied'").fetchone()[0] == 1
+    assert (
+        con.execute("select count(*) from audit_event where action='permission.denied'").fetchone()[
+            0
+        ]
+        == 1
+    )
 
 
 def test_wrong_password_exit_1(cli, desk_db):
@@ -196,16 +225,20 @@ def test_init_never_overwrites_a_sites_own_categories(cli, desk_db):
     """D-30 (issue 21): a site renamed and reclassified a category; init again keeps it, and a
     shipped category the site deleted comes back (it is missing, not edited)."""
     con = sqlite3.connect(desk_db)
-    con.execute("update repair_category set name_zh = '暖气片不热(本小区)', repair_class = 'urgent' "
-                "where code = 'heating_not_warm'")
+    con.execute(
+        "update repair_category set name_zh = '暖气片不热(本小区)', repair_class = 'urgent' "
+        "where code = 'heating_not_warm'"
+    )
     shipped = con.execute("select count(*) from repair_category").fetchone()[0]
-    gone = con.execute("select code from repair_category where code != 'heating_not_warm' "
-                       "order by code limit 1").fetchone()[0]
+    gone = con.execute(
+        "select code from repair_category where code != 'heating_not_warm' order by code limit 1"
+    ).fetchone()[0]
     con.execute("delete from repair_category where code = ?", (gone,))
     con.commit()
     con.close()
     assert cli("init", "--db", desk_db).exit_code == 0
     con = sqlite3.connect(desk_db)
-    assert con.execute("select name_zh, repair_class from repair_category "
-                       "where code = 'heating_not_warm'").fetchone() == ("暖气片不热(本小区)", "urgent")
+    assert con.execute(
+        "select name_zh, repair_class from repair_category where code = 'heating_not_warm'"
+    ).fetchone() == ("暖气片不热(本小区)", "urgent")
     assert con.execute("select count(*) from repair_category").fetchone()[0] == shipped

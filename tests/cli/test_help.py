@@ -16,8 +16,18 @@ from deskterm.cli.helpfmt import width_of, wrap
 from deskterm.i18n import set_language
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGLISH_CLICK = ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message", "[default:",
-                 "[required]", "env var:", "[OPTIONS]", "COMMAND [ARGS]")
+ENGLISH_CLICK = (
+    "Usage:",
+    "Options:",
+    "Arguments:",
+    "Commands:",
+    "Show this message",
+    "[default:",
+    "[required]",
+    "env var:",
+    "[OPTIONS]",
+    "COMMAND [ARGS]",
+)
 
 
 def every_command(root, path=()):
@@ -49,7 +59,12 @@ def test_every_help_fits_80_columns_with_placeholders(cli, lang):
 
 def test_chinese_export_help(cli):
     out = cli("--lang", "zh", "export", "--help").output
-    assert "--since DATE" in out and "--out PATH" in out and "--db PATH|URL" in out and "--user CODE" in out
+    assert (
+        "--since DATE" in out
+        and "--out PATH" in out
+        and "--db PATH|URL" in out
+        and "--user CODE" in out
+    )
     assert "[默认：csv]" in out and "选项：" in out
 
 
@@ -66,26 +81,52 @@ def test_version(cli):
     assert result.exit_code == 0 and result.output == f"deskterm {__version__}\n"
 
 
-@pytest.mark.parametrize(("shell", "start"), [("bash", "_deskterm_completion()"), ("zsh", "#compdef deskterm"),
-                                              ("fish", "complete --command deskterm")])
+@pytest.mark.parametrize(
+    ("shell", "start"),
+    [
+        ("bash", "_deskterm_completion()"),
+        ("zsh", "#compdef deskterm"),
+        ("fish", "complete --command deskterm"),
+    ],
+)
 def test_completion_scripts(shell, start, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "_DESKTERM_COMPLETE": f"source_{shell}"}
-    script = subprocess.run([sys.executable, "-m", "deskterm"], env=env, capture_output=True, text=True,
-                            timeout=60, cwd=tmp_path)
+    script = subprocess.run(
+        [sys.executable, "-m", "deskterm"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert script.returncode == 0 and start in script.stdout
-    env.update({"_DESKTERM_COMPLETE": "complete_bash", "COMP_WORDS": "deskterm exp", "COMP_CWORD": "1"})
-    words = subprocess.run([sys.executable, "-m", "deskterm"], env=env, capture_output=True, text=True,
-                           timeout=60, cwd=tmp_path)
+    env.update(
+        {"_DESKTERM_COMPLETE": "complete_bash", "COMP_WORDS": "deskterm exp", "COMP_CWORD": "1"}
+    )
+    words = subprocess.run(
+        [sys.executable, "-m", "deskterm"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert words.stdout.split() == ["export"]
     assert list(tmp_path.iterdir()) == []  # completing never opens the app nor makes a database
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["export", "bogus"], "错误：'KIND' 的值无效：“bogus”不是可选值之一：visitors, inquiries"),
-    (["export"], "错误：缺少参数 'KIND'。"),
-    (["export", "visitors", "--bogus"], "错误：没有选项 '--bogus'。"),
-    (["export", "visitors", "--since", "nope"], "不是日期（如 2026-11-28, 20261128, today, yesterday, -7d）"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["export", "bogus"], "错误：'KIND' 的值无效：“bogus”不是可选值之一：visitors, inquiries"),
+        (["export"], "错误：缺少参数 'KIND'。"),
+        (["export", "visitors", "--bogus"], "错误：没有选项 '--bogus'。"),
+        (
+            ["export", "visitors", "--since", "nope"],
+            "不是日期（如 2026-11-28, 20261128, today, yesterday, -7d）",
+        ),
+    ],
+)
 def test_usage_errors_in_chinese(cli, desk_db, args, words):
     result = cli("--lang", "zh", *args, "--db", desk_db)
     assert result.exit_code == 2

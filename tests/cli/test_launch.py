@@ -10,18 +10,21 @@ from deskterm import schema
 from deskterm.cli import launch
 
 
-@pytest.mark.parametrize(("argv", "expected"), [
-    ([], (True, None)),
-    (["run"], (True, None)),
-    (["--db", "/x/desk.db"], (True, "/x/desk.db")),
-    (["run", "--db=/x/desk.db"], (True, "/x/desk.db")),
-    (["--db"], (False, None)),
-    (["--db", "--help"], (False, None)),
-    (["--help"], (False, None)),
-    (["run", "--help"], (False, None)),
-    (["demo", "--db", "x.db"], (False, None)),
-    (["--db", "x.db", "run"], (False, None)),
-])
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], (True, None)),
+        (["run"], (True, None)),
+        (["--db", "/x/desk.db"], (True, "/x/desk.db")),
+        (["run", "--db=/x/desk.db"], (True, "/x/desk.db")),
+        (["--db"], (False, None)),
+        (["--db", "--help"], (False, None)),
+        (["--help"], (False, None)),
+        (["run", "--help"], (False, None)),
+        (["demo", "--db", "x.db"], (False, None)),
+        (["--db", "x.db", "run"], (False, None)),
+    ],
+)
 def test_only_plain_app_openings_take_the_short_way(argv, expected):
     assert launch.app_db_option(argv) == expected
 
@@ -30,8 +33,9 @@ def test_a_missing_database_is_refused_in_one_sentence_and_not_created(cli, tmp_
     path = tmp_path / "none.db"
     result = cli("--db", str(path))
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("This database is empty or not a deskterm database; "
-                                     "run `deskterm init` first.")
+    assert result.stderr.strip() == (
+        "This database is empty or not a deskterm database; run `deskterm init` first."
+    )
     assert not path.exists()
 
 
@@ -55,8 +59,10 @@ def test_the_schema_head_is_read_from_the_revision_files_as_alembic_reads_it():
     from alembic.script import ScriptDirectory
 
     schema.head_revision.cache_clear()
-    assert schema.head_revision() == ScriptDirectory.from_config(
-        schema.alembic_config()).get_current_head()
+    assert (
+        schema.head_revision()
+        == ScriptDirectory.from_config(schema.alembic_config()).get_current_head()
+    )
 
 
 def test_the_sign_in_screen_needs_neither_sqlalchemy_nor_typer_nor_alembic():

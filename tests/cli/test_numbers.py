@@ -26,8 +26,12 @@ def _int_options():
 
 def test_every_whole_number_option_refuses_in_one_sentence(cli):
     options = _int_options()
-    assert {(p, o) for p, o in options} >= {(("purge", "visitors"), "--older-than"), (("report",), "--shift"),
-                                            (("demo",), "--scale"), (("serve",), "--port")}
+    assert {(p, o) for p, o in options} >= {
+        (("purge", "visitors"), "--older-than"),
+        (("report",), "--shift"),
+        (("demo",), "--scale"),
+        (("serve",), "--port"),
+    }
     for path, option in options:
         args = list(path) + (["shift"] if path == ("report",) else [])
         for bad in ("99999999999999999999", "x", "-1", "1.5"):
@@ -36,21 +40,34 @@ def test_every_whole_number_option_refuses_in_one_sentence(cli):
             assert "is not a whole number" in result.stderr, (path, option, bad, result.stderr)
             assert "Input should" not in result.stderr and "Unexpected" not in result.stderr
         zh = cli("--lang", "zh", *args, option, "x")
-        assert zh.exit_code == 2 and "不是" in zh.stderr and "whole number" not in zh.stderr, zh.stderr
+        assert zh.exit_code == 2 and "不是" in zh.stderr and "whole number" not in zh.stderr, (
+            zh.stderr
+        )
 
 
 def test_purge_zero_days_is_refused(cli):
     result = cli("--lang", "zh", "purge", "visitors", "--older-than", "0")
-    assert result.exit_code == 2 and "“0”不是 1 到 36,500 之间的整数。" in result.stderr, result.stderr
+    assert result.exit_code == 2 and "“0”不是 1 到 36,500 之间的整数。" in result.stderr, (
+        result.stderr
+    )
 
 
 # The arguments a command needs before it looks at --db; a new command with --db and required
 # arguments fails test_no_command_but_init_demo_restore_writes_a_database until it is named here.
-ARGS = {("export",): ["units"], ("report",): ["daily"], ("import",): ["units", "FILE"],
-        ("users", "add"): ["op7", "--name", "某人"], ("users", "passwd"): ["op7"], ("users", "disable"): ["op7"],
-        ("users", "enable"): ["op7"], ("users", "role"): ["op7", "operator"], ("users", "unlock"): ["op7"],
-        ("users", "recover"): ["op7", "--name", "某人"], ("engineers", "add"): ["王师傅"],
-        ("engineers", "duty"): ["王师傅", "on"]}
+ARGS = {
+    ("export",): ["units"],
+    ("report",): ["daily"],
+    ("import",): ["units", "FILE"],
+    ("users", "add"): ["op7", "--name", "某人"],
+    ("users", "passwd"): ["op7"],
+    ("users", "disable"): ["op7"],
+    ("users", "enable"): ["op7"],
+    ("users", "role"): ["op7", "operator"],
+    ("users", "unlock"): ["op7"],
+    ("users", "recover"): ["op7", "--name", "某人"],
+    ("engineers", "add"): ["王师傅"],
+    ("engineers", "duty"): ["王师傅", "on"],
+}
 MAKERS = {("init",), ("demo",), ("db", "restore")}  # the commands that may make a database
 APP = {(), ("run",)}  # the desk app itself: cli/launch.py looks at the file read-only first
 
@@ -90,8 +107,17 @@ def test_no_command_but_init_demo_restore_writes_a_database(cli, tmp_path):
             if target.name == "empty.db":
                 target.write_bytes(b"")
             before = target.read_bytes()
-            result = cli(*path, *args, "--db", str(target),
-                         env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "x", "DESKTERM_NEW_PASSWORD": "y" * 12})
+            result = cli(
+                *path,
+                *args,
+                "--db",
+                str(target),
+                env={
+                    "DESKTERM_USER": "boss",
+                    "DESKTERM_PASSWORD": "x",
+                    "DESKTERM_NEW_PASSWORD": "y" * 12,
+                },
+            )
             assert result.exit_code != 0, (path, target.name)
             assert target.read_bytes() == before, (path, target.name)
             assert not any(tmp_path.glob(f"{target.name}-*")), (path, target.name)

@@ -24,10 +24,13 @@ def demo(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize(("kind", "sections"), [
-    ("complaints", {"summary": "Complaints by category"}),
-    ("repairs", {"resident_log": "Repairs by category", "public_log": "Repairs by category"}),
-])
+@pytest.mark.parametrize(
+    ("kind", "sections"),
+    [
+        ("complaints", {"summary": "Complaints by category"}),
+        ("repairs", {"resident_log": "Repairs by category", "public_log": "Repairs by category"}),
+    ],
+)
 def test_complaints_and_repairs_reports_have_charts(cli, demo, kind, sections):
     result = cli("report", kind, "-f", "json", "--db", demo, env=SUP)
     assert result.exit_code == 0, result.stderr

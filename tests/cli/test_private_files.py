@@ -21,17 +21,19 @@ from deskterm.db import make_engine, run_write
 from tests.conftest import FIXED_NOW
 
 ROOT = Path(deskterm.__file__).parent
-WRITES = re.compile(r"\.write_text\(|\.write_bytes\(|\bopen\([^)]*['\"][wax]b?['\"]|os\.open\(|mkstemp\("
-                    r"|\.mkdir\(|sqlite3\.connect\(|\.backup\(|Workbook\(|os\.fdopen\(")
+WRITES = re.compile(
+    r"\.write_text\(|\.write_bytes\(|\bopen\([^)]*['\"][wax]b?['\"]|os\.open\(|mkstemp\("
+    r"|\.mkdir\(|sqlite3\.connect\(|\.backup\(|Workbook\(|os\.fdopen\("
+)
 # file -> the writer calls it may hold, and why they are private
 KNOWN = {
     "paths.py": "the helpers themselves (0600 files, 0700 folders)",
     "services/admin/maintenance.py": "backups and upgrade copies: made 0600 (open_private) before sqlite3 copies into them; "
-                                     "restore sets the target and its companions 0600 (test_backup_is_private)",
+    "restore sets the target and its companions 0600 (test_backup_is_private)",
     "schema.py": "reads the revision through a read-only sqlite3 connection (mode=ro), writes nothing",
     "cli/outfile.py": "report and export --out: mkstemp (0600) then os.replace, the file keeps 0600 "
-                      "(test_report_and_export_files_are_private); os.open without O_CREAT only of an "
-                      "existing device or FIFO (test_out_through_links_fifos_and_devices)",
+    "(test_report_and_export_files_are_private); os.open without O_CREAT only of an "
+    "existing device or FIFO (test_out_through_links_fifos_and_devices)",
     "cli/admin.py": "db backup / upgrade copies through maintenance.backup",
     "export.py": "xlsx into the export's temporary file (cli/export.py)",
 }
@@ -51,7 +53,9 @@ def _writer_sites() -> dict[str, list[str]]:
 
 def test_every_writer_is_known():
     unknown = {rel: lines for rel, lines in _writer_sites().items() if rel not in KNOWN}
-    assert unknown == {}, "write files through deskterm.paths (open_private, write_private_text, private_dir)"
+    assert unknown == {}, (
+        "write files through deskterm.paths (open_private, write_private_text, private_dir)"
+    )
 
 
 FOLDERS = re.compile(r"\.mkdir\(|makedirs\(|mkdtemp\(")
@@ -60,8 +64,11 @@ FOLDERS = re.compile(r"\.mkdir\(|makedirs\(|mkdtemp\(")
 def test_every_folder_is_made_by_private_dir():
     """S4: a folder deskterm makes (and each missing parent) is 0700 only through
     deskterm.paths.private_dir: no other place may make one."""
-    sites = {rel: [line for line in lines if FOLDERS.search(line)]
-             for rel, lines in _writer_sites().items() if rel != "paths.py"}
+    sites = {
+        rel: [line for line in lines if FOLDERS.search(line)]
+        for rel, lines in _writer_sites().items()
+        if rel != "paths.py"
+    }
     assert {rel: lines for rel, lines in sites.items() if lines} == {}
 
 
@@ -74,8 +81,19 @@ def test_a_backup_folder_and_its_missing_parents_are_private(tmp_path, cli):
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text(f'backup_dir = "{target}"\n', encoding="utf-8")
     db = str(tmp_path / "desk.db")
-    assert cli("init", "--db", db, "--admin", "boss", env={"DESKTERM_PASSWORD": "boss-pass-1"}).exit_code == 0
-    made = cli("db", "backup", "--db", db, env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"})
+    assert (
+        cli(
+            "init", "--db", db, "--admin", "boss", env={"DESKTERM_PASSWORD": "boss-pass-1"}
+        ).exit_code
+        == 0
+    )
+    made = cli(
+        "db",
+        "backup",
+        "--db",
+        db,
+        env={"DESKTERM_USER": "boss", "DESKTERM_PASSWORD": "boss-pass-1"},
+    )
     assert made.exit_code == 0, made.stderr
     assert _mode(outside) == 0o755
     assert _mode(outside / "bk") == 0o700 and _mode(target) == 0o700
@@ -161,15 +179,30 @@ def test_handover_sheets_are_saved_private(engine, clock, settings, staff, tmp_p
     from deskterm.services.shift import duty, handover
 
     actor = staff.operator
-    shift = run_write(engine, lambda s: duty.start_shift(
-        session=s, actor=actor, clock=clock, settings=settings,
-        self_check={item: True for item in settings.self_check_items}))
+    shift = run_write(
+        engine,
+        lambda s: duty.start_shift(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            self_check={item: True for item in settings.self_check_items},
+        ),
+    )
     from deskterm.services.actor import Actor
 
     on_duty = Actor(actor.user_id, actor.code, actor.name, actor.role, shift.id)
-    signed = run_write(engine, lambda s: handover.sign(
-        session=s, actor=on_duty, clock=clock, settings=settings, notices="钥匙齐全",
-        physical_items={"keys": 3}))
+    signed = run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=on_duty,
+            clock=clock,
+            settings=settings,
+            notices="钥匙齐全",
+            physical_items={"keys": 3},
+        ),
+    )
     from deskterm.db import run_read
 
     sheet = run_read(engine, lambda s: handover.load_sheet(s, signed.id))

@@ -38,21 +38,38 @@ def fill(path: str, *, old: int, recent: int) -> dict[str, list[str]]:
             name = f"Mark{key}{n:04d}甲乙"
             phone = f"1390{age:03d}{n:04d}"
             plate = f"粤Z{age:02d}{n:03d}"[:10]
-            slip = run_write(engine, lambda s, i=walk_in(
-                estate, visitor_name=name, phone=phone, plate=plate,
-                doc_number=valid_resident_id(n)): visitors.register_slip(
-                    session=s, actor=boss, clock=clock, settings=settings, slip_in=i))  # noqa: B023
+            slip = run_write(
+                engine,
+                lambda s, i=walk_in(estate, visitor_name=name, phone=phone, plate=plate, doc_number=valid_resident_id(n)), c=clock: (
+                    visitors.register_slip(
+                        session=s, actor=boss, clock=c, settings=settings, slip_in=i
+                    )
+                ),
+            )
             if n % 2:
                 clock.advance(minutes=90)
-                run_write(engine, lambda s, sid=slip.id: visitors.check_out(
-                    session=s, actor=boss, clock=clock, settings=settings, slip_id=sid))  # noqa: B023
+                run_write(
+                    engine,
+                    lambda s, sid=slip.id, c=clock: visitors.check_out(
+                        session=s, actor=boss, clock=c, settings=settings, slip_id=sid
+                    ),
+                )
             markers[key] += [name, phone]
         if key == "old" and count:
-            run_write(engine, lambda s, c=clock: add_expected(
-                session=s, actor=boss, clock=c, settings=settings,
-                expected_in=ExpectedVisitorCreate(visitor_name="ExpectedMarkOld",
-                                                  expected_on=local_day(c.now(), settings.timezone),
-                                                  host_resident_id=estate.li_si)))
+            run_write(
+                engine,
+                lambda s, c=clock: add_expected(
+                    session=s,
+                    actor=boss,
+                    clock=c,
+                    settings=settings,
+                    expected_in=ExpectedVisitorCreate(
+                        visitor_name="ExpectedMarkOld",
+                        expected_on=local_day(c.now(), settings.timezone),
+                        host_resident_id=estate.li_si,
+                    ),
+                ),
+            )
             markers["old"].append("ExpectedMarkOld")
     engine.dispose()
     return markers
@@ -68,13 +85,24 @@ def test_purge_removes_old_slips_for_good(cli, desk_db):
     markers = fill(desk_db, old=40, recent=5)
     before = raw(desk_db)
     assert all(m.encode() in before for m in markers["old"][:3])  # the scan can see them
-    result = cli("purge", "visitors", "--older-than", "180", "--db", desk_db, "--user", "boss",
-                 "--yes", env=ADMIN)
+    result = cli(
+        "purge",
+        "visitors",
+        "--older-than",
+        "180",
+        "--db",
+        desk_db,
+        "--user",
+        "boss",
+        "--yes",
+        env=ADMIN,
+    )
     assert result.exit_code == 0, result.stderr
     assert "40 visitor slips checked in before" in result.output
     assert "(20 of them never checked out) and 1 expected visitors" in result.output
     assert result.output.rstrip().endswith(
-        "Removed 40 visitor slips and 1 expected visitors older than 180 days.")
+        "Removed 40 visitor slips and 1 expected visitors older than 180 days."
+    )
     after = raw(desk_db)
     left = [m for m in markers["old"] if m.encode() in after]
     assert left == []
@@ -82,7 +110,8 @@ def test_purge_removes_old_slips_for_good(cli, desk_db):
     con = sqlite3.connect(desk_db)
     assert con.execute("select count(*) from visitor_slip").fetchone()[0] == 5
     (detail,) = con.execute(
-        "select detail from audit_event where action = 'visitor.purge'").fetchone()
+        "select detail from audit_event where action = 'visitor.purge'"
+    ).fetchone()
     assert '"slips": 40' in detail or '"slips":40' in detail
     assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
     con.close()
@@ -91,8 +120,18 @@ def test_purge_removes_old_slips_for_good(cli, desk_db):
 
 def test_purge_asks_first_and_no_keeps_everything(cli, desk_db):
     fill(desk_db, old=3, recent=1)
-    result = cli("purge", "visitors", "--older-than", "180", "--db", desk_db, "--user", "boss",
-                 input="n\n", env=ADMIN)
+    result = cli(
+        "purge",
+        "visitors",
+        "--older-than",
+        "180",
+        "--db",
+        desk_db,
+        "--user",
+        "boss",
+        input="n\n",
+        env=ADMIN,
+    )
     assert result.exit_code == 1
     assert "Remove them? [y/N]" in result.output and "Cancelled." in result.stderr
     con = sqlite3.connect(desk_db)
@@ -108,18 +147,39 @@ def test_purge_with_nothing_old(cli, desk_db):
 
 def test_purge_is_for_admins(cli, desk_db):
     engine = make_engine(desk_db)
-    run_write(engine, lambda s: users.add_user(
-        session=s, actor=None, clock=FixedClock(datetime.now(UTC)), settings=Settings(),
-        code="op9", name="op9", role="operator", password="op9-pass-1"))
+    run_write(
+        engine,
+        lambda s: users.add_user(
+            session=s,
+            actor=None,
+            clock=FixedClock(datetime.now(UTC)),
+            settings=Settings(),
+            code="op9",
+            name="op9",
+            role="operator",
+            password="op9-pass-1",
+        ),
+    )
     engine.dispose()
-    result = cli("purge", "visitors", "--older-than", "1", "--db", desk_db, "--user", "op9",
-                 "--yes", env={"DESKTERM_PASSWORD": "op9-pass-1"})
+    result = cli(
+        "purge",
+        "visitors",
+        "--older-than",
+        "1",
+        "--db",
+        desk_db,
+        "--user",
+        "op9",
+        "--yes",
+        env={"DESKTERM_PASSWORD": "op9-pass-1"},
+    )
     assert result.exit_code == 1
     assert result.stderr.strip() == "Your role (operator) may not do this: purge.run."
 
 
 @pytest.mark.parametrize("days", ["0", "-5", "abc"])
 def test_purge_bad_days_is_usage_error(cli, desk_db, days):
-    result = cli("purge", "visitors", "--older-than", days, "--db", desk_db, "--user", "boss",
-                 env=ADMIN)
+    result = cli(
+        "purge", "visitors", "--older-than", days, "--db", desk_db, "--user", "boss", env=ADMIN
+    )
     assert result.exit_code == 2

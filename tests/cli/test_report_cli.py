@@ -30,9 +30,23 @@ def fixed_now(monkeypatch):
 
 @pytest.fixture
 def users(cli, desk_db):
-    for code, name, role in (("op1", "李静", "operator"), ("sup1", "王强", "supervisor"), ("op2", "张敏", "operator")):
-        result = cli("users", "add", code, "--name", name, "--role", role, "--db", desk_db,
-                     env={**ADMIN, "DESKTERM_NEW_PASSWORD": f"{code}-pass-1"})
+    for code, name, role in (
+        ("op1", "李静", "operator"),
+        ("sup1", "王强", "supervisor"),
+        ("op2", "张敏", "operator"),
+    ):
+        result = cli(
+            "users",
+            "add",
+            code,
+            "--name",
+            name,
+            "--role",
+            role,
+            "--db",
+            desk_db,
+            env={**ADMIN, "DESKTERM_NEW_PASSWORD": f"{code}-pass-1"},
+        )
         assert result.exit_code == 0, result.stderr
         first_sign_in(cli, desk_db, code, f"{code}-pass-1")
     con = sqlite3.connect(desk_db)
@@ -51,32 +65,100 @@ def day(users, fixed_now):
     engine = make_engine(path)
     units = estate(engine)
     op1, op2 = ids["op1"], ids["op2"]
-    (shift_id,) = add(engine, Shift(post="前台", operator_id=op1, started_at=START,
-                                    ended_at=START + timedelta(hours=12), status="closed",
-                                    self_check={"appearance": True, "desk_tidy": True, "equipment": False}))
+    (shift_id,) = add(
+        engine,
+        Shift(
+            post="前台",
+            operator_id=op1,
+            started_at=START,
+            ended_at=START + timedelta(hours=12),
+            status="closed",
+            self_check={"appearance": True, "desk_tidy": True, "equipment": False},
+        ),
+    )
     add(engine, Shift(post="前台", operator_id=op2, started_at=START + timedelta(hours=12)))
-    add(engine, Handover(post="前台", shift_id=shift_id, outgoing_user_id=op1, created_at=START + timedelta(hours=11),
-                         signed_at=START + timedelta(hours=11, minutes=50), status="refused",
-                         incoming_user_id=op2, answered_at=START + timedelta(hours=12, minutes=5),
-                         refusal_reason="钥匙少一把", physical_items={"keys": 5}, notices="电梯维保"))
-    add(engine,
-        slip("V20261128-0001", op1, at=START + timedelta(hours=1, minutes=30), host_unit_id=units["12-1203"],
-             visitor_name="张伟", phone="13812345678", status="left",
-             checked_out_at=START + timedelta(hours=2), slip_returned=True),
-        slip("V20261128-0002", op1, at=START + timedelta(hours=2, minutes=10), visitor_name="王五",
-             host_text="刘洋 12-0101", headcount=2, purpose="delivery"))
-    add(engine, RepairOrder(
-        number="R20261128-0001", unit_id=units["12-0101"], reporter_name="刘洋", reporter_contact="13700001111",
-        category_code="lift_failure", description="电梯停在3楼", repair_class="urgent", scope="public",
-        reported_at=START + timedelta(hours=1), reported_by=op1, shift_id=shift_id,
-        onsite_due_at=START + timedelta(hours=3), arrived_at=START + timedelta(hours=4),
-        fix_due_at=START + timedelta(hours=25)))
-    add(engine, PromisedReply(question="停车费标准?", asked_by="赵六", contact="13600002222",
-                              due_at=START + timedelta(hours=6), created_at=START + timedelta(hours=2),
-                              created_by=op1))
-    add(engine, LogbookEntry(occurred_at=START + timedelta(hours=3), recorded_at=START + timedelta(hours=3),
-                             category="security", location="北门", what=TRICKY, action_taken="报主管",
-                             user_id=op1, shift_id=shift_id))
+    add(
+        engine,
+        Handover(
+            post="前台",
+            shift_id=shift_id,
+            outgoing_user_id=op1,
+            created_at=START + timedelta(hours=11),
+            signed_at=START + timedelta(hours=11, minutes=50),
+            status="refused",
+            incoming_user_id=op2,
+            answered_at=START + timedelta(hours=12, minutes=5),
+            refusal_reason="钥匙少一把",
+            physical_items={"keys": 5},
+            notices="电梯维保",
+        ),
+    )
+    add(
+        engine,
+        slip(
+            "V20261128-0001",
+            op1,
+            at=START + timedelta(hours=1, minutes=30),
+            host_unit_id=units["12-1203"],
+            visitor_name="张伟",
+            phone="13812345678",
+            status="left",
+            checked_out_at=START + timedelta(hours=2),
+            slip_returned=True,
+        ),
+        slip(
+            "V20261128-0002",
+            op1,
+            at=START + timedelta(hours=2, minutes=10),
+            visitor_name="王五",
+            host_text="刘洋 12-0101",
+            headcount=2,
+            purpose="delivery",
+        ),
+    )
+    add(
+        engine,
+        RepairOrder(
+            number="R20261128-0001",
+            unit_id=units["12-0101"],
+            reporter_name="刘洋",
+            reporter_contact="13700001111",
+            category_code="lift_failure",
+            description="电梯停在3楼",
+            repair_class="urgent",
+            scope="public",
+            reported_at=START + timedelta(hours=1),
+            reported_by=op1,
+            shift_id=shift_id,
+            onsite_due_at=START + timedelta(hours=3),
+            arrived_at=START + timedelta(hours=4),
+            fix_due_at=START + timedelta(hours=25),
+        ),
+    )
+    add(
+        engine,
+        PromisedReply(
+            question="停车费标准?",
+            asked_by="赵六",
+            contact="13600002222",
+            due_at=START + timedelta(hours=6),
+            created_at=START + timedelta(hours=2),
+            created_by=op1,
+        ),
+    )
+    add(
+        engine,
+        LogbookEntry(
+            occurred_at=START + timedelta(hours=3),
+            recorded_at=START + timedelta(hours=3),
+            category="security",
+            location="北门",
+            what=TRICKY,
+            action_taken="报主管",
+            user_id=op1,
+            shift_id=shift_id,
+        ),
+    )
     engine.dispose()
     return path, shift_id
 
@@ -117,15 +199,25 @@ def test_shift_report_text_exact(cli, day):
     assert result.output.startswith(SHIFT_TEXT)
     body = result.output
     # D-11 / issue 21: the open items handed over are listed, not only counted.
-    assert body[len(SHIFT_TEXT):].startswith("\nOpen items handed over\nNothing was open.\n")
+    assert body[len(SHIFT_TEXT) :].startswith("\nOpen items handed over\nNothing was open.\n")
     assert "Slips issued                  2\nPeople                        3\n" in body
     assert "Still on site at the end      1\n" in body
     assert "V20261128-0002   王五      刘洋 12-0101   2026-11-28 10:10" in body
-    assert "On-site deadlines (urgent)        0/1 (0.0%)\nRepair deadlines                  —\n" in body
-    assert "R20261128-0001   Lift failure or    arrival on site   2026-11-28 11:00   2026-11-28 12:00   reported\n" in body
+    assert (
+        "On-site deadlines (urgent)        0/1 (0.0%)\nRepair deadlines                  —\n"
+        in body
+    )
+    assert (
+        "R20261128-0001   Lift failure or    arrival on site   2026-11-28 11:00   2026-11-28 12:00   reported\n"
+        in body
+    )
     assert "2026-11-28 14:00   赵六       停车费标准?" in body
-    assert "<b>=SUM(A1)</b> *急* |" in body and "[链接](http://x)" in body  # literally, not as markup
-    assert "138" not in body and "137" not in body and "136" not in body  # no phone, not even masked
+    assert (
+        "<b>=SUM(A1)</b> *急* |" in body and "[链接](http://x)" in body
+    )  # literally, not as markup
+    assert (
+        "138" not in body and "137" not in body and "136" not in body
+    )  # no phone, not even masked
     assert not re.search(r"[ \t]\n", body)  # no trailing spaces in a file
 
 
@@ -135,18 +227,48 @@ def test_shift_report_json_exact_keys_and_values(cli, day):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.output)
     assert (data["report"], data["start"], data["end"], data["generated_at"]) == (
-        "shift", "2026-11-28T08:00:00+08:00", "2026-11-28T20:00:00+08:00", "2026-11-28T20:30:00+08:00")
+        "shift",
+        "2026-11-28T08:00:00+08:00",
+        "2026-11-28T20:00:00+08:00",
+        "2026-11-28T20:30:00+08:00",
+    )
     sections = {s["key"]: s for s in data["sections"]}
-    assert list(sections) == ["shift", "handover", "visitors", "inquiries", "messages", "repairs",
-                              "fees", "complaints", "callbacks", "logbook"]
+    assert list(sections) == [
+        "shift",
+        "handover",
+        "visitors",
+        "inquiries",
+        "messages",
+        "repairs",
+        "fees",
+        "complaints",
+        "callbacks",
+        "logbook",
+    ]
     assert sections["handover"]["facts"]["refusal_reason"] == "钥匙少一把"
-    assert sections["visitors"]["facts"] == {"checked_in": 2, "people": 3, "checked_out": 1, "on_site": 1,
-                                             "long_stays": 1, "lost_slips": 0}
-    assert sections["repairs"]["facts"]["onsite_deadlines"] == {"part": 0, "whole": 1, "percent": 0.0}
-    assert sections["repairs"]["tables"][1]["rows"] == [{
-        "number": "R20261128-0001", "category": "Lift failure or lift not running normally",
-        "deadline": "arrival on site", "due": "2026-11-28T11:00:00+08:00", "done": "2026-11-28T12:00:00+08:00",
-        "status": "reported"}]
+    assert sections["visitors"]["facts"] == {
+        "checked_in": 2,
+        "people": 3,
+        "checked_out": 1,
+        "on_site": 1,
+        "long_stays": 1,
+        "lost_slips": 0,
+    }
+    assert sections["repairs"]["facts"]["onsite_deadlines"] == {
+        "part": 0,
+        "whole": 1,
+        "percent": 0.0,
+    }
+    assert sections["repairs"]["tables"][1]["rows"] == [
+        {
+            "number": "R20261128-0001",
+            "category": "Lift failure or lift not running normally",
+            "deadline": "arrival on site",
+            "due": "2026-11-28T11:00:00+08:00",
+            "done": "2026-11-28T12:00:00+08:00",
+            "status": "reported",
+        }
+    ]
     assert sections["messages"]["facts"]["promises_overdue"] == 1
     assert sections["logbook"]["tables"][0]["rows"][0]["what"] == TRICKY
     assert "1380" not in result.output and "1370" not in result.output
@@ -154,7 +276,9 @@ def test_shift_report_json_exact_keys_and_values(cli, day):
 
 def test_shift_report_markdown_escapes_user_text(cli, day):
     path, shift_id = day
-    result = cli("report", "shift", "--shift", str(shift_id), "-f", "markdown", "--db", path, env=SUP)
+    result = cli(
+        "report", "shift", "--shift", str(shift_id), "-f", "markdown", "--db", path, env=SUP
+    )
     assert result.exit_code == 0, result.stderr
     md = result.output
     assert md.startswith("# End-of-shift report\n\nShift 1 · 前台 · 李静 (op1)\n")
@@ -167,11 +291,23 @@ def test_shift_report_markdown_escapes_user_text(cli, day):
 def test_html_is_one_self_contained_file(cli, day, tmp_path):
     path, _shift = day
     target = tmp_path / "daily.html"
-    result = cli("report", "daily", "--date", "2026-11-28", "-f", "html", "-o", str(target), "--db", path, env=SUP)
+    result = cli(
+        "report",
+        "daily",
+        "--date",
+        "2026-11-28",
+        "-f",
+        "html",
+        "-o",
+        str(target),
+        "--db",
+        path,
+        env=SUP,
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"Report written to {target}.\n"
     page = target.read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">')
     assert "<svg" in page and "<script" not in page.lower()
     assert not re.search(r"(src|href)\s*=", page)  # nothing fetched from anywhere
     assert "http://x" in page  # the user's text, escaped, is the only address in the page
@@ -181,15 +317,32 @@ def test_html_is_one_self_contained_file(cli, day, tmp_path):
 
 def test_sla_lists_every_breach(cli, day):
     path, _shift = day
-    result = cli("report", "sla", "--since", "2026-11-01", "--until", "2026-11-28", "-f", "json", "--db", path, env=SUP)
+    result = cli(
+        "report",
+        "sla",
+        "--since",
+        "2026-11-01",
+        "--until",
+        "2026-11-28",
+        "-f",
+        "json",
+        "--db",
+        path,
+        env=SUP,
+    )
     assert result.exit_code == 0, result.stderr
     sections = {s["key"]: s for s in json.loads(result.output)["sections"]}
     assert sections["repairs"]["facts"]["onsite"] == {"part": 0, "whole": 1, "percent": 0.0}
     assert sections["repairs"]["facts"]["pending"] == 1  # the 24 h repair deadline still runs
     (breach,) = sections["breaches"]["tables"][0]["rows"]
-    assert (breach["number"], breach["deadline"], breach["late"]) == ("R20261128-0001", "arrival on site", 60)
+    assert (breach["number"], breach["deadline"], breach["late"]) == (
+        "R20261128-0001",
+        "arrival on site",
+        60,
+    )
     assert sections["repairs"]["charts"][0]["bars"] == [
-        {"label": "Lift failure or lift not running normally", "value": 0.0}]
+        {"label": "Lift failure or lift not running normally", "value": 0.0}
+    ]
     assert sections["other"]["facts"]["promised_replies"] == {"part": 0, "whole": 1, "percent": 0.0}
 
 
@@ -201,7 +354,9 @@ def test_visitors_report_counts_by_local_hour(cli, day):
     assert sections["summary"]["facts"]["average_stay"] == 30
     bars = dict((b["label"], b["value"]) for b in sections["traffic"]["charts"][0]["bars"])
     assert bars["09:00"] == 1 and bars["10:00"] == 1 and sum(bars.values()) == 2
-    assert sections["traffic"]["tables"][0]["rows"] == [{"day": "2026-11-28", "slips": 2, "people": 3}]
+    assert sections["traffic"]["tables"][0]["rows"] == [
+        {"day": "2026-11-28", "slips": 2, "people": 3}
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
@@ -222,8 +377,14 @@ def test_daily_report_lists_the_shifts(cli, day):
     path, _shift = day
     result = cli("report", "daily", "--date", "2026-11-28", "--db", path, env=SUP)
     assert result.exit_code == 0, result.stderr
-    assert "\n    1   前台   李静 (op1)   2026-11-28 08:00   2026-11-28 20:00   refused    op2\n" in result.output
-    assert "\n    2   前台   张敏 (op2)   2026-11-28 20:00   still on duty      none       —\n" in result.output
+    assert (
+        "\n    1   前台   李静 (op1)   2026-11-28 08:00   2026-11-28 20:00   refused    op2\n"
+        in result.output
+    )
+    assert (
+        "\n    2   前台   张敏 (op2)   2026-11-28 20:00   still on duty      none       —\n"
+        in result.output
+    )
 
 
 def test_shift_report_chinese(cli, day):
@@ -243,17 +404,28 @@ def test_reports_are_for_supervisors_and_admins(cli, day, who, code):
         assert result.output == ""
         assert result.stderr == "Your role (operator) may not do this: report.run.\n"
         con = sqlite3.connect(path)
-        (detail,) = con.execute("select detail from audit_event where action = 'permission.denied'").fetchone()
+        (detail,) = con.execute(
+            "select detail from audit_event where action = 'permission.denied'"
+        ).fetchone()
         assert json.loads(detail) == {"action": "report.run", "role": "operator"}
 
 
-@pytest.mark.parametrize("args,message", [
-    (["report", "visitors", "--shift", "1"], "--shift is for the shift report only."),
-    (["report", "shift", "--since", "2026-11-01"], "The shift report takes --shift or --date."),
-    (["report", "daily", "--date", "2026-11-28", "--since", "2026-11-01"], "Give one of --date, --shift, or --since/--until."),
-    (["report", "daily", "--date", "2026-13-40"], "'2026-13-40' is not a date like 2026-11-28, 20261128, today, yesterday, -7d"),
-    (["report", "weekly"], "Invalid value for"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["report", "visitors", "--shift", "1"], "--shift is for the shift report only."),
+        (["report", "shift", "--since", "2026-11-01"], "The shift report takes --shift or --date."),
+        (
+            ["report", "daily", "--date", "2026-11-28", "--since", "2026-11-01"],
+            "Give one of --date, --shift, or --since/--until.",
+        ),
+        (
+            ["report", "daily", "--date", "2026-13-40"],
+            "'2026-13-40' is not a date like 2026-11-28, 20261128, today, yesterday, -7d",
+        ),
+        (["report", "weekly"], "Invalid value for"),
+    ],
+)
 def test_bad_usage_exits_2(cli, users, args, message):
     path, _ids = users
     result = cli(*args, "--db", path, env=SUP)
@@ -281,19 +453,39 @@ def test_builders_run_on_every_engine(engine, staff, clock, settings, kind):
     op = staff.operator.user_id
     start = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # midnight in Shanghai
     add(engine, Shift(post="前台", operator_id=op, started_at=start))
-    add(engine,
-        slip("V20261128-0001", op, at=start + timedelta(hours=1), status="left",
-             checked_out_at=start + timedelta(hours=1, minutes=45)),
-        slip("V20261128-0002", op, at=start + timedelta(hours=9)))
-    add(engine, RepairOrder(number="R20261128-0001", reporter_name="刘洋", category_code="lift_failure",
-                            description="电梯停运", repair_class="urgent", scope="public",
-                            reported_at=start + timedelta(hours=2), reported_by=op,
-                            onsite_due_at=start + timedelta(hours=4), fix_due_at=start + timedelta(hours=26)))
+    add(
+        engine,
+        slip(
+            "V20261128-0001",
+            op,
+            at=start + timedelta(hours=1),
+            status="left",
+            checked_out_at=start + timedelta(hours=1, minutes=45),
+        ),
+        slip("V20261128-0002", op, at=start + timedelta(hours=9)),
+    )
+    add(
+        engine,
+        RepairOrder(
+            number="R20261128-0001",
+            reporter_name="刘洋",
+            category_code="lift_failure",
+            description="电梯停运",
+            repair_class="urgent",
+            scope="public",
+            reported_at=start + timedelta(hours=2),
+            reported_by=op,
+            onsite_due_at=start + timedelta(hours=4),
+            fix_due_at=start + timedelta(hours=26),
+        ),
+    )
     period = day_period(datetime(2026, 11, 28).date(), settings.timezone)
     if kind == "shift":
         period = Period(period.start, period.end)
     build = builder(kind)
-    report = run_read(engine, lambda s: build(session=s, period=period, settings=settings, clock=clock))
+    report = run_read(
+        engine, lambda s: build(session=s, period=period, settings=settings, clock=clock)
+    )
     data = json.loads(_render(report, "json"))
     assert data["report"] == kind
     if kind == "visitors":
@@ -325,25 +517,60 @@ def test_complaints_report_without_the_contact(cli, day):
     path, _shift = day
     engine = make_engine(path)
     op1 = sqlite3.connect(path).execute("select id from user where code = 'op1'").fetchone()[0]
-    (cid,) = add(engine, Complaint(number="C20261128-0001", who_name="周晓东", contact="13955556666",
-                                   category="noise_neighbours", content="楼上装修噪音 =1+1", received_at=START,
-                                   received_by=op1, reply_due_at=START + timedelta(hours=24), status="referred",
-                                   referred_at=START + timedelta(minutes=10)))
-    add(engine, Callback(subject_kind="complaint", subject_id=cid, due_at=START + timedelta(hours=5),
-                         done_at=START + timedelta(hours=4), result="satisfied"))
+    (cid,) = add(
+        engine,
+        Complaint(
+            number="C20261128-0001",
+            who_name="周晓东",
+            contact="13955556666",
+            category="noise_neighbours",
+            content="楼上装修噪音 =1+1",
+            received_at=START,
+            received_by=op1,
+            reply_due_at=START + timedelta(hours=24),
+            status="referred",
+            referred_at=START + timedelta(minutes=10),
+        ),
+    )
+    add(
+        engine,
+        Callback(
+            subject_kind="complaint",
+            subject_id=cid,
+            due_at=START + timedelta(hours=5),
+            done_at=START + timedelta(hours=4),
+            result="satisfied",
+        ),
+    )
     engine.dispose()
-    result = cli("report", "complaints", "--date", "2026-11-28", "-f", "json", "--db", path, env=SUP)
+    result = cli(
+        "report", "complaints", "--date", "2026-11-28", "-f", "json", "--db", path, env=SUP
+    )
     assert result.exit_code == 0, result.stderr
     sections = {s["key"]: s for s in json.loads(result.output)["sections"]}
     assert sections["summary"]["facts"]["received"] == 1
-    assert sections["summary"]["facts"]["callbacks_on_time"] == {"part": 1, "whole": 1, "percent": 100.0}
+    assert sections["summary"]["facts"]["callbacks_on_time"] == {
+        "part": 1,
+        "whole": 1,
+        "percent": 100.0,
+    }
     (row,) = sections["complaints"]["tables"][0]["rows"]
     assert (row["number"], row["status"], row["content"], row["reply_due"]) == (
-        "C20261128-0001", "referred", "楼上装修噪音 =1+1", "2026-11-29T08:00:00+08:00")
+        "C20261128-0001",
+        "referred",
+        "楼上装修噪音 =1+1",
+        "2026-11-29T08:00:00+08:00",
+    )
     (call,) = sections["callbacks"]["tables"][0]["rows"]
-    assert (call["number"], call["result"], call["on_time"]) == ("C20261128-0001", "satisfied", True)
+    assert (call["number"], call["result"], call["on_time"]) == (
+        "C20261128-0001",
+        "satisfied",
+        True,
+    )
     assert "5555" not in result.output
-    text = cli("--lang", "zh", "report", "complaints", "--date", "2026-11-28", "--db", path, env=SUP)
+    text = cli(
+        "--lang", "zh", "report", "complaints", "--date", "2026-11-28", "--db", path, env=SUP
+    )
     assert text.output.startswith("投诉报告\n") and "已转交" in text.output
 
 
@@ -353,18 +580,49 @@ def test_json_money_is_exact_fen_beside_the_yuan_text():
     under *_fen is ever text."""
     from deskterm.reports.model import Column, Fact, Money, Report, Section, Table
 
-    report = Report(kind="repairs", title="t", subtitle="", start=datetime(2026, 11, 1, tzinfo=UTC),
-                    end=datetime(2026, 11, 2, tzinfo=UTC), timezone="Asia/Shanghai",
-                    generated_at=datetime(2026, 11, 2, tzinfo=UTC),
-                    sections=[Section(key="s", title="s", facts=[Fact("fees_charged", "F", Money(123456)),
-                                                              Fact("count", "C", 3)],
-                                      tables=[Table("t", "T", [Column("number", "N"), Column("labour_fen", "L"),
-                                                               Column("total_yuan", "Y")],
-                                                    [["R1", Money(2000), Money(5)]])])])
+    report = Report(
+        kind="repairs",
+        title="t",
+        subtitle="",
+        start=datetime(2026, 11, 1, tzinfo=UTC),
+        end=datetime(2026, 11, 2, tzinfo=UTC),
+        timezone="Asia/Shanghai",
+        generated_at=datetime(2026, 11, 2, tzinfo=UTC),
+        sections=[
+            Section(
+                key="s",
+                title="s",
+                facts=[Fact("fees_charged", "F", Money(123456)), Fact("count", "C", 3)],
+                tables=[
+                    Table(
+                        "t",
+                        "T",
+                        [
+                            Column("number", "N"),
+                            Column("labour_fen", "L"),
+                            Column("total_yuan", "Y"),
+                        ],
+                        [["R1", Money(2000), Money(5)]],
+                    )
+                ],
+            )
+        ],
+    )
     section = json.loads(_render(report, "json"))["sections"][0]
-    assert section["facts"] == {"fees_charged_fen": 123456, "fees_charged_yuan": "1234.56", "count": 3}
-    assert section["tables"][0]["rows"] == [{"number": "R1", "labour_fen": 2000, "labour_yuan": "20.00",
-                                             "total_fen": 5, "total_yuan": "0.05"}]
+    assert section["facts"] == {
+        "fees_charged_fen": 123456,
+        "fees_charged_yuan": "1234.56",
+        "count": 3,
+    }
+    assert section["tables"][0]["rows"] == [
+        {
+            "number": "R1",
+            "labour_fen": 2000,
+            "labour_yuan": "20.00",
+            "total_fen": 5,
+            "total_yuan": "0.05",
+        }
+    ]
 
 
 def test_chart_counts_are_whole_in_every_format():
@@ -374,10 +632,15 @@ def test_chart_counts_are_whole_in_every_format():
 
     counts = Chart("by_category", "By category", [("漏水", 22.0), ("电梯", 3)])
     shares = Chart("met", "Met", [("漏水", 87.5)], percent=True)
-    report = Report(kind="repairs", title="t", start=datetime(2026, 11, 1, tzinfo=UTC),
-                    end=datetime(2026, 11, 2, tzinfo=UTC), timezone="Asia/Shanghai",
-                    generated_at=datetime(2026, 11, 2, tzinfo=UTC),
-                    sections=[Section(key="s", title="s", charts=[counts, shares])])
+    report = Report(
+        kind="repairs",
+        title="t",
+        start=datetime(2026, 11, 1, tzinfo=UTC),
+        end=datetime(2026, 11, 2, tzinfo=UTC),
+        timezone="Asia/Shanghai",
+        generated_at=datetime(2026, 11, 2, tzinfo=UTC),
+        sections=[Section(key="s", title="s", charts=[counts, shares])],
+    )
     for fmt in ("text", "markdown", "html", "json"):
         shown = _render(report, fmt)
         assert "22.0" not in shown and "3.0" not in shown, (fmt, shown)

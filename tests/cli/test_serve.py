@@ -19,10 +19,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args: str, home: Path, timeout: float = 120, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
-    env.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(home), DESKTERM_DATA_DIR=str(home),
-               **extra)
-    return subprocess.run([sys.executable, "-m", "deskterm", "--lang", "en", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    env.update(
+        PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(home), DESKTERM_DATA_DIR=str(home), **extra
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "deskterm", "--lang", "en", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def one_sentence(result: subprocess.CompletedProcess) -> str:
@@ -36,8 +42,17 @@ def one_sentence(result: subprocess.CompletedProcess) -> str:
 @pytest.fixture
 def demo_db(tmp_path) -> Path:
     db = tmp_path / "site.db"
-    done = run("init", "--db", str(db), "--admin", "admin1", "--admin-name", "Admin",
-               home=tmp_path, DESKTERM_PASSWORD="a long site password")
+    done = run(
+        "init",
+        "--db",
+        str(db),
+        "--admin",
+        "admin1",
+        "--admin-name",
+        "Admin",
+        home=tmp_path,
+        DESKTERM_PASSWORD="a long site password",
+    )
     assert done.returncode == 0, done.stderr
     return db
 
@@ -53,15 +68,18 @@ def test_a_port_in_use_is_one_sentence(tmp_path, demo_db):
 
 @pytest.mark.parametrize("port", ["0", "70000"])
 def test_a_port_that_is_no_port_is_one_sentence(tmp_path, demo_db, port):
-    assert "not a port" in one_sentence(run("serve", "--db", str(demo_db), "--port", port, home=tmp_path))
+    assert "not a port" in one_sentence(
+        run("serve", "--db", str(demo_db), "--port", port, home=tmp_path)
+    )
 
 
 def test_postgresql_unreachable_at_start_is_one_sentence(tmp_path):
     with socket.socket() as closed:  # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    line = one_sentence(run("serve", "--db", f"postgresql+psycopg://deskterm@127.0.0.1:{port}/site",
-                            home=tmp_path))
+    line = one_sentence(
+        run("serve", "--db", f"postgresql+psycopg://deskterm@127.0.0.1:{port}/site", home=tmp_path)
+    )
     assert line.startswith("The database cannot be reached") and "nothing is served" in line
 
 
@@ -92,10 +110,27 @@ def test_a_dropped_web_socket_is_one_log_line_and_the_server_serves_on(tmp_path,
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
-    env.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path))
+    env.update(
+        PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path)
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "deskterm", "--lang", "en", "serve", "--db", str(demo_db),
-         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "deskterm",
+            "--lang",
+            "en",
+            "serve",
+            "--db",
+            str(demo_db),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
@@ -188,10 +223,27 @@ def test_a_browser_tab_shows_the_apps_own_sentence_when_postgresql_went_away(eng
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
-    env.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path))
+    env.update(
+        PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path)
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "deskterm", "--lang", "en", "serve", "--db", through,
-         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "deskterm",
+            "--lang",
+            "en",
+            "serve",
+            "--db",
+            through,
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     screen = pyte.Screen(80, 24)
     stream = pyte.ByteStream(screen)
 
@@ -228,8 +280,17 @@ def test_a_browser_tab_shows_the_apps_own_sentence_when_postgresql_went_away(eng
     assert "Traceback" not in err, err
 
 
-@pytest.mark.parametrize("bad", ["desk.example.com", "desk.example.com/sub", "ftp://desk.example.com",
-                                 "https://", "https://desk.example.com/?x=1", "https://host:port/"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "desk.example.com",
+        "desk.example.com/sub",
+        "ftp://desk.example.com",
+        "https://",
+        "https://desk.example.com/?x=1",
+        "https://host:port/",
+    ],
+)
 def test_a_public_url_that_is_no_address_is_one_sentence_exit_2(tmp_path, demo_db, bad):
     """Issue 18 G: without a scheme every page answered HTTP 500; now serve refuses to start."""
     done = run("serve", "--db", str(demo_db), "--public-url", bad, home=tmp_path)
@@ -238,12 +299,15 @@ def test_a_public_url_that_is_no_address_is_one_sentence_exit_2(tmp_path, demo_d
     assert "Invalid value for --public-url: give the whole address browsers open" in done.stderr
 
 
-@pytest.mark.parametrize(("given", "used"), [
-    ("https://desk.example.com/", "https://desk.example.com"),
-    ("HTTPS://Desk.example.com/sub//", "https://Desk.example.com/sub"),
-    ("http://127.0.0.1:8080/sub/", "http://127.0.0.1:8080/sub"),
-    (" https://desk.example.com ", "https://desk.example.com"),
-])
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("https://desk.example.com/", "https://desk.example.com"),
+        ("HTTPS://Desk.example.com/sub//", "https://Desk.example.com/sub"),
+        ("http://127.0.0.1:8080/sub/", "http://127.0.0.1:8080/sub"),
+        (" https://desk.example.com ", "https://desk.example.com"),
+    ],
+)
 def test_the_public_url_is_normalised(given, used):
     from deskterm.cli.serve import normalise_public_url
 
@@ -258,11 +322,29 @@ def test_the_served_page_opens_its_socket_under_the_public_url(tmp_path, demo_db
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
-    env.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path))
+    env.update(
+        PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path), DESKTERM_DATA_DIR=str(tmp_path)
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "deskterm", "--lang", "en", "serve", "--db", str(demo_db),
-         "--port", str(port), "--public-url", "https://desk.example.com/sub/"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "deskterm",
+            "--lang",
+            "en",
+            "serve",
+            "--db",
+            str(demo_db),
+            "--port",
+            str(port),
+            "--public-url",
+            "https://desk.example.com/sub/",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while socket.socket().connect_ex(("127.0.0.1", port)) != 0:

@@ -29,21 +29,62 @@ from tests.reliability.world import row_counts, too_long
 
 # Examples per trial: 60 in CI (the suite stays quick); DESKTERM_FUZZ_EXAMPLES=1000 hunts harder.
 EXAMPLES = int(os.environ.get("DESKTERM_FUZZ_EXAMPLES", "60"))
-TRIALS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                         HealthCheck.too_slow, HealthCheck.data_too_large])
+TRIALS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 # Values people have typed, pasted or imported that break software.
 NASTY = (
-    "", " ", "\t", "\n", "  \n ", "\x00", "a\x00b", "\x1b[2J\x1b[H", "\x07bell", "line\rover",
-    "\u202eevil\u202c", "zero\u200bwidth", "\ufeffbom", "e\u0301", "𠀋𠀌", "🙂👨‍👩‍👧", "Ｆｕｌｌ１２",
-    "[red]x[/red]", "[@click=app.quit]quit[/]", "[b]", "{name}", "{0}", "%s%d", "\\", "'\"",
-    "'; DROP TABLE user;--", "=1+2", "@SUM(A1)", "\u2028sep", "ＡＢＣ－１２", "张三\n李四",
-    "字" * 65, "x" * 129, "a" * 257, "字" * 501, "x" * 2001, "y" * 4001,
+    "",
+    " ",
+    "\t",
+    "\n",
+    "  \n ",
+    "\x00",
+    "a\x00b",
+    "\x1b[2J\x1b[H",
+    "\x07bell",
+    "line\rover",
+    "\u202eevil\u202c",
+    "zero\u200bwidth",
+    "\ufeffbom",
+    "e\u0301",
+    "𠀋𠀌",
+    "🙂👨‍👩‍👧",
+    "Ｆｕｌｌ１２",
+    "[red]x[/red]",
+    "[@click=app.quit]quit[/]",
+    "[b]",
+    "{name}",
+    "{0}",
+    "%s%d",
+    "\\",
+    "'\"",
+    "'; DROP TABLE user;--",
+    "=1+2",
+    "@SUM(A1)",
+    "\u2028sep",
+    "ＡＢＣ－１２",
+    "张三\n李四",
+    "字" * 65,
+    "x" * 129,
+    "a" * 257,
+    "字" * 501,
+    "x" * 2001,
+    "y" * 4001,
 )
 
 _ANY_CHAR = st.characters(exclude_categories=("Cs",))  # every code point but lone surrogates
-_DESK_CHAR = st.sampled_from("张三李四王五赵钱孙李欧阳娜明华 abcXYZ0123456789-_.·，。！？()（）\t\n🙂")
+_DESK_CHAR = st.sampled_from(
+    "张三李四王五赵钱孙李欧阳娜明华 abcXYZ0123456789-_.·，。！？()（）\t\n🙂"
+)
 
 
 def texts(max_size: int = 300) -> st.SearchStrategy[str]:
@@ -52,8 +93,11 @@ def texts(max_size: int = 300) -> st.SearchStrategy[str]:
         st.sampled_from(NASTY),
         st.text(_ANY_CHAR, max_size=max_size),
         st.text(_DESK_CHAR, max_size=max_size),
-        st.builds(lambda ch, n: ch * n, st.sampled_from(["字", "a", "🙂", " ", "\x1b"]),
-                  st.integers(0, 5000)),
+        st.builds(
+            lambda ch, n: ch * n,
+            st.sampled_from(["字", "a", "🙂", " ", "\x1b"]),
+            st.integers(0, 5000),
+        ),
     )
 
 
@@ -62,8 +106,12 @@ def good_texts(min_size: int, max_size: int) -> st.SearchStrategy[str]:
     (CJK, emoji, marks and symbols included)."""
     printable = st.characters(exclude_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"))
     return st.text(printable, min_size=min_size, max_size=max_size).filter(
-        lambda t: t == " ".join(t.split()) and unicodedata.normalize("NFKC", t) == t
-        and len(t) >= min_size)
+        lambda t: (
+            t == " ".join(t.split())
+            and unicodedata.normalize("NFKC", t) == t
+            and len(t) >= min_size
+        )
+    )
 
 
 def mostly(valid: st.SearchStrategy, bad: st.SearchStrategy, odds: int = 3) -> st.SearchStrategy:
@@ -73,8 +121,11 @@ def mostly(valid: st.SearchStrategy, bad: st.SearchStrategy, odds: int = 3) -> s
 
 
 def ints() -> st.SearchStrategy[int]:
-    return st.one_of(st.integers(-5, 300), st.integers(-(2**63), 2**63),
-                     st.sampled_from([0, 1, 200, 201, 10_000, 10_001, 10_000_000, 10_000_001]))
+    return st.one_of(
+        st.integers(-5, 300),
+        st.integers(-(2**63), 2**63),
+        st.sampled_from([0, 1, 200, 201, 10_000, 10_001, 10_000_000, 10_000_001]),
+    )
 
 
 def ids() -> st.SearchStrategy[int]:
@@ -88,15 +139,23 @@ def versions() -> st.SearchStrategy[int]:
     return st.integers(-2, 40)
 
 
-_ZONES = st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-12)),
-                          timezone(timedelta(hours=14)), timezone(timedelta(minutes=345))])
+_ZONES = st.sampled_from(
+    [
+        UTC,
+        timezone(timedelta(hours=8)),
+        timezone(timedelta(hours=-12)),
+        timezone(timedelta(hours=14)),
+        timezone(timedelta(minutes=345)),
+    ]
+)
 
 
 def instants(now: datetime) -> st.SearchStrategy[datetime]:
     """Aware instants: near now (seconds to days either side) and anywhere in 0002..9998."""
     near = st.builds(lambda s: now + timedelta(seconds=s), st.integers(-10 * 86400, 100 * 86400))
-    anywhere = st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31),
-                            timezones=_ZONES)
+    anywhere = st.datetimes(
+        min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=_ZONES
+    )
     return st.one_of(near, anywhere)
 
 
@@ -140,15 +199,21 @@ def one_sentence(exc: DeskError, given: tuple = ()) -> None:
     assert isinstance(message, str) and message.strip(), f"empty message from {type(exc).__name__}"
     rest = message
     for value in sorted((str(v) for v in given if v), key=len, reverse=True):
-        forms = {value, value.strip(), squash(value), nfkc(value), value.strip().upper(),
-                 value.strip().lower()}
+        forms = {
+            value,
+            value.strip(),
+            squash(value),
+            nfkc(value),
+            value.strip().upper(),
+            value.strip().lower(),
+        }
         for form in sorted(forms, key=len, reverse=True):
             if form:
                 rest = rest.replace(form, "…")
     rest = rest.strip()
     assert "Traceback" not in rest and "object at 0x" not in rest, message
     assert "\n" not in rest, f"more than one line: {message!r}"
-    assert rest[-1] in ".。!?！？)）\"”…", f"not a sentence: {message!r}"
+    assert rest[-1] in '.。!?！？)）"”…', f"not a sentence: {message!r}"
 
 
 def attempt(engine, work, *, given: tuple = ()) -> Outcome:
@@ -174,7 +239,9 @@ def stored(engine, model, row_id):
     """The row as a fresh session reads it from the database, checked against the schema."""
     row = run_read(engine, lambda s: s.get(model, row_id))
     assert row is not None, f"{model.__name__} {row_id} was acknowledged but is not stored"
-    assert too_long(row) == [], f"{model.__name__} {row_id} does not fit the schema: {too_long(row)}"
+    assert too_long(row) == [], (
+        f"{model.__name__} {row_id} does not fit the schema: {too_long(row)}"
+    )
     TALLY.rows_checked += 1
     return row
 
@@ -192,10 +259,15 @@ def trial_engine(request, tmp_path_factory, name: str):
     try:
         yield from _engine_for(request, tmp_path_factory, name)
     finally:  # the module's figures (shown with pytest -s)
-        saved, refused, rows = (TALLY.saved - start[0], TALLY.refused - start[1],
-                                TALLY.rows_checked - start[2])
-        print(f"\n{name} ({request.param}): {saved} saved and read back, {refused} refused "
-              f"with every table unchanged, {rows} rows compared")
+        saved, refused, rows = (
+            TALLY.saved - start[0],
+            TALLY.refused - start[1],
+            TALLY.rows_checked - start[2],
+        )
+        print(
+            f"\n{name} ({request.param}): {saved} saved and read back, {refused} refused "
+            f"with every table unchanged, {rows} rows compared"
+        )
 
 
 def _engine_for(request, tmp_path_factory, name: str):

@@ -24,9 +24,20 @@ def test_backup_while_four_desks_write(sqlite_engine, clock, settings, tmp_path)
     staff = make_staff(sqlite_engine, clock, settings)
     db = sqlite_engine.url.database
     procs = [
-        subprocess.Popen([sys.executable, "-m", "tests.reliability.workload", db, "400",
-                          str(staff.operator.user_id)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.reliability.workload",
+                db,
+                "400",
+                str(staff.operator.user_id),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+        )
         for _ in range(4)
     ]
     acknowledged: list[list[int]] = [[] for _ in procs]
@@ -59,10 +70,15 @@ def test_backup_while_four_desks_write(sqlite_engine, clock, settings, tmp_path)
     from deskterm.services.actor import Actor
 
     def sign_in(engine):
-        return Actor.from_user(users.sign_in(engine=engine, clock=clock, settings=settings,
-                                             code="admin1", password=PASSWORD))
+        return Actor.from_user(
+            users.sign_in(
+                engine=engine, clock=clock, settings=settings, code="admin1", password=PASSWORD
+            )
+        )
 
     maintenance.restore(tmp_path / "live.db", target, sign_in=sign_in, clock=clock)
     restored = make_engine(str(tmp_path / "restored.db"))
     schema.ensure_current(restored)
-    assert users.sign_in(engine=restored, clock=clock, settings=settings, code="op1", password=PASSWORD)
+    assert users.sign_in(
+        engine=restored, clock=clock, settings=settings, code="op1", password=PASSWORD
+    )

@@ -31,8 +31,17 @@ def test_sigkill_while_saving(sqlite_engine, clock, settings):
     acknowledged: set[int] = set()
     for _trial in range(TRIALS):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.workload", db, "100000", str(staff.operator.user_id)],
-            stdout=subprocess.PIPE, cwd=ROOT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "tests.reliability.workload",
+                db,
+                "100000",
+                str(staff.operator.user_id),
+            ],
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
         )
         first = proc.stdout.readline()  # saving has begun (start-up time varies with load)
         time.sleep(rng.uniform(0.0, 0.3))  # then kill somewhere in the middle of a save
@@ -43,8 +52,12 @@ def test_sigkill_while_saving(sqlite_engine, clock, settings):
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             present = {r[0] for r in conn.execute(text("select id from logbook_entry"))}
-            audited = {int(r[0]) for r in conn.execute(text(
-                "select entity_id from audit_event where entity = 'logbook_entry'"))}
+            audited = {
+                int(r[0])
+                for r in conn.execute(
+                    text("select entity_id from audit_event where entity = 'logbook_entry'")
+                )
+            }
         assert acknowledged <= present, "an acknowledged save was lost"
         assert present == audited, "a record without its audit event (half-written)"
         with read_session(engine) as session:

@@ -14,18 +14,33 @@ def _save(engine, clock, actor, what):
     def work(session):
         # The entry fits its column (models.guard refuses longer text); the bulk that needs
         # new pages rides in the audit event's detail (JSON, no length limit).
-        entry = LogbookEntry(occurred_at=clock.now(), category=LogCategory.other,
-                             what=what[:4000], recorded_at=clock.now(), user_id=actor.user_id)
-        audit.record(session=session, actor=actor, clock=clock, action="logbook.add",
-                     entity="logbook_entry", subject=entry, detail={"attachment": what})
+        entry = LogbookEntry(
+            occurred_at=clock.now(),
+            category=LogCategory.other,
+            what=what[:4000],
+            recorded_at=clock.now(),
+            user_id=actor.user_id,
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="logbook.add",
+            entity="logbook_entry",
+            subject=entry,
+            detail={"attachment": what},
+        )
         return entry.id
+
     return run_write(engine, work)
 
 
 def _counts(engine):
     with engine.connect() as conn:
-        return (conn.execute(text("select count(*) from logbook_entry")).scalar(),
-                conn.execute(text("select count(*) from audit_event")).scalar())
+        return (
+            conn.execute(text("select count(*) from logbook_entry")).scalar(),
+            conn.execute(text("select count(*) from audit_event")).scalar(),
+        )
 
 
 def test_full_disk_then_space_returns(sqlite_engine, clock, settings):

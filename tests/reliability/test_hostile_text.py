@@ -55,40 +55,88 @@ def seed(engine, clock, settings, staff) -> World:
     w = World(engine, clock, settings, staff.operator, staff.supervisor, staff.admin)
     w.build_estate()
     unit = w.units["12-1203"]
-    w.write(lambda s: residents.create_resident(
-        session=s, actor=w.admin, clock=clock,
-        resident_in=ResidentCreate(name=f"张{HOSTILE}", unit_id=unit, phone="13911112222",
-                                   note=HOSTILE)))
-    w.write(lambda s: directory.import_directory_rows(
-        session=s, actor=w.admin, clock=clock, tz=settings.timezone,
-        rows=[{"kind": "shop", "name": f"店{HOSTILE}", "location": HOSTILE, "notes": HOSTILE,
-               "hours": HOSTILE, "phone": "0571-1234"},
-              {"kind": "event", "name": f"会{HOSTILE}", "location": HOSTILE, "notes": HOSTILE,
-               "starts_at": "2026-11-30 19:00"}]))
-    w.slip(visitor_name=PRINTABLE, host_text=PRINTABLE, purpose="other",
-           purpose_text=PRINTABLE)
+    w.write(
+        lambda s: residents.create_resident(
+            session=s,
+            actor=w.admin,
+            clock=clock,
+            resident_in=ResidentCreate(
+                name=f"张{HOSTILE}", unit_id=unit, phone="13911112222", note=HOSTILE
+            ),
+        )
+    )
+    w.write(
+        lambda s: directory.import_directory_rows(
+            session=s,
+            actor=w.admin,
+            clock=clock,
+            tz=settings.timezone,
+            rows=[
+                {
+                    "kind": "shop",
+                    "name": f"店{HOSTILE}",
+                    "location": HOSTILE,
+                    "notes": HOSTILE,
+                    "hours": HOSTILE,
+                    "phone": "0571-1234",
+                },
+                {
+                    "kind": "event",
+                    "name": f"会{HOSTILE}",
+                    "location": HOSTILE,
+                    "notes": HOSTILE,
+                    "starts_at": "2026-11-30 19:00",
+                },
+            ],
+        )
+    )
+    w.slip(visitor_name=PRINTABLE, host_text=PRINTABLE, purpose="other", purpose_text=PRINTABLE)
     w.expected(visitor_name=PRINTABLE, host_text=PRINTABLE, note=PRINTABLE)
     w.deny_entry(name=f"拒{PRINTABLE}", reason=PRINTABLE)
     w.log(what=HOSTILE, location=HOSTILE, action_taken=HOSTILE, notified=HOSTILE)
     inquiry = w.inquiry(topic=HOSTILE, inquirer=HOSTILE, target_text=HOSTILE)
-    w.message(for_name=HOSTILE, from_name=HOSTILE, from_contact=HOSTILE, text=HOSTILE,
-              inquiry_id=inquiry.id)
+    w.message(
+        for_name=HOSTILE,
+        from_name=HOSTILE,
+        from_contact=HOSTILE,
+        text=HOSTILE,
+        inquiry_id=inquiry.id,
+    )
     w.promise(question=HOSTILE, asked_by=HOSTILE, contact=HOSTILE)
     w.repair(reporter_name=HOSTILE, description=HOSTILE)
     repaired = w.repaired(reporter_name=HOSTILE, description=HOSTILE, category_code="door_window")
     from deskterm.services import repairs
 
-    w.write(lambda s: repairs.add_offschedule_line(
-        session=s, actor=w.admin, clock=clock, order_id=w.repair(description=HOSTILE).id,
-        version=None, description=f"件{PRINTABLE}", labour_fen=100))
+    w.write(
+        lambda s: repairs.add_offschedule_line(
+            session=s,
+            actor=w.admin,
+            clock=clock,
+            order_id=w.repair(description=HOSTILE).id,
+            version=None,
+            description=f"件{PRINTABLE}",
+            labour_fen=100,
+        )
+    )
     assert repaired.status == "repaired"
-    w.repair(scope="public", unit_id=None, location=HOSTILE, category_code="public_danger",
-             reporter_name=HOSTILE, description=HOSTILE)
+    w.repair(
+        scope="public",
+        unit_id=None,
+        location=HOSTILE,
+        category_code="public_danger",
+        reporter_name=HOSTILE,
+        description=HOSTILE,
+    )
     w.complaint(who_name=HOSTILE, content=HOSTILE, department=HOSTILE, steps=("listened",))
     w.complaint(who_name=HOSTILE, content=HOSTILE, close_answer=HOSTILE, severity="severe")
     w.complaint(who_name=HOSTILE, content=HOSTILE, refer_to=HOSTILE[:60])
-    w.communication(party_name=HOSTILE, subject=HOSTILE, agreed=HOSTILE, follow_up=HOSTILE,
-                    follow_up_due=clock.now() - timedelta(hours=1))
+    w.communication(
+        party_name=HOSTILE,
+        subject=HOSTILE,
+        agreed=HOSTILE,
+        follow_up=HOSTILE,
+        follow_up_due=clock.now() - timedelta(hours=1),
+    )
     behind_the_app(engine)
     return w
 
@@ -107,10 +155,14 @@ def behind_the_app(engine) -> None:
         for model in (m for m in tables if hasattr(m, "__table__")):
             for key, _length, kind in text_limits(model):
                 if kind.name != "code":
-                    conn.execute(text(f'UPDATE "{model.__tablename__}" SET "{key}" = '
-                                      f'replace("{key}", :token, :controls) '
-                                      f'WHERE "{key}" LIKE :pattern'),
-                                 {"token": TOKEN, "controls": CONTROLS, "pattern": f"%{TOKEN}%"})
+                    conn.execute(
+                        text(
+                            f'UPDATE "{model.__tablename__}" SET "{key}" = '
+                            f'replace("{key}", :token, :controls) '
+                            f'WHERE "{key}" LIKE :pattern'
+                        ),
+                        {"token": TOKEN, "controls": CONTROLS, "pattern": f"%{TOKEN}%"},
+                    )
 
 
 # -- what reaches the terminal ------------------------------------------------------------------
@@ -120,8 +172,15 @@ def _update(app):
 
 def terminal_bytes(app) -> str:
     """What the driver would write to the terminal for the screen in view (App._display)."""
-    console = Console(width=SIZE[0], height=SIZE[1], file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", legacy_windows=False, safe_box=False)
+    console = Console(
+        width=SIZE[0],
+        height=SIZE[1],
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        safe_box=False,
+    )
     return _update(app).render_segments(console)
 
 
@@ -147,8 +206,9 @@ def widget_texts(app):
                 continue
             if widget.children:  # containers: their children are visited
                 continue
-            strips = widget.render_lines(Region(0, 0, widget.outer_size.width,
-                                                widget.outer_size.height))
+            strips = widget.render_lines(
+                Region(0, 0, widget.outer_size.width, widget.outer_size.height)
+            )
             yield "\n".join(strip.text for strip in strips)
 
 
@@ -168,13 +228,18 @@ class Looked:
 def check(app, where: str, looked: Looked) -> None:
     stream = terminal_bytes(app)
     without_csi = _ALLOWED_CSI.sub("", stream)
-    bad = [f"{ch!r}" for ch in set(without_csi) if (ord(ch) < 0x20 and ch != "\n")
-           or ch in "\x7f\u202e\u202d\u2066\u2067\u2068"]
+    bad = [
+        f"{ch!r}"
+        for ch in set(without_csi)
+        if (ord(ch) < 0x20 and ch != "\n") or ch in "\x7f\u202e\u202d\u2066\u2067\u2068"
+    ]
     if bad:
         at = min(i for i, ch in enumerate(without_csi) if repr(ch) in bad)
-        context = without_csi[max(0, at - 60):at + 20]
-        pytest.fail(f"{where} ({type(app.screen).__name__}): raw control characters reach the "
-                    f"terminal: {bad} in {context!r}")
+        context = without_csi[max(0, at - 60) : at + 20]
+        pytest.fail(
+            f"{where} ({type(app.screen).__name__}): raw control characters reach the "
+            f"terminal: {bad} in {context!r}"
+        )
     assert "\x1b[2J" not in stream and "\x07" not in stream and "\r" not in stream, where
     assert clickable_payloads(app) == [], f"{where}: a @click from the data is live"
     plain = screen_text(app)
@@ -185,7 +250,7 @@ def check(app, where: str, looked: Looked) -> None:
             assert _before(text, match.start(), 17) == "[@click=app.quit]", (where, text)
         for token, picture in PICTURES.items():
             for match in re.finditer(token, text):
-                after = text[match.end():match.end() + 1]
+                after = text[match.end() : match.end() + 1]
                 assert after in (picture, "…", "", " ", "\n"), (where, token, after, text)
     looked.text.setdefault(where.split(":")[0], []).append(plain)
     looked.screens += 1
@@ -225,8 +290,9 @@ def run(coro):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_hostile_text_is_shown_literally_everywhere(make_desk_app, engine, clock, settings,
-                                                    staff, lang):
+def test_hostile_text_is_shown_literally_everywhere(
+    make_desk_app, engine, clock, settings, staff, lang
+):
     seed(engine, clock, settings, staff)
     looked = Looked()
 
@@ -263,8 +329,15 @@ def test_hostile_text_is_shown_literally_everywhere(make_desk_app, engine, clock
 
     run(visit("supervisor"))
     seen = {area: "\n".join(texts) for area, texts in looked.text.items()}
-    for area in ("dashboard", "visitors", "repairs", "complaints", "logbook", "inquiries",
-                 "handover"):
+    for area in (
+        "dashboard",
+        "visitors",
+        "repairs",
+        "complaints",
+        "logbook",
+        "inquiries",
+        "handover",
+    ):
         assert "[b]M1" in seen.get(area, ""), f"{area}: the hostile text never showed"
     assert any("E1\u241b" in text for text in seen.values()), "no ESC picture was ever shown"
     assert looked.screens >= 40

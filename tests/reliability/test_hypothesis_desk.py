@@ -60,12 +60,24 @@ def one_of_or_text(values):
 
 # -- the logbook (D-10) ------------------------------------------------------------------------
 def _log(w, **values):
-    entry_in = LogbookEntryCreate.model_construct(**{
-        "occurred_at": None, "category": "other", "location": "", "what": "x",
-        "action_taken": "", "notified": "", "corrects_id": None, **values})
+    entry_in = LogbookEntryCreate.model_construct(
+        **{
+            "occurred_at": None,
+            "category": "other",
+            "location": "",
+            "what": "x",
+            "action_taken": "",
+            "notified": "",
+            "corrects_id": None,
+            **values,
+        }
+    )
     given_texts = tuple(v for v in values.values() if isinstance(v, str))
-    return attempt(w.engine, lambda s: logbook.add_entry(
-        session=s, actor=w.operator, clock=w.clock, entry_in=entry_in), given=given_texts)
+    return attempt(
+        w.engine,
+        lambda s: logbook.add_entry(session=s, actor=w.operator, clock=w.clock, entry_in=entry_in),
+        given=given_texts,
+    )
 
 
 def _check_log(w, out, values):
@@ -79,12 +91,25 @@ def _check_log(w, out, values):
 
 
 @TRIALS
-@given(what=texts(), location=texts(), action_taken=texts(), notified=texts(),
-       category=one_of_or_text(LogCategory), occurred_at=st.one_of(st.none(), instants(NOW)))
-def test_logbook_entries_save_exactly_or_are_refused(w, what, location, action_taken, notified,
-                                                     category, occurred_at):
-    values = dict(what=what, location=location, action_taken=action_taken, notified=notified,
-                  category=category, occurred_at=occurred_at)
+@given(
+    what=texts(),
+    location=texts(),
+    action_taken=texts(),
+    notified=texts(),
+    category=one_of_or_text(LogCategory),
+    occurred_at=st.one_of(st.none(), instants(NOW)),
+)
+def test_logbook_entries_save_exactly_or_are_refused(
+    w, what, location, action_taken, notified, category, occurred_at
+):
+    values = dict(
+        what=what,
+        location=location,
+        action_taken=action_taken,
+        notified=notified,
+        category=category,
+        occurred_at=occurred_at,
+    )
     out = _log(w, **values)
     if out.saved is not None:
         _check_log(w, out, values)
@@ -109,18 +134,35 @@ def test_a_correction_points_at_an_entry_or_is_refused(w, corrects):
 
 # -- inquiries (D-20 to D-22) ------------------------------------------------------------------
 @TRIALS
-@given(channel=one_of_or_text(("phone", "walk_in")), topic=texts(), inquirer=texts(),
-       target_kind=st.one_of(st.none(), one_of_or_text(inquiries.TARGET_KINDS)),
-       target_id=st.one_of(st.none(), ids()), target_text=texts(),
-       outcome=st.one_of(st.none(), one_of_or_text(InquiryOutcome)))
-def test_inquiries_save_exactly_or_are_refused(w, channel, topic, inquirer, target_kind,
-                                               target_id, target_text, outcome):
-    data = construct(InquiryCreate, channel=channel, topic=topic, inquirer=inquirer,
-                     target_kind=target_kind, target_id=target_id, target_text=target_text,
-                     outcome=outcome)
-    out = attempt(w.engine, lambda s: inquiries.open_inquiry(
-        session=s, actor=w.operator, clock=w.clock, inquiry_in=data),
-        given=(channel, topic, inquirer, target_kind, target_text, outcome))
+@given(
+    channel=one_of_or_text(("phone", "walk_in")),
+    topic=texts(),
+    inquirer=texts(),
+    target_kind=st.one_of(st.none(), one_of_or_text(inquiries.TARGET_KINDS)),
+    target_id=st.one_of(st.none(), ids()),
+    target_text=texts(),
+    outcome=st.one_of(st.none(), one_of_or_text(InquiryOutcome)),
+)
+def test_inquiries_save_exactly_or_are_refused(
+    w, channel, topic, inquirer, target_kind, target_id, target_text, outcome
+):
+    data = construct(
+        InquiryCreate,
+        channel=channel,
+        topic=topic,
+        inquirer=inquirer,
+        target_kind=target_kind,
+        target_id=target_id,
+        target_text=target_text,
+        outcome=outcome,
+    )
+    out = attempt(
+        w.engine,
+        lambda s: inquiries.open_inquiry(
+            session=s, actor=w.operator, clock=w.clock, inquiry_in=data
+        ),
+        given=(channel, topic, inquirer, target_kind, target_text, outcome),
+    )
     if out.saved is None:
         return
     row = stored(w.engine, Inquiry, out.saved.id)
@@ -133,18 +175,38 @@ def test_inquiries_save_exactly_or_are_refused(w, channel, topic, inquirer, targ
 
 
 @TRIALS
-@given(outcome=one_of_or_text(InquiryOutcome), topic=st.one_of(st.none(), texts()),
-       attempt_outcome=one_of_or_text(("transferred", "declined", "absent", "no_answer")))
+@given(
+    outcome=one_of_or_text(InquiryOutcome),
+    topic=st.one_of(st.none(), texts()),
+    attempt_outcome=one_of_or_text(("transferred", "declined", "absent", "no_answer")),
+)
 def test_closing_an_inquiry_saves_exactly_or_is_refused(w, outcome, topic, attempt_outcome):
     inquiry = w.inquiry()
-    tried = attempt(w.engine, lambda s: inquiries.record_attempt(
-        session=s, actor=w.operator, clock=w.clock, inquiry_id=inquiry.id,
-        outcome=attempt_outcome), given=(attempt_outcome,))
+    tried = attempt(
+        w.engine,
+        lambda s: inquiries.record_attempt(
+            session=s,
+            actor=w.operator,
+            clock=w.clock,
+            inquiry_id=inquiry.id,
+            outcome=attempt_outcome,
+        ),
+        given=(attempt_outcome,),
+    )
     if tried.saved is not None:
         assert tried.added("contact_attempt") == 1
-    out = attempt(w.engine, lambda s: inquiries.close_inquiry(
-        session=s, actor=w.operator, clock=w.clock, inquiry_id=inquiry.id, outcome=outcome,
-        topic=topic), given=(outcome, topic))
+    out = attempt(
+        w.engine,
+        lambda s: inquiries.close_inquiry(
+            session=s,
+            actor=w.operator,
+            clock=w.clock,
+            inquiry_id=inquiry.id,
+            outcome=outcome,
+            topic=topic,
+        ),
+        given=(outcome, topic),
+    )
     if out.saved is not None:
         row = stored(w.engine, Inquiry, inquiry.id)
         assert row.outcome == outcome
@@ -153,23 +215,48 @@ def test_closing_an_inquiry_saves_exactly_or_is_refused(w, outcome, topic, attem
 
 # -- messages (留言, D-21, D-22) -----------------------------------------------------------------
 @TRIALS
-@given(for_kind=one_of_or_text(messages.FOR_KINDS), for_id=st.one_of(st.none(), ids()),
-       for_name=texts(), from_name=texts(), from_contact=texts(), text=texts(2500),
-       inquiry_id=st.one_of(st.none(), ids()))
-def test_messages_save_exactly_or_are_refused(w, for_kind, for_id, for_name, from_name,
-                                             from_contact, text, inquiry_id):
-    data = construct(MessageCreate, for_kind=for_kind, for_id=for_id, for_name=for_name,
-                     from_name=from_name, from_contact=from_contact, text=text,
-                     inquiry_id=inquiry_id)
-    out = attempt(w.engine, lambda s: messages.take_message(
-        session=s, actor=w.operator, clock=w.clock, message_in=data),
-        given=(for_kind, for_name, from_name, from_contact, text))
+@given(
+    for_kind=one_of_or_text(messages.FOR_KINDS),
+    for_id=st.one_of(st.none(), ids()),
+    for_name=texts(),
+    from_name=texts(),
+    from_contact=texts(),
+    text=texts(2500),
+    inquiry_id=st.one_of(st.none(), ids()),
+)
+def test_messages_save_exactly_or_are_refused(
+    w, for_kind, for_id, for_name, from_name, from_contact, text, inquiry_id
+):
+    data = construct(
+        MessageCreate,
+        for_kind=for_kind,
+        for_id=for_id,
+        for_name=for_name,
+        from_name=from_name,
+        from_contact=from_contact,
+        text=text,
+        inquiry_id=inquiry_id,
+    )
+    out = attempt(
+        w.engine,
+        lambda s: messages.take_message(
+            session=s, actor=w.operator, clock=w.clock, message_in=data
+        ),
+        given=(for_kind, for_name, from_name, from_contact, text),
+    )
     if out.saved is None:
         return
     row = stored(w.engine, Message, out.saved.id)
     assert (row.from_name, row.from_contact, row.text) == (
-        squash(from_name), squash(from_contact), strip(text))
-    assert row.for_kind == (for_kind or "other") and row.for_id == for_id and row.inquiry_id == inquiry_id
+        squash(from_name),
+        squash(from_contact),
+        strip(text),
+    )
+    assert (
+        row.for_kind == (for_kind or "other")
+        and row.for_id == for_id
+        and row.inquiry_id == inquiry_id
+    )
     if for_id is None or for_kind not in ("resident", "company", "staff"):
         assert row.for_name == squash(for_name)
     assert out.added("message") == 1
@@ -178,10 +265,15 @@ def test_messages_save_exactly_or_are_refused(w, for_kind, for_id, for_name, fro
 @TRIALS
 @given(for_name=good_texts(1, 128), from_name=good_texts(1, 64), text=good_texts(1, 300))
 def test_messages_take_any_plain_text(w, for_name, from_name, text):
-    data = construct(MessageCreate, for_kind="other", for_name=for_name, from_name=from_name,
-                     text=text)
-    out = attempt(w.engine, lambda s: messages.take_message(
-        session=s, actor=w.operator, clock=w.clock, message_in=data))
+    data = construct(
+        MessageCreate, for_kind="other", for_name=for_name, from_name=from_name, text=text
+    )
+    out = attempt(
+        w.engine,
+        lambda s: messages.take_message(
+            session=s, actor=w.operator, clock=w.clock, message_in=data
+        ),
+    )
     assert out.refused is None, out.refused
     assert stored(w.engine, Message, out.saved.id).text == text
 
@@ -190,9 +282,18 @@ def test_messages_take_any_plain_text(w, for_name, from_name, text):
 @given(how=texts(100), version=versions())
 def test_delivering_a_message_saves_exactly_or_is_refused(w, how, version):
     message = w.message()
-    out = attempt(w.engine, lambda s: messages.deliver_message(
-        session=s, actor=w.operator, clock=w.clock, message_id=message.id, how=how,
-        version=version), given=(how,))
+    out = attempt(
+        w.engine,
+        lambda s: messages.deliver_message(
+            session=s,
+            actor=w.operator,
+            clock=w.clock,
+            message_id=message.id,
+            how=how,
+            version=version,
+        ),
+        given=(how,),
+    )
     row = stored(w.engine, Message, message.id)
     if out.saved is not None:
         assert row.delivered_how == squash(how) and row.delivered_at == w.clock.now()
@@ -202,19 +303,37 @@ def test_delivering_a_message_saves_exactly_or_is_refused(w, how, version):
 
 # -- promised replies (D-25) ------------------------------------------------------------------------
 @TRIALS
-@given(question=texts(2500), asked_by=texts(), contact=texts(),
-       due_at=st.one_of(st.none(), instants(NOW)), inquiry_id=st.one_of(st.none(), ids()))
+@given(
+    question=texts(2500),
+    asked_by=texts(),
+    contact=texts(),
+    due_at=st.one_of(st.none(), instants(NOW)),
+    inquiry_id=st.one_of(st.none(), ids()),
+)
 def test_promises_save_exactly_or_are_refused(w, question, asked_by, contact, due_at, inquiry_id):
-    data = construct(PromisedReplyCreate, question=question, asked_by=asked_by, contact=contact,
-                     due_at=due_at, inquiry_id=inquiry_id)
-    out = attempt(w.engine, lambda s: promises.make_promise(
-        session=s, actor=w.operator, clock=w.clock, promise_in=data),
-        given=(question, asked_by, contact))
+    data = construct(
+        PromisedReplyCreate,
+        question=question,
+        asked_by=asked_by,
+        contact=contact,
+        due_at=due_at,
+        inquiry_id=inquiry_id,
+    )
+    out = attempt(
+        w.engine,
+        lambda s: promises.make_promise(
+            session=s, actor=w.operator, clock=w.clock, promise_in=data
+        ),
+        given=(question, asked_by, contact),
+    )
     if out.saved is None:
         return
     row = stored(w.engine, PromisedReply, out.saved.id)
-    assert (row.question, row.asked_by, row.contact) == (strip(question), squash(asked_by),
-                                                         squash(contact))
+    assert (row.question, row.asked_by, row.contact) == (
+        strip(question),
+        squash(asked_by),
+        squash(contact),
+    )
     assert row.due_at == as_utc(due_at) and row.due_at > w.clock.now()
     assert out.added("promised_reply") == 1
 
@@ -223,9 +342,18 @@ def test_promises_save_exactly_or_are_refused(w, question, asked_by, contact, du
 @given(answer=texts(2500), version=versions())
 def test_answering_a_promise_saves_exactly_or_is_refused(w, answer, version):
     promise = w.promise()
-    out = attempt(w.engine, lambda s: promises.answer_promise(
-        session=s, actor=w.operator, clock=w.clock, promise_id=promise.id, answer=answer,
-        version=version), given=(answer,))
+    out = attempt(
+        w.engine,
+        lambda s: promises.answer_promise(
+            session=s,
+            actor=w.operator,
+            clock=w.clock,
+            promise_id=promise.id,
+            answer=answer,
+            version=version,
+        ),
+        given=(answer,),
+    )
     row = stored(w.engine, PromisedReply, promise.id)
     if out.saved is not None:
         assert row.answer == strip(answer) and row.answered_at == w.clock.now()

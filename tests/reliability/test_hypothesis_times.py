@@ -26,15 +26,37 @@ NOW = FIXED_NOW
 
 def typed_times():
     """Text shaped like the dates and times people type, at every year, and anything else."""
-    ymd = st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999),
-                    st.integers(0, 13), st.integers(0, 32))
+    ymd = st.builds(
+        lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}",
+        st.integers(0, 9999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+    )
     hm = st.builds(lambda h, m: f"{h}:{m:02d}", st.integers(0, 25), st.integers(0, 61))
     return st.one_of(
-        st.sampled_from(["0001-01-01 00:00", "0001-01-01", "9999-12-31 23:59", "9999-12-31",
-                         "00010101", "99991231", "0001-01-01T00:00", "2026-02-29 10:00",
-                         "明天10点", "+999d", "+0m", "today", "今天", "12-01 10:00"]),
+        st.sampled_from(
+            [
+                "0001-01-01 00:00",
+                "0001-01-01",
+                "9999-12-31 23:59",
+                "9999-12-31",
+                "00010101",
+                "99991231",
+                "0001-01-01T00:00",
+                "2026-02-29 10:00",
+                "明天10点",
+                "+999d",
+                "+0m",
+                "today",
+                "今天",
+                "12-01 10:00",
+            ]
+        ),
         st.builds(lambda d, t, sep: f"{d}{sep}{t}", ymd, hm, st.sampled_from([" ", "T", "  "])),
-        ymd, hm, texts(30))
+        ymd,
+        hm,
+        texts(30),
+    )
 
 
 @TRIALS
@@ -83,8 +105,11 @@ def test_the_history_search_reads_a_day_or_says_why_not(text):
 
 
 @TRIALS
-@given(since=st.one_of(st.none(), typed_times()), until=st.one_of(st.none(), typed_times()),
-       days=st.one_of(st.none(), st.integers(1, 400)))
+@given(
+    since=st.one_of(st.none(), typed_times()),
+    until=st.one_of(st.none(), typed_times()),
+    days=st.one_of(st.none(), st.integers(1, 400)),
+)
 def test_since_and_until_give_a_period_or_a_usage_sentence(since, until, days):
     try:
         start, end = between(since, until, TZ, now=NOW, default_days=days)
@@ -104,8 +129,16 @@ def test_since_and_until_give_a_period_or_a_usage_sentence(since, until, days):
 @given(starts=typed_times(), ends=st.one_of(st.just(""), typed_times()))
 def test_an_imported_event_time_is_read_or_its_row_is_refused(starts, ends):
     try:
-        checked = directory.check_row({"kind": "event", "name": "晚会", "location": "大堂",
-                                        "starts_at": starts, "ends_at": ends}, TZ)
+        checked = directory.check_row(
+            {
+                "kind": "event",
+                "name": "晚会",
+                "location": "大堂",
+                "starts_at": starts,
+                "ends_at": ends,
+            },
+            TZ,
+        )
     except DeskError as exc:
         one_sentence(exc, (starts, ends))
         return

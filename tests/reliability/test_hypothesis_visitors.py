@@ -67,8 +67,9 @@ def documents():
     """Document type and number: real resident IDs (spaces, lower-case x), passports, junk."""
     real_id = st.builds(resident_id_number, st.integers(0, 999))
     spaced = real_id.map(lambda n: f" {n[:6]} {n[6:14]} {n[14:].lower()} ")
-    number = st.one_of(st.none(), real_id, spaced, st.from_regex(r"[A-Z0-9]{3,24}", fullmatch=True),
-                       texts(40))
+    number = st.one_of(
+        st.none(), real_id, spaced, st.from_regex(r"[A-Z0-9]{3,24}", fullmatch=True), texts(40)
+    )
     return st.tuples(choice_or_text(DocType), number)
 
 
@@ -86,37 +87,82 @@ def _no_full_number(row, doc_number) -> None:
 
 
 @TRIALS
-@given(name=mostly(good_texts(1, 20), texts()), headcount=mostly(st.integers(1, 9), ints()),
-       document=mostly(st.tuples(st.just("resident_id"),
-                                 st.builds(resident_id_number, st.integers(0, 999))),
-                       documents()),
-       phone=mostly(st.sampled_from(["", "13812345678", "+86 138-1234-5678"]), texts(40)),
-       host=mostly(st.sampled_from(["resident", "company", "unit"]),
-                   st.sampled_from(["text", "gone"])),
-       host_text=mostly(st.just(""), texts()),
-       purpose=mostly(st.sampled_from([p.value for p in Purpose]), choice_or_text(Purpose)),
-       purpose_text=mostly(good_texts(1, 30), texts()),
-       plate_=mostly(st.sampled_from(["", "粤B12345", "京A·8888"]), texts(20)),
-       call_method=mostly(st.sampled_from([m.value for m in HostCallMethod]),
-                          st.one_of(st.none(), choice_or_text(HostCallMethod))),
-       call_result=mostly(st.just("agreed"),
-                          st.one_of(st.none(), choice_or_text(HostCallResult))))
-def test_registering_a_slip_saves_exactly_or_is_refused(w, name, headcount, document, phone,
-                                                       host, host_text, purpose, purpose_text,
-                                                       plate_, call_method, call_result):
+@given(
+    name=mostly(good_texts(1, 20), texts()),
+    headcount=mostly(st.integers(1, 9), ints()),
+    document=mostly(
+        st.tuples(st.just("resident_id"), st.builds(resident_id_number, st.integers(0, 999))),
+        documents(),
+    ),
+    phone=mostly(st.sampled_from(["", "13812345678", "+86 138-1234-5678"]), texts(40)),
+    host=mostly(
+        st.sampled_from(["resident", "company", "unit"]), st.sampled_from(["text", "gone"])
+    ),
+    host_text=mostly(st.just(""), texts()),
+    purpose=mostly(st.sampled_from([p.value for p in Purpose]), choice_or_text(Purpose)),
+    purpose_text=mostly(good_texts(1, 30), texts()),
+    plate_=mostly(st.sampled_from(["", "粤B12345", "京A·8888"]), texts(20)),
+    call_method=mostly(
+        st.sampled_from([m.value for m in HostCallMethod]),
+        st.one_of(st.none(), choice_or_text(HostCallMethod)),
+    ),
+    call_result=mostly(st.just("agreed"), st.one_of(st.none(), choice_or_text(HostCallResult))),
+)
+def test_registering_a_slip_saves_exactly_or_is_refused(
+    w,
+    name,
+    headcount,
+    document,
+    phone,
+    host,
+    host_text,
+    purpose,
+    purpose_text,
+    plate_,
+    call_method,
+    call_result,
+):
     doc_type, doc_number = document
-    hosts = {"resident": dict(host_resident_id=w.residents["张三"]),
-             "company": dict(host_company_id=w.companies["云帆科技"]),
-             "unit": dict(host_unit_id=w.units["12-1204"]), "text": {},
-             "gone": dict(host_resident_id=987654)}
-    data = construct(VisitorSlipCreate, visitor_name=name, headcount=headcount, doc_type=doc_type,
-                     doc_number=doc_number, phone=phone, host_text=host_text, purpose=purpose,
-                     purpose_text=purpose_text, plate=plate_, host_call_method=call_method,
-                     host_call_result=call_result, **hosts[host])
-    out = attempt(w.engine, lambda s: visitors.register_slip(
-        session=s, actor=w.operator, clock=w.clock, settings=w.settings, slip_in=data),
-        given=(name, doc_type, doc_number, phone, host_text, purpose, purpose_text, plate_,
-               call_method, call_result))
+    hosts = {
+        "resident": dict(host_resident_id=w.residents["张三"]),
+        "company": dict(host_company_id=w.companies["云帆科技"]),
+        "unit": dict(host_unit_id=w.units["12-1204"]),
+        "text": {},
+        "gone": dict(host_resident_id=987654),
+    }
+    data = construct(
+        VisitorSlipCreate,
+        visitor_name=name,
+        headcount=headcount,
+        doc_type=doc_type,
+        doc_number=doc_number,
+        phone=phone,
+        host_text=host_text,
+        purpose=purpose,
+        purpose_text=purpose_text,
+        plate=plate_,
+        host_call_method=call_method,
+        host_call_result=call_result,
+        **hosts[host],
+    )
+    out = attempt(
+        w.engine,
+        lambda s: visitors.register_slip(
+            session=s, actor=w.operator, clock=w.clock, settings=w.settings, slip_in=data
+        ),
+        given=(
+            name,
+            doc_type,
+            doc_number,
+            phone,
+            host_text,
+            purpose,
+            purpose_text,
+            plate_,
+            call_method,
+            call_result,
+        ),
+    )
     if out.saved is None:
         return
     row = stored(w.engine, VisitorSlip, out.saved.id)
@@ -140,12 +186,23 @@ def test_registering_a_slip_saves_exactly_or_is_refused(w, name, headcount, docu
 @TRIALS
 @given(name=good_texts(1, 64), purpose_text=good_texts(0, 256), serial=st.integers(0, 999))
 def test_any_plain_name_gets_a_slip(w, name, purpose_text, serial):
-    data = construct(VisitorSlipCreate, visitor_name=name, doc_type="resident_id",
-                     doc_number=resident_id_number(serial), purpose="other",
-                     purpose_text=purpose_text or "送文件", host_resident_id=w.residents["李四"],
-                     host_call_method="phone", host_call_result="agreed")
-    out = attempt(w.engine, lambda s: visitors.register_slip(
-        session=s, actor=w.operator, clock=w.clock, settings=w.settings, slip_in=data))
+    data = construct(
+        VisitorSlipCreate,
+        visitor_name=name,
+        doc_type="resident_id",
+        doc_number=resident_id_number(serial),
+        purpose="other",
+        purpose_text=purpose_text or "送文件",
+        host_resident_id=w.residents["李四"],
+        host_call_method="phone",
+        host_call_result="agreed",
+    )
+    out = attempt(
+        w.engine,
+        lambda s: visitors.register_slip(
+            session=s, actor=w.operator, clock=w.clock, settings=w.settings, slip_in=data
+        ),
+    )
     if out.refused is not None:  # only the deny list may stop a plain name
         assert isinstance(out.refused, visitors.DenyListMatch), out.refused
         return
@@ -154,58 +211,106 @@ def test_any_plain_name_gets_a_slip(w, name, purpose_text, serial):
 
 
 @TRIALS
-@given(name=st.one_of(st.none(), texts()), headcount=st.one_of(st.none(), ints()),
-       phone=st.one_of(st.none(), texts(40)), purpose=st.one_of(st.none(), choice_or_text(Purpose)),
-       purpose_text=st.one_of(st.none(), texts()), plate_=st.one_of(st.none(), texts(20)),
-       version_offset=st.sampled_from([0, 0, 0, 1, -1]))
-def test_correcting_a_slip_saves_exactly_or_is_refused(w, name, headcount, phone, purpose,
-                                                      purpose_text, plate_, version_offset):
+@given(
+    name=st.one_of(st.none(), texts()),
+    headcount=st.one_of(st.none(), ints()),
+    phone=st.one_of(st.none(), texts(40)),
+    purpose=st.one_of(st.none(), choice_or_text(Purpose)),
+    purpose_text=st.one_of(st.none(), texts()),
+    plate_=st.one_of(st.none(), texts(20)),
+    version_offset=st.sampled_from([0, 0, 0, 1, -1]),
+)
+def test_correcting_a_slip_saves_exactly_or_is_refused(
+    w, name, headcount, phone, purpose, purpose_text, plate_, version_offset
+):
     slip = w.slip()
-    given_values = dict(visitor_name=name, headcount=headcount, phone=phone, purpose=purpose,
-                        purpose_text=purpose_text, plate=plate_)
+    given_values = dict(
+        visitor_name=name,
+        headcount=headcount,
+        phone=phone,
+        purpose=purpose,
+        purpose_text=purpose_text,
+        plate=plate_,
+    )
     changes = {k: v for k, v in given_values.items() if v is not None}
     update = VisitorSlipUpdate.model_construct(_fields_set=set(changes), **changes)
-    out = attempt(w.engine, lambda s: visitors.update_slip(
-        session=s, actor=w.operator, clock=w.clock, slip_id=slip.id,
-        version=slip.version + version_offset, changes=update),
-        given=tuple(v for v in changes.values() if isinstance(v, str)))
+    out = attempt(
+        w.engine,
+        lambda s: visitors.update_slip(
+            session=s,
+            actor=w.operator,
+            clock=w.clock,
+            slip_id=slip.id,
+            version=slip.version + version_offset,
+            changes=update,
+        ),
+        given=tuple(v for v in changes.values() if isinstance(v, str)),
+    )
     row = stored(w.engine, VisitorSlip, slip.id)
     if out.refused is not None:
         assert row.version == slip.version and row.visitor_name == slip.visitor_name
         return
     assert version_offset == 0
-    expected = {"visitor_name": nfkc(name) if name is not None else slip.visitor_name,
-                "headcount": headcount if headcount is not None else slip.headcount,
-                "phone": (normalise_phone(phone) or None) if phone is not None else slip.phone,
-                "purpose": (purpose or "visit") if purpose is not None else slip.purpose,
-                "purpose_text": nfkc(purpose_text) if purpose_text is not None else slip.purpose_text,
-                "plate": plate(plate_) if plate_ is not None else slip.plate}
+    expected = {
+        "visitor_name": nfkc(name) if name is not None else slip.visitor_name,
+        "headcount": headcount if headcount is not None else slip.headcount,
+        "phone": (normalise_phone(phone) or None) if phone is not None else slip.phone,
+        "purpose": (purpose or "visit") if purpose is not None else slip.purpose,
+        "purpose_text": nfkc(purpose_text) if purpose_text is not None else slip.purpose_text,
+        "plate": plate(plate_) if plate_ is not None else slip.plate,
+    }
     assert {k: getattr(row, k) for k in expected} == expected
 
 
 @TRIALS
-@given(name=texts(), headcount=ints(), days=st.integers(-400, 4000), host_text=texts(),
-       purpose=choice_or_text(Purpose), note=texts(),
-       host=st.sampled_from(["resident", "unit", "text", "gone"]))
-def test_expected_visitors_save_exactly_or_are_refused(w, name, headcount, days, host_text,
-                                                      purpose, note, host):
+@given(
+    name=texts(),
+    headcount=ints(),
+    days=st.integers(-400, 4000),
+    host_text=texts(),
+    purpose=choice_or_text(Purpose),
+    note=texts(),
+    host=st.sampled_from(["resident", "unit", "text", "gone"]),
+)
+def test_expected_visitors_save_exactly_or_are_refused(
+    w, name, headcount, days, host_text, purpose, note, host
+):
     from datetime import timedelta
 
-    hosts = {"resident": dict(host_resident_id=w.residents["王五"]),
-             "unit": dict(host_unit_id=w.units["12-1203"]), "text": {},
-             "gone": dict(host_unit_id=424242)}
+    hosts = {
+        "resident": dict(host_resident_id=w.residents["王五"]),
+        "unit": dict(host_unit_id=w.units["12-1203"]),
+        "text": {},
+        "gone": dict(host_unit_id=424242),
+    }
     day = w.today() + timedelta(days=days)
-    data = construct(ExpectedVisitorCreate, visitor_name=name, headcount=headcount,
-                     expected_on=day, host_text=host_text, purpose=purpose, note=note,
-                     **hosts[host])
-    out = attempt(w.engine, lambda s: visitor_expected.add_expected(
-        session=s, actor=w.operator, clock=w.clock, settings=w.settings, expected_in=data),
-        given=(name, host_text, purpose, note))
+    data = construct(
+        ExpectedVisitorCreate,
+        visitor_name=name,
+        headcount=headcount,
+        expected_on=day,
+        host_text=host_text,
+        purpose=purpose,
+        note=note,
+        **hosts[host],
+    )
+    out = attempt(
+        w.engine,
+        lambda s: visitor_expected.add_expected(
+            session=s, actor=w.operator, clock=w.clock, settings=w.settings, expected_in=data
+        ),
+        given=(name, host_text, purpose, note),
+    )
     if out.saved is None:
         return
     row = stored(w.engine, ExpectedVisitor, out.saved.id)
     assert (row.visitor_name, row.headcount, row.expected_on, row.purpose, row.note) == (
-        nfkc(name), headcount, day, purpose or "visit", nfkc(note))
+        nfkc(name),
+        headcount,
+        day,
+        purpose or "visit",
+        nfkc(note),
+    )
     assert days >= 0
     if nfkc(host_text):
         assert row.host_text == nfkc(host_text)
@@ -214,26 +319,50 @@ def test_expected_visitors_save_exactly_or_are_refused(w, name, headcount, days,
 @TRIALS
 @given(name=texts(), reason=texts(700))
 def test_deny_list_names_save_exactly_or_are_refused(w, name, reason):
-    out = attempt(w.engine, lambda s: visitor_deny.add_deny_entry(
-        session=s, actor=w.supervisor, clock=w.clock, name=name, reason=reason),
-        given=(name, reason))
+    out = attempt(
+        w.engine,
+        lambda s: visitor_deny.add_deny_entry(
+            session=s, actor=w.supervisor, clock=w.clock, name=name, reason=reason
+        ),
+        given=(name, reason),
+    )
     if out.saved is not None:
         row = stored(w.engine, DenyEntry, out.saved.id)
         assert (row.name, row.reason, row.active) == (nfkc(name), nfkc(reason), True)
 
 
 @TRIALS
-@given(name=texts(), host_text=texts(), headcount=ints(),
-       cause=st.sampled_from(["host_refused", "no_answer"]),
-       method=st.one_of(st.none(), choice_or_text(HostCallMethod)))
-def test_turning_a_visitor_away_logs_exactly_or_is_refused(w, name, host_text, headcount, cause,
-                                                          method):
-    data = construct(VisitorSlipCreate, visitor_name=name, headcount=headcount,
-                     host_text=host_text, host_unit_id=w.units["12-1203"],
-                     host_call_method=method, host_call_result="refused")
-    out = attempt(w.engine, lambda s: visitors.turn_away(
-        session=s, actor=w.operator, clock=w.clock, settings=w.settings, slip_in=data,
-        cause=cause), given=(name, host_text, method))
+@given(
+    name=texts(),
+    host_text=texts(),
+    headcount=ints(),
+    cause=st.sampled_from(["host_refused", "no_answer"]),
+    method=st.one_of(st.none(), choice_or_text(HostCallMethod)),
+)
+def test_turning_a_visitor_away_logs_exactly_or_is_refused(
+    w, name, host_text, headcount, cause, method
+):
+    data = construct(
+        VisitorSlipCreate,
+        visitor_name=name,
+        headcount=headcount,
+        host_text=host_text,
+        host_unit_id=w.units["12-1203"],
+        host_call_method=method,
+        host_call_result="refused",
+    )
+    out = attempt(
+        w.engine,
+        lambda s: visitors.turn_away(
+            session=s,
+            actor=w.operator,
+            clock=w.clock,
+            settings=w.settings,
+            slip_in=data,
+            cause=cause,
+        ),
+        given=(name, host_text, method),
+    )
     if out.saved is None:
         return
     row = stored(w.engine, LogbookEntry, out.saved.id)
@@ -242,16 +371,38 @@ def test_turning_a_visitor_away_logs_exactly_or_is_refused(w, name, host_text, h
 
 
 @TRIALS
-@given(number=st.one_of(texts(40), st.sampled_from(["V20261128-0001", "v20261128-1", "ｖ２０２６１１２８－０００１",
-                                                    "R20261128-0001", "V99999999-9999",
-                                                    "V20261301-0001"])),
-       slip_id=st.one_of(st.none(), ids()), returned=st.booleans())
+@given(
+    number=st.one_of(
+        texts(40),
+        st.sampled_from(
+            [
+                "V20261128-0001",
+                "v20261128-1",
+                "ｖ２０２６１１２８－０００１",
+                "R20261128-0001",
+                "V99999999-9999",
+                "V20261301-0001",
+            ]
+        ),
+    ),
+    slip_id=st.one_of(st.none(), ids()),
+    returned=st.booleans(),
+)
 def test_check_out_by_any_typed_number_is_done_or_refused(w, number, slip_id, returned):
     before = stored(w.engine, VisitorSlip, slip_id) if slip_id and _exists(w, slip_id) else None
-    out = attempt(w.engine, lambda s: visitors.check_out(
-        session=s, actor=w.operator, clock=w.clock, settings=w.settings,
-        number=None if slip_id else number, slip_id=slip_id, slip_returned=returned),
-        given=(number,))
+    out = attempt(
+        w.engine,
+        lambda s: visitors.check_out(
+            session=s,
+            actor=w.operator,
+            clock=w.clock,
+            settings=w.settings,
+            number=None if slip_id else number,
+            slip_id=slip_id,
+            slip_returned=returned,
+        ),
+        given=(number,),
+    )
     if out.saved is not None:
         row = stored(w.engine, VisitorSlip, out.saved.id)
         assert row.status == "left" and row.slip_returned is returned

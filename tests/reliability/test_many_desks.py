@@ -23,9 +23,20 @@ def test_eight_desks_one_file(sqlite_engine, clock, settings):
     db = sqlite_engine.url.database
     sqlite_engine.dispose()
     procs = [
-        subprocess.Popen([sys.executable, "-m", "tests.reliability.workload", db, str(SAVES),
-                          str(staff.operator.user_id)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.reliability.workload",
+                db,
+                str(SAVES),
+                str(staff.operator.user_id),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+        )
         for _ in range(DESKS)
     ]
     acknowledged: list[int] = []

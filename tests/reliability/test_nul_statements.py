@@ -17,7 +17,10 @@ from deskterm.services.repairs import fee_schedule
 
 def test_a_lookup_with_nul_is_refused_in_one_sentence(engine, clock):
     with pytest.raises(InvalidInput) as refused:
-        db.run_read(engine, lambda s: fee_schedule.price_in_force(session=s, code="\x00", on=clock.now().date()))
+        db.run_read(
+            engine,
+            lambda s: fee_schedule.price_in_force(session=s, code="\x00", on=clock.now().date()),
+        )
     assert "U+0000" in str(refused.value) and "\n" not in str(refused.value)
 
 

@@ -82,15 +82,24 @@ def file_leaks(path: Path, secrets) -> list[str]:
 
 def seed(engine, clock, settings, w: World) -> None:
     for name, phone in RESIDENT_PHONES.items():
-        made = w.write(lambda s, n=name, p=phone: residents.create_resident(
-            session=s, actor=w.admin, clock=clock,
-            resident_in=ResidentCreate(name=n, unit_id=w.units["12-1204"], phone=p)))
+        made = w.write(
+            lambda s, n=name, p=phone: residents.create_resident(
+                session=s,
+                actor=w.admin,
+                clock=clock,
+                resident_in=ResidentCreate(name=n, unit_id=w.units["12-1204"], phone=p),
+            )
+        )
         w.residents[name] = made.id
     for doc_type, numbers in ID_NUMBERS.items():
         for number in numbers:
-            slip = w.slip(visitor_name=f"访客{number[-3:]}", doc_type=doc_type,
-                          doc_number=number, phone=OTHER_PHONES["slip"],
-                          host_resident_id=w.residents["钱七"])
+            slip = w.slip(
+                visitor_name=f"访客{number[-3:]}",
+                doc_type=doc_type,
+                doc_number=number,
+                phone=OTHER_PHONES["slip"],
+                host_resident_id=w.residents["钱七"],
+            )
             assert number not in (slip.doc_masked or "")
     # a refused registration (unknown host): the number it carried is not written either
     from deskterm.errors import DeskError
@@ -98,23 +107,40 @@ def seed(engine, clock, settings, w: World) -> None:
     with pytest.raises(DeskError):
         w.slip(visitor_name="被拒", doc_number=resident_id_number(999), host_resident_id=4040)
     slips = w.read(lambda s: s.exec(select(visitors.VisitorSlip)).all())
-    w.write(lambda s: visitors.check_out(session=s, actor=w.admin, clock=clock,
-                                         settings=settings, number=slips[0].number))
+    w.write(
+        lambda s: visitors.check_out(
+            session=s, actor=w.admin, clock=clock, settings=settings, number=slips[0].number
+        )
+    )
     w.repair(reporter_name="孙八", reporter_contact="", unit_id=w.units["12-1204"])  # on file
     w.repair(reporter_name="路人", reporter_contact=OTHER_PHONES["repair"])
     w.repaired(reporter_name="钱七", unit_id=w.units["12-1204"], category_code="door_window")
     row = w.complaint(who_name="钱七", contact=RESIDENT_PHONES["钱七"])
-    w.write(lambda s: complaints.update_complaint(
-        session=s, actor=w.admin, clock=clock, complaint_id=row.id, version=row.version,
-        changes=ComplaintUpdate(contact=OTHER_PHONES["complaint"])))
+    w.write(
+        lambda s: complaints.update_complaint(
+            session=s,
+            actor=w.admin,
+            clock=clock,
+            complaint_id=row.id,
+            version=row.version,
+            changes=ComplaintUpdate(contact=OTHER_PHONES["complaint"]),
+        )
+    )
     w.complaint(who_name="孙八", contact=RESIDENT_PHONES["孙八"], close_answer="已解释")
     inquiry = w.inquiry(target_kind="resident", target_id=w.residents["钱七"])
     w.message(for_kind="resident", for_id=w.residents["钱七"], inquiry_id=inquiry.id)
     w.promise(asked_by="孙八", contact="前台见")
     w.log(what="住户来电")
-    w.write(lambda s: residents.reveal_phone(session=s, actor=w.operator, clock=clock,
-                                             kind="resident", person_id=w.residents["钱七"],
-                                             reason="回电确认维修时间"))
+    w.write(
+        lambda s: residents.reveal_phone(
+            session=s,
+            actor=w.operator,
+            clock=clock,
+            kind="resident",
+            person_id=w.residents["钱七"],
+            reason="回电确认维修时间",
+        )
+    )
 
 
 @pytest.fixture
@@ -151,8 +177,16 @@ def test_no_full_identity_number_anywhere_on_disk(desk, cli, tmp_path):
     printed.append(result.output + result.stderr)
     assert file_leaks(backup, ALL_IDS) == []
     exports = 0
-    for kind in ("visitors", "inquiries", "messages", "repairs", "complaints", "logbook",
-                 "handovers", "audit"):
+    for kind in (
+        "visitors",
+        "inquiries",
+        "messages",
+        "repairs",
+        "complaints",
+        "logbook",
+        "handovers",
+        "audit",
+    ):
         for fmt in ("csv", "jsonl", "json", "xlsx"):
             for pii in (False, True):
                 out = tmp_path / f"{kind}-{pii}.{fmt}"
@@ -170,8 +204,18 @@ def test_no_full_identity_number_anywhere_on_disk(desk, cli, tmp_path):
     for kind in ("shift", "daily", "sla", "visitors", "repairs", "complaints"):
         for fmt in ("text", "markdown", "json", "html"):
             out = tmp_path / f"report-{kind}.{fmt}"
-            args = ["report", kind, "--format", fmt, "--out", str(out), "--db", str(desk.path),
-                    "--user", "admin1"]
+            args = [
+                "report",
+                kind,
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "--db",
+                str(desk.path),
+                "--user",
+                "admin1",
+            ]
             if kind not in ("shift", "daily"):
                 args += ["--since", "2026-11-01"]
             result = cli(*args, env=env)
@@ -183,14 +227,23 @@ def test_no_full_identity_number_anywhere_on_disk(desk, cli, tmp_path):
     from deskterm.models.repair import RepairOrder
 
     order = desk.read(lambda s: s.exec(select(RepairOrder)).first())
-    name, text = desk.write(lambda s: repair_print.render_order(
-        session=s, actor=desk.operator, clock=desk.clock, settings=desk.settings,
-        order_id=order.id))
+    name, text = desk.write(
+        lambda s: repair_print.render_order(
+            session=s,
+            actor=desk.operator,
+            clock=desk.clock,
+            settings=desk.settings,
+            order_id=order.id,
+        )
+    )
     repair_print.save_document(name, text)
     import os
 
-    written = list(Path(os.environ["DESKTERM_DATA_DIR"]).rglob("*")) if Path(
-        os.environ["DESKTERM_DATA_DIR"]).exists() else []
+    written = (
+        list(Path(os.environ["DESKTERM_DATA_DIR"]).rglob("*"))
+        if Path(os.environ["DESKTERM_DATA_DIR"]).exists()
+        else []
+    )
     for path in written:
         if path.is_file():
             assert file_leaks(path, ALL_IDS) == [], path
@@ -201,19 +254,30 @@ def test_no_full_identity_number_anywhere_on_disk(desk, cli, tmp_path):
 
 
 def test_a_reveal_is_audited_and_the_audit_never_holds_the_number(desk):
-    events = desk.read(lambda s: s.exec(select(AuditEvent).where(
-        AuditEvent.action == "resident.reveal_phone")).all())
+    events = desk.read(
+        lambda s: s.exec(
+            select(AuditEvent).where(AuditEvent.action == "resident.reveal_phone")
+        ).all()
+    )
     assert [(e.user_id, e.detail["reason"]) for e in events] == [
-        (desk.operator.user_id, "回电确认维修时间")]
+        (desk.operator.user_id, "回电确认维修时间")
+    ]
     details = desk.read(lambda s: [repr(e.detail) for e in s.exec(select(AuditEvent))])
     assert leaks("\n".join(details).encode(), ALL_IDS + list(RESIDENT_PHONES.values())) == []
 
 
 def test_the_handover_sheet_shows_no_phone(desk):
     outgoing = desk.operator
-    sheet_id = desk.write(lambda s: handover.sign(
-        session=s, actor=outgoing, clock=desk.clock, settings=desk.settings,
-        notices="钥匙两把", physical_items={})).id
+    sheet_id = desk.write(
+        lambda s: handover.sign(
+            session=s,
+            actor=outgoing,
+            clock=desk.clock,
+            settings=desk.settings,
+            notices="钥匙两把",
+            physical_items={},
+        )
+    ).id
     sheet = desk.read(lambda s: handover.load_sheet(s, sheet_id))
     text = handover.render_text(sheet, desk.settings)
     html = handover.render_html(sheet, desk.settings)
@@ -229,8 +293,9 @@ def _phones_on(app) -> list[str]:
 
 
 @pytest.mark.slow
-def test_phones_are_masked_on_every_screen_until_revealed(make_desk_app, engine, clock, settings,
-                                                         staff):
+def test_phones_are_masked_on_every_screen_until_revealed(
+    make_desk_app, engine, clock, settings, staff
+):
     w = World(engine, clock, settings, staff.operator, staff.supervisor, staff.admin)
     w.build_estate()
     seed(engine, clock, settings, w)
@@ -246,10 +311,15 @@ def test_phones_are_masked_on_every_screen_until_revealed(make_desk_app, engine,
         app = make_desk_app(role="operator")
         async with app.run_test(size=SIZE) as pilot:
             await look(app, pilot, "dashboard")
-            for area, key, views in (("dashboard", "f2", 1), ("visitors", "f3", 4),
-                                     ("repairs", "f5", 4), ("complaints", "f6", 4),
-                                     ("logbook", "f7", 1), ("handover", "f8", 1),
-                                     ("inquiries", "f4", 5)):
+            for area, key, views in (
+                ("dashboard", "f2", 1),
+                ("visitors", "f3", 4),
+                ("repairs", "f5", 4),
+                ("complaints", "f6", 4),
+                ("logbook", "f7", 1),
+                ("handover", "f8", 1),
+                ("inquiries", "f4", 5),
+            ):
                 await pilot.press(key)
                 await look(app, pilot, area)
                 base = app.screen
@@ -285,21 +355,35 @@ def test_phones_are_masked_on_every_screen_until_revealed(make_desk_app, engine,
             await settle(pilot)
             await pilot.press("down", "enter")
             await settle(pilot)
-            before = run_read(engine, lambda s: len(s.exec(select(AuditEvent).where(
-                AuditEvent.action == "resident.reveal_phone")).all()))
+            before = run_read(
+                engine,
+                lambda s: len(
+                    s.exec(
+                        select(AuditEvent).where(AuditEvent.action == "resident.reveal_phone")
+                    ).all()
+                ),
+            )
             await pilot.press("ctrl+o")
             await settle(pilot)
             await pilot.press("ctrl+s")
             await settle(pilot)
             revealed = RESIDENT_PHONES["钱七"] in screen_text(app)
-            after = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
-                AuditEvent.action == "resident.reveal_phone").order_by(AuditEvent.seq)).all())
+            after = run_read(
+                engine,
+                lambda s: s.exec(
+                    select(AuditEvent)
+                    .where(AuditEvent.action == "resident.reveal_phone")
+                    .order_by(AuditEvent.seq)
+                ).all(),
+            )
             return revealed, before, after
 
     revealed, before, after = asyncio.run(tour())
     assert shown["screens"] >= 40 and shown["masked"] > 0
-    print(f"privacy: {shown['screens']} screens without a full phone, "
-          f"{shown['masked']} masked numbers seen")
+    print(
+        f"privacy: {shown['screens']} screens without a full phone, "
+        f"{shown['masked']} masked numbers seen"
+    )
     assert revealed, "the reveal showed the number"
     assert len(after) == before + 1 and after[-1].user_id == staff.operator.user_id
     assert RESIDENT_PHONES["钱七"] not in repr(after[-1].detail)
@@ -311,33 +395,50 @@ NAMES = ["欧阳留痕甲", "Zebediah Quux", "司马过客乙"]
 
 @pytest.mark.slow
 def test_purged_visitors_are_unreadable_in_the_file_the_wal_and_a_later_backup(
-        cli, tmp_path, sqlite_template):
+    cli, tmp_path, sqlite_template
+):
     path = tmp_path / "desk.db"
     shutil.copy(sqlite_template, path)
     engine = make_engine(str(path))
     clock = FixedClock(FIXED_NOW - timedelta(days=400))
     w = World.build(engine, clock, Settings(), on_shift=False)
     for i, name in enumerate(NAMES):
-        slip = w.slip(visitor_name=name, doc_number=resident_id_number(600 + i),
-                      plate=f"粤B{71234 + i}", purpose="other", purpose_text=f"{name}的事")
-        w.write(lambda s, n=slip.number: visitors.check_out(
-            session=s, actor=w.admin, clock=clock, settings=w.settings, number=n))
+        slip = w.slip(
+            visitor_name=name,
+            doc_number=resident_id_number(600 + i),
+            plate=f"粤B{71234 + i}",
+            purpose="other",
+            purpose_text=f"{name}的事",
+        )
+        w.write(
+            lambda s, n=slip.number: visitors.check_out(
+                session=s, actor=w.admin, clock=clock, settings=w.settings, number=n
+            )
+        )
     clock.set(FIXED_NOW)
     keep = w.slip(visitor_name="今天的客人")
     with sqlite3.connect(path) as con:  # the names are in the file before the purge
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert file_leaks(path, NAMES) == NAMES
-    report = purge_visitors(engine=engine, actor=w.admin, clock=clock, settings=w.settings,
-                            older_than_days=180)
+    report = purge_visitors(
+        engine=engine, actor=w.admin, clock=clock, settings=w.settings, older_than_days=180
+    )
     assert report.slips == len(NAMES) and report.compacted
     for part in _sidecars(path):
         assert file_leaks(part, NAMES) == [], part.name
     backup = tmp_path / "after.db"
-    result = cli("db", "backup", str(backup), "--db", str(path), "--user", "admin1",
-                 env={"DESKTERM_PASSWORD": PASSWORD})
+    result = cli(
+        "db",
+        "backup",
+        str(backup),
+        "--db",
+        str(path),
+        "--user",
+        "admin1",
+        env={"DESKTERM_PASSWORD": PASSWORD},
+    )
     assert result.exit_code == 0, result.stderr
     assert file_leaks(backup, NAMES) == []
     assert file_leaks(backup, ["今天的客人"]) == ["今天的客人"]
     assert run_read(engine, lambda s: s.get(visitors.VisitorSlip, keep.id)) is not None
     engine.dispose()
-

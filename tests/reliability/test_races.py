@@ -54,86 +54,210 @@ def _fresh(w, model, key):
 
 def _repair(prepare, act):
     """A repair change made from the version both desks saw when they opened the order."""
+
     def build(w, _role):
         a = w.admin
         order = prepare(w)
         version = _fresh(w, RepairOrder, order.id)
         return a, lambda s: act(w, a, order, version, s)
+
     return build
 
 
 def _held(w):
     m = roles.new_order(w)
-    run_write(w.engine, lambda s: repairs.hold_order(session=s, actor=w.admin, clock=w.clock,
-                                                     order_id=m.id, version=None, reason="等"))
+    run_write(
+        w.engine,
+        lambda s: repairs.hold_order(
+            session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None, reason="等"
+        ),
+    )
     return m
 
 
 def _with_fee(w):  # not a warranty repeat of an earlier order (its fee would be waived)
     m = roles.new_order(w, warranty_opt_out_reason="另一处漏水")
-    run_write(w.engine, lambda s: repairs.add_fee_line(
-        session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
-        version=None, code="F001"))
+    run_write(
+        w.engine,
+        lambda s: repairs.add_fee_line(
+            session=s,
+            actor=w.admin,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=None,
+            code="F001",
+        ),
+    )
     return m
 
 
 REPAIRS = {  # the roles trials pass version=None (no check); two desks carry what they saw
-    "repairs.dispatch": _repair(roles.new_order, lambda w, a, m, v, s: repairs.dispatch(
-        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, assignee="李师傅")),
-    "repairs.record_arrival": _repair(roles.dispatched_order, lambda w, a, m, v, s:
-        repairs.record_arrival(session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.mark_repaired": _repair(roles.on_site_order, lambda w, a, m, v, s: repairs.mark_repaired(
-        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
-        work_done="修好了")),
-    "repairs.record_acceptance": _repair(lambda w: w.repaired(), lambda w, a, m, v, s:
-        repairs.record_acceptance(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
-                                  accepted_by="张三")),
-    "repairs.close_order": _repair(roles.called_back_order, lambda w, a, m, v, s: repairs.close_order(
-        session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.cancel_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.cancel_order(
-        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="住户取消")),
-    "repairs.hold_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.hold_order(
-        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="等配件")),
-    "repairs.resume_order": _repair(_held, lambda w, a, m, v, s: repairs.resume_order(
-        session=s, actor=a, clock=w.clock, order_id=m.id, version=v)),
-    "repairs.update_order": _repair(roles.new_order, lambda w, a, m, v, s: repairs.update_order(
-        session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
-        changes=RepairOrderUpdate(description="厨房和卫生间都漏"))),
-    "repairs.add_fee_line": _repair(roles.new_order, lambda w, a, m, v, s: repairs.add_fee_line(
-        session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, version=v,
-        code="F001")),
-    "repairs.add_offschedule_line": _repair(roles.new_order, lambda w, a, m, v, s:
-        repairs.add_offschedule_line(session=s, actor=a, clock=w.clock, order_id=m.id,
-                                     version=v, description="进口阀门", labour_fen=5000)),
-    "repairs.accept_fee": _repair(_with_fee, lambda w, a, m, v, s: repairs.accept_fee(
-        session=s, actor=a, clock=w.clock, order_id=m.id, version=v, accepted_by="张三",
-        form_no="F-0001")),
+    "repairs.dispatch": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.dispatch(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v, assignee="李师傅"
+        ),
+    ),
+    "repairs.record_arrival": _repair(
+        roles.dispatched_order,
+        lambda w, a, m, v, s: repairs.record_arrival(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v
+        ),
+    ),
+    "repairs.mark_repaired": _repair(
+        roles.on_site_order,
+        lambda w, a, m, v, s: repairs.mark_repaired(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=v,
+            work_done="修好了",
+        ),
+    ),
+    "repairs.record_acceptance": _repair(
+        lambda w: w.repaired(),
+        lambda w, a, m, v, s: repairs.record_acceptance(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v, accepted_by="张三"
+        ),
+    ),
+    "repairs.close_order": _repair(
+        roles.called_back_order,
+        lambda w, a, m, v, s: repairs.close_order(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v
+        ),
+    ),
+    "repairs.cancel_order": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.cancel_order(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="住户取消"
+        ),
+    ),
+    "repairs.hold_order": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.hold_order(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="等配件"
+        ),
+    ),
+    "repairs.resume_order": _repair(
+        _held,
+        lambda w, a, m, v, s: repairs.resume_order(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v
+        ),
+    ),
+    "repairs.update_order": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.update_order(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            order_id=m.id,
+            version=v,
+            changes=RepairOrderUpdate(description="厨房和卫生间都漏"),
+        ),
+    ),
+    "repairs.add_fee_line": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.add_fee_line(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=v,
+            code="F001",
+        ),
+    ),
+    "repairs.add_offschedule_line": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.add_offschedule_line(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            order_id=m.id,
+            version=v,
+            description="进口阀门",
+            labour_fen=5000,
+        ),
+    ),
+    "repairs.accept_fee": _repair(
+        _with_fee,
+        lambda w, a, m, v, s: repairs.accept_fee(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            order_id=m.id,
+            version=v,
+            accepted_by="张三",
+            form_no="F-0001",
+        ),
+    ),
 }
+
 
 def _estimated(w):
     m = roles.new_order(w)
-    run_write(w.engine, lambda s: repairs.set_estimate(
-        session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
-        version=None, days="3"))
+    run_write(
+        w.engine,
+        lambda s: repairs.set_estimate(
+            session=s,
+            actor=w.admin,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=None,
+            days="3",
+        ),
+    )
     return m
 
 
 def _quoted(w):
     m = _estimated(w)
-    run_write(w.engine, lambda s: repairs.record_quotation(
-        session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
-        version=None, amount_fen=90000, quote_no="BJ-1"))
+    run_write(
+        w.engine,
+        lambda s: repairs.record_quotation(
+            session=s,
+            actor=w.admin,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=None,
+            amount_fen=90000,
+            quote_no="BJ-1",
+        ),
+    )
     return m
 
 
 def _charged(w):  # not a warranty repeat of an earlier order: charged
     m = roles.new_order(w, warranty_opt_out_reason="另一处漏水")
-    run_write(w.engine, lambda s: repairs.add_fee_line(
-        session=s, actor=w.admin, clock=w.clock, settings=w.settings, order_id=m.id,
-        version=None, code="F001"))
-    run_write(w.engine, lambda s: repairs.accept_fee(  # D-34: accepted before it is paid
-        session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None,
-        accepted_by="张三", form_no="FY-1"))
+    run_write(
+        w.engine,
+        lambda s: repairs.add_fee_line(
+            session=s,
+            actor=w.admin,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=None,
+            code="F001",
+        ),
+    )
+    run_write(
+        w.engine,
+        lambda s: repairs.accept_fee(  # D-34: accepted before it is paid
+            session=s,
+            actor=w.admin,
+            clock=w.clock,
+            order_id=m.id,
+            version=None,
+            accepted_by="张三",
+            form_no="FY-1",
+        ),
+    )
     return m
 
 
@@ -147,25 +271,69 @@ def _warranty_repeat(w):
 
 
 SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the status changes
-    "repairs.settlement.set_estimate": _repair(roles.new_order, lambda w, a, m, v, s:
-        repairs.set_estimate(session=s, actor=a, clock=w.clock, settings=w.settings,
-                             order_id=m.id, version=v, days="0.5")),
-    "repairs.settlement.record_quotation": _repair(_estimated, lambda w, a, m, v, s:
-        repairs.record_quotation(session=s, actor=a, clock=w.clock, settings=w.settings,
-                                 order_id=m.id, version=v, amount_fen=80000, quote_no="BJ-2")),
-    "repairs.settlement.accept_quotation": _repair(_quoted, lambda w, a, m, v, s:
-        repairs.accept_quotation(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
-                                 accepted_by="张三")),
-    "repairs.settlement.set_cost_bearer": _repair(roles.new_order, lambda w, a, m, v, s:
-        repairs.set_cost_bearer(session=s, actor=a, clock=w.clock, order_id=m.id, version=v,
-                                bearer="owner")),
-    "repairs.settlement.settle_order": _repair(_charged, lambda w, a, m, v, s:
-        repairs.settle_order(session=s, actor=a, clock=w.clock, settings=w.settings,
-                             order_id=m.id, version=v, state="paid", receipt_no="SJ-1")),
-    "repairs.warranty.set_warranty_link": _repair(_warranty_repeat, lambda w, a, m, v, s:
-        repairs.set_warranty_link(session=s, actor=a, clock=w.clock, settings=w.settings,
-                                  order_id=m.id, version=v, warranty_of_id=None,
-                                  reason="不是保修")),
+    "repairs.settlement.set_estimate": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.set_estimate(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=v,
+            days="0.5",
+        ),
+    ),
+    "repairs.settlement.record_quotation": _repair(
+        _estimated,
+        lambda w, a, m, v, s: repairs.record_quotation(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=v,
+            amount_fen=80000,
+            quote_no="BJ-2",
+        ),
+    ),
+    "repairs.settlement.accept_quotation": _repair(
+        _quoted,
+        lambda w, a, m, v, s: repairs.accept_quotation(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v, accepted_by="张三"
+        ),
+    ),
+    "repairs.settlement.set_cost_bearer": _repair(
+        roles.new_order,
+        lambda w, a, m, v, s: repairs.set_cost_bearer(
+            session=s, actor=a, clock=w.clock, order_id=m.id, version=v, bearer="owner"
+        ),
+    ),
+    "repairs.settlement.settle_order": _repair(
+        _charged,
+        lambda w, a, m, v, s: repairs.settle_order(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=v,
+            state="paid",
+            receipt_no="SJ-1",
+        ),
+    ),
+    "repairs.warranty.set_warranty_link": _repair(
+        _warranty_repeat,
+        lambda w, a, m, v, s: repairs.set_warranty_link(
+            session=s,
+            actor=a,
+            clock=w.clock,
+            settings=w.settings,
+            order_id=m.id,
+            version=v,
+            warranty_of_id=None,
+            reason="不是保修",
+        ),
+    ),
 }
 
 
@@ -178,8 +346,15 @@ def _category_edit(w, _role):
     a = w.admin
     version = _fresh(w, RepairCategory, "heating_not_warm")
     return a, lambda s: repair_categories.save_category(
-        session=s, actor=a, clock=w.clock, new=False, version=version, code="heating_not_warm",
-        name_zh=f"暖气不热{next(w.serial)}", repair_class="general")
+        session=s,
+        actor=a,
+        clock=w.clock,
+        new=False,
+        version=version,
+        code="heating_not_warm",
+        name_zh=f"暖气不热{next(w.serial)}",
+        repair_class="general",
+    )
 
 
 def _own_password(w, _role):
@@ -187,8 +362,13 @@ def _own_password(w, _role):
     second finds the current password changed (the row is locked before it is checked)."""
     me = roles.role_user(w, "operator", shift=False)
     return me, lambda s: users.change_own_password(
-        session=s, actor=me, clock=w.clock, settings=w.settings, current=FACTORY_PASSWORD,
-        new="another-pass-7x")
+        session=s,
+        actor=me,
+        clock=w.clock,
+        settings=w.settings,
+        current=FACTORY_PASSWORD,
+        new="another-pass-7x",
+    )
 
 
 RACES: dict[str, tuple[str, object]] = {
@@ -196,40 +376,43 @@ RACES: dict[str, tuple[str, object]] = {
     **{name: (ONE, build) for name, build in SETTLEMENT.items()},
     "admin.users.change_own_password": (ONE, _own_password),
     "admin.repair_categories.save_category": (ONE, _category_edit),
-    **{name: (ONE, None) for name in (  # None: the roles trial as it is (it carries a version,
-        "callbacks.outcomes.record_callback",  # or the second desk finds the change made)
-        "callbacks.queue.record_attempt",
-        "complaints.communications.complete_follow_up",
-        "complaints.communications.link_complaint",
-        "complaints.handling.acknowledge_severe",
-        "complaints.handling.close_complaint",
-        "complaints.handling.refer_complaint",
-        "complaints.handling.reopen_complaint",
-        "complaints.handling.sign_off_complaint",
-        "complaints.handling.update_complaint",
-        "inquiries.log.close_inquiry",
-        "inquiries.log.correct_attempt",
-        "inquiries.messages.deliver_message",
-        "inquiries.promises.answer_promise",
-        "repairs.mark_called_back",
-        "repairs.reopen_after_callback",
-        "repairs.review_fee_line",
-        "shift.duty.close_abandoned",
-        "shift.handover.accept",
-        "shift.handover.refuse",
-        "shift.handover.sign",
-        "visitors.deny.remove_deny_entry",
-        "visitors.expected.cancel_expected",
-        "visitors.slips.check_out",
-        "visitors.slips.update_slip",
-        "admin.users.set_active",
-        "admin.users.set_role",  # the second desk finds the role set: nothing to change
-        "complaints.links.unlink_repair",
-        "complaints.public_areas.decide",
-        "complaints.public_areas.refer_complaint",
-        "repairs.engineers.set_on_duty",  # the second desk finds the engineer off duty
-        "visitors.slips.undo_check_out",
-    )},
+    **{
+        name: (ONE, None)
+        for name in (  # None: the roles trial as it is (it carries a version,
+            "callbacks.outcomes.record_callback",  # or the second desk finds the change made)
+            "callbacks.queue.record_attempt",
+            "complaints.communications.complete_follow_up",
+            "complaints.communications.link_complaint",
+            "complaints.handling.acknowledge_severe",
+            "complaints.handling.close_complaint",
+            "complaints.handling.refer_complaint",
+            "complaints.handling.reopen_complaint",
+            "complaints.handling.sign_off_complaint",
+            "complaints.handling.update_complaint",
+            "inquiries.log.close_inquiry",
+            "inquiries.log.correct_attempt",
+            "inquiries.messages.deliver_message",
+            "inquiries.promises.answer_promise",
+            "repairs.mark_called_back",
+            "repairs.reopen_after_callback",
+            "repairs.review_fee_line",
+            "shift.duty.close_abandoned",
+            "shift.handover.accept",
+            "shift.handover.refuse",
+            "shift.handover.sign",
+            "visitors.deny.remove_deny_entry",
+            "visitors.expected.cancel_expected",
+            "visitors.slips.check_out",
+            "visitors.slips.update_slip",
+            "admin.users.set_active",
+            "admin.users.set_role",  # the second desk finds the role set: nothing to change
+            "complaints.links.unlink_repair",
+            "complaints.public_areas.decide",
+            "complaints.public_areas.refer_complaint",
+            "repairs.engineers.set_on_duty",  # the second desk finds the engineer off duty
+            "visitors.slips.undo_check_out",
+        )
+    },
     "admin.users.set_password": (BOTH, None),
 }
 
@@ -238,8 +421,9 @@ def _url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
-                                                               marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def world(request, tmp_path_factory, sqlite_template):
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("races") / "races.db"
@@ -314,8 +498,9 @@ def test_every_service_that_changes_a_row_has_a_race(world):
 
 # == the races ======================================================================================
 def _audit_seq(engine) -> int:
-    return run_read(engine, lambda s: s.exec(select(func.coalesce(func.max(AuditEvent.seq), 0)))
-                    .one())
+    return run_read(
+        engine, lambda s: s.exec(select(func.coalesce(func.max(AuditEvent.seq), 0))).one()
+    )
 
 
 def _race(w, work) -> list[BaseException | None]:
@@ -329,14 +514,16 @@ def _race(w, work) -> list[BaseException | None]:
             session.flush()
             time.sleep(HOLD)  # the transaction stays open: the other desk is reading now
             return result
+
         gate.wait()
         try:
             run_write(engine, held)
         except BaseException as exc:  # noqa: BLE001  (judged below)
             outcome[i] = exc
 
-    threads = [threading.Thread(target=desk, args=(i, e))
-               for i, e in enumerate((w.engine, w.second))]
+    threads = [
+        threading.Thread(target=desk, args=(i, e)) for i, e in enumerate((w.engine, w.second))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -353,8 +540,15 @@ def test_two_desks_at_the_same_instant(world, name):
     refused = [e for e in outcome if e is not None]
     for exc in refused:  # a sentence for the user, never a crash or a database error
         assert isinstance(exc, DeskError), f"{name}: {type(exc).__name__}: {exc}"
-    actions = run_read(world.engine, lambda s: [e.action for e in s.exec(
-        select(AuditEvent).where(AuditEvent.seq > before).order_by(AuditEvent.seq))])
+    actions = run_read(
+        world.engine,
+        lambda s: [
+            e.action
+            for e in s.exec(
+                select(AuditEvent).where(AuditEvent.seq > before).order_by(AuditEvent.seq)
+            )
+        ],
+    )
     counts = Counter(actions)
     if kind == BOTH:
         assert refused == [], name
@@ -375,26 +569,42 @@ def test_two_operators_take_one_post_at_the_same_instant(world):
 
     post = f"车库{next(world.serial)}"
     at_post = world.settings.replace(post=post)
-    desks = [make_user(world.engine, world.clock, world.settings, f"p{next(world.serial)}",
-                       Role.operator, f"门岗{i}") for i in range(2)]
+    desks = [
+        make_user(
+            world.engine,
+            world.clock,
+            world.settings,
+            f"p{next(world.serial)}",
+            Role.operator,
+            f"门岗{i}",
+        )
+        for i in range(2)
+    ]
     gate = threading.Barrier(2)
     outcome: list[BaseException | None] = [None, None]
 
     def desk(i, engine):
         def held(session):
-            duty.start_shift(session=session, actor=desks[i], clock=world.clock,
-                             settings=at_post, self_check={k: True for k in
-                                                           world.settings.self_check_items})
+            duty.start_shift(
+                session=session,
+                actor=desks[i],
+                clock=world.clock,
+                settings=at_post,
+                self_check={k: True for k in world.settings.self_check_items},
+            )
             session.flush()
             time.sleep(HOLD)
+
         gate.wait()
         try:
             run_write(engine, held)
         except BaseException as exc:  # noqa: BLE001
             outcome[i] = exc
 
-    threads = [threading.Thread(target=desk, args=(i, e))
-               for i, e in enumerate((world.engine, world.second))]
+    threads = [
+        threading.Thread(target=desk, args=(i, e))
+        for i, e in enumerate((world.engine, world.second))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -425,8 +635,11 @@ def test_no_service_changes_rows_around_the_lock():
     found = set()
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in ("update", "delete", "insert"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("update", "delete", "insert")
+            ):
                 found.add(f"{path.relative_to(root)}:{node.func.id}")
     assert found == set(BULK)
 
@@ -454,8 +667,12 @@ def test_two_desks_adding_the_same_name_one_is_told_it_is_taken(world):
     from deskterm.services.repairs import engineers
 
     name = f"同名师傅{next(world.serial)}"
-    outcome = _race(world, lambda s: engineers.add_engineer(
-        session=s, actor=world.admin, clock=world.clock, name=name, trade="水电"))
+    outcome = _race(
+        world,
+        lambda s: engineers.add_engineer(
+            session=s, actor=world.admin, clock=world.clock, name=name, trade="水电"
+        ),
+    )
     refused = [e for e in outcome if e is not None]
     assert len(refused) == 1, outcome
     assert isinstance(refused[0], DeskError) and "already on the list" in str(refused[0])
@@ -469,16 +686,45 @@ def _corrections():
     from deskterm.services.visitors import slips as visitors
 
     return {
-        "slip": (lambda w: w.slip(), lambda w, m, v, name: lambda s: visitors.update_slip(
-            session=s, actor=w.admin, clock=w.clock, slip_id=m.id, version=v,
-            changes=VisitorSlipUpdate(visitor_name=name))),
-        "repair": (lambda w: w.repair(), lambda w, m, v, name: lambda s: repairs.update_order(
-            session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=v,
-            changes=RepairOrderUpdate(reporter_name=name))),
-        "complaint": (lambda w: w.complaint(), lambda w, m, v, name: lambda s:
-                      complaints.update_complaint(session=s, actor=w.admin, clock=w.clock,
-                                                  complaint_id=m.id, version=v,
-                                                  changes=ComplaintUpdate(department=name))),
+        "slip": (
+            lambda w: w.slip(),
+            lambda w, m, v, name: (
+                lambda s: visitors.update_slip(
+                    session=s,
+                    actor=w.admin,
+                    clock=w.clock,
+                    slip_id=m.id,
+                    version=v,
+                    changes=VisitorSlipUpdate(visitor_name=name),
+                )
+            ),
+        ),
+        "repair": (
+            lambda w: w.repair(),
+            lambda w, m, v, name: (
+                lambda s: repairs.update_order(
+                    session=s,
+                    actor=w.admin,
+                    clock=w.clock,
+                    order_id=m.id,
+                    version=v,
+                    changes=RepairOrderUpdate(reporter_name=name),
+                )
+            ),
+        ),
+        "complaint": (
+            lambda w: w.complaint(),
+            lambda w, m, v, name: (
+                lambda s: complaints.update_complaint(
+                    session=s,
+                    actor=w.admin,
+                    clock=w.clock,
+                    complaint_id=m.id,
+                    version=v,
+                    changes=ComplaintUpdate(department=name),
+                )
+            ),
+        ),
     }
 
 
@@ -525,23 +771,39 @@ def test_saving_over_a_seen_change_keeps_the_fields_not_typed(world, kind):
         opened = row.version
 
         def save(**fields):
-            return lambda s: repairs.update_order(session=s, actor=world.admin, clock=world.clock,
-                                                  order_id=row.id, version=opened,
-                                                  changes=RepairOrderUpdate(**fields))
+            return lambda s: repairs.update_order(
+                session=s,
+                actor=world.admin,
+                clock=world.clock,
+                order_id=row.id,
+                version=opened,
+                changes=RepairOrderUpdate(**fields),
+            )
 
-        theirs, mine, form = ({"description": row.description + "Z"}, {"location": "厨房"},
-                              {"description": row.description, "location": "厨房"})
+        theirs, mine, form = (
+            {"description": row.description + "Z"},
+            {"location": "厨房"},
+            {"description": row.description, "location": "厨房"},
+        )
     else:
         row = world.complaint()
         opened = row.version
 
         def save(**fields):
             return lambda s: complaints.update_complaint(
-                session=s, actor=world.admin, clock=world.clock, complaint_id=row.id,
-                version=opened, changes=ComplaintUpdate(**fields))
+                session=s,
+                actor=world.admin,
+                clock=world.clock,
+                complaint_id=row.id,
+                version=opened,
+                changes=ComplaintUpdate(**fields),
+            )
 
-        theirs, mine, form = ({"department": "财务收费处Z"}, {"severity": "important"},
-                              {"department": row.department, "severity": "important"})
+        theirs, mine, form = (
+            {"department": "财务收费处Z"},
+            {"severity": "important"},
+            {"department": row.department, "severity": "important"},
+        )
     world.write(save(**theirs))  # the other desk
     with pytest.raises(StaleEdit) as refused:
         world.write(save(**form))

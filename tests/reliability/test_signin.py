@@ -27,14 +27,24 @@ from tests.factories import PASSWORD, make_user
 
 
 def _events(engine, action):
-    return run_read(engine, lambda s: list(s.exec(
-        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq))))
+    return run_read(
+        engine,
+        lambda s: list(
+            s.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq))
+        ),
+    )
 
 
 def _try(engine, clock, settings, code, password, terminal="desk-1"):
     try:
-        users.sign_in(engine=engine, clock=clock, settings=settings, code=code, password=password,
-                      terminal=terminal)
+        users.sign_in(
+            engine=engine,
+            clock=clock,
+            settings=settings,
+            code=code,
+            password=password,
+            terminal=terminal,
+        )
         return True
     except AuthFailed:
         return False
@@ -81,10 +91,16 @@ def test_timing_is_the_same_for_known_unknown_disabled_and_delayed_codes(engine,
         pytest.skip("timed once, on SQLite")
     make_user(engine, clock, Settings(), "gone1", Role.operator)
     make_user(engine, clock, Settings(), "slow1", Role.operator)
-    run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock,
-                                                 code="gone1", active=False))
+    run_write(
+        engine,
+        lambda s: users.set_active(
+            session=s, actor=staff.admin, clock=clock, code="gone1", active=False
+        ),
+    )
     _try(engine, clock, Settings(failed_login_limit=1), "slow1", "wrong-password-x", terminal="t")
-    roomy = Settings(failed_login_limit=1000)  # the measured tries never reach a delay (its maximum)
+    roomy = Settings(
+        failed_login_limit=1000
+    )  # the measured tries never reach a delay (its maximum)
     cases = {"known": "op1", "unknown": "nobody-9", "disabled": "gone1", "delayed": "slow1"}
     for code in cases.values():  # warm up (first connection, first argon2)
         _try(engine, clock, roomy, code, "wrong-password-x", terminal="t")
@@ -101,9 +117,14 @@ def test_timing_is_the_same_for_known_unknown_disabled_and_delayed_codes(engine,
             cpu[kind].append(time.process_time() - started_cpu)
 
     def figures(samples):
-        return {k: {"median_ms": round(statistics.median(v) * 1000, 2),
-                    "p10_ms": round(sorted(v)[ROUNDS // 10] * 1000, 2),
-                    "p90_ms": round(sorted(v)[-ROUNDS // 10] * 1000, 2)} for k, v in samples.items()}
+        return {
+            k: {
+                "median_ms": round(statistics.median(v) * 1000, 2),
+                "p10_ms": round(sorted(v)[ROUNDS // 10] * 1000, 2),
+                "p90_ms": round(sorted(v)[-ROUNDS // 10] * 1000, 2),
+            }
+            for k, v in samples.items()
+        }
 
     result = {"tries_each": ROUNDS, "wall": figures(wall), "cpu": figures(cpu)}
     report = os.environ.get("DESKTERM_TIMING_REPORT")
@@ -122,12 +143,16 @@ def test_timing_is_the_same_for_known_unknown_disabled_and_delayed_codes(engine,
 
 
 # -- delays instead of a fixed lock ---------------------------------------------------------
-def test_delays_grow_per_code_at_a_terminal_and_leave_other_desks_alone(engine, clock, settings, staff):
+def test_delays_grow_per_code_at_a_terminal_and_leave_other_desks_alone(
+    engine, clock, settings, staff
+):
     limit = settings.failed_login_limit
     for _ in range(limit):
         assert not _try(engine, clock, settings, "op1", "wrong-password-x", terminal="lobby")
     assert not _try(engine, clock, settings, "op1", PASSWORD, terminal="lobby")  # delayed here
-    assert _try(engine, clock, settings, "op1", PASSWORD, terminal="garage")  # not at their own desk
+    assert _try(
+        engine, clock, settings, "op1", PASSWORD, terminal="garage"
+    )  # not at their own desk
     clock.advance(seconds=users.DELAY_BASE_SECONDS + 1)
     assert not _try(engine, clock, settings, "op1", "wrong-password-x", terminal="lobby")
     clock.advance(seconds=users.DELAY_BASE_SECONDS + 1)  # the second delay is twice as long
@@ -141,52 +166,126 @@ def test_a_supervisor_lifts_a_delay_and_an_operator_may_not(engine, clock, setti
         _try(engine, clock, settings, "op1", "wrong-password-x")
     assert not _try(engine, clock, settings, "op1", PASSWORD)
     with pytest.raises(PermissionDenied):
-        run_write(engine, lambda s: users.unlock(session=s, actor=staff.operator, clock=clock, code="op1"))
-    run_write(engine, lambda s: users.unlock(session=s, actor=staff.supervisor, clock=clock, code="op1"))
+        run_write(
+            engine, lambda s: users.unlock(session=s, actor=staff.operator, clock=clock, code="op1")
+        )
+    run_write(
+        engine, lambda s: users.unlock(session=s, actor=staff.supervisor, clock=clock, code="op1")
+    )
     assert _try(engine, clock, settings, "op1", PASSWORD)
     (event,) = _events(engine, "user.unlock")
     assert event.user_id == staff.supervisor.user_id
 
 
 # -- passwords --------------------------------------------------------------------------------
-@pytest.mark.parametrize("password", ["12345678", "password", "qwertyuiop", "iloveyou1", "aaaaaaaaaa"])
+@pytest.mark.parametrize(
+    "password", ["12345678", "password", "qwertyuiop", "iloveyou1", "aaaaaaaaaa"]
+)
 def test_common_passwords_are_refused_for_everyone(engine, clock, settings, staff, password):
     with pytest.raises(InvalidInput, match="too common"):
-        run_write(engine, lambda s: users.add_user(
-            session=s, actor=staff.admin, clock=clock, settings=settings, code="adm2", name="新管理员",
-            role="admin", password=password))
+        run_write(
+            engine,
+            lambda s: users.add_user(
+                session=s,
+                actor=staff.admin,
+                clock=clock,
+                settings=settings,
+                code="adm2",
+                name="新管理员",
+                role="admin",
+                password=password,
+            ),
+        )
 
 
 def test_an_account_an_admin_makes_changes_its_password_first(engine, clock, settings, staff):
-    run_write(engine, lambda s: users.add_user(
-        session=s, actor=staff.admin, clock=clock, settings=settings, code="op5", name="新人",
-        role="operator", password="first-pass-42"))
-    user = users.sign_in(engine=engine, clock=clock, settings=settings, code="op5", password="first-pass-42")
+    run_write(
+        engine,
+        lambda s: users.add_user(
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            settings=settings,
+            code="op5",
+            name="新人",
+            role="operator",
+            password="first-pass-42",
+        ),
+    )
+    user = users.sign_in(
+        engine=engine, clock=clock, settings=settings, code="op5", password="first-pass-42"
+    )
     assert user.must_change_password
     from deskterm.services.actor import Actor
 
     me = Actor.from_user(user)
     with pytest.raises(InvalidInput, match="current password is wrong"):
-        run_write(engine, lambda s: users.change_own_password(
-            session=s, actor=me, clock=clock, settings=settings, current="nope-nope", new="mine-own-77x"))
-    run_write(engine, lambda s: users.change_own_password(
-        session=s, actor=me, clock=clock, settings=settings, current="first-pass-42", new="mine-own-77x"))
-    user = users.sign_in(engine=engine, clock=clock, settings=settings, code="op5", password="mine-own-77x")
+        run_write(
+            engine,
+            lambda s: users.change_own_password(
+                session=s,
+                actor=me,
+                clock=clock,
+                settings=settings,
+                current="nope-nope",
+                new="mine-own-77x",
+            ),
+        )
+    run_write(
+        engine,
+        lambda s: users.change_own_password(
+            session=s,
+            actor=me,
+            clock=clock,
+            settings=settings,
+            current="first-pass-42",
+            new="mine-own-77x",
+        ),
+    )
+    user = users.sign_in(
+        engine=engine, clock=clock, settings=settings, code="op5", password="mine-own-77x"
+    )
     assert not user.must_change_password
 
 
 # -- admins cannot all be lost -----------------------------------------------------------------
 def test_the_last_active_admin_cannot_be_disabled_or_demoted(engine, clock, settings, staff):
-    for work in (lambda s: users.set_active(session=s, actor=staff.admin, clock=clock, code="admin1", active=False),
-                 lambda s: users.set_role(session=s, actor=staff.admin, clock=clock, code="admin1", role="operator")):
+    for work in (
+        lambda s: users.set_active(
+            session=s, actor=staff.admin, clock=clock, code="admin1", active=False
+        ),
+        lambda s: users.set_role(
+            session=s, actor=staff.admin, clock=clock, code="admin1", role="operator"
+        ),
+    ):
         with pytest.raises(InvalidInput, match="last active admin"):
             run_write(engine, work)
     make_user(engine, clock, settings, "admin2", Role.admin)
-    run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock, code="admin2", active=False))
+    run_write(
+        engine,
+        lambda s: users.set_active(
+            session=s, actor=staff.admin, clock=clock, code="admin2", active=False
+        ),
+    )
     with pytest.raises(InvalidInput, match="last active admin"):
-        run_write(engine, lambda s: users.set_role(session=s, actor=staff.admin, clock=clock, code="admin1", role="operator"))
-    run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock, code="admin2", active=True))
-    run_write(engine, lambda s: users.set_role(session=s, actor=staff.admin, clock=clock, code="admin1", role="supervisor"))
+        run_write(
+            engine,
+            lambda s: users.set_role(
+                session=s, actor=staff.admin, clock=clock, code="admin1", role="operator"
+            ),
+        )
+    run_write(
+        engine,
+        lambda s: users.set_active(
+            session=s, actor=staff.admin, clock=clock, code="admin2", active=True
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: users.set_role(
+            session=s, actor=staff.admin, clock=clock, code="admin1", role="supervisor"
+        ),
+    )
     with read_session(engine) as session:
         roles = {u.code: (u.role, u.active) for u in session.exec(select(User))}
         assert roles["admin1"] == (Role.supervisor, True) and roles["admin2"] == (Role.admin, True)
@@ -195,8 +294,17 @@ def test_the_last_active_admin_cannot_be_disabled_or_demoted(engine, clock, sett
 
 def test_break_glass_makes_an_admin_only_when_none_is_left(engine, clock, settings, staff):
     with pytest.raises(InvalidInput, match="active admin exists"):
-        run_write(engine, lambda s: users.recover_admin(
-            session=s, clock=clock, settings=settings, code="rescue", name="应急", password="rescue-pass-93"))
+        run_write(
+            engine,
+            lambda s: users.recover_admin(
+                session=s,
+                clock=clock,
+                settings=settings,
+                code="rescue",
+                name="应急",
+                password="rescue-pass-93",
+            ),
+        )
 
     def lose_every_admin(session):  # what no service allows: the row edited, and sealed by the app
         admin = lock_first(session, select(User).where(User.code == "admin1"))
@@ -204,30 +312,61 @@ def test_break_glass_makes_an_admin_only_when_none_is_left(engine, clock, settin
         session.add(admin)
 
     run_write(engine, lose_every_admin)
-    run_write(engine, lambda s: users.recover_admin(
-        session=s, clock=clock, settings=settings, code="rescue", name="应急", password="rescue-pass-93"))
-    user = users.sign_in(engine=engine, clock=clock, settings=settings, code="rescue", password="rescue-pass-93")
+    run_write(
+        engine,
+        lambda s: users.recover_admin(
+            session=s,
+            clock=clock,
+            settings=settings,
+            code="rescue",
+            name="应急",
+            password="rescue-pass-93",
+        ),
+    )
+    user = users.sign_in(
+        engine=engine, clock=clock, settings=settings, code="rescue", password="rescue-pass-93"
+    )
     assert user.role == Role.admin and user.must_change_password
     (event,) = _events(engine, "user.recover_admin")
     assert event.detail["break_glass"] is True
 
 
 def test_break_glass_needs_the_key(engine, clock, settings, staff, monkeypatch):
-    run_write(engine, lambda s: setattr(lock_first(s, select(User).where(User.code == "admin1")), "active", False))
+    run_write(
+        engine,
+        lambda s: setattr(
+            lock_first(s, select(User).where(User.code == "admin1")), "active", False
+        ),
+    )
     monkeypatch.setenv("DESKTERM_AUDIT_KEY", "some-other-installation-key-0123456789")
     with pytest.raises(InvalidInput, match="does not verify"):
-        run_write(engine, lambda s: users.recover_admin(
-            session=s, clock=clock, settings=settings, code="rescue", name="应急", password="rescue-pass-93"))
+        run_write(
+            engine,
+            lambda s: users.recover_admin(
+                session=s,
+                clock=clock,
+                settings=settings,
+                code="rescue",
+                name="应急",
+                password="rescue-pass-93",
+            ),
+        )
 
 
 # -- lockout is no weapon (S3) ----------------------------------------------------------------
-def test_wrong_passwords_from_other_terminals_do_not_delay_a_code_at_its_own_desk(engine, clock, settings, staff):
+def test_wrong_passwords_from_other_terminals_do_not_delay_a_code_at_its_own_desk(
+    engine, clock, settings, staff
+):
     assert _try(engine, clock, settings, "op1", PASSWORD, terminal="op1-desk")  # their own desk
     tries = 21  # far past the code's all-terminals limit (4 x failed_login_limit)
     assert tries > 4 * settings.failed_login_limit
     for i in range(tries):
-        assert not _try(engine, clock, settings, "op1", "wrong-password-x", terminal=f"elsewhere-{i}")
-    assert not _try(engine, clock, settings, "op1", PASSWORD, terminal="garage")  # delayed elsewhere
+        assert not _try(
+            engine, clock, settings, "op1", "wrong-password-x", terminal=f"elsewhere-{i}"
+        )
+    assert not _try(
+        engine, clock, settings, "op1", PASSWORD, terminal="garage"
+    )  # delayed elsewhere
     assert _try(engine, clock, settings, "op1", PASSWORD, terminal="op1-desk")  # not at their desk
     # at their own desk the code@terminal count still holds
     for _ in range(settings.failed_login_limit):

@@ -50,20 +50,39 @@ def _seal_handovers(engine, clock, staff):
     people = [staff.operator, staff.supervisor]
 
     def on_duty(who):
-        shift = run_write(engine, lambda s: shifts.start_shift(
-            session=s, actor=who, clock=clock, settings=settings,
-            self_check={item: True for item in settings.self_check_items}))
+        shift = run_write(
+            engine,
+            lambda s: shifts.start_shift(
+                session=s,
+                actor=who,
+                clock=clock,
+                settings=settings,
+                self_check={item: True for item in settings.self_check_items},
+            ),
+        )
         return Actor(who.user_id, who.code, who.name, who.role, shift.id)
 
     current = on_duty(people[0])
     for turn in range(3):
         clock.advance(hours=12)
-        signed = run_write(engine, lambda s, a=current, t=turn: handover.sign(
-            session=s, actor=a, clock=clock, settings=settings,
-            notices=f"第{t}班交接：钥匙齐全", physical_items={"keys": 12}))
+        signed = run_write(
+            engine,
+            lambda s, a=current, t=turn: handover.sign(
+                session=s,
+                actor=a,
+                clock=clock,
+                settings=settings,
+                notices=f"第{t}班交接：钥匙齐全",
+                physical_items={"keys": 12},
+            ),
+        )
         current = on_duty(people[(turn + 1) % 2])
-        run_write(engine, lambda s, a=current, h=signed.id: handover.accept(
-            session=s, actor=a, clock=clock, handover_id=h))
+        run_write(
+            engine,
+            lambda s, a=current, h=signed.id: handover.accept(
+                session=s, actor=a, clock=clock, handover_id=h
+            ),
+        )
 
 
 def _drop_guards(con):
@@ -75,11 +94,13 @@ def test_the_database_refuses_edits_of_sealed_rows(sealed_db, tmp_path):
     copy = tmp_path / "guarded.db"
     shutil.copy(sealed_db, copy)
     con = sqlite3.connect(copy)
-    for statement in ("update audit_event set action = 'x' where seq = 1",
-                      "delete from audit_event where seq = 1",
-                      "update logbook_entry set what = 'x'",
-                      "delete from logbook_entry",
-                      "delete from handover"):
+    for statement in (
+        "update audit_event set action = 'x' where seq = 1",
+        "delete from audit_event where seq = 1",
+        "update logbook_entry set what = 'x'",
+        "delete from logbook_entry",
+        "delete from handover",
+    ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             con.execute(statement)
     con.close()
@@ -101,23 +122,39 @@ def _tamper(con, rng: random.Random) -> str:
     kind = rng.choice(kinds)
     if kind == "edit_log":
         i = rng.choice(rows["logbook_entry"])
-        col, value = rng.choice([("what", "改过的内容"), ("location", "别处"),
-                                 ("occurred_at", "2020-01-01 00:00:00.000000"),
-                                 ("category", "fire"), ("user_id", 2)])
+        col, value = rng.choice(
+            [
+                ("what", "改过的内容"),
+                ("location", "别处"),
+                ("occurred_at", "2020-01-01 00:00:00.000000"),
+                ("category", "fire"),
+                ("user_id", 2),
+            ]
+        )
         con.execute(f"update logbook_entry set {col} = ? where id = ?", (value, i))
     elif kind == "delete_log":
         con.execute("delete from logbook_entry where id = ?", (rng.choice(rows["logbook_entry"]),))
     elif kind == "edit_handover":
-        con.execute("update handover set notices = notices || ' ' where id = ?", (rng.choice(rows["handover"]),))
+        con.execute(
+            "update handover set notices = notices || ' ' where id = ?",
+            (rng.choice(rows["handover"]),),
+        )
     elif kind == "delete_handover":
         i = rng.choice(rows["handover"])
         con.execute("delete from handover_item where handover_id = ?", (i,))
         con.execute("delete from handover where id = ?", (i,))
     elif kind == "edit_event":
         seq = rng.choice(rows["audit_event"])
-        col, value = rng.choice([("action", "logbook.nothing"), ("detail", '{"x": 1}'),
-                                 ("at", "2020-01-01 00:00:00.000000"), ("entity_id", "999"),
-                                 ("record_digest", "0" * 64), ("user_id", 99999)])
+        col, value = rng.choice(
+            [
+                ("action", "logbook.nothing"),
+                ("detail", '{"x": 1}'),
+                ("at", "2020-01-01 00:00:00.000000"),
+                ("entity_id", "999"),
+                ("record_digest", "0" * 64),
+                ("user_id", 99999),
+            ]
+        )
         con.execute(f"update audit_event set {col} = ? where seq = ?", (value, seq))
     elif kind == "delete_event":
         con.execute("delete from audit_event where seq = ?", (rng.choice(rows["audit_event"]),))
@@ -149,4 +186,11 @@ def test_random_tampering_is_always_detected(sealed_db, tmp_path):
         engine.dispose()
         assert not result.ok, f"trial {trial}: {kind} went undetected"
         seen[kind] = seen.get(kind, 0) + 1
-    assert set(seen) >= {"edit_log", "delete_log", "edit_event", "delete_event", "reorder", "truncate"}
+    assert set(seen) >= {
+        "edit_log",
+        "delete_log",
+        "edit_event",
+        "delete_event",
+        "reorder",
+        "truncate",
+    }

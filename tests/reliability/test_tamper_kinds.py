@@ -38,7 +38,10 @@ def _one(conn, sql: str, **params):
 
 def _events(conn) -> list:
     table = AuditEvent.__table__
-    return [audit.ChainRow(dict(r)) for r in conn.execute(select(table).order_by(table.c.seq)).mappings()]
+    return [
+        audit.ChainRow(dict(r))
+        for r in conn.execute(select(table).order_by(table.c.seq)).mappings()
+    ]
 
 
 def _rewrite_chain(conn, rows, hash_of) -> None:
@@ -47,8 +50,10 @@ def _rewrite_chain(conn, rows, hash_of) -> None:
     for row in rows:
         row.prev_hash = prev
         row.hash = hash_of(row)
-        conn.execute(text("UPDATE audit_event SET prev_hash = :p, hash = :h WHERE seq = :s"),
-                     {"p": row.prev_hash, "h": row.hash, "s": row.seq})
+        conn.execute(
+            text("UPDATE audit_event SET prev_hash = :p, hash = :h WHERE seq = :s"),
+            {"p": row.prev_hash, "h": row.hash, "s": row.seq},
+        )
         prev = row.hash
     conn.execute(text("UPDATE audit_head SET seq = :s, hash = :h"), {"s": rows[-1].seq, "h": prev})
 
@@ -66,7 +71,10 @@ def repair_arrived(conn):
 
 def complaint_rewritten(conn):
     i = _one(conn, "SELECT min(id) FROM complaint")
-    conn.execute(text("UPDATE complaint SET content = '住户表示满意', status = 'closed' WHERE id = :i"), {"i": i})
+    conn.execute(
+        text("UPDATE complaint SET content = '住户表示满意', status = 'closed' WHERE id = :i"),
+        {"i": i},
+    )
     return f"complaint {i}: edited"
 
 
@@ -78,15 +86,23 @@ def slip_deleted(conn):
 
 def slip_renamed_checkout_undone(conn):
     i = _one(conn, "SELECT min(id) FROM visitor_slip WHERE checked_out_at IS NOT NULL")
-    conn.execute(text("UPDATE visitor_slip SET visitor_name = '某人', checked_out_at = NULL, "
-                      "checked_out_by = NULL, status = 'on_site' WHERE id = :i"), {"i": i})
+    conn.execute(
+        text(
+            "UPDATE visitor_slip SET visitor_name = '某人', checked_out_at = NULL, "
+            "checked_out_by = NULL, status = 'on_site' WHERE id = :i"
+        ),
+        {"i": i},
+    )
     return f"visitor_slip {i}: edited"
 
 
 def message_rewritten(conn):
     i = _one(conn, "SELECT min(id) FROM message WHERE delivered_by IS NOT NULL")
     other = _one(conn, "SELECT min(id) FROM \"user\" WHERE code = 'op9'")
-    conn.execute(text("UPDATE message SET text = '无事', delivered_by = :u WHERE id = :i"), {"i": i, "u": other})
+    conn.execute(
+        text("UPDATE message SET text = '无事', delivered_by = :u WHERE id = :i"),
+        {"i": i, "u": other},
+    )
     return f"message {i}: edited"
 
 
@@ -104,14 +120,22 @@ def operator_made_admin(conn):
 
 def deny_entry_inserted(conn):
     by = _one(conn, "SELECT id FROM \"user\" WHERE code = 'sup1'")
-    conn.execute(text("INSERT INTO deny_entry (id, name, reason, created_at, created_by, active) "
-                      "VALUES (9999, '张某', '伪造', :at, :by, true)"), {"at": NOW, "by": by})
+    conn.execute(
+        text(
+            "INSERT INTO deny_entry (id, name, reason, created_at, created_by, active) "
+            "VALUES (9999, '张某', '伪造', :at, :by, true)"
+        ),
+        {"at": NOW, "by": by},
+    )
     return "deny_entry 9999: inserted behind the app"
 
 
 def promise_answer_forged(conn):
     i = _one(conn, "SELECT min(id) FROM promised_reply")
-    conn.execute(text("UPDATE promised_reply SET answer = '已答复', answered_at = created_at WHERE id = :i"), {"i": i})
+    conn.execute(
+        text("UPDATE promised_reply SET answer = '已答复', answered_at = created_at WHERE id = :i"),
+        {"i": i},
+    )
     return f"promised_reply {i}: edited"
 
 
@@ -195,8 +219,12 @@ def tail_and_head_deleted(conn):
     last = _one(conn, "SELECT max(seq) FROM audit_event")
     keep = last - 5
     conn.execute(text("DELETE FROM audit_event WHERE seq > :s"), {"s": keep})
-    conn.execute(text("UPDATE audit_head SET seq = :s, hash = (SELECT hash FROM audit_event WHERE seq = :s)"),
-                 {"s": keep})
+    conn.execute(
+        text(
+            "UPDATE audit_head SET seq = :s, hash = (SELECT hash FROM audit_event WHERE seq = :s)"
+        ),
+        {"s": keep},
+    )
     return "inserted behind the app"
 
 
@@ -204,8 +232,12 @@ def truncated_before_last_anchor(conn):
     anchor = _one(conn, "SELECT max(audit_head_seq) FROM handover")
     keep = anchor - 2
     conn.execute(text("DELETE FROM audit_event WHERE seq > :s"), {"s": keep})
-    conn.execute(text("UPDATE audit_head SET seq = :s, hash = (SELECT hash FROM audit_event WHERE seq = :s)"),
-                 {"s": keep})
+    conn.execute(
+        text(
+            "UPDATE audit_head SET seq = :s, hash = (SELECT hash FROM audit_event WHERE seq = :s)"
+        ),
+        {"s": keep},
+    )
     i = _one(conn, "SELECT id FROM handover WHERE audit_head_seq = :a", a=anchor)
     return f"handover {i}: its anchor (event {anchor}) is not in the chain"
 
@@ -223,7 +255,7 @@ def everything_deleted(conn):
     conn.execute(text("DELETE FROM handover_item"))
     conn.execute(text("DELETE FROM handover"))
     conn.execute(text("DELETE FROM logbook_entry"))
-    i = _one(conn, "SELECT min(id) FROM \"user\"")
+    i = _one(conn, 'SELECT min(id) FROM "user"')
     return f"user {i}: inserted behind the app"
 
 
@@ -241,22 +273,45 @@ def logbook_resealed_by_appended_event(conn):
     values = dict(conn.execute(select(table).where(table.c.id == i)).mappings().one())
     forged = hashlib.sha256(audit.canonical(values).encode()).hexdigest()  # no key: a guess
     head = conn.execute(text("SELECT seq, hash FROM audit_head")).one()
-    row = audit.ChainRow({"seq": head.seq + 1, "at": NOW, "user_id": None, "action": "logbook.add",
-                      "entity": "logbook_entry", "entity_id": str(i), "detail": {},
-                      "record_digest": forged, "seals": {"logbook_entry": {str(i): forged}},
-                      "prev_hash": head.hash})
+    row = audit.ChainRow(
+        {
+            "seq": head.seq + 1,
+            "at": NOW,
+            "user_id": None,
+            "action": "logbook.add",
+            "entity": "logbook_entry",
+            "entity_id": str(i),
+            "detail": {},
+            "record_digest": forged,
+            "seals": {"logbook_entry": {str(i): forged}},
+            "prev_hash": head.hash,
+        }
+    )
     row.hash = hashlib.sha256((head.hash + forged).encode()).hexdigest()
-    conn.execute(AuditEvent.__table__.insert().values(
-        seq=row.seq, at=row.at, user_id=None, action=row.action, entity=row.entity,
-        entity_id=row.entity_id, detail={}, record_digest=forged, seals=row.seals,
-        prev_hash=row.prev_hash, hash=row.hash))
+    conn.execute(
+        AuditEvent.__table__.insert().values(
+            seq=row.seq,
+            at=row.at,
+            user_id=None,
+            action=row.action,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            detail={},
+            record_digest=forged,
+            seals=row.seals,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+        )
+    )
     conn.execute(text("UPDATE audit_head SET seq = :s, hash = :h"), {"s": row.seq, "h": row.hash})
     return f"event {row.seq} (logbook.add): event altered"
 
 
 def head_hash_on_handover_forged(conn):
     i = _one(conn, "SELECT min(id) FROM handover")
-    conn.execute(text("UPDATE handover SET audit_head_hash = :h WHERE id = :i"), {"h": "f" * 64, "i": i})
+    conn.execute(
+        text("UPDATE handover SET audit_head_hash = :h WHERE id = :i"), {"h": "f" * 64, "i": i}
+    )
     return f"handover {i}:"
 
 
@@ -287,14 +342,19 @@ def resident_phone_changed(conn):
 
 def fee_item_raised(conn):
     i = _one(conn, "SELECT min(id) FROM fee_schedule_item")
-    conn.execute(text("UPDATE fee_schedule_item SET labour_fen = labour_fen + 100 WHERE id = :i"), {"i": i})
+    conn.execute(
+        text("UPDATE fee_schedule_item SET labour_fen = labour_fen + 100 WHERE id = :i"), {"i": i}
+    )
     return f"fee_schedule_item {i}: edited"
 
 
 def shift_operator_changed(conn):
     i = _one(conn, "SELECT min(id) FROM shift")
-    other = _one(conn, f"SELECT min(id) FROM \"user\" WHERE code LIKE 'op%' AND id <> "
-                       f"(SELECT operator_id FROM shift WHERE id = {int(i)})")  # another operator
+    other = _one(
+        conn,
+        f"SELECT min(id) FROM \"user\" WHERE code LIKE 'op%' AND id <> "
+        f"(SELECT operator_id FROM shift WHERE id = {int(i)})",
+    )  # another operator
     conn.execute(text("UPDATE shift SET operator_id = :u WHERE id = :i"), {"i": i, "u": other})
     return f"shift {i}: edited"
 
@@ -306,8 +366,12 @@ def directory_phone_changed(conn):
 
 
 def engineer_inserted(conn):
-    conn.execute(text("INSERT INTO engineer (id, name, trade, on_duty, active) "
-                      "VALUES (9999, '假师傅', 'plumbing', true, true)"))
+    conn.execute(
+        text(
+            "INSERT INTO engineer (id, name, trade, on_duty, active) "
+            "VALUES (9999, '假师傅', 'plumbing', true, true)"
+        )
+    )
     return "engineer 9999: inserted behind the app"
 
 
@@ -323,19 +387,49 @@ def head_deleted(conn):
     return "the audit head is missing"
 
 
-KINDS: dict[str, Callable] = {f.__name__: f for f in (
-    head_deleted,
-    repair_attempt_arrival_moved, contact_attempt_deleted, inquiry_outcome_edited,
-    resident_phone_changed, fee_item_raised, shift_operator_changed, directory_phone_changed,
-    engineer_inserted, repair_category_edited,
-    repair_arrived, complaint_rewritten, slip_deleted, slip_renamed_checkout_undone,
-    message_rewritten, handover_item_edited, operator_made_admin, deny_entry_inserted,
-    promise_answer_forged, fee_line_lowered, repair_event_deleted, callback_deleted,
-    communication_edited, logbook_edited, logbook_deleted, handover_edited, handover_deleted,
-    event_edited, event_deleted, events_reordered, tail_truncated, tail_and_head_deleted,
-    truncated_before_last_anchor, all_events_and_head_deleted, everything_deleted,
-    chain_recomputed_unkeyed, logbook_resealed_by_appended_event, head_hash_on_handover_forged,
-)}
+KINDS: dict[str, Callable] = {
+    f.__name__: f
+    for f in (
+        head_deleted,
+        repair_attempt_arrival_moved,
+        contact_attempt_deleted,
+        inquiry_outcome_edited,
+        resident_phone_changed,
+        fee_item_raised,
+        shift_operator_changed,
+        directory_phone_changed,
+        engineer_inserted,
+        repair_category_edited,
+        repair_arrived,
+        complaint_rewritten,
+        slip_deleted,
+        slip_renamed_checkout_undone,
+        message_rewritten,
+        handover_item_edited,
+        operator_made_admin,
+        deny_entry_inserted,
+        promise_answer_forged,
+        fee_line_lowered,
+        repair_event_deleted,
+        callback_deleted,
+        communication_edited,
+        logbook_edited,
+        logbook_deleted,
+        handover_edited,
+        handover_deleted,
+        event_edited,
+        event_deleted,
+        events_reordered,
+        tail_truncated,
+        tail_and_head_deleted,
+        truncated_before_last_anchor,
+        all_events_and_head_deleted,
+        everything_deleted,
+        chain_recomputed_unkeyed,
+        logbook_resealed_by_appended_event,
+        head_hash_on_handover_forged,
+    )
+}
 
 
 def _verify(db: str) -> tuple[int, str]:

@@ -31,11 +31,13 @@ from tests.cli import conftest as cli_fixtures
 
 cli = cli_fixtures.cli
 
-CORPUS = ("[b]M1[/b] [@click=app.quit]Q1[/] <script>alert(1)</script> <b>x</b> &amp; "
-          "\x1b[2J\x1b[H \x1b]0;Title\x07 \x1b]52;c;aGk=\x07 \x1bP1$r\x1b\\ \x9b31m \x85 \x90q\x9c "
-          "\u202eRLO\u202c \u202dLRO \u2066iso\u2069 \u2067rli\u2069 👨\u200d👩\u200d👧\u200d👦 "
-          "e\u0301 \x00NUL ，。！：；（） \x07\x08\x7f\x0c\r lone-CR "
-          "身份证310115198001011238 电话13900001111 ")
+CORPUS = (
+    "[b]M1[/b] [@click=app.quit]Q1[/] <script>alert(1)</script> <b>x</b> &amp; "
+    "\x1b[2J\x1b[H \x1b]0;Title\x07 \x1b]52;c;aGk=\x07 \x1bP1$r\x1b\\ \x9b31m \x85 \x90q\x9c "
+    "\u202eRLO\u202c \u202dLRO \u2066iso\u2069 \u2067rli\u2069 👨\u200d👩\u200d👧\u200d👦 "
+    "e\u0301 \x00NUL ，。！：；（） \x07\x08\x7f\x0c\r lone-CR "
+    "身份证310115198001011238 电话13900001111 "
+)
 SHORT = CORPUS
 CORPUS = SHORT + "长" * 5000
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -55,7 +57,7 @@ class Scan:
         if "\u241b" in data or "_x241B_" in data or "\\u001b" in data:  # ESC shown or escaped
             self.carried.append(name)
         for match in RAW.finditer(data):
-            self.found.append((name, repr(data[max(0, match.start() - 30):match.end() + 10])))
+            self.found.append((name, repr(data[max(0, match.start() - 30) : match.end() + 10])))
 
     def html(self, name: str, data: str) -> None:
         self.text(name, data)
@@ -69,15 +71,20 @@ class Scan:
         from deskterm.services import receipt
 
         self.outputs.append(name)
-        own = [receipt.INIT, receipt.CHINESE_MODE, receipt.CENTRE, receipt.LEFT,
-               receipt.FEED_AND_CUT]
+        own = [
+            receipt.INIT,
+            receipt.CHINESE_MODE,
+            receipt.CENTRE,
+            receipt.LEFT,
+            receipt.FEED_AND_CUT,
+        ]
         rest = data
         rest = re.sub(rb"\x1dh.\x1dw.\x1dH.\x1dk.(.).*?\n", b"", rest, flags=re.S)  # barcodes
         for command in own:
             rest = rest.replace(command, b"")
         for i, byte in enumerate(rest):
             if (byte < 0x20 and byte != 0x0A) or byte == 0x7F:
-                self.found.append((name, repr(rest[max(0, i - 20):i + 5])))
+                self.found.append((name, repr(rest[max(0, i - 20) : i + 5])))
 
 
 @pytest.fixture
@@ -98,24 +105,33 @@ def hostile_db(tmp_path):
     columns = 0
     with engine.begin() as conn:
         drop_guards(conn)
-        for model in sorted((m for m in tables if hasattr(m, "__table__")),
-                            key=lambda m: m.__tablename__):
+        for model in sorted(
+            (m for m in tables if hasattr(m, "__table__")), key=lambda m: m.__tablename__
+        ):
             keys = [k for k, _length, kind in text_limits(model) if kind.name != "code"]
             if not keys:
                 continue
             # a unique column (an engineer's name) takes the text and its row's number
             unique = {c.name for c in model.__table__.columns if c.unique} | {
-                c.name for index in model.__table__.indexes if index.unique for c in index.columns}
+                c.name for index in model.__table__.indexes if index.unique for c in index.columns
+            }
             sets = ", ".join(f'"{k}" = :c || rowid' if k in unique else f'"{k}" = :c' for k in keys)
             table = model.__tablename__
             # the 5,000-character line in the first rows of each table, the rest without it
             conn.execute(text(f'UPDATE "{table}" SET {sets}'), {"c": SHORT})
-            conn.execute(text(f'UPDATE "{table}" SET {sets} WHERE rowid IN '
-                              f'(SELECT rowid FROM "{table}" ORDER BY rowid LIMIT 3)'), {"c": CORPUS})
+            conn.execute(
+                text(
+                    f'UPDATE "{table}" SET {sets} WHERE rowid IN '
+                    f'(SELECT rowid FROM "{table}" ORDER BY rowid LIMIT 3)'
+                ),
+                {"c": CORPUS},
+            )
             columns += len(keys)
         # the handover's snapshot of open items copies typed text
-        conn.execute(text("UPDATE handover SET open_items = :j"),
-                     {"j": json.dumps([{"kind": "message", "ref": "M1", "text": CORPUS}])})
+        conn.execute(
+            text("UPDATE handover SET open_items = :j"),
+            {"j": json.dumps([{"kind": "message", "ref": "M1", "text": CORPUS}])},
+        )
     engine.dispose()
     return str(path), columns
 
@@ -152,8 +168,9 @@ def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
                 query = build_query(kind, since=None, until=None)
                 out = io.BytesIO()
                 with open_rows(engine, query) as (_total, batches):
-                    write_rows(batches, query.columns, out, fmt=fmt, tz=settings.timezone,
-                               include_pii=pii)
+                    write_rows(
+                        batches, query.columns, out, fmt=fmt, tz=settings.timezone, include_pii=pii
+                    )
                 data = out.getvalue()
                 name = f"export {kind} {fmt}{' pii' if pii else ''}"
                 if fmt == "xlsx":
@@ -166,12 +183,13 @@ def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
                     piped = io.BytesIO()
                     stream = TerminalStream(piped)
                     for i in range(0, len(data), 4093):  # cut anywhere, even inside a character
-                        stream.write(data[i:i + 4093])
+                        stream.write(data[i : i + 4093])
                     stream.flush()
                     scan.text(f"{name} to stdout", piped.getvalue().decode())
     # the real command, to its standard output (the default `--out -`)
-    result = cli("export", "logbook", "--db", path, "--user", "admin1",
-                 env={"DESKTERM_PASSWORD": "demo1234"})
+    result = cli(
+        "export", "logbook", "--db", path, "--user", "admin1", env={"DESKTERM_PASSWORD": "demo1234"}
+    )
     assert result.exit_code == 0, result.stderr
     assert "\u2400" in result.output or "\u241b" in result.output  # shown as pictures
     scan.text("deskterm export logbook (stdout)", result.output + result.stderr)
@@ -194,42 +212,60 @@ def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
             sheet = load_sheet(s, h.id)
             scan.text(f"handover {h.id} text", render_text(sheet, settings))
             scan.html(f"handover {h.id} html", render_html(sheet, settings))
-            scan.text(f"handover {h.id} printed", printable(render_text(sheet, settings),
-                                                            settings).decode())
+            scan.text(
+                f"handover {h.id} printed",
+                printable(render_text(sheet, settings), settings).decode(),
+            )
         orders = s.exec(select(RepairOrder)).all()
         for o in orders[:3]:
             detail = get_order_detail(session=s, order_id=o.id)
             for phone in (False, True):
-                scan.text(f"order {o.number} text", order_text(detail, settings, include_phone=phone))
-                scan.html(f"order {o.number} html", order_html(detail, settings, include_phone=phone))
+                scan.text(
+                    f"order {o.number} text", order_text(detail, settings, include_phone=phone)
+                )
+                scan.html(
+                    f"order {o.number} html", order_html(detail, settings, include_phone=phone)
+                )
         slips = s.exec(select(VisitorSlip)).all()
         escpos = settings.replace(printer="escpos")
         for slip in slips[:3]:
             scan.text(f"slip {slip.number}", slip_text(slip, settings))
-            scan.text(f"slip {slip.number} printed", printable(slip_text(slip, settings),
-                                                               settings).decode())
-            scan.escpos(f"slip {slip.number} receipt printer",
-                        printable(slip_text(slip, settings), escpos, barcode=slip.number))
+            scan.text(
+                f"slip {slip.number} printed",
+                printable(slip_text(slip, settings), settings).decode(),
+            )
+            scan.escpos(
+                f"slip {slip.number} receipt printer",
+                printable(slip_text(slip, settings), escpos, barcode=slip.number),
+            )
         on_site = list_on_site(session=s, clock=_Clock(), settings=settings)
         roll = roll_call_text(on_site, NOW, settings)
         scan.text("roll call", roll)
         scan.escpos("roll call receipt printer", printable(roll, escpos))
         for h in handovers[:1]:
-            scan.escpos("handover receipt printer",
-                        printable(render_text(load_sheet(s, h.id), settings), escpos))
+            scan.escpos(
+                "handover receipt printer",
+                printable(render_text(load_sheet(s, h.id), settings), escpos),
+            )
     engine.dispose()
 
-    print(f"\nissue 15 corpus: {columns} free-text columns seeded; {len(scan.outputs)} outputs "
-          f"scanned; raw control characters found: {len(scan.found)}")
+    print(
+        f"\nissue 15 corpus: {columns} free-text columns seeded; {len(scan.outputs)} outputs "
+        f"scanned; raw control characters found: {len(scan.found)}"
+    )
     for name in sorted({name for name, _at in scan.found}):
         print("  dirty:", name, next(at for n, at in scan.found if n == name)[:80])
     assert not scan.found, (sorted({name for name, _at in scan.found}), scan.found[:5])
     assert len(scan.outputs) >= 100
     # the corpus did arrive: every export kind, every report kind that shows typed text (the
     # visitors report is counts only), every sheet kind
-    for name in [f"export {k} {f}" for k in KINDS if k != "audit" for f in ("csv", "json", "jsonl")] + [
-            f"report {k} {f}" for k in ("shift", "daily", "sla", "repairs", "complaints")
-            for f in REPORT_FORMATS]:
+    for name in [
+        f"export {k} {f}" for k in KINDS if k != "audit" for f in ("csv", "json", "jsonl")
+    ] + [
+        f"report {k} {f}"
+        for k in ("shift", "daily", "sla", "repairs", "complaints")
+        for f in REPORT_FORMATS
+    ]:
         assert name in scan.carried, name
     assert any(n.startswith("handover") for n in scan.carried)
     assert any(n.startswith("order") for n in scan.carried)

@@ -23,11 +23,21 @@ def save_one(engine, clock, actor, i: int) -> int:
 
     def work(session):
         number = next_number(session=session, prefix="T", at=clock.now(), tz="Asia/Shanghai")
-        entry = LogbookEntry(occurred_at=clock.now(), category=LogCategory.other,
-                             what=f"{number} trial {i}", recorded_at=clock.now(),
-                             user_id=actor.user_id)
-        audit.record(session=session, actor=actor, clock=clock, action="logbook.add",
-                     entity="logbook_entry", subject=entry)
+        entry = LogbookEntry(
+            occurred_at=clock.now(),
+            category=LogCategory.other,
+            what=f"{number} trial {i}",
+            recorded_at=clock.now(),
+            user_id=actor.user_id,
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="logbook.add",
+            entity="logbook_entry",
+            subject=entry,
+        )
         return entry.id
 
     return run_write(engine, work)

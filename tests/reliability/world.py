@@ -48,8 +48,10 @@ def resident_id_number(serial: int, born: str = "19850612", area: str = "330106"
 def construct(model, **values):
     """A create-model as the desk app builds it (model_construct: no pydantic checks, so the
     service alone decides), with the model's defaults for what is not given."""
-    defaults = {name: None if f.is_required() else f.get_default(call_default_factory=True)
-                for name, f in model.model_fields.items()}
+    defaults = {
+        name: None if f.is_required() else f.get_default(call_default_factory=True)
+        for name, f in model.model_fields.items()
+    }
     return model.model_construct(**{**defaults, **values})
 
 
@@ -62,15 +64,20 @@ def row_counts(engine) -> dict[str, int]:
     names = [t.name for t in SQLModel.metadata.sorted_tables]
 
     def count(session):
-        return {name: session.execute(select(func.count()).select_from(
-            SQLModel.metadata.tables[name])).scalar_one() for name in names}
+        return {
+            name: session.execute(
+                select(func.count()).select_from(SQLModel.metadata.tables[name])
+            ).scalar_one()
+            for name in names
+        }
 
     return run_read(engine, count)
 
 
 class World:
-    def __init__(self, engine, clock, settings, operator: Actor, supervisor: Actor,
-                 admin: Actor) -> None:
+    def __init__(
+        self, engine, clock, settings, operator: Actor, supervisor: Actor, admin: Actor
+    ) -> None:
         self.engine, self.clock, self.settings = engine, clock, settings
         self.operator, self.supervisor, self.admin = operator, supervisor, admin
         self.units: dict[str, int] = {}
@@ -86,8 +93,15 @@ class World:
         staff = make_staff(engine, clock, settings)
         actors = [staff.operator, staff.supervisor, staff.admin]
         if on_shift:  # one operator on duty per post (issue 14): the others hold posts of their own
-            actors = [_on_shift(engine, clock, settings if i == 0 else settings.replace(
-                post=f"{settings.post}-{a.code}"), a) for i, a in enumerate(actors)]
+            actors = [
+                _on_shift(
+                    engine,
+                    clock,
+                    settings if i == 0 else settings.replace(post=f"{settings.post}-{a.code}"),
+                    a,
+                )
+                for i, a in enumerate(actors)
+            ]
         world = cls(engine, clock, settings, *actors)
         world.build_estate()
         return world
@@ -103,8 +117,11 @@ class World:
 
     # -- the estate ----------------------------------------------------------------------------
     def build_estate(self) -> None:
-        people = (("12-1203", "张三", "13900001111"), ("12-1203", "李四", "13900002222"),
-                  ("12-1204", "王五", "13900003333"))
+        people = (
+            ("12-1203", "张三", "13900001111"),
+            ("12-1203", "李四", "13900002222"),
+            ("12-1204", "王五", "13900003333"),
+        )
 
         def build(s):
             b12 = Building(code="12", name="12栋")
@@ -118,12 +135,21 @@ class World:
                 self.units[label] = unit.id
             for label, name, phone in people:
                 row = residents.create_resident(
-                    session=s, actor=self.admin, clock=self.clock,
-                    resident_in=ResidentCreate(name=name, unit_id=self.units[label], phone=phone))
+                    session=s,
+                    actor=self.admin,
+                    clock=self.clock,
+                    resident_in=ResidentCreate(name=name, unit_id=self.units[label], phone=phone),
+                )
                 self.residents[name] = row.id
                 self.phones[name] = phone
-            company = Company(name="云帆科技", unit_id=self.units["A-0801"], contact_name="刘洋",
-                              phone="13900004444", name_pinyin="yunfankeji", name_initials="yfkj")
+            company = Company(
+                name="云帆科技",
+                unit_id=self.units["A-0801"],
+                contact_name="刘洋",
+                phone="13900004444",
+                name_pinyin="yunfankeji",
+                name_initials="yfkj",
+            )
             s.add(company)
             s.flush()
             self.companies["云帆科技"] = company.id
@@ -133,94 +159,218 @@ class World:
 
     # -- one record of each family ----------------------------------------------------------------
     def slip(self, actor: Actor | None = None, **values):
-        data = construct(VisitorSlipCreate, **{
-            "visitor_name": "访客甲", "doc_type": "resident_id",
-            "doc_number": resident_id_number(1), "host_resident_id": self.residents["张三"],
-            "purpose": "visit", "host_call_method": "phone", "host_call_result": "agreed",
-            **values})
-        return self.write(lambda s: visitors.register_slip(
-            session=s, actor=actor or self.admin, clock=self.clock, settings=self.settings,
-            slip_in=data))
+        data = construct(
+            VisitorSlipCreate,
+            **{
+                "visitor_name": "访客甲",
+                "doc_type": "resident_id",
+                "doc_number": resident_id_number(1),
+                "host_resident_id": self.residents["张三"],
+                "purpose": "visit",
+                "host_call_method": "phone",
+                "host_call_result": "agreed",
+                **values,
+            },
+        )
+        return self.write(
+            lambda s: visitors.register_slip(
+                session=s,
+                actor=actor or self.admin,
+                clock=self.clock,
+                settings=self.settings,
+                slip_in=data,
+            )
+        )
 
     def expected(self, actor: Actor | None = None, **values):
-        data = construct(ExpectedVisitorCreate, **{
-            "visitor_name": "预约客", "expected_on": self.today(),
-            "host_resident_id": self.residents["张三"], **values})
-        return self.write(lambda s: visitor_expected.add_expected(
-            session=s, actor=actor or self.admin, clock=self.clock, settings=self.settings,
-            expected_in=data))
+        data = construct(
+            ExpectedVisitorCreate,
+            **{
+                "visitor_name": "预约客",
+                "expected_on": self.today(),
+                "host_resident_id": self.residents["张三"],
+                **values,
+            },
+        )
+        return self.write(
+            lambda s: visitor_expected.add_expected(
+                session=s,
+                actor=actor or self.admin,
+                clock=self.clock,
+                settings=self.settings,
+                expected_in=data,
+            )
+        )
 
     def deny_entry(self, name: str = "黑名单人", reason: str = "曾经闹事"):
-        return self.write(lambda s: visitor_deny.add_deny_entry(
-            session=s, actor=self.admin, clock=self.clock, name=name, reason=reason))
+        return self.write(
+            lambda s: visitor_deny.add_deny_entry(
+                session=s, actor=self.admin, clock=self.clock, name=name, reason=reason
+            )
+        )
 
     def log(self, actor: Actor | None = None, **values):
-        data = LogbookEntryCreate.model_construct(**{
-            "occurred_at": None, "category": "other", "location": "", "what": "大堂灯不亮",
-            "action_taken": "", "notified": "", "corrects_id": None, **values})
-        return self.write(lambda s: logbook.add_entry(
-            session=s, actor=actor or self.admin, clock=self.clock, entry_in=data))
+        data = LogbookEntryCreate.model_construct(
+            **{
+                "occurred_at": None,
+                "category": "other",
+                "location": "",
+                "what": "大堂灯不亮",
+                "action_taken": "",
+                "notified": "",
+                "corrects_id": None,
+                **values,
+            }
+        )
+        return self.write(
+            lambda s: logbook.add_entry(
+                session=s, actor=actor or self.admin, clock=self.clock, entry_in=data
+            )
+        )
 
     def inquiry(self, actor: Actor | None = None, **values):
-        data = construct(InquiryCreate, **{"channel": "phone", "topic": "找人",
-                                           "inquirer": "来电者", **values})
-        return self.write(lambda s: inquiries.open_inquiry(
-            session=s, actor=actor or self.admin, clock=self.clock, inquiry_in=data))
+        data = construct(
+            InquiryCreate, **{"channel": "phone", "topic": "找人", "inquirer": "来电者", **values}
+        )
+        return self.write(
+            lambda s: inquiries.open_inquiry(
+                session=s, actor=actor or self.admin, clock=self.clock, inquiry_in=data
+            )
+        )
 
     def message(self, actor: Actor | None = None, **values):
-        data = construct(MessageCreate, **{"for_kind": "other", "for_name": "张三",
-                                           "from_name": "快递员", "text": "包裹放在前台", **values})
-        return self.write(lambda s: messages.take_message(
-            session=s, actor=actor or self.admin, clock=self.clock, message_in=data))
+        data = construct(
+            MessageCreate,
+            **{
+                "for_kind": "other",
+                "for_name": "张三",
+                "from_name": "快递员",
+                "text": "包裹放在前台",
+                **values,
+            },
+        )
+        return self.write(
+            lambda s: messages.take_message(
+                session=s, actor=actor or self.admin, clock=self.clock, message_in=data
+            )
+        )
 
     def promise(self, actor: Actor | None = None, **values):
-        data = construct(PromisedReplyCreate, **{
-            "question": "停车费怎么交", "asked_by": "业主", "contact": "前台来访",
-            "due_at": self.clock.now() + timedelta(hours=4), **values})
-        return self.write(lambda s: promises.make_promise(
-            session=s, actor=actor or self.admin, clock=self.clock, promise_in=data))
+        data = construct(
+            PromisedReplyCreate,
+            **{
+                "question": "停车费怎么交",
+                "asked_by": "业主",
+                "contact": "前台来访",
+                "due_at": self.clock.now() + timedelta(hours=4),
+                **values,
+            },
+        )
+        return self.write(
+            lambda s: promises.make_promise(
+                session=s, actor=actor or self.admin, clock=self.clock, promise_in=data
+            )
+        )
 
     def repair(self, actor: Actor | None = None, **values):
-        data = construct(RepairOrderCreate, **{
-            "scope": RepairScope.household, "unit_id": self.units["12-1203"],
-            "channel": "phone", "reporter_name": "张三", "reporter_contact": "",
-            "category_code": "tap_leak_severe", "description": "厨房水龙头漏水", **values})
-        return self.write(lambda s: repairs.create_repair_order(
-            session=s, actor=actor or self.admin, clock=self.clock, settings=self.settings,
-            order_in=data))
+        data = construct(
+            RepairOrderCreate,
+            **{
+                "scope": RepairScope.household,
+                "unit_id": self.units["12-1203"],
+                "channel": "phone",
+                "reporter_name": "张三",
+                "reporter_contact": "",
+                "category_code": "tap_leak_severe",
+                "description": "厨房水龙头漏水",
+                **values,
+            },
+        )
+        return self.write(
+            lambda s: repairs.create_repair_order(
+                session=s,
+                actor=actor or self.admin,
+                clock=self.clock,
+                settings=self.settings,
+                order_in=data,
+            )
+        )
 
     def repaired(self, **values):
         """An order dispatched, on site and repaired (its callback falls due)."""
         order = self.repair(**values)
-        self.write(lambda s: repairs.dispatch(session=s, actor=self.admin, clock=self.clock,
-                                              order_id=order.id, version=None, assignee="王师傅"))
-        self.write(lambda s: repairs.record_arrival(session=s, actor=self.admin, clock=self.clock,
-                                                    order_id=order.id, version=None))
-        return self.write(lambda s: repairs.mark_repaired(
-            session=s, actor=self.admin, clock=self.clock, settings=self.settings,
-            order_id=order.id, version=None, work_done="换了阀芯"))
+        self.write(
+            lambda s: repairs.dispatch(
+                session=s,
+                actor=self.admin,
+                clock=self.clock,
+                order_id=order.id,
+                version=None,
+                assignee="王师傅",
+            )
+        )
+        self.write(
+            lambda s: repairs.record_arrival(
+                session=s, actor=self.admin, clock=self.clock, order_id=order.id, version=None
+            )
+        )
+        return self.write(
+            lambda s: repairs.mark_repaired(
+                session=s,
+                actor=self.admin,
+                clock=self.clock,
+                settings=self.settings,
+                order_id=order.id,
+                version=None,
+                work_done="换了阀芯",
+            )
+        )
 
     def complaint(self, actor: Actor | None = None, **options):
         values = {k: options.pop(k) for k in list(options) if k in ComplaintCreate.model_fields}
-        data = construct(ComplaintCreate, **{"who_name": "赵女士", "content": "电梯太慢",
-                                             "category": "facilities", **values})
-        return self.write(lambda s: complaints.intake_complaint(
-            session=s, actor=actor or self.admin, clock=self.clock, settings=self.settings,
-            complaint_in=data, **options))
+        data = construct(
+            ComplaintCreate,
+            **{"who_name": "赵女士", "content": "电梯太慢", "category": "facilities", **values},
+        )
+        return self.write(
+            lambda s: complaints.intake_complaint(
+                session=s,
+                actor=actor or self.admin,
+                clock=self.clock,
+                settings=self.settings,
+                complaint_in=data,
+                **options,
+            )
+        )
 
     def communication(self, actor: Actor | None = None, **values):
-        data = construct(CommunicationCreate, **{
-            "at": self.clock.now(), "party_kind": "owners_committee", "party_name": "业委会",
-            "how": "meeting", "subject": "停车位", **values})
-        return self.write(lambda s: communications.record_communication(
-            session=s, actor=actor or self.admin, clock=self.clock, settings=self.settings,
-            communication_in=data))
+        data = construct(
+            CommunicationCreate,
+            **{
+                "at": self.clock.now(),
+                "party_kind": "owners_committee",
+                "party_name": "业委会",
+                "how": "meeting",
+                "subject": "停车位",
+                **values,
+            },
+        )
+        return self.write(
+            lambda s: communications.record_communication(
+                session=s,
+                actor=actor or self.admin,
+                clock=self.clock,
+                settings=self.settings,
+                communication_in=data,
+            )
+        )
 
     def complaint_callback(self):
         """A closed complaint and its pending callback."""
         row = self.complaint(close_answer="已经解释清楚")
-        return row, self.read(lambda s: callbacks.pending_for(s, kind="complaint",
-                                                             subject_id=row.id))
+        return row, self.read(
+            lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id)
+        )
 
     def today(self) -> date:
         from deskterm.rules.numbering import local_day
@@ -229,9 +379,16 @@ class World:
 
 
 def _on_shift(engine, clock, settings, actor: Actor) -> Actor:
-    shift = run_write(engine, lambda s: shifts.start_shift(
-        session=s, actor=actor, clock=clock, settings=settings,
-        self_check={item: True for item in settings.self_check_items}))
+    shift = run_write(
+        engine,
+        lambda s: shifts.start_shift(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            self_check={item: True for item in settings.self_check_items},
+        ),
+    )
     return Actor(actor.user_id, actor.code, actor.name, actor.role, shift.id)
 
 

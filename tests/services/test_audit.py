@@ -13,11 +13,23 @@ from tests.tamper import drop_guards
 
 def _add_entry(engine, clock, actor, what="电梯困人"):
     def work(session):
-        entry = LogbookEntry(occurred_at=clock.now(), category=LogCategory.emergency,
-                             what=what, recorded_at=clock.now(), user_id=actor.user_id)
-        audit.record(session=session, actor=actor, clock=clock, action="logbook.add",
-                     entity="logbook_entry", subject=entry)
+        entry = LogbookEntry(
+            occurred_at=clock.now(),
+            category=LogCategory.emergency,
+            what=what,
+            recorded_at=clock.now(),
+            user_id=actor.user_id,
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="logbook.add",
+            entity="logbook_entry",
+            subject=entry,
+        )
         return entry.id
+
     return run_write(engine, work)
 
 
@@ -27,7 +39,9 @@ def test_events_chain_and_verify(engine, clock, staff):
     with read_session(engine) as session:
         result = audit.verify(session)
     assert result.ok, result.problem
-    assert result.records_checked == sealed_rows(engine) >= 6  # users, entries, reference data: every sealed row
+    assert (
+        result.records_checked == sealed_rows(engine) >= 6
+    )  # users, entries, reference data: every sealed row
     assert result.events_checked >= 6
 
 
@@ -51,7 +65,10 @@ def test_edited_logbook_row_is_detected(engine, clock, staff):
     entry_id = _add_entry(engine, clock, staff.operator)
     with engine.begin() as conn:
         drop_guards(conn)
-        conn.execute(text("UPDATE logbook_entry SET what = 'nothing happened' WHERE id = :i"), {"i": entry_id})
+        conn.execute(
+            text("UPDATE logbook_entry SET what = 'nothing happened' WHERE id = :i"),
+            {"i": entry_id},
+        )
     with read_session(engine) as session:
         result = audit.verify(session)
     assert not result.ok and result.problem == f"logbook_entry {entry_id}: edited behind the app"
@@ -90,9 +107,19 @@ def test_truncated_tail_is_detected(engine, clock, staff):
 def test_digest_ignores_timezone_of_the_same_instant():
     from datetime import timedelta, timezone
 
-    a = LogbookEntry(id=1, occurred_at=datetime(2026, 1, 1, 2, tzinfo=UTC), what="x",
-                     recorded_at=datetime(2026, 1, 1, 2, tzinfo=UTC), user_id=1)
+    a = LogbookEntry(
+        id=1,
+        occurred_at=datetime(2026, 1, 1, 2, tzinfo=UTC),
+        what="x",
+        recorded_at=datetime(2026, 1, 1, 2, tzinfo=UTC),
+        user_id=1,
+    )
     shanghai = timezone(timedelta(hours=8))
-    b = LogbookEntry(id=1, occurred_at=datetime(2026, 1, 1, 10, tzinfo=shanghai), what="x",
-                     recorded_at=datetime(2026, 1, 1, 10, tzinfo=shanghai), user_id=1)
+    b = LogbookEntry(
+        id=1,
+        occurred_at=datetime(2026, 1, 1, 10, tzinfo=shanghai),
+        what="x",
+        recorded_at=datetime(2026, 1, 1, 10, tzinfo=shanghai),
+        user_id=1,
+    )
     assert audit.record_digest(a) == audit.record_digest(b)

@@ -37,22 +37,38 @@ def add_unit(engine, label="12-1203"):
         s.add(u)
         s.flush()
         return u.id
+
     return run_write(engine, work)
 
 
 def intake(engine, clock, settings, actor, **kw):
-    options = {k: kw.pop(k) for k in ("unit", "steps", "close_answer", "refer_to", "reply_due_at")
-               if k in kw}
-    data = ComplaintCreate(**{"who_name": "张先生", "content": "楼道灯坏了一周没人修",
-                              "category": "facilities", **kw})
-    return run_write(engine, lambda s: svc.intake_complaint(
-        session=s, actor=actor, clock=clock, settings=settings, complaint_in=data, **options))
+    options = {
+        k: kw.pop(k)
+        for k in ("unit", "steps", "close_answer", "refer_to", "reply_due_at")
+        if k in kw
+    }
+    data = ComplaintCreate(
+        **{"who_name": "张先生", "content": "楼道灯坏了一周没人修", "category": "facilities", **kw}
+    )
+    return run_write(
+        engine,
+        lambda s: svc.intake_complaint(
+            session=s, actor=actor, clock=clock, settings=settings, complaint_in=data, **options
+        ),
+    )
 
 
 def test_intake_numbers_and_audits(engine, clock, settings, staff):
     add_unit(engine)
-    first = intake(engine, clock, settings, staff.operator, unit="12-1203",
-                   steps=("listened", "sympathy"), contact="138 1234 5678")
+    first = intake(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        unit="12-1203",
+        steps=("listened", "sympathy"),
+        contact="138 1234 5678",
+    )
     second = intake(engine, clock, settings, staff.operator)
     assert first.number == "C20261128-0001" and second.number == "C20261128-0002"
     assert first.contact == "13812345678" and first.unit_id is not None
@@ -67,13 +83,16 @@ def test_intake_numbers_and_audits(engine, clock, settings, staff):
     assert run_read(engine, audit.verify).ok
 
 
-@pytest.mark.parametrize("kw,field", [
-    ({"who_name": "  "}, "who_name"),
-    ({"content": ""}, "content"),
-    ({"category": "nonsense"}, "category"),
-    ({"unit": "99-9999"}, "unit"),
-    ({"contact": "12"}, "contact"),
-])
+@pytest.mark.parametrize(
+    "kw,field",
+    [
+        ({"who_name": "  "}, "who_name"),
+        ({"content": ""}, "content"),
+        ({"category": "nonsense"}, "category"),
+        ({"unit": "99-9999"}, "unit"),
+        ({"contact": "12"}, "contact"),
+    ],
+)
 def test_intake_refuses_bad_input_with_one_sentence(engine, clock, settings, staff, kw, field):
     with pytest.raises(InvalidInput) as err:
         intake(engine, clock, settings, staff.operator, **kw)
@@ -100,33 +119,63 @@ def test_referred_has_reply_deadline_and_goes_overdue(engine, clock, settings, s
     clock.advance(hours=25)
     overdue = run_read(engine, lambda s: svc.list_overdue_replies(s, now=clock.now()))
     assert [c.id for c in overdue] == [row.id]
-    closed = run_write(engine, lambda s: svc.close_complaint(
-        session=s, actor=staff.operator, clock=clock, settings=settings, complaint_id=row.id,
-        version=row.version, answer="已更换灯管", how="phone"))
+    closed = run_write(
+        engine,
+        lambda s: svc.close_complaint(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            complaint_id=row.id,
+            version=row.version,
+            answer="已更换灯管",
+            how="phone",
+        ),
+    )
     assert closed.replied_at == clock.now()
     assert run_read(engine, svc.list_awaiting_reply) == []
-    late = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
-        AuditEvent.action == "complaint.close")).one())
+    late = run_read(
+        engine,
+        lambda s: s.exec(select(AuditEvent).where(AuditEvent.action == "complaint.close")).one(),
+    )
     assert late.detail["late"] is True
 
 
 def test_reply_without_closing_meets_the_deadline_but_no_callback(engine, clock, settings, staff):
     row = intake(engine, clock, settings, staff.operator, refer_to="刘经理")
-    replied = run_write(engine, lambda s: svc.close_complaint(
-        session=s, actor=staff.operator, clock=clock, settings=settings, complaint_id=row.id,
-        version=row.version, answer="周一安排", how="phone", close=False))
+    replied = run_write(
+        engine,
+        lambda s: svc.close_complaint(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            complaint_id=row.id,
+            version=row.version,
+            answer="周一安排",
+            how="phone",
+            close=False,
+        ),
+    )
     assert replied.status == ComplaintStatus.replied and replied.closed_at is None
     assert run_read(engine, svc.list_awaiting_reply) == []
     assert run_read(engine, lambda s: s.exec(select(Callback)).all()) == []
 
 
 def test_referral_deadline_setting_and_custom(engine, clock, settings, staff):
-    row = intake(engine, clock, settings.replace(complaint_reply_hours=4), staff.operator,
-                 refer_to="刘经理")
+    row = intake(
+        engine, clock, settings.replace(complaint_reply_hours=4), staff.operator, refer_to="刘经理"
+    )
     assert row.reply_due_at == clock.now() + timedelta(hours=4)
     with pytest.raises(InvalidInput):
-        intake(engine, clock, settings, staff.operator, refer_to="刘经理",
-               reply_due_at=clock.now() - timedelta(hours=1))
+        intake(
+            engine,
+            clock,
+            settings,
+            staff.operator,
+            refer_to="刘经理",
+            reply_due_at=clock.now() - timedelta(hours=1),
+        )
     with pytest.raises(InvalidInput) as err:
         intake(engine, clock, settings, staff.operator, refer_to=" ")
     assert err.value.field == "referred_to"
@@ -134,13 +183,30 @@ def test_referral_deadline_setting_and_custom(engine, clock, settings, staff):
 
 def test_stale_edit_is_refused_with_what_changed(engine, clock, settings, staff):
     row = intake(engine, clock, settings, staff.operator)
-    run_write(engine, lambda s: svc.update_complaint(
-        session=s, actor=staff.supervisor, clock=clock, complaint_id=row.id, version=row.version,
-        changes=ComplaintUpdate(valid=False, department="客服部")))
+    run_write(
+        engine,
+        lambda s: svc.update_complaint(
+            session=s,
+            actor=staff.supervisor,
+            clock=clock,
+            complaint_id=row.id,
+            version=row.version,
+            changes=ComplaintUpdate(valid=False, department="客服部"),
+        ),
+    )
     with pytest.raises(StaleEdit) as err:
-        run_write(engine, lambda s: svc.refer_complaint(
-            session=s, actor=staff.operator, clock=clock, settings=settings,
-            complaint_id=row.id, version=row.version, to="刘经理"))
+        run_write(
+            engine,
+            lambda s: svc.refer_complaint(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                settings=settings,
+                complaint_id=row.id,
+                version=row.version,
+                to="刘经理",
+            ),
+        )
     assert set(err.value.changes) == {"valid", "department"}
     assert err.value.changes["department"] == ("", "客服部")
     assert "department" in str(err.value)
@@ -151,67 +217,159 @@ def test_stale_edit_is_refused_with_what_changed(engine, clock, settings, staff)
 def test_steps_need_a_note_for_action(engine, clock, settings, staff):
     row = intake(engine, clock, settings, staff.operator)
     with pytest.raises(InvalidInput):
-        run_write(engine, lambda s: svc.add_step(session=s, actor=staff.operator, clock=clock,
-                                                 complaint_id=row.id, step="action"))
-    run_write(engine, lambda s: svc.add_step(session=s, actor=staff.operator, clock=clock,
-                                             complaint_id=row.id, step="action", note="派保洁"))
+        run_write(
+            engine,
+            lambda s: svc.add_step(
+                session=s, actor=staff.operator, clock=clock, complaint_id=row.id, step="action"
+            ),
+        )
+    run_write(
+        engine,
+        lambda s: svc.add_step(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            complaint_id=row.id,
+            step="action",
+            note="派保洁",
+        ),
+    )
     assert [st.step for st in run_read(engine, lambda s: svc.list_steps(s, row.id))] == ["action"]
 
 
 def test_sign_off_needs_supervisor_closed_and_callback_done(engine, clock, settings, staff):
     row = intake(engine, clock, settings, staff.operator, close_answer="已处理")
     with pytest.raises(PermissionDenied):
-        run_write(engine, lambda s: svc.sign_off_complaint(
-            session=s, actor=staff.operator, clock=clock, complaint_id=row.id, version=row.version))
+        run_write(
+            engine,
+            lambda s: svc.sign_off_complaint(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                complaint_id=row.id,
+                version=row.version,
+            ),
+        )
     with pytest.raises(InvalidInput, match="callback"):
-        run_write(engine, lambda s: svc.sign_off_complaint(
-            session=s, actor=staff.supervisor, clock=clock, complaint_id=row.id,
-            version=row.version))
+        run_write(
+            engine,
+            lambda s: svc.sign_off_complaint(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                complaint_id=row.id,
+                version=row.version,
+            ),
+        )
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id))
-    run_write(engine, lambda s: callback_outcomes.record_callback(
-        session=s, actor=staff.operator, clock=clock, settings=settings, callback_id=cb.id,
-        version=cb.version, method="phone", result="satisfied", person="张先生"))
-    signed = run_write(engine, lambda s: svc.sign_off_complaint(
-        session=s, actor=staff.supervisor, clock=clock, complaint_id=row.id,
-        version=svc.get_complaint(s, row.id).version))
+    run_write(
+        engine,
+        lambda s: callback_outcomes.record_callback(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            callback_id=cb.id,
+            version=cb.version,
+            method="phone",
+            result="satisfied",
+            person="张先生",
+        ),
+    )
+    signed = run_write(
+        engine,
+        lambda s: svc.sign_off_complaint(
+            session=s,
+            actor=staff.supervisor,
+            clock=clock,
+            complaint_id=row.id,
+            version=svc.get_complaint(s, row.id).version,
+        ),
+    )
     assert signed.status == ComplaintStatus.signed_off
     assert signed.signed_off_by == staff.supervisor.user_id
     with pytest.raises(InvalidInput, match="signed off"):
-        run_write(engine, lambda s: svc.add_step(session=s, actor=staff.operator, clock=clock,
-                                                 complaint_id=row.id, step="note", note="x"))
+        run_write(
+            engine,
+            lambda s: svc.add_step(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                complaint_id=row.id,
+                step="note",
+                note="x",
+            ),
+        )
 
 
 def test_severe_complaint_flagged_until_acknowledged(engine, clock, settings, staff):
     row = intake(engine, clock, settings, staff.operator, severity="severe")
     normal = intake(engine, clock, settings, staff.operator)
     assert [c.id for c in run_read(engine, svc.list_severe_unacknowledged)] == [row.id]
-    flagged = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
-        AuditEvent.action == "complaint.severe_flagged")).all())
+    flagged = run_read(
+        engine,
+        lambda s: s.exec(
+            select(AuditEvent).where(AuditEvent.action == "complaint.severe_flagged")
+        ).all(),
+    )
     assert [e.entity_id for e in flagged] == [str(row.id)]
     # raising severity later flags it too
-    run_write(engine, lambda s: svc.update_complaint(
-        session=s, actor=staff.operator, clock=clock, complaint_id=normal.id,
-        version=normal.version, changes=ComplaintUpdate(severity="severe")))
+    run_write(
+        engine,
+        lambda s: svc.update_complaint(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            complaint_id=normal.id,
+            version=normal.version,
+            changes=ComplaintUpdate(severity="severe"),
+        ),
+    )
     assert len(run_read(engine, svc.list_severe_unacknowledged)) == 2
     with pytest.raises(PermissionDenied):
-        run_write(engine, lambda s: svc.acknowledge_severe(
-            session=s, actor=staff.operator, clock=clock, complaint_id=row.id))
-    run_write(engine, lambda s: svc.acknowledge_severe(
-        session=s, actor=staff.supervisor, clock=clock, complaint_id=row.id))
+        run_write(
+            engine,
+            lambda s: svc.acknowledge_severe(
+                session=s, actor=staff.operator, clock=clock, complaint_id=row.id
+            ),
+        )
+    run_write(
+        engine,
+        lambda s: svc.acknowledge_severe(
+            session=s, actor=staff.supervisor, clock=clock, complaint_id=row.id
+        ),
+    )
     assert [c.id for c in run_read(engine, svc.list_severe_unacknowledged)] == [normal.id]
 
 
 def test_category_list_is_configurable(engine, clock, staff):
-    run_write(engine, lambda s: svc.save_category(
-        session=s, actor=staff.admin, clock=clock, code="pets", name_zh="宠物", name_en="Pets"))
-    run_write(engine, lambda s: svc.save_category(
-        session=s, actor=staff.admin, clock=clock, code="landscaping", name_zh="绿化",
-        name_en="Landscaping", active=False))
+    run_write(
+        engine,
+        lambda s: svc.save_category(
+            session=s, actor=staff.admin, clock=clock, code="pets", name_zh="宠物", name_en="Pets"
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: svc.save_category(
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            code="landscaping",
+            name_zh="绿化",
+            name_en="Landscaping",
+            active=False,
+        ),
+    )
     codes = [c.code for c in run_read(engine, svc.list_categories)]
     assert "pets" in codes and "landscaping" not in codes and codes[0] == "facilities"
     with pytest.raises(PermissionDenied):
-        run_write(engine, lambda s: svc.save_category(
-            session=s, actor=staff.operator, clock=clock, code="x", name_zh="x", name_en="x"))
+        run_write(
+            engine,
+            lambda s: svc.save_category(
+                session=s, actor=staff.operator, clock=clock, code="x", name_zh="x", name_en="x"
+            ),
+        )
 
 
 def test_two_admins_editing_one_category_cannot_lose_an_update(engine, clock, staff):
@@ -220,13 +378,32 @@ def test_two_admins_editing_one_category_cannot_lose_an_update(engine, clock, st
     from deskterm.services.complaints.categories import category_rows
 
     opened = {r.code: r for r in run_read(engine, category_rows)}["facilities"]
-    run_write(engine, lambda s: svc.save_category(
-        session=s, actor=staff.admin, clock=clock, code="facilities", name_zh="设施设备(含电梯)",
-        name_en="Facilities", version=opened.version))
+    run_write(
+        engine,
+        lambda s: svc.save_category(
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            code="facilities",
+            name_zh="设施设备(含电梯)",
+            name_en="Facilities",
+            version=opened.version,
+        ),
+    )
     with pytest.raises(StaleEdit) as stale:
-        run_write(engine, lambda s: svc.save_category(
-            session=s, actor=staff.admin, clock=clock, code="facilities", name_zh=opened.name_zh,
-            name_en=opened.name_en, active=False, version=opened.version))
+        run_write(
+            engine,
+            lambda s: svc.save_category(
+                session=s,
+                actor=staff.admin,
+                clock=clock,
+                code="facilities",
+                name_zh=opened.name_zh,
+                name_en=opened.name_en,
+                active=False,
+                version=opened.version,
+            ),
+        )
     assert "设施设备(含电梯)" in str(stale.value)
     now = {r.code: r for r in run_read(engine, category_rows)}["facilities"]
     assert (now.name_zh, now.active, now.version) == ("设施设备(含电梯)", True, 1)
@@ -238,48 +415,125 @@ def test_case_2_lion_dance_end_to_end(engine, clock, settings, staff):
     add_unit(engine, "A-1501")
     op, sup = staff.operator, staff.supervisor
     # 1. the refused request, recorded as a communication with the tenant
-    request = run_write(engine, lambda s: communications.record_communication(
-        session=s, actor=op, clock=clock, settings=settings,
-        communication_in=CommunicationCreate(
-            at=clock.now(), party_kind="tenant", party_name="华信科技有限公司", how="meeting",
-            subject="开业庆典请舞狮队在大堂表演",
-            agreed="依据《用户手册》办公时间不得喧哗，婉拒舞狮；可提供欢迎牌、保安、保洁、大堂使用")))
+    request = run_write(
+        engine,
+        lambda s: communications.record_communication(
+            session=s,
+            actor=op,
+            clock=clock,
+            settings=settings,
+            communication_in=CommunicationCreate(
+                at=clock.now(),
+                party_kind="tenant",
+                party_name="华信科技有限公司",
+                how="meeting",
+                subject="开业庆典请舞狮队在大堂表演",
+                agreed="依据《用户手册》办公时间不得喧哗，婉拒舞狮；可提供欢迎牌、保安、保洁、大堂使用",
+            ),
+        ),
+    )
     clock.advance(days=1)
     # 2. the complaint letter
-    letter = intake(engine, clock, settings, op, who_kind="company", who_name="华信科技有限公司",
-                    unit="A-1501", channel="letter", category="service_attitude",
-                    content="来函投诉管理处拒绝开业舞狮，态度生硬", severity="important",
-                    valid=False, department="客服部", steps=("listened",),
-                    refer_to="管理处张经理")
-    run_write(engine, lambda s: communications.link_complaint(
-        session=s, actor=op, clock=clock, communication_id=request.id, complaint_id=letter.id))
+    letter = intake(
+        engine,
+        clock,
+        settings,
+        op,
+        who_kind="company",
+        who_name="华信科技有限公司",
+        unit="A-1501",
+        channel="letter",
+        category="service_attitude",
+        content="来函投诉管理处拒绝开业舞狮，态度生硬",
+        severity="important",
+        valid=False,
+        department="客服部",
+        steps=("listened",),
+        refer_to="管理处张经理",
+    )
+    run_write(
+        engine,
+        lambda s: communications.link_complaint(
+            session=s, actor=op, clock=clock, communication_id=request.id, complaint_id=letter.id
+        ),
+    )
     # 3. the manager's meeting
     clock.advance(hours=5)
-    meeting = run_write(engine, lambda s: communications.record_communication(
-        session=s, actor=op, clock=clock, settings=settings,
-        communication_in=CommunicationCreate(
-            at=clock.now(), party_kind="tenant", party_name="华信科技有限公司", how="meeting",
-            subject="张经理约见租户，解释舞狮规定", agreed="改在周六上午非办公时间舞狮",
-            complaint_id=letter.id)))
-    run_write(engine, lambda s: svc.add_step(session=s, actor=op, clock=clock,
-                                             complaint_id=letter.id, step="action",
-                                             note="张经理约见租户，达成一致"))
+    meeting = run_write(
+        engine,
+        lambda s: communications.record_communication(
+            session=s,
+            actor=op,
+            clock=clock,
+            settings=settings,
+            communication_in=CommunicationCreate(
+                at=clock.now(),
+                party_kind="tenant",
+                party_name="华信科技有限公司",
+                how="meeting",
+                subject="张经理约见租户，解释舞狮规定",
+                agreed="改在周六上午非办公时间舞狮",
+                complaint_id=letter.id,
+            ),
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: svc.add_step(
+            session=s,
+            actor=op,
+            clock=clock,
+            complaint_id=letter.id,
+            step="action",
+            note="张经理约见租户，达成一致",
+        ),
+    )
     # 4. the outcome
-    closed = run_write(engine, lambda s: svc.close_complaint(
-        session=s, actor=op, clock=clock, settings=settings, complaint_id=letter.id,
-        version=svc.get_complaint(s, letter.id).version,
-        answer="周六上午非办公时间舞狮，其余协助照常", how="in_person"))
+    closed = run_write(
+        engine,
+        lambda s: svc.close_complaint(
+            session=s,
+            actor=op,
+            clock=clock,
+            settings=settings,
+            complaint_id=letter.id,
+            version=svc.get_complaint(s, letter.id).version,
+            answer="周六上午非办公时间舞狮，其余协助照常",
+            how="in_person",
+        ),
+    )
     assert closed.replied_at <= closed.reply_due_at  # replied in time
     clock.advance(days=2)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=letter.id))
-    run_write(engine, lambda s: callback_outcomes.record_callback(
-        session=s, actor=op, clock=clock, settings=settings, callback_id=cb.id,
-        version=cb.version, method="phone", result="satisfied", person="王总"))
-    run_write(engine, lambda s: svc.sign_off_complaint(
-        session=s, actor=sup, clock=clock, complaint_id=letter.id,
-        version=svc.get_complaint(s, letter.id).version))
-    linked = run_read(engine, lambda s: communications.list_communications(
-        s, complaint_id=letter.id))
+    cb = run_read(
+        engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=letter.id)
+    )
+    run_write(
+        engine,
+        lambda s: callback_outcomes.record_callback(
+            session=s,
+            actor=op,
+            clock=clock,
+            settings=settings,
+            callback_id=cb.id,
+            version=cb.version,
+            method="phone",
+            result="satisfied",
+            person="王总",
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: svc.sign_off_complaint(
+            session=s,
+            actor=sup,
+            clock=clock,
+            complaint_id=letter.id,
+            version=svc.get_complaint(s, letter.id).version,
+        ),
+    )
+    linked = run_read(
+        engine, lambda s: communications.list_communications(s, complaint_id=letter.id)
+    )
     assert {c.id for c in linked} == {request.id, meeting.id}
     steps = [st.step for st in run_read(engine, lambda s: svc.list_steps(s, letter.id))]
     assert steps == ["listened", "referred", "action", "closed", "signed_off"]

@@ -36,28 +36,51 @@ def _unit(session):
 
 def add_visitor(engine, clock, actor, *, minutes_ago=0, status=SlipStatus.on_site):
     def work(s):
-        slip = VisitorSlip(visitor_name="张三", host_text="3-1203 王五", number=_n("V"),
-                           checked_in_at=clock.now() - timedelta(minutes=minutes_ago),
-                           checked_in_by=actor.user_id, status=status)
+        slip = VisitorSlip(
+            visitor_name="张三",
+            host_text="3-1203 王五",
+            number=_n("V"),
+            checked_in_at=clock.now() - timedelta(minutes=minutes_ago),
+            checked_in_by=actor.user_id,
+            status=status,
+        )
         s.add(slip)
         s.flush()
         return slip.id
+
     return run_write(engine, work)
 
 
-def add_repair(engine, clock, actor, repair_class, *, hours_ago=0, description="漏水",
-               status=RepairStatus.reported):
+def add_repair(
+    engine,
+    clock,
+    actor,
+    repair_class,
+    *,
+    hours_ago=0,
+    description="漏水",
+    status=RepairStatus.reported,
+):
     def work(s):
         reported = clock.now() - timedelta(hours=hours_ago)
         due = deadlines_for(repair_class, reported)
-        order = RepairOrder(number=_n("R"), unit_id=_unit(s).id, reporter_name="王五",
-                            category_code=_category(s), description=description,
-                            repair_class=repair_class, reported_at=reported,
-                            reported_by=actor.user_id, onsite_due_at=due.onsite_due,
-                            fix_due_at=due.fix_due, status=status)
+        order = RepairOrder(
+            number=_n("R"),
+            unit_id=_unit(s).id,
+            reporter_name="王五",
+            category_code=_category(s),
+            description=description,
+            repair_class=repair_class,
+            reported_at=reported,
+            reported_by=actor.user_id,
+            onsite_due_at=due.onsite_due,
+            fix_due_at=due.fix_due,
+            status=status,
+        )
         s.add(order)
         s.flush()
         return order.id
+
     return run_write(engine, work)
 
 
@@ -69,19 +92,31 @@ def _category(s):
 
 def add_message(engine, clock, actor, delivered=False):
     def work(s):
-        m = Message(for_name="3-1203 王五", from_name="快递员", text="包裹放在前台",
-                    taken_at=clock.now(), taken_by=actor.user_id,
-                    delivered_at=clock.now() if delivered else None)
+        m = Message(
+            for_name="3-1203 王五",
+            from_name="快递员",
+            text="包裹放在前台",
+            taken_at=clock.now(),
+            taken_by=actor.user_id,
+            delivered_at=clock.now() if delivered else None,
+        )
         s.add(m)
         s.flush()
         return m.id
+
     return run_write(engine, work)
 
 
 def add_log(engine, clock, actor, what):
-    return run_write(engine, lambda s: logbook.add_entry(
-        session=s, actor=actor, clock=clock,
-        entry_in=LogbookEntryCreate(occurred_at=clock.now(), what=what)))
+    return run_write(
+        engine,
+        lambda s: logbook.add_entry(
+            session=s,
+            actor=actor,
+            clock=clock,
+            entry_in=LogbookEntryCreate(occurred_at=clock.now(), what=what),
+        ),
+    )
 
 
 def scope(clock, settings, actor):
@@ -113,8 +148,7 @@ def test_repairs_ordered_by_time_left_with_late_ones_counted(engine, clock, sett
     assert items[1].text == "3-1203 漏水"  # reported just now: not flagged yet
 
 
-def test_visitors_messages_promises_complaints_callbacks_follow_ups(engine, clock, settings,
-                                                                   staff):
+def test_visitors_messages_promises_complaints_callbacks_follow_ups(engine, clock, settings, staff):
     op = staff.operator
     add_visitor(engine, clock, op, minutes_ago=300)  # past the long stay
     add_visitor(engine, clock, op)
@@ -125,17 +159,42 @@ def test_visitors_messages_promises_complaints_callbacks_follow_ups(engine, cloc
 
     def work(s):
         now = clock.now()
-        s.add(PromisedReply(question="停车费标准", asked_by="赵六", due_at=now - timedelta(hours=1),
-                            created_at=now - timedelta(hours=3), created_by=op.user_id))
-        s.add(Complaint(number=_n("C"), who_name="钱七", content="噪音", received_at=now,
-                        received_by=op.user_id, reply_due_at=now + timedelta(hours=24)))
+        s.add(
+            PromisedReply(
+                question="停车费标准",
+                asked_by="赵六",
+                due_at=now - timedelta(hours=1),
+                created_at=now - timedelta(hours=3),
+                created_by=op.user_id,
+            )
+        )
+        s.add(
+            Complaint(
+                number=_n("C"),
+                who_name="钱七",
+                content="噪音",
+                received_at=now,
+                received_by=op.user_id,
+                reply_due_at=now + timedelta(hours=24),
+            )
+        )
         s.add(Callback(subject_kind="repair", subject_id=repair_id, due_at=now))
-        s.add(Callback(subject_kind="repair", subject_id=repair_id,
-                       due_at=now + timedelta(days=3)))  # not due today
-        s.add(Communication(at=now, party_kind="utility", party_name="自来水公司",
-                            subject="停水通知", follow_up="确认恢复时间",
-                            follow_up_due=now + timedelta(hours=2), user_id=op.user_id,
-                            recorded_at=now))
+        s.add(
+            Callback(subject_kind="repair", subject_id=repair_id, due_at=now + timedelta(days=3))
+        )  # not due today
+        s.add(
+            Communication(
+                at=now,
+                party_kind="utility",
+                party_name="自来水公司",
+                subject="停水通知",
+                follow_up="确认恢复时间",
+                follow_up_due=now + timedelta(hours=2),
+                user_id=op.user_id,
+                recorded_at=now,
+            )
+        )
+
     run_write(engine, work)
     sc = scope(clock, settings, op)
     with read_session(engine) as s:
@@ -157,8 +216,12 @@ def test_logbook_of_this_shift_only(engine, clock, settings, staff):
     from tests.services.test_handover import on_shift
 
     mine = on_shift(engine, clock, settings, staff.operator)
-    other = on_shift(engine, clock, settings.replace(post="车库"),  # one per post
-                     staff.supervisor)
+    other = on_shift(
+        engine,
+        clock,
+        settings.replace(post="车库"),  # one per post
+        staff.supervisor,
+    )
     add_log(engine, clock, mine, "水泵房报警")
     add_log(engine, clock, other, "别的班")
     with read_session(engine) as s:

@@ -75,7 +75,9 @@ def test_concurrent_writers_lose_nothing(sqlite_engine):
     from deskterm.models.audit import Counter
 
     def bump(session):
-        row = lock_row(session, Counter, ("T", "20261128")) or Counter(prefix="T", day="20261128", last=0)
+        row = lock_row(session, Counter, ("T", "20261128")) or Counter(
+            prefix="T", day="20261128", last=0
+        )
         row.last += 1  # read-then-write: lost updates would show here
         session.add(row)
 

@@ -7,8 +7,10 @@ from sqlalchemy import text
 
 from deskterm.services.admin.maintenance import check
 
-ORPHAN = ("INSERT INTO resident (name, unit_id, relation, name_pinyin, name_initials, name_after_1, "
-          "name_after_2, active) VALUES ('x', 99999, 'owner', '', '', '', '', true)")
+ORPHAN = (
+    "INSERT INTO resident (name, unit_id, relation, name_pinyin, name_initials, name_after_1, "
+    "name_after_2, active) VALUES ('x', 99999, 'owner', '', '', '', '', true)"
+)
 
 
 def test_db_check_finds_an_orphan(engine):

@@ -85,12 +85,18 @@ def test_times_are_stored_as_the_orm_stores_them(demo):
     with Session(engine) as session:  # one instant written by the ORM, then rolled back
         session.add(Event(title="t", place="p", starts_at=NOW))
         session.flush()
-        orm_text = session.connection().exec_driver_sql(
-            "SELECT starts_at FROM event WHERE title = 't'").scalar()
+        orm_text = (
+            session.connection()
+            .exec_driver_sql("SELECT starts_at FROM event WHERE title = 't'")
+            .scalar()
+        )
         session.rollback()
     assert orm_text == sqlite_stamp()(int(NOW.timestamp())) == "2026-11-28 02:00:00.000000"
-    raw = _rows(engine, "SELECT checked_in_at, checked_out_at FROM visitor_slip "
-                        "WHERE checked_out_at IS NOT NULL LIMIT 1")[0]
+    raw = _rows(
+        engine,
+        "SELECT checked_in_at, checked_out_at FROM visitor_slip "
+        "WHERE checked_out_at IS NOT NULL LIMIT 1",
+    )[0]
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
     assert all(stamp.fullmatch(value) for value in raw)
     with Session(engine) as session:  # read back through the ORM: aware UTC
@@ -106,19 +112,34 @@ def _count(engine, table, where):
 def test_the_desk_has_work_in_every_state(demo):
     engine, _report = demo
     statuses = {r[0] for r in _rows(engine, "SELECT DISTINCT status FROM repair_order")}
-    assert statuses == {"reported", "dispatched", "on_site", "repaired", "accepted",
-                        "called_back", "closed", "cancelled", "on_hold"}
+    assert statuses == {
+        "reported",
+        "dispatched",
+        "on_site",
+        "repaired",
+        "accepted",
+        "called_back",
+        "closed",
+        "cancelled",
+        "on_hold",
+    }
     complaint_states = {r[0] for r in _rows(engine, "SELECT DISTINCT status FROM complaint")}
     assert complaint_states == {"open", "referred", "replied", "closed", "signed_off"}
     assert _count(engine, "handover", "status = 'refused' AND refusal_reason <> ''") == 1
     # The demo ends with op3's shift handed over: op1 signs in to check-in and its review.
     assert _count(engine, "shift", "status = 'open'") == 0
-    waiting = _rows(engine, "SELECT u.code FROM handover h JOIN user u ON u.id = "
-                            "h.outgoing_user_id WHERE h.status = 'signed'")
+    waiting = _rows(
+        engine,
+        "SELECT u.code FROM handover h JOIN user u ON u.id = "
+        "h.outgoing_user_id WHERE h.status = 'signed'",
+    )
     assert [code for (code,) in waiting] == ["op3"]
     on_site = _rows(engine, "SELECT checked_in_at FROM visitor_slip WHERE status = 'on_site'")
-    long_stays = [at for (at,) in on_site
-                  if NOW - datetime.fromisoformat(at).replace(tzinfo=UTC) > timedelta(hours=4)]
+    long_stays = [
+        at
+        for (at,) in on_site
+        if NOW - datetime.fromisoformat(at).replace(tzinfo=UTC) > timedelta(hours=4)
+    ]
     assert len(on_site) >= 3 and len(long_stays) >= 2
     now = f"'{NOW:%Y-%m-%d %H:%M:%S}'"
     open_repair = "status IN ('reported', 'dispatched', 'on_site', 'on_hold')"
@@ -146,27 +167,44 @@ def test_the_last_handover_lists_what_the_desks_own_handover_would(demo):
     engine, _report = demo
     with read_session(engine) as s:
         last = s.exec(select(Handover).order_by(Handover.id.desc())).first()
-        desk = dashboard.open_items(s, dashboard.Scope(now=as_utc(last.signed_at),
-                                                       settings=Settings()))
+        desk = dashboard.open_items(
+            s, dashboard.Scope(now=as_utc(last.signed_at), settings=Settings())
+        )
         listed = {(i["kind"], i["id"]) for i in last.open_items}
         signed = as_utc(last.signed_at)
         slips = s.exec(select(VisitorSlip)).all()
-        on_site = {("visitor", v.id) for v in slips if as_utc(v.checked_in_at) <= signed
-                   and (v.checked_out_at is None or as_utc(v.checked_out_at) > signed)}
-        items = {(i.ref_kind, i.ref_id) for i in s.exec(select(HandoverItem).where(
-            HandoverItem.handover_id == last.id, HandoverItem.kind == "open"))}
-        sign = s.exec(select(AuditEvent).where(
-            AuditEvent.action == "handover.sign",
-            AuditEvent.entity_id == str(last.id))).one()
-    expected = {(i.kind, i.id) for i in desk if i.kind != "visitor"
-                and (i.at is None or as_utc(i.at) <= signed)}  # not yet there at signing
+        on_site = {
+            ("visitor", v.id)
+            for v in slips
+            if as_utc(v.checked_in_at) <= signed
+            and (v.checked_out_at is None or as_utc(v.checked_out_at) > signed)
+        }
+        items = {
+            (i.ref_kind, i.ref_id)
+            for i in s.exec(
+                select(HandoverItem).where(
+                    HandoverItem.handover_id == last.id, HandoverItem.kind == "open"
+                )
+            )
+        }
+        sign = s.exec(
+            select(AuditEvent).where(
+                AuditEvent.action == "handover.sign", AuditEvent.entity_id == str(last.id)
+            )
+        ).one()
+    expected = {
+        (i.kind, i.id)
+        for i in desk
+        if i.kind != "visitor" and (i.at is None or as_utc(i.at) <= signed)
+    }  # not yet there at signing
     assert {k for k, _ in expected} >= {"repair", "complaint"}
     assert len(on_site) >= 3  # the demo keeps visitors on site at its present
     assert listed == expected | on_site
     assert items == listed and sign.detail["open_items"] == len(listed)
     # what the desk itself lists as on site now, checked in before the signing, is there too
-    assert {(i.kind, i.id) for i in desk if i.kind == "visitor"
-            and as_utc(i.at) <= signed} <= on_site
+    assert {
+        (i.kind, i.id) for i in desk if i.kind == "visitor" and as_utc(i.at) <= signed
+    } <= on_site
 
 
 def test_every_handover_lists_the_visitors_on_site_at_its_signing(demo):
@@ -177,10 +215,15 @@ def test_every_handover_lists_the_visitors_on_site_at_its_signing(demo):
     engine, _report = demo
     with read_session(engine) as s:
         handovers = s.exec(select(Handover)).all()
-        stays = [(as_utc(v.checked_in_at), v.checked_out_at and as_utc(v.checked_out_at), v.id)
-                 for v in s.exec(select(VisitorSlip).where(
-                     VisitorSlip.checked_in_at >= min(h.signed_at for h in handovers)
-                     - timedelta(days=1)))]
+        stays = [
+            (as_utc(v.checked_in_at), v.checked_out_at and as_utc(v.checked_out_at), v.id)
+            for v in s.exec(
+                select(VisitorSlip).where(
+                    VisitorSlip.checked_in_at
+                    >= min(h.signed_at for h in handovers) - timedelta(days=1)
+                )
+            )
+        ]
     with_visitors = 0
     for h in handovers:
         signed = as_utc(h.signed_at)
@@ -204,19 +247,41 @@ def test_every_handover_says_what_its_shift_did_as_the_desks_handover_would(demo
     engine, _report = demo
     with read_session(engine) as s:
         handovers = s.exec(select(Handover).order_by(Handover.id)).all()
-        slips = [(v.checked_in_by, as_utc(v.checked_in_at), v.checked_out_by,
-                  v.checked_out_at and as_utc(v.checked_out_at), v.slip_returned)
-                 for v in s.exec(select(VisitorSlip))]
+        slips = [
+            (
+                v.checked_in_by,
+                as_utc(v.checked_in_at),
+                v.checked_out_by,
+                v.checked_out_at and as_utc(v.checked_out_at),
+                v.slip_returned,
+            )
+            for v in s.exec(select(VisitorSlip))
+        ]
         for h in handovers:
             start, signed = as_utc(s.get(Shift, h.shift_id).started_at), as_utc(h.signed_at)
             want = done_summary(s, user_id=h.outgoing_user_id, since=start, until=signed)
-            came = sum(1 for by, at, _o, _t, _r in slips if by == h.outgoing_user_id
-                       and start <= at <= signed)
-            out = [back for _b, _a, by, at, back in slips if at is not None
-                   and by == h.outgoing_user_id and start <= at <= signed]
+            came = sum(
+                1
+                for by, at, _o, _t, _r in slips
+                if by == h.outgoing_user_id and start <= at <= signed
+            )
+            out = [
+                back
+                for _b, _a, by, at, back in slips
+                if at is not None and by == h.outgoing_user_id and start <= at <= signed
+            ]
             lost = sum(1 for back in out if back is False)  # D-8: counted apart, not returned
-            want.update({k: n for k, n in (("visitors_in", came), ("visitors_out", len(out) - lost),
-                                           ("visitors_lost", lost)) if n})
+            want.update(
+                {
+                    k: n
+                    for k, n in (
+                        ("visitors_in", came),
+                        ("visitors_out", len(out) - lost),
+                        ("visitors_lost", lost),
+                    )
+                    if n
+                }
+            )
             assert h.done_summary == {k: want[k] for k in h.done_summary}, h.id
             assert set(h.done_summary) == set(want) and h.done_summary, h.id
 
@@ -234,8 +299,10 @@ def test_demo_handovers_store_each_item_with_its_number_and_due_time(demo):
 
     engine, _report = demo
     keys = set(AttentionItem("x", 1, "", "").snapshot())
-    numbered, timed = {"repair", "complaint", "callback", "visitor"}, {
-        "repair", "complaint", "callback", "promise", "visitor"}
+    numbered, timed = (
+        {"repair", "complaint", "callback", "visitor"},
+        {"repair", "complaint", "callback", "promise", "visitor"},
+    )
     with read_session(engine) as s:
         handovers = s.exec(select(Handover)).all()
         seen = set()
@@ -249,9 +316,12 @@ def test_demo_handovers_store_each_item_with_its_number_and_due_time(demo):
                     assert item["due_at"], item
         assert {"repair", "complaint", "visitor"} <= seen
         last = max(handovers, key=lambda h: h.id)
-        report = build_shift(session=s, period=Period(NOW - timedelta(days=1), NOW,
-                                                      shift_id=last.shift_id),
-                             settings=Settings(), clock=FixedClock(NOW))
+        report = build_shift(
+            session=s,
+            period=Period(NOW - timedelta(days=1), NOW, shift_id=last.shift_id),
+            settings=Settings(),
+            clock=FixedClock(NOW),
+        )
     table = next(t for sec in report.sections for t in sec.tables if t.key == "open_items")
     rows = {(r[1], r[3] is not None) for r in table.rows}
     repairs = [i for i in last.open_items if i["kind"] == "repair"]
@@ -263,8 +333,12 @@ def test_builds_minutes_after_a_shift_change(tmp_path):
     shift began at 20:00, the day shift was handed over at 20:07), the slips of those minutes
     belonged to a shift the demo does not have and the build failed (IndexError)."""
     engine = make_engine(str(tmp_path / "late.db"))
-    build_demo(engine=engine, settings=Settings(), visitors=2000,
-               now=datetime(2026, 11, 28, 12, 10, tzinfo=UTC))
+    build_demo(
+        engine=engine,
+        settings=Settings(),
+        visitors=2000,
+        now=datetime(2026, 11, 28, 12, 10, tzinfo=UTC),
+    )
     with read_session(engine) as session:
         assert audit.verify(session).ok
     engine.dispose()
@@ -276,8 +350,13 @@ def test_accounts_sign_in_with_the_demo_password(demo):
 
     engine, _report = demo
     for code in ("op1", "sup1", "admin1"):
-        user = sign_in(engine=engine, clock=FixedClock(NOW), settings=Settings(), code=code,
-                       password="demo1234")
+        user = sign_in(
+            engine=engine,
+            clock=FixedClock(NOW),
+            settings=Settings(),
+            code=code,
+            password="demo1234",
+        )
         assert user.code == code
     with read_session(engine) as session:  # the sign-ins were appended to the chain
         assert audit.verify(session).ok
@@ -375,7 +454,9 @@ def test_builds_on_postgresql_too(engine):
     """Same build through Core inserts on PostgreSQL (the `engine` fixture's other database)."""
     if engine.dialect.name == "sqlite":
         pytest.skip("the SQLite build is checked above")
-    with write_session(engine) as session:  # the demo wants a new database: not the tests' engineers
+    with write_session(
+        engine
+    ) as session:  # the demo wants a new database: not the tests' engineers
         session.exec(delete(Engineer))
     report = build_demo(engine=engine, settings=Settings(), now=NOW, visitors=2000)
     assert {name for name, n in report.counts.items() if n == 0} == {"sign_in_throttle"}
@@ -388,8 +469,16 @@ def test_builds_on_postgresql_too(engine):
     from deskterm.services.admin.users import add_user
 
     with write_session(engine) as session:
-        user = add_user(session=session, actor=None, clock=FixedClock(NOW), settings=Settings(),
-                        code="op8", name="新同事", role="operator", password="long-enough")
+        user = add_user(
+            session=session,
+            actor=None,
+            clock=FixedClock(NOW),
+            settings=Settings(),
+            code="op8",
+            name="新同事",
+            role="operator",
+            password="long-enough",
+        )
         assert user.id == report.counts["user"] + 1
 
 
@@ -402,12 +491,14 @@ def test_builds_at_any_minute_after_a_shift_change(tmp_path, minutes_after):
 
     changed = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
     engine = make_engine(str(tmp_path / "d.db"))
-    report = build_demo(engine=engine, settings=Settings(),
-                        now=changed + timedelta(minutes=minutes_after))
+    report = build_demo(
+        engine=engine, settings=Settings(), now=changed + timedelta(minutes=minutes_after)
+    )
     assert report is not None
     with engine.connect() as conn:
         orphans = conn.exec_driver_sql(
             "select count(*) from visitor_slip where shift_id is null "
-            "and checked_in_at >= '2026-11-28'").scalar()
+            "and checked_in_at >= '2026-11-28'"
+        ).scalar()
     assert orphans == 0
     engine.dispose()

@@ -16,14 +16,38 @@ from deskterm.services.inquiries.search import HitKind, search
 
 TZ = "Asia/Shanghai"
 ROWS = [
-    {"kind": "bank", "name": "建设银行ATM", "location": "南门", "phone": "", "hours": "24小时",
-     "notes": ""},
-    {"kind": "交通", "name": "地铁5号线 三坝站", "location": "北门向西600米", "phone": None,
-     "hours": "06:00-23:00", "notes": None},
-    {"kind": "phone", "name": "保安队长", "location": "南门岗亭", "phone": "0571-8888 0110",
-     "hours": "24小时", "notes": "夜间紧急"},
-    {"kind": "活动", "name": "元旦游园会", "location": "中心花园", "starts_at": "2027-01-01 14:00",
-     "ends_at": "2027-01-01 17:00", "notes": "猜谜、抽奖"},
+    {
+        "kind": "bank",
+        "name": "建设银行ATM",
+        "location": "南门",
+        "phone": "",
+        "hours": "24小时",
+        "notes": "",
+    },
+    {
+        "kind": "交通",
+        "name": "地铁5号线 三坝站",
+        "location": "北门向西600米",
+        "phone": None,
+        "hours": "06:00-23:00",
+        "notes": None,
+    },
+    {
+        "kind": "phone",
+        "name": "保安队长",
+        "location": "南门岗亭",
+        "phone": "0571-8888 0110",
+        "hours": "24小时",
+        "notes": "夜间紧急",
+    },
+    {
+        "kind": "活动",
+        "name": "元旦游园会",
+        "location": "中心花园",
+        "starts_at": "2027-01-01 14:00",
+        "ends_at": "2027-01-01 17:00",
+        "notes": "猜谜、抽奖",
+    },
 ]
 
 
@@ -32,8 +56,12 @@ def count(engine, model):
 
 
 def imp(engine, clock, actor, rows, dry_run=False):
-    return run_write(engine, lambda s: directory.import_directory_rows(
-        session=s, actor=actor, clock=clock, tz=TZ, rows=rows, dry_run=dry_run))
+    return run_write(
+        engine,
+        lambda s: directory.import_directory_rows(
+            session=s, actor=actor, clock=clock, tz=TZ, rows=rows, dry_run=dry_run
+        ),
+    )
 
 
 def test_import_adds_entries_and_events_then_changes_nothing_twice(engine, clock, staff):
@@ -48,18 +76,26 @@ def test_import_adds_entries_and_events_then_changes_nothing_twice(engine, clock
     assert (again.added, again.updated, again.unchanged, again.events_added) == (0, 0, 4, 0)
     changed = [dict(ROWS[0], hours="08:00-22:00")]
     assert imp(engine, clock, staff.admin, changed).updated == 1
-    audits = run_read(engine, lambda s: s.exec(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "directory.import")).one())
+    audits = run_read(
+        engine,
+        lambda s: s.exec(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "directory.import")
+        ).one(),
+    )
     assert audits == 3
 
 
 def test_imported_entries_are_searchable_by_pinyin(engine, clock, staff):
     imp(engine, clock, staff.admin, ROWS)
-    found = run_read(engine, lambda s: search(session=s, actor=staff.operator, clock=clock,
-                                              text="badz"))
+    found = run_read(
+        engine, lambda s: search(session=s, actor=staff.operator, clock=clock, text="badz")
+    )
     assert [h.name for h in found.hits if h.kind is HitKind.directory] == ["保安队长"]
-    found = run_read(engine, lambda s: search(session=s, actor=staff.operator, clock=clock,
-                                              text="游园"))
+    found = run_read(
+        engine, lambda s: search(session=s, actor=staff.operator, clock=clock, text="游园")
+    )
     assert [h.name for h in found.hits if h.kind is HitKind.event] == ["元旦游园会"]
 
 
@@ -96,10 +132,17 @@ def test_only_admins_import(engine, clock, staff):
 
 def test_entry_view_for_reading_out(engine, clock, staff):
     imp(engine, clock, staff.admin, ROWS)
-    entry_id = run_read(engine, lambda s: s.exec(
-        select(DirectoryEntry.id).where(DirectoryEntry.name == "保安队长")).one())
-    view = run_read(engine, lambda s: directory.get_entry(session=s, kind="phone",
-                                                          entry_id=entry_id))
+    entry_id = run_read(
+        engine,
+        lambda s: s.exec(select(DirectoryEntry.id).where(DirectoryEntry.name == "保安队长")).one(),
+    )
+    view = run_read(
+        engine, lambda s: directory.get_entry(session=s, kind="phone", entry_id=entry_id)
+    )
     assert (view.name, view.location, view.phone, view.hours) == (
-        "保安队长", "南门岗亭", "0571-8888 0110", "24小时")
+        "保安队长",
+        "南门岗亭",
+        "0571-8888 0110",
+        "24小时",
+    )
     assert directory.kind_label(view.kind) == "office phone"

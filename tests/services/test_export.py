@@ -25,8 +25,9 @@ def export(engine, kind, fmt, *, since=None, until=None, include_pii=False, bom=
     query = build_query(kind, since=since, until=until)
     out = io.BytesIO()
     with open_rows(engine, query, count=True) as (total, batches):
-        written = write_rows(batches, query.columns, out, fmt=fmt, tz=TZ,
-                             include_pii=include_pii, bom=bom)
+        written = write_rows(
+            batches, query.columns, out, fmt=fmt, tz=TZ, include_pii=include_pii, bom=bom
+        )
     assert written == total
     return out.getvalue()
 
@@ -35,33 +36,55 @@ def export(engine, kind, fmt, *, since=None, until=None, include_pii=False, bom=
 def visitors(engine, staff):
     units = estate(engine)
     op = staff.operator.user_id
-    add(engine,
-        slip("V20261128-0001", op, visitor_name="张伟", phone="13812345678",
-             host_unit_id=units["12-1203"], purpose_text='=HYPERLINK("http://x","y")',
-             plate="浙A12345", host_call_method="phone", host_call_result="agreed",
-             status="left", checked_out_at=T0 + timedelta(hours=2, minutes=5, seconds=9),
-             checked_out_by=staff.supervisor.user_id, slip_returned=True),
-        slip("V20261128-0002", op, at=T0 + timedelta(hours=1), visitor_name='-Bob, "the" builder',
-             phone="+8613912345678", host_text="@前台", purpose="delivery",
-             purpose_text="two lines\nsecond, with comma", doc_type="sighted", doc_masked=None))
+    add(
+        engine,
+        slip(
+            "V20261128-0001",
+            op,
+            visitor_name="张伟",
+            phone="13812345678",
+            host_unit_id=units["12-1203"],
+            purpose_text='=HYPERLINK("http://x","y")',
+            plate="浙A12345",
+            host_call_method="phone",
+            host_call_result="agreed",
+            status="left",
+            checked_out_at=T0 + timedelta(hours=2, minutes=5, seconds=9),
+            checked_out_by=staff.supervisor.user_id,
+            slip_returned=True,
+        ),
+        slip(
+            "V20261128-0002",
+            op,
+            at=T0 + timedelta(hours=1),
+            visitor_name='-Bob, "the" builder',
+            phone="+8613912345678",
+            host_text="@前台",
+            purpose="delivery",
+            purpose_text="two lines\nsecond, with comma",
+            doc_type="sighted",
+            doc_masked=None,
+        ),
+    )
     return units
 
 
-HEADER = ("number,checked_in_at,checked_out_at,status,visitor_name,headcount,doc_type,doc_masked,"
-          "phone,host_unit,host_text,purpose,purpose_text,plate,host_call_method,host_call_result,"
-          "slip_returned,checked_in_by,checked_out_by,shift_id\r\n")
+HEADER = (
+    "number,checked_in_at,checked_out_at,status,visitor_name,headcount,doc_type,doc_masked,"
+    "phone,host_unit,host_text,purpose,purpose_text,plate,host_call_method,host_call_result,"
+    "slip_returned,checked_in_by,checked_out_by,shift_id\r\n"
+)
 
 
 def test_csv_exact_bytes_bom_chinese_masked_and_neutralised(engine, visitors):
     data = export(engine, "visitors", "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig") == (
-        HEADER
-        + "V20261128-0001,2026-11-28T09:30:00+08:00,2026-11-28T11:35:09+08:00,left,张伟,1,"
-          "resident_id,resident_id ****1234,138****5678,12-1203,王芳 12-1203,visit,"
-          "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",浙A12345,phone,agreed,true,op1,sup1,\r\n"
-        + "V20261128-0002,2026-11-28T10:30:00+08:00,,on_site,\"'-Bob, \"\"the\"\" builder\",1,"
-          "sighted,,'+86*******5678,,'@前台,delivery,\"two lines\nsecond, with comma\",,,,,op1,,\r\n"
+        HEADER + "V20261128-0001,2026-11-28T09:30:00+08:00,2026-11-28T11:35:09+08:00,left,张伟,1,"
+        "resident_id,resident_id ****1234,138****5678,12-1203,王芳 12-1203,visit,"
+        '"\'=HYPERLINK(""http://x"",""y"")",浙A12345,phone,agreed,true,op1,sup1,\r\n'
+        + 'V20261128-0002,2026-11-28T10:30:00+08:00,,on_site,"\'-Bob, ""the"" builder",1,'
+        "sighted,,'+86*******5678,,'@前台,delivery,\"two lines\nsecond, with comma\",,,,,op1,,\r\n"
     )
 
 
@@ -71,7 +94,11 @@ def test_csv_without_bom_for_tools(engine, visitors):
 
 
 def test_pii_unmasks_phones_but_still_neutralises(engine, visitors):
-    rows = list(csv.reader(io.StringIO(export(engine, "visitors", "csv", include_pii=True).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(export(engine, "visitors", "csv", include_pii=True).decode("utf-8-sig"))
+        )
+    )
     assert [r[8] for r in rows[1:]] == ["13812345678", "'+8613912345678"]
 
 
@@ -134,8 +161,8 @@ def test_xlsx_text_cells_numbers_and_neutralised(engine, visitors, tmp_path):
     assert first[5] == 1 and first[16] == "true"
     assert isinstance(first[1], datetime)  # a real date-time, in the desk's zone
     # text cells hold the text as typed: an xlsx string cell never runs as a formula
-    assert first[12] == "=HYPERLINK(\"http://x\",\"y\")"
-    assert rows[2][4] == "-Bob, \"the\" builder"
+    assert first[12] == '=HYPERLINK("http://x","y")'
+    assert rows[2][4] == '-Bob, "the" builder'
     cells = {c.coordinate: c for c in load_workbook(path).active["A2:T2"][0]}
     assert cells["M2"].data_type == "s"
     assert rows[2][12] == "two lines\nsecond, with comma"
@@ -145,15 +172,27 @@ def test_xlsx_text_cells_numbers_and_neutralised(engine, visitors, tmp_path):
 def test_repairs_money_in_yuan_with_two_decimals(engine, staff, tmp_path):
     from deskterm.models.repair import RepairFeeLine, RepairOrder
 
-    (order_id,) = add(engine, RepairOrder(
-        number="R20261128-0001", reporter_name="李雷", reporter_contact="13700001111",
-        category_code="tap_leak_severe", description="厨房水龙头漏水", repair_class="urgent",
-        reported_at=T0, reported_by=staff.operator.user_id, fix_due_at=T0 + timedelta(hours=24)))
+    (order_id,) = add(
+        engine,
+        RepairOrder(
+            number="R20261128-0001",
+            reporter_name="李雷",
+            reporter_contact="13700001111",
+            category_code="tap_leak_severe",
+            description="厨房水龙头漏水",
+            repair_class="urgent",
+            reported_at=T0,
+            reported_by=staff.operator.user_id,
+            fix_due_at=T0 + timedelta(hours=24),
+        ),
+    )
     line = dict(order_id=order_id, description="换水龙头", quantity=1, added_at=T0)
-    add(engine,
+    add(
+        engine,
         RepairFeeLine(**line, unit_price_fen=5500, amount_fen=5500),
         RepairFeeLine(**line, unit_price_fen=1205, amount_fen=1205),
-        RepairFeeLine(**line, unit_price_fen=999, amount_fen=999, review="rejected"))
+        RepairFeeLine(**line, unit_price_fen=999, amount_fen=999, review="rejected"),
+    )
     record = json.loads(export(engine, "repairs", "json"))[0]
     assert record["fee_yuan"] == "67.05"
     assert record["fee_fen"] == 6705  # the exact amount beside the yuan text (issue 17)
@@ -165,7 +204,13 @@ def test_repairs_money_in_yuan_with_two_decimals(engine, staff, tmp_path):
     path = tmp_path / "r.xlsx"
     path.write_bytes(export(engine, "repairs", "xlsx"))
     sheet = load_workbook(path).active
-    fee = sheet.cell(row=2, column=1 + [c.name for c in build_query("repairs", since=None, until=None).columns].index("fee_yuan"))
+    fee = sheet.cell(
+        row=2,
+        column=1
+        + [c.name for c in build_query("repairs", since=None, until=None).columns].index(
+            "fee_yuan"
+        ),
+    )
     assert fee.value == pytest.approx(67.05) and fee.number_format == "0.00"
 
 
@@ -173,9 +218,18 @@ def test_handovers_json_columns_nest_in_json_and_read_in_csv(engine, staff):
     from deskterm.models.shift import Handover, Shift
 
     (shift_id,) = add(engine, Shift(post="前台", operator_id=staff.operator.user_id, started_at=T0))
-    add(engine, Handover(post="前台", shift_id=shift_id, outgoing_user_id=staff.operator.user_id,
-                         created_at=T0, notices="钥匙在抽屉", physical_items={"钥匙": 3},
-                         open_items=[{"kind": "visitor", "text": "张伟未离开"}]))
+    add(
+        engine,
+        Handover(
+            post="前台",
+            shift_id=shift_id,
+            outgoing_user_id=staff.operator.user_id,
+            created_at=T0,
+            notices="钥匙在抽屉",
+            physical_items={"钥匙": 3},
+            open_items=[{"kind": "visitor", "text": "张伟未离开"}],
+        ),
+    )
     record = json.loads(export(engine, "handovers", "json"))[0]
     assert record["physical_items"] == {"钥匙": 3}
     assert record["open_items"] == [{"kind": "visitor", "text": "张伟未离开"}]
@@ -207,8 +261,22 @@ def test_columns_exist_in_the_models():
 
 @pytest.mark.parametrize(
     "text",
-    ["plain", "", " leading space", "tab\tinside", "quote \" and , comma", "line\r\nbreak",
-     "emoji 🙂 и ü", "=1+1", "+86", "-5", "@x", "\tstart", "\rstart", "'already quoted"],
+    [
+        "plain",
+        "",
+        " leading space",
+        "tab\tinside",
+        'quote " and , comma',
+        "line\r\nbreak",
+        "emoji 🙂 и ü",
+        "=1+1",
+        "+86",
+        "-5",
+        "@x",
+        "\tstart",
+        "\rstart",
+        "'already quoted",
+    ],
 )
 def test_csv_round_trips_every_string(text):
     out = io.BytesIO()
@@ -218,10 +286,13 @@ def test_csv_round_trips_every_string(text):
     # a lone CR is a control character: the CSV encoder shows it as a picture (issue 15)
     assert value == csv_text(neutralise(text))
     assert value.replace("\u240d", "\r") == (
-        "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text)
+        "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    )
 
 
-@pytest.mark.parametrize("tz", ["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])
+@pytest.mark.parametrize(
+    "tz", ["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
+)
 def test_instants_match_the_exact_conversion(tz):
     """The spliced fast path agrees with zoneinfo, across DST changes and odd offsets."""
     from zoneinfo import ZoneInfo
@@ -239,15 +310,25 @@ def test_instants_match_the_exact_conversion(tz):
 def test_progress_is_called_per_batch():
     seen = []
     rows = [(str(i),) for i in range(4500)]
-    write_rows(batched(rows, 2000), [Col("n")], io.BytesIO(), fmt="jsonl", tz=TZ,
-               progress=lambda *told: seen.append(told), what="rows", total=4500)
+    write_rows(
+        batched(rows, 2000),
+        [Col("n")],
+        io.BytesIO(),
+        fmt="jsonl",
+        tz=TZ,
+        progress=lambda *told: seen.append(told),
+        what="rows",
+        total=4500,
+    )
     assert seen == [("rows", 2000, 4500), ("rows", 4000, 4500), ("rows", 4500, 4500)]
 
 
 def test_json_across_batches_is_one_valid_array():
     rows = [(i, f"名字{i}") for i in range(4500)]
     out = io.BytesIO()
-    written = write_rows(batched(rows, 2000), [Col("n", "int"), Col("name")], out, fmt="json", tz=TZ)
+    written = write_rows(
+        batched(rows, 2000), [Col("n", "int"), Col("name")], out, fmt="json", tz=TZ
+    )
     text = out.getvalue().decode()
     assert written == 4500
     assert json.loads(text) == [{"n": i, "name": f"名字{i}"} for i in range(4500)]
@@ -259,12 +340,27 @@ def test_export_report_import_are_headless():
     import subprocess
     import sys
 
-    modules = ["deskterm.export", "deskterm.exports.visitors", "deskterm.exports.audit",
-               "deskterm.reports.shift", "deskterm.reports.sla", "deskterm.reports.visitors",
-               "deskterm.reports.complaint_report", "deskterm.reports.render_text",
-               "deskterm.reports.render_html", "deskterm.services.admin.importer",
-               "deskterm.services.estate.importing", "deskterm.services.admin.import_reference",
-               "deskterm.cli.export", "deskterm.cli.report", "deskterm.cli.importer"]
-    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('textual' in sys.modules)\n"
+    modules = [
+        "deskterm.export",
+        "deskterm.exports.visitors",
+        "deskterm.exports.audit",
+        "deskterm.reports.shift",
+        "deskterm.reports.sla",
+        "deskterm.reports.visitors",
+        "deskterm.reports.complaint_report",
+        "deskterm.reports.render_text",
+        "deskterm.reports.render_html",
+        "deskterm.services.admin.importer",
+        "deskterm.services.estate.importing",
+        "deskterm.services.admin.import_reference",
+        "deskterm.cli.export",
+        "deskterm.cli.report",
+        "deskterm.cli.importer",
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print('textual' in sys.modules)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -31,12 +31,48 @@ from deskterm.exports import build_query, open_rows
 from tests.services.test_export_seed import add, estate, slip
 
 COLUMNS = [
-    Col("number", nullable=False), Col("note"), Col("n", "int"), Col("at", "instant"),
-    Col("day", "date"), Col("fee", "money"), Col("ok", "bool"), Col("items", "json"),
-    Col("phone", "phone"), Col("by"), Col("shift", "int", nullable=False),
+    Col("number", nullable=False),
+    Col("note"),
+    Col("n", "int"),
+    Col("at", "instant"),
+    Col("day", "date"),
+    Col("fee", "money"),
+    Col("ok", "bool"),
+    Col("items", "json"),
+    Col("phone", "phone"),
+    Col("by"),
+    Col("shift", "int", nullable=False),
 ]
-PIECES = [",", '"', "\r", "\n", "\r\n", "\t", "=", "+", "-", "@", ".", "<", ";", "A", "a", "0",
-          "9", " ", "'", "\x00", "\x1f", "é", "张伟", "🙂", "\u2028", "\u3000", "null", "None"]
+PIECES = [
+    ",",
+    '"',
+    "\r",
+    "\n",
+    "\r\n",
+    "\t",
+    "=",
+    "+",
+    "-",
+    "@",
+    ".",
+    "<",
+    ";",
+    "A",
+    "a",
+    "0",
+    "9",
+    " ",
+    "'",
+    "\x00",
+    "\x1f",
+    "é",
+    "张伟",
+    "🙂",
+    "\u2028",
+    "\u3000",
+    "null",
+    "None",
+]
 
 
 def reference_csv(rows, columns, *, tz, include_pii=False, bom=True) -> bytes:
@@ -53,8 +89,9 @@ def reference_csv(rows, columns, *, tz, include_pii=False, bom=True) -> bytes:
 
 def fast_csv(rows, columns, *, tz, size, include_pii=False, bom=True) -> bytes:
     out = io.BytesIO()
-    written = write_rows(batched(rows, size), columns, out, fmt="csv", tz=tz,
-                         include_pii=include_pii, bom=bom)
+    written = write_rows(
+        batched(rows, size), columns, out, fmt="csv", tz=tz, include_pii=include_pii, bom=bom
+    )
     assert written == len(rows)
     return out.getvalue()
 
@@ -67,15 +104,26 @@ def text(rnd: random.Random) -> str:
 
 def awkward_row(rnd: random.Random) -> tuple:
     moment = datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC) + timedelta(
-        minutes=rnd.randint(-600, 600), microseconds=rnd.randint(0, 999999))
+        minutes=rnd.randint(-600, 600), microseconds=rnd.randint(0, 999999)
+    )
     at = rnd.choice([None, moment, moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")])
     maybe = lambda value: None if rnd.random() < 0.2 else value  # noqa: E731
     return (
-        text(rnd), maybe(text(rnd)), maybe(rnd.choice([0, 1, -5, 12345678901234])), at,
-        maybe(rnd.choice([date(2026, 11, 28), "2026-11-28"])), maybe(rnd.choice([0, 5, -5, 1205, 10**12])),
-        maybe(rnd.choice([0, 1, True, False])), maybe(rnd.choice(['{"钥匙": 3}', "[]", {"a": "=1"}, '"-x"'])),
-        maybe(rnd.choice(["13812345678", "+8613912345678", "12345", "1", "", "１３８１２３４５６７８"])),
-        maybe(text(rnd)), rnd.choice([0, 7]),
+        text(rnd),
+        maybe(text(rnd)),
+        maybe(rnd.choice([0, 1, -5, 12345678901234])),
+        at,
+        maybe(rnd.choice([date(2026, 11, 28), "2026-11-28"])),
+        maybe(rnd.choice([0, 5, -5, 1205, 10**12])),
+        maybe(rnd.choice([0, 1, True, False])),
+        maybe(rnd.choice(['{"钥匙": 3}', "[]", {"a": "=1"}, '"-x"'])),
+        maybe(
+            rnd.choice(
+                ["13812345678", "+8613912345678", "12345", "1", "", "１３８１２３４５６７８"]
+            )
+        ),
+        maybe(text(rnd)),
+        rnd.choice([0, 7]),
     )
 
 
@@ -110,7 +158,12 @@ def test_plain_batches_take_the_fast_path_and_awkward_rows_the_reference(monkeyp
     data = fast_csv(clean + dirty, columns, tz="Asia/Shanghai", size=2, bom=False)
     assert data == reference_csv(clean + dirty, columns, tz="Asia/Shanghai", bom=False)
     assert data.decode().splitlines()[1:] == [
-        "V1,张伟,1", "V2,12-1203 王芳,", 'V3,"a, b",2', "V4,'=1+1,3", "V5,plain,4"]
+        "V1,张伟,1",
+        "V2,12-1203 王芳,",
+        'V3,"a, b",2',
+        "V4,'=1+1,3",
+        "V5,plain,4",
+    ]
     assert calls == [("V3", "a, b", 2)]  # "=1+1" is neutralised on the fast path itself
 
 
@@ -146,10 +199,15 @@ def test_the_formula_shortcut_never_skips_a_formula_character():
 def test_instants_at_midnight_dst_and_the_last_microsecond(tz):
     convert = instant_formatter(tz)
     zone = ZoneInfo(tz)
-    for moment in [datetime(2026, 11, 27, 16, 0, tzinfo=UTC), datetime(2026, 11, 27, 15, 59, 59, 999999, tzinfo=UTC),
-                   datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
-                   datetime(2026, 10, 25, 0, 59, 59, tzinfo=UTC), datetime(2026, 10, 25, 1, 0, 0, 1, tzinfo=UTC),
-                   datetime(2025, 12, 31, 23, 30, 0, 500000, tzinfo=UTC)]:
+    for moment in [
+        datetime(2026, 11, 27, 16, 0, tzinfo=UTC),
+        datetime(2026, 11, 27, 15, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 59, 59, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 0, 0, 1, tzinfo=UTC),
+        datetime(2025, 12, 31, 23, 30, 0, 500000, tzinfo=UTC),
+    ]:
         expected = moment.astimezone(zone).isoformat(timespec="seconds")
         raw = moment.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         for _ in range(2):  # learning the hour, then the cached splice
@@ -160,8 +218,15 @@ def test_instants_at_midnight_dst_and_the_last_microsecond(tz):
 # Through the database: the same bytes from SQLite (text instants, 0/1) and PostgreSQL
 # (datetimes, booleans).
 
-AWKWARD = dict(visitor_name="=SUM(A1)", host_text='12-1203 "王芳", 前台', purpose_text="换行\r\n第二行",
-               plate="-A12345", doc_masked=None, phone="13812345678", slip_returned=False)
+AWKWARD = dict(
+    visitor_name="=SUM(A1)",
+    host_text='12-1203 "王芳", 前台',
+    purpose_text="换行\r\n第二行",
+    plate="-A12345",
+    doc_masked=None,
+    phone="13812345678",
+    slip_returned=False,
+)
 
 
 @pytest.fixture
@@ -169,11 +234,20 @@ def awkward_slips(engine, staff):
     units = estate(engine)
     op = staff.operator.user_id
     midnight = datetime(2026, 11, 27, 16, 0, 0, 999999, tzinfo=UTC)  # 00:00:00.999999 in Shanghai
-    add(engine,
+    add(
+        engine,
         slip("V20261128-0001", op, at=midnight, host_unit_id=units["12-0101"], **AWKWARD),
-        slip("V20261128-0002", op, at=midnight + timedelta(hours=7, minutes=59, seconds=59),
-             visitor_name="Zoë", status="left", checked_out_by=op,
-             checked_out_at=midnight + timedelta(hours=8), slip_returned=True))
+        slip(
+            "V20261128-0002",
+            op,
+            at=midnight + timedelta(hours=7, minutes=59, seconds=59),
+            visitor_name="Zoë",
+            status="left",
+            checked_out_by=op,
+            checked_out_at=midnight + timedelta(hours=8),
+            slip_returned=True,
+        ),
+    )
 
 
 def exported(engine, fmt, tz):
@@ -202,4 +276,6 @@ def test_awkward_slips_same_bytes_on_every_database(engine, awkward_slips):
 def test_awkward_slips_in_a_zone_with_summer_time(engine, awkward_slips):
     lines = exported(engine, "csv", "Europe/Berlin").decode("utf-8-sig").split("\r\n")
     assert lines[1].startswith("V20261128-0001,2026-11-27T17:00:00+01:00,,on_site,")
-    assert lines[3].startswith("V20261128-0002,2026-11-28T00:59:59+01:00,2026-11-28T01:00:00+01:00,")
+    assert lines[3].startswith(
+        "V20261128-0002,2026-11-28T00:59:59+01:00,2026-11-28T01:00:00+01:00,"
+    )

@@ -88,8 +88,10 @@ def test_code_names_are_translated_and_distinct():
         for (kind, column), enum in CODE_COLUMNS.items():
             names = people_codes(kind, [type("C", (), {"name": column})])[0]
             assert len(set(names.values())) == len(names), (kind, column, names)
-            assert all(name != label for name, label in zip(names.values(), enum_labels(enum).values(),
-                                                             strict=True)), (kind, column)
+            assert all(
+                name != label
+                for name, label in zip(names.values(), enum_labels(enum).values(), strict=True)
+            ), (kind, column)
     finally:
         set_language("en")
 
@@ -105,28 +107,51 @@ def test_round_trip_on_every_engine(engine, clock, settings, staff, tmp_path):
     from deskterm.services.admin.importer import import_file
 
     def load(kind, path, **options):
-        return run_write(engine, lambda s: import_file(session=s, actor=staff.admin, clock=clock,
-                                                       settings=settings, kind=kind, path=path, **options))
+        return run_write(
+            engine,
+            lambda s: import_file(
+                session=s,
+                actor=staff.admin,
+                clock=clock,
+                settings=settings,
+                kind=kind,
+                path=path,
+                **options,
+            ),
+        )
 
     source = tmp_path / "in.csv"
-    source.write_text("楼栋,单元,房号,姓名,电话,身份\n3,2,0101,王五,139 0000 1111,家属\n12,,1203,张三,,业主\n",
-                      encoding="utf-8")
+    source.write_text(
+        "楼栋,单元,房号,姓名,电话,身份\n3,2,0101,王五,139 0000 1111,家属\n12,,1203,张三,,业主\n",
+        encoding="utf-8",
+    )
     assert load("residents", source).created == 2
     set_language("zh")
     try:
         for kind in ("residents", "units"):
             query = build_query(kind, since=None, until=None)
-            with open_rows(engine, query) as (_n, batches), (tmp_path / f"{kind}.xlsx").open("wb") as out:
-                write_rows(batches, query.columns, out, fmt="xlsx", tz=settings.timezone,
-                           headings=people_headings(kind, query.columns, settings.timezone),
-                           codes=people_codes(kind, query.columns))
+            with (
+                open_rows(engine, query) as (_n, batches),
+                (tmp_path / f"{kind}.xlsx").open("wb") as out,
+            ):
+                write_rows(
+                    batches,
+                    query.columns,
+                    out,
+                    fmt="xlsx",
+                    tz=settings.timezone,
+                    headings=people_headings(kind, query.columns, settings.timezone),
+                    codes=people_codes(kind, query.columns),
+                )
     finally:
         set_language("en")
     book = load_workbook(tmp_path / "residents.xlsx")
     rows = [[c.value for c in r] for r in book.active.iter_rows()]
-    assert rows == [["住户编号", "姓名", "楼栋", "房号", "电话", "身份", "公司", "备注"],
-                    ["2", "张三", "12", "1203", None, "业主", None, None],
-                    ["1", "王五", "3", "2-101", "139****1111", "家属", None, None]]
+    assert rows == [
+        ["住户编号", "姓名", "楼栋", "房号", "电话", "身份", "公司", "备注"],
+        ["2", "张三", "12", "1203", None, "业主", None, None],
+        ["1", "王五", "3", "2-101", "139****1111", "家属", None, None],
+    ]
     book.active["H3"] = "行动不便"
     book.save(tmp_path / "residents.xlsx")
     units = load_workbook(tmp_path / "units.xlsx")
@@ -154,9 +179,16 @@ def test_every_text_column_is_named_or_declared_verbatim(kind):
     from deskterm.exports.labels import LOOKUP_COLUMNS, SHAPED_COLUMNS, VERBATIM, WORD_COLUMNS
 
     for column in _text_columns(kind):
-        homes = [name for name, home in (("enum", CODE_COLUMNS), ("words", WORD_COLUMNS),
-                                          ("shaped", SHAPED_COLUMNS), ("lookup", LOOKUP_COLUMNS))
-                 if (kind, column) in home]
+        homes = [
+            name
+            for name, home in (
+                ("enum", CODE_COLUMNS),
+                ("words", WORD_COLUMNS),
+                ("shaped", SHAPED_COLUMNS),
+                ("lookup", LOOKUP_COLUMNS),
+            )
+            if (kind, column) in home
+        ]
         if column in VERBATIM.get(kind, ()):
             homes.append("verbatim")
         assert len(homes) == 1, (kind, column, homes)
@@ -176,12 +208,16 @@ def _audit_actions() -> set[str]:
         if "/tui/" in path.as_posix():
             continue  # the desk app's key actions are no audit actions
         text = path.read_text(encoding="utf-8")
-        text = re.sub(r'authorize\([^)]*\)', "", text)  # a permission asked, not an event
+        text = re.sub(r"authorize\([^)]*\)", "", text)  # a permission asked, not an event
         found.update(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
         found.update(re.findall(r'\("([a-z_]+\.[a-z_]+)", "[a-z_]+",', text))
         if path.name != "base.py" or "repairs" not in path.as_posix():
-            found.update(f"repair.{a}" for a in re.findall(
-                r'apply_change\((?:[^()]|\([^()]*\))*?action="([a-z_]+)"', text, re.S))
+            found.update(
+                f"repair.{a}"
+                for a in re.findall(
+                    r'apply_change\((?:[^()]|\([^()]*\))*?action="([a-z_]+)"', text, re.S
+                )
+            )
     found.update({"resident.reveal_phone", "company.reveal_phone"})
     return found
 
@@ -199,7 +235,9 @@ def test_every_audit_action_and_record_is_named_in_chinese():
             shown = action_label(action)
             assert not any(ch.isascii() and ch.isalpha() for ch in shown), (action, shown)
         entities = code_labels("audit", "entity")
-        assert all(not any(c.isascii() and c.isalpha() for c in v) for v in entities.values()), entities
+        assert all(not any(c.isascii() and c.isalpha() for c in v) for v in entities.values()), (
+            entities
+        )
     finally:
         set_language("en")
 
@@ -209,17 +247,29 @@ def test_shaped_and_word_columns_read_in_chinese():
 
     set_language("zh")
     try:
-        assert code_labels("visitors", "doc_masked")("resident_id ****4892") == "居民身份证 ****4892"
+        assert (
+            code_labels("visitors", "doc_masked")("resident_id ****4892") == "居民身份证 ****4892"
+        )
         items = '[{"kind": "repair", "id": 2, "text": "R1 2-1304 漏水"}, {"kind": "promise", "id": 1, "text": "待答复"}]'
-        assert code_labels("handovers", "open_items")(items) == "维修：R1 2-1304 漏水\n承诺答复：待答复"
+        assert (
+            code_labels("handovers", "open_items")(items)
+            == "维修：R1 2-1304 漏水\n承诺答复：待答复"
+        )
         counted = code_labels("handovers", "physical_items")('{"keys": 12, "parcels": 6}')
         assert "keys" not in counted and "12" in counted and "6" in counted
         assert code_labels("audit", "action")("user.create") == "账号：新建"
         assert code_labels("complaints", "category")["repair_speed"] != "repair_speed"
         for (kind, column), words in WORD_COLUMNS.items():
             names = code_labels(kind, column)
-            assert all(name != code and name != words[code] for code, name in names.items()), (kind, column)
-        assert set(SHAPED_COLUMNS) == {("visitors", "doc_masked"), ("handovers", "open_items"),
-                                       ("handovers", "physical_items"), ("audit", "action")}
+            assert all(name != code and name != words[code] for code, name in names.items()), (
+                kind,
+                column,
+            )
+        assert set(SHAPED_COLUMNS) == {
+            ("visitors", "doc_masked"),
+            ("handovers", "open_items"),
+            ("handovers", "physical_items"),
+            ("audit", "action"),
+        }
     finally:
         set_language("en")

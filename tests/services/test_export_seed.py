@@ -31,17 +31,29 @@ def estate(engine):
     from deskterm.models.estate import Building, Unit
 
     (bid,) = add(engine, Building(code="12", name="12栋"))
-    ids = add(engine, Unit(building_id=bid, number="0101", label="12-0101", floor=1),
-              Unit(building_id=bid, number="1203", label="12-1203", floor=12))
+    ids = add(
+        engine,
+        Unit(building_id=bid, number="0101", label="12-0101", floor=1),
+        Unit(building_id=bid, number="1203", label="12-1203", floor=12),
+    )
     return {"12-0101": ids[0], "12-1203": ids[1]}
 
 
 def slip(number, user_id, at=T0, **values):
     from deskterm.models.visitor import VisitorSlip
 
-    fields = dict(visitor_name="张伟", headcount=1, doc_type="resident_id",
-                  doc_masked="resident_id ****1234", host_text="王芳 12-1203", purpose="visit",
-                  purpose_text="", number=number, checked_in_at=at, checked_in_by=user_id)
+    fields = dict(
+        visitor_name="张伟",
+        headcount=1,
+        doc_type="resident_id",
+        doc_masked="resident_id ****1234",
+        host_text="王芳 12-1203",
+        purpose="visit",
+        purpose_text="",
+        number=number,
+        checked_in_at=at,
+        checked_in_by=user_id,
+    )
     fields.update(values)
     return VisitorSlip(**fields)
 

@@ -17,17 +17,34 @@ ALL_OK = {"appearance": True, "desk_tidy": True, "equipment": True}
 
 
 def on_shift(engine, clock, settings, actor) -> Actor:
-    shift = run_write(engine, lambda s: shifts.start_shift(
-        session=s, actor=actor, clock=clock, settings=settings, self_check=ALL_OK))
+    shift = run_write(
+        engine,
+        lambda s: shifts.start_shift(
+            session=s, actor=actor, clock=clock, settings=settings, self_check=ALL_OK
+        ),
+    )
     return Actor(actor.user_id, actor.code, actor.name, actor.role, shift.id)
 
 
 def sign(engine, clock, settings, actor, notices="5栋电梯维保明早9点", counts=None):
-    counts = counts or {"keys": 12, "blank_slips": 40, "temporary_passes": 10, "parcels": 3,
-                        "borrowed_tools": 0}
-    return run_write(engine, lambda s: handover.sign(
-        session=s, actor=actor, clock=clock, settings=settings, notices=notices,
-        physical_items=counts))
+    counts = counts or {
+        "keys": 12,
+        "blank_slips": 40,
+        "temporary_passes": 10,
+        "parcels": 3,
+        "borrowed_tools": 0,
+    }
+    return run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            notices=notices,
+            physical_items=counts,
+        ),
+    )
 
 
 def verify_ok(engine):
@@ -42,8 +59,10 @@ def test_collect_lists_what_is_open(engine, clock, settings, staff):
     add_repair(engine, clock, outgoing, "urgent")
     add_message(engine, clock, outgoing)
     add_log(engine, clock, outgoing, "水泵房报警")
-    draft = run_read(engine, lambda s: handover.collect(session=s, actor=outgoing, clock=clock,
-                                                         settings=settings))
+    draft = run_read(
+        engine,
+        lambda s: handover.collect(session=s, actor=outgoing, clock=clock, settings=settings),
+    )
     kinds = sorted(item.kind for item in draft.open_items)
     assert kinds == ["logbook", "message", "repair", "visitor"]
     assert draft.physical == {item: 0 for item in settings.physical_items}
@@ -70,8 +89,9 @@ def test_sign_snapshots_seals_and_closes_the_shift(engine, clock, settings, staf
     verify_ok(engine)
     # the next handover starts from these counts
     nxt = on_shift(engine, clock, settings, staff.supervisor)
-    draft = run_read(engine, lambda s: handover.collect(session=s, actor=nxt, clock=clock,
-                                                         settings=settings))
+    draft = run_read(
+        engine, lambda s: handover.collect(session=s, actor=nxt, clock=clock, settings=settings)
+    )
     assert draft.physical["keys"] == 12
 
 
@@ -99,14 +119,23 @@ def test_the_writer_of_a_handover_never_accepts_it(engine, clock, settings, staf
         on_shift(engine, clock, settings, staff.operator)
     assert "its writer cannot take it over" in str(err.value)
     again = outgoing  # ... and a desk still holding op1's shift cannot answer it either
-    for answer in (lambda s: handover.accept(session=s, actor=again, clock=clock,
-                                             handover_id=signed.id),
-                   lambda s: handover.refuse(session=s, actor=again, clock=clock, settings=settings,
-                                             handover_id=signed.id, reason="x")):
+    for answer in (
+        lambda s: handover.accept(session=s, actor=again, clock=clock, handover_id=signed.id),
+        lambda s: handover.refuse(
+            session=s,
+            actor=again,
+            clock=clock,
+            settings=settings,
+            handover_id=signed.id,
+            reason="x",
+        ),
+    ):
         with pytest.raises(InvalidInput) as err:
             run_write(engine, answer)
         assert "You wrote this handover" in str(err.value)
-    assert run_read(engine, lambda s: shifts.pending_handover(s, post=settings.post)).id == signed.id
+    assert (
+        run_read(engine, lambda s: shifts.pending_handover(s, post=settings.post)).id == signed.id
+    )
 
 
 def test_accept(engine, clock, settings, staff):
@@ -114,8 +143,10 @@ def test_accept(engine, clock, settings, staff):
     signed = sign(engine, clock, settings, outgoing)
     clock.advance(minutes=5)
     incoming = on_shift(engine, clock, settings, staff.supervisor)
-    accepted = run_write(engine, lambda s: handover.accept(
-        session=s, actor=incoming, clock=clock, handover_id=signed.id))
+    accepted = run_write(
+        engine,
+        lambda s: handover.accept(session=s, actor=incoming, clock=clock, handover_id=signed.id),
+    )
     assert accepted.status == HandoverStatus.accepted
     assert accepted.incoming_user_id == staff.supervisor.user_id
     assert accepted.answered_at == clock.now()
@@ -124,8 +155,17 @@ def test_accept(engine, clock, settings, staff):
         assert shifts.pending_handover(s, post=settings.post) is None
     verify_ok(engine)
     with pytest.raises(DeskError):  # answered once
-        run_write(engine, lambda s: handover.refuse(
-            session=s, actor=incoming, clock=clock, settings=settings, handover_id=signed.id, reason="x"))
+        run_write(
+            engine,
+            lambda s: handover.refuse(
+                session=s,
+                actor=incoming,
+                clock=clock,
+                settings=settings,
+                handover_id=signed.id,
+                reason="x",
+            ),
+        )
 
 
 def test_a_handover_is_answered_only_at_its_own_post(engine, clock, settings, staff):
@@ -134,14 +174,23 @@ def test_a_handover_is_answered_only_at_its_own_post(engine, clock, settings, st
     outgoing = on_shift(engine, clock, settings, staff.operator)
     signed = sign(engine, clock, settings, outgoing)
     elsewhere = on_shift(engine, clock, settings.replace(post="控制室"), staff.supervisor)
-    for answer in (lambda s: handover.accept(session=s, actor=elsewhere, clock=clock,
-                                             handover_id=signed.id),
-                   lambda s: handover.refuse(session=s, actor=elsewhere, clock=clock,
-                                             settings=settings, handover_id=signed.id, reason="x")):
+    for answer in (
+        lambda s: handover.accept(session=s, actor=elsewhere, clock=clock, handover_id=signed.id),
+        lambda s: handover.refuse(
+            session=s,
+            actor=elsewhere,
+            clock=clock,
+            settings=settings,
+            handover_id=signed.id,
+            reason="x",
+        ),
+    ):
         with pytest.raises(InvalidInput) as err:
             run_write(engine, answer)
         assert settings.post in str(err.value)
-    assert run_read(engine, lambda s: shifts.pending_handover(s, post=settings.post)).id == signed.id
+    assert (
+        run_read(engine, lambda s: shifts.pending_handover(s, post=settings.post)).id == signed.id
+    )
 
 
 def test_refuse_keeps_the_reason_logs_it_and_flags_supervisors(engine, clock, settings, staff):
@@ -149,11 +198,28 @@ def test_refuse_keeps_the_reason_logs_it_and_flags_supervisors(engine, clock, se
     signed = sign(engine, clock, settings, outgoing, counts={"keys": 11})
     incoming = on_shift(engine, clock, settings, staff.admin)
     with pytest.raises(InvalidInput):
-        run_write(engine, lambda s: handover.refuse(
-            session=s, actor=incoming, clock=clock, settings=settings, handover_id=signed.id, reason="  "))
-    refused = run_write(engine, lambda s: handover.refuse(
-        session=s, actor=incoming, clock=clock, settings=settings, handover_id=signed.id,
-        reason="钥匙少一把,交班人未说明"))
+        run_write(
+            engine,
+            lambda s: handover.refuse(
+                session=s,
+                actor=incoming,
+                clock=clock,
+                settings=settings,
+                handover_id=signed.id,
+                reason="  ",
+            ),
+        )
+    refused = run_write(
+        engine,
+        lambda s: handover.refuse(
+            session=s,
+            actor=incoming,
+            clock=clock,
+            settings=settings,
+            handover_id=signed.id,
+            reason="钥匙少一把,交班人未说明",
+        ),
+    )
     assert refused.status == HandoverStatus.refused
     assert refused.refusal_reason == "钥匙少一把,交班人未说明"
     scope = dashboard.Scope(now=clock.now(), settings=settings, actor=staff.supervisor)
@@ -172,8 +238,12 @@ def test_answering_needs_a_shift(engine, clock, settings, staff):
     outgoing = on_shift(engine, clock, settings, staff.operator)
     signed = sign(engine, clock, settings, outgoing)
     with pytest.raises(InvalidInput):
-        run_write(engine, lambda s: handover.accept(
-            session=s, actor=staff.supervisor, clock=clock, handover_id=signed.id))
+        run_write(
+            engine,
+            lambda s: handover.accept(
+                session=s, actor=staff.supervisor, clock=clock, handover_id=signed.id
+            ),
+        )
 
 
 def test_a_signed_handover_edited_behind_the_app_is_detected(sqlite_engine, clock, settings):
@@ -237,26 +307,42 @@ def gap_entries(engine):
     """The logbook's gap entries (those written for supervisors at check-in)."""
     from deskterm.models.shift import LogbookEntry
 
-    return run_read(engine, lambda s: list(s.exec(
-        select(LogbookEntry).where(LogbookEntry.notified == "Supervisor")
-        .order_by(LogbookEntry.id))))
+    return run_read(
+        engine,
+        lambda s: list(
+            s.exec(
+                select(LogbookEntry)
+                .where(LogbookEntry.notified == "Supervisor")
+                .order_by(LogbookEntry.id)
+            )
+        ),
+    )
 
 
 def test_a_shift_that_never_signed_is_reported_once_at_check_in(engine, clock, settings, staff):
     from deskterm.models.audit import AuditEvent
     from deskterm.services.shift import gaps
 
-    first = on_shift(engine, clock, settings, staff.operator)       # leaves without signing
+    first = on_shift(engine, clock, settings, staff.operator)  # leaves without signing
     clock.advance(hours=12)
-    run_write(engine, lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
-        session=s, actor=staff.admin, clock=clock, settings=settings, shift_id=first.shift_id,
-        reason="未交班"))
+    run_write(
+        engine,
+        lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            settings=settings,
+            shift_id=first.shift_id,
+            reason="未交班",
+        ),
+    )
     second = on_shift(engine, clock, settings, staff.supervisor)
     (entry,) = gap_entries(engine)
     assert "without a signed handover" in entry.what and entry.notified == "Supervisor"
     assert entry.shift_id == second.shift_id and staff.operator.name in entry.what
-    found = run_read(engine, lambda s: shifts.post_gaps(s, post=settings.post,
-                                                         exclude_shift_id=second.shift_id))
+    found = run_read(
+        engine, lambda s: shifts.post_gaps(s, post=settings.post, exclude_shift_id=second.shift_id)
+    )
     assert [(g.kind, g.id) for g in found] == [("unsigned", first.shift_id)]
     # supervisors see it on their dashboard; operators do not
     scope = dashboard.Scope(now=clock.now(), settings=settings, actor=second)
@@ -268,18 +354,20 @@ def test_a_shift_that_never_signed_is_reported_once_at_check_in(engine, clock, s
     clock.advance(hours=12)
     on_shift(engine, clock, settings, staff.admin)
     assert len(gap_entries(engine)) == 1
-    events = run_read(engine, lambda s: list(s.exec(
-        select(AuditEvent).where(AuditEvent.action == gaps.GAP_ACTION))))
+    events = run_read(
+        engine,
+        lambda s: list(s.exec(select(AuditEvent).where(AuditEvent.action == gaps.GAP_ACTION))),
+    )
     assert [(e.entity, e.entity_id) for e in events] == [("shift", str(first.shift_id))]
     verify_ok(engine)
 
 
 def test_an_older_handover_never_answered_is_reported(engine, clock, settings, staff):
     a = on_shift(engine, clock, settings, staff.operator)
-    old = sign(engine, clock, settings, a)                           # nobody answers it
+    old = sign(engine, clock, settings, a)  # nobody answers it
     clock.advance(hours=8)
-    b = on_shift(engine, clock, settings, staff.supervisor)         # skips the answer
-    assert gap_entries(engine) == []                                 # the latest is pending
+    b = on_shift(engine, clock, settings, staff.supervisor)  # skips the answer
+    assert gap_entries(engine) == []  # the latest is pending
     clock.advance(hours=8)
     sign(engine, clock, settings, b)
     clock.advance(hours=8)
@@ -294,11 +382,19 @@ def test_the_sheet_says_what_the_shift_did(engine, clock, settings, staff):
 
     outgoing = on_shift(engine, clock, settings, staff.operator)
     for body in ("包裹放在前台", "请回电"):
-        run_write(engine, lambda s, body=body: messages.take_message(
-            session=s, actor=outgoing, clock=clock, message_in=MessageCreate(
-                for_kind="other", for_name="3-1203 王五", from_name="快递员", text=body)))
+        run_write(
+            engine,
+            lambda s, body=body: messages.take_message(
+                session=s,
+                actor=outgoing,
+                clock=clock,
+                message_in=MessageCreate(
+                    for_kind="other", for_name="3-1203 王五", from_name="快递员", text=body
+                ),
+            ),
+        )
     add_log(engine, clock, outgoing, "水泵房报警")
-    add_visitor(engine, clock, outgoing)          # a raw row, not audited: not counted
+    add_visitor(engine, clock, outgoing)  # a raw row, not audited: not counted
     clock.advance(hours=1)
     signed = sign(engine, clock, settings, outgoing)
     assert signed.done_summary == {"messages": 2, "logbook": 1}

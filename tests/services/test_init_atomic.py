@@ -37,8 +37,9 @@ def empty_engine(request, tmp_path):
     admin.dispose()
 
 
-def test_a_broken_install_leaves_no_half_initialised_database(empty_engine, clock, settings,
-                                                               monkeypatch, tmp_path):
+def test_a_broken_install_leaves_no_half_initialised_database(
+    empty_engine, clock, settings, monkeypatch, tmp_path
+):
     import builtins
 
     real_import = builtins.__import__
@@ -60,6 +61,12 @@ def test_a_broken_install_leaves_no_half_initialised_database(empty_engine, cloc
 
     summary = setup.initialise(engine=empty_engine, clock=clock, settings=settings)
     assert summary.categories > 0 and summary.fee_items > 0 and not summary.users_exist
-    setup.create_first_admin(engine=empty_engine, clock=clock, settings=settings,
-                             code="admin1", name="Admin", password="a long admin password")
+    setup.create_first_admin(
+        engine=empty_engine,
+        clock=clock,
+        settings=settings,
+        code="admin1",
+        name="Admin",
+        password="a long admin password",
+    )
     assert schema.current_revision(empty_engine) == schema.head_revision()

@@ -17,19 +17,33 @@ from tests.services.test_inquiries import attempt, open_for
 
 
 def correct(engine, clock, actor, attempt_id, outcome, reason="误按了已转接"):
-    return run_write(engine, lambda s: inquiries.correct_attempt(
-        session=s, actor=actor, clock=clock, attempt_id=attempt_id, outcome=outcome,
-        reason=reason))
+    return run_write(
+        engine,
+        lambda s: inquiries.correct_attempt(
+            session=s,
+            actor=actor,
+            clock=clock,
+            attempt_id=attempt_id,
+            outcome=outcome,
+            reason=reason,
+        ),
+    )
 
 
 def tries(engine, inquiry_id):
-    return run_read(engine, lambda s: list(s.exec(
-        select(ContactAttempt).where(ContactAttempt.inquiry_id == inquiry_id)
-        .order_by(ContactAttempt.id))))
+    return run_read(
+        engine,
+        lambda s: list(
+            s.exec(
+                select(ContactAttempt)
+                .where(ContactAttempt.inquiry_id == inquiry_id)
+                .order_by(ContactAttempt.id)
+            )
+        ),
+    )
 
 
-def test_an_unintended_transferred_is_corrected_once_and_the_original_stays(
-        engine, clock, staff):
+def test_an_unintended_transferred_is_corrected_once_and_the_original_stays(engine, clock, staff):
     seed_estate(engine, clock, staff.admin)
     inquiry = open_for(engine, clock, staff.operator, topic="找人", target_text="12-1203 张三")
     attempt(engine, clock, staff.operator, inquiry.id, "no_answer")
@@ -45,20 +59,37 @@ def test_an_unintended_transferred_is_corrected_once_and_the_original_stays(
     assert status.attempts == 2 and status.advice == inquiries.Advice.try_again
     rows = tries(engine, inquiry.id)
     assert [(r.outcome, r.corrects_id) for r in rows] == [
-        ("no_answer", None), ("transferred", None), ("no_answer", wrong.id)]
+        ("no_answer", None),
+        ("transferred", None),
+        ("no_answer", wrong.id),
+    ]
     assert rows[-1].reason == "误按了已转接"
     assert run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome is None  # open again
     with pytest.raises(InvalidInput) as err:  # corrected once: correct the correction
         correct(engine, clock, staff.operator, wrong.id, "absent")
     assert str(rows[-1].id) in str(err.value)
-    event = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
-        AuditEvent.action == "inquiry.contact_correct")).one())
-    assert event.detail == {"attempt": wrong.id, "correction": rows[-1].id, "from": "transferred",
-                            "to": "no_answer", "reason": "误按了已转接"}
-    (line,) = run_read(engine, lambda s: inquiries.list_inquiries(
-        session=s, since=clock.now().replace(hour=0), until=clock.now().replace(hour=23)))
+    event = run_read(
+        engine,
+        lambda s: s.exec(
+            select(AuditEvent).where(AuditEvent.action == "inquiry.contact_correct")
+        ).one(),
+    )
+    assert event.detail == {
+        "attempt": wrong.id,
+        "correction": rows[-1].id,
+        "from": "transferred",
+        "to": "no_answer",
+        "reason": "误按了已转接",
+    }
+    (line,) = run_read(
+        engine,
+        lambda s: inquiries.list_inquiries(
+            session=s, since=clock.now().replace(hour=0), until=clock.now().replace(hour=23)
+        ),
+    )
     assert line.attempts == 2 and line.outcome is None
     # the correction itself can be corrected: a try that did get through after all
     correct(engine, clock, staff.operator, rows[-1].id, "transferred", reason="其实接通了")
-    assert (run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome
-            == InquiryOutcome.transferred)
+    assert (
+        run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome == InquiryOutcome.transferred
+    )

@@ -19,17 +19,32 @@ def add(engine, clock, actor, **fields):
     fields.setdefault("what", "电梯困人")
     # model_construct: the service must check what the model's validation would (the TUI and
     # other callers may hand it unvalidated values).
-    entry_in = LogbookEntryCreate.model_construct(**{
-        "category": LogCategory.other, "location": "", "action_taken": "", "notified": "",
-        "corrects_id": None, **fields})
-    return run_write(engine, lambda s: logbook.add_entry(
-        session=s, actor=actor, clock=clock, entry_in=entry_in))
+    entry_in = LogbookEntryCreate.model_construct(
+        **{
+            "category": LogCategory.other,
+            "location": "",
+            "action_taken": "",
+            "notified": "",
+            "corrects_id": None,
+            **fields,
+        }
+    )
+    return run_write(
+        engine, lambda s: logbook.add_entry(session=s, actor=actor, clock=clock, entry_in=entry_in)
+    )
 
 
 def test_an_entry_is_written_with_its_shift_and_sealed(engine, clock, staff):
     actor = Actor(staff.operator.user_id, "op1", "李静", staff.operator.role, None)
-    entry = add(engine, clock, actor, category=LogCategory.emergency, location="3栋1号电梯",
-                action_taken="通知维保,安抚住户", notified="工程部")
+    entry = add(
+        engine,
+        clock,
+        actor,
+        category=LogCategory.emergency,
+        location="3栋1号电梯",
+        action_taken="通知维保,安抚住户",
+        notified="工程部",
+    )
     assert entry.id and entry.recorded_at == clock.now()
     assert entry.user_id == staff.operator.user_id
     assert entry.abnormal is True
@@ -70,11 +85,14 @@ def _settings():
     return Settings()
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"what": "   "}, "what"),
-    ({"location": "x" * 129}, "location"),
-    ({"notified": "x" * 257}, "notified"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"what": "   "}, "what"),
+        ({"location": "x" * 129}, "location"),
+        ({"notified": "x" * 257}, "notified"),
+    ],
+)
 def test_bad_values_name_their_field(engine, clock, staff, fields, field):
     with pytest.raises(InvalidInput) as err:
         add(engine, clock, staff.operator, **fields)
@@ -101,8 +119,14 @@ def test_permission_is_checked(engine, clock, staff):
 
 
 def test_search_by_text_category_day_and_shift(engine, clock, staff, settings):
-    add(engine, clock, staff.operator, what="水泵房报警", category=LogCategory.water_power,
-        location="3栋地下室")
+    add(
+        engine,
+        clock,
+        staff.operator,
+        what="水泵房报警",
+        category=LogCategory.water_power,
+        location="3栋地下室",
+    )
     add(engine, clock, staff.operator, what="可疑人员发小广告", category=LogCategory.security)
     clock.advance(days=1)
     add(engine, clock, staff.operator, what="100% 完成巡查_东区", category=LogCategory.other)

@@ -9,21 +9,37 @@ from deskterm.services.numbering import next_number
 
 def test_sequence_per_local_day(engine):
     at = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
-    first = run_write(engine, lambda s: next_number(session=s, prefix="V", at=at, tz="Asia/Shanghai"))
-    second = run_write(engine, lambda s: next_number(session=s, prefix="V", at=at, tz="Asia/Shanghai"))
-    other = run_write(engine, lambda s: next_number(session=s, prefix="R", at=at, tz="Asia/Shanghai"))
+    first = run_write(
+        engine, lambda s: next_number(session=s, prefix="V", at=at, tz="Asia/Shanghai")
+    )
+    second = run_write(
+        engine, lambda s: next_number(session=s, prefix="V", at=at, tz="Asia/Shanghai")
+    )
+    other = run_write(
+        engine, lambda s: next_number(session=s, prefix="R", at=at, tz="Asia/Shanghai")
+    )
     # 16:30 UTC on the 28th is 00:30 on the 29th in Shanghai: a new day, a new sequence
     late = datetime(2026, 11, 28, 16, 30, tzinfo=UTC)
-    next_day = run_write(engine, lambda s: next_number(session=s, prefix="V", at=late, tz="Asia/Shanghai"))
+    next_day = run_write(
+        engine, lambda s: next_number(session=s, prefix="V", at=late, tz="Asia/Shanghai")
+    )
     assert (first, second, other, next_day) == (
-        "V20261128-0001", "V20261128-0002", "R20261128-0001", "V20261129-0001")
+        "V20261128-0001",
+        "V20261128-0002",
+        "R20261128-0001",
+        "V20261129-0001",
+    )
 
 
 def _grab(url: str, n: int, out) -> None:
     engine = make_engine(url)
     at = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
     for _ in range(n):
-        out.put(run_write(engine, lambda s: next_number(session=s, prefix="V", at=at, tz="Asia/Shanghai")))
+        out.put(
+            run_write(
+                engine, lambda s: next_number(session=s, prefix="V", at=at, tz="Asia/Shanghai")
+            )
+        )
 
 
 def test_unique_under_concurrent_processes(sqlite_engine):

@@ -25,19 +25,27 @@ def scanned(data: bytes) -> list[str]:
     found = []
     for match in BARCODE.finditer(data):
         length = match.group(1)[0]
-        found.append(data[match.start() + 4:match.start() + 4 + length][2:].decode("ascii"))
+        found.append(data[match.start() + 4 : match.start() + 4 + length][2:].decode("ascii"))
     return found
 
 
 def register(engine, staff, clock, settings, **overrides):
     estate = make_estate(engine)
-    return run_write(engine, lambda s: visitors.register_slip(
-        session=s, actor=staff.operator, clock=clock, settings=settings,
-        slip_in=walk_in(estate, **overrides)))
+    return run_write(
+        engine,
+        lambda s: visitors.register_slip(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            slip_in=walk_in(estate, **overrides),
+        ),
+    )
 
 
 def test_a_receipt_printer_gets_chinese_in_gb18030_and_the_number_as_a_barcode(
-        engine, staff, clock, settings):
+    engine, staff, clock, settings
+):
     slip = register(engine, staff, clock, settings, visitor_name="欧阳娜娜")
     text = slip_text(slip, settings)
     data = receipt.document(text, barcode_line=slip.number)
@@ -58,11 +66,17 @@ def test_what_the_slip_prints_checks_the_visitor_out(engine, staff, clock, setti
     slip = register(engine, staff, clock, settings)
     print_slip(slip, desk)
     (code,) = scanned(out.read_bytes())
-    done = run_write(engine, lambda s: visitors.check_out(
-        session=s, actor=staff.operator, clock=clock, settings=settings, number=code))
+    done = run_write(
+        engine,
+        lambda s: visitors.check_out(
+            session=s, actor=staff.operator, clock=clock, settings=settings, number=code
+        ),
+    )
     assert done.id == slip.id
-    assert run_read(engine, lambda s: visitors.get_slip(session=s, slip_id=slip.id)).status \
+    assert (
+        run_read(engine, lambda s: visitors.get_slip(session=s, slip_id=slip.id)).status
         == SlipStatus.left
+    )
 
 
 def test_no_identity_number_or_phone_on_either_printout(engine, staff, clock, settings, tmp_path):

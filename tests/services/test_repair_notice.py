@@ -13,6 +13,7 @@ def add_phone(engine, name, phone, hours=None):
     def work(s):
         s.add(DirectoryEntry(kind=DirectoryKind.phone, name=name, phone=phone, hours=hours))
         s.add(DirectoryEntry(kind=DirectoryKind.bank, name=name + "银行", phone="95588"))
+
     run_write(engine, work)
 
 
@@ -25,9 +26,12 @@ def test_the_notice_follows_the_settings_and_the_directory(engine, settings):
     assert "Phone: 报修热线 0571-8888 0110 (24小时)" in lines
     assert not any("财务" in line or "95588" in line for line in lines)
     assert any("on site within 2 h, repaired within 24 h" in line for line in lines)
-    site = settings.replace(repair_report_place="A座一楼物业服务中心",
-                   repair_report_hours="07:30-21:00",
-                   sla=SlaPolicy(urgent_onsite_minutes=90), warranty_months=6)
+    site = settings.replace(
+        repair_report_place="A座一楼物业服务中心",
+        repair_report_hours="07:30-21:00",
+        sla=SlaPolicy(urgent_onsite_minutes=90),
+        warranty_months=6,
+    )
     lines = run_read(engine, lambda s: notice.repair_notice(s, site))
     assert "Report at: A座一楼物业服务中心" in lines
     assert any(line.startswith("Hours: 07:30-21:00") for line in lines)

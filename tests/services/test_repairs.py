@@ -31,9 +31,16 @@ def estate(engine):
     return make_repair_estate(engine)
 
 
-def test_intake_numbers_the_order_and_sets_its_deadlines_at_once(engine, clock, settings, staff, estate):
-    urgent = create(engine, clock, settings, staff.operator,
-                    order_in(estate.unit_1203, "burst_pipe", description="水表处爆管"))
+def test_intake_numbers_the_order_and_sets_its_deadlines_at_once(
+    engine, clock, settings, staff, estate
+):
+    urgent = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(estate.unit_1203, "burst_pipe", description="水表处爆管"),
+    )
     general = create(engine, clock, settings, staff.operator, order_in(estate.unit_1204))
     assert urgent.number == "R20261128-0001"
     assert general.number == "R20261128-0002"
@@ -46,15 +53,18 @@ def test_intake_numbers_the_order_and_sets_its_deadlines_at_once(engine, clock, 
     assert urgent.status == RepairStatus.reported and urgent.reported_by == staff.operator.user_id
     events = run_read(engine, lambda s: s.exec(select(RepairEvent)).all())
     assert [(e.order_id, e.action, e.to_status) for e in events] == [
-        (urgent.id, "create", "reported"), (general.id, "create", "reported")]
+        (urgent.id, "create", "reported"),
+        (general.id, "create", "reported"),
+    ]
 
 
 def test_the_sla_policy_is_a_setting(engine, clock, settings, staff, estate):
 
     from deskterm.config import SlaPolicy
 
-    fast = settings.replace(sla=SlaPolicy(urgent_onsite_minutes=30, urgent_fix_minutes=600,
-                                           general_fix_minutes=48 * 60))
+    fast = settings.replace(
+        sla=SlaPolicy(urgent_onsite_minutes=30, urgent_fix_minutes=600, general_fix_minutes=48 * 60)
+    )
     order = create(engine, clock, fast, staff.operator, order_in(estate.unit_1203, "burst_pipe"))
     assert order.onsite_due_at - order.reported_at == timedelta(minutes=30)
     assert order.fix_due_at - order.reported_at == timedelta(hours=10)
@@ -72,10 +82,15 @@ def test_the_sla_policy_is_a_setting(engine, clock, settings, staff, estate):
         (dict(repair_class="urgent"), "override_reason"),  # override without a reason
         (dict(category_code="burst_pipe", appointment_at=sh(2026, 11, 29, 9, 0)), "appointment_at"),
         (dict(appointment_at=sh(2026, 11, 28, 9, 0)), "appointment_at"),  # in the past
-        (dict(scope=RepairScope.public, unit_id=None, location="", category_code="roof_leak"), "location"),
+        (
+            dict(scope=RepairScope.public, unit_id=None, location="", category_code="roof_leak"),
+            "location",
+        ),
     ],
 )
-def test_intake_refuses_bad_input_naming_the_field(engine, clock, settings, staff, estate, data, field):
+def test_intake_refuses_bad_input_naming_the_field(
+    engine, clock, settings, staff, estate, data, field
+):
     values = {"unit_id": estate.unit_1203, **data}
     unit_id = values.pop("unit_id")
     with pytest.raises(InvalidInput) as err:
@@ -86,23 +101,53 @@ def test_intake_refuses_bad_input_naming_the_field(engine, clock, settings, staf
 
 
 def test_override_with_a_reason_and_an_appointment(engine, clock, settings, staff, estate):
-    order = create(engine, clock, settings, staff.operator,
-                   order_in(estate.unit_1203, repair_class="urgent", override_reason="老人独居，室温过低",
-                            appointment_at=None))
+    order = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(
+            estate.unit_1203,
+            repair_class="urgent",
+            override_reason="老人独居，室温过低",
+            appointment_at=None,
+        ),
+    )
     assert order.repair_class == "urgent" and order.override_reason == "老人独居，室温过低"
     assert order.onsite_due_at is not None
-    booked = create(engine, clock, settings, staff.operator,
-                    order_in(estate.unit_1204, appointment_at=sh(2026, 11, 29, 9, 30)))
+    booked = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(estate.unit_1204, appointment_at=sh(2026, 11, 29, 9, 30)),
+    )
     assert booked.appointment_at == sh(2026, 11, 29, 9, 30)
-    same = create(engine, clock, settings, staff.operator,
-                  order_in(estate.unit_1204, repair_class="general", override_reason=""))
+    same = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(estate.unit_1204, repair_class="general", override_reason=""),
+    )
     assert same.override_reason is None  # choosing the category's own class is no override
 
 
 def test_public_facility_order(engine, clock, settings, staff):
-    order = create(engine, clock, settings, staff.operator,
-                   order_in(None, "lift_failure", scope=RepairScope.public, location="3栋2号电梯",
-                            reporter_name="保安 刘", reporter_contact=""))
+    order = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(
+            None,
+            "lift_failure",
+            scope=RepairScope.public,
+            location="3栋2号电梯",
+            reporter_name="保安 刘",
+            reporter_contact="",
+        ),
+    )
     assert order.scope == "public" and order.unit_id is None and order.location == "3栋2号电梯"
     assert order.repair_class == "urgent"
 
@@ -120,31 +165,68 @@ def test_case_1_heating_not_warm_end_to_end(engine, clock, settings, staff, esta
     assert (callback.subject_kind, callback.subject_id) == ("repair", order.id)
     assert callback.due_at == done.repaired_at + timedelta(hours=settings.repair_callback_hours)
     clock.advance(minutes=30)
-    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
-        session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
-        method="phone", result="satisfied", comment="暖气热了"))
+    run_write(
+        engine,
+        lambda s: callback_outcomes.record_repair_callback(
+            session=s,
+            actor=op,
+            clock=clock,
+            settings=settings,
+            order_id=order.id,
+            method="phone",
+            result="satisfied",
+            comment="暖气热了",
+        ),
+    )
     callback = run_read(engine, lambda s: s.get(Callback, callback.id))
     shift_end = run_read(engine, lambda s: repairs.shift_end(s, op, clock.now(), settings))
     assert callback.done_at < shift_end  # before the shift ends
     assert callback.result == "satisfied" and callback.method == "phone"
     order = reload(engine, order.id)
     assert order.status == RepairStatus.called_back
-    run_write(engine, lambda s: repairs.record_acceptance(
-        session=s, actor=op, clock=clock, order_id=order.id, version=order.version,
-        accepted_by="张伟"))
+    run_write(
+        engine,
+        lambda s: repairs.record_acceptance(
+            session=s,
+            actor=op,
+            clock=clock,
+            order_id=order.id,
+            version=order.version,
+            accepted_by="张伟",
+        ),
+    )
     order = reload(engine, order.id)
     assert order.status == RepairStatus.called_back and order.accepted_by_name == "张伟"
-    run_write(engine, lambda s: repairs.close_order(session=s, actor=op, clock=clock,
-                                                    order_id=order.id, version=order.version))
+    run_write(
+        engine,
+        lambda s: repairs.close_order(
+            session=s, actor=op, clock=clock, order_id=order.id, version=order.version
+        ),
+    )
     order = reload(engine, order.id)
     assert order.status == RepairStatus.closed
-    actions = run_read(engine, lambda s: [e.action for e in s.exec(
-        select(RepairEvent).where(RepairEvent.order_id == order.id).order_by(RepairEvent.id))])
+    actions = run_read(
+        engine,
+        lambda s: [
+            e.action
+            for e in s.exec(
+                select(RepairEvent).where(RepairEvent.order_id == order.id).order_by(RepairEvent.id)
+            )
+        ],
+    )
     assert actions == ["create", "dispatch", "arrive", "repair", "called_back", "accept", "close"]
     audited = run_read(engine, lambda s: [e.action for e in s.exec(select(audit.AuditEvent))])
-    for action in ("repair.create", "repair.dispatch", "repair.arrive", "repair.repair",
-                   "callback.schedule", "callback.done", "repair.called_back", "repair.accept",
-                   "repair.close"):
+    for action in (
+        "repair.create",
+        "repair.dispatch",
+        "repair.arrive",
+        "repair.repair",
+        "callback.schedule",
+        "callback.done",
+        "repair.called_back",
+        "repair.accept",
+        "repair.close",
+    ):
         assert action in audited
     assert run_read(engine, audit.verify).ok
 
@@ -185,125 +267,271 @@ def test_shift_end_without_a_shift_follows_the_roster(engine, settings, staff, n
 def test_steps_out_of_order_are_refused(engine, clock, settings, staff, estate):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     with pytest.raises(InvalidInput, match="cannot mark it on site"):
-        run_write(engine, lambda s: repairs.record_arrival(
-            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=1))
+        run_write(
+            engine,
+            lambda s: repairs.record_arrival(
+                session=s, actor=staff.operator, clock=clock, order_id=order.id, version=1
+            ),
+        )
     with pytest.raises(InvalidInput) as err:
-        run_write(engine, lambda s: repairs.dispatch(
-            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=1,
-            assignee=" "))
+        run_write(
+            engine,
+            lambda s: repairs.dispatch(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                order_id=order.id,
+                version=1,
+                assignee=" ",
+            ),
+        )
     assert err.value.field == "assignee"
     assert reload(engine, order.id).version == 1
 
 
 def test_arrival_time_may_be_typed_but_not_in_the_future(engine, clock, settings, staff, estate):
-    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, "burst_pipe"))
-    run_write(engine, lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
-                                                 order_id=order.id, version=1, assignee="王师傅"))
+    order = create(
+        engine, clock, settings, staff.operator, order_in(estate.unit_1203, "burst_pipe")
+    )
+    run_write(
+        engine,
+        lambda s: repairs.dispatch(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=1,
+            assignee="王师傅",
+        ),
+    )
     clock.advance(hours=3)
     with pytest.raises(InvalidInput, match="future"):
-        run_write(engine, lambda s: repairs.record_arrival(
-            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=2,
-            arrived_at=clock.now() + timedelta(hours=1)))
+        run_write(
+            engine,
+            lambda s: repairs.record_arrival(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                order_id=order.id,
+                version=2,
+                arrived_at=clock.now() + timedelta(hours=1),
+            ),
+        )
     arrived = order.reported_at + timedelta(minutes=90)
-    run_write(engine, lambda s: repairs.record_arrival(
-        session=s, actor=staff.operator, clock=clock, order_id=order.id, version=2,
-        arrived_at=arrived))
+    run_write(
+        engine,
+        lambda s: repairs.record_arrival(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=2,
+            arrived_at=arrived,
+        ),
+    )
     order = reload(engine, order.id)
     assert order.arrived_at == arrived
     assert repairs.order_state(order, clock.now()) == "ok"  # on site within 2 h: met
 
 
-def test_hold_keeps_the_order_on_the_board_and_resume_returns_it(engine, clock, settings, staff, estate):
+def test_hold_keeps_the_order_on_the_board_and_resume_returns_it(
+    engine, clock, settings, staff, estate
+):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
-    run_write(engine, lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
-                                                 order_id=order.id, version=1, assignee="王师傅"))
+    run_write(
+        engine,
+        lambda s: repairs.dispatch(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=1,
+            assignee="王师傅",
+        ),
+    )
     with pytest.raises(InvalidInput):
-        run_write(engine, lambda s: repairs.hold_order(session=s, actor=staff.operator, clock=clock,
-                                                       order_id=order.id, version=2, reason=""))
-    run_write(engine, lambda s: repairs.hold_order(session=s, actor=staff.operator, clock=clock,
-                                                   order_id=order.id, version=2,
-                                                   reason="住户不在家，约明天"))
-    board = run_read(engine, lambda s: repairs.list_board(session=s, now=clock.now(),
-                                                          settings=settings))
+        run_write(
+            engine,
+            lambda s: repairs.hold_order(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                order_id=order.id,
+                version=2,
+                reason="",
+            ),
+        )
+    run_write(
+        engine,
+        lambda s: repairs.hold_order(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=2,
+            reason="住户不在家，约明天",
+        ),
+    )
+    board = run_read(
+        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+    )
     assert [(r.number, r.status, r.status_reason) for r in board] == [
-        (order.number, "on_hold", "住户不在家，约明天")]
+        (order.number, "on_hold", "住户不在家，约明天")
+    ]
     clock.advance(hours=73)
     assert run_read(engine, lambda s: repairs.count_overdue(session=s, now=clock.now())) == 1
-    run_write(engine, lambda s: repairs.resume_order(session=s, actor=staff.operator, clock=clock,
-                                                     order_id=order.id, version=3))
+    run_write(
+        engine,
+        lambda s: repairs.resume_order(
+            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=3
+        ),
+    )
     order = reload(engine, order.id)
     assert order.status == RepairStatus.dispatched and order.status_reason is None
 
 
-def test_cancel_needs_a_reason_and_takes_the_order_off_the_board(engine, clock, settings, staff, estate):
+def test_cancel_needs_a_reason_and_takes_the_order_off_the_board(
+    engine, clock, settings, staff, estate
+):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     with pytest.raises(InvalidInput) as err:
-        run_write(engine, lambda s: repairs.cancel_order(session=s, actor=staff.operator,
-                                                         clock=clock, order_id=order.id,
-                                                         version=1, reason="   "))
+        run_write(
+            engine,
+            lambda s: repairs.cancel_order(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                order_id=order.id,
+                version=1,
+                reason="   ",
+            ),
+        )
     assert err.value.field == "status_reason"
-    run_write(engine, lambda s: repairs.cancel_order(session=s, actor=staff.operator, clock=clock,
-                                                     order_id=order.id, version=1,
-                                                     reason="住户自行修好"))
+    run_write(
+        engine,
+        lambda s: repairs.cancel_order(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=1,
+            reason="住户自行修好",
+        ),
+    )
     order = reload(engine, order.id)
     assert order.status == RepairStatus.cancelled and order.status_reason == "住户自行修好"
-    assert run_read(engine, lambda s: repairs.list_board(session=s, now=clock.now(),
-                                                         settings=settings)) == []
+    assert (
+        run_read(
+            engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+        )
+        == []
+    )
 
 
 def test_a_stale_edit_is_refused_with_what_changed(engine, clock, settings, staff, estate):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     seen = order.version  # both desks opened version 1
-    run_write(engine, lambda s: repairs.dispatch(session=s, actor=staff.supervisor, clock=clock,
-                                                 order_id=order.id, version=seen,
-                                                 assignee="王师傅"))
+    run_write(
+        engine,
+        lambda s: repairs.dispatch(
+            session=s,
+            actor=staff.supervisor,
+            clock=clock,
+            order_id=order.id,
+            version=seen,
+            assignee="王师傅",
+        ),
+    )
     with pytest.raises(StaleEdit) as err:
-        run_write(engine, lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
-                                                     order_id=order.id, version=seen,
-                                                     assignee="李师傅"))
+        run_write(
+            engine,
+            lambda s: repairs.dispatch(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                order_id=order.id,
+                version=seen,
+                assignee="李师傅",
+            ),
+        )
     assert err.value.changes["assignee"] == (None, "王师傅")
     assert err.value.changes["status"] == ("reported", "dispatched")
     assert order.number in str(err.value) and "王师傅" in str(err.value)
     assert reload(engine, order.id).assignee == "王师傅"
     with pytest.raises(StaleEdit):
-        run_write(engine, lambda s: repairs.update_order(
-            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=seen,
-            changes=RepairOrderUpdate(description="改了")))
+        run_write(
+            engine,
+            lambda s: repairs.update_order(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                order_id=order.id,
+                version=seen,
+                changes=RepairOrderUpdate(description="改了"),
+            ),
+        )
 
 
-def test_corrections_are_recorded_and_the_contact_stays_masked(engine, clock, settings, staff, estate):
+def test_corrections_are_recorded_and_the_contact_stays_masked(
+    engine, clock, settings, staff, estate
+):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
-    run_write(engine, lambda s: repairs.update_order(
-        session=s, actor=staff.operator, clock=clock, order_id=order.id, version=1,
-        changes=RepairOrderUpdate(reporter_contact="13900001111", description="客厅暖气不热")))
+    run_write(
+        engine,
+        lambda s: repairs.update_order(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=1,
+            changes=RepairOrderUpdate(reporter_contact="13900001111", description="客厅暖气不热"),
+        ),
+    )
     order = reload(engine, order.id)
     assert order.version == 2 and order.reporter_contact == "13900001111"
-    event = run_read(engine, lambda s: s.exec(select(RepairEvent).where(
-        RepairEvent.action == "edit")).one())
+    event = run_read(
+        engine, lambda s: s.exec(select(RepairEvent).where(RepairEvent.action == "edit")).one()
+    )
     assert event.changes["reporter_contact"] == ["138****5678", "139****1111"]
     details = run_read(engine, lambda s: [str(e.detail) for e in s.exec(select(audit.AuditEvent))])
     assert not any("13900001111" in d or "13812345678" in d for d in details)
 
 
-def test_dissatisfied_callback_reopens_the_order_with_fresh_deadlines(engine, clock, settings, staff, estate):
+def test_dissatisfied_callback_reopens_the_order_with_fresh_deadlines(
+    engine, clock, settings, staff, estate
+):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
     clock.advance(hours=5)
-    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
-        session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
-        method="phone", result="dissatisfied", comment="还是不热"))
+    run_write(
+        engine,
+        lambda s: callback_outcomes.record_repair_callback(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            order_id=order.id,
+            method="phone",
+            result="dissatisfied",
+            comment="还是不热",
+        ),
+    )
     order = reload(engine, order.id)
     assert order.status == RepairStatus.reported and order.reopen_count == 1
     assert order.reopened_at == clock.now()
     assert order.fix_due_at == clock.now() + timedelta(hours=72)
     assert order.repaired_at is None and order.dispatched_at is None
-    board = run_read(engine, lambda s: repairs.list_board(session=s, now=clock.now(),
-                                                          settings=settings))
+    board = run_read(
+        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+    )
     assert [(r.number, r.reopen_count) for r in board] == [(order.number, 1)]
     # Repaired again: a new callback falls due; the first one keeps its result.
     repair_fully(engine, clock, settings, staff.operator, order.id)
     callbacks = run_read(engine, lambda s: s.exec(select(Callback).order_by(Callback.id)).all())
-    assert [(c.result, c.done_at is None) for c in callbacks] == [("dissatisfied", False), (None, True)]
+    assert [(c.result, c.done_at is None) for c in callbacks] == [
+        ("dissatisfied", False),
+        (None, True),
+    ]
 
 
 def test_dissatisfied_without_reopen_becomes_a_complaint(engine, clock, settings, staff, estate):
@@ -311,52 +539,110 @@ def test_dissatisfied_without_reopen_becomes_a_complaint(engine, clock, settings
 
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
-    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
-        session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
-        method="visit", result="dissatisfied", comment="态度差", reopen=False))
+    run_write(
+        engine,
+        lambda s: callback_outcomes.record_repair_callback(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            order_id=order.id,
+            method="visit",
+            result="dissatisfied",
+            comment="态度差",
+            reopen=False,
+        ),
+    )
     order = reload(engine, order.id)
     assert order.reopen_count == 0 and order.status == RepairStatus.repaired
     complaint = run_read(engine, lambda s: s.exec(select(Complaint)).one())
     assert complaint.repair_id == order.id
-    run_write(engine, lambda s: repairs.close_order(session=s, actor=staff.operator, clock=clock,
-                                                    order_id=order.id, version=order.version))
+    run_write(
+        engine,
+        lambda s: repairs.close_order(
+            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=order.version
+        ),
+    )
     assert reload(engine, order.id).status == RepairStatus.closed
 
 
-def test_an_unanswered_callback_counts_the_attempt_and_stays_due(engine, clock, settings, staff, estate):
+def test_an_unanswered_callback_counts_the_attempt_and_stays_due(
+    engine, clock, settings, staff, estate
+):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
-    run_write(engine, lambda s: callback_outcomes.record_repair_callback(
-        session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
-        method="phone", result=None))
+    run_write(
+        engine,
+        lambda s: callback_outcomes.record_repair_callback(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            order_id=order.id,
+            method="phone",
+            result=None,
+        ),
+    )
     callback = run_read(engine, lambda s: s.exec(select(Callback)).one())
     assert callback.attempts == 1 and callback.done_at is None
     assert reload(engine, order.id).status == RepairStatus.repaired
 
 
-def test_reopen_after_callback_is_the_entry_for_the_callback_queue(engine, clock, settings, staff, estate):
+def test_reopen_after_callback_is_the_entry_for_the_callback_queue(
+    engine, clock, settings, staff, estate
+):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
-    run_write(engine, lambda s: repairs.reopen_after_callback(
-        session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
-        callback_id=None, comment="不满意"))
+    run_write(
+        engine,
+        lambda s: repairs.reopen_after_callback(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            order_id=order.id,
+            callback_id=None,
+            comment="不满意",
+        ),
+    )
     assert reload(engine, order.id).reopen_count == 1
     with pytest.raises(InvalidInput):  # an open order cannot be reopened again
-        run_write(engine, lambda s: repairs.reopen_after_callback(
-            session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id))
+        run_write(
+            engine,
+            lambda s: repairs.reopen_after_callback(
+                session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id
+            ),
+        )
 
 
 def test_public_orders_get_no_callback_and_close_once_verified(engine, clock, settings, staff):
-    order = create(engine, clock, settings, staff.operator,
-                   order_in(None, "lift_failure", scope=RepairScope.public, location="3栋2号电梯"))
+    order = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(None, "lift_failure", scope=RepairScope.public, location="3栋2号电梯"),
+    )
     order = repair_fully(engine, clock, settings, staff.operator, order.id)
     assert run_read(engine, lambda s: s.exec(select(Callback)).all()) == []
-    run_write(engine, lambda s: repairs.record_acceptance(
-        session=s, actor=staff.operator, clock=clock, order_id=order.id, version=order.version,
-        accepted_by="工程主管 陈"))
+    run_write(
+        engine,
+        lambda s: repairs.record_acceptance(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=order.version,
+            accepted_by="工程主管 陈",
+        ),
+    )
     order = reload(engine, order.id)
-    run_write(engine, lambda s: repairs.close_order(session=s, actor=staff.operator, clock=clock,
-                                                    order_id=order.id, version=order.version))
+    run_write(
+        engine,
+        lambda s: repairs.close_order(
+            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=order.version
+        ),
+    )
     assert reload(engine, order.id).status == RepairStatus.closed
 
 
@@ -381,7 +667,9 @@ def test_categories_match_code_names_and_pinyin_initials(engine):
     cats = run_read(engine, lambda s: repairs.list_categories(session=s, scope="household"))
     assert "lift_failure" not in [c.code for c in cats]
     for text in ("heating", "暖气", "nqbr", "Heating not"):
-        assert [c.code for c in repairs.match_categories(cats, text)][:1] == ["heating_not_warm"], text
+        assert [c.code for c in repairs.match_categories(cats, text)][:1] == ["heating_not_warm"], (
+            text
+        )
 
 
 def test_an_operator_may_not_review_fees_or_change_the_schedule(engine, clock, staff):
@@ -390,14 +678,26 @@ def test_an_operator_may_not_review_fees_or_change_the_schedule(engine, clock, s
     from deskterm.services.repairs import fee_schedule as fees
 
     with pytest.raises(PermissionDenied):
-        run_write(engine, lambda s: fees.add_schedule_version(
-            session=s, actor=staff.operator, clock=clock, items=[], valid_from=date(2027, 1, 1)))
+        run_write(
+            engine,
+            lambda s: fees.add_schedule_version(
+                session=s, actor=staff.operator, clock=clock, items=[], valid_from=date(2027, 1, 1)
+            ),
+        )
 
 
-def test_a_residents_phone_on_file_is_taken_when_no_contact_is_typed(engine, clock, settings, staff, estate):
-    order = create(engine, clock, settings, staff.operator,
-                   order_in(estate.unit_1203, reporter_contact=""))
+def test_a_residents_phone_on_file_is_taken_when_no_contact_is_typed(
+    engine, clock, settings, staff, estate
+):
+    order = create(
+        engine, clock, settings, staff.operator, order_in(estate.unit_1203, reporter_contact="")
+    )
     assert order.reporter_contact == "13812345678"
-    other = create(engine, clock, settings, staff.operator,
-                   order_in(estate.unit_1203, reporter_name="访客王", reporter_contact=""))
+    other = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(estate.unit_1203, reporter_name="访客王", reporter_contact=""),
+    )
     assert other.reporter_contact == ""

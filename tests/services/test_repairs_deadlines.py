@@ -49,9 +49,12 @@ def estate(engine):
 
 @pytest.mark.parametrize(
     ("category", "reported", "number", "onsite", "fix"),
-    [row[1:] for row in DEADLINES], ids=[row[0] for row in DEADLINES],
+    [row[1:] for row in DEADLINES],
+    ids=[row[0] for row in DEADLINES],
 )
-def test_deadline_table(engine, clock, settings, staff, estate, category, reported, number, onsite, fix):
+def test_deadline_table(
+    engine, clock, settings, staff, estate, category, reported, number, onsite, fix
+):
     clock.set(sh(*reported))
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, category))
     assert order.number == number
@@ -82,24 +85,44 @@ BREACHES = [
 
 @pytest.mark.parametrize(
     ("category", "reported", "steps", "now", "state", "overdue"),
-    [row[1:] for row in BREACHES], ids=[row[0] for row in BREACHES],
+    [row[1:] for row in BREACHES],
+    ids=[row[0] for row in BREACHES],
 )
-def test_breach_table(engine, clock, settings, staff, estate, category, reported, steps, now, state, overdue):
+def test_breach_table(
+    engine, clock, settings, staff, estate, category, reported, steps, now, state, overdue
+):
     op = staff.operator
     clock.set(sh(*reported))
     order = create(engine, clock, settings, op, order_in(estate.unit_1203, category))
     start = clock.now()
-    run_write(engine, lambda s: repairs.dispatch(session=s, actor=op, clock=clock,
-                                                 order_id=order.id, version=None, assignee="王师傅"))
+    run_write(
+        engine,
+        lambda s: repairs.dispatch(
+            session=s, actor=op, clock=clock, order_id=order.id, version=None, assignee="王师傅"
+        ),
+    )
     if "arrive" in steps:
         clock.set(start + timedelta(minutes=steps["arrive"]))
-        run_write(engine, lambda s: repairs.record_arrival(session=s, actor=op, clock=clock,
-                                                           order_id=order.id, version=None))
+        run_write(
+            engine,
+            lambda s: repairs.record_arrival(
+                session=s, actor=op, clock=clock, order_id=order.id, version=None
+            ),
+        )
     if "repair" in steps:
         clock.set(start + timedelta(minutes=steps["repair"]))
-        run_write(engine, lambda s: repairs.mark_repaired(
-            session=s, actor=op, clock=clock, settings=settings, order_id=order.id,
-            version=None, work_done="修好"))
+        run_write(
+            engine,
+            lambda s: repairs.mark_repaired(
+                session=s,
+                actor=op,
+                clock=clock,
+                settings=settings,
+                order_id=order.id,
+                version=None,
+                work_done="修好",
+            ),
+        )
     at = sh(*now)
     assert repairs.order_state(reload(engine, order.id), at, settings.sla) == state
     assert run_read(engine, lambda s: repairs.count_overdue(session=s, now=at)) == overdue
@@ -126,7 +149,9 @@ WARRANTY = [
 
 
 @pytest.mark.parametrize(
-    ("repaired", "again", "found"), [row[1:] for row in WARRANTY], ids=[row[0] for row in WARRANTY],
+    ("repaired", "again", "found"),
+    [row[1:] for row in WARRANTY],
+    ids=[row[0] for row in WARRANTY],
 )
 def test_warranty_table(engine, clock, settings, staff, estate, repaired, again, found):
     clock.set(sh(*repaired) - timedelta(hours=1))  # repair_fully takes an hour
@@ -134,9 +159,16 @@ def test_warranty_table(engine, clock, settings, staff, estate, repaired, again,
     done = repair_fully(engine, clock, settings, staff.operator, first.id)
     assert done.repaired_at == sh(*repaired)
     clock.set(sh(*again))
-    match = run_read(engine, lambda s: repairs.find_warranty_candidate(
-        session=s, settings=settings, now=clock.now(), category_code="heating_not_warm",
-        unit_id=estate.unit_1203))
+    match = run_read(
+        engine,
+        lambda s: repairs.find_warranty_candidate(
+            session=s,
+            settings=settings,
+            now=clock.now(),
+            category_code="heating_not_warm",
+            unit_id=estate.unit_1203,
+        ),
+    )
     assert (match.id if match else None) == (first.id if found else None)
 
 
@@ -147,10 +179,27 @@ def test_the_tables_give_the_same_results_under_utc_and_shanghai():
     for tz in ("UTC", "Asia/Shanghai"):
         env = {**os.environ, "TZ": tz, "DESKTERM_TZ_CHILD": "1", "PYTHONPATH": str(ROOT)}
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-             str(Path(__file__).relative_to(ROOT)), "-k", "table and sqlite"],
-            capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:randomly",
+                str(Path(__file__).relative_to(ROOT)),
+                "-k",
+                "table and sqlite",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=600,
         )
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
         counts[tz] = int(re.search(r"(\d+) passed", proc.stdout).group(1))
-    assert counts["UTC"] == counts["Asia/Shanghai"] == len(DEADLINES) + len(BREACHES) + len(WARRANTY)
+    assert (
+        counts["UTC"] == counts["Asia/Shanghai"] == len(DEADLINES) + len(BREACHES) + len(WARRANTY)
+    )

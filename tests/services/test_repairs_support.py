@@ -31,12 +31,21 @@ def make_repair_estate(engine) -> RepairEstate:
         building = Building(code="3", name="3栋")
         session.add(building)
         session.flush()
-        units = [Unit(building_id=building.id, number="1203", label="3-1203", floor=12),
-                 Unit(building_id=building.id, number="1204", label="3-1204", floor=12)]
+        units = [
+            Unit(building_id=building.id, number="1203", label="3-1203", floor=12),
+            Unit(building_id=building.id, number="1204", label="3-1204", floor=12),
+        ]
         session.add_all(units)
         session.flush()
-        session.add(Resident(name="张伟", unit_id=units[0].id, phone="13812345678",
-                             name_pinyin="zhangwei", name_initials="zw"))
+        session.add(
+            Resident(
+                name="张伟",
+                unit_id=units[0].id,
+                phone="13812345678",
+                name_pinyin="zhangwei",
+                name_initials="zw",
+            )
+        )
         session.flush()
         return RepairEstate(units[0].id, units[1].id)
 
@@ -45,8 +54,12 @@ def make_repair_estate(engine) -> RepairEstate:
 
 def order_in(unit_id: int | None, category: str = "heating_not_warm", **kw) -> RepairOrderCreate:
     values = dict(
-        scope=RepairScope.household, unit_id=unit_id, reporter_name="张伟",
-        reporter_contact="13812345678", category_code=category, description="暖气不热",
+        scope=RepairScope.household,
+        unit_id=unit_id,
+        reporter_name="张伟",
+        reporter_contact="13812345678",
+        category_code=category,
+        description="暖气不热",
     )
     values.update(kw)
     return RepairOrderCreate(**values)
@@ -65,16 +78,40 @@ def reload(engine, order_id: int) -> RepairOrder:
     return run_read(engine, lambda s: s.get(RepairOrder, order_id))
 
 
-def repair_fully(engine, clock, settings, actor, order_id: int, *, assignee="王师傅") -> RepairOrder:
+def repair_fully(
+    engine, clock, settings, actor, order_id: int, *, assignee="王师傅"
+) -> RepairOrder:
     """Dispatch, arrive and repair an order (no fees), advancing the clock a little each step."""
     order = reload(engine, order_id)
-    run_write(engine, lambda s: repairs.dispatch(session=s, actor=actor, clock=clock,
-                                                 order_id=order_id, version=order.version,
-                                                 assignee=assignee))
+    run_write(
+        engine,
+        lambda s: repairs.dispatch(
+            session=s,
+            actor=actor,
+            clock=clock,
+            order_id=order_id,
+            version=order.version,
+            assignee=assignee,
+        ),
+    )
     clock.advance(minutes=20)
-    run_write(engine, lambda s: repairs.record_arrival(session=s, actor=actor, clock=clock,
-                                                       order_id=order_id, version=None))
+    run_write(
+        engine,
+        lambda s: repairs.record_arrival(
+            session=s, actor=actor, clock=clock, order_id=order_id, version=None
+        ),
+    )
     clock.advance(minutes=40)
-    return run_write(engine, lambda s: repairs.mark_repaired(
-        session=s, actor=actor, clock=clock, settings=settings, order_id=order_id, version=None,
-        work_done="放气阀排气，恢复供暖", materials=""))
+    return run_write(
+        engine,
+        lambda s: repairs.mark_repaired(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            order_id=order_id,
+            version=None,
+            work_done="放气阀排气，恢复供暖",
+            materials="",
+        ),
+    )

@@ -9,7 +9,8 @@ from deskterm.reports.model import Report
 
 
 def test_still_on_site_counts_the_open_slips_and_those_that_left_after_the_cut(
-        engine, clock, settings, staff):
+    engine, clock, settings, staff
+):
     now = clock.now()
     cut = now - timedelta(hours=2)  # the end of an earlier shift
     stays = [  # (name, in, out): on site at the cut?
@@ -22,17 +23,27 @@ def test_still_on_site_counts_the_open_slips_and_those_that_left_after_the_cut(
 
     def add(session):
         for n, (name, came, left) in enumerate(stays, 1):
-            session.add(VisitorSlip(
-                number=f"V20261128-{n:04d}", visitor_name=name, checked_in_at=came,
-                checked_in_by=staff.operator.user_id, checked_out_at=left,
-                status=SlipStatus.left if left else SlipStatus.on_site,
-                slip_returned=True if left else None))
+            session.add(
+                VisitorSlip(
+                    number=f"V20261128-{n:04d}",
+                    visitor_name=name,
+                    checked_in_at=came,
+                    checked_in_by=staff.operator.user_id,
+                    checked_out_at=left,
+                    status=SlipStatus.left if left else SlipStatus.on_site,
+                    slip_returned=True if left else None,
+                )
+            )
 
     run_write(engine, add)
     report = Report("shift", "t", cut - timedelta(hours=12), cut, now, settings.timezone)
     with read_session(engine) as session:
-        add_activity(report, session=session, window=Window(cut - timedelta(hours=12), cut, now),
-                     settings=settings)
+        add_activity(
+            report,
+            session=session,
+            window=Window(cut - timedelta(hours=12), cut, now),
+            settings=settings,
+        )
     section = next(s for s in report.sections if s.key == "visitors")
     facts = {f.key: f.value for f in section.facts}
     assert facts["on_site"] == 2

@@ -24,8 +24,13 @@ def estate(engine, clock, staff):
 @pytest.fixture
 def find(engine, clock, staff, estate):
     def run(text):
-        return run_read(engine, lambda s: search_service.search(
-            session=s, actor=staff.operator, clock=clock, text=text))
+        return run_read(
+            engine,
+            lambda s: search_service.search(
+                session=s, actor=staff.operator, clock=clock, text=text
+            ),
+        )
+
     return run
 
 
@@ -35,40 +40,47 @@ def names(result, kind=None):
 
 # -- reading the text -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, building, number", [
-    ("12-1203", "12", "1203"),
-    ("12栋1203", "12", "1203"),
-    ("12幢1203室", "12", "1203"),
-    ("12号楼1203", "12", "1203"),
-    ("12#1203", "12", "1203"),
-    ("１２－１２０３", "12", "1203"),  # full-width, from a Chinese input method
-    ("12 — 1203", "12", "1203"),
-    ("A座1203", "A", "1203"),
-    ("a座1203", "A", "1203"),
-    ("A-1203", "A", "1203"),
-    ("A1203", "A", "1203"),
-    ("12-", "12", ""),
-    ("12栋", "12", ""),
-    ("012栋1203", "12", "1203"),
-])
+
+@pytest.mark.parametrize(
+    "text, building, number",
+    [
+        ("12-1203", "12", "1203"),
+        ("12栋1203", "12", "1203"),
+        ("12幢1203室", "12", "1203"),
+        ("12号楼1203", "12", "1203"),
+        ("12#1203", "12", "1203"),
+        ("１２－１２０３", "12", "1203"),  # full-width, from a Chinese input method
+        ("12 — 1203", "12", "1203"),
+        ("A座1203", "A", "1203"),
+        ("a座1203", "A", "1203"),
+        ("A-1203", "A", "1203"),
+        ("A1203", "A", "1203"),
+        ("12-", "12", ""),
+        ("12栋", "12", ""),
+        ("012栋1203", "12", "1203"),
+    ],
+)
 def test_units_are_read_in_the_forms_people_say_them(text, building, number):
     plan = plan_query(text)
     assert (plan.mode, plan.building, plan.number) == (Mode.unit, building, number)
 
 
-@pytest.mark.parametrize("text, mode, term", [
-    ("1203", Mode.unit, ""),
-    ("1203室", Mode.unit, ""),
-    ("zs", Mode.pinyin, "zs"),
-    ("Zhang San", Mode.pinyin, "zhangsan"),
-    ("xi'an", Mode.pinyin, "xian"),
-    ("张三", Mode.name, "张三"),
-    (" 张 三 ", Mode.name, "张三"),
-    ("13912340001", Mode.phone, "13912340001"),
-    ("139 1234 0001", Mode.phone, "13912340001"),
-    ("+86 139-1234-0001", Mode.phone, "+8613912340001"),
-    ("   ", Mode.empty, ""),
-])
+@pytest.mark.parametrize(
+    "text, mode, term",
+    [
+        ("1203", Mode.unit, ""),
+        ("1203室", Mode.unit, ""),
+        ("zs", Mode.pinyin, "zs"),
+        ("Zhang San", Mode.pinyin, "zhangsan"),
+        ("xi'an", Mode.pinyin, "xian"),
+        ("张三", Mode.name, "张三"),
+        (" 张 三 ", Mode.name, "张三"),
+        ("13912340001", Mode.phone, "13912340001"),
+        ("139 1234 0001", Mode.phone, "13912340001"),
+        ("+86 139-1234-0001", Mode.phone, "+8613912340001"),
+        ("   ", Mode.empty, ""),
+    ],
+)
 def test_modes(text, mode, term):
     plan = plan_query(text)
     assert plan.mode is mode
@@ -77,6 +89,7 @@ def test_modes(text, mode, term):
 
 
 # -- finding people ---------------------------------------------------------------------------
+
 
 def test_pinyin_initials_find_every_match_and_only_them(find):
     assert sorted(names(find("zs"), HitKind.resident)) == sorted(["张三", "赵山", "张帅"])
@@ -109,7 +122,10 @@ def test_unit_in_every_form_finds_its_residents(find):
     for text in ("12-1203", "12栋1203", "12#1203", "12号楼1203室"):
         assert set(names(find(text), HitKind.resident)) == {"张三", "张建国"}, text
     assert {(h.name, h.place) for h in find("1203").hits if h.kind is HitKind.resident} == {
-        ("张三", "12-1203"), ("张建国", "12-1203"), ("王建国", "3-1203")}
+        ("张三", "12-1203"),
+        ("张建国", "12-1203"),
+        ("王建国", "3-1203"),
+    }
 
 
 def test_a_unit_prefix_lists_the_units_in_number_order(find):
@@ -140,8 +156,10 @@ def test_short_pinyin_does_not_match_inside_a_company_name(engine, find):
 
     def add(session):
         full, initials = pinyin_keys("杭州启明建筑设计有限公司")  # ...jian zhu she ji...: "zs"
-        session.add(Company(name="杭州启明建筑设计有限公司", name_pinyin=full,
-                            name_initials=initials))
+        session.add(
+            Company(name="杭州启明建筑设计有限公司", name_pinyin=full, name_initials=initials)
+        )
+
     run_write(engine, add)
     assert names(find("zs"), HitKind.company) == []
     assert names(find("qm"), HitKind.company) == ["杭州启明建筑设计有限公司"]  # after the city
@@ -173,6 +191,7 @@ def test_moved_out_residents_are_not_offered(engine, find, estate):
         row = lock_row(session, Resident, estate.residents["李四"])
         row.active = False
         session.add(row)
+
     run_write(engine, move_out)
     assert names(find("李四")) == []
 
@@ -180,15 +199,23 @@ def test_moved_out_residents_are_not_offered(engine, find, estate):
 def test_many_matches_are_capped_and_say_there_is_more(engine, clock, staff, estate, find):
     def many(session):
         for i in range(search_service.RESIDENT_LIMIT + 5):
-            create_resident(session=session, actor=staff.admin, clock=clock,
-                            resident_in=ResidentCreate(name=f"孙{'一二三四五六七八九十'[i % 10]}{i}"))
+            create_resident(
+                session=session,
+                actor=staff.admin,
+                clock=clock,
+                resident_in=ResidentCreate(name=f"孙{'一二三四五六七八九十'[i % 10]}{i}"),
+            )
+
     run_write(engine, many)
     result = find("孙")
-    assert len([h for h in result.hits if h.kind is HitKind.resident]) == search_service.RESIDENT_LIMIT
+    assert (
+        len([h for h in result.hits if h.kind is HitKind.resident]) == search_service.RESIDENT_LIMIT
+    )
     assert result.more
 
 
 # -- privacy (D-21) ---------------------------------------------------------------------------
+
 
 def test_results_show_phones_masked_only(find):
     for text in ("zs", "张", "12-1203", "1203", "建国", "A座1203", "康宁", "kn"):
@@ -201,8 +228,9 @@ def test_results_show_phones_masked_only(find):
     assert hit.phone == "139****0001"
 
 
-@pytest.mark.parametrize("text", ["13912340001", "139 1234 0001", "+86 13912340001",
-                                  "1391234", "0001 4321 931"])
+@pytest.mark.parametrize(
+    "text", ["13912340001", "139 1234 0001", "+86 13912340001", "1391234", "0001 4321 931"]
+)
 def test_a_phone_number_finds_nobody(find, text):
     result = find(text)
     assert result.phone_refused
@@ -213,7 +241,10 @@ def test_a_residents_number_and_a_stranger_number_answer_alike(find):
     """Whether the number is on record or not, the answer is the same: nothing confirmed."""
     theirs, nobodys = find("13912340001"), find("13700000000")
     assert (theirs.hits, theirs.phone_refused, theirs.more) == (
-        nobodys.hits, nobodys.phone_refused, nobodys.more)
+        nobodys.hits,
+        nobodys.phone_refused,
+        nobodys.more,
+    )
 
 
 def test_search_never_queries_the_phone_column_of_people():
@@ -235,11 +266,13 @@ def test_events_by_pinyin_and_past_events_by_browsing(engine, clock, find):
 
     assert names(find("zqwh"), HitKind.event) == ["社区中秋晚会"]
     assert names(find("zhongqiu"), HitKind.event) == ["社区中秋晚会"]
-    past = run_read(engine, lambda s: directory.browse(session=s, kind=directory.PAST_EVENT,
-                                                       now=clock.now()))
+    past = run_read(
+        engine, lambda s: directory.browse(session=s, kind=directory.PAST_EVENT, now=clock.now())
+    )
     assert [e.name for e in past] == ["消防演练"]
-    coming = run_read(engine, lambda s: directory.browse(session=s, kind=directory.EVENT,
-                                                         now=clock.now()))
+    coming = run_read(
+        engine, lambda s: directory.browse(session=s, kind=directory.EVENT, now=clock.now())
+    )
     assert [e.name for e in coming] == ["社区中秋晚会"]
     counts = run_read(engine, lambda s: directory.browse_counts(session=s, now=clock.now()))
     assert set(counts) == set(directory.BROWSE_KINDS)

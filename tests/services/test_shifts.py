@@ -13,9 +13,17 @@ ALL_OK = {"appearance": True, "desk_tidy": True, "equipment": True}
 
 
 def start(engine, clock, settings, actor, check=None, note=""):
-    return run_write(engine, lambda s: shifts.start_shift(
-        session=s, actor=actor, clock=clock, settings=settings,
-        self_check=ALL_OK if check is None else check, note=note))
+    return run_write(
+        engine,
+        lambda s: shifts.start_shift(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            self_check=ALL_OK if check is None else check,
+            note=note,
+        ),
+    )
 
 
 def test_start_records_the_self_check_and_is_audited(engine, clock, settings, staff):
@@ -54,8 +62,9 @@ def test_one_operator_on_duty_per_post(engine, clock, settings, staff):
     with pytest.raises(InvalidInput) as err:  # another operator at the same post: refused
         start(engine, clock, settings, staff.supervisor)
     assert str(err.value).startswith("李静 (op1) is on duty at 前台 since 11-28 10:00")
-    state = run_read(engine, lambda s: shifts.desk_state(
-        s, user_id=staff.supervisor.user_id, post=settings.post))
+    state = run_read(
+        engine, lambda s: shifts.desk_state(s, user_id=staff.supervisor.user_id, post=settings.post)
+    )
     assert state.shift is None and state.on_duty.code == "op1"
     start(engine, clock, settings.replace(post="车库"), staff.supervisor)
 
@@ -65,8 +74,12 @@ def test_a_supervisor_closes_an_abandoned_shift_with_a_reason(engine, clock, set
     from deskterm.models.shift import LogbookEntry
 
     left = start(engine, clock, settings, staff.operator)
-    close = lambda actor, reason: run_write(engine, lambda s: shifts.close_abandoned(  # noqa: E731
-        session=s, actor=actor, clock=clock, settings=settings, shift_id=left.id, reason=reason))
+    close = lambda actor, reason: run_write(  # noqa: E731
+        engine,
+        lambda s: shifts.close_abandoned(
+            session=s, actor=actor, clock=clock, settings=settings, shift_id=left.id, reason=reason
+        ),
+    )
     with pytest.raises(PermissionDenied):
         close(staff.operator, "走了")
     with pytest.raises(InvalidInput):
@@ -89,15 +102,28 @@ def audit_events(session):
 def test_close_shift(engine, clock, settings, staff):
     shift = start(engine, clock, settings, staff.operator)
     clock.advance(hours=12)
-    closed = run_write(engine, lambda s: shifts.close_shift(
-        session=s, actor=staff.operator, clock=clock, shift_id=shift.id))
+    closed = run_write(
+        engine,
+        lambda s: shifts.close_shift(
+            session=s, actor=staff.operator, clock=clock, shift_id=shift.id
+        ),
+    )
     assert closed.status == ShiftStatus.closed
     assert closed.ended_at == clock.now()
     with pytest.raises(InvalidInput):
-        run_write(engine, lambda s: shifts.close_shift(
-            session=s, actor=staff.operator, clock=clock, shift_id=shift.id))
-    assert run_read(engine, lambda s: shifts.open_shift_of(
-        s, user_id=staff.operator.user_id, post=settings.post)) is None
+        run_write(
+            engine,
+            lambda s: shifts.close_shift(
+                session=s, actor=staff.operator, clock=clock, shift_id=shift.id
+            ),
+        )
+    assert (
+        run_read(
+            engine,
+            lambda s: shifts.open_shift_of(s, user_id=staff.operator.user_id, post=settings.post),
+        )
+        is None
+    )
 
 
 def test_labels_are_translated():
@@ -118,9 +144,17 @@ def sign_handover(engine, clock, settings, actor, shift):
     from deskterm.services.shift import handover
 
     on_shift = Actor(actor.user_id, actor.code, actor.name, actor.role, shift.id)
-    return run_write(engine, lambda s: handover.sign(
-        session=s, actor=on_shift, clock=clock, settings=settings, notices="",
-        physical_items={"keys": 12, "blank_slips": 40}))
+    return run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=on_shift,
+            clock=clock,
+            settings=settings,
+            notices="",
+            physical_items={"keys": 12, "blank_slips": 40},
+        ),
+    )
 
 
 def test_one_person_holds_one_post_at_a_time(engine, clock, settings, staff):
@@ -130,14 +164,19 @@ def test_one_person_holds_one_post_at_a_time(engine, clock, settings, staff):
     with pytest.raises(InvalidInput) as err:
         start(engine, clock, garage, staff.operator)
     assert str(err.value).startswith("You are on duty at 前台 since 11-28 10:00"), err.value
-    state = run_read(engine, lambda s: shifts.desk_state(
-        s, user_id=staff.operator.user_id, post="车库", settings=garage))
+    state = run_read(
+        engine,
+        lambda s: shifts.desk_state(
+            s, user_id=staff.operator.user_id, post="车库", settings=garage
+        ),
+    )
     assert state.shift is None and state.blocked == str(err.value)
     start(engine, clock, garage, staff.supervisor)  # someone else may hold the garage
 
 
-def test_the_writer_of_a_handover_cannot_open_the_next_shift_over_it(engine, clock, settings,
-                                                                      staff):
+def test_the_writer_of_a_handover_cannot_open_the_next_shift_over_it(
+    engine, clock, settings, staff
+):
     shift = start(engine, clock, settings, staff.operator)
     clock.advance(hours=8)
     sign_handover(engine, clock, settings, staff.operator, shift)
@@ -145,17 +184,29 @@ def test_the_writer_of_a_handover_cannot_open_the_next_shift_over_it(engine, clo
     with pytest.raises(InvalidInput) as err:
         start(engine, clock, settings, staff.operator)
     assert "Your handover of 11-28 18:00 waits for the next operator at 前台" in str(err.value)
-    state = run_read(engine, lambda s: shifts.desk_state(
-        s, user_id=staff.operator.user_id, post=settings.post, settings=settings))
+    state = run_read(
+        engine,
+        lambda s: shifts.desk_state(
+            s, user_id=staff.operator.user_id, post=settings.post, settings=settings
+        ),
+    )
     assert state.blocked == str(err.value) and state.pending is not None
     # the post is not blocked: another operator takes it (and the handover) over
-    assert run_read(engine, lambda s: shifts.desk_state(
-        s, user_id=staff.supervisor.user_id, post=settings.post, settings=settings)).blocked is None
+    assert (
+        run_read(
+            engine,
+            lambda s: shifts.desk_state(
+                s, user_id=staff.supervisor.user_id, post=settings.post, settings=settings
+            ),
+        ).blocked
+        is None
+    )
     start(engine, clock, settings, staff.supervisor)
 
 
 def test_a_shift_closed_by_a_supervisor_refuses_its_desk_at_the_next_action(
-        engine, clock, settings, staff):
+    engine, clock, settings, staff
+):
     """check_account runs before every desk action (tui/worker.py): the desk of a shift a
     supervisor closed is refused and signed out; a shift its operator handed over is not."""
     from deskterm.errors import AccountChanged
@@ -163,11 +214,19 @@ def test_a_shift_closed_by_a_supervisor_refuses_its_desk_at_the_next_action(
     from deskterm.services.admin.users import check_account
 
     shift = start(engine, clock, settings, staff.operator)
-    desk = Actor(staff.operator.user_id, "op1", staff.operator.name, staff.operator.role,
-                 shift.id)
+    desk = Actor(staff.operator.user_id, "op1", staff.operator.name, staff.operator.role, shift.id)
     run_read(engine, lambda s: check_account(s, desk))
-    run_write(engine, lambda s: shifts.close_abandoned(
-        session=s, actor=staff.supervisor, clock=clock, settings=settings, shift_id=shift.id, reason="以为已下班"))
+    run_write(
+        engine,
+        lambda s: shifts.close_abandoned(
+            session=s,
+            actor=staff.supervisor,
+            clock=clock,
+            settings=settings,
+            shift_id=shift.id,
+            reason="以为已下班",
+        ),
+    )
     with pytest.raises(AccountChanged) as err:
         run_read(engine, lambda s: check_account(s, desk))
     assert str(err.value).startswith("Your shift at 前台 was closed by a supervisor")

@@ -50,8 +50,11 @@ def _writers_in_source() -> set[str]:
             if not isinstance(fn, ast.FunctionDef):
                 continue
             for node in ast.walk(fn):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id in RECORDS):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in RECORDS
+                ):
                     found.add(f"{path.relative_to(root).as_posix()}:{fn.name}")
     return found
 
@@ -66,8 +69,10 @@ def test_every_writer_of_a_logbook_line_or_handover_item_is_driven_here():
 # `with written_in(...)` block, would be stored in the operator's screen language. Found from
 # the source: each such place must be a function this module drives in both directions below,
 # which runs only inside written_in (its callers wrap it). `i18n.site_text` is the one-word way.
-SITE_WORDS_DRIVEN = {"services/shift/duty.py:_report_gaps",
-                     "services/callbacks/outcomes.py:_dissatisfied_written"}
+SITE_WORDS_DRIVEN = {
+    "services/shift/duty.py:_report_gaps",
+    "services/callbacks/outcomes.py:_dissatisfied_written",
+}
 # a service call's arguments that are refusal sentences (shown, never stored)
 MESSAGE_ARGS = {"message", "required_msg", "what", "label"}
 
@@ -84,8 +89,11 @@ def _model_names() -> set[str]:
     names = set()
     for info in pkgutil.iter_modules(deskterm.models.__path__):
         module = importlib.import_module(f"deskterm.models.{info.name}")
-        names |= {n for n, o in vars(module).items() if inspect.isclass(o)
-                  and issubclass(o, BaseModel) and o.__module__ == module.__name__}
+        names |= {
+            n
+            for n, o in vars(module).items()
+            if inspect.isclass(o) and issubclass(o, BaseModel) and o.__module__ == module.__name__
+        }
     return names
 
 
@@ -94,8 +102,11 @@ def _ui_words(node: ast.AST) -> bool:
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Name):
             return node.func.id == "_"
-        return isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+        return (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
             and _ui_words(node.func.value)
+        )
     if isinstance(node, ast.BoolOp):
         return any(_ui_words(v) for v in node.values)
     if isinstance(node, ast.IfExp):
@@ -113,14 +124,24 @@ def _ui_words_into_records() -> set[str]:
     found = set()
     for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        services = {a.asname or a.name for node in ast.walk(tree)
-                    if isinstance(node, ast.ImportFrom)
-                    and (node.module or "").startswith("deskterm.services") for a in node.names}
-        shielded = {id(sub) for node in ast.walk(tree) if isinstance(node, ast.With)
-                    and any(isinstance(i.context_expr, ast.Call)
-                            and getattr(i.context_expr.func, "id", None) == "written_in"
-                            for i in node.items)
-                    for sub in ast.walk(node)}
+        services = {
+            a.asname or a.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("deskterm.services")
+            for a in node.names
+        }
+        shielded = {
+            id(sub)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.With)
+            and any(
+                isinstance(i.context_expr, ast.Call)
+                and getattr(i.context_expr.func, "id", None) == "written_in"
+                for i in node.items
+            )
+            for sub in ast.walk(node)
+        }
         for fn in ast.walk(tree):
             if not isinstance(fn, ast.FunctionDef):
                 continue
@@ -128,8 +149,10 @@ def _ui_words_into_records() -> set[str]:
                 if not isinstance(call, ast.Call) or id(call) in shielded:
                     continue
                 func = call.func
-                if isinstance(func, ast.Attribute) and func.attr in ("model_construct",
-                                                                     "model_validate"):
+                if isinstance(func, ast.Attribute) and func.attr in (
+                    "model_construct",
+                    "model_validate",
+                ):
                     func = func.value
                 head = func
                 while isinstance(head, ast.Attribute):
@@ -154,7 +177,8 @@ def test_every_app_word_stored_in_a_record_is_in_the_site_s_language():
 
 @pytest.mark.parametrize(("site", "ui"), [("zh_CN", "en"), ("en", "zh_CN")])
 def test_a_dissatisfied_callback_writes_its_complaint_in_the_site_s_language(
-        engine, clock, settings, staff, site, ui):
+    engine, clock, settings, staff, site, ui
+):
     from deskterm.models.complaint import Complaint
     from deskterm.services.callbacks import outcomes as callback_outcomes
     from deskterm.services.callbacks import queue as callbacks
@@ -164,10 +188,22 @@ def test_a_dissatisfied_callback_writes_its_complaint_in_the_site_s_language(
     oid = repaired_order(engine, clock, site_settings, staff.operator)
     cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
     set_language(ui)
-    run_write(engine, lambda s: callback_outcomes.record_callback(
-        session=s, actor=staff.operator, clock=clock, settings=site_settings, callback_id=cb.id,
-        version=cb.version, method="phone", result="dissatisfied", comment="维修工态度差",
-        person="陈阿姨", dissatisfied_action="complaint"))
+    run_write(
+        engine,
+        lambda s: callback_outcomes.record_callback(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=site_settings,
+            callback_id=cb.id,
+            version=cb.version,
+            method="phone",
+            result="dissatisfied",
+            comment="维修工态度差",
+            person="陈阿姨",
+            dissatisfied_action="complaint",
+        ),
+    )
     made = run_read(engine, lambda s: s.exec(select(Complaint)).one())
     if site == "zh_CN":
         assert ENGLISH_WORD.search(made.content + made.department) is None, made
@@ -194,31 +230,57 @@ def test_written_in_changes_only_this_thread_s_language():
 
 
 def _system_lines(engine) -> list[str]:
-    lines = run_read(engine, lambda s: [
-        text for e in s.exec(select(LogbookEntry)).all()
-        for text in (e.what, e.action_taken, e.notified) if text])
-    items = run_read(engine, lambda s: [
-        i.text for i in s.exec(select(HandoverItem).where(HandoverItem.kind == "open")).all()])
+    lines = run_read(
+        engine,
+        lambda s: [
+            text
+            for e in s.exec(select(LogbookEntry)).all()
+            for text in (e.what, e.action_taken, e.notified)
+            if text
+        ],
+    )
+    items = run_read(
+        engine,
+        lambda s: [
+            i.text for i in s.exec(select(HandoverItem).where(HandoverItem.kind == "open")).all()
+        ],
+    )
     return lines + items
 
 
 @pytest.mark.parametrize(("site", "ui"), [("zh_CN", "en"), ("en", "zh_CN")])
-def test_every_line_the_app_writes_is_in_the_site_s_language(engine, clock, settings, staff,
-                                                               site, ui):
+def test_every_line_the_app_writes_is_in_the_site_s_language(
+    engine, clock, settings, staff, site, ui
+):
     site_settings = settings.replace(site_lang=site)
     set_language(ui)  # the operator's screen speaks the other language
     estate = make_estate(engine)
     # services/visitors/slips.py:turn_away
-    run_write(engine, lambda s: visitors.turn_away(
-        session=s, actor=staff.operator, clock=clock, settings=site_settings,
-        slip_in=walk_in(estate, host_call_result="refused", doc_type="none", doc_number=None),
-        cause=visitors.TurnAwayCause.host_refused))
+    run_write(
+        engine,
+        lambda s: visitors.turn_away(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=site_settings,
+            slip_in=walk_in(estate, host_call_result="refused", doc_type="none", doc_number=None),
+            cause=visitors.TurnAwayCause.host_refused,
+        ),
+    )
     # duty.py:close_abandoned, then duty.py:_report_gaps (the next check-in reports the gap)
     left = on_shift(engine, clock, site_settings, staff.operator)
     clock.advance(hours=12)
-    run_write(engine, lambda s: shifts.close_abandoned(
-        session=s, actor=staff.admin, clock=clock, settings=site_settings,
-        shift_id=left.shift_id, reason="未交班"))
+    run_write(
+        engine,
+        lambda s: shifts.close_abandoned(
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            settings=site_settings,
+            shift_id=left.shift_id,
+            reason="未交班",
+        ),
+    )
     outgoing = on_shift(engine, clock, site_settings, staff.supervisor)
     # handover.py:sign (the open items), then handover.py:refuse
     add_visitor(engine, clock, outgoing)
@@ -226,9 +288,17 @@ def test_every_line_the_app_writes_is_in_the_site_s_language(engine, clock, sett
     add_repair(engine, clock, outgoing, "urgent")
     signed = sign(engine, clock, site_settings, outgoing)
     incoming = on_shift(engine, clock, site_settings, staff.admin)
-    run_write(engine, lambda s: handover.refuse(
-        session=s, actor=incoming, clock=clock, settings=site_settings, handover_id=signed.id,
-        reason="钥匙少一把"))
+    run_write(
+        engine,
+        lambda s: handover.refuse(
+            session=s,
+            actor=incoming,
+            clock=clock,
+            settings=site_settings,
+            handover_id=signed.id,
+            reason="钥匙少一把",
+        ),
+    )
     set_language(ui)
     lines = _system_lines(engine)
     assert len(lines) >= 8, lines

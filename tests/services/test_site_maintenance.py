@@ -58,20 +58,32 @@ SIGN_IN_WRITES = ("audit_event", "audit_head", "user", "sign_in_throttle")
 
 def signer(clock, settings, code="admin1"):
     def sign_in(engine):
-        return Actor.from_user(users.sign_in(engine=engine, clock=clock, settings=settings,
-                                             code=code, password=PASSWORD))
+        return Actor.from_user(
+            users.sign_in(
+                engine=engine, clock=clock, settings=settings, code=code, password=PASSWORD
+            )
+        )
+
     return sign_in
 
 
 def issue(engine, clock, settings, n: int) -> list[str]:
-    return [run_write(engine, lambda s: numbering.next_number(
-        session=s, prefix="V", at=clock.now(), tz=settings.timezone)) for _ in range(n)]
+    return [
+        run_write(
+            engine,
+            lambda s: numbering.next_number(
+                session=s, prefix="V", at=clock.now(), tz=settings.timezone
+            ),
+        )
+        for _ in range(n)
+    ]
 
 
 def events(engine, action: str) -> list[dict]:
     with engine.connect() as conn:
-        rows = conn.execute(text("select detail from audit_event where action = :a order by seq"),
-                            {"a": action}).all()
+        rows = conn.execute(
+            text("select detail from audit_event where action = :a order by seq"), {"a": action}
+        ).all()
     return [d if isinstance(d, dict) else json.loads(d) for (d,) in rows]
 
 
@@ -80,8 +92,9 @@ def test_backup_restore_round_trip(engine, clock, settings, tmp_path, empty_targ
     before = issue(engine, clock, settings, 3)
     folder = tmp_path / "backups"
     folder.mkdir()
-    made = maintenance.make_backup(engine=engine, target=folder, actor=staff.admin, clock=clock,
-                                   settings=settings)
+    made = maintenance.make_backup(
+        engine=engine, target=folder, actor=staff.admin, clock=clock, settings=settings
+    )
     assert made.path.parent == folder and maintenance.BACKUP_NAME.match(made.path.name)
     assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
     assert made.engine == ("sqlite" if is_sqlite(engine) else "postgresql")
@@ -112,11 +125,13 @@ def test_backup_restore_round_trip(engine, clock, settings, tmp_path, empty_targ
     target.dispose()
 
 
-def test_restore_is_refused_while_another_connection_is_open(engine, clock, settings, tmp_path,
-                                                              empty_target):
+def test_restore_is_refused_while_another_connection_is_open(
+    engine, clock, settings, tmp_path, empty_target
+):
     staff = make_staff(engine, clock, settings)
-    made = maintenance.make_backup(engine=engine, target=tmp_path, actor=staff.admin, clock=clock,
-                                   settings=settings)
+    made = maintenance.make_backup(
+        engine=engine, target=tmp_path, actor=staff.admin, clock=clock, settings=settings
+    )
     target = empty_target(engine, tmp_path)
     if is_sqlite(target):
         desk = sqlite3.connect(target.url.database)  # a desk that has the file open, idle
@@ -138,19 +153,22 @@ def test_restore_is_refused_while_another_connection_is_open(engine, clock, sett
 
 
 @pytest.mark.parametrize("code", ["op1", "sup1"])
-def test_restore_needs_the_role_of_the_roles_table(engine, clock, settings, tmp_path, code,
-                                                   empty_target):
+def test_restore_needs_the_role_of_the_roles_table(
+    engine, clock, settings, tmp_path, code, empty_target
+):
     staff = make_staff(engine, clock, settings)
-    made = maintenance.make_backup(engine=engine, target=tmp_path, actor=staff.admin, clock=clock,
-                                   settings=settings)
+    made = maintenance.make_backup(
+        engine=engine, target=tmp_path, actor=staff.admin, clock=clock, settings=settings
+    )
     target = empty_target(engine, tmp_path)
     before = maintenance.row_counts(target)
     with pytest.raises(PermissionDenied):
         maintenance.restore(made.path, target, sign_in=signer(clock, settings, code), clock=clock)
     after = maintenance.row_counts(target)
     if is_sqlite(target):  # only the sign-in's own writes, nothing restored
-        assert {k: v for k, v in after.items() if k not in SIGN_IN_WRITES} == \
-            {k: v for k, v in before.items() if k not in SIGN_IN_WRITES}
+        assert {k: v for k, v in after.items() if k not in SIGN_IN_WRITES} == {
+            k: v for k, v in before.items() if k not in SIGN_IN_WRITES
+        }
         assert events(target, "db.restore") == []
     else:  # the database went back to empty
         assert after == {}
@@ -161,8 +179,9 @@ def test_postgresql_restore_wants_an_empty_database(engine, clock, settings, tmp
     if is_sqlite(engine):
         pytest.skip("PostgreSQL only")
     staff = make_staff(engine, clock, settings)
-    made = maintenance.make_backup(engine=engine, target=tmp_path, actor=staff.admin, clock=clock,
-                                   settings=settings)
+    made = maintenance.make_backup(
+        engine=engine, target=tmp_path, actor=staff.admin, clock=clock, settings=settings
+    )
     engine.dispose()
     with pytest.raises(DeskError, match="empty database"):
         maintenance.restore(made.path, engine, sign_in=signer(clock, settings), clock=clock)
@@ -201,10 +220,12 @@ def test_status_says_when_the_last_backup_is_too_old(engine, clock, settings, tm
     staff = make_staff(engine, clock, settings)
     st = maintenance.status(engine=engine, clock=clock, settings=settings)
     assert st.backup_stale and st.last_backup_at is None and st.last_verify_at is None
-    maintenance.make_backup(engine=engine, target=tmp_path, actor=staff.admin, clock=clock,
-                            settings=settings)
-    maintenance.record_verify(engine=engine, clock=clock, result=run_read(engine, audit.verify),
-                              actor=staff.supervisor)
+    maintenance.make_backup(
+        engine=engine, target=tmp_path, actor=staff.admin, clock=clock, settings=settings
+    )
+    maintenance.record_verify(
+        engine=engine, clock=clock, result=run_read(engine, audit.verify), actor=staff.supervisor
+    )
     st = maintenance.status(engine=engine, clock=clock, settings=settings)
     assert not st.backup_stale and st.last_verify_ok is True
     assert st.engine == engine.dialect.name and st.revision == st.head_revision
@@ -225,14 +246,20 @@ def _malformed(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [_not_a_database, _malformed], ids=["not-a-db", "malformed"])
-def test_restore_replaces_a_damaged_sqlite_file_and_keeps_it_aside(sqlite_engine, clock,
-                                                                    settings, tmp_path, damage):
+def test_restore_replaces_a_damaged_sqlite_file_and_keeps_it_aside(
+    sqlite_engine, clock, settings, tmp_path, damage
+):
     """Issue 18 C: restore is the command for a broken database; the broken file is set aside
     as `<name>.damaged-<time>` (with its -wal/-shm), never overwritten, and the backup's staff
     sign in (the damaged file cannot)."""
     staff = make_staff(sqlite_engine, clock, settings)
-    made = maintenance.make_backup(engine=sqlite_engine, target=tmp_path / "b.db",
-                                   actor=staff.admin, clock=clock, settings=settings)
+    made = maintenance.make_backup(
+        engine=sqlite_engine,
+        target=tmp_path / "b.db",
+        actor=staff.admin,
+        clock=clock,
+        settings=settings,
+    )
     target = maintenance.sqlite_path(sqlite_engine)
     with sqlite_engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -241,8 +268,9 @@ def test_restore_replaces_a_damaged_sqlite_file_and_keeps_it_aside(sqlite_engine
     broken = target.read_bytes()
     assert maintenance.sqlite_damage(target) is not None
 
-    result = maintenance.restore(made.path, sqlite_engine, sign_in=signer(clock, settings),
-                                 clock=clock)
+    result = maintenance.restore(
+        made.path, sqlite_engine, sign_in=signer(clock, settings), clock=clock
+    )
 
     assert result.set_aside == maintenance.damaged_name(target, clock.now())
     assert result.set_aside.read_bytes() == broken
@@ -254,11 +282,17 @@ def test_restore_replaces_a_damaged_sqlite_file_and_keeps_it_aside(sqlite_engine
 
 def test_a_readable_target_is_not_set_aside(sqlite_engine, clock, settings, tmp_path):
     staff = make_staff(sqlite_engine, clock, settings)
-    made = maintenance.make_backup(engine=sqlite_engine, target=tmp_path / "b.db",
-                                   actor=staff.admin, clock=clock, settings=settings)
+    made = maintenance.make_backup(
+        engine=sqlite_engine,
+        target=tmp_path / "b.db",
+        actor=staff.admin,
+        clock=clock,
+        settings=settings,
+    )
     assert maintenance.sqlite_damage(maintenance.sqlite_path(sqlite_engine)) is None
     sqlite_engine.dispose()
-    result = maintenance.restore(made.path, sqlite_engine, sign_in=signer(clock, settings),
-                                 clock=clock)
+    result = maintenance.restore(
+        made.path, sqlite_engine, sign_in=signer(clock, settings), clock=clock
+    )
     assert result.set_aside is None
     assert list(tmp_path.rglob("*.damaged-*")) == []

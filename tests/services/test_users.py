@@ -19,26 +19,36 @@ def test_password_is_stored_as_argon2id(engine, staff):
 
 
 def test_sign_in(engine, clock, settings, staff):
-    user = users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
+    user = users.sign_in(
+        engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD
+    )
     assert user.role == Role.operator
 
 
 def test_wrong_password_and_unknown_code_say_the_same(engine, clock, settings, staff):
     with pytest.raises(AuthFailed) as wrong:
-        users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password="nope-nope")
+        users.sign_in(
+            engine=engine, clock=clock, settings=settings, code="op1", password="nope-nope"
+        )
     with pytest.raises(AuthFailed) as unknown:
-        users.sign_in(engine=engine, clock=clock, settings=settings, code="ghost", password="nope-nope")
+        users.sign_in(
+            engine=engine, clock=clock, settings=settings, code="ghost", password="nope-nope"
+        )
     assert str(wrong.value) == str(unknown.value) == "Wrong staff code or password."
 
 
 def test_burst_of_failures_locks_then_unlocks(engine, clock, settings, staff):
     for _ in range(settings.failed_login_limit):
         with pytest.raises(AuthFailed):
-            users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password="bad-password")
+            users.sign_in(
+                engine=engine, clock=clock, settings=settings, code="op1", password="bad-password"
+            )
     with pytest.raises(AuthFailed):  # right password, but locked
         users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
     clock.advance(seconds=users.DELAY_BASE_SECONDS + 1)  # a delay, not a 15-minute lock
-    assert users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
+    assert users.sign_in(
+        engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD
+    )
     with read_session(engine) as session:
         actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.seq))]
     assert actions.count("auth.failed") == settings.failed_login_limit
@@ -47,8 +57,19 @@ def test_burst_of_failures_locks_then_unlocks(engine, clock, settings, staff):
 
 def test_short_password_refused(engine, clock, settings):
     with pytest.raises(InvalidInput, match="at least 8"):
-        run_write(engine, lambda s: users.add_user(session=s, actor=None, clock=clock, settings=settings,
-                                                   code="x1", name="X", role="operator", password="short"))
+        run_write(
+            engine,
+            lambda s: users.add_user(
+                session=s,
+                actor=None,
+                clock=clock,
+                settings=settings,
+                code="x1",
+                name="X",
+                role="operator",
+                password="short",
+            ),
+        )
 
 
 def test_weak_hash_upgraded_on_sign_in(engine, clock, settings, staff):
@@ -69,6 +90,11 @@ def test_weak_hash_upgraded_on_sign_in(engine, clock, settings, staff):
 
 
 def test_disabled_user_cannot_sign_in(engine, clock, settings, staff):
-    run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock, code="op1", active=False))
+    run_write(
+        engine,
+        lambda s: users.set_active(
+            session=s, actor=staff.admin, clock=clock, code="op1", active=False
+        ),
+    )
     with pytest.raises(AuthFailed):
         users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)

@@ -55,16 +55,27 @@ def test_no_full_identity_number_anywhere(sqlite_engine, settings, tmp_path):
     docs = numbers()
     for n, (kind, number) in enumerate(docs):
         slip_in = walk_in(estate, visitor_name=f"访客{n}", doc_type=kind, doc_number=number)
-        run_write(engine, lambda s, i=slip_in: visitors.register_slip(
-            session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=i))
+        run_write(
+            engine,
+            lambda s, i=slip_in: visitors.register_slip(
+                session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=i
+            ),
+        )
         clock.advance(minutes=3)
         if n % 3 == 0 and kind != "passport":  # a typo'd number is refused, not stored
             typo = number[:-2] + number[-1] + number[-2]
             if typo != number:
                 with pytest.raises(InvalidInput):
-                    run_write(engine, lambda s, t=typo, k=kind: visitors.register_slip(
-                        session=s, actor=staff.operator, clock=clock, settings=settings,
-                        slip_in=walk_in(estate, doc_type=k, doc_number=t)))
+                    run_write(
+                        engine,
+                        lambda s, t=typo, k=kind: visitors.register_slip(
+                            session=s,
+                            actor=staff.operator,
+                            clock=clock,
+                            settings=settings,
+                            slip_in=walk_in(estate, doc_type=k, doc_number=t),
+                        ),
+                    )
     slips = run_read(engine, lambda s: list(s.exec(select(VisitorSlip))))
     assert len(slips) == COUNT
     assert slips[0].doc_masked == f"resident_id ****{docs[0][1][-4:]}"
@@ -72,21 +83,45 @@ def test_no_full_identity_number_anywhere(sqlite_engine, settings, tmp_path):
     printed = tmp_path / "data" / "printed.txt"
     printed.parent.mkdir(parents=True, exist_ok=True)
     on_site = run_read(engine, lambda s: list_on_site(session=s, clock=clock, settings=settings))
-    printed.write_text(roll_call_text(on_site, clock.now(), settings)
-                       + "".join(slip_text(s, settings) for s in slips), encoding="utf-8")
+    printed.write_text(
+        roll_call_text(on_site, clock.now(), settings)
+        + "".join(slip_text(s, settings) for s in slips),
+        encoding="utf-8",
+    )
     # the exports of the slips, plain and with --include-pii (admin): the worst case
     db_path = str(engine.url.database)
     engine.dispose()
     for extra in ([], ["--include-pii", "--reason", "privacy test"]):
         out = tmp_path / "data" / f"visitors{len(extra)}.csv"
         done = subprocess.run(
-            [sys.executable, "-m", "deskterm", "export", "visitors", "--db", db_path,
-             "--out", str(out), "--user", "admin1", *extra],
-            env={"DESKTERM_PASSWORD": "secret-pass", "PATH": "/usr/bin:/bin",
-                 "DESKTERM_AUDIT_KEY": os.environ["DESKTERM_AUDIT_KEY"],  # the tests' installation key
-                 "DESKTERM_DATA_DIR": str(tmp_path / "data"),
-                 "DESKTERM_CONFIG_DIR": str(tmp_path / "config")},
-            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], check=False)
+            [
+                sys.executable,
+                "-m",
+                "deskterm",
+                "export",
+                "visitors",
+                "--db",
+                db_path,
+                "--out",
+                str(out),
+                "--user",
+                "admin1",
+                *extra,
+            ],
+            env={
+                "DESKTERM_PASSWORD": "secret-pass",
+                "PATH": "/usr/bin:/bin",
+                "DESKTERM_AUDIT_KEY": os.environ[
+                    "DESKTERM_AUDIT_KEY"
+                ],  # the tests' installation key
+                "DESKTERM_DATA_DIR": str(tmp_path / "data"),
+                "DESKTERM_CONFIG_DIR": str(tmp_path / "config"),
+            },
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         assert f"访客{COUNT - 1}" in out.read_text(encoding="utf-8-sig")
     scanned = [Path(db_path), Path(db_path + "-wal"), *Path(tmp_path).rglob("*")]

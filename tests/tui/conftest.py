@@ -34,11 +34,12 @@ async def settle(pilot) -> None:
 
     app = pilot.app
     for _ in range(20):
-        waiting = [w for w in app.workers
-                   if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        waiting = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
         if waiting:
-            await asyncio.gather(*(w.wait() for w in waiting if w.state != WorkerState.PENDING),
-                                 return_exceptions=True)
+            await asyncio.gather(
+                *(w.wait() for w in waiting if w.state != WorkerState.PENDING),
+                return_exceptions=True,
+            )
         await pilot.pause()
         if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
             break
@@ -61,9 +62,16 @@ def screen_text(app) -> str:
 
 
 def start_shift_for(engine, clock, settings, actor: Actor) -> Actor:
-    shift = run_write(engine, lambda s: shifts.start_shift(
-        session=s, actor=actor, clock=clock, settings=settings,
-        self_check={item: True for item in settings.self_check_items}))
+    shift = run_write(
+        engine,
+        lambda s: shifts.start_shift(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            self_check={item: True for item in settings.self_check_items},
+        ),
+    )
     return Actor(actor.user_id, actor.code, actor.name, actor.role, shift.id)
 
 
@@ -71,18 +79,32 @@ def start_shift_for(engine, clock, settings, actor: Actor) -> Actor:
 def make_desk_app(engine, clock, settings, staff):
     from deskterm.tui.app import make_app
 
-    def build(*, area: str = "dashboard", lang: str = "en", role: str = "operator",
-              on_duty: bool = True, app_settings=None):
+    def build(
+        *,
+        area: str = "dashboard",
+        lang: str = "en",
+        role: str = "operator",
+        on_duty: bool = True,
+        app_settings=None,
+    ):
         # the site speaks the language of the screen unless a test says otherwise (the lines
         # the app writes itself are in the site's language: tests/services/test_site_language.py)
         use = app_settings or settings.replace(site_lang=lang)
-        actor = {"operator": staff.operator, "supervisor": staff.supervisor,
-                 "admin": staff.admin}[role]
+        actor = {"operator": staff.operator, "supervisor": staff.supervisor, "admin": staff.admin}[
+            role
+        ]
         # one operator on duty per post (issue 14): supervisors and admins hold posts of their own
         post = use if role == "operator" else use.replace(post=f"{use.post}-{role}")
         on_shift = start_shift_for(engine, clock, post, actor) if on_duty else None
-        return make_app(settings=use, engine=engine, clock=clock, lang=lang,
-                        cursor_blink=False, actor=on_shift, area=area)
+        return make_app(
+            settings=use,
+            engine=engine,
+            clock=clock,
+            lang=lang,
+            cursor_blink=False,
+            actor=on_shift,
+            area=area,
+        )
 
     return build
 

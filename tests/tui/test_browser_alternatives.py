@@ -30,9 +30,22 @@ ALTERNATIVES = sorted({alt for alt, _what in BROWSER_KEPT.values() if alt.starts
 def test_every_alternative_works_in_every_text_field():
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
     env.update({IN_BROWSER_ENV: "1", "PYTHONPATH": str(ROOT)})
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           f"{__file__}::test_in_the_browser_child"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{__file__}::test_in_the_browser_child",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert re.search(r"\b[1-9]\d* passed", done.stdout), done.stdout
 
@@ -51,6 +64,7 @@ async def press_as_a_terminal_sends_it(pilot, key: str) -> None:
 def _recorder(calls: list, name: str):
     def record(*args, **kwargs):
         calls.append(name)
+
     return record
 
 

@@ -14,7 +14,9 @@ from tests.tui.conftest import SIZE, settle
 
 async def keys(pilot, *items: str) -> None:
     for item in items:
-        await pilot.press(*item) if len(item) > 1 and not item.isascii() else await pilot.press(item)
+        await pilot.press(*item) if len(item) > 1 and not item.isascii() else await pilot.press(
+            item
+        )
     await settle(pilot)
 
 
@@ -37,8 +39,19 @@ async def test_an_admin_renames_adds_and_withdraws_categories(make_desk_app, eng
         assert labels(engine, "zh_CN")["cleaning"] == "环境卫生与保洁"
         assert labels(engine, "en")["cleaning"] == "Cleaning"
         # a new one; a code with a space is refused, the form keeps every field
-        await keys(pilot, "ctrl+n", *"pet noise", "enter", "ctrl+u", *"15", "enter",
-                   "宠物扰民", "tab", *"Pets", "ctrl+s")
+        await keys(
+            pilot,
+            "ctrl+n",
+            *"pet noise",
+            "enter",
+            "ctrl+u",
+            *"15",
+            "enter",
+            "宠物扰民",
+            "tab",
+            *"Pets",
+            "ctrl+s",
+        )
         assert "pet noise" not in labels(engine, "en")
         error = str(app.screen.query_one("#form-error").render())
         assert "1 to 32 letters" in error
@@ -54,8 +67,12 @@ async def test_an_admin_renames_adds_and_withdraws_categories(make_desk_app, eng
         await keys(pilot, "home", *["down"] * list(rows).index("parking"), "enter")
         await keys(pilot, "tab", "tab", "space", "ctrl+s")  # English, then the tick box
         assert "parking" not in labels(engine, "en")
-        events = run_read(engine, lambda s: s.exec(select(AuditEvent.entity_id).where(
-            AuditEvent.action == "complaint_category.save")).all())
+        events = run_read(
+            engine,
+            lambda s: s.exec(
+                select(AuditEvent.entity_id).where(AuditEvent.action == "complaint_category.save")
+            ).all(),
+        )
         assert sorted(events) == ["cleaning", "parking", "pets"]
         await keys(pilot, "escape")
         assert type(app.screen).__name__ == "ComplaintsScreen"

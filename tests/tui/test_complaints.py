@@ -42,8 +42,10 @@ async def test_complaint_closed_on_the_spot(make_desk_app, engine):
         assert c.answer_how == "on_the_spot"
         steps = [st.step for st in run_read(engine, lambda s: complaints.list_steps(s, c.id))]
         assert steps == ["listened", "closed"]
-        assert run_read(engine, lambda s: callbacks.pending_for(
-            s, kind="complaint", subject_id=c.id)) is not None
+        assert (
+            run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
+            is not None
+        )
         assert app.screen.query_one("#list-complaints").total == 0  # nothing awaiting a reply
 
 
@@ -71,8 +73,20 @@ async def test_referred_replied_late_then_called_back_dissatisfied(make_desk_app
         queue = app.screen.query_one("#list-callbacks")
         assert queue.total == 1 and queue.current.cells[1] == c.number
         # result: none chosen yet -> dissatisfied (past "no answer", satisfied, fairly), then the person, then the comment
-        await keys(pilot, "enter", "enter", "down", "down", "down", "down", "enter", "tab", "tab",
-                   "还是经常停", "ctrl+s")
+        await keys(
+            pilot,
+            "enter",
+            "enter",
+            "down",
+            "down",
+            "down",
+            "down",
+            "enter",
+            "tab",
+            "tab",
+            "还是经常停",
+            "ctrl+s",
+        )
         c = the_complaint(engine)
         assert c.status == ComplaintStatus.open and c.replied_at is None
         assert c.reopen_count == 1
@@ -84,10 +98,33 @@ async def test_follow_up_appears_as_due_when_its_day_comes(make_desk_app, engine
     app = make_desk_app(area="complaints")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+n", "shift+tab", "enter", "down", "down",
-                   "down", "down", "down", "down", "enter")  # utility
-        await keys(pilot, "tab", "自来水公司", "tab", "12栋停水检修", "tab", "周二上午停水",
-                   "tab", "张贴停水通知", "tab")
+        await keys(
+            pilot,
+            "ctrl+t",
+            "ctrl+t",
+            "ctrl+n",
+            "shift+tab",
+            "enter",
+            "down",
+            "down",
+            "down",
+            "down",
+            "down",
+            "down",
+            "enter",
+        )  # utility
+        await keys(
+            pilot,
+            "tab",
+            "自来水公司",
+            "tab",
+            "12栋停水检修",
+            "tab",
+            "周二上午停水",
+            "tab",
+            "张贴停水通知",
+            "tab",
+        )
         await keys(pilot, *"12-01")
         await keys(pilot, "ctrl+s")
         comm = run_read(engine, lambda s: s.exec(select(Communication)).one())
@@ -98,8 +135,9 @@ async def test_follow_up_appears_as_due_when_its_day_comes(make_desk_app, engine
         clock.advance(days=2, hours=14)  # Monday 12-01 00:00 desk time
         await keys(pilot, "ctrl+r")
         assert records.total == 1 and records.current.style == "overdue"
-        assert run_read(engine, lambda s: [c.id for c in communications.list_due_follow_ups(
-            s, now=clock.now())]) == [comm.id]
+        assert run_read(
+            engine, lambda s: [c.id for c in communications.list_due_follow_ups(s, now=clock.now())]
+        ) == [comm.id]
         await keys(pilot, "enter", "已张贴通知", "enter")
         assert records.total == 0
     done = run_read(engine, lambda s: s.get(Communication, comm.id))

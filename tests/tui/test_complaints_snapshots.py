@@ -45,23 +45,61 @@ def seed(engine, clock, settings, staff):
     def intake(**kw):
         options = {k: kw.pop(k) for k in ("unit", "close_answer", "refer_to") if k in kw}
         data = ComplaintCreate(**kw)
-        return run_write(engine, lambda s: complaints.intake_complaint(
-            session=s, actor=op, clock=clock, settings=settings, complaint_in=data,
-            steps=("listened", "sympathy"), **options))
+        return run_write(
+            engine,
+            lambda s: complaints.intake_complaint(
+                session=s,
+                actor=op,
+                clock=clock,
+                settings=settings,
+                complaint_in=data,
+                steps=("listened", "sympathy"),
+                **options,
+            ),
+        )
 
-    intake(who_name="张先生", content="楼道灯坏了一周没人修", category="facilities",
-           unit="12-1203", contact="13812345678", refer_to="工程部刘经理")
+    intake(
+        who_name="张先生",
+        content="楼道灯坏了一周没人修",
+        category="facilities",
+        unit="12-1203",
+        contact="13812345678",
+        refer_to="工程部刘经理",
+    )
     clock.advance(hours=3)
-    intake(who_name="华信科技有限公司", who_kind="company", channel="letter",
-           content="来函投诉管理处拒绝开业舞狮", category="service_attitude",
-           severity="severe", refer_to="管理处张经理")
-    intake(who_name="李女士", content="垃圾没有及时清运", category="cleaning",
-           close_answer="已安排清运")
-    run_write(engine, lambda s: communications.record_communication(
-        session=s, actor=op, clock=clock, settings=settings,
-        communication_in=CommunicationCreate(
-            at=clock.now(), party_kind="utility", party_name="自来水公司", subject="12栋停水检修",
-            agreed="周二9点到12点停水", follow_up="张贴停水通知", follow_up_due=clock.now())))
+    intake(
+        who_name="华信科技有限公司",
+        who_kind="company",
+        channel="letter",
+        content="来函投诉管理处拒绝开业舞狮",
+        category="service_attitude",
+        severity="severe",
+        refer_to="管理处张经理",
+    )
+    intake(
+        who_name="李女士",
+        content="垃圾没有及时清运",
+        category="cleaning",
+        close_answer="已安排清运",
+    )
+    run_write(
+        engine,
+        lambda s: communications.record_communication(
+            session=s,
+            actor=op,
+            clock=clock,
+            settings=settings,
+            communication_in=CommunicationCreate(
+                at=clock.now(),
+                party_kind="utility",
+                party_name="自来水公司",
+                subject="12栋停水检修",
+                agreed="周二9点到12点停水",
+                follow_up="张贴停水通知",
+                follow_up_due=clock.now(),
+            ),
+        ),
+    )
     clock.advance(hours=22)  # the first referral is now late
 
 

@@ -17,8 +17,9 @@ async def test_a_slow_older_read_never_shows_under_a_newer_title(make_desk_app, 
         release.wait(5)  # finishes after the next category's read
         return [dashboard.AttentionItem("visitor", 1, "V-STALE", "stale row")]
 
-    monkeypatch.setitem(dashboard.BY_ID, "visitors",
-                        replace(dashboard.BY_ID["visitors"], page=slow_visitors))
+    monkeypatch.setitem(
+        dashboard.BY_ID, "visitors", replace(dashboard.BY_ID["visitors"], page=slow_visitors)
+    )
     app = make_desk_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -25,15 +25,23 @@ def estate(engine):
 
 
 def on_site_slips(engine, staff, clock, settings, estate, names):
-    return [run_write(engine, lambda s, n=n, i=i: visitors.register_slip(
-        session=s, actor=staff.operator, clock=clock, settings=settings,
-        slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1))))
-        for i, n in enumerate(names)]
+    return [
+        run_write(
+            engine,
+            lambda s, n=n, i=i: visitors.register_slip(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                settings=settings,
+                slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1)),
+            ),
+        )
+        for i, n in enumerate(names)
+    ]
 
 
 def status(engine) -> dict[str, SlipStatus]:
-    return run_read(engine, lambda s: {
-        x.number: x.status for x in s.exec(select(VisitorSlip))})
+    return run_read(engine, lambda s: {x.number: x.status for x in s.exec(select(VisitorSlip))})
 
 
 def scan(app, number: str) -> None:
@@ -45,11 +53,13 @@ def scan(app, number: str) -> None:
 
 # -- 1. a scan checks out the scanned slip, in every focus --------------------------------
 async def test_scan_after_browsing_the_list_checks_out_the_scanned_slip(
-        make_desk_app, engine, estate, staff, clock, settings):
+    make_desk_app, engine, estate, staff, clock, settings
+):
     """The issue's path: Enter on the empty field (to the list), ↓↓, Enter opens the third
     slip, Esc; then a scan of another slip. Only the scanned slip leaves."""
-    a, b, c, d = on_site_slips(engine, staff, clock, settings, estate,
-                               ["王一", "王二", "王三", "王四"])
+    a, b, c, d = on_site_slips(
+        engine, staff, clock, settings, estate, ["王一", "王二", "王三", "王四"]
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -61,8 +71,12 @@ async def test_scan_after_browsing_the_list_checks_out_the_scanned_slip(
         scan(app, d.number)
         await settle(pilot)
         await settle(pilot)
-        assert status(engine) == {a.number: "on_site", b.number: "on_site",
-                                  c.number: "on_site", d.number: "left"}
+        assert status(engine) == {
+            a.number: "on_site",
+            b.number: "on_site",
+            c.number: "on_site",
+            d.number: "left",
+        }
         assert d.number in str(app.screen.query_one("#scan-result").render())
         scan(app, d.number)  # scanned twice: refused, nobody else checked out
         await settle(pilot)
@@ -71,18 +85,34 @@ async def test_scan_after_browsing_the_list_checks_out_the_scanned_slip(
         assert "already checked out" in str(app.screen.query_one("#scan-result").render())
 
 
-@pytest.mark.parametrize("where", ["scan field", "on-site list", "slip dialog", "register form",
-                                   "expected view", "dashboard", "repairs", "help"])
-async def test_a_scan_checks_out_whatever_has_the_focus(make_desk_app, engine, estate, staff,
-                                                        clock, settings, where):
+@pytest.mark.parametrize(
+    "where",
+    [
+        "scan field",
+        "on-site list",
+        "slip dialog",
+        "register form",
+        "expected view",
+        "dashboard",
+        "repairs",
+        "help",
+    ],
+)
+async def test_a_scan_checks_out_whatever_has_the_focus(
+    make_desk_app, engine, estate, staff, clock, settings, where
+):
     first, second = on_site_slips(engine, staff, clock, settings, estate, ["王一", "王二"])
     area = {"dashboard": "dashboard", "repairs": "repairs"}.get(where, "visitors")
     app = make_desk_app(area=area)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        keys = {"on-site list": ["enter"], "slip dialog": ["enter", "enter"],
-                "register form": ["ctrl+n"], "expected view": ["ctrl+t"],
-                "help": ["f1"]}.get(where, [])
+        keys = {
+            "on-site list": ["enter"],
+            "slip dialog": ["enter", "enter"],
+            "register form": ["ctrl+n"],
+            "expected view": ["ctrl+t"],
+            "help": ["f1"],
+        }.get(where, [])
         if keys:
             await pilot.press(*keys)
             await settle(pilot)
@@ -102,7 +132,8 @@ async def test_a_scan_checks_out_whatever_has_the_focus(make_desk_app, engine, e
 
 
 async def test_the_digits_of_a_scan_are_not_shortcuts_during_the_host_call(
-        make_desk_app, engine, estate, staff, clock, settings):
+    make_desk_app, engine, estate, staff, clock, settings
+):
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
@@ -123,8 +154,9 @@ async def test_the_digits_of_a_scan_are_not_shortcuts_during_the_host_call(
         assert status(engine)[slip.number] == "left"
 
 
-async def test_typing_at_a_person_s_pace_is_typing_not_a_scan(make_desk_app, engine, estate,
-                                                              staff, clock, settings):
+async def test_typing_at_a_person_s_pace_is_typing_not_a_scan(
+    make_desk_app, engine, estate, staff, clock, settings
+):
     """A name that starts with V, typed by a person (pauses between keys), goes into the field."""
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
     app = make_desk_app(area="visitors")
@@ -142,8 +174,9 @@ async def test_typing_at_a_person_s_pace_is_typing_not_a_scan(make_desk_app, eng
 
 
 # -- 2. Enter opens, a named key acts; a check-out can be undone ---------------------------
-async def test_enter_twice_on_a_slip_does_not_check_it_out(make_desk_app, engine, estate, staff,
-                                                           clock, settings):
+async def test_enter_twice_on_a_slip_does_not_check_it_out(
+    make_desk_app, engine, estate, staff, clock, settings
+):
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
@@ -159,8 +192,9 @@ async def test_enter_twice_on_a_slip_does_not_check_it_out(make_desk_app, engine
         assert status(engine)[slip.number] == "left"
 
 
-async def test_dashboard_enter_enter_does_not_check_out(make_desk_app, engine, estate, staff,
-                                                        clock, settings):
+async def test_dashboard_enter_enter_does_not_check_out(
+    make_desk_app, engine, estate, staff, clock, settings
+):
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
     app = make_desk_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -176,8 +210,9 @@ async def test_dashboard_enter_enter_does_not_check_out(make_desk_app, engine, e
         assert status(engine)[slip.number] == "on_site"
 
 
-async def test_a_check_out_is_undone_within_the_shift(make_desk_app, engine, estate, staff, clock,
-                                                      settings):
+async def test_a_check_out_is_undone_within_the_shift(
+    make_desk_app, engine, estate, staff, clock, settings
+):
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
@@ -195,8 +230,12 @@ async def test_a_check_out_is_undone_within_the_shift(make_desk_app, engine, est
         await pilot.press("u")
         await settle(pilot)
         assert status(engine)[slip.number] == "on_site"
-        undone = run_read(engine, lambda s: s.exec(select(AuditEvent).where(
-            AuditEvent.action == "visitor.checkout_undone")).one())
+        undone = run_read(
+            engine,
+            lambda s: s.exec(
+                select(AuditEvent).where(AuditEvent.action == "visitor.checkout_undone")
+            ).one(),
+        )
         assert undone.user_id == staff.operator.user_id
 
 
@@ -209,86 +248,146 @@ def test_every_write_locks_through_lock_row():
     import deskterm
 
     root = Path(deskterm.__file__).parent
-    by_hand = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py") if p.name != "db.py"
-               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-               if "with_for_update" in line]
+    by_hand = [
+        f"{p.relative_to(root)}:{n}"
+        for p in root.rglob("*.py")
+        if p.name != "db.py"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if "with_for_update" in line
+    ]
     assert by_hand == []
 
 
-def test_a_check_out_of_an_earlier_shift_cannot_be_undone(engine, estate, staff, clock,
-                                                          settings):
+def test_a_check_out_of_an_earlier_shift_cannot_be_undone(engine, estate, staff, clock, settings):
     from deskterm.errors import InvalidInput
     from tests.tui.conftest import start_shift_for
 
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
-    run_write(engine, lambda s: visitors.check_out(session=s, actor=staff.operator, clock=clock,
-                                                   settings=settings, slip_id=slip.id))
+    run_write(
+        engine,
+        lambda s: visitors.check_out(
+            session=s, actor=staff.operator, clock=clock, settings=settings, slip_id=slip.id
+        ),
+    )
     clock.advance(minutes=5)
     later = start_shift_for(engine, clock, settings, staff.supervisor)
     with pytest.raises(InvalidInput, match="during your shift"):
-        run_write(engine, lambda s: visitors.undo_check_out(session=s, actor=later, clock=clock,
-                                                            slip_id=slip.id))
+        run_write(
+            engine,
+            lambda s: visitors.undo_check_out(session=s, actor=later, clock=clock, slip_id=slip.id),
+        )
 
 
 # -- 4. the deny list on every name change, names alike flagged ----------------------------
-@pytest.mark.parametrize(("denied", "typed", "flagged"), [
-    ("钱志刚", "钱志刚", True),      # the same name
-    ("钱志刚", "钱志钢", True),      # the same sound (qian zhi gang)
-    ("Zhang Weiming", "Zhang Weiminh", True),  # one character off
-    ("钱志刚", "钱志", False),       # two characters: only the same sound counts
-    ("王五", "王六", False),
-    # a denied name with something added (issue 16 re-test): contained, after the same
-    # normalisation; a Latin name only as whole words
-    ("黄文斌", "黄文斌先生", True),
-    ("钱志刚", "钱志刚（快递）", True),
-    ("钱志刚", "快递 钱志刚", True),
-    ("钱志刚", "钱志钢先生", True),   # a name alike, with something added
-    ("黄文斌", "黄·文斌", True),
-    ("Zhang Wei", "Mr. Zhang Wei", True),
-    ("Li", "Oliver", False),
-    ("钱志刚", "张三先生", False),
-])
+@pytest.mark.parametrize(
+    ("denied", "typed", "flagged"),
+    [
+        ("钱志刚", "钱志刚", True),  # the same name
+        ("钱志刚", "钱志钢", True),  # the same sound (qian zhi gang)
+        ("Zhang Weiming", "Zhang Weiminh", True),  # one character off
+        ("钱志刚", "钱志", False),  # two characters: only the same sound counts
+        ("王五", "王六", False),
+        # a denied name with something added (issue 16 re-test): contained, after the same
+        # normalisation; a Latin name only as whole words
+        ("黄文斌", "黄文斌先生", True),
+        ("钱志刚", "钱志刚（快递）", True),
+        ("钱志刚", "快递 钱志刚", True),
+        ("钱志刚", "钱志钢先生", True),  # a name alike, with something added
+        ("黄文斌", "黄·文斌", True),
+        ("Zhang Wei", "Mr. Zhang Wei", True),
+        ("Li", "Oliver", False),
+        ("钱志刚", "张三先生", False),
+    ],
+)
 def test_names_alike_on_the_deny_list(engine, staff, clock, denied, typed, flagged):
-    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
-                                               name=denied, reason="推销"))
+    run_write(
+        engine,
+        lambda s: add_deny_entry(
+            session=s, actor=staff.supervisor, clock=clock, name=denied, reason="推销"
+        ),
+    )
     found = run_read(engine, lambda s: visitors.find_deny_match(session=s, name=typed))
     assert (found is not None) == flagged
 
 
-def test_a_name_changed_to_a_denied_one_needs_the_supervisor(engine, estate, staff, clock,
-                                                             settings):
-    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
-                                               name="钱志刚", reason="推销"))
+def test_a_name_changed_to_a_denied_one_needs_the_supervisor(
+    engine, estate, staff, clock, settings
+):
+    run_write(
+        engine,
+        lambda s: add_deny_entry(
+            session=s, actor=staff.supervisor, clock=clock, name="钱志刚", reason="推销"
+        ),
+    )
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
     with pytest.raises(visitors.DenyListMatch, match="钱志钢"):
-        run_write(engine, lambda s: visitors.update_slip(
-            session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
-            changes=VisitorSlipUpdate(visitor_name="钱志钢")))
+        run_write(
+            engine,
+            lambda s: visitors.update_slip(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                slip_id=slip.id,
+                version=1,
+                changes=VisitorSlipUpdate(visitor_name="钱志钢"),
+            ),
+        )
     entry = run_read(engine, lambda s: visitors.find_deny_match(session=s, name="钱志刚"))
-    saved = run_write(engine, lambda s: visitors.update_slip(
-        session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
-        changes=VisitorSlipUpdate(visitor_name="钱志钢"),
-        deny_override=visitors.DenyOverride(staff.supervisor, entry.id)))
+    saved = run_write(
+        engine,
+        lambda s: visitors.update_slip(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            slip_id=slip.id,
+            version=1,
+            changes=VisitorSlipUpdate(visitor_name="钱志钢"),
+            deny_override=visitors.DenyOverride(staff.supervisor, entry.id),
+        ),
+    )
     assert (saved.visitor_name, saved.deny_decided_by) == ("钱志钢", staff.supervisor.user_id)
 
 
-def test_a_rename_gets_the_decision_for_the_entry_it_matches(engine, estate, staff, clock,
-                                                             settings):
+def test_a_rename_gets_the_decision_for_the_entry_it_matches(
+    engine, estate, staff, clock, settings
+):
     """A slip let in over one entry (钱志刚) renamed to a name containing another (黄文斌先生):
     that entry's decision is asked; the old override is not carried over to it."""
-    qian, huang = (run_write(engine, lambda s, n=n: add_deny_entry(
-        session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"))
-        for n in ("钱志刚", "黄文斌"))
-    slip = run_write(engine, lambda s: visitors.register_slip(
-        session=s, actor=staff.operator, clock=clock, settings=settings,
-        slip_in=walk_in(estate, visitor_name="钱志刚", doc_number=valid_resident_id(1)),
-        deny_override=visitors.DenyOverride(staff.supervisor, qian.id)))
+    qian, huang = (
+        run_write(
+            engine,
+            lambda s, n=n: add_deny_entry(
+                session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"
+            ),
+        )
+        for n in ("钱志刚", "黄文斌")
+    )
+    slip = run_write(
+        engine,
+        lambda s: visitors.register_slip(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            slip_in=walk_in(estate, visitor_name="钱志刚", doc_number=valid_resident_id(1)),
+            deny_override=visitors.DenyOverride(staff.supervisor, qian.id),
+        ),
+    )
     assert slip.deny_entry_id == qian.id
 
     def rename(override=None):
-        return run_write(engine, lambda s: visitors.update_slip(
-            session=s, actor=staff.operator, clock=clock, slip_id=slip.id, version=1,
-            changes=VisitorSlipUpdate(visitor_name="黄文斌先生"), deny_override=override))
+        return run_write(
+            engine,
+            lambda s: visitors.update_slip(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                slip_id=slip.id,
+                version=1,
+                changes=VisitorSlipUpdate(visitor_name="黄文斌先生"),
+                deny_override=override,
+            ),
+        )
 
     for override in (None, visitors.DenyOverride(staff.supervisor, qian.id)):
         with pytest.raises(visitors.DenyListMatch) as err:
@@ -302,11 +401,16 @@ def test_a_rename_gets_the_decision_for_the_entry_it_matches(engine, estate, sta
 
 @pytest.mark.parametrize("typed", ["黄文斌先生", "钱志刚（快递）"])
 async def test_a_denied_name_with_something_added_stops_for_the_supervisor(
-        make_desk_app, engine, estate, staff, clock, settings, typed):
+    make_desk_app, engine, estate, staff, clock, settings, typed
+):
     """Registration and a rename on the list: both stop at the supervisor."""
     for name in ("钱志刚", "黄文斌"):
-        run_write(engine, lambda s, n=name: add_deny_entry(
-            session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"))
+        run_write(
+            engine,
+            lambda s, n=name: add_deny_entry(
+                session=s, actor=staff.supervisor, clock=clock, name=n, reason="推销"
+            ),
+        )
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
@@ -322,16 +426,28 @@ async def test_a_denied_name_with_something_added_stops_for_the_supervisor(
         stored = run_read(engine, lambda s: s.get(VisitorSlip, slip.id))
         assert stored.visitor_name == "王一"
     with pytest.raises(visitors.DenyListMatch):
-        run_write(engine, lambda s: visitors.register_slip(
-            session=s, actor=staff.operator, clock=clock, settings=settings,
-            slip_in=walk_in(estate, visitor_name=typed, doc_number=valid_resident_id(2))))
+        run_write(
+            engine,
+            lambda s: visitors.register_slip(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                settings=settings,
+                slip_in=walk_in(estate, visitor_name=typed, doc_number=valid_resident_id(2)),
+            ),
+        )
 
 
-async def test_renaming_on_the_list_asks_the_supervisor(make_desk_app, engine, estate, staff,
-                                                        clock, settings):
+async def test_renaming_on_the_list_asks_the_supervisor(
+    make_desk_app, engine, estate, staff, clock, settings
+):
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["钱志钢"])
-    run_write(engine, lambda s: add_deny_entry(session=s, actor=staff.supervisor, clock=clock,
-                                               name="钱志刚", reason="推销"))
+    run_write(
+        engine,
+        lambda s: add_deny_entry(
+            session=s, actor=staff.supervisor, clock=clock, name="钱志刚", reason="推销"
+        ),
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -350,8 +466,9 @@ async def test_renaming_on_the_list_asks_the_supervisor(make_desk_app, engine, e
         assert stored.visitor_name == "钱志钢"
 
 
-async def test_a_repair_is_closed_only_by_a_named_key(make_desk_app, engine, clock, settings,
-                                                      staff):
+async def test_a_repair_is_closed_only_by_a_named_key(
+    make_desk_app, engine, clock, settings, staff
+):
     """Enter on an order called back: the close names the order and waits for y; the Enter
     typed after it does nothing."""
     from deskterm.models.complaint import Callback
@@ -369,9 +486,19 @@ async def test_a_repair_is_closed_only_by_a_named_key(make_desk_app, engine, clo
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
     callback = run_read(engine, lambda s: s.exec(select(Callback)).one())
-    run_write(engine, lambda s: outcomes.record_callback(
-        session=s, actor=staff.operator, clock=clock, settings=settings,
-        callback_id=callback.id, version=callback.version, method="phone", result="satisfied"))
+    run_write(
+        engine,
+        lambda s: outcomes.record_callback(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            callback_id=callback.id,
+            version=callback.version,
+            method="phone",
+            result="satisfied",
+        ),
+    )
     assert reload(engine, order.id).status == RepairStatus.called_back
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
@@ -448,7 +575,7 @@ async def test_a_list_keeps_the_record_through_refresh_and_re_sort(engine):
 
         # from the database (a read worker): the same, through set_source(keep_position=True)
         def source(keys):
-            return lambda _s, offset, limit: (rows(*keys)[offset:offset + limit], len(keys))
+            return lambda _s, offset, limit: (rows(*keys)[offset : offset + limit], len(keys))
 
         listing.set_source(source(["c", "x", "a", "d"]), keep_position=True)
         await settle(pilot)
@@ -463,11 +590,14 @@ async def test_a_list_keeps_the_record_through_refresh_and_re_sort(engine):
 
 
 # -- 5. typed work is not thrown away by one key -------------------------------------------
-@pytest.mark.parametrize(("area", "opens", "dialog"), [
-    ("complaints", ["ctrl+n"], "ComplaintDialog"),
-    ("visitors", ["ctrl+n"], "RegisterSlipDialog"),
-    ("repairs", ["ctrl+n"], "RepairIntakeDialog"),
-])
+@pytest.mark.parametrize(
+    ("area", "opens", "dialog"),
+    [
+        ("complaints", ["ctrl+n"], "ComplaintDialog"),
+        ("visitors", ["ctrl+n"], "RegisterSlipDialog"),
+        ("repairs", ["ctrl+n"], "RepairIntakeDialog"),
+    ],
+)
 async def test_escape_asks_before_throwing_away_typed_text(make_desk_app, area, opens, dialog):
     app = make_desk_app(area=area)
     async with app.run_test(size=SIZE) as pilot:
@@ -492,7 +622,8 @@ async def test_escape_asks_before_throwing_away_typed_text(make_desk_app, area, 
         await pilot.press("n")  # back to the form, as typed
         await settle(pilot)
         assert app.screen is form and "Zhang" in "".join(
-            getattr(w, "value", "") or getattr(w, "text", "") for w in form.query("Input, TextArea"))
+            getattr(w, "value", "") or getattr(w, "text", "") for w in form.query("Input, TextArea")
+        )
         await pilot.press("escape", "y")
         await settle(pilot)
         assert app.screen is not form and type(app.screen).__name__ != "ConfirmDialog"
@@ -541,14 +672,26 @@ def _focus_shows(widget) -> bool:
     return bool(widget.rich_style.reverse)
 
 
-@pytest.mark.parametrize(("area", "opens"), [
-    ("dashboard", []), ("visitors", []), ("visitors", ["ctrl+n"]), ("inquiries", []),
-    ("visitors", ["ctrl+t", "ctrl+t"]),
-    ("repairs", []), ("repairs", ["ctrl+n"]), ("complaints", []), ("complaints", ["ctrl+n"]),
-    ("logbook", []), ("logbook", ["ctrl+n"]), ("handover", []),
-])
-async def test_every_focusable_widget_shows_focus_without_colour(make_desk_app, monkeypatch,
-                                                                 area, opens):
+@pytest.mark.parametrize(
+    ("area", "opens"),
+    [
+        ("dashboard", []),
+        ("visitors", []),
+        ("visitors", ["ctrl+n"]),
+        ("inquiries", []),
+        ("visitors", ["ctrl+t", "ctrl+t"]),
+        ("repairs", []),
+        ("repairs", ["ctrl+n"]),
+        ("complaints", []),
+        ("complaints", ["ctrl+n"]),
+        ("logbook", []),
+        ("logbook", ["ctrl+n"]),
+        ("handover", []),
+    ],
+)
+async def test_every_focusable_widget_shows_focus_without_colour(
+    make_desk_app, monkeypatch, area, opens
+):
     from deskterm.tui.widgets.field import FormField
 
     monkeypatch.setenv("NO_COLOR", "1")
@@ -568,8 +711,11 @@ async def test_every_focusable_widget_shows_focus_without_colour(make_desk_app, 
             await pilot.pause()
             if not _focus_shows(widget):
                 unseen.append(f"{type(widget).__name__}#{widget.id}")
-            marked = {f.id for f in app.screen.query(FormField)
-                      if f.query_one(".field-label").rich_style.reverse}
+            marked = {
+                f.id
+                for f in app.screen.query(FormField)
+                if f.query_one(".field-label").rich_style.reverse
+            }
             holding = {f.id for f in widget.ancestors_with_self if isinstance(f, FormField)}
             if marked != holding:  # only the focused field's label is marked
                 unseen.append(f"{type(widget).__name__}#{widget.id}: labels {sorted(marked)}")
@@ -590,7 +736,8 @@ async def test_f1_and_f9_work_inside_dialogs_and_help_has_no_rule_codes(make_des
         await settle(pilot)
         assert type(app.screen).__name__ == "HelpDialog"
         shown = str(app.screen.query_one("#help-text").render()) + str(
-            app.screen.query_one("#help-keys").render())
+            app.screen.query_one("#help-keys").render()
+        )
         assert "D-" not in shown
         await pilot.press("f1")
         await settle(pilot)
@@ -630,7 +777,8 @@ def test_no_help_shows_a_rule_code():
 
 
 async def test_typing_on_the_results_keeps_every_key_and_ctrl_f_selects_the_old_query(
-        make_desk_app, engine, clock, staff):
+    make_desk_app, engine, clock, staff
+):
     from tests.inquiry_fixtures import seed_estate
 
     seed_estate(engine, clock, staff.admin)
@@ -681,7 +829,8 @@ class Keys:
 
 @pytest.mark.parametrize("position", [0, 2, 4])
 async def test_an_expected_visitor_checks_in_with_three_keys_wherever_listed(
-        make_desk_app, engine, estate, staff, clock, settings, position):
+    make_desk_app, engine, estate, staff, clock, settings, position
+):
     from datetime import date
 
     from deskterm.models.visitor import ExpectedVisitorCreate
@@ -689,46 +838,56 @@ async def test_an_expected_visitor_checks_in_with_three_keys_wherever_listed(
 
     names = ["赵一", "钱二", "孙三", "李四", "周五"]
     for name in names:
-        run_write(engine, lambda s, n=name: add_expected(
-            session=s, actor=staff.operator, clock=clock, settings=settings,
-            expected_in=ExpectedVisitorCreate(visitor_name=n, headcount=1,
-                                              expected_on=date(2026, 11, 28),
-                                              host_company_id=estate.company)))
+        run_write(
+            engine,
+            lambda s, n=name: add_expected(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                settings=settings,
+                expected_in=ExpectedVisitorCreate(
+                    visitor_name=n,
+                    headcount=1,
+                    expected_on=date(2026, 11, 28),
+                    host_company_id=estate.company,
+                ),
+            ),
+        )
     wanted = names[position]
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys.press("ctrl+t")      # Expected today
+        await keys.press("ctrl+t")  # Expected today
         from deskterm.rules.pinyin import pinyin_keys
+
         await keys.type(pinyin_keys(wanted)[1])  # found by name: its initials
-        await keys.press("enter")       # has arrived
-        await keys.press("enter")       # document sighted: the slip
+        await keys.press("enter")  # has arrived
+        await keys.press("enter")  # document sighted: the slip
         assert keys.count <= 3
     arrived = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
     assert arrived.visitor_name == wanted
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-async def test_a_walk_in_with_another_purpose_in_twelve_keys(make_desk_app, engine, estate,
-                                                             lang):
+async def test_a_walk_in_with_another_purpose_in_twelve_keys(make_desk_app, engine, estate, lang):
     app = make_desk_app(area="visitors", lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
         await keys.press("ctrl+n")
         await keys.type("王五")
-        await keys.press("enter")          # -> people (1)
-        await keys.press("enter")          # -> document type (resident ID card)
-        await keys.press("tab")            # -> number
+        await keys.press("enter")  # -> people (1)
+        await keys.press("enter")  # -> document type (resident ID card)
+        await keys.press("tab")  # -> number
         await keys.type(valid_resident_id(7))
-        await keys.press("enter")          # -> visiting
+        await keys.press("enter")  # -> visiting
         await keys.type("zs")
-        await keys.press("enter")          # take 12-1203 张三 -> purpose
+        await keys.press("enter")  # take 12-1203 张三 -> purpose
         assert app.focused.id == "purpose-input"
         await keys.press("d" if lang == "en" else "s")  # Delivery / 送(song)货
-        await keys.press("ctrl+s")         # check the form -> host call
-        await keys.press("a")              # the host agreed
+        await keys.press("ctrl+s")  # check the form -> host call
+        await keys.press("a")  # the host agreed
         assert keys.count <= 12, keys.count
     slip = run_read(engine, lambda s: s.exec(select(VisitorSlip)).one())
     assert slip.purpose == "delivery"
@@ -740,22 +899,38 @@ def test_every_drop_down_has_type_ahead():
     import re
 
     root = pathlib.Path(__file__).parents[2] / "deskterm" / "tui"
-    plain = [str(p) for p in root.rglob("*.py")
-             if re.search(r"(?<![\w.])Select\(", p.read_text(encoding="utf-8"))
-             and p.name != "select.py"]
+    plain = [
+        str(p)
+        for p in root.rglob("*.py")
+        if re.search(r"(?<![\w.])Select\(", p.read_text(encoding="utf-8")) and p.name != "select.py"
+    ]
     assert plain == []
 
 
 # -- 8. 80 columns, both languages: no key cut short ---------------------------------------
 AREA_OPENERS = [
-    ("dashboard", []), ("visitors", []), ("visitors", ["ctrl+t"]),
-    ("visitors", ["ctrl+t", "ctrl+t"]), ("visitors", ["ctrl+t", "ctrl+t", "ctrl+t"]),
-    ("visitors", ["ctrl+n"]), ("visitors", ["ctrl+t", "ctrl+n"]), ("inquiries", []),
-    ("inquiries", ["ctrl+t"]), ("inquiries", ["ctrl+t", "ctrl+t"]), ("repairs", []),
-    ("repairs", ["ctrl+n"]), ("complaints", []), ("complaints", ["ctrl+n"]), ("logbook", []),
-    ("logbook", ["ctrl+n"]), ("handover", []), ("visitors", ["f1"]),
-    ("repairs", ["ctrl+t"]), ("repairs", ["ctrl+t", "ctrl+t"]),
-    ("repairs", ["ctrl+t", "ctrl+t", "ctrl+t"]), ("complaints", ["ctrl+t"]),
+    ("dashboard", []),
+    ("visitors", []),
+    ("visitors", ["ctrl+t"]),
+    ("visitors", ["ctrl+t", "ctrl+t"]),
+    ("visitors", ["ctrl+t", "ctrl+t", "ctrl+t"]),
+    ("visitors", ["ctrl+n"]),
+    ("visitors", ["ctrl+t", "ctrl+n"]),
+    ("inquiries", []),
+    ("inquiries", ["ctrl+t"]),
+    ("inquiries", ["ctrl+t", "ctrl+t"]),
+    ("repairs", []),
+    ("repairs", ["ctrl+n"]),
+    ("complaints", []),
+    ("complaints", ["ctrl+n"]),
+    ("logbook", []),
+    ("logbook", ["ctrl+n"]),
+    ("handover", []),
+    ("visitors", ["f1"]),
+    ("repairs", ["ctrl+t"]),
+    ("repairs", ["ctrl+t", "ctrl+t"]),
+    ("repairs", ["ctrl+t", "ctrl+t", "ctrl+t"]),
+    ("complaints", ["ctrl+t"]),
     ("complaints", ["ctrl+t", "ctrl+t"]),
 ]
 
@@ -768,8 +943,9 @@ def _catalog_msgids() -> set[str]:
     ids: set[str] = set()
     for po in (LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po"):
         with po.open("rb") as fh:
-            ids |= {m.id if isinstance(m.id, str) else m.id[0]
-                    for m in read_po(fh) if m.id and m.string}
+            ids |= {
+                m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id and m.string
+            }
     return ids
 
 
@@ -806,17 +982,39 @@ def _record_lookups(request):
 
 # What an English word on a Chinese screen may be: key names (the footer's ^s, f1, esc),
 # the program's name, a pinyin example in a hint, and the records' numbers.
-ENGLISH_ALLOWED = {"deskterm", "zhangsan", "esc", "enter", "tab", "del", "ins", "home", "end", "pgup",
-                   "pgdn", "space", "shift", "ctrl", "alt", "op1", "sup1", "admin1", "up",
-                   "down", "left", "right"}
+ENGLISH_ALLOWED = {
+    "deskterm",
+    "zhangsan",
+    "esc",
+    "enter",
+    "tab",
+    "del",
+    "ins",
+    "home",
+    "end",
+    "pgup",
+    "pgdn",
+    "space",
+    "shift",
+    "ctrl",
+    "alt",
+    "op1",
+    "sup1",
+    "admin1",
+    "up",
+    "down",
+    "left",
+    "right",
+}
 
 
 def english_words(app) -> list[str]:
     from tests.tui.conftest import screen_text
 
     words = re.findall(r"[A-Za-z][A-Za-z'’]{2,}", screen_text(app))
-    return sorted({w for w in words if w.lower() not in ENGLISH_ALLOWED
-                   and not re.fullmatch(r"[VRC]\d+", w)})
+    return sorted(
+        {w for w in words if w.lower() not in ENGLISH_ALLOWED and not re.fullmatch(r"[VRC]\d+", w)}
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
@@ -827,8 +1025,15 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, request, lang):
 
     from deskterm.tui.widgets.footer import FooterKeys
 
-    fkeys = {"dashboard": "f2", "visitors": "f3", "inquiries": "f4", "repairs": "f5",
-             "complaints": "f6", "logbook": "f7", "handover": "f8"}
+    fkeys = {
+        "dashboard": "f2",
+        "visitors": "f3",
+        "inquiries": "f4",
+        "repairs": "f5",
+        "complaints": "f6",
+        "logbook": "f7",
+        "handover": "f8",
+    }
     problems = []
     app = make_desk_app(lang=lang)
     looked_up = _record_lookups(request) if lang == "zh_CN" else None
@@ -850,8 +1055,11 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, request, lang):
                     problems.append(f"{where}: keys run past the edge: {drawn[-12:]!r}")
                 if " f1 " not in drawn and not app.screen.is_modal:  # (a dialog lists its own)
                     problems.append(f"{where}: no f1 Help")
-                left_out = [f"{k.display} {k.description}" for k in keys.keys
-                            if k.enabled and k not in keys.fitted()]
+                left_out = [
+                    f"{k.display} {k.description}"
+                    for k in keys.keys
+                    if k.enabled and k not in keys.fitted()
+                ]
                 if left_out:  # a key that applies now is never left off (^r Refresh, ^f Search)
                     problems.append(f"{where}: left off {left_out}")
             if looked_up is not None:  # text not in the catalog, or English left on screen
@@ -872,8 +1080,9 @@ async def test_every_footer_fits_80_columns_whole(make_desk_app, request, lang):
             await pilot.pause(1.0)  # Textual writes its "No matches found" after 0.5 s
             await settle(pilot)
             problems += [f"palette: not in the zh catalog: {m!r}" for m in looked_up()]
-            problems += [f"palette: English on screen: {w!r}" for w in english_words(app)
-                         if w != "qqxx"]
+            problems += [
+                f"palette: English on screen: {w!r}" for w in english_words(app) if w != "qqxx"
+            ]
             if "没有匹配的命令" not in screen_text(app):
                 problems.append("palette: no word for nothing found")
     assert problems == [], problems
@@ -947,9 +1156,15 @@ def test_a_logbook_entry_has_one_live_correction(engine, staff, clock, settings)
     actor = start_shift_for(engine, clock, settings, staff.operator)
 
     def add(what, corrects=None):
-        return run_write(engine, lambda s: logbook.add_entry(
-            session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
-                category="security", what=what, corrects_id=corrects)))
+        return run_write(
+            engine,
+            lambda s: logbook.add_entry(
+                session=s,
+                actor=actor,
+                clock=clock,
+                entry_in=LogbookEntryCreate(category="security", what=what, corrects_id=corrects),
+            ),
+        )
 
     first = add("大堂门禁故障")
     fixed = add("更正:东门门禁故障", first.id)
@@ -958,11 +1173,13 @@ def test_a_logbook_entry_has_one_live_correction(engine, staff, clock, settings)
     assert add("更正的更正", fixed.id).corrects_id == fixed.id
 
 
-async def test_a_slip_prints_at_issue_when_a_printer_is_set(make_desk_app, engine, estate,
-                                                            settings, tmp_path):
+async def test_a_slip_prints_at_issue_when_a_printer_is_set(
+    make_desk_app, engine, estate, settings, tmp_path
+):
     printed = tmp_path / "printer.txt"
-    app = make_desk_app(area="visitors", app_settings=settings.replace(
-        print_command=f"tee {printed}"))
+    app = make_desk_app(
+        area="visitors", app_settings=settings.replace(print_command=f"tee {printed}")
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n", *"Li Lei", "enter")
@@ -989,25 +1206,49 @@ def test_two_databases_save_their_sheets_apart(tmp_path):
     assert one.parent == tmp_path and one.name.startswith("desk-")
 
 
-def test_the_handover_lists_lost_slips_and_logbook_lines_as_corrected(engine, estate, staff,
-                                                                      clock, settings):
+def test_the_handover_lists_lost_slips_and_logbook_lines_as_corrected(
+    engine, estate, staff, clock, settings
+):
     from deskterm.models.shift import LogbookEntryCreate
     from deskterm.services.shift import handover, logbook
     from tests.tui.conftest import start_shift_for
 
     actor = start_shift_for(engine, clock, settings, staff.operator)
     (slip,) = on_site_slips(engine, staff, clock, settings, estate, ["王一"])
-    run_write(engine, lambda s: visitors.check_out(session=s, actor=actor, clock=clock,
-                                                   settings=settings, slip_id=slip.id,
-                                                   slip_returned=False))
-    first = run_write(engine, lambda s: logbook.add_entry(
-        session=s, actor=actor, clock=clock,
-        entry_in=LogbookEntryCreate(category="security", what="东门门禁故障")))
-    run_write(engine, lambda s: logbook.add_entry(
-        session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
-            category="security", what="更正:西门门禁故障", corrects_id=first.id)))
-    draft = run_read(engine, lambda s: handover.collect(session=s, actor=actor, clock=clock,
-                                                        settings=settings))
+    run_write(
+        engine,
+        lambda s: visitors.check_out(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            slip_id=slip.id,
+            slip_returned=False,
+        ),
+    )
+    first = run_write(
+        engine,
+        lambda s: logbook.add_entry(
+            session=s,
+            actor=actor,
+            clock=clock,
+            entry_in=LogbookEntryCreate(category="security", what="东门门禁故障"),
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: logbook.add_entry(
+            session=s,
+            actor=actor,
+            clock=clock,
+            entry_in=LogbookEntryCreate(
+                category="security", what="更正:西门门禁故障", corrects_id=first.id
+            ),
+        ),
+    )
+    draft = run_read(
+        engine, lambda s: handover.collect(session=s, actor=actor, clock=clock, settings=settings)
+    )
     texts = [(i.kind, i.ref, i.text) for i in draft.open_items]
     assert ("visitor", slip.number, "王一: slip not returned (lost)") in texts
     logbook_lines = [t for k, _r, t in texts if k == "logbook"]
@@ -1020,9 +1261,18 @@ async def test_the_host_picker_shows_a_company_s_whole_name(make_desk_app, engin
 
     name = "杭州万象网络科技有限公司"
     full, initials = pinyin_keys(name)
-    run_write(engine, lambda s: s.add(Company(name=name, unit_id=estate.unit_a1203,
-                                              name_pinyin=full, name_initials=initials,
-                                              phone="057188889999")))
+    run_write(
+        engine,
+        lambda s: s.add(
+            Company(
+                name=name,
+                unit_id=estate.unit_a1203,
+                name_pinyin=full,
+                name_initials=initials,
+                phone="057188889999",
+            )
+        ),
+    )
     app = make_desk_app(area="visitors", lang="zh_CN")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -1032,8 +1282,7 @@ async def test_the_host_picker_shows_a_company_s_whole_name(make_desk_app, engin
         await settle(pilot)
         await settle(pilot)
         options = app.screen.query_one("#host-matches")
-        prompts = [options.get_option_at_index(i).prompt.plain
-                   for i in range(options.option_count)]
+        prompts = [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
         assert any(name in p for p in prompts), prompts
 
 
@@ -1055,17 +1304,26 @@ def test_the_signed_sheet_keeps_due_times(engine, clock, settings, staff):
     actor = start_shift_for(engine, clock, settings, staff.operator)
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, actor, order_in(estate.unit_1203))
-    signed = run_write(engine, lambda s: handover.sign(
-        session=s, actor=actor, clock=clock, settings=settings, notices="",
-        physical_items={item: 1 for item in settings.physical_items}))
+    signed = run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            notices="",
+            physical_items={item: 1 for item in settings.physical_items},
+        ),
+    )
     sheet = run_read(engine, lambda s: handover.load_sheet(s, signed.id))
     text = handover.render_text(sheet, settings)
     line = next(x for x in text.splitlines() if order.number in x)
     assert " · due 12-01 10:00" in line  # the fix deadline, on paper too
 
 
-async def test_a_callback_result_is_chosen_and_the_save_key_names_it(make_desk_app, engine,
-                                                                    clock, settings, staff):
+async def test_a_callback_result_is_chosen_and_the_save_key_names_it(
+    make_desk_app, engine, clock, settings, staff
+):
     """F6-like path (Ctrl+T to the callbacks, Enter, Ctrl+S) records nothing: no outcome is
     pre-filled; once one is chosen, the line above the footer names it and the callback."""
     from textual.widgets import Select
@@ -1075,11 +1333,19 @@ async def test_a_callback_result_is_chosen_and_the_save_key_names_it(make_desk_a
     from deskterm.tui.dialogs.callback_form import CallbackDialog
     from tests.tui.conftest import screen_text
 
-    complaint = run_write(engine, lambda s: complaints.intake_complaint(
-        session=s, actor=staff.operator, clock=clock, settings=settings,
-        complaint_in=ComplaintCreate(who_name="A座业主", content="暖气不热",
-                                     contact="139 0000 2222"),
-        close_answer="维修员已修好"))
+    complaint = run_write(
+        engine,
+        lambda s: complaints.intake_complaint(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            complaint_in=ComplaintCreate(
+                who_name="A座业主", content="暖气不热", contact="139 0000 2222"
+            ),
+            close_answer="维修员已修好",
+        ),
+    )
     app = make_desk_app(area="complaints")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -1126,7 +1392,7 @@ def test_no_catalog_string_carries_a_rule_code():
     for area, cat in tool.catalogs().items():
         for m in cat:
             for text in (m.id, m.string):
-                for one in (text if isinstance(text, tuple) else (text,)):
+                for one in text if isinstance(text, tuple) else (text,):
                     if one and re.search(RULE_CODE, one):
                         found.append(f"{area}: {one}")
     assert found == []
@@ -1186,8 +1452,7 @@ async def test_a_blank_count_is_named_when_signing(make_desk_app, settings):
         assert "is blank" not in screen_text(app)
 
 
-async def test_the_chosen_host_call_radio_shows_without_colour(make_desk_app, estate,
-                                                               monkeypatch):
+async def test_the_chosen_host_call_radio_shows_without_colour(make_desk_app, estate, monkeypatch):
     """The host-call choices all draw ▐●▌: the chosen one is bold and underlined."""
     from textual.widgets import RadioButton, RadioSet
 
@@ -1195,8 +1460,18 @@ async def test_the_chosen_host_call_radio_shows_without_colour(make_desk_app, es
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+n", *"王五", "enter", "enter", "tab", *valid_resident_id(7),
-                          "enter", *"zs", "enter", "ctrl+s")
+        await pilot.press(
+            "ctrl+n",
+            *"王五",
+            "enter",
+            "enter",
+            "tab",
+            *valid_resident_id(7),
+            "enter",
+            *"zs",
+            "enter",
+            "ctrl+s",
+        )
         await settle(pilot)
         await settle(pilot)
         sets = list(app.screen.query(RadioSet))
@@ -1212,8 +1487,15 @@ async def test_the_chosen_host_call_radio_shows_without_colour(make_desk_app, es
 
 # -- 6. a refused save: the field is marked, in view, named, and holds the typing ----------
 async def _open_from_dashboard(app, pilot, area: str, opens: list[str]) -> None:
-    fkeys = {"dashboard": "f2", "visitors": "f3", "inquiries": "f4", "repairs": "f5",
-             "complaints": "f6", "logbook": "f7", "handover": "f8"}
+    fkeys = {
+        "dashboard": "f2",
+        "visitors": "f3",
+        "inquiries": "f4",
+        "repairs": "f5",
+        "complaints": "f6",
+        "logbook": "f7",
+        "handover": "f8",
+    }
     for _ in range(3):  # back to the area screen
         if app.screen is app.screen_stack[0]:
             break
@@ -1226,8 +1508,9 @@ async def _open_from_dashboard(app, pilot, area: str, opens: list[str]) -> None:
     await settle(pilot)
 
 
-async def test_a_refused_field_is_marked_named_in_view_and_takes_the_typing(make_desk_app,
-                                                                          monkeypatch):
+async def test_a_refused_field_is_marked_named_in_view_and_takes_the_typing(
+    make_desk_app, monkeypatch
+):
     """Every dialog with fields that the areas open (the openers of the 80x24 walk below): for
     each of its fields, a save refused for that field (InvalidInput(field=...), what every
     save_with dialog gets) marks it without colour (✗ and an underlined label), names it in the
@@ -1275,17 +1558,24 @@ async def test_a_refused_field_is_marked_named_in_view_and_takes_the_typing(make
                     before = field.control.value
                     await pilot.press("q")
                     await settle(pilot)
-                    if field.control.value != before + "q" and not field.control.value.endswith("q"):
+                    if field.control.value != before + "q" and not field.control.value.endswith(
+                        "q"
+                    ):
                         problems.append(f"{where}: the typed key went elsewhere")
                 field.error = ""
-    assert seen >= {"RegisterSlipDialog", "RepairIntakeDialog", "ComplaintDialog",
-                    "LogbookEntryDialog"}, seen
+    assert seen >= {
+        "RegisterSlipDialog",
+        "RepairIntakeDialog",
+        "ComplaintDialog",
+        "LogbookEntryDialog",
+    }, seen
     assert problems == [], problems
 
 
 # -- 2. a wrong contact outcome is corrected from the inquiry log -------------------------
-async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(make_desk_app, engine,
-                                                                         clock, staff):
+async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(
+    make_desk_app, engine, clock, staff
+):
     from deskterm.models.inquiry import ContactAttempt, Inquiry, InquiryCreate
     from deskterm.services.inquiries import log as inquiries
     from tests.inquiry_fixtures import seed_estate
@@ -1295,11 +1585,21 @@ async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(make_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         actor = app.actor
-        inquiry = run_write(engine, lambda s: inquiries.open_inquiry(
-            session=s, actor=actor, clock=clock,
-            inquiry_in=InquiryCreate(topic="找人", target_text="12-1203 张三")))
-        run_write(engine, lambda s: inquiries.record_attempt(
-            session=s, actor=actor, clock=clock, inquiry_id=inquiry.id, outcome="transferred"))
+        inquiry = run_write(
+            engine,
+            lambda s: inquiries.open_inquiry(
+                session=s,
+                actor=actor,
+                clock=clock,
+                inquiry_in=InquiryCreate(topic="找人", target_text="12-1203 张三"),
+            ),
+        )
+        run_write(
+            engine,
+            lambda s: inquiries.record_attempt(
+                session=s, actor=actor, clock=clock, inquiry_id=inquiry.id, outcome="transferred"
+            ),
+        )
         await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")  # the inquiry log
         await settle(pilot)
         await pilot.press("ctrl+e")
@@ -1310,10 +1610,13 @@ async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(make_
         await pilot.press("n", "tab", *"wrong key", "ctrl+s")  # "no answer", the reason, save
         await settle(pilot)
         assert app.screen is not dialog
-        rows = run_read(engine, lambda s: list(s.exec(
-            select(ContactAttempt).order_by(ContactAttempt.id))))
+        rows = run_read(
+            engine, lambda s: list(s.exec(select(ContactAttempt).order_by(ContactAttempt.id)))
+        )
         assert [(r.outcome, r.corrects_id, r.reason) for r in rows] == [
-            ("transferred", None, ""), ("no_answer", rows[0].id, "wrong key")]
+            ("transferred", None, ""),
+            ("no_answer", rows[0].id, "wrong key"),
+        ]
         assert run_read(engine, lambda s: s.get(Inquiry, inquiry.id)).outcome is None
         await pilot.press("ctrl+e")  # the correction can be corrected, never the original twice
         await settle(pilot)
@@ -1323,24 +1626,41 @@ async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(make_
 # -- 9. the blank-slip count moves with the slips issued ----------------------------------
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 async def test_the_handover_shows_the_expected_blank_slips_and_names_a_difference(
-        make_desk_app, engine, clock, settings, staff, estate, lang):
+    make_desk_app, engine, clock, settings, staff, estate, lang
+):
     from textual.widgets import Input
 
     from deskterm.services.shift import handover
     from tests.tui.conftest import screen_text, start_shift_for
 
     before = start_shift_for(engine, clock, settings, staff.supervisor)
-    run_write(engine, lambda s: handover.sign(
-        session=s, actor=before, clock=clock, settings=settings, notices="",
-        physical_items={item: 47 if item == "blank_slips" else 1
-                        for item in settings.physical_items}))
+    run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=before,
+            clock=clock,
+            settings=settings,
+            notices="",
+            physical_items={
+                item: 47 if item == "blank_slips" else 1 for item in settings.physical_items
+            },
+        ),
+    )
     app = make_desk_app(area="handover", lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         actor = app.actor
         for name in ("张三", "李四"):
-            run_write(engine, lambda s, n=name: visitors.register_slip(
-                session=s, actor=actor, clock=clock, settings=settings,
-                slip_in=walk_in(estate, visitor_name=n)))
+            run_write(
+                engine,
+                lambda s, n=name: visitors.register_slip(
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    settings=settings,
+                    slip_in=walk_in(estate, visitor_name=n),
+                ),
+            )
         await settle(pilot)
         await pilot.press("ctrl+r")  # gather again: two slips issued since the screen opened
         await settle(pilot)
@@ -1360,22 +1680,33 @@ async def test_the_handover_shows_the_expected_blank_slips_and_names_a_differenc
         box.focus()
         await pilot.press("end", "backspace", "backspace", "4", "4")
         await settle(pilot)
-        assert ("44counted:1fewerthanexpected" in shown() if lang == "en"
-                else "实点44：比应有数少1" in shown())
+        assert (
+            "44counted:1fewerthanexpected" in shown()
+            if lang == "en"
+            else "实点44：比应有数少1" in shown()
+        )
         assert box.value == "44"
 
 
 # -- 3. the board keeps its overdue rows in view after an intake ---------------------------
-async def test_after_an_intake_the_overdue_orders_stay_in_view(make_desk_app, engine, clock,
-                                                                settings, staff):
+async def test_after_an_intake_the_overdue_orders_stay_in_view(
+    make_desk_app, engine, clock, settings, staff
+):
     from deskterm.models.repair import RepairScope
     from tests.services.test_repairs_support import create, make_repair_estate, order_in
 
     estate = make_repair_estate(engine)
     op = staff.operator
-    overdue = [create(engine, clock, settings, op, order_in(
-        None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"))
-        for n in (1, 2, 3)]
+    overdue = [
+        create(
+            engine,
+            clock,
+            settings,
+            op,
+            order_in(None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"),
+        )
+        for n in (1, 2, 3)
+    ]
     clock.advance(hours=3)  # urgent: on site within 2 h, so these three are late
     for i in range(12):
         create(engine, clock, settings, op, order_in(estate.unit_1203, description=f"暖气 {i}"))
@@ -1383,8 +1714,9 @@ async def test_after_an_intake_the_overdue_orders_stay_in_view(make_desk_app, en
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab",
-                          *"卧室暖气片不热", "ctrl+s")
+        await pilot.press(
+            "ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab", *"卧室暖气片不热", "ctrl+s"
+        )
         await settle(pilot)
         await pilot.press("escape")  # the print offer: back to the board
         await settle(pilot)
@@ -1419,7 +1751,8 @@ def test_every_refused_field_goes_through_show_refusal():
         lines = path.read_text(encoding="utf-8").splitlines()
         for i, line in enumerate(lines):
             if ".focus_input()" in line and any(
-                    re.search(r"\.error = (?!\"\")", before) for before in lines[max(0, i - 3):i]):
+                re.search(r"\.error = (?!\"\")", before) for before in lines[max(0, i - 3) : i]
+            ):
                 by_hand.append(f"{path.relative_to(root)}:{i + 1}")
     assert by_hand == []
 
@@ -1430,10 +1763,20 @@ def _handover_before(engine, clock, settings, staff, blank_slips=47):
     from tests.tui.conftest import start_shift_for
 
     before = start_shift_for(engine, clock, settings, staff.supervisor)
-    run_write(engine, lambda s: handover.sign(
-        session=s, actor=before, clock=clock, settings=settings, notices="",
-        physical_items={item: blank_slips if item == "blank_slips" else 1
-                        for item in settings.physical_items}))
+    run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=before,
+            clock=clock,
+            settings=settings,
+            notices="",
+            physical_items={
+                item: blank_slips if item == "blank_slips" else 1
+                for item in settings.physical_items
+            },
+        ),
+    )
 
 
 def _type_counts(app, values: dict[str, str]) -> None:
@@ -1444,12 +1787,16 @@ def _type_counts(app, values: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-@pytest.mark.parametrize(("typed", "says"), [
-    ("-1", {"en": "whole number from 0 to", "zh_CN": "100000"}),
-    ("100001", {"en": "whole number from 0 to", "zh_CN": "100000"}),
-])
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("-1", {"en": "whole number from 0 to", "zh_CN": "100000"}),
+        ("100001", {"en": "whole number from 0 to", "zh_CN": "100000"}),
+    ],
+)
 async def test_a_count_out_of_range_is_refused_before_the_question_at_its_field(
-        make_desk_app, engine, clock, settings, staff, lang, typed, says):
+    make_desk_app, engine, clock, settings, staff, lang, typed, says
+):
     """F8, -1 in Blank slips, Ctrl+S: no question, the sentence shown under the counts, the
     count marked and focused (before: the question, then nothing signed and nothing said)."""
     from deskterm.models.shift import Handover
@@ -1494,7 +1841,8 @@ async def test_a_refused_sign_shows_the_service_s_sentence(make_desk_app, engine
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 async def test_a_shortfall_is_signed_only_with_a_word_in_the_notices(
-        make_desk_app, engine, clock, settings, staff, lang):
+    make_desk_app, engine, clock, settings, staff, lang
+):
     from textual.widgets import TextArea
 
     from deskterm.models.shift import Handover
@@ -1508,7 +1856,7 @@ async def test_a_shortfall_is_signed_only_with_a_word_in_the_notices(
         await settle(pilot)
         assert type(app.screen).__name__ == "HandoverScreen"
         shown = "".join(screen_text(app).split())
-        assert ("2fewerthanthe47expected" in shown if lang == "en" else "少2" in shown)
+        assert "2fewerthanthe47expected" in shown if lang == "en" else "少2" in shown
         assert app.focused is app.screen.query_one("#notices", TextArea)
         await pilot.press(*"两张作废")
         await pilot.press("ctrl+s")
@@ -1519,8 +1867,7 @@ async def test_a_shortfall_is_signed_only_with_a_word_in_the_notices(
     assert [(h.physical_items["blank_slips"], h.notices) for h in signed][-1] == (45, "两张作废")
 
 
-def test_the_service_refuses_a_shortfall_unsaid_and_a_blank_count(engine, clock, settings,
-                                                                  staff):
+def test_the_service_refuses_a_shortfall_unsaid_and_a_blank_count(engine, clock, settings, staff):
     from deskterm.errors import InvalidInput
     from deskterm.services.shift import handover
     from tests.tui.conftest import start_shift_for
@@ -1530,9 +1877,17 @@ def test_the_service_refuses_a_shortfall_unsaid_and_a_blank_count(engine, clock,
     counts = {item: 1 for item in settings.physical_items}
 
     def sign(notices, **change):
-        return run_write(engine, lambda s: handover.sign(
-            session=s, actor=me, clock=clock, settings=settings, notices=notices,
-            physical_items={**counts, **change}))
+        return run_write(
+            engine,
+            lambda s: handover.sign(
+                session=s,
+                actor=me,
+                clock=clock,
+                settings=settings,
+                notices=notices,
+                physical_items={**counts, **change},
+            ),
+        )
 
     with pytest.raises(InvalidInput) as err:
         sign("", blank_slips=46)
@@ -1543,30 +1898,50 @@ def test_the_service_refuses_a_shortfall_unsaid_and_a_blank_count(engine, clock,
     assert sign("一张找不到", blank_slips=46).physical_items["blank_slips"] == 46
 
 
-def test_the_summary_counts_returned_and_lost_slips_apart(engine, estate, clock, settings,
-                                                          staff):
+def test_the_summary_counts_returned_and_lost_slips_apart(engine, estate, clock, settings, staff):
     from deskterm.services.shift import handover
     from tests.tui.conftest import start_shift_for
 
     me = start_shift_for(engine, clock, settings, staff.operator)
-    a, b = (run_write(engine, lambda s, n=n, i=i: visitors.register_slip(
-        session=s, actor=me, clock=clock, settings=settings,
-        slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1))))
-        for i, n in enumerate(["王一", "王二"]))
+    a, b = (
+        run_write(
+            engine,
+            lambda s, n=n, i=i: visitors.register_slip(
+                session=s,
+                actor=me,
+                clock=clock,
+                settings=settings,
+                slip_in=walk_in(estate, visitor_name=n, doc_number=valid_resident_id(i + 1)),
+            ),
+        )
+        for i, n in enumerate(["王一", "王二"])
+    )
     for slip, back in ((a, True), (b, False)):
-        run_write(engine, lambda s, x=slip, r=back: visitors.check_out(
-            session=s, actor=me, clock=clock, settings=settings, slip_id=x.id,
-            slip_returned=r))
-    signed = run_write(engine, lambda s: handover.sign(
-        session=s, actor=me, clock=clock, settings=settings, notices="",
-        physical_items={item: 1 for item in settings.physical_items}))
+        run_write(
+            engine,
+            lambda s, x=slip, r=back: visitors.check_out(
+                session=s, actor=me, clock=clock, settings=settings, slip_id=x.id, slip_returned=r
+            ),
+        )
+    signed = run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=me,
+            clock=clock,
+            settings=settings,
+            notices="",
+            physical_items={item: 1 for item in settings.physical_items},
+        ),
+    )
     assert (signed.done_summary["visitors_out"], signed.done_summary["visitors_lost"]) == (1, 1)
 
 
 # -- issue 16 re-test: rows hidden between the pinned overdue rows and the rest are said ----
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-async def test_rows_hidden_under_the_overdue_ones_are_said(make_desk_app, engine, clock,
-                                                           settings, staff, lang):
+async def test_rows_hidden_under_the_overdue_ones_are_said(
+    make_desk_app, engine, clock, settings, staff, lang
+):
     """3 overdue + 2 nearly due + 10 more, then an intake at 80x24: the board keeps the overdue
     rows on top and scrolls to the new order; the two due next are in view or a line under
     the overdue rows says how many are hidden there: the list never looks complete."""
@@ -1577,8 +1952,13 @@ async def test_rows_hidden_under_the_overdue_ones_are_said(make_desk_app, engine
     op = staff.operator
 
     def lift(n):
-        return create(engine, clock, settings, op, order_in(
-            None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"))
+        return create(
+            engine,
+            clock,
+            settings,
+            op,
+            order_in(None, "lift_failure", scope=RepairScope.public, location=f"{n}栋电梯"),
+        )
 
     overdue = [lift(n) for n in (1, 2, 3)]
     clock.advance(hours=1)
@@ -1590,8 +1970,9 @@ async def test_rows_hidden_under_the_overdue_ones_are_said(make_desk_app, engine
     app = make_desk_app(area="repairs", lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab",
-                          *"卧室暖气片不热", "ctrl+s")
+        await pilot.press(
+            "ctrl+n", *"3-1203", "tab", "tab", "tab", *"nqbr", "tab", *"卧室暖气片不热", "ctrl+s"
+        )
         await settle(pilot)
         await pilot.press("escape")  # the print offer: back to the board
         await settle(pilot)
@@ -1601,7 +1982,7 @@ async def test_rows_hidden_under_the_overdue_ones_are_said(make_desk_app, engine
         in_view = [r.key for r in board.rows_in_view]
         assert in_view[:3] == [o.id for o in overdue]
         assert board.current.key in in_view
-        hidden = [k for k in order[3:order.index(in_view[3])]]
+        hidden = [k for k in order[3 : order.index(in_view[3])]]
         shown = screen_text(app)
         marker = "↑ {n} more above" if lang == "en" else "↑ 上方还有 {n} 条"
         if hidden:  # scrolled away: said, on the line under the overdue rows

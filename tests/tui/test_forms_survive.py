@@ -37,7 +37,7 @@ REOPENED = {
     "ArrivalDialog": "visitors_register._arrived: back() reopens with the arrival typed",
     "SupervisorDialog": "a supervisor's sign-in, not a save: a refusal stays in the dialog",
     "EditSlipDialog": "visitors_slips._correction_failed: reopens the correction as typed with "
-                      "the refusal (a deny-list match asks the supervisor first)",
+    "the refusal (a deny-list match asks the supervisor first)",
 }
 
 # Files whose ReasonDialog only asks (nothing is saved when it closes, so nothing can be refused).
@@ -83,8 +83,10 @@ def _saves_itself(cls) -> bool:
             saves = True
             handler = methods.get(getattr(keywords.get("on_error"), "attr", ""))
             if handler is not None and any(  # a refusal that closes the dialog loses the typing
-                    getattr(n.func, "attr", "") == "dismiss"
-                    for n in ast.walk(handler) if isinstance(n, ast.Call)):
+                getattr(n.func, "attr", "") == "dismiss"
+                for n in ast.walk(handler)
+                if isinstance(n, ast.Call)
+            ):
                 return False
     return saves
 
@@ -98,8 +100,11 @@ def _openings() -> dict[str, tuple[int, int]]:
         tree = ast.parse(path.read_text())
         wrapped = set()
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "save_with"
-                    and isinstance(node.func.value, ast.Call)):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "save_with"
+                and isinstance(node.func.value, ast.Call)
+            ):
                 wrapped.add(id(node.func.value))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
@@ -130,13 +135,15 @@ FAILURES = {
     "disk full": lambda: StorageFull("The disk is full: nothing was saved."),
     "locked": lambda: OperationalError("UPDATE", {}, Exception("database is locked")),
     "connection lost": lambda: OperationalError(
-        "UPDATE", {}, Exception("server closed the connection unexpectedly")),
+        "UPDATE", {}, Exception("server closed the connection unexpectedly")
+    ),
 }
 
 
 @pytest.mark.parametrize("failure", sorted(FAILURES))
-async def test_a_reason_typed_survives_a_refused_save(make_desk_app, engine, clock, settings,
-                                                      staff, monkeypatch, failure):
+async def test_a_reason_typed_survives_a_refused_save(
+    make_desk_app, engine, clock, settings, staff, monkeypatch, failure
+):
     """The supervisor closes an abandoned shift (a ReasonDialog opened with save_with): the
     save is refused; the dialog and the reason stay; the next Enter saves."""
     import deskterm.db

@@ -6,7 +6,9 @@ from tests.tui.conftest import SIZE, screen_text, settle
 
 async def test_overdue_count_in_the_status_line(engine, clock, settings, staff, make_desk_app):
     estate = make_repair_estate(engine)
-    create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, category="burst_pipe"))
+    create(
+        engine, clock, settings, staff.operator, order_in(estate.unit_1203, category="burst_pipe")
+    )
     app = make_desk_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -10,8 +10,9 @@ from deskterm.tui.dialogs.promise_make import MakePromiseDialog
 from tests.tui.conftest import SIZE, settle
 
 
-async def test_a_half_typed_promise_waits_while_the_desk_serves_someone_else(make_desk_app,
-                                                                            engine, clock):
+async def test_a_half_typed_promise_waits_while_the_desk_serves_someone_else(
+    make_desk_app, engine, clock
+):
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -19,10 +20,10 @@ async def test_a_half_typed_promise_waits_while_the_desk_serves_someone_else(mak
         await settle(pilot)
         first = app.screen
         assert isinstance(first, MakePromiseDialog)
-        await pilot.press("f3")                               # a visitor at the counter
+        await pilot.press("f3")  # a visitor at the counter
         await settle(pilot)
         assert type(app.screen).__name__ == "VisitorsScreen"
-        await pilot.press("f4")                               # back: the dialog as typed
+        await pilot.press("f4")  # back: the dialog as typed
         await settle(pilot)
         assert app.screen is first
         assert first.query_one("#question-input").value == "停水几点恢复"
@@ -31,7 +32,10 @@ async def test_a_half_typed_promise_waits_while_the_desk_serves_someone_else(mak
         await settle(pilot)
         await pilot.press("ctrl+g", *"快递放哪", "enter", *"王先生", "enter", *"来电", "ctrl+s")
         await settle(pilot)
-    kept = run_read(engine, lambda s: promises.list_open_promises(session=s, clock=clock,
-                                                                  tz="Asia/Shanghai"))
+    kept = run_read(
+        engine, lambda s: promises.list_open_promises(session=s, clock=clock, tz="Asia/Shanghai")
+    )
     assert sorted((p.question, p.asked_by, p.contact) for p in kept) == [
-        ("停水几点恢复", "3-502业主", "家里座机"), ("快递放哪", "王先生", "来电")]
+        ("停水几点恢复", "3-502业主", "家里座机"),
+        ("快递放哪", "王先生", "来电"),
+    ]

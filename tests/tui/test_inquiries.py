@@ -62,8 +62,10 @@ async def test_find_by_unit_as_people_say_it(make_desk_app, estate):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "12栋1203")
-        assert {(h.name, h.place) for h in hits(app)} == {("张三", "12-1203"),
-                                                          ("张建国", "12-1203")}
+        assert {(h.name, h.place) for h in hits(app)} == {
+            ("张三", "12-1203"),
+            ("张建国", "12-1203"),
+        }
         await pilot.press(*["backspace"] * 7)
         await type_text(pilot, "A座1501")
         assert [h.name for h in hits(app)] == ["云帆网络科技有限公司"]
@@ -95,7 +97,10 @@ async def test_tries_end_in_a_message(make_desk_app, engine, estate):
         await settle(pilot)
         message = all_rows(engine, Message)[0]
         assert (message.for_kind, message.for_id, message.for_name) == (
-            "resident", estate.residents["李四"], "12-1204 李四")
+            "resident",
+            estate.residents["李四"],
+            "12-1204 李四",
+        )
         assert (message.from_name, message.text, message.delivered_at) == ("王先生", "请回电", None)
         inquiry = all_rows(engine, Inquiry)[0]
         assert inquiry.outcome == InquiryOutcome.message_taken
@@ -118,8 +123,10 @@ async def test_ring_and_transfer_is_three_keys(make_desk_app, engine, estate):
         await settle(pilot)
         assert not isinstance(app.screen, ContactDialog)
         inquiry = all_rows(engine, Inquiry)[0]
-        assert (inquiry.outcome, inquiry.target_text) == (InquiryOutcome.transferred,
-                                                          "12-1204 李四")
+        assert (inquiry.outcome, inquiry.target_text) == (
+            InquiryOutcome.transferred,
+            "12-1204 李四",
+        )
         assert [a.outcome for a in all_rows(engine, ContactAttempt)] == ["transferred"]
 
 
@@ -135,13 +142,13 @@ async def test_closing_after_tries_logs_not_reached(make_desk_app, engine, estat
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, GiveUpDialog)
-        await pilot.press("escape")            # back to ringing: nothing closed
+        await pilot.press("escape")  # back to ringing: nothing closed
         await settle(pilot)
         assert isinstance(app.screen, ContactDialog)
         assert all_rows(engine, Inquiry)[0].outcome is None
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("ctrl+d")            # the inquirer declined
+        await pilot.press("ctrl+d")  # the inquirer declined
         await settle(pilot)
         assert not isinstance(app.screen, (ContactDialog, GiveUpDialog))
         inquiry = all_rows(engine, Inquiry)[0]
@@ -161,15 +168,16 @@ async def test_one_try_then_the_inquirers_contact(make_desk_app, engine, estate)
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("enter")             # nothing typed: refused, still here
+        await pilot.press("enter")  # nothing typed: refused, still here
         await settle(pilot)
         assert isinstance(app.screen, GiveUpDialog)
-        await type_text(pilot, "-")               # not a contact (issue 21): refused, kept
+        await type_text(pilot, "-")  # not a contact (issue 21): refused, kept
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, GiveUpDialog)
-        assert "phone number or at least 4 letters or digits" in app.screen.query_one(
-            FormField).error
+        assert (
+            "phone number or at least 4 letters or digits" in app.screen.query_one(FormField).error
+        )
         assert app.screen.query_one(FormField).value == "-"
         await pilot.press("backspace")
         await type_text(pilot, "13900001111")
@@ -199,9 +207,17 @@ async def test_message_delivered_from_the_list(make_desk_app, engine, clock, sta
     from deskterm.models.inquiry import MessageCreate
     from deskterm.services.inquiries import messages
 
-    run_write(engine, lambda s: messages.take_message(
-        session=s, actor=staff.operator, clock=clock,
-        message_in=MessageCreate(for_name="工程部 刘师傅", from_name="5-802业主", text="明早看漏水")))
+    run_write(
+        engine,
+        lambda s: messages.take_message(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            message_in=MessageCreate(
+                for_name="工程部 刘师傅", from_name="5-802业主", text="明早看漏水"
+            ),
+        ),
+    )
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -212,8 +228,10 @@ async def test_message_delivered_from_the_list(make_desk_app, engine, clock, sta
         await pilot.press("2")  # in person
         await settle(pilot)
         message = all_rows(engine, Message)[0]
-        assert (message.delivered_how, message.delivered_by) == ("in_person",
-                                                                 staff.operator.user_id)
+        assert (message.delivered_how, message.delivered_by) == (
+            "in_person",
+            staff.operator.user_id,
+        )
         assert app.screen.query_one("#list-messages").current.cells[-1] != "waiting"
 
 
@@ -233,7 +251,10 @@ async def test_promise_made_and_kept(make_desk_app, engine, clock, estate):
         await settle(pilot)
         promise = all_rows(engine, PromisedReply)[0]
         assert (promise.question, promise.asked_by, promise.contact) == (
-            "停水何时恢复", "3-502业主", "13600002222")
+            "停水何时恢复",
+            "3-502业主",
+            "13600002222",
+        )
         assert promise.due_at == clock.now().replace(hour=4)  # 10:00 + 2 h, in UTC 04:00
         await pilot.press("ctrl+t", "ctrl+t")  # promised replies
         await settle(pilot)
@@ -261,7 +282,10 @@ async def test_directory_lookup_logged_as_answered(make_desk_app, engine, estate
         await settle(pilot)
         inquiry = all_rows(engine, Inquiry)[0]
         assert (inquiry.channel, inquiry.outcome, inquiry.target_kind) == (
-            "walk_in", InquiryOutcome.answered, "directory")
+            "walk_in",
+            InquiryOutcome.answered,
+            "directory",
+        )
         assert inquiry.target_id == estate.directory["中国工商银行(文二西路支行)"]
 
 
@@ -290,16 +314,17 @@ async def test_reveal_is_asked_for_and_audited(make_desk_app, engine, staff, est
         events = all_rows(engine, AuditEvent)
         reveal = [e for e in events if e.action == "resident.reveal_phone"]
         assert len(reveal) == 1
-        assert (reveal[0].user_id, reveal[0].detail["reason"]) == (staff.operator.user_id,
-                                                                   "家属急事")
+        assert (reveal[0].user_id, reveal[0].detail["reason"]) == (
+            staff.operator.user_id,
+            "家属急事",
+        )
         await type_text(pilot, "x")  # the search changes: the number is masked again
         await pilot.press("backspace")
         await settle(pilot)
         assert "13912340001" not in str(app.screen.query_one("#detail").render())
 
 
-async def test_escape_on_a_reveal_shows_nothing_and_audits_nothing(make_desk_app, engine,
-                                                                   estate):
+async def test_escape_on_a_reveal_shows_nothing_and_audits_nothing(make_desk_app, engine, estate):
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -318,23 +343,29 @@ async def test_the_directory_is_browsed_by_kind(make_desk_app, engine, estate):
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t")      # the directory
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t")  # the directory
         await settle(pilot)
         directory = app.screen.query_one("#list-directory")
         assert directory.display
         kinds_seen = {}
         for _ in range(9):
             line = str(app.screen.query_one("#views-line").render())
-            kinds_seen[line.rsplit("·", 1)[-1].strip()] = [r.data.name
-                                                           for r in directory.rows_in_view]
+            kinds_seen[line.rsplit("·", 1)[-1].strip()] = [
+                r.data.name for r in directory.rows_in_view
+            ]
             await pilot.press("ctrl+k")
             await settle(pilot)
         past = next(v for k, v in kinds_seen.items() if k.startswith("past events"))
         assert past == ["消防演练"]
         banks = next(v for k, v in kinds_seen.items() if k.startswith("bank"))
         assert banks and all("银行" in name for name in banks)
-        while not str(app.screen.query_one("#views-line").render()).rstrip().split(
-                "·")[-1].strip().startswith("events"):
+        while (
+            not str(app.screen.query_one("#views-line").render())
+            .rstrip()
+            .split("·")[-1]
+            .strip()
+            .startswith("events")
+        ):
             await pilot.press("ctrl+k")
             await settle(pilot)
         await pilot.press("enter")
@@ -342,8 +373,9 @@ async def test_the_directory_is_browsed_by_kind(make_desk_app, engine, estate):
         assert isinstance(app.screen, AnswerInquiryDialog)
 
 
-async def test_the_repair_notice_is_shown_from_the_settings_and_the_directory(make_desk_app,
-                                                                               estate):
+async def test_the_repair_notice_is_shown_from_the_settings_and_the_directory(
+    make_desk_app, estate
+):
     """D-32 (issue 21): F11 shows where and when repairs are reported; the phone comes from
     the directory and the time limits from the settings."""
     from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
@@ -362,10 +394,12 @@ async def test_the_repair_notice_is_shown_from_the_settings_and_the_directory(ma
         assert not isinstance(app.screen, RepairNoticeDialog)
 
 
-@pytest.mark.parametrize(("ui", "site", "stored"), [("en", "zh_CN", "找人"),
-                                                      ("zh_CN", "en", "Looking for someone")])
+@pytest.mark.parametrize(
+    ("ui", "site", "stored"), [("en", "zh_CN", "找人"), ("zh_CN", "en", "Looking for someone")]
+)
 async def test_the_topic_the_app_fills_in_is_in_the_site_s_language(
-        make_desk_app, engine, estate, settings, ui, site, stored):
+    make_desk_app, engine, estate, settings, ui, site, stored
+):
     """Issue 16 re-test: a contact with no topic typed stored "Looking for someone" from an
     English screen on a Chinese site; the app's word is the site's (i18n.site_text)."""
     app = make_desk_app(area="inquiries", lang=ui, app_settings=settings.replace(site_lang=site))

@@ -53,27 +53,42 @@ class Walk:
         self.seen_revealed: set[str] = set()
 
     def revealed(self) -> set[tuple[str, str]]:
-        events = run_read(self.engine, lambda s: list(s.exec(
-            select(AuditEvent).where(AuditEvent.action.like("%.reveal_phone")))))
+        events = run_read(
+            self.engine,
+            lambda s: list(
+                s.exec(select(AuditEvent).where(AuditEvent.action.like("%.reveal_phone")))
+            ),
+        )
         return {(e.entity, e.entity_id) for e in events}
 
     def check(self, step: str) -> None:
         self.steps += 1
         # The search box echoes what the operator typed (a number they were given): that
         # line is theirs, not the desk's answer, and is left out.
-        text = "\n".join(line for line in screen_text(self.app).split("\n")
-                         if not re.match(r"^\[(phone|walk-in)\]", line))
+        text = "\n".join(
+            line
+            for line in screen_text(self.app).split("\n")
+            if not re.match(r"^\[(phone|walk-in)\]", line)
+        )
         shown = {phone for phone in self.owners if phone in text}
-        allowed = {phone for phone, (kind, pid) in self.owners.items()
-                   if (kind, str(pid)) in self.revealed()}
+        allowed = {
+            phone
+            for phone, (kind, pid) in self.owners.items()
+            if (kind, str(pid)) in self.revealed()
+        }
         assert shown <= allowed, f"{step}: unmasked {shown - allowed}\n{text}"
         self.seen_revealed |= shown
 
 
 async def press(pilot, walk: Walk, step: str, *keys: str) -> None:
     for key in keys:
-        if len(key) > 1 and (not key.isascii() or key.isdigit() or " " in key
-                             or key.islower() and key not in KEY_NAMES):
+        if len(key) > 1 and (
+            not key.isascii()
+            or key.isdigit()
+            or " " in key
+            or key.islower()
+            and key not in KEY_NAMES
+        ):
             await pilot.press(*key)
         else:
             await pilot.press(key)
@@ -81,9 +96,30 @@ async def press(pilot, walk: Walk, step: str, *keys: str) -> None:
     walk.check(step)
 
 
-KEY_NAMES = {"shift+tab", "enter", "escape", "down", "up", "backspace", "tab", "ctrl+t", "ctrl+n", "ctrl+g",
-             "ctrl+o", "ctrl+s", "ctrl+b", "ctrl+l", "ctrl+f", "f1", "f2", "f4", "ctrl+u", "ctrl+d",
-             "home", "end"}
+KEY_NAMES = {
+    "shift+tab",
+    "enter",
+    "escape",
+    "down",
+    "up",
+    "backspace",
+    "tab",
+    "ctrl+t",
+    "ctrl+n",
+    "ctrl+g",
+    "ctrl+o",
+    "ctrl+s",
+    "ctrl+b",
+    "ctrl+l",
+    "ctrl+f",
+    "f1",
+    "f2",
+    "f4",
+    "ctrl+u",
+    "ctrl+d",
+    "home",
+    "end",
+}
 
 
 async def clear(pilot) -> None:
@@ -92,16 +128,37 @@ async def clear(pilot) -> None:
 
 
 async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
-        make_desk_app, engine, owners):
+    make_desk_app, engine, owners
+):
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         walk = Walk(app, engine, owners)
         await settle(pilot)
         walk.check("start")
         # every kind of search, and every line of its results
-        for text in ("zs", "zhang", "张", "建国", "娜娜", "12-1203", "12-", "1203", "A座1203",
-                     "a1501", "康宁", "kn", "王强", "wq", "银行", "会所", "中秋", "13912340001",
-                     "139 1234 0002", "+86 139-1234-0003", "1391234"):
+        for text in (
+            "zs",
+            "zhang",
+            "张",
+            "建国",
+            "娜娜",
+            "12-1203",
+            "12-",
+            "1203",
+            "A座1203",
+            "a1501",
+            "康宁",
+            "kn",
+            "王强",
+            "wq",
+            "银行",
+            "会所",
+            "中秋",
+            "13912340001",
+            "139 1234 0002",
+            "+86 139-1234-0003",
+            "1391234",
+        ):
             await clear(pilot)
             await press(pilot, walk, f"search {text}", text)
             if app.screen.query_one("#list-find").total:
@@ -111,8 +168,9 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         # ring 张三: the contact dialog, tries, a message with a notification
         await clear(pilot)
         await press(pilot, walk, "find 张三", "张三", "enter")
-        await press(pilot, walk, "contact dialog", "shift+tab", "shift+tab", "王先生", "enter",
-                    "enter")
+        await press(
+            pilot, walk, "contact dialog", "shift+tab", "shift+tab", "王先生", "enter", "enter"
+        )
         await press(pilot, walk, "a try", "4", "ctrl+s")
         await press(pilot, walk, "absent", "3", "ctrl+s")
         await press(pilot, walk, "message dialog", "ctrl+n")
@@ -127,7 +185,9 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         await clear(pilot)
         await press(pilot, walk, "staff contact", "王强", "enter")
         await press(pilot, walk, "staff message", "ctrl+n")
-        await press(pilot, walk, "staff message typed", "前台小李", "enter", "enter", "交班本已放桌上")
+        await press(
+            pilot, walk, "staff message typed", "前台小李", "enter", "enter", "交班本已放桌上"
+        )
         await press(pilot, walk, "staff message saved", "ctrl+s")
         # messages: list, deliver
         await press(pilot, walk, "messages", "ctrl+t")
@@ -135,8 +195,17 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         await press(pilot, walk, "delivered", "1")
         # promises: make and keep
         await press(pilot, walk, "promise dialog", "ctrl+g")
-        await press(pilot, walk, "promise typed", "停水几点恢复", "enter", "3-502业主", "enter",
-                    "13600002222", "enter")
+        await press(
+            pilot,
+            walk,
+            "promise typed",
+            "停水几点恢复",
+            "enter",
+            "3-502业主",
+            "enter",
+            "13600002222",
+            "enter",
+        )
         await press(pilot, walk, "promise saved", "ctrl+s")
         await press(pilot, walk, "promises", "ctrl+t")
         await press(pilot, walk, "answer dialog", "enter")
@@ -169,12 +238,21 @@ async def test_no_number_shown_unless_revealed_and_every_reveal_audited(
         kept = run_read(engine, lambda s: list(s.exec(select(PromisedReply))))
         assert [(p.question, p.answer) for p in kept] == [("停水几点恢复", "已告知")]
         revealed = walk.revealed()
-        assert revealed == {("resident", str(owners["13912340003"][1])),
-                            ("company", str(owners["13912340008"][1]))}
+        assert revealed == {
+            ("resident", str(owners["13912340003"][1])),
+            ("company", str(owners["13912340008"][1])),
+        }
 
 
 def test_exports_of_inquiries_and_messages_hold_no_resident_number(
-        cli, tmp_path, engine, clock, staff, owners, estate):  # noqa: F811
+    cli,  # noqa: F811
+    tmp_path,
+    engine,
+    clock,
+    staff,
+    owners,
+    estate,
+):
     """The CLI outputs of the workflow: inquiries and messages exported (no --include-pii)."""
     if engine.dialect.name != "sqlite":
         pytest.skip("the CLI reads a database file")
@@ -184,19 +262,49 @@ def test_exports_of_inquiries_and_messages_hold_no_resident_number(
     from deskterm.services.inquiries import messages
 
     resident = estate.residents["张三"]
-    inquiry = run_write(engine, lambda s: inquiries.open_inquiry(
-        session=s, actor=staff.operator, clock=clock, inquiry_in=InquiryCreate(
-            topic="找人", target_kind="resident", target_id=resident)))
-    run_write(engine, lambda s: messages.take_message(
-        session=s, actor=staff.operator, clock=clock, message_in=MessageCreate(
-            for_kind="resident", for_id=resident, for_name="x", from_name="王先生",
-            from_contact="13500001111", text="请回电", inquiry_id=inquiry.id)))
+    inquiry = run_write(
+        engine,
+        lambda s: inquiries.open_inquiry(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            inquiry_in=InquiryCreate(topic="找人", target_kind="resident", target_id=resident),
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: messages.take_message(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            message_in=MessageCreate(
+                for_kind="resident",
+                for_id=resident,
+                for_name="x",
+                from_name="王先生",
+                from_contact="13500001111",
+                text="请回电",
+                inquiry_id=inquiry.id,
+            ),
+        ),
+    )
     db = engine.url.database
     env = {"DESKTERM_PASSWORD": "secret-pass"}
     for kind in ("inquiries", "messages"):
         for fmt in ("csv", "json"):
-            result = cli("export", kind, "--format", fmt, "--db", db, "--user", "admin1",
-                         "--since", "2026-11-01", env=env)
+            result = cli(
+                "export",
+                kind,
+                "--format",
+                fmt,
+                "--db",
+                db,
+                "--user",
+                "admin1",
+                "--since",
+                "2026-11-01",
+                env=env,
+            )
             assert result.exit_code == 0, result.stderr
             assert "张三" in result.output
             for phone in owners:

@@ -37,12 +37,16 @@ async def test_tab_and_text_in_one_burst(make_desk_app):
         assert values[:2] == ["abc", "defg"]
 
 
-@pytest.mark.parametrize(("area", "dialog", "field", "text"), [
-    ("complaints", "ComplaintDialog", "#who-name-input", "Zhang"),
-    ("repairs", "RepairIntakeDialog", "#unit-input", "12-1203"),
-])
+@pytest.mark.parametrize(
+    ("area", "dialog", "field", "text"),
+    [
+        ("complaints", "ComplaintDialog", "#who-name-input", "Zhang"),
+        ("repairs", "RepairIntakeDialog", "#unit-input", "12-1203"),
+    ],
+)
 async def test_text_typed_with_the_key_that_opens_a_dialog_after_a_read(
-        make_desk_app, area, dialog, field, text):
+    make_desk_app, area, dialog, field, text
+):
     """Ctrl+N on complaints (or repairs) reads the categories before its form opens; the text
     typed in the same burst goes into the form, not into the list behind it."""
     app = make_desk_app(area=area)

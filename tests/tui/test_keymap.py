@@ -10,8 +10,9 @@ from tests.tui.conftest import SIZE, screen_text, settle
 
 
 async def test_a_keymap_moves_an_action_to_another_key(make_desk_app, settings):
-    app = make_desk_app(area="visitors", app_settings=settings.replace(
-        keymap={"area.repairs": "ctrl+y"}))
+    app = make_desk_app(
+        area="visitors", app_settings=settings.replace(keymap={"area.repairs": "ctrl+y"})
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.current_mode == "visitors"

@@ -7,15 +7,22 @@ BOTH_ENGINES = True  # what these screens show depends on the engine (tests/tui/
 
 
 async def test_the_engine_opens_once_after_the_first_paint_and_sign_in_works(
-        engine, clock, settings, staff):
+    engine, clock, settings, staff
+):
     opened = []
 
     def open_engine():
         opened.append(True)
         return engine
 
-    app = make_app(settings=settings, engine=None, open_engine=open_engine, clock=clock,
-                   lang="en", cursor_blink=False)
+    app = make_app(
+        settings=settings,
+        engine=None,
+        open_engine=open_engine,
+        clock=clock,
+        lang="en",
+        cursor_blink=False,
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert opened == [True]  # warm_up, once the sign-in screen was up

@@ -26,15 +26,19 @@ def _resolve(target: str):
     return getattr(obj, attr) if attr else obj
 
 
-@pytest.mark.parametrize("owner,name", internals.TEXTUAL_INTERNALS,
-                         ids=[f"{o}.{n}" for o, n in internals.TEXTUAL_INTERNALS])
+@pytest.mark.parametrize(
+    "owner,name",
+    internals.TEXTUAL_INTERNALS,
+    ids=[f"{o}.{n}" for o, n in internals.TEXTUAL_INTERNALS],
+)
 def test_each_named_internal_is_still_there(owner, name):
     import inspect
 
     obj = _resolve(owner)
     # a method or class attribute, or an instance attribute set in the constructor
-    assert hasattr(obj, name) or (isinstance(obj, type) and f"self.{name}" in inspect.getsource(
-        obj.__init__)), f"{owner}.{name} is gone: see deskterm/tui/internals.py"
+    assert hasattr(obj, name) or (
+        isinstance(obj, type) and f"self.{name}" in inspect.getsource(obj.__init__)
+    ), f"{owner}.{name} is gone: see deskterm/tui/internals.py"
 
 
 def test_the_docstring_names_every_internal():
@@ -132,15 +136,19 @@ def test_no_module_but_internals_imports_or_overrides_library_privates():
                 names = [a.name for a in node.names]
             for name in names:
                 top, *parts = name.split(".")
-                if top != "deskterm" and any(p.startswith("_") and not p.startswith("__")
-                                             for p in parts):
+                if top != "deskterm" and any(
+                    p.startswith("_") and not p.startswith("__") for p in parts
+                ):
                     problems.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
             if isinstance(node, ast.ClassDef):  # a handler of Textual's own, pre-empted
                 for item in node.body:
                     if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                            item.name.startswith(("_on_", "_css_", "_watch_"))):
-                        problems.append(f"{path.relative_to(ROOT)}:{item.lineno} defines "
-                                        f"{node.name}.{item.name}")
+                        item.name.startswith(("_on_", "_css_", "_watch_"))
+                    ):
+                        problems.append(
+                            f"{path.relative_to(ROOT)}:{item.lineno} defines "
+                            f"{node.name}.{item.name}"
+                        )
             if isinstance(node, ast.Attribute) and node.attr.startswith("_css_"):
                 problems.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {node.attr}")
     assert problems == []

@@ -15,19 +15,29 @@ def _count_log(engine) -> int:
     return len(run_read(engine, lambda s: list(s.exec(LogbookEntry.__table__.select()))))
 
 
-async def test_a_disabled_account_is_signed_out_at_its_next_action(make_desk_app, engine, clock,
-                                                                   staff):
+async def test_a_disabled_account_is_signed_out_at_its_next_action(
+    make_desk_app, engine, clock, staff
+):
     """`users disable op1` at another desk: op1's next save is refused and the desk signs
     out with a sentence; the refused entry is not written."""
     app = make_desk_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock,
-                                                     code="op1", active=False))
+        run_write(
+            engine,
+            lambda s: users.set_active(
+                session=s, actor=staff.admin, clock=clock, code="op1", active=False
+            ),
+        )
         before = _count_log(engine)
-        app.screen.run_db(lambda s: logbook.add_entry(
-            session=s, actor=app.actor, clock=clock,
-            entry_in=LogbookEntryCreate(category="other", what="电梯异响")))
+        app.screen.run_db(
+            lambda s: logbook.add_entry(
+                session=s,
+                actor=app.actor,
+                clock=clock,
+                entry_in=LogbookEntryCreate(category="other", what="电梯异响"),
+            )
+        )
         await settle(pilot)
         assert app.actor is None and not app.on_duty
         shown = " ".join(screen_text(app).split())
@@ -37,8 +47,12 @@ async def test_a_disabled_account_is_signed_out_at_its_next_action(make_desk_app
 
 
 def _add_entry(app, clock, what: str):
-    return lambda s: logbook.add_entry(session=s, actor=app.actor, clock=clock,
-                                       entry_in=LogbookEntryCreate(category="other", what=what))
+    return lambda s: logbook.add_entry(
+        session=s,
+        actor=app.actor,
+        clock=clock,
+        entry_in=LogbookEntryCreate(category="other", what=what),
+    )
 
 
 async def test_a_save_before_the_disable_is_said_to_be_saved(make_desk_app, engine, clock, staff):
@@ -51,8 +65,12 @@ async def test_a_save_before_the_disable_is_said_to_be_saved(make_desk_app, engi
         app.screen.run_db(_add_entry(app, clock, "电梯异响"))
         await settle(pilot)
         assert _count_log(engine) == before + 1 and app.actor is not None
-        run_write(engine, lambda s: users.set_active(session=s, actor=staff.admin, clock=clock,
-                                                     code="op1", active=False))
+        run_write(
+            engine,
+            lambda s: users.set_active(
+                session=s, actor=staff.admin, clock=clock, code="op1", active=False
+            ),
+        )
         await pilot.press("f3")  # a read: the visitors' lists
         await settle(pilot)
         assert app.actor is None
@@ -95,8 +113,9 @@ async def test_a_sign_out_waits_for_the_save_still_running(make_desk_app, engine
         assert "Your last action was saved." in shown, shown
 
 
-async def test_a_changed_role_signs_the_desk_out_at_its_next_read(make_desk_app, engine, clock,
-                                                                  staff):
+async def test_a_changed_role_signs_the_desk_out_at_its_next_read(
+    make_desk_app, engine, clock, staff
+):
     from deskterm.db import lock_row
     from deskterm.models.user import User
 
@@ -111,8 +130,7 @@ async def test_a_changed_role_signs_the_desk_out_at_its_next_read(make_desk_app,
         await pilot.press("f3")  # open the visitors: its lists are read
         await settle(pilot)
         assert app.actor is None
-        assert "Your role has changed (supervisor → operator)" in " ".join(
-            screen_text(app).split())
+        assert "Your role has changed (supervisor → operator)" in " ".join(screen_text(app).split())
 
 
 # == one operator on duty per post (item 4) ========================================================
@@ -134,7 +152,8 @@ async def test_a_second_operator_is_told_who_is_on_duty(engine, clock, settings,
 
 
 async def test_a_supervisor_reviews_without_a_shift_and_closes_an_abandoned_one(
-        engine, clock, settings, staff):
+    engine, clock, settings, staff
+):
     from deskterm.models.shift import Shift, ShiftStatus
     from deskterm.services.shift import duty
     from tests.tui.conftest import start_shift_for
@@ -170,7 +189,8 @@ async def test_a_supervisor_at_a_free_post_may_skip_the_shift(engine, clock, set
 
 # == live desks (item 3) ===========================================================================
 async def test_a_save_at_another_desk_shows_on_the_dashboard_within_two_seconds(
-        engine, clock, settings, staff):
+    engine, clock, settings, staff
+):
     """Desk 2 takes a message through its own connections; desk 1's dashboard counts it
     without a key (SQLite: PRAGMA data_version; PostgreSQL: LISTEN/NOTIFY)."""
     import asyncio
@@ -183,8 +203,15 @@ async def test_a_save_at_another_desk_shows_on_the_dashboard_within_two_seconds(
     from tests.tui.conftest import start_shift_for
 
     actor = start_shift_for(engine, clock, settings, staff.operator)
-    app = make_app(settings=settings, engine=engine, clock=clock, lang="en", cursor_blink=False,
-                   actor=actor, live=True)
+    app = make_app(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        lang="en",
+        cursor_blink=False,
+        actor=actor,
+        live=True,
+    )
     desk2 = make_engine(engine.url.render_as_string(hide_password=False))
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -193,12 +220,23 @@ async def test_a_save_at_another_desk_shows_on_the_dashboard_within_two_seconds(
             screen = app.screen
             before = screen.counts["messages"].total
             for n in range(3):
-                await asyncio.to_thread(run_write, desk2, lambda s, n=n: messages.take_message(
-                    session=s, actor=staff.supervisor, clock=clock, message_in=MessageCreate(
-                        for_kind="other", for_name="张三", from_name="快递", text=f"到了{n}")))
+                await asyncio.to_thread(
+                    run_write,
+                    desk2,
+                    lambda s, n=n: messages.take_message(
+                        session=s,
+                        actor=staff.supervisor,
+                        clock=clock,
+                        message_in=MessageCreate(
+                            for_kind="other", for_name="张三", from_name="快递", text=f"到了{n}"
+                        ),
+                    ),
+                )
                 started = time.monotonic()
-                while (screen.counts["messages"].total != before + n + 1
-                       and time.monotonic() - started < 2.0):
+                while (
+                    screen.counts["messages"].total != before + n + 1
+                    and time.monotonic() - started < 2.0
+                ):
                     await pilot.pause(0.05)
                 assert screen.counts["messages"].total == before + n + 1
                 assert time.monotonic() - started < 2.0
@@ -222,15 +260,17 @@ async def _another_desk(engine, work):
 
 
 async def test_a_check_out_at_another_desk_keeps_the_cursor_on_its_visitor(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     from deskterm.services.visitors import slips as visitor_slips
     from deskterm.tui.messages import RecordsChanged
     from deskterm.tui.widgets.record_list import RecordList
     from tests.tui.test_desk_safety import on_site_slips
     from tests.visitor_factories import make_estate
 
-    slips = on_site_slips(engine, staff, clock, settings, make_estate(engine),
-                          ["张一", "张二", "张三", "张四"])
+    slips = on_site_slips(
+        engine, staff, clock, settings, make_estate(engine), ["张一", "张二", "张三", "张四"]
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -241,8 +281,12 @@ async def test_a_check_out_at_another_desk_keeps_the_cursor_on_its_visitor(
         held = listing.current.key
         assert held == keys[2]
         gone = keys[0]
-        await _another_desk(engine, lambda s: visitor_slips.check_out(
-            session=s, actor=staff.supervisor, clock=clock, settings=settings, slip_id=gone))
+        await _another_desk(
+            engine,
+            lambda s: visitor_slips.check_out(
+                session=s, actor=staff.supervisor, clock=clock, settings=settings, slip_id=gone
+            ),
+        )
         app.post_message(RecordsChanged())
         await settle(pilot)
         assert listing.total == len(slips) - 1
@@ -250,7 +294,8 @@ async def test_a_check_out_at_another_desk_keeps_the_cursor_on_its_visitor(
 
 
 async def test_a_cancel_at_another_desk_keeps_the_board_cursor_on_its_order(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     from deskterm.services import repairs
     from deskterm.tui.messages import RecordsChanged
     from tests.services.test_repairs_support import create, make_repair_estate, order_in
@@ -269,26 +314,35 @@ async def test_a_cancel_at_another_desk_keeps_the_board_cursor_on_its_order(
         await pilot.press("down", "down")
         held = board.current.key
         assert held == keys[2]
-        await _another_desk(engine, lambda s: repairs.cancel_order(
-            session=s, actor=staff.supervisor, clock=clock, order_id=keys[0], version=None,
-            reason="住户已自行修好"))
+        await _another_desk(
+            engine,
+            lambda s: repairs.cancel_order(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                order_id=keys[0],
+                version=None,
+                reason="住户已自行修好",
+            ),
+        )
         app.post_message(RecordsChanged())
         await settle(pilot)
         assert board.total == 3
         assert board.current.key == held
 
 
-
 async def test_a_check_out_at_another_desk_keeps_the_dashboard_cursor_on_its_visitor(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     from deskterm.services.visitors import slips as visitor_slips
     from deskterm.tui.messages import RecordsChanged
     from deskterm.tui.widgets.record_list import RecordList
     from tests.tui.test_desk_safety import on_site_slips
     from tests.visitor_factories import make_estate
 
-    on_site_slips(engine, staff, clock, settings, make_estate(engine),
-                  ["张一", "张二", "张三", "张四"])
+    on_site_slips(
+        engine, staff, clock, settings, make_estate(engine), ["张一", "张二", "张三", "张四"]
+    )
     app = make_desk_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -305,8 +359,12 @@ async def test_a_check_out_at_another_desk_keeps_the_dashboard_cursor_on_its_vis
         assert held == keys[2]
         kind, gone = keys[0]  # rows are keyed (kind, id)
         assert kind == "visitor"
-        await _another_desk(engine, lambda s: visitor_slips.check_out(
-            session=s, actor=staff.supervisor, clock=clock, settings=settings, slip_id=gone))
+        await _another_desk(
+            engine,
+            lambda s: visitor_slips.check_out(
+                session=s, actor=staff.supervisor, clock=clock, settings=settings, slip_id=gone
+            ),
+        )
         app.post_message(RecordsChanged())
         await settle(pilot)
         assert listing.total == 3
@@ -315,16 +373,25 @@ async def test_a_check_out_at_another_desk_keeps_the_dashboard_cursor_on_its_vis
 
 # == a closed shift, one's own handover, two posts (issue 14 as tried from outside) ==============
 async def test_a_shift_closed_by_a_supervisor_signs_its_desk_out_at_its_next_save(
-        make_desk_app, engine, clock, staff):
+    make_desk_app, engine, clock, staff
+):
     from deskterm.services.shift import duty
 
     app = make_desk_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         shift_id = app.actor.shift_id
-        run_write(engine, lambda s: duty.close_abandoned(
-            session=s, actor=staff.supervisor, clock=clock, settings=app.settings, shift_id=shift_id,
-            reason="以为已下班"))
+        run_write(
+            engine,
+            lambda s: duty.close_abandoned(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                settings=app.settings,
+                shift_id=shift_id,
+                reason="以为已下班",
+            ),
+        )
         before = _count_log(engine)
         app.screen.run_db(_add_entry(app, clock, "还在岗"))
         await settle(pilot)
@@ -335,16 +402,23 @@ async def test_a_shift_closed_by_a_supervisor_signs_its_desk_out_at_its_next_sav
         assert _count_log(engine) == before
 
 
-async def test_the_writer_of_a_waiting_handover_is_told_at_sign_in(engine, clock, settings,
-                                                                    staff):
+async def test_the_writer_of_a_waiting_handover_is_told_at_sign_in(engine, clock, settings, staff):
     from deskterm.services.shift import handover
     from tests.tui.conftest import start_shift_for
     from tests.tui.test_shift_flow import gate_app, sign_in
 
     outgoing = start_shift_for(engine, clock, settings, staff.operator)
-    run_write(engine, lambda s: handover.sign(
-        session=s, actor=outgoing, clock=clock, settings=settings, notices="",
-        physical_items={"keys": 12, "blank_slips": 40}))
+    run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=outgoing,
+            clock=clock,
+            settings=settings,
+            notices="",
+            physical_items={"keys": 12, "blank_slips": 40},
+        ),
+    )
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -356,8 +430,9 @@ async def test_the_writer_of_a_waiting_handover_is_told_at_sign_in(engine, clock
         assert run_read(engine, lambda s: duty_open(s, staff.operator.user_id)) == []
 
 
-async def test_an_operator_on_duty_at_another_post_is_told_at_sign_in(engine, clock, settings,
-                                                                      staff):
+async def test_an_operator_on_duty_at_another_post_is_told_at_sign_in(
+    engine, clock, settings, staff
+):
 
     from tests.tui.conftest import start_shift_for
     from tests.tui.test_shift_flow import gate_app, sign_in
@@ -370,8 +445,9 @@ async def test_an_operator_on_duty_at_another_post_is_told_at_sign_in(engine, cl
         shown = " ".join(screen_text(app).split())
         assert "You are on duty at 车库 since 11-28 10:00" in shown, shown
         assert app.actor is None
-        assert [s.post for s in run_read(engine, lambda s: duty_open(
-            s, staff.operator.user_id))] == ["车库"]
+        assert [
+            s.post for s in run_read(engine, lambda s: duty_open(s, staff.operator.user_id))
+        ] == ["车库"]
 
 
 def duty_open(session, user_id: int):
@@ -379,5 +455,8 @@ def duty_open(session, user_id: int):
 
     from deskterm.models.shift import Shift, ShiftStatus
 
-    return list(session.exec(select(Shift).where(Shift.operator_id == user_id,
-                                                 Shift.status == ShiftStatus.open)))
+    return list(
+        session.exec(
+            select(Shift).where(Shift.operator_id == user_id, Shift.status == ShiftStatus.open)
+        )
+    )

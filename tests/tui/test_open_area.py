@@ -23,14 +23,17 @@ async def test_every_area_looks_at_its_first_open_as_after_a_full_restyle(make_d
             await pilot.press(area.key.split(",")[0])
             await settle(pilot)
             first = screen_text(app)
-            styles = {w: (w.styles.width, w.styles.height, w.styles.color, w.styles.background)
-                      for w in app.screen.walk_children()}
+            styles = {
+                w: (w.styles.width, w.styles.height, w.styles.color, w.styles.background)
+                for w in app.screen.walk_children()
+            }
             app.refresh_css()
             await settle(pilot)
             assert screen_text(app) == first, area.id
-            assert styles == {w: (w.styles.width, w.styles.height, w.styles.color,
-                                  w.styles.background)
-                              for w in app.screen.walk_children()}, area.id
+            assert styles == {
+                w: (w.styles.width, w.styles.height, w.styles.color, w.styles.background)
+                for w in app.screen.walk_children()
+            }, area.id
     assert gc.get_freeze_count() == 0  # frozen only in a real terminal
 
 
@@ -101,7 +104,8 @@ async def test_the_footer_highlights_the_key_under_the_mouse(make_desk_app):
         hovered = keys.render()
         assert hovered.plain == plain.plain
         assert hovered.get_style_at_offset(app.console, 1) != plain.get_style_at_offset(
-            app.console, 1)
+            app.console, 1
+        )
         assert keys.tooltip  # the key's help sentence
 
 
@@ -125,11 +129,18 @@ def test_no_screen_or_dialog_brings_css_of_its_own_and_the_app_reads_every_file(
         for info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             assert "yield Footer(" not in inspect.getsource(module), module.__name__
-            classes += [c for c in vars(module).values() if isinstance(c, type)
-                        and issubclass(c, Screen) and c.__module__ == module.__name__]
+            classes += [
+                c
+                for c in vars(module).values()
+                if isinstance(c, type) and issubclass(c, Screen) and c.__module__ == module.__name__
+            ]
     assert len(classes) > 40
-    own = [f"{c.__name__}.{name}" for c in classes for name in ("CSS_PATH", "CSS", "DEFAULT_CSS")
-           if name in vars(c)]
+    own = [
+        f"{c.__name__}.{name}"
+        for c in classes
+        for name in ("CSS_PATH", "CSS", "DEFAULT_CSS")
+        if name in vars(c)
+    ]
     assert own == []
     tui = Path(deskterm.tui.__file__).parent
     read = {Path(p).resolve() for p in css_files()}

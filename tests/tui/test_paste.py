@@ -11,11 +11,11 @@ from deskterm.tui.paste import PASTE_END, PASTE_START, PasteGuard, PasteSafeLinu
 from tests.tui.conftest import SIZE, settle
 
 PASTES = [
-    "KKK\x1bq\x13",                                   # the tester's logbook paste
-    "3点停水 \x1b[31mALERT\x1b[0m 请通知住户",          # the handover notice
-    "\x1b",                                            # only an ESC
-    "a\x1b\x1b[201",                                   # an almost end marker
-    "x\x1b[200~y",                                     # a start marker inside a paste
+    "KKK\x1bq\x13",  # the tester's logbook paste
+    "3点停水 \x1b[31mALERT\x1b[0m 请通知住户",  # the handover notice
+    "\x1b",  # only an ESC
+    "a\x1b\x1b[201",  # an almost end marker
+    "x\x1b[200~y",  # a start marker inside a paste
     "\x1b]52;c;ZWNobyBoaQ==\x07 \x1bP1$r\x1b\\ \x9b2J",  # OSC 52, DCS, C1 CSI
 ]
 

@@ -21,13 +21,19 @@ from tests.tui.notices import shown_notices
 
 async def keys(pilot, *items: str) -> None:
     for item in items:
-        await pilot.press(*item) if len(item) > 1 and not item.isascii() else await pilot.press(item)
+        await pilot.press(*item) if len(item) > 1 and not item.isascii() else await pilot.press(
+            item
+        )
     await settle(pilot)
 
 
 def actions(engine, action: str) -> list[AuditEvent]:
-    return run_read(engine, lambda s: list(s.exec(select(AuditEvent).where(
-        AuditEvent.action == action).order_by(AuditEvent.seq))))
+    return run_read(
+        engine,
+        lambda s: list(
+            s.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq))
+        ),
+    )
 
 
 def category(engine, code: str) -> RepairCategory | None:
@@ -35,8 +41,9 @@ def category(engine, code: str) -> RepairCategory | None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-async def test_an_admin_adds_reclassifies_and_retires_a_repair_category(make_desk_app, engine,
-                                                                        lang):
+async def test_an_admin_adds_reclassifies_and_retires_a_repair_category(
+    make_desk_app, engine, lang
+):
     app = make_desk_app(area="repairs", role="admin", lang=lang)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -45,8 +52,23 @@ async def test_an_admin_adds_reclassifies_and_retires_a_repair_category(make_des
         codes = list(app.screen.rows)
         assert "heating_not_warm" in codes and codes[0] in screen_text(app)
         # a new one: a code with a capital is refused in one sentence, nothing typed is lost
-        await keys(pilot, "ctrl+n", *"Gas", "enter", "ctrl+u", *"5", "enter", "燃气异味",
-                   "enter", *"Smell of gas", "enter", "u", "tab", "h", "ctrl+s")
+        await keys(
+            pilot,
+            "ctrl+n",
+            *"Gas",
+            "enter",
+            "ctrl+u",
+            *"5",
+            "enter",
+            "燃气异味",
+            "enter",
+            *"Smell of gas",
+            "enter",
+            "u",
+            "tab",
+            "h",
+            "ctrl+s",
+        )
         assert category(engine, "Gas") is None
         assert app.screen.query_one("#name-zh-input").value == "燃气异味"
         assert app.screen.query_one("#form-error").display
@@ -55,7 +77,12 @@ async def test_an_admin_adds_reclassifies_and_retires_a_repair_category(make_des
         await keys(pilot, *"gas_smell", "ctrl+s")
         gas = category(engine, "gas_smell")
         assert (gas.name_zh, gas.name_en, str(gas.repair_class), gas.scope, gas.sort) == (
-            "燃气异味", "Smell of gas", "urgent", "household", 5)
+            "燃气异味",
+            "Smell of gas",
+            "urgent",
+            "household",
+            5,
+        )
         # reclassify heating: Enter on its line, down to the class, urgent, Ctrl+S
         rows = list(app.screen.rows)
         await keys(pilot, "home", *["down"] * rows.index("heating_not_warm"), "enter")
@@ -64,8 +91,18 @@ async def test_an_admin_adds_reclassifies_and_retires_a_repair_category(make_des
         assert str(category(engine, "heating_not_warm").repair_class) == "urgent"
         # retire the new one: its line, then to the tick box and Space
         rows = list(app.screen.rows)
-        await keys(pilot, "home", *["down"] * rows.index("gas_smell"), "enter",
-                   "tab", "tab", "tab", "tab", "space", "ctrl+s")
+        await keys(
+            pilot,
+            "home",
+            *["down"] * rows.index("gas_smell"),
+            "enter",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "space",
+            "ctrl+s",
+        )
         assert category(engine, "gas_smell").active is False
         saved = actions(engine, "repair_category.save")
         assert [e.entity_id for e in saved] == ["gas_smell", "heating_not_warm", "gas_smell"]
@@ -75,8 +112,9 @@ async def test_an_admin_adds_reclassifies_and_retires_a_repair_category(make_des
         assert type(app.screen).__name__ == "RepairsScreen"
 
 
-async def test_the_category_key_is_an_admins_and_the_service_refuses_others(make_desk_app,
-                                                                           engine, clock, staff):
+async def test_the_category_key_is_an_admins_and_the_service_refuses_others(
+    make_desk_app, engine, clock, staff
+):
     app = make_desk_app(area="repairs", role="supervisor")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -84,9 +122,18 @@ async def test_the_category_key_is_an_admins_and_the_service_refuses_others(make
         await keys(pilot, "ctrl+b")
         assert type(app.screen).__name__ == "RepairsScreen"
     with pytest.raises(PermissionDenied):  # not the screen alone: the service refuses too
-        run_write(engine, lambda s: save_category(
-            session=s, actor=staff.supervisor, clock=clock, new=True, code="x", name_zh="某",
-            repair_class="general"))
+        run_write(
+            engine,
+            lambda s: save_category(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                new=True,
+                code="x",
+                name_zh="某",
+                repair_class="general",
+            ),
+        )
 
 
 async def test_a_stale_category_form_is_refused_and_kept(make_desk_app, engine, clock, staff):
@@ -100,10 +147,22 @@ async def test_a_stale_category_form_is_refused_and_kept(make_desk_app, engine, 
         rows = list(app.screen.rows)
         await keys(pilot, "home", *["down"] * rows.index("heating_not_warm"), "enter")
         cat = category(engine, "heating_not_warm")
-        run_write(engine, lambda s: save_category(  # the other admin's desk
-            session=s, actor=staff.admin, clock=clock, new=False, version=cat.version,
-            code=cat.code, name_zh="暖气不热(含地暖)", name_en=cat.name_en,
-            repair_class=str(cat.repair_class), scope=cat.scope, sort=cat.sort))
+        run_write(
+            engine,
+            lambda s: save_category(  # the other admin's desk
+                session=s,
+                actor=staff.admin,
+                clock=clock,
+                new=False,
+                version=cat.version,
+                code=cat.code,
+                name_zh="暖气不热(含地暖)",
+                name_en=cat.name_en,
+                repair_class=str(cat.repair_class),
+                scope=cat.scope,
+                sort=cat.sort,
+            ),
+        )
         await keys(pilot, "tab", "tab", "tab", "tab", "space", "ctrl+s")
         kept = category(engine, "heating_not_warm")
         assert (kept.name_zh, kept.active) == ("暖气不热(含地暖)", True)
@@ -121,8 +180,9 @@ def duty(engine) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-async def test_a_supervisor_adds_an_engineer_and_changes_who_is_on_duty(make_desk_app, engine,
-                                                                        clock, staff, lang):
+async def test_a_supervisor_adds_an_engineer_and_changes_who_is_on_duty(
+    make_desk_app, engine, clock, staff, lang
+):
     app = make_desk_app(area="repairs", role="supervisor", lang=lang)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -163,5 +223,9 @@ async def test_an_operator_changes_duty_but_cannot_add(make_desk_app, engine, cl
         await keys(pilot, "end", "enter")  # 老周, off duty, last: now on duty
         assert duty(engine)["老周"] is True
     with pytest.raises(PermissionDenied):
-        run_write(engine, lambda s: engineers.add_engineer(
-            session=s, actor=staff.operator, clock=clock, name="赵师傅"))
+        run_write(
+            engine,
+            lambda s: engineers.add_engineer(
+                session=s, actor=staff.operator, clock=clock, name="赵师傅"
+            ),
+        )

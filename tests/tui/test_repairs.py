@@ -55,8 +55,9 @@ async def test_household_intake_takes_at_most_15_keys(make_desk_app, engine, clo
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=卧室暖气片不热",
-                   "ctrl+s")
+        await keys(
+            "ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=卧室暖气片不热", "ctrl+s"
+        )
         assert keys.count <= 15, keys.count
         [order] = orders(engine)
         assert order.number == "R20261128-0001" and order.unit_id == estate.unit_1203
@@ -77,8 +78,19 @@ async def test_a_refused_intake_keeps_what_was_typed(make_desk_app, engine):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=暖气", "tab", "=不热", "tab",
-                   "=10:00", "ctrl+s")  # an appointment that is already past
+        await keys(
+            "ctrl+n",
+            "=3-1203",
+            "tab",
+            "tab",
+            "tab",
+            "=暖气",
+            "tab",
+            "=不热",
+            "tab",
+            "=10:00",
+            "ctrl+s",
+        )  # an appointment that is already past
         field = app.screen.query_one("#field-appointment-at")
         assert "future" in field.error
         assert app.screen.query_one("#unit-input").value == "3-1203"
@@ -94,8 +106,18 @@ async def test_case_1_heating_not_warm_end_to_end(make_desk_app, engine, clock, 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=暖气不热", "tab",
-                   "=客厅暖气片不热，业主很生气", "ctrl+s", "escape")
+        await keys(
+            "ctrl+n",
+            "=3-1203",
+            "tab",
+            "tab",
+            "tab",
+            "=暖气不热",
+            "tab",
+            "=客厅暖气片不热，业主很生气",
+            "ctrl+s",
+            "escape",
+        )
         [order] = orders(engine)
         clock.advance(minutes=10)
         await keys("enter", "=王师傅", "ctrl+s")  # dispatch (the engineer finishes a job first)
@@ -121,26 +143,51 @@ async def test_case_1_heating_not_warm_end_to_end(make_desk_app, engine, clock, 
 
 
 async def _order_on_site(engine, clock, settings, actor, estate, category="minor_other"):
-    order = create(engine, clock, settings, actor, order_in(estate.unit_1203, category,
-                                                            description="橱柜铰链断裂"))
-    run_write(engine, lambda s: repairs.dispatch(session=s, actor=actor, clock=clock,
-                                                 order_id=order.id, version=None,
-                                                 assignee="王师傅"))
-    run_write(engine, lambda s: repairs.record_arrival(session=s, actor=actor, clock=clock,
-                                                       order_id=order.id, version=None))
+    order = create(
+        engine,
+        clock,
+        settings,
+        actor,
+        order_in(estate.unit_1203, category, description="橱柜铰链断裂"),
+    )
+    run_write(
+        engine,
+        lambda s: repairs.dispatch(
+            session=s, actor=actor, clock=clock, order_id=order.id, version=None, assignee="王师傅"
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: repairs.record_arrival(
+            session=s, actor=actor, clock=clock, order_id=order.id, version=None
+        ),
+    )
     return reload(engine, order.id)
 
 
 async def test_an_off_schedule_fee_waits_for_the_supervisors_review(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     order = await _order_on_site(engine, clock, settings, staff.operator, estate)
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+g", "f", "ctrl+t", "=更换橱柜拉篮", "tab", "=套", "tab", "tab",
-                   "=80", "tab", "=120.50", "ctrl+s")
+        await keys(
+            "ctrl+g",
+            "f",
+            "ctrl+t",
+            "=更换橱柜拉篮",
+            "tab",
+            "=套",
+            "tab",
+            "tab",
+            "=80",
+            "tab",
+            "=120.50",
+            "ctrl+s",
+        )
         [line] = run_read(engine, lambda s: s.exec(select(RepairFeeLine)).all())
         assert line.review == FeeReview.pending and line.amount_fen == 20050
         assert "¥?" in str(board(app).current.cells[4])
@@ -159,10 +206,13 @@ async def test_an_off_schedule_fee_waits_for_the_supervisors_review(
         assert sup.screen.query_one("#list-reviews").total == 0
 
 
-async def test_the_fee_is_accepted_before_the_work_is_done(make_desk_app, engine, clock, settings, staff):
+async def test_the_fee_is_accepted_before_the_work_is_done(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
-    order = await _order_on_site(engine, clock, settings, staff.operator, estate,
-                                 "heating_not_warm")
+    order = await _order_on_site(
+        engine, clock, settings, staff.operator, estate, "heating_not_warm"
+    )
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -171,12 +221,17 @@ async def test_the_fee_is_accepted_before_the_work_is_done(make_desk_app, engine
         await keys("enter", "tab", "=No.0031", "ctrl+s")  # next step: the fee acceptance
         order = reload(engine, order.id)
         assert (order.fee_accepted_by_name, order.fee_form_no, order.fee_accepted_fen) == (
-            "张伟", "No.0031", 7300)
+            "张伟",
+            "No.0031",
+            7300,
+        )
         await keys("enter", "=换阀门", "ctrl+s")
         assert reload(engine, order.id).status == RepairStatus.repaired
 
 
-async def test_a_warranty_repeat_is_linked_by_default(make_desk_app, engine, clock, settings, staff):
+async def test_a_warranty_repeat_is_linked_by_default(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     clock.advance(days=-20)
     first = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
@@ -199,7 +254,9 @@ async def test_a_warranty_repeat_is_linked_by_default(make_desk_app, engine, clo
         assert "W" in str(board(app).current.cells[4])
 
 
-async def test_a_dissatisfied_callback_reopens_the_order(make_desk_app, engine, clock, settings, staff):
+async def test_a_dissatisfied_callback_reopens_the_order(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, order.id)
@@ -212,7 +269,9 @@ async def test_a_dissatisfied_callback_reopens_the_order(make_desk_app, engine, 
         await keys("ctrl+t", "enter")
         # result: none chosen yet -> dissatisfied (past "no answer", satisfied, fairly), then the
         # person, then the comment
-        await keys("enter", "down", "down", "down", "down", "enter", "tab", "tab", "=还是不热", "ctrl+s")
+        await keys(
+            "enter", "down", "down", "down", "down", "enter", "tab", "tab", "=还是不热", "ctrl+s"
+        )
         order = reload(engine, order.id)
         assert order.status == RepairStatus.reported and order.reopen_count == 1
         await keys("ctrl+t", "ctrl+t", "ctrl+t")  # back to the deadline board
@@ -220,7 +279,8 @@ async def test_a_dissatisfied_callback_reopens_the_order(make_desk_app, engine, 
 
 
 async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     app = make_desk_app(area="repairs")
@@ -229,9 +289,17 @@ async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
         keys = Keys(pilot)
         assert board(app).current.data.version == 1  # this desk saw version 1
         # Meanwhile the other desk dispatches it.
-        run_write(engine, lambda s: repairs.dispatch(session=s, actor=staff.supervisor,
-                                                     clock=clock, order_id=order.id, version=1,
-                                                     assignee="李师傅"))
+        run_write(
+            engine,
+            lambda s: repairs.dispatch(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                order_id=order.id,
+                version=1,
+                assignee="李师傅",
+            ),
+        )
         await keys("ctrl+g", "x", "=住户说不用修了", "enter")
         order = reload(engine, order.id)
         assert order.status == RepairStatus.dispatched and order.assignee == "李师傅"
@@ -239,8 +307,9 @@ async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
         assert any("Another desk changed" in m and "李师傅" in m for m in messages), messages
 
 
-async def test_unlinking_a_warranty_repeat_at_intake_needs_a_reason(make_desk_app, engine, clock,
-                                                                    settings, staff):
+async def test_unlinking_a_warranty_repeat_at_intake_needs_a_reason(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     clock.advance(days=-20)
     first = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
@@ -250,17 +319,18 @@ async def test_unlinking_a_warranty_repeat_at_intake_needs_a_reason(make_desk_ap
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=暖气不热", "tab", "=又不热了",
-                   "ctrl+l")
+        await keys(
+            "ctrl+n", "=3-1203", "tab", "tab", "tab", "=暖气不热", "tab", "=又不热了", "ctrl+l"
+        )
         assert app.focused.id == "warranty-opt-out-reason-input"
         await keys("ctrl+s")  # no reason: refused, nothing saved
         assert "why" in app.screen.query_one("#field-warranty-opt-out-reason").error
         assert len(orders(engine)) == 1
         await keys("=住户自己换了阀门", "ctrl+s")
         repeat = orders(engine)[-1]
-        assert repeat.warranty_of_id is None and repeat.warranty_opt_out_reason == "住户自己换了阀门"
-
-
+        assert (
+            repeat.warranty_of_id is None and repeat.warranty_opt_out_reason == "住户自己换了阀门"
+        )
 
 
 async def test_a_full_phone_on_a_work_order_asks_why_and_is_audited(make_desk_app, engine, clock):
@@ -274,7 +344,9 @@ async def test_a_full_phone_on_a_work_order_asks_why_and_is_audited(make_desk_ap
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=卧室暖气片不热", "ctrl+s")
+        await keys(
+            "ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=卧室暖气片不热", "ctrl+s"
+        )
         await keys("ctrl+l")
         assert "Why print" in str(app.screen.query_one("#reason-question").render())
         await keys("escape")
@@ -285,15 +357,21 @@ async def test_a_full_phone_on_a_work_order_asks_why_and_is_audited(make_desk_ap
         await pilot.pause(0.3)
         await settle(pilot)
     [order] = orders(engine)
-    printed = run_read(engine, lambda s: [e.detail for e in s.exec(select(AuditEvent).where(
-        AuditEvent.action == "repair.phone_printed"))])
+    printed = run_read(
+        engine,
+        lambda s: [
+            e.detail
+            for e in s.exec(select(AuditEvent).where(AuditEvent.action == "repair.phone_printed"))
+        ],
+    )
     assert printed == [{"number": order.number, "reason": "工程部要约上门时间"}]
     saved = (orders_folder() / f"{order.number}.txt").read_text(encoding="utf-8")
     assert "13812345678" in saved
 
 
 async def test_a_long_description_cut_at_the_edge_says_so_and_f12_reads_it(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     """Issue 15 (text2, item 8): the repairs detail pane keeps each line to one row and cut
     the description with "…" without a word: it says so and names F12, which reads it all."""
     from deskterm.tui.dialogs.text_view import TextViewDialog
@@ -301,8 +379,13 @@ async def test_a_long_description_cut_at_the_edge_says_so_and_f12_reads_it(
 
     estate = make_repair_estate(engine)
     description = "厨房水龙头" + "一直滴水" * 40 + "末尾"
-    create(engine, clock, settings, staff.operator,
-           order_in(estate.unit_1203, "minor_other", description=description))
+    create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(estate.unit_1203, "minor_other", description=description),
+    )
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

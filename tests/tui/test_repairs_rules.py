@@ -30,8 +30,20 @@ async def test_a_call_before_the_visit_is_taken_with_its_time(make_desk_app, eng
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
-                   "tab", "tab", "=09:20", "ctrl+s")
+        await keys(
+            "ctrl+n",
+            "=3-1203",
+            "tab",
+            "tab",
+            "tab",
+            "=nqbr",
+            "tab",
+            "=暖气不热",
+            "tab",
+            "tab",
+            "=09:20",
+            "ctrl+s",
+        )
         assert keys.count <= 15, keys.count
         [order] = orders(engine)
         assert order.reported_at == sh(2026, 11, 28, 9, 20)
@@ -46,15 +58,28 @@ async def test_a_reported_time_in_the_future_is_refused_not_moved(make_desk_app,
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
-                   "tab", "tab", "=11-29 09:00", "ctrl+s")
+        await keys(
+            "ctrl+n",
+            "=3-1203",
+            "tab",
+            "tab",
+            "tab",
+            "=nqbr",
+            "tab",
+            "=暖气不热",
+            "tab",
+            "tab",
+            "=11-29 09:00",
+            "ctrl+s",
+        )
         assert orders(engine) == []
         assert "cannot be in the future" in app.screen.query_one("#field-reported-at").error
         assert app.screen.query_one("#field-reported-at").value == "11-29 09:00"
 
 
 async def test_a_reported_time_of_day_later_than_now_is_refused_not_moved(
-        make_desk_app, engine, clock):
+    make_desk_app, engine, clock
+):
     """Issue 21 #3 (outside test): "21:00" typed at 20:01 was saved as yesterday's 21:00, 23 h
     off the clock (D-31). A time alone is today's: later than now, it is refused with the
     sentence of a future date; nothing typed is lost."""
@@ -63,22 +88,45 @@ async def test_a_reported_time_of_day_later_than_now_is_refused_not_moved(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
-                   "tab", "tab", "=11:00", "ctrl+s")
+        await keys(
+            "ctrl+n",
+            "=3-1203",
+            "tab",
+            "tab",
+            "tab",
+            "=nqbr",
+            "tab",
+            "=暖气不热",
+            "tab",
+            "tab",
+            "=11:00",
+            "ctrl+s",
+        )
         assert orders(engine) == []
         assert "cannot be in the future" in app.screen.query_one("#field-reported-at").error
         assert app.screen.query_one("#field-reported-at").value == "11:00"
 
 
 async def test_an_appointment_after_the_deadline_is_saved_only_when_confirmed(
-        make_desk_app, engine, clock):
+    make_desk_app, engine, clock
+):
     make_repair_estate(engine)
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys("ctrl+n", "=3-1203", "tab", "tab", "tab", "=nqbr", "tab", "=暖气不热",
-                   "tab", "=12-02 09:00")
+        await keys(
+            "ctrl+n",
+            "=3-1203",
+            "tab",
+            "tab",
+            "tab",
+            "=nqbr",
+            "tab",
+            "=暖气不热",
+            "tab",
+            "=12-02 09:00",
+        )
         warning = str(app.screen.query_one("#appointment-warning").render())
         assert "After the fix deadline" in warning  # warned as it is typed
         await keys("ctrl+s")
@@ -90,12 +138,18 @@ async def test_an_appointment_after_the_deadline_is_saved_only_when_confirmed(
         assert order.appointment_at == sh(2026, 12, 2, 9, 0)
 
 
-async def test_repeats_of_another_category_are_shown_at_intake(make_desk_app, engine, clock,
-                                                               settings, staff):
+async def test_repeats_of_another_category_are_shown_at_intake(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     clock.advance(days=-10)
-    leak = create(engine, clock, settings, staff.operator,
-                  order_in(estate.unit_1203, "burst_pipe", description="水表处漏水"))
+    leak = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(estate.unit_1203, "burst_pipe", description="水表处漏水"),
+    )
     repair_fully(engine, clock, settings, staff.operator, leak.id)
     clock.advance(days=10)
     app = make_desk_app(area="repairs")
@@ -108,15 +162,21 @@ async def test_repeats_of_another_category_are_shown_at_intake(make_desk_app, en
         assert app.screen.query_one("#warranty-line").render().plain == ""  # not linked
 
 
-async def test_link_and_unlink_a_warranty_repeat_after_intake(make_desk_app, engine, clock,
-                                                              settings, staff):
+async def test_link_and_unlink_a_warranty_repeat_after_intake(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     clock.advance(days=-20)
     first = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, staff.operator, first.id)
     clock.advance(days=20)
-    repeat = create(engine, clock, settings, staff.operator,
-                    order_in(estate.unit_1203, warranty_opt_out_reason="以为是新故障"))
+    repeat = create(
+        engine,
+        clock,
+        settings,
+        staff.operator,
+        order_in(estate.unit_1203, warranty_opt_out_reason="以为是新故障"),
+    )
     assert repeat.warranty_of_id is None
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
@@ -131,7 +191,8 @@ async def test_link_and_unlink_a_warranty_repeat_after_intake(make_desk_app, eng
 
 
 async def test_dispatch_names_an_engineer_of_the_list_and_late_dispatch_is_flagged(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     clock.advance(minutes=settings.dispatch_minutes + 5)
@@ -152,7 +213,8 @@ async def test_dispatch_names_an_engineer_of_the_list_and_late_dispatch_is_flagg
 
 
 async def test_the_dispatch_list_of_engineers_fits_80x24_without_wrapping(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     """Issue 21, finding 6: with many engineers, long names and trades, the dispatch dialog's
     list is a table whose every line fits the dialog: nothing wraps, nothing is cut off, the
     field to type in stays on screen, and what does not fit is counted."""
@@ -162,9 +224,17 @@ async def test_the_dispatch_list_of_engineers_fits_80x24_without_wrapping(
 
     estate = make_repair_estate(engine)
     for n in range(9):
-        run_write(engine, lambda s, n=n: repairs.add_engineer(
-            session=s, actor=staff.supervisor, clock=clock, name=f"欧阳师傅{n}号长名字",
-            trade="水电暖通综合维修", on_duty=n % 2 == 0))
+        run_write(
+            engine,
+            lambda s, n=n: repairs.add_engineer(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                name=f"欧阳师傅{n}号长名字",
+                trade="水电暖通综合维修",
+                on_duty=n % 2 == 0,
+            ),
+        )
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
@@ -182,13 +252,24 @@ async def test_the_dispatch_list_of_engineers_fits_80x24_without_wrapping(
         assert reload(engine, order.id).assignee == "欧阳师傅8号长名字"
 
 
-async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, engine, clock,
-                                                                settings, staff):
+async def test_settlement_and_cost_bearer_from_the_actions_menu(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
-    run_write(engine, lambda s: repairs.add_fee_line(
-        session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id,
-        version=None, code="F011", quantity="1.5"))
+    run_write(
+        engine,
+        lambda s: repairs.add_fee_line(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            order_id=order.id,
+            version=None,
+            code="F011",
+            quantity="1.5",
+        ),
+    )
     app = make_desk_app(area="repairs")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -202,7 +283,10 @@ async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, e
         await keys("ctrl+g", "s", "tab", "=SJ-0009", "ctrl+s")  # paid at the desk, today
         order = reload(engine, order.id)
         assert (order.settlement, order.receipt_no, order.settled_at) == (
-            "paid", "SJ-0009", clock.now())
+            "paid",
+            "SJ-0009",
+            clock.now(),
+        )
         await keys("ctrl+g", "c", "ctrl+s")  # the owner (first in the list)
         assert reload(engine, order.id).cost_bearer == "owner"
         detail = str(app.screen.query_one("#repairs-detail").render())
@@ -215,16 +299,23 @@ async def test_settlement_and_cost_bearer_from_the_actions_menu(make_desk_app, e
         assert "paid at the desk" not in detail and "unpaid" in detail
 
 
-async def test_a_long_job_is_quoted_before_the_work_is_done(make_desk_app, engine, clock,
-                                                            settings, staff):
+async def test_a_long_job_is_quoted_before_the_work_is_done(
+    make_desk_app, engine, clock, settings, staff
+):
     estate = make_repair_estate(engine)
-    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203,
-                                                                     "roof_leak"))
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, "roof_leak"))
     repair_on_site = [
-        lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
-                                   order_id=order.id, version=None, assignee="王师傅"),
-        lambda s: repairs.record_arrival(session=s, actor=staff.operator, clock=clock,
-                                         order_id=order.id, version=None),
+        lambda s: repairs.dispatch(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=None,
+            assignee="王师傅",
+        ),
+        lambda s: repairs.record_arrival(
+            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=None
+        ),
     ]
     for step in repair_on_site:
         run_write(engine, step)
@@ -239,7 +330,10 @@ async def test_a_long_job_is_quoted_before_the_work_is_done(make_desk_app, engin
         await keys("enter", "ctrl+s")  # the resident (the reporter) accepts it
         order = reload(engine, order.id)
         assert (order.quote_fen, order.quote_no, order.quote_accepted_by_name) == (
-            150000, "BJ-1", "张伟")
+            150000,
+            "BJ-1",
+            "张伟",
+        )
         await keys("enter", "=屋面防水重做", "ctrl+s")
         assert reload(engine, order.id).status == RepairStatus.repaired
 
@@ -259,22 +353,34 @@ async def test_a_fee_of_one_and_a_half_hours(make_desk_app, engine, clock, setti
         assert len(run_read(engine, lambda s: s.exec(select(RepairFeeLine)).all())) == 1
 
 
-
 async def test_lowering_a_quoted_estimate_asks_why_and_the_order_shows_it(
-        make_desk_app, engine, clock, settings, staff):
+    make_desk_app, engine, clock, settings, staff
+):
     """Issue 21 #5 (outside test): `t` 3 work-days, on site, `w` refused for the quotation,
     then `t` 1 and `w` went through with no reason and nothing flagged (D-34)."""
     estate = make_repair_estate(engine)
-    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203,
-                                                                     "roof_leak"))
+    order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, "roof_leak"))
     for step in (
-        lambda s: repairs.set_estimate(session=s, actor=staff.operator, clock=clock,
-                                       settings=settings, order_id=order.id, version=None,
-                                       days="3"),
-        lambda s: repairs.dispatch(session=s, actor=staff.operator, clock=clock,
-                                   order_id=order.id, version=None, assignee="王师傅"),
-        lambda s: repairs.record_arrival(session=s, actor=staff.operator, clock=clock,
-                                         order_id=order.id, version=None),
+        lambda s: repairs.set_estimate(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            order_id=order.id,
+            version=None,
+            days="3",
+        ),
+        lambda s: repairs.dispatch(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            order_id=order.id,
+            version=None,
+            assignee="王师傅",
+        ),
+        lambda s: repairs.record_arrival(
+            session=s, actor=staff.operator, clock=clock, order_id=order.id, version=None
+        ),
     ):
         run_write(engine, step)
     app = make_desk_app(area="repairs")

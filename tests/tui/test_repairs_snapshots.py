@@ -19,34 +19,88 @@ def _board(engine, clock, settings, staff) -> None:
     estate = make_repair_estate(engine)
     now = clock.now()
     clock.set(now - timedelta(hours=70))
-    create(engine, clock, settings, op, order_in(estate.unit_1204, "door_window",
-                                                 description="阳台推拉门脱轨"))
+    create(
+        engine,
+        clock,
+        settings,
+        op,
+        order_in(estate.unit_1204, "door_window", description="阳台推拉门脱轨"),
+    )
     clock.set(now - timedelta(hours=3))
-    create(engine, clock, settings, op, order_in(estate.unit_1203, "burst_pipe",
-                                                 description="水表处爆管，屋内积水"))
+    create(
+        engine,
+        clock,
+        settings,
+        op,
+        order_in(estate.unit_1203, "burst_pipe", description="水表处爆管，屋内积水"),
+    )
     clock.set(now - timedelta(hours=2))
-    lift = create(engine, clock, settings, op, order_in(
-        None, "lift_failure", scope=RepairScope.public, location="3栋2号电梯",
-        reporter_name="保安刘", reporter_contact="", description="电梯停在5层，门打不开"))
-    run_write(engine, lambda s: repairs.dispatch(session=s, actor=op, clock=clock,
-                                                 order_id=lift.id, version=None,
-                                                 assignee="陈师傅"))
+    lift = create(
+        engine,
+        clock,
+        settings,
+        op,
+        order_in(
+            None,
+            "lift_failure",
+            scope=RepairScope.public,
+            location="3栋2号电梯",
+            reporter_name="保安刘",
+            reporter_contact="",
+            description="电梯停在5层，门打不开",
+        ),
+    )
+    run_write(
+        engine,
+        lambda s: repairs.dispatch(
+            session=s, actor=op, clock=clock, order_id=lift.id, version=None, assignee="陈师傅"
+        ),
+    )
     clock.set(now - timedelta(hours=1))
-    cabinet = create(engine, clock, settings, op, order_in(estate.unit_1203, "minor_other",
-                                                           description="橱柜铰链断裂"))
-    for step in (lambda s: repairs.dispatch(session=s, actor=op, clock=clock, order_id=cabinet.id,
-                                            version=None, assignee="王师傅"),
-                 lambda s: repairs.record_arrival(session=s, actor=op, clock=clock,
-                                                  order_id=cabinet.id, version=None),
-                 lambda s: repairs.add_offschedule_line(
-                     session=s, actor=op, clock=clock, order_id=cabinet.id, version=None,
-                     description="更换橱柜拉篮", labour_fen=8000, materials_fen=12050)):
+    cabinet = create(
+        engine,
+        clock,
+        settings,
+        op,
+        order_in(estate.unit_1203, "minor_other", description="橱柜铰链断裂"),
+    )
+    for step in (
+        lambda s: repairs.dispatch(
+            session=s, actor=op, clock=clock, order_id=cabinet.id, version=None, assignee="王师傅"
+        ),
+        lambda s: repairs.record_arrival(
+            session=s, actor=op, clock=clock, order_id=cabinet.id, version=None
+        ),
+        lambda s: repairs.add_offschedule_line(
+            session=s,
+            actor=op,
+            clock=clock,
+            order_id=cabinet.id,
+            version=None,
+            description="更换橱柜拉篮",
+            labour_fen=8000,
+            materials_fen=12050,
+        ),
+    ):
         run_write(engine, step)
-    held = create(engine, clock, settings, op, order_in(estate.unit_1204, "lock_handle",
-                                                        description="入户门锁芯卡住"))
-    run_write(engine, lambda s: repairs.hold_order(session=s, actor=op, clock=clock,
-                                                   order_id=held.id, version=None,
-                                                   reason="住户出差，周一再修"))
+    held = create(
+        engine,
+        clock,
+        settings,
+        op,
+        order_in(estate.unit_1204, "lock_handle", description="入户门锁芯卡住"),
+    )
+    run_write(
+        engine,
+        lambda s: repairs.hold_order(
+            session=s,
+            actor=op,
+            clock=clock,
+            order_id=held.id,
+            version=None,
+            reason="住户出差，周一再修",
+        ),
+    )
     clock.set(now)
 
 

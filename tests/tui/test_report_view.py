@@ -5,8 +5,9 @@ from deskterm.tui.dialogs.report_view import ReportDialog
 from tests.tui.conftest import SIZE, screen_text, settle, start_shift_for
 
 
-async def test_a_supervisor_reads_the_shift_report_on_the_dashboard(make_desk_app, clock, engine,
-                                                                    settings, staff):
+async def test_a_supervisor_reads_the_shift_report_on_the_dashboard(
+    make_desk_app, clock, engine, settings, staff
+):
     start_shift_for(engine, clock, settings, staff.operator)
     clock.advance(minutes=5)
     app = make_desk_app(role="supervisor")
@@ -61,7 +62,8 @@ async def test_no_report_yet_says_so_in_the_dialog(make_desk_app):
 
 
 async def test_the_report_is_the_operators_shift_not_the_supervisors_own(
-        make_desk_app, clock, engine, settings, staff):
+    make_desk_app, clock, engine, settings, staff
+):
     """Issue 18 D: a supervisor signing in through `deskterm serve` may open a shift of their
     own at the post, later than the operator's: Ctrl+O still shows the operator's shift."""
     from sqlmodel import Session

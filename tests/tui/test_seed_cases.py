@@ -74,14 +74,17 @@ async def test_case_1_heating_complaint_and_its_repair(make_desk_app, engine, cl
         c = rows(engine, Complaint)[0]
         assert c.status == ComplaintStatus.closed
         clock.advance(hours=3)
-        await keys(pilot, "ctrl+t", "enter", "enter", "down", "down", "enter", "ctrl+s")  # satisfied, chosen
+        await keys(
+            pilot, "ctrl+t", "enter", "enter", "down", "down", "enter", "ctrl+s"
+        )  # satisfied, chosen
         detail = run_read(engine, lambda s: complaints.complaint_detail(s, c.id))
         assert [cb.result for cb in detail.callbacks] == ["satisfied"]
         assert [r.number for r in detail.repairs] == [order.number]
 
 
 async def test_a_repair_of_another_unit_is_linked_after_the_desk_confirms(
-        make_desk_app, engine, clock, staff):
+    make_desk_app, engine, clock, staff
+):
     """Issue 21, finding 9: the link dialog warns, naming both units, and keeps the number;
     Enter again links it, and the complaint shows the repair as of another unit."""
     add_unit(engine, "10-1404")
@@ -127,8 +130,15 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
         assert (request.company_id, request.unit_id) == (company, unit)
         assert "On record: company 华信科技有限公司" in screen_text(app)
         # refused on the user handbook, with every other help offered
-        await keys(pilot, "enter", "tab", "《大厦用户手册》办公时间公共场所不得喧哗", "tab",
-                   "欢迎标志引导标志保安保洁同意使用大堂讲话", "ctrl+s")
+        await keys(
+            pilot,
+            "enter",
+            "tab",
+            "《大厦用户手册》办公时间公共场所不得喧哗",
+            "tab",
+            "欢迎标志引导标志保安保洁同意使用大堂讲话",
+            "ctrl+s",
+        )
         request = rows(engine, PublicAreaRequest)[0]
         assert request.decision == "refused" and "用户手册" in request.rule_cited
         assert "保安" in request.help_offered
@@ -136,9 +146,30 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
         # 2. the complaint letter: a company, by letter, important, referred to the manager
         await keys(pilot, "ctrl+t", "ctrl+n", "华信科技有限公司", "tab")
         await type_ascii(pilot, "A-1501")
-        await keys(pilot, "tab", "来函投诉管理处拒绝开业舞狮", "tab", "tab", "enter", "down",
-                   "enter", "tab", "tab", "管理处张经理", "tab", "tab", "enter", "down",
-                   "enter", "tab", "enter", "down", "down", "enter", "ctrl+s")
+        await keys(
+            pilot,
+            "tab",
+            "来函投诉管理处拒绝开业舞狮",
+            "tab",
+            "tab",
+            "enter",
+            "down",
+            "enter",
+            "tab",
+            "tab",
+            "管理处张经理",
+            "tab",
+            "tab",
+            "enter",
+            "down",
+            "enter",
+            "tab",
+            "enter",
+            "down",
+            "down",
+            "enter",
+            "ctrl+s",
+        )
         (letter,) = rows(engine, Complaint)
         assert (letter.who_kind, letter.channel) == ("company", "letter")
         assert letter.company_id == company  # issue 21: the same company, on record
@@ -150,30 +181,61 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
         assert f"Public-area request {request.number}" in screen_text(app)
         # 3. the manager's meeting (M) and the step taken (S)
         clock.advance(hours=4)
-        await keys(pilot, "enter", "m", "张经理约见租户解释规定", "tab",
-                   "尽力配合开业典礼舞狮不予批准", "ctrl+s")
+        await keys(
+            pilot,
+            "enter",
+            "m",
+            "张经理约见租户解释规定",
+            "tab",
+            "尽力配合开业典礼舞狮不予批准",
+            "ctrl+s",
+        )
         await keys(pilot, "enter", "s", "张经理有理有据说服租户放弃舞狮", "ctrl+s")
         # 4. the outcome, in person, closed; 5. the callback, satisfied
-        await keys(pilot, "enter", "a", "租户放弃舞狮其余协助照常", "tab", "enter", "down",
-                   "enter", "ctrl+s")
+        await keys(
+            pilot,
+            "enter",
+            "a",
+            "租户放弃舞狮其余协助照常",
+            "tab",
+            "enter",
+            "down",
+            "enter",
+            "ctrl+s",
+        )
         letter = rows(engine, Complaint)[0]
         assert letter.status == ComplaintStatus.closed and letter.answer_how == "in_person"
         clock.advance(days=2)
-        await keys(pilot, "ctrl+t", "enter", "enter", "down", "down", "enter", "ctrl+s")  # satisfied, chosen
+        await keys(
+            pilot, "ctrl+t", "enter", "enter", "down", "down", "enter", "ctrl+s"
+        )  # satisfied, chosen
         # 6. a month later another tenant asks for a lion dance: the precedent is found
         clock.advance(days=30)
-        await keys(pilot, "ctrl+t", "ctrl+t", "ctrl+n", "另一家公司", "tab", "tab", "广场",
-                   "tab", "tab", "周年庆舞狮", "ctrl+s")
+        await keys(
+            pilot,
+            "ctrl+t",
+            "ctrl+t",
+            "ctrl+n",
+            "另一家公司",
+            "tab",
+            "tab",
+            "广场",
+            "tab",
+            "tab",
+            "周年庆舞狮",
+            "ctrl+s",
+        )
         later = rows(engine, PublicAreaRequest)[-1]
         assert later.precedent_id == request.id
-        await keys(pilot, "ctrl+l")                 # all requests, not only undecided ones
+        await keys(pilot, "ctrl+l")  # all requests, not only undecided ones
         await keys(pilot, "ctrl+f", "舞狮", "enter")
         found = app.screen.query_one("#list-areas")
         assert found.total == 2
         text = screen_text(app)
         assert "Precedent" in text and request.number in text
-    linked = run_read(engine, lambda s: communications.list_communications(
-        s, complaint_id=letter.id))
+    linked = run_read(
+        engine, lambda s: communications.list_communications(s, complaint_id=letter.id)
+    )
     assert len(linked) == 1
     # the supervisor signs the letter off
     sup = make_desk_app(area="complaints", role="supervisor")

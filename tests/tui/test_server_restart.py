@@ -29,8 +29,11 @@ DIR = os.environ.get("DESKTERM_TEST_PG_RESTART_DIR")
 URL = os.environ.get("DESKTERM_TEST_PG_RESTART_URL")
 UNREACHABLE = "The database cannot be reached; trying again."
 
-pytestmark = pytest.mark.skipif(not (DIR and URL), reason="needs a PostgreSQL cluster to stop: "
-                                "DESKTERM_TEST_PG_RESTART_DIR and DESKTERM_TEST_PG_RESTART_URL")
+pytestmark = pytest.mark.skipif(
+    not (DIR and URL),
+    reason="needs a PostgreSQL cluster to stop: "
+    "DESKTERM_TEST_PG_RESTART_DIR and DESKTERM_TEST_PG_RESTART_URL",
+)
 
 
 def _pg_ctl(*args: str) -> None:
@@ -77,8 +80,16 @@ async def test_the_server_restarts_while_a_desk_types(pg_engine, clock, settings
 
     staff = make_staff(pg_engine, clock, settings)
     actor = start_shift_for(pg_engine, clock, settings, staff.operator)
-    app = make_app(settings=settings, engine=pg_engine, clock=clock, lang="en",
-                   cursor_blink=False, actor=actor, area="logbook", live=True)
+    app = make_app(
+        settings=settings,
+        engine=pg_engine,
+        clock=clock,
+        lang="en",
+        cursor_blink=False,
+        actor=actor,
+        area="logbook",
+        live=True,
+    )
     restarted = False
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -95,9 +106,16 @@ async def test_the_server_restarts_while_a_desk_types(pg_engine, clock, settings
             assert app.screen is form
             assert "电梯困人" in [f.value for f in form.query(FormField)]
             await asyncio.to_thread(
-                _pg_ctl, "start", "-w", "-l", f"{DIR}/server.log", "-o",
+                _pg_ctl,
+                "start",
+                "-w",
+                "-l",
+                f"{DIR}/server.log",
+                "-o",
                 "'-c listen_addresses=127.0.0.1 -p {} -k /tmp -c fsync=off'".format(
-                    URL.rsplit(":", 1)[1].split("/")[0]))
+                    URL.rsplit(":", 1)[1].split("/")[0]
+                ),
+            )
             restarted = True
             assert await _until(pilot, lambda: UNREACHABLE not in screen_text(app), 8)
             await pilot.press("ctrl+s")  # the same form, saved now, without a restart
@@ -108,6 +126,13 @@ async def test_the_server_restarts_while_a_desk_types(pg_engine, clock, settings
         run_write(pg_engine, lambda s: None)  # the engine itself carries on
     finally:
         if not restarted:
-            _pg_ctl("start", "-w", "-l", f"{DIR}/server.log", "-o",
-                    "'-c listen_addresses=127.0.0.1 -p {} -k /tmp -c fsync=off'".format(
-                        URL.rsplit(":", 1)[1].split("/")[0]))
+            _pg_ctl(
+                "start",
+                "-w",
+                "-l",
+                f"{DIR}/server.log",
+                "-o",
+                "'-c listen_addresses=127.0.0.1 -p {} -k /tmp -c fsync=off'".format(
+                    URL.rsplit(":", 1)[1].split("/")[0]
+                ),
+            )

@@ -12,11 +12,19 @@ from tests.tui.conftest import SIZE, screen_text, settle
 
 async def test_a_bad_setting_closes_the_app_with_its_sentence(engine, clock):
     def bad() -> Settings:
-        raise SettingsError("The setting timezone must be a time zone name such as "
-                            "Asia/Shanghai, not 'Mars/Olympus'.")
+        raise SettingsError(
+            "The setting timezone must be a time zone name such as "
+            "Asia/Shanghai, not 'Mars/Olympus'."
+        )
 
-    app = make_app(settings=None, draft=Draft(post="东门"), load_settings=bad, engine=engine,
-                   clock=clock, lang="en")
+    app = make_app(
+        settings=None,
+        draft=Draft(post="东门"),
+        load_settings=bad,
+        engine=engine,
+        clock=clock,
+        lang="en",
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.pause(0.5)
@@ -31,8 +39,15 @@ async def test_good_settings_are_validated_after_the_paint_and_used(engine, cloc
         loaded.append(1)
         return settings.replace(post="东门")
 
-    app = make_app(settings=None, draft=Draft(post="东门"), load_settings=good, engine=None,
-                   open_engine=lambda: engine, clock=clock, lang="en")
+    app = make_app(
+        settings=None,
+        draft=Draft(post="东门"),
+        load_settings=good,
+        engine=None,
+        open_engine=lambda: engine,
+        clock=clock,
+        lang="en",
+    )
     async with app.run_test(size=SIZE) as pilot:
         assert "东门" in screen_text(app)  # painted from the draft
         await settle(pilot)

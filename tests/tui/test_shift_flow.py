@@ -24,9 +24,17 @@ PASSWORD = "secret-pass"
 def previous_shift_hands_over(engine, clock, settings, staff, notices="5栋电梯明早9点维保"):
     """sup1 worked the previous shift and signed its handover; the clock moves on 5 minutes."""
     outgoing = start_shift_for(engine, clock, settings, staff.supervisor)
-    signed = run_write(engine, lambda s: handover.sign(
-        session=s, actor=outgoing, clock=clock, settings=settings, notices=notices,
-        physical_items={"keys": 12, "blank_slips": 40}))
+    signed = run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=outgoing,
+            clock=clock,
+            settings=settings,
+            notices=notices,
+            physical_items={"keys": 12, "blank_slips": 40},
+        ),
+    )
     clock.advance(minutes=5)
     return signed
 
@@ -170,14 +178,30 @@ async def test_refusing_the_handover_with_a_reason(engine, clock, settings, staf
     audit_ok(engine)
 
 
-async def test_supervisor_sees_the_refusal_on_the_dashboard(make_desk_app, engine, clock,
-                                                            settings, staff):
+async def test_supervisor_sees_the_refusal_on_the_dashboard(
+    make_desk_app, engine, clock, settings, staff
+):
     signed = previous_shift_hands_over(engine, clock, settings, staff)
     incoming = start_shift_for(engine, clock, settings, staff.operator)
-    run_write(engine, lambda s: handover.refuse(session=s, actor=incoming, clock=clock, settings=settings,
-                                                handover_id=signed.id, reason="钥匙少一把"))
-    app = make_app(settings=settings, engine=engine, clock=clock, lang="en", cursor_blink=False,
-                   actor=Actor(staff.admin.user_id, "admin1", "赵敏", staff.admin.role, 999))
+    run_write(
+        engine,
+        lambda s: handover.refuse(
+            session=s,
+            actor=incoming,
+            clock=clock,
+            settings=settings,
+            handover_id=signed.id,
+            reason="钥匙少一把",
+        ),
+    )
+    app = make_app(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        lang="en",
+        cursor_blink=False,
+        actor=Actor(staff.admin.user_id, "admin1", "赵敏", staff.admin.role, 999),
+    )
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert "Refused handover" in screen_text(app)
@@ -228,8 +252,9 @@ async def test_signing_back_in_resumes_the_shift(engine, clock, settings, staff)
         assert app.current_mode == "dashboard"
 
 
-async def test_a_wrong_password_never_reveals_whether_the_code_exists(engine, clock, settings,
-                                                                      staff):
+async def test_a_wrong_password_never_reveals_whether_the_code_exists(
+    engine, clock, settings, staff
+):
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -285,7 +310,9 @@ async def test_hostile_text_is_shown_literally_and_runs_nothing(make_desk_app, e
         await pilot.press("ctrl+n")
         await settle(pilot)
         await pilot.press("tab", "tab")  # to "What happened"
-        app.post_message(events.Paste(hostile))  # as a terminal paste: the driver gives it to the app
+        app.post_message(
+            events.Paste(hostile)
+        )  # as a terminal paste: the driver gives it to the app
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -314,8 +341,7 @@ async def test_a_half_filled_form_survives_a_visit_to_another_area(make_desk_app
         assert app.screen.field("location").value == "南门"
 
 
-async def test_a_slow_database_shows_waiting_and_keeps_the_form(make_desk_app, engine,
-                                                                monkeypatch):
+async def test_a_slow_database_shows_waiting_and_keeps_the_form(make_desk_app, engine, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
     from deskterm import db as db_module
@@ -364,8 +390,7 @@ async def test_a_slow_database_shows_waiting_and_keeps_the_form(make_desk_app, e
     assert one(engine, LogbookEntry, LogbookEntry.what == "电梯困人")
 
 
-async def test_signing_a_handover_takes_at_most_five_keys_beyond_the_text(make_desk_app,
-                                                                           engine):
+async def test_signing_a_handover_takes_at_most_five_keys_beyond_the_text(make_desk_app, engine):
     app = make_desk_app(area="dashboard")
     notice = "明早9点电梯维保"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -448,10 +473,17 @@ async def test_a_logbook_line_on_the_dashboard_opens_that_entry(make_desk_app, e
         ids = []
         for what in ("南门道闸抬杆故障", "3栋电梯困人已解救", "快递柜断电"):
             clock.advance(minutes=5)
-            entry = run_write(engine, lambda s, w=what: logbook.add_entry(
-                session=s, actor=app.actor, clock=clock,
-                entry_in=LogbookEntryCreate(occurred_at=clock.now(), category="equipment",
-                                            location="", what=w)))
+            entry = run_write(
+                engine,
+                lambda s, w=what: logbook.add_entry(
+                    session=s,
+                    actor=app.actor,
+                    clock=clock,
+                    entry_in=LogbookEntryCreate(
+                        occurred_at=clock.now(), category="equipment", location="", what=w
+                    ),
+                ),
+            )
             ids.append(entry.id)
         await app.open_record("logbook", ids[1])  # what Enter on the dashboard line does
         await settle(pilot)
@@ -469,14 +501,26 @@ async def test_a_logbook_line_on_the_dashboard_opens_that_entry(make_desk_app, e
         assert "快递柜断电" in str(app.screen.query_one("#entry-detail").render())
 
 
-async def test_an_account_an_admin_made_chooses_its_password_at_first_sign_in(engine, clock, settings, staff):
+async def test_an_account_an_admin_made_chooses_its_password_at_first_sign_in(
+    engine, clock, settings, staff
+):
     """Issue 19: the first sign-in of an admin-made account asks for a new password (a common
     one refused, the two copies compared); Escape signs out; then the shift starts as usual."""
     from deskterm.services.admin import users
 
-    run_write(engine, lambda s: users.add_user(
-        session=s, actor=staff.admin, clock=clock, settings=settings, code="op5", name="新人",
-        role="operator", password="given-by-admin-1"))
+    run_write(
+        engine,
+        lambda s: users.add_user(
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            settings=settings,
+            code="op5",
+            name="新人",
+            role="operator",
+            password="given-by-admin-1",
+        ),
+    )
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -500,18 +544,28 @@ async def test_an_account_an_admin_made_chooses_its_password_at_first_sign_in(en
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "SelfCheckScreen"
-    user = users.sign_in(engine=engine, clock=clock, settings=settings, code="op5", password="mine-own-77x")
+    user = users.sign_in(
+        engine=engine, clock=clock, settings=settings, code="op5", password="mine-own-77x"
+    )
     assert not user.must_change_password
 
 
 async def test_check_in_says_the_previous_shift_never_signed(engine, clock, settings, staff):
     """D-2 (issue 21): sup1 worked and left without a handover; op1's check-in shows it,
     logs it once for supervisors, and the sheet of op1's own handover says what op1 did."""
-    left = start_shift_for(engine, clock, settings, staff.supervisor)   # never signs
+    left = start_shift_for(engine, clock, settings, staff.supervisor)  # never signs
     clock.advance(hours=12)
-    run_write(engine, lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
-        session=s, actor=staff.admin, clock=clock, settings=settings, shift_id=left.shift_id,
-        reason="未交班"))
+    run_write(
+        engine,
+        lambda s: shifts.close_abandoned(  # the post is freed (issue 14, item 4)
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            settings=settings,
+            shift_id=left.shift_id,
+            reason="未交班",
+        ),
+    )
     app = gate_app(engine, clock, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -520,7 +574,7 @@ async def test_check_in_says_the_previous_shift_never_signed(engine, clock, sett
         text = screen_text(app)
         assert "Gaps in the handover book" in text and "without a signed" in text
         await self_check_all(pilot)
-        assert app.current_mode == "dashboard"        # no handover waiting: to the desk
+        assert app.current_mode == "dashboard"  # no handover waiting: to the desk
         entry = one(engine, LogbookEntry, LogbookEntry.notified == "Supervisor")
         assert "without a signed handover" in entry.what
         assert entry.shift_id == app.actor.shift_id

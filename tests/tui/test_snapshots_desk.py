@@ -55,22 +55,47 @@ def some_work(engine, clock, settings, actor):
     add_visitor(engine, clock, actor, minutes_ago=20)
     add_message(engine, clock, actor)
     for category, place, what, done, told in [
-        (LogCategory.water_power, "3栋地下室", "生活水泵房报警,水箱低水位", "通知工程部值班", "工程部"),
+        (
+            LogCategory.water_power,
+            "3栋地下室",
+            "生活水泵房报警,水箱低水位",
+            "通知工程部值班",
+            "工程部",
+        ),
         (LogCategory.security, "南门", "[red]x[/red] 外卖电动车闯入小区", "保安劝离", "秩序维护部"),
     ]:
-        run_write(engine, lambda s, c=category, p=place, w=what, d=done, t=told: logbook.add_entry(
-            session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
-                occurred_at=clock.now(), category=c, location=p, what=w, action_taken=d,
-                notified=t)))
+        run_write(
+            engine,
+            lambda s, c=category, p=place, w=what, d=done, t=told: logbook.add_entry(
+                session=s,
+                actor=actor,
+                clock=clock,
+                entry_in=LogbookEntryCreate(
+                    occurred_at=clock.now(),
+                    category=c,
+                    location=p,
+                    what=w,
+                    action_taken=d,
+                    notified=t,
+                ),
+            ),
+        )
 
 
 def pending_handover(engine, clock, settings, staff):
     outgoing = start_shift_for(engine, clock, settings, staff.supervisor)
     add_repair(engine, clock, outgoing, "general", description="阳台推拉门脱轨")
-    run_write(engine, lambda s: handover.sign(
-        session=s, actor=outgoing, clock=clock, settings=settings,
-        notices="5栋电梯明早9点维保\n快递柜故障已报修",
-        physical_items={"keys": 12, "blank_slips": 40, "temporary_passes": 10}))
+    run_write(
+        engine,
+        lambda s: handover.sign(
+            session=s,
+            actor=outgoing,
+            clock=clock,
+            settings=settings,
+            notices="5栋电梯明早9点维保\n快递柜故障已报修",
+            physical_items={"keys": 12, "blank_slips": 40, "temporary_passes": 10},
+        ),
+    )
     clock.advance(minutes=5)
 
 
@@ -86,33 +111,58 @@ def test_sign_in(snap_compare, engine, clock, settings, staff, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_sign_in_wrong_password(snap_compare, engine, clock, settings, staff, lang):
     app = gate(engine, clock, settings, lang)
-    assert shoot(snap_compare, app, "TEXT", "enter", "w", "r", "o", "n", "g", "enter",
-                 text="op1")
+    assert shoot(snap_compare, app, "TEXT", "enter", "w", "r", "o", "n", "g", "enter", text="op1")
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_self_check(snap_compare, engine, clock, settings, staff, lang):
     pending_handover(engine, clock, settings, staff)
     app = gate(engine, clock, settings, lang)
-    assert shoot(snap_compare, app, "TEXT", "enter", *"secret-pass", "enter", "space",
-                 text="op1")
+    assert shoot(snap_compare, app, "TEXT", "enter", *"secret-pass", "enter", "space", text="op1")
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_handover_to_accept(snap_compare, engine, clock, settings, staff, lang):
     pending_handover(engine, clock, settings, staff)
     app = gate(engine, clock, settings, lang)
-    assert shoot(snap_compare, app, "TEXT", "enter", *"secret-pass", "enter",
-                 "space", "down", "space", "down", "space", "ctrl+s", text="op1")
+    assert shoot(
+        snap_compare,
+        app,
+        "TEXT",
+        "enter",
+        *"secret-pass",
+        "enter",
+        "space",
+        "down",
+        "space",
+        "down",
+        "space",
+        "ctrl+s",
+        text="op1",
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_refuse_dialog(snap_compare, engine, clock, settings, staff, lang):
     pending_handover(engine, clock, settings, staff)
     app = gate(engine, clock, settings, lang)
-    assert shoot(snap_compare, app, "TEXT", "enter", *"secret-pass", "enter",
-                 "space", "down", "space", "down", "space", "ctrl+s", "ctrl+r", *"钥匙少一把",
-                 text="op1")
+    assert shoot(
+        snap_compare,
+        app,
+        "TEXT",
+        "enter",
+        *"secret-pass",
+        "enter",
+        "space",
+        "down",
+        "space",
+        "down",
+        "space",
+        "ctrl+s",
+        "ctrl+r",
+        *"钥匙少一把",
+        text="op1",
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -159,7 +209,9 @@ def test_handover_confirm(snap_compare, make_desk_app, engine, clock, settings, 
 def test_signed_sheet(snap_compare, make_desk_app, engine, clock, settings, lang):
     app = make_desk_app(lang=lang, area="handover")
     some_work(engine, clock, settings, app.actor)
-    assert shoot(snap_compare, app, *"5栋电梯明早9点维保", *count_keys(settings), "ctrl+s", "y")  # y signs; Enter never confirms
+    assert shoot(
+        snap_compare, app, *"5栋电梯明早9点维保", *count_keys(settings), "ctrl+s", "y"
+    )  # y signs; Enter never confirms
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -88,9 +88,15 @@ async def test_f12_reads_all_of_a_long_message(make_desk_app, engine, clock, sta
     from tests.tui.conftest import SIZE, settle
 
     long_text = "开头" + "长" * 1996 + "结尾"
-    run_write(engine, lambda s: messages.take_message(
-        session=s, actor=staff.operator, clock=clock,
-        message_in=MessageCreate(for_name="王芳", from_name="快递", text=long_text)))
+    run_write(
+        engine,
+        lambda s: messages.take_message(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            message_in=MessageCreate(for_name="王芳", from_name="快递", text=long_text),
+        ),
+    )
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -107,8 +113,9 @@ async def test_f12_reads_all_of_a_long_message(make_desk_app, engine, clock, sta
         assert not isinstance(app.screen, TextViewDialog)
 
 
-async def test_f12_reads_all_of_a_long_message_inside_the_deliver_dialog(make_desk_app, engine,
-                                                                          clock, staff):
+async def test_f12_reads_all_of_a_long_message_inside_the_deliver_dialog(
+    make_desk_app, engine, clock, staff
+):
     """Issue 15 (text2, item 8): F12 did nothing inside the deliver dialog."""
     from deskterm.db import run_write
     from deskterm.models.inquiry import MessageCreate
@@ -118,9 +125,15 @@ async def test_f12_reads_all_of_a_long_message_inside_the_deliver_dialog(make_de
     from tests.tui.conftest import SIZE, settle
 
     long_text = "开头" + "长" * 1996 + "结尾"
-    run_write(engine, lambda s: messages.take_message(
-        session=s, actor=staff.operator, clock=clock,
-        message_in=MessageCreate(for_name="王芳", from_name="快递", text=long_text)))
+    run_write(
+        engine,
+        lambda s: messages.take_message(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            message_in=MessageCreate(for_name="王芳", from_name="快递", text=long_text),
+        ),
+    )
     app = make_desk_app(area="inquiries")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

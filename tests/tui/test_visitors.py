@@ -57,15 +57,15 @@ async def test_walk_in_found_by_pinyin_in_few_keys(make_desk_app, engine, estate
         keys = Keys(pilot)
         await keys.press("ctrl+n")
         await keys.type("王五")
-        await keys.press("enter")          # -> people (1)
-        await keys.press("enter")          # -> document type (resident ID card)
-        await keys.press("tab")            # -> number
+        await keys.press("enter")  # -> people (1)
+        await keys.press("enter")  # -> document type (resident ID card)
+        await keys.press("tab")  # -> number
         await keys.type(ID_NUMBER)
-        await keys.press("enter")          # -> visiting
+        await keys.press("enter")  # -> visiting
         await keys.type("zs")
-        await keys.press("enter")          # take 12-1203 张三
-        await keys.press("ctrl+s")         # check the form -> host call
-        await keys.press("a")              # the host agreed
+        await keys.press("enter")  # take 12-1203 张三
+        await keys.press("ctrl+s")  # check the form -> host call
+        await keys.press("a")  # the host agreed
         assert keys.count <= 12, keys.count
         (slip,) = slips(engine)
         assert slip.number == "V20261128-0001" and slip.visitor_name == "王五"
@@ -118,16 +118,21 @@ async def test_host_refuses_no_slip_and_a_logbook_line(make_desk_app, engine, es
 
 
 @pytest.mark.parametrize("typed", ["V20261128-0001", "v20261128-0001"])
-async def test_check_out_by_scanning_the_slip(make_desk_app, engine, estate, staff, clock,
-                                              settings, typed):
-    run_write(engine, lambda s: visitors.register_slip(
-        session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
+async def test_check_out_by_scanning_the_slip(
+    make_desk_app, engine, estate, staff, clock, settings, typed
+):
+    run_write(
+        engine,
+        lambda s: visitors.register_slip(
+            session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)
+        ),
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys.type(typed)      # the scanner types the number ...
-        await keys.press("enter")   # ... and Enter
+        await keys.type(typed)  # the scanner types the number ...
+        await keys.press("enter")  # ... and Enter
         assert keys.count == 1
         (slip,) = slips(engine)
         assert slip.status == SlipStatus.left and slip.slip_returned is True
@@ -139,10 +144,15 @@ async def test_check_out_by_scanning_the_slip(make_desk_app, engine, estate, sta
         assert app.focused.value == "V20261128-0001"
 
 
-async def test_lost_slip_from_the_on_site_list(make_desk_app, engine, estate, staff, clock,
-                                               settings):
-    run_write(engine, lambda s: visitors.register_slip(
-        session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
+async def test_lost_slip_from_the_on_site_list(
+    make_desk_app, engine, estate, staff, clock, settings
+):
+    run_write(
+        engine,
+        lambda s: visitors.register_slip(
+            session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)
+        ),
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -151,37 +161,53 @@ async def test_lost_slip_from_the_on_site_list(make_desk_app, engine, estate, st
         await pilot.press("enter")  # open the highlighted slip
         await settle(pilot)
         assert type(app.screen).__name__ == "SlipDialog"
-        await pilot.press("l")      # the visitor leaves without the slip
+        await pilot.press("l")  # the visitor leaves without the slip
         await settle(pilot)
         (slip,) = slips(engine)
         assert slip.status == SlipStatus.left and slip.slip_returned is False
         assert "LOST" in str(app.screen.query_one("#scan-result").render())
 
 
-async def test_expected_visitor_checks_in_with_three_keys(make_desk_app, engine, estate, staff,
-                                                          clock, settings):
-    run_write(engine, lambda s: add_expected(
-        session=s, actor=staff.operator, clock=clock, settings=settings,
-        expected_in=ExpectedVisitorCreate(visitor_name="孙八", headcount=2,
-                                          expected_on=date(2026, 11, 28),
-                                          host_company_id=estate.company)))
+async def test_expected_visitor_checks_in_with_three_keys(
+    make_desk_app, engine, estate, staff, clock, settings
+):
+    run_write(
+        engine,
+        lambda s: add_expected(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            expected_in=ExpectedVisitorCreate(
+                visitor_name="孙八",
+                headcount=2,
+                expected_on=date(2026, 11, 28),
+                host_company_id=estate.company,
+            ),
+        ),
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         keys = Keys(pilot)
-        await keys.press("ctrl+t")   # Expected today
-        await keys.press("enter")    # the highlighted visitor has arrived
-        await keys.press("enter")    # document sighted: issue the slip
+        await keys.press("ctrl+t")  # Expected today
+        await keys.press("enter")  # the highlighted visitor has arrived
+        await keys.press("enter")  # document sighted: issue the slip
         assert keys.count <= 3
         (slip,) = slips(engine)
         assert (slip.visitor_name, slip.headcount, slip.host_text) == ("孙八", 2, "A-1203 华为技术")
         assert slip.doc_masked == "sighted" and slip.expected_id is not None
 
 
-async def test_deny_list_match_needs_the_supervisor(make_desk_app, engine, estate, staff, clock,
-                                                    settings):
-    run_write(engine, lambda s: add_deny_entry(
-        session=s, actor=staff.supervisor, clock=clock, name="王五", reason="多次强行推销"))
+async def test_deny_list_match_needs_the_supervisor(
+    make_desk_app, engine, estate, staff, clock, settings
+):
+    run_write(
+        engine,
+        lambda s: add_deny_entry(
+            session=s, actor=staff.supervisor, clock=clock, name="王五", reason="多次强行推销"
+        ),
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -205,21 +231,34 @@ async def test_deny_list_match_needs_the_supervisor(make_desk_app, engine, estat
         await settle(pilot)
         (slip,) = slips(engine)
         assert slip.deny_decided_by == staff.supervisor.user_id
-        decision = run_read(engine, lambda s: s.exec(
-            select(AuditEvent).where(AuditEvent.action == "visitor.deny_override")).one())
+        decision = run_read(
+            engine,
+            lambda s: s.exec(
+                select(AuditEvent).where(AuditEvent.action == "visitor.deny_override")
+            ).one(),
+        )
         assert decision.user_id == staff.supervisor.user_id and decision.detail["allowed"]
 
 
-async def test_roll_call_is_printed_at_once(make_desk_app, engine, estate, staff, clock, settings,
-                                            tmp_path):
+async def test_roll_call_is_printed_at_once(
+    make_desk_app, engine, estate, staff, clock, settings, tmp_path
+):
 
     for name in ("王五", "赵六"):
-        run_write(engine, lambda s, n=name: visitors.register_slip(
-            session=s, actor=staff.operator, clock=clock, settings=settings,
-            slip_in=walk_in(estate, visitor_name=n)))
+        run_write(
+            engine,
+            lambda s, n=name: visitors.register_slip(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                settings=settings,
+                slip_in=walk_in(estate, visitor_name=n),
+            ),
+        )
     printed = tmp_path / "printer.txt"
-    app = make_desk_app(area="visitors",
-                        app_settings=settings.replace(print_command=f"tee {printed}"))
+    app = make_desk_app(
+        area="visitors", app_settings=settings.replace(print_command=f"tee {printed}")
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+g")  # one key: on screen, and sent to the printer
@@ -233,8 +272,12 @@ async def test_roll_call_is_printed_at_once(make_desk_app, engine, estate, staff
 async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff, clock, settings):
     from deskterm.models.visitor import VisitorSlipUpdate
 
-    slip = run_write(engine, lambda s: visitors.register_slip(
-        session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
+    slip = run_write(
+        engine,
+        lambda s: visitors.register_slip(
+            session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)
+        ),
+    )
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
@@ -244,9 +287,17 @@ async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff,
         await settle(pilot)
         assert type(app.screen).__name__ == "EditSlipDialog"
         # ... while another desk corrects the name
-        run_write(engine, lambda s: visitors.update_slip(
-            session=s, actor=staff.supervisor, clock=clock, slip_id=slip.id, version=1,
-            changes=VisitorSlipUpdate(visitor_name="王武")))
+        run_write(
+            engine,
+            lambda s: visitors.update_slip(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                slip_id=slip.id,
+                version=1,
+                changes=VisitorSlipUpdate(visitor_name="王武"),
+            ),
+        )
         await pilot.press("tab", "tab", "tab", "tab", "tab", *"粤B12345", "ctrl+s")
         await settle(pilot)
         # issue 14, item 7: refused, the form stays open with the correction as typed
@@ -254,15 +305,15 @@ async def test_stale_correction_is_refused(make_desk_app, engine, estate, staff,
         assert "粤B12345" in [f.value for f in app.screen.query(FormField)]
         (stored,) = slips(engine)
         assert (stored.visitor_name, stored.plate, stored.version) == ("王武", None, 2)
-        assert any("Another desk changed slip" in m and "Save again" in m
-                   for m in shown_notices(app))
+        assert any(
+            "Another desk changed slip" in m and "Save again" in m for m in shown_notices(app)
+        )
         # seen: saving again puts what was typed over that change (not a dead end)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ != "EditSlipDialog"
         (stored,) = slips(engine)
         assert (stored.visitor_name, stored.plate, stored.version) == ("王武", "粤B12345", 3)
-
 
 
 async def test_a_supervisor_adds_a_name_to_the_deny_list_with_two_enters(make_desk_app, engine):
@@ -287,16 +338,23 @@ async def test_a_supervisor_adds_a_name_to_the_deny_list_with_two_enters(make_de
         assert len(run_read(engine, lambda s: s.exec(select(DenyEntry)).all())) == 1
 
 
-async def test_ctrl_o_prints_the_last_slip_with_its_barcode(make_desk_app, engine, estate, staff,
-                                                            clock, settings, tmp_path):
+async def test_ctrl_o_prints_the_last_slip_with_its_barcode(
+    make_desk_app, engine, estate, staff, clock, settings, tmp_path
+):
     """On a receipt printer (printer = "escpos") the slip's number is a barcode to scan."""
     from tests.services.test_printing import scanned
 
-    slip = run_write(engine, lambda s: visitors.register_slip(
-        session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)))
+    slip = run_write(
+        engine,
+        lambda s: visitors.register_slip(
+            session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=walk_in(estate)
+        ),
+    )
     printed = tmp_path / "printer.bin"
-    app = make_desk_app(area="visitors", app_settings=settings.replace(
-        printer="escpos", print_command=f"tee {printed}"))
+    app = make_desk_app(
+        area="visitors",
+        app_settings=settings.replace(printer="escpos", print_command=f"tee {printed}"),
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.last_issued = slip  # as after issuing it on this screen
@@ -317,7 +375,7 @@ async def test_unknown_region_warns_but_the_slip_is_issued(make_desk_app, engine
         await keys.type("王五")
         await keys.press("enter", "enter", "tab")
         await keys.type(number)
-        await keys.press("enter")          # leaves the number: the warning shows
+        await keys.press("enter")  # leaves the number: the warning shows
         assert "region code" in screen_text(app).replace("\n", "")
         await keys.type("zs")
         await keys.press("enter", "ctrl+s", "a")

@@ -30,26 +30,50 @@ def _desk(engine, clock, settings, staff) -> None:
     estate = make_estate(engine)
     now = clock.now()
     register = visitors.register_slip
-    people = [("王五", 1, {"host_resident_id": estate.zhang_san}, 5 * 60),
-              ("Anna Müller", 2, {"host_resident_id": None, "host_company_id": estate.company}, 75),
-              ("赵六[b]", 1, {"host_resident_id": estate.li_si}, 20),
-              ("钱七", 3, {"host_resident_id": estate.zhang_shan}, 10)]
+    people = [
+        ("王五", 1, {"host_resident_id": estate.zhang_san}, 5 * 60),
+        ("Anna Müller", 2, {"host_resident_id": None, "host_company_id": estate.company}, 75),
+        ("赵六[b]", 1, {"host_resident_id": estate.li_si}, 20),
+        ("钱七", 3, {"host_resident_id": estate.zhang_shan}, 10),
+    ]
     made = []
     for n, (name, count, host, minutes_ago) in enumerate(people):
         clock.set(now - timedelta(minutes=minutes_ago))
-        slip_in = walk_in(estate, visitor_name=name, headcount=count,
-                          doc_number=valid_resident_id(n), **host)
-        made.append(run_write(engine, lambda s, i=slip_in: register(
-            session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=i)))
+        slip_in = walk_in(
+            estate, visitor_name=name, headcount=count, doc_number=valid_resident_id(n), **host
+        )
+        made.append(
+            run_write(
+                engine,
+                lambda s, i=slip_in: register(
+                    session=s, actor=staff.operator, clock=clock, settings=settings, slip_in=i
+                ),
+            )
+        )
     clock.set(now - timedelta(minutes=5))
-    run_write(engine, lambda s: visitors.check_out(
-        session=s, actor=staff.operator, clock=clock, settings=settings, slip_id=made[3].id))
+    run_write(
+        engine,
+        lambda s: visitors.check_out(
+            session=s, actor=staff.operator, clock=clock, settings=settings, slip_id=made[3].id
+        ),
+    )
     clock.set(now)
-    run_write(engine, lambda s: add_expected(
-        session=s, actor=staff.operator, clock=clock, settings=settings,
-        expected_in=ExpectedVisitorCreate(visitor_name="孙八", headcount=2,
-                                          expected_on=date(2026, 11, 28),
-                                          host_company_id=estate.company, note="开车来")))
+    run_write(
+        engine,
+        lambda s: add_expected(
+            session=s,
+            actor=staff.operator,
+            clock=clock,
+            settings=settings,
+            expected_in=ExpectedVisitorCreate(
+                visitor_name="孙八",
+                headcount=2,
+                expected_on=date(2026, 11, 28),
+                host_company_id=estate.company,
+                note="开车来",
+            ),
+        ),
+    )
 
 
 async def _settled(pilot) -> None:
@@ -64,15 +88,17 @@ def test_on_site(snap_compare, make_desk_app, engine, clock, settings, staff, la
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_register_form_with_matches(snap_compare, make_desk_app, engine, clock, settings, staff,
-                                    lang):
+def test_register_form_with_matches(
+    snap_compare, make_desk_app, engine, clock, settings, staff, lang
+):
     _desk(engine, clock, settings, staff)
     app = make_desk_app(area="visitors", lang=lang)
 
     async def fill(pilot) -> None:
         await settle(pilot)
-        await pilot.press("ctrl+n", *"李雷", "enter", "enter", "tab", *valid_resident_id(9),
-                          "enter", *"zs")
+        await pilot.press(
+            "ctrl+n", *"李雷", "enter", "enter", "tab", *valid_resident_id(9), "enter", *"zs"
+        )
         await pilot.press("down")  # the matches now, the second highlighted
         await settle(pilot)
 
@@ -86,8 +112,17 @@ def test_host_call(snap_compare, make_desk_app, engine, clock, settings, staff, 
 
     async def call(pilot) -> None:
         await settle(pilot)
-        await pilot.press("ctrl+n", *"李雷", "enter", "enter", "tab", *valid_resident_id(9),
-                          "enter", *"ls", "enter")
+        await pilot.press(
+            "ctrl+n",
+            *"李雷",
+            "enter",
+            "enter",
+            "tab",
+            *valid_resident_id(9),
+            "enter",
+            *"ls",
+            "enter",
+        )
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -45,12 +45,20 @@ print(json.dumps({"bindings": found, "actions": {k: a.key for k, a in ACTIONS.it
 
 
 def enumerate_bindings(in_browser: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DESKTERM_IN_BROWSER", "TEXTUAL_DRIVER")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DESKTERM_IN_BROWSER", "TEXTUAL_DRIVER")
+    }
     env["PYTHONPATH"] = str(ROOT)
     if in_browser:
         env["DESKTERM_IN_BROWSER"] = "1"
-    done = subprocess.run([sys.executable, "-c", ENUMERATE], env=env, capture_output=True,
-                          text=True, timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", ENUMERATE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -84,8 +92,11 @@ def test_in_a_terminal_the_keys_stay_as_declared():
 def test_the_alternatives_are_free_and_reach_textual():
     """An alternative must not be a key the app binds already, nor a key a terminal cannot
     send (Alt+digit is read as a macOS Option character), nor itself kept by a browser."""
-    declared = {k for spec in enumerate_bindings(in_browser=False)["actions"].values()
-                for k in spec.split(",")}
+    declared = {
+        k
+        for spec in enumerate_bindings(in_browser=False)["actions"].values()
+        for k in spec.split(",")
+    }
     for key, (alternative, _what) in BROWSER_KEPT.items():
         assert alternative not in BROWSER_KEPT
         if key in declared and alternative != "ctrl+u":

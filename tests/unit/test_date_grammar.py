@@ -13,15 +13,25 @@ TZ = "Asia/Shanghai"
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 11:00 on 2026-11-28 at the desk
 
 
-@pytest.mark.parametrize("text,day", [
-    ("2026-11-28", "2026-11-28"), ("20261128", "2026-11-28"), ("today", "2026-11-28"),
-    (" Today ", "2026-11-28"), ("yesterday", "2026-11-27"), ("-7d", "2026-11-21"),
-    ("-0d", "2026-11-28"),
-])
+@pytest.mark.parametrize(
+    "text,day",
+    [
+        ("2026-11-28", "2026-11-28"),
+        ("20261128", "2026-11-28"),
+        ("today", "2026-11-28"),
+        (" Today ", "2026-11-28"),
+        ("yesterday", "2026-11-27"),
+        ("-7d", "2026-11-21"),
+        ("-0d", "2026-11-28"),
+    ],
+)
 def test_every_spelling_of_a_day(text, day):
     assert parse_day(text, tz=TZ, now=NOW).isoformat() == day
     start = parse_moment(text, TZ, now=NOW)
-    assert start.astimezone(UTC).isoformat() == datetime.fromisoformat(day + "T00:00+08:00").astimezone(UTC).isoformat()
+    assert (
+        start.astimezone(UTC).isoformat()
+        == datetime.fromisoformat(day + "T00:00+08:00").astimezone(UTC).isoformat()
+    )
 
 
 @pytest.mark.parametrize("until", ["2026-11-28", "20261128", "today"])
@@ -33,10 +43,14 @@ def test_until_includes_its_day_whatever_the_spelling(until):
 
 def test_a_time_is_still_a_moment():
     assert parse_moment("2026-11-28T08:00", TZ) == datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
-    assert parse_moment("2026-11-28T08:00", TZ, end=True) == datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
+    assert parse_moment("2026-11-28T08:00", TZ, end=True) == datetime(
+        2026, 11, 28, 0, 0, tzinfo=UTC
+    )
 
 
-@pytest.mark.parametrize("text", ["2026-13-01", "2026113", "tomorrow", "-d", "7d", "0001-01-01", ""])
+@pytest.mark.parametrize(
+    "text", ["2026-13-01", "2026113", "tomorrow", "-d", "7d", "0001-01-01", ""]
+)
 def test_bad_dates_are_one_sentence(text):
     with pytest.raises(PeriodError) as err:
         parse_moment(text or " ", TZ, now=NOW)

@@ -23,10 +23,16 @@ CASES = [
     (operational("database or disk is full"), db.FULL, "disk is full"),
     (operational("No space left on device"), db.FULL, "disk is full"),
     (operational("connection refused"), db.UNREACHABLE, "could not be"),
-    (IntegrityError("INSERT …", {}, sqlite3.IntegrityError("UNIQUE constraint failed: x.y")),
-     db.TAKEN, "same record"),
-    (IntegrityError("INSERT …", {}, sqlite3.IntegrityError("FOREIGN KEY constraint failed")),
-     db.REFUSED, "refused"),
+    (
+        IntegrityError("INSERT …", {}, sqlite3.IntegrityError("UNIQUE constraint failed: x.y")),
+        db.TAKEN,
+        "same record",
+    ),
+    (
+        IntegrityError("INSERT …", {}, sqlite3.IntegrityError("FOREIGN KEY constraint failed")),
+        db.REFUSED,
+        "refused",
+    ),
     (sqlite3.OperationalError("database is locked"), db.BUSY, None),
     (ValueError("x"), None, None),
 ]

@@ -39,7 +39,10 @@ def test_placeholders_survive_translation():
     for area, cat in tool.catalogs().items():
         for m in cat:
             if m.id and m.string and isinstance(m.id, str):
-                assert set(re.findall(r"\{\w+\}", m.id)) == set(re.findall(r"\{\w+\}", m.string)), (area, m.id)
+                assert set(re.findall(r"\{\w+\}", m.id)) == set(re.findall(r"\{\w+\}", m.string)), (
+                    area,
+                    m.id,
+                )
 
 
 def test_switching_language():

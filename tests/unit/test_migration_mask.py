@@ -24,9 +24,15 @@ from tests.tamper import drop_guards
 ID = "310115198001011238"
 MOBILE = "13900001111"
 TYPED = f"身份证{ID} 电话{MOBILE}"
-PLACES = [("logbook_entry", "what"), ("handover", "notices"), ("visitor_slip", "purpose_text"),
-          ("message", "text"), ("complaint", "content"), ("repair_order", "description"),
-          ("resident", "note")]
+PLACES = [
+    ("logbook_entry", "what"),
+    ("handover", "notices"),
+    ("visitor_slip", "purpose_text"),
+    ("message", "text"),
+    ("complaint", "content"),
+    ("repair_order", "description"),
+    ("resident", "note"),
+]
 
 
 def test_stored_numbers_are_masked_and_the_chain_still_verifies(tmp_path, monkeypatch):
@@ -35,16 +41,24 @@ def test_stored_numbers_are_masked_and_the_chain_still_verifies(tmp_path, monkey
     engine = make_engine(str(tmp_path / "old.db"))
     schema.upgrade(engine, "0002")
     monkeypatch.setattr(schema, "upgrade", lambda eng, revision="head": None)
-    build_demo(engine=engine, settings=Settings(), visitors=30,
-               now=datetime(2026, 11, 28, 2, tzinfo=UTC))
+    build_demo(
+        engine=engine, settings=Settings(), visitors=30, now=datetime(2026, 11, 28, 2, tzinfo=UTC)
+    )
     monkeypatch.undo()
     with engine.begin() as conn:
         drop_guards(conn)
         for table, column in PLACES:
-            conn.execute(text(f'UPDATE "{table}" SET "{column}" = :t WHERE id IN '
-                              f'(SELECT id FROM "{table}" ORDER BY id LIMIT 2)'), {"t": TYPED})
-        conn.execute(text("UPDATE handover SET open_items = :j WHERE id = 1"),
-                     {"j": json.dumps([{"kind": "message", "ref": "M1", "text": TYPED}])})
+            conn.execute(
+                text(
+                    f'UPDATE "{table}" SET "{column}" = :t WHERE id IN '
+                    f'(SELECT id FROM "{table}" ORDER BY id LIMIT 2)'
+                ),
+                {"t": TYPED},
+            )
+        conn.execute(
+            text("UPDATE handover SET open_items = :j WHERE id = 1"),
+            {"j": json.dumps([{"kind": "message", "ref": "M1", "text": TYPED}])},
+        )
         conn.execute(text("UPDATE resident SET phone = :p WHERE id = 1"), {"p": MOBILE})
         conn.execute(text("UPDATE resident SET phone = :p WHERE id = 2"), {"p": "对讲机3频道"})
     # put the guards back as 0002 made them (the upgrade must keep them)
@@ -60,16 +74,24 @@ def test_stored_numbers_are_masked_and_the_chain_still_verifies(tmp_path, monkey
     assert schema.current_revision(engine) == schema.head_revision()
     with engine.connect() as conn:
         for table, column in PLACES:
-            values = [r[0] for r in conn.execute(text(
-                f'SELECT "{column}" FROM "{table}" ORDER BY id LIMIT 2'))]
+            values = [
+                r[0]
+                for r in conn.execute(text(f'SELECT "{column}" FROM "{table}" ORDER BY id LIMIT 2'))
+            ]
             assert values == ["身份证**************1238 电话139****1111"] * 2, (table, values)
-        assert MOBILE not in conn.execute(text("SELECT open_items FROM handover WHERE id = 1")).scalar()
+        assert (
+            MOBILE
+            not in conn.execute(text("SELECT open_items FROM handover WHERE id = 1")).scalar()
+        )
         phones = dict(conn.execute(text("SELECT id, phone FROM resident WHERE id IN (1, 2)")).all())
         assert phones == {1: MOBILE, 2: "对讲机3频道"}  # a phone column is not free text
-        masked = conn.execute(text(
-            "SELECT count(*) FROM audit_event WHERE action = 'privacy.masked'")).scalar()
+        masked = conn.execute(
+            text("SELECT count(*) FROM audit_event WHERE action = 'privacy.masked'")
+        ).scalar()
         assert masked == 2 * len(PLACES)  # every changed row is in a sealed table: sealed again
-        triggers = {r[0] for r in conn.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
+        triggers = {
+            r[0]
+            for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        }
     assert "logbook_entry_no_update" in triggers
     assert maintenance.check(engine).ok

@@ -20,7 +20,9 @@ def _indexes(engine) -> set[tuple[str, str]]:
 
 def _triggers(engine) -> set[str]:
     with engine.connect() as conn:
-        return {r[0] for r in conn.execute(text("select name from sqlite_master where type='trigger'"))}
+        return {
+            r[0] for r in conn.execute(text("select name from sqlite_master where type='trigger'"))
+        }
 
 
 def test_initial_schema_with_demo_data_upgrades_to_head(tmp_path, monkeypatch):
@@ -33,8 +35,9 @@ def test_initial_schema_with_demo_data_upgrades_to_head(tmp_path, monkeypatch):
     # the demo runs `init`, which would upgrade: hold it at the initial revision
     monkeypatch.setattr(schema, "upgrade", lambda eng, revision="head": None)
     monkeypatch.setattr(schema, "upgrade_on", lambda conn, revision="head": None)  # init's own
-    build_demo(engine=engine, settings=Settings(), visitors=3000,
-               now=datetime(2026, 11, 28, 2, tzinfo=UTC))
+    build_demo(
+        engine=engine, settings=Settings(), visitors=3000, now=datetime(2026, 11, 28, 2, tzinfo=UTC)
+    )
     monkeypatch.undo()
     assert schema.current_revision(engine) == "0001"
     rows_before = maintenance.row_counts(engine)
@@ -46,9 +49,13 @@ def test_initial_schema_with_demo_data_upgrades_to_head(tmp_path, monkeypatch):
     assert schema.current_revision(engine) == schema.head_revision() != "0001"
     assert maintenance.row_counts(engine) == rows_before
     assert _indexes(engine) == indexes_before
-    assert _triggers(engine) >= {"audit_event_no_update", "audit_event_no_delete",
-                                 "logbook_entry_no_update", "logbook_entry_no_delete",
-                                 "handover_no_delete"}
+    assert _triggers(engine) >= {
+        "audit_event_no_update",
+        "audit_event_no_delete",
+        "logbook_entry_no_update",
+        "logbook_entry_no_delete",
+        "handover_no_delete",
+    }
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
@@ -69,14 +76,31 @@ def _legacy_desk(tmp_path, monkeypatch):
     schema.upgrade(engine, "0002")
     with monkeypatch.context() as m:
         m.setattr(audit, "event_hash", audit.legacy_event_hash)
-        m.setattr(audit, "_take_seals", lambda session: session.info.pop(audit.PENDING_SEALS, None) and None)
+        m.setattr(
+            audit,
+            "_take_seals",
+            lambda session: session.info.pop(audit.PENDING_SEALS, None) and None,
+        )
         clock = FixedClock(FIXED_NOW)
         staff = make_staff(engine, clock, Settings())
         for i in range(3):
-            run_write(engine, lambda s, i=i: audit.record(
-                session=s, actor=staff.operator, clock=clock, action="logbook.add", entity="logbook_entry",
-                subject=LogbookEntry(occurred_at=clock.now(), category=LogCategory.other, what=f"第{i}条",
-                                     recorded_at=clock.now(), user_id=staff.operator.user_id)))
+            run_write(
+                engine,
+                lambda s, i=i: audit.record(
+                    session=s,
+                    actor=staff.operator,
+                    clock=clock,
+                    action="logbook.add",
+                    entity="logbook_entry",
+                    subject=LogbookEntry(
+                        occurred_at=clock.now(),
+                        category=LogCategory.other,
+                        what=f"第{i}条",
+                        recorded_at=clock.now(),
+                        user_id=staff.operator.user_id,
+                    ),
+                ),
+            )
     return engine
 
 
@@ -92,7 +116,9 @@ def test_a_chain_made_before_the_key_is_rekeyed_and_sealed_by_the_upgrade(tmp_pa
         result = audit.verify(session)
         assert result.ok, result.problems
         assert result.records_checked == 6  # 3 staff + 3 logbook entries, all sealed now
-        rekey = session.execute(text("select detail from audit_event where action = 'audit.rekey'")).scalar()
+        rekey = session.execute(
+            text("select detail from audit_event where action = 'audit.rekey'")
+        ).scalar()
     import json
 
     assert json.loads(rekey)["rekeyed"] is True

@@ -30,6 +30,8 @@ def test_no_class_annotates_a_field_twice():
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                     name = stmt.target.id
                     if name in seen:
-                        repeats.append(f"{path.name}:{stmt.lineno} {node.name}.{name} (first at {seen[name]})")
+                        repeats.append(
+                            f"{path.name}:{stmt.lineno} {node.name}.{name} (first at {seen[name]})"
+                        )
                     seen[name] = stmt.lineno
     assert repeats == []

@@ -24,6 +24,9 @@ def _functions_taking_progress():
 def test_every_progress_parameter_is_the_one_type():
     found = dict(_functions_taking_progress())
     assert len(found) >= 6  # import, export, residents, purge, backup, demo
-    wrong = {name: p.annotation for name, p in found.items()
-             if p.annotation not in ("Progress | None", "Progress")}
+    wrong = {
+        name: p.annotation
+        for name, p in found.items()
+        if p.annotation not in ("Progress | None", "Progress")
+    }
     assert wrong == {}

@@ -18,15 +18,18 @@ def local(*args) -> datetime:
     return datetime(*args, tzinfo=ZoneInfo(TZ))
 
 
-@pytest.mark.parametrize(("now", "typed", "expected"), [
-    (local(2026, 12, 7, 17, 46), "12-08 10:00", local(2026, 12, 8, 10, 0)),    # the report
-    (local(2026, 12, 7, 17, 46), "2026-12-08 10:00", local(2026, 12, 8, 10, 0)),
-    (local(2026, 12, 7, 17, 46), "12-07 10:00", local(2026, 12, 7, 10, 0)),
-    (local(2026, 12, 7, 17, 46), "10:00", local(2026, 12, 7, 10, 0)),
-    (local(2026, 12, 7, 20, 1), "21:00", local(2026, 12, 7, 21, 0)),           # the report
-    (local(2026, 12, 7, 0, 10), "23:40", local(2026, 12, 7, 23, 40)),          # not yesterday
-    (local(2026, 12, 7, 0, 10), "12-06 23:40", local(2026, 12, 6, 23, 40)),    # with its date
-    (local(2026, 12, 7, 17, 46), "17:46", local(2026, 12, 7, 17, 46)),
-])
+@pytest.mark.parametrize(
+    ("now", "typed", "expected"),
+    [
+        (local(2026, 12, 7, 17, 46), "12-08 10:00", local(2026, 12, 8, 10, 0)),  # the report
+        (local(2026, 12, 7, 17, 46), "2026-12-08 10:00", local(2026, 12, 8, 10, 0)),
+        (local(2026, 12, 7, 17, 46), "12-07 10:00", local(2026, 12, 7, 10, 0)),
+        (local(2026, 12, 7, 17, 46), "10:00", local(2026, 12, 7, 10, 0)),
+        (local(2026, 12, 7, 20, 1), "21:00", local(2026, 12, 7, 21, 0)),  # the report
+        (local(2026, 12, 7, 0, 10), "23:40", local(2026, 12, 7, 23, 40)),  # not yesterday
+        (local(2026, 12, 7, 0, 10), "12-06 23:40", local(2026, 12, 6, 23, 40)),  # with its date
+        (local(2026, 12, 7, 17, 46), "17:46", local(2026, 12, 7, 17, 46)),
+    ],
+)
 def test_nothing_typed_is_moved_to_another_day(now, typed, expected):
     assert parse_when(typed, now=now, tz=TZ, field="reported_at") == expected

@@ -19,8 +19,7 @@ CATEGORY = "Burst pipe at the water meter (water cut or severe leak)"
 
 def render(columns, rows, width=100) -> str:
     report = Report(kind="sla", title="t", start=AT, end=AT, generated_at=AT, timezone="UTC")
-    report.section("s", "Section").tables.append(Table("t", "By class and category", columns,
-                                                       rows))
+    report.section("s", "Section").tables.append(Table("t", "By class and category", columns, rows))
     out = io.StringIO()
     write_text(report, out, width=width)
     return out.getvalue()
@@ -29,14 +28,24 @@ def render(columns, rows, width=100) -> str:
 NUMBERS = [Column(f"n{i}", f"Number column {i}", True) for i in range(6)]
 
 
-@pytest.mark.parametrize(("columns", "row"), [
-    ([Column("class", "Class"), Column("category", "Category"), *NUMBERS[:2]],
-     ["urgent", "Drain", 1, 2]),                                            # fits
-    ([Column("class", "Class"), Column("category", "Category"), *NUMBERS[:3]],
-     ["urgent", CATEGORY * 2, 1, 2, 3]),                                    # wraps
-    ([Column("class", "Class"), Column("category", "Category"), *NUMBERS],
-     ["urgent", CATEGORY, "3/6 (50.0%)", "5/6 (83.3%)", 2, "8/12 (66.7%)", 0, 1]),  # too wide
-], ids=["fits", "wraps", "records"])
+@pytest.mark.parametrize(
+    ("columns", "row"),
+    [
+        (
+            [Column("class", "Class"), Column("category", "Category"), *NUMBERS[:2]],
+            ["urgent", "Drain", 1, 2],
+        ),  # fits
+        (
+            [Column("class", "Class"), Column("category", "Category"), *NUMBERS[:3]],
+            ["urgent", CATEGORY * 2, 1, 2, 3],
+        ),  # wraps
+        (
+            [Column("class", "Class"), Column("category", "Category"), *NUMBERS],
+            ["urgent", CATEGORY, "3/6 (50.0%)", "5/6 (83.3%)", 2, "8/12 (66.7%)", 0, 1],
+        ),  # too wide
+    ],
+    ids=["fits", "wraps", "records"],
+)
 def test_every_label_and_every_value_is_shown(columns, row):
     text = render(columns, [row])
     flat = " ".join(text.split())  # a label may wrap too

@@ -26,7 +26,9 @@ def test_every_rule_has_a_row():
 
 def test_every_cited_module_and_test_exists():
     text = DOC.read_text(encoding="utf-8")
-    for path in re.findall(r"`((?:services|rules|tui|reports|models|cli|exports)/[\w/]+\.py)", text):
+    for path in re.findall(
+        r"`((?:services|rules|tui|reports|models|cli|exports)/[\w/]+\.py)", text
+    ):
         assert (ROOT / "deskterm" / path).exists() or (ROOT / "tests" / path).exists(), path
     cited = re.findall(r"`((?:services|unit|tui|cli|reliability)/test_\w+\.py)(?:::(\w+))?", text)
     assert len(cited) > 40
@@ -47,7 +49,8 @@ def test_every_cited_test_is_in_the_file_named_before_it():
             if name:
                 assert last is not None, f"{rule}: ::{name} before any file"
                 assert re.search(rf"def {name}\b", last.read_text(encoding="utf-8")), (
-                    f"{rule}: {last.name}::{name}")
+                    f"{rule}: {last.name}::{name}"
+                )
                 checked += 1
     assert checked > 60
 

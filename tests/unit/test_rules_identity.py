@@ -275,7 +275,9 @@ def test_known_regions_and_permits_give_no_warning(number):
     assert region_warning("resident_id", number) is None
 
 
-@given(st.integers(min_value=0, max_value=10**17 - 1), st.dates(date(1900, 1, 1), date(2100, 12, 31)))
+@given(
+    st.integers(min_value=0, max_value=10**17 - 1), st.dates(date(1900, 1, 1), date(2100, 12, 31))
+)
 def test_agrees_with_stdnum_on_random_numbers(seed, born):
     """deskterm accepts a number exactly when stdnum's check digit and birth date agree, the
     birth is not in the future, and refuses it otherwise; the region is only a warning."""
@@ -295,4 +297,5 @@ def test_agrees_with_stdnum_on_random_numbers(seed, born):
         stdnum_ok = False
     if ours is not None:
         assert (region_warning("resident_id", number) is None) == stdnum_ok or (
-            number[:6] in ("810000", "820000", "830000") or number[0] == "9")
+            number[:6] in ("810000", "820000", "830000") or number[0] == "9"
+        )

@@ -412,7 +412,9 @@ def _lazy_pinyin_keys(name: str) -> tuple[str, str]:
     from pypinyin import Style, lazy_pinyin
 
     def ascii_only(text):
-        return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if c.isascii() and c.isalnum())
+        return "".join(
+            c for c in unicodedata.normalize("NFKD", text.lower()) if c.isascii() and c.isalnum()
+        )
 
     syllables = lazy_pinyin(unicodedata.normalize("NFKC", name), style=Style.NORMAL, errors=list)
     kept = [s for s in map(ascii_only, syllables) if s]
@@ -423,7 +425,9 @@ def _name_pieces():
     from pypinyin.constants import PHRASES_DICT
 
     phrases = sorted(p for p in PHRASES_DICT if len(p) <= 4)[::50]  # words that change a reading
-    return st.sampled_from(phrases) | st.sampled_from(list("张三李四王五欧阳娜单于解曾长行乐朴仇区查〇"))
+    return st.sampled_from(phrases) | st.sampled_from(
+        list("张三李四王五欧阳娜单于解曾长行乐朴仇区查〇")
+    )
 
 
 @given(st.lists(_name_pieces() | st.text(max_size=3), max_size=6).map("".join))
@@ -433,8 +437,23 @@ def test_pinyin_keys_are_lazy_pinyin_of_the_whole_name(name):
     assert pinyin_keys(name) == _lazy_pinyin_keys(name)
 
 
-@pytest.mark.parametrize("name", ["丁宁", "重庆市长江大桥", "银行行长", "单雄信", "曾国藩", "乐乐 Li",
-                                  "张三\n", "Ｂ座12层", "ǅ", "x\u0301y", "𠀀𪚥", " "])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "丁宁",
+        "重庆市长江大桥",
+        "银行行长",
+        "单雄信",
+        "曾国藩",
+        "乐乐 Li",
+        "张三\n",
+        "Ｂ座12层",
+        "ǅ",
+        "x\u0301y",
+        "𠀀𪚥",
+        " ",
+    ],
+)
 def test_pinyin_keys_of_tricky_names(name):
     assert pinyin_keys(name) == _lazy_pinyin_keys(name)
 

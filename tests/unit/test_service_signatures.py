@@ -18,8 +18,10 @@ def _writers():
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
                 continue
-            records = any(isinstance(n, ast.Call) and getattr(n.func, "attr", "") in
-                          ("record", "record_many") for n in ast.walk(node))
+            records = any(
+                isinstance(n, ast.Call) and getattr(n.func, "attr", "") in ("record", "record_many")
+                for n in ast.walk(node)
+            )
             if records:
                 yield f"{path.relative_to(ROOT)}:{node.name}", node
 
@@ -27,9 +29,13 @@ def _writers():
 def test_every_use_case_that_writes_is_keyword_only_session_first():
     found = dict(_writers())
     assert len(found) > 60
-    positional = {name: [a.arg for a in node.args.args] for name, node in found.items()
-                  if node.args.args}
+    positional = {
+        name: [a.arg for a in node.args.args] for name, node in found.items() if node.args.args
+    }
     assert positional == {}
-    no_session_first = {name for name, node in found.items() if node.args.kwonlyargs
-                        and node.args.kwonlyargs[0].arg not in ("session", "engine")}
+    no_session_first = {
+        name
+        for name, node in found.items()
+        if node.args.kwonlyargs and node.args.kwonlyargs[0].arg not in ("session", "engine")
+    }
     assert no_session_first == set()

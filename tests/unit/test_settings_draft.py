@@ -35,8 +35,9 @@ def test_file_then_environment_then_the_command_line(monkeypatch):
     assert read_draft("/srv/option.db").db == "/srv/option.db"
 
 
-@pytest.mark.parametrize("text", ["post = \n", "post = 3\n", "keymap = 1\n",
-                                  '[keymap]\n"app.help" = 5\n', "db = true\n"])
+@pytest.mark.parametrize(
+    "text", ["post = \n", "post = 3\n", "keymap = 1\n", '[keymap]\n"app.help" = 5\n', "db = true\n"]
+)
 def test_what_it_cannot_read_plainly_is_left_to_the_validation(text):
     write(text)
     assert read_draft() is None
@@ -51,9 +52,12 @@ def test_the_sign_in_screen_paints_without_pydantic(tmp_path):
     """On a terminal the desk app paints before it validates: no pydantic (nor SQLAlchemy)
     is imported by the time the sign-in screen mounts."""
     db = tmp_path / "d.db"
-    init = subprocess.run([sys.executable, "-m", "deskterm", "init", "--db", str(db),
-                           "--admin", "boss"], env={**os.environ, "DESKTERM_PASSWORD": "boss-pass-1"},
-                          capture_output=True, text=True)
+    init = subprocess.run(
+        [sys.executable, "-m", "deskterm", "init", "--db", str(db), "--admin", "boss"],
+        env={**os.environ, "DESKTERM_PASSWORD": "boss-pass-1"},
+        capture_output=True,
+        text=True,
+    )
     assert init.returncode == 0, init.stderr
     script = textwrap.dedent(f"""
         import os, sys
@@ -71,6 +75,5 @@ def test_the_sign_in_screen_paints_without_pydantic(tmp_path):
         from deskterm.cli.main import run
         run(["--db", {str(db)!r}])
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "none", out.stdout + out.stderr

@@ -30,8 +30,9 @@ def test_every_setting_has_its_meaning_above_it():
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
     names = [*Settings.model_fields, *SlaPolicy.model_fields]
     for name in names:
-        at = next(i for i, line in enumerate(lines)
-                  if re.match(rf"(# )?(\[{name}\]|{name} = )", line))
+        at = next(
+            i for i, line in enumerate(lines) if re.match(rf"(# )?(\[{name}\]|{name} = )", line)
+        )
         above = lines[at - 1]
         while re.match(r"(# )?\w+ = |\[\w+\]$", above):  # one comment for several, or a table
             at -= 1

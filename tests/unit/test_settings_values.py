@@ -27,20 +27,26 @@ def numeric() -> list[tuple[str, str | None, type]]:
 
 def bound(cls, name: str, kind) -> float | None:
     info = cls.model_fields[name]
-    return next((getattr(m, kind.__name__.lower()) for m in info.metadata if isinstance(m, kind)),
-                None)
+    return next(
+        (getattr(m, kind.__name__.lower()) for m in info.metadata if isinstance(m, kind)), None
+    )
 
 
 NUMERIC = numeric()
 MINIMUM = {n: bound(SlaPolicy if s else Settings, n, annotated_types.Ge) for n, s, _k in NUMERIC}
-MAXIMUM = {n: v for n, s, _k in NUMERIC
-           if (v := bound(SlaPolicy if s else Settings, n, annotated_types.Le)) is not None}
+MAXIMUM = {
+    n: v
+    for n, s, _k in NUMERIC
+    if (v := bound(SlaPolicy if s else Settings, n, annotated_types.Le)) is not None
+}
 
 
 def write(tmp_path, name: str, section: str | None, literal: str):
     path = tmp_path / "settings.toml"
-    path.write_text(f"[{section}]\n{name} = {literal}\n" if section else f"{name} = {literal}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"[{section}]\n{name} = {literal}\n" if section else f"{name} = {literal}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -75,12 +81,24 @@ def test_a_fraction_above_its_maximum_is_refused(tmp_path):
         load_settings(write(tmp_path, "near_breach_fraction", "sla", "1.5"))
 
 
-@pytest.mark.parametrize(("name", "literal"), [
-    ("timezone", "8"), ("post", "[1]"), ("backup_dir", "3"), ("self_check_items", '"keys"'),
-    ("physical_items", "[1, 2]"), ("sla", "3"), ("nonsense", "1"), ("printer", '"laser"'),
-    ("timezone", '"Mars/Olympus"'), ("lang", '"fr"'), ("keymap", '"ctrl+o"'),
-    ("callback_due", '{repair = "soon"}'), ("shift_starts", '["8 am"]'),
-])
+@pytest.mark.parametrize(
+    ("name", "literal"),
+    [
+        ("timezone", "8"),
+        ("post", "[1]"),
+        ("backup_dir", "3"),
+        ("self_check_items", '"keys"'),
+        ("physical_items", "[1, 2]"),
+        ("sla", "3"),
+        ("nonsense", "1"),
+        ("printer", '"laser"'),
+        ("timezone", '"Mars/Olympus"'),
+        ("lang", '"fr"'),
+        ("keymap", '"ctrl+o"'),
+        ("callback_due", '{repair = "soon"}'),
+        ("shift_starts", '["8 am"]'),
+    ],
+)
 def test_other_settings_are_checked_too(tmp_path, name, literal):
     with pytest.raises(SettingsError) as caught:
         load_settings(write(tmp_path, name, None, literal))
@@ -89,14 +107,34 @@ def test_other_settings_are_checked_too(tmp_path, name, literal):
 
 def test_the_command_line_says_it_in_one_sentence(tmp_path):
     path = write(tmp_path, "backup_max_age_hours", None, '"x"')
-    done = subprocess.run([sys.executable, "-m", "deskterm", "--lang", "en", "db", "status",
-                           "--db", str(tmp_path / "none.db")],
-                          env={"PATH": "/usr/bin:/bin", "DESKTERM_SETTINGS": str(path),
-                               "PYTHONPATH": str(Path(__file__).parents[2]),
-                               "DESKTERM_CONFIG_DIR": str(tmp_path), "DESKTERM_DATA_DIR": str(tmp_path)},
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deskterm",
+            "--lang",
+            "en",
+            "db",
+            "status",
+            "--db",
+            str(tmp_path / "none.db"),
+        ],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DESKTERM_SETTINGS": str(path),
+            "PYTHONPATH": str(Path(__file__).parents[2]),
+            "DESKTERM_CONFIG_DIR": str(tmp_path),
+            "DESKTERM_DATA_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
-    assert done.stderr.strip() == "The setting backup_max_age_hours must be a whole number of at least 1, not 'x'."
+    assert (
+        done.stderr.strip()
+        == "The setting backup_max_age_hours must be a whole number of at least 1, not 'x'."
+    )
 
 
 def test_every_numeric_setting_has_an_upper_bound_in_the_example():
@@ -128,8 +166,9 @@ def test_a_number_above_its_maximum_is_one_sentence_naming_the_bound(tmp_path, n
 def test_duplicate_shift_starts_are_refused(tmp_path):
     with pytest.raises(SettingsError) as caught:
         load_settings(write(tmp_path, "shift_starts", None, '["08:00", "20:00", " 08:00"]'))
-    assert str(caught.value) == ("The setting shift_starts holds 08:00 twice; each shift starts "
-                                 "at a time of its own.")
+    assert str(caught.value) == (
+        "The setting shift_starts holds 08:00 twice; each shift starts at a time of its own."
+    )
 
 
 def test_an_unknown_setting_names_the_file_it_is_in(tmp_path):
@@ -144,8 +183,9 @@ def test_an_unknown_setting_from_the_environment_names_the_variable(tmp_path, mo
     monkeypatch.setenv("DESKTERM_SLA__URGENT_ONSITE_MINUTE", "1")
     with pytest.raises(SettingsError) as caught:
         load_settings(tmp_path / "none.toml")
-    assert str(caught.value) == ("The environment variable DESKTERM_SLA__URGENT_ONSITE_MINUTE "
-                                 "names no setting of deskterm.")
+    assert str(caught.value) == (
+        "The environment variable DESKTERM_SLA__URGENT_ONSITE_MINUTE names no setting of deskterm."
+    )
 
 
 def test_a_settings_path_that_is_a_folder_or_unreadable_is_one_sentence(tmp_path, monkeypatch):

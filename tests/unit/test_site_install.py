@@ -40,31 +40,48 @@ def test_the_units_pass_systemd_analyze_verify(tmp_path):
         pytest.skip("the deskterm script is not installed in this environment")
     for unit in UNITS:
         (tmp_path / unit.name).write_text(unit.read_text().replace(INSTALLED, here_deskterm()))
-    done = subprocess.run([tool, "verify", *(u.name for u in UNITS)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [tool, "verify", *(u.name for u in UNITS)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "", done.stderr
 
 
 def test_the_backup_unit_runs_as_written(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
-    env.update(PYTHONPATH=str(ROOT), DESKTERM_CONFIG_DIR=str(tmp_path),
-               DESKTERM_DATA_DIR=str(tmp_path), DESKTERM_DB=str(tmp_path / "site.db"),
-               DESKTERM_USER="backup", DESKTERM_PASSWORD="a long backup password")
+    env.update(
+        PYTHONPATH=str(ROOT),
+        DESKTERM_CONFIG_DIR=str(tmp_path),
+        DESKTERM_DATA_DIR=str(tmp_path),
+        DESKTERM_DB=str(tmp_path / "site.db"),
+        DESKTERM_USER="backup",
+        DESKTERM_PASSWORD="a long backup password",
+    )
     deskterm = [sys.executable, "-m", "deskterm"]
-    made = subprocess.run([*deskterm, "init", "--admin", "backup", "--admin-name", "Backup"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    made = subprocess.run(
+        [*deskterm, "init", "--admin", "backup", "--admin-name", "Backup"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     folder = tmp_path / "backups"
     folder.mkdir(mode=0o700)
-    commands = unit_lines("deskterm-backup.service", "ExecStart") + \
-        unit_lines("deskterm-backup.service", "ExecStartPost")
+    commands = unit_lines("deskterm-backup.service", "ExecStart") + unit_lines(
+        "deskterm-backup.service", "ExecStartPost"
+    )
     assert len(commands) == 2
     for command in commands:
         argv = shlex.split(command.replace("/var/backups/deskterm", str(folder)))
         assert argv[0] == INSTALLED
-        done = subprocess.run([*deskterm, *argv[1:]], env=env, capture_output=True, text=True,
-                              timeout=300)
+        done = subprocess.run(
+            [*deskterm, *argv[1:]], env=env, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, (command, done.stdout, done.stderr)
     backups = [p.name for p in folder.iterdir()]
     assert len(backups) == 1 and re.fullmatch(r"deskterm-\d{8}-\d{6}\.db", backups[0])
@@ -88,7 +105,9 @@ def test_the_units_keep_files_private():
 
 
 def _recipe_line(marker: str) -> str:
-    lines = [line for line in (ROOT / "docs" / "SITE.md").read_text().splitlines() if marker in line]
+    lines = [
+        line for line in (ROOT / "docs" / "SITE.md").read_text().splitlines() if marker in line
+    ]
     assert len(lines) == 1, lines
     return lines[0]
 
@@ -106,12 +125,17 @@ def test_the_shipped_env_files_load_in_the_shell_as_the_recipe_loads_them(tmp_pa
                 continue
             name, _eq, value = line.partition("=")
             assert re.fullmatch(r"[A-Z_][A-Z0-9_]*", name), line
-            assert re.fullmatch(r"[A-Za-z0-9_.~:/@+%-]*", value), f"{example.name}: quote-free {line}"
+            assert re.fullmatch(r"[A-Za-z0-9_.~:/@+%-]*", value), (
+                f"{example.name}: quote-free {line}"
+            )
             expected[name] = value
         assert expected, example
         shown = subprocess.run(
             ["sh", "-c", f"set -a; . {shlex.quote(str(example))}; set +a; env -0"],
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, capture_output=True, timeout=30)
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+            capture_output=True,
+            timeout=30,
+        )
         assert shown.returncode == 0, shown.stderr
         env = dict(item.split("=", 1) for item in shown.stdout.decode().split("\0") if "=" in item)
         assert {k: env.get(k) for k in expected} == expected
@@ -125,18 +149,32 @@ def test_the_documented_init_line_runs_against_the_example_site_env(tmp_path):
     inner = shlex.split(line)[-1]  # what `sudo -u deskterm sh -c` runs
     site_env = tmp_path / "site.env"
     db = tmp_path / "site.db"  # a scratch SQLite file stands in for the site's PostgreSQL
-    site_env.write_text(re.sub(r"^DESKTERM_DB=.*$", f"DESKTERM_DB={db}",
-                               (DEPLOY / "site.env.example").read_text(), flags=re.M))
+    site_env.write_text(
+        re.sub(
+            r"^DESKTERM_DB=.*$",
+            f"DESKTERM_DB={db}",
+            (DEPLOY / "site.env.example").read_text(),
+            flags=re.M,
+        )
+    )
     (tmp_path / "etc").mkdir()
     (tmp_path / "lib").mkdir()
-    inner = (inner.replace("/etc/deskterm/site.env", str(site_env))
-             .replace("/etc/deskterm", str(tmp_path / "etc"))
-             .replace("/var/lib/deskterm", str(tmp_path / "lib"))
-             .replace(INSTALLED, f"{shlex.quote(sys.executable)} -m deskterm"))
+    inner = (
+        inner.replace("/etc/deskterm/site.env", str(site_env))
+        .replace("/etc/deskterm", str(tmp_path / "etc"))
+        .replace("/var/lib/deskterm", str(tmp_path / "lib"))
+        .replace(INSTALLED, f"{shlex.quote(sys.executable)} -m deskterm")
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
     env["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run(["sh", "-c", inner], env=env, input="admin1\nAdmin\nlong-admin-pass\nlong-admin-pass\n",
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["sh", "-c", inner],
+        env=env,
+        input="admin1\nAdmin\nlong-admin-pass\nlong-admin-pass\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert db.exists() and "admin1" in done.stdout.splitlines()[-1]  # in site.env's language (zh)
     from deskterm.schema import head_revision

@@ -38,8 +38,10 @@ def _models() -> list[type[SQLModel]]:
             continue
         seen.add(cls)
         todo.extend(cls.__subclasses__())
-    return sorted((c for c in seen if c.__module__.startswith("deskterm.models.")),
-                  key=lambda c: (c.__module__, c.__name__))
+    return sorted(
+        (c for c in seen if c.__module__.startswith("deskterm.models.")),
+        key=lambda c: (c.__module__, c.__name__),
+    )
 
 
 def _is_str(annotation) -> bool:
@@ -48,8 +50,10 @@ def _is_str(annotation) -> bool:
         return True
     union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
     # `Line | None` keeps its Annotated[str, ...] inside the union
-    return union and any(typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] is str
-                         or a is str for a in typing.get_args(annotation))
+    return union and any(
+        typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] is str or a is str
+        for a in typing.get_args(annotation)
+    )
 
 
 def string_fields() -> list[tuple[str, str, type]]:
@@ -94,8 +98,20 @@ def test_every_import_column_is_stored_through_a_text_field():
 
 
 # -- the rules -----------------------------------------------------------------------------------
-HOSTILE = ["\x1b[2J", "\x1b]0;title\x07", "\x1b]52;c;aGk=\x07", "\x1bP1$r\x1b\\", "\x9b31m",
-           "\x85", "\u202e", "\u2066", "\x00", "\x7f", "\r", "\x08"]
+HOSTILE = [
+    "\x1b[2J",
+    "\x1b]0;title\x07",
+    "\x1b]52;c;aGk=\x07",
+    "\x1bP1$r\x1b\\",
+    "\x9b31m",
+    "\x85",
+    "\u202e",
+    "\u2066",
+    "\x00",
+    "\x7f",
+    "\r",
+    "\x08",
+]
 
 
 @pytest.mark.parametrize("bad", HOSTILE)
@@ -120,14 +136,20 @@ def test_personal_numbers_are_masked_and_named():
         assert mask_personal(kept) == (kept, [])
 
 
-@pytest.mark.parametrize(("typed", "masked"), [
-    ("座机0571 8888 0001", "座机0571 **** 0001"),                  # a landline with spaces
-    ("证件1101 0519 4912 3100 2X", "证件**** **** **** **00 2X"),  # an ID in groups
-    ("110105-19491231-002X", "******-********-002X"),
-    ("老身份证110105491231002", "老身份证***********1002"),        # the 15-digit old ID
-    ("身份证号 310115198001011239", "身份证号 **************1239"),  # labelled: check not needed
-    ("ID: 310115198001011239", "ID: **************1239"),
-])
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("座机0571 8888 0001", "座机0571 **** 0001"),  # a landline with spaces
+        ("证件1101 0519 4912 3100 2X", "证件**** **** **** **00 2X"),  # an ID in groups
+        ("110105-19491231-002X", "******-********-002X"),
+        ("老身份证110105491231002", "老身份证***********1002"),  # the 15-digit old ID
+        (
+            "身份证号 310115198001011239",
+            "身份证号 **************1239",
+        ),  # labelled: check not needed
+        ("ID: 310115198001011239", "ID: **************1239"),
+    ],
+)
 def test_more_ways_of_writing_personal_numbers_are_masked(typed, masked):
     """Issue 15 (text2, item 4): what the outside tester typed and found stored raw."""
     assert mask_personal(typed)[0] == masked
@@ -140,9 +162,13 @@ def test_every_phone_column_keeps_phones_but_masks_an_id_number(kept):
     from deskterm.models.guard import check_values
     from deskterm.models.text import PHONE
 
-    phone_columns = [(m, key) for m in _models() if hasattr(m, "__table__")
-                     for key, _n, kind in text_limits(m)
-                     if kind == PHONE]
+    phone_columns = [
+        (m, key)
+        for m in _models()
+        if hasattr(m, "__table__")
+        for key, _n, kind in text_limits(m)
+        if kind == PHONE
+    ]
     assert any(m.__name__ == "Inquiry" and k == "inquirer_contact" for m, k in phone_columns)
     for model, key in phone_columns:
         notices: list = []
@@ -158,8 +184,12 @@ def _entry(**fields):
 
     from deskterm.models.shift import LogbookEntry
 
-    values = {"occurred_at": datetime(2026, 11, 28, 2, tzinfo=UTC),
-              "recorded_at": datetime(2026, 11, 28, 2, tzinfo=UTC), "what": "x", **fields}
+    values = {
+        "occurred_at": datetime(2026, 11, 28, 2, tzinfo=UTC),
+        "recorded_at": datetime(2026, 11, 28, 2, tzinfo=UTC),
+        "what": "x",
+        **fields,
+    }
     return LogbookEntry(**values)
 
 
@@ -217,9 +247,18 @@ def test_personal_numbers_in_free_text_are_stored_masked_and_told(engine, clock,
     actor = Actor(staff.operator.user_id, "op1", "李静", staff.operator.role, None)
     notices: list = []
     typed = f"身份证{ID} 电话{MOBILE}"
-    entry = run_write(engine, lambda s: logbook.add_entry(
-        session=s, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
-            occurred_at=clock.now(), what=typed, notified=f"回电 {MOBILE}")), notices=notices)
+    entry = run_write(
+        engine,
+        lambda s: logbook.add_entry(
+            session=s,
+            actor=actor,
+            clock=clock,
+            entry_in=LogbookEntryCreate(
+                occurred_at=clock.now(), what=typed, notified=f"回电 {MOBILE}"
+            ),
+        ),
+        notices=notices,
+    )
     assert ID not in entry.what and MOBILE not in entry.what and MOBILE not in entry.notified
     assert entry.what == "身份证**************1238 电话139****1111"
     sentence = masked_sentence(notices)
@@ -239,10 +278,19 @@ def test_each_kind_is_enforced(engine, staff):
 
     for key in ("name", "note", "phone", "relation"):
         with pytest.raises(InvalidInput):
-            run_write(engine, lambda s, key=key: (s.add(Resident(**{
-                "name": "x", "relation": "owner", key: "a\x1bb"})), s.flush()))
-    resident = run_write(engine, lambda s: _added(s, Resident(
-        name="王", relation="owner", phone=MOBILE, note=f"手机{MOBILE}")))
+            run_write(
+                engine,
+                lambda s, key=key: (
+                    s.add(Resident(**{"name": "x", "relation": "owner", key: "a\x1bb"})),
+                    s.flush(),
+                ),
+            )
+    resident = run_write(
+        engine,
+        lambda s: _added(
+            s, Resident(name="王", relation="owner", phone=MOBILE, note=f"手机{MOBILE}")
+        ),
+    )
     assert resident.phone == MOBILE  # a phone column keeps the number (masked when shown)
     assert MOBILE not in resident.note
 
@@ -286,11 +334,22 @@ def test_the_migration_makes_search_keys_again_from_the_masked_name(engine, cloc
 
     raw = f"王{MOBILE}"
     with engine.begin() as c:  # stored behind the guard, as before issue 15
-        c.execute(insert(Resident.__table__).values(
-            name=raw, relation="owner", name_pinyin=f"wang{MOBILE}", name_initials=f"w{MOBILE}",
-            name_after_1=MOBILE, name_after_2=MOBILE[1:], active=True))
-        c.execute(insert(DirectoryEntry.__table__).values(
-            kind="service", name=raw, name_pinyin=f"wang{MOBILE}", name_initials=f"w{MOBILE}"))
+        c.execute(
+            insert(Resident.__table__).values(
+                name=raw,
+                relation="owner",
+                name_pinyin=f"wang{MOBILE}",
+                name_initials=f"w{MOBILE}",
+                name_after_1=MOBILE,
+                name_after_2=MOBILE[1:],
+                active=True,
+            )
+        )
+        c.execute(
+            insert(DirectoryEntry.__table__).values(
+                kind="service", name=raw, name_pinyin=f"wang{MOBILE}", name_initials=f"w{MOBILE}"
+            )
+        )
     counts = run_write(engine, lambda s: mask_stored(session=s, clock=clock))
     assert counts.get("resident search keys") == 1
     with read_session(engine) as s:

@@ -35,14 +35,23 @@ def wheel(tmp_path_factory) -> Path:
     # configuration no longer ships; a file the Dockerfile forgets would break the image).
     source = tmp_path_factory.mktemp("source")
     copied = dockerfile_sources()
-    for name in subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                               cwd=ROOT, capture_output=True, text=True, check=True).stdout.split():
+    for name in subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split():
         if (ROOT / name).is_file() and any(name == c or name.startswith(c + "/") for c in copied):
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out),
-                           str(source)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0 and "No matching distribution" in done.stderr:
         pytest.skip("the build backend cannot be fetched here: " + done.stderr[-300:])
     assert done.returncode == 0, done.stderr
@@ -51,8 +60,9 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def tracked(folder: str) -> list[str]:
-    names = subprocess.run(["git", "ls-files", folder], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()
+    names = subprocess.run(
+        ["git", "ls-files", folder], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     return [n for n in names if Path(n).suffix not in NOT_SHIPPED]
 
 
@@ -68,22 +78,66 @@ def test_the_wheel_carries_every_source_file_and_the_data_folder(wheel):
 
 def test_init_runs_from_the_installed_wheel(wheel, tmp_path):
     target = tmp_path / "site-packages"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                    "--target", str(target), str(wheel)], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
+    )
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTERM_")}
     # the wheel first: the checkout must not be importable (its data/ would hide a missing one)
-    env.update(PYTHONPATH=str(target), DESKTERM_DATA_DIR=str(tmp_path / "d"),
-               DESKTERM_CONFIG_DIR=str(tmp_path / "c"), DESKTERM_PASSWORD="a long admin password")
-    where = subprocess.run([sys.executable, "-c", "import deskterm.data, deskterm.paths as p;"
-                            "print(deskterm.data.__file__); print(p.reference_data_dir())"],
-                           cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        PYTHONPATH=str(target),
+        DESKTERM_DATA_DIR=str(tmp_path / "d"),
+        DESKTERM_CONFIG_DIR=str(tmp_path / "c"),
+        DESKTERM_PASSWORD="a long admin password",
+    )
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import deskterm.data, deskterm.paths as p;"
+            "print(deskterm.data.__file__); print(p.reference_data_dir())",
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert where.returncode == 0, where.stderr
     assert all(line.startswith(str(target)) for line in where.stdout.split()), where.stdout
-    done = subprocess.run([sys.executable, "-m", "deskterm", "init", "--db", str(tmp_path / "s.db"),
-                           "--admin", "admin1", "--admin-name", "Admin"],
-                          cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deskterm",
+            "init",
+            "--db",
+            str(tmp_path / "s.db"),
+            "--admin",
+            "admin1",
+            "--admin-name",
+            "Admin",
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Admin admin1 created." in done.stdout
     assert " 0 repair categories" not in done.stdout

@@ -14,17 +14,26 @@ from deskterm.models.repair import FeeScheduleItem
 from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
 
 
-def import_directory(*, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult,
-                     skip_bad: bool) -> None:
+def import_directory(
+    *, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult, skip_bad: bool
+) -> None:
     from deskterm.services.inquiries.directory import import_directory_rows
 
-    rows = [{k: (v.isoformat(sep=" ") if isinstance(v, datetime) else v) for k, v in cells.items()}
-            for _line, cells in sheet.rows]
+    rows = [
+        {k: (v.isoformat(sep=" ") if isinstance(v, datetime) else v) for k, v in cells.items()}
+        for _line, cells in sheet.rows
+    ]
     lines = [line for line, _cells in sheet.rows]
 
     def run(selected, dry_run):
-        return import_directory_rows(session=session, actor=actor, clock=clock, tz=settings.timezone,
-                                     rows=[rows[i] for i in selected], dry_run=dry_run)
+        return import_directory_rows(
+            session=session,
+            actor=actor,
+            clock=clock,
+            tz=settings.timezone,
+            rows=[rows[i] for i in selected],
+            dry_run=dry_run,
+        )
 
     everything = list(range(len(rows)))
     checked = run(everything, dry_run=True)
@@ -51,7 +60,9 @@ def _day(value: Any, default: date) -> date:
     try:
         return date.fromisoformat(str(value).strip().replace("/", "-"))
     except ValueError:
-        raise ValueError(_("“{value}” is not a date like 2026-12-01.").format(value=value)) from None
+        raise ValueError(
+            _("“{value}” is not a date like 2026-12-01.").format(value=value)
+        ) from None
 
 
 def _fen(value: Any, column: str) -> int:
@@ -61,11 +72,14 @@ def _fen(value: Any, column: str) -> int:
     try:
         return parse_yuan(text)
     except (ValueError, TypeError):
-        raise ValueError(_("{column} “{value}” is not an amount like 12.50.").format(column=column, value=value)) from None
+        raise ValueError(
+            _("{column} “{value}” is not an amount like 12.50.").format(column=column, value=value)
+        ) from None
 
 
-def import_fees(*, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult,
-                skip_bad: bool) -> None:
+def import_fees(
+    *, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult, skip_bad: bool
+) -> None:
     """Each row is an item of the schedule version in force from its 生效日期 (default: today).
 
     An item already in the schedule from that day with the same prices is unchanged; with other
@@ -87,39 +101,71 @@ def import_fees(*, session: Session, actor, clock, settings, sheet: Sheet, resul
             code, name = str(cells["code"]).strip(), " ".join(str(cells["name"]).split())
             if not code or not name:
                 raise ValueError(_("Every item needs a code (编号) and a name (服务项目)."))
-            item = FeeItemIn(code=code, name=name, unit=str(cells.get("unit", "")).strip(),
-                             labour_fen=_fen(cells.get("labour"), _("labour")),
-                             materials_fen=_fen(cells.get("materials"), _("materials cost")))
+            item = FeeItemIn(
+                code=code,
+                name=name,
+                unit=str(cells.get("unit", "")).strip(),
+                labour_fen=_fen(cells.get("labour"), _("labour")),
+                materials_fen=_fen(cells.get("materials"), _("materials cost")),
+            )
             valid_from = _day(cells.get("valid_from"), today)
             check_item(item)  # all that the write checks, here: the dry run says it by line
         except (ValueError, InvalidInput) as exc:
             result.problems.append(RowProblem(line, str(exc)))
             continue
         if (code, valid_from) in seen:
-            result.problems.append(RowProblem(line, _("The same entry is already on line {line}.").format(
-                line=seen[(code, valid_from)])))
+            result.problems.append(
+                RowProblem(
+                    line,
+                    _("The same entry is already on line {line}.").format(
+                        line=seen[(code, valid_from)]
+                    ),
+                )
+            )
             continue
         seen[(code, valid_from)] = line
-        same_day = session.exec(select(FeeScheduleItem).where(FeeScheduleItem.code == code,
-                                                              FeeScheduleItem.valid_from == valid_from)).first()
-        later = session.exec(select(FeeScheduleItem).where(FeeScheduleItem.code == code,
-                                                           FeeScheduleItem.valid_from > valid_from)).first()
+        same_day = session.exec(
+            select(FeeScheduleItem).where(
+                FeeScheduleItem.code == code, FeeScheduleItem.valid_from == valid_from
+            )
+        ).first()
+        later = session.exec(
+            select(FeeScheduleItem).where(
+                FeeScheduleItem.code == code, FeeScheduleItem.valid_from > valid_from
+            )
+        ).first()
         if same_day is not None:
-            unchanged = (same_day.name, same_day.unit, same_day.labour_fen, same_day.materials_fen) == (
-                item.name, item.unit, item.labour_fen, item.materials_fen)
+            unchanged = (
+                same_day.name,
+                same_day.unit,
+                same_day.labour_fen,
+                same_day.materials_fen,
+            ) == (item.name, item.unit, item.labour_fen, item.materials_fen)
             if unchanged:
                 result.unchanged += 1
                 continue
-            result.problems.append(RowProblem(line, _(
-                "Item {code} already has other prices from {day}; give the new prices a later 生效日期.").format(
-                code=code, day=valid_from.isoformat())))
+            result.problems.append(
+                RowProblem(
+                    line,
+                    _(
+                        "Item {code} already has other prices from {day}; give the new prices a later 生效日期."
+                    ).format(code=code, day=valid_from.isoformat()),
+                )
+            )
             continue
         if later is not None:
-            result.problems.append(RowProblem(line, _(
-                "Item {code} already has a version from {day}; a new one must start later.").format(
-                code=code, day=later.valid_from.isoformat())))
+            result.problems.append(
+                RowProblem(
+                    line,
+                    _(
+                        "Item {code} already has a version from {day}; a new one must start later."
+                    ).format(code=code, day=later.valid_from.isoformat()),
+                )
+            )
             continue
-        exists = session.exec(select(FeeScheduleItem.id).where(FeeScheduleItem.code == code)).first()
+        exists = session.exec(
+            select(FeeScheduleItem.id).where(FeeScheduleItem.code == code)
+        ).first()
         if exists is None:
             result.created += 1
         else:
@@ -128,13 +174,19 @@ def import_fees(*, session: Session, actor, clock, settings, sheet: Sheet, resul
     write = not result.dry_run and (skip_bad or not result.problems)
     if write:
         for valid_from in sorted(versions):
-            add_schedule_version(session=session, actor=actor, clock=clock, items=versions[valid_from],
-                                 valid_from=valid_from)
+            add_schedule_version(
+                session=session,
+                actor=actor,
+                clock=clock,
+                items=versions[valid_from],
+                valid_from=valid_from,
+            )
     result.applied = write and bool(versions)
 
 
-def import_categories(*, session: Session, actor, clock, settings, sheet: Sheet,
-                      result: ImportResult, skip_bad: bool) -> None:
+def import_categories(
+    *, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult, skip_bad: bool
+) -> None:
     """D-30: the site's repair categories. A new code is added, a known one takes the file's
     name, class, scope and order (the admin's explicit edit; `init` never does this). Each row
     is held to the same check as the admin's screen (services.admin.repair_categories); a
@@ -155,26 +207,36 @@ def import_categories(*, session: Session, actor, clock, settings, sheet: Sheet,
     named: list[tuple[int, dict[str, Any]]] = []  # (line, values) of the good rows so far
     for line, cells in sheet.rows:
         try:  # the admin screen's check, the write's text rules included (models/guard.py)
-            values = check_category(code=cells.get("code"), name_zh=cells.get("name_zh"),
-                                    name_en=cells.get("name_en"),
-                                    repair_class=cells.get("repair_class"),
-                                    scope=cells.get("scope"), sort=cells.get("sort"))
+            values = check_category(
+                code=cells.get("code"),
+                name_zh=cells.get("name_zh"),
+                name_en=cells.get("name_en"),
+                repair_class=cells.get("repair_class"),
+                scope=cells.get("scope"),
+                sort=cells.get("sort"),
+            )
         except InvalidInput as exc:
             result.problems.append(RowProblem(line, str(exc)))
             continue
         if values["code"] in seen:
-            result.problems.append(RowProblem(line, _(
-                "The same entry is already on line {line}.").format(line=seen[values["code"]])))
+            result.problems.append(
+                RowProblem(
+                    line,
+                    _("The same entry is already on line {line}.").format(
+                        line=seen[values["code"]]
+                    ),
+                )
+            )
             continue
         # a name that reads like another row's of the file, or a stored category's the file
         # does not rename
         earlier = next((n for n, v in named if same_name(values, [v])), None)
         if earlier is not None:
-            result.problems.append(RowProblem(line, _(
-                "The same name is already on line {line}.").format(line=earlier)))
+            result.problems.append(
+                RowProblem(line, _("The same name is already on line {line}.").format(line=earlier))
+            )
             continue
-        others = [v for code, v in stored.items()
-                  if code not in seen and code != values["code"]]
+        others = [v for code, v in stored.items() if code not in seen and code != values["code"]]
         clash = same_name(values, others)
         if clash:
             result.problems.append(RowProblem(line, clash))

@@ -29,37 +29,94 @@ from deskterm.services.permissions import require
 __all__ = ["KINDS", "ImportResult", "RowProblem", "Sheet", "import_file", "read_sheet"]
 
 
-def import_file(*, session, actor, clock, settings, kind: str, path: Path, dry_run: bool = False,
-                skip_bad: bool = False, progress: Progress | None = None, sheet: str | None = None) -> ImportResult:
+def import_file(
+    *,
+    session,
+    actor,
+    clock,
+    settings,
+    kind: str,
+    path: Path,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+    sheet: str | None = None,
+) -> ImportResult:
     """Check every row of `path` and (unless a dry run, or a row is bad) write them.
 
     `progress(what, done, total)`, if given, is told how far a residents or units import is;
     `sheet` names the workbook's sheet (else the first whose headings fit)."""
     require(actor, "import.run")
     estate = kind in ("residents", "units")
-    table = read_sheet(Path(path), kind, lazy=estate, sheet=sheet)  # the estate's importer counts the rows as it reads
+    table = read_sheet(
+        Path(path), kind, lazy=estate, sheet=sheet
+    )  # the estate's importer counts the rows as it reads
     sheet = table
-    result = ImportResult(kind=kind, rows=0 if estate else len(sheet.rows), dry_run=dry_run,
-                          ignored_columns=sheet.ignored)
+    result = ImportResult(
+        kind=kind,
+        rows=0 if estate else len(sheet.rows),
+        dry_run=dry_run,
+        ignored_columns=sheet.ignored,
+    )
     if kind == "directory":
-        import_directory(session=session, actor=actor, clock=clock, settings=settings, sheet=sheet,
-                         result=result, skip_bad=skip_bad)
+        import_directory(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            sheet=sheet,
+            result=result,
+            skip_bad=skip_bad,
+        )
     elif kind == "fees":
-        import_fees(session=session, actor=actor, clock=clock, settings=settings, sheet=sheet,
-                    result=result, skip_bad=skip_bad)
+        import_fees(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            sheet=sheet,
+            result=result,
+            skip_bad=skip_bad,
+        )
     elif kind == "categories":
-        import_categories(session=session, actor=actor, clock=clock, settings=settings,
-                          sheet=sheet, result=result, skip_bad=skip_bad)
+        import_categories(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            sheet=sheet,
+            result=result,
+            skip_bad=skip_bad,
+        )
     else:
         run = import_estate.import_residents if kind == "residents" else import_estate.import_units
         with _without_cycle_collection():
-            run(session=session, actor=actor, clock=clock, sheet=sheet, result=result, skip_bad=skip_bad,
-                progress=progress)
+            run(
+                session=session,
+                actor=actor,
+                clock=clock,
+                sheet=sheet,
+                result=result,
+                skip_bad=skip_bad,
+                progress=progress,
+            )
     if result.applied:
-        audit.record(session=session, actor=actor, clock=clock, action="import.run", entity="import",
-                     entity_id=kind, detail={"file": Path(path).name, "rows": result.rows,
-                                             "created": result.created, "updated": result.updated,
-                                             "skipped_bad": len(result.problems), **result.extra})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="import.run",
+            entity="import",
+            entity_id=kind,
+            detail={
+                "file": Path(path).name,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "skipped_bad": len(result.problems),
+                **result.extra,
+            },
+        )
     return result
 
 

@@ -143,50 +143,86 @@ def _check_postgresql(engine: Engine, report: CheckReport) -> None:
                 parent = [f'p."{c}"' for c in fk["referred_columns"]]
                 on = " AND ".join(f"{a} = {b}" for a, b in zip(child, parent, strict=True))
                 not_null = " AND ".join(f"{a} IS NOT NULL" for a in child)
-                sql = (f'SELECT count(*) FROM "{table}" c WHERE {not_null} AND NOT EXISTS '
-                       f'(SELECT 1 FROM "{fk["referred_table"]}" p WHERE {on})')
+                sql = (
+                    f'SELECT count(*) FROM "{table}" c WHERE {not_null} AND NOT EXISTS '
+                    f'(SELECT 1 FROM "{fk["referred_table"]}" p WHERE {on})'
+                )
                 report.foreign_key_problems += conn.execute(text(sql)).scalar_one()
         report.checked.append(_("foreign keys of {n} tables, row by row").format(n=len(tables)))
-        invalid = conn.execute(text(
-            "SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint "
-            "WHERE NOT convalidated AND connamespace = current_schema()::regnamespace")).scalars().all()
+        invalid = (
+            conn.execute(
+                text(
+                    "SELECT conrelid::regclass::text || '.' || conname FROM pg_constraint "
+                    "WHERE NOT convalidated AND connamespace = current_schema()::regnamespace"
+                )
+            )
+            .scalars()
+            .all()
+        )
         problems += [_("constraint {name} is NOT VALID").format(name=name) for name in invalid]
-        installed = conn.execute(text(
-            "SELECT extversion FROM pg_extension WHERE extname = 'amcheck'")).scalar_one_or_none()
+        installed = conn.execute(
+            text("SELECT extversion FROM pg_extension WHERE extname = 'amcheck'")
+        ).scalar_one_or_none()
         if installed is None:
-            available = conn.execute(text(
-                "SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck'")).scalar_one_or_none()
+            available = conn.execute(
+                text("SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck'")
+            ).scalar_one_or_none()
             report.unchecked.append(
-                _("indexes and table files: the amcheck extension is not installed (a superuser can run "
-                  "CREATE EXTENSION amcheck;)") if available else
-                _("indexes and table files: this server has no amcheck extension"))
+                _(
+                    "indexes and table files: the amcheck extension is not installed (a superuser can run "
+                    "CREATE EXTENSION amcheck;)"
+                )
+                if available
+                else _("indexes and table files: this server has no amcheck extension")
+            )
         else:
-            indexes = conn.execute(text(
-                "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "JOIN pg_am a ON a.oid = c.relam JOIN pg_class t ON t.oid = i.indrelid "
-                "WHERE a.amname = 'btree' AND t.relnamespace = current_schema()::regnamespace "
-                "AND t.relkind = 'r' AND c.relpersistence <> 't'")).scalars().all()
+            indexes = (
+                conn.execute(
+                    text(
+                        "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                        "JOIN pg_am a ON a.oid = c.relam JOIN pg_class t ON t.oid = i.indrelid "
+                        "WHERE a.amname = 'btree' AND t.relnamespace = current_schema()::regnamespace "
+                        "AND t.relkind = 'r' AND c.relpersistence <> 't'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             for index in indexes:
                 try:
                     with conn.begin_nested():
-                        conn.execute(text("SELECT bt_index_check(CAST(:i AS regclass), true)"), {"i": index})
+                        conn.execute(
+                            text("SELECT bt_index_check(CAST(:i AS regclass), true)"), {"i": index}
+                        )
                 except Exception as exc:  # noqa: BLE001 - a corrupt index raises: report it
-                    problems.append(_("index {name}: {reason}").format(
-                        name=index, reason=str(getattr(exc, "orig", exc)).splitlines()[0]))
+                    problems.append(
+                        _("index {name}: {reason}").format(
+                            name=index, reason=str(getattr(exc, "orig", exc)).splitlines()[0]
+                        )
+                    )
             report.checked.append(_("{n} indexes (amcheck)").format(n=len(indexes)))
-            has_heap = conn.execute(text(
-                "SELECT 1 FROM pg_proc WHERE proname = 'verify_heapam'")).scalar_one_or_none()
+            has_heap = conn.execute(
+                text("SELECT 1 FROM pg_proc WHERE proname = 'verify_heapam'")
+            ).scalar_one_or_none()
             if has_heap:
                 for table in tables:
-                    rows = conn.execute(text(
-                        "SELECT count(*) FROM verify_heapam(CAST(:t AS regclass))"), {"t": table}).scalar_one()
+                    rows = conn.execute(
+                        text("SELECT count(*) FROM verify_heapam(CAST(:t AS regclass))"),
+                        {"t": table},
+                    ).scalar_one()
                     if rows:
-                        problems.append(_("table {name}: {n} damaged tuples").format(name=table, n=rows))
+                        problems.append(
+                            _("table {name}: {n} damaged tuples").format(name=table, n=rows)
+                        )
                 report.checked.append(_("{n} table files (amcheck)").format(n=len(tables)))
             else:
-                report.unchecked.append(_("table files: verify_heapam needs amcheck 1.3 (PostgreSQL 14)"))
+                report.unchecked.append(
+                    _("table files: verify_heapam needs amcheck 1.3 (PostgreSQL 14)")
+                )
         if conn.execute(text("SHOW data_checksums")).scalar_one() != "on":
-            report.unchecked.append(_("page checksums: the cluster was created without data checksums"))
+            report.unchecked.append(
+                _("page checksums: the cluster was created without data checksums")
+            )
     report.integrity = "; ".join(problems) or "ok"
 
 
@@ -198,6 +234,7 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> Ch
     src = sqlite3.connect(str(source), timeout=30)
     dst = sqlite3.connect(str(target))
     try:
+
         def step(status, remaining, total):
             if progress:
                 progress(_("Copying"), total - remaining, total)
@@ -214,7 +251,9 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> Ch
     finally:
         copy.dispose()
     if not report.ok:
-        raise DeskError(_("The backup at {path} failed its check; keep the old one.").format(path=target))
+        raise DeskError(
+            _("The backup at {path} failed its check; keep the old one.").format(path=target)
+        )
     return report
 
 
@@ -241,12 +280,18 @@ def _run_tool(args: list[str], env: dict[str, str] | None = None) -> subprocess.
     try:
         done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=3600)
     except FileNotFoundError:
-        raise DeskError(_("{tool} is not installed: install the PostgreSQL client programs.").format(
-            tool=args[0])) from None
+        raise DeskError(
+            _("{tool} is not installed: install the PostgreSQL client programs.").format(
+                tool=args[0]
+            )
+        ) from None
     if done.returncode != 0:
         lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
-        raise DeskError(_("{tool} failed: {reason}").format(
-            tool=args[0], reason=lines[-1] if lines else f"exit {done.returncode}"))
+        raise DeskError(
+            _("{tool} failed: {reason}").format(
+                tool=args[0], reason=lines[-1] if lines else f"exit {done.returncode}"
+            )
+        )
     return done
 
 
@@ -290,8 +335,9 @@ def backup_taken_at(path: Path) -> datetime:
     return datetime.fromtimestamp(Path(path).stat().st_mtime, tz=UTC)
 
 
-def make_backup(*, engine: Engine, target: Path, actor: Actor, clock: Clock,
-                settings: Settings) -> BackupResult:
+def make_backup(
+    *, engine: Engine, target: Path, actor: Actor, clock: Clock, settings: Settings
+) -> BackupResult:
     """A verified backup at `target` (a file, or a folder: a dated file there, and the folder's
     backups older than `backup_keep_days` removed), recorded as a `db.backup` event."""
     permissions.require(actor, "db.manage")
@@ -301,17 +347,35 @@ def make_backup(*, engine: Engine, target: Path, actor: Actor, clock: Clock,
     path = folder / backup_name(engine, now) if folder else target
     if is_sqlite(engine):
         report = backup(engine, path)
-        result = BackupResult(path, "sqlite", path.stat().st_size, file_digest(path),
-                              rows=sum(report.row_counts.values()),
-                              events=report.audit.events_checked if report.audit else 0)
+        result = BackupResult(
+            path,
+            "sqlite",
+            path.stat().st_size,
+            file_digest(path),
+            rows=sum(report.row_counts.values()),
+            events=report.audit.events_checked if report.audit else 0,
+        )
     else:
         entries = pg_backup(engine, path)
-        result = BackupResult(path, "postgresql", path.stat().st_size, file_digest(path),
-                              entries=entries)
-    run_write(engine, lambda s: audit.record(
-        session=s, actor=actor, clock=clock, action=BACKUP_ACTION, entity="database",
-        detail={"file": str(path.resolve()), "engine": result.engine, "bytes": result.size,
-                "sha256": result.sha256}))
+        result = BackupResult(
+            path, "postgresql", path.stat().st_size, file_digest(path), entries=entries
+        )
+    run_write(
+        engine,
+        lambda s: audit.record(
+            session=s,
+            actor=actor,
+            clock=clock,
+            action=BACKUP_ACTION,
+            entity="database",
+            detail={
+                "file": str(path.resolve()),
+                "engine": result.engine,
+                "bytes": result.size,
+                "sha256": result.sha256,
+            },
+        ),
+    )
     if folder is not None:
         result.removed = rotate(folder, keep_days=settings.backup_keep_days, now=now)
     return result
@@ -336,6 +400,7 @@ def rotate(folder: Path, *, keep_days: int, now: datetime) -> list[Path]:
 
 # -- restore -----------------------------------------------------------------------------------
 
+
 @dataclass
 class RestoreResult:
     rows: int
@@ -354,16 +419,21 @@ class DamagedDatabase(DeskError):
 
 
 def damaged(path: Path, reason: str) -> DamagedDatabase:
-    return DamagedDatabase(_(
-        "{path} is not a readable database ({reason}): restore a backup with "
-        "`deskterm db restore BACKUP`, which keeps the damaged file aside.").format(
-            path=path, reason=reason))
+    return DamagedDatabase(
+        _(
+            "{path} is not a readable database ({reason}): restore a backup with "
+            "`deskterm db restore BACKUP`, which keeps the damaged file aside."
+        ).format(path=path, reason=reason)
+    )
 
 
 def _refuse_open() -> DeskError:
-    return DatabaseInUse(_(
-        "Other desks or programs have the database open: sign out and close every desk "
-        "(and stop deskterm serve) first; nothing was restored."))
+    return DatabaseInUse(
+        _(
+            "Other desks or programs have the database open: sign out and close every desk "
+            "(and stop deskterm serve) first; nothing was restored."
+        )
+    )
 
 
 def lock_sqlite(path: Path) -> sqlite3.Connection:
@@ -437,9 +507,12 @@ def sqlite_in_use(path: Path) -> bool:
 
 def pg_other_connections(engine: Engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()")).scalar_one()
+        return conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
 
 
 def _has_users(engine: Engine) -> bool:
@@ -469,25 +542,46 @@ def _carry_numbers(session: Session, counters: list[tuple[str, str, int]]) -> in
     return raised
 
 
-def _record_restore(*, engine: Engine, actor: Actor, clock: Clock, backup_file: Path,
-                    sha256: str, counters: list[tuple[str, str, int]]) -> tuple[int, Actor]:
+def _record_restore(
+    *,
+    engine: Engine,
+    actor: Actor,
+    clock: Clock,
+    backup_file: Path,
+    sha256: str,
+    counters: list[tuple[str, str, int]],
+) -> tuple[int, Actor]:
     def work(session: Session) -> tuple[int, Actor]:
         carried = _carry_numbers(session, counters)
         user = session.exec(select(User).where(User.code == actor.code)).first()
-        who = Actor.from_user(user) if user is not None else Actor(None, actor.code, actor.name,
-                                                                  actor.role, None)
-        audit.record(session=session, actor=who, clock=clock, action=RESTORE_ACTION,
-                     entity="database",
-                     detail={"backup": Path(backup_file).name, "backup_path": str(Path(backup_file).resolve()),
-                             "backup_taken_at": backup_taken_at(Path(backup_file)).isoformat(),
-                             "sha256": sha256, "by": actor.code, "numbers_carried": carried})
+        who = (
+            Actor.from_user(user)
+            if user is not None
+            else Actor(None, actor.code, actor.name, actor.role, None)
+        )
+        audit.record(
+            session=session,
+            actor=who,
+            clock=clock,
+            action=RESTORE_ACTION,
+            entity="database",
+            detail={
+                "backup": Path(backup_file).name,
+                "backup_path": str(Path(backup_file).resolve()),
+                "backup_taken_at": backup_taken_at(Path(backup_file)).isoformat(),
+                "sha256": sha256,
+                "by": actor.code,
+                "numbers_carried": carried,
+            },
+        )
         return carried, who
 
     return run_write(engine, work)
 
 
-def restore(backup_file: Path, target_engine: Engine, *, sign_in: Callable[[Engine], Actor],
-            clock: Clock) -> RestoreResult:
+def restore(
+    backup_file: Path, target_engine: Engine, *, sign_in: Callable[[Engine], Actor], clock: Clock
+) -> RestoreResult:
     """Replace the target database with a verified backup (the caller has asked to confirm).
 
     `sign_in(engine)` signs the admin in (raising when refused): against the database being
@@ -511,12 +605,19 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
     try:
         report = check(source)
     except Exception:
-        raise DeskError(_("{path} is not a deskterm SQLite backup; nothing was restored.").format(
-            path=backup_file)) from None
+        raise DeskError(
+            _("{path} is not a deskterm SQLite backup; nothing was restored.").format(
+                path=backup_file
+            )
+        ) from None
     finally:
         source.dispose()
     if not report.ok:
-        raise DeskError(_("The backup at {path} failed its check; nothing was restored.").format(path=backup_file))
+        raise DeskError(
+            _("The backup at {path} failed its check; nothing was restored.").format(
+                path=backup_file
+            )
+        )
     sha256 = file_digest(backup_file)
     target_engine.dispose()
     damage = sqlite_damage(target)
@@ -549,9 +650,14 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
             if actor is None:
                 actor = sign_in(copy)
                 permissions.require(actor, "db.manage")
-            carried, who = _record_restore(engine=copy, actor=actor, clock=clock,
-                                           backup_file=backup_file, sha256=sha256,
-                                           counters=counters)
+            carried, who = _record_restore(
+                engine=copy,
+                actor=actor,
+                clock=clock,
+                backup_file=backup_file,
+                sha256=sha256,
+                counters=counters,
+            )
             rows = sum(row_counts(copy).values())
         finally:
             copy.dispose()
@@ -569,8 +675,9 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(staged) + suffix).unlink(missing_ok=True)
-    return RestoreResult(rows=rows, numbers_carried=carried, backup_sha256=sha256, actor=who,
-                         set_aside=aside)
+    return RestoreResult(
+        rows=rows, numbers_carried=carried, backup_sha256=sha256, actor=who, set_aside=aside
+    )
 
 
 def _restore_pg(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> RestoreResult:
@@ -578,26 +685,50 @@ def _restore_pg(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> 
     sha256 = file_digest(backup_file)
     target_engine.dispose()
     if inspect(target_engine).get_table_names():
-        raise DeskError(_(
-            "On PostgreSQL a backup is restored into an empty database: create one "
-            "(createdb NAME) and give it with --db; nothing was restored."))
+        raise DeskError(
+            _(
+                "On PostgreSQL a backup is restored into an empty database: create one "
+                "(createdb NAME) and give it with --db; nothing was restored."
+            )
+        )
     if pg_other_connections(target_engine):
         target_engine.dispose()
         raise _refuse_open()
     target_engine.dispose()
     dsn, env = _libpq(target_engine)
-    _run_tool(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-               "--single-transaction", "--dbname", dsn, str(backup_file)], env)
+    _run_tool(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "--dbname",
+            dsn,
+            str(backup_file),
+        ],
+        env,
+    )
     try:
         actor = sign_in(target_engine)
         permissions.require(actor, "db.manage")
     except BaseException:
         _empty_pg(target_engine)  # refused: the database goes back to empty
         raise
-    carried, who = _record_restore(engine=target_engine, actor=actor, clock=clock,
-                                   backup_file=backup_file, sha256=sha256, counters=[])
-    return RestoreResult(rows=sum(row_counts(target_engine).values()), numbers_carried=carried,
-                         backup_sha256=sha256, actor=who)
+    carried, who = _record_restore(
+        engine=target_engine,
+        actor=actor,
+        clock=clock,
+        backup_file=backup_file,
+        sha256=sha256,
+        counters=[],
+    )
+    return RestoreResult(
+        rows=sum(row_counts(target_engine).values()),
+        numbers_carried=carried,
+        backup_sha256=sha256,
+        actor=who,
+    )
 
 
 def _empty_pg(engine: Engine) -> None:
@@ -608,6 +739,7 @@ def _empty_pg(engine: Engine) -> None:
 
 
 # -- status ------------------------------------------------------------------------------------
+
 
 @dataclass
 class OnDuty:
@@ -642,8 +774,12 @@ class Status:
 
 
 def _last_event(session: Session, action: str) -> AuditEvent | None:
-    return session.exec(select(AuditEvent).where(AuditEvent.action == action)
-                        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.action == action)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
 
 
 def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
@@ -662,13 +798,23 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
         connections = pg_other_connections(engine)
 
     def read(session: Session):
-        duty = [OnDuty(shift.post, user.code, user.name, shift.started_at)
-                for shift, user in session.exec(
-                    select(Shift, User).where(Shift.operator_id == User.id)
-                    .where(Shift.ended_at.is_(None)).order_by(Shift.post))]
+        duty = [
+            OnDuty(shift.post, user.code, user.name, shift.started_at)
+            for shift, user in session.exec(
+                select(Shift, User)
+                .where(Shift.operator_id == User.id)
+                .where(Shift.ended_at.is_(None))
+                .order_by(Shift.post)
+            )
+        ]
         head = session.get(AuditHead, 1)
-        return (duty, head, _last_event(session, BACKUP_ACTION), _last_event(session, RESTORE_ACTION),
-                _last_event(session, VERIFY_ACTION))
+        return (
+            duty,
+            head,
+            _last_event(session, BACKUP_ACTION),
+            _last_event(session, RESTORE_ACTION),
+            _last_event(session, VERIFY_ACTION),
+        )
 
     duty, head, backed, restored, verified = run_read(engine, read)
     backup_at = backed.at if backed else None
@@ -701,13 +847,26 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
     )
 
 
-def record_verify(*, engine: Engine, clock: Clock, result: audit.VerifyResult,
-                  actor: Actor | None = None) -> None:
+def record_verify(
+    *, engine: Engine, clock: Clock, result: audit.VerifyResult, actor: Actor | None = None
+) -> None:
     """Keep the outcome of `audit verify` in the trail itself, for `db status` (signed in:
     as the actor, who must hold audit.verify; else as the system)."""
     if actor is not None:
         permissions.require(actor, "audit.verify")
-    run_write(engine, lambda s: audit.record(
-        session=s, actor=actor, clock=clock, action=VERIFY_ACTION, entity="database",
-        detail={"ok": bool(result.ok), "events": result.events_checked,
-                "problem": result.problem or "", "seq": result.seq}))
+    run_write(
+        engine,
+        lambda s: audit.record(
+            session=s,
+            actor=actor,
+            clock=clock,
+            action=VERIFY_ACTION,
+            entity="database",
+            detail={
+                "ok": bool(result.ok),
+                "events": result.events_checked,
+                "problem": result.problem or "",
+                "seq": result.seq,
+            },
+        ),
+    )

@@ -30,9 +30,17 @@ def _tables() -> list[type[SQLModel]]:
     import deskterm.models as models
 
     found = {getattr(models, name) for name in models.__all__}
-    return sorted((m for m in found if isinstance(m, type) and issubclass(m, SQLModel)
-                   and hasattr(m, "__table__") and "id" in m.__table__.columns),
-                  key=lambda m: m.__tablename__)
+    return sorted(
+        (
+            m
+            for m in found
+            if isinstance(m, type)
+            and issubclass(m, SQLModel)
+            and hasattr(m, "__table__")
+            and "id" in m.__table__.columns
+        ),
+        key=lambda m: m.__tablename__,
+    )
 
 
 def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
@@ -44,8 +52,7 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
             continue
         # free text, and phone columns for ID numbers only (a phone stays a phone, D-21)
         phones = {key for key, _length, kind in text_limits(model) if kind == PHONE}
-        texts = [key for key, _length, kind in text_limits(model)
-                 if kind.personal or key in phones]
+        texts = [key for key, _length, kind in text_limits(model) if kind.personal or key in phones]
         blobs = list(json_columns(model))
         if not texts and not blobs:
             continue
@@ -55,8 +62,11 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
         for row in session.execute(query):
             new = {}
             for key, value in zip((*texts, *blobs), row[1:], strict=True):
-                masked, kinds = (mask_personal(value, ids_only=key in phones)
-                                 if isinstance(value, str) else mask_personal_in(value))
+                masked, kinds = (
+                    mask_personal(value, ids_only=key in phones)
+                    if isinstance(value, str)
+                    else mask_personal_in(value)
+                )
                 if kinds:
                     new[key] = masked
             if new:
@@ -66,8 +76,15 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
                 record = lock_row(session, model, row_id)
                 for key, value in new.items():
                     setattr(record, key, value)
-                audit.record(session=session, actor=None, clock=clock, action="privacy.masked",
-                             entity=table, detail={"fields": sorted(new)}, subject=record)
+                audit.record(
+                    session=session,
+                    actor=None,
+                    clock=clock,
+                    action="privacy.masked",
+                    entity=table,
+                    detail={"fields": sorted(new)},
+                    subject=record,
+                )
             else:
                 session.execute(update(model).where(model.id == row_id).values(**new))
         if changes:

@@ -29,23 +29,48 @@ from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 
 # The words a file or a form may use for the class and the scope (both languages).
-CLASS_WORDS = {"urgent": "urgent", "急修": "urgent", "急": "urgent",
-               "general": "general", "一般": "general", "一般项目": "general", "急修项目": "urgent"}
-SCOPE_WORDS = {"": "any", "any": "any", "不限": "any", "全部": "any", "household": "household",
-               "户内": "household", "住户": "household", "public": "public", "公共": "public",
-               "公共设施": "public"}
+CLASS_WORDS = {
+    "urgent": "urgent",
+    "急修": "urgent",
+    "急": "urgent",
+    "general": "general",
+    "一般": "general",
+    "一般项目": "general",
+    "急修项目": "urgent",
+}
+SCOPE_WORDS = {
+    "": "any",
+    "any": "any",
+    "不限": "any",
+    "全部": "any",
+    "household": "household",
+    "户内": "household",
+    "住户": "household",
+    "public": "public",
+    "公共": "public",
+    "公共设施": "public",
+}
 CLASS_LABELS = (("urgent", N_("urgent")), ("general", N_("general")))
 # (zh "both" is 不限: typing "h" in the form's drop-down finds household, not 户内和公共)
-SCOPE_LABELS = (("any", N_("both")), ("household", N_("household")),
-                ("public", N_("public facility")))
+SCOPE_LABELS = (
+    ("any", N_("both")),
+    ("household", N_("household")),
+    ("public", N_("public facility")),
+)
 FIELDS = ("code", "name_zh", "name_en", "repair_class", "scope", "sort")
-FIELD_LABELS = {"name_zh": N_("Chinese name"), "name_en": N_("English name"),
-                "repair_class": N_("class"), "scope": N_("applies to"), "sort": N_("sort order"),
-                "active": N_("in use")}
+FIELD_LABELS = {
+    "name_zh": N_("Chinese name"),
+    "name_en": N_("English name"),
+    "repair_class": N_("class"),
+    "scope": N_("applies to"),
+    "sort": N_("sort order"),
+    "active": N_("in use"),
+}
 
 
-def check_category(*, code: Any, name_zh: Any, name_en: Any = "", repair_class: Any,
-                   scope: Any = "", sort: Any = 0) -> dict[str, Any]:
+def check_category(
+    *, code: Any, name_zh: Any, name_en: Any = "", repair_class: Any, scope: Any = "", sort: Any = 0
+) -> dict[str, Any]:
     """A category's values as stored, or InvalidInput naming the field in one sentence."""
     code = str(code or "").strip()
     name_zh = " ".join(str(name_zh or "").split())
@@ -54,30 +79,46 @@ def check_category(*, code: Any, name_zh: Any, name_en: Any = "", repair_class: 
     where = SCOPE_WORDS.get(str(scope or "").strip().lower())
     sort_text = str(sort if sort not in (None, "") else "0").strip().removesuffix(".0")
     if not re.fullmatch(r"[a-z0-9_]{1,32}", code):
-        raise InvalidInput(_("A category code is 1 to 32 lower-case letters, digits or _, like "
-                             "heating_not_warm."), field="code")
+        raise InvalidInput(
+            _("A category code is 1 to 32 lower-case letters, digits or _, like heating_not_warm."),
+            field="code",
+        )
     if not name_zh or len(name_zh) > 64:
-        raise InvalidInput(_("A category needs a name (名称) of at most 64 characters."),
-                           field="name_zh")
+        raise InvalidInput(
+            _("A category needs a name (名称) of at most 64 characters."), field="name_zh"
+        )
     if len(name_en) > 128:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=128),
-                           field="name_en")
+        raise InvalidInput(
+            _("This text is longer than {n} characters.").format(n=128), field="name_en"
+        )
     if klass is None:
-        raise InvalidInput(_("The class (类别) is 急修/urgent or 一般/general."),
-                           field="repair_class")
+        raise InvalidInput(
+            _("The class (类别) is 急修/urgent or 一般/general."), field="repair_class"
+        )
     if where is None:
-        raise InvalidInput(_("The scope (范围) is 户内/household, 公共/public or empty for both."),
-                           field="scope")
+        raise InvalidInput(
+            _("The scope (范围) is 户内/household, 公共/public or empty for both."), field="scope"
+        )
     if not re.fullmatch(r"-?[0-9]{1,6}", sort_text):
         raise InvalidInput(_("The order (排序) is a whole number."), field="sort")
     for key, name in (("name_zh", name_zh), ("name_en", name_en)):
         hidden = format_characters(name)
         if hidden:  # 暖气不热 + U+200B would be a second 暖气不热 on every list (issue 21)
-            raise InvalidInput(_("The name holds invisible characters ({chars}) that would "
-                                 "make it look like another; type it again without them.").format(
-                                     chars=", ".join(hidden)), field=key)
-    values = {"code": code, "name_zh": name_zh, "name_en": name_en, "repair_class": klass,
-              "scope": where, "sort": int(sort_text)}
+            raise InvalidInput(
+                _(
+                    "The name holds invisible characters ({chars}) that would "
+                    "make it look like another; type it again without them."
+                ).format(chars=", ".join(hidden)),
+                field=key,
+            )
+    values = {
+        "code": code,
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "repair_class": klass,
+        "scope": where,
+        "sort": int(sort_text),
+    }
     check_values(RepairCategory, values)  # what the write refuses (control characters ...)
     return values
 
@@ -90,15 +131,19 @@ def same_name(values: dict[str, Any], others: list[dict[str, Any]]) -> str | Non
         mine = name_key(values[key])
         for other in others:
             if other["code"] != values["code"] and name_key(other[key]) == mine:
-                return _("Category {other} already has the name {name}; two categories "
-                         "cannot read the same.").format(other=other["code"], name=other[key])
+                return _(
+                    "Category {other} already has the name {name}; two categories "
+                    "cannot read the same."
+                ).format(other=other["code"], name=other[key])
     return None
 
 
 def stored_names(session: Session) -> list[dict[str, Any]]:
     """Every category's code and names (retired ones too: a retired name is still its)."""
-    return [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en}
-            for c in session.exec(select(RepairCategory))]
+    return [
+        {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en}
+        for c in session.exec(select(RepairCategory))
+    ]
 
 
 def differs(row: RepairCategory, values: dict[str, Any]) -> dict[str, list[Any]]:
@@ -112,12 +157,14 @@ def differs(row: RepairCategory, values: dict[str, Any]) -> dict[str, list[Any]]
     return out
 
 
-def write_category(session: Session, row: RepairCategory | None,
-                   values: dict[str, Any]) -> RepairCategory:
+def write_category(
+    session: Session, row: RepairCategory | None, values: dict[str, Any]
+) -> RepairCategory:
     """Store checked values: an edit loads its row with the lock (the desks' write guard), a
     new one is born here."""
     row = (row and lock_row(session, RepairCategory, row.code)) or RepairCategory(
-        code=values["code"])
+        code=values["code"]
+    )
     for key, value in values.items():
         setattr(row, key, value)
     if sa_inspect(row).persistent:
@@ -133,34 +180,51 @@ def check_version(session: Session, row: RepairCategory, version: int | None) ->
     if version is None or row.version == int(version):
         return
     changed: dict[str, tuple[Any, Any]] = {}
-    events = session.exec(select(AuditEvent).where(AuditEvent.entity == "repair_category",
-                                                   AuditEvent.entity_id == row.code)
-                          .order_by(AuditEvent.seq))
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "repair_category", AuditEvent.entity_id == row.code)
+        .order_by(AuditEvent.seq)
+    )
     for event in events:
         detail = event.detail or {}
         if int(detail.get("version") or 0) <= int(version):
             continue
         for name, (old, new) in (detail.get("changed") or {}).items():
             changed[name] = (changed[name][0] if name in changed else old, new)
-    fields = "; ".join(_("{field}: {before} → {after}").format(
-        field=_(FIELD_LABELS.get(name, name)), before=before if before != "" else "—",
-        after=after if after != "" else "—") for name, (before, after) in changed.items())
+    fields = "; ".join(
+        _("{field}: {before} → {after}").format(
+            field=_(FIELD_LABELS.get(name, name)),
+            before=before if before != "" else "—",
+            after=after if after != "" else "—",
+        )
+        for name, (before, after) in changed.items()
+    )
     raise StaleEdit(
-        _("Another admin changed category {code} while you had it open ({changes}); nothing "
-          "of yours was saved. Look at it again and redo your change.").format(
-            code=row.code, changes=fields or _("its details")),
-        changes=changed)
+        _(
+            "Another admin changed category {code} while you had it open ({changes}); nothing "
+            "of yours was saved. Look at it again and redo your change."
+        ).format(code=row.code, changes=fields or _("its details")),
+        changes=changed,
+    )
 
 
 def category_rows(session: Session) -> list[RepairCategory]:
     """Every category, retired ones too, in list order (the admin's screen)."""
-    return list(session.exec(select(RepairCategory).order_by(RepairCategory.sort,
-                                                             RepairCategory.code)))
+    return list(
+        session.exec(select(RepairCategory).order_by(RepairCategory.sort, RepairCategory.code))
+    )
 
 
-def save_category(*, session: Session, actor: Actor, clock: Clock, new: bool,
-                  active: bool = True, version: int | None = None,
-                  **fields: Any) -> RepairCategory:
+def save_category(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    new: bool,
+    active: bool = True,
+    version: int | None = None,
+    **fields: Any,
+) -> RepairCategory:
     """Add (`new`) or change a repair category, or retire it (`active=False`); audited with
     what changed and the version it made. An edit carries the `version` its form was opened
     from: another admin's save since is refused (StaleEdit naming what they changed), never
@@ -170,11 +234,16 @@ def save_category(*, session: Session, actor: Actor, clock: Clock, new: bool,
     values["active"] = bool(active)
     row = lock_row(session, RepairCategory, values["code"])
     if new and row is not None:
-        raise InvalidInput(_("There is a category {code} already: choose it in the list to "
-                             "change it.").format(code=values["code"]), field="code")
+        raise InvalidInput(
+            _("There is a category {code} already: choose it in the list to change it.").format(
+                code=values["code"]
+            ),
+            field="code",
+        )
     if not new and row is None:
-        raise InvalidInput(_("There is no category {code}.").format(code=values["code"]),
-                           field="code")
+        raise InvalidInput(
+            _("There is no category {code}.").format(code=values["code"]), field="code"
+        )
     if row is not None:
         check_version(session, row, version)
     changes = None if row is None else differs(row, values)
@@ -185,9 +254,20 @@ def save_category(*, session: Session, actor: Actor, clock: Clock, new: bool,
     if clash:
         raise InvalidInput(clash, field="name_zh")
     row = write_category(session, row, values)
-    detail = ({"new": True, **{k: v for k, v in values.items() if k != "code"}}
-              if changes is None else {"changed": changes})
+    detail = (
+        {"new": True, **{k: v for k, v in values.items() if k != "code"}}
+        if changes is None
+        else {"changed": changes}
+    )
     detail["version"] = row.version
-    audit.record(session=session, actor=actor, clock=clock, action="repair_category.save",
-                 entity="repair_category", entity_id=row.code, detail=detail, subject=row)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="repair_category.save",
+        entity="repair_category",
+        entity_id=row.code,
+        detail=detail,
+        subject=row,
+    )
     return row

@@ -48,7 +48,13 @@ def create_first_admin(
     return run_write(
         engine,
         lambda session: users.add_user(
-            session=session, actor=None, clock=clock, settings=settings,
-            code=code, name=name, role=Role.admin, password=password,
+            session=session,
+            actor=None,
+            clock=clock,
+            settings=settings,
+            code=code,
+            name=name,
+            role=Role.admin,
+            password=password,
         ),
     )

@@ -35,7 +35,17 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "building": ("楼栋", "楼栋号", "楼号", "栋", "幢", "楼宇", "building", "block"),
         "section": ("单元", "单元号", "section", "entrance"),
         "unit": ("房号", "房间号", "门牌号", "户号", "室号", "房屋", "unit", "room", "unitlabel"),
-        "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "电话号码", "phone", "mobile", "tel"),
+        "phone": (
+            "电话",
+            "手机",
+            "手机号",
+            "手机号码",
+            "联系电话",
+            "电话号码",
+            "phone",
+            "mobile",
+            "tel",
+        ),
         "relation": ("身份", "关系", "住户类型", "类型", "与业主关系", "relation", "role", "type"),
         "company": ("公司", "公司名称", "单位名称", "company"),
         "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
@@ -72,8 +82,16 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "code": ("编号", "代码", "类别编号", "code"),
         "name_zh": ("中文名", "名称", "中文名称", "中文", "报修项目", "namezh", "name", "chinese"),
         "name_en": ("英文名", "英文名称", "英文", "nameen", "english"),
-        "repair_class": ("类别", "急/一般", "急修/一般", "急修一般", "分类", "级别", "repairclass",
-                         "class"),
+        "repair_class": (
+            "类别",
+            "急/一般",
+            "急修/一般",
+            "急修一般",
+            "分类",
+            "级别",
+            "repairclass",
+            "class",
+        ),
         "scope": ("范围", "适用范围", "适用", "scope", "appliesto"),
         "sort": ("排序", "顺序", "sort", "order", "sortorder"),
     },
@@ -83,21 +101,51 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
 # other value names how a non-text cell is read. tests/unit/test_text_fields.py holds every
 # column of HEADINGS to this.
 TARGETS: dict[str, dict[str, str]] = {
-    "residents": {"id": "key", "name": "Resident.name", "building": "Building.code", "section": "Unit.label",
-                  "unit": "Unit.label", "phone": "Resident.phone", "relation": "choice",
-                  "company": "Company.name", "note": "Resident.note"},
-    "units": {"building": "Building.code", "building_name": "Building.name",
-              "section": "Unit.label", "unit": "Unit.label", "floor": "int", "kind": "choice"},
-    "directory": {"kind": "choice", "name": "DirectoryEntry.name",
-                  "location": "DirectoryEntry.location", "phone": "DirectoryEntry.phone",
-                  "hours": "DirectoryEntry.hours", "notes": "DirectoryEntry.notes",
-                  "starts_at": "instant", "ends_at": "instant"},
-    "fees": {"code": "FeeScheduleItem.code", "name": "FeeScheduleItem.name",
-             "unit": "FeeScheduleItem.unit", "labour": "money", "materials": "money",
-             "valid_from": "date"},
-    "categories": {"code": "RepairCategory.code", "name_zh": "RepairCategory.name_zh",
-                   "name_en": "RepairCategory.name_en", "repair_class": "choice",
-                   "scope": "choice", "sort": "int"},
+    "residents": {
+        "id": "key",
+        "name": "Resident.name",
+        "building": "Building.code",
+        "section": "Unit.label",
+        "unit": "Unit.label",
+        "phone": "Resident.phone",
+        "relation": "choice",
+        "company": "Company.name",
+        "note": "Resident.note",
+    },
+    "units": {
+        "building": "Building.code",
+        "building_name": "Building.name",
+        "section": "Unit.label",
+        "unit": "Unit.label",
+        "floor": "int",
+        "kind": "choice",
+    },
+    "directory": {
+        "kind": "choice",
+        "name": "DirectoryEntry.name",
+        "location": "DirectoryEntry.location",
+        "phone": "DirectoryEntry.phone",
+        "hours": "DirectoryEntry.hours",
+        "notes": "DirectoryEntry.notes",
+        "starts_at": "instant",
+        "ends_at": "instant",
+    },
+    "fees": {
+        "code": "FeeScheduleItem.code",
+        "name": "FeeScheduleItem.name",
+        "unit": "FeeScheduleItem.unit",
+        "labour": "money",
+        "materials": "money",
+        "valid_from": "date",
+    },
+    "categories": {
+        "code": "RepairCategory.code",
+        "name_zh": "RepairCategory.name_zh",
+        "name_en": "RepairCategory.name_en",
+        "repair_class": "choice",
+        "scope": "choice",
+        "sort": "int",
+    },
 }
 REQUIRED = {
     "residents": ("name", "unit"),
@@ -123,7 +171,9 @@ class ImportResult:
     unchanged: int = 0
     extra: dict[str, int] = field(default_factory=dict)  # e.g. units or buildings created
     problems: list[RowProblem] = field(default_factory=list)
-    warnings: list[RowProblem] = field(default_factory=list)  # near-duplicates: the file is imported
+    warnings: list[RowProblem] = field(
+        default_factory=list
+    )  # near-duplicates: the file is imported
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
     applied: bool = False
@@ -132,7 +182,9 @@ class ImportResult:
 @dataclass
 class Sheet:
     columns: dict[int, str]  # position -> canonical column
-    rows: Iterable[tuple[int, dict[str, Any]]]  # (line in the file, {column: cell}): a list unless lazy
+    rows: Iterable[
+        tuple[int, dict[str, Any]]
+    ]  # (line in the file, {column: cell}): a list unless lazy
     ignored: list[str]
 
 
@@ -185,14 +237,21 @@ def _workbook_tables(path: Path) -> list[tuple[str, Any]]:
         try:
             import xlrd
         except ImportError:  # pragma: no cover - xlrd is a dependency
-            raise InvalidInput(_("{path} is an old .xls file: open it in Excel or WPS and save it "
-                                 "as .xlsx, or run: soffice --headless --convert-to xlsx {path}").format(
-                path=path.name)) from None
+            raise InvalidInput(
+                _(
+                    "{path} is an old .xls file: open it in Excel or WPS and save it "
+                    "as .xlsx, or run: soffice --headless --convert-to xlsx {path}"
+                ).format(path=path.name)
+            ) from None
         try:
             book = xlrd.open_workbook(str(path))
         except Exception as exc:  # noqa: BLE001 - a broken or renamed file: one sentence
-            raise InvalidInput(_("{path} is not a readable XLS file: save it as .xlsx, or run: "
-                                 "soffice --headless --convert-to xlsx {path}").format(path=path.name)) from exc
+            raise InvalidInput(
+                _(
+                    "{path} is not a readable XLS file: save it as .xlsx, or run: "
+                    "soffice --headless --convert-to xlsx {path}"
+                ).format(path=path.name)
+            ) from exc
 
         def xls_rows(sheet):
             for r in range(sheet.nrows):  # the row's line is its place: enumerate in _tables
@@ -213,8 +272,13 @@ def _workbook_tables(path: Path) -> list[tuple[str, Any]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a broken or renamed file: say so in one sentence
         raise InvalidInput(_("{path} is not a readable XLSX file.").format(path=path.name)) from exc
-    return [(ws.title, lambda ws=ws: enumerate((list(r) for r in ws.iter_rows(values_only=True)), start=1))
-            for ws in book.worksheets]
+    return [
+        (
+            ws.title,
+            lambda ws=ws: enumerate((list(r) for r in ws.iter_rows(values_only=True)), start=1),
+        )
+        for ws in book.worksheets
+    ]
 
 
 def _tables(path: Path) -> list[tuple[str, Any]]:
@@ -224,8 +288,11 @@ def _tables(path: Path) -> list[tuple[str, Any]]:
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _workbook_tables(path)
     if suffix not in (".csv", ".txt"):
-        raise InvalidInput(_("Import reads .csv, .xlsx or .xls files, not {suffix}.").format(
-            suffix=suffix or path.name))
+        raise InvalidInput(
+            _("Import reads .csv, .xlsx or .xls files, not {suffix}.").format(
+                suffix=suffix or path.name
+            )
+        )
 
     def csv_rows():
         from deskterm.rules.spreadsheet import unguard
@@ -261,7 +328,7 @@ def _find_heading(rows: Iterator[tuple[int, list[Any]]], kind: str, aliases: dic
         columns, ignored = _heading_map(row, aliases)
         missing = [k for k in REQUIRED[kind] if k not in columns.values()]
         if not missing:
-            return seen[len(seen):], columns, ignored, None
+            return seen[len(seen) :], columns, ignored, None
         if columns and len(columns) > best[0]:
             best = (len(columns), missing)
         if len(seen) >= HEADING_SCAN:
@@ -280,10 +347,15 @@ def read_sheet(path: Path, kind: str, *, lazy: bool = False, sheet: str | None =
     tables = _tables(path)
     names = [name for name, _rows in tables]
     if sheet is not None:
-        chosen = [t for i, t in enumerate(tables, start=1) if t[0] == sheet or str(i) == sheet.strip()]
+        chosen = [
+            t for i, t in enumerate(tables, start=1) if t[0] == sheet or str(i) == sheet.strip()
+        ]
         if not chosen:
-            raise InvalidInput(_("{path} has no sheet “{sheet}”; its sheets are: {names}.").format(
-                path=path.name, sheet=sheet, names=", ".join(names)))
+            raise InvalidInput(
+                _("{path} has no sheet “{sheet}”; its sheets are: {names}.").format(
+                    path=path.name, sheet=sheet, names=", ".join(names)
+                )
+            )
         tables = chosen
     missing: list[str] = list(REQUIRED[kind])
     for _name, factory in tables:
@@ -296,14 +368,22 @@ def read_sheet(path: Path, kind: str, *, lazy: bool = False, sheet: str | None =
         return Sheet(columns, rows if lazy else list(rows), ignored)
     wanted = " / ".join(f"{HEADINGS[kind][k][0]} ({k})" for k in missing)
     if len(names) > 1 and sheet is None:
-        raise InvalidInput(_("No sheet of {path} has a heading row with {columns}; its sheets are: "
-                             "{names} (choose one with --sheet).").format(
-            path=path.name, columns=wanted, names=", ".join(names)))
-    raise InvalidInput(_("The file has no column for: {columns} (looked in its first {n} rows).").format(
-        columns=wanted, n=HEADING_SCAN))
+        raise InvalidInput(
+            _(
+                "No sheet of {path} has a heading row with {columns}; its sheets are: "
+                "{names} (choose one with --sheet)."
+            ).format(path=path.name, columns=wanted, names=", ".join(names))
+        )
+    raise InvalidInput(
+        _("The file has no column for: {columns} (looked in its first {n} rows).").format(
+            columns=wanted, n=HEADING_SCAN
+        )
+    )
 
 
-def _cells(rows_iter: Iterator[tuple[int, list[Any]]], columns: dict[int, str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _cells(
+    rows_iter: Iterator[tuple[int, list[Any]]], columns: dict[int, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     for line, row in rows_iter:
         cells = {key: _cell(row[pos]) if pos < len(row) else "" for pos, key in columns.items()}
         if any(v != "" for v in cells.values()):

@@ -65,7 +65,9 @@ def _too_common(password: str, hints: list[str]) -> bool:
     return len(sequence) == 1 and sequence[0].get("dictionary_name") == "passwords"
 
 
-def check_password_rules(password: str, settings: Settings, *, hints: list[str] | None = None) -> None:
+def check_password_rules(
+    password: str, settings: Settings, *, hints: list[str] | None = None
+) -> None:
     if len(password) < settings.min_password_length:
         raise InvalidInput(
             _("The password must have at least {n} characters.").format(
@@ -157,7 +159,13 @@ def list_users(session: Session) -> list[User]:
 
 
 def set_password(
-    *, session: Session, actor: Actor | None, clock: Clock, settings: Settings, code: str, password: str
+    *,
+    session: Session,
+    actor: Actor | None,
+    clock: Clock,
+    settings: Settings,
+    code: str,
+    password: str,
 ) -> User:
     """An admin sets someone's password: its owner must change it at the next sign-in."""
     if actor is not None:
@@ -167,8 +175,15 @@ def set_password(
     user.password_hash = hash_password(password)
     user.must_change_password = actor is not None and actor.user_id != user.id
     session.add(user)
-    audit.record(session=session, actor=actor, clock=clock, action="user.passwd", entity="user",
-                 entity_id=user.id, detail={"code": user.code})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="user.passwd",
+        entity="user",
+        entity_id=user.id,
+        detail={"code": user.code},
+    )
     return user
 
 
@@ -183,26 +198,40 @@ def change_own_password(
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         raise InvalidInput(_("The current password is wrong."), field="current") from None
     if new == current:
-        raise InvalidInput(_("The new password must differ from the current one."), field="password")
+        raise InvalidInput(
+            _("The new password must differ from the current one."), field="password"
+        )
     check_password_rules(new, settings, hints=[user.code, user.name])
     user.password_hash = hash_password(new)
     user.must_change_password = False
     session.add(user)
-    audit.record(session=session, actor=actor, clock=clock, action="user.passwd_own", entity="user",
-                 entity_id=user.id)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="user.passwd_own",
+        entity="user",
+        entity_id=user.id,
+    )
     return user
 
 
 def _active_admins(session: Session) -> int:
-    return session.exec(select(sa_func.count()).select_from(User).where(
-        User.role == Role.admin, col(User.active).is_(True))).one()
+    return session.exec(
+        select(sa_func.count())
+        .select_from(User)
+        .where(User.role == Role.admin, col(User.active).is_(True))
+    ).one()
 
 
 def _keep_an_admin(session: Session, user: User) -> None:
     if user.role == Role.admin and user.active and _active_admins(session) <= 1:
         raise InvalidInput(
-            _("{code} is the last active admin: add or enable another admin first.").format(code=user.code),
-            field="code")
+            _("{code} is the last active admin: add or enable another admin first.").format(
+                code=user.code
+            ),
+            field="code",
+        )
 
 
 def set_active(
@@ -212,15 +241,24 @@ def set_active(
         require(actor, "users.manage")
     user = get_by_code(session, code, for_update=True)
     if user.active == active:
-        raise InvalidInput((_("{code} is enabled already.") if active
-                            else _("{code} is disabled already.")).format(code=user.code))
+        raise InvalidInput(
+            (
+                _("{code} is enabled already.") if active else _("{code} is disabled already.")
+            ).format(code=user.code)
+        )
     if not active:
         _keep_an_admin(session, user)
     user.active = active
     session.add(user)
-    audit.record(session=session, actor=actor, clock=clock,
-                 action="user.enable" if active else "user.disable", entity="user",
-                 entity_id=user.id, detail={"code": user.code})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="user.enable" if active else "user.disable",
+        entity="user",
+        entity_id=user.id,
+        detail={"code": user.code},
+    )
     return user
 
 
@@ -232,7 +270,9 @@ def set_role(
     try:
         role = Role(role)
     except ValueError:
-        raise InvalidInput(_("The role must be operator, supervisor or admin."), field="role") from None
+        raise InvalidInput(
+            _("The role must be operator, supervisor or admin."), field="role"
+        ) from None
     user = get_by_code(session, code, for_update=True)
     if user.role == role:  # already so (another desk set it meanwhile): nothing to change
         return user
@@ -241,8 +281,15 @@ def set_role(
     before = user.role
     user.role = role
     session.add(user)
-    audit.record(session=session, actor=actor, clock=clock, action="user.role", entity="user",
-                 entity_id=user.id, detail={"code": user.code, "from": Role(before).value, "to": role.value})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="user.role",
+        entity="user",
+        entity_id=user.id,
+        detail={"code": user.code, "from": Role(before).value, "to": role.value},
+    )
     return user
 
 
@@ -257,13 +304,30 @@ def recover_admin(
     result = audit.verify(session)
     if not result.ok:
         raise InvalidInput(
-            _("The audit chain does not verify with this installation's key ({problem}): no admin was made.").format(
-                problem=result.problem))
-    user = add_user(session=session, actor=None, clock=clock, settings=settings, code=code,
-                    name=name, role=Role.admin, password=password, must_change=True)
-    audit.record(session=session, actor=None, clock=clock, action="user.recover_admin", entity="user",
-                 entity_id=user.id, detail={"code": user.code, "break_glass": True,
-                                             "os_user": os.environ.get("USER", "")[:32]})
+            _(
+                "The audit chain does not verify with this installation's key ({problem}): no admin was made."
+            ).format(problem=result.problem)
+        )
+    user = add_user(
+        session=session,
+        actor=None,
+        clock=clock,
+        settings=settings,
+        code=code,
+        name=name,
+        role=Role.admin,
+        password=password,
+        must_change=True,
+    )
+    audit.record(
+        session=session,
+        actor=None,
+        clock=clock,
+        action="user.recover_admin",
+        entity="user",
+        entity_id=user.id,
+        detail={"code": user.code, "break_glass": True, "os_user": os.environ.get("USER", "")[:32]},
+    )
     return user
 
 
@@ -274,8 +338,16 @@ def check_password_any_schema(engine, code: str, password: str) -> dict | None:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        row = conn.execute(text('SELECT id, code, name, role, active, password_hash FROM "user" '
-                                "WHERE code = :c"), {"c": code.strip()}).mappings().first()
+        row = (
+            conn.execute(
+                text(
+                    'SELECT id, code, name, role, active, password_hash FROM "user" WHERE code = :c'
+                ),
+                {"c": code.strip()},
+            )
+            .mappings()
+            .first()
+        )
     usable = row is not None and bool(row["active"])
     try:
         HASHER.verify(row["password_hash"] if usable else DUMMY_HASH, password)
@@ -328,7 +400,9 @@ def _mark_home(session: Session, key: str) -> None:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         statement = sqlite_insert(table)
-    session.execute(statement.values(key=key, failures=0).on_conflict_do_nothing(index_elements=["key"]))
+    session.execute(
+        statement.values(key=key, failures=0).on_conflict_do_nothing(index_elements=["key"])
+    )
 
 
 def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]:
@@ -339,15 +413,25 @@ def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        session.execute(pg_insert(table).values([{"key": k, "failures": 0} for k in keys])
-                        .on_conflict_do_nothing(index_elements=["key"]))
+        session.execute(
+            pg_insert(table)
+            .values([{"key": k, "failures": 0} for k in keys])
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
     else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        session.execute(sqlite_insert(table).values([{"key": k, "failures": 0} for k in keys])
-                        .on_conflict_do_nothing(index_elements=["key"]))
-    return lock_rows(session, select(SignInThrottle).where(col(SignInThrottle.key).in_(keys))
-                     .order_by(SignInThrottle.key))
+        session.execute(
+            sqlite_insert(table)
+            .values([{"key": k, "failures": 0} for k in keys])
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+    return lock_rows(
+        session,
+        select(SignInThrottle)
+        .where(col(SignInThrottle.key).in_(keys))
+        .order_by(SignInThrottle.key),
+    )
 
 
 def _delay(failures: int, threshold: int, settings: Settings) -> timedelta | None:
@@ -362,15 +446,26 @@ def unlock(*, session: Session, actor: Actor, clock: Clock, code: str) -> int:
     require(actor, "users.unlock")
     user = get_by_code(session, code)
     prefix = f"c:{code_hash(user.code)}"
-    rows = lock_rows(session, select(SignInThrottle).where(
-        (SignInThrottle.key == prefix) | col(SignInThrottle.key).startswith(prefix + "@")))
+    rows = lock_rows(
+        session,
+        select(SignInThrottle).where(
+            (SignInThrottle.key == prefix) | col(SignInThrottle.key).startswith(prefix + "@")
+        ),
+    )
     held = [row for row in rows if row.failures or row.until is not None]
     for row in held:
         row.failures, row.until = 0, None
         session.add(row)
     if held:  # nothing held: nothing to lift, nothing to audit (two desks: one event)
-        audit.record(session=session, actor=actor, clock=clock, action="user.unlock",
-                     entity="user", entity_id=user.id, detail={"code": user.code})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="user.unlock",
+            entity="user",
+            entity_id=user.id,
+            detail={"code": user.code},
+        )
     return len(held)
 
 
@@ -387,23 +482,43 @@ def check_account(session: Session, actor: Actor) -> None:
         return
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
-        raise AccountChanged(_("Your account ({code}) has been disabled: you are signed "
-                               "out.").format(code=actor.code))
+        raise AccountChanged(
+            _("Your account ({code}) has been disabled: you are signed out.").format(
+                code=actor.code
+            )
+        )
     if Role(user.role) != actor.role:
-        raise AccountChanged(_("Your role has changed ({old} → {new}): you are signed out; sign "
-                               "in again.").format(old=actor.role.value,
-                                                   new=Role(user.role).value))
+        raise AccountChanged(
+            _("Your role has changed ({old} → {new}): you are signed out; sign in again.").format(
+                old=actor.role.value, new=Role(user.role).value
+            )
+        )
     if actor.shift_id is not None:  # the desk's shift, closed by a supervisor (issue 14)
         shift = session.get(Shift, actor.shift_id)
-        if shift is not None and shift.status != ShiftStatus.open and session.exec(
-                select(Handover.id).where(Handover.shift_id == shift.id)).first() is None:
-            raise AccountChanged(_("Your shift at {post} was closed by a supervisor: you are "
-                                   "signed out. Sign in again to start a new "
-                                   "shift.").format(post=shift.post))
+        if (
+            shift is not None
+            and shift.status != ShiftStatus.open
+            and session.exec(select(Handover.id).where(Handover.shift_id == shift.id)).first()
+            is None
+        ):
+            raise AccountChanged(
+                _(
+                    "Your shift at {post} was closed by a supervisor: you are "
+                    "signed out. Sign in again to start a new "
+                    "shift."
+                ).format(post=shift.post)
+            )
 
 
-def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: str,
-            terminal: str | None = None) -> User:
+def sign_in(
+    *,
+    engine,
+    clock: Clock,
+    settings: Settings,
+    code: str,
+    password: str,
+    terminal: str | None = None,
+) -> User:
     """Authenticate in its own transaction; raise AuthFailed only after the failure is saved."""
     from deskterm.db import run_write
 
@@ -411,7 +526,11 @@ def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: st
     user = run_write(
         engine,
         lambda session: authenticate(
-            session=session, clock=clock, settings=settings, code=code, password=password,
+            session=session,
+            clock=clock,
+            settings=settings,
+            code=code,
+            password=password,
             terminal=where,
         ),
     )
@@ -421,7 +540,12 @@ def sign_in(*, engine, clock: Clock, settings: Settings, code: str, password: st
 
 
 def authenticate(
-    *, session: Session, clock: Clock, settings: Settings, code: str, password: str,
+    *,
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    code: str,
+    password: str,
     terminal: str = "-",
 ) -> User | None:
     """The user, or None (the caller says "wrong staff code or password", whether the code
@@ -438,7 +562,9 @@ def authenticate(
     user = lock_first(session, select(User).where(User.code == code))
     # Lockout is no weapon (S3): at a terminal where this code signed in before (its own desk)
     # only the code@terminal count delays it; wrong passwords typed for it elsewhere do not.
-    home = session.exec(select(SignInThrottle.key).where(SignInThrottle.key == _home_key(here))).first()
+    home = session.exec(
+        select(SignInThrottle.key).where(SignInThrottle.key == _home_key(here))
+    ).first()
     counted = [t for t in throttles if home is None or t.key == here]
     delayed = [t for t in counted if t.until is not None and as_utc(t.until) > now]
     usable = user is not None and user.active and not delayed
@@ -457,8 +583,14 @@ def authenticate(
         if HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
             session.add(user)
-        audit.record(session=session, actor=Actor.from_user(user), clock=clock, action="auth.signin",
-                     entity="user", entity_id=user.id)
+        audit.record(
+            session=session,
+            actor=Actor.from_user(user),
+            clock=clock,
+            action="auth.signin",
+            entity="user",
+            entity_id=user.id,
+        )
         return user
     detail: dict = {"known": user is not None}
     if user is None:
@@ -479,6 +611,13 @@ def authenticate(
         if until is not None:
             detail["delayed_until"] = until.isoformat()
         action = "auth.failed"
-    audit.record(session=session, actor=None, clock=clock, action=action, entity="user",
-                 entity_id=user.id if user is not None else None, detail=detail)
+    audit.record(
+        session=session,
+        actor=None,
+        clock=clock,
+        action=action,
+        entity="user",
+        entity_id=user.id if user is not None else None,
+        detail=detail,
+    )
     return None

@@ -34,8 +34,9 @@ def roster(settings: Settings) -> list[time]:
         try:
             starts.append(datetime.strptime(text.strip(), "%H:%M").time())
         except ValueError:
-            raise ValueError(f"shift_starts in settings.toml holds times like 08:00, not "
-                             f"{text!r}") from None
+            raise ValueError(
+                f"shift_starts in settings.toml holds times like 08:00, not {text!r}"
+            ) from None
     if not starts:
         raise ValueError("shift_starts in settings.toml needs at least one time")
     return sorted(set(starts))
@@ -67,13 +68,21 @@ def shift_end(session: Session, actor: Actor, now: datetime, settings: Settings)
     return next_boundary(now, settings)
 
 
-def rule_for(settings: Settings, *, kind: str, repair_class: str | None = None,
-             category: str | None = None, from_complaint: bool = False) -> str:
+def rule_for(
+    settings: Settings,
+    *,
+    kind: str,
+    repair_class: str | None = None,
+    category: str | None = None,
+    from_complaint: bool = False,
+) -> str:
     """The setting that decides a callback's due time (the most specific key set)."""
     table = settings.callback_due
     keys = (["from_complaint"] if from_complaint else []) + [
-        f"{kind}.{category}" if category else "", f"{kind}.{repair_class}" if repair_class else "",
-        kind]
+        f"{kind}.{category}" if category else "",
+        f"{kind}.{repair_class}" if repair_class else "",
+        kind,
+    ]
     for key in keys:
         if key and key in table:
             return table[key]
@@ -82,18 +91,32 @@ def rule_for(settings: Settings, *, kind: str, repair_class: str | None = None,
     return f"{settings.complaint_callback_days}d"
 
 
-def due_at(session: Session, actor: Actor, now: datetime, settings: Settings, *, kind: str,
-           repair_class: str | None = None, category: str | None = None,
-           from_complaint: bool = False) -> datetime:
+def due_at(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    settings: Settings,
+    *,
+    kind: str,
+    repair_class: str | None = None,
+    category: str | None = None,
+    from_complaint: bool = False,
+) -> datetime:
     """When a callback for this record falls due."""
-    rule = rule_for(settings, kind=kind, repair_class=repair_class, category=category,
-                    from_complaint=from_complaint).strip()
+    rule = rule_for(
+        settings,
+        kind=kind,
+        repair_class=repair_class,
+        category=category,
+        from_complaint=from_complaint,
+    ).strip()
     now = as_utc(now)
     if rule == SHIFT_END:
         return shift_end(session, actor, now, settings)
     match = _SPAN.fullmatch(rule)
     if match is None:
-        raise ValueError(f"callback_due in settings.toml takes shift_end, <n>h or <n>d, not "
-                         f"{rule!r}")
+        raise ValueError(
+            f"callback_due in settings.toml takes shift_end, <n>h or <n>d, not {rule!r}"
+        )
     n = int(match[1])
     return now + (timedelta(hours=n) if match[2] == "h" else timedelta(days=n))

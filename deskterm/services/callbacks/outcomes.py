@@ -36,8 +36,17 @@ from deskterm.services.repairs.status import pending_callback
 
 
 def record_callback(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, callback_id: int,
-    version: int, method: str, result: str, person: str = "", comment: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    callback_id: int,
+    version: int,
+    method: str,
+    result: str,
+    person: str = "",
+    comment: str = "",
     dissatisfied_action: str = "reopen",
 ) -> Callback:
     """The callback is done. `dissatisfied_action` (repairs only): "reopen" the order or make
@@ -51,30 +60,57 @@ def record_callback(
         raise InvalidInput(_("Choose a result from the list."), field="result") from None
     note = comment.strip()
     if len(note) > 2000:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=2000),
-                           field="comment")
+        raise InvalidInput(
+            _("This text is longer than {n} characters.").format(n=2000), field="comment"
+        )
     if result_ is CallbackResult.dissatisfied and not note:
         raise InvalidInput(_("Write down what the person is dissatisfied with."), field="comment")
     if result_ is CallbackResult.not_reached and row.attempts + 1 < MIN_ATTEMPTS_BEFORE_GIVING_UP:
         raise InvalidInput(
-            _("Try at least {n} times before recording that the person was not reached.")
-            .format(n=MIN_ATTEMPTS_BEFORE_GIVING_UP), field="result")
+            _("Try at least {n} times before recording that the person was not reached.").format(
+                n=MIN_ATTEMPTS_BEFORE_GIVING_UP
+            ),
+            field="result",
+        )
     if len(person.strip()) > 64:  # refused, never cut short (issue 9)
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=64),
-                           field="person")
+        raise InvalidInput(
+            _("This text is longer than {n} characters.").format(n=64), field="person"
+        )
     if dissatisfied_action not in ("reopen", "complaint"):
         raise InvalidInput(_("Choose from the list."), field="dissatisfied_action")
     now = as_utc(clock.now())
-    diff = bump(row, {"attempts": row.attempts + 1, "last_attempt_at": now, "method": method_,
-                      "result": result_, "person": person.strip(), "comment": note or None,
-                      "done_at": now, "done_by": actor.user_id})
-    audit.record(session=session, actor=actor, clock=clock, action="callback.done",
-                 entity="callback",
-                 detail={"version": row.version, "changes": diff,
-                         "on_time": as_utc(row.due_at) >= now}, subject=row)
+    diff = bump(
+        row,
+        {
+            "attempts": row.attempts + 1,
+            "last_attempt_at": now,
+            "method": method_,
+            "result": result_,
+            "person": person.strip(),
+            "comment": note or None,
+            "done_at": now,
+            "done_by": actor.user_id,
+        },
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="callback.done",
+        entity="callback",
+        detail={"version": row.version, "changes": diff, "on_time": as_utc(row.due_at) >= now},
+        subject=row,
+    )
     if result_ is CallbackResult.dissatisfied:
-        _dissatisfied(session=session, actor=actor, clock=clock, settings=settings, row=row,
-                      note=note, action=dissatisfied_action)
+        _dissatisfied(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            row=row,
+            note=note,
+            action=dissatisfied_action,
+        )
     elif row.subject_kind == CallbackKind.repair:
         _repair_called_back(session=session, actor=actor, clock=clock, callback=row)
     return row
@@ -82,60 +118,110 @@ def record_callback(
 
 def _dissatisfied(*, session, actor, clock, settings, row: Callback, note: str, action: str):
     with written_in(settings.site_lang):  # the words it stores: the site's language (issue 16)
-        _dissatisfied_written(session=session, actor=actor, clock=clock, settings=settings,
-                              row=row, note=note, action=action)
+        _dissatisfied_written(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            row=row,
+            note=note,
+            action=action,
+        )
 
 
-def _dissatisfied_written(*, session, actor, clock, settings, row: Callback, note: str,
-                          action: str):
+def _dissatisfied_written(
+    *, session, actor, clock, settings, row: Callback, note: str, action: str
+):
     if row.subject_kind == CallbackKind.complaint:
-        complaints.reopen_complaint(session=session, actor=actor, clock=clock, settings=settings,
-                                    complaint_id=row.subject_id,
-                                    reason=_("Callback: dissatisfied. {note}").format(note=note))
+        complaints.reopen_complaint(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            complaint_id=row.subject_id,
+            reason=_("Callback: dissatisfied. {note}").format(note=note),
+        )
         return
     order = session.get(RepairOrder, row.subject_id)
     if order is None:
         raise NotFound(_("There is no repair order {id}.").format(id=row.subject_id))
     if action == "complaint":
         complaint = complaints.intake_complaint(
-            session=session, actor=actor, clock=clock, settings=settings,
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
             complaint_in=ComplaintCreate(
-                who_kind=ComplainantKind.resident, who_name=row.person or order.reporter_name,
-                unit_id=order.unit_id, channel=ComplaintChannel.phone
-                if row.method == CallbackMethod.phone else ComplaintChannel.walk_in,
+                who_kind=ComplainantKind.resident,
+                who_name=row.person or order.reporter_name,
+                unit_id=order.unit_id,
+                channel=ComplaintChannel.phone
+                if row.method == CallbackMethod.phone
+                else ComplaintChannel.walk_in,
                 category="repair_quality",
-                content=_("Callback on repair {number}: {note}").format(number=order.number,
-                                                                      note=note),
-                department=_("Engineering"), repair_id=order.id,
-            ))
+                content=_("Callback on repair {number}: {note}").format(
+                    number=order.number, note=note
+                ),
+                department=_("Engineering"),
+                repair_id=order.id,
+            ),
+        )
         row.complaint_id = complaint.id
         session.add(row)
         return
-    _reopen_repair(session=session, actor=actor, clock=clock, settings=settings, order=order,
-                   callback=row, note=note)
+    _reopen_repair(
+        session=session,
+        actor=actor,
+        clock=clock,
+        settings=settings,
+        order=order,
+        callback=row,
+        note=note,
+    )
 
 
-def _reopen_repair(*, session, actor, clock, settings, order: RepairOrder, callback: Callback,
-                   note: str) -> None:
+def _reopen_repair(
+    *, session, actor, clock, settings, order: RepairOrder, callback: Callback, note: str
+) -> None:
     """Back to the order: the repairs service reopens it (fresh deadlines, reopen_count + 1)."""
-    repairs.reopen_after_callback(session=session, actor=actor, clock=clock,
-                                        settings=settings, order_id=order.id,
-                                        callback_id=callback.id, comment=note)
+    repairs.reopen_after_callback(
+        session=session,
+        actor=actor,
+        clock=clock,
+        settings=settings,
+        order_id=order.id,
+        callback_id=callback.id,
+        comment=note,
+    )
 
 
 def _repair_called_back(*, session, actor, clock, callback: Callback) -> None:
     """A repaired (or accepted) order moves on to "called back"; a closed one stays closed."""
     order = session.get(RepairOrder, callback.subject_id)
     if order is not None and order.status in (RepairStatus.repaired, RepairStatus.accepted):
-        repairs.mark_called_back(session=session, actor=actor, clock=clock,
-                                       order_id=order.id, callback_id=callback.id,
-                                       result=callback.result)
+        repairs.mark_called_back(
+            session=session,
+            actor=actor,
+            clock=clock,
+            order_id=order.id,
+            callback_id=callback.id,
+            result=callback.result,
+        )
 
 
 def record_repair_callback(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    method: str, result: CallbackResult | str | None, comment: str = "", person: str = "",
-    reopen: bool = True, version: int | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    method: str,
+    result: CallbackResult | str | None,
+    comment: str = "",
+    person: str = "",
+    reopen: bool = True,
+    version: int | None = None,
 ) -> Callback:
     """Record the callback of a repaired order through the shared queue (services.callbacks).
 
@@ -150,11 +236,25 @@ def record_repair_callback(
         )
     seen = callback.version if version is None else version
     if result is None:
-        return callbacks.record_attempt(session=session, actor=actor, clock=clock,
-                                        callback_id=callback.id, version=seen, method=method,
-                                        comment=comment)
+        return callbacks.record_attempt(
+            session=session,
+            actor=actor,
+            clock=clock,
+            callback_id=callback.id,
+            version=seen,
+            method=method,
+            comment=comment,
+        )
     return record_callback(
-        session=session, actor=actor, clock=clock, settings=settings, callback_id=callback.id,
-        version=seen, method=method, result=str(getattr(result, "value", result)), person=person,
-        comment=comment, dissatisfied_action="reopen" if reopen else "complaint",
+        session=session,
+        actor=actor,
+        clock=clock,
+        settings=settings,
+        callback_id=callback.id,
+        version=seen,
+        method=method,
+        result=str(getattr(result, "value", result)),
+        person=person,
+        comment=comment,
+        dissatisfied_action="reopen" if reopen else "complaint",
     )

@@ -56,8 +56,11 @@ class CallbackRow:
 
 
 def get_callback(session: Session, callback_id: int, *, for_update: bool = False) -> Callback:
-    row = (lock_row(session, Callback, callback_id) if for_update
-           else session.get(Callback, callback_id))
+    row = (
+        lock_row(session, Callback, callback_id)
+        if for_update
+        else session.get(Callback, callback_id)
+    )
     if row is None:
         raise NotFound(_("There is no callback {id}.").format(id=callback_id))
     return row
@@ -65,21 +68,31 @@ def get_callback(session: Session, callback_id: int, *, for_update: bool = False
 
 def pending_for(session: Session, *, kind: str, subject_id: int) -> Callback | None:
     return session.exec(
-        select(Callback).where(Callback.subject_kind == CallbackKind(kind),
-                               Callback.subject_id == subject_id,
-                               col(Callback.done_at).is_(None))
+        select(Callback).where(
+            Callback.subject_kind == CallbackKind(kind),
+            Callback.subject_id == subject_id,
+            col(Callback.done_at).is_(None),
+        )
     ).first()
 
 
 def list_for(session: Session, *, kind: str, subject_id: int) -> list[Callback]:
-    return list(session.exec(
-        select(Callback).where(Callback.subject_kind == CallbackKind(kind),
-                               Callback.subject_id == subject_id).order_by(Callback.id)
-    ))
+    return list(
+        session.exec(
+            select(Callback)
+            .where(Callback.subject_kind == CallbackKind(kind), Callback.subject_id == subject_id)
+            .order_by(Callback.id)
+        )
+    )
 
 
 def schedule_callback(
-    *, session: Session, actor: Actor | None, clock: Clock, subject_kind: str, subject_id: int,
+    *,
+    session: Session,
+    actor: Actor | None,
+    clock: Clock,
+    subject_kind: str,
+    subject_id: int,
     due_at: datetime,
 ) -> Callback:
     """Put a callback in the queue (one pending callback per record: a second call returns
@@ -94,11 +107,18 @@ def schedule_callback(
             existing.version += 1
             session.add(existing)
         return existing
-    row = Callback(subject_kind=kind, subject_id=subject_id, created_at=as_utc(clock.now()),
-                   due_at=due)
-    audit.record(session=session, actor=actor, clock=clock, action="callback.schedule",
-                 entity="callback", detail={"kind": kind.value, "subject_id": subject_id,
-                                            "due_at": due}, subject=row)
+    row = Callback(
+        subject_kind=kind, subject_id=subject_id, created_at=as_utc(clock.now()), due_at=due
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="callback.schedule",
+        entity="callback",
+        detail={"kind": kind.value, "subject_id": subject_id, "due_at": due},
+        subject=row,
+    )
     return row
 
 
@@ -106,20 +126,37 @@ def _subjects(session: Session, rows: list[Callback]) -> dict[tuple[str, int], t
     """{(kind, id): (number, unit, who, about)} for a page of callbacks, in three queries."""
     repair_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.repair}
     complaint_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.complaint}
-    orders = list(session.exec(select(RepairOrder).where(col(RepairOrder.id).in_(repair_ids)))) \
-        if repair_ids else []
-    found = list(session.exec(select(Complaint).where(col(Complaint.id).in_(complaint_ids)))) \
-        if complaint_ids else []
+    orders = (
+        list(session.exec(select(RepairOrder).where(col(RepairOrder.id).in_(repair_ids))))
+        if repair_ids
+        else []
+    )
+    found = (
+        list(session.exec(select(Complaint).where(col(Complaint.id).in_(complaint_ids))))
+        if complaint_ids
+        else []
+    )
     unit_ids = {x.unit_id for x in (*orders, *found) if x.unit_id}
-    units = {u.id: u.label for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} \
-        if unit_ids else {}
+    units = (
+        {u.id: u.label for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))}
+        if unit_ids
+        else {}
+    )
     subjects: dict[tuple[str, int], tuple] = {}
     for o in orders:
         subjects[(CallbackKind.repair.value, o.id)] = (
-            o.number, units.get(o.unit_id, "") or o.location, o.reporter_name, o.description)
+            o.number,
+            units.get(o.unit_id, "") or o.location,
+            o.reporter_name,
+            o.description,
+        )
     for c in found:
         subjects[(CallbackKind.complaint.value, c.id)] = (
-            c.number, units.get(c.unit_id, ""), c.who_name, c.content)
+            c.number,
+            units.get(c.unit_id, ""),
+            c.who_name,
+            c.content,
+        )
     return subjects
 
 
@@ -127,8 +164,9 @@ def _describe_all(session: Session, rows: list[Callback], now: datetime) -> list
     subjects = _subjects(session, rows)
     described = []
     for row in rows:
-        number, unit, who, about = subjects.get((str(row.subject_kind), row.subject_id),
-                                                ("", "", "", ""))
+        number, unit, who, about = subjects.get(
+            (str(row.subject_kind), row.subject_id), ("", "", "", "")
+        )
         overdue = row.done_at is None and as_utc(row.due_at) < as_utc(now)
         described.append(CallbackRow(row, number, unit, who, about, overdue))
     return described
@@ -139,7 +177,11 @@ def describe(session: Session, callback_id: int, *, now: datetime) -> CallbackRo
 
 
 def list_callbacks(
-    session: Session, *, now: datetime, include_done: bool = False, kind: str | None = None,
+    session: Session,
+    *,
+    now: datetime,
+    include_done: bool = False,
+    kind: str | None = None,
     limit: int = 300,
 ) -> list[CallbackRow]:
     """The queue: pending callbacks, earliest due first (overdue ones at the top); with
@@ -147,18 +189,30 @@ def list_callbacks(
     stmt = select(Callback)
     if kind:
         stmt = stmt.where(Callback.subject_kind == CallbackKind(kind))
-    found = list(session.exec(stmt.where(col(Callback.done_at).is_(None))
-                              .order_by(Callback.due_at, Callback.id).limit(limit)))
+    found = list(
+        session.exec(
+            stmt.where(col(Callback.done_at).is_(None))
+            .order_by(Callback.due_at, Callback.id)
+            .limit(limit)
+        )
+    )
     if include_done:
-        found += list(session.exec(stmt.where(col(Callback.done_at).is_not(None))
-                                   .order_by(col(Callback.done_at).desc()).limit(limit)))
+        found += list(
+            session.exec(
+                stmt.where(col(Callback.done_at).is_not(None))
+                .order_by(col(Callback.done_at).desc())
+                .limit(limit)
+            )
+        )
     return _describe_all(session, found, now)
 
 
 def list_overdue_callbacks(session: Session, *, now: datetime) -> list[CallbackRow]:
-    stmt = (select(Callback)
-            .where(col(Callback.done_at).is_(None), Callback.due_at < as_utc(now))
-            .order_by(Callback.due_at, Callback.id))
+    stmt = (
+        select(Callback)
+        .where(col(Callback.done_at).is_(None), Callback.due_at < as_utc(now))
+        .order_by(Callback.due_at, Callback.id)
+    )
     found = list(session.exec(stmt))
     return _describe_all(session, found, now)
 
@@ -168,8 +222,14 @@ def _open_callback(session, *, actor, callback_id: int, version: int) -> Callbac
     row = get_callback(session, callback_id, for_update=True)
     if row.done_at is not None:
         raise InvalidInput(_("This callback is done already."))
-    check_version(session, row=row, version=version, entity="callback", labels=FIELD_LABELS,
-                  what=_("callback"))
+    check_version(
+        session,
+        row=row,
+        version=version,
+        entity="callback",
+        labels=FIELD_LABELS,
+        what=_("callback"),
+    )
     return row
 
 
@@ -181,17 +241,30 @@ def _method(value: str) -> CallbackMethod:
 
 
 def record_attempt(
-    *, session: Session, actor: Actor, clock: Clock, callback_id: int, version: int,
-    method: str = CallbackMethod.phone, comment: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    callback_id: int,
+    version: int,
+    method: str = CallbackMethod.phone,
+    comment: str = "",
 ) -> Callback:
     """A try that did not reach the person: counted, the callback stays in the queue."""
     row = _open_callback(session, actor=actor, callback_id=callback_id, version=version)
     now = as_utc(clock.now())
-    diff = bump(row, {"attempts": row.attempts + 1, "last_attempt_at": now,
-                      "method": _method(method)})
-    audit.record(session=session, actor=actor, clock=clock, action="callback.attempt",
-                 entity="callback", detail={"version": row.version, "changes": diff,
-                                            "comment": comment.strip()[:200]}, subject=row)
+    diff = bump(
+        row, {"attempts": row.attempts + 1, "last_attempt_at": now, "method": _method(method)}
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="callback.attempt",
+        entity="callback",
+        detail={"version": row.version, "changes": diff, "comment": comment.strip()[:200]},
+        subject=row,
+    )
     return row
 
 
@@ -215,19 +288,25 @@ def _order_number(session: Session, order: RepairOrder) -> str:
     unit named as the reporter (issue 21: the reporter is a resident of the unit)."""
     if order.reporter_contact:
         return order.reporter_contact
-    return _party_phone(session, *links.on_record(session, unit_id=order.unit_id,
-                                                  name=order.reporter_name))
+    return _party_phone(
+        session, *links.on_record(session, unit_id=order.unit_id, name=order.reporter_name)
+    )
 
 
 def _complaint_number(session: Session, complaint: Complaint) -> str:
     """The complaint's own contact, else its linked resident or company, else the one on record
     for its unit and name, else the reporter of a repair order it concerns."""
-    number = complaint.contact or _party_phone(session, complaint.resident_id,
-                                               complaint.company_id)
+    number = complaint.contact or _party_phone(session, complaint.resident_id, complaint.company_id)
     if not number and complaint.resident_id is None and complaint.company_id is None:
-        number = _party_phone(session, *links.on_record(
-            session, unit_id=complaint.unit_id, name=complaint.who_name,
-            kind=str(complaint.who_kind)))
+        number = _party_phone(
+            session,
+            *links.on_record(
+                session,
+                unit_id=complaint.unit_id,
+                name=complaint.who_name,
+                kind=str(complaint.who_kind),
+            ),
+        )
     if not number:
         for repair in links.repairs_of(session, complaint.id):
             order = session.get(RepairOrder, repair.id)
@@ -237,8 +316,9 @@ def _complaint_number(session: Session, complaint: Complaint) -> str:
     return number
 
 
-def reveal_contact(*, session: Session, actor: Actor, clock: Clock, callback_id: int,
-                   reason: str) -> str:
+def reveal_contact(
+    *, session: Session, actor: Actor, clock: Clock, callback_id: int, reason: str
+) -> str:
     """The number to dial for a callback (the desk's own call, D-21): the contact typed on the
     repair order or the complaint, else the phone on record of the resident or company who
     reported or complained (linked, or on record for the unit and name; for a complaint also
@@ -249,16 +329,23 @@ def reveal_contact(*, session: Session, actor: Actor, clock: Clock, callback_id:
     if not reason:
         raise InvalidInput(_("Say why the number is needed."), field="reason")
     if len(reason) > REVEAL_REASON_MAX:
-        raise InvalidInput(_("The reason is at most {n} characters.").format(
-            n=REVEAL_REASON_MAX), field="reason")
+        raise InvalidInput(
+            _("The reason is at most {n} characters.").format(n=REVEAL_REASON_MAX), field="reason"
+        )
     cb = get_callback(session, callback_id)
     if cb.subject_kind == CallbackKind.repair:
         order = session.get(RepairOrder, cb.subject_id)
         number = _order_number(session, order) if order else ""
         for c in links.complaints_of_repair(session, cb.subject_id) if not number else ():
             complaint = session.get(Complaint, c.id)
-            number = (complaint.contact or _party_phone(
-                session, complaint.resident_id, complaint.company_id)) if complaint else ""
+            number = (
+                (
+                    complaint.contact
+                    or _party_phone(session, complaint.resident_id, complaint.company_id)
+                )
+                if complaint
+                else ""
+            )
             if number:
                 break
     else:
@@ -266,7 +353,13 @@ def reveal_contact(*, session: Session, actor: Actor, clock: Clock, callback_id:
         number = _complaint_number(session, complaint) if complaint else ""
     if not number:
         raise NotFound(_("No number is on record for this callback: ask at the unit."))
-    audit.record(session=session, actor=actor, clock=clock, action="callback.reveal_phone",
-                 entity="callback", entity_id=cb.id,
-                 detail={"reason": reason, "subject": f"{cb.subject_kind}:{cb.subject_id}"})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="callback.reveal_phone",
+        entity="callback",
+        entity_id=cb.id,
+        detail={"reason": reason, "subject": f"{cb.subject_kind}:{cb.subject_id}"},
+    )
     return number

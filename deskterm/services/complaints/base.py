@@ -30,9 +30,11 @@ def changes_since(session: Session, *, row, version: int, entity: str) -> dict[s
     """field -> (value at `version`, value now), read back from the audit events, which carry
     each change and the version it made."""
     changed: dict[str, tuple] = {}
-    events = session.exec(select(AuditEvent).where(AuditEvent.entity == entity,
-                                                   AuditEvent.entity_id == str(row.id))
-                          .order_by(AuditEvent.seq))
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(row.id))
+        .order_by(AuditEvent.seq)
+    )
     for event in events:
         detail = event.detail or {}
         if int(detail.get("version") or 0) <= version:
@@ -42,8 +44,16 @@ def changes_since(session: Session, *, row, version: int, entity: str) -> dict[s
     return changed
 
 
-def check_version(session: Session, *, row, version: int, entity: str, labels: dict[str, str],
-                  what: str, overwrite: bool = False) -> None:
+def check_version(
+    session: Session,
+    *,
+    row,
+    version: int,
+    entity: str,
+    labels: dict[str, str],
+    what: str,
+    overwrite: bool = False,
+) -> None:
     """Refuse a save started from an older version, saying what the other desk changed
     (read back from the audit events, which carry each change and the version it made)."""
     if row.version == version:
@@ -54,13 +64,18 @@ def check_version(session: Session, *, row, version: int, entity: str, labels: d
     fields = ", ".join(_(labels.get(name, name)) for name in changed) or _("its details")
     if overwrite:
         raise StaleEdit(
-            _("Another desk changed this {what} while you had it open ({fields}); nothing of "
-              "yours was saved. Save again to put what you typed over their change.").format(
-                what=what, fields=fields),
-            changes=changed, current=seen(row))
+            _(
+                "Another desk changed this {what} while you had it open ({fields}); nothing of "
+                "yours was saved. Save again to put what you typed over their change."
+            ).format(what=what, fields=fields),
+            changes=changed,
+            current=seen(row),
+        )
     raise StaleEdit(
-        _("Another desk changed this {what} while you had it open ({fields}); "
-          "look at it again and redo your change.").format(what=what, fields=fields),
+        _(
+            "Another desk changed this {what} while you had it open ({fields}); "
+            "look at it again and redo your change."
+        ).format(what=what, fields=fields),
         changes=changed,
     )
 
@@ -81,7 +96,9 @@ def fits(value: str | None, *, limit: int, field: str) -> str:
     """Optional text, trimmed; longer than its column is refused, never cut short."""
     text = (value or "").strip()
     if len(text) > limit:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
+        raise InvalidInput(
+            _("This text is longer than {n} characters.").format(n=limit), field=field
+        )
     return text
 
 
@@ -91,5 +108,7 @@ def required_text(value: str, *, field: str, limit: int, message: str) -> str:
     if not text:
         raise InvalidInput(message, field=field)
     if len(text) > limit:
-        raise InvalidInput(_("This text is longer than {n} characters.").format(n=limit), field=field)
+        raise InvalidInput(
+            _("This text is longer than {n} characters.").format(n=limit), field=field
+        )
     return text

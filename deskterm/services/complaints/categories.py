@@ -67,8 +67,16 @@ def category_label(session: Session, code: str) -> str:
 
 
 def save_category(
-    *, session: Session, actor: Actor, clock: Clock, code: str, name_zh: str, name_en: str,
-    sort: int = 500, active: bool = True, version: int | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    sort: int = 500,
+    active: bool = True,
+    version: int | None = None,
 ) -> ComplaintCategory:
     """Add, rename or withdraw a complaint category (admin). `version`: the one the form was
     opened with (0 for a category no admin has changed yet); another admin's save since then
@@ -82,21 +90,37 @@ def save_category(
     stored = lock_row(session, ComplaintCategory, code)
     if version is not None and (stored.version if stored is not None else 0) != version:
         assert stored is not None
-        now = ", ".join(f"{label}: {value}" for label, value in (
-            (_("Chinese name"), stored.name_zh), (_("English name"), stored.name_en),
-            (_("In use"), _("yes") if stored.active else _("no"))) if value)
-        raise StaleEdit(_("Another admin changed category {code} while you had it open (now "
-                          "{what}); nothing of yours was saved. Look at it again and redo your "
-                          "change.").format(code=code, what=now))
+        now = ", ".join(
+            f"{label}: {value}"
+            for label, value in (
+                (_("Chinese name"), stored.name_zh),
+                (_("English name"), stored.name_en),
+                (_("In use"), _("yes") if stored.active else _("no")),
+            )
+            if value
+        )
+        raise StaleEdit(
+            _(
+                "Another admin changed category {code} while you had it open (now "
+                "{what}); nothing of yours was saved. Look at it again and redo your "
+                "change."
+            ).format(code=code, what=now)
+        )
     row = stored or ComplaintCategory(code=code, name_zh="", name_en="")
     row.version = (stored.version if stored is not None else 0) + 1
     row.name_zh = fits(name_zh, limit=64, field="name_zh")
     row.name_en = fits(name_en, limit=128, field="name_en")
     row.sort, row.active = sort, active
-    audit.record(session=session, actor=actor, clock=clock, action="complaint_category.save",
-                 entity="complaint_category", entity_id=code,
-                 detail={"name_zh": row.name_zh, "name_en": row.name_en, "active": active},
-                 subject=row)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="complaint_category.save",
+        entity="complaint_category",
+        entity_id=code,
+        detail={"name_zh": row.name_zh, "name_en": row.name_en, "active": active},
+        subject=row,
+    )
     return row
 
 
@@ -119,12 +143,19 @@ def category_rows(session: Session) -> list[CategoryRow]:
     from deskterm.i18n import load_translation
 
     zh = load_translation("zh_CN")
-    rows = {code: CategoryRow(code, zh.gettext(label), label, i * 10, True, True)
-            for i, (code, label) in enumerate(BUILTIN_CATEGORIES)}
+    rows = {
+        code: CategoryRow(code, zh.gettext(label), label, i * 10, True, True)
+        for i, (code, label) in enumerate(BUILTIN_CATEGORIES)
+    }
     for row in session.exec(select(ComplaintCategory)):
         shipped = rows.get(row.code)
         rows[row.code] = CategoryRow(
-            row.code, row.name_zh or (shipped.name_zh if shipped else ""),
-            row.name_en or (shipped.name_en if shipped else ""), row.sort, row.active,
-            shipped is not None, row.version)
+            row.code,
+            row.name_zh or (shipped.name_zh if shipped else ""),
+            row.name_en or (shipped.name_en if shipped else ""),
+            row.sort,
+            row.active,
+            shipped is not None,
+            row.version,
+        )
     return sorted(rows.values(), key=lambda c: (c.sort, c.code))

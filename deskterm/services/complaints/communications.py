@@ -44,18 +44,27 @@ def day_start(day: date, settings: Settings) -> datetime:
     return as_utc(datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(settings.timezone)))
 
 
-def get_communication(session: Session, communication_id: int, *,
-                      for_update: bool = False) -> Communication:
-    row = (lock_row(session, Communication, communication_id) if for_update
-           else session.get(Communication, communication_id))
+def get_communication(
+    session: Session, communication_id: int, *, for_update: bool = False
+) -> Communication:
+    row = (
+        lock_row(session, Communication, communication_id)
+        if for_update
+        else session.get(Communication, communication_id)
+    )
     if row is None:
         raise NotFound(_("There is no communication {id}.").format(id=communication_id))
     return row
 
 
 def record_communication(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings,
-    communication_in: CommunicationCreate, complaint_number: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    communication_in: CommunicationCreate,
+    complaint_number: str = "",
 ) -> Communication:
     """Record one communication (D-40). A follow-up needs a date, and a date needs a follow-up.
     `complaint_number` (C20261128-0001) files it with that complaint."""
@@ -75,8 +84,9 @@ def record_communication(
     now = as_utc(clock.now())
     at = as_utc(data.at) if data.at else now
     if at > now + timedelta(minutes=5):
-        raise InvalidInput(_("A communication is recorded after it happened, not before."),
-                           field="at")
+        raise InvalidInput(
+            _("A communication is recorded after it happened, not before."), field="at"
+        )
     follow_up = fits(data.follow_up, field="follow_up", limit=1000)
     if follow_up and data.follow_up_due is None:
         raise InvalidInput(_("Give the date by which the follow-up is due."), field="follow_up_due")
@@ -85,26 +95,44 @@ def record_communication(
     if data.complaint_id is not None:
         get_complaint(session, data.complaint_id)
     row = Communication(
-        at=at, party_kind=party_kind,
-        party_name=required_text(data.party_name, field="party_name", limit=128,
-                             message=_("Say with whom the desk communicated.")),
+        at=at,
+        party_kind=party_kind,
+        party_name=required_text(
+            data.party_name,
+            field="party_name",
+            limit=128,
+            message=_("Say with whom the desk communicated."),
+        ),
         how=how,
-        subject=required_text(data.subject, field="subject", limit=256,
-                          message=_("Say what it was about.")),
+        subject=required_text(
+            data.subject, field="subject", limit=256, message=_("Say what it was about.")
+        ),
         agreed=fits(data.agreed, field="agreed", limit=4000),
         follow_up=follow_up,
         follow_up_due=as_utc(data.follow_up_due) if data.follow_up_due else None,
-        complaint_id=data.complaint_id, user_id=actor.user_id, recorded_at=now,
+        complaint_id=data.complaint_id,
+        user_id=actor.user_id,
+        recorded_at=now,
     )
-    audit.record(session=session, actor=actor, clock=clock, action="communication.create",
-                 entity="communication",
-                 detail={"party_kind": party_kind.value, "follow_up_due": row.follow_up_due},
-                 subject=row)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="communication.create",
+        entity="communication",
+        detail={"party_kind": party_kind.value, "follow_up_due": row.follow_up_due},
+        subject=row,
+    )
     return row
 
 
 def complete_follow_up(
-    *, session: Session, actor: Actor, clock: Clock, communication_id: int, version: int,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    communication_id: int,
+    version: int,
     note: str = "",
 ) -> Communication:
     """The follow-up was done: it leaves the due items."""
@@ -114,19 +142,42 @@ def complete_follow_up(
         raise InvalidInput(_("This communication has no follow-up."))
     if row.follow_up_done_at is not None:
         raise InvalidInput(_("This follow-up is done already."))
-    check_version(session, row=row, version=version, entity="communication",
-                  labels=FIELD_LABELS, what=_("communication"))
-    diff = bump(row, {"follow_up_done_at": as_utc(clock.now()), "follow_up_done_by": actor.user_id,
-                      "follow_up_note": fits(note, field="note", limit=1000)})
-    audit.record(session=session, actor=actor, clock=clock, action="communication.follow_up_done",
-                 entity="communication", detail={"version": row.version, "changes": diff},
-                 subject=row)
+    check_version(
+        session,
+        row=row,
+        version=version,
+        entity="communication",
+        labels=FIELD_LABELS,
+        what=_("communication"),
+    )
+    diff = bump(
+        row,
+        {
+            "follow_up_done_at": as_utc(clock.now()),
+            "follow_up_done_by": actor.user_id,
+            "follow_up_note": fits(note, field="note", limit=1000),
+        },
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="communication.follow_up_done",
+        entity="communication",
+        detail={"version": row.version, "changes": diff},
+        subject=row,
+    )
     return row
 
 
 def list_communications(
-    session: Session, *, since: datetime | None = None, until: datetime | None = None,
-    search: str = "", party_kind: str | None = None, complaint_id: int | None = None,
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    search: str = "",
+    party_kind: str | None = None,
+    complaint_id: int | None = None,
     limit: int = 300,
 ) -> list[Communication]:
     """Newest first."""
@@ -142,35 +193,54 @@ def list_communications(
     text = search.strip()
     if text:
         like = f"%{text}%"
-        stmt = stmt.where(or_(col(Communication.party_name).ilike(like),
-                              col(Communication.subject).ilike(like),
-                              col(Communication.agreed).ilike(like)))
+        stmt = stmt.where(
+            or_(
+                col(Communication.party_name).ilike(like),
+                col(Communication.subject).ilike(like),
+                col(Communication.agreed).ilike(like),
+            )
+        )
     stmt = stmt.order_by(col(Communication.at).desc(), col(Communication.id).desc()).limit(limit)
     return list(session.exec(stmt))
 
 
 def list_due_follow_ups(session: Session, *, now: datetime) -> list[Communication]:
     """Follow-ups whose date has come and that are not done: due items (dashboard, handover)."""
-    stmt = (select(Communication)
-            .where(col(Communication.follow_up_due).is_not(None),
-                   col(Communication.follow_up_done_at).is_(None),
-                   Communication.follow_up_due <= as_utc(now))
-            .order_by(Communication.follow_up_due, Communication.id))
+    stmt = (
+        select(Communication)
+        .where(
+            col(Communication.follow_up_due).is_not(None),
+            col(Communication.follow_up_done_at).is_(None),
+            Communication.follow_up_due <= as_utc(now),
+        )
+        .order_by(Communication.follow_up_due, Communication.id)
+    )
     return list(session.exec(stmt))
 
 
-def list_upcoming_follow_ups(session: Session, *, now: datetime, days: int = 7) -> list[Communication]:
+def list_upcoming_follow_ups(
+    session: Session, *, now: datetime, days: int = 7
+) -> list[Communication]:
     """Follow-ups not due yet but within `days`."""
-    stmt = (select(Communication)
-            .where(col(Communication.follow_up_done_at).is_(None),
-                   Communication.follow_up_due > as_utc(now),
-                   Communication.follow_up_due <= as_utc(now) + timedelta(days=days))
-            .order_by(Communication.follow_up_due, Communication.id))
+    stmt = (
+        select(Communication)
+        .where(
+            col(Communication.follow_up_done_at).is_(None),
+            Communication.follow_up_due > as_utc(now),
+            Communication.follow_up_due <= as_utc(now) + timedelta(days=days),
+        )
+        .order_by(Communication.follow_up_due, Communication.id)
+    )
     return list(session.exec(stmt))
 
 
 def link_complaint(
-    *, session: Session, actor: Actor, clock: Clock, communication_id: int, complaint_id: int,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    communication_id: int,
+    complaint_id: int,
 ) -> Communication:
     """File an earlier communication with the complaint that came of it (case 2: the refused
     request, then the letter)."""
@@ -178,11 +248,19 @@ def link_complaint(
     row = get_communication(session, communication_id, for_update=True)
     complaint = get_complaint(session, complaint_id)
     if row.complaint_id == complaint.id:  # another desk filed it a moment ago
-        raise InvalidInput(_("This communication is filed with complaint {number} already.")
-                           .format(number=complaint.number))
+        raise InvalidInput(
+            _("This communication is filed with complaint {number} already.").format(
+                number=complaint.number
+            )
+        )
     diff = bump(row, {"complaint_id": complaint.id})
-    audit.record(session=session, actor=actor, clock=clock, action="communication.link",
-                 entity="communication",
-                 detail={"version": row.version, "changes": diff, "number": complaint.number},
-                 subject=row)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="communication.link",
+        entity="communication",
+        detail={"version": row.version, "changes": diff, "number": complaint.number},
+        subject=row,
+    )
     return row

@@ -76,10 +76,22 @@ from deskterm.services.permissions import require
 # -- writing ------------------------------------------------------------------------------
 
 
-def _step(session: Session, *, complaint: Complaint, actor: Actor, at: datetime,
-          step: StepKind, note: str = "") -> ComplaintStep:
-    row = ComplaintStep(complaint_id=complaint.id, at=at, user_id=actor.user_id, step=step,
-                        note=fits(note, limit=4000, field="note"))
+def _step(
+    session: Session,
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    at: datetime,
+    step: StepKind,
+    note: str = "",
+) -> ComplaintStep:
+    row = ComplaintStep(
+        complaint_id=complaint.id,
+        at=at,
+        user_id=actor.user_id,
+        step=step,
+        note=fits(note, limit=4000, field="note"),
+    )
     session.add(row)
     return row
 
@@ -123,10 +135,15 @@ def intake_complaint(
     done while listening (listened, clarified, sympathy)."""
     require(actor, "complaints.intake")
     data = complaint_in
-    who_name = required_text(data.who_name, field="who_name", limit=64,
-                     message=_("Say who is complaining."))
-    content = required_text(data.content, field="content", limit=4000,
-                    message=_("Write down what the complainant said."))
+    who_name = required_text(
+        data.who_name, field="who_name", limit=64, message=_("Say who is complaining.")
+    )
+    content = required_text(
+        data.content,
+        field="content",
+        limit=4000,
+        message=_("Write down what the complainant said."),
+    )
     try:
         who_kind = ComplainantKind(data.who_kind)
         channel = ComplaintChannel(data.channel)
@@ -139,30 +156,53 @@ def intake_complaint(
     unit_id = _find_unit(session, unit) if unit is not None else data.unit_id
     resident_id, company_id = data.resident_id, data.company_id
     if resident_id is None and company_id is None:  # issue 21: linked to who is on record
-        resident_id, company_id = links.on_record(session, unit_id=unit_id, name=who_name,
-                                                  kind=who_kind.value)
+        resident_id, company_id = links.on_record(
+            session, unit_id=unit_id, name=who_name, kind=who_kind.value
+        )
     row = Complaint(
-        who_kind=who_kind, who_name=who_name, unit_id=unit_id, resident_id=resident_id,
-        company_id=company_id, contact=_clean_contact(data.contact), channel=channel,
+        who_kind=who_kind,
+        who_name=who_name,
+        unit_id=unit_id,
+        resident_id=resident_id,
+        company_id=company_id,
+        contact=_clean_contact(data.contact),
+        channel=channel,
         passed_down_by=fits(data.passed_down_by, limit=64, field="passed_down_by"),
-        category=_check_category(session, data.category), content=content, severity=severity,
-        valid=data.valid, department=fits(data.department, limit=64, field="department"),
+        category=_check_category(session, data.category),
+        content=content,
+        severity=severity,
+        valid=data.valid,
+        department=fits(data.department, limit=64, field="department"),
         number=next_number(session=session, prefix="C", at=now, tz=settings.timezone),
-        received_at=now, received_by=actor.user_id, shift_id=actor.shift_id,
-        repair_id=data.repair_id, status=ComplaintStatus.open,
+        received_at=now,
+        received_by=actor.user_id,
+        shift_id=actor.shift_id,
+        repair_id=data.repair_id,
+        status=ComplaintStatus.open,
         # D-42/D-44: every open complaint is owed a reply by a deadline (referring may set
         # another); closing on the spot replies at once.
-        reply_due_at=as_utc(reply_due_at) if reply_due_at else now + timedelta(
-            hours=settings.complaint_reply_hours),
+        reply_due_at=as_utc(reply_due_at)
+        if reply_due_at
+        else now + timedelta(hours=settings.complaint_reply_hours),
     )
-    audit.record(session=session, actor=actor, clock=clock, action="complaint.create",
-                 entity="complaint",
-                 detail={"number": row.number, "category": row.category,
-                         "severity": severity.value, "channel": channel.value},
-                 subject=row)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="complaint.create",
+        entity="complaint",
+        detail={
+            "number": row.number,
+            "category": row.category,
+            "severity": severity.value,
+            "channel": channel.value,
+        },
+        subject=row,
+    )
     if data.repair_id is not None:  # case 1: the complaint and its repair show each other
-        links.add_link_in_session(session, complaint=row, repair_id=data.repair_id,
-                                  actor=actor, clock=clock)
+        links.add_link_in_session(
+            session, complaint=row, repair_id=data.repair_id, actor=actor, clock=clock
+        )
     for step in steps:
         if step not in (StepKind.listened, StepKind.clarified, StepKind.sympathy):
             raise InvalidInput(_("Choose from the list."), field="steps")
@@ -170,23 +210,50 @@ def intake_complaint(
     if severity is Severity.severe:
         _flag_severe(session=session, actor=actor, clock=clock, row=row)
     if close_answer is not None:
-        close_complaint(session=session, actor=actor, clock=clock, settings=settings,
-                        complaint_id=row.id, version=row.version, answer=close_answer,
-                        how=AnswerHow.on_the_spot)
+        close_complaint(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            complaint_id=row.id,
+            version=row.version,
+            answer=close_answer,
+            how=AnswerHow.on_the_spot,
+        )
     elif refer_to is not None:
-        refer_complaint(session=session, actor=actor, clock=clock, settings=settings,
-                        complaint_id=row.id, version=row.version, to=refer_to,
-                        due_at=reply_due_at)
+        refer_complaint(
+            session=session,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            complaint_id=row.id,
+            version=row.version,
+            to=refer_to,
+            due_at=reply_due_at,
+        )
     return row
 
 
 def _flag_severe(*, session: Session, actor: Actor, clock: Clock, row: Complaint) -> None:
-    audit.record(session=session, actor=actor, clock=clock, action="complaint.severe_flagged",
-                 entity="complaint", entity_id=row.id, detail={"number": row.number})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="complaint.severe_flagged",
+        entity="complaint",
+        entity_id=row.id,
+        detail={"number": row.number},
+    )
 
 
 def add_step(
-    *, session: Session, actor: Actor, clock: Clock, complaint_id: int, step: str, note: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    complaint_id: int,
+    step: str,
+    note: str = "",
 ) -> ComplaintStep:
     """Record one D-42 handling step (listened ... followed up) with who and when."""
     require(actor, "complaints.handle")
@@ -200,29 +267,63 @@ def add_step(
     _not_signed_off(row)
     if kind in (StepKind.action, StepKind.followed_up, StepKind.note) and not note.strip():
         raise InvalidInput(_("Say what was done."), field="note")
-    step_row = _step(session, complaint=row, actor=actor, at=as_utc(clock.now()), step=kind,
-                     note=note)
-    audit.record(session=session, actor=actor, clock=clock, action="complaint.step",
-                 entity="complaint", entity_id=row.id,
-                 detail={"step": kind.value, "number": row.number})
+    step_row = _step(
+        session, complaint=row, actor=actor, at=as_utc(clock.now()), step=kind, note=note
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="complaint.step",
+        entity="complaint",
+        entity_id=row.id,
+        detail={"step": kind.value, "number": row.number},
+    )
     return step_row
 
 
-_D42 = (StepKind.listened, StepKind.clarified, StepKind.sympathy, StepKind.action,
-        StepKind.followed_up)
+_D42 = (
+    StepKind.listened,
+    StepKind.clarified,
+    StepKind.sympathy,
+    StepKind.action,
+    StepKind.followed_up,
+)
 
 
-def _change(session, *, actor, clock, row: Complaint, version: int, action: str,
-            changes: dict, detail: dict | None = None, overwrite: bool = False) -> Complaint:
-    check_version(session, row=row, version=version, entity="complaint",
-                  labels=FIELD_LABELS, what=_("complaint"), overwrite=overwrite)
+def _change(
+    session,
+    *,
+    actor,
+    clock,
+    row: Complaint,
+    version: int,
+    action: str,
+    changes: dict,
+    detail: dict | None = None,
+    overwrite: bool = False,
+) -> Complaint:
+    check_version(
+        session,
+        row=row,
+        version=version,
+        entity="complaint",
+        labels=FIELD_LABELS,
+        what=_("complaint"),
+        overwrite=overwrite,
+    )
     diff = bump(row, changes)
     if "contact" in diff:  # the audit (and its export) never holds a phone in full
         diff["contact"] = [mask_phone(v) if v else v for v in diff["contact"]]
-    audit.record(session=session, actor=actor, clock=clock, action=action, entity="complaint",
-                 detail={"number": row.number, "version": row.version, "changes": diff,
-                         **(detail or {})},
-                 subject=row)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action=action,
+        entity="complaint",
+        detail={"number": row.number, "version": row.version, "changes": diff, **(detail or {})},
+        subject=row,
+    )
     return row
 
 
@@ -232,7 +333,12 @@ def _not_signed_off(row: Complaint) -> None:
 
 
 def update_complaint(
-    *, session: Session, actor: Actor, clock: Clock, complaint_id: int, version: int,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    complaint_id: int,
+    version: int,
     changes: ComplaintUpdate,
 ) -> Complaint:
     """Correct or judge the intake details (category, severity, valid, department ...)."""
@@ -246,8 +352,12 @@ def update_complaint(
     if "category" in values:
         values["category"] = _check_category(session, values["category"])
     if "content" in values:
-        values["content"] = required_text(values["content"], field="content", limit=4000,
-                                  message=_("Write down what the complainant said."))
+        values["content"] = required_text(
+            values["content"],
+            field="content",
+            limit=4000,
+            message=_("Write down what the complainant said."),
+        )
     if "contact" in values:
         values["contact"] = _clean_contact(values["contact"])
     if "department" in values:
@@ -258,42 +368,88 @@ def update_complaint(
         except ValueError:
             raise InvalidInput(_("Choose from the list."), field="severity") from None
     if row.version != version:  # saved over another desk's change: keep what was not typed
-        values = typed_only(values, changes_since(session, row=row, version=version,
-                                                  entity="complaint"))
+        values = typed_only(
+            values, changes_since(session, row=row, version=version, entity="complaint")
+        )
     became_severe = values.get("severity") is Severity.severe and row.severity != Severity.severe
-    _change(session, actor=actor, clock=clock, row=row, version=version,
-            action="complaint.update", changes=values, overwrite=True)
+    _change(
+        session,
+        actor=actor,
+        clock=clock,
+        row=row,
+        version=version,
+        action="complaint.update",
+        changes=values,
+        overwrite=True,
+    )
     if became_severe:
         _flag_severe(session=session, actor=actor, clock=clock, row=row)
     return row
 
 
 def refer_complaint(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, complaint_id: int,
-    version: int, to: str, due_at: datetime | None = None, note: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    complaint_id: int,
+    version: int,
+    to: str,
+    due_at: datetime | None = None,
+    note: str = "",
 ) -> Complaint:
     """Refer to a named person (D-44) with a reply deadline (default: complaint_reply_hours)."""
     require(actor, "complaints.handle")
     row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
-    person = required_text(to, field="referred_to", limit=64,
-                   message=_("Name the person the complaint is referred to."))
+    person = required_text(
+        to,
+        field="referred_to",
+        limit=64,
+        message=_("Name the person the complaint is referred to."),
+    )
     now = as_utc(clock.now())
     due = as_utc(due_at) if due_at else now + timedelta(hours=settings.complaint_reply_hours)
     if due <= now:
         raise InvalidInput(_("The reply deadline must be later than now."), field="reply_due_at")
-    _change(session, actor=actor, clock=clock, row=row, version=version,
-            action="complaint.refer",
-            changes={"status": ComplaintStatus.referred, "referred_to": person,
-                     "referred_at": now, "reply_due_at": due, "replied_at": None})
-    _step(session, complaint=row, actor=actor, at=now, step=StepKind.referred,
-          note=note.strip() or person)
+    _change(
+        session,
+        actor=actor,
+        clock=clock,
+        row=row,
+        version=version,
+        action="complaint.refer",
+        changes={
+            "status": ComplaintStatus.referred,
+            "referred_to": person,
+            "referred_at": now,
+            "reply_due_at": due,
+            "replied_at": None,
+        },
+    )
+    _step(
+        session,
+        complaint=row,
+        actor=actor,
+        at=now,
+        step=StepKind.referred,
+        note=note.strip() or person,
+    )
     return row
 
 
 def close_complaint(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, complaint_id: int,
-    version: int, answer: str, how: str, close: bool = True,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    complaint_id: int,
+    version: int,
+    answer: str,
+    how: str,
+    close: bool = True,
 ) -> Complaint:
     """Record the answer given and how. With `close` the matter is settled and a callback
     falls due in complaint_callback_days; without, it is only replied (still being dealt with)."""
@@ -302,36 +458,72 @@ def close_complaint(
     _not_signed_off(row)
     if row.status == ComplaintStatus.closed:
         raise InvalidInput(_("This complaint is closed already."))
-    text = required_text(answer, field="answer", limit=4000,
-                 message=_("Write down the answer given to the complainant."))
+    text = required_text(
+        answer,
+        field="answer",
+        limit=4000,
+        message=_("Write down the answer given to the complainant."),
+    )
     try:
         how = AnswerHow(how)
     except ValueError:
         raise InvalidInput(_("Choose from the list."), field="answer_how") from None
     now = as_utc(clock.now())
-    changes: dict = {"answer": text, "answer_how": how,
-                     "status": ComplaintStatus.closed if close else ComplaintStatus.replied}
+    changes: dict = {
+        "answer": text,
+        "answer_how": how,
+        "status": ComplaintStatus.closed if close else ComplaintStatus.replied,
+    }
     if row.replied_at is None:
         changes["replied_at"] = now
     if close:
         changes["closed_at"] = now
     late = is_reply_overdue(row, now)
-    _change(session, actor=actor, clock=clock, row=row, version=version,
-            action="complaint.close" if close else "complaint.reply", changes=changes,
-            detail={"late": late})
-    _step(session, complaint=row, actor=actor, at=now,
-          step=StepKind.closed if close else StepKind.replied, note=text)
+    _change(
+        session,
+        actor=actor,
+        clock=clock,
+        row=row,
+        version=version,
+        action="complaint.close" if close else "complaint.reply",
+        changes=changes,
+        detail={"late": late},
+    )
+    _step(
+        session,
+        complaint=row,
+        actor=actor,
+        at=now,
+        step=StepKind.closed if close else StepKind.replied,
+        note=text,
+    )
     if close:
         callbacks.schedule_callback(
-            session=session, actor=actor, clock=clock, subject_kind=CallbackKind.complaint,
-            subject_id=row.id, due_at=callback_due_times.due_at(
-                session, actor, now, settings, kind="complaint", category=row.category,
-                from_complaint=row.reopen_count > 0))
+            session=session,
+            actor=actor,
+            clock=clock,
+            subject_kind=CallbackKind.complaint,
+            subject_id=row.id,
+            due_at=callback_due_times.due_at(
+                session,
+                actor,
+                now,
+                settings,
+                kind="complaint",
+                category=row.category,
+                from_complaint=row.reopen_count > 0,
+            ),
+        )
     return row
 
 
 def reopen_complaint(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, complaint_id: int,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    complaint_id: int,
     reason: str,
 ) -> Complaint:
     """A dissatisfied callback sends the complaint back: it owes a reply again (new deadline)."""
@@ -339,20 +531,38 @@ def reopen_complaint(
     row = get_complaint(session, complaint_id, for_update=True)
     _not_signed_off(row)
     if row.status in OPEN_COMPLAINT_STATUSES:  # another desk reopened it a moment ago
-        raise InvalidInput(_("Complaint {number} is open already; nothing was changed.")
-                           .format(number=row.number), field="status")
+        raise InvalidInput(
+            _("Complaint {number} is open already; nothing was changed.").format(number=row.number),
+            field="status",
+        )
     now = as_utc(clock.now())
-    changes = {"status": ComplaintStatus.open, "replied_at": None, "closed_at": None,
-               "reply_due_at": now + timedelta(hours=settings.complaint_reply_hours),
-               "reopen_count": row.reopen_count + 1}
-    _change(session, actor=actor, clock=clock, row=row, version=row.version,
-            action="complaint.reopen", changes=changes)
+    changes = {
+        "status": ComplaintStatus.open,
+        "replied_at": None,
+        "closed_at": None,
+        "reply_due_at": now + timedelta(hours=settings.complaint_reply_hours),
+        "reopen_count": row.reopen_count + 1,
+    }
+    _change(
+        session,
+        actor=actor,
+        clock=clock,
+        row=row,
+        version=row.version,
+        action="complaint.reopen",
+        changes=changes,
+    )
     _step(session, complaint=row, actor=actor, at=now, step=StepKind.reopened, note=reason)
     return row
 
 
 def sign_off_complaint(
-    *, session: Session, actor: Actor, clock: Clock, complaint_id: int, version: int,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    complaint_id: int,
+    version: int,
     note: str = "",
 ) -> Complaint:
     """A supervisor signs a closed complaint off once its callback is done."""
@@ -363,16 +573,29 @@ def sign_off_complaint(
     if callbacks.pending_for(session, kind=CallbackKind.complaint, subject_id=row.id):
         raise InvalidInput(_("The callback of this complaint is not done yet."))
     now = as_utc(clock.now())
-    _change(session, actor=actor, clock=clock, row=row, version=version,
-            action="complaint.sign_off",
-            changes={"status": ComplaintStatus.signed_off, "signed_off_by": actor.user_id,
-                     "signed_off_at": now})
+    _change(
+        session,
+        actor=actor,
+        clock=clock,
+        row=row,
+        version=version,
+        action="complaint.sign_off",
+        changes={
+            "status": ComplaintStatus.signed_off,
+            "signed_off_by": actor.user_id,
+            "signed_off_at": now,
+        },
+    )
     _step(session, complaint=row, actor=actor, at=now, step=StepKind.signed_off, note=note)
     return row
 
 
 def acknowledge_severe(
-    *, session: Session, actor: Actor, clock: Clock, complaint_id: int,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    complaint_id: int,
 ) -> Complaint:
     """A supervisor has seen the severe complaint: the dashboard flag goes."""
     require(actor, "complaints.sign_off")
@@ -380,6 +603,13 @@ def acknowledge_severe(
     if row.severity != Severity.severe or row.severe_ack_at is not None:
         return row
     row.severe_ack_by, row.severe_ack_at = actor.user_id, as_utc(clock.now())
-    audit.record(session=session, actor=actor, clock=clock, action="complaint.severe_ack",
-                 entity="complaint", detail={"number": row.number}, subject=row)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="complaint.severe_ack",
+        entity="complaint",
+        detail={"number": row.number},
+        subject=row,
+    )
     return row

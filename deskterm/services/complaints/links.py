@@ -65,12 +65,18 @@ def find_repair(session: Session, ref: str | int) -> RepairOrder:
             prefix, day, seq = parse_number(text)
         except ValueError:
             prefix = None
-        order = (session.exec(select(RepairOrder).where(
-            RepairOrder.number == format_number(prefix, day, seq))).first()
-            if prefix == "R" else None)
+        order = (
+            session.exec(
+                select(RepairOrder).where(RepairOrder.number == format_number(prefix, day, seq))
+            ).first()
+            if prefix == "R"
+            else None
+        )
     if order is None:
-        raise InvalidInput(_("No repair order has that number: type it as on the order, "
-                             "like R20261128-0003."), field="repair")
+        raise InvalidInput(
+            _("No repair order has that number: type it as on the order, like R20261128-0003."),
+            field="repair",
+        )
     return order
 
 
@@ -79,8 +85,15 @@ def _unit_label(session: Session, unit_id: int | None) -> str:
     return unit.label if unit is not None else ""
 
 
-def link_repair(*, session: Session, actor: Actor, clock: Clock, complaint_id: int,
-                repair: str | int, other_unit: bool = False) -> ComplaintRepair:
+def link_repair(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    complaint_id: int,
+    repair: str | int,
+    other_unit: bool = False,
+) -> ComplaintRepair:
     """Link a complaint to a repair order it concerns (once; linking again is refused).
 
     A repair of another unit than the complaint's is refused with OtherUnitLink (the sentence
@@ -90,54 +103,99 @@ def link_repair(*, session: Session, actor: Actor, clock: Clock, complaint_id: i
     require(actor, "complaints.handle")
     row = _complaint(session, complaint_id)
     order = find_repair(session, repair)
-    crosses = (row.unit_id is not None and order.unit_id is not None
-               and row.unit_id != order.unit_id)
+    crosses = row.unit_id is not None and order.unit_id is not None and row.unit_id != order.unit_id
     if crosses and not other_unit:
-        raise OtherUnitLink(_(
-            "{repair} is a repair of {repair_unit}, not of {unit} (this complaint's unit): "
-            "save again to link it anyway, or type another number.").format(
-                repair=order.number, repair_unit=_unit_label(session, order.unit_id),
-                unit=_unit_label(session, row.unit_id)), field="repair")
-    existing = session.exec(select(ComplaintRepair).where(
-        ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id)).first()
+        raise OtherUnitLink(
+            _(
+                "{repair} is a repair of {repair_unit}, not of {unit} (this complaint's unit): "
+                "save again to link it anyway, or type another number."
+            ).format(
+                repair=order.number,
+                repair_unit=_unit_label(session, order.unit_id),
+                unit=_unit_label(session, row.unit_id),
+            ),
+            field="repair",
+        )
+    existing = session.exec(
+        select(ComplaintRepair).where(
+            ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id
+        )
+    ).first()
     if existing is not None:
-        raise InvalidInput(_("This complaint is already linked to {number}.").format(
-            number=order.number), field="repair")
-    link = ComplaintRepair(complaint_id=row.id, repair_id=order.id,
-                           linked_at=as_utc(clock.now()), linked_by=actor.user_id,
-                           cross_unit=crosses)
+        raise InvalidInput(
+            _("This complaint is already linked to {number}.").format(number=order.number),
+            field="repair",
+        )
+    link = ComplaintRepair(
+        complaint_id=row.id,
+        repair_id=order.id,
+        linked_at=as_utc(clock.now()),
+        linked_by=actor.user_id,
+        cross_unit=crosses,
+    )
     detail = {"number": row.number, "repair": order.number}
     if crosses:
-        detail.update(cross_unit=True, unit=_unit_label(session, row.unit_id),
-                      repair_unit=_unit_label(session, order.unit_id))
-    audit.record(session=session, actor=actor, clock=clock, action="complaint.link_repair",
-                 entity="complaint", entity_id=row.id, detail=detail, subject=link)
+        detail.update(
+            cross_unit=True,
+            unit=_unit_label(session, row.unit_id),
+            repair_unit=_unit_label(session, order.unit_id),
+        )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="complaint.link_repair",
+        entity="complaint",
+        entity_id=row.id,
+        detail=detail,
+        subject=link,
+    )
     return link
 
 
-def unlink_repair(*, session: Session, actor: Actor, clock: Clock, complaint_id: int,
-                  repair: str | int) -> None:
+def unlink_repair(
+    *, session: Session, actor: Actor, clock: Clock, complaint_id: int, repair: str | int
+) -> None:
     require(actor, "complaints.handle")
     row = _complaint(session, complaint_id)
     order = find_repair(session, repair)
-    link = lock_first(session, select(ComplaintRepair).where(
-        ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id))
+    link = lock_first(
+        session,
+        select(ComplaintRepair).where(
+            ComplaintRepair.complaint_id == row.id, ComplaintRepair.repair_id == order.id
+        ),
+    )
     if link is None:
-        raise InvalidInput(_("This complaint is not linked to {number}.").format(
-            number=order.number), field="repair")
+        raise InvalidInput(
+            _("This complaint is not linked to {number}.").format(number=order.number),
+            field="repair",
+        )
     session.delete(link)
-    audit.record(session=session, actor=actor, clock=clock, action="complaint.unlink_repair",
-                 entity="complaint", entity_id=row.id,
-                 detail={"number": row.number, "repair": order.number})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="complaint.unlink_repair",
+        entity="complaint",
+        entity_id=row.id,
+        detail={"number": row.number, "repair": order.number},
+    )
 
 
-def add_link_in_session(session: Session, *, complaint: Complaint, repair_id: int,
-                        actor: Actor, clock: Clock) -> None:
+def add_link_in_session(
+    session: Session, *, complaint: Complaint, repair_id: int, actor: Actor, clock: Clock
+) -> None:
     """Intake: a complaint born from a repair (a callback gone wrong) is linked to it."""
     if session.get(RepairOrder, repair_id) is None:
         raise InvalidInput(_("That repair order does not exist."), field="repair")
-    session.add(ComplaintRepair(complaint_id=complaint.id, repair_id=repair_id,
-                                linked_at=as_utc(clock.now()), linked_by=actor.user_id))
+    session.add(
+        ComplaintRepair(
+            complaint_id=complaint.id,
+            repair_id=repair_id,
+            linked_at=as_utc(clock.now()),
+            linked_by=actor.user_id,
+        )
+    )
 
 
 def repairs_of(session: Session, complaint_id: int) -> list[LinkedRepair]:
@@ -148,8 +206,12 @@ def repairs_of(session: Session, complaint_id: int) -> list[LinkedRepair]:
         .where(ComplaintRepair.complaint_id == complaint_id)
         .order_by(col(RepairOrder.reported_at), col(RepairOrder.id))
     ).all()
-    return [LinkedRepair(o.id, o.number, str(o.status), label or o.location or "",
-                         o.description, bool(cross)) for o, label, cross in rows]
+    return [
+        LinkedRepair(
+            o.id, o.number, str(o.status), label or o.location or "", o.description, bool(cross)
+        )
+        for o, label, cross in rows
+    ]
 
 
 def complaints_of_repair(session: Session, repair_id: int) -> list[LinkedComplaint]:
@@ -162,8 +224,13 @@ def complaints_of_repair(session: Session, repair_id: int) -> list[LinkedComplai
     return [LinkedComplaint(c.id, c.number, str(c.status), c.who_name, c.content) for c in rows]
 
 
-def complaints_of_party(session: Session, *, resident_id: int | None = None,
-                        company_id: int | None = None, limit: int = 50) -> list[LinkedComplaint]:
+def complaints_of_party(
+    session: Session,
+    *,
+    resident_id: int | None = None,
+    company_id: int | None = None,
+    limit: int = 50,
+) -> list[LinkedComplaint]:
     """The complaints a resident or a company made, newest first."""
     if resident_id is None and company_id is None:
         return []
@@ -172,8 +239,12 @@ def complaints_of_party(session: Session, *, resident_id: int | None = None,
         where.append(Complaint.resident_id == resident_id)
     if company_id is not None:
         where.append(Complaint.company_id == company_id)
-    rows = session.exec(select(Complaint).where(or_(*where))
-                        .order_by(col(Complaint.received_at).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(Complaint)
+        .where(or_(*where))
+        .order_by(col(Complaint.received_at).desc())
+        .limit(limit)
+    ).all()
     return [LinkedComplaint(c.id, c.number, str(c.status), c.who_name, c.content) for c in rows]
 
 
@@ -186,13 +257,15 @@ def unit_id_of(session: Session, label: str | None, *, field: str = "unit") -> i
     if unit is None:
         unit = session.exec(select(Unit).where(col(Unit.label).ilike(text))).first()
     if unit is None:
-        raise InvalidInput(_("There is no unit {unit}; type it like 12-1203.").format(unit=text),
-                           field=field)
+        raise InvalidInput(
+            _("There is no unit {unit}; type it like 12-1203.").format(unit=text), field=field
+        )
     return unit.id
 
 
-def on_record(session: Session, *, unit_id: int | None, name: str | None,
-              kind: str | None = None) -> tuple[int | None, int | None]:
+def on_record(
+    session: Session, *, unit_id: int | None, name: str | None, kind: str | None = None
+) -> tuple[int | None, int | None]:
     """(resident_id, company_id) of the one person or company on record whose unit and name
     match what the desk typed (issue 21: a complaint or public-area request taken at the desk
     links to its resident or company); (None, None) when none or more than one matches.
@@ -201,17 +274,27 @@ def on_record(session: Session, *, unit_id: int | None, name: str | None,
     if unit_id is None or not text:
         return None, None
     if kind != "company":
-        people = session.exec(select(Resident.id).where(
-            Resident.unit_id == unit_id, Resident.active,
-            func.lower(Resident.name) == text.lower()).limit(2)).all()
+        people = session.exec(
+            select(Resident.id)
+            .where(
+                Resident.unit_id == unit_id,
+                Resident.active,
+                func.lower(Resident.name) == text.lower(),
+            )
+            .limit(2)
+        ).all()
         if len(people) == 1:
             return people[0], None
         if people:
             return None, None
     if kind != "resident":
-        firms = session.exec(select(Company.id).where(
-            Company.unit_id == unit_id, Company.active,
-            func.lower(Company.name) == text.lower()).limit(2)).all()
+        firms = session.exec(
+            select(Company.id)
+            .where(
+                Company.unit_id == unit_id, Company.active, func.lower(Company.name) == text.lower()
+            )
+            .limit(2)
+        ).all()
         if len(firms) == 1:
             return None, firms[0]
     return None, None
@@ -224,7 +307,8 @@ def party_of(session: Session, row: Complaint) -> str:
         if person is not None:
             unit = session.get(Unit, person.unit_id) if person.unit_id else None
             return _("resident {name}").format(name=person.name) + (
-                f" ({unit.label})" if unit else "")
+                f" ({unit.label})" if unit else ""
+            )
     if row.company_id is not None:
         company = session.get(Company, row.company_id)
         if company is not None:

@@ -29,8 +29,11 @@ from deskterm.services.complaints.categories import category_label
 
 
 def get_complaint(session: Session, complaint_id: int, *, for_update: bool = False) -> Complaint:
-    row = (lock_row(session, Complaint, complaint_id) if for_update
-           else session.get(Complaint, complaint_id))
+    row = (
+        lock_row(session, Complaint, complaint_id)
+        if for_update
+        else session.get(Complaint, complaint_id)
+    )
     if row is None:
         raise NotFound(_("There is no complaint {id}.").format(id=complaint_id))
     return row
@@ -47,10 +50,13 @@ def get_by_number(session: Session, number: str) -> Complaint:
 
 
 def list_steps(session: Session, complaint_id: int) -> list[ComplaintStep]:
-    return list(session.exec(
-        select(ComplaintStep).where(ComplaintStep.complaint_id == complaint_id)
-        .order_by(ComplaintStep.at, ComplaintStep.id)
-    ))
+    return list(
+        session.exec(
+            select(ComplaintStep)
+            .where(ComplaintStep.complaint_id == complaint_id)
+            .order_by(ComplaintStep.at, ComplaintStep.id)
+        )
+    )
 
 
 def is_awaiting_reply(row: Complaint) -> bool:
@@ -58,25 +64,39 @@ def is_awaiting_reply(row: Complaint) -> bool:
 
 
 def is_reply_overdue(row: Complaint, now: datetime) -> bool:
-    return (is_awaiting_reply(row) and row.reply_due_at is not None
-            and as_utc(row.reply_due_at) < as_utc(now))
+    return (
+        is_awaiting_reply(row)
+        and row.reply_due_at is not None
+        and as_utc(row.reply_due_at) < as_utc(now)
+    )
 
 
 def list_complaints(
-    session: Session, *, status: str | None = None, search: str = "", limit: int = 200,
+    session: Session,
+    *,
+    status: str | None = None,
+    search: str = "",
+    limit: int = 200,
 ) -> list[Complaint]:
     """Newest first. status: a ComplaintStatus, or "awaiting" (no reply yet), or None (all)."""
     stmt = select(Complaint)
     if status == "awaiting":
-        stmt = stmt.where(col(Complaint.replied_at).is_(None),
-                          col(Complaint.status).in_(list(OPEN_COMPLAINT_STATUSES)))
+        stmt = stmt.where(
+            col(Complaint.replied_at).is_(None),
+            col(Complaint.status).in_(list(OPEN_COMPLAINT_STATUSES)),
+        )
     elif status:
         stmt = stmt.where(Complaint.status == status)
     text = search.strip()
     if text:
         like = f"%{text}%"
-        stmt = stmt.where(or_(col(Complaint.number).ilike(like), col(Complaint.who_name).ilike(like),
-                              col(Complaint.content).ilike(like)))
+        stmt = stmt.where(
+            or_(
+                col(Complaint.number).ilike(like),
+                col(Complaint.who_name).ilike(like),
+                col(Complaint.content).ilike(like),
+            )
+        )
     stmt = stmt.order_by(col(Complaint.received_at).desc(), col(Complaint.id).desc()).limit(limit)
     return list(session.exec(stmt))
 
@@ -84,10 +104,14 @@ def list_complaints(
 def list_awaiting_reply(session: Session) -> list[Complaint]:
     """Complaints still owing the complainant a reply, the earliest deadline first (for the
     dashboard and the handover, D-11, D-44)."""
-    stmt = (select(Complaint)
-            .where(col(Complaint.replied_at).is_(None),
-                   col(Complaint.status).in_(list(OPEN_COMPLAINT_STATUSES)))
-            .order_by(col(Complaint.reply_due_at).is_(None), Complaint.reply_due_at, Complaint.id))
+    stmt = (
+        select(Complaint)
+        .where(
+            col(Complaint.replied_at).is_(None),
+            col(Complaint.status).in_(list(OPEN_COMPLAINT_STATUSES)),
+        )
+        .order_by(col(Complaint.reply_due_at).is_(None), Complaint.reply_due_at, Complaint.id)
+    )
     return list(session.exec(stmt))
 
 
@@ -97,9 +121,11 @@ def list_overdue_replies(session: Session, *, now: datetime) -> list[Complaint]:
 
 def list_severe_unacknowledged(session: Session) -> list[Complaint]:
     """Severe complaints no supervisor has acknowledged yet (the supervisors' dashboard flag)."""
-    stmt = (select(Complaint)
-            .where(Complaint.severity == Severity.severe, col(Complaint.severe_ack_at).is_(None))
-            .order_by(Complaint.received_at, Complaint.id))
+    stmt = (
+        select(Complaint)
+        .where(Complaint.severity == Severity.severe, col(Complaint.severe_ack_at).is_(None))
+        .order_by(Complaint.received_at, Complaint.id)
+    )
     return list(session.exec(stmt))
 
 
@@ -135,20 +161,39 @@ def complaint_detail(session: Session, complaint_id: int) -> ComplaintDetail:
 
     row = get_complaint(session, complaint_id)
     names = {u.id: u.name for u in session.exec(select(User))}
-    steps = [StepLine(s.at, str(s.step), names.get(s.user_id, ""), s.note)
-             for s in list_steps(session, complaint_id)]
-    cbs = list(session.exec(select(Callback).where(Callback.subject_kind == CallbackKind.complaint,
-                                                   Callback.subject_id == complaint_id)
-                            .order_by(Callback.id)))
-    comms = list(session.exec(select(Communication)
-                              .where(Communication.complaint_id == complaint_id)
-                              .order_by(col(Communication.at).desc())))
-    return ComplaintDetail(row, unit_label(session, row.unit_id), names.get(row.received_by, ""),
-                           category_label(session, row.category), steps, cbs, comms,
-                           mask_phone(row.contact) if row.contact else "",
-                           party=links.party_of(session, row),
-                           repairs=links.repairs_of(session, complaint_id),
-                           public_request=_public_request_line(session, row.public_request_id))
+    steps = [
+        StepLine(s.at, str(s.step), names.get(s.user_id, ""), s.note)
+        for s in list_steps(session, complaint_id)
+    ]
+    cbs = list(
+        session.exec(
+            select(Callback)
+            .where(
+                Callback.subject_kind == CallbackKind.complaint, Callback.subject_id == complaint_id
+            )
+            .order_by(Callback.id)
+        )
+    )
+    comms = list(
+        session.exec(
+            select(Communication)
+            .where(Communication.complaint_id == complaint_id)
+            .order_by(col(Communication.at).desc())
+        )
+    )
+    return ComplaintDetail(
+        row,
+        unit_label(session, row.unit_id),
+        names.get(row.received_by, ""),
+        category_label(session, row.category),
+        steps,
+        cbs,
+        comms,
+        mask_phone(row.contact) if row.contact else "",
+        party=links.party_of(session, row),
+        repairs=links.repairs_of(session, complaint_id),
+        public_request=_public_request_line(session, row.public_request_id),
+    )
 
 
 def _public_request_line(session: Session, request_id: int | None) -> str:

@@ -31,11 +31,30 @@ from deskterm.rules.text import controls
 from deskterm.services import audit
 from deskterm.services.admin.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
 
-RELATIONS = {"业主": "owner", "房主": "owner", "产权人": "owner", "owner": "owner",
-             "租户": "tenant", "租客": "tenant", "承租人": "tenant", "tenant": "tenant",
-             "家属": "family", "家庭成员": "family", "亲属": "family", "family": "family", "": "owner"}
-KINDS = {"住宅": "residential", "residential": "residential", "": "residential",
-         "写字楼": "office", "办公": "office", "商务楼": "office", "office": "office"}
+RELATIONS = {
+    "业主": "owner",
+    "房主": "owner",
+    "产权人": "owner",
+    "owner": "owner",
+    "租户": "tenant",
+    "租客": "tenant",
+    "承租人": "tenant",
+    "tenant": "tenant",
+    "家属": "family",
+    "家庭成员": "family",
+    "亲属": "family",
+    "family": "family",
+    "": "owner",
+}
+KINDS = {
+    "住宅": "residential",
+    "residential": "residential",
+    "": "residential",
+    "写字楼": "office",
+    "办公": "office",
+    "商务楼": "office",
+    "office": "office",
+}
 
 
 class BadRow(DeskError):
@@ -44,7 +63,7 @@ class BadRow(DeskError):
 
 @lru_cache(maxsize=8192)  # an estate's files repeat the same buildings and rooms
 def _code(value: Any, suffixes: tuple[str, ...]) -> str:
-    """"12栋" -> "12", "A座" -> "A", "2单元" -> "2", "1203室" -> "1203"; inner spaces go and
+    """ "12栋" -> "12", "A座" -> "A", "2单元" -> "2", "1203室" -> "1203"; inner spaces go and
     a number loses its leading zeros ("0501" -> "501", "01栋" -> "1"): the same unit however
     it was typed (full-width digits are plain already: sheets._cell)."""
     text = "".join(str(value or "").split()).upper()
@@ -83,15 +102,25 @@ def unit_label(cells: dict[str, Any]) -> tuple[str, str, str]:
         raise BadRow(_("The unit (房号) is empty."))
     if not building:
         if "-" not in room:
-            raise BadRow(_("“{unit}” names no building: fill 楼栋 or write the unit as 12-1203.").format(unit=room))
+            raise BadRow(
+                _("“{unit}” names no building: fill 楼栋 or write the unit as 12-1203.").format(
+                    unit=room
+                )
+            )
         building, room = room.split("-", 1)
     label = "-".join(p for p in (building, section, room) if p)
     if len(label) > 32 or len(room) > 16 or len(building) > 16:
         raise BadRow(_("The unit “{label}” is too long.").format(label=label))
     bad = controls(label)
     if bad:  # what every write refuses (models/guard.py)
-        raise BadRow(_("{column}: {problem}").format(column="楼栋 / 房号", problem=_(
-            "Control characters ({chars}) cannot be stored; remove them.").format(chars=", ".join(bad))))
+        raise BadRow(
+            _("{column}: {problem}").format(
+                column="楼栋 / 房号",
+                problem=_("Control characters ({chars}) cannot be stored; remove them.").format(
+                    chars=", ".join(bad)
+                ),
+            )
+        )
     return label, building, room
 
 
@@ -119,7 +148,9 @@ class _Places:
     clock: Any
 
     def __post_init__(self) -> None:
-        self.buildings: dict[str, int | None] = dict(self.session.execute(select(Building.code, Building.id)).all())
+        self.buildings: dict[str, int | None] = dict(
+            self.session.execute(select(Building.code, Building.id)).all()
+        )
         self.units: dict[str, int | None] = {}
         self.floors: dict[str, int | None] = {}
         for label, unit_id, floor in self.session.execute(select(Unit.label, Unit.id, Unit.floor)):
@@ -132,38 +163,63 @@ class _Places:
             self.building_ids = NewIds(self.session, Building.__table__)
             self.unit_ids = NewIds(self.session, Unit.__table__)
 
-    def unit(self, label: str, building: str, room: str, *, floor: int | None, kind: str = "residential",
-             name: str = "") -> int | None:
+    def unit(
+        self,
+        label: str,
+        building: str,
+        room: str,
+        *,
+        floor: int | None,
+        kind: str = "residential",
+        name: str = "",
+    ) -> int | None:
         if label in self.units:
             return self.units[label]
         if building not in self.buildings:
-            self.result.extra["buildings_created"] = self.result.extra.get("buildings_created", 0) + 1
+            self.result.extra["buildings_created"] = (
+                self.result.extra.get("buildings_created", 0) + 1
+            )
             building_id = None
             if self.write:
                 building_id = self.building_ids()
                 name = name or (f"{building}座" if kind == "office" else f"{building}栋")
                 self.new_buildings.append((building_id, building, name, BuildingKind(kind).value))
-                self.events.append(("building.create", "building", building_id, {"code": building, "source": "import"}))
+                self.events.append(
+                    (
+                        "building.create",
+                        "building",
+                        building_id,
+                        {"code": building, "source": "import"},
+                    )
+                )
             self.buildings[building] = building_id
         unit_id = None
         if self.write:
             unit_id = self.unit_ids()
             self.new_units.append((unit_id, self.buildings[building], room, label, floor))
-            self.events.append(("unit.create", "unit", unit_id, {"label": label, "source": "import"}))
+            self.events.append(
+                ("unit.create", "unit", unit_id, {"label": label, "source": "import"})
+            )
         self.units[label], self.floors[label] = unit_id, floor
         return unit_id
 
     def flush(self) -> None:
         """Write the buildings and units made so far, and their events."""
-        for model, columns, rows in ((Building, _BUILDING_COLUMNS, self.new_buildings),
-                                     (Unit, _UNIT_COLUMNS, self.new_units)):
+        for model, columns, rows in (
+            (Building, _BUILDING_COLUMNS, self.new_buildings),
+            (Unit, _UNIT_COLUMNS, self.new_units),
+        ):
             # what an ORM flush would refuse, or store masked (models/guard.py)
-            rows = [tuple(check_values(model, dict(zip(columns, row, strict=True))).values())
-                    for row in rows]
+            rows = [
+                tuple(check_values(model, dict(zip(columns, row, strict=True))).values())
+                for row in rows
+            ]
             if rows:
                 insert_rows(self.session, model.__table__, columns, rows)
         if self.events:
-            audit.record_many(session=self.session, actor=self.actor, clock=self.clock, events=self.events)
+            audit.record_many(
+                session=self.session, actor=self.actor, clock=self.clock, events=self.events
+            )
         self.new_buildings, self.new_units, self.events = [], [], []
 
 
@@ -176,12 +232,23 @@ def _fits(model, values: dict[str, Any], column: str) -> None:
     try:
         check_values(model, values)
     except InvalidInput as exc:
-        raise BadRow(_("{column}: {problem}").format(
-            column=column, problem=exc.context.get("problem", exc))) from None
+        raise BadRow(
+            _("{column}: {problem}").format(column=column, problem=exc.context.get("problem", exc))
+        ) from None
 
 
-def _apply(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
-           check, apply, progress: Progress | None = None) -> _Places:
+def _apply(
+    *,
+    session: Session,
+    actor,
+    clock,
+    sheet: Sheet,
+    result: ImportResult,
+    skip_bad: bool,
+    check,
+    apply,
+    progress: Progress | None = None,
+) -> _Places:
     """Check every row as it is read (the bad ones into result.problems with their line); then,
     unless this is a dry run or a bad row stops it, `apply(places, item, write)` each good one in
     file order (a dry run applies them too, writing nothing, to count what would change).
@@ -197,7 +264,11 @@ def _apply(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult
             result.problems.append(RowProblem(line, str(exc)))
             continue
         if key in seen:
-            result.problems.append(RowProblem(line, _("The same entry is already on line {line}.").format(line=seen[key])))
+            result.problems.append(
+                RowProblem(
+                    line, _("The same entry is already on line {line}.").format(line=seen[key])
+                )
+            )
             continue
         seen[key] = line
         good.append(item)
@@ -218,19 +289,33 @@ class _UnitRow(NamedTuple):
     label: str
     building: str
     room: str
-    kind: str | None  # None: the cell is empty (a new building is residential, an old one keeps its kind)
+    kind: (
+        str | None
+    )  # None: the cell is empty (a new building is residential, an old one keeps its kind)
     floor: int | None
     name: str  # "": the cell is empty (kept; a new building is named after its code)
 
 
-def import_units(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
-                 progress: Progress | None = None) -> None:
+def import_units(
+    *,
+    session: Session,
+    actor,
+    clock,
+    sheet: Sheet,
+    result: ImportResult,
+    skip_bad: bool,
+    progress: Progress | None = None,
+) -> None:
     """Units, and the building columns of each row (楼栋名称, 类型): every column the units
     export writes changes what it names, so an edited export imports as edited. A building's
     name and type are the same on each of its rows: a row that says otherwise is a bad row."""
     stated: dict[str, tuple[int, str, str | None]] = {}  # building -> first line, name, kind
-    buildings = {code: (bid, name, kind) for bid, code, name, kind in session.execute(
-        select(Building.id, Building.code, Building.name, Building.kind))}
+    buildings = {
+        code: (bid, name, kind)
+        for bid, code, name, kind in session.execute(
+            select(Building.id, Building.code, Building.name, Building.kind)
+        )
+    }
     done: set[str] = set()  # buildings compared (and changed) already
 
     def check(cells, line):
@@ -238,16 +323,28 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
         typed = str(cells.get("kind", "")).strip()
         kind = KINDS.get(typed.lower()) if typed else None
         if typed and kind is None:
-            raise BadRow(_("The type “{kind}” is neither 住宅 (residential) nor 写字楼 (office).").format(kind=cells["kind"]))
+            raise BadRow(
+                _("The type “{kind}” is neither 住宅 (residential) nor 写字楼 (office).").format(
+                    kind=cells["kind"]
+                )
+            )
         name = " ".join(str(cells.get("building_name", "")).split())
         _fits(Building, {"name": name}, "楼栋名称")
         earlier = stated.setdefault(building, (line, name, kind))
         for column, now, before in (("楼栋名称", name, earlier[1]), ("类型", kind, earlier[2])):
             if now and before and now != before:
-                raise BadRow(_("{column} of building {building} is “{value}” here but “{other}” on line "
-                               "{line}: a building has one.").format(column=column, building=building,
-                                                                     value=cells.get("building_name" if column == "楼栋名称" else "kind"),
-                                                                     other=before, line=earlier[0]))
+                raise BadRow(
+                    _(
+                        "{column} of building {building} is “{value}” here but “{other}” on line "
+                        "{line}: a building has one."
+                    ).format(
+                        column=column,
+                        building=building,
+                        value=cells.get("building_name" if column == "楼栋名称" else "kind"),
+                        other=before,
+                        line=earlier[0],
+                    )
+                )
         if not earlier[1] and name or not earlier[2] and kind:
             stated[building] = (earlier[0], earlier[1] or name, earlier[2] or kind)
         return label, _UnitRow(label, building, room, kind, _floor(room, cells.get("floor")), name)
@@ -266,8 +363,15 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
             for key in changed:
                 setattr(row, key, BuildingKind(wanted[key]) if key == "kind" else wanted[key])
             session.add(row)
-            audit.record(session=session, actor=actor, clock=clock, action="building.update", entity="building",
-                         entity_id=building_id, detail={"fields": changed, "source": "import"})
+            audit.record(
+                session=session,
+                actor=actor,
+                clock=clock,
+                action="building.update",
+                entity="building",
+                entity_id=building_id,
+                detail={"fields": changed, "source": "import"},
+            )
         return bool(changed)
 
     def apply(places: _Places, item: _UnitRow, write: bool) -> None:
@@ -275,7 +379,9 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
         moved = building_changed(item, write)
         if label not in places.units:
             _line, name, kind = stated[item.building]
-            places.unit(label, item.building, item.room, floor=floor, kind=kind or "residential", name=name)
+            places.unit(
+                label, item.building, item.room, floor=floor, kind=kind or "residential", name=name
+            )
             result.created += 1
         elif floor is not None and places.floors[label] != floor:
             result.updated += 1
@@ -284,15 +390,31 @@ def import_units(*, session: Session, actor, clock, sheet: Sheet, result: Import
                 existing = lock_row(session, Unit, places.units[label])
                 existing.floor = floor
                 session.add(existing)
-                audit.record(session=session, actor=actor, clock=clock, action="unit.update", entity="unit",
-                             entity_id=existing.id, detail={"fields": ["floor"], "source": "import"})
+                audit.record(
+                    session=session,
+                    actor=actor,
+                    clock=clock,
+                    action="unit.update",
+                    entity="unit",
+                    entity_id=existing.id,
+                    detail={"fields": ["floor"], "source": "import"},
+                )
         elif moved:
             result.updated += 1
         else:
             result.unchanged += 1
 
-    _apply(session=session, actor=actor, clock=clock, sheet=sheet, result=result, skip_bad=skip_bad,
-           check=check, apply=apply, progress=progress)
+    _apply(
+        session=session,
+        actor=actor,
+        clock=clock,
+        sheet=sheet,
+        result=result,
+        skip_bad=skip_bad,
+        check=check,
+        apply=apply,
+        progress=progress,
+    )
 
 
 def _phone(value: Any) -> tuple[str | None, str]:
@@ -312,12 +434,20 @@ def _phone(value: Any) -> tuple[str | None, str]:
 
 NOT_A_PHONE = {
     "empty": N_("“{phone}” holds no digits."),
-    "mobile": N_("“{phone}” is not a mobile number: a mobile has 11 digits and starts with 13 to 19."),
-    "landline": N_("“{phone}” is not a landline number: write the area code and the 7 or 8 digits, "
-                   "e.g. 0571-88880001."),
-    "area": N_("“{phone}” is not a phone number: a mobile has 11 digits, a landline starts with its "
-               "area code (0571-88880001)."),
-    "foreign": N_("“{phone}” is not a phone number: after + come the country code and 8 to 15 digits."),
+    "mobile": N_(
+        "“{phone}” is not a mobile number: a mobile has 11 digits and starts with 13 to 19."
+    ),
+    "landline": N_(
+        "“{phone}” is not a landline number: write the area code and the 7 or 8 digits, "
+        "e.g. 0571-88880001."
+    ),
+    "area": N_(
+        "“{phone}” is not a phone number: a mobile has 11 digits, a landline starts with its "
+        "area code (0571-88880001)."
+    ),
+    "foreign": N_(
+        "“{phone}” is not a phone number: after + come the country code and 8 to 15 digits."
+    ),
 }
 # An extension is stored in the note as mainland numbers are written ("转 802"), whatever the
 # admin's language: stored data, the same however often the file is imported.
@@ -342,8 +472,16 @@ class _CompanyRow(NamedTuple):
     keys: tuple[str, str]  # pinyin, full and initials
 
 
-def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: ImportResult, skip_bad: bool,
-                     progress: Progress | None = None) -> None:
+def import_residents(
+    *,
+    session: Session,
+    actor,
+    clock,
+    sheet: Sheet,
+    result: ImportResult,
+    skip_bad: bool,
+    progress: Progress | None = None,
+) -> None:
     from deskterm.rules.pinyin import pinyin_keys
     from deskterm.services.estate.residents import NewResident, create_residents, resident_row
 
@@ -354,7 +492,9 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
         typed = " ".join(str(cells.get("name", "")).split())
         name = match_name(cells.get("name", ""))
         company = match_name(cells.get("company", ""))
-        ref = _key(cells.get("id"), company=bool(company), residents=by_id, companies=companies_by_id)
+        ref = _key(
+            cells.get("id"), company=bool(company), residents=by_id, companies=companies_by_id
+        )
         if not name and not company:
             raise BadRow(_("The name (姓名) is empty."))
         if len(name) > 64 or len(company) > 128:
@@ -365,7 +505,11 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             relation_cell = by_id[ref][2]
         relation = RELATIONS.get(relation_cell)
         if relation is None and not company:
-            raise BadRow(_("“{value}” is not 业主, 租户 or 家属 (owner, tenant, family).").format(value=cells["relation"]))
+            raise BadRow(
+                _("“{value}” is not 业主, 租户 or 家属 (owner, tenant, family).").format(
+                    value=cells["relation"]
+                )
+            )
         note = str(cells.get("note", "")).strip() or None
         phone, extension = _phone(cells.get("phone"))
         if extension:  # kept apart from the number that is dialled: in the note, once
@@ -375,34 +519,53 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             raise BadRow(_("The note is longer than 500 characters."))
         if company:
             keys = pinyin_keys(company)
-            _fits(Company, {"name": company, "name_pinyin": keys[0], "name_initials": keys[1]}, "公司")
+            _fits(
+                Company, {"name": company, "name_pinyin": keys[0], "name_initials": keys[1]}, "公司"
+            )
             _fits(Company, {"contact_name": name or None}, "姓名")
             person = _CompanyRow(company, name or None, phone, keys)
         else:
             try:  # the row as it will be written: search keys made, column limits checked
-                person = resident_row(NewResident(name, None, relation or "owner", phone, note),
-                                      session.info.setdefault(NOTICES, []))  # said, as by a flush
+                person = resident_row(
+                    NewResident(name, None, relation or "owner", phone, note),
+                    session.info.setdefault(NOTICES, []),
+                )  # said, as by a flush
             except InvalidInput as exc:
-                raise BadRow(_("{column}: {problem}").format(column=_COLUMNS.get(exc.field, "姓名"),
-                                                             problem=exc.context.get("problem", exc))) from None
+                raise BadRow(
+                    _("{column}: {problem}").format(
+                        column=_COLUMNS.get(exc.field, "姓名"),
+                        problem=exc.context.get("problem", exc),
+                    )
+                ) from None
         who = company or name
         given = frozenset(k for k in ("phone", "note") if k in cells and "*" not in str(cells[k]))
         if ref is not None:  # the key names the record: same names in one flat are fine
-            return ("key", bool(company), ref), _PersonRow(label, building, room, person, line, "", ref, given)
+            return ("key", bool(company), ref), _PersonRow(
+                label, building, room, person, line, "", ref, given
+            )
         if (label, who) in first and first[(label, who)][1] != (cells.get("company") or typed):
             earlier, spelt = first[(label, who)]
-            raise BadRow(_("“{typed}” in {unit} is “{name}” on line {line} (spaces, full-width "
-                           "characters and leading zeros do not count).").format(
-                typed=cells.get("company") or typed, unit=label, name=spelt, line=earlier))
+            raise BadRow(
+                _(
+                    "“{typed}” in {unit} is “{name}” on line {line} (spaces, full-width "
+                    "characters and leading zeros do not count)."
+                ).format(typed=cells.get("company") or typed, unit=label, name=spelt, line=earlier)
+            )
         first.setdefault((label, who), (line, cells.get("company") or typed))
         if not company:
             near = sounds.setdefault((label, person.name_pinyin), (line, name))
             if near[1] != name:
-                result.warnings.append(RowProblem(line, _(
-                    "“{name}” in {unit} reads like “{other}” on line {line}: the same person?").format(
-                    name=name, unit=label, other=near[1], line=near[0])))
-        return (label, who, bool(company)), _PersonRow(label, building, room, person, line,
-                                                        typed if typed != name else "")
+                result.warnings.append(
+                    RowProblem(
+                        line,
+                        _(
+                            "“{name}” in {unit} reads like “{other}” on line {line}: the same person?"
+                        ).format(name=name, unit=label, other=near[1], line=near[0]),
+                    )
+                )
+        return (label, who, bool(company)), _PersonRow(
+            label, building, room, person, line, typed if typed != name else ""
+        )
 
     # Who lives where already, read once: (unit id, name) -> the first such resident's
     # (id, relation, phone, note), among those living here (a moved-out record is never
@@ -413,16 +576,34 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
     companies_by_id: dict[int, tuple] = {}
     keyed = "id" in sheet.columns.values()
     for rid, unit_id, name, relation, phone, note, active in session.execute(
-            select(Resident.id, Resident.unit_id, Resident.name, Resident.relation, Resident.phone,
-                   Resident.note, Resident.active).order_by(Resident.id)):
+        select(
+            Resident.id,
+            Resident.unit_id,
+            Resident.name,
+            Resident.relation,
+            Resident.phone,
+            Resident.note,
+            Resident.active,
+        ).order_by(Resident.id)
+    ):
         if active:
             known.setdefault((unit_id, name), (rid, relation, phone, note))
         if keyed:
             by_id[rid] = (unit_id, name, relation, phone, note, active)
     if keyed:
-        companies_by_id.update((cid, (unit_id, name, contact, phone, active)) for cid, unit_id, name, contact, phone, active
-                               in session.execute(select(Company.id, Company.unit_id, Company.name, Company.contact_name,
-                                                         Company.phone, Company.active)))
+        companies_by_id.update(
+            (cid, (unit_id, name, contact, phone, active))
+            for cid, unit_id, name, contact, phone, active in session.execute(
+                select(
+                    Company.id,
+                    Company.unit_id,
+                    Company.name,
+                    Company.contact_name,
+                    Company.phone,
+                    Company.active,
+                )
+            )
+        )
     new = []  # created together at the end (residents.create_residents)
 
     def apply(places: _Places, item: _PersonRow, write: bool) -> None:
@@ -432,7 +613,9 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             if write:
                 places.flush()  # its unit, if new, before the company that refers to it
             if item.ref is not None:
-                _keyed_company(session, unit_id, item, companies_by_id[item.ref], result, write, actor, clock)
+                _keyed_company(
+                    session, unit_id, item, companies_by_id[item.ref], result, write, actor, clock
+                )
                 return
             _company(session, unit_id, row, result, write, actor, clock)
             return
@@ -443,9 +626,14 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             return
         existing = known.get((unit_id, row.name)) if unit_id is not None else None
         if existing is not None and item.typed:
-            result.warnings.append(RowProblem(item.line, _(
-                "“{typed}” is read as “{name}”, who lives in {unit} already.").format(
-                typed=item.typed, name=row.name, unit=item.label)))
+            result.warnings.append(
+                RowProblem(
+                    item.line,
+                    _("“{typed}” is read as “{name}”, who lives in {unit} already.").format(
+                        typed=item.typed, name=row.name, unit=item.label
+                    ),
+                )
+            )
         if existing is None:
             result.created += 1
             if write:
@@ -453,8 +641,11 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             return
         rid, relation, phone, note = existing
         wanted = {"relation": row.relation, "phone": row.phone or phone, "note": row.note or note}
-        changed = [k for k, v in zip(("relation", "phone", "note"), (relation, phone, note), strict=True)
-                   if wanted[k] != v]
+        changed = [
+            k
+            for k, v in zip(("relation", "phone", "note"), (relation, phone, note), strict=True)
+            if wanted[k] != v
+        ]
         if not changed:
             result.unchanged += 1
             return
@@ -464,19 +655,38 @@ def import_residents(*, session: Session, actor, clock, sheet: Sheet, result: Im
             for key in changed:
                 setattr(resident, key, wanted[key])
             session.add(resident)
-            audit.record(session=session, actor=actor, clock=clock, action="resident.update", entity="resident",
-                         entity_id=rid, detail={"fields": changed, "source": "import"})
+            audit.record(
+                session=session,
+                actor=actor,
+                clock=clock,
+                action="resident.update",
+                entity="resident",
+                entity_id=rid,
+                detail={"fields": changed, "source": "import"},
+            )
 
-    places = _apply(session=session, actor=actor, clock=clock, sheet=sheet, result=result, skip_bad=skip_bad,
-                    check=check, apply=apply, progress=progress)
+    places = _apply(
+        session=session,
+        actor=actor,
+        clock=clock,
+        sheet=sheet,
+        result=result,
+        skip_bad=skip_bad,
+        check=check,
+        apply=apply,
+        progress=progress,
+    )
     if len(places.units) > places.loaded:
         result.extra["units_created"] = len(places.units) - places.loaded
     if new:
-        create_residents(session=session, actor=actor, clock=clock, residents_in=new,
-                         progress=progress)
+        create_residents(
+            session=session, actor=actor, clock=clock, residents_in=new, progress=progress
+        )
 
 
-def _key(value: Any, *, company: bool, residents: dict[int, tuple], companies: dict[int, tuple]) -> int | None:
+def _key(
+    value: Any, *, company: bool, residents: dict[int, tuple], companies: dict[int, tuple]
+) -> int | None:
     """The record a row's key (住户编号) names: a resident's id, or C and a company's id; None
     for an empty cell. A key that names nothing, a moved-out record, or a company's key on a
     person's row (or the other way round) is a bad row."""
@@ -486,31 +696,59 @@ def _key(value: Any, *, company: bool, residents: dict[int, tuple], companies: d
     is_company = text.startswith(COMPANY_KEY)
     digits = text.removeprefix(COMPANY_KEY)
     if not digits.isdigit() or len(digits) > 18:
-        raise BadRow(_("“{key}” is not a key of an export (住户编号: a resident's number, or C and a "
-                       "company's); clear the cell to match the row by unit and name.").format(key=value))
+        raise BadRow(
+            _(
+                "“{key}” is not a key of an export (住户编号: a resident's number, or C and a "
+                "company's); clear the cell to match the row by unit and name."
+            ).format(key=value)
+        )
     if is_company != company:
-        raise BadRow(_("The key “{key}” is a company's but 公司 is empty, or a resident's but 公司 is "
-                       "filled: fill or clear 公司 as exported, or clear the key.").format(key=value))
+        raise BadRow(
+            _(
+                "The key “{key}” is a company's but 公司 is empty, or a resident's but 公司 is "
+                "filled: fill or clear 公司 as exported, or clear the key."
+            ).format(key=value)
+        )
     ref = int(digits)
     record = (companies if company else residents).get(ref)
     if record is None:
-        raise BadRow(_("There is no record with the key “{key}” (deleted?): clear the cell to add "
-                       "the row as new.").format(key=value))
+        raise BadRow(
+            _(
+                "There is no record with the key “{key}” (deleted?): clear the cell to add "
+                "the row as new."
+            ).format(key=value)
+        )
     if not record[-1]:
-        raise BadRow(_("The key “{key}” is of a record that has moved out: clear the cell to add "
-                       "the row as new.").format(key=value))
+        raise BadRow(
+            _(
+                "The key “{key}” is of a record that has moved out: clear the cell to add "
+                "the row as new."
+            ).format(key=value)
+        )
     return ref
 
 
-def _keyed_resident(session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock) -> None:
+def _keyed_resident(
+    session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock
+) -> None:
     """The resident the row's key names takes the row's name, unit, relation, and the phone and
     note its cells give (an empty cell clears; a masked phone or an absent column keeps)."""
     row = item.person
     old_unit, old_name, relation, phone, note, _active = record
-    wanted = {"name": row.name, "unit_id": unit_id, "relation": row.relation,
-              "phone": row.phone if "phone" in item.given else phone,
-              "note": row.note if "note" in item.given else note}
-    old = {"name": old_name, "unit_id": old_unit, "relation": relation, "phone": phone, "note": note}
+    wanted = {
+        "name": row.name,
+        "unit_id": unit_id,
+        "relation": row.relation,
+        "phone": row.phone if "phone" in item.given else phone,
+        "note": row.note if "note" in item.given else note,
+    }
+    old = {
+        "name": old_name,
+        "unit_id": old_unit,
+        "relation": relation,
+        "phone": phone,
+        "note": note,
+    }
     changed = [k for k in wanted if wanted[k] != old[k]]  # a new unit (None in a dry run) is a move
     if not changed:
         result.unchanged += 1
@@ -524,16 +762,29 @@ def _keyed_resident(session, unit_id, item: _PersonRow, record: tuple, result, w
             for key in ("name_pinyin", "name_initials", "name_after_1", "name_after_2"):
                 setattr(resident, key, getattr(row, key))
         session.add(resident)
-        audit.record(session=session, actor=actor, clock=clock, action="resident.update", entity="resident",
-                     entity_id=item.ref, detail={"fields": changed, "source": "import"})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="resident.update",
+            entity="resident",
+            entity_id=item.ref,
+            detail={"fields": changed, "source": "import"},
+        )
 
 
-def _keyed_company(session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock) -> None:
+def _keyed_company(
+    session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock
+) -> None:
     """The company the row's key names takes the row's name, unit, contact and phone."""
     row: _CompanyRow = item.person
     old_unit, old_name, contact, phone, _active = record
-    wanted = {"name": row.name, "unit_id": unit_id, "contact_name": row.contact_name,
-              "phone": row.phone if "phone" in item.given else phone}
+    wanted = {
+        "name": row.name,
+        "unit_id": unit_id,
+        "contact_name": row.contact_name,
+        "phone": row.phone if "phone" in item.given else phone,
+    }
     old = {"name": old_name, "unit_id": old_unit, "contact_name": contact, "phone": phone}
     changed = [k for k in wanted if wanted[k] != old[k]]  # a new unit (None in a dry run) is a move
     if not changed:
@@ -547,8 +798,15 @@ def _keyed_company(session, unit_id, item: _PersonRow, record: tuple, result, wr
         if "name" in changed:
             company.name_pinyin, company.name_initials = row.keys
         session.add(company)
-        audit.record(session=session, actor=actor, clock=clock, action="company.update", entity="company",
-                     entity_id=item.ref, detail={"fields": changed, "source": "import"})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="company.update",
+            entity="company",
+            entity_id=item.ref,
+            detail={"fields": changed, "source": "import"},
+        )
 
 
 # The file's column a resident's field comes from, to name it in a bad row's sentence.
@@ -558,17 +816,32 @@ _COLUMNS = {"phone": "电话", "note": "备注", "relation": "身份"}
 def _company(session, unit_id, company: _CompanyRow, result, write, actor, clock) -> None:
     existing = None
     if unit_id is not None:
-        existing = session.exec(select(Company).where(Company.unit_id == unit_id, Company.name == company.name)).first()
+        existing = session.exec(
+            select(Company).where(Company.unit_id == unit_id, Company.name == company.name)
+        ).first()
     wanted = {"contact_name": company.contact_name, "phone": company.phone}
     if existing is None:
         result.created += 1
         if write:
             full, initials = company.keys
-            row = Company(name=company.name, name_pinyin=full, name_initials=initials, unit_id=unit_id, **wanted)
+            row = Company(
+                name=company.name,
+                name_pinyin=full,
+                name_initials=initials,
+                unit_id=unit_id,
+                **wanted,
+            )
             session.add(row)
             session.flush()
-            audit.record(session=session, actor=actor, clock=clock, action="company.create", entity="company",
-                         entity_id=row.id, detail={"unit_id": unit_id, "source": "import"})
+            audit.record(
+                session=session,
+                actor=actor,
+                clock=clock,
+                action="company.create",
+                entity="company",
+                entity_id=row.id,
+                detail={"unit_id": unit_id, "source": "import"},
+            )
         return
     changed = [k for k, v in wanted.items() if v is not None and getattr(existing, k) != v]
     if not changed:
@@ -579,5 +852,12 @@ def _company(session, unit_id, company: _CompanyRow, result, write, actor, clock
         for key in changed:
             setattr(existing, key, wanted[key])
         session.add(existing)
-        audit.record(session=session, actor=actor, clock=clock, action="company.update", entity="company",
-                     entity_id=existing.id, detail={"fields": changed, "source": "import"})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="company.update",
+            entity="company",
+            entity_id=existing.id,
+            detail={"fields": changed, "source": "import"},
+        )

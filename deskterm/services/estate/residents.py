@@ -80,8 +80,13 @@ def create_resident(
     session.flush()
     # No `subject=`: a digest of the row would let anyone with the audit guess the phone.
     audit.record(
-        session=session, actor=actor, clock=clock, action="resident.create", entity="resident",
-        entity_id=resident.id, detail={"unit_id": resident.unit_id, "relation": relation},
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="resident.create",
+        entity="resident",
+        entity_id=resident.id,
+        detail={"unit_id": resident.unit_id, "relation": relation},
     )
     return resident
 
@@ -92,9 +97,7 @@ def _name_and_relation(resident_in: ResidentCreate) -> tuple[str, str]:
         raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
     relation = (resident_in.relation or "owner").strip()
     if relation not in RELATIONS:
-        raise InvalidInput(
-            _("The relation must be owner, tenant or family."), field="relation"
-        )
+        raise InvalidInput(_("The relation must be owner, tenant or family."), field="relation")
     return name, relation
 
 
@@ -122,8 +125,9 @@ class CheckedResident(NamedTuple):
     name_after_2: str
 
 
-def resident_row(resident_in: ResidentCreate | NewResident,
-                 notices: list | None = None) -> CheckedResident:
+def resident_row(
+    resident_in: ResidentCreate | NewResident, notices: list | None = None
+) -> CheckedResident:
     """One resident checked as `create_resident` checks it, and against its columns (the
     flush-time guard of models/guard.py, which a bulk insert does not pass), with its search
     keys: InvalidInput naming the field if it does not fit. The unit is not looked up here.
@@ -131,8 +135,17 @@ def resident_row(resident_in: ResidentCreate | NewResident,
     name, relation = _name_and_relation(resident_in)
     full, initials = pinyin_keys(name)
     after_1, after_2 = name_tails(name)  # what Resident's listeners derive, one by one
-    row = CheckedResident(name, resident_in.unit_id, relation, _clean_phone(resident_in.phone),
-                          (resident_in.note or "").strip() or None, full, initials, after_1, after_2)
+    row = CheckedResident(
+        name,
+        resident_in.unit_id,
+        relation,
+        _clean_phone(resident_in.phone),
+        (resident_in.note or "").strip() or None,
+        full,
+        initials,
+        after_1,
+        after_2,
+    )
     return check_values(Resident, row, notices)
 
 
@@ -141,7 +154,10 @@ _COLUMNS = ("id", *CheckedResident._fields, "active")
 
 
 def create_residents(
-    *, session: Session, actor: Actor | None, clock: Clock,
+    *,
+    session: Session,
+    actor: Actor | None,
+    clock: Clock,
     residents_in: Iterable[ResidentCreate | NewResident | CheckedResident],
     progress: Progress | None = None,
 ) -> list[int]:
@@ -162,7 +178,7 @@ def create_residents(
     unit_ids = sorted({r.unit_id for r in rows if r.unit_id is not None})
     known: set[int] = set()
     for start in range(0, len(unit_ids), 5000):
-        chunk = unit_ids[start:start + 5000]
+        chunk = unit_ids[start : start + 5000]
         known.update(session.exec(select(Unit.id).where(col(Unit.id).in_(chunk))))
     for row in rows:
         if row.unit_id is not None and row.unit_id not in known:
@@ -171,12 +187,28 @@ def create_residents(
     ids: list[int] = []
     with roomy_cache(session.connection()):
         for start in range(0, len(rows), BATCH):
-            batch = rows[start:start + BATCH]
+            batch = rows[start : start + BATCH]
             new_ids = reserve_ids(session, table, len(batch))
-            insert_rows(session, table, _COLUMNS, [(rid, *row, True) for rid, row in zip(new_ids, batch, strict=True)])
-            audit.record_many(session=session, actor=actor, clock=clock, events=(
-                ("resident.create", "resident", rid, {"unit_id": row.unit_id, "relation": row.relation})
-                for rid, row in zip(new_ids, batch, strict=True)))
+            insert_rows(
+                session,
+                table,
+                _COLUMNS,
+                [(rid, *row, True) for rid, row in zip(new_ids, batch, strict=True)],
+            )
+            audit.record_many(
+                session=session,
+                actor=actor,
+                clock=clock,
+                events=(
+                    (
+                        "resident.create",
+                        "resident",
+                        rid,
+                        {"unit_id": row.unit_id, "relation": row.relation},
+                    )
+                    for rid, row in zip(new_ids, batch, strict=True)
+                ),
+            )
             ids.extend(new_ids)
             if progress is not None:
                 progress(_("Writing"), len(ids), len(rows))
@@ -216,16 +248,32 @@ def person_card(*, session: Session, actor: Actor, kind: str, person_id: int) ->
         row = session.get(Resident, person_id)
         if row is None:
             raise NotFound(_("No resident has the id {id}.").format(id=person_id))
-        return PersonCard("resident", row.id, row.name, _label(session, row.unit_id),
-                          row.relation, mask_phone(row.phone) if row.phone else "",
-                          bool(row.phone), row.note or "", row.unit_id)
+        return PersonCard(
+            "resident",
+            row.id,
+            row.name,
+            _label(session, row.unit_id),
+            row.relation,
+            mask_phone(row.phone) if row.phone else "",
+            bool(row.phone),
+            row.note or "",
+            row.unit_id,
+        )
     if kind == "company":
         row = session.get(Company, person_id)
         if row is None:
             raise NotFound(_("No company has the id {id}.").format(id=person_id))
-        return PersonCard("company", row.id, row.name, _label(session, row.unit_id),
-                          row.contact_name or "", mask_phone(row.phone) if row.phone else "",
-                          bool(row.phone), "", row.unit_id)
+        return PersonCard(
+            "company",
+            row.id,
+            row.name,
+            _label(session, row.unit_id),
+            row.contact_name or "",
+            mask_phone(row.phone) if row.phone else "",
+            bool(row.phone),
+            "",
+            row.unit_id,
+        )
     raise InvalidInput(_("Only a resident's or a company's phone is kept."), field="kind")
 
 
@@ -268,7 +316,12 @@ def reveal_phone(
     if inquiry_id is not None:
         detail["inquiry_id"] = inquiry_id
     audit.record(
-        session=session, actor=actor, clock=clock, action=f"{kind}.reveal_phone", entity=kind,
-        entity_id=row.id, detail=detail,
+        session=session,
+        actor=actor,
+        clock=clock,
+        action=f"{kind}.reveal_phone",
+        entity=kind,
+        entity_id=row.id,
+        detail=detail,
     )
     return row.phone

@@ -44,10 +44,21 @@ KIND_LABELS = {
 }
 # What an admin may write in the kind column: the codes, and the Chinese words for them.
 KIND_WORDS = {
-    "服务": "service", "服务项目": "service", "布局": "layout", "区域": "layout",
-    "交通": "transport", "商店": "shop", "购物": "shop", "商铺": "shop", "娱乐": "entertainment",
-    "银行": "bank", "电话": "phone", "办公电话": "phone", "通讯录": "phone",
-    "活动": "event", "事件": "event",
+    "服务": "service",
+    "服务项目": "service",
+    "布局": "layout",
+    "区域": "layout",
+    "交通": "transport",
+    "商店": "shop",
+    "购物": "shop",
+    "商铺": "shop",
+    "娱乐": "entertainment",
+    "银行": "bank",
+    "电话": "phone",
+    "办公电话": "phone",
+    "通讯录": "phone",
+    "活动": "event",
+    "事件": "event",
 }
 _LIMITS = {"name": 128, "location": 256, "phone": 64, "hours": 128, "notes": 1000}
 
@@ -89,8 +100,10 @@ def entry_kind(value: str) -> str:
         return DirectoryKind(word).value
     except ValueError:
         raise InvalidInput(
-            _("Unknown kind “{kind}”: use service, layout, transport, shop, entertainment, "
-              "bank, phone or event.").format(kind=text),
+            _(
+                "Unknown kind “{kind}”: use service, layout, transport, shop, entertainment, "
+                "bank, phone or event."
+            ).format(kind=text),
             field="kind",
         ) from None
 
@@ -156,15 +169,16 @@ def check_row(row: Mapping[str, Any], tz: str) -> _Checked:
         if ends is not None and ends < starts:
             raise InvalidInput(_("The event ends before it starts."), field="ends_at")
         if not values["location"]:
-            raise InvalidInput(_("An event needs a place (the location column)."),
-                               field="location")
+            raise InvalidInput(_("An event needs a place (the location column)."), field="location")
         values.update(starts_at=starts, ends_at=ends)
     elif kind == DirectoryKind.phone.value and not values["phone"]:
         raise InvalidInput(_("A phone-directory entry needs a phone number."), field="phone")
     # the columns' limits and text rules, as the flush will check them (models/guard.py): a
     # dry run says by line what the write would refuse
     if kind == EVENT:
-        check_values(Event, {"title": name, "place": values["location"], "content": values["notes"]})
+        check_values(
+            Event, {"title": name, "place": values["location"], "content": values["notes"]}
+        )
     else:
         check_values(DirectoryEntry, values)
     return _Checked(kind, values)
@@ -196,8 +210,12 @@ def import_directory_rows(
             continue
         key = (item.kind, item.values["name"], item.values.get("starts_at"))
         if key in first_line:
-            report.problems.append(RowProblem(
-                line, _("The same entry is already on line {line}.").format(line=first_line[key])))
+            report.problems.append(
+                RowProblem(
+                    line,
+                    _("The same entry is already on line {line}.").format(line=first_line[key]),
+                )
+            )
             continue
         first_line[key] = line
         checked.append(item)
@@ -212,10 +230,17 @@ def import_directory_rows(
         return report
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="directory.import",
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="directory.import",
         entity="directory_entry",
-        detail={"added": report.added, "updated": report.updated,
-                "events_added": report.events_added, "events_updated": report.events_updated},
+        detail={
+            "added": report.added,
+            "updated": report.updated,
+            "events_added": report.events_added,
+            "events_updated": report.events_updated,
+        },
     )
     return report
 
@@ -223,9 +248,12 @@ def import_directory_rows(
 def _upsert_entry(
     session: Session, kind: str, values: dict[str, Any], report: ImportReport, *, write: bool
 ) -> None:
-    entry = lock_first(session,
-        select(DirectoryEntry).where(DirectoryEntry.kind == kind,
-                                     DirectoryEntry.name == values["name"]))
+    entry = lock_first(
+        session,
+        select(DirectoryEntry).where(
+            DirectoryEntry.kind == kind, DirectoryEntry.name == values["name"]
+        ),
+    )
     full, initials = pinyin_keys(values["name"])
     fields = {**values, "name_pinyin": full, "name_initials": initials}
     if entry is None:
@@ -246,12 +274,20 @@ def _upsert_entry(
 def _upsert_event(
     session: Session, values: dict[str, Any], report: ImportReport, *, write: bool
 ) -> None:
-    event = lock_first(session,
-        select(Event).where(Event.title == values["name"], Event.starts_at == values["starts_at"]))
+    event = lock_first(
+        session,
+        select(Event).where(Event.title == values["name"], Event.starts_at == values["starts_at"]),
+    )
     full, initials = pinyin_keys(values["name"])
-    fields = {"title": values["name"], "place": values["location"], "starts_at": values["starts_at"],
-              "ends_at": values["ends_at"], "content": values["notes"], "title_pinyin": full,
-              "title_initials": initials}
+    fields = {
+        "title": values["name"],
+        "place": values["location"],
+        "starts_at": values["starts_at"],
+        "ends_at": values["ends_at"],
+        "content": values["notes"],
+        "title_pinyin": full,
+        "title_initials": initials,
+    }
     if event is None:
         report.events_added += 1
         if write:
@@ -268,8 +304,15 @@ def _upsert_event(
 
 
 def add_event(
-    *, session: Session, actor: Actor, clock: Clock, title: str, place: str,
-    starts_at: datetime, ends_at: datetime | None = None, content: str | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    title: str,
+    place: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    content: str | None = None,
 ) -> Event:
     """An event on the estate (time, place, content) that the desk can answer about (D-23)."""
     require(actor, "import.run")
@@ -281,13 +324,26 @@ def add_event(
     if ends_at is not None and as_utc(ends_at) < as_utc(starts_at):
         raise InvalidInput(_("The event ends before it starts."), field="ends_at")
     full, initials = pinyin_keys(title)
-    event = Event(title=title, place=place, starts_at=as_utc(starts_at),
-                  ends_at=as_utc(ends_at) if ends_at else None, content=(content or "").strip() or None,
-                  title_pinyin=full, title_initials=initials)
+    event = Event(
+        title=title,
+        place=place,
+        starts_at=as_utc(starts_at),
+        ends_at=as_utc(ends_at) if ends_at else None,
+        content=(content or "").strip() or None,
+        title_pinyin=full,
+        title_initials=initials,
+    )
     session.add(event)
     session.flush()
-    audit.record(session=session, actor=actor, clock=clock, action="event.create", entity="event",
-                 entity_id=event.id, detail={"title": title})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="event.create",
+        entity="event",
+        entity_id=event.id,
+        detail={"title": title},
+    )
     return event
 
 
@@ -310,23 +366,45 @@ def get_entry(*, session: Session, kind: str, entry_id: int) -> EntryView:
         event = session.get(Event, entry_id)
         if event is None:
             raise NotFound(_("No event has the number {id}.").format(id=entry_id))
-        return EntryView(EVENT, event.id, event.title, event.place, "", "", event.content or "",
-                         event.starts_at, event.ends_at)
+        return EntryView(
+            EVENT,
+            event.id,
+            event.title,
+            event.place,
+            "",
+            "",
+            event.content or "",
+            event.starts_at,
+            event.ends_at,
+        )
     entry = session.get(DirectoryEntry, entry_id)
     if entry is None:
         raise NotFound(_("No directory entry has the number {id}.").format(id=entry_id))
-    return EntryView(str(entry.kind), entry.id, entry.name, entry.location or "", entry.phone or "",
-                     entry.hours or "", entry.notes or "")
-
+    return EntryView(
+        str(entry.kind),
+        entry.id,
+        entry.name,
+        entry.location or "",
+        entry.phone or "",
+        entry.hours or "",
+        entry.notes or "",
+    )
 
 
 # -- browsing the reference material by kind (D-23) ------------------------------------------
 PAST_EVENT = "past_event"
 # The order the desk pages through with one key: what callers ask most first.
-BROWSE_KINDS = (DirectoryKind.transport.value, DirectoryKind.bank.value, EVENT, PAST_EVENT,
-                DirectoryKind.phone.value, DirectoryKind.shop.value,
-                DirectoryKind.entertainment.value, DirectoryKind.service.value,
-                DirectoryKind.layout.value)
+BROWSE_KINDS = (
+    DirectoryKind.transport.value,
+    DirectoryKind.bank.value,
+    EVENT,
+    PAST_EVENT,
+    DirectoryKind.phone.value,
+    DirectoryKind.shop.value,
+    DirectoryKind.entertainment.value,
+    DirectoryKind.service.value,
+    DirectoryKind.layout.value,
+)
 BROWSE_LABELS = {EVENT: N_("events"), PAST_EVENT: N_("past events")}
 EVENT_STILL_ON = timedelta(days=1)  # an event that started less than a day ago is still "on"
 
@@ -336,42 +414,69 @@ def browse_label(kind: str) -> str:
 
 
 def _event_view(event: Event) -> EntryView:
-    return EntryView(EVENT, event.id, event.title, event.place, "", "", event.content or "",
-                     event.starts_at, event.ends_at)
+    return EntryView(
+        EVENT,
+        event.id,
+        event.title,
+        event.place,
+        "",
+        "",
+        event.content or "",
+        event.starts_at,
+        event.ends_at,
+    )
 
 
 def browse(*, session: Session, kind: str, now: datetime, limit: int = 300) -> list[EntryView]:
     """The entries of one kind, to read down the list: directory entries by name; events to
     come soonest first; past events (still findable) latest first."""
     if kind not in BROWSE_KINDS:
-        raise InvalidInput(_("Unknown kind of reference entry: {kind}.").format(kind=kind),
-                           field="kind")
+        raise InvalidInput(
+            _("Unknown kind of reference entry: {kind}.").format(kind=kind), field="kind"
+        )
     since = as_utc(now) - EVENT_STILL_ON
     if kind == EVENT:
-        rows = session.exec(select(Event).where(Event.starts_at >= since)
-                            .order_by(col(Event.starts_at), col(Event.id)).limit(limit))
+        rows = session.exec(
+            select(Event)
+            .where(Event.starts_at >= since)
+            .order_by(col(Event.starts_at), col(Event.id))
+            .limit(limit)
+        )
         return [_event_view(e) for e in rows]
     if kind == PAST_EVENT:
-        rows = session.exec(select(Event).where(Event.starts_at < since)
-                            .order_by(col(Event.starts_at).desc(), col(Event.id).desc())
-                            .limit(limit))
+        rows = session.exec(
+            select(Event)
+            .where(Event.starts_at < since)
+            .order_by(col(Event.starts_at).desc(), col(Event.id).desc())
+            .limit(limit)
+        )
         return [_event_view(e) for e in rows]
-    rows = session.exec(select(DirectoryEntry).where(DirectoryEntry.kind == kind)
-                        .order_by(col(DirectoryEntry.name_pinyin), col(DirectoryEntry.id))
-                        .limit(limit))
-    return [EntryView(str(e.kind), e.id, e.name, e.location or "", e.phone or "", e.hours or "",
-                      e.notes or "") for e in rows]
+    rows = session.exec(
+        select(DirectoryEntry)
+        .where(DirectoryEntry.kind == kind)
+        .order_by(col(DirectoryEntry.name_pinyin), col(DirectoryEntry.id))
+        .limit(limit)
+    )
+    return [
+        EntryView(
+            str(e.kind), e.id, e.name, e.location or "", e.phone or "", e.hours or "", e.notes or ""
+        )
+        for e in rows
+    ]
 
 
 def browse_counts(*, session: Session, now: datetime) -> dict[str, int]:
     """How many entries each kind holds (kinds with none are shown too, as 0)."""
     since = as_utc(now) - EVENT_STILL_ON
     counts = {kind: 0 for kind in BROWSE_KINDS}
-    for kind, n in session.exec(select(DirectoryEntry.kind, func.count())
-                                .group_by(DirectoryEntry.kind)):
+    for kind, n in session.exec(
+        select(DirectoryEntry.kind, func.count()).group_by(DirectoryEntry.kind)
+    ):
         counts[str(kind)] = n
-    counts[EVENT] = session.exec(select(func.count()).select_from(Event)
-                                 .where(Event.starts_at >= since)).one()
-    counts[PAST_EVENT] = session.exec(select(func.count()).select_from(Event)
-                                      .where(Event.starts_at < since)).one()
+    counts[EVENT] = session.exec(
+        select(func.count()).select_from(Event).where(Event.starts_at >= since)
+    ).one()
+    counts[PAST_EVENT] = session.exec(
+        select(func.count()).select_from(Event).where(Event.starts_at < since)
+    ).one()
     return counts

@@ -77,9 +77,7 @@ class Advice(StrEnum):
 ADVICE_TEXT = {
     Advice.done: N_("Call transferred."),
     Advice.try_again: N_("No answer yet: try again, or take a message."),
-    Advice.offer_message: N_(
-        "Do not give out their number: offer to take a message for them."
-    ),
+    Advice.offer_message: N_("Do not give out their number: offer to take a message for them."),
     Advice.apologise: N_(
         "Not reached after several tries: apologise, explain, and take a message or the "
         "inquirer's contact."
@@ -130,8 +128,10 @@ def contact_problem(text: str | None) -> str | None:
     one; the form asks before closing so nothing typed is lost."""
     if looks_like_contact(" ".join((text or "").split())):
         return None
-    return _("The inquirer's contact is a phone number or at least {n} letters or digits "
-             "(WeChat ID, e-mail ...).").format(n=CONTACT_MIN_CHARS)
+    return _(
+        "The inquirer's contact is a phone number or at least {n} letters or digits "
+        "(WeChat ID, e-mail ...)."
+    ).format(n=CONTACT_MIN_CHARS)
 
 
 def _text(value: str | None, limit: int, field: str, label: str) -> str:
@@ -184,8 +184,9 @@ def open_inquiry(
     try:
         outcome = InquiryOutcome(inquiry_in.outcome) if inquiry_in.outcome else None
     except ValueError:
-        raise InvalidInput(_("Unknown outcome: {outcome}.").format(outcome=inquiry_in.outcome),
-                           field="outcome") from None
+        raise InvalidInput(
+            _("Unknown outcome: {outcome}.").format(outcome=inquiry_in.outcome), field="outcome"
+        ) from None
     inquiry = Inquiry(
         channel=channel,
         topic=_text(inquiry_in.topic, 256, "topic", _("The topic")),
@@ -201,7 +202,11 @@ def open_inquiry(
     session.add(inquiry)
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="inquiry.create", entity="inquiry",
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="inquiry.create",
+        entity="inquiry",
         entity_id=inquiry.id,
         detail={"channel": channel.value, "outcome": outcome.value if outcome else None},
     )
@@ -223,23 +228,33 @@ def _live():
 
 def count_attempts(session: Session, inquiry_id: int) -> int:
     return session.exec(
-        select(func.count()).select_from(ContactAttempt).where(
-            ContactAttempt.inquiry_id == inquiry_id, _live()
-        )
+        select(func.count())
+        .select_from(ContactAttempt)
+        .where(ContactAttempt.inquiry_id == inquiry_id, _live())
     ).one()
 
 
 def live_attempts(session: Session, inquiry_id: int) -> list[ContactAttempt]:
     """The inquiry's tries as they stand (each correction in place of what it corrects),
     oldest first."""
-    return list(session.exec(
-        select(ContactAttempt).where(ContactAttempt.inquiry_id == inquiry_id, _live())
-        .order_by(ContactAttempt.at, ContactAttempt.id)))
+    return list(
+        session.exec(
+            select(ContactAttempt)
+            .where(ContactAttempt.inquiry_id == inquiry_id, _live())
+            .order_by(ContactAttempt.at, ContactAttempt.id)
+        )
+    )
 
 
 def correct_attempt(
-    *, session: Session, actor: Actor, clock: Clock, attempt_id: int,
-    outcome: ContactOutcome | str, reason: str, settings: Settings | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    attempt_id: int,
+    outcome: ContactOutcome | str,
+    reason: str,
+    settings: Settings | None = None,
 ) -> ContactStatus:
     """A contact try recorded with the wrong outcome (an unintended "transferred") is
     corrected by a new try pointing at it, with the reason; the original is kept as it was,
@@ -261,51 +276,76 @@ def correct_attempt(
     original = lock_row(session, ContactAttempt, attempt_id)
     if original is None:
         raise NotFound(_("No contact try has the number {id}.").format(id=attempt_id))
-    later = session.exec(select(ContactAttempt.id).where(
-        ContactAttempt.corrects_id == attempt_id)).first()
+    later = session.exec(
+        select(ContactAttempt.id).where(ContactAttempt.corrects_id == attempt_id)
+    ).first()
     if later is not None:
-        raise InvalidInput(_("This try was corrected already (try {m}); correct that one "
-                             "instead.").format(m=later))
+        raise InvalidInput(
+            _("This try was corrected already (try {m}); correct that one instead.").format(m=later)
+        )
     if ContactOutcome(original.outcome) is outcome:
-        raise InvalidInput(_("That is the outcome recorded; choose the one that happened."),
-                           field="outcome")
+        raise InvalidInput(
+            _("That is the outcome recorded; choose the one that happened."), field="outcome"
+        )
     inquiry = _get(session, original.inquiry_id)
-    correction = ContactAttempt(inquiry_id=inquiry.id, at=as_utc(clock.now()), outcome=outcome,
-                                user_id=actor.user_id, corrects_id=original.id, reason=reason)
+    correction = ContactAttempt(
+        inquiry_id=inquiry.id,
+        at=as_utc(clock.now()),
+        outcome=outcome,
+        user_id=actor.user_id,
+        corrects_id=original.id,
+        reason=reason,
+    )
     session.add(correction)
     was = ContactOutcome(original.outcome)
     if was is ContactOutcome.transferred and inquiry.outcome == InquiryOutcome.transferred:
         inquiry.outcome = None  # the call was not put through: the inquiry is open again
-    if outcome is ContactOutcome.transferred and inquiry.outcome in (None,
-                                                                     InquiryOutcome.not_found):
+    if outcome is ContactOutcome.transferred and inquiry.outcome in (
+        None,
+        InquiryOutcome.not_found,
+    ):
         inquiry.outcome = InquiryOutcome.transferred
     session.add(inquiry)
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="inquiry.contact_correct",
-        entity="inquiry", entity_id=inquiry.id,
-        detail={"attempt": original.id, "correction": correction.id, "from": was.value,
-                "to": outcome.value, "reason": reason},
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="inquiry.contact_correct",
+        entity="inquiry",
+        entity_id=inquiry.id,
+        detail={
+            "attempt": original.id,
+            "correction": correction.id,
+            "from": was.value,
+            "to": outcome.value,
+            "reason": reason,
+        },
     )
     attempts, unanswered = _tries(session, inquiry.id)
     tries = (settings or Settings()).inquiry_tries
-    return ContactStatus(inquiry.id, attempts, outcome,
-                         advise(attempts, outcome, unanswered, tries))
+    return ContactStatus(
+        inquiry.id, attempts, outcome, advise(attempts, outcome, unanswered, tries)
+    )
 
 
 def _tries(session: Session, inquiry_id: int) -> tuple[int, int]:
     """(live tries, live tries nobody answered) of an inquiry: what `advise` goes by."""
     unanswered = session.exec(
-        select(func.count()).select_from(ContactAttempt).where(
+        select(func.count())
+        .select_from(ContactAttempt)
+        .where(
             ContactAttempt.inquiry_id == inquiry_id,
-            ContactAttempt.outcome == ContactOutcome.no_answer, _live(),
+            ContactAttempt.outcome == ContactOutcome.no_answer,
+            _live(),
         )
     ).one()
     return count_attempts(session, inquiry_id), unanswered
 
 
-def advise(attempts: int, last: ContactOutcome, unanswered: int,
-           tries: int = ATTEMPTS_BEFORE_MESSAGE) -> Advice:
+def advise(
+    attempts: int, last: ContactOutcome, unanswered: int, tries: int = ATTEMPTS_BEFORE_MESSAGE
+) -> Advice:
     """The next step after an attempt (D-20 to D-22)."""
     if last is ContactOutcome.transferred:
         return Advice.done
@@ -317,7 +357,12 @@ def advise(attempts: int, last: ContactOutcome, unanswered: int,
 
 
 def record_attempt(
-    *, session: Session, actor: Actor, clock: Clock, inquiry_id: int, outcome: ContactOutcome | str,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    inquiry_id: int,
+    outcome: ContactOutcome | str,
     settings: Settings | None = None,
 ) -> ContactStatus:
     """Record one attempt to reach the person asked for, and say what to do next."""
@@ -345,12 +390,18 @@ def record_attempt(
     session.flush()
     attempts, unanswered = _tries(session, inquiry.id)
     audit.record(
-        session=session, actor=actor, clock=clock, action="inquiry.contact", entity="inquiry",
-        entity_id=inquiry.id, detail={"outcome": outcome.value, "attempt": attempts},
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="inquiry.contact",
+        entity="inquiry",
+        entity_id=inquiry.id,
+        detail={"outcome": outcome.value, "attempt": attempts},
     )
     tries = (settings or Settings()).inquiry_tries
-    return ContactStatus(inquiry.id, attempts, outcome,
-                         advise(attempts, outcome, unanswered, tries))
+    return ContactStatus(
+        inquiry.id, attempts, outcome, advise(attempts, outcome, unanswered, tries)
+    )
 
 
 def close_inquiry(
@@ -374,12 +425,14 @@ def close_inquiry(
     try:
         outcome = InquiryOutcome(outcome)
     except ValueError:
-        raise InvalidInput(_("Unknown outcome: {outcome}.").format(outcome=outcome),
-                           field="outcome") from None
+        raise InvalidInput(
+            _("Unknown outcome: {outcome}.").format(outcome=outcome), field="outcome"
+        ) from None
     inquiry = _get(session, inquiry_id)
     if inquiry.outcome == outcome and (topic is None or topic.strip() == inquiry.topic):
-        raise InvalidInput(_("This inquiry is already closed that way; nothing was changed."),
-                           field="outcome")
+        raise InvalidInput(
+            _("This inquiry is already closed that way; nothing was changed."), field="outcome"
+        )
     contact = _text(inquirer_contact, 64, "inquirer_contact", _("The inquirer's contact"))
     problem = contact_problem(contact) if contact else None
     if problem:
@@ -401,8 +454,13 @@ def close_inquiry(
     if inquiry.inquirer_declined:
         detail["inquirer_declined"] = True
     audit.record(
-        session=session, actor=actor, clock=clock, action="inquiry.close", entity="inquiry",
-        entity_id=inquiry.id, detail=detail,
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="inquiry.close",
+        entity="inquiry",
+        entity_id=inquiry.id,
+        detail=detail,
     )
     return inquiry
 
@@ -417,13 +475,17 @@ def _check_given_up(session: Session, inquiry: Inquiry, tries: int) -> None:
     made = count_attempts(session, inquiry.id)
     if made < tries:
         raise InvalidInput(
-            _("Tried {made} of {tries} times: try again, or take a message or the inquirer's "
-              "contact, or record that the inquirer declined.").format(
-                made=made, tries=tries),
-            field="outcome")
+            _(
+                "Tried {made} of {tries} times: try again, or take a message or the inquirer's "
+                "contact, or record that the inquirer declined."
+            ).format(made=made, tries=tries),
+            field="outcome",
+        )
 
 
-def set_outcome_in_session(session: Session, inquiry_id: int | None, outcome: InquiryOutcome) -> None:
+def set_outcome_in_session(
+    session: Session, inquiry_id: int | None, outcome: InquiryOutcome
+) -> None:
     """Used by messages and promises in their own transaction: the inquiry ends with them."""
     if inquiry_id is None:
         return
@@ -452,8 +514,17 @@ def list_inquiries(
     if limit:
         stmt = stmt.limit(limit)
     return [
-        InquiryLine(row.id, row.at, str(row.channel), row.topic, row.inquirer, row.target_text,
-                    str(row.outcome) if row.outcome else None, n, operator)
+        InquiryLine(
+            row.id,
+            row.at,
+            str(row.channel),
+            row.topic,
+            row.inquirer,
+            row.target_text,
+            str(row.outcome) if row.outcome else None,
+            n,
+            operator,
+        )
         for row, n, operator in session.exec(stmt)
     ]
 

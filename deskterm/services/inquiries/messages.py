@@ -81,15 +81,17 @@ def take_message(
     require(actor, "messages.take")
     kind = message_in.for_kind or "other"
     if kind not in FOR_KINDS:
-        raise InvalidInput(_("Unknown kind of recipient: {kind}.").format(kind=kind),
-                           field="for_name")
+        raise InvalidInput(
+            _("Unknown kind of recipient: {kind}.").format(kind=kind), field="for_name"
+        )
     for_name = ""
     if message_in.for_id is not None and kind in ("resident", "company", "staff"):
         for_name = describe_target(session, kind, message_in.for_id)
         if not for_name:
             raise NotFound(_("The person the message is for is not on record any more."))
-    for_name = for_name or _line(message_in.for_name, 128, "for_name",
-                                 _("Say who the message is for."))
+    for_name = for_name or _line(
+        message_in.for_name, 128, "for_name", _("Say who the message is for.")
+    )
     text = (message_in.text or "").strip()
     if not text:
         raise InvalidInput(_("Write the message."), field="text")
@@ -111,7 +113,11 @@ def take_message(
     session.add(message)
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="message.create", entity="message",
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="message.create",
+        entity="message",
         entity_id=message.id,
         detail={"for_kind": kind, "for_id": message.for_id, "inquiry_id": message.inquiry_id},
     )
@@ -139,8 +145,10 @@ def deliver_message(
             )
             if message.delivered_at is not None
             else _("Another desk changed this message; it has been reloaded."),
-            changes={"delivered_at": (None, message.delivered_at),
-                     "delivered_how": (None, message.delivered_how)},
+            changes={
+                "delivered_at": (None, message.delivered_at),
+                "delivered_how": (None, message.delivered_how),
+            },
         )
     message.delivered_at = as_utc(clock.now())
     message.delivered_by = actor.user_id
@@ -149,8 +157,13 @@ def deliver_message(
     session.add(message)
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="message.deliver", entity="message",
-        entity_id=message.id, detail={"how": how},
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="message.deliver",
+        entity="message",
+        entity_id=message.id,
+        detail={"how": how},
     )
     return message
 
@@ -168,9 +181,22 @@ def _views(session: Session, *where, order=(), limit: int | None = None) -> list
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
-        MessageView(m.id, m.for_kind, m.for_name, m.from_name, m.from_contact, m.text,
-                    m.taken_at, taken_by, m.delivered_at, delivered_by, m.delivered_how,
-                    m.version, m.inquiry_id, m.for_id)
+        MessageView(
+            m.id,
+            m.for_kind,
+            m.for_name,
+            m.from_name,
+            m.from_contact,
+            m.text,
+            m.taken_at,
+            taken_by,
+            m.delivered_at,
+            delivered_by,
+            m.delivered_how,
+            m.version,
+            m.inquiry_id,
+            m.for_id,
+        )
         for m, taken_by, delivered_by in session.exec(stmt)
     ]
 
@@ -181,7 +207,10 @@ def list_undelivered(*, session: Session) -> list[MessageView]:
 
 
 def list_messages(
-    *, session: Session, since: datetime | None = None, include_delivered: bool = True,
+    *,
+    session: Session,
+    since: datetime | None = None,
+    include_delivered: bool = True,
     limit: int = 200,
 ) -> list[MessageView]:
     """Messages, waiting ones first, then the newest delivered ones."""
@@ -191,8 +220,12 @@ def list_messages(
     where = [Message.delivered_at.is_not(None)]
     if since is not None:
         where.append(Message.taken_at >= as_utc(since))
-    delivered = _views(session, *where, order=(Message.delivered_at.desc(), Message.id.desc()),
-                       limit=max(0, limit - len(waiting)))
+    delivered = _views(
+        session,
+        *where,
+        order=(Message.delivered_at.desc(), Message.id.desc()),
+        limit=max(0, limit - len(waiting)),
+    )
     return (waiting + delivered)[:limit]
 
 

@@ -26,11 +26,15 @@ def repair_phones(session: Session, settings: Settings) -> list[DirectoryEntry]:
     names = [n for n in settings.repair_phone_names if n.strip()]
     if not names:
         return []
-    stmt = (select(DirectoryEntry)
-            .where(DirectoryEntry.kind == DirectoryKind.phone,
-                   col(DirectoryEntry.phone).is_not(None),
-                   or_(*(col(DirectoryEntry.name).contains(n.strip()) for n in names)))
-            .order_by(col(DirectoryEntry.name_pinyin), col(DirectoryEntry.id)))
+    stmt = (
+        select(DirectoryEntry)
+        .where(
+            DirectoryEntry.kind == DirectoryKind.phone,
+            col(DirectoryEntry.phone).is_not(None),
+            or_(*(col(DirectoryEntry.name).contains(n.strip()) for n in names)),
+        )
+        .order_by(col(DirectoryEntry.name_pinyin), col(DirectoryEntry.id))
+    )
     return list(session.exec(stmt))
 
 
@@ -42,18 +46,22 @@ def repair_notice(session: Session, settings: Settings) -> list[str]:
         _("Where and when to report repairs"),
         _("Report at: {place}").format(place=place),
         _("Hours: {hours}; urgent repairs at any time by phone.").format(
-            hours=settings.repair_report_hours),
+            hours=settings.repair_report_hours
+        ),
     ]
     phones = repair_phones(session, settings)
     for entry in phones:
-        lines.append(_("Phone: {name} {phone}").format(name=entry.name, phone=entry.phone)
-                     + (f" ({entry.hours})" if entry.hours else ""))
+        lines.append(
+            _("Phone: {name} {phone}").format(name=entry.name, phone=entry.phone)
+            + (f" ({entry.hours})" if entry.hours else "")
+        )
     if not phones:
         lines.append(_("Phone: ask at the desk."))
     lines += [
-        _("Urgent repairs (danger, power or water cut, burst pipe, lift failure ...): "
-          "on site within {onsite}, repaired within {fix}.").format(
-            onsite=_span(sla.urgent_onsite_minutes), fix=_span(sla.urgent_fix_minutes)),
+        _(
+            "Urgent repairs (danger, power or water cut, burst pipe, lift failure ...): "
+            "on site within {onsite}, repaired within {fix}."
+        ).format(onsite=_span(sla.urgent_onsite_minutes), fix=_span(sla.urgent_fix_minutes)),
         _("General repairs: repaired within {fix}.").format(fix=_span(sla.general_fix_minutes)),
         _("Repairs are under warranty for {n} months.").format(n=settings.warranty_months),
     ]

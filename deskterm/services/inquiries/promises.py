@@ -66,7 +66,9 @@ class PromiseView:
     inquiry_id: int | None
 
 
-def promise_state(due_at: datetime, answered_at: datetime | None, now: datetime, tz: str) -> PromiseState:
+def promise_state(
+    due_at: datetime, answered_at: datetime | None, now: datetime, tz: str
+) -> PromiseState:
     """Overdue once the due time has passed; due today when it falls on the desk's today."""
     if answered_at is not None:
         return PromiseState.answered
@@ -94,8 +96,17 @@ def parse_due(text: str, *, now: datetime, tz: str) -> datetime:
     due: datetime | None = None
     if match := _REL.match(value):
         amount, unit = int(match.group(1)), match.group(2).lower()
-        minutes = {"m": 1, "min": 1, "分钟": 1, "分": 1, "h": 60, "小时": 60, "时": 60,
-                   "d": 1440, "天": 1440}[unit]
+        minutes = {
+            "m": 1,
+            "min": 1,
+            "分钟": 1,
+            "分": 1,
+            "h": 60,
+            "小时": 60,
+            "时": 60,
+            "d": 1440,
+            "天": 1440,
+        }[unit]
         due = as_utc(now) + timedelta(minutes=amount * minutes)
     elif match := _TODAY.match(value):
         due = _at(local_now.date(), match.group(1), match.group(2), zone)
@@ -149,8 +160,9 @@ def make_promise(
     promise = PromisedReply(
         question=question,
         asked_by=_line(promise_in.asked_by, 64, "asked_by", _("Say who asked.")),
-        contact=_line(promise_in.contact, 64, "contact",
-                      _("Say how to reach them with the answer.")),
+        contact=_line(
+            promise_in.contact, 64, "contact", _("Say how to reach them with the answer.")
+        ),
         due_at=as_utc(promise_in.due_at),
         inquiry_id=promise_in.inquiry_id,
         created_at=as_utc(clock.now()),
@@ -161,8 +173,12 @@ def make_promise(
     session.add(promise)
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="promise.create",
-        entity="promised_reply", entity_id=promise.id,
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="promise.create",
+        entity="promised_reply",
+        entity_id=promise.id,
         detail={"due_at": promise.due_at, "inquiry_id": promise.inquiry_id},
     )
     return promise
@@ -195,8 +211,12 @@ def answer_promise(
     session.add(promise)
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="promise.answer",
-        entity="promised_reply", entity_id=promise.id,
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="promise.answer",
+        entity="promised_reply",
+        entity_id=promise.id,
         detail={"late": promise.answered_at > promise.due_at},
     )
     return promise
@@ -217,17 +237,34 @@ def _views(
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
-        PromiseView(p.id, p.question, p.asked_by, p.contact, p.due_at, p.created_at, made_by,
-                    p.answered_at, answered_by, p.answer,
-                    promise_state(p.due_at, p.answered_at, now, tz), p.version, p.inquiry_id)
+        PromiseView(
+            p.id,
+            p.question,
+            p.asked_by,
+            p.contact,
+            p.due_at,
+            p.created_at,
+            made_by,
+            p.answered_at,
+            answered_by,
+            p.answer,
+            promise_state(p.due_at, p.answered_at, now, tz),
+            p.version,
+            p.inquiry_id,
+        )
         for p, made_by, answered_by in session.exec(stmt)
     ]
 
 
 def list_open_promises(*, session: Session, clock: Clock, tz: str) -> list[PromiseView]:
     """Promises not yet kept, soonest due first (overdue ones lead)."""
-    return _views(session, clock.now(), tz, PromisedReply.answered_at.is_(None),
-                  order=(PromisedReply.due_at, PromisedReply.id))
+    return _views(
+        session,
+        clock.now(),
+        tz,
+        PromisedReply.answered_at.is_(None),
+        order=(PromisedReply.due_at, PromisedReply.id),
+    )
 
 
 def list_promises(
@@ -235,9 +272,14 @@ def list_promises(
 ) -> list[PromiseView]:
     """Open promises first (soonest due), then the latest kept ones."""
     open_ones = list_open_promises(session=session, clock=clock, tz=tz)
-    kept = _views(session, clock.now(), tz, PromisedReply.answered_at.is_not(None),
-                  order=(PromisedReply.answered_at.desc(), PromisedReply.id.desc()),
-                  limit=answered_limit)
+    kept = _views(
+        session,
+        clock.now(),
+        tz,
+        PromisedReply.answered_at.is_not(None),
+        order=(PromisedReply.answered_at.desc(), PromisedReply.id.desc()),
+        limit=answered_limit,
+    )
     return open_ones + kept
 
 
@@ -251,8 +293,17 @@ def get_promise(*, session: Session, clock: Clock, tz: str, promise_id: int) -> 
 # -- calling back who asked (D-21: the desk's own call) ------------------------------------------
 _UNIT_TOKEN = re.compile(r"[0-9A-Za-z]+(?:\s*[-－]\s*[0-9A-Za-z]+)+")
 # Who asked says they are the unit's owner: "3-502业主", "业主 3-502", "owner of 3-502".
-_OWNER_WORDS = {"业主", "房主", "户主", "的业主", "业主本人", "owner", "the owner", "owner of",
-                "the owner of"}
+_OWNER_WORDS = {
+    "业主",
+    "房主",
+    "户主",
+    "的业主",
+    "业主本人",
+    "owner",
+    "the owner",
+    "owner of",
+    "the owner of",
+}
 NOBODY_ON_RECORD = N_("Nobody on record matches who asked: call them at the contact they gave.")
 
 
@@ -308,9 +359,11 @@ def asker_on_record(session: Session, *, promise_id: int) -> Asker | None:
     if name.casefold() in _OWNER_WORDS:
         if unit is None:
             return None
-        owners = session.exec(select(Resident.id).where(
-            Resident.unit_id == unit.id, Resident.active,
-            Resident.relation == "owner").limit(2)).all()
+        owners = session.exec(
+            select(Resident.id)
+            .where(Resident.unit_id == unit.id, Resident.active, Resident.relation == "owner")
+            .limit(2)
+        ).all()
         if len(owners) != 1:
             return None
         person = session.get(Resident, owners[0])
@@ -334,17 +387,20 @@ def _named_anywhere(session: Session, name: str) -> tuple[int | None, int | None
     """(resident_id, company_id) of the one active person or company on record with exactly
     this name, when no unit was given; (None, None) when none or more than one has it."""
     key = name.lower()
-    people = session.exec(select(Resident.id).where(
-        Resident.active, func.lower(Resident.name) == key).limit(2)).all()
-    firms = session.exec(select(Company.id).where(
-        Company.active, func.lower(Company.name) == key).limit(2)).all()
+    people = session.exec(
+        select(Resident.id).where(Resident.active, func.lower(Resident.name) == key).limit(2)
+    ).all()
+    firms = session.exec(
+        select(Company.id).where(Company.active, func.lower(Company.name) == key).limit(2)
+    ).all()
     if len(people) + len(firms) != 1:
         return None, None
     return (people[0], None) if people else (None, firms[0])
 
 
-def reveal_asker_phone(*, session: Session, actor: Actor, clock: Clock, promise_id: int,
-                       reason: str) -> str:
+def reveal_asker_phone(
+    *, session: Session, actor: Actor, clock: Clock, promise_id: int, reason: str
+) -> str:
     """The number on record of who asked, to call them back with the answer: shown inside the
     answer dialog, asked with a reason and audited by the one reveal of the desk
     (services.estate.residents.reveal_phone: who, whose, why, the inquiry; never the number)."""
@@ -353,5 +409,12 @@ def reveal_asker_phone(*, session: Session, actor: Actor, clock: Clock, promise_
     if asker is None:
         raise NotFound(_(NOBODY_ON_RECORD))
     promise = session.get(PromisedReply, promise_id)
-    return reveal_phone(session=session, actor=actor, clock=clock, kind=asker.kind,
-                        person_id=asker.id, reason=reason, inquiry_id=promise.inquiry_id)
+    return reveal_phone(
+        session=session,
+        actor=actor,
+        clock=clock,
+        kind=asker.kind,
+        person_id=asker.id,
+        reason=reason,
+        inquiry_id=promise.inquiry_id,
+    )

@@ -225,9 +225,25 @@ class Branch(IntEnum):
 _STR = String()
 
 
-def _row(branch: Branch, kind: HitKind, *, id, name, place=None, role=None, phone=None,
-         note=None, hours=None, at=None, unit_id=None, k0=None, k1=None, k2=None):
+def _row(
+    branch: Branch,
+    kind: HitKind,
+    *,
+    id,
+    name,
+    place=None,
+    role=None,
+    phone=None,
+    note=None,
+    hours=None,
+    at=None,
+    unit_id=None,
+    k0=None,
+    k1=None,
+    k2=None,
+):
     """One branch's SELECT list, the same shape in every branch (UNION ALL needs it)."""
+
     def text(value):
         return cast(null(), _STR) if value is None else value
 
@@ -251,9 +267,21 @@ def _row(branch: Branch, kind: HitKind, *, id, name, place=None, role=None, phon
 def _resident_branch(branch: Branch, key, where, dialect: str, limit: int):
     r, u = Resident, Unit
     stmt = (
-        select(*_row(branch, HitKind.resident, id=r.id, name=r.name, place=u.label,
-                     role=r.relation, phone=r.phone, note=r.note, unit_id=r.unit_id,
-                     k1=key, k2=r.id))
+        select(
+            *_row(
+                branch,
+                HitKind.resident,
+                id=r.id,
+                name=r.name,
+                place=u.label,
+                role=r.relation,
+                phone=r.phone,
+                note=r.note,
+                unit_id=r.unit_id,
+                k1=key,
+                k2=r.id,
+            )
+        )
         .select_from(r)
         .outerjoin(u, u.id == r.unit_id)
         .where(where, r.active.is_(True))
@@ -266,9 +294,20 @@ def _resident_branch(branch: Branch, key, where, dialect: str, limit: int):
 def _company_branch(where, limit: int, branch: Branch = Branch.company):
     c, u = Company, Unit
     return (
-        select(*_row(branch, HitKind.company, id=c.id, name=c.name, place=u.label,
-                     role=c.contact_name, phone=c.phone, unit_id=c.unit_id, k1=u.label,
-                     k2=c.id))
+        select(
+            *_row(
+                branch,
+                HitKind.company,
+                id=c.id,
+                name=c.name,
+                place=u.label,
+                role=c.contact_name,
+                phone=c.phone,
+                unit_id=c.unit_id,
+                k1=u.label,
+                k2=c.id,
+            )
+        )
         .select_from(c)
         .outerjoin(u, u.id == c.unit_id)
         .where(where, c.active.is_(True))
@@ -279,8 +318,17 @@ def _company_branch(where, limit: int, branch: Branch = Branch.company):
 
 def _staff_branch(where, limit: int):
     return (
-        select(*_row(Branch.staff, HitKind.staff, id=User.id, name=User.name, role=User.role,
-                     k1=User.name, k2=User.id))
+        select(
+            *_row(
+                Branch.staff,
+                HitKind.staff,
+                id=User.id,
+                name=User.name,
+                role=User.role,
+                k1=User.name,
+                k2=User.id,
+            )
+        )
         .where(where, User.active.is_(True))
         .order_by(User.name, User.id)
         .limit(limit + 1)
@@ -290,9 +338,21 @@ def _staff_branch(where, limit: int):
 def _directory_branch(where, limit: int):
     d = DirectoryEntry
     return (
-        select(*_row(Branch.directory, HitKind.directory, id=d.id, name=d.name,
-                     place=d.location, role=d.kind, phone=d.phone, note=d.notes, hours=d.hours,
-                     k1=d.kind, k2=d.id))
+        select(
+            *_row(
+                Branch.directory,
+                HitKind.directory,
+                id=d.id,
+                name=d.name,
+                place=d.location,
+                role=d.kind,
+                phone=d.phone,
+                note=d.notes,
+                hours=d.hours,
+                k1=d.kind,
+                k2=d.id,
+            )
+        )
         .where(where)
         .order_by(d.kind, d.id)
         .limit(limit + 1)
@@ -302,8 +362,19 @@ def _directory_branch(where, limit: int):
 def _event_branch(where, limit: int):
     e = Event
     return (
-        select(*_row(Branch.event, HitKind.event, id=e.id, name=e.title, place=e.place,
-                     note=e.content, at=e.starts_at, k1=cast(e.id, _STR), k2=e.id))
+        select(
+            *_row(
+                Branch.event,
+                HitKind.event,
+                id=e.id,
+                name=e.title,
+                place=e.place,
+                note=e.content,
+                at=e.starts_at,
+                k1=cast(e.id, _STR),
+                k2=e.id,
+            )
+        )
         .where(where, e.starts_at >= bindparam("event_since", type_=UTCDateTime()))
         .order_by(e.starts_at, e.id)
         .limit(limit + 1)
@@ -323,9 +394,22 @@ def _unit_statement(dialect: str, *, with_building: bool):
         where = _prefix(u.number, "number", dialect)
         short, key = None, u.number
     people = (
-        select(*_row(Branch.unit_people, HitKind.resident, id=r.id, name=r.name, place=u.label,
-                     role=r.relation, phone=r.phone, note=r.note, unit_id=u.id, k0=short,
-                     k1=key, k2=r.id))
+        select(
+            *_row(
+                Branch.unit_people,
+                HitKind.resident,
+                id=r.id,
+                name=r.name,
+                place=u.label,
+                role=r.relation,
+                phone=r.phone,
+                note=r.note,
+                unit_id=u.id,
+                k0=short,
+                k1=key,
+                k2=r.id,
+            )
+        )
         .select_from(u)
         .outerjoin(r, and_(r.unit_id == u.id, r.active.is_(True)))
         .where(where)
@@ -333,9 +417,21 @@ def _unit_statement(dialect: str, *, with_building: bool):
         .limit(UNIT_LIMIT + 1)
     )
     companies = (
-        select(*_row(Branch.unit_companies, HitKind.company, id=Company.id, name=Company.name,
-                     place=u.label, role=Company.contact_name, phone=Company.phone,
-                     unit_id=u.id, k0=short, k1=key, k2=Company.id))
+        select(
+            *_row(
+                Branch.unit_companies,
+                HitKind.company,
+                id=Company.id,
+                name=Company.name,
+                place=u.label,
+                role=Company.contact_name,
+                phone=Company.phone,
+                unit_id=u.id,
+                k0=short,
+                k1=key,
+                k2=Company.id,
+            )
+        )
         .select_from(u)
         .join(Company, Company.unit_id == u.id)
         .where(where, Company.active.is_(True))
@@ -349,21 +445,36 @@ def _unit_statement(dialect: str, *, with_building: bool):
 def _name_statement(dialect: str):
     r = Resident
     branches = [
-        _resident_branch(Branch.name_start, r.name, _prefix(r.name, "term", dialect), dialect,
-                         RESIDENT_LIMIT),
-        _resident_branch(Branch.name_after_1, r.name_after_1,
-                         _prefix(r.name_after_1, "term", dialect), dialect, RESIDENT_LIMIT),
-        _resident_branch(Branch.name_after_2, r.name_after_2,
-                         _prefix(r.name_after_2, "term", dialect), dialect, RESIDENT_LIMIT),
+        _resident_branch(
+            Branch.name_start, r.name, _prefix(r.name, "term", dialect), dialect, RESIDENT_LIMIT
+        ),
+        _resident_branch(
+            Branch.name_after_1,
+            r.name_after_1,
+            _prefix(r.name_after_1, "term", dialect),
+            dialect,
+            RESIDENT_LIMIT,
+        ),
+        _resident_branch(
+            Branch.name_after_2,
+            r.name_after_2,
+            _prefix(r.name_after_2, "term", dialect),
+            dialect,
+            RESIDENT_LIMIT,
+        ),
         _company_branch(_contains(Company.name, "term"), OTHER_LIMIT),
         _staff_branch(_contains(User.name, "term"), OTHER_LIMIT),
         _directory_branch(
-            or_(_contains(DirectoryEntry.name, "term"), _contains(DirectoryEntry.location, "term"),
-                _contains(DirectoryEntry.notes, "term")),
+            or_(
+                _contains(DirectoryEntry.name, "term"),
+                _contains(DirectoryEntry.location, "term"),
+                _contains(DirectoryEntry.notes, "term"),
+            ),
             OTHER_LIMIT,
         ),
-        _event_branch(or_(_contains(Event.title, "term"), _contains(Event.place, "term")),
-                      OTHER_LIMIT),
+        _event_branch(
+            or_(_contains(Event.title, "term"), _contains(Event.place, "term")), OTHER_LIMIT
+        ),
     ]
     return _union(*branches)
 
@@ -371,35 +482,62 @@ def _name_statement(dialect: str):
 def _pinyin_statement(dialect: str):
     r, c, d = Resident, Company, DirectoryEntry
     branches = [
-        _resident_branch(Branch.initials, r.name_initials,
-                         _prefix(r.name_initials, "term", dialect), dialect, RESIDENT_LIMIT),
-        _resident_branch(Branch.pinyin, r.name_pinyin, _prefix(r.name_pinyin, "term", dialect),
-                         dialect, RESIDENT_LIMIT),
+        _resident_branch(
+            Branch.initials,
+            r.name_initials,
+            _prefix(r.name_initials, "term", dialect),
+            dialect,
+            RESIDENT_LIMIT,
+        ),
+        _resident_branch(
+            Branch.pinyin,
+            r.name_pinyin,
+            _prefix(r.name_pinyin, "term", dialect),
+            dialect,
+            RESIDENT_LIMIT,
+        ),
         # A company is said by its own name, often without the city it starts with
         # (杭州康宁制药: "kn", "kangning"), so its keys match from the start or after the
         # first two characters; matching anywhere inside would let "zs" find 建筑设计.
-        _company_branch(or_(_prefix_like(c.name_initials, "term"),
-                            c.name_initials.like(bindparam("term_after_city"), escape="\\"),
-                            _prefix_like(c.name_pinyin, "term"),
-                            and_(bindparam("long_ok", type_=Boolean()),
-                                 _contains(c.name_pinyin, "term"))), OTHER_LIMIT),
+        _company_branch(
+            or_(
+                _prefix_like(c.name_initials, "term"),
+                c.name_initials.like(bindparam("term_after_city"), escape="\\"),
+                _prefix_like(c.name_pinyin, "term"),
+                and_(bindparam("long_ok", type_=Boolean()), _contains(c.name_pinyin, "term")),
+            ),
+            OTHER_LIMIT,
+        ),
         # Staff names have no stored pinyin: every active account comes back (a desk has
         # dozens) and is matched in Python; see _staff_matches.
         _staff_branch(true(), STAFF_SCAN_LIMIT),
-        _directory_branch(or_(_prefix_like(d.name_initials, "term"),
-                              _prefix_like(d.name_pinyin, "term"),
-                              and_(bindparam("long_ok", type_=Boolean()),
-                                   _contains(d.name_pinyin, "term")),
-                              _contains(d.name, "term")), OTHER_LIMIT),
-        _event_branch(or_(_prefix_like(Event.title_initials, "term"),
-                          _prefix_like(Event.title_pinyin, "term"),
-                          # an event's name often starts with 社区/小区: from 4 letters on
-                          # its keys match inside too (zqwh finds 社区中秋晚会)
-                          and_(bindparam("long_ok", type_=Boolean()),
-                               or_(_contains(Event.title_pinyin, "term"),
-                                   _contains(Event.title_initials, "term"))),
-                          _contains(Event.title, "term"), _contains(Event.place, "term")),
-                      OTHER_LIMIT),
+        _directory_branch(
+            or_(
+                _prefix_like(d.name_initials, "term"),
+                _prefix_like(d.name_pinyin, "term"),
+                and_(bindparam("long_ok", type_=Boolean()), _contains(d.name_pinyin, "term")),
+                _contains(d.name, "term"),
+            ),
+            OTHER_LIMIT,
+        ),
+        _event_branch(
+            or_(
+                _prefix_like(Event.title_initials, "term"),
+                _prefix_like(Event.title_pinyin, "term"),
+                # an event's name often starts with 社区/小区: from 4 letters on
+                # its keys match inside too (zqwh finds 社区中秋晚会)
+                and_(
+                    bindparam("long_ok", type_=Boolean()),
+                    or_(
+                        _contains(Event.title_pinyin, "term"),
+                        _contains(Event.title_initials, "term"),
+                    ),
+                ),
+                _contains(Event.title, "term"),
+                _contains(Event.place, "term"),
+            ),
+            OTHER_LIMIT,
+        ),
     ]
     return _union(*branches)
 
@@ -412,8 +550,9 @@ def _union(*branches):
     subqueries for that), listed by branch and then by each branch's own order."""
     parts = [select(*b.subquery().c) for b in branches]
     compound = union_all(*parts).subquery("hits")
-    return select(*compound.c).order_by(compound.c.branch, compound.c.k0, compound.c.k1,
-                                        compound.c.k2)
+    return select(*compound.c).order_by(
+        compound.c.branch, compound.c.k0, compound.c.k1, compound.c.k2
+    )
 
 
 _STATEMENTS: dict[tuple[str, str], object] = {}
@@ -434,11 +573,21 @@ def shape_statement(dialect: str, shape: str):
             stmt = _unit_statement(dialect, with_building=False)
         elif shape == "directory_phones":
             stmt = (
-                select(*_row(Branch.directory, HitKind.directory, id=DirectoryEntry.id,
-                             name=DirectoryEntry.name, place=DirectoryEntry.location,
-                             role=DirectoryEntry.kind, phone=DirectoryEntry.phone,
-                             note=DirectoryEntry.notes, hours=DirectoryEntry.hours,
-                             k1=DirectoryEntry.kind, k2=DirectoryEntry.id))
+                select(
+                    *_row(
+                        Branch.directory,
+                        HitKind.directory,
+                        id=DirectoryEntry.id,
+                        name=DirectoryEntry.name,
+                        place=DirectoryEntry.location,
+                        role=DirectoryEntry.kind,
+                        phone=DirectoryEntry.phone,
+                        note=DirectoryEntry.notes,
+                        hours=DirectoryEntry.hours,
+                        k1=DirectoryEntry.kind,
+                        k2=DirectoryEntry.id,
+                    )
+                )
                 .where(_digits_of(DirectoryEntry.phone).like(bindparam("digits_any")))
                 .order_by(DirectoryEntry.kind, DirectoryEntry.id)
             )
@@ -572,8 +721,11 @@ def _run(session: Session, shape: str, params: dict[str, object]) -> list[tuple]
     for name, process in prepared.processors.items():
         if name in values:
             values[name] = process(values[name])
-    args = (tuple(values[name] for name in prepared.positional)
-            if prepared.positional is not None else values)
+    args = (
+        tuple(values[name] for name in prepared.positional)
+        if prepared.positional is not None
+        else values
+    )
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(prepared.sql, args)
@@ -581,9 +733,16 @@ def _run(session: Session, shape: str, params: dict[str, object]) -> list[tuple]
     finally:
         cursor.close()
     if any(row[_AT_COLUMN] is not None for row in rows):
-        rows = [row if row[_AT_COLUMN] is None else
-                (*row[:_AT_COLUMN], _AT.process_result_value(row[_AT_COLUMN], prepared.dialect),
-                 *row[_AT_COLUMN + 1:]) for row in rows]
+        rows = [
+            row
+            if row[_AT_COLUMN] is None
+            else (
+                *row[:_AT_COLUMN],
+                _AT.process_result_value(row[_AT_COLUMN], prepared.dialect),
+                *row[_AT_COLUMN + 1 :],
+            )
+            for row in rows
+        ]
     return rows
 
 
@@ -645,8 +804,20 @@ def _collect(text: str, plan: Plan, rows) -> SearchResult:
         if phone:
             # An office's public number is shown (D-23); a person's only masked (D-21).
             phone = phone if kind is HitKind.directory else fast_mask(phone)
-        hits.append(Hit(kind, hit_id, name, place or "", role or "", phone or "", note or "",
-                        hours or "", at, unit_id))
+        hits.append(
+            Hit(
+                kind,
+                hit_id,
+                name,
+                place or "",
+                role or "",
+                phone or "",
+                note or "",
+                hours or "",
+                at,
+                unit_id,
+            )
+        )
     companies_at = {h.unit_id for h in hits if h.kind is HitKind.company}
     if companies_at:  # an office unit is shown through its company, not as empty
         hits = [h for h in hits if not (h.kind is HitKind.unit and h.unit_id in companies_at)]
@@ -663,5 +834,11 @@ def _phone_shape(plan: Plan) -> tuple[str, dict[str, object]]:
 def _phone_search(session: Session, text: str, plan: Plan, dialect: str) -> SearchResult:
     """A phone-number text finds no person (D-21); the directory's office numbers only."""
     result = _collect(text, plan, _run(session, *_phone_shape(plan)))
-    return SearchResult(text=text, plan=plan, hits=result.hits, more=result.more,
-                        phone_refused=True, counts=result.counts)
+    return SearchResult(
+        text=text,
+        plan=plan,
+        hits=result.hits,
+        more=result.more,
+        phone_refused=True,
+        counts=result.counts,
+    )

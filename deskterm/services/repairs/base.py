@@ -36,8 +36,11 @@ def plain(value: Any) -> Any:
 
 
 def load_order(session: Session, order_id: int, *, for_update: bool = False) -> RepairOrder:
-    order = (lock_row(session, RepairOrder, order_id) if for_update
-             else session.get(RepairOrder, order_id))
+    order = (
+        lock_row(session, RepairOrder, order_id)
+        if for_update
+        else session.get(RepairOrder, order_id)
+    )
     if order is None:
         raise NotFound(_("There is no repair order {id}.").format(id=order_id))
     return order
@@ -73,8 +76,9 @@ def describe_changes(changes: dict[str, tuple[Any, Any]]) -> str:
     return "; ".join(parts)
 
 
-def check_version(session: Session, order: RepairOrder, expected: int | None, *,
-                  overwrite: bool = False) -> None:
+def check_version(
+    session: Session, order: RepairOrder, expected: int | None, *, overwrite: bool = False
+) -> None:
     """Refuse a save started from an older version of the order (another desk saved since).
     `overwrite` (a details correction): saving again after that refusal goes on
     (services/overwrite.py)."""
@@ -86,10 +90,13 @@ def check_version(session: Session, order: RepairOrder, expected: int | None, *,
     what = describe_changes(changes) or _("it was changed")
     if overwrite:
         raise StaleEdit(
-            _("Another desk changed order {number} while you had it open ({changes}); nothing "
-              "of yours was saved. Save again to put what you typed over their change.").format(
-                number=order.number, changes=what),
-            changes=changes, current=seen(order))
+            _(
+                "Another desk changed order {number} while you had it open ({changes}); nothing "
+                "of yours was saved. Save again to put what you typed over their change."
+            ).format(number=order.number, changes=what),
+            changes=changes,
+            current=seen(order),
+        )
     raise StaleEdit(
         _(
             "Another desk changed order {number} while you had it open ({changes}); "
@@ -151,8 +158,13 @@ def apply_change(
     session.add(event)
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action=f"repair.{action}",
-        entity=ENTITY, entity_id=order.id, subject=order,
+        session=session,
+        actor=actor,
+        clock=clock,
+        action=f"repair.{action}",
+        entity=ENTITY,
+        entity_id=order.id,
+        subject=order,
         detail={"number": order.number, "changes": diff, "note": note, **(detail or {})},
     )
     return event

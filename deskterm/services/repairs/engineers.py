@@ -34,13 +34,17 @@ def resolve(session: Session, *, engineer_id: int | None = None, name: str = "")
     elif (name or "").strip():
         engineer = session.exec(select(Engineer).where(Engineer.name == name.strip())).first()
     else:
-        raise InvalidInput(_("Dispatch to whom? Choose an engineer from the list."),
-                           field="assignee")
+        raise InvalidInput(
+            _("Dispatch to whom? Choose an engineer from the list."), field="assignee"
+        )
     if engineer is None or not engineer.active:
         raise InvalidInput(
-            _("{name} is not on the list of engineers; choose one from the list (an admin or "
-              "supervisor adds engineers).").format(name=(name or "").strip() or engineer_id),
-            field="assignee")
+            _(
+                "{name} is not on the list of engineers; choose one from the list (an admin or "
+                "supervisor adds engineers)."
+            ).format(name=(name or "").strip() or engineer_id),
+            field="assignee",
+        )
     return engineer
 
 
@@ -49,13 +53,19 @@ def _clean(value: str, limit: int, field: str, message: str | None = None) -> st
     if message and not text:
         raise InvalidInput(message, field=field)
     if len(text) > limit:
-        raise InvalidInput(_("This field takes at most {n} characters.").format(n=limit),
-                           field=field)
+        raise InvalidInput(
+            _("This field takes at most {n} characters.").format(n=limit), field=field
+        )
     return text
 
 
 def add_engineer(
-    *, session: Session, actor: Actor, clock: Clock, name: str, trade: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    name: str,
+    trade: str = "",
     on_duty: bool = True,
 ) -> Engineer:
     """Add an engineer to the list. A name is compared as a person reads it (rules.text.
@@ -65,29 +75,48 @@ def add_engineer(
     who = " ".join(_clean(name, 64, "name", _("Enter the engineer's name.")).split())
     hidden = format_characters(who)
     if hidden:
-        raise InvalidInput(_("The name holds invisible characters ({chars}) that would make "
-                             "it look like another; type it again without them.").format(
-                                 chars=", ".join(hidden)), field="name")
+        raise InvalidInput(
+            _(
+                "The name holds invisible characters ({chars}) that would make "
+                "it look like another; type it again without them."
+            ).format(chars=", ".join(hidden)),
+            field="name",
+        )
     lock_name(session, "engineer.name")  # two desks adding LIU and liu: one after the other
     key = name_key(who)
     same = next((e for e in session.exec(select(Engineer)) if name_key(e.name) == key), None)
     if same is not None and same.name == who:
         raise InvalidInput(_("{name} is already on the list.").format(name=who), field="name")
     if same is not None:
-        raise InvalidInput(_("{name} is already on the list as {existing}: the same name "
-                             "written differently.").format(name=who, existing=same.name),
-                           field="name")
+        raise InvalidInput(
+            _(
+                "{name} is already on the list as {existing}: the same name written differently."
+            ).format(name=who, existing=same.name),
+            field="name",
+        )
     row = Engineer(name=who, trade=_clean(trade, 32, "trade"), on_duty=on_duty)
     session.add(row)
     session.flush()
-    audit.record(session=session, actor=actor, clock=clock, action="engineer.add",
-                 entity="engineer", entity_id=row.id, subject=row,
-                 detail={"name": row.name, "trade": row.trade, "on_duty": row.on_duty})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="engineer.add",
+        entity="engineer",
+        entity_id=row.id,
+        subject=row,
+        detail={"name": row.name, "trade": row.trade, "on_duty": row.on_duty},
+    )
     return row
 
 
 def set_on_duty(
-    *, session: Session, actor: Actor, clock: Clock, engineer_id: int, on_duty: bool,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    engineer_id: int,
+    on_duty: bool,
 ) -> Engineer:
     """Mark an engineer on or off duty (the desk sees who can come now)."""
     require(actor, "engineers.duty")
@@ -98,7 +127,14 @@ def set_on_duty(
         row.on_duty = on_duty
         session.add(row)
         session.flush()
-        audit.record(session=session, actor=actor, clock=clock, action="engineer.duty",
-                     entity="engineer", entity_id=row.id, subject=row,
-                     detail={"name": row.name, "on_duty": on_duty})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="engineer.duty",
+            entity="engineer",
+            entity_id=row.id,
+            subject=row,
+            detail={"name": row.name, "on_duty": on_duty},
+        )
     return row

@@ -82,8 +82,10 @@ def check_item(item: FeeItemIn) -> None:
     if max(item.labour_fen, item.materials_fen) > MAX_PRICE_FEN:  # a typing slip
         raise InvalidInput(_("A price is between 0 and 100000 yuan."), field="price")
     # the columns' limits and text rules, as the flush will check them (models/guard.py)
-    check_values(FeeScheduleItem, {"code": item.code.strip(), "name": item.name.strip(),
-                                   "unit": item.unit.strip()})
+    check_values(
+        FeeScheduleItem,
+        {"code": item.code.strip(), "name": item.name.strip(), "unit": item.unit.strip()},
+    )
 
 
 def add_schedule_version(
@@ -108,15 +110,18 @@ def add_schedule_version(
     count = 0
     for item, code in zip(items, codes, strict=True):
         check_item(item)
-        latest = lock_first(session,
+        latest = lock_first(
+            session,
             select(FeeScheduleItem)
             .where(FeeScheduleItem.code == code)
-            .order_by(FeeScheduleItem.valid_from.desc()))
+            .order_by(FeeScheduleItem.valid_from.desc()),
+        )
         if latest is not None:
             if latest.valid_from >= valid_from:
                 raise InvalidInput(
-                    _("Item {code} already has a version from {day}; a new one must start later.")
-                    .format(code=code, day=latest.valid_from.isoformat()),
+                    _(
+                        "Item {code} already has a version from {day}; a new one must start later."
+                    ).format(code=code, day=latest.valid_from.isoformat()),
                     field="valid_from",
                 )
             if latest.valid_to is None or latest.valid_to > valid_from:
@@ -124,8 +129,11 @@ def add_schedule_version(
                 session.add(latest)
         session.add(
             FeeScheduleItem(
-                code=code, name=item.name.strip(), unit=item.unit.strip(),
-                labour_fen=item.labour_fen, materials_fen=item.materials_fen,
+                code=code,
+                name=item.name.strip(),
+                unit=item.unit.strip(),
+                labour_fen=item.labour_fen,
+                materials_fen=item.materials_fen,
                 valid_from=valid_from,
             )
         )
@@ -139,8 +147,12 @@ def add_schedule_version(
                 retired += 1
     session.flush()
     audit.record(
-        session=session, actor=actor, clock=clock, action="fees.version",
-        entity="fee_schedule", entity_id=valid_from.isoformat(),
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="fees.version",
+        entity="fee_schedule",
+        entity_id=valid_from.isoformat(),
         detail={"items": count, "retired": retired, "codes": codes},
     )
     return count

@@ -32,11 +32,13 @@ MAX_QUANTITY = 10_000
 MAX_UNIT_FEN = 100_000_00  # 100,000 yuan: anything above is a typing slip
 
 
-def order_lines(session: Session, order_id: int, *,
-                for_update: bool = False) -> list[RepairFeeLine]:
+def order_lines(
+    session: Session, order_id: int, *, for_update: bool = False
+) -> list[RepairFeeLine]:
     """The fee lines of an order; `for_update`: loaded with the lock, to change them."""
-    stmt = select(RepairFeeLine).where(RepairFeeLine.order_id == order_id).order_by(
-        RepairFeeLine.id)
+    stmt = (
+        select(RepairFeeLine).where(RepairFeeLine.order_id == order_id).order_by(RepairFeeLine.id)
+    )
     return lock_rows(session, stmt) if for_update else list(session.exec(stmt))
 
 
@@ -52,7 +54,8 @@ def _quantity(quantity: int | Decimal | str) -> Decimal:
         value = None
     if value is None or not Decimal("0.01") <= value <= MAX_QUANTITY:
         raise InvalidInput(
-            _("The quantity is a number from 0.01 to 10000, like 1 or 1.5."), field="quantity")
+            _("The quantity is a number from 0.01 to 10000, like 1 or 1.5."), field="quantity"
+        )
     return value
 
 
@@ -60,8 +63,11 @@ def priced(labour_fen: int, materials_fen: int, quantity: Decimal) -> dict[str, 
     """The amounts of a line, each rounded to the fen: labour, materials and their sum."""
     labour = line_amount(labour_fen, quantity)
     materials = line_amount(materials_fen, quantity)
-    return {"labour_amount_fen": labour, "materials_amount_fen": materials,
-            "amount_fen": labour + materials}
+    return {
+        "labour_amount_fen": labour,
+        "materials_amount_fen": materials,
+        "amount_fen": labour + materials,
+    }
 
 
 def _price(fen: int, field: str) -> int:
@@ -70,7 +76,9 @@ def _price(fen: int, field: str) -> int:
     return fen
 
 
-def _open_for_fees(session: Session, actor: Actor, order_id: int, version: int | None) -> RepairOrder:
+def _open_for_fees(
+    session: Session, actor: Actor, order_id: int, version: int | None
+) -> RepairOrder:
     require(actor, "repairs.add_fee")
     order = load_order(session, order_id, for_update=True)
     check_version(session, order, version)
@@ -86,8 +94,12 @@ def fee_changed(order: RepairOrder) -> dict:
     a line reviewed, warranty work waived or charged again."""
     values: dict = {}
     if order.fee_accepted_at is not None:
-        values |= {"fee_accepted_at": None, "fee_accepted_by_name": None,
-                   "fee_accepted_fen": None, "fee_form_no": None}
+        values |= {
+            "fee_accepted_at": None,
+            "fee_accepted_by_name": None,
+            "fee_accepted_fen": None,
+            "fee_form_no": None,
+        }
     if order.settlement != Settlement.unpaid:
         values |= {"settlement": Settlement.unpaid, "settled_at": None, "receipt_no": None}
     return values
@@ -103,16 +115,33 @@ def _add_line(
     amount = format_yuan(line.amount_fen)
     note = f"{line.code or '-'} {line.description} x{format_quantity(line.quantity)} = {amount}"
     apply_change(
-        session=session, actor=actor, clock=clock, order=order, action="fee_add", values=values,
-        note=note, detail={"line_id": line.id, "review": str(line.review), "waived": line.waived,
-                           "amount_fen": line.amount_fen},
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="fee_add",
+        values=values,
+        note=note,
+        detail={
+            "line_id": line.id,
+            "review": str(line.review),
+            "waived": line.waived,
+            "amount_fen": line.amount_fen,
+        },
     )
     return line
 
 
 def add_fee_line(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, code: str, quantity: int | Decimal | str = 1,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    version: int | None,
+    code: str,
+    quantity: int | Decimal | str = 1,
 ) -> RepairFeeLine:
     """A schedule item at the price in force today (the desk's day); no review needed."""
     order = _open_for_fees(session, actor, order_id, version)
@@ -120,24 +149,41 @@ def add_fee_line(
     item = price_in_force(session=session, code=code, on=desk_day(clock, settings))
     if item is None:
         raise InvalidInput(
-            _("{code} is not on the fee schedule; add it as an item off the schedule "
-              "for the supervisor to review.").format(code=code.strip() or "?"),
+            _(
+                "{code} is not on the fee schedule; add it as an item off the schedule "
+                "for the supervisor to review."
+            ).format(code=code.strip() or "?"),
             field="code",
         )
     unit_price = item.labour_fen + item.materials_fen
     line = RepairFeeLine(
-        order_id=order.id, schedule_item_id=item.id, code=item.code, description=item.name,
-        unit=item.unit, quantity=quantity, unit_labour_fen=item.labour_fen,
-        unit_materials_fen=item.materials_fen, unit_price_fen=unit_price,
-        **priced(item.labour_fen, item.materials_fen, quantity), review=FeeReview.not_needed,
-        added_at=as_utc(clock.now()), added_by=actor.user_id,
+        order_id=order.id,
+        schedule_item_id=item.id,
+        code=item.code,
+        description=item.name,
+        unit=item.unit,
+        quantity=quantity,
+        unit_labour_fen=item.labour_fen,
+        unit_materials_fen=item.materials_fen,
+        unit_price_fen=unit_price,
+        **priced(item.labour_fen, item.materials_fen, quantity),
+        review=FeeReview.not_needed,
+        added_at=as_utc(clock.now()),
+        added_by=actor.user_id,
     )
     return _add_line(session, actor, clock, order, line)
 
 
 def add_offschedule_line(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
-    description: str, quantity: int | Decimal | str = 1, labour_fen: int = 0,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
+    description: str,
+    quantity: int | Decimal | str = 1,
+    labour_fen: int = 0,
     materials_fen: int = 0,
     unit: str = "",
 ) -> RepairFeeLine:
@@ -152,20 +198,36 @@ def add_offschedule_line(
     unit = (unit or "").strip()
     for text, limit, field in ((what, 128, "description"), (unit, 16, "unit")):
         if len(text) > limit:  # refused, never cut short (issue 9)
-            raise InvalidInput(_("This field takes at most {n} characters.").format(n=limit),
-                               field=field)
+            raise InvalidInput(
+                _("This field takes at most {n} characters.").format(n=limit), field=field
+            )
     line = RepairFeeLine(
-        order_id=order.id, code="", description=what, unit=unit,
-        quantity=quantity, unit_labour_fen=labour, unit_materials_fen=materials,
-        unit_price_fen=labour + materials, **priced(labour, materials, quantity),
-        review=FeeReview.pending, added_at=as_utc(clock.now()), added_by=actor.user_id,
+        order_id=order.id,
+        code="",
+        description=what,
+        unit=unit,
+        quantity=quantity,
+        unit_labour_fen=labour,
+        unit_materials_fen=materials,
+        unit_price_fen=labour + materials,
+        **priced(labour, materials, quantity),
+        review=FeeReview.pending,
+        added_at=as_utc(clock.now()),
+        added_by=actor.user_id,
     )
     return _add_line(session, actor, clock, order, line)
 
 
 def review_fee_line(
-    *, session: Session, actor: Actor, clock: Clock, line_id: int, approve: bool,
-    labour_fen: int | None = None, materials_fen: int | None = None, note: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    line_id: int,
+    approve: bool,
+    labour_fen: int | None = None,
+    materials_fen: int | None = None,
+    note: str = "",
 ) -> RepairFeeLine:
     """The engineering supervisor approves (at the proposed or a corrected price) or rejects."""
     require(actor, "repairs.review_fee")
@@ -184,8 +246,9 @@ def review_fee_line(
         if materials_fen is not None:
             line.unit_materials_fen = _price(materials_fen, "materials")
         line.unit_price_fen = line.unit_labour_fen + line.unit_materials_fen
-        for field, value in priced(line.unit_labour_fen, line.unit_materials_fen,
-                                   line.quantity).items():
+        for field, value in priced(
+            line.unit_labour_fen, line.unit_materials_fen, line.quantity
+        ).items():
             setattr(line, field, value)
     line.review = FeeReview.approved if approve else FeeReview.rejected
     line.review_note = note.strip() or None
@@ -195,8 +258,12 @@ def review_fee_line(
     session.flush()
     values = fee_changed(order)
     apply_change(
-        session=session, actor=actor, clock=clock, order=order,
-        action="fee_approve" if approve else "fee_reject", values=values,
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="fee_approve" if approve else "fee_reject",
+        values=values,
         note=f"{line.description} = {format_yuan(line.amount_fen)} {note.strip()}".strip(),
         detail={"line_id": line.id, "amount_fen": line.amount_fen},
     )
@@ -204,8 +271,14 @@ def review_fee_line(
 
 
 def accept_fee(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
-    accepted_by: str, form_no: str,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
+    accepted_by: str,
+    form_no: str,
 ) -> RepairOrder:
     """D-34: the reporter signs the paper form accepting the fee; record who, when, which form."""
     require(actor, "repairs.add_fee")
@@ -213,7 +286,9 @@ def accept_fee(
     check_version(session, order, version)
     require_status(order, OPEN_REPAIR_STATUSES, _("record a fee acceptance for it"))
     if order.scope != RepairScope.household:
-        raise InvalidInput(_("A public-facility repair is not charged to a reporter."), field="fees")
+        raise InvalidInput(
+            _("A public-facility repair is not charged to a reporter."), field="fees"
+        )
     fee = order_totals(session, order.id)
     if fee.pending_lines:
         raise InvalidInput(
@@ -230,12 +305,21 @@ def accept_fee(
         raise InvalidInput(_("Enter the number of the signed paper form."), field="fee_form_no")
     for text, limit, field in ((who, 64, "fee_accepted_by_name"), (form, 32, "fee_form_no")):
         if len(text) > limit:  # refused, never cut short (issue 9)
-            raise InvalidInput(_("This field takes at most {n} characters.").format(n=limit),
-                               field=field)
+            raise InvalidInput(
+                _("This field takes at most {n} characters.").format(n=limit), field=field
+            )
     apply_change(
-        session=session, actor=actor, clock=clock, order=order, action="fee_accept",
-        values={"fee_accepted_by_name": who, "fee_form_no": form,
-                "fee_accepted_at": as_utc(clock.now()), "fee_accepted_fen": fee.total_fen},
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="fee_accept",
+        values={
+            "fee_accepted_by_name": who,
+            "fee_form_no": form,
+            "fee_accepted_at": as_utc(clock.now()),
+            "fee_accepted_fen": fee.total_fen,
+        },
         note=format_yuan(fee.total_fen),
     )
     return order

@@ -53,11 +53,16 @@ def _norm(text: str | None) -> str:
 
 
 # -- reference look-ups the intake form needs --------------------------------------------------
-def list_categories(*, session: Session, scope: RepairScope | str | None = None) -> list[RepairCategory]:
+def list_categories(
+    *, session: Session, scope: RepairScope | str | None = None
+) -> list[RepairCategory]:
     """The D-30 categories a new order may choose (not retired), in list order; for a scope,
     those that apply to it."""
-    stmt = (select(RepairCategory).where(RepairCategory.active.is_(True))
-            .order_by(RepairCategory.sort, RepairCategory.code))
+    stmt = (
+        select(RepairCategory)
+        .where(RepairCategory.active.is_(True))
+        .order_by(RepairCategory.sort, RepairCategory.code)
+    )
     if scope:
         stmt = stmt.where(RepairCategory.scope.in_([str(getattr(scope, "value", scope)), "any"]))
     return list(session.exec(stmt))
@@ -118,12 +123,14 @@ def residents_of_unit(*, session: Session, unit_id: int) -> list[Resident]:
 def _category(session: Session, code: str) -> RepairCategory:
     category = session.get(RepairCategory, (code or "").strip())
     if category is None:
-        raise InvalidInput(
-            _("Choose a repair category from the list."), field="category_code"
-        )
+        raise InvalidInput(_("Choose a repair category from the list."), field="category_code")
     if not category.active:  # retired by an admin: orders that have it keep it
-        raise InvalidInput(_("The category {name} is no longer used; choose another from the "
-                             "list.").format(name=category_name(category)), field="category_code")
+        raise InvalidInput(
+            _("The category {name} is no longer used; choose another from the list.").format(
+                name=category_name(category)
+            ),
+            field="category_code",
+        )
     return category
 
 
@@ -131,14 +138,19 @@ def _repair_class(category: RepairCategory, order_in: RepairOrderCreate) -> Repa
     override = order_in.repair_class
     cats = [
         classes.Category(
-            category.code, category.name_zh, category.name_en,
+            category.code,
+            category.name_zh,
+            category.name_en,
             str(getattr(category.repair_class, "value", category.repair_class)),
-            category.scope, category.sort,
+            category.scope,
+            category.sort,
         )
     ]
     try:
         chosen = classes.classify(
-            category.code, cats, None if override is None else RepairClass(override).value,
+            category.code,
+            cats,
+            None if override is None else RepairClass(override).value,
             order_in.override_reason,
         )
     except ValueError:
@@ -174,21 +186,35 @@ def _check_warranty(
     does not link a repeat it was offered, the reason why."""
     if order_in.warranty_of_id is not None:
         previous = warranty_target(
-            session, settings, previous_id=order_in.warranty_of_id, scope=order_in.scope,
-            unit_id=order_in.unit_id, location=order_in.location,
-            category_code=order_in.category_code, now=now)
+            session,
+            settings,
+            previous_id=order_in.warranty_of_id,
+            scope=order_in.scope,
+            unit_id=order_in.unit_id,
+            location=order_in.location,
+            category_code=order_in.category_code,
+            now=now,
+        )
         return previous, None
     candidate = find_warranty_candidate(
-        session=session, settings=settings, now=now, category_code=order_in.category_code,
-        scope=order_in.scope, unit_id=order_in.unit_id, location=order_in.location)
+        session=session,
+        settings=settings,
+        now=now,
+        category_code=order_in.category_code,
+        scope=order_in.scope,
+        unit_id=order_in.unit_id,
+        location=order_in.location,
+    )
     if candidate is None:
         return None, None
     reason = (order_in.warranty_opt_out_reason or "").strip()
     if not reason:
         return candidate, None  # linked by default
     if len(reason) > 500:
-        raise InvalidInput(_("This field takes at most {n} characters.").format(n=500),
-                           field="warranty_opt_out_reason")
+        raise InvalidInput(
+            _("This field takes at most {n} characters.").format(n=500),
+            field="warranty_opt_out_reason",
+        )
     return None, reason
 
 
@@ -199,14 +225,17 @@ def reported_time(settings: Settings, value: datetime | None, now: datetime) -> 
         return now
     at = as_utc(value)
     if at > now + timedelta(minutes=1):
-        raise InvalidInput(_("The time it was reported cannot be in the future."),
-                           field="reported_at")
+        raise InvalidInput(
+            _("The time it was reported cannot be in the future."), field="reported_at"
+        )
     if at < now - timedelta(hours=settings.repair_backdate_hours):
         raise InvalidInput(
-            _("A report more than {hours} hours ago cannot be backdated; take it as reported "
-              "now and say when it was first reported in the fault.").format(
-                hours=settings.repair_backdate_hours),
-            field="reported_at")
+            _(
+                "A report more than {hours} hours ago cannot be backdated; take it as reported "
+                "now and say when it was first reported in the fault."
+            ).format(hours=settings.repair_backdate_hours),
+            field="reported_at",
+        )
     return min(at, now)
 
 
@@ -215,7 +244,9 @@ def appointment_after_deadline(appointment: datetime | None, fix_due: datetime) 
 
 
 def check_appointment(
-    appointment: datetime | None, fix_due: datetime, resident_chose_later: bool,
+    appointment: datetime | None,
+    fix_due: datetime,
+    resident_chose_later: bool,
     tz: str,
 ) -> bool:
     """An appointment after the fix deadline is refused unless the resident chose it; returns
@@ -223,10 +254,12 @@ def check_appointment(
     late = appointment_after_deadline(appointment, fix_due)
     if late and not resident_chose_later:
         raise InvalidInput(
-            _("The appointment is after the fix deadline ({due}); the deadline will be "
-              "missed. Save again if the resident chose this later time.").format(
-                due=as_utc(fix_due).astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M")),
-            field="appointment_at")
+            _(
+                "The appointment is after the fix deadline ({due}); the deadline will be "
+                "missed. Save again if the resident chose this later time."
+            ).format(due=as_utc(fix_due).astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M")),
+            field="appointment_at",
+        )
     return late
 
 
@@ -277,8 +310,12 @@ def create_repair_order(
             )
         if as_utc(order_in.appointment_at) <= now:
             raise InvalidInput(_("The appointment must be in the future."), field="appointment_at")
-        late_appointment = check_appointment(order_in.appointment_at, deadlines.fix_due,
-                                             order_in.resident_chose_later, settings.timezone)
+        late_appointment = check_appointment(
+            order_in.appointment_at,
+            deadlines.fix_due,
+            order_in.resident_chose_later,
+            settings.timezone,
+        )
     previous, opt_out = _check_warranty(session, settings, order_in, now)
     contact = order_in.reporter_contact.strip() or _resident_phone(session, order_in, reporter)
     overridden = repair_class != RepairClass(category.repair_class)
@@ -310,13 +347,22 @@ def create_repair_order(
     session.flush()
     session.add(
         RepairEvent(
-            order_id=order.id, at=now, user_id=actor.user_id, action="create",
-            from_status=None, to_status=RepairStatus.reported.value, version=order.version,
+            order_id=order.id,
+            at=now,
+            user_id=actor.user_id,
+            action="create",
+            from_status=None,
+            to_status=RepairStatus.reported.value,
+            version=order.version,
             note=order.override_reason or "",
         )
     )
     audit.record(
-        session=session, actor=actor, clock=clock, action="repair.create", entity=ENTITY,
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="repair.create",
+        entity=ENTITY,
         subject=order,
         detail={
             "number": order.number,

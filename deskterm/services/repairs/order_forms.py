@@ -62,11 +62,16 @@ def document_fields(
     if public:
         fields += [(_("Location / equipment"), o.location), (_("Reported by"), o.reporter_name)]
     else:
-        fields += [(_("Resident"), o.reporter_name), (_("Unit"), detail.place),
-                   (_("Phone"), contact)]
+        fields += [
+            (_("Resident"), o.reporter_name),
+            (_("Unit"), detail.place),
+            (_("Phone"), contact),
+        ]
     fields += [
-        (_("Category"), f"{category_name(detail.category, o.category_code)}"
-                        f" ({class_label(o.repair_class)})"),
+        (
+            _("Category"),
+            f"{category_name(detail.category, o.category_code)} ({class_label(o.repair_class)})",
+        ),
         (_("Scope and requirements") if public else _("Job description"), o.description),
     ]
     if o.appointment_at is not None:
@@ -94,23 +99,36 @@ def fee_rows(detail: OrderDetail) -> list[tuple[str, str, str, str, str]]:
         if line.waived:
             note = _("warranty: not charged")
         item = f"{line.code} {line.description}".strip()
-        rows.append((item, f"{format_quantity(line.quantity)} {line.unit}".strip(),
-                     format_yuan(line.unit_price_fen), format_yuan(line.amount_fen), note))
+        rows.append(
+            (
+                item,
+                f"{format_quantity(line.quantity)} {line.unit}".strip(),
+                format_yuan(line.unit_price_fen),
+                format_yuan(line.amount_fen),
+                note,
+            )
+        )
     return rows
 
 
 def totals_line(detail: OrderDetail) -> str:
     fee = detail.fee
     return _("Labour {labour}  Materials {materials}  Total {total} yuan").format(
-        labour=format_yuan(fee.labour_fen), materials=format_yuan(fee.materials_fen),
-        total=format_yuan(fee.total_fen))
+        labour=format_yuan(fee.labour_fen),
+        materials=format_yuan(fee.materials_fen),
+        total=format_yuan(fee.total_fen),
+    )
 
 
 def signatures(detail: OrderDetail) -> list[str]:
     if detail.order.scope == RepairScope.public:
         return [_("Received by (engineering)"), _("Accepted by"), _("Supervisor approval")]
-    return [_("Received by (engineering)"), _("Resident accepts the fee"),
-            _("Resident accepts the work"), _("Supervisor confirms")]
+    return [
+        _("Received by (engineering)"),
+        _("Resident accepts the fee"),
+        _("Resident accepts the work"),
+        _("Supervisor confirms"),
+    ]
 
 
 def order_text(detail: OrderDetail, settings: Settings, *, include_phone: bool = False) -> str:
@@ -140,14 +158,20 @@ def order_html(detail: OrderDetail, settings: Settings, *, include_phone: bool =
         f"<tr><th>{e(label)}</th><td>{to_html(value)}</td></tr>"
         for label, value in document_fields(detail, settings, include_phone=include_phone)
     )
-    fees = "".join(
-        "<tr>" + "".join(f"<td>{to_html(cell)}</td>" for cell in row) + "</tr>"
-        for row in fee_rows(detail)
-    ) or f"<tr><td colspan='5'>{e(_('none'))}</td></tr>"
-    signs = "".join(f"<p>{e(who)}: ____________ {e(_('Date'))}: ____________</p>"
-                    for who in signatures(detail))
-    heads = "".join(f"<th>{e(h)}</th>" for h in (_("Item"), _("Quantity"), _("Unit price"),
-                                                  _("Amount"), _("Note")))
+    fees = (
+        "".join(
+            "<tr>" + "".join(f"<td>{to_html(cell)}</td>" for cell in row) + "</tr>"
+            for row in fee_rows(detail)
+        )
+        or f"<tr><td colspan='5'>{e(_('none'))}</td></tr>"
+    )
+    signs = "".join(
+        f"<p>{e(who)}: ____________ {e(_('Date'))}: ____________</p>" for who in signatures(detail)
+    )
+    heads = "".join(
+        f"<th>{e(h)}</th>"
+        for h in (_("Item"), _("Quantity"), _("Unit price"), _("Amount"), _("Note"))
+    )
     return (
         "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
         f"<title>{e(detail.order.number)} {e(title)}</title>"

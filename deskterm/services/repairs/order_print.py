@@ -24,8 +24,15 @@ REVEAL_REASON_MAX = 200  # as for a reveal on screen (services/estate/residents.
 
 
 def render_order(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    fmt: str = "text", include_phone: bool = False, reason: str | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    fmt: str = "text",
+    include_phone: bool = False,
+    reason: str | None = None,
 ) -> tuple[str, str]:
     """(file name, document) of an order. The full phone (`include_phone`) is a reveal like any
     other: it needs a reason, and the reason is audited with it (issue 19)."""
@@ -36,18 +43,27 @@ def render_order(
         if not reason:
             raise InvalidInput(_("Say why the number is needed."), field="reason")
         if len(reason) > REVEAL_REASON_MAX:
-            raise InvalidInput(_("The reason is at most {n} characters.").format(n=REVEAL_REASON_MAX),
-                               field="reason")
+            raise InvalidInput(
+                _("The reason is at most {n} characters.").format(n=REVEAL_REASON_MAX),
+                field="reason",
+            )
     detail = get_order_detail(session=session, order_id=order_id)
     if detail is None:
         raise NotFound(_("There is no repair order {id}.").format(id=order_id))
     if include_phone:
-        audit.record(session=session, actor=actor, clock=clock, action="repair.phone_printed",
-                     entity="repair_order", entity_id=order_id,
-                     detail={"number": detail.order.number, "reason": reason})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="repair.phone_printed",
+            entity="repair_order",
+            entity_id=order_id,
+            detail={"number": detail.order.number, "reason": reason},
+        )
     if fmt == "html":
-        return f"{detail.order.number}.html", order_html(detail, settings,
-                                                          include_phone=include_phone)
+        return f"{detail.order.number}.html", order_html(
+            detail, settings, include_phone=include_phone
+        )
     return f"{detail.order.number}.txt", order_text(detail, settings, include_phone=include_phone)
 
 
@@ -63,6 +79,7 @@ def save_document(name: str, text: str, folder: Path | None = None) -> Path:
             private_dir(orders_folder(), own=True)
         write_private_text(target, text)  # 0600 in a 0700 folder: it may hold a phone
     except OSError as exc:
-        raise DeskError(_("Could not save {path}: {reason}").format(
-            path=target, reason=exc.strerror or exc)) from None
+        raise DeskError(
+            _("Could not save {path}: {reason}").format(path=target, reason=exc.strerror or exc)
+        ) from None
     return target

@@ -64,11 +64,17 @@ def governing_deadline(order: RepairOrder) -> tuple[datetime, str]:
 def order_state(order: RepairOrder, now: datetime, policy: SlaPolicy = SlaPolicy()) -> SlaState:
     """The worst state of the order's deadlines (met/missed once repaired)."""
     started = order.reopened_at or order.reported_at
-    states = [deadline_state(order.fix_due_at, now, started=started, done_at=order.repaired_at,
-                             policy=policy)]
+    states = [
+        deadline_state(
+            order.fix_due_at, now, started=started, done_at=order.repaired_at, policy=policy
+        )
+    ]
     if order.onsite_due_at is not None:
-        states.append(deadline_state(order.onsite_due_at, now, started=started,
-                                     done_at=order.arrived_at, policy=policy))
+        states.append(
+            deadline_state(
+                order.onsite_due_at, now, started=started, done_at=order.arrived_at, policy=policy
+            )
+        )
     for worst in (SlaState.OVERDUE, SlaState.MISSED, SlaState.NEAR, SlaState.OK):
         if worst in states:
             return worst
@@ -107,15 +113,20 @@ class BoardRow:
 def _overdue_clause(now: datetime):
     return or_(
         RepairOrder.fix_due_at < now,
-        and_(RepairOrder.onsite_due_at.is_not(None), RepairOrder.arrived_at.is_(None),
-             RepairOrder.onsite_due_at < now),
+        and_(
+            RepairOrder.onsite_due_at.is_not(None),
+            RepairOrder.arrived_at.is_(None),
+            RepairOrder.onsite_due_at < now,
+        ),
     )
 
 
 def count_overdue(*, session: Session, now: datetime) -> int:
     """Open orders past a deadline (on site or fixed): the number always shown in the header."""
-    stmt = select(func.count()).select_from(RepairOrder).where(
-        RepairOrder.status.in_(OPEN), _overdue_clause(as_utc(now))
+    stmt = (
+        select(func.count())
+        .select_from(RepairOrder)
+        .where(RepairOrder.status.in_(OPEN), _overdue_clause(as_utc(now)))
     )
     return int(session.exec(stmt).one())
 
@@ -144,14 +155,22 @@ def list_board(*, session: Session, now: datetime, settings: Settings) -> list[B
         due, kind = governing_deadline(order)
         board.append(
             BoardRow(
-                id=order.id, number=order.number, version=order.version,
+                id=order.id,
+                number=order.number,
+                version=order.version,
                 status=order.status.value if hasattr(order.status, "value") else order.status,
                 repair_class=str(getattr(order.repair_class, "value", order.repair_class)),
                 scope=str(getattr(order.scope, "value", order.scope)),
-                place=label or order.location, category_code=order.category_code,
-                category=category, assignee=order.assignee, due_at=due, due_kind=kind,
-                state=order_state(order, now, settings.sla), status_reason=order.status_reason,
-                fee_review_pending=order.id in pending, reopen_count=order.reopen_count,
+                place=label or order.location,
+                category_code=order.category_code,
+                category=category,
+                assignee=order.assignee,
+                due_at=due,
+                due_kind=kind,
+                state=order_state(order, now, settings.sla),
+                status_reason=order.status_reason,
+                fee_review_pending=order.id in pending,
+                reopen_count=order.reopen_count,
                 warranty=order.warranty_of_id is not None,
                 dispatch_late=dispatch_late(order, now, settings),
                 dispatch_due_at=dispatch_due(order, settings),
@@ -232,8 +251,13 @@ def find_order(*, session: Session, number: str) -> RepairOrder | None:
 
 
 def list_orders(
-    *, session: Session, since: datetime | None = None, until: datetime | None = None,
-    statuses: list[RepairStatus] | None = None, text: str | None = None, limit: int = 200,
+    *,
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    statuses: list[RepairStatus] | None = None,
+    text: str | None = None,
+    limit: int = 200,
 ) -> list[tuple[RepairOrder, str | None]]:
     """Orders (newest first) with their unit label, filtered by time, status or text."""
     stmt = select(RepairOrder, Unit.label).join(Unit, Unit.id == RepairOrder.unit_id, isouter=True)
@@ -246,9 +270,13 @@ def list_orders(
     if text and text.strip():
         like = f"%{text.strip()}%"
         stmt = stmt.where(
-            or_(RepairOrder.number.ilike(like), Unit.label.ilike(like),
-                RepairOrder.location.ilike(like), RepairOrder.reporter_name.ilike(like),
-                RepairOrder.description.ilike(like))
+            or_(
+                RepairOrder.number.ilike(like),
+                Unit.label.ilike(like),
+                RepairOrder.location.ilike(like),
+                RepairOrder.reporter_name.ilike(like),
+                RepairOrder.description.ilike(like),
+            )
         )
     stmt = stmt.order_by(RepairOrder.reported_at.desc(), RepairOrder.id.desc()).limit(limit)
     return [(order, label) for order, label in session.exec(stmt)]

@@ -43,8 +43,9 @@ def _start(session: Session, actor: Actor, order_id: int, version: int | None) -
 def _fits(text: str | None, limit: int, field: str) -> str:
     value = (text or "").strip()
     if len(value) > limit:
-        raise InvalidInput(_("This field takes at most {n} characters.").format(n=limit),
-                           field=field)
+        raise InvalidInput(
+            _("This field takes at most {n} characters.").format(n=limit), field=field
+        )
     return value
 
 
@@ -91,8 +92,15 @@ def fee_acceptance_blocker(order: RepairOrder, settings: Settings, fee: FeeTotal
 
 
 def set_estimate(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, days: Decimal | str | int, reason: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    version: int | None,
+    days: Decimal | str | int,
+    reason: str = "",
 ) -> RepairOrder:
     """The engineer's labour estimate in work-days (0.5, 2, 3.5); from quotation_days on,
     the job needs a quotation (D-34).
@@ -109,24 +117,42 @@ def set_estimate(
     except (TypeError, ValueError):
         value = None
     if value is None or not Decimal("0.01") <= value <= MAX_ESTIMATE_DAYS:
-        raise InvalidInput(_("The estimate is a number of work-days, like 0.5 or 2."),
-                           field="estimate_days")
+        raise InvalidInput(
+            _("The estimate is a number of work-days, like 0.5 or 2."), field="estimate_days"
+        )
     why = _fits(reason, 500, "estimate_reason")
     lowered = needs_quotation(order, settings) and value < settings.quotation_days
     if lowered and not why:
         raise InvalidInput(
-            _("Order {number} was a job of {days} work-days that needs a quotation: say why "
-              "the estimate is now under {limit}.").format(
-                number=order.number, days=format_quantity(order.estimate_days),
-                limit=settings.quotation_days), field="estimate_reason")
+            _(
+                "Order {number} was a job of {days} work-days that needs a quotation: say why "
+                "the estimate is now under {limit}."
+            ).format(
+                number=order.number,
+                days=format_quantity(order.estimate_days),
+                limit=settings.quotation_days,
+            ),
+            field="estimate_reason",
+        )
     values: dict = {"estimate_days": value}
     if value < settings.quotation_days:  # no quotation needed any more
-        values |= {"quote_fen": None, "quote_no": None, "quote_accepted_at": None,
-                   "quote_accepted_by_name": None}
-    apply_change(session=session, actor=actor, clock=clock, order=order,
-                 action="estimate_lower" if lowered else "estimate", values=values,
-                 note=why if lowered else "", force_event=lowered,
-                 detail={"quotation_skipped": True} if lowered else None)
+        values |= {
+            "quote_fen": None,
+            "quote_no": None,
+            "quote_accepted_at": None,
+            "quote_accepted_by_name": None,
+        }
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="estimate_lower" if lowered else "estimate",
+        values=values,
+        note=why if lowered else "",
+        force_event=lowered,
+        detail={"quotation_skipped": True} if lowered else None,
+    )
     return order
 
 
@@ -138,31 +164,59 @@ def quotation_skipped(events) -> str | None:
 
 
 def record_quotation(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, amount_fen: int, quote_no: str,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    version: int | None,
+    amount_fen: int,
+    quote_no: str,
 ) -> RepairOrder:
     """The quotation of a long job (amount, its number); a new one replaces an accepted one."""
     order = _start(session, actor, order_id, version)
     require_status(order, OPEN_REPAIR_STATUSES, _("quote it"))
     if not needs_quotation(order, settings):
         raise InvalidInput(
-            _("A quotation is for jobs of {days} work-days or more; record the estimate first.")
-            .format(days=settings.quotation_days), field="estimate_days")
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not \
-            0 < amount_fen <= 100_000_000:
+            _(
+                "A quotation is for jobs of {days} work-days or more; record the estimate first."
+            ).format(days=settings.quotation_days),
+            field="estimate_days",
+        )
+    if (
+        isinstance(amount_fen, bool)
+        or not isinstance(amount_fen, int)
+        or not 0 < amount_fen <= 100_000_000
+    ):
         raise InvalidInput(_("A quotation is between 0.01 and 1000000 yuan."), field="quote_fen")
     number = _fits(quote_no, 32, "quote_no")
     if not number:
         raise InvalidInput(_("Enter the number of the quotation."), field="quote_no")
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="quote",
-                 values={"quote_fen": amount_fen, "quote_no": number, "quote_accepted_at": None,
-                         "quote_accepted_by_name": None},
-                 note=format_yuan(amount_fen))
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="quote",
+        values={
+            "quote_fen": amount_fen,
+            "quote_no": number,
+            "quote_accepted_at": None,
+            "quote_accepted_by_name": None,
+        },
+        note=format_yuan(amount_fen),
+    )
     return order
 
 
 def accept_quotation(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
     accepted_by: str,
 ) -> RepairOrder:
     order = _start(session, actor, order_id, version)
@@ -171,17 +225,28 @@ def accept_quotation(
         raise InvalidInput(_("There is no quotation to accept on this order."), field="quote_fen")
     who = _fits(accepted_by, 64, "quote_accepted_by_name")
     if not who:
-        raise InvalidInput(_("Who accepted the quotation? Enter the name."),
-                           field="quote_accepted_by_name")
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="quote_accept",
-                 values={"quote_accepted_by_name": who,
-                         "quote_accepted_at": as_utc(clock.now())},
-                 note=format_yuan(order.quote_fen))
+        raise InvalidInput(
+            _("Who accepted the quotation? Enter the name."), field="quote_accepted_by_name"
+        )
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="quote_accept",
+        values={"quote_accepted_by_name": who, "quote_accepted_at": as_utc(clock.now())},
+        note=format_yuan(order.quote_fen),
+    )
     return order
 
 
 def set_cost_bearer(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
     bearer: CostBearer | str,
 ) -> RepairOrder:
     """Who bears the cost: the owner, the public maintenance fund, the property service fee
@@ -194,15 +259,30 @@ def set_cost_bearer(
     if order.scope == RepairScope.household and value == CostBearer.public_fund:
         raise InvalidInput(
             _("The public maintenance fund pays for common parts, not for a household repair."),
-            field="cost_bearer")
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="cost_bearer",
-                 values={"cost_bearer": value}, force_event=False)
+            field="cost_bearer",
+        )
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="cost_bearer",
+        values={"cost_bearer": value},
+        force_event=False,
+    )
     return order
 
 
 def settle_order(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, state: Settlement | str, receipt_no: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    version: int | None,
+    state: Settlement | str,
+    receipt_no: str = "",
     on: date | None = None,
 ) -> RepairOrder:
     """Record where the money stands: paid at the desk or sent to finance (with the receipt or
@@ -221,10 +301,13 @@ def settle_order(
         if fee.pending_lines:
             raise InvalidInput(
                 _("The fee is not final while an item waits for the supervisor's review."),
-                field="fees")
+                field="fees",
+            )
         if fee.total_fen <= 0:
-            raise InvalidInput(_("Nothing is charged on this order: there is nothing to settle."),
-                               field="settlement")
+            raise InvalidInput(
+                _("Nothing is charged on this order: there is nothing to settle."),
+                field="settlement",
+            )
         # D-34: money is taken for the fee the reporter accepted, never before (issue 21 #2).
         if (blocker := fee_acceptance_blocker(order, settings, fee)) is not None:
             raise InvalidInput(blocker, field="settlement")
@@ -241,6 +324,13 @@ def settle_order(
             if at > now:
                 at = now
         values = {"settlement": value, "settled_at": at, "receipt_no": receipt}
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="settle",
-                 values=values, note=format_yuan(fee.total_fen))
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="settle",
+        values=values,
+        note=format_yuan(fee.total_fen),
+    )
     return order

@@ -66,8 +66,15 @@ def _when(value: datetime | None, now: datetime, field: str, after: datetime | N
     return at
 
 
-def _start(session: Session, actor: Actor, order_id: int, version: int | None, action: str,
-           *, overwrite: bool = False) -> RepairOrder:
+def _start(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    version: int | None,
+    action: str,
+    *,
+    overwrite: bool = False,
+) -> RepairOrder:
     require(actor, action)
     order = load_order(session, order_id, for_update=True)
     check_version(session, order, version, overwrite=overwrite)
@@ -76,8 +83,15 @@ def _start(session: Session, actor: Actor, order_id: int, version: int | None, a
 
 # -- dispatch, arrival, repair ----------------------------------------------------------------
 def dispatch(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
-    engineer_id: int | None = None, assignee: str = "", note: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
+    engineer_id: int | None = None,
+    assignee: str = "",
+    note: str = "",
 ) -> RepairOrder:
     """Pass the order to an engineer of the list (D-36: at once); again to re-assign it.
 
@@ -90,21 +104,41 @@ def dispatch(
     values = {"assignee": engineer.name, "engineer_id": engineer.id}
     if order.status == S.reported:
         values |= {"status": S.dispatched, "dispatched_at": now}
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="dispatch",
-                 values=values, note=note.strip())
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="dispatch",
+        values=values,
+        note=note.strip(),
+    )
     return order
 
 
 def record_arrival(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
     arrived_at: datetime | None = None,
 ) -> RepairOrder:
     """The engineer is on site (the urgent 2-hour limit of D-31 is met or missed here)."""
     order = _start(session, actor, order_id, version, "repairs.update")
     require_status(order, (S.dispatched,), _("mark it on site"))
-    at = _when(arrived_at, as_utc(clock.now()), "arrived_at", order.dispatched_at or order.reported_at)
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="arrive",
-                 values={"status": S.on_site, "arrived_at": at})
+    at = _when(
+        arrived_at, as_utc(clock.now()), "arrived_at", order.dispatched_at or order.reported_at
+    )
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="arrive",
+        values={"status": S.on_site, "arrived_at": at},
+    )
     return order
 
 
@@ -121,8 +155,16 @@ def _fee_blocker(session: Session, order: RepairOrder, settings: Settings) -> st
 
 
 def mark_repaired(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, work_done: str, materials: str = "", repaired_at: datetime | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    version: int | None,
+    work_done: str,
+    materials: str = "",
+    repaired_at: datetime | None = None,
 ) -> RepairOrder:
     """Work done: the fix deadline is met or missed, and the callback (回访) falls due."""
     order = _start(session, actor, order_id, version, "repairs.update")
@@ -134,9 +176,17 @@ def mark_repaired(
     now = as_utc(clock.now())
     at = _when(repaired_at, now, "repaired_at", order.arrived_at)
     apply_change(
-        session=session, actor=actor, clock=clock, order=order, action="repair",
-        values={"status": S.repaired, "repaired_at": at, "work_done": work,
-                "materials": materials.strip() or None},
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="repair",
+        values={
+            "status": S.repaired,
+            "repaired_at": at,
+            "work_done": work,
+            "materials": materials.strip() or None,
+        },
     )
     if order.scope == RepairScope.household:
         _open_callback(session, actor, clock, settings, order, now)
@@ -155,42 +205,73 @@ def callback_due(
 ) -> datetime:
     """The setting `callback_due` decides, by class and category; a repair that came from a
     complaint (case 1) is called back before the shift ends by default."""
-    from_complaint = session.exec(select(ComplaintRepair.id).where(
-        ComplaintRepair.repair_id == order.id)).first() is not None
+    from_complaint = (
+        session.exec(
+            select(ComplaintRepair.id).where(ComplaintRepair.repair_id == order.id)
+        ).first()
+        is not None
+    )
     return callback_due_times.due_at(
-        session, actor, now, settings, kind=CALLBACK_SUBJECT, repair_class=str(order.repair_class),
-        category=order.category_code, from_complaint=from_complaint)
+        session,
+        actor,
+        now,
+        settings,
+        kind=CALLBACK_SUBJECT,
+        repair_class=str(order.repair_class),
+        category=order.category_code,
+        from_complaint=from_complaint,
+    )
 
 
 def _open_callback(
-    session: Session, actor: Actor, clock: Clock, settings: Settings, order: RepairOrder,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order: RepairOrder,
     now: datetime,
 ) -> Callback:
     """Put the order's callback in the shared queue (services.callbacks)."""
     return callbacks.schedule_callback(
-        session=session, actor=actor, clock=clock, subject_kind=CALLBACK_SUBJECT,
-        subject_id=order.id, due_at=callback_due(session, actor, order, now, settings),
+        session=session,
+        actor=actor,
+        clock=clock,
+        subject_kind=CALLBACK_SUBJECT,
+        subject_id=order.id,
+        due_at=callback_due(session, actor, order, now, settings),
     )
 
 
 def pending_callback(session: Session, order_id: int) -> Callback | None:
     return session.exec(
         select(Callback)
-        .where(Callback.subject_kind == CALLBACK_SUBJECT, Callback.subject_id == order_id,
-               Callback.done_at.is_(None))
+        .where(
+            Callback.subject_kind == CALLBACK_SUBJECT,
+            Callback.subject_id == order_id,
+            Callback.done_at.is_(None),
+        )
         .order_by(Callback.id.desc())
     ).first()
 
 
 def mark_called_back(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, callback_id: int | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    callback_id: int | None = None,
     result: CallbackResult | str | None = None,
 ) -> RepairOrder:
     """The callback of a repaired order is done (called by the callback queue as well)."""
     order = _start(session, actor, order_id, None, "callbacks.record")
     require_status(order, (S.repaired, S.accepted), _("record its callback"))
     apply_change(
-        session=session, actor=actor, clock=clock, order=order, action="called_back",
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="called_back",
         values={"status": S.called_back},
         note=str(getattr(result, "value", result) or ""),
         detail={"callback_id": callback_id},
@@ -199,8 +280,14 @@ def mark_called_back(
 
 
 def reopen_after_callback(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    callback_id: int | None = None, comment: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    callback_id: int | None = None,
+    comment: str = "",
 ) -> RepairOrder:
     """A dissatisfied callback reopens the order (counted in reopen_count).
 
@@ -211,25 +298,47 @@ def reopen_after_callback(
     order = _start(session, actor, order_id, None, "callbacks.record")
     require_status(order, DONE_REPAIR_STATUSES, _("reopen it"))
     now = as_utc(clock.now())
-    session.add(RepairAttempt(
-        order_id=order.id, attempt=order.reopen_count + 1,
-        started_at=order.reopened_at or order.reported_at, onsite_due_at=order.onsite_due_at,
-        fix_due_at=order.fix_due_at, assignee=order.assignee, dispatched_at=order.dispatched_at,
-        arrived_at=order.arrived_at, repaired_at=order.repaired_at,
-        appointment_after_deadline=order.appointment_after_deadline, ended_at=now,
-        outcome="reopened", note=comment.strip()[:2000],
-    ))
+    session.add(
+        RepairAttempt(
+            order_id=order.id,
+            attempt=order.reopen_count + 1,
+            started_at=order.reopened_at or order.reported_at,
+            onsite_due_at=order.onsite_due_at,
+            fix_due_at=order.fix_due_at,
+            assignee=order.assignee,
+            dispatched_at=order.dispatched_at,
+            arrived_at=order.arrived_at,
+            repaired_at=order.repaired_at,
+            appointment_after_deadline=order.appointment_after_deadline,
+            ended_at=now,
+            outcome="reopened",
+            note=comment.strip()[:2000],
+        )
+    )
     deadlines = deadlines_for(str(order.repair_class), now, settings.sla)
     apply_change(
-        session=session, actor=actor, clock=clock, order=order, action="reopen",
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="reopen",
         values={
-            "status": S.reported, "reopen_count": order.reopen_count + 1, "reopened_at": now,
-            "dispatched_at": None, "arrived_at": None, "repaired_at": None,
-            "accepted_at": None, "accepted_by_name": None, "closed_at": None,
-            "onsite_due_at": deadlines.onsite_due, "fix_due_at": deadlines.fix_due,
-            "appointment_at": None, "appointment_after_deadline": False,
+            "status": S.reported,
+            "reopen_count": order.reopen_count + 1,
+            "reopened_at": now,
+            "dispatched_at": None,
+            "arrived_at": None,
+            "repaired_at": None,
+            "accepted_at": None,
+            "accepted_by_name": None,
+            "closed_at": None,
+            "onsite_due_at": deadlines.onsite_due,
+            "fix_due_at": deadlines.fix_due,
+            "appointment_at": None,
+            "appointment_after_deadline": False,
         },
-        note=comment.strip(), detail={"callback_id": callback_id},
+        note=comment.strip(),
+        detail={"callback_id": callback_id},
     )
     return order
 
@@ -246,7 +355,12 @@ def callback_done(session: Session, order_id: int) -> bool:
 
 # -- the resident's acceptance, closing --------------------------------------------------------
 def record_acceptance(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
     accepted_by: str,
 ) -> RepairOrder:
     """The resident (or, for a public facility, the verifier) signs the work off."""
@@ -256,13 +370,19 @@ def record_acceptance(
     values = {"accepted_by_name": who, "accepted_at": as_utc(clock.now())}
     if order.status == S.repaired:  # signed after the callback: the status stays "called back"
         values["status"] = S.accepted
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="accept",
-                 values=values)
+    apply_change(
+        session=session, actor=actor, clock=clock, order=order, action="accept", values=values
+    )
     return order
 
 
 def close_order(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
     note: str = "",
 ) -> RepairOrder:
     """Close a household order once its callback is made; a public one once accepted (verified)."""
@@ -274,57 +394,113 @@ def close_order(
         if callback_done(session, order.id):
             allowed = (S.repaired, S.accepted, S.called_back)
     require_status(order, allowed, _("close it"))
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="close",
-                 values={"status": S.closed, "closed_at": as_utc(clock.now())}, note=note.strip())
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="close",
+        values={"status": S.closed, "closed_at": as_utc(clock.now())},
+        note=note.strip(),
+    )
     return order
 
 
 def cancel_order(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None, reason: str,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
+    reason: str,
 ) -> RepairOrder:
     order = _start(session, actor, order_id, version, "repairs.update")
     require_status(order, OPEN_REPAIR_STATUSES, _("cancel it"))
     why = _text(reason, "status_reason", _("Say why the order is cancelled."))
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="cancel",
-                 values={"status": S.cancelled, "status_reason": why,
-                         "closed_at": as_utc(clock.now()), "resume_status": None}, note=why)
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="cancel",
+        values={
+            "status": S.cancelled,
+            "status_reason": why,
+            "closed_at": as_utc(clock.now()),
+            "resume_status": None,
+        },
+        note=why,
+    )
     return order
 
 
 def hold_order(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None, reason: str,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
+    reason: str,
 ) -> RepairOrder:
     """Put an order on hold with a reason; its deadlines keep running on the board."""
     order = _start(session, actor, order_id, version, "repairs.update")
     require_status(order, (S.reported, S.dispatched, S.on_site), _("put it on hold"))
     why = _text(reason, "status_reason", _("Say why the order is on hold."))
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="hold",
-                 values={"status": S.on_hold, "status_reason": why,
-                         "resume_status": str(order.status)}, note=why)
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="hold",
+        values={"status": S.on_hold, "status_reason": why, "resume_status": str(order.status)},
+        note=why,
+    )
     return order
 
 
 def resume_order(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
 ) -> RepairOrder:
     order = _start(session, actor, order_id, version, "repairs.update")
     require_status(order, (S.on_hold,), _("resume it"))
     back = RepairStatus(order.resume_status or S.reported)
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="resume",
-                 values={"status": back, "resume_status": None, "status_reason": None})
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="resume",
+        values={"status": back, "resume_status": None, "status_reason": None},
+    )
     return order
 
 
 def update_order(
-    *, session: Session, actor: Actor, clock: Clock, order_id: int, version: int | None,
-    changes: RepairOrderUpdate, settings: Settings | None = None,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    order_id: int,
+    version: int | None,
+    changes: RepairOrderUpdate,
+    settings: Settings | None = None,
     resident_chose_later: bool = False,
 ) -> RepairOrder:
     """Correct what was taken down (reporter, contact, location, description, appointment);
     saving again after a stale refusal puts the correction over the change seen."""
     order = _start(session, actor, order_id, version, "repairs.update", overwrite=True)
-    theirs = (changes_since(session, order, version)
-              if version is not None and order.version != version else {})
+    theirs = (
+        changes_since(session, order, version)
+        if version is not None and order.version != version
+        else {}
+    )
     require_status(order, OPEN_REPAIR_STATUSES, _("correct it"))
     settings = settings or Settings()
     values = {}
@@ -343,9 +519,17 @@ def update_order(
                 )
             value = as_utc(value)
             values["appointment_after_deadline"] = check_appointment(
-                value, order.fix_due_at, resident_chose_later, settings.timezone)
+                value, order.fix_due_at, resident_chose_later, settings.timezone
+            )
         values[field] = value
     values = typed_only(values, theirs)
-    apply_change(session=session, actor=actor, clock=clock, order=order, action="edit",
-                 values=values, force_event=False)
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="edit",
+        values=values,
+        force_event=False,
+    )
     return order

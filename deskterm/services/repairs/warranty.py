@@ -70,8 +70,15 @@ def find_warranty_candidate(
 
 
 def warranty_target(
-    session: Session, settings: Settings, *, previous_id: int, scope: RepairScope | str,
-    unit_id: int | None, location: str, category_code: str, now: datetime,
+    session: Session,
+    settings: Settings,
+    *,
+    previous_id: int,
+    scope: RepairScope | str,
+    unit_id: int | None,
+    location: str,
+    category_code: str,
+    now: datetime,
     exclude_id: int | None = None,
 ) -> RepairOrder:
     """The order a warranty repeat may link to: same place and category, repaired in warranty."""
@@ -97,8 +104,13 @@ def warranty_target(
 
 
 def list_other_repeats(
-    *, session: Session, settings: Settings, now: datetime, unit_id: int | None,
-    category_code: str, exclude_id: int | None = None,
+    *,
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    unit_id: int | None,
+    category_code: str,
+    exclude_id: int | None = None,
 ) -> list[RepairOrder]:
     """Repairs of the same unit in another category still in warranty (D-35): not linked by
     default, shown so that the desk can decide whether the fault is the same one."""
@@ -114,14 +126,23 @@ def list_other_repeats(
     if exclude_id is not None:
         stmt = stmt.where(RepairOrder.id != exclude_id)
     rows = session.exec(stmt.order_by(RepairOrder.repaired_at.desc())).all()
-    return [row for row in rows
-            if in_warranty(row.repaired_at, now, settings.warranty_months, settings.timezone)]
-
+    return [
+        row
+        for row in rows
+        if in_warranty(row.repaired_at, now, settings.warranty_months, settings.timezone)
+    ]
 
 
 def set_warranty_link(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, order_id: int,
-    version: int | None, warranty_of_id: int | None, reason: str = "",
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order_id: int,
+    version: int | None,
+    warranty_of_id: int | None,
+    reason: str = "",
 ) -> RepairOrder:
     """Link the order to `warranty_of_id` (None: unlink, with `reason`)."""
     require(actor, "repairs.warranty_link")
@@ -130,26 +151,42 @@ def set_warranty_link(
     require_status(order, OPEN_REPAIR_STATUSES, _("change its warranty link"))
     if order.fee_accepted_at is not None or order.quote_accepted_at is not None:
         raise InvalidInput(
-            _("The reporter has already accepted the fee of order {number}; the warranty link "
-              "can no longer change.").format(number=order.number), field="warranty_of_id")
+            _(
+                "The reporter has already accepted the fee of order {number}; the warranty link "
+                "can no longer change."
+            ).format(number=order.number),
+            field="warranty_of_id",
+        )
     why = (reason or "").strip()
     if len(why) > 500:
-        raise InvalidInput(_("This field takes at most {n} characters.").format(n=500),
-                           field="warranty_opt_out_reason")
+        raise InvalidInput(
+            _("This field takes at most {n} characters.").format(n=500),
+            field="warranty_opt_out_reason",
+        )
     if warranty_of_id is None:
         if order.warranty_of_id is None:
-            raise InvalidInput(_("Order {number} is not linked to a warranty repair.")
-                               .format(number=order.number), field="warranty_of_id")
+            raise InvalidInput(
+                _("Order {number} is not linked to a warranty repair.").format(number=order.number),
+                field="warranty_of_id",
+            )
         if not why:
-            raise InvalidInput(_("Say why this is not warranty work."),
-                               field="warranty_opt_out_reason")
+            raise InvalidInput(
+                _("Say why this is not warranty work."), field="warranty_opt_out_reason"
+            )
         values = {"warranty_of_id": None, "warranty_opt_out_reason": why}
         waived = False
     else:
         previous = warranty_target(
-            session, settings, previous_id=warranty_of_id, scope=order.scope,
-            unit_id=order.unit_id, location=order.location, category_code=order.category_code,
-            now=as_utc(order.reported_at), exclude_id=order.id)
+            session,
+            settings,
+            previous_id=warranty_of_id,
+            scope=order.scope,
+            unit_id=order.unit_id,
+            location=order.location,
+            category_code=order.category_code,
+            now=as_utc(order.reported_at),
+            exclude_id=order.id,
+        )
         values = {"warranty_of_id": previous.id, "warranty_opt_out_reason": None}
         waived = True
     changed = False
@@ -160,7 +197,13 @@ def set_warranty_link(
             changed = True
     if changed:  # the fee changed: a settlement of the old total is undone (issue 21 #2)
         values |= fee_changed(order)
-    apply_change(session=session, actor=actor, clock=clock, order=order,
-                 action="warranty_link" if waived else "warranty_unlink", values=values,
-                 note=why)
+    apply_change(
+        session=session,
+        actor=actor,
+        clock=clock,
+        order=order,
+        action="warranty_link" if waived else "warranty_unlink",
+        values=values,
+        note=why,
+    )
     return order

@@ -97,45 +97,67 @@ def count_visitors(session: Session, scope: Scope) -> int:
 
 def page_visitors(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
     rows = session.exec(
-        select(VisitorSlip).where(_visitors_where())
+        select(VisitorSlip)
+        .where(_visitors_where())
         .order_by(col(VisitorSlip.checked_in_at), col(VisitorSlip.id))
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
     long_stay = timedelta(minutes=scope.settings.long_stay_minutes)
     return [
-        AttentionItem("visitor", s.id, s.number,
-                      f"{s.visitor_name} → {s.host_text}".strip(),
-                      due_at=as_utc(s.checked_in_at) + long_stay, started_at=s.checked_in_at,
-                      at=s.checked_in_at)
+        AttentionItem(
+            "visitor",
+            s.id,
+            s.number,
+            f"{s.visitor_name} → {s.host_text}".strip(),
+            due_at=as_utc(s.checked_in_at) + long_stay,
+            started_at=s.checked_in_at,
+            at=s.checked_in_at,
+        )
         for s in rows
     ]
 
 
 def late_visitors(session: Session, scope: Scope) -> int:
     since = scope.now - timedelta(minutes=scope.settings.long_stay_minutes)
-    return _count(session, select(func.count()).select_from(VisitorSlip)
-                  .where(_visitors_where(), VisitorSlip.checked_in_at < since))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(VisitorSlip)
+        .where(_visitors_where(), VisitorSlip.checked_in_at < since),
+    )
 
 
 # -- repair orders by time left to the deadline (D-31) ------------------------------------
 def _repair_due():
     """The deadline that matters now: on site (urgent, nobody there yet), else fixed."""
     return case(
-        (and_(col(RepairOrder.onsite_due_at).is_not(None), col(RepairOrder.arrived_at).is_(None)),
-         RepairOrder.onsite_due_at),
+        (
+            and_(
+                col(RepairOrder.onsite_due_at).is_not(None), col(RepairOrder.arrived_at).is_(None)
+            ),
+            RepairOrder.onsite_due_at,
+        ),
         else_=RepairOrder.fix_due_at,
     )
 
 
 def count_repairs(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(RepairOrder)
-                  .where(col(RepairOrder.status).in_(OPEN_REPAIR_STATUSES)))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(RepairOrder)
+        .where(col(RepairOrder.status).in_(OPEN_REPAIR_STATUSES)),
+    )
 
 
 def late_repairs(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(RepairOrder)
-                  .where(col(RepairOrder.status).in_(OPEN_REPAIR_STATUSES),
-                         _repair_due() < scope.now))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(RepairOrder)
+        .where(col(RepairOrder.status).in_(OPEN_REPAIR_STATUSES), _repair_due() < scope.now),
+    )
 
 
 def page_repairs(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
@@ -144,7 +166,8 @@ def page_repairs(session: Session, scope: Scope, offset: int, limit: int) -> lis
         .join(Unit, col(Unit.id) == RepairOrder.unit_id, isouter=True)
         .where(col(RepairOrder.status).in_(OPEN_REPAIR_STATUSES))
         .order_by(_repair_due(), col(RepairOrder.id))
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
     items = []
     for order, unit_label in rows:
@@ -154,46 +177,87 @@ def page_repairs(session: Session, scope: Scope, offset: int, limit: int) -> lis
         text = f"{where} {order.description}".strip()
         if dispatch_late(order, scope.now, scope.settings):  # D-36: flagged to the next shift
             text = _("⚠ unsent: {text}").format(text=text)
-        items.append(AttentionItem("repair", order.id, order.number, text,
-                                   due_at=due, started_at=order.reported_at,
-                                   at=order.reported_at))
+        items.append(
+            AttentionItem(
+                "repair",
+                order.id,
+                order.number,
+                text,
+                due_at=due,
+                started_at=order.reported_at,
+                at=order.reported_at,
+            )
+        )
     return items
 
 
 # -- messages not yet delivered (留言) ------------------------------------------------------
 def count_messages(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(Message)
-                  .where(col(Message.delivered_at).is_(None)))
+    return _count(
+        session,
+        select(func.count()).select_from(Message).where(col(Message.delivered_at).is_(None)),
+    )
 
 
 def page_messages(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
     rows = session.exec(
-        select(Message).where(col(Message.delivered_at).is_(None))
-        .order_by(col(Message.taken_at), col(Message.id)).offset(offset).limit(limit)
+        select(Message)
+        .where(col(Message.delivered_at).is_(None))
+        .order_by(col(Message.taken_at), col(Message.id))
+        .offset(offset)
+        .limit(limit)
     )
-    return [AttentionItem("message", m.id, "", _("for {name}: {text}").format(
-        name=m.for_name, text=m.text), at=m.taken_at) for m in rows]
+    return [
+        AttentionItem(
+            "message",
+            m.id,
+            "",
+            _("for {name}: {text}").format(name=m.for_name, text=m.text),
+            at=m.taken_at,
+        )
+        for m in rows
+    ]
 
 
 # -- promised replies (D-25) ----------------------------------------------------------------
 def count_promises(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(PromisedReply)
-                  .where(col(PromisedReply.answered_at).is_(None)))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(PromisedReply)
+        .where(col(PromisedReply.answered_at).is_(None)),
+    )
 
 
 def late_promises(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(PromisedReply)
-                  .where(col(PromisedReply.answered_at).is_(None),
-                         PromisedReply.due_at < scope.now))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(PromisedReply)
+        .where(col(PromisedReply.answered_at).is_(None), PromisedReply.due_at < scope.now),
+    )
 
 
 def page_promises(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
     rows = session.exec(
-        select(PromisedReply).where(col(PromisedReply.answered_at).is_(None))
-        .order_by(col(PromisedReply.due_at), col(PromisedReply.id)).offset(offset).limit(limit)
+        select(PromisedReply)
+        .where(col(PromisedReply.answered_at).is_(None))
+        .order_by(col(PromisedReply.due_at), col(PromisedReply.id))
+        .offset(offset)
+        .limit(limit)
     )
-    return [AttentionItem("promise", p.id, "", f"{p.asked_by}: {p.question}", due_at=p.due_at,
-                          started_at=p.created_at, at=p.created_at) for p in rows]
+    return [
+        AttentionItem(
+            "promise",
+            p.id,
+            "",
+            f"{p.asked_by}: {p.question}",
+            due_at=p.due_at,
+            started_at=p.created_at,
+            at=p.created_at,
+        )
+        for p in rows
+    ]
 
 
 # -- callbacks (回访) due by the end of today -------------------------------------------------
@@ -202,36 +266,49 @@ def _callbacks_where(scope: Scope):
 
 
 def count_callbacks(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(Callback)
-                  .where(_callbacks_where(scope)))
+    return _count(
+        session, select(func.count()).select_from(Callback).where(_callbacks_where(scope))
+    )
 
 
 def late_callbacks(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(Callback)
-                  .where(col(Callback.done_at).is_(None), Callback.due_at < scope.now))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(Callback)
+        .where(col(Callback.done_at).is_(None), Callback.due_at < scope.now),
+    )
 
 
 def page_callbacks(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
-    rows = list(session.exec(
-        select(Callback).where(_callbacks_where(scope))
-        .order_by(col(Callback.due_at), col(Callback.id)).offset(offset).limit(limit)
-    ))
+    rows = list(
+        session.exec(
+            select(Callback)
+            .where(_callbacks_where(scope))
+            .order_by(col(Callback.due_at), col(Callback.id))
+            .offset(offset)
+            .limit(limit)
+        )
+    )
     repair_ids = [c.subject_id for c in rows if c.subject_kind == "repair"]
     complaint_ids = [c.subject_id for c in rows if c.subject_kind == "complaint"]
     numbers: dict[tuple[str, int], str] = {}
     if repair_ids:
-        for rid, number in session.exec(select(RepairOrder.id, RepairOrder.number)
-                                        .where(col(RepairOrder.id).in_(repair_ids))):
+        for rid, number in session.exec(
+            select(RepairOrder.id, RepairOrder.number).where(col(RepairOrder.id).in_(repair_ids))
+        ):
             numbers[("repair", rid)] = number
     if complaint_ids:
-        for cid, number in session.exec(select(Complaint.id, Complaint.number)
-                                        .where(col(Complaint.id).in_(complaint_ids))):
+        for cid, number in session.exec(
+            select(Complaint.id, Complaint.number).where(col(Complaint.id).in_(complaint_ids))
+        ):
             numbers[("complaint", cid)] = number
     items = []
     for c in rows:
         number = numbers.get((c.subject_kind, c.subject_id), f"#{c.subject_id}")
-        what = _("call back on repair") if c.subject_kind == "repair" else _(
-            "call back on complaint")
+        what = (
+            _("call back on repair") if c.subject_kind == "repair" else _("call back on complaint")
+        )
         items.append(AttentionItem("callback", c.id, number, what, due_at=c.due_at))
     return items
 
@@ -241,55 +318,93 @@ _AWAITING = (ComplaintStatus.open, ComplaintStatus.referred)
 
 
 def count_complaints(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(Complaint)
-                  .where(col(Complaint.status).in_(_AWAITING)))
+    return _count(
+        session,
+        select(func.count()).select_from(Complaint).where(col(Complaint.status).in_(_AWAITING)),
+    )
 
 
 def late_complaints(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(Complaint)
-                  .where(col(Complaint.status).in_(_AWAITING),
-                         col(Complaint.reply_due_at).is_not(None),
-                         Complaint.reply_due_at < scope.now))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(Complaint)
+        .where(
+            col(Complaint.status).in_(_AWAITING),
+            col(Complaint.reply_due_at).is_not(None),
+            Complaint.reply_due_at < scope.now,
+        ),
+    )
 
 
 def page_complaints(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
     rows = session.exec(
-        select(Complaint).where(col(Complaint.status).in_(_AWAITING))
-        .order_by(col(Complaint.reply_due_at).is_(None), col(Complaint.reply_due_at),
-                  col(Complaint.id))
-        .offset(offset).limit(limit)
+        select(Complaint)
+        .where(col(Complaint.status).in_(_AWAITING))
+        .order_by(
+            col(Complaint.reply_due_at).is_(None), col(Complaint.reply_due_at), col(Complaint.id)
+        )
+        .offset(offset)
+        .limit(limit)
     )
-    return [AttentionItem("complaint", c.id, c.number, f"{c.who_name}: {c.content}",
-                          due_at=c.reply_due_at, started_at=c.received_at, at=c.received_at)
-            for c in rows]
+    return [
+        AttentionItem(
+            "complaint",
+            c.id,
+            c.number,
+            f"{c.who_name}: {c.content}",
+            due_at=c.reply_due_at,
+            started_at=c.received_at,
+            at=c.received_at,
+        )
+        for c in rows
+    ]
 
 
 # -- communication follow-ups due by the end of today (D-40) ---------------------------------
 def _follow_ups_where(scope: Scope):
-    return and_(col(Communication.follow_up_due).is_not(None),
-                col(Communication.follow_up_done_at).is_(None),
-                Communication.follow_up_due < scope.end_of_day)
+    return and_(
+        col(Communication.follow_up_due).is_not(None),
+        col(Communication.follow_up_done_at).is_(None),
+        Communication.follow_up_due < scope.end_of_day,
+    )
 
 
 def count_follow_ups(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(Communication)
-                  .where(_follow_ups_where(scope)))
+    return _count(
+        session, select(func.count()).select_from(Communication).where(_follow_ups_where(scope))
+    )
 
 
 def late_follow_ups(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(Communication)
-                  .where(_follow_ups_where(scope), Communication.follow_up_due < scope.now))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(Communication)
+        .where(_follow_ups_where(scope), Communication.follow_up_due < scope.now),
+    )
 
 
 def page_follow_ups(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
     rows = session.exec(
-        select(Communication).where(_follow_ups_where(scope))
+        select(Communication)
+        .where(_follow_ups_where(scope))
         .order_by(col(Communication.follow_up_due), col(Communication.id))
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
-    return [AttentionItem("communication", c.id, "",
-                          f"{c.party_name}: {c.follow_up or c.subject}",
-                          due_at=c.follow_up_due, started_at=c.at, at=c.at) for c in rows]
+    return [
+        AttentionItem(
+            "communication",
+            c.id,
+            "",
+            f"{c.party_name}: {c.follow_up or c.subject}",
+            due_at=c.follow_up_due,
+            started_at=c.at,
+            at=c.at,
+        )
+        for c in rows
+    ]
 
 
 # -- this shift's logbook entries (D-10) ----------------------------------------------------
@@ -302,18 +417,23 @@ def _logbook_where(scope: Scope, abnormal_only: bool = False):
 
 
 def count_logbook(session: Session, scope: Scope) -> int:
-    return _count(session, select(func.count()).select_from(LogbookEntry)
-                  .where(_logbook_where(scope)))
+    return _count(
+        session, select(func.count()).select_from(LogbookEntry).where(_logbook_where(scope))
+    )
 
 
 def page_logbook(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
     rows = session.exec(
-        select(LogbookEntry).where(_logbook_where(scope))
+        select(LogbookEntry)
+        .where(_logbook_where(scope))
         .order_by(col(LogbookEntry.occurred_at).desc(), col(LogbookEntry.id).desc())
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
-    return [AttentionItem("logbook", e.id, "", f"{e.location} {e.what}".strip(),
-                          at=e.occurred_at) for e in rows]
+    return [
+        AttentionItem("logbook", e.id, "", f"{e.location} {e.what}".strip(), at=e.occurred_at)
+        for e in rows
+    ]
 
 
 def abnormal_logbook(session: Session, scope: Scope, limit: int = 200) -> list[AttentionItem]:
@@ -322,18 +442,24 @@ def abnormal_logbook(session: Session, scope: Scope, limit: int = 200) -> list[A
     newer = aliased(LogbookEntry)
     superseded = select(newer.id).where(newer.corrects_id == LogbookEntry.id).exists()
     rows = session.exec(
-        select(LogbookEntry).where(_logbook_where(scope, abnormal_only=True), ~superseded)
-        .order_by(col(LogbookEntry.occurred_at), col(LogbookEntry.id)).limit(limit)
+        select(LogbookEntry)
+        .where(_logbook_where(scope, abnormal_only=True), ~superseded)
+        .order_by(col(LogbookEntry.occurred_at), col(LogbookEntry.id))
+        .limit(limit)
     )
-    return [AttentionItem("logbook", e.id, "", f"{e.location} {e.what}".strip(),
-                          at=e.occurred_at) for e in rows]
+    return [
+        AttentionItem("logbook", e.id, "", f"{e.location} {e.what}".strip(), at=e.occurred_at)
+        for e in rows
+    ]
 
 
 # -- handovers refused in the last week (supervisors) --------------------------------------
 def _refused_where(scope: Scope):
     since = scope.now - timedelta(days=7)
-    return and_(Handover.status == HandoverStatus.refused,
-                or_(col(Handover.answered_at).is_(None), Handover.answered_at >= since))
+    return and_(
+        Handover.status == HandoverStatus.refused,
+        or_(col(Handover.answered_at).is_(None), Handover.answered_at >= since),
+    )
 
 
 def count_refused(session: Session, scope: Scope) -> int:
@@ -342,19 +468,32 @@ def count_refused(session: Session, scope: Scope) -> int:
 
 def page_refused(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
     rows = session.exec(
-        select(Handover).where(_refused_where(scope))
+        select(Handover)
+        .where(_refused_where(scope))
         .order_by(col(Handover.answered_at).desc(), col(Handover.id).desc())
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
-    return [AttentionItem("handover", h.id, f"#{h.id}",
-                          _("refused: {reason}").format(reason=h.refusal_reason or ""),
-                          at=h.answered_at) for h in rows]
+    return [
+        AttentionItem(
+            "handover",
+            h.id,
+            f"#{h.id}",
+            _("refused: {reason}").format(reason=h.refusal_reason or ""),
+            at=h.answered_at,
+        )
+        for h in rows
+    ]
 
 
 # -- gaps in the handover book in the last week (supervisors, D-2) --------------------------
 def _gaps(session: Session, scope: Scope) -> list[gaps.Gap]:
-    return gaps.gaps(session, post=scope.settings.post, since=scope.now - timedelta(days=7),
-                     exclude_shift_id=scope.actor.shift_id if scope.actor else None)
+    return gaps.gaps(
+        session,
+        post=scope.settings.post,
+        since=scope.now - timedelta(days=7),
+        exclude_shift_id=scope.actor.shift_id if scope.actor else None,
+    )
 
 
 def count_gaps(session: Session, scope: Scope) -> int:
@@ -362,30 +501,40 @@ def count_gaps(session: Session, scope: Scope) -> int:
 
 
 def page_gaps(session: Session, scope: Scope, offset: int, limit: int) -> list[AttentionItem]:
-    return [AttentionItem(g.entity, g.id, f"#{g.id}", gaps.sentence(g, scope.settings.timezone),
-                          at=g.at)
-            for g in _gaps(session, scope)[offset:offset + limit]]
+    return [
+        AttentionItem(
+            g.entity, g.id, f"#{g.id}", gaps.sentence(g, scope.settings.timezone), at=g.at
+        )
+        for g in _gaps(session, scope)[offset : offset + limit]
+    ]
 
 
 CATEGORIES: tuple[Category, ...] = (
     Category("repairs", N_("Repairs open"), count_repairs, page_repairs, late=late_repairs),
-    Category("visitors", N_("Visitors on site"), count_visitors, page_visitors,
-             late=late_visitors),
+    Category("visitors", N_("Visitors on site"), count_visitors, page_visitors, late=late_visitors),
     Category("messages", N_("Messages waiting"), count_messages, page_messages),
-    Category("promises", N_("Promised replies"), count_promises, page_promises,
-             late=late_promises),
-    Category("callbacks", N_("Callbacks due"), count_callbacks, page_callbacks,
-             late=late_callbacks),
-    Category("complaints", N_("Complaints open"), count_complaints, page_complaints,
-             late=late_complaints),
-    Category("follow_ups", N_("Follow-ups due"), count_follow_ups, page_follow_ups,
-             late=late_follow_ups),
-    Category("logbook", N_("Logbook (shift)"), count_logbook, page_logbook,
-             in_handover=False),
-    Category("gaps", N_("Handover gaps"), count_gaps, page_gaps,
-             in_handover=False, supervisors_only=True),
-    Category("refused", N_("Refused handover"), count_refused, page_refused,
-             in_handover=False, supervisors_only=True),
+    Category("promises", N_("Promised replies"), count_promises, page_promises, late=late_promises),
+    Category(
+        "callbacks", N_("Callbacks due"), count_callbacks, page_callbacks, late=late_callbacks
+    ),
+    Category(
+        "complaints", N_("Complaints open"), count_complaints, page_complaints, late=late_complaints
+    ),
+    Category(
+        "follow_ups", N_("Follow-ups due"), count_follow_ups, page_follow_ups, late=late_follow_ups
+    ),
+    Category("logbook", N_("Logbook (shift)"), count_logbook, page_logbook, in_handover=False),
+    Category(
+        "gaps", N_("Handover gaps"), count_gaps, page_gaps, in_handover=False, supervisors_only=True
+    ),
+    Category(
+        "refused",
+        N_("Refused handover"),
+        count_refused,
+        page_refused,
+        in_handover=False,
+        supervisors_only=True,
+    ),
 )
 BY_ID = {c.id: c for c in CATEGORIES}
 
@@ -418,14 +567,25 @@ def lost_slips(session: Session, scope: Scope, limit: int = 200) -> list[Attenti
     if shift is None:
         return []
     rows = session.exec(
-        select(VisitorSlip).where(VisitorSlip.status == SlipStatus.left,
-                                  col(VisitorSlip.slip_returned).is_(False),
-                                  col(VisitorSlip.checked_out_at) >= shift.started_at)
-        .order_by(col(VisitorSlip.checked_out_at), col(VisitorSlip.id)).limit(limit)
+        select(VisitorSlip)
+        .where(
+            VisitorSlip.status == SlipStatus.left,
+            col(VisitorSlip.slip_returned).is_(False),
+            col(VisitorSlip.checked_out_at) >= shift.started_at,
+        )
+        .order_by(col(VisitorSlip.checked_out_at), col(VisitorSlip.id))
+        .limit(limit)
     )
-    return [AttentionItem("visitor", s.id, s.number,
-                          _("{name}: slip not returned (lost)").format(name=s.visitor_name),
-                          at=s.checked_out_at) for s in rows]
+    return [
+        AttentionItem(
+            "visitor",
+            s.id,
+            s.number,
+            _("{name}: slip not returned (lost)").format(name=s.visitor_name),
+            at=s.checked_out_at,
+        )
+        for s in rows
+    ]
 
 
 def open_items(session: Session, scope: Scope, per_kind: int = 200) -> list[AttentionItem]:

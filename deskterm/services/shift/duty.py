@@ -54,7 +54,8 @@ class DeskState:
 def on_duty(session: Session, *, post: str) -> OnDuty | None:
     """The open shift of the post and its operator (one at a time: `start_shift`)."""
     row = session.exec(
-        select(Shift, User.code, User.name).join(User, User.id == Shift.operator_id)
+        select(Shift, User.code, User.name)
+        .join(User, User.id == Shift.operator_id)
         .where(Shift.post == post, Shift.status == ShiftStatus.open)
         .order_by(col(Shift.started_at).desc())
     ).first()
@@ -62,11 +63,17 @@ def on_duty(session: Session, *, post: str) -> OnDuty | None:
 
 
 def on_duty_sentence(holder: OnDuty, settings: Settings) -> str:
-    return _("{name} ({code}) is on duty at {post} since {at}: they hand over from their own "
-             "sign-in, or a supervisor closes their shift with a reason.").format(
-                 name=holder.name, code=holder.code, post=holder.shift.post,
-                 at=as_utc(holder.shift.started_at).astimezone(ZoneInfo(settings.timezone))
-                 .strftime("%m-%d %H:%M"))
+    return _(
+        "{name} ({code}) is on duty at {post} since {at}: they hand over from their own "
+        "sign-in, or a supervisor closes their shift with a reason."
+    ).format(
+        name=holder.name,
+        code=holder.code,
+        post=holder.shift.post,
+        at=as_utc(holder.shift.started_at)
+        .astimezone(ZoneInfo(settings.timezone))
+        .strftime("%m-%d %H:%M"),
+    )
 
 
 def open_shift_of(session: Session, *, user_id: int, post: str) -> Shift | None:
@@ -86,8 +93,9 @@ def pending_handover(session: Session, *, post: str) -> Handover | None:
     ).first()
 
 
-def desk_state(session: Session, *, user_id: int, post: str,
-               settings: Settings | None = None) -> DeskState:
+def desk_state(
+    session: Session, *, user_id: int, post: str, settings: Settings | None = None
+) -> DeskState:
     holder = on_duty(session, post=post)
     shift = open_shift_of(session, user_id=user_id, post=post)
     pending = pending_handover(session, post=post)
@@ -95,13 +103,24 @@ def desk_state(session: Session, *, user_id: int, post: str,
         shift=shift,
         pending=pending,
         on_duty=holder if holder is not None and holder.shift.operator_id != user_id else None,
-        blocked=(why_no_new_shift(session, user_id=user_id, post=post, settings=settings,
-                                  pending=pending) if shift is None else None),
+        blocked=(
+            why_no_new_shift(
+                session, user_id=user_id, post=post, settings=settings, pending=pending
+            )
+            if shift is None
+            else None
+        ),
     )
 
 
-def why_no_new_shift(session: Session, *, user_id: int, post: str, settings: Settings | None,
-                     pending: Handover | None = None) -> str | None:
+def why_no_new_shift(
+    session: Session,
+    *,
+    user_id: int,
+    post: str,
+    settings: Settings | None,
+    pending: Handover | None = None,
+) -> str | None:
     """The sentence saying why this person may not open a shift at `post` now, or None.
 
     - One operator, one post: an open shift at another post is handed over there first.
@@ -115,19 +134,21 @@ def why_no_new_shift(session: Session, *, user_id: int, post: str, settings: Set
         return (when.astimezone(tz) if tz else when).strftime("%m-%d %H:%M")
 
     elsewhere = session.exec(
-        select(Shift).where(Shift.operator_id == user_id, Shift.status == ShiftStatus.open,
-                            Shift.post != post)
+        select(Shift)
+        .where(Shift.operator_id == user_id, Shift.status == ShiftStatus.open, Shift.post != post)
         .order_by(col(Shift.started_at).desc())
     ).first()
     if elsewhere is not None:
-        return _("You are on duty at {post} since {at}: hand over there first, or a supervisor "
-                 "closes that shift; one person holds one post at a time.").format(
-                     post=elsewhere.post, at=at(elsewhere.started_at))
+        return _(
+            "You are on duty at {post} since {at}: hand over there first, or a supervisor "
+            "closes that shift; one person holds one post at a time."
+        ).format(post=elsewhere.post, at=at(elsewhere.started_at))
     pending = pending if pending is not None else pending_handover(session, post=post)
     if pending is not None and pending.outgoing_user_id == user_id:
-        return _("Your handover of {at} waits for the next operator at {post}: its writer cannot "
-                 "take it over. Another operator signs in and accepts it.").format(
-                     at=at(pending.signed_at or pending.created_at), post=post)
+        return _(
+            "Your handover of {at} waits for the next operator at {post}: its writer cannot "
+            "take it over. Another operator signs in and accepts it."
+        ).format(at=at(pending.signed_at or pending.created_at), post=post)
     return None
 
 
@@ -168,8 +189,9 @@ def start_shift(
         raise InvalidInput(on_duty_sentence(holder, settings))
     # ... and one post per operator; never over one's own handover
     lock_name(session, f"operator:{actor.user_id}")  # two posts at once: one by one
-    blocked = why_no_new_shift(session, user_id=actor.user_id, post=settings.post,
-                               settings=settings)
+    blocked = why_no_new_shift(
+        session, user_id=actor.user_id, post=settings.post, settings=settings
+    )
     if blocked is not None:
         raise InvalidInput(blocked)
     record = dict(answers)
@@ -182,38 +204,72 @@ def start_shift(
         self_check=record,
         status=ShiftStatus.open,
     )
-    audit.record(session=session, actor=actor, clock=clock, action="shift.start",
-                 entity="shift", detail={"post": settings.post, "self_check": record},
-                 subject=shift)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="shift.start",
+        entity="shift",
+        detail={"post": settings.post, "self_check": record},
+        subject=shift,
+    )
     with written_in(settings.site_lang):
-        _report_gaps(session=session, actor=replace(actor, shift_id=shift.id), clock=clock,
-                    post=settings.post, tz=settings.timezone)
+        _report_gaps(
+            session=session,
+            actor=replace(actor, shift_id=shift.id),
+            clock=clock,
+            post=settings.post,
+            tz=settings.timezone,
+        )
     return shift
 
 
-def _report_gaps(*, session: Session, actor: Actor, clock: Clock, post: str,
-                tz: str | None = None) -> list[gaps.Gap]:
+def _report_gaps(
+    *, session: Session, actor: Actor, clock: Clock, post: str, tz: str | None = None
+) -> list[gaps.Gap]:
     """At check-in (D-2): every gap in the post's handover book not reported before is written
     in the logbook (supervisors notified) and sealed in the audit trail, once."""
-    found = [g for g in gaps.gaps(session, post=post, exclude_shift_id=actor.shift_id)
-             if not gaps.reported(session, g)]
+    found = [
+        g
+        for g in gaps.gaps(session, post=post, exclude_shift_id=actor.shift_id)
+        if not gaps.reported(session, g)
+    ]
     for gap in found:
         logbook.add_entry(
-            session=session, actor=actor, clock=clock,
+            session=session,
+            actor=actor,
+            clock=clock,
             entry_in=LogbookEntryCreate(
-                occurred_at=as_utc(clock.now()), category=LogCategory.other, location=post,
-                what=gaps.sentence(gap, tz), notified=_("Supervisor")))
-        audit.record(session=session, actor=actor, clock=clock, action=gaps.GAP_ACTION,
-                     entity=gap.entity, entity_id=gap.id,
-                     detail={"kind": gap.kind, "post": post})
+                occurred_at=as_utc(clock.now()),
+                category=LogCategory.other,
+                location=post,
+                what=gaps.sentence(gap, tz),
+                notified=_("Supervisor"),
+            ),
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action=gaps.GAP_ACTION,
+            entity=gap.entity,
+            entity_id=gap.id,
+            detail={"kind": gap.kind, "post": post},
+        )
     return found
 
 
-def post_gaps(session: Session, *, post: str, exclude_shift_id: int | None = None,
-              incoming_user_id: int | None = None) -> list[gaps.Gap]:
+def post_gaps(
+    session: Session,
+    *,
+    post: str,
+    exclude_shift_id: int | None = None,
+    incoming_user_id: int | None = None,
+) -> list[gaps.Gap]:
     """The gaps the check-in screen shows (reported or not) to the operator checking in."""
-    return gaps.gaps(session, post=post, exclude_shift_id=exclude_shift_id,
-                     incoming_user_id=incoming_user_id)
+    return gaps.gaps(
+        session, post=post, exclude_shift_id=exclude_shift_id, incoming_user_id=incoming_user_id
+    )
 
 
 def get_shift(session: Session, shift_id: int, *, for_update: bool = False) -> Shift:
@@ -230,13 +286,15 @@ def close_shift(*, session: Session, actor: Actor, clock: Clock, shift_id: int) 
         raise InvalidInput(_("Shift {n} is already closed.").format(n=shift_id))
     shift.status = ShiftStatus.closed
     shift.ended_at = as_utc(clock.now())
-    audit.record(session=session, actor=actor, clock=clock, action="shift.end",
-                 entity="shift", subject=shift)
+    audit.record(
+        session=session, actor=actor, clock=clock, action="shift.end", entity="shift", subject=shift
+    )
     return shift
 
 
-def close_abandoned(*, session: Session, actor: Actor, clock: Clock, settings: Settings,
-                    shift_id: int, reason: str) -> Shift:
+def close_abandoned(
+    *, session: Session, actor: Actor, clock: Clock, settings: Settings, shift_id: int, reason: str
+) -> Shift:
     """A supervisor closes a shift its operator left open (no handover), with a reason: the
     post is free for the next operator; the closing is audited and written in the logbook."""
     require(actor, "shift.close_other")
@@ -252,14 +310,27 @@ def close_abandoned(*, session: Session, actor: Actor, clock: Clock, settings: S
     now = as_utc(clock.now())
     shift.status = ShiftStatus.closed
     shift.ended_at = now
-    audit.record(session=session, actor=actor, clock=clock, action="shift.close_abandoned",
-                 entity="shift", detail={"reason": reason, "operator_id": shift.operator_id},
-                 subject=shift)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="shift.close_abandoned",
+        entity="shift",
+        detail={"reason": reason, "operator_id": shift.operator_id},
+        subject=shift,
+    )
     with written_in(settings.site_lang):
         what = _("Shift {n} of {name} closed without a handover by {who}: {reason}").format(
-            n=shift.id, name=operator.name if operator else "?", who=actor.name, reason=reason)
-    logbook.add_entry(session=session, actor=actor, clock=clock, entry_in=LogbookEntryCreate(
-        occurred_at=now, category=LogCategory.other, location=shift.post, what=what))
+            n=shift.id, name=operator.name if operator else "?", who=actor.name, reason=reason
+        )
+    logbook.add_entry(
+        session=session,
+        actor=actor,
+        clock=clock,
+        entry_in=LogbookEntryCreate(
+            occurred_at=now, category=LogCategory.other, location=shift.post, what=what
+        ),
+    )
     return shift
 
 

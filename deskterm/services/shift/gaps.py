@@ -40,8 +40,14 @@ def _name(session: Session, user_id: int | None) -> str:
     return f"{user.name} ({user.code})" if user else "?"
 
 
-def unsigned_shifts(session: Session, *, post: str, since: datetime | None = None,
-                    incoming_user_id: int | None = None, limit: int = 50) -> list[Shift]:
+def unsigned_shifts(
+    session: Session,
+    *,
+    post: str,
+    since: datetime | None = None,
+    incoming_user_id: int | None = None,
+    limit: int = 50,
+) -> list[Shift]:
     """Shifts of the post that never signed a handover although a later shift started (or,
     with `incoming_user_id`, another operator is checking in now)."""
     later = aliased(Shift)
@@ -56,55 +62,87 @@ def unsigned_shifts(session: Session, *, post: str, since: datetime | None = Non
     )
     if since is not None:
         stmt = stmt.where(Shift.started_at >= since)
-    return list(session.exec(stmt.order_by(col(Shift.started_at).desc(), col(Shift.id).desc())
-                             .limit(limit)))
+    return list(
+        session.exec(stmt.order_by(col(Shift.started_at).desc(), col(Shift.id).desc()).limit(limit))
+    )
 
 
-def unanswered_handovers(session: Session, *, post: str, since: datetime | None = None,
-                         limit: int = 50) -> list[Handover]:
+def unanswered_handovers(
+    session: Session, *, post: str, since: datetime | None = None, limit: int = 50
+) -> list[Handover]:
     """Signed handovers nobody accepted or refused, older than the latest signed one (which
     is the one the next shift is asked to answer)."""
     newer = aliased(Handover)
     stmt = (
         select(Handover)
         .where(Handover.post == post, Handover.status == HandoverStatus.signed)
-        .where(exists().where(and_(
-            newer.post == Handover.post, newer.status != HandoverStatus.draft,
-            newer.signed_at > Handover.signed_at)))
+        .where(
+            exists().where(
+                and_(
+                    newer.post == Handover.post,
+                    newer.status != HandoverStatus.draft,
+                    newer.signed_at > Handover.signed_at,
+                )
+            )
+        )
     )
     if since is not None:
         stmt = stmt.where(Handover.signed_at >= since)
-    return list(session.exec(stmt.order_by(col(Handover.signed_at).desc(),
-                                           col(Handover.id).desc()).limit(limit)))
+    return list(
+        session.exec(
+            stmt.order_by(col(Handover.signed_at).desc(), col(Handover.id).desc()).limit(limit)
+        )
+    )
 
 
-def gaps(session: Session, *, post: str, exclude_shift_id: int | None = None,
-         since: datetime | None = None, incoming_user_id: int | None = None) -> list[Gap]:
+def gaps(
+    session: Session,
+    *,
+    post: str,
+    exclude_shift_id: int | None = None,
+    since: datetime | None = None,
+    incoming_user_id: int | None = None,
+) -> list[Gap]:
     """Every gap of the post, newest first (the last shift, still open, is not a gap unless
     another operator is checking in: `incoming_user_id`)."""
-    out = [Gap("unsigned", "shift", s.id, s.started_at, _name(session, s.operator_id))
-           for s in unsigned_shifts(session, post=post, since=since,
-                                    incoming_user_id=incoming_user_id)
-           if s.id != exclude_shift_id]
-    out += [Gap("unanswered", "handover", h.id, h.signed_at, _name(session, h.outgoing_user_id))
-            for h in unanswered_handovers(session, post=post, since=since)]
+    out = [
+        Gap("unsigned", "shift", s.id, s.started_at, _name(session, s.operator_id))
+        for s in unsigned_shifts(session, post=post, since=since, incoming_user_id=incoming_user_id)
+        if s.id != exclude_shift_id
+    ]
+    out += [
+        Gap("unanswered", "handover", h.id, h.signed_at, _name(session, h.outgoing_user_id))
+        for h in unanswered_handovers(session, post=post, since=since)
+    ]
     return sorted(out, key=lambda g: g.at, reverse=True)
 
 
 def reported(session: Session, gap: Gap) -> bool:
     """Whether a check-in already reported this gap (so it is logged once)."""
-    return session.exec(select(AuditEvent.id).where(
-        AuditEvent.action == GAP_ACTION, AuditEvent.entity == gap.entity,
-        AuditEvent.entity_id == str(gap.id))).first() is not None
+    return (
+        session.exec(
+            select(AuditEvent.id).where(
+                AuditEvent.action == GAP_ACTION,
+                AuditEvent.entity == gap.entity,
+                AuditEvent.entity_id == str(gap.id),
+            )
+        ).first()
+        is not None
+    )
 
 
 def sentence(gap: Gap, tz: str | None = None) -> str:
     """One translated line about a gap in the handover book."""
     at = as_utc(gap.at)
-    when = (at.astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M") if tz
-            else at.strftime("%Y-%m-%d %H:%M UTC"))
+    when = (
+        at.astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M")
+        if tz
+        else at.strftime("%Y-%m-%d %H:%M UTC")
+    )
     if gap.kind == "unsigned":
-        return _("The shift of {who} started {at} ended without a signed "
-                 "handover.").format(who=gap.who, at=when)
-    return _("Handover {n} signed by {who} at {at} was never answered by the next "
-             "shift.").format(n=gap.id, who=gap.who, at=when)
+        return _("The shift of {who} started {at} ended without a signed handover.").format(
+            who=gap.who, at=when
+        )
+    return _("Handover {n} signed by {who} at {at} was never answered by the next shift.").format(
+        n=gap.id, who=gap.who, at=when
+    )

@@ -83,18 +83,25 @@ def done_group(action: str) -> str | None:
     return "other"
 
 
-def done_summary(session: Session, *, user_id: int, since: datetime, until: datetime) -> dict[str, int]:
+def done_summary(
+    session: Session, *, user_id: int, since: datetime, until: datetime
+) -> dict[str, int]:
     """What an operator did between two instants, counted by group (only groups with a count)."""
     rows = session.exec(
-        select(AuditEvent.action, func.count()).where(
-            AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until)
+        select(AuditEvent.action, func.count())
+        .where(AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until)
         .group_by(AuditEvent.action)
     ).all()
     lost = 0
     if any(action == "visitor.checkout" for action, _n in rows):
-        details = session.exec(select(AuditEvent.detail).where(
-            AuditEvent.user_id == user_id, AuditEvent.at >= since, AuditEvent.at <= until,
-            AuditEvent.action == "visitor.checkout")).all()
+        details = session.exec(
+            select(AuditEvent.detail).where(
+                AuditEvent.user_id == user_id,
+                AuditEvent.at >= since,
+                AuditEvent.at <= until,
+                AuditEvent.action == "visitor.checkout",
+            )
+        ).all()
         lost = sum(1 for d in details if (d or {}).get("slip_returned") is False)
     return summarise_done(rows, lost=lost)
 
@@ -143,11 +150,12 @@ class Expected:
 
 
 def difference_sentence(item: str, expected: Expected, counted: int | None) -> str:
-    """"Blank slips: 45 expected (47 at the start of the shift − 2 issued); 44 counted: 1 fewer
+    """ "Blank slips: 45 expected (47 at the start of the shift − 2 issued); 44 counted: 1 fewer
     than expected." One line for the form and the sheet."""
     label = shifts.physical_item_label(item)
     line = _("{item}: {n} expected ({start} at the start of the shift − {used} issued)").format(
-        item=label, n=expected.count, start=expected.start, used=expected.used)
+        item=label, n=expected.count, start=expected.start, used=expected.used
+    )
     if counted is None:
         return line
     gap = counted - expected.count
@@ -155,9 +163,11 @@ def difference_sentence(item: str, expected: Expected, counted: int | None) -> s
         return line + _("; {n} counted: as expected.").format(n=counted)
     if gap < 0:
         return line + _("; {n} counted: {k} fewer than expected. Say why in the notices.").format(
-            n=counted, k=-gap)
+            n=counted, k=-gap
+        )
     return line + _("; {n} counted: {k} more than expected. Say why in the notices.").format(
-        n=counted, k=gap)
+        n=counted, k=gap
+    )
 
 
 # The physical items the records predict. D-5: a visitor slip is filled in for each visitor let
@@ -177,15 +187,20 @@ def expected_counts(session: Session, *, actor: Actor, settings: Settings) -> di
     if shift is None:
         return {}
     last = session.exec(
-        select(Handover).where(Handover.post == shift.post, col(Handover.signed_at).is_not(None),
-                               Handover.signed_at <= shift.started_at,
-                               Handover.shift_id != shift.id)
+        select(Handover)
+        .where(
+            Handover.post == shift.post,
+            col(Handover.signed_at).is_not(None),
+            Handover.signed_at <= shift.started_at,
+            Handover.shift_id != shift.id,
+        )
         .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
     ).first()
     if last is None or BLANK_SLIPS not in (last.physical_items or {}):
         return {}
-    issued = session.exec(select(func.count()).select_from(VisitorSlip).where(
-        VisitorSlip.shift_id == shift.id)).one()
+    issued = session.exec(
+        select(func.count()).select_from(VisitorSlip).where(VisitorSlip.shift_id == shift.id)
+    ).one()
     return {BLANK_SLIPS: Expected(int(last.physical_items[BLANK_SLIPS]), int(issued))}
 
 
@@ -200,7 +215,8 @@ class HandoverDraft:
 
 def last_physical_counts(session: Session, *, post: str, settings: Settings) -> dict[str, int]:
     last = session.exec(
-        select(Handover).where(Handover.post == post, col(Handover.signed_at).is_not(None))
+        select(Handover)
+        .where(Handover.post == post, col(Handover.signed_at).is_not(None))
         .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
     ).first()
     previous = last.physical_items if last else {}
@@ -220,8 +236,13 @@ def collect(*, session: Session, actor: Actor, clock: Clock, settings: Settings)
     )
 
 
-def check_counts(physical_items: dict[str, int | str], settings: Settings, *,
-                 expected: dict[str, Expected] | None = None, notices: str = "") -> dict[str, int]:
+def check_counts(
+    physical_items: dict[str, int | str],
+    settings: Settings,
+    *,
+    expected: dict[str, Expected] | None = None,
+    notices: str = "",
+) -> dict[str, int]:
     """The counts as signed, or the first one wrong as InvalidInput naming its field: a blank
     count (not a zero), one out of range, or a count short of what the records expect with
     nothing said in the notices (D-11). The screen calls it before asking to sign; `sign`
@@ -230,29 +251,49 @@ def check_counts(physical_items: dict[str, int | str], settings: Settings, *,
     for item in settings.physical_items:
         raw = physical_items.get(item, 0)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            raise InvalidInput(_("The count of {item} is blank: count them and type the number "
-                                 "(0 if there are none).").format(
-                item=shifts.physical_item_label(item)), field=f"count_{item}")
+            raise InvalidInput(
+                _(
+                    "The count of {item} is blank: count them and type the number "
+                    "(0 if there are none)."
+                ).format(item=shifts.physical_item_label(item)),
+                field=f"count_{item}",
+            )
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            raise InvalidInput(_("The count of {item} is a whole number from 0 to {n}.").format(
-                item=shifts.physical_item_label(item), n=MAX_COUNT),
-                field=f"count_{item}") from None
+            raise InvalidInput(
+                _("The count of {item} is a whole number from 0 to {n}.").format(
+                    item=shifts.physical_item_label(item), n=MAX_COUNT
+                ),
+                field=f"count_{item}",
+            ) from None
         if value < 0 or value > MAX_COUNT:
-            raise InvalidInput(_("The count of {item} is a whole number from 0 to {n}.").format(
-                item=shifts.physical_item_label(item), n=MAX_COUNT), field=f"count_{item}")
+            raise InvalidInput(
+                _("The count of {item} is a whole number from 0 to {n}.").format(
+                    item=shifts.physical_item_label(item), n=MAX_COUNT
+                ),
+                field=f"count_{item}",
+            )
         counts[item] = value
     unknown = set(physical_items) - set(settings.physical_items)
     if unknown:
-        raise InvalidInput(_("Unknown physical item: {items}.").format(
-            items=", ".join(sorted(unknown))))
+        raise InvalidInput(
+            _("Unknown physical item: {items}.").format(items=", ".join(sorted(unknown)))
+        )
     for item, want in (expected or {}).items():
         if item in counts and counts[item] < want.count and not (notices or "").strip():
-            raise InvalidInput(_("{item}: {n} counted, {k} fewer than the {e} expected: say why "
-                                 "in the notices before signing.").format(
-                item=shifts.physical_item_label(item), n=counts[item],
-                k=want.count - counts[item], e=want.count), field="notices")
+            raise InvalidInput(
+                _(
+                    "{item}: {n} counted, {k} fewer than the {e} expected: say why "
+                    "in the notices before signing."
+                ).format(
+                    item=shifts.physical_item_label(item),
+                    n=counts[item],
+                    k=want.count - counts[item],
+                    e=want.count,
+                ),
+                field="notices",
+            )
     return counts
 
 
@@ -295,8 +336,9 @@ def sign(
         open_items=[item.snapshot() for item in items],
         physical_items=counts,
         expected_items={item: e.count for item, e in expected.items()},
-        done_summary=done_summary(session, user_id=actor.user_id, since=as_utc(shift.started_at),
-                                  until=now),
+        done_summary=done_summary(
+            session, user_id=actor.user_id, since=as_utc(shift.started_at), until=now
+        ),
         status=HandoverStatus.signed,
     )
     handover.audit_head_seq, handover.audit_head_hash = audit.head_anchor(session)
@@ -305,13 +347,26 @@ def sign(
     for line in [n for n in notices.splitlines() if n.strip()]:
         session.add(HandoverItem(handover_id=handover.id, kind="notice", text=line.strip()[:2000]))
     for item in items:
-        session.add(HandoverItem(handover_id=handover.id, kind="open", ref_kind=item.kind,
-                                 ref_id=item.id, text=f"{item.ref} {item.text}".strip()[:2000]))
+        session.add(
+            HandoverItem(
+                handover_id=handover.id,
+                kind="open",
+                ref_kind=item.kind,
+                ref_id=item.id,
+                text=f"{item.ref} {item.text}".strip()[:2000],
+            )
+        )
     for name, count in counts.items():
         session.add(HandoverItem(handover_id=handover.id, kind="physical", text=name, count=count))
-    audit.record(session=session, actor=actor, clock=clock, action="handover.sign",
-                 entity="handover", detail={"shift_id": shift.id, "open_items": len(items)},
-                 subject=handover)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="handover.sign",
+        entity="handover",
+        detail={"shift_id": shift.id, "open_items": len(items)},
+        subject=handover,
+    )
     shifts.close_shift(session=session, actor=actor, clock=clock, shift_id=shift.id)
     return handover
 
@@ -333,8 +388,11 @@ def _answerable(session: Session, actor: Actor, handover_id: int) -> Handover:
         raise InvalidInput(_("You wrote this handover: the next operator must answer it."))
     own = session.get(Shift, actor.shift_id)
     if own is None or own.post != handover.post:  # the operator who takes over this post
-        raise InvalidInput(_("This handover is for the post {post}: it is answered by who "
-                             "takes over there.").format(post=handover.post))
+        raise InvalidInput(
+            _(
+                "This handover is for the post {post}: it is answered by who takes over there."
+            ).format(post=handover.post)
+        )
     return handover
 
 
@@ -346,8 +404,15 @@ def accept(*, session: Session, actor: Actor, clock: Clock, handover_id: int) ->
     handover.incoming_user_id = actor.user_id
     handover.answered_at = as_utc(clock.now())
     handover.version += 1
-    audit.record(session=session, actor=actor, clock=clock, action="handover.accept",
-                 entity="handover", detail={"shift_id": actor.shift_id}, subject=handover)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="handover.accept",
+        entity="handover",
+        detail={"shift_id": actor.shift_id},
+        subject=handover,
+    )
     shift = lock_row(session, Shift, actor.shift_id)
     if shift is not None:
         shift.accepted_handover_id = handover.id
@@ -356,7 +421,12 @@ def accept(*, session: Session, actor: Actor, clock: Clock, handover_id: int) ->
 
 
 def refuse(
-    *, session: Session, actor: Actor, clock: Clock, settings: Settings, handover_id: int,
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    handover_id: int,
     reason: str,
 ) -> Handover:
     """The incoming operator refuses, with a reason: the outgoing operator stays responsible.
@@ -377,15 +447,24 @@ def refuse(
     handover.answered_at = now
     handover.refusal_reason = reason
     handover.version += 1
-    audit.record(session=session, actor=actor, clock=clock, action="handover.refuse",
-                 entity="handover", detail={"reason": reason, "shift_id": actor.shift_id},
-                 subject=handover)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="handover.refuse",
+        entity="handover",
+        detail={"reason": reason, "shift_id": actor.shift_id},
+        subject=handover,
+    )
     outgoing = session.get(User, handover.outgoing_user_id)
     with written_in(settings.site_lang):
         entry_in = LogbookEntryCreate(
-            occurred_at=now, category=LogCategory.other, location=handover.post,
+            occurred_at=now,
+            category=LogCategory.other,
+            location=handover.post,
             what=_("Handover {n} from {name} refused: {reason}").format(
-                n=handover.id, name=outgoing.name if outgoing else "?", reason=reason),
+                n=handover.id, name=outgoing.name if outgoing else "?", reason=reason
+            ),
             notified=_("Supervisor"),
         )
     logbook.add_entry(session=session, actor=actor, clock=clock, entry_in=entry_in)
@@ -411,24 +490,33 @@ def load_sheet(session: Session, handover_id: int) -> HandoverSheet:
     handover = session.get(Handover, handover_id)
     if handover is None:
         raise NotFound(_("Handover {n} does not exist.").format(n=handover_id))
-    return HandoverSheet(handover, _who(session, handover.outgoing_user_id) or "",
-                         _who(session, handover.incoming_user_id))
-
-
-def list_handovers(session: Session, *, post: str, offset: int = 0,
-                   limit: int = 50) -> list[HandoverSheet]:
-    rows = session.exec(
-        select(Handover).where(Handover.post == post)
-        .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
-        .offset(offset).limit(limit)
+    return HandoverSheet(
+        handover,
+        _who(session, handover.outgoing_user_id) or "",
+        _who(session, handover.incoming_user_id),
     )
-    return [HandoverSheet(h, _who(session, h.outgoing_user_id) or "",
-                          _who(session, h.incoming_user_id)) for h in rows]
+
+
+def list_handovers(
+    session: Session, *, post: str, offset: int = 0, limit: int = 50
+) -> list[HandoverSheet]:
+    rows = session.exec(
+        select(Handover)
+        .where(Handover.post == post)
+        .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        HandoverSheet(h, _who(session, h.outgoing_user_id) or "", _who(session, h.incoming_user_id))
+        for h in rows
+    ]
 
 
 def count_handovers(session: Session, *, post: str) -> int:
-    return session.exec(select(func.count()).select_from(Handover)
-                        .where(Handover.post == post)).one()
+    return session.exec(
+        select(func.count()).select_from(Handover).where(Handover.post == post)
+    ).one()
 
 
 def status_label(status: str) -> str:
@@ -453,7 +541,7 @@ def _physical_label(item: str) -> str:
 
 
 def _physical_line(item: str, counted: int, expected: int | None) -> str:
-    """"Blank slips: 44 (45 expected: 1 fewer)" on the sheet; the count alone when the records
+    """ "Blank slips: 44 (45 expected: 1 fewer)" on the sheet; the count alone when the records
     predict none, or when it is as expected."""
     line = f"{_physical_label(item)}: {counted}"
     if expected is None or int(expected) == int(counted):
@@ -465,7 +553,7 @@ def _physical_line(item: str, counted: int, expected: int | None) -> str:
 
 
 def _due(item: dict, settings: Settings) -> str:
-    """" · due 11-28 14:00" for an open item with a deadline (kept on the signed sheet)."""
+    """ " · due 11-28 14:00" for an open item with a deadline (kept on the signed sheet)."""
     due = item.get("due_at")
     if not due or item.get("kind") == "visitor":  # a visitor's is the long-stay mark
         return ""
@@ -486,22 +574,32 @@ def sheet_sections(sheet: HandoverSheet, settings: Settings) -> list[tuple[str, 
         _("Status: {status}").format(status=status_label(h.status)),
     ]
     if sheet.incoming:
-        head.append(_("Answered by: {who} at {at}").format(
-            who=sheet.incoming, at=_local(h.answered_at, settings)))
+        head.append(
+            _("Answered by: {who} at {at}").format(
+                who=sheet.incoming, at=_local(h.answered_at, settings)
+            )
+        )
     if h.refusal_reason:
-        head.append(_("Reason for refusing: {reason}").format(
-            reason=plain_sheet(h.refusal_reason, one_line=True)))
+        head.append(
+            _("Reason for refusing: {reason}").format(
+                reason=plain_sheet(h.refusal_reason, one_line=True)
+            )
+        )
     notices = [line for line in h.notices.splitlines() if line.strip()] or [_("(none)")]
     open_lines = [
-        (f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} "
-         f"{plain_sheet(str(item.get('text', '')), one_line=True)}"
-         .replace("  ", " ").strip() + _due(item, settings))
+        (
+            f"{kind_label(item.get('kind', ''))}: {item.get('ref') or ''} "
+            f"{plain_sheet(str(item.get('text', '')), one_line=True)}".replace("  ", " ").strip()
+            + _due(item, settings)
+        )
         for item in h.open_items
     ] or [_("(none)")]
-    physical = [_physical_line(k, v, (h.expected_items or {}).get(k))
-                for k, v in h.physical_items.items()] or [_("(none)")]
-    done = [f"{_(DONE_LABELS.get(k, k))}: {v}" for k, v in (h.done_summary or {}).items()] \
-        or [_("(none)")]
+    physical = [
+        _physical_line(k, v, (h.expected_items or {}).get(k)) for k, v in h.physical_items.items()
+    ] or [_("(none)")]
+    done = [f"{_(DONE_LABELS.get(k, k))}: {v}" for k, v in (h.done_summary or {}).items()] or [
+        _("(none)")
+    ]
     seal = [_("Audit chain head at signing: {hash}").format(hash=h.audit_head_hash or "-")]
     return [
         (_("Handover {n}").format(n=h.id), head),
@@ -530,7 +628,8 @@ def render_html(sheet: HandoverSheet, settings: Settings) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="{}"><head><meta charset="utf-8"><title>{}</title>'.format(
-            "zh-CN" if _("Notices") != "Notices" else "en", title),
+            "zh-CN" if _("Notices") != "Notices" else "en", title
+        ),
         "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}"
         "h1{font-size:1.4em}h2{font-size:1.1em;border-bottom:1px solid #999}"
         "code{word-break:break-all}</style></head><body>",
@@ -540,8 +639,9 @@ def render_html(sheet: HandoverSheet, settings: Settings) -> str:
         if i:
             parts.append(f"<h2>{html.escape(heading)}</h2>")
         tag = "code" if i == len(sections) - 1 else "span"
-        parts.append("<ul>" + "".join(
-            f"<li><{tag}>{to_html(line)}</{tag}></li>" for line in lines) + "</ul>")
+        parts.append(
+            "<ul>" + "".join(f"<li><{tag}>{to_html(line)}</{tag}></li>" for line in lines) + "</ul>"
+        )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

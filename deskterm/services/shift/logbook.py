@@ -87,11 +87,15 @@ def add_entry(
         target = lock_row(session, LogbookEntry, corrects_id)
         if target is None:
             raise NotFound(_("Logbook entry {n} does not exist.").format(n=corrects_id))
-        later = session.exec(select(LogbookEntry.id).where(
-            LogbookEntry.corrects_id == corrects_id)).first()
+        later = session.exec(
+            select(LogbookEntry.id).where(LogbookEntry.corrects_id == corrects_id)
+        ).first()
         if later is not None:  # one live correction per entry: correct the correction
-            raise InvalidInput(_("Entry {n} was corrected already (entry {m}); correct that "
-                                 "one instead.").format(n=corrects_id, m=later))
+            raise InvalidInput(
+                _("Entry {n} was corrected already (entry {m}); correct that one instead.").format(
+                    n=corrects_id, m=later
+                )
+            )
     entry = LogbookEntry(
         occurred_at=occurred,
         category=category,
@@ -106,7 +110,9 @@ def add_entry(
         abnormal=abnormal,
     )
     audit.record(
-        session=session, actor=actor, clock=clock,
+        session=session,
+        actor=actor,
+        clock=clock,
         action="logbook.correct" if corrects_id else "logbook.create",
         entity="logbook_entry",
         detail={"category": category.value, **({"corrects": corrects_id} if corrects_id else {})},
@@ -155,11 +161,19 @@ def _filters(query: LogbookQuery, settings: Settings) -> list:
         clauses.append(LogbookEntry.shift_id == query.shift_id)
     text = query.text.strip().lower()
     if text:
-        clauses.append(or_(*(
-            func.lower(column).contains(text, autoescape=True)
-            for column in (col(LogbookEntry.what), col(LogbookEntry.location),
-                           col(LogbookEntry.action_taken), col(LogbookEntry.notified))
-        )))
+        clauses.append(
+            or_(
+                *(
+                    func.lower(column).contains(text, autoescape=True)
+                    for column in (
+                        col(LogbookEntry.what),
+                        col(LogbookEntry.location),
+                        col(LogbookEntry.action_taken),
+                        col(LogbookEntry.notified),
+                    )
+                )
+            )
+        )
     return clauses
 
 
@@ -174,14 +188,17 @@ def search(
     """Entries matching the query, newest first, with their author and any correction."""
     newer = aliased(LogbookEntry)
     corrected_by = (
-        select(func.max(newer.id)).where(newer.corrects_id == LogbookEntry.id)
-        .correlate(LogbookEntry).scalar_subquery()
+        select(func.max(newer.id))
+        .where(newer.corrects_id == LogbookEntry.id)
+        .correlate(LogbookEntry)
+        .scalar_subquery()
     )
     stmt = (
         select(LogbookEntry, User.name, corrected_by)
         .join(User, col(User.id) == LogbookEntry.user_id)
         .where(*_filters(query, settings))
         .order_by(col(LogbookEntry.occurred_at).desc(), col(LogbookEntry.id).desc())
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
     return [LogbookRow(entry, name, newer_id) for entry, name, newer_id in session.exec(stmt)]

@@ -62,15 +62,26 @@ CALL_RESULT_LABELS = {
 
 # rules.identity speaks English without translation; its sentences map to ours by their start.
 _ID_MESSAGES = (
-    ("A resident ID number has 18", N_("An 18-character ID number is needed here; {n} characters were given.")),
+    (
+        "A resident ID number has 18",
+        N_("An 18-character ID number is needed here; {n} characters were given."),
+    ),
     ("A resident ID number is 17", N_("An ID number is 17 digits followed by a digit or X.")),
-    ("The birth date inside the resident ID number is in the future",
-     N_("The birth date inside the ID number is in the future: please check for a typo.")),
+    (
+        "The birth date inside the resident ID number is in the future",
+        N_("The birth date inside the ID number is in the future: please check for a typo."),
+    ),
     ("The birth date", N_("The birth date inside the ID number is not a real date.")),
-    ("The resident ID number's check", N_("The ID number's check character does not match: please check for a typo.")),
+    (
+        "The resident ID number's check",
+        N_("The ID number's check character does not match: please check for a typo."),
+    ),
     ("A passport number", N_("A passport number is 5 to 20 letters and digits.")),
     ("A document that was only sighted", N_("A document that was only sighted has no number.")),
-    ("A document number is required", N_("Type the document number, or choose \"document sighted\".")),
+    (
+        "A document number is required",
+        N_('Type the document number, or choose "document sighted".'),
+    ),
     ("A document number is at most", N_("A document number is at most 32 printable characters.")),
 )
 
@@ -116,8 +127,9 @@ def doc_shown(doc_masked: str | None) -> str:
 def parse_headcount(text: str) -> int:
     value = unicodedata.normalize("NFKC", text or "").strip() or "1"
     if not value.isdigit() or not 1 <= int(value) <= 200:
-        raise InvalidInput(_("The number of visitors is a whole number from 1 to 200."),
-                           field="headcount")
+        raise InvalidInput(
+            _("The number of visitors is a whole number from 1 to 200."), field="headcount"
+        )
     return int(value)
 
 
@@ -134,7 +146,7 @@ def _one_edit_apart(a: str, b: str) -> bool:
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _sound(key: str) -> str:
@@ -205,13 +217,16 @@ def canonical_slip_number(text: str) -> str:
         prefix, day, seq = parse_number(unicodedata.normalize("NFKC", text or ""))
     except ValueError:
         raise InvalidInput(
-            _("\"{text}\" is not a slip number like V20261128-0007.").format(text=(text or "").strip()),
+            _('"{text}" is not a slip number like V20261128-0007.').format(
+                text=(text or "").strip()
+            ),
             field="number",
         ) from None
     if prefix != SLIP_PREFIX:
         raise InvalidInput(
             _("{number} is not a visitor slip number (those start with V).").format(
-                number=format_number(prefix, day, seq)),
+                number=format_number(prefix, day, seq)
+            ),
             field="number",
         )
     return format_number(prefix, day, seq)
@@ -222,7 +237,9 @@ def local_time(at: datetime, settings: Settings, fmt: str = "%H:%M") -> str:
 
 
 # -- validation ----------------------------------------------------------------------------------
-def clean_text(value: str | None, *, field: str, limit: int, required_msg: str | None = None) -> str:
+def clean_text(
+    value: str | None, *, field: str, limit: int, required_msg: str | None = None
+) -> str:
     text = unicodedata.normalize("NFKC", value or "").strip()
     if not text and required_msg:
         raise InvalidInput(required_msg, field=field)
@@ -263,15 +280,17 @@ def document_warning(doc_type: DocType | str, number: str | None) -> str | None:
         return None
     if identity.region_warning(kind.value, number) is None:
         return None
-    return _("The region code of this ID number is unknown: compare it with the card before "
-             "saving.")
+    return _(
+        "The region code of this ID number is unknown: compare it with the card before saving."
+    )
 
 
 def _masked_document(doc_type: DocType, number: str | None, today: date) -> str | None:
     if doc_type == DocType.none:
         if number and number.strip():
-            raise InvalidInput(_("No document was shown, so there is no number to type."),
-                               field="doc_number")
+            raise InvalidInput(
+                _("No document was shown, so there is no number to type."), field="doc_number"
+            )
         return None
     try:
         return identity.masked_document(doc_type.value, number, today=today)
@@ -282,8 +301,9 @@ def _masked_document(doc_type: DocType, number: str | None, today: date) -> str 
                 digits = unicodedata.normalize("NFKC", number or "")
                 n = len("".join(digits.split()))
                 raise InvalidInput(_(message).format(n=n), field="doc_number") from None
-        raise InvalidInput(_("The document number is not valid: please check it."),
-                           field="doc_number") from None
+        raise InvalidInput(
+            _("The document number is not valid: please check it."), field="doc_number"
+        ) from None
 
 
 def _phone(value: str | None) -> str | None:
@@ -301,8 +321,9 @@ def _plate(value: str | None) -> str | None:
     if not text:
         return None
     if not 2 <= len(text) <= 10 or not all(ch.isalnum() for ch in text):
-        raise InvalidInput(_("A vehicle plate is 2 to 10 letters and digits, like 粤B12345."),
-                           field="plate")
+        raise InvalidInput(
+            _("A vehicle plate is 2 to 10 letters and digits, like 粤B12345."), field="plate"
+        )
     return text
 
 
@@ -312,9 +333,14 @@ def _host_label(session: Session, unit_id: int | None, name: str) -> str:
     return f"{unit.label} {name}" if unit else name
 
 
-def resolve_host(session: Session, slip_in: VisitorSlipCreate) -> tuple[int | None, int | None, int | None, str]:
-    resident_id, company_id, unit_id = (slip_in.host_resident_id, slip_in.host_company_id,
-                                        slip_in.host_unit_id)
+def resolve_host(
+    session: Session, slip_in: VisitorSlipCreate
+) -> tuple[int | None, int | None, int | None, str]:
+    resident_id, company_id, unit_id = (
+        slip_in.host_resident_id,
+        slip_in.host_company_id,
+        slip_in.host_unit_id,
+    )
     text = clean_text(slip_in.host_text, field="host", limit=128)
     if resident_id is not None:
         resident = session.get(Resident, resident_id)
@@ -334,20 +360,27 @@ def resolve_host(session: Session, slip_in: VisitorSlipCreate) -> tuple[int | No
             raise InvalidInput(_("That unit is not in the register."), field="host")
         text = text or unit.label
     if not text:
-        raise InvalidInput(_("Whom is the visitor visiting? Find the host by name, unit or "
-                             "pinyin initials."), field="host")
+        raise InvalidInput(
+            _("Whom is the visitor visiting? Find the host by name, unit or pinyin initials."),
+            field="host",
+        )
     return resident_id, company_id, unit_id, text
 
 
 def validate_slip(*, session: Session, slip_in: VisitorSlipCreate, today: date) -> CleanSlip:
     """Check a registration form field by field; the first problem raises InvalidInput.
     `today`: the desk's calendar day (`desk_today`), for the birth date of an ID (D-5)."""
-    name = clean_text(slip_in.visitor_name, field="visitor_name", limit=64,
-                 required_msg=_("Type the visitor's name."))
+    name = clean_text(
+        slip_in.visitor_name,
+        field="visitor_name",
+        limit=64,
+        required_msg=_("Type the visitor's name."),
+    )
     headcount = slip_in.headcount
     if not isinstance(headcount, int) or not 1 <= headcount <= 200:
-        raise InvalidInput(_("The number of visitors is a whole number from 1 to 200."),
-                           field="headcount")
+        raise InvalidInput(
+            _("The number of visitors is a whole number from 1 to 200."), field="headcount"
+        )
     try:
         doc_type = DocType(slip_in.doc_type)
     except ValueError:
@@ -367,17 +400,30 @@ def validate_slip(*, session: Session, slip_in: VisitorSlipCreate, today: date) 
         try:
             method = HostCallMethod(method).value
         except ValueError:
-            raise InvalidInput(_("Choose how the host was reached."), field="host_call_method") from None
+            raise InvalidInput(
+                _("Choose how the host was reached."), field="host_call_method"
+            ) from None
     try:
         result = HostCallResult(slip_in.host_call_result) if slip_in.host_call_result else None
     except ValueError:
-        raise InvalidInput(_("Call the host first and record what they said."),
-                           field="host_call_result") from None
+        raise InvalidInput(
+            _("Call the host first and record what they said."), field="host_call_result"
+        ) from None
     return CleanSlip(
-        visitor_name=name, headcount=headcount, doc_type=doc_type, doc_masked=doc_masked,
-        phone=phone, host_resident_id=resident_id, host_company_id=company_id,
-        host_unit_id=unit_id, host_text=host_text, purpose=purpose, purpose_text=purpose_text,
-        plate=_plate(slip_in.plate), host_call_method=method, host_call_result=result,
+        visitor_name=name,
+        headcount=headcount,
+        doc_type=doc_type,
+        doc_masked=doc_masked,
+        phone=phone,
+        host_resident_id=resident_id,
+        host_company_id=company_id,
+        host_unit_id=unit_id,
+        host_text=host_text,
+        purpose=purpose,
+        purpose_text=purpose_text,
+        plate=_plate(slip_in.plate),
+        host_call_method=method,
+        host_call_result=result,
         expected_id=slip_in.expected_id,
     )
 
@@ -391,13 +437,16 @@ def check_host_call(clean: CleanSlip) -> None:
     if clean.expected_id is not None:
         return
     if clean.host_call_result is None:
-        raise InvalidInput(_("Call the host first and record what they said."),
-                           field="host_call_result")
+        raise InvalidInput(
+            _("Call the host first and record what they said."), field="host_call_result"
+        )
     if clean.host_call_method is None:
         raise InvalidInput(_("Choose how the host was reached."), field="host_call_method")
     if clean.host_call_result == HostCallResult.refused:
-        raise InvalidInput(_("The host refused: the visitor is turned away, no slip is issued."),
-                           field="host_call_result")
+        raise InvalidInput(
+            _("The host refused: the visitor is turned away, no slip is issued."),
+            field="host_call_result",
+        )
     if clean.host_call_result == HostCallResult.no_answer and clean.doc_type == DocType.none:
         raise InvalidInput(
             _("A visitor without a document is let in only when the host agrees."),

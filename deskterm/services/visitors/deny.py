@@ -17,19 +17,35 @@ from deskterm.services.permissions import require
 from deskterm.services.visitors.slips import clean_text, find_deny_match
 
 
-def add_deny_entry(*, session: Session, actor: Actor, clock: Clock, name: str,
-                   reason: str) -> DenyEntry:
+def add_deny_entry(
+    *, session: Session, actor: Actor, clock: Clock, name: str, reason: str
+) -> DenyEntry:
     require(actor, "visitors.deny_list")
     clean_name = clean_text(name, field="name", limit=64, required_msg=_("Type the name."))
-    clean_reason = clean_text(reason, field="reason", limit=500,
-                         required_msg=_("Say why this person is on the deny list."))
+    clean_reason = clean_text(
+        reason,
+        field="reason",
+        limit=500,
+        required_msg=_("Say why this person is on the deny list."),
+    )
     if find_deny_match(session=session, name=clean_name, alike=False) is not None:
-        raise InvalidInput(_("{name} is on the deny list already.").format(name=clean_name),
-                           field="name")
-    entry = DenyEntry(name=clean_name, reason=clean_reason, created_at=as_utc(clock.now()),
-                      created_by=actor.user_id)
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.deny_add",
-                 entity="deny_entry", subject=entry)
+        raise InvalidInput(
+            _("{name} is on the deny list already.").format(name=clean_name), field="name"
+        )
+    entry = DenyEntry(
+        name=clean_name,
+        reason=clean_reason,
+        created_at=as_utc(clock.now()),
+        created_by=actor.user_id,
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.deny_add",
+        entity="deny_entry",
+        subject=entry,
+    )
     return entry
 
 
@@ -40,8 +56,14 @@ def remove_deny_entry(*, session: Session, actor: Actor, clock: Clock, entry_id:
     if entry is None or not entry.active:
         raise NotFound(_("That name is not on the deny list."))
     entry.active = False
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.deny_remove",
-                 entity="deny_entry", subject=entry)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.deny_remove",
+        entity="deny_entry",
+        subject=entry,
+    )
     return entry
 
 

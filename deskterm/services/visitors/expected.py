@@ -26,53 +26,84 @@ from deskterm.services.permissions import require
 from deskterm.services.visitors.slips import clean_text, resolve_host
 
 
-def add_expected(*, session: Session, actor: Actor, clock: Clock, settings: Settings,
-                 expected_in: ExpectedVisitorCreate) -> ExpectedVisitor:
+def add_expected(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    expected_in: ExpectedVisitorCreate,
+) -> ExpectedVisitor:
     require(actor, "visitors.expect")
-    name = clean_text(expected_in.visitor_name, field="visitor_name", limit=64,
-                 required_msg=_("Type the visitor's name."))
+    name = clean_text(
+        expected_in.visitor_name,
+        field="visitor_name",
+        limit=64,
+        required_msg=_("Type the visitor's name."),
+    )
     if not isinstance(expected_in.headcount, int) or not 1 <= expected_in.headcount <= 200:
-        raise InvalidInput(_("The number of visitors is a whole number from 1 to 200."),
-                           field="headcount")
+        raise InvalidInput(
+            _("The number of visitors is a whole number from 1 to 200."), field="headcount"
+        )
     today = local_day(as_utc(clock.now()), settings.timezone)
     if expected_in.expected_on is None or expected_in.expected_on < today:
         raise InvalidInput(_("The expected day is today or later."), field="expected_on")
     probe = VisitorSlipCreate.model_construct(
-        host_resident_id=expected_in.host_resident_id, host_company_id=expected_in.host_company_id,
-        host_unit_id=expected_in.host_unit_id, host_text=expected_in.host_text)
+        host_resident_id=expected_in.host_resident_id,
+        host_company_id=expected_in.host_company_id,
+        host_unit_id=expected_in.host_unit_id,
+        host_text=expected_in.host_text,
+    )
     resident_id, company_id, unit_id, host_text = resolve_host(session, probe)
     try:
         purpose = Purpose(expected_in.purpose or Purpose.visit).value
     except ValueError:
         raise InvalidInput(_("Choose the purpose of the visit."), field="purpose") from None
     expected = ExpectedVisitor(
-        visitor_name=name, headcount=expected_in.headcount, expected_on=expected_in.expected_on,
-        host_resident_id=resident_id, host_company_id=company_id, host_unit_id=unit_id,
-        host_text=host_text, purpose=purpose,
+        visitor_name=name,
+        headcount=expected_in.headcount,
+        expected_on=expected_in.expected_on,
+        host_resident_id=resident_id,
+        host_company_id=company_id,
+        host_unit_id=unit_id,
+        host_text=host_text,
+        purpose=purpose,
         note=clean_text(expected_in.note, field="note", limit=256),
-        created_at=as_utc(clock.now()), created_by=actor.user_id,
+        created_at=as_utc(clock.now()),
+        created_by=actor.user_id,
     )
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.expect",
-                 entity="expected_visitor", subject=expected,
-                 detail={"expected_on": expected.expected_on})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.expect",
+        entity="expected_visitor",
+        subject=expected,
+        detail={"expected_on": expected.expected_on},
+    )
     return expected
 
 
-def list_expected(*, session: Session, clock: Clock, settings: Settings,
-                  day: date | None = None) -> list[ExpectedVisitor]:
+def list_expected(
+    *, session: Session, clock: Clock, settings: Settings, day: date | None = None
+) -> list[ExpectedVisitor]:
     """Today's (or `day`'s) announced visitors who have not arrived yet."""
     day = day or local_day(as_utc(clock.now()), settings.timezone)
     stmt = (
         select(ExpectedVisitor)
-        .where(ExpectedVisitor.expected_on == day, ExpectedVisitor.arrived_slip_id.is_(None),
-               ExpectedVisitor.cancelled == False)  # noqa: E712
+        .where(
+            ExpectedVisitor.expected_on == day,
+            ExpectedVisitor.arrived_slip_id.is_(None),
+            ExpectedVisitor.cancelled == False,  # noqa: E712
+        )
         .order_by(ExpectedVisitor.created_at, ExpectedVisitor.id)
     )
     return list(session.exec(stmt))
 
 
-def cancel_expected(*, session: Session, actor: Actor, clock: Clock,
-                    expected_id: int) -> ExpectedVisitor:
+def cancel_expected(
+    *, session: Session, actor: Actor, clock: Clock, expected_id: int
+) -> ExpectedVisitor:
     require(actor, "visitors.expect")
     expected = lock_row(session, ExpectedVisitor, expected_id)
     if expected is None or expected.cancelled:
@@ -80,6 +111,12 @@ def cancel_expected(*, session: Session, actor: Actor, clock: Clock,
     if expected.arrived_slip_id is not None:
         raise InvalidInput(_("That expected visitor has already arrived and has a slip."))
     expected.cancelled = True
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.expect_cancel",
-                 entity="expected_visitor", subject=expected)
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.expect_cancel",
+        entity="expected_visitor",
+        subject=expected,
+    )
     return expected

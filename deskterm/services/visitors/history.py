@@ -99,14 +99,17 @@ def _unit_ids(session: Session, text: str) -> list[int]:
     return list(session.exec(stmt.limit(500)))
 
 
-def _conditions(session: Session, actor: Actor, clock: Clock, settings: Settings,
-                query: SlipQuery) -> list | None:
+def _conditions(
+    session: Session, actor: Actor, clock: Clock, settings: Settings, query: SlipQuery
+) -> list | None:
     """The WHERE terms of a query, or None when it cannot match anything."""
     terms = []
     if query.number.strip():
         terms.append(VisitorSlip.number == canonical_slip_number(query.number))
     if query.date_from:
-        terms.append(VisitorSlip.checked_in_at >= local_midnight(query.date_from, settings.timezone))
+        terms.append(
+            VisitorSlip.checked_in_at >= local_midnight(query.date_from, settings.timezone)
+        )
     if query.date_to:
         end = local_midnight(query.date_to + timedelta(days=1), settings.timezone)
         terms.append(VisitorSlip.checked_in_at < end)
@@ -134,24 +137,43 @@ def _conditions(session: Session, actor: Actor, clock: Clock, settings: Settings
     return terms
 
 
-def search_slips(*, session: Session, actor: Actor, clock: Clock, settings: Settings,
-                 query: SlipQuery, after: PageCursor | None = None,
-                 limit: int = PAGE_SIZE) -> SlipPage:
+def search_slips(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    query: SlipQuery,
+    after: PageCursor | None = None,
+    limit: int = PAGE_SIZE,
+) -> SlipPage:
     """One page of matching slips, newest first, starting after `after`."""
     require(actor, "visitors.register")
     terms = _conditions(session, actor, clock, settings, query)
     if terms is None:
         return SlipPage()
     if after is not None:
-        terms.append(or_(
-            VisitorSlip.checked_in_at < after.checked_in_at,
-            and_(VisitorSlip.checked_in_at == after.checked_in_at, VisitorSlip.id < after.id),
-        ))
+        terms.append(
+            or_(
+                VisitorSlip.checked_in_at < after.checked_in_at,
+                and_(VisitorSlip.checked_in_at == after.checked_in_at, VisitorSlip.id < after.id),
+            )
+        )
     stmt = (  # the columns shown, not whole records
-        select(VisitorSlip.id, VisitorSlip.number, VisitorSlip.visitor_name,
-               VisitorSlip.headcount, VisitorSlip.host_text, VisitorSlip.purpose,
-               VisitorSlip.doc_masked, VisitorSlip.plate, VisitorSlip.checked_in_at,
-               VisitorSlip.checked_out_at, VisitorSlip.status, VisitorSlip.slip_returned)
+        select(
+            VisitorSlip.id,
+            VisitorSlip.number,
+            VisitorSlip.visitor_name,
+            VisitorSlip.headcount,
+            VisitorSlip.host_text,
+            VisitorSlip.purpose,
+            VisitorSlip.doc_masked,
+            VisitorSlip.plate,
+            VisitorSlip.checked_in_at,
+            VisitorSlip.checked_out_at,
+            VisitorSlip.status,
+            VisitorSlip.slip_returned,
+        )
         .where(*terms)
         .order_by(VisitorSlip.checked_in_at.desc(), VisitorSlip.id.desc())
         .limit(limit + 1)
@@ -159,10 +181,18 @@ def search_slips(*, session: Session, actor: Actor, clock: Clock, settings: Sett
     slips = session.exec(stmt).all()
     rows = [
         HistoryRow(
-            id=s.id, number=s.number, visitor_name=s.visitor_name, headcount=s.headcount,
-            host_text=s.host_text, purpose=s.purpose, doc_masked=s.doc_masked, plate=s.plate,
-            checked_in_at=s.checked_in_at, checked_out_at=s.checked_out_at,
-            status=SlipStatus(s.status), slip_returned=s.slip_returned,
+            id=s.id,
+            number=s.number,
+            visitor_name=s.visitor_name,
+            headcount=s.headcount,
+            host_text=s.host_text,
+            purpose=s.purpose,
+            doc_masked=s.doc_masked,
+            plate=s.plate,
+            checked_in_at=s.checked_in_at,
+            checked_out_at=s.checked_out_at,
+            status=SlipStatus(s.status),
+            slip_returned=s.slip_returned,
         )
         for s in slips[:limit]
     ]

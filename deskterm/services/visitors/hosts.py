@@ -15,8 +15,11 @@ from deskterm.clock import Clock
 from deskterm.services.actor import Actor
 from deskterm.services.inquiries import search
 
-_HOST_KINDS = {search.HitKind.resident: "resident", search.HitKind.company: "company",
-               search.HitKind.unit: "unit"}
+_HOST_KINDS = {
+    search.HitKind.resident: "resident",
+    search.HitKind.company: "company",
+    search.HitKind.unit: "unit",
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,9 @@ class HostChoice:
         }
 
 
-def find_hosts(*, session: Session, actor: Actor, clock: Clock, text: str,
-               limit: int = 8) -> list[HostChoice]:
+def find_hosts(
+    *, session: Session, actor: Actor, clock: Clock, text: str, limit: int = 8
+) -> list[HostChoice]:
     """Hosts matching what the operator typed, best first; at most `limit`."""
     result = search.search(session=session, actor=actor, clock=clock, text=text)
     found = []

@@ -38,14 +38,23 @@ class OnSite:
     truncated: bool
 
 
-def list_on_site(*, session: Session, clock: Clock, settings: Settings,
-                 limit: int = ON_SITE_LIMIT) -> OnSite:
+def list_on_site(
+    *, session: Session, clock: Clock, settings: Settings, limit: int = ON_SITE_LIMIT
+) -> OnSite:
     """Slips still on site, earliest first (index ix_visitor_slip_status_in)."""
     now = as_utc(clock.now())
     stmt = (  # the columns shown, not whole records: a list refreshed every half minute
-        select(VisitorSlip.id, VisitorSlip.number, VisitorSlip.visitor_name,
-               VisitorSlip.headcount, VisitorSlip.host_text, VisitorSlip.purpose,
-               VisitorSlip.plate, VisitorSlip.checked_in_at, VisitorSlip.version)
+        select(
+            VisitorSlip.id,
+            VisitorSlip.number,
+            VisitorSlip.visitor_name,
+            VisitorSlip.headcount,
+            VisitorSlip.host_text,
+            VisitorSlip.purpose,
+            VisitorSlip.plate,
+            VisitorSlip.checked_in_at,
+            VisitorSlip.version,
+        )
         .where(VisitorSlip.status == SlipStatus.on_site)
         .order_by(VisitorSlip.checked_in_at, VisitorSlip.id)
         .limit(limit + 1)
@@ -55,10 +64,19 @@ def list_on_site(*, session: Session, clock: Clock, settings: Settings,
     rows = []
     for slip in slips[:limit]:
         minutes = max(0, int((now - as_utc(slip.checked_in_at)).total_seconds() // 60))
-        rows.append(OnSiteRow(
-            id=slip.id, number=slip.number, visitor_name=slip.visitor_name,
-            headcount=slip.headcount, host_text=slip.host_text, purpose=slip.purpose,
-            plate=slip.plate, checked_in_at=slip.checked_in_at, minutes=minutes,
-            long_stay=minutes >= settings.long_stay_minutes, version=slip.version,
-        ))
+        rows.append(
+            OnSiteRow(
+                id=slip.id,
+                number=slip.number,
+                visitor_name=slip.visitor_name,
+                headcount=slip.headcount,
+                host_text=slip.host_text,
+                purpose=slip.purpose,
+                plate=slip.plate,
+                checked_in_at=slip.checked_in_at,
+                minutes=minutes,
+                long_stay=minutes >= settings.long_stay_minutes,
+                version=slip.version,
+            )
+        )
     return OnSite(rows=rows, people=sum(r.headcount for r in rows), truncated=truncated)

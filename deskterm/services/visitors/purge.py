@@ -59,40 +59,71 @@ def _cutoff(clock: Clock, older_than_days: int) -> datetime:
 
 def _old_expected(cutoff: datetime, settings: Settings):
     kept = select(VisitorSlip.expected_id).where(VisitorSlip.expected_id.is_not(None))
-    return (ExpectedVisitor.expected_on < local_day(cutoff, settings.timezone),
-            ExpectedVisitor.id.not_in(kept))
+    return (
+        ExpectedVisitor.expected_on < local_day(cutoff, settings.timezone),
+        ExpectedVisitor.id.not_in(kept),
+    )
 
 
-def count_purgeable(*, session: Session, clock: Clock, settings: Settings,
-                    older_than_days: int) -> PurgeCounts:
+def count_purgeable(
+    *, session: Session, clock: Clock, settings: Settings, older_than_days: int
+) -> PurgeCounts:
     cutoff = _cutoff(clock, older_than_days)
     old = VisitorSlip.checked_in_at < cutoff
     slips = session.exec(select(func.count()).select_from(VisitorSlip).where(old)).one()
-    on_site = session.exec(select(func.count()).select_from(VisitorSlip).where(
-        old, VisitorSlip.status == SlipStatus.on_site)).one()
-    expected = session.exec(select(func.count()).select_from(ExpectedVisitor).where(
-        ExpectedVisitor.expected_on < local_day(cutoff, settings.timezone))).one()
+    on_site = session.exec(
+        select(func.count())
+        .select_from(VisitorSlip)
+        .where(old, VisitorSlip.status == SlipStatus.on_site)
+    ).one()
+    expected = session.exec(
+        select(func.count())
+        .select_from(ExpectedVisitor)
+        .where(ExpectedVisitor.expected_on < local_day(cutoff, settings.timezone))
+    ).one()
     return PurgeCounts(cutoff=cutoff, slips=slips, on_site=on_site, expected=expected)
 
 
-def _delete_batch(session: Session, *, actor: Actor, clock: Clock, settings: Settings,
-                  counts: PurgeCounts, older_than_days: int, batch: int) -> tuple[int, int]:
+def _delete_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    counts: PurgeCounts,
+    older_than_days: int,
+    batch: int,
+) -> tuple[int, int]:
     if is_sqlite(session.get_bind()):
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
     old = VisitorSlip.checked_in_at < counts.cutoff
     ids = select(VisitorSlip.id).where(old).order_by(VisitorSlip.id).limit(batch)
-    on_site = session.exec(select(func.count()).select_from(VisitorSlip).where(
-        VisitorSlip.id.in_(ids), VisitorSlip.status == SlipStatus.on_site)).one()
+    on_site = session.exec(
+        select(func.count())
+        .select_from(VisitorSlip)
+        .where(VisitorSlip.id.in_(ids), VisitorSlip.status == SlipStatus.on_site)
+    ).one()
     slips = session.execute(delete(VisitorSlip).where(VisitorSlip.id.in_(ids))).rowcount
     expected = 0
     if slips < batch:  # the last batch: announcements no remaining slip points at
         expected = session.execute(
-            delete(ExpectedVisitor).where(*_old_expected(counts.cutoff, settings))).rowcount
+            delete(ExpectedVisitor).where(*_old_expected(counts.cutoff, settings))
+        ).rowcount
     if slips or expected:
-        audit.record(session=session, actor=actor, clock=clock, action="visitor.purge",
-                     entity="visitor_slip",
-                     detail={"older_than_days": older_than_days, "cutoff": counts.cutoff,
-                             "slips": slips, "on_site": on_site, "expected": expected})
+        audit.record(
+            session=session,
+            actor=actor,
+            clock=clock,
+            action="visitor.purge",
+            entity="visitor_slip",
+            detail={
+                "older_than_days": older_than_days,
+                "cutoff": counts.cutoff,
+                "slips": slips,
+                "on_site": on_site,
+                "expected": expected,
+            },
+        )
     return slips, expected
 
 
@@ -108,13 +139,26 @@ def purge_visitors(
 ) -> PurgeReport:
     """Delete slips (and stale announcements) older than `older_than_days`, then compact."""
     require(actor, "purge.run")
-    counts = run_read(engine, lambda s: count_purgeable(
-        session=s, clock=clock, settings=settings, older_than_days=older_than_days))
+    counts = run_read(
+        engine,
+        lambda s: count_purgeable(
+            session=s, clock=clock, settings=settings, older_than_days=older_than_days
+        ),
+    )
     report = PurgeReport(counts=counts)
     while True:
-        slips, expected = run_write(engine, lambda s: _delete_batch(
-            s, actor=actor, clock=clock, settings=settings, counts=counts,
-            older_than_days=older_than_days, batch=batch))
+        slips, expected = run_write(
+            engine,
+            lambda s: _delete_batch(
+                s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                counts=counts,
+                older_than_days=older_than_days,
+                batch=batch,
+            ),
+        )
         report.slips += slips
         report.expected += expected
         if progress:

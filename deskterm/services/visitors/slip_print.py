@@ -41,8 +41,10 @@ def slip_text(slip: VisitorSlip, settings: Settings) -> str:
         "",
         _("Visitor: {name} ({count})").format(name=one(slip.visitor_name), count=slip.headcount),
         _("Visiting: {host}").format(host=one(slip.host_text)),
-        _("Purpose: {purpose}").format(purpose=label(PURPOSE_LABELS, slip.purpose)
-                                        + (f" {one(slip.purpose_text)}" if slip.purpose_text else "")),
+        _("Purpose: {purpose}").format(
+            purpose=label(PURPOSE_LABELS, slip.purpose)
+            + (f" {one(slip.purpose_text)}" if slip.purpose_text else "")
+        ),
         _("In: {time}").format(time=local_time(slip.checked_in_at, settings, "%Y-%m-%d %H:%M")),
     ]
     if slip.plate:
@@ -57,12 +59,15 @@ def roll_call_text(on_site: OnSite, now: datetime, settings: Settings) -> str:
     lines = [
         _("EVACUATION ROLL CALL — {post}").format(post=settings.post),
         _("On site at {time}: {people} people on {slips} slips").format(
-            time=when, people=on_site.people, slips=len(on_site.rows)),
+            time=when, people=on_site.people, slips=len(on_site.rows)
+        ),
         "",
     ]
     for n, row in enumerate(on_site.rows, 1):
-        lines.append(f"{n:>3}. [ ] {row.number}  {local_time(row.checked_in_at, settings)}  "
-                     f"{pad(one(row.visitor_name), 12)} ×{row.headcount:<3} → {one(row.host_text)}")
+        lines.append(
+            f"{n:>3}. [ ] {row.number}  {local_time(row.checked_in_at, settings)}  "
+            f"{pad(one(row.visitor_name), 12)} ×{row.headcount:<3} → {one(row.host_text)}"
+        )
     if on_site.truncated:
         lines.append(_("(list cut at {n} slips)").format(n=len(on_site.rows)))
     if not on_site.rows:

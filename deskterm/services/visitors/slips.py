@@ -61,14 +61,38 @@ from deskterm.services.visitors.checks import (
 )
 
 __all__ = [  # this module's use cases, and the checks the screens reach as visitors.X
-    "DenyListMatch", "DenyOverride", "TurnAwayCause", "register_slip", "check_in_expected",
-    "turn_away", "find_deny_match", "find_slip", "check_out", "undo_check_out", "slip_snapshot",
+    "DenyListMatch",
+    "DenyOverride",
+    "TurnAwayCause",
+    "register_slip",
+    "check_in_expected",
+    "turn_away",
+    "find_deny_match",
+    "find_slip",
+    "check_out",
+    "undo_check_out",
+    "slip_snapshot",
     "update_slip",
-    "get_slip", "FIELD_LABELS",
-    "CALL_METHOD_LABELS", "CALL_RESULT_LABELS", "DOC_TYPE_LABELS", "PURPOSE_LABELS",
-    "SLIP_PREFIX", "CleanSlip", "canonical_slip_number", "check_document", "clean_text",
-    "desk_today", "doc_shown", "host_call_needed", "label", "local_time", "name_key", "parse_headcount",
-    "resolve_host", "validate_slip",
+    "get_slip",
+    "FIELD_LABELS",
+    "CALL_METHOD_LABELS",
+    "CALL_RESULT_LABELS",
+    "DOC_TYPE_LABELS",
+    "PURPOSE_LABELS",
+    "SLIP_PREFIX",
+    "CleanSlip",
+    "canonical_slip_number",
+    "check_document",
+    "clean_text",
+    "desk_today",
+    "doc_shown",
+    "host_call_needed",
+    "label",
+    "local_time",
+    "name_key",
+    "parse_headcount",
+    "resolve_host",
+    "validate_slip",
 ]
 
 
@@ -78,11 +102,13 @@ class DenyListMatch(DeskError):
     def __init__(self, entry: DenyEntry, typed: str = "") -> None:
         similar = bool(typed) and name_key(typed) != name_key(entry.name)
         if similar:
-            text = _("{typed} is close to {name} on the deny list: {reason}. A supervisor "
-                     "must decide.").format(typed=typed, name=entry.name, reason=entry.reason)
+            text = _(
+                "{typed} is close to {name} on the deny list: {reason}. A supervisor must decide."
+            ).format(typed=typed, name=entry.name, reason=entry.reason)
         else:
             text = _("{name} is on the deny list: {reason}. A supervisor must decide.").format(
-                name=entry.name, reason=entry.reason)
+                name=entry.name, reason=entry.reason
+            )
         super().__init__(text)
         self.entry_id = entry.id
         self.name = entry.name
@@ -116,8 +142,9 @@ def find_deny_match(*, session: Session, name: str, alike: bool = True) -> DenyE
     return None
 
 
-def _check_deny(session: Session, actor: Actor, clock: Clock, clean: CleanSlip,
-                override: DenyOverride | None) -> DenyEntry | None:
+def _check_deny(
+    session: Session, actor: Actor, clock: Clock, clean: CleanSlip, override: DenyOverride | None
+) -> DenyEntry | None:
     entry = find_deny_match(session=session, name=clean.visitor_name)
     if entry is None:
         return None
@@ -133,8 +160,9 @@ def _current_expected(session: Session, expected_id: int) -> ExpectedVisitor:
     if expected is None or expected.cancelled:
         raise NotFound(_("That expected visitor is no longer on the list."))
     if expected.arrived_slip_id is not None:
-        raise InvalidInput(_("That expected visitor has already arrived and has a slip."),
-                           field="expected_id")
+        raise InvalidInput(
+            _("That expected visitor has already arrived and has a slip."), field="expected_id"
+        )
     return expected
 
 
@@ -156,13 +184,24 @@ def register_slip(
     now = as_utc(clock.now())
     slip = VisitorSlip(
         number=next_number(session=session, prefix=SLIP_PREFIX, at=now, tz=settings.timezone),
-        visitor_name=clean.visitor_name, headcount=clean.headcount, doc_type=clean.doc_type,
-        doc_masked=clean.doc_masked, phone=clean.phone, host_resident_id=clean.host_resident_id,
-        host_company_id=clean.host_company_id, host_unit_id=clean.host_unit_id,
-        host_text=clean.host_text, purpose=clean.purpose, purpose_text=clean.purpose_text,
-        plate=clean.plate, host_call_method=clean.host_call_method,
-        host_call_result=clean.host_call_result, expected_id=clean.expected_id,
-        checked_in_at=now, checked_in_by=actor.user_id, shift_id=actor.shift_id,
+        visitor_name=clean.visitor_name,
+        headcount=clean.headcount,
+        doc_type=clean.doc_type,
+        doc_masked=clean.doc_masked,
+        phone=clean.phone,
+        host_resident_id=clean.host_resident_id,
+        host_company_id=clean.host_company_id,
+        host_unit_id=clean.host_unit_id,
+        host_text=clean.host_text,
+        purpose=clean.purpose,
+        purpose_text=clean.purpose_text,
+        plate=clean.plate,
+        host_call_method=clean.host_call_method,
+        host_call_result=clean.host_call_result,
+        expected_id=clean.expected_id,
+        checked_in_at=now,
+        checked_in_by=actor.user_id,
+        shift_id=actor.shift_id,
         status=SlipStatus.on_site,
         deny_entry_id=entry.id if entry else None,
         deny_decided_by=deny_override.supervisor.user_id if entry and deny_override else None,
@@ -170,16 +209,31 @@ def register_slip(
     session.add(slip)
     session.flush()
     if entry is not None:
-        audit.record(session=session, actor=deny_override.supervisor, clock=clock,
-                     action="visitor.deny_override", entity="deny_entry", entity_id=entry.id,
-                     detail={"allowed": True, "slip": slip.number, "operator": actor.code})
+        audit.record(
+            session=session,
+            actor=deny_override.supervisor,
+            clock=clock,
+            action="visitor.deny_override",
+            entity="deny_entry",
+            entity_id=entry.id,
+            detail={"allowed": True, "slip": slip.number, "operator": actor.code},
+        )
     if expected is not None:
         expected.arrived_slip_id = slip.id
         session.add(expected)
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.register",
-                 entity="visitor_slip", subject=slip,
-                 detail={"number": slip.number, "expected_id": clean.expected_id,
-                         "host_call": clean.host_call_result})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.register",
+        entity="visitor_slip",
+        subject=slip,
+        detail={
+            "number": slip.number,
+            "expected_id": clean.expected_id,
+            "host_call": clean.host_call_result,
+        },
+    )
     return slip
 
 
@@ -197,14 +251,30 @@ def check_in_expected(
     """An announced visitor arrives: the slip is made from the announcement (two keys)."""
     expected = _current_expected(session, expected_id)
     slip_in = VisitorSlipCreate.model_construct(
-        visitor_name=expected.visitor_name, headcount=expected.headcount, doc_type=doc_type,
-        doc_number=doc_number, phone=None, host_resident_id=expected.host_resident_id,
-        host_company_id=expected.host_company_id, host_unit_id=expected.host_unit_id,
-        host_text=expected.host_text, purpose=expected.purpose, purpose_text=expected.note,
-        plate=None, host_call_method=None, host_call_result=None, expected_id=expected.id,
+        visitor_name=expected.visitor_name,
+        headcount=expected.headcount,
+        doc_type=doc_type,
+        doc_number=doc_number,
+        phone=None,
+        host_resident_id=expected.host_resident_id,
+        host_company_id=expected.host_company_id,
+        host_unit_id=expected.host_unit_id,
+        host_text=expected.host_text,
+        purpose=expected.purpose,
+        purpose_text=expected.note,
+        plate=None,
+        host_call_method=None,
+        host_call_result=None,
+        expected_id=expected.id,
     )
-    return register_slip(session=session, actor=actor, clock=clock, settings=settings,
-                         slip_in=slip_in, deny_override=deny_override)
+    return register_slip(
+        session=session,
+        actor=actor,
+        clock=clock,
+        settings=settings,
+        slip_in=slip_in,
+        deny_override=deny_override,
+    )
 
 
 class TurnAwayCause:
@@ -214,12 +284,18 @@ class TurnAwayCause:
 
 
 _TURN_AWAY_TEXT = {
-    TurnAwayCause.host_refused: N_("Visitor {name} ({count}) asked for {host}; the host refused "
-                                   "by {method}. Not let in, no slip issued."),
-    TurnAwayCause.no_answer: N_("Visitor {name} ({count}) asked for {host}; the host could not "
-                                "be reached by {method}. Not let in, no slip issued."),
-    TurnAwayCause.deny_list: N_("Visitor {name} ({count}) asked for {host}; the name is on the "
-                                "deny list and supervisor {supervisor} refused entry."),
+    TurnAwayCause.host_refused: N_(
+        "Visitor {name} ({count}) asked for {host}; the host refused "
+        "by {method}. Not let in, no slip issued."
+    ),
+    TurnAwayCause.no_answer: N_(
+        "Visitor {name} ({count}) asked for {host}; the host could not "
+        "be reached by {method}. Not let in, no slip issued."
+    ),
+    TurnAwayCause.deny_list: N_(
+        "Visitor {name} ({count}) asked for {host}; the name is on the "
+        "deny list and supervisor {supervisor} refused entry."
+    ),
 }
 
 
@@ -236,8 +312,12 @@ def turn_away(
 ) -> LogbookEntry:
     """No slip: the visitor is not let in. The duty logbook gets a security line (D-7, D-10)."""
     require(actor, "visitors.register")
-    name = clean_text(slip_in.visitor_name, field="visitor_name", limit=64,
-                 required_msg=_("Type the visitor's name."))
+    name = clean_text(
+        slip_in.visitor_name,
+        field="visitor_name",
+        limit=64,
+        required_msg=_("Type the visitor's name."),
+    )
     _rid, _cid, unit_id, host_text = resolve_host(session, slip_in)
     if cause not in _TURN_AWAY_TEXT:
         raise ValueError(f"unknown turn-away cause {cause!r}")
@@ -250,9 +330,12 @@ def turn_away(
     unit = session.get(Unit, unit_id) if unit_id else None
     with written_in(settings.site_lang):
         what = _(_TURN_AWAY_TEXT[cause]).format(
-            name=name, count=slip_in.headcount or 1, host=host_text,
+            name=name,
+            count=slip_in.headcount or 1,
+            host=host_text,
             method=label(CALL_METHOD_LABELS, method),
-            supervisor=supervisor.name if supervisor else "")
+            supervisor=supervisor.name if supervisor else "",
+        )
         action_taken = _("Visitor turned away at the desk.")
     entry = LogbookEntry(
         occurred_at=now,
@@ -265,11 +348,24 @@ def turn_away(
         shift_id=actor.shift_id,
     )
     if cause == TurnAwayCause.deny_list:
-        audit.record(session=session, actor=supervisor, clock=clock,
-                     action="visitor.deny_override", entity="deny_entry", entity_id=deny_entry_id,
-                     detail={"allowed": False, "operator": actor.code})
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.turned_away",
-                 entity="logbook_entry", subject=entry, detail={"cause": cause})
+        audit.record(
+            session=session,
+            actor=supervisor,
+            clock=clock,
+            action="visitor.deny_override",
+            entity="deny_entry",
+            entity_id=deny_entry_id,
+            detail={"allowed": False, "operator": actor.code},
+        )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.turned_away",
+        entity="logbook_entry",
+        subject=entry,
+        detail={"cause": cause},
+    )
     return entry
 
 
@@ -297,7 +393,9 @@ def check_out(
     require(actor, "visitors.checkout")
     if number is not None:
         canonical = canonical_slip_number(number)
-        slip_id = session.exec(select(VisitorSlip.id).where(VisitorSlip.number == canonical)).first()
+        slip_id = session.exec(
+            select(VisitorSlip.id).where(VisitorSlip.number == canonical)
+        ).first()
     elif slip_id is not None:
         canonical = None
     else:
@@ -308,7 +406,8 @@ def check_out(
     if slip.status == SlipStatus.left:
         raise InvalidInput(
             _("Slip {number} was already checked out at {time}.").format(
-                number=slip.number, time=local_time(slip.checked_out_at, settings, "%m-%d %H:%M")),
+                number=slip.number, time=local_time(slip.checked_out_at, settings, "%m-%d %H:%M")
+            ),
             field="number",
         )
     slip.status = SlipStatus.left
@@ -317,14 +416,21 @@ def check_out(
     slip.slip_returned = bool(slip_returned)
     slip.version += 1
     session.add(slip)
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.checkout",
-                 entity="visitor_slip", subject=slip,
-                 detail={"number": slip.number, "slip_returned": bool(slip_returned)})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.checkout",
+        entity="visitor_slip",
+        subject=slip,
+        detail={"number": slip.number, "slip_returned": bool(slip_returned)},
+    )
     return slip
 
 
-def undo_check_out(*, session: Session, actor: Actor, clock: Clock, slip_id: int,
-                   version: int | None = None) -> VisitorSlip:
+def undo_check_out(
+    *, session: Session, actor: Actor, clock: Clock, slip_id: int, version: int | None = None
+) -> VisitorSlip:
     """A check-out made by mistake (the wrong slip, the wrong key) is undone within the shift
     it was made in: the visitor is on site again. Audited; later shifts cannot undo it."""
     require(actor, "visitors.checkout")
@@ -332,31 +438,54 @@ def undo_check_out(*, session: Session, actor: Actor, clock: Clock, slip_id: int
     if slip is None:
         raise NotFound(_("No slip has the number {number}.").format(number=slip_id))
     if version is not None and slip.version != version:
-        raise StaleEdit(_("Slip {number} was changed at another desk; open it again.").format(
-            number=slip.number))
+        raise StaleEdit(
+            _("Slip {number} was changed at another desk; open it again.").format(
+                number=slip.number
+            )
+        )
     if slip.status != SlipStatus.left or slip.checked_out_at is None:
         raise InvalidInput(_("Slip {number} is not checked out.").format(number=slip.number))
     shift = session.get(Shift, actor.shift_id) if actor.shift_id is not None else None
-    if (shift is None or shift.status != ShiftStatus.open
-            or as_utc(slip.checked_out_at) < as_utc(shift.started_at)):
-        raise InvalidInput(_("Only a check-out made during your shift can be undone; slip "
-                             "{number} was checked out before it.").format(number=slip.number))
+    if (
+        shift is None
+        or shift.status != ShiftStatus.open
+        or as_utc(slip.checked_out_at) < as_utc(shift.started_at)
+    ):
+        raise InvalidInput(
+            _(
+                "Only a check-out made during your shift can be undone; slip "
+                "{number} was checked out before it."
+            ).format(number=slip.number)
+        )
     slip.status = SlipStatus.on_site
     slip.checked_out_at = None
     slip.checked_out_by = None
     slip.slip_returned = None
     slip.version += 1
     session.add(slip)
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.checkout_undone",
-                 entity="visitor_slip", subject=slip, detail={"number": slip.number})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.checkout_undone",
+        entity="visitor_slip",
+        subject=slip,
+        detail={"number": slip.number},
+    )
     return slip
 
 
 # -- corrections ---------------------------------------------------------------------------------
 _EDITABLE = ("visitor_name", "headcount", "phone", "purpose", "purpose_text", "plate")
-FIELD_LABELS = {"visitor_name": N_("Visitor"), "headcount": N_("People"), "phone": N_("Phone"),
-                "purpose": N_("Purpose"), "purpose_text": N_("Note"), "plate": N_("Plate"),
-                "status": N_("State")}
+FIELD_LABELS = {
+    "visitor_name": N_("Visitor"),
+    "headcount": N_("People"),
+    "phone": N_("Phone"),
+    "purpose": N_("Purpose"),
+    "purpose_text": N_("Note"),
+    "plate": N_("Plate"),
+    "status": N_("State"),
+}
 
 
 def slip_snapshot(slip: VisitorSlip) -> dict[str, Any]:
@@ -387,21 +516,29 @@ def update_slip(
         differ = {k: (seen.get(k), v) for k, v in now.items() if seen and seen.get(k) != v}
         fields = ", ".join(_(FIELD_LABELS.get(k, k)) for k in differ) or _("its details")
         raise StaleEdit(
-            _("Another desk changed slip {number} since you opened it ({fields}); nothing of "
-              "yours was saved. Save again to put what you typed over their change.").format(
-                number=slip.number, fields=fields),
-            changes=differ, current=seen_version(slip),
+            _(
+                "Another desk changed slip {number} since you opened it ({fields}); nothing of "
+                "yours was saved. Save again to put what you typed over their change."
+            ).format(number=slip.number, fields=fields),
+            changes=differ,
+            current=seen_version(slip),
         )
     values = changes.model_dump(exclude_unset=True)
     probe = VisitorSlipCreate.model_construct(
         visitor_name=values.get("visitor_name", slip.visitor_name),
         headcount=values.get("headcount", slip.headcount),
-        doc_type=DocType.sighted, doc_number=None, phone=values.get("phone", slip.phone),
-        host_resident_id=slip.host_resident_id, host_company_id=slip.host_company_id,
-        host_unit_id=slip.host_unit_id, host_text=slip.host_text,
+        doc_type=DocType.sighted,
+        doc_number=None,
+        phone=values.get("phone", slip.phone),
+        host_resident_id=slip.host_resident_id,
+        host_company_id=slip.host_company_id,
+        host_unit_id=slip.host_unit_id,
+        host_text=slip.host_text,
         purpose=values.get("purpose", slip.purpose),
         purpose_text=values.get("purpose_text", slip.purpose_text),
-        plate=values.get("plate", slip.plate), host_call_method=None, host_call_result=None,
+        plate=values.get("plate", slip.plate),
+        host_call_method=None,
+        host_call_result=None,
         expected_id=None,
     )
     # The probe carries no document (sighted, no number): the day is not used.
@@ -421,9 +558,15 @@ def update_slip(
         return slip
     slip.version += 1
     session.add(slip)
-    audit.record(session=session, actor=actor, clock=clock, action="visitor.update",
-                 entity="visitor_slip", subject=slip,
-                 detail={"number": slip.number, "fields": changed})
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="visitor.update",
+        entity="visitor_slip",
+        subject=slip,
+        detail={"number": slip.number, "fields": changed},
+    )
     return slip
 
 

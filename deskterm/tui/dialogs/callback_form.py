@@ -65,13 +65,25 @@ class CallbackDialog(SaveDialog):
         """D-21: the desk's own call; the number shows here, asked with a reason, audited.
         The reason dialog saves the reveal itself: a refusal keeps the reason typed."""
         app, callback_id = self.app, self.row.callback.id
-        self.app.push_screen(ReasonDialog(
-            _("Why is the number needed? The audit keeps who and why."), label=_("Why"),
-            max_length=200, value=_("To call back ({number}).").format(number=self.row.number))
-            .save_with(lambda reason: lambda s: callbacks.reveal_contact(
-                session=s, actor=app.actor, clock=app.clock, callback_id=callback_id,
-                reason=reason)),
-            lambda number: self._show_number(number) if number else None)
+        self.app.push_screen(
+            ReasonDialog(
+                _("Why is the number needed? The audit keeps who and why."),
+                label=_("Why"),
+                max_length=200,
+                value=_("To call back ({number}).").format(number=self.row.number),
+            ).save_with(
+                lambda reason: (
+                    lambda s: callbacks.reveal_contact(
+                        session=s,
+                        actor=app.actor,
+                        clock=app.clock,
+                        callback_id=callback_id,
+                        reason=reason,
+                    )
+                )
+            ),
+            lambda number: self._show_number(number) if number else None,
+        )
 
     def _show_number(self, number: str) -> None:
         shown = self.query_one("#callback-number", Static)
@@ -85,26 +97,46 @@ class CallbackDialog(SaveDialog):
         cb = self.row.callback
         with Vertical() as box:
             box.border_title = _("Callback · {number}").format(number=self.row.number)
-            yield Static(plain(f"{label(KINDS, cb.subject_kind)} · {self.row.unit} · "
-                               f"{self.row.who} · {self.row.about}", one_line=True),
-                         classes="about")
+            yield Static(
+                plain(
+                    f"{label(KINDS, cb.subject_kind)} · {self.row.unit} · "
+                    f"{self.row.who} · {self.row.about}",
+                    one_line=True,
+                ),
+                classes="about",
+            )
             yield Static(plain(_("Tries so far: {n}").format(n=cb.attempts)), classes="about")
             yield Static("", id="callback-number", markup=False)
-            yield FormField(_("Method"), name="method", label_width=LABEL,
-                            control=choice(METHODS, id="method-input"))
+            yield FormField(
+                _("Method"),
+                name="method",
+                label_width=LABEL,
+                control=choice(METHODS, id="method-input"),
+            )
             # no outcome is pre-filled: the operator picks what the resident said
-            yield FormField(_("Result"), name="result", label_width=LABEL,
-                            control=DeskSelect([(_(text), code) for code, text in RESULT_CHOICES],
-                                               allow_blank=True, compact=True,
-                                               prompt=_("Choose the result"),
-                                               id="result-input"))
-            yield FormField(_("Spoke to"), name="person", max_length=64, label_width=LABEL,
-                            value=self.row.who)
+            yield FormField(
+                _("Result"),
+                name="result",
+                label_width=LABEL,
+                control=DeskSelect(
+                    [(_(text), code) for code, text in RESULT_CHOICES],
+                    allow_blank=True,
+                    compact=True,
+                    prompt=_("Choose the result"),
+                    id="result-input",
+                ),
+            )
+            yield FormField(
+                _("Spoke to"), name="person", max_length=64, label_width=LABEL, value=self.row.who
+            )
             yield FormField(_("Comment"), name="comment", max_length=2000, label_width=LABEL)
-            yield FormField(_("Then"), name="dissatisfied_action", label_width=LABEL,
-                            control=choice(AFTER, id="after-input"))
-            yield Static(plain(self.what_save_does(None)), classes="hint",
-                         id="callback-act")
+            yield FormField(
+                _("Then"),
+                name="dissatisfied_action",
+                label_width=LABEL,
+                control=choice(AFTER, id="after-input"),
+            )
+            yield Static(plain(self.what_save_does(None)), classes="hint", id="callback-act")
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -112,21 +144,30 @@ class CallbackDialog(SaveDialog):
 
     @on(Select.Changed, "#result-input")
     def result_changed(self, event: Select.Changed) -> None:
-        self.set_class(event.value == "dissatisfied" and self.row.callback.subject_kind == "repair",
-                       "-after")
-        self.query_one("#callback-act", Static).update(plain(self.what_save_does(None if event.select.is_blank() else event.value)))
+        self.set_class(
+            event.value == "dissatisfied" and self.row.callback.subject_kind == "repair", "-after"
+        )
+        self.query_one("#callback-act", Static).update(
+            plain(self.what_save_does(None if event.select.is_blank() else event.value))
+        )
 
     def what_save_does(self, result) -> str:
         """What Ctrl+S will record, for which callback (the key names the outcome)."""
         if result is None or result is Select.NULL:
             return _("Choose the result; Ctrl+S then records it for {number}.").format(
-                number=self.row.number)
+                number=self.row.number
+            )
         return _("Ctrl+S: record “{result}” for {number} {who}").format(
-            result=label(RESULT_CHOICES, str(result)), number=self.row.number, who=self.row.who)
+            result=label(RESULT_CHOICES, str(result)), number=self.row.number, who=self.row.who
+        )
 
     def values(self) -> CallbackInput:
         if not field_text(self, "result"):
             raise InvalidInput(_("Choose the result of the callback."), field="result")
-        return CallbackInput(field_text(self, "method"), field_text(self, "result"),
-                             field_text(self, "person"), field_text(self, "comment"),
-                             field_text(self, "dissatisfied_action"))
+        return CallbackInput(
+            field_text(self, "method"),
+            field_text(self, "result"),
+            field_text(self, "person"),
+            field_text(self, "comment"),
+            field_text(self, "dissatisfied_action"),
+        )

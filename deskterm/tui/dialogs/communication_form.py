@@ -47,8 +47,16 @@ class CommunicationDialog(SaveDialog):
         "Give a complaint number to file it with that complaint."
     )
 
-    def __init__(self, work, *, now: datetime, tz: str, complaint_number: str = "",
-                 party_kind: str | None = None, party_name: str = "") -> None:
+    def __init__(
+        self,
+        work,
+        *,
+        now: datetime,
+        tz: str,
+        complaint_number: str = "",
+        party_kind: str | None = None,
+        party_name: str = "",
+    ) -> None:
         super().__init__(work)
         self.now, self.tz = now, tz
         self.complaint_number = complaint_number
@@ -59,26 +67,56 @@ class CommunicationDialog(SaveDialog):
         with Vertical() as box:
             box.border_title = _("New communication")
             with Grid():
-                yield FormField(_("When"), name="at", max_length=20, label_width=LABEL,
-                                value=fmt.day_hm(self.now, self.tz))
-                yield FormField(_("How"), name="how", label_width=LABEL,
-                                control=choice(HOW, id="how-input"))
-                yield FormField(_("With"), name="party_kind", label_width=LABEL,
-                                control=choice(PARTIES, value=self.party_kind,
-                                               id="party-kind-input"))
-                yield FormField(_("Party"), name="party_name", max_length=128, label_width=LABEL,
-                                value=self.party_name)
+                yield FormField(
+                    _("When"),
+                    name="at",
+                    max_length=20,
+                    label_width=LABEL,
+                    value=fmt.day_hm(self.now, self.tz),
+                )
+                yield FormField(
+                    _("How"), name="how", label_width=LABEL, control=choice(HOW, id="how-input")
+                )
+                yield FormField(
+                    _("With"),
+                    name="party_kind",
+                    label_width=LABEL,
+                    control=choice(PARTIES, value=self.party_kind, id="party-kind-input"),
+                )
+                yield FormField(
+                    _("Party"),
+                    name="party_name",
+                    max_length=128,
+                    label_width=LABEL,
+                    value=self.party_name,
+                )
             yield FormField(_("About"), name="subject", max_length=256, label_width=LABEL)
-            yield FormField(_("Agreed"), name="agreed", label_width=LABEL,
-                            control=text_area(id="agreed-input"))
-            yield FormField(_("Follows"), name="follow_up", max_length=1000, label_width=LABEL,
-                            placeholder=_("what is to be done next, if anything"))
+            yield FormField(
+                _("Agreed"), name="agreed", label_width=LABEL, control=text_area(id="agreed-input")
+            )
+            yield FormField(
+                _("Follows"),
+                name="follow_up",
+                max_length=1000,
+                label_width=LABEL,
+                placeholder=_("what is to be done next, if anything"),
+            )
             with Grid():
-                yield FormField(_("By date"), name="follow_up_due", max_length=20,
-                                label_width=LABEL, placeholder=_("e.g. 12-05"))
-                yield FormField(_("Complaint"), name="complaint", max_length=20,
-                                label_width=LABEL, value=self.complaint_number,
-                                placeholder=_("C… number, if any"))
+                yield FormField(
+                    _("By date"),
+                    name="follow_up_due",
+                    max_length=20,
+                    label_width=LABEL,
+                    placeholder=_("e.g. 12-05"),
+                )
+                yield FormField(
+                    _("Complaint"),
+                    name="complaint",
+                    max_length=20,
+                    label_width=LABEL,
+                    value=self.complaint_number,
+                    placeholder=_("C… number, if any"),
+                )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -87,12 +125,17 @@ class CommunicationDialog(SaveDialog):
 
     def values(self) -> CommunicationInput:
         at = parse_when(field_text(self, "at"), now=self.now, tz=self.tz, field="at")
-        due = parse_when(field_text(self, "follow_up_due"), now=self.now, tz=self.tz,
-                         field="follow_up_due")
+        due = parse_when(
+            field_text(self, "follow_up_due"), now=self.now, tz=self.tz, field="follow_up_due"
+        )
         return CommunicationInput(
-            at=at, party_kind=field_text(self, "party_kind"),
-            party_name=field_text(self, "party_name"), how=field_text(self, "how"),
-            subject=field_text(self, "subject"), agreed=field_text(self, "agreed"),
-            follow_up=field_text(self, "follow_up"), follow_up_due=due,
+            at=at,
+            party_kind=field_text(self, "party_kind"),
+            party_name=field_text(self, "party_name"),
+            how=field_text(self, "how"),
+            subject=field_text(self, "subject"),
+            agreed=field_text(self, "agreed"),
+            follow_up=field_text(self, "follow_up"),
+            follow_up_due=due,
             complaint_number=field_text(self, "complaint").strip(),
         )

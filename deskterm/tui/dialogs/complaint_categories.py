@@ -44,22 +44,31 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(_("Complaint categories")), classes="dialog-title")
-            yield RecordList([Column(_("Code"), 18), Column(_("Chinese"), 16),
-                              Column(_("English"), 0), Column(_("Sort order"), 5, "right"),
-                              Column(_("In use"), 6)],
-                             empty_text=_("Nothing here."), id="categories-list")
+            yield RecordList(
+                [
+                    Column(_("Code"), 18),
+                    Column(_("Chinese"), 16),
+                    Column(_("English"), 0),
+                    Column(_("Sort order"), 5, "right"),
+                    Column(_("In use"), 6),
+                ],
+                empty_text=_("Nothing here."),
+                id="categories-list",
+            )
             with Horizontal():
                 yield field(_("Code"), "code", max_length=32, label_width=8)
-                yield field(_("Sort order"), "sort", value="500", max_length=6, label_width=11,
-                            select=True)
+                yield field(
+                    _("Sort order"), "sort", value="500", max_length=6, label_width=11, select=True
+                )
             with Horizontal():
                 yield field(_("Chinese"), "name_zh", max_length=64, label_width=8)
-                yield field(_("English"), "name_en", max_length=128, label_width=8,
-                            advance=False)
+                yield field(_("English"), "name_en", max_length=128, label_width=8, advance=False)
             yield TickBox(_("In use"), True, compact=True, id="category-active")
             yield Static("", id="form-error")
-            yield Static(plain(_("Enter: edit the line · Ctrl+N: new · Ctrl+S: save · "
-                                 "Esc: close")), classes="hint")
+            yield Static(
+                plain(_("Enter: edit the line · Ctrl+N: new · Ctrl+S: save · Esc: close")),
+                classes="hint",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -70,10 +79,22 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
         def loaded(rows: list[CategoryRow]) -> None:
             self.rows = {r.code: r for r in rows}
             records = self.query_one(RecordList)
-            records.set_rows([
-                Row(r.code, [r.code, r.name_zh, r.name_en, str(r.sort),
-                             _("yes") if r.active else _("no")],
-                    "" if r.active else "muted") for r in rows])
+            records.set_rows(
+                [
+                    Row(
+                        r.code,
+                        [
+                            r.code,
+                            r.name_zh,
+                            r.name_en,
+                            str(r.sort),
+                            _("yes") if r.active else _("no"),
+                        ],
+                        "" if r.active else "muted",
+                    )
+                    for r in rows
+                ]
+            )
             if select in self.rows:
                 records.cursor = list(self.rows).index(select)
 
@@ -116,10 +137,14 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
             self.show_error(InvalidInput(_("The sort order is a whole number."), field="sort"))
             return
         opened = self.rows.get(self._input("code").value.strip().lower())
-        values = dict(code=self._input("code").value, name_zh=self._input("name_zh").value,
-                      name_en=self._input("name_en").value, sort=int(text),
-                      active=self.query_one("#category-active", TickBox).value,
-                      version=opened.version if opened is not None else 0)
+        values = dict(
+            code=self._input("code").value,
+            name_zh=self._input("name_zh").value,
+            name_en=self._input("name_en").value,
+            sort=int(text),
+            active=self.query_one("#category-active", TickBox).value,
+            version=opened.version if opened is not None else 0,
+        )
         app = self.app
 
         def saved(row) -> None:
@@ -130,9 +155,13 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
             self.query_one(RecordList).focus()  # on to the next line to change
             self.records_changed("complaint")
 
-        self.run_db(lambda s: save_category(session=s, actor=app.actor, clock=app.clock,
-                                            **values),
-                    on_done=saved, on_error=self._refused, write=True, group="save")
+        self.run_db(
+            lambda s: save_category(session=s, actor=app.actor, clock=app.clock, **values),
+            on_done=saved,
+            on_error=self._refused,
+            write=True,
+            group="save",
+        )
 
     def _refused(self, exc: BaseException) -> None:
         if isinstance(exc, InvalidInput) and exc.field == "name":  # neither name given

@@ -23,31 +23,71 @@ from deskterm.tui.widgets.select import DeskSelect
 
 T = TypeVar("T")
 
-WHO_KINDS = (("resident", N_("Resident")), ("company", N_("Tenant company")), ("other", N_("Other")))
-CHANNELS = (("phone", N_("Phone")), ("walk_in", N_("Walk-in")), ("letter", N_("Letter")),
-            ("passed_down", N_("Passed down")))
+WHO_KINDS = (
+    ("resident", N_("Resident")),
+    ("company", N_("Tenant company")),
+    ("other", N_("Other")),
+)
+CHANNELS = (
+    ("phone", N_("Phone")),
+    ("walk_in", N_("Walk-in")),
+    ("letter", N_("Letter")),
+    ("passed_down", N_("Passed down")),
+)
 SEVERITIES = (("normal", N_("Normal")), ("important", N_("Important")), ("severe", N_("Severe")))
 VALIDITY = (("", N_("Not judged")), ("yes", N_("Valid")), ("no", N_("Not valid")))
-STEPS = (("listened", N_("Listened")), ("clarified", N_("Clarified")),
-         ("sympathy", N_("Showed sympathy")), ("action", N_("Action taken")),
-         ("followed_up", N_("Followed up")), ("note", N_("Note")))
-RECORD_STEPS = (("referred", N_("Referred")), ("replied", N_("Replied")),
-                ("closed", N_("Closed")), ("reopened", N_("Reopened")),
-                ("signed_off", N_("Signed off")))
-ANSWER_HOW = (("phone", N_("By phone")), ("in_person", N_("In person")),
-              ("in_writing", N_("In writing")), ("on_the_spot", N_("On the spot")))
-STATUSES = (("open", N_("Awaiting")), ("referred", N_("Referred")), ("replied", N_("Replied")),
-            ("closed", N_("Closed")), ("signed_off", N_("Signed off")))
+STEPS = (
+    ("listened", N_("Listened")),
+    ("clarified", N_("Clarified")),
+    ("sympathy", N_("Showed sympathy")),
+    ("action", N_("Action taken")),
+    ("followed_up", N_("Followed up")),
+    ("note", N_("Note")),
+)
+RECORD_STEPS = (
+    ("referred", N_("Referred")),
+    ("replied", N_("Replied")),
+    ("closed", N_("Closed")),
+    ("reopened", N_("Reopened")),
+    ("signed_off", N_("Signed off")),
+)
+ANSWER_HOW = (
+    ("phone", N_("By phone")),
+    ("in_person", N_("In person")),
+    ("in_writing", N_("In writing")),
+    ("on_the_spot", N_("On the spot")),
+)
+STATUSES = (
+    ("open", N_("Awaiting")),
+    ("referred", N_("Referred")),
+    ("replied", N_("Replied")),
+    ("closed", N_("Closed")),
+    ("signed_off", N_("Signed off")),
+)
 METHODS = (("phone", N_("Phone")), ("visit", N_("Visit")))
-RESULTS = (("satisfied", N_("Satisfied")), ("fairly_satisfied", N_("Fairly satisfied")),
-           ("dissatisfied", N_("Dissatisfied")), ("not_reached", N_("Not reached")))
-PARTIES = (("owner", N_("Owner")), ("tenant", N_("Tenant")),
-           ("owners_committee", N_("Owners' committee")),
-           ("owners_assembly", N_("Owners' assembly")), ("developer", N_("Developer")),
-           ("government", N_("Government department")), ("utility", N_("Utility")),
-           ("other", N_("Other")))
-HOW = (("meeting", N_("Meeting")), ("phone", N_("Phone")), ("letter", N_("Letter")),
-       ("notice", N_("Notice")), ("other", N_("Other")))
+RESULTS = (
+    ("satisfied", N_("Satisfied")),
+    ("fairly_satisfied", N_("Fairly satisfied")),
+    ("dissatisfied", N_("Dissatisfied")),
+    ("not_reached", N_("Not reached")),
+)
+PARTIES = (
+    ("owner", N_("Owner")),
+    ("tenant", N_("Tenant")),
+    ("owners_committee", N_("Owners' committee")),
+    ("owners_assembly", N_("Owners' assembly")),
+    ("developer", N_("Developer")),
+    ("government", N_("Government department")),
+    ("utility", N_("Utility")),
+    ("other", N_("Other")),
+)
+HOW = (
+    ("meeting", N_("Meeting")),
+    ("phone", N_("Phone")),
+    ("letter", N_("Letter")),
+    ("notice", N_("Notice")),
+    ("other", N_("Other")),
+)
 KINDS = (("repair", N_("Repair")), ("complaint", N_("Complaint")))
 
 
@@ -64,12 +104,18 @@ def label(choices: Sequence[tuple[str, str]], value: Any) -> str:
 def choice(choices: Sequence[tuple[str, str]], *, value: str | None = None, id: str) -> Select:
     """A one-line Select of translated labels; type a letter to jump."""
     options = [(_(text), code) for code, text in choices]
-    return DeskSelect(options, value=value if value is not None else options[0][1],
-                  allow_blank=False, compact=True, id=id)
+    return DeskSelect(
+        options,
+        value=value if value is not None else options[0][1],
+        allow_blank=False,
+        compact=True,
+        id=id,
+    )
 
 
-def parse_when(text: str, *, now: datetime, tz: str, field: str,
-               date_only: time = time(0, 0)) -> datetime | None:
+def parse_when(
+    text: str, *, now: datetime, tz: str, field: str, date_only: time = time(0, 0)
+) -> datetime | None:
     """A typed local date/time as a UTC instant: "2026-11-30 17:00", "11-30 17:00", "11-30",
     "17:00" (today); None when blank. A date alone means `date_only` on that day.
     Nothing typed is ever moved to another day: a time alone is today's, so a reported time
@@ -83,14 +129,17 @@ def parse_when(text: str, *, now: datetime, tz: str, field: str,
     local_now = now.astimezone(zone)
     raw = " ".join(raw.split())
     for fmt, has_year, has_date, has_time in (
-        ("%Y-%m-%d %H:%M", True, True, True), ("%Y-%m-%d", True, True, False),
-        ("%m-%d %H:%M", False, True, True), ("%m-%d", False, True, False),
+        ("%Y-%m-%d %H:%M", True, True, True),
+        ("%Y-%m-%d", True, True, False),
+        ("%m-%d %H:%M", False, True, True),
+        ("%m-%d", False, True, False),
         ("%H:%M", False, False, True),
     ):
         try:
             parsed = datetime.strptime(
                 raw if has_year or not has_date else f"{local_now.year}-{raw}",
-                fmt if has_year or not has_date else "%Y-" + fmt)
+                fmt if has_year or not has_date else "%Y-" + fmt,
+            )
         except ValueError:
             continue
         if not has_date:
@@ -101,8 +150,9 @@ def parse_when(text: str, *, now: datetime, tz: str, field: str,
             return as_utc(parsed.replace(tzinfo=zone))
         except OverflowError:  # year 0001 or 9999 at the edge of the clock
             break
-    raise InvalidInput(_("Type a date like 11-30 or 2026-11-30, with a time like 17:00 if "
-                         "needed."), field=field)
+    raise InvalidInput(
+        _("Type a date like 11-30 or 2026-11-30, with a time like 17:00 if needed."), field=field
+    )
 
 
 def field_text(dialog, name: str) -> str:
@@ -147,8 +197,13 @@ class SaveDialog(DeskDialog[T], Generic[T]):
             self.show_error(exc)
             return
         self.saving = True
-        self.run_db(self.work(values), on_done=self.dismiss, on_error=self.refused,
-                    group="complaint-form", exclusive=True)
+        self.run_db(
+            self.work(values),
+            on_done=self.dismiss,
+            on_error=self.refused,
+            group="complaint-form",
+            exclusive=True,
+        )
 
     def refused(self, exc: BaseException) -> None:
         self.saving = False

@@ -62,8 +62,7 @@ class ComplaintDialog(SaveDialog):
         "it stays open. Severe complaints are flagged to the supervisors at once."
     )
 
-    def __init__(self, work, *, categories: list[tuple[str, str]], now: datetime,
-                 tz: str) -> None:
+    def __init__(self, work, *, categories: list[tuple[str, str]], now: datetime, tz: str) -> None:
         super().__init__(work)
         self.categories = categories
         self.now = now
@@ -74,35 +73,84 @@ class ComplaintDialog(SaveDialog):
             box.border_title = _("New complaint")
             with Grid():
                 yield FormField(_("Complainant"), name="who_name", max_length=64, label_width=LABEL)
-                yield FormField(_("Unit"), name="unit", max_length=32, label_width=LABEL,
-                                placeholder=_("e.g. 12-1203"))
-            yield FormField(_("What said"), name="content", label_width=LABEL,
-                            control=text_area(id="content-input"))
+                yield FormField(
+                    _("Unit"),
+                    name="unit",
+                    max_length=32,
+                    label_width=LABEL,
+                    placeholder=_("e.g. 12-1203"),
+                )
+            yield FormField(
+                _("What said"),
+                name="content",
+                label_width=LABEL,
+                control=text_area(id="content-input"),
+            )
             with Grid():
-                yield FormField(_("Category"), name="category", label_width=LABEL,
-                                control=choice([(c, t) for c, t in self.categories],
-                                               id="category-input"))
-                yield FormField(_("Severity"), name="severity", label_width=LABEL,
-                                control=choice(SEVERITIES, id="severity-input"))
-            yield FormField(_("Answer"), name="answer", max_length=4000, label_width=LABEL,
-                            placeholder=_("answered on the spot: closes it"))
+                yield FormField(
+                    _("Category"),
+                    name="category",
+                    label_width=LABEL,
+                    control=choice([(c, t) for c, t in self.categories], id="category-input"),
+                )
+                yield FormField(
+                    _("Severity"),
+                    name="severity",
+                    label_width=LABEL,
+                    control=choice(SEVERITIES, id="severity-input"),
+                )
+            yield FormField(
+                _("Answer"),
+                name="answer",
+                max_length=4000,
+                label_width=LABEL,
+                placeholder=_("answered on the spot: closes it"),
+            )
             with Grid():
-                yield FormField(_("Refer to"), name="referred_to", max_length=64,
-                                label_width=LABEL, placeholder=_("a person's name"))
-                yield FormField(_("Reply by"), name="reply_due_at", max_length=20,
-                                label_width=LABEL, placeholder=_("24 h if blank"))
+                yield FormField(
+                    _("Refer to"),
+                    name="referred_to",
+                    max_length=64,
+                    label_width=LABEL,
+                    placeholder=_("a person's name"),
+                )
+                yield FormField(
+                    _("Reply by"),
+                    name="reply_due_at",
+                    max_length=20,
+                    label_width=LABEL,
+                    placeholder=_("24 h if blank"),
+                )
             with Grid():
-                yield FormField(_("Identity"), name="who_kind", label_width=LABEL,
-                                control=choice(WHO_KINDS, id="who-kind-input"))
-                yield FormField(_("Came by"), name="channel", label_width=LABEL,
-                                control=choice(CHANNELS, id="channel-input"))
+                yield FormField(
+                    _("Identity"),
+                    name="who_kind",
+                    label_width=LABEL,
+                    control=choice(WHO_KINDS, id="who-kind-input"),
+                )
+                yield FormField(
+                    _("Came by"),
+                    name="channel",
+                    label_width=LABEL,
+                    control=choice(CHANNELS, id="channel-input"),
+                )
                 yield FormField(_("Phone"), name="contact", max_length=32, label_width=LABEL)
-                yield FormField(_("Passed by"), name="passed_down_by", max_length=64,
-                                label_width=LABEL, placeholder=_("if passed down"))
-                yield FormField(_("Valid"), name="valid", label_width=LABEL,
-                                control=choice(VALIDITY, id="valid-input"))
-                yield FormField(_("Department"), name="department", max_length=64,
-                                label_width=LABEL)
+                yield FormField(
+                    _("Passed by"),
+                    name="passed_down_by",
+                    max_length=64,
+                    label_width=LABEL,
+                    placeholder=_("if passed down"),
+                )
+                yield FormField(
+                    _("Valid"),
+                    name="valid",
+                    label_width=LABEL,
+                    control=choice(VALIDITY, id="valid-input"),
+                )
+                yield FormField(
+                    _("Department"), name="department", max_length=64, label_width=LABEL
+                )
             with Horizontal(id="intake-steps"):
                 yield Static(plain(_("Done:")), classes="hint")
                 yield TickBox(_("Listened"), True, compact=True, id="step-listened")
@@ -115,17 +163,33 @@ class ComplaintDialog(SaveDialog):
 
     def values(self) -> ComplaintIntake:
         valid = {"": None, "yes": True, "no": False}[field_text(self, "valid")]
-        steps = tuple(step for step in ("listened", "clarified", "sympathy")
-                      if self.query_one(f"#step-{step}", TickBox).value)
+        steps = tuple(
+            step
+            for step in ("listened", "clarified", "sympathy")
+            if self.query_one(f"#step-{step}", TickBox).value
+        )
         refer_to = field_text(self, "referred_to").strip()
-        due = parse_when(field_text(self, "reply_due_at"), now=self.now, tz=self.tz,
-                         field="reply_due_at", date_only=time(18, 0))
+        due = parse_when(
+            field_text(self, "reply_due_at"),
+            now=self.now,
+            tz=self.tz,
+            field="reply_due_at",
+            date_only=time(18, 0),
+        )
         return ComplaintIntake(
-            who_name=field_text(self, "who_name"), unit=field_text(self, "unit"),
-            content=field_text(self, "content"), category=field_text(self, "category"),
-            severity=field_text(self, "severity"), who_kind=field_text(self, "who_kind"),
-            channel=field_text(self, "channel"), contact=field_text(self, "contact"),
-            passed_down_by=field_text(self, "passed_down_by"), valid=valid,
-            department=field_text(self, "department"), steps=steps,
-            answer=field_text(self, "answer").strip(), refer_to=refer_to, reply_due_at=due,
+            who_name=field_text(self, "who_name"),
+            unit=field_text(self, "unit"),
+            content=field_text(self, "content"),
+            category=field_text(self, "category"),
+            severity=field_text(self, "severity"),
+            who_kind=field_text(self, "who_kind"),
+            channel=field_text(self, "channel"),
+            contact=field_text(self, "contact"),
+            passed_down_by=field_text(self, "passed_down_by"),
+            valid=valid,
+            department=field_text(self, "department"),
+            steps=steps,
+            answer=field_text(self, "answer").strip(),
+            refer_to=refer_to,
+            reply_due_at=due,
         )

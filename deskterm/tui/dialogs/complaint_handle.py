@@ -36,24 +36,40 @@ LABEL = 12
 
 # (id, key, label, help): the menu's lines, each with its letter.
 MENU = (
-    ("step", "s", N_("Add a handling step"), N_("Listened, clarified, sympathy, action, follow-up.")),
+    (
+        "step",
+        "s",
+        N_("Add a handling step"),
+        N_("Listened, clarified, sympathy, action, follow-up."),
+    ),
     ("refer", "r", N_("Refer to a person"), N_("Pass it on with a reply deadline.")),
     ("answer", "a", N_("Record the answer"), N_("The answer given and how; closes it.")),
     ("meeting", "m", N_("Record a communication"), N_("A meeting or call about it.")),
     ("edit", "e", N_("Change details"), N_("Category, severity, validity, department.")),
-    ("link", "l", N_("Link a repair order"),
-     N_("The repair order this complaint concerns (case 1); each shows the other.")),
-    ("area", "p", N_("Refer to a public-area request"),
-     N_("The public-area request this complaint is about (case 2).")),
+    (
+        "link",
+        "l",
+        N_("Link a repair order"),
+        N_("The repair order this complaint concerns (case 1); each shows the other."),
+    ),
+    (
+        "area",
+        "p",
+        N_("Refer to a public-area request"),
+        N_("The public-area request this complaint is about (case 2)."),
+    ),
     ("ack", "k", N_("Acknowledge (severe)"), N_("A supervisor has seen the severe complaint.")),
     ("sign_off", "o", N_("Sign off"), N_("A supervisor signs the closed complaint off.")),
 )
 
-register(*(
-    DeskAction(f"complaint_menu.{item}", key, f"pick('{item}')", text, tip, priority=True,
-               show=False)
-    for item, key, text, tip in MENU
-))
+register(
+    *(
+        DeskAction(
+            f"complaint_menu.{item}", key, f"pick('{item}')", text, tip, priority=True, show=False
+        )
+        for item, key, text, tip in MENU
+    )
+)
 
 
 class ComplaintMenu(DeskDialog[str | None]):
@@ -69,12 +85,17 @@ class ComplaintMenu(DeskDialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.complaint.number
-            yield Static(plain(f"{self.complaint.who_name}: {self.complaint.content}",
-                               one_line=True))
-            yield OptionList(*(
-                Option(plain(f"{key.upper()}  {_(text)}"), id=item)
-                for item, key, text, _tip in MENU if item in self.choices
-            ), id="complaint-menu")
+            yield Static(
+                plain(f"{self.complaint.who_name}: {self.complaint.content}", one_line=True)
+            )
+            yield OptionList(
+                *(
+                    Option(plain(f"{key.upper()}  {_(text)}"), id=item)
+                    for item, key, text, _tip in MENU
+                    if item in self.choices
+                ),
+                id="complaint-menu",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -99,8 +120,6 @@ def _box(dialog, title: str) -> Vertical:
     return box
 
 
-
-
 @dataclass(frozen=True)
 class StepInput:
     step: str
@@ -108,8 +127,9 @@ class StepInput:
 
 
 class StepDialog(SaveDialog):
-    HELP_TEXT = N_("Choose the step that was done and say what; Ctrl+S saves it with "
-                   "your name and the time.")
+    HELP_TEXT = N_(
+        "Choose the step that was done and say what; Ctrl+S saves it with your name and the time."
+    )
 
     def __init__(self, work, *, complaint: Complaint) -> None:
         super().__init__(work)
@@ -117,10 +137,15 @@ class StepDialog(SaveDialog):
 
     def compose(self) -> ComposeResult:
         with _box(self, _("Handling step · {number}").format(number=self.complaint.number)):
-            yield FormField(_("Step"), name="step", label_width=LABEL,
-                            control=choice(STEPS, value="action", id="step-input"))
-            yield FormField(_("What"), name="note", label_width=LABEL,
-                            control=text_area(id="note-input"))
+            yield FormField(
+                _("Step"),
+                name="step",
+                label_width=LABEL,
+                control=choice(STEPS, value="action", id="step-input"),
+            )
+            yield FormField(
+                _("What"), name="note", label_width=LABEL, control=text_area(id="note-input")
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -138,12 +163,15 @@ class ReferInput:
 
 
 class ReferDialog(SaveDialog):
-    HELP_TEXT = N_("Name the person who will deal with it. The reply is due in the hours of "
-                   "the setting unless you type a date and time; until then it shows on the "
-                   "dashboard and in the handover.")
+    HELP_TEXT = N_(
+        "Name the person who will deal with it. The reply is due in the hours of "
+        "the setting unless you type a date and time; until then it shows on the "
+        "dashboard and in the handover."
+    )
 
-    def __init__(self, work, *, complaint: Complaint, now: datetime, tz: str,
-                 default_hours: int) -> None:
+    def __init__(
+        self, work, *, complaint: Complaint, now: datetime, tz: str, default_hours: int
+    ) -> None:
         super().__init__(work)
         self.complaint, self.now, self.tz = complaint, now, tz
         self.default_hours = default_hours
@@ -151,8 +179,13 @@ class ReferDialog(SaveDialog):
     def compose(self) -> ComposeResult:
         with _box(self, _("Refer · {number}").format(number=self.complaint.number)):
             yield FormField(_("Refer to"), name="referred_to", max_length=64, label_width=LABEL)
-            yield FormField(_("Reply by"), name="reply_due_at", max_length=20, label_width=LABEL,
-                            placeholder=_("{n} h if blank").format(n=self.default_hours))
+            yield FormField(
+                _("Reply by"),
+                name="reply_due_at",
+                max_length=20,
+                label_width=LABEL,
+                placeholder=_("{n} h if blank").format(n=self.default_hours),
+            )
             yield FormField(_("Note"), name="note", max_length=1000, label_width=LABEL)
         yield DeskFooter(show_command_palette=False)
 
@@ -160,8 +193,13 @@ class ReferDialog(SaveDialog):
         self.query_one("#field-referred-to", FormField).focus_input()
 
     def values(self) -> ReferInput:
-        due = parse_when(field_text(self, "reply_due_at"), now=self.now, tz=self.tz,
-                         field="reply_due_at", date_only=time(18, 0))
+        due = parse_when(
+            field_text(self, "reply_due_at"),
+            now=self.now,
+            tz=self.tz,
+            field="reply_due_at",
+            date_only=time(18, 0),
+        )
         return ReferInput(field_text(self, "referred_to"), due, field_text(self, "note"))
 
 
@@ -173,9 +211,11 @@ class AnswerInput:
 
 
 class AnswerDialog(SaveDialog):
-    HELP_TEXT = N_("Write the answer given to the complainant and how it was given. Leave "
-                   "'Settled' ticked to close the complaint (a callback falls due); untick it "
-                   "if the matter is still being dealt with.")
+    HELP_TEXT = N_(
+        "Write the answer given to the complainant and how it was given. Leave "
+        "'Settled' ticked to close the complaint (a callback falls due); untick it "
+        "if the matter is still being dealt with."
+    )
 
     def __init__(self, work, *, complaint: Complaint) -> None:
         super().__init__(work)
@@ -183,10 +223,15 @@ class AnswerDialog(SaveDialog):
 
     def compose(self) -> ComposeResult:
         with _box(self, _("Answer · {number}").format(number=self.complaint.number)):
-            yield FormField(_("Answer"), name="answer", label_width=LABEL,
-                            control=text_area(id="answer-input"))
-            yield FormField(_("How"), name="answer_how", label_width=LABEL,
-                            control=choice(ANSWER_HOW, id="how-input"))
+            yield FormField(
+                _("Answer"), name="answer", label_width=LABEL, control=text_area(id="answer-input")
+            )
+            yield FormField(
+                _("How"),
+                name="answer_how",
+                label_width=LABEL,
+                control=choice(ANSWER_HOW, id="how-input"),
+            )
             yield TickBox(_("Settled: close it"), True, compact=True, id="answer-close")
         yield DeskFooter(show_command_palette=False)
 
@@ -194,13 +239,18 @@ class AnswerDialog(SaveDialog):
         self.query_one("#answer-input").focus()
 
     def values(self) -> AnswerInput:
-        return AnswerInput(field_text(self, "answer"), field_text(self, "answer_how"),
-                           self.query_one("#answer-close", TickBox).value)
+        return AnswerInput(
+            field_text(self, "answer"),
+            field_text(self, "answer_how"),
+            self.query_one("#answer-close", TickBox).value,
+        )
 
 
 class EditDialog(SaveDialog):
-    HELP_TEXT = N_("Correct or judge the details: category, severity, whether the complaint "
-                   "is within the company's rules and promises (valid), the department.")
+    HELP_TEXT = N_(
+        "Correct or judge the details: category, severity, whether the complaint "
+        "is within the company's rules and promises (valid), the department."
+    )
 
     def __init__(self, work, *, complaint: Complaint, categories: list[tuple[str, str]]) -> None:
         super().__init__(work)
@@ -212,21 +262,42 @@ class EditDialog(SaveDialog):
         valid = "" if c.valid is None else ("yes" if c.valid else "no")
         codes = [code for code, _t in self.categories]
         with _box(self, _("Details · {number}").format(number=c.number)):
-            yield FormField(_("Category"), name="category", label_width=LABEL,
-                            control=choice(self.categories,
-                                           value=c.category if c.category in codes else None,
-                                           id="category-input"))
-            yield FormField(_("Severity"), name="severity", label_width=LABEL,
-                            control=choice(SEVERITIES, value=str(c.severity),
-                                           id="severity-input"))
-            yield FormField(_("Valid"), name="valid", label_width=LABEL,
-                            control=choice(VALIDITY, value=valid, id="valid-input"))
-            yield FormField(_("Department"), name="department", value=c.department,
-                            max_length=64, label_width=LABEL)
+            yield FormField(
+                _("Category"),
+                name="category",
+                label_width=LABEL,
+                control=choice(
+                    self.categories,
+                    value=c.category if c.category in codes else None,
+                    id="category-input",
+                ),
+            )
+            yield FormField(
+                _("Severity"),
+                name="severity",
+                label_width=LABEL,
+                control=choice(SEVERITIES, value=str(c.severity), id="severity-input"),
+            )
+            yield FormField(
+                _("Valid"),
+                name="valid",
+                label_width=LABEL,
+                control=choice(VALIDITY, value=valid, id="valid-input"),
+            )
+            yield FormField(
+                _("Department"),
+                name="department",
+                value=c.department,
+                max_length=64,
+                label_width=LABEL,
+            )
         yield DeskFooter(show_command_palette=False)
 
     def values(self) -> ComplaintUpdate:
         valid = {"": None, "yes": True, "no": False}[field_text(self, "valid")]
-        return ComplaintUpdate(category=field_text(self, "category"),
-                               severity=field_text(self, "severity"), valid=valid,
-                               department=field_text(self, "department"))
+        return ComplaintUpdate(
+            category=field_text(self, "category"),
+            severity=field_text(self, "severity"),
+            valid=valid,
+            department=field_text(self, "department"),
+        )

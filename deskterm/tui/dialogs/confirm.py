@@ -16,8 +16,7 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("confirm.yes", "y,ctrl+s", "confirm", N_("Yes"), N_("Do it."),
-               priority=True),
+    DeskAction("confirm.yes", "y,ctrl+s", "confirm", N_("Yes"), N_("Do it."), priority=True),
     DeskAction("confirm.no", "n,escape", "cancel", N_("No"), N_("Do not do it.")),
 )
 

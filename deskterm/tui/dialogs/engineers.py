@@ -24,10 +24,22 @@ from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
 
 register(
-    DeskAction("engineers.toggle", "ctrl+t", "toggle", N_("On/off duty"),
-               N_("Put the highlighted engineer on or off duty."), priority=True),
-    DeskAction("engineers.new", "ctrl+n", "new", N_("New"),
-               N_("Add an engineer to the list (supervisor)."), priority=True),
+    DeskAction(
+        "engineers.toggle",
+        "ctrl+t",
+        "toggle",
+        N_("On/off duty"),
+        N_("Put the highlighted engineer on or off duty."),
+        priority=True,
+    ),
+    DeskAction(
+        "engineers.new",
+        "ctrl+n",
+        "new",
+        N_("New"),
+        N_("Add an engineer to the list (supervisor)."),
+        priority=True,
+    ),
 )
 
 
@@ -46,17 +58,23 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(_("Engineers")), classes="dialog-title")
-            records = RecordList([Column(_("Name"), 20), Column(_("Trade"), 0),
-                                  Column(_("On duty"), 10)],
-                                 empty_text=_("No engineer on the list yet."),
-                                 id="engineers-list")
+            records = RecordList(
+                [Column(_("Name"), 20), Column(_("Trade"), 0), Column(_("On duty"), 10)],
+                empty_text=_("No engineer on the list yet."),
+                id="engineers-list",
+            )
             records.find_column = 0  # typing a name (or its pinyin) finds the line
             yield records
             with Vertical(id="engineer-form"):
                 with Horizontal():
                     yield field(_("Name"), "name", max_length=64, label_width=6)
-                    yield field(_("Trade"), "trade", max_length=32, label_width=7,
-                                placeholder=_("e.g. 水电, 木工, 电梯"))
+                    yield field(
+                        _("Trade"),
+                        "trade",
+                        max_length=32,
+                        label_width=7,
+                        placeholder=_("e.g. 水电, 木工, 电梯"),
+                    )
                 yield TickBox(_("On duty now"), True, compact=True, id="engineer-on-duty")
             yield Static("", id="form-error")
             yield Static(plain(self._hint()), classes="hint")
@@ -85,16 +103,28 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
             self.rows = {e.id: e for e in rows}
             records = self.query_one(RecordList)
             cursor = records.cursor
-            records.set_rows([
-                Row(e.id, [e.name, e.trade, _("on duty") if e.on_duty else _("off duty")],
-                    "" if e.on_duty else "muted") for e in rows])
+            records.set_rows(
+                [
+                    Row(
+                        e.id,
+                        [e.name, e.trade, _("on duty") if e.on_duty else _("off duty")],
+                        "" if e.on_duty else "muted",
+                    )
+                    for e in rows
+                ]
+            )
             keys = list(self.rows)
-            records.cursor = keys.index(select) if select in self.rows else min(
-                cursor, max(len(keys) - 1, 0))
+            records.cursor = (
+                keys.index(select) if select in self.rows else min(cursor, max(len(keys) - 1, 0))
+            )
             self.refresh_bindings()
 
-        self.run_db(lambda s: engineers.list_engineers(session=s), on_done=loaded, write=False,
-                    group="engineers")
+        self.run_db(
+            lambda s: engineers.list_engineers(session=s),
+            on_done=loaded,
+            write=False,
+            group="engineers",
+        )
 
     # -- on and off duty ---------------------------------------------------------------------
     @on(RecordList.Selected)
@@ -119,9 +149,18 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
             self.reload(select=row.id)
             self.records_changed("repair")
 
-        self.run_db(lambda s: engineers.set_on_duty(
-            session=s, actor=app.actor, clock=app.clock, engineer_id=engineer_id,
-            on_duty=on_duty), on_done=done, write=True, group="engineer-duty")
+        self.run_db(
+            lambda s: engineers.set_on_duty(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                engineer_id=engineer_id,
+                on_duty=on_duty,
+            ),
+            on_done=done,
+            write=True,
+            group="engineer-duty",
+        )
 
     # -- adding one (supervisors, admins) ----------------------------------------------------
     def action_new(self) -> None:
@@ -156,10 +195,15 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
             self.query_one(RecordList).focus()
             self.records_changed("repair")
 
-        self.run_db(lambda s: engineers.add_engineer(
-            session=s, actor=app.actor, clock=app.clock, name=name, trade=trade,
-            on_duty=on_duty), on_done=added, on_error=self.show_error, write=True,
-            group="engineer-add")
+        self.run_db(
+            lambda s: engineers.add_engineer(
+                session=s, actor=app.actor, clock=app.clock, name=name, trade=trade, on_duty=on_duty
+            ),
+            on_done=added,
+            on_error=self.show_error,
+            write=True,
+            group="engineer-add",
+        )
 
     def action_cancel(self) -> None:
         if self.has_class("-adding"):  # Esc leaves the form first, then the list

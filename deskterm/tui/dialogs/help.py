@@ -26,7 +26,7 @@ register(DeskAction("help.close", "escape,f1", "close", N_("Close"), N_("Close t
 
 
 def key_display(app, binding) -> str:
-    """"F2", "Ctrl+S", "Alt+1": how the keys are written on a desk's cheat sheet."""
+    """ "F2", "Ctrl+S", "Alt+1": how the keys are written on a desk's cheat sheet."""
     key = app.get_key_display(binding)
     if key.startswith("^"):
         return "Ctrl+" + key[1:].upper()
@@ -52,9 +52,15 @@ def key_rows(screen: Screen) -> list[tuple[str, str, str, bool]]:
         is_area = entry[1].id.startswith("area.")
         return (2 if is_area else 1 if entry[2] else 0, 0)
 
-    return [(" / ".join(keys), shown_description(binding), shown_tooltip(binding.tooltip),
-             binding.id.startswith("area."))
-            for keys, binding, _is_app in sorted(found.values(), key=order)]
+    return [
+        (
+            " / ".join(keys),
+            shown_description(binding),
+            shown_tooltip(binding.tooltip),
+            binding.id.startswith("area."),
+        )
+        for keys, binding, _is_app in sorted(found.values(), key=order)
+    ]
 
 
 class HelpDialog(DeskDialog[None]):
@@ -88,8 +94,9 @@ class HelpDialog(DeskDialog[None]):
                     areas.append(keys.split(" / ")[0], style="bold")
                     areas.append(f" {description}  ")
             if areas.plain:
-                yield Static(Text(_("Areas (what you typed stays where it was):")),
-                             id="help-areas-title")
+                yield Static(
+                    Text(_("Areas (what you typed stays where it was):")), id="help-areas-title"
+                )
                 yield Static(areas, id="help-areas")
         yield DeskFooter(show_command_palette=False)
 

@@ -28,8 +28,13 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain
 
 register(
-    DeskAction("answer.promise", "ctrl+g", "promise", N_("Promise"),
-               N_("Cannot answer now: promise a reply by a set time.")),
+    DeskAction(
+        "answer.promise",
+        "ctrl+g",
+        "promise",
+        N_("Promise"),
+        N_("Cannot answer now: promise a reply by a set time."),
+    ),
 )
 
 ENDINGS = (
@@ -86,8 +91,9 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
         "logging."
     )
 
-    def __init__(self, entry: EntryView | None = None, *, channel: Channel = Channel.phone,
-                 topic: str = "") -> None:
+    def __init__(
+        self, entry: EntryView | None = None, *, channel: Channel = Channel.phone, topic: str = ""
+    ) -> None:
         super().__init__()
         self.entry = entry
         self.channel = channel
@@ -100,15 +106,26 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
             yield Static(plain(title), classes="dialog-title")
             if self.entry is not None:
                 yield Static(entry_text(self.entry, tz), id="answer-entry")
-            yield FormField(_("Asking"), name="inquirer", max_length=64, label_width=10,
-                            placeholder=_("who is asking (optional)"))
-            yield FormField(_("About"), name="topic", value=self.topic, max_length=256,
-                            label_width=10)
-            yield EndingList(*[Option(f"{i}  {_(text)}", id=code.value)
-                               for i, (code, text) in enumerate(ENDINGS, start=1)],
-                             id="answer-endings")
-            yield Static(plain(_("1: answered · 2: declined · Ctrl+G: promise · Esc: close")),
-                         classes="hint")
+            yield FormField(
+                _("Asking"),
+                name="inquirer",
+                max_length=64,
+                label_width=10,
+                placeholder=_("who is asking (optional)"),
+            )
+            yield FormField(
+                _("About"), name="topic", value=self.topic, max_length=256, label_width=10
+            )
+            yield EndingList(
+                *[
+                    Option(f"{i}  {_(text)}", id=code.value)
+                    for i, (code, text) in enumerate(ENDINGS, start=1)
+                ],
+                id="answer-endings",
+            )
+            yield Static(
+                plain(_("1: answered · 2: declined · Ctrl+G: promise · Esc: close")), classes="hint"
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -129,9 +146,14 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
         if entry is not None:
             kind = "event" if entry.kind == directory.EVENT else "directory"
         return InquiryCreate.model_construct(
-            channel=self.channel, topic=self._value("topic"), inquirer=self._value("inquirer"),
-            target_kind=kind, target_id=entry.id if entry else None,
-            target_text=entry.name if entry else "", outcome=outcome)
+            channel=self.channel,
+            topic=self._value("topic"),
+            inquirer=self._value("inquirer"),
+            target_kind=kind,
+            target_id=entry.id if entry else None,
+            target_text=entry.name if entry else "",
+            outcome=outcome,
+        )
 
     @on(OptionList.OptionSelected, "#answer-endings")
     def ending_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -148,9 +170,16 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
             self.records_changed("inquiry")
             self.dismiss(AnswerResult(inquiry_id, next_step, inquirer, topic))
 
-        self.run_db(lambda s: inquiries.open_inquiry(
-            session=s, actor=app.actor, clock=app.clock, inquiry_in=inquiry_in).id,
-            on_done=done, group="answer-log", exclusive=True)
+        self.run_db(
+            lambda s: (
+                inquiries.open_inquiry(
+                    session=s, actor=app.actor, clock=app.clock, inquiry_in=inquiry_in
+                ).id
+            ),
+            on_done=done,
+            group="answer-log",
+            exclusive=True,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -40,20 +40,49 @@ OUTCOMES = (
 )
 
 register(
-    DeskAction("contact.record", "ctrl+s", "record", N_("Record try"),
-               N_("Record the outcome chosen with 1-4 (or the arrows) for this try; it goes "
-                  "into the inquiry log."), priority=True),
-    DeskAction("contact.reveal", "ctrl+o", "reveal", N_("Number"),
-               N_("Show the number to dial; asks why, and the audit keeps who and why.")),
-    DeskAction("contact.message", "ctrl+n", "message", N_("Message"),
-               N_("Take a message for them.")),
-    DeskAction("contact.promise", "ctrl+g", "promise", N_("Promise"),
-               N_("Promise the inquirer a reply by a set time.")),
-    DeskAction("contact.close", "escape", "close", N_("Close"),
-               N_("Close; tries without a transfer are logged as not reached.")),
-    DeskAction("giveup.declined", "ctrl+d", "declined", N_("Declined"),
-               N_("The inquirer declined to leave a message or a contact."),
-               priority=True),
+    DeskAction(
+        "contact.record",
+        "ctrl+s",
+        "record",
+        N_("Record try"),
+        N_(
+            "Record the outcome chosen with 1-4 (or the arrows) for this try; it goes "
+            "into the inquiry log."
+        ),
+        priority=True,
+    ),
+    DeskAction(
+        "contact.reveal",
+        "ctrl+o",
+        "reveal",
+        N_("Number"),
+        N_("Show the number to dial; asks why, and the audit keeps who and why."),
+    ),
+    DeskAction(
+        "contact.message", "ctrl+n", "message", N_("Message"), N_("Take a message for them.")
+    ),
+    DeskAction(
+        "contact.promise",
+        "ctrl+g",
+        "promise",
+        N_("Promise"),
+        N_("Promise the inquirer a reply by a set time."),
+    ),
+    DeskAction(
+        "contact.close",
+        "escape",
+        "close",
+        N_("Close"),
+        N_("Close; tries without a transfer are logged as not reached."),
+    ),
+    DeskAction(
+        "giveup.declined",
+        "ctrl+d",
+        "declined",
+        N_("Declined"),
+        N_("The inquirer declined to leave a message or a contact."),
+        priority=True,
+    ),
 )
 
 
@@ -83,14 +112,28 @@ class GiveUpDialog(DeskDialog[GiveUp | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(plain(_(
-                "Tried {made} of {tries} times. Apologise and explain; take the inquirer's "
-                "contact so the person can call back, or Ctrl+D if the inquirer declined.").format(
-                    made=self.made, tries=self.tries)), id="giveup-question")
-            yield FormField(_("Contact"), name="giveup_contact", max_length=64, label_width=10,
-                            placeholder=_("the inquirer's own phone or address"))
-            yield Static(plain(_("Enter: close with this contact · Ctrl+D: declined · Esc: "
-                                 "back to ringing")), classes="hint")
+            yield Static(
+                plain(
+                    _(
+                        "Tried {made} of {tries} times. Apologise and explain; take the inquirer's "
+                        "contact so the person can call back, or Ctrl+D if the inquirer declined."
+                    ).format(made=self.made, tries=self.tries)
+                ),
+                id="giveup-question",
+            )
+            yield FormField(
+                _("Contact"),
+                name="giveup_contact",
+                max_length=64,
+                label_width=10,
+                placeholder=_("the inquirer's own phone or address"),
+            )
+            yield Static(
+                plain(
+                    _("Enter: close with this contact · Ctrl+D: declined · Esc: back to ringing")
+                ),
+                classes="hint",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -148,8 +191,9 @@ class OutcomeList(OptionList):
 
 
 class ContactDialog(DeskDialog[ContactResult | None]):
-    BINDINGS = bindings("contact.record", "contact.reveal", "contact.message", "contact.promise",
-                        "contact.close")
+    BINDINGS = bindings(
+        "contact.record", "contact.reveal", "contact.message", "contact.promise", "contact.close"
+    )
     HELP_TEXT = N_(
         "Ring the person asked for and record each try: choose 1 transferred (only with "
         "their consent), 2 declined, 3 absent or 4 no answer, then Ctrl+S records it (the line "
@@ -169,21 +213,43 @@ class ContactDialog(DeskDialog[ContactResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="inquiry-dialog"):
-            yield Static(plain(_("Ring {name} for the inquirer").format(name=self.hit.name)),
-                         classes="dialog-title")
+            yield Static(
+                plain(_("Ring {name} for the inquirer").format(name=self.hit.name)),
+                classes="dialog-title",
+            )
             yield Static(self._who(), id="contact-who")
-            yield FormField(_("Asking"), name="inquirer", max_length=64, label_width=10,
-                            placeholder=_("who is asking (optional)"))
-            yield FormField(_("About"), name="topic", max_length=256, label_width=10,
-                            placeholder=_("what it is about (optional)"))
-            yield OutcomeList(*[Option(f"{i}  {_(text)}", id=code.value)
-                                for i, (code, text) in enumerate(OUTCOMES, start=1)],
-                              id="contact-outcomes")
+            yield FormField(
+                _("Asking"),
+                name="inquirer",
+                max_length=64,
+                label_width=10,
+                placeholder=_("who is asking (optional)"),
+            )
+            yield FormField(
+                _("About"),
+                name="topic",
+                max_length=256,
+                label_width=10,
+                placeholder=_("what it is about (optional)"),
+            )
+            yield OutcomeList(
+                *[
+                    Option(f"{i}  {_(text)}", id=code.value)
+                    for i, (code, text) in enumerate(OUTCOMES, start=1)
+                ],
+                id="contact-outcomes",
+            )
             yield Static(Text(""), id="contact-status")
             yield Static(Text(""), id="contact-will")
-            yield Static(plain(_("1-4: choose · Ctrl+S: record the try · Shift+Tab: who is "
-                                 "asking · Ctrl+O: number · Ctrl+N: message · Esc: close")),
-                         classes="hint")
+            yield Static(
+                plain(
+                    _(
+                        "1-4: choose · Ctrl+S: record the try · Shift+Tab: who is "
+                        "asking · Ctrl+O: number · Ctrl+N: message · Esc: close"
+                    )
+                ),
+                classes="hint",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -205,10 +271,14 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         line = Text(end="")
         if chosen is not None:
             label = dict(OUTCOMES)[chosen]
-            line.append(_("Ctrl+S records try {n} for {name}: {outcome}").format(
-                n=(self.status.attempts if self.status else 0) + 1,
-                name=clean(self.hit.name, one_line=True),
-                outcome=_(label)), style="bold")
+            line.append(
+                _("Ctrl+S records try {n} for {name}: {outcome}").format(
+                    n=(self.status.attempts if self.status else 0) + 1,
+                    name=clean(self.hit.name, one_line=True),
+                    outcome=_(label),
+                ),
+                style="bold",
+            )
         self.query_one("#contact-will", Static).update(line)
 
     @on(OptionList.OptionHighlighted, "#contact-outcomes")
@@ -219,7 +289,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         hit = self.hit
         text = Text(end="")
         text.append(clean(hit.name, one_line=True), style="bold")
-        for part in (hit.place, ):
+        for part in (hit.place,):
             if part:
                 text.append(" · " + clean(part, one_line=True))
         if self.revealed:
@@ -233,8 +303,12 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         if self.status is None:
             line.append(_("No try yet."), style="dim")
         else:
-            style = {Advice.done: "bold green", Advice.try_again: "",
-                     Advice.offer_message: "bold yellow", Advice.apologise: "bold red"}
+            style = {
+                Advice.done: "bold green",
+                Advice.try_again: "",
+                Advice.offer_message: "bold yellow",
+                Advice.apologise: "bold red",
+            }
             line.append(_("Tries: {n}").format(n=self.status.attempts) + " · ")
             line.append(self.status.sentence, style=style[self.status.advice])
         self.query_one("#contact-status", Static).update(line)
@@ -252,12 +326,20 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         return (self.query_one(f"#{name}-input", Input).value or "").strip()
 
     def _inquiry_in(self) -> InquiryCreate:
-        kind = {HitKind.resident: "resident", HitKind.company: "company",
-                HitKind.staff: "staff"}.get(self.hit.kind)
+        kind = {
+            HitKind.resident: "resident",
+            HitKind.company: "company",
+            HitKind.staff: "staff",
+        }.get(self.hit.kind)
         return InquiryCreate.model_construct(
-            channel=self.channel, topic=self._value("topic") or site_text(DEFAULT_TOPIC, self.app.settings.site_lang),
-            inquirer=self._value("inquirer"), target_kind=kind, target_id=self.hit.id,
-            target_text=self.hit.name, outcome=None)
+            channel=self.channel,
+            topic=self._value("topic") or site_text(DEFAULT_TOPIC, self.app.settings.site_lang),
+            inquirer=self._value("inquirer"),
+            target_kind=kind,
+            target_id=self.hit.id,
+            target_text=self.hit.name,
+            outcome=None,
+        )
 
     def _opener(self):
         """Work that opens the inquiry unless it is open already (values read here, on the
@@ -267,8 +349,9 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         def ensure(session) -> int:
             if inquiry_id is not None:
                 return inquiry_id
-            return inquiries.open_inquiry(session=session, actor=app.actor, clock=app.clock,
-                                          inquiry_in=inquiry_in).id
+            return inquiries.open_inquiry(
+                session=session, actor=app.actor, clock=app.clock, inquiry_in=inquiry_in
+            ).id
 
         return ensure
 
@@ -283,9 +366,14 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         app, ensure = self.app, self._opener()
 
         def work(session):
-            return inquiries.record_attempt(session=session, actor=app.actor, clock=app.clock,
-                                            inquiry_id=ensure(session), outcome=outcome,
-                                            settings=app.settings)
+            return inquiries.record_attempt(
+                session=session,
+                actor=app.actor,
+                clock=app.clock,
+                inquiry_id=ensure(session),
+                outcome=outcome,
+                settings=app.settings,
+            )
 
         self._pending = True
         self.run_db(work, on_done=self._tried, on_error=self._failed, group="contact-try")
@@ -329,18 +417,30 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         made, tries = (self.status.attempts if self.status else 0), self.app.settings.inquiry_tries
         if made < tries:  # D-22: not after one try; the contact or "declined" first
             # the give-up dialog saves the close itself: a refusal keeps what was typed there
-            self.app.push_screen(GiveUpDialog(made, tries).save_with(self._close_work),
-                                 self._given_up)
+            self.app.push_screen(
+                GiveUpDialog(made, tries).save_with(self._close_work), self._given_up
+            )
             return
-        self.run_db(self._close_work(GiveUp()), on_done=lambda _row: self._after_close(),
-                    on_error=self.show_error, group="contact-leave", exclusive=True)
+        self.run_db(
+            self._close_work(GiveUp()),
+            on_done=lambda _row: self._after_close(),
+            on_error=self.show_error,
+            group="contact-leave",
+            exclusive=True,
+        )
 
     def _close_work(self, give_up: GiveUp):
         app, inquiry_id = self.app, self.inquiry_id
         return lambda s: inquiries.close_inquiry(
-            session=s, actor=app.actor, clock=app.clock, inquiry_id=inquiry_id,
-            outcome=InquiryOutcome.not_found, inquirer_contact=give_up.contact,
-            inquirer_declined=give_up.declined, settings=app.settings)
+            session=s,
+            actor=app.actor,
+            clock=app.clock,
+            inquiry_id=inquiry_id,
+            outcome=InquiryOutcome.not_found,
+            inquirer_contact=give_up.contact,
+            inquirer_declined=give_up.declined,
+            settings=app.settings,
+        )
 
     def _given_up(self, closed) -> None:
         if closed is None:
@@ -359,15 +459,27 @@ class ContactDialog(DeskDialog[ContactResult | None]):
 
     def action_reveal(self) -> None:
         question = _("Why is the number of {name} needed? The audit keeps who and why.").format(
-            name=self.hit.name)
+            name=self.hit.name
+        )
         app, hit, inquiry_id = self.app, self.hit, self.inquiry_id
         self.app.push_screen(
-            ReasonDialog(question, label=_("Why"), max_length=200,
-                         value=_("To ring them for an inquiry.")).save_with(
-                lambda reason: lambda s: residents.reveal_phone(
-                    session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value,
-                    person_id=hit.id, reason=reason, inquiry_id=inquiry_id)),
-            lambda phone: self._show_number(phone) if phone else None)
+            ReasonDialog(
+                question, label=_("Why"), max_length=200, value=_("To ring them for an inquiry.")
+            ).save_with(
+                lambda reason: (
+                    lambda s: residents.reveal_phone(
+                        session=s,
+                        actor=app.actor,
+                        clock=app.clock,
+                        kind=hit.kind.value,
+                        person_id=hit.id,
+                        reason=reason,
+                        inquiry_id=inquiry_id,
+                    )
+                )
+            ),
+            lambda phone: self._show_number(phone) if phone else None,
+        )
 
     def _show_number(self, phone: str) -> None:
         self.revealed = phone

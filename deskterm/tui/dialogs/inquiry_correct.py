@@ -42,9 +42,11 @@ class Correction:
 
 class CorrectContactDialog(DeskDialog[Correction | None]):
     BINDINGS = bindings("dialog.confirm", "dialog.cancel")
-    HELP_TEXT = N_("Choose what really happened on this try (type its first letter), say why, "
-                   "and press Ctrl+S. The try as recorded stays in the log; a try is corrected "
-                   "once. Escape closes without changing anything.")
+    HELP_TEXT = N_(
+        "Choose what really happened on this try (type its first letter), say why, "
+        "and press Ctrl+S. The try as recorded stays in the log; a try is corrected "
+        "once. Escape closes without changing anything."
+    )
 
     def __init__(self, draft: CorrectionDraft, tz: str) -> None:
         super().__init__()
@@ -55,14 +57,24 @@ class CorrectContactDialog(DeskDialog[Correction | None]):
         d = self.draft
         was = _(ATTEMPT_LABELS[ContactOutcome(d.outcome)])
         with Vertical():
-            yield Static(plain(_("Correct try {n} at {at} of the inquiry «{topic}», recorded as "
-                                 "«{was}».").format(n=d.number, at=fmt.hm(d.at, self.tz),
-                                                    topic=d.topic or "—", was=was)),
-                         id="correct-what")
-            choices = [(_(label), value.value) for value, label in ATTEMPT_LABELS.items()
-                       if value.value != d.outcome]
-            yield FormField(_("Happened"), name="outcome", control=DeskSelect(
-                choices, allow_blank=False, compact=True, id="outcome-input"))
+            yield Static(
+                plain(
+                    _(
+                        "Correct try {n} at {at} of the inquiry «{topic}», recorded as «{was}»."
+                    ).format(n=d.number, at=fmt.hm(d.at, self.tz), topic=d.topic or "—", was=was)
+                ),
+                id="correct-what",
+            )
+            choices = [
+                (_(label), value.value)
+                for value, label in ATTEMPT_LABELS.items()
+                if value.value != d.outcome
+            ]
+            yield FormField(
+                _("Happened"),
+                name="outcome",
+                control=DeskSelect(choices, allow_blank=False, compact=True, id="outcome-input"),
+            )
             yield FormField(_("Reason"), name="reason", max_length=1000)
         yield DeskFooter(show_command_palette=False)
 

@@ -45,25 +45,48 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
         app = self.app
         tz = app.settings.timezone
         base = self.corrects
-        title = (_("Correct entry {n} (the old entry stays, marked as corrected)").format(
-            n=base.id) if base else _("New logbook entry"))
+        title = (
+            _("Correct entry {n} (the old entry stays, marked as corrected)").format(n=base.id)
+            if base
+            else _("New logbook entry")
+        )
         when = fmt.day_hm(base.occurred_at if base else app.clock.now(), tz)
         options = [(category_label(c), c.value) for c in LogCategory]
         with Vertical():
             yield Static(plain(title), id="entry-title")
             yield FormField(_("Time"), name="occurred_at", value=when, max_length=20)
-            yield FormField(_("Category"), name="category", control=DeskSelect(
-                options, value=(base.category if base else LogCategory.other.value),
-                allow_blank=False, compact=True, id="category-input"))
-            yield FormField(_("Location"), name="location", max_length=128,
-                            value=base.location if base else "")
-            yield FormField(_("What happened"), name="what", max_length=4000,
-                            control=PlainTextArea(base.what if base else "", id="what-input"))
-            yield FormField(_("What was done"), name="action_taken", max_length=4000,
-                            control=PlainTextArea(base.action_taken if base else "",
-                                                  id="action-taken-input"))
-            yield FormField(_("Who was told"), name="notified", max_length=256,
-                            value=base.notified if base else "")
+            yield FormField(
+                _("Category"),
+                name="category",
+                control=DeskSelect(
+                    options,
+                    value=(base.category if base else LogCategory.other.value),
+                    allow_blank=False,
+                    compact=True,
+                    id="category-input",
+                ),
+            )
+            yield FormField(
+                _("Location"), name="location", max_length=128, value=base.location if base else ""
+            )
+            yield FormField(
+                _("What happened"),
+                name="what",
+                max_length=4000,
+                control=PlainTextArea(base.what if base else "", id="what-input"),
+            )
+            yield FormField(
+                _("What was done"),
+                name="action_taken",
+                max_length=4000,
+                control=PlainTextArea(base.action_taken if base else "", id="action-taken-input"),
+            )
+            yield FormField(
+                _("Who was told"),
+                name="notified",
+                max_length=256,
+                value=base.notified if base else "",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -105,8 +128,7 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
             name = str(exc.errors()[0]["loc"][0]) if exc.errors() else "what"
             self.field(name).error = _("This value is too long or not valid.")
             return
-        self.run_db(self.save(entry_in), on_done=self.saved, group="logbook-save",
-                    exclusive=True)
+        self.run_db(self.save(entry_in), on_done=self.saved, group="logbook-save", exclusive=True)
 
     def saved(self, entry: LogbookEntry) -> None:
         self.dismiss(entry)

@@ -52,28 +52,54 @@ class DeliverMessageDialog(DeskDialog[bool]):
         m = self.message
         tz = self.app.settings.timezone
         with Vertical(classes="inquiry-dialog"):
-            yield Static(plain(_("Deliver the message for {name}").format(name=m.for_name)),
-                         classes="dialog-title")
+            yield Static(
+                plain(_("Deliver the message for {name}").format(name=m.for_name)),
+                classes="dialog-title",
+            )
             summary = Text(end="")
-            summary.append(_("from {sender}, taken {at} by {who}").format(
-                sender=clean(m.from_name, one_line=True), at=fmt.day_hm(m.taken_at, tz),
-                who=m.taken_by), style="dim")
+            summary.append(
+                _("from {sender}, taken {at} by {who}").format(
+                    sender=clean(m.from_name, one_line=True),
+                    at=fmt.day_hm(m.taken_at, tz),
+                    who=m.taken_by,
+                ),
+                style="dim",
+            )
             if m.from_contact:
-                summary.append(" · " + _("reach them at {contact}").format(
-                    contact=clean(m.from_contact, one_line=True)), style="dim")
+                summary.append(
+                    " · "
+                    + _("reach them at {contact}").format(
+                        contact=clean(m.from_contact, one_line=True)
+                    ),
+                    style="dim",
+                )
             summary.append("\n" + clean(m.text))
             pane = DetailPane(id="deliver-message")  # says when there is more: F12 reads all
-            pane.show(summary, _("Message for {name}").format(name=clean(m.for_name, one_line=True)))
+            pane.show(
+                summary, _("Message for {name}").format(name=clean(m.for_name, one_line=True))
+            )
             yield pane
             number = Static("", id="deliver-number", markup=False)
             number.display = False
             yield number
-            yield WayList(*[Option(f"{i}  {_(label)}", id=code) for i, (code, label)
-                            in enumerate(messages.DELIVERY.items(), start=1)], id="deliver-ways")
-            yield FormField(_("Other way"), name="how", max_length=64, label_width=12,
-                            placeholder=_("type it, then Ctrl+S"))
-            yield Static(plain(_("1-4: how it was delivered · Ctrl+S: save another way · "
-                                 "Esc: close")), classes="hint")
+            yield WayList(
+                *[
+                    Option(f"{i}  {_(label)}", id=code)
+                    for i, (code, label) in enumerate(messages.DELIVERY.items(), start=1)
+                ],
+                id="deliver-ways",
+            )
+            yield FormField(
+                _("Other way"),
+                name="how",
+                max_length=64,
+                label_width=12,
+                placeholder=_("type it, then Ctrl+S"),
+            )
+            yield Static(
+                plain(_("1-4: how it was delivered · Ctrl+S: save another way · Esc: close")),
+                classes="hint",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -97,10 +123,20 @@ class DeliverMessageDialog(DeskDialog[bool]):
 
     def _save(self, how: str) -> None:
         app, m = self.app, self.message
-        self.run_db(lambda s: messages.deliver_message(
-            session=s, actor=app.actor, clock=app.clock, message_id=m.id, how=how,
-            version=m.version), on_done=self._saved, on_error=self._refused,
-            group="message-deliver", exclusive=True)
+        self.run_db(
+            lambda s: messages.deliver_message(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                message_id=m.id,
+                how=how,
+                version=m.version,
+            ),
+            on_done=self._saved,
+            on_error=self._refused,
+            group="message-deliver",
+            exclusive=True,
+        )
 
     def _saved(self, _message) -> None:
         self.records_changed("message")
@@ -121,22 +157,38 @@ class DeliverMessageDialog(DeskDialog[bool]):
     # -- the desk's own call (D-21) ---------------------------------------------------------
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "reveal":
-            return self.message.for_kind in ("resident", "company") and \
-                self.message.for_id is not None
+            return (
+                self.message.for_kind in ("resident", "company") and self.message.for_id is not None
+            )
         return True
 
     def action_reveal(self) -> None:
         """The number, asked with a reason and audited; the reason dialog saves the reveal
         itself, so a refusal keeps the reason typed."""
         app, m = self.app, self.message
-        self.app.push_screen(ReasonDialog(
-            _("Why is the number of {name} needed? The audit keeps who and why.").format(
-                name=self.message.for_name), label=_("Why"), max_length=200,
-            value=_("To deliver a message by phone.")).save_with(
-                lambda reason: lambda s: residents.reveal_phone(
-                    session=s, actor=app.actor, clock=app.clock, kind=m.for_kind,
-                    person_id=m.for_id, reason=reason, inquiry_id=m.inquiry_id)),
-            lambda number: self._show_number(number) if number else None)
+        self.app.push_screen(
+            ReasonDialog(
+                _("Why is the number of {name} needed? The audit keeps who and why.").format(
+                    name=self.message.for_name
+                ),
+                label=_("Why"),
+                max_length=200,
+                value=_("To deliver a message by phone."),
+            ).save_with(
+                lambda reason: (
+                    lambda s: residents.reveal_phone(
+                        session=s,
+                        actor=app.actor,
+                        clock=app.clock,
+                        kind=m.for_kind,
+                        person_id=m.for_id,
+                        reason=reason,
+                        inquiry_id=m.inquiry_id,
+                    )
+                )
+            ),
+            lambda number: self._show_number(number) if number else None,
+        )
 
     def _show_number(self, phone: str) -> None:
         shown = self.query_one("#deliver-number", Static)

@@ -52,24 +52,47 @@ class TakeMessageDialog(DeskDialog[int | None]):
         on_record = draft.for_id is not None
         with Vertical(classes="inquiry-dialog"):
             yield Static(plain(_("Take a message")), classes="dialog-title")
-            recipient = FormField(_("For"), name="for_name", value=draft.for_name,
-                                  max_length=128, label_width=14,
-                                  placeholder=_("name, unit or department"))
+            recipient = FormField(
+                _("For"),
+                name="for_name",
+                value=draft.for_name,
+                max_length=128,
+                label_width=14,
+                placeholder=_("name, unit or department"),
+            )
             recipient.control.disabled = on_record
             yield recipient
-            yield FormField(_("From"), name="from_name", value=draft.from_name, max_length=64,
-                            label_width=14, placeholder=_("who leaves the message"))
-            yield FormField(_("Their contact"), name="from_contact", max_length=64,
-                            label_width=14, placeholder=_("the sender's own number, if given"))
-            yield FormField(_("Message"), name="text", label_width=14, max_length=2000,
-                            control=PlainTextArea(id="text-input"))
-            yield Static(plain(_("Enter: next field · Ctrl+S: save · Esc: close")),
-                         classes="hint")
+            yield FormField(
+                _("From"),
+                name="from_name",
+                value=draft.from_name,
+                max_length=64,
+                label_width=14,
+                placeholder=_("who leaves the message"),
+            )
+            yield FormField(
+                _("Their contact"),
+                name="from_contact",
+                max_length=64,
+                label_width=14,
+                placeholder=_("the sender's own number, if given"),
+            )
+            yield FormField(
+                _("Message"),
+                name="text",
+                label_width=14,
+                max_length=2000,
+                control=PlainTextArea(id="text-input"),
+            )
+            yield Static(plain(_("Enter: next field · Ctrl+S: save · Esc: close")), classes="hint")
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
-        first = "#from-name-input" if self.draft.for_id is not None or self.draft.for_name \
+        first = (
+            "#from-name-input"
+            if self.draft.for_id is not None or self.draft.for_name
             else "#for-name-input"
+        )
         if self.draft.from_name and self.draft.for_name:
             first = "#text-input"
         self.query_one(first).focus()
@@ -88,7 +111,8 @@ class TakeMessageDialog(DeskDialog[int | None]):
     def collect(self) -> MessageCreate:
         draft = self.draft
         return MessageCreate.model_construct(
-            for_kind=draft.for_kind, for_id=draft.for_id,
+            for_kind=draft.for_kind,
+            for_id=draft.for_id,
             for_name=self.query_one("#for-name-input", Input).value,
             from_name=self.query_one("#from-name-input", Input).value,
             from_contact=self.query_one("#from-contact-input", Input).value,
@@ -99,14 +123,22 @@ class TakeMessageDialog(DeskDialog[int | None]):
     def action_save(self) -> None:
         message_in = self.collect()
         app = self.app
-        self.run_db(lambda s: messages.take_message(
-            session=s, actor=app.actor, clock=app.clock, message_in=message_in).id,
-            on_done=self._saved, group="message-save", exclusive=True)
+        self.run_db(
+            lambda s: (
+                messages.take_message(
+                    session=s, actor=app.actor, clock=app.clock, message_in=message_in
+                ).id
+            ),
+            on_done=self._saved,
+            group="message-save",
+            exclusive=True,
+        )
 
     def _saved(self, message_id: int) -> None:
         self.records_changed("message", "inquiry")
-        self.app.notify(_("Message saved: it waits on the dashboard until delivered."),
-                        markup=False)
+        self.app.notify(
+            _("Message saved: it waits on the dashboard until delivered."), markup=False
+        )
         self.dismiss(message_id)
 
     def action_cancel(self) -> None:

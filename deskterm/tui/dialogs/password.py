@@ -19,16 +19,21 @@ class PasswordDialog(DeskDialog[bool]):
     """Current password, the new one twice; gives True once it is changed."""
 
     BINDINGS = bindings("dialog.confirm", "dialog.cancel")
-    HELP_TEXT = N_("Type your current password, then the new one twice, and press Enter. "
-                   "A common password (12345678, password ...) is refused.")
+    HELP_TEXT = N_(
+        "Type your current password, then the new one twice, and press Enter. "
+        "A common password (12345678, password ...) is refused."
+    )
 
     def __init__(self, *, forced: bool = False) -> None:
         super().__init__()
         self.forced = forced
 
     def compose(self) -> ComposeResult:
-        why = (_("An admin set your password: choose your own before you start.") if self.forced
-               else _("Change your password."))
+        why = (
+            _("An admin set your password: choose your own before you start.")
+            if self.forced
+            else _("Change your password.")
+        )
         with Vertical():
             yield Static(plain(why), id="password-why")
             yield FormField(_("Current"), name="current", password=True, max_length=256)
@@ -62,8 +67,14 @@ class PasswordDialog(DeskDialog[bool]):
         def work(session):
             from deskterm.services.admin import users
 
-            users.change_own_password(session=session, actor=app.actor, clock=app.clock,
-                                      settings=app.settings, current=old_text, new=new_text)
+            users.change_own_password(
+                session=session,
+                actor=app.actor,
+                clock=app.clock,
+                settings=app.settings,
+                current=old_text,
+                new=new_text,
+            )
             return True
 
         self.run_db(work, on_done=lambda _done: self._changed())

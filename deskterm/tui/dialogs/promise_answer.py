@@ -48,25 +48,41 @@ class AnswerPromiseDialog(DeskDialog[bool]):
             yield Static(plain(_("Answer a promised reply")), classes="dialog-title")
             about = Text(end="")
             about.append(clean(p.question), style="bold")
-            about.append("\n" + _("{who} asked; reach them at {contact}; due {due}").format(
-                who=clean(p.asked_by, one_line=True), contact=clean(p.contact, one_line=True),
-                due=fmt.day_hm(p.due_at, tz)))
-            about.append(f" ({_(STATE_LABELS[p.state])})",
-                         style="bold red" if p.state.value == "overdue" else "")
+            about.append(
+                "\n"
+                + _("{who} asked; reach them at {contact}; due {due}").format(
+                    who=clean(p.asked_by, one_line=True),
+                    contact=clean(p.contact, one_line=True),
+                    due=fmt.day_hm(p.due_at, tz),
+                )
+            )
+            about.append(
+                f" ({_(STATE_LABELS[p.state])})",
+                style="bold red" if p.state.value == "overdue" else "",
+            )
             yield Static(about, id="promise-about")
             number = Static("", id="promise-number", markup=False)
             number.display = False
             yield number
-            yield FormField(_("Answer"), name="answer", label_width=10, max_length=2000,
-                            control=PlainTextArea(id="answer-input"))
+            yield FormField(
+                _("Answer"),
+                name="answer",
+                label_width=10,
+                max_length=2000,
+                control=PlainTextArea(id="answer-input"),
+            )
             yield Static(plain(_("Ctrl+S: save the answer · Esc: close")), classes="hint")
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#answer-input", TextArea).focus()
         promise_id = self.promise.id
-        self.run_db(lambda s: promises.asker_on_record(s, promise_id=promise_id),
-                    on_done=self._asker_found, write=False, group="promise-asker")
+        self.run_db(
+            lambda s: promises.asker_on_record(s, promise_id=promise_id),
+            on_done=self._asker_found,
+            write=False,
+            group="promise-asker",
+        )
 
     def _asker_found(self, asker: promises.Asker | None) -> None:
         """One sentence either way (D-21, issue 21): who asked is on record and Ctrl+O shows
@@ -75,8 +91,13 @@ class AnswerPromiseDialog(DeskDialog[bool]):
         if self.app.may("residents.reveal_phone"):
             shown = self.query_one("#promise-number", Static)
             if asker is not None:
-                shown.update(plain(_("{name} ({unit}) is on record: Ctrl+O shows the number to "
-                                     "call.").format(name=asker.name, unit=asker.unit or "—")))
+                shown.update(
+                    plain(
+                        _("{name} ({unit}) is on record: Ctrl+O shows the number to call.").format(
+                            name=asker.name, unit=asker.unit or "—"
+                        )
+                    )
+                )
             else:
                 shown.update(plain(_(promises.NOBODY_ON_RECORD)))
             shown.display = True
@@ -91,10 +112,20 @@ class AnswerPromiseDialog(DeskDialog[bool]):
     def action_save(self) -> None:
         app, p = self.app, self.promise
         answer = self.query_one("#answer-input", TextArea).text
-        self.run_db(lambda s: promises.answer_promise(
-            session=s, actor=app.actor, clock=app.clock, promise_id=p.id, answer=answer,
-            version=p.version), on_done=self._saved, on_error=self._refused,
-            group="promise-answer", exclusive=True)
+        self.run_db(
+            lambda s: promises.answer_promise(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                promise_id=p.id,
+                answer=answer,
+                version=p.version,
+            ),
+            on_done=self._saved,
+            on_error=self._refused,
+            group="promise-answer",
+            exclusive=True,
+        )
 
     def _saved(self, _promise) -> None:
         self.records_changed("promise")
@@ -125,14 +156,27 @@ class AnswerPromiseDialog(DeskDialog[bool]):
             self.app.notify(_(promises.NOBODY_ON_RECORD), severity="warning", markup=False)
             return
         app, promise_id = self.app, self.promise.id
-        self.app.push_screen(ReasonDialog(
-            _("Why is the number of {name} needed? The audit keeps who and why.").format(
-                name=self.asker.name), label=_("Why"), max_length=200,
-            value=_("To call back with the promised answer.")).save_with(
-                lambda reason: lambda s: promises.reveal_asker_phone(
-                    session=s, actor=app.actor, clock=app.clock, promise_id=promise_id,
-                    reason=reason)),
-            lambda number: self._show_number(number) if number else None)
+        self.app.push_screen(
+            ReasonDialog(
+                _("Why is the number of {name} needed? The audit keeps who and why.").format(
+                    name=self.asker.name
+                ),
+                label=_("Why"),
+                max_length=200,
+                value=_("To call back with the promised answer."),
+            ).save_with(
+                lambda reason: (
+                    lambda s: promises.reveal_asker_phone(
+                        session=s,
+                        actor=app.actor,
+                        clock=app.clock,
+                        promise_id=promise_id,
+                        reason=reason,
+                    )
+                )
+            ),
+            lambda number: self._show_number(number) if number else None,
+        )
 
     def _show_number(self, phone: str) -> None:
         shown = self.query_one("#promise-number", Static)

@@ -54,17 +54,30 @@ class MakePromiseDialog(DeskDialog[int | None]):
         d = self.draft
         with Vertical(classes="inquiry-dialog"):
             yield Static(plain(_("Promise a reply")), classes="dialog-title")
-            yield FormField(_("Question"), name="question", value=d.question, max_length=2000,
-                            label_width=12)
-            yield FormField(_("Asked by"), name="asked_by", value=d.asked_by, max_length=64,
-                            label_width=12)
-            yield FormField(_("Reach them"), name="contact", value=d.contact, max_length=64,
-                            label_width=12, placeholder=_("their number or where to find them"))
-            yield FormField(_("Answer by"), name="due", value=DEFAULT_DUE, max_length=32,
-                            label_width=12, placeholder="16:00 · +2h · tomorrow 10:00")
+            yield FormField(
+                _("Question"), name="question", value=d.question, max_length=2000, label_width=12
+            )
+            yield FormField(
+                _("Asked by"), name="asked_by", value=d.asked_by, max_length=64, label_width=12
+            )
+            yield FormField(
+                _("Reach them"),
+                name="contact",
+                value=d.contact,
+                max_length=64,
+                label_width=12,
+                placeholder=_("their number or where to find them"),
+            )
+            yield FormField(
+                _("Answer by"),
+                name="due",
+                value=DEFAULT_DUE,
+                max_length=32,
+                label_width=12,
+                placeholder="16:00 · +2h · tomorrow 10:00",
+            )
             yield Static(Text(""), id="due-read-back")
-            yield Static(plain(_("Enter: next field · Ctrl+S: save · Esc: close")),
-                         classes="hint")
+            yield Static(plain(_("Enter: next field · Ctrl+S: save · Esc: close")), classes="hint")
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -96,8 +109,9 @@ class MakePromiseDialog(DeskDialog[int | None]):
         except InvalidInput as exc:
             line.append(str(exc), style="dim")
         else:
-            line.append(_("Due {when}").format(when=fmt.full(due, app.settings.timezone)),
-                        style="bold")
+            line.append(
+                _("Due {when}").format(when=fmt.full(due, app.settings.timezone)), style="bold"
+            )
         self.query_one("#due-read-back", Static).update(line)
 
     def _value(self, name: str) -> str:
@@ -106,22 +120,35 @@ class MakePromiseDialog(DeskDialog[int | None]):
     def action_save(self) -> None:
         app = self.app
         try:
-            due = promises.parse_due(self._value("due"), now=app.clock.now(),
-                                     tz=app.settings.timezone)
+            due = promises.parse_due(
+                self._value("due"), now=app.clock.now(), tz=app.settings.timezone
+            )
         except InvalidInput as exc:
             self.show_error(exc)
             return
         promise_in = PromisedReplyCreate.model_construct(
-            question=self._value("question"), asked_by=self._value("asked_by"),
-            contact=self._value("contact"), due_at=due, inquiry_id=self.draft.inquiry_id)
-        self.run_db(lambda s: promises.make_promise(
-            session=s, actor=app.actor, clock=app.clock, promise_in=promise_in).id,
-            on_done=self._saved, group="promise-save", exclusive=True)
+            question=self._value("question"),
+            asked_by=self._value("asked_by"),
+            contact=self._value("contact"),
+            due_at=due,
+            inquiry_id=self.draft.inquiry_id,
+        )
+        self.run_db(
+            lambda s: (
+                promises.make_promise(
+                    session=s, actor=app.actor, clock=app.clock, promise_in=promise_in
+                ).id
+            ),
+            on_done=self._saved,
+            group="promise-save",
+            exclusive=True,
+        )
 
     def _saved(self, promise_id: int) -> None:
         self.records_changed("promise", "inquiry")
-        self.app.notify(_("Promise recorded: it stays on the dashboard until answered."),
-                        markup=False)
+        self.app.notify(
+            _("Promise recorded: it stays on the dashboard until answered."), markup=False
+        )
         self.dismiss(promise_id)
 
     def action_cancel(self) -> None:

@@ -26,8 +26,11 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 LABEL = 12
-DECISIONS = (("refused", N_("Refused")), ("partly", N_("Approved in part")),
-             ("approved", N_("Approved")))
+DECISIONS = (
+    ("refused", N_("Refused")),
+    ("partly", N_("Approved in part")),
+    ("approved", N_("Approved")),
+)
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,11 @@ class AreaRequestInput:
 
 
 class AreaRequestDialog(SaveDialog):
-    HELP_TEXT = N_("A request to use a public area (the lobby, the square ...): who asks, "
-                   "where, when and what for. Ctrl+S records it; the closest earlier decision "
-                   "is shown as its precedent.")
+    HELP_TEXT = N_(
+        "A request to use a public area (the lobby, the square ...): who asks, "
+        "where, when and what for. Ctrl+S records it; the closest earlier decision "
+        "is shown as its precedent."
+    )
 
     def __init__(self, work, *, now: datetime, tz: str) -> None:
         super().__init__(work)
@@ -53,28 +58,61 @@ class AreaRequestDialog(SaveDialog):
         box = Vertical()
         box.border_title = _("Public-area request")
         with box:
-            yield FormField(_("Applicant"), name="applicant_kind", label_width=LABEL,
-                            control=choice(WHO_KINDS, value="company", id="kind-input"))
+            yield FormField(
+                _("Applicant"),
+                name="applicant_kind",
+                label_width=LABEL,
+                control=choice(WHO_KINDS, value="company", id="kind-input"),
+            )
             yield FormField(_("Name"), name="applicant", max_length=128, label_width=LABEL)
-            yield FormField(_("Unit"), name="unit", max_length=32, label_width=LABEL,
-                            placeholder=_("12-1203 (links who is on record)"))
-            yield FormField(_("Area"), name="area", max_length=64, label_width=LABEL,
-                            placeholder=_("lobby, square, meeting room ..."))
-            yield FormField(_("When"), name="wanted_at", max_length=20, label_width=LABEL,
-                            placeholder=_("11-30 10:00"))
-            yield FormField(_("Request"), name="request", label_width=LABEL,
-                            control=text_area(id="request-input"))
+            yield FormField(
+                _("Unit"),
+                name="unit",
+                max_length=32,
+                label_width=LABEL,
+                placeholder=_("12-1203 (links who is on record)"),
+            )
+            yield FormField(
+                _("Area"),
+                name="area",
+                max_length=64,
+                label_width=LABEL,
+                placeholder=_("lobby, square, meeting room ..."),
+            )
+            yield FormField(
+                _("When"),
+                name="wanted_at",
+                max_length=20,
+                label_width=LABEL,
+                placeholder=_("11-30 10:00"),
+            )
+            yield FormField(
+                _("Request"),
+                name="request",
+                label_width=LABEL,
+                control=text_area(id="request-input"),
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#field-applicant", FormField).focus_input()
 
     def values(self) -> AreaRequestInput:
-        wanted = parse_when(field_text(self, "wanted_at"), now=self.now, tz=self.tz,
-                            field="wanted_at", date_only=time(9, 0))
-        return AreaRequestInput(field_text(self, "applicant_kind"), field_text(self, "applicant"),
-                                field_text(self, "area"), wanted, field_text(self, "request"),
-                                field_text(self, "unit"))
+        wanted = parse_when(
+            field_text(self, "wanted_at"),
+            now=self.now,
+            tz=self.tz,
+            field="wanted_at",
+            date_only=time(9, 0),
+        )
+        return AreaRequestInput(
+            field_text(self, "applicant_kind"),
+            field_text(self, "applicant"),
+            field_text(self, "area"),
+            wanted,
+            field_text(self, "request"),
+            field_text(self, "unit"),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,9 +124,11 @@ class DecisionInput:
 
 
 class AreaDecisionDialog(SaveDialog):
-    HELP_TEXT = N_("Record the decision. A refusal names the rule it rests on (the user "
-                   "handbook ...) and says what help is offered instead: hold the rule, keep "
-                   "the relationship (case 2).")
+    HELP_TEXT = N_(
+        "Record the decision. A refusal names the rule it rests on (the user "
+        "handbook ...) and says what help is offered instead: hold the rule, keep "
+        "the relationship (case 2)."
+    )
 
     def __init__(self, work, *, request: PublicAreaRequest, precedent: str = "") -> None:
         super().__init__(work)
@@ -98,17 +138,37 @@ class AreaDecisionDialog(SaveDialog):
         box = Vertical()
         box.border_title = _("Decision · {number}").format(number=self.request.number)
         with box:
-            yield Static(plain(f"{self.request.applicant_name} · {self.request.area}: "
-                               f"{self.request.request}", one_line=True), classes="about")
+            yield Static(
+                plain(
+                    f"{self.request.applicant_name} · {self.request.area}: {self.request.request}",
+                    one_line=True,
+                ),
+                classes="about",
+            )
             if self.precedent:
-                yield Static(plain(_("Precedent: {line}").format(line=self.precedent),
-                                   one_line=True), classes="about")
-            yield FormField(_("Decision"), name="decision", label_width=LABEL,
-                            control=choice(DECISIONS, id="decision-input"))
-            yield FormField(_("Rule cited"), name="rule_cited", max_length=500,
-                            label_width=LABEL, value=self.request.rule_cited)
-            yield FormField(_("Help offered"), name="help_offered", label_width=LABEL,
-                            control=text_area(id="help-input", text=self.request.help_offered))
+                yield Static(
+                    plain(_("Precedent: {line}").format(line=self.precedent), one_line=True),
+                    classes="about",
+                )
+            yield FormField(
+                _("Decision"),
+                name="decision",
+                label_width=LABEL,
+                control=choice(DECISIONS, id="decision-input"),
+            )
+            yield FormField(
+                _("Rule cited"),
+                name="rule_cited",
+                max_length=500,
+                label_width=LABEL,
+                value=self.request.rule_cited,
+            )
+            yield FormField(
+                _("Help offered"),
+                name="help_offered",
+                label_width=LABEL,
+                control=text_area(id="help-input", text=self.request.help_offered),
+            )
             yield FormField(_("Note"), name="decision_note", max_length=2000, label_width=LABEL)
         yield DeskFooter(show_command_palette=False)
 
@@ -116,5 +176,9 @@ class AreaDecisionDialog(SaveDialog):
         self.query_one("#decision-input").focus()
 
     def values(self) -> DecisionInput:
-        return DecisionInput(field_text(self, "decision"), field_text(self, "rule_cited"),
-                             field_text(self, "help_offered"), field_text(self, "decision_note"))
+        return DecisionInput(
+            field_text(self, "decision"),
+            field_text(self, "rule_cited"),
+            field_text(self, "help_offered"),
+            field_text(self, "decision_note"),
+        )

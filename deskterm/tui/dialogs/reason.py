@@ -20,8 +20,9 @@ class ReasonDialog(DeskDialog[str | None]):
     BINDINGS = bindings("dialog.confirm", "dialog.cancel")
     HELP_TEXT = N_("Type the reason and press Enter; Escape closes without saving anything.")
 
-    def __init__(self, question: str, *, label: str = "", max_length: int = 1000,
-                 value: str = "") -> None:
+    def __init__(
+        self, question: str, *, label: str = "", max_length: int = 1000, value: str = ""
+    ) -> None:
         super().__init__()
         self.question = question
         self.label = label
@@ -31,8 +32,12 @@ class ReasonDialog(DeskDialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(self.question), id="reason-question")
-            yield FormField(self.label or _("Reason"), name="reason", value=self.value,
-                            max_length=self.max_length)
+            yield FormField(
+                self.label or _("Reason"),
+                name="reason",
+                value=self.value,
+                max_length=self.max_length,
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -117,12 +117,16 @@ class RepairPrintDialog(DeskDialog[tuple[str, str | None] | None]):
                 self.include_phone, self.reason = True, reason
             self._draw_phone()
 
-        self.app.push_screen(ReasonDialog(_("Why print the reporter's full phone number?"),
-                                          max_length=200), given)
+        self.app.push_screen(
+            ReasonDialog(_("Why print the reporter's full phone number?"), max_length=200), given
+        )
 
     def _draw_phone(self) -> None:
-        text = (_("The reporter's phone will be printed in full (recorded in the audit).")
-                if self.include_phone else _("The reporter's phone is printed masked."))
+        text = (
+            _("The reporter's phone will be printed in full (recorded in the audit).")
+            if self.include_phone
+            else _("The reporter's phone is printed masked.")
+        )
         self.query_one("#print-phone", Static).update(plain(text))
 
     def action_choose(self, how: str) -> None:

@@ -33,8 +33,9 @@ from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
 
 register(
-    DeskAction("repair_categories.new", "ctrl+n", "new", N_("New"),
-               N_("Start a new repair category.")),
+    DeskAction(
+        "repair_categories.new", "ctrl+n", "new", N_("New"), N_("Start a new repair category.")
+    ),
 )
 
 
@@ -57,28 +58,46 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(_("Repair categories")), classes="dialog-title")
-            yield RecordList([Column(_("Code"), 18), Column(_("Chinese"), 12),
-                              Column(_("English"), 0), Column(_("Class"), 7),
-                              Column(_("Applies to"), 10), Column(_("Sort order"), 5, "right"),
-                              Column(_("In use"), 6)],
-                             empty_text=_("Nothing here."), id="repair-categories-list")
+            yield RecordList(
+                [
+                    Column(_("Code"), 18),
+                    Column(_("Chinese"), 12),
+                    Column(_("English"), 0),
+                    Column(_("Class"), 7),
+                    Column(_("Applies to"), 10),
+                    Column(_("Sort order"), 5, "right"),
+                    Column(_("In use"), 6),
+                ],
+                empty_text=_("Nothing here."),
+                id="repair-categories-list",
+            )
             with Horizontal():
                 yield field(_("Code"), "code", max_length=32, label_width=8)
-                yield field(_("Sort order"), "sort", value="500", max_length=6, label_width=11,
-                            select=True)
+                yield field(
+                    _("Sort order"), "sort", value="500", max_length=6, label_width=11, select=True
+                )
             with Horizontal():
                 yield field(_("Chinese"), "name_zh", max_length=64, label_width=8)
                 yield field(_("English"), "name_en", max_length=128, label_width=8)
             with Horizontal():
-                yield FormField(_("Class"), name="repair_class", label_width=8,
-                                control=choice(CLASS_LABELS, value="general",
-                                               id="repair-class-input"))
-                yield FormField(_("Applies to"), name="scope", label_width=11,
-                                control=choice(SCOPE_LABELS, value="any", id="scope-input"))
+                yield FormField(
+                    _("Class"),
+                    name="repair_class",
+                    label_width=8,
+                    control=choice(CLASS_LABELS, value="general", id="repair-class-input"),
+                )
+                yield FormField(
+                    _("Applies to"),
+                    name="scope",
+                    label_width=11,
+                    control=choice(SCOPE_LABELS, value="any", id="scope-input"),
+                )
                 yield TickBox(_("In use"), True, compact=True, id="repair-category-active")
             yield Static("", id="form-error")
-            yield Static(plain(_("Enter: edit the line · Ctrl+N: new · Ctrl+S: save · "
-                                 "Esc: close")), classes="hint")
+            yield Static(
+                plain(_("Enter: edit the line · Ctrl+N: new · Ctrl+S: save · Esc: close")),
+                classes="hint",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -89,13 +108,26 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
         def loaded(rows: list[RepairCategory]) -> None:
             self.rows = {r.code: r for r in rows}
             records = self.query_one(RecordList)
-            records.set_rows([
-                Row(r.code, [r.code, r.name_zh, r.name_en,
-                             label(CLASS_LABELS, str(getattr(r.repair_class, "value",
-                                                             r.repair_class))),
-                             label(SCOPE_LABELS, r.scope), str(r.sort),
-                             _("yes") if r.active else _("no")],
-                    "" if r.active else "muted") for r in rows])
+            records.set_rows(
+                [
+                    Row(
+                        r.code,
+                        [
+                            r.code,
+                            r.name_zh,
+                            r.name_en,
+                            label(
+                                CLASS_LABELS, str(getattr(r.repair_class, "value", r.repair_class))
+                            ),
+                            label(SCOPE_LABELS, r.scope),
+                            str(r.sort),
+                            _("yes") if r.active else _("no"),
+                        ],
+                        "" if r.active else "muted",
+                    )
+                    for r in rows
+                ]
+            )
             if select in self.rows:
                 records.cursor = list(self.rows).index(select)
 
@@ -137,11 +169,15 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
         self._fill(None)
 
     def action_save(self) -> None:
-        values = dict(code=self._input("code").value, name_zh=self._input("name_zh").value,
-                      name_en=self._input("name_en").value, sort=self._input("sort").value,
-                      repair_class=self.query_one("#repair-class-input", Select).value,
-                      scope=self.query_one("#scope-input", Select).value,
-                      active=self.query_one("#repair-category-active", TickBox).value)
+        values = dict(
+            code=self._input("code").value,
+            name_zh=self._input("name_zh").value,
+            name_en=self._input("name_en").value,
+            sort=self._input("sort").value,
+            repair_class=self.query_one("#repair-class-input", Select).value,
+            scope=self.query_one("#scope-input", Select).value,
+            active=self.query_one("#repair-category-active", TickBox).value,
+        )
         new, version = self.editing is None, self.version
         app = self.app
 
@@ -153,10 +189,15 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
             self.query_one(RecordList).focus()  # on to the next line to change
             self.records_changed("repair")
 
-        self.run_db(lambda s: save_category(session=s, actor=app.actor, clock=app.clock,
-                                            new=new, version=version, **values),
-                    on_done=saved, on_error=self.show_error, write=True, group="save")
+        self.run_db(
+            lambda s: save_category(
+                session=s, actor=app.actor, clock=app.clock, new=new, version=version, **values
+            ),
+            on_done=saved,
+            on_error=self.show_error,
+            write=True,
+            group="save",
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-

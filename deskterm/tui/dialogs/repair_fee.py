@@ -24,14 +24,37 @@ from deskterm.tui.widgets.text import plain
 LABEL = 14
 
 register(
-    DeskAction("repair_fee.mode", "ctrl+t", "toggle_mode", N_("Off schedule"),
-               N_("Switch between a schedule item and an item off the schedule (reviewed).")),
-    DeskAction("repair_fee.next", "down", "match(1)", N_("Next item"),
-               N_("Choose the next matching schedule item."), show=False),
-    DeskAction("repair_fee.prev", "up", "match(-1)", N_("Previous item"),
-               N_("Choose the previous matching schedule item."), show=False),
-    DeskAction("repair_review.reject", "ctrl+r", "reject", N_("Reject"),
-               N_("Reject the fee (say why in the note)."), priority=True),
+    DeskAction(
+        "repair_fee.mode",
+        "ctrl+t",
+        "toggle_mode",
+        N_("Off schedule"),
+        N_("Switch between a schedule item and an item off the schedule (reviewed)."),
+    ),
+    DeskAction(
+        "repair_fee.next",
+        "down",
+        "match(1)",
+        N_("Next item"),
+        N_("Choose the next matching schedule item."),
+        show=False,
+    ),
+    DeskAction(
+        "repair_fee.prev",
+        "up",
+        "match(-1)",
+        N_("Previous item"),
+        N_("Choose the previous matching schedule item."),
+        show=False,
+    ),
+    DeskAction(
+        "repair_review.reject",
+        "ctrl+r",
+        "reject",
+        N_("Reject"),
+        N_("Reject the fee (say why in the note)."),
+        priority=True,
+    ),
 )
 
 
@@ -51,8 +74,10 @@ class RepairFeeDialog(SaveDialog):
     """values(): {"mode": "schedule", "code", "quantity"} or {"mode": "off", "description",
     "unit", "quantity", "labour_fen", "materials_fen"}."""
 
-    BINDINGS = [*SaveDialog.BINDINGS, *bindings("repair_fee.mode", "repair_fee.next",
-                                                 "repair_fee.prev")]
+    BINDINGS = [
+        *SaveDialog.BINDINGS,
+        *bindings("repair_fee.mode", "repair_fee.next", "repair_fee.prev"),
+    ]
     HELP_TEXT = N_(
         "Add a fee line. Type the code (F016) or part of the name and the quantity; the price "
         "is the schedule's price in force today. Ctrl+T: an item that is not on the schedule, "
@@ -73,19 +98,38 @@ class RepairFeeDialog(SaveDialog):
         with Vertical() as box:
             box.border_title = _("Add a fee")
             yield Static(plain(self.about, one_line=True), classes="about")
-            yield FormField(_("Item"), name="code", label_width=LABEL, max_length=64,
-                            placeholder=_("code or name, ↑ ↓ to choose")).set_classes("on")
+            yield FormField(
+                _("Item"),
+                name="code",
+                label_width=LABEL,
+                max_length=64,
+                placeholder=_("code or name, ↑ ↓ to choose"),
+            ).set_classes("on")
             yield Static("", id="item-match", classes="on")
-            yield FormField(_("Item"), name="description", label_width=LABEL,
-                            max_length=128).set_classes("off")
-            yield FormField(_("Priced per"), name="unit", label_width=LABEL, max_length=16,
-                            placeholder=_("e.g. 个, 次, 米")).set_classes("off")
-            yield FormField(_("Quantity"), name="quantity", value="1", label_width=LABEL,
-                            max_length=8, placeholder=_("1, or 1.5 (hours, metres)"))
-            yield FormField(_("Labour (yuan)"), name="labour", label_width=LABEL,
-                            max_length=12).set_classes("off")
-            yield FormField(_("Materials (yuan)"), name="materials", label_width=LABEL,
-                            max_length=12).set_classes("off")
+            yield FormField(
+                _("Item"), name="description", label_width=LABEL, max_length=128
+            ).set_classes("off")
+            yield FormField(
+                _("Priced per"),
+                name="unit",
+                label_width=LABEL,
+                max_length=16,
+                placeholder=_("e.g. 个, 次, 米"),
+            ).set_classes("off")
+            yield FormField(
+                _("Quantity"),
+                name="quantity",
+                value="1",
+                label_width=LABEL,
+                max_length=8,
+                placeholder=_("1, or 1.5 (hours, metres)"),
+            )
+            yield FormField(
+                _("Labour (yuan)"), name="labour", label_width=LABEL, max_length=12
+            ).set_classes("off")
+            yield FormField(
+                _("Materials (yuan)"), name="materials", label_width=LABEL, max_length=12
+            ).set_classes("off")
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -102,8 +146,11 @@ class RepairFeeDialog(SaveDialog):
     @on(Input.Changed, "#code-input")
     def code_typed(self, event: Input.Changed) -> None:
         needle = event.value.strip().casefold()
-        self.matches = [item for item in self.schedule
-                        if needle in item.code.casefold() or needle in item.name.casefold()]
+        self.matches = [
+            item
+            for item in self.schedule
+            if needle in item.code.casefold() or needle in item.name.casefold()
+        ]
         self.index = 0
         self._draw_match()
 
@@ -125,8 +172,12 @@ class RepairFeeDialog(SaveDialog):
         item = self.matches[self.index]
         text = Text("→ ", no_wrap=True, end="")
         text.append(f"{item.code} {item.name}", style="bold")
-        text.append(" " + _("{price} yuan per {unit}").format(
-            price=format_yuan(item.labour_fen + item.materials_fen), unit=item.unit or "-"))
+        text.append(
+            " "
+            + _("{price} yuan per {unit}").format(
+                price=format_yuan(item.labour_fen + item.materials_fen), unit=item.unit or "-"
+            )
+        )
         if len(self.matches) > 1:
             text.append(f"  ({self.index + 1}/{len(self.matches)})", style="dim")
         line.update(text)
@@ -135,14 +186,18 @@ class RepairFeeDialog(SaveDialog):
         quantity = _quantity(field_text(self, "quantity"))
         if not self.off:
             if not self.matches:
-                raise InvalidInput(_("Not on the schedule: Ctrl+T adds it for review."),
-                                   field="code")
-            return {"mode": "schedule", "code": self.matches[self.index].code,
-                    "quantity": quantity}
-        return {"mode": "off", "description": field_text(self, "description"),
-                "unit": field_text(self, "unit"), "quantity": quantity,
-                "labour_fen": _yuan(field_text(self, "labour"), "labour"),
-                "materials_fen": _yuan(field_text(self, "materials"), "materials")}
+                raise InvalidInput(
+                    _("Not on the schedule: Ctrl+T adds it for review."), field="code"
+                )
+            return {"mode": "schedule", "code": self.matches[self.index].code, "quantity": quantity}
+        return {
+            "mode": "off",
+            "description": field_text(self, "description"),
+            "unit": field_text(self, "unit"),
+            "quantity": quantity,
+            "labour_fen": _yuan(field_text(self, "labour"), "labour"),
+            "materials_fen": _yuan(field_text(self, "materials"), "materials"),
+        }
 
 
 class FeeReviewDialog(SaveDialog):
@@ -165,13 +220,31 @@ class FeeReviewDialog(SaveDialog):
         with Vertical() as box:
             box.border_title = _("Fee review")
             yield Static(plain(self.about, one_line=True), classes="about")
-            yield Static(plain(_("{item} × {qty} {unit}: proposed {amount} yuan").format(
-                item=line.description, qty=format_quantity(line.quantity), unit=line.unit,
-                amount=format_yuan(line.amount_fen)), one_line=True))
-            yield FormField(_("Labour (yuan)"), name="labour", label_width=LABEL,
-                            value=format_yuan(line.unit_labour_fen), max_length=12)
-            yield FormField(_("Materials (yuan)"), name="materials", label_width=LABEL,
-                            value=format_yuan(line.unit_materials_fen), max_length=12)
+            yield Static(
+                plain(
+                    _("{item} × {qty} {unit}: proposed {amount} yuan").format(
+                        item=line.description,
+                        qty=format_quantity(line.quantity),
+                        unit=line.unit,
+                        amount=format_yuan(line.amount_fen),
+                    ),
+                    one_line=True,
+                )
+            )
+            yield FormField(
+                _("Labour (yuan)"),
+                name="labour",
+                label_width=LABEL,
+                value=format_yuan(line.unit_labour_fen),
+                max_length=12,
+            )
+            yield FormField(
+                _("Materials (yuan)"),
+                name="materials",
+                label_width=LABEL,
+                value=format_yuan(line.unit_materials_fen),
+                max_length=12,
+            )
             yield FormField(_("Note"), name="review_note", label_width=LABEL, max_length=500)
         yield DeskFooter(show_command_palette=False)
 
@@ -187,7 +260,9 @@ class FeeReviewDialog(SaveDialog):
         super().action_confirm()
 
     def values(self) -> dict:
-        return {"approve": self.approve,
-                "labour_fen": _yuan(field_text(self, "labour"), "labour"),
-                "materials_fen": _yuan(field_text(self, "materials"), "materials"),
-                "note": field_text(self, "review_note")}
+        return {
+            "approve": self.approve,
+            "labour_fen": _yuan(field_text(self, "labour"), "labour"),
+            "materials_fen": _yuan(field_text(self, "materials"), "materials"),
+            "note": field_text(self, "review_note"),
+        }

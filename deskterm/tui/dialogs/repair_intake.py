@@ -36,19 +36,46 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 LABEL = 13
-CLASS_CHOICES = (("", N_("As the category says")), ("urgent", N_("Urgent")),
-                 ("general", N_("General")))
+CLASS_CHOICES = (
+    ("", N_("As the category says")),
+    ("urgent", N_("Urgent")),
+    ("general", N_("General")),
+)
 
 register(
-    DeskAction("repair_intake.scope", "ctrl+t", "toggle_scope", N_("Household/public"),
-               N_("Switch between a household repair and a public-facility repair.")),
-    DeskAction("repair_intake.warranty", "ctrl+l", "toggle_warranty", N_("Warranty"),
-               N_("Link or unlink the earlier repair under warranty; linked, the work is "
-                  "charged nothing; unlinking needs a reason.")),
-    DeskAction("repair_intake.next_match", "down", "match(1)", N_("Next category"),
-               N_("Choose the next matching category."), show=False),
-    DeskAction("repair_intake.prev_match", "up", "match(-1)", N_("Previous category"),
-               N_("Choose the previous matching category."), show=False),
+    DeskAction(
+        "repair_intake.scope",
+        "ctrl+t",
+        "toggle_scope",
+        N_("Household/public"),
+        N_("Switch between a household repair and a public-facility repair."),
+    ),
+    DeskAction(
+        "repair_intake.warranty",
+        "ctrl+l",
+        "toggle_warranty",
+        N_("Warranty"),
+        N_(
+            "Link or unlink the earlier repair under warranty; linked, the work is "
+            "charged nothing; unlinking needs a reason."
+        ),
+    ),
+    DeskAction(
+        "repair_intake.next_match",
+        "down",
+        "match(1)",
+        N_("Next category"),
+        N_("Choose the next matching category."),
+        show=False,
+    ),
+    DeskAction(
+        "repair_intake.prev_match",
+        "up",
+        "match(-1)",
+        N_("Previous category"),
+        N_("Choose the previous matching category."),
+        show=False,
+    ),
 )
 
 
@@ -60,9 +87,15 @@ class IntakeContext:
 
 
 class RepairIntakeDialog(SaveDialog):
-    BINDINGS = [*SaveDialog.BINDINGS, *bindings(
-        "repair_intake.scope", "repair_intake.warranty", "repair_intake.next_match",
-        "repair_intake.prev_match")]
+    BINDINGS = [
+        *SaveDialog.BINDINGS,
+        *bindings(
+            "repair_intake.scope",
+            "repair_intake.warranty",
+            "repair_intake.next_match",
+            "repair_intake.prev_match",
+        ),
+    ]
     HELP_TEXT = N_(
         "Take a repair request. Type the unit (e.g. 3-1203): the reporter is filled from the "
         "residents and their phone on file is used without being shown. Type a few letters of "
@@ -94,33 +127,80 @@ class RepairIntakeDialog(SaveDialog):
         channels = tuple((code, text) for code, text in CHANNEL.items())
         with Vertical() as box:
             box.border_title = self._title()
-            yield FormField(_("Unit"), name="unit", max_length=32, label_width=LABEL,
-                            placeholder=_("e.g. 3-1203"))
+            yield FormField(
+                _("Unit"),
+                name="unit",
+                max_length=32,
+                label_width=LABEL,
+                placeholder=_("e.g. 3-1203"),
+            )
             yield Static("", id="unit-hint", classes="hint")
-            yield FormField(_("Location"), name="location", max_length=128, label_width=LABEL,
-                            placeholder=_("facility or equipment, e.g. 3栋2号电梯"))
+            yield FormField(
+                _("Location"),
+                name="location",
+                max_length=128,
+                label_width=LABEL,
+                placeholder=_("facility or equipment, e.g. 3栋2号电梯"),
+            )
             yield FormField(_("Reporter"), name="reporter_name", max_length=64, label_width=LABEL)
-            yield FormField(_("Contact"), name="reporter_contact", max_length=64,
-                            label_width=LABEL)
-            yield FormField(_("Category"), name="category_code", max_length=32,
-                            label_width=LABEL, placeholder=_("type to find, ↑ ↓ to choose"))
+            yield FormField(_("Contact"), name="reporter_contact", max_length=64, label_width=LABEL)
+            yield FormField(
+                _("Category"),
+                name="category_code",
+                max_length=32,
+                label_width=LABEL,
+                placeholder=_("type to find, ↑ ↓ to choose"),
+            )
             yield Static("", id="category-match", classes="hint")
-            yield FormField(_("Fault"), name="description", max_length=4000,
-                            label_width=LABEL, control=PlainTextArea(id="description-input"))
-            yield FormField(_("Appointment"), name="appointment_at", max_length=20,
-                            label_width=LABEL, placeholder=_("optional, e.g. 11-29 09:30"))
+            yield FormField(
+                _("Fault"),
+                name="description",
+                max_length=4000,
+                label_width=LABEL,
+                control=PlainTextArea(id="description-input"),
+            )
+            yield FormField(
+                _("Appointment"),
+                name="appointment_at",
+                max_length=20,
+                label_width=LABEL,
+                placeholder=_("optional, e.g. 11-29 09:30"),
+            )
             yield Static("", id="appointment-warning", classes="hint")
-            yield FormField(_("Reported"), name="reported_at", max_length=20,
-                            label_width=LABEL, placeholder=_("empty = now; a call earlier: 13:40"))
-            yield FormField(_("Channel"), name="channel", label_width=LABEL,
-                            control=choice(channels, id="channel-input"))
-            yield FormField(_("Class"), name="repair_class", label_width=LABEL,
-                            control=choice(CLASS_CHOICES, id="class-input"))
-            yield FormField(_("Reason"), name="override_reason", max_length=500,
-                            label_width=LABEL, placeholder=_("only when the class is changed"))
+            yield FormField(
+                _("Reported"),
+                name="reported_at",
+                max_length=20,
+                label_width=LABEL,
+                placeholder=_("empty = now; a call earlier: 13:40"),
+            )
+            yield FormField(
+                _("Channel"),
+                name="channel",
+                label_width=LABEL,
+                control=choice(channels, id="channel-input"),
+            )
+            yield FormField(
+                _("Class"),
+                name="repair_class",
+                label_width=LABEL,
+                control=choice(CLASS_CHOICES, id="class-input"),
+            )
+            yield FormField(
+                _("Reason"),
+                name="override_reason",
+                max_length=500,
+                label_width=LABEL,
+                placeholder=_("only when the class is changed"),
+            )
             yield Static("", id="warranty-line")
-            yield FormField(_("Why not"), name="warranty_opt_out_reason", max_length=500,
-                            label_width=LABEL, placeholder=_("why this is not warranty work"))
+            yield FormField(
+                _("Why not"),
+                name="warranty_opt_out_reason",
+                max_length=500,
+                label_width=LABEL,
+                placeholder=_("why this is not warranty work"),
+            )
             yield Static("", id="other-repeats", classes="hint")
         yield DeskFooter(show_command_palette=False)
 
@@ -152,8 +232,9 @@ class RepairIntakeDialog(SaveDialog):
             people = repairs.residents_of_unit(session=session, unit_id=unit.id) if unit else []
             return unit, people
 
-        self.run_db(look, write=False, on_done=self._unit_found, group="intake-unit",
-                    exclusive=True)
+        self.run_db(
+            look, write=False, on_done=self._unit_found, group="intake-unit", exclusive=True
+        )
 
     def _unit_found(self, result) -> None:
         unit, people = result
@@ -177,8 +258,11 @@ class RepairIntakeDialog(SaveDialog):
         phone = next((p.phone for p in people if p.name == reporter and p.phone), "")
         self.phone_on_file = phone or ""
         contact = self.query_one("#reporter-contact-input", Input)
-        contact.placeholder = (_("on file: {phone} (leave empty to use it)").format(
-            phone=mask_phone(phone)) if phone else "")
+        contact.placeholder = (
+            _("on file: {phone} (leave empty to use it)").format(phone=mask_phone(phone))
+            if phone
+            else ""
+        )
 
     @on(Input.Changed, "#category-code-input")
     def category_typed(self, event: Input.Changed) -> None:
@@ -197,22 +281,30 @@ class RepairIntakeDialog(SaveDialog):
             line.update(plain(_("No category matches; clear the field and use ↓ to browse.")))
             return
         if self.match_index < 0:
-            line.update(plain(_("{n} categories: type a few letters, or ↓ to browse.").format(
-                n=len(self.matches))))
+            line.update(
+                plain(
+                    _("{n} categories: type a few letters, or ↓ to browse.").format(
+                        n=len(self.matches)
+                    )
+                )
+            )
             return
         cat = self.matches[self.match_index]
         limits = self.app.settings.sla
         if cat.repair_class == "urgent":
             rule = _("on site {onsite}h, fixed {fix}h").format(
-                onsite=limits.urgent_onsite_minutes // 60, fix=limits.urgent_fix_minutes // 60)
+                onsite=limits.urgent_onsite_minutes // 60, fix=limits.urgent_fix_minutes // 60
+            )
         else:
             rule = _("fixed {fix}h").format(fix=limits.general_fix_minutes // 60)
         text = Text("→ ", no_wrap=True, end="")
         if len(self.matches) > 1:  # first, so a long name never cuts it off
             text.append(f"({self.match_index + 1}/{len(self.matches)} ↑↓) ", style="dim")
         text.append(category_name(cat), style="bold")
-        text.append(f" · {class_label(cat.repair_class)}: {rule}",
-                    style="bold red" if cat.repair_class == "urgent" else "")
+        text.append(
+            f" · {class_label(cat.repair_class)}: {rule}",
+            style="bold red" if cat.repair_class == "urgent" else "",
+        )
         line.update(text)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -248,15 +340,26 @@ class RepairIntakeDialog(SaveDialog):
 
         def look(s):
             found = repairs.find_warranty_candidate(
-                session=s, settings=settings, now=now, category_code=cat.code, scope=scope,
-                unit_id=unit_id, location=location)
+                session=s,
+                settings=settings,
+                now=now,
+                category_code=cat.code,
+                scope=scope,
+                unit_id=unit_id,
+                location=location,
+            )
             others = repairs.list_other_repeats(
-                session=s, settings=settings, now=now, unit_id=unit_id if household else None,
-                category_code=cat.code)
+                session=s,
+                settings=settings,
+                now=now,
+                unit_id=unit_id if household else None,
+                category_code=cat.code,
+            )
             return found, others
 
-        self.run_db(look, write=False, on_done=self._warranty_found, group="intake-warranty",
-                    exclusive=True)
+        self.run_db(
+            look, write=False, on_done=self._warranty_found, group="intake-warranty", exclusive=True
+        )
 
     def _warranty_found(self, result) -> None:
         order, others = result
@@ -281,18 +384,28 @@ class RepairIntakeDialog(SaveDialog):
         others = self.query_one("#other-repeats", Static)
         others.set_class(bool(self.other_repeats), "-shown")
         tz = self.app.settings.timezone
-        others.update(plain(_("Also in warranty here: {orders}. Same fault? Decide with the "
-                              "resident.").format(orders="; ".join(
-                                  f"{o.number} {o.description} ({fmt.day_hm(o.repaired_at, tz)})"
-                                  for o in self.other_repeats[:3])), one_line=True)
-                      if self.other_repeats else "")
+        others.update(
+            plain(
+                _("Also in warranty here: {orders}. Same fault? Decide with the resident.").format(
+                    orders="; ".join(
+                        f"{o.number} {o.description} ({fmt.day_hm(o.repaired_at, tz)})"
+                        for o in self.other_repeats[:3]
+                    )
+                ),
+                one_line=True,
+            )
+            if self.other_repeats
+            else ""
+        )
         if self.warranty is None:
             line.update("")
             return
         when = fmt.full(self.warranty.repaired_at, tz)
         if self.link_warranty:
-            text = _("✓ Warranty repeat of {number} (repaired {when}): charged nothing. "
-                     "Ctrl+L unlinks it.")
+            text = _(
+                "✓ Warranty repeat of {number} (repaired {when}): charged nothing. "
+                "Ctrl+L unlinks it."
+            )
         else:
             text = _("Not linked to {number} (repaired {when}): say why. Ctrl+L links it.")
         line.update(plain(text.format(number=self.warranty.number, when=when)))
@@ -303,15 +416,26 @@ class RepairIntakeDialog(SaveDialog):
         warning = self.query_one("#appointment-warning", Static)
         due = self._fix_due()
         try:
-            when = parse_when(event.value, now=self.app.clock.now(),
-                              tz=self.app.settings.timezone, field="appointment_at")
+            when = parse_when(
+                event.value,
+                now=self.app.clock.now(),
+                tz=self.app.settings.timezone,
+                field="appointment_at",
+            )
         except InvalidInput:
             when = None
         late = when is not None and due is not None and when > due
         warning.set_class(late, "-shown")
-        warning.update(plain(_("After the fix deadline ({due}): the deadline will be missed. "
-                               "Ctrl+S twice if the resident chose it.").format(
-            due=fmt.day_hm(due, self.app.settings.timezone))) if late else "")
+        warning.update(
+            plain(
+                _(
+                    "After the fix deadline ({due}): the deadline will be missed. "
+                    "Ctrl+S twice if the resident chose it."
+                ).format(due=fmt.day_hm(due, self.app.settings.timezone))
+            )
+            if late
+            else ""
+        )
 
     def _fix_due(self) -> datetime | None:
         cat = self.category
@@ -321,8 +445,12 @@ class RepairIntakeDialog(SaveDialog):
         limits = self.app.settings.sla
         minutes = limits.urgent_fix_minutes if chosen == "urgent" else limits.general_fix_minutes
         try:
-            start = parse_when(field_text(self, "reported_at"), now=self.app.clock.now(),
-                               tz=self.app.settings.timezone, field="reported_at")
+            start = parse_when(
+                field_text(self, "reported_at"),
+                now=self.app.clock.now(),
+                tz=self.app.settings.timezone,
+                field="reported_at",
+            )
         except InvalidInput:
             start = None
         return (start or self.app.clock.now()) + timedelta(minutes=minutes)
@@ -331,21 +459,20 @@ class RepairIntakeDialog(SaveDialog):
     def values(self) -> dict:
         household = self.scope == RepairScope.household
         if household and self.unit_id is None:
-            raise InvalidInput(_("A household repair needs the unit (e.g. 12-1203)."),
-                               field="unit")
+            raise InvalidInput(_("A household repair needs the unit (e.g. 12-1203)."), field="unit")
         cat = self.category
         if cat is None:
-            raise InvalidInput(_("Choose a repair category from the list."),
-                               field="category_code")
+            raise InvalidInput(_("Choose a repair category from the list."), field="category_code")
         now, tz = self.app.clock.now(), self.app.settings.timezone
         appointment: datetime | None = parse_when(
-            field_text(self, "appointment_at"), now=now, tz=tz, field="appointment_at")
-        reported = parse_when(field_text(self, "reported_at"), now=now, tz=tz,
-                              field="reported_at")
+            field_text(self, "appointment_at"), now=now, tz=tz, field="appointment_at"
+        )
+        reported = parse_when(field_text(self, "reported_at"), now=now, tz=tz, field="reported_at")
         reason = field_text(self, "warranty_opt_out_reason").strip()
         if self.warranty is not None and not self.link_warranty and not reason:
-            raise InvalidInput(_("Say why this is not warranty work."),
-                               field="warranty_opt_out_reason")
+            raise InvalidInput(
+                _("Say why this is not warranty work."), field="warranty_opt_out_reason"
+            )
         # The first save of an appointment after the deadline is refused with the warning;
         # saving the same appointment again records that the resident chose it.
         typed = field_text(self, "appointment_at").strip()
@@ -367,7 +494,8 @@ class RepairIntakeDialog(SaveDialog):
             "repair_class": chosen or None,
             "override_reason": field_text(self, "override_reason") or None,
             "warranty_of_id": self.warranty.id if (self.warranty and self.link_warranty) else None,
-            "warranty_opt_out_reason": reason if (self.warranty and not self.link_warranty)
+            "warranty_opt_out_reason": reason
+            if (self.warranty and not self.link_warranty)
             else None,
             "reported_at": reported,
             "resident_chose_later": chose_later,

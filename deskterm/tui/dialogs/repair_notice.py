@@ -16,14 +16,24 @@ from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean
 
-register(DeskAction("notice.print", "ctrl+s", "print", N_("Print"),
-                    N_("Send the notice to the printer."), priority=True))
+register(
+    DeskAction(
+        "notice.print",
+        "ctrl+s",
+        "print",
+        N_("Print"),
+        N_("Send the notice to the printer."),
+        priority=True,
+    )
+)
 
 
 class RepairNoticeDialog(DeskDialog[None]):
     BINDINGS = bindings("notice.print", "dialog.cancel")
-    HELP_TEXT = N_("Where and when repairs are reported, from the settings and the "
-                   "directory. Ctrl+S prints it; Esc closes.")
+    HELP_TEXT = N_(
+        "Where and when repairs are reported, from the settings and the "
+        "directory. Ctrl+S prints it; Esc closes."
+    )
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -33,8 +43,12 @@ class RepairNoticeDialog(DeskDialog[None]):
 
     def on_mount(self) -> None:
         settings = self.app.settings
-        self.run_db(lambda s: notice.repair_notice(s, settings), write=False,
-                    on_done=self._show, group="notice")
+        self.run_db(
+            lambda s: notice.repair_notice(s, settings),
+            write=False,
+            on_done=self._show,
+            group="notice",
+        )
 
     def _show(self, lines: list[str]) -> None:
         self.lines = lines
@@ -49,10 +63,15 @@ class RepairNoticeDialog(DeskDialog[None]):
         if not lines:
             return
         settings = self.app.settings
-        self.run_db(lambda _s: printing.send(notice.notice_text(lines), settings), write=False,
-                    on_done=lambda _r: self.app.notify(_("The notice was sent to the printer."),
-                                                       markup=False),
-                    group="notice-print", exclusive=True)
+        self.run_db(
+            lambda _s: printing.send(notice.notice_text(lines), settings),
+            write=False,
+            on_done=lambda _r: self.app.notify(
+                _("The notice was sent to the printer."), markup=False
+            ),
+            group="notice-print",
+            exclusive=True,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -33,17 +33,22 @@ def engineer_table(engineers: Sequence, *, width: int = HINT_WIDTH, rows: int = 
         return _("No engineer on the list yet.")
     per_line = 3
     cell = width // per_line - 1
-    entries = [" ".join(x for x in (e.name, e.trade, _("on duty") if e.on_duty
-                                    else _("off duty")) if x) for e in engineers]
-    shown = entries[:per_line * rows]
+    entries = [
+        " ".join(x for x in (e.name, e.trade, _("on duty") if e.on_duty else _("off duty")) if x)
+        for e in engineers
+    ]
+    shown = entries[: per_line * rows]
     lines = [_("Engineers (on duty first):")]
     for start in range(0, len(shown), per_line):
-        cells = [text if cell_len(text) <= cell else set_cell_size(text, cell - 1) + "…"
-                 for text in shown[start:start + per_line]]
+        cells = [
+            text if cell_len(text) <= cell else set_cell_size(text, cell - 1) + "…"
+            for text in shown[start : start + per_line]
+        ]
         lines.append(" ".join(set_cell_size(text, cell) for text in cells).rstrip())
     if len(entries) > len(shown):
-        lines.append(_("+{n} more: type the name as on the list.").format(
-            n=len(entries) - len(shown)))
+        lines.append(
+            _("+{n} more: type the name as on the list.").format(n=len(entries) - len(shown))
+        )
     return "\n".join(lines)
 
 
@@ -68,8 +73,9 @@ class RepairStepDialog(SaveDialog):
         "saving."
     )
 
-    def __init__(self, work, *, title: str, about: str, fields: list[StepField],
-                 hint: str = "") -> None:
+    def __init__(
+        self, work, *, title: str, about: str, fields: list[StepField], hint: str = ""
+    ) -> None:
         super().__init__(work)
         self.title_text = title
         self.about = about
@@ -84,13 +90,25 @@ class RepairStepDialog(SaveDialog):
                 yield Static(plain(self.hint), classes="hint", id="step-hint")
             for spec in self.fields:
                 if spec.choices:
-                    yield FormField(spec.label, name=spec.name, label_width=LABEL,
-                                    control=choice(spec.choices, value=spec.value or None,
-                                                   id=f"{spec.name.replace('_', '-')}-input"))
+                    yield FormField(
+                        spec.label,
+                        name=spec.name,
+                        label_width=LABEL,
+                        control=choice(
+                            spec.choices,
+                            value=spec.value or None,
+                            id=f"{spec.name.replace('_', '-')}-input",
+                        ),
+                    )
                     continue
-                yield FormField(spec.label, name=spec.name, value=spec.value,
-                                placeholder=spec.placeholder, max_length=spec.max_length,
-                                label_width=LABEL)
+                yield FormField(
+                    spec.label,
+                    name=spec.name,
+                    value=spec.value,
+                    placeholder=spec.placeholder,
+                    max_length=spec.max_length,
+                    label_width=LABEL,
+                )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -111,8 +129,9 @@ class RepairStepDialog(SaveDialog):
         for spec in self.fields:
             text = field_text(self, spec.name)
             if spec.when:
-                out[spec.name] = parse_when(text, now=self.app.clock.now(),
-                                            tz=self.app.settings.timezone, field=spec.name)
+                out[spec.name] = parse_when(
+                    text, now=self.app.clock.now(), tz=self.app.settings.timezone, field=spec.name
+                )
             else:
                 out[spec.name] = text
         return out

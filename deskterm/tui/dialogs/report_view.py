@@ -31,10 +31,15 @@ def shift_report_text(*, session, settings, clock, width: int = 74) -> str:
 
     shift_id = latest_operator_shift(session, settings.post)
     if shift_id is None:
-        raise NotFound(_("No operator has started a shift at {post} yet.").format(post=settings.post))
-    report = builder("shift")(session=session, period=Period(datetime(2000, 1, 1, tzinfo=UTC),
-                                                            clock.now(), shift_id=shift_id),
-                              settings=settings, clock=clock)
+        raise NotFound(
+            _("No operator has started a shift at {post} yet.").format(post=settings.post)
+        )
+    report = builder("shift")(
+        session=session,
+        period=Period(datetime(2000, 1, 1, tzinfo=UTC), clock.now(), shift_id=shift_id),
+        settings=settings,
+        clock=clock,
+    )
     out = io.StringIO()
     render(report, "text", out, width=width)
     return out.getvalue()
@@ -51,8 +56,13 @@ class ReportDialog(DeskDialog[None]):
 
     def on_mount(self) -> None:
         app = self.app
-        self.run_db(lambda s: shift_report_text(session=s, settings=app.settings, clock=app.clock),
-                    write=False, on_done=self._shown, on_error=self._failed, group="report")
+        self.run_db(
+            lambda s: shift_report_text(session=s, settings=app.settings, clock=app.clock),
+            write=False,
+            on_done=self._shown,
+            on_error=self._failed,
+            group="report",
+        )
 
     def _shown(self, text: str) -> None:
         self.query_one("#report-body", Static).update(Text(text))

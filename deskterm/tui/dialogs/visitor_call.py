@@ -22,18 +22,45 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("visitors.call_agreed", "a", "answer('agreed')", N_("Host agrees"),
-               N_("The host agreed: issue the slip.")),
-    DeskAction("visitors.call_refused", "r", "answer('refused')", N_("Host refuses"),
-               N_("The host refused: no slip; a line goes into the duty logbook.")),
-    DeskAction("visitors.call_no_answer", "n", "answer('no_answer')", N_("No answer"),
-               N_("The host could not be reached: decide whether to let the visitor in.")),
-    DeskAction("visitors.call_reveal", "v", "reveal", N_("Show number"),
-               N_("Show the host's full phone number to dial it (recorded in the audit).")),
-    DeskAction("visitors.call_back", "escape", "cancel", N_("Back"),
-               N_("Back to the form; nothing is saved.")),
-    *(DeskAction(f"visitors.call_method_{n}", str(n), f"method({n - 1})", "", show=False)
-      for n in (1, 2, 3)),
+    DeskAction(
+        "visitors.call_agreed",
+        "a",
+        "answer('agreed')",
+        N_("Host agrees"),
+        N_("The host agreed: issue the slip."),
+    ),
+    DeskAction(
+        "visitors.call_refused",
+        "r",
+        "answer('refused')",
+        N_("Host refuses"),
+        N_("The host refused: no slip; a line goes into the duty logbook."),
+    ),
+    DeskAction(
+        "visitors.call_no_answer",
+        "n",
+        "answer('no_answer')",
+        N_("No answer"),
+        N_("The host could not be reached: decide whether to let the visitor in."),
+    ),
+    DeskAction(
+        "visitors.call_reveal",
+        "v",
+        "reveal",
+        N_("Show number"),
+        N_("Show the host's full phone number to dial it (recorded in the audit)."),
+    ),
+    DeskAction(
+        "visitors.call_back",
+        "escape",
+        "cancel",
+        N_("Back"),
+        N_("Back to the form; nothing is saved."),
+    ),
+    *(
+        DeskAction(f"visitors.call_method_{n}", str(n), f"method({n - 1})", "", show=False)
+        for n in (1, 2, 3)
+    ),
 )
 
 
@@ -44,10 +71,16 @@ class HostCall:
 
 
 class HostCallDialog(DeskDialog[HostCall | None]):
-    BINDINGS = bindings("visitors.call_agreed", "visitors.call_refused",
-                        "visitors.call_no_answer", "visitors.call_reveal", "visitors.call_back",
-                        "visitors.call_method_1", "visitors.call_method_2",
-                        "visitors.call_method_3")
+    BINDINGS = bindings(
+        "visitors.call_agreed",
+        "visitors.call_refused",
+        "visitors.call_no_answer",
+        "visitors.call_reveal",
+        "visitors.call_back",
+        "visitors.call_method_1",
+        "visitors.call_method_2",
+        "visitors.call_method_3",
+    )
     HELP_TEXT = N_(
         "A visitor who was not announced goes up only after the host agrees. Call the "
         "host, choose how you reached them (1 phone, 2 intercom, 3 came to the desk), then "
@@ -55,8 +88,9 @@ class HostCallDialog(DeskDialog[HostCall | None]):
         "(refused) or n (no answer). v shows the full number to dial; that is recorded."
     )
 
-    def __init__(self, *, visitor: str, headcount: int, host_text: str,
-                 host: HostChoice | None) -> None:
+    def __init__(
+        self, *, visitor: str, headcount: int, host_text: str, host: HostChoice | None
+    ) -> None:
         super().__init__()
         self.visitor = visitor
         self.headcount = headcount
@@ -68,19 +102,33 @@ class HostCallDialog(DeskDialog[HostCall | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="call-box", classes="visitor-dialog"):
-            yield Static(plain(_("Call the host before the visitor goes up")),
-                         classes="dialog-title")
-            yield Static(plain(_("Visitor: {name} ({count})").format(
-                name=self.visitor, count=self.headcount)))
+            yield Static(
+                plain(_("Call the host before the visitor goes up")), classes="dialog-title"
+            )
+            yield Static(
+                plain(
+                    _("Visitor: {name} ({count})").format(name=self.visitor, count=self.headcount)
+                )
+            )
             phone = self.host.phone_masked if self.host else ""
-            yield Static(plain(_("Host: {host}").format(host=self.host_text)
-                               + (f"   ☎ {phone}" if phone else "")), id="call-host")
+            yield Static(
+                plain(
+                    _("Host: {host}").format(host=self.host_text)
+                    + (f"   ☎ {phone}" if phone else "")
+                ),
+                id="call-host",
+            )
             with RadioSet(id="call-method"):
                 for method, text in visitors.CALL_METHOD_LABELS.items():
-                    yield RadioButton(_(text), value=method == HostCallMethod.phone,
-                                      name=method.value)
-            yield Static(plain(_("1 2 3: how · then what the host said: a agreed · r refused · "
-                                 "n no answer")), classes="hint")
+                    yield RadioButton(
+                        _(text), value=method == HostCallMethod.phone, name=method.value
+                    )
+            yield Static(
+                plain(
+                    _("1 2 3: how · then what the host said: a agreed · r refused · n no answer")
+                ),
+                classes="hint",
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -93,8 +141,11 @@ class HostCallDialog(DeskDialog[HostCall | None]):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "reveal":
-            return self.host is not None and self.host.kind in ("resident", "company") \
+            return (
+                self.host is not None
+                and self.host.kind in ("resident", "company")
                 and bool(self.host.phone_masked)
+            )
         return True
 
     def chosen_method(self) -> HostCallMethod:
@@ -108,13 +159,24 @@ class HostCallDialog(DeskDialog[HostCall | None]):
         host = self.host
         app = self.app
         reason = _("To call the host of a visitor at the desk.")
-        self.run_db(lambda s: residents.reveal_phone(
-            session=s, actor=app.actor, clock=app.clock, kind=host.kind, person_id=host.id,
-            reason=reason), on_done=self.show_number, group="reveal", exclusive=True)
+        self.run_db(
+            lambda s: residents.reveal_phone(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                kind=host.kind,
+                person_id=host.id,
+                reason=reason,
+            ),
+            on_done=self.show_number,
+            group="reveal",
+            exclusive=True,
+        )
 
     def show_number(self, phone: str) -> None:
         self.query_one("#call-host", Static).update(
-            plain(_("Host: {host}").format(host=self.host_text) + f"   ☎ {phone}"))
+            plain(_("Host: {host}").format(host=self.host_text) + f"   ☎ {phone}")
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

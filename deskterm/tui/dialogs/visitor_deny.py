@@ -35,14 +35,24 @@ class DenyEntryDialog(LastFieldSaves, DeskDialog[tuple[str, str] | None]):
         with Vertical(id="deny-form", classes="visitor-dialog"):
             yield Static(plain(_("Add to the deny list")), classes="dialog-title")
             yield field(_("Name"), "name", value=self.deny_name, max_length=64, label_width=10)
-            yield field(_("Reason"), "reason", value=self.reason, max_length=500,
-                        label_width=10, advance=False)
+            yield field(
+                _("Reason"),
+                "reason",
+                value=self.reason,
+                max_length=500,
+                label_width=10,
+                advance=False,
+            )
             yield Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint")
         yield DeskFooter(show_command_palette=False)
 
     def action_save(self) -> None:
-        self.dismiss((self.query_one("#name-input", Input).value,
-                      self.query_one("#reason-input", Input).value))
+        self.dismiss(
+            (
+                self.query_one("#name-input", Input).value,
+                self.query_one("#reason-input", Input).value,
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -38,8 +38,12 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
         "masked; type a new number only to replace it."
     )
 
-    def __init__(self, slip: VisitorSlip, update: VisitorSlipUpdate | None = None,
-                 error: BaseException | None = None) -> None:
+    def __init__(
+        self,
+        slip: VisitorSlip,
+        update: VisitorSlipUpdate | None = None,
+        error: BaseException | None = None,
+    ) -> None:
         super().__init__()
         self.slip = slip
         self.pending = update
@@ -56,22 +60,50 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
     def compose(self) -> ComposeResult:
         slip = self.slip
         with Vertical(id="edit-form", classes="visitor-dialog"):
-            yield Static(plain(_("Correct slip {number}").format(number=slip.number)),
-                         classes="dialog-title")
-            yield visitor_and_people(self._start("visitor_name", slip.visitor_name),
-                                     str(self._start("headcount", slip.headcount)))
+            yield Static(
+                plain(_("Correct slip {number}").format(number=slip.number)), classes="dialog-title"
+            )
+            yield visitor_and_people(
+                self._start("visitor_name", slip.visitor_name),
+                str(self._start("headcount", slip.headcount)),
+            )
             with Horizontal(classes="form-row"):
-                yield FormField(_("Purpose"), name="purpose", label_width=10, control=DeskSelect(
-                    purpose_options(), value=self._start("purpose", slip.purpose),
-                    allow_blank=False, compact=True, id="purpose-input"))
-                yield field(_("Note"), "purpose_text", max_length=256, label_width=8,
-                            value=self._start("purpose_text", slip.purpose_text))
+                yield FormField(
+                    _("Purpose"),
+                    name="purpose",
+                    label_width=10,
+                    control=DeskSelect(
+                        purpose_options(),
+                        value=self._start("purpose", slip.purpose),
+                        allow_blank=False,
+                        compact=True,
+                        id="purpose-input",
+                    ),
+                )
+                yield field(
+                    _("Note"),
+                    "purpose_text",
+                    max_length=256,
+                    label_width=8,
+                    value=self._start("purpose_text", slip.purpose_text),
+                )
             with Horizontal(classes="form-row"):
-                yield field(_("Phone"), "phone", max_length=32, label_width=10,
-                            value=self._start("phone", "") or "",
-                            placeholder=mask_phone(slip.phone) if slip.phone else "")
-                yield field(_("Plate"), "plate", max_length=16, label_width=8,
-                            value=self._start("plate", slip.plate or "") or "", advance=False)
+                yield field(
+                    _("Phone"),
+                    "phone",
+                    max_length=32,
+                    label_width=10,
+                    value=self._start("phone", "") or "",
+                    placeholder=mask_phone(slip.phone) if slip.phone else "",
+                )
+                yield field(
+                    _("Plate"),
+                    "plate",
+                    max_length=16,
+                    label_width=8,
+                    value=self._start("plate", slip.plate or "") or "",
+                    advance=False,
+                )
             yield from save_hint()
         yield DeskFooter(show_command_palette=False)
 
@@ -97,8 +129,11 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
         # only what the operator changed (or changed before a refusal): a save over another
         # desk's change never puts back the values this form was opened with
         typed = self.pending.model_fields_set if self.pending is not None else set()
-        changes = {k: v for k, v in changes.items()
-                   if k in typed or v != (getattr(self.slip, k) or (None if k == "plate" else ""))}
+        changes = {
+            k: v
+            for k, v in changes.items()
+            if k in typed or v != (getattr(self.slip, k) or (None if k == "plate" else ""))
+        }
         if value("phone").strip():
             changes["phone"] = value("phone")
         self.dismiss(VisitorSlipUpdate.model_construct(_fields_set=set(changes), **changes))

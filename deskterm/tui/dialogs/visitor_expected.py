@@ -36,9 +36,14 @@ from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("visitors.arrive_confirm", "ctrl+s", "confirm", N_("Issue slip"),
-               N_("The announced visitor is here and showed a document: issue the slip."),
-               priority=True),
+    DeskAction(
+        "visitors.arrive_confirm",
+        "ctrl+s",
+        "confirm",
+        N_("Issue slip"),
+        N_("The announced visitor is here and showed a document: issue the slip."),
+        priority=True,
+    ),
 )
 
 
@@ -65,8 +70,9 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
         "from the Expected list with two keys."
     )
 
-    def __init__(self, today: date, draft: ExpectedDraft | None = None,
-                 error: DeskError | None = None) -> None:
+    def __init__(
+        self, today: date, draft: ExpectedDraft | None = None, error: DeskError | None = None
+    ) -> None:
         super().__init__()
         self.today = today
         self.draft = draft
@@ -78,20 +84,47 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
     def compose(self) -> ComposeResult:
         data = self.draft.expected_in if self.draft else None
         with Vertical(id="expected-form", classes="visitor-dialog"):
-            yield Static(plain(_("Expected visitor (announced by the host)")),
-                         classes="dialog-title")
-            yield visitor_and_people(data.visitor_name if data else "",
-                                     str(data.headcount) if data else "1")
-            yield field(_("Day"), "expected_on", max_length=10, label_width=10, select=True,
-                        value=(data.expected_on if data else self.today).isoformat())
-            yield HostPicker(_("Visiting"), choice=self.draft.host if self.draft else None,
-                             text=data.host_text if data else "", id="host-picker")
+            yield Static(
+                plain(_("Expected visitor (announced by the host)")), classes="dialog-title"
+            )
+            yield visitor_and_people(
+                data.visitor_name if data else "", str(data.headcount) if data else "1"
+            )
+            yield field(
+                _("Day"),
+                "expected_on",
+                max_length=10,
+                label_width=10,
+                select=True,
+                value=(data.expected_on if data else self.today).isoformat(),
+            )
+            yield HostPicker(
+                _("Visiting"),
+                choice=self.draft.host if self.draft else None,
+                text=data.host_text if data else "",
+                id="host-picker",
+            )
             with Horizontal(classes="form-row"):
-                yield FormField(_("Purpose"), name="purpose", label_width=10, control=DeskSelect(
-                    purpose_options(), value=data.purpose if data else Purpose.visit.value,
-                    allow_blank=False, compact=True, id="purpose-input"))
-                yield field(_("Note"), "note", max_length=256, label_width=8,
-                            value=data.note if data else "", advance=False)
+                yield FormField(
+                    _("Purpose"),
+                    name="purpose",
+                    label_width=10,
+                    control=DeskSelect(
+                        purpose_options(),
+                        value=data.purpose if data else Purpose.visit.value,
+                        allow_blank=False,
+                        compact=True,
+                        id="purpose-input",
+                    ),
+                )
+                yield field(
+                    _("Note"),
+                    "note",
+                    max_length=256,
+                    label_width=8,
+                    value=data.note if data else "",
+                    advance=False,
+                )
             yield from save_hint()
         yield DeskFooter(show_command_palette=False)
 
@@ -101,13 +134,18 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
     def _save_now(self) -> None:
         picker = self.query_one(HostPicker)
         if picker.needs_choice:
-            self.show_error(InvalidInput(
-                _("Take the host from the matches: Up/Down, then Enter."), field="host"))
+            self.show_error(
+                InvalidInput(
+                    _("Take the host from the matches: Up/Down, then Enter."), field="host"
+                )
+            )
             return
         choice = picker.choice
         try:
-            day = parse_day(self.query_one("#expected-on-input", Input).value,
-                            field="expected_on") or self.today
+            day = (
+                parse_day(self.query_one("#expected-on-input", Input).value, field="expected_on")
+                or self.today
+            )
             expected_in = ExpectedVisitorCreate.model_construct(
                 visitor_name=self.query_one("#visitor-name-input", Input).value,
                 headcount=visitors.parse_headcount(self.query_one("#headcount-input", Input).value),
@@ -115,8 +153,11 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
                 host_text=choice.text if choice else picker.text,
                 purpose=self.query_one("#purpose-input", Select).value,
                 note=self.query_one("#note-input", Input).value,
-                **(choice.ids() if choice else
-                   {"host_resident_id": None, "host_company_id": None, "host_unit_id": None}),
+                **(
+                    choice.ids()
+                    if choice
+                    else {"host_resident_id": None, "host_company_id": None, "host_unit_id": None}
+                ),
             )
         except InvalidInput as exc:
             self.show_error(exc)
@@ -138,8 +179,12 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         "first to record it (only the last four characters are kept)."
     )
 
-    def __init__(self, expected: ExpectedVisitor, arrival: Arrival | None = None,
-                 error: DeskError | None = None) -> None:
+    def __init__(
+        self,
+        expected: ExpectedVisitor,
+        arrival: Arrival | None = None,
+        error: DeskError | None = None,
+    ) -> None:
         super().__init__()
         self.expected = expected
         self.arrival = arrival  # as typed before a refusal (issue 14: forms survive)
@@ -152,18 +197,33 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         e = self.expected
         with Vertical(id="arrival-box", classes="visitor-dialog"):
             yield Static(plain(_("Arrival of an expected visitor")), classes="dialog-title")
-            yield Static(plain(_("Visitor: {name} ({count})").format(
-                name=e.visitor_name, count=e.headcount)))
+            yield Static(
+                plain(_("Visitor: {name} ({count})").format(name=e.visitor_name, count=e.headcount))
+            )
             yield Static(plain(_("Visiting: {host}").format(host=e.host_text)))
             if e.note:
                 yield Static(plain(_("Note: {note}").format(note=e.note)))
-            yield field(_("Number"), "doc_number", max_length=32, label_width=10,
-                        placeholder=_("empty: document sighted, no number"), advance=False)
-            yield FormField(_("Document"), name="doc_type", label_width=10, control=DeskSelect(
-                doc_options(), value=DocType.sighted.value, allow_blank=False, compact=True,
-                id="doc-type-input"))
-            yield Static(plain(_("See the document, then Enter: issue the slip")),
-                         classes="hint")
+            yield field(
+                _("Number"),
+                "doc_number",
+                max_length=32,
+                label_width=10,
+                placeholder=_("empty: document sighted, no number"),
+                advance=False,
+            )
+            yield FormField(
+                _("Document"),
+                name="doc_type",
+                label_width=10,
+                control=DeskSelect(
+                    doc_options(),
+                    value=DocType.sighted.value,
+                    allow_blank=False,
+                    compact=True,
+                    id="doc-type-input",
+                ),
+            )
+            yield Static(plain(_("See the document, then Enter: issue the slip")), classes="hint")
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -186,8 +246,9 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         if number and doc_type in (DocType.sighted, DocType.none):
             doc_type = DocType.resident_id  # a number typed without choosing: the ID card
         try:
-            visitors.check_document(doc_type, number,
-                                     today=visitors.desk_today(self.app.clock, self.app.settings))
+            visitors.check_document(
+                doc_type, number, today=visitors.desk_today(self.app.clock, self.app.settings)
+            )
         except InvalidInput as exc:
             self.show_error(exc)
             return

@@ -31,19 +31,36 @@ class NextInput(PlainInput):
         await super().action_submit()
 
 
-def field(label: str, name: str, *, value: str = "", max_length: int = 0, placeholder: str = "",
-          password: bool = False, label_width: int | None = None, advance: bool = True,
-          select: bool = False, id: str | None = None) -> FormField:
+def field(
+    label: str,
+    name: str,
+    *,
+    value: str = "",
+    max_length: int = 0,
+    placeholder: str = "",
+    password: bool = False,
+    label_width: int | None = None,
+    advance: bool = True,
+    select: bool = False,
+    id: str | None = None,
+) -> FormField:
     """A FormField around a NextInput, with the ids FormField would give (`name-input`).
 
     `select`: a default value (people: 1, the day) is selected on focus, so typing replaces it.
     """
-    control = NextInput(value=value, placeholder=placeholder, password=password,
-                        compact=True, advance=advance,
-                        select_on_focus=select, id=f"{name.replace('_', '-')}-input")
+    control = NextInput(
+        value=value,
+        placeholder=placeholder,
+        password=password,
+        compact=True,
+        advance=advance,
+        select_on_focus=select,
+        id=f"{name.replace('_', '-')}-input",
+    )
     # the limit is the field's counter, never a silent cut (issue 15; widgets/field.py)
-    return FormField(label, name=name, control=control, label_width=label_width,
-                     max_length=max_length, id=id)
+    return FormField(
+        label, name=name, control=control, label_width=label_width, max_length=max_length, id=id
+    )
 
 
 class ErrorLine:
@@ -97,12 +114,22 @@ def visitor_and_people(name: str, people: str) -> Horizontal:
     """The form row every visitor dialog starts with: the visitor's name and how many."""
     return Horizontal(
         field(_("Visitor"), "visitor_name", max_length=64, label_width=10, value=name),
-        field(_("People"), "headcount", max_length=3, label_width=8, value=people,
-              select=True, id="field-headcount"),
-        classes="form-row")
+        field(
+            _("People"),
+            "headcount",
+            max_length=3,
+            label_width=8,
+            value=people,
+            select=True,
+            id="field-headcount",
+        ),
+        classes="form-row",
+    )
 
 
 def save_hint() -> tuple[Static, Static]:
     """The refused-field line (ErrorLine) and the keys, under a visitor form."""
-    return (Static("", id="form-error", markup=False),
-            Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint"))
+    return (
+        Static("", id="form-error", markup=False),
+        Static(plain(_("Enter: next field · Ctrl+S: save")), classes="hint"),
+    )

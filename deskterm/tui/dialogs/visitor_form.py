@@ -50,8 +50,10 @@ def purpose_options() -> list[tuple[str, str]]:
 
 def blank_slip(**values) -> VisitorSlipCreate:
     """A slip form not validated yet (the service checks it field by field, in words)."""
-    defaults = {name: None if field.is_required() else field.get_default(call_default_factory=True)
-                for name, field in VisitorSlipCreate.model_fields.items()}
+    defaults = {
+        name: None if field.is_required() else field.get_default(call_default_factory=True)
+        for name, field in VisitorSlipCreate.model_fields.items()
+    }
     defaults["visitor_name"] = ""
     return VisitorSlipCreate.model_construct(**{**defaults, **values})
 
@@ -80,33 +82,83 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
         with Vertical(id="slip-form", classes="visitor-dialog"):
             yield Static(plain(_("New visitor slip")), classes="dialog-title")
             with Horizontal(classes="form-row"):
-                yield field(_("Visitor"), "visitor_name", value=slip.visitor_name or "",
-                            max_length=64, label_width=10)
-                yield field(_("People"), "headcount", value=str(slip.headcount or 1),
-                            max_length=3, label_width=8, select=True, id="field-headcount")
+                yield field(
+                    _("Visitor"),
+                    "visitor_name",
+                    value=slip.visitor_name or "",
+                    max_length=64,
+                    label_width=10,
+                )
+                yield field(
+                    _("People"),
+                    "headcount",
+                    value=str(slip.headcount or 1),
+                    max_length=3,
+                    label_width=8,
+                    select=True,
+                    id="field-headcount",
+                )
             with Horizontal(classes="form-row"):
-                yield FormField(_("Document"), name="doc_type", label_width=10, control=DeskSelect(
-                    doc_options(), value=doc_type.value, allow_blank=False, compact=True,
-                    id="doc-type-input"), id="field-doc-type")
-                yield field(_("Number"), "doc_number", value=slip.doc_number or "",
-                            max_length=32, label_width=8)
-            yield HostPicker(_("Visiting"), choice=self.draft.host, text=slip.host_text or "",
-                             id="host-picker")
+                yield FormField(
+                    _("Document"),
+                    name="doc_type",
+                    label_width=10,
+                    control=DeskSelect(
+                        doc_options(),
+                        value=doc_type.value,
+                        allow_blank=False,
+                        compact=True,
+                        id="doc-type-input",
+                    ),
+                    id="field-doc-type",
+                )
+                yield field(
+                    _("Number"),
+                    "doc_number",
+                    value=slip.doc_number or "",
+                    max_length=32,
+                    label_width=8,
+                )
+            yield HostPicker(
+                _("Visiting"), choice=self.draft.host, text=slip.host_text or "", id="host-picker"
+            )
             with Horizontal(classes="form-row"):
-                yield FormField(_("Purpose"), name="purpose", label_width=10, control=DeskSelect(
-                    purpose_options(), value=slip.purpose or Purpose.visit.value,
-                    allow_blank=False, compact=True, id="purpose-input"))
-                yield field(_("Note"), "purpose_text", value=slip.purpose_text or "",
-                            max_length=256, label_width=8)
+                yield FormField(
+                    _("Purpose"),
+                    name="purpose",
+                    label_width=10,
+                    control=DeskSelect(
+                        purpose_options(),
+                        value=slip.purpose or Purpose.visit.value,
+                        allow_blank=False,
+                        compact=True,
+                        id="purpose-input",
+                    ),
+                )
+                yield field(
+                    _("Note"),
+                    "purpose_text",
+                    value=slip.purpose_text or "",
+                    max_length=256,
+                    label_width=8,
+                )
             with Horizontal(classes="form-row"):
-                yield field(_("Phone"), "phone", value=slip.phone or "", max_length=32,
-                            label_width=10)
-                yield field(_("Plate"), "plate", value=slip.plate or "", max_length=16,
-                            label_width=8, advance=False)
+                yield field(
+                    _("Phone"), "phone", value=slip.phone or "", max_length=32, label_width=10
+                )
+                yield field(
+                    _("Plate"),
+                    "plate",
+                    value=slip.plate or "",
+                    max_length=16,
+                    label_width=8,
+                    advance=False,
+                )
             yield Static("", id="form-error", markup=False)
             yield Static("", id="deny-warning", markup=False)
-            yield Static(plain(_("Enter: next field · Ctrl+S: check, then call the host")),
-                         classes="hint")
+            yield Static(
+                plain(_("Enter: next field · Ctrl+S: check, then call the host")), classes="hint"
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -137,24 +189,36 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
     @on(Input.Blurred, "#visitor-name-input")
     def check_deny_list(self) -> None:
         name = self.query_one("#visitor-name-input", Input).value
-        self.run_db(lambda s: visitors.find_deny_match(session=s, name=name),
-                    on_done=self.show_deny_match, write=False, group="deny-check",
-                    exclusive=True)
+        self.run_db(
+            lambda s: visitors.find_deny_match(session=s, name=name),
+            on_done=self.show_deny_match,
+            write=False,
+            group="deny-check",
+            exclusive=True,
+        )
 
     @on(Input.Blurred, "#doc-number-input")
     def check_region(self) -> None:
         """D-5: an ID number with an unknown region code is a warning, never a refusal."""
-        warning = document_warning(self.query_one("#doc-type-input", Select).value,
-                                   self.query_one("#doc-number-input", Input).value)
+        warning = document_warning(
+            self.query_one("#doc-type-input", Select).value,
+            self.query_one("#doc-number-input", Input).value,
+        )
         if warning:
             self.app.notify(warning, severity="warning")
 
     def show_deny_match(self, entry) -> None:
         warning = self.query_one("#deny-warning", Static)
         warning.set_class(entry is not None, "-shown")
-        warning.update(plain(_("⚠ {name} is on the deny list: {reason}. Saving asks for a "
-                               "supervisor.").format(name=entry.name, reason=entry.reason)
-                             if entry else ""))
+        warning.update(
+            plain(
+                _("⚠ {name} is on the deny list: {reason}. Saving asks for a supervisor.").format(
+                    name=entry.name, reason=entry.reason
+                )
+                if entry
+                else ""
+            )
+        )
 
     # -- handing back ----------------------------------------------------------------------
     def _value(self, name: str) -> str:
@@ -184,8 +248,11 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
 
     def _save_now(self) -> None:
         if self.query_one(HostPicker).needs_choice:
-            self.show_error(InvalidInput(
-                _("Take the host from the matches: Up/Down, then Enter."), field="host"))
+            self.show_error(
+                InvalidInput(
+                    _("Take the host from the matches: Up/Down, then Enter."), field="host"
+                )
+            )
             return
         try:
             draft = self.collect()
@@ -193,9 +260,14 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
             self.show_error(exc)
             return
         today = visitors.desk_today(self.app.clock, self.app.settings)
-        self.run_db(lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in, today=today),
-                    on_done=lambda _clean: self.dismiss(draft), on_error=self.show_error,
-                    write=False, group="slip-check", exclusive=True)
+        self.run_db(
+            lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in, today=today),
+            on_done=lambda _clean: self.dismiss(draft),
+            on_error=self.show_error,
+            write=False,
+            group="slip-check",
+            exclusive=True,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

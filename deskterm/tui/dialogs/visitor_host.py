@@ -43,8 +43,15 @@ class HostPicker(Widget):
         def control(self) -> HostPicker:
             return self.picker
 
-    def __init__(self, label: str, *, choice: HostChoice | None = None, text: str = "",
-                 label_width: int = 10, id: str | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        *,
+        choice: HostChoice | None = None,
+        text: str = "",
+        label_width: int = 10,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.label = label
         self.label_width = label_width
@@ -57,9 +64,14 @@ class HostPicker(Widget):
         self._taking = False  # Enter came before the matches: take one when they come
 
     def compose(self) -> ComposeResult:
-        yield field(self.label, "host", value=self.initial, max_length=128,
-                    placeholder=_("name, unit (12-1203) or pinyin initials (zs)"),
-                    label_width=self.label_width)
+        yield field(
+            self.label,
+            "host",
+            value=self.initial,
+            max_length=128,
+            placeholder=_("name, unit (12-1203) or pinyin initials (zs)"),
+            label_width=self.label_width,
+        )
         yield OptionList(id="host-matches", compact=True)
 
     def on_mount(self) -> None:
@@ -116,9 +128,14 @@ class HostPicker(Widget):
                 then()
 
         self.screen.run_db(
-            lambda s: find_hosts(session=s, actor=app.actor, clock=app.clock, text=text,
-                                 limit=MATCHES),
-            on_done=done, write=False, group="host-search", exclusive=True)
+            lambda s: find_hosts(
+                session=s, actor=app.actor, clock=app.clock, text=text, limit=MATCHES
+            ),
+            on_done=done,
+            write=False,
+            group="host-search",
+            exclusive=True,
+        )
 
     def show_matches(self, matches: list[HostChoice]) -> None:
         self.matches = matches
@@ -127,8 +144,7 @@ class HostPicker(Widget):
         width = max((options.size.width or 60) - 2, 20)
         # The name takes what the unit and the masked phone leave: a company's whole name
         # ("杭州万象网络科技有限公司"), not its first seven characters.
-        phone_width = max((cell_len(c.phone_masked) for c in matches if c.phone_masked),
-                          default=0)
+        phone_width = max((cell_len(c.phone_masked) for c in matches if c.phone_masked), default=0)
         name_width = max(16, width - 1 - 10 - (phone_width + 1 if phone_width else 0))
         for choice in matches:
             line = Text(no_wrap=True, end="")
@@ -144,8 +160,12 @@ class HostPicker(Widget):
         if matches:
             options.highlighted = 0
         elif self.text:
-            options.add_option(Option(Text(_("No match: the text is kept as typed."),
-                                           style="dim italic"), disabled=True))
+            options.add_option(
+                Option(
+                    Text(_("No match: the text is kept as typed."), style="dim italic"),
+                    disabled=True,
+                )
+            )
 
     def action_move(self, step: int) -> None:
         if self._stop_timer():  # typed faster than the search: look now, then move

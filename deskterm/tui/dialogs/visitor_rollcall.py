@@ -15,10 +15,16 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("visitors.rollcall_print", "p", "print_again", N_("Print"),
-               N_("Send the roll call to the printer again.")),
-    DeskAction("visitors.rollcall_close", "escape", "close", N_("Close"),
-               N_("Back to the visitors.")),
+    DeskAction(
+        "visitors.rollcall_print",
+        "p",
+        "print_again",
+        N_("Print"),
+        N_("Send the roll call to the printer again."),
+    ),
+    DeskAction(
+        "visitors.rollcall_close", "escape", "close", N_("Close"), N_("Back to the visitors.")
+    ),
 )
 
 

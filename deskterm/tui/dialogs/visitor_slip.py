@@ -21,19 +21,48 @@ from deskterm.tui.widgets.sla import format_span
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("visitors.slip_print", "p", "choose('print')", N_("Print"),
-               N_("Print the slip with the print command of the settings.")),
-    DeskAction("visitors.slip_checkout", "o", "choose('checkout')", N_("Check out"),
-               N_("The visitor leaves and the slip came back.")),
-    DeskAction("visitors.slip_undo", "u", "choose('undo')", N_("Undo check-out"),
-               N_("A check-out made by mistake during your shift: the visitor is on site "
-                  "again.")),
-    DeskAction("visitors.slip_lost", "l", "choose('lost')", N_("Slip lost"),
-               N_("The visitor leaves without the slip: recorded as a lost slip.")),
-    DeskAction("visitors.slip_edit", "e", "choose('edit')", N_("Correct"),
-               N_("Correct a typo in the slip (name, people, phone, purpose, plate).")),
-    DeskAction("visitors.slip_back", "escape", "choose(None)", N_("Close"),
-               N_("Close without changing anything.")),
+    DeskAction(
+        "visitors.slip_print",
+        "p",
+        "choose('print')",
+        N_("Print"),
+        N_("Print the slip with the print command of the settings."),
+    ),
+    DeskAction(
+        "visitors.slip_checkout",
+        "o",
+        "choose('checkout')",
+        N_("Check out"),
+        N_("The visitor leaves and the slip came back."),
+    ),
+    DeskAction(
+        "visitors.slip_undo",
+        "u",
+        "choose('undo')",
+        N_("Undo check-out"),
+        N_("A check-out made by mistake during your shift: the visitor is on site again."),
+    ),
+    DeskAction(
+        "visitors.slip_lost",
+        "l",
+        "choose('lost')",
+        N_("Slip lost"),
+        N_("The visitor leaves without the slip: recorded as a lost slip."),
+    ),
+    DeskAction(
+        "visitors.slip_edit",
+        "e",
+        "choose('edit')",
+        N_("Correct"),
+        N_("Correct a typo in the slip (name, people, phone, purpose, plate)."),
+    ),
+    DeskAction(
+        "visitors.slip_back",
+        "escape",
+        "choose(None)",
+        N_("Close"),
+        N_("Close without changing anything."),
+    ),
 )
 
 
@@ -41,12 +70,15 @@ def slip_lines(slip: VisitorSlip, settings, now) -> list[str]:
     tz = settings.timezone
     lines = [
         _("Visitor: {name} ({count})").format(name=slip.visitor_name, count=slip.headcount),
-        _("Document: {doc}").format(doc=visitors.doc_shown(slip.doc_masked)
-                                    or visitors.label(visitors.DOC_TYPE_LABELS, slip.doc_type)),
+        _("Document: {doc}").format(
+            doc=visitors.doc_shown(slip.doc_masked)
+            or visitors.label(visitors.DOC_TYPE_LABELS, slip.doc_type)
+        ),
         _("Visiting: {host}").format(host=slip.host_text),
         _("Purpose: {purpose}").format(
             purpose=visitors.label(visitors.PURPOSE_LABELS, slip.purpose)
-            + (f" · {slip.purpose_text}" if slip.purpose_text else "")),
+            + (f" · {slip.purpose_text}" if slip.purpose_text else "")
+        ),
     ]
     extra = []
     if slip.phone:
@@ -54,21 +86,31 @@ def slip_lines(slip: VisitorSlip, settings, now) -> list[str]:
     if slip.plate:
         extra.append(_("Plate {plate}").format(plate=slip.plate))
     if slip.host_call_result:
-        extra.append(_("Host call: {method}, {result}").format(
-            method=visitors.label(visitors.CALL_METHOD_LABELS, slip.host_call_method),
-            result=visitors.label(visitors.CALL_RESULT_LABELS, slip.host_call_result)))
+        extra.append(
+            _("Host call: {method}, {result}").format(
+                method=visitors.label(visitors.CALL_METHOD_LABELS, slip.host_call_method),
+                result=visitors.label(visitors.CALL_RESULT_LABELS, slip.host_call_result),
+            )
+        )
     elif slip.expected_id:
         extra.append(_("Announced in advance"))
     if extra:
         lines.append(" · ".join(extra))
     if slip.status == SlipStatus.on_site:
-        lines.append(_("In at {time}, on site for {span}").format(
-            time=fmt.day_hm(slip.checked_in_at, tz), span=format_span(now - slip.checked_in_at)))
+        lines.append(
+            _("In at {time}, on site for {span}").format(
+                time=fmt.day_hm(slip.checked_in_at, tz), span=format_span(now - slip.checked_in_at)
+            )
+        )
     else:
         back = _("slip came back") if slip.slip_returned else _("SLIP LOST")
-        lines.append(_("In {time_in} · out {time_out} · {back}").format(
-            time_in=fmt.day_hm(slip.checked_in_at, tz), time_out=fmt.day_hm(slip.checked_out_at, tz),
-            back=back))
+        lines.append(
+            _("In {time_in} · out {time_out} · {back}").format(
+                time_in=fmt.day_hm(slip.checked_in_at, tz),
+                time_out=fmt.day_hm(slip.checked_out_at, tz),
+                back=back,
+            )
+        )
     return lines
 
 
@@ -76,8 +118,14 @@ class SlipDialog(DeskDialog[str | None]):
     """A slip from a list: o checks it out, l records a lost slip, u undoes a check-out of
     this shift, e corrects, p prints. Enter does nothing: Enter opens, a named key acts."""
 
-    BINDINGS = bindings("visitors.slip_checkout", "visitors.slip_lost", "visitors.slip_undo",
-                        "visitors.slip_edit", "visitors.slip_print", "visitors.slip_back")
+    BINDINGS = bindings(
+        "visitors.slip_checkout",
+        "visitors.slip_lost",
+        "visitors.slip_undo",
+        "visitors.slip_edit",
+        "visitors.slip_print",
+        "visitors.slip_back",
+    )
     HELP_TEXT = N_(
         "o: the visitor leaves and hands the slip back. l: the visitor leaves without the "
         "slip (lost slip). u: undo a check-out made by mistake during your shift. e: correct "
@@ -94,8 +142,9 @@ class SlipDialog(DeskDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="slip-box", classes="visitor-dialog"):
-            yield Static(plain(_("Slip {number}").format(number=self.slip.number)),
-                         classes="dialog-title")
+            yield Static(
+                plain(_("Slip {number}").format(number=self.slip.number)), classes="dialog-title"
+            )
             for line in slip_lines(self.slip, self.app.settings, self.app.clock.now()):
                 yield Static(plain(line))
             yield Static(plain(self.what_keys_do()), classes="hint", id="slip-acts")
@@ -108,10 +157,12 @@ class SlipDialog(DeskDialog[str | None]):
             if not self.app.may("visitors.checkout"):
                 return ""
             return _("o: {name} leaves, {number} returned · l: slip lost").format(
-                name=slip.visitor_name, number=slip.number)
+                name=slip.visitor_name, number=slip.number
+            )
         if self.app.may("visitors.checkout"):
             return _("u: undo the check-out of {number} {name} (on site again)").format(
-                name=slip.visitor_name, number=slip.number)
+                name=slip.visitor_name, number=slip.number
+            )
         return ""
 
     def check_action(self, action: str, parameters) -> bool | None:

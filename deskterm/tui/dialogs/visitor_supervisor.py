@@ -26,13 +26,29 @@ from deskterm.tui.widgets.text import plain
 from deskterm.tui.worker import describe_error
 
 register(
-    DeskAction("visitors.deny_allow", "ctrl+s", "decide(True)", N_("Let in"),
-               N_("The supervisor lets the visitor in despite the deny list."), priority=True),
-    DeskAction("visitors.deny_refuse", "ctrl+r", "decide(False)", N_("Refuse entry"),
-               N_("The supervisor refuses: no slip, a line goes into the duty logbook."),
-               priority=True),
-    DeskAction("visitors.deny_back", "escape", "cancel", N_("Back"),
-               N_("Back to the form; nothing is saved.")),
+    DeskAction(
+        "visitors.deny_allow",
+        "ctrl+s",
+        "decide(True)",
+        N_("Let in"),
+        N_("The supervisor lets the visitor in despite the deny list."),
+        priority=True,
+    ),
+    DeskAction(
+        "visitors.deny_refuse",
+        "ctrl+r",
+        "decide(False)",
+        N_("Refuse entry"),
+        N_("The supervisor refuses: no slip, a line goes into the duty logbook."),
+        priority=True,
+    ),
+    DeskAction(
+        "visitors.deny_back",
+        "escape",
+        "cancel",
+        N_("Back"),
+        N_("Back to the form; nothing is saved."),
+    ),
 )
 
 
@@ -64,16 +80,25 @@ class SupervisorDialog(DeskDialog[DenyDecision | None]):
             yield Static(plain(_("Deny list: a supervisor decides")), classes="dialog-title")
             if self.typed and self.typed != self.deny_name:
                 text = _("{typed} is close to {name} on the deny list: {reason}").format(
-                    typed=self.typed, name=self.deny_name, reason=self.reason)
+                    typed=self.typed, name=self.deny_name, reason=self.reason
+                )
             else:
                 text = _("{name} is on the deny list: {reason}").format(
-                    name=self.deny_name, reason=self.reason)
+                    name=self.deny_name, reason=self.reason
+                )
             yield Static(plain(text), id="deny-reason")
             yield field(_("Supervisor"), "code", max_length=32, label_width=12)
-            yield field(_("Password"), "password", password=True, max_length=256,
-                        label_width=12, advance=False)
-            yield Static(plain(_("Ctrl+S: let in · Ctrl+R: refuse · Esc: back to the form")),
-                         classes="hint")
+            yield field(
+                _("Password"),
+                "password",
+                password=True,
+                max_length=256,
+                label_width=12,
+                advance=False,
+            )
+            yield Static(
+                plain(_("Ctrl+S: let in · Ctrl+R: refuse · Esc: back to the form")), classes="hint"
+            )
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -92,11 +117,13 @@ class SupervisorDialog(DeskDialog[DenyDecision | None]):
         app = self.app
 
         def sign_in(engine) -> Actor:
-            user = users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
-                                 code=code, password=password)
+            user = users.sign_in(
+                engine=engine, clock=app.clock, settings=app.settings, code=code, password=password
+            )
             supervisor = Actor.from_user(user)
-            permissions.authorize(engine=engine, clock=app.clock, actor=supervisor,
-                                  action="visitors.deny_override")
+            permissions.authorize(
+                engine=engine, clock=app.clock, actor=supervisor, action="visitors.deny_override"
+            )
             return supervisor
 
         def failed(exc: BaseException) -> None:
@@ -105,9 +132,14 @@ class SupervisorDialog(DeskDialog[DenyDecision | None]):
             self.query_one(f"#field-{field}", FormField).error = describe_error(exc)
             self.query_one(f"#{field}-input", Input).focus()
 
-        self.run_db(sign_in, write=None, group="supervisor", exclusive=True,
-                    on_done=lambda supervisor: self.dismiss(DenyDecision(supervisor, allow)),
-                    on_error=failed)
+        self.run_db(
+            sign_in,
+            write=None,
+            group="supervisor",
+            exclusive=True,
+            on_done=lambda supervisor: self.dismiss(DenyDecision(supervisor, allow)),
+            on_error=failed,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -44,8 +44,16 @@ class DeskNode:
         hold_keys: bool = False,
     ) -> Worker:
         """Run `work(session)` in a thread (one transaction); see tui/worker.py."""
-        return run_db(self, work, on_done=on_done, on_error=on_error, write=write,
-                      group=group, exclusive=exclusive, hold_keys=hold_keys)
+        return run_db(
+            self,
+            work,
+            on_done=on_done,
+            on_error=on_error,
+            write=write,
+            group=group,
+            exclusive=exclusive,
+            hold_keys=hold_keys,
+        )
 
     def show_error(self, exc: BaseException) -> None:
         show_error(self, exc)
@@ -76,8 +84,9 @@ class DeskNode:
 
 
 class DeskScreen(DeskNode, Screen):
-    def __init__(self, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
 
 
@@ -104,8 +113,9 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
     _save_work: Callable[[Any], Callable[[Session], Any]] | None = None
     _saving = False
 
-    def __init__(self, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._text_at_open: dict[str, str] | None = None
         self.discard_agreed = False
@@ -125,7 +135,6 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
         now = typed_text(self)
         return any(value != self._text_at_open.get(key, "") for key, value in now.items())
 
-
     def _ask_discard(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
@@ -134,7 +143,9 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
 
         self.app.confirm(  # DeskApp.confirm: the yes/no dialog (not imported here: no cycle)
             _("Throw away what you typed?"),
-            _("y: close and throw it away · n or Esc: back to the form, as typed"), answered)
+            _("y: close and throw it away · n or Esc: back to the form, as typed"),
+            answered,
+        )
 
     def save_with(self, work: Callable[[Any], Callable[[Session], Any]]) -> DeskDialog[T]:
         """The dialog saves what it would close with: `work(value)` gives the transaction.
@@ -145,8 +156,13 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
         return self
 
     def dismiss(self, result: Any = None):
-        if (result is None and self.ASK_BEFORE_DISCARD and not self.discard_agreed
-                and self.is_current and self.typed_since_open()):
+        if (
+            result is None
+            and self.ASK_BEFORE_DISCARD
+            and not self.discard_agreed
+            and self.is_current
+            and self.typed_since_open()
+        ):
             self._ask_discard()  # typed work is never thrown away by one key (issue 16)
             return None
         work = self._save_work
@@ -164,8 +180,9 @@ class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
             self._saving = False
             self.show_error(exc)
 
-        self.run_db(work(result), on_done=saved, on_error=refused, group="dialog-save",
-                    exclusive=True)
+        self.run_db(
+            work(result), on_done=saved, on_error=refused, group="dialog-save", exclusive=True
+        )
         return None
 
 
@@ -178,8 +195,9 @@ class AreaScreen(DeskScreen):
 
     AREA: ClassVar[str] = ""
 
-    def __init__(self, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         # All of the desk's CSS is the app's, read once (DeskApp.load_all_css): a new area
         # screen is styled by the stylesheet as it is, yet switching to its mode would make

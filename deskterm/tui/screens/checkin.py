@@ -28,19 +28,52 @@ from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickList
 
 register(
-    DeskAction("checkin.start", "ctrl+s", "start", N_("Start shift"),
-               N_("Record the self-check and take the post."), priority=True),
-    DeskAction("checkin.back", "escape", "app.sign_out", N_("Sign out"),
-               N_("Leave without taking the post.")),
-    DeskAction("checkin.desk", "ctrl+o", "desk", N_("Desk, no shift"),
-               N_("Go to the desk to review, approve and report without taking the post "
-                  "(supervisors and admins)."), priority=True, permission="report.run"),
-    DeskAction("checkin.accept", "ctrl+s", "accept", N_("Accept (sign)"),
-               N_("Sign that you have read the handover and take over what it lists."),
-               priority=True),
-    DeskAction("checkin.refuse", "ctrl+r", "refuse", N_("Refuse"),
-               N_("Refuse the handover with a reason: the outgoing operator stays "
-                  "responsible and supervisors see it."), priority=True),
+    DeskAction(
+        "checkin.start",
+        "ctrl+s",
+        "start",
+        N_("Start shift"),
+        N_("Record the self-check and take the post."),
+        priority=True,
+    ),
+    DeskAction(
+        "checkin.back",
+        "escape",
+        "app.sign_out",
+        N_("Sign out"),
+        N_("Leave without taking the post."),
+    ),
+    DeskAction(
+        "checkin.desk",
+        "ctrl+o",
+        "desk",
+        N_("Desk, no shift"),
+        N_(
+            "Go to the desk to review, approve and report without taking the post "
+            "(supervisors and admins)."
+        ),
+        priority=True,
+        permission="report.run",
+    ),
+    DeskAction(
+        "checkin.accept",
+        "ctrl+s",
+        "accept",
+        N_("Accept (sign)"),
+        N_("Sign that you have read the handover and take over what it lists."),
+        priority=True,
+    ),
+    DeskAction(
+        "checkin.refuse",
+        "ctrl+r",
+        "refuse",
+        N_("Refuse"),
+        N_(
+            "Refuse the handover with a reason: the outgoing operator stays "
+            "responsible and supervisors see it."
+        ),
+        priority=True,
+    ),
 )
 
 
@@ -71,17 +104,30 @@ class SelfCheckScreen(DeskScreen):
         settings = self.app.settings
         actor = self.app.actor
         with Vertical(id="checkin-body"):
-            yield Static(plain(_("Shift check-in · {post} · {who}").format(
-                post=settings.post, who=actor.name if actor else "")), classes="section-title")
-            yield Static(plain(_("1. Self-check: tick every item that is in order (Space).")),
-                         classes="hint")
+            yield Static(
+                plain(
+                    _("Shift check-in · {post} · {who}").format(
+                        post=settings.post, who=actor.name if actor else ""
+                    )
+                ),
+                classes="section-title",
+            )
+            yield Static(
+                plain(_("1. Self-check: tick every item that is in order (Space).")), classes="hint"
+            )
             yield TickList(
-                *(Selection(Text(shifts.self_check_label(item)), item)
-                  for item in settings.self_check_items),
+                *(
+                    Selection(Text(shifts.self_check_label(item)), item)
+                    for item in settings.self_check_items
+                ),
                 id="self-check",
             )
-            yield FormField(_("Not in order"), name="note", max_length=500,
-                            placeholder=_("only if an item is not ticked"))
+            yield FormField(
+                _("Not in order"),
+                name="note",
+                max_length=500,
+                placeholder=_("only if an item is not ticked"),
+            )
             yield Static(plain(self._next_text()), id="checkin-next", classes="hint")
             yield Static("", id="checkin-gaps", markup=False)
         yield DeskFooter()
@@ -90,14 +136,18 @@ class SelfCheckScreen(DeskScreen):
         if self.pending is None:
             return _("2. No handover is waiting: you go straight to the desk.")
         return _("2. Then read and sign the handover signed at {at}.").format(
-            at=fmt.day_hm(self.pending.signed_at, self.app.settings.timezone))
+            at=fmt.day_hm(self.pending.signed_at, self.app.settings.timezone)
+        )
 
     def on_mount(self) -> None:
         self.query_one("#self-check", SelectionList).focus()
         post, user_id = self.app.settings.post, self.app.actor.user_id
-        self.run_db(lambda s: shifts.post_gaps(s, post=post, incoming_user_id=user_id),
-                    write=False,
-                    on_done=self.show_gaps, group="gaps")
+        self.run_db(
+            lambda s: shifts.post_gaps(s, post=post, incoming_user_id=user_id),
+            write=False,
+            on_done=self.show_gaps,
+            group="gaps",
+        )
 
     def show_gaps(self, found) -> None:
         """D-2: a shift that never signed, or handovers never answered, are said here; the
@@ -107,8 +157,11 @@ class SelfCheckScreen(DeskScreen):
         if not found:
             return
         tz = self.app.settings.timezone
-        text = Text(_("⚠ Gaps in the handover book (logged, supervisors told):") + "\n",
-                    style="bold yellow", end="")
+        text = Text(
+            _("⚠ Gaps in the handover book (logged, supervisors told):") + "\n",
+            style="bold yellow",
+            end="",
+        )
         for gap in found[:3]:
             text.append("  " + gaps.sentence(gap, tz) + "\n")
         if len(found) > 3:
@@ -134,8 +187,14 @@ class SelfCheckScreen(DeskScreen):
         actor = app.actor
 
         def work(session):
-            return shifts.start_shift(session=session, actor=actor, clock=app.clock,
-                                      settings=settings, self_check=answers, note=note)
+            return shifts.start_shift(
+                session=session,
+                actor=actor,
+                clock=app.clock,
+                settings=settings,
+                self_check=answers,
+                note=note,
+            )
 
         self.run_db(work, on_done=self.started, group="checkin", exclusive=True)
 
@@ -169,21 +228,27 @@ class HandoverReviewScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin-body"):
-            yield Static(plain(_("Previous shift's handover · check it, then sign")),
-                         classes="section-title")
+            yield Static(
+                plain(_("Previous shift's handover · check it, then sign")), classes="section-title"
+            )
             yield VerticalScroll(Static(plain(_("Loading…")), id="sheet-text"), id="sheet")
         yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sheet", VerticalScroll).focus()
         handover_id = self.pending.id
-        self.run_db(lambda s: handover_service.load_sheet(s, handover_id), write=False,
-                    on_done=self.show_sheet, group="sheet")
+        self.run_db(
+            lambda s: handover_service.load_sheet(s, handover_id),
+            write=False,
+            on_done=self.show_sheet,
+            group="sheet",
+        )
 
     def show_sheet(self, sheet) -> None:
         text = Text(end="")
         for i, (heading, lines) in enumerate(
-                handover_service.sheet_sections(sheet, self.app.settings)):
+            handover_service.sheet_sections(sheet, self.app.settings)
+        ):
             if i:
                 text.append("\n")
             text.append(heading + "\n", style="bold")
@@ -197,9 +262,14 @@ class HandoverReviewScreen(DeskScreen):
         app = self.app
         actor = app.actor
         handover_id = self.pending.id
-        self.run_db(lambda s: handover_service.accept(session=s, actor=actor, clock=app.clock,
-                                                      handover_id=handover_id),
-                    on_done=self.answered, group="answer", exclusive=True)
+        self.run_db(
+            lambda s: handover_service.accept(
+                session=s, actor=actor, clock=app.clock, handover_id=handover_id
+            ),
+            on_done=self.answered,
+            group="answer",
+            exclusive=True,
+        )
 
     def action_refuse(self) -> None:
         app = self.app
@@ -208,12 +278,18 @@ class HandoverReviewScreen(DeskScreen):
 
         def work(reason: str):
             return lambda s: handover_service.refuse(
-                session=s, actor=actor, clock=app.clock, settings=app.settings,
-                handover_id=handover_id, reason=reason)
+                session=s,
+                actor=actor,
+                clock=app.clock,
+                settings=app.settings,
+                handover_id=handover_id,
+                reason=reason,
+            )
 
-        self.app.push_screen(ReasonDialog(_("Why do you refuse this handover?"),
-                                          label=_("Reason")).save_with(work),
-                             lambda refused: self.answered(refused) if refused else None)
+        self.app.push_screen(
+            ReasonDialog(_("Why do you refuse this handover?"), label=_("Reason")).save_with(work),
+            lambda refused: self.answered(refused) if refused else None,
+        )
 
     def answered(self, _handover) -> None:
         self.records_changed("handover", "logbook")

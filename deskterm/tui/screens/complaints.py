@@ -20,11 +20,18 @@ from deskterm.tui.screens.complaints_flows import ComplaintFlows
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList
 
-VIEWS = (("complaints", N_("Complaints")), ("callbacks", N_("Callbacks")),
-         ("communications", N_("Comm. log")), ("areas", N_("Areas")))
+VIEWS = (
+    ("complaints", N_("Complaints")),
+    ("callbacks", N_("Callbacks")),
+    ("communications", N_("Comm. log")),
+    ("areas", N_("Areas")),
+)
 FILTERS = {
-    "complaints": (("awaiting", N_("awaiting reply")), ("all", N_("all")),
-                   ("closed", N_("closed, to sign off"))),
+    "complaints": (
+        ("awaiting", N_("awaiting reply")),
+        ("all", N_("all")),
+        ("closed", N_("closed, to sign off")),
+    ),
     "callbacks": (("pending", N_("to do")), ("all", N_("with done ones"))),
     "communications": (("all", N_("all")), ("due", N_("follow-ups due"))),
     "areas": (("pending", N_("not decided")), ("all", N_("all"))),
@@ -32,33 +39,85 @@ FILTERS = {
 WATCHED = {"complaint", "callback", "communication", "repair", "public_area"}
 
 register(
-    DeskAction("complaints.new", "ctrl+n", "new", N_("New"),
-               N_("A new complaint, or a new line in the communication log."),
-               area="complaints"),
-    DeskAction("complaints.open", "enter", "open", N_("Act"),
-               N_("Act on the highlighted line: handle the complaint, record the callback, "
-                  "mark the follow-up done."), area="complaints", priority=True),
-    DeskAction("complaints.view", "ctrl+t", "next_view", N_("Next list"),
-               N_("Complaints, then the callback queue, the communication log, then the "
-                  "public-area requests."),
-               area="complaints"),
-    DeskAction("complaints.filter", "ctrl+l", "next_filter", N_("Filter"),
-               N_("Change what the list shows (awaiting reply, all, ...)."), area="complaints"),
-    DeskAction("complaints.search", "ctrl+f", "search", N_("Search"),
-               N_("Search by number, name or words."), area="complaints"),
-    DeskAction("complaints.refresh", "ctrl+r", "refresh", N_("Refresh"),
-               N_("Read the lists again now."), area="complaints", show=False),
-    DeskAction("complaints.categories", "ctrl+o", "categories", N_("Categories"),
-               N_("Add, rename or withdraw complaint categories (admin)."),
-               area="complaints", permission="complaints.categories"),
+    DeskAction(
+        "complaints.new",
+        "ctrl+n",
+        "new",
+        N_("New"),
+        N_("A new complaint, or a new line in the communication log."),
+        area="complaints",
+    ),
+    DeskAction(
+        "complaints.open",
+        "enter",
+        "open",
+        N_("Act"),
+        N_(
+            "Act on the highlighted line: handle the complaint, record the callback, "
+            "mark the follow-up done."
+        ),
+        area="complaints",
+        priority=True,
+    ),
+    DeskAction(
+        "complaints.view",
+        "ctrl+t",
+        "next_view",
+        N_("Next list"),
+        N_(
+            "Complaints, then the callback queue, the communication log, then the "
+            "public-area requests."
+        ),
+        area="complaints",
+    ),
+    DeskAction(
+        "complaints.filter",
+        "ctrl+l",
+        "next_filter",
+        N_("Filter"),
+        N_("Change what the list shows (awaiting reply, all, ...)."),
+        area="complaints",
+    ),
+    DeskAction(
+        "complaints.search",
+        "ctrl+f",
+        "search",
+        N_("Search"),
+        N_("Search by number, name or words."),
+        area="complaints",
+    ),
+    DeskAction(
+        "complaints.refresh",
+        "ctrl+r",
+        "refresh",
+        N_("Refresh"),
+        N_("Read the lists again now."),
+        area="complaints",
+        show=False,
+    ),
+    DeskAction(
+        "complaints.categories",
+        "ctrl+o",
+        "categories",
+        N_("Categories"),
+        N_("Add, rename or withdraw complaint categories (admin)."),
+        area="complaints",
+        permission="complaints.categories",
+    ),
 )
 
 
 class ComplaintsScreen(ComplaintFlows, AreaScreen):
     AREA = "complaints"
-    BINDINGS = bindings("complaints.new", "complaints.open", "complaints.view",
-                        "complaints.filter", "complaints.search", "complaints.refresh",
-                        "complaints.categories")
+    BINDINGS = bindings(
+        "complaints.new",
+        "complaints.open",
+        "complaints.view",
+        "complaints.filter",
+        "complaints.search",
+        "complaints.refresh",
+        "complaints.categories",
+    )
     HELP_TEXT = N_(
         "Complaints, callbacks and the communication log. Ctrl+T switches between the three "
         "lists, Ctrl+L changes the filter, Ctrl+F searches. Ctrl+N records a new complaint "
@@ -82,8 +141,12 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
             yield Static(Text(""), id="views-line")
             yield Input(placeholder=_("Search"), compact=True, id="complaints-search")
         for name, _label in VIEWS:
-            yield RecordList(views.columns(name), empty_text=_("Nothing here."),
-                             id=f"list-{name}", classes="complaints-list")
+            yield RecordList(
+                views.columns(name),
+                empty_text=_("Nothing here."),
+                id=f"list-{name}",
+                classes="complaints-list",
+            )
         with VerticalScroll(id="detail-pane", can_focus=False):
             yield DetailPane(id="detail", fit=False)
 
@@ -109,8 +172,9 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def _draw_views_line(self) -> None:
         line = Text(no_wrap=True, end="")
         if self.severe and self.app.may("complaints.sign_off"):  # first: never cut off
-            line.append(" " + _("Severe: {n}").format(n=self.severe) + " ",
-                        style="bold white on red")
+            line.append(
+                " " + _("Severe: {n}").format(n=self.severe) + " ", style="bold white on red"
+            )
         for name, text in VIEWS:
             total, late = self.counts.get(name, (0, 0))
             piece = f" {_(text)} {total}" if name in self.counts else f" {_(text)}"
@@ -125,8 +189,10 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "new":
             return self.view != "callbacks" and self.app.may(
-                "complaints.intake" if self.view in ("complaints", "areas")
-                else "communications.record")
+                "complaints.intake"
+                if self.view in ("complaints", "areas")
+                else "communications.record"
+            )
         if action == "search":
             return self.view != "callbacks"
         if action == "categories":
@@ -148,10 +214,20 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
             if name == self.view:
                 self._show_current()
 
-        self.run_db(lambda s: views.rows(s, name, filter_, search, now, settings), write=False,
-                    on_done=loaded, group=f"complaints-rows-{name}", exclusive=True)
-        self.run_db(lambda s: views.counts(s, now), write=False, on_done=self._counted,
-                    group="complaints-counts", exclusive=True)
+        self.run_db(
+            lambda s: views.rows(s, name, filter_, search, now, settings),
+            write=False,
+            on_done=loaded,
+            group=f"complaints-rows-{name}",
+            exclusive=True,
+        )
+        self.run_db(
+            lambda s: views.counts(s, now),
+            write=False,
+            on_done=self._counted,
+            group="complaints-counts",
+            exclusive=True,
+        )
 
     def _show_current(self) -> None:
         row = self._list().current
@@ -238,8 +314,13 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def _load_detail(self, kind: str, record_id: int) -> None:
         now = self.app.clock.now()
         tz = self.app.settings.timezone
-        self.run_db(lambda s: views.detail(s, kind, record_id, now, tz), write=False,
-                    on_done=self._show_detail, group="complaints-detail", exclusive=True)
+        self.run_db(
+            lambda s: views.detail(s, kind, record_id, now, tz),
+            write=False,
+            on_done=self._show_detail,
+            group="complaints-detail",
+            exclusive=True,
+        )
 
     def _show_detail(self, text: Text) -> None:
         self.query_one("#detail", DetailPane).show(text)
@@ -247,11 +328,14 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
 
     def open_record(self, kind: str, record_id: int) -> None:
         """From the dashboard: go to the right list and act on the record at once."""
-        target = {"complaint": "complaints", "callback": "callbacks",
-                  "communication": "communications", "public_area": "areas"}.get(kind)
+        target = {
+            "complaint": "complaints",
+            "callback": "callbacks",
+            "communication": "communications",
+            "public_area": "areas",
+        }.get(kind)
         if target is None:
             return
         if target != self.view:
             self.show_view(target)
         self.act_on(kind, record_id)
-

@@ -48,33 +48,59 @@ class ComplaintFlows:
 
     # -- complaints ----------------------------------------------------------------------------
     def new_complaint(self) -> None:
-        self.run_db(lambda s: [(c.code, c.label) for c in complaints.list_categories(s)],
-                    write=False, on_done=self._open_intake, group="complaint-open", hold_keys=True)
+        self.run_db(
+            lambda s: [(c.code, c.label) for c in complaints.list_categories(s)],
+            write=False,
+            on_done=self._open_intake,
+            group="complaint-open",
+            hold_keys=True,
+        )
 
     def _open_intake(self, categories) -> None:
         actor, clock, settings = self._ctx()
 
         def work(v: ComplaintIntake):
             data = ComplaintCreate(
-                who_kind=v.who_kind, who_name=v.who_name, contact=v.contact, channel=v.channel,
-                passed_down_by=v.passed_down_by, category=v.category, content=v.content,
-                severity=v.severity, valid=v.valid, department=v.department)
+                who_kind=v.who_kind,
+                who_name=v.who_name,
+                contact=v.contact,
+                channel=v.channel,
+                passed_down_by=v.passed_down_by,
+                category=v.category,
+                content=v.content,
+                severity=v.severity,
+                valid=v.valid,
+                department=v.department,
+            )
             return lambda s: complaints.intake_complaint(
-                session=s, actor=actor, clock=clock, settings=settings, complaint_in=data,
-                unit=v.unit, steps=v.steps, close_answer=v.answer or None,
-                refer_to=v.refer_to or None, reply_due_at=v.reply_due_at)
+                session=s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                complaint_in=data,
+                unit=v.unit,
+                steps=v.steps,
+                close_answer=v.answer or None,
+                refer_to=v.refer_to or None,
+                reply_due_at=v.reply_due_at,
+            )
 
         self.app.push_screen(
             ComplaintDialog(work, categories=categories, now=clock.now(), tz=settings.timezone),
-            self._complaint_saved)
+            self._complaint_saved,
+        )
 
     def _complaint_saved(self, row) -> None:
         if row is None:
             return
         self.saved("complaint", "callback")
         if row.severity == Severity.severe:
-            self.app.notify(_("{number} is severe: the supervisors are alerted.").format(
-                number=row.number), severity="warning", timeout=8, markup=False)
+            self.app.notify(
+                _("{number} is severe: the supervisors are alerted.").format(number=row.number),
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         else:
             self.app.notify(_("{number} saved.").format(number=row.number), markup=False)
 
@@ -92,42 +118,88 @@ class ComplaintFlows:
         return tuple(items)
 
     def handle_complaint(self, complaint_id: int) -> None:
-        self.run_db(lambda s: (complaints.get_complaint(s, complaint_id),
-                               [(c.code, c.label) for c in complaints.list_categories(s)]),
-                    write=False, on_done=self._open_menu, group="complaint-open", hold_keys=True)
+        self.run_db(
+            lambda s: (
+                complaints.get_complaint(s, complaint_id),
+                [(c.code, c.label) for c in complaints.list_categories(s)],
+            ),
+            write=False,
+            on_done=self._open_menu,
+            group="complaint-open",
+            hold_keys=True,
+        )
 
     def _open_menu(self, loaded) -> None:
         complaint, categories = loaded
-        self.app.push_screen(ComplaintMenu(complaint, choices=self.menu_choices(complaint)),
-                             lambda item: self._menu_picked(item, complaint, categories))
+        self.app.push_screen(
+            ComplaintMenu(complaint, choices=self.menu_choices(complaint)),
+            lambda item: self._menu_picked(item, complaint, categories),
+        )
 
     def _menu_picked(self, item: str | None, c, categories) -> None:
         actor, clock, settings = self._ctx()
         done = lambda row: row is not None and self.saved("complaint", "callback")  # noqa: E731
         if item == "step":
+
             def step(v: StepInput):
-                return lambda s: complaints.add_step(session=s, actor=actor, clock=clock,
-                                                     complaint_id=c.id, step=v.step, note=v.note)
+                return lambda s: complaints.add_step(
+                    session=s, actor=actor, clock=clock, complaint_id=c.id, step=v.step, note=v.note
+                )
+
             self.app.push_screen(StepDialog(step, complaint=c), done)
         elif item == "refer":
+
             def refer(v: ReferInput):
                 return lambda s: complaints.refer_complaint(
-                    session=s, actor=actor, clock=clock, settings=settings, complaint_id=c.id,
-                    version=c.version, to=v.to, due_at=v.due_at, note=v.note)
-            self.app.push_screen(ReferDialog(refer, complaint=c, now=clock.now(),
-                                             tz=settings.timezone,
-                                             default_hours=settings.complaint_reply_hours), done)
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    settings=settings,
+                    complaint_id=c.id,
+                    version=c.version,
+                    to=v.to,
+                    due_at=v.due_at,
+                    note=v.note,
+                )
+
+            self.app.push_screen(
+                ReferDialog(
+                    refer,
+                    complaint=c,
+                    now=clock.now(),
+                    tz=settings.timezone,
+                    default_hours=settings.complaint_reply_hours,
+                ),
+                done,
+            )
         elif item == "answer":
+
             def answer(v: AnswerInput):
                 return lambda s: complaints.close_complaint(
-                    session=s, actor=actor, clock=clock, settings=settings, complaint_id=c.id,
-                    version=c.version, answer=v.answer, how=v.how, close=v.close)
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    settings=settings,
+                    complaint_id=c.id,
+                    version=c.version,
+                    answer=v.answer,
+                    how=v.how,
+                    close=v.close,
+                )
+
             self.app.push_screen(AnswerDialog(answer, complaint=c), done)
         elif item == "edit":
+
             def edit(v):
                 return lambda s: complaints.update_complaint(
-                    session=s, actor=actor, clock=clock, complaint_id=c.id, version=c.version,
-                    changes=v)
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    complaint_id=c.id,
+                    version=c.version,
+                    changes=v,
+                )
+
             self.app.push_screen(EditDialog(edit, complaint=c, categories=categories), done)
         elif item == "link":
             # A repair of another unit is refused once with a sentence naming both units;
@@ -140,46 +212,97 @@ class ComplaintFlows:
                 def run(s):
                     try:
                         return complaint_links.link_repair(
-                            session=s, actor=actor, clock=clock, complaint_id=c.id,
-                            repair=number, other_unit=warned.get("number") == typed)
+                            session=s,
+                            actor=actor,
+                            clock=clock,
+                            complaint_id=c.id,
+                            repair=number,
+                            other_unit=warned.get("number") == typed,
+                        )
                     except complaint_links.OtherUnitLink:
                         warned["number"] = typed
                         raise
+
                 return run
 
-            self.app.push_screen(ReasonDialog(
-                _("Which repair order does {number} concern? Type its number.").format(
-                    number=c.number), label=_("Repair No."), max_length=24).save_with(link),
-                lambda row: self.saved("complaint", "repair") if row is not None else None)
+            self.app.push_screen(
+                ReasonDialog(
+                    _("Which repair order does {number} concern? Type its number.").format(
+                        number=c.number
+                    ),
+                    label=_("Repair No."),
+                    max_length=24,
+                ).save_with(link),
+                lambda row: self.saved("complaint", "repair") if row is not None else None,
+            )
         elif item == "area":
-            self.app.push_screen(ReasonDialog(
-                _("Which public-area request is {number} about? Type its number.").format(
-                    number=c.number), label=_("Request No."), max_length=24).save_with(
-                lambda number: lambda s: public_areas.refer_complaint(
-                    session=s, actor=actor, clock=clock, complaint_id=c.id, version=c.version,
-                    request=number)),
-                lambda row: self.saved("complaint") if row is not None else None)
+            self.app.push_screen(
+                ReasonDialog(
+                    _("Which public-area request is {number} about? Type its number.").format(
+                        number=c.number
+                    ),
+                    label=_("Request No."),
+                    max_length=24,
+                ).save_with(
+                    lambda number: (
+                        lambda s: public_areas.refer_complaint(
+                            session=s,
+                            actor=actor,
+                            clock=clock,
+                            complaint_id=c.id,
+                            version=c.version,
+                            request=number,
+                        )
+                    )
+                ),
+                lambda row: self.saved("complaint") if row is not None else None,
+            )
         elif item == "meeting":
-            self.new_communication(complaint_number=c.number, party_name=c.who_name,
-                                   party_kind="tenant" if c.who_kind == "company" else "owner")
+            self.new_communication(
+                complaint_number=c.number,
+                party_name=c.who_name,
+                party_kind="tenant" if c.who_kind == "company" else "owner",
+            )
         elif item == "ack":
-            self.run_db(lambda s: complaints.acknowledge_severe(
-                session=s, actor=actor, clock=clock, complaint_id=c.id), on_done=done)
+            self.run_db(
+                lambda s: complaints.acknowledge_severe(
+                    session=s, actor=actor, clock=clock, complaint_id=c.id
+                ),
+                on_done=done,
+            )
         elif item == "sign_off":
+
             def confirmed(yes: bool) -> None:
                 if yes:
-                    self.run_db(lambda s: complaints.sign_off_complaint(
-                        session=s, actor=actor, clock=clock, complaint_id=c.id,
-                        version=c.version), on_done=done)
-            self.app.push_screen(ConfirmDialog(
-                _("Sign off complaint {number}?").format(number=c.number),
-                _("It is closed and its callback is done; signing it off ends it.")), confirmed)
+                    self.run_db(
+                        lambda s: complaints.sign_off_complaint(
+                            session=s,
+                            actor=actor,
+                            clock=clock,
+                            complaint_id=c.id,
+                            version=c.version,
+                        ),
+                        on_done=done,
+                    )
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    _("Sign off complaint {number}?").format(number=c.number),
+                    _("It is closed and its callback is done; signing it off ends it."),
+                ),
+                confirmed,
+            )
 
     # -- callbacks -----------------------------------------------------------------------------
     def record_callback(self, callback_id: int) -> None:
         now = self.app.clock.now()
-        self.run_db(lambda s: callbacks.describe(s, callback_id, now=now), write=False,
-                    on_done=self._open_callback, group="complaint-open", hold_keys=True)
+        self.run_db(
+            lambda s: callbacks.describe(s, callback_id, now=now),
+            write=False,
+            on_done=self._open_callback,
+            group="complaint-open",
+            hold_keys=True,
+        )
 
     def _open_callback(self, row: callbacks.CallbackRow) -> None:
         actor, clock, settings = self._ctx()
@@ -191,12 +314,27 @@ class ComplaintFlows:
         def work(v: CallbackInput):
             if v.result == ATTEMPT:
                 return lambda s: callbacks.record_attempt(
-                    session=s, actor=actor, clock=clock, callback_id=cb.id, version=cb.version,
-                    method=v.method, comment=v.comment)
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    callback_id=cb.id,
+                    version=cb.version,
+                    method=v.method,
+                    comment=v.comment,
+                )
             return lambda s: callback_outcomes.record_callback(
-                session=s, actor=actor, clock=clock, settings=settings, callback_id=cb.id,
-                version=cb.version, method=v.method, result=v.result, person=v.person,
-                comment=v.comment, dissatisfied_action=v.dissatisfied_action)
+                session=s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                callback_id=cb.id,
+                version=cb.version,
+                method=v.method,
+                result=v.result,
+                person=v.person,
+                comment=v.comment,
+                dissatisfied_action=v.dissatisfied_action,
+            )
 
         def saved(result) -> None:
             if result is not None:
@@ -205,30 +343,55 @@ class ComplaintFlows:
         self.app.push_screen(CallbackDialog(work, row=row), saved)
 
     # -- communications ------------------------------------------------------------------------
-    def new_communication(self, *, complaint_number: str = "", party_name: str = "",
-                          party_kind: str | None = None) -> None:
+    def new_communication(
+        self, *, complaint_number: str = "", party_name: str = "", party_kind: str | None = None
+    ) -> None:
         actor, clock, settings = self._ctx()
 
         def work(v: CommunicationInput):
             data = CommunicationCreate(
-                at=v.at or clock.now(), party_kind=v.party_kind, party_name=v.party_name,
-                how=v.how, subject=v.subject, agreed=v.agreed, follow_up=v.follow_up,
-                follow_up_due=v.follow_up_due)
+                at=v.at or clock.now(),
+                party_kind=v.party_kind,
+                party_name=v.party_name,
+                how=v.how,
+                subject=v.subject,
+                agreed=v.agreed,
+                follow_up=v.follow_up,
+                follow_up_due=v.follow_up_due,
+            )
             return lambda s: communications.record_communication(
-                session=s, actor=actor, clock=clock, settings=settings, communication_in=data,
-                complaint_number=v.complaint_number)
+                session=s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                communication_in=data,
+                complaint_number=v.complaint_number,
+            )
 
         def saved(row) -> None:
             if row is not None:
                 self.saved("communication", "complaint")
 
-        self.app.push_screen(CommunicationDialog(
-            work, now=clock.now(), tz=settings.timezone, complaint_number=complaint_number,
-            party_kind=party_kind, party_name=party_name), saved)
+        self.app.push_screen(
+            CommunicationDialog(
+                work,
+                now=clock.now(),
+                tz=settings.timezone,
+                complaint_number=complaint_number,
+                party_kind=party_kind,
+                party_name=party_name,
+            ),
+            saved,
+        )
 
     def finish_follow_up(self, communication_id: int) -> None:
-        self.run_db(lambda s: communications.get_communication(s, communication_id),
-                    write=False, on_done=self._ask_follow_up, group="complaint-open", hold_keys=True)
+        self.run_db(
+            lambda s: communications.get_communication(s, communication_id),
+            write=False,
+            on_done=self._ask_follow_up,
+            group="complaint-open",
+            hold_keys=True,
+        )
 
     def _ask_follow_up(self, comm) -> None:
         actor, clock, _settings = self._ctx()
@@ -238,16 +401,24 @@ class ComplaintFlows:
 
         def work(note: str):
             return lambda s: communications.complete_follow_up(
-                session=s, actor=actor, clock=clock, communication_id=comm.id,
-                version=comm.version, note=note)
+                session=s,
+                actor=actor,
+                clock=clock,
+                communication_id=comm.id,
+                version=comm.version,
+                note=note,
+            )
 
         def answered(row) -> None:
             if row is not None:
                 self.saved("communication")
 
-        self.app.push_screen(ReasonDialog(
-            _("Follow-up done: {what}").format(what=comm.follow_up),
-            label=_("What was done")).save_with(work), answered)
+        self.app.push_screen(
+            ReasonDialog(
+                _("Follow-up done: {what}").format(what=comm.follow_up), label=_("What was done")
+            ).save_with(work),
+            answered,
+        )
 
     def _ask_link(self, comm) -> None:
         """File a communication with the complaint that came of it (case 2)."""
@@ -255,16 +426,27 @@ class ComplaintFlows:
 
         def work(number: str):
             return lambda s: communications.link_complaint(
-                session=s, actor=actor, clock=clock, communication_id=comm.id,
-                complaint_id=complaints.get_by_number(s, number).id)
+                session=s,
+                actor=actor,
+                clock=clock,
+                communication_id=comm.id,
+                complaint_id=complaints.get_by_number(s, number).id,
+            )
 
         def answered(row) -> None:
             if row is not None:
                 self.saved("communication", "complaint")
 
-        self.app.push_screen(ReasonDialog(
-            _("File this communication with a complaint: {subject}").format(subject=comm.subject),
-            label=_("Complaint no."), max_length=20).save_with(work), answered)
+        self.app.push_screen(
+            ReasonDialog(
+                _("File this communication with a complaint: {subject}").format(
+                    subject=comm.subject
+                ),
+                label=_("Complaint no."),
+                max_length=20,
+            ).save_with(work),
+            answered,
+        )
 
     # -- dispatch ------------------------------------------------------------------------------
     # -- public-area requests (case 2) -----------------------------------------------------------
@@ -272,37 +454,59 @@ class ComplaintFlows:
         actor, clock, settings = self._ctx()
 
         def work(v: AreaRequestInput):
-            data = PublicAreaRequestCreate(applicant_kind=v.applicant_kind,
-                                           applicant_name=v.applicant_name, area=v.area,
-                                           wanted_at=v.wanted_at, request=v.request)
+            data = PublicAreaRequestCreate(
+                applicant_kind=v.applicant_kind,
+                applicant_name=v.applicant_name,
+                area=v.area,
+                wanted_at=v.wanted_at,
+                request=v.request,
+            )
             return lambda s: public_areas.record_request(
-                session=s, actor=actor, clock=clock, settings=settings, request_in=data,
-                unit=v.unit or None)
+                session=s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                request_in=data,
+                unit=v.unit or None,
+            )
 
         def saved(row) -> None:
             if row is None:
                 return
             self.saved("public_area")
             if row.precedent_id is not None:
-                self.app.notify(_("{number} saved. It has a precedent: see the details.").format(
-                    number=row.number), severity="warning", timeout=8, markup=False)
+                self.app.notify(
+                    _("{number} saved. It has a precedent: see the details.").format(
+                        number=row.number
+                    ),
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
             else:
                 self.app.notify(_("{number} saved.").format(number=row.number), markup=False)
 
-        self.app.push_screen(AreaRequestDialog(work, now=clock.now(), tz=settings.timezone),
-                             saved)
+        self.app.push_screen(AreaRequestDialog(work, now=clock.now(), tz=settings.timezone), saved)
 
     def decide_area_request(self, request_id: int) -> None:
         def load(s):
             row = public_areas.get_request(s, request_id)
-            before = (public_areas.get_request(s, row.precedent_id)
-                      if row.precedent_id is not None else None)
-            line = (public_areas.request_line(before) + (f" — {before.rule_cited}"
-                                                         if before.rule_cited else "")
-                    if before else "")
+            before = (
+                public_areas.get_request(s, row.precedent_id)
+                if row.precedent_id is not None
+                else None
+            )
+            line = (
+                public_areas.request_line(before)
+                + (f" — {before.rule_cited}" if before.rule_cited else "")
+                if before
+                else ""
+            )
             return row, line
-        self.run_db(load, write=False, on_done=self._open_decision, group="complaint-open",
-                    hold_keys=True)
+
+        self.run_db(
+            load, write=False, on_done=self._open_decision, group="complaint-open", hold_keys=True
+        )
 
     def _open_decision(self, loaded) -> None:
         row, precedent = loaded
@@ -310,12 +514,21 @@ class ComplaintFlows:
 
         def work(v: DecisionInput):
             return lambda s: public_areas.decide(
-                session=s, actor=actor, clock=clock, request_id=row.id, version=row.version,
-                decision=v.decision, rule_cited=v.rule_cited, help_offered=v.help_offered,
-                note=v.note)
+                session=s,
+                actor=actor,
+                clock=clock,
+                request_id=row.id,
+                version=row.version,
+                decision=v.decision,
+                rule_cited=v.rule_cited,
+                help_offered=v.help_offered,
+                note=v.note,
+            )
 
-        self.app.push_screen(AreaDecisionDialog(work, request=row, precedent=precedent),
-                             lambda done: done is not None and self.saved("public_area"))
+        self.app.push_screen(
+            AreaDecisionDialog(work, request=row, precedent=precedent),
+            lambda done: done is not None and self.saved("public_area"),
+        )
 
     def act_on(self, kind: str, record_id: int) -> None:
         if kind == "public_area":

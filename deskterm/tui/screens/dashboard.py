@@ -29,24 +29,48 @@ REFRESH_SECONDS = 30
 CATEGORY_WIDTH = 26
 
 register(
-    DeskAction("dashboard.refresh", "ctrl+r", "refresh", N_("Refresh"),
-               N_("Count everything again now (it also refreshes by itself)."),
-               area="dashboard"),
-    DeskAction("dashboard.open", "enter", "open", N_("Open"),
-               N_("Open the highlighted record in its area."), area="dashboard"),
-    DeskAction("dashboard.report", "ctrl+o", "shift_report", N_("Shift report"),
-               N_("Read the latest shift's report (supervisors)."), area="dashboard",
-               permission="report.run"),
-    DeskAction("dashboard.close_shift", "ctrl+e", "close_shift", N_("Close shift"),
-               N_("Close the shift an operator left open at this post, with a reason "
-                  "(supervisors)."), area="dashboard", permission="shift.close_other"),
+    DeskAction(
+        "dashboard.refresh",
+        "ctrl+r",
+        "refresh",
+        N_("Refresh"),
+        N_("Count everything again now (it also refreshes by itself)."),
+        area="dashboard",
+    ),
+    DeskAction(
+        "dashboard.open",
+        "enter",
+        "open",
+        N_("Open"),
+        N_("Open the highlighted record in its area."),
+        area="dashboard",
+    ),
+    DeskAction(
+        "dashboard.report",
+        "ctrl+o",
+        "shift_report",
+        N_("Shift report"),
+        N_("Read the latest shift's report (supervisors)."),
+        area="dashboard",
+        permission="report.run",
+    ),
+    DeskAction(
+        "dashboard.close_shift",
+        "ctrl+e",
+        "close_shift",
+        N_("Close shift"),
+        N_("Close the shift an operator left open at this post, with a reason (supervisors)."),
+        area="dashboard",
+        permission="shift.close_other",
+    ),
 )
 
 
 class DashboardScreen(AreaScreen):
     AREA = "dashboard"
-    BINDINGS = bindings("dashboard.open", "dashboard.refresh", "dashboard.report",
-                        "dashboard.close_shift")
+    BINDINGS = bindings(
+        "dashboard.open", "dashboard.refresh", "dashboard.report", "dashboard.close_shift"
+    )
     HELP_TEXT = N_(
         "What needs attention now. Up/Down choose a category on the left; Tab or Enter moves "
         "to its records on the right, most urgent first (red: late, amber: close to the "
@@ -71,7 +95,8 @@ class DashboardScreen(AreaScreen):
                 yield Static(Text(""), id="items-title", classes="section-title")
                 yield RecordList(
                     [Column(_("Ref"), 14), Column(_("What"), 0), Column(_("Time"), 12, "right")],
-                    empty_text=_("Nothing here."), id="items",
+                    empty_text=_("Nothing here."),
+                    id="items",
                 )
 
     def _categories(self) -> list[dashboard.Category]:
@@ -85,8 +110,9 @@ class DashboardScreen(AreaScreen):
             text.append(fit("…", 5, align="right"))
             return text
         style = "bold" if count.total else "dim"
-        text.append(fit(str(count.total) if count.total < 10000 else "9999+", 5, align="right"),
-                    style=style)
+        text.append(
+            fit(str(count.total) if count.total < 10000 else "9999+", 5, align="right"), style=style
+        )
         if count.late:
             late = f"!{count.late}" if count.late < 1000 else "!999"
             text.append(fit(late, 5, align="right"), style="bold red")
@@ -129,8 +155,13 @@ class DashboardScreen(AreaScreen):
         from deskterm.services.shift import duty
 
         post = self.app.settings.post
-        self.run_db(lambda s: duty.on_duty(s, post=post), write=False,
-                    on_done=self._ask_close_reason, group="close-shift", exclusive=True)
+        self.run_db(
+            lambda s: duty.on_duty(s, post=post),
+            write=False,
+            on_done=self._ask_close_reason,
+            group="close-shift",
+            exclusive=True,
+        )
 
     def _ask_close_reason(self, holder) -> None:
         from deskterm.services.shift import duty
@@ -143,29 +174,47 @@ class DashboardScreen(AreaScreen):
         actor = app.actor
 
         def closed(_shift) -> None:
-            self.notify(_("The shift of {name} is closed; the post is free.").format(
-                name=holder.name), markup=False)
+            self.notify(
+                _("The shift of {name} is closed; the post is free.").format(name=holder.name),
+                markup=False,
+            )
             self.records_changed("shift", "logbook")
 
         def work(reason: str):
-            return lambda s: duty.close_abandoned(session=s, actor=actor, clock=app.clock,
-                                                  settings=app.settings,
-                                                  shift_id=holder.shift.id, reason=reason)
+            return lambda s: duty.close_abandoned(
+                session=s,
+                actor=actor,
+                clock=app.clock,
+                settings=app.settings,
+                shift_id=holder.shift.id,
+                reason=reason,
+            )
 
-        app.push_screen(ReasonDialog(
-            _("Close the shift of {name} ({code}) without its handover? Say why.").format(
-                name=holder.name, code=holder.code), label=_("Reason")).save_with(work),
-            lambda shift: closed(shift) if shift is not None else None)
+        app.push_screen(
+            ReasonDialog(
+                _("Close the shift of {name} ({code}) without its handover? Say why.").format(
+                    name=holder.name, code=holder.code
+                ),
+                label=_("Reason"),
+            ).save_with(work),
+            lambda shift: closed(shift) if shift is not None else None,
+        )
 
     def _scope(self) -> dashboard.Scope:
-        return dashboard.Scope(now=self.app.clock.now(), settings=self.app.settings,
-                               actor=self.app.actor)
+        return dashboard.Scope(
+            now=self.app.clock.now(), settings=self.app.settings, actor=self.app.actor
+        )
 
     def refresh_all(self) -> None:
         self._stale = False
         scope = self._scope()
-        self.run_db(lambda s: dashboard.counts(s, scope), write=False,
-                    on_done=self.show_counts, group="dashboard-counts", exclusive=True)
+        self.run_db(
+            lambda s: dashboard.counts(s, scope),
+            write=False,
+            on_done=self.show_counts,
+            group="dashboard-counts",
+            exclusive=True,
+        )
         self.load_items(keep_position=True)
 
     def show_counts(self, counts: dict[str, dashboard.CategoryCount]) -> None:
@@ -218,9 +267,11 @@ class DashboardScreen(AreaScreen):
             return Row((item.kind, item.id), [ref, item.text, fmt.hm(item.at, tz)])
         if item.due_at is None:
             return Row((item.kind, item.id), [ref, item.text, fmt.day_hm(item.at, tz)])
-        return Row((item.kind, item.id),
-                   [ref, item.text, sla_text(item.due_at, now, item.started_at, policy)],
-                   style=row_style(item.due_at, now, item.started_at, policy))
+        return Row(
+            (item.kind, item.id),
+            [ref, item.text, sla_text(item.due_at, now, item.started_at, policy)],
+            style=row_style(item.due_at, now, item.started_at, policy),
+        )
 
     def action_open(self) -> None:
         items = self.query_one("#items", RecordList)

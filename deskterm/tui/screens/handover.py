@@ -24,14 +24,34 @@ from deskterm.tui.widgets.sla import row_style, sla_text
 from deskterm.tui.worker import describe_error, show_error
 
 register(
-    DeskAction("handover.sign", "ctrl+s", "sign", N_("Sign handover"),
-               N_("Sign the handover and end your shift; it cannot be changed afterwards."),
-               priority=True, area="handover", permission="handover.sign"),
-    DeskAction("handover.refresh", "ctrl+r", "collect", N_("Refresh"),
-               N_("Gather the open items again."), priority=True, area="handover"),
-    DeskAction("handover.history", "ctrl+l", "history", N_("Past handovers"),
-               N_("Read the handovers of this post, the refused ones too."), priority=True,
-               area="handover"),
+    DeskAction(
+        "handover.sign",
+        "ctrl+s",
+        "sign",
+        N_("Sign handover"),
+        N_("Sign the handover and end your shift; it cannot be changed afterwards."),
+        priority=True,
+        area="handover",
+        permission="handover.sign",
+    ),
+    DeskAction(
+        "handover.refresh",
+        "ctrl+r",
+        "collect",
+        N_("Refresh"),
+        N_("Gather the open items again."),
+        priority=True,
+        area="handover",
+    ),
+    DeskAction(
+        "handover.history",
+        "ctrl+l",
+        "history",
+        N_("Past handovers"),
+        N_("Read the handovers of this post, the refused ones too."),
+        priority=True,
+        area="handover",
+    ),
 )
 
 
@@ -56,27 +76,41 @@ class HandoverScreen(AreaScreen):
         settings = self.app.settings
         with Vertical(id="handover-body"):
             yield Static(Text(_("Notices for the next shift")), classes="section-title")
-            yield PlainTextArea(id="notices",
-                           placeholder=_("What the next shift must know (Enter starts a new "
-                                         "line; Tab moves on)"))
+            yield PlainTextArea(
+                id="notices",
+                placeholder=_(
+                    "What the next shift must know (Enter starts a new line; Tab moves on)"
+                ),
+            )
             yield Static(Text(_("Physical items (check each count)")), classes="section-title")
             with Grid(id="physical"):
                 for item in settings.physical_items:
-                    yield FormField(physical_item_label(item), name=f"count_{item}",
-                                    # empty until counted: a shift that never counts does
-                                    # not sign "as expected" (the expected is on the line below)
-                                    control=Input(value="", type="integer", compact=True,
-                                                  max_length=6, id=f"count-{item}"),
-                                    label_width=12)
+                    yield FormField(
+                        physical_item_label(item),
+                        name=f"count_{item}",
+                        # empty until counted: a shift that never counts does
+                        # not sign "as expected" (the expected is on the line below)
+                        control=Input(
+                            value="", type="integer", compact=True, max_length=6, id=f"count-{item}"
+                        ),
+                        label_width=12,
+                    )
             # the grid's cells are one line high: a blank count is named here, under it
             yield Static(Text(""), id="count-error")
             # what the records say should be there (blank slips less those issued) and how
             # the count typed differs
             yield Static(Text(""), id="count-expected")
             yield Static(Text(""), id="open-title", classes="section-title")
-            yield RecordList([Column(_("Kind"), 12), Column(_("Ref"), 14),
-                              Column(_("What"), 0), Column(_("Due"), 11, "right")],
-                             empty_text=_("Nothing is open."), id="open-items")
+            yield RecordList(
+                [
+                    Column(_("Kind"), 12),
+                    Column(_("Ref"), 14),
+                    Column(_("What"), 0),
+                    Column(_("Due"), 11, "right"),
+                ],
+                empty_text=_("Nothing is open."),
+                id="open-items",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#notices", TextArea).focus()
@@ -95,10 +129,15 @@ class HandoverScreen(AreaScreen):
         actor = app.actor
         if actor is None:
             return
-        self.run_db(lambda s: handover_service.collect(session=s, actor=actor, clock=app.clock,
-                                                       settings=app.settings),
-                    write=False, on_done=self.show_draft, group="handover-collect",
-                    exclusive=True)
+        self.run_db(
+            lambda s: handover_service.collect(
+                session=s, actor=actor, clock=app.clock, settings=app.settings
+            ),
+            write=False,
+            on_done=self.show_draft,
+            group="handover-collect",
+            exclusive=True,
+        )
 
     def show_draft(self, draft: handover_service.HandoverDraft) -> None:
         self.expected = draft.expected
@@ -107,20 +146,31 @@ class HandoverScreen(AreaScreen):
         policy = self.app.settings.sla
         rows = []
         for item in draft.open_items:
-            due = sla_text(item.due_at, now, item.started_at, policy) if item.kind != "visitor" \
+            due = (
+                sla_text(item.due_at, now, item.started_at, policy)
+                if item.kind != "visitor"
                 else Text("")
-            rows.append(Row((item.kind, item.id),
-                            [handover_service.kind_label(item.kind), item.ref, item.text, due],
-                            style=row_style(item.due_at, now, item.started_at, policy)
-                            if item.kind != "visitor" else ""))
+            )
+            rows.append(
+                Row(
+                    (item.kind, item.id),
+                    [handover_service.kind_label(item.kind), item.ref, item.text, due],
+                    style=row_style(item.due_at, now, item.started_at, policy)
+                    if item.kind != "visitor"
+                    else "",
+                )
+            )
         self.open_count = len(rows)
         self.query_one("#open-title", Static).update(
-            Text(_("Open items handed over ({n})").format(n=len(rows))))
+            Text(_("Open items handed over ({n})").format(n=len(rows)))
+        )
         self.query_one("#open-items", RecordList).set_rows(rows)
 
     def _counts(self) -> dict[str, str]:
-        return {item: self.query_one(f"#count-{item}", Input).value.strip()
-                for item in self.app.settings.physical_items}
+        return {
+            item: self.query_one(f"#count-{item}", Input).value.strip()
+            for item in self.app.settings.physical_items
+        }
 
     def show_count_error(self, sentence: str) -> None:
         line = self.query_one("#count-error", Static)
@@ -143,8 +193,11 @@ class HandoverScreen(AreaScreen):
 
     @on(Input.Changed)
     def count_typed(self, event: Input.Changed) -> None:
-        if ((event.input.id or "").startswith("count-") and event.value.strip()
-                and self._counts() != self.counts_at_refusal):  # changed since the refusal
+        if (
+            (event.input.id or "").startswith("count-")
+            and event.value.strip()
+            and self._counts() != self.counts_at_refusal
+        ):  # changed since the refusal
             self.show_count_error("")
         if (event.input.id or "").startswith("count-") and self.is_mounted:
             self.show_expected()
@@ -169,15 +222,17 @@ class HandoverScreen(AreaScreen):
 
     def action_sign(self) -> None:
         try:  # the service's own check, before the question: blank, range, a shortfall unsaid
-            handover_service.check_counts(self._counts(), self.app.settings,
-                                          expected=self.expected,
-                                          notices=self.query_one("#notices", TextArea).text)
+            handover_service.check_counts(
+                self._counts(),
+                self.app.settings,
+                expected=self.expected,
+                notices=self.query_one("#notices", TextArea).text,
+            )
         except InvalidInput as exc:
             self.refused(exc)
             return
         self.show_count_error("")
-        question = _("Sign the handover now? It cannot be changed afterwards and your shift "
-                     "ends.")
+        question = _("Sign the handover now? It cannot be changed afterwards and your shift ends.")
         detail = _("{n} open items will be handed over.").format(n=self.open_count)
         self.app.push_screen(ConfirmDialog(question, detail), self._confirmed)
 
@@ -190,13 +245,19 @@ class HandoverScreen(AreaScreen):
         counts = self._counts()
 
         def work(session):
-            signed = handover_service.sign(session=session, actor=actor, clock=app.clock,
-                                           settings=app.settings, notices=notices,
-                                           physical_items=counts)
+            signed = handover_service.sign(
+                session=session,
+                actor=actor,
+                clock=app.clock,
+                settings=app.settings,
+                notices=notices,
+                physical_items=counts,
+            )
             return handover_service.load_sheet(session, signed.id)
 
-        self.run_db(work, on_done=self.signed, on_error=self.refused, group="handover-sign",
-                    exclusive=True)
+        self.run_db(
+            work, on_done=self.signed, on_error=self.refused, group="handover-sign", exclusive=True
+        )
 
     def signed(self, sheet: handover_service.HandoverSheet) -> None:
         from deskterm.tui.screens.handover_sheet import SignedSheetScreen
@@ -214,6 +275,9 @@ class HandoverScreen(AreaScreen):
         from deskterm.tui.screens.handover_sheet import HandoverSheetScreen
 
         app = self.app
-        self.run_db(lambda s: handover_service.load_sheet(s, record_id), write=False,
-                    on_done=lambda sheet: app.push_screen(HandoverSheetScreen(sheet)),
-                    group="handover-open")
+        self.run_db(
+            lambda s: handover_service.load_sheet(s, record_id),
+            write=False,
+            on_done=lambda sheet: app.push_screen(HandoverSheetScreen(sheet)),
+            group="handover-open",
+        )

@@ -20,15 +20,30 @@ from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("sheet.save", "ctrl+s", "save", N_("Save text+HTML"),
-               N_("Save the sheet as a text file and an HTML page in the data folder."),
-               priority=True),
-    DeskAction("sheet.print", "ctrl+t", "print", N_("Print"),
-               N_("Send the sheet to the printer (print_command in the settings)."),
-               priority=True),
+    DeskAction(
+        "sheet.save",
+        "ctrl+s",
+        "save",
+        N_("Save text+HTML"),
+        N_("Save the sheet as a text file and an HTML page in the data folder."),
+        priority=True,
+    ),
+    DeskAction(
+        "sheet.print",
+        "ctrl+t",
+        "print",
+        N_("Print"),
+        N_("Send the sheet to the printer (print_command in the settings)."),
+        priority=True,
+    ),
     DeskAction("sheet.close", "escape", "close", N_("Close"), N_("Close the sheet.")),
-    DeskAction("sheet.done", "escape,enter", "close", N_("Done (sign out)"),
-               N_("Your shift is over: sign out so the next operator can sign in.")),
+    DeskAction(
+        "sheet.done",
+        "escape,enter",
+        "close",
+        N_("Done (sign out)"),
+        N_("Your shift is over: sign out so the next operator can sign in."),
+    ),
     DeskAction("history.open", "enter", "open", N_("Open"), N_("Open the highlighted sheet.")),
     DeskAction("history.close", "escape", "close", N_("Close"), N_("Back to the handover.")),
 )
@@ -49,8 +64,10 @@ def sheet_text(sheet: handover_service.HandoverSheet, settings) -> Text:
 
 class HandoverSheetScreen(DeskScreen):
     BINDINGS = bindings("sheet.save", "sheet.print", "sheet.close")
-    HELP_TEXT = N_("The signed handover as it was recorded, with the audit chain's head hash "
-                   "at signing. Ctrl+S saves it as text and HTML; Ctrl+T prints it.")
+    HELP_TEXT = N_(
+        "The signed handover as it was recorded, with the audit chain's head hash "
+        "at signing. Ctrl+S saves it as text and HTML; Ctrl+T prints it."
+    )
     finished_shift = False
 
     def __init__(self, sheet: handover_service.HandoverSheet) -> None:
@@ -59,11 +76,15 @@ class HandoverSheetScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sheet-body"):
-            title = (_("Handover signed: your shift has ended.") if self.finished_shift
-                     else _("Handover sheet"))
+            title = (
+                _("Handover signed: your shift has ended.")
+                if self.finished_shift
+                else _("Handover sheet")
+            )
             yield Static(plain(title), classes="section-title")
-            yield VerticalScroll(Static(sheet_text(self.sheet, self.app.settings),
-                                        id="sheet-content"), id="sheet")
+            yield VerticalScroll(
+                Static(sheet_text(self.sheet, self.app.settings), id="sheet-content"), id="sheet"
+            )
         yield DeskFooter()
 
     def title_text(self) -> str:
@@ -83,19 +104,29 @@ class HandoverSheetScreen(DeskScreen):
 
         def done(paths) -> None:
             text_path, html_path = paths
-            self.notify(_("Saved: {text} and {html}").format(text=text_path, html=html_path),
-                        markup=False, timeout=8)
+            self.notify(
+                _("Saved: {text} and {html}").format(text=text_path, html=html_path),
+                markup=False,
+                timeout=8,
+            )
 
         folder = handover_service.sheet_folder(data_dir() / "handovers", self.app.engine.url)
-        self.run_db(lambda _engine: handover_service.save_sheet(sheet, settings, folder),
-                    write=None, on_done=done, group="sheet-save")
+        self.run_db(
+            lambda _engine: handover_service.save_sheet(sheet, settings, folder),
+            write=None,
+            on_done=done,
+            group="sheet-save",
+        )
 
     def action_print(self) -> None:
         text = handover_service.render_text(self.sheet, self.app.settings)
         settings = self.app.settings
-        self.run_db(lambda _engine: printing.send(text, settings), write=None,
-                    on_done=lambda _r: self.notify(_("Sent to the printer.")),
-                    group="sheet-print")
+        self.run_db(
+            lambda _engine: printing.send(text, settings),
+            write=None,
+            on_done=lambda _r: self.notify(_("Sent to the printer.")),
+            group="sheet-print",
+        )
 
     async def action_close(self) -> None:
         self.dismiss()
@@ -120,11 +151,20 @@ class HandoverHistoryScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sheet-body"):
-            yield Static(Text(_("Past handovers of {post}").format(
-                post=self.app.settings.post)), classes="section-title")
-            yield RecordList([Column(_("Signed"), 11), Column(_("Handed over by"), 0),
-                              Column(_("Status"), 0), Column(_("Open"), 5, "right")],
-                             empty_text=_("No handovers yet."), id="history")
+            yield Static(
+                Text(_("Past handovers of {post}").format(post=self.app.settings.post)),
+                classes="section-title",
+            )
+            yield RecordList(
+                [
+                    Column(_("Signed"), 11),
+                    Column(_("Handed over by"), 0),
+                    Column(_("Status"), 0),
+                    Column(_("Open"), 5, "right"),
+                ],
+                empty_text=_("No handovers yet."),
+                id="history",
+            )
         yield DeskFooter()
 
     def on_mount(self) -> None:
@@ -132,13 +172,21 @@ class HandoverHistoryScreen(DeskScreen):
         tz = self.app.settings.timezone
 
         def source(session, offset, limit):
-            sheets = handover_service.list_handovers(session, post=post, offset=offset,
-                                                     limit=limit)
-            rows = [Row(s.handover.id, [fmt.day_hm(s.handover.signed_at, tz), s.outgoing,
-                                        handover_service.status_label(s.handover.status),
-                                        str(len(s.handover.open_items))],
-                        style="overdue" if s.handover.status == "refused" else "", data=s)
-                    for s in sheets]
+            sheets = handover_service.list_handovers(session, post=post, offset=offset, limit=limit)
+            rows = [
+                Row(
+                    s.handover.id,
+                    [
+                        fmt.day_hm(s.handover.signed_at, tz),
+                        s.outgoing,
+                        handover_service.status_label(s.handover.status),
+                        str(len(s.handover.open_items)),
+                    ],
+                    style="overdue" if s.handover.status == "refused" else "",
+                    data=s,
+                )
+                for s in sheets
+            ]
             return rows, handover_service.count_handovers(session, post=post)
 
         history = self.query_one("#history", RecordList)

@@ -39,58 +39,151 @@ from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.field import focus_selected, in_burst, type_into
 from deskterm.tui.widgets.record_list import RecordList
 
-VIEWS = (("find", N_("Find")), ("messages", N_("Messages")), ("promises", N_("Promises")),
-         ("log", N_("Inquiry log")), ("directory", N_("Directory")))
+VIEWS = (
+    ("find", N_("Find")),
+    ("messages", N_("Messages")),
+    ("promises", N_("Promises")),
+    ("log", N_("Inquiry log")),
+    ("directory", N_("Directory")),
+)
 WATCHED = {"inquiry", "message", "promise"}
-PERSON_KINDS = {HitKind.resident: "resident", HitKind.company: "company",
-                HitKind.staff: "staff"}
+PERSON_KINDS = {HitKind.resident: "resident", HitKind.company: "company", HitKind.staff: "staff"}
 
 register(
-    DeskAction("inquiries.open", "enter", "open", N_("Act"),
-               N_("Ring the person, read out the entry, deliver the message or answer the "
-                  "promise on the highlighted line."), area="inquiries"),
-    DeskAction("inquiries.search", "ctrl+f", "search", N_("Find"),
-               N_("Go to the search box."), area="inquiries"),
-    DeskAction("inquiries.message", "ctrl+n", "new_message", N_("Message"),
-               N_("Take a message (for the highlighted person)."), area="inquiries",
-               permission="messages.take"),
-    DeskAction("inquiries.promise", "ctrl+g", "new_promise", N_("Promise"),
-               N_("Promise a reply by a set time."), area="inquiries",
-               permission="promises.make"),
-    DeskAction("inquiries.reveal", "ctrl+o", "reveal", N_("Number"),
-               N_("Show the highlighted person's number; asks why, audited."),
-               area="inquiries", permission="residents.reveal_phone"),
-    DeskAction("inquiries.channel", "ctrl+b", "channel", N_("Phone/walk-in"),
-               N_("Is the inquirer on the phone or at the desk?"), area="inquiries",
-               show=False),
-    DeskAction("inquiries.log", "ctrl+l", "log", N_("Log"),
-               N_("Log an inquiry answered on the spot or declined politely."),
-               area="inquiries", show=False),
-    DeskAction("inquiries.correct", "ctrl+e", "correct_try", N_("Correct"),
-               N_("In the inquiry log: correct the last contact try of the highlighted "
-                  "inquiry (a wrong outcome, an unintended transferred), with the reason; the "
-                  "try as recorded stays."), area="inquiries", permission="inquiries.contact",
-               show=False),
-    DeskAction("inquiries.view", "ctrl+t", "next_view", N_("Lists"),
-               N_("Find, then messages, promised replies and the inquiry log."),
-               area="inquiries"),
-    DeskAction("inquiries.kind", "ctrl+k", "next_kind", N_("Kind"),
-               N_("In the directory: the next kind (transport, banks, events, past events, "
-                  "useful phones ...)."), area="inquiries"),
-    DeskAction("inquiries.notice", "f11", "notice", N_("Repair notice"),
-               N_("Where and when repairs are reported: show it, print it."),
-               area="inquiries", show=False),
-    DeskAction("inquiries.refresh", "ctrl+r", "refresh", N_("Refresh"),
-               N_("Read the lists again now."), area="inquiries", show=False),
+    DeskAction(
+        "inquiries.open",
+        "enter",
+        "open",
+        N_("Act"),
+        N_(
+            "Ring the person, read out the entry, deliver the message or answer the "
+            "promise on the highlighted line."
+        ),
+        area="inquiries",
+    ),
+    DeskAction(
+        "inquiries.search",
+        "ctrl+f",
+        "search",
+        N_("Find"),
+        N_("Go to the search box."),
+        area="inquiries",
+    ),
+    DeskAction(
+        "inquiries.message",
+        "ctrl+n",
+        "new_message",
+        N_("Message"),
+        N_("Take a message (for the highlighted person)."),
+        area="inquiries",
+        permission="messages.take",
+    ),
+    DeskAction(
+        "inquiries.promise",
+        "ctrl+g",
+        "new_promise",
+        N_("Promise"),
+        N_("Promise a reply by a set time."),
+        area="inquiries",
+        permission="promises.make",
+    ),
+    DeskAction(
+        "inquiries.reveal",
+        "ctrl+o",
+        "reveal",
+        N_("Number"),
+        N_("Show the highlighted person's number; asks why, audited."),
+        area="inquiries",
+        permission="residents.reveal_phone",
+    ),
+    DeskAction(
+        "inquiries.channel",
+        "ctrl+b",
+        "channel",
+        N_("Phone/walk-in"),
+        N_("Is the inquirer on the phone or at the desk?"),
+        area="inquiries",
+        show=False,
+    ),
+    DeskAction(
+        "inquiries.log",
+        "ctrl+l",
+        "log",
+        N_("Log"),
+        N_("Log an inquiry answered on the spot or declined politely."),
+        area="inquiries",
+        show=False,
+    ),
+    DeskAction(
+        "inquiries.correct",
+        "ctrl+e",
+        "correct_try",
+        N_("Correct"),
+        N_(
+            "In the inquiry log: correct the last contact try of the highlighted "
+            "inquiry (a wrong outcome, an unintended transferred), with the reason; the "
+            "try as recorded stays."
+        ),
+        area="inquiries",
+        permission="inquiries.contact",
+        show=False,
+    ),
+    DeskAction(
+        "inquiries.view",
+        "ctrl+t",
+        "next_view",
+        N_("Lists"),
+        N_("Find, then messages, promised replies and the inquiry log."),
+        area="inquiries",
+    ),
+    DeskAction(
+        "inquiries.kind",
+        "ctrl+k",
+        "next_kind",
+        N_("Kind"),
+        N_(
+            "In the directory: the next kind (transport, banks, events, past events, "
+            "useful phones ...)."
+        ),
+        area="inquiries",
+    ),
+    DeskAction(
+        "inquiries.notice",
+        "f11",
+        "notice",
+        N_("Repair notice"),
+        N_("Where and when repairs are reported: show it, print it."),
+        area="inquiries",
+        show=False,
+    ),
+    DeskAction(
+        "inquiries.refresh",
+        "ctrl+r",
+        "refresh",
+        N_("Refresh"),
+        N_("Read the lists again now."),
+        area="inquiries",
+        show=False,
+    ),
 )
 
 
 class InquiriesScreen(AreaScreen):
     AREA = "inquiries"
-    BINDINGS = bindings("inquiries.open", "inquiries.search", "inquiries.message",
-                        "inquiries.promise", "inquiries.reveal", "inquiries.channel",
-                        "inquiries.log", "inquiries.correct", "inquiries.view", "inquiries.kind", "inquiries.notice",
-                        "inquiries.refresh")
+    BINDINGS = bindings(
+        "inquiries.open",
+        "inquiries.search",
+        "inquiries.message",
+        "inquiries.promise",
+        "inquiries.reveal",
+        "inquiries.channel",
+        "inquiries.log",
+        "inquiries.correct",
+        "inquiries.view",
+        "inquiries.kind",
+        "inquiries.notice",
+        "inquiries.refresh",
+    )
     HELP_TEXT = N_(
         "Type a name (张三, 建国), pinyin (zs, zhangsan), a unit as people say it (12-1203, "
         "12栋1203, A座1203, 1203), a company or a place. Down or Enter goes to the results; "
@@ -117,19 +210,42 @@ class InquiriesScreen(AreaScreen):
         yield Static(Text(""), id="views-line")
         with Horizontal(id="find-row"):
             yield Static(Text(""), id="channel-tag")
-            yield Input(placeholder=_("name · pinyin · 12-1203 · company · place"),
-                        compact=True, id="inquiry-search")
+            yield Input(
+                placeholder=_("name · pinyin · 12-1203 · company · place"),
+                compact=True,
+                id="inquiry-search",
+            )
         yield Static(Text(""), id="find-hint")
-        yield RecordList(lists.hit_columns(), id="list-find", classes="inquiry-list",
-                         empty_text=_("Nothing found."))
-        yield RecordList(lists.message_columns(), id="list-messages", classes="inquiry-list",
-                         empty_text=_("No messages."))
-        yield RecordList(lists.promise_columns(), id="list-promises", classes="inquiry-list",
-                         empty_text=_("No promised replies."))
-        yield RecordList(lists.log_columns(), id="list-log", classes="inquiry-list",
-                         empty_text=_("No inquiries logged today."))
-        yield RecordList(lists.directory_columns(), id="list-directory", classes="inquiry-list",
-                         empty_text=_("Nothing of this kind."))
+        yield RecordList(
+            lists.hit_columns(),
+            id="list-find",
+            classes="inquiry-list",
+            empty_text=_("Nothing found."),
+        )
+        yield RecordList(
+            lists.message_columns(),
+            id="list-messages",
+            classes="inquiry-list",
+            empty_text=_("No messages."),
+        )
+        yield RecordList(
+            lists.promise_columns(),
+            id="list-promises",
+            classes="inquiry-list",
+            empty_text=_("No promised replies."),
+        )
+        yield RecordList(
+            lists.log_columns(),
+            id="list-log",
+            classes="inquiry-list",
+            empty_text=_("No inquiries logged today."),
+        )
+        yield RecordList(
+            lists.directory_columns(),
+            id="list-directory",
+            classes="inquiry-list",
+            empty_text=_("Nothing of this kind."),
+        )
         yield DetailPane(id="detail")
 
     def on_mount(self) -> None:
@@ -173,19 +289,23 @@ class InquiriesScreen(AreaScreen):
                 line.append(_("late {n}").format(n=overdue) + " ", style="bold red")
         if self.view == "directory":
             n = self.directory_counts.get(self.directory_kind, 0)
-            line.append(" · " + directory.browse_label(self.directory_kind) + f" {n}",
-                        style="bold")
+            line.append(" · " + directory.browse_label(self.directory_kind) + f" {n}", style="bold")
         self.query_one("#views-line", Static).update(line)
 
     def _draw_channel(self) -> None:
         self.query_one("#channel-tag", Static).update(
-            Text(f"[{_(inquiries.CHANNEL_LABELS[self.channel])}]", style="bold"))
+            Text(f"[{_(inquiries.CHANNEL_LABELS[self.channel])}]", style="bold")
+        )
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "reveal":
             hit = self._hit()
-            return self.view == "find" and hit is not None and hit.kind in lists.PEOPLE \
+            return (
+                self.view == "find"
+                and hit is not None
+                and hit.kind in lists.PEOPLE
                 and bool(hit.phone)
+            )
         if action == "new_message":
             return self.app.may("messages.take")
         if action == "new_promise":
@@ -208,10 +328,13 @@ class InquiriesScreen(AreaScreen):
             self._show_detail()
             return
         app = self.app
-        self.run_db(lambda s: search.search(session=s, actor=app.actor, clock=app.clock,
-                                            text=text),
-                    on_done=self._show_hits, write=False, group="inquiry-search",
-                    exclusive=True)
+        self.run_db(
+            lambda s: search.search(session=s, actor=app.actor, clock=app.clock, text=text),
+            on_done=self._show_hits,
+            write=False,
+            group="inquiry-search",
+            exclusive=True,
+        )
 
     def _show_hits(self, result: SearchResult) -> None:
         if result.text != self._search_box().value:
@@ -228,17 +351,23 @@ class InquiriesScreen(AreaScreen):
         line = Text(no_wrap=True, end="")
         result = self.result
         if result is None:
-            line.append(_("Ctrl+B: phone or walk-in · Ctrl+L: log an answer given on the spot"),
-                        style="dim")
+            line.append(
+                _("Ctrl+B: phone or walk-in · Ctrl+L: log an answer given on the spot"), style="dim"
+            )
         elif result.phone_refused:
-            line.append(_("Phone numbers are not searched: the desk never says whose number "
-                          "it is."), style="bold yellow")
+            line.append(
+                _("Phone numbers are not searched: the desk never says whose number it is."),
+                style="bold yellow",
+            )
         else:
             plan = result.plan
-            how = {Mode.pinyin: _("pinyin"), Mode.name: _("name or place"),
-                   Mode.unit: _("unit {unit}").format(
-                       unit=f"{plan.building}-{plan.number}" if plan.building else plan.number
-                   )}.get(plan.mode, "")
+            how = {
+                Mode.pinyin: _("pinyin"),
+                Mode.name: _("name or place"),
+                Mode.unit: _("unit {unit}").format(
+                    unit=f"{plan.building}-{plan.number}" if plan.building else plan.number
+                ),
+            }.get(plan.mode, "")
             line.append(_("{n} found").format(n=len(result.hits)), style="bold")
             line.append(f" · {how}", style="dim")
             if result.more:
@@ -253,7 +382,8 @@ class InquiriesScreen(AreaScreen):
         hit = self._hit()
         revealed = self.revealed.get(hit.key) if hit else None
         self.query_one("#detail", DetailPane).show(
-            lists.hit_detail(hit, self.app.settings.timezone, revealed))
+            lists.hit_detail(hit, self.app.settings.timezone, revealed)
+        )
 
     def on_key(self, event: events.Key) -> None:
         search_box = self._search_box()
@@ -262,10 +392,15 @@ class InquiriesScreen(AreaScreen):
         if self.focused is search_box and event.key == "down":
             self._list("find").focus()
             event.stop()
-        elif (self.focused is self._list("find") or (self.focused is search_box
-                                                      and in_burst(search_box))) \
-                and event.character and event.character.isprintable() \
-                and not event.character.isspace():
+        elif (
+            (
+                self.focused is self._list("find")
+                or (self.focused is search_box and in_burst(search_box))
+            )
+            and event.character
+            and event.character.isprintable()
+            and not event.character.isspace()
+        ):
             # (a key of a burst sent to the list before the focus moved bubbles up here
             # after it moved: it belongs to the same name)
             # typing on the results is the next name: a new search, every key of it kept
@@ -290,21 +425,34 @@ class InquiriesScreen(AreaScreen):
             work = lambda s: lists.message_rows(messages.list_messages(session=s), tz)  # noqa: E731
         elif name == "promises":
             work = lambda s: lists.promise_rows(  # noqa: E731
-                promises.list_promises(session=s, clock=app.clock, tz=tz), tz)
+                promises.list_promises(session=s, clock=app.clock, tz=tz), tz
+            )
         elif name == "log":
-            work = lambda s: lists.log_rows(inquiries.list_inquiries(  # noqa: E731
-                session=s, since=now - timedelta(days=1), until=now + timedelta(minutes=1),
-                limit=500), tz)
+            work = lambda s: lists.log_rows(  # noqa: E731
+                inquiries.list_inquiries(
+                    session=s,
+                    since=now - timedelta(days=1),
+                    until=now + timedelta(minutes=1),
+                    limit=500,
+                ),
+                tz,
+            )
         elif name == "directory":
             kind = self.directory_kind
 
             def work(s):
                 return directory.browse_counts(session=s, now=now), lists.directory_rows(
-                    directory.browse(session=s, kind=kind, now=now), tz)
+                    directory.browse(session=s, kind=kind, now=now), tz
+                )
         else:
             return
-        self.run_db(work, write=False, on_done=lambda rows: self._loaded(name, rows),
-                    group=f"inquiry-{name}", exclusive=True)
+        self.run_db(
+            work,
+            write=False,
+            on_done=lambda rows: self._loaded(name, rows),
+            group=f"inquiry-{name}",
+            exclusive=True,
+        )
 
     def _loaded(self, name: str, rows) -> None:
         if name == "directory":
@@ -319,13 +467,15 @@ class InquiriesScreen(AreaScreen):
 
         def work(session):
             waiting = len(messages.list_undelivered(session=session))
-            open_ones = promises.list_open_promises(session=session, clock=app.clock,
-                                                    tz=app.settings.timezone)
+            open_ones = promises.list_open_promises(
+                session=session, clock=app.clock, tz=app.settings.timezone
+            )
             late = sum(1 for p in open_ones if p.state is promises.PromiseState.overdue)
             return waiting, len(open_ones), late
 
-        self.run_db(work, write=False, on_done=self._counted, group="inquiry-counts",
-                    exclusive=True)
+        self.run_db(
+            work, write=False, on_done=self._counted, group="inquiry-counts", exclusive=True
+        )
 
     def _counted(self, counts: tuple[int, int, int]) -> None:
         self.counts = counts
@@ -335,8 +485,12 @@ class InquiriesScreen(AreaScreen):
         row = self._list().current
         tz = self.app.settings.timezone
         data = row.data if row is not None else None
-        text = {"messages": lists.message_detail, "promises": lists.promise_detail,
-                "log": lists.log_detail, "directory": lists.directory_detail}[self.view](data, tz)
+        text = {
+            "messages": lists.message_detail,
+            "promises": lists.promise_detail,
+            "log": lists.log_detail,
+            "directory": lists.directory_detail,
+        }[self.view](data, tz)
         self.query_one("#detail", DetailPane).show(text)
 
     @on(RecordList.Highlighted, ".inquiry-list")
@@ -380,19 +534,24 @@ class InquiriesScreen(AreaScreen):
     # -- acting ------------------------------------------------------------------------------
     def act_on_hit(self, hit: Hit) -> None:
         if hit.kind in PERSON_KINDS:
-            self.app.push_screen(ContactDialog(hit, channel=self.channel),
-                                 lambda result: self._after_contact(hit, result))
+            self.app.push_screen(
+                ContactDialog(hit, channel=self.channel),
+                lambda result: self._after_contact(hit, result),
+            )
         elif hit.kind in (HitKind.directory, HitKind.event):
             kind = directory.EVENT if hit.kind is HitKind.event else hit.role
-            self.run_db(lambda s: directory.get_entry(session=s, kind=kind, entry_id=hit.id),
-                        write=False, on_done=self._answer_from, group="inquiry-entry",
-                        exclusive=True)
+            self.run_db(
+                lambda s: directory.get_entry(session=s, kind=kind, entry_id=hit.id),
+                write=False,
+                on_done=self._answer_from,
+                group="inquiry-entry",
+                exclusive=True,
+            )
         else:
             self.app.notify(_("Nobody is on record in this unit."), markup=False)
 
     def _answer_from(self, entry) -> None:
-        self.app.push_screen(AnswerInquiryDialog(entry, channel=self.channel),
-                             self._after_answer)
+        self.app.push_screen(AnswerInquiryDialog(entry, channel=self.channel), self._after_answer)
 
     def _after_contact(self, hit: Hit, result: ContactResult | None) -> None:
         self.saved()
@@ -400,19 +559,33 @@ class InquiriesScreen(AreaScreen):
             return
         if result.next == "message":
             name = f"{hit.place} {hit.name}".strip() if hit.place else hit.name
-            self.app.push_screen(TakeMessageDialog(MessageDraft(
-                for_kind=PERSON_KINDS[hit.kind], for_id=hit.id, for_name=name,
-                from_name=result.inquirer, inquiry_id=result.inquiry_id)),
-                lambda _id: self.saved())
+            self.app.push_screen(
+                TakeMessageDialog(
+                    MessageDraft(
+                        for_kind=PERSON_KINDS[hit.kind],
+                        for_id=hit.id,
+                        for_name=name,
+                        from_name=result.inquirer,
+                        inquiry_id=result.inquiry_id,
+                    )
+                ),
+                lambda _id: self.saved(),
+            )
         else:
-            self._promise(PromiseDraft(question=result.topic, asked_by=result.inquirer,
-                                       inquiry_id=result.inquiry_id))
+            self._promise(
+                PromiseDraft(
+                    question=result.topic, asked_by=result.inquirer, inquiry_id=result.inquiry_id
+                )
+            )
 
     def _after_answer(self, result: AnswerResult | None) -> None:
         self.saved()
         if result is not None and result.next == "promise":
-            self._promise(PromiseDraft(question=result.topic, asked_by=result.inquirer,
-                                       inquiry_id=result.inquiry_id))
+            self._promise(
+                PromiseDraft(
+                    question=result.topic, asked_by=result.inquirer, inquiry_id=result.inquiry_id
+                )
+            )
 
     def _promise(self, draft: PromiseDraft) -> None:
         self.app.push_screen(MakePromiseDialog(draft), lambda _id: self.saved())
@@ -465,15 +638,15 @@ class InquiriesScreen(AreaScreen):
         self._promise(PromiseDraft())
 
     def action_log(self) -> None:
-        self.app.push_screen(AnswerInquiryDialog(None, channel=self.channel),
-                             self._after_answer)
+        self.app.push_screen(AnswerInquiryDialog(None, channel=self.channel), self._after_answer)
 
     def action_correct_try(self) -> None:
         """Ctrl+E on a line of the inquiry log: correct its last contact try."""
         if self.view != "log":
             self.show_view("log")
-            self.notify(_("Choose the inquiry in the log, then press Ctrl+E."), timeout=4,
-                        markup=False)
+            self.notify(
+                _("Choose the inquiry in the log, then press Ctrl+E."), timeout=4, markup=False
+            )
             return
         row = self._list("log").current
         if row is None:
@@ -491,42 +664,64 @@ class InquiriesScreen(AreaScreen):
 
         def opened(draft: CorrectionDraft | None) -> None:
             if draft is None:
-                self.notify(_("No contact try was recorded for this inquiry."), timeout=4,
-                            markup=False)
+                self.notify(
+                    _("No contact try was recorded for this inquiry."), timeout=4, markup=False
+                )
                 return
 
             def work(c: Correction):
                 return lambda s: inquiries.correct_attempt(
-                    session=s, actor=app.actor, clock=app.clock, attempt_id=c.attempt_id,
-                    outcome=c.outcome, reason=c.reason, settings=app.settings)
+                    session=s,
+                    actor=app.actor,
+                    clock=app.clock,
+                    attempt_id=c.attempt_id,
+                    outcome=c.outcome,
+                    reason=c.reason,
+                    settings=app.settings,
+                )
 
-            app.push_screen(CorrectContactDialog(draft, app.settings.timezone).save_with(work),
-                            corrected)
+            app.push_screen(
+                CorrectContactDialog(draft, app.settings.timezone).save_with(work), corrected
+            )
 
         def corrected(status) -> None:
             if status is None:
                 return
-            self.notify(_("Corrected; the try as recorded stays in the log. {next}").format(
-                next=status.sentence), timeout=6, markup=False)
+            self.notify(
+                _("Corrected; the try as recorded stays in the log. {next}").format(
+                    next=status.sentence
+                ),
+                timeout=6,
+                markup=False,
+            )
             self.records_changed("inquiry")
             self.saved()
 
-        self.run_db(last_try, write=False, group="inquiry-open", exclusive=True,
-                    on_done=opened)
+        self.run_db(last_try, write=False, group="inquiry-open", exclusive=True, on_done=opened)
 
     def action_reveal(self) -> None:
         hit = self._hit()
         if hit is None or hit.kind not in lists.PEOPLE or not hit.phone:
             return
         question = _("Why is the number of {name} needed? The audit keeps who and why.").format(
-            name=hit.name)
+            name=hit.name
+        )
         app = self.app
         self.app.push_screen(
             ReasonDialog(question, label=_("Why"), max_length=200).save_with(
-                lambda reason: lambda s: residents.reveal_phone(
-                    session=s, actor=app.actor, clock=app.clock, kind=hit.kind.value,
-                    person_id=hit.id, reason=reason)),
-            lambda phone: self._revealed(hit, phone) if phone else None)
+                lambda reason: (
+                    lambda s: residents.reveal_phone(
+                        session=s,
+                        actor=app.actor,
+                        clock=app.clock,
+                        kind=hit.kind.value,
+                        person_id=hit.id,
+                        reason=reason,
+                    )
+                )
+            ),
+            lambda phone: self._revealed(hit, phone) if phone else None,
+        )
 
     def _revealed(self, hit: Hit, phone: str) -> None:
         self.revealed[hit.key] = phone
@@ -538,16 +733,31 @@ class InquiriesScreen(AreaScreen):
         tz = app.settings.timezone
         if kind == "message":
             self.show_view("messages")
-            self.run_db(lambda s: messages.get_message(session=s, message_id=record_id),
-                        write=False, group="inquiry-open", exclusive=True,
-                        on_done=lambda m: None if m.delivered else self.app.push_screen(
-                            DeliverMessageDialog(m), lambda _ok: self.saved()))
+            self.run_db(
+                lambda s: messages.get_message(session=s, message_id=record_id),
+                write=False,
+                group="inquiry-open",
+                exclusive=True,
+                on_done=lambda m: (
+                    None
+                    if m.delivered
+                    else self.app.push_screen(DeliverMessageDialog(m), lambda _ok: self.saved())
+                ),
+            )
         elif kind == "promise":
             self.show_view("promises")
-            self.run_db(lambda s: promises.get_promise(session=s, clock=app.clock, tz=tz,
-                                                       promise_id=record_id),
-                        write=False, group="inquiry-open", exclusive=True,
-                        on_done=lambda p: None if p.answered_at else self.app.push_screen(
-                            AnswerPromiseDialog(p), lambda _ok: self.saved()))
+            self.run_db(
+                lambda s: promises.get_promise(
+                    session=s, clock=app.clock, tz=tz, promise_id=record_id
+                ),
+                write=False,
+                group="inquiry-open",
+                exclusive=True,
+                on_done=lambda p: (
+                    None
+                    if p.answered_at
+                    else self.app.push_screen(AnswerPromiseDialog(p), lambda _ok: self.saved())
+                ),
+            )
         elif kind == "inquiry":
             self.show_view("log")

@@ -16,26 +16,41 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("lock.unlock", "ctrl+s", "unlock", N_("Unlock"),
-               N_("Type your password to go back to work."), priority=True),
-    DeskAction("lock.sign_out", "f10", "app.sign_out", N_("Sign out"),
-               N_("Leave the desk without closing the shift (another operator can sign in)."),
-               priority=True),
+    DeskAction(
+        "lock.unlock",
+        "ctrl+s",
+        "unlock",
+        N_("Unlock"),
+        N_("Type your password to go back to work."),
+        priority=True,
+    ),
+    DeskAction(
+        "lock.sign_out",
+        "f10",
+        "app.sign_out",
+        N_("Sign out"),
+        N_("Leave the desk without closing the shift (another operator can sign in)."),
+        priority=True,
+    ),
 )
 
 
 class LockScreen(DeskScreen):
     BINDINGS = bindings("lock.unlock", "lock.sign_out")
-    HELP_TEXT = N_("The desk locked itself after a while without a key. Your password opens "
-                   "it where you left off; F10 signs out so that someone else can sign in.")
+    HELP_TEXT = N_(
+        "The desk locked itself after a while without a key. Your password opens "
+        "it where you left off; F10 signs out so that someone else can sign in."
+    )
 
     def compose(self) -> ComposeResult:
         actor = self.app.actor
         who = f"{actor.name} ({actor.code})" if actor else ""
         with Middle(), Center(), Vertical(id="lock-box"):
             yield Static(plain(_("Locked")), id="lock-title")
-            yield Static(plain(_("{who} is signed in. Type the password to continue.").format(
-                who=who)), id="lock-who")
+            yield Static(
+                plain(_("{who} is signed in. Type the password to continue.").format(who=who)),
+                id="lock-who",
+            )
             yield FormField(_("Password"), name="password", password=True, max_length=256)
         yield DeskFooter()
 
@@ -59,11 +74,18 @@ class LockScreen(DeskScreen):
         code = app.actor.code
 
         def work(engine):
-            return users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
-                                 code=code, password=password)
+            return users.sign_in(
+                engine=engine, clock=app.clock, settings=app.settings, code=code, password=password
+            )
 
-        self.run_db(work, write=None, on_done=self.unlocked, on_error=self.failed,
-                    group="unlock", exclusive=True)
+        self.run_db(
+            work,
+            write=None,
+            on_done=self.unlocked,
+            on_error=self.failed,
+            group="unlock",
+            exclusive=True,
+        )
 
     def unlocked(self, _user) -> None:
         self.app.unlocked()
@@ -74,5 +96,6 @@ class LockScreen(DeskScreen):
 
         field = self.query_one(FormField)
         field.value = ""
-        field.show_refusal(_("Wrong password.") if isinstance(exc, AuthFailed)
-                           else describe_error(exc))
+        field.show_refusal(
+            _("Wrong password.") if isinstance(exc, AuthFailed) else describe_error(exc)
+        )

@@ -26,17 +26,43 @@ from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("logbook.new", "ctrl+n", "new_entry", N_("New entry"),
-               N_("Write what happened, what was done and who was told."),
-               priority=True, area="logbook", permission="logbook.add"),
-    DeskAction("logbook.correct", "ctrl+r", "correct_entry", N_("Correct"),
-               N_("Write a correction of the highlighted entry; the old one stays."),
-               priority=True, area="logbook", permission="logbook.add"),
-    DeskAction("logbook.search", "ctrl+f", "search", N_("Search"),
-               N_("Search the logbook by text, category and day."), priority=True,
-               area="logbook"),
-    DeskAction("logbook.list", "escape", "to_list", N_("List"),
-               N_("Back to the list of entries."), show=False),
+    DeskAction(
+        "logbook.new",
+        "ctrl+n",
+        "new_entry",
+        N_("New entry"),
+        N_("Write what happened, what was done and who was told."),
+        priority=True,
+        area="logbook",
+        permission="logbook.add",
+    ),
+    DeskAction(
+        "logbook.correct",
+        "ctrl+r",
+        "correct_entry",
+        N_("Correct"),
+        N_("Write a correction of the highlighted entry; the old one stays."),
+        priority=True,
+        area="logbook",
+        permission="logbook.add",
+    ),
+    DeskAction(
+        "logbook.search",
+        "ctrl+f",
+        "search",
+        N_("Search"),
+        N_("Search the logbook by text, category and day."),
+        priority=True,
+        area="logbook",
+    ),
+    DeskAction(
+        "logbook.list",
+        "escape",
+        "to_list",
+        N_("List"),
+        N_("Back to the list of entries."),
+        show=False,
+    ),
 )
 
 ALL = "all"
@@ -63,16 +89,28 @@ class LogbookScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="logbook-body"):
             with Horizontal(id="logbook-search"):
-                yield Input(placeholder=_("search words"), compact=True, id="search-text",
-                            max_length=100)
-                yield DeskSelect([(_("All categories"), ALL)] + [
-                    (logbook.category_label(c), c.value) for c in LogCategory],
-                    value=ALL, allow_blank=False, compact=True, id="search-category")
+                yield Input(
+                    placeholder=_("search words"), compact=True, id="search-text", max_length=100
+                )
+                yield DeskSelect(
+                    [(_("All categories"), ALL)]
+                    + [(logbook.category_label(c), c.value) for c in LogCategory],
+                    value=ALL,
+                    allow_blank=False,
+                    compact=True,
+                    id="search-category",
+                )
                 yield Input(placeholder=_("day"), compact=True, id="search-day", max_length=10)
             yield RecordList(
-                [Column(_("Time"), 11), Column(_("Category"), 9), Column(_("Location"), 10),
-                 Column(_("What happened"), 0), Column(_("By"), 6)],
-                empty_text=_("No entries."), id="entries",
+                [
+                    Column(_("Time"), 11),
+                    Column(_("Category"), 9),
+                    Column(_("Location"), 10),
+                    Column(_("What happened"), 0),
+                    Column(_("By"), 6),
+                ],
+                empty_text=_("No entries."),
+                id="entries",
             )
             yield DetailPane(id="entry-detail")
 
@@ -100,10 +138,18 @@ class LogbookScreen(AreaScreen):
             what = _("[corrects {n}] {what}").format(n=entry.corrects_id, what=what)
         if row.corrected_by:
             what = _("[corrected by {n}] {what}").format(n=row.corrected_by, what=what)
-        return Row(entry.id, [fmt.day_hm(entry.occurred_at, tz),
-                              logbook.category_label(entry.category), entry.location, what,
-                              row.author],
-                   style="muted" if row.corrected_by else "", data=row)
+        return Row(
+            entry.id,
+            [
+                fmt.day_hm(entry.occurred_at, tz),
+                logbook.category_label(entry.category),
+                entry.location,
+                what,
+                row.author,
+            ],
+            style="muted" if row.corrected_by else "",
+            data=row,
+        )
 
     # -- the detail of the highlighted entry ---------------------------------------------
     @on(RecordList.Highlighted, "#entries")
@@ -115,11 +161,18 @@ class LogbookScreen(AreaScreen):
         tz = self.app.settings.timezone
         text = Text(no_wrap=False, end="")
         text.append(f"#{entry.id} ", style="bold")
-        text.append_text(plain(_("{when} · {category} · {place} · by {who} (written {at})")
-                               .format(when=fmt.day_hm(entry.occurred_at, tz),
-                                       category=logbook.category_label(entry.category),
-                                       place=entry.location or "-", who=row.author,
-                                       at=fmt.hm(entry.recorded_at, tz)), one_line=True))
+        text.append_text(
+            plain(
+                _("{when} · {category} · {place} · by {who} (written {at})").format(
+                    when=fmt.day_hm(entry.occurred_at, tz),
+                    category=logbook.category_label(entry.category),
+                    place=entry.location or "-",
+                    who=row.author,
+                    at=fmt.hm(entry.recorded_at, tz),
+                ),
+                one_line=True,
+            )
+        )
         text.append("\n" + _("What happened") + ": ", style="bold")
         text.append_text(plain(entry.what))
         if entry.action_taken:
@@ -129,8 +182,9 @@ class LogbookScreen(AreaScreen):
             text.append("\n" + _("Who was told") + ": ", style="bold")
             text.append_text(plain(entry.notified, one_line=True))
         if row.corrected_by:
-            text.append("\n" + _("Corrected by entry {n}.").format(n=row.corrected_by),
-                        style="italic")
+            text.append(
+                "\n" + _("Corrected by entry {n}.").format(n=row.corrected_by), style="italic"
+            )
         self.query_one("#entry-detail", DetailPane).show(text)
 
     # -- search ----------------------------------------------------------------------------
@@ -157,8 +211,9 @@ class LogbookScreen(AreaScreen):
     @on(Select.Changed, "#search-category")
     def category_changed(self, event: Select.Changed) -> None:
         value = event.value
-        self.query_state = replace(self.query_state,
-                                   category=None if value in (ALL, Select.NULL) else value)
+        self.query_state = replace(
+            self.query_state, category=None if value in (ALL, Select.NULL) else value
+        )
         self.reload()
 
     @on(Input.Submitted)
@@ -172,8 +227,9 @@ class LogbookScreen(AreaScreen):
         actor = app.actor
 
         def save(entry_in):
-            return lambda s: logbook.add_entry(session=s, actor=actor, clock=app.clock,
-                                               entry_in=entry_in)
+            return lambda s: logbook.add_entry(
+                session=s, actor=actor, clock=app.clock, entry_in=entry_in
+            )
 
         return save
 
@@ -185,8 +241,9 @@ class LogbookScreen(AreaScreen):
         if row is None:
             self.app.bell()
             return
-        self.app.push_screen(LogbookEntryDialog(self._saver(), corrects=row.data.entry),
-                             self.entry_saved)
+        self.app.push_screen(
+            LogbookEntryDialog(self._saver(), corrects=row.data.entry), self.entry_saved
+        )
 
     def entry_saved(self, entry) -> None:
         if entry is None:

@@ -25,37 +25,98 @@ from deskterm.tui.screens.repairs_flows import RepairFlows
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList
 
-VIEWS = (("board", N_("Deadlines")), ("callbacks", N_("Callbacks")),
-         ("reviews", N_("Fee reviews")), ("all", N_("All orders")))
+VIEWS = (
+    ("board", N_("Deadlines")),
+    ("callbacks", N_("Callbacks")),
+    ("reviews", N_("Fee reviews")),
+    ("all", N_("All orders")),
+)
 WATCHED = {"repair", "callback", "complaint"}
 DB_REFRESH_SECONDS = 30
 
 register(
-    DeskAction("repairs.new", "ctrl+n", "new", N_("New"),
-               N_("Take a repair request: household or public facility."),
-               area="repairs", permission="repairs.intake"),
-    DeskAction("repairs.next", "enter", "next_step", N_("Next step"),
-               N_("Do the highlighted order's next step: dispatch, on site, work done, "
-                  "callback, close; record a callback; review a fee."), area="repairs"),
-    DeskAction("repairs.actions", "ctrl+g", "actions", N_("Actions"),
-               N_("Every step that applies to the highlighted order: fees, hold, cancel, "
-                  "corrections, printing."), area="repairs"),
-    DeskAction("repairs.print", "ctrl+o", "print_order", N_("Print"),
-               N_("Print or save the household work order or engineering notice."),
-               area="repairs"),
-    DeskAction("repairs.view", "ctrl+t", "next_view", N_("Next list"),
-               N_("Deadline board, repair callbacks, fee reviews, all orders."),
-               area="repairs"),
-    DeskAction("repairs.search", "ctrl+f", "search", N_("Search"),
-               N_("Find orders by number, unit, place, name or words."), area="repairs"),
-    DeskAction("repairs.refresh", "ctrl+r", "refresh", N_("Refresh"),
-               N_("Read the lists again now."), area="repairs", show=False),
-    DeskAction("repairs.engineers", "ctrl+l", "engineers", N_("Engineers"),
-               N_("The engineers the desk dispatches to: who is on duty; a supervisor adds "
-                  "one."), area="repairs", permission="engineers.duty"),
-    DeskAction("repairs.categories", "ctrl+b", "categories", N_("Categories"),
-               N_("Add, rename, reclassify or retire repair categories (admin)."),
-               area="repairs", permission="repairs.categories"),
+    DeskAction(
+        "repairs.new",
+        "ctrl+n",
+        "new",
+        N_("New"),
+        N_("Take a repair request: household or public facility."),
+        area="repairs",
+        permission="repairs.intake",
+    ),
+    DeskAction(
+        "repairs.next",
+        "enter",
+        "next_step",
+        N_("Next step"),
+        N_(
+            "Do the highlighted order's next step: dispatch, on site, work done, "
+            "callback, close; record a callback; review a fee."
+        ),
+        area="repairs",
+    ),
+    DeskAction(
+        "repairs.actions",
+        "ctrl+g",
+        "actions",
+        N_("Actions"),
+        N_(
+            "Every step that applies to the highlighted order: fees, hold, cancel, "
+            "corrections, printing."
+        ),
+        area="repairs",
+    ),
+    DeskAction(
+        "repairs.print",
+        "ctrl+o",
+        "print_order",
+        N_("Print"),
+        N_("Print or save the household work order or engineering notice."),
+        area="repairs",
+    ),
+    DeskAction(
+        "repairs.view",
+        "ctrl+t",
+        "next_view",
+        N_("Next list"),
+        N_("Deadline board, repair callbacks, fee reviews, all orders."),
+        area="repairs",
+    ),
+    DeskAction(
+        "repairs.search",
+        "ctrl+f",
+        "search",
+        N_("Search"),
+        N_("Find orders by number, unit, place, name or words."),
+        area="repairs",
+    ),
+    DeskAction(
+        "repairs.refresh",
+        "ctrl+r",
+        "refresh",
+        N_("Refresh"),
+        N_("Read the lists again now."),
+        area="repairs",
+        show=False,
+    ),
+    DeskAction(
+        "repairs.engineers",
+        "ctrl+l",
+        "engineers",
+        N_("Engineers"),
+        N_("The engineers the desk dispatches to: who is on duty; a supervisor adds one."),
+        area="repairs",
+        permission="engineers.duty",
+    ),
+    DeskAction(
+        "repairs.categories",
+        "ctrl+b",
+        "categories",
+        N_("Categories"),
+        N_("Add, rename, reclassify or retire repair categories (admin)."),
+        area="repairs",
+        permission="repairs.categories",
+    ),
 )
 
 
@@ -77,9 +138,17 @@ def overdue_at_top(board: list[repairs.BoardRow], now) -> int:
 
 class RepairsScreen(RepairFlows, AreaScreen):
     AREA = "repairs"
-    BINDINGS = bindings("repairs.new", "repairs.next", "repairs.actions", "repairs.print",
-                        "repairs.view", "repairs.search", "repairs.refresh",
-                        "repairs.engineers", "repairs.categories")
+    BINDINGS = bindings(
+        "repairs.new",
+        "repairs.next",
+        "repairs.actions",
+        "repairs.print",
+        "repairs.view",
+        "repairs.search",
+        "repairs.refresh",
+        "repairs.engineers",
+        "repairs.categories",
+    )
     HELP_TEXT = N_(
         "The repair desk. The deadline board lists open orders, soonest deadline first: ⚑ "
         "the urgent on-site limit (2 h), else the repair limit (urgent 24 h, general 72 h); "
@@ -113,12 +182,14 @@ class RepairsScreen(RepairFlows, AreaScreen):
             search.display = self.view == "all"
             yield search
         for name, columns, empty in (
-                ("board", views.board_columns(), _("No open repair orders.")),
-                ("callbacks", views.callback_columns(), _("No repair callback is due.")),
-                ("reviews", views.review_columns(), _("No fee waits for review.")),
-                ("all", views.all_columns(), _("No orders found."))):
-            listing = RepairList(columns, empty_text=empty, id=f"list-{name}",
-                                 classes="repairs-list")
+            ("board", views.board_columns(), _("No open repair orders.")),
+            ("callbacks", views.callback_columns(), _("No repair callback is due.")),
+            ("reviews", views.review_columns(), _("No fee waits for review.")),
+            ("all", views.all_columns(), _("No orders found.")),
+        ):
+            listing = RepairList(
+                columns, empty_text=empty, id=f"list-{name}", classes="repairs-list"
+            )
             listing.display = name == self.view
             yield listing
         with VerticalScroll(id="repairs-detail-pane", can_focus=False):
@@ -145,16 +216,21 @@ class RepairsScreen(RepairFlows, AreaScreen):
 
     def _draw_views_line(self) -> None:
         line = Text(no_wrap=True, end="")
-        counts = {"board": len(self.board), "callbacks": self.counts["callbacks"],
-                  "reviews": self.counts["reviews"]}
+        counts = {
+            "board": len(self.board),
+            "callbacks": self.counts["callbacks"],
+            "reviews": self.counts["reviews"],
+        }
         for name, text in VIEWS:
             piece = f" {_(text)}"
             if name in counts:
                 piece += f" {counts[name]}"
             line.append(piece, style="bold reverse" if name == self.view else "bold")
             if name == "board" and self.counts["overdue"]:
-                line.append(" " + _("{n} overdue").format(n=self.counts["overdue"]),
-                            style="bold white on red")
+                line.append(
+                    " " + _("{n} overdue").format(n=self.counts["overdue"]),
+                    style="bold white on red",
+                )
             line.append(" ")
         self.query_one("#repairs-views", Static).update(line, layout=False)  # one line, always
 
@@ -184,8 +260,12 @@ class RepairsScreen(RepairFlows, AreaScreen):
     # -- data --------------------------------------------------------------------------------
     def load(self) -> None:
         """Read the list in view and the counts on the top line (one read worker)."""
-        now, settings, view, text = (self.app.clock.now(), self.app.settings, self.view,
-                                     self.search_text)
+        now, settings, view, text = (
+            self.app.clock.now(),
+            self.app.settings,
+            self.view,
+            self.search_text,
+        )
 
         def read(session):
             board = repairs.list_board(session=session, now=now, settings=settings)
@@ -203,8 +283,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
                 rows = repairs.list_orders(session=session, text=text)
             return view, board, counts, rows
 
-        self.run_db(read, write=False, on_done=self._loaded, group="repairs-load",
-                    exclusive=True)
+        self.run_db(read, write=False, on_done=self._loaded, group="repairs-load", exclusive=True)
 
     def _loaded(self, result) -> None:
         view, board, counts, rows = result
@@ -218,8 +297,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
         elif view == "callbacks":
             self._list().set_rows([views.callback_row(r, now, settings) for r in rows])
         elif view == "reviews":
-            self._list().set_rows([views.review_row(line, order, settings)
-                                   for line, order in rows])
+            self._list().set_rows([views.review_row(line, order, settings) for line, order in rows])
         else:
             self._list().set_rows([views.all_row(o, label, now, settings) for o, label in rows])
         self._move_to_focus_id()
@@ -312,10 +390,16 @@ class RepairsScreen(RepairFlows, AreaScreen):
         order_id = self.detail_id
         if order_id is None:
             return
-        self.run_db(lambda s: (repairs.get_order_detail(session=s, order_id=order_id),
-                               complaint_links.complaints_of_repair(s, order_id)),
-                    write=False, on_done=self._detail_loaded, group="repairs-detail",
-                    exclusive=True)
+        self.run_db(
+            lambda s: (
+                repairs.get_order_detail(session=s, order_id=order_id),
+                complaint_links.complaints_of_repair(s, order_id),
+            ),
+            write=False,
+            on_done=self._detail_loaded,
+            group="repairs-detail",
+            exclusive=True,
+        )
 
     def _detail_loaded(self, loaded) -> None:
         detail, complaints = loaded
@@ -328,8 +412,13 @@ class RepairsScreen(RepairFlows, AreaScreen):
     def _draw_detail(self) -> None:
         text = views.detail_text(self.detail, self.app.clock.now(), self.app.settings)
         if self.detail is not None and self.linked_complaints:  # case 1: each shows the other
-            text.append("\n" + _("Complaints: {numbers}").format(numbers=", ".join(
-                c.number for c in self.linked_complaints)), style="bold")
+            text.append(
+                "\n"
+                + _("Complaints: {numbers}").format(
+                    numbers=", ".join(c.number for c in self.linked_complaints)
+                ),
+                style="bold",
+            )
         lines = len(text.plain.splitlines()) if text.plain else 0
         # Each second's countdown keeps the lines: repaint, lay out only when their count moves.
         self.query_one("#repairs-detail", DetailPane).show(text, layout=lines != self._detail_lines)

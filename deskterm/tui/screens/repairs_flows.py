@@ -46,14 +46,21 @@ class RepairFlows(RepairMoneyFlows):
         if order_id is None:
             self.app.bell()
             return
-        self.run_db(lambda s: repairs.get_order_detail(session=s, order_id=order_id),
-                    write=False, on_done=lambda d: d is not None and then(d),
-                    group="repairs-open", hold_keys=True, exclusive=True)
+        self.run_db(
+            lambda s: repairs.get_order_detail(session=s, order_id=order_id),
+            write=False,
+            on_done=lambda d: d is not None and then(d),
+            group="repairs-open",
+            hold_keys=True,
+            exclusive=True,
+        )
 
     def _about(self, detail) -> str:
         o = detail.order
-        return (f"{o.number} · {detail.place} · {o.reporter_name} · "
-                f"{status_label(o.status)} · {o.description}")
+        return (
+            f"{o.number} · {detail.place} · {o.reporter_name} · "
+            f"{status_label(o.status)} · {o.description}"
+        )
 
     def _seen_version(self, detail) -> int:
         """The version this desk saw when it highlighted the order (board row or detail)."""
@@ -66,8 +73,14 @@ class RepairFlows(RepairMoneyFlows):
 
     # -- intake ------------------------------------------------------------------------------
     def action_new(self) -> None:
-        self.run_db(lambda s: IntakeContext(repairs.list_categories(session=s)), write=False,
-                    on_done=self._open_intake, group="repairs-open", hold_keys=True, exclusive=True)
+        self.run_db(
+            lambda s: IntakeContext(repairs.list_categories(session=s)),
+            write=False,
+            on_done=self._open_intake,
+            group="repairs-open",
+            hold_keys=True,
+            exclusive=True,
+        )
 
     def _open_intake(self, context: IntakeContext) -> None:
         actor, clock, settings = self._ctx()
@@ -75,7 +88,8 @@ class RepairFlows(RepairMoneyFlows):
         def work(values: dict):
             data = RepairOrderCreate.model_construct(**values)
             return lambda s: repairs.create_repair_order(
-                session=s, actor=actor, clock=clock, settings=settings, order_in=data)
+                session=s, actor=actor, clock=clock, settings=settings, order_in=data
+            )
 
         def saved(order: RepairOrder | None) -> None:
             if order is None:
@@ -94,15 +108,18 @@ class RepairFlows(RepairMoneyFlows):
         tz = self.app.settings.timezone
         summary = Text()
         if just_saved:
-            summary.append(_("Saved as {number}.").format(number=order.number) + "\n",
-                           style="bold")
-        summary.append(_("Class: {cls}").format(cls=class_label(order.repair_class)) + "\n",
-                       style="bold red" if order.repair_class == "urgent" else "")
+            summary.append(_("Saved as {number}.").format(number=order.number) + "\n", style="bold")
+        summary.append(
+            _("Class: {cls}").format(cls=class_label(order.repair_class)) + "\n",
+            style="bold red" if order.repair_class == "urgent" else "",
+        )
         if order.onsite_due_at is not None:
-            summary.append(_("On site by {t}").format(t=fmt.full(order.onsite_due_at, tz)) + "\n",
-                           style="bold")
-        summary.append(_("Repaired by {t}").format(t=fmt.full(order.fix_due_at, tz)) + "\n",
-                       style="bold")
+            summary.append(
+                _("On site by {t}").format(t=fmt.full(order.onsite_due_at, tz)) + "\n", style="bold"
+            )
+        summary.append(
+            _("Repaired by {t}").format(t=fmt.full(order.fix_due_at, tz)) + "\n", style="bold"
+        )
         if order.warranty_of_id:
             summary.append(_("Warranty work: charged nothing.") + "\n")
         summary.append(_("Pass it to engineering now: P print, H or T save."))
@@ -112,9 +129,12 @@ class RepairFlows(RepairMoneyFlows):
             if answer is not None:
                 self._print(order.id, *answer)
 
-        self.app.push_screen(RepairPrintDialog(title, summary,
-                                               may_show_phone=self.app.may("residents.reveal_phone")),
-                             chosen)
+        self.app.push_screen(
+            RepairPrintDialog(
+                title, summary, may_show_phone=self.app.may("residents.reveal_phone")
+            ),
+            chosen,
+        )
 
     def _print(self, order_id: int, how: str, phone_reason: str | None) -> None:
         from deskterm.db import run_write
@@ -123,17 +143,31 @@ class RepairFlows(RepairMoneyFlows):
         fmt_ = "html" if how == "html" else "text"
 
         def work(engine):
-            name, text = run_write(engine, lambda s: repair_print.render_order(
-                session=s, actor=actor, clock=clock, settings=settings, order_id=order_id,
-                fmt=fmt_, include_phone=phone_reason is not None, reason=phone_reason))
+            name, text = run_write(
+                engine,
+                lambda s: repair_print.render_order(
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    settings=settings,
+                    order_id=order_id,
+                    fmt=fmt_,
+                    include_phone=phone_reason is not None,
+                    reason=phone_reason,
+                ),
+            )
             if how == "print":  # outside the transaction: no retry may print twice
                 printing.send(text, settings)
                 return _("Sent to the printer.")
             path = repair_print.save_document(name, text)
             return _("Saved to {path}").format(path=path)
 
-        self.run_db(work, write=None, group="repairs-print",
-                    on_done=lambda msg: self.app.notify(msg, markup=False))
+        self.run_db(
+            work,
+            write=None,
+            group="repairs-print",
+            on_done=lambda msg: self.app.notify(msg, markup=False),
+        )
 
     # -- the next step and the menu ------------------------------------------------------------
     def action_next_step(self) -> None:
@@ -152,27 +186,46 @@ class RepairFlows(RepairMoneyFlows):
     def _next_for(self, detail) -> None:
         o = detail.order
         step = {
-            "reported": "dispatch", "dispatched": "arrive", "on_site": "repair",
-            "on_hold": "resume", "repaired": "callback", "accepted": "callback",
+            "reported": "dispatch",
+            "dispatched": "arrive",
+            "on_site": "repair",
+            "on_hold": "resume",
+            "repaired": "callback",
+            "accepted": "callback",
             "called_back": "close",
         }.get(str(o.status))
-        if step == "repair" and repairs.needs_quotation(o, self.app.settings) \
-                and o.quote_accepted_at is None:  # D-34: a long job is quoted first
+        if (
+            step == "repair"
+            and repairs.needs_quotation(o, self.app.settings)
+            and o.quote_accepted_at is None
+        ):  # D-34: a long job is quoted first
             step = "quote" if o.quote_fen is None else "quote_accept"
         elif step == "repair":
             if detail.fee.pending_lines:
-                self.app.notify(_("A fee off the schedule waits for the supervisor's review; "
-                                  "work goes on once it is reviewed."), markup=False,
-                                severity="warning")
+                self.app.notify(
+                    _(
+                        "A fee off the schedule waits for the supervisor's review; "
+                        "work goes on once it is reviewed."
+                    ),
+                    markup=False,
+                    severity="warning",
+                )
                 return
-            if (o.scope == "household" and detail.fee.total_fen > 0
-                    and o.fee_accepted_fen != detail.fee.total_fen):
+            if (
+                o.scope == "household"
+                and detail.fee.total_fen > 0
+                and o.fee_accepted_fen != detail.fee.total_fen
+            ):
                 step = "fee_accept"
         if step == "callback" and not any(cb.done_at is None for cb in detail.callbacks):
             step = "accept" if o.status == "repaired" else "close"
         if step is None:
-            self.app.notify(_("Order {number} is {status}: nothing more to do.").format(
-                number=o.number, status=status_label(o.status)), markup=False)
+            self.app.notify(
+                _("Order {number} is {status}: nothing more to do.").format(
+                    number=o.number, status=status_label(o.status)
+                ),
+                markup=False,
+            )
             return
         self.run_step(step, detail)
 
@@ -184,8 +237,15 @@ class RepairFlows(RepairMoneyFlows):
         status = str(o.status)
         choices = []
         if status in ("reported", "dispatched", "on_site"):
-            choices.append(("dispatch", "d", _("Dispatch to an engineer")
-                            if status == "reported" else _("Dispatch again (another engineer)")))
+            choices.append(
+                (
+                    "dispatch",
+                    "d",
+                    _("Dispatch to an engineer")
+                    if status == "reported"
+                    else _("Dispatch again (another engineer)"),
+                )
+            )
         if status == "dispatched":
             choices.append(("arrive", "a", _("Engineer on site")))
         if status == "on_site":
@@ -197,8 +257,15 @@ class RepairFlows(RepairMoneyFlows):
         if any(cb.done_at is None for cb in detail.callbacks):
             choices.append(("callback", "b", _("Callback")))
         if status in ("repaired", "called_back") and not o.accepted_by_name:
-            choices.append(("accept", "v", _("Accepted by the resident")
-                            if o.scope == "household" else _("Verified (accepted)")))
+            choices.append(
+                (
+                    "accept",
+                    "v",
+                    _("Accepted by the resident")
+                    if o.scope == "household"
+                    else _("Verified (accepted)"),
+                )
+            )
         if status in ("accepted", "called_back", "repaired"):
             choices.append(("close", "k", _("Close")))
         if status in ("reported", "dispatched", "on_site"):
@@ -212,8 +279,15 @@ class RepairFlows(RepairMoneyFlows):
                 if o.quote_fen is not None and o.quote_accepted_at is None:
                     choices.append(("quote_accept", "o", _("Resident accepts the quotation")))
             if o.fee_accepted_at is None and o.quote_accepted_at is None:
-                choices.append(("warranty", "l", _("Unlink from the warranty repair")
-                                if o.warranty_of_id else _("Link to a repair under warranty")))
+                choices.append(
+                    (
+                        "warranty",
+                        "l",
+                        _("Unlink from the warranty repair")
+                        if o.warranty_of_id
+                        else _("Link to a repair under warranty"),
+                    )
+                )
         if status != "cancelled" and detail.fee.total_fen > 0:
             choices.append(("settle", "s", _("Settlement (paid, sent to finance)")))
         if status != "cancelled":
@@ -243,86 +317,146 @@ class RepairFlows(RepairMoneyFlows):
             return lambda s: fn(**{**common, "session": s, **kw})
 
         def form(title: str, fields: list[StepField], work) -> None:
-            self.app.push_screen(RepairStepDialog(work, title=title, about=about, fields=fields),
-                                 lambda result: result is not None and self._saved())
+            self.app.push_screen(
+                RepairStepDialog(work, title=title, about=about, fields=fields),
+                lambda result: result is not None and self._saved(),
+            )
 
         if step == "dispatch":
+
             def dispatch_to(engineers) -> None:
                 on_duty = [e for e in engineers if e.on_duty]
                 default = o.assignee or (on_duty[0].name if on_duty else "")
-                self.app.push_screen(RepairStepDialog(
-                    lambda v: call(repairs.dispatch, assignee=v["assignee"]),
-                    title=_("Dispatch {number}").format(number=o.number), about=about,
-                    fields=[StepField("assignee", _("Engineer"), default, max_length=64)],
-                    hint=engineer_table(engineers)),
-                    lambda result: result is not None and self._saved())
+                self.app.push_screen(
+                    RepairStepDialog(
+                        lambda v: call(repairs.dispatch, assignee=v["assignee"]),
+                        title=_("Dispatch {number}").format(number=o.number),
+                        about=about,
+                        fields=[StepField("assignee", _("Engineer"), default, max_length=64)],
+                        hint=engineer_table(engineers),
+                    ),
+                    lambda result: result is not None and self._saved(),
+                )
 
-            self.run_db(lambda s: repairs.list_engineers(session=s), write=False,
-                        on_done=dispatch_to, group="repairs-open", hold_keys=True)
+            self.run_db(
+                lambda s: repairs.list_engineers(session=s),
+                write=False,
+                on_done=dispatch_to,
+                group="repairs-open",
+                hold_keys=True,
+            )
         elif step == "arrive":
-            form(_("Engineer on site · {number}").format(number=o.number),
-                 [StepField("arrived_at", _("Arrived at"), placeholder=_("empty = now"),
-                            when=True)],
-                 lambda v: call(repairs.record_arrival, arrived_at=v["arrived_at"]))
+            form(
+                _("Engineer on site · {number}").format(number=o.number),
+                [StepField("arrived_at", _("Arrived at"), placeholder=_("empty = now"), when=True)],
+                lambda v: call(repairs.record_arrival, arrived_at=v["arrived_at"]),
+            )
         elif step == "repair":
-            form(_("Work done · {number}").format(number=o.number),
-                 [StepField("work_done", _("Work done"), max_length=4000),
-                  StepField("materials", _("Materials"), max_length=2000),
-                  StepField("repaired_at", _("Finished at"), placeholder=_("empty = now"),
-                            when=True)],
-                 lambda v: call(repairs.mark_repaired, settings=settings,
-                                work_done=v["work_done"], materials=v["materials"],
-                                repaired_at=v["repaired_at"]))
+            form(
+                _("Work done · {number}").format(number=o.number),
+                [
+                    StepField("work_done", _("Work done"), max_length=4000),
+                    StepField("materials", _("Materials"), max_length=2000),
+                    StepField(
+                        "repaired_at", _("Finished at"), placeholder=_("empty = now"), when=True
+                    ),
+                ],
+                lambda v: call(
+                    repairs.mark_repaired,
+                    settings=settings,
+                    work_done=v["work_done"],
+                    materials=v["materials"],
+                    repaired_at=v["repaired_at"],
+                ),
+            )
         elif step == "fee_accept":
-            form(_("The reporter accepts the fee · {number}").format(number=o.number),
-                 [StepField("fee_accepted_by_name", _("Fee accepted by"), o.reporter_name,
-                            max_length=64),
-                  StepField("fee_form_no", _("Form number"), max_length=32)],
-                 lambda v: call(repairs.accept_fee, accepted_by=v["fee_accepted_by_name"],
-                                form_no=v["fee_form_no"]))
+            form(
+                _("The reporter accepts the fee · {number}").format(number=o.number),
+                [
+                    StepField(
+                        "fee_accepted_by_name", _("Fee accepted by"), o.reporter_name, max_length=64
+                    ),
+                    StepField("fee_form_no", _("Form number"), max_length=32),
+                ],
+                lambda v: call(
+                    repairs.accept_fee,
+                    accepted_by=v["fee_accepted_by_name"],
+                    form_no=v["fee_form_no"],
+                ),
+            )
         elif step == "accept":
-            form(_("Work accepted · {number}").format(number=o.number),
-                 [StepField("accepted_by_name", _("Accepted by"), o.reporter_name,
-                            max_length=64)],
-                 lambda v: call(repairs.record_acceptance, accepted_by=v["accepted_by_name"]))
+            form(
+                _("Work accepted · {number}").format(number=o.number),
+                [StepField("accepted_by_name", _("Accepted by"), o.reporter_name, max_length=64)],
+                lambda v: call(repairs.record_acceptance, accepted_by=v["accepted_by_name"]),
+            )
         elif step == "edit":
-            form(_("Correct · {number}").format(number=o.number),
-                 [StepField("reporter_name", _("Reporter"), o.reporter_name, max_length=64),
-                  StepField("reporter_contact", _("Contact"),
-                            placeholder=_("empty = keep the number on file"), max_length=64),
-                  StepField("location", _("Location"), o.location, max_length=128),
-                  StepField("description", _("Fault"), o.description, max_length=4000)],
-                 lambda v: call(repairs.update_order, changes=RepairOrderUpdate(
-                     reporter_name=v["reporter_name"], description=v["description"],
-                     location=v["location"], reporter_contact=v["reporter_contact"] or None)))
+            form(
+                _("Correct · {number}").format(number=o.number),
+                [
+                    StepField("reporter_name", _("Reporter"), o.reporter_name, max_length=64),
+                    StepField(
+                        "reporter_contact",
+                        _("Contact"),
+                        placeholder=_("empty = keep the number on file"),
+                        max_length=64,
+                    ),
+                    StepField("location", _("Location"), o.location, max_length=128),
+                    StepField("description", _("Fault"), o.description, max_length=4000),
+                ],
+                lambda v: call(
+                    repairs.update_order,
+                    changes=RepairOrderUpdate(
+                        reporter_name=v["reporter_name"],
+                        description=v["description"],
+                        location=v["location"],
+                        reporter_contact=v["reporter_contact"] or None,
+                    ),
+                ),
+            )
         elif step in ("hold", "cancel"):
-            question = (_("Why is {number} put on hold? It stays on the deadline board.")
-                        if step == "hold" else _("Why is {number} cancelled?"))
+            question = (
+                _("Why is {number} put on hold? It stays on the deadline board.")
+                if step == "hold"
+                else _("Why is {number} cancelled?")
+            )
             fn = repairs.hold_order if step == "hold" else repairs.cancel_order
 
             def answered(saved) -> None:
                 if saved is not None:
                     self._saved(saved)
 
-            self.app.push_screen(ReasonDialog(question.format(number=o.number)).save_with(
-                lambda reason: call(fn, reason=reason)), answered)
+            self.app.push_screen(
+                ReasonDialog(question.format(number=o.number)).save_with(
+                    lambda reason: call(fn, reason=reason)
+                ),
+                answered,
+            )
         elif step == "resume":
             self.run_db(call(repairs.resume_order), on_done=self._saved)
         elif step == "close":  # for good: it says which order, and takes y (never Enter)
+
             def confirmed(yes: bool) -> None:
                 if yes:
                     self.run_db(call(repairs.close_order), on_done=self._saved)
 
-            self.app.push_screen(ConfirmDialog(
-                _("Close order {number} for good?").format(number=o.number), about), confirmed)
+            self.app.push_screen(
+                ConfirmDialog(_("Close order {number} for good?").format(number=o.number), about),
+                confirmed,
+            )
         elif step == "fee":
             self._add_fee(detail, version)
         elif step == "callback":
             pending = next((cb for cb in detail.callbacks if cb.done_at is None), None)
             if pending is not None:
                 now = clock.now()
-                self.run_db(lambda s: callbacks.describe(s, pending.id, now=now), write=False,
-                            on_done=self._record_callback, group="repairs-open", hold_keys=True)
+                self.run_db(
+                    lambda s: callbacks.describe(s, pending.id, now=now),
+                    write=False,
+                    on_done=self._record_callback,
+                    group="repairs-open",
+                    hold_keys=True,
+                )
         elif step == "review":
             line = next((ln for ln in detail.lines if ln.review == "pending"), None)
             if line is not None:
@@ -341,38 +475,74 @@ class RepairFlows(RepairMoneyFlows):
             def work(v: dict):
                 if v["mode"] == "schedule":
                     return lambda s: repairs.add_fee_line(
-                        session=s, actor=actor, clock=clock, settings=settings, order_id=o.id,
-                        version=version, code=v["code"], quantity=v["quantity"])
+                        session=s,
+                        actor=actor,
+                        clock=clock,
+                        settings=settings,
+                        order_id=o.id,
+                        version=version,
+                        code=v["code"],
+                        quantity=v["quantity"],
+                    )
                 return lambda s: repairs.add_offschedule_line(
-                    session=s, actor=actor, clock=clock, order_id=o.id, version=version,
-                    description=v["description"], quantity=v["quantity"],
-                    labour_fen=v["labour_fen"], materials_fen=v["materials_fen"], unit=v["unit"])
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    order_id=o.id,
+                    version=version,
+                    description=v["description"],
+                    quantity=v["quantity"],
+                    labour_fen=v["labour_fen"],
+                    materials_fen=v["materials_fen"],
+                    unit=v["unit"],
+                )
 
-            self.app.push_screen(RepairFeeDialog(work, about=self._about(detail),
-                                                 schedule=schedule),
-                                 lambda result: result is not None and self._saved())
+            self.app.push_screen(
+                RepairFeeDialog(work, about=self._about(detail), schedule=schedule),
+                lambda result: result is not None and self._saved(),
+            )
 
-        self.run_db(lambda s: fees.list_schedule(session=s, on=day), write=False,
-                    on_done=opened, group="repairs-open", hold_keys=True)
+        self.run_db(
+            lambda s: fees.list_schedule(session=s, on=day),
+            write=False,
+            on_done=opened,
+            group="repairs-open",
+            hold_keys=True,
+        )
 
     def _review_fee(self, line, order) -> None:
         actor, clock, _settings = self._ctx()
         if not self.app.may("repairs.review_fee"):
-            self.run_db(lambda s: permissions.deny(session=s, actor=actor, clock=clock,
-                                                   action="repairs.review_fee"),
-                        group="repairs-denied")  # every denial is audited (issue 9)
-            self.app.notify(_("Only a supervisor reviews a fee that is not on the schedule."),
-                            markup=False, severity="warning")
+            self.run_db(
+                lambda s: permissions.deny(
+                    session=s, actor=actor, clock=clock, action="repairs.review_fee"
+                ),
+                group="repairs-denied",
+            )  # every denial is audited (issue 9)
+            self.app.notify(
+                _("Only a supervisor reviews a fee that is not on the schedule."),
+                markup=False,
+                severity="warning",
+            )
             return
 
         def work(v: dict):
             return lambda s: repairs.review_fee_line(
-                session=s, actor=actor, clock=clock, line_id=line.id, approve=v["approve"],
-                labour_fen=v["labour_fen"], materials_fen=v["materials_fen"], note=v["note"])
+                session=s,
+                actor=actor,
+                clock=clock,
+                line_id=line.id,
+                approve=v["approve"],
+                labour_fen=v["labour_fen"],
+                materials_fen=v["materials_fen"],
+                note=v["note"],
+            )
 
         about = f"{order.number} · {order.description}"
-        self.app.push_screen(FeeReviewDialog(work, about=about, line=line),
-                             lambda result: result is not None and self._saved())
+        self.app.push_screen(
+            FeeReviewDialog(work, about=about, line=line),
+            lambda result: result is not None and self._saved(),
+        )
 
     def _record_callback(self, row: callbacks.CallbackRow) -> None:
         actor, clock, settings = self._ctx()
@@ -381,12 +551,28 @@ class RepairFlows(RepairMoneyFlows):
         def work(v: CallbackInput):
             if v.result == ATTEMPT:
                 return lambda s: callbacks.record_attempt(
-                    session=s, actor=actor, clock=clock, callback_id=cb.id, version=cb.version,
-                    method=v.method, comment=v.comment)
+                    session=s,
+                    actor=actor,
+                    clock=clock,
+                    callback_id=cb.id,
+                    version=cb.version,
+                    method=v.method,
+                    comment=v.comment,
+                )
             return lambda s: callback_outcomes.record_callback(
-                session=s, actor=actor, clock=clock, settings=settings, callback_id=cb.id,
-                version=cb.version, method=v.method, result=v.result, person=v.person,
-                comment=v.comment, dissatisfied_action=v.dissatisfied_action)
+                session=s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                callback_id=cb.id,
+                version=cb.version,
+                method=v.method,
+                result=v.result,
+                person=v.person,
+                comment=v.comment,
+                dissatisfied_action=v.dissatisfied_action,
+            )
 
-        self.app.push_screen(CallbackDialog(work, row=row),
-                             lambda result: result is not None and self._saved())
+        self.app.push_screen(
+            CallbackDialog(work, row=row), lambda result: result is not None and self._saved()
+        )

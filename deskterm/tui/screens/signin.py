@@ -14,8 +14,14 @@ from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 
 register(
-    DeskAction("signin.submit", "ctrl+s", "submit", N_("Sign in"),
-               N_("Sign in with your staff code and password."), priority=True),
+    DeskAction(
+        "signin.submit",
+        "ctrl+s",
+        "submit",
+        N_("Sign in"),
+        N_("Sign in with your staff code and password."),
+        priority=True,
+    ),
 )
 
 
@@ -78,15 +84,24 @@ class SignInScreen(DeskScreen):
             from deskterm.services.admin import users
             from deskterm.services.shift import duty as shifts
 
-            user = users.sign_in(engine=engine, clock=app.clock, settings=app.settings,
-                                 code=code, password=password)
-            state = run_read(engine, lambda s: shifts.desk_state(
-                s, user_id=user.id, post=post, settings=app.settings))
+            user = users.sign_in(
+                engine=engine, clock=app.clock, settings=app.settings, code=code, password=password
+            )
+            state = run_read(
+                engine,
+                lambda s: shifts.desk_state(s, user_id=user.id, post=post, settings=app.settings),
+            )
             return user, state
 
         self.query_one("#signin-message", Static).update(plain(_("Signing in…")))
-        self.run_db(work, write=None, on_done=self.signed_in, on_error=self.failed,
-                    group="signin", exclusive=True)
+        self.run_db(
+            work,
+            write=None,
+            on_done=self.signed_in,
+            on_error=self.failed,
+            group="signin",
+            exclusive=True,
+        )
 
     def failed(self, exc: BaseException) -> None:
         from deskterm.errors import AuthFailed
@@ -114,7 +129,8 @@ class SignInScreen(DeskScreen):
         if shift is None and state.on_duty is not None and Role(user.role) == Role.operator:
             # One operator on duty per post (issue 14, item 4): say who; they hand over first.
             self.query_one("#signin-message", Static).update(
-                plain(on_duty_sentence(state.on_duty, app.settings)))
+                plain(on_duty_sentence(state.on_duty, app.settings))
+            )
             self.query_one("#code-input", Input).focus()
             return
         if shift is None and state.blocked and Role(user.role) == Role.operator:
@@ -148,10 +164,14 @@ class SignInScreen(DeskScreen):
             app.notify(state.blocked, markup=False, timeout=10)
         elif shift is None and state.on_duty is not None:  # a supervisor or admin: no shift
             app.go_on_duty()
-            app.notify(_("{name} ({code}) is on duty at this post: you are at the desk without "
-                         "a shift, to review, approve and report.").format(
-                             name=state.on_duty.name, code=state.on_duty.code),
-                       markup=False, timeout=10)
+            app.notify(
+                _(
+                    "{name} ({code}) is on duty at this post: you are at the desk without "
+                    "a shift, to review, approve and report."
+                ).format(name=state.on_duty.name, code=state.on_duty.code),
+                markup=False,
+                timeout=10,
+            )
         elif shift is None:
             app.push_screen(SelfCheckScreen(state.pending))
         elif state.pending is not None and shift.accepted_handover_id is None:

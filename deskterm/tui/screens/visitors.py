@@ -40,44 +40,112 @@ from deskterm.tui.worker import describe_error
 REFRESH_SECONDS = 30
 HISTORY_MOUNT_SECONDS = 1.0  # after the first lists are shown
 VIEWS = ("on-site", "expected", "history", "deny")
-VIEW_LABELS = {"on-site": N_("On site"), "expected": N_("Expected today"),
-               "history": N_("History"), "deny": N_("Deny list")}
+VIEW_LABELS = {
+    "on-site": N_("On site"),
+    "expected": N_("Expected today"),
+    "history": N_("History"),
+    "deny": N_("Deny list"),
+}
 
 register(
-    DeskAction("visitors.new", "ctrl+n", "new_slip", N_("New slip"),
-               N_("Register a visitor after seeing their document."),
-               area="visitors", permission="visitors.register"),
-    DeskAction("visitors.expect", "ctrl+n", "new_expected", N_("Expect"),
-               N_("Write down a visitor a resident or tenant announced."),
-               area="visitors", permission="visitors.expect"),
-    DeskAction("visitors.deny_add", "ctrl+n", "deny_add", N_("Add name"),
-               N_("Add a name to the deny list (supervisors)."),
-               area="visitors", permission="visitors.deny_list"),
-    DeskAction("visitors.open", "enter", "open", N_("Open"),
-               N_("Open the highlighted line: check out, lost slip, arrival, correct.")),
-    DeskAction("visitors.view", "ctrl+t", "next_view", N_("Views"),
-               N_("On site → Expected today → History → Deny list."), area="visitors"),
-    DeskAction("visitors.scan", "ctrl+f", "find", N_("Slip"),
-               N_("Type or scan a slip number (in History: the search filters)."),
-               area="visitors"),
-    DeskAction("visitors.rollcall", "ctrl+g", "roll_call", N_("Roll call"),
-               N_("Evacuation roll call: everyone on site now, printed at once."),
-               area="visitors"),
-    DeskAction("visitors.print", "ctrl+o", "print_last", N_("Print slip"),
-               N_("Print the slip just issued."), area="visitors"),
-    DeskAction("visitors.remove", "delete", "remove", N_("Remove"),
-               N_("Cancel the highlighted expected visitor, or take the name off the deny "
-                  "list.")),
-    DeskAction("visitors.refresh", "ctrl+r", "refresh", N_("Refresh"),
-               N_("Read the lists again now."), area="visitors"),
+    DeskAction(
+        "visitors.new",
+        "ctrl+n",
+        "new_slip",
+        N_("New slip"),
+        N_("Register a visitor after seeing their document."),
+        area="visitors",
+        permission="visitors.register",
+    ),
+    DeskAction(
+        "visitors.expect",
+        "ctrl+n",
+        "new_expected",
+        N_("Expect"),
+        N_("Write down a visitor a resident or tenant announced."),
+        area="visitors",
+        permission="visitors.expect",
+    ),
+    DeskAction(
+        "visitors.deny_add",
+        "ctrl+n",
+        "deny_add",
+        N_("Add name"),
+        N_("Add a name to the deny list (supervisors)."),
+        area="visitors",
+        permission="visitors.deny_list",
+    ),
+    DeskAction(
+        "visitors.open",
+        "enter",
+        "open",
+        N_("Open"),
+        N_("Open the highlighted line: check out, lost slip, arrival, correct."),
+    ),
+    DeskAction(
+        "visitors.view",
+        "ctrl+t",
+        "next_view",
+        N_("Views"),
+        N_("On site → Expected today → History → Deny list."),
+        area="visitors",
+    ),
+    DeskAction(
+        "visitors.scan",
+        "ctrl+f",
+        "find",
+        N_("Slip"),
+        N_("Type or scan a slip number (in History: the search filters)."),
+        area="visitors",
+    ),
+    DeskAction(
+        "visitors.rollcall",
+        "ctrl+g",
+        "roll_call",
+        N_("Roll call"),
+        N_("Evacuation roll call: everyone on site now, printed at once."),
+        area="visitors",
+    ),
+    DeskAction(
+        "visitors.print",
+        "ctrl+o",
+        "print_last",
+        N_("Print slip"),
+        N_("Print the slip just issued."),
+        area="visitors",
+    ),
+    DeskAction(
+        "visitors.remove",
+        "delete",
+        "remove",
+        N_("Remove"),
+        N_("Cancel the highlighted expected visitor, or take the name off the deny list."),
+    ),
+    DeskAction(
+        "visitors.refresh",
+        "ctrl+r",
+        "refresh",
+        N_("Refresh"),
+        N_("Read the lists again now."),
+        area="visitors",
+    ),
 )
 
 
 class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
     AREA = "visitors"
-    BINDINGS = bindings("visitors.new", "visitors.expect", "visitors.deny_add", "visitors.open",
-                        "visitors.view", "visitors.scan", "visitors.rollcall", "visitors.print",
-                        "visitors.remove", "visitors.refresh")
+    BINDINGS = bindings(
+        "visitors.new",
+        "visitors.expect",
+        "visitors.deny_add",
+        "visitors.open",
+        "visitors.view",
+        "visitors.scan",
+        "visitors.rollcall",
+        "visitors.print",
+        "visitors.remove",
+        "visitors.refresh",
+    )
     HELP_TEXT = N_(
         "Check-out: scan the slip wherever you are, or type its number in the top field and "
         "press Enter. A slip without its paper: open it from the list with Enter, then "
@@ -103,8 +171,13 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         with Vertical(id="visitors-body"):
-            yield FormField(_("Slip No."), name="number", max_length=40, label_width=10,
-                            placeholder=_("scan or type the slip number, then Enter"))
+            yield FormField(
+                _("Slip No."),
+                name="number",
+                max_length=40,
+                label_width=10,
+                placeholder=_("scan or type the slip number, then Enter"),
+            )
             yield Static("", id="scan-result", markup=False)
             with Horizontal(id="issued-banner"):
                 yield Static("", id="issued-prefix")
@@ -113,19 +186,40 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             yield Static("", id="view-bar")
             with ContentSwitcher(initial="view-on-site", id="views"):
                 yield RecordList(
-                    [Column(_("Slip"), 14), Column(_("Visitor"), 14), Column(_("Visiting"), 0),
-                     Column(_("In"), 5), Column(_("Stay"), 8, "right")],
-                    empty_text=_("Nobody is on site."), id="view-on-site", find_column=1)
+                    [
+                        Column(_("Slip"), 14),
+                        Column(_("Visitor"), 14),
+                        Column(_("Visiting"), 0),
+                        Column(_("In"), 5),
+                        Column(_("Stay"), 8, "right"),
+                    ],
+                    empty_text=_("Nobody is on site."),
+                    id="view-on-site",
+                    find_column=1,
+                )
                 # hidden from the start, as the switcher will want them (no second layout)
-                yield self._hidden(RecordList(
-                    [Column(_("Visitor"), 14), Column(_("Visiting"), 0), Column(_("Purpose"), 10),
-                     Column(_("Note"), 16)],
-                    empty_text=_("No visitor is expected today. Ctrl+N writes one down."),
-                    id="view-expected", find_column=0))
+                yield self._hidden(
+                    RecordList(
+                        [
+                            Column(_("Visitor"), 14),
+                            Column(_("Visiting"), 0),
+                            Column(_("Purpose"), 10),
+                            Column(_("Note"), 16),
+                        ],
+                        empty_text=_("No visitor is expected today. Ctrl+N writes one down."),
+                        id="view-expected",
+                        find_column=0,
+                    )
+                )
                 # the history view (its six filters) is mounted once the lists are painted
-                yield self._hidden(RecordList(
-                    [Column(_("Name"), 14), Column(_("Reason"), 0), Column(_("Since"), 11)],
-                    empty_text=_("The deny list is empty."), id="view-deny", find_column=0))
+                yield self._hidden(
+                    RecordList(
+                        [Column(_("Name"), 14), Column(_("Reason"), 0), Column(_("Since"), 11)],
+                        empty_text=_("The deny list is empty."),
+                        id="view-deny",
+                        find_column=0,
+                    )
+                )
 
     @staticmethod
     def _hidden(widget):
@@ -179,12 +273,15 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         app = self.app
 
         def read(session):
-            return (list_on_site(session=session, clock=app.clock, settings=app.settings),
-                    list_expected(session=session, clock=app.clock, settings=app.settings),
-                    list_deny_entries(session=session))
+            return (
+                list_on_site(session=session, clock=app.clock, settings=app.settings),
+                list_expected(session=session, clock=app.clock, settings=app.settings),
+                list_deny_entries(session=session),
+            )
 
-        self.run_db(read, on_done=self.show_lists, write=False, group="visitor-lists",
-                    exclusive=True)
+        self.run_db(
+            read, on_done=self.show_lists, write=False, group="visitor-lists", exclusive=True
+        )
 
     def show_lists(self, lists) -> None:
         on_site, expected, deny = lists
@@ -197,19 +294,40 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             stay = format_span(now - r.checked_in_at)
             if r.long_stay:  # stands out even under the cursor, and without colour
                 stay = Text("!" + stay, style="bold")
-            rows.append(Row(r.id, [r.number, who, r.host_text, fmt.hm(r.checked_in_at, tz),
-                                   stay], style=style))
+            rows.append(
+                Row(
+                    r.id,
+                    [r.number, who, r.host_text, fmt.hm(r.checked_in_at, tz), stay],
+                    style=style,
+                )
+            )
         self.query_one("#view-on-site", RecordList).set_rows(rows)
         self.expected_rows = {e.id: e for e in expected}
-        self.query_one("#view-expected", RecordList).set_rows([
-            Row(e.id, [f"{e.visitor_name}×{e.headcount}" if e.headcount > 1 else e.visitor_name,
-                       e.host_text, visitors.label(visitors.PURPOSE_LABELS, e.purpose), e.note])
-            for e in expected])
-        self.query_one("#view-deny", RecordList).set_rows([
-            Row(d.id, [d.name, d.reason, fmt.day_hm(d.created_at, tz)]) for d in deny])
+        self.query_one("#view-expected", RecordList).set_rows(
+            [
+                Row(
+                    e.id,
+                    [
+                        f"{e.visitor_name}×{e.headcount}" if e.headcount > 1 else e.visitor_name,
+                        e.host_text,
+                        visitors.label(visitors.PURPOSE_LABELS, e.purpose),
+                        e.note,
+                    ],
+                )
+                for e in expected
+            ]
+        )
+        self.query_one("#view-deny", RecordList).set_rows(
+            [Row(d.id, [d.name, d.reason, fmt.day_hm(d.created_at, tz)]) for d in deny]
+        )
         long_stays = sum(1 for r in on_site.rows if r.long_stay)
-        self.show_view_bar({"on-site": (len(on_site.rows), on_site.people, long_stays),
-                            "expected": len(expected), "deny": len(deny)})
+        self.show_view_bar(
+            {
+                "on-site": (len(on_site.rows), on_site.people, long_stays),
+                "expected": len(expected),
+                "deny": len(deny),
+            }
+        )
         if not self._history_due:  # once the lists are on screen, in a quiet moment
             self._history_due = True
             self.set_timer(HISTORY_MOUNT_SECONDS, self._mount_history_soon)
@@ -307,9 +425,13 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         app = self.app
         self.scan_input.value = text  # kept in sight if it is refused
         self.run_db(
-            lambda s: visitors.check_out(session=s, actor=app.actor, clock=app.clock,
-                                         settings=app.settings, number=text),
-            on_done=self.checked_out, on_error=self.scan_failed, group="checkout")
+            lambda s: visitors.check_out(
+                session=s, actor=app.actor, clock=app.clock, settings=app.settings, number=text
+            ),
+            on_done=self.checked_out,
+            on_error=self.scan_failed,
+            group="checkout",
+        )
 
     def checked_out(self, slip: VisitorSlip) -> None:
         self.scan_input.value = ""
@@ -341,8 +463,9 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         if list_id == "view-expected":
             expected = self.expected_rows.get(event.key)
             if expected is not None:
-                self.app.push_screen(ArrivalDialog(expected),
-                                     lambda arrival: self._arrived(expected, arrival))
+                self.app.push_screen(
+                    ArrivalDialog(expected), lambda arrival: self._arrived(expected, arrival)
+                )
         elif list_id in ("view-on-site", "history-list"):
             self.open_slip(event.key)
 
@@ -356,12 +479,20 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         app = self.app
         if self.view == "expected":
             question = _("Cancel the expected visitor {name}?").format(name=row.cells[0])
-            work = lambda s: cancel_expected(session=s, actor=app.actor, clock=app.clock,  # noqa: E731
-                                             expected_id=row.key)
+            work = lambda s: cancel_expected(  # noqa: E731
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                expected_id=row.key,
+            )
         else:
             question = _("Take {name} off the deny list?").format(name=row.cells[0])
-            work = lambda s: remove_deny_entry(session=s, actor=app.actor, clock=app.clock,  # noqa: E731
-                                               entry_id=row.key)
+            work = lambda s: remove_deny_entry(  # noqa: E731
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                entry_id=row.key,
+            )
 
         def confirmed(yes: bool) -> None:
             if yes:
@@ -374,10 +505,13 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             if values is None:
                 return
             app = self.app
-            self.run_db(lambda s: add_deny_entry(session=s, actor=app.actor, clock=app.clock,
-                                                 name=values[0], reason=values[1]),
-                        on_done=lambda _e: self.refresh_lists(),
-                        on_error=lambda exc: self.action_deny_add(values[0], values[1], exc),
-                        group="save")
+            self.run_db(
+                lambda s: add_deny_entry(
+                    session=s, actor=app.actor, clock=app.clock, name=values[0], reason=values[1]
+                ),
+                on_done=lambda _e: self.refresh_lists(),
+                on_error=lambda exc: self.action_deny_add(values[0], values[1], exc),
+                group="save",
+            )
 
         self.app.push_screen(DenyEntryDialog(name, reason, error), done)

@@ -46,19 +46,37 @@ class HistoryView(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-row"):
-            yield FormField(_("First day"), name="date_from", max_length=10, label_width=10,
-                            placeholder="2026-11-01")
-            yield FormField(_("Last day"), name="date_to", max_length=10, label_width=10,
-                            placeholder="2026-11-28")
+            yield FormField(
+                _("First day"),
+                name="date_from",
+                max_length=10,
+                label_width=10,
+                placeholder="2026-11-01",
+            )
+            yield FormField(
+                _("Last day"),
+                name="date_to",
+                max_length=10,
+                label_width=10,
+                placeholder="2026-11-28",
+            )
             yield FormField(_("Slip"), name="number", max_length=20, label_width=8)
         with Horizontal(classes="filter-row"):
             yield FormField(_("Name"), name="name", max_length=64, label_width=10)
             yield FormField(_("Unit"), name="unit", max_length=16, label_width=10)
             yield FormField(_("Host"), name="host", max_length=64, label_width=8)
         yield HistoryList(
-            [Column(_("Slip"), 14), Column(_("Visitor"), 12), Column(_("Visiting"), 0),
-             Column(_("In"), 11), Column(_("Out"), 5), Column(_("State"), 8)],
-            empty_text=_("No slip matches."), id="history-list")
+            [
+                Column(_("Slip"), 14),
+                Column(_("Visitor"), 12),
+                Column(_("Visiting"), 0),
+                Column(_("In"), 11),
+                Column(_("Out"), 5),
+                Column(_("State"), 8),
+            ],
+            empty_text=_("No slip matches."),
+            id="history-list",
+        )
         yield Static("", id="history-page", markup=False)
 
     def focus_filters(self) -> None:
@@ -76,7 +94,10 @@ class HistoryView(Vertical):
         return SlipQuery(
             date_from=parse_day(value("date_from"), field="date_from"),
             date_to=parse_day(value("date_to"), field="date_to"),
-            name=value("name"), unit=value("unit"), host=value("host"), number=value("number"),
+            name=value("name"),
+            unit=value("unit"),
+            host=value("host"),
+            number=value("number"),
         )
 
     def search(self) -> None:
@@ -110,9 +131,20 @@ class HistoryView(Vertical):
         limit = max(listing.visible_rows, 5)
         app = self.app
         self.screen.run_db(
-            lambda s: search_slips(session=s, actor=app.actor, clock=app.clock,
-                                   settings=app.settings, query=query, after=after, limit=limit),
-            on_done=self.show_page, write=False, group="history", exclusive=True)
+            lambda s: search_slips(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                settings=app.settings,
+                query=query,
+                after=after,
+                limit=limit,
+            ),
+            on_done=self.show_page,
+            write=False,
+            group="history",
+            exclusive=True,
+        )
 
     def show_page(self, page) -> None:
         self.next_cursor = page.next_cursor
@@ -123,7 +155,8 @@ class HistoryView(Vertical):
         more = _(" · PgDn: next page") if page.next_cursor else ""
         back = _(" · PgUp: previous page") if self.page else ""
         self.query_one("#history-page", Static).update(  # one line: no new layout
-            plain(_("Page {n}").format(n=self.page + 1) + more + back), layout=False)
+            plain(_("Page {n}").format(n=self.page + 1) + more + back), layout=False
+        )
 
     @staticmethod
     def _row(row: HistoryRow, tz: str) -> Row:
@@ -133,8 +166,15 @@ class HistoryView(Vertical):
             state, style = _("lost slip"), "near"
         else:
             state, style = _("left"), "muted"
-        return Row(row.id, [row.number, f"{row.visitor_name}×{row.headcount}"
-                            if row.headcount > 1 else row.visitor_name,
-                            row.host_text or visitors.label(visitors.PURPOSE_LABELS, row.purpose),
-                            fmt.day_hm(row.checked_in_at, tz), fmt.hm(row.checked_out_at, tz),
-                            state], style=style)
+        return Row(
+            row.id,
+            [
+                row.number,
+                f"{row.visitor_name}×{row.headcount}" if row.headcount > 1 else row.visitor_name,
+                row.host_text or visitors.label(visitors.PURPOSE_LABELS, row.purpose),
+                fmt.day_hm(row.checked_in_at, tz),
+                fmt.hm(row.checked_out_at, tz),
+                state,
+            ],
+            style=style,
+        )

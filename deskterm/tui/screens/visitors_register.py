@@ -27,8 +27,9 @@ from deskterm.tui.widgets.text import plain
 
 class RegisterFlow:
     # -- registering a visitor -------------------------------------------------------------
-    def action_new_slip(self, draft: SlipDraft | None = None,
-                        error: DeskError | None = None) -> None:
+    def action_new_slip(
+        self, draft: SlipDraft | None = None, error: DeskError | None = None
+    ) -> None:
         self.app.push_screen(RegisterSlipDialog(draft, error), self._form_done)
 
     def _form_done(self, draft: SlipDraft | None) -> None:
@@ -40,78 +41,122 @@ class RegisterFlow:
             return
         slip_in = draft.slip_in
         self.app.push_screen(
-            HostCallDialog(visitor=slip_in.visitor_name, headcount=slip_in.headcount,
-                           host_text=slip_in.host_text, host=draft.host),
-            lambda call: self._call_done(draft, call))
+            HostCallDialog(
+                visitor=slip_in.visitor_name,
+                headcount=slip_in.headcount,
+                host_text=slip_in.host_text,
+                host=draft.host,
+            ),
+            lambda call: self._call_done(draft, call),
+        )
 
     def _call_done(self, draft: SlipDraft, call) -> None:
         if call is None:  # back to the form, as typed
             self.action_new_slip(draft)
             return
-        slip_in = draft.slip_in.model_copy(update={"host_call_method": call.method.value,
-                                                   "host_call_result": call.result.value})
+        slip_in = draft.slip_in.model_copy(
+            update={"host_call_method": call.method.value, "host_call_result": call.result.value}
+        )
         answered = SlipDraft(slip_in, draft.host)
         if call.result == HostCallResult.refused:
             self._turn_away(slip_in, visitors.TurnAwayCause.host_refused)
         elif call.result == HostCallResult.no_answer:
             if DocType(slip_in.doc_type) == DocType.none:
-                self.app.notify(_("No document and no answer from the host: the visitor "
-                                  "cannot go up."), severity="warning", markup=False)
+                self.app.notify(
+                    _("No document and no answer from the host: the visitor cannot go up."),
+                    severity="warning",
+                    markup=False,
+                )
                 self._turn_away(slip_in, visitors.TurnAwayCause.no_answer)
                 return
             self.app.push_screen(
-                ConfirmDialog(_("The host did not answer. Let the visitor in anyway?"),
-                              _("Yes: the slip records that the host was not reached. "
-                                "No: the visitor is turned away and the logbook says so.")),
-                lambda yes: self._save_slip(answered) if yes else self._turn_away(
-                    slip_in, visitors.TurnAwayCause.no_answer))
+                ConfirmDialog(
+                    _("The host did not answer. Let the visitor in anyway?"),
+                    _(
+                        "Yes: the slip records that the host was not reached. "
+                        "No: the visitor is turned away and the logbook says so."
+                    ),
+                ),
+                lambda yes: (
+                    self._save_slip(answered)
+                    if yes
+                    else self._turn_away(slip_in, visitors.TurnAwayCause.no_answer)
+                ),
+            )
         else:
             self._save_slip(answered)
 
     def _save_slip(self, draft: SlipDraft, override: visitors.DenyOverride | None = None) -> None:
         app = self.app
-        self._save(lambda s, o: visitors.register_slip(
-            session=s, actor=app.actor, clock=app.clock, settings=app.settings,
-            slip_in=draft.slip_in, deny_override=o), override,
+        self._save(
+            lambda s, o: visitors.register_slip(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                settings=app.settings,
+                slip_in=draft.slip_in,
+                deny_override=o,
+            ),
+            override,
             refuse=lambda supervisor, entry_id: self._turn_away(
-                draft.slip_in, visitors.TurnAwayCause.deny_list, supervisor, entry_id),
-            back=lambda error=None: self.action_new_slip(draft, error))
+                draft.slip_in, visitors.TurnAwayCause.deny_list, supervisor, entry_id
+            ),
+            back=lambda error=None: self.action_new_slip(draft, error),
+        )
 
     def _save(self, work: Callable, override, *, refuse: Callable, back: Callable) -> None:
         """Issue a slip; a deny-list match asks a supervisor, a refused field goes back."""
+
         def failed(exc: BaseException) -> None:
             if isinstance(exc, visitors.DenyListMatch):
+
                 def decided(decision) -> None:
                     if decision is None:
                         back()
                     elif decision.allow:
-                        self._save(work, visitors.DenyOverride(decision.supervisor, exc.entry_id),
-                                   refuse=refuse, back=back)
+                        self._save(
+                            work,
+                            visitors.DenyOverride(decision.supervisor, exc.entry_id),
+                            refuse=refuse,
+                            back=back,
+                        )
                     else:
                         refuse(decision.supervisor, exc.entry_id)
 
-                self.app.push_screen(SupervisorDialog(name=exc.name, reason=exc.reason,
-                                                      typed=exc.typed), decided)
+                self.app.push_screen(
+                    SupervisorDialog(name=exc.name, reason=exc.reason, typed=exc.typed), decided
+                )
             elif isinstance(exc, InvalidInput):
                 back(exc)
             else:
                 self.show_error(exc)
                 back()
 
-        self.run_db(lambda s: work(s, override), on_done=self.slip_issued, on_error=failed,
-                    group="save")
+        self.run_db(
+            lambda s: work(s, override), on_done=self.slip_issued, on_error=failed, group="save"
+        )
 
     def slip_issued(self, slip: VisitorSlip) -> None:
         self.last_issued = slip
         banner = self.query_one("#issued-banner")
         self.query_one("#issued-prefix", Static).update(slip.number[:1])
         self.query_one("#issued-digits", Digits).update(slip.number[1:])
-        self.query_one("#issued-text", Static).update(plain(
-            _("Slip issued") + "\n" + f"{slip.visitor_name} ×{slip.headcount}\n"
-            + f"→ {slip.host_text}", one_line=False))
+        self.query_one("#issued-text", Static).update(
+            plain(
+                _("Slip issued")
+                + "\n"
+                + f"{slip.visitor_name} ×{slip.headcount}\n"
+                + f"→ {slip.host_text}",
+                one_line=False,
+            )
+        )
         banner.display = True
-        self.show_result(_("✓ Slip {number} issued to {name}.").format(
-            number=slip.number, name=slip.visitor_name), ok=True)
+        self.show_result(
+            _("✓ Slip {number} issued to {name}.").format(
+                number=slip.number, name=slip.visitor_name
+            ),
+            ok=True,
+        )
         self.scan_input.focus()
         self.refresh_bindings()
         self.records_changed("visitor")
@@ -128,15 +173,29 @@ class RegisterFlow:
         app = self.app
 
         def done(_entry) -> None:
-            self.show_result(_("{name} was not let in: no slip; the duty logbook has a line.")
-                             .format(name=slip_in.visitor_name), ok=False)
+            self.show_result(
+                _("{name} was not let in: no slip; the duty logbook has a line.").format(
+                    name=slip_in.visitor_name
+                ),
+                ok=False,
+            )
             self.scan_input.focus()
             self.records_changed("visitor", "logbook")
 
-        self.run_db(lambda s: visitors.turn_away(
-            session=s, actor=app.actor, clock=app.clock, settings=app.settings,
-            slip_in=slip_in, cause=cause, supervisor=supervisor, deny_entry_id=entry_id),
-            on_done=done, group="save")
+        self.run_db(
+            lambda s: visitors.turn_away(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                settings=app.settings,
+                slip_in=slip_in,
+                cause=cause,
+                supervisor=supervisor,
+                deny_entry_id=entry_id,
+            ),
+            on_done=done,
+            group="save",
+        )
 
     # -- expected visitors -----------------------------------------------------------------
     def _today(self):
@@ -151,32 +210,60 @@ class RegisterFlow:
         app = self.app
 
         def saved(expected) -> None:
-            self.app.notify(_("{name} is expected on {day}.").format(
-                name=expected.visitor_name, day=expected.expected_on.isoformat()), markup=False)
+            self.app.notify(
+                _("{name} is expected on {day}.").format(
+                    name=expected.visitor_name, day=expected.expected_on.isoformat()
+                ),
+                markup=False,
+            )
             self.records_changed("visitor")
             self.refresh_lists()
 
-        self.run_db(lambda s: add_expected(session=s, actor=app.actor, clock=app.clock,
-                                           settings=app.settings, expected_in=draft.expected_in),
-                    on_done=saved,
-                    on_error=lambda exc: self.action_new_expected(draft, exc), group="save")
+        self.run_db(
+            lambda s: add_expected(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                settings=app.settings,
+                expected_in=draft.expected_in,
+            ),
+            on_done=saved,
+            on_error=lambda exc: self.action_new_expected(draft, exc),
+            group="save",
+        )
 
     def _arrived(self, expected, arrival) -> None:
         if arrival is None:
             return
         app = self.app
-        self._save(lambda s, o: visitors.check_in_expected(
-            session=s, actor=app.actor, clock=app.clock, settings=app.settings,
-            expected_id=expected.id, doc_type=arrival.doc_type, doc_number=arrival.doc_number,
-            deny_override=o), None,
+        self._save(
+            lambda s, o: visitors.check_in_expected(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                settings=app.settings,
+                expected_id=expected.id,
+                doc_type=arrival.doc_type,
+                doc_number=arrival.doc_number,
+                deny_override=o,
+            ),
+            None,
             refuse=lambda supervisor, entry_id: self._turn_away(
                 VisitorSlipCreate.model_construct(
-                    visitor_name=expected.visitor_name, headcount=expected.headcount,
+                    visitor_name=expected.visitor_name,
+                    headcount=expected.headcount,
                     host_resident_id=expected.host_resident_id,
                     host_company_id=expected.host_company_id,
-                    host_unit_id=expected.host_unit_id, host_text=expected.host_text,
-                    host_call_method=None),
-                visitors.TurnAwayCause.deny_list, supervisor, entry_id),
+                    host_unit_id=expected.host_unit_id,
+                    host_text=expected.host_text,
+                    host_call_method=None,
+                ),
+                visitors.TurnAwayCause.deny_list,
+                supervisor,
+                entry_id,
+            ),
             back=lambda error=None: self.app.push_screen(  # again, as typed
                 ArrivalDialog(expected, arrival, error),
-                lambda again: self._arrived(expected, again)))
+                lambda again: self._arrived(expected, again),
+            ),
+        )

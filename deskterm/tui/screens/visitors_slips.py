@@ -27,8 +27,13 @@ class SlipActions:
             self.open_slip(record_id)
 
     def open_slip(self, slip_id: int) -> None:
-        self.run_db(lambda s: visitors.get_slip(session=s, slip_id=slip_id), write=False,
-                    on_done=self._show_slip, group="open-slip", exclusive=True)
+        self.run_db(
+            lambda s: visitors.get_slip(session=s, slip_id=slip_id),
+            write=False,
+            on_done=self._show_slip,
+            group="open-slip",
+            exclusive=True,
+        )
 
     def _show_slip(self, slip: VisitorSlip) -> None:
         self.app.push_screen(SlipDialog(slip), lambda what: self._slip_action(slip, what))
@@ -37,10 +42,18 @@ class SlipActions:
         app = self.app
         if what in ("checkout", "lost"):
             self.run_db(
-                lambda s: visitors.check_out(session=s, actor=app.actor, clock=app.clock,
-                                             settings=app.settings, slip_id=slip.id,
-                                             slip_returned=what == "checkout"),
-                on_done=self.checked_out, on_error=self.scan_failed, group="checkout")
+                lambda s: visitors.check_out(
+                    session=s,
+                    actor=app.actor,
+                    clock=app.clock,
+                    settings=app.settings,
+                    slip_id=slip.id,
+                    slip_returned=what == "checkout",
+                ),
+                on_done=self.checked_out,
+                on_error=self.scan_failed,
+                group="checkout",
+            )
         elif what == "undo":
             self.undo_check_out(slip)
         elif what == "edit":
@@ -52,15 +65,23 @@ class SlipActions:
         app = self.app
 
         def undone(again: VisitorSlip) -> None:
-            self.show_result(_("↺ {number} {name} is on site again: the check-out was "
-                               "undone.").format(number=again.number, name=again.visitor_name),
-                             ok=True)
+            self.show_result(
+                _("↺ {number} {name} is on site again: the check-out was undone.").format(
+                    number=again.number, name=again.visitor_name
+                ),
+                ok=True,
+            )
             self.records_changed("visitor")
             self.refresh_lists()
 
-        self.run_db(lambda s: visitors.undo_check_out(session=s, actor=app.actor, clock=app.clock,
-                                                      slip_id=slip.id, version=slip.version),
-                    on_done=undone, on_error=self.scan_failed, group="checkout")
+        self.run_db(
+            lambda s: visitors.undo_check_out(
+                session=s, actor=app.actor, clock=app.clock, slip_id=slip.id, version=slip.version
+            ),
+            on_done=undone,
+            on_error=self.scan_failed,
+            group="checkout",
+        )
 
     def edit_slip(self, slip: VisitorSlip, update=None, error: BaseException | None = None) -> None:
         def done(changes) -> None:
@@ -69,29 +90,41 @@ class SlipActions:
 
         self.app.push_screen(EditSlipDialog(slip, update, error), done)
 
-    def _save_correction(self, slip: VisitorSlip, changes,
-                         override: visitors.DenyOverride | None = None) -> None:
+    def _save_correction(
+        self, slip: VisitorSlip, changes, override: visitors.DenyOverride | None = None
+    ) -> None:
         app = self.app
         seen = visitors.slip_snapshot(slip)
         self.run_db(
-            lambda s: visitors.update_slip(session=s, actor=app.actor, clock=app.clock,
-                                           slip_id=slip.id, version=slip.version,
-                                           changes=changes, seen=seen, deny_override=override),
+            lambda s: visitors.update_slip(
+                session=s,
+                actor=app.actor,
+                clock=app.clock,
+                slip_id=slip.id,
+                version=slip.version,
+                changes=changes,
+                seen=seen,
+                deny_override=override,
+            ),
             on_done=self._slip_corrected,
-            on_error=lambda exc: self._correction_failed(slip, changes, exc))
+            on_error=lambda exc: self._correction_failed(slip, changes, exc),
+        )
 
     def _deny_decision(self, slip: VisitorSlip, changes, exc: visitors.DenyListMatch) -> None:
         """A new name on (or close to) the deny list: the supervisor decides, as at check-in
         (D-6). Refused: the correction is not saved and the form comes back."""
+
         def decided(decision) -> None:
             if decision is not None and decision.allow:
-                self._save_correction(slip, changes,
-                                      visitors.DenyOverride(decision.supervisor, exc.entry_id))
+                self._save_correction(
+                    slip, changes, visitors.DenyOverride(decision.supervisor, exc.entry_id)
+                )
             else:
                 self.edit_slip(slip, changes, exc)
 
-        self.app.push_screen(SupervisorDialog(name=exc.name, reason=exc.reason, typed=exc.typed),
-                             decided)
+        self.app.push_screen(
+            SupervisorDialog(name=exc.name, reason=exc.reason, typed=exc.typed), decided
+        )
 
     def _slip_corrected(self, slip: VisitorSlip) -> None:
         self.app.notify(_("Slip {number} corrected.").format(number=slip.number), markup=False)
@@ -114,20 +147,32 @@ class SlipActions:
 
     def print_slip(self, slip: VisitorSlip) -> None:
         settings = self.app.settings
-        self.run_db(lambda _engine: print_slip(slip, settings), write=None, group="print",
-                    on_done=lambda _r: self.app.notify(
-                        _("Slip {number} sent to the printer.").format(number=slip.number),
-                        markup=False))
+        self.run_db(
+            lambda _engine: print_slip(slip, settings),
+            write=None,
+            group="print",
+            on_done=lambda _r: self.app.notify(
+                _("Slip {number} sent to the printer.").format(number=slip.number), markup=False
+            ),
+        )
 
     def _print(self, text: str, done_message: str) -> None:
         settings = self.app.settings
-        self.run_db(lambda _engine: print_text(text, settings), write=None, group="print",
-                    on_done=lambda _r: self.app.notify(done_message, markup=False))
+        self.run_db(
+            lambda _engine: print_text(text, settings),
+            write=None,
+            group="print",
+            on_done=lambda _r: self.app.notify(done_message, markup=False),
+        )
 
     def action_roll_call(self) -> None:
         app = self.app
-        self.run_db(lambda s: list_on_site(session=s, clock=app.clock, settings=app.settings),
-                    on_done=self._show_roll_call, write=False, group="roll-call")
+        self.run_db(
+            lambda s: list_on_site(session=s, clock=app.clock, settings=app.settings),
+            on_done=self._show_roll_call,
+            write=False,
+            group="roll-call",
+        )
 
     def _show_roll_call(self, on_site) -> None:
         text = roll_call_text(on_site, self.app.clock.now(), self.app.settings)

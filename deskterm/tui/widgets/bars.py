@@ -54,11 +54,14 @@ class StatusLine(Widget):
                 left.append(" · " + _("shift {n}").format(n=actor.shift_id), style="dim")
         right = Text(no_wrap=True, end="")
         if getattr(app, "db_unreachable", False):  # issue 14: a server stopped or restarting
-            right.append(_("The database cannot be reached; trying again.") + "  ",
-                         style="bold white on red")
+            right.append(
+                _("The database cannot be reached; trying again.") + "  ", style="bold white on red"
+            )
         overdue = getattr(app, "overdue_repairs", 0)
         if overdue:
-            right.append(_("Overdue repairs: {n}").format(n=overdue) + "  ", style="bold white on red")
+            right.append(
+                _("Overdue repairs: {n}").format(n=overdue) + "  ", style="bold white on red"
+            )
         if getattr(app, "busy", 0):
             right.append(_("Working… (waiting for the database)") + "  ", style="bold yellow")
         right.append(fmt.day_hm(app.clock.now(), app.settings.timezone) + " ")
@@ -77,8 +80,7 @@ class StatusLine(Widget):
         strips = []
         for text, room in ((left, width - right_width), (right, right_width)):
             if room > 0:
-                lines = Visual.to_strips(self, visualize(self, text, markup=False), room, 1,
-                                         style)
+                lines = Visual.to_strips(self, visualize(self, text, markup=False), room, 1, style)
                 strip = lines[0] if lines else Strip.blank(0)
                 strips.append(strip.extend_cell_length(room, fill))
         return Strip.join(strips)

@@ -15,8 +15,9 @@ from deskterm.i18n import _
 
 
 class DetailPane(Static):
-    def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 fit: bool = True) -> None:
+    def __init__(
+        self, *, id: str | None = None, classes: str | None = None, fit: bool = True
+    ) -> None:
         """`fit=False` for a pane that grows with its text inside a scrolling container: it
         shows everything and keeps the text for F12."""
         super().__init__(Text(""), id=id, classes=classes, markup=False)
@@ -43,8 +44,11 @@ class DetailPane(Static):
         """All the lines, in a pane that grows; a pane that does not wrap (text-wrap: nowrap,
         the repairs detail) and cuts a line at its edge says so and names F12."""
         width, was_cut = self.content_region.width, self.cut
-        self.cut = width > 0 and self.styles.text_wrap == "nowrap" and any(
-            cell_len(line) > width for line in self.full.plain.splitlines())
+        self.cut = (
+            width > 0
+            and self.styles.text_wrap == "nowrap"
+            and any(cell_len(line) > width for line in self.full.plain.splitlines())
+        )
         layout = layout or self.cut != was_cut  # the hint is a line more, or less
         if not self.cut:
             self.update(self.full, layout=layout)
@@ -64,8 +68,10 @@ class DetailPane(Static):
         if not self.cut:
             self.update(self.full)
             return
-        kept = Text("\n", end="").join(list(lines)[:max(height - 1, 0)])
+        kept = Text("\n", end="").join(list(lines)[: max(height - 1, 0)])
         more = len(lines) - max(height - 1, 0)
-        kept.append(("\n" if height > 1 else "")
-                    + _("… {n} more lines · F12: read all").format(n=more), style="bold")
+        kept.append(
+            ("\n" if height > 1 else "") + _("… {n} more lines · F12: read all").format(n=more),
+            style="bold",
+        )
         self.update(kept)

@@ -96,8 +96,11 @@ class FormField(Widget):
         # save is refused with one sentence (models/guard.py) so the operator can shorten it.
         self.max_length = max_length
         self.control = control or PlainInput(
-            value=clean(value, one_line=True), placeholder=placeholder, password=password,
-            compact=True, id=f"{name.replace('_', '-')}-input",
+            value=clean(value, one_line=True),
+            placeholder=placeholder,
+            password=password,
+            compact=True,
+            id=f"{name.replace('_', '-')}-input",
         )
 
     def compose(self) -> ComposeResult:
@@ -125,10 +128,15 @@ class FormField(Widget):
         if not shown:
             return
         if n > self.max_length:
-            counter.update(_("{n} / {max} characters: {k} too many (nothing was cut)").format(
-                n=f"{n:,}", max=f"{self.max_length:,}", k=f"{n - self.max_length:,}"))
+            counter.update(
+                _("{n} / {max} characters: {k} too many (nothing was cut)").format(
+                    n=f"{n:,}", max=f"{self.max_length:,}", k=f"{n - self.max_length:,}"
+                )
+            )
         else:
-            counter.update(_("{n} / {max} characters").format(n=f"{n:,}", max=f"{self.max_length:,}"))
+            counter.update(
+                _("{n} / {max} characters").format(n=f"{n:,}", max=f"{self.max_length:,}")
+            )
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
         self.add_class("-has-focus")  # the label shows which field has the focus (app.tcss)
@@ -171,8 +179,9 @@ class FormField(Widget):
         ("✗ Location: ..."), so the sentence names where the typing now goes."""
         if not message:
             return ""
-        return _("{mark} {label}: {message}").format(mark=self.ERROR_MARK, label=self.label,
-                                                     message=message)
+        return _("{mark} {label}: {message}").format(
+            mark=self.ERROR_MARK, label=self.label, message=message
+        )
 
     def watch_error(self, message: str) -> None:
         self._value_at_error = self.value

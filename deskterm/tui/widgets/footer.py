@@ -46,9 +46,13 @@ def shown_keys(screen: Screen) -> list[ShownKey]:
     app = screen.app
     for _node, binding, enabled, tooltip in screen.active_bindings.values():
         if binding.show and binding.action not in first:
-            first[binding.action] = ShownKey(binding.key, app.get_key_display(binding),
-                                             shown_description(binding), enabled,
-                                             shown_tooltip(tooltip))
+            first[binding.action] = ShownKey(
+                binding.key,
+                app.get_key_display(binding),
+                shown_description(binding),
+                enabled,
+                shown_tooltip(tooltip),
+            )
     return list(first.values())
 
 
@@ -61,8 +65,13 @@ def palette_key(screen: Screen) -> ShownKey | None:
     if active is None:
         return None
     binding = active.binding
-    return ShownKey(binding.key, app.get_key_display(binding), shown_description(binding),
-                    active.enabled, shown_tooltip(binding.tooltip) or shown_description(binding))
+    return ShownKey(
+        binding.key,
+        app.get_key_display(binding),
+        shown_description(binding),
+        active.enabled,
+        shown_tooltip(binding.tooltip) or shown_description(binding),
+    )
 
 
 class FooterKeys(Widget):
@@ -70,8 +79,11 @@ class FooterKeys(Widget):
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {
-        "footer-keys--item", "footer-keys--hover", "footer-keys--key",
-        "footer-keys--description", "footer-keys--palette-edge",
+        "footer-keys--item",
+        "footer-keys--hover",
+        "footer-keys--key",
+        "footer-keys--description",
+        "footer-keys--palette-edge",
     }
     # The rules of Textual's FooterKey (not compact), as component classes.
     DEFAULT_CSS = """
@@ -106,8 +118,7 @@ class FooterKeys(Widget):
 
     def update_keys(self) -> None:
         """Show the screen's keys as they are now (repainted only if they changed)."""
-        self.show(shown_keys(self.screen),
-                  palette_key(self.screen) if self._with_palette else None)
+        self.show(shown_keys(self.screen), palette_key(self.screen) if self._with_palette else None)
 
     def show(self, keys: list[ShownKey], palette: ShownKey | None = None) -> None:
         if keys != self.keys or palette != self.palette:
@@ -123,8 +134,11 @@ class FooterKeys(Widget):
 
     @staticmethod
     def _width(key: ShownKey) -> int:
-        return (cell_len(key.display) + 2 + cell_len(key.description) + 1
-                if key.description else cell_len(key.display))
+        return (
+            cell_len(key.display) + 2 + cell_len(key.description) + 1
+            if key.description
+            else cell_len(key.display)
+        )
 
     def fitted(self) -> list[ShownKey]:
         """The keys that fit the line whole: a key is never cut short (`^o Print sli`).
@@ -140,8 +154,10 @@ class FooterKeys(Widget):
         def kept(key: ShownKey) -> bool:
             return key.display.lower() == "f1"
 
-        for drop in ([k for k in keys if not k.enabled and not kept(k)],
-                     [k for k in reversed(keys) if not kept(k)]):
+        for drop in (
+            [k for k in keys if not k.enabled and not kept(k)],
+            [k for k in reversed(keys) if not kept(k)],
+        ):
             for key in drop:
                 if sum(map(self._width, keys)) <= width:
                     return keys
@@ -171,8 +187,7 @@ class FooterKeys(Widget):
         hover = self.get_component_rich_style("footer-keys--hover")
         # over the key's own background (item or hover), as a FooterKey's parts are
         key_style = self.get_component_rich_style("footer-keys--key", partial=True)
-        description_style = self.get_component_rich_style("footer-keys--description",
-                                                          partial=True)
+        description_style = self.get_component_rich_style("footer-keys--description", partial=True)
         x = 0
         for index, (start, end, key) in enumerate(self._spans()):
             if start > x:
@@ -181,11 +196,14 @@ class FooterKeys(Widget):
             if key is self.palette:
                 label = Text.assemble(
                     ("▏", self.get_component_rich_style("footer-keys--palette-edge")),
-                    (key.display, key_style), (f" {key.description}", description_style),
-                    (" ", self.rich_style))
+                    (key.display, key_style),
+                    (f" {key.description}", description_style),
+                    (" ", self.rich_style),
+                )
             elif key.description:
-                label = Text.assemble((f" {key.display} ", key_style),
-                                      (f"{key.description} ", description_style))
+                label = Text.assemble(
+                    (f" {key.display} ", key_style), (f"{key.description} ", description_style)
+                )
             else:
                 label = Text.assemble((key.display, key_style))
             base = self.rich_style + (hover if index == self._hover else item)

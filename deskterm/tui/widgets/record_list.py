@@ -65,8 +65,13 @@ class RecordList(Widget, can_focus=True):
     }
     """
     COMPONENT_CLASSES = {
-        "record-list--header", "record-list--cursor", "record-list--cursor-blurred",
-        "record-list--overdue", "record-list--near", "record-list--muted", "record-list--empty",
+        "record-list--header",
+        "record-list--cursor",
+        "record-list--cursor-blurred",
+        "record-list--overdue",
+        "record-list--near",
+        "record-list--muted",
+        "record-list--empty",
     }
     BINDINGS = [
         Binding("up", "cursor(-1)", show=False),
@@ -209,8 +214,14 @@ class RecordList(Widget, can_focus=True):
             self.refresh()
             self._post_highlight()
 
-        run_db(self, lambda s: source(s, start, limit), on_done=done, write=False,
-               group=f"record-list-{id(self)}", exclusive=True)
+        run_db(
+            self,
+            lambda s: source(s, start, limit),
+            on_done=done,
+            write=False,
+            group=f"record-list-{id(self)}",
+            exclusive=True,
+        )
 
     # -- reading ---------------------------------------------------------------------------
     def row_at(self, index: int) -> Row | None:
@@ -249,8 +260,9 @@ class RecordList(Widget, can_focus=True):
     @property
     def rows_in_view(self) -> list[Row]:
         """The rows drawn now (for tests and for counting)."""
-        return [r for y in range(self.visible_rows)
-                if (r := self.row_at(self._index_at(y))) is not None]
+        return [
+            r for y in range(self.visible_rows) if (r := self.row_at(self._index_at(y))) is not None
+        ]
 
     # -- moving ----------------------------------------------------------------------------
     def _scroll_to_cursor(self) -> None:
@@ -260,7 +272,7 @@ class RecordList(Widget, can_focus=True):
             page = self.visible_rows - pins - marker  # the lines that scroll, under the pins
             top = self._top
             if self.cursor < pins:  # a pinned row is always in view: the rest from its start,
-                top = pins          # the rows due next after the pinned ones
+                top = pins  # the rows due next after the pinned ones
             elif self.cursor < top:
                 top = self.cursor
             elif self.cursor >= top + page:

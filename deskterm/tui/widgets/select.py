@@ -61,8 +61,7 @@ class DeskSelect(Select):
     def _find(self, typed: str, after: Any = None) -> Any:
         """The first option starting with `typed`; with `after`, the next one after it
         (typing the same letter again walks through the options with that letter)."""
-        values = [value for value, keys in self._choices
-                  if any(k.startswith(typed) for k in keys)]
+        values = [value for value, keys in self._choices if any(k.startswith(typed) for k in keys)]
         if not values:
             return None
         if after is not None and after in values:

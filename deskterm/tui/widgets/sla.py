@@ -25,17 +25,22 @@ def format_span(delta: timedelta) -> str:
     return _("{m}m").format(m=mins)
 
 
-def state_of(due: datetime, now: datetime, started: datetime | None,
-             policy: SlaPolicy | None = None) -> SlaState:
+def state_of(
+    due: datetime, now: datetime, started: datetime | None, policy: SlaPolicy | None = None
+) -> SlaState:
     policy = policy or SlaPolicy()
     if started is None:
         return SlaState.OVERDUE if now > due else SlaState.OK
     return deadline_state(due, now, started=started, policy=policy)
 
 
-def sla_text(due: datetime | None, now: datetime, started: datetime | None = None,
-             policy: SlaPolicy | None = None) -> Text:
-    """"2h05m left" (amber when near), "1h10m late" (red); empty when there is no deadline."""
+def sla_text(
+    due: datetime | None,
+    now: datetime,
+    started: datetime | None = None,
+    policy: SlaPolicy | None = None,
+) -> Text:
+    """ "2h05m left" (amber when near), "1h10m late" (red); empty when there is no deadline."""
     if due is None:
         return Text("")
     state = state_of(due, now, started, policy)
@@ -45,8 +50,12 @@ def sla_text(due: datetime | None, now: datetime, started: datetime | None = Non
     return Text(label, style="dark_orange" if state == SlaState.NEAR else "")
 
 
-def row_style(due: datetime | None, now: datetime, started: datetime | None = None,
-              policy: SlaPolicy | None = None) -> str:
+def row_style(
+    due: datetime | None,
+    now: datetime,
+    started: datetime | None = None,
+    policy: SlaPolicy | None = None,
+) -> str:
     """The RecordList row style for a deadline: "overdue", "near" or ""."""
     if due is None:
         return ""
@@ -57,8 +66,9 @@ def row_style(due: datetime | None, now: datetime, started: datetime | None = No
 class SlaCountdown(Static):
     """A countdown that redraws itself every 30 seconds from the app's clock."""
 
-    def __init__(self, due: datetime | None = None, started: datetime | None = None,
-                 **kwargs) -> None:
+    def __init__(
+        self, due: datetime | None = None, started: datetime | None = None, **kwargs
+    ) -> None:
         super().__init__("", **kwargs)
         self.due = due
         self.started = started

@@ -31,12 +31,14 @@ class PlainTextArea(TextArea):
         self.move_cursor(self.document.end)  # as an Input: typing goes on after the text
 
     def replace(self, insert: str, start, end, *, maintain_selection_offset: bool = True):
-        return super().replace(clean(insert), start, end,
-                               maintain_selection_offset=maintain_selection_offset)
+        return super().replace(
+            clean(insert), start, end, maintain_selection_offset=maintain_selection_offset
+        )
 
     def insert(self, text: str, location=None, *, maintain_selection_offset: bool = True):
-        return super().insert(clean(text), location,
-                              maintain_selection_offset=maintain_selection_offset)
+        return super().insert(
+            clean(text), location, maintain_selection_offset=maintain_selection_offset
+        )
 
     def on_key(self, event: events.Key) -> None:
         ch = format_character(event)
