@@ -137,7 +137,7 @@ class Settings(_Validated, BaseSettings):
     repair_phone_names: tuple[str, ...] = ("报修", "工程", "客户服务", "前台")
     # The desk's roster: when shifts start (desk time); a shift ends where the next begins.
     shift_starts: tuple[str, ...] = ("08:00", "20:00")
-    # When a callback (回访) falls due, by what it follows (services.callbacks.due): keys
+    # When a callback (回访) falls due, by what it follows (services.callback_schedule): keys
     # "repair", "repair.urgent", "repair.general", "repair.<category code>", "complaint",
     # "complaint.<category>", "from_complaint" (a repair or complaint that came from a
     # complaint, case 1); values "shift_end" (before this shift ends), "<n>h" or "<n>d".

@@ -575,7 +575,7 @@ def code_labels(kind: str, column: str, engine=None):
 
 
 # The round-trip kinds (exports.TABLE_KINDS) are headed as their import reads them: the first
-# Chinese heading of services/admin/sheets.HEADINGS in Chinese, the column's name in English;
+# Chinese heading of services/sheets.HEADINGS in Chinese, the column's name in English;
 # their codes in Chinese are words the import reads back (estate/importing.py RELATIONS, KINDS;
 # inquiries/directory.py KIND_WORDS).
 TABLE_CODES_ZH: dict[tuple[str, str], dict[str, str]] = {
@@ -597,7 +597,7 @@ TABLE_CODES_ZH: dict[tuple[str, str], dict[str, str]] = {
 
 
 def table_heading(kind: str, name: str, *, chinese: bool) -> str:
-    from deskterm.services.admin.sheets import HEADINGS as IMPORT_HEADINGS
+    from deskterm.services.sheets import HEADINGS as IMPORT_HEADINGS
 
     return IMPORT_HEADINGS[kind][name][0] if chinese else name
 

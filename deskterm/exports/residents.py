@@ -1,5 +1,5 @@
 """Residents and company tenants, in the residents import's own columns
-(services/admin/sheets.py), so that an export edited in Excel imports back changing exactly
+(services/sheets.py), so that an export edited in Excel imports back changing exactly
 what was edited. The `id` column is the row's key: a resident's id ("1366"), or a company's
 prefixed with C ("C12"); the import updates that very record (name and unit included), so
 two family members of one name in one flat stay two, and a moved-out resident (not exported)
@@ -17,7 +17,7 @@ from deskterm.exports.tables import building as b
 from deskterm.exports.tables import company as c
 from deskterm.exports.tables import resident as p
 from deskterm.exports.tables import unit as u
-from deskterm.services.admin.sheets import COMPANY_KEY
+from deskterm.services.sheets import COMPANY_KEY
 
 
 def _rows():

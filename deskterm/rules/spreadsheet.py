@@ -17,7 +17,7 @@ def neutralise(value: str) -> str:
 
 def unguard(value: str) -> str:
     """`neutralise` undone: exactly the quote it adds (a leading ' before = + - @ tab or CR)
-    comes off, so a CSV export imports back as it was (services/admin/sheets.py)."""
+    comes off, so a CSV export imports back as it was (services/sheets.py)."""
     return (
         value[1:] if value[:1] == "'" and value[1:2] in FORMULA_START and len(value) > 1 else value
     )

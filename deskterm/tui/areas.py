@@ -1,7 +1,7 @@
 """The desk's areas: one mode of the app each, reached by an F-key (or Alt+digit).
 
 To add an area screen, create `deskterm/tui/screens/<area>.py` with the class named in
-`screen` below (subclass `deskterm.tui.screens.base.AreaScreen`). See tui/README.md.
+`screen` below (subclass `deskterm.tui.base.AreaScreen`). See tui/README.md.
 """
 
 from __future__ import annotations

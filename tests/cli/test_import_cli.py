@@ -540,7 +540,7 @@ HOSTILE_FILES = {
 
 
 def test_every_import_kind_has_a_hostile_file():
-    from deskterm.services.admin.sheets import KINDS
+    from deskterm.services.sheets import KINDS
 
     assert set(HOSTILE_FILES) == set(KINDS)
 

@@ -31,6 +31,7 @@ from deskterm.models.complaint import (
     Severity,
 )
 from deskterm.rules.phone import normalise_phone
+from deskterm.services import callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications
@@ -447,7 +448,9 @@ def test_callbacks_save_exactly_or_are_refused(
         _row, callback = w.complaint_callback()
     else:
         order = w.repaired()
-        callback = w.read(lambda s: callbacks.pending_for(s, kind="repair", subject_id=order.id))
+        callback = w.read(
+            lambda s: callback_schedule.pending_for(s, kind="repair", subject_id=order.id)
+        )
     for _ in range(tries):
         out = attempt(
             w.engine,

@@ -46,7 +46,7 @@ from deskterm.models.visitor import (
     VisitorSlipCreate,
     VisitorSlipUpdate,
 )
-from deskterm.services import audit, permissions, repairs
+from deskterm.services import audit, callback_schedule, permissions, repairs
 from deskterm.services.actor import Actor
 from deskterm.services.admin import importer, maintenance, repair_categories, users
 from deskterm.services.callbacks import outcomes as callback_outcomes
@@ -189,7 +189,7 @@ UNGUARDED = {
     "permissions.deny": "records a denial",
     "permissions.record_refusal": "records a denial",
     "permissions.authorize": "the door check itself: records a denial and raises",
-    "callbacks.queue.schedule_callback": "called inside a guarded change (repair done, complaint closed)",
+    "callback_schedule.schedule_callback": "called inside a guarded change (repair done, complaint closed)",
     "shift.duty.close_shift": "called inside handover.sign, which takes handover.sign",
     "repairs.base.apply_change": "the common step of every guarded repair change",
     "visitors.slips.check_in_expected": "goes through visitors.register_slip",
@@ -357,7 +357,9 @@ def on_site_order(w):
 
 
 def _callback_of(w, kind: str, subject_id: int):
-    return run_read(w.engine, lambda s: callbacks.pending_for(s, kind=kind, subject_id=subject_id))
+    return run_read(
+        w.engine, lambda s: callback_schedule.pending_for(s, kind=kind, subject_id=subject_id)
+    )
 
 
 def called_back_order(w):
@@ -1256,7 +1258,9 @@ def _cases():
 
     def callback_with_contact(w):
         row = w.complaint(close_answer="已经解释清楚", contact="13800001111")
-        return w.read(lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id))
+        return w.read(
+            lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=row.id)
+        )
 
     S["callbacks.queue.reveal_contact"] = on(
         callback_with_contact,

@@ -20,9 +20,8 @@ from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyC
 from deskterm.models.repair import RepairOrderCreate, RepairScope
 from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.visitor import ExpectedVisitorCreate, VisitorSlipCreate
-from deskterm.services import repairs
+from deskterm.services import callback_schedule, repairs
 from deskterm.services.actor import Actor
-from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.estate import residents
@@ -369,7 +368,7 @@ class World:
         """A closed complaint and its pending callback."""
         row = self.complaint(close_answer="已经解释清楚")
         return row, self.read(
-            lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id)
+            lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=row.id)
         )
 
     def today(self) -> date:

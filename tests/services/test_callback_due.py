@@ -13,10 +13,10 @@ from deskterm.config import Settings, SettingsError
 from deskterm.db import run_read, run_write
 from deskterm.models.complaint import Callback, ComplaintCreate
 from deskterm.models.shift import Shift
+from deskterm.services import callback_schedule
+from deskterm.services import callback_schedule as due
 from deskterm.services.actor import Actor
-from deskterm.services.callbacks import due
 from deskterm.services.callbacks import outcomes as callback_outcomes
-from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.complaints import links
 from tests.services.test_repairs_support import (
@@ -165,7 +165,9 @@ def test_case_1_a_repair_from_a_complaint_is_called_back_before_the_shift_ends(
     # the same general repair without a complaint waits the usual 48 hours
     other = create(engine, clock, settings, op, order_in(estate.unit_1203))
     repair_fully(engine, clock, settings, op, other.id)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=other.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="repair", subject_id=other.id)
+    )
     assert cb.due_at == clock.now() + timedelta(hours=settings.repair_callback_hours)
 
 
@@ -182,7 +184,9 @@ def test_a_reopened_complaint_is_called_back_before_the_shift_ends(engine, clock
             close_answer="已更换控制板",
         ),
     )
-    first = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
+    first = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=c.id)
+    )
     assert first.due_at == clock.now() + timedelta(days=3)
     run_write(
         engine,
@@ -212,5 +216,7 @@ def test_a_reopened_complaint_is_called_back_before_the_shift_ends(engine, clock
             how="phone",
         ),
     )
-    again = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
+    again = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=c.id)
+    )
     assert again.due_at == clock.now() + timedelta(hours=10)  # 20:00, this shift

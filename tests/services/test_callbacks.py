@@ -14,7 +14,7 @@ from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.models import RepairOrderCreate
 from deskterm.models.complaint import Complaint, ComplaintCreate, ComplaintStatus
 from deskterm.models.repair import RepairOrder, RepairStatus
-from deskterm.services import audit
+from deskterm.services import audit, callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import handling as complaints
@@ -108,7 +108,9 @@ def test_one_queue_for_repairs_and_complaints(engine, clock, settings, staff):
 
 def test_attempts_then_not_reached(engine, clock, settings, staff):
     c = closed_complaint(engine, clock, settings, staff.operator)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=c.id)
+    )
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
@@ -151,7 +153,9 @@ def test_attempts_then_not_reached(engine, clock, settings, staff):
 
 def test_stale_callback_refused(engine, clock, settings, staff):
     c = closed_complaint(engine, clock, settings, staff.operator)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=c.id)
+    )
     run_write(
         engine,
         lambda s: callbacks.record_attempt(
@@ -178,7 +182,9 @@ def test_stale_callback_refused(engine, clock, settings, staff):
 def test_dissatisfied_complaint_goes_back_for_a_new_reply(engine, clock, settings, staff):
     c = closed_complaint(engine, clock, settings, staff.operator)
     clock.advance(days=2)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=c.id)
+    )
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
@@ -217,7 +223,7 @@ def test_dissatisfied_complaint_goes_back_for_a_new_reply(engine, clock, setting
 
 def test_dissatisfied_repair_goes_back_to_the_order(engine, clock, settings, staff):
     oid = repaired_order(engine, clock, settings, staff.operator)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
+    cb = run_read(engine, lambda s: callback_schedule.pending_for(s, kind="repair", subject_id=oid))
     run_write(
         engine,
         lambda s: callback_outcomes.record_callback(
@@ -239,7 +245,7 @@ def test_dissatisfied_repair_goes_back_to_the_order(engine, clock, settings, sta
 
 def test_dissatisfied_repair_becomes_a_complaint(engine, clock, settings, staff):
     oid = repaired_order(engine, clock, settings, staff.operator)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
+    cb = run_read(engine, lambda s: callback_schedule.pending_for(s, kind="repair", subject_id=oid))
     done = run_write(
         engine,
         lambda s: callback_outcomes.record_callback(
@@ -264,7 +270,7 @@ def test_dissatisfied_repair_becomes_a_complaint(engine, clock, settings, staff)
 
 def test_satisfied_repair_callback_moves_the_order_on(engine, clock, settings, staff):
     oid = repaired_order(engine, clock, settings, staff.operator)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
+    cb = run_read(engine, lambda s: callback_schedule.pending_for(s, kind="repair", subject_id=oid))
     run_write(
         engine,
         lambda s: callback_outcomes.record_callback(
@@ -287,7 +293,7 @@ def test_schedule_is_idempotent_per_record(engine, clock, staff):
     due = clock.now() + timedelta(days=3)
     a = run_write(
         engine,
-        lambda s: callbacks.schedule_callback(
+        lambda s: callback_schedule.schedule_callback(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -298,7 +304,7 @@ def test_schedule_is_idempotent_per_record(engine, clock, staff):
     )
     b = run_write(
         engine,
-        lambda s: callbacks.schedule_callback(
+        lambda s: callback_schedule.schedule_callback(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -332,7 +338,7 @@ def test_the_number_of_a_callback_is_revealed_with_a_reason(engine, clock, setti
             ),
         )
         return run_read(
-            engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id)
+            engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=row.id)
         )
 
     def reveal(cb, reason="回访"):
@@ -377,7 +383,7 @@ def test_a_repair_callback_finds_the_reporters_number_on_record(engine, clock, s
     oid = repaired_order(engine, clock, settings, staff.operator)
     order = run_read(engine, lambda s: s.get(RepairOrder, oid))
     assert order.reporter_contact == ""
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
+    cb = run_read(engine, lambda s: callback_schedule.pending_for(s, kind="repair", subject_id=oid))
 
     def reveal():
         return run_write(

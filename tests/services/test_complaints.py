@@ -19,9 +19,8 @@ from deskterm.models.complaint import (
     ComplaintStatus,
     ComplaintUpdate,
 )
-from deskterm.services import audit
+from deskterm.services import audit, callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
-from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications
 from deskterm.services.complaints import handling as svc
 
@@ -105,7 +104,9 @@ def test_closed_on_the_spot_sets_callback_due_in_three_days(engine, clock, setti
     row = intake(engine, clock, settings, staff.operator, close_answer="已通知保洁马上清理")
     assert row.status == ComplaintStatus.closed and row.answer_how == "on_the_spot"
     assert row.replied_at == clock.now() and row.closed_at == clock.now()
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=row.id)
+    )
     assert cb.due_at == clock.now() + timedelta(days=settings.complaint_callback_days)
     assert run_read(engine, svc.list_awaiting_reply) == []
 
@@ -261,7 +262,9 @@ def test_sign_off_needs_supervisor_closed_and_callback_done(engine, clock, setti
                 version=row.version,
             ),
         )
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=row.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=row.id)
+    )
     run_write(
         engine,
         lambda s: callback_outcomes.record_callback(
@@ -505,7 +508,7 @@ def test_case_2_lion_dance_end_to_end(engine, clock, settings, staff):
     assert closed.replied_at <= closed.reply_due_at  # replied in time
     clock.advance(days=2)
     cb = run_read(
-        engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=letter.id)
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=letter.id)
     )
     run_write(
         engine,

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from deskterm.db import run_read, run_write
 from deskterm.reports import complaints as rep
+from deskterm.services import callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
-from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import handling as complaints
 from tests.services.test_complaints import add_unit, intake
 
@@ -65,7 +65,9 @@ def test_callback_rows_and_on_time_share(engine, clock, settings, staff):
     intake(engine, clock, settings, staff.operator, close_answer="已处理")
     start = clock.now()
     clock.advance(days=2)  # a: on time
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=a.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=a.id)
+    )
     run_write(
         engine,
         lambda s: callback_outcomes.record_callback(
@@ -80,7 +82,9 @@ def test_callback_rows_and_on_time_share(engine, clock, settings, staff):
         ),
     )
     clock.advance(days=2)  # b: late; the third never done
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=b.id))
+    cb = run_read(
+        engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=b.id)
+    )
     run_write(
         engine,
         lambda s: callback_outcomes.record_callback(

@@ -180,13 +180,13 @@ def test_a_dissatisfied_callback_writes_its_complaint_in_the_site_s_language(
     engine, clock, settings, staff, site, ui
 ):
     from deskterm.models.complaint import Complaint
+    from deskterm.services import callback_schedule
     from deskterm.services.callbacks import outcomes as callback_outcomes
-    from deskterm.services.callbacks import queue as callbacks
     from tests.services.test_callbacks import repaired_order
 
     site_settings = settings.replace(site_lang=site)
     oid = repaired_order(engine, clock, site_settings, staff.operator)
-    cb = run_read(engine, lambda s: callbacks.pending_for(s, kind="repair", subject_id=oid))
+    cb = run_read(engine, lambda s: callback_schedule.pending_for(s, kind="repair", subject_id=oid))
     set_language(ui)
     run_write(
         engine,

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from deskterm.db import run_read
 from deskterm.models.complaint import Callback, Communication, Complaint, ComplaintStatus
-from deskterm.services.callbacks import queue as callbacks
+from deskterm.services import callback_schedule
 from deskterm.services.complaints import communications
 from deskterm.services.complaints import handling as complaints
 from tests.tui.conftest import SIZE, settle
@@ -43,7 +43,10 @@ async def test_complaint_closed_on_the_spot(make_desk_app, engine):
         steps = [st.step for st in run_read(engine, lambda s: complaints.list_steps(s, c.id))]
         assert steps == ["listened", "closed"]
         assert (
-            run_read(engine, lambda s: callbacks.pending_for(s, kind="complaint", subject_id=c.id))
+            run_read(
+                engine,
+                lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=c.id),
+            )
             is not None
         )
         assert app.screen.query_one("#list-complaints").total == 0  # nothing awaiting a reply

@@ -756,7 +756,7 @@ def test_no_help_shows_a_rule_code():
     import deskterm.tui.screens
     from deskterm.i18n import _, set_language
     from deskterm.tui.actions import ACTIONS, without_rule_codes
-    from deskterm.tui.screens.base import DeskNode
+    from deskterm.tui.base import DeskNode
 
     for package in (deskterm.tui.screens, deskterm.tui.dialogs):
         for info in pkgutil.iter_modules(package.__path__):
@@ -1518,7 +1518,7 @@ async def test_a_refused_field_is_marked_named_in_view_and_takes_the_typing(
     from textual.widgets import Input
 
     from deskterm.errors import InvalidInput
-    from deskterm.tui.screens.base import DeskDialog
+    from deskterm.tui.base import DeskDialog
     from deskterm.tui.widgets.field import FormField
 
     monkeypatch.setenv("NO_COLOR", "1")

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from deskterm.errors import StaleEdit, StorageFull
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from tests.tui.conftest import settle, type_text
 

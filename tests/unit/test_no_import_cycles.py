@@ -42,3 +42,21 @@ def test_no_module_imports_itself_round_a_loop():
         if module not in index:
             visit(module)
     assert loops == []
+
+
+def test_no_two_packages_import_each_other():
+    """Every pair of deskterm's packages (the service areas, tui.screens and tui.dialogs, ...):
+    never both ways, through any chain of modules (issue 20: callbacks, complaints and repairs
+    did; dialogs and screens did through the screens' base classes)."""
+    graph = grimp.build_graph("deskterm")
+    packages = sorted(m for m in graph.modules if graph.find_children(m) and m.count(".") >= 1)
+    both_ways = [
+        (a, b)
+        for i, a in enumerate(packages)
+        for b in packages[i + 1 :]
+        if not b.startswith(a + ".")
+        and graph.chain_exists(a, b, as_packages=True)
+        and graph.chain_exists(b, a, as_packages=True)
+    ]
+    assert len(packages) >= 15, packages  # the areas, tui's packages, reports, exports ...
+    assert both_ways == []

@@ -22,7 +22,7 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.guard import masked_sentence, text_limits
 from deskterm.models.text import KINDS, LABELS, TextKind, kind_of
 from deskterm.rules.text import controls, mask_personal, pictures
-from deskterm.services.admin.sheets import HEADINGS, TARGETS
+from deskterm.services.sheets import HEADINGS, TARGETS
 
 NON_TEXT_TARGETS = {"choice", "int", "instant", "date", "money", "key"}
 ID = "310115198001011238"  # passes the GB 11643 check character

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from deskterm.i18n import _
 from deskterm.models.repair import FeeScheduleItem
-from deskterm.services.admin.sheets import ImportResult, RowProblem, Sheet
+from deskterm.services.sheets import ImportResult, RowProblem, Sheet
 
 
 def import_directory(

@@ -2,7 +2,7 @@
 categories (D-30) from CSV or XLSX.
 
 Files come from people: headings in Chinese or English, CSV saved by Excel in UTF-8 or in GBK,
-XLSX with numbers where text was meant (admin.sheets reads them). Every row is checked first and
+XLSX with numbers where text was meant (services.sheets reads them). Every row is checked first and
 each bad one is reported with its line in the file; by default nothing is written when any row
 is bad (`skip_bad` writes the good ones), and a dry run writes nothing at all but says what
 would change.
@@ -22,9 +22,9 @@ from deskterm.services.admin.import_reference import (
     import_directory,
     import_fees,
 )
-from deskterm.services.admin.sheets import KINDS, ImportResult, RowProblem, Sheet, read_sheet
 from deskterm.services.estate import importing as import_estate
 from deskterm.services.permissions import require
+from deskterm.services.sheets import KINDS, ImportResult, RowProblem, Sheet, read_sheet
 
 __all__ = ["KINDS", "ImportResult", "RowProblem", "Sheet", "import_file", "read_sheet"]
 

@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
-from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import (
@@ -26,7 +25,7 @@ from deskterm.models.complaint import (
 )
 from deskterm.models.estate import Company, Resident, Unit
 from deskterm.models.repair import RepairOrder
-from deskterm.services import audit
+from deskterm.services import audit, callback_schedule
 from deskterm.services.actor import Actor
 from deskterm.services.complaints import links
 from deskterm.services.complaints.base import bump, check_version
@@ -53,73 +52,6 @@ class CallbackRow:
     who: str
     about: str
     overdue: bool
-
-
-def get_callback(session: Session, callback_id: int, *, for_update: bool = False) -> Callback:
-    row = (
-        lock_row(session, Callback, callback_id)
-        if for_update
-        else session.get(Callback, callback_id)
-    )
-    if row is None:
-        raise NotFound(_("There is no callback {id}.").format(id=callback_id))
-    return row
-
-
-def pending_for(session: Session, *, kind: str, subject_id: int) -> Callback | None:
-    return session.exec(
-        select(Callback).where(
-            Callback.subject_kind == CallbackKind(kind),
-            Callback.subject_id == subject_id,
-            col(Callback.done_at).is_(None),
-        )
-    ).first()
-
-
-def list_for(session: Session, *, kind: str, subject_id: int) -> list[Callback]:
-    return list(
-        session.exec(
-            select(Callback)
-            .where(Callback.subject_kind == CallbackKind(kind), Callback.subject_id == subject_id)
-            .order_by(Callback.id)
-        )
-    )
-
-
-def schedule_callback(
-    *,
-    session: Session,
-    actor: Actor | None,
-    clock: Clock,
-    subject_kind: str,
-    subject_id: int,
-    due_at: datetime,
-) -> Callback:
-    """Put a callback in the queue (one pending callback per record: a second call returns
-    the pending one with the earlier of the two due times)."""
-    kind = CallbackKind(subject_kind)
-    due = as_utc(due_at)
-    existing = pending_for(session, kind=kind, subject_id=subject_id)
-    if existing is not None:
-        existing = lock_row(session, Callback, existing.id)
-        if due < as_utc(existing.due_at):
-            existing.due_at = due
-            existing.version += 1
-            session.add(existing)
-        return existing
-    row = Callback(
-        subject_kind=kind, subject_id=subject_id, created_at=as_utc(clock.now()), due_at=due
-    )
-    audit.record(
-        session=session,
-        actor=actor,
-        clock=clock,
-        action="callback.schedule",
-        entity="callback",
-        detail={"kind": kind.value, "subject_id": subject_id, "due_at": due},
-        subject=row,
-    )
-    return row
 
 
 def _subjects(session: Session, rows: list[Callback]) -> dict[tuple[str, int], tuple]:
@@ -173,7 +105,7 @@ def _describe_all(session: Session, rows: list[Callback], now: datetime) -> list
 
 
 def describe(session: Session, callback_id: int, *, now: datetime) -> CallbackRow:
-    return _describe_all(session, [get_callback(session, callback_id)], now)[0]
+    return _describe_all(session, [callback_schedule.get_callback(session, callback_id)], now)[0]
 
 
 def list_callbacks(
@@ -219,7 +151,7 @@ def list_overdue_callbacks(session: Session, *, now: datetime) -> list[CallbackR
 
 def _open_callback(session, *, actor, callback_id: int, version: int) -> Callback:
     require(actor, "callbacks.record")
-    row = get_callback(session, callback_id, for_update=True)
+    row = callback_schedule.get_callback(session, callback_id, for_update=True)
     if row.done_at is not None:
         raise InvalidInput(_("This callback is done already."))
     check_version(
@@ -332,7 +264,7 @@ def reveal_contact(
         raise InvalidInput(
             _("The reason is at most {n} characters.").format(n=REVEAL_REASON_MAX), field="reason"
         )
-    cb = get_callback(session, callback_id)
+    cb = callback_schedule.get_callback(session, callback_id)
     if cb.subject_kind == CallbackKind.repair:
         order = session.get(RepairOrder, cb.subject_id)
         number = _order_number(session, order) if order else ""

@@ -34,10 +34,8 @@ from deskterm.models.complaint import (
     StepKind,
 )
 from deskterm.rules.phone import mask_phone, normalise_phone
-from deskterm.services import audit
+from deskterm.services import audit, callback_schedule
 from deskterm.services.actor import Actor
-from deskterm.services.callbacks import due as callback_due_times
-from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import links
 from deskterm.services.complaints.base import (
     FIELD_LABELS,
@@ -498,13 +496,13 @@ def close_complaint(
         note=text,
     )
     if close:
-        callbacks.schedule_callback(
+        callback_schedule.schedule_callback(
             session=session,
             actor=actor,
             clock=clock,
             subject_kind=CallbackKind.complaint,
             subject_id=row.id,
-            due_at=callback_due_times.due_at(
+            due_at=callback_schedule.due_at(
                 session,
                 actor,
                 now,
@@ -570,7 +568,7 @@ def sign_off_complaint(
     row = get_complaint(session, complaint_id, for_update=True)
     if row.status != ComplaintStatus.closed:
         raise InvalidInput(_("Only a closed complaint can be signed off."))
-    if callbacks.pending_for(session, kind=CallbackKind.complaint, subject_id=row.id):
+    if callback_schedule.pending_for(session, kind=CallbackKind.complaint, subject_id=row.id):
         raise InvalidInput(_("The callback of this complaint is not done yet."))
     now = as_utc(clock.now())
     _change(

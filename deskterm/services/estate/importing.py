@@ -29,7 +29,7 @@ from deskterm.models.guard import NOTICES, check_values
 from deskterm.progress import Progress
 from deskterm.rules.text import controls
 from deskterm.services import audit
-from deskterm.services.admin.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
+from deskterm.services.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
 
 RELATIONS = {
     "业主": "owner",

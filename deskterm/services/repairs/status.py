@@ -28,9 +28,8 @@ from deskterm.models.repair import (
     RepairStatus,
 )
 from deskterm.rules.sla import deadlines_for
+from deskterm.services import callback_schedule
 from deskterm.services.actor import Actor
-from deskterm.services.callbacks import due as callback_due_times
-from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.overwrite import typed_only
 from deskterm.services.permissions import require
 from deskterm.services.repairs import engineers
@@ -196,8 +195,8 @@ def mark_repaired(
 # -- the callback (回访, case 1) ----------------------------------------------------------------
 def shift_end(session: Session, actor: Actor, now: datetime, settings: Settings) -> datetime:
     """When the current shift ends: from the shift record and the roster in the settings
-    (services.callbacks.due)."""
-    return callback_due_times.shift_end(session, actor, now, settings)
+    (services.callback_schedule)."""
+    return callback_schedule.shift_end(session, actor, now, settings)
 
 
 def callback_due(
@@ -211,7 +210,7 @@ def callback_due(
         ).first()
         is not None
     )
-    return callback_due_times.due_at(
+    return callback_schedule.due_at(
         session,
         actor,
         now,
@@ -232,7 +231,7 @@ def _open_callback(
     now: datetime,
 ) -> Callback:
     """Put the order's callback in the shared queue (services.callbacks)."""
-    return callbacks.schedule_callback(
+    return callback_schedule.schedule_callback(
         session=session,
         actor=actor,
         clock=clock,

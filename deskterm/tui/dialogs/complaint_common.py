@@ -17,7 +17,7 @@ from deskterm.clock import as_utc
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.select import DeskSelect
 

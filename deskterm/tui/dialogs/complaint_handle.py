@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import Complaint, ComplaintUpdate
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.complaint_common import (
     ANSWER_HOW,
     SEVERITIES,
@@ -26,7 +27,6 @@ from deskterm.tui.dialogs.complaint_common import (
     parse_when,
     text_area,
 )
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from deskterm.i18n import N_
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 

@@ -16,8 +16,8 @@ from deskterm.i18n import N_, _
 from deskterm.models.repair import Engineer
 from deskterm.services.repairs import engineers
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain

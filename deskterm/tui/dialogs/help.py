@@ -19,7 +19,7 @@ from deskterm.tui.actions import (
     shown_description,
     shown_tooltip,
 )
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 
 register(DeskAction("help.close", "escape,f1", "close", N_("Close"), N_("Close the help.")))

@@ -22,7 +22,7 @@ from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries.directory import EntryView
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain

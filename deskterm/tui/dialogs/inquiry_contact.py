@@ -26,8 +26,8 @@ from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries.log import DEFAULT_TOPIC, Advice, ContactStatus
 from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, type_into
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain

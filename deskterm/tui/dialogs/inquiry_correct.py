@@ -15,7 +15,7 @@ from deskterm.models.inquiry import ContactOutcome
 from deskterm.services.inquiries.log import ATTEMPT_LABELS
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect

@@ -18,7 +18,7 @@ from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
 from deskterm.services.shift.logbook import category_label
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.timeparse import parse_instant
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.footer import DeskFooter

@@ -18,8 +18,8 @@ from deskterm.services.inquiries import messages
 from deskterm.services.inquiries.messages import MessageView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter

@@ -15,7 +15,7 @@ from deskterm.i18n import N_, _
 from deskterm.models.inquiry import MessageCreate
 from deskterm.services.inquiries import messages
 from deskterm.tui.actions import bindings
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain

@@ -18,8 +18,8 @@ from deskterm.services.inquiries import promises
 from deskterm.services.inquiries.promises import STATE_LABELS, PromiseView
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain

@@ -19,7 +19,7 @@ from deskterm.models.inquiry import PromisedReplyCreate
 from deskterm.services.inquiries import promises
 from deskterm.tui import fmt
 from deskterm.tui.actions import bindings
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 

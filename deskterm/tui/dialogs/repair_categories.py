@@ -23,9 +23,9 @@ from deskterm.services.admin.repair_categories import (
     save_category,
 )
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.complaint_common import choice, label
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row

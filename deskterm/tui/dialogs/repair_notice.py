@@ -12,7 +12,7 @@ from deskterm.i18n import N_, _
 from deskterm.services import printing
 from deskterm.services.inquiries import notice
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean
 

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 
 register(DeskAction("report.close", "escape", "close", N_("Close"), N_("Close the report.")))

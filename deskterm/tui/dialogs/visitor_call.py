@@ -17,7 +17,7 @@ from deskterm.services.estate import residents
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 

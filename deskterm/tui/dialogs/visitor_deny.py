@@ -8,8 +8,8 @@ from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import bindings
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import LastFieldSaves, field
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
 

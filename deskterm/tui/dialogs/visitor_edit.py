@@ -14,6 +14,7 @@ from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
 from deskterm.rules.phone import mask_phone
 from deskterm.services.visitors import slips as visitors
 from deskterm.tui.actions import bindings
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import (
     ErrorLine,
     LastFieldSaves,
@@ -22,7 +23,6 @@ from deskterm.tui.dialogs.visitor_fields import (
     visitor_and_people,
 )
 from deskterm.tui.dialogs.visitor_form import purpose_options
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect

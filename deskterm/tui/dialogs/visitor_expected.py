@@ -20,6 +20,7 @@ from deskterm.services.visitors.checks import document_warning
 from deskterm.services.visitors.history import parse_day
 from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import (
     ErrorLine,
     LastFieldSaves,
@@ -29,7 +30,6 @@ from deskterm.tui.dialogs.visitor_fields import (
 )
 from deskterm.tui.dialogs.visitor_form import doc_options, purpose_options
 from deskterm.tui.dialogs.visitor_host import HostPicker
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect

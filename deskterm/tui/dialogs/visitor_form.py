@@ -21,9 +21,9 @@ from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.checks import document_warning
 from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import bindings
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
 from deskterm.tui.dialogs.visitor_host import HostPicker
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect

@@ -15,7 +15,7 @@ from deskterm.rules.phone import mask_phone
 from deskterm.services.visitors import slips as visitors
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskDialog
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.sla import format_span
 from deskterm.tui.widgets.text import plain

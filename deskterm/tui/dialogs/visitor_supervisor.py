@@ -18,8 +18,8 @@ from deskterm.services import permissions
 from deskterm.services.actor import Actor
 from deskterm.services.admin import users
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import field
-from deskterm.tui.screens.base import DeskDialog
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain

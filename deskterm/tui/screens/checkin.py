@@ -20,8 +20,8 @@ from deskterm.services.shift import gaps
 from deskterm.services.shift import handover as handover_service
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import DeskScreen
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.screens.base import DeskScreen
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain

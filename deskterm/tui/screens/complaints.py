@@ -13,9 +13,9 @@ from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import complaints_views as views
-from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.screens.complaints_flows import ComplaintFlows
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList

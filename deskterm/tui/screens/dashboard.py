@@ -18,9 +18,9 @@ from deskterm.i18n import N_, _
 from deskterm.services.shift import dashboard
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.report_view import ReportDialog
 from deskterm.tui.messages import RecordsChanged
-from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.sla import format_span, row_style, sla_text
 from deskterm.tui.widgets.text import fit

@@ -15,9 +15,9 @@ from deskterm.i18n import N_, _
 from deskterm.services.shift import handover as handover_service
 from deskterm.services.shift.duty import physical_item_label
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.messages import RecordsChanged
-from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.sla import row_style, sla_text

@@ -14,7 +14,7 @@ from deskterm.services import printing
 from deskterm.services.shift import handover as handover_service
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskScreen
+from deskterm.tui.base import DeskScreen
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain

@@ -23,6 +23,7 @@ from deskterm.services.inquiries import directory, messages, promises, search
 from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries.search import Hit, HitKind, Mode, SearchResult
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog, AnswerResult
 from deskterm.tui.dialogs.inquiry_contact import ContactDialog, ContactResult
 from deskterm.tui.dialogs.inquiry_correct import CorrectContactDialog, Correction, CorrectionDraft
@@ -34,7 +35,6 @@ from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
-from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.field import focus_selected, in_burst, type_into
 from deskterm.tui.widgets.record_list import RecordList

@@ -10,7 +10,7 @@ from deskterm.errors import AuthFailed
 from deskterm.i18n import N_, _
 from deskterm.services.admin import users
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.screens.base import DeskScreen
+from deskterm.tui.base import DeskScreen
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain

@@ -16,9 +16,9 @@ from deskterm.models.shift import LogCategory
 from deskterm.services.shift import logbook
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.logbook_entry import LogbookEntryDialog
 from deskterm.tui.messages import RecordsChanged
-from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.timeparse import parse_day
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import Column, RecordList, Row

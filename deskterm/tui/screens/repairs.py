@@ -18,9 +18,9 @@ from deskterm.services import repairs
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import links as complaint_links
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import repairs_views as views
-from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.screens.repairs_flows import RepairFlows
 from deskterm.tui.widgets.detail import DetailPane
 from deskterm.tui.widgets.record_list import RecordList

@@ -22,12 +22,12 @@ from deskterm.services.visitors.expected import cancel_expected, list_expected
 from deskterm.services.visitors.onsite import list_on_site
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.visitor_deny import DenyEntryDialog
 from deskterm.tui.dialogs.visitor_expected import ArrivalDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.scanner import checked_out_text
-from deskterm.tui.screens.base import AreaScreen
 from deskterm.tui.screens.visitors_history import HistoryView
 from deskterm.tui.screens.visitors_register import RegisterFlow
 from deskterm.tui.screens.visitors_slips import SlipActions

@@ -1,5 +1,8 @@
-"""When a callback (回访) falls due, and when the desk's shift ends (case 1: "before the shift
-ends the operator phones back").
+"""Putting a callback (回访) in the queue, when it falls due, and when the desk's shift ends
+(case 1: "before the shift ends the operator phones back").
+
+Repairs and complaints schedule their callbacks here; the queue itself (tries, outcomes, the
+list the desk works through) is the `services.callbacks` area, which sits above both of them.
 
 The due time is a setting per kind, class and category (`Settings.callback_due`): the most
 specific key that is set wins — "from_complaint" for a repair or complaint that came from a
@@ -15,11 +18,16 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from deskterm.clock import as_utc
+from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import lock_row
+from deskterm.errors import NotFound
+from deskterm.i18n import _
+from deskterm.models.complaint import Callback, CallbackKind
 from deskterm.models.shift import Shift
+from deskterm.services import audit
 from deskterm.services.actor import Actor
 
 SHIFT_END = "shift_end"
@@ -120,3 +128,70 @@ def due_at(
         )
     n = int(match[1])
     return now + (timedelta(hours=n) if match[2] == "h" else timedelta(days=n))
+
+
+def get_callback(session: Session, callback_id: int, *, for_update: bool = False) -> Callback:
+    row = (
+        lock_row(session, Callback, callback_id)
+        if for_update
+        else session.get(Callback, callback_id)
+    )
+    if row is None:
+        raise NotFound(_("There is no callback {id}.").format(id=callback_id))
+    return row
+
+
+def pending_for(session: Session, *, kind: str, subject_id: int) -> Callback | None:
+    return session.exec(
+        select(Callback).where(
+            Callback.subject_kind == CallbackKind(kind),
+            Callback.subject_id == subject_id,
+            col(Callback.done_at).is_(None),
+        )
+    ).first()
+
+
+def list_for(session: Session, *, kind: str, subject_id: int) -> list[Callback]:
+    return list(
+        session.exec(
+            select(Callback)
+            .where(Callback.subject_kind == CallbackKind(kind), Callback.subject_id == subject_id)
+            .order_by(Callback.id)
+        )
+    )
+
+
+def schedule_callback(
+    *,
+    session: Session,
+    actor: Actor | None,
+    clock: Clock,
+    subject_kind: str,
+    subject_id: int,
+    due_at: datetime,
+) -> Callback:
+    """Put a callback in the queue (one pending callback per record: a second call returns
+    the pending one with the earlier of the two due times)."""
+    kind = CallbackKind(subject_kind)
+    due = as_utc(due_at)
+    existing = pending_for(session, kind=kind, subject_id=subject_id)
+    if existing is not None:
+        existing = lock_row(session, Callback, existing.id)
+        if due < as_utc(existing.due_at):
+            existing.due_at = due
+            existing.version += 1
+            session.add(existing)
+        return existing
+    row = Callback(
+        subject_kind=kind, subject_id=subject_id, created_at=as_utc(clock.now()), due_at=due
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        clock=clock,
+        action="callback.schedule",
+        entity="callback",
+        detail={"kind": kind.value, "subject_id": subject_id, "due_at": due},
+        subject=row,
+    )
+    return row

@@ -1,4 +1,4 @@
-"""Bases of every deskterm screen.
+"""Bases of every deskterm screen and dialog (screens/ and dialogs/ both build on this module).
 
 `DeskScreen`: translated bindings (from tui/actions.py), `run_db`, `show_error`,
 `records_changed`, and `HELP_TEXT` for F1. `AreaScreen`: an area's mode screen with the
