@@ -71,11 +71,20 @@ def _saves_itself(cls) -> bool:
 
     if issubclass(cls, SaveDialog):
         return True
-    tree = ast.parse(inspect.getsource(cls).lstrip())
-    methods = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    # The class and the desk's bases it inherits a save from (a ListFormDialog's `save`),
+    # not DeskDialog itself (its save_with is what callers wrap a dialog in).
+    own = [c for c in cls.__mro__ if issubclass(c, DeskDialog) and c is not DeskDialog]
+    trees = [ast.parse(inspect.getsource(c).lstrip()) for c in own]
+    methods = {
+        n.name: n
+        for tree in reversed(trees)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef)
+    }
     saves = False
-    for call in ast.walk(tree):
-        if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "run_db":
+    calls = [n for tree in trees for n in ast.walk(tree)]
+    for call in calls:
+        if isinstance(call, ast.Call) and getattr(call.func, "attr", "") in ("run_db", "save"):
             keywords = {k.arg: k.value for k in call.keywords}
             write = keywords.get("write")
             if isinstance(write, ast.Constant) and write.value is False:

@@ -7,20 +7,20 @@ which audits every change.
 
 from __future__ import annotations
 
-from textual import on
-from textual.app import ComposeResult
+from collections.abc import Hashable, Iterator
+from typing import Any
+
+from sqlmodel import Session
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Static
+from textual.widget import Widget
 
 from deskterm.i18n import N_, _
 from deskterm.models.repair import Engineer
 from deskterm.services.repairs import engineers
 from deskterm.tui.actions import DeskAction, bindings, register
-from deskterm.tui.base import DeskDialog
-from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
-from deskterm.tui.widgets.footer import DeskFooter
+from deskterm.tui.dialogs.list_form import ListFormDialog
+from deskterm.tui.dialogs.visitor_fields import field
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
-from deskterm.tui.widgets.text import plain
 from deskterm.tui.widgets.ticks import TickBox
 
 register(
@@ -43,53 +43,52 @@ register(
 )
 
 
-class EngineersDialog(ErrorLine, DeskDialog[None]):
+class EngineersDialog(ListFormDialog):
     BINDINGS = bindings("engineers.toggle", "engineers.new", "form.save", "form.cancel")
+    TITLE = N_("Engineers")
+    LIST_ID = "engineers-list"
+    EMPTY = N_("No engineer on the list yet.")
+    RECORDS = "repair"
+    LAST_INPUT = "trade-input"
+    FIND_COLUMN = 0  # typing a name (or its pinyin) finds the line
     HELP_TEXT = N_(
         "The engineers the desk dispatches to, those on duty first. Enter or Ctrl+T puts the "
         "highlighted one on or off duty. A supervisor or an admin adds one: Ctrl+N, the name "
         "as the desk says it and the trade, then Ctrl+S. Every change is in the audit trail."
     )
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: dict[int, Engineer] = {}
+    def columns(self) -> list[Column]:
+        return [Column(_("Name"), 20), Column(_("Trade"), 0), Column(_("On duty"), 10)]
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(plain(_("Engineers")), classes="dialog-title")
-            records = RecordList(
-                [Column(_("Name"), 20), Column(_("Trade"), 0), Column(_("On duty"), 10)],
-                empty_text=_("No engineer on the list yet."),
-                id="engineers-list",
-            )
-            records.find_column = 0  # typing a name (or its pinyin) finds the line
-            yield records
-            with Vertical(id="engineer-form"):
-                with Horizontal():
-                    yield field(_("Name"), "name", max_length=64, label_width=6)
-                    yield field(
-                        _("Trade"),
-                        "trade",
-                        max_length=32,
-                        label_width=7,
-                        placeholder=_("e.g. 水电, 木工, 电梯"),
-                    )
-                yield TickBox(_("On duty now"), True, compact=True, id="engineer-on-duty")
-            yield Static("", id="form-error")
-            yield Static(plain(self._hint()), classes="hint")
-        yield DeskFooter(show_command_palette=False)
+    def load(self, session: Session) -> list[Engineer]:
+        return engineers.list_engineers(session=session)
 
-    def _hint(self) -> str:
+    def key_of(self, record: Engineer) -> Hashable:
+        return record.id
+
+    def row_of(self, e: Engineer) -> Row:
+        cells = [e.name, e.trade, _("on duty") if e.on_duty else _("off duty")]
+        return Row(e.id, cells, "" if e.on_duty else "muted")
+
+    def compose_form(self) -> Iterator[Widget]:
+        with Vertical(id="engineer-form"):
+            with Horizontal():
+                yield field(_("Name"), "name", max_length=64, label_width=6)
+                yield field(
+                    _("Trade"),
+                    "trade",
+                    max_length=32,
+                    label_width=7,
+                    placeholder=_("e.g. 水电, 木工, 电梯"),
+                )
+            yield TickBox(_("On duty now"), True, compact=True, id="engineer-on-duty")
+
+    def hint(self) -> str:
         if self.app.may("engineers.manage"):
             return _("Enter or Ctrl+T: on/off duty · Ctrl+N: add · Ctrl+S: save · Esc: close")
         return _("Enter or Ctrl+T: on/off duty · Esc: close")
 
-    def on_mount(self) -> None:
-        self.reload()
-        self.query_one(RecordList).focus()
-
-    def check_action(self, action: str, parameters) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new":
             return self.app.may("engineers.manage")
         if action == "save":
@@ -98,58 +97,26 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
             return bool(self.rows) and self.app.may("engineers.duty")
         return True
 
-    def reload(self, select: int | None = None) -> None:
-        def loaded(rows: list[Engineer]) -> None:
-            self.rows = {e.id: e for e in rows}
-            records = self.query_one(RecordList)
-            cursor = records.cursor
-            records.set_rows(
-                [
-                    Row(
-                        e.id,
-                        [e.name, e.trade, _("on duty") if e.on_duty else _("off duty")],
-                        "" if e.on_duty else "muted",
-                    )
-                    for e in rows
-                ]
-            )
-            keys = list(self.rows)
-            records.cursor = (
-                keys.index(select) if select in self.rows else min(cursor, max(len(keys) - 1, 0))
-            )
-            self.refresh_bindings()
-
-        self.run_db(
-            lambda s: engineers.list_engineers(session=s),
-            on_done=loaded,
-            write=False,
-            group="engineers",
-        )
-
     # -- on and off duty ---------------------------------------------------------------------
-    @on(RecordList.Selected)
-    def line_chosen(self, event: RecordList.Selected) -> None:
-        event.stop()
-        self._toggle(event.key)
+    def line_chosen(self, key: Hashable) -> None:
+        self._toggle(key)
 
     def action_toggle(self) -> None:
         row = self.query_one(RecordList).current
         if row is not None:
             self._toggle(row.key)
 
-    def _toggle(self, engineer_id: int) -> None:
+    def _toggle(self, engineer_id: Any) -> None:
         engineer = self.rows.get(engineer_id)
         if engineer is None:
             return
         app, on_duty = self.app, not engineer.on_duty
 
-        def done(row: Engineer) -> None:
-            said = _("{name} is on duty.") if row.on_duty else _("{name} is off duty.")
-            app.notify(said.format(name=row.name), markup=False)
-            self.reload(select=row.id)
-            self.records_changed("repair")
+        def said(row: Engineer) -> str:
+            text = _("{name} is on duty.") if row.on_duty else _("{name} is off duty.")
+            return text.format(name=row.name)
 
-        self.run_db(
+        self.save(
             lambda s: engineers.set_on_duty(
                 session=s,
                 actor=app.actor,
@@ -157,58 +124,43 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
                 engineer_id=engineer_id,
                 on_duty=on_duty,
             ),
-            on_done=done,
-            write=True,
+            notice=said,
+            after=lambda row: None,  # the form, if open, keeps what is typed and the focus
             group="engineer-duty",
         )
 
     # -- adding one (supervisors, admins) ----------------------------------------------------
     def action_new(self) -> None:
         self.add_class("-adding")  # what was typed before an Esc is still there
-        self.query_one("#form-error", Static).display = False
+        self.hide_refusal()
         self.refresh_bindings()
-        self.set_focus(self._input("name"))  # at once: keys typed in the same burst land here
+        self.set_focus(self.field_input("name"))  # at once: keys typed in the same burst land here
 
-    def _input(self, name: str) -> Input:
-        return self.query_one(f"#{name}-input", Input)
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # Enter has moved on already; the last field saves
-        if event.input.id == "trade-input":
-            self.action_save()
+    def after_saved(self, record: Engineer) -> None:
+        self.remove_class("-adding")
+        self.field_input("name").value = self.field_input("trade").value = ""
+        self._remember_text()  # saved: nothing typed is left to lose
+        self.refresh_bindings()
+        super().after_saved(record)
 
     def action_save(self) -> None:
         if not self.has_class("-adding"):
             return
         app = self.app
-        name, trade = self._input("name").value, self._input("trade").value
+        name, trade = self.field_input("name").value, self.field_input("trade").value
         on_duty = self.query_one("#engineer-on-duty", TickBox).value
-
-        def added(row: Engineer) -> None:
-            app.notify(_("Added {name}.").format(name=row.name), markup=False)
-            self.remove_class("-adding")
-            self.query_one("#form-error", Static).display = False
-            self._input("name").value = self._input("trade").value = ""
-            self._remember_text()  # saved: nothing typed is left to lose
-            self.reload(select=row.id)
-            self.query_one(RecordList).focus()
-            self.records_changed("repair")
-
-        self.run_db(
+        self.save(
             lambda s: engineers.add_engineer(
                 session=s, actor=app.actor, clock=app.clock, name=name, trade=trade, on_duty=on_duty
             ),
-            on_done=added,
-            on_error=self.show_error,
-            write=True,
+            notice=lambda row: _("Added {name}.").format(name=row.name),
             group="engineer-add",
         )
 
     def action_cancel(self) -> None:
         if self.has_class("-adding"):  # Esc leaves the form first, then the list
             self.remove_class("-adding")
-            self.query_one("#form-error", Static).display = False
+            self.hide_refusal()
             self.refresh_bindings()
             self.query_one(RecordList).focus()
             return
