@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.db import lock_row
@@ -35,6 +35,20 @@ def plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+def saved_id(order: RepairOrder) -> int:
+    """The id of an order that is in the database (loaded, or added and flushed)."""
+    if order.id is None:
+        raise ValueError(f"repair order {order.number!r} is not saved yet")
+    return order.id
+
+
+def signer_id(actor: Actor) -> int:
+    """The user who signs a record whose user column is required (not the system actor)."""
+    if actor.user_id is None:
+        raise ValueError(f"{actor.code} is not a user and cannot sign a repair record")
+    return actor.user_id
+
+
 def load_order(session: Session, order_id: int, *, for_update: bool = False) -> RepairOrder:
     order = (
         lock_row(session, RepairOrder, order_id)
@@ -52,7 +66,7 @@ def changes_since(session: Session, order: RepairOrder, version: int) -> dict[st
     events = session.exec(
         select(RepairEvent)
         .where(RepairEvent.order_id == order.id, RepairEvent.version > version)
-        .order_by(RepairEvent.version, RepairEvent.id)
+        .order_by(col(RepairEvent.version), col(RepairEvent.id))
     )
     for event in events:
         for field, (before, after) in (event.changes or {}).items():
@@ -144,9 +158,9 @@ def apply_change(
         return None
     order.version += 1
     event = RepairEvent(
-        order_id=order.id,
+        order_id=saved_id(order),
         at=as_utc(clock.now()),
-        user_id=actor.user_id,
+        user_id=signer_id(actor),
         action=action,
         from_status=plain(before_status),
         to_status=plain(order.status),
