@@ -20,6 +20,7 @@ from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.overwrite import may_overwrite, seen
 from deskterm.services.repairs.labels import field_label, status_label
+from deskterm.services.stored import saved_id, signer_id
 
 ENTITY = "repair_order"
 # Shown masked wherever a change is recorded or reported (DESIGN "People and privacy").
@@ -33,20 +34,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return getattr(value, "value", value)
-
-
-def saved_id(order: RepairOrder) -> int:
-    """The id of an order that is in the database (loaded, or added and flushed)."""
-    if order.id is None:
-        raise ValueError(f"repair order {order.number!r} is not saved yet")
-    return order.id
-
-
-def signer_id(actor: Actor) -> int:
-    """The user who signs a record whose user column is required (not the system actor)."""
-    if actor.user_id is None:
-        raise ValueError(f"{actor.code} is not a user and cannot sign a repair record")
-    return actor.user_id
 
 
 def load_order(session: Session, order_id: int, *, for_update: bool = False) -> RepairOrder:

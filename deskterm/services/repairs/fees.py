@@ -31,9 +31,9 @@ from deskterm.services.repairs.base import (
     check_version,
     load_order,
     require_status,
-    saved_id,
 )
 from deskterm.services.repairs.fee_schedule import FeeTotals, desk_day, price_in_force, totals
+from deskterm.services.stored import saved_id
 
 MAX_QUANTITY = 10_000
 MAX_UNIT_FEN = 100_000_00  # 100,000 yuan: anything above is a typing slip

@@ -38,12 +38,13 @@ from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
-from deskterm.services.repairs.base import ENTITY, plain, saved_id, signer_id
+from deskterm.services.repairs.base import ENTITY, plain
 from deskterm.services.repairs.labels import category_name
 from deskterm.services.repairs.warranty import (
     find_warranty_candidate,
     warranty_target,
 )
+from deskterm.services.stored import saved_id, signer_id
 
 NUMBER_PREFIX = "R"
 

@@ -27,8 +27,8 @@ from deskterm.models.repair import (
 from deskterm.models.user import User
 from deskterm.rules.numbering import parse_number
 from deskterm.rules.sla import SlaState, deadline_state
-from deskterm.services.repairs.base import saved_id
 from deskterm.services.repairs.fee_schedule import FeeTotals, totals
+from deskterm.services.stored import saved_id
 
 OPEN = [s.value for s in OPEN_REPAIR_STATUSES]
 

@@ -34,10 +34,10 @@ from deskterm.services.repairs.base import (
     check_version,
     load_order,
     require_status,
-    saved_id,
 )
 from deskterm.services.repairs.fee_schedule import FeeTotals, totals
 from deskterm.services.repairs.fees import order_lines
+from deskterm.services.stored import saved_id
 
 MAX_ESTIMATE_DAYS = Decimal(365)
 

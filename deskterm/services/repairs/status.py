@@ -40,11 +40,11 @@ from deskterm.services.repairs.base import (
     check_version,
     load_order,
     require_status,
-    saved_id,
 )
 from deskterm.services.repairs.fee_schedule import totals
 from deskterm.services.repairs.intake import check_appointment
 from deskterm.services.repairs.settlement import fee_acceptance_blocker
+from deskterm.services.stored import saved_id
 
 S = RepairStatus
 CALLBACK_SUBJECT = "repair"

@@ -31,9 +31,9 @@ from deskterm.services.repairs.base import (
     check_version,
     load_order,
     require_status,
-    saved_id,
 )
 from deskterm.services.repairs.fees import fee_changed, order_lines
+from deskterm.services.stored import saved_id
 
 
 def _norm(text: str | None) -> str:
