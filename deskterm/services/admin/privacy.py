@@ -24,15 +24,9 @@ from deskterm.models.text import PHONE
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.rules.text import mask_personal, mask_personal_in
 from deskterm.services import audit
+from deskterm.services.stored import table_of
 
 BATCH = 2000
-
-
-def _table(model: type[SQLModel]) -> Table | None:
-    """A table model's Table, None for a plain model (sqlmodel declares no `__table__`:
-    SQLAlchemy's mapping sets it)."""
-    table = getattr(model, "__table__", None)
-    return table if isinstance(table, Table) else None
 
 
 def _tables() -> list[tuple[type[SQLModel], Table]]:
@@ -45,8 +39,8 @@ def _tables() -> list[tuple[type[SQLModel], Table]]:
         for m in found
         if isinstance(m, type)
         and issubclass(m, SQLModel)
-        and (table := _table(m)) is not None
-        and "id" in table.columns
+        and hasattr(m, "__table__")  # a table model
+        and "id" in (table := table_of(m)).columns
     ]
     return sorted(tables, key=lambda pair: pair[1].name)
 

@@ -36,6 +36,7 @@ from deskterm.models.user import Role, SignInThrottle, User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
+from deskterm.services.stored import table_of
 
 # OWASP's argon2id minimum is m=19 MiB, t=2, p=1; we stay at or above it.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
@@ -404,8 +405,7 @@ def _home_key(code_at_terminal: str) -> str:
 
 
 def _mark_home(session: Session, key: str) -> None:
-    # sqlmodel declares no __table__ (SQLAlchemy's mapping sets it): a typing gap
-    table = SignInThrottle.__table__  # type: ignore[attr-defined]
+    table = table_of(SignInThrottle)
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -427,8 +427,7 @@ def _mark_home(session: Session, key: str) -> None:
 def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]:
     """The throttle rows of `keys`, made if missing, locked for this transaction (in key order,
     so that two desks never wait on each other's)."""
-    # sqlmodel declares no __table__ (SQLAlchemy's mapping sets it): a typing gap
-    table = SignInThrottle.__table__  # type: ignore[attr-defined]
+    table = table_of(SignInThrottle)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

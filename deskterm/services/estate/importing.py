@@ -34,6 +34,7 @@ from deskterm.rules.text import controls
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
+from deskterm.services.stored import table_of
 
 if TYPE_CHECKING:  # imported when rows are read: it loads the pinyin dictionary
     from deskterm.services.estate.residents import CheckedResident
@@ -167,9 +168,8 @@ class _Places:
         self.new_units: list[tuple[int, int | None, str, str, int | None]] = []
         self.events: list[tuple[str, str, int, dict[str, Any]]] = []
         if self.write:
-            # sqlmodel declares no __table__ (SQLAlchemy's mapping sets it): a typing gap
-            self.building_ids = NewIds(self.session, Building.__table__)  # type: ignore[attr-defined]
-            self.unit_ids = NewIds(self.session, Unit.__table__)  # type: ignore[attr-defined]
+            self.building_ids = NewIds(self.session, table_of(Building))
+            self.unit_ids = NewIds(self.session, table_of(Unit))
 
     def unit(
         self,
@@ -230,9 +230,7 @@ class _Places:
             for row in rows
         ]
         if checked:
-            # sqlmodel declares no __table__ (SQLAlchemy's mapping sets it): a typing gap
-            table = model.__table__  # type: ignore[attr-defined]
-            insert_rows(self.session, table, columns, checked)
+            insert_rows(self.session, table_of(model), columns, checked)
 
 
 _BUILDING_COLUMNS = ("id", "code", "name", "kind")

@@ -27,7 +27,7 @@ from deskterm.rules.pinyin import pinyin_keys
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.stored import saved_id
+from deskterm.services.stored import saved_id, table_of
 
 RELATIONS = ("owner", "tenant", "family")
 REVEAL_REASON_MAX = 200
@@ -184,8 +184,7 @@ def create_residents(
     for row in rows:
         if row.unit_id is not None and row.unit_id not in known:
             raise NotFound(_("No unit has the id {id}.").format(id=row.unit_id))
-    # sqlmodel declares no __table__ (SQLAlchemy's declarative mapping sets it): a typing gap
-    table = Resident.__table__  # type: ignore[attr-defined]
+    table = table_of(Resident)
     ids: list[int] = []
     with roomy_cache(session.connection()):
         for start in range(0, len(rows), BATCH):
