@@ -5,17 +5,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
+from deskterm.clock import Clock
+from deskterm.config import Settings
 from deskterm.i18n import _
 from deskterm.models.repair import FeeScheduleItem
+from deskterm.services.actor import Actor
 from deskterm.services.sheets import ImportResult, RowProblem, Sheet
+
+if TYPE_CHECKING:  # imported when a directory is imported: it loads the pinyin dictionary
+    from deskterm.services.inquiries.directory import ImportReport
 
 
 def import_directory(
-    *, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult, skip_bad: bool
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    sheet: Sheet,
+    result: ImportResult,
+    skip_bad: bool,
 ) -> None:
     from deskterm.services.inquiries.directory import import_directory_rows
 
@@ -25,7 +38,7 @@ def import_directory(
     ]
     lines = [line for line, _cells in sheet.rows]
 
-    def run(selected, dry_run):
+    def run(selected: list[int], dry_run: bool) -> ImportReport:
         return import_directory_rows(
             session=session,
             actor=actor,
@@ -78,7 +91,14 @@ def _fen(value: Any, column: str) -> int:
 
 
 def import_fees(
-    *, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult, skip_bad: bool
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    sheet: Sheet,
+    result: ImportResult,
+    skip_bad: bool,
 ) -> None:
     """Each row is an item of the schedule version in force from its 生效日期 (default: today).
 
@@ -185,7 +205,14 @@ def import_fees(
 
 
 def import_categories(
-    *, session: Session, actor, clock, settings, sheet: Sheet, result: ImportResult, skip_bad: bool
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    sheet: Sheet,
+    result: ImportResult,
+    skip_bad: bool,
 ) -> None:
     """D-30: the site's repair categories. A new code is added, a known one takes the file's
     name, class, scope and order (the admin's explicit edit; `init` never does this). Each row

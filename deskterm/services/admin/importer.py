@@ -11,12 +11,17 @@ would change.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sized
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlmodel import Session
+
+from deskterm.clock import Clock
+from deskterm.config import Settings
 from deskterm.progress import Progress
 from deskterm.services import audit
+from deskterm.services.actor import Actor
 from deskterm.services.admin.import_reference import (
     import_categories,
     import_directory,
@@ -31,10 +36,10 @@ __all__ = ["KINDS", "ImportResult", "RowProblem", "Sheet", "import_file", "read_
 
 def import_file(
     *,
-    session,
-    actor,
-    clock,
-    settings,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
     kind: str,
     path: Path,
     dry_run: bool = False,
@@ -51,12 +56,11 @@ def import_file(
     table = read_sheet(
         Path(path), kind, lazy=estate, sheet=sheet
     )  # the estate's importer counts the rows as it reads
-    sheet = table
     result = ImportResult(
         kind=kind,
-        rows=0 if estate else len(sheet.rows),
+        rows=len(table.rows) if not estate and isinstance(table.rows, Sized) else 0,
         dry_run=dry_run,
-        ignored_columns=sheet.ignored,
+        ignored_columns=table.ignored,
     )
     if kind == "directory":
         import_directory(
@@ -64,7 +68,7 @@ def import_file(
             actor=actor,
             clock=clock,
             settings=settings,
-            sheet=sheet,
+            sheet=table,
             result=result,
             skip_bad=skip_bad,
         )
@@ -74,7 +78,7 @@ def import_file(
             actor=actor,
             clock=clock,
             settings=settings,
-            sheet=sheet,
+            sheet=table,
             result=result,
             skip_bad=skip_bad,
         )
@@ -84,7 +88,7 @@ def import_file(
             actor=actor,
             clock=clock,
             settings=settings,
-            sheet=sheet,
+            sheet=table,
             result=result,
             skip_bad=skip_bad,
         )
@@ -95,7 +99,7 @@ def import_file(
                 session=session,
                 actor=actor,
                 clock=clock,
-                sheet=sheet,
+                sheet=table,
                 result=result,
                 skip_bad=skip_bad,
                 progress=progress,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm import audit_witness
 from deskterm.clock import Clock
@@ -235,7 +235,7 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> Ch
     dst = sqlite3.connect(str(target))
     try:
 
-        def step(status, remaining, total):
+        def step(status: int, remaining: int, total: int) -> None:
             if progress:
                 progress(_("Copying"), total - remaining, total)
 
@@ -276,7 +276,9 @@ def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
     return dsn, env
 
 
-def _run_tool(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def _run_tool(
+    args: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     try:
         done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=3600)
     except FileNotFoundError:
@@ -507,12 +509,14 @@ def sqlite_in_use(path: Path) -> bool:
 
 def pg_other_connections(engine: Engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
-            )
-        ).scalar_one()
+        return int(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        )
 
 
 def _has_users(engine: Engine) -> bool:
@@ -599,7 +603,13 @@ def restore(
     return result
 
 
-def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> RestoreResult:
+def _restore_sqlite(
+    backup_file: Path,
+    target_engine: Engine,
+    *,
+    sign_in: Callable[[Engine], Actor],
+    clock: Clock,
+) -> RestoreResult:
     target = sqlite_path(target_engine)
     source = make_engine(str(backup_file))
     try:
@@ -680,7 +690,13 @@ def _restore_sqlite(backup_file: Path, target_engine: Engine, *, sign_in, clock)
     )
 
 
-def _restore_pg(backup_file: Path, target_engine: Engine, *, sign_in, clock) -> RestoreResult:
+def _restore_pg(
+    backup_file: Path,
+    target_engine: Engine,
+    *,
+    sign_in: Callable[[Engine], Actor],
+    clock: Clock,
+) -> RestoreResult:
     _run_tool(["pg_restore", "--list", str(backup_file)])  # a custom-format archive at all?
     sha256 = file_digest(backup_file)
     target_engine.dispose()
@@ -777,7 +793,7 @@ def _last_event(session: Session, action: str) -> AuditEvent | None:
     return session.exec(
         select(AuditEvent)
         .where(AuditEvent.action == action)
-        .order_by(AuditEvent.seq.desc())
+        .order_by(col(AuditEvent.seq).desc())
         .limit(1)
     ).first()
 
@@ -797,14 +813,18 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
         in_use = None
         connections = pg_other_connections(engine)
 
-    def read(session: Session):
+    def read(
+        session: Session,
+    ) -> tuple[
+        list[OnDuty], AuditHead | None, AuditEvent | None, AuditEvent | None, AuditEvent | None
+    ]:
         duty = [
             OnDuty(shift.post, user.code, user.name, shift.started_at)
             for shift, user in session.exec(
                 select(Shift, User)
                 .where(Shift.operator_id == User.id)
-                .where(Shift.ended_at.is_(None))
-                .order_by(Shift.post)
+                .where(col(Shift.ended_at).is_(None))
+                .order_by(col(Shift.post))
             )
         ]
         head = session.get(AuditHead, 1)

@@ -11,7 +11,9 @@ rewritten (their hashes are the chain).
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import Table, select, update
 from sqlmodel import Session, SQLModel
 
 from deskterm.clock import Clock
@@ -22,32 +24,32 @@ from deskterm.models.text import PHONE
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.rules.text import mask_personal, mask_personal_in
 from deskterm.services import audit
+from deskterm.services.stored import table_of
 
 BATCH = 2000
 
 
-def _tables() -> list[type[SQLModel]]:
+def _tables() -> list[tuple[type[SQLModel], Table]]:
+    """Every table model with an `id` column, and its table, by table name."""
     import deskterm.models as models
 
     found = {getattr(models, name) for name in models.__all__}
-    return sorted(
-        (
-            m
-            for m in found
-            if isinstance(m, type)
-            and issubclass(m, SQLModel)
-            and hasattr(m, "__table__")
-            and "id" in m.__table__.columns
-        ),
-        key=lambda m: m.__tablename__,
-    )
+    tables = [
+        (m, table)
+        for m in found
+        if isinstance(m, type)
+        and issubclass(m, SQLModel)
+        and hasattr(m, "__table__")  # a table model
+        and "id" in (table := table_of(m)).columns
+    ]
+    return sorted(tables, key=lambda pair: pair[1].name)
 
 
 def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
     """Mask personal numbers in every stored free text; rows changed per table."""
     counts: dict[str, int] = {}
-    for model in _tables():
-        table = model.__tablename__
+    for model, mapped in _tables():
+        table = mapped.name
         if table == "audit_event":
             continue
         # free text, and phone columns for ID numbers only (a phone stays a phone, D-21)
@@ -57,10 +59,11 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
         if not texts and not blobs:
             continue
         columns = [getattr(model, key) for key in (*texts, *blobs)]
-        changes: list[tuple[int, dict]] = []
-        query = select(model.id, *columns).order_by(model.id).execution_options(yield_per=BATCH)
+        changes: list[tuple[int, dict[str, Any]]] = []
+        id_column = mapped.c.id
+        query = select(id_column, *columns).order_by(id_column).execution_options(yield_per=BATCH)
         for row in session.execute(query):
-            new = {}
+            new: dict[str, Any] = {}
             for key, value in zip((*texts, *blobs), row[1:], strict=True):
                 masked, kinds = (
                     mask_personal(value, ids_only=key in phones)
@@ -86,17 +89,17 @@ def mask_stored(*, session: Session, clock: Clock) -> dict[str, int]:
                     subject=record,
                 )
             else:
-                session.execute(update(model).where(model.id == row_id).values(**new))
+                session.execute(update(model).where(mapped.c.id == row_id).values(**new))
         if changes:
             counts[table] = len(changes)
-        rekeyed = _rekey(session, model)
+        rekeyed = _rekey(session, model, mapped)
         if rekeyed:
             counts[f"{table} search keys"] = rekeyed
     session.flush()
     return counts
 
 
-def _search_keys(model, name: str | None) -> dict[str, str]:
+def _search_keys(model: type[SQLModel], name: str | None) -> dict[str, str]:
     """A row's search keys as they are made for a new row (from the masked name)."""
     full, initials = pinyin_keys(name or "")
     keys = {"name_pinyin": full, "name_initials": initials}
@@ -105,14 +108,14 @@ def _search_keys(model, name: str | None) -> dict[str, str]:
     return keys
 
 
-def _rekey(session: Session, model) -> int:
+def _rekey(session: Session, model: type[SQLModel], table: Table) -> int:
     """Search keys made again from the masked name where a stored key holds a personal
     number (keys made from a name before it was masked: "wang13900001111")."""
     if not hasattr(model, "name_pinyin"):
         return 0
     keys = list(_search_keys(model, ""))
-    query = select(model.id, model.name, *(getattr(model, k) for k in keys)).order_by(model.id)
-    changes = []
+    query = select(table.c.id, table.c.name, *(table.c[k] for k in keys)).order_by(table.c.id)
+    changes: list[tuple[int, dict[str, str]]] = []
     for row in session.execute(query.execution_options(yield_per=BATCH)):
         stored = dict(zip(keys, row[2:], strict=True))
         if not any(_digit_run(v) for v in stored.values()):
@@ -121,7 +124,7 @@ def _rekey(session: Session, model) -> int:
         if wanted != stored:
             changes.append((row[0], wanted))
     for row_id, wanted in changes:
-        session.execute(update(model).where(model.id == row_id).values(**wanted))
+        session.execute(update(model).where(table.c.id == row_id).values(**wanted))
     return len(changes)
 
 

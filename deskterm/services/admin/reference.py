@@ -8,13 +8,14 @@ made it), fee items and directory entries only when their table is empty.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session, func, select
 
 from deskterm.models.directory import DirectoryEntry, DirectoryKind
-from deskterm.models.repair import FeeScheduleItem, RepairCategory
+from deskterm.models.repair import FeeScheduleItem, RepairCategory, RepairClass
 from deskterm.paths import reference_data_dir
 from deskterm.rules.money import parse_yuan
 from deskterm.rules.pinyin import pinyin_keys
@@ -33,19 +34,21 @@ def load_repair_categories(session: Session, path: Path | None = None) -> int:
     for cat in load_categories(path):
         if session.get(RepairCategory, cat.code) is not None:
             continue  # the site's row, as shipped or as the site edited it
-        row = RepairCategory(code=cat.code)
-        row.name_zh = cat.name_zh
-        row.name_en = cat.name_en
-        row.repair_class = cat.repair_class
-        row.scope = cat.scope
-        row.sort = cat.sort
+        row = RepairCategory(
+            code=cat.code,
+            name_zh=cat.name_zh,
+            name_en=cat.name_en,
+            repair_class=RepairClass(cat.repair_class),
+            scope=cat.scope,
+            sort=cat.sort,
+        )
         session.add(row)
         count += 1
     session.flush()
     return count
 
 
-def _rows(path: Path):
+def _rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         yield from csv.DictReader(fh)
 

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock
 from deskterm.db import lock_name, lock_row
@@ -148,7 +148,7 @@ def stored_names(session: Session) -> list[dict[str, Any]]:
 
 def differs(row: RepairCategory, values: dict[str, Any]) -> dict[str, list[Any]]:
     """field -> [before, after] for what `values` would change on `row`."""
-    out = {}
+    out: dict[str, list[Any]] = {}
     for key, value in values.items():
         before = getattr(row, key)
         before = str(getattr(before, "value", before)) if key == "repair_class" else before
@@ -162,9 +162,7 @@ def write_category(
 ) -> RepairCategory:
     """Store checked values: an edit loads its row with the lock (the desks' write guard), a
     new one is born here."""
-    row = (row and lock_row(session, RepairCategory, row.code)) or RepairCategory(
-        code=values["code"]
-    )
+    row = (row and lock_row(session, RepairCategory, row.code)) or RepairCategory(**values)
     for key, value in values.items():
         setattr(row, key, value)
     if sa_inspect(row).persistent:
@@ -183,7 +181,7 @@ def check_version(session: Session, row: RepairCategory, version: int | None) ->
     events = session.exec(
         select(AuditEvent)
         .where(AuditEvent.entity == "repair_category", AuditEvent.entity_id == row.code)
-        .order_by(AuditEvent.seq)
+        .order_by(col(AuditEvent.seq))
     )
     for event in events:
         detail = event.detail or {}
@@ -211,7 +209,9 @@ def check_version(session: Session, row: RepairCategory, version: int | None) ->
 def category_rows(session: Session) -> list[RepairCategory]:
     """Every category, retired ones too, in list order (the admin's screen)."""
     return list(
-        session.exec(select(RepairCategory).order_by(RepairCategory.sort, RepairCategory.code))
+        session.exec(
+            select(RepairCategory).order_by(col(RepairCategory.sort), col(RepairCategory.code))
+        )
     )
 
 
@@ -244,17 +244,18 @@ def save_category(
         raise InvalidInput(
             _("There is no category {code}.").format(code=values["code"]), field="code"
         )
+    changes = None
     if row is not None:
         check_version(session, row, version)
-    changes = None if row is None else differs(row, values)
-    if changes == {}:
-        return row
+        changes = differs(row, values)
+        if not changes:
+            return row
     lock_name(session, "repair_category.names")  # two admins giving one name to two codes
     clash = same_name(values, stored_names(session))
     if clash:
         raise InvalidInput(clash, field="name_zh")
     row = write_category(session, row, values)
-    detail = (
+    detail: dict[str, Any] = (
         {"new": True, **{k: v for k, v in values.items() if k != "code"}}
         if changes is None
         else {"changed": changes}

@@ -17,9 +17,11 @@ import os
 import socket
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine
 from sqlalchemy import func as sa_func
 from sqlmodel import Session, col, select
 
@@ -34,6 +36,7 @@ from deskterm.models.user import Role, SignInThrottle, User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
+from deskterm.services.stored import table_of
 
 # OWASP's argon2id minimum is m=19 MiB, t=2, p=1; we stay at or above it.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
@@ -193,6 +196,12 @@ def change_own_password(
     """A signed-in member of staff changes their own password (the app's Change password)."""
     require(actor, "account.password")
     user = lock_row(session, User, actor.user_id)
+    if user is None:  # removed since the desk signed in (as check_account says it)
+        raise AccountChanged(
+            _("Your account ({code}) has been disabled: you are signed out.").format(
+                code=actor.code
+            )
+        )
     try:
         HASHER.verify(user.password_hash, current)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -331,7 +340,7 @@ def recover_admin(
     return user
 
 
-def check_password_any_schema(engine, code: str, password: str) -> dict | None:
+def check_password_any_schema(engine: Engine, code: str, password: str) -> dict[str, Any] | None:
     """The account (id, code, name, role) if `password` is its own, read with the columns every
     schema revision has: for `db upgrade`, before this release's columns exist. One argon2
     verification whatever the code."""
@@ -348,14 +357,19 @@ def check_password_any_schema(engine, code: str, password: str) -> dict | None:
             .mappings()
             .first()
         )
-    usable = row is not None and bool(row["active"])
+    usable = row if row is not None and bool(row["active"]) else None
     try:
-        HASHER.verify(row["password_hash"] if usable else DUMMY_HASH, password)
+        HASHER.verify(usable["password_hash"] if usable is not None else DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
-    if not usable:
+    if usable is None:
         return None
-    return {"id": row["id"], "code": row["code"], "name": row["name"], "role": Role(row["role"])}
+    return {
+        "id": usable["id"],
+        "code": usable["code"],
+        "name": usable["name"],
+        "role": Role(usable["role"]),
+    }
 
 
 def terminal_id() -> str:
@@ -391,24 +405,29 @@ def _home_key(code_at_terminal: str) -> str:
 
 
 def _mark_home(session: Session, key: str) -> None:
-    table = SignInThrottle.__table__
+    table = table_of(SignInThrottle)
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        statement = pg_insert(table)
+        session.execute(
+            pg_insert(table)
+            .values(key=key, failures=0)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
     else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        statement = sqlite_insert(table)
-    session.execute(
-        statement.values(key=key, failures=0).on_conflict_do_nothing(index_elements=["key"])
-    )
+        session.execute(
+            sqlite_insert(table)
+            .values(key=key, failures=0)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
 
 
 def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]:
     """The throttle rows of `keys`, made if missing, locked for this transaction (in key order,
     so that two desks never wait on each other's)."""
-    table = SignInThrottle.__table__
+    table = table_of(SignInThrottle)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -430,7 +449,7 @@ def _locked_throttles(session: Session, keys: list[str]) -> list[SignInThrottle]
         session,
         select(SignInThrottle)
         .where(col(SignInThrottle.key).in_(keys))
-        .order_by(SignInThrottle.key),
+        .order_by(col(SignInThrottle.key)),
     )
 
 
@@ -449,7 +468,7 @@ def unlock(*, session: Session, actor: Actor, clock: Clock, code: str) -> int:
     rows = lock_rows(
         session,
         select(SignInThrottle).where(
-            (SignInThrottle.key == prefix) | col(SignInThrottle.key).startswith(prefix + "@")
+            (col(SignInThrottle.key) == prefix) | col(SignInThrottle.key).startswith(prefix + "@")
         ),
     )
     held = [row for row in rows if row.failures or row.until is not None]
@@ -512,7 +531,7 @@ def check_account(session: Session, actor: Actor) -> None:
 
 def sign_in(
     *,
-    engine,
+    engine: Engine,
     clock: Clock,
     settings: Settings,
     code: str,
@@ -567,40 +586,41 @@ def authenticate(
     ).first()
     counted = [t for t in throttles if home is None or t.key == here]
     delayed = [t for t in counted if t.until is not None and as_utc(t.until) > now]
-    usable = user is not None and user.active and not delayed
+    usable = user if user is not None and user.active and not delayed else None
+    signed_in: User | None = None
     try:
-        HASHER.verify(user.password_hash if usable else DUMMY_HASH, password)
-        ok = usable
+        HASHER.verify(usable.password_hash if usable is not None else DUMMY_HASH, password)
+        signed_in = usable
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if ok:
+        pass
+    if signed_in is not None:
         for row in throttles:  # the code's counts start again; the terminal's stays (an intruder
             if row.key.startswith("c:"):  # signing in as themselves does not wipe it)
                 row.failures, row.until = 0, None
                 session.add(row)
         if home is None:
             _mark_home(session, _home_key(here))
-        if HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-            session.add(user)
+        if HASHER.check_needs_rehash(signed_in.password_hash):
+            signed_in.password_hash = hash_password(password)
+            session.add(signed_in)
         audit.record(
             session=session,
-            actor=Actor.from_user(user),
+            actor=Actor.from_user(signed_in),
             clock=clock,
             action="auth.signin",
             entity="user",
-            entity_id=user.id,
+            entity_id=signed_in.id,
         )
-        return user
-    detail: dict = {"known": user is not None}
+        return signed_in
+    detail: dict[str, Any] = {"known": user is not None}
     if user is None:
         detail["code_hash"] = code_hash(code)
+    until: datetime | None = None
     if delayed:
-        until = max(as_utc(t.until) for t in delayed)
+        until = max(as_utc(t.until) for t in delayed if t.until is not None)
         detail["delayed_until"] = until.isoformat()
         action = "auth.locked_out"
     else:
-        until: datetime | None = None
         for row in throttles:
             row.failures += 1
             wait = _delay(row.failures, thresholds[row.key] * settings.failed_login_limit, settings)

@@ -4,7 +4,9 @@ refusing a stale edit with what the other desk changed, and applying a change wi
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Any, Protocol
+
+from sqlmodel import Session, col, select
 
 from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.i18n import N_, _
@@ -26,14 +28,24 @@ FIELD_LABELS = {
 }
 
 
-def changes_since(session: Session, *, row, version: int, entity: str) -> dict[str, tuple]:
+class Versioned(Protocol):
+    """A row saved with a version that each change raises (complaints, callbacks,
+    communications, public-area requests)."""
+
+    id: int | None
+    version: int
+
+
+def changes_since(
+    session: Session, *, row: Versioned, version: int, entity: str
+) -> dict[str, tuple[Any, Any]]:
     """field -> (value at `version`, value now), read back from the audit events, which carry
     each change and the version it made."""
-    changed: dict[str, tuple] = {}
+    changed: dict[str, tuple[Any, Any]] = {}
     events = session.exec(
         select(AuditEvent)
         .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(row.id))
-        .order_by(AuditEvent.seq)
+        .order_by(col(AuditEvent.seq))
     )
     for event in events:
         detail = event.detail or {}
@@ -47,7 +59,7 @@ def changes_since(session: Session, *, row, version: int, entity: str) -> dict[s
 def check_version(
     session: Session,
     *,
-    row,
+    row: Versioned,
     version: int,
     entity: str,
     labels: dict[str, str],
@@ -80,9 +92,9 @@ def check_version(
     )
 
 
-def bump(row, changes: dict) -> dict[str, list]:
+def bump(row: Versioned, changes: dict[str, Any]) -> dict[str, list[Any]]:
     """Apply `changes` to `row`, raise its version, and return {field: [old, new]}."""
-    diff: dict[str, list] = {}
+    diff: dict[str, list[Any]] = {}
     for name, value in changes.items():
         old = getattr(row, name)
         if old != value:

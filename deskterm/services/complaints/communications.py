@@ -30,6 +30,7 @@ from deskterm.services.actor import Actor
 from deskterm.services.complaints.base import bump, check_version, fits, required_text
 from deskterm.services.complaints.queries import get_by_number, get_complaint
 from deskterm.services.permissions import require
+from deskterm.services.stored import signer_id
 
 FIELD_LABELS = {
     "follow_up_done_at": N_("follow-up done"),
@@ -111,7 +112,7 @@ def record_communication(
         follow_up=follow_up,
         follow_up_due=as_utc(data.follow_up_due) if data.follow_up_due else None,
         complaint_id=data.complaint_id,
-        user_id=actor.user_id,
+        user_id=signer_id(actor),
         recorded_at=now,
     )
     audit.record(
@@ -211,9 +212,9 @@ def list_due_follow_ups(session: Session, *, now: datetime) -> list[Communicatio
         .where(
             col(Communication.follow_up_due).is_not(None),
             col(Communication.follow_up_done_at).is_(None),
-            Communication.follow_up_due <= as_utc(now),
+            col(Communication.follow_up_due) <= as_utc(now),
         )
-        .order_by(Communication.follow_up_due, Communication.id)
+        .order_by(col(Communication.follow_up_due), col(Communication.id))
     )
     return list(session.exec(stmt))
 
@@ -226,10 +227,10 @@ def list_upcoming_follow_ups(
         select(Communication)
         .where(
             col(Communication.follow_up_done_at).is_(None),
-            Communication.follow_up_due > as_utc(now),
-            Communication.follow_up_due <= as_utc(now) + timedelta(days=days),
+            col(Communication.follow_up_due) > as_utc(now),
+            col(Communication.follow_up_due) <= as_utc(now) + timedelta(days=days),
         )
-        .order_by(Communication.follow_up_due, Communication.id)
+        .order_by(col(Communication.follow_up_due), col(Communication.id))
     )
     return list(session.exec(stmt))
 

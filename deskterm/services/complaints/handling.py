@@ -12,6 +12,7 @@ referral). Severe complaints are flagged to supervisors at once (`list_severe_un
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -70,6 +71,7 @@ from deskterm.services.complaints.queries import (  # noqa: F401  (callers use c
 from deskterm.services.numbering import next_number
 from deskterm.services.overwrite import typed_only
 from deskterm.services.permissions import require
+from deskterm.services.stored import saved_id, signer_id
 
 # -- writing ------------------------------------------------------------------------------
 
@@ -84,9 +86,9 @@ def _step(
     note: str = "",
 ) -> ComplaintStep:
     row = ComplaintStep(
-        complaint_id=complaint.id,
+        complaint_id=saved_id(complaint),
         at=at,
-        user_id=actor.user_id,
+        user_id=signer_id(actor),
         step=step,
         note=fits(note, limit=4000, field="note"),
     )
@@ -173,7 +175,7 @@ def intake_complaint(
         department=fits(data.department, limit=64, field="department"),
         number=next_number(session=session, prefix="C", at=now, tz=settings.timezone),
         received_at=now,
-        received_by=actor.user_id,
+        received_by=signer_id(actor),
         shift_id=actor.shift_id,
         repair_id=data.repair_id,
         status=ComplaintStatus.open,
@@ -213,7 +215,7 @@ def intake_complaint(
             actor=actor,
             clock=clock,
             settings=settings,
-            complaint_id=row.id,
+            complaint_id=saved_id(row),
             version=row.version,
             answer=close_answer,
             how=AnswerHow.on_the_spot,
@@ -224,7 +226,7 @@ def intake_complaint(
             actor=actor,
             clock=clock,
             settings=settings,
-            complaint_id=row.id,
+            complaint_id=saved_id(row),
             version=row.version,
             to=refer_to,
             due_at=reply_due_at,
@@ -290,15 +292,15 @@ _D42 = (
 
 
 def _change(
-    session,
+    session: Session,
     *,
-    actor,
-    clock,
+    actor: Actor,
+    clock: Clock,
     row: Complaint,
     version: int,
     action: str,
-    changes: dict,
-    detail: dict | None = None,
+    changes: dict[str, Any],
+    detail: dict[str, Any] | None = None,
     overwrite: bool = False,
 ) -> Complaint:
     check_version(
@@ -467,7 +469,7 @@ def close_complaint(
     except ValueError:
         raise InvalidInput(_("Choose from the list."), field="answer_how") from None
     now = as_utc(clock.now())
-    changes: dict = {
+    changes: dict[str, Any] = {
         "answer": text,
         "answer_how": how,
         "status": ComplaintStatus.closed if close else ComplaintStatus.replied,
@@ -501,7 +503,7 @@ def close_complaint(
             actor=actor,
             clock=clock,
             subject_kind=CallbackKind.complaint,
-            subject_id=row.id,
+            subject_id=saved_id(row),
             due_at=callback_schedule.due_at(
                 session,
                 actor,
@@ -568,7 +570,9 @@ def sign_off_complaint(
     row = get_complaint(session, complaint_id, for_update=True)
     if row.status != ComplaintStatus.closed:
         raise InvalidInput(_("Only a closed complaint can be signed off."))
-    if callback_schedule.pending_for(session, kind=CallbackKind.complaint, subject_id=row.id):
+    if callback_schedule.pending_for(
+        session, kind=CallbackKind.complaint, subject_id=saved_id(row)
+    ):
         raise InvalidInput(_("The callback of this complaint is not done yet."))
     now = as_utc(clock.now())
     _change(

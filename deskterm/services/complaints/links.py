@@ -7,8 +7,9 @@ resident's or company's complaints are listed from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
@@ -22,6 +23,7 @@ from deskterm.rules.numbering import format_number, parse_number
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
+from deskterm.services.stored import saved_id, signer_id
 
 
 class OtherUnitLink(InvalidInput):
@@ -127,13 +129,13 @@ def link_repair(
             field="repair",
         )
     link = ComplaintRepair(
-        complaint_id=row.id,
-        repair_id=order.id,
+        complaint_id=saved_id(row),
+        repair_id=saved_id(order),
         linked_at=as_utc(clock.now()),
-        linked_by=actor.user_id,
+        linked_by=signer_id(actor),
         cross_unit=crosses,
     )
-    detail = {"number": row.number, "repair": order.number}
+    detail: dict[str, Any] = {"number": row.number, "repair": order.number}
     if crosses:
         detail.update(
             cross_unit=True,
@@ -190,10 +192,10 @@ def add_link_in_session(
         raise InvalidInput(_("That repair order does not exist."), field="repair")
     session.add(
         ComplaintRepair(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             repair_id=repair_id,
             linked_at=as_utc(clock.now()),
-            linked_by=actor.user_id,
+            linked_by=signer_id(actor),
         )
     )
 
@@ -208,7 +210,12 @@ def repairs_of(session: Session, complaint_id: int) -> list[LinkedRepair]:
     ).all()
     return [
         LinkedRepair(
-            o.id, o.number, str(o.status), label or o.location or "", o.description, bool(cross)
+            saved_id(o),
+            o.number,
+            str(o.status),
+            label or o.location or "",
+            o.description,
+            bool(cross),
         )
         for o, label, cross in rows
     ]
@@ -221,7 +228,9 @@ def complaints_of_repair(session: Session, repair_id: int) -> list[LinkedComplai
         .where(ComplaintRepair.repair_id == repair_id)
         .order_by(col(Complaint.received_at), col(Complaint.id))
     ).all()
-    return [LinkedComplaint(c.id, c.number, str(c.status), c.who_name, c.content) for c in rows]
+    return [
+        LinkedComplaint(saved_id(c), c.number, str(c.status), c.who_name, c.content) for c in rows
+    ]
 
 
 def complaints_of_party(
@@ -234,18 +243,20 @@ def complaints_of_party(
     """The complaints a resident or a company made, newest first."""
     if resident_id is None and company_id is None:
         return []
-    where = []
+    where: list[ColumnElement[bool]] = []
     if resident_id is not None:
-        where.append(Complaint.resident_id == resident_id)
+        where.append(col(Complaint.resident_id) == resident_id)
     if company_id is not None:
-        where.append(Complaint.company_id == company_id)
+        where.append(col(Complaint.company_id) == company_id)
     rows = session.exec(
         select(Complaint)
         .where(or_(*where))
         .order_by(col(Complaint.received_at).desc())
         .limit(limit)
     ).all()
-    return [LinkedComplaint(c.id, c.number, str(c.status), c.who_name, c.content) for c in rows]
+    return [
+        LinkedComplaint(saved_id(c), c.number, str(c.status), c.who_name, c.content) for c in rows
+    ]
 
 
 def unit_id_of(session: Session, label: str | None, *, field: str = "unit") -> int | None:

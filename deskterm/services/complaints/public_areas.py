@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
@@ -31,6 +32,7 @@ from deskterm.services.complaints import links
 from deskterm.services.complaints.base import FIELD_LABELS, bump, check_version, fits, required_text
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
+from deskterm.services.stored import saved_id, signer_id
 
 PREFIX = PREFIXES["public_area"]
 DECISION_LABELS = {
@@ -117,10 +119,12 @@ def find_request(session: Session, ref: str | int) -> PublicAreaRequest:
 def _candidates(session: Session, words: set[str], limit: int) -> list[PublicAreaRequest]:
     if not words:
         return []
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     for word in words:
         pattern = f"%{word}%"
-        clauses.extend(getattr(PublicAreaRequest, name).ilike(pattern) for name in _TEXT_FIELDS)
+        clauses.extend(
+            col(getattr(PublicAreaRequest, name)).ilike(pattern) for name in _TEXT_FIELDS
+        )
     return list(
         session.exec(
             select(PublicAreaRequest)
@@ -131,14 +135,14 @@ def _candidates(session: Session, words: set[str], limit: int) -> list[PublicAre
     )
 
 
-def _rank(rows, words: set[str]) -> list[RequestHit]:
+def _rank(rows: Iterable[PublicAreaRequest], words: set[str]) -> list[RequestHit]:
     hits = []
     for row in rows:
         have = pieces(" ".join(getattr(row, name) or "" for name in _TEXT_FIELDS))
         score = len(words & have)
         if score:
             hits.append(RequestHit(row, score))
-    return sorted(hits, key=lambda h: (-h.score, -h.request.id))
+    return sorted(hits, key=lambda h: (-h.score, -saved_id(h.request)))
 
 
 def search(session: Session, text: str, *, limit: int = 50) -> list[RequestHit]:
@@ -239,7 +243,7 @@ def record_request(
         request=text,
         number=next_number(session=session, prefix=PREFIX, at=now, tz=settings.timezone),
         received_at=now,
-        received_by=actor.user_id,
+        received_by=signer_id(actor),
         precedent_id=found[0].request.id if found else None,
     )
     audit.record(

@@ -17,13 +17,17 @@ from deskterm.errors import NotFound
 from deskterm.i18n import _
 from deskterm.models.complaint import (
     OPEN_COMPLAINT_STATUSES,
+    Callback,
     CallbackKind,
+    Communication,
     Complaint,
     ComplaintStep,
     Severity,
 )
 from deskterm.models.estate import Unit
 from deskterm.models.public_area import PublicAreaRequest
+from deskterm.models.user import User
+from deskterm.rules.phone import mask_phone
 from deskterm.services.complaints import links, public_areas
 from deskterm.services.complaints.categories import category_label
 
@@ -54,7 +58,7 @@ def list_steps(session: Session, complaint_id: int) -> list[ComplaintStep]:
         session.exec(
             select(ComplaintStep)
             .where(ComplaintStep.complaint_id == complaint_id)
-            .order_by(ComplaintStep.at, ComplaintStep.id)
+            .order_by(col(ComplaintStep.at), col(ComplaintStep.id))
         )
     )
 
@@ -110,7 +114,9 @@ def list_awaiting_reply(session: Session) -> list[Complaint]:
             col(Complaint.replied_at).is_(None),
             col(Complaint.status).in_(list(OPEN_COMPLAINT_STATUSES)),
         )
-        .order_by(col(Complaint.reply_due_at).is_(None), Complaint.reply_due_at, Complaint.id)
+        .order_by(
+            col(Complaint.reply_due_at).is_(None), col(Complaint.reply_due_at), col(Complaint.id)
+        )
     )
     return list(session.exec(stmt))
 
@@ -124,7 +130,7 @@ def list_severe_unacknowledged(session: Session) -> list[Complaint]:
     stmt = (
         select(Complaint)
         .where(Complaint.severity == Severity.severe, col(Complaint.severe_ack_at).is_(None))
-        .order_by(Complaint.received_at, Complaint.id)
+        .order_by(col(Complaint.received_at), col(Complaint.id))
     )
     return list(session.exec(stmt))
 
@@ -146,19 +152,15 @@ class ComplaintDetail:
     received_by: str
     category: str
     steps: list[StepLine]
-    callbacks: list  # Callback rows, oldest first
-    communications: list  # Communication rows filed with it, newest first
+    callbacks: list[Callback]  # oldest first
+    communications: list[Communication]  # filed with it, newest first
     contact_masked: str
     party: str = ""  # the resident or company on record who complained ("" if not linked)
-    repairs: list = field(default_factory=list)  # links.LinkedRepair, oldest first
+    repairs: list[links.LinkedRepair] = field(default_factory=list)  # oldest first
     public_request: str = ""  # "PA20261128-0001 大堂 refused" (case 2), "" if none
 
 
 def complaint_detail(session: Session, complaint_id: int) -> ComplaintDetail:
-    from deskterm.models.complaint import Callback, Communication
-    from deskterm.models.user import User
-    from deskterm.rules.phone import mask_phone
-
     row = get_complaint(session, complaint_id)
     names = {u.id: u.name for u in session.exec(select(User))}
     steps = [
@@ -171,7 +173,7 @@ def complaint_detail(session: Session, complaint_id: int) -> ComplaintDetail:
             .where(
                 Callback.subject_kind == CallbackKind.complaint, Callback.subject_id == complaint_id
             )
-            .order_by(Callback.id)
+            .order_by(col(Callback.id))
         )
     )
     comms = list(

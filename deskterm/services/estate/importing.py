@@ -14,22 +14,30 @@ Phones are stored for the desk to ring, never written to the audit (D-21).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlmodel import Session, select
+from sqlalchemy import select as core_select
+from sqlmodel import Session, SQLModel, col, select
 
 from deskterm.bulk import NewIds, insert_rows
+from deskterm.clock import Clock
 from deskterm.db import lock_row
-from deskterm.errors import DeskError, InvalidInput
+from deskterm.errors import DeskError, InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
 from deskterm.models.guard import NOTICES, check_values
 from deskterm.progress import Progress
 from deskterm.rules.text import controls
 from deskterm.services import audit
+from deskterm.services.actor import Actor
 from deskterm.services.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
+from deskterm.services.stored import table_of
+
+if TYPE_CHECKING:  # imported when rows are read: it loads the pinyin dictionary
+    from deskterm.services.estate.residents import CheckedResident
 
 RELATIONS = {
     "业主": "owner",
@@ -144,8 +152,8 @@ class _Places:
     session: Session
     write: bool
     result: ImportResult
-    actor: Any
-    clock: Any
+    actor: Actor | None
+    clock: Clock
 
     def __post_init__(self) -> None:
         self.buildings: dict[str, int | None] = dict(
@@ -156,12 +164,12 @@ class _Places:
         for label, unit_id, floor in self.session.execute(select(Unit.label, Unit.id, Unit.floor)):
             self.units[label], self.floors[label] = unit_id, floor
         self.loaded = len(self.units)
-        self.new_buildings: list[tuple] = []
-        self.new_units: list[tuple] = []
-        self.events: list[tuple] = []
+        self.new_buildings: list[tuple[int, str, str, str]] = []
+        self.new_units: list[tuple[int, int | None, str, str, int | None]] = []
+        self.events: list[tuple[str, str, int, dict[str, Any]]] = []
         if self.write:
-            self.building_ids = NewIds(self.session, Building.__table__)
-            self.unit_ids = NewIds(self.session, Unit.__table__)
+            self.building_ids = NewIds(self.session, table_of(Building))
+            self.unit_ids = NewIds(self.session, table_of(Unit))
 
     def unit(
         self,
@@ -205,29 +213,31 @@ class _Places:
 
     def flush(self) -> None:
         """Write the buildings and units made so far, and their events."""
-        for model, columns, rows in (
-            (Building, _BUILDING_COLUMNS, self.new_buildings),
-            (Unit, _UNIT_COLUMNS, self.new_units),
-        ):
-            # what an ORM flush would refuse, or store masked (models/guard.py)
-            rows = [
-                tuple(check_values(model, dict(zip(columns, row, strict=True))).values())
-                for row in rows
-            ]
-            if rows:
-                insert_rows(self.session, model.__table__, columns, rows)
+        self._insert(Building, _BUILDING_COLUMNS, self.new_buildings)
+        self._insert(Unit, _UNIT_COLUMNS, self.new_units)
         if self.events:
             audit.record_many(
                 session=self.session, actor=self.actor, clock=self.clock, events=self.events
             )
         self.new_buildings, self.new_units, self.events = [], [], []
 
+    def _insert(
+        self, model: type[SQLModel], columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        # what an ORM flush would refuse, or store masked (models/guard.py)
+        checked = [
+            tuple(check_values(model, dict(zip(columns, row, strict=True))).values())
+            for row in rows
+        ]
+        if checked:
+            insert_rows(self.session, table_of(model), columns, checked)
+
 
 _BUILDING_COLUMNS = ("id", "code", "name", "kind")
 _UNIT_COLUMNS = ("id", "building_id", "number", "label", "floor")
 
 
-def _fits(model, values: dict[str, Any], column: str) -> None:
+def _fits(model: type[SQLModel], values: dict[str, Any], column: str) -> None:
     """The column limits every write meets (models/guard.py), as a bad row of the file."""
     try:
         check_values(model, values)
@@ -237,23 +247,27 @@ def _fits(model, values: dict[str, Any], column: str) -> None:
         ) from None
 
 
+_Item = TypeVar("_Item")
+
+
 def _apply(
     *,
     session: Session,
-    actor,
-    clock,
+    actor: Actor | None,
+    clock: Clock,
     sheet: Sheet,
     result: ImportResult,
     skip_bad: bool,
-    check,
-    apply,
+    check: Callable[[dict[str, Any], int], tuple[Hashable, _Item]],
+    apply: Callable[[_Places, _Item, bool], None],
     progress: Progress | None = None,
 ) -> _Places:
     """Check every row as it is read (the bad ones into result.problems with their line); then,
     unless this is a dry run or a bad row stops it, `apply(places, item, write)` each good one in
     file order (a dry run applies them too, writing nothing, to count what would change).
     `check(cells, line)` gives (key, item): a row whose key came before is a bad row."""
-    good, seen = [], {}
+    good: list[_Item] = []
+    seen: dict[Hashable, int] = {}
     for line, cells in sheet.rows:
         result.rows += 1
         if progress is not None and result.rows % 1000 == 0:
@@ -299,8 +313,8 @@ class _UnitRow(NamedTuple):
 def import_units(
     *,
     session: Session,
-    actor,
-    clock,
+    actor: Actor | None,
+    clock: Clock,
     sheet: Sheet,
     result: ImportResult,
     skip_bad: bool,
@@ -318,7 +332,7 @@ def import_units(
     }
     done: set[str] = set()  # buildings compared (and changed) already
 
-    def check(cells, line):
+    def check(cells: dict[str, Any], line: int) -> tuple[str, _UnitRow]:
         label, building, room = unit_label(cells)
         typed = str(cells.get("kind", "")).strip()
         kind = KINDS.get(typed.lower()) if typed else None
@@ -388,6 +402,8 @@ def import_units(
             places.floors[label] = floor
             if write:
                 existing = lock_row(session, Unit, places.units[label])
+                if existing is None:  # removed while the file was read
+                    raise NotFound(_("No unit has the id {id}.").format(id=places.units[label]))
                 existing.floor = floor
                 session.add(existing)
                 audit.record(
@@ -458,11 +474,17 @@ class _PersonRow(NamedTuple):
     label: str
     building: str
     room: str
-    person: Any  # the resident's row as it will be written (residents.CheckedResident), or a _CompanyRow
+    person: CheckedResident | _CompanyRow  # the resident's row as it will be written
     line: int
     typed: str  # the name as typed (spaces as one), when it differs from the name matched
     ref: int | None = None  # the record the row's key names (resident or company id)
     given: frozenset[str] = frozenset()  # with a key: the fields the row sets (empty cells clear)
+
+
+# A record read once at the start of an import: (unit id, name, relation, phone, note, active)
+_ResidentRecord = tuple[int | None, str, str, str | None, str | None, bool]
+# (unit id, name, contact, phone, active)
+_CompanyRecord = tuple[int | None, str, str | None, str | None, bool]
 
 
 class _CompanyRow(NamedTuple):
@@ -475,8 +497,8 @@ class _CompanyRow(NamedTuple):
 def import_residents(
     *,
     session: Session,
-    actor,
-    clock,
+    actor: Actor | None,
+    clock: Clock,
     sheet: Sheet,
     result: ImportResult,
     skip_bad: bool,
@@ -488,7 +510,7 @@ def import_residents(
     first: dict[tuple[str, str], tuple[int, str]] = {}  # (unit, name matched) -> line, as typed
     sounds: dict[tuple[str, str], tuple[int, str]] = {}  # (unit, pinyin) -> line, name
 
-    def check(cells, line):
+    def check(cells: dict[str, Any], line: int) -> tuple[Hashable, _PersonRow]:
         typed = " ".join(str(cells.get("name", "")).split())
         name = match_name(cells.get("name", ""))
         company = match_name(cells.get("company", ""))
@@ -511,6 +533,7 @@ def import_residents(
                 )
             )
         note = str(cells.get("note", "")).strip() or None
+        person: CheckedResident | _CompanyRow
         phone, extension = _phone(cells.get("phone"))
         if extension:  # kept apart from the number that is dialled: in the note, once
             words = EXTENSION_NOTE.format(extension=extension)
@@ -533,7 +556,7 @@ def import_residents(
             except InvalidInput as exc:
                 raise BadRow(
                     _("{column}: {problem}").format(
-                        column=_COLUMNS.get(exc.field, "姓名"),
+                        column=_COLUMNS.get(exc.field or "", "姓名"),
                         problem=exc.context.get("problem", exc),
                     )
                 ) from None
@@ -552,7 +575,7 @@ def import_residents(
                 ).format(typed=cells.get("company") or typed, unit=label, name=spelt, line=earlier)
             )
         first.setdefault((label, who), (line, cells.get("company") or typed))
-        if not company:
+        if not isinstance(person, _CompanyRow):  # a resident's row (no company named)
             near = sounds.setdefault((label, person.name_pinyin), (line, name))
             if near[1] != name:
                 result.warnings.append(
@@ -571,21 +594,24 @@ def import_residents(
     # (id, relation, phone, note), among those living here (a moved-out record is never
     # matched); only a resident whose row changes is loaded. With a key column, every record
     # by id (its state too: a key of a moved-out resident is a bad row).
-    known: dict[tuple[int, str], tuple] = {}
-    by_id: dict[int, tuple] = {}
-    companies_by_id: dict[int, tuple] = {}
+    known: dict[tuple[int | None, str], tuple[int, str, str | None, str | None]] = {}
+    by_id: dict[int, _ResidentRecord] = {}
+    companies_by_id: dict[int, _CompanyRecord] = {}
     keyed = "id" in sheet.columns.values()
+    # (sqlalchemy's select: sqlmodel's is typed for at most four columns)
     for rid, unit_id, name, relation, phone, note, active in session.execute(
-        select(
-            Resident.id,
-            Resident.unit_id,
-            Resident.name,
-            Resident.relation,
-            Resident.phone,
-            Resident.note,
-            Resident.active,
-        ).order_by(Resident.id)
+        core_select(
+            col(Resident.id),
+            col(Resident.unit_id),
+            col(Resident.name),
+            col(Resident.relation),
+            col(Resident.phone),
+            col(Resident.note),
+            col(Resident.active),
+        ).order_by(col(Resident.id))
     ):
+        if rid is None:  # a stored row's key: never NULL
+            continue
         if active:
             known.setdefault((unit_id, name), (rid, relation, phone, note))
         if keyed:
@@ -594,17 +620,18 @@ def import_residents(
         companies_by_id.update(
             (cid, (unit_id, name, contact, phone, active))
             for cid, unit_id, name, contact, phone, active in session.execute(
-                select(
-                    Company.id,
-                    Company.unit_id,
-                    Company.name,
-                    Company.contact_name,
-                    Company.phone,
-                    Company.active,
+                core_select(
+                    col(Company.id),
+                    col(Company.unit_id),
+                    col(Company.name),
+                    col(Company.contact_name),
+                    col(Company.phone),
+                    col(Company.active),
                 )
             )
+            if cid is not None  # a stored row's key: never NULL
         )
-    new = []  # created together at the end (residents.create_residents)
+    new: list[CheckedResident] = []  # created together at the end (residents.create_residents)
 
     def apply(places: _Places, item: _PersonRow, write: bool) -> None:
         unit_id = places.unit(item.label, item.building, item.room, floor=_floor(item.room, None))
@@ -614,7 +641,15 @@ def import_residents(
                 places.flush()  # its unit, if new, before the company that refers to it
             if item.ref is not None:
                 _keyed_company(
-                    session, unit_id, item, companies_by_id[item.ref], result, write, actor, clock
+                    session,
+                    unit_id,
+                    item,
+                    row,
+                    companies_by_id[item.ref],
+                    result,
+                    write,
+                    actor,
+                    clock,
                 )
                 return
             _company(session, unit_id, row, result, write, actor, clock)
@@ -622,7 +657,9 @@ def import_residents(
         if item.ref is not None:
             if write:
                 places.flush()  # a new unit before the resident moved into it
-            _keyed_resident(session, unit_id, item, by_id[item.ref], result, write, actor, clock)
+            _keyed_resident(
+                session, unit_id, item, row, by_id[item.ref], result, write, actor, clock
+            )
             return
         existing = known.get((unit_id, row.name)) if unit_id is not None else None
         if existing is not None and item.typed:
@@ -685,7 +722,11 @@ def import_residents(
 
 
 def _key(
-    value: Any, *, company: bool, residents: dict[int, tuple], companies: dict[int, tuple]
+    value: Any,
+    *,
+    company: bool,
+    residents: Mapping[int, tuple[object, ...]],
+    companies: Mapping[int, tuple[object, ...]],
 ) -> int | None:
     """The record a row's key (住户编号) names: a resident's id, or C and a company's id; None
     for an empty cell. A key that names nothing, a moved-out record, or a company's key on a
@@ -729,11 +770,19 @@ def _key(
 
 
 def _keyed_resident(
-    session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock
+    session: Session,
+    unit_id: int | None,
+    item: _PersonRow,
+    row: CheckedResident,
+    record: _ResidentRecord,
+    result: ImportResult,
+    write: bool,
+    actor: Actor | None,
+    clock: Clock,
 ) -> None:
-    """The resident the row's key names takes the row's name, unit, relation, and the phone and
-    note its cells give (an empty cell clears; a masked phone or an absent column keeps)."""
-    row = item.person
+    """The resident the row's key names (`row`: the row's person) takes the row's name, unit,
+    relation, and the phone and note its cells give (an empty cell clears; a masked phone or
+    an absent column keeps)."""
     old_unit, old_name, relation, phone, note, _active = record
     wanted = {
         "name": row.name,
@@ -756,6 +805,8 @@ def _keyed_resident(
     result.updated += 1
     if write:
         resident = lock_row(session, Resident, item.ref)
+        if resident is None:  # deleted while the file was read
+            raise NotFound(_("No resident has the id {id}.").format(id=item.ref))
         for key in changed:
             setattr(resident, key, wanted[key])
         if "name" in changed:  # its search keys with it
@@ -774,10 +825,18 @@ def _keyed_resident(
 
 
 def _keyed_company(
-    session, unit_id, item: _PersonRow, record: tuple, result, write, actor, clock
+    session: Session,
+    unit_id: int | None,
+    item: _PersonRow,
+    row: _CompanyRow,
+    record: _CompanyRecord,
+    result: ImportResult,
+    write: bool,
+    actor: Actor | None,
+    clock: Clock,
 ) -> None:
-    """The company the row's key names takes the row's name, unit, contact and phone."""
-    row: _CompanyRow = item.person
+    """The company the row's key names (`row`: the row's company) takes the row's name, unit,
+    contact and phone."""
     old_unit, old_name, contact, phone, _active = record
     wanted = {
         "name": row.name,
@@ -793,6 +852,8 @@ def _keyed_company(
     result.updated += 1
     if write:
         company = lock_row(session, Company, item.ref)
+        if company is None:  # deleted while the file was read
+            raise NotFound(_("No company has the id {id}.").format(id=item.ref))
         for key in changed:
             setattr(company, key, wanted[key])
         if "name" in changed:
@@ -813,7 +874,15 @@ def _keyed_company(
 _COLUMNS = {"phone": "电话", "note": "备注", "relation": "身份"}
 
 
-def _company(session, unit_id, company: _CompanyRow, result, write, actor, clock) -> None:
+def _company(
+    session: Session,
+    unit_id: int | None,
+    company: _CompanyRow,
+    result: ImportResult,
+    write: bool,
+    actor: Actor | None,
+    clock: Clock,
+) -> None:
     existing = None
     if unit_id is not None:
         existing = session.exec(
@@ -829,7 +898,8 @@ def _company(session, unit_id, company: _CompanyRow, result, write, actor, clock
                 name_pinyin=full,
                 name_initials=initials,
                 unit_id=unit_id,
-                **wanted,
+                contact_name=company.contact_name,
+                phone=company.phone,
             )
             session.add(row)
             session.flush()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -20,13 +20,14 @@ from deskterm.db import lock_rows
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.estate import Company, Resident, ResidentCreate, Unit, name_tails
-from deskterm.models.guard import NOTICES, check_values
+from deskterm.models.guard import NOTICES, Notices, check_values
 from deskterm.progress import Progress
 from deskterm.rules.phone import mask_phone, normalise_phone
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
+from deskterm.services.stored import saved_id, table_of
 
 RELATIONS = ("owner", "tenant", "family")
 REVEAL_REASON_MAX = 200
@@ -91,7 +92,7 @@ def create_resident(
     return resident
 
 
-def _name_and_relation(resident_in: ResidentCreate) -> tuple[str, str]:
+def _name_and_relation(resident_in: ResidentCreate | NewResident) -> tuple[str, str]:
     name = " ".join((resident_in.name or "").split())
     if not name or len(name) > 64:
         raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
@@ -126,7 +127,7 @@ class CheckedResident(NamedTuple):
 
 
 def resident_row(
-    resident_in: ResidentCreate | NewResident, notices: list | None = None
+    resident_in: ResidentCreate | NewResident, notices: Notices | None = None
 ) -> CheckedResident:
     """One resident checked as `create_resident` checks it, and against its columns (the
     flush-time guard of models/guard.py, which a bulk insert does not pass), with its search
@@ -176,14 +177,14 @@ def create_residents(
     notices = session.info.setdefault(NOTICES, [])
     rows = [r if isinstance(r, CheckedResident) else resident_row(r, notices) for r in residents_in]
     unit_ids = sorted({r.unit_id for r in rows if r.unit_id is not None})
-    known: set[int] = set()
+    known: set[int | None] = set()
     for start in range(0, len(unit_ids), 5000):
         chunk = unit_ids[start : start + 5000]
-        known.update(session.exec(select(Unit.id).where(col(Unit.id).in_(chunk))))
+        known.update(session.exec(select(col(Unit.id)).where(col(Unit.id).in_(chunk))))
     for row in rows:
         if row.unit_id is not None and row.unit_id not in known:
             raise NotFound(_("No unit has the id {id}.").format(id=row.unit_id))
-    table = Resident.__table__
+    table = table_of(Resident)
     ids: list[int] = []
     with roomy_cache(session.connection()):
         for start in range(0, len(rows), BATCH):
@@ -215,16 +216,23 @@ def create_residents(
     return ids
 
 
+_Named = TypeVar("_Named", Resident, Company)
+
+
+def _fill_keys(session: Session, model: type[_Named]) -> int:
+    count = 0
+    for row in lock_rows(session, select(model).where(model.name_pinyin == "")):
+        full, initials = pinyin_keys(row.name)
+        if full:
+            row.name_pinyin, row.name_initials = full, initials
+            session.add(row)
+            count += 1
+    return count
+
+
 def fill_search_keys(*, session: Session) -> int:
     """Fill the pinyin keys of residents and companies stored without them (bulk loads)."""
-    count = 0
-    for model in (Resident, Company):
-        for row in lock_rows(session, select(model).where(model.name_pinyin == "")):
-            full, initials = pinyin_keys(row.name)
-            if full:
-                row.name_pinyin, row.name_initials = full, initials
-                session.add(row)
-                count += 1
+    count = _fill_keys(session, Resident) + _fill_keys(session, Company)
     session.flush()
     return count
 
@@ -245,34 +253,34 @@ def person_card(*, session: Session, actor: Actor, kind: str, person_id: int) ->
     """A resident's or company's card for the desk, the phone masked."""
     require(actor, "inquiries.search")
     if kind == "resident":
-        row = session.get(Resident, person_id)
-        if row is None:
+        resident = session.get(Resident, person_id)
+        if resident is None:
             raise NotFound(_("No resident has the id {id}.").format(id=person_id))
         return PersonCard(
             "resident",
-            row.id,
-            row.name,
-            _label(session, row.unit_id),
-            row.relation,
-            mask_phone(row.phone) if row.phone else "",
-            bool(row.phone),
-            row.note or "",
-            row.unit_id,
+            saved_id(resident),
+            resident.name,
+            _label(session, resident.unit_id),
+            resident.relation,
+            mask_phone(resident.phone) if resident.phone else "",
+            bool(resident.phone),
+            resident.note or "",
+            resident.unit_id,
         )
     if kind == "company":
-        row = session.get(Company, person_id)
-        if row is None:
+        company = session.get(Company, person_id)
+        if company is None:
             raise NotFound(_("No company has the id {id}.").format(id=person_id))
         return PersonCard(
             "company",
-            row.id,
-            row.name,
-            _label(session, row.unit_id),
-            row.contact_name or "",
-            mask_phone(row.phone) if row.phone else "",
-            bool(row.phone),
+            saved_id(company),
+            company.name,
+            _label(session, company.unit_id),
+            company.contact_name or "",
+            mask_phone(company.phone) if company.phone else "",
+            bool(company.phone),
             "",
-            row.unit_id,
+            company.unit_id,
         )
     raise InvalidInput(_("Only a resident's or a company's phone is kept."), field="kind")
 
@@ -300,6 +308,7 @@ def reveal_phone(
             _("The reason is at most {n} characters.").format(n=REVEAL_REASON_MAX),
             field="reason",
         )
+    row: Resident | Company | None
     if kind == "resident":
         row = session.get(Resident, person_id)
         missing = _("No resident has the id {id}.")

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.db import lock_row
@@ -20,6 +20,7 @@ from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.overwrite import may_overwrite, seen
 from deskterm.services.repairs.labels import field_label, status_label
+from deskterm.services.stored import saved_id, signer_id
 
 ENTITY = "repair_order"
 # Shown masked wherever a change is recorded or reported (DESIGN "People and privacy").
@@ -52,7 +53,7 @@ def changes_since(session: Session, order: RepairOrder, version: int) -> dict[st
     events = session.exec(
         select(RepairEvent)
         .where(RepairEvent.order_id == order.id, RepairEvent.version > version)
-        .order_by(RepairEvent.version, RepairEvent.id)
+        .order_by(col(RepairEvent.version), col(RepairEvent.id))
     )
     for event in events:
         for field, (before, after) in (event.changes or {}).items():
@@ -144,9 +145,9 @@ def apply_change(
         return None
     order.version += 1
     event = RepairEvent(
-        order_id=order.id,
+        order_id=saved_id(order),
         at=as_utc(clock.now()),
-        user_id=actor.user_id,
+        user_id=signer_id(actor),
         action=action,
         from_status=plain(before_status),
         to_status=plain(order.status),

@@ -4,7 +4,7 @@ so that the desk can tell a resident who will come and when.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock
 from deskterm.db import lock_name, lock_row
@@ -19,9 +19,9 @@ from deskterm.services.permissions import require
 
 def list_engineers(*, session: Session, on_duty_only: bool = False) -> list[Engineer]:
     """Active engineers, those on duty first, by trade and name."""
-    stmt = select(Engineer).where(Engineer.active.is_(True))
+    stmt = select(Engineer).where(col(Engineer.active).is_(True))
     if on_duty_only:
-        stmt = stmt.where(Engineer.on_duty.is_(True))
+        stmt = stmt.where(col(Engineer.on_duty).is_(True))
     rows = list(session.exec(stmt))
     return sorted(rows, key=lambda e: (not e.on_duty, e.trade, e.name))
 

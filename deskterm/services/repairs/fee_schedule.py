@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock
 from deskterm.config import Settings
@@ -27,9 +27,9 @@ from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
 
 
-def _in_force(on: date):
-    return (FeeScheduleItem.valid_from <= on) & or_(
-        FeeScheduleItem.valid_to.is_(None), FeeScheduleItem.valid_to > on
+def _in_force(on: date) -> ColumnElement[bool]:
+    return (col(FeeScheduleItem.valid_from) <= on) & or_(
+        col(FeeScheduleItem.valid_to).is_(None), col(FeeScheduleItem.valid_to) > on
     )
 
 
@@ -41,7 +41,7 @@ def desk_day(clock: Clock, settings: Settings) -> date:
 def price_in_force(*, session: Session, code: str, on: date) -> FeeScheduleItem | None:
     """The version of item `code` in force on `on`, or None when it is not on the schedule."""
     stmt = select(FeeScheduleItem).where(FeeScheduleItem.code == code.strip(), _in_force(on))
-    return session.exec(stmt.order_by(FeeScheduleItem.valid_from.desc())).first()
+    return session.exec(stmt.order_by(col(FeeScheduleItem.valid_from).desc())).first()
 
 
 def list_schedule(
@@ -51,8 +51,10 @@ def list_schedule(
     stmt = select(FeeScheduleItem).where(_in_force(on))
     if text and text.strip():
         like = f"%{text.strip()}%"
-        stmt = stmt.where(or_(FeeScheduleItem.code.ilike(like), FeeScheduleItem.name.ilike(like)))
-    stmt = stmt.order_by(FeeScheduleItem.code)
+        stmt = stmt.where(
+            or_(col(FeeScheduleItem.code).ilike(like), col(FeeScheduleItem.name).ilike(like))
+        )
+    stmt = stmt.order_by(col(FeeScheduleItem.code))
     if limit:
         stmt = stmt.limit(limit)
     return list(session.exec(stmt))
@@ -114,7 +116,7 @@ def add_schedule_version(
             session,
             select(FeeScheduleItem)
             .where(FeeScheduleItem.code == code)
-            .order_by(FeeScheduleItem.valid_from.desc()),
+            .order_by(col(FeeScheduleItem.valid_from).desc()),
         )
         if latest is not None:
             if latest.valid_from >= valid_from:

@@ -6,8 +6,9 @@ reporter's acceptance of the fee (who, when, the paper form number).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, TypedDict
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -25,8 +26,14 @@ from deskterm.models.repair import (
 from deskterm.rules.money import format_quantity, format_yuan, line_amount, parse_quantity
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
+from deskterm.services.repairs.base import (
+    apply_change,
+    check_version,
+    load_order,
+    require_status,
+)
 from deskterm.services.repairs.fee_schedule import FeeTotals, desk_day, price_in_force, totals
+from deskterm.services.stored import saved_id
 
 MAX_QUANTITY = 10_000
 MAX_UNIT_FEN = 100_000_00  # 100,000 yuan: anything above is a typing slip
@@ -37,7 +44,9 @@ def order_lines(
 ) -> list[RepairFeeLine]:
     """The fee lines of an order; `for_update`: loaded with the lock, to change them."""
     stmt = (
-        select(RepairFeeLine).where(RepairFeeLine.order_id == order_id).order_by(RepairFeeLine.id)
+        select(RepairFeeLine)
+        .where(RepairFeeLine.order_id == order_id)
+        .order_by(col(RepairFeeLine.id))
     )
     return lock_rows(session, stmt) if for_update else list(session.exec(stmt))
 
@@ -59,7 +68,13 @@ def _quantity(quantity: int | Decimal | str) -> Decimal:
     return value
 
 
-def priced(labour_fen: int, materials_fen: int, quantity: Decimal) -> dict[str, int]:
+class LineAmounts(TypedDict):
+    labour_amount_fen: int
+    materials_amount_fen: int
+    amount_fen: int
+
+
+def priced(labour_fen: int, materials_fen: int, quantity: Decimal) -> LineAmounts:
     """The amounts of a line, each rounded to the fen: labour, materials and their sum."""
     labour = line_amount(labour_fen, quantity)
     materials = line_amount(materials_fen, quantity)
@@ -86,13 +101,13 @@ def _open_for_fees(
     return order
 
 
-def fee_changed(order: RepairOrder) -> dict:
+def fee_changed(order: RepairOrder) -> dict[str, Any]:
     """What a change of an order's fee undoes (D-34, D-37, issue 21 #2), for `apply_change`:
     the reporter's acceptance was of another total, and a settlement recorded for another
     total no longer says what was received: the order is unpaid again (its history keeps the
     earlier receipt and state as changes). Every fee change goes through here: a line added,
     a line reviewed, warranty work waived or charged again."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     if order.fee_accepted_at is not None:
         values |= {
             "fee_accepted_at": None,
@@ -157,7 +172,7 @@ def add_fee_line(
         )
     unit_price = item.labour_fen + item.materials_fen
     line = RepairFeeLine(
-        order_id=order.id,
+        order_id=saved_id(order),
         schedule_item_id=item.id,
         code=item.code,
         description=item.name,
@@ -202,7 +217,7 @@ def add_offschedule_line(
                 _("This field takes at most {n} characters.").format(n=limit), field=field
             )
     line = RepairFeeLine(
-        order_id=order.id,
+        order_id=saved_id(order),
         code="",
         description=what,
         unit=unit,
@@ -236,6 +251,8 @@ def review_fee_line(
         raise NotFound(_("There is no such fee line."))
     order = load_order(session, line.order_id, for_update=True)
     line = lock_row(session, RepairFeeLine, line_id)
+    if line is None:  # removed since it was read above
+        raise NotFound(_("There is no such fee line."))
     if line.review != FeeReview.pending:
         raise InvalidInput(_("This fee line is not waiting for review."), field="review")
     if not approve and not note.strip():
@@ -289,7 +306,7 @@ def accept_fee(
         raise InvalidInput(
             _("A public-facility repair is not charged to a reporter."), field="fees"
         )
-    fee = order_totals(session, order.id)
+    fee = order_totals(session, saved_id(order))
     if fee.pending_lines:
         raise InvalidInput(
             _("The fee is not final while an item waits for the supervisor's review."),
@@ -329,8 +346,8 @@ def list_pending_reviews(*, session: Session) -> list[tuple[RepairFeeLine, Repai
     """Off-schedule lines waiting for a supervisor, oldest first."""
     stmt = (
         select(RepairFeeLine, RepairOrder)
-        .join(RepairOrder, RepairOrder.id == RepairFeeLine.order_id)
+        .join(RepairOrder, col(RepairOrder.id) == col(RepairFeeLine.order_id))
         .where(RepairFeeLine.review == FeeReview.pending.value)
-        .order_by(RepairFeeLine.added_at, RepairFeeLine.id)
+        .order_by(col(RepairFeeLine.added_at), col(RepairFeeLine.id))
     )
     return [(line, order) for line, order in session.exec(stmt)]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -44,6 +44,7 @@ from deskterm.services.repairs.warranty import (
     find_warranty_candidate,
     warranty_target,
 )
+from deskterm.services.stored import saved_id, signer_id
 
 NUMBER_PREFIX = "R"
 
@@ -60,11 +61,13 @@ def list_categories(
     those that apply to it."""
     stmt = (
         select(RepairCategory)
-        .where(RepairCategory.active.is_(True))
-        .order_by(RepairCategory.sort, RepairCategory.code)
+        .where(col(RepairCategory.active).is_(True))
+        .order_by(col(RepairCategory.sort), col(RepairCategory.code))
     )
     if scope:
-        stmt = stmt.where(RepairCategory.scope.in_([str(getattr(scope, "value", scope)), "any"]))
+        stmt = stmt.where(
+            col(RepairCategory.scope).in_([str(getattr(scope, "value", scope)), "any"])
+        )
     return list(session.exec(stmt))
 
 
@@ -114,8 +117,8 @@ def resolve_unit(*, session: Session, text: str) -> Unit | None:
 
 def residents_of_unit(*, session: Session, unit_id: int) -> list[Resident]:
     """Active residents of a unit, owners first (the usual reporter)."""
-    stmt = select(Resident).where(Resident.unit_id == unit_id, Resident.active.is_(True))
-    rows = list(session.exec(stmt.order_by(Resident.id)))
+    stmt = select(Resident).where(Resident.unit_id == unit_id, col(Resident.active).is_(True))
+    rows = list(session.exec(stmt.order_by(col(Resident.id))))
     return sorted(rows, key=lambda r: (r.relation != "owner", r.id or 0))
 
 
@@ -335,7 +338,7 @@ def create_repair_order(
         reported_at=reported,
         entered_at=now,
         appointment_after_deadline=late_appointment,
-        reported_by=actor.user_id,
+        reported_by=signer_id(actor),
         shift_id=actor.shift_id,
         onsite_due_at=deadlines.onsite_due,
         fix_due_at=deadlines.fix_due,
@@ -347,9 +350,9 @@ def create_repair_order(
     session.flush()
     session.add(
         RepairEvent(
-            order_id=order.id,
+            order_id=saved_id(order),
             at=now,
-            user_id=actor.user_id,
+            user_id=signer_id(actor),
             action="create",
             from_status=None,
             to_status=RepairStatus.reported.value,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlmodel import Session, col, select
 
 from deskterm.clock import as_utc
 from deskterm.config import Settings, SlaPolicy
@@ -28,6 +28,7 @@ from deskterm.models.user import User
 from deskterm.rules.numbering import parse_number
 from deskterm.rules.sla import SlaState, deadline_state
 from deskterm.services.repairs.fee_schedule import FeeTotals, totals
+from deskterm.services.stored import saved_id
 
 OPEN = [s.value for s in OPEN_REPAIR_STATUSES]
 
@@ -51,7 +52,7 @@ def dispatch_late(order: RepairOrder, now: datetime, settings: Settings) -> bool
 def list_attempts(*, session: Session, order_id: int) -> list[RepairAttempt]:
     """The earlier attempts of a reopened order, first first (D-31: none is lost)."""
     stmt = select(RepairAttempt).where(RepairAttempt.order_id == order_id)
-    return list(session.exec(stmt.order_by(RepairAttempt.attempt)))
+    return list(session.exec(stmt.order_by(col(RepairAttempt.attempt))))
 
 
 def governing_deadline(order: RepairOrder) -> tuple[datetime, str]:
@@ -110,13 +111,13 @@ class BoardRow:
         return self.due_at - as_utc(now)
 
 
-def _overdue_clause(now: datetime):
+def _overdue_clause(now: datetime) -> ColumnElement[bool]:
     return or_(
-        RepairOrder.fix_due_at < now,
+        col(RepairOrder.fix_due_at) < now,
         and_(
-            RepairOrder.onsite_due_at.is_not(None),
-            RepairOrder.arrived_at.is_(None),
-            RepairOrder.onsite_due_at < now,
+            col(RepairOrder.onsite_due_at).is_not(None),
+            col(RepairOrder.arrived_at).is_(None),
+            col(RepairOrder.onsite_due_at) < now,
         ),
     )
 
@@ -126,7 +127,7 @@ def count_overdue(*, session: Session, now: datetime) -> int:
     stmt = (
         select(func.count())
         .select_from(RepairOrder)
-        .where(RepairOrder.status.in_(OPEN), _overdue_clause(as_utc(now)))
+        .where(col(RepairOrder.status).in_(OPEN), _overdue_clause(as_utc(now)))
     )
     return int(session.exec(stmt).one())
 
@@ -136,17 +137,21 @@ def list_board(*, session: Session, now: datetime, settings: Settings) -> list[B
     now = as_utc(now)
     stmt = (
         select(RepairOrder, Unit.label, RepairCategory)
-        .join(Unit, Unit.id == RepairOrder.unit_id, isouter=True)
-        .join(RepairCategory, RepairCategory.code == RepairOrder.category_code, isouter=True)
-        .where(RepairOrder.status.in_(OPEN))
-        .order_by(RepairOrder.fix_due_at)
+        .join(Unit, col(Unit.id) == col(RepairOrder.unit_id), isouter=True)
+        .join(
+            RepairCategory,
+            col(RepairCategory.code) == col(RepairOrder.category_code),
+            isouter=True,
+        )
+        .where(col(RepairOrder.status).in_(OPEN))
+        .order_by(col(RepairOrder.fix_due_at))
     )
     rows = session.exec(stmt).all()
     pending = set(
         session.exec(
             select(RepairFeeLine.order_id).where(
                 RepairFeeLine.review == FeeReview.pending.value,
-                RepairFeeLine.order_id.in_([order.id for order, _l, _c in rows] or [-1]),
+                col(RepairFeeLine.order_id).in_([order.id for order, _l, _c in rows] or [-1]),
             )
         ).all()
     )
@@ -155,7 +160,7 @@ def list_board(*, session: Session, now: datetime, settings: Settings) -> list[B
         due, kind = governing_deadline(order)
         board.append(
             BoardRow(
-                id=order.id,
+                id=saved_id(order),
                 number=order.number,
                 version=order.version,
                 status=order.status.value if hasattr(order.status, "value") else order.status,
@@ -215,15 +220,17 @@ def get_order_detail(*, session: Session, order_id: int) -> OrderDetail | None:
     reporter = session.get(User, order.reported_by)
     names = {u.id: u.name for u in session.exec(select(User))}
     events = session.exec(
-        select(RepairEvent).where(RepairEvent.order_id == order.id).order_by(RepairEvent.id)
+        select(RepairEvent).where(RepairEvent.order_id == order.id).order_by(col(RepairEvent.id))
     ).all()
     lines = session.exec(
-        select(RepairFeeLine).where(RepairFeeLine.order_id == order.id).order_by(RepairFeeLine.id)
+        select(RepairFeeLine)
+        .where(RepairFeeLine.order_id == order.id)
+        .order_by(col(RepairFeeLine.id))
     ).all()
     callbacks = session.exec(
         select(Callback)
         .where(Callback.subject_kind == "repair", Callback.subject_id == order.id)
-        .order_by(Callback.id)
+        .order_by(col(Callback.id))
     ).all()
     previous = session.get(RepairOrder, order.warranty_of_id) if order.warranty_of_id else None
     return OrderDetail(
@@ -236,7 +243,7 @@ def get_order_detail(*, session: Session, order_id: int) -> OrderDetail | None:
         fee=totals(lines),
         callbacks=list(callbacks),
         warranty_of_number=previous.number if previous else None,
-        attempts=list_attempts(session=session, order_id=order.id),
+        attempts=list_attempts(session=session, order_id=saved_id(order)),
     )
 
 
@@ -260,25 +267,29 @@ def list_orders(
     limit: int = 200,
 ) -> list[tuple[RepairOrder, str | None]]:
     """Orders (newest first) with their unit label, filtered by time, status or text."""
-    stmt = select(RepairOrder, Unit.label).join(Unit, Unit.id == RepairOrder.unit_id, isouter=True)
+    stmt = select(RepairOrder, Unit.label).join(
+        Unit, col(Unit.id) == col(RepairOrder.unit_id), isouter=True
+    )
     if since is not None:
         stmt = stmt.where(RepairOrder.reported_at >= as_utc(since))
     if until is not None:
         stmt = stmt.where(RepairOrder.reported_at < as_utc(until))
     if statuses:
-        stmt = stmt.where(RepairOrder.status.in_([s.value for s in statuses]))
+        stmt = stmt.where(col(RepairOrder.status).in_([s.value for s in statuses]))
     if text and text.strip():
         like = f"%{text.strip()}%"
         stmt = stmt.where(
             or_(
-                RepairOrder.number.ilike(like),
-                Unit.label.ilike(like),
-                RepairOrder.location.ilike(like),
-                RepairOrder.reporter_name.ilike(like),
-                RepairOrder.description.ilike(like),
+                col(RepairOrder.number).ilike(like),
+                col(Unit.label).ilike(like),
+                col(RepairOrder.location).ilike(like),
+                col(RepairOrder.reporter_name).ilike(like),
+                col(RepairOrder.description).ilike(like),
             )
         )
-    stmt = stmt.order_by(RepairOrder.reported_at.desc(), RepairOrder.id.desc()).limit(limit)
+    stmt = stmt.order_by(col(RepairOrder.reported_at).desc(), col(RepairOrder.id).desc()).limit(
+        limit
+    )
     return [(order, label) for order, label in session.exec(stmt)]
 
 
@@ -286,8 +297,8 @@ def list_due_callbacks(*, session: Session) -> list[tuple[Callback, RepairOrder]
     """Repair callbacks not yet done, soonest first (the repairs screen's own view of them)."""
     stmt = (
         select(Callback, RepairOrder)
-        .join(RepairOrder, RepairOrder.id == Callback.subject_id)
-        .where(Callback.subject_kind == "repair", Callback.done_at.is_(None))
-        .order_by(Callback.due_at)
+        .join(RepairOrder, col(RepairOrder.id) == col(Callback.subject_id))
+        .where(Callback.subject_kind == "repair", col(Callback.done_at).is_(None))
+        .order_by(col(Callback.due_at))
     )
     return [(cb, order) for cb, order in session.exec(stmt)]

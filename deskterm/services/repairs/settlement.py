@@ -5,8 +5,10 @@ with its quotation step for jobs of two work-days or more.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -19,6 +21,7 @@ from deskterm.models.repair import (
     DONE_REPAIR_STATUSES,
     OPEN_REPAIR_STATUSES,
     CostBearer,
+    RepairEvent,
     RepairOrder,
     RepairScope,
     Settlement,
@@ -26,9 +29,15 @@ from deskterm.models.repair import (
 from deskterm.rules.money import format_quantity, format_yuan, parse_quantity
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
+from deskterm.services.repairs.base import (
+    apply_change,
+    check_version,
+    load_order,
+    require_status,
+)
 from deskterm.services.repairs.fee_schedule import FeeTotals, totals
 from deskterm.services.repairs.fees import order_lines
+from deskterm.services.stored import saved_id
 
 MAX_ESTIMATE_DAYS = Decimal(365)
 
@@ -121,20 +130,21 @@ def set_estimate(
             _("The estimate is a number of work-days, like 0.5 or 2."), field="estimate_days"
         )
     why = _fits(reason, 500, "estimate_reason")
+    before = order.estimate_days  # never None when a quotation is needed (needs_quotation)
     lowered = needs_quotation(order, settings) and value < settings.quotation_days
-    if lowered and not why:
+    if lowered and not why and before is not None:
         raise InvalidInput(
             _(
                 "Order {number} was a job of {days} work-days that needs a quotation: say why "
                 "the estimate is now under {limit}."
             ).format(
                 number=order.number,
-                days=format_quantity(order.estimate_days),
+                days=format_quantity(before),
                 limit=settings.quotation_days,
             ),
             field="estimate_reason",
         )
-    values: dict = {"estimate_days": value}
+    values: dict[str, Any] = {"estimate_days": value}
     if value < settings.quotation_days:  # no quotation needed any more
         values |= {
             "quote_fen": None,
@@ -156,7 +166,7 @@ def set_estimate(
     return order
 
 
-def quotation_skipped(events) -> str | None:
+def quotation_skipped(events: Iterable[RepairEvent]) -> str | None:
     """The reason the estimate of a job that needed a quotation was lowered below it (the
     mark the order view shows, issue 21 #5), from the order's history; None if never."""
     reasons = [e.note for e in events if e.action == "estimate_lower"]
@@ -292,10 +302,10 @@ def settle_order(
         value = Settlement(state)
     except ValueError:
         raise InvalidInput(_("Choose from the list."), field="settlement") from None
-    fee = totals(order_lines(session, order.id))
+    fee = totals(order_lines(session, saved_id(order)))
     receipt = _fits(receipt_no, 32, "receipt_no")
     if value == Settlement.unpaid:
-        values = {"settlement": value, "settled_at": None, "receipt_no": None}
+        values: dict[str, Any] = {"settlement": value, "settled_at": None, "receipt_no": None}
     else:
         require_status(order, (*OPEN_REPAIR_STATUSES, *DONE_REPAIR_STATUSES), _("settle it"))
         if fee.pending_lines:

@@ -8,8 +8,9 @@ version is refused with what the other desk changed (StaleEdit).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -43,6 +44,7 @@ from deskterm.services.repairs.base import (
 from deskterm.services.repairs.fee_schedule import totals
 from deskterm.services.repairs.intake import check_appointment
 from deskterm.services.repairs.settlement import fee_acceptance_blocker
+from deskterm.services.stored import saved_id
 
 S = RepairStatus
 CALLBACK_SUBJECT = "repair"
@@ -100,7 +102,7 @@ def dispatch(
     require_status(order, (S.reported, S.dispatched, S.on_site), _("dispatch it"))
     engineer = engineers.resolve(session, engineer_id=engineer_id, name=assignee)
     now = as_utc(clock.now())
-    values = {"assignee": engineer.name, "engineer_id": engineer.id}
+    values: dict[str, Any] = {"assignee": engineer.name, "engineer_id": engineer.id}
     if order.status == S.reported:
         values |= {"status": S.dispatched, "dispatched_at": now}
     apply_change(
@@ -236,7 +238,7 @@ def _open_callback(
         actor=actor,
         clock=clock,
         subject_kind=CALLBACK_SUBJECT,
-        subject_id=order.id,
+        subject_id=saved_id(order),
         due_at=callback_due(session, actor, order, now, settings),
     )
 
@@ -247,9 +249,9 @@ def pending_callback(session: Session, order_id: int) -> Callback | None:
         .where(
             Callback.subject_kind == CALLBACK_SUBJECT,
             Callback.subject_id == order_id,
-            Callback.done_at.is_(None),
+            col(Callback.done_at).is_(None),
         )
-        .order_by(Callback.id.desc())
+        .order_by(col(Callback.id).desc())
     ).first()
 
 
@@ -299,7 +301,7 @@ def reopen_after_callback(
     now = as_utc(clock.now())
     session.add(
         RepairAttempt(
-            order_id=order.id,
+            order_id=saved_id(order),
             attempt=order.reopen_count + 1,
             started_at=order.reopened_at or order.reported_at,
             onsite_due_at=order.onsite_due_at,
@@ -347,7 +349,7 @@ def callback_done(session: Session, order_id: int) -> bool:
     latest = session.exec(
         select(Callback)
         .where(Callback.subject_kind == CALLBACK_SUBJECT, Callback.subject_id == order_id)
-        .order_by(Callback.id.desc())
+        .order_by(col(Callback.id).desc())
     ).first()
     return latest is not None and latest.done_at is not None
 
@@ -390,7 +392,7 @@ def close_order(
     if order.scope == RepairScope.household:
         # Called back; or the callback was made and turned into a complaint instead.
         allowed = (S.called_back,)
-        if callback_done(session, order.id):
+        if callback_done(session, saved_id(order)):
             allowed = (S.repaired, S.accepted, S.called_back)
     require_status(order, allowed, _("close it"))
     apply_change(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -25,8 +26,14 @@ from deskterm.models.repair import (
 from deskterm.rules.warranty import find_warranty_match, in_warranty
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.repairs.base import apply_change, check_version, load_order, require_status
+from deskterm.services.repairs.base import (
+    apply_change,
+    check_version,
+    load_order,
+    require_status,
+)
 from deskterm.services.repairs.fees import fee_changed, order_lines
+from deskterm.services.stored import saved_id
 
 
 def _norm(text: str | None) -> str:
@@ -47,10 +54,11 @@ def find_warranty_candidate(
     scope = RepairScope(scope)
     stmt = select(RepairOrder.id, RepairOrder.repaired_at, RepairOrder.location).where(
         RepairOrder.category_code == category_code,
-        RepairOrder.status.in_([s.value for s in DONE_REPAIR_STATUSES]),
-        RepairOrder.repaired_at.is_not(None),
+        col(RepairOrder.status).in_([s.value for s in DONE_REPAIR_STATUSES]),
+        col(RepairOrder.repaired_at).is_not(None),
         # A coarse bound (a month is never longer than 31 days); the rule decides exactly.
-        RepairOrder.repaired_at >= as_utc(now) - timedelta(days=31 * settings.warranty_months + 1),
+        col(RepairOrder.repaired_at)
+        >= as_utc(now) - timedelta(days=31 * settings.warranty_months + 1),
         RepairOrder.scope == scope.value,
     )
     if scope == RepairScope.household:
@@ -60,11 +68,14 @@ def find_warranty_candidate(
     else:
         if not _norm(location):
             return None
-    rows = session.exec(stmt).all()
-    if scope == RepairScope.public:
-        rows = [row for row in rows if _norm(row[2]) == _norm(location)]
+    candidates = [
+        (order_id, repaired_at)
+        for order_id, repaired_at, place in session.exec(stmt)
+        if order_id is not None  # a stored row's key: always set
+        and (scope != RepairScope.public or _norm(place) == _norm(location))
+    ]
     match = find_warranty_match(
-        [(row[0], row[1]) for row in rows], as_utc(now), settings.warranty_months, settings.timezone
+        candidates, as_utc(now), settings.warranty_months, settings.timezone
     )
     return session.get(RepairOrder, match) if match is not None else None
 
@@ -119,17 +130,19 @@ def list_other_repeats(
     stmt = select(RepairOrder).where(
         RepairOrder.unit_id == unit_id,
         RepairOrder.category_code != category_code,
-        RepairOrder.status.in_([s.value for s in DONE_REPAIR_STATUSES]),
-        RepairOrder.repaired_at.is_not(None),
-        RepairOrder.repaired_at >= as_utc(now) - timedelta(days=31 * settings.warranty_months + 1),
+        col(RepairOrder.status).in_([s.value for s in DONE_REPAIR_STATUSES]),
+        col(RepairOrder.repaired_at).is_not(None),
+        col(RepairOrder.repaired_at)
+        >= as_utc(now) - timedelta(days=31 * settings.warranty_months + 1),
     )
     if exclude_id is not None:
         stmt = stmt.where(RepairOrder.id != exclude_id)
-    rows = session.exec(stmt.order_by(RepairOrder.repaired_at.desc())).all()
+    rows = session.exec(stmt.order_by(col(RepairOrder.repaired_at).desc())).all()
     return [
         row
         for row in rows
-        if in_warranty(row.repaired_at, now, settings.warranty_months, settings.timezone)
+        if row.repaired_at is not None  # the query asked for repaired orders only
+        and in_warranty(row.repaired_at, now, settings.warranty_months, settings.timezone)
     ]
 
 
@@ -173,7 +186,7 @@ def set_warranty_link(
             raise InvalidInput(
                 _("Say why this is not warranty work."), field="warranty_opt_out_reason"
             )
-        values = {"warranty_of_id": None, "warranty_opt_out_reason": why}
+        values: dict[str, Any] = {"warranty_of_id": None, "warranty_opt_out_reason": why}
         waived = False
     else:
         previous = warranty_target(
@@ -190,7 +203,7 @@ def set_warranty_link(
         values = {"warranty_of_id": previous.id, "warranty_opt_out_reason": None}
         waived = True
     changed = False
-    for line in order_lines(session, order.id, for_update=True):
+    for line in order_lines(session, saved_id(order), for_update=True):
         if line.waived != waived:
             line.waived = waived
             session.add(line)
