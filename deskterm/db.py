@@ -196,7 +196,7 @@ def make_engine(db: str | None = None, *, echo: bool = False) -> Engine:
     return engine
 
 
-def is_sqlite(engine: Engine) -> bool:
+def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
 
