@@ -15,16 +15,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import UOWTransaction
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import DateTime, Integer, TypeDecorator
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
 
 from deskterm.dburl import DatabaseUrlError, resolve_url  # noqa: F401  (their home before dburl.py)
@@ -196,7 +196,7 @@ def make_engine(db: str | None = None, *, echo: bool = False) -> Engine:
     return engine
 
 
-def is_sqlite(engine: Engine) -> bool:
+def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
 
@@ -236,6 +236,28 @@ def failure_kind(exc: BaseException) -> str | None:
     ):
         return BUSY
     return UNREACHABLE
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's `Table` (SQLModel sets `__table__` on every `table=True` class but does
+    not declare it, so a type checker cannot see it)."""
+    table = sa_inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _Keyed) -> int:
+    """The id of a row read from the database or flushed: a table model's `id` is None only
+    before its first flush, so a None here is a programming error, never a user's."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
 
 
 # == one way to change a row (issue 14, item 1) ===================================================

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as core_select
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel, col, select
 
@@ -36,7 +37,7 @@ from deskterm import audit_witness
 from deskterm.audit_key import audit_key, key_location
 from deskterm.bulk import WRITTEN, insert_rows
 from deskterm.clock import Clock, SystemClock, as_utc
-from deskterm.db import lock_row
+from deskterm.db import lock_row, table_of
 from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.models.audit import AuditEvent, AuditHead
@@ -138,7 +139,7 @@ def row_digest(table: str, values: dict[str, Any]) -> str:
 
 def record_digest(record: SQLModel) -> str:
     """A keyed digest of every column of a record (a sealed table's exclusions left out)."""
-    table = type(record).__table__.name
+    table = table_of(type(record)).name
     columns = {c.key: getattr(record, c.key) for c in sa_inspect(type(record)).columns}
     return row_digest(table, columns)
 
@@ -256,6 +257,9 @@ def _before_commit(session: OrmSession) -> None:
     pending = sorted(session.info.pop(PENDING_SEALS, ()), key=lambda p: (p[0], _ident_order(p[1])))
     clock = session.info.get(_CLOCK) or SystemClock()
     for start in range(0, len(pending), SEAL_CHUNK):  # a bulk import: SEAL_CHUNK rows an event
+        # the listener is declared on SQLAlchemy's Session; every session of deskterm is
+        # sqlmodel's (deskterm.db), which `record` takes
+        assert isinstance(session, Session)
         session.info[PENDING_SEALS] = set(pending[start : start + SEAL_CHUNK])
         record(session=session, actor=None, clock=clock, action="audit.seal", entity="audit")
     head = session.info.get(_HEAD_OBJ)
@@ -388,6 +392,13 @@ def _holds_witness(session: Session, head_seq: int, head_hash: str) -> bool:
     return session.exec(select(AuditEvent.hash).where(AuditEvent.seq == seq)).first() == digest
 
 
+def _masked_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
+    """An event's detail as the chain holds it: plain, every personal number masked (issue 15)."""
+    masked = mask_personal_in(plain(detail or {}))[0]
+    assert isinstance(masked, dict)  # a dict in, a dict out
+    return masked
+
+
 def record(
     *,
     session: Session,
@@ -413,7 +424,7 @@ def record(
     seals = _take_seals(session)
     digest = None
     if subject is not None:
-        table = type(subject).__table__.name
+        table = table_of(type(subject)).name
         key = sa_inspect(subject).mapper.primary_key_from_instance(subject)
         digest = (
             (seals or {}).get(table, {}).get(str(key[0]))
@@ -430,7 +441,7 @@ def record(
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
-        detail=mask_personal_in(plain(detail or {}))[0],  # issue 15
+        detail=_masked_detail(detail),  # issue 15
         record_digest=digest,
         seals=seals,
         prev_hash=head.hash,
@@ -465,8 +476,8 @@ def record_many(
     seq, prev = head.seq, head.hash
     key = audit_key()
     user_id = actor.user_id if actor else None
-    table = AuditEvent.__table__
-    rows: list[tuple] = []
+    table = table_of(AuditEvent)
+    rows: list[tuple[Any, ...]] = []
     count = 0
     at = as_utc(clock.now())  # one instant for the batch, written in one transaction
     at_text = plain(at)
@@ -479,7 +490,7 @@ def record_many(
             kinds.add((action, entity))
         if entity_id is not None and (len(entity_id) > 32 or "\x00" in entity_id):
             check_values(AuditEvent, {"entity_id": entity_id})
-        detail = mask_personal_in(plain(detail or {}))[0]  # no personal number (issue 15)
+        masked = _masked_detail(detail)  # no personal number (issue 15)
         body = {
             "seq": seq,
             "at": at_text,
@@ -487,14 +498,14 @@ def record_many(
             "action": action,
             "entity": entity,
             "entity_id": entity_id,
-            "detail": detail,
+            "detail": masked,
             "record_digest": None,
             "seals": None,
             "prev_hash": prev,
         }
         # body is plain already: what canonical() would encode, without walking it again
         digest = hmac.new(key, _CANONICAL.encode(body).encode(), hashlib.sha256).hexdigest()
-        rows.append((seq, at, user_id, action, entity, entity_id, detail, prev, digest))
+        rows.append((seq, at, user_id, action, entity, entity_id, masked, prev, digest))
         prev = digest
         if len(rows) == 5000:
             insert_rows(session, table, _BULK_COLUMNS, rows)
@@ -536,7 +547,7 @@ def prepare_new_database(engine: Any) -> None:
         new = (
             "audit_event" not in inspect_engine(conn).get_table_names()
             or not conn.execute(
-                core_select(func.count()).select_from(AuditEvent.__table__)
+                core_select(func.count()).select_from(table_of(AuditEvent))
             ).scalar_one()
         )
     if new:
@@ -642,7 +653,7 @@ def chain_digests(
     first: int | None = None
     last_digest: dict[tuple[str, str], str | None] = {}
     hashes: dict[int, str] = {}
-    for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
+    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
         # past a break the seals are still read, so that rows are named precisely, but no
         # event after it counts as checked
         if not problems:
@@ -681,8 +692,8 @@ def _wrong_key(session: Session) -> bool:
     """Not one event verifies with this key, yet the chain as stored is whole: every link holds
     and every handover's anchor is in it. What a desk with another installation's key sees (an
     attacker re-hashing without the key leaves the anchors behind)."""
-    prev, stored = GENESIS, {}
-    for event in session.exec(select(AuditEvent).order_by(AuditEvent.seq)):
+    prev, stored = GENESIS, dict[int, str]()
+    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
         if (
             event.seq != len(stored) + 1
             or event.prev_hash != prev
@@ -692,10 +703,12 @@ def _wrong_key(session: Session) -> bool:
         stored[event.seq] = prev = event.hash
     anchors = session.exec(
         select(Handover.audit_head_seq, Handover.audit_head_hash).where(
-            Handover.audit_head_seq.is_not(None)
+            col(Handover.audit_head_seq).is_not(None)
         )
     )
-    return bool(stored) and all(seq == 0 or stored.get(seq) == digest for seq, digest in anchors)
+    return bool(stored) and all(
+        seq == 0 or (seq is not None and stored.get(seq) == digest) for seq, digest in anchors
+    )
 
 
 def verify(session: Session) -> VerifyResult:
@@ -711,9 +724,9 @@ def verify(session: Session) -> VerifyResult:
         )
         return VerifyResult(False, 0, 0, wrong, None, [wrong])
     chain_ok = not problems
-    seen = audit_witness.read(_bind_url(session))
-    if seen is not None and seen[0] and (chain_ok or seen[0] < (first or 0)):
-        seq, digest = seen
+    witnessed = audit_witness.read(_bind_url(session))
+    if witnessed is not None and witnessed[0] and (chain_ok or witnessed[0] < (first or 0)):
+        seq, digest = witnessed
         if seq > checked:
             problems.append(
                 f"the chain was cut back below event {seq} seen by this machine "
@@ -727,17 +740,17 @@ def verify(session: Session) -> VerifyResult:
             )
             first = first if first is not None else seq
     for handover in session.exec(
-        select(Handover).where(Handover.audit_head_seq.is_not(None)).order_by(Handover.id)
+        select(Handover).where(col(Handover.audit_head_seq).is_not(None)).order_by(col(Handover.id))
     ):
-        seq, expect = handover.audit_head_seq, handover.audit_head_hash
-        if seq == 0 and expect == GENESIS:
+        anchor, expect = handover.audit_head_seq, handover.audit_head_hash
+        if anchor is None or (anchor == 0 and expect == GENESIS):  # None: not selected
             continue
-        if hashes.get(seq) != expect:
-            if chain_ok or seq < (first or 0):
+        if hashes.get(anchor) != expect:
+            if chain_ok or anchor < (first or 0):
                 problems.append(
-                    f"handover {handover.id}: its anchor (event {seq}) is not in the chain"
+                    f"handover {handover.id}: its anchor (event {anchor}) is not in the chain"
                 )
-                first = first if first is not None else seq
+                first = first if first is not None else anchor
     records = 0
     connection = session.connection()
     from sqlmodel import SQLModel as _Meta
@@ -759,8 +772,8 @@ def verify(session: Session) -> VerifyResult:
                 problems.append(f"{table} {ident}: edited behind the app")
             if len(problems) >= MAX_PROBLEMS:
                 break
-        for (tab, ident), digest in last_digest.items():
-            if tab == table and digest is not None and ident not in seen:
+        for (tab, ident), sealed in last_digest.items():
+            if tab == table and sealed is not None and ident not in seen:
                 problems.append(f"{table} {ident}: deleted behind the app")
                 if len(problems) >= MAX_PROBLEMS:
                     break
@@ -769,8 +782,8 @@ def verify(session: Session) -> VerifyResult:
     return VerifyResult(True, checked, records)
 
 
-def _bind_url(session: Session):
+def _bind_url(session: OrmSession) -> URL:
     """The database's URL, whether the session is bound to an engine or to one of its
     connections (init runs the schema and the reference data on one connection)."""
     bind = session.get_bind()
-    return getattr(bind, "url", None) or bind.engine.url
+    return bind.url if isinstance(bind, Engine) else bind.engine.url

@@ -156,7 +156,7 @@ def list_for(session: Session, *, kind: str, subject_id: int) -> list[Callback]:
         session.exec(
             select(Callback)
             .where(Callback.subject_kind == CallbackKind(kind), Callback.subject_id == subject_id)
-            .order_by(Callback.id)
+            .order_by(col(Callback.id))
         )
     )
 
@@ -176,7 +176,8 @@ def schedule_callback(
     due = as_utc(due_at)
     existing = pending_for(session, kind=kind, subject_id=subject_id)
     if existing is not None:
-        existing = lock_row(session, Callback, existing.id)
+        assert existing.id is not None  # a stored row
+        existing = get_callback(session, existing.id, for_update=True)
         if due < as_utc(existing.due_at):
             existing.due_at = due
             existing.version += 1

@@ -5,6 +5,7 @@ A denial raises PermissionDenied; callers that deny record it in the audit (`den
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from deskterm.clock import Clock
@@ -102,7 +103,7 @@ def deny(*, session: Session, actor: Actor, clock: Clock, action: str) -> None:
     )
 
 
-def authorize(*, engine, clock: Clock, actor: Actor, action: str) -> None:
+def authorize(*, engine: Engine, clock: Clock, actor: Actor, action: str) -> None:
     """The one check at a door (CLI command, TUI sign-in for a decision): the actor's role may
     run `action`, or the denial is audited in a transaction of its own (so it survives the
     refusal) and PermissionDenied raised. Services still `require` inside their work."""
@@ -114,7 +115,7 @@ def authorize(*, engine, clock: Clock, actor: Actor, action: str) -> None:
     require(actor, action)
 
 
-def record_refusal(*, engine, clock: Clock, exc: PermissionDenied) -> None:
+def record_refusal(*, engine: Engine, clock: Clock, exc: PermissionDenied) -> None:
     """Audit a refusal raised inside a service, after its transaction was rolled back.
 
     A door that runs services (the TUI's database worker) calls this, so that a denial met

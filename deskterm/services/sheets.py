@@ -14,9 +14,10 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from deskterm.i18n import _
 
 KINDS = ("residents", "units", "directory", "fees", "categories")
 COMPANY_KEY = "C"  # a company's key in the residents file: "C" and its id (a resident's is its id)
+# a table's rows as the file holds them: (line in the file, raw cells), read when called
+Rows = Callable[[], Iterable[tuple[int, list[Any]]]]
 
 # canonical column -> the headings people write (compared after normalise_heading)
 HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -230,7 +233,7 @@ HEADING_SCAN = 20  # rows searched for the heading row (titles, notes, merged ce
 EMPTY_WORDS = frozenset({"无", "-", "--", "—", "——", "空", "/", "暂无", "n/a", "N/A"})
 
 
-def _workbook_tables(path: Path) -> list[tuple[str, Any]]:
+def _workbook_tables(path: Path) -> list[tuple[str, Rows]]:
     """(sheet name, rows factory) for every sheet of an xlsx, xlsm or xls file."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -253,9 +256,9 @@ def _workbook_tables(path: Path) -> list[tuple[str, Any]]:
                 ).format(path=path.name)
             ) from exc
 
-        def xls_rows(sheet):
-            for r in range(sheet.nrows):  # the row's line is its place: enumerate in _tables
-                row = []
+        def xls_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:  # xlrd: no type information
+            for r in range(sheet.nrows):  # the row's line is its place
+                row: list[Any] = []
                 for cell in sheet.row(r):
                     if cell.ctype == xlrd.XL_CELL_DATE:
                         row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
@@ -263,25 +266,23 @@ def _workbook_tables(path: Path) -> list[tuple[str, Any]]:
                         row.append(None)
                     else:
                         row.append(cell.value)
-                yield row
+                yield r + 1, row
 
-        return [(sh.name, lambda sh=sh: enumerate(xls_rows(sh), start=1)) for sh in book.sheets()]
+        return [(sh.name, partial(xls_rows, sh)) for sh in book.sheets()]
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a broken or renamed file: say so in one sentence
         raise InvalidInput(_("{path} is not a readable XLSX file.").format(path=path.name)) from exc
-    return [
-        (
-            ws.title,
-            lambda ws=ws: enumerate((list(r) for r in ws.iter_rows(values_only=True)), start=1),
-        )
-        for ws in book.worksheets
-    ]
+
+    def xlsx_rows(ws: Any) -> Iterable[tuple[int, list[Any]]]:  # openpyxl: no type information
+        return enumerate((list(r) for r in ws.iter_rows(values_only=True)), start=1)
+
+    return [(ws.title, partial(xlsx_rows, ws)) for ws in book.worksheets]
 
 
-def _tables(path: Path) -> list[tuple[str, Any]]:
+def _tables(path: Path) -> list[tuple[str, Rows]]:
     """(name, rows factory) for each table in the file: a CSV is one table, a workbook one per
     sheet; a factory gives the rows of the table as (line in the file, list of raw cells)."""
     suffix = path.suffix.lower()
@@ -294,7 +295,7 @@ def _tables(path: Path) -> list[tuple[str, Any]]:
             )
         )
 
-    def csv_rows():
+    def csv_rows() -> Iterator[tuple[int, list[Any]]]:
         from deskterm.rules.spreadsheet import unguard
 
         reader = csv.reader(io.StringIO(_csv_text(path.read_bytes()), newline=""))
@@ -307,7 +308,8 @@ def _tables(path: Path) -> list[tuple[str, Any]]:
 
 
 def _heading_map(row: list[Any], aliases: dict[str, str]) -> tuple[dict[int, str], list[str]]:
-    columns, ignored = {}, []
+    columns: dict[int, str] = {}
+    ignored: list[str] = []
     for pos, heading in enumerate(row):
         key = aliases.get(normalise_heading(heading))
         if key and key not in columns.values():
@@ -317,7 +319,9 @@ def _heading_map(row: list[Any], aliases: dict[str, str]) -> tuple[dict[int, str
     return columns, ignored
 
 
-def _find_heading(rows: Iterator[tuple[int, list[Any]]], kind: str, aliases: dict[str, str]):
+def _find_heading(
+    rows: Iterator[tuple[int, list[Any]]], kind: str, aliases: dict[str, str]
+) -> tuple[list[tuple[int, list[Any]]] | None, dict[int, str], list[str], list[str] | None]:
     """(rows read so far after the heading, columns, ignored, None) for the first of the first
     HEADING_SCAN rows that names every required column; else (None, {}, [], the required
     columns the best row missed)."""

@@ -17,14 +17,13 @@ from sqlalchemy import Table, select, update
 from sqlmodel import Session, SQLModel
 
 from deskterm.clock import Clock
-from deskterm.db import lock_row
+from deskterm.db import lock_row, table_of
 from deskterm.models.estate import name_tails
 from deskterm.models.guard import json_columns, text_limits
 from deskterm.models.text import PHONE
 from deskterm.rules.pinyin import pinyin_keys
 from deskterm.rules.text import mask_personal, mask_personal_in
 from deskterm.services import audit
-from deskterm.services.stored import table_of
 
 BATCH = 2000
 

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from deskterm.audit_key import audit_key
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.db import lock_first, lock_row, lock_rows
+from deskterm.db import lock_first, lock_row, lock_rows, table_of
 from deskterm.errors import AccountChanged, AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.shift import Handover, Shift, ShiftStatus
@@ -36,7 +36,6 @@ from deskterm.models.user import Role, SignInThrottle, User
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.stored import table_of
 
 # OWASP's argon2id minimum is m=19 MiB, t=2, p=1; we stay at or above it.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _, written_in
 from deskterm.models.complaint import (
@@ -116,7 +117,16 @@ def record_callback(
     return row
 
 
-def _dissatisfied(*, session, actor, clock, settings, row: Callback, note: str, action: str):
+def _dissatisfied(
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    row: Callback,
+    note: str,
+    action: str,
+) -> None:
     with written_in(settings.site_lang):  # the words it stores: the site's language (issue 16)
         _dissatisfied_written(
             session=session,
@@ -130,8 +140,15 @@ def _dissatisfied(*, session, actor, clock, settings, row: Callback, note: str, 
 
 
 def _dissatisfied_written(
-    *, session, actor, clock, settings, row: Callback, note: str, action: str
-):
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    row: Callback,
+    note: str,
+    action: str,
+) -> None:
     if row.subject_kind == CallbackKind.complaint:
         complaints.reopen_complaint(
             session=session,
@@ -181,7 +198,14 @@ def _dissatisfied_written(
 
 
 def _reopen_repair(
-    *, session, actor, clock, settings, order: RepairOrder, callback: Callback, note: str
+    *,
+    session: Session,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+    order: RepairOrder,
+    callback: Callback,
+    note: str,
 ) -> None:
     """Back to the order: the repairs service reopens it (fresh deadlines, reopen_count + 1)."""
     repairs.reopen_after_callback(
@@ -189,13 +213,15 @@ def _reopen_repair(
         actor=actor,
         clock=clock,
         settings=settings,
-        order_id=order.id,
-        callback_id=callback.id,
+        order_id=stored_id(order),
+        callback_id=stored_id(callback),
         comment=note,
     )
 
 
-def _repair_called_back(*, session, actor, clock, callback: Callback) -> None:
+def _repair_called_back(
+    *, session: Session, actor: Actor, clock: Clock, callback: Callback
+) -> None:
     """A repaired (or accepted) order moves on to "called back"; a closed one stays closed."""
     order = session.get(RepairOrder, callback.subject_id)
     if order is not None and order.status in (RepairStatus.repaired, RepairStatus.accepted):
@@ -203,8 +229,8 @@ def _repair_called_back(*, session, actor, clock, callback: Callback) -> None:
             session=session,
             actor=actor,
             clock=clock,
-            order_id=order.id,
-            callback_id=callback.id,
+            order_id=stored_id(order),
+            callback_id=stored_id(callback),
             result=callback.result,
         )
 
@@ -240,7 +266,7 @@ def record_repair_callback(
             session=session,
             actor=actor,
             clock=clock,
-            callback_id=callback.id,
+            callback_id=stored_id(callback),
             version=seen,
             method=method,
             comment=comment,
@@ -250,7 +276,7 @@ def record_repair_callback(
         actor=actor,
         clock=clock,
         settings=settings,
-        callback_id=callback.id,
+        callback_id=stored_id(callback),
         version=seen,
         method=method,
         result=str(getattr(result, "value", result)),

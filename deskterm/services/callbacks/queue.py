@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
+from deskterm.db import stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import (
@@ -54,7 +55,10 @@ class CallbackRow:
     overdue: bool
 
 
-def _subjects(session: Session, rows: list[Callback]) -> dict[tuple[str, int], tuple]:
+Subject = tuple[str, str, str, str]  # (number, unit, who, about)
+
+
+def _subjects(session: Session, rows: list[Callback]) -> dict[tuple[str, int], Subject]:
     """{(kind, id): (number, unit, who, about)} for a page of callbacks, in three queries."""
     repair_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.repair}
     complaint_ids = {r.subject_id for r in rows if r.subject_kind == CallbackKind.complaint}
@@ -68,22 +72,22 @@ def _subjects(session: Session, rows: list[Callback]) -> dict[tuple[str, int], t
         if complaint_ids
         else []
     )
-    unit_ids = {x.unit_id for x in (*orders, *found) if x.unit_id}
+    unit_ids = {o.unit_id for o in orders if o.unit_id} | {c.unit_id for c in found if c.unit_id}
     units = (
         {u.id: u.label for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))}
         if unit_ids
         else {}
     )
-    subjects: dict[tuple[str, int], tuple] = {}
+    subjects: dict[tuple[str, int], Subject] = {}
     for o in orders:
-        subjects[(CallbackKind.repair.value, o.id)] = (
+        subjects[(CallbackKind.repair.value, stored_id(o))] = (
             o.number,
             units.get(o.unit_id, "") or o.location,
             o.reporter_name,
             o.description,
         )
     for c in found:
-        subjects[(CallbackKind.complaint.value, c.id)] = (
+        subjects[(CallbackKind.complaint.value, stored_id(c))] = (
             c.number,
             units.get(c.unit_id, ""),
             c.who_name,
@@ -124,7 +128,7 @@ def list_callbacks(
     found = list(
         session.exec(
             stmt.where(col(Callback.done_at).is_(None))
-            .order_by(Callback.due_at, Callback.id)
+            .order_by(col(Callback.due_at), col(Callback.id))
             .limit(limit)
         )
     )
@@ -143,13 +147,13 @@ def list_overdue_callbacks(session: Session, *, now: datetime) -> list[CallbackR
     stmt = (
         select(Callback)
         .where(col(Callback.done_at).is_(None), Callback.due_at < as_utc(now))
-        .order_by(Callback.due_at, Callback.id)
+        .order_by(col(Callback.due_at), col(Callback.id))
     )
     found = list(session.exec(stmt))
     return _describe_all(session, found, now)
 
 
-def _open_callback(session, *, actor, callback_id: int, version: int) -> Callback:
+def _open_callback(session: Session, *, actor: Actor, callback_id: int, version: int) -> Callback:
     require(actor, "callbacks.record")
     row = callback_schedule.get_callback(session, callback_id, for_update=True)
     if row.done_at is not None:
@@ -240,7 +244,7 @@ def _complaint_number(session: Session, complaint: Complaint) -> str:
             ),
         )
     if not number:
-        for repair in links.repairs_of(session, complaint.id):
+        for repair in links.repairs_of(session, stored_id(complaint)):
             order = session.get(RepairOrder, repair.id)
             number = _order_number(session, order) if order else ""
             if number:

@@ -30,7 +30,6 @@ from deskterm.services.actor import Actor
 from deskterm.services.complaints.base import bump, check_version, fits, required_text
 from deskterm.services.complaints.queries import get_by_number, get_complaint
 from deskterm.services.permissions import require
-from deskterm.services.stored import signer_id
 
 FIELD_LABELS = {
     "follow_up_done_at": N_("follow-up done"),
@@ -112,7 +111,7 @@ def record_communication(
         follow_up=follow_up,
         follow_up_due=as_utc(data.follow_up_due) if data.follow_up_due else None,
         complaint_id=data.complaint_id,
-        user_id=signer_id(actor),
+        user_id=actor.author_id,
         recorded_at=now,
     )
     audit.record(

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import stored_id
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.complaint import (
@@ -71,7 +72,6 @@ from deskterm.services.complaints.queries import (  # noqa: F401  (callers use c
 from deskterm.services.numbering import next_number
 from deskterm.services.overwrite import typed_only
 from deskterm.services.permissions import require
-from deskterm.services.stored import saved_id, signer_id
 
 # -- writing ------------------------------------------------------------------------------
 
@@ -86,9 +86,9 @@ def _step(
     note: str = "",
 ) -> ComplaintStep:
     row = ComplaintStep(
-        complaint_id=saved_id(complaint),
+        complaint_id=stored_id(complaint),
         at=at,
-        user_id=signer_id(actor),
+        user_id=actor.author_id,
         step=step,
         note=fits(note, limit=4000, field="note"),
     )
@@ -175,7 +175,7 @@ def intake_complaint(
         department=fits(data.department, limit=64, field="department"),
         number=next_number(session=session, prefix="C", at=now, tz=settings.timezone),
         received_at=now,
-        received_by=signer_id(actor),
+        received_by=actor.author_id,
         shift_id=actor.shift_id,
         repair_id=data.repair_id,
         status=ComplaintStatus.open,
@@ -215,7 +215,7 @@ def intake_complaint(
             actor=actor,
             clock=clock,
             settings=settings,
-            complaint_id=saved_id(row),
+            complaint_id=stored_id(row),
             version=row.version,
             answer=close_answer,
             how=AnswerHow.on_the_spot,
@@ -226,7 +226,7 @@ def intake_complaint(
             actor=actor,
             clock=clock,
             settings=settings,
-            complaint_id=saved_id(row),
+            complaint_id=stored_id(row),
             version=row.version,
             to=refer_to,
             due_at=reply_due_at,
@@ -503,7 +503,7 @@ def close_complaint(
             actor=actor,
             clock=clock,
             subject_kind=CallbackKind.complaint,
-            subject_id=saved_id(row),
+            subject_id=stored_id(row),
             due_at=callback_schedule.due_at(
                 session,
                 actor,
@@ -571,7 +571,7 @@ def sign_off_complaint(
     if row.status != ComplaintStatus.closed:
         raise InvalidInput(_("Only a closed complaint can be signed off."))
     if callback_schedule.pending_for(
-        session, kind=CallbackKind.complaint, subject_id=saved_id(row)
+        session, kind=CallbackKind.complaint, subject_id=stored_id(row)
     ):
         raise InvalidInput(_("The callback of this complaint is not done yet."))
     now = as_utc(clock.now())

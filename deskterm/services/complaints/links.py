@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
-from deskterm.db import lock_first
+from deskterm.db import lock_first, stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.complaint import Complaint, ComplaintRepair
@@ -23,7 +23,6 @@ from deskterm.rules.numbering import format_number, parse_number
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.stored import saved_id, signer_id
 
 
 class OtherUnitLink(InvalidInput):
@@ -129,10 +128,10 @@ def link_repair(
             field="repair",
         )
     link = ComplaintRepair(
-        complaint_id=saved_id(row),
-        repair_id=saved_id(order),
+        complaint_id=stored_id(row),
+        repair_id=stored_id(order),
         linked_at=as_utc(clock.now()),
-        linked_by=signer_id(actor),
+        linked_by=actor.author_id,
         cross_unit=crosses,
     )
     detail: dict[str, Any] = {"number": row.number, "repair": order.number}
@@ -192,10 +191,10 @@ def add_link_in_session(
         raise InvalidInput(_("That repair order does not exist."), field="repair")
     session.add(
         ComplaintRepair(
-            complaint_id=saved_id(complaint),
+            complaint_id=stored_id(complaint),
             repair_id=repair_id,
             linked_at=as_utc(clock.now()),
-            linked_by=signer_id(actor),
+            linked_by=actor.author_id,
         )
     )
 
@@ -210,7 +209,7 @@ def repairs_of(session: Session, complaint_id: int) -> list[LinkedRepair]:
     ).all()
     return [
         LinkedRepair(
-            saved_id(o),
+            stored_id(o),
             o.number,
             str(o.status),
             label or o.location or "",
@@ -229,7 +228,7 @@ def complaints_of_repair(session: Session, repair_id: int) -> list[LinkedComplai
         .order_by(col(Complaint.received_at), col(Complaint.id))
     ).all()
     return [
-        LinkedComplaint(saved_id(c), c.number, str(c.status), c.who_name, c.content) for c in rows
+        LinkedComplaint(stored_id(c), c.number, str(c.status), c.who_name, c.content) for c in rows
     ]
 
 
@@ -255,7 +254,7 @@ def complaints_of_party(
         .limit(limit)
     ).all()
     return [
-        LinkedComplaint(saved_id(c), c.number, str(c.status), c.who_name, c.content) for c in rows
+        LinkedComplaint(stored_id(c), c.number, str(c.status), c.who_name, c.content) for c in rows
     ]
 
 

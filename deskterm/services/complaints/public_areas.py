@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.db import lock_row
+from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import Complaint
@@ -32,7 +32,6 @@ from deskterm.services.complaints import links
 from deskterm.services.complaints.base import FIELD_LABELS, bump, check_version, fits, required_text
 from deskterm.services.numbering import next_number
 from deskterm.services.permissions import require
-from deskterm.services.stored import saved_id, signer_id
 
 PREFIX = PREFIXES["public_area"]
 DECISION_LABELS = {
@@ -142,7 +141,7 @@ def _rank(rows: Iterable[PublicAreaRequest], words: set[str]) -> list[RequestHit
         score = len(words & have)
         if score:
             hits.append(RequestHit(row, score))
-    return sorted(hits, key=lambda h: (-h.score, -saved_id(h.request)))
+    return sorted(hits, key=lambda h: (-h.score, -stored_id(h.request)))
 
 
 def search(session: Session, text: str, *, limit: int = 50) -> list[RequestHit]:
@@ -243,7 +242,7 @@ def record_request(
         request=text,
         number=next_number(session=session, prefix=PREFIX, at=now, tz=settings.timezone),
         received_at=now,
-        received_by=signer_id(actor),
+        received_by=actor.author_id,
         precedent_id=found[0].request.id if found else None,
     )
     audit.record(

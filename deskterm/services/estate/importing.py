@@ -24,7 +24,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from deskterm.bulk import NewIds, insert_rows
 from deskterm.clock import Clock
-from deskterm.db import lock_row
+from deskterm.db import lock_row, table_of
 from deskterm.errors import DeskError, InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
@@ -34,7 +34,6 @@ from deskterm.rules.text import controls
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.sheets import COMPANY_KEY, ImportResult, RowProblem, Sheet
-from deskterm.services.stored import table_of
 
 if TYPE_CHECKING:  # imported when rows are read: it loads the pinyin dictionary
     from deskterm.services.estate.residents import CheckedResident

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.bulk import insert_rows, reserve_ids, roomy_cache
 from deskterm.clock import Clock
-from deskterm.db import lock_rows
+from deskterm.db import lock_rows, stored_id, table_of
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.estate import Company, Resident, ResidentCreate, Unit, name_tails
@@ -27,7 +27,6 @@ from deskterm.rules.pinyin import pinyin_keys
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.stored import saved_id, table_of
 
 RELATIONS = ("owner", "tenant", "family")
 REVEAL_REASON_MAX = 200
@@ -258,7 +257,7 @@ def person_card(*, session: Session, actor: Actor, kind: str, person_id: int) ->
             raise NotFound(_("No resident has the id {id}.").format(id=person_id))
         return PersonCard(
             "resident",
-            saved_id(resident),
+            stored_id(resident),
             resident.name,
             _label(session, resident.unit_id),
             resident.relation,
@@ -273,7 +272,7 @@ def person_card(*, session: Session, actor: Actor, kind: str, person_id: int) ->
             raise NotFound(_("No company has the id {id}.").format(id=person_id))
         return PersonCard(
             "company",
-            saved_id(company),
+            stored_id(company),
             company.name,
             _label(session, company.unit_id),
             company.contact_name or "",

@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
-from deskterm.db import lock_first
+from deskterm.db import lock_first, stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.directory import DirectoryEntry, DirectoryKind, Event
@@ -201,7 +201,7 @@ def import_directory_rows(
     require(actor, "import.run")
     report = ImportReport(dry_run=dry_run)
     checked: list[_Checked] = []
-    first_line: dict[tuple, int] = {}
+    first_line: dict[tuple[str, Any, Any], int] = {}  # (kind, name, starts_at): line
     for line, row in enumerate(rows, start=2):
         try:
             item = check_row(row, tz)
@@ -368,7 +368,7 @@ def get_entry(*, session: Session, kind: str, entry_id: int) -> EntryView:
             raise NotFound(_("No event has the number {id}.").format(id=entry_id))
         return EntryView(
             EVENT,
-            event.id,
+            stored_id(event),
             event.title,
             event.place,
             "",
@@ -382,7 +382,7 @@ def get_entry(*, session: Session, kind: str, entry_id: int) -> EntryView:
         raise NotFound(_("No directory entry has the number {id}.").format(id=entry_id))
     return EntryView(
         str(entry.kind),
-        entry.id,
+        stored_id(entry),
         entry.name,
         entry.location or "",
         entry.phone or "",
@@ -416,7 +416,7 @@ def browse_label(kind: str) -> str:
 def _event_view(event: Event) -> EntryView:
     return EntryView(
         EVENT,
-        event.id,
+        stored_id(event),
         event.title,
         event.place,
         "",
@@ -451,7 +451,7 @@ def browse(*, session: Session, kind: str, now: datetime, limit: int = 300) -> l
             .limit(limit)
         )
         return [_event_view(e) for e in rows]
-    rows = session.exec(
+    entries = session.exec(
         select(DirectoryEntry)
         .where(DirectoryEntry.kind == kind)
         .order_by(col(DirectoryEntry.name_pinyin), col(DirectoryEntry.id))
@@ -459,9 +459,15 @@ def browse(*, session: Session, kind: str, now: datetime, limit: int = 300) -> l
     )
     return [
         EntryView(
-            str(e.kind), e.id, e.name, e.location or "", e.phone or "", e.hours or "", e.notes or ""
+            str(e.kind),
+            stored_id(e),
+            e.name,
+            e.location or "",
+            e.phone or "",
+            e.hours or "",
+            e.notes or "",
         )
-        for e in rows
+        for e in entries
     ]
 
 

@@ -14,13 +14,15 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.db import lock_row
+from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
@@ -146,19 +148,19 @@ def _text(value: str | None, limit: int, field: str, label: str) -> str:
 def describe_target(session: Session, kind: str | None, target_id: int | None) -> str:
     """How a target is written in an inquiry or message: unit and name, never a phone."""
     if kind == "resident" and target_id is not None:
-        row = session.get(Resident, target_id)
-        if row is not None:
-            unit = session.get(Unit, row.unit_id) if row.unit_id else None
-            return f"{unit.label} {row.name}" if unit else row.name
+        person = session.get(Resident, target_id)
+        if person is not None:
+            unit = session.get(Unit, person.unit_id) if person.unit_id else None
+            return f"{unit.label} {person.name}" if unit else person.name
     if kind == "company" and target_id is not None:
-        row = session.get(Company, target_id)
-        if row is not None:
-            unit = session.get(Unit, row.unit_id) if row.unit_id else None
-            return f"{unit.label} {row.name}" if unit else row.name
+        firm = session.get(Company, target_id)
+        if firm is not None:
+            unit = session.get(Unit, firm.unit_id) if firm.unit_id else None
+            return f"{unit.label} {firm.name}" if unit else firm.name
     if kind == "staff" and target_id is not None:
-        row = session.get(User, target_id)
-        if row is not None:
-            return row.name
+        user = session.get(User, target_id)
+        if user is not None:
+            return user.name
     return ""
 
 
@@ -196,7 +198,7 @@ def open_inquiry(
         target_text=target_text,
         outcome=outcome,
         at=as_utc(clock.now()),
-        user_id=actor.user_id,
+        user_id=actor.author_id,
         shift_id=actor.shift_id,
     )
     session.add(inquiry)
@@ -220,10 +222,10 @@ def _get(session: Session, inquiry_id: int) -> Inquiry:
     return inquiry
 
 
-def _live():
+def _live() -> ColumnElement[bool]:
     """An attempt counts unless a correction replaced it (the corrected one stays, unread)."""
     later = aliased(ContactAttempt)
-    return ~select(later.id).where(later.corrects_id == ContactAttempt.id).exists()
+    return ~select(later.id).where(col(later.corrects_id) == ContactAttempt.id).exists()
 
 
 def count_attempts(session: Session, inquiry_id: int) -> int:
@@ -241,7 +243,7 @@ def live_attempts(session: Session, inquiry_id: int) -> list[ContactAttempt]:
         session.exec(
             select(ContactAttempt)
             .where(ContactAttempt.inquiry_id == inquiry_id, _live())
-            .order_by(ContactAttempt.at, ContactAttempt.id)
+            .order_by(col(ContactAttempt.at), col(ContactAttempt.id))
         )
     )
 
@@ -289,10 +291,10 @@ def correct_attempt(
         )
     inquiry = _get(session, original.inquiry_id)
     correction = ContactAttempt(
-        inquiry_id=inquiry.id,
+        inquiry_id=stored_id(inquiry),
         at=as_utc(clock.now()),
         outcome=outcome,
-        user_id=actor.user_id,
+        user_id=actor.author_id,
         corrects_id=original.id,
         reason=reason,
     )
@@ -322,10 +324,10 @@ def correct_attempt(
             "reason": reason,
         },
     )
-    attempts, unanswered = _tries(session, inquiry.id)
+    attempts, unanswered = _tries(session, stored_id(inquiry))
     tries = (settings or Settings()).inquiry_tries
     return ContactStatus(
-        inquiry.id, attempts, outcome, advise(attempts, outcome, unanswered, tries)
+        stored_id(inquiry), attempts, outcome, advise(attempts, outcome, unanswered, tries)
     )
 
 
@@ -381,14 +383,17 @@ def record_attempt(
             )
         )
     attempt = ContactAttempt(
-        inquiry_id=inquiry.id, at=as_utc(clock.now()), outcome=outcome, user_id=actor.user_id
+        inquiry_id=stored_id(inquiry),
+        at=as_utc(clock.now()),
+        outcome=outcome,
+        user_id=actor.author_id,
     )
     session.add(attempt)
     if outcome is ContactOutcome.transferred:
         inquiry.outcome = InquiryOutcome.transferred
         session.add(inquiry)
     session.flush()
-    attempts, unanswered = _tries(session, inquiry.id)
+    attempts, unanswered = _tries(session, stored_id(inquiry))
     audit.record(
         session=session,
         actor=actor,
@@ -400,7 +405,7 @@ def record_attempt(
     )
     tries = (settings or Settings()).inquiry_tries
     return ContactStatus(
-        inquiry.id, attempts, outcome, advise(attempts, outcome, unanswered, tries)
+        stored_id(inquiry), attempts, outcome, advise(attempts, outcome, unanswered, tries)
     )
 
 
@@ -448,7 +453,7 @@ def close_inquiry(
         inquiry.topic = _text(topic, 256, "topic", _("The topic"))
     session.add(inquiry)
     session.flush()
-    detail: dict = {"outcome": outcome.value}
+    detail: dict[str, Any] = {"outcome": outcome.value}
     if contact:
         detail["inquirer_contact"] = True  # that one was left; the contact stays in the row
     if inquiry.inquirer_declined:
@@ -472,7 +477,7 @@ def _check_given_up(session: Session, inquiry: Inquiry, tries: int) -> None:
     message = session.exec(select(Message.id).where(Message.inquiry_id == inquiry.id)).first()
     if message is not None:
         return
-    made = count_attempts(session, inquiry.id)
+    made = count_attempts(session, stored_id(inquiry))
     if made < tries:
         raise InvalidInput(
             _(
@@ -501,21 +506,21 @@ def list_inquiries(
     attempts = (
         select(ContactAttempt.inquiry_id, func.count().label("n"))
         .where(_live())
-        .group_by(ContactAttempt.inquiry_id)
+        .group_by(col(ContactAttempt.inquiry_id))
         .subquery()
     )
     stmt = (
         select(Inquiry, func.coalesce(attempts.c.n, 0), User.name)
         .outerjoin(attempts, attempts.c.inquiry_id == Inquiry.id)
-        .join(User, User.id == Inquiry.user_id)
-        .where(Inquiry.at >= as_utc(since), Inquiry.at < as_utc(until))
-        .order_by(Inquiry.at.desc(), Inquiry.id.desc())
+        .join(User, col(User.id) == Inquiry.user_id)
+        .where(col(Inquiry.at) >= as_utc(since), col(Inquiry.at) < as_utc(until))
+        .order_by(col(Inquiry.at).desc(), col(Inquiry.id).desc())
     )
     if limit:
         stmt = stmt.limit(limit)
     return [
         InquiryLine(
-            row.id,
+            stored_id(row),
             row.at,
             str(row.channel),
             row.topic,

@@ -8,14 +8,17 @@ and in every handover until it is delivered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import ColumnElement, ColumnExpressionArgument
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
-from deskterm.db import lock_row
+from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.inquiry import InquiryOutcome, Message, MessageCreate
@@ -106,7 +109,7 @@ def take_message(
         text=text,
         inquiry_id=message_in.inquiry_id,
         taken_at=as_utc(clock.now()),
-        taken_by=actor.user_id,
+        taken_by=actor.author_id,
     )
     # The inquiry first: an unknown one is refused before the message is flushed.
     set_outcome_in_session(session, message_in.inquiry_id, InquiryOutcome.message_taken)
@@ -168,13 +171,18 @@ def deliver_message(
     return message
 
 
-def _views(session: Session, *where, order=(), limit: int | None = None) -> list[MessageView]:
+def _views(
+    session: Session,
+    *where: ColumnExpressionArgument[bool],
+    order: Sequence[ColumnExpressionArgument[Any]] = (),
+    limit: int | None = None,
+) -> list[MessageView]:
     taker = aliased(User)
     deliverer = aliased(User)
     stmt = (
         select(Message, taker.name, deliverer.name)
-        .join(taker, taker.id == Message.taken_by)
-        .outerjoin(deliverer, deliverer.id == Message.delivered_by)
+        .join(taker, col(taker.id) == Message.taken_by)
+        .outerjoin(deliverer, col(deliverer.id) == Message.delivered_by)
         .where(*where)
         .order_by(*order)
     )
@@ -182,7 +190,7 @@ def _views(session: Session, *where, order=(), limit: int | None = None) -> list
         stmt = stmt.limit(limit)
     return [
         MessageView(
-            m.id,
+            stored_id(m),
             m.for_kind,
             m.for_name,
             m.from_name,
@@ -203,7 +211,11 @@ def _views(session: Session, *where, order=(), limit: int | None = None) -> list
 
 def list_undelivered(*, session: Session) -> list[MessageView]:
     """Messages still waiting, oldest first (dashboard, handover)."""
-    return _views(session, Message.delivered_at.is_(None), order=(Message.taken_at, Message.id))
+    return _views(
+        session,
+        col(Message.delivered_at).is_(None),
+        order=(col(Message.taken_at), col(Message.id)),
+    )
 
 
 def list_messages(
@@ -217,20 +229,20 @@ def list_messages(
     waiting = list_undelivered(session=session)
     if not include_delivered:
         return waiting[:limit]
-    where = [Message.delivered_at.is_not(None)]
+    where: list[ColumnElement[bool]] = [col(Message.delivered_at).is_not(None)]
     if since is not None:
-        where.append(Message.taken_at >= as_utc(since))
+        where.append(col(Message.taken_at) >= as_utc(since))
     delivered = _views(
         session,
         *where,
-        order=(Message.delivered_at.desc(), Message.id.desc()),
+        order=(col(Message.delivered_at).desc(), col(Message.id).desc()),
         limit=max(0, limit - len(waiting)),
     )
     return (waiting + delivered)[:limit]
 
 
 def get_message(*, session: Session, message_id: int) -> MessageView:
-    views = _views(session, Message.id == message_id)
+    views = _views(session, col(Message.id) == message_id)
     if not views:
         raise NotFound(_("No message has the number {id}.").format(id=message_id))
     return views[0]

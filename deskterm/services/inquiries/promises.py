@@ -7,17 +7,19 @@ was said.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import ColumnExpressionArgument, func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
-from deskterm.db import lock_row
+from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
@@ -166,7 +168,7 @@ def make_promise(
         due_at=as_utc(promise_in.due_at),
         inquiry_id=promise_in.inquiry_id,
         created_at=as_utc(clock.now()),
-        created_by=actor.user_id,
+        created_by=actor.author_id,
     )
     # The inquiry first: an unknown one is refused before the promise is flushed.
     set_outcome_in_session(session, promise_in.inquiry_id, InquiryOutcome.promised)
@@ -223,14 +225,19 @@ def answer_promise(
 
 
 def _views(
-    session: Session, now: datetime, tz: str, *where, order=(), limit: int | None = None
+    session: Session,
+    now: datetime,
+    tz: str,
+    *where: ColumnExpressionArgument[bool],
+    order: Sequence[ColumnExpressionArgument[Any]] = (),
+    limit: int | None = None,
 ) -> list[PromiseView]:
     maker = aliased(User)
     answerer = aliased(User)
     stmt = (
         select(PromisedReply, maker.name, answerer.name)
-        .join(maker, maker.id == PromisedReply.created_by)
-        .outerjoin(answerer, answerer.id == PromisedReply.answered_by)
+        .join(maker, col(maker.id) == PromisedReply.created_by)
+        .outerjoin(answerer, col(answerer.id) == PromisedReply.answered_by)
         .where(*where)
         .order_by(*order)
     )
@@ -238,7 +245,7 @@ def _views(
         stmt = stmt.limit(limit)
     return [
         PromiseView(
-            p.id,
+            stored_id(p),
             p.question,
             p.asked_by,
             p.contact,
@@ -262,8 +269,8 @@ def list_open_promises(*, session: Session, clock: Clock, tz: str) -> list[Promi
         session,
         clock.now(),
         tz,
-        PromisedReply.answered_at.is_(None),
-        order=(PromisedReply.due_at, PromisedReply.id),
+        col(PromisedReply.answered_at).is_(None),
+        order=(col(PromisedReply.due_at), col(PromisedReply.id)),
     )
 
 
@@ -276,15 +283,15 @@ def list_promises(
         session,
         clock.now(),
         tz,
-        PromisedReply.answered_at.is_not(None),
-        order=(PromisedReply.answered_at.desc(), PromisedReply.id.desc()),
+        col(PromisedReply.answered_at).is_not(None),
+        order=(col(PromisedReply.answered_at).desc(), col(PromisedReply.id).desc()),
         limit=answered_limit,
     )
     return open_ones + kept
 
 
 def get_promise(*, session: Session, clock: Clock, tz: str, promise_id: int) -> PromiseView:
-    views = _views(session, clock.now(), tz, PromisedReply.id == promise_id)
+    views = _views(session, clock.now(), tz, col(PromisedReply.id) == promise_id)
     if not views:
         raise NotFound(_("No promised reply has the number {id}.").format(id=promise_id))
     return views[0]
@@ -323,7 +330,7 @@ def _units_in(session: Session, text: str) -> tuple[list[Unit], int]:
     unknown = 0
     for match in _UNIT_TOKEN.finditer(text):
         label = re.sub(r"\s+", "", match.group()).replace("－", "-")
-        unit = session.exec(select(Unit).where(Unit.label.ilike(label))).first()
+        unit = session.exec(select(Unit).where(col(Unit.label).ilike(label))).first()
         if unit is None:
             unknown += 1
         elif all(u.id != unit.id for u in found):
@@ -367,19 +374,22 @@ def asker_on_record(session: Session, *, promise_id: int) -> Asker | None:
         if len(owners) != 1:
             return None
         person = session.get(Resident, owners[0])
-        return Asker("resident", person.id, person.name, unit.label)
+        assert person is not None  # its id was just read
+        return Asker("resident", stored_id(person), person.name, unit.label)
     if unit is not None:
         resident_id, company_id = on_record(session, unit_id=unit.id, name=name)
     else:
         resident_id, company_id = _named_anywhere(session, name)
     if resident_id is not None:
         person = session.get(Resident, resident_id)
+        assert person is not None  # its id was just read
         home = session.get(Unit, person.unit_id) if person.unit_id else None
-        return Asker("resident", person.id, person.name, home.label if home else "")
+        return Asker("resident", stored_id(person), person.name, home.label if home else "")
     if company_id is not None:
         firm = session.get(Company, company_id)
+        assert firm is not None  # its id was just read
         home = session.get(Unit, firm.unit_id) if firm.unit_id else None
-        return Asker("company", firm.id, firm.name, home.label if home else "")
+        return Asker("company", stored_id(firm), firm.name, home.label if home else "")
     return None
 
 
@@ -409,6 +419,7 @@ def reveal_asker_phone(
     if asker is None:
         raise NotFound(_(NOBODY_ON_RECORD))
     promise = session.get(PromisedReply, promise_id)
+    assert promise is not None  # asker_on_record found it
     return reveal_phone(
         session=session,
         actor=actor,

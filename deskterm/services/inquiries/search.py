@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     Boolean,
+    ColumnElement,
     Integer,
+    Label,
+    Select,
+    SQLColumnExpression,
     String,
     and_,
     bindparam,
@@ -37,7 +42,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Dialect
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskterm.clock import Clock, as_utc
 from deskterm.db import UTCDateTime
@@ -52,6 +57,9 @@ RESIDENT_LIMIT = 30  # people shown for one keystroke; more means "keep typing"
 OTHER_LIMIT = 8  # companies, staff, directory entries, events, each
 UNIT_LIMIT = 40  # residents, tenants and empty units of the units a unit text names
 EVENT_PAST = timedelta(days=1)  # events that started more than a day ago are not offered
+
+Expr = SQLColumnExpression[Any]  # a column, or an expression over columns
+Statement = Select[*tuple[Any, ...]]  # a branch's SELECT, or the UNION ALL of them
 
 
 class HitKind(StrEnum):
@@ -164,7 +172,7 @@ def _bump(prefix: str) -> str:
     return prefix[:-1] + chr(min(last, 0x10FFFF))
 
 
-def _prefix(column, name: str, dialect: str):
+def _prefix(column: Expr, name: str, dialect: str) -> ColumnElement[bool]:
     """`column` starts with the bound `name`: an index range on SQLite, LIKE elsewhere.
 
     SQLite compares text byte-wise (so a range is exact and uses the index); PostgreSQL's
@@ -175,17 +183,17 @@ def _prefix(column, name: str, dialect: str):
     return column.like(bindparam(name + "_like"), escape="\\")
 
 
-def _contains(column, name: str):
+def _contains(column: Expr, name: str) -> ColumnElement[bool]:
     """`column` contains the bound text (small tables only: this scans)."""
     return column.like(bindparam(name + "_any"), escape="\\")
 
 
-def _prefix_like(column, name: str):
+def _prefix_like(column: Expr, name: str) -> ColumnElement[bool]:
     """`column` starts with the bound text, by LIKE (small tables only)."""
     return column.like(bindparam(name + "_like"), escape="\\")
 
 
-def _digits_of(column):
+def _digits_of(column: Expr) -> Expr:
     """The column without the separators phone numbers are written with (0571-8888 0001)."""
     for separator in (" ", "-", "+", "(", ")", "/"):
         column = func.replace(column, separator, "")
@@ -229,22 +237,22 @@ def _row(
     branch: Branch,
     kind: HitKind,
     *,
-    id,
-    name,
-    place=None,
-    role=None,
-    phone=None,
-    note=None,
-    hours=None,
-    at=None,
-    unit_id=None,
-    k0=None,
-    k1=None,
-    k2=None,
-):
+    id: Expr,
+    name: Expr,
+    place: Expr | None = None,
+    role: Expr | None = None,
+    phone: Expr | None = None,
+    note: Expr | None = None,
+    hours: Expr | None = None,
+    at: Expr | None = None,
+    unit_id: Expr | None = None,
+    k0: Expr | None = None,
+    k1: Expr | None = None,
+    k2: Expr | None = None,
+) -> list[Label[Any]]:
     """One branch's SELECT list, the same shape in every branch (UNION ALL needs it)."""
 
-    def text(value):
+    def text(value: Expr | None) -> Expr:
         return cast(null(), _STR) if value is None else value
 
     return [
@@ -264,156 +272,160 @@ def _row(
     ]
 
 
-def _resident_branch(branch: Branch, key, where, dialect: str, limit: int):
+def _resident_branch(
+    branch: Branch, key: Expr, where: ColumnElement[bool], dialect: str, limit: int
+) -> Statement:
     r, u = Resident, Unit
     stmt = (
         select(
             *_row(
                 branch,
                 HitKind.resident,
-                id=r.id,
-                name=r.name,
-                place=u.label,
-                role=r.relation,
-                phone=r.phone,
-                note=r.note,
-                unit_id=r.unit_id,
+                id=col(r.id),
+                name=col(r.name),
+                place=col(u.label),
+                role=col(r.relation),
+                phone=col(r.phone),
+                note=col(r.note),
+                unit_id=col(r.unit_id),
                 k1=key,
-                k2=r.id,
+                k2=col(r.id),
             )
         )
         .select_from(r)
-        .outerjoin(u, u.id == r.unit_id)
-        .where(where, r.active.is_(True))
-        .order_by(key, r.id)
+        .outerjoin(u, col(u.id) == col(r.unit_id))
+        .where(where, col(r.active).is_(True))
+        .order_by(key, col(r.id))
         .limit(limit + 1)
     )
     return stmt
 
 
-def _company_branch(where, limit: int, branch: Branch = Branch.company):
+def _company_branch(
+    where: ColumnElement[bool], limit: int, branch: Branch = Branch.company
+) -> Statement:
     c, u = Company, Unit
     return (
         select(
             *_row(
                 branch,
                 HitKind.company,
-                id=c.id,
-                name=c.name,
-                place=u.label,
-                role=c.contact_name,
-                phone=c.phone,
-                unit_id=c.unit_id,
-                k1=u.label,
-                k2=c.id,
+                id=col(c.id),
+                name=col(c.name),
+                place=col(u.label),
+                role=col(c.contact_name),
+                phone=col(c.phone),
+                unit_id=col(c.unit_id),
+                k1=col(u.label),
+                k2=col(c.id),
             )
         )
         .select_from(c)
-        .outerjoin(u, u.id == c.unit_id)
-        .where(where, c.active.is_(True))
-        .order_by(u.label, c.id)
+        .outerjoin(u, col(u.id) == col(c.unit_id))
+        .where(where, col(c.active).is_(True))
+        .order_by(col(u.label), col(c.id))
         .limit(limit + 1)
     )
 
 
-def _staff_branch(where, limit: int):
+def _staff_branch(where: ColumnElement[bool], limit: int) -> Statement:
     return (
         select(
             *_row(
                 Branch.staff,
                 HitKind.staff,
-                id=User.id,
-                name=User.name,
-                role=User.role,
-                k1=User.name,
-                k2=User.id,
+                id=col(User.id),
+                name=col(User.name),
+                role=col(User.role),
+                k1=col(User.name),
+                k2=col(User.id),
             )
         )
-        .where(where, User.active.is_(True))
-        .order_by(User.name, User.id)
+        .where(where, col(User.active).is_(True))
+        .order_by(col(User.name), col(User.id))
         .limit(limit + 1)
     )
 
 
-def _directory_branch(where, limit: int):
+def _directory_branch(where: ColumnElement[bool], limit: int) -> Statement:
     d = DirectoryEntry
     return (
         select(
             *_row(
                 Branch.directory,
                 HitKind.directory,
-                id=d.id,
-                name=d.name,
-                place=d.location,
-                role=d.kind,
-                phone=d.phone,
-                note=d.notes,
-                hours=d.hours,
-                k1=d.kind,
-                k2=d.id,
+                id=col(d.id),
+                name=col(d.name),
+                place=col(d.location),
+                role=col(d.kind),
+                phone=col(d.phone),
+                note=col(d.notes),
+                hours=col(d.hours),
+                k1=col(d.kind),
+                k2=col(d.id),
             )
         )
         .where(where)
-        .order_by(d.kind, d.id)
+        .order_by(col(d.kind), col(d.id))
         .limit(limit + 1)
     )
 
 
-def _event_branch(where, limit: int):
+def _event_branch(where: ColumnElement[bool], limit: int) -> Statement:
     e = Event
     return (
         select(
             *_row(
                 Branch.event,
                 HitKind.event,
-                id=e.id,
-                name=e.title,
-                place=e.place,
-                note=e.content,
-                at=e.starts_at,
-                k1=cast(e.id, _STR),
-                k2=e.id,
+                id=col(e.id),
+                name=col(e.title),
+                place=col(e.place),
+                note=col(e.content),
+                at=col(e.starts_at),
+                k1=cast(col(e.id), _STR),
+                k2=col(e.id),
             )
         )
-        .where(where, e.starts_at >= bindparam("event_since", type_=UTCDateTime()))
-        .order_by(e.starts_at, e.id)
+        .where(where, col(e.starts_at) >= bindparam("event_since", type_=UTCDateTime()))
+        .order_by(col(e.starts_at), col(e.id))
         .limit(limit + 1)
     )
 
 
-def _unit_statement(dialect: str, *, with_building: bool):
+def _unit_statement(dialect: str, *, with_building: bool) -> Statement:
     """Residents (or the empty unit itself) and companies of the units a unit text names."""
     u, r = Unit, Resident
     if with_building:
         # One building's units (a few hundred at most) in the order of their numbers:
         # 12-101 before 12-1001, so shorter labels first.
-        where = _prefix(u.label, "label", dialect)
-        short, key = func.length(u.label), u.label
+        where = _prefix(col(u.label), "label", dialect)
+        short, key = func.length(col(u.label)), col(u.label)
     else:
         # Unit numbers across buildings can be thousands for one digit: index order.
-        where = _prefix(u.number, "number", dialect)
-        short, key = None, u.number
+        where = _prefix(col(u.number), "number", dialect)
+        short, key = None, col(u.number)
     people = (
         select(
             *_row(
                 Branch.unit_people,
                 HitKind.resident,
-                id=r.id,
-                name=r.name,
-                place=u.label,
-                role=r.relation,
-                phone=r.phone,
-                note=r.note,
-                unit_id=u.id,
+                id=col(r.id),
+                name=col(r.name),
+                place=col(u.label),
+                role=col(r.relation),
+                phone=col(r.phone),
+                note=col(r.note),
+                unit_id=col(u.id),
                 k0=short,
                 k1=key,
-                k2=r.id,
+                k2=col(r.id),
             )
         )
         .select_from(u)
-        .outerjoin(r, and_(r.unit_id == u.id, r.active.is_(True)))
+        .outerjoin(r, and_(col(r.unit_id) == col(u.id), col(r.active).is_(True)))
         .where(where)
-        .order_by(*([short] if short is not None else []), key, u.id, r.id)
+        .order_by(*([short] if short is not None else []), key, col(u.id), col(r.id))
         .limit(UNIT_LIMIT + 1)
     )
     companies = (
@@ -421,78 +433,83 @@ def _unit_statement(dialect: str, *, with_building: bool):
             *_row(
                 Branch.unit_companies,
                 HitKind.company,
-                id=Company.id,
-                name=Company.name,
-                place=u.label,
-                role=Company.contact_name,
-                phone=Company.phone,
-                unit_id=u.id,
+                id=col(Company.id),
+                name=col(Company.name),
+                place=col(u.label),
+                role=col(Company.contact_name),
+                phone=col(Company.phone),
+                unit_id=col(u.id),
                 k0=short,
                 k1=key,
-                k2=Company.id,
+                k2=col(Company.id),
             )
         )
         .select_from(u)
-        .join(Company, Company.unit_id == u.id)
-        .where(where, Company.active.is_(True))
+        .join(Company, col(Company.unit_id) == col(u.id))
+        .where(where, col(Company.active).is_(True))
         # By label only: ordering by its length too would make SQLite scan every company.
-        .order_by(key, u.id, Company.id)
+        .order_by(key, col(u.id), col(Company.id))
         .limit(OTHER_LIMIT + 1)
     )
     return _union(people, companies)
 
 
-def _name_statement(dialect: str):
+def _name_statement(dialect: str) -> Statement:
     r = Resident
     branches = [
         _resident_branch(
-            Branch.name_start, r.name, _prefix(r.name, "term", dialect), dialect, RESIDENT_LIMIT
+            Branch.name_start,
+            col(r.name),
+            _prefix(col(r.name), "term", dialect),
+            dialect,
+            RESIDENT_LIMIT,
         ),
         _resident_branch(
             Branch.name_after_1,
-            r.name_after_1,
-            _prefix(r.name_after_1, "term", dialect),
+            col(r.name_after_1),
+            _prefix(col(r.name_after_1), "term", dialect),
             dialect,
             RESIDENT_LIMIT,
         ),
         _resident_branch(
             Branch.name_after_2,
-            r.name_after_2,
-            _prefix(r.name_after_2, "term", dialect),
+            col(r.name_after_2),
+            _prefix(col(r.name_after_2), "term", dialect),
             dialect,
             RESIDENT_LIMIT,
         ),
-        _company_branch(_contains(Company.name, "term"), OTHER_LIMIT),
-        _staff_branch(_contains(User.name, "term"), OTHER_LIMIT),
+        _company_branch(_contains(col(Company.name), "term"), OTHER_LIMIT),
+        _staff_branch(_contains(col(User.name), "term"), OTHER_LIMIT),
         _directory_branch(
             or_(
-                _contains(DirectoryEntry.name, "term"),
-                _contains(DirectoryEntry.location, "term"),
-                _contains(DirectoryEntry.notes, "term"),
+                _contains(col(DirectoryEntry.name), "term"),
+                _contains(col(DirectoryEntry.location), "term"),
+                _contains(col(DirectoryEntry.notes), "term"),
             ),
             OTHER_LIMIT,
         ),
         _event_branch(
-            or_(_contains(Event.title, "term"), _contains(Event.place, "term")), OTHER_LIMIT
+            or_(_contains(col(Event.title), "term"), _contains(col(Event.place), "term")),
+            OTHER_LIMIT,
         ),
     ]
     return _union(*branches)
 
 
-def _pinyin_statement(dialect: str):
+def _pinyin_statement(dialect: str) -> Statement:
     r, c, d = Resident, Company, DirectoryEntry
     branches = [
         _resident_branch(
             Branch.initials,
-            r.name_initials,
-            _prefix(r.name_initials, "term", dialect),
+            col(r.name_initials),
+            _prefix(col(r.name_initials), "term", dialect),
             dialect,
             RESIDENT_LIMIT,
         ),
         _resident_branch(
             Branch.pinyin,
-            r.name_pinyin,
-            _prefix(r.name_pinyin, "term", dialect),
+            col(r.name_pinyin),
+            _prefix(col(r.name_pinyin), "term", dialect),
             dialect,
             RESIDENT_LIMIT,
         ),
@@ -501,10 +518,10 @@ def _pinyin_statement(dialect: str):
         # first two characters; matching anywhere inside would let "zs" find 建筑设计.
         _company_branch(
             or_(
-                _prefix_like(c.name_initials, "term"),
-                c.name_initials.like(bindparam("term_after_city"), escape="\\"),
-                _prefix_like(c.name_pinyin, "term"),
-                and_(bindparam("long_ok", type_=Boolean()), _contains(c.name_pinyin, "term")),
+                _prefix_like(col(c.name_initials), "term"),
+                col(c.name_initials).like(bindparam("term_after_city"), escape="\\"),
+                _prefix_like(col(c.name_pinyin), "term"),
+                and_(bindparam("long_ok", type_=Boolean()), _contains(col(c.name_pinyin), "term")),
             ),
             OTHER_LIMIT,
         ),
@@ -513,28 +530,28 @@ def _pinyin_statement(dialect: str):
         _staff_branch(true(), STAFF_SCAN_LIMIT),
         _directory_branch(
             or_(
-                _prefix_like(d.name_initials, "term"),
-                _prefix_like(d.name_pinyin, "term"),
-                and_(bindparam("long_ok", type_=Boolean()), _contains(d.name_pinyin, "term")),
-                _contains(d.name, "term"),
+                _prefix_like(col(d.name_initials), "term"),
+                _prefix_like(col(d.name_pinyin), "term"),
+                and_(bindparam("long_ok", type_=Boolean()), _contains(col(d.name_pinyin), "term")),
+                _contains(col(d.name), "term"),
             ),
             OTHER_LIMIT,
         ),
         _event_branch(
             or_(
-                _prefix_like(Event.title_initials, "term"),
-                _prefix_like(Event.title_pinyin, "term"),
+                _prefix_like(col(Event.title_initials), "term"),
+                _prefix_like(col(Event.title_pinyin), "term"),
                 # an event's name often starts with 社区/小区: from 4 letters on
                 # its keys match inside too (zqwh finds 社区中秋晚会)
                 and_(
                     bindparam("long_ok", type_=Boolean()),
                     or_(
-                        _contains(Event.title_pinyin, "term"),
-                        _contains(Event.title_initials, "term"),
+                        _contains(col(Event.title_pinyin), "term"),
+                        _contains(col(Event.title_initials), "term"),
                     ),
                 ),
-                _contains(Event.title, "term"),
-                _contains(Event.place, "term"),
+                _contains(col(Event.title), "term"),
+                _contains(col(Event.place), "term"),
             ),
             OTHER_LIMIT,
         ),
@@ -545,7 +562,7 @@ def _pinyin_statement(dialect: str):
 STAFF_SCAN_LIMIT = 500
 
 
-def _union(*branches):
+def _union(*branches: Statement) -> Statement:
     """UNION ALL of branches that each keep their own ORDER BY and LIMIT (SQLite needs the
     subqueries for that), listed by branch and then by each branch's own order."""
     parts = [select(*b.subquery().c) for b in branches]
@@ -555,10 +572,10 @@ def _union(*branches):
     )
 
 
-_STATEMENTS: dict[tuple[str, str], object] = {}
+_STATEMENTS: dict[tuple[str, str], Statement] = {}
 
 
-def shape_statement(dialect: str, shape: str):
+def shape_statement(dialect: str, shape: str) -> Statement:
     """Statements are built once per dialect and shape (building one costs more than running it)."""
     key = (dialect, shape)
     stmt = _STATEMENTS.get(key)
@@ -577,19 +594,19 @@ def shape_statement(dialect: str, shape: str):
                     *_row(
                         Branch.directory,
                         HitKind.directory,
-                        id=DirectoryEntry.id,
-                        name=DirectoryEntry.name,
-                        place=DirectoryEntry.location,
-                        role=DirectoryEntry.kind,
-                        phone=DirectoryEntry.phone,
-                        note=DirectoryEntry.notes,
-                        hours=DirectoryEntry.hours,
-                        k1=DirectoryEntry.kind,
-                        k2=DirectoryEntry.id,
+                        id=col(DirectoryEntry.id),
+                        name=col(DirectoryEntry.name),
+                        place=col(DirectoryEntry.location),
+                        role=col(DirectoryEntry.kind),
+                        phone=col(DirectoryEntry.phone),
+                        note=col(DirectoryEntry.notes),
+                        hours=col(DirectoryEntry.hours),
+                        k1=col(DirectoryEntry.kind),
+                        k2=col(DirectoryEntry.id),
                     )
                 )
-                .where(_digits_of(DirectoryEntry.phone).like(bindparam("digits_any")))
-                .order_by(DirectoryEntry.kind, DirectoryEntry.id)
+                .where(_digits_of(col(DirectoryEntry.phone)).like(bindparam("digits_any")))
+                .order_by(col(DirectoryEntry.kind), col(DirectoryEntry.id))
             )
         else:  # pragma: no cover - a programming error
             raise ValueError(shape)
@@ -654,14 +671,15 @@ def _shape_for(plan: Plan, clock: Clock) -> tuple[str, dict[str, object]]:
         return "unit_number", dict(_params(number=plan.number))
     # Pinyin inside a name (kangning in hangzhoukangning...) only from 4 letters on: shorter
     # runs match by accident.
-    params: dict[str, object] = dict(_params(term=plan.term))
+    terms = _params(term=plan.term)
+    params: dict[str, object] = dict(terms)
     params["long_ok"] = len(plan.term) >= 4
-    params["term_after_city"] = "__" + params["term_like"]  # any two characters, then it
+    params["term_after_city"] = "__" + terms["term_like"]  # any two characters, then it
     params["event_since"] = as_utc(clock.now()) - EVENT_PAST
     return plan.mode.value, params
 
 
-def _statement_for(dialect: str, plan: Plan, clock: Clock):
+def _statement_for(dialect: str, plan: Plan, clock: Clock) -> tuple[Statement, dict[str, object]]:
     shape, params = _shape_for(plan, clock)
     return shape_statement(dialect, shape), params
 
@@ -682,10 +700,12 @@ _AT = UTCDateTime()
 _AT_COLUMN = 8  # position of "at" in every branch's row (see _row)
 
 
-def _bind_processors(binds: dict, dialect: Dialect) -> dict[str, Callable[[object], object]]:
+def _bind_processors(
+    binds: Mapping[str, BindParameter[Any]], dialect: Dialect
+) -> dict[str, Callable[[object], object]]:
     """Each parameter's conversion to the driver's value, by name, as SQLAlchemy would run it
     (`TypeEngine.bind_processor` of the type's dialect implementation; none for plain ones)."""
-    found = {}
+    found: dict[str, Callable[[object], object]] = {}
     for name, bind in binds.items():
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
@@ -700,7 +720,11 @@ def _prepared(dialect: Dialect, shape: str) -> _Prepared:
         compiled = shape_statement(dialect.name, shape).compile(dialect=dialect)
         prepared = _Prepared(
             sql=compiled.string,
-            positional=tuple(compiled.positiontup) if compiled.positional else None,
+            positional=(
+                tuple(compiled.positiontup)
+                if compiled.positional and compiled.positiontup is not None
+                else None
+            ),
             defaults={name: bind.effective_value for name, bind in compiled.binds.items()},
             processors=_bind_processors(compiled.binds, dialect),
             dialect=dialect,
@@ -709,7 +733,7 @@ def _prepared(dialect: Dialect, shape: str) -> _Prepared:
     return prepared
 
 
-def _run(session: Session, shape: str, params: dict[str, object]) -> list[tuple]:
+def _run(session: Session, shape: str, params: dict[str, object]) -> Sequence[tuple[Any, ...]]:
     """Run a prepared search statement on the session's connection (its transaction).
 
     A keystroke's work is this one statement, so it goes to the driver's cursor directly:
@@ -729,7 +753,7 @@ def _run(session: Session, shape: str, params: dict[str, object]) -> list[tuple]
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(prepared.sql, args)
-        rows = cursor.fetchall()
+        rows: Sequence[tuple[Any, ...]] = cursor.fetchall()
     finally:
         cursor.close()
     if any(row[_AT_COLUMN] is not None for row in rows):
@@ -746,7 +770,9 @@ def _run(session: Session, shape: str, params: dict[str, object]) -> list[tuple]
     return rows
 
 
-def compiled_sql(*, session: Session, clock: Clock, plan: Plan) -> tuple[str | None, tuple]:
+def compiled_sql(
+    *, session: Session, clock: Clock, plan: Plan
+) -> tuple[str | None, tuple[Any, ...]]:
     """The SQL text and driver parameters a search sends (for the benchmark's raw floor)."""
     if plan.mode is Mode.empty:
         return None, ()
@@ -769,7 +795,7 @@ def fast_mask(phone: str) -> str:
     return mask_phone(phone)
 
 
-def _collect(text: str, plan: Plan, rows) -> SearchResult:
+def _collect(text: str, plan: Plan, rows: Iterable[tuple[Any, ...]]) -> SearchResult:
     """Hits from the statement's rows, in branch order, each person once, phones masked.
 
     This runs for every keystroke: it works on plain tuples and avoids per-row lookups.

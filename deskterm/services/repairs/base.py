@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
-from deskterm.db import lock_row
+from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import _
 from deskterm.models.repair import RepairEvent, RepairOrder, RepairStatus
@@ -20,7 +20,6 @@ from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.overwrite import may_overwrite, seen
 from deskterm.services.repairs.labels import field_label, status_label
-from deskterm.services.stored import saved_id, signer_id
 
 ENTITY = "repair_order"
 # Shown masked wherever a change is recorded or reported (DESIGN "People and privacy").
@@ -145,9 +144,9 @@ def apply_change(
         return None
     order.version += 1
     event = RepairEvent(
-        order_id=saved_id(order),
+        order_id=stored_id(order),
         at=as_utc(clock.now()),
-        user_id=signer_id(actor),
+        user_id=actor.author_id,
         action=action,
         from_status=plain(before_status),
         to_status=plain(order.status),

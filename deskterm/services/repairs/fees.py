@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.db import lock_row, lock_rows
+from deskterm.db import lock_row, lock_rows, stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.repair import (
@@ -33,7 +33,6 @@ from deskterm.services.repairs.base import (
     require_status,
 )
 from deskterm.services.repairs.fee_schedule import FeeTotals, desk_day, price_in_force, totals
-from deskterm.services.stored import saved_id
 
 MAX_QUANTITY = 10_000
 MAX_UNIT_FEN = 100_000_00  # 100,000 yuan: anything above is a typing slip
@@ -172,7 +171,7 @@ def add_fee_line(
         )
     unit_price = item.labour_fen + item.materials_fen
     line = RepairFeeLine(
-        order_id=saved_id(order),
+        order_id=stored_id(order),
         schedule_item_id=item.id,
         code=item.code,
         description=item.name,
@@ -217,7 +216,7 @@ def add_offschedule_line(
                 _("This field takes at most {n} characters.").format(n=limit), field=field
             )
     line = RepairFeeLine(
-        order_id=saved_id(order),
+        order_id=stored_id(order),
         code="",
         description=what,
         unit=unit,
@@ -306,7 +305,7 @@ def accept_fee(
         raise InvalidInput(
             _("A public-facility repair is not charged to a reporter."), field="fees"
         )
-    fee = order_totals(session, saved_id(order))
+    fee = order_totals(session, stored_id(order))
     if fee.pending_lines:
         raise InvalidInput(
             _("The fee is not final while an item waits for the supervisor's review."),

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import stored_id
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.estate import Resident, Unit
@@ -44,7 +45,6 @@ from deskterm.services.repairs.warranty import (
     find_warranty_candidate,
     warranty_target,
 )
-from deskterm.services.stored import saved_id, signer_id
 
 NUMBER_PREFIX = "R"
 
@@ -338,7 +338,7 @@ def create_repair_order(
         reported_at=reported,
         entered_at=now,
         appointment_after_deadline=late_appointment,
-        reported_by=signer_id(actor),
+        reported_by=actor.author_id,
         shift_id=actor.shift_id,
         onsite_due_at=deadlines.onsite_due,
         fix_due_at=deadlines.fix_due,
@@ -350,9 +350,9 @@ def create_repair_order(
     session.flush()
     session.add(
         RepairEvent(
-            order_id=saved_id(order),
+            order_id=stored_id(order),
             at=now,
-            user_id=signer_id(actor),
+            user_id=actor.author_id,
             action="create",
             from_status=None,
             to_status=RepairStatus.reported.value,

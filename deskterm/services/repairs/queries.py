@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import as_utc
 from deskterm.config import Settings, SlaPolicy
+from deskterm.db import stored_id
 from deskterm.models.complaint import Callback
 from deskterm.models.estate import Unit
 from deskterm.models.repair import (
@@ -28,7 +29,6 @@ from deskterm.models.user import User
 from deskterm.rules.numbering import parse_number
 from deskterm.rules.sla import SlaState, deadline_state
 from deskterm.services.repairs.fee_schedule import FeeTotals, totals
-from deskterm.services.stored import saved_id
 
 OPEN = [s.value for s in OPEN_REPAIR_STATUSES]
 
@@ -160,7 +160,7 @@ def list_board(*, session: Session, now: datetime, settings: Settings) -> list[B
         due, kind = governing_deadline(order)
         board.append(
             BoardRow(
-                id=saved_id(order),
+                id=stored_id(order),
                 number=order.number,
                 version=order.version,
                 status=order.status.value if hasattr(order.status, "value") else order.status,
@@ -243,7 +243,7 @@ def get_order_detail(*, session: Session, order_id: int) -> OrderDetail | None:
         fee=totals(lines),
         callbacks=list(callbacks),
         warranty_of_number=previous.number if previous else None,
-        attempts=list_attempts(session=session, order_id=saved_id(order)),
+        attempts=list_attempts(session=session, order_id=stored_id(order)),
     )
 
 

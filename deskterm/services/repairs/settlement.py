@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import stored_id
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.repair import (
@@ -37,7 +38,6 @@ from deskterm.services.repairs.base import (
 )
 from deskterm.services.repairs.fee_schedule import FeeTotals, totals
 from deskterm.services.repairs.fees import order_lines
-from deskterm.services.stored import saved_id
 
 MAX_ESTIMATE_DAYS = Decimal(365)
 
@@ -302,7 +302,7 @@ def settle_order(
         value = Settlement(state)
     except ValueError:
         raise InvalidInput(_("Choose from the list."), field="settlement") from None
-    fee = totals(order_lines(session, saved_id(order)))
+    fee = totals(order_lines(session, stored_id(order)))
     receipt = _fits(receipt_no, 32, "receipt_no")
     if value == Settlement.unpaid:
         values: dict[str, Any] = {"settlement": value, "settled_at": None, "receipt_no": None}

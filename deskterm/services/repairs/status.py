@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import stored_id
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.complaint import Callback, CallbackResult, ComplaintRepair
@@ -44,7 +45,6 @@ from deskterm.services.repairs.base import (
 from deskterm.services.repairs.fee_schedule import totals
 from deskterm.services.repairs.intake import check_appointment
 from deskterm.services.repairs.settlement import fee_acceptance_blocker
-from deskterm.services.stored import saved_id
 
 S = RepairStatus
 CALLBACK_SUBJECT = "repair"
@@ -238,7 +238,7 @@ def _open_callback(
         actor=actor,
         clock=clock,
         subject_kind=CALLBACK_SUBJECT,
-        subject_id=saved_id(order),
+        subject_id=stored_id(order),
         due_at=callback_due(session, actor, order, now, settings),
     )
 
@@ -301,7 +301,7 @@ def reopen_after_callback(
     now = as_utc(clock.now())
     session.add(
         RepairAttempt(
-            order_id=saved_id(order),
+            order_id=stored_id(order),
             attempt=order.reopen_count + 1,
             started_at=order.reopened_at or order.reported_at,
             onsite_due_at=order.onsite_due_at,
@@ -392,7 +392,7 @@ def close_order(
     if order.scope == RepairScope.household:
         # Called back; or the callback was made and turned into a complaint instead.
         allowed = (S.called_back,)
-        if callback_done(session, saved_id(order)):
+        if callback_done(session, stored_id(order)):
             allowed = (S.repaired, S.accepted, S.called_back)
     require_status(order, allowed, _("close it"))
     apply_change(

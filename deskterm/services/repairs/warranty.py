@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import stored_id
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.models.repair import (
@@ -33,7 +34,6 @@ from deskterm.services.repairs.base import (
     require_status,
 )
 from deskterm.services.repairs.fees import fee_changed, order_lines
-from deskterm.services.stored import saved_id
 
 
 def _norm(text: str | None) -> str:
@@ -203,7 +203,7 @@ def set_warranty_link(
         values = {"warranty_of_id": previous.id, "warranty_opt_out_reason": None}
         waived = True
     changed = False
-    for line in order_lines(session, saved_id(order), for_update=True):
+    for line in order_lines(session, stored_id(order), for_update=True):
         if line.waived != waived:
             line.waived = waived
             session.add(line)

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import Case, ColumnElement, and_, case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from deskterm.clock import as_utc
 from deskterm.config import Settings
+from deskterm.db import stored_id
 from deskterm.i18n import N_, _
 from deskterm.models.complaint import Callback, Communication, Complaint, ComplaintStatus
 from deskterm.models.estate import Unit
@@ -39,7 +42,7 @@ class AttentionItem:
     started_at: datetime | None = None  # when the clock started (for "near" deadlines)
     at: datetime | None = None  # when it happened (visitors: since; logbook: occurred)
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         """The form kept in a handover's open_items (D-11)."""
         return {
             "kind": self.kind,
@@ -82,13 +85,13 @@ class Category:
     late: Counter | None = None  # how many are past their deadline
 
 
-def _count(session: Session, stmt) -> int:
+def _count(session: Session, stmt: SelectOfScalar[int]) -> int:
     return session.exec(stmt).one()
 
 
 # -- visitors still on site (slips not returned) ------------------------------------------
-def _visitors_where():
-    return VisitorSlip.status == SlipStatus.on_site
+def _visitors_where() -> ColumnElement[bool]:
+    return col(VisitorSlip.status) == SlipStatus.on_site
 
 
 def count_visitors(session: Session, scope: Scope) -> int:
@@ -107,7 +110,7 @@ def page_visitors(session: Session, scope: Scope, offset: int, limit: int) -> li
     return [
         AttentionItem(
             "visitor",
-            s.id,
+            stored_id(s),
             s.number,
             f"{s.visitor_name} → {s.host_text}".strip(),
             due_at=as_utc(s.checked_in_at) + long_stay,
@@ -124,12 +127,12 @@ def late_visitors(session: Session, scope: Scope) -> int:
         session,
         select(func.count())
         .select_from(VisitorSlip)
-        .where(_visitors_where(), VisitorSlip.checked_in_at < since),
+        .where(_visitors_where(), col(VisitorSlip.checked_in_at) < since),
     )
 
 
 # -- repair orders by time left to the deadline (D-31) ------------------------------------
-def _repair_due():
+def _repair_due() -> Case[datetime | None]:
     """The deadline that matters now: on site (urgent, nobody there yet), else fixed."""
     return case(
         (
@@ -180,7 +183,7 @@ def page_repairs(session: Session, scope: Scope, offset: int, limit: int) -> lis
         items.append(
             AttentionItem(
                 "repair",
-                order.id,
+                stored_id(order),
                 order.number,
                 text,
                 due_at=due,
@@ -210,7 +213,7 @@ def page_messages(session: Session, scope: Scope, offset: int, limit: int) -> li
     return [
         AttentionItem(
             "message",
-            m.id,
+            stored_id(m),
             "",
             _("for {name}: {text}").format(name=m.for_name, text=m.text),
             at=m.taken_at,
@@ -234,7 +237,7 @@ def late_promises(session: Session, scope: Scope) -> int:
         session,
         select(func.count())
         .select_from(PromisedReply)
-        .where(col(PromisedReply.answered_at).is_(None), PromisedReply.due_at < scope.now),
+        .where(col(PromisedReply.answered_at).is_(None), col(PromisedReply.due_at) < scope.now),
     )
 
 
@@ -249,7 +252,7 @@ def page_promises(session: Session, scope: Scope, offset: int, limit: int) -> li
     return [
         AttentionItem(
             "promise",
-            p.id,
+            stored_id(p),
             "",
             f"{p.asked_by}: {p.question}",
             due_at=p.due_at,
@@ -261,8 +264,8 @@ def page_promises(session: Session, scope: Scope, offset: int, limit: int) -> li
 
 
 # -- callbacks (回访) due by the end of today -------------------------------------------------
-def _callbacks_where(scope: Scope):
-    return and_(col(Callback.done_at).is_(None), Callback.due_at < scope.end_of_day)
+def _callbacks_where(scope: Scope) -> ColumnElement[bool]:
+    return and_(col(Callback.done_at).is_(None), col(Callback.due_at) < scope.end_of_day)
 
 
 def count_callbacks(session: Session, scope: Scope) -> int:
@@ -276,7 +279,7 @@ def late_callbacks(session: Session, scope: Scope) -> int:
         session,
         select(func.count())
         .select_from(Callback)
-        .where(col(Callback.done_at).is_(None), Callback.due_at < scope.now),
+        .where(col(Callback.done_at).is_(None), col(Callback.due_at) < scope.now),
     )
 
 
@@ -292,7 +295,7 @@ def page_callbacks(session: Session, scope: Scope, offset: int, limit: int) -> l
     )
     repair_ids = [c.subject_id for c in rows if c.subject_kind == "repair"]
     complaint_ids = [c.subject_id for c in rows if c.subject_kind == "complaint"]
-    numbers: dict[tuple[str, int], str] = {}
+    numbers: dict[tuple[str, int | None], str] = {}  # (kind, id): number
     if repair_ids:
         for rid, number in session.exec(
             select(RepairOrder.id, RepairOrder.number).where(col(RepairOrder.id).in_(repair_ids))
@@ -309,7 +312,7 @@ def page_callbacks(session: Session, scope: Scope, offset: int, limit: int) -> l
         what = (
             _("call back on repair") if c.subject_kind == "repair" else _("call back on complaint")
         )
-        items.append(AttentionItem("callback", c.id, number, what, due_at=c.due_at))
+        items.append(AttentionItem("callback", stored_id(c), number, what, due_at=c.due_at))
     return items
 
 
@@ -332,7 +335,7 @@ def late_complaints(session: Session, scope: Scope) -> int:
         .where(
             col(Complaint.status).in_(_AWAITING),
             col(Complaint.reply_due_at).is_not(None),
-            Complaint.reply_due_at < scope.now,
+            col(Complaint.reply_due_at) < scope.now,
         ),
     )
 
@@ -350,7 +353,7 @@ def page_complaints(session: Session, scope: Scope, offset: int, limit: int) -> 
     return [
         AttentionItem(
             "complaint",
-            c.id,
+            stored_id(c),
             c.number,
             f"{c.who_name}: {c.content}",
             due_at=c.reply_due_at,
@@ -362,11 +365,11 @@ def page_complaints(session: Session, scope: Scope, offset: int, limit: int) -> 
 
 
 # -- communication follow-ups due by the end of today (D-40) ---------------------------------
-def _follow_ups_where(scope: Scope):
+def _follow_ups_where(scope: Scope) -> ColumnElement[bool]:
     return and_(
         col(Communication.follow_up_due).is_not(None),
         col(Communication.follow_up_done_at).is_(None),
-        Communication.follow_up_due < scope.end_of_day,
+        col(Communication.follow_up_due) < scope.end_of_day,
     )
 
 
@@ -381,7 +384,7 @@ def late_follow_ups(session: Session, scope: Scope) -> int:
         session,
         select(func.count())
         .select_from(Communication)
-        .where(_follow_ups_where(scope), Communication.follow_up_due < scope.now),
+        .where(_follow_ups_where(scope), col(Communication.follow_up_due) < scope.now),
     )
 
 
@@ -396,7 +399,7 @@ def page_follow_ups(session: Session, scope: Scope, offset: int, limit: int) -> 
     return [
         AttentionItem(
             "communication",
-            c.id,
+            stored_id(c),
             "",
             f"{c.party_name}: {c.follow_up or c.subject}",
             due_at=c.follow_up_due,
@@ -408,9 +411,9 @@ def page_follow_ups(session: Session, scope: Scope, offset: int, limit: int) -> 
 
 
 # -- this shift's logbook entries (D-10) ----------------------------------------------------
-def _logbook_where(scope: Scope, abnormal_only: bool = False):
+def _logbook_where(scope: Scope, abnormal_only: bool = False) -> ColumnElement[bool]:
     shift_id = scope.actor.shift_id if scope.actor else None
-    clause = LogbookEntry.shift_id == (shift_id if shift_id is not None else -1)
+    clause = col(LogbookEntry.shift_id) == (shift_id if shift_id is not None else -1)
     if abnormal_only:
         clause = and_(clause, col(LogbookEntry.abnormal).is_(True))
     return clause
@@ -431,7 +434,9 @@ def page_logbook(session: Session, scope: Scope, offset: int, limit: int) -> lis
         .limit(limit)
     )
     return [
-        AttentionItem("logbook", e.id, "", f"{e.location} {e.what}".strip(), at=e.occurred_at)
+        AttentionItem(
+            "logbook", stored_id(e), "", f"{e.location} {e.what}".strip(), at=e.occurred_at
+        )
         for e in rows
     ]
 
@@ -440,7 +445,7 @@ def abnormal_logbook(session: Session, scope: Scope, limit: int = 200) -> list[A
     """The shift's abnormal entries as they stand: an entry corrected later is handed over
     as its correction, not as both (no near-identical lines)."""
     newer = aliased(LogbookEntry)
-    superseded = select(newer.id).where(newer.corrects_id == LogbookEntry.id).exists()
+    superseded = select(newer.id).where(col(newer.corrects_id) == LogbookEntry.id).exists()
     rows = session.exec(
         select(LogbookEntry)
         .where(_logbook_where(scope, abnormal_only=True), ~superseded)
@@ -448,17 +453,19 @@ def abnormal_logbook(session: Session, scope: Scope, limit: int = 200) -> list[A
         .limit(limit)
     )
     return [
-        AttentionItem("logbook", e.id, "", f"{e.location} {e.what}".strip(), at=e.occurred_at)
+        AttentionItem(
+            "logbook", stored_id(e), "", f"{e.location} {e.what}".strip(), at=e.occurred_at
+        )
         for e in rows
     ]
 
 
 # -- handovers refused in the last week (supervisors) --------------------------------------
-def _refused_where(scope: Scope):
+def _refused_where(scope: Scope) -> ColumnElement[bool]:
     since = scope.now - timedelta(days=7)
     return and_(
-        Handover.status == HandoverStatus.refused,
-        or_(col(Handover.answered_at).is_(None), Handover.answered_at >= since),
+        col(Handover.status) == HandoverStatus.refused,
+        or_(col(Handover.answered_at).is_(None), col(Handover.answered_at) >= since),
     )
 
 
@@ -477,7 +484,7 @@ def page_refused(session: Session, scope: Scope, offset: int, limit: int) -> lis
     return [
         AttentionItem(
             "handover",
-            h.id,
+            stored_id(h),
             f"#{h.id}",
             _("refused: {reason}").format(reason=h.refusal_reason or ""),
             at=h.answered_at,
@@ -579,7 +586,7 @@ def lost_slips(session: Session, scope: Scope, limit: int = 200) -> list[Attenti
     return [
         AttentionItem(
             "visitor",
-            s.id,
+            stored_id(s),
             s.number,
             _("{name}: slip not returned (lost)").format(name=s.visitor_name),
             at=s.checked_out_at,

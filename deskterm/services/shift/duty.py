@@ -8,6 +8,7 @@ signed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -55,7 +56,7 @@ def on_duty(session: Session, *, post: str) -> OnDuty | None:
     """The open shift of the post and its operator (one at a time: `start_shift`)."""
     row = session.exec(
         select(Shift, User.code, User.name)
-        .join(User, User.id == Shift.operator_id)
+        .join(User, col(User.id) == Shift.operator_id)
         .where(Shift.post == post, Shift.status == ShiftStatus.open)
         .order_by(col(Shift.started_at).desc())
     ).first()
@@ -129,7 +130,7 @@ def why_no_new_shift(
     """
     tz = ZoneInfo(settings.timezone) if settings is not None else None
 
-    def at(when) -> str:
+    def at(when: datetime) -> str:
         when = as_utc(when)
         return (when.astimezone(tz) if tz else when).strftime("%m-%d %H:%M")
 
@@ -194,7 +195,7 @@ def start_shift(
     )
     if blocked is not None:
         raise InvalidInput(blocked)
-    record = dict(answers)
+    record: dict[str, bool | str] = dict(answers)  # item -> bool, and the note
     if note:
         record["note"] = note
     shift = Shift(

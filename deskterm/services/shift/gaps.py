@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import ColumnElement, and_, exists, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from deskterm.clock import as_utc
+from deskterm.db import stored_id
 from deskterm.i18n import _
 from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import Handover, HandoverStatus, Shift
@@ -51,13 +52,15 @@ def unsigned_shifts(
     """Shifts of the post that never signed a handover although a later shift started (or,
     with `incoming_user_id`, another operator is checking in now)."""
     later = aliased(Shift)
-    followed = exists().where(and_(later.post == Shift.post, later.started_at > Shift.started_at))
+    followed: ColumnElement[bool] = exists().where(
+        and_(col(later.post) == Shift.post, col(later.started_at) > Shift.started_at)
+    )
     if incoming_user_id is not None:
-        followed = or_(followed, Shift.operator_id != incoming_user_id)
+        followed = or_(followed, col(Shift.operator_id) != incoming_user_id)
     stmt = (
         select(Shift)
         .where(Shift.post == post)
-        .where(~exists().where(Handover.shift_id == Shift.id))
+        .where(~exists().where(col(Handover.shift_id) == Shift.id))
         .where(followed)
     )
     if since is not None:
@@ -79,15 +82,15 @@ def unanswered_handovers(
         .where(
             exists().where(
                 and_(
-                    newer.post == Handover.post,
-                    newer.status != HandoverStatus.draft,
-                    newer.signed_at > Handover.signed_at,
+                    col(newer.post) == Handover.post,
+                    col(newer.status) != HandoverStatus.draft,
+                    col(newer.signed_at) > Handover.signed_at,
                 )
             )
         )
     )
     if since is not None:
-        stmt = stmt.where(Handover.signed_at >= since)
+        stmt = stmt.where(col(Handover.signed_at) >= since)
     return list(
         session.exec(
             stmt.order_by(col(Handover.signed_at).desc(), col(Handover.id).desc()).limit(limit)
@@ -106,13 +109,14 @@ def gaps(
     """Every gap of the post, newest first (the last shift, still open, is not a gap unless
     another operator is checking in: `incoming_user_id`)."""
     out = [
-        Gap("unsigned", "shift", s.id, s.started_at, _name(session, s.operator_id))
+        Gap("unsigned", "shift", stored_id(s), s.started_at, _name(session, s.operator_id))
         for s in unsigned_shifts(session, post=post, since=since, incoming_user_id=incoming_user_id)
         if s.id != exclude_shift_id
     ]
     out += [
-        Gap("unanswered", "handover", h.id, h.signed_at, _name(session, h.outgoing_user_id))
+        Gap("unanswered", "handover", stored_id(h), h.signed_at, _name(session, h.outgoing_user_id))
         for h in unanswered_handovers(session, post=post, since=since)
+        if h.signed_at is not None  # always: no handover is newer than a NULL signed_at
     ]
     return sorted(out, key=lambda g: g.at, reverse=True)
 

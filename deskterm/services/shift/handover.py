@@ -9,16 +9,19 @@ the row (accepted, or refused with a reason); every change is sealed in the audi
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.engine import URL
 from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
-from deskterm.db import lock_row
+from deskterm.db import lock_row, stored_id
 from deskterm.encoders import html as to_html
 from deskterm.encoders import sheet as plain_sheet
 from deskterm.errors import DeskError, InvalidInput, NotFound
@@ -191,7 +194,7 @@ def expected_counts(session: Session, *, actor: Actor, settings: Settings) -> di
         .where(
             Handover.post == shift.post,
             col(Handover.signed_at).is_not(None),
-            Handover.signed_at <= shift.started_at,
+            col(Handover.signed_at) <= shift.started_at,
             Handover.shift_id != shift.id,
         )
         .order_by(col(Handover.signed_at).desc(), col(Handover.id).desc())
@@ -237,7 +240,7 @@ def collect(*, session: Session, actor: Actor, clock: Clock, settings: Settings)
 
 
 def check_counts(
-    physical_items: dict[str, int | str],
+    physical_items: Mapping[str, int | str],
     settings: Settings,
     *,
     expected: dict[str, Expected] | None = None,
@@ -328,7 +331,7 @@ def sign(
         items = dashboard.open_items(session, scope)
     handover = Handover(
         post=shift.post,
-        shift_id=shift.id,
+        shift_id=stored_id(shift),
         outgoing_user_id=actor.user_id,
         created_at=now,
         signed_at=now,
@@ -344,12 +347,13 @@ def sign(
     handover.audit_head_seq, handover.audit_head_hash = audit.head_anchor(session)
     session.add(handover)
     session.flush()
+    handover_id = stored_id(handover)
     for line in [n for n in notices.splitlines() if n.strip()]:
-        session.add(HandoverItem(handover_id=handover.id, kind="notice", text=line.strip()[:2000]))
+        session.add(HandoverItem(handover_id=handover_id, kind="notice", text=line.strip()[:2000]))
     for item in items:
         session.add(
             HandoverItem(
-                handover_id=handover.id,
+                handover_id=handover_id,
                 kind="open",
                 ref_kind=item.kind,
                 ref_id=item.id,
@@ -357,7 +361,7 @@ def sign(
             )
         )
     for name, count in counts.items():
-        session.add(HandoverItem(handover_id=handover.id, kind="physical", text=name, count=count))
+        session.add(HandoverItem(handover_id=handover_id, kind="physical", text=name, count=count))
     audit.record(
         session=session,
         actor=actor,
@@ -367,7 +371,7 @@ def sign(
         detail={"shift_id": shift.id, "open_items": len(items)},
         subject=handover,
     )
-    shifts.close_shift(session=session, actor=actor, clock=clock, shift_id=shift.id)
+    shifts.close_shift(session=session, actor=actor, clock=clock, shift_id=stored_id(shift))
     return handover
 
 
@@ -520,12 +524,13 @@ def count_handovers(session: Session, *, post: str) -> int:
 
 
 def status_label(status: str) -> str:
-    return {
+    labels: dict[str, str] = {
         HandoverStatus.draft: _("draft"),
         HandoverStatus.signed: _("signed, waiting for the next shift"),
         HandoverStatus.accepted: _("accepted"),
         HandoverStatus.refused: _("refused"),
-    }.get(status, status)
+    }
+    return labels.get(status, status)
 
 
 def _local(value: datetime | None, settings: Settings) -> str:
@@ -552,7 +557,7 @@ def _physical_line(item: str, counted: int, expected: int | None) -> str:
     return line + _(" ({n} expected: {k} more)").format(n=expected, k=gap)
 
 
-def _due(item: dict, settings: Settings) -> str:
+def _due(item: dict[str, Any], settings: Settings) -> str:
     """ " · due 11-28 14:00" for an open item with a deadline (kept on the signed sheet)."""
     due = item.get("due_at")
     if not due or item.get("kind") == "visitor":  # a visitor's is the long-stay mark
@@ -646,12 +651,11 @@ def render_html(sheet: HandoverSheet, settings: Settings) -> str:
     return "\n".join(parts) + "\n"
 
 
-def sheet_folder(base, database_url) -> object:
+def sheet_folder(base: str | Path, database_url: str | URL) -> Path:
     """The folder for one database's saved sheets: `base/<name>-<hash of the database>`, so
     two databases (two `--db`) never overwrite each other's `handover-30`."""
     import hashlib
     import re
-    from pathlib import Path
 
     from sqlalchemy.engine import make_url
 
@@ -664,10 +668,8 @@ def sheet_folder(base, database_url) -> object:
     return Path(base) / f"{name}-{key.hexdigest()[:8]}"
 
 
-def save_sheet(sheet: HandoverSheet, settings: Settings, folder) -> tuple:
+def save_sheet(sheet: HandoverSheet, settings: Settings, folder: str | Path) -> tuple[Path, Path]:
     """Write the sheet as text and HTML into `folder`; the two paths."""
-    from pathlib import Path
-
     from deskterm.paths import private_dir, write_private_text
 
     folder = private_dir(Path(folder))

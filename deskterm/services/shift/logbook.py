@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -42,7 +42,7 @@ def category_label(category: str) -> str:
     return _(CATEGORY_LABELS.get(category, category))
 
 
-def _text(value: str | None, limit: int, field: str, label: str, *, required=False) -> str:
+def _text(value: str | None, limit: int, field: str, label: str, *, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
         raise InvalidInput(_("Say what happened."), field=field)
@@ -149,16 +149,16 @@ def _day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
     return as_utc(start), as_utc(start + timedelta(days=1))
 
 
-def _filters(query: LogbookQuery, settings: Settings) -> list:
-    clauses = []
+def _filters(query: LogbookQuery, settings: Settings) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
     if query.category:
-        clauses.append(LogbookEntry.category == query.category)
+        clauses.append(col(LogbookEntry.category) == query.category)
     if query.day is not None:
         start, end = _day_bounds(query.day, settings.timezone)
-        clauses.append(LogbookEntry.occurred_at >= start)
-        clauses.append(LogbookEntry.occurred_at < end)
+        clauses.append(col(LogbookEntry.occurred_at) >= start)
+        clauses.append(col(LogbookEntry.occurred_at) < end)
     if query.shift_id is not None:
-        clauses.append(LogbookEntry.shift_id == query.shift_id)
+        clauses.append(col(LogbookEntry.shift_id) == query.shift_id)
     text = query.text.strip().lower()
     if text:
         clauses.append(

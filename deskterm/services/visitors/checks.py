@@ -6,9 +6,11 @@ the small conversions the screens share (headcount, slip numbers as scanned, loc
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -107,8 +109,11 @@ class CleanSlip:
     expected_id: int | None
 
 
+E = TypeVar("E", bound=Enum)
+
+
 # -- small helpers shared by the screens ---------------------------------------------------------
-def label(labels: dict, value: Any) -> str:
+def label(labels: Mapping[E, str], value: object) -> str:
     """The translated label of an enum value (or the value itself when unknown)."""
     try:
         return _(labels[type(next(iter(labels)))(value)])
@@ -252,14 +257,18 @@ def clean_text(
     return text
 
 
+def doc_type_of(value: DocType | str) -> DocType:
+    """The document type chosen, or InvalidInput on the form's field."""
+    try:
+        return DocType(value)
+    except ValueError:
+        raise InvalidInput(_("Choose the type of document shown."), field="doc_type") from None
+
+
 def check_document(doc_type: DocType | str, number: str | None, *, today: date) -> str | None:
     """The masked form of a document as it would be stored; InvalidInput if it is wrong.
     `today` is the desk's calendar day (`desk_today`): a birth after it is refused (D-5)."""
-    try:
-        kind = DocType(doc_type)
-    except ValueError:
-        raise InvalidInput(_("Choose the type of document shown."), field="doc_type") from None
-    return _masked_document(kind, number, today)
+    return _masked_document(doc_type_of(doc_type), number, today)
 
 
 def desk_today(clock: Clock, settings: Settings) -> date:
@@ -381,10 +390,7 @@ def validate_slip(*, session: Session, slip_in: VisitorSlipCreate, today: date) 
         raise InvalidInput(
             _("The number of visitors is a whole number from 1 to 200."), field="headcount"
         )
-    try:
-        doc_type = DocType(slip_in.doc_type)
-    except ValueError:
-        raise InvalidInput(_("Choose the type of document shown."), field="doc_type") from None
+    doc_type = doc_type_of(slip_in.doc_type)
     doc_masked = _masked_document(doc_type, slip_in.doc_number, today)
     phone = _phone(slip_in.phone)
     resident_id, company_id, unit_id, host_text = resolve_host(session, slip_in)

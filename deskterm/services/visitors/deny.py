@@ -36,7 +36,7 @@ def add_deny_entry(
         name=clean_name,
         reason=clean_reason,
         created_at=as_utc(clock.now()),
-        created_by=actor.user_id,
+        created_by=actor.author_id,
     )
     audit.record(
         session=session,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -70,7 +70,7 @@ def add_expected(
         purpose=purpose,
         note=clean_text(expected_in.note, field="note", limit=256),
         created_at=as_utc(clock.now()),
-        created_by=actor.user_id,
+        created_by=actor.author_id,
     )
     audit.record(
         session=session,
@@ -93,10 +93,10 @@ def list_expected(
         select(ExpectedVisitor)
         .where(
             ExpectedVisitor.expected_on == day,
-            ExpectedVisitor.arrived_slip_id.is_(None),
+            col(ExpectedVisitor.arrived_slip_id).is_(None),
             ExpectedVisitor.cancelled == False,  # noqa: E712
         )
-        .order_by(ExpectedVisitor.created_at, ExpectedVisitor.id)
+        .order_by(col(ExpectedVisitor.created_at), col(ExpectedVisitor.id))
     )
     return list(session.exec(stmt))
 

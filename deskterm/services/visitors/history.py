@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, and_, or_
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock
 from deskterm.config import Settings
@@ -93,46 +93,46 @@ def _unit_ids(session: Session, text: str) -> list[int]:
     value = unicodedata.normalize("NFKC", text).strip().upper()
     match = _UNIT.fullmatch(value)
     if match:
-        stmt = select(Unit.id).where(Unit.label == f"{match[1]}-{match[2]}")
+        stmt = select(col(Unit.id)).where(Unit.label == f"{match[1]}-{match[2]}")
     else:
-        stmt = select(Unit.id).where(or_(Unit.number == value, Unit.label == value))
-    return list(session.exec(stmt.limit(500)))
+        stmt = select(col(Unit.id)).where(or_(col(Unit.number) == value, col(Unit.label) == value))
+    return [i for i in session.exec(stmt.limit(500)) if i is not None]  # a key: never None
 
 
 def _conditions(
     session: Session, actor: Actor, clock: Clock, settings: Settings, query: SlipQuery
-) -> list | None:
+) -> list[ColumnElement[bool]] | None:
     """The WHERE terms of a query, or None when it cannot match anything."""
-    terms = []
+    terms: list[ColumnElement[bool]] = []
     if query.number.strip():
-        terms.append(VisitorSlip.number == canonical_slip_number(query.number))
+        terms.append(col(VisitorSlip.number) == canonical_slip_number(query.number))
     if query.date_from:
         terms.append(
-            VisitorSlip.checked_in_at >= local_midnight(query.date_from, settings.timezone)
+            col(VisitorSlip.checked_in_at) >= local_midnight(query.date_from, settings.timezone)
         )
     if query.date_to:
         end = local_midnight(query.date_to + timedelta(days=1), settings.timezone)
-        terms.append(VisitorSlip.checked_in_at < end)
+        terms.append(col(VisitorSlip.checked_in_at) < end)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise InvalidInput(_("The first day comes after the last day."), field="date_from")
     name = unicodedata.normalize("NFKC", query.name).strip()
     if name:
-        terms.append(VisitorSlip.visitor_name.icontains(name, autoescape=True))
+        terms.append(col(VisitorSlip.visitor_name).icontains(name, autoescape=True))
     if query.unit.strip():
         ids = _unit_ids(session, query.unit)
         if not ids:
             return None
-        terms.append(VisitorSlip.host_unit_id.in_(ids))
+        terms.append(col(VisitorSlip.host_unit_id).in_(ids))
     host = unicodedata.normalize("NFKC", query.host).strip()
     if host:
         hosts = find_hosts(session=session, actor=actor, clock=clock, text=host, limit=50)
         residents = [h.id for h in hosts if h.kind == "resident"]
         companies = [h.id for h in hosts if h.kind == "company"]
-        either = [VisitorSlip.host_text.icontains(host, autoescape=True)]
+        either = [col(VisitorSlip.host_text).icontains(host, autoescape=True)]
         if residents:
-            either.append(VisitorSlip.host_resident_id.in_(residents))
+            either.append(col(VisitorSlip.host_resident_id).in_(residents))
         if companies:
-            either.append(VisitorSlip.host_company_id.in_(companies))
+            either.append(col(VisitorSlip.host_company_id).in_(companies))
         terms.append(or_(*either))
     return terms
 
@@ -155,27 +155,30 @@ def search_slips(
     if after is not None:
         terms.append(
             or_(
-                VisitorSlip.checked_in_at < after.checked_in_at,
-                and_(VisitorSlip.checked_in_at == after.checked_in_at, VisitorSlip.id < after.id),
+                col(VisitorSlip.checked_in_at) < after.checked_in_at,
+                and_(
+                    col(VisitorSlip.checked_in_at) == after.checked_in_at,
+                    col(VisitorSlip.id) < after.id,
+                ),
             )
         )
     stmt = (  # the columns shown, not whole records
-        select(
-            VisitorSlip.id,
-            VisitorSlip.number,
-            VisitorSlip.visitor_name,
-            VisitorSlip.headcount,
-            VisitorSlip.host_text,
-            VisitorSlip.purpose,
-            VisitorSlip.doc_masked,
-            VisitorSlip.plate,
-            VisitorSlip.checked_in_at,
-            VisitorSlip.checked_out_at,
-            VisitorSlip.status,
-            VisitorSlip.slip_returned,
+        select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
+            col(VisitorSlip.id),
+            col(VisitorSlip.number),
+            col(VisitorSlip.visitor_name),
+            col(VisitorSlip.headcount),
+            col(VisitorSlip.host_text),
+            col(VisitorSlip.purpose),
+            col(VisitorSlip.doc_masked),
+            col(VisitorSlip.plate),
+            col(VisitorSlip.checked_in_at),
+            col(VisitorSlip.checked_out_at),
+            col(VisitorSlip.status),
+            col(VisitorSlip.slip_returned),
         )
         .where(*terms)
-        .order_by(VisitorSlip.checked_in_at.desc(), VisitorSlip.id.desc())
+        .order_by(col(VisitorSlip.checked_in_at).desc(), col(VisitorSlip.id).desc())
         .limit(limit + 1)
     )
     slips = session.exec(stmt).all()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -44,19 +44,19 @@ def list_on_site(
     """Slips still on site, earliest first (index ix_visitor_slip_status_in)."""
     now = as_utc(clock.now())
     stmt = (  # the columns shown, not whole records: a list refreshed every half minute
-        select(
-            VisitorSlip.id,
-            VisitorSlip.number,
-            VisitorSlip.visitor_name,
-            VisitorSlip.headcount,
-            VisitorSlip.host_text,
-            VisitorSlip.purpose,
-            VisitorSlip.plate,
-            VisitorSlip.checked_in_at,
-            VisitorSlip.version,
+        select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
+            col(VisitorSlip.id),
+            col(VisitorSlip.number),
+            col(VisitorSlip.visitor_name),
+            col(VisitorSlip.headcount),
+            col(VisitorSlip.host_text),
+            col(VisitorSlip.purpose),
+            col(VisitorSlip.plate),
+            col(VisitorSlip.checked_in_at),
+            col(VisitorSlip.version),
         )
         .where(VisitorSlip.status == SlipStatus.on_site)
-        .order_by(VisitorSlip.checked_in_at, VisitorSlip.id)
+        .order_by(col(VisitorSlip.checked_in_at), col(VisitorSlip.id))
         .limit(limit + 1)
     )
     slips = session.exec(stmt).all()

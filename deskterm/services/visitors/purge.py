@@ -14,10 +14,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import ColumnElement, delete, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
@@ -57,11 +57,13 @@ def _cutoff(clock: Clock, older_than_days: int) -> datetime:
     return as_utc(clock.now()) - timedelta(days=older_than_days)
 
 
-def _old_expected(cutoff: datetime, settings: Settings):
-    kept = select(VisitorSlip.expected_id).where(VisitorSlip.expected_id.is_not(None))
+def _old_expected(
+    cutoff: datetime, settings: Settings
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    kept = select(VisitorSlip.expected_id).where(col(VisitorSlip.expected_id).is_not(None))
     return (
-        ExpectedVisitor.expected_on < local_day(cutoff, settings.timezone),
-        ExpectedVisitor.id.not_in(kept),
+        col(ExpectedVisitor.expected_on) < local_day(cutoff, settings.timezone),
+        col(ExpectedVisitor.id).not_in(kept),
     )
 
 
@@ -69,7 +71,7 @@ def count_purgeable(
     *, session: Session, clock: Clock, settings: Settings, older_than_days: int
 ) -> PurgeCounts:
     cutoff = _cutoff(clock, older_than_days)
-    old = VisitorSlip.checked_in_at < cutoff
+    old = col(VisitorSlip.checked_in_at) < cutoff
     slips = session.exec(select(func.count()).select_from(VisitorSlip).where(old)).one()
     on_site = session.exec(
         select(func.count())
@@ -96,17 +98,17 @@ def _delete_batch(
 ) -> tuple[int, int]:
     if is_sqlite(session.get_bind()):
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
-    old = VisitorSlip.checked_in_at < counts.cutoff
-    ids = select(VisitorSlip.id).where(old).order_by(VisitorSlip.id).limit(batch)
+    old = col(VisitorSlip.checked_in_at) < counts.cutoff
+    ids = select(VisitorSlip.id).where(old).order_by(col(VisitorSlip.id)).limit(batch)
     on_site = session.exec(
         select(func.count())
         .select_from(VisitorSlip)
-        .where(VisitorSlip.id.in_(ids), VisitorSlip.status == SlipStatus.on_site)
+        .where(col(VisitorSlip.id).in_(ids), VisitorSlip.status == SlipStatus.on_site)
     ).one()
-    slips = session.execute(delete(VisitorSlip).where(VisitorSlip.id.in_(ids))).rowcount
+    slips = session.exec(delete(VisitorSlip).where(col(VisitorSlip.id).in_(ids))).rowcount
     expected = 0
     if slips < batch:  # the last batch: announcements no remaining slip points at
-        expected = session.execute(
+        expected = session.exec(
             delete(ExpectedVisitor).where(*_old_expected(counts.cutoff, settings))
         ).rowcount
     if slips or expected:

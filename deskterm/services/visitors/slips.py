@@ -50,6 +50,7 @@ from deskterm.services.visitors.checks import (
     clean_text,
     desk_today,
     doc_shown,
+    doc_type_of,
     host_call_needed,
     label,
     local_time,
@@ -200,7 +201,7 @@ def register_slip(
         host_call_result=clean.host_call_result,
         expected_id=clean.expected_id,
         checked_in_at=now,
-        checked_in_by=actor.user_id,
+        checked_in_by=actor.author_id,
         shift_id=actor.shift_id,
         status=SlipStatus.on_site,
         deny_entry_id=entry.id if entry else None,
@@ -209,6 +210,7 @@ def register_slip(
     session.add(slip)
     session.flush()
     if entry is not None:
+        assert deny_override is not None  # _check_deny lets a match through with one only
         audit.record(
             session=session,
             actor=deny_override.supervisor,
@@ -253,7 +255,7 @@ def check_in_expected(
     slip_in = VisitorSlipCreate.model_construct(
         visitor_name=expected.visitor_name,
         headcount=expected.headcount,
-        doc_type=doc_type,
+        doc_type=doc_type_of(doc_type),
         doc_number=doc_number,
         phone=None,
         host_resident_id=expected.host_resident_id,
@@ -344,7 +346,7 @@ def turn_away(
         what=what,
         action_taken=action_taken,
         recorded_at=now,
-        user_id=actor.user_id,
+        user_id=actor.author_id,
         shift_id=actor.shift_id,
     )
     if cause == TurnAwayCause.deny_list:
@@ -404,6 +406,7 @@ def check_out(
     if slip is None:
         raise NotFound(_("No slip has the number {number}.").format(number=canonical or slip_id))
     if slip.status == SlipStatus.left:
+        assert slip.checked_out_at is not None  # checking out sets both (below)
         raise InvalidInput(
             _("Slip {number} was already checked out at {time}.").format(
                 number=slip.number, time=local_time(slip.checked_out_at, settings, "%m-%d %H:%M")
@@ -546,6 +549,7 @@ def update_slip(
     if name_key(clean.visitor_name) != name_key(slip.visitor_name):
         entry = _check_deny(session, actor, clock, clean, deny_override)
         if entry is not None:
+            assert deny_override is not None  # _check_deny lets a match through with one only
             slip.deny_entry_id = entry.id
             slip.deny_decided_by = deny_override.supervisor.user_id
     changed = []
