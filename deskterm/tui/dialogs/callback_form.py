@@ -75,7 +75,7 @@ class CallbackDialog(SaveDialog):
                 lambda reason: (
                     lambda s: callbacks.reveal_contact(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         callback_id=callback_id,
                         reason=reason,

@@ -156,7 +156,9 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
             self.records_changed("complaint")
 
         self.run_db(
-            lambda s: save_category(session=s, actor=app.actor, clock=app.clock, **values),
+            lambda s: save_category(
+                session=s, actor=app.signed_in_actor, clock=app.clock, **values
+            ),
             on_done=saved,
             on_error=self._refused,
             write=True,

@@ -152,7 +152,7 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
         self.run_db(
             lambda s: engineers.set_on_duty(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 engineer_id=engineer_id,
                 on_duty=on_duty,
@@ -197,7 +197,12 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
 
         self.run_db(
             lambda s: engineers.add_engineer(
-                session=s, actor=app.actor, clock=app.clock, name=name, trade=trade, on_duty=on_duty
+                session=s,
+                actor=app.signed_in_actor,
+                clock=app.clock,
+                name=name,
+                trade=trade,
+                on_duty=on_duty,
             ),
             on_done=added,
             on_error=self.show_error,

@@ -173,7 +173,7 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
         self.run_db(
             lambda s: (
                 inquiries.open_inquiry(
-                    session=s, actor=app.actor, clock=app.clock, inquiry_in=inquiry_in
+                    session=s, actor=app.signed_in_actor, clock=app.clock, inquiry_in=inquiry_in
                 ).id
             ),
             on_done=done,

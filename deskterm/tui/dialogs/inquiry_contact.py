@@ -350,7 +350,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
             if inquiry_id is not None:
                 return inquiry_id
             return inquiries.open_inquiry(
-                session=session, actor=app.actor, clock=app.clock, inquiry_in=inquiry_in
+                session=session, actor=app.signed_in_actor, clock=app.clock, inquiry_in=inquiry_in
             ).id
 
         return ensure
@@ -368,7 +368,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         def work(session):
             return inquiries.record_attempt(
                 session=session,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 inquiry_id=ensure(session),
                 outcome=outcome,
@@ -433,7 +433,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         app, inquiry_id = self.app, self.inquiry_id
         return lambda s: inquiries.close_inquiry(
             session=s,
-            actor=app.actor,
+            actor=app.signed_in_actor,
             clock=app.clock,
             inquiry_id=inquiry_id,
             outcome=InquiryOutcome.not_found,
@@ -469,7 +469,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
                 lambda reason: (
                     lambda s: residents.reveal_phone(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         kind=hit.kind.value,
                         person_id=hit.id,

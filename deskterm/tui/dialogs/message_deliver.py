@@ -126,7 +126,7 @@ class DeliverMessageDialog(DeskDialog[bool]):
         self.run_db(
             lambda s: messages.deliver_message(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 message_id=m.id,
                 how=how,
@@ -178,7 +178,7 @@ class DeliverMessageDialog(DeskDialog[bool]):
                 lambda reason: (
                     lambda s: residents.reveal_phone(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         kind=m.for_kind,
                         person_id=m.for_id,

@@ -191,7 +191,12 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
 
         self.run_db(
             lambda s: save_category(
-                session=s, actor=app.actor, clock=app.clock, new=new, version=version, **values
+                session=s,
+                actor=app.signed_in_actor,
+                clock=app.clock,
+                new=new,
+                version=version,
+                **values,
             ),
             on_done=saved,
             on_error=self.show_error,

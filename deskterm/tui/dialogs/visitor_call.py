@@ -162,7 +162,7 @@ class HostCallDialog(DeskDialog[HostCall | None]):
         self.run_db(
             lambda s: residents.reveal_phone(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 kind=host.kind,
                 person_id=host.id,

@@ -78,7 +78,7 @@ register(
 
 
 def _rebind_actor(app, shift_id: int) -> None:
-    actor = app.actor
+    actor = app.signed_in_actor
     app.set_actor(Actor(actor.user_id, actor.code, actor.name, actor.role, shift_id))
 
 
@@ -102,7 +102,7 @@ class SelfCheckScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         settings = self.app.settings
-        actor = self.app.actor
+        actor = self.app.signed_in_actor
         with Vertical(id="checkin-body"):
             yield Static(
                 plain(
@@ -141,7 +141,7 @@ class SelfCheckScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#self-check", SelectionList).focus()
-        post, user_id = self.app.settings.post, self.app.actor.user_id
+        post, user_id = self.app.settings.post, self.app.signed_in_actor.user_id
         self.run_db(
             lambda s: shifts.post_gaps(s, post=post, incoming_user_id=user_id),
             write=False,
@@ -184,7 +184,7 @@ class SelfCheckScreen(DeskScreen):
         answers = {item: item in ticked for item in settings.self_check_items}
         note = self.query_one("#field-note", FormField).value or ""
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
 
         def work(session):
             return shifts.start_shift(
@@ -260,7 +260,7 @@ class HandoverReviewScreen(DeskScreen):
 
     def action_accept(self) -> None:
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
         handover_id = self.pending.id
         self.run_db(
             lambda s: handover_service.accept(
@@ -273,7 +273,7 @@ class HandoverReviewScreen(DeskScreen):
 
     def action_refuse(self) -> None:
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
         handover_id = self.pending.id
 
         def work(reason: str):

@@ -3,6 +3,8 @@ saves itself (SaveDialog), so a refused value shows on its field and nothing typ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from deskterm.i18n import _
 from deskterm.models.complaint import (
     CommunicationCreate,
@@ -16,6 +18,7 @@ from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications, public_areas
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.complaints import links as complaint_links
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
 from deskterm.tui.dialogs.communication_form import CommunicationDialog, CommunicationInput
 from deskterm.tui.dialogs.complaint_form import ComplaintDialog, ComplaintIntake
@@ -39,12 +42,17 @@ from deskterm.tui.dialogs.public_area import (
 from deskterm.tui.dialogs.reason import ReasonDialog
 
 
-class ComplaintFlows:
-    """Mixed into ComplaintsScreen: `saved(*kinds)` refreshes it after each save."""
+class ComplaintFlows(AreaScreen):
+    """A part of ComplaintsScreen: `saved(*kinds)` refreshes it after each save (named under
+    TYPE_CHECKING, with the rest of what it uses of the screen)."""
+
+    if TYPE_CHECKING:  # what ComplaintsScreen provides
+
+        def saved(self, *kinds: str) -> None: ...
 
     def _ctx(self):
         app = self.app
-        return app.actor, app.clock, app.settings
+        return app.signed_in_actor, app.clock, app.settings
 
     # -- complaints ----------------------------------------------------------------------------
     def new_complaint(self) -> None:

@@ -171,7 +171,7 @@ class DashboardScreen(AreaScreen):
             self.notify(_("No shift is open at this post."), markup=False)
             return
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
 
         def closed(_shift) -> None:
             self.notify(
@@ -202,7 +202,7 @@ class DashboardScreen(AreaScreen):
 
     def _scope(self) -> dashboard.Scope:
         return dashboard.Scope(
-            now=self.app.clock.now(), settings=self.app.settings, actor=self.app.actor
+            now=self.app.clock.now(), settings=self.app.settings, actor=self.app.signed_in_actor
         )
 
     def refresh_all(self) -> None:

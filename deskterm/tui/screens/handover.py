@@ -126,7 +126,7 @@ class HandoverScreen(AreaScreen):
 
     def action_collect(self) -> None:
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
         if actor is None:
             return
         self.run_db(
@@ -240,7 +240,7 @@ class HandoverScreen(AreaScreen):
         if not yes:
             return
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
         notices = self.query_one("#notices", TextArea).text
         counts = self._counts()
 

@@ -329,7 +329,9 @@ class InquiriesScreen(AreaScreen):
             return
         app = self.app
         self.run_db(
-            lambda s: search.search(session=s, actor=app.actor, clock=app.clock, text=text),
+            lambda s: search.search(
+                session=s, actor=app.signed_in_actor, clock=app.clock, text=text
+            ),
             on_done=self._show_hits,
             write=False,
             group="inquiry-search",
@@ -672,7 +674,7 @@ class InquiriesScreen(AreaScreen):
             def work(c: Correction):
                 return lambda s: inquiries.correct_attempt(
                     session=s,
-                    actor=app.actor,
+                    actor=app.signed_in_actor,
                     clock=app.clock,
                     attempt_id=c.attempt_id,
                     outcome=c.outcome,
@@ -712,7 +714,7 @@ class InquiriesScreen(AreaScreen):
                 lambda reason: (
                     lambda s: residents.reveal_phone(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         kind=hit.kind.value,
                         person_id=hit.id,

@@ -224,7 +224,7 @@ class LogbookScreen(AreaScreen):
     # -- writing ---------------------------------------------------------------------------
     def _saver(self):
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
 
         def save(entry_in):
             return lambda s: logbook.add_entry(

@@ -426,7 +426,11 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         self.scan_input.value = text  # kept in sight if it is refused
         self.run_db(
             lambda s: visitors.check_out(
-                session=s, actor=app.actor, clock=app.clock, settings=app.settings, number=text
+                session=s,
+                actor=app.signed_in_actor,
+                clock=app.clock,
+                settings=app.settings,
+                number=text,
             ),
             on_done=self.checked_out,
             on_error=self.scan_failed,
@@ -481,7 +485,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             question = _("Cancel the expected visitor {name}?").format(name=row.cells[0])
             work = lambda s: cancel_expected(  # noqa: E731
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 expected_id=row.key,
             )
@@ -489,7 +493,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             question = _("Take {name} off the deny list?").format(name=row.cells[0])
             work = lambda s: remove_deny_entry(  # noqa: E731
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 entry_id=row.key,
             )
@@ -507,7 +511,11 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             app = self.app
             self.run_db(
                 lambda s: add_deny_entry(
-                    session=s, actor=app.actor, clock=app.clock, name=values[0], reason=values[1]
+                    session=s,
+                    actor=app.signed_in_actor,
+                    clock=app.clock,
+                    name=values[0],
+                    reason=values[1],
                 ),
                 on_done=lambda _e: self.refresh_lists(),
                 on_error=lambda exc: self.action_deny_add(values[0], values[1], exc),

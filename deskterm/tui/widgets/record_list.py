@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -28,6 +28,11 @@ from textual.widget import Widget
 
 from deskterm.i18n import _
 from deskterm.tui.widgets.text import clean, fit
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from deskterm.tui.app import DeskApp
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ FIND_RESET_S = 1.0  # a pause this long starts a new name
 
 
 class RecordList(Widget, can_focus=True):
+    if TYPE_CHECKING:  # the desk app it runs in (textual.getters)
+        app = getters.app(DeskApp)
+
     DEFAULT_CSS = """
     RecordList {
         height: 1fr;
@@ -216,6 +224,7 @@ class RecordList(Widget, can_focus=True):
 
         run_db(
             self,
+            self.app,
             lambda s: source(s, start, limit),
             on_done=done,
             write=False,
