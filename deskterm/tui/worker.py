@@ -63,7 +63,7 @@ KEY_HOLD_LIMIT_S = 2.0
 def run_db(
     node: DOMNode,
     app: DeskApp,
-    work: Callable[[Session], Any],
+    work: Callable[[Any], Any],  # work(session); with write=None, work(engine)
     *,
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
@@ -108,7 +108,8 @@ def run_db(
             app.call_from_thread(release)
             if finished is not None:
                 app.call_from_thread(finished, False)
-            app.call_from_thread(app.account_changed, str(exc), refused_save=write is True)
+            # (mypy cannot solve Textual's `T | Awaitable[T]` callback type for a coroutine)
+            app.call_from_thread(app.account_changed, str(exc), refused_save=write is True)  # type: ignore[arg-type]
             return None
         except Exception as exc:  # delivered to the UI thread, never lost
             if write is not None:  # work(engine) runs its own transactions and audits them

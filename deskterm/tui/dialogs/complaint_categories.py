@@ -7,6 +7,8 @@ a new one, Ctrl+S saves (audited by the service). Complaints already filed keep 
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -137,7 +139,7 @@ class ComplaintCategoriesDialog(ErrorLine, DeskDialog[None]):
             self.show_error(InvalidInput(_("The sort order is a whole number."), field="sort"))
             return
         opened = self.rows.get(self._input("code").value.strip().lower())
-        values = dict(
+        values: dict[str, Any] = dict(
             code=self._input("code").value,
             name_zh=self._input("name_zh").value,
             name_en=self._input("name_en").value,

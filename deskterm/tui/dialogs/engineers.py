@@ -18,6 +18,7 @@ from deskterm.services.repairs import engineers
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import ErrorLine, field
+from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
@@ -27,7 +28,7 @@ register(
     DeskAction(
         "engineers.toggle",
         "ctrl+t",
-        "toggle",
+        "toggle_duty",  # (not "toggle": DOMNode's own action toggles an attribute)
         N_("On/off duty"),
         N_("Put the highlighted engineer on or off duty."),
         priority=True,
@@ -94,13 +95,13 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
             return self.app.may("engineers.manage")
         if action == "save":
             return self.has_class("-adding")
-        if action == "toggle":
+        if action == "toggle_duty":
             return bool(self.rows) and self.app.may("engineers.duty")
         return True
 
     def reload(self, select: int | None = None) -> None:
         def loaded(rows: list[Engineer]) -> None:
-            self.rows = {e.id: e for e in rows}
+            self.rows = {stored_id(e.id): e for e in rows}
             records = self.query_one(RecordList)
             cursor = records.cursor
             records.set_rows(
@@ -132,7 +133,7 @@ class EngineersDialog(ErrorLine, DeskDialog[None]):
         event.stop()
         self._toggle(event.key)
 
-    def action_toggle(self) -> None:
+    def action_toggle_duty(self) -> None:
         row = self.query_one(RecordList).current
         if row is not None:
             self._toggle(row.key)

@@ -166,6 +166,9 @@ class DeliverMessageDialog(DeskDialog[bool]):
         """The number, asked with a reason and audited; the reason dialog saves the reveal
         itself, so a refusal keeps the reason typed."""
         app, m = self.app, self.message
+        person_id = m.for_id
+        if person_id is None:  # (check_action offers the key only for a known person)
+            return
         self.app.push_screen(
             ReasonDialog(
                 _("Why is the number of {name} needed? The audit keeps who and why.").format(
@@ -181,7 +184,7 @@ class DeliverMessageDialog(DeskDialog[bool]):
                         actor=app.signed_in_actor,
                         clock=app.clock,
                         kind=m.for_kind,
-                        person_id=m.for_id,
+                        person_id=person_id,
                         reason=reason,
                         inquiry_id=m.inquiry_id,
                     )

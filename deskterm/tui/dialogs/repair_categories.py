@@ -9,6 +9,8 @@ but an admin). Orders already taken keep their category.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -169,7 +171,7 @@ class RepairCategoriesDialog(ErrorLine, DeskDialog[None]):
         self._fill(None)
 
     def action_save(self) -> None:
-        values = dict(
+        values: dict[str, Any] = dict(
             code=self._input("code").value,
             name_zh=self._input("name_zh").value,
             name_en=self._input("name_en").value,

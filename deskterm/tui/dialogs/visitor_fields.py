@@ -110,8 +110,9 @@ class LastFieldSaves(DeskDialog[Any]):
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIRST_INPUT}", Input).focus()
-        if getattr(self, "error", None) is not None:
-            self.show_error(self.error)
+        error = getattr(self, "error", None)
+        if error is not None:
+            self.show_error(error)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -24,6 +24,7 @@ from deskterm.tui.widgets.text import clean, fit
 
 if TYPE_CHECKING:
     from textual import getters
+    from textual.timer import Timer
 
     from deskterm.tui.app import DeskApp
 
@@ -69,7 +70,7 @@ class HostPicker(Widget):
         self.choice = choice
         self.initial = choice.text if choice else text
         self.matches: list[HostChoice] = []
-        self._timer = None
+        self._timer: Timer | None = None
         self._settling = False  # the value is being set by us, not typed
         self._fresh = True  # the matches shown are those of the text in the field
         self._taking = False  # Enter came before the matches: take one when they come

@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING
 from deskterm.i18n import _
 from deskterm.models.complaint import (
     CommunicationCreate,
+    CommunicationHow,
+    ComplainantKind,
+    ComplaintChannel,
     ComplaintCreate,
     ComplaintStatus,
+    PartyKind,
     Severity,
 )
 from deskterm.models.public_area import PublicAreaRequestCreate
@@ -40,6 +44,7 @@ from deskterm.tui.dialogs.public_area import (
     DecisionInput,
 )
 from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.ids import stored_id
 
 
 class ComplaintFlows(AreaScreen):
@@ -69,14 +74,14 @@ class ComplaintFlows(AreaScreen):
 
         def work(v: ComplaintIntake):
             data = ComplaintCreate(
-                who_kind=v.who_kind,
+                who_kind=ComplainantKind(v.who_kind),
                 who_name=v.who_name,
                 contact=v.contact,
-                channel=v.channel,
+                channel=ComplaintChannel(v.channel),
                 passed_down_by=v.passed_down_by,
                 category=v.category,
                 content=v.content,
-                severity=v.severity,
+                severity=Severity(v.severity),
                 valid=v.valid,
                 department=v.department,
             )
@@ -146,7 +151,11 @@ class ComplaintFlows(AreaScreen):
 
     def _menu_picked(self, item: str | None, c, categories) -> None:
         actor, clock, settings = self._ctx()
-        done = lambda row: row is not None and self.saved("complaint", "callback")  # noqa: E731
+
+        def done(row) -> None:
+            if row is not None:
+                self.saved("complaint", "callback")
+
         if item == "step":
 
             def step(v: StepInput):
@@ -325,7 +334,7 @@ class ComplaintFlows(AreaScreen):
                     session=s,
                     actor=actor,
                     clock=clock,
-                    callback_id=cb.id,
+                    callback_id=stored_id(cb.id),
                     version=cb.version,
                     method=v.method,
                     comment=v.comment,
@@ -335,7 +344,7 @@ class ComplaintFlows(AreaScreen):
                 actor=actor,
                 clock=clock,
                 settings=settings,
-                callback_id=cb.id,
+                callback_id=stored_id(cb.id),
                 version=cb.version,
                 method=v.method,
                 result=v.result,
@@ -359,9 +368,9 @@ class ComplaintFlows(AreaScreen):
         def work(v: CommunicationInput):
             data = CommunicationCreate(
                 at=v.at or clock.now(),
-                party_kind=v.party_kind,
+                party_kind=PartyKind(v.party_kind),
                 party_name=v.party_name,
-                how=v.how,
+                how=CommunicationHow(v.how),
                 subject=v.subject,
                 agreed=v.agreed,
                 follow_up=v.follow_up,
@@ -438,7 +447,7 @@ class ComplaintFlows(AreaScreen):
                 actor=actor,
                 clock=clock,
                 communication_id=comm.id,
-                complaint_id=complaints.get_by_number(s, number).id,
+                complaint_id=stored_id(complaints.get_by_number(s, number).id),
             )
 
         def answered(row) -> None:
@@ -535,7 +544,7 @@ class ComplaintFlows(AreaScreen):
 
         self.app.push_screen(
             AreaDecisionDialog(work, request=row, precedent=precedent),
-            lambda done: done is not None and self.saved("public_area"),
+            lambda done: self.saved("public_area") if done is not None else None,
         )
 
     def act_on(self, kind: str, record_id: int) -> None:

@@ -146,9 +146,9 @@ def rows(
         ]
     if view == "areas":
         if search:
-            found = [hit.request for hit in public_areas.search(session, search)]
+            requests = [hit.request for hit in public_areas.search(session, search)]
         else:
-            found = public_areas.list_requests(
+            requests = public_areas.list_requests(
                 session, pending_only=filter_ == "pending", limit=300
             )
         return [
@@ -163,13 +163,13 @@ def rows(
                 ],
                 style="near" if r.decision == "pending" else "",
             )
-            for r in found
+            for r in requests
         ]
     if filter_ == "due":
-        found = communications.list_due_follow_ups(session, now=now)
+        comms = communications.list_due_follow_ups(session, now=now)
     else:
-        found = communications.list_communications(session, search=search)
-    return [_communication_row(c, now, tz) for c in found]
+        comms = communications.list_communications(session, search=search)
+    return [_communication_row(c, now, tz) for c in comms]
 
 
 def counts(session: Session, now: datetime) -> tuple[dict[str, tuple[int, int]], int]:
@@ -214,7 +214,7 @@ def detail(session: Session, kind: str, record_id: int, now: datetime, tz: str) 
 
 def _complaint_detail(d: complaints.ComplaintDetail, now: datetime, tz: str) -> Text:
     c, out = d.complaint, _Lines()
-    head = [
+    head: list[tuple[str, str] | str] = [
         (c.number, "bold"),
         " · " + label(STATUSES, c.status),
         " · " + label(SEVERITIES, c.severity),
@@ -257,7 +257,7 @@ def _complaint_detail(d: complaints.ComplaintDetail, now: datetime, tz: str) -> 
     )
     out.add((c.content, "italic"))
     if c.referred_to:
-        line = [
+        line: list[tuple[str, str] | str] = [
             _("Referred to {name} at {at}; reply by {due}").format(
                 name=c.referred_to,
                 at=fmt.day_hm(c.referred_at, tz),

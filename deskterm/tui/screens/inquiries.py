@@ -8,7 +8,9 @@ Ctrl+O shows one number after asking why (audited, D-21).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -487,13 +489,13 @@ class InquiriesScreen(AreaScreen):
         row = self._list().current
         tz = self.app.settings.timezone
         data = row.data if row is not None else None
-        text = {
+        details: dict[str, Callable[[Any, str], Text]] = {
             "messages": lists.message_detail,
             "promises": lists.promise_detail,
             "log": lists.log_detail,
             "directory": lists.directory_detail,
-        }[self.view](data, tz)
-        self.query_one("#detail", DetailPane).show(text)
+        }
+        self.query_one("#detail", DetailPane).show(details[self.view](data, tz))
 
     @on(RecordList.Highlighted, ".inquiry-list")
     def line_highlighted(self, event: RecordList.Highlighted) -> None:
@@ -523,7 +525,7 @@ class InquiriesScreen(AreaScreen):
         else:
             self._stale = True
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self._stale:
             self._stale = False
             self.saved()

@@ -26,6 +26,7 @@ from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrint
 from deskterm.tui.dialogs.repair_fee import FeeReviewDialog, RepairFeeDialog
 from deskterm.tui.dialogs.repair_intake import IntakeContext, RepairIntakeDialog
 from deskterm.tui.dialogs.repair_step import RepairStepDialog, StepField, engineer_table
+from deskterm.tui.ids import stored_id
 from deskterm.tui.screens.repairs_money import RepairMoneyFlows
 from deskterm.tui.widgets.record_list import RecordList
 
@@ -66,7 +67,7 @@ class RepairFlows(RepairMoneyFlows):
         self.run_db(
             lambda s: repairs.get_order_detail(session=s, order_id=order_id),
             write=False,
-            on_done=lambda d: d is not None and then(d),
+            on_done=lambda d: then(d) if d is not None else None,
             group="repairs-open",
             hold_keys=True,
             exclusive=True,
@@ -144,7 +145,7 @@ class RepairFlows(RepairMoneyFlows):
 
         def chosen(answer) -> None:
             if answer is not None:
-                self._print(order.id, *answer)
+                self._print(stored_id(order.id), *answer)
 
         self.app.push_screen(
             RepairPrintDialog(
@@ -571,7 +572,7 @@ class RepairFlows(RepairMoneyFlows):
                     session=s,
                     actor=actor,
                     clock=clock,
-                    callback_id=cb.id,
+                    callback_id=stored_id(cb.id),
                     version=cb.version,
                     method=v.method,
                     comment=v.comment,
@@ -581,7 +582,7 @@ class RepairFlows(RepairMoneyFlows):
                 actor=actor,
                 clock=clock,
                 settings=settings,
-                callback_id=cb.id,
+                callback_id=stored_id(cb.id),
                 version=cb.version,
                 method=v.method,
                 result=v.result,

@@ -137,6 +137,8 @@ class HistoryView(Vertical):
 
     def _load(self) -> None:
         query = self.query_now
+        if query is None:  # (search and turn_page set it first)
+            return
         after = self.cursors[self.page]
         listing = self.query_one(HistoryList)
         limit = max(listing.visible_rows, 5)

@@ -25,6 +25,7 @@ from deskterm.tui.dialogs.visitor_call import HostCallDialog
 from deskterm.tui.dialogs.visitor_expected import ArrivalDialog, ExpectedDialog
 from deskterm.tui.dialogs.visitor_form import RegisterSlipDialog, SlipDraft
 from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
+from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.text import plain
 
 
@@ -128,7 +129,7 @@ class RegisterFlow(AreaScreen):
                     elif decision.allow:
                         self._save(
                             work,
-                            visitors.DenyOverride(decision.supervisor, exc.entry_id),
+                            visitors.DenyOverride(decision.supervisor, stored_id(exc.entry_id)),
                             refuse=refuse,
                             back=back,
                         )
@@ -213,7 +214,7 @@ class RegisterFlow(AreaScreen):
     def _today(self):
         return local_day(self.app.clock.now(), self.app.settings.timezone)
 
-    def action_new_expected(self, draft=None, error: DeskError | None = None) -> None:
+    def action_new_expected(self, draft=None, error: BaseException | None = None) -> None:
         self.app.push_screen(ExpectedDialog(self._today(), draft, error), self._expected_done)
 
     def _expected_done(self, draft) -> None:

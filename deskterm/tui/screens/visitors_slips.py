@@ -21,6 +21,7 @@ from deskterm.tui.dialogs.visitor_edit import EditSlipDialog
 from deskterm.tui.dialogs.visitor_rollcall import RollCallDialog
 from deskterm.tui.dialogs.visitor_slip import SlipDialog
 from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
+from deskterm.tui.ids import stored_id
 
 
 class SlipActions(AreaScreen):
@@ -60,7 +61,7 @@ class SlipActions(AreaScreen):
                     actor=app.signed_in_actor,
                     clock=app.clock,
                     settings=app.settings,
-                    slip_id=slip.id,
+                    slip_id=stored_id(slip.id),
                     slip_returned=what == "checkout",
                 ),
                 on_done=self.checked_out,
@@ -92,7 +93,7 @@ class SlipActions(AreaScreen):
                 session=s,
                 actor=app.signed_in_actor,
                 clock=app.clock,
-                slip_id=slip.id,
+                slip_id=stored_id(slip.id),
                 version=slip.version,
             ),
             on_done=undone,
@@ -117,7 +118,7 @@ class SlipActions(AreaScreen):
                 session=s,
                 actor=app.signed_in_actor,
                 clock=app.clock,
-                slip_id=slip.id,
+                slip_id=stored_id(slip.id),
                 version=slip.version,
                 changes=changes,
                 seen=seen,
@@ -134,7 +135,9 @@ class SlipActions(AreaScreen):
         def decided(decision) -> None:
             if decision is not None and decision.allow:
                 self._save_correction(
-                    slip, changes, visitors.DenyOverride(decision.supervisor, exc.entry_id)
+                    slip,
+                    changes,
+                    visitors.DenyOverride(decision.supervisor, stored_id(exc.entry_id)),
                 )
             else:
                 self.edit_slip(slip, changes, exc)

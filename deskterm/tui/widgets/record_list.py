@@ -344,10 +344,13 @@ class RecordList(Widget, can_focus=True):
     def _find(self, typed: str) -> int | None:
         from deskterm.rules.pinyin import pinyin_keys
 
+        column = self.find_column
+        if column is None:  # (on_key finds only in a list with a find column)
+            return None
         for i, row in enumerate(self._window):
-            if self.find_column >= len(row.cells):
+            if column >= len(row.cells):
                 continue
-            cell = row.cells[self.find_column]
+            cell = row.cells[column]
             text = clean(cell.plain if isinstance(cell, Text) else str(cell), one_line=True)
             if any(key.startswith(typed) for key in (text.casefold(), *pinyin_keys(text)) if key):
                 return self._window_start + i
@@ -421,8 +424,8 @@ class RecordList(Widget, can_focus=True):
         index = self._index_at(y)
         if index < 0:
             style = self.get_component_rich_style("record-list--empty")
-            text = _("↑ {n} more above").format(n=self.hidden_under_pins())
-            return self._strip(Text(fit(text, width)), base + style, width)
+            above = _("↑ {n} more above").format(n=self.hidden_under_pins())
+            return self._strip(Text(fit(above, width)), base + style, width)
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)
