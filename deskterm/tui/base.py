@@ -127,10 +127,16 @@ def typed_text(screen) -> dict[str, str]:
     return found
 
 
-class DeskDialog(DeskNode[T], ModalScreen[T]):
+class DeskDialog(ModalScreen[T], DeskNode[T]):
     """A dialog. Closing it without a result (Escape, `dismiss(None)`) after text was typed
     into it asks first: typed work is never thrown away by one key (issue 16). A dialog
-    whose None is not a discard sets `ASK_BEFORE_DISCARD = False`."""
+    whose None is not a discard sets `ASK_BEFORE_DISCARD = False`.
+
+    ModalScreen comes first: Textual takes a class's CSS (ModalScreen's dimmed backdrop) and
+    its CSS type names along the first DOM base of each class, and DeskNode adds none."""
+
+    if TYPE_CHECKING:  # (ModalScreen's `app` comes first in the bases)
+        app = getters.app(DeskApp)
 
     ASK_BEFORE_DISCARD: ClassVar[bool] = True
 
