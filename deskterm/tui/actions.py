@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from deskterm.i18n import N_, _
 
@@ -118,7 +118,7 @@ def binding_for(item: DeskAction) -> Binding:
     )
 
 
-def bindings(*ids: str) -> list[Binding]:
+def bindings(*ids: str) -> list[BindingType]:
     """Bindings for a screen's `BINDINGS`, from registered action ids."""
     return [binding_for(ACTIONS[i]) for i in ids]
 

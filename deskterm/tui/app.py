@@ -36,6 +36,8 @@ from deskterm.tui.scanner import ScanReader
 
 if TYPE_CHECKING:  # none is needed to paint the sign-in screen (cli/launch.py)
     from sqlalchemy.engine import Engine
+    from textual.notifications import Notification
+    from textual.timer import Timer
 
     from deskterm.config import Settings
     from deskterm.services.actor import Actor
@@ -99,7 +101,7 @@ def _no_match_provider():
 
 
 class DeskApp(App[None]):
-    CSS_PATH = FIRST_CSS
+    CSS_PATH = [*FIRST_CSS]  # (a list of paths, as Textual types it)
     TITLE = "deskterm"
     # Textual's system commands (the desk's, get_system_commands) and the desk's own word
     # when nothing matches (Textual's "No matches found" is English only)
@@ -150,10 +152,12 @@ class DeskApp(App[None]):
         # (table, id, version) of records a save was refused on as stale: saving again puts
         # what was typed over that version (services/overwrite.py)
         self.stale_seen: set[tuple[str, int, int]] = set()
-        if settings is None and (draft is None or load_settings is None):
+        if settings is not None:
+            self.post_name, keymap = settings.post, settings.keymap
+        elif draft is not None and load_settings is not None:
+            self.post_name, keymap = draft.post, draft.keymap
+        else:
             raise ValueError("the desk app needs its settings, or a draft and load_settings")
-        self.post_name = settings.post if settings is not None else draft.post
-        keymap = settings.keymap if settings is not None else draft.keymap
         self.set_keymap(user_keymap(keymap))  # settings' [keymap] (tui/keymap.py)
         self._engine = engine
         self._open_engine = open_engine
@@ -165,9 +169,9 @@ class DeskApp(App[None]):
         self.on_duty = False  # signed in, checked in, previous handover dealt with
         self.locked = False
         self.last_activity = clock.now()
-        self._busy_timer = None
-        self._busy_notice = None
-        self._overdue_timer = None
+        self._busy_timer: Timer | None = None
+        self._busy_notice: Notification | None = None
+        self._overdue_timer: Timer | None = None
         self._typed: deque[events.Event] = deque()
         self._typed_wait = False
         self._typed_ticket = 0
@@ -193,8 +197,8 @@ class DeskApp(App[None]):
         from deskterm.tui.screens.signin import SignInScreen
 
         self.add_mode("gate", SignInScreen)
-        for area in AREAS:
-            self.add_mode(area.id, partial(make_screen, area))
+        for each in AREAS:
+            self.add_mode(each.id, partial(make_screen, each))
 
     # -- the database ----------------------------------------------------------------------
     @property
@@ -396,8 +400,13 @@ class DeskApp(App[None]):
 
         run_db(
             self,
+            self,
             lambda s: check_out(
-                session=s, actor=self.actor, clock=self.clock, settings=self.settings, number=number
+                session=s,
+                actor=self.signed_in_actor,
+                clock=self.clock,
+                settings=self.settings,
+                number=number,
             ),
             on_done=done,
             group="scan",
@@ -512,6 +521,15 @@ class DeskApp(App[None]):
 
         return self.actor is not None and allowed(self.actor, permission)
 
+    @property
+    def signed_in_actor(self) -> Actor:
+        """The operator signed in at this desk, for a service call: `actor` is None only
+        before the sign-in and after the sign-out, when no area screen saves (the sign-out
+        waits for the saves running; issue 20: typed, not assumed)."""
+        if self.actor is None:
+            raise RuntimeError("no operator is signed in at this desk")
+        return self.actor
+
     def set_actor(self, actor: Actor | None) -> None:
         self.actor = actor
         self.last_activity = self.clock.now()
@@ -588,6 +606,7 @@ class DeskApp(App[None]):
         now = self.clock.now()
         run_db(
             self,
+            self,
             lambda s: count_overdue(session=s, now=now),
             write=False,
             on_done=self._set_overdue,
@@ -613,7 +632,10 @@ class DeskApp(App[None]):
             await self.remove_mode(area.id)
             self.add_mode(area.id, partial(make_screen, area))
         self.clear_notifications()
-        self.screen.reset(message)
+        from deskterm.tui.screens.signin import SignInScreen
+
+        if isinstance(self.screen, SignInScreen):  # (the gate mode's screen)
+            self.screen.reset(message)
         self.post_message(ShiftChanged())
 
     def action_change_password(self) -> None:
@@ -724,7 +746,8 @@ class DeskApp(App[None]):
         """Textual's palette with its placeholder in the desk's language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # (Textual types is_open's app as App[object]; the desk's is an App[None])
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
             )

@@ -1,18 +1,26 @@
 """Bases of every deskterm screen and dialog (screens/ and dialogs/ both build on this module).
 
-`DeskScreen`: translated bindings (from tui/actions.py), `run_db`, `show_error`,
-`records_changed`, and `HELP_TEXT` for F1. `AreaScreen`: an area's mode screen with the
-status line, the area bar and the footer around `compose_body()`.
+`DeskNode` (a Screen): `run_db`, `show_error`, `records_changed`, `HELP_TEXT` for F1, and
+`self.app` typed as the `DeskApp` it runs in. `DeskScreen` and `DeskDialog` build on it;
+`AreaScreen`: an area's mode screen with the status line, the area bar and the footer around
+`compose_body()`.
+
+Typing (issue 20): `self.app` is `DeskApp` through Textual's `getters.app`, declared for the
+type checker only (`if TYPE_CHECKING`): nothing changes at run time and this module never
+imports app.py (which imports the screens). A screen's mixin (a part of one screen kept in
+its own module, such as `RegisterFlow` of VisitorsScreen) subclasses the base its host
+builds on, and declares what it uses of its host under `if TYPE_CHECKING`; mypy checks both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.worker import Worker
 
 from deskterm.i18n import _
@@ -23,12 +31,18 @@ from deskterm.tui.worker import run_db, show_error
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+    from textual import getters
+
+    from deskterm.tui.app import DeskApp
 
 T = TypeVar("T")
 
 
-class DeskNode:
-    """What every deskterm screen and dialog can do (a mixin for Screen and ModalScreen)."""
+class DeskNode(Screen[T]):
+    """What every deskterm screen and dialog can do (DeskScreen and DeskDialog build on it)."""
+
+    if TYPE_CHECKING:  # the app a desk screen runs in: Textual's typed `app` (textual.getters)
+        app = getters.app(DeskApp)
 
     HELP_TEXT: ClassVar[str] = ""  # N_-marked paragraph shown under the keys by F1
 
@@ -46,6 +60,7 @@ class DeskNode:
         """Run `work(session)` in a thread (one transaction); see tui/worker.py."""
         return run_db(
             self,
+            self.app,
             work,
             on_done=on_done,
             on_error=on_error,
@@ -83,7 +98,16 @@ class DeskNode:
             event.widget.cursor_blink = False
 
 
-class DeskScreen(DeskNode, Screen):
+def desk_screen(widget: Widget) -> DeskNode[Any]:
+    """The desk screen or dialog a widget is on, typed (Textual's `widget.screen` is any
+    Screen): its `run_db`, `show_error`. A desk widget is only ever on one."""
+    screen = widget.screen
+    if not isinstance(screen, DeskNode):
+        raise TypeError(f"{widget!r} is not on a desk screen")
+    return screen
+
+
+class DeskScreen(DeskNode[Any]):
     def __init__(
         self, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
@@ -103,10 +127,16 @@ def typed_text(screen) -> dict[str, str]:
     return found
 
 
-class DeskDialog(DeskNode, ModalScreen[T], Generic[T]):
+class DeskDialog(ModalScreen[T], DeskNode[T]):
     """A dialog. Closing it without a result (Escape, `dismiss(None)`) after text was typed
     into it asks first: typed work is never thrown away by one key (issue 16). A dialog
-    whose None is not a discard sets `ASK_BEFORE_DISCARD = False`."""
+    whose None is not a discard sets `ASK_BEFORE_DISCARD = False`.
+
+    ModalScreen comes first: Textual takes a class's CSS (ModalScreen's dimmed backdrop) and
+    its CSS type names along the first DOM base of each class, and DeskNode adds none."""
+
+    if TYPE_CHECKING:  # (ModalScreen's `app` comes first in the bases)
+        app = getters.app(DeskApp)
 
     ASK_BEFORE_DISCARD: ClassVar[bool] = True
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from textual import events
 
@@ -22,6 +23,11 @@ from deskterm.i18n import _
 from deskterm.rules.numbering import PREFIXES
 from deskterm.tui import fmt
 from deskterm.tui.widgets.text import clean
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from deskterm.tui.app import DeskApp
 
 SCAN_GAP_S = 0.04  # a scanner's keys come within a few ms; nobody types this fast
 SLIP_PREFIX = PREFIXES["visitor"]
@@ -40,7 +46,7 @@ class ScanReader:
 
     def __init__(
         self,
-        app,
+        app: DeskApp,
         *,
         release: Callable[[list[events.Key]], Awaitable[None]],
         on_scan: Callable[[str], None],
@@ -51,7 +57,7 @@ class ScanReader:
         self._on_scan = on_scan
         self._active = active
         self._held: list[events.Key] = []
-        self._timer = None
+        self._timer: Timer | None = None
 
     @property
     def holding(self) -> bool:

@@ -26,6 +26,8 @@ from deskterm.tui.messages import BusyChanged
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from deskterm.tui.app import DeskApp
+
 
 def describe_error(exc: BaseException) -> str:
     """One sentence for a failure: the DeskError's own (a refusal in words, not an action
@@ -60,7 +62,8 @@ KEY_HOLD_LIMIT_S = 2.0
 
 def run_db(
     node: DOMNode,
-    work: Callable[[Session], Any],
+    app: DeskApp,
+    work: Callable[[Any], Any],  # work(session); with write=None, work(engine)
     *,
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
@@ -69,10 +72,10 @@ def run_db(
     exclusive: bool = False,
     hold_keys: bool = False,
 ) -> Worker:
-    """Run `work(session)` in a thread worker; call `on_done(result)` / `on_error(exc)` on
-    the UI thread. Without `on_error` the failure is shown by `show_error`. `hold_keys`: the
-    result opens a dialog; keys typed meanwhile wait for it (DeskApp.hold_typed_keys)."""
-    app = node.app
+    """Run `work(session)` in a thread worker of `node`; call `on_done(result)` /
+    `on_error(exc)` on the UI thread. Without `on_error` the failure is shown by `show_error`.
+    `hold_keys`: the result opens a dialog; keys typed meanwhile wait for it
+    (DeskApp.hold_typed_keys). `app` is `node.app`, as the desk's (Textual types it any App)."""
     hold = getattr(app, "hold_typed_keys", None) if hold_keys else None
     release = hold() if hold is not None else (lambda: None)
     if hold is not None:  # a worker cancelled before it ran never releases: keys wait 2 s at most
@@ -105,7 +108,8 @@ def run_db(
             app.call_from_thread(release)
             if finished is not None:
                 app.call_from_thread(finished, False)
-            app.call_from_thread(app.account_changed, str(exc), refused_save=write is True)
+            # (mypy cannot solve Textual's `T | Awaitable[T]` callback type for a coroutine)
+            app.call_from_thread(app.account_changed, str(exc), refused_save=write is True)  # type: ignore[arg-type]
             return None
         except Exception as exc:  # delivered to the UI thread, never lost
             if write is not None:  # work(engine) runs its own transactions and audits them

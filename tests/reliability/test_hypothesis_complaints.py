@@ -34,8 +34,10 @@ from deskterm.rules.phone import normalise_phone
 from deskterm.services import callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import categories as complaint_categories
 from deskterm.services.complaints import communications
 from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import queries as complaint_queries
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
     BACKENDS,
@@ -53,7 +55,7 @@ from tests.reliability.world import World, construct
 
 pytestmark = pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 NOW = FIXED_NOW
-CATEGORIES = [code for code, _label in complaints.BUILTIN_CATEGORIES]
+CATEGORIES = [code for code, _label in complaint_categories.BUILTIN_CATEGORIES]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -68,7 +70,7 @@ def choice_or_text(values):
 
 
 def _steps(w, complaint_id: int) -> list[ComplaintStep]:
-    return w.read(lambda s: complaints.list_steps(s, complaint_id))
+    return w.read(lambda s: complaint_queries.list_steps(s, complaint_id))
 
 
 @TRIALS
@@ -504,7 +506,7 @@ def test_callbacks_save_exactly_or_are_refused(
 def test_complaint_categories_save_exactly_or_are_refused(w, code, name_zh, name_en, sort):
     out = attempt(
         w.engine,
-        lambda s: complaints.save_category(
+        lambda s: complaint_categories.save_category(
             session=s,
             actor=w.admin,
             clock=w.clock,

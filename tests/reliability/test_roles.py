@@ -51,9 +51,11 @@ from deskterm.services.actor import Actor
 from deskterm.services.admin import importer, maintenance, repair_categories, users
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import categories as complaint_categories
 from deskterm.services.complaints import communications, public_areas
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.complaints import links as complaint_links
+from deskterm.services.complaints import queries as complaint_queries
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import directory, messages, promises, search
 from deskterm.services.inquiries import log as inquiries
@@ -704,7 +706,7 @@ def _cases():
             )
         ),
         "complaints.handling.save_category": lambda w, a: (
-            lambda s: complaints.save_category(
+            lambda s: complaint_categories.save_category(
                 session=s,
                 actor=a,
                 clock=w.clock,
@@ -1427,7 +1429,7 @@ def _cases():
                 result="satisfied",
             ),
         )
-        return run_read(w.engine, lambda s: complaints.get_complaint(s, row.id))
+        return run_read(w.engine, lambda s: complaint_queries.get_complaint(s, row.id))
 
     S["complaints.handling.sign_off_complaint"] = on(
         _signable,
@@ -1809,7 +1811,7 @@ async def test_the_complaint_menu_offers_sign_off_to_supervisors_only(
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             choices = app.screen.menu_choices(
-                run_read(engine, lambda s: complaints.get_complaint(s, row.id))
+                run_read(engine, lambda s: complaint_queries.get_complaint(s, row.id))
             )
             allowed = table.may(role, "complaints.sign_off")
             assert ("sign_off" in choices) is allowed
@@ -1864,7 +1866,7 @@ async def test_a_service_refusal_in_a_worker_is_audited(make_desk_app, engine, c
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.screen.run_db(
-            lambda s: complaints.save_category(
+            lambda s: complaint_categories.save_category(
                 session=s, actor=app.actor, clock=clock, code="x", name_zh="x", name_en="x"
             )
         )

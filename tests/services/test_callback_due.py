@@ -19,6 +19,7 @@ from deskterm.services.actor import Actor
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.complaints import links
+from deskterm.services.complaints import queries as complaint_queries
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -202,7 +203,7 @@ def test_a_reopened_complaint_is_called_back_before_the_shift_ends(engine, clock
             comment="还是停",
         ),
     )
-    row = run_read(engine, lambda s: complaints.get_complaint(s, c.id))
+    row = run_read(engine, lambda s: complaint_queries.get_complaint(s, c.id))
     run_write(
         engine,
         lambda s: complaints.close_complaint(

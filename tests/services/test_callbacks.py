@@ -18,6 +18,7 @@ from deskterm.services import audit, callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import queries as complaint_queries
 from deskterm.services.repairs import intake as repair_intake
 from deskterm.services.repairs import status as repair_status
 from tests.services.test_complaints import add_unit
@@ -214,11 +215,11 @@ def test_dissatisfied_complaint_goes_back_for_a_new_reply(engine, clock, setting
             comment="还是没清运",
         ),
     )
-    back = run_read(engine, lambda s: complaints.get_complaint(s, c.id))
+    back = run_read(engine, lambda s: complaint_queries.get_complaint(s, c.id))
     assert back.status == ComplaintStatus.open and back.replied_at is None
     assert back.reopen_count == 1
     assert back.reply_due_at == clock.now() + timedelta(hours=settings.complaint_reply_hours)
-    assert [x.id for x in run_read(engine, complaints.list_awaiting_reply)] == [c.id]
+    assert [x.id for x in run_read(engine, complaint_queries.list_awaiting_reply)] == [c.id]
 
 
 def test_dissatisfied_repair_goes_back_to_the_order(engine, clock, settings, staff):

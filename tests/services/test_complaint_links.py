@@ -12,8 +12,8 @@ from deskterm.errors import InvalidInput
 from deskterm.models import AuditEvent, Company, Resident, Unit
 from deskterm.models.public_area import AreaDecision, PublicAreaRequestCreate
 from deskterm.models.repair import RepairOrder
-from deskterm.services.complaints import handling as svc
 from deskterm.services.complaints import links, public_areas
+from deskterm.services.complaints import queries as complaint_queries
 from tests.services.test_complaints import add_unit, intake
 from tests.services.test_dashboard import add_repair
 
@@ -33,7 +33,7 @@ def test_a_complaint_and_its_repairs_show_each_other(engine, clock, settings, st
             session=s, actor=staff.operator, clock=clock, complaint_id=c.id, repair=typed
         ),
     )
-    detail = run_read(engine, lambda s: svc.complaint_detail(s, c.id))
+    detail = run_read(engine, lambda s: complaint_queries.complaint_detail(s, c.id))
     assert [r.description for r in detail.repairs] == ["暖气不热"]
     assert [
         x.number for x in run_read(engine, lambda s: links.complaints_of_repair(s, heating))
@@ -141,11 +141,11 @@ def test_the_complainant_on_record(engine, clock, settings, staff):
     by_resident = intake(engine, clock, settings, staff.operator, resident_id=rid)
     by_company = intake(engine, clock, settings, staff.operator, who_kind="company", company_id=cid)
     assert (
-        run_read(engine, lambda s: svc.complaint_detail(s, by_resident.id)).party
+        run_read(engine, lambda s: complaint_queries.complaint_detail(s, by_resident.id)).party
         == "resident 王建国 (A-1203)"
     )
     assert (
-        run_read(engine, lambda s: svc.complaint_detail(s, by_company.id)).party
+        run_read(engine, lambda s: complaint_queries.complaint_detail(s, by_company.id)).party
         == "company 康宁制药"
     )
     mine = run_read(engine, lambda s: links.complaints_of_party(s, company_id=cid))
@@ -226,7 +226,7 @@ def test_case_2_request_decision_precedent_and_complaint(engine, clock, settings
             request="pa20261128-0001",
         ),
     )
-    detail = run_read(engine, lambda s: svc.complaint_detail(s, c.id))
+    detail = run_read(engine, lambda s: complaint_queries.complaint_detail(s, c.id))
     assert detail.public_request == "PA20261128-0001 大堂 · refused"
     assert [
         x.id for x in run_read(engine, lambda s: public_areas.complaints_about(s, first.id))
@@ -284,7 +284,7 @@ def test_taken_at_the_desk_the_complainant_is_linked_to_who_is_on_record(
     )
     assert (by_resident.resident_id, by_resident.company_id) == (rid, None)
     assert (
-        run_read(engine, lambda s: svc.complaint_detail(s, by_resident.id)).party
+        run_read(engine, lambda s: complaint_queries.complaint_detail(s, by_resident.id)).party
         == "resident 王建国 (A-1203)"
     )
     by_company = intake(

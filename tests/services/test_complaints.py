@@ -21,8 +21,10 @@ from deskterm.models.complaint import (
 )
 from deskterm.services import audit, callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.complaints import categories as complaint_categories
 from deskterm.services.complaints import communications
 from deskterm.services.complaints import handling as svc
+from deskterm.services.complaints import queries as complaint_queries
 
 
 def add_unit(engine, label="12-1203"):
@@ -74,7 +76,7 @@ def test_intake_numbers_and_audits(engine, clock, settings, staff):
     # Every open complaint is owed a reply by a deadline (issue 21): 24 h by default.
     assert first.status == ComplaintStatus.open
     assert first.reply_due_at == clock.now() + timedelta(hours=settings.complaint_reply_hours)
-    steps = run_read(engine, lambda s: svc.list_steps(s, first.id))
+    steps = run_read(engine, lambda s: complaint_queries.list_steps(s, first.id))
     assert [st.step for st in steps] == ["listened", "sympathy"]
     assert all(st.user_id == staff.operator.user_id for st in steps)
     actions = run_read(engine, lambda s: [e.action for e in s.exec(select(AuditEvent))])
@@ -108,17 +110,19 @@ def test_closed_on_the_spot_sets_callback_due_in_three_days(engine, clock, setti
         engine, lambda s: callback_schedule.pending_for(s, kind="complaint", subject_id=row.id)
     )
     assert cb.due_at == clock.now() + timedelta(days=settings.complaint_callback_days)
-    assert run_read(engine, svc.list_awaiting_reply) == []
+    assert run_read(engine, complaint_queries.list_awaiting_reply) == []
 
 
 def test_referred_has_reply_deadline_and_goes_overdue(engine, clock, settings, staff):
     row = intake(engine, clock, settings, staff.operator, refer_to="工程部刘经理")
     assert row.status == ComplaintStatus.referred
     assert row.reply_due_at == clock.now() + timedelta(hours=24)
-    assert [c.id for c in run_read(engine, svc.list_awaiting_reply)] == [row.id]
-    assert run_read(engine, lambda s: svc.list_overdue_replies(s, now=clock.now())) == []
+    assert [c.id for c in run_read(engine, complaint_queries.list_awaiting_reply)] == [row.id]
+    assert (
+        run_read(engine, lambda s: complaint_queries.list_overdue_replies(s, now=clock.now())) == []
+    )
     clock.advance(hours=25)
-    overdue = run_read(engine, lambda s: svc.list_overdue_replies(s, now=clock.now()))
+    overdue = run_read(engine, lambda s: complaint_queries.list_overdue_replies(s, now=clock.now()))
     assert [c.id for c in overdue] == [row.id]
     closed = run_write(
         engine,
@@ -134,7 +138,7 @@ def test_referred_has_reply_deadline_and_goes_overdue(engine, clock, settings, s
         ),
     )
     assert closed.replied_at == clock.now()
-    assert run_read(engine, svc.list_awaiting_reply) == []
+    assert run_read(engine, complaint_queries.list_awaiting_reply) == []
     late = run_read(
         engine,
         lambda s: s.exec(select(AuditEvent).where(AuditEvent.action == "complaint.close")).one(),
@@ -159,7 +163,7 @@ def test_reply_without_closing_meets_the_deadline_but_no_callback(engine, clock,
         ),
     )
     assert replied.status == ComplaintStatus.replied and replied.closed_at is None
-    assert run_read(engine, svc.list_awaiting_reply) == []
+    assert run_read(engine, complaint_queries.list_awaiting_reply) == []
     assert run_read(engine, lambda s: s.exec(select(Callback)).all()) == []
 
 
@@ -211,7 +215,7 @@ def test_stale_edit_is_refused_with_what_changed(engine, clock, settings, staff)
     assert set(err.value.changes) == {"valid", "department"}
     assert err.value.changes["department"] == ("", "客服部")
     assert "department" in str(err.value)
-    fresh = run_read(engine, lambda s: svc.get_complaint(s, row.id))
+    fresh = run_read(engine, lambda s: complaint_queries.get_complaint(s, row.id))
     assert fresh.status == ComplaintStatus.open and fresh.valid is False
 
 
@@ -235,7 +239,9 @@ def test_steps_need_a_note_for_action(engine, clock, settings, staff):
             note="派保洁",
         ),
     )
-    assert [st.step for st in run_read(engine, lambda s: svc.list_steps(s, row.id))] == ["action"]
+    assert [
+        st.step for st in run_read(engine, lambda s: complaint_queries.list_steps(s, row.id))
+    ] == ["action"]
 
 
 def test_sign_off_needs_supervisor_closed_and_callback_done(engine, clock, settings, staff):
@@ -286,7 +292,7 @@ def test_sign_off_needs_supervisor_closed_and_callback_done(engine, clock, setti
             actor=staff.supervisor,
             clock=clock,
             complaint_id=row.id,
-            version=svc.get_complaint(s, row.id).version,
+            version=complaint_queries.get_complaint(s, row.id).version,
         ),
     )
     assert signed.status == ComplaintStatus.signed_off
@@ -308,7 +314,9 @@ def test_sign_off_needs_supervisor_closed_and_callback_done(engine, clock, setti
 def test_severe_complaint_flagged_until_acknowledged(engine, clock, settings, staff):
     row = intake(engine, clock, settings, staff.operator, severity="severe")
     normal = intake(engine, clock, settings, staff.operator)
-    assert [c.id for c in run_read(engine, svc.list_severe_unacknowledged)] == [row.id]
+    assert [c.id for c in run_read(engine, complaint_queries.list_severe_unacknowledged)] == [
+        row.id
+    ]
     flagged = run_read(
         engine,
         lambda s: s.exec(
@@ -328,7 +336,7 @@ def test_severe_complaint_flagged_until_acknowledged(engine, clock, settings, st
             changes=ComplaintUpdate(severity="severe"),
         ),
     )
-    assert len(run_read(engine, svc.list_severe_unacknowledged)) == 2
+    assert len(run_read(engine, complaint_queries.list_severe_unacknowledged)) == 2
     with pytest.raises(PermissionDenied):
         run_write(
             engine,
@@ -342,19 +350,21 @@ def test_severe_complaint_flagged_until_acknowledged(engine, clock, settings, st
             session=s, actor=staff.supervisor, clock=clock, complaint_id=row.id
         ),
     )
-    assert [c.id for c in run_read(engine, svc.list_severe_unacknowledged)] == [normal.id]
+    assert [c.id for c in run_read(engine, complaint_queries.list_severe_unacknowledged)] == [
+        normal.id
+    ]
 
 
 def test_category_list_is_configurable(engine, clock, staff):
     run_write(
         engine,
-        lambda s: svc.save_category(
+        lambda s: complaint_categories.save_category(
             session=s, actor=staff.admin, clock=clock, code="pets", name_zh="宠物", name_en="Pets"
         ),
     )
     run_write(
         engine,
-        lambda s: svc.save_category(
+        lambda s: complaint_categories.save_category(
             session=s,
             actor=staff.admin,
             clock=clock,
@@ -364,12 +374,12 @@ def test_category_list_is_configurable(engine, clock, staff):
             active=False,
         ),
     )
-    codes = [c.code for c in run_read(engine, svc.list_categories)]
+    codes = [c.code for c in run_read(engine, complaint_categories.list_categories)]
     assert "pets" in codes and "landscaping" not in codes and codes[0] == "facilities"
     with pytest.raises(PermissionDenied):
         run_write(
             engine,
-            lambda s: svc.save_category(
+            lambda s: complaint_categories.save_category(
                 session=s, actor=staff.operator, clock=clock, code="x", name_zh="x", name_en="x"
             ),
         )
@@ -383,7 +393,7 @@ def test_two_admins_editing_one_category_cannot_lose_an_update(engine, clock, st
     opened = {r.code: r for r in run_read(engine, category_rows)}["facilities"]
     run_write(
         engine,
-        lambda s: svc.save_category(
+        lambda s: complaint_categories.save_category(
             session=s,
             actor=staff.admin,
             clock=clock,
@@ -396,7 +406,7 @@ def test_two_admins_editing_one_category_cannot_lose_an_update(engine, clock, st
     with pytest.raises(StaleEdit) as stale:
         run_write(
             engine,
-            lambda s: svc.save_category(
+            lambda s: complaint_categories.save_category(
                 session=s,
                 actor=staff.admin,
                 clock=clock,
@@ -500,7 +510,7 @@ def test_case_2_lion_dance_end_to_end(engine, clock, settings, staff):
             clock=clock,
             settings=settings,
             complaint_id=letter.id,
-            version=svc.get_complaint(s, letter.id).version,
+            version=complaint_queries.get_complaint(s, letter.id).version,
             answer="周六上午非办公时间舞狮，其余协助照常",
             how="in_person",
         ),
@@ -531,13 +541,15 @@ def test_case_2_lion_dance_end_to_end(engine, clock, settings, staff):
             actor=sup,
             clock=clock,
             complaint_id=letter.id,
-            version=svc.get_complaint(s, letter.id).version,
+            version=complaint_queries.get_complaint(s, letter.id).version,
         ),
     )
     linked = run_read(
         engine, lambda s: communications.list_communications(s, complaint_id=letter.id)
     )
     assert {c.id for c in linked} == {request.id, meeting.id}
-    steps = [st.step for st in run_read(engine, lambda s: svc.list_steps(s, letter.id))]
+    steps = [
+        st.step for st in run_read(engine, lambda s: complaint_queries.list_steps(s, letter.id))
+    ]
     assert steps == ["listened", "referred", "action", "closed", "signed_off"]
     assert run_read(engine, audit.verify).ok

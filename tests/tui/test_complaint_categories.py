@@ -8,7 +8,7 @@ from sqlmodel import select
 from deskterm.db import run_read
 from deskterm.i18n import set_language
 from deskterm.models.audit import AuditEvent
-from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import categories as complaint_categories
 from tests.tui.conftest import SIZE, settle
 
 
@@ -23,7 +23,7 @@ async def keys(pilot, *items: str) -> None:
 def labels(engine, lang: str) -> dict[str, str]:
     set_language(lang)
     try:
-        return {c.code: c.label for c in run_read(engine, complaints.list_categories)}
+        return {c.code: c.label for c in run_read(engine, complaint_categories.list_categories)}
     finally:
         set_language("en")
 

@@ -10,7 +10,7 @@ from deskterm.db import run_read
 from deskterm.models.complaint import Callback, Communication, Complaint, ComplaintStatus
 from deskterm.services import callback_schedule
 from deskterm.services.complaints import communications
-from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import queries as complaint_queries
 from tests.tui.conftest import SIZE, settle
 
 
@@ -40,7 +40,9 @@ async def test_complaint_closed_on_the_spot(make_desk_app, engine):
         c = the_complaint(engine)
         assert c.status == ComplaintStatus.closed and c.answer == "已通知保洁马上清理"
         assert c.answer_how == "on_the_spot"
-        steps = [st.step for st in run_read(engine, lambda s: complaints.list_steps(s, c.id))]
+        steps = [
+            st.step for st in run_read(engine, lambda s: complaint_queries.list_steps(s, c.id))
+        ]
         assert steps == ["listened", "closed"]
         assert (
             run_read(

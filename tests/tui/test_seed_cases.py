@@ -15,7 +15,7 @@ from deskterm.models.complaint import Complaint, ComplaintStatus
 from deskterm.models.public_area import PublicAreaRequest
 from deskterm.models.repair import RepairOrder
 from deskterm.services.complaints import communications, links
-from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import queries as complaint_queries
 from tests.services.test_complaints import add_unit
 from tests.services.test_dashboard import add_repair
 from tests.tui.conftest import SIZE, screen_text, settle
@@ -77,7 +77,7 @@ async def test_case_1_heating_complaint_and_its_repair(make_desk_app, engine, cl
         await keys(
             pilot, "ctrl+t", "enter", "enter", "down", "down", "enter", "ctrl+s"
         )  # satisfied, chosen
-        detail = run_read(engine, lambda s: complaints.complaint_detail(s, c.id))
+        detail = run_read(engine, lambda s: complaint_queries.complaint_detail(s, c.id))
         assert [cb.result for cb in detail.callbacks] == ["satisfied"]
         assert [r.number for r in detail.repairs] == [order.number]
 
@@ -244,7 +244,9 @@ async def test_case_2_lion_dance_end_to_end(make_desk_app, engine, clock):
         await keys(pilot, "ctrl+l", "ctrl+l", "enter", "o", "y")
     letter = rows(engine, Complaint)[0]
     assert letter.status == ComplaintStatus.signed_off
-    steps = [st.step for st in run_read(engine, lambda s: complaints.list_steps(s, letter.id))]
+    steps = [
+        st.step for st in run_read(engine, lambda s: complaint_queries.list_steps(s, letter.id))
+    ]
     assert steps == ["listened", "referred", "action", "closed", "signed_off"]
 
 

@@ -1,8 +1,8 @@
 """Complaints (投诉): intake, the D-42 handling steps, referral with a reply deadline (D-44),
 the answer, the callback that follows, and the supervisor's sign-off.
 
-Reading is in complaint_queries.py, categories in complaint_categories.py, what the writes
-share with callbacks and communications in complaint_base.py; the names are re-exported here.
+Reading is in queries.py, categories in categories.py, what the writes
+share with callbacks and communications in base.py; callers import each from its own module.
 
 A complaint is *awaiting a reply* while `replied_at IS NULL` and its status is open or
 referred; `reply_due_at` is when that reply is due (settings.complaint_reply_hours after the
@@ -47,27 +47,12 @@ from deskterm.services.complaints.base import (
     fits,
     required_text,
 )
-from deskterm.services.complaints.categories import (  # noqa: F401  (callers use complaints.X)
-    BUILTIN_CATEGORIES,
-    Category,
-    category_label,
+from deskterm.services.complaints.categories import (
     list_categories,
-    save_category,
 )
-from deskterm.services.complaints.queries import (  # noqa: F401  (callers use complaints.X)
-    ComplaintDetail,
-    StepLine,
-    complaint_detail,
-    get_by_number,
+from deskterm.services.complaints.queries import (
     get_complaint,
-    is_awaiting_reply,
     is_reply_overdue,
-    list_awaiting_reply,
-    list_complaints,
-    list_overdue_replies,
-    list_severe_unacknowledged,
-    list_steps,
-    unit_label,
 )
 from deskterm.services.numbering import next_number
 from deskterm.services.overwrite import typed_only

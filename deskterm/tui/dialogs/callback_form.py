@@ -26,6 +26,7 @@ from deskterm.tui.dialogs.complaint_common import (
     label,
 )
 from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
@@ -64,7 +65,7 @@ class CallbackDialog(SaveDialog):
     def action_reveal(self) -> None:
         """D-21: the desk's own call; the number shows here, asked with a reason, audited.
         The reason dialog saves the reveal itself: a refusal keeps the reason typed."""
-        app, callback_id = self.app, self.row.callback.id
+        app, callback_id = self.app, stored_id(self.row.callback.id)
         self.app.push_screen(
             ReasonDialog(
                 _("Why is the number needed? The audit keeps who and why."),
@@ -75,7 +76,7 @@ class CallbackDialog(SaveDialog):
                 lambda reason: (
                     lambda s: callbacks.reveal_contact(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         callback_id=callback_id,
                         reason=reason,

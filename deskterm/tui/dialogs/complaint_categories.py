@@ -8,6 +8,7 @@ a new one, Ctrl+S saves (audited by the service). Complaints already filed keep 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from typing import Any
 
 from sqlmodel import Session
 from textual.containers import Horizontal
@@ -101,7 +102,7 @@ class ComplaintCategoriesDialog(ListFormDialog):
             self.show_error(InvalidInput(_("The sort order is a whole number."), field="sort"))
             return
         opened = self.rows.get(self.field_input("code").value.strip().lower())
-        values = dict(
+        values: dict[str, Any] = dict(
             code=self.field_input("code").value,
             name_zh=self.field_input("name_zh").value,
             name_en=self.field_input("name_en").value,
@@ -111,7 +112,9 @@ class ComplaintCategoriesDialog(ListFormDialog):
         )
         app = self.app
         self.save(
-            lambda s: save_category(session=s, actor=app.actor, clock=app.clock, **values),
+            lambda s: save_category(
+                session=s, actor=app.signed_in_actor, clock=app.clock, **values
+            ),
             notice=lambda row: _("Category {code} saved.").format(code=row.code),
             on_error=self._refused,
         )

@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
-from deskterm.models.complaint import Complaint, ComplaintUpdate
+from deskterm.models.complaint import Complaint, ComplaintUpdate, Severity
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.complaint_common import (
@@ -297,7 +297,7 @@ class EditDialog(SaveDialog):
         valid = {"": None, "yes": True, "no": False}[field_text(self, "valid")]
         return ComplaintUpdate(
             category=field_text(self, "category"),
-            severity=field_text(self, "severity"),
+            severity=Severity(field_text(self, "severity")),
             valid=valid,
             department=field_text(self, "department"),
         )

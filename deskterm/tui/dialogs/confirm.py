@@ -28,6 +28,7 @@ class ConfirmDialog(DeskDialog[bool]):
         super().__init__()
         self.question = question
         self.detail = detail
+        self.quitting = False  # the app's "Quit?": Ctrl+Q again answers yes (DeskApp.action_quit)
 
     def compose(self) -> ComposeResult:
         with Vertical():

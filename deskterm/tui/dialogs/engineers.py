@@ -27,7 +27,7 @@ register(
     DeskAction(
         "engineers.toggle",
         "ctrl+t",
-        "toggle",
+        "toggle_duty",  # (not "toggle": DOMNode's own action toggles an attribute)
         N_("On/off duty"),
         N_("Put the highlighted engineer on or off duty."),
         priority=True,
@@ -93,7 +93,7 @@ class EngineersDialog(ListFormDialog):
             return self.app.may("engineers.manage")
         if action == "save":
             return self.has_class("-adding")
-        if action == "toggle":
+        if action == "toggle_duty":
             return bool(self.rows) and self.app.may("engineers.duty")
         return True
 
@@ -101,7 +101,7 @@ class EngineersDialog(ListFormDialog):
     def line_chosen(self, key: Hashable) -> None:
         self._toggle(key)
 
-    def action_toggle(self) -> None:
+    def action_toggle_duty(self) -> None:
         row = self.query_one(RecordList).current
         if row is not None:
             self._toggle(row.key)
@@ -119,7 +119,7 @@ class EngineersDialog(ListFormDialog):
         self.save(
             lambda s: engineers.set_on_duty(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 engineer_id=engineer_id,
                 on_duty=on_duty,
@@ -151,7 +151,12 @@ class EngineersDialog(ListFormDialog):
         on_duty = self.query_one("#engineer-on-duty", TickBox).value
         self.save(
             lambda s: engineers.add_engineer(
-                session=s, actor=app.actor, clock=app.clock, name=name, trade=trade, on_duty=on_duty
+                session=s,
+                actor=app.signed_in_actor,
+                clock=app.clock,
+                name=name,
+                trade=trade,
+                on_duty=on_duty,
             ),
             notice=lambda row: _("Added {name}.").format(name=row.name),
             group="engineer-add",

@@ -157,7 +157,8 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
 
     @on(OptionList.OptionSelected, "#answer-endings")
     def ending_chosen(self, event: OptionList.OptionSelected) -> None:
-        self._log(InquiryOutcome(event.option.id), None)
+        if event.option.id is not None:  # (every ending has its outcome as its id)
+            self._log(InquiryOutcome(event.option.id), None)
 
     def action_promise(self) -> None:
         self._log(None, "promise")
@@ -173,7 +174,7 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
         self.run_db(
             lambda s: (
                 inquiries.open_inquiry(
-                    session=s, actor=app.actor, clock=app.clock, inquiry_in=inquiry_in
+                    session=s, actor=app.signed_in_actor, clock=app.clock, inquiry_in=inquiry_in
                 ).id
             ),
             on_done=done,

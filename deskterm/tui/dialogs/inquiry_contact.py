@@ -28,6 +28,7 @@ from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField, type_into
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain
@@ -263,7 +264,8 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         outcomes = self.query_one("#contact-outcomes", OutcomeList)
         if outcomes.highlighted is None:
             return None
-        return ContactOutcome(outcomes.get_option_at_index(outcomes.highlighted).id)
+        option_id = outcomes.get_option_at_index(outcomes.highlighted).id
+        return ContactOutcome(option_id) if option_id is not None else None
 
     def _draw_will(self) -> None:
         """What Ctrl+S will record, for whom: the act is named before the key is pressed."""
@@ -349,9 +351,14 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         def ensure(session) -> int:
             if inquiry_id is not None:
                 return inquiry_id
-            return inquiries.open_inquiry(
-                session=session, actor=app.actor, clock=app.clock, inquiry_in=inquiry_in
-            ).id
+            return stored_id(
+                inquiries.open_inquiry(
+                    session=session,
+                    actor=app.signed_in_actor,
+                    clock=app.clock,
+                    inquiry_in=inquiry_in,
+                ).id
+            )
 
         return ensure
 
@@ -368,7 +375,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         def work(session):
             return inquiries.record_attempt(
                 session=session,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 inquiry_id=ensure(session),
                 outcome=outcome,
@@ -430,10 +437,10 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         )
 
     def _close_work(self, give_up: GiveUp):
-        app, inquiry_id = self.app, self.inquiry_id
+        app, inquiry_id = self.app, stored_id(self.inquiry_id)  # (open: action_close)
         return lambda s: inquiries.close_inquiry(
             session=s,
-            actor=app.actor,
+            actor=app.signed_in_actor,
             clock=app.clock,
             inquiry_id=inquiry_id,
             outcome=InquiryOutcome.not_found,
@@ -469,7 +476,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
                 lambda reason: (
                     lambda s: residents.reveal_phone(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         kind=hit.kind.value,
                         person_id=hit.id,

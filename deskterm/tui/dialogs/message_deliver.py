@@ -126,7 +126,7 @@ class DeliverMessageDialog(DeskDialog[bool]):
         self.run_db(
             lambda s: messages.deliver_message(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 message_id=m.id,
                 how=how,
@@ -166,6 +166,9 @@ class DeliverMessageDialog(DeskDialog[bool]):
         """The number, asked with a reason and audited; the reason dialog saves the reveal
         itself, so a refusal keeps the reason typed."""
         app, m = self.app, self.message
+        person_id = m.for_id
+        if person_id is None:  # (check_action offers the key only for a known person)
+            return
         self.app.push_screen(
             ReasonDialog(
                 _("Why is the number of {name} needed? The audit keeps who and why.").format(
@@ -178,10 +181,10 @@ class DeliverMessageDialog(DeskDialog[bool]):
                 lambda reason: (
                     lambda s: residents.reveal_phone(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         kind=m.for_kind,
-                        person_id=m.for_id,
+                        person_id=person_id,
                         reason=reason,
                         inquiry_id=m.inquiry_id,
                     )

@@ -126,7 +126,7 @@ class TakeMessageDialog(DeskDialog[int | None]):
         self.run_db(
             lambda s: (
                 messages.take_message(
-                    session=s, actor=app.actor, clock=app.clock, message_in=message_in
+                    session=s, actor=app.signed_in_actor, clock=app.clock, message_in=message_in
                 ).id
             ),
             on_done=self._saved,

@@ -69,7 +69,7 @@ class PasswordDialog(DeskDialog[bool]):
 
             users.change_own_password(
                 session=session,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 settings=app.settings,
                 current=old_text,

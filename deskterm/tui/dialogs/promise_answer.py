@@ -115,7 +115,7 @@ class AnswerPromiseDialog(DeskDialog[bool]):
         self.run_db(
             lambda s: promises.answer_promise(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 promise_id=p.id,
                 answer=answer,
@@ -168,7 +168,7 @@ class AnswerPromiseDialog(DeskDialog[bool]):
                 lambda reason: (
                     lambda s: promises.reveal_asker_phone(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         promise_id=promise_id,
                         reason=reason,

@@ -136,7 +136,7 @@ class MakePromiseDialog(DeskDialog[int | None]):
         self.run_db(
             lambda s: (
                 promises.make_promise(
-                    session=s, actor=app.actor, clock=app.clock, promise_in=promise_in
+                    session=s, actor=app.signed_in_actor, clock=app.clock, promise_in=promise_in
                 ).id
             ),
             on_done=self._saved,

@@ -10,6 +10,7 @@ but an admin). Orders already taken keep their category.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from typing import Any
 
 from sqlmodel import Session
 from textual.containers import Horizontal
@@ -145,7 +146,7 @@ class RepairCategoriesDialog(ListFormDialog):
         super().after_saved(record)
 
     def action_save(self) -> None:
-        values = dict(
+        values: dict[str, Any] = dict(
             code=self.field_input("code").value,
             name_zh=self.field_input("name_zh").value,
             name_en=self.field_input("name_en").value,
@@ -158,7 +159,12 @@ class RepairCategoriesDialog(ListFormDialog):
         app = self.app
         self.save(
             lambda s: save_category(
-                session=s, actor=app.actor, clock=app.clock, new=new, version=version, **values
+                session=s,
+                actor=app.signed_in_actor,
+                clock=app.clock,
+                new=new,
+                version=version,
+                **values,
             ),
             notice=lambda row: _("Category {code} saved.").format(code=row.code),
         )

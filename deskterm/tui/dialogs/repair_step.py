@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
@@ -125,7 +126,7 @@ class RepairStepDialog(SaveDialog):
             self.focus_next()
 
     def values(self) -> dict:
-        out = {}
+        out: dict[str, str | datetime | None] = {}
         for spec in self.fields:
             text = field_text(self, spec.name)
             if spec.when:

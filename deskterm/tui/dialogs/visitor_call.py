@@ -157,12 +157,14 @@ class HostCallDialog(DeskDialog[HostCall | None]):
 
     def action_reveal(self) -> None:
         host = self.host
+        if host is None:  # (check_action offers the key only for a host with a phone)
+            return
         app = self.app
         reason = _("To call the host of a visitor at the desk.")
         self.run_db(
             lambda s: residents.reveal_phone(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 kind=host.kind,
                 person_id=host.id,

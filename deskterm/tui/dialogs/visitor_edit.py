@@ -4,9 +4,11 @@ since it was opened (version), and the message says what they changed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
@@ -116,10 +118,10 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
             return self.query_one(f"#{name.replace('_', '-')}-input", Input).value
 
         try:
-            changes = {
+            changes: dict[str, Any] = {
                 "visitor_name": value("visitor_name"),
                 "headcount": visitors.parse_headcount(value("headcount")),
-                "purpose": self.query_one("#purpose-input", Select).value,
+                "purpose": self.query_one("#purpose-input", DeskSelect).chosen,
                 "purpose_text": value("purpose_text"),
                 "plate": value("plate") or None,
             }

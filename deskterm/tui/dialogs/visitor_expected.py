@@ -71,7 +71,10 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
     )
 
     def __init__(
-        self, today: date, draft: ExpectedDraft | None = None, error: DeskError | None = None
+        self,
+        today: date,
+        draft: ExpectedDraft | None = None,
+        error: BaseException | None = None,
     ) -> None:
         super().__init__()
         self.today = today
@@ -151,7 +154,7 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
                 headcount=visitors.parse_headcount(self.query_one("#headcount-input", Input).value),
                 expected_on=day,
                 host_text=choice.text if choice else picker.text,
-                purpose=self.query_one("#purpose-input", Select).value,
+                purpose=self.query_one("#purpose-input", DeskSelect).chosen,
                 note=self.query_one("#note-input", Input).value,
                 **(
                     choice.ids()
@@ -242,7 +245,7 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
 
     def action_confirm(self) -> None:
         number = self.query_one("#doc-number-input", Input).value.strip() or None
-        doc_type = DocType(self.query_one("#doc-type-input", Select).value)
+        doc_type = DocType(self.query_one("#doc-type-input", DeskSelect).chosen)
         if number and doc_type in (DocType.sighted, DocType.none):
             doc_type = DocType.resident_id  # a number typed without choosing: the ID card
         try:

@@ -6,10 +6,13 @@ arrives, so Enter moves it in the key handler itself (not later, in a message ha
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from deskterm.i18n import _
+from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainInput
 from deskterm.tui.widgets.text import plain
 
@@ -63,9 +66,10 @@ def field(
     )
 
 
-class ErrorLine:
-    """Mixin for a form dialog: a refused field's sentence is shown on one full-width line
-    (`#form-error`) instead of under a half-width field, and the field's label turns red."""
+class ErrorLine(DeskDialog[Any]):
+    """Part of a form dialog (`class X(ErrorLine, DeskDialog[...])`): a refused field's
+    sentence is shown on one full-width line (`#form-error`) instead of under a half-width
+    field, and the field's label turns red."""
 
     def show_error(self, exc: BaseException) -> None:
         from textual.widgets import Static
@@ -91,18 +95,24 @@ class ErrorLine:
             line.display = False
 
 
-class LastFieldSaves:
-    """Mixin for a form dialog of NextInputs: on mount the first field takes the focus and an
+class LastFieldSaves(DeskDialog[Any]):
+    """Part of a form dialog of NextInputs: on mount the first field takes the focus and an
     error handed in (a refused save, reopened) is shown; Enter in `LAST_INPUT` saves (Enter in
-    the others has moved on already)."""
+    the others has moved on already). The dialog provides `error` and `action_save`."""
 
     FIRST_INPUT = "visitor-name-input"
     LAST_INPUT = ""
 
+    if TYPE_CHECKING:  # what the dialog provides
+        error: BaseException | None
+
+        def action_save(self) -> None: ...
+
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIRST_INPUT}", Input).focus()
-        if getattr(self, "error", None) is not None:
-            self.show_error(self.error)
+        error = getattr(self, "error", None)
+        if error is not None:
+            self.show_error(error)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

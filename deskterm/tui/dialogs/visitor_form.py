@@ -162,7 +162,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
         yield DeskFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._number_enabled(DocType(self.query_one("#doc-type-input", Select).value))
+        self._number_enabled(DocType(self.query_one("#doc-type-input", DeskSelect).chosen))
         self.query_one("#visitor-name-input", Input).focus()
         if self.draft.slip_in.visitor_name:
             self.check_deny_list()
@@ -178,7 +178,8 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
 
     @on(Select.Changed, "#doc-type-input")
     def doc_type_changed(self, event: Select.Changed) -> None:
-        self._number_enabled(DocType(event.value))
+        if isinstance(event.value, str):  # (never blank: allow_blank=False)
+            self._number_enabled(DocType(event.value))
 
     def _number_enabled(self, doc_type: DocType) -> None:
         number = self.query_one("#doc-number-input", Input)
@@ -201,7 +202,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
     def check_region(self) -> None:
         """D-5: an ID number with an unknown region code is a warning, never a refusal."""
         warning = document_warning(
-            self.query_one("#doc-type-input", Select).value,
+            self.query_one("#doc-type-input", DeskSelect).chosen,
             self.query_one("#doc-number-input", Input).value,
         )
         if warning:
@@ -222,7 +223,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
 
     # -- handing back ----------------------------------------------------------------------
     def _value(self, name: str) -> str:
-        return self.query_one(f"#{name.replace('_', '-')}-input").value or ""
+        return self.query_one(f"#{name.replace('_', '-')}-input", Input).value or ""
 
     def collect(self) -> SlipDraft:
         picker = self.query_one(HostPicker)

@@ -4,6 +4,8 @@ initials (zs); the matches show under it as you type; Up/Down choose, Enter take
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
@@ -16,8 +18,15 @@ from textual.widgets.option_list import Option
 
 from deskterm.i18n import _
 from deskterm.services.visitors.hosts import HostChoice, find_hosts
+from deskterm.tui.base import desk_screen
 from deskterm.tui.dialogs.visitor_fields import field
 from deskterm.tui.widgets.text import clean, fit
+
+if TYPE_CHECKING:
+    from textual import getters
+    from textual.timer import Timer
+
+    from deskterm.tui.app import DeskApp
 
 SEARCH_DELAY_S = 0.12
 MATCHES = 6
@@ -25,6 +34,9 @@ MATCHES = 6
 
 class HostPicker(Widget):
     """A FormField named "host" with live matches under it; `choice` is the host taken."""
+
+    if TYPE_CHECKING:  # the desk app it runs in (textual.getters)
+        app = getters.app(DeskApp)
 
     BINDINGS = [
         Binding("down", "move(1)", show=False),
@@ -58,7 +70,7 @@ class HostPicker(Widget):
         self.choice = choice
         self.initial = choice.text if choice else text
         self.matches: list[HostChoice] = []
-        self._timer = None
+        self._timer: Timer | None = None
         self._settling = False  # the value is being set by us, not typed
         self._fresh = True  # the matches shown are those of the text in the field
         self._taking = False  # Enter came before the matches: take one when they come
@@ -127,9 +139,9 @@ class HostPicker(Widget):
             if then is not None:
                 then()
 
-        self.screen.run_db(
+        desk_screen(self).run_db(
             lambda s: find_hosts(
-                session=s, actor=app.actor, clock=app.clock, text=text, limit=MATCHES
+                session=s, actor=app.signed_in_actor, clock=app.clock, text=text, limit=MATCHES
             ),
             on_done=done,
             write=False,

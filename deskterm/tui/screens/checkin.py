@@ -22,6 +22,7 @@ from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskScreen
 from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
@@ -78,7 +79,7 @@ register(
 
 
 def _rebind_actor(app, shift_id: int) -> None:
-    actor = app.actor
+    actor = app.signed_in_actor
     app.set_actor(Actor(actor.user_id, actor.code, actor.name, actor.role, shift_id))
 
 
@@ -102,7 +103,7 @@ class SelfCheckScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         settings = self.app.settings
-        actor = self.app.actor
+        actor = self.app.signed_in_actor
         with Vertical(id="checkin-body"):
             yield Static(
                 plain(
@@ -141,7 +142,7 @@ class SelfCheckScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#self-check", SelectionList).focus()
-        post, user_id = self.app.settings.post, self.app.actor.user_id
+        post, user_id = self.app.settings.post, self.app.signed_in_actor.user_id
         self.run_db(
             lambda s: shifts.post_gaps(s, post=post, incoming_user_id=user_id),
             write=False,
@@ -184,7 +185,7 @@ class SelfCheckScreen(DeskScreen):
         answers = {item: item in ticked for item in settings.self_check_items}
         note = self.query_one("#field-note", FormField).value or ""
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
 
         def work(session):
             return shifts.start_shift(
@@ -236,7 +237,7 @@ class HandoverReviewScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#sheet", VerticalScroll).focus()
-        handover_id = self.pending.id
+        handover_id = stored_id(self.pending.id)
         self.run_db(
             lambda s: handover_service.load_sheet(s, handover_id),
             write=False,
@@ -260,8 +261,8 @@ class HandoverReviewScreen(DeskScreen):
 
     def action_accept(self) -> None:
         app = self.app
-        actor = app.actor
-        handover_id = self.pending.id
+        actor = app.signed_in_actor
+        handover_id = stored_id(self.pending.id)
         self.run_db(
             lambda s: handover_service.accept(
                 session=s, actor=actor, clock=app.clock, handover_id=handover_id
@@ -273,8 +274,8 @@ class HandoverReviewScreen(DeskScreen):
 
     def action_refuse(self) -> None:
         app = self.app
-        actor = app.actor
-        handover_id = self.pending.id
+        actor = app.signed_in_actor
+        handover_id = stored_id(self.pending.id)
 
         def work(reason: str):
             return lambda s: handover_service.refuse(

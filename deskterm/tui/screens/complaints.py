@@ -6,7 +6,7 @@ record's details below. Ctrl+T goes to the next list; Enter acts on the highligh
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
@@ -248,7 +248,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
         else:
             self._stale = True
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self._stale:
             self._stale = False
             self.load(keep_position=True)

@@ -3,19 +3,28 @@ saves itself (SaveDialog), so a refused value shows on its field and nothing typ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from deskterm.i18n import _
 from deskterm.models.complaint import (
     CommunicationCreate,
+    CommunicationHow,
+    ComplainantKind,
+    ComplaintChannel,
     ComplaintCreate,
     ComplaintStatus,
+    PartyKind,
     Severity,
 )
 from deskterm.models.public_area import PublicAreaRequestCreate
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.complaints import categories as complaint_categories
 from deskterm.services.complaints import communications, public_areas
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.complaints import links as complaint_links
+from deskterm.services.complaints import queries as complaint_queries
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
 from deskterm.tui.dialogs.communication_form import CommunicationDialog, CommunicationInput
 from deskterm.tui.dialogs.complaint_form import ComplaintDialog, ComplaintIntake
@@ -37,19 +46,25 @@ from deskterm.tui.dialogs.public_area import (
     DecisionInput,
 )
 from deskterm.tui.dialogs.reason import ReasonDialog
+from deskterm.tui.ids import stored_id
 
 
-class ComplaintFlows:
-    """Mixed into ComplaintsScreen: `saved(*kinds)` refreshes it after each save."""
+class ComplaintFlows(AreaScreen):
+    """A part of ComplaintsScreen: `saved(*kinds)` refreshes it after each save (named under
+    TYPE_CHECKING, with the rest of what it uses of the screen)."""
+
+    if TYPE_CHECKING:  # what ComplaintsScreen provides
+
+        def saved(self, *kinds: str) -> None: ...
 
     def _ctx(self):
         app = self.app
-        return app.actor, app.clock, app.settings
+        return app.signed_in_actor, app.clock, app.settings
 
     # -- complaints ----------------------------------------------------------------------------
     def new_complaint(self) -> None:
         self.run_db(
-            lambda s: [(c.code, c.label) for c in complaints.list_categories(s)],
+            lambda s: [(c.code, c.label) for c in complaint_categories.list_categories(s)],
             write=False,
             on_done=self._open_intake,
             group="complaint-open",
@@ -61,14 +76,14 @@ class ComplaintFlows:
 
         def work(v: ComplaintIntake):
             data = ComplaintCreate(
-                who_kind=v.who_kind,
+                who_kind=ComplainantKind(v.who_kind),
                 who_name=v.who_name,
                 contact=v.contact,
-                channel=v.channel,
+                channel=ComplaintChannel(v.channel),
                 passed_down_by=v.passed_down_by,
                 category=v.category,
                 content=v.content,
-                severity=v.severity,
+                severity=Severity(v.severity),
                 valid=v.valid,
                 department=v.department,
             )
@@ -120,8 +135,8 @@ class ComplaintFlows:
     def handle_complaint(self, complaint_id: int) -> None:
         self.run_db(
             lambda s: (
-                complaints.get_complaint(s, complaint_id),
-                [(c.code, c.label) for c in complaints.list_categories(s)],
+                complaint_queries.get_complaint(s, complaint_id),
+                [(c.code, c.label) for c in complaint_categories.list_categories(s)],
             ),
             write=False,
             on_done=self._open_menu,
@@ -138,7 +153,11 @@ class ComplaintFlows:
 
     def _menu_picked(self, item: str | None, c, categories) -> None:
         actor, clock, settings = self._ctx()
-        done = lambda row: row is not None and self.saved("complaint", "callback")  # noqa: E731
+
+        def done(row) -> None:
+            if row is not None:
+                self.saved("complaint", "callback")
+
         if item == "step":
 
             def step(v: StepInput):
@@ -317,7 +336,7 @@ class ComplaintFlows:
                     session=s,
                     actor=actor,
                     clock=clock,
-                    callback_id=cb.id,
+                    callback_id=stored_id(cb.id),
                     version=cb.version,
                     method=v.method,
                     comment=v.comment,
@@ -327,7 +346,7 @@ class ComplaintFlows:
                 actor=actor,
                 clock=clock,
                 settings=settings,
-                callback_id=cb.id,
+                callback_id=stored_id(cb.id),
                 version=cb.version,
                 method=v.method,
                 result=v.result,
@@ -351,9 +370,9 @@ class ComplaintFlows:
         def work(v: CommunicationInput):
             data = CommunicationCreate(
                 at=v.at or clock.now(),
-                party_kind=v.party_kind,
+                party_kind=PartyKind(v.party_kind),
                 party_name=v.party_name,
-                how=v.how,
+                how=CommunicationHow(v.how),
                 subject=v.subject,
                 agreed=v.agreed,
                 follow_up=v.follow_up,
@@ -430,7 +449,7 @@ class ComplaintFlows:
                 actor=actor,
                 clock=clock,
                 communication_id=comm.id,
-                complaint_id=complaints.get_by_number(s, number).id,
+                complaint_id=stored_id(complaint_queries.get_by_number(s, number).id),
             )
 
         def answered(row) -> None:
@@ -527,7 +546,7 @@ class ComplaintFlows:
 
         self.app.push_screen(
             AreaDecisionDialog(work, request=row, precedent=precedent),
-            lambda done: done is not None and self.saved("public_area"),
+            lambda done: self.saved("public_area") if done is not None else None,
         )
 
     def act_on(self, kind: str, record_id: int) -> None:

@@ -13,7 +13,7 @@ from deskterm.i18n import _
 from deskterm.models.complaint import ComplaintStatus, Severity
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import communications, links, public_areas
-from deskterm.services.complaints import handling as complaints
+from deskterm.services.complaints import queries as complaint_queries
 from deskterm.services.repairs.labels import status_label as repair_status_label
 from deskterm.tui import fmt
 from deskterm.tui.dialogs.complaint_common import (
@@ -85,7 +85,7 @@ def _left(due: datetime, now: datetime) -> tuple[str, str]:
 
 def _complaint_row(c, now: datetime) -> Row:
     style, reply = "", ""
-    if complaints.is_awaiting_reply(c) and c.reply_due_at is not None:
+    if complaint_queries.is_awaiting_reply(c) and c.reply_due_at is not None:
         reply, style = _left(c.reply_due_at, now)
     elif c.status in (ComplaintStatus.closed, ComplaintStatus.signed_off):
         style = "muted"
@@ -135,7 +135,7 @@ def rows(
     tz = settings.timezone
     if view == "complaints":
         status = {"awaiting": "awaiting", "all": None, "closed": "closed"}[filter_]
-        found = complaints.list_complaints(session, status=status, search=search)
+        found = complaint_queries.list_complaints(session, status=status, search=search)
         if filter_ == "awaiting":
             found.sort(key=lambda c: (c.reply_due_at is None, c.reply_due_at or now, c.id))
         return [_complaint_row(c, now) for c in found]
@@ -146,9 +146,9 @@ def rows(
         ]
     if view == "areas":
         if search:
-            found = [hit.request for hit in public_areas.search(session, search)]
+            requests = [hit.request for hit in public_areas.search(session, search)]
         else:
-            found = public_areas.list_requests(
+            requests = public_areas.list_requests(
                 session, pending_only=filter_ == "pending", limit=300
             )
         return [
@@ -163,19 +163,19 @@ def rows(
                 ],
                 style="near" if r.decision == "pending" else "",
             )
-            for r in found
+            for r in requests
         ]
     if filter_ == "due":
-        found = communications.list_due_follow_ups(session, now=now)
+        comms = communications.list_due_follow_ups(session, now=now)
     else:
-        found = communications.list_communications(session, search=search)
-    return [_communication_row(c, now, tz) for c in found]
+        comms = communications.list_communications(session, search=search)
+    return [_communication_row(c, now, tz) for c in comms]
 
 
 def counts(session: Session, now: datetime) -> tuple[dict[str, tuple[int, int]], int]:
     """{view: (to do, late)} and the number of severe complaints not yet acknowledged."""
-    awaiting = complaints.list_awaiting_reply(session)
-    late = sum(1 for c in awaiting if complaints.is_reply_overdue(c, now))
+    awaiting = complaint_queries.list_awaiting_reply(session)
+    late = sum(1 for c in awaiting if complaint_queries.is_reply_overdue(c, now))
     pending = callbacks.list_callbacks(session, now=now)
     due = communications.list_due_follow_ups(session, now=now)
     return (
@@ -185,7 +185,7 @@ def counts(session: Session, now: datetime) -> tuple[dict[str, tuple[int, int]],
             "communications": (len(due), len(due)),
             "areas": (len(public_areas.list_requests(session, pending_only=True, limit=500)), 0),
         },
-        len(complaints.list_severe_unacknowledged(session)),
+        len(complaint_queries.list_severe_unacknowledged(session)),
     )
 
 
@@ -204,7 +204,7 @@ class _Lines:
 
 def detail(session: Session, kind: str, record_id: int, now: datetime, tz: str) -> Text:
     if kind == "complaint":
-        return _complaint_detail(complaints.complaint_detail(session, record_id), now, tz)
+        return _complaint_detail(complaint_queries.complaint_detail(session, record_id), now, tz)
     if kind == "callback":
         return _callback_detail(callbacks.describe(session, record_id, now=now), tz)
     if kind == "public_area":
@@ -212,9 +212,9 @@ def detail(session: Session, kind: str, record_id: int, now: datetime, tz: str) 
     return _communication_detail(communications.get_communication(session, record_id), now, tz)
 
 
-def _complaint_detail(d: complaints.ComplaintDetail, now: datetime, tz: str) -> Text:
+def _complaint_detail(d: complaint_queries.ComplaintDetail, now: datetime, tz: str) -> Text:
     c, out = d.complaint, _Lines()
-    head = [
+    head: list[tuple[str, str] | str] = [
         (c.number, "bold"),
         " · " + label(STATUSES, c.status),
         " · " + label(SEVERITIES, c.severity),
@@ -257,14 +257,14 @@ def _complaint_detail(d: complaints.ComplaintDetail, now: datetime, tz: str) -> 
     )
     out.add((c.content, "italic"))
     if c.referred_to:
-        line = [
+        line: list[tuple[str, str] | str] = [
             _("Referred to {name} at {at}; reply by {due}").format(
                 name=c.referred_to,
                 at=fmt.day_hm(c.referred_at, tz),
                 due=fmt.day_hm(c.reply_due_at, tz),
             )
         ]
-        if complaints.is_awaiting_reply(c) and c.reply_due_at is not None:
+        if complaint_queries.is_awaiting_reply(c) and c.reply_due_at is not None:
             left, style = _left(c.reply_due_at, now)
             line.append((f" ({left})", "bold red" if style == "overdue" else "bold"))
         out.add(*line)

@@ -8,7 +8,7 @@ its area. Refreshes every 30 seconds, when the screen comes back into view, and 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
@@ -127,7 +127,7 @@ class DashboardScreen(AreaScreen):
         self.query_one("#categories", OptionList).highlighted = 0
         self.refresh_all()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self._stale:
             self.refresh_all()
 
@@ -171,7 +171,7 @@ class DashboardScreen(AreaScreen):
             self.notify(_("No shift is open at this post."), markup=False)
             return
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
 
         def closed(_shift) -> None:
             self.notify(
@@ -202,7 +202,7 @@ class DashboardScreen(AreaScreen):
 
     def _scope(self) -> dashboard.Scope:
         return dashboard.Scope(
-            now=self.app.clock.now(), settings=self.app.settings, actor=self.app.actor
+            now=self.app.clock.now(), settings=self.app.settings, actor=self.app.signed_in_actor
         )
 
     def refresh_all(self) -> None:

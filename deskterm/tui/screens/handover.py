@@ -5,7 +5,7 @@ or print). The signed handover cannot change; the next shift accepts or refuses 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Static, TextArea
@@ -116,7 +116,7 @@ class HandoverScreen(AreaScreen):
         self.query_one("#notices", TextArea).focus()
         self.action_collect()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self.is_mounted:
             self.action_collect()
 
@@ -126,7 +126,7 @@ class HandoverScreen(AreaScreen):
 
     def action_collect(self) -> None:
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
         if actor is None:
             return
         self.run_db(
@@ -222,8 +222,9 @@ class HandoverScreen(AreaScreen):
 
     def action_sign(self) -> None:
         try:  # the service's own check, before the question: blank, range, a shortfall unsaid
+            counted: dict[str, int | str] = dict(self._counts())
             handover_service.check_counts(
-                self._counts(),
+                counted,
                 self.app.settings,
                 expected=self.expected,
                 notices=self.query_one("#notices", TextArea).text,
@@ -240,7 +241,7 @@ class HandoverScreen(AreaScreen):
         if not yes:
             return
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
         notices = self.query_one("#notices", TextArea).text
         counts = self._counts()
 

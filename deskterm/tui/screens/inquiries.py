@@ -8,7 +8,9 @@ Ctrl+O shows one number after asking why (audited, D-21).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -329,7 +331,9 @@ class InquiriesScreen(AreaScreen):
             return
         app = self.app
         self.run_db(
-            lambda s: search.search(session=s, actor=app.actor, clock=app.clock, text=text),
+            lambda s: search.search(
+                session=s, actor=app.signed_in_actor, clock=app.clock, text=text
+            ),
             on_done=self._show_hits,
             write=False,
             group="inquiry-search",
@@ -485,13 +489,13 @@ class InquiriesScreen(AreaScreen):
         row = self._list().current
         tz = self.app.settings.timezone
         data = row.data if row is not None else None
-        text = {
+        details: dict[str, Callable[[Any, str], Text]] = {
             "messages": lists.message_detail,
             "promises": lists.promise_detail,
             "log": lists.log_detail,
             "directory": lists.directory_detail,
-        }[self.view](data, tz)
-        self.query_one("#detail", DetailPane).show(text)
+        }
+        self.query_one("#detail", DetailPane).show(details[self.view](data, tz))
 
     @on(RecordList.Highlighted, ".inquiry-list")
     def line_highlighted(self, event: RecordList.Highlighted) -> None:
@@ -521,7 +525,7 @@ class InquiriesScreen(AreaScreen):
         else:
             self._stale = True
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self._stale:
             self._stale = False
             self.saved()
@@ -672,7 +676,7 @@ class InquiriesScreen(AreaScreen):
             def work(c: Correction):
                 return lambda s: inquiries.correct_attempt(
                     session=s,
-                    actor=app.actor,
+                    actor=app.signed_in_actor,
                     clock=app.clock,
                     attempt_id=c.attempt_id,
                     outcome=c.outcome,
@@ -712,7 +716,7 @@ class InquiriesScreen(AreaScreen):
                 lambda reason: (
                     lambda s: residents.reveal_phone(
                         session=s,
-                        actor=app.actor,
+                        actor=app.signed_in_actor,
                         clock=app.clock,
                         kind=hit.kind.value,
                         person_id=hit.id,

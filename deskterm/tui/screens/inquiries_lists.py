@@ -30,6 +30,9 @@ KIND_TAGS = {
 RELATIONS = {"owner": N_("owner"), "tenant": N_("tenant"), "family": N_("family")}
 ROLES = {"operator": N_("operator"), "supervisor": N_("supervisor"), "admin": N_("admin")}
 PEOPLE = (HitKind.resident, HitKind.company)
+# the log's words by stored code (a line's outcome and channel are plain strings)
+OUTCOME_WORDS = {str(code): text for code, text in inquiry_service.OUTCOME_LABELS.items()}
+CHANNEL_WORDS = {str(code): text for code, text in inquiry_service.CHANNEL_LABELS.items()}
 
 
 def role_text(hit: Hit) -> str:
@@ -264,8 +267,8 @@ def log_rows(lines: list[inquiry_service.InquiryLine], tz: str) -> list[Row]:
         topic = line.topic or "—"
         if line.target_text:
             topic = f"{topic} ({line.target_text})"
-        outcome = _(inquiry_service.OUTCOME_LABELS[line.outcome]) if line.outcome else _("open")
-        channel = _(inquiry_service.CHANNEL_LABELS.get(line.channel, line.channel))
+        outcome = _(OUTCOME_WORDS[line.outcome]) if line.outcome else _("open")
+        channel = _(CHANNEL_WORDS.get(line.channel, line.channel))
         rows.append(
             Row(
                 ("inquiry", line.id),

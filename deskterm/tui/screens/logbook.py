@@ -212,7 +212,7 @@ class LogbookScreen(AreaScreen):
     def category_changed(self, event: Select.Changed) -> None:
         value = event.value
         self.query_state = replace(
-            self.query_state, category=None if value in (ALL, Select.NULL) else value
+            self.query_state, category=value if isinstance(value, str) and value != ALL else None
         )
         self.reload()
 
@@ -224,7 +224,7 @@ class LogbookScreen(AreaScreen):
     # -- writing ---------------------------------------------------------------------------
     def _saver(self):
         app = self.app
-        actor = app.actor
+        actor = app.signed_in_actor
 
         def save(entry_in):
             return lambda s: logbook.add_entry(

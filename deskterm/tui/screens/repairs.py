@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
@@ -123,7 +124,7 @@ register(
 class RepairList(RecordList, inherit_bindings=False):
     """The area's lists: Enter is the screen's "Next step" (shown in the footer)."""
 
-    BINDINGS = [b for b in RecordList.BINDINGS if b.key != "enter"]
+    BINDINGS = [b for b in RecordList.BINDINGS if not (isinstance(b, Binding) and b.key == "enter")]
 
 
 def overdue_at_top(board: list[repairs.BoardRow], now) -> int:

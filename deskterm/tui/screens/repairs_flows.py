@@ -6,6 +6,8 @@ meanwhile at another desk is refused with what changed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from deskterm.i18n import _
@@ -24,21 +26,37 @@ from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrint
 from deskterm.tui.dialogs.repair_fee import FeeReviewDialog, RepairFeeDialog
 from deskterm.tui.dialogs.repair_intake import IntakeContext, RepairIntakeDialog
 from deskterm.tui.dialogs.repair_step import RepairStepDialog, StepField, engineer_table
+from deskterm.tui.ids import stored_id
 from deskterm.tui.screens.repairs_money import RepairMoneyFlows
+from deskterm.tui.widgets.record_list import RecordList
 
 OPEN = ("reported", "dispatched", "on_site", "on_hold")
 
 
 class RepairFlows(RepairMoneyFlows):
-    """Mixed into RepairsScreen (which provides load, detail, _current_order_id)."""
+    """A part of RepairsScreen: what it uses of the screen is named under TYPE_CHECKING."""
+
+    if TYPE_CHECKING:  # what RepairsScreen provides
+        view: str
+        focus_id: int | None
+
+        def load(self) -> None: ...
+        def reload_detail(self) -> None: ...
+        def _current_order_id(self) -> int | None: ...
+        def _list(self, name: str | None = None) -> RecordList: ...
 
     def _ctx(self):
-        return self.app.actor, self.app.clock, self.app.settings
+        return self.app.signed_in_actor, self.app.clock, self.app.settings
 
-    def _saved(self, *_result) -> None:
+    def _saved(self, *_result: object) -> None:
         self.records_changed("repair", "callback")
         self.load()
         self.reload_detail()
+
+    def _form_closed(self, result: object) -> None:
+        """A form closed: saved (a result), or cancelled (None: nothing to read again)."""
+        if result is not None:
+            self._saved()
 
     def _with_order(self, then) -> None:
         """Read the highlighted order fresh, then call `then(detail)` on the UI thread."""
@@ -49,7 +67,7 @@ class RepairFlows(RepairMoneyFlows):
         self.run_db(
             lambda s: repairs.get_order_detail(session=s, order_id=order_id),
             write=False,
-            on_done=lambda d: d is not None and then(d),
+            on_done=lambda d: then(d) if d is not None else None,
             group="repairs-open",
             hold_keys=True,
             exclusive=True,
@@ -127,7 +145,7 @@ class RepairFlows(RepairMoneyFlows):
 
         def chosen(answer) -> None:
             if answer is not None:
-                self._print(order.id, *answer)
+                self._print(stored_id(order.id), *answer)
 
         self.app.push_screen(
             RepairPrintDialog(
@@ -319,7 +337,7 @@ class RepairFlows(RepairMoneyFlows):
         def form(title: str, fields: list[StepField], work) -> None:
             self.app.push_screen(
                 RepairStepDialog(work, title=title, about=about, fields=fields),
-                lambda result: result is not None and self._saved(),
+                self._form_closed,
             )
 
         if step == "dispatch":
@@ -335,7 +353,7 @@ class RepairFlows(RepairMoneyFlows):
                         fields=[StepField("assignee", _("Engineer"), default, max_length=64)],
                         hint=engineer_table(engineers),
                     ),
-                    lambda result: result is not None and self._saved(),
+                    self._form_closed,
                 )
 
             self.run_db(
@@ -499,7 +517,7 @@ class RepairFlows(RepairMoneyFlows):
 
             self.app.push_screen(
                 RepairFeeDialog(work, about=self._about(detail), schedule=schedule),
-                lambda result: result is not None and self._saved(),
+                self._form_closed,
             )
 
         self.run_db(
@@ -541,7 +559,7 @@ class RepairFlows(RepairMoneyFlows):
         about = f"{order.number} · {order.description}"
         self.app.push_screen(
             FeeReviewDialog(work, about=about, line=line),
-            lambda result: result is not None and self._saved(),
+            self._form_closed,
         )
 
     def _record_callback(self, row: callbacks.CallbackRow) -> None:
@@ -554,7 +572,7 @@ class RepairFlows(RepairMoneyFlows):
                     session=s,
                     actor=actor,
                     clock=clock,
-                    callback_id=cb.id,
+                    callback_id=stored_id(cb.id),
                     version=cb.version,
                     method=v.method,
                     comment=v.comment,
@@ -564,7 +582,7 @@ class RepairFlows(RepairMoneyFlows):
                 actor=actor,
                 clock=clock,
                 settings=settings,
-                callback_id=cb.id,
+                callback_id=stored_id(cb.id),
                 version=cb.version,
                 method=v.method,
                 result=v.result,
@@ -573,6 +591,4 @@ class RepairFlows(RepairMoneyFlows):
                 dissatisfied_action=v.dissatisfied_action,
             )
 
-        self.app.push_screen(
-            CallbackDialog(work, row=row), lambda result: result is not None and self._saved()
-        )
+        self.app.push_screen(CallbackDialog(work, row=row), self._form_closed)

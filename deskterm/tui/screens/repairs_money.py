@@ -6,6 +6,7 @@ bears the cost, the labour estimate and the quotation of a long job.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
@@ -13,6 +14,7 @@ from deskterm.rules.money import format_quantity, format_yuan, parse_yuan
 from deskterm.services import repairs
 from deskterm.services.repairs import fee_schedule as fees
 from deskterm.services.repairs.labels import COST_BEARER, SETTLEMENT
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_step import StepField
 
@@ -28,8 +30,13 @@ def _day(text: str) -> date | None:
         raise InvalidInput(_("Type the day like 2026-11-28."), field="settled_on") from None
 
 
-class RepairMoneyFlows:
-    """Mixed into RepairFlows: `run_step` hands these steps here with its `form` and `call`."""
+class RepairMoneyFlows(AreaScreen):
+    """A part of RepairsScreen, under RepairFlows: `run_step` hands these steps here with its
+    `form` and `call`; what it uses of RepairFlows is named under TYPE_CHECKING."""
+
+    if TYPE_CHECKING:
+
+        def _saved(self, *_result: object) -> None: ...
 
     def _money_step(self, step: str, detail, form, call) -> None:
         """Warranty link, settlement, cost bearer, estimate and quotation (D-34, D-35, D-37)."""

@@ -7,15 +7,18 @@ Enter, and the visitor is checked out. Ctrl+N registers a visitor; Ctrl+T turns 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Digits, Input, Static
 
 from deskterm.i18n import N_, _
-from deskterm.models.visitor import VisitorSlip
+from deskterm.models.visitor import ExpectedVisitor, VisitorSlip
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry, list_deny_entries, remove_deny_entry
 from deskterm.services.visitors.expected import cancel_expected, list_expected
@@ -36,6 +39,9 @@ from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.sla import format_span
 from deskterm.tui.widgets.text import plain
 from deskterm.tui.worker import describe_error
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 REFRESH_SECONDS = 30
 HISTORY_MOUNT_SECONDS = 1.0  # after the first lists are shown
@@ -160,7 +166,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         super().__init__()
         self.view = VIEWS[0]
         self.last_issued: VisitorSlip | None = None
-        self.expected_rows: dict[int, object] = {}
+        self.expected_rows: dict[int, ExpectedVisitor] = {}
         self._stale = False
         self._history_mount: AwaitMount | None = None
         self._history_due = False
@@ -253,7 +259,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         return True
 
     # -- the lists -------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self._stale:
             self.refresh_lists()
 
@@ -291,9 +297,9 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         for r in on_site.rows:
             style = "overdue" if r.long_stay else ""
             who = f"{r.visitor_name}×{r.headcount}" if r.headcount > 1 else r.visitor_name
-            stay = format_span(now - r.checked_in_at)
-            if r.long_stay:  # stands out even under the cursor, and without colour
-                stay = Text("!" + stay, style="bold")
+            span = format_span(now - r.checked_in_at)
+            # stands out even under the cursor, and without colour
+            stay: str | Text = Text("!" + span, style="bold") if r.long_stay else span
             rows.append(
                 Row(
                     r.id,
@@ -426,7 +432,11 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         self.scan_input.value = text  # kept in sight if it is refused
         self.run_db(
             lambda s: visitors.check_out(
-                session=s, actor=app.actor, clock=app.clock, settings=app.settings, number=text
+                session=s,
+                actor=app.signed_in_actor,
+                clock=app.clock,
+                settings=app.settings,
+                number=text,
             ),
             on_done=self.checked_out,
             on_error=self.scan_failed,
@@ -477,11 +487,12 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             self.app.bell()
             return
         app = self.app
+        work: Callable[[Session], object]
         if self.view == "expected":
             question = _("Cancel the expected visitor {name}?").format(name=row.cells[0])
             work = lambda s: cancel_expected(  # noqa: E731
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 expected_id=row.key,
             )
@@ -489,7 +500,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             question = _("Take {name} off the deny list?").format(name=row.cells[0])
             work = lambda s: remove_deny_entry(  # noqa: E731
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 entry_id=row.key,
             )
@@ -507,7 +518,11 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
             app = self.app
             self.run_db(
                 lambda s: add_deny_entry(
-                    session=s, actor=app.actor, clock=app.clock, name=values[0], reason=values[1]
+                    session=s,
+                    actor=app.signed_in_actor,
+                    clock=app.clock,
+                    name=values[0],
+                    reason=values[1],
                 ),
                 on_done=lambda _e: self.refresh_lists(),
                 on_error=lambda exc: self.action_deny_add(values[0], values[1], exc),

@@ -4,6 +4,8 @@ slip number; a page at a time from the database (keyset: PgDn / PgUp), newest fi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -20,9 +22,15 @@ from deskterm.services.visitors.history import (
     search_slips,
 )
 from deskterm.tui import fmt
+from deskterm.tui.base import desk_screen
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.text import plain
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from deskterm.tui.app import DeskApp
 
 FILTERS = ("date_from", "date_to", "number", "name", "unit", "host")
 
@@ -37,6 +45,9 @@ class HistoryList(RecordList):
 
 
 class HistoryView(Vertical):
+    if TYPE_CHECKING:  # the desk app it runs in (textual.getters)
+        app = getters.app(DeskApp)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.query_now: SlipQuery | None = None
@@ -105,7 +116,7 @@ class HistoryView(Vertical):
         try:
             self.query_now = self._query()
         except InvalidInput as exc:
-            self.screen.show_error(exc)
+            desk_screen(self).show_error(exc)
             return
         self.cursors = [None]
         self.page = 0
@@ -126,14 +137,16 @@ class HistoryView(Vertical):
 
     def _load(self) -> None:
         query = self.query_now
+        if query is None:  # (search and turn_page set it first)
+            return
         after = self.cursors[self.page]
         listing = self.query_one(HistoryList)
         limit = max(listing.visible_rows, 5)
         app = self.app
-        self.screen.run_db(
+        desk_screen(self).run_db(
             lambda s: search_slips(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 settings=app.settings,
                 query=query,

@@ -2,14 +2,16 @@
 a deny-list match decided by a supervisor, the slip issued (its number shown large), a
 visitor turned away, and expected visitors announced and checked in on arrival.
 
-A mixin of VisitorsScreen: it uses the screen's scan field, result line, banner and lists.
+A part of VisitorsScreen (it subclasses the area's base, and names under TYPE_CHECKING what it
+uses of the visitors screen: its scan field, result line and lists; mypy checks both sides).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from textual.widgets import Digits, Static
+from textual.widgets import Digits, Input, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
@@ -17,15 +19,26 @@ from deskterm.models.visitor import DocType, HostCallResult, VisitorSlip, Visito
 from deskterm.rules.numbering import local_day
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.expected import add_expected
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.visitor_call import HostCallDialog
 from deskterm.tui.dialogs.visitor_expected import ArrivalDialog, ExpectedDialog
 from deskterm.tui.dialogs.visitor_form import RegisterSlipDialog, SlipDraft
 from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
+from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.text import plain
 
 
-class RegisterFlow:
+class RegisterFlow(AreaScreen):
+    if TYPE_CHECKING:  # what VisitorsScreen (and its SlipActions) provide
+        last_issued: VisitorSlip | None
+
+        @property
+        def scan_input(self) -> Input: ...
+        def show_result(self, message: str, *, ok: bool) -> None: ...
+        def refresh_lists(self) -> None: ...
+        def print_slip(self, slip: VisitorSlip) -> None: ...
+
     # -- registering a visitor -------------------------------------------------------------
     def action_new_slip(
         self, draft: SlipDraft | None = None, error: DeskError | None = None
@@ -91,7 +104,7 @@ class RegisterFlow:
         self._save(
             lambda s, o: visitors.register_slip(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 settings=app.settings,
                 slip_in=draft.slip_in,
@@ -116,7 +129,7 @@ class RegisterFlow:
                     elif decision.allow:
                         self._save(
                             work,
-                            visitors.DenyOverride(decision.supervisor, exc.entry_id),
+                            visitors.DenyOverride(decision.supervisor, stored_id(exc.entry_id)),
                             refuse=refuse,
                             back=back,
                         )
@@ -185,7 +198,7 @@ class RegisterFlow:
         self.run_db(
             lambda s: visitors.turn_away(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 settings=app.settings,
                 slip_in=slip_in,
@@ -201,7 +214,7 @@ class RegisterFlow:
     def _today(self):
         return local_day(self.app.clock.now(), self.app.settings.timezone)
 
-    def action_new_expected(self, draft=None, error: DeskError | None = None) -> None:
+    def action_new_expected(self, draft=None, error: BaseException | None = None) -> None:
         self.app.push_screen(ExpectedDialog(self._today(), draft, error), self._expected_done)
 
     def _expected_done(self, draft) -> None:
@@ -222,7 +235,7 @@ class RegisterFlow:
         self.run_db(
             lambda s: add_expected(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 settings=app.settings,
                 expected_in=draft.expected_in,
@@ -239,7 +252,7 @@ class RegisterFlow:
         self._save(
             lambda s, o: visitors.check_in_expected(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
                 settings=app.settings,
                 expected_id=expected.id,

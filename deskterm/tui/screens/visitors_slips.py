@@ -2,10 +2,13 @@
 it out or record a lost slip, correct it (refused if another desk changed it), print it;
 and the evacuation roll call, printed at once.
 
-A mixin of VisitorsScreen: it uses the screen's result line, banner and lists.
+A part of VisitorsScreen (it subclasses the area's base, and names under TYPE_CHECKING what it
+uses of the visitors screen: its result line, banner and lists; mypy checks both sides).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
@@ -13,13 +16,24 @@ from deskterm.services.printing import send as print_text
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.onsite import list_on_site
 from deskterm.services.visitors.slip_print import print_slip, roll_call_text
+from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.visitor_edit import EditSlipDialog
 from deskterm.tui.dialogs.visitor_rollcall import RollCallDialog
 from deskterm.tui.dialogs.visitor_slip import SlipDialog
 from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
+from deskterm.tui.ids import stored_id
 
 
-class SlipActions:
+class SlipActions(AreaScreen):
+    if TYPE_CHECKING:  # what VisitorsScreen (and its RegisterFlow) provide
+        last_issued: VisitorSlip | None
+
+        def switch_view(self, view: str) -> None: ...
+        def show_result(self, message: str, *, ok: bool) -> None: ...
+        def refresh_lists(self) -> None: ...
+        def checked_out(self, slip: VisitorSlip) -> None: ...
+        def scan_failed(self, exc: BaseException) -> None: ...
+
     def open_record(self, kind: str, record_id: int) -> None:
         """The dashboard opens a visitor line here."""
         if kind == "visitor":
@@ -44,10 +58,10 @@ class SlipActions:
             self.run_db(
                 lambda s: visitors.check_out(
                     session=s,
-                    actor=app.actor,
+                    actor=app.signed_in_actor,
                     clock=app.clock,
                     settings=app.settings,
-                    slip_id=slip.id,
+                    slip_id=stored_id(slip.id),
                     slip_returned=what == "checkout",
                 ),
                 on_done=self.checked_out,
@@ -76,7 +90,11 @@ class SlipActions:
 
         self.run_db(
             lambda s: visitors.undo_check_out(
-                session=s, actor=app.actor, clock=app.clock, slip_id=slip.id, version=slip.version
+                session=s,
+                actor=app.signed_in_actor,
+                clock=app.clock,
+                slip_id=stored_id(slip.id),
+                version=slip.version,
             ),
             on_done=undone,
             on_error=self.scan_failed,
@@ -98,9 +116,9 @@ class SlipActions:
         self.run_db(
             lambda s: visitors.update_slip(
                 session=s,
-                actor=app.actor,
+                actor=app.signed_in_actor,
                 clock=app.clock,
-                slip_id=slip.id,
+                slip_id=stored_id(slip.id),
                 version=slip.version,
                 changes=changes,
                 seen=seen,
@@ -117,7 +135,9 @@ class SlipActions:
         def decided(decision) -> None:
             if decision is not None and decision.allow:
                 self._save_correction(
-                    slip, changes, visitors.DenyOverride(decision.supervisor, exc.entry_id)
+                    slip,
+                    changes,
+                    visitors.DenyOverride(decision.supervisor, stored_id(exc.entry_id)),
                 )
             else:
                 self.edit_slip(slip, changes, exc)

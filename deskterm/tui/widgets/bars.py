@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.style import Style as RichStyle
 from rich.text import Text
@@ -14,6 +16,11 @@ from deskterm.i18n import _
 from deskterm.tui import fmt
 from deskterm.tui.widgets.text import clean
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from deskterm.tui.app import DeskApp
+
 
 class StatusLine(Widget):
     """Post · operator · shift on the left; a waiting sign and the clock on the right.
@@ -22,6 +29,9 @@ class StatusLine(Widget):
     right half whole. (It was a row of two Statics: every change of the waiting sign, at each
     database read, laid the whole screen out again, and a first draw before the size was
     known could leave the clock misplaced.)"""
+
+    if TYPE_CHECKING:  # the desk app it runs in (textual.getters)
+        app = getters.app(DeskApp)
 
     DEFAULT_CSS = """
     StatusLine {
@@ -88,6 +98,9 @@ class StatusLine(Widget):
 
 class AreaBar(Static):
     """F2 Home  F3 Visitors ... with the current area highlighted."""
+
+    if TYPE_CHECKING:  # the desk app it runs in (textual.getters)
+        app = getters.app(DeskApp)
 
     DEFAULT_CSS = """
     AreaBar { height: 1; width: 1fr; background: $boost; }

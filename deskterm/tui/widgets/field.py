@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual import events
@@ -15,6 +16,12 @@ from textual.widgets import Input, Label, Static
 
 from deskterm.i18n import _
 from deskterm.tui.widgets.text import clean, format_character, plain
+
+if TYPE_CHECKING:
+    from textual.widgets import Select, TextArea
+    from typing_extensions import TypeIs
+
+    Control = Input | TextArea | Select[Any]  # what a FormField holds
 
 
 class PlainInput(Input):
@@ -33,7 +40,7 @@ class PlainInput(Input):
             self.insert_text_at_cursor(ch)
 
 
-def _multiline(control) -> bool:
+def _multiline(control: Control) -> TypeIs[TextArea]:
     return getattr(control, "MULTILINE", False)
 
 
@@ -84,7 +91,7 @@ class FormField(Widget):
         placeholder: str = "",
         password: bool = False,
         max_length: int = 0,
-        control: Widget | None = None,
+        control: Control | None = None,
         label_width: int | None = None,
         id: str | None = None,
     ) -> None:
@@ -95,7 +102,7 @@ class FormField(Widget):
         # past it without a word): the counter appears near the limit, red past it, and the
         # save is refused with one sentence (models/guard.py) so the operator can shorten it.
         self.max_length = max_length
-        self.control = control or PlainInput(
+        self.control: Control = control or PlainInput(
             value=clean(value, one_line=True),
             placeholder=placeholder,
             password=password,
@@ -162,12 +169,14 @@ class FormField(Widget):
 
     @value.setter
     def value(self, new) -> None:
-        if isinstance(new, str) and _multiline(self.control):
-            self.control.text = clean(new)
+        control = self.control
+        if _multiline(control):
+            if isinstance(new, str):  # (a text area holds text only)
+                control.text = clean(new)
             return
-        if isinstance(new, str) and isinstance(self.control, Input):
+        if isinstance(new, str) and isinstance(control, Input):
             new = clean(new, one_line=True)  # stored text is shown, never sent to the terminal
-        self.control.value = new
+        control.value = new
 
     def focus_input(self) -> None:
         self.control.focus()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -28,6 +28,11 @@ from textual.widget import Widget
 
 from deskterm.i18n import _
 from deskterm.tui.widgets.text import clean, fit
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from deskterm.tui.app import DeskApp
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ FIND_RESET_S = 1.0  # a pause this long starts a new name
 
 
 class RecordList(Widget, can_focus=True):
+    if TYPE_CHECKING:  # the desk app it runs in (textual.getters)
+        app = getters.app(DeskApp)
+
     DEFAULT_CSS = """
     RecordList {
         height: 1fr;
@@ -216,6 +224,7 @@ class RecordList(Widget, can_focus=True):
 
         run_db(
             self,
+            self.app,
             lambda s: source(s, start, limit),
             on_done=done,
             write=False,
@@ -335,10 +344,13 @@ class RecordList(Widget, can_focus=True):
     def _find(self, typed: str) -> int | None:
         from deskterm.rules.pinyin import pinyin_keys
 
+        column = self.find_column
+        if column is None:  # (on_key finds only in a list with a find column)
+            return None
         for i, row in enumerate(self._window):
-            if self.find_column >= len(row.cells):
+            if column >= len(row.cells):
                 continue
-            cell = row.cells[self.find_column]
+            cell = row.cells[column]
             text = clean(cell.plain if isinstance(cell, Text) else str(cell), one_line=True)
             if any(key.startswith(typed) for key in (text.casefold(), *pinyin_keys(text)) if key):
                 return self._window_start + i
@@ -412,8 +424,8 @@ class RecordList(Widget, can_focus=True):
         index = self._index_at(y)
         if index < 0:
             style = self.get_component_rich_style("record-list--empty")
-            text = _("↑ {n} more above").format(n=self.hidden_under_pins())
-            return self._strip(Text(fit(text, width)), base + style, width)
+            above = _("↑ {n} more above").format(n=self.hidden_under_pins())
+            return self._strip(Text(fit(above, width)), base + style, width)
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)

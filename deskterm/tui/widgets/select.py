@@ -36,6 +36,15 @@ class DeskSelect(Select):
         self._typed = ""
         self._typed_at = 0.0
 
+    @property
+    def chosen(self) -> str:
+        """The code chosen, typed: a desk drop-down's values are codes, and one built with
+        `allow_blank=False` always has one (Textual types `value` as any value or BLANK)."""
+        value = self.value
+        if not isinstance(value, str):
+            raise ValueError(f"{self.id}: no code chosen ({value!r})")
+        return value
+
     def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
         choices = list(options)
         self._choices = [(value, _keys(label, value)) for label, value in choices]

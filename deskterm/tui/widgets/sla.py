@@ -4,6 +4,7 @@ amber when near (rules.sla decides which)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
@@ -11,6 +12,11 @@ from textual.widgets import Static
 from deskterm.config import SlaPolicy
 from deskterm.i18n import _
 from deskterm.rules.sla import SlaState, deadline_state
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from deskterm.tui.app import DeskApp
 
 
 def format_span(delta: timedelta) -> str:
@@ -65,6 +71,9 @@ def row_style(
 
 class SlaCountdown(Static):
     """A countdown that redraws itself every 30 seconds from the app's clock."""
+
+    if TYPE_CHECKING:  # the desk app it runs in (textual.getters)
+        app = getters.app(DeskApp)
 
     def __init__(
         self, due: datetime | None = None, started: datetime | None = None, **kwargs
