@@ -341,13 +341,14 @@ def register(app: typer.Typer) -> None:
         from deskterm.db import is_sqlite
         from deskterm.errors import AuthFailed
         from deskterm.services.admin import maintenance
+        from deskterm.services.admin import restore as db_restore
 
         if not user:  # asked before anything else: the restore is signed in (issue 19.3)
             raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
         desk = open_desk(db, check_schema=False, create=True)  # a restore may make a new file
         if is_sqlite(desk.engine):
             target = maintenance.sqlite_path(desk.engine)
-            damage = maintenance.sqlite_damage(target)
+            damage = db_restore.sqlite_damage(target)
             if damage is not None:
                 typer.echo(
                     _(
@@ -372,7 +373,7 @@ def register(app: typer.Typer) -> None:
                 Desk(engine=engine, settings=desk.settings, clock=desk.clock), user, "db.manage"
             )
 
-        result = maintenance.restore(path, desk.engine, sign_in=sign_in, clock=desk.clock)
+        result = db_restore.restore(path, desk.engine, sign_in=sign_in, clock=desk.clock)
         typer.echo(
             _("Restored {rows} rows from {backup}; the restore is in the audit trail.").format(
                 rows=result.rows, backup=path
@@ -397,10 +398,10 @@ def register(app: typer.Typer) -> None:
     )
     def db_status(db: DbOption = None) -> None:
         from deskterm.cli.context import open_desk
-        from deskterm.services.admin import maintenance
+        from deskterm.services.admin import db_status
 
         desk = open_desk(db, check_schema=False)
-        st = maintenance.status(engine=desk.engine, clock=desk.clock, settings=desk.settings)
+        st = db_status.status(engine=desk.engine, clock=desk.clock, settings=desk.settings)
         _print_status(st, desk.settings.timezone)
         if st.backup_stale or st.last_verify_ok is False:  # docs/SITE.md: exit 1 on either
             raise typer.Exit(1)
@@ -436,7 +437,7 @@ def register(app: typer.Typer) -> None:
         from deskterm.services import audit
 
         desk = open_desk(db)
-        from deskterm.services.admin import maintenance
+        from deskterm.services.admin import db_status
 
         try:
             actor = act_as(desk, user, "audit.verify")
@@ -446,7 +447,7 @@ def register(app: typer.Typer) -> None:
             actor = act_as_without_writing(desk, user, "audit.verify")
         result = run_read(desk.engine, audit.verify)
         try:
-            maintenance.record_verify(
+            db_status.record_verify(
                 engine=desk.engine, clock=desk.clock, result=result, actor=actor
             )
             unrecorded = None

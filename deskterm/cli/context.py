@@ -101,11 +101,11 @@ def require_deskterm_file(db: str | None, *, current: bool) -> None:
         return
     revision = sqlite_revision(path)
     if revision is None:  # a damaged file is not "another program's": restore is the way out
-        from deskterm.services.admin import maintenance
+        from deskterm.services.admin import restore as db_restore
 
-        reason = maintenance.sqlite_damage(path)
+        reason = db_restore.sqlite_damage(path)
         if reason:
-            raise maintenance.damaged(path, reason)
+            raise db_restore.damaged(path, reason)
     if revision is None or current:
         check_revision(revision)
 

@@ -28,8 +28,10 @@ WRITES = re.compile(
 # file -> the writer calls it may hold, and why they are private
 KNOWN = {
     "paths.py": "the helpers themselves (0600 files, 0700 folders)",
-    "services/admin/maintenance.py": "backups and upgrade copies: made 0600 (open_private) before sqlite3 copies into them; "
-    "restore sets the target and its companions 0600 (test_backup_is_private)",
+    "services/admin/maintenance.py": "backups and upgrade copies: made 0600 (open_private) before sqlite3 copies into them "
+    "(test_backup_is_private)",
+    "services/admin/restore.py": "restore sets the target and its companions 0600 (make_private); it opens the "
+    "database and the backup with sqlite3 to lock and read them",
     "schema.py": "reads the revision through a read-only sqlite3 connection (mode=ro), writes nothing",
     "cli/outfile.py": "report and export --out: mkstemp (0600) then os.replace, the file keeps 0600 "
     "(test_report_and_export_files_are_private); os.open without O_CREAT only of an "

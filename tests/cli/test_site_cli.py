@@ -62,7 +62,7 @@ def test_status_exits_1_when_the_last_verify_found_the_chain_broken(cli, desk_db
     from deskterm.clock import SystemClock
     from deskterm.db import make_engine
     from deskterm.services import audit
-    from deskterm.services.admin import maintenance
+    from deskterm.services.admin import db_status
 
     folder = tmp_path / "backups"
     folder.mkdir()
@@ -71,7 +71,7 @@ def test_status_exits_1_when_the_last_verify_found_the_chain_broken(cli, desk_db
         == 0
     )
     engine = make_engine(desk_db)
-    maintenance.record_verify(
+    db_status.record_verify(
         engine=engine,
         clock=SystemClock(),
         result=audit.VerifyResult(

@@ -277,8 +277,8 @@ NO_SIGN_IN = {
 SERVICES: dict[str, str | tuple[str, ...]] = {
     "admin.maintenance.make_backup": "db.manage",
     "admin.repair_categories.save_category": "repairs.categories",
-    "admin.maintenance.record_verify": "audit.verify",
-    "admin.maintenance.restore": "db.manage",
+    "admin.db_status.record_verify": "audit.verify",
+    "admin.restore.restore": "db.manage",
     "shift.duty.start_shift": "shift.checkin",
     "shift.duty.close_abandoned": "shift.close_other",
     "shift.handover.sign": "handover.sign",

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from deskterm import schema
 from deskterm.db import make_engine
 from deskterm.services.admin import maintenance, users
+from deskterm.services.admin import restore as db_restore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +77,7 @@ def test_backup_while_four_desks_write(sqlite_engine, clock, settings, tmp_path)
             )
         )
 
-    maintenance.restore(tmp_path / "live.db", target, sign_in=sign_in, clock=clock)
+    db_restore.restore(tmp_path / "live.db", target, sign_in=sign_in, clock=clock)
     restored = make_engine(str(tmp_path / "restored.db"))
     schema.ensure_current(restored)
     assert users.sign_in(

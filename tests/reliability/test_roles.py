@@ -48,7 +48,8 @@ from deskterm.models.visitor import (
 )
 from deskterm.services import audit, callback_schedule, permissions, repairs
 from deskterm.services.actor import Actor
-from deskterm.services.admin import importer, maintenance, repair_categories, users
+from deskterm.services.admin import db_status, importer, maintenance, repair_categories, users
+from deskterm.services.admin import restore as db_restore
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import categories as complaint_categories
@@ -461,17 +462,17 @@ def _cases():
             ),
         )
 
-    @case("admin.maintenance.record_verify")
+    @case("admin.db_status.record_verify")
     def _(w, role):
         a = role_user(w, role, shift=False)
         return a, (
             "engine",
-            lambda engine: maintenance.record_verify(
+            lambda engine: db_status.record_verify(
                 engine=engine, clock=w.clock, result=audit.VerifyResult(True, 0, 0), actor=a
             ),
         )
 
-    @case("admin.maintenance.restore")
+    @case("admin.restore.restore")
     def _(w, role):
         a = role_user(w, role, shift=False)
         folder = Path(tempfile.mkdtemp(prefix="deskterm-roles-"))
@@ -481,7 +482,7 @@ def _cases():
         target = _empty_database(w.engine, folder)  # another database: the world's stays
         return a, (
             "engine",
-            lambda _engine: maintenance.restore(
+            lambda _engine: db_restore.restore(
                 made.path, target, sign_in=lambda _e: a, clock=w.clock
             ),
         )

@@ -21,7 +21,8 @@ from deskterm.db import is_sqlite, make_engine, run_read, run_write
 from deskterm.errors import DeskError, PermissionDenied
 from deskterm.services import audit, numbering
 from deskterm.services.actor import Actor
-from deskterm.services.admin import maintenance, users
+from deskterm.services.admin import db_status, maintenance, users
+from deskterm.services.admin import restore as db_restore
 from tests.factories import PASSWORD, make_staff
 
 _DBS = itertools.count(1)
@@ -107,7 +108,7 @@ def test_backup_restore_round_trip(engine, clock, settings, tmp_path, empty_targ
 
     target = empty_target(engine, tmp_path)
     engine.dispose()
-    result = maintenance.restore(made.path, target, sign_in=signer(clock, settings), clock=clock)
+    result = db_restore.restore(made.path, target, sign_in=signer(clock, settings), clock=clock)
 
     restored = events(target, "db.restore")
     assert len(restored) == 1
@@ -142,7 +143,7 @@ def test_restore_is_refused_while_another_connection_is_open(
     try:
         before = events(engine, "db.restore") if is_sqlite(target) else None
         with pytest.raises(DeskError, match="have the database open"):
-            maintenance.restore(made.path, target, sign_in=signer(clock, settings), clock=clock)
+            db_restore.restore(made.path, target, sign_in=signer(clock, settings), clock=clock)
     finally:
         desk.close()
     if is_sqlite(target):
@@ -163,7 +164,7 @@ def test_restore_needs_the_role_of_the_roles_table(
     target = empty_target(engine, tmp_path)
     before = maintenance.row_counts(target)
     with pytest.raises(PermissionDenied):
-        maintenance.restore(made.path, target, sign_in=signer(clock, settings, code), clock=clock)
+        db_restore.restore(made.path, target, sign_in=signer(clock, settings, code), clock=clock)
     after = maintenance.row_counts(target)
     if is_sqlite(target):  # only the sign-in's own writes, nothing restored
         assert {k: v for k, v in after.items() if k not in SIGN_IN_WRITES} == {
@@ -184,7 +185,7 @@ def test_postgresql_restore_wants_an_empty_database(engine, clock, settings, tmp
     )
     engine.dispose()
     with pytest.raises(DeskError, match="empty database"):
-        maintenance.restore(made.path, engine, sign_in=signer(clock, settings), clock=clock)
+        db_restore.restore(made.path, engine, sign_in=signer(clock, settings), clock=clock)
 
 
 def test_a_file_that_is_no_backup_is_refused(sqlite_engine, clock, settings, tmp_path):
@@ -192,7 +193,7 @@ def test_a_file_that_is_no_backup_is_refused(sqlite_engine, clock, settings, tmp
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(DeskError):
-        maintenance.restore(junk, sqlite_engine, sign_in=signer(clock, settings), clock=clock)
+        db_restore.restore(junk, sqlite_engine, sign_in=signer(clock, settings), clock=clock)
     assert run_read(sqlite_engine, audit.verify).ok
 
 
@@ -218,20 +219,20 @@ def test_rotation_keeps_recent_backups_the_newest_and_other_files(tmp_path, cloc
 
 def test_status_says_when_the_last_backup_is_too_old(engine, clock, settings, tmp_path):
     staff = make_staff(engine, clock, settings)
-    st = maintenance.status(engine=engine, clock=clock, settings=settings)
+    st = db_status.status(engine=engine, clock=clock, settings=settings)
     assert st.backup_stale and st.last_backup_at is None and st.last_verify_at is None
     maintenance.make_backup(
         engine=engine, target=tmp_path, actor=staff.admin, clock=clock, settings=settings
     )
-    maintenance.record_verify(
+    db_status.record_verify(
         engine=engine, clock=clock, result=run_read(engine, audit.verify), actor=staff.supervisor
     )
-    st = maintenance.status(engine=engine, clock=clock, settings=settings)
+    st = db_status.status(engine=engine, clock=clock, settings=settings)
     assert not st.backup_stale and st.last_verify_ok is True
     assert st.engine == engine.dialect.name and st.revision == st.head_revision
     assert st.audit_seq > 0
     later = FixedClock(clock.now() + timedelta(hours=settings.backup_max_age_hours + 1))
-    assert maintenance.status(engine=engine, clock=later, settings=settings).backup_stale
+    assert db_status.status(engine=engine, clock=later, settings=settings).backup_stale
 
 
 def _not_a_database(path: Path) -> None:
@@ -266,15 +267,15 @@ def test_restore_replaces_a_damaged_sqlite_file_and_keeps_it_aside(
     sqlite_engine.dispose()
     damage(target)
     broken = target.read_bytes()
-    assert maintenance.sqlite_damage(target) is not None
+    assert db_restore.sqlite_damage(target) is not None
 
-    result = maintenance.restore(
+    result = db_restore.restore(
         made.path, sqlite_engine, sign_in=signer(clock, settings), clock=clock
     )
 
-    assert result.set_aside == maintenance.damaged_name(target, clock.now())
+    assert result.set_aside == db_restore.damaged_name(target, clock.now())
     assert result.set_aside.read_bytes() == broken
-    assert maintenance.sqlite_damage(target) is None
+    assert db_restore.sqlite_damage(target) is None
     assert events(sqlite_engine, "db.restore")[-1]["backup"] == made.path.name
     assert run_read(sqlite_engine, audit.verify).ok
     sqlite_engine.dispose()
@@ -289,9 +290,9 @@ def test_a_readable_target_is_not_set_aside(sqlite_engine, clock, settings, tmp_
         clock=clock,
         settings=settings,
     )
-    assert maintenance.sqlite_damage(maintenance.sqlite_path(sqlite_engine)) is None
+    assert db_restore.sqlite_damage(maintenance.sqlite_path(sqlite_engine)) is None
     sqlite_engine.dispose()
-    result = maintenance.restore(
+    result = db_restore.restore(
         made.path, sqlite_engine, sign_in=signer(clock, settings), clock=clock
     )
     assert result.set_aside is None

@@ -1,5 +1,5 @@
-"""Database care for admins: backup (online, verified, audited, rotated), restore (guarded,
-audited in the restored database, numbering carried forward), the health check and the status.
+"""Database care for admins: backup (online, verified, audited, rotated) and the health check.
+Restoring is in restore.py, the status an admin reads in db_status.py.
 
 SQLite: the backup is an online copy through SQLite's backup API; the restore takes the
 database's exclusive lock first and refuses while any other connection (a desk, a report)
@@ -16,34 +16,23 @@ import os
 import re
 import sqlite3
 import subprocess
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 
-from deskterm import audit_witness
 from deskterm.clock import Clock
 from deskterm.config import Settings
 from deskterm.db import (
-    BUSY,
-    failure_kind,
     is_sqlite,
-    lock_row,
     make_engine,
     read_session,
-    run_read,
     run_write,
 )
 from deskterm.errors import DeskError
 from deskterm.i18n import _
-from deskterm.models.audit import AuditEvent, AuditHead, Counter
-from deskterm.models.shift import Shift
-from deskterm.models.user import User
 from deskterm.paths import open_private
 from deskterm.progress import Progress
 from deskterm.services import audit, permissions
@@ -117,7 +106,7 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _private(path: Path) -> None:
+def make_private(path: Path) -> None:
     """A backup holds every resident's phone: readable by its owner only (issue 19.5)."""
     os.chmod(path, 0o600)
 
@@ -244,7 +233,7 @@ def backup(engine: Engine, target: Path, progress: Progress | None = None) -> Ch
     finally:
         dst.close()
         src.close()
-    _private(target)
+    make_private(target)
     copy = make_engine(str(target))
     try:
         report = check(copy)
@@ -266,7 +255,7 @@ def _new_file(target: Path) -> Path:
     return target
 
 
-def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
+def libpq_args(engine: Engine) -> tuple[str, dict[str, str]]:
     """A libpq connection URI for pg_dump/pg_restore, the password in the environment only."""
     url = engine.url
     env = dict(os.environ)
@@ -276,7 +265,7 @@ def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
     return dsn, env
 
 
-def _run_tool(
+def run_tool(
     args: list[str], env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     try:
@@ -301,11 +290,11 @@ def pg_backup(engine: Engine, target: Path) -> int:
     """`pg_dump --format=custom` of the whole database, checked by `pg_restore --list`;
     returns the number of entries in the archive."""
     target = _new_file(target)
-    dsn, env = _libpq(engine)
+    dsn, env = libpq_args(engine)
     try:
-        _run_tool(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), dsn], env)
-        _private(target)
-        listing = _run_tool(["pg_restore", "--list", str(target)])
+        run_tool(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), dsn], env)
+        make_private(target)
+        listing = run_tool(["pg_restore", "--list", str(target)])
     except DeskError:
         target.unlink(missing_ok=True)
         raise
@@ -398,495 +387,3 @@ def rotate(folder: Path, *, keep_days: int, now: datetime) -> list[Path]:
     for path in removed:
         path.unlink()
     return removed
-
-
-# -- restore -----------------------------------------------------------------------------------
-
-
-@dataclass
-class RestoreResult:
-    rows: int
-    numbers_carried: int
-    backup_sha256: str
-    actor: Actor
-    set_aside: Path | None = None  # the damaged file moved out of the way, if there was one
-
-
-class DatabaseInUse(DeskError):
-    """Another connection has the SQLite file open (restore is refused)."""
-
-
-class DamagedDatabase(DeskError):
-    """The SQLite file is not a readable database: `db restore` is the way out (issue 18 C)."""
-
-
-def damaged(path: Path, reason: str) -> DamagedDatabase:
-    return DamagedDatabase(
-        _(
-            "{path} is not a readable database ({reason}): restore a backup with "
-            "`deskterm db restore BACKUP`, which keeps the damaged file aside."
-        ).format(path=path, reason=reason)
-    )
-
-
-def _refuse_open() -> DeskError:
-    return DatabaseInUse(
-        _(
-            "Other desks or programs have the database open: sign out and close every desk "
-            "(and stop deskterm serve) first; nothing was restored."
-        )
-    )
-
-
-def lock_sqlite(path: Path) -> sqlite3.Connection:
-    """A connection holding the database's exclusive lock until it is closed; refused while any
-    other connection (even an idle desk) has the file open."""
-    conn = sqlite3.connect(str(path), timeout=0.2, isolation_level=None)
-    try:
-        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-        conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
-        conn.execute("COMMIT")  # in EXCLUSIVE locking mode the lock stays until close
-    except sqlite3.DatabaseError as exc:  # OperationalError included
-        conn.close()
-        if failure_kind(exc) == BUSY:
-            raise _refuse_open() from None
-        if not isinstance(exc, sqlite3.OperationalError):  # not a database, malformed
-            raise damaged(path, str(exc)) from None
-        raise
-    return conn
-
-
-def sqlite_damage(path: Path) -> str | None:
-    """Why the SQLite file at `path` is not a readable database ("file is not a database",
-    "database disk image is malformed", a failed quick check), or None when it is readable,
-    absent or empty. A file another desk holds locked counts as readable: the lock check
-    refuses it. Restore is exactly the command for a damaged file (issue 18 C)."""
-    path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    try:
-        conn = sqlite3.connect(str(path), timeout=0.2, isolation_level=None)
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError as exc:
-        if failure_kind(exc) == BUSY:
-            return None
-        return str(exc)
-    except sqlite3.DatabaseError as exc:  # not a database, malformed
-        return str(exc)
-    return None if rows == ["ok"] else "; ".join(rows[:3])
-
-
-def damaged_name(path: Path, now: datetime) -> Path:
-    """Where a damaged database is set aside: `<name>.damaged-<time>` beside it."""
-    return Path(path).with_name(f"{Path(path).name}.damaged-{now:%Y%m%d-%H%M%S}")
-
-
-def _set_aside(path: Path, now: datetime) -> Path:
-    """Move the damaged file and its -wal/-shm/-journal away (an old WAL left beside the new
-    file would be replayed into it)."""
-    aside = damaged_name(path, now)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        here = Path(str(path) + suffix)
-        if here.exists():
-            os.replace(here, Path(str(aside) + suffix))
-    return aside
-
-
-def sqlite_in_use(path: Path) -> bool:
-    """True when another connection has the SQLite file open (the lock probe of restore)."""
-    if not Path(path).exists():
-        return False
-    try:
-        lock_sqlite(path).close()
-    except DatabaseInUse:
-        return True
-    return False
-
-
-def pg_other_connections(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return int(
-            conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
-                )
-            ).scalar_one()
-        )
-
-
-def _has_users(engine: Engine) -> bool:
-    if "user" not in inspect(engine).get_table_names():
-        return False
-    return run_read(engine, lambda s: s.exec(select(User.id).limit(1)).first() is not None)
-
-
-def _counters(engine: Engine) -> list[tuple[str, str, int]]:
-    if engine is None or "counter" not in inspect(engine).get_table_names():
-        return []
-    return run_read(engine, lambda s: [(c.prefix, c.day, c.last) for c in s.exec(select(Counter))])
-
-
-def _carry_numbers(session: Session, counters: list[tuple[str, str, int]]) -> int:
-    """Raise the restored counters to the highest number ever issued: no number reused."""
-    raised = 0
-    for prefix, day, last in counters:
-        row = lock_row(session, Counter, (prefix, day))
-        if row is None:
-            session.add(Counter(prefix=prefix, day=day, last=last))
-            raised += 1
-        elif row.last < last:
-            row.last = last
-            session.add(row)
-            raised += 1
-    return raised
-
-
-def _record_restore(
-    *,
-    engine: Engine,
-    actor: Actor,
-    clock: Clock,
-    backup_file: Path,
-    sha256: str,
-    counters: list[tuple[str, str, int]],
-) -> tuple[int, Actor]:
-    def work(session: Session) -> tuple[int, Actor]:
-        carried = _carry_numbers(session, counters)
-        user = session.exec(select(User).where(User.code == actor.code)).first()
-        who = (
-            Actor.from_user(user)
-            if user is not None
-            else Actor(None, actor.code, actor.name, actor.role, None)
-        )
-        audit.record(
-            session=session,
-            actor=who,
-            clock=clock,
-            action=RESTORE_ACTION,
-            entity="database",
-            detail={
-                "backup": Path(backup_file).name,
-                "backup_path": str(Path(backup_file).resolve()),
-                "backup_taken_at": backup_taken_at(Path(backup_file)).isoformat(),
-                "sha256": sha256,
-                "by": actor.code,
-                "numbers_carried": carried,
-            },
-        )
-        return carried, who
-
-    return run_write(engine, work)
-
-
-def restore(
-    backup_file: Path, target_engine: Engine, *, sign_in: Callable[[Engine], Actor], clock: Clock
-) -> RestoreResult:
-    """Replace the target database with a verified backup (the caller has asked to confirm).
-
-    `sign_in(engine)` signs the admin in (raising when refused): against the database being
-    replaced when it has staff, else against the backup's own staff."""
-    backup_file = Path(backup_file)
-    if not backup_file.exists():
-        raise DeskError(_("There is no backup file at {path}.").format(path=backup_file))
-    if is_sqlite(target_engine):
-        result = _restore_sqlite(backup_file, target_engine, sign_in=sign_in, clock=clock)
-    else:
-        result = _restore_pg(backup_file, target_engine, sign_in=sign_in, clock=clock)
-    # a rollback on purpose, audited in the restored database: this machine's witness of the
-    # chain there starts afresh (deskterm.audit_witness)
-    audit_witness.forget(target_engine.url)
-    return result
-
-
-def _restore_sqlite(
-    backup_file: Path,
-    target_engine: Engine,
-    *,
-    sign_in: Callable[[Engine], Actor],
-    clock: Clock,
-) -> RestoreResult:
-    target = sqlite_path(target_engine)
-    source = make_engine(str(backup_file))
-    try:
-        report = check(source)
-    except Exception:
-        raise DeskError(
-            _("{path} is not a deskterm SQLite backup; nothing was restored.").format(
-                path=backup_file
-            )
-        ) from None
-    finally:
-        source.dispose()
-    if not report.ok:
-        raise DeskError(
-            _("The backup at {path} failed its check; nothing was restored.").format(
-                path=backup_file
-            )
-        )
-    sha256 = file_digest(backup_file)
-    target_engine.dispose()
-    damage = sqlite_damage(target)
-    if damage is None and sqlite_in_use(target):
-        raise _refuse_open()
-    actor = None
-    counters: list[tuple[str, str, int]] = []
-    # A damaged target can neither sign anyone in nor tell its numbers: the backup's staff sign
-    # in, and the damaged file is set aside (kept for a specialist), not overwritten.
-    if damage is None and target.exists() and _has_users(target_engine):
-        actor = sign_in(target_engine)
-        permissions.require(actor, "db.manage")
-        counters = _counters(target_engine)
-    target_engine.dispose()
-    # Prepare the copy beside the target: the numbers carried and the restore recorded in it,
-    # so the database the desks open next already says where it came from.
-    fd, name = tempfile.mkstemp(prefix=".deskterm-restore-", suffix=".db", dir=target.parent)
-    os.close(fd)
-    staged = Path(name)
-    try:
-        src = sqlite3.connect(str(backup_file))
-        dst = sqlite3.connect(str(staged))
-        try:
-            src.backup(dst, pages=-1)
-        finally:
-            dst.close()
-            src.close()
-        copy = make_engine(str(staged))
-        try:
-            if actor is None:
-                actor = sign_in(copy)
-                permissions.require(actor, "db.manage")
-            carried, who = _record_restore(
-                engine=copy,
-                actor=actor,
-                clock=clock,
-                backup_file=backup_file,
-                sha256=sha256,
-                counters=counters,
-            )
-            rows = sum(row_counts(copy).values())
-        finally:
-            copy.dispose()
-        aside = _set_aside(target, clock.now()) if damage is not None else None
-        lock = lock_sqlite(target)  # refused if a desk opened it meanwhile
-        try:
-            staged_conn = sqlite3.connect(str(staged))
-            try:
-                staged_conn.backup(lock, pages=-1)
-            finally:
-                staged_conn.close()
-        finally:
-            lock.close()
-        _private(target)
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(staged) + suffix).unlink(missing_ok=True)
-    return RestoreResult(
-        rows=rows, numbers_carried=carried, backup_sha256=sha256, actor=who, set_aside=aside
-    )
-
-
-def _restore_pg(
-    backup_file: Path,
-    target_engine: Engine,
-    *,
-    sign_in: Callable[[Engine], Actor],
-    clock: Clock,
-) -> RestoreResult:
-    _run_tool(["pg_restore", "--list", str(backup_file)])  # a custom-format archive at all?
-    sha256 = file_digest(backup_file)
-    target_engine.dispose()
-    if inspect(target_engine).get_table_names():
-        raise DeskError(
-            _(
-                "On PostgreSQL a backup is restored into an empty database: create one "
-                "(createdb NAME) and give it with --db; nothing was restored."
-            )
-        )
-    if pg_other_connections(target_engine):
-        target_engine.dispose()
-        raise _refuse_open()
-    target_engine.dispose()
-    dsn, env = _libpq(target_engine)
-    _run_tool(
-        [
-            "pg_restore",
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
-            "--single-transaction",
-            "--dbname",
-            dsn,
-            str(backup_file),
-        ],
-        env,
-    )
-    try:
-        actor = sign_in(target_engine)
-        permissions.require(actor, "db.manage")
-    except BaseException:
-        _empty_pg(target_engine)  # refused: the database goes back to empty
-        raise
-    carried, who = _record_restore(
-        engine=target_engine,
-        actor=actor,
-        clock=clock,
-        backup_file=backup_file,
-        sha256=sha256,
-        counters=[],
-    )
-    return RestoreResult(
-        rows=sum(row_counts(target_engine).values()),
-        numbers_carried=carried,
-        backup_sha256=sha256,
-        actor=who,
-    )
-
-
-def _empty_pg(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-# -- status ------------------------------------------------------------------------------------
-
-
-@dataclass
-class OnDuty:
-    post: str
-    code: str
-    name: str
-    since: datetime
-
-
-@dataclass
-class Status:
-    engine: str
-    revision: str | None
-    head_revision: str
-    connections: int | None  # PostgreSQL: other sessions on the database
-    in_use: bool | None  # SQLite: another program has the file open
-    on_duty: list[OnDuty]
-    last_backup_at: datetime | None
-    last_backup_file: str | None
-    restored_at: datetime | None  # set when the newest backup is the one restored (issue 18 H)
-    backup_age: timedelta | None
-    max_backup_age: timedelta
-    audit_seq: int
-    audit_hash: str
-    last_verify_at: datetime | None
-    last_verify_ok: bool | None
-    last_verify_detail: str
-
-    @property
-    def backup_stale(self) -> bool:
-        return self.backup_age is None or self.backup_age > self.max_backup_age
-
-
-def _last_event(session: Session, action: str) -> AuditEvent | None:
-    return session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.action == action)
-        .order_by(col(AuditEvent.seq).desc())
-        .limit(1)
-    ).first()
-
-
-def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
-    from deskterm import schema
-
-    now = clock.now()
-    if is_sqlite(engine):
-        engine.dispose()  # our own pooled connection is not "another program"
-        damage = sqlite_damage(sqlite_path(engine))
-        if damage is not None:  # the one command to run when something is wrong says what
-            raise damaged(sqlite_path(engine), damage)
-        in_use = sqlite_in_use(sqlite_path(engine))
-        connections = None
-    else:
-        in_use = None
-        connections = pg_other_connections(engine)
-
-    def read(
-        session: Session,
-    ) -> tuple[
-        list[OnDuty], AuditHead | None, AuditEvent | None, AuditEvent | None, AuditEvent | None
-    ]:
-        duty = [
-            OnDuty(shift.post, user.code, user.name, shift.started_at)
-            for shift, user in session.exec(
-                select(Shift, User)
-                .where(Shift.operator_id == User.id)
-                .where(col(Shift.ended_at).is_(None))
-                .order_by(col(Shift.post))
-            )
-        ]
-        head = session.get(AuditHead, 1)
-        return (
-            duty,
-            head,
-            _last_event(session, BACKUP_ACTION),
-            _last_event(session, RESTORE_ACTION),
-            _last_event(session, VERIFY_ACTION),
-        )
-
-    duty, head, backed, restored, verified = run_read(engine, read)
-    backup_at = backed.at if backed else None
-    backup_file = (backed.detail or {}).get("file") if backed else None
-    restored_at = None
-    if restored is not None and (backed is None or restored.seq > backed.seq):
-        # the database now holds what that backup held: the backup counts as the last one
-        detail = restored.detail or {}
-        taken = detail.get("backup_taken_at")
-        backup_at = datetime.fromisoformat(taken) if taken else restored.at
-        backup_file = detail.get("backup_path") or detail.get("backup")
-        restored_at = restored.at
-    return Status(
-        engine=engine.dialect.name,
-        revision=schema.current_revision(engine),
-        head_revision=schema.head_revision(),
-        connections=connections,
-        in_use=in_use,
-        on_duty=duty,
-        last_backup_at=backup_at,
-        last_backup_file=backup_file,
-        restored_at=restored_at,
-        backup_age=now - backup_at if backup_at else None,
-        max_backup_age=timedelta(hours=settings.backup_max_age_hours),
-        audit_seq=head.seq if head else 0,
-        audit_hash=head.hash if head else "",
-        last_verify_at=verified.at if verified else None,
-        last_verify_ok=(verified.detail or {}).get("ok") if verified else None,
-        last_verify_detail=(verified.detail or {}).get("problem") or "" if verified else "",
-    )
-
-
-def record_verify(
-    *, engine: Engine, clock: Clock, result: audit.VerifyResult, actor: Actor | None = None
-) -> None:
-    """Keep the outcome of `audit verify` in the trail itself, for `db status` (signed in:
-    as the actor, who must hold audit.verify; else as the system)."""
-    if actor is not None:
-        permissions.require(actor, "audit.verify")
-    run_write(
-        engine,
-        lambda s: audit.record(
-            session=s,
-            actor=actor,
-            clock=clock,
-            action=VERIFY_ACTION,
-            entity="database",
-            detail={
-                "ok": bool(result.ok),
-                "events": result.events_checked,
-                "problem": result.problem or "",
-                "seq": result.seq,
-            },
-        ),
-    )
