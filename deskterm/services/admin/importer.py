@@ -27,6 +27,7 @@ from deskterm.services.admin.import_reference import (
     import_directory,
     import_fees,
 )
+from deskterm.services.estate import import_people
 from deskterm.services.estate import importing as import_estate
 from deskterm.services.permissions import require
 from deskterm.services.sheets import KINDS, ImportResult, RowProblem, Sheet, read_sheet
@@ -93,7 +94,7 @@ def import_file(
             skip_bad=skip_bad,
         )
     else:
-        run = import_estate.import_residents if kind == "residents" else import_estate.import_units
+        run = import_people.import_residents if kind == "residents" else import_estate.import_units
         with _without_cycle_collection():
             run(
                 session=session,
