@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
 
@@ -100,19 +101,19 @@ class ComplaintBase(SQLModel):
     department: Line = Field(default="", max_length=64)  # the department (or staff) concerned
 
 
-class ComplaintCreate(ComplaintBase):
+class ComplaintCreate(FormModel, ComplaintBase):
     repair_id: int | None = None  # when a repair callback turned into this complaint
 
 
-class ComplaintUpdate(SQLModel):
+class ComplaintUpdate(FormModel):
     """Intake details corrected or judged later; None leaves a field as it is."""
 
-    category: Code | None = None
+    category: Code | None = Field(default=None, max_length=32)
     severity: Severity | None = None
     valid: bool | None = None
-    department: Line | None = None
-    content: Block | None = None
-    contact: Phone | None = None
+    department: Line | None = Field(default=None, max_length=64)
+    content: Block | None = Field(default=None, max_length=4000)
+    contact: Phone | None = Field(default=None, max_length=64)
 
 
 class Complaint(ComplaintBase, table=True):
@@ -259,7 +260,7 @@ class CommunicationBase(SQLModel):
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
 
 
-class CommunicationCreate(CommunicationBase):
+class CommunicationCreate(FormModel, CommunicationBase):
     pass
 
 

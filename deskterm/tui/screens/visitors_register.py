@@ -13,6 +13,7 @@ from textual.widgets import Digits, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
+from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, HostCallResult, VisitorSlip, VisitorSlipCreate
 from deskterm.rules.numbering import local_day
 from deskterm.services.visitors import slips as visitors
@@ -249,14 +250,17 @@ class RegisterFlow:
             ),
             None,
             refuse=lambda supervisor, entry_id: self._turn_away(
-                VisitorSlipCreate.model_construct(
-                    visitor_name=expected.visitor_name,
-                    headcount=expected.headcount,
-                    host_resident_id=expected.host_resident_id,
-                    host_company_id=expected.host_company_id,
-                    host_unit_id=expected.host_unit_id,
-                    host_text=expected.host_text,
-                    host_call_method=None,
+                validated(  # the announcement, validated when it was written down
+                    VisitorSlipCreate,
+                    {
+                        "visitor_name": expected.visitor_name,
+                        "headcount": expected.headcount,
+                        "doc_type": DocType.sighted,
+                        "host_resident_id": expected.host_resident_id,
+                        "host_company_id": expected.host_company_id,
+                        "host_unit_id": expected.host_unit_id,
+                        "host_text": expected.host_text,
+                    },
                 ),
                 visitors.TurnAwayCause.deny_list,
                 supervisor,
