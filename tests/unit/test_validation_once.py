@@ -21,7 +21,9 @@ from typing import Any
 
 import pytest
 from annotated_types import MaxLen, MinLen
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlmodel import SQLModel
 
 import deskterm
