@@ -6,8 +6,9 @@ only here, and a refusal is one translated sentence naming the field.
 - Each field's rule lives on its model: the length, whether it may be empty (pydantic
   `Field`), and the field validators (a phone, a plate, a document number). `FormModel`, the
   base of every `…Create` / `…Update` model, adds what every text field shares: free text is
-  trimmed (`Line` also has its runs of spaces made one), and a control character a terminal or
-  a printer would obey is refused (the same sentence as the flush guard's).
+  trimmed (`Line` and `Phone` also have their runs of spaces made one), and a control
+  character a terminal or a printer would obey is refused (the same sentence as the flush
+  guard's).
 - `validated()` turns pydantic's `ValidationError` into `InvalidInput` whose `field` is the
   model's attribute (the dialogs mark the `FormField` of that name) and whose sentence is
   "{field label}: {problem}." in the desk's language.
@@ -72,9 +73,9 @@ class FormModel(SQLModel):
             )
         if info.field_name in cls.NFKC_FIELDS:
             value = unicodedata.normalize("NFKC", value)
-        if kind == LINE:
+        if kind in (LINE, PHONE):  # one line: runs of spaces made one
             return " ".join(value.split())
-        if kind in (BLOCK, PHONE):
+        if kind == BLOCK:
             return value.strip()
         return value
 
