@@ -55,9 +55,19 @@ class RegisterFlow:
         if call is None:  # back to the form, as typed
             self.action_new_slip(draft)
             return
-        slip_in = draft.slip_in.model_copy(
-            update={"host_call_method": call.method.value, "host_call_result": call.result.value}
-        )
+        try:
+            slip_in = validated(  # the form as validated, with what the host said
+                VisitorSlipCreate,
+                {
+                    **draft.slip_in.model_dump(exclude={"doc_masked"}),
+                    "host_call_method": call.method.value,
+                    "host_call_result": call.result.value,
+                },
+                today=visitors.desk_today(self.app.clock, self.app.settings),
+            )
+        except InvalidInput as exc:  # the desk's day turned meanwhile: back to the form
+            self.action_new_slip(draft, exc)
+            return
         answered = SlipDraft(slip_in, draft.host)
         if call.result == HostCallResult.refused:
             self._turn_away(slip_in, visitors.TurnAwayCause.host_refused)
