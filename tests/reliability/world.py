@@ -222,17 +222,14 @@ class World:
         )
 
     def log(self, actor: Actor | None = None, **values):
-        data = LogbookEntryCreate.model_construct(
+        data = construct(
+            LogbookEntryCreate,
             **{
-                "occurred_at": None,
+                "occurred_at": self.clock.now(),
                 "category": "other",
-                "location": "",
                 "what": "大堂灯不亮",
-                "action_taken": "",
-                "notified": "",
-                "corrects_id": None,
                 **values,
-            }
+            },
         )
         return self.write(
             lambda s: logbook.add_entry(
