@@ -102,6 +102,8 @@ class ComplaintBase(SQLModel):
 
 
 class ComplaintCreate(FormModel, ComplaintBase):
+    who_name: Line = Field(min_length=1, max_length=64)  # who is complaining
+    content: Block = Field(min_length=1, max_length=4000)  # what they said
     repair_id: int | None = None  # when a repair callback turned into this complaint
 
 
@@ -112,7 +114,7 @@ class ComplaintUpdate(FormModel):
     severity: Severity | None = None
     valid: bool | None = None
     department: Line | None = Field(default=None, max_length=64)
-    content: Block | None = Field(default=None, max_length=4000)
+    content: Block | None = Field(default=None, min_length=1, max_length=4000)
     contact: Phone | None = Field(default=None, max_length=64)
 
 
@@ -261,7 +263,8 @@ class CommunicationBase(SQLModel):
 
 
 class CommunicationCreate(FormModel, CommunicationBase):
-    pass
+    party_name: Line = Field(min_length=1, max_length=128)  # with whom
+    subject: Line = Field(min_length=1, max_length=256)  # what it was about
 
 
 class Communication(CommunicationBase, table=True):
