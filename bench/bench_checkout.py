@@ -83,6 +83,7 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
     from deskterm.clock import SystemClock
     from deskterm.config import Settings
     from deskterm.db import make_engine, read_session, run_read, run_write
+    from deskterm.models.forms import validated
     from deskterm.models.user import Role
     from deskterm.services.actor import Actor
     from deskterm.services.visitors import slips as visitors
@@ -153,22 +154,15 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
             host = session.exec(select(Resident.id).limit(1)).one()
         fresh = []
         for n in range(writes * 2):
-            slip_in = visitors.VisitorSlipCreate.model_construct(
-                visitor_name=f"bench{n}",
-                headcount=1,
-                doc_type="sighted",
-                doc_number=None,
-                phone=None,
-                host_resident_id=host,
-                host_company_id=None,
-                host_unit_id=None,
-                host_text="",
-                purpose="visit",
-                purpose_text="",
-                plate=None,
-                host_call_method="phone",
-                host_call_result="agreed",
-                expected_id=None,
+            slip_in = validated(
+                visitors.VisitorSlipCreate,
+                {
+                    "visitor_name": f"bench{n}",
+                    "doc_type": "sighted",
+                    "host_resident_id": host,
+                    "host_call_method": "phone",
+                    "host_call_result": "agreed",
+                },
             )
             fresh.append(
                 run_write(

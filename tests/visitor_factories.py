@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from deskterm.db import run_write
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
+from deskterm.models.forms import validated
 from deskterm.models.visitor import VisitorSlipCreate
 from deskterm.rules.pinyin import pinyin_keys
 
@@ -90,11 +91,5 @@ def walk_in(estate: Estate, **overrides) -> VisitorSlipCreate:
         host_call_result="agreed",
     )
     values.update(overrides)
-    return VisitorSlipCreate.model_construct(**{**_defaults(), **values})
-
-
-def _defaults() -> dict:
-    return {
-        name: None if field.is_required() else field.get_default(call_default_factory=True)
-        for name, field in VisitorSlipCreate.model_fields.items()
-    }
+    today = values.pop("today", None)  # the desk's day, for an ID's birth date (D-5)
+    return validated(VisitorSlipCreate, values, **({"today": today} if today else {}))

@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
 
@@ -100,19 +101,21 @@ class ComplaintBase(SQLModel):
     department: Line = Field(default="", max_length=64)  # the department (or staff) concerned
 
 
-class ComplaintCreate(ComplaintBase):
+class ComplaintCreate(FormModel, ComplaintBase):
+    who_name: Line = Field(min_length=1, max_length=64)  # who is complaining
+    content: Block = Field(min_length=1, max_length=4000)  # what they said
     repair_id: int | None = None  # when a repair callback turned into this complaint
 
 
-class ComplaintUpdate(SQLModel):
+class ComplaintUpdate(FormModel):
     """Intake details corrected or judged later; None leaves a field as it is."""
 
-    category: Code | None = None
+    category: Code | None = Field(default=None, max_length=32)
     severity: Severity | None = None
     valid: bool | None = None
-    department: Line | None = None
-    content: Block | None = None
-    contact: Phone | None = None
+    department: Line | None = Field(default=None, max_length=64)
+    content: Block | None = Field(default=None, min_length=1, max_length=4000)
+    contact: Phone | None = Field(default=None, max_length=64)
 
 
 class Complaint(ComplaintBase, table=True):
@@ -259,8 +262,9 @@ class CommunicationBase(SQLModel):
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
 
 
-class CommunicationCreate(CommunicationBase):
-    pass
+class CommunicationCreate(FormModel, CommunicationBase):
+    party_name: Line = Field(min_length=1, max_length=128)  # with whom
+    subject: Line = Field(min_length=1, max_length=256)  # what it was about
 
 
 class Communication(CommunicationBase, table=True):

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.rules.text import mask_personal
 
@@ -46,7 +47,7 @@ class ResidentBase(SQLModel):
     note: Block | None = Field(default=None, max_length=500)
 
 
-class ResidentCreate(ResidentBase):
+class ResidentCreate(FormModel, ResidentBase):
     pass
 
 

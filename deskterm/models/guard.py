@@ -11,9 +11,10 @@ Every ORM flush passes here, and each text column is held to its kind (models/te
   masked is listed in `session.info["masked_notices"]` for the desk to say in one line.
 
 A refusal is InvalidInput naming the field, and the transaction (rolled back by
-`db.run_write`) writes nothing. Services keep their own, better-worded checks; this is the
-backstop. A bulk insert that bypasses the ORM (residents.create_residents) calls
-`check_values` per row.
+`db.run_write`) writes nothing. A form's values were validated already, once, by their model
+(models/forms.py, issue 20: the same sentences); this is the database-level backstop for a
+row written from anywhere else. A bulk insert that bypasses the ORM
+(residents.create_residents) calls `check_values` per row.
 """
 
 from __future__ import annotations

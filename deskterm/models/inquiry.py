@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from pydantic import field_validator
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.i18n import _
+from deskterm.models.forms import FormModel, refuse
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
 
@@ -36,6 +40,20 @@ class InquiryOutcome(StrEnum):
     not_found = "not_found"
 
 
+# Whom an inquiry asks for, and whom a message is for (the rules of those fields).
+TARGET_KINDS = ("resident", "company", "staff", "directory", "event", "unit")
+FOR_KINDS = ("resident", "company", "staff", "other")
+
+
+def _one_of(kinds: tuple[str, ...], value: Any, blank: str | None) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = value.strip() or blank
+    if value is not None and value not in kinds:
+        raise refuse(_("Choose one from the list."))
+    return value
+
+
 class InquiryBase(SQLModel):
     channel: Channel = Field(sa_type=String(16), default=Channel.phone, max_length=16)
     topic: Line = Field(default="", max_length=256)
@@ -46,8 +64,11 @@ class InquiryBase(SQLModel):
     outcome: InquiryOutcome | None = Field(sa_type=String(16), default=None, max_length=16)
 
 
-class InquiryCreate(InquiryBase):
-    pass
+class InquiryCreate(FormModel, InquiryBase):
+    @field_validator("target_kind", mode="before")
+    @classmethod
+    def known_target(cls, value: Any) -> Any:
+        return _one_of(TARGET_KINDS, value, None)
 
 
 class Inquiry(InquiryBase, table=True):
@@ -83,8 +104,13 @@ class MessageBase(SQLModel):
     text: Block = Field(min_length=1, max_length=2000)
 
 
-class MessageCreate(MessageBase):
+class MessageCreate(FormModel, MessageBase):
     inquiry_id: int | None = None
+
+    @field_validator("for_kind", mode="before")
+    @classmethod
+    def known_recipient(cls, value: Any) -> Any:
+        return _one_of(FOR_KINDS, value, "other")
 
 
 class Message(MessageBase, table=True):
@@ -105,7 +131,8 @@ class PromisedReplyBase(SQLModel):
     due_at: datetime = instant(nullable=False, index=True)
 
 
-class PromisedReplyCreate(PromisedReplyBase):
+class PromisedReplyCreate(FormModel, PromisedReplyBase):
+    contact: Phone = Field(min_length=1, max_length=64)  # how to reach them with the answer
     inquiry_id: int | None = None
 
 

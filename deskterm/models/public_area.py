@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Block, Code, Line
 from deskterm.models.types import instant
 
@@ -33,7 +34,7 @@ class PublicAreaRequestBase(SQLModel):
     request: Block = Field(max_length=2000)  # what they want to do there
 
 
-class PublicAreaRequestCreate(PublicAreaRequestBase):
+class PublicAreaRequestCreate(FormModel, PublicAreaRequestBase):
     pass
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
 from deskterm.db import Hundredths
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant, json_field
 
@@ -139,25 +140,25 @@ class RepairOrderBase(SQLModel):
     appointment_at: datetime | None = instant()
 
 
-class RepairOrderCreate(RepairOrderBase):
+class RepairOrderCreate(FormModel, RepairOrderBase):
     repair_class: RepairClass | None = None  # None: as the category says
-    override_reason: Line | None = None
+    override_reason: Line | None = Field(default=None, max_length=500)
     warranty_of_id: int | None = None
     # D-35: a repeat in warranty links by default; not linking it needs this reason.
-    warranty_opt_out_reason: Line | None = None
+    warranty_opt_out_reason: Line | None = Field(default=None, max_length=500)
     # D-31: when the resident called (None: now); the clocks start here.
     reported_at: datetime | None = None
     # An appointment after the fix deadline is taken only when the resident chose it.
     resident_chose_later: bool = False
 
 
-class RepairOrderUpdate(SQLModel):
+class RepairOrderUpdate(FormModel):
     """What a desk may correct on an open order; None leaves a field as it is."""
 
-    location: Line | None = None
-    reporter_name: Line | None = None
-    reporter_contact: Phone | None = None
-    description: Block | None = None
+    location: Line | None = Field(default=None, max_length=128)
+    reporter_name: Line | None = Field(default=None, min_length=1, max_length=64)
+    reporter_contact: Phone | None = Field(default=None, max_length=64)
+    description: Block | None = Field(default=None, min_length=1, max_length=4000)
     appointment_at: datetime | None = None
 
 

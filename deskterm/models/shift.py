@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Block, Code, Line
 from deskterm.models.types import instant, json_field
 
@@ -96,7 +97,7 @@ class LogbookEntryBase(SQLModel):
     notified: Line = Field(default="", max_length=256)
 
 
-class LogbookEntryCreate(LogbookEntryBase):
+class LogbookEntryCreate(FormModel, LogbookEntryBase):
     corrects_id: int | None = None
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Code, Line
 from deskterm.models.types import instant
 
@@ -24,7 +25,7 @@ class UserBase(SQLModel):
     role: Role = Field(sa_type=String(16), default=Role.operator, max_length=16)
 
 
-class UserCreate(UserBase):
+class UserCreate(FormModel, UserBase):
     password: Code = Field(min_length=1, max_length=256)
 
 

@@ -7,14 +7,21 @@ purge of old slips leaves no personal data behind.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, ClassVar, Self
 
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
+from deskterm.i18n import N_, _
+from deskterm.models.forms import FormModel, refuse
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
+from deskterm.rules import identity
+from deskterm.rules.phone import normalise_phone
 
 
 class DocType(StrEnum):
@@ -70,20 +77,144 @@ class VisitorSlipBase(SQLModel):
     host_call_result: HostCallResult | None = Field(sa_type=String(16), default=None, max_length=16)
 
 
-class VisitorSlipCreate(VisitorSlipBase):
+# -- the rules of a slip's fields (issue 20: here, once; the services trust a validated model) --
+# rules.identity speaks English without translation; its sentences map to ours by their start.
+_ID_MESSAGES = (
+    (
+        "A resident ID number has 18",
+        N_("An 18-character ID number is needed here; {n} characters were given."),
+    ),
+    ("A resident ID number is 17", N_("An ID number is 17 digits followed by a digit or X.")),
+    (
+        "The birth date inside the resident ID number is in the future",
+        N_("The birth date inside the ID number is in the future: please check for a typo."),
+    ),
+    ("The birth date", N_("The birth date inside the ID number is not a real date.")),
+    (
+        "The resident ID number's check",
+        N_("The ID number's check character does not match: please check for a typo."),
+    ),
+    ("A passport number", N_("A passport number is 5 to 20 letters and digits.")),
+    ("A document that was only sighted", N_("A document that was only sighted has no number.")),
+    (
+        "A document number is required",
+        N_('Type the document number, or choose "document sighted".'),
+    ),
+    ("A document number is at most", N_("A document number is at most 32 printable characters.")),
+)
+
+
+def document_masked(doc_type: DocType, number: str | None, today: date) -> str | None:
+    """The document as stored (type and last four characters), or a refusal naming
+    `doc_number` (D-5). `today`: the desk's calendar day; a birth after it is refused."""
+    if doc_type == DocType.none:
+        if number and number.strip():
+            raise refuse(_("No document was shown, so there is no number to type."), "doc_number")
+        return None
+    try:
+        return identity.masked_document(doc_type.value, number, today=today)
+    except identity.InvalidIdNumber as exc:
+        text = str(exc)
+        for start, message in _ID_MESSAGES:
+            if text.startswith(start):
+                n = len("".join(unicodedata.normalize("NFKC", number or "").split()))
+                raise refuse(_(message).format(n=n), "doc_number") from None
+        raise refuse(
+            _("The document number is not valid: please check it."), "doc_number"
+        ) from None
+
+
+def phone_as_stored(value: Any) -> Any:
+    """A phone typed any way ("+86 138-1234-5678", full-width) as digits; blank is none."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    phone = normalise_phone(value)
+    if not 5 <= len(phone.lstrip("+")) <= 20:
+        raise refuse(_("A phone number has 5 to 20 digits."))
+    return phone
+
+
+def plate_as_stored(value: Any) -> Any:
+    """A vehicle plate without spaces or dots, in capitals ("粤b 12345" -> "粤B12345")."""
+    if not isinstance(value, str):
+        return value
+    text = "".join(unicodedata.normalize("NFKC", value).split()).upper().replace("·", "")
+    if not text:
+        return None
+    if not 2 <= len(text) <= 10 or not all(ch.isalnum() for ch in text):
+        raise refuse(_("A vehicle plate is 2 to 10 letters and digits, like 粤B12345."))
+    return text
+
+
+def purpose_code(value: Any) -> Any:
+    """One of the purposes (Purpose); blank is a visit."""
+    if value is None or not isinstance(value, str):
+        return value
+    try:
+        return Purpose(value.strip() or Purpose.visit).value
+    except ValueError:
+        raise refuse(_("Choose the purpose of the visit.")) from None
+
+
+def call_method_code(value: Any) -> Any:
+    """How the host was reached (HostCallMethod); blank is not yet."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return HostCallMethod(value.strip()).value
+    except ValueError:
+        raise refuse(_("Choose how the host was reached.")) from None
+
+
+def purpose_said(purpose: str | None, purpose_text: str | None) -> None:
+    """A visit for an "other" purpose says what it is for."""
+    if purpose == Purpose.other and not purpose_text:
+        raise refuse(_("Say what the visit is for."), "purpose_text")
+
+
+_VISITOR_NFKC = frozenset({"visitor_name", "host_text", "purpose_text", "note"})
+
+
+class VisitorSlipCreate(FormModel, VisitorSlipBase):
+    """A registration as the form filled it. Validating it (models.forms.validated, with the
+    desk's day as `today`) checks the document and fills `doc_masked`: only that is stored."""
+
+    NFKC_FIELDS: ClassVar[frozenset[str]] = _VISITOR_NFKC
     doc_number: Code | None = Field(default=None, max_length=32)  # validated, then masked
+    doc_masked: Code | None = Field(default=None, max_length=32)  # set by validation only
     expected_id: int | None = None
 
+    _phone = field_validator("phone", mode="before")(phone_as_stored)
+    _plate = field_validator("plate", mode="before")(plate_as_stored)
+    _purpose = field_validator("purpose", mode="before")(purpose_code)
+    _method = field_validator("host_call_method", mode="before")(call_method_code)
 
-class VisitorSlipUpdate(SQLModel):
+    @model_validator(mode="after")
+    def document_and_purpose(self, info: ValidationInfo) -> Self:
+        today = (info.context or {}).get("today") or date.today()
+        self.doc_masked = document_masked(DocType(self.doc_type), self.doc_number, today)
+        purpose_said(self.purpose, self.purpose_text)
+        return self
+
+
+class VisitorSlipUpdate(FormModel):
     """A correction of a slip's details (typos); None leaves a field as it is."""
 
+    NFKC_FIELDS: ClassVar[frozenset[str]] = _VISITOR_NFKC
     visitor_name: Line | None = Field(default=None, min_length=1, max_length=64)
     headcount: int | None = Field(default=None, ge=1, le=200)
     phone: Phone | None = Field(default=None, max_length=32)
     purpose: Code | None = Field(default=None, max_length=32)
     purpose_text: Block | None = Field(default=None, max_length=256)
     plate: Line | None = Field(default=None, max_length=16)
+
+    _phone = field_validator("phone", mode="before")(phone_as_stored)
+    _plate = field_validator("plate", mode="before")(plate_as_stored)
+    _purpose = field_validator("purpose", mode="before")(purpose_code)
 
 
 class VisitorSlip(VisitorSlipBase, table=True):
@@ -118,8 +249,10 @@ class ExpectedVisitorBase(SQLModel):
     note: Block = Field(default="", max_length=256)
 
 
-class ExpectedVisitorCreate(ExpectedVisitorBase):
-    pass
+class ExpectedVisitorCreate(FormModel, ExpectedVisitorBase):
+    NFKC_FIELDS: ClassVar[frozenset[str]] = _VISITOR_NFKC
+
+    _purpose = field_validator("purpose", mode="before")(purpose_code)
 
 
 class ExpectedVisitor(ExpectedVisitorBase, table=True):

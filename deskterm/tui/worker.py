@@ -193,6 +193,15 @@ def _deliver_error(node: DOMNode, exc: BaseException, on_error) -> None:
         show_error(node, exc)
 
 
+def on_field(exc: BaseException) -> str:
+    """The sentence shown under the field a refusal names, which the field's own label
+    already names ("✗ Visitor: It cannot be left empty."): the refusal without its leading
+    field name when it carries one apart (`problem`: models.forms.validated, the flush
+    guard), else the whole sentence."""
+    problem = exc.context.get("problem") if isinstance(exc, InvalidInput) else None
+    return str(problem) if problem else describe_error(exc)
+
+
 def show_error(node: DOMNode, exc: BaseException) -> None:
     """Show a failure: on the form field it names if the screen has one, else as a notice."""
     message = describe_error(exc)
@@ -205,6 +214,6 @@ def show_error(node: DOMNode, exc: BaseException) -> None:
 
         for candidate in screen.query(FormField):
             if candidate.name == field:
-                candidate.show_refusal(message)
+                candidate.show_refusal(on_field(exc))
                 return
     node.app.notify(message, severity="error", markup=False, timeout=8)

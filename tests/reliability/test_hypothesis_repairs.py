@@ -202,7 +202,7 @@ def test_corrections_save_exactly_or_are_refused(
         ).items()
         if v is not None
     }
-    changes = RepairOrderUpdate.model_construct(_fields_set=set(values), **values)
+    changes = construct(RepairOrderUpdate, **values)
     out = attempt(
         w.engine,
         lambda s: repairs.update_order(

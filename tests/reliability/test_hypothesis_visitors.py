@@ -233,7 +233,7 @@ def test_correcting_a_slip_saves_exactly_or_is_refused(
         plate=plate_,
     )
     changes = {k: v for k, v in given_values.items() if v is not None}
-    update = VisitorSlipUpdate.model_construct(_fields_set=set(changes), **changes)
+    update = construct(VisitorSlipUpdate, **changes)
     out = attempt(
         w.engine,
         lambda s: visitors.update_slip(

@@ -532,7 +532,7 @@ def _cases():
                 actor=a,
                 clock=w.clock,
                 entry_in=construct(
-                    LogbookEntryCreate, occurred_at=None, category="other", what="电梯异响"
+                    LogbookEntryCreate, occurred_at=w.clock.now(), category="other", what="电梯异响"
                 ),
             )
         ),

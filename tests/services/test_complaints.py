@@ -19,6 +19,7 @@ from deskterm.models.complaint import (
     ComplaintStatus,
     ComplaintUpdate,
 )
+from deskterm.models.forms import validated
 from deskterm.services import audit, callback_schedule
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.complaints import categories as complaint_categories
@@ -48,8 +49,9 @@ def intake(engine, clock, settings, actor, **kw):
         for k in ("unit", "steps", "close_answer", "refer_to", "reply_due_at")
         if k in kw
     }
-    data = ComplaintCreate(
-        **{"who_name": "张先生", "content": "楼道灯坏了一周没人修", "category": "facilities", **kw}
+    data = validated(  # as the form does (models.forms, issue 20)
+        ComplaintCreate,
+        {"who_name": "张先生", "content": "楼道灯坏了一周没人修", "category": "facilities", **kw},
     )
     return run_write(
         engine,

@@ -10,6 +10,7 @@ from sqlmodel import select
 from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.models.audit import AuditEvent
+from deskterm.models.forms import validated
 from deskterm.models.inquiry import (
     Channel,
     ContactAttempt,
@@ -33,7 +34,7 @@ def open_for(engine, clock, actor, **values):
     return run_write(
         engine,
         lambda s: inquiries.open_inquiry(
-            session=s, actor=actor, clock=clock, inquiry_in=InquiryCreate.model_construct(**values)
+            session=s, actor=actor, clock=clock, inquiry_in=validated(InquiryCreate, values)
         ),
     )
 

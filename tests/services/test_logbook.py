@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from deskterm.db import read_session, run_read, run_write
 from deskterm.errors import InvalidInput, NotFound, PermissionDenied
+from deskterm.models.forms import validated
 from deskterm.models.shift import LogbookEntryCreate, LogCategory
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -17,18 +18,8 @@ from tests.tamper import drop_guards
 def add(engine, clock, actor, **fields):
     fields.setdefault("occurred_at", clock.now())
     fields.setdefault("what", "电梯困人")
-    # model_construct: the service must check what the model's validation would (the TUI and
-    # other callers may hand it unvalidated values).
-    entry_in = LogbookEntryCreate.model_construct(
-        **{
-            "category": LogCategory.other,
-            "location": "",
-            "action_taken": "",
-            "notified": "",
-            "corrects_id": None,
-            **fields,
-        }
-    )
+    # validated as every form is (models.forms.validated, issue 20); the service trusts it
+    entry_in = validated(LogbookEntryCreate, {"category": LogCategory.other, **fields})
     return run_write(
         engine, lambda s: logbook.add_entry(session=s, actor=actor, clock=clock, entry_in=entry_in)
     )

@@ -8,6 +8,7 @@ from sqlmodel import select
 from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.models.audit import AuditEvent
+from deskterm.models.forms import validated
 from deskterm.models.inquiry import InquiryCreate, InquiryOutcome, Message, MessageCreate
 from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries import messages
@@ -91,7 +92,7 @@ def test_a_message_for_someone_not_on_record(engine, clock, staff, estate):
         ({"for_name": "", "from_name": "王", "text": "x"}, "for_name"),
         ({"for_name": "张三", "from_name": " ", "text": "x"}, "from_name"),
         ({"for_name": "张三", "from_name": "王", "text": "   "}, "text"),
-        ({"for_name": "张三", "from_name": "王", "text": "x", "for_kind": "alien"}, "for_name"),
+        ({"for_name": "张三", "from_name": "王", "text": "x", "for_kind": "alien"}, "for_kind"),
     ],
 )
 def test_missing_parts_are_named(engine, clock, staff, estate, values, field):
@@ -102,7 +103,7 @@ def test_missing_parts_are_named(engine, clock, staff, estate, values, field):
                 session=s,
                 actor=staff.operator,
                 clock=clock,
-                message_in=MessageCreate.model_construct(**{"for_kind": "other", **values}),
+                message_in=validated(MessageCreate, {"for_kind": "other", **values}),
             ),
         )
     assert err.value.field == field

@@ -11,6 +11,7 @@ from sqlmodel import select
 from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, StaleEdit
 from deskterm.models.audit import AuditEvent
+from deskterm.models.forms import validated
 from deskterm.models.inquiry import Inquiry, InquiryCreate, InquiryOutcome, PromisedReplyCreate
 from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries import promises
@@ -84,7 +85,7 @@ def make(engine, clock, actor, **values):
             session=s,
             actor=actor,
             clock=clock,
-            promise_in=PromisedReplyCreate.model_construct(**fields),
+            promise_in=validated(PromisedReplyCreate, fields),
         ),
     )
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from deskterm.db import run_read, run_write
 from deskterm.models.estate import Building, Resident, Unit
+from deskterm.models.forms import validated
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairScope
 from deskterm.services import repairs
 
@@ -62,7 +63,7 @@ def order_in(unit_id: int | None, category: str = "heating_not_warm", **kw) -> R
         description="暖气不热",
     )
     values.update(kw)
-    return RepairOrderCreate(**values)
+    return validated(RepairOrderCreate, values)
 
 
 def create(engine, clock, settings, actor, data: RepairOrderCreate) -> RepairOrder:

@@ -367,20 +367,23 @@ def test_a_birth_date_in_the_future_is_refused_with_a_sentence(utc_now, tomorrow
 
 
 def test_a_slip_with_a_birth_tomorrow_at_the_desk_is_refused(engine, staff, settings, estate):
-    """D-5 through the write service (issue 21 #8): at 20:00 in Shanghai (12:00 UTC) a number
-    born on the desk's tomorrow is refused; at 00:30 the next day that same date is today."""
+    """D-5 with the desk's day (issue 21 #8): at 20:00 in Shanghai (12:00 UTC) a number born on
+    the desk's tomorrow is refused; at 00:30 the next day that same date is today. The slip is
+    validated with the desk's day (models.forms.validated, issue 20); the service trusts it."""
     from datetime import UTC, datetime
 
     from deskterm.clock import FixedClock
+    from deskterm.services.visitors.checks import desk_today
 
     evening = FixedClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))  # 11-28 20:00 Shanghai
+    born = valid_resident_id(5, born="20261129")
     with pytest.raises(InvalidInput, match="in the future"):
         register(
             engine,
             staff,
             evening,
             settings,
-            walk_in(estate, doc_number=valid_resident_id(5, born="20261129")),
+            walk_in(estate, doc_number=born, today=desk_today(evening, settings)),
         )
     assert all_slips(engine) == []
     after_midnight = FixedClock(datetime(2026, 11, 28, 16, 30, tzinfo=UTC))  # 11-29 00:30
@@ -389,6 +392,6 @@ def test_a_slip_with_a_birth_tomorrow_at_the_desk_is_refused(engine, staff, sett
         staff,
         after_midnight,
         settings,
-        walk_in(estate, doc_number=valid_resident_id(5, born="20261129")),
+        walk_in(estate, doc_number=born, today=desk_today(after_midnight, settings)),
     )
     assert slip.doc_masked.endswith(valid_resident_id(5, born="20261129")[-4:])

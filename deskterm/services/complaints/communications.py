@@ -27,7 +27,7 @@ from deskterm.models.complaint import (
 )
 from deskterm.services import audit
 from deskterm.services.actor import Actor
-from deskterm.services.complaints.base import bump, check_version, fits, required_text
+from deskterm.services.complaints.base import bump, check_version, fits
 from deskterm.services.complaints.queries import get_by_number, get_complaint
 from deskterm.services.permissions import require
 
@@ -76,18 +76,17 @@ def record_communication(
         except NotFound as exc:
             raise InvalidInput(str(exc), field="complaint") from None
         data = data.model_copy(update={"complaint_id": found.id})
-    try:
-        party_kind = PartyKind(data.party_kind)
-        how = CommunicationHow(data.how)
-    except ValueError:
-        raise InvalidInput(_("Choose from the list."), field="party_kind") from None
+    # `communication_in` is validated (models.forms.validated): its fields are not checked
+    # again; the clock, the follow-up's date and the complaint it files to are.
+    party_kind = PartyKind(data.party_kind)
+    how = CommunicationHow(data.how)
     now = as_utc(clock.now())
     at = as_utc(data.at) if data.at else now
     if at > now + timedelta(minutes=5):
         raise InvalidInput(
             _("A communication is recorded after it happened, not before."), field="at"
         )
-    follow_up = fits(data.follow_up, field="follow_up", limit=1000)
+    follow_up = data.follow_up
     if follow_up and data.follow_up_due is None:
         raise InvalidInput(_("Give the date by which the follow-up is due."), field="follow_up_due")
     if data.follow_up_due is not None and not follow_up:
@@ -97,17 +96,10 @@ def record_communication(
     row = Communication(
         at=at,
         party_kind=party_kind,
-        party_name=required_text(
-            data.party_name,
-            field="party_name",
-            limit=128,
-            message=_("Say with whom the desk communicated."),
-        ),
+        party_name=data.party_name,
         how=how,
-        subject=required_text(
-            data.subject, field="subject", limit=256, message=_("Say what it was about.")
-        ),
-        agreed=fits(data.agreed, field="agreed", limit=4000),
+        subject=data.subject,
+        agreed=data.agreed,
         follow_up=follow_up,
         follow_up_due=as_utc(data.follow_up_due) if data.follow_up_due else None,
         complaint_id=data.complaint_id,

@@ -119,22 +119,12 @@ def intake_complaint(
     to a named person (`refer_to`) in the same transaction. `steps` are D-42 steps already
     done while listening (listened, clarified, sympathy)."""
     require(actor, "complaints.intake")
+    # `complaint_in` is validated (models.forms.validated): its fields are not checked again
     data = complaint_in
-    who_name = required_text(
-        data.who_name, field="who_name", limit=64, message=_("Say who is complaining.")
-    )
-    content = required_text(
-        data.content,
-        field="content",
-        limit=4000,
-        message=_("Write down what the complainant said."),
-    )
-    try:
-        who_kind = ComplainantKind(data.who_kind)
-        channel = ComplaintChannel(data.channel)
-        severity = Severity(data.severity)
-    except ValueError:
-        raise InvalidInput(_("Choose from the list.")) from None
+    who_name, content = data.who_name, data.content
+    who_kind = ComplainantKind(data.who_kind)
+    channel = ComplaintChannel(data.channel)
+    severity = Severity(data.severity)
     if close_answer is not None and refer_to is not None:
         raise InvalidInput(_("A complaint is either closed on the spot or referred, not both."))
     now = as_utc(clock.now())
@@ -152,12 +142,12 @@ def intake_complaint(
         company_id=company_id,
         contact=_clean_contact(data.contact),
         channel=channel,
-        passed_down_by=fits(data.passed_down_by, limit=64, field="passed_down_by"),
+        passed_down_by=data.passed_down_by,
         category=_check_category(session, data.category),
         content=content,
         severity=severity,
         valid=data.valid,
-        department=fits(data.department, limit=64, field="department"),
+        department=data.department,
         number=next_number(session=session, prefix="C", at=now, tz=settings.timezone),
         received_at=now,
         received_by=actor.author_id,
@@ -336,17 +326,8 @@ def update_complaint(
     values = {k: v for k, v in values.items() if v is not None or k == "valid"}
     if "category" in values:
         values["category"] = _check_category(session, values["category"])
-    if "content" in values:
-        values["content"] = required_text(
-            values["content"],
-            field="content",
-            limit=4000,
-            message=_("Write down what the complainant said."),
-        )
-    if "contact" in values:
+    if "contact" in values:  # `changes` is validated: the text fields are not checked again
         values["contact"] = _clean_contact(values["contact"])
-    if "department" in values:
-        values["department"] = fits(values["department"], limit=64, field="department")
     if "severity" in values:
         try:
             values["severity"] = Severity(values["severity"])

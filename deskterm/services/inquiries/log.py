@@ -26,6 +26,7 @@ from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
+from deskterm.models.inquiry import TARGET_KINDS as TARGET_KINDS  # the model's rule
 from deskterm.models.inquiry import (
     Channel,
     ContactAttempt,
@@ -48,7 +49,6 @@ ATTEMPTS_BEFORE_MESSAGE = Settings().inquiry_tries
 # the topic of a contact opened without one typed: an app word, stored in the site's language
 # (i18n.site_text, issue 16), never the operator's screen language
 DEFAULT_TOPIC = N_("Looking for someone")
-TARGET_KINDS = ("resident", "company", "staff", "directory", "event", "unit")
 
 CHANNEL_LABELS = {Channel.phone: N_("phone"), Channel.walk_in: N_("walk-in")}
 OUTCOME_LABELS = {
@@ -169,33 +169,21 @@ def open_inquiry(
 ) -> Inquiry:
     """Log an inquiry as it starts; the target's name and unit are filled in from the record."""
     require(actor, "inquiries.contact")
-    try:
-        channel = Channel(inquiry_in.channel)
-    except ValueError:
-        raise InvalidInput(_("The channel is phone or walk-in."), field="channel") from None
-    kind = inquiry_in.target_kind or None
-    if kind is not None and kind not in TARGET_KINDS:
-        raise InvalidInput(_("Unknown kind of target: {kind}.").format(kind=kind), field="target")
+    # `inquiry_in` is validated (models.forms.validated): only the record asked for is
+    # looked up here.
+    kind = inquiry_in.target_kind
     described = describe_target(session, kind, inquiry_in.target_id)
     if kind in ("resident", "company", "staff") and inquiry_in.target_id is not None:
         if not described:
             raise NotFound(_("The person asked for is not on record any more."))
-    target_text = described or _text(
-        inquiry_in.target_text, 128, "target", _("Who or what was asked for")
-    )
-    try:
-        outcome = InquiryOutcome(inquiry_in.outcome) if inquiry_in.outcome else None
-    except ValueError:
-        raise InvalidInput(
-            _("Unknown outcome: {outcome}.").format(outcome=inquiry_in.outcome), field="outcome"
-        ) from None
+    channel, outcome = inquiry_in.channel, inquiry_in.outcome
     inquiry = Inquiry(
         channel=channel,
-        topic=_text(inquiry_in.topic, 256, "topic", _("The topic")),
-        inquirer=_text(inquiry_in.inquirer, 64, "inquirer", _("The inquirer's name")),
+        topic=inquiry_in.topic,
+        inquirer=inquiry_in.inquirer,
         target_kind=kind,
         target_id=inquiry_in.target_id,
-        target_text=target_text,
+        target_text=described or inquiry_in.target_text,
         outcome=outcome,
         at=as_utc(clock.now()),
         user_id=actor.author_id,

@@ -21,6 +21,7 @@ from deskterm.clock import Clock, as_utc
 from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
+from deskterm.models.inquiry import FOR_KINDS as FOR_KINDS  # the model's rule, re-exported
 from deskterm.models.inquiry import InquiryOutcome, Message, MessageCreate
 from deskterm.models.user import User
 from deskterm.services import audit
@@ -28,7 +29,6 @@ from deskterm.services.actor import Actor
 from deskterm.services.inquiries.log import describe_target, set_outcome_in_session
 from deskterm.services.permissions import require
 
-FOR_KINDS = ("resident", "company", "staff", "other")
 # How a message reaches the person; stored as the code, shown translated. Older rows (and
 # the demo) may hold free text, which is shown as it is.
 DELIVERY = {
@@ -67,46 +67,26 @@ def delivery_label(how: str | None) -> str:
     return _(DELIVERY[how]) if how in DELIVERY else how
 
 
-def _line(value: str | None, limit: int, field: str, empty_message: str | None) -> str:
-    value = " ".join((value or "").split())
-    if not value and empty_message:
-        raise InvalidInput(empty_message, field=field)
-    if len(value) > limit:
-        raise InvalidInput(_("At most {n} characters here.").format(n=limit), field=field)
-    return value
-
-
 def take_message(
     *, session: Session, actor: Actor, clock: Clock, message_in: MessageCreate
 ) -> Message:
     """Write down a message; for a resident, company or colleague on record the name and
     unit come from the record. An inquiry it answers ends as "message taken"."""
     require(actor, "messages.take")
-    kind = message_in.for_kind or "other"
-    if kind not in FOR_KINDS:
-        raise InvalidInput(
-            _("Unknown kind of recipient: {kind}.").format(kind=kind), field="for_name"
-        )
-    for_name = ""
+    # `message_in` is validated (models.forms.validated): its fields are not checked again.
+    kind = message_in.for_kind
+    for_name = message_in.for_name
     if message_in.for_id is not None and kind in ("resident", "company", "staff"):
         for_name = describe_target(session, kind, message_in.for_id)
         if not for_name:
             raise NotFound(_("The person the message is for is not on record any more."))
-    for_name = for_name or _line(
-        message_in.for_name, 128, "for_name", _("Say who the message is for.")
-    )
-    text = (message_in.text or "").strip()
-    if not text:
-        raise InvalidInput(_("Write the message."), field="text")
-    if len(text) > 2000:
-        raise InvalidInput(_("At most {n} characters here.").format(n=2000), field="text")
     message = Message(
         for_kind=kind,
         for_id=message_in.for_id,
         for_name=for_name,
-        from_name=_line(message_in.from_name, 64, "from_name", _("Say who the message is from.")),
-        from_contact=_line(message_in.from_contact, 64, "from_contact", None),
-        text=text,
+        from_name=message_in.from_name,
+        from_contact=message_in.from_contact,
+        text=message_in.text,
         inquiry_id=message_in.inquiry_id,
         taken_at=as_utc(clock.now()),
         taken_by=actor.author_id,

@@ -30,7 +30,6 @@ from deskterm.services.actor import Actor
 from deskterm.services.complaints.links import on_record
 from deskterm.services.estate.residents import reveal_phone
 from deskterm.services.inquiries.log import set_outcome_in_session
-from deskterm.services.inquiries.messages import _line  # one rule for one-line fields
 from deskterm.services.permissions import require
 
 MAX_DAYS_AHEAD = 90
@@ -152,19 +151,13 @@ def make_promise(
 ) -> PromisedReply:
     """Record a promise to answer later, with its deadline (D-25)."""
     require(actor, "promises.make")
-    question = (promise_in.question or "").strip()
-    if not question:
-        raise InvalidInput(_("Write the question that will be answered."), field="question")
-    if len(question) > 2000:
-        raise InvalidInput(_("At most {n} characters here.").format(n=2000), field="question")
-    if promise_in.due_at is None or as_utc(promise_in.due_at) <= as_utc(clock.now()):
+    # `promise_in` is validated (models.forms.validated); the clock decides the rest.
+    if as_utc(promise_in.due_at) <= as_utc(clock.now()):
         raise InvalidInput(_("That time has passed: a reply is promised for later."), field="due")
     promise = PromisedReply(
-        question=question,
-        asked_by=_line(promise_in.asked_by, 64, "asked_by", _("Say who asked.")),
-        contact=_line(
-            promise_in.contact, 64, "contact", _("Say how to reach them with the answer.")
-        ),
+        question=promise_in.question,
+        asked_by=promise_in.asked_by,
+        contact=promise_in.contact,
         due_at=as_utc(promise_in.due_at),
         inquiry_id=promise_in.inquiry_id,
         created_at=as_utc(clock.now()),

@@ -25,7 +25,6 @@ from deskterm.i18n import _
 from deskterm.models.estate import Resident, Unit
 from deskterm.models.repair import (
     RepairCategory,
-    RepairChannel,
     RepairClass,
     RepairEvent,
     RepairOrder,
@@ -176,7 +175,7 @@ def _check_where(session: Session, order_in: RepairOrderCreate, category: Repair
             raise InvalidInput(_("A household repair needs the unit (e.g. 12-1203)."), field="unit")
         if session.get(Unit, order_in.unit_id) is None:
             raise InvalidInput(_("There is no such unit."), field="unit")
-    elif not order_in.location.strip():
+    elif not order_in.location:
         raise InvalidInput(
             _("A public-facility repair needs the location or equipment."), field="location"
         )
@@ -210,14 +209,9 @@ def _check_warranty(
     )
     if candidate is None:
         return None, None
-    reason = (order_in.warranty_opt_out_reason or "").strip()
+    reason = order_in.warranty_opt_out_reason  # validated: trimmed, at most 500 characters
     if not reason:
         return candidate, None  # linked by default
-    if len(reason) > 500:
-        raise InvalidInput(
-            _("This field takes at most {n} characters.").format(n=500),
-            field="warranty_opt_out_reason",
-        )
     return None, reason
 
 
@@ -287,18 +281,12 @@ def create_repair_order(
 ) -> RepairOrder:
     """Record a repair request; number it and set its deadlines (D-31) in one transaction."""
     require(actor, "repairs.intake")
-    try:  # the form offers lists; anything else is refused, not stored
-        RepairScope(order_in.scope)
-        RepairChannel(order_in.channel)
-    except ValueError:
-        raise InvalidInput(_("Choose from the list."), field="scope") from None
+    # `order_in` is validated (models.forms.validated): its fields (lists, lengths, the
+    # reporter and the description given) are not checked again; the category, the unit,
+    # the warranty and the clock are.
     now = as_utc(clock.now())
-    reporter = order_in.reporter_name.strip()
-    description = order_in.description.strip()
-    if not reporter:
-        raise InvalidInput(_("Who reported it? Enter the reporter's name."), field="reporter_name")
-    if not description:
-        raise InvalidInput(_("Say what is wrong."), field="description")
+    reporter = order_in.reporter_name
+    description = order_in.description
     category = _category(session, order_in.category_code)
     _check_where(session, order_in, category)
     repair_class = _repair_class(category, order_in)
@@ -320,12 +308,12 @@ def create_repair_order(
             settings.timezone,
         )
     previous, opt_out = _check_warranty(session, settings, order_in, now)
-    contact = order_in.reporter_contact.strip() or _resident_phone(session, order_in, reporter)
+    contact = order_in.reporter_contact or _resident_phone(session, order_in, reporter)
     overridden = repair_class != RepairClass(category.repair_class)
     order = RepairOrder(
         scope=RepairScope(order_in.scope),
         unit_id=order_in.unit_id if order_in.scope == RepairScope.household else None,
-        location=order_in.location.strip(),
+        location=order_in.location,
         channel=order_in.channel,
         reporter_name=reporter,
         reporter_contact=contact,
@@ -334,7 +322,7 @@ def create_repair_order(
         appointment_at=order_in.appointment_at and as_utc(order_in.appointment_at),
         number=next_number(session=session, prefix=NUMBER_PREFIX, at=now, tz=settings.timezone),
         repair_class=repair_class,
-        override_reason=((order_in.override_reason or "").strip() or None) if overridden else None,
+        override_reason=(order_in.override_reason or None) if overridden else None,
         reported_at=reported,
         entered_at=now,
         appointment_after_deadline=late_appointment,

@@ -506,12 +506,8 @@ def update_order(
     settings = settings or Settings()
     values = {}
     for field, value in changes.model_dump(exclude_unset=True).items():
-        if value is None:
+        if value is None:  # `changes` is validated (models.forms.validated)
             continue
-        if isinstance(value, str):
-            value = value.strip()
-            if field in ("reporter_name", "description") and not value:
-                raise InvalidInput(_("This field cannot be left empty."), field=field)
         if field == "appointment_at":
             if order.repair_class == RepairClass.urgent:
                 raise InvalidInput(

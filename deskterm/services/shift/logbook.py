@@ -42,17 +42,6 @@ def category_label(category: str) -> str:
     return _(CATEGORY_LABELS.get(category, category))
 
 
-def _text(value: str | None, limit: int, field: str, label: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("Say what happened."), field=field)
-    if len(value) > limit:
-        raise InvalidInput(
-            _("{label} is limited to {n} characters.").format(label=label, n=limit), field=field
-        )
-    return value
-
-
 def add_entry(
     *,
     session: Session,
@@ -74,14 +63,9 @@ def add_entry(
     occurred = as_utc(occurred)
     if occurred > now + FUTURE_TOLERANCE:
         raise InvalidInput(_("The time is in the future."), field="occurred_at")
-    try:
-        category = LogCategory(entry_in.category)
-    except ValueError:
-        raise InvalidInput(_("Choose a category."), field="category") from None
-    what = _text(entry_in.what, 4000, "what", _("What happened"), required=True)
-    location = _text(entry_in.location, 128, "location", _("Location"))
-    action_taken = _text(entry_in.action_taken, 4000, "action_taken", _("What was done"))
-    notified = _text(entry_in.notified, 256, "notified", _("Who was told"))
+    # `entry_in` is validated (models.forms.validated): its text and category are not
+    # checked again; the clock and the entry it corrects are.
+    category = LogCategory(entry_in.category)
     corrects_id = entry_in.corrects_id
     if corrects_id is not None:
         target = lock_row(session, LogbookEntry, corrects_id)
@@ -99,10 +83,10 @@ def add_entry(
     entry = LogbookEntry(
         occurred_at=occurred,
         category=category,
-        location=location,
-        what=what,
-        action_taken=action_taken,
-        notified=notified,
+        location=entry_in.location,
+        what=entry_in.what,
+        action_taken=entry_in.action_taken,
+        notified=entry_in.notified,
         recorded_at=now,
         user_id=actor.user_id,
         shift_id=actor.shift_id,

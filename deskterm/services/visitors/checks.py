@@ -1,6 +1,8 @@
-"""Checks of a visitor slip before it is written (D-5, D-7): the document number (checked by
-rules.identity, masked), phone, plate, the host, the host call; the labels of the choices and
-the small conversions the screens share (headcount, slip numbers as scanned, local times).
+"""What a visitor slip needs from the database before it is written (D-5, D-7): the host on
+record, the host call; the labels of the choices and the small conversions the screens share
+(headcount, slip numbers as scanned, local times). The fields' own rules (the document number
+checked and masked, phone, plate, lengths) are the model's (models/visitor.py, issue 20): the
+services take a validated VisitorSlipCreate and do not check them again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from enum import Enum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
@@ -22,14 +25,15 @@ from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
 from deskterm.models.visitor import (
     DocType,
+    ExpectedVisitorCreate,
     HostCallMethod,
     HostCallResult,
     Purpose,
     VisitorSlipCreate,
+    document_masked,
 )
 from deskterm.rules import identity
 from deskterm.rules.numbering import PREFIXES, format_number, parse_number
-from deskterm.rules.phone import normalise_phone
 
 SLIP_PREFIX = PREFIXES["visitor"]
 
@@ -62,35 +66,10 @@ CALL_RESULT_LABELS = {
     HostCallResult.no_answer: N_("no answer"),
 }
 
-# rules.identity speaks English without translation; its sentences map to ours by their start.
-_ID_MESSAGES = (
-    (
-        "A resident ID number has 18",
-        N_("An 18-character ID number is needed here; {n} characters were given."),
-    ),
-    ("A resident ID number is 17", N_("An ID number is 17 digits followed by a digit or X.")),
-    (
-        "The birth date inside the resident ID number is in the future",
-        N_("The birth date inside the ID number is in the future: please check for a typo."),
-    ),
-    ("The birth date", N_("The birth date inside the ID number is not a real date.")),
-    (
-        "The resident ID number's check",
-        N_("The ID number's check character does not match: please check for a typo."),
-    ),
-    ("A passport number", N_("A passport number is 5 to 20 letters and digits.")),
-    ("A document that was only sighted", N_("A document that was only sighted has no number.")),
-    (
-        "A document number is required",
-        N_('Type the document number, or choose "document sighted".'),
-    ),
-    ("A document number is at most", N_("A document number is at most 32 printable characters.")),
-)
-
 
 @dataclass(frozen=True)
 class CleanSlip:
-    """A validated registration: what would be written, with the document already masked."""
+    """A registration as it would be written: the validated model with its host resolved."""
 
     visitor_name: str
     headcount: int
@@ -268,7 +247,12 @@ def doc_type_of(value: DocType | str) -> DocType:
 def check_document(doc_type: DocType | str, number: str | None, *, today: date) -> str | None:
     """The masked form of a document as it would be stored; InvalidInput if it is wrong.
     `today` is the desk's calendar day (`desk_today`): a birth after it is refused (D-5)."""
-    return _masked_document(doc_type_of(doc_type), number, today)
+    kind = doc_type_of(doc_type)
+    try:
+        return document_masked(kind, number, today)
+    except PydanticCustomError as exc:  # the model's rule, in its words
+        ctx = exc.context or {}
+        raise InvalidInput(str(ctx["sentence"]), field=ctx.get("field")) from None
 
 
 def desk_today(clock: Clock, settings: Settings) -> date:
@@ -294,48 +278,6 @@ def document_warning(doc_type: DocType | str, number: str | None) -> str | None:
     )
 
 
-def _masked_document(doc_type: DocType, number: str | None, today: date) -> str | None:
-    if doc_type == DocType.none:
-        if number and number.strip():
-            raise InvalidInput(
-                _("No document was shown, so there is no number to type."), field="doc_number"
-            )
-        return None
-    try:
-        return identity.masked_document(doc_type.value, number, today=today)
-    except identity.InvalidIdNumber as exc:
-        text = str(exc)
-        for start, message in _ID_MESSAGES:
-            if text.startswith(start):
-                digits = unicodedata.normalize("NFKC", number or "")
-                n = len("".join(digits.split()))
-                raise InvalidInput(_(message).format(n=n), field="doc_number") from None
-        raise InvalidInput(
-            _("The document number is not valid: please check it."), field="doc_number"
-        ) from None
-
-
-def _phone(value: str | None) -> str | None:
-    if not value or not value.strip():
-        return None
-    phone = normalise_phone(value)
-    digits = phone.lstrip("+")
-    if not 5 <= len(digits) <= 20:
-        raise InvalidInput(_("A phone number has 5 to 20 digits."), field="phone")
-    return phone
-
-
-def _plate(value: str | None) -> str | None:
-    text = "".join(unicodedata.normalize("NFKC", value or "").split()).upper().replace("·", "")
-    if not text:
-        return None
-    if not 2 <= len(text) <= 10 or not all(ch.isalnum() for ch in text):
-        raise InvalidInput(
-            _("A vehicle plate is 2 to 10 letters and digits, like 粤B12345."), field="plate"
-        )
-    return text
-
-
 def _host_label(session: Session, unit_id: int | None, name: str) -> str:
     """How a slip names its host: "12-1203 张三" (as HostChoice.text)."""
     unit = session.get(Unit, unit_id) if unit_id else None
@@ -343,14 +285,15 @@ def _host_label(session: Session, unit_id: int | None, name: str) -> str:
 
 
 def resolve_host(
-    session: Session, slip_in: VisitorSlipCreate
+    session: Session, slip_in: VisitorSlipCreate | ExpectedVisitorCreate
 ) -> tuple[int | None, int | None, int | None, str]:
+    """The host on record (resident, company or unit) and how the slip names it."""
     resident_id, company_id, unit_id = (
         slip_in.host_resident_id,
         slip_in.host_company_id,
         slip_in.host_unit_id,
     )
-    text = clean_text(slip_in.host_text, field="host", limit=128)
+    text = slip_in.host_text
     if resident_id is not None:
         resident = session.get(Resident, resident_id)
         if resident is None:
@@ -376,60 +319,27 @@ def resolve_host(
     return resident_id, company_id, unit_id, text
 
 
-def validate_slip(*, session: Session, slip_in: VisitorSlipCreate, today: date) -> CleanSlip:
-    """Check a registration form field by field; the first problem raises InvalidInput.
-    `today`: the desk's calendar day (`desk_today`), for the birth date of an ID (D-5)."""
-    name = clean_text(
-        slip_in.visitor_name,
-        field="visitor_name",
-        limit=64,
-        required_msg=_("Type the visitor's name."),
-    )
-    headcount = slip_in.headcount
-    if not isinstance(headcount, int) or not 1 <= headcount <= 200:
-        raise InvalidInput(
-            _("The number of visitors is a whole number from 1 to 200."), field="headcount"
-        )
-    doc_type = doc_type_of(slip_in.doc_type)
-    doc_masked = _masked_document(doc_type, slip_in.doc_number, today)
-    phone = _phone(slip_in.phone)
+def validate_slip(*, session: Session, slip_in: VisitorSlipCreate) -> CleanSlip:
+    """A validated registration (models.forms.validated) with its host looked up: the one
+    check left that needs the database. The fields are not checked again here."""
     resident_id, company_id, unit_id, host_text = resolve_host(session, slip_in)
-    try:
-        purpose = Purpose(slip_in.purpose or Purpose.visit).value
-    except ValueError:
-        raise InvalidInput(_("Choose the purpose of the visit."), field="purpose") from None
-    purpose_text = clean_text(slip_in.purpose_text, field="purpose_text", limit=256)
-    if purpose == Purpose.other and not purpose_text:
-        raise InvalidInput(_("Say what the visit is for."), field="purpose_text")
-    method = slip_in.host_call_method or None
-    if method is not None:
-        try:
-            method = HostCallMethod(method).value
-        except ValueError:
-            raise InvalidInput(
-                _("Choose how the host was reached."), field="host_call_method"
-            ) from None
-    try:
-        result = HostCallResult(slip_in.host_call_result) if slip_in.host_call_result else None
-    except ValueError:
-        raise InvalidInput(
-            _("Call the host first and record what they said."), field="host_call_result"
-        ) from None
     return CleanSlip(
-        visitor_name=name,
-        headcount=headcount,
-        doc_type=doc_type,
-        doc_masked=doc_masked,
-        phone=phone,
+        visitor_name=slip_in.visitor_name,
+        headcount=slip_in.headcount,
+        doc_type=DocType(slip_in.doc_type),
+        doc_masked=slip_in.doc_masked,
+        phone=slip_in.phone,
         host_resident_id=resident_id,
         host_company_id=company_id,
         host_unit_id=unit_id,
         host_text=host_text,
-        purpose=purpose,
-        purpose_text=purpose_text,
-        plate=_plate(slip_in.plate),
-        host_call_method=method,
-        host_call_result=result,
+        purpose=slip_in.purpose,
+        purpose_text=slip_in.purpose_text,
+        plate=slip_in.plate,
+        host_call_method=slip_in.host_call_method,
+        host_call_result=(
+            HostCallResult(slip_in.host_call_result) if slip_in.host_call_result else None
+        ),
         expected_id=slip_in.expected_id,
     )
 

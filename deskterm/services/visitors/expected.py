@@ -13,17 +13,12 @@ from deskterm.config import Settings
 from deskterm.db import lock_row
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import _
-from deskterm.models.visitor import (
-    ExpectedVisitor,
-    ExpectedVisitorCreate,
-    Purpose,
-    VisitorSlipCreate,
-)
+from deskterm.models.visitor import ExpectedVisitor, ExpectedVisitorCreate
 from deskterm.rules.numbering import local_day
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.visitors.slips import clean_text, resolve_host
+from deskterm.services.visitors.slips import resolve_host
 
 
 def add_expected(
@@ -34,41 +29,23 @@ def add_expected(
     settings: Settings,
     expected_in: ExpectedVisitorCreate,
 ) -> ExpectedVisitor:
+    """Write down an announced visitor. `expected_in` is validated (models.forms.validated):
+    here only the day against the desk's calendar and the host on record are checked."""
     require(actor, "visitors.expect")
-    name = clean_text(
-        expected_in.visitor_name,
-        field="visitor_name",
-        limit=64,
-        required_msg=_("Type the visitor's name."),
-    )
-    if not isinstance(expected_in.headcount, int) or not 1 <= expected_in.headcount <= 200:
-        raise InvalidInput(
-            _("The number of visitors is a whole number from 1 to 200."), field="headcount"
-        )
     today = local_day(as_utc(clock.now()), settings.timezone)
-    if expected_in.expected_on is None or expected_in.expected_on < today:
+    if expected_in.expected_on < today:
         raise InvalidInput(_("The expected day is today or later."), field="expected_on")
-    probe = VisitorSlipCreate.model_construct(
-        host_resident_id=expected_in.host_resident_id,
-        host_company_id=expected_in.host_company_id,
-        host_unit_id=expected_in.host_unit_id,
-        host_text=expected_in.host_text,
-    )
-    resident_id, company_id, unit_id, host_text = resolve_host(session, probe)
-    try:
-        purpose = Purpose(expected_in.purpose or Purpose.visit).value
-    except ValueError:
-        raise InvalidInput(_("Choose the purpose of the visit."), field="purpose") from None
+    resident_id, company_id, unit_id, host_text = resolve_host(session, expected_in)
     expected = ExpectedVisitor(
-        visitor_name=name,
+        visitor_name=expected_in.visitor_name,
         headcount=expected_in.headcount,
         expected_on=expected_in.expected_on,
         host_resident_id=resident_id,
         host_company_id=company_id,
         host_unit_id=unit_id,
         host_text=host_text,
-        purpose=purpose,
-        note=clean_text(expected_in.note, field="note", limit=256),
+        purpose=expected_in.purpose,
+        note=expected_in.note,
         created_at=as_utc(clock.now()),
         created_by=actor.author_id,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session, select
 
 from deskterm.clock import Clock, as_utc
@@ -20,6 +21,7 @@ from deskterm.db import lock_row
 from deskterm.errors import DeskError, InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _, written_in
 from deskterm.models.estate import Unit
+from deskterm.models.forms import validated
 from deskterm.models.shift import LogbookEntry, LogCategory, Shift, ShiftStatus
 from deskterm.models.visitor import (
     DenyEntry,
@@ -30,6 +32,7 @@ from deskterm.models.visitor import (
     VisitorSlip,
     VisitorSlipCreate,
     VisitorSlipUpdate,
+    purpose_said,
 )
 from deskterm.services import audit
 from deskterm.services.actor import Actor
@@ -50,7 +53,6 @@ from deskterm.services.visitors.checks import (
     clean_text,
     desk_today,
     doc_shown,
-    doc_type_of,
     host_call_needed,
     label,
     local_time,
@@ -143,14 +145,15 @@ def find_deny_match(*, session: Session, name: str, alike: bool = True) -> DenyE
     return None
 
 
-def _check_deny(
-    session: Session, actor: Actor, clock: Clock, clean: CleanSlip, override: DenyOverride | None
-) -> DenyEntry | None:
-    entry = find_deny_match(session=session, name=clean.visitor_name)
+def _check_deny(session: Session, name: str, override: DenyOverride | None) -> DenyEntry | None:
+    """THE deny-list decision (D-6) of a new slip and of a corrected name: a match or a name
+    alike waits for a supervisor (`override`). The form's check as the name is typed is only
+    a warning (tui/dialogs/visitor_form.py)."""
+    entry = find_deny_match(session=session, name=name)
     if entry is None:
         return None
     if override is None or override.entry_id != entry.id:
-        raise DenyListMatch(entry, clean.visitor_name)
+        raise DenyListMatch(entry, name)
     require(override.supervisor, "visitors.deny_override")
     return entry
 
@@ -176,12 +179,13 @@ def register_slip(
     slip_in: VisitorSlipCreate,
     deny_override: DenyOverride | None = None,
 ) -> VisitorSlip:
-    """Issue a slip (D-5): validate, check the deny list, number it, audit it."""
+    """Issue a slip (D-5): the host on record, the host call, the deny list; number it, audit
+    it. `slip_in` is validated (models.forms.validated): its fields are not checked again."""
     require(actor, "visitors.register")
-    clean = validate_slip(session=session, slip_in=slip_in, today=desk_today(clock, settings))
+    clean = validate_slip(session=session, slip_in=slip_in)
     expected = _current_expected(session, clean.expected_id) if clean.expected_id else None
     check_host_call(clean)
-    entry = _check_deny(session, actor, clock, clean, deny_override)
+    entry = _check_deny(session, clean.visitor_name, deny_override)
     now = as_utc(clock.now())
     slip = VisitorSlip(
         number=next_number(session=session, prefix=SLIP_PREFIX, at=now, tz=settings.timezone),
@@ -252,22 +256,22 @@ def check_in_expected(
 ) -> VisitorSlip:
     """An announced visitor arrives: the slip is made from the announcement (two keys)."""
     expected = _current_expected(session, expected_id)
-    slip_in = VisitorSlipCreate.model_construct(
-        visitor_name=expected.visitor_name,
-        headcount=expected.headcount,
-        doc_type=doc_type_of(doc_type),
-        doc_number=doc_number,
-        phone=None,
-        host_resident_id=expected.host_resident_id,
-        host_company_id=expected.host_company_id,
-        host_unit_id=expected.host_unit_id,
-        host_text=expected.host_text,
-        purpose=expected.purpose,
-        purpose_text=expected.note,
-        plate=None,
-        host_call_method=None,
-        host_call_result=None,
-        expected_id=expected.id,
+    slip_in = validated(
+        VisitorSlipCreate,
+        {
+            "visitor_name": expected.visitor_name,
+            "headcount": expected.headcount,
+            "doc_type": doc_type,
+            "doc_number": doc_number,
+            "host_resident_id": expected.host_resident_id,
+            "host_company_id": expected.host_company_id,
+            "host_unit_id": expected.host_unit_id,
+            "host_text": expected.host_text,
+            "purpose": expected.purpose,
+            "purpose_text": expected.note,
+            "expected_id": expected.id,
+        },
+        today=desk_today(clock, settings),
     )
     return register_slip(
         session=session,
@@ -314,12 +318,7 @@ def turn_away(
 ) -> LogbookEntry:
     """No slip: the visitor is not let in. The duty logbook gets a security line (D-7, D-10)."""
     require(actor, "visitors.register")
-    name = clean_text(
-        slip_in.visitor_name,
-        field="visitor_name",
-        limit=64,
-        required_msg=_("Type the visitor's name."),
-    )
+    name = slip_in.visitor_name  # validated (models.forms.validated)
     _rid, _cid, unit_id, host_text = resolve_host(session, slip_in)
     if cause not in _TURN_AWAY_TEXT:
         raise ValueError(f"unknown turn-away cause {cause!r}")
@@ -526,35 +525,26 @@ def update_slip(
             changes=differ,
             current=seen_version(slip),
         )
+    # `changes` is validated (models.forms.validated): only what joins it to the stored slip
+    # is checked here, a purpose "other" that says what it is and the deny list (D-6).
     values = changes.model_dump(exclude_unset=True)
-    probe = VisitorSlipCreate.model_construct(
-        visitor_name=values.get("visitor_name", slip.visitor_name),
-        headcount=values.get("headcount", slip.headcount),
-        doc_type=DocType.sighted,
-        doc_number=None,
-        phone=values.get("phone", slip.phone),
-        host_resident_id=slip.host_resident_id,
-        host_company_id=slip.host_company_id,
-        host_unit_id=slip.host_unit_id,
-        host_text=slip.host_text,
-        purpose=values.get("purpose", slip.purpose),
-        purpose_text=values.get("purpose_text", slip.purpose_text),
-        plate=values.get("plate", slip.plate),
-        host_call_method=None,
-        host_call_result=None,
-        expected_id=None,
-    )
-    # The probe carries no document (sighted, no number): the day is not used.
-    clean = validate_slip(session=session, slip_in=probe, today=as_utc(clock.now()).date())
-    if name_key(clean.visitor_name) != name_key(slip.visitor_name):
-        entry = _check_deny(session, actor, clock, clean, deny_override)
-        if entry is not None:
-            assert deny_override is not None  # _check_deny lets a match through with one only
+    try:
+        purpose_said(
+            values.get("purpose", slip.purpose), values.get("purpose_text", slip.purpose_text)
+        )
+    except PydanticCustomError as exc:
+        raise InvalidInput(str(exc), field="purpose_text") from None
+    name = values.get("visitor_name") or slip.visitor_name
+    if name_key(name) != name_key(slip.visitor_name):
+        entry = _check_deny(session, name, deny_override)
+        if entry is not None and deny_override is not None:
             slip.deny_entry_id = entry.id
             slip.deny_decided_by = deny_override.supervisor.user_id
     changed = []
     for field in _EDITABLE:
-        new = getattr(clean, field)
+        new = values.get(field)
+        if new is None and field not in ("phone", "plate"):  # None leaves it as it is
+            continue
         if field in values and getattr(slip, field) != new:
             setattr(slip, field, new)
             changed.append(field)

@@ -13,7 +13,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _
-from deskterm.models.complaint import Complaint, ComplaintUpdate, Severity
+from deskterm.models.complaint import Complaint, ComplaintUpdate
+from deskterm.models.forms import validated
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.complaint_common import (
@@ -295,9 +296,12 @@ class EditDialog(SaveDialog):
 
     def values(self) -> ComplaintUpdate:
         valid = {"": None, "yes": True, "no": False}[field_text(self, "valid")]
-        return ComplaintUpdate(
-            category=field_text(self, "category"),
-            severity=Severity(field_text(self, "severity")),
-            valid=valid,
-            department=field_text(self, "department"),
+        return validated(
+            ComplaintUpdate,
+            {
+                "category": field_text(self, "category"),
+                "severity": field_text(self, "severity"),
+                "valid": valid,
+                "department": field_text(self, "department"),
+            },
         )

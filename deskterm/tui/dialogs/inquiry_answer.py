@@ -15,7 +15,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.forms import validated
 from deskterm.models.inquiry import Channel, InquiryCreate, InquiryOutcome
 from deskterm.services.inquiries import directory
 from deskterm.services.inquiries import log as inquiries
@@ -141,18 +143,22 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
         return (self.query_one(f"#{name}-input", Input).value or "").strip()
 
     def _inquiry_in(self, outcome: InquiryOutcome | None) -> InquiryCreate:
+        """The form as a validated inquiry (InvalidInput naming the field refused)."""
         entry = self.entry
         kind = None
         if entry is not None:
             kind = "event" if entry.kind == directory.EVENT else "directory"
-        return InquiryCreate.model_construct(
-            channel=self.channel,
-            topic=self._value("topic"),
-            inquirer=self._value("inquirer"),
-            target_kind=kind,
-            target_id=entry.id if entry else None,
-            target_text=entry.name if entry else "",
-            outcome=outcome,
+        return validated(
+            InquiryCreate,
+            {
+                "channel": self.channel,
+                "topic": self._value("topic"),
+                "inquirer": self._value("inquirer"),
+                "target_kind": kind,
+                "target_id": entry.id if entry else None,
+                "target_text": entry.name if entry else "",
+                "outcome": outcome,
+            },
         )
 
     @on(OptionList.OptionSelected, "#answer-endings")
@@ -164,7 +170,12 @@ class AnswerInquiryDialog(DeskDialog[AnswerResult | None]):
         self._log(None, "promise")
 
     def _log(self, outcome: InquiryOutcome | None, next_step: str | None) -> None:
-        app, inquiry_in = self.app, self._inquiry_in(outcome)
+        try:
+            inquiry_in = self._inquiry_in(outcome)
+        except InvalidInput as exc:  # on its field; everything typed stays
+            self.show_error(exc)
+            return
+        app = self.app
         inquirer, topic = self._value("inquirer"), self._value("topic")
 
         def done(inquiry_id: int) -> None:

@@ -10,6 +10,7 @@ closing after tries without a transfer logs it as "not reached".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -20,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _, site_text
+from deskterm.models.forms import validated
 from deskterm.models.inquiry import Channel, ContactOutcome, InquiryCreate, InquiryOutcome
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import log as inquiries
@@ -327,30 +329,31 @@ class ContactDialog(DeskDialog[ContactResult | None]):
     def _value(self, name: str) -> str:
         return (self.query_one(f"#{name}-input", Input).value or "").strip()
 
-    def _inquiry_in(self) -> InquiryCreate:
+    def _inquiry_values(self) -> dict[str, Any]:
         kind = {
             HitKind.resident: "resident",
             HitKind.company: "company",
             HitKind.staff: "staff",
         }.get(self.hit.kind)
-        return InquiryCreate.model_construct(
-            channel=self.channel,
-            topic=self._value("topic") or site_text(DEFAULT_TOPIC, self.app.settings.site_lang),
-            inquirer=self._value("inquirer"),
-            target_kind=kind,
-            target_id=self.hit.id,
-            target_text=self.hit.name,
-            outcome=None,
-        )
+        return {
+            "channel": self.channel,
+            "topic": self._value("topic") or site_text(DEFAULT_TOPIC, self.app.settings.site_lang),
+            "inquirer": self._value("inquirer"),
+            "target_kind": kind,
+            "target_id": self.hit.id,
+            "target_text": self.hit.name,
+        }
 
     def _opener(self):
         """Work that opens the inquiry unless it is open already (values read here, on the
-        UI thread; the work runs in a worker)."""
-        app, inquiry_id, inquiry_in = self.app, self.inquiry_id, self._inquiry_in()
+        UI thread; the work runs in a worker, and a refusal of the model's rules comes back
+        to its field like the service's own)."""
+        app, inquiry_id, values = self.app, self.inquiry_id, self._inquiry_values()
 
         def ensure(session) -> int:
             if inquiry_id is not None:
                 return inquiry_id
+            inquiry_in = validated(InquiryCreate, values)
             return stored_id(
                 inquiries.open_inquiry(
                     session=session,

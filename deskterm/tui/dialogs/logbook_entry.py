@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.forms import validated
 from deskterm.models.shift import LogbookEntry, LogbookEntryCreate, LogCategory
 from deskterm.services.shift.logbook import category_label
 from deskterm.tui import fmt
@@ -115,18 +116,20 @@ class LogbookEntryDialog(DeskDialog[LogbookEntry | None]):
             self.field("what").show_refusal(_("Say what happened."))
             return
         try:
-            entry_in = LogbookEntryCreate(
-                occurred_at=occurred,
-                category=self.field("category").value,
-                location=self.field("location").value or "",
-                what=what,
-                action_taken=self.field("action_taken").value or "",
-                notified=self.field("notified").value or "",
-                corrects_id=self.corrects.id if self.corrects else None,
+            entry_in = validated(
+                LogbookEntryCreate,
+                {
+                    "occurred_at": occurred,
+                    "category": self.field("category").value,
+                    "location": self.field("location").value or "",
+                    "what": what,
+                    "action_taken": self.field("action_taken").value or "",
+                    "notified": self.field("notified").value or "",
+                    "corrects_id": self.corrects.id if self.corrects else None,
+                },
             )
-        except ValidationError as exc:
-            name = str(exc.errors()[0]["loc"][0]) if exc.errors() else "what"
-            self.field(name).error = _("This value is too long or not valid.")
+        except InvalidInput as exc:  # one sentence naming the field; everything typed stays
+            self.show_error(exc)
             return
         self.run_db(self.save(entry_in), on_done=self.saved, group="logbook-save", exclusive=True)
 

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static, TextArea
 
+from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.forms import validated
 from deskterm.models.inquiry import MessageCreate
 from deskterm.services.inquiries import messages
 from deskterm.tui.actions import bindings
@@ -109,19 +111,27 @@ class TakeMessageDialog(DeskDialog[int | None]):
             field.error = ""
 
     def collect(self) -> MessageCreate:
+        """The form as a validated message (InvalidInput naming the field refused)."""
         draft = self.draft
-        return MessageCreate.model_construct(
-            for_kind=draft.for_kind,
-            for_id=draft.for_id,
-            for_name=self.query_one("#for-name-input", Input).value,
-            from_name=self.query_one("#from-name-input", Input).value,
-            from_contact=self.query_one("#from-contact-input", Input).value,
-            text=self.query_one("#text-input", TextArea).text,
-            inquiry_id=draft.inquiry_id,
+        return validated(
+            MessageCreate,
+            {
+                "for_kind": draft.for_kind,
+                "for_id": draft.for_id,
+                "for_name": self.query_one("#for-name-input", Input).value,
+                "from_name": self.query_one("#from-name-input", Input).value,
+                "from_contact": self.query_one("#from-contact-input", Input).value,
+                "text": self.query_one("#text-input", TextArea).text,
+                "inquiry_id": draft.inquiry_id,
+            },
         )
 
     def action_save(self) -> None:
-        message_in = self.collect()
+        try:
+            message_in = self.collect()
+        except InvalidInput as exc:  # on its field; everything typed stays
+            self.show_error(exc)
+            return
         app = self.app
         self.run_db(
             lambda s: (

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.forms import validated
 from deskterm.models.inquiry import PromisedReplyCreate
 from deskterm.services.inquiries import promises
 from deskterm.tui import fmt
@@ -123,16 +124,19 @@ class MakePromiseDialog(DeskDialog[int | None]):
             due = promises.parse_due(
                 self._value("due"), now=app.clock.now(), tz=app.settings.timezone
             )
-        except InvalidInput as exc:
+            promise_in = validated(
+                PromisedReplyCreate,
+                {
+                    "question": self._value("question"),
+                    "asked_by": self._value("asked_by"),
+                    "contact": self._value("contact"),
+                    "due_at": due,
+                    "inquiry_id": self.draft.inquiry_id,
+                },
+            )
+        except InvalidInput as exc:  # on its field; everything typed stays
             self.show_error(exc)
             return
-        promise_in = PromisedReplyCreate.model_construct(
-            question=self._value("question"),
-            asked_by=self._value("asked_by"),
-            contact=self._value("contact"),
-            due_at=due,
-            inquiry_id=self.draft.inquiry_id,
-        )
         self.run_db(
             lambda s: (
                 promises.make_promise(

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.forms import validated
 from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
 from deskterm.rules.phone import mask_phone
 from deskterm.services.visitors import slips as visitors
@@ -138,7 +139,12 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
         }
         if value("phone").strip():
             changes["phone"] = value("phone")
-        self.dismiss(VisitorSlipUpdate.model_construct(_fields_set=set(changes), **changes))
+        try:  # only the fields given are set (model_fields_set): the rest stay as they are
+            update = validated(VisitorSlipUpdate, changes)
+        except InvalidInput as exc:
+            self.show_error(exc)
+            return
+        self.dismiss(update)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

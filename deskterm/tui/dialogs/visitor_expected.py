@@ -14,6 +14,7 @@ from textual.widgets import Input, Select, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, ExpectedVisitor, ExpectedVisitorCreate, Purpose
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.checks import document_warning
@@ -149,18 +150,19 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
                 parse_day(self.query_one("#expected-on-input", Input).value, field="expected_on")
                 or self.today
             )
-            expected_in = ExpectedVisitorCreate.model_construct(
-                visitor_name=self.query_one("#visitor-name-input", Input).value,
-                headcount=visitors.parse_headcount(self.query_one("#headcount-input", Input).value),
-                expected_on=day,
-                host_text=choice.text if choice else picker.text,
-                purpose=self.query_one("#purpose-input", DeskSelect).chosen,
-                note=self.query_one("#note-input", Input).value,
-                **(
-                    choice.ids()
-                    if choice
-                    else {"host_resident_id": None, "host_company_id": None, "host_unit_id": None}
-                ),
+            expected_in = validated(
+                ExpectedVisitorCreate,
+                {
+                    "visitor_name": self.query_one("#visitor-name-input", Input).value,
+                    "headcount": visitors.parse_headcount(
+                        self.query_one("#headcount-input", Input).value
+                    ),
+                    "expected_on": day,
+                    "host_text": choice.text if choice else picker.text,
+                    "purpose": self.query_one("#purpose-input", DeskSelect).chosen,
+                    "note": self.query_one("#note-input", Input).value,
+                    **(choice.ids() if choice else {}),
+                },
             )
         except InvalidInput as exc:
             self.show_error(exc)

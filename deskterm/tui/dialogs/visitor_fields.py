@@ -77,14 +77,14 @@ class ErrorLine(DeskDialog[Any]):
         from deskterm.errors import InvalidInput
         from deskterm.tui.widgets.field import FormField
         from deskterm.tui.widgets.text import plain
-        from deskterm.tui.worker import describe_error
+        from deskterm.tui.worker import describe_error, on_field
 
         super().show_error(exc)  # marks the field and focuses it (or notifies)
         if isinstance(exc, InvalidInput) and exc.field:
             line = self.query_one("#form-error", Static)
             named = [f for f in self.query(FormField) if f.name == exc.field]
-            message = describe_error(exc)  # "✗ Name: ..." names where the typing goes
-            line.update(plain(named[0].error_line(message) if named else message))
+            # "✗ Name: ..." names where the typing goes
+            line.update(plain(named[0].error_line(on_field(exc)) if named else describe_error(exc)))
             line.display = True
 
     def on_input_changed(self, event) -> None:

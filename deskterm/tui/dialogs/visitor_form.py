@@ -8,6 +8,8 @@ the form and hands it back. Nothing typed is lost when a field is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +18,7 @@ from textual.widgets import Input, Select, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, Purpose, VisitorSlipCreate
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.checks import document_warning
@@ -34,7 +37,8 @@ NO_NUMBER = (DocType.sighted, DocType.none)
 
 @dataclass
 class SlipDraft:
-    """A filled-in form: the slip to save and the host as chosen (for the host call)."""
+    """A filled-in form: the slip to save (validated: models.forms.validated) and the host as
+    chosen (for the host call)."""
 
     slip_in: VisitorSlipCreate
     host: HostChoice | None = None
@@ -48,14 +52,14 @@ def purpose_options() -> list[tuple[str, str]]:
     return [(_(text), kind.value) for kind, text in visitors.PURPOSE_LABELS.items()]
 
 
-def blank_slip(**values) -> VisitorSlipCreate:
-    """A slip form not validated yet (the service checks it field by field, in words)."""
-    defaults = {
-        name: None if field.is_required() else field.get_default(call_default_factory=True)
-        for name, field in VisitorSlipCreate.model_fields.items()
+def form_values(draft: SlipDraft | None) -> dict[str, Any]:
+    """What the form shows: the draft's values, or each field's default for a new slip."""
+    if draft is not None:
+        return draft.slip_in.model_dump()
+    return {
+        name: None if info.is_required() else info.get_default(call_default_factory=True)
+        for name, info in VisitorSlipCreate.model_fields.items()
     }
-    defaults["visitor_name"] = ""
-    return VisitorSlipCreate.model_construct(**{**defaults, **values})
 
 
 class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
@@ -70,14 +74,15 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
 
     def __init__(self, draft: SlipDraft | None = None, error: DeskError | None = None) -> None:
         super().__init__()
-        self.draft = draft or SlipDraft(blank_slip())
+        self.draft = draft
         self.error = error
 
     def title_text(self) -> str:
         return _("New visitor slip")
 
     def compose(self) -> ComposeResult:
-        slip = self.draft.slip_in
+        # a form opened again after a refusal shows what was typed; a new one is blank
+        slip = SimpleNamespace(**form_values(self.draft))
         doc_type = DocType(slip.doc_type or DocType.resident_id)
         with Vertical(id="slip-form", classes="visitor-dialog"):
             yield Static(plain(_("New visitor slip")), classes="dialog-title")
@@ -120,7 +125,10 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
                     label_width=8,
                 )
             yield HostPicker(
-                _("Visiting"), choice=self.draft.host, text=slip.host_text or "", id="host-picker"
+                _("Visiting"),
+                choice=self.draft.host if self.draft else None,
+                text=slip.host_text or "",
+                id="host-picker",
             )
             with Horizontal(classes="form-row"):
                 yield FormField(
@@ -164,7 +172,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
     def on_mount(self) -> None:
         self._number_enabled(DocType(self.query_one("#doc-type-input", DeskSelect).chosen))
         self.query_one("#visitor-name-input", Input).focus()
-        if self.draft.slip_in.visitor_name:
+        if self.draft is not None and self.draft.slip_in.visitor_name:
             self.check_deny_list()
         if self.error is not None:
             self.show_error(self.error)
@@ -226,21 +234,25 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
         return self.query_one(f"#{name.replace('_', '-')}-input", Input).value or ""
 
     def collect(self) -> SlipDraft:
+        """The form as a validated slip (InvalidInput naming the field refused)."""
         picker = self.query_one(HostPicker)
         choice = picker.choice
-        host_ids = choice.ids() if choice else {}
-        slip_in = blank_slip(
-            visitor_name=self._value("visitor_name"),
-            headcount=visitors.parse_headcount(self._value("headcount")),
-            doc_type=self.query_one("#doc-type-input", Select).value,
-            doc_number=self._value("doc_number") or None,
-            phone=self._value("phone") or None,
-            host_text=choice.text if choice else picker.text,
-            purpose=self.query_one("#purpose-input", Select).value,
-            purpose_text=self._value("purpose_text"),
-            plate=self._value("plate") or None,
-            expected_id=self.draft.slip_in.expected_id,
-            **host_ids,
+        slip_in = validated(
+            VisitorSlipCreate,
+            {
+                "visitor_name": self._value("visitor_name"),
+                "headcount": visitors.parse_headcount(self._value("headcount")),
+                "doc_type": self.query_one("#doc-type-input", Select).value,
+                "doc_number": self._value("doc_number") or None,
+                "phone": self._value("phone") or None,
+                "host_text": choice.text if choice else picker.text,
+                "purpose": self.query_one("#purpose-input", Select).value,
+                "purpose_text": self._value("purpose_text"),
+                "plate": self._value("plate") or None,
+                "expected_id": self.draft.slip_in.expected_id if self.draft else None,
+                **(choice.ids() if choice else {}),
+            },
+            today=visitors.desk_today(self.app.clock, self.app.settings),
         )
         return SlipDraft(slip_in, choice)
 
@@ -260,9 +272,8 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
         except InvalidInput as exc:
             self.show_error(exc)
             return
-        today = visitors.desk_today(self.app.clock, self.app.settings)
-        self.run_db(
-            lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in, today=today),
+        self.run_db(  # the host on record: the one check left that needs the database
+            lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in),
             on_done=lambda _clean: self.dismiss(draft),
             on_error=self.show_error,
             write=False,

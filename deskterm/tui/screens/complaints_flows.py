@@ -8,14 +8,11 @@ from typing import TYPE_CHECKING
 from deskterm.i18n import _
 from deskterm.models.complaint import (
     CommunicationCreate,
-    CommunicationHow,
-    ComplainantKind,
-    ComplaintChannel,
     ComplaintCreate,
     ComplaintStatus,
-    PartyKind,
     Severity,
 )
+from deskterm.models.forms import validated
 from deskterm.models.public_area import PublicAreaRequestCreate
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
@@ -75,24 +72,25 @@ class ComplaintFlows(AreaScreen):
         actor, clock, settings = self._ctx()
 
         def work(v: ComplaintIntake):
-            data = ComplaintCreate(
-                who_kind=ComplainantKind(v.who_kind),
-                who_name=v.who_name,
-                contact=v.contact,
-                channel=ComplaintChannel(v.channel),
-                passed_down_by=v.passed_down_by,
-                category=v.category,
-                content=v.content,
-                severity=Severity(v.severity),
-                valid=v.valid,
-                department=v.department,
-            )
+            values = {
+                "who_kind": v.who_kind,
+                "who_name": v.who_name,
+                "contact": v.contact,
+                "channel": v.channel,
+                "passed_down_by": v.passed_down_by,
+                "category": v.category,
+                "content": v.content,
+                "severity": v.severity,
+                "valid": v.valid,
+                "department": v.department,
+            }
+            # validated in the worker: a refusal comes back to its field, as typed
             return lambda s: complaints.intake_complaint(
                 session=s,
                 actor=actor,
                 clock=clock,
                 settings=settings,
-                complaint_in=data,
+                complaint_in=validated(ComplaintCreate, values),
                 unit=v.unit,
                 steps=v.steps,
                 close_answer=v.answer or None,
@@ -368,22 +366,23 @@ class ComplaintFlows(AreaScreen):
         actor, clock, settings = self._ctx()
 
         def work(v: CommunicationInput):
-            data = CommunicationCreate(
-                at=v.at or clock.now(),
-                party_kind=PartyKind(v.party_kind),
-                party_name=v.party_name,
-                how=CommunicationHow(v.how),
-                subject=v.subject,
-                agreed=v.agreed,
-                follow_up=v.follow_up,
-                follow_up_due=v.follow_up_due,
-            )
+            values = {
+                "at": v.at or clock.now(),
+                "party_kind": v.party_kind,
+                "party_name": v.party_name,
+                "how": v.how,
+                "subject": v.subject,
+                "agreed": v.agreed,
+                "follow_up": v.follow_up,
+                "follow_up_due": v.follow_up_due,
+            }
+            # validated in the worker: a refusal comes back to its field, as typed
             return lambda s: communications.record_communication(
                 session=s,
                 actor=actor,
                 clock=clock,
                 settings=settings,
-                communication_in=data,
+                communication_in=validated(CommunicationCreate, values),
                 complaint_number=v.complaint_number,
             )
 
@@ -473,19 +472,20 @@ class ComplaintFlows(AreaScreen):
         actor, clock, settings = self._ctx()
 
         def work(v: AreaRequestInput):
-            data = PublicAreaRequestCreate(
-                applicant_kind=v.applicant_kind,
-                applicant_name=v.applicant_name,
-                area=v.area,
-                wanted_at=v.wanted_at,
-                request=v.request,
-            )
+            values = {
+                "applicant_kind": v.applicant_kind,
+                "applicant_name": v.applicant_name,
+                "area": v.area,
+                "wanted_at": v.wanted_at,
+                "request": v.request,
+            }
+            # validated in the worker: a refusal comes back to its field, as typed
             return lambda s: public_areas.record_request(
                 session=s,
                 actor=actor,
                 clock=clock,
                 settings=settings,
-                request_in=data,
+                request_in=validated(PublicAreaRequestCreate, values),
                 unit=v.unit or None,
             )
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from deskterm.i18n import _
+from deskterm.models.forms import validated
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
 from deskterm.services import permissions, printing, repairs
 from deskterm.services.callbacks import outcomes as callback_outcomes
@@ -104,9 +105,13 @@ class RepairFlows(RepairMoneyFlows):
         actor, clock, settings = self._ctx()
 
         def work(values: dict):
-            data = RepairOrderCreate.model_construct(**values)
+            # validated in the worker: a refusal comes back to its field, as typed
             return lambda s: repairs.create_repair_order(
-                session=s, actor=actor, clock=clock, settings=settings, order_in=data
+                session=s,
+                actor=actor,
+                clock=clock,
+                settings=settings,
+                order_in=validated(RepairOrderCreate, values),
             )
 
         def saved(order: RepairOrder | None) -> None:
@@ -422,14 +427,23 @@ class RepairFlows(RepairMoneyFlows):
                     StepField("location", _("Location"), o.location, max_length=128),
                     StepField("description", _("Fault"), o.description, max_length=4000),
                 ],
-                lambda v: call(
-                    repairs.update_order,
-                    changes=RepairOrderUpdate(
-                        reporter_name=v["reporter_name"],
-                        description=v["description"],
-                        location=v["location"],
-                        reporter_contact=v["reporter_contact"] or None,
-                    ),
+                # validated in the worker: a refusal comes back to its field, as typed
+                lambda v: (
+                    lambda s: repairs.update_order(
+                        **{
+                            **common,
+                            "session": s,
+                            "changes": validated(
+                                RepairOrderUpdate,
+                                {
+                                    "reporter_name": v["reporter_name"],
+                                    "description": v["description"],
+                                    "location": v["location"],
+                                    "reporter_contact": v["reporter_contact"] or None,
+                                },
+                            ),
+                        }
+                    )
                 ),
             )
         elif step in ("hold", "cancel"):

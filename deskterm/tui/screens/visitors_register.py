@@ -15,6 +15,7 @@ from textual.widgets import Digits, Input, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
+from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, HostCallResult, VisitorSlip, VisitorSlipCreate
 from deskterm.rules.numbering import local_day
 from deskterm.services.visitors import slips as visitors
@@ -67,9 +68,19 @@ class RegisterFlow(AreaScreen):
         if call is None:  # back to the form, as typed
             self.action_new_slip(draft)
             return
-        slip_in = draft.slip_in.model_copy(
-            update={"host_call_method": call.method.value, "host_call_result": call.result.value}
-        )
+        try:
+            slip_in = validated(  # the form as validated, with what the host said
+                VisitorSlipCreate,
+                {
+                    **draft.slip_in.model_dump(exclude={"doc_masked"}),
+                    "host_call_method": call.method.value,
+                    "host_call_result": call.result.value,
+                },
+                today=visitors.desk_today(self.app.clock, self.app.settings),
+            )
+        except InvalidInput as exc:  # the desk's day turned meanwhile: back to the form
+            self.action_new_slip(draft, exc)
+            return
         answered = SlipDraft(slip_in, draft.host)
         if call.result == HostCallResult.refused:
             self._turn_away(slip_in, visitors.TurnAwayCause.host_refused)
@@ -262,14 +273,17 @@ class RegisterFlow(AreaScreen):
             ),
             None,
             refuse=lambda supervisor, entry_id: self._turn_away(
-                VisitorSlipCreate.model_construct(
-                    visitor_name=expected.visitor_name,
-                    headcount=expected.headcount,
-                    host_resident_id=expected.host_resident_id,
-                    host_company_id=expected.host_company_id,
-                    host_unit_id=expected.host_unit_id,
-                    host_text=expected.host_text,
-                    host_call_method=None,
+                validated(  # the announcement, validated when it was written down
+                    VisitorSlipCreate,
+                    {
+                        "visitor_name": expected.visitor_name,
+                        "headcount": expected.headcount,
+                        "doc_type": DocType.sighted,
+                        "host_resident_id": expected.host_resident_id,
+                        "host_company_id": expected.host_company_id,
+                        "host_unit_id": expected.host_unit_id,
+                        "host_text": expected.host_text,
+                    },
                 ),
                 visitors.TurnAwayCause.deny_list,
                 supervisor,
