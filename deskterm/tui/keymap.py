@@ -20,8 +20,37 @@ def shown_key(settings: Settings, action_id: str, spec: str) -> str:
     return first_key(settings.keymap.get(action_id) or spec)
 
 
+# Named keys that type a character (Textual's names); with the single characters and their
+# shift+ forms, these are keys an operator types text with.
+_TEXT_KEYS = frozenset(
+    "space comma full_stop minus plus slash backslash colon semicolon equals_sign apostrophe "
+    "quotation_mark number_sign dollar_sign percent_sign ampersand asterisk left_parenthesis "
+    "right_parenthesis underscore less_than_sign greater_than_sign question_mark at "
+    "circumflex_accent grave_accent tilde vertical_line left_square_bracket "
+    "right_square_bracket left_curly_bracket right_curly_bracket exclamation_mark".split()
+)
+
+
+def types_text(key: str) -> bool:
+    """Whether a key (one of a binding's comma-separated keys) types a character in a field."""
+    key = key.strip().lower()
+    bare = key.removeprefix("shift+")
+    return len(bare) == 1 or bare in _TEXT_KEYS
+
+
+def works_in_fields(action_id: str) -> bool:
+    """An action of the app itself (F1, lock, quit ...), on every screen and over every form,
+    or one that fires while a field has the focus (priority): a key that types text would
+    act instead of typing (a quit on the letter a, typed into the staff code)."""
+    action = ACTIONS[action_id]
+    return action_id.startswith("app.") or (
+        action.priority and not any(types_text(k) for k in action.key.split(","))
+    )
+
+
 def user_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
-    """The keymap to apply; an id no action has is one sentence naming it (SettingsError).
+    """The keymap to apply; an id no action has, or a key that types text given to an action
+    that works while a field has the focus, is one sentence naming it (SettingsError).
 
     The area screens register their actions when their modules are imported, which the app
     otherwise does after the first paint: only a site with a keymap imports them here."""
@@ -38,5 +67,15 @@ def user_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
                     "The setting keymap.{id} names no action of the desk; the ids "
                     "are like visitors.new or app.help."
                 ).format(id=action_id)
+            )
+        typed = [k for k in keymap[action_id].split(",") if types_text(k)]
+        if typed and works_in_fields(action_id):
+            from deskterm.config import SettingsError
+
+            raise SettingsError(
+                _(
+                    "The setting keymap.{id} puts the action on {key!r}, a key that types "
+                    "text in a field; give it a key such as ctrl+q or f9."
+                ).format(id=action_id, key=typed[0].strip())
             )
     return {action_id: keys.replace(" ", "") for action_id, keys in keymap.items()}

@@ -88,6 +88,12 @@ def test_the_settings_language_is_spoken_unless_lang_says_otherwise(cli):
             "The setting keymap.visitors.nothing names no action of the desk; the ids are like "
             "visitors.new or app.help.",
         ),
+        (
+            '[keymap]\n"app.quit" = "a"\n',
+            {},
+            "The setting keymap.app.quit puts the action on 'a', a key that types text in a "
+            "field; give it a key such as ctrl+q or f9.",
+        ),
         ("timezone = \n", {}, None),
     ],
 )
