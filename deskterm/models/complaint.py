@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from pydantic import field_validator
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from deskterm.models.forms import FormModel
+from deskterm.i18n import _
+from deskterm.models.forms import FormModel, refuse
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
+from deskterm.rules.phone import normalise_phone
 
 
 class ComplaintStatus(StrEnum):
@@ -101,10 +105,25 @@ class ComplaintBase(SQLModel):
     department: Line = Field(default="", max_length=64)  # the department (or staff) concerned
 
 
+def contact_as_stored(value: Any) -> Any:
+    """A contact number typed any way ("+86 138-1234-5678", full-width) as its digits; blank
+    is none given (""); None (an edit) leaves it as it is."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return ""
+    digits = normalise_phone(value)
+    if not 5 <= len(digits.lstrip("+")) <= 20:
+        raise refuse(_("A contact number has 5 to 20 digits."))
+    return digits
+
+
 class ComplaintCreate(FormModel, ComplaintBase):
     who_name: Line = Field(min_length=1, max_length=64)  # who is complaining
     content: Block = Field(min_length=1, max_length=4000)  # what they said
     repair_id: int | None = None  # when a repair callback turned into this complaint
+
+    _contact = field_validator("contact", mode="before")(contact_as_stored)
 
 
 class ComplaintUpdate(FormModel):
@@ -116,6 +135,8 @@ class ComplaintUpdate(FormModel):
     department: Line | None = Field(default=None, max_length=64)
     content: Block | None = Field(default=None, min_length=1, max_length=4000)
     contact: Phone | None = Field(default=None, max_length=64)
+
+    _contact = field_validator("contact", mode="before")(contact_as_stored)
 
 
 class Complaint(ComplaintBase, table=True):

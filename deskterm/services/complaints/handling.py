@@ -35,7 +35,7 @@ from deskterm.models.complaint import (
     Severity,
     StepKind,
 )
-from deskterm.rules.phone import mask_phone, normalise_phone
+from deskterm.rules.phone import mask_phone
 from deskterm.services import audit, callback_schedule
 from deskterm.services.actor import Actor
 from deskterm.services.complaints import links
@@ -85,16 +85,6 @@ def _find_unit(session: Session, label: str | None) -> int | None:
     return links.unit_id_of(session, label)
 
 
-def _clean_contact(text: str | None) -> str:
-    raw = (text or "").strip()
-    if not raw:
-        return ""
-    digits = normalise_phone(raw)
-    if len(digits.lstrip("+")) < 5 or len(digits) > 20:
-        raise InvalidInput(_("A contact number has 5 to 20 digits."), field="contact")
-    return digits
-
-
 def _check_category(session: Session, code: str) -> str:
     codes = {c.code for c in list_categories(session)}
     if code not in codes:
@@ -140,7 +130,7 @@ def intake_complaint(
         unit_id=unit_id,
         resident_id=resident_id,
         company_id=company_id,
-        contact=_clean_contact(data.contact),
+        contact=data.contact,
         channel=channel,
         passed_down_by=data.passed_down_by,
         category=_check_category(session, data.category),
@@ -326,13 +316,8 @@ def update_complaint(
     values = {k: v for k, v in values.items() if v is not None or k == "valid"}
     if "category" in values:
         values["category"] = _check_category(session, values["category"])
-    if "contact" in values:  # `changes` is validated: the text fields are not checked again
-        values["contact"] = _clean_contact(values["contact"])
-    if "severity" in values:
-        try:
-            values["severity"] = Severity(values["severity"])
-        except ValueError:
-            raise InvalidInput(_("Choose from the list."), field="severity") from None
+    # `changes` is validated (models.forms.validated): contact, severity and the text fields
+    # are not checked again here.
     if row.version != version:  # saved over another desk's change: keep what was not typed
         values = typed_only(
             values, changes_since(session, row=row, version=version, entity="complaint")
