@@ -513,6 +513,7 @@ def test_complaint_categories_save_exactly_or_are_refused(w, code, name_zh, name
             name_zh=name_zh,
             name_en=name_en,
             sort=sort,
+            new=True,
         ),
         given=(code, name_zh, name_en),
     )

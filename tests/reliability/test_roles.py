@@ -199,7 +199,7 @@ UNGUARDED = {
     "shift.handover.collect": "reads what is open",
     "visitors.hosts.find_hosts": "reads hosts (masked phones)",
     "estate.importing.import_units": "called by importer.import_file (import.run)",
-    "estate.importing.import_residents": "called by importer.import_file (import.run)",
+    "estate.import_people.import_residents": "called by importer.import_file (import.run)",
     "admin.import_reference.import_directory": "called by importer.import_file (import.run)",
     "admin.import_reference.import_fees": "called by importer.import_file (import.run)",
     "callbacks.outcomes.record_repair_callback": "goes through callbacks.record_* (callbacks.record)",
@@ -714,6 +714,7 @@ def _cases():
                 code=_unique(w, "cat"),
                 name_zh="新类",
                 name_en="New",
+                new=True,
             )
         ),
         "complaints.communications.record_communication": lambda w, a: (

@@ -361,7 +361,13 @@ def test_category_list_is_configurable(engine, clock, staff):
     run_write(
         engine,
         lambda s: complaint_categories.save_category(
-            session=s, actor=staff.admin, clock=clock, code="pets", name_zh="宠物", name_en="Pets"
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            code="pets",
+            name_zh="宠物",
+            name_en="Pets",
+            new=True,
         ),
     )
     run_write(
@@ -373,7 +379,7 @@ def test_category_list_is_configurable(engine, clock, staff):
             code="landscaping",
             name_zh="绿化",
             name_en="Landscaping",
-            active=False,
+            active=False,  # a shipped category withdrawn
         ),
     )
     codes = [c.code for c in run_read(engine, complaint_categories.list_categories)]
@@ -382,7 +388,13 @@ def test_category_list_is_configurable(engine, clock, staff):
         run_write(
             engine,
             lambda s: complaint_categories.save_category(
-                session=s, actor=staff.operator, clock=clock, code="x", name_zh="x", name_en="x"
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                code="x",
+                name_zh="x",
+                name_en="x",
+                new=True,
             ),
         )
 
@@ -555,3 +567,42 @@ def test_case_2_lion_dance_end_to_end(engine, clock, settings, staff):
     ]
     assert steps == ["listened", "referred", "action", "closed", "signed_off"]
     assert run_read(engine, audit.verify).ok
+
+
+def test_a_new_category_never_takes_the_code_of_one_on_the_list(engine, clock, staff):
+    """Found by the outside test: "new" with the code of a shipped category (parking) saved
+    over its names. A new one with a listed code is refused naming the code; a change is made
+    from the list, and the audit keeps what each value was before."""
+    from deskterm.models.audit import AuditEvent
+    from deskterm.services.complaints.categories import category_rows
+
+    def save(**kw):
+        return lambda s: complaint_categories.save_category(
+            session=s, actor=staff.admin, clock=clock, **kw
+        )
+
+    before = {r.code: r for r in run_read(engine, category_rows)}["parking"]
+    with pytest.raises(InvalidInput) as refused:
+        run_write(engine, save(code="parking", name_zh="被覆盖", name_en="", sort=1, new=True))
+    assert refused.value.field == "code" and "parking" in str(refused.value)
+    run_write(engine, save(code="pets", name_zh="宠物", name_en="Pets", new=True))
+    with pytest.raises(InvalidInput):
+        run_write(engine, save(code="pets", name_zh="猫", name_en="Cats", new=True))
+    with pytest.raises(InvalidInput):  # a change of a code nobody added
+        run_write(engine, save(code="nosuch", name_zh="无", name_en="None"))
+    after = {r.code: r for r in run_read(engine, category_rows)}
+    assert (after["parking"].name_zh, after["pets"].name_zh) == (before.name_zh, "宠物")
+    run_write(
+        engine,
+        save(
+            code="parking", name_zh="停车", name_en=before.name_en, sort=5, version=before.version
+        ),
+    )
+    events = run_read(
+        engine,
+        lambda s: list(
+            s.exec(select(AuditEvent).where(AuditEvent.action == "complaint_category.save"))
+        ),
+    )
+    changed = events[-1].detail["changes"]
+    assert changed["name_zh"] == [before.name_zh, "停车"] and changed["sort"] == [before.sort, 5]

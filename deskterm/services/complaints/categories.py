@@ -5,6 +5,7 @@ withdrawals (table complaint_category), labelled in the desk's language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -76,11 +77,14 @@ def save_category(
     name_en: str,
     sort: int = 500,
     active: bool = True,
-    version: int | None = None,
+    new: bool = False,
+    version: int = 0,
 ) -> ComplaintCategory:
-    """Add, rename or withdraw a complaint category (admin). `version`: the one the form was
-    opened with (0 for a category no admin has changed yet); another admin's save since then
-    refuses this one, naming what they changed (issue 14: no lost update)."""
+    """Add (`new`), rename or withdraw a complaint category (admin). A new one may not take
+    the code of one on the list (shipped or added): that is a change, made from the list.
+    `version`: the one the form was opened with (0 for a category no admin has changed yet);
+    another admin's save since then refuses this one, naming what they changed (issue 14:
+    no lost update). The audit records each changed value, before and after."""
     require(actor, "complaints.categories")
     code = code.strip().lower()
     if not code or len(code) > 32 or not all(c.isalnum() or c == "_" for c in code):
@@ -88,7 +92,17 @@ def save_category(
     if not (name_zh.strip() or name_en.strip()):
         raise InvalidInput(_("Give the category a name."), field="name")
     stored = lock_row(session, ComplaintCategory, code)
-    if version is not None and (stored.version if stored is not None else 0) != version:
+    builtin = {c for c, _label in BUILTIN_CATEGORIES}
+    if new and (stored is not None or code in builtin):
+        raise InvalidInput(
+            _("There is a category {code} already: choose it in the list to change it.").format(
+                code=code
+            ),
+            field="code",
+        )
+    if not new and stored is None and code not in builtin:
+        raise InvalidInput(_("There is no category {code}.").format(code=code), field="code")
+    if (stored.version if stored is not None else 0) != version:
         assert stored is not None
         now = ", ".join(
             f"{label}: {value}"
@@ -106,11 +120,23 @@ def save_category(
                 "change."
             ).format(code=code, what=now)
         )
+    shown = {c.code: c for c in category_rows(session)}.get(code)  # a shipped one: its names
+    before: dict[str, Any] = (
+        {
+            "name_zh": shown.name_zh,
+            "name_en": shown.name_en,
+            "sort": shown.sort,
+            "active": shown.active,
+        }
+        if shown is not None and not new
+        else {}
+    )
     row = stored or ComplaintCategory(code=code, name_zh="", name_en="")
     row.version = (stored.version if stored is not None else 0) + 1
     row.name_zh = fits(name_zh, limit=64, field="name_zh")
     row.name_en = fits(name_en, limit=128, field="name_en")
     row.sort, row.active = sort, active
+    after = {"name_zh": row.name_zh, "name_en": row.name_en, "sort": sort, "active": active}
     audit.record(
         session=session,
         actor=actor,
@@ -118,7 +144,11 @@ def save_category(
         action="complaint_category.save",
         entity="complaint_category",
         entity_id=code,
-        detail={"name_zh": row.name_zh, "name_en": row.name_en, "active": active},
+        detail={
+            "new": new,
+            "changes": {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+            "version": row.version,
+        },
         subject=row,
     )
     return row

@@ -73,7 +73,12 @@ class ComplaintCategoriesDialog(ListFormDialog):
         yield TickBox(_("In use"), True, compact=True, id="category-active")
 
     # -- the form ----------------------------------------------------------------------------
+    def __init__(self) -> None:
+        super().__init__()
+        self.editing: CategoryRow | None = None  # the category in the form; None: a new one
+
     def _fill(self, row: CategoryRow | None) -> None:
+        self.editing = row
         code = self.field_input("code")
         code.value = row.code if row else ""
         code.disabled = row is not None  # a code never changes: complaints carry it
@@ -101,13 +106,14 @@ class ComplaintCategoriesDialog(ListFormDialog):
         if not text.lstrip("-").isdigit() or len(text) > 6:
             self.show_error(InvalidInput(_("The sort order is a whole number."), field="sort"))
             return
-        opened = self.rows.get(self.field_input("code").value.strip().lower())
+        opened = self.editing  # the line chosen, never a code typed into a new one
         values: dict[str, Any] = dict(
             code=self.field_input("code").value,
             name_zh=self.field_input("name_zh").value,
             name_en=self.field_input("name_en").value,
             sort=int(text),
             active=self.query_one("#category-active", TickBox).value,
+            new=opened is None,
             version=opened.version if opened is not None else 0,
         )
         app = self.app
