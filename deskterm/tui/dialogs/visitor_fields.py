@@ -86,12 +86,20 @@ class ErrorLine(DeskDialog[Any]):
             # "✗ Name: ..." names where the typing goes
             line.update(plain(named[0].error_line(on_field(exc)) if named else describe_error(exc)))
             line.display = True
+            # What each field held when refused: a change event that does not change it (a
+            # reopened form's fields being filled in) is not the operator correcting it.
+            self.held_at_refusal = {id(i): i.value for i in self.query(Input)}
 
-    def on_input_changed(self, event) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
         from textual.widgets import Static
 
         line = self.query_one("#form-error", Static)
-        if line.display and event.input.has_focus:  # the operator is correcting it
+        held = getattr(self, "held_at_refusal", {})
+        if (
+            line.display
+            and event.input.has_focus
+            and event.value != held.get(id(event.input), event.value + "\0")
+        ):  # the operator is correcting it
             line.display = False
 
 
