@@ -140,7 +140,7 @@ def test_bulk_refuses_what_its_columns_cannot_hold(engine, clock, staff):
     """The flush-time guard (models/guard.py) does not see a bulk insert: the same limits hold."""
     unit_id = _unit(engine)
     for bad, field in (
-        (ResidentCreate(name="张\x00三", unit_id=unit_id), "name"),
+        (NewResident("张\x00三", unit_id), "name"),  # (a ResidentCreate refuses it itself)
         (NewResident("李四", unit_id, note="备" * 501), "note"),  # no model checked it
         (NewResident("庄" * 65, unit_id), "name"),
     ):  # the name column: 64

@@ -127,7 +127,7 @@ def test_every_dialog_with_typed_fields_keeps_them_on_a_refusal():
     openings = _openings()
     checked, unkept = 0, []
     for cls in _dialogs():
-        if not _types_text(cls):
+        if cls.__subclasses__() or not _types_text(cls):  # a part or base: its hosts are checked
             continue
         checked += 1
         built, wrapped = openings.get(cls.__name__, (0, 0))
