@@ -18,7 +18,7 @@ from deskterm.services.actor import Actor
 from deskterm.services.admin import users
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.expected import add_expected
-from tests.visitor_factories import make_estate, valid_resident_id, walk_in
+from tests.factories import make_estate, valid_resident_id, walk_in
 
 ADMIN = {"DESKTERM_PASSWORD": "boss-pass-1"}
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from deskterm.db import run_read, run_write
 from deskterm.services.shift import handover
 from deskterm.services.visitors import slips as visitors
+from tests.factories import make_estate, walk_in
 from tests.services.test_handover import on_shift, sign
-from tests.visitor_factories import make_estate, walk_in
 
 COUNTS = {"keys": 12, "blank_slips": 47, "temporary_passes": 10, "parcels": 3, "borrowed_tools": 0}
 

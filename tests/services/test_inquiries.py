@@ -22,7 +22,7 @@ from deskterm.models.inquiry import (
 )
 from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries.log import ATTEMPTS_BEFORE_MESSAGE, Advice
-from tests.inquiry_fixtures import PHONES, seed_estate
+from tests.factories import PHONES, seed_estate
 
 
 @pytest.fixture

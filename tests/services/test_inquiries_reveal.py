@@ -11,7 +11,7 @@ from deskterm.errors import InvalidInput, NotFound
 from deskterm.models.audit import AuditEvent
 from deskterm.models.estate import Resident, ResidentCreate
 from deskterm.services.estate import residents
-from tests.inquiry_fixtures import PHONES, seed_estate
+from tests.factories import PHONES, seed_estate
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from deskterm.errors import InvalidInput
 from deskterm.models.audit import AuditEvent
 from deskterm.models.inquiry import ContactAttempt, Inquiry, InquiryOutcome
 from deskterm.services.inquiries import log as inquiries
-from tests.inquiry_fixtures import seed_estate
+from tests.factories import seed_estate
 from tests.services.test_inquiries import attempt, open_for
 
 

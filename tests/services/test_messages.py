@@ -12,7 +12,7 @@ from deskterm.models.forms import validated
 from deskterm.models.inquiry import InquiryCreate, InquiryOutcome, Message, MessageCreate
 from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries import messages
-from tests.inquiry_fixtures import PHONES, seed_estate
+from tests.factories import PHONES, seed_estate
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from deskterm.models.visitor import SlipStatus
 from deskterm.services import printing, receipt
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.slip_print import print_slip, slip_text
-from tests.visitor_factories import make_estate, valid_resident_id, walk_in
+from tests.factories import make_estate, valid_resident_id, walk_in
 
 BARCODE = re.compile(rb"\x1dk\x49(.)\{B", re.S)  # GS k 73 n, then the code-set selector
 

@@ -15,7 +15,7 @@ from deskterm.errors import InvalidInput, NotFound, PermissionDenied
 from deskterm.models.audit import AuditEvent
 from deskterm.models.inquiry import PromisedReplyCreate
 from deskterm.services.inquiries import promises
-from tests.inquiry_fixtures import seed_estate
+from tests.factories import seed_estate
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from deskterm.rules.phone import mask_phone
 from deskterm.services.estate.residents import create_resident
 from deskterm.services.inquiries import search as search_service
 from deskterm.services.inquiries.search import HitKind, Mode, plan_query
-from tests.inquiry_fixtures import PHONES, seed_estate
+from tests.factories import PHONES, seed_estate
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ from deskterm.models.shift import HandoverItem, LogbookEntry
 from deskterm.services.shift import duty as shifts
 from deskterm.services.shift import handover
 from deskterm.services.visitors import slips as visitors
+from tests.factories import make_estate, walk_in
 from tests.services.test_dashboard import add_message, add_repair, add_visitor
 from tests.services.test_handover import on_shift, sign
-from tests.visitor_factories import make_estate, walk_in
 
 # Every function of deskterm/services that builds a record of these kinds, and how its text
 # reaches it: "system" (written by the app, rendered with written_in), or "typed" (the text is

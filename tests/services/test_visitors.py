@@ -13,8 +13,7 @@ from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
 from deskterm.services import audit
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.onsite import list_on_site
-from tests.factories import sealed_rows
-from tests.visitor_factories import make_estate, valid_resident_id, walk_in
+from tests.factories import make_estate, sealed_rows, valid_resident_id, walk_in
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from deskterm.models.user import Role
 from deskterm.services.actor import Actor
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.history import SlipQuery, parse_day, search_slips
-from tests.visitor_factories import make_estate, walk_in
+from tests.factories import make_estate, walk_in
 
 ACTOR = Actor(user_id=None, code="op", name="op", role=Role.operator)
 CLOCK = FixedClock()

@@ -19,7 +19,7 @@ from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry, list_deny_entries, remove_deny_entry
 from deskterm.services.visitors.expected import add_expected, cancel_expected, list_expected
 from deskterm.services.visitors.hosts import find_hosts
-from tests.visitor_factories import make_estate, walk_in
+from tests.factories import make_estate, walk_in
 
 TODAY = date(2026, 11, 28)
 ACTOR = Actor(user_id=None, code="op", name="op", role=Role.operator)

@@ -19,8 +19,7 @@ from deskterm.models.visitor import VisitorSlip
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.onsite import list_on_site
 from deskterm.services.visitors.slip_print import roll_call_text, slip_text
-from tests.factories import make_staff
-from tests.visitor_factories import make_estate, valid_resident_id, walk_in
+from tests.factories import make_estate, make_staff, valid_resident_id, walk_in
 
 COUNT = 120
 

@@ -12,7 +12,7 @@ from deskterm.models.visitor import VisitorSlip
 from deskterm.services import audit
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.purge import purge_visitors
-from tests.visitor_factories import make_estate, walk_in
+from tests.factories import make_estate, walk_in
 
 
 def test_purge_in_batches_keeps_recent_slips(engine, staff, clock, settings):

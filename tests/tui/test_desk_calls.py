@@ -16,7 +16,7 @@ from deskterm.services.inquiries import messages
 from deskterm.tui.dialogs.callback_form import CallbackDialog
 from deskterm.tui.dialogs.message_deliver import DeliverMessageDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
-from tests.inquiry_fixtures import seed_estate
+from tests.factories import seed_estate
 from tests.tui.conftest import SIZE, screen_text, settle
 
 

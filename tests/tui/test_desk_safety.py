@@ -14,9 +14,9 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry
+from tests.factories import make_estate, valid_resident_id, walk_in
 from tests.tui.conftest import SIZE, screen_text, settle
 from tests.tui.notices import shown_notices
-from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 
 @pytest.fixture
@@ -521,7 +521,7 @@ async def test_a_contact_try_is_recorded_by_its_own_key(make_desk_app, engine, c
     """Digits and Enter choose an outcome (the line says what Ctrl+S will record); letters
     typed on the outcomes go into "Asking"."""
     from deskterm.models.inquiry import ContactAttempt
-    from tests.inquiry_fixtures import seed_estate
+    from tests.factories import seed_estate
 
     seed_estate(engine, clock, staff.admin)
     app = make_desk_app(area="inquiries")
@@ -779,7 +779,7 @@ def test_no_help_shows_a_rule_code():
 async def test_typing_on_the_results_keeps_every_key_and_ctrl_f_selects_the_old_query(
     make_desk_app, engine, clock, staff
 ):
-    from tests.inquiry_fixtures import seed_estate
+    from tests.factories import seed_estate
 
     seed_estate(engine, clock, staff.admin)
     app = make_desk_app(area="inquiries")
@@ -1578,7 +1578,7 @@ async def test_an_unintended_transferred_is_corrected_from_the_inquiry_log(
 ):
     from deskterm.models.inquiry import ContactAttempt, Inquiry, InquiryCreate
     from deskterm.services.inquiries import log as inquiries
-    from tests.inquiry_fixtures import seed_estate
+    from tests.factories import seed_estate
 
     seed_estate(engine, clock, staff.admin)
     app = make_desk_app(area="inquiries")

@@ -21,7 +21,7 @@ from deskterm.tui.dialogs.inquiry_answer import AnswerInquiryDialog
 from deskterm.tui.dialogs.inquiry_contact import ContactDialog, GiveUpDialog
 from deskterm.tui.dialogs.message_take import TakeMessageDialog
 from deskterm.tui.widgets.field import FormField
-from tests.inquiry_fixtures import seed_estate
+from tests.factories import seed_estate
 from tests.tui.conftest import SIZE, screen_text, settle
 
 

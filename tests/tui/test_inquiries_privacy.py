@@ -19,7 +19,7 @@ from sqlmodel import select
 from deskterm.db import run_read
 from deskterm.models.audit import AuditEvent
 from tests.cli.conftest import cli  # noqa: F401  (the CLI fixture, for the exports)
-from tests.inquiry_fixtures import COMPANIES, PEOPLE, seed_estate
+from tests.factories import COMPANIES, PEOPLE, seed_estate
 from tests.tui.conftest import SIZE, settle
 
 _TEXT = re.compile(r'<text[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', re.S)

@@ -10,7 +10,7 @@ import pytest
 from deskterm.db import run_write
 from deskterm.models.inquiry import MessageCreate, PromisedReplyCreate
 from deskterm.services.inquiries import messages, promises
-from tests.inquiry_fixtures import seed_estate
+from tests.factories import seed_estate
 from tests.tui.conftest import SIZE, settle
 
 

@@ -265,8 +265,8 @@ async def test_a_check_out_at_another_desk_keeps_the_cursor_on_its_visitor(
     from deskterm.services.visitors import slips as visitor_slips
     from deskterm.tui.messages import RecordsChanged
     from deskterm.tui.widgets.record_list import RecordList
+    from tests.factories import make_estate
     from tests.tui.test_desk_safety import on_site_slips
-    from tests.visitor_factories import make_estate
 
     slips = on_site_slips(
         engine, staff, clock, settings, make_estate(engine), ["张一", "张二", "张三", "张四"]
@@ -337,8 +337,8 @@ async def test_a_check_out_at_another_desk_keeps_the_dashboard_cursor_on_its_vis
     from deskterm.services.visitors import slips as visitor_slips
     from deskterm.tui.messages import RecordsChanged
     from deskterm.tui.widgets.record_list import RecordList
+    from tests.factories import make_estate
     from tests.tui.test_desk_safety import on_site_slips
-    from tests.visitor_factories import make_estate
 
     on_site_slips(
         engine, staff, clock, settings, make_estate(engine), ["张一", "张二", "张三", "张四"]

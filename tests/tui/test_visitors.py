@@ -17,9 +17,9 @@ from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry
 from deskterm.services.visitors.expected import add_expected
 from deskterm.tui.widgets.field import FormField
+from tests.factories import make_estate, valid_resident_id, walk_in
 from tests.tui.conftest import SIZE, screen_text, settle
 from tests.tui.notices import shown_notices
-from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 ID_NUMBER = valid_resident_id(7)
 

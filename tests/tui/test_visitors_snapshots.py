@@ -12,8 +12,8 @@ from deskterm.db import run_write
 from deskterm.models.visitor import ExpectedVisitorCreate
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.expected import add_expected
+from tests.factories import make_estate, valid_resident_id, walk_in
 from tests.tui.conftest import settle
-from tests.visitor_factories import make_estate, valid_resident_id, walk_in
 
 LANGS = ["zh_CN", "en"]
 

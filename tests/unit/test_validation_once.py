@@ -34,7 +34,7 @@ from deskterm.errors import InvalidInput
 from deskterm.i18n import _, written_in
 from deskterm.models.forms import FormModel, validated
 from deskterm.models.text import BLOCK, CODE, LABELS, LINE, kind_of, label
-from tests.visitor_factories import make_estate
+from tests.factories import make_estate
 
 ROOT = Path(deskterm.__file__).parent
 
