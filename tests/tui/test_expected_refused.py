@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from deskterm.db import run_read
 from deskterm.models.visitor import ExpectedVisitor
+from tests.factories import make_estate
 from tests.tui.conftest import SIZE, screen_text, settle, type_text
-from tests.visitor_factories import make_estate
 
 
 async def test_a_past_day_is_refused_at_its_field_and_the_form_stays(make_desk_app, engine):
