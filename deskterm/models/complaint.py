@@ -20,7 +20,8 @@ from deskterm.i18n import _
 from deskterm.models.forms import FormModel, refuse
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
-from deskterm.rules.phone import normalise_phone
+from deskterm.models.visitor import phone_characters_sentence
+from deskterm.rules.phone import normalise_phone, only_phone_characters
 
 
 class ComplaintStatus(StrEnum):
@@ -112,6 +113,8 @@ def contact_as_stored(value: Any) -> Any:
         return value
     if not value.strip():
         return ""
+    if not only_phone_characters(value):
+        raise refuse(phone_characters_sentence())
     digits = normalise_phone(value)
     if not 5 <= len(digits.lstrip("+")) <= 20:
         raise refuse(_("A contact number has 5 to 20 digits."))

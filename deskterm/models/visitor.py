@@ -21,7 +21,7 @@ from deskterm.models.forms import FormModel, refuse
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
 from deskterm.rules import identity
-from deskterm.rules.phone import normalise_phone
+from deskterm.rules.phone import normalise_phone, only_phone_characters
 
 
 class DocType(StrEnum):
@@ -112,7 +112,9 @@ def document_masked(doc_type: DocType, number: str | None, today: date) -> str |
             raise refuse(_("No document was shown, so there is no number to type."), "doc_number")
         return None
     try:
-        return identity.masked_document(doc_type.value, number, today=today)
+        # full-width digits and Ｘ, as an IME types them, are the same number
+        typed = unicodedata.normalize("NFKC", number) if number else number
+        return identity.masked_document(doc_type.value, typed, today=today)
     except identity.InvalidIdNumber as exc:
         text = str(exc)
         for start, message in _ID_MESSAGES:
@@ -124,12 +126,21 @@ def document_masked(doc_type: DocType, number: str | None, today: date) -> str |
         ) from None
 
 
+def phone_characters_sentence() -> str:
+    """Said when text typed as a phone number holds something else than a number."""
+    return _(
+        "A phone number has only digits (spaces, dashes, brackets and a leading + may be typed)."
+    )
+
+
 def phone_as_stored(value: Any) -> Any:
     """A phone typed any way ("+86 138-1234-5678", full-width) as digits; blank is none."""
     if not isinstance(value, str):
         return value
     if not value.strip():
         return None
+    if not only_phone_characters(value):
+        raise refuse(phone_characters_sentence())
     phone = normalise_phone(value)
     if not 5 <= len(phone.lstrip("+")) <= 20:
         raise refuse(_("A phone number has 5 to 20 digits."))

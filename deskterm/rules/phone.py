@@ -26,6 +26,12 @@ _PHONE_CHARS = frozenset(
 )
 
 
+def only_phone_characters(s: str | None) -> bool:
+    """Whether text typed as a phone number holds nothing but digits (any width), spaces,
+    dashes, brackets and + ("粤B54321" does not: its digits alone would be another number)."""
+    return all(ch.isdecimal() or ch in _PHONE_CHARS for ch in (s or "").strip())
+
+
 def is_phone(s: str | None) -> bool:
     """Whether a phone column's text is a phone number: 7 or more digits and nothing but
     digits, spaces, dashes, brackets and a leading +. "对讲机3频道" or a unit "1-602" is not."""

@@ -15,7 +15,7 @@ import pkgutil
 import re
 import typing
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -550,3 +550,40 @@ def test_a_model_at_its_limits_saves_as_it_is(case, engine, clock, settings, sta
 def test_the_refusal_sentence_is_translated():
     with written_in("zh_CN"):
         assert _("It cannot be left empty.") != "It cannot be left empty."
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("VisitorSlipCreate", "phone"),
+        ("ComplaintCreate", "contact"),
+        ("ComplaintUpdate", "contact"),
+    ],
+)
+def test_a_phone_with_letters_is_refused_not_cut_to_its_digits(model, field):
+    """Found by the outside test: "粤B54321" typed as a phone was saved as 54321."""
+    from deskterm.models import complaint, visitor
+
+    cls = getattr(complaint, model, None) or getattr(visitor, model)
+    base = _sample(cls) if model != "ComplaintUpdate" else {}
+    with pytest.raises(InvalidInput) as refused:
+        validated(cls, {**base, field: "粤B54321"}, today=date(2026, 11, 28))
+    assert refused.value.field == field and "digits" in str(refused.value)
+
+
+def test_a_full_width_id_number_is_the_same_number():
+    """Found by the outside test: an ID typed in full-width digits (an IME) was refused."""
+    from deskterm.models.visitor import VisitorSlipCreate
+
+    base = _sample(VisitorSlipCreate)
+    half = validated(
+        VisitorSlipCreate,
+        {**base, "doc_type": "resident_id", "doc_number": "11010519491231002X"},
+        today=date(2026, 11, 28),
+    )
+    full = validated(
+        VisitorSlipCreate,
+        {**base, "doc_type": "resident_id", "doc_number": "１１０１０５１９４９１２３１００２Ｘ"},
+        today=date(2026, 11, 28),
+    )
+    assert full.doc_masked == half.doc_masked and full.doc_masked.endswith("002X")
