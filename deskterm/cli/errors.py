@@ -38,7 +38,7 @@ def guarded(call: Callable[[], object]) -> int:
             say_error(_("Try '{command} --help'.").format(command=ctx.command_path))
         return exc.exit_code
     except DeskError as exc:
-        say_error(str(exc))
+        say_error(named_sentence(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         say_error(_("Interrupted."))
@@ -46,6 +46,20 @@ def guarded(call: Callable[[], object]) -> int:
     except Exception as exc:  # the last line of defence: still one sentence
         return _describe_unexpected(exc)
     return result if isinstance(result, int) else 0
+
+
+def named_sentence(exc: BaseException) -> str:
+    """A refusal as a command says it: a sentence about one field that does not name it
+    ("This field takes at most 64 characters.", said under the field in the desk app) gets
+    the field's name first, as the forms show it ("Name: This field takes ...")."""
+    from deskterm.errors import InvalidInput
+    from deskterm.models.text import LABELS, label
+
+    sentence = str(exc)
+    field = exc.field if isinstance(exc, InvalidInput) else None
+    if field in LABELS and not sentence.startswith(label(field)):
+        return _("{field}: {problem}").format(field=label(field), problem=sentence)
+    return sentence
 
 
 def usage_message(exc) -> str:

@@ -95,6 +95,23 @@ def _check_code(code: str) -> str:
     return code
 
 
+def check_new_account(code: str, name: str, role: Role | str) -> tuple[str, str, Role]:
+    """A new account's code, name and role as stored, or the refusal naming the first one
+    wrong: before anything else is asked (`deskterm users add` asks the password after)."""
+    code = _check_code(code)
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):  # shown on every screen and line
+        raise InvalidInput(_("Control characters are not allowed here."), field="name")
+    try:
+        return code, name, Role(role)
+    except ValueError:
+        raise InvalidInput(
+            _("The role must be operator, supervisor or admin."), field="role"
+        ) from None
+
+
 def add_user(
     *,
     session: Session,
@@ -110,18 +127,7 @@ def add_user(
 ) -> User:
     if actor is not None:  # None: the first admin at set-up (services.setup), or a test
         require(actor, "users.manage")
-    code = _check_code(code)
-    name = name.strip()
-    if not name or len(name) > 64:
-        raise InvalidInput(_("A name is 1 to 64 characters."), field="name")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):  # shown on every screen and line
-        raise InvalidInput(_("Control characters are not allowed here."), field="name")
-    try:
-        role = Role(role)
-    except ValueError:
-        raise InvalidInput(
-            _("The role must be operator, supervisor or admin."), field="role"
-        ) from None
+    code, name, role = check_new_account(code, name, role)
     if check_length:
         check_password_rules(password, settings, hints=[code, name])
     if session.exec(select(User).where(User.code == code)).first():
