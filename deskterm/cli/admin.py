@@ -346,6 +346,7 @@ def register(app: typer.Typer) -> None:
 
         if not user:  # asked before anything else: the restore is signed in (issue 19.3)
             raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
+        db_restore.check_backup_file(path)  # before asking to replace anything
         desk = open_desk(db, check_schema=False, create=True)  # a restore may make a new file
         if is_sqlite(desk.engine):
             target = maintenance.sqlite_path(desk.engine)

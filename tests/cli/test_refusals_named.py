@@ -29,3 +29,10 @@ def test_a_too_long_name_is_refused_naming_the_field(cli, desk_db):
     result = cli("engineers", "add", "长" * 300, "--db", desk_db, env=BOSS)
     assert result.exit_code == 1
     assert result.stderr.strip().startswith("Name:") and "64" in result.stderr
+
+
+def test_a_restore_from_no_file_says_so_before_asking_to_replace(cli, desk_db, tmp_path):
+    missing = str(tmp_path / "nonexist.db")
+    result = cli("db", "restore", missing, "--db", desk_db, env=BOSS)
+    assert result.exit_code == 1
+    assert "There is no backup file" in result.stderr and "Replace it?" not in result.output

@@ -232,6 +232,15 @@ def _record_restore(
     return run_write(engine, work)
 
 
+def check_backup_file(backup_file: Path) -> Path:
+    """The backup file to restore from, or the sentence saying there is none (said before
+    the admin is asked to confirm the replacement)."""
+    backup_file = Path(backup_file)
+    if not backup_file.is_file():
+        raise DeskError(_("There is no backup file at {path}.").format(path=backup_file))
+    return backup_file
+
+
 def restore(
     backup_file: Path, target_engine: Engine, *, sign_in: Callable[[Engine], Actor], clock: Clock
 ) -> RestoreResult:
@@ -239,9 +248,7 @@ def restore(
 
     `sign_in(engine)` signs the admin in (raising when refused): against the database being
     replaced when it has staff, else against the backup's own staff."""
-    backup_file = Path(backup_file)
-    if not backup_file.exists():
-        raise DeskError(_("There is no backup file at {path}.").format(path=backup_file))
+    backup_file = check_backup_file(backup_file)
     if is_sqlite(target_engine):
         result = _restore_sqlite(backup_file, target_engine, sign_in=sign_in, clock=clock)
     else:
