@@ -238,6 +238,34 @@ def failure_kind(exc: BaseException) -> str | None:
     return UNREACHABLE
 
 
+def failure_sentence(exc: BaseException, *, reason: bool = False) -> str | None:
+    """The one sentence a database failure is said with, at the desk (tui/worker.py) and by
+    a command (cli/errors.py); None when `exc` is no database failure. `reason`: the driver's
+    own words after it, in brackets (for an admin at a command line; the desk's screens
+    speak only the desk's language)."""
+    from deskterm.i18n import _
+
+    kind = failure_kind(exc)
+    if kind is None:
+        return None
+    sentence = {
+        FULL: _("The disk is full: nothing was saved. Free some space and try again."),
+        BUSY: _("The database stayed busy: nothing was saved. Try again in a moment."),
+        UNREACHABLE: _(
+            "The database could not be reached: nothing was saved. Try again in a moment."
+        ),
+        TAKEN: _(
+            "Another desk saved the same record a moment ago: nothing of yours was saved. "
+            "Look at the list again."
+        ),
+        REFUSED: _("The database refused the operation: nothing was saved."),
+    }[kind]
+    words = str(getattr(exc, "orig", None) or exc).splitlines()
+    if reason and words and kind in (UNREACHABLE, REFUSED):
+        return _("{sentence} ({reason})").format(sentence=sentence, reason=words[0])
+    return sentence
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """A table model's `Table` (SQLModel sets `__table__` on every `table=True` class but does
     not declare it, so a type checker cannot see it)."""
@@ -393,11 +421,8 @@ def run_write(
             kind = failure_kind(exc)
             if kind == FULL:
                 from deskterm.errors import StorageFull
-                from deskterm.i18n import _
 
-                raise StorageFull(
-                    _("The disk is full: nothing was saved. Free some space and try again.")
-                ) from exc
+                raise StorageFull(failure_sentence(exc) or "") from exc
             attempt += 1
             if kind != BUSY or attempt > retries:
                 raise

@@ -103,26 +103,11 @@ def _describe_unexpected(exc: Exception) -> int:
             _("'{db}' is not a database path or URL deskterm can open.").format(db=exc.args[0])
         )
         return 2
-    from deskterm.db import BUSY, FULL, REFUSED, TAKEN, UNREACHABLE, failure_kind
+    from deskterm.db import failure_sentence
 
-    kind = failure_kind(exc)
-    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if kind else ""
-    if kind == FULL:
-        say_error(_("The disk is full: nothing was saved. Free some space and try again."))
-    elif kind == BUSY:
-        say_error(_("The database stayed busy: nothing was saved. Try again in a moment."))
-    elif kind == UNREACHABLE:
-        say_error(_("The database could not be opened or read: {reason}").format(reason=reason))
-    elif kind == TAKEN:
-        say_error(
-            _(
-                "Another desk saved the same record a moment ago: nothing of yours was saved. "
-                "Look at the list again."
-            )
-        )
-    elif kind == REFUSED:
-        say_error(_("The database refused the operation: {reason}").format(reason=reason))
-    if kind:
+    said = failure_sentence(exc, reason=True)
+    if said is not None:
+        say_error(said)
         return 1
     if isinstance(exc, OSError):
         say_error(

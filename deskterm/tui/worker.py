@@ -38,22 +38,11 @@ def describe_error(exc: BaseException) -> str:
         return refusal_text(exc)
     if isinstance(exc, DeskError):
         return str(exc)
-    from deskterm.db import BUSY, FULL, REFUSED, TAKEN, UNREACHABLE, failure_kind
+    from deskterm.db import failure_sentence
 
-    kind = failure_kind(exc)
-    if kind == BUSY:
-        return _("The database stayed busy: nothing was saved. Try again in a moment.")
-    if kind == FULL:
-        return _("The disk is full: nothing was saved. Free some space and try again.")
-    if kind == UNREACHABLE:
-        return _("The database could not be reached: nothing was saved. Try again in a moment.")
-    if kind == TAKEN:
-        return _(
-            "Another desk saved the same record a moment ago: nothing of yours was saved. "
-            "Look at the list again."
-        )
-    if kind == REFUSED:
-        return _("The database refused the operation: nothing was saved.")
+    said = failure_sentence(exc)
+    if said is not None:
+        return said
     return _("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
 
 
