@@ -48,7 +48,7 @@ class DeskNode(Screen[T]):
 
     def run_db(
         self,
-        work: Callable[[Session], Any],
+        work: Callable[[Any], Any],  # work(session); with write=None, work(engine)
         *,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,

@@ -545,16 +545,21 @@ class RepairFlows(RepairMoneyFlows):
     def _review_fee(self, line, order) -> None:
         actor, clock, _settings = self._ctx()
         if not self.app.may("repairs.review_fee"):
-            self.run_db(
-                lambda s: permissions.deny(
-                    session=s, actor=actor, clock=clock, action="repairs.review_fee"
+
+            def refused(_exc: BaseException) -> None:
+                self.app.notify(
+                    _("Only a supervisor reviews a fee that is not on the schedule."),
+                    markup=False,
+                    severity="warning",
+                )
+
+            self.run_db(  # the one door check: the denial audited (issue 9), then said
+                lambda engine: permissions.authorize(
+                    engine=engine, clock=clock, actor=actor, action="repairs.review_fee"
                 ),
+                on_error=refused,
+                write=None,
                 group="repairs-denied",
-            )  # every denial is audited (issue 9)
-            self.app.notify(
-                _("Only a supervisor reviews a fee that is not on the schedule."),
-                markup=False,
-                severity="warning",
             )
             return
 
