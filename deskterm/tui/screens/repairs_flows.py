@@ -14,7 +14,6 @@ from deskterm.i18n import _
 from deskterm.models.forms import validated
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
 from deskterm.services import permissions, printing
-from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.repairs import engineers as repair_engineers
 from deskterm.services.repairs import fee_schedule as fees
@@ -24,7 +23,7 @@ from deskterm.services.repairs import order_print as repair_print
 from deskterm.services.repairs import status as repair_status
 from deskterm.services.repairs.labels import class_label, status_label
 from deskterm.tui import fmt
-from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
+from deskterm.tui.dialogs.callback_form import CallbackDialog, record_work
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrintDialog
@@ -584,29 +583,7 @@ class RepairFlows(RepairMoneyFlows):
         actor, clock, settings = self._ctx()
         cb = row.callback
 
-        def work(v: CallbackInput):
-            if v.result == ATTEMPT:
-                return lambda s: callbacks.record_attempt(
-                    session=s,
-                    actor=actor,
-                    clock=clock,
-                    callback_id=stored_id(cb.id),
-                    version=cb.version,
-                    method=v.method,
-                    comment=v.comment,
-                )
-            return lambda s: callback_outcomes.record_callback(
-                session=s,
-                actor=actor,
-                clock=clock,
-                settings=settings,
-                callback_id=stored_id(cb.id),
-                version=cb.version,
-                method=v.method,
-                result=v.result,
-                person=v.person,
-                comment=v.comment,
-                dissatisfied_action=v.dissatisfied_action,
-            )
-
-        self.app.push_screen(CallbackDialog(work, row=row), self._form_closed)
+        self.app.push_screen(
+            CallbackDialog(record_work(cb, actor=actor, clock=clock, settings=settings), row=row),
+            self._form_closed,
+        )
