@@ -85,6 +85,7 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
     from deskterm.db import make_engine, read_session, run_read, run_write
     from deskterm.models.forms import validated
     from deskterm.models.user import Role
+    from deskterm.models.visitor import VisitorSlipCreate
     from deskterm.services.actor import Actor
     from deskterm.services.visitors import slips as visitors
     from deskterm.services.visitors.onsite import list_on_site
@@ -155,7 +156,7 @@ def measure(db: Path, repeat: int = 500, writes: int = 200, seed: int = 7) -> di
         fresh = []
         for n in range(writes * 2):
             slip_in = validated(
-                visitors.VisitorSlipCreate,
+                VisitorSlipCreate,
                 {
                     "visitor_name": f"bench{n}",
                     "doc_type": "sighted",

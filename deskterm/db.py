@@ -27,7 +27,7 @@ from sqlalchemy.types import DateTime, Integer, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
 
-from deskterm.dburl import DatabaseUrlError, resolve_url  # noqa: F401  (their home before dburl.py)
+from deskterm.dburl import resolve_url
 
 T = TypeVar("T")
 

@@ -45,7 +45,7 @@ from deskterm.encoders import csv_text, json_text, xlsx_text
 from deskterm.progress import Progress
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
-from deskterm.rules.spreadsheet import FORMULA_START, neutralise, unguard  # noqa: F401 (callers use export.X)
+from deskterm.rules.spreadsheet import FORMULA_START, neutralise
 
 FORMATS = ("csv", "jsonl", "json", "xlsx")
 KINDS = ("text", "int", "instant", "date", "money", "bool", "json", "phone")

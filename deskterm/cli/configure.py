@@ -42,7 +42,8 @@ def toml_value(value: Any) -> str:
 
 def show_lines() -> list[str]:
     """settings.toml lines of every setting in force, each with where it came from."""
-    from deskterm.config import DEFAULT, load_with_origins, settings_path
+    from deskterm.config import DEFAULT, load_with_origins
+    from deskterm.paths import settings_path
 
     path = settings_path()
     settings, origins = load_with_origins(path)
@@ -104,7 +105,7 @@ def register(app: typer.Typer) -> None:
         ),
     )
     def config_path() -> None:
-        from deskterm.config import settings_path
+        from deskterm.paths import settings_path
 
         typer.echo(str(settings_path()))
 

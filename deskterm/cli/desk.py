@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         from deskterm.cli.progress import terminal_progress
-        from deskterm.demo import build_demo
+        from deskterm.demo.build import build_demo
 
         desk = _open_unchecked(db)
         with terminal_progress() as progress:

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_read
         from deskterm.services.visitors import purge as visitor_purge
-        from deskterm.services.visitors.slips import local_time
+        from deskterm.services.visitors.checks import local_time
 
         desk = open_desk(db)
         actor = act_as(desk, user, "purge.run")

@@ -1,6 +1,1 @@
-"""Realistic, reproducible demo data: `deskterm demo` (see build.py)."""
-
-from deskterm.demo.build import build_demo
-from deskterm.demo.report import DemoReport
-
-__all__ = ["DemoReport", "build_demo"]
+"""Realistic, reproducible demo data: `deskterm demo` (build.py builds it, report.py tells what it made)."""

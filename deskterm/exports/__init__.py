@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
 from deskterm.export import BATCH, Col
-from deskterm.exports.kinds import KINDS, TABLE_KINDS  # noqa: F401  (their home before kinds.py)
+from deskterm.exports.kinds import KINDS
 
 
 class ExportFilterError(ValueError):

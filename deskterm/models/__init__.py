@@ -1,5 +1,11 @@
 # ruff: noqa: F401  (re-exports; __all__ is computed below)
-"""Every table of deskterm, imported together so that the metadata (and Alembic) sees them all."""
+"""Every table of deskterm, imported together so that the metadata (and Alembic) sees them all.
+
+The one facade of deskterm, on purpose: SQLModel registers a table in `SQLModel.metadata` when
+its class is imported, so creating the schema, Alembic's autogenerate and the privacy purge
+(`models.__all__`) need every table imported in one place. Every other module is imported
+from where a name is defined (tests/unit/test_no_reexports.py, which allows only this one).
+"""
 
 from deskterm.models import guard as _guard  # noqa: F401  (text that fits, at every flush)
 from deskterm.models.audit import AuditEvent, AuditHead, Counter

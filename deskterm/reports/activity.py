@@ -223,7 +223,7 @@ def _still_on_site() -> Select:
 
 
 def visitors(report: Report, ask: _Ask, f: Row, settings: Settings) -> None:
-    from deskterm.services.visitors.slips import PURPOSE_LABELS
+    from deskterm.services.visitors.checks import PURPOSE_LABELS
 
     s = report.section("visitors", _("Visitors"))
     still = f.on_site_0 + f.on_site_1

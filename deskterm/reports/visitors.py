@@ -25,7 +25,7 @@ from deskterm.reports.sql import minutes_between, utc_hour
 
 
 def build(*, session: Session, period: Period, settings: Settings, clock: Clock) -> Report:
-    from deskterm.services.visitors.slips import DOC_TYPE_LABELS, PURPOSE_LABELS
+    from deskterm.services.visitors.checks import DOC_TYPE_LABELS, PURPOSE_LABELS
 
     now = as_utc(clock.now())
     dialect = session.get_bind().dialect.name

@@ -600,7 +600,7 @@ class DeskApp(App[None]):
         """Count the repair orders past a deadline, off the UI thread."""
         if self.actor is None:
             return
-        from deskterm.services.repairs import count_overdue
+        from deskterm.services.repairs.queries import count_overdue
         from deskterm.tui.worker import run_db
 
         now = self.clock.now()

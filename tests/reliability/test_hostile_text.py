@@ -105,10 +105,10 @@ def seed(engine, clock, settings, staff) -> World:
     w.promise(question=HOSTILE, asked_by=HOSTILE, contact=HOSTILE)
     w.repair(reporter_name=HOSTILE, description=HOSTILE)
     repaired = w.repaired(reporter_name=HOSTILE, description=HOSTILE, category_code="door_window")
-    from deskterm.services import repairs
+    from deskterm.services.repairs import fees
 
     w.write(
-        lambda s: repairs.add_offschedule_line(
+        lambda s: fees.add_offschedule_line(
             session=s,
             actor=w.admin,
             clock=clock,

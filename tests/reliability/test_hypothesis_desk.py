@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from deskterm.clock import FixedClock, as_utc
 from deskterm.config import Settings
 from deskterm.models.inquiry import (
+    FOR_KINDS,
+    TARGET_KINDS,
     Inquiry,
     InquiryCreate,
     InquiryOutcome,
@@ -131,7 +133,7 @@ def test_a_correction_points_at_an_entry_or_is_refused(w, corrects):
     channel=one_of_or_text(("phone", "walk_in")),
     topic=texts(),
     inquirer=texts(),
-    target_kind=st.one_of(st.none(), one_of_or_text(inquiries.TARGET_KINDS)),
+    target_kind=st.one_of(st.none(), one_of_or_text(TARGET_KINDS)),
     target_id=st.one_of(st.none(), ids()),
     target_text=texts(),
     outcome=st.one_of(st.none(), one_of_or_text(InquiryOutcome)),
@@ -211,7 +213,7 @@ def test_closing_an_inquiry_saves_exactly_or_is_refused(w, outcome, topic, attem
 # -- messages (留言, D-21, D-22) -----------------------------------------------------------------
 @TRIALS
 @given(
-    for_kind=one_of_or_text(messages.FOR_KINDS),
+    for_kind=one_of_or_text(FOR_KINDS),
     for_id=st.one_of(st.none(), ids()),
     for_name=texts(),
     from_name=texts(),

@@ -23,7 +23,7 @@ from deskterm.models.repair import (
     RepairOrderUpdate,
     RepairScope,
 )
-from deskterm.services import repairs
+from deskterm.services.repairs import fees, intake, status
 from tests.conftest import FIXED_NOW
 from tests.reliability.bad_input import (
     BACKENDS,
@@ -123,7 +123,7 @@ def test_intake_saves_exactly_or_is_refused(
     )
     out = attempt(
         w.engine,
-        lambda s: repairs.create_repair_order(
+        lambda s: intake.create_repair_order(
             session=s, actor=w.operator, clock=w.clock, settings=w.settings, order_in=data
         ),
         given=(
@@ -170,7 +170,7 @@ def test_intake_takes_any_plain_text(w, reporter, description, contact):
     )
     out = attempt(
         w.engine,
-        lambda s: repairs.create_repair_order(
+        lambda s: intake.create_repair_order(
             session=s, actor=w.operator, clock=w.clock, settings=w.settings, order_in=data
         ),
     )
@@ -205,7 +205,7 @@ def test_corrections_save_exactly_or_are_refused(
     changes = construct(RepairOrderUpdate, **values)
     out = attempt(
         w.engine,
-        lambda s: repairs.update_order(
+        lambda s: status.update_order(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -234,7 +234,7 @@ def test_dispatch_saves_exactly_or_is_refused(w, assignee, note, version_offset)
     order = w.repair()
     out = attempt(
         w.engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -257,7 +257,7 @@ def test_dispatch_saves_exactly_or_is_refused(w, assignee, note, version_offset)
 @given(step=st.sampled_from(["hold", "cancel"]), reason=texts(700))
 def test_hold_and_cancel_keep_their_reason_exactly_or_are_refused(w, step, reason):
     order = w.repair()
-    call = repairs.hold_order if step == "hold" else repairs.cancel_order
+    call = status.hold_order if step == "hold" else status.cancel_order
     out = attempt(
         w.engine,
         lambda s: call(
@@ -291,7 +291,7 @@ def test_the_repair_steps_save_exactly_or_are_refused(
 ):
     order = w.repair()
     w.write(
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -302,7 +302,7 @@ def test_the_repair_steps_save_exactly_or_are_refused(
     )
     out = attempt(
         w.engine,
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -318,7 +318,7 @@ def test_the_repair_steps_save_exactly_or_are_refused(
     )
     out = attempt(
         w.engine,
-        lambda s: repairs.mark_repaired(
+        lambda s: status.mark_repaired(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -338,7 +338,7 @@ def test_the_repair_steps_save_exactly_or_are_refused(
     assert row.repaired_at == (as_utc(repaired) if repaired else w.clock.now())
     out = attempt(
         w.engine,
-        lambda s: repairs.record_acceptance(
+        lambda s: status.record_acceptance(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -361,7 +361,7 @@ def test_schedule_fee_lines_save_exactly_or_are_refused(w, code, quantity):
     order = w.repair()
     out = attempt(
         w.engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -395,7 +395,7 @@ def test_off_schedule_lines_save_exactly_or_are_refused(
     order = w.repair()
     out = attempt(
         w.engine,
-        lambda s: repairs.add_offschedule_line(
+        lambda s: fees.add_offschedule_line(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -431,7 +431,7 @@ def test_off_schedule_lines_save_exactly_or_are_refused(
 def test_a_fee_review_saves_exactly_or_is_refused(w, approve, labour, materials, note):
     order = w.repair()
     line = w.write(
-        lambda s: repairs.add_offschedule_line(
+        lambda s: fees.add_offschedule_line(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -444,7 +444,7 @@ def test_a_fee_review_saves_exactly_or_is_refused(w, approve, labour, materials,
     )
     out = attempt(
         w.engine,
-        lambda s: repairs.review_fee_line(
+        lambda s: fees.review_fee_line(
             session=s,
             actor=w.supervisor,
             clock=w.clock,
@@ -472,7 +472,7 @@ def test_a_fee_review_saves_exactly_or_is_refused(w, approve, labour, materials,
 def test_a_fee_acceptance_saves_exactly_or_is_refused(w, accepted_by, form_no):
     order = w.repair()
     w.write(
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -484,7 +484,7 @@ def test_a_fee_acceptance_saves_exactly_or_is_refused(w, accepted_by, form_no):
     )
     out = attempt(
         w.engine,
-        lambda s: repairs.accept_fee(
+        lambda s: fees.accept_fee(
             session=s,
             actor=w.operator,
             clock=w.clock,
@@ -507,7 +507,7 @@ def test_a_fee_acceptance_saves_exactly_or_is_refused(w, accepted_by, form_no):
 def test_any_order_id_and_version_are_handled(w, order_id, version):
     attempt(
         w.engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=w.operator,
             clock=w.clock,

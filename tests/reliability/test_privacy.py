@@ -31,6 +31,7 @@ from deskterm.db import make_engine, run_read
 from deskterm.models.audit import AuditEvent
 from deskterm.models.complaint import ComplaintUpdate
 from deskterm.models.estate import ResidentCreate
+from deskterm.models.visitor import VisitorSlip
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.estate import residents
 from deskterm.services.repairs import order_print as repair_print
@@ -106,7 +107,7 @@ def seed(engine, clock, settings, w: World) -> None:
 
     with pytest.raises(DeskError):
         w.slip(visitor_name="被拒", doc_number=resident_id_number(999), host_resident_id=4040)
-    slips = w.read(lambda s: s.exec(select(visitors.VisitorSlip)).all())
+    slips = w.read(lambda s: s.exec(select(VisitorSlip)).all())
     w.write(
         lambda s: visitors.check_out(
             session=s, actor=w.admin, clock=clock, settings=settings, number=slips[0].number
@@ -440,5 +441,5 @@ def test_purged_visitors_are_unreadable_in_the_file_the_wal_and_a_later_backup(
     assert result.exit_code == 0, result.stderr
     assert file_leaks(backup, NAMES) == []
     assert file_leaks(backup, ["今天的客人"]) == ["今天的客人"]
-    assert run_read(engine, lambda s: s.get(visitors.VisitorSlip, keep.id)) is not None
+    assert run_read(engine, lambda s: s.get(VisitorSlip, keep.id)) is not None
     engine.dispose()

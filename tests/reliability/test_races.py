@@ -29,8 +29,9 @@ from deskterm.db import WriteSession, make_engine, run_read, run_write
 from deskterm.errors import DeskError
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.repair import RepairOrder, RepairOrderUpdate
-from deskterm.services import audit, repairs
+from deskterm.services import audit
 from deskterm.services.admin import users
+from deskterm.services.repairs import fees, settlement, status, warranty
 from tests.conftest import FIXED_NOW, PG_URL
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.reliability import roles_table as table
@@ -68,7 +69,7 @@ def _held(w):
     m = roles.new_order(w)
     run_write(
         w.engine,
-        lambda s: repairs.hold_order(
+        lambda s: status.hold_order(
             session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None, reason="等"
         ),
     )
@@ -79,7 +80,7 @@ def _with_fee(w):  # not a warranty repeat of an earlier order (its fee would be
     m = roles.new_order(w, warranty_opt_out_reason="另一处漏水")
     run_write(
         w.engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -93,21 +94,21 @@ def _with_fee(w):  # not a warranty repeat of an earlier order (its fee would be
 
 
 REPAIRS = {  # the roles trials pass version=None (no check); two desks carry what they saw
-    "repairs.dispatch": _repair(
+    "repairs.status.dispatch": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.dispatch(
+        lambda w, a, m, v, s: status.dispatch(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v, assignee="李师傅"
         ),
     ),
-    "repairs.record_arrival": _repair(
+    "repairs.status.record_arrival": _repair(
         roles.dispatched_order,
-        lambda w, a, m, v, s: repairs.record_arrival(
+        lambda w, a, m, v, s: status.record_arrival(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v
         ),
     ),
-    "repairs.mark_repaired": _repair(
+    "repairs.status.mark_repaired": _repair(
         roles.on_site_order,
-        lambda w, a, m, v, s: repairs.mark_repaired(
+        lambda w, a, m, v, s: status.mark_repaired(
             session=s,
             actor=a,
             clock=w.clock,
@@ -117,39 +118,39 @@ REPAIRS = {  # the roles trials pass version=None (no check); two desks carry wh
             work_done="修好了",
         ),
     ),
-    "repairs.record_acceptance": _repair(
+    "repairs.status.record_acceptance": _repair(
         lambda w: w.repaired(),
-        lambda w, a, m, v, s: repairs.record_acceptance(
+        lambda w, a, m, v, s: status.record_acceptance(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v, accepted_by="张三"
         ),
     ),
-    "repairs.close_order": _repair(
+    "repairs.status.close_order": _repair(
         roles.called_back_order,
-        lambda w, a, m, v, s: repairs.close_order(
+        lambda w, a, m, v, s: status.close_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v
         ),
     ),
-    "repairs.cancel_order": _repair(
+    "repairs.status.cancel_order": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.cancel_order(
+        lambda w, a, m, v, s: status.cancel_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="住户取消"
         ),
     ),
-    "repairs.hold_order": _repair(
+    "repairs.status.hold_order": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.hold_order(
+        lambda w, a, m, v, s: status.hold_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v, reason="等配件"
         ),
     ),
-    "repairs.resume_order": _repair(
+    "repairs.status.resume_order": _repair(
         _held,
-        lambda w, a, m, v, s: repairs.resume_order(
+        lambda w, a, m, v, s: status.resume_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v
         ),
     ),
-    "repairs.update_order": _repair(
+    "repairs.status.update_order": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.update_order(
+        lambda w, a, m, v, s: status.update_order(
             session=s,
             actor=a,
             clock=w.clock,
@@ -158,9 +159,9 @@ REPAIRS = {  # the roles trials pass version=None (no check); two desks carry wh
             changes=RepairOrderUpdate(description="厨房和卫生间都漏"),
         ),
     ),
-    "repairs.add_fee_line": _repair(
+    "repairs.fees.add_fee_line": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.add_fee_line(
+        lambda w, a, m, v, s: fees.add_fee_line(
             session=s,
             actor=a,
             clock=w.clock,
@@ -170,9 +171,9 @@ REPAIRS = {  # the roles trials pass version=None (no check); two desks carry wh
             code="F001",
         ),
     ),
-    "repairs.add_offschedule_line": _repair(
+    "repairs.fees.add_offschedule_line": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.add_offschedule_line(
+        lambda w, a, m, v, s: fees.add_offschedule_line(
             session=s,
             actor=a,
             clock=w.clock,
@@ -182,9 +183,9 @@ REPAIRS = {  # the roles trials pass version=None (no check); two desks carry wh
             labour_fen=5000,
         ),
     ),
-    "repairs.accept_fee": _repair(
+    "repairs.fees.accept_fee": _repair(
         _with_fee,
-        lambda w, a, m, v, s: repairs.accept_fee(
+        lambda w, a, m, v, s: fees.accept_fee(
             session=s,
             actor=a,
             clock=w.clock,
@@ -201,7 +202,7 @@ def _estimated(w):
     m = roles.new_order(w)
     run_write(
         w.engine,
-        lambda s: repairs.set_estimate(
+        lambda s: settlement.set_estimate(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -218,7 +219,7 @@ def _quoted(w):
     m = _estimated(w)
     run_write(
         w.engine,
-        lambda s: repairs.record_quotation(
+        lambda s: settlement.record_quotation(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -236,7 +237,7 @@ def _charged(w):  # not a warranty repeat of an earlier order: charged
     m = roles.new_order(w, warranty_opt_out_reason="另一处漏水")
     run_write(
         w.engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -248,7 +249,7 @@ def _charged(w):  # not a warranty repeat of an earlier order: charged
     )
     run_write(
         w.engine,
-        lambda s: repairs.accept_fee(  # D-34: accepted before it is paid
+        lambda s: fees.accept_fee(  # D-34: accepted before it is paid
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -273,7 +274,7 @@ def _warranty_repeat(w):
 SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the status changes
     "repairs.settlement.set_estimate": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.set_estimate(
+        lambda w, a, m, v, s: settlement.set_estimate(
             session=s,
             actor=a,
             clock=w.clock,
@@ -285,7 +286,7 @@ SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the
     ),
     "repairs.settlement.record_quotation": _repair(
         _estimated,
-        lambda w, a, m, v, s: repairs.record_quotation(
+        lambda w, a, m, v, s: settlement.record_quotation(
             session=s,
             actor=a,
             clock=w.clock,
@@ -298,19 +299,19 @@ SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the
     ),
     "repairs.settlement.accept_quotation": _repair(
         _quoted,
-        lambda w, a, m, v, s: repairs.accept_quotation(
+        lambda w, a, m, v, s: settlement.accept_quotation(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v, accepted_by="张三"
         ),
     ),
     "repairs.settlement.set_cost_bearer": _repair(
         roles.new_order,
-        lambda w, a, m, v, s: repairs.set_cost_bearer(
+        lambda w, a, m, v, s: settlement.set_cost_bearer(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=v, bearer="owner"
         ),
     ),
     "repairs.settlement.settle_order": _repair(
         _charged,
-        lambda w, a, m, v, s: repairs.settle_order(
+        lambda w, a, m, v, s: settlement.settle_order(
             session=s,
             actor=a,
             clock=w.clock,
@@ -323,7 +324,7 @@ SETTLEMENT = {  # issue 14: the settlement and warranty services, raced like the
     ),
     "repairs.warranty.set_warranty_link": _repair(
         _warranty_repeat,
-        lambda w, a, m, v, s: repairs.set_warranty_link(
+        lambda w, a, m, v, s: warranty.set_warranty_link(
             session=s,
             actor=a,
             clock=w.clock,
@@ -393,9 +394,9 @@ RACES: dict[str, tuple[str, object]] = {
             "inquiries.log.correct_attempt",
             "inquiries.messages.deliver_message",
             "inquiries.promises.answer_promise",
-            "repairs.mark_called_back",
-            "repairs.reopen_after_callback",
-            "repairs.review_fee_line",
+            "repairs.status.mark_called_back",
+            "repairs.status.reopen_after_callback",
+            "repairs.fees.review_fee_line",
             "shift.duty.close_abandoned",
             "shift.handover.accept",
             "shift.handover.refuse",
@@ -702,7 +703,7 @@ def _corrections():
         "repair": (
             lambda w: w.repair(),
             lambda w, m, v, name: (
-                lambda s: repairs.update_order(
+                lambda s: status.update_order(
                     session=s,
                     actor=w.admin,
                     clock=w.clock,
@@ -771,7 +772,7 @@ def test_saving_over_a_seen_change_keeps_the_fields_not_typed(world, kind):
         opened = row.version
 
         def save(**fields):
-            return lambda s: repairs.update_order(
+            return lambda s: status.update_order(
                 session=s,
                 actor=world.admin,
                 clock=world.clock,

@@ -46,7 +46,7 @@ from deskterm.models.visitor import (
     VisitorSlipCreate,
     VisitorSlipUpdate,
 )
-from deskterm.services import audit, callback_schedule, permissions, repairs
+from deskterm.services import audit, callback_schedule, permissions
 from deskterm.services.actor import Actor
 from deskterm.services.admin import db_status, importer, maintenance, repair_categories, users
 from deskterm.services.admin import restore as db_restore
@@ -60,7 +60,9 @@ from deskterm.services.complaints import queries as complaint_queries
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import directory, messages, promises, search
 from deskterm.services.inquiries import log as inquiries
+from deskterm.services.repairs import engineers, intake, settlement, status, warranty
 from deskterm.services.repairs import fee_schedule as fees
+from deskterm.services.repairs import fees as repair_fees
 from deskterm.services.repairs import order_print as repair_print
 from deskterm.services.shift import duty as shifts
 from deskterm.services.shift import handover, logbook
@@ -208,26 +210,13 @@ UNGUARDED = {
 
 def test_every_guarded_service_has_a_row_and_nothing_writes_unguarded():
     guards = _guards()
-    module_of = {
-        "repairs": ("repairs.intake", "repairs.status", "repairs.fees"),  # one facade,
-        "complaints.handling": ("complaints.handling", "complaints.categories"),
-    }  # several modules
-    for key, perm in table.SERVICES.items():
-        module, function = key.split("+")[0].rsplit(".", 1)
-        candidates = [f"{m}.{function}" for m in module_of.get(module, (module,))]
-        asked = set().union(*(guards.get(c, set()) for c in candidates))
+    for key, perm in table.SERVICES.items():  # keyed by the module that defines it
+        asked = guards.get(key.split("+")[0], set())
         assert asked, f"{key}: the table says it is guarded, but it asks for no permission"
         perms = perm if isinstance(perm, tuple) else (perm,)
         if "*" not in asked:
             assert set(perms) <= asked, f"{key} asks for {asked}, the table says {perms}"
     listed = {k.split("+")[0] for k in table.SERVICES}
-    listed |= {
-        f"{m}.{k.split('+')[0].rsplit('.', 1)[1]}"
-        for k in table.SERVICES
-        for facade, modules in module_of.items()
-        if k.startswith(facade + ".")
-        for m in modules
-    }
     assert set(guards) - listed - set(UNGUARDED) == set(), "guarded services without a row"
     # and every public function that writes an audit event with an actor is guarded
     root = pathlib.Path(permissions.__file__).parent
@@ -336,7 +325,7 @@ def dispatched_order(w):
     order = new_order(w)
     run_write(
         w.engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=w.admin,
             clock=w.clock,
@@ -352,7 +341,7 @@ def on_site_order(w):
     order = dispatched_order(w)
     run_write(
         w.engine,
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=w.admin, clock=w.clock, order_id=order.id, version=None
         ),
     )
@@ -665,8 +654,8 @@ def _cases():
                 ),
             )
         ),
-        "repairs.create_repair_order": lambda w, a: (
-            lambda s: repairs.create_repair_order(
+        "repairs.intake.create_repair_order": lambda w, a: (
+            lambda s: intake.create_repair_order(
                 session=s,
                 actor=a,
                 clock=w.clock,
@@ -706,7 +695,7 @@ def _cases():
                 repair_class="general",
             )
         ),
-        "complaints.handling.save_category": lambda w, a: (
+        "complaints.categories.save_category": lambda w, a: (
             lambda s: complaint_categories.save_category(
                 session=s,
                 actor=a,
@@ -933,21 +922,21 @@ def _cases():
             session=s, actor=a, clock=w.clock, promise_id=m.id, reason="回电告知答复"
         ),
     )
-    S["repairs.dispatch"] = on(
+    S["repairs.status.dispatch"] = on(
         new_order,
-        lambda w, a, m, s: repairs.dispatch(
+        lambda w, a, m, s: status.dispatch(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=m.version, assignee="李师傅"
         ),
     )
-    S["repairs.record_arrival"] = on(
+    S["repairs.status.record_arrival"] = on(
         dispatched_order,
-        lambda w, a, m, s: repairs.record_arrival(
+        lambda w, a, m, s: status.record_arrival(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None
         ),
     )
-    S["repairs.mark_repaired"] = on(
+    S["repairs.status.mark_repaired"] = on(
         on_site_order,
-        lambda w, a, m, s: repairs.mark_repaired(
+        lambda w, a, m, s: status.mark_repaired(
             session=s,
             actor=a,
             clock=w.clock,
@@ -957,27 +946,27 @@ def _cases():
             work_done="修好了",
         ),
     )
-    S["repairs.record_acceptance"] = on(
+    S["repairs.status.record_acceptance"] = on(
         lambda w: w.repaired(),
-        lambda w, a, m, s: repairs.record_acceptance(
+        lambda w, a, m, s: status.record_acceptance(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None, accepted_by="张三"
         ),
     )
-    S["repairs.close_order"] = on(
+    S["repairs.status.close_order"] = on(
         called_back_order,
-        lambda w, a, m, s: repairs.close_order(
+        lambda w, a, m, s: status.close_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None
         ),
     )
-    S["repairs.cancel_order"] = on(
+    S["repairs.status.cancel_order"] = on(
         new_order,
-        lambda w, a, m, s: repairs.cancel_order(
+        lambda w, a, m, s: status.cancel_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="住户取消"
         ),
     )
-    S["repairs.hold_order"] = on(
+    S["repairs.status.hold_order"] = on(
         new_order,
-        lambda w, a, m, s: repairs.hold_order(
+        lambda w, a, m, s: status.hold_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None, reason="等配件"
         ),
     )
@@ -986,21 +975,21 @@ def _cases():
         m = new_order(w)
         run_write(
             w.engine,
-            lambda s: repairs.hold_order(
+            lambda s: status.hold_order(
                 session=s, actor=w.admin, clock=w.clock, order_id=m.id, version=None, reason="等"
             ),
         )
         return m
 
-    S["repairs.resume_order"] = on(
+    S["repairs.status.resume_order"] = on(
         _held,
-        lambda w, a, m, s: repairs.resume_order(
+        lambda w, a, m, s: status.resume_order(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None
         ),
     )
-    S["repairs.update_order"] = on(
+    S["repairs.status.update_order"] = on(
         new_order,
-        lambda w, a, m, s: repairs.update_order(
+        lambda w, a, m, s: status.update_order(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1027,9 +1016,9 @@ def _cases():
             reason="工程部需要联系住户",
         ),
     )
-    S["repairs.add_fee_line"] = on(
+    S["repairs.fees.add_fee_line"] = on(
         new_order,
-        lambda w, a, m, s: repairs.add_fee_line(
+        lambda w, a, m, s: repair_fees.add_fee_line(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1039,9 +1028,9 @@ def _cases():
             code="F001",
         ),
     )
-    S["repairs.add_offschedule_line"] = on(
+    S["repairs.fees.add_offschedule_line"] = on(
         new_order,
-        lambda w, a, m, s: repairs.add_offschedule_line(
+        lambda w, a, m, s: repair_fees.add_offschedule_line(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1056,7 +1045,7 @@ def _cases():
         m = new_order(w)
         run_write(
             w.engine,
-            lambda s: repairs.add_fee_line(
+            lambda s: repair_fees.add_fee_line(
                 session=s,
                 actor=w.admin,
                 clock=w.clock,
@@ -1072,7 +1061,7 @@ def _cases():
         m = new_order(w)
         return run_write(
             w.engine,
-            lambda s: repairs.add_offschedule_line(
+            lambda s: repair_fees.add_offschedule_line(
                 session=s,
                 actor=w.admin,
                 clock=w.clock,
@@ -1083,9 +1072,9 @@ def _cases():
             ),
         )
 
-    S["repairs.accept_fee"] = on(
+    S["repairs.fees.accept_fee"] = on(
         _with_fee,
-        lambda w, a, m, s: repairs.accept_fee(
+        lambda w, a, m, s: repair_fees.accept_fee(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1100,7 +1089,7 @@ def _cases():
         m = new_order(w)
         run_write(
             w.engine,
-            lambda s: repairs.set_estimate(
+            lambda s: settlement.set_estimate(
                 session=s,
                 actor=w.admin,
                 clock=w.clock,
@@ -1116,7 +1105,7 @@ def _cases():
         m = _estimated(w)
         run_write(
             w.engine,
-            lambda s: repairs.record_quotation(
+            lambda s: settlement.record_quotation(
                 session=s,
                 actor=w.admin,
                 clock=w.clock,
@@ -1135,14 +1124,14 @@ def _cases():
         name = f"工程师{next(engineer_names)}"
         return run_write(
             w.engine,
-            lambda s: repairs.add_engineer(session=s, actor=w.admin, clock=w.clock, name=name),
+            lambda s: engineers.add_engineer(session=s, actor=w.admin, clock=w.clock, name=name),
         )
 
     def _charged(w):  # not a warranty repeat of an earlier case's repair: charged
         m = new_order(w, warranty_opt_out_reason="另一处漏水")
         run_write(
             w.engine,
-            lambda s: repairs.add_fee_line(
+            lambda s: repair_fees.add_fee_line(
                 session=s,
                 actor=w.admin,
                 clock=w.clock,
@@ -1154,7 +1143,7 @@ def _cases():
         )
         run_write(
             w.engine,
-            lambda s: repairs.accept_fee(  # D-34: accepted before it is paid
+            lambda s: repair_fees.accept_fee(  # D-34: accepted before it is paid
                 session=s,
                 actor=w.admin,
                 clock=w.clock,
@@ -1168,7 +1157,7 @@ def _cases():
 
     S["repairs.settlement.settle_order"] = on(
         _charged,
-        lambda w, a, m, s: repairs.settle_order(
+        lambda w, a, m, s: settlement.settle_order(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1181,13 +1170,13 @@ def _cases():
     )
     S["repairs.settlement.set_cost_bearer"] = on(
         new_order,
-        lambda w, a, m, s: repairs.set_cost_bearer(
+        lambda w, a, m, s: settlement.set_cost_bearer(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None, bearer="owner"
         ),
     )
     S["repairs.settlement.set_estimate"] = on(
         new_order,
-        lambda w, a, m, s: repairs.set_estimate(
+        lambda w, a, m, s: settlement.set_estimate(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1199,7 +1188,7 @@ def _cases():
     )
     S["repairs.settlement.record_quotation"] = on(
         _estimated,
-        lambda w, a, m, s: repairs.record_quotation(
+        lambda w, a, m, s: settlement.record_quotation(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1212,13 +1201,13 @@ def _cases():
     )
     S["repairs.settlement.accept_quotation"] = on(
         _quoted,
-        lambda w, a, m, s: repairs.accept_quotation(
+        lambda w, a, m, s: settlement.accept_quotation(
             session=s, actor=a, clock=w.clock, order_id=m.id, version=None, accepted_by="张三"
         ),
     )
     S["repairs.warranty.set_warranty_link"] = on(
         warranty_repeat,
-        lambda w, a, m, s: repairs.set_warranty_link(
+        lambda w, a, m, s: warranty.set_warranty_link(
             session=s,
             actor=a,
             clock=w.clock,
@@ -1231,31 +1220,31 @@ def _cases():
     )
     S["repairs.engineers.add_engineer"] = on(
         lambda w: None,
-        lambda w, a, m, s: repairs.add_engineer(
+        lambda w, a, m, s: engineers.add_engineer(
             session=s, actor=a, clock=w.clock, name=f"新师傅{a.code}"
         ),
     )
     S["repairs.engineers.set_on_duty"] = on(
         _engineer,
-        lambda w, a, m, s: repairs.set_on_duty(
+        lambda w, a, m, s: engineers.set_on_duty(
             session=s, actor=a, clock=w.clock, engineer_id=m.id, on_duty=False
         ),
     )
-    S["repairs.review_fee_line"] = on(
+    S["repairs.fees.review_fee_line"] = on(
         _with_pending_line,
-        lambda w, a, m, s: repairs.review_fee_line(
+        lambda w, a, m, s: repair_fees.review_fee_line(
             session=s, actor=a, clock=w.clock, line_id=m.id, approve=True
         ),
     )
-    S["repairs.mark_called_back"] = on(
+    S["repairs.status.mark_called_back"] = on(
         lambda w: w.repaired(),
-        lambda w, a, m, s: repairs.mark_called_back(
+        lambda w, a, m, s: status.mark_called_back(
             session=s, actor=a, clock=w.clock, order_id=m.id
         ),
     )
-    S["repairs.reopen_after_callback"] = on(
+    S["repairs.status.reopen_after_callback"] = on(
         lambda w: w.repaired(),
-        lambda w, a, m, s: repairs.reopen_after_callback(
+        lambda w, a, m, s: status.reopen_after_callback(
             session=s, actor=a, clock=w.clock, settings=w.settings, order_id=m.id, comment="还漏"
         ),
     )
@@ -1559,7 +1548,7 @@ def test_a_refusal_inside_a_service_is_audited_by_the_door(world):
     with pytest.raises(PermissionDenied) as refused:
         run_write(
             world.engine,
-            lambda s: repairs.review_fee_line(
+            lambda s: repair_fees.review_fee_line(
                 session=s, actor=world.operator, clock=world.clock, line_id=line.id, approve=True
             ),
         )
@@ -1575,7 +1564,7 @@ def _with_pending(w):
     order = w.repair()
     return run_write(
         w.engine,
-        lambda s: repairs.add_offschedule_line(
+        lambda s: repair_fees.add_offschedule_line(
             session=s,
             actor=w.admin,
             clock=w.clock,

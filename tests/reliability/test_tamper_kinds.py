@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, select, text
+from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from deskterm.config import Settings
@@ -269,7 +270,7 @@ def chain_recomputed_unkeyed(conn):
 def logbook_resealed_by_appended_event(conn):
     i = _one(conn, "SELECT min(id) FROM logbook_entry")
     conn.execute(text("UPDATE logbook_entry SET what = '改过的内容' WHERE id = :i"), {"i": i})
-    table = audit.SQLModel.metadata.tables["logbook_entry"]
+    table = SQLModel.metadata.tables["logbook_entry"]
     values = dict(conn.execute(select(table).where(table.c.id == i)).mappings().one())
     forged = hashlib.sha256(audit.canonical(values).encode()).hexdigest()  # no key: a guess
     head = conn.execute(text("SELECT seq, hash FROM audit_head")).one()
@@ -459,7 +460,7 @@ def _record(engine_name: str, kind: str, printed: str) -> None:
 
 @pytest.fixture(scope="module")
 def sqlite_demo(tmp_path_factory):
-    from deskterm.demo import build_demo
+    from deskterm.demo.build import build_demo
 
     path = tmp_path_factory.mktemp("tamper-demo") / "demo.db"
     engine = make_engine(str(path))
@@ -490,7 +491,7 @@ def test_sqlite_tampering_is_found_and_named(sqlite_demo, tmp_path, kind):
 def pg_demo():
     if not PG_URL:
         pytest.skip("PostgreSQL tests need DESKTERM_TEST_PG_URL")
-    from deskterm.demo import build_demo
+    from deskterm.demo.build import build_demo
     from deskterm.services.admin.setup import initialise
 
     name = f"deskterm_tamper_{uuid.uuid4().hex[:8]}"

@@ -91,7 +91,7 @@ class Scan:
 def hostile_db(tmp_path):
     from deskterm.config import Settings
     from deskterm.db import make_engine
-    from deskterm.demo import build_demo
+    from deskterm.demo.build import build_demo
     from deskterm.schema import upgrade
     from tests.tamper import drop_guards
 
@@ -141,7 +141,8 @@ def test_every_way_out_is_clean(hostile_db, cli, monkeypatch, tmp_path):
     from deskterm.db import make_engine, read_session
     from deskterm.encoders import TerminalStream
     from deskterm.export import FORMATS, write_rows
-    from deskterm.exports import KINDS, build_query, open_rows
+    from deskterm.exports import build_query, open_rows
+    from deskterm.exports.kinds import KINDS
     from deskterm.models.repair import RepairOrder
     from deskterm.models.shift import Handover
     from deskterm.models.visitor import VisitorSlip

@@ -22,13 +22,14 @@ from deskterm.models.inquiry import InquiryCreate, MessageCreate, PromisedReplyC
 from deskterm.models.repair import RepairOrderCreate, RepairScope
 from deskterm.models.shift import LogbookEntryCreate
 from deskterm.models.visitor import ExpectedVisitorCreate, VisitorSlipCreate
-from deskterm.services import callback_schedule, repairs
+from deskterm.services import callback_schedule
 from deskterm.services.actor import Actor
 from deskterm.services.complaints import communications
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import log as inquiries
 from deskterm.services.inquiries import messages, promises
+from deskterm.services.repairs import intake, status
 from deskterm.services.shift import duty as shifts
 from deskterm.services.shift import logbook
 from deskterm.services.visitors import deny as visitor_deny
@@ -296,7 +297,7 @@ class World:
             },
         )
         return self.write(
-            lambda s: repairs.create_repair_order(
+            lambda s: intake.create_repair_order(
                 session=s,
                 actor=actor or self.admin,
                 clock=self.clock,
@@ -309,7 +310,7 @@ class World:
         """An order dispatched, on site and repaired (its callback falls due)."""
         order = self.repair(**values)
         self.write(
-            lambda s: repairs.dispatch(
+            lambda s: status.dispatch(
                 session=s,
                 actor=self.admin,
                 clock=self.clock,
@@ -319,12 +320,12 @@ class World:
             )
         )
         self.write(
-            lambda s: repairs.record_arrival(
+            lambda s: status.record_arrival(
                 session=s, actor=self.admin, clock=self.clock, order_id=order.id, version=None
             )
         )
         return self.write(
-            lambda s: repairs.mark_repaired(
+            lambda s: status.mark_repaired(
                 session=s,
                 actor=self.admin,
                 clock=self.clock,

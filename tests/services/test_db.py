@@ -6,15 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from deskterm.db import (
-    DatabaseUrlError,
-    lock_row,
-    make_engine,
-    read_session,
-    resolve_url,
-    run_write,
-    write_session,
-)
+from deskterm.db import lock_row, make_engine, read_session, run_write, write_session
+from deskterm.dburl import DatabaseUrlError, resolve_url
 
 
 def test_sqlite_connection_pragmas(sqlite_engine):

@@ -12,7 +12,7 @@ from sqlmodel import Session, delete, func, select
 
 from deskterm.config import Settings
 from deskterm.db import make_engine, read_session, write_session
-from deskterm.demo import build_demo
+from deskterm.demo.build import build_demo
 from deskterm.demo.store import sqlite_stamp
 from deskterm.errors import DeskError
 from deskterm.models.audit import AuditEvent

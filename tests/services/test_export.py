@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from sqlmodel import SQLModel
 
 from deskterm.encoders import csv_text
-from deskterm.export import Col, batched, instant_formatter, neutralise, write_rows
-from deskterm.exports import KINDS, TABLE_KINDS, build_query, open_rows
+from deskterm.export import Col, batched, instant_formatter, write_rows
+from deskterm.exports import build_query, open_rows
+from deskterm.exports.kinds import KINDS, TABLE_KINDS
 from deskterm.exports.tables import ALL
+from deskterm.rules.spreadsheet import neutralise
 from tests.services.test_export_seed import T0, add, estate, slip
 
 TZ = "Asia/Shanghai"

@@ -19,15 +19,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskterm.encoders import csv_text
-from deskterm.export import (
-    FORMULA_START,
-    Col,
-    batched,
-    compile_lines,
-    instant_formatter,
-    write_rows,
-)
+from deskterm.export import Col, batched, compile_lines, instant_formatter, write_rows
 from deskterm.exports import build_query, open_rows
+from deskterm.rules.spreadsheet import FORMULA_START
 from tests.services.test_export_seed import add, estate, slip
 
 COLUMNS = [

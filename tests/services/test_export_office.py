@@ -11,7 +11,7 @@ from enum import StrEnum
 import pytest
 from sqlmodel import SQLModel
 
-from deskterm.exports import KINDS, TABLE_KINDS
+from deskterm.exports.kinds import KINDS, TABLE_KINDS
 from deskterm.exports.labels import (
     CODE_COLUMNS,
     HEADINGS,

@@ -14,8 +14,10 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, PermissionDenied, StaleEdit
 from deskterm.models.repair import FeeReview, FeeScheduleItem, RepairFeeLine, RepairStatus
 from deskterm.rules.money import format_yuan, line_amount
-from deskterm.services import audit, repairs
+from deskterm.services import audit
 from deskterm.services.repairs import fee_schedule as fees
+from deskterm.services.repairs import fees as repair_fees
+from deskterm.services.repairs import queries, status, warranty
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -36,7 +38,7 @@ def estate(engine):
 def _add(engine, clock, settings, actor, order_id, code, quantity=1, version=None):
     return run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: repair_fees.add_fee_line(
             session=s,
             actor=actor,
             clock=clock,
@@ -52,13 +54,13 @@ def _add(engine, clock, settings, actor, order_id, code, quantity=1, version=Non
 def _on_site(engine, clock, settings, actor, order_id):
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s, actor=actor, clock=clock, order_id=order_id, version=None, assignee="王师傅"
         ),
     )
     run_write(
         engine,
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=actor, clock=clock, order_id=order_id, version=None
         ),
     )
@@ -67,7 +69,7 @@ def _on_site(engine, clock, settings, actor, order_id):
 def _repair(engine, clock, settings, actor, order_id):
     return run_write(
         engine,
-        lambda s: repairs.mark_repaired(
+        lambda s: status.mark_repaired(
             session=s,
             actor=actor,
             clock=clock,
@@ -122,7 +124,7 @@ def test_a_new_version_keeps_old_prices_on_old_orders(engine, clock, settings, s
         5200,
         8200,
     )
-    lines = run_read(engine, lambda s: repairs.order_lines(s, order.id))
+    lines = run_read(engine, lambda s: repair_fees.order_lines(s, order.id))
     assert [line.unit_price_fen for line in lines] == [7300, 7300, 8200]
     versions = run_read(
         engine,
@@ -203,7 +205,7 @@ def test_an_off_schedule_fee_waits_for_the_supervisor_before_work(
     _on_site(engine, clock, settings, op, order.id)
     line = run_write(
         engine,
-        lambda s: repairs.add_offschedule_line(
+        lambda s: repair_fees.add_offschedule_line(
             session=s,
             actor=op,
             clock=clock,
@@ -218,7 +220,7 @@ def test_an_off_schedule_fee_waits_for_the_supervisor_before_work(
     )
     assert line.review == FeeReview.pending and line.amount_fen == 50050
     board = run_read(
-        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+        engine, lambda s: queries.list_board(session=s, now=clock.now(), settings=settings)
     )
     assert board[0].fee_review_pending
     with pytest.raises(InvalidInput, match="waiting for a supervisor's review"):
@@ -226,15 +228,15 @@ def test_an_off_schedule_fee_waits_for_the_supervisor_before_work(
     with pytest.raises(PermissionDenied):
         run_write(
             engine,
-            lambda s: repairs.review_fee_line(
+            lambda s: repair_fees.review_fee_line(
                 session=s, actor=op, clock=clock, line_id=line.id, approve=True
             ),
         )
-    pending = run_read(engine, lambda s: repairs.list_pending_reviews(session=s))
+    pending = run_read(engine, lambda s: repair_fees.list_pending_reviews(session=s))
     assert [(ln.id, o.number) for ln, o in pending] == [(line.id, order.number)]
     run_write(
         engine,
-        lambda s: repairs.review_fee_line(
+        lambda s: repair_fees.review_fee_line(
             session=s,
             actor=sup,
             clock=clock,
@@ -251,7 +253,7 @@ def test_an_off_schedule_fee_waits_for_the_supervisor_before_work(
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
-            lambda s: repairs.accept_fee(
+            lambda s: repair_fees.accept_fee(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -264,7 +266,7 @@ def test_an_off_schedule_fee_waits_for_the_supervisor_before_work(
     assert err.value.field == "fee_form_no"
     run_write(
         engine,
-        lambda s: repairs.accept_fee(
+        lambda s: repair_fees.accept_fee(
             session=s,
             actor=op,
             clock=clock,
@@ -290,7 +292,7 @@ def test_a_rejected_fee_needs_a_reason_and_is_not_charged(engine, clock, setting
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     line = run_write(
         engine,
-        lambda s: repairs.add_offschedule_line(
+        lambda s: repair_fees.add_offschedule_line(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -303,13 +305,13 @@ def test_a_rejected_fee_needs_a_reason_and_is_not_charged(engine, clock, setting
     with pytest.raises(InvalidInput):
         run_write(
             engine,
-            lambda s: repairs.review_fee_line(
+            lambda s: repair_fees.review_fee_line(
                 session=s, actor=staff.supervisor, clock=clock, line_id=line.id, approve=False
             ),
         )
     run_write(
         engine,
-        lambda s: repairs.review_fee_line(
+        lambda s: repair_fees.review_fee_line(
             session=s,
             actor=staff.supervisor,
             clock=clock,
@@ -318,12 +320,12 @@ def test_a_rejected_fee_needs_a_reason_and_is_not_charged(engine, clock, setting
             note="不收上门费",
         ),
     )
-    total = run_read(engine, lambda s: repairs.order_totals(s, order.id))
+    total = run_read(engine, lambda s: repair_fees.order_totals(s, order.id))
     assert (total.total_fen, total.rejected_lines, total.pending_lines) == (0, 1, 0)
     with pytest.raises(InvalidInput, match="not waiting"):
         run_write(
             engine,
-            lambda s: repairs.review_fee_line(
+            lambda s: repair_fees.review_fee_line(
                 session=s, actor=staff.supervisor, clock=clock, line_id=line.id, approve=True
             ),
         )
@@ -335,7 +337,7 @@ def test_a_new_fee_line_voids_an_earlier_acceptance(engine, clock, settings, sta
     _add(engine, clock, settings, op, order.id, "F016")
     run_write(
         engine,
-        lambda s: repairs.accept_fee(
+        lambda s: repair_fees.accept_fee(
             session=s,
             actor=op,
             clock=clock,
@@ -375,7 +377,7 @@ def test_warranty_repeat_is_found_linked_and_charged_nothing(
     _add(engine, clock, settings, op, first.id, "F017")
     run_write(
         engine,
-        lambda s: repairs.accept_fee(
+        lambda s: repair_fees.accept_fee(
             session=s,
             actor=op,
             clock=clock,
@@ -389,7 +391,7 @@ def test_warranty_repeat_is_found_linked_and_charged_nothing(
     clock.set(sh(2026, 11, 28, 10, 0))
     found = run_read(
         engine,
-        lambda s: repairs.find_warranty_candidate(
+        lambda s: warranty.find_warranty_candidate(
             session=s,
             settings=settings,
             now=clock.now(),
@@ -405,7 +407,7 @@ def test_warranty_repeat_is_found_linked_and_charged_nothing(
         assert (
             run_read(
                 engine,
-                lambda s, o=other: repairs.find_warranty_candidate(
+                lambda s, o=other: warranty.find_warranty_candidate(
                     session=s, settings=settings, now=clock.now(), **o
                 ),
             )
@@ -417,7 +419,7 @@ def test_warranty_repeat_is_found_linked_and_charged_nothing(
     assert repeat.warranty_of_id == first.id
     line = _add(engine, clock, settings, op, repeat.id, "F017")
     assert line.waived and line.amount_fen == 7300
-    total = run_read(engine, lambda s: repairs.order_totals(s, repeat.id))
+    total = run_read(engine, lambda s: repair_fees.order_totals(s, repeat.id))
     assert (total.total_fen, total.waived_fen) == (0, 7300)
     _on_site(engine, clock, settings, op, repeat.id)
     _repair(engine, clock, settings, op, repeat.id)  # no acceptance needed: nothing to charge
@@ -496,5 +498,5 @@ def test_fee_lines_round_trip_exactly_through_the_database(engine, clock, settin
         item = run_read(engine, lambda s, c=code: fees.price_in_force(session=s, code=c, on=TODAY))
         expected += (Decimal(item.labour_fen) + Decimal(item.materials_fen)) / 100 * quantity
         _add(engine, clock, settings, staff.operator, order.id, code, quantity)
-    total = run_read(engine, lambda s: repairs.order_totals(s, order.id))
+    total = run_read(engine, lambda s: repair_fees.order_totals(s, order.id))
     assert Decimal(format_yuan(total.total_fen)) == expected

@@ -11,9 +11,10 @@ from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, PermissionDenied, StaleEdit
 from deskterm.models.audit import AuditEvent
 from deskterm.models.repair import RepairCategory
-from deskterm.services import audit, repairs
+from deskterm.services import audit
 from deskterm.services.admin import reference
 from deskterm.services.admin.repair_categories import category_rows, check_category, save_category
+from deskterm.services.repairs import intake
 from tests.services.test_repairs_support import create, make_repair_estate, order_in
 
 
@@ -88,7 +89,7 @@ def test_an_admin_adds_reclassifies_and_retires_a_category(engine, clock, settin
         sort=5,
         active=False,
     )
-    offered = run_read(engine, lambda s: [c.code for c in repairs.list_categories(session=s)])
+    offered = run_read(engine, lambda s: [c.code for c in intake.list_categories(session=s)])
     assert "gas_smell" not in offered and "heating_not_warm" in offered
     with pytest.raises(InvalidInput) as refused:
         create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, "gas_smell"))

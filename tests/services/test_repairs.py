@@ -10,12 +10,14 @@ from sqlmodel import select
 
 from deskterm.db import run_read, run_write
 from deskterm.errors import InvalidInput, PermissionDenied, StaleEdit
+from deskterm.models.audit import AuditEvent
 from deskterm.models.complaint import Callback
 from deskterm.models.repair import RepairEvent, RepairOrderUpdate, RepairScope, RepairStatus
 from deskterm.models.shift import Shift
-from deskterm.services import audit, repairs
+from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.repairs import intake, queries, status
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -179,14 +181,14 @@ def test_case_1_heating_not_warm_end_to_end(engine, clock, settings, staff, esta
         ),
     )
     callback = run_read(engine, lambda s: s.get(Callback, callback.id))
-    shift_end = run_read(engine, lambda s: repairs.shift_end(s, op, clock.now(), settings))
+    shift_end = run_read(engine, lambda s: status.shift_end(s, op, clock.now(), settings))
     assert callback.done_at < shift_end  # before the shift ends
     assert callback.result == "satisfied" and callback.method == "phone"
     order = reload(engine, order.id)
     assert order.status == RepairStatus.called_back
     run_write(
         engine,
-        lambda s: repairs.record_acceptance(
+        lambda s: status.record_acceptance(
             session=s,
             actor=op,
             clock=clock,
@@ -199,7 +201,7 @@ def test_case_1_heating_not_warm_end_to_end(engine, clock, settings, staff, esta
     assert order.status == RepairStatus.called_back and order.accepted_by_name == "张伟"
     run_write(
         engine,
-        lambda s: repairs.close_order(
+        lambda s: status.close_order(
             session=s, actor=op, clock=clock, order_id=order.id, version=order.version
         ),
     )
@@ -215,7 +217,7 @@ def test_case_1_heating_not_warm_end_to_end(engine, clock, settings, staff, esta
         ],
     )
     assert actions == ["create", "dispatch", "arrive", "repair", "called_back", "accept", "close"]
-    audited = run_read(engine, lambda s: [e.action for e in s.exec(select(audit.AuditEvent))])
+    audited = run_read(engine, lambda s: [e.action for e in s.exec(select(AuditEvent))])
     for action in (
         "repair.create",
         "repair.dispatch",
@@ -261,7 +263,7 @@ def test_urgent_callback_falls_due_by_the_end_of_the_shift(engine, clock, settin
     ],
 )
 def test_shift_end_without_a_shift_follows_the_roster(engine, settings, staff, now, end):
-    assert run_read(engine, lambda s: repairs.shift_end(s, staff.operator, now, settings)) == end
+    assert run_read(engine, lambda s: status.shift_end(s, staff.operator, now, settings)) == end
 
 
 def test_steps_out_of_order_are_refused(engine, clock, settings, staff, estate):
@@ -269,14 +271,14 @@ def test_steps_out_of_order_are_refused(engine, clock, settings, staff, estate):
     with pytest.raises(InvalidInput, match="cannot mark it on site"):
         run_write(
             engine,
-            lambda s: repairs.record_arrival(
+            lambda s: status.record_arrival(
                 session=s, actor=staff.operator, clock=clock, order_id=order.id, version=1
             ),
         )
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
-            lambda s: repairs.dispatch(
+            lambda s: status.dispatch(
                 session=s,
                 actor=staff.operator,
                 clock=clock,
@@ -295,7 +297,7 @@ def test_arrival_time_may_be_typed_but_not_in_the_future(engine, clock, settings
     )
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -308,7 +310,7 @@ def test_arrival_time_may_be_typed_but_not_in_the_future(engine, clock, settings
     with pytest.raises(InvalidInput, match="future"):
         run_write(
             engine,
-            lambda s: repairs.record_arrival(
+            lambda s: status.record_arrival(
                 session=s,
                 actor=staff.operator,
                 clock=clock,
@@ -320,7 +322,7 @@ def test_arrival_time_may_be_typed_but_not_in_the_future(engine, clock, settings
     arrived = order.reported_at + timedelta(minutes=90)
     run_write(
         engine,
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -331,7 +333,7 @@ def test_arrival_time_may_be_typed_but_not_in_the_future(engine, clock, settings
     )
     order = reload(engine, order.id)
     assert order.arrived_at == arrived
-    assert repairs.order_state(order, clock.now()) == "ok"  # on site within 2 h: met
+    assert queries.order_state(order, clock.now()) == "ok"  # on site within 2 h: met
 
 
 def test_hold_keeps_the_order_on_the_board_and_resume_returns_it(
@@ -340,7 +342,7 @@ def test_hold_keeps_the_order_on_the_board_and_resume_returns_it(
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -352,7 +354,7 @@ def test_hold_keeps_the_order_on_the_board_and_resume_returns_it(
     with pytest.raises(InvalidInput):
         run_write(
             engine,
-            lambda s: repairs.hold_order(
+            lambda s: status.hold_order(
                 session=s,
                 actor=staff.operator,
                 clock=clock,
@@ -363,7 +365,7 @@ def test_hold_keeps_the_order_on_the_board_and_resume_returns_it(
         )
     run_write(
         engine,
-        lambda s: repairs.hold_order(
+        lambda s: status.hold_order(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -373,16 +375,16 @@ def test_hold_keeps_the_order_on_the_board_and_resume_returns_it(
         ),
     )
     board = run_read(
-        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+        engine, lambda s: queries.list_board(session=s, now=clock.now(), settings=settings)
     )
     assert [(r.number, r.status, r.status_reason) for r in board] == [
         (order.number, "on_hold", "住户不在家，约明天")
     ]
     clock.advance(hours=73)
-    assert run_read(engine, lambda s: repairs.count_overdue(session=s, now=clock.now())) == 1
+    assert run_read(engine, lambda s: queries.count_overdue(session=s, now=clock.now())) == 1
     run_write(
         engine,
-        lambda s: repairs.resume_order(
+        lambda s: status.resume_order(
             session=s, actor=staff.operator, clock=clock, order_id=order.id, version=3
         ),
     )
@@ -397,7 +399,7 @@ def test_cancel_needs_a_reason_and_takes_the_order_off_the_board(
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
-            lambda s: repairs.cancel_order(
+            lambda s: status.cancel_order(
                 session=s,
                 actor=staff.operator,
                 clock=clock,
@@ -409,7 +411,7 @@ def test_cancel_needs_a_reason_and_takes_the_order_off_the_board(
     assert err.value.field == "status_reason"
     run_write(
         engine,
-        lambda s: repairs.cancel_order(
+        lambda s: status.cancel_order(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -422,7 +424,7 @@ def test_cancel_needs_a_reason_and_takes_the_order_off_the_board(
     assert order.status == RepairStatus.cancelled and order.status_reason == "住户自行修好"
     assert (
         run_read(
-            engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+            engine, lambda s: queries.list_board(session=s, now=clock.now(), settings=settings)
         )
         == []
     )
@@ -433,7 +435,7 @@ def test_a_stale_edit_is_refused_with_what_changed(engine, clock, settings, staf
     seen = order.version  # both desks opened version 1
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=staff.supervisor,
             clock=clock,
@@ -445,7 +447,7 @@ def test_a_stale_edit_is_refused_with_what_changed(engine, clock, settings, staf
     with pytest.raises(StaleEdit) as err:
         run_write(
             engine,
-            lambda s: repairs.dispatch(
+            lambda s: status.dispatch(
                 session=s,
                 actor=staff.operator,
                 clock=clock,
@@ -461,7 +463,7 @@ def test_a_stale_edit_is_refused_with_what_changed(engine, clock, settings, staf
     with pytest.raises(StaleEdit):
         run_write(
             engine,
-            lambda s: repairs.update_order(
+            lambda s: status.update_order(
                 session=s,
                 actor=staff.operator,
                 clock=clock,
@@ -478,7 +480,7 @@ def test_corrections_are_recorded_and_the_contact_stays_masked(
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.update_order(
+        lambda s: status.update_order(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -493,7 +495,7 @@ def test_corrections_are_recorded_and_the_contact_stays_masked(
         engine, lambda s: s.exec(select(RepairEvent).where(RepairEvent.action == "edit")).one()
     )
     assert event.changes["reporter_contact"] == ["138****5678", "139****1111"]
-    details = run_read(engine, lambda s: [str(e.detail) for e in s.exec(select(audit.AuditEvent))])
+    details = run_read(engine, lambda s: [str(e.detail) for e in s.exec(select(AuditEvent))])
     assert not any("13900001111" in d or "13812345678" in d for d in details)
 
 
@@ -522,7 +524,7 @@ def test_dissatisfied_callback_reopens_the_order_with_fresh_deadlines(
     assert order.fix_due_at == clock.now() + timedelta(hours=72)
     assert order.repaired_at is None and order.dispatched_at is None
     board = run_read(
-        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+        engine, lambda s: queries.list_board(session=s, now=clock.now(), settings=settings)
     )
     assert [(r.number, r.reopen_count) for r in board] == [(order.number, 1)]
     # Repaired again: a new callback falls due; the first one keeps its result.
@@ -559,7 +561,7 @@ def test_dissatisfied_without_reopen_becomes_a_complaint(engine, clock, settings
     assert complaint.repair_id == order.id
     run_write(
         engine,
-        lambda s: repairs.close_order(
+        lambda s: status.close_order(
             session=s, actor=staff.operator, clock=clock, order_id=order.id, version=order.version
         ),
     )
@@ -595,7 +597,7 @@ def test_reopen_after_callback_is_the_entry_for_the_callback_queue(
     repair_fully(engine, clock, settings, staff.operator, order.id)
     run_write(
         engine,
-        lambda s: repairs.reopen_after_callback(
+        lambda s: status.reopen_after_callback(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -609,7 +611,7 @@ def test_reopen_after_callback_is_the_entry_for_the_callback_queue(
     with pytest.raises(InvalidInput):  # an open order cannot be reopened again
         run_write(
             engine,
-            lambda s: repairs.reopen_after_callback(
+            lambda s: status.reopen_after_callback(
                 session=s, actor=staff.operator, clock=clock, settings=settings, order_id=order.id
             ),
         )
@@ -627,7 +629,7 @@ def test_public_orders_get_no_callback_and_close_once_verified(engine, clock, se
     assert run_read(engine, lambda s: s.exec(select(Callback)).all()) == []
     run_write(
         engine,
-        lambda s: repairs.record_acceptance(
+        lambda s: status.record_acceptance(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -639,7 +641,7 @@ def test_public_orders_get_no_callback_and_close_once_verified(engine, clock, se
     order = reload(engine, order.id)
     run_write(
         engine,
-        lambda s: repairs.close_order(
+        lambda s: status.close_order(
             session=s, actor=staff.operator, clock=clock, order_id=order.id, version=order.version
         ),
     )
@@ -648,26 +650,26 @@ def test_public_orders_get_no_callback_and_close_once_verified(engine, clock, se
 
 def test_find_order_by_a_typed_or_scanned_number(engine, clock, settings, staff, estate):
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
-    found = run_read(engine, lambda s: repairs.find_order(session=s, number=" r20261128-0001 "))
+    found = run_read(engine, lambda s: queries.find_order(session=s, number=" r20261128-0001 "))
     assert found.id == order.id
-    assert run_read(engine, lambda s: repairs.find_order(session=s, number="nonsense")) is None
-    listed = run_read(engine, lambda s: repairs.list_orders(session=s, text="3-1203"))
+    assert run_read(engine, lambda s: queries.find_order(session=s, number="nonsense")) is None
+    listed = run_read(engine, lambda s: queries.list_orders(session=s, text="3-1203"))
     assert [(o.number, label) for o, label in listed] == [(order.number, "3-1203")]
 
 
 def test_unit_and_reporter_lookup_for_the_form(engine, estate):
-    unit = run_read(engine, lambda s: repairs.resolve_unit(session=s, text=" ３-１２０３ "))
+    unit = run_read(engine, lambda s: intake.resolve_unit(session=s, text=" ３-１２０３ "))
     assert unit.id == estate.unit_1203
-    assert run_read(engine, lambda s: repairs.resolve_unit(session=s, text="9-9999")) is None
-    people = run_read(engine, lambda s: repairs.residents_of_unit(session=s, unit_id=unit.id))
+    assert run_read(engine, lambda s: intake.resolve_unit(session=s, text="9-9999")) is None
+    people = run_read(engine, lambda s: intake.residents_of_unit(session=s, unit_id=unit.id))
     assert [p.name for p in people] == ["张伟"]
 
 
 def test_categories_match_code_names_and_pinyin_initials(engine):
-    cats = run_read(engine, lambda s: repairs.list_categories(session=s, scope="household"))
+    cats = run_read(engine, lambda s: intake.list_categories(session=s, scope="household"))
     assert "lift_failure" not in [c.code for c in cats]
     for text in ("heating", "暖气", "nqbr", "Heating not"):
-        assert [c.code for c in repairs.match_categories(cats, text)][:1] == ["heating_not_warm"], (
+        assert [c.code for c in intake.match_categories(cats, text)][:1] == ["heating_not_warm"], (
             text
         )
 

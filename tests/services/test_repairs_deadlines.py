@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deskterm.db import run_read, run_write
-from deskterm.services import repairs
+from deskterm.services.repairs import queries, status, warranty
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -97,7 +97,7 @@ def test_breach_table(
     start = clock.now()
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s, actor=op, clock=clock, order_id=order.id, version=None, assignee="王师傅"
         ),
     )
@@ -105,7 +105,7 @@ def test_breach_table(
         clock.set(start + timedelta(minutes=steps["arrive"]))
         run_write(
             engine,
-            lambda s: repairs.record_arrival(
+            lambda s: status.record_arrival(
                 session=s, actor=op, clock=clock, order_id=order.id, version=None
             ),
         )
@@ -113,7 +113,7 @@ def test_breach_table(
         clock.set(start + timedelta(minutes=steps["repair"]))
         run_write(
             engine,
-            lambda s: repairs.mark_repaired(
+            lambda s: status.mark_repaired(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -124,9 +124,9 @@ def test_breach_table(
             ),
         )
     at = sh(*now)
-    assert repairs.order_state(reload(engine, order.id), at, settings.sla) == state
-    assert run_read(engine, lambda s: repairs.count_overdue(session=s, now=at)) == overdue
-    board = run_read(engine, lambda s: repairs.list_board(session=s, now=at, settings=settings))
+    assert queries.order_state(reload(engine, order.id), at, settings.sla) == state
+    assert run_read(engine, lambda s: queries.count_overdue(session=s, now=at)) == overdue
+    board = run_read(engine, lambda s: queries.list_board(session=s, now=at, settings=settings))
     if "repair" in steps:
         assert board == []
     else:
@@ -161,7 +161,7 @@ def test_warranty_table(engine, clock, settings, staff, estate, repaired, again,
     clock.set(sh(*again))
     match = run_read(
         engine,
-        lambda s: repairs.find_warranty_candidate(
+        lambda s: warranty.find_warranty_candidate(
             session=s,
             settings=settings,
             now=clock.now(),

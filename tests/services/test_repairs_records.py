@@ -11,8 +11,8 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.repair import RepairScope
 from deskterm.reports import repair_records as records
 from deskterm.reports.period import Period
-from deskterm.services import repairs
 from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services.repairs import fees, settlement
 from deskterm.services.repairs import order_print as repair_print
 from tests.services.test_repairs_support import (
     create,
@@ -35,7 +35,7 @@ def book(engine, clock, settings, staff):
     paid = create(engine, clock, settings, op, order_in(estate.unit_1203, "heating_not_warm"))
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -48,7 +48,7 @@ def book(engine, clock, settings, staff):
     )
     run_write(
         engine,
-        lambda s: repairs.accept_fee(
+        lambda s: fees.accept_fee(
             session=s,
             actor=op,
             clock=clock,
@@ -81,7 +81,7 @@ def book(engine, clock, settings, staff):
     )
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -123,7 +123,7 @@ def book(engine, clock, settings, staff):
     )
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -193,7 +193,7 @@ def test_public_log_costs_and_notices(engine, clock, settings, staff, book):
     ]
     run_write(
         engine,
-        lambda s: repairs.set_cost_bearer(
+        lambda s: settlement.set_cost_bearer(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -204,7 +204,7 @@ def test_public_log_costs_and_notices(engine, clock, settings, staff, book):
     )
     run_write(
         engine,
-        lambda s: repairs.settle_order(
+        lambda s: settlement.settle_order(
             session=s,
             actor=staff.operator,
             clock=clock,

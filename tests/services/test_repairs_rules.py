@@ -24,9 +24,9 @@ from deskterm.models.repair import (
 from deskterm.reports import sla
 from deskterm.reports.complaint_report import build as build_complaints
 from deskterm.reports.period import Period
-from deskterm.services import repairs
 from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.complaints import handling as complaint_handling
+from deskterm.services.repairs import engineers, fees, queries, settlement, status, warranty
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -130,7 +130,7 @@ def test_reopening_keeps_the_first_miss_and_the_sla_report_counts_both(
     )
     reopened = reload(engine, order.id)
     assert reopened.status == RepairStatus.reported and reopened.reopen_count == 1
-    (attempt,) = run_read(engine, lambda s: repairs.list_attempts(session=s, order_id=order.id))
+    (attempt,) = run_read(engine, lambda s: queries.list_attempts(session=s, order_id=order.id))
     assert (attempt.attempt, attempt.arrived_at, attempt.onsite_due_at, attempt.repaired_at) == (
         1,
         first.arrived_at,
@@ -175,7 +175,7 @@ def test_an_appointment_after_the_deadline_is_warned_recorded_and_reported_apart
     )
     assert order.appointment_after_deadline
     board = run_read(
-        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+        engine, lambda s: queries.list_board(session=s, now=clock.now(), settings=settings)
     )
     assert board[0].appointment_after_deadline
     clock.set(sh(2026, 11, 6, 9, 0))
@@ -192,7 +192,7 @@ def test_an_appointment_after_the_deadline_is_warned_recorded_and_reported_apart
     with pytest.raises(InvalidInput):
         run_write(
             engine,
-            lambda s: repairs.update_order(
+            lambda s: status.update_order(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -272,7 +272,7 @@ def test_the_repairs_export_counts_only_lines_on_schedule_or_approved(
     order = create(engine, clock, settings, op, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -284,7 +284,7 @@ def test_the_repairs_export_counts_only_lines_on_schedule_or_approved(
     )
     run_write(
         engine,
-        lambda s: repairs.add_offschedule_line(
+        lambda s: fees.add_offschedule_line(
             session=s,
             actor=op,
             clock=clock,
@@ -334,7 +334,7 @@ def test_link_and_unlink_on_an_open_order_before_the_fee_is_accepted(
     repeat = create(engine, clock, settings, op, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -347,7 +347,7 @@ def test_link_and_unlink_on_an_open_order_before_the_fee_is_accepted(
     with pytest.raises(InvalidInput) as err:  # unlinking needs a reason
         run_write(
             engine,
-            lambda s: repairs.set_warranty_link(
+            lambda s: warranty.set_warranty_link(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -360,7 +360,7 @@ def test_link_and_unlink_on_an_open_order_before_the_fee_is_accepted(
     assert err.value.field == "warranty_opt_out_reason"
     run_write(
         engine,
-        lambda s: repairs.set_warranty_link(
+        lambda s: warranty.set_warranty_link(
             session=s,
             actor=op,
             clock=clock,
@@ -371,10 +371,10 @@ def test_link_and_unlink_on_an_open_order_before_the_fee_is_accepted(
             reason="人为损坏",
         ),
     )
-    assert run_read(engine, lambda s: repairs.order_totals(s, repeat.id)).total_fen == 7300
+    assert run_read(engine, lambda s: fees.order_totals(s, repeat.id)).total_fen == 7300
     run_write(
         engine,
-        lambda s: repairs.set_warranty_link(
+        lambda s: warranty.set_warranty_link(
             session=s,
             actor=op,
             clock=clock,
@@ -384,10 +384,10 @@ def test_link_and_unlink_on_an_open_order_before_the_fee_is_accepted(
             warranty_of_id=first.id,
         ),
     )
-    assert run_read(engine, lambda s: repairs.order_totals(s, repeat.id)).total_fen == 0
+    assert run_read(engine, lambda s: fees.order_totals(s, repeat.id)).total_fen == 0
     run_write(
         engine,
-        lambda s: repairs.set_warranty_link(
+        lambda s: warranty.set_warranty_link(
             session=s,
             actor=op,
             clock=clock,
@@ -400,7 +400,7 @@ def test_link_and_unlink_on_an_open_order_before_the_fee_is_accepted(
     )
     run_write(
         engine,
-        lambda s: repairs.accept_fee(
+        lambda s: fees.accept_fee(
             session=s,
             actor=op,
             clock=clock,
@@ -413,7 +413,7 @@ def test_link_and_unlink_on_an_open_order_before_the_fee_is_accepted(
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
-            lambda s: repairs.set_warranty_link(
+            lambda s: warranty.set_warranty_link(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -435,7 +435,7 @@ def test_same_unit_repeats_of_another_category_are_shown_not_linked(
     clock.set(sh(2026, 11, 20, 9, 0))
     found = run_read(
         engine,
-        lambda s: repairs.list_other_repeats(
+        lambda s: warranty.list_other_repeats(
             session=s,
             settings=settings,
             now=clock.now(),
@@ -457,7 +457,7 @@ def test_dispatch_is_to_an_engineer_of_the_list_and_late_dispatch_is_flagged(
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
-            lambda s: repairs.dispatch(
+            lambda s: status.dispatch(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -469,14 +469,14 @@ def test_dispatch_is_to_an_engineer_of_the_list_and_late_dispatch_is_flagged(
     assert err.value.field == "assignee"
     clock.advance(minutes=settings.dispatch_minutes + 1)
     (row,) = run_read(
-        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+        engine, lambda s: queries.list_board(session=s, now=clock.now(), settings=settings)
     )
     assert row.dispatch_late
-    on_duty = run_read(engine, lambda s: repairs.list_engineers(session=s, on_duty_only=True))
+    on_duty = run_read(engine, lambda s: engineers.list_engineers(session=s, on_duty_only=True))
     assert [e.name for e in on_duty] and all(e.on_duty for e in on_duty)
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=op,
             clock=clock,
@@ -488,7 +488,7 @@ def test_dispatch_is_to_an_engineer_of_the_list_and_late_dispatch_is_flagged(
     order = reload(engine, order.id)
     assert (order.engineer_id, order.assignee) == (on_duty[0].id, on_duty[0].name)
     (row,) = run_read(
-        engine, lambda s: repairs.list_board(session=s, now=clock.now(), settings=settings)
+        engine, lambda s: queries.list_board(session=s, now=clock.now(), settings=settings)
     )
     assert not row.dispatch_late
 
@@ -499,13 +499,13 @@ def test_engineers_are_kept_by_supervisors_and_put_on_duty_by_the_desk(engine, c
     with pytest.raises(PermissionDenied):
         run_write(
             engine,
-            lambda s: repairs.add_engineer(
+            lambda s: engineers.add_engineer(
                 session=s, actor=staff.operator, clock=clock, name="赵师傅"
             ),
         )
     new = run_write(
         engine,
-        lambda s: repairs.add_engineer(
+        lambda s: engineers.add_engineer(
             session=s,
             actor=staff.supervisor,
             clock=clock,
@@ -517,19 +517,19 @@ def test_engineers_are_kept_by_supervisors_and_put_on_duty_by_the_desk(engine, c
     with pytest.raises(InvalidInput):
         run_write(
             engine,
-            lambda s: repairs.add_engineer(
+            lambda s: engineers.add_engineer(
                 session=s, actor=staff.supervisor, clock=clock, name="赵师傅"
             ),
         )
     run_write(
         engine,
-        lambda s: repairs.set_on_duty(
+        lambda s: engineers.set_on_duty(
             session=s, actor=staff.operator, clock=clock, engineer_id=new.id, on_duty=True
         ),
     )
     names = [
         e.name
-        for e in run_read(engine, lambda s: repairs.list_engineers(session=s, on_duty_only=True))
+        for e in run_read(engine, lambda s: engineers.list_engineers(session=s, on_duty_only=True))
     ]
     assert "赵师傅" in names
 
@@ -555,7 +555,7 @@ def test_an_engineer_name_written_differently_is_the_same_engineer(
     def add(name):
         return run_write(
             engine,
-            lambda s: repairs.add_engineer(
+            lambda s: engineers.add_engineer(
                 session=s, actor=staff.supervisor, clock=clock, name=name
             ),
         )
@@ -574,7 +574,7 @@ def test_format_characters_are_refused_in_an_engineers_name(engine, clock, staff
     with pytest.raises(InvalidInput) as refused:
         run_write(
             engine,
-            lambda s: repairs.add_engineer(
+            lambda s: engineers.add_engineer(
                 session=s, actor=staff.supervisor, clock=clock, name="王\u200b五"
             ),
         )
@@ -587,7 +587,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
     order = create(engine, clock, settings, op, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -601,7 +601,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
     with pytest.raises(InvalidInput) as err:
         run_write(
             engine,
-            lambda s: repairs.settle_order(
+            lambda s: settlement.settle_order(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -614,7 +614,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
     assert err.value.field == "receipt_no"
     run_write(
         engine,
-        lambda s: repairs.settle_order(
+        lambda s: settlement.settle_order(
             session=s,
             actor=op,
             clock=clock,
@@ -627,7 +627,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
     )
     run_write(
         engine,
-        lambda s: repairs.set_cost_bearer(
+        lambda s: settlement.set_cost_bearer(
             session=s, actor=op, clock=clock, order_id=order.id, version=None, bearer="owner"
         ),
     )
@@ -641,7 +641,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
     with pytest.raises(InvalidInput):  # the public fund pays for common parts only
         run_write(
             engine,
-            lambda s: repairs.set_cost_bearer(
+            lambda s: settlement.set_cost_bearer(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -654,7 +654,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
     with pytest.raises(InvalidInput):  # nothing charged: nothing to settle
         run_write(
             engine,
-            lambda s: repairs.settle_order(
+            lambda s: settlement.settle_order(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -670,7 +670,7 @@ def test_settlement_state_date_and_receipt(engine, clock, settings, staff, estat
 def accept(engine, clock, actor, order_id, by="张三", form="FY-0001"):
     return run_write(
         engine,
-        lambda s: repairs.accept_fee(
+        lambda s: fees.accept_fee(
             session=s,
             actor=actor,
             clock=clock,
@@ -685,7 +685,7 @@ def accept(engine, clock, actor, order_id, by="张三", form="FY-0001"):
 def settle(engine, clock, settings, actor, order_id, state="paid", receipt="RC001"):
     return run_write(
         engine,
-        lambda s: repairs.settle_order(
+        lambda s: settlement.settle_order(
             session=s,
             actor=actor,
             clock=clock,
@@ -708,7 +708,7 @@ def test_money_is_settled_only_for_the_fee_the_reporter_accepted(
     order = create(engine, clock, settings, op, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -739,7 +739,7 @@ def test_a_fee_changed_after_settlement_is_unpaid_again(
     order = create(engine, clock, settings, op, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -754,7 +754,7 @@ def test_a_fee_changed_after_settlement_is_unpaid_again(
     if change == "schedule line":
         run_write(
             engine,
-            lambda s: repairs.add_fee_line(
+            lambda s: fees.add_fee_line(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -767,7 +767,7 @@ def test_a_fee_changed_after_settlement_is_unpaid_again(
     else:
         line = run_write(
             engine,
-            lambda s: repairs.add_offschedule_line(
+            lambda s: fees.add_offschedule_line(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -780,7 +780,7 @@ def test_a_fee_changed_after_settlement_is_unpaid_again(
         assert reload(engine, order.id).settlement == "unpaid"  # not final: not paid either
         run_write(
             engine,
-            lambda s: repairs.review_fee_line(
+            lambda s: fees.review_fee_line(
                 session=s, actor=staff.supervisor, clock=clock, line_id=line.id, approve=True
             ),
         )
@@ -809,19 +809,19 @@ def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings
     order = create(engine, clock, settings, op, order_in(estate.unit_1203, "roof_leak"))
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s, actor=op, clock=clock, order_id=order.id, version=None, assignee="王师傅"
         ),
     )
     run_write(
         engine,
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=op, clock=clock, order_id=order.id, version=None
         ),
     )
     run_write(
         engine,
-        lambda s: repairs.set_estimate(
+        lambda s: settlement.set_estimate(
             session=s,
             actor=op,
             clock=clock,
@@ -832,11 +832,11 @@ def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings
         ),
     )
     assert run_read(
-        engine, lambda s: repairs.needs_quotation(s.get(type(order), order.id), settings)
+        engine, lambda s: settlement.needs_quotation(s.get(type(order), order.id), settings)
     )
 
     def done(s):
-        return repairs.mark_repaired(
+        return status.mark_repaired(
             session=s,
             actor=op,
             clock=clock,
@@ -851,7 +851,7 @@ def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings
     assert "quotation" in str(err.value)
     run_write(
         engine,
-        lambda s: repairs.record_quotation(
+        lambda s: settlement.record_quotation(
             session=s,
             actor=op,
             clock=clock,
@@ -864,7 +864,7 @@ def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings
     )
     run_write(
         engine,
-        lambda s: repairs.accept_quotation(
+        lambda s: settlement.accept_quotation(
             session=s, actor=op, clock=clock, order_id=order.id, version=None, accepted_by="张伟"
         ),
     )
@@ -874,7 +874,7 @@ def test_a_job_of_two_work_days_goes_through_a_quotation(engine, clock, settings
     with pytest.raises(InvalidInput):  # under two work-days: no quotation, the fee form
         run_write(
             engine,
-            lambda s: repairs.record_quotation(
+            lambda s: settlement.record_quotation(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -900,7 +900,7 @@ def test_lowering_a_quoted_estimate_needs_a_reason_audited_and_marked(
     def estimate(days, reason=""):
         return run_write(
             engine,
-            lambda s: repairs.set_estimate(
+            lambda s: settlement.set_estimate(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -915,8 +915,8 @@ def test_lowering_a_quoted_estimate_needs_a_reason_audited_and_marked(
     estimate("0.5")
     estimate("1")  # never needed a quotation: no reason asked
     estimate("3")
-    for step in (repairs.dispatch, repairs.record_arrival):
-        extra = {"assignee": "王师傅"} if step is repairs.dispatch else {}
+    for step in (status.dispatch, status.record_arrival):
+        extra = {"assignee": "王师傅"} if step is status.dispatch else {}
         run_write(
             engine,
             lambda s, step=step, extra=extra: step(
@@ -926,7 +926,7 @@ def test_lowering_a_quoted_estimate_needs_a_reason_audited_and_marked(
     with pytest.raises(InvalidInput, match="quotation"):
         run_write(
             engine,
-            lambda s: repairs.mark_repaired(
+            lambda s: status.mark_repaired(
                 session=s,
                 actor=op,
                 clock=clock,
@@ -952,7 +952,7 @@ def test_lowering_a_quoted_estimate_needs_a_reason_audited_and_marked(
         ),
     )
     assert events[-1].action == "estimate_lower" and events[-1].note == "现场查看只需局部修补"
-    assert repairs.quotation_skipped(events) == "现场查看只需局部修补"
+    assert settlement.quotation_skipped(events) == "现场查看只需局部修补"
     (audited,) = run_read(
         engine,
         lambda s: list(
@@ -961,7 +961,7 @@ def test_lowering_a_quoted_estimate_needs_a_reason_audited_and_marked(
     )
     assert audited.detail["quotation_skipped"] is True
     assert audited.detail["note"] == "现场查看只需局部修补"
-    assert repairs.quotation_skipped(events[:-1]) is None
+    assert settlement.quotation_skipped(events[:-1]) is None
 
 
 @pytest.mark.parametrize(
@@ -979,7 +979,7 @@ def test_fractional_quantities_are_exact_to_the_fen(
     order = create(engine, clock, settings, op, order_in(estate.unit_1203))
     line = run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=op,
             clock=clock,
@@ -997,7 +997,7 @@ def test_fractional_quantities_are_exact_to_the_fen(
         with pytest.raises(InvalidInput) as err:
             run_write(
                 engine,
-                lambda s, b=bad: repairs.add_fee_line(
+                lambda s, b=bad: fees.add_fee_line(
                     session=s,
                     actor=op,
                     clock=clock,

@@ -10,7 +10,7 @@ from deskterm.db import run_read, run_write
 from deskterm.models.estate import Building, Resident, Unit
 from deskterm.models.forms import validated
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairScope
-from deskterm.services import repairs
+from deskterm.services.repairs import intake, status
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -69,7 +69,7 @@ def order_in(unit_id: int | None, category: str = "heating_not_warm", **kw) -> R
 def create(engine, clock, settings, actor, data: RepairOrderCreate) -> RepairOrder:
     return run_write(
         engine,
-        lambda s: repairs.create_repair_order(
+        lambda s: intake.create_repair_order(
             session=s, actor=actor, clock=clock, settings=settings, order_in=data
         ),
     )
@@ -86,7 +86,7 @@ def repair_fully(
     order = reload(engine, order_id)
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=actor,
             clock=clock,
@@ -98,14 +98,14 @@ def repair_fully(
     clock.advance(minutes=20)
     run_write(
         engine,
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=actor, clock=clock, order_id=order_id, version=None
         ),
     )
     clock.advance(minutes=40)
     return run_write(
         engine,
-        lambda s: repairs.mark_repaired(
+        lambda s: status.mark_repaired(
             session=s,
             actor=actor,
             clock=clock,

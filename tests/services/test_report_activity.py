@@ -185,7 +185,7 @@ def test_shift_without_handover_or_shift(engine, staff, clock, settings):
 
 def test_purposes_by_count_then_by_purpose(engine, staff, settings):
     from deskterm.i18n import _
-    from deskterm.services.visitors.slips import PURPOSE_LABELS
+    from deskterm.services.visitors.checks import PURPOSE_LABELS
 
     op = staff.operator.user_id
     purposes = ["visit", "delivery", "visit", "business", "delivery", "renovation", "visit"]

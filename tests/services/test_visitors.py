@@ -11,6 +11,7 @@ from deskterm.models.audit import AuditEvent
 from deskterm.models.shift import LogbookEntry, LogCategory
 from deskterm.models.visitor import SlipStatus, VisitorSlip, VisitorSlipUpdate
 from deskterm.services import audit
+from deskterm.services.visitors import checks
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.onsite import list_on_site
 from tests.factories import make_estate, sealed_rows, valid_resident_id, walk_in
@@ -302,16 +303,16 @@ def test_bad_optional_fields_name_the_field(engine, staff, clock, settings, esta
         with pytest.raises(InvalidInput) as err:
             register(engine, staff, clock, settings, walk_in(estate, **overrides))
         assert err.value.field == field
-    assert visitors.parse_headcount("２") == 2
+    assert checks.parse_headcount("２") == 2
     with pytest.raises(InvalidInput):
-        visitors.parse_headcount("two")
+        checks.parse_headcount("two")
 
 
 def test_slip_numbers_are_read_as_a_scanner_types_them():
-    assert visitors.canonical_slip_number(" v20261128-0007\r\n") == "V20261128-0007"
-    assert visitors.canonical_slip_number("Ｖ20261128-0007") == "V20261128-0007"
+    assert checks.canonical_slip_number(" v20261128-0007\r\n") == "V20261128-0007"
+    assert checks.canonical_slip_number("Ｖ20261128-0007") == "V20261128-0007"
     with pytest.raises(InvalidInput, match="not a visitor slip number"):
-        visitors.canonical_slip_number("C20261128-0001")
+        checks.canonical_slip_number("C20261128-0001")
 
 
 def test_visitor_services_do_not_load_textual():

@@ -296,7 +296,7 @@ async def test_a_check_out_at_another_desk_keeps_the_cursor_on_its_visitor(
 async def test_a_cancel_at_another_desk_keeps_the_board_cursor_on_its_order(
     make_desk_app, engine, clock, settings, staff
 ):
-    from deskterm.services import repairs
+    from deskterm.services.repairs import status
     from deskterm.tui.messages import RecordsChanged
     from tests.services.test_repairs_support import create, make_repair_estate, order_in
 
@@ -316,7 +316,7 @@ async def test_a_cancel_at_another_desk_keeps_the_board_cursor_on_its_order(
         assert held == keys[2]
         await _another_desk(
             engine,
-            lambda s: repairs.cancel_order(
+            lambda s: status.cancel_order(
                 session=s,
                 actor=staff.supervisor,
                 clock=clock,

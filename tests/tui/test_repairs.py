@@ -12,7 +12,7 @@ from deskterm.db import run_read, run_write
 from deskterm.models.complaint import Callback
 from deskterm.models.repair import FeeReview, RepairFeeLine, RepairOrder, RepairStatus
 from deskterm.models.shift import Shift
-from deskterm.services import repairs
+from deskterm.services.repairs import fees, status
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -152,13 +152,13 @@ async def _order_on_site(engine, clock, settings, actor, estate, category="minor
     )
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s, actor=actor, clock=clock, order_id=order.id, version=None, assignee="王师傅"
         ),
     )
     run_write(
         engine,
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=actor, clock=clock, order_id=order.id, version=None
         ),
     )
@@ -249,7 +249,7 @@ async def test_a_warranty_repeat_is_linked_by_default(
         assert repeat.warranty_of_id == first.id
         assert "charged nothing" in str(app.screen.query_one("#print-summary").render())
         await keys("escape", "ctrl+g", "f", "=F016", "ctrl+s")
-        total = run_read(engine, lambda s: repairs.order_totals(s, repeat.id))
+        total = run_read(engine, lambda s: fees.order_totals(s, repeat.id))
         assert (total.total_fen, total.waived_fen) == (0, 2000)
         assert "W" in str(board(app).current.cells[4])
 
@@ -291,7 +291,7 @@ async def test_a_stale_concurrent_edit_is_refused_with_what_changed(
         # Meanwhile the other desk dispatches it.
         run_write(
             engine,
-            lambda s: repairs.dispatch(
+            lambda s: status.dispatch(
                 session=s,
                 actor=staff.supervisor,
                 clock=clock,

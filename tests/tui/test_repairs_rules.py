@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from deskterm.db import run_read, run_write
 from deskterm.models.repair import RepairFeeLine, RepairStatus
-from deskterm.services import repairs
+from deskterm.services.repairs import engineers, fees, settlement, status
 from tests.services.test_repairs_support import (
     create,
     make_repair_estate,
@@ -226,7 +226,7 @@ async def test_the_dispatch_list_of_engineers_fits_80x24_without_wrapping(
     for n in range(9):
         run_write(
             engine,
-            lambda s, n=n: repairs.add_engineer(
+            lambda s, n=n: engineers.add_engineer(
                 session=s,
                 actor=staff.supervisor,
                 clock=clock,
@@ -259,7 +259,7 @@ async def test_settlement_and_cost_bearer_from_the_actions_menu(
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
     run_write(
         engine,
-        lambda s: repairs.add_fee_line(
+        lambda s: fees.add_fee_line(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -305,7 +305,7 @@ async def test_a_long_job_is_quoted_before_the_work_is_done(
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, "roof_leak"))
     repair_on_site = [
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -313,7 +313,7 @@ async def test_a_long_job_is_quoted_before_the_work_is_done(
             version=None,
             assignee="王师傅",
         ),
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=staff.operator, clock=clock, order_id=order.id, version=None
         ),
     ]
@@ -361,7 +361,7 @@ async def test_lowering_a_quoted_estimate_asks_why_and_the_order_shows_it(
     estate = make_repair_estate(engine)
     order = create(engine, clock, settings, staff.operator, order_in(estate.unit_1203, "roof_leak"))
     for step in (
-        lambda s: repairs.set_estimate(
+        lambda s: settlement.set_estimate(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -370,7 +370,7 @@ async def test_lowering_a_quoted_estimate_asks_why_and_the_order_shows_it(
             version=None,
             days="3",
         ),
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s,
             actor=staff.operator,
             clock=clock,
@@ -378,7 +378,7 @@ async def test_lowering_a_quoted_estimate_asks_why_and_the_order_shows_it(
             version=None,
             assignee="王师傅",
         ),
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=staff.operator, clock=clock, order_id=order.id, version=None
         ),
     ):

@@ -9,7 +9,7 @@ import pytest
 
 from deskterm.db import run_write
 from deskterm.models.repair import RepairScope
-from deskterm.services import repairs
+from deskterm.services.repairs import fees, status
 from tests.services.test_repairs_support import create, make_repair_estate, order_in
 from tests.tui.conftest import SIZE, settle
 
@@ -52,7 +52,7 @@ def _board(engine, clock, settings, staff) -> None:
     )
     run_write(
         engine,
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s, actor=op, clock=clock, order_id=lift.id, version=None, assignee="陈师傅"
         ),
     )
@@ -65,13 +65,13 @@ def _board(engine, clock, settings, staff) -> None:
         order_in(estate.unit_1203, "minor_other", description="橱柜铰链断裂"),
     )
     for step in (
-        lambda s: repairs.dispatch(
+        lambda s: status.dispatch(
             session=s, actor=op, clock=clock, order_id=cabinet.id, version=None, assignee="王师傅"
         ),
-        lambda s: repairs.record_arrival(
+        lambda s: status.record_arrival(
             session=s, actor=op, clock=clock, order_id=cabinet.id, version=None
         ),
-        lambda s: repairs.add_offschedule_line(
+        lambda s: fees.add_offschedule_line(
             session=s,
             actor=op,
             clock=clock,
@@ -92,7 +92,7 @@ def _board(engine, clock, settings, staff) -> None:
     )
     run_write(
         engine,
-        lambda s: repairs.hold_order(
+        lambda s: status.hold_order(
             session=s,
             actor=op,
             clock=clock,

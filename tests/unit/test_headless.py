@@ -14,7 +14,10 @@ CORE = [
     "deskterm.services.admin.maintenance",
     "deskterm.services.visitors.slips",
     "deskterm.services.inquiries.search",
-    "deskterm.services.repairs",
+    "deskterm.services.repairs.intake",
+    "deskterm.services.repairs.status",
+    "deskterm.services.repairs.queries",
+    "deskterm.services.repairs.settlement",
     "deskterm.services.complaints.handling",
     "deskterm.services.callbacks.queue",
     "deskterm.services.shift.handover",
@@ -24,7 +27,7 @@ CORE = [
     "deskterm.exports.visitors",
     "deskterm.reports.repair_records",
     "deskterm.reports.complaints",
-    "deskterm.demo",
+    "deskterm.demo.build",
 ]
 
 

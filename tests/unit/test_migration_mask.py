@@ -36,7 +36,7 @@ PLACES = [
 
 
 def test_stored_numbers_are_masked_and_the_chain_still_verifies(tmp_path, monkeypatch):
-    from deskterm.demo import build_demo
+    from deskterm.demo.build import build_demo
 
     engine = make_engine(str(tmp_path / "old.db"))
     schema.upgrade(engine, "0002")

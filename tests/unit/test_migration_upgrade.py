@@ -28,7 +28,7 @@ def _triggers(engine) -> set[str]:
 def test_initial_schema_with_demo_data_upgrades_to_head(tmp_path, monkeypatch):
     from datetime import UTC, datetime
 
-    from deskterm.demo import build_demo
+    from deskterm.demo.build import build_demo
 
     engine = make_engine(str(tmp_path / "old.db"))
     schema.upgrade(engine, "0001")

@@ -242,11 +242,12 @@ def _call(engine, fn: Callable[..., Any], **kw: Any) -> Any:
 
 
 def case_register_slip(engine, clock, settings, staff):
+    from deskterm.models.visitor import VisitorSlipCreate
     from deskterm.services.visitors import slips
 
     estate = make_estate(engine)
     slip_in = _limit(
-        slips.VisitorSlipCreate,
+        VisitorSlipCreate,
         host_resident_id=estate.zhang_san,
         host_call_method="phone",
         host_call_result="agreed",
@@ -264,10 +265,11 @@ def case_register_slip(engine, clock, settings, staff):
 
 
 def case_turn_away(engine, clock, settings, staff):
+    from deskterm.models.visitor import VisitorSlipCreate
     from deskterm.services.visitors import slips
 
     estate = make_estate(engine)
-    slip_in = _limit(slips.VisitorSlipCreate, host_resident_id=estate.zhang_san)
+    slip_in = _limit(VisitorSlipCreate, host_resident_id=estate.zhang_san)
     entry = _call(
         engine,
         slips.turn_away,
@@ -281,7 +283,7 @@ def case_turn_away(engine, clock, settings, staff):
 
 
 def case_update_slip(engine, clock, settings, staff):
-    from deskterm.models.visitor import VisitorSlipUpdate
+    from deskterm.models.visitor import VisitorSlipCreate, VisitorSlipUpdate
     from deskterm.services.visitors import slips
 
     estate = make_estate(engine)
@@ -292,7 +294,7 @@ def case_update_slip(engine, clock, settings, staff):
         clock=clock,
         settings=settings,
         slip_in=validated(
-            slips.VisitorSlipCreate,
+            VisitorSlipCreate,
             {
                 "visitor_name": "王五",
                 "doc_type": "sighted",

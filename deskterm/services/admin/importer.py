@@ -30,9 +30,7 @@ from deskterm.services.admin.import_reference import (
 from deskterm.services.estate import import_people
 from deskterm.services.estate import importing as import_estate
 from deskterm.services.permissions import require
-from deskterm.services.sheets import KINDS, ImportResult, RowProblem, Sheet, read_sheet
-
-__all__ = ["KINDS", "ImportResult", "RowProblem", "Sheet", "import_file", "read_sheet"]
+from deskterm.services.sheets import ImportResult, read_sheet
 
 
 def import_file(

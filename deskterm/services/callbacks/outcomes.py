@@ -25,13 +25,14 @@ from deskterm.models.complaint import (
     ComplaintCreate,
 )
 from deskterm.models.repair import RepairOrder, RepairStatus
-from deskterm.services import audit, repairs
+from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.callbacks.queue import MIN_ATTEMPTS_BEFORE_GIVING_UP, _method, _open_callback
 from deskterm.services.complaints import handling as complaints
 from deskterm.services.complaints.base import bump
 from deskterm.services.permissions import require
+from deskterm.services.repairs import status
 from deskterm.services.repairs.base import load_order
 from deskterm.services.repairs.status import pending_callback
 
@@ -208,7 +209,7 @@ def _reopen_repair(
     note: str,
 ) -> None:
     """Back to the order: the repairs service reopens it (fresh deadlines, reopen_count + 1)."""
-    repairs.reopen_after_callback(
+    status.reopen_after_callback(
         session=session,
         actor=actor,
         clock=clock,
@@ -225,7 +226,7 @@ def _repair_called_back(
     """A repaired (or accepted) order moves on to "called back"; a closed one stays closed."""
     order = session.get(RepairOrder, callback.subject_id)
     if order is not None and order.status in (RepairStatus.repaired, RepairStatus.accepted):
-        repairs.mark_called_back(
+        status.mark_called_back(
             session=session,
             actor=actor,
             clock=clock,

@@ -26,7 +26,6 @@ from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
-from deskterm.models.inquiry import TARGET_KINDS as TARGET_KINDS  # the model's rule
 from deskterm.models.inquiry import (
     Channel,
     ContactAttempt,

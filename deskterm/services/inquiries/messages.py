@@ -21,7 +21,6 @@ from deskterm.clock import Clock, as_utc
 from deskterm.db import lock_row, stored_id
 from deskterm.errors import InvalidInput, NotFound, StaleEdit
 from deskterm.i18n import N_, _
-from deskterm.models.inquiry import FOR_KINDS as FOR_KINDS  # the model's rule, re-exported
 from deskterm.models.inquiry import InquiryOutcome, Message, MessageCreate
 from deskterm.models.user import User
 from deskterm.services import audit

@@ -14,7 +14,8 @@ from deskterm.models.visitor import DenyEntry
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.visitors.slips import clean_text, find_deny_match
+from deskterm.services.visitors.checks import clean_text
+from deskterm.services.visitors.slips import find_deny_match
 
 
 def add_deny_entry(

@@ -18,7 +18,7 @@ from deskterm.rules.numbering import local_day
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
-from deskterm.services.visitors.slips import resolve_host
+from deskterm.services.visitors.checks import resolve_host
 
 
 def add_expected(

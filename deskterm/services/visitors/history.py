@@ -21,8 +21,8 @@ from deskterm.models.estate import Unit
 from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
+from deskterm.services.visitors.checks import canonical_slip_number
 from deskterm.services.visitors.hosts import find_hosts
-from deskterm.services.visitors.slips import canonical_slip_number
 
 PAGE_SIZE = 15
 _UNIT = re.compile(r"([A-Za-z0-9]{1,4})[-\s]+([A-Za-z0-9]{2,6})")

@@ -15,8 +15,8 @@ from deskterm.encoders import sheet
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
 from deskterm.services.printing import send
+from deskterm.services.visitors.checks import PURPOSE_LABELS, label, local_time
 from deskterm.services.visitors.onsite import OnSite
-from deskterm.services.visitors.slips import PURPOSE_LABELS, label, local_time
 
 
 def _cells(text: str) -> int:

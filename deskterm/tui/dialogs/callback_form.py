@@ -4,15 +4,22 @@ a repair, whether the order is reopened or becomes a complaint."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Select, Static
 
+from deskterm.clock import Clock
+from deskterm.config import Settings
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.models.complaint import Callback
+from deskterm.services.actor import Actor
+from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.callbacks.queue import MIN_ATTEMPTS_BEFORE_GIVING_UP, CallbackRow
 from deskterm.tui.actions import bindings
@@ -45,6 +52,41 @@ class CallbackInput:
     person: str
     comment: str
     dissatisfied_action: str
+
+
+def record_work(
+    cb: Callback, *, actor: Actor, clock: Clock, settings: Settings
+) -> Callable[[CallbackInput], Callable[[Any], Any]]:
+    """What saving the form does, for the dialog's `work` (the repairs and the complaints
+    screens both record a callback with it): "no answer" only counts the try, any other
+    result records the outcome and what it does to the order or the complaint."""
+
+    def work(v: CallbackInput) -> Callable[[Any], Any]:
+        if v.result == ATTEMPT:
+            return lambda s: callbacks.record_attempt(
+                session=s,
+                actor=actor,
+                clock=clock,
+                callback_id=stored_id(cb.id),
+                version=cb.version,
+                method=v.method,
+                comment=v.comment,
+            )
+        return lambda s: callback_outcomes.record_callback(
+            session=s,
+            actor=actor,
+            clock=clock,
+            settings=settings,
+            callback_id=stored_id(cb.id),
+            version=cb.version,
+            method=v.method,
+            result=v.result,
+            person=v.person,
+            comment=v.comment,
+            dissatisfied_action=v.dissatisfied_action,
+        )
+
+    return work
 
 
 class CallbackDialog(SaveDialog):

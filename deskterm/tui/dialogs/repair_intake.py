@@ -26,7 +26,7 @@ from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.repair import RepairCategory, RepairChannel, RepairOrder, RepairScope
 from deskterm.rules.phone import mask_phone
-from deskterm.services import repairs
+from deskterm.services.repairs import intake, warranty
 from deskterm.services.repairs.labels import CHANNEL, category_name, class_label
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
@@ -228,8 +228,8 @@ class RepairIntakeDialog(SaveDialog):
         text = event.value
 
         def look(session):
-            unit = repairs.resolve_unit(session=session, text=text)
-            people = repairs.residents_of_unit(session=session, unit_id=unit.id) if unit else []
+            unit = intake.resolve_unit(session=session, text=text)
+            people = intake.residents_of_unit(session=session, unit_id=unit.id) if unit else []
             return unit, people
 
         self.run_db(
@@ -271,7 +271,7 @@ class RepairIntakeDialog(SaveDialog):
 
     def _update_matches(self, text: str) -> None:
         scoped = [c for c in self.context.categories if c.scope in ("any", self.scope.value)]
-        self.matches = repairs.match_categories(scoped, text)
+        self.matches = intake.match_categories(scoped, text)
         self.match_index = 0 if text.strip() else -1  # nothing typed: nothing chosen yet
         self._draw_match()
 
@@ -339,7 +339,7 @@ class RepairIntakeDialog(SaveDialog):
         unit_id, location, scope = self.unit_id, field_text(self, "location"), self.scope
 
         def look(s):
-            found = repairs.find_warranty_candidate(
+            found = warranty.find_warranty_candidate(
                 session=s,
                 settings=settings,
                 now=now,
@@ -348,7 +348,7 @@ class RepairIntakeDialog(SaveDialog):
                 unit_id=unit_id,
                 location=location,
             )
-            others = repairs.list_other_repeats(
+            others = warranty.list_other_repeats(
                 session=s,
                 settings=settings,
                 now=now,

@@ -14,7 +14,7 @@ from textual.widgets import RadioButton, RadioSet, Static
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import HostCallMethod, HostCallResult
 from deskterm.services.estate import residents
-from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors import checks
 from deskterm.services.visitors.hosts import HostChoice
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskDialog
@@ -119,7 +119,7 @@ class HostCallDialog(DeskDialog[HostCall | None]):
                 id="call-host",
             )
             with RadioSet(id="call-method"):
-                for method, text in visitors.CALL_METHOD_LABELS.items():
+                for method, text in checks.CALL_METHOD_LABELS.items():
                     yield RadioButton(
                         _(text), value=method == HostCallMethod.phone, name=method.value
                     )

@@ -15,7 +15,7 @@ from deskterm.i18n import N_, _
 from deskterm.models.forms import validated
 from deskterm.models.visitor import VisitorSlip, VisitorSlipUpdate
 from deskterm.rules.phone import mask_phone
-from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors import checks
 from deskterm.tui.actions import bindings
 from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.visitor_fields import (
@@ -121,7 +121,7 @@ class EditSlipDialog(LastFieldSaves, ErrorLine, DeskDialog[VisitorSlipUpdate | N
         try:
             changes: dict[str, Any] = {
                 "visitor_name": value("visitor_name"),
-                "headcount": visitors.parse_headcount(value("headcount")),
+                "headcount": checks.parse_headcount(value("headcount")),
                 "purpose": self.query_one("#purpose-input", DeskSelect).chosen,
                 "purpose_text": value("purpose_text"),
                 "plate": value("plate") or None,

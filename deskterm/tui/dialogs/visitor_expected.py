@@ -16,7 +16,7 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, ExpectedVisitor, ExpectedVisitorCreate, Purpose
-from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors import checks
 from deskterm.services.visitors.checks import document_warning
 from deskterm.services.visitors.history import parse_day
 from deskterm.services.visitors.hosts import HostChoice
@@ -154,7 +154,7 @@ class ExpectedDialog(LastFieldSaves, ErrorLine, DeskDialog[ExpectedDraft | None]
                 ExpectedVisitorCreate,
                 {
                     "visitor_name": self.query_one("#visitor-name-input", Input).value,
-                    "headcount": visitors.parse_headcount(
+                    "headcount": checks.parse_headcount(
                         self.query_one("#headcount-input", Input).value
                     ),
                     "expected_on": day,
@@ -251,8 +251,8 @@ class ArrivalDialog(DeskDialog[Arrival | None]):
         if number and doc_type in (DocType.sighted, DocType.none):
             doc_type = DocType.resident_id  # a number typed without choosing: the ID card
         try:
-            visitors.check_document(
-                doc_type, number, today=visitors.desk_today(self.app.clock, self.app.settings)
+            checks.check_document(
+                doc_type, number, today=checks.desk_today(self.app.clock, self.app.settings)
             )
         except InvalidInput as exc:
             self.show_error(exc)

@@ -20,6 +20,7 @@ from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import N_, _
 from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, Purpose, VisitorSlipCreate
+from deskterm.services.visitors import checks
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.checks import document_warning
 from deskterm.services.visitors.hosts import HostChoice
@@ -45,11 +46,11 @@ class SlipDraft:
 
 
 def doc_options() -> list[tuple[str, str]]:
-    return [(_(text), kind.value) for kind, text in visitors.DOC_TYPE_LABELS.items()]
+    return [(_(text), kind.value) for kind, text in checks.DOC_TYPE_LABELS.items()]
 
 
 def purpose_options() -> list[tuple[str, str]]:
-    return [(_(text), kind.value) for kind, text in visitors.PURPOSE_LABELS.items()]
+    return [(_(text), kind.value) for kind, text in checks.PURPOSE_LABELS.items()]
 
 
 def form_values(draft: SlipDraft | None) -> dict[str, Any]:
@@ -241,7 +242,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
             VisitorSlipCreate,
             {
                 "visitor_name": self._value("visitor_name"),
-                "headcount": visitors.parse_headcount(self._value("headcount")),
+                "headcount": checks.parse_headcount(self._value("headcount")),
                 "doc_type": self.query_one("#doc-type-input", Select).value,
                 "doc_number": self._value("doc_number") or None,
                 "phone": self._value("phone") or None,
@@ -252,7 +253,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
                 "expected_id": self.draft.slip_in.expected_id if self.draft else None,
                 **(choice.ids() if choice else {}),
             },
-            today=visitors.desk_today(self.app.clock, self.app.settings),
+            today=checks.desk_today(self.app.clock, self.app.settings),
         )
         return SlipDraft(slip_in, choice)
 
@@ -273,7 +274,7 @@ class RegisterSlipDialog(ErrorLine, DeskDialog[SlipDraft | None]):
             self.show_error(exc)
             return
         self.run_db(  # the host on record: the one check left that needs the database
-            lambda s: visitors.validate_slip(session=s, slip_in=draft.slip_in),
+            lambda s: checks.validate_slip(session=s, slip_in=draft.slip_in),
             on_done=lambda _clean: self.dismiss(draft),
             on_error=self.show_error,
             write=False,

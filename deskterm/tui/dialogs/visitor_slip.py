@@ -12,7 +12,7 @@ from textual.widgets import Static
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import SlipStatus, VisitorSlip
 from deskterm.rules.phone import mask_phone
-from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors import checks
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskDialog
@@ -71,12 +71,12 @@ def slip_lines(slip: VisitorSlip, settings, now) -> list[str]:
     lines = [
         _("Visitor: {name} ({count})").format(name=slip.visitor_name, count=slip.headcount),
         _("Document: {doc}").format(
-            doc=visitors.doc_shown(slip.doc_masked)
-            or visitors.label(visitors.DOC_TYPE_LABELS, slip.doc_type)
+            doc=checks.doc_shown(slip.doc_masked)
+            or checks.label(checks.DOC_TYPE_LABELS, slip.doc_type)
         ),
         _("Visiting: {host}").format(host=slip.host_text),
         _("Purpose: {purpose}").format(
-            purpose=visitors.label(visitors.PURPOSE_LABELS, slip.purpose)
+            purpose=checks.label(checks.PURPOSE_LABELS, slip.purpose)
             + (f" · {slip.purpose_text}" if slip.purpose_text else "")
         ),
     ]
@@ -88,8 +88,8 @@ def slip_lines(slip: VisitorSlip, settings, now) -> list[str]:
     if slip.host_call_result:
         extra.append(
             _("Host call: {method}, {result}").format(
-                method=visitors.label(visitors.CALL_METHOD_LABELS, slip.host_call_method),
-                result=visitors.label(visitors.CALL_RESULT_LABELS, slip.host_call_result),
+                method=checks.label(checks.CALL_METHOD_LABELS, slip.host_call_method),
+                result=checks.label(checks.CALL_RESULT_LABELS, slip.host_call_result),
             )
         )
     elif slip.expected_id:

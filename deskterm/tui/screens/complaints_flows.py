@@ -14,7 +14,6 @@ from deskterm.models.complaint import (
 )
 from deskterm.models.forms import validated
 from deskterm.models.public_area import PublicAreaRequestCreate
-from deskterm.services.callbacks import outcomes as callback_outcomes
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import categories as complaint_categories
 from deskterm.services.complaints import communications, public_areas
@@ -22,7 +21,7 @@ from deskterm.services.complaints import handling as complaints
 from deskterm.services.complaints import links as complaint_links
 from deskterm.services.complaints import queries as complaint_queries
 from deskterm.tui.base import AreaScreen
-from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
+from deskterm.tui.dialogs.callback_form import CallbackDialog, record_work
 from deskterm.tui.dialogs.communication_form import CommunicationDialog, CommunicationInput
 from deskterm.tui.dialogs.complaint_form import ComplaintDialog, ComplaintIntake
 from deskterm.tui.dialogs.complaint_handle import (
@@ -328,36 +327,14 @@ class ComplaintFlows(AreaScreen):
             self.app.notify(_("This callback is done already."), markup=False)
             return
 
-        def work(v: CallbackInput):
-            if v.result == ATTEMPT:
-                return lambda s: callbacks.record_attempt(
-                    session=s,
-                    actor=actor,
-                    clock=clock,
-                    callback_id=stored_id(cb.id),
-                    version=cb.version,
-                    method=v.method,
-                    comment=v.comment,
-                )
-            return lambda s: callback_outcomes.record_callback(
-                session=s,
-                actor=actor,
-                clock=clock,
-                settings=settings,
-                callback_id=stored_id(cb.id),
-                version=cb.version,
-                method=v.method,
-                result=v.result,
-                person=v.person,
-                comment=v.comment,
-                dissatisfied_action=v.dissatisfied_action,
-            )
-
         def saved(result) -> None:
             if result is not None:
                 self.saved("callback", "complaint", "repair")
 
-        self.app.push_screen(CallbackDialog(work, row=row), saved)
+        self.app.push_screen(
+            CallbackDialog(record_work(cb, actor=actor, clock=clock, settings=settings), row=row),
+            saved,
+        )
 
     # -- communications ------------------------------------------------------------------------
     def new_communication(

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
-from deskterm.services import repairs
 from deskterm.services.callbacks import queue as callbacks
 from deskterm.services.complaints import links as complaint_links
+from deskterm.services.repairs import fees, queries
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import AreaScreen
 from deskterm.tui.messages import RecordsChanged
@@ -127,7 +127,7 @@ class RepairList(RecordList, inherit_bindings=False):
     BINDINGS = [b for b in RecordList.BINDINGS if not (isinstance(b, Binding) and b.key == "enter")]
 
 
-def overdue_at_top(board: list[repairs.BoardRow], now) -> int:
+def overdue_at_top(board: list[queries.BoardRow], now) -> int:
     """How many rows at the top of the board are past their deadline."""
     n = 0
     for row in board:
@@ -166,9 +166,9 @@ class RepairsScreen(RepairFlows, AreaScreen):
         super().__init__()
         self.view = "board"
         self.search_text = ""
-        self.board: list[repairs.BoardRow] = []
+        self.board: list[queries.BoardRow] = []
         self.counts = {"overdue": 0, "callbacks": 0, "reviews": 0}
-        self.detail: repairs.OrderDetail | None = None
+        self.detail: queries.OrderDetail | None = None
         self.linked_complaints: list = []  # complaints linked to the order shown (case 1)
         self.detail_id: int | None = None
         self.focus_id: int | None = None  # an order to highlight once the list is read
@@ -269,19 +269,19 @@ class RepairsScreen(RepairFlows, AreaScreen):
         )
 
         def read(session):
-            board = repairs.list_board(session=session, now=now, settings=settings)
+            board = queries.list_board(session=session, now=now, settings=settings)
             counts = {
-                "overdue": repairs.count_overdue(session=session, now=now),
+                "overdue": queries.count_overdue(session=session, now=now),
                 "callbacks": len(callbacks.list_callbacks(session, now=now, kind="repair")),
-                "reviews": len(repairs.list_pending_reviews(session=session)),
+                "reviews": len(fees.list_pending_reviews(session=session)),
             }
             rows = None
             if view == "callbacks":
                 rows = callbacks.list_callbacks(session, now=now, kind="repair")
             elif view == "reviews":
-                rows = repairs.list_pending_reviews(session=session)
+                rows = fees.list_pending_reviews(session=session)
             elif view == "all":
-                rows = repairs.list_orders(session=session, text=text)
+                rows = queries.list_orders(session=session, text=text)
             return view, board, counts, rows
 
         self.run_db(read, write=False, on_done=self._loaded, group="repairs-load", exclusive=True)
@@ -393,7 +393,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
             return
         self.run_db(
             lambda s: (
-                repairs.get_order_detail(session=s, order_id=order_id),
+                queries.get_order_detail(session=s, order_id=order_id),
                 complaint_links.complaints_of_repair(s, order_id),
             ),
             write=False,

@@ -13,14 +13,17 @@ from rich.text import Text
 from deskterm.i18n import _
 from deskterm.models.forms import validated
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
-from deskterm.services import permissions, printing, repairs
-from deskterm.services.callbacks import outcomes as callback_outcomes
+from deskterm.services import permissions, printing
 from deskterm.services.callbacks import queue as callbacks
+from deskterm.services.repairs import engineers as repair_engineers
 from deskterm.services.repairs import fee_schedule as fees
+from deskterm.services.repairs import fees as repair_fees
+from deskterm.services.repairs import intake, queries, settlement
 from deskterm.services.repairs import order_print as repair_print
+from deskterm.services.repairs import status as repair_status
 from deskterm.services.repairs.labels import class_label, status_label
 from deskterm.tui import fmt
-from deskterm.tui.dialogs.callback_form import ATTEMPT, CallbackDialog, CallbackInput
+from deskterm.tui.dialogs.callback_form import CallbackDialog, record_work
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrintDialog
@@ -66,7 +69,7 @@ class RepairFlows(RepairMoneyFlows):
             self.app.bell()
             return
         self.run_db(
-            lambda s: repairs.get_order_detail(session=s, order_id=order_id),
+            lambda s: queries.get_order_detail(session=s, order_id=order_id),
             write=False,
             on_done=lambda d: then(d) if d is not None else None,
             group="repairs-open",
@@ -86,14 +89,14 @@ class RepairFlows(RepairMoneyFlows):
         row = self._list().current
         data = getattr(row, "data", None)
         version = getattr(data, "version", None)
-        if isinstance(data, RepairOrder | repairs.BoardRow) and version is not None:
+        if isinstance(data, RepairOrder | queries.BoardRow) and version is not None:
             return version
         return detail.order.version
 
     # -- intake ------------------------------------------------------------------------------
     def action_new(self) -> None:
         self.run_db(
-            lambda s: IntakeContext(repairs.list_categories(session=s)),
+            lambda s: IntakeContext(intake.list_categories(session=s)),
             write=False,
             on_done=self._open_intake,
             group="repairs-open",
@@ -106,7 +109,7 @@ class RepairFlows(RepairMoneyFlows):
 
         def work(values: dict):
             # validated in the worker: a refusal comes back to its field, as typed
-            return lambda s: repairs.create_repair_order(
+            return lambda s: intake.create_repair_order(
                 session=s,
                 actor=actor,
                 clock=clock,
@@ -219,7 +222,7 @@ class RepairFlows(RepairMoneyFlows):
         }.get(str(o.status))
         if (
             step == "repair"
-            and repairs.needs_quotation(o, self.app.settings)
+            and settlement.needs_quotation(o, self.app.settings)
             and o.quote_accepted_at is None
         ):  # D-34: a long job is quoted first
             step = "quote" if o.quote_fen is None else "quote_accept"
@@ -297,7 +300,7 @@ class RepairFlows(RepairMoneyFlows):
             choices.append(("resume", "h", _("Resume")))
         if status in OPEN:
             choices.append(("estimate", "t", _("Labour estimate (work-days)")))
-            if repairs.needs_quotation(o, self.app.settings):
+            if settlement.needs_quotation(o, self.app.settings):
                 choices.append(("quote", "q", _("Quotation")))
                 if o.quote_fen is not None and o.quote_accepted_at is None:
                     choices.append(("quote_accept", "o", _("Resident accepts the quotation")))
@@ -352,7 +355,7 @@ class RepairFlows(RepairMoneyFlows):
                 default = o.assignee or (on_duty[0].name if on_duty else "")
                 self.app.push_screen(
                     RepairStepDialog(
-                        lambda v: call(repairs.dispatch, assignee=v["assignee"]),
+                        lambda v: call(repair_status.dispatch, assignee=v["assignee"]),
                         title=_("Dispatch {number}").format(number=o.number),
                         about=about,
                         fields=[StepField("assignee", _("Engineer"), default, max_length=64)],
@@ -362,7 +365,7 @@ class RepairFlows(RepairMoneyFlows):
                 )
 
             self.run_db(
-                lambda s: repairs.list_engineers(session=s),
+                lambda s: repair_engineers.list_engineers(session=s),
                 write=False,
                 on_done=dispatch_to,
                 group="repairs-open",
@@ -372,7 +375,7 @@ class RepairFlows(RepairMoneyFlows):
             form(
                 _("Engineer on site · {number}").format(number=o.number),
                 [StepField("arrived_at", _("Arrived at"), placeholder=_("empty = now"), when=True)],
-                lambda v: call(repairs.record_arrival, arrived_at=v["arrived_at"]),
+                lambda v: call(repair_status.record_arrival, arrived_at=v["arrived_at"]),
             )
         elif step == "repair":
             form(
@@ -385,7 +388,7 @@ class RepairFlows(RepairMoneyFlows):
                     ),
                 ],
                 lambda v: call(
-                    repairs.mark_repaired,
+                    repair_status.mark_repaired,
                     settings=settings,
                     work_done=v["work_done"],
                     materials=v["materials"],
@@ -402,7 +405,7 @@ class RepairFlows(RepairMoneyFlows):
                     StepField("fee_form_no", _("Form number"), max_length=32),
                 ],
                 lambda v: call(
-                    repairs.accept_fee,
+                    repair_fees.accept_fee,
                     accepted_by=v["fee_accepted_by_name"],
                     form_no=v["fee_form_no"],
                 ),
@@ -411,7 +414,7 @@ class RepairFlows(RepairMoneyFlows):
             form(
                 _("Work accepted · {number}").format(number=o.number),
                 [StepField("accepted_by_name", _("Accepted by"), o.reporter_name, max_length=64)],
-                lambda v: call(repairs.record_acceptance, accepted_by=v["accepted_by_name"]),
+                lambda v: call(repair_status.record_acceptance, accepted_by=v["accepted_by_name"]),
             )
         elif step == "edit":
             form(
@@ -429,7 +432,7 @@ class RepairFlows(RepairMoneyFlows):
                 ],
                 # validated in the worker: a refusal comes back to its field, as typed
                 lambda v: (
-                    lambda s: repairs.update_order(
+                    lambda s: repair_status.update_order(
                         **{
                             **common,
                             "session": s,
@@ -452,7 +455,7 @@ class RepairFlows(RepairMoneyFlows):
                 if step == "hold"
                 else _("Why is {number} cancelled?")
             )
-            fn = repairs.hold_order if step == "hold" else repairs.cancel_order
+            fn = repair_status.hold_order if step == "hold" else repair_status.cancel_order
 
             def answered(saved) -> None:
                 if saved is not None:
@@ -465,12 +468,12 @@ class RepairFlows(RepairMoneyFlows):
                 answered,
             )
         elif step == "resume":
-            self.run_db(call(repairs.resume_order), on_done=self._saved)
+            self.run_db(call(repair_status.resume_order), on_done=self._saved)
         elif step == "close":  # for good: it says which order, and takes y (never Enter)
 
             def confirmed(yes: bool) -> None:
                 if yes:
-                    self.run_db(call(repairs.close_order), on_done=self._saved)
+                    self.run_db(call(repair_status.close_order), on_done=self._saved)
 
             self.app.push_screen(
                 ConfirmDialog(_("Close order {number} for good?").format(number=o.number), about),
@@ -506,7 +509,7 @@ class RepairFlows(RepairMoneyFlows):
         def opened(schedule) -> None:
             def work(v: dict):
                 if v["mode"] == "schedule":
-                    return lambda s: repairs.add_fee_line(
+                    return lambda s: repair_fees.add_fee_line(
                         session=s,
                         actor=actor,
                         clock=clock,
@@ -516,7 +519,7 @@ class RepairFlows(RepairMoneyFlows):
                         code=v["code"],
                         quantity=v["quantity"],
                     )
-                return lambda s: repairs.add_offschedule_line(
+                return lambda s: repair_fees.add_offschedule_line(
                     session=s,
                     actor=actor,
                     clock=clock,
@@ -564,7 +567,7 @@ class RepairFlows(RepairMoneyFlows):
             return
 
         def work(v: dict):
-            return lambda s: repairs.review_fee_line(
+            return lambda s: repair_fees.review_fee_line(
                 session=s,
                 actor=actor,
                 clock=clock,
@@ -585,29 +588,7 @@ class RepairFlows(RepairMoneyFlows):
         actor, clock, settings = self._ctx()
         cb = row.callback
 
-        def work(v: CallbackInput):
-            if v.result == ATTEMPT:
-                return lambda s: callbacks.record_attempt(
-                    session=s,
-                    actor=actor,
-                    clock=clock,
-                    callback_id=stored_id(cb.id),
-                    version=cb.version,
-                    method=v.method,
-                    comment=v.comment,
-                )
-            return lambda s: callback_outcomes.record_callback(
-                session=s,
-                actor=actor,
-                clock=clock,
-                settings=settings,
-                callback_id=stored_id(cb.id),
-                version=cb.version,
-                method=v.method,
-                result=v.result,
-                person=v.person,
-                comment=v.comment,
-                dissatisfied_action=v.dissatisfied_action,
-            )
-
-        self.app.push_screen(CallbackDialog(work, row=row), self._form_closed)
+        self.app.push_screen(
+            CallbackDialog(record_work(cb, actor=actor, clock=clock, settings=settings), row=row),
+            self._form_closed,
+        )

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
 from deskterm.rules.money import format_quantity, format_yuan, parse_yuan
-from deskterm.services import repairs
 from deskterm.services.repairs import fee_schedule as fees
+from deskterm.services.repairs import settlement, warranty
 from deskterm.services.repairs.labels import COST_BEARER, SETTLEMENT
 from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.reason import ReasonDialog
@@ -63,7 +63,7 @@ class RepairMoneyFlows(AreaScreen):
                 ],
                 lambda v: (
                     lambda s: call(
-                        repairs.settle_order,
+                        settlement.settle_order,
                         settings=settings,
                         state=v["settlement"],
                         receipt_no=v["receipt_no"],
@@ -82,7 +82,7 @@ class RepairMoneyFlows(AreaScreen):
                         choices=tuple(COST_BEARER.items()),
                     )
                 ],
-                lambda v: call(repairs.set_cost_bearer, bearer=v["cost_bearer"]),
+                lambda v: call(settlement.set_cost_bearer, bearer=v["cost_bearer"]),
             )
         elif step == "estimate":
             form(
@@ -103,7 +103,7 @@ class RepairMoneyFlows(AreaScreen):
                     ),
                 ],
                 lambda v: call(
-                    repairs.set_estimate,
+                    settlement.set_estimate,
                     settings=settings,
                     days=v["estimate_days"],
                     reason=v["estimate_reason"],
@@ -120,7 +120,7 @@ class RepairMoneyFlows(AreaScreen):
                             _("Type an amount like 1200 or 1200.50."), field="quote_fen"
                         ) from None
                     return call(
-                        repairs.record_quotation,
+                        settlement.record_quotation,
                         settings=settings,
                         amount_fen=amount,
                         quote_no=v["quote_no"],
@@ -149,7 +149,9 @@ class RepairMoneyFlows(AreaScreen):
                         "quote_accepted_by_name", _("Accepted by"), o.reporter_name, max_length=64
                     )
                 ],
-                lambda v: call(repairs.accept_quotation, accepted_by=v["quote_accepted_by_name"]),
+                lambda v: call(
+                    settlement.accept_quotation, accepted_by=v["quote_accepted_by_name"]
+                ),
             )
 
     def _warranty_step(self, detail, call) -> None:
@@ -167,7 +169,7 @@ class RepairMoneyFlows(AreaScreen):
                     _("Why is {number} not warranty work?").format(number=o.number)
                 ).save_with(
                     lambda reason: call(
-                        repairs.set_warranty_link,
+                        warranty.set_warranty_link,
                         settings=settings,
                         warranty_of_id=None,
                         reason=reason,
@@ -186,7 +188,7 @@ class RepairMoneyFlows(AreaScreen):
                 )
                 return
             self.run_db(
-                call(repairs.set_warranty_link, settings=settings, warranty_of_id=previous.id),
+                call(warranty.set_warranty_link, settings=settings, warranty_of_id=previous.id),
                 on_done=self._saved,
             )
             self.app.notify(
@@ -197,7 +199,7 @@ class RepairMoneyFlows(AreaScreen):
             )
 
         self.run_db(
-            lambda s: repairs.find_warranty_candidate(
+            lambda s: warranty.find_warranty_candidate(
                 session=s,
                 settings=settings,
                 now=o.reported_at,

@@ -19,6 +19,7 @@ from textual.widgets import ContentSwitcher, Digits, Input, Static
 
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import ExpectedVisitor, VisitorSlip
+from deskterm.services.visitors import checks
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.deny import add_deny_entry, list_deny_entries, remove_deny_entry
 from deskterm.services.visitors.expected import cancel_expected, list_expected
@@ -316,7 +317,7 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
                     [
                         f"{e.visitor_name}×{e.headcount}" if e.headcount > 1 else e.visitor_name,
                         e.host_text,
-                        visitors.label(visitors.PURPOSE_LABELS, e.purpose),
+                        checks.label(checks.PURPOSE_LABELS, e.purpose),
                         e.note,
                     ],
                 )

@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import _
-from deskterm.services.visitors import slips as visitors
+from deskterm.services.visitors import checks
 from deskterm.services.visitors.history import (
     HistoryRow,
     PageCursor,
@@ -184,7 +184,7 @@ class HistoryView(Vertical):
             [
                 row.number,
                 f"{row.visitor_name}×{row.headcount}" if row.headcount > 1 else row.visitor_name,
-                row.host_text or visitors.label(visitors.PURPOSE_LABELS, row.purpose),
+                row.host_text or checks.label(checks.PURPOSE_LABELS, row.purpose),
                 fmt.day_hm(row.checked_in_at, tz),
                 fmt.hm(row.checked_out_at, tz),
                 state,

@@ -18,6 +18,7 @@ from deskterm.i18n import _
 from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, HostCallResult, VisitorSlip, VisitorSlipCreate
 from deskterm.rules.numbering import local_day
+from deskterm.services.visitors import checks
 from deskterm.services.visitors import slips as visitors
 from deskterm.services.visitors.expected import add_expected
 from deskterm.tui.base import AreaScreen
@@ -50,7 +51,7 @@ class RegisterFlow(AreaScreen):
         if draft is None:
             self.scan_input.focus()
             return
-        if not visitors.host_call_needed(draft.slip_in):
+        if not checks.host_call_needed(draft.slip_in):
             self._save_slip(draft)
             return
         slip_in = draft.slip_in
@@ -76,7 +77,7 @@ class RegisterFlow(AreaScreen):
                     "host_call_method": call.method.value,
                     "host_call_result": call.result.value,
                 },
-                today=visitors.desk_today(self.app.clock, self.app.settings),
+                today=checks.desk_today(self.app.clock, self.app.settings),
             )
         except InvalidInput as exc:  # the desk's day turned meanwhile: back to the form
             self.action_new_slip(draft, exc)
