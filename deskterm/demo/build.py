@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 from deskterm.bulk import roomy_cache
 from deskterm.clock import FixedClock
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.demo import store
 from deskterm.demo.community import add_communications, add_events
 from deskterm.demo.complaints import add_complaints
@@ -318,7 +319,7 @@ def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: Progre
             if events
             else {"seq": ctx.chain.seq, "hash": ctx.chain.head}
         )
-        table = AuditHead.__table__
+        table = table_of(AuditHead)
         if conn.execute(select(table.c.id).where(table.c.id == 1)).first():
             conn.execute(table.update().where(table.c.id == 1).values(**head))
         else:
