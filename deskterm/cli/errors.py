@@ -82,7 +82,7 @@ def usage_message(exc) -> str:
 
 
 def _describe_unexpected(exc: Exception) -> int:
-    from deskterm.db import DatabaseUrlError
+    from deskterm.dburl import DatabaseUrlError
 
     if isinstance(exc, DatabaseUrlError):
         say_error(
