@@ -15,8 +15,10 @@ first successful call after that answers True, since what happened meanwhile is 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
 CHANNEL = "deskterm"
 POLL_SECONDS = 0.2
@@ -25,20 +27,22 @@ POLL_SECONDS = 0.2
 class ChangeWatcher:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._raw = None  # the pool's connection, kept checked out while watching
+        # the pool's connection, kept checked out while watching
+        self._raw: PoolProxiedConnection | None = None
         self._version: int | None = None
         self._lost = False
 
     def wait(self, timeout: float) -> bool:
         try:
-            if self._raw is None:
-                self._open()
+            raw = self._raw
+            if raw is None:
+                raw = self._open()
                 if self._lost:
                     self._lost = False
                     return True
             if self.engine.dialect.name == "sqlite":
-                return self._wait_sqlite(timeout)
-            return self._wait_listen(timeout)
+                return self._wait_sqlite(raw, timeout)
+            return self._wait_listen(raw, timeout)
         except Exception:
             self.close(broken=True)
             self._lost = True
@@ -57,30 +61,34 @@ class ChangeWatcher:
             pass
 
     # -- the engines -------------------------------------------------------------------------
-    def _open(self) -> None:
+    def _open(self) -> PoolProxiedConnection:
         raw = self.engine.raw_connection()
         if self.engine.dialect.name == "sqlite":
             self._raw = raw
-            self._version = self._data_version()
-            return
-        connection = raw.driver_connection
+            self._version = self._data_version(raw)
+            return raw
+        connection = _driver(raw)
         connection.rollback()
         connection.autocommit = True
         connection.execute(f"LISTEN {CHANNEL}")
         self._raw = raw
+        return raw
 
-    def _data_version(self) -> int:
-        cursor = self._raw.cursor()
+    def _data_version(self, raw: PoolProxiedConnection) -> int:
+        cursor = raw.cursor()
         try:
             cursor.execute("PRAGMA data_version")
-            return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+            if row is None:  # SQLite always answers this PRAGMA
+                raise RuntimeError("PRAGMA data_version gave no row")
+            return int(row[0])
         finally:
             cursor.close()
 
-    def _wait_sqlite(self, timeout: float) -> bool:
+    def _wait_sqlite(self, raw: PoolProxiedConnection, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         while True:
-            version = self._data_version()
+            version = self._data_version(raw)
             if version != self._version:
                 self._version = version
                 return True
@@ -89,8 +97,8 @@ class ChangeWatcher:
                 return False
             time.sleep(min(POLL_SECONDS, left))
 
-    def _wait_listen(self, timeout: float) -> bool:
-        connection = self._raw.driver_connection
+    def _wait_listen(self, raw: PoolProxiedConnection, timeout: float) -> bool:
+        connection = _driver(raw)
         got = False
         for _note in connection.notifies(timeout=timeout, stop_after=1):
             got = True
@@ -98,3 +106,12 @@ class ChangeWatcher:
             for _note in connection.notifies(timeout=0.01):
                 pass
         return got
+
+
+def _driver(raw: PoolProxiedConnection) -> Any:
+    """The driver's own connection (psycopg's: LISTEN, notifies; SQLAlchemy types it Any). It
+    is None only once the pool's connection is invalidated, which ends the watch (close)."""
+    connection = raw.driver_connection
+    if connection is None:
+        raise RuntimeError("the watched connection was invalidated")
+    return connection

@@ -25,7 +25,7 @@ from __future__ import annotations
 import codecs
 import re
 from html import escape
-from typing import BinaryIO
+from typing import IO, Protocol
 
 from deskterm.rules.text import pictures
 
@@ -74,6 +74,14 @@ def printer_line(text: str) -> bytes:
     return bytes(b for b in data if b >= 0x20 and b != 0x7F)
 
 
+class ByteSink(Protocol):
+    """Where bytes are written through (an export's `out`): a binary file, or TerminalStream."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 class TerminalStream:
     """A binary stream (sys.stdout.buffer) that passes UTF-8 text through `terminal`.
 
@@ -81,7 +89,7 @@ class TerminalStream:
     (or the pipe that may end in one) gets no escape sequence. A CR LF line end stays.
     """
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._held = ""  # a trailing CR, until we know whether LF follows

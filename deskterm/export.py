@@ -38,10 +38,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from json.encoder import encode_basestring
-from typing import Any, BinaryIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from deskterm.encoders import csv_text, json_text, xlsx_text
+from deskterm.encoders import ByteSink, csv_text, json_text, xlsx_text
 from deskterm.progress import Progress
 from deskterm.rules.money import format_yuan
 from deskterm.rules.phone import mask_phone
@@ -226,7 +226,7 @@ def compile_lines(
     else:
         body = "(" + ", ".join(parts) + ",)"
     source = f"def convert(row):\n    {unpack}\n    return {body}\n"
-    scope = {
+    scope: dict[str, Any] = {  # exec's namespace (its type in typeshed)
         "N": "'",
         "F": FORMULA_START,
         "inst": instants,
@@ -255,12 +255,14 @@ def batched(rows: Iterable[Sequence[Any]], size: int = BATCH) -> Iterator[list]:
 
 Tick = Callable[[int], None]  # rows written so far, inside the writers
 Batches = Iterable[Sequence[Sequence[Any]]]
+# how an xlsx names a column's values: code -> name, or a function of the raw value
+Codes = dict[str, str] | Callable[[Any], str]
 
 
 def write_rows(
     batches: Batches,
     columns: Sequence[Col],
-    out: BinaryIO,
+    out: ByteSink,
     *,
     fmt: str,
     tz: str,
@@ -268,7 +270,7 @@ def write_rows(
     bom: bool = True,
     progress: Progress | None = None,
     headings: Sequence[str] | None = None,
-    codes: Sequence[dict[str, str] | None] | None = None,
+    codes: Sequence[Codes | None] | None = None,
     bool_words: tuple[str, str] = ("true", "false"),
     what: str = "",
     total: int | None = None,
@@ -417,7 +419,17 @@ MAX_WIDTH = 60
 PRINT_FIT = 200  # columns of characters a landscape page still shows legibly
 
 
-def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, bool_words) -> int:
+def _write_xlsx(
+    batches: Batches,
+    columns: Sequence[Col],
+    out: ByteSink,
+    tz: str,
+    include_pii: bool,
+    tick: Tick | None,
+    headings: Sequence[str] | None,
+    codes: Sequence[Codes | None] | None,
+    bool_words: tuple[str, str],
+) -> int:
     """A sheet for people: a bold, frozen heading row with a filter; instants as Excel
     date-times in the desk's zone; money as numbers shown 0.00; codes named (`codes`); every
     other text as a plain text cell (a text cell never runs as a formula, so no quote is added);
@@ -444,12 +456,13 @@ def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, b
     for c, name in enumerate(names):
         sheet.write_string(0, c, name, bold)
     yes, no = bool_words
-    writers = []
+    # per column: (its index, the sheet's write method, the cell format, raw value -> cell value)
+    writers: list[tuple[int, Callable[..., object], object, Callable[[Any], object] | None]] = []
     for c, col in enumerate(columns):
         kind = "text" if col.kind == "phone" and include_pii else col.kind
         table = codes[c] if codes else None
         if callable(table):  # a cell that reads by a function (exports/labels.SHAPED_COLUMNS)
-            writers.append((c, sheet.write_string, None, lambda v, f=table: _xlsx_cell_text(f(v))))
+            writers.append((c, sheet.write_string, None, _xlsx_read_by(table)))
         elif kind == "int":
             writers.append((c, sheet.write_number, None, None))
         elif kind == "money":
@@ -465,9 +478,7 @@ def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, b
         elif kind == "phone":
             writers.append((c, sheet.write_string, None, lambda v: _xlsx_cell_text(mask(v))))
         elif table:
-            writers.append(
-                (c, sheet.write_string, None, lambda v, t=table: _xlsx_cell_text(t.get(v, v)))
-            )
+            writers.append((c, sheet.write_string, None, _xlsx_named_by(table)))
         else:
             writers.append((c, sheet.write_string, None, _xlsx_cell_text))
     shown = {"instant": 19, "date": 10}
@@ -507,6 +518,16 @@ def _write_xlsx(batches, columns, out, tz, include_pii, tick, headings, codes, b
         sheet.fit_to_pages(1, 0)
     book.close()
     return r
+
+
+def _xlsx_read_by(read: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A shaped column's cell: the text `read` makes of the raw value."""
+    return lambda v: _xlsx_cell_text(read(v))
+
+
+def _xlsx_named_by(names: dict[str, str]) -> Callable[[Any], str]:
+    """A coded column's cell: the code's name in `names`, or the code itself."""
+    return lambda v: _xlsx_cell_text(names.get(v, v))
 
 
 def _xlsx_cell_text(value) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def reference_data_dir() -> Path:
     if (checkout / "repair_categories.csv").exists():
         return checkout
     try:
-        import deskterm.data as shipped  # installed wheel: data/ is packaged as deskterm.data
+        # an installed wheel: data/ is packaged as deskterm.data (absent from a checkout)
+        shipped = importlib.import_module("deskterm.data")
     except ImportError as exc:  # a broken install: say so in one sentence, not a traceback
         raise DeskError(
             _(

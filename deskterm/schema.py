@@ -57,7 +57,10 @@ def head_revision() -> str:
         return heads.pop()
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # deskterm ships its migrations: none is a broken install
+        raise RuntimeError("deskterm's migrations have no head revision")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

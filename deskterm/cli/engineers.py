@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         user: UserOption = None,
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
-        from deskterm.db import run_write
+        from deskterm.db import run_write, stored_id
         from deskterm.errors import InvalidInput
         from deskterm.services.repairs import engineers
 
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
                 session=s,
                 actor=actor,
                 clock=desk.clock,
-                engineer_id=engineer.id,
+                engineer_id=stored_id(engineer),
                 on_duty=state == "on",
             )
 

@@ -95,7 +95,9 @@ def wrap(text: str, width: int, initial: str = "", subsequent: str = "") -> list
     return lines
 
 
-class DeskFormatter(typer.Context.formatter_class):
+# Typer names its (vendored) Click help formatter only as this attribute, which mypy cannot
+# take as a base class: a typing gap of the library, not of this class.
+class DeskFormatter(typer.Context.formatter_class):  # type: ignore[misc, valid-type]
     """Click's help formatter, measuring display width and speaking the chosen language."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:

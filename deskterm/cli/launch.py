@@ -84,8 +84,11 @@ def open_app(db: str | None) -> None:
     # paint (settings_draft.py: pydantic is a third of the time to the first screen); anything
     # else (a pipe, a test, a file the draft cannot read) validates before the app opens.
     draft = read_draft(db) if paints_first() else None
-    settings = None if draft is not None else load_settings()
-    db_url = draft.db if draft is not None else settings.db
+    if draft is not None:
+        settings, db_url = None, draft.db
+    else:
+        settings = load_settings()
+        db_url = settings.db
     path = sqlite_path(resolve_url(db_url))
     engine = None
     deferred = False  # the schema is checked when the app opens the engine, in its thread

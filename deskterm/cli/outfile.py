@@ -17,13 +17,15 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Generic, TextIO, TypeVar, cast, overload
 
 import typer
 
+from deskterm.encoders import ByteSink
 from deskterm.i18n import _
 
 NEW, FILE, STREAM = "new", "file", "stream"
+S = TypeVar("S", TextIO, ByteSink)  # what Output writes to: text (a report) or bytes
 
 
 def check_target(out: str, force: bool) -> str:
@@ -44,16 +46,17 @@ def check_target(out: str, force: bool) -> str:
     mode = here.st_mode
     if stat.S_ISLNK(mode):
         try:
-            mode = os.stat(path).st_mode
+            pointed: int | None = os.stat(path).st_mode
         except OSError:
-            mode = None
-        if mode is None or not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            pointed = None
+        if pointed is None or not (stat.S_ISCHR(pointed) or stat.S_ISFIFO(pointed)):
             raise refuse(
                 _(
                     "{path} is a symbolic link: name the file itself (--force never replaces "
                     "a link or writes through it)."
                 )
             )
+        mode = pointed
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return STREAM
     if stat.S_ISDIR(mode):
@@ -78,10 +81,32 @@ def open_stream(out: str) -> IO[bytes]:
     return os.fdopen(fd, "wb")
 
 
-class Output:
+class Output(Generic[S]):
     """The stream `--out` is written through: binary, or text (`encoding`) for reports.
     "-" is standard output; `seekable` asks for a real file first (xlsx), copied to a stream
     or standard output at the end."""
+
+    @overload
+    def __init__(
+        self: Output[TextIO],
+        out: str,
+        target: str | None,
+        *,
+        encoding: str,
+        seekable: bool = False,
+        prefix: str = ".deskterm-",
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Output[ByteSink],
+        out: str,
+        target: str | None,
+        *,
+        encoding: None = None,
+        seekable: bool = False,
+        prefix: str = ".deskterm-",
+    ) -> None: ...
 
     def __init__(
         self,
@@ -95,10 +120,16 @@ class Output:
         self.out, self.target, self.encoding, self.prefix = out, target, encoding, prefix
         self.seekable = seekable
         self.tmp: Path | None = None
-        self.stream: IO | None = None
-        self.sink: IO | None = None
+        self.stream: TextIO | ByteSink | None = None
+        self.file: IO[Any] | None = None  # the temporary file's stream
+        self.sink: IO[bytes] | None = None
 
-    def __enter__(self) -> IO:
+    def __enter__(self) -> S:
+        # `encoding` chose the stream's kind and the overloads of __init__ tie S to it (text
+        # when given); mypy cannot follow that into _open
+        return cast(S, self._open())
+
+    def _open(self) -> TextIO | ByteSink:
         direct = self.out == "-" or self.target == STREAM
         if direct and not self.seekable:
             if self.out == "-":
@@ -122,10 +153,10 @@ class Output:
         folder = None if direct else Path(self.out).parent
         fd, name = tempfile.mkstemp(prefix=self.prefix, dir=folder)  # 0600: it names people
         self.tmp = Path(name)
-        self.stream = self._wrap(os.fdopen(fd, "wb"))
+        self.stream = self.file = self._wrap(os.fdopen(fd, "wb"))
         return self.stream
 
-    def _wrap(self, raw: IO) -> IO:
+    def _wrap(self, raw: IO[bytes]) -> IO[Any]:
         if self.encoding is None:
             return raw
         import io
@@ -133,14 +164,14 @@ class Output:
         return io.TextIOWrapper(raw, encoding=self.encoding, newline="")
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.tmp is None:
+        tmp, file = self.tmp, self.file
+        if tmp is None or file is None:  # written through (_open sets both, or neither)
+            if self.stream is not None:
+                self.stream.flush()
             if self.sink is not None:
-                self.stream.flush()
                 self.sink.close()
-            elif self.stream is not None:
-                self.stream.flush()
             return
-        self.stream.close()
+        file.close()
         try:
             if exc_type is not None:
                 return
@@ -148,14 +179,14 @@ class Output:
                 if self.out == "-":
                     sys.stdout.flush()
                     sink = sys.stdout.buffer
-                    with self.tmp.open("rb") as fh:
+                    with tmp.open("rb") as fh:
                         shutil.copyfileobj(fh, sink, 1 << 20)
                     sink.flush()
                 else:
-                    with self.tmp.open("rb") as fh, open_stream(self.out) as sink:
+                    with tmp.open("rb") as fh, open_stream(self.out) as sink:
                         shutil.copyfileobj(fh, sink, 1 << 20)
             else:
-                os.replace(self.tmp, self.out)
+                os.replace(tmp, self.out)
                 self.tmp = None
         finally:
             if self.tmp is not None:

@@ -24,6 +24,7 @@ def terminal_progress() -> Iterator[Progress | None]:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
+        TaskID,
         TextColumn,
         TimeRemainingColumn,
     )
@@ -39,7 +40,7 @@ def terminal_progress() -> Iterator[Progress | None]:
         console=Console(stderr=True),
         transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def report(what: str, done: int, total: int | None) -> None:
         task = tasks.get(what)

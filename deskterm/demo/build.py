@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from deskterm.bulk import roomy_cache
 from deskterm.clock import FixedClock
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.demo import store
 from deskterm.demo.community import add_communications, add_events
 from deskterm.demo.complaints import add_complaints
@@ -105,7 +106,10 @@ def _holds_records(conn) -> bool:
     """Anything the demo would write is there already; a new database holds only the set-up's
     `audit.seal` events (the reference data sealed) and the head they moved."""
     if conn.execute(
-        select(literal(1)).select_from(AuditEvent).where(AuditEvent.action != "audit.seal").limit(1)
+        select(literal(1))
+        .select_from(AuditEvent)
+        .where(col(AuditEvent.action) != "audit.seal")
+        .limit(1)
     ).first():
         return True
     return any(
@@ -121,7 +125,7 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         if _holds_records(conn):
             if conn.execute(
-                select(func.count()).select_from(User).where(User.code == "admin1")
+                select(func.count()).select_from(User).where(col(User.code) == "admin1")
             ).scalar_one():
                 raise DemoAlreadyBuilt(
                     _(
@@ -131,24 +135,28 @@ def _reference_and_check_empty(engine: Engine) -> dict[str, Any]:
             raise DeskError(
                 _("This database already holds records; the demo needs a new, empty database.")
             )
-        directory = [tuple(r) for r in conn.execute(select(DirectoryEntry.id, DirectoryEntry.name))]
+        directory = [
+            tuple(r) for r in conn.execute(select(col(DirectoryEntry.id), col(DirectoryEntry.name)))
+        ]
         categories = dict(
-            conn.execute(select(RepairCategory.code, RepairCategory.repair_class)).all()
+            conn.execute(select(col(RepairCategory.code), col(RepairCategory.repair_class))).all()
         )
         fees = {
             r["code"]: dict(r)
             for r in conn.execute(
                 select(
-                    FeeScheduleItem.id,
-                    FeeScheduleItem.code,
-                    FeeScheduleItem.name,
-                    FeeScheduleItem.unit,
-                    FeeScheduleItem.labour_fen,
-                    FeeScheduleItem.materials_fen,
+                    col(FeeScheduleItem.id),
+                    col(FeeScheduleItem.code),
+                    col(FeeScheduleItem.name),
+                    col(FeeScheduleItem.unit),
+                    col(FeeScheduleItem.labour_fen),
+                    col(FeeScheduleItem.materials_fen),
                 )
             ).mappings()
         }
-        head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+        head = conn.execute(
+            select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1)
+        ).first()
     return {
         "directory": directory,
         "categories": categories,
@@ -318,7 +326,7 @@ def _write(engine: Engine, ctx: DemoContext, plan: VisitorPlan, progress: Progre
             if events
             else {"seq": ctx.chain.seq, "hash": ctx.chain.head}
         )
-        table = AuditHead.__table__
+        table = table_of(AuditHead)
         if conn.execute(select(table.c.id).where(table.c.id == 1)).first():
             conn.execute(table.update().where(table.c.id == 1).values(**head))
         else:

@@ -60,7 +60,7 @@ def add_complaints(ctx: DemoContext, scale: int) -> None:
         (ctx.ago(days=12), "referred", "signed_off"),
     ]
     stories.sort()
-    case2_at = ctx.local(ctx.today - timedelta(days=9), 15, 40)
+    case2_at: datetime | None = ctx.local(ctx.today - timedelta(days=9), 15, 40)
     for received, fate, stop in stories:
         if case2_at is not None and case2_at <= received:
             _case2(ctx, case2_at)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import SQLModel
 
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.demo.chain import AuditChain
 from deskterm.demo.names import NamePool
 from deskterm.models.estate import Resident, name_tails
@@ -29,6 +30,11 @@ LOST_SLIP_DONE = "lost slip"
 
 
 @cache
+def _table_name(model: type[SQLModel]) -> str:
+    return table_of(model).name
+
+
+@cache
 def _defaults(model: type[SQLModel]) -> dict[str, Callable[[], Any]]:
     """Column -> a maker of its default, from the model's fields (constructing each row through
     the model would cost more than the rest of the demo's small tables together)."""
@@ -36,7 +42,7 @@ def _defaults(model: type[SQLModel]) -> dict[str, Callable[[], Any]]:
     for column in sa_inspect(model).columns:
         info = model.model_fields[column.key]
         if info.default_factory is not None:
-            makers[column.key] = info.default_factory
+            makers[column.key] = partial(info.get_default, call_default_factory=True)
         elif info.default is PydanticUndefined:
             makers[column.key] = _required(model, column.key)
         else:
@@ -56,7 +62,7 @@ class ShiftInfo:
     id: int
     operator_id: int
     start: datetime
-    end: datetime | None  # None: the shift on duty now
+    end: datetime  # every demo shift is closed (demo/shifts.py add_shifts)
 
 
 @dataclass
@@ -110,7 +116,7 @@ class DemoContext:
 
     def add(self, model: type[SQLModel], **values: Any) -> dict[str, Any]:
         """A full row of `model` (its defaults filled in), kept for the bulk insert; with an id."""
-        table = model.__tablename__
+        table = _table_name(model)
         defaults = _defaults(model)
         if "id" in defaults and values.get("id") is None:
             values["id"] = self.new_id(table)

@@ -129,9 +129,9 @@ def _message(
 ) -> None:
     rng = ctx.rng
     taken_by = inquiry["user_id"] if inquiry else ctx.on_duty(at)[1]
-    delivered = at + timedelta(minutes=rng.randint(20, 600))
-    if delivered > ctx.now or rng.random() < 0.06:
-        delivered = None  # still waiting, some of them for days
+    would_be = at + timedelta(minutes=rng.randint(20, 600))
+    # None: still waiting, some of them for days
+    delivered = None if would_be > ctx.now or rng.random() < 0.06 else would_be
     row = ctx.add(
         Message,
         inquiry_id=inquiry["id"] if inquiry else None,
@@ -172,9 +172,9 @@ def _promise(ctx: DemoContext, at: datetime, index: int) -> None:
     question = rng.choice(texts.INQUIRY_TOPICS_PROMISE)
     row = _inquiry(ctx, at, question, "promised")
     due = at + timedelta(hours=rng.choice((4, 24, 48, 72)))
-    answered = at + timedelta(hours=rng.randint(2, 40))
-    if index == 1 or answered > ctx.now:
-        answered = None  # overdue once the due time passes, or simply not yet due
+    would_be = at + timedelta(hours=rng.randint(2, 40))
+    # None: overdue once the due time passes, or simply not yet due
+    answered = None if index == 1 or would_be > ctx.now else would_be
     promise = ctx.add(
         PromisedReply,
         inquiry_id=row["id"],

@@ -221,7 +221,7 @@ def document_tail(rng: random.Random, doc_type: str) -> str:
     return f"{rng.randrange(10000):04d}"
 
 
-def masked(doc_type: str, tail: str) -> str:
+def masked(doc_type: str, tail: str) -> str | None:
     """The stored form ("resident_id ****123X") from the last four characters alone."""
     from deskterm.rules.identity import mask_document
 

@@ -58,7 +58,9 @@ def _order(
         ctx.settings.timezone,
     ):
         warranty = None
-    fee = fee_items.get(spec.fee_code or (warranty and spec.warranty_of.fee_code) or "")
+    fee = fee_items.get(
+        spec.fee_code or (warranty and spec.warranty_of and spec.warranty_of.fee_code) or ""
+    )
     order_id = ctx.new_id("repair_order")
     lines = _fee_lines(ctx, spec, order_id, fee, bool(warranty))
     charged = sum(

@@ -80,7 +80,7 @@ def add_shifts(ctx: DemoContext) -> None:
 
 def _logbook(ctx: DemoContext, shift: ShiftInfo) -> None:
     rng = ctx.rng
-    end = shift.end or ctx.now
+    end = shift.end
     span = int((end - shift.start).total_seconds() // 60)
     count = rng.choices((0, 1, 2, 3, 4), weights=(1, 3, 4, 2, 1))[0]
     times = sorted(rng.randrange(5, max(span - 30, 6)) for _ in range(count))
@@ -95,7 +95,7 @@ def _logbook(ctx: DemoContext, shift: ShiftInfo) -> None:
         entries.append(
             _entry(ctx, shift, occurred, recorded, category, place, what, action, notified)
         )
-    if shift.end is not None and rng.random() < 0.3:
+    if rng.random() < 0.3:
         at = shift.end - timedelta(minutes=40)
         entries.append(
             _entry(
@@ -298,6 +298,8 @@ def _handover(
     )
     if following is None:
         return row
+    if answered is None:
+        raise ValueError("a handover the next shift answered needs the time of the answer")
     ctx.audit(
         answered,
         "handover.refuse" if refused else "handover.accept",

@@ -149,7 +149,7 @@ def insert_tuples(
     """Bulk rows as tuples: DB-API executemany on SQLite, Core inserts of dicts elsewhere."""
     done = 0
     if conn.dialect.name == "sqlite":
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = conn.connection.cursor()  # sqlite3's own: pysqlite's driver is the DB-API
         sql = (
             f'INSERT INTO "{table_name}" ({", ".join(columns)}) '
             f"VALUES ({', '.join('?' * len(columns))})"

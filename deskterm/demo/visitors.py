@@ -215,7 +215,7 @@ class VisitorRows:
     def _person(rng) -> tuple:
         """Who comes: name, document (masked), phone, plate, the call to the host, group size."""
         doc = rng.choices(_DOC_NAMES, cum_weights=_DOC_CUMULATIVE)[0]
-        call = (None, None)
+        call: tuple[str | None, str | None] = (None, None)  # (how the host was asked, answer)
         if doc in ("sighted", "none") or rng.random() < 0.03:  # unknown identity: ask the host
             call = (rng.choice(("phone", "phone", "intercom", "in_person")), "agreed")
         mask = None if doc == "none" else masked(doc, document_tail(rng, doc))
@@ -280,7 +280,7 @@ class VisitorRows:
         n_shifts = len(shift_ids)
         block = SHIFT_HOURS * 3600
         on_site, left = "on_site", "left"
-        rows = []
+        rows: list[tuple[object, ...]] = []  # a slip each, in the insert's column order
         append = rows.append
         self.checked_in = checked_in = [start + m * 60 + int(random() * 60) for m in minutes]
         outs: list[int] = []

@@ -47,7 +47,7 @@ def build_query(
     *,
     since: datetime | None,
     until: datetime | None,
-    filters: dict[str, str] | None = None,
+    filters: dict[str, str | None] | None = None,
     columns: Sequence[str] | None = None,
 ) -> ExportQuery:
     """The select for `kind` between two instants (since inclusive, until exclusive), with
@@ -121,7 +121,7 @@ def check_filters(
         text = " ".join(str(value).split())
         if name == "status":
             labels = enum_labels(CODE_COLUMNS[(kind, "status")])
-            words = {}
+            words: dict[str, str] = {}
             for code, label in labels.items():
                 for word in (code, label, _(label), zh.gettext(label)):
                     words.setdefault(word.casefold(), code)

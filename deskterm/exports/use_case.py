@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import BinaryIO
 
 from sqlalchemy.engine import Engine
 
 from deskterm.clock import Clock
 from deskterm.db import run_write
+from deskterm.encoders import ByteSink
 from deskterm.errors import InvalidInput
 from deskterm.export import XLSX_MAX_ROWS, write_rows
 from deskterm.exports import ExportQuery, build_query, check_filters, open_rows, record_export
@@ -78,7 +78,7 @@ def write_export(
     tz: str,
     plan: ExportPlan,
     fmt: str,
-    out: BinaryIO,
+    out: ByteSink,
     reason: str | None = None,
     bom: bool = True,
     headings_for_people: bool = False,

@@ -16,12 +16,16 @@ them; bench/bench_reports.py.)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
     Connection,
+    Executable,
     Integer,
     Row,
     Select,
@@ -36,6 +40,7 @@ from sqlmodel import Session
 
 from deskterm.clock import as_utc
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.i18n import _, current_language
 from deskterm.models.complaint import Callback, Complaint
 from deskterm.models.inquiry import Inquiry, Message, PromisedReply
@@ -47,20 +52,23 @@ from deskterm.reports.model import Chart, Column, Money, Ratio, Report, Table
 from deskterm.reports.sql import local_buckets, one_of, side_by_side, stacked, utc_hour
 
 LIST_LIMIT = 50
-v = VisitorSlip.__table__.c
-q = Inquiry.__table__.c
-m = Message.__table__.c
-p = PromisedReply.__table__.c
-r = RepairOrder.__table__.c
-rc = RepairCategory.__table__.c
-fl = RepairFeeLine.__table__.c
-cb = Callback.__table__.c
-cp = Complaint.__table__.c
-lb = LogbookEntry.__table__.c
-u = User.__table__.c
+v = table_of(VisitorSlip).c
+q = table_of(Inquiry).c
+m = table_of(Message).c
+p = table_of(PromisedReply).c
+r = table_of(RepairOrder).c
+rc = table_of(RepairCategory).c
+fl = table_of(RepairFeeLine).c
+cb = table_of(Callback).c
+cp = table_of(Complaint).c
+lb = table_of(LogbookEntry).c
+u = table_of(User).c
 
 # The window, as bound parameters of every statement below (values: Window.values).
-START, END, CUT, LONG_SINCE = (bindparam(name) for name in ("start", "end", "cut", "long_since"))
+START: BindParameter[datetime] = bindparam("start")
+END: BindParameter[datetime] = bindparam("end")
+CUT: BindParameter[datetime] = bindparam("cut")
+LONG_SINCE: BindParameter[datetime] = bindparam("long_since")
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,7 @@ class _Ask:
     values: dict[str, datetime]
     dialect: str
 
-    def rows(self, statement: Select) -> list:
+    def rows(self, statement: Executable) -> Sequence[Row]:
         return self.connection.execute(statement, self.values).all()
 
 
@@ -163,7 +171,7 @@ ON_SITE_PARTS = (
 
 
 def _visitor_tallies() -> list[Select]:
-    slips = VisitorSlip.__table__
+    slips = table_of(VisitorSlip)
     return [
         select(count().label("slips"), func.coalesce(func.sum(v.headcount), 0).label("people"))
         .select_from(slips)
@@ -197,7 +205,7 @@ def _arrivals(dialect: str) -> Select:
     )
 
 
-def _by_purpose(arrivals: list) -> list[tuple[str, int]]:
+def _by_purpose(arrivals: Sequence[Row]) -> list[tuple[str, int]]:
     """(purpose, slips), most slips first; a tie keeps the database's order of the purposes
     (as `ORDER BY count(*) DESC, purpose` would)."""
     per_purpose: dict[str, int] = {}
@@ -207,7 +215,7 @@ def _by_purpose(arrivals: list) -> list[tuple[str, int]]:
 
 
 @cache
-def _still_on_site() -> Select:
+def _still_on_site() -> CompoundSelect:
     # Ordered by an expression, not the column: ORDER BY checked_in_at ... LIMIT would send
     # SQLite down the checked_in_at index again to spare the sort of a few rows.
     arrived = func.coalesce(v.checked_in_at, v.checked_in_at)
@@ -240,12 +248,13 @@ def visitors(report: Report, ask: _Ask, f: Row, settings: Settings) -> None:
     arrivals = ask.rows(_arrivals(ask.dialect))
     purposes = _by_purpose(arrivals)
     if purposes:
+        labels = {str(purpose): text for purpose, text in PURPOSE_LABELS.items()}  # by value
         s.tables.append(
             Table(
                 "by_purpose",
                 _("By purpose"),
                 [Column("purpose", _("Purpose")), Column("slips", _("Slips"), True)],
-                [[_(PURPOSE_LABELS.get(k, k)), n] for k, n in purposes],
+                [[_(labels.get(k, k)), n] for k, n in purposes],
             )
         )
     per_hour, _days = local_buckets([(hour, n) for _purpose, hour, n in arrivals], report.timezone)
@@ -277,7 +286,7 @@ def visitors(report: Report, ask: _Ask, f: Row, settings: Settings) -> None:
 
 # -- Inquiries ----------------------------------------------------------------------------------
 def _inquiry_tallies() -> list[Select]:
-    return [select(count().label("inquiries")).select_from(Inquiry.__table__).where(during(q.at))]
+    return [select(count().label("inquiries")).select_from(table_of(Inquiry)).where(during(q.at))]
 
 
 @cache
@@ -314,7 +323,7 @@ OPEN_PROMISE = and_(p.created_at < CUT, or_(p.answered_at.is_(None), p.answered_
 
 
 def _message_tallies() -> list[Select]:
-    messages, promises = Message.__table__, PromisedReply.__table__
+    messages, promises = table_of(Message), table_of(PromisedReply)
     return [
         select(count().label("messages_taken")).select_from(messages).where(during(m.taken_at)),
         select(count().label("messages_delivered"))
@@ -377,20 +386,20 @@ def _repair_tallies() -> list[Select]:
             count().label(f"{key}_due"),
             count_if(and_(done.is_not(None), done <= due)).label(f"{key}_met"),
         )
-        .select_from(RepairOrder.__table__)
+        .select_from(table_of(RepairOrder))
         .where(and_(LIVE, due >= START, due < CUT))
         for key, due, done in DEADLINES
     ]
     overdue = (
         select(count().label("repairs_open_overdue"))
-        .select_from(RepairOrder.__table__)
+        .select_from(table_of(RepairOrder))
         .where(one_of(r.status, [st.value for st in OPEN_REPAIR_STATUSES]), r.fix_due_at < CUT)
     )
     return [*fell_due, overdue]
 
 
 def _with_category():
-    return RepairOrder.__table__.outerjoin(RepairCategory.__table__, rc.code == r.category_code)
+    return table_of(RepairOrder).outerjoin(table_of(RepairCategory), rc.code == r.category_code)
 
 
 @cache
@@ -406,7 +415,7 @@ def _received(language: str) -> Select:
 
 
 @cache
-def _missed(language: str) -> Select:
+def _missed(language: str) -> CompoundSelect:
     """Deadlines missed (each kind's first LIST_LIMIT), with the kind's index in DEADLINES."""
     return stacked(
         *(
@@ -494,7 +503,7 @@ def _fee_tallies() -> list[Select]:
             count_if(fl.review == "pending").label("fees_pending"),
             count_if(fl.waived.is_(True)).label("fees_waived"),
         )
-        .select_from(RepairFeeLine.__table__)
+        .select_from(table_of(RepairFeeLine))
         .where(during(fl.added_at))
     ]
 
@@ -514,7 +523,7 @@ def _complaint_tallies() -> list[Select]:
     return [
         complaint_totals(CUT).where(during(cp.received_at)),  # received, closed_on_the_spot, ...
         select(count().label("complaints_awaiting"))
-        .select_from(Complaint.__table__)
+        .select_from(table_of(Complaint))
         .where(
             and_(
                 cp.received_at < CUT,
@@ -541,7 +550,7 @@ def complaints(report: Report, f: Row) -> None:
 
 
 def _callback_tallies() -> list[Select]:
-    callbacks = Callback.__table__
+    callbacks = table_of(Callback)
     return [
         select(count().label("callbacks_done")).select_from(callbacks).where(during(cb.done_at)),
         select(
@@ -575,7 +584,7 @@ ABNORMAL = and_(during(lb.occurred_at), lb.abnormal.is_(True))
 
 def _logbook_tallies() -> list[Select]:
     return [
-        select(count().label("logbook_entries")).select_from(LogbookEntry.__table__).where(ABNORMAL)
+        select(count().label("logbook_entries")).select_from(table_of(LogbookEntry)).where(ABNORMAL)
     ]
 
 
@@ -583,7 +592,7 @@ def _logbook_tallies() -> list[Select]:
 def _abnormal_entries() -> Select:
     return (
         select(lb.occurred_at, lb.category, lb.location, lb.what, lb.action_taken, u.code)
-        .select_from(LogbookEntry.__table__.outerjoin(User.__table__, u.id == lb.user_id))
+        .select_from(table_of(LogbookEntry).outerjoin(table_of(User), u.id == lb.user_id))
         .where(ABNORMAL)
         .order_by(lb.occurred_at, lb.id)
         .limit(LIST_LIMIT)

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskterm.clock import as_utc
+from deskterm.db import table_of
 from deskterm.models.complaint import Callback, CallbackKind, Complaint
 from deskterm.models.estate import Unit
 from deskterm.models.repair import RepairOrder
@@ -86,19 +87,19 @@ def iter_complaints(
 ) -> Iterator[dict[str, Any]]:
     """Complaints received in [since, until), oldest first; a reply not made by its deadline
     is late as of `now` too."""
-    c = Complaint.__table__.c
+    c = table_of(Complaint).c
     receiver, signer = aliased(User), aliased(User)
     stmt = (
         select(
-            Complaint.__table__,
-            Unit.label.label("unit_label"),
-            receiver.code.label("receiver_code"),
-            signer.code.label("signer_code"),
+            *c,
+            col(Unit.label).label("unit_label"),
+            col(receiver.code).label("receiver_code"),
+            col(signer.code).label("signer_code"),
         )
-        .select_from(Complaint.__table__)
-        .outerjoin(Unit, Unit.id == c.unit_id)
-        .outerjoin(receiver, receiver.id == c.received_by)
-        .outerjoin(signer, signer.id == c.signed_off_by)
+        .select_from(table_of(Complaint))
+        .outerjoin(Unit, col(Unit.id) == c.unit_id)
+        .outerjoin(receiver, col(receiver.id) == c.received_by)
+        .outerjoin(signer, col(signer.id) == c.signed_off_by)
         .order_by(c.received_at, c.id)
     )
     stmt = _window(stmt, c.received_at, since, until)
@@ -143,26 +144,28 @@ def iter_callbacks(
     until: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Callbacks due in [since, until), for repairs and complaints, earliest due first."""
-    cb = Callback.__table__.c
+    cb = table_of(Callback).c
     repair_unit, complaint_unit = aliased(Unit), aliased(Unit)
-    r, k = RepairOrder.__table__.c, Complaint.__table__.c
+    r, k = table_of(RepairOrder).c, table_of(Complaint).c
     is_repair = cb.subject_kind == CallbackKind.repair.value
     stmt = (
         select(
-            Callback.__table__,
+            *cb,
             func.coalesce(r.number, k.number).label("number"),
-            func.coalesce(repair_unit.label, complaint_unit.label, r.location).label("unit_label"),
-            User.code.label("done_by_code"),
+            func.coalesce(col(repair_unit.label), col(complaint_unit.label), r.location).label(
+                "unit_label"
+            ),
+            col(User.code).label("done_by_code"),
         )
-        .select_from(Callback.__table__)
-        .outerjoin(RepairOrder.__table__, and_(is_repair, r.id == cb.subject_id))
+        .select_from(table_of(Callback))
+        .outerjoin(table_of(RepairOrder), and_(is_repair, r.id == cb.subject_id))
         .outerjoin(
-            Complaint.__table__,
+            table_of(Complaint),
             and_(cb.subject_kind == CallbackKind.complaint.value, k.id == cb.subject_id),
         )
-        .outerjoin(repair_unit, repair_unit.id == r.unit_id)
-        .outerjoin(complaint_unit, complaint_unit.id == k.unit_id)
-        .outerjoin(User, User.id == cb.done_by)
+        .outerjoin(repair_unit, col(repair_unit.id) == r.unit_id)
+        .outerjoin(complaint_unit, col(complaint_unit.id) == k.unit_id)
+        .outerjoin(User, col(User.id) == cb.done_by)
         .order_by(cb.due_at, cb.id)
     )
     stmt = _window(stmt, cb.due_at, since, until)
@@ -194,14 +197,14 @@ def callback_on_time_share(
 ) -> dict[str, Any]:
     """Of the callbacks that fell due in [since, until) (and by `now`), how many were done by
     their due time. {"due": n, "done": n, "on_time": n, "share": 0..1 or None when none fell due}."""
-    cb = Callback.__table__.c
+    cb = table_of(Callback).c
     stmt = select(
         func.count(),
         func.count(cb.done_at),
         func.coalesce(
             func.sum(case((and_(cb.done_at.is_not(None), cb.done_at <= cb.due_at), 1), else_=0)), 0
         ),
-    ).select_from(Callback.__table__)
+    ).select_from(table_of(Callback))
     stmt = _window(stmt, cb.due_at, since, until)
     if now is not None:
         stmt = stmt.where(cb.due_at <= as_utc(now))
@@ -222,7 +225,7 @@ def complaint_totals(now: Any = None):
 
     A reply is late when it came after its deadline, or when it has not come and the deadline
     passed before `now` (an instant or a bind parameter): `late_replies` counts both."""
-    c = Complaint.__table__.c
+    c = table_of(Complaint).c
     late = and_(
         c.replied_at.is_not(None), c.reply_due_at.is_not(None), c.replied_at > c.reply_due_at
     )
@@ -250,7 +253,7 @@ def complaint_totals(now: Any = None):
             0,
         ).label("awaiting_reply"),
         func.coalesce(func.sum(case((c.severity == "severe", 1), else_=0)), 0).label("severe"),
-    ).select_from(Complaint.__table__)
+    ).select_from(table_of(Complaint))
 
 
 def complaint_counts(
@@ -263,7 +266,7 @@ def complaint_counts(
     """Totals for the shift and daily reports: received, closed on the spot, referred, replied
     late, late and still not replied (as of `now`), still awaiting a reply, severe; and the
     count per category."""
-    c = Complaint.__table__.c
+    c = table_of(Complaint).c
     stmt = _window(complaint_totals(as_utc(now) if now else None), c.received_at, since, until)
     received, on_spot, referred, replied_late, overdue, awaiting, severe = session.execute(
         stmt

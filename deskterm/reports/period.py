@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from deskterm.i18n import _
@@ -105,6 +106,18 @@ def parse_day(text: str, *, tz: str | None = None, now: datetime | None = None) 
             )
         )
     return day
+
+
+@overload
+def between(
+    since: str | None, until: str | None, tz: str, *, now: datetime, default_days: int
+) -> tuple[datetime, datetime]: ...
+
+
+@overload
+def between(
+    since: str | None, until: str | None, tz: str, *, now: datetime, default_days: None
+) -> tuple[datetime | None, datetime | None]: ...
 
 
 def between(

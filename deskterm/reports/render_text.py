@@ -110,9 +110,9 @@ def _records(table, tz: str) -> list[RichTable]:
 def write_text(report: Report, out: TextIO, *, width: int | None = None) -> None:
     """Rich to a terminal; elsewhere plain text at `width` (100) with no trailing spaces."""
     terminal = out.isatty()
-    target = out if terminal else io.StringIO()
+    buffer = None if terminal else io.StringIO()
     console = Console(
-        file=target,
+        file=out if buffer is None else buffer,
         width=width or (None if terminal else 100),
         color_system="auto" if terminal else None,
         force_terminal=terminal,
@@ -122,8 +122,8 @@ def write_text(report: Report, out: TextIO, *, width: int | None = None) -> None
         soft_wrap=False,
     )
     _write(report, console)
-    if not terminal:
-        out.write("".join(line.rstrip() + "\n" for line in target.getvalue().splitlines()))
+    if buffer is not None:
+        out.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
 def _write(report: Report, console: Console) -> None:

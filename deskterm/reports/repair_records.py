@@ -25,10 +25,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.i18n import N_, _, current_language
 from deskterm.models.complaint import Callback
 from deskterm.models.estate import Unit
@@ -157,9 +158,9 @@ ENGINEERING_NOTICE_COLUMNS = (
 )
 
 # -- shared SQL pieces --------------------------------------------------------------------------
-r = RepairOrder.__table__.c
-f = RepairFeeLine.__table__.c
-cb = Callback.__table__.c
+r = table_of(RepairOrder).c
+f = table_of(RepairFeeLine).c
+cb = table_of(Callback).c
 NO_FEES = {"charged_fen": 0, "cost_fen": 0, "labour_fen": 0, "materials_fen": 0, "pending_lines": 0}
 
 
@@ -183,18 +184,18 @@ def _base(scope: str):
     previous = aliased(RepairOrder)
     stmt = (
         select(
-            RepairOrder.__table__,
-            Unit.label.label("unit_label"),
-            RepairCategory.name_zh.label("cat_zh"),
-            RepairCategory.name_en.label("cat_en"),
-            clerk.name.label("clerk_name"),
-            previous.number.label("warranty_number"),
+            *r,
+            col(Unit.label).label("unit_label"),
+            col(RepairCategory.name_zh).label("cat_zh"),
+            col(RepairCategory.name_en).label("cat_en"),
+            col(clerk.name).label("clerk_name"),
+            col(previous.number).label("warranty_number"),
         )
-        .select_from(RepairOrder.__table__)
-        .outerjoin(Unit, Unit.id == r.unit_id)
-        .outerjoin(RepairCategory, RepairCategory.code == r.category_code)
-        .outerjoin(clerk, clerk.id == r.reported_by)
-        .outerjoin(previous, previous.id == r.warranty_of_id)
+        .select_from(table_of(RepairOrder))
+        .outerjoin(Unit, col(Unit.id) == r.unit_id)
+        .outerjoin(RepairCategory, col(RepairCategory.code) == r.category_code)
+        .outerjoin(clerk, col(clerk.id) == r.reported_by)
+        .outerjoin(previous, col(previous.id) == r.warranty_of_id)
         .where(r.scope == scope)
     )
     return stmt

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.errors import NotFound
 from deskterm.i18n import _
 from deskterm.models.shift import Handover, Shift
@@ -23,10 +24,10 @@ from deskterm.reports.activity import Window, add_activity
 from deskterm.reports.model import Column, Report, Table
 from deskterm.reports.period import Period
 
-sh = Shift.__table__.c
-ho = Handover.__table__.c
-operator_user = User.__table__.alias("operator_user")
-incoming_user = User.__table__.alias("incoming_user")
+sh = table_of(Shift).c
+ho = table_of(Handover).c
+operator_user = table_of(User).alias("operator_user")
+incoming_user = table_of(User).alias("incoming_user")
 
 
 @cache
@@ -34,7 +35,7 @@ def _shift_query(by_id: bool) -> Select:
     """The shift (:shift_id, or the last one started in [:start, :end)) with its operator's
     name and code, and its last handover (handover_* columns, NULL when none was written)
     with the name and code of who answered it: the report's head in one statement."""
-    later = Handover.__table__.alias("later")
+    later = table_of(Handover).alias("later")
     last_handover = (
         select(later.c.id)
         .where(later.c.shift_id == sh.id)
@@ -63,8 +64,9 @@ def _shift_query(by_id: bool) -> Select:
         incoming_user.c.name.label("incoming_name"),
         incoming_user.c.code.label("incoming_code"),
     ).select_from(
-        Shift.__table__.outerjoin(operator_user, operator_user.c.id == sh.operator_id)
-        .outerjoin(Handover.__table__, ho.id == last_handover)
+        table_of(Shift)
+        .outerjoin(operator_user, operator_user.c.id == sh.operator_id)
+        .outerjoin(table_of(Handover), ho.id == last_handover)
         .outerjoin(incoming_user, incoming_user.c.id == ho.incoming_user_id)
     )
     if by_id:
@@ -80,12 +82,12 @@ def latest_operator_shift(session: Session, post: str) -> int | None:
     """The shift a supervisor's on-screen report is about (issue 18 D): the latest one an
     operator started at `post`. A supervisor's or admin's own shift (signing in through
     `deskterm serve` may open one) is never it: it holds nothing of the desk's work."""
-    users = User.__table__.c
+    users = table_of(User).c
     return (
         session.connection()
         .execute(
             select(sh.id)
-            .join(User.__table__, users.id == sh.operator_id)
+            .join(table_of(User), users.id == sh.operator_id)
             .where(sh.post == post, users.role == Role.operator.value)
             .order_by(sh.started_at.desc(), sh.id.desc())
             .limit(1)
@@ -124,8 +126,9 @@ def _shifts_of_the_day() -> Select:
             incoming_user.c.code,
         )
         .select_from(
-            Shift.__table__.join(operator_user, operator_user.c.id == sh.operator_id)
-            .outerjoin(Handover.__table__, ho.shift_id == sh.id)
+            table_of(Shift)
+            .join(operator_user, operator_user.c.id == sh.operator_id)
+            .outerjoin(table_of(Handover), ho.shift_id == sh.id)
             .outerjoin(incoming_user, incoming_user.c.id == ho.incoming_user_id)
         )
         .where(

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.i18n import _
 from deskterm.models.complaint import Callback, Complaint
 from deskterm.models.estate import Unit
@@ -25,8 +26,8 @@ from deskterm.reports.activity import category_name, cb, cp, p, r, rc
 from deskterm.reports.model import Chart, Column, Ratio, Report, Table
 from deskterm.reports.period import Period
 
-un = Unit.__table__.c
-ra = RepairAttempt.__table__.c
+un = table_of(Unit).c
+ra = table_of(RepairAttempt).c
 
 
 def _states(due, done, now):
@@ -75,8 +76,8 @@ def _repairs(report: Report, session: Session, period: Period, now) -> None:
     from deskterm.services.repairs.labels import class_label, status_label
 
     a, in_period = _attempts(period)
-    joined = a.join(RepairOrder.__table__, r.id == a.c.order_id).outerjoin(
-        RepairCategory.__table__, rc.code == r.category_code
+    joined = a.join(table_of(RepairOrder), r.id == a.c.order_id).outerjoin(
+        table_of(RepairCategory), rc.code == r.category_code
     )
     name = func.coalesce(category_name(), r.category_code)
     # The fix deadline of an attempt whose resident chose a later time is counted apart.
@@ -185,7 +186,7 @@ def _repairs(report: Report, session: Session, period: Period, now) -> None:
                 a.c.status,
                 a.c.chosen,
             )
-            .select_from(joined.outerjoin(Unit.__table__, un.id == r.unit_id))
+            .select_from(joined.outerjoin(table_of(Unit), un.id == r.unit_id))
             .where(late)
         ).all():
             d = as_utc(d)
@@ -245,14 +246,14 @@ def _other(report: Report, session: Session, period: Period, now) -> None:
     o = report.section("other", _("Other promises"))
     other_rows = []
     missed_rows = []
-    rep = RepairOrder.__table__.alias("cb_repair")
-    com = Complaint.__table__.alias("cb_complaint")
+    rep = table_of(RepairOrder).alias("cb_repair")
+    com = table_of(Complaint).alias("cb_complaint")
     subject = case((cb.subject_kind == "repair", rep.c.number), else_=com.c.number)
     sources = (
         (
             "complaint_replies",
             _("Complaint replies"),
-            Complaint.__table__,
+            table_of(Complaint),
             cp.reply_due_at,
             cp.replied_at,
             cp.received_at,
@@ -262,7 +263,7 @@ def _other(report: Report, session: Session, period: Period, now) -> None:
         (
             "promised_replies",
             _("Promised replies"),
-            PromisedReply.__table__,
+            table_of(PromisedReply),
             p.due_at,
             p.answered_at,
             p.created_at,
@@ -272,9 +273,9 @@ def _other(report: Report, session: Session, period: Period, now) -> None:
         (
             "callbacks",
             _("Callbacks"),
-            Callback.__table__.outerjoin(
-                rep, and_(cb.subject_kind == "repair", rep.c.id == cb.subject_id)
-            ).outerjoin(com, and_(cb.subject_kind == "complaint", com.c.id == cb.subject_id)),
+            table_of(Callback)
+            .outerjoin(rep, and_(cb.subject_kind == "repair", rep.c.id == cb.subject_id))
+            .outerjoin(com, and_(cb.subject_kind == "complaint", com.c.id == cb.subject_id)),
             cb.due_at,
             cb.done_at,
             cb.due_at,

@@ -13,7 +13,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, literal, literal_column, select, true, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    FromClause,
+    Select,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 
 
 def utc_hour(column, dialect: str):
@@ -54,13 +64,13 @@ def side_by_side(*tallies: Select) -> Select:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ValueError(f"tallies share the column names {repeated}")
-    joined = parts[0]
+    joined: FromClause = parts[0]
     for part in parts[1:]:
         joined = joined.join(part, true())
     return select(*columns).select_from(joined)
 
 
-def stacked(*lists: Select) -> Select:
+def stacked(*lists: Select) -> CompoundSelect:
     """One statement for several short lists of the same columns: UNION ALL of `lists`, each
     kept whole with its own ORDER BY and LIMIT (in a subquery, as SQLite requires). The rows
     come list after list; order them in Python if they are shown merged."""

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from deskterm.clock import Clock, as_utc
 from deskterm.config import Settings
+from deskterm.db import table_of
 from deskterm.i18n import _
 from deskterm.models.visitor import VisitorSlip
 from deskterm.reports.activity import v
@@ -38,7 +39,7 @@ def build(*, session: Session, period: Period, settings: Settings, clock: Clock)
         timezone=settings.timezone,
     )
     during = and_(v.checked_in_at >= period.start, v.checked_in_at < period.end)
-    slip = VisitorSlip.__table__
+    slip = table_of(VisitorSlip)
     stay = minutes_between(v.checked_in_at, v.checked_out_at, dialect)
     slips, people, average, longest = session.execute(
         select(

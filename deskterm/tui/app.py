@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -358,8 +359,8 @@ class DeskApp(App[None]):
     # wait in one queue, in the order they were typed, and each goes on only when the focused
     # widget and its containers up to the screen have handled everything queued before it,
     # the messages the previous key made them post included (tui/internals.py, 5).
-    def _busy_node(self):
-        node = self.focused
+    def _busy_node(self) -> DOMNode | None:
+        node: DOMNode | None = self.focused
         while node is not None:
             if has_pending_messages(node):
                 return node

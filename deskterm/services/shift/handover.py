@@ -307,7 +307,7 @@ def sign(
     clock: Clock,
     settings: Settings,
     notices: str,
-    physical_items: dict[str, int],
+    physical_items: Mapping[str, int | str],  # as counted, typed text too: check_counts reads it
 ) -> Handover:
     """Sign the actor's handover and close their shift, in one transaction.
 

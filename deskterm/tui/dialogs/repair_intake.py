@@ -31,6 +31,7 @@ from deskterm.services.repairs.labels import CHANNEL, category_name, class_label
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
+from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
@@ -229,7 +230,11 @@ class RepairIntakeDialog(SaveDialog):
 
         def look(session):
             unit = intake.resolve_unit(session=session, text=text)
-            people = intake.residents_of_unit(session=session, unit_id=unit.id) if unit else []
+            people = (
+                intake.residents_of_unit(session=session, unit_id=stored_id(unit.id))
+                if unit
+                else []
+            )
             return unit, people
 
         self.run_db(

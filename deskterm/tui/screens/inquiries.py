@@ -35,6 +35,7 @@ from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
 from deskterm.tui.dialogs.promise_make import MakePromiseDialog, PromiseDraft
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
+from deskterm.tui.ids import stored_id
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.widgets.detail import DetailPane
@@ -664,7 +665,9 @@ class InquiriesScreen(AreaScreen):
             if not tries:
                 return None
             last = tries[-1]
-            return CorrectionDraft(last.id, len(tries), last.at, str(last.outcome), line.topic)
+            return CorrectionDraft(
+                stored_id(last.id), len(tries), last.at, str(last.outcome), line.topic
+            )
 
         def opened(draft: CorrectionDraft | None) -> None:
             if draft is None:

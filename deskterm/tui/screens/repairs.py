@@ -7,6 +7,8 @@ step that applies; Ctrl+O prints or saves the work order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -275,7 +277,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
                 "callbacks": len(callbacks.list_callbacks(session, now=now, kind="repair")),
                 "reviews": len(fees.list_pending_reviews(session=session)),
             }
-            rows = None
+            rows: Sequence[object] | None = None  # the view's rows: callbacks, reviews or orders
             if view == "callbacks":
                 rows = callbacks.list_callbacks(session, now=now, kind="repair")
             elif view == "reviews":
