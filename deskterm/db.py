@@ -28,6 +28,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
 
 from deskterm.dburl import resolve_url
+from deskterm.ids import known_id
 
 T = TypeVar("T")
 
@@ -281,11 +282,8 @@ class _Keyed(Protocol):
 
 
 def stored_id(row: _Keyed) -> int:
-    """The id of a row read from the database or flushed: a table model's `id` is None only
-    before its first flush, so a None here is a programming error, never a user's."""
-    if row.id is None:
-        raise RuntimeError(f"{type(row).__name__} has no id: it was never flushed")
-    return row.id
+    """The id of a row read from the database or flushed (`known_id` of its `id`)."""
+    return known_id(row.id)
 
 
 # == one way to change a row (issue 14, item 1) ===================================================

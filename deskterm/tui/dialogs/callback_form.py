@@ -17,6 +17,7 @@ from deskterm.clock import Clock
 from deskterm.config import Settings
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.ids import known_id
 from deskterm.models.complaint import Callback
 from deskterm.services.actor import Actor
 from deskterm.services.callbacks import outcomes as callback_outcomes
@@ -33,7 +34,6 @@ from deskterm.tui.dialogs.complaint_common import (
     label,
 )
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.select import DeskSelect
@@ -67,7 +67,7 @@ def record_work(
                 session=s,
                 actor=actor,
                 clock=clock,
-                callback_id=stored_id(cb.id),
+                callback_id=known_id(cb.id),
                 version=cb.version,
                 method=v.method,
                 comment=v.comment,
@@ -77,7 +77,7 @@ def record_work(
             actor=actor,
             clock=clock,
             settings=settings,
-            callback_id=stored_id(cb.id),
+            callback_id=known_id(cb.id),
             version=cb.version,
             method=v.method,
             result=v.result,
@@ -107,7 +107,7 @@ class CallbackDialog(SaveDialog):
     def action_reveal(self) -> None:
         """D-21: the desk's own call; the number shows here, asked with a reason, audited.
         The reason dialog saves the reveal itself: a refusal keeps the reason typed."""
-        app, callback_id = self.app, stored_id(self.row.callback.id)
+        app, callback_id = self.app, known_id(self.row.callback.id)
         self.app.push_screen(
             ReasonDialog(
                 _("Why is the number needed? The audit keeps who and why."),

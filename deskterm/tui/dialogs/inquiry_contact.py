@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskterm.i18n import N_, _, site_text
+from deskterm.ids import known_id
 from deskterm.models.forms import validated
 from deskterm.models.inquiry import Channel, ContactOutcome, InquiryCreate, InquiryOutcome
 from deskterm.services.estate import residents
@@ -30,7 +31,6 @@ from deskterm.services.inquiries.search import Hit, HitKind
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskDialog
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField, type_into
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import clean, plain
@@ -354,7 +354,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
             if inquiry_id is not None:
                 return inquiry_id
             inquiry_in = validated(InquiryCreate, values)
-            return stored_id(
+            return known_id(
                 inquiries.open_inquiry(
                     session=session,
                     actor=app.signed_in_actor,
@@ -440,7 +440,7 @@ class ContactDialog(DeskDialog[ContactResult | None]):
         )
 
     def _close_work(self, give_up: GiveUp):
-        app, inquiry_id = self.app, stored_id(self.inquiry_id)  # (open: action_close)
+        app, inquiry_id = self.app, known_id(self.inquiry_id)  # (open: action_close)
         return lambda s: inquiries.close_inquiry(
             session=s,
             actor=app.signed_in_actor,

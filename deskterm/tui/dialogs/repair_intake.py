@@ -24,6 +24,7 @@ from textual.widgets import Input, Select, Static
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.ids import known_id
 from deskterm.models.repair import RepairCategory, RepairChannel, RepairOrder, RepairScope
 from deskterm.rules.phone import mask_phone
 from deskterm.services.repairs import intake, warranty
@@ -31,7 +32,6 @@ from deskterm.services.repairs.labels import CHANNEL, category_name, class_label
 from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.dialogs.complaint_common import SaveDialog, choice, field_text, parse_when
-from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
@@ -231,9 +231,7 @@ class RepairIntakeDialog(SaveDialog):
         def look(session):
             unit = intake.resolve_unit(session=session, text=text)
             people = (
-                intake.residents_of_unit(session=session, unit_id=stored_id(unit.id))
-                if unit
-                else []
+                intake.residents_of_unit(session=session, unit_id=known_id(unit.id)) if unit else []
             )
             return unit, people
 

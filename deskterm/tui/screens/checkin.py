@@ -13,6 +13,7 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from deskterm.i18n import N_, _
+from deskterm.ids import known_id
 from deskterm.models.shift import Handover
 from deskterm.services.actor import Actor
 from deskterm.services.shift import duty as shifts
@@ -22,7 +23,6 @@ from deskterm.tui import fmt
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskScreen
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
@@ -237,7 +237,7 @@ class HandoverReviewScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#sheet", VerticalScroll).focus()
-        handover_id = stored_id(self.pending.id)
+        handover_id = known_id(self.pending.id)
         self.run_db(
             lambda s: handover_service.load_sheet(s, handover_id),
             write=False,
@@ -262,7 +262,7 @@ class HandoverReviewScreen(DeskScreen):
     def action_accept(self) -> None:
         app = self.app
         actor = app.signed_in_actor
-        handover_id = stored_id(self.pending.id)
+        handover_id = known_id(self.pending.id)
         self.run_db(
             lambda s: handover_service.accept(
                 session=s, actor=actor, clock=app.clock, handover_id=handover_id
@@ -275,7 +275,7 @@ class HandoverReviewScreen(DeskScreen):
     def action_refuse(self) -> None:
         app = self.app
         actor = app.signed_in_actor
-        handover_id = stored_id(self.pending.id)
+        handover_id = known_id(self.pending.id)
 
         def work(reason: str):
             return lambda s: handover_service.refuse(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from deskterm.i18n import _
+from deskterm.ids import known_id
 from deskterm.models.complaint import (
     CommunicationCreate,
     ComplaintCreate,
@@ -42,7 +43,6 @@ from deskterm.tui.dialogs.public_area import (
     DecisionInput,
 )
 from deskterm.tui.dialogs.reason import ReasonDialog
-from deskterm.tui.ids import stored_id
 
 
 class ComplaintFlows(AreaScreen):
@@ -425,7 +425,7 @@ class ComplaintFlows(AreaScreen):
                 actor=actor,
                 clock=clock,
                 communication_id=comm.id,
-                complaint_id=stored_id(complaint_queries.get_by_number(s, number).id),
+                complaint_id=known_id(complaint_queries.get_by_number(s, number).id),
             )
 
         def answered(row) -> None:

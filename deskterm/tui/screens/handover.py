@@ -12,12 +12,12 @@ from textual.widgets import Input, Static, TextArea
 
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.ids import known_id
 from deskterm.services.shift import handover as handover_service
 from deskterm.services.shift.duty import physical_item_label
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.confirm import ConfirmDialog
-from deskterm.tui.ids import stored_id
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.widgets.field import FormField, PlainTextArea
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
@@ -255,7 +255,7 @@ class HandoverScreen(AreaScreen):
                 notices=notices,
                 physical_items=counts,
             )
-            return handover_service.load_sheet(session, stored_id(signed.id))
+            return handover_service.load_sheet(session, known_id(signed.id))
 
         self.run_db(
             work, on_done=self.signed, on_error=self.refused, group="handover-sign", exclusive=True

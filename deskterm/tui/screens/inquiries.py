@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
+from deskterm.ids import known_id
 from deskterm.models.inquiry import Channel
 from deskterm.services.estate import residents
 from deskterm.services.inquiries import directory, messages, promises, search
@@ -35,7 +36,6 @@ from deskterm.tui.dialogs.promise_answer import AnswerPromiseDialog
 from deskterm.tui.dialogs.promise_make import MakePromiseDialog, PromiseDraft
 from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
-from deskterm.tui.ids import stored_id
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.widgets.detail import DetailPane
@@ -666,7 +666,7 @@ class InquiriesScreen(AreaScreen):
                 return None
             last = tries[-1]
             return CorrectionDraft(
-                stored_id(last.id), len(tries), last.at, str(last.outcome), line.topic
+                known_id(last.id), len(tries), last.at, str(last.outcome), line.topic
             )
 
         def opened(draft: CorrectionDraft | None) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from deskterm.i18n import _
+from deskterm.ids import known_id
 from deskterm.models.forms import validated
 from deskterm.models.repair import RepairOrder, RepairOrderCreate, RepairOrderUpdate
 from deskterm.services import permissions, printing
@@ -30,7 +31,6 @@ from deskterm.tui.dialogs.repair_actions import RepairActionsDialog, RepairPrint
 from deskterm.tui.dialogs.repair_fee import FeeReviewDialog, RepairFeeDialog
 from deskterm.tui.dialogs.repair_intake import IntakeContext, RepairIntakeDialog
 from deskterm.tui.dialogs.repair_step import RepairStepDialog, StepField, engineer_table
-from deskterm.tui.ids import stored_id
 from deskterm.tui.screens.repairs_money import RepairMoneyFlows
 from deskterm.tui.widgets.record_list import RecordList
 
@@ -153,7 +153,7 @@ class RepairFlows(RepairMoneyFlows):
 
         def chosen(answer) -> None:
             if answer is not None:
-                self._print(stored_id(order.id), *answer)
+                self._print(known_id(order.id), *answer)
 
         self.app.push_screen(
             RepairPrintDialog(

@@ -7,9 +7,9 @@ from textual.containers import Center, Middle, Vertical
 from textual.widgets import Input, Static
 
 from deskterm.i18n import N_, _
+from deskterm.ids import known_id
 from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import DeskScreen
-from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.field import FormField
 from deskterm.tui.widgets.footer import DeskFooter
 from deskterm.tui.widgets.text import plain
@@ -91,7 +91,7 @@ class SignInScreen(DeskScreen):
             state = run_read(
                 engine,
                 lambda s: shifts.desk_state(
-                    s, user_id=stored_id(user.id), post=post, settings=app.settings
+                    s, user_id=known_id(user.id), post=post, settings=app.settings
                 ),
             )
             return user, state

@@ -15,6 +15,7 @@ from textual.widgets import Digits, Input, Static
 
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
+from deskterm.ids import known_id
 from deskterm.models.forms import validated
 from deskterm.models.visitor import DocType, HostCallResult, VisitorSlip, VisitorSlipCreate
 from deskterm.rules.numbering import local_day
@@ -27,7 +28,6 @@ from deskterm.tui.dialogs.visitor_call import HostCallDialog
 from deskterm.tui.dialogs.visitor_expected import ArrivalDialog, ExpectedDialog
 from deskterm.tui.dialogs.visitor_form import RegisterSlipDialog, SlipDraft
 from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
-from deskterm.tui.ids import stored_id
 from deskterm.tui.widgets.text import plain
 
 
@@ -141,7 +141,7 @@ class RegisterFlow(AreaScreen):
                     elif decision.allow:
                         self._save(
                             work,
-                            visitors.DenyOverride(decision.supervisor, stored_id(exc.entry_id)),
+                            visitors.DenyOverride(decision.supervisor, known_id(exc.entry_id)),
                             refuse=refuse,
                             back=back,
                         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from deskterm.i18n import _
+from deskterm.ids import known_id
 from deskterm.models.visitor import VisitorSlip
 from deskterm.services.printing import send as print_text
 from deskterm.services.visitors import slips as visitors
@@ -21,7 +22,6 @@ from deskterm.tui.dialogs.visitor_edit import EditSlipDialog
 from deskterm.tui.dialogs.visitor_rollcall import RollCallDialog
 from deskterm.tui.dialogs.visitor_slip import SlipDialog
 from deskterm.tui.dialogs.visitor_supervisor import SupervisorDialog
-from deskterm.tui.ids import stored_id
 
 
 class SlipActions(AreaScreen):
@@ -61,7 +61,7 @@ class SlipActions(AreaScreen):
                     actor=app.signed_in_actor,
                     clock=app.clock,
                     settings=app.settings,
-                    slip_id=stored_id(slip.id),
+                    slip_id=known_id(slip.id),
                     slip_returned=what == "checkout",
                 ),
                 on_done=self.checked_out,
@@ -93,7 +93,7 @@ class SlipActions(AreaScreen):
                 session=s,
                 actor=app.signed_in_actor,
                 clock=app.clock,
-                slip_id=stored_id(slip.id),
+                slip_id=known_id(slip.id),
                 version=slip.version,
             ),
             on_done=undone,
@@ -118,7 +118,7 @@ class SlipActions(AreaScreen):
                 session=s,
                 actor=app.signed_in_actor,
                 clock=app.clock,
-                slip_id=stored_id(slip.id),
+                slip_id=known_id(slip.id),
                 version=slip.version,
                 changes=changes,
                 seen=seen,
@@ -137,7 +137,7 @@ class SlipActions(AreaScreen):
                 self._save_correction(
                     slip,
                     changes,
-                    visitors.DenyOverride(decision.supervisor, stored_id(exc.entry_id)),
+                    visitors.DenyOverride(decision.supervisor, known_id(exc.entry_id)),
                 )
             else:
                 self.edit_slip(slip, changes, exc)
