@@ -31,11 +31,25 @@ _TEXT_KEYS = frozenset(
 )
 
 
+def _editing_keys() -> frozenset[str]:
+    """The keys a focused field uses itself: its own bindings (Textual's public
+    `Input.BINDINGS`: Backspace, Delete, the arrows, Home ...), Enter and Tab."""
+    from textual.binding import Binding
+    from textual.widgets import Input
+
+    keys = {"enter", "tab", "shift+tab", "ctrl+i", "ctrl+m", "ctrl+h", "escape"}
+    for binding in Input.BINDINGS:
+        spec = binding.key if isinstance(binding, Binding) else binding[0]
+        keys.update(k.strip().lower() for k in spec.split(","))
+    return frozenset(keys)
+
+
 def types_text(key: str) -> bool:
-    """Whether a key (one of a binding's comma-separated keys) types a character in a field."""
+    """Whether a key (one of a binding's comma-separated keys) types or edits text in a
+    field: a character, or a key the field uses itself (Backspace, Enter, the arrows ...)."""
     key = key.strip().lower()
     bare = key.removeprefix("shift+")
-    return len(bare) == 1 or bare in _TEXT_KEYS
+    return len(bare) == 1 or bare in _TEXT_KEYS or key in _editing_keys()
 
 
 def works_in_fields(action_id: str) -> bool:

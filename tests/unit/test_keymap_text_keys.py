@@ -25,7 +25,20 @@ def test_every_action_over_forms_refuses_keys_that_type_text():
     over_forms = [a for a in ACTIONS if works_in_fields(a)]
     assert len(over_forms) >= 20 and "app.quit" in over_forms
     for action_id in over_forms:
-        for key in ("a", "shift+a", "7", "space", "comma", "ctrl+y,q"):
+        for key in (
+            "a",
+            "shift+a",
+            "7",
+            "space",
+            "comma",
+            "ctrl+y,q",
+            "backspace",
+            "enter",
+            "tab",
+            "left",
+            "delete",
+            "home",
+        ):
             with pytest.raises(SettingsError):
                 user_keymap({action_id: key})
         assert user_keymap({action_id: "ctrl+y"}) == {action_id: "ctrl+y"}

@@ -105,7 +105,8 @@ class HostPicker(Widget):
     # -- typing ----------------------------------------------------------------------------
     @on(Input.Changed, "#host-input")
     def typed(self, event: Input.Changed) -> None:
-        if self._settling:
+        if self._settling or (self.choice is not None and event.value == self.choice.text):
+            # set by us (a pick, or a form reopened with its pick): not typed
             self._settling = False
             return
         self.choice = None
