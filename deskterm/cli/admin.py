@@ -349,6 +349,7 @@ def register(app: typer.Typer) -> None:
         db_restore.check_backup_file(path)  # before asking to replace anything
         desk = open_desk(db, check_schema=False, create=True)  # a restore may make a new file
         if is_sqlite(desk.engine):
+            db_restore.check_backup_file(path, sqlite=True)
             target = maintenance.sqlite_path(desk.engine)
             damage = db_restore.sqlite_damage(target)
             if damage is not None:

@@ -36,3 +36,11 @@ def test_a_restore_from_no_file_says_so_before_asking_to_replace(cli, desk_db, t
     result = cli("db", "restore", missing, "--db", desk_db, env=BOSS)
     assert result.exit_code == 1
     assert "There is no backup file" in result.stderr and "Replace it?" not in result.output
+
+
+def test_a_restore_from_a_file_that_is_no_database_says_so_before_asking(cli, desk_db, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_text("junk")
+    result = cli("db", "restore", str(junk), "--db", desk_db, env=BOSS)
+    assert result.exit_code == 1
+    assert "is not a deskterm SQLite backup" in result.stderr and "Replace it?" not in result.output

@@ -232,12 +232,21 @@ def _record_restore(
     return run_write(engine, work)
 
 
-def check_backup_file(backup_file: Path) -> Path:
-    """The backup file to restore from, or the sentence saying there is none (said before
-    the admin is asked to confirm the replacement)."""
+def check_backup_file(backup_file: Path, *, sqlite: bool = False) -> Path:
+    """The backup file to restore from, or the sentence saying there is none, or (`sqlite`)
+    that it is no SQLite database at all: said before the admin is asked to confirm the
+    replacement (the full check of the backup runs in the restore itself)."""
     backup_file = Path(backup_file)
     if not backup_file.is_file():
         raise DeskError(_("There is no backup file at {path}.").format(path=backup_file))
+    if sqlite:
+        with open(backup_file, "rb") as head:
+            if head.read(16) != b"SQLite format 3\x00":
+                raise DeskError(
+                    _("{path} is not a deskterm SQLite backup; nothing was restored.").format(
+                        path=backup_file
+                    )
+                )
     return backup_file
 
 
