@@ -27,9 +27,9 @@ def test_the_only_admin_cannot_disable_or_demote_themselves(cli, desk_db):
     for argv in (["users", "disable", "boss"], ["users", "role", "boss", "operator"]):
         result = cli(*argv, "--db", desk_db, env=ADMIN)
         assert result.exit_code == 1
-        assert (
+        assert (  # the refusal names the argument it is about (cli/errors.named_sentence)
             result.stderr.strip()
-            == "boss is the last active admin: add or enable another admin first."
+            == "Staff code: boss is the last active admin: add or enable another admin first."
         )
     assert cli("users", "list", "--db", desk_db, env=ADMIN).exit_code == 0
 
