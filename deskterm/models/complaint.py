@@ -17,11 +17,10 @@ from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from deskterm.i18n import _
-from deskterm.models.forms import FormModel, refuse
+from deskterm.models.forms import FormModel
 from deskterm.models.text import Block, Code, Line, Phone
 from deskterm.models.types import instant
-from deskterm.models.visitor import phone_characters_sentence
-from deskterm.rules.phone import normalise_phone, only_phone_characters
+from deskterm.models.visitor import phone_digits
 
 
 class ComplaintStatus(StrEnum):
@@ -107,18 +106,13 @@ class ComplaintBase(SQLModel):
 
 
 def contact_as_stored(value: Any) -> Any:
-    """A contact number typed any way ("+86 138-1234-5678", full-width) as its digits; blank
-    is none given (""); None (an edit) leaves it as it is."""
+    """A complainant's contact number as its digits; blank is none given (""); None (an
+    edit) leaves it as it is."""
     if not isinstance(value, str):
         return value
     if not value.strip():
         return ""
-    if not only_phone_characters(value):
-        raise refuse(phone_characters_sentence())
-    digits = normalise_phone(value)
-    if not 5 <= len(digits.lstrip("+")) <= 20:
-        raise refuse(_("A contact number has 5 to 20 digits."))
-    return digits
+    return phone_digits(value, _("A contact number has 5 to 20 digits."))
 
 
 class ComplaintCreate(FormModel, ComplaintBase):

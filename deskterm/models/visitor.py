@@ -126,25 +126,30 @@ def document_masked(doc_type: DocType, number: str | None, today: date) -> str |
         ) from None
 
 
-def phone_characters_sentence() -> str:
-    """Said when text typed as a phone number holds something else than a number."""
-    return _(
-        "A phone number has only digits (spaces, dashes, brackets and a leading + may be typed)."
-    )
+def phone_digits(value: str, too_short: str) -> str:
+    """A number typed any way ("+86 138-1234-5678", full-width) as its digits: refused when it
+    holds letters (粤B54321 is no number) or has not 5 to 20 digits (`too_short`, the
+    field's own sentence)."""
+    if not only_phone_characters(value):
+        raise refuse(
+            _(
+                "A phone number has only digits (spaces, dashes, brackets and a leading + may "
+                "be typed)."
+            )
+        )
+    digits = normalise_phone(value)
+    if not 5 <= len(digits.lstrip("+")) <= 20:
+        raise refuse(too_short)
+    return digits
 
 
 def phone_as_stored(value: Any) -> Any:
-    """A phone typed any way ("+86 138-1234-5678", full-width) as digits; blank is none."""
+    """A visitor's phone as its digits; blank is none."""
     if not isinstance(value, str):
         return value
     if not value.strip():
         return None
-    if not only_phone_characters(value):
-        raise refuse(phone_characters_sentence())
-    phone = normalise_phone(value)
-    if not 5 <= len(phone.lstrip("+")) <= 20:
-        raise refuse(_("A phone number has 5 to 20 digits."))
-    return phone
+    return phone_digits(value, _("A phone number has 5 to 20 digits."))
 
 
 def plate_as_stored(value: Any) -> Any:

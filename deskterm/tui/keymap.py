@@ -4,6 +4,7 @@ registered actions and handed to Textual's public `App.set_keymap` (tui/README.m
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
 from deskterm.i18n import _
@@ -31,6 +32,7 @@ _TEXT_KEYS = frozenset(
 )
 
 
+@cache
 def _editing_keys() -> frozenset[str]:
     """The keys a focused field uses itself: its own bindings (Textual's public
     `Input.BINDINGS`: Backspace, Delete, the arrows, Home ...), Enter and Tab."""
