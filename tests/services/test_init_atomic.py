@@ -40,18 +40,13 @@ def empty_engine(request, tmp_path):
 def test_a_broken_install_leaves_no_half_initialised_database(
     empty_engine, clock, settings, monkeypatch, tmp_path
 ):
-    import builtins
+    import sys
 
-    real_import = builtins.__import__
-
-    def no_data_package(name, *args, **kwargs):
-        if name == "deskterm.data":
-            raise ModuleNotFoundError("No module named 'deskterm.data'")
-        return real_import(name, *args, **kwargs)
-
-    # what a wheel without data/ looks like: not in the checkout, not importable
+    # what a wheel without data/ looks like: not in the checkout, not importable. A None entry
+    # in sys.modules is Python's own "this module cannot be imported" (ModuleNotFoundError),
+    # for `import` and `importlib.import_module` alike.
     monkeypatch.setattr("deskterm.paths.__file__", str(tmp_path / "site-packages" / "paths.py"))
-    monkeypatch.setattr(builtins, "__import__", no_data_package)
+    monkeypatch.setitem(sys.modules, "deskterm.data", None)
     with pytest.raises(DeskError, match="reference data shipped with deskterm is missing"):
         setup.initialise(engine=empty_engine, clock=clock, settings=settings)
     monkeypatch.undo()
