@@ -81,8 +81,12 @@ def time_left(due: datetime, now: datetime) -> timedelta:
     return _require_aware(due, "due") - _require_aware(now, "now")
 
 
-def format_countdown(delta: timedelta) -> str:
-    """Language-neutral countdown: "1:05:09", "-0:12:00", "3d 02:00" (from 24 h up).
+DAYS_FORMAT = "{days}d {hours:02d}:{minutes:02d}"
+
+
+def format_countdown(delta: timedelta, days_format: str = DAYS_FORMAT) -> str:
+    """Countdown: "1:05:09", "-0:12:00", "3d 02:00" (from 24 h up). `days_format` is the
+    day count in the reader's language (the desk passes its translation: "3天02:00").
 
     Seconds are truncated toward zero; a leading "-" means the deadline has passed.
     """
@@ -92,5 +96,5 @@ def format_countdown(delta: timedelta) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
     if days:
-        return f"{sign}{days}d {hours:02d}:{minutes:02d}"
+        return sign + days_format.format(days=days, hours=hours, minutes=minutes)
     return f"{sign}{hours}:{minutes:02d}:{seconds:02d}"

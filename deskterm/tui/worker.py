@@ -202,7 +202,7 @@ def show_error(node: DOMNode, exc: BaseException) -> None:
         from deskterm.tui.widgets.field import FormField
 
         for candidate in screen.query(FormField):
-            if candidate.name == field:
+            if candidate.shows(field):
                 candidate.show_refusal(on_field(exc))
                 return
     node.app.notify(message, severity="error", markup=False, timeout=8)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from deskterm.db import run_read
 from deskterm.services.inquiries import promises
 from deskterm.tui.dialogs.promise_make import MakePromiseDialog
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, screen_text, settle
 
 
 async def test_a_half_typed_promise_waits_while_the_desk_serves_someone_else(
@@ -39,3 +39,19 @@ async def test_a_half_typed_promise_waits_while_the_desk_serves_someone_else(
         ("停水几点恢复", "3-502业主", "家里座机"),
         ("快递放哪", "王先生", "来电"),
     ]
+
+
+async def test_a_refused_due_time_is_said_once(make_desk_app, engine):
+    """The read-back under "Answer by" and the field's own refusal said the same sentence
+    twice (found by the outside tester); on a refused save it is said on the field alone."""
+    app = make_desk_app(area="inquiries")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g", *"停水几点恢复", "enter", *"王先生", "enter", *"来电")
+        await pilot.press("enter", "end", "backspace", "backspace", "backspace", *"08:00")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # 08:00 has passed at 10:00 in Shanghai
+        await settle(pilot)
+        assert isinstance(app.screen, MakePromiseDialog)
+        assert screen_text(app).count("That time has passed") == 1
+        assert app.screen.query_one("#question-input").value == "停水几点恢复"

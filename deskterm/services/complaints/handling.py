@@ -116,7 +116,10 @@ def intake_complaint(
     channel = ComplaintChannel(data.channel)
     severity = Severity(data.severity)
     if close_answer is not None and refer_to is not None:
-        raise InvalidInput(_("A complaint is either closed on the spot or referred, not both."))
+        raise InvalidInput(
+            _("A complaint is either closed on the spot or referred, not both."),
+            field="referred_to",  # the intake form's field (the answer is typed first)
+        )
     now = as_utc(clock.now())
     unit_id = _find_unit(session, unit) if unit is not None else data.unit_id
     resident_id, company_id = data.resident_id, data.company_id

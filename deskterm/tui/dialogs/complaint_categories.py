@@ -68,7 +68,13 @@ class ComplaintCategoriesDialog(ListFormDialog):
                 _("Sort order"), "sort", value="500", max_length=6, label_width=11, select=True
             )
         with Horizontal():
-            yield field(_("Chinese"), "name_zh", max_length=64, label_width=8)
+            yield field(
+                _("Chinese"),
+                "name_zh",
+                refusals=("name",),  # neither name given: the Chinese one is asked for
+                max_length=64,
+                label_width=8,
+            )
             yield field(_("English"), "name_en", max_length=128, label_width=8, advance=False)
         yield TickBox(_("In use"), True, compact=True, id="category-active")
 
@@ -122,13 +128,8 @@ class ComplaintCategoriesDialog(ListFormDialog):
                 session=s, actor=app.signed_in_actor, clock=app.clock, **values
             ),
             notice=lambda row: _("Category {code} saved.").format(code=row.code),
-            on_error=self._refused,
+            on_error=self.show_error,
         )
-
-    def _refused(self, exc: BaseException) -> None:
-        if isinstance(exc, InvalidInput) and exc.field == "name":  # neither name given
-            exc.field = "name_zh"
-        self.show_error(exc)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

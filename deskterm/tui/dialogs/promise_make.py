@@ -135,6 +135,8 @@ class MakePromiseDialog(DeskDialog[int | None]):
                 },
             )
         except InvalidInput as exc:  # on its field; everything typed stays
+            if exc.field == "due":  # said once, on the field: not again in the read-back
+                self.query_one("#due-read-back", Static).update(Text(""))
             self.show_error(exc)
             return
         self.run_db(

@@ -64,7 +64,13 @@ class AreaRequestDialog(SaveDialog):
                 label_width=LABEL,
                 control=choice(WHO_KINDS, value="company", id="kind-input"),
             )
-            yield FormField(_("Name"), name="applicant", max_length=128, label_width=LABEL)
+            yield FormField(
+                _("Name"),
+                name="applicant",
+                refusals=("applicant_name",),  # the form model's name for it
+                max_length=128,
+                label_width=LABEL,
+            )
             yield FormField(
                 _("Unit"),
                 name="unit",

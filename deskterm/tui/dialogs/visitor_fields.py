@@ -46,6 +46,7 @@ def field(
     advance: bool = True,
     select: bool = False,
     id: str | None = None,
+    refusals: tuple[str, ...] = (),
 ) -> FormField:
     """A FormField around a NextInput, with the ids FormField would give (`name-input`).
 
@@ -62,7 +63,13 @@ def field(
     )
     # the limit is the field's counter, never a silent cut (issue 15; widgets/field.py)
     return FormField(
-        label, name=name, control=control, label_width=label_width, max_length=max_length, id=id
+        label,
+        name=name,
+        control=control,
+        label_width=label_width,
+        max_length=max_length,
+        id=id,
+        refusals=refusals,
     )
 
 
@@ -82,7 +89,7 @@ class ErrorLine(DeskDialog[Any]):
         super().show_error(exc)  # marks the field and focuses it (or notifies)
         if isinstance(exc, InvalidInput) and exc.field:
             line = self.query_one("#form-error", Static)
-            named = [f for f in self.query(FormField) if f.name == exc.field]
+            named = [f for f in self.query(FormField) if f.shows(exc.field)]
             # "✗ Name: ..." names where the typing goes
             line.update(plain(named[0].error_line(on_field(exc)) if named else describe_error(exc)))
             line.display = True

@@ -79,6 +79,7 @@ class HostPicker(Widget):
         yield field(
             self.label,
             "host",
+            refusals=("host_text",),  # the form model's name for what is typed here
             value=self.initial,
             max_length=128,
             placeholder=_("name, unit (12-1203) or pinyin initials (zs)"),

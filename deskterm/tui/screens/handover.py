@@ -218,7 +218,7 @@ class HandoverScreen(AreaScreen):
             self.query_one("#notices", TextArea).focus()
             return
         for candidate in self.query(FormField):
-            if candidate.name == field:
+            if candidate.shows(field):
                 candidate.show_refusal(message)
 
     def action_sign(self) -> None:

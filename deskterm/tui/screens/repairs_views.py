@@ -75,7 +75,9 @@ def short_class(value: str) -> Text:
 def countdown(due: datetime, now: datetime, state: SlaState) -> Text:
     """ "1:05:09", "3d 02:00", "-0:12:00": red once late, amber when near."""
     style = {SlaState.OVERDUE: "bold red", SlaState.NEAR: "dark_orange"}.get(state, "")
-    return Text(format_countdown(due - now), style=style)
+    # TRANSLATORS: days, hours and minutes left; keep "-12d 00:01" within the 10 columns of "Left"
+    days_format = _("{days}d {hours:02d}:{minutes:02d}")
+    return Text(format_countdown(due - now, days_format), style=style)
 
 
 def board_columns() -> list[Column]:

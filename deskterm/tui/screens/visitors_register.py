@@ -162,6 +162,23 @@ class RegisterFlow(AreaScreen):
         )
 
     def slip_issued(self, slip: VisitorSlip) -> None:
+        self.show_issued(slip)
+        self.show_result(
+            _("✓ Slip {number} issued to {name}.").format(
+                number=slip.number, name=slip.visitor_name
+            ),
+            ok=True,
+        )
+        self.scan_input.focus()
+        self.refresh_bindings()
+        self.records_changed("visitor")
+        self.refresh_lists()
+        if self.app.settings.print_command:  # the paper slip, with its number to scan out
+            self.print_slip(slip)
+
+    def show_issued(self, slip: VisitorSlip) -> None:
+        """The big banner of the slip just issued (its number to write or read out), and the
+        slip that Print last prints: shown again as corrected after a correction."""
         self.last_issued = slip
         banner = self.query_one("#issued-banner")
         self.query_one("#issued-prefix", Static).update(slip.number[:1])
@@ -176,18 +193,6 @@ class RegisterFlow(AreaScreen):
             )
         )
         banner.display = True
-        self.show_result(
-            _("✓ Slip {number} issued to {name}.").format(
-                number=slip.number, name=slip.visitor_name
-            ),
-            ok=True,
-        )
-        self.scan_input.focus()
-        self.refresh_bindings()
-        self.records_changed("visitor")
-        self.refresh_lists()
-        if self.app.settings.print_command:  # the paper slip, with its number to scan out
-            self.print_slip(slip)
 
     def hide_banner(self) -> None:
         self.query_one("#issued-banner").display = False

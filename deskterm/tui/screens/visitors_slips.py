@@ -28,6 +28,8 @@ class SlipActions(AreaScreen):
     if TYPE_CHECKING:  # what VisitorsScreen (and its RegisterFlow) provide
         last_issued: VisitorSlip | None
 
+        def show_issued(self, slip: VisitorSlip) -> None: ...
+
         def switch_view(self, view: str) -> None: ...
         def show_result(self, message: str, *, ok: bool) -> None: ...
         def refresh_lists(self) -> None: ...
@@ -148,6 +150,15 @@ class SlipActions(AreaScreen):
 
     def _slip_corrected(self, slip: VisitorSlip) -> None:
         self.app.notify(_("Slip {number} corrected.").format(number=slip.number), markup=False)
+        if self.last_issued is not None and self.last_issued.id == slip.id:
+            # the banner and Print last show the slip as it now is, not the name mistyped
+            self.show_issued(slip)
+            self.show_result(
+                _("✓ Slip {number} corrected: {name}.").format(
+                    number=slip.number, name=slip.visitor_name
+                ),
+                ok=True,
+            )
         self.records_changed("visitor")
         self.refresh_lists()
 

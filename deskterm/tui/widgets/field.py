@@ -58,6 +58,8 @@ class FormField(Widget):
     """`FormField(_("Location"), name="location")` with an Input, or pass `control=` a widget.
 
     `name` is the service's field name: `show_error` puts an InvalidInput(field=name) here.
+    `refusals` names the other fields whose refusals are about what is typed here (the form
+    model's `applicant_name` for the field `applicant`): they land here too (`shows`).
     The error clears as soon as the value changes.
     """
 
@@ -94,8 +96,10 @@ class FormField(Widget):
         control: Control | None = None,
         label_width: int | None = None,
         id: str | None = None,
+        refusals: tuple[str, ...] = (),
     ) -> None:
         super().__init__(name=name, id=id or f"field-{name.replace('_', '-')}")
+        self.refusals = frozenset((name, *refusals))
         self.label = label
         self.label_width = label_width
         # The limit is shown, never enforced by cutting (Input's max_length drops what goes
@@ -109,6 +113,10 @@ class FormField(Widget):
             compact=True,
             id=f"{name.replace('_', '-')}-input",
         )
+
+    def shows(self, field: str) -> bool:
+        """Whether a refusal naming `field` is about what is typed here."""
+        return field in self.refusals
 
     def compose(self) -> ComposeResult:
         with Horizontal():
