@@ -36,3 +36,38 @@ async def test_the_banner_shows_the_slip_as_corrected(make_desk_app, engine):
         assert "王武" in banner and "王五" not in banner
         assert app.screen.last_issued.visitor_name == "王武"  # what Print last prints
         assert "王五" not in screen_text(app)
+
+
+async def test_a_correction_at_another_desk_reaches_the_banner(make_desk_app, engine, staff, clock):
+    from deskterm.db import run_write
+    from deskterm.models.visitor import VisitorSlipUpdate
+    from deskterm.services.visitors import slips as visitors
+
+    make_estate(engine)
+    app = make_desk_app(area="visitors")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"钱七错", "enter", "enter", "tab")
+        await pilot.press(*valid_resident_id(7), "enter", *"zs")
+        await settle(pilot)
+        await pilot.press("enter", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        (slip,) = run_read(engine, lambda s: list(s.exec(select(VisitorSlip))))
+        run_write(  # the supervisor's desk corrects the name
+            engine,
+            lambda s: visitors.update_slip(
+                session=s,
+                actor=staff.supervisor,
+                clock=clock,
+                slip_id=slip.id,
+                version=slip.version,
+                changes=VisitorSlipUpdate(visitor_name="钱七"),
+            ),
+        )
+        await pilot.press("ctrl+r")  # what the desk's watch of the other desks does too
+        await settle(pilot)
+        banner = str(app.screen.query_one("#issued-text").render())
+        assert "钱七 ×1" in banner and "钱七错" not in banner
+        assert app.screen.last_issued.visitor_name == "钱七"

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Digits, Input, Static
 
+from deskterm.errors import NotFound
 from deskterm.i18n import N_, _
 from deskterm.models.visitor import ExpectedVisitor, VisitorSlip
 from deskterm.services.visitors import checks
@@ -278,12 +279,20 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
     def refresh_lists(self) -> None:
         self._stale = False
         app = self.app
+        issued_id = self.last_issued.id if self.last_issued is not None else None
 
         def read(session):
+            issued = None
+            if issued_id is not None:  # the banner's slip as it now is (another desk may
+                try:  # have corrected it)
+                    issued = visitors.get_slip(session=session, slip_id=issued_id)
+                except NotFound:
+                    issued = None
             return (
                 list_on_site(session=session, clock=app.clock, settings=app.settings),
                 list_expected(session=session, clock=app.clock, settings=app.settings),
                 list_deny_entries(session=session),
+                issued,
             )
 
         self.run_db(
@@ -291,7 +300,11 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         )
 
     def show_lists(self, lists) -> None:
-        on_site, expected, deny = lists
+        on_site, expected, deny, issued = lists
+        shown = self.last_issued
+        if issued is not None and shown is not None and issued.id == shown.id:
+            if issued.version != shown.version:  # the banner and Print last follow it
+                self.show_issued(issued)
         now = self.app.clock.now()
         tz = self.app.settings.timezone
         rows = []
