@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from deskterm.i18n import N_, _
 from deskterm.models.estate import Company, Resident, Unit
 from deskterm.models.inquiry import InquiryOutcome, PromisedReply, PromisedReplyCreate
 from deskterm.models.user import User
+from deskterm.rules.typed_time import read_typed
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.complaints.links import on_record
@@ -81,48 +82,13 @@ def promise_state(
     return PromiseState.later
 
 
-_REL = re.compile(r"^\+\s*(\d{1,3})\s*(m|min|h|d|分钟|分|小时|时|天)$", re.IGNORECASE)
-_CLOCK = r"(\d{1,2})[:：点](\d{2})?"
-_TODAY = re.compile(rf"^(?:today|今天)?\s*{_CLOCK}$", re.IGNORECASE)
-_TOMORROW = re.compile(rf"^(?:tomorrow|明天)\s*{_CLOCK}$", re.IGNORECASE)
-_DATE = re.compile(rf"^(?:(\d{{4}})-)?(\d{{1,2}})-(\d{{1,2}})\s+{_CLOCK}$")
-
-
 def parse_due(text: str, *, now: datetime, tz: str) -> datetime:
     """A due time as the operator types it: `16:00`, `tomorrow 10:00` (明天10点), `+2h`,
-    `+30m`, `+1d`, `12-01 10:00` or `2026-12-01 10:00` (desk time). Must lie ahead."""
-    value = " ".join((text or "").split())
-    zone = ZoneInfo(tz)
-    local_now = as_utc(now).astimezone(zone)
-    due: datetime | None = None
-    if match := _REL.match(value):
-        amount, unit = int(match.group(1)), match.group(2).lower()
-        minutes = {
-            "m": 1,
-            "min": 1,
-            "分钟": 1,
-            "分": 1,
-            "h": 60,
-            "小时": 60,
-            "时": 60,
-            "d": 1440,
-            "天": 1440,
-        }[unit]
-        due = as_utc(now) + timedelta(minutes=amount * minutes)
-    elif match := _TODAY.match(value):
-        due = _at(local_now.date(), match.group(1), match.group(2), zone)
-    elif match := _TOMORROW.match(value):
-        due = _at(local_now.date() + timedelta(days=1), match.group(1), match.group(2), zone)
-    elif match := _DATE.match(value):
-        year = int(match.group(1) or local_now.year)
-        try:
-            day = date(year, int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            due = None
-        else:
-            if match.group(1) is None and day < local_now.date():
-                day = day.replace(year=year + 1)  # "01-05" in December means next January
-            due = _at(day, match.group(4), match.group(5), zone)
+    `+30m`, `+1d`, `12-01 10:00` or `2026-12-01 10:00` (desk time), read by the one grammar of
+    typed times (rules.typed_time: a date without its year is the one nearest to today). Must
+    lie ahead, within MAX_DAYS_AHEAD days."""
+    typed = read_typed(text, as_utc(now).astimezone(ZoneInfo(tz)).date())
+    due = typed.instant(now, tz) if typed is not None else None
     if due is None:
         raise InvalidInput(
             _("Write the due time as 16:00, tomorrow 10:00, +2h or 12-01 10:00."), field="due"
@@ -134,16 +100,6 @@ def parse_due(text: str, *, now: datetime, tz: str) -> datetime:
             _("Promise a reply within {n} days.").format(n=MAX_DAYS_AHEAD), field="due"
         )
     return due
-
-
-def _at(day: date, hour: str, minute: str | None, zone: ZoneInfo) -> datetime | None:
-    h, m = int(hour), int(minute or 0)
-    if h > 23 or m > 59:
-        return None
-    try:
-        return as_utc(datetime.combine(day, time(h, m), tzinfo=zone))
-    except OverflowError:  # year 0001 or 9999: not a due time
-        return None
 
 
 def make_promise(

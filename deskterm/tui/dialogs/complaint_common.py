@@ -16,6 +16,7 @@ from textual.widgets import Input, Select, TextArea
 from deskterm.clock import as_utc
 from deskterm.errors import InvalidInput
 from deskterm.i18n import N_, _
+from deskterm.rules.typed_time import normalized, read_typed
 from deskterm.tui.actions import bindings
 from deskterm.tui.base import DeskDialog
 from deskterm.tui.widgets.field import FormField, PlainTextArea
@@ -117,42 +118,22 @@ def parse_when(
     text: str, *, now: datetime, tz: str, field: str, date_only: time = time(0, 0)
 ) -> datetime | None:
     """A typed local date/time as a UTC instant: "2026-11-30 17:00", "11-30 17:00", "11-30",
-    "17:00" (today); None when blank. A date alone means `date_only` on that day.
+    "17:00" (today), "tomorrow 10:00", "+2h"; None when blank. A date alone means `date_only`
+    on that day; a date without its year is the one nearest to today (rules.typed_time).
     Nothing typed is ever moved to another day: a time alone is today's, so a reported time
     later than now is refused by the service as in the future, like a future date, instead
     of being saved silently as yesterday's (D-31, issue 21); yesterday's 23:40 is typed with
     its date."""
-    raw = (text or "").strip().replace("/", "-").replace("：", ":").replace("－", "-")
-    if not raw:
+    if not normalized(text):
         return None
-    zone = ZoneInfo(tz)
-    local_now = now.astimezone(zone)
-    raw = " ".join(raw.split())
-    for fmt, has_year, has_date, has_time in (
-        ("%Y-%m-%d %H:%M", True, True, True),
-        ("%Y-%m-%d", True, True, False),
-        ("%m-%d %H:%M", False, True, True),
-        ("%m-%d", False, True, False),
-        ("%H:%M", False, False, True),
-    ):
-        try:
-            parsed = datetime.strptime(
-                raw if has_year or not has_date else f"{local_now.year}-{raw}",
-                fmt if has_year or not has_date else "%Y-" + fmt,
-            )
-        except ValueError:
-            continue
-        if not has_date:
-            parsed = datetime.combine(local_now.date(), parsed.time())
-        elif not has_time:
-            parsed = datetime.combine(parsed.date(), date_only)
-        try:
-            return as_utc(parsed.replace(tzinfo=zone))
-        except OverflowError:  # year 0001 or 9999 at the edge of the clock
-            break
-    raise InvalidInput(
-        _("Type a date like 11-30 or 2026-11-30, with a time like 17:00 if needed."), field=field
-    )
+    typed = read_typed(text, as_utc(now).astimezone(ZoneInfo(tz)).date())
+    when = typed.instant(now, tz, date_only=date_only) if typed is not None else None
+    if when is None:
+        raise InvalidInput(
+            _("Type a date like 11-30 or 2026-11-30, with a time like 17:00 if needed."),
+            field=field,
+        )
+    return when
 
 
 def field_text(dialog, name: str) -> str:

@@ -19,7 +19,7 @@ from deskterm.tui.dialogs.reason import ReasonDialog
 from deskterm.tui.dialogs.repair_step import StepField
 
 
-def _day(text: str) -> date | None:
+def settled_day(text: str) -> date | None:
     """A settlement day typed as 2026-11-28 (empty: today)."""
     text = (text or "").strip()
     if not text:
@@ -67,7 +67,7 @@ class RepairMoneyFlows(AreaScreen):
                         settings=settings,
                         state=v["settlement"],
                         receipt_no=v["receipt_no"],
-                        on=_day(v["settled_on"]),
+                        on=settled_day(v["settled_on"]),
                     )(s)
                 ),
             )
