@@ -39,7 +39,7 @@ from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.widgets.detail import DetailPane
-from deskterm.tui.widgets.field import focus_selected, in_burst, type_into
+from deskterm.tui.widgets.field import PlainInput, focus_selected, in_burst, type_into
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (
@@ -213,7 +213,7 @@ class InquiriesScreen(AreaScreen):
         yield Static(Text(""), id="views-line")
         with Horizontal(id="find-row"):
             yield Static(Text(""), id="channel-tag")
-            yield Input(
+            yield PlainInput(
                 placeholder=_("name · pinyin · 12-1203 · company · place"),
                 compact=True,
                 id="inquiry-search",
