@@ -418,6 +418,7 @@ async def test_a_fee_with_no_item_chosen_is_refused_not_the_first_of_the_schedul
         await keys("down")  # browsing the schedule is a choice: its first item, shown
         shown = str(app.screen.query_one("#item-match").render())
         assert "F001" in shown, shown
+        assert app.screen.query_one("#field-code").error == ""  # chosen: the refusal goes
         await keys("ctrl+s")
         [line] = lines()
         assert line.code == "F001"

@@ -174,6 +174,7 @@ class RepairFeeDialog(SaveDialog):
         else:  # the first ↓ shows the first item (↑ the last), now chosen
             self.index = 0 if step > 0 else len(self.matches) - 1
         self.browsing = True
+        self.query_one("#field-code", FormField).error = ""  # an item is chosen now
         self._draw_match()
 
     def _draw_match(self) -> None:
@@ -201,10 +202,7 @@ class RepairFeeDialog(SaveDialog):
         quantity = _quantity(field_text(self, "quantity"))
         if not self.off:
             if not self._typed_code() and not self.browsing:
-                raise InvalidInput(
-                    _("Choose an item: type its code or part of its name, or ↑ ↓ to browse."),
-                    field="code",
-                )
+                raise InvalidInput(_("Choose an item of the fee schedule."), field="code")
             if not self.matches:
                 raise InvalidInput(
                     _("Not on the schedule: Ctrl+T adds it for review."), field="code"
