@@ -221,3 +221,44 @@ async def test_a_pasted_newline_in_a_message_is_stored_as_a_line_break(make_desk
     with Session(engine) as s:
         [message] = s.exec(select(Message)).all()
     assert message.text == "第一行\t制表\n第二行"
+
+
+async def test_a_paste_no_field_takes_is_said_on_every_area_screen(make_desk_app):
+    """With the focus off the fields (on a list), a paste lands in the screen's search box
+    (the inquiries' results: a new search) or is said with a sentence, never dropped."""
+    from textual.widgets import Input, TextArea
+
+    from deskterm.tui.areas import AREAS
+    from tests.tui.notices import shown_notices
+
+    app = make_desk_app(role="supervisor")
+    looked = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        for area in AREAS:
+            await pilot.press(area.key.split(",")[0])
+            await settle(pilot)
+            screen = app.screen
+            if getattr(screen, "AREA", None) != area.id:
+                continue
+            app.clear_notifications()
+            await pilot.pause()
+            if isinstance(app.focused, Input | TextArea):
+                await pilot.press("shift+tab")  # off the field (the handover's notices)
+            if area.id == "inquiries":
+                await pilot.press("down")  # from the search box to the results
+            assert not isinstance(app.focused, Input | TextArea), area.id
+            looked.append(area.id)
+            for event in _events(PASTE_START + "王五\n12-1203" + PASTE_END):
+                app.post_message(event)
+            await settle(pilot)
+            held = [i.value for i in screen.query(Input)] + [t.text for t in screen.query(TextArea)]
+            said = " ".join(shown_notices(app))
+            assert any("王五" in h for h in held) or "Nothing was pasted" in said, (area.id, held)
+            if area.id == "inquiries":  # the results' place for it: the search
+                assert screen.query_one("#inquiry-search", Input).value == "王五 12-1203"
+            for field in screen.query(Input):
+                field.value = ""
+            for box in screen.query(TextArea):
+                box.text = ""
+    assert {"dashboard", "visitors", "inquiries", "repairs", "handover"} <= set(looked), looked

@@ -412,6 +412,14 @@ class InquiriesScreen(AreaScreen):
             type_into(search_box, event.character, fresh=True)
             event.stop()
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste on the results is the next name to find, as typing there is (a paste in
+        a field never reaches here)."""
+        if self.view == "find" and event.text.strip():
+            event.stop()
+            event.prevent_default()  # (DeskNode's "nothing was pasted")
+            type_into(self._search_box(), event.text.strip(), fresh=True)
+
     @on(Input.Submitted, "#inquiry-search")
     def search_submitted(self, event: Input.Submitted) -> None:
         event.stop()

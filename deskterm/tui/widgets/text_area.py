@@ -40,6 +40,9 @@ class PlainTextArea(TextArea):
             entered(text), location, maintain_selection_offset=maintain_selection_offset
         )
 
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()  # taken here (TextArea's own handler, after this one): not the screen's
+
     def on_key(self, event: events.Key) -> None:
         ch = format_character(event)
         if ch is not None:
