@@ -92,6 +92,19 @@ class DeskNode(Screen[T]):
         if screens is not None:
             screens.pop(self, None)
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste no field took (the focus on a list, a tick box, a choice): said, never
+        dropped without a word. A screen with a place for it takes it first (the inquiries'
+        results: a new search) and stops it from reaching here (`prevent_default`)."""
+        event.stop()
+        if event.text.strip():
+            self.app.bell()
+            self.notify(
+                _("Nothing was pasted: move to a field first (Tab), then paste again."),
+                severity="warning",
+                timeout=5,
+            )
+
     def on_descendant_focus(self, event) -> None:
         # Tests and snapshots run with the blink off (make_app(cursor_blink=False)).
         if not getattr(self.app, "cursor_blink", True) and hasattr(event.widget, "cursor_blink"):

@@ -396,3 +396,31 @@ async def test_lowering_a_quoted_estimate_asks_why_and_the_order_shows_it(
         assert order.estimate_days == Decimal(1) and order.quote_fen is None
         detail = str(app.screen.query_one("#repairs-detail").render())
         assert "no quotation: estimate lowered (现场只需局部修补)" in detail
+
+
+async def test_a_fee_with_no_item_chosen_is_refused_not_the_first_of_the_schedule(
+    make_desk_app, engine, clock, settings, staff
+):
+    """Outside test: Ctrl+G, `f`, Ctrl+S with the item left empty added "F001 更换水龙头×1
+    55.00", the schedule's first line. Nothing typed is nothing chosen: refused on the item;
+    ↓ chooses (the first item shown), typing chooses by code or name."""
+    estate = make_repair_estate(engine)
+    create(engine, clock, settings, staff.operator, order_in(estate.unit_1203))
+    app = make_desk_app(area="repairs", lang="zh_CN")
+    lines = lambda: run_read(engine, lambda s: s.exec(select(RepairFeeLine)).all())  # noqa: E731
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("ctrl+g", "f", "ctrl+s")
+        assert type(app.screen).__name__ == "RepairFeeDialog"  # still open, nothing added
+        assert "选择" in app.screen.query_one("#field-code").error
+        assert lines() == []
+        await keys("down")  # browsing the schedule is a choice: its first item, shown
+        shown = str(app.screen.query_one("#item-match").render())
+        assert "F001" in shown, shown
+        assert app.screen.query_one("#field-code").error == ""  # chosen: the refusal goes
+        await keys("ctrl+s")
+        [line] = lines()
+        assert line.code == "F001"
+        await keys("ctrl+g", "f", "=F011", "ctrl+s")  # a code typed is chosen as before
+        assert sorted(x.code for x in lines()) == ["F001", "F011"]

@@ -16,6 +16,7 @@ from deskterm.services.actor import Actor
 from deskterm.services.shift import duty as shifts
 from deskterm.services.shift import handover
 from deskterm.tui.app import make_app
+from deskterm.tui.widgets.field import FormField
 from tests.tui.conftest import SIZE, count_keys, screen_text, settle, start_shift_for, type_text
 
 PASSWORD = "secret-pass"
@@ -579,3 +580,37 @@ async def test_check_in_says_the_previous_shift_never_signed(engine, clock, sett
         assert "without a signed handover" in entry.what
         assert entry.shift_id == app.actor.shift_id
     audit_ok(engine)
+
+
+async def test_a_count_is_kept_as_typed_and_refused_on_its_field(make_desk_app, engine):
+    """The outside tester's counts (zh_CN): "1.5" showed as 15, twenty nines were cut to six,
+    "abc" vanished, with no word. Each stays as typed and the sign is refused on its field with
+    the sentence; nothing is signed until every count is a whole number."""
+    app = make_desk_app(area="handover", lang="zh_CN")
+    typed = {
+        "keys": "-1",
+        "temporary_passes": "abc",
+        "parcels": "99999999999999999999",
+        "borrowed_tools": "1.5",
+        "blank_slips": "1_0",  # int() would have read 10
+    }
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for item in app.settings.physical_items:
+            app.screen.query_one(f"#count-{item}").focus()
+            await pilot.press(*typed.get(item, "0"))
+        for item in app.settings.physical_items:
+            assert app.screen.query_one(f"#count-{item}").value == typed.get(item, "0")
+        for item in [i for i in app.settings.physical_items if i in typed]:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "HandoverScreen"  # no question asked
+            field = app.screen.query_one(f"#field-count-{item.replace('_', '-')}", FormField)
+            assert "整数" in field.error and "100000" in field.error, (item, field.error)
+            assert field.control.value == typed[item]  # kept as typed
+            field.control.focus()
+            await pilot.press("ctrl+u", "0")  # corrected
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+    assert run_read(engine, lambda s: s.exec(select(Handover)).all()) == []

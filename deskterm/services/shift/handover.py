@@ -262,6 +262,10 @@ def check_counts(
                 field=f"count_{item}",
             )
         try:
+            # digits only (full-width ones from an input method too): int() would also take
+            # "1_0" as 10 and "+5" as 5, a count changed from what was typed
+            if isinstance(raw, str) and not raw.strip().isdecimal():
+                raise ValueError(raw)
             value = int(raw)
         except (TypeError, ValueError):
             raise InvalidInput(

@@ -93,6 +93,9 @@ class RepairFeeDialog(SaveDialog):
         self.off = False
         self.matches: list[FeeScheduleItem] = list(schedule)
         self.index = 0
+        # With nothing typed no item is chosen: ↑ ↓ browse the schedule (a choice), a save
+        # is refused on the item ("choose an item"), never the schedule's first line taken.
+        self.browsing = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -152,7 +155,11 @@ class RepairFeeDialog(SaveDialog):
             if needle in item.code.casefold() or needle in item.name.casefold()
         ]
         self.index = 0
+        self.browsing = False
         self._draw_match()
+
+    def _typed_code(self) -> str:
+        return field_text(self, "code").strip()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "match":
@@ -160,12 +167,21 @@ class RepairFeeDialog(SaveDialog):
         return True
 
     def action_match(self, step: int) -> None:
-        if self.matches:
+        if not self.matches:
+            return
+        if self._typed_code() or self.browsing:
             self.index = (self.index + step) % len(self.matches)
-            self._draw_match()
+        else:  # the first ↓ shows the first item (↑ the last), now chosen
+            self.index = 0 if step > 0 else len(self.matches) - 1
+        self.browsing = True
+        self.query_one("#field-code", FormField).error = ""  # an item is chosen now
+        self._draw_match()
 
     def _draw_match(self) -> None:
         line = self.query_one("#item-match", Static)
+        if not self._typed_code() and not self.browsing:
+            line.update(plain(_("Type the code or part of the name, or ↑ ↓ to browse.")))
+            return
         if not self.matches:
             line.update(plain(_("Not on the schedule: Ctrl+T adds it for review.")))
             return
@@ -185,6 +201,8 @@ class RepairFeeDialog(SaveDialog):
     def values(self) -> dict:
         quantity = _quantity(field_text(self, "quantity"))
         if not self.off:
+            if not self._typed_code() and not self.browsing:
+                raise InvalidInput(_("Choose an item of the fee schedule."), field="code")
             if not self.matches:
                 raise InvalidInput(
                     _("Not on the schedule: Ctrl+T adds it for review."), field="code"

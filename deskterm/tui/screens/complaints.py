@@ -18,6 +18,7 @@ from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import complaints_views as views
 from deskterm.tui.screens.complaints_flows import ComplaintFlows
 from deskterm.tui.widgets.detail import DetailPane
+from deskterm.tui.widgets.field import PlainInput
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (
@@ -139,7 +140,7 @@ class ComplaintsScreen(ComplaintFlows, AreaScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="complaints-top"):
             yield Static(Text(""), id="views-line")
-            yield Input(placeholder=_("Search"), compact=True, id="complaints-search")
+            yield PlainInput(placeholder=_("Search"), compact=True, id="complaints-search")
         for name, _label in VIEWS:
             yield RecordList(
                 views.columns(name),

@@ -19,7 +19,7 @@ from deskterm.tui.actions import DeskAction, bindings, register
 from deskterm.tui.base import AreaScreen
 from deskterm.tui.dialogs.confirm import ConfirmDialog
 from deskterm.tui.messages import RecordsChanged
-from deskterm.tui.widgets.field import FormField, PlainTextArea
+from deskterm.tui.widgets.field import FormField, PlainInput, PlainTextArea
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.sla import row_style, sla_text
 from deskterm.tui.worker import describe_error, show_error
@@ -91,9 +91,9 @@ class HandoverScreen(AreaScreen):
                         name=f"count_{item}",
                         # empty until counted: a shift that never counts does
                         # not sign "as expected" (the expected is on the line below)
-                        control=Input(
-                            value="", type="integer", compact=True, max_length=6, id=f"count-{item}"
-                        ),
+                        # any text is kept as typed: "1.5" or "abc" is refused at the
+                        # sign with its sentence, never cut to "15" or dropped
+                        control=PlainInput(value="", compact=True, id=f"count-{item}"),
                         label_width=12,
                     )
             # the grid's cells are one line high: a blank count is named here, under it

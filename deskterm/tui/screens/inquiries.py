@@ -39,7 +39,7 @@ from deskterm.tui.dialogs.repair_notice import RepairNoticeDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import inquiries_lists as lists
 from deskterm.tui.widgets.detail import DetailPane
-from deskterm.tui.widgets.field import focus_selected, in_burst, type_into
+from deskterm.tui.widgets.field import PlainInput, focus_selected, in_burst, type_into
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (
@@ -213,7 +213,7 @@ class InquiriesScreen(AreaScreen):
         yield Static(Text(""), id="views-line")
         with Horizontal(id="find-row"):
             yield Static(Text(""), id="channel-tag")
-            yield Input(
+            yield PlainInput(
                 placeholder=_("name · pinyin · 12-1203 · company · place"),
                 compact=True,
                 id="inquiry-search",
@@ -411,6 +411,14 @@ class InquiriesScreen(AreaScreen):
             # typing on the results is the next name: a new search, every key of it kept
             type_into(search_box, event.character, fresh=True)
             event.stop()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste on the results is the next name to find, as typing there is (a paste in
+        a field never reaches here)."""
+        if self.view == "find" and event.text.strip():
+            event.stop()
+            event.prevent_default()  # (DeskNode's "nothing was pasted")
+            type_into(self._search_box(), event.text.strip(), fresh=True)
 
     @on(Input.Submitted, "#inquiry-search")
     def search_submitted(self, event: Input.Submitted) -> None:

@@ -21,6 +21,7 @@ from deskterm.tui.dialogs.logbook_entry import LogbookEntryDialog
 from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.timeparse import parse_day
 from deskterm.tui.widgets.detail import DetailPane
+from deskterm.tui.widgets.field import PlainInput
 from deskterm.tui.widgets.record_list import Column, RecordList, Row
 from deskterm.tui.widgets.select import DeskSelect
 from deskterm.tui.widgets.text import plain
@@ -89,9 +90,7 @@ class LogbookScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="logbook-body"):
             with Horizontal(id="logbook-search"):
-                yield Input(
-                    placeholder=_("search words"), compact=True, id="search-text", max_length=100
-                )
+                yield PlainInput(placeholder=_("search words"), compact=True, id="search-text")
                 yield DeskSelect(
                     [(_("All categories"), ALL)]
                     + [(logbook.category_label(c), c.value) for c in LogCategory],
@@ -100,7 +99,7 @@ class LogbookScreen(AreaScreen):
                     compact=True,
                     id="search-category",
                 )
-                yield Input(placeholder=_("day"), compact=True, id="search-day", max_length=10)
+                yield PlainInput(placeholder=_("day"), compact=True, id="search-day")
             yield RecordList(
                 [
                     Column(_("Time"), 11),

@@ -26,6 +26,7 @@ from deskterm.tui.messages import RecordsChanged
 from deskterm.tui.screens import repairs_views as views
 from deskterm.tui.screens.repairs_flows import RepairFlows
 from deskterm.tui.widgets.detail import DetailPane
+from deskterm.tui.widgets.field import PlainInput
 from deskterm.tui.widgets.record_list import RecordList
 
 VIEWS = (
@@ -181,7 +182,7 @@ class RepairsScreen(RepairFlows, AreaScreen):
         # Shown and hidden as show_view() will want them, so mounting lays them out once.
         with Horizontal(id="repairs-top"):
             yield Static(Text(""), id="repairs-views")
-            search = Input(placeholder=_("Search"), compact=True, id="repairs-search")
+            search = PlainInput(placeholder=_("Search"), compact=True, id="repairs-search")
             search.display = self.view == "all"
             yield search
         for name, columns, empty in (

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from deskterm.i18n import _
-from deskterm.tui.widgets.text import clean, format_character, plain
+from deskterm.tui.widgets.text import clean, entered, format_character, plain
 
 if TYPE_CHECKING:
     from textual.widgets import Select, TextArea
@@ -30,7 +30,15 @@ class PlainInput(Input):
     are kept, and a limit is shown by the field's counter, never enforced by cutting."""
 
     def replace(self, text: str, start: int, end: int) -> None:
-        super().replace(clean(text, one_line=True), start, end)
+        super().replace(entered(text, one_line=True), start, end)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """All of a paste, its lines joined with a space (Textual's Input keeps the first
+        line only and drops the rest without a word)."""
+        event.stop()
+        event.prevent_default()  # (Input's own paste handler would run after this one)
+        if event.text:
+            self.replace(event.text, *self.selection)
 
     def on_key(self, event: events.Key) -> None:
         ch = format_character(event)

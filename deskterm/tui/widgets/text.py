@@ -6,6 +6,7 @@ control character shows as a visible picture (␛, ⟨RLO⟩) instead of reachin
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from rich.cells import cell_len, set_cell_size
@@ -21,6 +22,20 @@ def clean(value: object, *, one_line: bool = False) -> str:
     if one_line:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     return pictures(text, lines=True)
+
+
+# What a typed or pasted text may break its lines with: CR LF (Windows, most terminals'
+# pastes), CR alone (a paste from a terminal sends Enter as CR), LF, and the Unicode and C1
+# line and page breaks. Textual's Input kept only what came before the first of these.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+
+
+def entered(text: str, *, one_line: bool = False) -> str:
+    """What a field keeps of `text` typed or pasted into it: every line break a line feed (a
+    multi-line field) or one space (a one-line field: the lines joined, none dropped), then
+    `clean`. Stored text is shown with `clean` alone: its carriage returns stay visible (␍)."""
+    text = _LINE_BREAK.sub(" " if one_line else "\n", text)
+    return clean(text, one_line=one_line)
 
 
 def plain(value: object, style: str = "", *, one_line: bool = False) -> Text:

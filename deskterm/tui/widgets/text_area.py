@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import TextArea
 
-from deskterm.tui.widgets.text import clean, format_character
+from deskterm.tui.widgets.text import clean, entered, format_character
 
 
 class PlainTextArea(TextArea):
@@ -32,13 +32,16 @@ class PlainTextArea(TextArea):
 
     def replace(self, insert: str, start, end, *, maintain_selection_offset: bool = True):
         return super().replace(
-            clean(insert), start, end, maintain_selection_offset=maintain_selection_offset
+            entered(insert), start, end, maintain_selection_offset=maintain_selection_offset
         )
 
     def insert(self, text: str, location=None, *, maintain_selection_offset: bool = True):
         return super().insert(
-            clean(text), location, maintain_selection_offset=maintain_selection_offset
+            entered(text), location, maintain_selection_offset=maintain_selection_offset
         )
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()  # taken here (TextArea's own handler, after this one): not the screen's
 
     def on_key(self, event: events.Key) -> None:
         ch = format_character(event)
