@@ -9,6 +9,7 @@ from collections.abc import Callable
 import typer
 
 from deskterm.i18n import _
+from deskterm.reasons import os_reason, unexpected_sentence
 
 
 def say_error(message: str) -> None:
@@ -110,9 +111,7 @@ def _describe_unexpected(exc: Exception) -> int:
         say_error(said)
         return 1
     if isinstance(exc, OSError):
-        say_error(
-            _("A file could not be read or written: {reason}").format(reason=exc.strerror or exc)
-        )
+        say_error(_("A file could not be read or written: {reason}").format(reason=os_reason(exc)))
         return 1
-    say_error(_("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc))
+    say_error(unexpected_sentence(exc))
     return 1
