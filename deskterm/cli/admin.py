@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_write
+        from deskterm.models.user import role_label
         from deskterm.services.admin import users
 
         desk = open_desk(db)
@@ -40,7 +41,7 @@ def register(app: typer.Typer) -> None:
         password = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
             _("Password for {code}").format(code=code), hide_input=True, confirmation_prompt=True
         )
-        run_write(
+        added = run_write(
             desk.engine,
             lambda s: users.add_user(
                 session=s,
@@ -53,19 +54,22 @@ def register(app: typer.Typer) -> None:
                 password=password,
             ),
         )
-        typer.echo(_("Added {code} ({role}).").format(code=code, role=role))
+        typer.echo(  # the code as stored (ＡＢＣ is stored ABC), the role in words
+            _("Added {code} ({role}).").format(code=added.code, role=role_label(added.role))
+        )
 
     @users_app.command("list", help=_("List staff accounts."))
     def users_list(db: DbOption = None, user: UserOption = None) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_read
+        from deskterm.models.user import role_label
         from deskterm.services.admin import users
 
         desk = open_desk(db)
         act_as(desk, user, "users.manage")
         for u in run_read(desk.engine, users.list_users):
             state = _("active") if u.active else _("disabled")
-            typer.echo(terminal(f"{u.code}\t{u.name}\t{u.role}\t{state}"))
+            typer.echo(terminal(f"{u.code}\t{u.name}\t{role_label(u.role)}\t{state}"))
 
     @users_app.command("passwd", help=_("Set a staff member's password."))
     def users_passwd(code: str, db: DbOption = None, user: UserOption = None) -> None:
@@ -161,6 +165,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_write
+        from deskterm.models.user import role_label
         from deskterm.services.admin import users
 
         desk = open_desk(db)
@@ -171,7 +176,7 @@ def register(app: typer.Typer) -> None:
                 session=s, actor=actor, clock=desk.clock, code=code, role=role
             ),
         )
-        typer.echo(_("{code} is now {role}.").format(code=code, role=role))
+        typer.echo(_("{code} is now {role}.").format(code=code, role=role_label(role)))
 
     @users_app.command("unlock", help=_("Lift the sign-in delay of a staff code (supervisor)."))
     def users_unlock(code: str, db: DbOption = None, user: UserOption = None) -> None:

@@ -53,7 +53,7 @@ GENESIS = "0" * 64
 # Everything a report, an export or a decision reads is sealed; the few tables that are not are
 # in UNSEALED with the reason (tests/reliability/test_sealed_tables.py holds every table to one).
 SEALED: dict[str, frozenset[str]] = {
-    "user": frozenset({"failed_logins", "locked_until"}),
+    "user": frozenset({"failed_logins", "locked_until", "code_key"}),
     "building": frozenset(),
     "unit": frozenset(),
     "resident": frozenset(),
