@@ -53,9 +53,13 @@ def named_sentence(exc: BaseException) -> str:
     """A refusal as a command says it: a sentence about one field that does not name it
     ("This field takes at most 64 characters.", said under the field in the desk app) gets
     the field's name first, as the forms show it ("Name: This field takes ...")."""
-    from deskterm.errors import InvalidInput
+    from deskterm.errors import InvalidInput, PermissionDenied
     from deskterm.models.text import LABELS, label
 
+    if isinstance(exc, PermissionDenied):  # what may not be done in words, not an action id
+        from deskterm.tui.refusals import refusal_text
+
+        return refusal_text(exc)
     sentence = str(exc)
     field = exc.field if isinstance(exc, InvalidInput) else None
     if field in LABELS and not sentence.startswith(label(field)):

@@ -28,9 +28,10 @@ def code_key(code: str) -> str:
     return unicodedata.normalize("NFKC", code.strip()).casefold()
 
 
-# A role as the desk says it (stored and typed in English: `--role supervisor`)
+# A role as the desk says it: in English the word stored and typed (`--role supervisor`),
+# in Chinese the desk's own word (客服, 主管, 管理员)
 ROLE_LABELS: dict[str, str] = {
-    Role.operator: N_("desk operator"),
+    Role.operator: N_("operator"),
     Role.supervisor: N_("supervisor"),
     Role.admin: N_("admin"),
 }
