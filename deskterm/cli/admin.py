@@ -422,8 +422,16 @@ def register(app: typer.Typer) -> None:
         from deskterm.services.admin import maintenance
 
         desk = open_desk(db)
+        from deskterm.db import is_sqlite
+        from deskterm.reasons import english, sqlite_reason
+
         report = maintenance.check(desk.engine)
-        typer.echo(_("Integrity: {result}").format(result=report.integrity))
+        integrity = report.integrity
+        if integrity == "ok":
+            integrity = _("ok")
+        elif is_sqlite(desk.engine) and not english():  # SQLite's findings are English
+            integrity = sqlite_reason(integrity)
+        typer.echo(_("Integrity: {result}").format(result=integrity))
         typer.echo(_("Foreign-key problems: {n}").format(n=report.foreign_key_problems))
         for what in report.checked:
             typer.echo(_("Checked: {what}").format(what=what))
@@ -476,18 +484,22 @@ def _print_audit(result) -> None:
             )
         )
     else:
+        from deskterm.services.audit import said  # each problem in the reader's language
+
         if result.seq is not None:
             typer.echo(
                 _("Audit chain BROKEN at event {seq}: {problem}.").format(
-                    seq=result.seq, problem=result.problem
+                    seq=result.seq, problem=said(result.problem)
                 ),
                 err=True,
             )
         else:
-            typer.echo(_("Audit check FAILED: {problem}.").format(problem=result.problem), err=True)
+            typer.echo(
+                _("Audit check FAILED: {problem}.").format(problem=said(result.problem)), err=True
+            )
         problems = getattr(result, "problems", None) or []
         for line in problems[1:]:
-            typer.echo(f"  {line}", err=True)
+            typer.echo(f"  {said(line)}", err=True)
 
 
 def _age(delta) -> str:

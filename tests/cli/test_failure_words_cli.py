@@ -49,3 +49,32 @@ def test_every_failing_command_says_one_chinese_sentence(case, cli, junk_files):
     said = result.stderr.strip()
     assert result.exit_code != 0 and said and "\n" not in said, said
     assert "Traceback" not in said and english_words(said) == [], said
+
+
+def test_audit_verify_names_each_problem_in_chinese(cli, desk_db):
+    """A row edited behind the app: `audit verify` says the break and each problem in the
+    chosen language (the problems stay English as the audit stores them); what stays ASCII
+    is the table's name, an identifier to find the row by."""
+    from deskterm.services.audit import SEALED
+
+    con = sqlite3.connect(desk_db)
+    con.execute("UPDATE user SET name = 'Mallory' WHERE code = 'boss'")
+    con.commit()
+    con.close()
+    result = cli(
+        "--lang",
+        "zh",
+        "audit",
+        "verify",
+        "--db",
+        desk_db,
+        "--user",
+        "boss",
+        env={"DESKTERM_PASSWORD": "boss-pass-1"},
+    )
+    assert result.exit_code == 1
+    said = result.stderr.strip()
+    assert "表 user 第 1 条" in said, said
+    for table in SEALED:
+        said = said.replace(table, " ")
+    assert english_words(said) == [], said
