@@ -51,8 +51,9 @@ def os_reason(exc: BaseException) -> str:
     code = getattr(exc, "errno", None)
     if code in OS_REASONS:
         return _(OS_REASONS[code])
-    if english() and getattr(exc, "strerror", None):
-        return str(exc.strerror)
+    words = getattr(exc, "strerror", None)
+    if english() and words:
+        return str(words)
     if isinstance(code, int) and code in errno.errorcode:
         return _("system error {code}").format(code=errno.errorcode[code])
     return _("a system error")
