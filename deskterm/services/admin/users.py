@@ -377,17 +377,16 @@ def check_password_any_schema(engine: Engine, code: str, password: str) -> dict[
     verification whatever the code."""
     from sqlalchemy import text
 
-    with engine.connect() as conn:
-        row = (
+    with engine.connect() as conn:  # the code as stored, else its look-alike (find_by_code)
+        rows = list(
             conn.execute(
-                text(
-                    'SELECT id, code, name, role, active, password_hash FROM "user" WHERE code = :c'
-                ),
-                {"c": code.strip()},
-            )
-            .mappings()
-            .first()
+                text('SELECT id, code, name, role, active, password_hash FROM "user"')
+            ).mappings()
         )
+    exact = [r for r in rows if r["code"] == code.strip()]
+    alike = [r for r in rows if code_key(r["code"]) == code_key(code)]
+    found = exact or sorted(alike, key=lambda r: r["id"])
+    row = found[0] if found else None
     usable = row if row is not None and bool(row["active"]) else None
     try:
         HASHER.verify(usable["password_hash"] if usable is not None else DUMMY_HASH, password)
