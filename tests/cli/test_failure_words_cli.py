@@ -78,3 +78,7 @@ def test_audit_verify_names_each_problem_in_chinese(cli, desk_db):
     for table in SEALED:
         said = said.replace(table, " ")
     assert english_words(said) == [], said
+    # and `db status` says the recorded verify's problem in Chinese too
+    status = cli("--lang", "zh", "db", "status", "--db", desk_db, env={"DESKTERM_PASSWORD": "x"})
+    last = [line for line in status.output.splitlines() if "表 user 第 1 条" in line]
+    assert last, status.output
