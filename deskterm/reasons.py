@@ -65,9 +65,12 @@ _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 def toml_place(exc: BaseException) -> str:
     """Where a TOML file stopped being TOML, in the desk's language ("line 1, column 6");
     tomllib's explanation of what it expected is English and is left out."""
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)  # Python 3.14
     found = _AT.search(str(exc))
     if found:
-        return _("line {line}, column {column}").format(line=found[1], column=found[2])
+        line, column = found[1], found[2]
+    if line is not None and column is not None:
+        return _("line {line}, column {column}").format(line=line, column=column)
     if "end of document" in str(exc):
         return _("at the end of the file")
     return _("somewhere in the file")
