@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
         desk = open_desk(db)
         actor = act_as(desk, user, "users.manage")
-        users.check_new_account(code, name, role)  # said before the password is asked
+        code = users.check_new_account(code, name, role)[0]  # said before the password is asked
         password = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
             _("Password for {code}").format(code=code), hide_input=True, confirmation_prompt=True
         )
