@@ -40,6 +40,7 @@ from pydantic_settings import SettingsError as SourceError
 from deskterm.errors import DeskError
 from deskterm.i18n import LANGUAGES, _, normalise_language
 from deskterm.paths import settings_path
+from deskterm.reasons import os_reason, toml_place
 
 
 class SettingsError(DeskError, ValueError):
@@ -339,8 +340,8 @@ def file_values(path: Path) -> dict[str, Any]:
         return TomlConfigSettingsSource(Settings, toml_file=path)()
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(
-            _("{file} is not a valid TOML file: {error}.").format(
-                file=path.name, error=str(exc).rstrip(".")
+            _("{file} is not a valid TOML file ({place}).").format(
+                file=path.name, place=toml_place(exc)
             )
         ) from None
     except UnicodeDecodeError:
@@ -350,7 +351,7 @@ def file_values(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise SettingsError(
             _("The settings file {path} cannot be read: {reason}.").format(
-                path=path, reason=exc.strerror or type(exc).__name__
+                path=path, reason=os_reason(exc)
             )
         ) from None
 

@@ -29,6 +29,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from deskterm.dburl import resolve_url
 from deskterm.ids import known_id
+from deskterm.reasons import driver_words
 
 T = TypeVar("T")
 
@@ -261,9 +262,9 @@ def failure_sentence(exc: BaseException, *, reason: bool = False) -> str | None:
         ),
         REFUSED: _("The database refused the operation: nothing was saved."),
     }[kind]
-    words = str(getattr(exc, "orig", None) or exc).splitlines()
-    if reason and words and kind in (UNREACHABLE, REFUSED):
-        return _("{sentence} ({reason})").format(sentence=sentence, reason=words[0])
+    words = driver_words(exc) if reason else None  # the driver's English: an English desk's
+    if words and kind in (UNREACHABLE, REFUSED):
+        return _("{sentence} ({reason})").format(sentence=sentence, reason=words)
     return sentence
 
 

@@ -32,15 +32,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_write
+        from deskterm.models.user import role_label
         from deskterm.services.admin import users
 
         desk = open_desk(db)
         actor = act_as(desk, user, "users.manage")
-        users.check_new_account(code, name, role)  # said before the password is asked
+        code = users.check_new_account(code, name, role)[0]  # said before the password is asked
         password = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
             _("Password for {code}").format(code=code), hide_input=True, confirmation_prompt=True
         )
-        run_write(
+        added = run_write(
             desk.engine,
             lambda s: users.add_user(
                 session=s,
@@ -53,19 +54,22 @@ def register(app: typer.Typer) -> None:
                 password=password,
             ),
         )
-        typer.echo(_("Added {code} ({role}).").format(code=code, role=role))
+        typer.echo(  # the code as stored (ＡＢＣ is stored ABC), the role in words
+            _("Added {code} ({role}).").format(code=added.code, role=role_label(added.role))
+        )
 
     @users_app.command("list", help=_("List staff accounts."))
     def users_list(db: DbOption = None, user: UserOption = None) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_read
+        from deskterm.models.user import role_label
         from deskterm.services.admin import users
 
         desk = open_desk(db)
         act_as(desk, user, "users.manage")
         for u in run_read(desk.engine, users.list_users):
             state = _("active") if u.active else _("disabled")
-            typer.echo(terminal(f"{u.code}\t{u.name}\t{u.role}\t{state}"))
+            typer.echo(terminal(f"{u.code}\t{u.name}\t{role_label(u.role)}\t{state}"))
 
     @users_app.command("passwd", help=_("Set a staff member's password."))
     def users_passwd(code: str, db: DbOption = None, user: UserOption = None) -> None:
@@ -161,6 +165,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from deskterm.cli.context import act_as, open_desk
         from deskterm.db import run_write
+        from deskterm.models.user import role_label
         from deskterm.services.admin import users
 
         desk = open_desk(db)
@@ -171,7 +176,7 @@ def register(app: typer.Typer) -> None:
                 session=s, actor=actor, clock=desk.clock, code=code, role=role
             ),
         )
-        typer.echo(_("{code} is now {role}.").format(code=code, role=role))
+        typer.echo(_("{code} is now {role}.").format(code=code, role=role_label(role)))
 
     @users_app.command("unlock", help=_("Lift the sign-in delay of a staff code (supervisor)."))
     def users_unlock(code: str, db: DbOption = None, user: UserOption = None) -> None:
@@ -417,8 +422,16 @@ def register(app: typer.Typer) -> None:
         from deskterm.services.admin import maintenance
 
         desk = open_desk(db)
+        from deskterm.db import is_sqlite
+        from deskterm.reasons import english, sqlite_reason
+
         report = maintenance.check(desk.engine)
-        typer.echo(_("Integrity: {result}").format(result=report.integrity))
+        integrity = report.integrity
+        if integrity == "ok":
+            integrity = _("ok")
+        elif is_sqlite(desk.engine) and not english():  # SQLite's findings are English
+            integrity = sqlite_reason(integrity)
+        typer.echo(_("Integrity: {result}").format(result=integrity))
         typer.echo(_("Foreign-key problems: {n}").format(n=report.foreign_key_problems))
         for what in report.checked:
             typer.echo(_("Checked: {what}").format(what=what))
@@ -471,18 +484,22 @@ def _print_audit(result) -> None:
             )
         )
     else:
+        from deskterm.services.audit import said  # each problem in the reader's language
+
         if result.seq is not None:
             typer.echo(
                 _("Audit chain BROKEN at event {seq}: {problem}.").format(
-                    seq=result.seq, problem=result.problem
+                    seq=result.seq, problem=said(result.problem)
                 ),
                 err=True,
             )
         else:
-            typer.echo(_("Audit check FAILED: {problem}.").format(problem=result.problem), err=True)
+            typer.echo(
+                _("Audit check FAILED: {problem}.").format(problem=said(result.problem)), err=True
+            )
         problems = getattr(result, "problems", None) or []
         for line in problems[1:]:
-            typer.echo(f"  {line}", err=True)
+            typer.echo(f"  {said(line)}", err=True)
 
 
 def _age(delta) -> str:

@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     @engineers_app.command("add", help=_("Add an engineer to the list (supervisor)."))
     def engineers_add(
         name: Annotated[str, typer.Argument(help=_("The engineer's name, as the desk says it."))],
-        trade: Annotated[str, typer.Option(help=_("Trade, e.g. 水电, 木工, 电梯."))] = "",
+        trade: Annotated[str, typer.Option(help=_("Trade, e.g. plumbing, carpentry, lifts."))] = "",
         off_duty: Annotated[bool, typer.Option("--off-duty", help=_("Not on duty now."))] = False,
         db: DbOption = None,
         user: UserOption = None,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import typer
 
 from deskterm.i18n import _
+from deskterm.reasons import os_reason, unexpected_sentence
 
 
 def say_error(message: str) -> None:
@@ -52,9 +53,13 @@ def named_sentence(exc: BaseException) -> str:
     """A refusal as a command says it: a sentence about one field that does not name it
     ("This field takes at most 64 characters.", said under the field in the desk app) gets
     the field's name first, as the forms show it ("Name: This field takes ...")."""
-    from deskterm.errors import InvalidInput
+    from deskterm.errors import InvalidInput, PermissionDenied
     from deskterm.models.text import LABELS, label
 
+    if isinstance(exc, PermissionDenied):  # what may not be done in words, not an action id
+        from deskterm.tui.refusals import refusal_text
+
+        return refusal_text(exc)
     sentence = str(exc)
     field = exc.field if isinstance(exc, InvalidInput) else None
     if field in LABELS and not sentence.startswith(label(field)):
@@ -110,9 +115,7 @@ def _describe_unexpected(exc: Exception) -> int:
         say_error(said)
         return 1
     if isinstance(exc, OSError):
-        say_error(
-            _("A file could not be read or written: {reason}").format(reason=exc.strerror or exc)
-        )
+        say_error(_("A file could not be read or written: {reason}").format(reason=os_reason(exc)))
         return 1
-    say_error(_("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc))
+    say_error(unexpected_sentence(exc))
     return 1

@@ -8,7 +8,7 @@ import typer
 
 from deskterm.cli.context import DbOption, UserOption
 from deskterm.cli.progress import terminal_progress
-from deskterm.i18n import _, language_named
+from deskterm.i18n import N_, _, language_named
 
 
 class ExportKind(StrEnum):
@@ -25,6 +25,24 @@ class ExportKind(StrEnum):
     directory = "directory"
     fees = "fees"
     categories = "categories"
+
+
+# What an export holds, as its closing line says it (never the KIND typed, a table's name)
+KIND_WORDS = {
+    ExportKind.visitors: N_("visitor slips"),
+    ExportKind.inquiries: N_("inquiries"),
+    ExportKind.messages: N_("messages"),
+    ExportKind.repairs: N_("repair orders"),
+    ExportKind.complaints: N_("complaints"),
+    ExportKind.logbook: N_("logbook entries"),
+    ExportKind.handovers: N_("handovers"),
+    ExportKind.audit: N_("audit events"),
+    ExportKind.residents: N_("residents"),
+    ExportKind.units: N_("units"),
+    ExportKind.directory: N_("directory entries"),
+    ExportKind.fees: N_("fee schedule items"),
+    ExportKind.categories: N_("repair categories"),
+}
 
 
 class ExportFormat(StrEnum):
@@ -256,7 +274,10 @@ def run_export(
         )
     where = _("standard output") if to_stdout else out
     sys.stderr.write(
-        _("Exported {n} {kind} rows to {where}.").format(n=written, kind=kind, where=where) + "\n"
+        _("Exported {n} rows of {what} to {where}.").format(
+            n=written, what=_(KIND_WORDS[ExportKind(kind)]), where=where
+        )
+        + "\n"
     )
 
 

@@ -23,6 +23,7 @@ import typer
 
 from deskterm.encoders import ByteSink
 from deskterm.i18n import _
+from deskterm.reasons import os_reason
 
 NEW, FILE, STREAM = "new", "file", "stream"
 S = TypeVar("S", TextIO, ByteSink)  # what Output writes to: text (a report) or bytes
@@ -42,7 +43,7 @@ def check_target(out: str, force: bool) -> str:
             raise refuse(_("The folder {path} does not exist."), path=path.parent) from None
         return NEW
     except OSError as exc:
-        raise refuse(_("{path} cannot be read: {error}"), error=exc.strerror or exc) from None
+        raise refuse(_("{path} cannot be read: {error}"), error=os_reason(exc)) from None
     mode = here.st_mode
     if stat.S_ISLNK(mode):
         try:

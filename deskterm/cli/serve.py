@@ -27,6 +27,7 @@ from deskterm.cli.context import DbOption
 from deskterm.cli.numbers import ID, whole
 from deskterm.errors import DeskError
 from deskterm.i18n import _
+from deskterm.reasons import os_reason
 
 # Variables a served app must not inherit: a browser tab signs in by itself.
 PRIVATE_ENV = ("DESKTERM_USER", "DESKTERM_PASSWORD", "DESKTERM_NEW_PASSWORD")
@@ -156,7 +157,7 @@ def check_port(host: str, port: int) -> None:
         raise DeskError(
             _(
                 "Port {port} on {host} cannot be used ({reason}); choose another with --port."
-            ).format(port=port, host=host, reason=exc.strerror or exc)
+            ).format(port=port, host=host, reason=os_reason(exc))
         ) from None
     finally:
         probe.close()
@@ -240,5 +241,5 @@ def run_server(*, host: str, port: int, public_url: str | None) -> None:
         raise DeskError(
             _(
                 "Port {port} on {host} cannot be used ({reason}); choose another with --port."
-            ).format(port=port, host=host, reason=exc.strerror or exc)
+            ).format(port=port, host=host, reason=os_reason(exc))
         ) from None

@@ -7,7 +7,7 @@ from datetime import timedelta
 from deskterm.demo.context import DemoContext
 from deskterm.demo.names import company_names, mobile, person_name
 from deskterm.models.estate import Building, BuildingKind, Company, Resident, Unit
-from deskterm.models.user import Role, User
+from deskterm.models.user import Role, User, code_key
 from deskterm.services.admin.users import hash_password
 
 DEMO_PASSWORD = "demo1234"
@@ -28,7 +28,13 @@ def add_staff(ctx: DemoContext) -> None:
     created = ctx.ago(days=400)
     for code, name, role in STAFF:
         row = ctx.add(
-            User, code=code, name=name, role=role, password_hash=password_hash, created_at=created
+            User,
+            code=code,
+            code_key=code_key(code),
+            name=name,
+            role=role,
+            password_hash=password_hash,
+            created_at=created,
         )
         ctx.users[code] = row["id"]
         ctx.audit(
@@ -43,6 +49,7 @@ def add_staff(ctx: DemoContext) -> None:
     row = ctx.add(
         User,
         code="op9",
+        code_key=code_key("op9"),
         name="孙丽",
         role=Role.operator,
         password_hash=password_hash,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from deskterm.i18n import N_, _
 from deskterm.models.forms import FormModel
 from deskterm.models.text import Code, Line
 from deskterm.models.types import instant
@@ -17,6 +19,27 @@ class Role(StrEnum):
     operator = "operator"
     supervisor = "supervisor"
     admin = "admin"
+
+
+def code_key(code: str) -> str:
+    """What makes two staff codes the same code: NFKC (full-width ＡＢＣ is ABC) and case
+    folded (OP1 is op1). Stored in `User.code_key`, whose unique index refuses a look-alike of
+    an existing code even when two desks add one at once; sign-in finds a user by it."""
+    return unicodedata.normalize("NFKC", code.strip()).casefold()
+
+
+# A role as the desk says it: in English the word stored and typed (`--role supervisor`),
+# in Chinese the desk's own word (客服, 主管, 管理员)
+ROLE_LABELS: dict[str, str] = {
+    Role.operator: N_("operator"),
+    Role.supervisor: N_("supervisor"),
+    Role.admin: N_("admin"),
+}
+
+
+def role_label(role: str) -> str:
+    """The role in the desk's language (`users add`, `users list`, a refusal's sentence)."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
 
 
 class UserBase(SQLModel):
@@ -31,6 +54,11 @@ class UserCreate(FormModel, UserBase):
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    # code_key(code), set with the code (services/admin/users.add_user, the one way an account
+    # is made); derived from the sealed code, so left out of the row's seal (services/audit
+    # SEALED). Nullable only so that a SQLite database made before it gains it without
+    # rebuilding the user table every record refers to (migration 0005).
+    code_key: Code | None = Field(default=None, max_length=128, index=True, unique=True)
     password_hash: Code = Field(max_length=256)
     active: bool = True
     failed_logins: int = 0

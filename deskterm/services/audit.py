@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,7 +40,7 @@ from deskterm.bulk import WRITTEN, insert_rows
 from deskterm.clock import Clock, SystemClock, as_utc
 from deskterm.db import lock_row, table_of
 from deskterm.errors import DeskError
-from deskterm.i18n import _
+from deskterm.i18n import N_, _
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.guard import check_values
 from deskterm.models.shift import Handover
@@ -53,7 +54,7 @@ GENESIS = "0" * 64
 # Everything a report, an export or a decision reads is sealed; the few tables that are not are
 # in UNSEALED with the reason (tests/reliability/test_sealed_tables.py holds every table to one).
 SEALED: dict[str, frozenset[str]] = {
-    "user": frozenset({"failed_logins", "locked_until"}),
+    "user": frozenset({"failed_logins", "locked_until", "code_key"}),
     "building": frozenset(),
     "unit": frozenset(),
     "resident": frozenset(),
@@ -641,6 +642,51 @@ class VerifyResult:
 MAX_PROBLEMS = 200
 
 
+class Problem(str):
+    """One problem `verify` found: English as text (what the audit stores, `db status` keeps
+    and the checks read), and `said()` in the reader's language (`audit verify`, `db check`)."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> Problem:
+        made = super().__new__(cls, msgid.format(**params))
+        made.msgid, made.params = msgid, params
+        return made
+
+    def said(self) -> str:
+        return _(self.msgid).format(**self.params)
+
+
+def said(problem: str | None) -> str:
+    """A problem of `verify` in the reader's language (a plain string as it is)."""
+    return problem.said() if isinstance(problem, Problem) else (problem or "")
+
+
+def problem_words(problem: str | None) -> dict[str, Any] | None:
+    """A problem as an audit event keeps it to be said again later (`said_again`)."""
+    if not isinstance(problem, Problem):
+        return None
+    return {"msgid": problem.msgid, "params": problem.params}
+
+
+_FIELD = re.compile(r"\{(?!\w+\})")  # a { that does not open a plain {name}
+
+
+def said_again(detail: dict[str, Any]) -> str:
+    """The problem a recorded `audit verify` found, in the reader's language (the English
+    text stored beside it for a record made before the words were kept)."""
+    words = detail.get("problem_words")
+    msgid = words.get("msgid") if isinstance(words, dict) else None
+    # only plain {name} fields: the stored words are data, never a format that reaches further
+    if isinstance(words, dict) and isinstance(msgid, str) and not _FIELD.search(msgid):
+        try:
+            return Problem(words["msgid"], **dict(words.get("params") or {})).said()
+        except (KeyError, IndexError, TypeError, ValueError):  # worded otherwise elsewhere
+            pass
+    return str(detail.get("problem") or "")
+
+
 def chain_digests(
     session: Session,
 ) -> tuple[list[str], int | None, int, dict[tuple[str, str], str | None], dict[int, str]]:
@@ -659,12 +705,22 @@ def chain_digests(
         if not problems:
             if event.seq != expected_seq:
                 problems.append(
-                    f"event {expected_seq}: sequence gap or reorder (found {event.seq})"
+                    Problem(
+                        N_("event {seq}: sequence gap or reorder (found {found})"),
+                        seq=expected_seq,
+                        found=event.seq,
+                    )
                 )
             elif event.prev_hash != expected_prev:
-                problems.append(f"event {event.seq}: broken link")
+                problems.append(Problem(N_("event {seq}: broken link"), seq=event.seq))
             elif event_hash(event) != event.hash:
-                problems.append(f"event {event.seq} ({event.action}): event altered")
+                problems.append(
+                    Problem(
+                        N_("event {seq} ({action}): event altered"),
+                        seq=event.seq,
+                        action=event.action,
+                    )
+                )
             if problems:
                 first = expected_seq
             else:
@@ -678,11 +734,20 @@ def chain_digests(
     if not problems:
         head = session.get(AuditHead, 1)
         if head is None and checked:
-            problems.append(f"the audit head is missing (the chain ends at event {checked})")
+            problems.append(
+                Problem(
+                    N_("the audit head is missing (the chain ends at event {checked})"),
+                    checked=checked,
+                )
+            )
             first = checked
         elif head is not None and (head.seq != checked or head.hash != expected_prev):
             problems.append(
-                f"chain truncated: the head says event {head.seq}, the chain ends at {checked}"
+                Problem(
+                    N_("chain truncated: the head says event {seq}, the chain ends at {checked}"),
+                    seq=head.seq,
+                    checked=checked,
+                )
             )
             first = checked + 1
     return problems, first, checked, last_digest, hashes
@@ -717,10 +782,13 @@ def verify(session: Session) -> VerifyResult:
     app."""
     problems, first, checked, last_digest, hashes = chain_digests(session)
     if first == 1 and problems[0].startswith("event 1 (") and _wrong_key(session):
-        wrong = (
-            f"wrong key: not one event verifies with this desk's audit key ({key_location()}), "
-            "while the chain's links and the handovers' anchors agree: this is not the "
-            "installation's key (or the whole chain and its anchors were rewritten)"
+        wrong = Problem(
+            N_(
+                "wrong key: not one event verifies with this desk's audit key ({where}), "
+                "while the chain's links and the handovers' anchors agree: this is not the "
+                "installation's key (or the whole chain and its anchors were rewritten)"
+            ),
+            where=key_location(),
         )
         return VerifyResult(False, 0, 0, wrong, None, [wrong])
     chain_ok = not problems
@@ -729,14 +797,25 @@ def verify(session: Session) -> VerifyResult:
         seq, digest = witnessed
         if seq > checked:
             problems.append(
-                f"the chain was cut back below event {seq} seen by this machine "
-                f"(it ends at event {checked})"
+                Problem(
+                    N_(
+                        "the chain was cut back below event {seq} seen by this machine "
+                        "(it ends at event {checked})"
+                    ),
+                    seq=seq,
+                    checked=checked,
+                )
             )
             first = first if first is not None else checked + 1
         elif hashes.get(seq) != digest:
             problems.append(
-                f"the chain was cut back below event {seq} seen by this machine "
-                f"(its event {seq} is not the one committed here)"
+                Problem(
+                    N_(
+                        "the chain was cut back below event {seq} seen by this machine "
+                        "(its event {seq} is not the one committed here)"
+                    ),
+                    seq=seq,
+                )
             )
             first = first if first is not None else seq
     for handover in session.exec(
@@ -748,7 +827,11 @@ def verify(session: Session) -> VerifyResult:
         if hashes.get(anchor) != expect:
             if chain_ok or anchor < (first or 0):
                 problems.append(
-                    f"handover {handover.id}: its anchor (event {anchor}) is not in the chain"
+                    Problem(
+                        N_("handover {id}: its anchor (event {anchor}) is not in the chain"),
+                        id=handover.id,
+                        anchor=anchor,
+                    )
                 )
                 first = first if first is not None else anchor
     records = 0
@@ -765,16 +848,32 @@ def verify(session: Session) -> VerifyResult:
             records += 1
             key = (table, ident)
             if key not in last_digest:
-                problems.append(f"{table} {ident}: inserted behind the app (never sealed)")
+                problems.append(
+                    Problem(
+                        N_("{table} {ident}: inserted behind the app (never sealed)"),
+                        table=table,
+                        ident=ident,
+                    )
+                )
             elif last_digest[key] is None:
-                problems.append(f"{table} {ident}: present, but the app deleted it")
+                problems.append(
+                    Problem(
+                        N_("{table} {ident}: present, but the app deleted it"),
+                        table=table,
+                        ident=ident,
+                    )
+                )
             elif last_digest[key] != row_digest(table, dict(values)):
-                problems.append(f"{table} {ident}: edited behind the app")
+                problems.append(
+                    Problem(N_("{table} {ident}: edited behind the app"), table=table, ident=ident)
+                )
             if len(problems) >= MAX_PROBLEMS:
                 break
         for (tab, ident), sealed in last_digest.items():
             if tab == table and sealed is not None and ident not in seen:
-                problems.append(f"{table} {ident}: deleted behind the app")
+                problems.append(
+                    Problem(N_("{table} {ident}: deleted behind the app"), table=table, ident=ident)
+                )
                 if len(problems) >= MAX_PROBLEMS:
                     break
     if problems:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from deskterm.clock import Clock
 from deskterm.errors import PermissionDenied
 from deskterm.i18n import _
-from deskterm.models.user import Role
+from deskterm.models.user import Role, role_label
 from deskterm.services.actor import Actor
 
 OPERATOR = frozenset({Role.operator, Role.supervisor, Role.admin})
@@ -81,7 +81,7 @@ def require(actor: Actor, action: str) -> None:
     if not allowed(actor, action):
         raise PermissionDenied(
             _("Your role ({role}) may not do this: {action}.").format(
-                role=actor.role.value, action=action
+                role=role_label(actor.role), action=action
             ),
             action=action,
             actor=actor,

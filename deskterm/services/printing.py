@@ -14,6 +14,7 @@ from deskterm.config import Settings
 from deskterm.encoders import sheet
 from deskterm.errors import DeskError, InvalidInput
 from deskterm.i18n import _
+from deskterm.reasons import os_reason
 
 PRINT_TIMEOUT_S = 20
 
@@ -42,8 +43,18 @@ def send(
             timeout=timeout,
             check=False,
         )
-    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-        raise DeskError(_("Printing failed: {reason}").format(reason=exc)) from None
+    except subprocess.TimeoutExpired:
+        raise DeskError(
+            _("Printing failed: {reason}").format(reason=_("the printer did not answer in time"))
+        ) from None
+    except ValueError:  # shlex: an unclosed quote in print_command
+        raise DeskError(
+            _("Printing failed: {reason}").format(
+                reason=_("print_command in settings.toml has an unclosed quote")
+            )
+        ) from None
+    except OSError as exc:
+        raise DeskError(_("Printing failed: {reason}").format(reason=os_reason(exc))) from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DeskError(

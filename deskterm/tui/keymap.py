@@ -84,6 +84,16 @@ def user_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
                     "are like visitors.new or app.help."
                 ).format(id=action_id)
             )
+        unknown = [k for k in keymap[action_id].split(",") if not known_key(k)]
+        if unknown:
+            from deskterm.config import SettingsError
+
+            raise SettingsError(
+                _(
+                    "The setting keymap.{id} names {key!r}, which is no key of a keyboard; "
+                    "give it a key such as ctrl+q or f9."
+                ).format(id=action_id, key=unknown[0].strip())
+            )
         typed = [k for k in keymap[action_id].split(",") if types_text(k)]
         if typed and works_in_fields(action_id):
             from deskterm.config import SettingsError
@@ -94,4 +104,75 @@ def user_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
                     "text in a field; give it a key such as ctrl+q or f9."
                 ).format(id=action_id, key=typed[0].strip())
             )
+    clash = shared_key(keymap)
+    if clash is not None:
+        from deskterm.config import SettingsError
+
+        key, first, second = clash
+        raise SettingsError(
+            _(
+                "The setting keymap puts {key!r} on both {first} and {second}, which can be "
+                "on the screen at once; give one of them another key."
+            ).format(key=key, first=first, second=second)
+        )
     return {action_id: keys.replace(" ", "") for action_id, keys in keymap.items()}
+
+
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+
+
+@cache
+def _key_names() -> frozenset[str]:
+    """The names Textual gives keys (its public `textual.keys`): the keys of `Keys` without
+    their modifiers (f1 ... f24, home, pageup, tab ...) and the names of the characters."""
+    from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys
+
+    names = {k.value.rsplit("+", 1)[-1] for k in Keys if not k.value.startswith("<")}
+    names.discard("ctrl-at")
+    names.update(KEY_TO_UNICODE_NAME, KEY_NAME_REPLACEMENTS.values())
+    return frozenset(n for n in names if len(n) > 1)
+
+
+def known_key(key: str) -> bool:
+    """Whether one key of a binding's list is a key a keyboard sends, as Textual names it:
+    modifiers (ctrl+, shift+, alt+ ...) before a key name of `textual.keys` or one printable
+    ASCII character; "f99" and "ctrl+😀" are no key, and a binding on them never fires."""
+    *modifiers, bare = key.strip().lower().split("+") if key.strip() != "+" else ["+"]
+    if any(m not in _MODIFIERS for m in modifiers) or len(set(modifiers)) != len(modifiers):
+        return False
+    if len(bare) == 1:
+        return bare.isascii() and bare.isprintable() and not bare.isspace()
+    return bare in _key_names()
+
+
+def _same_keys(spec: str) -> set[str]:
+    """A binding's keys with the names a terminal sends for them too (tab is ctrl+i)."""
+    from textual.keys import KEY_ALIASES
+
+    keys = {k.strip().lower() for k in spec.split(",") if k.strip()}
+    for key in list(keys):
+        keys.update(KEY_ALIASES.get(key, ()))
+        keys.update(name for name, aliases in KEY_ALIASES.items() if key in aliases)
+    return keys
+
+
+def shared_key(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:
+    """A key the keymap leaves on two actions that can be on the screen at once, as (key,
+    action, action), else None. The desk's own actions (app.*) work on every screen, so each
+    needs a key of its own among all the actions; an area's actions live on their own
+    screens, and the shipped keys share keys between those (Ctrl+N is every list's "new")."""
+    keys = {
+        action_id: _same_keys(keymap.get(action_id) or a.key) for action_id, a in ACTIONS.items()
+    }
+    ordered = sorted(keys, key=lambda i: (i not in keymap, i))  # the keymap's own first
+    for first in ordered:
+        if not first.startswith("app."):
+            continue
+        for second in ordered:
+            if second == first or (first not in keymap and second not in keymap):
+                continue
+            common = keys[first] & keys[second]
+            if common:
+                pair = sorted((first, second), key=lambda i: (i not in keymap, i))
+                return min(common), pair[0], pair[1]
+    return None

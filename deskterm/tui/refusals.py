@@ -7,12 +7,7 @@ from __future__ import annotations
 
 from deskterm.errors import PermissionDenied
 from deskterm.i18n import N_, _
-
-ROLE_LABELS = {
-    "operator": N_("desk operator"),
-    "supervisor": N_("supervisor"),
-    "admin": N_("admin"),
-}
+from deskterm.models.user import role_label
 
 ACTION_LABELS = {
     "shift.checkin": N_("start a shift"),
@@ -70,6 +65,4 @@ def refusal_text(exc: PermissionDenied) -> str:
     if label is None or actor is None:
         return str(exc)
     role = getattr(actor.role, "value", str(actor.role))
-    return _("Your role ({role}) may not {what}.").format(
-        role=_(ROLE_LABELS.get(role, role)), what=_(label)
-    )
+    return _("Your role ({role}) may not {what}.").format(role=role_label(role), what=_(label))

@@ -20,7 +20,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker
 
 from deskterm.errors import AccountChanged, DeskError, InvalidInput, PermissionDenied
-from deskterm.i18n import _
+from deskterm.reasons import unexpected_sentence
 from deskterm.tui.messages import BusyChanged
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def describe_error(exc: BaseException) -> str:
     said = failure_sentence(exc)
     if said is not None:
         return said
-    return _("Unexpected error ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
+    return unexpected_sentence(exc)
 
 
 KEY_HOLD_LIMIT_S = 2.0

@@ -94,6 +94,24 @@ def test_the_settings_language_is_spoken_unless_lang_says_otherwise(cli):
             "The setting keymap.app.quit puts the action on 'a', a key that types text in a "
             "field; give it a key such as ctrl+q or f9.",
         ),
+        (
+            '[keymap]\n"visitors.new" = "f99"\n',
+            {},
+            "The setting keymap.visitors.new names 'f99', which is no key of a keyboard; give "
+            "it a key such as ctrl+q or f9.",
+        ),
+        (
+            '[keymap]\n"visitors.new" = "ctrl+\U0001f600"\n',
+            {},
+            "The setting keymap.visitors.new names 'ctrl+\U0001f600', which is no key of a "
+            "keyboard; give it a key such as ctrl+q or f9.",
+        ),
+        (
+            '[keymap]\n"visitors.new" = "ctrl+o"\n"app.help" = "ctrl+o"\n',
+            {},
+            "The setting keymap puts 'ctrl+o' on both app.help and visitors.new, which can be "
+            "on the screen at once; give one of them another key.",
+        ),
         ("timezone = \n", {}, None),
     ],
 )

@@ -77,7 +77,7 @@ def test_admin_exports_csv_to_stdout(cli, desk):
     rows = list(csv.reader(io.StringIO(result.output, newline="")))
     assert [r[0] for r in rows] == ["number", "V20261128-0001", "V20261129-0001"]
     assert rows[1][8] == "138****5678" and rows[1][12] == "'=1+1"
-    assert result.stderr == "Exported 2 visitors rows to standard output.\n"
+    assert result.stderr == "Exported 2 rows of visitor slips to standard output.\n"
     assert audit_rows(desk, "export.run") == [
         {
             "kind": "visitors",
@@ -100,7 +100,7 @@ def test_period_in_desk_days(cli, desk):
         "export", "visitors", "-f", "json", "--until", "2026-11-27", "--db", desk, env=ADMIN
     )
     assert result.output == "[]\n"
-    assert result.stderr == "Exported 0 visitors rows to standard output.\n"
+    assert result.stderr == "Exported 0 rows of visitor slips to standard output.\n"
 
 
 def test_out_file_is_written_whole(cli, desk, tmp_path):
@@ -109,7 +109,7 @@ def test_out_file_is_written_whole(cli, desk, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.output == ""
     assert target.read_bytes().startswith(b"\xef\xbb\xbfnumber,checked_in_at")
-    assert result.stderr == f"Exported 2 visitors rows to {target}.\n"
+    assert result.stderr == f"Exported 2 rows of visitor slips to {target}.\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".deskterm-export")] == []
 
 
@@ -160,7 +160,7 @@ def test_only_admins_export_and_a_denial_is_audited(cli, desk, who):
     assert result.exit_code == 1
     assert result.output == ""
     role = "operator" if who is OP else "supervisor"
-    assert result.stderr == f"Your role ({role}) may not do this: export.run.\n"
+    assert result.stderr == f"Your role ({role}) may not export records.\n"
     assert audit_rows(desk, "permission.denied")[-1] == {"action": "export.run", "role": role}
 
 
@@ -325,3 +325,24 @@ def test_text_stored_behind_the_app_is_read_as_text(cli, desk, tmp_path, fmt):
         slip_row = s.exec(select(VisitorSlip).where(VisitorSlip.number == "V20261128-0001")).one()
         assert slip_row.visitor_name == "王\ufffd" and slip_row.purpose_text.startswith("包\ufffd")
     engine.dispose()
+
+
+def test_every_kind_is_said_in_words_in_each_language():
+    """The closing line names what was exported in the chosen language, never the KIND typed
+    (`已导出 1501 行 residents` was the tester's find)."""
+    from deskterm.cli.export import KIND_WORDS, ExportKind
+    from deskterm.i18n import _, set_language
+    from tests.unit.test_failure_words import english_words
+
+    assert set(KIND_WORDS) == set(ExportKind)
+    set_language("zh_CN")
+    try:
+        said = {
+            k: _("Exported {n} rows of {what} to {where}.").format(
+                n=3, what=_(w), where="/tmp/x.csv"
+            )
+            for k, w in KIND_WORDS.items()
+        }
+    finally:
+        set_language("en")
+    assert {k: s for k, s in said.items() if english_words(s)} == {}

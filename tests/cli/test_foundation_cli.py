@@ -147,7 +147,7 @@ def test_operator_may_not_manage_users_and_denial_is_audited(cli, desk_db):
         env={"DESKTERM_PASSWORD": "op-password-1"},
     )
     assert r.exit_code == 1
-    assert r.stderr.strip() == "Your role (operator) may not do this: users.manage."
+    assert r.stderr.strip() == "Your role (operator) may not manage staff accounts."
     con = sqlite3.connect(desk_db)
     assert (
         con.execute("select count(*) from audit_event where action='permission.denied'").fetchone()[

@@ -344,7 +344,7 @@ def test_only_admins_import(cli, desk_db, tmp_path):
         env={"DESKTERM_USER": "sup1", "DESKTERM_PASSWORD": "sup1-pass-1"},
     )
     assert result.exit_code == 1
-    assert result.stderr == "Your role (supervisor) may not do this: import.run.\n"
+    assert result.stderr == "Your role (supervisor) may not import records.\n"
     (detail,) = rows(desk_db, "select detail from audit_event where action = 'permission.denied'")[
         0
     ]

@@ -174,7 +174,7 @@ def test_purge_is_for_admins(cli, desk_db):
         env={"DESKTERM_PASSWORD": "op9-pass-1"},
     )
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Your role (operator) may not do this: purge.run."
+    assert result.stderr.strip() == "Your role (operator) may not purge old records."
 
 
 @pytest.mark.parametrize("days", ["0", "-5", "abc"])

@@ -402,7 +402,7 @@ def test_reports_are_for_supervisors_and_admins(cli, day, who, code):
     assert result.exit_code == code
     if code:
         assert result.output == ""
-        assert result.stderr == "Your role (operator) may not do this: report.run.\n"
+        assert result.stderr == "Your role (operator) may not run a report.\n"
         con = sqlite3.connect(path)
         (detail,) = con.execute(
             "select detail from audit_event where action = 'permission.denied'"

@@ -103,7 +103,7 @@ def test_status_on_a_damaged_file_says_to_restore(cli, tmp_path):
     r = cli("--lang", "en", "db", "status", "--db", str(damaged))
     assert r.exit_code == 1
     assert r.stderr.strip().splitlines() == [
-        f"{damaged} is not a readable database (file is not a database): restore a backup with "
+        f"{damaged} is not a readable database (it is not a SQLite database): restore a backup with "
         "`deskterm db restore BACKUP`, which keeps the damaged file aside."
     ]
 
@@ -131,7 +131,9 @@ def test_restore_over_a_damaged_file_asks_then_keeps_it_aside(cli, desk_db, tmp_
         input="n\n",
         env=ADMIN,
     )
-    assert r.exit_code == 1 and "is not a readable database (file is not a database)" in r.output
+    assert (
+        r.exit_code == 1 and "is not a readable database (it is not a SQLite database)" in r.output
+    )
     assert list(tmp_path.glob("desk.db.damaged-*")) == []  # refused: nothing moved
     r = cli(
         "--lang",

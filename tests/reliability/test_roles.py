@@ -83,6 +83,7 @@ ROLES = table.ROLES
 cli = cli_fixtures.cli  # the CLI and Pilot fixtures live in their folders' conftest files
 make_desk_app = tui_fixtures.make_desk_app
 REFUSAL = "Your role ({role}) may not do this: {action}."
+CLI_REFUSAL = "Your role ({role}) may not {what}."  # a command says the action in words
 
 
 # == the table is the code ======================================================================
@@ -1717,7 +1718,10 @@ def test_every_signed_in_command_allows_or_refuses_as_the_table_says(cli, cli_db
             assert denied == []
         else:
             assert result.exit_code == 1, (row, argv)
-            assert result.stderr.strip() == REFUSAL.format(role=role, action=refused), row
+            from deskterm.tui.refusals import ACTION_LABELS
+
+            said = CLI_REFUSAL.format(role=role, what=ACTION_LABELS[refused])
+            assert result.stderr.strip() == said, row
             assert denied == [{"action": refused, "role": role}], row
         checked += 1
     engine.dispose()

@@ -98,3 +98,68 @@ def test_disabled_user_cannot_sign_in(engine, clock, settings, staff):
     )
     with pytest.raises(AuthFailed):
         users.sign_in(engine=engine, clock=clock, settings=settings, code="op1", password=PASSWORD)
+
+
+def _add(engine, clock, settings, code):
+    return run_write(
+        engine,
+        lambda s: (
+            users.add_user(
+                session=s,
+                actor=None,
+                clock=clock,
+                settings=settings,
+                code=code,
+                name="X",
+                role="operator",
+                password=PASSWORD,
+                must_change=False,
+            ).code
+        ),
+    )
+
+
+@pytest.mark.parametrize("code", ["OP1", "Op1", "ｏｐ１", "ＯＰ1", " op1 "])
+def test_a_look_alike_of_a_staff_code_is_refused(engine, clock, settings, staff, code):
+    with pytest.raises(InvalidInput) as refused:
+        _add(engine, clock, settings, code)
+    assert refused.value.field == "code" and "op1" in str(refused.value)
+
+
+def test_a_full_width_code_is_stored_as_typed_on_a_plain_keyboard(engine, clock, settings):
+    assert _add(engine, clock, settings, "ＡＢＣ") == "ABC"
+    for code in ("ABC", "abc", "ＡＢＣ"):
+        with pytest.raises(InvalidInput, match="ABC"):
+            _add(engine, clock, settings, code)
+
+
+@pytest.mark.parametrize("typed", ["op1", "OP1", "ｏｐ１"])
+def test_sign_in_finds_the_user_however_the_code_is_typed(engine, clock, settings, staff, typed):
+    user = users.sign_in(
+        engine=engine, clock=clock, settings=settings, code=typed, password=PASSWORD
+    )
+    assert user.code == "op1"
+
+
+def test_the_database_refuses_a_look_alike_a_second_desk_slipped_past(
+    engine, clock, settings, staff
+):
+    """Two desks at once both pass the service's check: the unique index on code_key refuses
+    the second insert (a check in Python alone would let both in)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from deskterm.models.user import code_key
+
+    with pytest.raises(IntegrityError):
+        run_write(
+            engine,
+            lambda s: s.add(
+                User(
+                    code="OP1",
+                    code_key=code_key("OP1"),
+                    name="X",
+                    password_hash="x",
+                    created_at=clock.now(),
+                )
+            ),
+        )

@@ -72,3 +72,30 @@ def test_no_msgid_translated_two_ways():
                 clashes.append((m.id, seen[m.id], (area, m.string)))
             seen.setdefault(m.id, (area, m.string))
     assert clashes == [], clashes[:10]
+
+
+# Where an English source string may hold Chinese: where it quotes what is typed or read
+# literally, the same in both languages. Anywhere else Chinese in a msgid reaches an English
+# screen untranslated ("Sort order: The order (排序) is a whole number.", a placeholder
+# "e.g. 水电, 木工, 电梯"): say it in English and let the catalog say it in Chinese.
+CJK_QUOTES = {
+    "cli/importer.py": "an import sheet's headings, as they stand in the file",
+    "services/estate/importing.py": "an import sheet's headings and values",
+    "services/estate/import_people.py": "an import sheet's headings and values",
+    "services/admin/import_reference.py": "an import sheet's headings",
+    "models/visitor.py": "a plate as it is written (粤B12345)",
+    "tui/screens/inquiries.py": "the search box's grammar: names, units as people type them",
+    "tui/screens/inquiries_lists.py": "the search box's grammar: names, units as people type them",
+}
+
+
+def test_chinese_in_a_source_string_only_where_it_quotes_what_is_typed():
+    import re
+
+    cjk = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+    stray = {
+        msgid: places
+        for msgid, places in tool.extracted().items()
+        if cjk.search(msgid) and any(p.split(":")[0] not in CJK_QUOTES for p in places)
+    }
+    assert stray == {}

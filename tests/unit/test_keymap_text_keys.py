@@ -10,7 +10,7 @@ from deskterm.config import SettingsError
 from deskterm.i18n import set_language
 from deskterm.tui.actions import ACTIONS
 from deskterm.tui.areas import AREAS, screen_class
-from deskterm.tui.keymap import types_text, user_keymap, works_in_fields
+from deskterm.tui.keymap import known_key, shared_key, types_text, user_keymap, works_in_fields
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -66,3 +66,47 @@ def test_the_refusal_is_one_sentence_in_the_desk_s_language(lang, word):
     finally:
         set_language("en")
     assert word in str(refused.value) and "keymap.app.quit" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "key", ["f99", "f25", "ctrl+\U0001f600", "\u00e9", "ctrl+ctrl+a", "hyperspace+a", "ctrl+", ""]
+)
+def test_a_key_no_keyboard_sends_is_refused(key):
+    with pytest.raises(SettingsError) as refused:
+        user_keymap({"visitors.new": key or " "})
+    assert "keymap.visitors.new" in str(refused.value)
+
+
+def test_every_key_textual_names_is_accepted():
+    from textual.keys import Keys
+
+    for key in Keys:
+        if not key.value.startswith("<") and key.value != "ctrl-at":
+            assert known_key(key.value), key.value
+    for key in ("f24", "ctrl+shift+f12", "alt+x", "question_mark", "?", "pageup", "ctrl+space"):
+        assert known_key(key), key
+
+
+def test_the_shipped_keys_share_no_key_with_an_app_action():
+    assert shared_key({}) is None
+
+
+def test_an_app_action_keeps_its_key_to_itself():
+    """Every app action (on every screen) against every other action's shipped key, both ways
+    round: one key may not serve two actions that can be on the screen at once."""
+    app_actions = [i for i in ACTIONS if i.startswith("app.")]
+    assert len(app_actions) >= 5
+    for action_id in app_actions:
+        mine = ACTIONS[action_id].key.split(",")[0]
+        for other_id, other in ACTIONS.items():
+            if other_id == action_id:
+                continue
+            theirs = other.key.split(",")[0]
+            if not types_text(theirs):
+                with pytest.raises(SettingsError):
+                    user_keymap({action_id: theirs})
+            if other_id.startswith("app.") or not types_text(mine):
+                with pytest.raises(SettingsError):
+                    user_keymap({other_id: mine})
+    # an area's actions may share a key, as the shipped ones do (Ctrl+N on every list)
+    assert user_keymap({"visitors.new": "ctrl+b"}) == {"visitors.new": "ctrl+b"}

@@ -136,3 +136,63 @@ def test_an_upgrade_refuses_to_rekey_a_chain_that_was_tampered_with(tmp_path, mo
     with pytest.raises(DeskError, match="does not verify"):
         schema.upgrade(engine)
     assert schema.current_revision(engine) == "0002"
+
+
+def test_staff_codes_made_before_code_key_get_one_and_look_alikes_still_sign_in(tmp_path):
+    """0005: a database whose user table has no code_key (releases before it) gets one from
+    each stored code; of stored look-alikes (op1, OP1) the oldest keeps the code and the later
+    one still signs in with its code as stored; the seals still verify."""
+    from alembic.operations import Operations
+
+    from deskterm.clock import FixedClock
+    from deskterm.db import read_session, run_write
+    from deskterm.models.user import User
+    from deskterm.services import audit
+    from deskterm.services.admin import users
+    from tests.conftest import FIXED_NOW
+    from tests.factories import PASSWORD, make_staff
+
+    engine = make_engine(str(tmp_path / "before.db"))
+    schema.upgrade(engine)
+    clock, settings = FixedClock(FIXED_NOW), Settings()
+    staff = make_staff(engine, clock, settings)
+    # a look-alike stored (and sealed) by a release that did not compare codes
+    hashed = users.hash_password(PASSWORD)
+    run_write(
+        engine,
+        lambda s: audit.record(
+            session=s,
+            actor=staff.admin,
+            clock=clock,
+            action="user.create",
+            entity="user",
+            subject=User(
+                code="OP1",
+                code_key="then-unchecked",
+                name="Later",
+                password_hash=hashed,
+                created_at=clock.now(),
+            ),
+        ),
+    )
+    with engine.begin() as conn:  # the user table as 0004 left it: no code_key
+        with Operations.context(MigrationContext.configure(conn)) as op:
+            op.drop_index("ix_user_code_key", table_name="user")
+            op.drop_column("user", "code_key")
+        conn.execute(text("update alembic_version set version_num = '0004'"))
+
+    schema.upgrade(engine)
+
+    with engine.connect() as conn:
+        keys = dict(conn.execute(text("select code, code_key from user")).all())
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    later_id = keys["OP1"].split("#")[1]
+    assert keys["op1"] == "op1" and keys["OP1"] == f"op1#{later_id}" and keys["sup1"] == "sup1"
+    assert diff == []  # the column and its unique index as the models declare them
+    for typed, code in (("op1", "op1"), ("ｏｐ１", "op1"), ("OP1", "OP1")):
+        user = users.sign_in(
+            engine=engine, clock=clock, settings=settings, code=typed, password=PASSWORD
+        )
+        assert user.code == code
+    with read_session(engine) as session:
+        assert audit.verify(session).ok

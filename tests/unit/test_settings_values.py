@@ -199,7 +199,7 @@ def test_a_settings_path_that_is_a_folder_or_unreadable_is_one_sentence(tmp_path
     monkeypatch.setattr(Path, "open", refused)  # root reads any file: the refusal is simulated
     with pytest.raises(SettingsError) as caught:
         load_settings(path)
-    assert str(caught.value) == f"The settings file {path} cannot be read: Permission denied."
+    assert str(caught.value) == f"The settings file {path} cannot be read: permission denied."
 
 
 def test_a_settings_file_that_is_not_utf8_is_one_sentence(tmp_path):

@@ -127,6 +127,7 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code_key', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
@@ -137,6 +138,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_code'), ['code'], unique=True)
+        batch_op.create_index(batch_op.f('ix_user_code_key'), ['code_key'], unique=True)
 
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -942,6 +944,7 @@ def downgrade() -> None:
 
     op.drop_table('audit_event')
     with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_code_key'))
         batch_op.drop_index(batch_op.f('ix_user_code'))
 
     op.drop_table('user')

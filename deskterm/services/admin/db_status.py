@@ -143,7 +143,7 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
         audit_hash=head.hash if head else "",
         last_verify_at=verified.at if verified else None,
         last_verify_ok=(verified.detail or {}).get("ok") if verified else None,
-        last_verify_detail=(verified.detail or {}).get("problem") or "" if verified else "",
+        last_verify_detail=audit.said_again(verified.detail or {}) if verified else "",
     )
 
 
@@ -166,6 +166,8 @@ def record_verify(
                 "ok": bool(result.ok),
                 "events": result.events_checked,
                 "problem": result.problem or "",
+                # what `db status` says it with in the reader's language (audit.Problem)
+                "problem_words": audit.problem_words(result.problem),
                 "seq": result.seq,
             },
         ),

@@ -35,6 +35,7 @@ from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.paths import open_private
 from deskterm.progress import Progress
+from deskterm.reasons import driver_words
 from deskterm.services import audit, permissions
 from deskterm.services.actor import Actor
 
@@ -186,7 +187,7 @@ def _check_postgresql(engine: Engine, report: CheckReport) -> None:
                 except Exception as exc:  # noqa: BLE001 - a corrupt index raises: report it
                     problems.append(
                         _("index {name}: {reason}").format(
-                            name=index, reason=str(getattr(exc, "orig", exc)).splitlines()[0]
+                            name=index, reason=driver_words(exc) or _("the check found damage")
                         )
                     )
             report.checked.append(_("{n} indexes (amcheck)").format(n=len(indexes)))

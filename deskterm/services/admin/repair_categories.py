@@ -84,23 +84,17 @@ def check_category(
             field="code",
         )
     if not name_zh or len(name_zh) > 64:
-        raise InvalidInput(
-            _("A category needs a name (名称) of at most 64 characters."), field="name_zh"
-        )
+        raise InvalidInput(_("A category needs a name of at most 64 characters."), field="name_zh")
     if len(name_en) > 128:
         raise InvalidInput(
             _("This text is longer than {n} characters.").format(n=128), field="name_en"
         )
     if klass is None:
-        raise InvalidInput(
-            _("The class (类别) is 急修/urgent or 一般/general."), field="repair_class"
-        )
+        raise InvalidInput(_("The class is urgent or general."), field="repair_class")
     if where is None:
-        raise InvalidInput(
-            _("The scope (范围) is 户内/household, 公共/public or empty for both."), field="scope"
-        )
+        raise InvalidInput(_("The scope is household, public or empty for both."), field="scope")
     if not re.fullmatch(r"-?[0-9]{1,6}", sort_text):
-        raise InvalidInput(_("The order (排序) is a whole number."), field="sort")
+        raise InvalidInput(_("The order is a whole number."), field="sort")
     for key, name in (("name_zh", name_zh), ("name_en", name_en)):
         hidden = format_characters(name)
         if hidden:  # 暖气不热 + U+200B would be a second 暖气不热 on every list (issue 21)

@@ -37,6 +37,7 @@ from deskterm.errors import DeskError
 from deskterm.i18n import _
 from deskterm.models.audit import Counter
 from deskterm.models.user import User
+from deskterm.reasons import sqlite_reason
 from deskterm.services import audit, permissions
 from deskterm.services.actor import Actor
 from deskterm.services.admin.maintenance import (
@@ -101,14 +102,14 @@ def lock_sqlite(path: Path) -> sqlite3.Connection:
         if failure_kind(exc) == BUSY:
             raise _refuse_open() from None
         if not isinstance(exc, sqlite3.OperationalError):  # not a database, malformed
-            raise damaged(path, str(exc)) from None
+            raise damaged(path, sqlite_reason(exc)) from None
         raise
     return conn
 
 
 def sqlite_damage(path: Path) -> str | None:
-    """Why the SQLite file at `path` is not a readable database ("file is not a database",
-    "database disk image is malformed", a failed quick check), or None when it is readable,
+    """Why the SQLite file at `path` is not a readable database (not a database, malformed, a
+    failed quick check: said in the desk's language, reasons.sqlite_reason), or None when it is readable,
     absent or empty. A file another desk holds locked counts as readable: the lock check
     refuses it. Restore is exactly the command for a damaged file (issue 18 C)."""
     path = Path(path)
@@ -123,10 +124,10 @@ def sqlite_damage(path: Path) -> str | None:
     except sqlite3.OperationalError as exc:
         if failure_kind(exc) == BUSY:
             return None
-        return str(exc)
+        return sqlite_reason(exc)
     except sqlite3.DatabaseError as exc:  # not a database, malformed
-        return str(exc)
-    return None if rows == ["ok"] else "; ".join(rows[:3])
+        return sqlite_reason(exc)
+    return None if rows == ["ok"] else sqlite_reason("; ".join(rows[:3]))
 
 
 def damaged_name(path: Path, now: datetime) -> Path:
@@ -239,15 +240,40 @@ def check_backup_file(backup_file: Path, *, sqlite: bool = False) -> Path:
     backup_file = Path(backup_file)
     if not backup_file.is_file():
         raise DeskError(_("There is no backup file at {path}.").format(path=backup_file))
-    if sqlite:
-        with open(backup_file, "rb") as head:
-            if head.read(16) != b"SQLite format 3\x00":
-                raise DeskError(
-                    _("{path} is not a deskterm SQLite backup; nothing was restored.").format(
-                        path=backup_file
-                    )
-                )
+    if sqlite and not is_deskterm_sqlite(backup_file):
+        raise DeskError(
+            _("{path} is not a deskterm SQLite backup; nothing was restored.").format(
+                path=backup_file
+            )
+        )
     return backup_file
+
+
+def is_deskterm_sqlite(path: Path) -> bool:
+    """Whether the file is a SQLite database deskterm made: the SQLite header, a schema
+    revision (alembic_version) and the tables every release of deskterm has. Read-only, with
+    the standard library: a file that is no database, another program's database or an empty
+    one is refused before the admin is asked to replace anything."""
+    from deskterm.schema import sqlite_revision
+
+    with open(path, "rb") as head:
+        if head.read(16) != b"SQLite format 3\x00":
+            return False
+    if sqlite_revision(Path(path)) is None:
+        return False
+    try:
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return _CORE_TABLES <= names
+
+
+# the tables a deskterm database has had since its first schema revision
+_CORE_TABLES = frozenset({"alembic_version", "user", "counter", "audit_event", "audit_head"})
 
 
 def restore(

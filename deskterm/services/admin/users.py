@@ -32,7 +32,7 @@ from deskterm.db import lock_first, lock_row, lock_rows, table_of
 from deskterm.errors import AccountChanged, AuthFailed, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.models.shift import Handover, Shift, ShiftStatus
-from deskterm.models.user import Role, SignInThrottle, User
+from deskterm.models.user import Role, SignInThrottle, User, code_key
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
@@ -87,7 +87,8 @@ _check_password_rules = check_password_rules
 
 
 def _check_code(code: str) -> str:
-    code = code.strip()
+    """A new staff code as stored: NFKC-normalised (full-width ＡＢＣ is stored ABC)."""
+    code = unicodedata.normalize("NFKC", code.strip())
     if not code or len(code) > 32 or not all(c.isalnum() or c in "-_." for c in code):
         raise InvalidInput(
             _("A staff code is 1 to 32 letters, digits, '-', '_' or '.'."), field="code"
@@ -130,10 +131,12 @@ def add_user(
     code, name, role = check_new_account(code, name, role)
     if check_length:
         check_password_rules(password, settings, hints=[code, name])
-    if session.exec(select(User).where(User.code == code)).first():
-        raise InvalidInput(_("The staff code {code} is taken.").format(code=code), field="code")
+    same = session.exec(select(User).where(User.code_key == code_key(code))).first()
+    if same is not None:  # the unique index on code_key refuses it too (two desks at once)
+        raise InvalidInput(taken_sentence(code, same.code), field="code")
     user = User(
         code=code,
+        code_key=code_key(code),
         name=name,
         role=role,
         password_hash=hash_password(password),
@@ -153,8 +156,31 @@ def add_user(
     return user
 
 
+def taken_sentence(code: str, existing: str) -> str:
+    """The refusal of a staff code that is, or looks like, one in use (OP1 beside op1)."""
+    if code == existing:
+        return _("The staff code {code} is taken.").format(code=code)
+    return _("The staff code {code} is the same as {existing}, which already exists.").format(
+        code=code, existing=existing
+    )
+
+
+def find_by_code(session: Session, code: str, *, lock: bool = False) -> User | None:
+    """The user a typed staff code names: the stored code exactly (so an account whose
+    look-alike was stored before look-alikes were refused still signs in, migration 0005),
+    else by its code_key (ｏｐ１, OP1 and op1 are one code)."""
+    for query in (
+        select(User).where(User.code == code.strip()),
+        select(User).where(User.code_key == code_key(code)),
+    ):
+        user = lock_first(session, query) if lock else session.exec(query).first()
+        if user is not None:
+            return user
+    return None
+
+
 def get_by_code(session: Session, code: str, *, for_update: bool = False) -> User:
-    user = session.exec(select(User).where(User.code == code.strip())).first()
+    user = find_by_code(session, code)
     if user is not None and for_update:
         user = lock_row(session, User, user.id)
     if user is None:
@@ -351,17 +377,16 @@ def check_password_any_schema(engine: Engine, code: str, password: str) -> dict[
     verification whatever the code."""
     from sqlalchemy import text
 
-    with engine.connect() as conn:
-        row = (
+    with engine.connect() as conn:  # the code as stored, else its look-alike (find_by_code)
+        rows = list(
             conn.execute(
-                text(
-                    'SELECT id, code, name, role, active, password_hash FROM "user" WHERE code = :c'
-                ),
-                {"c": code.strip()},
-            )
-            .mappings()
-            .first()
+                text('SELECT id, code, name, role, active, password_hash FROM "user"')
+            ).mappings()
         )
+    exact = [r for r in rows if r["code"] == code.strip()]
+    alike = [r for r in rows if code_key(r["code"]) == code_key(code)]
+    found = exact or sorted(alike, key=lambda r: r["id"])
+    row = found[0] if found else None
     usable = row if row is not None and bool(row["active"]) else None
     try:
         HASHER.verify(usable["password_hash"] if usable is not None else DUMMY_HASH, password)
@@ -395,7 +420,7 @@ def _keyed(kind: str, text: str) -> str:
 
 def code_hash(code: str) -> str:
     """How the audit names a code that names nobody: a keyed hash, never the typed text."""
-    return _keyed("code", code.strip())
+    return _keyed("code", code_key(code))
 
 
 def _throttle_keys(code: str, terminal: str) -> dict[str, int]:
@@ -583,7 +608,7 @@ def authenticate(
     thresholds = _throttle_keys(code, terminal)
     here = next(k for k, v in thresholds.items() if v == _CODE_AT_TERMINAL)
     throttles = _locked_throttles(session, sorted(thresholds))
-    user = lock_first(session, select(User).where(User.code == code))
+    user = find_by_code(session, code, lock=True)
     # Lockout is no weapon (S3): at a terminal where this code signed in before (its own desk)
     # only the code@terminal count delays it; wrong passwords typed for it elsewhere do not.
     home = session.exec(

@@ -14,6 +14,7 @@ from deskterm.config import Settings
 from deskterm.errors import DeskError, InvalidInput, NotFound
 from deskterm.i18n import _
 from deskterm.paths import data_dir, private_dir, write_private_text
+from deskterm.reasons import os_reason
 from deskterm.services import audit
 from deskterm.services.actor import Actor
 from deskterm.services.permissions import require
@@ -80,6 +81,6 @@ def save_document(name: str, text: str, folder: Path | None = None) -> Path:
         write_private_text(target, text)  # 0600 in a 0700 folder: it may hold a phone
     except OSError as exc:
         raise DeskError(
-            _("Could not save {path}: {reason}").format(path=target, reason=exc.strerror or exc)
+            _("Could not save {path}: {reason}").format(path=target, reason=os_reason(exc))
         ) from None
     return target

@@ -79,7 +79,7 @@ class EngineersDialog(ListFormDialog):
                     "trade",
                     max_length=32,
                     label_width=7,
-                    placeholder=_("e.g. 水电, 木工, 电梯"),
+                    placeholder=_("e.g. plumbing, carpentry, lifts"),
                 )
             yield TickBox(_("On duty now"), True, compact=True, id="engineer-on-duty")
 

@@ -117,7 +117,7 @@ class RepairFeeDialog(SaveDialog):
                 name="unit",
                 label_width=LABEL,
                 max_length=16,
-                placeholder=_("e.g. 个, 次, 米"),
+                placeholder=_("e.g. each, visit, metre"),
             ).set_classes("off")
             yield FormField(
                 _("Quantity"),

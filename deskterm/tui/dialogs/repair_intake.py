@@ -141,7 +141,7 @@ class RepairIntakeDialog(SaveDialog):
                 name="location",
                 max_length=128,
                 label_width=LABEL,
-                placeholder=_("facility or equipment, e.g. 3栋2号电梯"),
+                placeholder=_("facility or equipment, e.g. lift 2 of building 3"),
             )
             yield FormField(_("Reporter"), name="reporter_name", max_length=64, label_width=LABEL)
             yield FormField(_("Contact"), name="reporter_contact", max_length=64, label_width=LABEL)
