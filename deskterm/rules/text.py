@@ -151,6 +151,21 @@ def _id_passes(text: str) -> bool:
     return _CHECK[total % 11] == value[17]
 
 
+def _inside_token(match: re.Match[str]) -> bool:
+    """Whether a phone-shaped run of digits is part of a longer machine token, such as a
+    backup's sha256 ("…c4f0276343581ff…") or a serial number. It counts as one when the
+    letters right next to it lead on to more digits. A number typed against a word
+    ("Tel13812345678", "微信wx13812345678") stands apart, and is masked."""
+    text, start, end = match.string, match.start(), match.end()
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+        start -= 1
+    while end < len(text) and text[end].isascii() and text[end].isalpha():
+        end += 1
+    return (start > 0 and text[start - 1].isdecimal()) or (
+        end < len(text) and text[end].isdecimal()
+    )
+
+
 def _star_digits(text: str, keep_head: int, keep_tail: int) -> str:
     """Stars for the digits of `text` but the first `keep_head` and last `keep_tail`;
     separators stay where they were typed."""
@@ -181,12 +196,16 @@ def mask_personal(text: str, *, ids_only: bool = False) -> tuple[str, list[str]]
         return _star_digits(match.group(), 0, 4)
 
     def mobile(match: re.Match[str]) -> str:
+        if _inside_token(match):
+            return match.group()
         found.append(MOBILE)
         number = match.group()
         digits = sum(ch.isdecimal() for ch in number)
         return _star_digits(number, digits - 8, 4)  # the 3 after any +86 and the last 4 stay
 
     def landline(match: re.Match[str]) -> str:
+        if _inside_token(match):
+            return match.group()
         found.append(LANDLINE)
         number = match.group()
         area = sum(ch.isdecimal() for ch in match.group("area"))

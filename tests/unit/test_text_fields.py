@@ -155,6 +155,24 @@ def test_more_ways_of_writing_personal_numbers_are_masked(typed, masked):
     assert mask_personal(typed)[0] == masked
 
 
+def test_a_machine_token_is_not_a_phone_but_a_number_typed_against_a_word_is():
+    """CI found a backup's sha256 in the audit with "0276343581" starred as a landline
+    ("…c4f027***3581"): the audit then no longer named the file it made. Digits inside a
+    token of letters and digits are not a phone; a phone typed against a word still is."""
+    import hashlib
+
+    hashes = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(20000)]
+    assert [h for h in hashes if mask_personal(h)[1]] == []
+    assert mask_personal("3f16c4f0276343581") == ("3f16c4f0276343581", [])
+    for typed, masked in (
+        ("Tel13812345678", "Tel138****5678"),
+        ("微信wx13812345678", "微信wx138****5678"),
+        ("13812345678号", "138****5678号"),
+        ("座机0571-88880001转3", "座机0571-****0001转3"),
+    ):
+        assert mask_personal(typed)[0] == masked
+
+
 @pytest.mark.parametrize("kept", ["对讲机3频道", "1-602", "13900001111", "0571-88880001"])
 def test_every_phone_column_keeps_phones_but_masks_an_id_number(kept):
     """A phone column (models/text.Phone) keeps what is typed in it, phone or not (D-21), but
