@@ -11,15 +11,18 @@ from zoneinfo import ZoneInfo
 from deskterm.clock import as_utc
 from deskterm.rules.typed_time import Typed, read_typed
 
-# A bare time this much later than now is last night's (an entry written after 00:00).
-BARE_TIME_AHEAD = timedelta(minutes=5)
+# A bare time is the nearer of today's and yesterday's: more than this far ahead, yesterday's
+# is nearer (at 00:30, "23:50" is last night's); less, it is today's, and a time to come is
+# the field's to refuse ("02:30" typed at 02:09 is not moved back a day).
+BARE_TIME_AHEAD = timedelta(hours=12)
 
 
 def parse_instant(text: str, now: datetime, tz: str) -> datetime | None:
     """The instant meant by `text` (UTC), or None when it does not parse (or is a day alone).
 
-    A bare "HH:MM" later than now is taken as yesterday (a night entry written after 00:00);
-    anything typed with its day keeps its day, even ahead (the service refuses it).
+    A bare "HH:MM" is the nearest such instant: yesterday's when today's is over 12 hours
+    ahead (a night entry written after 00:00), else today's, even ahead (the service refuses
+    it, as it does anything typed with its day that is ahead).
     """
     local_today = as_utc(now).astimezone(ZoneInfo(tz)).date()
     typed = read_typed(text, local_today)
@@ -28,7 +31,7 @@ def parse_instant(text: str, now: datetime, tz: str) -> datetime | None:
     value = typed.instant(now, tz)
     if value is None or typed.day is not None or typed.after is not None:
         return value
-    if value > as_utc(now) + BARE_TIME_AHEAD:
+    if value - as_utc(now) > BARE_TIME_AHEAD:
         if local_today == date.min:
             return None
         return Typed(day=local_today - timedelta(days=1), clock=typed.clock).instant(now, tz)

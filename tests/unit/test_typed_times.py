@@ -235,3 +235,24 @@ def test_a_full_date_reader_refuses_a_year_less_day(reader):
         FULL_DATE_READERS[reader]("12-31")
     assert err.value.field in ("day", "settled_on")
     assert FULL_DATE_READERS[reader]("2026-12-31") == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("now", "typed", "meant"),
+    [
+        # the re-test's cases: a time a little ahead is today's (and refused as in the future
+        # by the logbook), never moved back a day without a word
+        ((2026, 12, 8, 2, 9), "02:30", (2026, 12, 8, 2, 30)),
+        ((2026, 12, 8, 1, 56), "08:00", (2026, 12, 8, 8, 0)),
+        # a night entry written after midnight: yesterday's is the nearer
+        ((2026, 12, 8, 0, 30), "23:50", (2026, 12, 7, 23, 50)),
+        ((2026, 12, 8, 10, 0), "09:00", (2026, 12, 8, 9, 0)),
+        ((2026, 12, 8, 6, 0), "20:00", (2026, 12, 7, 20, 0)),  # 14 h ahead: last night's
+    ],
+)
+def test_a_bare_logbook_time_is_the_nearest_instant(now, typed, meant):
+    zone = ZoneInfo(TZ)
+    local_now = datetime(*now, tzinfo=zone)
+    assert READERS["timeparse.parse_instant"](local_now, typed) == datetime(
+        *meant, tzinfo=zone
+    ).astimezone(UTC)
