@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from deskterm.cli import passwords
 from deskterm.cli.context import DbOption, UserOption
 from deskterm.encoders import terminal
 from deskterm.i18n import _
@@ -38,8 +39,8 @@ def register(app: typer.Typer) -> None:
         desk = open_desk(db)
         actor = act_as(desk, user, "users.manage")
         code = users.check_new_account(code, name, role)[0]  # said before the password is asked
-        password = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
-            _("Password for {code}").format(code=code), hide_input=True, confirmation_prompt=True
+        password = os.environ.get("DESKTERM_NEW_PASSWORD") or passwords.ask_new(
+            _("Password for {code}").format(code=code)
         )
         added = run_write(
             desk.engine,
@@ -79,10 +80,8 @@ def register(app: typer.Typer) -> None:
 
         desk = open_desk(db)
         actor = act_as(desk, user, "users.manage")
-        password = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
-            _("New password for {code}").format(code=code),
-            hide_input=True,
-            confirmation_prompt=True,
+        password = os.environ.get("DESKTERM_NEW_PASSWORD") or passwords.ask_new(
+            _("New password for {code}").format(code=code)
         )
         run_write(
             desk.engine,
@@ -122,9 +121,7 @@ def register(app: typer.Typer) -> None:
         desk = open_desk(db)
         actor = act_as(desk, user, "account.password")
         current = os.environ.get("DESKTERM_PASSWORD") or ""
-        new = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
-            _("New password"), hide_input=True, confirmation_prompt=True, err=True
-        )
+        new = os.environ.get("DESKTERM_NEW_PASSWORD") or passwords.ask_new(_("New password"))
         run_write(
             desk.engine,
             lambda s: users.change_own_password(
@@ -216,8 +213,8 @@ def register(app: typer.Typer) -> None:
         )
         if not yes and not typer.confirm(_("Make the new admin?"), default=False, err=True):
             raise typer.Abort()
-        password = os.environ.get("DESKTERM_NEW_PASSWORD") or typer.prompt(
-            _("Password for {code}").format(code=code), hide_input=True, confirmation_prompt=True
+        password = os.environ.get("DESKTERM_NEW_PASSWORD") or passwords.ask_new(
+            _("Password for {code}").format(code=code)
         )
         run_write(
             desk.engine,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskterm.cli import passwords
 from deskterm.i18n import _
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def act_as(desk: Desk, user: str | None, action: str) -> Actor:
         raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
     password = os.environ.get("DESKTERM_PASSWORD")
     if password is None:
-        password = typer.prompt(_("Password"), hide_input=True, err=True)  # stdout is data
+        password = passwords.ask(_("Password"))  # on stderr: stdout is data
         os.environ["DESKTERM_PASSWORD"] = password  # `passwd` checks it again as the current one
     account = users.sign_in(
         engine=desk.engine, clock=desk.clock, settings=desk.settings, code=user, password=password
@@ -149,7 +150,7 @@ def act_as_without_writing(desk: Desk, user: str | None, action: str) -> Actor:
         raise AuthFailed(_("Name the staff member with --user (or DESKTERM_USER)."))
     password = os.environ.get("DESKTERM_PASSWORD")
     if password is None:
-        password = typer.prompt(_("Password"), hide_input=True, err=True)
+        password = passwords.ask(_("Password"))
     found = users.check_password_any_schema(desk.engine, user, password)
     if found is None:
         raise AuthFailed(_("Wrong staff code or password."))

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from deskterm.cli import passwords
 from deskterm.cli.context import DbOption
 from deskterm.cli.numbers import ID, whole
 from deskterm.i18n import _
@@ -89,7 +90,7 @@ def register(app: typer.Typer) -> None:
                 raise InvalidInput(
                     _("Set DESKTERM_PASSWORD to give the admin's password unattended.")
                 )
-            password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+            password = passwords.ask_new(_("Password"))
         setup.create_first_admin(
             engine=desk.engine,
             clock=desk.clock,

@@ -330,3 +330,28 @@ def test_taken_at_the_desk_the_complainant_is_linked_to_who_is_on_record(
         ),
     )
     assert (req.resident_id, req.company_id, req.applicant_kind) == (rid, None, "resident")
+
+
+def test_a_public_area_is_asked_for_a_time_to_come(engine, clock, settings, staff):
+    """The re-test saved a request for yesterday 10:00 without a word."""
+    from datetime import timedelta
+
+    def record(wanted):
+        return run_write(
+            engine,
+            lambda s: public_areas.record_request(
+                session=s,
+                actor=staff.operator,
+                clock=clock,
+                settings=settings,
+                request_in=PublicAreaRequestCreate(
+                    applicant_name="王建国", area="广场", request="周六在广场摆摊", wanted_at=wanted
+                ),
+            ),
+        )
+
+    with pytest.raises(InvalidInput, match="That time has passed") as refused:
+        record(clock.now() - timedelta(days=1))
+    assert refused.value.field == "wanted_at"
+    assert record(clock.now() + timedelta(days=2)).wanted_at is not None
+    assert record(None).wanted_at is None

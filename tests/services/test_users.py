@@ -126,6 +126,15 @@ def test_a_look_alike_of_a_staff_code_is_refused(engine, clock, settings, staff,
     assert refused.value.field == "code" and "op1" in str(refused.value)
 
 
+@pytest.mark.parametrize("code", ["ОР1", "οp1", "op١", "工号1", "op1\u200b"])
+def test_a_staff_code_is_written_in_latin_letters_and_digits(engine, clock, settings, staff, code):
+    """The re-test added a Cyrillic "ОР1" next to op1: it looks exactly like OP1. A code is
+    A-Z, 0-9, '-', '_' or '.' (after NFKC), so no alphabet can make a look-alike."""
+    with pytest.raises(InvalidInput, match="A to Z") as refused:
+        _add(engine, clock, settings, code)
+    assert refused.value.field == "code"
+
+
 def test_a_full_width_code_is_stored_as_typed_on_a_plain_keyboard(engine, clock, settings):
     assert _add(engine, clock, settings, "ＡＢＣ") == "ABC"
     for code in ("ABC", "abc", "ＡＢＣ"):

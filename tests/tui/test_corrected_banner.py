@@ -71,3 +71,4 @@ async def test_a_correction_at_another_desk_reaches_the_banner(make_desk_app, en
         banner = str(app.screen.query_one("#issued-text").render())
         assert "钱七 ×1" in banner and "钱七错" not in banner
         assert app.screen.last_issued.visitor_name == "钱七"
+        assert "钱七错" not in screen_text(app)  # the result line above it too

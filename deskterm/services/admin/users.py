@@ -87,11 +87,18 @@ _check_password_rules = check_password_rules
 
 
 def _check_code(code: str) -> str:
-    """A new staff code as stored: NFKC-normalised (full-width ＡＢＣ is stored ABC)."""
+    """A new staff code as stored: NFKC-normalised (full-width ＡＢＣ is stored ABC), and
+    written in Latin letters A to Z and digits 0 to 9 only: a Cyrillic "ОР1" looks exactly like
+    OP1, and Chinese digits or Greek letters would make look-alikes no case-folding catches."""
     code = unicodedata.normalize("NFKC", code.strip())
-    if not code or len(code) > 32 or not all(c.isalnum() or c in "-_." for c in code):
+    if (
+        not code
+        or len(code) > 32
+        or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in code)
+    ):
         raise InvalidInput(
-            _("A staff code is 1 to 32 letters, digits, '-', '_' or '.'."), field="code"
+            _("A staff code is 1 to 32 letters A to Z, digits 0 to 9, '-', '_' or '.'."),
+            field="code",
         )
     return code
 

@@ -230,6 +230,10 @@ def record_request(
     )
     wanted = as_utc(data.wanted_at) if data.wanted_at is not None else None
     now = as_utc(clock.now())
+    if wanted is not None and wanted < now:  # a request to use the area is for a time to come
+        raise InvalidInput(
+            _("That time has passed: a request is for a time to come."), field="wanted_at"
+        )
     found = precedents(session, request=text, area=area, limit=1)
     row = PublicAreaRequest(
         applicant_kind=kind,

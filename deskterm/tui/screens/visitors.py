@@ -305,6 +305,12 @@ class VisitorsScreen(RegisterFlow, SlipActions, AreaScreen):
         if issued is not None and shown is not None and issued.id == shown.id:
             if issued.version != shown.version:  # the banner and Print last follow it
                 self.show_issued(issued)
+                self.show_result(
+                    _("✓ Slip {number} corrected: {name}.").format(
+                        number=issued.number, name=issued.visitor_name
+                    ),
+                    ok=True,
+                )
         now = self.app.clock.now()
         tz = self.app.settings.timezone
         rows = []
