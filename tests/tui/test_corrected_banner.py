@@ -12,18 +12,23 @@ from tests.factories import make_estate, valid_resident_id
 from tests.tui.conftest import SIZE, screen_text, settle
 
 
+async def issue(pilot, name: str) -> None:
+    """A walk-in to 张三 (found by "zs"), the host agreed: the slip is issued."""
+    await pilot.press("ctrl+n", *name, "enter", "enter", "tab")
+    await pilot.press(*valid_resident_id(7), "enter", *"zs")
+    await settle(pilot)
+    await pilot.press("enter", "ctrl+s")
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+
+
 async def test_the_banner_shows_the_slip_as_corrected(make_desk_app, engine):
     make_estate(engine)
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+n", *"王五", "enter", "enter", "tab")
-        await pilot.press(*valid_resident_id(7), "enter", *"zs")
-        await settle(pilot)
-        await pilot.press("enter", "ctrl+s")
-        await settle(pilot)
-        await pilot.press("a")  # the host agreed: issued
-        await settle(pilot)
+        await issue(pilot, "王五")
         assert "王五" in str(app.screen.query_one("#issued-text").render())
         await pilot.press("enter", "enter", "e")  # the list, the slip, correct it
         await settle(pilot)
@@ -47,13 +52,7 @@ async def test_a_correction_at_another_desk_reaches_the_banner(make_desk_app, en
     app = make_desk_app(area="visitors")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+n", *"钱七错", "enter", "enter", "tab")
-        await pilot.press(*valid_resident_id(7), "enter", *"zs")
-        await settle(pilot)
-        await pilot.press("enter", "ctrl+s")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+        await issue(pilot, "钱七错")
         (slip,) = run_read(engine, lambda s: list(s.exec(select(VisitorSlip))))
         run_write(  # the supervisor's desk corrects the name
             engine,
