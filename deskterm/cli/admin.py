@@ -481,7 +481,7 @@ def _print_audit(result) -> None:
             )
         )
     else:
-        from deskterm.services.audit import said  # each problem in the reader's language
+        from deskterm.services.audit_problems import said  # each problem in the reader's language
 
         if result.seq is not None:
             typer.echo(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -46,6 +45,7 @@ from deskterm.models.guard import check_values
 from deskterm.models.shift import Handover
 from deskterm.rules.text import mask_personal_in
 from deskterm.services.actor import Actor
+from deskterm.services.audit_problems import Problem
 
 GENESIS = "0" * 64
 
@@ -640,51 +640,6 @@ class VerifyResult:
 
 
 MAX_PROBLEMS = 200
-
-
-class Problem(str):
-    """One problem `verify` found: English as text (what the audit stores, `db status` keeps
-    and the checks read), and `said()` in the reader's language (`audit verify`, `db check`)."""
-
-    msgid: str
-    params: dict[str, Any]
-
-    def __new__(cls, msgid: str, **params: Any) -> Problem:
-        made = super().__new__(cls, msgid.format(**params))
-        made.msgid, made.params = msgid, params
-        return made
-
-    def said(self) -> str:
-        return _(self.msgid).format(**self.params)
-
-
-def said(problem: str | None) -> str:
-    """A problem of `verify` in the reader's language (a plain string as it is)."""
-    return problem.said() if isinstance(problem, Problem) else (problem or "")
-
-
-def problem_words(problem: str | None) -> dict[str, Any] | None:
-    """A problem as an audit event keeps it to be said again later (`said_again`)."""
-    if not isinstance(problem, Problem):
-        return None
-    return {"msgid": problem.msgid, "params": problem.params}
-
-
-_FIELD = re.compile(r"\{(?!\w+\})")  # a { that does not open a plain {name}
-
-
-def said_again(detail: dict[str, Any]) -> str:
-    """The problem a recorded `audit verify` found, in the reader's language (the English
-    text stored beside it for a record made before the words were kept)."""
-    words = detail.get("problem_words")
-    msgid = words.get("msgid") if isinstance(words, dict) else None
-    # only plain {name} fields: the stored words are data, never a format that reaches further
-    if isinstance(words, dict) and isinstance(msgid, str) and not _FIELD.search(msgid):
-        try:
-            return Problem(words["msgid"], **dict(words.get("params") or {})).said()
-        except (KeyError, IndexError, TypeError, ValueError):  # worded otherwise elsewhere
-            pass
-    return str(detail.get("problem") or "")
 
 
 def chain_digests(

@@ -21,7 +21,7 @@ from deskterm.db import (
 from deskterm.models.audit import AuditEvent, AuditHead
 from deskterm.models.shift import Shift
 from deskterm.models.user import User
-from deskterm.services import audit, permissions
+from deskterm.services import audit, audit_problems, permissions
 from deskterm.services.actor import Actor
 from deskterm.services.admin.maintenance import (
     BACKUP_ACTION,
@@ -143,7 +143,7 @@ def status(*, engine: Engine, clock: Clock, settings: Settings) -> Status:
         audit_hash=head.hash if head else "",
         last_verify_at=verified.at if verified else None,
         last_verify_ok=(verified.detail or {}).get("ok") if verified else None,
-        last_verify_detail=audit.said_again(verified.detail or {}) if verified else "",
+        last_verify_detail=audit_problems.said_again(verified.detail or {}) if verified else "",
     )
 
 
@@ -166,8 +166,8 @@ def record_verify(
                 "ok": bool(result.ok),
                 "events": result.events_checked,
                 "problem": result.problem or "",
-                # what `db status` says it with in the reader's language (audit.Problem)
-                "problem_words": audit.problem_words(result.problem),
+                # what `db status` says it with in the reader's language (audit_problems.Problem)
+                "problem_words": audit_problems.problem_words(result.problem),
                 "seq": result.seq,
             },
         ),
